@@ -1,0 +1,75 @@
+# Makefile for Reporunner (PGXS)
+#
+#   make            build the extension
+#   make install    install it into the server found by pg_config
+#   make demo       set up everything on this machine and show it working
+#   make test       set up everything and run every test suite
+#   make bench      (added with the execution engine)
+
+EXTENSION = reporunner
+EXTVERSION = 0.1.0
+
+MODULE_big = reporunner
+OBJS = \
+	src/reporunner.o \
+	src/catalog/definition.o \
+	src/catalog/workflow_store.o \
+	src/document/duration.o \
+	src/document/node_schema.o \
+	src/document/validate.o \
+	src/expr/expression.o
+
+# The install script is built from the pieces in src/sql, in name order.
+SQL_PIECES = $(sort $(wildcard src/sql/*.sql))
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+DATA = $(wildcard $(EXTENSION)--*--*.sql)
+DOCS = $(wildcard docs/*.md)
+
+REGRESS = \
+	001_install \
+	002_save_export \
+	003_versions \
+	004_validation \
+	005_expressions \
+	006_uninstall
+REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check
+
+JSON_CFLAGS := $(shell pkg-config --cflags libcurl jansson libcrypto)
+JSON_LIBS := $(shell pkg-config --libs libcurl jansson libcrypto)
+
+PG_CPPFLAGS = -Isrc $(JSON_CFLAGS) -DREPORUNNER_VERSION=\"$(EXTVERSION)\"
+SHLIB_LINK = $(JSON_LIBS)
+ifdef CI
+PG_CFLAGS += -Wall -Werror
+endif
+
+EXTRA_CLEAN = tmp_check results regression.diffs regression.out \
+	test/unit/test_document
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+# On a machine that does not have the server headers yet, only the targets
+# below work; "make demo" and "make test" install them first.
+ifneq ($(wildcard $(PGXS)),)
+include $(PGXS)
+endif
+
+$(DATA_built): $(SQL_PIECES)
+	cat $^ > $@
+
+.PHONY: setup demo test unit
+setup:
+	sh test/setup.sh
+
+demo: setup
+	$(MAKE) all
+	$(MAKE) install
+	sh test/demo.sh
+
+test: setup
+	$(MAKE) all
+	$(MAKE) install
+	sh test/run.sh
+
+unit:
+	$(MAKE) -C test/unit

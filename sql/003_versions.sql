@@ -1,0 +1,54 @@
+--
+-- Activating versions and deleting workflows.
+--
+\set a '{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "A", "type": "noop"}], "connections": [{"from": "Start", "to": "A"}]}'
+\set b '{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "B", "type": "limit", "params": {"max": 1}}], "connections": [{"from": "Start", "to": "B"}]}'
+
+SELECT reporunner.save_workflow('flip', :'a');
+SELECT reporunner.save_workflow('flip', :'b');
+
+-- activate the older version: export follows, nothing else changes
+SELECT reporunner.activate_version('flip', 1);
+SELECT name, active_version, latest_version, versions FROM reporunner.workflows
+WHERE name = 'flip';
+SELECT reporunner.export_workflow('flip') = :'a'::jsonb AS active_is_v1;
+SELECT version, active, nodes FROM reporunner.workflow_versions
+WHERE name = 'flip' ORDER BY version;
+
+-- activating the active version again is harmless
+SELECT reporunner.activate_version('flip', 1);
+SELECT active_version FROM reporunner.workflows WHERE name = 'flip';
+
+-- and back to the newest
+SELECT reporunner.activate_version('flip', 2);
+SELECT reporunner.export_workflow('flip') = :'b'::jsonb AS active_is_v2;
+
+-- missing versions and workflows
+SELECT reporunner.activate_version('flip', 3);
+SELECT reporunner.activate_version('flip', 0);
+SELECT reporunner.activate_version('nope', 1);
+SELECT active_version FROM reporunner.workflows WHERE name = 'flip';
+
+-- a workflow saved but never activated has no active version to export
+SELECT reporunner.save_workflow('dormant', :'a', activate => false);
+SELECT reporunner.export_workflow('dormant');
+SELECT reporunner.export_workflow('dormant', 1) = :'a'::jsonb AS same;
+
+-- deleting removes the workflow, its versions, nodes and edges
+SELECT reporunner.delete_workflow('flip');
+SELECT count(*) FROM reporunner.workflow WHERE name = 'flip';
+SELECT count(*) FROM reporunner.workflow_version v
+WHERE NOT EXISTS (SELECT FROM reporunner.workflow w WHERE w.id = v.workflow_id);
+SELECT count(*) FROM reporunner.node n
+WHERE NOT EXISTS (SELECT FROM reporunner.workflow w WHERE w.id = n.workflow_id);
+SELECT count(*) FROM reporunner.edge e
+WHERE NOT EXISTS (SELECT FROM reporunner.workflow w WHERE w.id = e.workflow_id);
+SELECT reporunner.delete_workflow('flip');
+
+-- the name can be used again and starts from version 1
+SELECT reporunner.save_workflow('flip', :'b');
+SELECT reporunner.delete_workflow('flip');
+SELECT reporunner.delete_workflow('dormant');
+
+-- the active version must exist: the foreign key holds even for direct updates
+UPDATE reporunner.workflow SET active_version = 42 WHERE name = 'orders';

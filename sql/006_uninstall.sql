@@ -1,0 +1,15 @@
+--
+-- Uninstalling removes every object; the shared role stays; reinstalling works.
+--
+DROP EXTENSION reporunner;
+SELECT count(*) AS objects_left FROM pg_class
+WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = 'reporunner');
+SELECT count(*) AS functions_left FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = 'reporunner';
+SELECT rolname FROM pg_roles WHERE rolname = 'reporunner_admin';
+
+CREATE EXTENSION reporunner;
+SELECT reporunner.save_workflow('again', '{"nodes": [{"name": "Start", "type": "trigger"}]}');
+SELECT name, active_version FROM reporunner.workflows;
+DROP EXTENSION reporunner;
+DROP SCHEMA IF EXISTS reporunner;

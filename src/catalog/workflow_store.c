@@ -1,0 +1,465 @@
+/*-------------------------------------------------------------------------
+ *
+ * workflow_store.c
+ *		The workflow API: save, export, activate and delete workflows.
+ *
+ * A workflow is a row of reporunner.workflow; each save of a changed
+ * document adds an immutable reporunner.workflow_version row and the
+ * version's graph in relational form (reporunner.node, reporunner.edge).
+ *
+ * Who may do what is decided by row-level security on the caller's own
+ * queries: a workflow name resolves only among the rows the caller can see.
+ * Versions, nodes and edges are not writable by tenants at all; once the
+ * caller's visible, locked workflow row has been found, this file inserts
+ * them as the owner of the extension's tables (see insert_version).
+ *
+ * Every statement runs with search_path = pg_catalog, pg_temp, so a
+ * caller's schemas cannot capture a function or operator we use.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/definition.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+
+PG_FUNCTION_INFO_V1(reporunner_validate_workflow);
+PG_FUNCTION_INFO_V1(reporunner_save_workflow);
+PG_FUNCTION_INFO_V1(reporunner_export_workflow);
+PG_FUNCTION_INFO_V1(reporunner_activate_version);
+PG_FUNCTION_INFO_V1(reporunner_delete_workflow);
+
+/*
+ * Named statements.  $1 is always a workflow id once one is known.
+ */
+
+/* Workflows called $1 visible to the caller, the caller's own first. */
+#define SQL_FIND_WORKFLOW \
+	"SELECT id, owner, active_version FROM reporunner.workflow" \
+	" WHERE name = $1 ORDER BY owner = $2 DESC, owner LIMIT 2"
+#define SQL_LOCK_WORKFLOW \
+	"SELECT id FROM reporunner.workflow WHERE id = $1 FOR UPDATE"
+#define SQL_CREATE_WORKFLOW \
+	"INSERT INTO reporunner.workflow (owner, name) VALUES ($1, $2)" \
+	" ON CONFLICT (owner, name) DO NOTHING RETURNING id"
+#define SQL_LATEST_VERSION \
+	"SELECT version, definition = $2 FROM reporunner.workflow_version" \
+	" WHERE workflow_id = $1 ORDER BY version DESC LIMIT 1"
+#define SQL_GET_DEFINITION \
+	"SELECT definition FROM reporunner.workflow_version" \
+	" WHERE workflow_id = $1 AND version = $2"
+#define SQL_SET_ACTIVE \
+	"UPDATE reporunner.workflow SET active_version = $2, updated_at = now()" \
+	" WHERE id = $1"
+#define SQL_TOUCH \
+	"UPDATE reporunner.workflow SET updated_at = now() WHERE id = $1"
+#define SQL_DELETE_WORKFLOW \
+	"DELETE FROM reporunner.workflow WHERE id = $1"
+
+/* Inserts run as the table owner: $1 id, $2 version, $3 owner, $4 document */
+#define SQL_INSERT_VERSION \
+	"INSERT INTO reporunner.workflow_version" \
+	" (workflow_id, version, owner, definition, created_by)" \
+	" VALUES ($1, $2, $3, $4, $5)"
+#define SQL_INSERT_NODES \
+	"INSERT INTO reporunner.node (workflow_id, version, owner, name, position," \
+	" type, params, retry, on_error, timeout, execute_once, always_output_data," \
+	" disabled, notes)" \
+	" SELECT $1, $2, $3, n->>'name', (t.ord - 1)::integer, n->>'type'," \
+	" coalesce(n->'params', '{}'), n->'retry', coalesce(n->>'on_error', 'stop')," \
+	" (n->>'timeout')::interval, coalesce((n->'execute_once')::boolean, false)," \
+	" coalesce((n->'always_output_data')::boolean, false)," \
+	" coalesce((n->'disabled')::boolean, false), n->>'notes'" \
+	" FROM jsonb_array_elements($4->'nodes') WITH ORDINALITY AS t(n, ord)"
+#define SQL_INSERT_EDGES \
+	"INSERT INTO reporunner.edge (workflow_id, version, owner, from_node, output," \
+	" to_node, input)" \
+	" SELECT $1, $2, $3, c->>'from', coalesce(c->>'output', 'main'), c->>'to'," \
+	" coalesce((c->'input')::integer, 0)" \
+	" FROM jsonb_array_elements(coalesce($4->'connections', '[]')) AS c"
+
+/* A workflow found by name */
+typedef struct WorkflowRef
+{
+	int64		id;
+	Oid			owner;
+	int32		active_version;	/* 0 when none is active */
+} WorkflowRef;
+
+/*
+ * Open SPI and pin search_path for the statements of one API call.
+ * Returns the GUC nest level to hand to end_api_call.
+ */
+static int
+begin_api_call(void)
+{
+	int			nestlevel;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return nestlevel;
+}
+
+static void
+end_api_call(int nestlevel)
+{
+	AtEOXact_GUC(true, nestlevel);
+	SPI_finish();
+}
+
+/* Run a statement with parameters; check that it did what we expect. */
+static void
+run_statement(const char *sql, int nargs, Oid *argtypes, Datum *values,
+			  int expected)
+{
+	int			ret;
+
+	ret = SPI_execute_with_args(sql, nargs, argtypes, values, NULL, false, 0);
+	if (ret != expected)
+		elog(ERROR, "SPI_execute_with_args failed: %s",
+			 SPI_result_code_string(ret));
+}
+
+static int64
+get_int64(int row, int col, bool *isnull)
+{
+	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[row],
+									   SPI_tuptable->tupdesc, col, isnull));
+}
+
+/*
+ * Find the workflow called name among those the caller can see.  The
+ * caller's own workflow wins; otherwise exactly one must be visible (one
+ * owned by a role the caller is a member of, or any for reporunner_admin).
+ * With lock, the row is locked FOR UPDATE.  Returns false if there is none.
+ */
+static bool
+find_workflow(const char *name, bool lock, WorkflowRef *ref)
+{
+	Oid			argtypes[2] = {TEXTOID, OIDOID};
+	Datum		values[2];
+	bool		isnull;
+	Oid			owner;
+
+	values[0] = CStringGetTextDatum(name);
+	values[1] = ObjectIdGetDatum(GetUserId());
+	run_statement(SQL_FIND_WORKFLOW, 2, argtypes, values, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		return false;
+
+	owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
+										   SPI_tuptable->tupdesc, 2, &isnull));
+	if (SPI_processed > 1 && owner != GetUserId())
+		ereport(ERROR,
+				(errcode(ERRCODE_AMBIGUOUS_PARAMETER),
+				 errmsg("workflow name \"%s\" is ambiguous", name),
+				 errdetail("Roles \"%s\" and \"%s\" both own a workflow of that name.",
+						   GetUserNameFromId(owner, false),
+						   GetUserNameFromId(DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[1],
+																			SPI_tuptable->tupdesc, 2, &isnull)),
+											 false)),
+				 errhint("Use SET ROLE to act as the owner of the workflow you mean.")));
+
+	ref->id = get_int64(0, 1, &isnull);
+	ref->owner = owner;
+	ref->active_version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+													  SPI_tuptable->tupdesc, 3,
+													  &isnull));
+	if (isnull)
+		ref->active_version = 0;
+
+	if (lock)
+	{
+		Oid			lockargtypes[1] = {INT8OID};
+		Datum		lockvalues[1];
+
+		lockvalues[0] = Int64GetDatum(ref->id);
+		run_statement(SQL_LOCK_WORKFLOW, 1, lockargtypes, lockvalues,
+					  SPI_OK_SELECT);
+		if (SPI_processed != 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("workflow \"%s\" was deleted concurrently", name)));
+	}
+	return true;
+}
+
+/* find_workflow, raising an error when the workflow does not exist */
+static void
+get_workflow(const char *name, bool lock, WorkflowRef *ref)
+{
+	if (!find_workflow(name, lock, ref))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("workflow \"%s\" does not exist", name)));
+}
+
+/*
+ * Return the saved document of a version, raising an error if the workflow
+ * has no such version.
+ */
+static Jsonb *
+get_definition(const char *name, const WorkflowRef *ref, int32 version)
+{
+	Oid			argtypes[2] = {INT8OID, INT4OID};
+	Datum		values[2];
+	bool		isnull;
+	Datum		definition;
+
+	values[0] = Int64GetDatum(ref->id);
+	values[1] = Int32GetDatum(version);
+	run_statement(SQL_GET_DEFINITION, 2, argtypes, values, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("workflow \"%s\" has no version %d", name, version)));
+	definition = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+							   1, &isnull);
+	return DatumGetJsonbP(SPI_datumTransfer(definition, false, -1));
+}
+
+/* The role that owns reporunner.workflow_version (and the other tables) */
+static Oid
+version_table_owner(void)
+{
+	Oid			relid;
+	HeapTuple	tuple;
+	Oid			owner;
+
+	relid = get_relname_relid("workflow_version",
+							  get_namespace_oid("reporunner", false));
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+	ReleaseSysCache(tuple);
+	return owner;
+}
+
+/*
+ * Insert a version with its nodes and edges.  Tenants cannot write these
+ * tables, so the inserts run as the owner of reporunner.workflow_version
+ * (the role that created the extension) in a security-restricted operation.
+ * Only values from the already validated document and the caller's locked
+ * workflow row are written.
+ */
+static void
+insert_version(const WorkflowRef *ref, int32 version, Jsonb *definition)
+{
+	Oid			argtypes[5] = {INT8OID, INT4OID, OIDOID, JSONBOID, OIDOID};
+	Datum		values[5];
+	Oid			table_owner;
+	Oid			save_userid;
+	int			save_sec_context;
+
+	values[0] = Int64GetDatum(ref->id);
+	values[1] = Int32GetDatum(version);
+	values[2] = ObjectIdGetDatum(ref->owner);
+	values[3] = JsonbPGetDatum(definition);
+	values[4] = ObjectIdGetDatum(GetUserId());
+
+	table_owner = version_table_owner();
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(table_owner,
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+
+	run_statement(SQL_INSERT_VERSION, 5, argtypes, values, SPI_OK_INSERT);
+	run_statement(SQL_INSERT_NODES, 4, argtypes, values, SPI_OK_INSERT);
+	run_statement(SQL_INSERT_EDGES, 4, argtypes, values, SPI_OK_INSERT);
+
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+}
+
+/* Set the active version, or only the update time when version is 0. */
+static void
+touch_workflow(const WorkflowRef *ref, int32 version)
+{
+	Oid			argtypes[2] = {INT8OID, INT4OID};
+	Datum		values[2];
+
+	values[0] = Int64GetDatum(ref->id);
+	values[1] = Int32GetDatum(version);
+	if (version > 0)
+		run_statement(SQL_SET_ACTIVE, 2, argtypes, values, SPI_OK_UPDATE);
+	else
+		run_statement(SQL_TOUCH, 1, argtypes, values, SPI_OK_UPDATE);
+	if (SPI_processed != 1)
+		elog(ERROR, "workflow " INT64_FORMAT " was not updated", ref->id);
+}
+
+/*
+ * Find the caller's workflow called name, creating it if there is none,
+ * and lock it.
+ */
+static void
+find_or_create_workflow(const char *name, WorkflowRef *ref)
+{
+	Oid			argtypes[2] = {OIDOID, TEXTOID};
+	Datum		values[2];
+	bool		isnull;
+
+	if (find_workflow(name, true, ref))
+		return;
+
+	values[0] = ObjectIdGetDatum(GetUserId());
+	values[1] = CStringGetTextDatum(name);
+	run_statement(SQL_CREATE_WORKFLOW, 2, argtypes, values,
+				  SPI_OK_INSERT_RETURNING);
+	if (SPI_processed == 1)
+	{
+		ref->id = get_int64(0, 1, &isnull);
+		ref->owner = GetUserId();
+		ref->active_version = 0;
+		return;
+	}
+	/* another transaction created it first; its row is committed now */
+	get_workflow(name, true, ref);
+}
+
+Datum
+reporunner_validate_workflow(PG_FUNCTION_ARGS)
+{
+	rr_check_definition(PG_GETARG_JSONB_P(0));
+	PG_RETURN_BOOL(true);
+}
+
+Datum
+reporunner_save_workflow(PG_FUNCTION_ARGS)
+{
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	Jsonb	   *definition = PG_GETARG_JSONB_P(1);
+	bool		activate = PG_GETARG_BOOL(2);
+	WorkflowRef ref;
+	Oid			argtypes[2] = {INT8OID, JSONBOID};
+	Datum		values[2];
+	bool		isnull;
+	int32		version = 1;
+	bool		identical = false;
+	int			nestlevel;
+
+	rr_check_workflow_name(name);
+	rr_check_definition(definition);
+
+	nestlevel = begin_api_call();
+	find_or_create_workflow(name, &ref);
+
+	values[0] = Int64GetDatum(ref.id);
+	values[1] = JsonbPGetDatum(definition);
+	run_statement(SQL_LATEST_VERSION, 2, argtypes, values, SPI_OK_SELECT);
+	if (SPI_processed == 1)
+	{
+		version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+											  SPI_tuptable->tupdesc, 1,
+											  &isnull));
+		identical = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+											   SPI_tuptable->tupdesc, 2,
+											   &isnull));
+		if (!identical)
+			version++;
+	}
+
+	if (!identical)
+		insert_version(&ref, version, definition);
+	if (activate && ref.active_version != version)
+		touch_workflow(&ref, version);
+	else if (!identical)
+		touch_workflow(&ref, 0);
+
+	end_api_call(nestlevel);
+	PG_RETURN_INT32(version);
+}
+
+Datum
+reporunner_export_workflow(PG_FUNCTION_ARGS)
+{
+	char	   *name;
+	char	   *format;
+	WorkflowRef ref;
+	int32		version;
+	Jsonb	   *definition;
+	int			nestlevel;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("workflow name must not be null")));
+	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	format = PG_ARGISNULL(2) ? "native" : text_to_cstring(PG_GETARG_TEXT_PP(2));
+	if (strcmp(format, "native") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown export format \"%s\"", format),
+				 errhint("The supported format is \"native\".")));
+
+	nestlevel = begin_api_call();
+	get_workflow(name, false, &ref);
+	if (!PG_ARGISNULL(1))
+		version = PG_GETARG_INT32(1);
+	else if (ref.active_version > 0)
+		version = ref.active_version;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("workflow \"%s\" has no active version", name),
+				 errhint("Pass a version number, or activate one with reporunner.activate_version().")));
+	definition = get_definition(name, &ref, version);
+	end_api_call(nestlevel);
+
+	PG_RETURN_JSONB_P(definition);
+}
+
+Datum
+reporunner_activate_version(PG_FUNCTION_ARGS)
+{
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	int32		version = PG_GETARG_INT32(1);
+	WorkflowRef ref;
+	int			nestlevel;
+
+	nestlevel = begin_api_call();
+	get_workflow(name, true, &ref);
+	(void) get_definition(name, &ref, version);
+	if (ref.active_version != version)
+		touch_workflow(&ref, version);
+	end_api_call(nestlevel);
+
+	PG_RETURN_VOID();
+}
+
+Datum
+reporunner_delete_workflow(PG_FUNCTION_ARGS)
+{
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	WorkflowRef ref;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	int			nestlevel;
+
+	nestlevel = begin_api_call();
+	get_workflow(name, true, &ref);
+	values[0] = Int64GetDatum(ref.id);
+	run_statement(SQL_DELETE_WORKFLOW, 1, argtypes, values, SPI_OK_DELETE);
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to delete workflow \"%s\"", name)));
+	end_api_call(nestlevel);
+
+	PG_RETURN_VOID();
+}

@@ -1,0 +1,34 @@
+/*
+ * Reporunner install script.  Built by concatenating src/sql/*.sql in name
+ * order; edit the pieces, not the built file.
+ */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION reporunner" to load this file. \quit
+
+/*
+ * The administrators' role: its members see and manage every tenant's
+ * workflows.  Roles are cluster-wide, so it survives DROP EXTENSION and is
+ * shared by every database that installs Reporunner.
+ */
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'reporunner_admin') THEN
+		CREATE ROLE reporunner_admin NOLOGIN;
+	END IF;
+END
+$$;
+COMMENT ON ROLE reporunner_admin IS 'Members see and manage the workflows of every tenant in Reporunner';
+
+/*
+ * True when the current role may act for the given owner: it is the owner,
+ * a member of it, or a member of reporunner_admin.  Every row-level security
+ * policy below uses it, so tenancy is decided by role membership only and
+ * never by a setting a session could change.
+ */
+CREATE FUNCTION reporunner.has_owner_access(owner oid)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN pg_catalog.pg_has_role(CURRENT_USER, owner, 'USAGE')
+	OR pg_catalog.pg_has_role(CURRENT_USER, 'reporunner_admin', 'USAGE');
+COMMENT ON FUNCTION reporunner.has_owner_access(oid) IS 'True when the current role may see and manage rows owned by the given role';

@@ -1,0 +1,266 @@
+/*
+ * Tables.  Every tenant-owned row carries "owner", the role it belongs to;
+ * row-level security (20_security.sql) keys on it.  All tables are logged.
+ */
+
+CREATE TABLE reporunner.workflow (
+	id				bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	owner			oid NOT NULL,
+	name			text NOT NULL,
+	active_version	integer,
+	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	updated_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	CONSTRAINT workflow_owner_name_key UNIQUE (owner, name),
+	CONSTRAINT workflow_id_owner_key UNIQUE (id, owner),
+	CONSTRAINT workflow_name_check CHECK (name <> '' AND pg_catalog.octet_length(name) <= 128)
+);
+COMMENT ON TABLE reporunner.workflow IS 'Workflows: one row per (owner, name), pointing at the active version';
+COMMENT ON COLUMN reporunner.workflow.id IS 'Surrogate key';
+COMMENT ON COLUMN reporunner.workflow.owner IS 'Role that owns the workflow; its nodes run with this role''s privileges';
+COMMENT ON COLUMN reporunner.workflow.name IS 'Name, unique per owner';
+COMMENT ON COLUMN reporunner.workflow.active_version IS 'Version that runs when no version is asked for';
+COMMENT ON COLUMN reporunner.workflow.created_at IS 'When the workflow was first saved';
+COMMENT ON COLUMN reporunner.workflow.updated_at IS 'When a version was last saved or activated';
+
+CREATE TABLE reporunner.workflow_version (
+	workflow_id		bigint NOT NULL,
+	version			integer NOT NULL,
+	owner			oid NOT NULL,
+	definition		jsonb NOT NULL,
+	created_by		oid NOT NULL,
+	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	PRIMARY KEY (workflow_id, version),
+	CONSTRAINT workflow_version_workflow_fkey FOREIGN KEY (workflow_id, owner)
+		REFERENCES reporunner.workflow (id, owner) ON DELETE CASCADE ON UPDATE CASCADE,
+	CONSTRAINT workflow_version_version_check CHECK (version > 0)
+);
+COMMENT ON TABLE reporunner.workflow_version IS 'Every saved version of every workflow; immutable once written';
+COMMENT ON COLUMN reporunner.workflow_version.workflow_id IS 'Workflow this version belongs to';
+COMMENT ON COLUMN reporunner.workflow_version.version IS 'Version number, 1 for the first save, increasing by one';
+COMMENT ON COLUMN reporunner.workflow_version.owner IS 'Owner of the workflow (copied for row-level security)';
+COMMENT ON COLUMN reporunner.workflow_version.definition IS 'The workflow document exactly as saved';
+COMMENT ON COLUMN reporunner.workflow_version.created_by IS 'Role that saved this version';
+COMMENT ON COLUMN reporunner.workflow_version.created_at IS 'When this version was saved';
+
+ALTER TABLE reporunner.workflow
+	ADD CONSTRAINT workflow_active_version_fkey FOREIGN KEY (id, active_version)
+	REFERENCES reporunner.workflow_version (workflow_id, version);
+
+CREATE TABLE reporunner.node (
+	workflow_id		bigint NOT NULL,
+	version			integer NOT NULL,
+	owner			oid NOT NULL,
+	name			text NOT NULL,
+	position		integer NOT NULL,
+	type			text NOT NULL,
+	params			jsonb NOT NULL DEFAULT '{}',
+	retry			jsonb,
+	on_error		text NOT NULL DEFAULT 'stop',
+	timeout			interval,
+	execute_once	boolean NOT NULL DEFAULT false,
+	always_output_data boolean NOT NULL DEFAULT false,
+	disabled		boolean NOT NULL DEFAULT false,
+	notes			text,
+	PRIMARY KEY (workflow_id, version, name),
+	CONSTRAINT node_position_key UNIQUE (workflow_id, version, position),
+	CONSTRAINT node_version_fkey FOREIGN KEY (workflow_id, version)
+		REFERENCES reporunner.workflow_version (workflow_id, version) ON DELETE CASCADE,
+	CONSTRAINT node_on_error_check CHECK (on_error IN ('stop', 'continue', 'error_output'))
+);
+COMMENT ON TABLE reporunner.node IS 'Nodes of each workflow version, in relational form for the executor';
+COMMENT ON COLUMN reporunner.node.workflow_id IS 'Workflow the node belongs to';
+COMMENT ON COLUMN reporunner.node.version IS 'Version the node belongs to';
+COMMENT ON COLUMN reporunner.node.owner IS 'Owner of the workflow (copied for row-level security)';
+COMMENT ON COLUMN reporunner.node.name IS 'Node name, unique within the version';
+COMMENT ON COLUMN reporunner.node.position IS 'Zero-based position of the node in the document; breaks ties in execution order';
+COMMENT ON COLUMN reporunner.node.type IS 'Node type, such as set, if or sql';
+COMMENT ON COLUMN reporunner.node.params IS 'Type-specific parameters, possibly holding {{ }} expressions';
+COMMENT ON COLUMN reporunner.node.retry IS 'Retry policy: tries, delay, backoff, max_delay, jitter';
+COMMENT ON COLUMN reporunner.node.on_error IS 'What a failure does: stop, continue, or error_output';
+COMMENT ON COLUMN reporunner.node.timeout IS 'Longest time one run of the node may take';
+COMMENT ON COLUMN reporunner.node.execute_once IS 'Run once with the first item instead of once per item';
+COMMENT ON COLUMN reporunner.node.always_output_data IS 'Emit one empty item when the node would output nothing';
+COMMENT ON COLUMN reporunner.node.disabled IS 'Pass items through without running the node';
+COMMENT ON COLUMN reporunner.node.notes IS 'Free text for people';
+
+CREATE TABLE reporunner.edge (
+	workflow_id		bigint NOT NULL,
+	version			integer NOT NULL,
+	owner			oid NOT NULL,
+	from_node		text NOT NULL,
+	output			text NOT NULL DEFAULT 'main',
+	to_node			text NOT NULL,
+	input			integer NOT NULL DEFAULT 0,
+	PRIMARY KEY (workflow_id, version, from_node, output, to_node, input),
+	CONSTRAINT edge_from_node_fkey FOREIGN KEY (workflow_id, version, from_node)
+		REFERENCES reporunner.node (workflow_id, version, name) ON DELETE CASCADE,
+	CONSTRAINT edge_to_node_fkey FOREIGN KEY (workflow_id, version, to_node)
+		REFERENCES reporunner.node (workflow_id, version, name) ON DELETE CASCADE,
+	CONSTRAINT edge_input_check CHECK (input >= 0)
+);
+CREATE INDEX edge_to_node_idx ON reporunner.edge (workflow_id, version, to_node);
+COMMENT ON TABLE reporunner.edge IS 'Connections of each workflow version: from a node''s output to a node''s input';
+COMMENT ON COLUMN reporunner.edge.workflow_id IS 'Workflow the connection belongs to';
+COMMENT ON COLUMN reporunner.edge.version IS 'Version the connection belongs to';
+COMMENT ON COLUMN reporunner.edge.owner IS 'Owner of the workflow (copied for row-level security)';
+COMMENT ON COLUMN reporunner.edge.from_node IS 'Node whose output items travel along the connection';
+COMMENT ON COLUMN reporunner.edge.output IS 'Output of from_node, such as main, true, false or error';
+COMMENT ON COLUMN reporunner.edge.to_node IS 'Node that receives the items';
+COMMENT ON COLUMN reporunner.edge.input IS 'Zero-based input of to_node (merge nodes have several)';
+COMMENT ON INDEX reporunner.edge_to_node_idx IS 'Finds the connections into a node';
+
+CREATE TABLE reporunner.execution (
+	id				bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	workflow_id		bigint NOT NULL,
+	version			integer NOT NULL,
+	owner			oid NOT NULL,
+	status			text NOT NULL DEFAULT 'queued',
+	mode			text NOT NULL,
+	input			jsonb NOT NULL DEFAULT '[]',
+	output			jsonb,
+	error			jsonb,
+	parent_id		bigint REFERENCES reporunner.execution (id) ON DELETE SET NULL,
+	idempotency_key text,
+	attempt			integer NOT NULL DEFAULT 1,
+	created_by		oid NOT NULL,
+	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	started_at		timestamptz,
+	finished_at		timestamptz,
+	wake_at			timestamptz,
+	CONSTRAINT execution_version_fkey FOREIGN KEY (workflow_id, version)
+		REFERENCES reporunner.workflow_version (workflow_id, version) ON DELETE CASCADE,
+	CONSTRAINT execution_idempotency_key UNIQUE (workflow_id, idempotency_key),
+	CONSTRAINT execution_status_check
+		CHECK (status IN ('queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled')),
+	CONSTRAINT execution_mode_check
+		CHECK (mode IN ('call', 'start', 'table', 'schedule', 'notify', 'retry', 'subworkflow')),
+	CONSTRAINT execution_attempt_check CHECK (attempt > 0)
+);
+CREATE INDEX execution_workflow_idx ON reporunner.execution (workflow_id, created_at);
+CREATE INDEX execution_parent_idx ON reporunner.execution (parent_id) WHERE parent_id IS NOT NULL;
+CREATE INDEX execution_wake_idx ON reporunner.execution (wake_at) WHERE status = 'waiting';
+CREATE INDEX execution_finished_idx ON reporunner.execution (finished_at) WHERE finished_at IS NOT NULL;
+COMMENT ON TABLE reporunner.execution IS 'One row per run of a workflow, pinned to the version it started with';
+COMMENT ON COLUMN reporunner.execution.id IS 'Execution id, as returned by start()';
+COMMENT ON COLUMN reporunner.execution.workflow_id IS 'Workflow that runs';
+COMMENT ON COLUMN reporunner.execution.version IS 'Version that runs; fixed when the execution is created';
+COMMENT ON COLUMN reporunner.execution.owner IS 'Owner of the workflow; node code runs as this role';
+COMMENT ON COLUMN reporunner.execution.status IS 'queued, running, waiting, succeeded, failed or canceled';
+COMMENT ON COLUMN reporunner.execution.mode IS 'How it started: call, start, table, schedule, notify, retry or subworkflow';
+COMMENT ON COLUMN reporunner.execution.input IS 'Input items (a jsonb array of objects)';
+COMMENT ON COLUMN reporunner.execution.output IS 'Items of the final node(s) when it succeeded';
+COMMENT ON COLUMN reporunner.execution.error IS 'Failure: node, message, SQLSTATE and detail';
+COMMENT ON COLUMN reporunner.execution.parent_id IS 'Execution that started this one (sub-workflows, error workflows, retries)';
+COMMENT ON COLUMN reporunner.execution.idempotency_key IS 'Caller-chosen key; a second start with the same key returns the same execution';
+COMMENT ON COLUMN reporunner.execution.attempt IS 'Execution-level attempt number';
+COMMENT ON COLUMN reporunner.execution.created_by IS 'Role that started the execution';
+COMMENT ON COLUMN reporunner.execution.created_at IS 'When the execution was created';
+COMMENT ON COLUMN reporunner.execution.started_at IS 'When a worker or caller first ran it';
+COMMENT ON COLUMN reporunner.execution.finished_at IS 'When it reached a final status';
+COMMENT ON COLUMN reporunner.execution.wake_at IS 'When a waiting execution becomes runnable again';
+COMMENT ON INDEX reporunner.execution_workflow_idx IS 'Lists the executions of a workflow by age';
+COMMENT ON INDEX reporunner.execution_parent_idx IS 'Finds the children of an execution';
+COMMENT ON INDEX reporunner.execution_wake_idx IS 'Finds waiting executions that are due';
+COMMENT ON INDEX reporunner.execution_finished_idx IS 'Finds finished executions for retention pruning';
+
+CREATE TABLE reporunner.step (
+	execution_id	bigint NOT NULL REFERENCES reporunner.execution (id) ON DELETE CASCADE,
+	node			text NOT NULL,
+	run_index		integer NOT NULL DEFAULT 0,
+	owner			oid NOT NULL,
+	attempt			integer NOT NULL DEFAULT 1,
+	status			text NOT NULL,
+	output			jsonb,
+	error			jsonb,
+	started_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	finished_at		timestamptz,
+	PRIMARY KEY (execution_id, node, run_index),
+	CONSTRAINT step_status_check
+		CHECK (status IN ('running', 'succeeded', 'failed', 'skipped', 'waiting', 'canceled')),
+	CONSTRAINT step_attempt_check CHECK (attempt > 0)
+);
+COMMENT ON TABLE reporunner.step IS 'The journal: one row per node run of an execution';
+COMMENT ON COLUMN reporunner.step.execution_id IS 'Execution the step belongs to';
+COMMENT ON COLUMN reporunner.step.node IS 'Name of the node that ran';
+COMMENT ON COLUMN reporunner.step.run_index IS 'Zero-based run of that node within the execution';
+COMMENT ON COLUMN reporunner.step.owner IS 'Owner of the workflow (copied for row-level security)';
+COMMENT ON COLUMN reporunner.step.attempt IS 'Attempt that produced this outcome (1 unless retried)';
+COMMENT ON COLUMN reporunner.step.status IS 'running, succeeded, failed, skipped, waiting or canceled';
+COMMENT ON COLUMN reporunner.step.output IS 'Output items per output name';
+COMMENT ON COLUMN reporunner.step.error IS 'Failure: message, SQLSTATE and detail';
+COMMENT ON COLUMN reporunner.step.started_at IS 'When the step started';
+COMMENT ON COLUMN reporunner.step.finished_at IS 'When the step finished';
+
+CREATE TABLE reporunner.queue (
+	execution_id	bigint PRIMARY KEY REFERENCES reporunner.execution (id) ON DELETE CASCADE,
+	owner			oid NOT NULL,
+	priority		integer NOT NULL DEFAULT 0,
+	ready_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	lease_owner		integer,
+	lease_expires_at timestamptz
+);
+CREATE INDEX queue_ready_idx ON reporunner.queue (priority DESC, ready_at);
+COMMENT ON TABLE reporunner.queue IS 'Executions that are runnable now or soon; rows leave as soon as an execution waits or finishes';
+COMMENT ON COLUMN reporunner.queue.execution_id IS 'Execution to run';
+COMMENT ON COLUMN reporunner.queue.owner IS 'Owner of the workflow (copied for row-level security)';
+COMMENT ON COLUMN reporunner.queue.priority IS 'Higher runs first';
+COMMENT ON COLUMN reporunner.queue.ready_at IS 'Earliest time the execution may run';
+COMMENT ON COLUMN reporunner.queue.lease_owner IS 'Process id of the worker that claimed it';
+COMMENT ON COLUMN reporunner.queue.lease_expires_at IS 'When an unrenewed claim lapses';
+COMMENT ON INDEX reporunner.queue_ready_idx IS 'Claim order: priority, then age';
+
+CREATE TABLE reporunner.credential (
+	id				bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	owner			oid NOT NULL,
+	name			text NOT NULL,
+	type			text NOT NULL,
+	secret			bytea NOT NULL,
+	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	rotated_at		timestamptz,
+	CONSTRAINT credential_owner_name_key UNIQUE (owner, name)
+);
+COMMENT ON TABLE reporunner.credential IS 'Credentials for outbound calls; secrets are sealed with AES-256-GCM';
+COMMENT ON COLUMN reporunner.credential.id IS 'Surrogate key';
+COMMENT ON COLUMN reporunner.credential.owner IS 'Role that owns the credential';
+COMMENT ON COLUMN reporunner.credential.name IS 'Name, unique per owner';
+COMMENT ON COLUMN reporunner.credential.type IS 'Credential type, such as bearer, basic or aws_sigv4';
+COMMENT ON COLUMN reporunner.credential.secret IS 'Sealed secret (nonce, ciphertext and tag); never readable by tenants';
+COMMENT ON COLUMN reporunner.credential.created_at IS 'When the credential was stored';
+COMMENT ON COLUMN reporunner.credential.rotated_at IS 'When the secret was last replaced';
+
+CREATE TABLE reporunner.trigger (
+	id				bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	workflow_id		bigint NOT NULL,
+	owner			oid NOT NULL,
+	kind			text NOT NULL,
+	target			text NOT NULL,
+	options			jsonb NOT NULL DEFAULT '{}',
+	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	CONSTRAINT trigger_workflow_fkey FOREIGN KEY (workflow_id, owner)
+		REFERENCES reporunner.workflow (id, owner) ON DELETE CASCADE ON UPDATE CASCADE,
+	CONSTRAINT trigger_kind_check CHECK (kind IN ('table', 'schedule', 'notify'))
+);
+CREATE INDEX trigger_workflow_idx ON reporunner.trigger (workflow_id);
+COMMENT ON TABLE reporunner.trigger IS 'Registry of what starts workflows: table triggers, schedules and NOTIFY channels';
+COMMENT ON COLUMN reporunner.trigger.id IS 'Surrogate key';
+COMMENT ON COLUMN reporunner.trigger.workflow_id IS 'Workflow that is started';
+COMMENT ON COLUMN reporunner.trigger.owner IS 'Owner of the workflow (copied for row-level security)';
+COMMENT ON COLUMN reporunner.trigger.kind IS 'table, schedule or notify';
+COMMENT ON COLUMN reporunner.trigger.target IS 'The table, cron expression or channel';
+COMMENT ON COLUMN reporunner.trigger.options IS 'Kind-specific options such as events, level and mode';
+COMMENT ON COLUMN reporunner.trigger.created_at IS 'When the trigger was registered';
+COMMENT ON INDEX reporunner.trigger_workflow_idx IS 'Finds the triggers of a workflow';
+
+/*
+ * The rows of these tables are user data: pg_dump dumps them (the table
+ * definitions come back with CREATE EXTENSION).
+ */
+SELECT pg_catalog.pg_extension_config_dump('reporunner.workflow', '');
+SELECT pg_catalog.pg_extension_config_dump('reporunner.workflow_version', '');
+SELECT pg_catalog.pg_extension_config_dump('reporunner.node', '');
+SELECT pg_catalog.pg_extension_config_dump('reporunner.edge', '');
+SELECT pg_catalog.pg_extension_config_dump('reporunner.execution', '');
+SELECT pg_catalog.pg_extension_config_dump('reporunner.step', '');
+SELECT pg_catalog.pg_extension_config_dump('reporunner.queue', '');
+SELECT pg_catalog.pg_extension_config_dump('reporunner.credential', '');
+SELECT pg_catalog.pg_extension_config_dump('reporunner.trigger', '');

@@ -1,0 +1,35 @@
+/*
+ * The workflow API.  The functions are written in C (src/catalog) and run
+ * with the caller's rights; see docs/tenancy.md for how they resolve a
+ * workflow name and who may write what.
+ */
+
+CREATE FUNCTION reporunner.validate_workflow(definition jsonb)
+RETURNS boolean
+LANGUAGE c STRICT STABLE
+AS 'MODULE_PATHNAME', 'reporunner_validate_workflow';
+COMMENT ON FUNCTION reporunner.validate_workflow(jsonb) IS 'Checks a workflow document without saving it; returns true or raises the first problem';
+
+CREATE FUNCTION reporunner.save_workflow(name text, definition jsonb, activate boolean DEFAULT true)
+RETURNS integer
+LANGUAGE c STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_save_workflow';
+COMMENT ON FUNCTION reporunner.save_workflow(text, jsonb, boolean) IS 'Validates and saves a workflow document as a new version (none if identical to the latest) and returns the version number';
+
+CREATE FUNCTION reporunner.export_workflow(name text, version integer DEFAULT NULL, format text DEFAULT 'native')
+RETURNS jsonb
+LANGUAGE c STABLE
+AS 'MODULE_PATHNAME', 'reporunner_export_workflow';
+COMMENT ON FUNCTION reporunner.export_workflow(text, integer, text) IS 'Returns the document of a version (the active one by default) exactly as it was saved';
+
+CREATE FUNCTION reporunner.activate_version(name text, version integer)
+RETURNS void
+LANGUAGE c STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_activate_version';
+COMMENT ON FUNCTION reporunner.activate_version(text, integer) IS 'Makes a saved version the one that runs by default';
+
+CREATE FUNCTION reporunner.delete_workflow(name text)
+RETURNS void
+LANGUAGE c STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_delete_workflow';
+COMMENT ON FUNCTION reporunner.delete_workflow(text) IS 'Deletes a workflow with all its versions and executions';

@@ -1,0 +1,85 @@
+#!/bin/sh
+# run.sh - run every Reporunner test suite on throwaway clusters.
+#
+# Suites: C unit tests of the document validator (test/unit), the
+# pg_regress suite (sql/, expected/), pgTAP suites (test/pgtap) through
+# pg_prove, and Perl TAP tests with restarts and crashes (test/t).  Prints a
+# summary per suite and a last line "N passed, N failed"; exits non-zero if
+# anything failed.  Expects "make install" to have run (make test does it).
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/test/cluster.sh"
+
+work=$(mktemp -d /tmp/reporunner-test.XXXXXX)
+trap 'stop_cluster "$work/pgtap"; rm -rf "$work"' EXIT INT TERM
+# A copy of the tree the server user can write to (the checkout's parent
+# folders may not even be readable by it).
+mkdir "$work/tree"
+(cd "$top" && tar --exclude=.git --exclude=tmp_check --exclude=.demo -cf - .) |
+	(cd "$work/tree" && tar -xf -)
+give_to_pg "$work"
+
+passed=0
+failed=0
+
+# count SUITE LOGFILE STATUS: add the TAP results in LOGFILE to the totals.
+# A suite that failed without reporting a failing test counts one failure.
+count() {
+	ok=$(grep -Ec '^[[:space:]]*ok [0-9]+' "$2")
+	notok=$(grep -Ec '^[[:space:]]*not ok [0-9]+' "$2")
+	if [ "$3" -ne 0 ] && [ "$notok" -eq 0 ]; then
+		notok=1
+	fi
+	echo "$1: $ok passed, $notok failed"
+	passed=$((passed + ok))
+	failed=$((failed + notok))
+	if [ "$notok" -ne 0 ]; then
+		echo "---- $1 output ----"
+		grep -v '^[[:space:]]*ok [0-9]' "$2" | tail -n 80
+		echo "----"
+	fi
+}
+
+# 1. unit tests of the pure-C document validator
+make -s -C "$work/tree/test/unit" >"$work/unit.log" 2>&1
+count unit "$work/unit.log" $?
+
+# 2. pg_regress, with its own temporary instance
+as_pg make -s -C "$work/tree" installcheck >"$work/regress.log" 2>&1
+status=$?
+# pg_regress 15 prints "test NAME ... ok|FAILED"; turn that into TAP lines.
+awk '/\.\.\. ok/ { n++; print "ok " n " - " $0 }
+	/\.\.\. FAILED|\.\.\. failed/ { n++; print "not ok " n " - " $0 }' \
+	"$work/regress.log" >"$work/regress.tap"
+count pg_regress "$work/regress.tap" $status
+if [ $status -ne 0 ]; then
+	cat "$work/regress.log"
+	[ -f "$work/tree/regression.diffs" ] && head -n 200 "$work/tree/regression.diffs"
+fi
+
+# 3. pgTAP suites against one throwaway cluster
+port=$(free_port)
+if start_cluster "$work/pgtap" "$port"; then
+	as_pg psql -X -q -h "$work/pgtap/sock" -p "$port" -d postgres \
+		-c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION reporunner' \
+		>"$work/pgtap-setup.log" 2>&1
+	as_pg pg_prove -v -h "$work/pgtap/sock" -p "$port" -d postgres -U postgres \
+		"$work"/tree/test/pgtap/*.sql >"$work/pgtap.log" 2>&1
+	status=$?
+	cat "$work/pgtap-setup.log" >>"$work/pgtap.log"
+	stop_cluster "$work/pgtap"
+else
+	echo "could not start the pgTAP cluster" >"$work/pgtap.log"
+	status=1
+fi
+count pgTAP "$work/pgtap.log" $status
+
+# 4. Perl TAP tests with restarts and crashes
+pgxs_dir=$(dirname "$(pg_config --pgxs)")/..
+(cd "$work/tree" && as_pg env TESTDIR="$work/tree" PG_REGRESS=/bin/false \
+	prove -v -I "$pgxs_dir/test/perl" test/t/*.pl) >"$work/tap.log" 2>&1
+count TAP "$work/tap.log" $?
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
