@@ -1,0 +1,91 @@
+/*-------------------------------------------------------------------------
+ *
+ * document.h
+ *		Validation of native Reporunner workflow documents.
+ *
+ * This unit is plain C on top of jansson and includes no PostgreSQL
+ * header, so it can be unit-tested and fuzzed outside the server.  The
+ * server supplies a callback that checks the inside of each {{ }}
+ * expression with PostgreSQL's jsonpath parser, and maps the error kinds
+ * below to SQLSTATEs.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RR_DOCUMENT_H
+#define RR_DOCUMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What went wrong; the server maps each kind to one SQLSTATE. */
+typedef enum RrDocErrorKind
+{
+	RR_DOC_OK = 0,
+	RR_DOC_SYNTAX,				/* not JSON at all (22P02) */
+	RR_DOC_INVALID,				/* wrong shape, missing or unknown field (22023) */
+	RR_DOC_UNKNOWN_TYPE,		/* unknown node type (22023) */
+	RR_DOC_DUPLICATE_NAME,		/* two nodes with one name (42710) */
+	RR_DOC_UNDEFINED_REF,		/* connection to a missing node/output/input (42704) */
+	RR_DOC_CYCLE,				/* the graph has a cycle (42P17) */
+	RR_DOC_PARAM_TYPE,			/* a param or setting of the wrong type (42804) */
+	RR_DOC_DURATION,			/* a malformed or out-of-range duration (22007) */
+	RR_DOC_EXPRESSION,			/* an unparsable {{ }} expression (42601) */
+	RR_DOC_TOO_LARGE,			/* document over a size limit (54000) */
+	RR_DOC_OUT_OF_MEMORY		/* allocation failed (53200) */
+} RrDocErrorKind;
+
+#define RR_DOC_NAME_LEN		128		/* longest node name, in bytes */
+#define RR_DOC_FIELD_LEN	256
+#define RR_DOC_MESSAGE_LEN	512
+
+/*
+ * A validation failure.  "node" is the offending node's name (empty when
+ * the problem is not inside one node); "field" is a dotted path inside the
+ * node or document such as "params.condition" or "connections[3].to".
+ * "message" is a complete PostgreSQL-style primary message (lower case, no
+ * final period) that already names the node and the field; "detail" is an
+ * optional full sentence.
+ */
+typedef struct RrDocError
+{
+	RrDocErrorKind kind;
+	char		node[RR_DOC_NAME_LEN + 1];
+	char		field[RR_DOC_FIELD_LEN];
+	char		message[RR_DOC_MESSAGE_LEN];
+	char		detail[RR_DOC_MESSAGE_LEN];
+} RrDocError;
+
+/*
+ * Checks the text between "{{" and "}}" (without the braces, untrimmed).
+ * Returns true when it parses; otherwise writes a one-line reason into
+ * errbuf and returns false.
+ */
+typedef bool (*RrExprCheckFn) (const char *expr, size_t len,
+							   char *errbuf, size_t errlen, void *arg);
+
+/* Limits applied to a document as a whole. */
+typedef struct RrDocLimits
+{
+	size_t		max_bytes;		/* longest document text, in bytes */
+	int			max_nodes;		/* most nodes in one document */
+} RrDocLimits;
+
+/*
+ * Validate a whole native workflow document given as JSON text.  Returns
+ * true if it is valid; otherwise fills *err and returns false.  check may
+ * be NULL, in which case expressions are only checked for balanced braces.
+ */
+extern bool rr_document_validate(const char *json, size_t len,
+								 const RrDocLimits *limits,
+								 RrExprCheckFn check, void *check_arg,
+								 RrDocError *err);
+
+/*
+ * Parse a duration such as "500ms", "30s", "5min", "2 hours" or
+ * "1h 30m" into milliseconds.  Returns false for malformed, negative or
+ * overflowing input.
+ */
+extern bool rr_duration_parse(const char *text, int64_t *ms);
+
+#endif							/* RR_DOCUMENT_H */

@@ -1,0 +1,504 @@
+/*-------------------------------------------------------------------------
+ *
+ * node_schema.c
+ *		The table of workflow node types: their params, outputs and inputs.
+ *
+ * validate.c checks every node's params against the RrFieldSpec table of
+ * its type, and asks the functions at the end of this file for a node's
+ * outputs and input count.  To add a node type, add its param table and
+ * one entry to rr_node_types; nothing else needs to change.
+ *
+ * Plain C on top of jansson; no PostgreSQL header.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "node_schema.h"
+
+/* Longest SQL identifier, in bytes (PostgreSQL's NAMEDATALEN - 1). */
+#define RR_IDENTIFIER_LEN	63
+
+static bool is_sqlstate(const char *text, size_t len);
+static bool is_function_name(const char *text, size_t len);
+static size_t identifier_end(const char *text, size_t len, size_t start);
+
+
+/* ---------- Choice lists ---------- */
+
+static const char *const main_output[] = {"main", NULL};
+static const char *const if_outputs[] = {"true", "false", NULL};
+static const char *const switch_outputs[] = {"fallback", NULL};
+static const char *const no_outputs[] = {NULL};
+
+static const char *const switch_modes[] = {"first", "all", NULL};
+static const char *const merge_modes[] = {"append", "by_key", "by_position",
+"cross_join", "choose_branch", NULL};
+static const char *const merge_by_key[] = {"by_key", NULL};
+static const char *const merge_joins[] = {"inner", "left", "outer", NULL};
+static const char *const aggregate_ops[] = {"collect", "count",
+	"count_distinct", "sum", "min", "max", "avg", "first", "last", "concat",
+NULL};
+static const char *const aggregate_count[] = {"count", NULL};
+static const char *const limit_ends[] = {"start", "end", NULL};
+static const char *const sort_orders[] = {"asc", "desc", NULL};
+static const char *const dedup_scopes[] = {"input", "workflow", NULL};
+static const char *const run_modes[] = {"per_item", "once", NULL};
+
+
+/* ---------- Item specs shared by several params ---------- */
+
+static const RrFieldSpec any_string = {.type = RR_FIELD_STRING};
+
+
+/* ---------- Param tables, one per node type ---------- */
+
+static const RrFieldSpec no_params[] = {
+	{NULL}
+};
+
+static const RrFieldSpec set_params[] = {
+	{.name = "fields", .type = RR_FIELD_OBJECT},
+	{.name = "rename", .type = RR_FIELD_OBJECT, .items = &any_string},
+	{.name = "remove", .type = RR_FIELD_ARRAY, .items = &any_string},
+	{.name = "keep_only", .type = RR_FIELD_BOOLEAN},
+	{NULL}
+};
+
+static const RrFieldSpec condition_params[] = {
+	{.name = "condition", .type = RR_FIELD_CONDITION,
+	.flags = RR_FIELD_REQUIRED},
+	{NULL}
+};
+
+static const RrFieldSpec switch_rule_fields[] = {
+	{.name = "condition", .type = RR_FIELD_CONDITION,
+	.flags = RR_FIELD_REQUIRED},
+	{.name = "output", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+		.has_min = true, .min = 1, .has_max = true, .max = RR_OUTPUT_NAME_LEN,
+		.hint = "Output names are part of the workflow graph, so they cannot "
+	"be computed from data."},
+	{NULL}
+};
+
+static const RrFieldSpec switch_rule = {
+	.type = RR_FIELD_OBJECT, .fields = switch_rule_fields
+};
+
+static const RrFieldSpec switch_params[] = {
+	{.name = "rules", .type = RR_FIELD_ARRAY,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_STATIC,
+	.has_min = true, .min = 1, .has_max = true, .max = 64, .items = &switch_rule},
+	{.name = "mode", .type = RR_FIELD_STRING, .choices = switch_modes},
+	{.name = "fallback", .type = RR_FIELD_BOOLEAN},
+	{NULL}
+};
+
+static const RrFieldSpec merge_params[] = {
+	{.name = "mode", .type = RR_FIELD_STRING, .choices = merge_modes},
+	{.name = "inputs", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC,
+	.has_min = true, .min = 2, .has_max = true, .max = 10, .default_int = 2},
+	{.name = "key", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+		.has_min = true, .min = 1,
+		.required_if = {.field = "mode", .values = merge_by_key},
+		.hint = "Key fields are fixed when the workflow is saved; the items' "
+	"values are compared at run time."},
+	{.name = "right_key", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+		.has_min = true, .min = 1,
+		.hint = "Key fields are fixed when the workflow is saved; the items' "
+	"values are compared at run time."},
+	{.name = "join", .type = RR_FIELD_STRING, .choices = merge_joins},
+	{.name = "branch", .type = RR_FIELD_INTEGER, .has_min = true, .min = 0,
+	.below = "inputs"},
+	{NULL}
+};
+
+static const RrFieldSpec split_out_params[] = {
+	{.name = "field", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED},
+	{.name = "keep_fields", .type = RR_FIELD_BOOLEAN},
+	{.name = "destination", .type = RR_FIELD_STRING},
+	{NULL}
+};
+
+static const RrFieldSpec aggregation_fields[] = {
+	{.name = "op", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED,
+	.choices = aggregate_ops},
+	{.name = "field", .type = RR_FIELD_STRING,
+		.required_if = {.field = "op", .values = aggregate_count,
+	.negate = true}},
+	{.name = "as", .type = RR_FIELD_STRING},
+	{NULL}
+};
+
+static const RrFieldSpec aggregation = {
+	.type = RR_FIELD_OBJECT, .fields = aggregation_fields
+};
+
+static const RrFieldSpec aggregate_params[] = {
+	{.name = "group_by", .type = RR_FIELD_ARRAY, .items = &any_string},
+	{.name = "aggregations", .type = RR_FIELD_ARRAY,
+		.flags = RR_FIELD_REQUIRED, .has_min = true, .min = 1,
+	.items = &aggregation},
+	{NULL}
+};
+
+static const RrFieldSpec limit_params[] = {
+	{.name = "max", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_REQUIRED,
+	.has_min = true, .min = 0},
+	{.name = "from", .type = RR_FIELD_STRING, .choices = limit_ends},
+	{NULL}
+};
+
+static const RrFieldSpec sort_key_fields[] = {
+	{.name = "field", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED},
+	{.name = "order", .type = RR_FIELD_STRING, .choices = sort_orders},
+	{NULL}
+};
+
+static const RrFieldSpec sort_key = {
+	.type = RR_FIELD_OBJECT, .fields = sort_key_fields
+};
+
+static const RrFieldSpec sort_params[] = {
+	{.name = "by", .type = RR_FIELD_ARRAY, .flags = RR_FIELD_REQUIRED,
+	.has_min = true, .min = 1, .items = &sort_key},
+	{NULL}
+};
+
+static const RrFieldSpec remove_duplicates_params[] = {
+	{.name = "fields", .type = RR_FIELD_ARRAY, .items = &any_string},
+	{.name = "scope", .type = RR_FIELD_STRING, .choices = dedup_scopes},
+	{NULL}
+};
+
+static const RrFieldSpec stop_and_error_params[] = {
+	{.name = "message", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED},
+	{.name = "code", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+		.valid = is_sqlstate,
+		.valid_rule = "a SQLSTATE of five digits or upper-case letters",
+		.hint = "Use a code such as \"P0001\"; it is fixed when the workflow "
+	"is saved, so put data in \"message\" instead."},
+	{NULL}
+};
+
+static const RrFieldSpec sql_params[] = {
+	{.name = "query", .type = RR_FIELD_STRING,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
+		.has_min = true, .min = 1,
+		.hint = "Pass values through \"args\" instead; the query text is "
+	"never built from data."},
+	{.name = "args", .type = RR_FIELD_ARRAY},
+	{.name = "mode", .type = RR_FIELD_STRING, .choices = run_modes},
+	{NULL}
+};
+
+static const RrFieldSpec function_params[] = {
+	{.name = "function", .type = RR_FIELD_STRING,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
+		.valid = is_function_name, .valid_rule = "a function name",
+		.hint = "Use a name such as \"my_function\" or "
+		"\"my_schema.my_function\"; the function to call is fixed when the "
+	"workflow is saved."},
+	{.name = "mode", .type = RR_FIELD_STRING, .choices = run_modes},
+	{NULL}
+};
+
+static const RrFieldSpec notify_params[] = {
+	{.name = "channel", .type = RR_FIELD_STRING,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
+		.has_min = true, .min = 1, .has_max = true, .max = RR_IDENTIFIER_LEN,
+		.hint = "The channel is fixed when the workflow is saved; put data "
+	"in \"payload\" instead."},
+	{.name = "payload", .type = RR_FIELD_ANY},
+	{NULL}
+};
+
+
+/* ---------- The node types ---------- */
+
+const RrNodeType rr_node_types[] = {
+	{.name = "trigger", .params = no_params, .outputs = main_output,
+	.inputs = 0, .is_trigger = true},
+	{.name = "set", .params = set_params, .outputs = main_output,
+	.inputs = 1},
+	{.name = "if", .params = condition_params, .outputs = if_outputs,
+	.inputs = 1},
+	{.name = "switch", .params = switch_params, .outputs = switch_outputs,
+		.item_outputs = "rules", .item_output_name = "output",
+	.inputs = 1},
+	{.name = "filter", .params = condition_params, .outputs = main_output,
+	.inputs = 1},
+	{.name = "merge", .params = merge_params, .outputs = main_output,
+	.inputs_param = "inputs"},
+	{.name = "split_out", .params = split_out_params,
+	.outputs = main_output, .inputs = 1},
+	{.name = "aggregate", .params = aggregate_params,
+	.outputs = main_output, .inputs = 1},
+	{.name = "limit", .params = limit_params, .outputs = main_output,
+	.inputs = 1},
+	{.name = "sort", .params = sort_params, .outputs = main_output,
+	.inputs = 1},
+	{.name = "remove_duplicates", .params = remove_duplicates_params,
+	.outputs = main_output, .inputs = 1},
+	{.name = "noop", .params = no_params, .outputs = main_output,
+	.inputs = 1},
+	{.name = "stop_and_error", .params = stop_and_error_params,
+	.outputs = no_outputs, .inputs = 1},
+	{.name = "sql", .params = sql_params, .outputs = main_output,
+	.inputs = 1},
+	{.name = "function", .params = function_params,
+	.outputs = main_output, .inputs = 1},
+	{.name = "notify", .params = notify_params, .outputs = main_output,
+	.inputs = 1},
+};
+
+const int	rr_node_type_count = sizeof(rr_node_types) / sizeof(rr_node_types[0]);
+
+
+/* ---------- Lookups ---------- */
+
+/*
+ * rr_node_type_lookup
+ *		The node type called name, or NULL when there is none.
+ */
+const RrNodeType *
+rr_node_type_lookup(const char *name)
+{
+	int			i;
+
+	for (i = 0; i < rr_node_type_count; i++)
+	{
+		if (strcmp(rr_node_types[i].name, name) == 0)
+			return &rr_node_types[i];
+	}
+	return NULL;
+}
+
+/*
+ * rr_field_lookup
+ *		The entry for key name in a field table, or NULL when it has none.
+ */
+const RrFieldSpec *
+rr_field_lookup(const RrFieldSpec *fields, const char *name)
+{
+	const RrFieldSpec *field;
+
+	for (field = fields; field->name != NULL; field++)
+	{
+		if (strcmp(field->name, name) == 0)
+			return field;
+	}
+	return NULL;
+}
+
+
+/* ---------- Outputs and inputs ---------- */
+
+/*
+ * item_output_array
+ *		The array param whose items each make an output, or NULL.
+ */
+static const json_t *
+item_output_array(const RrNodeType *type, const json_t *params)
+{
+	const json_t *items;
+
+	if (type->item_outputs == NULL)
+		return NULL;
+	items = json_object_get(params, type->item_outputs);
+	return json_is_array(items) ? items : NULL;
+}
+
+/*
+ * fixed_output_count
+ *		How many fixed outputs a type lists.
+ */
+static int
+fixed_output_count(const RrNodeType *type)
+{
+	int			count = 0;
+
+	while (type->outputs[count] != NULL)
+		count++;
+	return count;
+}
+
+/*
+ * rr_node_output_count
+ *		How many outputs a node of this type with these params has.
+ *
+ * error_output says whether the node routes failures to an "error" output.
+ * params must already have been checked against the type's table.
+ */
+int
+rr_node_output_count(const RrNodeType *type, const json_t *params,
+					 bool error_output)
+{
+	const json_t *items = item_output_array(type, params);
+	int			count = fixed_output_count(type);
+
+	if (items != NULL)
+		count += (int) json_array_size(items);
+	if (error_output)
+		count++;
+	return count;
+}
+
+/*
+ * rr_node_output_name
+ *		The name of output number index (0-based) of a node.
+ *
+ * The result points into params, into static storage or, for an item
+ * named by its position, into buf (which needs RR_OUTPUT_INDEX_BUFLEN
+ * bytes).  Returns NULL when index is out of range.
+ */
+const char *
+rr_node_output_name(const RrNodeType *type, const json_t *params,
+					bool error_output, int index, char *buf, size_t buflen)
+{
+	const json_t *items = item_output_array(type, params);
+	int			item_count = items != NULL ? (int) json_array_size(items) : 0;
+	int			fixed_count = fixed_output_count(type);
+
+	if (index < 0)
+		return NULL;
+	if (index < item_count)
+	{
+		const json_t *item = json_array_get(items, (size_t) index);
+		const json_t *name = json_object_get(item, type->item_output_name);
+
+		if (json_is_string(name))
+			return json_string_value(name);
+		snprintf(buf, buflen, "%d", index);
+		return buf;
+	}
+	index -= item_count;
+	if (index < fixed_count)
+		return type->outputs[index];
+	if (index == fixed_count && error_output)
+		return RR_ERROR_OUTPUT;
+	return NULL;
+}
+
+/*
+ * rr_node_input_count
+ *		How many inputs a node of this type with these params has.
+ */
+int64_t
+rr_node_input_count(const RrNodeType *type, const json_t *params)
+{
+	const RrFieldSpec *spec;
+	const json_t *value;
+
+	if (type->inputs_param == NULL)
+		return type->inputs;
+	value = json_object_get(params, type->inputs_param);
+	if (json_is_integer(value))
+		return (int64_t) json_integer_value(value);
+	spec = rr_field_lookup(type->params, type->inputs_param);
+	return spec != NULL ? spec->default_int : 0;
+}
+
+
+/* ---------- Checks of particular string values ---------- */
+
+/*
+ * is_sqlstate
+ *		Whether text is five characters from 0-9 and A-Z, like "P0001".
+ */
+static bool
+is_sqlstate(const char *text, size_t len)
+{
+	size_t		i;
+
+	if (len != 5)
+		return false;
+	for (i = 0; i < len; i++)
+	{
+		if (!((text[i] >= '0' && text[i] <= '9') ||
+			  (text[i] >= 'A' && text[i] <= 'Z')))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * identifier_end
+ *		Where the SQL identifier starting at text[start] ends, or start when
+ *		there is none there.
+ *
+ * Accepts a plain identifier (a letter, underscore or non-ASCII byte, then
+ * also digits and dollar signs) or a double-quoted one with "" for a quote
+ * inside, each 1 to RR_IDENTIFIER_LEN bytes long, like PostgreSQL does.
+ */
+static size_t
+identifier_end(const char *text, size_t len, size_t start)
+{
+	size_t		pos = start;
+	size_t		name_len = 0;
+
+	if (pos >= len)
+		return start;
+	if (text[pos] == '"')
+	{
+		pos++;
+		for (;;)
+		{
+			if (pos >= len)
+				return start;
+			if (text[pos] == '"')
+			{
+				if (pos + 1 < len && text[pos + 1] == '"')
+					pos++;
+				else
+					break;
+			}
+			pos++;
+			name_len++;
+		}
+		pos++;					/* the closing quote */
+	}
+	else
+	{
+		unsigned char c = (unsigned char) text[pos];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  c == '_' || c >= 0x80))
+			return start;
+		while (pos < len)
+		{
+			c = (unsigned char) text[pos];
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+				  (c >= '0' && c <= '9') || c == '_' || c == '$' || c >= 0x80))
+				break;
+			pos++;
+			name_len++;
+		}
+	}
+	if (name_len == 0 || name_len > RR_IDENTIFIER_LEN)
+		return start;
+	return pos;
+}
+
+/*
+ * is_function_name
+ *		Whether text is a function name, optionally schema-qualified.
+ */
+static bool
+is_function_name(const char *text, size_t len)
+{
+	size_t		end = identifier_end(text, len, 0);
+
+	if (end == 0)
+		return false;
+	if (end < len && text[end] == '.')
+	{
+		size_t		second = identifier_end(text, len, end + 1);
+
+		if (second == end + 1)
+			return false;
+		end = second;
+	}
+	return end == len;
+}
