@@ -1,0 +1,531 @@
+--
+-- 001_schema.sql - the objects CREATE EXTENSION reporunner installs.
+--
+-- Schema, tables, columns, keys, indexes, row-level security, comments,
+-- API function signatures, the reporunner_admin role and what PUBLIC may do.
+-- Runs as a superuser in a database where pgtap and reporunner are
+-- installed; changes nothing (the transaction is rolled back).
+--
+BEGIN;
+SELECT plan(246);
+
+------------------------------------------------------------------------
+-- Schema, tables, views, functions: exactly these
+------------------------------------------------------------------------
+SELECT has_schema('reporunner', 'schema reporunner exists');
+SELECT has_extension('reporunner', 'extension reporunner is installed');
+SELECT is((SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'reporunner'),
+	'reporunner', 'extension reporunner lives in schema reporunner');
+
+SELECT has_table('reporunner', t, format('table reporunner.%s exists', t))
+FROM unnest(ARRAY['workflow', 'workflow_version', 'node', 'edge', 'execution',
+				  'step', 'queue', 'credential', 'trigger']::name[]) AS t;
+
+SELECT tables_are('reporunner',
+	ARRAY['workflow', 'workflow_version', 'node', 'edge', 'execution',
+		  'step', 'queue', 'credential', 'trigger'],
+	'schema reporunner has exactly the nine Reporunner tables');
+
+SELECT has_view('reporunner', 'workflows', 'view reporunner.workflows exists');
+SELECT has_view('reporunner', 'workflow_versions', 'view reporunner.workflow_versions exists');
+SELECT views_are('reporunner', ARRAY['workflows', 'workflow_versions'],
+	'schema reporunner has exactly the two views');
+
+SELECT functions_are('reporunner',
+	ARRAY['has_owner_access', 'validate_workflow', 'save_workflow',
+		  'export_workflow', 'activate_version', 'delete_workflow'],
+	'schema reporunner has exactly the API functions and has_owner_access');
+
+SELECT is_empty(
+	$$SELECT c.oid::regclass::text
+	  FROM pg_class c
+	  WHERE c.relnamespace = 'reporunner'::regnamespace
+		AND c.relkind IN ('r', 'v')
+		AND NOT EXISTS (SELECT FROM pg_depend d
+						WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+						  AND d.refclassid = 'pg_extension'::regclass
+						  AND d.deptype = 'e')$$,
+	'every table and view of schema reporunner belongs to the extension');
+
+SELECT set_eq(
+	$$SELECT unnest(extconfig)::regclass::text FROM pg_extension WHERE extname = 'reporunner'$$,
+	ARRAY['reporunner.workflow', 'reporunner.workflow_version', 'reporunner.node',
+		  'reporunner.edge', 'reporunner.execution', 'reporunner.step',
+		  'reporunner.queue', 'reporunner.credential', 'reporunner.trigger'],
+	'the rows of all nine tables are dumped by pg_dump (pg_extension_config_dump)');
+
+------------------------------------------------------------------------
+-- Columns
+------------------------------------------------------------------------
+SELECT columns_are('reporunner', 'workflow',
+	ARRAY['id', 'owner', 'name', 'active_version', 'created_at', 'updated_at'],
+	'workflow has exactly its columns');
+SELECT columns_are('reporunner', 'workflow_version',
+	ARRAY['workflow_id', 'version', 'owner', 'definition', 'created_by', 'created_at'],
+	'workflow_version has exactly its columns');
+SELECT columns_are('reporunner', 'node',
+	ARRAY['workflow_id', 'version', 'owner', 'name', 'position', 'type', 'params',
+		  'retry', 'on_error', 'timeout', 'execute_once', 'always_output_data',
+		  'disabled', 'notes'],
+	'node has exactly its columns');
+SELECT columns_are('reporunner', 'edge',
+	ARRAY['workflow_id', 'version', 'owner', 'from_node', 'output', 'to_node', 'input'],
+	'edge has exactly its columns');
+SELECT columns_are('reporunner', 'execution',
+	ARRAY['id', 'workflow_id', 'version', 'owner', 'status', 'mode', 'input', 'output',
+		  'error', 'parent_id', 'idempotency_key', 'attempt', 'created_by',
+		  'created_at', 'started_at', 'finished_at', 'wake_at'],
+	'execution has exactly its columns');
+SELECT columns_are('reporunner', 'step',
+	ARRAY['execution_id', 'node', 'run_index', 'owner', 'attempt', 'status', 'output',
+		  'error', 'started_at', 'finished_at'],
+	'step has exactly its columns');
+SELECT columns_are('reporunner', 'queue',
+	ARRAY['execution_id', 'owner', 'priority', 'ready_at', 'lease_owner', 'lease_expires_at'],
+	'queue has exactly its columns');
+SELECT columns_are('reporunner', 'credential',
+	ARRAY['id', 'owner', 'name', 'type', 'secret', 'created_at', 'rotated_at'],
+	'credential has exactly its columns');
+SELECT columns_are('reporunner', 'trigger',
+	ARRAY['id', 'workflow_id', 'owner', 'kind', 'target', 'options', 'created_at'],
+	'trigger has exactly its columns');
+SELECT columns_are('reporunner', 'workflows',
+	ARRAY['name', 'owner', 'active_version', 'latest_version', 'versions',
+		  'created_at', 'updated_at', 'id'],
+	'view workflows has exactly its columns');
+SELECT columns_are('reporunner', 'workflow_versions',
+	ARRAY['name', 'owner', 'version', 'active', 'nodes', 'created_by', 'created_at',
+		  'definition', 'workflow_id'],
+	'view workflow_versions has exactly its columns');
+
+-- every tenant table carries the owning role as a non-null oid
+SELECT col_type_is('reporunner', t, 'owner', 'oid', format('%s.owner is an oid', t))
+FROM unnest(ARRAY['workflow', 'workflow_version', 'node', 'edge', 'execution',
+				  'step', 'queue', 'credential', 'trigger']::name[]) AS t;
+SELECT col_not_null('reporunner', t, 'owner', format('%s.owner is NOT NULL', t))
+FROM unnest(ARRAY['workflow', 'workflow_version', 'node', 'edge', 'execution',
+				  'step', 'queue', 'credential', 'trigger']::name[]) AS t;
+
+-- key columns: type and nullability
+SELECT col_type_is('reporunner', t, c, ty, format('%s.%s is %s', t, c, ty))
+FROM (VALUES
+	('workflow', 'id', 'bigint'),
+	('workflow', 'name', 'text'),
+	('workflow', 'active_version', 'integer'),
+	('workflow', 'created_at', 'timestamp with time zone'),
+	('workflow', 'updated_at', 'timestamp with time zone'),
+	('workflow_version', 'workflow_id', 'bigint'),
+	('workflow_version', 'version', 'integer'),
+	('workflow_version', 'definition', 'jsonb'),
+	('workflow_version', 'created_by', 'oid'),
+	('node', 'workflow_id', 'bigint'),
+	('node', 'version', 'integer'),
+	('node', 'name', 'text'),
+	('node', 'position', 'integer'),
+	('node', 'type', 'text'),
+	('node', 'params', 'jsonb'),
+	('node', 'timeout', 'interval'),
+	('edge', 'from_node', 'text'),
+	('edge', 'output', 'text'),
+	('edge', 'to_node', 'text'),
+	('edge', 'input', 'integer'),
+	('execution', 'id', 'bigint'),
+	('execution', 'status', 'text'),
+	('execution', 'input', 'jsonb'),
+	('execution', 'parent_id', 'bigint'),
+	('execution', 'created_by', 'oid'),
+	('step', 'execution_id', 'bigint'),
+	('step', 'run_index', 'integer'),
+	('queue', 'execution_id', 'bigint'),
+	('credential', 'id', 'bigint'),
+	('credential', 'secret', 'bytea'),
+	('trigger', 'workflow_id', 'bigint'),
+	('trigger', 'options', 'jsonb')
+) AS v(t, c, ty);
+
+SELECT col_not_null('reporunner', t, c, format('%s.%s is NOT NULL', t, c))
+FROM (VALUES
+	('workflow', 'id'), ('workflow', 'name'), ('workflow', 'created_at'),
+	('workflow', 'updated_at'),
+	('workflow_version', 'workflow_id'), ('workflow_version', 'version'),
+	('workflow_version', 'definition'), ('workflow_version', 'created_by'),
+	('node', 'name'), ('node', 'type'), ('node', 'params'), ('node', 'on_error'),
+	('edge', 'from_node'), ('edge', 'output'), ('edge', 'to_node'), ('edge', 'input'),
+	('execution', 'workflow_id'), ('execution', 'version'), ('execution', 'status'),
+	('execution', 'mode'), ('execution', 'created_by'),
+	('step', 'status'),
+	('credential', 'name'), ('credential', 'type'), ('credential', 'secret'),
+	('trigger', 'workflow_id'), ('trigger', 'kind'), ('trigger', 'target')
+) AS v(t, c);
+
+SELECT col_is_null('reporunner', 'workflow', 'active_version',
+	'workflow.active_version may be NULL (a workflow with no active version)');
+SELECT col_is_null('reporunner', 'execution', 'parent_id',
+	'execution.parent_id may be NULL (top-level executions)');
+
+SELECT is((SELECT attidentity::text FROM pg_attribute
+		   WHERE attrelid = to_regclass('reporunner.workflow') AND attname = 'id'),
+	'a', 'workflow.id is GENERATED ALWAYS AS IDENTITY');
+
+------------------------------------------------------------------------
+-- Primary keys, unique constraints and foreign keys
+------------------------------------------------------------------------
+SELECT has_pk('reporunner', t, format('%s has a primary key', t))
+FROM unnest(ARRAY['workflow', 'workflow_version', 'node', 'edge', 'execution',
+				  'step', 'queue', 'credential', 'trigger']::name[]) AS t;
+
+SELECT col_is_pk('reporunner', 'workflow', ARRAY['id'], 'workflow PK is (id)');
+SELECT col_is_pk('reporunner', 'workflow_version', ARRAY['workflow_id', 'version'],
+	'workflow_version PK is (workflow_id, version)');
+SELECT col_is_pk('reporunner', 'node', ARRAY['workflow_id', 'version', 'name'],
+	'node PK is (workflow_id, version, name)');
+SELECT col_is_pk('reporunner', 'edge',
+	ARRAY['workflow_id', 'version', 'from_node', 'output', 'to_node', 'input'],
+	'edge PK is (workflow_id, version, from_node, output, to_node, input)');
+SELECT col_is_pk('reporunner', 'execution', ARRAY['id'], 'execution PK is (id)');
+SELECT col_is_pk('reporunner', 'step', ARRAY['execution_id', 'node', 'run_index'],
+	'step PK is (execution_id, node, run_index)');
+SELECT col_is_pk('reporunner', 'queue', ARRAY['execution_id'], 'queue PK is (execution_id)');
+SELECT col_is_pk('reporunner', 'credential', ARRAY['id'], 'credential PK is (id)');
+SELECT col_is_pk('reporunner', 'trigger', ARRAY['id'], 'trigger PK is (id)');
+
+SELECT col_is_unique('reporunner', 'workflow', ARRAY['owner', 'name'],
+	'workflow names are unique per owner');
+SELECT col_is_unique('reporunner', 'workflow', ARRAY['id', 'owner'],
+	'workflow (id, owner) is unique, so children can reference it with their owner');
+SELECT col_is_unique('reporunner', 'credential', ARRAY['owner', 'name'],
+	'credential names are unique per owner');
+SELECT col_is_unique('reporunner', 'node', ARRAY['workflow_id', 'version', 'position'],
+	'node positions are unique per version');
+SELECT col_is_unique('reporunner', 'execution', ARRAY['workflow_id', 'idempotency_key'],
+	'execution idempotency keys are unique per workflow');
+
+SELECT fk_ok('reporunner', 'workflow_version', ARRAY['workflow_id', 'owner'],
+			 'reporunner', 'workflow', ARRAY['id', 'owner'],
+	'workflow_version (workflow_id, owner) references workflow (id, owner): a version has its workflow''s owner');
+SELECT fk_ok('reporunner', 'trigger', ARRAY['workflow_id', 'owner'],
+			 'reporunner', 'workflow', ARRAY['id', 'owner'],
+	'trigger (workflow_id, owner) references workflow (id, owner): a trigger has its workflow''s owner');
+SELECT fk_ok('reporunner', 'workflow', ARRAY['id', 'active_version'],
+			 'reporunner', 'workflow_version', ARRAY['workflow_id', 'version'],
+	'workflow (id, active_version) references one of its own versions');
+SELECT fk_ok('reporunner', 'node', ARRAY['workflow_id', 'version'],
+			 'reporunner', 'workflow_version', ARRAY['workflow_id', 'version'],
+	'node references workflow_version');
+SELECT fk_ok('reporunner', 'edge', ARRAY['workflow_id', 'version', 'from_node'],
+			 'reporunner', 'node', ARRAY['workflow_id', 'version', 'name'],
+	'edge from_node references a node of the same version');
+SELECT fk_ok('reporunner', 'edge', ARRAY['workflow_id', 'version', 'to_node'],
+			 'reporunner', 'node', ARRAY['workflow_id', 'version', 'name'],
+	'edge to_node references a node of the same version');
+SELECT fk_ok('reporunner', 'execution', ARRAY['workflow_id', 'version'],
+			 'reporunner', 'workflow_version', ARRAY['workflow_id', 'version'],
+	'execution references the workflow_version it runs');
+SELECT fk_ok('reporunner', 'execution', ARRAY['parent_id'],
+			 'reporunner', 'execution', ARRAY['id'],
+	'execution parent_id references execution');
+SELECT fk_ok('reporunner', 'step', ARRAY['execution_id'],
+			 'reporunner', 'execution', ARRAY['id'],
+	'step references execution');
+SELECT fk_ok('reporunner', 'queue', ARRAY['execution_id'],
+			 'reporunner', 'execution', ARRAY['id'],
+	'queue references execution');
+
+-- what happens to children when a workflow or execution goes away
+SELECT results_eq(
+	$$SELECT conrelid::regclass::text, conname::text COLLATE "default", confdeltype::text, confupdtype::text
+	  FROM pg_constraint
+	  WHERE contype = 'f' AND connamespace = 'reporunner'::regnamespace
+	  ORDER BY 1, 2$$,
+	$$VALUES
+		('reporunner.edge', 'edge_from_node_fkey', 'c', 'a'),
+		('reporunner.edge', 'edge_to_node_fkey', 'c', 'a'),
+		('reporunner.execution', 'execution_parent_id_fkey', 'n', 'a'),
+		('reporunner.execution', 'execution_version_fkey', 'c', 'a'),
+		('reporunner.node', 'node_version_fkey', 'c', 'a'),
+		('reporunner.queue', 'queue_execution_id_fkey', 'c', 'a'),
+		('reporunner.step', 'step_execution_id_fkey', 'c', 'a'),
+		('reporunner.trigger', 'trigger_workflow_fkey', 'c', 'c'),
+		('reporunner.workflow', 'workflow_active_version_fkey', 'a', 'a'),
+		('reporunner.workflow_version', 'workflow_version_workflow_fkey', 'c', 'c')$$,
+	'foreign keys and their ON DELETE / ON UPDATE actions are exactly these');
+
+------------------------------------------------------------------------
+-- Indexes
+------------------------------------------------------------------------
+SELECT has_index('reporunner', 'edge', 'edge_to_node_idx',
+	ARRAY['workflow_id', 'version', 'to_node'], 'index edge_to_node_idx on edge (workflow_id, version, to_node)');
+SELECT has_index('reporunner', 'execution', 'execution_workflow_idx',
+	ARRAY['workflow_id', 'created_at'], 'index execution_workflow_idx on execution (workflow_id, created_at)');
+SELECT has_index('reporunner', 'execution', 'execution_parent_idx',
+	ARRAY['parent_id'], 'index execution_parent_idx on execution (parent_id)');
+SELECT has_index('reporunner', 'execution', 'execution_wake_idx',
+	ARRAY['wake_at'], 'index execution_wake_idx on execution (wake_at)');
+SELECT has_index('reporunner', 'execution', 'execution_finished_idx',
+	ARRAY['finished_at'], 'index execution_finished_idx on execution (finished_at)');
+SELECT has_index('reporunner', 'queue', 'queue_ready_idx',
+	ARRAY['priority', 'ready_at'], 'index queue_ready_idx on queue (priority, ready_at)');
+SELECT has_index('reporunner', 'trigger', 'trigger_workflow_idx',
+	ARRAY['workflow_id'], 'index trigger_workflow_idx on trigger (workflow_id)');
+
+SELECT is((SELECT pg_get_expr(indpred, indrelid) FROM pg_index
+		   WHERE indexrelid = to_regclass('reporunner.execution_wake_idx')),
+	'(status = ''waiting''::text)', 'execution_wake_idx only covers waiting executions');
+SELECT is((SELECT pg_get_indexdef(to_regclass('reporunner.queue_ready_idx'))),
+	'CREATE INDEX queue_ready_idx ON reporunner.queue USING btree (priority DESC, ready_at)',
+	'queue_ready_idx sorts by priority descending, then ready_at');
+
+SELECT indexes_are('reporunner', t, idx, format('%s has exactly its indexes', t))
+FROM (VALUES
+	('workflow', ARRAY['workflow_pkey', 'workflow_owner_name_key', 'workflow_id_owner_key']::name[]),
+	('workflow_version', ARRAY['workflow_version_pkey']::name[]),
+	('node', ARRAY['node_pkey', 'node_position_key']::name[]),
+	('edge', ARRAY['edge_pkey', 'edge_to_node_idx']::name[]),
+	('execution', ARRAY['execution_pkey', 'execution_idempotency_key', 'execution_workflow_idx',
+						'execution_parent_idx', 'execution_wake_idx', 'execution_finished_idx']::name[]),
+	('step', ARRAY['step_pkey']::name[]),
+	('queue', ARRAY['queue_pkey', 'queue_ready_idx']::name[]),
+	('credential', ARRAY['credential_pkey', 'credential_owner_name_key']::name[]),
+	('trigger', ARRAY['trigger_pkey', 'trigger_workflow_idx']::name[])
+) AS v(t, idx);
+
+------------------------------------------------------------------------
+-- Row-level security
+------------------------------------------------------------------------
+SELECT results_eq(
+	$$SELECT c.relname::text COLLATE "default", c.relrowsecurity, c.relforcerowsecurity
+	  FROM pg_class c
+	  WHERE c.relnamespace = 'reporunner'::regnamespace AND c.relkind = 'r'
+	  ORDER BY 1$$,
+	$$VALUES ('credential', true, true), ('edge', true, true), ('execution', true, true),
+			 ('node', true, true), ('queue', true, true), ('step', true, true),
+			 ('trigger', true, true), ('workflow', true, true),
+			 ('workflow_version', true, true)$$,
+	'row-level security is enabled and forced on every table');
+
+SELECT policies_are('reporunner', t, ARRAY[t || '_tenant']::name[],
+	format('%s has exactly one policy, %s_tenant', t, t))
+FROM unnest(ARRAY['workflow', 'workflow_version', 'node', 'edge', 'execution',
+				  'step', 'queue', 'credential', 'trigger']::name[]) AS t;
+
+-- each policy: permissive, all commands, every role, keyed on the owner
+SELECT results_eq(
+	$$SELECT p.polrelid::regclass::text, p.polpermissive, p.polcmd::text,
+			 p.polroles = '{0}'::oid[],
+			 pg_get_expr(p.polqual, p.polrelid) COLLATE "default",
+			 p.polwithcheck IS NULL
+	  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+	  WHERE c.relnamespace = 'reporunner'::regnamespace
+	  ORDER BY 1$$,
+	$$SELECT 'reporunner.' || t, true, '*', true, 'reporunner.has_owner_access(owner)', true
+	  FROM unnest(ARRAY['credential', 'edge', 'execution', 'node', 'queue', 'step',
+						'trigger', 'workflow', 'workflow_version']) AS t
+	  ORDER BY 1$$,
+	'every policy is permissive, for ALL commands and PUBLIC, USING has_owner_access(owner), WITH CHECK the same');
+
+SELECT is((SELECT pg_get_functiondef(to_regprocedure('reporunner.has_owner_access(oid)')) ~
+				  'pg_has_role\(CURRENT_USER, owner, ''USAGE''::text\).*pg_has_role\(CURRENT_USER, ''reporunner_admin''::name, ''USAGE''::text\)'),
+	true, 'has_owner_access(owner) checks membership in owner or in reporunner_admin');
+
+------------------------------------------------------------------------
+-- Comments
+------------------------------------------------------------------------
+SELECT is_empty(
+	$$SELECT c.relname FROM pg_class c
+	  WHERE c.relnamespace = 'reporunner'::regnamespace AND c.relkind IN ('r', 'v')
+		AND obj_description(c.oid, 'pg_class') IS NULL$$,
+	'every table and view has a comment');
+SELECT is_empty(
+	$$SELECT c.relname || '.' || a.attname FROM pg_class c
+	  JOIN pg_attribute a ON a.attrelid = c.oid
+	  WHERE c.relnamespace = 'reporunner'::regnamespace AND c.relkind = 'r'
+		AND a.attnum > 0 AND NOT a.attisdropped
+		AND col_description(c.oid, a.attnum) IS NULL$$,
+	'every table column has a comment');
+SELECT is_empty(
+	$$SELECT c.relname FROM pg_class c
+	  WHERE c.relnamespace = 'reporunner'::regnamespace AND c.relkind = 'i'
+		AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = c.oid)
+		AND obj_description(c.oid, 'pg_class') IS NULL$$,
+	'every index that does not back a constraint has a comment');
+SELECT is_empty(
+	$$SELECT p.oid::regprocedure FROM pg_proc p
+	  WHERE p.pronamespace = 'reporunner'::regnamespace
+		AND obj_description(p.oid, 'pg_proc') IS NULL$$,
+	'every function has a comment');
+SELECT is_empty(
+	$$SELECT p.polname FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+	  WHERE c.relnamespace = 'reporunner'::regnamespace
+		AND obj_description(p.oid, 'pg_policy') IS NULL$$,
+	'every policy has a comment');
+SELECT isnt(shobj_description((SELECT oid FROM pg_roles WHERE rolname = 'reporunner_admin'), 'pg_authid'), NULL,
+	'role reporunner_admin has a comment');
+
+------------------------------------------------------------------------
+-- Functions
+------------------------------------------------------------------------
+SELECT has_function('reporunner', 'validate_workflow', ARRAY['jsonb'],
+	'validate_workflow(jsonb) exists');
+SELECT function_returns('reporunner', 'validate_workflow', ARRAY['jsonb'], 'boolean',
+	'validate_workflow(jsonb) returns boolean');
+SELECT has_function('reporunner', 'save_workflow', ARRAY['text', 'jsonb', 'boolean'],
+	'save_workflow(text, jsonb, boolean) exists');
+SELECT function_returns('reporunner', 'save_workflow', ARRAY['text', 'jsonb', 'boolean'], 'integer',
+	'save_workflow(text, jsonb, boolean) returns integer');
+SELECT has_function('reporunner', 'export_workflow', ARRAY['text', 'integer', 'text'],
+	'export_workflow(text, integer, text) exists');
+SELECT function_returns('reporunner', 'export_workflow', ARRAY['text', 'integer', 'text'], 'jsonb',
+	'export_workflow(text, integer, text) returns jsonb');
+SELECT has_function('reporunner', 'activate_version', ARRAY['text', 'integer'],
+	'activate_version(text, integer) exists');
+SELECT function_returns('reporunner', 'activate_version', ARRAY['text', 'integer'], 'void',
+	'activate_version(text, integer) returns void');
+SELECT has_function('reporunner', 'delete_workflow', ARRAY['text'],
+	'delete_workflow(text) exists');
+SELECT function_returns('reporunner', 'delete_workflow', ARRAY['text'], 'void',
+	'delete_workflow(text) returns void');
+SELECT has_function('reporunner', 'has_owner_access', ARRAY['oid'],
+	'has_owner_access(oid) exists');
+SELECT function_returns('reporunner', 'has_owner_access', ARRAY['oid'], 'boolean',
+	'has_owner_access(oid) returns boolean');
+
+SELECT results_eq(
+	$$SELECT p.proname::text COLLATE "default", pg_get_function_arguments(p.oid)
+	  FROM pg_proc p WHERE p.pronamespace = 'reporunner'::regnamespace ORDER BY 1$$,
+	$$VALUES
+		('activate_version', 'name text, version integer'),
+		('delete_workflow', 'name text'),
+		('export_workflow', 'name text, version integer DEFAULT NULL::integer, format text DEFAULT ''native''::text'),
+		('has_owner_access', 'owner oid'),
+		('save_workflow', 'name text, definition jsonb, activate boolean DEFAULT true'),
+		('validate_workflow', 'definition jsonb')$$,
+	'function argument names and defaults are as documented');
+
+SELECT isnt_definer('reporunner', f, args, format('%s is not SECURITY DEFINER', f))
+FROM (VALUES
+	('validate_workflow'::name, ARRAY['jsonb']::name[]),
+	('save_workflow', ARRAY['text', 'jsonb', 'boolean']),
+	('export_workflow', ARRAY['text', 'integer', 'text']),
+	('activate_version', ARRAY['text', 'integer']),
+	('delete_workflow', ARRAY['text']),
+	('has_owner_access', ARRAY['oid'])
+) AS v(f, args);
+SELECT is_empty(
+	$$SELECT p.oid::regprocedure FROM pg_proc p
+	  WHERE p.pronamespace = 'reporunner'::regnamespace AND p.prosecdef$$,
+	'no function in schema reporunner is SECURITY DEFINER');
+SELECT is_empty(
+	$$SELECT p.oid::regprocedure FROM pg_proc p
+	  WHERE p.pronamespace = 'reporunner'::regnamespace AND p.proconfig IS NOT NULL$$,
+	'no function in schema reporunner carries SET options (no hidden role or search_path change)');
+
+SELECT volatility_is('reporunner', 'save_workflow', ARRAY['text', 'jsonb', 'boolean'], 'volatile',
+	'save_workflow is VOLATILE');
+SELECT volatility_is('reporunner', 'activate_version', ARRAY['text', 'integer'], 'volatile',
+	'activate_version is VOLATILE');
+SELECT volatility_is('reporunner', 'delete_workflow', ARRAY['text'], 'volatile',
+	'delete_workflow is VOLATILE');
+SELECT volatility_is('reporunner', 'has_owner_access', ARRAY['oid'], 'stable',
+	'has_owner_access is STABLE (it depends on the current role)');
+
+SELECT function_privs_are('reporunner', f, args, 'public', ARRAY['EXECUTE'],
+	format('PUBLIC may execute %s', f))
+FROM (VALUES
+	('validate_workflow'::name, ARRAY['jsonb']::name[]),
+	('save_workflow', ARRAY['text', 'jsonb', 'boolean']),
+	('export_workflow', ARRAY['text', 'integer', 'text']),
+	('activate_version', ARRAY['text', 'integer']),
+	('delete_workflow', ARRAY['text']),
+	('has_owner_access', ARRAY['oid'])
+) AS v(f, args);
+
+------------------------------------------------------------------------
+-- Views run as the invoker
+------------------------------------------------------------------------
+SELECT ok((SELECT 'security_invoker=true' = ANY (reloptions) FROM pg_class
+		   WHERE oid = to_regclass('reporunner.workflows')),
+	'view workflows is security_invoker');
+SELECT ok((SELECT 'security_invoker=true' = ANY (reloptions) FROM pg_class
+		   WHERE oid = to_regclass('reporunner.workflow_versions')),
+	'view workflow_versions is security_invoker');
+
+------------------------------------------------------------------------
+-- The administrators' role
+------------------------------------------------------------------------
+SELECT has_role('reporunner_admin', 'role reporunner_admin exists');
+SELECT isnt_superuser('reporunner_admin', 'reporunner_admin is not a superuser');
+SELECT is((SELECT rolcanlogin FROM pg_roles WHERE rolname = 'reporunner_admin'),
+	false, 'reporunner_admin cannot log in');
+SELECT is((SELECT rolbypassrls FROM pg_roles WHERE rolname = 'reporunner_admin'),
+	false, 'reporunner_admin does not bypass RLS (it gets access through the policies)');
+
+------------------------------------------------------------------------
+-- What PUBLIC may do
+------------------------------------------------------------------------
+SELECT schema_privs_are('reporunner', 'public', ARRAY['USAGE'],
+	'PUBLIC has USAGE (and not CREATE) on schema reporunner');
+
+SELECT table_privs_are('reporunner', 'workflow', 'public', ARRAY['SELECT', 'DELETE'],
+	'PUBLIC has exactly SELECT and DELETE on the whole of workflow');
+SELECT column_privs_are('reporunner', 'workflow', c, 'public', privs,
+	format('PUBLIC has exactly %s on workflow.%s', privs, c))
+FROM (VALUES
+	('id'::name, ARRAY['SELECT']::name[]),
+	('owner', ARRAY['SELECT', 'INSERT']),
+	('name', ARRAY['SELECT', 'INSERT', 'UPDATE']),
+	('active_version', ARRAY['SELECT', 'UPDATE']),
+	('created_at', ARRAY['SELECT']),
+	('updated_at', ARRAY['SELECT', 'UPDATE'])
+) AS v(c, privs);
+
+SELECT table_privs_are('reporunner', t, 'public', ARRAY['SELECT'],
+	format('PUBLIC has exactly SELECT on %s (no INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER)', t))
+FROM unnest(ARRAY['workflow_version', 'node', 'edge', 'execution', 'step', 'queue',
+				  'trigger', 'workflows', 'workflow_versions']::name[]) AS t;
+
+SELECT is_empty(
+	$$SELECT a.attrelid::regclass || '.' || a.attname FROM pg_attribute a
+	  WHERE a.attrelid IN (to_regclass('reporunner.workflow_version'), to_regclass('reporunner.node'),
+						   to_regclass('reporunner.edge'), to_regclass('reporunner.execution'),
+						   to_regclass('reporunner.step'), to_regclass('reporunner.queue'),
+						   to_regclass('reporunner.trigger'))
+		AND a.attacl IS NOT NULL$$,
+	'no column-level grants on the engine-written tables (so no column can be written by PUBLIC)');
+
+SELECT table_privs_are('reporunner', 'credential', 'public', ARRAY[]::name[],
+	'PUBLIC has no table-wide privilege on credential');
+SELECT column_privs_are('reporunner', 'credential', 'secret', 'public', ARRAY[]::name[],
+	'PUBLIC cannot read or write credential.secret');
+SELECT column_privs_are('reporunner', 'credential', c, 'public', ARRAY['SELECT'],
+	format('PUBLIC may only SELECT credential.%s', c))
+FROM unnest(ARRAY['id', 'owner', 'name', 'type', 'created_at', 'rotated_at']::name[]) AS c;
+
+-- the ACLs, literally: nothing more is granted to anyone
+SELECT results_eq(
+	$$SELECT c.relname::text COLLATE "default", a.grantee, a.privilege_type::text
+	  FROM pg_class c, aclexplode(c.relacl) a
+	  WHERE c.relnamespace = 'reporunner'::regnamespace AND c.relkind IN ('r', 'v')
+		AND a.grantee <> c.relowner
+	  ORDER BY 1, 3$$,
+	$$VALUES ('edge', 0::oid, 'SELECT'), ('execution', 0, 'SELECT'), ('node', 0, 'SELECT'),
+			 ('queue', 0, 'SELECT'), ('step', 0, 'SELECT'), ('trigger', 0, 'SELECT'),
+			 ('workflow', 0, 'DELETE'), ('workflow', 0, 'SELECT'),
+			 ('workflow_version', 0, 'SELECT'),
+			 ('workflow_versions', 0, 'SELECT'), ('workflows', 0, 'SELECT')$$,
+	'table-level grants to roles other than the owner are exactly PUBLIC''s');
+SELECT results_eq(
+	$$SELECT (c.relname || '.' || t.attname) COLLATE "default", a.grantee, a.privilege_type::text
+	  FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a
+	  WHERE c.relnamespace = 'reporunner'::regnamespace AND c.relkind IN ('r', 'v')
+		AND a.grantee <> c.relowner
+	  ORDER BY 1, 3$$,
+	$$VALUES ('credential.created_at', 0::oid, 'SELECT'), ('credential.id', 0, 'SELECT'),
+			 ('credential.name', 0, 'SELECT'), ('credential.owner', 0, 'SELECT'),
+			 ('credential.rotated_at', 0, 'SELECT'), ('credential.type', 0, 'SELECT'),
+			 ('workflow.active_version', 0, 'UPDATE'), ('workflow.name', 0, 'INSERT'),
+			 ('workflow.name', 0, 'UPDATE'), ('workflow.owner', 0, 'INSERT'),
+			 ('workflow.updated_at', 0, 'UPDATE')$$,
+	'column-level grants are exactly PUBLIC''s on workflow and credential');
+
+SELECT * FROM finish();
+ROLLBACK;
