@@ -82,8 +82,10 @@ static const RrFieldSpec switch_rule_fields[] = {
 	{NULL}
 };
 
+/* A rule names an output, so it cannot be computed at run time. */
 static const RrFieldSpec switch_rule = {
-	.type = RR_FIELD_OBJECT, .fields = switch_rule_fields
+	.type = RR_FIELD_OBJECT, .flags = RR_FIELD_STATIC,
+	.fields = switch_rule_fields
 };
 
 static const RrFieldSpec switch_params[] = {

@@ -125,6 +125,8 @@ typedef enum ExprScan
 	EXPR_UNTERMINATED			/* "{{" without "}}" */
 } ExprScan;
 
+static void print_into(char *buf, size_t buflen, const char *fmt,...)
+			RR_PRINTF_FORMAT(3, 4);
 static bool check_object(Validator *v, const FieldContext *ctx,
 						 const RrFieldSpec *fields, json_t *object,
 						 FieldPath *path);
@@ -279,6 +281,23 @@ drop_partial_char(char *text)
 }
 
 /*
+ * print_into
+ *		snprintf into buf, cutting the text at a character boundary when it
+ *		does not fit.  (Going through vsnprintf also keeps gcc from warning
+ *		about truncation, which is intended here.)
+ */
+static void
+print_into(char *buf, size_t buflen, const char *fmt,...)
+{
+	va_list		args;
+
+	va_start(args, fmt);
+	vsnprintf(buf, buflen, fmt, args);
+	va_end(args);
+	drop_partial_char(buf);
+}
+
+/*
  * shown
  *		text, or its start followed by "..." when it does not fit in buf,
  *		cut at a character boundary.  For quoting users' values in messages.
@@ -311,7 +330,7 @@ list_append(char *buf, size_t buflen, const char *item)
 {
 	size_t		len = strlen(buf);
 
-	snprintf(buf + len, buflen - len, "%s\"%s\"", len > 0 ? ", " : "", item);
+	print_into(buf + len, buflen - len, "%s\"%s\"", len > 0 ? ", " : "", item);
 }
 
 /*
@@ -367,14 +386,10 @@ static size_t
 path_push_key(FieldPath *path, const char *key)
 {
 	size_t		old_len = path->len;
-	int			added;
 
-	added = snprintf(path->text + old_len, sizeof(path->text) - old_len,
-					 "%s%s", old_len > 0 ? "." : "", key);
-	if (added > 0)
-		path->len += (size_t) added;
-	if (path->len >= sizeof(path->text))
-		path->len = sizeof(path->text) - 1;
+	print_into(path->text + old_len, sizeof(path->text) - old_len, "%s%s",
+			   old_len > 0 ? "." : "", key);
+	path->len = strlen(path->text);
 	return old_len;
 }
 
@@ -386,14 +401,10 @@ static size_t
 path_push_index(FieldPath *path, size_t index)
 {
 	size_t		old_len = path->len;
-	int			added;
 
-	added = snprintf(path->text + old_len, sizeof(path->text) - old_len,
-					 "[%zu]", index);
-	if (added > 0)
-		path->len += (size_t) added;
-	if (path->len >= sizeof(path->text))
-		path->len = sizeof(path->text) - 1;
+	print_into(path->text + old_len, sizeof(path->text) - old_len, "[%zu]",
+			   index);
+	path->len = strlen(path->text);
 	return old_len;
 }
 
@@ -426,7 +437,7 @@ static const char *
 field_name(const FieldContext *ctx, const FieldPath *path, char *buf,
 		   size_t buflen)
 {
-	snprintf(buf, buflen, "%s%s%s", ctx->field_prefix,
+	print_into(buf, buflen, "%s%s%s", ctx->field_prefix,
 			 ctx->field_prefix[0] != '\0' && path->len > 0 ? "." : "",
 			 path->text);
 	return buf;
@@ -442,9 +453,9 @@ subject(const FieldContext *ctx, const FieldPath *path, char *buf,
 		size_t buflen)
 {
 	if (path->len == 0)
-		snprintf(buf, buflen, "%s", ctx->item_owner);
+		print_into(buf, buflen, "%s", ctx->item_owner);
 	else
-		snprintf(buf, buflen, "%s%s%s \"%s\"", ctx->item_owner,
+		print_into(buf, buflen, "%s%s%s \"%s\"", ctx->item_owner,
 				 ctx->item_owner[0] != '\0' ? " " : "", ctx->noun,
 				 path->text);
 	return buf;
@@ -474,11 +485,9 @@ vfail(RrDocError *err, RrDocErrorKind kind, const char *node,
 	  const char *field, const char *fmt, va_list args)
 {
 	err->kind = kind;
-	snprintf(err->node, sizeof(err->node), "%s", node);
-	snprintf(err->field, sizeof(err->field), "%s", field);
+	print_into(err->node, sizeof(err->node), "%s", node);
+	print_into(err->field, sizeof(err->field), "%s", field);
 	vsnprintf(err->message, sizeof(err->message), fmt, args);
-	drop_partial_char(err->node);
-	drop_partial_char(err->field);
 	drop_partial_char(err->message);
 	return false;
 }
@@ -753,15 +762,15 @@ check_bounds(Validator *v, const FieldContext *ctx, const RrFieldSpec *spec,
 
 	if (unit != BOUND_VALUE && spec->has_min && spec->min == 1 &&
 		!spec->has_max)
-		snprintf(rule, sizeof(rule), "not be empty");
+		print_into(rule, sizeof(rule), "not be empty");
 	else if (spec->has_min && spec->has_max)
-		snprintf(rule, sizeof(rule), "%s between %.15g and %.15g%s",
+		print_into(rule, sizeof(rule), "%s between %.15g and %.15g%s",
 				 verb, spec->min, spec->max, suffix);
 	else if (spec->has_min)
-		snprintf(rule, sizeof(rule), "%s at least %.15g%s",
+		print_into(rule, sizeof(rule), "%s at least %.15g%s",
 				 verb, spec->min, suffix);
 	else
-		snprintf(rule, sizeof(rule), "%s at most %.15g%s",
+		print_into(rule, sizeof(rule), "%s at most %.15g%s",
 				 verb, spec->max, suffix);
 
 	return fail_at(v, ctx, path, RR_DOC_INVALID, "%s must %s",
@@ -1166,7 +1175,7 @@ check_node_name(Validator *v, size_t index, json_t *node)
 	const char *name;
 	size_t		old_len;
 
-	snprintf(owner, sizeof(owner), "nodes[%zu]", index);
+	print_into(owner, sizeof(owner), "nodes[%zu]", index);
 	path_reset(&path);
 
 	/* The node itself must be an object. */
@@ -1218,7 +1227,7 @@ check_node(Validator *v, NodeInfo *info, json_t *node)
 	char		shown_type[SHOWN_BUFLEN];
 	int			i;
 
-	snprintf(owner, sizeof(owner), "node \"%s\"", info->name);
+	print_into(owner, sizeof(owner), "node \"%s\"", info->name);
 	path_reset(&path);
 	if (!check_object(v, &ctx, node_fields, node, &path))
 		return false;
@@ -1270,6 +1279,24 @@ check_nodes(Validator *v)
 
 
 /* ---------- Rule 3: params ---------- */
+
+/*
+ * params_context
+ *		How errors about the params of a node are worded; owner is the
+ *		buffer that will hold "node \"<name>\"".
+ */
+static void
+params_context(FieldContext *ctx, const NodeInfo *info, char *owner,
+			   size_t owner_len)
+{
+	print_into(owner, owner_len, "node \"%s\"", info->name);
+	ctx->owner = owner;
+	ctx->item_owner = owner;
+	ctx->noun = "param";
+	ctx->field_prefix = "params";
+	ctx->node = info->name;
+	ctx->expressions = true;
+}
 
 /*
  * check_item_outputs
@@ -1354,13 +1381,10 @@ check_params(Validator *v)
 	{
 		const NodeInfo *info = &v->node_info[index];
 		char		owner[OWNER_BUFLEN];
-		FieldContext ctx = {
-			.owner = owner, .item_owner = owner, .noun = "param",
-			.field_prefix = "params", .node = info->name, .expressions = true
-		};
+		FieldContext ctx;
 		FieldPath	path;
 
-		snprintf(owner, sizeof(owner), "node \"%s\"", info->name);
+		params_context(&ctx, info, owner, sizeof(owner));
 		path_reset(&path);
 		if (!check_object(v, &ctx, info->type->params, info->params, &path) ||
 			!check_item_outputs(v, &ctx, info))
@@ -1528,16 +1552,13 @@ check_all_expressions(Validator *v)
 	{
 		const NodeInfo *info = &v->node_info[index];
 		char		owner[OWNER_BUFLEN];
-		FieldContext ctx = {
-			.owner = owner, .item_owner = owner, .noun = "param",
-			.field_prefix = "params", .node = info->name, .expressions = true
-		};
+		FieldContext ctx;
 		RrFieldSpec params_spec = {
 			.type = RR_FIELD_OBJECT, .fields = info->type->params
 		};
 		FieldPath	path;
 
-		snprintf(owner, sizeof(owner), "node \"%s\"", info->name);
+		params_context(&ctx, info, owner, sizeof(owner));
 		path_reset(&path);
 		if (info->params != NULL &&
 			!check_expressions(v, &ctx, &params_spec, false, info->params,
@@ -1694,7 +1715,7 @@ check_connection(Validator *v, size_t index, json_t *connection,
 	size_t		to;
 	int			output_index;
 
-	snprintf(owner, sizeof(owner), "connections[%zu]", index);
+	print_into(owner, sizeof(owner), "connections[%zu]", index);
 	path_reset(&path);
 	if (!check_value(v, &ctx, &connection_spec, connection, &path))
 		return false;
@@ -1713,7 +1734,7 @@ check_connection(Validator *v, size_t index, json_t *connection,
 
 		shown(from_name, shown_from, sizeof(shown_from));
 		shown(to_name, shown_to, sizeof(shown_to));
-		snprintf(field, sizeof(field), "%s.%s", owner,
+		print_into(field, sizeof(field), "%s.%s", owner,
 				 from_missing ? "from" : "to");
 		return fail(v->err, RR_DOC_UNDEFINED_REF, "", field,
 					"connection from \"%s\" to \"%s\" refers to missing node \"%s\"",
@@ -1724,17 +1745,17 @@ check_connection(Validator *v, size_t index, json_t *connection,
 	output_index = find_output(&v->node_info[from], output);
 	if (output_index < 0)
 	{
-		snprintf(field, sizeof(field), "%s.output", owner);
+		print_into(field, sizeof(field), "%s.output", owner);
 		return fail_no_output(v, &v->node_info[from], output, field);
 	}
 	if (input >= rr_node_input_count(v->node_info[to].type,
 									 v->node_info[to].params))
 	{
-		snprintf(field, sizeof(field), "%s.input", owner);
+		print_into(field, sizeof(field), "%s.input", owner);
 		return fail_no_input(v, &v->node_info[to], input, field);
 	}
 
-	snprintf(key, sizeof(key), "%zu/%d/%zu/%lld", from, output_index, to,
+	print_into(key, sizeof(key), "%zu/%d/%zu/%lld", from, output_index, to,
 			 input);
 	earlier = json_object_get(seen, key);
 	if (earlier != NULL)
