@@ -368,7 +368,8 @@ rr_node_output_name(const RrNodeType *type, const json_t *params,
 	if (index < item_count)
 	{
 		const json_t *item = json_array_get(items, (size_t) index);
-		const json_t *name = json_object_get(item, type->item_output_name);
+		const json_t *name = type->item_output_name != NULL ?
+			json_object_get(item, type->item_output_name) : NULL;
 
 		if (json_is_string(name))
 			return json_string_value(name);

@@ -1106,7 +1106,13 @@ parse_document(Validator *v, const char *json, size_t len,
 							 JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &error);
 	if (v->document == NULL)
 	{
-		if (json_error_code(&error) == json_error_out_of_memory)
+		/*
+		 * jansson reports some failed allocations as such and others with
+		 * no error text at all.  (A few look like syntax errors; nothing
+		 * tells those apart.)
+		 */
+		if (json_error_code(&error) == json_error_out_of_memory ||
+			error.text[0] == '\0')
 			return fail_out_of_memory(v);
 		fail(v->err, RR_DOC_SYNTAX, "", "",
 			 "workflow document is not valid JSON");
@@ -1308,13 +1314,16 @@ check_item_outputs(Validator *v, const FieldContext *ctx,
 				   const NodeInfo *info)
 {
 	const RrNodeType *type = info->type;
-	json_t	   *items = json_object_get(info->params, type->item_outputs);
+	json_t	   *items;
 	json_t	   *seen;
 	json_t	   *item;
 	size_t		index;
 	bool		ok = true;
 
-	if (type->item_outputs == NULL || !json_is_array(items))
+	if (type->item_outputs == NULL)
+		return true;
+	items = json_object_get(info->params, type->item_outputs);
+	if (!json_is_array(items))
 		return true;
 	seen = json_object();
 	if (seen == NULL)
@@ -1327,7 +1336,8 @@ check_item_outputs(Validator *v, const FieldContext *ctx,
 		char		what[RR_DOC_MESSAGE_LEN];
 		FieldPath	path;
 		const char *name;
-		bool		named = json_object_get(item, type->item_output_name) != NULL;
+		bool		named = type->item_output_name != NULL &&
+			json_object_get(item, type->item_output_name) != NULL;
 
 		name = rr_node_output_name(type, info->params, false, (int) index,
 								   index_name, sizeof(index_name));

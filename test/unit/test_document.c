@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "document.h"
 
 #define DOC_BUFLEN	65536
@@ -1850,6 +1852,68 @@ test_durations(void)
 }
 
 
+/* ---------- Running out of memory ---------- */
+
+static long allocations_left = -1;	/* -1: never fail */
+
+/*
+ * failing_malloc
+ *		jansson allocator that fails once allocations_left reaches zero.
+ */
+static void *
+failing_malloc(size_t size)
+{
+	if (allocations_left == 0)
+		return NULL;
+	if (allocations_left > 0)
+		allocations_left--;
+	return malloc(size);
+}
+
+static void
+test_out_of_memory(void)
+{
+	RrDocError	err;
+	char		doc[DOC_BUFLEN];
+	long		fail_at;
+	int			out_of_memory = 0;
+	int			syntax = 0;
+	bool		only_expected = true;
+	bool		finished = false;
+
+	quote(every_type_document, doc);
+	json_set_alloc_funcs(failing_malloc, free);
+	for (fail_at = 0; fail_at < 100000 && !finished; fail_at++)
+	{
+		bool		valid;
+
+		allocations_left = fail_at;
+		valid = rr_document_validate(doc, strlen(doc), &default_limits,
+									 stub_check, NULL, &err);
+		if (valid)
+			finished = true;	/* no allocation failed any more */
+		else if (err.kind == RR_DOC_OUT_OF_MEMORY &&
+				 strcmp(err.message, "out of memory") == 0)
+			out_of_memory++;
+		else if (err.kind == RR_DOC_SYNTAX)
+			syntax++;		/* jansson's parser cannot always tell */
+		else
+		{
+			only_expected = false;
+			print_error("unexpected", &err);
+		}
+	}
+	allocations_left = -1;
+	json_set_alloc_funcs(malloc, free);
+
+	printf("# %ld allocations: %d out of memory, %d syntax errors\n",
+		   fail_at - 1, out_of_memory, syntax);
+	report(finished && only_expected && out_of_memory > syntax,
+		   "a failed allocation is out of memory (or, in the parser, a "
+		   "syntax error), never a crash or leak");
+}
+
+
 /* ---------- The order of the rules ---------- */
 
 static void
@@ -1908,6 +1972,7 @@ main(void)
 	test_long_values();
 	test_durations();
 	test_rule_order();
+	test_out_of_memory();
 
 	printf("1..%d\n", test_number);
 	if (failed_tests > 0)
