@@ -1102,6 +1102,8 @@ parse_document(Validator *v, const char *json, size_t len,
 		return false;
 	}
 
+	/* jansson does not always set the error code byte; start from zeros */
+	memset(&error, 0, sizeof(error));
 	v->document = json_loadb(json != NULL ? json : "", json != NULL ? len : 0,
 							 JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &error);
 	if (v->document == NULL)
