@@ -1824,6 +1824,9 @@ test_durations(void)
 	expect_duration("99999999999999999999999999999999s", -1);
 	expect_duration("9223372036854775807ms", -1);
 	expect_duration("9223372036854775807w", -1);
+	/* these would wrap around to 34448384 ms in 64-bit arithmetic */
+	expect_duration("30500568905w", -1);
+	expect_duration("213503982335 days", -1);
 	expect_duration("", -1);
 	expect_duration("   ", -1);
 	expect_duration("5", -1);
