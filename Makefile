@@ -23,7 +23,7 @@ OBJS = \
 SQL_PIECES = $(sort $(wildcard src/sql/*.sql))
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 DATA = $(wildcard $(EXTENSION)--*--*.sql)
-DOCS = $(wildcard docs/*.md)
+DOCS := $(wildcard docs/*.md)
 
 REGRESS = \
 	001_install \

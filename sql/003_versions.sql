@@ -35,14 +35,15 @@ SELECT reporunner.export_workflow('dormant');
 SELECT reporunner.export_workflow('dormant', 1) = :'a'::jsonb AS same;
 
 -- deleting removes the workflow, its versions, nodes and edges
+SELECT id AS flip_id FROM reporunner.workflow WHERE name = 'flip' \gset
+SELECT (SELECT count(*) FROM reporunner.workflow_version WHERE workflow_id = :flip_id) AS versions,
+	   (SELECT count(*) FROM reporunner.node WHERE workflow_id = :flip_id) AS nodes,
+	   (SELECT count(*) FROM reporunner.edge WHERE workflow_id = :flip_id) AS edges;
 SELECT reporunner.delete_workflow('flip');
-SELECT count(*) FROM reporunner.workflow WHERE name = 'flip';
-SELECT count(*) FROM reporunner.workflow_version v
-WHERE NOT EXISTS (SELECT FROM reporunner.workflow w WHERE w.id = v.workflow_id);
-SELECT count(*) FROM reporunner.node n
-WHERE NOT EXISTS (SELECT FROM reporunner.workflow w WHERE w.id = n.workflow_id);
-SELECT count(*) FROM reporunner.edge e
-WHERE NOT EXISTS (SELECT FROM reporunner.workflow w WHERE w.id = e.workflow_id);
+SELECT (SELECT count(*) FROM reporunner.workflow WHERE id = :flip_id) AS workflows,
+	   (SELECT count(*) FROM reporunner.workflow_version WHERE workflow_id = :flip_id) AS versions,
+	   (SELECT count(*) FROM reporunner.node WHERE workflow_id = :flip_id) AS nodes,
+	   (SELECT count(*) FROM reporunner.edge WHERE workflow_id = :flip_id) AS edges;
 SELECT reporunner.delete_workflow('flip');
 
 -- the name can be used again and starts from version 1
@@ -52,3 +53,15 @@ SELECT reporunner.delete_workflow('dormant');
 
 -- the active version must exist: the foreign key holds even for direct updates
 UPDATE reporunner.workflow SET active_version = 42 WHERE name = 'orders';
+
+-- the owner of a workflow with versions cannot change, not even for a
+-- superuser: every copy of the owner column stays in step
+CREATE ROLE rr_other;
+UPDATE reporunner.workflow SET owner = 'rr_other'::regrole WHERE name = 'orders';
+DROP ROLE rr_other;
+
+-- direct inserts obey the same name rules as save_workflow
+\set VERBOSITY terse
+INSERT INTO reporunner.workflow (owner, name) VALUES ('pg_database_owner'::regrole, E'bad\nname');
+INSERT INTO reporunner.workflow (owner, name) VALUES ('pg_database_owner'::regrole, '');
+\set VERBOSITY default

@@ -7,9 +7,12 @@ WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = 'reporunner')
 SELECT count(*) AS functions_left FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname = 'reporunner';
 SELECT rolname FROM pg_roles WHERE rolname = 'reporunner_admin';
+-- like every extension whose control file names its schema, the (now empty)
+-- schema itself stays; CREATE EXTENSION reuses it
+SELECT nspname FROM pg_namespace WHERE nspname = 'reporunner';
 
 CREATE EXTENSION reporunner;
 SELECT reporunner.save_workflow('again', '{"nodes": [{"name": "Start", "type": "trigger"}]}');
 SELECT name, active_version FROM reporunner.workflows;
 DROP EXTENSION reporunner;
-DROP SCHEMA IF EXISTS reporunner;
+DROP SCHEMA reporunner;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh - run every Reporunner test suite on throwaway clusters.
 #
-# Suites: C unit tests of the document validator (test/unit), the
+# Suites: a link check of the installed module, C unit tests of the document validator (test/unit), the
 # pg_regress suite (sql/, expected/), pgTAP suites (test/pgtap) through
 # pg_prove, and Perl TAP tests with restarts and crashes (test/t).  Prints a
 # summary per suite and a last line "N passed, N failed"; exits non-zero if
@@ -41,6 +41,10 @@ count() {
 	fi
 }
 
+# 0. the installed module links safely into the server
+sh "$top/test/link_check.sh" >"$work/link.log" 2>&1
+count link "$work/link.log" $?
+
 # 1. unit tests of the pure-C document validator
 make -s -C "$work/tree/test/unit" >"$work/unit.log" 2>&1
 count unit "$work/unit.log" $?
@@ -77,7 +81,7 @@ count pgTAP "$work/pgtap.log" $status
 
 # 4. Perl TAP tests with restarts and crashes
 pgxs_dir=$(dirname "$(pg_config --pgxs)")/..
-(cd "$work/tree" && as_pg env TESTDIR="$work/tree" PG_REGRESS=/bin/false \
+(cd "$work/tree" && as_pg env TESTDIR="$work/tree" PG_REGRESS="$pgxs_dir/test/regress/pg_regress" \
 	prove -v -I "$pgxs_dir/test/perl" test/t/*.pl) >"$work/tap.log" 2>&1
 count TAP "$work/tap.log" $?
 

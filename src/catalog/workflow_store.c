@@ -209,10 +209,12 @@ get_workflow(const char *name, bool lock, WorkflowRef *ref)
 }
 
 /*
- * Return the saved document of a version, raising an error if the workflow
- * has no such version.
+ * Return the saved document of a version, copied out of SPI's memory,
+ * raising an error if the workflow has no such version.  The datum may be
+ * in short or toasted form: detoast it only after SPI_finish, in the
+ * caller's memory context.
  */
-static Jsonb *
+static Datum
 get_definition(const char *name, const WorkflowRef *ref, int32 version)
 {
 	Oid			argtypes[2] = {INT8OID, INT4OID};
@@ -229,7 +231,7 @@ get_definition(const char *name, const WorkflowRef *ref, int32 version)
 				 errmsg("workflow \"%s\" has no version %d", name, version)));
 	definition = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
 							   1, &isnull);
-	return DatumGetJsonbP(SPI_datumTransfer(definition, false, -1));
+	return SPI_datumTransfer(definition, false, -1);
 }
 
 /* The role that owns reporunner.workflow_version (and the other tables) */
@@ -392,7 +394,7 @@ reporunner_export_workflow(PG_FUNCTION_ARGS)
 	char	   *format;
 	WorkflowRef ref;
 	int32		version;
-	Jsonb	   *definition;
+	Datum		definition;
 	int			nestlevel;
 
 	if (PG_ARGISNULL(0))
@@ -421,7 +423,7 @@ reporunner_export_workflow(PG_FUNCTION_ARGS)
 	definition = get_definition(name, &ref, version);
 	end_api_call(nestlevel);
 
-	PG_RETURN_JSONB_P(definition);
+	PG_RETURN_DATUM(definition);
 }
 
 Datum

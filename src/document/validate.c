@@ -216,6 +216,19 @@ static const RrFieldSpec connection_spec = {
  * is_space
  *		ASCII whitespace; unlike isspace(), independent of the locale.
  */
+/*
+ * A new empty jansson object.  Never call json_object() directly: the
+ * PostgreSQL server executable exports a function of the same name (the
+ * SQL-callable json_object), and the dynamic linker binds an extension's
+ * reference to the executable's symbol first.  json_pack() builds the
+ * object inside libjansson, whose own references bind to jansson.
+ */
+static json_t *
+new_object(void)
+{
+	return json_pack("{}");
+}
+
 static bool
 is_space(char c)
 {
@@ -559,8 +572,9 @@ fail_out_of_memory(Validator *v)
  * next_expression
  *		Find the first "{{" at or after text[from] and its closing "}}".
  *
- * Inside an expression, double-quoted strings (with backslash escapes) are
- * skipped, so "}}" inside them does not close it.  On EXPR_FOUND, *open is
+ * Inside an expression, string literals in double or single quotes (with
+ * backslash escapes) are skipped, so "}}" inside them does not close it;
+ * src/expr accepts both quote styles.  On EXPR_FOUND, *open is
  * the position of "{{" and *close that of "}}".
  */
 static ExprScan
@@ -568,7 +582,7 @@ next_expression(const char *text, size_t len, size_t from, size_t *open,
 				size_t *close)
 {
 	size_t		pos;
-	bool		in_string = false;
+	char		in_string = '\0';	/* the open quote, if any */
 
 	for (pos = from; pos + 1 < len; pos++)
 	{
@@ -587,11 +601,11 @@ next_expression(const char *text, size_t len, size_t from, size_t *open,
 		{
 			if (c == '\\')
 				pos++;
-			else if (c == '"')
-				in_string = false;
+			else if (c == in_string)
+				in_string = '\0';
 		}
-		else if (c == '"')
-			in_string = true;
+		else if (c == '"' || c == '\'')
+			in_string = c;
 		else if (c == '}' && pos + 1 < len && text[pos + 1] == '}')
 		{
 			*close = pos;
@@ -1272,7 +1286,7 @@ check_nodes(Validator *v)
 	json_t	   *node;
 
 	v->node_info = calloc(v->node_count, sizeof(NodeInfo));
-	v->node_index = json_object();
+	v->node_index = new_object();
 	if (v->node_info == NULL || v->node_index == NULL)
 		return fail_out_of_memory(v);
 
@@ -1327,7 +1341,7 @@ check_item_outputs(Validator *v, const FieldContext *ctx,
 	items = json_object_get(info->params, type->item_outputs);
 	if (!json_is_array(items))
 		return true;
-	seen = json_object();
+	seen = new_object();
 	if (seen == NULL)
 		return fail_out_of_memory(v);
 
@@ -1808,7 +1822,7 @@ check_connections(Validator *v)
 	if (v->edge_from == NULL || v->edge_to == NULL)
 		return fail_out_of_memory(v);
 
-	seen = json_object();
+	seen = new_object();
 	if (seen == NULL)
 		return fail_out_of_memory(v);
 	json_array_foreach(connections, index, connection)

@@ -1,5 +1,5 @@
 /*
- * Reporunner install script.  Built by concatenating src/sql/*.sql in name
+ * Reporunner install script.  Built by concatenating the files of src/sql in name
  * order; edit the pieces, not the built file.
  */
 

@@ -12,11 +12,12 @@ CREATE TABLE reporunner.workflow (
 	updated_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	CONSTRAINT workflow_owner_name_key UNIQUE (owner, name),
 	CONSTRAINT workflow_id_owner_key UNIQUE (id, owner),
-	CONSTRAINT workflow_name_check CHECK (name <> '' AND pg_catalog.octet_length(name) <= 128)
+	CONSTRAINT workflow_name_check
+		CHECK (name <> '' AND pg_catalog.octet_length(name) <= 128 AND name !~ '[[:cntrl:]]')
 );
 COMMENT ON TABLE reporunner.workflow IS 'Workflows: one row per (owner, name), pointing at the active version';
 COMMENT ON COLUMN reporunner.workflow.id IS 'Surrogate key';
-COMMENT ON COLUMN reporunner.workflow.owner IS 'Role that owns the workflow; its nodes run with this role''s privileges';
+COMMENT ON COLUMN reporunner.workflow.owner IS 'Role that owns the workflow; its nodes run with this role''s privileges. Fixed once the workflow has a version';
 COMMENT ON COLUMN reporunner.workflow.name IS 'Name, unique per owner';
 COMMENT ON COLUMN reporunner.workflow.active_version IS 'Version that runs when no version is asked for';
 COMMENT ON COLUMN reporunner.workflow.created_at IS 'When the workflow was first saved';
@@ -31,7 +32,7 @@ CREATE TABLE reporunner.workflow_version (
 	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	PRIMARY KEY (workflow_id, version),
 	CONSTRAINT workflow_version_workflow_fkey FOREIGN KEY (workflow_id, owner)
-		REFERENCES reporunner.workflow (id, owner) ON DELETE CASCADE ON UPDATE CASCADE,
+		REFERENCES reporunner.workflow (id, owner) ON DELETE CASCADE,
 	CONSTRAINT workflow_version_version_check CHECK (version > 0)
 );
 COMMENT ON TABLE reporunner.workflow_version IS 'Every saved version of every workflow; immutable once written';
@@ -237,7 +238,7 @@ CREATE TABLE reporunner.trigger (
 	options			jsonb NOT NULL DEFAULT '{}',
 	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	CONSTRAINT trigger_workflow_fkey FOREIGN KEY (workflow_id, owner)
-		REFERENCES reporunner.workflow (id, owner) ON DELETE CASCADE ON UPDATE CASCADE,
+		REFERENCES reporunner.workflow (id, owner) ON DELETE CASCADE,
 	CONSTRAINT trigger_kind_check CHECK (kind IN ('table', 'schedule', 'notify'))
 );
 CREATE INDEX trigger_workflow_idx ON reporunner.trigger (workflow_id);

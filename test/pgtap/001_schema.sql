@@ -224,9 +224,9 @@ SELECT results_eq(
 		('reporunner.node', 'node_version_fkey', 'c', 'a'),
 		('reporunner.queue', 'queue_execution_id_fkey', 'c', 'a'),
 		('reporunner.step', 'step_execution_id_fkey', 'c', 'a'),
-		('reporunner.trigger', 'trigger_workflow_fkey', 'c', 'c'),
+		('reporunner.trigger', 'trigger_workflow_fkey', 'c', 'a'),
 		('reporunner.workflow', 'workflow_active_version_fkey', 'a', 'a'),
-		('reporunner.workflow_version', 'workflow_version_workflow_fkey', 'c', 'c')$$,
+		('reporunner.workflow_version', 'workflow_version_workflow_fkey', 'c', 'a')$$,
 	'the foreign keys of the nine tables and their ON DELETE / ON UPDATE actions are exactly these');
 
 ------------------------------------------------------------------------

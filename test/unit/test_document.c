@@ -1251,6 +1251,27 @@ test_expression_rules(void)
 					  "{'name': 'Big?', 'type': 'if', 'params': {'condition': '{{ $json.a == \\'}}\\' }}'}}");
 	expect_node_valid("an escaped quote inside a quoted string is skipped",
 					  "{'name': 'Big?', 'type': 'if', 'params': {'condition': '{{ $json.a == \\'\\\\\\'}}\\' }}'}}");
+	/* quote() cannot make a single quote, so these documents are raw JSON */
+	{
+		const char *closed = "{\"nodes\": [{\"name\": \"Start\", \"type\": \"trigger\"}, "
+			"{\"name\": \"Big?\", \"type\": \"if\", \"params\": "
+			"{\"condition\": \"{{ $json.a == '}}' }}\"}}]}";
+		const char *open = "{\"nodes\": [{\"name\": \"Start\", \"type\": \"trigger\"}, "
+			"{\"name\": \"Big?\", \"type\": \"if\", \"params\": "
+			"{\"condition\": \"{{ $json.a == 'open }}\"}}]}";
+		RrDocError	err;
+
+		if (!report(rr_document_validate(closed, strlen(closed), &default_limits,
+										 stub_check, NULL, &err),
+					"}} inside a single-quoted string does not close an expression"))
+			print_error("got", &err);
+		if (!report(!rr_document_validate(open, strlen(open), &default_limits,
+										  stub_check, NULL, &err) &&
+					err.kind == RR_DOC_EXPRESSION &&
+					strcmp(err.field, "params.condition") == 0,
+					"an unterminated single-quoted string leaves the expression open"))
+			print_error("got", &err);
+	}
 	expect_node_error("an unterminated quoted string leaves the expression open",
 					  "{'name': 'Big?', 'type': 'if', 'params': {'condition': '{{ $json.a == \\'unterminated }}'}}",
 					  RR_DOC_EXPRESSION, "Big?", "params.condition",
