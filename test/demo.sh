@@ -31,7 +31,8 @@ psql_demo <<'SQL'
 \echo
 \echo '-- install the extension'
 CREATE EXTENSION reporunner;
-SELECT extname, extversion FROM pg_extension WHERE extname IN ('reporunner', 'pg_cron') ORDER BY 1;
+SELECT extname, extversion FROM pg_extension WHERE extname = 'reporunner';
+SHOW shared_preload_libraries;
 
 \echo
 \echo '-- save a workflow: Start -> Total -> Big? -(true)-> Flag'
