@@ -19,15 +19,21 @@ mkdir "$work/tree"
 (cd "$top" && tar --exclude=.git --exclude=tmp_check --exclude=.demo -cf - .) |
 	(cd "$work/tree" && tar -xf -)
 give_to_pg "$work"
+cd "$work"
 
 passed=0
 failed=0
 
 # count SUITE LOGFILE STATUS: add the TAP results in LOGFILE to the totals.
-# A suite that failed without reporting a failing test counts one failure.
+# Tests a suite planned but never ran count as failed, and a suite that
+# failed without reporting a failing test counts one failure.
 count() {
 	ok=$(grep -Ec '^[[:space:]]*ok [0-9]+' "$2")
 	notok=$(grep -Ec '^[[:space:]]*not ok [0-9]+' "$2")
+	# tests that were planned but never ran (a suite died half-way) failed
+	missing=$(sed -n 's/.*You planned \([0-9]*\) tests but ran \([0-9]*\).*/\1 \2/p' "$2" |
+		awk '{ m += $1 - $2 } END { print m + 0 }')
+	notok=$((notok + missing))
 	if [ "$3" -ne 0 ] && [ "$notok" -eq 0 ]; then
 		notok=1
 	fi

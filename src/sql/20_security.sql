@@ -10,59 +10,23 @@
  * queue, credentials and triggers are written by the engine.
  */
 
-ALTER TABLE reporunner.workflow ENABLE ROW LEVEL SECURITY;
-ALTER TABLE reporunner.workflow FORCE ROW LEVEL SECURITY;
-CREATE POLICY workflow_tenant ON reporunner.workflow
-	USING (reporunner.has_owner_access(owner));
-COMMENT ON POLICY workflow_tenant ON reporunner.workflow IS 'Rows are visible to the owner, its members and reporunner_admin';
-
-ALTER TABLE reporunner.workflow_version ENABLE ROW LEVEL SECURITY;
-ALTER TABLE reporunner.workflow_version FORCE ROW LEVEL SECURITY;
-CREATE POLICY workflow_version_tenant ON reporunner.workflow_version
-	USING (reporunner.has_owner_access(owner));
-COMMENT ON POLICY workflow_version_tenant ON reporunner.workflow_version IS 'Rows are visible to the owner, its members and reporunner_admin';
-
-ALTER TABLE reporunner.node ENABLE ROW LEVEL SECURITY;
-ALTER TABLE reporunner.node FORCE ROW LEVEL SECURITY;
-CREATE POLICY node_tenant ON reporunner.node
-	USING (reporunner.has_owner_access(owner));
-COMMENT ON POLICY node_tenant ON reporunner.node IS 'Rows are visible to the owner, its members and reporunner_admin';
-
-ALTER TABLE reporunner.edge ENABLE ROW LEVEL SECURITY;
-ALTER TABLE reporunner.edge FORCE ROW LEVEL SECURITY;
-CREATE POLICY edge_tenant ON reporunner.edge
-	USING (reporunner.has_owner_access(owner));
-COMMENT ON POLICY edge_tenant ON reporunner.edge IS 'Rows are visible to the owner, its members and reporunner_admin';
-
-ALTER TABLE reporunner.execution ENABLE ROW LEVEL SECURITY;
-ALTER TABLE reporunner.execution FORCE ROW LEVEL SECURITY;
-CREATE POLICY execution_tenant ON reporunner.execution
-	USING (reporunner.has_owner_access(owner));
-COMMENT ON POLICY execution_tenant ON reporunner.execution IS 'Rows are visible to the owner, its members and reporunner_admin';
-
-ALTER TABLE reporunner.step ENABLE ROW LEVEL SECURITY;
-ALTER TABLE reporunner.step FORCE ROW LEVEL SECURITY;
-CREATE POLICY step_tenant ON reporunner.step
-	USING (reporunner.has_owner_access(owner));
-COMMENT ON POLICY step_tenant ON reporunner.step IS 'Rows are visible to the owner, its members and reporunner_admin';
-
-ALTER TABLE reporunner.queue ENABLE ROW LEVEL SECURITY;
-ALTER TABLE reporunner.queue FORCE ROW LEVEL SECURITY;
-CREATE POLICY queue_tenant ON reporunner.queue
-	USING (reporunner.has_owner_access(owner));
-COMMENT ON POLICY queue_tenant ON reporunner.queue IS 'Rows are visible to the owner, its members and reporunner_admin';
-
-ALTER TABLE reporunner.credential ENABLE ROW LEVEL SECURITY;
-ALTER TABLE reporunner.credential FORCE ROW LEVEL SECURITY;
-CREATE POLICY credential_tenant ON reporunner.credential
-	USING (reporunner.has_owner_access(owner));
-COMMENT ON POLICY credential_tenant ON reporunner.credential IS 'Rows are visible to the owner, its members and reporunner_admin';
-
-ALTER TABLE reporunner.trigger ENABLE ROW LEVEL SECURITY;
-ALTER TABLE reporunner.trigger FORCE ROW LEVEL SECURITY;
-CREATE POLICY trigger_tenant ON reporunner.trigger
-	USING (reporunner.has_owner_access(owner));
-COMMENT ON POLICY trigger_tenant ON reporunner.trigger IS 'Rows are visible to the owner, its members and reporunner_admin';
+DO $$
+DECLARE
+	t text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['workflow', 'workflow_version', 'node', 'edge',
+							 'execution', 'step', 'queue', 'credential', 'trigger']
+	LOOP
+		EXECUTE pg_catalog.format('ALTER TABLE reporunner.%I ENABLE ROW LEVEL SECURITY', t);
+		EXECUTE pg_catalog.format('ALTER TABLE reporunner.%I FORCE ROW LEVEL SECURITY', t);
+		EXECUTE pg_catalog.format('CREATE POLICY %I ON reporunner.%I USING (reporunner.has_owner_access(owner))',
+								  t || '_tenant', t);
+		EXECUTE pg_catalog.format('COMMENT ON POLICY %I ON reporunner.%I IS %L',
+								  t || '_tenant', t,
+								  'Rows are visible to the owner, its members and reporunner_admin');
+	END LOOP;
+END
+$$;
 
 GRANT USAGE ON SCHEMA reporunner TO PUBLIC;
 
