@@ -57,7 +57,7 @@ endif
 $(DATA_built): $(SQL_PIECES)
 	cat $^ > $@
 
-.PHONY: setup demo test unit
+.PHONY: setup demo test unit bench
 setup:
 	sh test/setup.sh
 
@@ -70,6 +70,11 @@ test: setup
 	$(MAKE) all
 	$(MAKE) install
 	sh test/run.sh
+
+bench: setup
+	$(MAKE) all
+	$(MAKE) install
+	sh test/bench/run.sh
 
 unit:
 	$(MAKE) -C test/unit
