@@ -1,0 +1,55 @@
+/*-------------------------------------------------------------------------
+ *
+ * if.c
+ *		The "if" node: sends each item to output "true" (0) or "false" (1)
+ *		by its condition.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "nodes/node_util.h"
+
+#define IF_TRUE		0
+#define IF_FALSE	1
+
+/*
+ * if_prepare
+ *		Compile the condition (the validator made sure there is one).
+ */
+static void *
+if_prepare(RrPlanNode *node)
+{
+	return rr_value_compile(rr_node_param(node, "condition"), node->name,
+							"params.condition");
+}
+
+/*
+ * if_execute
+ *		Route every item; an item keeps its place among its output's items.
+ */
+static void
+if_execute(RrNodeRun *run)
+{
+	const RrValue *condition = (const RrValue *) run->node->state;
+	ListCell   *lc;
+	int			index = 0;
+
+	foreach(lc, run->inputs[0])
+	{
+		Jsonb	   *item = (Jsonb *) lfirst(lc);
+
+		rr_emit(run,
+				rr_condition_eval(condition, run, item, index) ?
+				IF_TRUE : IF_FALSE,
+				item);
+		index++;
+	}
+}
+
+const RrNodeHandler rr_node_if = {
+	.name = "if",
+	.side_effects = false,
+	.prepare = if_prepare,
+	.execute = if_execute,
+};

@@ -1,0 +1,183 @@
+/*-------------------------------------------------------------------------
+ *
+ * node_util.c
+ *		Small helpers shared by the node types: reading items' fields,
+ *		reading compiled params, and naming JSON values in messages.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "lib/stringinfo.h"
+#include "nodes/node_util.h"
+
+/*
+ * rr_param_compile
+ *		Compile param "name" of node into *param.  A value without
+ *		expressions is also kept as it is, so prepare can decode it once.
+ */
+void
+rr_param_compile(RrPlanNode *node, const char *name, RrParam *param)
+{
+	JsonbValue *raw = rr_node_param(node, name);
+	char	   *field;
+
+	param->value = NULL;
+	param->constant = NULL;
+	if (raw == NULL)
+		return;
+
+	field = psprintf("params.%s", name);
+	param->value = rr_value_compile(raw, node->name, field);
+	pfree(field);
+	if (rr_value_is_constant(param->value))
+		param->constant = rr_value_normalize(raw);
+}
+
+/*
+ * rr_param_eval
+ *		The param's value for one item; NULL when the param is absent.
+ */
+JsonbValue *
+rr_param_eval(const RrParam *param, RrNodeRun *run, Jsonb *item,
+			  int item_index)
+{
+	if (param->value == NULL)
+		return NULL;
+	if (param->constant != NULL)
+		return param->constant;
+	return rr_value_normalize(rr_value_eval(param->value, run, item,
+											item_index));
+}
+
+/*
+ * rr_first_item
+ *		The item that params evaluated once per run are computed for: the
+ *		first item of input 0, or {} when the node got no items.
+ */
+Jsonb *
+rr_first_item(RrNodeRun *run)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue *empty;
+
+	if (run->ninputs > 0 && run->inputs[0] != NIL)
+		return (Jsonb *) linitial(run->inputs[0]);
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	empty = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	return JsonbValueToJsonb(empty);
+}
+
+/*
+ * rr_item_field
+ *		Look up a top-level field of an item.
+ */
+bool
+rr_item_field(Jsonb *item, const char *key, int len, JsonbValue *result)
+{
+	if (!JB_ROOT_IS_OBJECT(item))
+		return false;
+	return getKeyJsonValueFromContainer(&item->root, key, len,
+										result) != NULL;
+}
+
+/*
+ * rr_value_normalize
+ *		Bring a value into the two shapes node code handles: a scalar, or a
+ *		binary array or object.
+ */
+JsonbValue *
+rr_value_normalize(JsonbValue *value)
+{
+	if (value == NULL)
+		return NULL;
+
+	if (value->type == jbvBinary &&
+		JsonContainerIsScalar(value->val.binary.data))
+	{
+		JsonbValue *scalar = palloc(sizeof(JsonbValue));
+
+		if (!JsonbExtractScalar(value->val.binary.data, scalar))
+			elog(ERROR, "could not extract a jsonb scalar");
+		return scalar;
+	}
+	if (value->type == jbvArray && value->val.array.rawScalar)
+		return &value->val.array.elems[0];
+	if (value->type == jbvArray || value->type == jbvObject)
+	{
+		Jsonb	   *jb = JsonbValueToJsonb(value);
+		JsonbValue *binary = palloc(sizeof(JsonbValue));
+
+		binary->type = jbvBinary;
+		binary->val.binary.data = &jb->root;
+		binary->val.binary.len = VARSIZE(jb) - VARHDRSZ;
+		return binary;
+	}
+	return value;
+}
+
+/*
+ * rr_value_is_object, rr_value_is_array
+ *		Type tests on normalized values.
+ */
+bool
+rr_value_is_object(JsonbValue *value)
+{
+	return value != NULL && value->type == jbvBinary &&
+		JsonContainerIsObject(value->val.binary.data);
+}
+
+bool
+rr_value_is_array(JsonbValue *value)
+{
+	return value != NULL && value->type == jbvBinary &&
+		JsonContainerIsArray(value->val.binary.data) &&
+		!JsonContainerIsScalar(value->val.binary.data);
+}
+
+/*
+ * rr_value_type_phrase
+ *		The JSON type of a value with its article, for error details.
+ */
+const char *
+rr_value_type_phrase(JsonbValue *value)
+{
+	value = rr_value_normalize(value);
+	if (value == NULL)
+		return "nothing";
+	switch (value->type)
+	{
+		case jbvNull:
+			return "null";
+		case jbvString:
+			return "a string";
+		case jbvNumeric:
+			return "a number";
+		case jbvBool:
+			return "a boolean";
+		default:
+			break;
+	}
+	if (rr_value_is_object(value))
+		return "an object";
+	if (rr_value_is_array(value))
+		return "an array";
+	return "a value of unknown type";
+}
+
+/*
+ * rr_value_to_text
+ *		A value as JSON text, for messages.
+ */
+char *
+rr_value_to_text(JsonbValue *value)
+{
+	value = rr_value_normalize(value);
+	if (value == NULL)
+		return pstrdup("null");
+	if (value->type == jbvBinary)
+		return JsonbToCString(NULL, value->val.binary.data,
+							  value->val.binary.len);
+	return JsonbToCString(NULL, &JsonbValueToJsonb(value)->root, 0);
+}

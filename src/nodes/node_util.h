@@ -1,0 +1,68 @@
+/*-------------------------------------------------------------------------
+ *
+ * node_util.h
+ *		Small helpers shared by the node types: reading items' fields,
+ *		reading compiled params, and naming JSON values in messages.
+ *
+ * Used by set, if, switch, filter, limit, sort, noop and stop_and_error;
+ * other node files may use them as they are.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RR_NODE_UTIL_H
+#define RR_NODE_UTIL_H
+
+#include "postgres.h"
+
+#include "catalog/plan.h"
+#include "engine/node_handler.h"
+#include "expr/template.h"
+#include "utils/jsonb.h"
+
+/* A param compiled once in prepare, with its value when it is constant. */
+typedef struct RrParam
+{
+	RrValue    *value;			/* NULL when the node has no such param */
+	JsonbValue *constant;		/* the value itself when it has no {{ }},
+								 * else NULL */
+} RrParam;
+
+/* Compile param "name" of node; the field in messages is "params.name". */
+extern void rr_param_compile(RrPlanNode *node, const char *name,
+							 RrParam *param);
+
+/*
+ * The param's value for an item: the constant, or the evaluated
+ * expression.  NULL when the node has no such param.
+ */
+extern JsonbValue *rr_param_eval(const RrParam *param, RrNodeRun *run,
+								 Jsonb *item, int item_index);
+
+/* The first item of input 0, or an empty object when there is none. */
+extern Jsonb *rr_first_item(RrNodeRun *run);
+
+/*
+ * Field "key" (len bytes) of the top level of item into *result; false
+ * when the item has no such field or is not an object.
+ */
+extern bool rr_item_field(Jsonb *item, const char *key, int len,
+						  JsonbValue *result);
+
+/*
+ * A value with binary scalars unwrapped and in-memory arrays and objects
+ * turned into binary ones, so it can be tested by type and pushed with
+ * pushJsonbValue().
+ */
+extern JsonbValue *rr_value_normalize(JsonbValue *value);
+
+/* "a string", "an object", "null": the JSON type of a value, for messages. */
+extern const char *rr_value_type_phrase(JsonbValue *value);
+
+/* A value as JSON text, for messages. */
+extern char *rr_value_to_text(JsonbValue *value);
+
+/* Whether a (normalized) value is a binary object or array. */
+extern bool rr_value_is_object(JsonbValue *value);
+extern bool rr_value_is_array(JsonbValue *value);
+
+#endif							/* RR_NODE_UTIL_H */

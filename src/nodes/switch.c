@@ -1,0 +1,151 @@
+/*-------------------------------------------------------------------------
+ *
+ * switch.c
+ *		The "switch" node: routes items to one output per rule.
+ *
+ * Outputs are numbered like the rules, then "fallback".  In mode "first"
+ * an item goes to the first rule whose condition holds; in mode "all" to
+ * every such rule.  An item that matches no rule goes to "fallback" when
+ * the "fallback" param is true, and is dropped otherwise.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "nodes/node_util.h"
+
+/* What prepare compiles. */
+typedef struct SwitchState
+{
+	const char *node_name;
+	int			nrules;
+	RrValue   **conditions;		/* one per rule */
+	bool		all;			/* mode "all" */
+	RrParam		fallback;
+	bool		fallback_value; /* when "fallback" is constant */
+} SwitchState;
+
+/*
+ * switch_fallback
+ *		Decode a value of "fallback": a boolean; null means false.
+ */
+static bool
+switch_fallback(SwitchState *state, JsonbValue *value)
+{
+	if (value == NULL || value->type == jbvNull)
+		return false;
+	if (value->type != jbvBool)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("node \"%s\" param \"fallback\" must be a boolean",
+						state->node_name),
+				 errdetail("Its expression gave %s.",
+						   rr_value_type_phrase(value))));
+	return value->val.boolean;
+}
+
+/*
+ * switch_prepare
+ *		Compile the rules' conditions; read mode and fallback.
+ */
+static void *
+switch_prepare(RrPlanNode *node)
+{
+	SwitchState *state = palloc0(sizeof(SwitchState));
+	JsonbValue *rules = rr_node_param(node, "rules");
+	JsonbValue *mode = rr_node_param(node, "mode");
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	int			n = 0;
+
+	state->node_name = node->name;
+
+	/* the validator guarantees 1 to 64 rule objects with a condition */
+	if (rules == NULL || !rr_value_is_array(rules))
+		elog(ERROR, "node \"%s\" has no rules", node->name);
+	state->nrules = JsonContainerSize(rules->val.binary.data);
+	state->conditions = palloc(sizeof(RrValue *) * state->nrules);
+	it = JsonbIteratorInit(rules->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		JsonbValue *cond = palloc(sizeof(JsonbValue));
+		char	   *path;
+
+		if (tok != WJB_ELEM)
+			continue;
+		if (v.type != jbvBinary ||
+			!JsonContainerIsObject(v.val.binary.data) ||
+			getKeyJsonValueFromContainer(v.val.binary.data, "condition",
+										 strlen("condition"), cond) == NULL)
+			elog(ERROR, "node \"%s\" rule %d has no condition",
+				 node->name, n);
+		path = psprintf("params.rules[%d].condition", n);
+		state->conditions[n] = rr_value_compile(cond, node->name, path);
+		pfree(path);
+		n++;
+	}
+
+	state->all = (mode != NULL && mode->type == jbvString &&
+				  mode->val.string.len == 3 &&
+				  memcmp(mode->val.string.val, "all", 3) == 0);
+
+	rr_param_compile(node, "fallback", &state->fallback);
+	if (state->fallback.constant != NULL)
+		state->fallback_value = switch_fallback(state,
+												state->fallback.constant);
+	return state;
+}
+
+/*
+ * switch_execute
+ *		Route every item by the rules.
+ */
+static void
+switch_execute(RrNodeRun *run)
+{
+	SwitchState *state = (SwitchState *) run->node->state;
+	ListCell   *lc;
+	int			index = 0;
+
+	Assert(run->noutputs >= state->nrules + 1);
+
+	foreach(lc, run->inputs[0])
+	{
+		Jsonb	   *item = (Jsonb *) lfirst(lc);
+		bool		matched = false;
+		int			r;
+
+		for (r = 0; r < state->nrules; r++)
+		{
+			if (rr_condition_eval(state->conditions[r], run, item, index))
+			{
+				rr_emit(run, r, item);
+				matched = true;
+				if (!state->all)
+					break;
+			}
+		}
+
+		if (!matched)
+		{
+			bool		fallback = state->fallback_value;
+
+			if (state->fallback.value != NULL &&
+				state->fallback.constant == NULL)
+				fallback = switch_fallback(state,
+										   rr_param_eval(&state->fallback,
+														 run, item, index));
+			if (fallback)
+				rr_emit(run, state->nrules, item);
+		}
+		index++;
+	}
+}
+
+const RrNodeHandler rr_node_switch = {
+	.name = "switch",
+	.side_effects = false,
+	.prepare = switch_prepare,
+	.execute = switch_execute,
+};
