@@ -81,6 +81,16 @@ run_scenario() {
 	echo "$tps"
 }
 
+# in_list WORD LIST...: whether WORD is one of LIST.
+in_list() {
+	word=$1
+	shift
+	for w in "$@"; do
+		[ "$w" = "$word" ] && return 0
+	done
+	return 1
+}
+
 # tps_of NAME CLIENTS: the tps measured for a scenario, or nothing.
 tps_of() {
 	awk -v n="$1" -v c="$2" '$1 == n && $2 == c { print $3 }' "$work/results" 2>/dev/null
@@ -107,7 +117,7 @@ ratio() {
 	den=$(tps_of "$2" "$4")
 	if [ -z "$num" ] || [ -z "$den" ]; then
 		why=""
-		[ "$have_execute" = t ] || why=" (execute() not available)"
+		[ "$have_execute" = f ] && why=" (execute() not available)"
 		printf '  %-30s %2s clients: not measured%s\n' "$5" "$4" "$why"
 		return
 	fi
@@ -118,16 +128,17 @@ ratio() {
 	}'
 }
 
-# memory_sample PREFIX: psql lines that store this backend's memory in
-# psql variables PREFIX_ctx and PREFIX_used (bytes its memory contexts hold
-# and use), PREFIX_rss,
-# PREFIX_anon and PREFIX_hwm (kB: VmRSS, RssAnon, VmHWM of /proc/self/status).
+# memory_sample PREFIX: psql lines that store this backend's memory in psql
+# variables: PREFIX_ctx and PREFIX_used (bytes its memory contexts hold and
+# use), PREFIX_rss, PREFIX_anon, PREFIX_shmem and PREFIX_hwm (kB: VmRSS,
+# RssAnon, RssShmem and VmHWM from its /proc/self/status).
 memory_sample() {
 	cat <<'SQL'
 SELECT (SELECT sum(total_bytes) FROM pg_backend_memory_contexts) AS ctx,
        (SELECT sum(used_bytes) FROM pg_backend_memory_contexts) AS used,
        (regexp_match(s, 'VmRSS:\s+(\d+)'))[1] AS rss,
        (regexp_match(s, 'RssAnon:\s+(\d+)'))[1] AS anon,
+       (regexp_match(s, 'RssShmem:\s+(\d+)'))[1] AS shmem,
        (regexp_match(s, 'VmHWM:\s+(\d+)'))[1] AS hwm
 FROM pg_read_file('/proc/self/status') AS s
 SQL
@@ -180,23 +191,29 @@ memory_script() {
 	cat <<'SQL'
 \echo 'memory of the backend (kB):'
 SELECT point, round(ctx / 1024) AS contexts_kb, round(used / 1024) AS used_kb,
-       rss AS "VmRSS_kb", anon AS "RssAnon_kb", hwm AS "VmHWM_kb"
-FROM (VALUES (1, 'new session', :fresh_ctx, :fresh_used, :fresh_rss, :fresh_anon, :fresh_hwm),
+       rss AS "VmRSS_kb", anon AS "RssAnon_kb", shmem AS "RssShmem_kb", hwm AS "VmHWM_kb"
+FROM (VALUES (1, 'new session', :fresh_ctx, :fresh_used, :fresh_rss, :fresh_anon,
+              :fresh_shmem, :fresh_hwm),
              (2, 'after ' || :'warmup' || ' warm-up calls', :warm_ctx, :warm_used, :warm_rss,
-              :warm_anon, :warm_hwm),
+              :warm_anon, :warm_shmem, :warm_hwm),
              (3, 'after ' || :'calls' || ' more calls', :after_ctx, :after_used, :after_rss,
-              :after_anon, :after_hwm))
-     AS m(n, point, ctx, used, rss, anon, hwm)
+              :after_anon, :after_shmem, :after_hwm))
+     AS m(n, point, ctx, used, rss, anon, shmem, hwm)
 ORDER BY n;
-SELECT format('%s calls in %s s (%s calls/s)', :'calls', round(:secs, 1),
-              round(:calls / greatest(:secs, 0.1))) AS line \g (tuples_only format=unaligned)
-SELECT format(E'growth over those calls (target <= 1 MB):\n'
-              '  memory contexts %s kB held, %s kB used: %s\n'
-              '  VmRSS           %s kB (RssAnon %s kB, the rest is shared memory touched): %s',
-              round(g_ctx), round(g_used), CASE WHEN g_ctx <= 1024 THEN '<= 1 MB' ELSE 'over 1 MB' END,
-              g_rss, g_anon, CASE WHEN g_rss <= 1024 THEN '<= 1 MB' ELSE 'over 1 MB' END) AS line
+SELECT format('%s calls in %s s (%s calls/s)', :'calls', round(:secs, 2),
+              round(:calls / greatest(:secs, 0.001))) AS line \g (tuples_only format=unaligned)
+SELECT format(E'growth over those calls (target <= 1 MB each):\n'
+              '  memory contexts %s kB held (%s kB used): %s\n'
+              '  VmRSS           %s kB: %s\n'
+              '    RssAnon (private memory) %s kB: %s\n'
+              '    RssShmem (shared memory touched for the first time, not a leak) %s kB',
+              round(g_ctx), round(g_used), mark[1], g_rss, mark[2], g_anon, mark[3], g_shmem) AS line
 FROM (SELECT (:after_ctx - :warm_ctx) / 1024.0 AS g_ctx, (:after_used - :warm_used) / 1024.0 AS g_used,
-             :after_rss - :warm_rss AS g_rss, :after_anon - :warm_anon AS g_anon) AS g \g (tuples_only format=unaligned)
+             :after_rss - :warm_rss AS g_rss, :after_anon - :warm_anon AS g_anon,
+             :after_shmem - :warm_shmem AS g_shmem) AS g,
+     LATERAL (SELECT array_agg(CASE WHEN kb <= 1024 THEN '<= 1 MB' ELSE 'over 1 MB' END ORDER BY i)
+              FROM unnest(ARRAY[g_ctx, g_rss, g_anon]) WITH ORDINALITY AS u(kb, i)) AS m(mark)
+     \g (tuples_only format=unaligned)
 SQL
 }
 
@@ -233,9 +250,18 @@ SELECT reporunner.save_workflow('webhook_if', :'workflow') \g /dev/null
 SQL
 have_execute=$(psql_bench -At -c \
 	"SELECT to_regprocedure('reporunner.execute(text,jsonb,jsonb)') IS NOT NULL") || exit 1
+exec_modes=""      # the save modes execute() runs without an error
 if [ "$have_execute" = t ]; then
-	# one call up front, so a broken execute() stops here with its error
-	psql_bench -c "$(execute_sql none)" >/dev/null || broken=1
+	# one call of each mode up front: a broken execute() shows its error
+	# here once, and the runs that need it are skipped
+	for mode in none all; do
+		if psql_bench -c "$(execute_sql $mode)" >/dev/null; then
+			exec_modes="$exec_modes $mode"
+		else
+			echo "execute():  fails with {\"save\": \"$mode\"} (error above); its runs are skipped"
+			broken=1
+		fi
+	done
 else
 	echo "execute():  not available (reporunner.execute(text, jsonb, jsonb) does not exist)"
 fi
@@ -249,11 +275,9 @@ for c in $clients_list; do
 	run_scenario insert "$c" \
 		"INSERT INTO bench_insert (payload) VALUES ('{\"source\": \"bench\", \"n\": 1}');" \
 		>/dev/null || broken=1
-	if [ "$have_execute" = t ]; then
-		for mode in none all; do
-			run_scenario "exec_$mode" "$c" "$(execute_sql $mode)" >/dev/null || broken=1
-		done
-	fi
+	for mode in $exec_modes; do
+		run_scenario "exec_$mode" "$c" "$(execute_sql $mode)" >/dev/null || broken=1
+	done
 done
 
 echo
@@ -263,8 +287,12 @@ for name in select1 insert exec_none exec_all; do
 		tps=$(tps_of "$name" "$c")
 		if [ -n "$tps" ]; then
 			tps=$(printf '%.0f' "$tps")
-		elif [ "$have_execute" != t ] && [ "${name#exec_}" != "$name" ]; then
+		elif [ "${name#exec_}" = "$name" ]; then
+			tps=failed
+		elif [ "$have_execute" = f ]; then
 			tps="execute() not available"
+		elif ! in_list "${name#exec_}" $exec_modes; then
+			tps="skipped: execute() fails"
 		else
 			tps=failed
 		fi
@@ -282,8 +310,10 @@ done
 # (pg_backend_memory_contexts and its own /proc/self/status).
 echo
 echo "== memory: one backend, $memory_calls calls of execute(webhook_if, save none)"
-if [ "$have_execute" != t ]; then
+if [ "$have_execute" = f ]; then
 	echo "execute() not available"
+elif ! in_list none $exec_modes; then
+	echo "skipped: execute() fails"
 elif [ "$memory_calls" -eq 0 ]; then
 	echo "skipped (BENCH_MEMORY_CALLS=0)"
 else
