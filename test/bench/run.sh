@@ -255,7 +255,7 @@ if [ "$have_execute" = t ]; then
 	# one call of each mode up front: a broken execute() shows its error
 	# here once, and the runs that need it are skipped
 	for mode in none all; do
-		if psql_bench -c "$(execute_sql $mode)" >/dev/null; then
+		if psql_bench -c "$(execute_sql "$mode")" >/dev/null; then
 			exec_modes="$exec_modes $mode"
 		else
 			echo "execute():  fails with {\"save\": \"$mode\"} (error above); its runs are skipped"
@@ -276,7 +276,7 @@ for c in $clients_list; do
 		"INSERT INTO bench_insert (payload) VALUES ('{\"source\": \"bench\", \"n\": 1}');" \
 		>/dev/null || broken=1
 	for mode in $exec_modes; do
-		run_scenario "exec_$mode" "$c" "$(execute_sql $mode)" >/dev/null || broken=1
+		run_scenario "exec_$mode" "$c" "$(execute_sql "$mode")" >/dev/null || broken=1
 	done
 done
 
@@ -296,7 +296,7 @@ for name in select1 insert exec_none exec_all; do
 		else
 			tps=failed
 		fi
-		printf '%-36s %7s %10s\n' "$(label $name)" "$c" "$tps"
+		printf '%-36s %7s %10s\n' "$(label "$name")" "$c" "$tps"
 	done
 done
 echo
