@@ -13,11 +13,33 @@ MODULE_big = reporunner
 OBJS = \
 	src/reporunner.o \
 	src/catalog/definition.o \
+	src/catalog/execute.o \
+	src/catalog/plan.o \
+	src/catalog/store.o \
 	src/catalog/workflow_store.o \
 	src/document/duration.o \
 	src/document/node_schema.o \
+	src/document/node_shape.o \
 	src/document/validate.o \
-	src/expr/expression.o
+	src/engine/context.o \
+	src/engine/executor.o \
+	src/engine/journal.o \
+	src/expr/expression.o \
+	src/expr/template.o \
+	src/nodes/filter.o \
+	src/nodes/function.o \
+	src/nodes/if.o \
+	src/nodes/limit.o \
+	src/nodes/node_util.o \
+	src/nodes/noop.o \
+	src/nodes/notify.o \
+	src/nodes/registry.o \
+	src/nodes/set.o \
+	src/nodes/sort.o \
+	src/nodes/sql.o \
+	src/nodes/stop_and_error.o \
+	src/nodes/switch.o \
+	src/nodes/trigger.o
 
 # The install script is built from the pieces in src/sql, in name order.
 SQL_PIECES = $(sort $(wildcard src/sql/*.sql))

@@ -13,16 +13,16 @@
  * caller's visible, locked workflow row has been found, this file inserts
  * them as the owner of the extension's tables (see insert_version).
  *
- * Every statement runs with search_path = pg_catalog, pg_temp, so a
- * caller's schemas cannot capture a function or operator we use.
+ * Every statement runs through src/catalog/store.c: parameterised, with
+ * search_path = pg_catalog, pg_temp.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "catalog/definition.h"
-#include "catalog/namespace.h"
-#include "catalog/pg_class.h"
+#include "catalog/store.h"
+#include "catalog/workflow_store.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -38,15 +38,21 @@ PG_FUNCTION_INFO_V1(reporunner_save_workflow);
 PG_FUNCTION_INFO_V1(reporunner_export_workflow);
 PG_FUNCTION_INFO_V1(reporunner_activate_version);
 PG_FUNCTION_INFO_V1(reporunner_delete_workflow);
+PG_FUNCTION_INFO_V1(reporunner_share_workflow);
+PG_FUNCTION_INFO_V1(reporunner_unshare_workflow);
 
 /*
  * Named statements.  $1 is always a workflow id once one is known.
  */
 
-/* Workflows called $1 visible to the caller, the caller's own first. */
+/*
+ * Workflows called $1 visible to the caller, the caller's own first; with
+ * $3 only those it may manage (not merely run because they are shared).
+ */
 #define SQL_FIND_WORKFLOW \
 	"SELECT id, owner, active_version FROM reporunner.workflow" \
-	" WHERE name = $1 ORDER BY owner = $2 DESC, owner LIMIT 2"
+	" WHERE name = $1 AND (NOT $3 OR reporunner.has_owner_access(owner))" \
+	" ORDER BY owner = $2 DESC, owner LIMIT 2"
 #define SQL_LOCK_WORKFLOW \
 	"SELECT id FROM reporunner.workflow WHERE id = $1 FOR UPDATE"
 #define SQL_CREATE_WORKFLOW \
@@ -65,6 +71,13 @@ PG_FUNCTION_INFO_V1(reporunner_delete_workflow);
 	"UPDATE reporunner.workflow SET updated_at = now() WHERE id = $1"
 #define SQL_DELETE_WORKFLOW \
 	"DELETE FROM reporunner.workflow WHERE id = $1"
+
+/* Shares are written as the table owner: $1 id, $2 grantee, $3 owner */
+#define SQL_SHARE \
+	"INSERT INTO reporunner.workflow_share (workflow_id, grantee, owner)" \
+	" VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+#define SQL_UNSHARE \
+	"DELETE FROM reporunner.workflow_share WHERE workflow_id = $1 AND grantee = $2"
 
 /* Inserts run as the table owner: $1 id, $2 version, $3 owner, $4 document */
 #define SQL_INSERT_VERSION \
@@ -88,52 +101,6 @@ PG_FUNCTION_INFO_V1(reporunner_delete_workflow);
 	" coalesce((c->'input')::integer, 0)" \
 	" FROM jsonb_array_elements(coalesce($4->'connections', '[]')) AS c"
 
-/* A workflow found by name */
-typedef struct WorkflowRef
-{
-	int64		id;
-	Oid			owner;
-	int32		active_version;	/* 0 when none is active */
-} WorkflowRef;
-
-/*
- * Open SPI and pin search_path for the statements of one API call.
- * Returns the GUC nest level to hand to end_api_call.
- */
-static int
-begin_api_call(void)
-{
-	int			nestlevel;
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	nestlevel = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp",
-							 PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
-	return nestlevel;
-}
-
-static void
-end_api_call(int nestlevel)
-{
-	AtEOXact_GUC(true, nestlevel);
-	SPI_finish();
-}
-
-/* Run a statement with parameters; check that it did what we expect. */
-static void
-run_statement(const char *sql, int nargs, Oid *argtypes, Datum *values,
-			  int expected)
-{
-	int			ret;
-
-	ret = SPI_execute_with_args(sql, nargs, argtypes, values, NULL, false, 0);
-	if (ret != expected)
-		elog(ERROR, "SPI_execute_with_args failed: %s",
-			 SPI_result_code_string(ret));
-}
-
 static int64
 get_int64(int row, int col, bool *isnull)
 {
@@ -141,23 +108,19 @@ get_int64(int row, int col, bool *isnull)
 									   SPI_tuptable->tupdesc, col, isnull));
 }
 
-/*
- * Find the workflow called name among those the caller can see.  The
- * caller's own workflow wins; otherwise exactly one must be visible (one
- * owned by a role the caller is a member of, or any for reporunner_admin).
- * With lock, the row is locked FOR UPDATE.  Returns false if there is none.
- */
-static bool
-find_workflow(const char *name, bool lock, WorkflowRef *ref)
+bool
+rr_workflow_find(const char *name, RrWorkflowAccess access,
+				 RrWorkflowRef *ref)
 {
-	Oid			argtypes[2] = {TEXTOID, OIDOID};
-	Datum		values[2];
+	Oid			argtypes[3] = {TEXTOID, OIDOID, BOOLOID};
+	Datum		values[3];
 	bool		isnull;
 	Oid			owner;
 
 	values[0] = CStringGetTextDatum(name);
 	values[1] = ObjectIdGetDatum(GetUserId());
-	run_statement(SQL_FIND_WORKFLOW, 2, argtypes, values, SPI_OK_SELECT);
+	values[2] = BoolGetDatum(access != RR_WORKFLOW_RUN);
+	rr_store_run(SQL_FIND_WORKFLOW, 3, argtypes, values, SPI_OK_SELECT);
 	if (SPI_processed == 0)
 		return false;
 
@@ -182,14 +145,14 @@ find_workflow(const char *name, bool lock, WorkflowRef *ref)
 	if (isnull)
 		ref->active_version = 0;
 
-	if (lock)
+	if (access == RR_WORKFLOW_LOCK)
 	{
 		Oid			lockargtypes[1] = {INT8OID};
 		Datum		lockvalues[1];
 
 		lockvalues[0] = Int64GetDatum(ref->id);
-		run_statement(SQL_LOCK_WORKFLOW, 1, lockargtypes, lockvalues,
-					  SPI_OK_SELECT);
+		rr_store_run(SQL_LOCK_WORKFLOW, 1, lockargtypes, lockvalues,
+					 SPI_OK_SELECT);
 		if (SPI_processed != 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
@@ -198,11 +161,10 @@ find_workflow(const char *name, bool lock, WorkflowRef *ref)
 	return true;
 }
 
-/* find_workflow, raising an error when the workflow does not exist */
-static void
-get_workflow(const char *name, bool lock, WorkflowRef *ref)
+void
+rr_workflow_get(const char *name, RrWorkflowAccess access, RrWorkflowRef *ref)
 {
-	if (!find_workflow(name, lock, ref))
+	if (!rr_workflow_find(name, access, ref))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("workflow \"%s\" does not exist", name)));
@@ -215,7 +177,7 @@ get_workflow(const char *name, bool lock, WorkflowRef *ref)
  * caller's memory context.
  */
 static Datum
-get_definition(const char *name, const WorkflowRef *ref, int32 version)
+get_definition(const char *name, const RrWorkflowRef *ref, int32 version)
 {
 	Oid			argtypes[2] = {INT8OID, INT4OID};
 	Datum		values[2];
@@ -224,7 +186,7 @@ get_definition(const char *name, const WorkflowRef *ref, int32 version)
 
 	values[0] = Int64GetDatum(ref->id);
 	values[1] = Int32GetDatum(version);
-	run_statement(SQL_GET_DEFINITION, 2, argtypes, values, SPI_OK_SELECT);
+	rr_store_run(SQL_GET_DEFINITION, 2, argtypes, values, SPI_OK_SELECT);
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -232,24 +194,6 @@ get_definition(const char *name, const WorkflowRef *ref, int32 version)
 	definition = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
 							   1, &isnull);
 	return SPI_datumTransfer(definition, false, -1);
-}
-
-/* The role that owns reporunner.workflow_version (and the other tables) */
-static Oid
-version_table_owner(void)
-{
-	Oid			relid;
-	HeapTuple	tuple;
-	Oid			owner;
-
-	relid = get_relname_relid("workflow_version",
-							  get_namespace_oid("reporunner", false));
-	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
-	ReleaseSysCache(tuple);
-	return owner;
 }
 
 /*
@@ -260,11 +204,10 @@ version_table_owner(void)
  * workflow row are written.
  */
 static void
-insert_version(const WorkflowRef *ref, int32 version, Jsonb *definition)
+insert_version(const RrWorkflowRef *ref, int32 version, Jsonb *definition)
 {
 	Oid			argtypes[5] = {INT8OID, INT4OID, OIDOID, JSONBOID, OIDOID};
 	Datum		values[5];
-	Oid			table_owner;
 	Oid			save_userid;
 	int			save_sec_context;
 
@@ -274,23 +217,18 @@ insert_version(const WorkflowRef *ref, int32 version, Jsonb *definition)
 	values[3] = JsonbPGetDatum(definition);
 	values[4] = ObjectIdGetDatum(GetUserId());
 
-	table_owner = version_table_owner();
+	rr_store_become_owner(&save_userid, &save_sec_context);
 
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(table_owner,
-						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
+	rr_store_run(SQL_INSERT_VERSION, 5, argtypes, values, SPI_OK_INSERT);
+	rr_store_run(SQL_INSERT_NODES, 4, argtypes, values, SPI_OK_INSERT);
+	rr_store_run(SQL_INSERT_EDGES, 4, argtypes, values, SPI_OK_INSERT);
 
-	run_statement(SQL_INSERT_VERSION, 5, argtypes, values, SPI_OK_INSERT);
-	run_statement(SQL_INSERT_NODES, 4, argtypes, values, SPI_OK_INSERT);
-	run_statement(SQL_INSERT_EDGES, 4, argtypes, values, SPI_OK_INSERT);
-
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	rr_store_restore_user(save_userid, save_sec_context);
 }
 
 /* Set the active version, or only the update time when version is 0. */
 static void
-touch_workflow(const WorkflowRef *ref, int32 version)
+touch_workflow(const RrWorkflowRef *ref, int32 version)
 {
 	Oid			argtypes[2] = {INT8OID, INT4OID};
 	Datum		values[2];
@@ -298,9 +236,9 @@ touch_workflow(const WorkflowRef *ref, int32 version)
 	values[0] = Int64GetDatum(ref->id);
 	values[1] = Int32GetDatum(version);
 	if (version > 0)
-		run_statement(SQL_SET_ACTIVE, 2, argtypes, values, SPI_OK_UPDATE);
+		rr_store_run(SQL_SET_ACTIVE, 2, argtypes, values, SPI_OK_UPDATE);
 	else
-		run_statement(SQL_TOUCH, 1, argtypes, values, SPI_OK_UPDATE);
+		rr_store_run(SQL_TOUCH, 1, argtypes, values, SPI_OK_UPDATE);
 	if (SPI_processed != 1)
 		elog(ERROR, "workflow " INT64_FORMAT " was not updated", ref->id);
 }
@@ -310,18 +248,18 @@ touch_workflow(const WorkflowRef *ref, int32 version)
  * and lock it.
  */
 static void
-find_or_create_workflow(const char *name, WorkflowRef *ref)
+find_or_create_workflow(const char *name, RrWorkflowRef *ref)
 {
 	Oid			argtypes[2] = {OIDOID, TEXTOID};
 	Datum		values[2];
 	bool		isnull;
 
-	if (find_workflow(name, true, ref))
+	if (rr_workflow_find(name, RR_WORKFLOW_LOCK, ref))
 		return;
 
 	values[0] = ObjectIdGetDatum(GetUserId());
 	values[1] = CStringGetTextDatum(name);
-	run_statement(SQL_CREATE_WORKFLOW, 2, argtypes, values,
+	rr_store_run(SQL_CREATE_WORKFLOW, 2, argtypes, values,
 				  SPI_OK_INSERT_RETURNING);
 	if (SPI_processed == 1)
 	{
@@ -331,7 +269,7 @@ find_or_create_workflow(const char *name, WorkflowRef *ref)
 		return;
 	}
 	/* another transaction created it first; its row is committed now */
-	get_workflow(name, true, ref);
+	rr_workflow_get(name, RR_WORKFLOW_LOCK, ref);
 }
 
 Datum
@@ -347,7 +285,7 @@ reporunner_save_workflow(PG_FUNCTION_ARGS)
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	Jsonb	   *definition = PG_GETARG_JSONB_P(1);
 	bool		activate = PG_GETARG_BOOL(2);
-	WorkflowRef ref;
+	RrWorkflowRef ref;
 	Oid			argtypes[2] = {INT8OID, JSONBOID};
 	Datum		values[2];
 	bool		isnull;
@@ -358,12 +296,12 @@ reporunner_save_workflow(PG_FUNCTION_ARGS)
 	rr_check_workflow_name(name);
 	rr_check_definition(definition);
 
-	nestlevel = begin_api_call();
+	nestlevel = rr_store_begin();
 	find_or_create_workflow(name, &ref);
 
 	values[0] = Int64GetDatum(ref.id);
 	values[1] = JsonbPGetDatum(definition);
-	run_statement(SQL_LATEST_VERSION, 2, argtypes, values, SPI_OK_SELECT);
+	rr_store_run(SQL_LATEST_VERSION, 2, argtypes, values, SPI_OK_SELECT);
 	if (SPI_processed == 1)
 	{
 		version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
@@ -383,7 +321,7 @@ reporunner_save_workflow(PG_FUNCTION_ARGS)
 	else if (!identical)
 		touch_workflow(&ref, 0);
 
-	end_api_call(nestlevel);
+	rr_store_end(nestlevel);
 	PG_RETURN_INT32(version);
 }
 
@@ -392,7 +330,7 @@ reporunner_export_workflow(PG_FUNCTION_ARGS)
 {
 	char	   *name;
 	char	   *format;
-	WorkflowRef ref;
+	RrWorkflowRef ref;
 	int32		version;
 	Datum		definition;
 	int			nestlevel;
@@ -409,8 +347,8 @@ reporunner_export_workflow(PG_FUNCTION_ARGS)
 				 errmsg("unknown export format \"%s\"", format),
 				 errhint("The supported format is \"native\".")));
 
-	nestlevel = begin_api_call();
-	get_workflow(name, false, &ref);
+	nestlevel = rr_store_begin();
+	rr_workflow_get(name, RR_WORKFLOW_MANAGE, &ref);
 	if (!PG_ARGISNULL(1))
 		version = PG_GETARG_INT32(1);
 	else if (ref.active_version > 0)
@@ -421,7 +359,7 @@ reporunner_export_workflow(PG_FUNCTION_ARGS)
 				 errmsg("workflow \"%s\" has no active version", name),
 				 errhint("Pass a version number, or activate one with reporunner.activate_version().")));
 	definition = get_definition(name, &ref, version);
-	end_api_call(nestlevel);
+	rr_store_end(nestlevel);
 
 	PG_RETURN_DATUM(definition);
 }
@@ -431,15 +369,15 @@ reporunner_activate_version(PG_FUNCTION_ARGS)
 {
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	int32		version = PG_GETARG_INT32(1);
-	WorkflowRef ref;
+	RrWorkflowRef ref;
 	int			nestlevel;
 
-	nestlevel = begin_api_call();
-	get_workflow(name, true, &ref);
+	nestlevel = rr_store_begin();
+	rr_workflow_get(name, RR_WORKFLOW_LOCK, &ref);
 	(void) get_definition(name, &ref, version);
 	if (ref.active_version != version)
 		touch_workflow(&ref, version);
-	end_api_call(nestlevel);
+	rr_store_end(nestlevel);
 
 	PG_RETURN_VOID();
 }
@@ -448,20 +386,62 @@ Datum
 reporunner_delete_workflow(PG_FUNCTION_ARGS)
 {
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	WorkflowRef ref;
+	RrWorkflowRef ref;
 	Oid			argtypes[1] = {INT8OID};
 	Datum		values[1];
 	int			nestlevel;
 
-	nestlevel = begin_api_call();
-	get_workflow(name, true, &ref);
+	nestlevel = rr_store_begin();
+	rr_workflow_get(name, RR_WORKFLOW_LOCK, &ref);
 	values[0] = Int64GetDatum(ref.id);
-	run_statement(SQL_DELETE_WORKFLOW, 1, argtypes, values, SPI_OK_DELETE);
+	rr_store_run(SQL_DELETE_WORKFLOW, 1, argtypes, values, SPI_OK_DELETE);
 	if (SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to delete workflow \"%s\"", name)));
-	end_api_call(nestlevel);
+	rr_store_end(nestlevel);
 
+	PG_RETURN_VOID();
+}
+
+/*
+ * Add or remove a share of the caller's workflow (shares are written as
+ * the tables' owner once the caller's right to manage it is checked).
+ */
+static void
+change_share(FunctionCallInfo fcinfo, const char *sql, int expected)
+{
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	Oid			grantee = PG_GETARG_OID(1);
+	RrWorkflowRef ref;
+	Oid			argtypes[3] = {INT8OID, OIDOID, OIDOID};
+	Datum		values[3];
+	Oid			save_userid;
+	int			save_sec_context;
+	int			nestlevel;
+
+	nestlevel = rr_store_begin();
+	rr_workflow_get(name, RR_WORKFLOW_LOCK, &ref);
+	values[0] = Int64GetDatum(ref.id);
+	values[1] = ObjectIdGetDatum(grantee);
+	values[2] = ObjectIdGetDatum(ref.owner);
+	rr_store_become_owner(&save_userid, &save_sec_context);
+	rr_store_run(sql, expected == SPI_OK_INSERT ? 3 : 2, argtypes, values,
+				 expected);
+	rr_store_restore_user(save_userid, save_sec_context);
+	rr_store_end(nestlevel);
+}
+
+Datum
+reporunner_share_workflow(PG_FUNCTION_ARGS)
+{
+	change_share(fcinfo, SQL_SHARE, SPI_OK_INSERT);
+	PG_RETURN_VOID();
+}
+
+Datum
+reporunner_unshare_workflow(PG_FUNCTION_ARGS)
+{
+	change_share(fcinfo, SQL_UNSHARE, SPI_OK_DELETE);
 	PG_RETURN_VOID();
 }

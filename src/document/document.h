@@ -81,6 +81,39 @@ extern bool rr_document_validate(const char *json, size_t len,
 								 RrExprCheckFn check, void *check_arg,
 								 RrDocError *err);
 
+/* What rr_expression_next found. */
+typedef enum RrExprScan
+{
+	RR_EXPR_NONE,				/* no "{{" at or after "from" */
+	RR_EXPR_FOUND,				/* *open and *close are set */
+	RR_EXPR_UNTERMINATED		/* a "{{" that is never closed */
+} RrExprScan;
+
+/*
+ * Find the next {{ }} expression in text[from..len): *open is the position
+ * of "{{" and *close that of the matching "}}".  Quoted strings inside the
+ * expression are skipped.  The validator and the run-time template
+ * compiler share this, so both split text the same way.
+ */
+extern RrExprScan rr_expression_next(const char *text, size_t len,
+									 size_t from, size_t *open,
+									 size_t *close);
+
+/*
+ * The outputs and inputs of one node of a valid document, for the server's
+ * plan builder.  params_json is the node's params as JSON text.
+ * rr_node_outputs calls emit(name, arg) for each output in order, "error"
+ * last when error_output is set, and returns their number; both return -1
+ * for an unknown type or unparsable params.
+ */
+extern int	rr_node_outputs(const char *type, const char *params_json,
+							size_t len, bool error_output,
+							void (*emit) (const char *name, void *arg),
+							void *arg);
+extern int	rr_node_inputs(const char *type, const char *params_json,
+						   size_t len);
+extern bool rr_node_is_trigger(const char *type);
+
 /*
  * Parse a duration such as "500ms", "30s", "5min", "2 hours" or
  * "1h 30m" into milliseconds.  Returns false for malformed, negative or

@@ -117,14 +117,6 @@ typedef enum BoundUnit
 	BOUND_ITEMS					/* an array's number of items */
 } BoundUnit;
 
-/* What next_expression found. */
-typedef enum ExprScan
-{
-	EXPR_NONE,					/* no "{{" */
-	EXPR_FOUND,					/* "{{" and its "}}" */
-	EXPR_UNTERMINATED			/* "{{" without "}}" */
-} ExprScan;
-
 static void print_into(char *buf, size_t buflen, const char *fmt,...)
 			RR_PRINTF_FORMAT(3, 4);
 static bool check_object(Validator *v, const FieldContext *ctx,
@@ -569,16 +561,16 @@ fail_out_of_memory(Validator *v)
 /* ---------- Expressions ---------- */
 
 /*
- * next_expression
+ * rr_expression_next
  *		Find the first "{{" at or after text[from] and its closing "}}".
  *
  * Inside an expression, string literals in double or single quotes (with
  * backslash escapes) are skipped, so "}}" inside them does not close it;
- * src/expr accepts both quote styles.  On EXPR_FOUND, *open is
+ * src/expr accepts both quote styles.  On RR_EXPR_FOUND, *open is
  * the position of "{{" and *close that of "}}".
  */
-static ExprScan
-next_expression(const char *text, size_t len, size_t from, size_t *open,
+RrExprScan
+rr_expression_next(const char *text, size_t len, size_t from, size_t *open,
 				size_t *close)
 {
 	size_t		pos;
@@ -590,7 +582,7 @@ next_expression(const char *text, size_t len, size_t from, size_t *open,
 			break;
 	}
 	if (pos + 1 >= len)
-		return EXPR_NONE;
+		return RR_EXPR_NONE;
 	*open = pos;
 
 	for (pos += 2; pos < len; pos++)
@@ -609,10 +601,10 @@ next_expression(const char *text, size_t len, size_t from, size_t *open,
 		else if (c == '}' && pos + 1 < len && text[pos + 1] == '}')
 		{
 			*close = pos;
-			return EXPR_FOUND;
+			return RR_EXPR_FOUND;
 		}
 	}
-	return EXPR_UNTERMINATED;
+	return RR_EXPR_UNTERMINATED;
 }
 
 /*
@@ -632,7 +624,7 @@ is_lone_expression(const char *text, size_t len)
 		start++;
 	while (end > start && is_space(text[end - 1]))
 		end--;
-	return next_expression(text, end, start, &open, &close) == EXPR_FOUND &&
+	return rr_expression_next(text, end, start, &open, &close) == RR_EXPR_FOUND &&
 		open == start && close + 2 == end;
 }
 
@@ -1441,11 +1433,11 @@ check_string_expressions(Validator *v, const FieldContext *ctx,
 	size_t		from = 0;
 	size_t		open;
 	size_t		close;
-	ExprScan	scan;
+	RrExprScan	scan;
 
 	if (literal)
 	{
-		if (next_expression(text, len, 0, &open, &close) == EXPR_NONE)
+		if (rr_expression_next(text, len, 0, &open, &close) == RR_EXPR_NONE)
 			return true;
 		fail_at(v, ctx, path, RR_DOC_INVALID,
 				"%s must not contain an expression",
@@ -1456,12 +1448,12 @@ check_string_expressions(Validator *v, const FieldContext *ctx,
 	}
 
 	field_name(ctx, path, field, sizeof(field));
-	while ((scan = next_expression(text, len, from, &open, &close)) != EXPR_NONE)
+	while ((scan = rr_expression_next(text, len, from, &open, &close)) != RR_EXPR_NONE)
 	{
 		const char *inner = text + open + 2;
 		size_t		inner_len;
 
-		if (scan == EXPR_UNTERMINATED)
+		if (scan == RR_EXPR_UNTERMINATED)
 		{
 			fail_at(v, ctx, path, RR_DOC_EXPRESSION,
 					"invalid expression in %s field \"%s\"", ctx->owner, field);

@@ -3,21 +3,25 @@
  * expression.c
  *		Translate {{ }} expressions to PostgreSQL jsonpath and parse them.
  *
- * An expression is jsonpath evaluated against a context object
+ * An expression is jsonpath evaluated with the current item as its root
+ * "$" and the rest of the context as jsonpath variables:
  *
- *		{ "json": item, "input": [...], "nodes": {"N": {"json": ..., "items": [...]}},
- *		  "execution": {...}, "workflow": {...}, "vars": {...}, "now": "..." }
+ *		$json		the current item (the root, written $json or $)
+ *		$input		the items of the node's input (an array)
+ *		$nodes		{"N": {"json": first item, "items": [...]}} of the nodes
+ *					that ran
+ *		$execution, $workflow, $vars, $now
  *
  * with the sugar n8n users write every day:
  *
- *		$json.x				-> $."json".x		(likewise $input, $nodes, $execution,
- *												 $workflow, $vars, $now)
- *		$node["N"].json.x	-> $."nodes"."N".json.x
- *		$('N').item.json.x	-> $."nodes"."N".json.x
+ *		$json.x				-> $.x
+ *		$node["N"].json.x	-> $nodes."N".json.x
+ *		$('N').item.json.x	-> $nodes."N".json.x
  *		'text'				-> "text"			(jsonpath only has double quotes)
  *
- * Any other $name is rejected here, when the workflow is saved, rather than
- * failing later at run time.
+ * Keeping the item as the root means evaluating an expression never copies
+ * the item into a context object.  Any other $name is rejected here, when
+ * the workflow is saved, rather than failing later at run time.
  *
  *-------------------------------------------------------------------------
  */
@@ -29,9 +33,19 @@
 #include "utils/fmgrprotos.h"
 #include "utils/memutils.h"
 
-/* Context members that $name may refer to. */
-static const char *const context_names[] = {
-	"json", "input", "nodes", "execution", "workflow", "vars", "now"
+/* Context members that $name may refer to, and the flag of each. */
+static const struct
+{
+	const char *name;
+	int			flag;
+}			context_names[] = {
+	{"json", 0},
+	{"input", RR_EXPR_USES_INPUT},
+	{"nodes", RR_EXPR_USES_NODES},
+	{"execution", RR_EXPR_USES_EXECUTION},
+	{"workflow", RR_EXPR_USES_WORKFLOW},
+	{"vars", RR_EXPR_USES_VARS},
+	{"now", RR_EXPR_USES_NOW}
 };
 
 static bool
@@ -108,7 +122,7 @@ copy_node_reference(const char *expr, size_t len, size_t pos,
 	pos = skip_spaces(expr, len, pos + 1);
 	if (pos >= len || (expr[pos] != '"' && expr[pos] != '\''))
 		return 0;
-	appendStringInfoString(out, "$.\"nodes\".");
+	appendStringInfoString(out, "$nodes.");
 	if (!copy_string_literal(expr, len, &pos, out))
 		return 0;
 	pos = skip_spaces(expr, len, pos);
@@ -118,10 +132,12 @@ copy_node_reference(const char *expr, size_t len, size_t pos,
 }
 
 char *
-rr_expr_to_jsonpath(const char *expr, size_t len, char **error)
+rr_expr_to_jsonpath(const char *expr, size_t len, int *uses, char **error)
 {
 	StringInfoData out;
 	size_t		pos = 0;
+
+	*uses = 0;
 
 	initStringInfo(&out);
 	while (pos < len)
@@ -130,7 +146,7 @@ rr_expr_to_jsonpath(const char *expr, size_t len, char **error)
 		size_t		start;
 		size_t		next;
 		int			i;
-		bool		known;
+		int			known;
 
 		if (c == '"' || c == '\'')
 		{
@@ -158,6 +174,7 @@ rr_expr_to_jsonpath(const char *expr, size_t len, char **error)
 				*error = pstrdup("expected a quoted node name in $(\"name\")");
 				return NULL;
 			}
+			*uses |= RR_EXPR_USES_NODES;
 			if (pos + 5 <= len && strncmp(expr + pos, ".item", 5) == 0 &&
 				(pos + 5 == len || !is_ident_char(expr[pos + 5])))
 				pos += 5;
@@ -190,36 +207,42 @@ rr_expr_to_jsonpath(const char *expr, size_t len, char **error)
 				*error = pstrdup("expected a quoted node name in $node[\"name\"]");
 				return NULL;
 			}
+			*uses |= RR_EXPR_USES_NODES;
 			continue;
 		}
 
-		known = false;
+		known = -1;
 		for (i = 0; i < lengthof(context_names); i++)
 		{
-			if (strlen(context_names[i]) == next - start &&
-				strncmp(expr + start, context_names[i], next - start) == 0)
-				known = true;
+			if (strlen(context_names[i].name) == next - start &&
+				strncmp(expr + start, context_names[i].name, next - start) == 0)
+				known = i;
 		}
-		if (!known)
+		if (known < 0)
 		{
 			*error = psprintf("unknown variable \"$%.*s\"; the known ones are $json, $input, $nodes, $node[\"name\"], $(\"name\"), $execution, $workflow, $vars and $now",
 							  (int) (next - start), expr + start);
 			return NULL;
 		}
-		appendStringInfo(&out, "$.\"%.*s\"", (int) (next - start), expr + start);
+		/* $json is the root; the others are jsonpath variables */
+		if (context_names[known].flag == 0)
+			appendStringInfoChar(&out, '$');
+		else
+			appendBinaryStringInfo(&out, expr + pos, next - pos);
+		*uses |= context_names[known].flag;
 		pos = next;
 	}
 	return out.data;
 }
 
 JsonPath *
-rr_expr_parse(const char *expr, size_t len, char **error)
+rr_expr_parse(const char *expr, size_t len, int *uses, char **error)
 {
 	char	   *path_text;
 	JsonPath   *volatile path = NULL;
 	MemoryContext oldcontext = CurrentMemoryContext;
 
-	path_text = rr_expr_to_jsonpath(expr, len, error);
+	path_text = rr_expr_to_jsonpath(expr, len, uses, error);
 	if (path_text == NULL)
 		return NULL;
 
@@ -255,8 +278,9 @@ rr_expr_check(const char *expr, size_t len, char *errbuf, size_t errlen,
 			  void *arg)
 {
 	char	   *error = NULL;
+	int			uses;
 
-	if (rr_expr_parse(expr, len, &error) != NULL)
+	if (rr_expr_parse(expr, len, &uses, &error) != NULL)
 		return true;
 	strlcpy(errbuf, error, errlen);
 	return false;

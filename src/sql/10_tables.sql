@@ -110,6 +110,23 @@ COMMENT ON COLUMN reporunner.edge.to_node IS 'Node that receives the items';
 COMMENT ON COLUMN reporunner.edge.input IS 'Zero-based input of to_node (merge nodes have several)';
 COMMENT ON INDEX reporunner.edge_to_node_idx IS 'Finds the connections into a node';
 
+CREATE TABLE reporunner.workflow_share (
+	workflow_id		bigint NOT NULL,
+	owner			oid NOT NULL,
+	grantee			oid NOT NULL,
+	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	PRIMARY KEY (workflow_id, grantee),
+	CONSTRAINT workflow_share_workflow_fkey FOREIGN KEY (workflow_id, owner)
+		REFERENCES reporunner.workflow (id, owner) ON DELETE CASCADE
+);
+CREATE INDEX workflow_share_grantee_idx ON reporunner.workflow_share (grantee);
+COMMENT ON TABLE reporunner.workflow_share IS 'Roles a workflow is shared with: they may run it, not see or change its versions';
+COMMENT ON COLUMN reporunner.workflow_share.workflow_id IS 'Workflow that is shared';
+COMMENT ON COLUMN reporunner.workflow_share.owner IS 'Owner of the workflow (copied for row-level security)';
+COMMENT ON COLUMN reporunner.workflow_share.grantee IS 'Role that may run the workflow, with its members';
+COMMENT ON COLUMN reporunner.workflow_share.created_at IS 'When the workflow was shared';
+COMMENT ON INDEX reporunner.workflow_share_grantee_idx IS 'Finds the workflows shared with a role';
+
 CREATE TABLE reporunner.execution (
 	id				bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	workflow_id		bigint NOT NULL,
@@ -260,6 +277,7 @@ SELECT pg_catalog.pg_extension_config_dump('reporunner.workflow', '');
 SELECT pg_catalog.pg_extension_config_dump('reporunner.workflow_version', '');
 SELECT pg_catalog.pg_extension_config_dump('reporunner.node', '');
 SELECT pg_catalog.pg_extension_config_dump('reporunner.edge', '');
+SELECT pg_catalog.pg_extension_config_dump('reporunner.workflow_share', '');
 SELECT pg_catalog.pg_extension_config_dump('reporunner.execution', '');
 SELECT pg_catalog.pg_extension_config_dump('reporunner.step', '');
 SELECT pg_catalog.pg_extension_config_dump('reporunner.queue', '');

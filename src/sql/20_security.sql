@@ -15,7 +15,8 @@ DECLARE
 	t text;
 BEGIN
 	FOREACH t IN ARRAY ARRAY['workflow', 'workflow_version', 'node', 'edge',
-							 'execution', 'step', 'queue', 'credential', 'trigger']
+							 'workflow_share', 'execution', 'step', 'queue',
+							 'credential', 'trigger']
 	LOOP
 		EXECUTE pg_catalog.format('ALTER TABLE reporunner.%I ENABLE ROW LEVEL SECURITY', t);
 		EXECUTE pg_catalog.format('ALTER TABLE reporunner.%I FORCE ROW LEVEL SECURITY', t);
@@ -28,13 +29,27 @@ BEGIN
 END
 $$;
 
+/*
+ * A role a workflow is shared with (or a member of it) sees the share and
+ * the workflow's row, which lets it run the workflow; it sees neither the
+ * versions nor the graph, and cannot change anything.
+ */
+CREATE POLICY workflow_share_grantee ON reporunner.workflow_share FOR SELECT
+	USING (pg_catalog.pg_has_role(CURRENT_USER, grantee, 'USAGE'));
+COMMENT ON POLICY workflow_share_grantee ON reporunner.workflow_share IS 'Grantees see the shares made to them';
+CREATE POLICY workflow_shared ON reporunner.workflow FOR SELECT
+	USING (EXISTS (SELECT FROM reporunner.workflow_share s
+				   WHERE s.workflow_id = workflow.id
+					 AND pg_catalog.pg_has_role(CURRENT_USER, s.grantee, 'USAGE')));
+COMMENT ON POLICY workflow_shared ON reporunner.workflow IS 'Roles a workflow is shared with see its row, so that they can run it';
+
 GRANT USAGE ON SCHEMA reporunner TO PUBLIC;
 
 GRANT SELECT, DELETE ON reporunner.workflow TO PUBLIC;
 GRANT INSERT (owner, name), UPDATE (name, active_version, updated_at)
 	ON reporunner.workflow TO PUBLIC;
 GRANT SELECT ON reporunner.workflow_version, reporunner.node, reporunner.edge,
-	reporunner.execution, reporunner.step, reporunner.queue, reporunner.trigger
+	reporunner.workflow_share, reporunner.execution, reporunner.step, reporunner.queue, reporunner.trigger
 	TO PUBLIC;
 GRANT SELECT (id, owner, name, type, created_at, rotated_at)
 	ON reporunner.credential TO PUBLIC;

@@ -33,3 +33,21 @@ RETURNS void
 LANGUAGE c STRICT VOLATILE
 AS 'MODULE_PATHNAME', 'reporunner_delete_workflow';
 COMMENT ON FUNCTION reporunner.delete_workflow(text) IS 'Deletes a workflow with all its versions and executions';
+
+CREATE FUNCTION reporunner.share_workflow(name text, grantee regrole)
+RETURNS void
+LANGUAGE c STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_share_workflow';
+COMMENT ON FUNCTION reporunner.share_workflow(text, regrole) IS 'Lets a role (and its members) run a workflow, without seeing or changing its versions';
+
+CREATE FUNCTION reporunner.unshare_workflow(name text, grantee regrole)
+RETURNS void
+LANGUAGE c STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_unshare_workflow';
+COMMENT ON FUNCTION reporunner.unshare_workflow(text, regrole) IS 'Stops sharing a workflow with a role';
+
+CREATE FUNCTION reporunner.execute(workflow text, input jsonb DEFAULT '[]', options jsonb DEFAULT '{}')
+RETURNS jsonb
+LANGUAGE c VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_execute';
+COMMENT ON FUNCTION reporunner.execute(text, jsonb, jsonb) IS 'Runs a workflow in the current transaction and returns the items of its final nodes';

@@ -1981,6 +1981,61 @@ test_rule_order(void)
 }
 
 
+/* ---------- Node shapes (for the server's plan builder) ---------- */
+
+/* Collects output names into one comma-separated string. */
+static void
+collect_output(const char *name, void *arg)
+{
+	char	   *buf = (char *) arg;
+
+	if (buf[0] != '\0')
+		strcat(buf, ",");
+	strcat(buf, name);
+}
+
+/*
+ * expect_outputs
+ *		One test: a node of this type and params has exactly these outputs.
+ */
+static void
+expect_outputs(const char *description, const char *type, const char *params,
+			   bool error_output, int count, const char *names)
+{
+	char		buf[DOC_BUFLEN];
+	char		got[DOC_BUFLEN] = "";
+	int			n;
+
+	quote(params, buf);
+	n = rr_node_outputs(type, buf, strlen(buf), error_output, collect_output,
+						got);
+	if (!report(n == count && strcmp(got, names) == 0, "%s", description))
+		printf("#   got %d outputs: %s\n", n, got);
+}
+
+static void
+test_node_shapes(void)
+{
+	expect_outputs("if has outputs true and false", "if", "{}", false, 2,
+				   "true,false");
+	expect_outputs("on_error error_output adds the error output last", "set",
+				   "{}", true, 2, "main,error");
+	expect_outputs("switch outputs are its rules, then fallback", "switch",
+				   "{'rules': [{'condition': '{{ $json.a }}', 'output': 'big'}, {'condition': '{{ $json.b }}'}]}",
+				   false, 3, "big,1,fallback");
+	expect_outputs("stop_and_error has no outputs of its own",
+				   "stop_and_error", "{'message': 'x'}", false, 0, "");
+	expect_outputs("an unknown type has no shape", "http", "{}", false, -1, "");
+	expect_outputs("unparsable params have no shape", "set", "{", false, -1, "");
+	report(rr_node_inputs("merge", "{}", 2) == 2, "merge has 2 inputs by default");
+	report(rr_node_inputs("merge", "{\"inputs\": 4}", 13) == 4,
+		   "merge has as many inputs as its inputs param");
+	report(rr_node_inputs("trigger", "{}", 2) == 0, "a trigger has no inputs");
+	report(rr_node_inputs("set", "{}", 2) == 1, "a set node has one input");
+	report(rr_node_is_trigger("trigger") && !rr_node_is_trigger("set") &&
+		   !rr_node_is_trigger("nope"), "only trigger is a trigger type");
+}
+
 int
 main(void)
 {
@@ -1997,6 +2052,7 @@ main(void)
 	test_durations();
 	test_rule_order();
 	test_out_of_memory();
+	test_node_shapes();
 
 	printf("1..%d\n", test_number);
 	if (failed_tests > 0)

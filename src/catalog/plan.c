@@ -1,0 +1,445 @@
+/*-------------------------------------------------------------------------
+ *
+ * plan.c
+ *		Load a workflow version into an executable plan, cached per backend.
+ *
+ * The plan of (workflow, version) is read from reporunner.node and
+ * reporunner.edge once, with every node's params compiled by its handler,
+ * and kept in a hash table in CacheMemoryContext.  Versions never change
+ * after they are saved, so entries never go stale; deleted workflows'
+ * plans are merely unreachable.  When the cache holds too many plans it is
+ * emptied and refilled on demand.
+ *
+ * The caller has already checked that the current role may run the
+ * workflow; the tables are read as their owner, because a role a workflow
+ * is shared with may run it without seeing its graph.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/plan.h"
+#include "catalog/pg_type.h"
+#include "catalog/store.h"
+#include "document/document.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
+
+/* Most plans one backend keeps. */
+#define RR_PLAN_CACHE_SIZE	256
+
+#define SQL_LOAD_VERSION \
+	"SELECT v.owner, w.name, v.definition->'settings'" \
+	" FROM reporunner.workflow_version v" \
+	" JOIN reporunner.workflow w ON w.id = v.workflow_id" \
+	" WHERE v.workflow_id = $1 AND v.version = $2"
+#define SQL_LOAD_NODES \
+	"SELECT name, type, params, retry, on_error," \
+	" (extract(epoch FROM timeout) * 1000)::bigint," \
+	" execute_once, always_output_data, disabled" \
+	" FROM reporunner.node WHERE workflow_id = $1 AND version = $2" \
+	" ORDER BY position"
+#define SQL_LOAD_EDGES \
+	"SELECT e.from_node, e.output, e.to_node, e.input" \
+	" FROM reporunner.edge e" \
+	" JOIN reporunner.node n ON n.workflow_id = e.workflow_id" \
+	"  AND n.version = e.version AND n.name = e.to_node" \
+	" WHERE e.workflow_id = $1 AND e.version = $2" \
+	" ORDER BY n.position, e.input"
+
+typedef struct PlanKey
+{
+	int64		workflow_id;
+	int32		version;
+} PlanKey;
+
+typedef struct PlanEntry
+{
+	PlanKey		key;
+	RrPlan	   *plan;
+} PlanEntry;
+
+static HTAB *plan_cache = NULL;
+
+/* Output names collected by rr_node_outputs */
+typedef struct OutputNames
+{
+	List	   *names;
+} OutputNames;
+
+static void
+collect_output_name(const char *name, void *arg)
+{
+	OutputNames *names = (OutputNames *) arg;
+
+	names->names = lappend(names->names, pstrdup(name));
+}
+
+/* A column of the current SPI row as text, or NULL. */
+static char *
+get_text(HeapTuple tuple, int col)
+{
+	return SPI_getvalue(tuple, SPI_tuptable->tupdesc, col);
+}
+
+static Datum
+get_datum(HeapTuple tuple, int col, bool *isnull)
+{
+	return SPI_getbinval(tuple, SPI_tuptable->tupdesc, col, isnull);
+}
+
+/* Copy a jsonb column (detoasted) into the current memory context. */
+static Jsonb *
+get_jsonb(HeapTuple tuple, int col)
+{
+	bool		isnull;
+	Datum		value = get_datum(tuple, col, &isnull);
+
+	if (isnull)
+		return NULL;
+	return DatumGetJsonbPCopy(value);
+}
+
+static RrOnError
+parse_on_error(const char *text)
+{
+	if (strcmp(text, "continue") == 0)
+		return RR_ON_ERROR_CONTINUE;
+	if (strcmp(text, "error_output") == 0)
+		return RR_ON_ERROR_OUTPUT;
+	return RR_ON_ERROR_STOP;
+}
+
+/* Settings of the version: timeout, save and vars. */
+static void
+load_settings(RrPlan *plan, Jsonb *settings)
+{
+	JsonbValue *value;
+	int64_t		ms;
+
+	plan->save = RR_SAVE_ALL;
+	plan->vars = NULL;
+	if (settings == NULL || !JB_ROOT_IS_OBJECT(settings))
+		return;
+
+	value = getKeyJsonValueFromContainer(&settings->root, "timeout", 7, NULL);
+	if (value != NULL && value->type == jbvString)
+	{
+		char	   *text = pnstrdup(value->val.string.val, value->val.string.len);
+
+		if (rr_duration_parse(text, &ms))
+			plan->timeout_ms = ms;
+	}
+	value = getKeyJsonValueFromContainer(&settings->root, "save", 4, NULL);
+	if (value != NULL && value->type == jbvString)
+	{
+		if (strncmp(value->val.string.val, "none", value->val.string.len) == 0)
+			plan->save = RR_SAVE_NONE;
+		else if (strncmp(value->val.string.val, "errors", value->val.string.len) == 0)
+			plan->save = RR_SAVE_ERRORS;
+	}
+	value = getKeyJsonValueFromContainer(&settings->root, "vars", 4, NULL);
+	if (value != NULL)
+		plan->vars = JsonbValueToJsonb(value);
+}
+
+/* Fill one node from the current row of SQL_LOAD_NODES. */
+static void
+load_node(RrPlan *plan, RrPlanNode *node, HeapTuple tuple)
+{
+	bool		isnull;
+	Datum		timeout;
+	char	   *params_text;
+	OutputNames names = {NIL};
+	ListCell   *lc;
+	int			i;
+
+	node->name = get_text(tuple, 1);
+	node->type_name = get_text(tuple, 2);
+	node->params = get_jsonb(tuple, 3);
+	node->retry = get_jsonb(tuple, 4);
+	node->on_error = parse_on_error(get_text(tuple, 5));
+	timeout = get_datum(tuple, 6, &isnull);
+	node->timeout_ms = isnull ? 0 : DatumGetInt64(timeout);
+	node->execute_once = DatumGetBool(get_datum(tuple, 7, &isnull));
+	node->always_output_data = DatumGetBool(get_datum(tuple, 8, &isnull));
+	node->disabled = DatumGetBool(get_datum(tuple, 9, &isnull));
+
+	node->handler = rr_node_handler_lookup(node->type_name);
+	if (node->handler == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("node \"%s\" of workflow \"%s\" has type \"%s\", which this server cannot run",
+						node->name, plan->workflow_name, node->type_name)));
+	node->is_trigger = rr_node_is_trigger(node->type_name);
+
+	params_text = JsonbToCString(NULL, &node->params->root,
+								 VARSIZE(node->params));
+	node->noutputs = rr_node_outputs(node->type_name, params_text,
+									 strlen(params_text),
+									 node->on_error == RR_ON_ERROR_OUTPUT,
+									 collect_output_name, &names);
+	node->ninputs = rr_node_inputs(node->type_name, params_text,
+								   strlen(params_text));
+	if (node->noutputs < 0 || node->ninputs < 0)
+		elog(ERROR, "node \"%s\" has an unreadable shape", node->name);
+
+	/* a trigger's one input slot receives the execution's input */
+	if (node->is_trigger)
+		node->ninputs = 1;
+
+	node->output_names = palloc(sizeof(char *) * Max(node->noutputs, 1));
+	node->error_output = -1;
+	i = 0;
+	foreach(lc, names.names)
+	{
+		node->output_names[i] = lfirst(lc);
+		if (node->on_error == RR_ON_ERROR_OUTPUT && i == node->noutputs - 1)
+			node->error_output = i;
+		i++;
+	}
+	node->nedges = palloc0(sizeof(int) * Max(node->noutputs, 1));
+	node->edges = palloc0(sizeof(RrPlanEdge *) * Max(node->noutputs, 1));
+	node->incoming = palloc0(sizeof(int) * Max(node->ninputs, 1));
+}
+
+/* Index of an output of a node by name; -1 if there is none. */
+static int
+output_index(const RrPlanNode *node, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < node->noutputs; i++)
+	{
+		if (strcmp(node->output_names[i], name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * Add the connections (the rows of SQL_LOAD_EDGES), each output's in the
+ * order of their target's position.
+ */
+static void
+load_edges(RrPlan *plan)
+{
+	int		   *outputs = palloc(sizeof(int) * Max(SPI_processed, 1));
+	uint64		row;
+	int			i;
+
+	/* find each connection's ends and count the connections per output */
+	for (row = 0; row < SPI_processed; row++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[row];
+		RrPlanNode *from = rr_plan_find_node(plan, get_text(tuple, 1));
+		RrPlanNode *to = rr_plan_find_node(plan, get_text(tuple, 3));
+		bool		isnull;
+		int			input = DatumGetInt32(get_datum(tuple, 4, &isnull));
+
+		if (from == NULL || to == NULL)
+			elog(ERROR, "connection of workflow \"%s\" refers to a missing node",
+				 plan->workflow_name);
+		outputs[row] = output_index(from, get_text(tuple, 2));
+		if (outputs[row] < 0 || input < 0 || input >= to->ninputs)
+			elog(ERROR, "connection from \"%s\" to \"%s\" does not fit the nodes",
+				 from->name, to->name);
+		from->nedges[outputs[row]]++;
+		to->incoming[input]++;
+		to->nincoming++;
+	}
+	for (i = 0; i < plan->nnodes; i++)
+	{
+		RrPlanNode *node = &plan->nodes[i];
+		int			output;
+
+		for (output = 0; output < node->noutputs; output++)
+		{
+			node->edges[output] = palloc(sizeof(RrPlanEdge) *
+										 Max(node->nedges[output], 1));
+			node->nedges[output] = 0;
+		}
+	}
+	for (row = 0; row < SPI_processed; row++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[row];
+		RrPlanNode *from = rr_plan_find_node(plan, get_text(tuple, 1));
+		RrPlanEdge *edge = &from->edges[outputs[row]][from->nedges[outputs[row]]++];
+		bool		isnull;
+
+		edge->to = rr_plan_find_node(plan, get_text(tuple, 3))->index;
+		edge->input = DatumGetInt32(get_datum(tuple, 4, &isnull));
+	}
+}
+
+/* Read the version's rows (as the tables' owner) into a new plan. */
+static void
+load_plan(RrPlan *plan, const char *name)
+{
+	Oid			argtypes[2] = {INT8OID, INT4OID};
+	Datum		values[2];
+	bool		isnull;
+	uint64		row;
+	int			nestlevel;
+	Oid			save_userid;
+	int			save_sec_context;
+
+	values[0] = Int64GetDatum(plan->workflow_id);
+	values[1] = Int32GetDatum(plan->version);
+
+	nestlevel = rr_store_begin();
+	rr_store_become_owner(&save_userid, &save_sec_context);
+
+	rr_store_run(SQL_LOAD_VERSION, 2, argtypes, values, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("workflow \"%s\" has no version %d", name, plan->version)));
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[0];
+		MemoryContext old = MemoryContextSwitchTo(plan->context);
+
+		plan->owner = DatumGetObjectId(get_datum(tuple, 1, &isnull));
+		plan->workflow_name = get_text(tuple, 2);
+		load_settings(plan, get_jsonb(tuple, 3));
+		MemoryContextSwitchTo(old);
+	}
+
+	rr_store_run(SQL_LOAD_NODES, 2, argtypes, values, SPI_OK_SELECT);
+	{
+		MemoryContext old = MemoryContextSwitchTo(plan->context);
+
+		plan->nnodes = (int) SPI_processed;
+		plan->nodes = palloc0(sizeof(RrPlanNode) * Max(plan->nnodes, 1));
+		for (row = 0; row < SPI_processed; row++)
+		{
+			plan->nodes[row].index = (int) row;
+			load_node(plan, &plan->nodes[row], SPI_tuptable->vals[row]);
+		}
+		MemoryContextSwitchTo(old);
+	}
+
+	rr_store_run(SQL_LOAD_EDGES, 2, argtypes, values, SPI_OK_SELECT);
+	{
+		MemoryContext old = MemoryContextSwitchTo(plan->context);
+
+		load_edges(plan);
+		MemoryContextSwitchTo(old);
+	}
+
+	rr_store_restore_user(save_userid, save_sec_context);
+	rr_store_end(nestlevel);
+}
+
+/* Let every handler compile its node's params. */
+static void
+prepare_nodes(RrPlan *plan)
+{
+	MemoryContext old = MemoryContextSwitchTo(plan->context);
+	int			i;
+
+	if (plan->vars == NULL)
+		plan->vars = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+														CStringGetDatum("{}")));
+	for (i = 0; i < plan->nnodes; i++)
+	{
+		RrPlanNode *node = &plan->nodes[i];
+
+		if (node->handler->prepare != NULL)
+			node->state = node->handler->prepare(node);
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/* Empty the cache, freeing every plan. */
+static void
+reset_plan_cache(void)
+{
+	HASH_SEQ_STATUS status;
+	PlanEntry  *entry;
+
+	hash_seq_init(&status, plan_cache);
+	while ((entry = hash_seq_search(&status)) != NULL)
+	{
+		MemoryContextDelete(entry->plan->context);
+		hash_search(plan_cache, &entry->key, HASH_REMOVE, NULL);
+	}
+}
+
+RrPlan *
+rr_plan_get(int64 workflow_id, int32 version, const char *name)
+{
+	PlanKey		key;
+	PlanEntry  *entry;
+	bool		found;
+	RrPlan	   *plan;
+	MemoryContext context;
+
+	if (plan_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(PlanKey);
+		ctl.entrysize = sizeof(PlanEntry);
+		ctl.hcxt = CacheMemoryContext;
+		plan_cache = hash_create("reporunner plans", 64, &ctl,
+								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+
+	memset(&key, 0, sizeof(key));
+	key.workflow_id = workflow_id;
+	key.version = version;
+	entry = hash_search(plan_cache, &key, HASH_FIND, NULL);
+	if (entry != NULL)
+		return entry->plan;
+
+	if (hash_get_num_entries(plan_cache) >= RR_PLAN_CACHE_SIZE)
+		reset_plan_cache();
+
+	/* build in a context of its own; on error it is simply deleted */
+	context = AllocSetContextCreate(CacheMemoryContext, "reporunner plan",
+									ALLOCSET_SMALL_SIZES);
+	PG_TRY();
+	{
+		plan = MemoryContextAllocZero(context, sizeof(RrPlan));
+		plan->context = context;
+		plan->workflow_id = workflow_id;
+		plan->version = version;
+		load_plan(plan, name);
+		prepare_nodes(plan);
+		MemoryContextSetIdentifier(context, plan->workflow_name);
+	}
+	PG_CATCH();
+	{
+		MemoryContextDelete(context);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+
+	entry = hash_search(plan_cache, &key, HASH_ENTER, &found);
+	entry->plan = plan;
+	return plan;
+}
+
+RrPlanNode *
+rr_plan_find_node(RrPlan *plan, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < plan->nnodes; i++)
+	{
+		if (strcmp(plan->nodes[i].name, name) == 0)
+			return &plan->nodes[i];
+	}
+	return NULL;
+}
+
+JsonbValue *
+rr_node_param(const RrPlanNode *node, const char *name)
+{
+	return getKeyJsonValueFromContainer(&node->params->root, name,
+										strlen(name), NULL);
+}

@@ -1,0 +1,101 @@
+/*-------------------------------------------------------------------------
+ *
+ * plan.h
+ *		Executable plans: a saved workflow version loaded for running.
+ *
+ * A plan is built from the node and edge tables of one (workflow,
+ * version) the first time a backend runs that version, and cached for the
+ * life of the backend.  Versions are immutable, so a cached plan never
+ * goes stale; a newly activated version is simply another plan.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RR_PLAN_H
+#define RR_PLAN_H
+
+#include "postgres.h"
+
+#include "engine/node_handler.h"
+#include "utils/jsonb.h"
+
+typedef enum RrOnError
+{
+	RR_ON_ERROR_STOP,
+	RR_ON_ERROR_CONTINUE,
+	RR_ON_ERROR_OUTPUT
+} RrOnError;
+
+typedef enum RrSaveMode
+{
+	RR_SAVE_ALL,
+	RR_SAVE_ERRORS,
+	RR_SAVE_NONE
+} RrSaveMode;
+
+/* A connection leaving a node's output. */
+typedef struct RrPlanEdge
+{
+	int			to;				/* index of the target node */
+	int			input;			/* input of the target node */
+} RrPlanEdge;
+
+/* One node of a plan. */
+typedef struct RrPlanNode
+{
+	int			index;			/* position in RrPlan.nodes */
+	char	   *name;
+	char	   *type_name;
+	const RrNodeHandler *handler;
+	Jsonb	   *params;			/* as saved; expressions not evaluated */
+	int			ninputs;
+	int			noutputs;		/* all outputs, "error" included */
+	char	  **output_names;
+	int			error_output;	/* index of "error", or -1 */
+	RrOnError	on_error;
+	int64		timeout_ms;		/* 0 = none */
+	bool		execute_once;
+	bool		always_output_data;
+	bool		disabled;
+	bool		is_trigger;
+	Jsonb	   *retry;			/* retry policy as saved, or NULL */
+	int		   *nedges;			/* per output: number of connections */
+	RrPlanEdge **edges;			/* per output: connections, in target
+								 * position order */
+	int		   *incoming;		/* per input: number of connections in */
+	int			nincoming;		/* connections in, over all inputs */
+	void	   *state;			/* from handler->prepare */
+} RrPlanNode;
+
+/* A loaded workflow version. */
+typedef struct RrPlan
+{
+	int64		workflow_id;
+	int32		version;
+	Oid			owner;
+	char	   *workflow_name;
+	int			nnodes;
+	RrPlanNode *nodes;			/* in document order */
+	int64		timeout_ms;		/* settings.timeout, 0 = none */
+	RrSaveMode	save;			/* settings.save */
+	Jsonb	   *vars;			/* settings.vars, or an empty object */
+	MemoryContext context;		/* holds everything above */
+} RrPlan;
+
+/*
+ * The plan of (workflow_id, version), built and cached on first use.  The
+ * caller must already have checked that the current role may run it;
+ * name is the workflow's name as the caller wrote it, for messages.
+ */
+extern RrPlan *rr_plan_get(int64 workflow_id, int32 version,
+						   const char *name);
+
+/* Find a node of a plan by name; NULL if there is none. */
+extern RrPlanNode *rr_plan_find_node(RrPlan *plan, const char *name);
+
+/*
+ * Helpers for handlers' prepare functions: the value of a param, or NULL
+ * when the node has no such param.
+ */
+extern JsonbValue *rr_node_param(const RrPlanNode *node, const char *name);
+
+#endif							/* RR_PLAN_H */

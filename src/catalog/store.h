@@ -1,0 +1,35 @@
+/*-------------------------------------------------------------------------
+ *
+ * store.h
+ *		Running Reporunner's own SQL statements against its tables.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RR_STORE_H
+#define RR_STORE_H
+
+#include "postgres.h"
+
+/*
+ * Open SPI and pin search_path to pg_catalog, pg_temp for the statements
+ * that follow, so no schema of the caller can capture a function or
+ * operator they use.  Returns the nest level to hand to rr_store_end.
+ */
+extern int	rr_store_begin(void);
+extern void rr_store_end(int nestlevel);
+
+/* Run a parameterised statement; ERROR unless SPI answers "expected". */
+extern void rr_store_run(const char *sql, int nargs, Oid *argtypes,
+						 Datum *values, int expected);
+
+/* The role that owns Reporunner's tables (the extension's owner). */
+extern Oid	rr_store_owner(void);
+
+/*
+ * Switch to the tables' owner for writes tenants may not make themselves
+ * (versions, the journal), in a security-restricted operation; and back.
+ */
+extern void rr_store_become_owner(Oid *save_userid, int *save_sec_context);
+extern void rr_store_restore_user(Oid save_userid, int save_sec_context);
+
+#endif							/* RR_STORE_H */

@@ -1,0 +1,42 @@
+/*-------------------------------------------------------------------------
+ *
+ * workflow_store.h
+ *		Finding workflows by name for the SQL API.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RR_WORKFLOW_STORE_H
+#define RR_WORKFLOW_STORE_H
+
+#include "postgres.h"
+
+/* A workflow found by name */
+typedef struct RrWorkflowRef
+{
+	int64		id;
+	Oid			owner;
+	int32		active_version;	/* 0 when none is active */
+} RrWorkflowRef;
+
+/* What the caller wants to do with the workflow it looks up. */
+typedef enum RrWorkflowAccess
+{
+	RR_WORKFLOW_RUN,			/* run it: shared workflows count */
+	RR_WORKFLOW_MANAGE,			/* read its versions: owners, members,
+								 * admins */
+	RR_WORKFLOW_LOCK			/* change it: as MANAGE, row locked */
+} RrWorkflowAccess;
+
+/*
+ * Find the workflow called name among those the caller can see (inside
+ * rr_store_begin/rr_store_end).  The caller's own workflow wins; otherwise
+ * exactly one must be visible, or the name is ambiguous (an ERROR).
+ * rr_workflow_find returns false when there is none; rr_workflow_get
+ * raises "workflow does not exist".
+ */
+extern bool rr_workflow_find(const char *name, RrWorkflowAccess access,
+							 RrWorkflowRef *ref);
+extern void rr_workflow_get(const char *name, RrWorkflowAccess access,
+							RrWorkflowRef *ref);
+
+#endif							/* RR_WORKFLOW_STORE_H */

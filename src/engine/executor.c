@@ -1,0 +1,548 @@
+/*-------------------------------------------------------------------------
+ *
+ * executor.c
+ *		Run a plan: node order, items between nodes, failures and timeouts.
+ *
+ * Order.  Nodes run depth first, n8n's "v1" order: when a node finishes,
+ * the nodes it made ready are run before anything that was ready earlier,
+ * the first output's branch first and, within an output, the connections
+ * in the order of their targets' positions in the document.  A node is
+ * ready once every connection into it has delivered (or can no longer
+ * deliver because its source will not run); it then runs if any input
+ * received items, and otherwise will never run, which in turn resolves the
+ * connections out of it.  Trigger nodes receive the execution's input.
+ * Every node runs at most once, since the graph has no cycles.
+ *
+ * Failures.  A node raises an ERROR to fail.  With on_error = stop (the
+ * default) the error ends the execution: it is raised again with the
+ * workflow and node in the message and the node's SQLSTATE.  With
+ * continue or error_output the node runs inside a subtransaction, so its
+ * partial effects are undone, and the input items, each with an "error"
+ * member added, go to the main or the error output.
+ *
+ * Identity.  Nodes run as the workflow's owner in a security-restricted
+ * operation (no SET ROLE, no SET SESSION AUTHORIZATION) with a fixed
+ * search_path, whoever calls the workflow.
+ *
+ * Timeouts.  A node's timeout and what is left of the execution's are
+ * enforced with a timer that cancels the running statement; the error is
+ * then reported as a timeout of that node or of the execution.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "engine/executor.h"
+#include "miscadmin.h"
+#include "storage/latch.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
+#include "utils/syscache.h"
+#include "utils/timeout.h"
+#include "utils/timestamp.h"
+
+/* search_path of node code: the owner's schema, public, then pg_temp */
+#define RR_NODE_SEARCH_PATH "\"$user\", public, pg_temp"
+
+/* The timer that enforces node and execution timeouts. */
+static bool timer_registered = false;
+static TimeoutId timer_id;
+static volatile sig_atomic_t timer_fired = false;
+
+/* What the timer armed for the running node measures. */
+typedef enum TimerKind
+{
+	TIMER_NONE,
+	TIMER_NODE,
+	TIMER_EXECUTION
+} TimerKind;
+
+/* Timer handler: cancel the running statement, like statement_timeout. */
+static void
+timer_handler(void)
+{
+	timer_fired = true;
+	InterruptPending = true;
+	QueryCancelPending = true;
+	SetLatch(MyLatch);
+}
+
+/*
+ * Arm the timer for one node run: the node's own timeout or what is left
+ * of the execution's, whichever ends first.  Raises the execution's
+ * timeout at once when nothing is left.
+ */
+static TimerKind
+arm_timer(RrExecution *execution, const RrPlanNode *node, int64 *ms)
+{
+	TimerKind	kind = TIMER_NONE;
+
+	*ms = 0;
+	if (node->timeout_ms > 0)
+	{
+		kind = TIMER_NODE;
+		*ms = node->timeout_ms;
+	}
+	if (execution->deadline != 0)
+	{
+		long		secs;
+		int			usecs;
+		int64		left;
+
+		TimestampDifference(GetCurrentTimestamp(), execution->deadline,
+							&secs, &usecs);
+		left = (int64) secs * 1000 + usecs / 1000;
+		if (left <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_QUERY_CANCELED),
+					 errmsg("workflow \"%s\" timed out after " INT64_FORMAT " ms before node \"%s\"",
+							execution->plan->workflow_name,
+							execution->plan->timeout_ms, node->name)));
+		if (kind == TIMER_NONE || left < *ms)
+		{
+			kind = TIMER_EXECUTION;
+			*ms = left;
+		}
+	}
+	if (kind == TIMER_NONE)
+		return kind;
+
+	if (!timer_registered)
+	{
+		timer_id = RegisterTimeout(USER_TIMEOUT, timer_handler);
+		timer_registered = true;
+	}
+	timer_fired = false;
+	enable_timeout_after(timer_id, (int) Min(*ms, PG_INT32_MAX));
+	return kind;
+}
+
+static void
+disarm_timer(TimerKind kind)
+{
+	if (kind != TIMER_NONE)
+		disable_timeout(timer_id, false);
+}
+
+/* The error of a failed step as jsonb: message, sqlstate, detail, hint. */
+static Jsonb *
+error_to_jsonb(ErrorData *edata)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue	key;
+	JsonbValue	value;
+	const char *names[] = {"message", "sqlstate", "detail", "hint"};
+	const char *texts[4];
+	int			i;
+
+	texts[0] = edata->message;
+	texts[1] = unpack_sql_state(edata->sqlerrcode);
+	texts[2] = edata->detail;
+	texts[3] = edata->hint;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (i = 0; i < lengthof(names); i++)
+	{
+		if (texts[i] == NULL)
+			continue;
+		key.type = jbvString;
+		key.val.string.val = (char *) names[i];
+		key.val.string.len = strlen(names[i]);
+		value.type = jbvString;
+		value.val.string.val = (char *) texts[i];
+		value.val.string.len = strlen(texts[i]);
+		pushJsonbValue(&state, WJB_KEY, &key);
+		pushJsonbValue(&state, WJB_VALUE, &value);
+	}
+	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+}
+
+/*
+ * Rewrite the error of a timed-out node run: the cancel the timer caused
+ * becomes a timeout naming the node or the execution.
+ */
+static void
+describe_timeout(RrExecution *execution, const RrPlanNode *node,
+				 TimerKind kind, int64 ms, ErrorData *edata)
+{
+	if (kind == TIMER_NONE || !timer_fired ||
+		edata->sqlerrcode != ERRCODE_QUERY_CANCELED)
+		return;
+	if (kind == TIMER_NODE)
+		edata->message = psprintf("node timed out after " INT64_FORMAT " ms",
+								  ms);
+	else
+		edata->message = psprintf("workflow \"%s\" timed out after " INT64_FORMAT " ms",
+								  execution->plan->workflow_name,
+								  execution->plan->timeout_ms);
+}
+
+/*
+ * The items a failed node passes on: each input item with an "error"
+ * member, or one item holding just the error when there was no input.
+ */
+static List *
+error_items(RrNodeRun *run, Jsonb *error)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue	key;
+	JsonbValue	value;
+	Jsonb	   *wrapper;
+	List	   *items = NIL;
+	ListCell   *lc;
+
+	key.type = jbvString;
+	key.val.string.val = "error";
+	key.val.string.len = 5;
+	value.type = jbvBinary;
+	value.val.binary.data = &error->root;
+	value.val.binary.len = VARSIZE(error) - VARHDRSZ;
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	pushJsonbValue(&state, WJB_KEY, &key);
+	pushJsonbValue(&state, WJB_VALUE, &value);
+	wrapper = JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+
+	if (run->ninputs == 0 || run->inputs[0] == NIL)
+		return list_make1(wrapper);
+	foreach(lc, run->inputs[0])
+	{
+		Jsonb	   *item = lfirst(lc);
+
+		items = lappend(items,
+						DatumGetJsonbP(DirectFunctionCall2(jsonb_concat,
+														   JsonbPGetDatum(item),
+														   JsonbPGetDatum(wrapper))));
+	}
+	return items;
+}
+
+/* Call the node's handler with its timer armed. */
+static void
+call_handler(RrExecution *execution, RrNodeRun *run, TimerKind *kind,
+			 int64 *ms)
+{
+	*kind = arm_timer(execution, run->node, ms);
+	run->node->handler->execute(run);
+	disarm_timer(*kind);
+}
+
+/*
+ * Run a node whose on_error is stop: any error ends the execution, raised
+ * again naming the workflow and node, with the node's SQLSTATE.
+ */
+static void
+run_handler_or_fail(RrExecution *execution, RrNodeRun *run)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	TimerKind	kind = TIMER_NONE;
+	int64		ms = 0;
+
+	PG_TRY();
+	{
+		call_handler(execution, run, &kind, &ms);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		disarm_timer(kind);
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		describe_timeout(execution, run->node, kind, ms, edata);
+		ereport(ERROR,
+				(errcode(edata->sqlerrcode),
+				 errmsg("workflow \"%s\" failed at node \"%s\": %s",
+						execution->plan->workflow_name, run->node->name,
+						edata->message),
+				 edata->detail ? errdetail("%s", edata->detail) : 0,
+				 edata->hint ? errhint("%s", edata->hint) : 0));
+	}
+	PG_END_TRY();
+}
+
+/*
+ * Run a node whose on_error is continue or error_output, in a
+ * subtransaction.  Returns the error as jsonb when the node failed (its
+ * effects undone), or NULL.
+ */
+static Jsonb *
+run_handler_absorbing(RrExecution *execution, RrNodeRun *run)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	TimerKind	kind = TIMER_NONE;
+	int64		ms = 0;
+	Jsonb	   *error = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		call_handler(execution, run, &kind, &ms);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		disarm_timer(kind);
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+		describe_timeout(execution, run->node, kind, ms, edata);
+		error = error_to_jsonb(edata);
+	}
+	PG_END_TRY();
+	return error;
+}
+
+/* Run one node on the items its inputs received; record its step. */
+static void
+run_node(RrExecution *execution, const RrPlanNode *node)
+{
+	RrNodeState *state = &execution->states[node->index];
+	RrStep	   *step = palloc0(sizeof(RrStep));
+	RrNodeRun	run;
+	int			own_outputs = node->noutputs - (node->error_output >= 0 ? 1 : 0);
+	int			i;
+
+	CHECK_FOR_INTERRUPTS();
+
+	memset(&run, 0, sizeof(run));
+	run.execution = execution;
+	run.node = node;
+	run.ninputs = node->ninputs;
+	run.inputs = state->inputs;
+	run.noutputs = own_outputs;
+	run.outputs = palloc0(sizeof(List *) * Max(node->noutputs, 1));
+
+	/* execute_once: the node sees only the first item of each input */
+	if (node->execute_once)
+	{
+		for (i = 0; i < run.ninputs; i++)
+			if (list_length(run.inputs[i]) > 1)
+				run.inputs[i] = list_make1(linitial(run.inputs[i]));
+	}
+
+	step->node = node;
+	step->status = RR_STEP_SUCCEEDED;
+	step->started_at = GetCurrentTimestamp();
+
+	if (node->disabled)
+	{
+		step->status = RR_STEP_SKIPPED;
+		if (own_outputs > 0 && run.ninputs > 0)
+			run.outputs[0] = list_copy(run.inputs[0]);
+	}
+	else if (node->on_error == RR_ON_ERROR_STOP)
+		run_handler_or_fail(execution, &run);
+	else
+	{
+		step->error = run_handler_absorbing(execution, &run);
+		if (step->error != NULL)
+		{
+			int			target = node->on_error == RR_ON_ERROR_OUTPUT ?
+			node->error_output : (own_outputs > 0 ? 0 : -1);
+
+			step->status = RR_STEP_FAILED;
+			execution->any_failed = true;
+			for (i = 0; i < node->noutputs; i++)
+				run.outputs[i] = NIL;
+			if (target >= 0)
+				run.outputs[target] = error_items(&run, step->error);
+		}
+	}
+
+	/* always_output_data: one empty item rather than nothing */
+	if (node->always_output_data && step->status == RR_STEP_SUCCEEDED &&
+		own_outputs > 0)
+	{
+		bool		empty = true;
+
+		for (i = 0; i < own_outputs; i++)
+			if (run.outputs[i] != NIL)
+				empty = false;
+		if (empty)
+			run.outputs[0] = list_make1(DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+																		   CStringGetDatum("{}"))));
+	}
+
+	step->outputs = run.outputs;
+	step->finished_at = GetCurrentTimestamp();
+	state->step = step;
+	execution->steps = lappend(execution->steps, step);
+}
+
+/*
+ * A node is done: it ran (ran = true) or never will.  Deliver its output
+ * items along its connections, and push the nodes that thereby became
+ * ready onto the stack so that the first of them runs next.
+ */
+static List *
+finish_node(RrExecution *execution, const RrPlanNode *node, bool ran,
+			List *stack)
+{
+	RrNodeState *state = &execution->states[node->index];
+	List	   *ready = NIL;
+	int			output;
+	int			i;
+
+	state->done = true;
+	for (output = 0; output < node->noutputs; output++)
+	{
+		for (i = 0; i < node->nedges[output]; i++)
+		{
+			const RrPlanEdge *edge = &node->edges[output][i];
+			RrNodeState *target = &execution->states[edge->to];
+
+			if (ran && state->step->outputs[output] != NIL)
+				target->inputs[edge->input] =
+					list_concat(target->inputs[edge->input],
+								state->step->outputs[output]);
+			if (--target->pending == 0)
+				ready = lappend_int(ready, edge->to);
+		}
+	}
+	/* push in reverse, so that the first ready node is on top */
+	for (i = list_length(ready) - 1; i >= 0; i--)
+		stack = lcons_int(list_nth_int(ready, i), stack);
+	return stack;
+}
+
+/* Whether a ready node got any item on any input. */
+static bool
+has_input(RrExecution *execution, const RrPlanNode *node)
+{
+	RrNodeState *state = &execution->states[node->index];
+	int			i;
+
+	for (i = 0; i < node->ninputs; i++)
+		if (state->inputs[i] != NIL)
+			return true;
+	return false;
+}
+
+/* The items of the nodes that ran and have no connections out. */
+static List *
+final_items(RrExecution *execution)
+{
+	List	   *items = NIL;
+	ListCell   *lc;
+
+	foreach(lc, execution->steps)
+	{
+		RrStep	   *step = lfirst(lc);
+		const RrPlanNode *node = step->node;
+		int			edges = 0;
+		int			output;
+
+		for (output = 0; output < node->noutputs; output++)
+			edges += node->nedges[output];
+		if (edges > 0)
+			continue;
+		for (output = 0; output < node->noutputs; output++)
+			items = list_concat(items, step->outputs[output]);
+	}
+	return items;
+}
+
+/* Check that the workflow's owner still exists before acting as it. */
+static void
+check_owner(RrPlan *plan)
+{
+	if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(plan->owner)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("the owner of workflow \"%s\" no longer exists",
+						plan->workflow_name),
+				 errdetail("Workflows run as their owner; role %u was dropped.",
+						   plan->owner)));
+}
+
+List *
+rr_execution_run(RrExecution *execution, List *input_items)
+{
+	RrPlan	   *plan = execution->plan;
+	MemoryContext oldcontext = MemoryContextSwitchTo(execution->context);
+	List	   *stack = NIL;
+	List	   *result;
+	Oid			save_userid;
+	int			save_sec_context;
+	int			nestlevel;
+	int			i;
+
+	check_owner(plan);
+	execution->started_at = GetCurrentTimestamp();
+	if (plan->timeout_ms > 0)
+		execution->deadline = TimestampTzPlusMilliseconds(execution->started_at,
+														  plan->timeout_ms);
+
+	execution->states = palloc0(sizeof(RrNodeState) * Max(plan->nnodes, 1));
+	for (i = 0; i < plan->nnodes; i++)
+	{
+		execution->states[i].pending = plan->nodes[i].nincoming;
+		execution->states[i].inputs =
+			palloc0(sizeof(List *) * Max(plan->nodes[i].ninputs, 1));
+	}
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(plan->owner,
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", RR_NODE_SEARCH_PATH,
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+
+	/* nodes nobody connects to, other than triggers, never run */
+	for (i = 0; i < plan->nnodes; i++)
+	{
+		const RrPlanNode *node = &plan->nodes[i];
+
+		if (!node->is_trigger && node->nincoming == 0)
+			stack = finish_node(execution, node, false, stack);
+	}
+	/* triggers get the input; the first in the document runs first */
+	for (i = plan->nnodes - 1; i >= 0; i--)
+	{
+		if (plan->nodes[i].is_trigger)
+		{
+			execution->states[i].inputs[0] = input_items;
+			stack = lcons_int(i, stack);
+		}
+	}
+
+	while (stack != NIL)
+	{
+		int			index = linitial_int(stack);
+		const RrPlanNode *node = &plan->nodes[index];
+
+		stack = list_delete_first(stack);
+		if (execution->states[index].done)
+			continue;
+		if (node->is_trigger || has_input(execution, node))
+		{
+			run_node(execution, node);
+			stack = finish_node(execution, node, true, stack);
+		}
+		else
+			stack = finish_node(execution, node, false, stack);
+	}
+
+	AtEOXact_GUC(true, nestlevel);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+
+	result = final_items(execution);
+	MemoryContextSwitchTo(oldcontext);
+	return result;
+}

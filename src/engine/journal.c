@@ -1,0 +1,218 @@
+/*-------------------------------------------------------------------------
+ *
+ * journal.c
+ *		Writing executions and their steps to reporunner.execution/step.
+ *
+ * The journal is written by the engine, not by tenants (they may only read
+ * it), so the inserts run as the tables' owner.  An execution and all its
+ * steps take two statements, prepared once per backend: one row for the
+ * execution and one INSERT ... SELECT over arrays for the steps.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "catalog/store.h"
+#include "commands/sequence.h"
+#include "engine/journal.h"
+#include "executor/spi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#define SQL_INSERT_EXECUTION \
+	"INSERT INTO reporunner.execution (id, workflow_id, version, owner," \
+	" status, mode, input, output, error, created_by, created_at, started_at," \
+	" finished_at) OVERRIDING SYSTEM VALUE" \
+	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)"
+#define SQL_INSERT_STEPS \
+	"INSERT INTO reporunner.step (execution_id, node, run_index, owner," \
+	" attempt, status, output, error, started_at, finished_at)" \
+	" SELECT $1, s.node, 0, $2, 1, s.status, s.output, s.error," \
+	" s.started_at, s.finished_at" \
+	" FROM ROWS FROM (pg_catalog.unnest($3), pg_catalog.unnest($4)," \
+	" pg_catalog.unnest($5), pg_catalog.unnest($6), pg_catalog.unnest($7)," \
+	" pg_catalog.unnest($8))" \
+	" AS s(node, status, output, error, started_at, finished_at)"
+
+static SPIPlanPtr insert_execution_plan = NULL;
+static SPIPlanPtr insert_steps_plan = NULL;
+
+static const char *const step_status_names[] = {
+	"succeeded", "failed", "skipped"
+};
+
+int64
+rr_journal_new_id(void)
+{
+	Oid			seq = get_relname_relid("execution_id_seq",
+										get_namespace_oid("reporunner", false));
+
+	if (!OidIsValid(seq))
+		elog(ERROR, "sequence reporunner.execution_id_seq does not exist");
+	return nextval_internal(seq, false);
+}
+
+/* Prepare a statement once per backend and keep it. */
+static SPIPlanPtr
+prepare_once(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
+{
+	if (*plan == NULL)
+	{
+		SPIPlanPtr	prepared = SPI_prepare(sql, nargs, argtypes);
+
+		if (prepared == NULL)
+			elog(ERROR, "SPI_prepare failed: %s",
+				 SPI_result_code_string(SPI_result));
+		SPI_keepplan(prepared);
+		*plan = prepared;
+	}
+	return *plan;
+}
+
+static void
+execute_plan(SPIPlanPtr plan, Datum *values, const char *nulls)
+{
+	int			ret = SPI_execute_plan(plan, values, nulls, false, 0);
+
+	if (ret != SPI_OK_INSERT)
+		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(ret));
+}
+
+/* A step's outputs as {"output name": [items], ...} */
+static Jsonb *
+step_outputs(const RrStep *step)
+{
+	JsonbParseState *state = NULL;
+	const RrPlanNode *node = step->node;
+	int			output;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (output = 0; output < node->noutputs; output++)
+	{
+		JsonbValue	key;
+		ListCell   *lc;
+
+		key.type = jbvString;
+		key.val.string.val = node->output_names[output];
+		key.val.string.len = strlen(node->output_names[output]);
+		pushJsonbValue(&state, WJB_KEY, &key);
+		pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+		foreach(lc, step->outputs[output])
+		{
+			Jsonb	   *item = lfirst(lc);
+			JsonbValue	value;
+
+			value.type = jbvBinary;
+			value.val.binary.data = &item->root;
+			value.val.binary.len = VARSIZE(item) - VARHDRSZ;
+			pushJsonbValue(&state, WJB_ELEM, &value);
+		}
+		pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+	}
+	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+}
+
+/* A one-dimensional array of n datums, some of them NULL. */
+static Datum
+make_array(Datum *elems, bool *nulls, int n, Oid type)
+{
+	int			dims[1];
+	int			lbs[1];
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	dims[0] = n;
+	lbs[0] = 1;
+	get_typlenbyvalalign(type, &typlen, &typbyval, &typalign);
+	return PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs, type,
+											  typlen, typbyval, typalign));
+}
+
+/* Insert the steps of the execution with one statement. */
+static void
+write_steps(RrExecution *execution)
+{
+	Oid			argtypes[8] = {INT8OID, OIDOID, TEXTARRAYOID, TEXTARRAYOID,
+	JSONBARRAYOID, JSONBARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID};
+	Datum		values[8];
+	int			n = list_length(execution->steps);
+	Datum	   *names = palloc(sizeof(Datum) * n);
+	Datum	   *statuses = palloc(sizeof(Datum) * n);
+	Datum	   *outputs = palloc(sizeof(Datum) * n);
+	Datum	   *errors = palloc(sizeof(Datum) * n);
+	bool	   *error_nulls = palloc(sizeof(bool) * n);
+	Datum	   *starts = palloc(sizeof(Datum) * n);
+	Datum	   *finishes = palloc(sizeof(Datum) * n);
+	ListCell   *lc;
+	int			i = 0;
+
+	if (n == 0)
+		return;
+	foreach(lc, execution->steps)
+	{
+		RrStep	   *step = lfirst(lc);
+
+		names[i] = CStringGetTextDatum(step->node->name);
+		statuses[i] = CStringGetTextDatum(step_status_names[step->status]);
+		outputs[i] = JsonbPGetDatum(step_outputs(step));
+		errors[i] = step->error ? JsonbPGetDatum(step->error) : (Datum) 0;
+		error_nulls[i] = step->error == NULL;
+		starts[i] = TimestampTzGetDatum(step->started_at);
+		finishes[i] = TimestampTzGetDatum(step->finished_at);
+		i++;
+	}
+	values[0] = Int64GetDatum(execution->id);
+	values[1] = ObjectIdGetDatum(execution->plan->owner);
+	values[2] = make_array(names, NULL, n, TEXTOID);
+	values[3] = make_array(statuses, NULL, n, TEXTOID);
+	values[4] = make_array(outputs, NULL, n, JSONBOID);
+	values[5] = make_array(errors, error_nulls, n, JSONBOID);
+	values[6] = make_array(starts, NULL, n, TIMESTAMPTZOID);
+	values[7] = make_array(finishes, NULL, n, TIMESTAMPTZOID);
+
+	execute_plan(prepare_once(&insert_steps_plan, SQL_INSERT_STEPS, 8, argtypes),
+				 values, NULL);
+}
+
+void
+rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
+				 Jsonb *error, Oid created_by)
+{
+	Oid			argtypes[12] = {INT8OID, INT8OID, INT4OID, OIDOID, TEXTOID,
+		TEXTOID, JSONBOID, JSONBOID, JSONBOID, OIDOID, TIMESTAMPTZOID,
+	TIMESTAMPTZOID};
+	Datum		values[12];
+	char		nulls[12];
+	Oid			save_userid;
+	int			save_sec_context;
+	int			nestlevel;
+
+	memset(nulls, ' ', sizeof(nulls));
+	values[0] = Int64GetDatum(execution->id);
+	values[1] = Int64GetDatum(execution->plan->workflow_id);
+	values[2] = Int32GetDatum(execution->plan->version);
+	values[3] = ObjectIdGetDatum(execution->plan->owner);
+	values[4] = CStringGetTextDatum(status);
+	values[5] = CStringGetTextDatum(execution->mode);
+	values[6] = JsonbPGetDatum(execution->input);
+	values[7] = output ? JsonbPGetDatum(output) : (Datum) 0;
+	nulls[7] = output ? ' ' : 'n';
+	values[8] = error ? JsonbPGetDatum(error) : (Datum) 0;
+	nulls[8] = error ? ' ' : 'n';
+	values[9] = ObjectIdGetDatum(created_by);
+	values[10] = TimestampTzGetDatum(execution->started_at);
+	values[11] = TimestampTzGetDatum(GetCurrentTimestamp());
+
+	nestlevel = rr_store_begin();
+	rr_store_become_owner(&save_userid, &save_sec_context);
+	execute_plan(prepare_once(&insert_execution_plan, SQL_INSERT_EXECUTION,
+							  12, argtypes),
+				 values, nulls);
+	write_steps(execution);
+	rr_store_restore_user(save_userid, save_sec_context);
+	rr_store_end(nestlevel);
+}

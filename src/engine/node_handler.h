@@ -1,0 +1,88 @@
+/*-------------------------------------------------------------------------
+ *
+ * node_handler.h
+ *		The interface between the executor and the node types.
+ *
+ * Each node type is one file in src/nodes/ that exports one RrNodeHandler
+ * and is listed once in src/nodes/registry.c.  The executor calls
+ * "prepare" once when a plan is built (compile params and expressions
+ * there, never per item) and "execute" for every run of the node.
+ *
+ * Items are jsonb objects (Jsonb *).  A node reads the items of each
+ * input from run->inputs[i] and appends what it emits to run->outputs[o]
+ * with rr_emit().  Outputs are numbered as in the document: for "if",
+ * 0 = "true" and 1 = "false"; for "switch", one per rule then "fallback";
+ * "error" (when the node has on_error = error_output) is handled by the
+ * executor, not by nodes.  A node reports failure by raising an ERROR; the
+ * executor applies on_error, timeouts and disabled/execute_once/
+ * always_output_data, so nodes never look at those settings.
+ *
+ * Memory: "prepare" runs in the plan's memory context (lives as long as
+ * the cached plan); "execute" runs in the execution's memory context,
+ * which is deleted when the execution ends, so nodes allocate freely and
+ * free nothing.  Emitted items must stay valid until then.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RR_NODE_HANDLER_H
+#define RR_NODE_HANDLER_H
+
+#include "postgres.h"
+
+#include "nodes/pg_list.h"
+#include "utils/jsonb.h"
+
+struct RrPlanNode;
+struct RrExecution;
+
+/* One run of one node. */
+typedef struct RrNodeRun
+{
+	struct RrExecution *execution;	/* the execution it belongs to */
+	const struct RrPlanNode *node;	/* the node, with its prepared state */
+	int			ninputs;
+	List	  **inputs;			/* per input: list of Jsonb * items */
+	int			noutputs;		/* outputs the node itself fills */
+	List	  **outputs;		/* per output: list of Jsonb * items */
+	Jsonb	   *context_vars;	/* engine-private: see rr_run_context_vars */
+	int			context_uses;
+} RrNodeRun;
+
+/* What a node type provides. */
+typedef struct RrNodeHandler
+{
+	const char *name;			/* the "type" of the document */
+	bool		side_effects;	/* writes data or sends anything out */
+
+	/*
+	 * Optional.  Called once per plan; returns the node's private state
+	 * (compiled params), stored in node->state.  Raise an ERROR for params
+	 * the document validator cannot judge (for example a function that
+	 * does not exist).
+	 */
+	void	   *(*prepare) (struct RrPlanNode *node);
+
+	/* Required.  Run the node on run->inputs, filling run->outputs. */
+	void		(*execute) (RrNodeRun *run);
+} RrNodeHandler;
+
+/* Append one item to an output of the run. */
+static inline void
+rr_emit(RrNodeRun *run, int output, Jsonb *item)
+{
+	Assert(output >= 0 && output < run->noutputs);
+	run->outputs[output] = lappend(run->outputs[output], item);
+}
+
+/*
+ * The expression context of a run ($input, $nodes, $execution, $workflow,
+ * $vars, $now) as a jsonb object holding at least the members named by
+ * uses (RR_EXPR_USES_* flags); built on first use and kept for the run
+ * (src/engine/context.c).
+ */
+extern Jsonb *rr_run_context_vars(RrNodeRun *run, int uses);
+
+/* Find a node type by name; NULL if there is none (src/nodes/registry.c). */
+extern const RrNodeHandler *rr_node_handler_lookup(const char *name);
+
+#endif							/* RR_NODE_HANDLER_H */

@@ -1,0 +1,686 @@
+/*-------------------------------------------------------------------------
+ *
+ * aggregate.c
+ *		The "aggregate" node: groups items and computes values per group.
+ *
+ * Items are grouped by the values of the "group_by" fields (no fields: one
+ * group of all items), groups come out in the order their first item came
+ * in, and each output item holds the group's "group_by" fields plus one
+ * field per aggregation.  Sums, averages, minima and maxima are computed
+ * with PostgreSQL's numeric type, so they are exact.  Field names are
+ * literal top-level keys.
+ *
+ * "group_by" and "aggregations" may hold expressions; they are computed
+ * once per run, for the first item: aggregating is about all items, not
+ * about one.
+ *
+ * This file also holds helpers that merge.c and remove_duplicates.c share
+ * with it: maps keyed by jsonb values, an item's key of chosen fields, and
+ * decoding an array-of-strings param.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "lib/stringinfo.h"
+#include "nodes/node_util.h"
+#include "utils/fmgrprotos.h"
+#include "utils/numeric.h"
+
+
+/* ---------- Helpers shared with merge.c and remove_duplicates.c ---------- */
+
+/*
+ * These have no header of their own: merge.c and remove_duplicates.c repeat
+ * the prototypes they use.
+ */
+typedef struct RrKeyMap RrKeyMap;
+extern RrKeyMap *rr_keymap_create(int size_hint);
+extern void **rr_keymap_insert(RrKeyMap *map, Jsonb *key, bool *found);
+extern void **rr_keymap_lookup(RrKeyMap *map, Jsonb *key);
+extern Jsonb *rr_item_pick(Jsonb *item, char **fields, int nfields);
+extern char **rr_decode_string_array(JsonbValue *value, const char *node,
+									 const char *param, int *count);
+
+/*
+ * A map from jsonb values to pointers.  Keys are compared as jsonb values
+ * (so 1 and 1.0 are the same key, as in jsonb equality) and hashed with
+ * jsonb_hash, which agrees with that equality.
+ */
+typedef struct KeyEntry
+{
+	Jsonb	   *key;
+	void	   *value;
+	uint32		hash;
+	char		status;
+} KeyEntry;
+
+static inline uint32
+key_hash(Jsonb *key)
+{
+	return DatumGetUInt32(DirectFunctionCall1(jsonb_hash, JsonbPGetDatum(key)));
+}
+
+#define SH_PREFIX keymap
+#define SH_ELEMENT_TYPE KeyEntry
+#define SH_KEY_TYPE Jsonb *
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) key_hash(k)
+#define SH_EQUAL(tb, a, b) (compareJsonbContainers(&(a)->root, &(b)->root) == 0)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+struct RrKeyMap
+{
+	keymap_hash *table;
+};
+
+/*
+ * rr_keymap_create
+ *		A new, empty map in the current memory context.
+ */
+RrKeyMap *
+rr_keymap_create(int size_hint)
+{
+	RrKeyMap   *map = palloc(sizeof(RrKeyMap));
+
+	map->table = keymap_create(CurrentMemoryContext, Max(size_hint, 16), NULL);
+	return map;
+}
+
+/*
+ * rr_keymap_insert
+ *		The value slot of key, added (holding NULL) when the map lacks it;
+ *		*found says which.  The slot is valid until the next insertion, and
+ *		the map keeps a pointer to key, not a copy.
+ */
+void	  **
+rr_keymap_insert(RrKeyMap *map, Jsonb *key, bool *found)
+{
+	KeyEntry   *entry = keymap_insert(map->table, key, found);
+
+	if (!*found)
+		entry->value = NULL;
+	return &entry->value;
+}
+
+/*
+ * rr_keymap_lookup
+ *		The value slot of key, or NULL when the map lacks it.
+ */
+void	  **
+rr_keymap_lookup(RrKeyMap *map, Jsonb *key)
+{
+	KeyEntry   *entry = keymap_lookup(map->table, key);
+
+	return entry != NULL ? &entry->value : NULL;
+}
+
+/*
+ * rr_item_pick
+ *		The object of the given fields of an item, leaving out the fields it
+ *		does not have.  Two items with equal picks agree on those fields,
+ *		missing ones included, which makes the pick a grouping or duplicate
+ *		key.
+ */
+Jsonb *
+rr_item_pick(Jsonb *item, char **fields, int nfields)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue	key;
+	JsonbValue	value;
+	int			i;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (i = 0; i < nfields; i++)
+	{
+		int			len = strlen(fields[i]);
+
+		if (!rr_item_field(item, fields[i], len, &value))
+			continue;
+		key.type = jbvString;
+		key.val.string.val = fields[i];
+		key.val.string.len = len;
+		pushJsonbValue(&state, WJB_KEY, &key);
+		pushJsonbValue(&state, WJB_VALUE, &value);
+	}
+	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+}
+
+/*
+ * rr_decode_string_array
+ *		The strings of a param that is an array of strings (such as
+ *		"group_by"), as a palloc'd array of copies; *count gets their number.
+ *		An absent param or JSON null is the empty array, the default.  Checks
+ *		what an expression may have got wrong.
+ */
+char	  **
+rr_decode_string_array(JsonbValue *value, const char *node, const char *param,
+					   int *count)
+{
+	JsonbIterator *it;
+	JsonbIteratorToken tok;
+	JsonbValue	v;
+	char	  **strings;
+	int			n = 0;
+
+	*count = 0;
+	if (value == NULL || value->type == jbvNull)
+		return NULL;
+	if (!rr_value_is_array(value))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("node \"%s\" param \"%s\" must be an array of strings",
+						node, param),
+				 errdetail("Its expression gave %s.",
+						   rr_value_type_phrase(value))));
+
+	strings = palloc(sizeof(char *) *
+					 Max(1, JsonContainerSize(value->val.binary.data)));
+	it = JsonbIteratorInit(value->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok != WJB_ELEM)
+			continue;
+		if (v.type != jbvString)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("node \"%s\" param \"%s[%d]\" must be a string",
+							node, param, n),
+					 errdetail("Its expression gave %s.",
+							   rr_value_type_phrase(&v))));
+		strings[n++] = pnstrdup(v.val.string.val, v.val.string.len);
+	}
+	*count = n;
+	return strings;
+}
+
+
+/* ---------- The aggregate node ---------- */
+
+typedef enum AggOp
+{
+	AGG_COLLECT,
+	AGG_COUNT,
+	AGG_COUNT_DISTINCT,
+	AGG_SUM,
+	AGG_MIN,
+	AGG_MAX,
+	AGG_AVG,
+	AGG_FIRST,
+	AGG_LAST,
+	AGG_CONCAT
+} AggOp;
+
+/* In AggOp order. */
+static const char *const agg_op_names[] = {
+	"collect", "count", "count_distinct", "sum", "min", "max", "avg",
+	"first", "last", "concat"
+};
+
+/* What "concat" puts between two values. */
+#define CONCAT_SEPARATOR ", "
+
+/* One aggregation of the "aggregations" param. */
+typedef struct AggSpec
+{
+	AggOp		op;
+	char	   *field;			/* NULL for a count of items */
+	char	   *as;				/* the result field */
+} AggSpec;
+
+/* What prepare compiles. */
+typedef struct AggregateState
+{
+	const char *node_name;
+	RrParam		group_by;
+	RrParam		aggregations;
+	/* decoded constants; valid when the params above are constant */
+	char	  **group_fields;
+	int			ngroup_fields;
+	AggSpec    *specs;
+	int			nspecs;
+} AggregateState;
+
+/* The running value of one aggregation over one group. */
+typedef struct AggAcc
+{
+	int64		count;			/* count, count_distinct; values of avg */
+	Numeric		number;			/* sum, min, max, avg; NULL before any */
+	bool		has_value;		/* first, last */
+	JsonbValue	value;
+	List	   *values;			/* collect: JsonbValue * */
+	StringInfo	text;			/* concat; NULL before any */
+	RrKeyMap   *seen;			/* count_distinct */
+} AggAcc;
+
+/* One group of items. */
+typedef struct AggGroup
+{
+	Jsonb	   *key;			/* the group_by fields its items share */
+	AggAcc	   *accs;			/* one per aggregation */
+} AggGroup;
+
+/*
+ * spec_string
+ *		A string field of an aggregation object, copied; NULL when it is
+ *		absent or null.
+ */
+static char *
+spec_string(const char *node, int index, JsonbValue *object, const char *key)
+{
+	JsonbValue	value;
+
+	if (getKeyJsonValueFromContainer(object->val.binary.data, key,
+									 strlen(key), &value) == NULL ||
+		value.type == jbvNull)
+		return NULL;
+	if (value.type != jbvString)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("node \"%s\" param \"aggregations[%d].%s\" must be a string",
+						node, index, key),
+				 errdetail("Its expression gave %s.",
+						   rr_value_type_phrase(&value))));
+	return pnstrdup(value.val.string.val, value.val.string.len);
+}
+
+/*
+ * decode_aggregations
+ *		Decode a value of "aggregations"; returns their number.  Checks what
+ *		an expression may have got wrong.
+ */
+static int
+decode_aggregations(const char *node, JsonbValue *value, AggSpec **specs)
+{
+	JsonbIterator *it;
+	JsonbIteratorToken tok;
+	JsonbValue	v;
+	int			n = 0;
+
+	if (!rr_value_is_array(value))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("node \"%s\" param \"aggregations\" must be an array of objects",
+						node),
+				 errdetail("Its expression gave %s.",
+						   rr_value_type_phrase(value))));
+	if (JsonContainerSize(value->val.binary.data) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("node \"%s\" param \"aggregations\" must not be empty",
+						node),
+				 errdetail("Its expression gave an empty array.")));
+
+	*specs = palloc(sizeof(AggSpec) * JsonContainerSize(value->val.binary.data));
+	it = JsonbIteratorInit(value->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		AggSpec    *spec = &(*specs)[n];
+		char	   *op;
+		int			i;
+
+		if (tok != WJB_ELEM)
+			continue;
+		if (!rr_value_is_object(&v))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("node \"%s\" param \"aggregations[%d]\" must be an object",
+							node, n),
+					 errdetail("Its expression gave %s.",
+							   rr_value_type_phrase(&v))));
+
+		op = spec_string(node, n, &v, "op");
+		if (op == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("node \"%s\" is missing required param \"aggregations[%d].op\"",
+							node, n),
+					 errdetail("Its expression gave an aggregation without \"op\".")));
+		for (i = 0; i < lengthof(agg_op_names); i++)
+		{
+			if (strcmp(op, agg_op_names[i]) == 0)
+				break;
+		}
+		if (i == lengthof(agg_op_names))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("node \"%s\" param \"aggregations[%d].op\" has invalid value \"%s\"",
+							node, n, op),
+					 errdetail("Valid values are \"collect\", \"count\", \"count_distinct\", \"sum\", \"min\", \"max\", \"avg\", \"first\", \"last\", \"concat\".")));
+		spec->op = (AggOp) i;
+
+		spec->field = spec_string(node, n, &v, "field");
+		if (spec->field == NULL && spec->op != AGG_COUNT)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("node \"%s\" is missing required param \"aggregations[%d].field\"",
+							node, n),
+					 errdetail("Op \"%s\" needs a field.", op)));
+
+		spec->as = spec_string(node, n, &v, "as");
+		if (spec->as == NULL)
+			spec->as = spec->field == NULL ? pstrdup(op) :
+				psprintf("%s_%s", op, spec->field);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * aggregate_prepare
+ *		Compile the params; decode those without expressions.
+ */
+static void *
+aggregate_prepare(RrPlanNode *node)
+{
+	AggregateState *state = palloc0(sizeof(AggregateState));
+
+	state->node_name = node->name;
+	rr_param_compile(node, "group_by", &state->group_by);
+	rr_param_compile(node, "aggregations", &state->aggregations);
+	if (state->group_by.constant != NULL)
+		state->group_fields = rr_decode_string_array(state->group_by.constant,
+													 node->name, "group_by",
+													 &state->ngroup_fields);
+	if (state->aggregations.constant != NULL)
+		state->nspecs = decode_aggregations(node->name,
+											state->aggregations.constant,
+											&state->specs);
+	return state;
+}
+
+/*
+ * new_group
+ *		A group with empty accumulators.
+ */
+static AggGroup *
+new_group(Jsonb *key, int nspecs)
+{
+	AggGroup   *group = palloc(sizeof(AggGroup));
+
+	group->key = key;
+	group->accs = palloc0(sizeof(AggAcc) * nspecs);
+	return group;
+}
+
+/*
+ * accumulate
+ *		Add one item to one aggregation of its group.
+ */
+static void
+accumulate(const char *node, const AggSpec *spec, AggAcc *acc, Jsonb *item,
+		   int item_index)
+{
+	JsonbValue	value;
+
+	if (spec->field == NULL)
+	{
+		acc->count++;			/* count of items */
+		return;
+	}
+	if (!rr_item_field(item, spec->field, strlen(spec->field), &value))
+		return;					/* missing fields never count */
+
+	switch (spec->op)
+	{
+		case AGG_COLLECT:
+			{
+				JsonbValue *copy = palloc(sizeof(JsonbValue));
+
+				*copy = value;
+				acc->values = lappend(acc->values, copy);
+				break;
+			}
+		case AGG_FIRST:
+			if (!acc->has_value)
+			{
+				acc->value = value;
+				acc->has_value = true;
+			}
+			break;
+		case AGG_LAST:
+			acc->value = value;
+			acc->has_value = true;
+			break;
+		case AGG_COUNT:
+			if (value.type != jbvNull)
+				acc->count++;
+			break;
+		case AGG_COUNT_DISTINCT:
+			if (value.type != jbvNull)
+			{
+				bool		found;
+
+				if (acc->seen == NULL)
+					acc->seen = rr_keymap_create(16);
+				(void) rr_keymap_insert(acc->seen, JsonbValueToJsonb(&value),
+										&found);
+				if (!found)
+					acc->count++;
+			}
+			break;
+		case AGG_CONCAT:
+			if (value.type == jbvNull)
+				break;
+			if (acc->text == NULL)
+				acc->text = makeStringInfo();
+			else
+				appendStringInfoString(acc->text, CONCAT_SEPARATOR);
+			if (value.type == jbvString)
+				appendBinaryStringInfo(acc->text, value.val.string.val,
+									   value.val.string.len);
+			else
+			{
+				Jsonb	   *json = JsonbValueToJsonb(&value);
+
+				(void) JsonbToCString(acc->text, &json->root, VARSIZE(json));
+			}
+			break;
+		case AGG_SUM:
+		case AGG_MIN:
+		case AGG_MAX:
+		case AGG_AVG:
+			if (value.type == jbvNull)
+				break;
+			if (value.type != jbvNumeric)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("node \"%s\" field \"%s\" of item %d is not a number",
+								node, spec->field, item_index),
+						 errdetail("Aggregation \"%s\" takes numbers and nulls; the field holds %s.",
+								   agg_op_names[spec->op],
+								   rr_value_type_phrase(&value))));
+			acc->count++;
+			if (acc->number == NULL)
+				acc->number = value.val.numeric;
+			else if (spec->op == AGG_SUM || spec->op == AGG_AVG)
+				acc->number = numeric_add_opt_error(acc->number,
+													value.val.numeric, NULL);
+			else
+			{
+				int			cmp;
+
+				cmp = DatumGetInt32(DirectFunctionCall2(numeric_cmp,
+														NumericGetDatum(value.val.numeric),
+														NumericGetDatum(acc->number)));
+				if (spec->op == AGG_MIN ? cmp < 0 : cmp > 0)
+					acc->number = value.val.numeric;
+			}
+			break;
+	}
+}
+
+/*
+ * push_result
+ *		Push the result of one aggregation of a group, as the value of the
+ *		key just pushed.
+ */
+static void
+push_result(JsonbParseState **state, const AggSpec *spec, AggAcc *acc)
+{
+	JsonbValue	value;
+	ListCell   *lc;
+
+	value.type = jbvNull;
+	switch (spec->op)
+	{
+		case AGG_COLLECT:
+			pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+			foreach(lc, acc->values)
+				pushJsonbValue(state, WJB_ELEM, (JsonbValue *) lfirst(lc));
+			pushJsonbValue(state, WJB_END_ARRAY, NULL);
+			return;
+		case AGG_COUNT:
+		case AGG_COUNT_DISTINCT:
+			value.type = jbvNumeric;
+			value.val.numeric = int64_to_numeric(acc->count);
+			break;
+		case AGG_SUM:
+		case AGG_MIN:
+		case AGG_MAX:
+			if (acc->number != NULL)
+			{
+				value.type = jbvNumeric;
+				value.val.numeric = acc->number;
+			}
+			break;
+		case AGG_AVG:
+			if (acc->number != NULL)
+			{
+				value.type = jbvNumeric;
+				value.val.numeric = numeric_div_opt_error(acc->number,
+														  int64_to_numeric(acc->count),
+														  NULL);
+			}
+			break;
+		case AGG_FIRST:
+		case AGG_LAST:
+			if (acc->has_value)
+				value = acc->value;
+			break;
+		case AGG_CONCAT:
+			if (acc->text != NULL)
+			{
+				value.type = jbvString;
+				value.val.string.val = acc->text->data;
+				value.val.string.len = acc->text->len;
+			}
+			break;
+	}
+	pushJsonbValue(state, WJB_VALUE, &value);
+}
+
+/*
+ * group_item
+ *		The output item of a group: its key fields, then the results (a
+ *		result named like a key field or an earlier result replaces it).
+ */
+static Jsonb *
+group_item(AggGroup *group, const AggSpec *specs, int nspecs)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue	value;
+	int			i;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	if (group->key != NULL)
+	{
+		JsonbIterator *it = JsonbIteratorInit(&group->key->root);
+		JsonbIteratorToken tok;
+
+		while ((tok = JsonbIteratorNext(&it, &value, true)) != WJB_DONE)
+		{
+			if (tok == WJB_KEY || tok == WJB_VALUE)
+				pushJsonbValue(&state, tok, &value);
+		}
+	}
+	for (i = 0; i < nspecs; i++)
+	{
+		value.type = jbvString;
+		value.val.string.val = specs[i].as;
+		value.val.string.len = strlen(specs[i].as);
+		pushJsonbValue(&state, WJB_KEY, &value);
+		push_result(&state, &specs[i], &group->accs[i]);
+	}
+	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+}
+
+/*
+ * aggregate_execute
+ *		Group the items, accumulate, and emit one item per group.
+ */
+static void
+aggregate_execute(RrNodeRun *run)
+{
+	const AggregateState *state = run->node->state;
+	const char *node = state->node_name;
+	char	  **group_fields = state->group_fields;
+	int			ngroup_fields = state->ngroup_fields;
+	AggSpec    *specs = state->specs;
+	int			nspecs = state->nspecs;
+	List	   *items = run->inputs[0];
+	List	   *groups = NIL;
+	RrKeyMap   *map = NULL;
+	AggGroup   *single = NULL;
+	ListCell   *lc;
+	int			index = 0;
+	int			i;
+
+	if (state->group_by.value != NULL && state->group_by.constant == NULL)
+		group_fields = rr_decode_string_array(rr_param_eval(&state->group_by, run,
+															rr_first_item(run), 0),
+											  node, "group_by", &ngroup_fields);
+	if (state->aggregations.value != NULL &&
+		state->aggregations.constant == NULL)
+		nspecs = decode_aggregations(node,
+									 rr_param_eval(&state->aggregations, run,
+												   rr_first_item(run), 0),
+									 &specs);
+
+	if (ngroup_fields == 0)
+	{
+		/* one group of all items, even of none */
+		single = new_group(NULL, nspecs);
+		groups = list_make1(single);
+	}
+	else
+		map = rr_keymap_create(list_length(items));
+
+	foreach(lc, items)
+	{
+		Jsonb	   *item = (Jsonb *) lfirst(lc);
+		AggGroup   *group = single;
+
+		if (group == NULL)
+		{
+			Jsonb	   *key = rr_item_pick(item, group_fields, ngroup_fields);
+			bool		found;
+			void	  **slot = rr_keymap_insert(map, key, &found);
+
+			if (!found)
+			{
+				*slot = new_group(key, nspecs);
+				groups = lappend(groups, *slot);
+			}
+			group = (AggGroup *) *slot;
+		}
+		for (i = 0; i < nspecs; i++)
+			accumulate(node, &specs[i], &group->accs[i], item, index);
+		index++;
+	}
+
+	foreach(lc, groups)
+		rr_emit(run, 0, group_item((AggGroup *) lfirst(lc), specs, nspecs));
+}
+
+const RrNodeHandler rr_node_aggregate = {
+	.name = "aggregate",
+	.side_effects = false,
+	.prepare = aggregate_prepare,
+	.execute = aggregate_execute,
+};
