@@ -173,8 +173,8 @@ describe_timeout(RrExecution *execution, const RrPlanNode *node,
 		edata->sqlerrcode != ERRCODE_QUERY_CANCELED)
 		return;
 	if (kind == TIMER_NODE)
-		edata->message = psprintf("node timed out after " INT64_FORMAT " ms",
-								  ms);
+		edata->message = psprintf("node \"%s\" timed out after " INT64_FORMAT " ms",
+								  node->name, ms);
 	else
 		edata->message = psprintf("workflow \"%s\" timed out after " INT64_FORMAT " ms",
 								  execution->plan->workflow_name,

@@ -1,0 +1,72 @@
+--
+-- The journal: what execute() writes to reporunner.execution and
+-- reporunner.step, per "save", in the caller's transaction.
+--
+SELECT reporunner.save_workflow('journal', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Big?", "type": "if", "params": {"condition": "{{ $json.n > 1 }}"}},
+	{"name": "Tag", "type": "set", "params": {"fields": {"big": true}}}],
+	"connections": [{"from": "Start", "to": "Big?"}, {"from": "Big?", "output": "true", "to": "Tag"}]}');
+
+-- save all (the default): one execution row and one step row per node run
+SELECT reporunner.execute('journal', '[{"n": 1}, {"n": 2}]');
+SELECT e.status, e.mode, e.version, e.input, e.output,
+	   e.owner = w.owner AS owned, e.created_by::regrole = current_user::regrole AS by_me,
+	   e.started_at <= e.finished_at AS timed
+FROM reporunner.execution e JOIN reporunner.workflow w ON w.id = e.workflow_id;
+SELECT s.node, s.run_index, s.attempt, s.status, s.output, s.error
+FROM reporunner.step s JOIN reporunner.execution e ON e.id = s.execution_id
+JOIN reporunner.node n ON n.workflow_id = e.workflow_id AND n.version = e.version AND n.name = s.node
+ORDER BY n.position;
+
+-- save none writes nothing
+SELECT reporunner.execute('journal', '[{"n": 3}]', '{"save": "none"}');
+SELECT count(*) AS executions FROM reporunner.execution;
+
+-- save errors writes only executions in which a step failed
+SELECT reporunner.execute('journal', '[{"n": 3}]', '{"save": "errors"}');
+SELECT count(*) AS executions FROM reporunner.execution;
+SELECT reporunner.save_workflow('journal_err', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Boom", "type": "stop_and_error", "on_error": "continue", "params": {"message": "boom"}}],
+	"connections": [{"from": "Start", "to": "Boom"}]}');
+SELECT reporunner.execute('journal_err', '[{"n": 1}]', '{"save": "errors"}');
+SELECT s.node, s.status, s.error ->> 'message' AS message, s.error ->> 'sqlstate' AS sqlstate
+FROM reporunner.step s JOIN reporunner.execution e ON e.id = s.execution_id
+JOIN reporunner.workflow w ON w.id = e.workflow_id WHERE w.name = 'journal_err'
+ORDER BY s.node;
+
+-- the workflow's settings.save is the default
+SELECT reporunner.save_workflow('journal', '{"nodes": [{"name": "Start", "type": "trigger"}], "settings": {"save": "none"}}');
+SELECT reporunner.execute('journal', '[{"n": 1}]');
+SELECT count(*) AS executions FROM reporunner.execution;
+SELECT reporunner.execute('journal', '[{"n": 1}]', '{"save": "all"}');
+SELECT count(*) AS executions FROM reporunner.execution;
+
+-- a rollback removes the journal with everything else
+BEGIN;
+SELECT reporunner.execute('journal', '[{"n": 1}]', '{"save": "all"}');
+SELECT count(*) AS executions_inside FROM reporunner.execution;
+ROLLBACK;
+SELECT count(*) AS executions_after FROM reporunner.execution;
+
+-- a failed execution raises; its rows go with the aborted transaction
+SELECT reporunner.save_workflow('journal_err', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Boom", "type": "stop_and_error", "params": {"message": "boom"}}],
+	"connections": [{"from": "Start", "to": "Boom"}]}');
+SELECT reporunner.execute('journal_err', '[{"n": 1}]', '{"save": "all"}');
+SELECT count(*) AS executions FROM reporunner.execution;
+
+-- tenants read the journal but cannot write it
+CREATE ROLE rr_journal_reader;
+SET ROLE rr_journal_reader;
+INSERT INTO reporunner.execution (workflow_id, version, owner, mode, created_by)
+	VALUES (1, 1, 10, 'call', 10);
+DELETE FROM reporunner.step;
+RESET ROLE;
+DROP ROLE rr_journal_reader;
+
+SELECT reporunner.delete_workflow('journal');
+SELECT reporunner.delete_workflow('journal_err');
+SELECT count(*) AS executions_left FROM reporunner.execution;
