@@ -26,16 +26,20 @@ OBJS = \
 	src/engine/journal.o \
 	src/expr/expression.o \
 	src/expr/template.o \
+	src/nodes/aggregate.o \
 	src/nodes/filter.o \
 	src/nodes/function.o \
 	src/nodes/if.o \
 	src/nodes/limit.o \
+	src/nodes/merge.o \
 	src/nodes/node_util.o \
 	src/nodes/noop.o \
 	src/nodes/notify.o \
 	src/nodes/registry.o \
+	src/nodes/remove_duplicates.o \
 	src/nodes/set.o \
 	src/nodes/sort.o \
+	src/nodes/split_out.o \
 	src/nodes/sql.o \
 	src/nodes/stop_and_error.o \
 	src/nodes/switch.o \

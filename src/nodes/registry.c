@@ -18,8 +18,12 @@ extern const RrNodeHandler rr_node_set;
 extern const RrNodeHandler rr_node_if;
 extern const RrNodeHandler rr_node_switch;
 extern const RrNodeHandler rr_node_filter;
+extern const RrNodeHandler rr_node_merge;
+extern const RrNodeHandler rr_node_split_out;
+extern const RrNodeHandler rr_node_aggregate;
 extern const RrNodeHandler rr_node_limit;
 extern const RrNodeHandler rr_node_sort;
+extern const RrNodeHandler rr_node_remove_duplicates;
 extern const RrNodeHandler rr_node_noop;
 extern const RrNodeHandler rr_node_stop_and_error;
 extern const RrNodeHandler rr_node_sql;
@@ -32,8 +36,12 @@ static const RrNodeHandler *const node_handlers[] = {
 	&rr_node_if,
 	&rr_node_switch,
 	&rr_node_filter,
+	&rr_node_merge,
+	&rr_node_split_out,
+	&rr_node_aggregate,
 	&rr_node_limit,
 	&rr_node_sort,
+	&rr_node_remove_duplicates,
 	&rr_node_noop,
 	&rr_node_stop_and_error,
 	&rr_node_sql,
