@@ -3,8 +3,9 @@
 #
 # Starts a cluster in .demo/ inside the work tree (or in a temporary folder
 # when the server user cannot reach the work tree), creates the extension,
-# saves an example workflow twice, shows its versions and stored graph, and
-# stops the cluster again.  Expects "make install" to have run.
+# saves an example workflow, runs it with execute() and shows its output,
+# the rows it wrote and its journal, then its versions and stored graph,
+# and stops the cluster again.  Expects "make install" to have run.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,19 +36,26 @@ SELECT extname, extversion FROM pg_extension WHERE extname = 'reporunner';
 SHOW shared_preload_libraries;
 
 \echo
-\echo '-- save a workflow: Start -> Total -> Big? -(true)-> Flag'
+\echo '-- a table the workflow writes to'
+CREATE TABLE orders (id int PRIMARY KEY, customer text, total numeric);
+
+\echo
+\echo '-- save a workflow: Start -> Total -> Record (SQL) -> Big? -(true)-> Flag'
 SELECT reporunner.save_workflow('orders', $${
   "nodes": [
-    {"name": "Start", "type": "trigger"},
-    {"name": "Total", "type": "set", "params": {"fields": {"total": "{{ $json.price * $json.qty }}"}}},
-    {"name": "Big?",  "type": "if",  "params": {"condition": "{{ $json.total > 100 }}"}},
-    {"name": "Flag",  "type": "sql", "params": {"query": "update orders set flagged = true where id = $1",
-                                                "args": ["{{ $json.id }}"]},
-     "retry": {"tries": 5, "delay": "1s", "backoff": 2, "max_delay": "5min"}}
+    {"name": "Start",  "type": "trigger"},
+    {"name": "Total",  "type": "set", "params": {"fields": {"total": "{{ $json.price * $json.qty }}"}}},
+    {"name": "Record", "type": "sql", "params": {
+       "query": "INSERT INTO orders (id, customer, total) VALUES ($1, $2, $3) RETURNING id, customer, total",
+       "args": ["{{ $json.id }}", "{{ $json.customer }}", "{{ $json.total }}"]}},
+    {"name": "Big?",   "type": "if",  "params": {"condition": "{{ $json.total > 100 }}"}},
+    {"name": "Flag",   "type": "set", "params": {"fields": {"priority": "high",
+                                                 "note": "Order {{ $json.id }} from {{ $json.customer }}"}}}
   ],
   "connections": [
     {"from": "Start", "to": "Total"},
-    {"from": "Total", "to": "Big?"},
+    {"from": "Total", "to": "Record"},
+    {"from": "Record", "to": "Big?"},
     {"from": "Big?", "output": "true", "to": "Flag"}
   ],
   "settings": {"timeout": "5min"}
@@ -56,12 +64,6 @@ SELECT reporunner.save_workflow('orders', $${
 \echo
 \echo '-- saving the same document again makes no new version'
 SELECT reporunner.save_workflow('orders', reporunner.export_workflow('orders')) AS version;
-
-\echo
-\echo '-- change the threshold: version 2'
-SELECT reporunner.save_workflow('orders',
-  jsonb_set(reporunner.export_workflow('orders'), '{nodes,2,params,condition}',
-            '"{{ $json.total > 500 }}"')) AS version;
 
 \echo
 \echo '-- a broken document is refused as a whole; nothing is saved'
@@ -74,13 +76,44 @@ SELECT reporunner.save_workflow('orders', '{"nodes": [{"name": "Start", "type": 
 \set ON_ERROR_STOP 1
 
 \echo
-\echo '-- versions'
-SELECT name, owner, active_version, latest_version, versions FROM reporunner.workflows;
-SELECT version, active, nodes, created_by FROM reporunner.workflow_versions ORDER BY version;
+\echo '-- run it: three orders, in this transaction'
+SELECT jsonb_pretty(reporunner.execute('orders', '[
+  {"id": 1, "customer": "acme",    "price": 12.5, "qty": 10},
+  {"id": 2, "customer": "globex",  "price": 3,    "qty": 2},
+  {"id": 3, "customer": "initech", "price": 99,   "qty": 3}]')) AS output;
+SELECT * FROM orders ORDER BY id;
 
 \echo
-\echo '-- the stored graph of the active version'
-SELECT n.position, n.name, n.type, n.params, n.retry
+\echo '-- the journal: one execution, one step per node'
+SELECT id, status, mode, version, finished_at - started_at AS took FROM reporunner.execution;
+SELECT s.node, s.status, s.output
+FROM reporunner.step s JOIN reporunner.node n
+  ON n.name = s.node AND n.version = (SELECT version FROM reporunner.execution WHERE id = s.execution_id)
+ AND n.workflow_id = (SELECT workflow_id FROM reporunner.execution WHERE id = s.execution_id)
+ORDER BY n.position;
+
+\echo
+\echo '-- a failing step fails the call with its own SQLSTATE (23505: order 1 exists)'
+\set ON_ERROR_STOP 0
+\set VERBOSITY default
+SELECT reporunner.execute('orders', '[{"id": 1, "customer": "acme", "price": 1, "qty": 1}]');
+\set ON_ERROR_STOP 1
+
+\echo
+\echo '-- inside a transaction that rolls back, nothing happened, journal included'
+BEGIN;
+SELECT reporunner.execute('orders', '[{"id": 4, "customer": "hooli", "price": 500, "qty": 1}]');
+ROLLBACK;
+SELECT count(*) AS orders, (SELECT count(*) FROM reporunner.execution) AS executions FROM orders;
+
+\echo
+\echo '-- change the threshold: version 2; versions and the stored graph'
+SELECT reporunner.save_workflow('orders',
+  jsonb_set(reporunner.export_workflow('orders'), '{nodes,3,params,condition}',
+            '"{{ $json.total > 500 }}"')) AS version;
+SELECT name, owner, active_version, latest_version, versions FROM reporunner.workflows;
+SELECT version, active, nodes, created_by FROM reporunner.workflow_versions ORDER BY version;
+SELECT n.position, n.name, n.type, n.params
 FROM reporunner.node n JOIN reporunner.workflow w
   ON w.id = n.workflow_id AND w.active_version = n.version
 ORDER BY n.position;
@@ -92,7 +125,7 @@ ORDER BY e.from_node;
 \echo
 \echo '-- roll back to version 1'
 SELECT reporunner.activate_version('orders', 1);
-SELECT reporunner.export_workflow('orders') #>> '{nodes,2,params,condition}' AS active_condition;
+SELECT reporunner.export_workflow('orders') #>> '{nodes,3,params,condition}' AS active_condition;
 SQL
 echo
 echo "== demo finished; stopping the cluster"
