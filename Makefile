@@ -57,7 +57,9 @@ REGRESS = \
 	003_versions \
 	004_validation \
 	005_expressions \
-	006_uninstall
+	010_executor \
+	011_journal \
+	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check
 
 JSON_CFLAGS := $(shell pkg-config --cflags libcurl jansson libcrypto)

@@ -14,7 +14,7 @@ WHERE c.relnamespace = 'reporunner'::regnamespace AND c.relkind IN ('r', 'v')
 ORDER BY c.relname;
 
 SELECT tablename, policyname, cmd, qual
-FROM pg_policies WHERE schemaname = 'reporunner' ORDER BY tablename;
+FROM pg_policies WHERE schemaname = 'reporunner' ORDER BY tablename, policyname;
 
 SELECT p.proname, pg_get_function_identity_arguments(p.oid) AS args,
 	   p.prorettype::regtype, p.prosecdef

@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(322);
+SELECT plan(325);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -283,8 +283,19 @@ SELECT is_empty(
 
 SELECT policies_are('reporunner', t, ARRAY[t || '_tenant']::name[],
 	format('%s has exactly one policy, %s_tenant', t, t))
-FROM unnest(ARRAY['workflow', 'workflow_version', 'node', 'edge', 'execution',
+FROM unnest(ARRAY['workflow_version', 'node', 'edge', 'execution',
 				  'step', 'queue', 'credential', 'trigger']::name[]) AS t;
+-- shared workflows: grantees see the workflow row and their shares, nothing else
+SELECT policies_are('reporunner', 'workflow', ARRAY['workflow_tenant', 'workflow_shared']::name[],
+	'workflow has exactly two policies, workflow_tenant and workflow_shared');
+SELECT policies_are('reporunner', 'workflow_share', ARRAY['workflow_share_tenant', 'workflow_share_grantee']::name[],
+	'workflow_share has exactly two policies, workflow_share_tenant and workflow_share_grantee');
+SELECT results_eq(
+	$$SELECT p.polname::text, p.polpermissive, p.polcmd::text
+	  FROM pg_policy p
+	  WHERE p.polname IN ('workflow_shared', 'workflow_share_grantee') ORDER BY 1$$,
+	$$VALUES ('workflow_share_grantee', true, 'r'), ('workflow_shared', true, 'r')$$,
+	'the sharing policies are permissive and for SELECT only');
 
 -- each policy: permissive, all commands, every role, keyed on the owner
 SELECT results_eq(
@@ -296,6 +307,7 @@ SELECT results_eq(
 	  WHERE c.relnamespace = 'reporunner'::regnamespace
 		AND c.relname IN ('workflow', 'workflow_version', 'node', 'edge', 'execution',
 						  'step', 'queue', 'credential', 'trigger')
+		AND p.polname LIKE '%\_tenant'
 	  ORDER BY 1$$,
 	$$SELECT 'reporunner.' || t, true, '*', true, 'reporunner.has_owner_access(owner)', true
 	  FROM unnest(ARRAY['credential', 'edge', 'execution', 'node', 'queue', 'step',
