@@ -18,6 +18,7 @@
 #include "catalog/workflow_store.h"
 #include "engine/executor.h"
 #include "engine/journal.h"
+#include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -169,7 +170,6 @@ reporunner_execute(PG_FUNCTION_ARGS)
 	MemoryContext oldcontext;
 	Oid			caller = GetUserId();
 	Jsonb	   *result;
-	int			nestlevel;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -181,9 +181,14 @@ reporunner_execute(PG_FUNCTION_ARGS)
 	else
 		parse_options(PG_GETARG_JSONB_P(2), &opts);
 
-	nestlevel = rr_store_begin();
+	/*
+	 * The lookup runs as the caller, through a kept plan whose names are
+	 * all schema-qualified, so it needs no pinned search_path.
+	 */
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
 	rr_workflow_get(name, RR_WORKFLOW_RUN, &ref);
-	rr_store_end(nestlevel);
+	SPI_finish();
 	if (opts.version == 0)
 	{
 		if (ref.active_version == 0)

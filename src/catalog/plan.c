@@ -350,6 +350,8 @@ prepare_nodes(RrPlan *plan)
 
 		if (node->handler->prepare != NULL)
 			node->state = node->handler->prepare(node);
+		if (node->handler->side_effects)
+			plan->has_side_effects = true;
 	}
 	MemoryContextSwitchTo(old);
 }

@@ -78,6 +78,7 @@ typedef struct RrPlan
 	int64		timeout_ms;		/* settings.timeout, 0 = none */
 	RrSaveMode	save;			/* settings.save */
 	Jsonb	   *vars;			/* settings.vars, or an empty object */
+	bool		has_side_effects;	/* some node runs SQL or sends anything */
 	MemoryContext context;		/* holds everything above */
 } RrPlan;
 

@@ -56,6 +56,28 @@ rr_store_run(const char *sql, int nargs, Oid *argtypes, Datum *values,
 			 SPI_result_code_string(ret));
 }
 
+void
+rr_store_run_kept(SPIPlanPtr *plan, const char *sql, int nargs,
+				  Oid *argtypes, Datum *values, const char *nulls,
+				  int expected)
+{
+	int			ret;
+
+	if (*plan == NULL)
+	{
+		SPIPlanPtr	prepared = SPI_prepare(sql, nargs, argtypes);
+
+		if (prepared == NULL)
+			elog(ERROR, "SPI_prepare failed: %s",
+				 SPI_result_code_string(SPI_result));
+		SPI_keepplan(prepared);
+		*plan = prepared;
+	}
+	ret = SPI_execute_plan(*plan, values, nulls, false, 0);
+	if (ret != expected)
+		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(ret));
+}
+
 Oid
 rr_store_owner(void)
 {

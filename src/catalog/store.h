@@ -10,6 +10,8 @@
 
 #include "postgres.h"
 
+#include "executor/spi.h"
+
 /*
  * Open SPI and pin search_path to pg_catalog, pg_temp for the statements
  * that follow, so no schema of the caller can capture a function or
@@ -21,6 +23,15 @@ extern void rr_store_end(int nestlevel);
 /* Run a parameterised statement; ERROR unless SPI answers "expected". */
 extern void rr_store_run(const char *sql, int nargs, Oid *argtypes,
 						 Datum *values, int expected);
+
+/*
+ * The same for a statement on a hot path: prepared on first use and kept
+ * in *plan for the life of the backend (PostgreSQL replans it when the
+ * tables change).  nulls as for SPI_execute_plan, or NULL.
+ */
+extern void rr_store_run_kept(SPIPlanPtr *plan, const char *sql, int nargs,
+							  Oid *argtypes, Datum *values, const char *nulls,
+							  int expected);
 
 /* The role that owns Reporunner's tables (the extension's owner). */
 extern Oid	rr_store_owner(void);

@@ -108,6 +108,9 @@ get_int64(int row, int col, bool *isnull)
 									   SPI_tuptable->tupdesc, col, isnull));
 }
 
+/* SQL_FIND_WORKFLOW, prepared once: execute() looks up names on every call */
+static SPIPlanPtr find_workflow_plan = NULL;
+
 bool
 rr_workflow_find(const char *name, RrWorkflowAccess access,
 				 RrWorkflowRef *ref)
@@ -120,7 +123,8 @@ rr_workflow_find(const char *name, RrWorkflowAccess access,
 	values[0] = CStringGetTextDatum(name);
 	values[1] = ObjectIdGetDatum(GetUserId());
 	values[2] = BoolGetDatum(access != RR_WORKFLOW_RUN);
-	rr_store_run(SQL_FIND_WORKFLOW, 3, argtypes, values, SPI_OK_SELECT);
+	rr_store_run_kept(&find_workflow_plan, SQL_FIND_WORKFLOW, 3, argtypes,
+					  values, NULL, SPI_OK_SELECT);
 	if (SPI_processed == 0)
 		return false;
 

@@ -499,10 +499,12 @@ rr_execution_run(RrExecution *execution, List *input_items)
 	SetUserIdAndSecContext(plan->owner,
 						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
 						   SECURITY_RESTRICTED_OPERATION);
+	/* only nodes that run SQL look names up; pure nodes need no path */
 	nestlevel = NewGUCNestLevel();
-	(void) set_config_option("search_path", RR_NODE_SEARCH_PATH,
-							 PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
+	if (plan->has_side_effects)
+		(void) set_config_option("search_path", RR_NODE_SEARCH_PATH,
+								 PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
 
 	/* nodes nobody connects to, other than triggers, never run */
 	for (i = 0; i < plan->nnodes; i++)

@@ -55,32 +55,6 @@ rr_journal_new_id(void)
 	return nextval_internal(seq, false);
 }
 
-/* Prepare a statement once per backend and keep it. */
-static SPIPlanPtr
-prepare_once(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
-{
-	if (*plan == NULL)
-	{
-		SPIPlanPtr	prepared = SPI_prepare(sql, nargs, argtypes);
-
-		if (prepared == NULL)
-			elog(ERROR, "SPI_prepare failed: %s",
-				 SPI_result_code_string(SPI_result));
-		SPI_keepplan(prepared);
-		*plan = prepared;
-	}
-	return *plan;
-}
-
-static void
-execute_plan(SPIPlanPtr plan, Datum *values, const char *nulls)
-{
-	int			ret = SPI_execute_plan(plan, values, nulls, false, 0);
-
-	if (ret != SPI_OK_INSERT)
-		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(ret));
-}
-
 /* A step's outputs as {"output name": [items], ...} */
 static Jsonb *
 step_outputs(const RrStep *step)
@@ -174,8 +148,8 @@ write_steps(RrExecution *execution)
 	values[6] = make_array(starts, NULL, n, TIMESTAMPTZOID);
 	values[7] = make_array(finishes, NULL, n, TIMESTAMPTZOID);
 
-	execute_plan(prepare_once(&insert_steps_plan, SQL_INSERT_STEPS, 8, argtypes),
-				 values, NULL);
+	rr_store_run_kept(&insert_steps_plan, SQL_INSERT_STEPS, 8, argtypes,
+					  values, NULL, SPI_OK_INSERT);
 }
 
 void
@@ -209,9 +183,8 @@ rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
 
 	nestlevel = rr_store_begin();
 	rr_store_become_owner(&save_userid, &save_sec_context);
-	execute_plan(prepare_once(&insert_execution_plan, SQL_INSERT_EXECUTION,
-							  12, argtypes),
-				 values, nulls);
+	rr_store_run_kept(&insert_execution_plan, SQL_INSERT_EXECUTION, 12,
+					  argtypes, values, nulls, SPI_OK_INSERT);
 	write_steps(execution);
 	rr_store_restore_user(save_userid, save_sec_context);
 	rr_store_end(nestlevel);
