@@ -59,6 +59,9 @@ REGRESS = \
 	005_expressions \
 	010_executor \
 	011_journal \
+	040_sql \
+	041_function \
+	042_notify \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check
 

@@ -94,8 +94,9 @@ function_resolve(const RrPlanNode *node, FunctionState *state)
 				(errcode(ERRCODE_UNDEFINED_FUNCTION),
 				 errmsg("node \"%s\" calls function %s(jsonb), which does not exist",
 						node->name, NameListToString(names)),
-				 errdetail("The function must take exactly one argument, of type jsonb, and be visible to role \"%s\" with the search_path of workflows.",
-						   GetUserNameFromId(GetUserId(), false))));
+				 errdetail("The function must take exactly one argument, of type jsonb."),
+				 list_length(names) == 1 ?
+				 errhint("Workflows look for functions in the schema named like their owner, then in public; qualify the name with its schema to use another.") : 0));
 
 	schema = get_namespace_name(get_func_namespace(funcoid));
 	display = quote_qualified_identifier(schema, get_func_name(funcoid));

@@ -485,11 +485,20 @@ sql_bind(RrNodeRun *run, SqlState *state, Jsonb *item, int item_index,
 	if (nargs != state->nparams)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("node \"%s\" has a different number of values in \"args\" than its query has parameters",
+				 errmsg("node \"%s\" gives its query the wrong number of arguments",
 						node->name),
-				 errdetail("The query has parameters $1 to $%d (%d in all); \"args\" holds %d values.",
-						   state->nparams, state->nparams, nargs),
-				 errhint("Give one value in \"args\" for each parameter, in order.")));
+				 state->nparams == 0 ?
+				 errdetail_plural("The query has no parameters, but \"args\" holds %d value.",
+								  "The query has no parameters, but \"args\" holds %d values.",
+								  nargs, nargs) :
+				 state->nparams == 1 ?
+				 errdetail_plural("The query uses parameter $1, but \"args\" holds %d value.",
+								  "The query uses parameter $1, but \"args\" holds %d values.",
+								  nargs, nargs) :
+				 errdetail_plural("The query uses parameters $1 to $%d, but \"args\" holds %d value.",
+								  "The query uses parameters $1 to $%d, but \"args\" holds %d values.",
+								  nargs, state->nparams, nargs),
+				 errhint("Give \"args\" one value for each parameter, in order.")));
 
 	context.node = node->name;
 	context.item_index = item_index;
