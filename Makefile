@@ -59,6 +59,13 @@ REGRESS = \
 	005_expressions \
 	010_executor \
 	011_journal \
+	020_set \
+	021_if \
+	022_switch \
+	023_filter \
+	024_limit \
+	025_sort \
+	026_noop_stop \
 	040_sql \
 	041_function \
 	042_notify \

@@ -34,8 +34,6 @@ static int
 limit_decode_max(LimitState *state, JsonbValue *value)
 {
 	Datum		num;
-	Datum		zero;
-	Datum		trunc;
 	bool		overflow = false;
 	int32		result;
 
@@ -48,16 +46,21 @@ limit_decode_max(LimitState *state, JsonbValue *value)
 						   rr_value_type_phrase(value))));
 
 	num = NumericGetDatum(value->val.numeric);
-	zero = NumericGetDatum(int64_to_numeric(0));
-	trunc = DirectFunctionCall2(numeric_trunc, num, Int32GetDatum(0));
-	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, num, trunc)) != 0 ||
-		DatumGetInt32(DirectFunctionCall2(numeric_cmp, num, zero)) < 0)
+	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, num,
+										  DirectFunctionCall2(numeric_trunc, num,
+															  Int32GetDatum(0)))) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("node \"%s\" param \"max\" must be an integer",
+						state->node_name),
+				 errdetail("Its expression gave %s.", rr_value_to_text(value))));
+	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, num,
+										  NumericGetDatum(int64_to_numeric(0)))) < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("node \"%s\" param \"max\" must be a whole number of at least 0",
+				 errmsg("node \"%s\" param \"max\" must be at least 0",
 						state->node_name),
-				 errdetail("Its expression gave %s.",
-						   rr_value_to_text(value))));
+				 errdetail("Its expression gave %s.", rr_value_to_text(value))));
 
 	result = numeric_int4_opt_error(value->val.numeric, &overflow);
 	return overflow ? INT_MAX : result;

@@ -96,14 +96,16 @@ sort_decode_by(SortState *state, JsonbValue *by, SortKey **keys)
 	it = JsonbIteratorInit(by->val.binary.data);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
-		JsonbValue *key = rr_value_normalize(&v);
+		JsonbValue *key;
 		JsonbValue	field;
 		JsonbValue	order;
 		JsonbValue *found;
-		SortKey    *k = &(*keys)[n];
+		SortKey    *k;
 
 		if (tok != WJB_ELEM)
 			continue;
+		k = &(*keys)[n];
+		key = rr_value_normalize(&v);
 		if (!rr_value_is_object(key))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
