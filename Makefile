@@ -66,6 +66,10 @@ REGRESS = \
 	024_limit \
 	025_sort \
 	026_noop_stop \
+	030_merge \
+	031_split_out \
+	032_aggregate \
+	033_remove_duplicates \
 	040_sql \
 	041_function \
 	042_notify \

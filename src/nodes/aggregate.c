@@ -556,6 +556,10 @@ push_result(JsonbParseState **state, const AggSpec *spec, AggAcc *acc)
 				value.val.numeric = numeric_div_opt_error(acc->number,
 														  int64_to_numeric(acc->count),
 														  NULL);
+				/* JSON numbers have no scale: 2.5, not 2.5000000000000000 */
+				value.val.numeric =
+					DatumGetNumeric(DirectFunctionCall1(numeric_trim_scale,
+														NumericGetDatum(value.val.numeric)));
 			}
 			break;
 		case AGG_FIRST:

@@ -1,0 +1,148 @@
+--
+-- The "merge" node: append, by_key (inner, left, outer), by_position,
+-- cross_join and choose_branch, over 2 to 10 inputs.
+--
+-- merge(params, inputs): the items of inputs[k] reach merge input k
+-- (Start -> Route (switch on "port") -> Strip<k> (set: remove "port") ->
+-- Merge input k); returns the result or "SQLSTATE: message / detail".  An
+-- input with no items gets nothing at all, as when a branch is not taken.
+CREATE FUNCTION pg_temp.merge(params jsonb, inputs jsonb)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	n int := coalesce((params->>'inputs')::int, 2);
+	nodes jsonb := '[{"name": "Start", "type": "trigger"}]';
+	rules jsonb := '[]';
+	conns jsonb := '[{"from": "Start", "to": "Route"}]';
+	items jsonb;
+	msg text;
+	detail text;
+BEGIN
+	FOR k IN 0 .. n - 1 LOOP
+		rules := rules || jsonb_build_object('condition', format('{{ $json.port == %s }}', k));
+		nodes := nodes || jsonb_build_object('name', 'Strip' || k, 'type', 'set',
+											 'params', '{"remove": ["port"]}'::jsonb);
+		conns := conns
+			|| jsonb_build_object('from', 'Route', 'output', k::text, 'to', 'Strip' || k)
+			|| jsonb_build_object('from', 'Strip' || k, 'to', 'Merge', 'input', k);
+	END LOOP;
+	nodes := nodes
+		|| jsonb_build_object('name', 'Route', 'type', 'switch', 'params', jsonb_build_object('rules', rules))
+		|| jsonb_build_object('name', 'Merge', 'type', 'merge', 'params', params);
+	SELECT coalesce(jsonb_agg(e.value || jsonb_build_object('port', i.ord - 1) ORDER BY i.ord, e.ord), '[]')
+	INTO items
+	FROM jsonb_array_elements(inputs) WITH ORDINALITY i(value, ord),
+		 jsonb_array_elements(i.value) WITH ORDINALITY e(value, ord);
+	BEGIN
+		PERFORM reporunner.save_workflow('test_merge',
+			jsonb_build_object('nodes', nodes, 'connections', conns));
+	EXCEPTION WHEN others THEN
+		GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
+		RETURN SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '');
+	END;
+	-- run apart from the save, so that a failed run keeps the version
+	BEGIN
+		RETURN reporunner.execute('test_merge', items, '{"save": "none"}')::text;
+	EXCEPTION WHEN others THEN
+		GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
+		RETURN SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '');
+	END;
+END
+$$;
+
+\pset format unaligned
+\pset tuples_only on
+
+-- append (the default): input 0, then input 1, ...
+SELECT pg_temp.merge('{}', '[[{"a": 1}, {"a": 2}], [{"b": 1}]]');
+SELECT pg_temp.merge('{"mode": "append", "inputs": 3}', '[[{"a": 1}], [{"b": 1}, {"b": 2}], [{"c": 1}]]');
+-- an input that got nothing adds nothing; the merge still runs
+SELECT pg_temp.merge('{}', '[[], [{"b": 1}]]');
+SELECT pg_temp.merge('{"inputs": 3}', '[[{"a": 1}], [], [{"c": 1}]]');
+-- no items at all: the merge does not run, nothing comes out
+SELECT pg_temp.merge('{}', '[[], []]');
+
+-- by_key, inner join (the default): every match, left || right, the right
+-- item winning on shared fields, in left order then right order
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id"}',
+	'[[{"id": 1, "l": "a", "v": "left"}, {"id": 2, "l": "b"}, {"id": 3, "l": "c"}],
+	  [{"id": 1, "r": "x", "v": "right"}, {"id": 4, "r": "z"}, {"id": 1, "r": "y"}]]');
+-- right_key: the field on the right has another name
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "right_key": "order_id"}',
+	'[[{"id": 1, "name": "Ann"}, {"id": 2, "name": "Bob"}],
+	  [{"order_id": 2, "total": 10}, {"order_id": 1, "total": 5}, {"order_id": 2, "total": 7}]]');
+-- left join keeps unmatched left items as they are
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "left"}',
+	'[[{"id": 1, "l": "a"}, {"id": 2, "l": "b"}], [{"id": 1, "r": "x"}, {"id": 3, "r": "z"}]]');
+-- outer join also keeps unmatched right items, after the others
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "outer"}',
+	'[[{"id": 1, "l": "a"}, {"id": 2, "l": "b"}], [{"id": 3, "r": "z"}, {"id": 1, "r": "x"}, {"id": 4}]]');
+-- keys compare as jsonb values: 1 matches 1.0, not "1"; arrays and objects
+-- match when equal; unicode strings match byte for byte
+SELECT pg_temp.merge('{"mode": "by_key", "key": "k"}',
+	'[[{"k": 1, "l": 1}, {"k": "1", "l": 2}, {"k": [1, {"a": 2}], "l": 3}, {"k": "ünï", "l": 4}, {"k": true, "l": 5}],
+	  [{"k": 1.0, "r": 1}, {"k": [1, {"a": 2.00}], "r": 3}, {"k": "ünï", "r": 4}, {"k": "uni", "r": 0}, {"k": true, "r": 5}]]');
+-- a missing or null key matches nothing, not even another null
+SELECT pg_temp.merge('{"mode": "by_key", "key": "k", "join": "outer"}',
+	'[[{"k": null, "l": 1}, {"l": 2}], [{"k": null, "r": 1}, {"r": 2}]]');
+-- one side empty
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id"}', '[[{"id": 1}], []]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "left"}', '[[{"id": 1}], []]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "outer"}', '[[], [{"id": 1}]]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "left"}', '[[], [{"id": 1}]]');
+-- three inputs: input 2 is joined to the result, on the key of input 0
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "inputs": 3}',
+	'[[{"id": 1, "a": 1}, {"id": 2, "a": 2}], [{"id": 1, "b": 1}, {"id": 2, "b": 2}], [{"id": 2, "c": 2}]]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "right_key": "ref", "join": "outer", "inputs": 3}',
+	'[[{"id": 1, "a": 1}], [{"ref": 1, "id": 9, "b": 1}, {"ref": 5, "b": 5}], [{"ref": 1, "c": 1}, {"ref": 9, "c": 9}]]');
+
+-- by_position: the n-th items merged, up to the longest input
+SELECT pg_temp.merge('{"mode": "by_position"}',
+	'[[{"a": 1, "v": "left"}, {"a": 2}, {"a": 3}], [{"b": 1, "v": "right"}, {"b": 2}]]');
+SELECT pg_temp.merge('{"mode": "by_position", "inputs": 3}',
+	'[[{"a": 1}], [], [{"c": 1}, {"c": 2}]]');
+
+-- cross_join: every combination, input 0 varying slowest
+SELECT pg_temp.merge('{"mode": "cross_join"}',
+	'[[{"a": 1}, {"a": 2}], [{"b": 1}, {"b": 2}, {"b": 3, "a": 0}]]');
+SELECT pg_temp.merge('{"mode": "cross_join", "inputs": 3}',
+	'[[{"a": 1}, {"a": 2}], [{"b": 1}], [{"c": 1}, {"c": 2}]]');
+-- an empty input: no combinations
+SELECT pg_temp.merge('{"mode": "cross_join"}', '[[{"a": 1}, {"a": 2}], []]');
+-- more than 1,000,000 combinations is refused before any is built
+SELECT pg_temp.merge('{"mode": "cross_join"}',
+	(SELECT jsonb_build_array(jsonb_agg(jsonb_build_object('a', i)) FILTER (WHERE i <= 1001),
+							  jsonb_agg(jsonb_build_object('b', i)) FILTER (WHERE i <= 1000))
+	 FROM generate_series(1, 1001) i));
+SELECT pg_temp.merge('{"mode": "cross_join", "inputs": 3}',
+	(SELECT jsonb_build_array(jsonb_agg(jsonb_build_object('a', i)),
+							  jsonb_agg(jsonb_build_object('b', i)),
+							  jsonb_agg(jsonb_build_object('c', i)))
+	 FROM generate_series(1, 101) i));
+-- choose_branch: the items of input "branch" (default 0)
+SELECT pg_temp.merge('{"mode": "choose_branch"}', '[[{"a": 1}], [{"b": 1}]]');
+SELECT pg_temp.merge('{"mode": "choose_branch", "branch": 1}', '[[{"a": 1}], [{"b": 1}, {"b": 2}]]');
+SELECT pg_temp.merge('{"mode": "choose_branch", "branch": 1}', '[[{"a": 1}], []]');
+SELECT pg_temp.merge('{"mode": "choose_branch", "branch": 2, "inputs": 3}', '[[{"a": 1}], [{"b": 1}], [{"c": 1}]]');
+-- "branch" computed from the first item of input 0
+SELECT pg_temp.merge('{"mode": "choose_branch", "branch": "{{ $json.pick }}"}',
+	'[[{"pick": 1}, {"pick": 0}], [{"b": 1}]]');
+SELECT pg_temp.merge('{"mode": "choose_branch", "branch": "{{ $json.pick }}"}',
+	'[[{"pick": 1.0}], [{"b": 1}]]');
+-- with no item on input 0 it is computed for an empty item: no result, so
+-- the default 0
+SELECT pg_temp.merge('{"mode": "choose_branch", "branch": "{{ $json.pick }}"}', '[[], [{"b": 1}]]');
+-- computed values that are not a valid input
+SELECT pg_temp.merge('{"mode": "choose_branch", "branch": "{{ $json.pick }}"}', '[[{"pick": "1"}], [{"b": 1}]]');
+SELECT pg_temp.merge('{"mode": "choose_branch", "branch": "{{ $json.pick }}"}', '[[{"pick": 2}], [{"b": 1}]]');
+SELECT pg_temp.merge('{"mode": "choose_branch", "branch": "{{ $json.pick }}"}', '[[{"pick": -1}], [{"b": 1}]]');
+SELECT pg_temp.merge('{"mode": "choose_branch", "branch": "{{ $json.pick }}"}', '[[{"pick": 0.5}], [{"b": 1}]]');
+SELECT pg_temp.merge('{"mode": "choose_branch", "branch": "{{ $json.pick }}"}', '[[{"pick": 1e20}], [{"b": 1}]]');
+
+-- the validator's side: what cannot be saved
+SELECT pg_temp.merge('{"mode": "by_key"}', '[[], []]');
+SELECT pg_temp.merge('{"mode": "zip"}', '[[], []]');
+SELECT pg_temp.merge('{"mode": "choose_branch", "branch": 2}', '[[], []]');
+
+\pset format aligned
+\pset tuples_only off
+SELECT reporunner.delete_workflow('test_merge');

@@ -1,0 +1,103 @@
+--
+-- The "split_out" node: one item per element of an array field, with or
+-- without the item's other fields, under the field's name or another.
+--
+-- run(params, items): Start -> Split with params; returns the result or
+-- "SQLSTATE: message / detail".
+CREATE FUNCTION pg_temp.run(params jsonb, items jsonb)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	msg text;
+	detail text;
+BEGIN
+	BEGIN
+		PERFORM reporunner.save_workflow('test_split_out', jsonb_build_object(
+			'nodes', jsonb_build_array(
+				jsonb_build_object('name', 'Start', 'type', 'trigger'),
+				jsonb_build_object('name', 'Split', 'type', 'split_out', 'params', params)),
+			'connections', jsonb_build_array(
+				jsonb_build_object('from', 'Start', 'to', 'Split'))));
+	EXCEPTION WHEN others THEN
+		GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
+		RETURN SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '');
+	END;
+	-- run apart from the save, so that a failed run keeps the version
+	BEGIN
+		RETURN reporunner.execute('test_split_out', items, '{"save": "none"}')::text;
+	EXCEPTION WHEN others THEN
+		GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
+		RETURN SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '');
+	END;
+END
+$$;
+
+\pset format unaligned
+\pset tuples_only on
+
+-- without keep_fields: object elements become the items themselves, other
+-- elements are wrapped under the field's name; items in input order
+SELECT pg_temp.run('{"field": "lines"}',
+	'[{"id": 1, "lines": [{"sku": "a", "qty": 2}, {"sku": "b"}]}, {"id": 2, "lines": [{"sku": "c"}]}]');
+SELECT pg_temp.run('{"field": "tags"}', '[{"id": 1, "tags": ["x", 2, true, null, [3, 4]]}]');
+SELECT pg_temp.run('{"field": "v"}', '[{"v": [{"a": 1}, "s", {"b": 2}]}]');
+-- with a destination, every element is wrapped under it
+SELECT pg_temp.run('{"field": "lines", "destination": "line"}',
+	'[{"id": 1, "lines": [{"sku": "a"}, "loose"]}]');
+
+-- keep_fields: the item with the element in place of the array
+SELECT pg_temp.run('{"field": "lines", "keep_fields": true}',
+	'[{"id": 1, "lines": [{"sku": "a"}, {"sku": "b"}], "note": "n"}]');
+-- ... or under the destination, the array field removed; a field named
+-- like the destination is replaced
+SELECT pg_temp.run('{"field": "lines", "keep_fields": true, "destination": "line"}',
+	'[{"id": 1, "lines": [{"sku": "a"}, 7], "line": "old"}]');
+-- destination equal to the field: the same as none
+SELECT pg_temp.run('{"field": "lines", "keep_fields": true, "destination": "lines"}',
+	'[{"id": 1, "lines": [1, 2]}]');
+SELECT pg_temp.run('{"field": "lines", "keep_fields": false}', '[{"id": 1, "lines": [1, 2]}]');
+
+-- missing or null fields and empty arrays give nothing; a value that is not
+-- an array splits into itself (an object becomes the item)
+SELECT pg_temp.run('{"field": "v"}', '[{"id": 1}, {"id": 2, "v": null}, {"id": 3, "v": []}, {"id": 4, "v": [4]}]');
+SELECT pg_temp.run('{"field": "v"}', '[{"id": 1, "v": "scalar"}, {"id": 2, "v": {"o": 1}}, {"id": 3, "v": 0}]');
+SELECT pg_temp.run('{"field": "v", "keep_fields": true}', '[{"id": 1, "v": "scalar"}, {"id": 2, "v": {"o": 1}}]');
+-- nested arrays are split one level only
+SELECT pg_temp.run('{"field": "m", "keep_fields": true}', '[{"m": [[1, 2], [3]]}]');
+-- field names are literal keys; unicode names and values
+SELECT pg_temp.run('{"field": "a.b"}', '[{"a.b": [1, 2], "a": {"b": [9]}}]');
+SELECT pg_temp.run('{"field": "straße", "destination": "städte", "keep_fields": true}',
+	'[{"straße": ["Zürich", "東京"], "n": 1}]');
+-- no items
+SELECT pg_temp.run('{"field": "v"}', '[]');
+
+-- params computed per item
+SELECT pg_temp.run('{"field": "{{ $json.which }}"}',
+	'[{"which": "a", "a": [1, 2], "b": [3]}, {"which": "b", "a": [1], "b": [3]}]');
+SELECT pg_temp.run('{"field": "v", "keep_fields": "{{ $json.keep }}", "destination": "{{ $json.dest }}"}',
+	'[{"v": [1], "keep": true, "dest": "x"}, {"v": [2], "keep": false, "dest": "y"}]');
+SELECT pg_temp.run('{"field": "list_{{ $json.n }}"}', '[{"n": 1, "list_1": [{"ok": true}]}]');
+-- a computed keep_fields or destination that gives no result means the default
+SELECT pg_temp.run('{"field": "v", "keep_fields": "{{ $json.nope }}", "destination": "{{ $json.nope }}"}',
+	'[{"v": [1], "k": 0}]');
+-- computed values of the wrong type name the item
+SELECT pg_temp.run('{"field": "{{ $json.which }}"}', '[{"which": "v", "v": [1]}, {"which": 5}]');
+SELECT pg_temp.run('{"field": "{{ $json.which }}"}', '[{"v": [1]}]');
+SELECT pg_temp.run('{"field": "v", "keep_fields": "{{ $json.keep }}"}', '[{"v": [1], "keep": "yes"}]');
+SELECT pg_temp.run('{"field": "v", "destination": "{{ $json.dest }}"}', '[{"v": [1], "dest": ["x"]}]');
+
+-- the validator's side
+SELECT pg_temp.run('{}', '[]');
+SELECT pg_temp.run('{"field": 1}', '[]');
+SELECT pg_temp.run('{"field": "v", "keep_fields": "yes"}', '[]');
+SELECT pg_temp.run('{"field": "v", "into": "w"}', '[]');
+
+-- a larger input: as many items as SQL's jsonb_array_elements gives
+SELECT jsonb_array_length(pg_temp.run('{"field": "v", "keep_fields": true}', items)::jsonb)
+	= (SELECT count(*) FROM jsonb_array_elements(items) i, jsonb_array_elements(i->'v')) AS same_count
+FROM (SELECT jsonb_agg(jsonb_build_object('id', i, 'v', (SELECT coalesce(jsonb_agg(j), '[]') FROM generate_series(1, i % 7) j)))
+			 AS items
+	  FROM generate_series(1, 500) i) s;
+
+\pset format aligned
+\pset tuples_only off
+SELECT reporunner.delete_workflow('test_split_out');
