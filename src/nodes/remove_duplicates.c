@@ -144,17 +144,22 @@ static void
 emit_new_keys(RrNodeRun *run, const DedupState *state, Jsonb **items,
 			  Jsonb **keys, int n)
 {
-	RrPlan	   *plan = run->execution->plan;
+	RrPlan	   *plan = run->execution != NULL ? run->execution->plan : NULL;
 	uint8	   *digests = palloc(PG_SHA256_DIGEST_LENGTH * n);
 	Datum	   *hashes = palloc(sizeof(Datum) * n);
-	pg_cryptohash_ctx *sha256 = pg_cryptohash_create(PG_SHA256);
+	pg_cryptohash_ctx *sha256;
 	StringInfoData text;
 	HASHCTL		ctl;
 	HTAB	   *fresh;
 	Datum		args[4];
-	uint64		i;
+	uint64		row;
+	int			i;
+
+	if (plan == NULL)
+		elog(ERROR, "node \"%s\" runs outside an execution", state->node_name);
 
 	/* the hash of each key's text */
+	sha256 = pg_cryptohash_create(PG_SHA256);
 	initStringInfo(&text);
 	for (i = 0; i < n; i++)
 	{
@@ -193,10 +198,10 @@ emit_new_keys(RrNodeRun *run, const DedupState *state, Jsonb **items,
 	if (SPI_execute_plan(insert_plan(state->node_name), args, NULL, false,
 						 0) != SPI_OK_INSERT_RETURNING)
 		elog(ERROR, "node \"%s\": recording keys failed", state->node_name);
-	for (i = 0; i < SPI_processed; i++)
+	for (row = 0; row < SPI_processed; row++)
 	{
 		bool		isnull;
-		Datum		value = SPI_getbinval(SPI_tuptable->vals[i],
+		Datum		value = SPI_getbinval(SPI_tuptable->vals[row],
 										  SPI_tuptable->tupdesc, 1, &isnull);
 
 		(void) hash_search(fresh, VARDATA_ANY(DatumGetByteaPP(value)),
@@ -260,9 +265,10 @@ remove_duplicates_execute(RrNodeRun *run)
 	}
 }
 
+/* scope "workflow" writes to reporunner.dedup_key */
 const RrNodeHandler rr_node_remove_duplicates = {
 	.name = "remove_duplicates",
-	.side_effects = false,
+	.side_effects = true,
 	.prepare = remove_duplicates_prepare,
 	.execute = remove_duplicates_execute,
 };
