@@ -35,7 +35,6 @@ typedef struct SetRename
 	SetName		to;
 } SetRename;
 
-
 /* The remove and rename lists, decoded. */
 typedef struct SetEdits
 {
@@ -343,8 +342,7 @@ static Jsonb *
 set_one(SetState *state, RrNodeRun *run, Jsonb *item, int index)
 {
 	JsonbParseState *ps = NULL;
-	SetEdits	edits_buf;
-	const SetEdits *edits = &state->edits;
+	SetEdits	edits = state->edits;
 	bool		keep_only = state->keep_only_value;
 	int			nfields = state->nfields;
 	SetName    *keys = NULL;
@@ -354,23 +352,11 @@ set_one(SetState *state, RrNodeRun *run, Jsonb *item, int index)
 
 	/* the params with expressions, for this item */
 	if (state->remove.value != NULL && state->remove.constant == NULL)
-	{
 		decode_remove(state, rr_param_eval(&state->remove, run, item, index),
-					  &edits_buf);
-		edits_buf.nrename = edits->nrename;
-		edits_buf.rename = edits->rename;
-		edits = &edits_buf;
-	}
+					  &edits);
 	if (state->rename.value != NULL && state->rename.constant == NULL)
-	{
-		if (edits != &edits_buf)
-		{
-			edits_buf = *edits;
-			edits = &edits_buf;
-		}
 		decode_rename(state, rr_param_eval(&state->rename, run, item, index),
-					  &edits_buf);
-	}
+					  &edits);
 	if (state->keep_only.value != NULL && state->keep_only.constant == NULL)
 		keep_only = decode_keep_only(state,
 									 rr_param_eval(&state->keep_only, run,
@@ -422,13 +408,13 @@ set_one(SetState *state, RrNodeRun *run, Jsonb *item, int index)
 			tok = JsonbIteratorNext(&it, &v, true);
 			Assert(tok == WJB_VALUE);
 			skip = name_in(k.val.string.val, k.val.string.len,
-						   edits->remove, edits->nremove) ||
+						   edits.remove, edits.nremove) ||
 				name_in(k.val.string.val, k.val.string.len,
 						keys, nfields);
-			for (i = 0; !skip && i < edits->nrename; i++)
+			for (i = 0; !skip && i < edits.nrename; i++)
 			{
-				if (edits->rename[i].from.len == k.val.string.len &&
-					memcmp(edits->rename[i].from.str, k.val.string.val,
+				if (edits.rename[i].from.len == k.val.string.len &&
+					memcmp(edits.rename[i].from.str, k.val.string.val,
 						   k.val.string.len) == 0)
 					skip = true;
 			}
@@ -440,12 +426,12 @@ set_one(SetState *state, RrNodeRun *run, Jsonb *item, int index)
 		}
 
 		/* renamed pairs win over pairs of the same name left above */
-		for (i = 0; i < edits->nrename; i++)
+		for (i = 0; i < edits.nrename; i++)
 		{
-			const SetRename *r = &edits->rename[i];
+			const SetRename *r = &edits.rename[i];
 
 			if (name_in(r->from.str, r->from.len,
-						edits->remove, edits->nremove) ||
+						edits.remove, edits.nremove) ||
 				name_in(r->to.str, r->to.len, keys, nfields))
 				continue;
 			if (rr_item_field(item, r->from.str, r->from.len, &v))
