@@ -65,7 +65,12 @@ rr_store_run_kept(SPIPlanPtr *plan, const char *sql, int nargs,
 
 	if (*plan == NULL)
 	{
-		SPIPlanPtr	prepared = SPI_prepare(sql, nargs, argtypes);
+		/*
+		 * A generic plan: these statements are simple, and without it the
+		 * plan cache may keep choosing custom plans, planning every call.
+		 */
+		SPIPlanPtr	prepared = SPI_prepare_cursor(sql, nargs, argtypes,
+												  CURSOR_OPT_GENERIC_PLAN);
 
 		if (prepared == NULL)
 			elog(ERROR, "SPI_prepare failed: %s",

@@ -5,8 +5,8 @@
  *
  * The journal is written by the engine, not by tenants (they may only read
  * it), so the inserts run as the tables' owner.  An execution and all its
- * steps take two statements, prepared once per backend: one row for the
- * execution and one INSERT ... SELECT over arrays for the steps.
+ * steps are one statement, prepared once per backend: the execution's row
+ * and an INSERT ... SELECT over one array per step column.
  *
  *-------------------------------------------------------------------------
  */
@@ -22,23 +22,26 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
-#define SQL_INSERT_EXECUTION \
-	"INSERT INTO reporunner.execution (id, workflow_id, version, owner," \
-	" status, mode, input, output, error, created_by, created_at, started_at," \
-	" finished_at) OVERRIDING SYSTEM VALUE" \
-	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)"
-#define SQL_INSERT_STEPS \
-	"INSERT INTO reporunner.step (execution_id, node, run_index, owner," \
+/*
+ * The execution and its steps in one statement: $1..$12 the execution,
+ * $13..$18 one array per step column.
+ */
+#define SQL_INSERT_JOURNAL \
+	"WITH e AS (INSERT INTO reporunner.execution (id, workflow_id, version," \
+	" owner, status, mode, input, output, error, created_by, created_at," \
+	" started_at, finished_at) OVERRIDING SYSTEM VALUE" \
+	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)" \
+	" RETURNING id, owner)" \
+	" INSERT INTO reporunner.step (execution_id, node, run_index, owner," \
 	" attempt, status, output, error, started_at, finished_at)" \
-	" SELECT $1, s.node, 0, $2, 1, s.status, s.output, s.error," \
+	" SELECT e.id, s.node, 0, e.owner, 1, s.status, s.output, s.error," \
 	" s.started_at, s.finished_at" \
-	" FROM ROWS FROM (pg_catalog.unnest($3), pg_catalog.unnest($4)," \
-	" pg_catalog.unnest($5), pg_catalog.unnest($6), pg_catalog.unnest($7)," \
-	" pg_catalog.unnest($8))" \
+	" FROM e, ROWS FROM (pg_catalog.unnest($13), pg_catalog.unnest($14)," \
+	" pg_catalog.unnest($15), pg_catalog.unnest($16), pg_catalog.unnest($17)," \
+	" pg_catalog.unnest($18))" \
 	" AS s(node, status, output, error, started_at, finished_at)"
 
-static SPIPlanPtr insert_execution_plan = NULL;
-static SPIPlanPtr insert_steps_plan = NULL;
+static SPIPlanPtr insert_journal_plan = NULL;
 
 static const char *const step_status_names[] = {
 	"succeeded", "failed", "skipped"
@@ -106,26 +109,21 @@ make_array(Datum *elems, bool *nulls, int n, Oid type)
 											  typlen, typbyval, typalign));
 }
 
-/* Insert the steps of the execution with one statement. */
+/* Fill values[0..5] with one array per step column. */
 static void
-write_steps(RrExecution *execution)
+step_arrays(RrExecution *execution, Datum *values)
 {
-	Oid			argtypes[8] = {INT8OID, OIDOID, TEXTARRAYOID, TEXTARRAYOID,
-	JSONBARRAYOID, JSONBARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID};
-	Datum		values[8];
 	int			n = list_length(execution->steps);
-	Datum	   *names = palloc(sizeof(Datum) * n);
-	Datum	   *statuses = palloc(sizeof(Datum) * n);
-	Datum	   *outputs = palloc(sizeof(Datum) * n);
-	Datum	   *errors = palloc(sizeof(Datum) * n);
-	bool	   *error_nulls = palloc(sizeof(bool) * n);
-	Datum	   *starts = palloc(sizeof(Datum) * n);
-	Datum	   *finishes = palloc(sizeof(Datum) * n);
+	Datum	   *names = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *statuses = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *outputs = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *errors = palloc(sizeof(Datum) * Max(n, 1));
+	bool	   *error_nulls = palloc(sizeof(bool) * Max(n, 1));
+	Datum	   *starts = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *finishes = palloc(sizeof(Datum) * Max(n, 1));
 	ListCell   *lc;
 	int			i = 0;
 
-	if (n == 0)
-		return;
 	foreach(lc, execution->steps)
 	{
 		RrStep	   *step = lfirst(lc);
@@ -139,28 +137,24 @@ write_steps(RrExecution *execution)
 		finishes[i] = TimestampTzGetDatum(step->finished_at);
 		i++;
 	}
-	values[0] = Int64GetDatum(execution->id);
-	values[1] = ObjectIdGetDatum(execution->plan->owner);
-	values[2] = make_array(names, NULL, n, TEXTOID);
-	values[3] = make_array(statuses, NULL, n, TEXTOID);
-	values[4] = make_array(outputs, NULL, n, JSONBOID);
-	values[5] = make_array(errors, error_nulls, n, JSONBOID);
-	values[6] = make_array(starts, NULL, n, TIMESTAMPTZOID);
-	values[7] = make_array(finishes, NULL, n, TIMESTAMPTZOID);
-
-	rr_store_run_kept(&insert_steps_plan, SQL_INSERT_STEPS, 8, argtypes,
-					  values, NULL, SPI_OK_INSERT);
+	values[0] = make_array(names, NULL, n, TEXTOID);
+	values[1] = make_array(statuses, NULL, n, TEXTOID);
+	values[2] = make_array(outputs, NULL, n, JSONBOID);
+	values[3] = make_array(errors, error_nulls, n, JSONBOID);
+	values[4] = make_array(starts, NULL, n, TIMESTAMPTZOID);
+	values[5] = make_array(finishes, NULL, n, TIMESTAMPTZOID);
 }
 
 void
 rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
 				 Jsonb *error, Oid created_by)
 {
-	Oid			argtypes[12] = {INT8OID, INT8OID, INT4OID, OIDOID, TEXTOID,
+	Oid			argtypes[18] = {INT8OID, INT8OID, INT4OID, OIDOID, TEXTOID,
 		TEXTOID, JSONBOID, JSONBOID, JSONBOID, OIDOID, TIMESTAMPTZOID,
-	TIMESTAMPTZOID};
-	Datum		values[12];
-	char		nulls[12];
+		TIMESTAMPTZOID, TEXTARRAYOID, TEXTARRAYOID, JSONBARRAYOID,
+	JSONBARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID};
+	Datum		values[18];
+	char		nulls[18];
 	Oid			save_userid;
 	int			save_sec_context;
 	int			nestlevel;
@@ -180,12 +174,12 @@ rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
 	values[9] = ObjectIdGetDatum(created_by);
 	values[10] = TimestampTzGetDatum(execution->started_at);
 	values[11] = TimestampTzGetDatum(GetCurrentTimestamp());
+	step_arrays(execution, &values[12]);
 
 	nestlevel = rr_store_begin();
 	rr_store_become_owner(&save_userid, &save_sec_context);
-	rr_store_run_kept(&insert_execution_plan, SQL_INSERT_EXECUTION, 12,
-					  argtypes, values, nulls, SPI_OK_INSERT);
-	write_steps(execution);
+	rr_store_run_kept(&insert_journal_plan, SQL_INSERT_JOURNAL, 18, argtypes,
+					  values, nulls, SPI_OK_INSERT);
 	rr_store_restore_user(save_userid, save_sec_context);
 	rr_store_end(nestlevel);
 }

@@ -15,6 +15,8 @@ CREATE TABLE reporunner.workflow (
 	CONSTRAINT workflow_name_check
 		CHECK (name <> '' AND pg_catalog.octet_length(name) <= 128 AND name !~ '[[:cntrl:]]')
 );
+CREATE INDEX workflow_name_idx ON reporunner.workflow (name);
+COMMENT ON INDEX reporunner.workflow_name_idx IS 'Finds workflows by name, as every API call does';
 COMMENT ON TABLE reporunner.workflow IS 'Workflows: one row per (owner, name), pointing at the active version';
 COMMENT ON COLUMN reporunner.workflow.id IS 'Surrogate key';
 COMMENT ON COLUMN reporunner.workflow.owner IS 'Role that owns the workflow; its nodes run with this role''s privileges. Fixed once the workflow has a version';
