@@ -37,6 +37,10 @@ typedef struct SplitOutParams
 	JsonbValue *destination;	/* a string, or NULL for none */
 } SplitOutParams;
 
+static void wrong_type(const SplitOutState *state, const char *param,
+					   const char *expected, JsonbValue *value, int index)
+			pg_attribute_noreturn();
+
 /*
  * wrong_type
  *		Report a computed param value of the wrong JSON type.
