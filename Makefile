@@ -4,7 +4,7 @@
 #   make install    install it into the server found by pg_config
 #   make demo       set up everything on this machine and show it working
 #   make test       set up everything and run every test suite
-#   make bench      (added with the execution engine)
+#   make bench      measure throughput and memory against same-run baselines
 
 EXTENSION = reporunner
 EXTVERSION = 0.1.0
