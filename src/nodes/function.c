@@ -346,6 +346,8 @@ function_execute(RrNodeRun *run)
 		old = MemoryContextSwitchTo(scratch);
 		rr_spi_check(node, SPI_execute_plan(state->plan, &arg, NULL,
 											false, 0));
+		/* SPI returns in its procedure context; convert rows in scratch */
+		MemoryContextSwitchTo(scratch);
 		function_emit_rows(run, state, items, runcxt);
 		SPI_freetuptable(SPI_tuptable);
 		MemoryContextSwitchTo(old);
@@ -362,6 +364,7 @@ function_execute(RrNodeRun *run)
 			old = MemoryContextSwitchTo(scratch);
 			rr_spi_check(node, SPI_execute_plan(state->plan, &arg, NULL,
 												false, 0));
+			MemoryContextSwitchTo(scratch);
 			function_emit_rows(run, state, list_make1(item), runcxt);
 			SPI_freetuptable(SPI_tuptable);
 			MemoryContextSwitchTo(old);

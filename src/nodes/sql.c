@@ -630,6 +630,8 @@ sql_execute(RrNodeRun *run)
 
 		sql_bind(run, state, (Jsonb *) lfirst(lc), index, paramlist);
 		rr_spi_check(node, SPI_execute_plan_extended(state->plan, &options));
+		/* SPI returns in its procedure context; convert rows in scratch */
+		MemoryContextSwitchTo(scratch);
 		sql_emit_result(run, runcxt);
 		SPI_freetuptable(SPI_tuptable);
 
