@@ -219,5 +219,28 @@ SELECT reporunner.activate_version('versions', 3);
 SELECT reporunner.execute('versions', '{}', '{"save": "none"}');
 
 -- clean up
-SELECT reporunner.delete_workflow(name) FROM reporunner.workflow ORDER BY name;
+SELECT count(reporunner.delete_workflow(name)) AS deleted FROM reporunner.workflow
+WHERE name IN ('order', 'order2', 'branches', 'finals', 'once', 'disabled', 'always',
+			   'fails', 'dup', 'slow', 'badexpr', 'badcond', 'context', 'versions');
 DROP TABLE trace, uniq;
+
+-- a version saved by a transaction that rolled back is gone, even when a
+-- backend already ran it: the next save of that number runs the new document
+SELECT reporunner.save_workflow('reused', '{"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "V", "type": "set", "params": {"fields": {"v": "first"}}}], "connections": [{"from": "Start", "to": "V"}]}');
+BEGIN;
+SELECT reporunner.save_workflow('reused', '{"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "V", "type": "set", "params": {"fields": {"v": "rolled back"}}}], "connections": [{"from": "Start", "to": "V"}]}');
+SELECT reporunner.execute('reused', '{}', '{"save": "none"}');
+ROLLBACK;
+SELECT reporunner.save_workflow('reused', '{"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "V", "type": "set", "params": {"fields": {"v": "second"}}}], "connections": [{"from": "Start", "to": "V"}]}');
+SELECT reporunner.execute('reused', '{}', '{"save": "none"}');
+SELECT reporunner.delete_workflow('reused');
+
+-- nested objects and arrays with expressions inside
+SELECT reporunner.save_workflow('nested', '{"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "N", "type": "set", "params": {"fields": {"deep": {"a": {"b": "{{ $json.x }}"}, "list": [["{{ $json.x }}", 1], {"c": "{{ $json.x + 1 }}"}]}}}}],
+	"connections": [{"from": "Start", "to": "N"}]}');
+SELECT reporunner.execute('nested', '{"x": 41}', '{"save": "none"}');
+SELECT reporunner.delete_workflow('nested');

@@ -6,9 +6,13 @@
  * The plan of (workflow, version) is read from reporunner.node and
  * reporunner.edge once, with every node's params compiled by its handler,
  * and kept in a hash table in CacheMemoryContext.  Versions never change
- * after they are saved, so entries never go stale; deleted workflows'
- * plans are merely unreachable.  When the cache holds too many plans it is
- * emptied and refilled on demand.
+ * after they are saved, so entries never go stale, with one exception: a
+ * version saved by a transaction that then rolls back is gone, and the
+ * next save may reuse its number.  A plan of a version whose saving
+ * transaction had not committed when the plan was built therefore
+ * remembers that transaction, and is rebuilt if it did not commit.
+ * Deleted workflows' plans are merely unreachable.  When the cache holds
+ * too many plans it is emptied and refilled on demand.
  *
  * The caller has already checked that the current role may run the
  * workflow; the tables are read as their owner, because a role a workflow
@@ -18,6 +22,8 @@
  */
 #include "postgres.h"
 
+#include "access/transam.h"
+#include "access/xact.h"
 #include "catalog/plan.h"
 #include "catalog/pg_type.h"
 #include "catalog/store.h"
@@ -32,7 +38,7 @@
 #define RR_PLAN_CACHE_SIZE	256
 
 #define SQL_LOAD_VERSION \
-	"SELECT v.owner, w.name, v.definition->'settings'" \
+	"SELECT v.owner, w.name, v.definition->'settings', v.xmin" \
 	" FROM reporunner.workflow_version v" \
 	" JOIN reporunner.workflow w ON w.id = v.workflow_id" \
 	" WHERE v.workflow_id = $1 AND v.version = $2"
@@ -302,9 +308,14 @@ load_plan(RrPlan *plan, const char *name)
 		HeapTuple	tuple = SPI_tuptable->vals[0];
 		MemoryContext old = MemoryContextSwitchTo(plan->context);
 
+		TransactionId xmin;
+
 		plan->owner = DatumGetObjectId(get_datum(tuple, 1, &isnull));
 		plan->workflow_name = get_text(tuple, 2);
 		load_settings(plan, get_jsonb(tuple, 3));
+		xmin = DatumGetTransactionId(get_datum(tuple, 4, &isnull));
+		if (TransactionIdIsNormal(xmin) && !TransactionIdDidCommit(xmin))
+			plan->created_xid = xmin;
 		MemoryContextSwitchTo(old);
 	}
 
@@ -371,6 +382,27 @@ reset_plan_cache(void)
 	}
 }
 
+/*
+ * Whether a cached plan still describes its version: always, unless the
+ * version was saved by a transaction that was still open when the plan
+ * was built and has since rolled back (the version number may then have
+ * been saved again with another document).
+ */
+static bool
+plan_is_current(RrPlan *plan)
+{
+	if (!TransactionIdIsValid(plan->created_xid))
+		return true;
+	if (TransactionIdIsCurrentTransactionId(plan->created_xid))
+		return true;
+	if (TransactionIdDidCommit(plan->created_xid))
+	{
+		plan->created_xid = InvalidTransactionId;
+		return true;
+	}
+	return false;
+}
+
 RrPlan *
 rr_plan_get(int64 workflow_id, int32 version, const char *name)
 {
@@ -395,8 +427,13 @@ rr_plan_get(int64 workflow_id, int32 version, const char *name)
 	key.workflow_id = workflow_id;
 	key.version = version;
 	entry = hash_search(plan_cache, &key, HASH_FIND, NULL);
-	if (entry != NULL)
+	if (entry != NULL && plan_is_current(entry->plan))
 		return entry->plan;
+	if (entry != NULL)
+	{
+		MemoryContextDelete(entry->plan->context);
+		hash_search(plan_cache, &key, HASH_REMOVE, NULL);
+	}
 
 	if (hash_get_num_entries(plan_cache) >= RR_PLAN_CACHE_SIZE)
 		reset_plan_cache();

@@ -79,6 +79,8 @@ typedef struct RrPlan
 	RrSaveMode	save;			/* settings.save */
 	Jsonb	   *vars;			/* settings.vars, or an empty object */
 	bool		has_side_effects;	/* some node runs SQL or sends anything */
+	TransactionId created_xid;	/* transaction that saved the version, while
+								 * it may still roll back; else invalid */
 	MemoryContext context;		/* holds everything above */
 } RrPlan;
 

@@ -128,21 +128,25 @@ disarm_timer(TimerKind kind)
 		disable_timeout(timer_id, false);
 }
 
-/* The error of a failed step as jsonb: message, sqlstate, detail, hint. */
+/*
+ * The error of a failed step as jsonb: node, message, sqlstate, detail,
+ * hint.
+ */
 static Jsonb *
-error_to_jsonb(ErrorData *edata)
+error_to_jsonb(const RrPlanNode *node, ErrorData *edata)
 {
 	JsonbParseState *state = NULL;
 	JsonbValue	key;
 	JsonbValue	value;
-	const char *names[] = {"message", "sqlstate", "detail", "hint"};
-	const char *texts[4];
+	const char *names[] = {"node", "message", "sqlstate", "detail", "hint"};
+	const char *texts[5];
 	int			i;
 
-	texts[0] = edata->message;
-	texts[1] = unpack_sql_state(edata->sqlerrcode);
-	texts[2] = edata->detail;
-	texts[3] = edata->hint;
+	texts[0] = node->name;
+	texts[1] = edata->message;
+	texts[2] = unpack_sql_state(edata->sqlerrcode);
+	texts[3] = edata->detail;
+	texts[4] = edata->hint;
 
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	for (i = 0; i < lengthof(names); i++)
@@ -300,7 +304,7 @@ run_handler_absorbing(RrExecution *execution, RrNodeRun *run)
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
 		describe_timeout(execution, run->node, kind, ms, edata);
-		error = error_to_jsonb(edata);
+		error = error_to_jsonb(run->node, edata);
 	}
 	PG_END_TRY();
 	return error;

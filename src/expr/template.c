@@ -372,6 +372,26 @@ append_as_text(StringInfo buf, Jsonb *result)
 	(void) JsonbToCString(buf, &result->root, VARSIZE(result));
 }
 
+/*
+ * pushJsonbValue takes scalars and jbvBinary containers as values, not the
+ * in-memory objects and arrays that evaluating a member may produce.
+ */
+static JsonbValue *
+pushable(JsonbValue *value)
+{
+	Jsonb	   *jsonb;
+	JsonbValue *binary;
+
+	if (value->type != jbvObject && value->type != jbvArray)
+		return value;
+	jsonb = JsonbValueToJsonb(value);
+	binary = palloc(sizeof(JsonbValue));
+	binary->type = jbvBinary;
+	binary->val.binary.data = &jsonb->root;
+	binary->val.binary.len = VARSIZE(jsonb) - VARHDRSZ;
+	return binary;
+}
+
 JsonbValue *
 rr_value_eval(const RrValue *value, RrNodeRun *run, Jsonb *item,
 			  int item_index)
@@ -414,8 +434,8 @@ rr_value_eval(const RrValue *value, RrNodeRun *run, Jsonb *item,
 			{
 				pushJsonbValue(&state, WJB_KEY, &value->keys[i]);
 				pushJsonbValue(&state, WJB_VALUE,
-							   rr_value_eval(value->members[i], run, item,
-											 item_index));
+							   pushable(rr_value_eval(value->members[i], run,
+													  item, item_index)));
 			}
 			return pushJsonbValue(&state, WJB_END_OBJECT, NULL);
 
@@ -423,8 +443,8 @@ rr_value_eval(const RrValue *value, RrNodeRun *run, Jsonb *item,
 			pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
 			for (i = 0; i < value->nmembers; i++)
 				pushJsonbValue(&state, WJB_ELEM,
-							   rr_value_eval(value->members[i], run, item,
-											 item_index));
+							   pushable(rr_value_eval(value->members[i], run,
+													  item, item_index)));
 			return pushJsonbValue(&state, WJB_END_ARRAY, NULL);
 	}
 	elog(ERROR, "unexpected value kind %d", (int) value->kind);

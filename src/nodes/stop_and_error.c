@@ -18,7 +18,6 @@
 /* What prepare compiles. */
 typedef struct StopState
 {
-	const char *node_name;
 	RrParam		message;
 	int			sqlstate;
 } StopState;
@@ -33,7 +32,6 @@ stop_prepare(RrPlanNode *node)
 	StopState  *state = palloc0(sizeof(StopState));
 	JsonbValue *code = rr_node_param(node, "code");
 
-	state->node_name = node->name;
 	rr_param_compile(node, "message", &state->message);
 
 	/* the validator checked: five characters from 0-9 and A-Z */
@@ -64,9 +62,10 @@ stop_execute(RrNodeRun *run)
 	else
 		text = rr_value_to_text(message);
 
+	/* the executor names the workflow and node, here and in error items */
 	ereport(ERROR,
 			(errcode(state->sqlstate),
-			 errmsg("node \"%s\": %s", state->node_name, text)));
+			 errmsg("%s", text)));
 }
 
 const RrNodeHandler rr_node_stop_and_error = {

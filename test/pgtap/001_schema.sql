@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(325);
+SELECT plan(324);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -291,7 +291,7 @@ SELECT policies_are('reporunner', 'workflow', ARRAY['workflow_tenant', 'workflow
 SELECT policies_are('reporunner', 'workflow_share', ARRAY['workflow_share_tenant', 'workflow_share_grantee']::name[],
 	'workflow_share has exactly two policies, workflow_share_tenant and workflow_share_grantee');
 SELECT results_eq(
-	$$SELECT p.polname::text, p.polpermissive, p.polcmd::text
+	$$SELECT p.polname::text COLLATE "default", p.polpermissive, p.polcmd::text
 	  FROM pg_policy p
 	  WHERE p.polname IN ('workflow_shared', 'workflow_share_grantee') ORDER BY 1$$,
 	$$VALUES ('workflow_share_grantee', true, 'r'), ('workflow_shared', true, 'r')$$,
