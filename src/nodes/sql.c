@@ -145,9 +145,10 @@ rr_row_to_item(HeapTuple tuple, TupleDesc tupdesc, MemoryContext target)
 	Jsonb	   *item;
 
 	/*
-	 * to_jsonb(anyelement) reads its argument's type from the call
-	 * expression, so it gets one saying "record"; each row carries the
-	 * typmod of its blessed descriptor.
+	 * to_jsonb(anyelement) learns its argument's type from the call
+	 * expression (get_fn_expr_argtype), so it is given a call whose
+	 * argument is of type record; each row datum then carries the typmod
+	 * of its blessed descriptor, which leads to the column names and types.
 	 */
 	if (row_to_jsonb == NULL)
 	{
