@@ -264,7 +264,8 @@ run_handler_or_fail(RrExecution *execution, RrNodeRun *run)
 						execution->plan->workflow_name, run->node->name,
 						edata->message),
 				 edata->detail ? errdetail("%s", edata->detail) : 0,
-				 edata->hint ? errhint("%s", edata->hint) : 0));
+				 edata->hint ? errhint("%s", edata->hint) : 0,
+				 edata->context ? errcontext("%s", edata->context) : 0));
 	}
 	PG_END_TRY();
 }
@@ -545,7 +546,11 @@ rr_execution_run(RrExecution *execution, List *input_items)
 			stack = finish_node(execution, node, false, stack);
 	}
 
-	AtEOXact_GUC(true, nestlevel);
+	/*
+	 * Undo every setting node code changed, not only search_path: a
+	 * workflow must not leave a SET behind in its caller's session.
+	 */
+	AtEOXact_GUC(false, nestlevel);
 	SetUserIdAndSecContext(save_userid, save_sec_context);
 
 	result = final_items(execution);
