@@ -30,6 +30,7 @@ OBJS = \
 	src/nodes/filter.o \
 	src/nodes/function.o \
 	src/nodes/if.o \
+	src/nodes/item_keys.o \
 	src/nodes/limit.o \
 	src/nodes/merge.o \
 	src/nodes/node_util.o \
@@ -39,6 +40,7 @@ OBJS = \
 	src/nodes/remove_duplicates.o \
 	src/nodes/set.o \
 	src/nodes/sort.o \
+	src/nodes/spi_node.o \
 	src/nodes/split_out.o \
 	src/nodes/sql.o \
 	src/nodes/stop_and_error.o \

@@ -29,6 +29,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/node_util.h"
+#include "nodes/spi_node.h"
 #include "parser/parse_func.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -37,12 +38,6 @@
 #include "utils/memutils.h"
 #include "utils/regproc.h"
 #include "utils/syscache.h"
-
-/* Defined in sql.c. */
-extern Jsonb *rr_row_to_item(HeapTuple tuple, TupleDesc tupdesc,
-							 MemoryContext target);
-extern bool rr_node_runs_once(const RrPlanNode *node);
-extern int	rr_spi_check(const RrPlanNode *node, int result);
 
 /* How the function's results become items. */
 typedef enum FunctionResult

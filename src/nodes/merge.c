@@ -28,15 +28,10 @@
 #include "postgres.h"
 
 #include "lib/stringinfo.h"
+#include "nodes/item_keys.h"
 #include "nodes/node_util.h"
 #include "utils/fmgrprotos.h"
 #include "utils/numeric.h"
-
-/* From aggregate.c. */
-typedef struct RrKeyMap RrKeyMap;
-extern RrKeyMap *rr_keymap_create(int size_hint);
-extern void **rr_keymap_insert(RrKeyMap *map, Jsonb *key, bool *found);
-extern void **rr_keymap_lookup(RrKeyMap *map, Jsonb *key);
 
 /* Most items a cross join may produce. */
 #define RR_MERGE_MAX_ITEMS 1000000

@@ -2,7 +2,7 @@
  *
  * node_util.c
  *		Small helpers shared by the node types: reading items' fields,
- *		reading compiled params, and naming JSON values in messages.
+ *		reading compiled params, and turning JSON values into text.
  *
  *-------------------------------------------------------------------------
  */
@@ -10,6 +10,8 @@
 
 #include "lib/stringinfo.h"
 #include "nodes/node_util.h"
+#include "utils/fmgrprotos.h"
+#include "utils/json.h"
 
 /*
  * rr_param_compile
@@ -180,4 +182,39 @@ rr_value_to_text(JsonbValue *value)
 		return JsonbToCString(NULL, value->val.binary.data,
 							  value->val.binary.len);
 	return JsonbToCString(NULL, &JsonbValueToJsonb(value)->root, 0);
+}
+
+/*
+ * rr_value_text
+ *		A JSON value as text: a string as it is, without quotes; a number
+ *		or boolean as written in JSON; an object or array as JSON text;
+ *		null as "null".
+ *
+ * It differs from rr_value_to_text only for strings (and datetimes): it
+ * gives them as they are, without JSON's quotes and escapes, as a type's
+ * input function or a NOTIFY payload wants them; rr_value_to_text shows
+ * the JSON value, as messages want it.
+ */
+char *
+rr_value_text(JsonbValue *value)
+{
+	value = rr_value_normalize(value);
+	if (value == NULL)
+		return pstrdup("null");
+	switch (value->type)
+	{
+		case jbvString:
+			return pnstrdup(value->val.string.val, value->val.string.len);
+		case jbvNumeric:
+			return DatumGetCString(DirectFunctionCall1(numeric_out,
+													   NumericGetDatum(value->val.numeric)));
+		case jbvBool:
+			return pstrdup(value->val.boolean ? "true" : "false");
+		case jbvDatetime:
+			return JsonEncodeDateTime(NULL, value->val.datetime.value,
+									  value->val.datetime.typid,
+									  &value->val.datetime.tz);
+		default:
+			return rr_value_to_text(value);
+	}
 }

@@ -2,7 +2,7 @@
  *
  * node_util.h
  *		Small helpers shared by the node types: reading items' fields,
- *		reading compiled params, and naming JSON values in messages.
+ *		reading compiled params, and turning JSON values into text.
  *
  * Used by set, if, switch, filter, limit, sort, noop and stop_and_error;
  * other node files may use them as they are.
@@ -58,8 +58,15 @@ extern JsonbValue *rr_value_normalize(JsonbValue *value);
 /* "a string", "an object", "null": the JSON type of a value, for messages. */
 extern const char *rr_value_type_phrase(JsonbValue *value);
 
-/* A value as JSON text, for messages. */
+/* A value as JSON text, for messages: strings quoted and escaped. */
 extern char *rr_value_to_text(JsonbValue *value);
+
+/*
+ * A value as plain text: strings (and datetimes) as they are, without
+ * quotes; any other value as rr_value_to_text gives it.  For values passed
+ * on as text (a query argument, a NOTIFY payload), not for messages.
+ */
+extern char *rr_value_text(JsonbValue *value);
 
 /* Whether a (normalized) value is a binary object or array. */
 extern bool rr_value_is_object(JsonbValue *value);

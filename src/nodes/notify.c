@@ -18,9 +18,6 @@
 #include "nodes/node_util.h"
 #include "utils/jsonb.h"
 
-/* Defined in sql.c. */
-extern char *rr_value_text(JsonbValue *value);
-
 /* The node's private state. */
 typedef struct NotifyState
 {

@@ -28,19 +28,12 @@
 #include "engine/executor.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
+#include "nodes/item_keys.h"
 #include "nodes/node_util.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/hsearch.h"
-
-/* From aggregate.c. */
-typedef struct RrKeyMap RrKeyMap;
-extern RrKeyMap *rr_keymap_create(int size_hint);
-extern void **rr_keymap_insert(RrKeyMap *map, Jsonb *key, bool *found);
-extern Jsonb *rr_item_pick(Jsonb *item, char **fields, int nfields);
-extern char **rr_decode_string_array(JsonbValue *value, const char *node,
-									 const char *param, int *count);
 
 /* Records a run's new keys and returns those that were not there yet. */
 #define DEDUP_INSERT \
