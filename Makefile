@@ -59,6 +59,7 @@ REGRESS = \
 	003_versions \
 	004_validation \
 	005_expressions \
+	009_test_helpers \
 	010_executor \
 	011_journal \
 	020_set \

@@ -2,106 +2,86 @@
 -- The "set" node: fields, rename, remove, keep_only; constants and
 -- expressions; errors for computed params of the wrong type.
 --
--- run(params, items): runs Start -> Set with those params on the items and
--- returns the result, or "SQLSTATE: message / detail".
-CREATE FUNCTION pg_temp.run(params jsonb, items jsonb DEFAULT '[{}]')
-RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	msg text;
-	detail text;
-BEGIN
-	PERFORM reporunner.save_workflow('test_set', jsonb_build_object(
-		'nodes', jsonb_build_array(
-			jsonb_build_object('name', 'Start', 'type', 'trigger'),
-			jsonb_build_object('name', 'Set', 'type', 'set', 'params', params)),
-		'connections', jsonb_build_array(
-			jsonb_build_object('from', 'Start', 'to', 'Set'))));
-	-- saved outside the block below: a failed run must not undo the save
-	BEGIN
-		RETURN reporunner.execute('test_set', items, '{"save": "none"}')::text;
-	EXCEPTION WHEN others THEN
-		GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-		RETURN SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '');
-	END;
-END
-$$;
+-- regress.run_node('set', params, items) (009_test_helpers) runs
+-- Start -> Set with those params on the items and returns the result,
+-- or the error as "SQLSTATE: message / detail".
 
 \pset format unaligned
 \pset tuples_only on
 
 -- no params: items pass unchanged; no items: nothing
-SELECT pg_temp.run('{}', '[{"a": 1}, {"b": [1, 2]}]');
-SELECT pg_temp.run('{"fields": {"x": 1}}', '[]');
+SELECT regress.run_node('set', '{}', '[{"a": 1}, {"b": [1, 2]}]');
+SELECT regress.run_node('set', '{"fields": {"x": 1}}', '[]');
 
 -- constant fields: added, overwritten, nested values kept whole
-SELECT pg_temp.run('{"fields": {"x": 1, "s": "text", "n": null, "o": {"deep": [1, {"z": true}]}}}',
-				   '[{"a": 1}, {"x": "old", "a": 2}]');
+SELECT regress.run_node('set', '{"fields": {"x": 1, "s": "text", "n": null, "o": {"deep": [1, {"z": true}]}}}',
+							   '[{"a": 1}, {"x": "old", "a": 2}]');
 
 -- lone expressions keep their JSON type; mixed strings are text
-SELECT pg_temp.run('{"fields": {"total": "{{ $json.price * $json.qty }}",
-                                "label": "{{ $json.qty }} x {{ $json.name }}",
-                                "tags": "{{ $json.tags }}",
-                                "big": "{{ $json.price > 10 }}",
-                                "missing": "{{ $json.nothing }}"}}',
-				   '[{"price": 12.5, "qty": 2, "name": "pen", "tags": ["a", "b"]},
-				     {"price": 1, "qty": 3, "name": "cap", "tags": {"k": "v"}}]');
+SELECT regress.run_node('set', '{"fields": {"total": "{{ $json.price * $json.qty }}",
+                                            "label": "{{ $json.qty }} x {{ $json.name }}",
+                                            "tags": "{{ $json.tags }}",
+                                            "big": "{{ $json.price > 10 }}",
+                                            "missing": "{{ $json.nothing }}"}}',
+							   '[{"price": 12.5, "qty": 2, "name": "pen", "tags": ["a", "b"]},
+								 {"price": 1, "qty": 3, "name": "cap", "tags": {"k": "v"}}]');
 
 -- expressions nested inside objects and arrays of a field
-SELECT pg_temp.run('{"fields": {"o": {"id": "{{ $json.id }}", "list": ["{{ $json.id }}", 2]}}}',
-				   '[{"id": 7}]');
+SELECT regress.run_node('set', '{"fields": {"o": {"id": "{{ $json.id }}", "list": ["{{ $json.id }}", 2]}}}',
+							   '[{"id": 7}]');
 
 -- keys are literal: "a.b" is a key with a dot, not a path
-SELECT pg_temp.run('{"fields": {"a.b": 1}, "remove": ["c.d"]}', '[{"a": {"b": 0}, "c.d": 1, "c": {"d": 2}}]');
+SELECT regress.run_node('set', '{"fields": {"a.b": 1}, "remove": ["c.d"]}', '[{"a": {"b": 0}, "c.d": 1, "c": {"d": 2}}]');
 
 -- unicode keys and values
-SELECT pg_temp.run('{"fields": {"ключ": "värde 🎉", "名前": "{{ $json.\"名\" }}"}, "rename": {"é": "e"}}',
-				   '[{"名": "太郎", "é": "ü"}]');
+SELECT regress.run_node('set', '{"fields": {"ключ": "värde 🎉", "名前": "{{ $json.\"名\" }}"}, "rename": {"é": "e"}}',
+							   '[{"名": "太郎", "é": "ü"}]');
 
 -- remove: present and missing fields; a removed field that is also set
-SELECT pg_temp.run('{"remove": ["a", "nope", "c"], "fields": {"c": 3}}', '[{"a": 1, "b": 2, "c": 0}]');
+SELECT regress.run_node('set', '{"remove": ["a", "nope", "c"], "fields": {"c": 3}}', '[{"a": 1, "b": 2, "c": 0}]');
 
 -- rename: missing old name does nothing; renamed value wins over an
 -- existing field of the new name; renames apply all at once (a swap)
-SELECT pg_temp.run('{"rename": {"a": "b", "zz": "y"}}', '[{"a": 1, "b": 2, "c": 3}]');
-SELECT pg_temp.run('{"rename": {"a": "b", "b": "a"}}', '[{"a": 1, "b": 2}]');
+SELECT regress.run_node('set', '{"rename": {"a": "b", "zz": "y"}}', '[{"a": 1, "b": 2, "c": 3}]');
+SELECT regress.run_node('set', '{"rename": {"a": "b", "b": "a"}}', '[{"a": 1, "b": 2}]');
 -- rename then set: a set field wins over a renamed one; a removed field
 -- is not renamed
-SELECT pg_temp.run('{"rename": {"a": "x", "b": "y"}, "fields": {"x": "set"}, "remove": ["b"]}',
-				   '[{"a": 1, "b": 2, "c": 3}]');
+SELECT regress.run_node('set', '{"rename": {"a": "x", "b": "y"}, "fields": {"x": "set"}, "remove": ["b"]}',
+							   '[{"a": 1, "b": 2, "c": 3}]');
 
 -- keep_only: only the set fields; remove and rename have nothing to act on
-SELECT pg_temp.run('{"keep_only": true, "fields": {"id": "{{ $json.id }}"}, "rename": {"name": "n"}}',
-				   '[{"id": 1, "name": "a"}, {"name": "b"}]');
-SELECT pg_temp.run('{"keep_only": true}', '[{"id": 1}]');
-SELECT pg_temp.run('{"keep_only": false, "fields": {"k": 1}}', '[{"id": 1}]');
+SELECT regress.run_node('set', '{"keep_only": true, "fields": {"id": "{{ $json.id }}"}, "rename": {"name": "n"}}',
+							   '[{"id": 1, "name": "a"}, {"name": "b"}]');
+SELECT regress.run_node('set', '{"keep_only": true}', '[{"id": 1}]');
+SELECT regress.run_node('set', '{"keep_only": false, "fields": {"k": 1}}', '[{"id": 1}]');
 
 -- params computed by expressions, per item
-SELECT pg_temp.run('{"fields": "{{ $json.address }}"}',
-				   '[{"id": 1, "address": {"city": "Oslo", "id": 9}}, {"id": 2, "address": {}}]');
-SELECT pg_temp.run('{"remove": "{{ $json.drop }}"}', '[{"drop": ["a", "drop"], "a": 1, "b": 2}, {"drop": [], "a": 3}]');
-SELECT pg_temp.run('{"rename": "{{ $json.map }}"}', '[{"map": {"a": "z"}, "a": 1}]');
-SELECT pg_temp.run('{"keep_only": "{{ $json.strict }}", "fields": {"k": 0}}',
-				   '[{"strict": true, "a": 1}, {"strict": false, "a": 2}, {"a": 3}]');
-SELECT pg_temp.run('{"remove": ["{{ $json.f }}"], "rename": {"b": "{{ $json.to }}"}}',
-				   '[{"f": "a", "to": "B", "a": 1, "b": 2}]');
+SELECT regress.run_node('set', '{"fields": "{{ $json.address }}"}',
+							   '[{"id": 1, "address": {"city": "Oslo", "id": 9}}, {"id": 2, "address": {}}]');
+SELECT regress.run_node('set', '{"remove": "{{ $json.drop }}"}', '[{"drop": ["a", "drop"], "a": 1, "b": 2}, {"drop": [], "a": 3}]');
+SELECT regress.run_node('set', '{"rename": "{{ $json.map }}"}', '[{"map": {"a": "z"}, "a": 1}]');
+SELECT regress.run_node('set', '{"keep_only": "{{ $json.strict }}", "fields": {"k": 0}}',
+							   '[{"strict": true, "a": 1}, {"strict": false, "a": 2}, {"a": 3}]');
+SELECT regress.run_node('set', '{"remove": ["{{ $json.f }}"], "rename": {"b": "{{ $json.to }}"}}',
+							   '[{"f": "a", "to": "B", "a": 1, "b": 2}]');
 -- null from an expression: no fields, nothing removed or renamed
-SELECT pg_temp.run('{"fields": "{{ $json.none }}", "remove": "{{ $json.none }}", "rename": "{{ $json.none }}"}',
-				   '[{"a": 1}]');
+SELECT regress.run_node('set', '{"fields": "{{ $json.none }}", "remove": "{{ $json.none }}", "rename": "{{ $json.none }}"}',
+							   '[{"a": 1}]');
 
 -- computed params of the wrong type
-SELECT pg_temp.run('{"fields": "{{ $json.a }}"}', '[{"a": [1]}]');
-SELECT pg_temp.run('{"fields": "{{ $json.a }}"}', '[{"a": "text"}]');
-SELECT pg_temp.run('{"remove": "{{ $json.a }}"}', '[{"a": "a"}]');
-SELECT pg_temp.run('{"remove": ["x", "{{ $json.a }}"]}', '[{"a": 5}]');
-SELECT pg_temp.run('{"rename": "{{ $json.a }}"}', '[{"a": ["a"]}]');
-SELECT pg_temp.run('{"rename": {"a": "{{ $json.n }}"}}', '[{"a": 1, "n": 2}]');
-SELECT pg_temp.run('{"keep_only": "{{ $json.a }}"}', '[{"a": "yes"}]');
+SELECT regress.run_node('set', '{"fields": "{{ $json.a }}"}', '[{"a": [1]}]');
+SELECT regress.run_node('set', '{"fields": "{{ $json.a }}"}', '[{"a": "text"}]');
+SELECT regress.run_node('set', '{"remove": "{{ $json.a }}"}', '[{"a": "a"}]');
+SELECT regress.run_node('set', '{"remove": ["x", "{{ $json.a }}"]}', '[{"a": 5}]');
+SELECT regress.run_node('set', '{"rename": "{{ $json.a }}"}', '[{"a": ["a"]}]');
+SELECT regress.run_node('set', '{"rename": {"a": "{{ $json.n }}"}}', '[{"a": 1, "n": 2}]');
+SELECT regress.run_node('set', '{"keep_only": "{{ $json.a }}"}', '[{"a": "yes"}]');
 
 -- an expression that fails names the node, field and item
-SELECT pg_temp.run('{"fields": {"q": "{{ $json.a / $json.b }}"}}', '[{"a": 1, "b": 1}, {"a": 1, "b": 0}]');
+SELECT regress.run_node('set', '{"fields": {"q": "{{ $json.a / $json.b }}"}}', '[{"a": 1, "b": 1}, {"a": 1, "b": 0}]');
 
 -- many items keep their order
-SELECT pg_temp.run('{"fields": {"i2": "{{ $json.i * 2 }}"}}',
-				   (SELECT jsonb_agg(jsonb_build_object('i', i)) FROM generate_series(1, 5) i));
+SELECT regress.run_node('set', '{"fields": {"i2": "{{ $json.i * 2 }}"}}',
+							   (SELECT jsonb_agg(jsonb_build_object('i', i)) FROM generate_series(1, 5) i));
 
 SELECT reporunner.delete_workflow('test_set');

@@ -2,15 +2,12 @@
 -- The "if" node: items go to "true" (output 0) or "false" (output 1).
 --
 -- run(condition, items): Start -> If, with If's "true" output tagged
--- {"out": "true"} and its "false" output tagged {"out": "false"}; returns
--- the result or "SQLSTATE: message / detail".
+-- {"out": "true"} and its "false" output tagged {"out": "false"}, run
+-- through regress.run_workflow (009_test_helpers); returns the result or
+-- "SQLSTATE: message / detail".
 CREATE FUNCTION pg_temp.run(condition text, items jsonb)
-RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	msg text;
-	detail text;
-BEGIN
-	PERFORM reporunner.save_workflow('test_if', jsonb_build_object(
+RETURNS text LANGUAGE sql AS $$
+	SELECT regress.run_workflow('test_if', jsonb_build_object(
 		'nodes', jsonb_build_array(
 			jsonb_build_object('name', 'Start', 'type', 'trigger'),
 			jsonb_build_object('name', 'If', 'type', 'if',
@@ -22,15 +19,7 @@ BEGIN
 		'connections', jsonb_build_array(
 			jsonb_build_object('from', 'Start', 'to', 'If'),
 			jsonb_build_object('from', 'If', 'output', 'true', 'to', 'T'),
-			jsonb_build_object('from', 'If', 'output', 'false', 'to', 'F'))));
-	-- saved outside the block below: a failed run must not undo the save
-	BEGIN
-		RETURN reporunner.execute('test_if', items, '{"save": "none"}')::text;
-	EXCEPTION WHEN others THEN
-		GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-		RETURN SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '');
-	END;
-END
+			jsonb_build_object('from', 'If', 'output', 'false', 'to', 'F'))), items)
 $$;
 
 \pset format unaligned

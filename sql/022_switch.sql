@@ -2,13 +2,12 @@
 -- The "switch" node: rules, mode "first" and "all", fallback.
 --
 -- run(params, items): Start -> Switch; every output of Switch goes to a
--- set node tagging the item with the output's name ({"out": name}).
--- Returns the result or "SQLSTATE: message / detail".
+-- set node tagging the item with the output's name ({"out": name}).  Run
+-- through regress.run_workflow (009_test_helpers); returns the result or
+-- "SQLSTATE: message / detail".
 CREATE FUNCTION pg_temp.run(params jsonb, items jsonb)
 RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
-	msg text;
-	detail text;
 	nodes jsonb := '[{"name": "Start", "type": "trigger"}]';
 	conns jsonb := '[{"from": "Start", "to": "Switch"}]';
 	output text;
@@ -26,15 +25,8 @@ BEGIN
 		conns := conns || jsonb_build_array(jsonb_build_object(
 			'from', 'Switch', 'output', output, 'to', 'to ' || output));
 	END LOOP;
-	PERFORM reporunner.save_workflow('test_switch',
-		jsonb_build_object('nodes', nodes, 'connections', conns));
-	-- saved outside the block below: a failed run must not undo the save
-	BEGIN
-		RETURN reporunner.execute('test_switch', items, '{"save": "none"}')::text;
-	EXCEPTION WHEN others THEN
-		GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-		RETURN SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '');
-	END;
+	RETURN regress.run_workflow('test_switch',
+		jsonb_build_object('nodes', nodes, 'connections', conns), items);
 END
 $$;
 

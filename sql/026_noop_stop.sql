@@ -2,54 +2,36 @@
 -- The "noop" node passes items on; "stop_and_error" fails with a message
 -- and SQLSTATE of the workflow's choosing.
 --
--- run(doc, items): saves doc as "test_stop" and runs it; returns the result
--- or "SQLSTATE: message / detail".
-CREATE FUNCTION pg_temp.run(doc jsonb, items jsonb)
-RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	msg text;
-	detail text;
-BEGIN
-	PERFORM reporunner.save_workflow('test_stop', doc);
-	-- saved outside the block below: a failed run must not undo the save
-	BEGIN
-		RETURN reporunner.execute('test_stop', items, '{"save": "none"}')::text;
-	EXCEPTION WHEN others THEN
-		GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-		RETURN SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '');
-	END;
-END
-$$;
+-- regress.run_workflow('test_stop', doc, items) (009_test_helpers) saves
+-- doc as "test_stop" and runs it on the items; it returns the result, or
+-- the error as "SQLSTATE: message / detail".
 
--- stop(params, items): Start -> Stop (a stop_and_error with params).
-CREATE FUNCTION pg_temp.stop(params jsonb, items jsonb)
-RETURNS text LANGUAGE sql AS $$
-	SELECT pg_temp.run(jsonb_build_object(
-		'nodes', jsonb_build_array(
-			jsonb_build_object('name', 'Start', 'type', 'trigger'),
-			jsonb_build_object('name', 'Stop', 'type', 'stop_and_error', 'params', params)),
-		'connections', jsonb_build_array(
-			jsonb_build_object('from', 'Start', 'to', 'Stop'))), items)
+-- stop(params, items): the same for Start -> Stop (a stop_and_error with
+-- those params), through regress.run_node.
+CREATE FUNCTION pg_temp.stop(params jsonb, items jsonb) RETURNS text
+LANGUAGE sql AS $$
+	SELECT regress.run_node('stop_and_error', params, items, name => 'Stop',
+							workflow => 'test_stop')
 $$;
 
 \pset format unaligned
 \pset tuples_only on
 
 -- noop: items unchanged and in order; no items
-SELECT pg_temp.run('{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "Pass", "type": "noop"}],
-                     "connections": [{"from": "Start", "to": "Pass"}]}',
-				   '[{"a": 1}, {"b": "ü"}, {"c": [null]}, {}]');
-SELECT pg_temp.run('{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "Pass", "type": "noop"}],
-                     "connections": [{"from": "Start", "to": "Pass"}]}',
-				   '[]');
+SELECT regress.run_workflow('test_stop', '{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "Pass", "type": "noop"}],
+                                           "connections": [{"from": "Start", "to": "Pass"}]}',
+										 '[{"a": 1}, {"b": "ü"}, {"c": [null]}, {}]');
+SELECT regress.run_workflow('test_stop', '{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "Pass", "type": "noop"}],
+                                           "connections": [{"from": "Start", "to": "Pass"}]}',
+										 '[]');
 -- noop as a junction: both branches of an if meet in it
-SELECT pg_temp.run('{"nodes": [{"name": "Start", "type": "trigger"},
-                               {"name": "If", "type": "if", "params": {"condition": "{{ $json.n > 1 }}"}},
-                               {"name": "Join", "type": "noop"}],
-                     "connections": [{"from": "Start", "to": "If"},
-                                     {"from": "If", "output": "true", "to": "Join"},
-                                     {"from": "If", "output": "false", "to": "Join"}]}',
-				   '[{"n": 1}, {"n": 2}, {"n": 3}]');
+SELECT regress.run_workflow('test_stop', '{"nodes": [{"name": "Start", "type": "trigger"},
+                                                     {"name": "If", "type": "if", "params": {"condition": "{{ $json.n > 1 }}"}},
+                                                     {"name": "Join", "type": "noop"}],
+                                           "connections": [{"from": "Start", "to": "If"},
+                                                           {"from": "If", "output": "true", "to": "Join"},
+                                                           {"from": "If", "output": "false", "to": "Join"}]}',
+										 '[{"n": 1}, {"n": 2}, {"n": 3}]');
 
 -- stop_and_error: SQLSTATE P0001 by default; the message is computed for
 -- the first item
@@ -77,19 +59,19 @@ EXCEPTION WHEN division_by_zero THEN
 END
 $$;
 -- on_error "error_output": the failure becomes an item on "error"
-SELECT pg_temp.run('{"nodes": [{"name": "Start", "type": "trigger"},
-                               {"name": "Stop", "type": "stop_and_error", "on_error": "error_output",
-                                "params": {"message": "rejected {{ $json.id }}", "code": "22023"}},
-                               {"name": "Errors", "type": "noop"}],
-                     "connections": [{"from": "Start", "to": "Stop"},
-                                     {"from": "Stop", "output": "error", "to": "Errors"}]}',
-				   '[{"id": 1}]');
+SELECT regress.run_workflow('test_stop', '{"nodes": [{"name": "Start", "type": "trigger"},
+                                                     {"name": "Stop", "type": "stop_and_error", "on_error": "error_output",
+                                                      "params": {"message": "rejected {{ $json.id }}", "code": "22023"}},
+                                                     {"name": "Errors", "type": "noop"}],
+                                           "connections": [{"from": "Start", "to": "Stop"},
+                                                           {"from": "Stop", "output": "error", "to": "Errors"}]}',
+										 '[{"id": 1}]');
 -- on_error "continue": the execution goes on without the node's items
-SELECT pg_temp.run('{"nodes": [{"name": "Start", "type": "trigger"},
-                               {"name": "Stop", "type": "stop_and_error", "on_error": "continue",
-                                "params": {"message": "ignored"}},
-                               {"name": "Other", "type": "noop"}],
-                     "connections": [{"from": "Start", "to": "Stop"}, {"from": "Start", "to": "Other"}]}',
-				   '[{"id": 1}]');
+SELECT regress.run_workflow('test_stop', '{"nodes": [{"name": "Start", "type": "trigger"},
+                                                     {"name": "Stop", "type": "stop_and_error", "on_error": "continue",
+                                                      "params": {"message": "ignored"}},
+                                                     {"name": "Other", "type": "noop"}],
+                                           "connections": [{"from": "Start", "to": "Stop"}, {"from": "Start", "to": "Other"}]}',
+										 '[{"id": 1}]');
 
 SELECT reporunner.delete_workflow('test_stop');

@@ -4,8 +4,10 @@
 --
 -- merge(params, inputs): the items of inputs[k] reach merge input k
 -- (Start -> Route (switch on "port") -> Strip<k> (set: remove "port") ->
--- Merge input k); returns the result or "SQLSTATE: message / detail".  An
--- input with no items gets nothing at all, as when a branch is not taken.
+-- Merge input k), run through regress.run_workflow (009_test_helpers);
+-- returns the result or "SQLSTATE: message / detail", for a document the
+-- validator refuses too.  An input with no items gets nothing at all, as
+-- when a branch is not taken.
 CREATE FUNCTION pg_temp.merge(params jsonb, inputs jsonb)
 RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
@@ -14,8 +16,6 @@ DECLARE
 	rules jsonb := '[]';
 	conns jsonb := '[{"from": "Start", "to": "Route"}]';
 	items jsonb;
-	msg text;
-	detail text;
 BEGIN
 	FOR k IN 0 .. n - 1 LOOP
 		rules := rules || jsonb_build_object('condition', format('{{ $json.port == %s }}', k));
@@ -32,20 +32,8 @@ BEGIN
 	INTO items
 	FROM jsonb_array_elements(inputs) WITH ORDINALITY i(value, ord),
 		 jsonb_array_elements(i.value) WITH ORDINALITY e(value, ord);
-	BEGIN
-		PERFORM reporunner.save_workflow('test_merge',
-			jsonb_build_object('nodes', nodes, 'connections', conns));
-	EXCEPTION WHEN others THEN
-		GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-		RETURN SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '');
-	END;
-	-- run apart from the save, so that a failed run keeps the version
-	BEGIN
-		RETURN reporunner.execute('test_merge', items, '{"save": "none"}')::text;
-	EXCEPTION WHEN others THEN
-		GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-		RETURN SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '');
-	END;
+	RETURN regress.run_workflow('test_merge',
+		jsonb_build_object('nodes', nodes, 'connections', conns), items);
 END
 $$;
 

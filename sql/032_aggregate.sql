@@ -2,33 +2,12 @@
 -- The "aggregate" node: groups in first-seen order, every op, exact
 -- numbers, missing and null values, computed params, and errors.
 --
--- run(params, items): Start -> Agg with params; returns the result or
--- "SQLSTATE: message / detail".
-CREATE FUNCTION pg_temp.run(params jsonb, items jsonb)
-RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	msg text;
-	detail text;
-BEGIN
-	BEGIN
-		PERFORM reporunner.save_workflow('test_aggregate', jsonb_build_object(
-			'nodes', jsonb_build_array(
-				jsonb_build_object('name', 'Start', 'type', 'trigger'),
-				jsonb_build_object('name', 'Agg', 'type', 'aggregate', 'params', params)),
-			'connections', jsonb_build_array(
-				jsonb_build_object('from', 'Start', 'to', 'Agg'))));
-	EXCEPTION WHEN others THEN
-		GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-		RETURN SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '');
-	END;
-	-- run apart from the save, so that a failed run keeps the version
-	BEGIN
-		RETURN reporunner.execute('test_aggregate', items, '{"save": "none"}')::text;
-	EXCEPTION WHEN others THEN
-		GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-		RETURN SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '');
-	END;
-END
+-- run(params, items): Start -> Agg with params, through regress.run_node
+-- (009_test_helpers); returns the result or "SQLSTATE: message / detail",
+-- for a document the validator refuses too.
+CREATE FUNCTION pg_temp.run(params jsonb, items jsonb) RETURNS text
+LANGUAGE sql AS $$
+	SELECT regress.run_node('aggregate', params, items, name => 'Agg')
 $$;
 
 -- one aggregation per op, over the field "v"

@@ -5,67 +5,18 @@
 -- error with its SQLSTATE.
 --
 -- run(params, items): saves Start -> Q (a sql node with those params) as a
--- new workflow and runs it on the items; returns the result, or
--- "SQLSTATE: message / detail / HINT: hint".  The old workflow is deleted
--- first, so each document gets a workflow id of its own even when a failed
--- run rolled its save back.
+-- new workflow "test_sql" and runs it on the items, through
+-- regress.run_node (009_test_helpers) with fresh: the old workflow is
+-- deleted first, so each document gets a workflow id of its own even when
+-- a failed run rolled its save back.  Returns the result, or the error as
+-- "SQLSTATE: message / detail / HINT: hint".
 CREATE FUNCTION pg_temp.run(params jsonb, items jsonb DEFAULT '[{}]')
-RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	msg text;
-	detail text;
-	hint text;
-BEGIN
-	IF EXISTS (SELECT FROM reporunner.workflows WHERE name = 'test_sql') THEN
-		PERFORM reporunner.delete_workflow('test_sql');
-	END IF;
-	PERFORM reporunner.save_workflow('test_sql', jsonb_build_object(
-		'nodes', jsonb_build_array(
-			jsonb_build_object('name', 'Start', 'type', 'trigger'),
-			jsonb_build_object('name', 'Q', 'type', 'sql', 'params', params)),
-		'connections', jsonb_build_array(
-			jsonb_build_object('from', 'Start', 'to', 'Q'))));
-	RETURN reporunner.execute('test_sql', items, '{"save": "none"}')::text;
-EXCEPTION WHEN others THEN
-	GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL,
-		hint = PG_EXCEPTION_HINT;
-	RETURN SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '')
-		|| coalesce(' / HINT: ' || nullif(hint, ''), '');
-END
+RETURNS text LANGUAGE sql AS $$
+	SELECT regress.run_node('sql', params, items, name => 'Q', fresh => true)
 $$;
 
--- save(params): saves that workflow (as a new one) without running it.
-CREATE FUNCTION pg_temp.save(params jsonb) RETURNS integer
-LANGUAGE plpgsql AS $$
-BEGIN
-	IF EXISTS (SELECT FROM reporunner.workflows WHERE name = 'test_sql') THEN
-		PERFORM reporunner.delete_workflow('test_sql');
-	END IF;
-	RETURN reporunner.save_workflow('test_sql', jsonb_build_object(
-		'nodes', jsonb_build_array(
-			jsonb_build_object('name', 'Start', 'type', 'trigger'),
-			jsonb_build_object('name', 'Q', 'type', 'sql', 'params', params)),
-		'connections', jsonb_build_array(
-			jsonb_build_object('from', 'Start', 'to', 'Q'))));
-END
-$$;
-
--- again(items): runs the workflow saved last once more.
-CREATE FUNCTION pg_temp.again(items jsonb DEFAULT '[{}]')
-RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	msg text;
-	detail text;
-	hint text;
-BEGIN
-	RETURN reporunner.execute('test_sql', items, '{"save": "none"}')::text;
-EXCEPTION WHEN others THEN
-	GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL,
-		hint = PG_EXCEPTION_HINT;
-	RETURN SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '')
-		|| coalesce(' / HINT: ' || nullif(hint, ''), '');
-END
-$$;
+-- regress.save_node('sql', params, name => 'Q', fresh => true) saves that
+-- workflow without running it; regress.execute('test_sql') runs it again.
 
 SET timezone TO 'UTC';
 CREATE TABLE sql_node_t (
@@ -199,20 +150,20 @@ DELETE FROM sql_node_t WHERE id >= 100;
 ------------------------------------------------------------------------
 
 -- a first run that fails (the table is missing) is retried on the next run
-SELECT pg_temp.save('{"query": "SELECT * FROM sql_node_later WHERE a = $1", "args": [1]}');
-SELECT pg_temp.again();
+SELECT regress.save_node('sql', '{"query": "SELECT * FROM sql_node_later WHERE a = $1", "args": [1]}', name => 'Q', fresh => true);
+SELECT regress.execute('test_sql');
 CREATE TABLE sql_node_later (a int, b text);
 INSERT INTO sql_node_later VALUES (1, 'one');
-SELECT pg_temp.again();
+SELECT regress.execute('test_sql');
 
 -- DDL on the table: the statement is analyzed again, with the same types
 ALTER TABLE sql_node_later ADD COLUMN c boolean DEFAULT true;
-SELECT pg_temp.again();
+SELECT regress.execute('test_sql');
 DROP TABLE sql_node_later;
-SELECT pg_temp.again();
+SELECT regress.execute('test_sql');
 CREATE TABLE sql_node_later (a bigint, z text DEFAULT 'new');
 INSERT INTO sql_node_later VALUES (1);
-SELECT pg_temp.again();
+SELECT regress.execute('test_sql');
 DROP TABLE sql_node_later;
 
 ------------------------------------------------------------------------

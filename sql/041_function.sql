@@ -4,67 +4,19 @@
 -- between runs, and every error with its SQLSTATE.
 --
 -- run(params, items): saves Start -> F (a function node with those params)
--- as a new workflow and runs it on the items; returns the result, or
--- "SQLSTATE: message / detail / HINT: hint".  The old workflow is deleted
--- first, so each document gets a workflow id of its own even when a failed
--- run rolled its save back.
+-- as a new workflow "test_function" and runs it on the items, through
+-- regress.run_node (009_test_helpers) with fresh: the old workflow is
+-- deleted first, so each document gets a workflow id of its own even when
+-- a failed run rolled its save back.  Returns the result, or the error as
+-- "SQLSTATE: message / detail / HINT: hint".
 CREATE FUNCTION pg_temp.run(params jsonb, items jsonb DEFAULT '[{}]')
-RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	msg text;
-	detail text;
-	hint text;
-BEGIN
-	IF EXISTS (SELECT FROM reporunner.workflows WHERE name = 'test_function') THEN
-		PERFORM reporunner.delete_workflow('test_function');
-	END IF;
-	PERFORM reporunner.save_workflow('test_function', jsonb_build_object(
-		'nodes', jsonb_build_array(
-			jsonb_build_object('name', 'Start', 'type', 'trigger'),
-			jsonb_build_object('name', 'F', 'type', 'function', 'params', params)),
-		'connections', jsonb_build_array(
-			jsonb_build_object('from', 'Start', 'to', 'F'))));
-	RETURN reporunner.execute('test_function', items, '{"save": "none"}')::text;
-EXCEPTION WHEN others THEN
-	GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL,
-		hint = PG_EXCEPTION_HINT;
-	RETURN SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '')
-		|| coalesce(' / HINT: ' || nullif(hint, ''), '');
-END
+RETURNS text LANGUAGE sql AS $$
+	SELECT regress.run_node('function', params, items, name => 'F', fresh => true)
 $$;
 
--- save(params): saves that workflow (as a new one) without running it.
-CREATE FUNCTION pg_temp.save(params jsonb) RETURNS integer
-LANGUAGE plpgsql AS $$
-BEGIN
-	IF EXISTS (SELECT FROM reporunner.workflows WHERE name = 'test_function') THEN
-		PERFORM reporunner.delete_workflow('test_function');
-	END IF;
-	RETURN reporunner.save_workflow('test_function', jsonb_build_object(
-		'nodes', jsonb_build_array(
-			jsonb_build_object('name', 'Start', 'type', 'trigger'),
-			jsonb_build_object('name', 'F', 'type', 'function', 'params', params)),
-		'connections', jsonb_build_array(
-			jsonb_build_object('from', 'Start', 'to', 'F'))));
-END
-$$;
-
--- again(items): runs the workflow saved last once more.
-CREATE FUNCTION pg_temp.again(items jsonb DEFAULT '[{}]')
-RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	msg text;
-	detail text;
-	hint text;
-BEGIN
-	RETURN reporunner.execute('test_function', items, '{"save": "none"}')::text;
-EXCEPTION WHEN others THEN
-	GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL,
-		hint = PG_EXCEPTION_HINT;
-	RETURN SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '')
-		|| coalesce(' / HINT: ' || nullif(hint, ''), '');
-END
-$$;
+-- regress.save_node('function', params, name => 'F', fresh => true) saves
+-- that workflow without running it; regress.execute('test_function') runs
+-- it again.
 
 CREATE SCHEMA fn_node;
 CREATE SCHEMA "Fn Node";
@@ -195,16 +147,16 @@ SELECT count(*) FROM fn_node.log;
 
 -- missing on the first run, then created, dropped, created with another
 -- return type, replaced: each run uses the function as it is then
-SELECT pg_temp.save('{"function": "fn_node.changing"}');
-SELECT pg_temp.again();
+SELECT regress.save_node('function', '{"function": "fn_node.changing"}', name => 'F', fresh => true);
+SELECT regress.execute('test_function');
 CREATE FUNCTION fn_node.changing(item jsonb) RETURNS jsonb LANGUAGE sql AS $$ SELECT '{"v": 1}'::jsonb $$;
-SELECT pg_temp.again();
+SELECT regress.execute('test_function');
 DROP FUNCTION fn_node.changing(jsonb);
-SELECT pg_temp.again();
+SELECT regress.execute('test_function');
 CREATE FUNCTION fn_node.changing(item jsonb) RETURNS text LANGUAGE sql AS $$ SELECT 'two' $$;
-SELECT pg_temp.again();
+SELECT regress.execute('test_function');
 CREATE OR REPLACE FUNCTION fn_node.changing(item jsonb) RETURNS text LANGUAGE sql AS $$ SELECT 'three' $$;
-SELECT pg_temp.again();
+SELECT regress.execute('test_function');
 DROP FUNCTION fn_node.changing(jsonb);
 
 ------------------------------------------------------------------------
@@ -234,31 +186,17 @@ SET ROLE fn_node_tenant;
 SELECT reporunner.save_workflow('test_function_tenant', '{"nodes": [{"name": "Start", "type": "trigger"},
 	{"name": "F", "type": "function", "params": {"function": "fn_node.tag"}}],
 	"connections": [{"from": "Start", "to": "F"}]}');
-CREATE FUNCTION pg_temp.tenant_run() RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	msg text;
-	detail text;
-	hint text;
-BEGIN
-	RETURN reporunner.execute('test_function_tenant', '[{"a": 1}]', '{"save": "none"}')::text;
-EXCEPTION WHEN others THEN
-	GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL,
-		hint = PG_EXCEPTION_HINT;
-	RETURN SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '')
-		|| coalesce(' / HINT: ' || nullif(hint, ''), '');
-END
-$$;
-SELECT pg_temp.tenant_run();
+SELECT regress.execute('test_function_tenant', '[{"a": 1}]');
 RESET ROLE;
 -- granted: the same workflow now runs
 GRANT EXECUTE ON FUNCTION fn_node.tag(jsonb) TO fn_node_tenant;
 SET ROLE fn_node_tenant;
-SELECT pg_temp.tenant_run();
+SELECT regress.execute('test_function_tenant', '[{"a": 1}]');
 RESET ROLE;
 -- and revoked again: refused again, on the next run
 REVOKE EXECUTE ON FUNCTION fn_node.tag(jsonb) FROM fn_node_tenant;
 SET ROLE fn_node_tenant;
-SELECT pg_temp.tenant_run();
+SELECT regress.execute('test_function_tenant', '[{"a": 1}]');
 SELECT reporunner.delete_workflow('test_function_tenant');
 RESET ROLE;
 
@@ -278,6 +216,5 @@ SET client_min_messages TO warning;
 DROP SCHEMA fn_node CASCADE;
 DROP SCHEMA "Fn Node" CASCADE;
 RESET client_min_messages;
-DROP FUNCTION pg_temp.tenant_run();
 DROP ROLE fn_node_tenant;
 RESET timezone;

@@ -18,14 +18,11 @@ SELECT dblink_connect('notify_listener',
 		   current_setting('port'), current_database(), current_user));
 
 -- save(params): saves Start -> N (a notify node with those params) -> Q
--- (a sql node returning what it receives) as a new workflow.
+-- (a sql node returning what it receives) as a new workflow, through
+-- regress.save_workflow (009_test_helpers) with fresh.
 CREATE FUNCTION pg_temp.save(params jsonb) RETURNS integer
-LANGUAGE plpgsql AS $$
-BEGIN
-	IF EXISTS (SELECT FROM reporunner.workflows WHERE name = 'test_notify') THEN
-		PERFORM reporunner.delete_workflow('test_notify');
-	END IF;
-	RETURN reporunner.save_workflow('test_notify', jsonb_build_object(
+LANGUAGE sql AS $$
+	SELECT regress.save_workflow('test_notify', jsonb_build_object(
 		'nodes', jsonb_build_array(
 			jsonb_build_object('name', 'Start', 'type', 'trigger'),
 			jsonb_build_object('name', 'N', 'type', 'notify', 'params', params),
@@ -34,8 +31,7 @@ BEGIN
 												  'args', jsonb_build_array('{{ $json }}')))),
 		'connections', jsonb_build_array(
 			jsonb_build_object('from', 'Start', 'to', 'N'),
-			jsonb_build_object('from', 'N', 'to', 'Q'))));
-END
+			jsonb_build_object('from', 'N', 'to', 'Q'))), fresh => true)
 $$;
 
 -- listen(channel): the listening session listens on a channel.
@@ -45,22 +41,12 @@ LANGUAGE sql AS $$
 $$;
 
 -- run(items): the listening session runs the workflow, in a transaction of
--- its own; the result, or "SQLSTATE: message / detail".
+-- its own; the result, or "SQLSTATE: message / detail" (regress.try).
 CREATE FUNCTION pg_temp.run(items jsonb DEFAULT '[{}]') RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-	result text;
-	msg text;
-	detail text;
-BEGIN
-	SELECT r INTO result FROM dblink('notify_listener',
-		format('SELECT reporunner.execute(%L, %L, %L)::text', 'test_notify', items,
-			   '{"save": "none"}')) AS t(r text);
-	RETURN result;
-EXCEPTION WHEN others THEN
-	GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-	RETURN SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '');
-END
+LANGUAGE sql AS $$
+	SELECT regress.try(format('SELECT r FROM dblink(%L, %L) AS t(r text)', 'notify_listener',
+							  format('SELECT reporunner.execute(%L, %L, %L)::text',
+									 'test_notify', items, '{"save": "none"}')))
 $$;
 
 -- heard(): the notifications the listening session received since the
@@ -150,19 +136,11 @@ SELECT pg_temp.run(jsonb_build_array(jsonb_build_object('p', repeat('x', 8000)))
 SELECT pg_temp.run(jsonb_build_array(jsonb_build_object('p', repeat('é', 4000))));
 SELECT * FROM pg_temp.heard();
 
--- params the document validator refuses
+-- params the document validator refuses; check(params): "saved", or the
+-- error of pg_temp.save (regress.try)
 CREATE FUNCTION pg_temp.check(params jsonb) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-	msg text;
-	detail text;
-BEGIN
-	PERFORM pg_temp.save(params);
-	RETURN 'saved';
-EXCEPTION WHEN others THEN
-	GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-	RETURN SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '');
-END
+LANGUAGE sql AS $$
+	SELECT regress.try(format('SELECT %L FROM pg_temp.save(%L)', 'saved', params))
 $$;
 SELECT pg_temp.check('{}');
 SELECT pg_temp.check('{"channel": ""}');

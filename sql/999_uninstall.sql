@@ -1,6 +1,10 @@
 --
 -- Uninstalling removes every object; the shared role stays; reinstalling works.
 --
+-- first the helpers of the node tests (009_test_helpers)
+SET client_min_messages TO warning;
+DROP SCHEMA regress CASCADE;
+RESET client_min_messages;
 DROP EXTENSION reporunner;
 SELECT count(*) AS objects_left FROM pg_class
 WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = 'reporunner');
