@@ -149,7 +149,6 @@ CREATE TABLE reporunner.execution (
 	wake_at			timestamptz,
 	CONSTRAINT execution_version_fkey FOREIGN KEY (workflow_id, version)
 		REFERENCES reporunner.workflow_version (workflow_id, version) ON DELETE CASCADE,
-	CONSTRAINT execution_idempotency_key UNIQUE (workflow_id, idempotency_key),
 	CONSTRAINT execution_status_check
 		CHECK (status IN ('queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled')),
 	CONSTRAINT execution_mode_check
@@ -159,7 +158,9 @@ CREATE TABLE reporunner.execution (
 CREATE INDEX execution_workflow_idx ON reporunner.execution (workflow_id, created_at);
 CREATE INDEX execution_parent_idx ON reporunner.execution (parent_id) WHERE parent_id IS NOT NULL;
 CREATE INDEX execution_wake_idx ON reporunner.execution (wake_at) WHERE status = 'waiting';
-CREATE INDEX execution_finished_idx ON reporunner.execution (finished_at) WHERE finished_at IS NOT NULL;
+CREATE UNIQUE INDEX execution_idempotency_key ON reporunner.execution (workflow_id, idempotency_key)
+	WHERE idempotency_key IS NOT NULL;
+CREATE INDEX execution_finished_idx ON reporunner.execution USING brin (finished_at);
 COMMENT ON TABLE reporunner.execution IS 'One row per run of a workflow, pinned to the version it started with';
 COMMENT ON COLUMN reporunner.execution.id IS 'Execution id, as returned by start()';
 COMMENT ON COLUMN reporunner.execution.workflow_id IS 'Workflow that runs';
@@ -181,7 +182,8 @@ COMMENT ON COLUMN reporunner.execution.wake_at IS 'When a waiting execution beco
 COMMENT ON INDEX reporunner.execution_workflow_idx IS 'Lists the executions of a workflow by age';
 COMMENT ON INDEX reporunner.execution_parent_idx IS 'Finds the children of an execution';
 COMMENT ON INDEX reporunner.execution_wake_idx IS 'Finds waiting executions that are due';
-COMMENT ON INDEX reporunner.execution_finished_idx IS 'Finds finished executions for retention pruning';
+COMMENT ON INDEX reporunner.execution_idempotency_key IS 'One execution per idempotency key and workflow';
+COMMENT ON INDEX reporunner.execution_finished_idx IS 'Finds finished executions for retention pruning (BRIN: executions finish in roughly the order they are inserted)';
 
 CREATE TABLE reporunner.step (
 	execution_id	bigint NOT NULL REFERENCES reporunner.execution (id) ON DELETE CASCADE,

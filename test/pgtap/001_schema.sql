@@ -173,8 +173,8 @@ SELECT col_is_unique('reporunner', 'credential', ARRAY['owner', 'name'],
 	'credential names are unique per owner');
 SELECT col_is_unique('reporunner', 'node', ARRAY['workflow_id', 'version', 'position'],
 	'node positions are unique per version');
-SELECT col_is_unique('reporunner', 'execution', ARRAY['workflow_id', 'idempotency_key'],
-	'execution idempotency keys are unique per workflow');
+SELECT index_is_unique('reporunner', 'execution', 'execution_idempotency_key',
+	'execution idempotency keys are unique per workflow (a partial index: executions without a key cost no entry)');
 
 SELECT fk_ok('reporunner', 'workflow_version', ARRAY['workflow_id', 'owner'],
 			 'reporunner', 'workflow', ARRAY['id', 'owner'],
