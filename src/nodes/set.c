@@ -19,6 +19,7 @@
  */
 #include "postgres.h"
 
+#include "nodes/item_keys.h"
 #include "nodes/node_util.h"
 
 /* A name given as a JSON string: pointer and length, not terminated. */
@@ -116,35 +117,20 @@ wrong_type(SetState *state, const char *param, const char *expected,
 static void
 decode_remove(SetState *state, JsonbValue *value, SetEdits *edits)
 {
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken tok;
-	int			n = 0;
+	char	  **names;
+	int			n;
+	int			i;
 
 	edits->nremove = 0;
 	edits->remove = NULL;
-	if (value == NULL || value->type == jbvNull)
+	names = rr_decode_string_array(value, state->node_name, "remove", &n);
+	if (names == NULL)
 		return;
-	if (!rr_value_is_array(value))
-		wrong_type(state, "remove", "an array of strings", value);
-
-	edits->remove = palloc(sizeof(SetName) *
-						   Max(1, JsonContainerSize(value->val.binary.data)));
-	it = JsonbIteratorInit(value->val.binary.data);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	edits->remove = palloc(sizeof(SetName) * Max(1, n));
+	for (i = 0; i < n; i++)
 	{
-		if (tok != WJB_ELEM)
-			continue;
-		if (v.type != jbvString)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("node \"%s\" param \"remove[%d]\" must be a string",
-							state->node_name, n),
-					 errdetail("Its expression gave %s.",
-							   rr_value_type_phrase(&v))));
-		edits->remove[n].str = v.val.string.val;
-		edits->remove[n].len = v.val.string.len;
-		n++;
+		edits->remove[i].str = names[i];
+		edits->remove[i].len = strlen(names[i]);
 	}
 	edits->nremove = n;
 }

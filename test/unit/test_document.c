@@ -33,7 +33,7 @@ static const char *const kind_names[] = {
 	"TOO_LARGE", "OUT_OF_MEMORY"
 };
 
-/* What the stub expression checker saw. */
+/* What the marker expression checker saw. */
 typedef struct CheckLog
 {
 	int			calls;
@@ -115,12 +115,12 @@ contains(const char *text, size_t len, const char *marker)
 }
 
 /*
- * stub_check
+ * marker_check
  *		Expression checker for the tests: rejects expressions that contain
  *		"BAD" (with a reason) or "SILENT" (without one); logs every call.
  */
 static bool
-stub_check(const char *expr, size_t len, char *errbuf, size_t errlen,
+marker_check(const char *expr, size_t len, char *errbuf, size_t errlen,
 		   void *arg)
 {
 	CheckLog   *log = arg;
@@ -142,7 +142,7 @@ stub_check(const char *expr, size_t len, char *errbuf, size_t errlen,
 
 /*
  * validate
- *		Validate a '-quoted document with the default limits and the stub.
+ *		Validate a '-quoted document with the default limits and marker_check.
  */
 static bool
 validate(const char *text, RrDocError *err)
@@ -151,7 +151,7 @@ validate(const char *text, RrDocError *err)
 
 	quote(text, buf);
 	return rr_document_validate(buf, strlen(buf), &default_limits,
-								stub_check, NULL, err);
+								marker_check, NULL, err);
 }
 
 /*
@@ -1262,11 +1262,11 @@ test_expression_rules(void)
 		RrDocError	err;
 
 		if (!report(rr_document_validate(closed, strlen(closed), &default_limits,
-										 stub_check, NULL, &err),
+										 marker_check, NULL, &err),
 					"}} inside a single-quoted string does not close an expression"))
 			print_error("got", &err);
 		if (!report(!rr_document_validate(open, strlen(open), &default_limits,
-										  stub_check, NULL, &err) &&
+										  marker_check, NULL, &err) &&
 					err.kind == RR_DOC_EXPRESSION &&
 					strcmp(err.field, "params.condition") == 0,
 					"an unterminated single-quoted string leaves the expression open"))
@@ -1283,7 +1283,7 @@ test_expression_rules(void)
 	quote(with_nodes("{'name': 'Big?', 'type': 'if', 'params': {'condition': "
 					 "' {{ $json.a == \\'}}\\' }} '}}", buf), doc);
 	valid = rr_document_validate(doc, strlen(doc), &default_limits,
-								 stub_check, &log, &err);
+								 marker_check, &log, &err);
 	if (!report(valid && log.calls == 1 &&
 				strcmp(log.last, " $json.a == \"}}\" ") == 0,
 				"the callback gets the untrimmed inside of the braces and its arg"))
@@ -1292,7 +1292,7 @@ test_expression_rules(void)
 	memset(&log, 0, sizeof(log));
 	quote(every_type_document, doc);
 	valid = rr_document_validate(doc, strlen(doc), &default_limits,
-								 stub_check, &log, &err);
+								 marker_check, &log, &err);
 	if (!report(valid && log.calls == 10,
 				"the callback is called once per expression"))
 		printf("#   calls %d\n", log.calls);
@@ -1694,7 +1694,7 @@ test_large_documents(void)
 
 	text = chain_document(10000, false);
 	valid = text != NULL &&
-		rr_document_validate(text, strlen(text), &limits, stub_check, NULL,
+		rr_document_validate(text, strlen(text), &limits, marker_check, NULL,
 							 &err);
 	if (!report(valid, "a chain of 10,000 nodes is valid"))
 		print_error("got", &err);
@@ -1702,7 +1702,7 @@ test_large_documents(void)
 
 	text = chain_document(10000, true);
 	valid = text != NULL &&
-		rr_document_validate(text, strlen(text), &limits, stub_check, NULL,
+		rr_document_validate(text, strlen(text), &limits, marker_check, NULL,
 							 &err);
 	if (!report(!valid && err.kind == RR_DOC_CYCLE &&
 				strcmp(err.node, "n1") == 0 &&
@@ -1727,7 +1727,7 @@ test_large_documents(void)
 		for (i = 0; i < depth; i++)
 			deep[len++] = ']';
 		sprintf(deep + len, "}}}]}");
-		valid = rr_document_validate(deep, strlen(deep), &limits, stub_check,
+		valid = rr_document_validate(deep, strlen(deep), &limits, marker_check,
 									 NULL, &err);
 		if (depth == 2000)
 			report(!valid && err.kind == RR_DOC_EXPRESSION,
@@ -1913,7 +1913,7 @@ test_out_of_memory(void)
 
 		allocations_left = fail_at;
 		valid = rr_document_validate(doc, strlen(doc), &default_limits,
-									 stub_check, NULL, &err);
+									 marker_check, NULL, &err);
 		if (valid)
 			finished = true;	/* no allocation failed any more */
 		else if (err.kind == RR_DOC_OUT_OF_MEMORY &&
