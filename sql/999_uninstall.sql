@@ -16,7 +16,17 @@ SELECT rolname FROM pg_roles WHERE rolname = 'reporunner_admin';
 SELECT nspname FROM pg_namespace WHERE nspname = 'reporunner';
 
 CREATE EXTENSION reporunner;
-SELECT reporunner.save_workflow('again', '{"nodes": [{"name": "Start", "type": "trigger"}]}');
+SELECT reporunner.save_workflow('again', '{"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "V", "type": "set", "params": {"fields": {"v": "before"}}}], "connections": [{"from": "Start", "to": "V"}]}');
 SELECT name, active_version FROM reporunner.workflows;
+SELECT reporunner.execute('again', '{}', '{"save": "none"}');
+
+-- reinstalled in the same session, workflow ids start again: the plans
+-- this backend cached for the old tables must not run for the new ones
+DROP EXTENSION reporunner;
+CREATE EXTENSION reporunner;
+SELECT reporunner.save_workflow('again', '{"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "V", "type": "set", "params": {"fields": {"v": "after"}}}], "connections": [{"from": "Start", "to": "V"}]}');
+SELECT reporunner.execute('again', '{}', '{"save": "none"}');
 DROP EXTENSION reporunner;
 DROP SCHEMA reporunner;

@@ -24,6 +24,7 @@
 
 #include "access/transam.h"
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/plan.h"
 #include "catalog/pg_type.h"
 #include "catalog/store.h"
@@ -32,6 +33,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
 /* Most plans one backend keeps. */
@@ -69,6 +71,13 @@ typedef struct PlanEntry
 } PlanEntry;
 
 static HTAB *plan_cache = NULL;
+
+/*
+ * reporunner.workflow_version as it was when the cached plans were built.
+ * DROP EXTENSION and CREATE EXTENSION start workflow ids afresh, so plans
+ * of the old tables must not serve the new ones.
+ */
+static Oid	plan_cache_table = InvalidOid;
 
 /* Output names collected by rr_node_outputs */
 typedef struct OutputNames
@@ -411,6 +420,7 @@ rr_plan_get(int64 workflow_id, int32 version, const char *name)
 	bool		found;
 	RrPlan	   *plan;
 	MemoryContext context;
+	Oid			table;
 
 	if (plan_cache == NULL)
 	{
@@ -422,6 +432,11 @@ rr_plan_get(int64 workflow_id, int32 version, const char *name)
 		plan_cache = hash_create("reporunner plans", 64, &ctl,
 								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	}
+
+	table = get_relname_relid("workflow_version",
+							  get_namespace_oid("reporunner", false));
+	if (table != plan_cache_table)
+		reset_plan_cache();
 
 	memset(&key, 0, sizeof(key));
 	key.workflow_id = workflow_id;
@@ -437,6 +452,7 @@ rr_plan_get(int64 workflow_id, int32 version, const char *name)
 
 	if (hash_get_num_entries(plan_cache) >= RR_PLAN_CACHE_SIZE)
 		reset_plan_cache();
+	plan_cache_table = table;
 
 	/* build in a context of its own; on error it is simply deleted */
 	context = AllocSetContextCreate(CacheMemoryContext, "reporunner plan",
