@@ -102,6 +102,9 @@ endif
 $(DATA_built): $(SQL_PIECES)
 	cat $^ > $@
 
+# PGXS tracks no header dependencies: rebuild everything when one changes.
+$(OBJS): $(wildcard src/*.h src/*/*.h)
+
 .PHONY: setup demo test unit bench
 setup:
 	sh test/setup.sh

@@ -474,20 +474,76 @@ check_owner(RrPlan *plan)
 						   plan->owner)));
 }
 
+/* Where node code runs: as the owner, with its settings undone after. */
+typedef struct OwnerScope
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	int			nestlevel;
+} OwnerScope;
+
+static void
+enter_owner(RrPlan *plan, OwnerScope *scope)
+{
+	GetUserIdAndSecContext(&scope->save_userid, &scope->save_sec_context);
+	SetUserIdAndSecContext(plan->owner,
+						   scope->save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	/* only nodes that run SQL look names up; pure nodes need no path */
+	scope->nestlevel = NewGUCNestLevel();
+	if (plan->has_side_effects)
+		(void) set_config_option("search_path", RR_NODE_SEARCH_PATH,
+								 PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+}
+
+static void
+leave_owner(OwnerScope *scope)
+{
+	/*
+	 * Undo every setting node code changed, not only search_path: a
+	 * workflow must not leave a SET behind in its caller's session.
+	 */
+	AtEOXact_GUC(false, scope->nestlevel);
+	SetUserIdAndSecContext(scope->save_userid, scope->save_sec_context);
+}
+
+/* Run one node of a durable run: adopt its journaled outcome, or run it. */
+static void
+run_node_durably(RrExecution *execution, const RrPlanNode *node)
+{
+	RrStep	   *adopted = execution->adopt_step(execution, node);
+	OwnerScope	scope;
+
+	if (adopted != NULL)
+	{
+		execution->states[node->index].step = adopted;
+		execution->steps = lappend(execution->steps, adopted);
+		if (adopted->status == RR_STEP_FAILED)
+			execution->any_failed = true;
+		return;
+	}
+	enter_owner(execution->plan, &scope);
+	run_node(execution, node);
+	leave_owner(&scope);
+	execution->step_done(execution, execution->states[node->index].step);
+	MemoryContextSwitchTo(execution->context);
+}
+
 List *
 rr_execution_run(RrExecution *execution, List *input_items)
 {
 	RrPlan	   *plan = execution->plan;
 	MemoryContext oldcontext = MemoryContextSwitchTo(execution->context);
+	bool		durable = execution->adopt_step != NULL;
 	List	   *stack = NIL;
 	List	   *result;
-	Oid			save_userid;
-	int			save_sec_context;
-	int			nestlevel;
+	OwnerScope	scope;
 	int			i;
 
 	check_owner(plan);
-	execution->started_at = GetCurrentTimestamp();
+	if (execution->started_at == 0)
+		execution->started_at = GetCurrentTimestamp();
 	if (plan->timeout_ms > 0)
 		execution->deadline = TimestampTzPlusMilliseconds(execution->started_at,
 														  plan->timeout_ms);
@@ -500,16 +556,9 @@ rr_execution_run(RrExecution *execution, List *input_items)
 			palloc0(sizeof(List *) * Max(plan->nodes[i].ninputs, 1));
 	}
 
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(plan->owner,
-						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-	/* only nodes that run SQL look names up; pure nodes need no path */
-	nestlevel = NewGUCNestLevel();
-	if (plan->has_side_effects)
-		(void) set_config_option("search_path", RR_NODE_SEARCH_PATH,
-								 PGC_USERSET, PGC_S_SESSION,
-								 GUC_ACTION_SAVE, true, 0, false);
+	/* inside one transaction, one switch to the owner serves all nodes */
+	if (!durable)
+		enter_owner(plan, &scope);
 
 	/* nodes nobody connects to, other than triggers, never run */
 	for (i = 0; i < plan->nnodes; i++)
@@ -539,21 +588,82 @@ rr_execution_run(RrExecution *execution, List *input_items)
 			continue;
 		if (node->is_trigger || has_input(execution, node))
 		{
-			run_node(execution, node);
+			execution->running = node;
+			if (durable)
+				run_node_durably(execution, node);
+			else
+				run_node(execution, node);
+			execution->running = NULL;
 			stack = finish_node(execution, node, true, stack);
 		}
 		else
 			stack = finish_node(execution, node, false, stack);
 	}
 
-	/*
-	 * Undo every setting node code changed, not only search_path: a
-	 * workflow must not leave a SET behind in its caller's session.
-	 */
-	AtEOXact_GUC(false, nestlevel);
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	if (!durable)
+		leave_owner(&scope);
 
 	result = final_items(execution);
 	MemoryContextSwitchTo(oldcontext);
 	return result;
+}
+
+Jsonb *
+rr_step_outputs_jsonb(const RrStep *step)
+{
+	JsonbParseState *state = NULL;
+	const RrPlanNode *node = step->node;
+	int			output;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (output = 0; output < node->noutputs; output++)
+	{
+		JsonbValue	key;
+		ListCell   *lc;
+
+		key.type = jbvString;
+		key.val.string.val = node->output_names[output];
+		key.val.string.len = strlen(node->output_names[output]);
+		pushJsonbValue(&state, WJB_KEY, &key);
+		pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+		foreach(lc, step->outputs[output])
+		{
+			Jsonb	   *item = lfirst(lc);
+			JsonbValue	value;
+
+			value.type = jbvBinary;
+			value.val.binary.data = &item->root;
+			value.val.binary.len = VARSIZE(item) - VARHDRSZ;
+			pushJsonbValue(&state, WJB_ELEM, &value);
+		}
+		pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+	}
+	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+}
+
+List **
+rr_step_outputs_from_jsonb(const RrPlanNode *node, Jsonb *outputs)
+{
+	List	  **lists = palloc0(sizeof(List *) * Max(node->noutputs, 1));
+	int			output;
+
+	for (output = 0; output < node->noutputs; output++)
+	{
+		const char *name = node->output_names[output];
+		JsonbValue *items = getKeyJsonValueFromContainer(&outputs->root, name,
+														 strlen(name), NULL);
+		JsonbIterator *it;
+		JsonbValue	v;
+		JsonbIteratorToken token;
+
+		if (items == NULL || items->type != jbvBinary)
+			continue;
+		it = JsonbIteratorInit(items->val.binary.data);
+		while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		{
+			if (token == WJB_ELEM)
+				lists[output] = lappend(lists[output], JsonbValueToJsonb(&v));
+		}
+	}
+	return lists;
 }

@@ -48,6 +48,18 @@ typedef struct RrNodeState
 	RrStep	   *step;			/* when it ran */
 } RrNodeState;
 
+struct RrExecution;
+
+/*
+ * Hooks of a durable run (a background worker).  adopt_step returns the
+ * journaled outcome of the node's run in an earlier attempt of the
+ * execution, or NULL when it must run; step_done is called after every
+ * node run, in the transaction the node ran in, and may commit it.
+ */
+typedef RrStep *(*RrAdoptStepHook) (struct RrExecution *execution,
+									const RrPlanNode *node);
+typedef void (*RrStepDoneHook) (struct RrExecution *execution, RrStep *step);
+
 /* One execution of a plan. */
 typedef struct RrExecution
 {
@@ -60,15 +72,27 @@ typedef struct RrExecution
 	RrNodeState *states;		/* per plan node */
 	List	   *steps;			/* RrStep *, in the order nodes ran */
 	bool		any_failed;		/* some step failed (and on_error went on) */
+	const RrPlanNode *running;	/* the node running now, if any */
 	MemoryContext context;		/* everything of this execution */
+	RrAdoptStepHook adopt_step; /* NULL for a run inside one transaction */
+	RrStepDoneHook step_done;
 } RrExecution;
 
 /*
  * Run the plan on the input items (a list of Jsonb objects).  Returns the
  * items of the final nodes: those without connections out, in the order
  * they ran.  A node failure that its on_error does not absorb raises an
- * ERROR naming the workflow and node, with the node's SQLSTATE.
+ * ERROR naming the workflow and node, with the node's SQLSTATE.  With
+ * hooks set (a durable run), nodes whose outcome is journaled are not run
+ * again, and node code runs as the owner one node at a time, so the hooks
+ * may commit between nodes.
  */
 extern List *rr_execution_run(RrExecution *execution, List *input_items);
+
+/* The step's outputs as {"output name": [items], ...} (journal format). */
+extern Jsonb *rr_step_outputs_jsonb(const RrStep *step);
+
+/* The inverse, for adopting a journaled step: outputs per output index. */
+extern List **rr_step_outputs_from_jsonb(const RrPlanNode *node, Jsonb *outputs);
 
 #endif							/* RR_EXECUTOR_H */

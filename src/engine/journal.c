@@ -58,40 +58,6 @@ rr_journal_new_id(void)
 	return nextval_internal(seq, false);
 }
 
-/* A step's outputs as {"output name": [items], ...} */
-static Jsonb *
-step_outputs(const RrStep *step)
-{
-	JsonbParseState *state = NULL;
-	const RrPlanNode *node = step->node;
-	int			output;
-
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	for (output = 0; output < node->noutputs; output++)
-	{
-		JsonbValue	key;
-		ListCell   *lc;
-
-		key.type = jbvString;
-		key.val.string.val = node->output_names[output];
-		key.val.string.len = strlen(node->output_names[output]);
-		pushJsonbValue(&state, WJB_KEY, &key);
-		pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-		foreach(lc, step->outputs[output])
-		{
-			Jsonb	   *item = lfirst(lc);
-			JsonbValue	value;
-
-			value.type = jbvBinary;
-			value.val.binary.data = &item->root;
-			value.val.binary.len = VARSIZE(item) - VARHDRSZ;
-			pushJsonbValue(&state, WJB_ELEM, &value);
-		}
-		pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-	}
-	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
-}
-
 /* A one-dimensional array of n datums, some of them NULL. */
 static Datum
 make_array(Datum *elems, bool *nulls, int n, Oid type)
@@ -130,7 +96,7 @@ step_arrays(RrExecution *execution, Datum *values)
 
 		names[i] = CStringGetTextDatum(step->node->name);
 		statuses[i] = CStringGetTextDatum(step_status_names[step->status]);
-		outputs[i] = JsonbPGetDatum(step_outputs(step));
+		outputs[i] = JsonbPGetDatum(rr_step_outputs_jsonb(step));
 		errors[i] = step->error ? JsonbPGetDatum(step->error) : (Datum) 0;
 		error_nulls[i] = step->error == NULL;
 		starts[i] = TimestampTzGetDatum(step->started_at);
