@@ -1,0 +1,420 @@
+/*-------------------------------------------------------------------------
+ *
+ * launcher.c
+ *		The launcher: one background process that starts the workers.
+ *
+ * The launcher connects to no database (so it never holds up DROP
+ * DATABASE) and keeps no state of its own beyond the handles of the
+ * workers it started.  It starts a worker for a database when the
+ * database's slot is wanted (a transaction that queued work committed
+ * there, or a worker asked for help) and fewer than
+ * reporunner.workers_per_database workers run there, or when the slot's
+ * timer is due and none runs there.  Otherwise it sleeps on its latch
+ * until the earliest timer, a wake-up, or the exit of one of its workers
+ * (it is their bgw_notify_pid).
+ *
+ * When it starts, after a server start, a crash or its own restart, it
+ * marks every database that accepts connections wanted once: the worker
+ * started there resumes what was interrupted, or exits at once when the
+ * database does not have the extension.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/pg_database.h"
+#include "miscadmin.h"
+#include "nodes/pg_list.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "tcop/tcopprot.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+#include "worker/slots.h"
+#include "worker/worker.h"
+
+/* Longest sleep of the launcher, in milliseconds */
+#define RR_LAUNCHER_NAPTIME_MS		10000
+
+/* Sleep before trying again to start a worker that could not start */
+#define RR_LAUNCHER_RETRY_MS		1000
+
+/* Least time between two complaints about the same shortage */
+#define RR_LAUNCHER_COMPLAIN_MS		60000
+
+/* A worker the launcher started and has not yet seen exit */
+typedef struct RrLaunchedWorker
+{
+	BackgroundWorkerHandle *handle;
+	Oid			dboid;
+} RrLaunchedWorker;
+
+/* Whether rr_worker_init() set the workers up in this server */
+static bool workers_enabled = false;
+
+/* State of the launcher process */
+static RrLaunchedWorker *launched = NULL;
+static int	nlaunched = 0;
+static List *unvisited = NIL;	/* databases to mark wanted once */
+static TimestampTz complained_no_bgworker = 0;
+static TimestampTz complained_no_slot = 0;
+
+/*
+ * Called from _PG_init.  When the library is loaded by
+ * shared_preload_libraries, ask for shared memory and register the
+ * launcher; otherwise do nothing, and the workers stay disabled.
+ */
+void
+rr_worker_init(void)
+{
+	BackgroundWorker worker;
+
+	if (!process_shared_preload_libraries_in_progress || IsBinaryUpgrade)
+		return;
+
+	rr_slots_install_hooks();
+
+	memset(&worker, 0, sizeof(worker));
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS |
+		BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker.bgw_restart_time = 1;
+	strlcpy(worker.bgw_library_name, "reporunner", BGW_MAXLEN);
+	strlcpy(worker.bgw_function_name, "rr_launcher_main", BGW_MAXLEN);
+	strlcpy(worker.bgw_name, "reporunner launcher", BGW_MAXLEN);
+	strlcpy(worker.bgw_type, "reporunner launcher", BGW_MAXLEN);
+	worker.bgw_main_arg = (Datum) 0;
+	worker.bgw_notify_pid = 0;
+	RegisterBackgroundWorker(&worker);
+
+	workers_enabled = true;
+}
+
+/* Whether the launcher was set up (the library is preloaded). */
+bool
+rr_workers_enabled(void)
+{
+	return workers_enabled;
+}
+
+/* Whether at least ms milliseconds passed since *last; if so, reset it. */
+static bool
+rr_launcher_may_complain(TimestampTz *last)
+{
+	TimestampTz now = GetCurrentTimestamp();
+
+	if (*last != 0 && !TimestampDifferenceExceeds(*last, now,
+												  RR_LAUNCHER_COMPLAIN_MS))
+		return false;
+	*last = now;
+	return true;
+}
+
+/*
+ * The databases a worker may connect to, read from pg_database (a shared
+ * catalog, readable without a database).  Templates are left out: a
+ * worker connected to one, even briefly, makes CREATE DATABASE fail.
+ */
+static List *
+rr_launcher_databases(void)
+{
+	MemoryContext resultcxt = CurrentMemoryContext;
+	List	   *dbs = NIL;
+	Relation	rel;
+	TableScanDesc scan;
+	HeapTuple	tup;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	(void) GetTransactionSnapshot();
+
+	rel = table_open(DatabaseRelationId, AccessShareLock);
+	scan = table_beginscan_catalog(rel, 0, NULL);
+	while (HeapTupleIsValid(tup = heap_getnext(scan, ForwardScanDirection)))
+	{
+		Form_pg_database db = (Form_pg_database) GETSTRUCT(tup);
+		MemoryContext oldcxt;
+
+		if (!db->datallowconn || db->datistemplate ||
+			database_is_invalid_form(db))
+			continue;
+		oldcxt = MemoryContextSwitchTo(resultcxt);
+		dbs = lappend_oid(dbs, db->oid);
+		MemoryContextSwitchTo(oldcxt);
+	}
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
+
+	CommitTransactionCommand();
+	return dbs;
+}
+
+/* before_shmem_exit callback: the launcher is gone. */
+static void
+rr_launcher_detach(int code, Datum arg)
+{
+	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+	if (rr_worker_shared->launcher == MyProc)
+		rr_worker_shared->launcher = NULL;
+	LWLockRelease(rr_worker_shared->lock);
+}
+
+/*
+ * Forget the workers that exited, giving their slots back their count.
+ */
+static void
+rr_launcher_reap(void)
+{
+	int			i = 0;
+
+	while (i < nlaunched)
+	{
+		pid_t		pid;
+		BgwHandleStatus status;
+
+		status = GetBackgroundWorkerPid(launched[i].handle, &pid);
+		if (status == BGWH_POSTMASTER_DIED)
+			proc_exit(1);
+		if (status != BGWH_STOPPED)
+		{
+			i++;
+			continue;
+		}
+
+		LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+		{
+			RrDatabaseSlot *slot = rr_slot_find(launched[i].dboid);
+
+			if (slot != NULL && slot->nworkers > 0)
+				slot->nworkers--;
+		}
+		LWLockRelease(rr_worker_shared->lock);
+
+		pfree(launched[i].handle);
+		launched[i] = launched[--nlaunched];
+	}
+}
+
+/*
+ * Mark the databases not visited yet wanted, as far as slots allow.  When
+ * a wake-up found no free slot, every database is visited again.
+ */
+static void
+rr_launcher_visit_databases(void)
+{
+	bool		overflowed;
+	ListCell   *lc;
+
+	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+	overflowed = rr_worker_shared->overflowed;
+	rr_worker_shared->overflowed = false;
+	LWLockRelease(rr_worker_shared->lock);
+
+	if (overflowed)
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+		List	   *dbs = rr_launcher_databases();
+
+		unvisited = list_concat_unique_oid(unvisited, dbs);
+		list_free(dbs);
+		MemoryContextSwitchTo(oldcxt);
+	}
+
+	if (unvisited == NIL)
+		return;
+
+	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+	foreach(lc, unvisited)
+	{
+		RrDatabaseSlot *slot = rr_slot_acquire(lfirst_oid(lc));
+
+		if (slot == NULL)
+			break;
+		slot->wanted = true;
+		unvisited = foreach_delete_current(unvisited, lc);
+	}
+	LWLockRelease(rr_worker_shared->lock);
+
+	if (unvisited != NIL &&
+		rr_launcher_may_complain(&complained_no_slot))
+		ereport(WARNING,
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("more databases have background work than reporunner.max_databases allows"),
+				 errdetail("%d databases wait for a free slot.",
+						   list_length(unvisited)),
+				 errhint("Consider increasing the configuration parameter \"reporunner.max_databases\".")));
+}
+
+/*
+ * Register a worker for a database.  False when no background worker slot
+ * is free.
+ */
+static bool
+rr_launcher_start_worker(Oid dboid)
+{
+	BackgroundWorker worker;
+	BackgroundWorkerHandle *handle;
+	MemoryContext oldcxt;
+	bool		started;
+
+	if (nlaunched >= max_worker_processes)
+		return false;
+
+	memset(&worker, 0, sizeof(worker));
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS |
+		BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker.bgw_restart_time = BGW_NEVER_RESTART;
+	strlcpy(worker.bgw_library_name, "reporunner", BGW_MAXLEN);
+	strlcpy(worker.bgw_function_name, "rr_worker_main", BGW_MAXLEN);
+	snprintf(worker.bgw_name, BGW_MAXLEN,
+			 "reporunner worker for database %u", dboid);
+	strlcpy(worker.bgw_type, "reporunner worker", BGW_MAXLEN);
+	worker.bgw_main_arg = ObjectIdGetDatum(dboid);
+	worker.bgw_notify_pid = MyProcPid;
+
+	oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+	started = RegisterDynamicBackgroundWorker(&worker, &handle);
+	MemoryContextSwitchTo(oldcxt);
+	if (!started)
+		return false;
+
+	launched[nlaunched].handle = handle;
+	launched[nlaunched].dboid = dboid;
+	nlaunched++;
+	return true;
+}
+
+/*
+ * Start the workers that are needed now.  Returns how long to sleep, in
+ * milliseconds: until the earliest timer of a database without workers
+ * (a database with workers is theirs to watch), at most the naptime.
+ */
+static long
+rr_launcher_start_workers(void)
+{
+	TimestampTz now = GetCurrentTimestamp();
+	long		sleep_ms = RR_LAUNCHER_NAPTIME_MS;
+	bool		short_of_bgworkers = false;
+	int			i;
+
+	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+	for (i = 0; i < rr_worker_shared->nslots; i++)
+	{
+		RrDatabaseSlot *slot = &rr_worker_shared->slots[i];
+		bool		due;
+
+		if (slot->dboid == InvalidOid)
+			continue;
+
+		due = slot->next_wake != 0 && slot->next_wake <= now;
+		if ((slot->wanted && slot->nworkers < rr_workers_per_database) ||
+			(due && slot->nworkers == 0))
+		{
+			/*
+			 * The new worker runs the queue before anything else, so it
+			 * sees all that made the slot wanted or due.
+			 */
+			if (rr_launcher_start_worker(slot->dboid))
+			{
+				slot->nworkers++;
+				slot->wanted = false;
+				if (due)
+					slot->next_wake = 0;
+			}
+			else
+				short_of_bgworkers = true;
+		}
+		else if (slot->next_wake != 0 && slot->nworkers == 0)
+			sleep_ms = Min(sleep_ms,
+						   TimestampDifferenceMilliseconds(now, slot->next_wake));
+	}
+	LWLockRelease(rr_worker_shared->lock);
+
+	if (short_of_bgworkers)
+	{
+		sleep_ms = Min(sleep_ms, RR_LAUNCHER_RETRY_MS);
+		if (rr_launcher_may_complain(&complained_no_bgworker))
+			ereport(WARNING,
+					(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+					 errmsg("could not start a reporunner worker: out of background worker slots"),
+					 errdetail("Queued work waits until a worker can start."),
+					 errhint("Consider increasing the configuration parameter \"max_worker_processes\".")));
+	}
+	return sleep_ms;
+}
+
+/*
+ * Main function of the launcher.
+ */
+void
+rr_launcher_main(Datum main_arg)
+{
+	int			i;
+
+	pqsignal(SIGHUP, SignalHandlerForConfigReload);
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+
+	/* no database: shared catalogs only, and DROP DATABASE never waits */
+	BackgroundWorkerInitializeConnection(NULL, NULL, 0);
+
+	launched = MemoryContextAllocZero(TopMemoryContext,
+									  mul_size(max_worker_processes,
+											   sizeof(RrLaunchedWorker)));
+
+	/*
+	 * Become the launcher.  Workers a previous launcher started are no
+	 * longer counted: until they exit, a database may briefly have more
+	 * workers than reporunner.workers_per_database.
+	 */
+	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+	rr_worker_shared->launcher = MyProc;
+	for (i = 0; i < rr_worker_shared->nslots; i++)
+		rr_worker_shared->slots[i].nworkers = 0;
+	LWLockRelease(rr_worker_shared->lock);
+	before_shmem_exit(rr_launcher_detach, (Datum) 0);
+
+	/* visit every database once, to resume what was interrupted */
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+
+		unvisited = rr_launcher_databases();
+		MemoryContextSwitchTo(oldcxt);
+	}
+
+	ereport(DEBUG1,
+			(errmsg_internal("reporunner launcher started")));
+
+	for (;;)
+	{
+		long		sleep_ms;
+
+		rr_launcher_reap();
+		rr_launcher_visit_databases();
+		sleep_ms = rr_launcher_start_workers();
+
+		(void) WaitLatch(MyLatch,
+						 WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 sleep_ms,
+						 PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+
+		CHECK_FOR_INTERRUPTS();
+
+		if (ConfigReloadPending)
+		{
+			ConfigReloadPending = false;
+			ProcessConfigFile(PGC_SIGHUP);
+		}
+	}
+}

@@ -1,0 +1,266 @@
+/*-------------------------------------------------------------------------
+ *
+ * worker.c
+ *		A worker: runs the queued executions of one database, then exits.
+ *
+ * The launcher starts a worker with the OID of a database.  The worker
+ * connects to it as the bootstrap superuser (the engine runs each
+ * workflow as its owner), exits at once when the database does not have
+ * the extension, and otherwise calls rr_queue_work() while that reports
+ * more work.  It then waits, polling its slot every RR_WORKER_POLL_MS for
+ * new work or a due timer, and exits after RR_WORKER_IDLE_MS without any:
+ * no worker stays connected to an idle database, so DROP DATABASE (which
+ * waits a few seconds for other sessions to leave) goes through.
+ *
+ * While it runs the queue, a worker holds a session lock on the extension
+ * (the lock DROP EXTENSION takes first), so DROP EXTENSION waits for the
+ * batch in progress; the worker then finds the extension gone and exits.
+ *
+ * A worker that exits with an error (its tables were dropped under it, it
+ * was terminated, rr_queue_work failed) sets its database's timer
+ * RR_WORKER_RETRY_MS ahead, so that what it left is picked up again
+ * without starting workers in a tight loop.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_extension.h"
+#include "commands/extension.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "storage/lmgr.h"
+#include "storage/lock.h"
+#include "tcop/tcopprot.h"
+#include "utils/backend_status.h"
+#include "utils/inval.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+#include "worker/slots.h"
+#include "worker/worker.h"
+
+/* How long one call of rr_queue_work may run, in milliseconds */
+#define RR_WORKER_BATCH_MS		1000
+
+/* How often an idle worker looks for new work */
+#define RR_WORKER_POLL_MS		200
+
+/* How long a worker stays without work before it exits */
+#define RR_WORKER_IDLE_MS		1000
+
+/* Delay before a database is looked at again after a worker failed */
+#define RR_WORKER_RETRY_MS		10000
+
+/*
+ * before_shmem_exit callback: after an error exit, look at the database
+ * again in a while.  The lock is never held where an error can happen, so
+ * it can be taken here.
+ */
+static void
+rr_worker_on_exit(int code, Datum arg)
+{
+	if (code == 0)
+		return;
+	rr_slots_set_next_wake(MyDatabaseId,
+						   TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+													   RR_WORKER_RETRY_MS));
+}
+
+/*
+ * Lock the extension of the current database for the session, so that a
+ * DROP EXTENSION waits for the work in progress instead of deadlocking
+ * with it (DROP EXTENSION locks the extension before its tables; the
+ * engine locks the tables only).  Returns the extension's OID, or
+ * InvalidOid, locking nothing, when the database does not have it, or no
+ * longer has it once the lock is granted.
+ */
+static Oid
+rr_worker_lock_extension(void)
+{
+	Oid			extoid;
+	LOCKTAG		tag;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+
+	extoid = get_extension_oid("reporunner", true);
+	if (OidIsValid(extoid))
+	{
+		SET_LOCKTAG_OBJECT(tag, MyDatabaseId, ExtensionRelationId, extoid, 0);
+		(void) LockAcquire(&tag, AccessShareLock, true, false);
+
+		/* look again, seeing what committed while the lock was waited for */
+		AcceptInvalidationMessages();
+		InvalidateCatalogSnapshot();
+		if (get_extension_oid("reporunner", true) != extoid)
+		{
+			LockRelease(&tag, AccessShareLock, true);
+			extoid = InvalidOid;
+		}
+	}
+
+	CommitTransactionCommand();
+	return extoid;
+}
+
+/* Release the lock taken by rr_worker_lock_extension(). */
+static void
+rr_worker_unlock_extension(Oid extoid)
+{
+	LOCKTAG		tag;
+
+	SET_LOCKTAG_OBJECT(tag, MyDatabaseId, ExtensionRelationId, extoid, 0);
+	LockRelease(&tag, AccessShareLock, true);
+}
+
+/*
+ * Take the wake-up of the database, if any: true when its slot was wanted
+ * or its timer is due, which this worker now answers for.  Otherwise
+ * return the timer (0 = none) in *next_wake.
+ */
+static bool
+rr_worker_take_wake(TimestampTz now, TimestampTz *next_wake)
+{
+	RrDatabaseSlot *slot;
+	bool		take = false;
+
+	*next_wake = 0;
+	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+	slot = rr_slot_find(MyDatabaseId);
+	if (slot != NULL)
+	{
+		if (slot->wanted)
+		{
+			slot->wanted = false;
+			take = true;
+		}
+		if (slot->next_wake != 0 && slot->next_wake <= now)
+		{
+			slot->next_wake = 0;
+			take = true;
+		}
+		*next_wake = slot->next_wake;
+	}
+	LWLockRelease(rr_worker_shared->lock);
+	return take;
+}
+
+/*
+ * There is more work than this worker does right away: ask the launcher
+ * for another worker, if the database may have one more.
+ */
+static void
+rr_worker_ask_for_help(void)
+{
+	RrDatabaseSlot *slot;
+	PGPROC	   *launcher = NULL;
+
+	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+	slot = rr_slot_find(MyDatabaseId);
+	if (slot != NULL && !slot->wanted &&
+		slot->nworkers < rr_workers_per_database)
+	{
+		slot->wanted = true;
+		launcher = rr_worker_shared->launcher;
+	}
+	LWLockRelease(rr_worker_shared->lock);
+
+	if (launcher != NULL)
+		SetLatch(&launcher->procLatch);
+}
+
+/*
+ * Main function of a worker; main_arg is the OID of its database.
+ */
+void
+rr_worker_main(Datum main_arg)
+{
+	Oid			dboid = DatumGetObjectId(main_arg);
+	MemoryContext work_context;
+	bool		run = true;		/* the first pass always runs the queue */
+	TimestampTz idle_since = 0;
+
+	pqsignal(SIGHUP, SignalHandlerForConfigReload);
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+
+	/* as the bootstrap superuser; fails if the database was dropped */
+	BackgroundWorkerInitializeConnectionByOid(dboid, InvalidOid, 0);
+
+	before_shmem_exit(rr_worker_on_exit, (Datum) 0);
+
+	work_context = AllocSetContextCreate(TopMemoryContext,
+										 "reporunner worker",
+										 ALLOCSET_DEFAULT_SIZES);
+
+	for (;;)
+	{
+		TimestampTz next_wake;
+		MemoryContext oldcontext;
+		Oid			extoid;
+
+		CHECK_FOR_INTERRUPTS();
+
+		if (ConfigReloadPending)
+		{
+			ConfigReloadPending = false;
+			ProcessConfigFile(PGC_SIGHUP);
+		}
+
+		if (!run)
+		{
+			TimestampTz now = GetCurrentTimestamp();
+			long		wait_ms = RR_WORKER_POLL_MS;
+
+			run = rr_worker_take_wake(now, &next_wake);
+			if (!run)
+			{
+				if (TimestampDifferenceExceeds(idle_since, now,
+											   RR_WORKER_IDLE_MS))
+					break;
+				if (next_wake != 0)
+					wait_ms = Min(wait_ms,
+								  TimestampDifferenceMilliseconds(now, next_wake));
+
+				(void) WaitLatch(MyLatch,
+								 WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+								 wait_ms,
+								 PG_WAIT_EXTENSION);
+				ResetLatch(MyLatch);
+				continue;
+			}
+		}
+
+		/* without the extension (or once it is dropped), leave */
+		pgstat_report_activity(STATE_RUNNING, "running queued executions");
+		extoid = rr_worker_lock_extension();
+		if (!OidIsValid(extoid))
+			break;
+
+		/* no transaction is open here: rr_queue_work commits as it goes */
+		oldcontext = MemoryContextSwitchTo(work_context);
+		run = rr_queue_work(RR_WORKER_BATCH_MS, &next_wake);
+		MemoryContextSwitchTo(oldcontext);
+		MemoryContextReset(work_context);
+
+		rr_worker_unlock_extension(extoid);
+		pgstat_report_stat(false);
+
+		rr_slots_set_next_wake(MyDatabaseId, next_wake);
+		if (run)
+			rr_worker_ask_for_help();
+		else
+		{
+			idle_since = GetCurrentTimestamp();
+			pgstat_report_activity(STATE_IDLE, NULL);
+		}
+	}
+
+	proc_exit(0);
+}

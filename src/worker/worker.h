@@ -1,0 +1,53 @@
+/*-------------------------------------------------------------------------
+ *
+ * worker.h
+ *		Background workers: the launcher, per-database workers, wake-ups.
+ *
+ * With reporunner in shared_preload_libraries, a launcher process keeps
+ * per-database state in shared memory and starts workers on demand: when
+ * a transaction that called start() commits in a database (it calls
+ * rr_worker_wake_at_commit), when a timer of that database is due, and
+ * once per database after the server starts (to resume what a crash or
+ * restart interrupted).  A worker connects to its database and calls
+ * rr_queue_work() (src/engine, not this folder) until that reports no
+ * more work, then exits, so no worker stays connected to an idle database
+ * and DROP DATABASE is never blocked for long.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RR_WORKER_H
+#define RR_WORKER_H
+
+#include "postgres.h"
+
+#include "datatype/timestamp.h"
+
+/* GUC variables (reporunner.c) */
+extern PGDLLIMPORT int rr_workers_per_database;
+extern PGDLLIMPORT int rr_max_databases;
+
+/* Called from _PG_init when loaded by shared_preload_libraries. */
+extern void rr_worker_init(void);
+
+/* Whether the launcher was set up (the library is preloaded). */
+extern bool rr_workers_enabled(void);
+
+/*
+ * Make sure a worker of the current database runs soon after the current
+ * transaction commits (nothing happens if it rolls back).  Cheap to call
+ * many times in one transaction.  ERROR with a hint when workers are not
+ * enabled.
+ */
+extern void rr_worker_wake_at_commit(void);
+
+/*
+ * Implemented in src/engine/queue.c, called by a worker with no
+ * transaction open: run queued executions of the current database,
+ * committing as it goes, for at most about max_ms milliseconds.  Returns
+ * true if it may have more runnable work right away; in *next_wake it
+ * returns the earliest time a waiting execution or retry becomes due (0
+ * when there is none).
+ */
+extern bool rr_queue_work(int max_ms, TimestampTz *next_wake);
+
+#endif							/* RR_WORKER_H */
