@@ -4,8 +4,9 @@
  *		The launcher: one background process that starts the workers.
  *
  * The launcher connects to no database (so it never holds up DROP
- * DATABASE) and keeps no state of its own beyond the handles of the
- * workers it started.  It starts a worker for a database when the
+ * DATABASE); what it knows is in the slots (slots.c), beyond the handles
+ * of the workers it started and the databases it has still to visit.  It
+ * starts a worker for a database when the
  * database's slot is wanted (a transaction that queued work committed
  * there, or a worker asked for help) and fewer than
  * reporunner.workers_per_database workers run there, or when the slot's
@@ -14,9 +15,10 @@
  * (it is their bgw_notify_pid).
  *
  * When it starts, after a server start, a crash or its own restart, it
- * marks every database that accepts connections wanted once: the worker
- * started there resumes what was interrupted, or exits at once when the
- * database does not have the extension.
+ * visits every database that accepts connections (templates aside): it
+ * marks them wanted, a few at a time.  The worker started there resumes
+ * what was interrupted, or exits at once when the database does not have
+ * the extension.
  *
  *-------------------------------------------------------------------------
  */
@@ -48,6 +50,13 @@
 /* Sleep before trying again to start a worker that could not start */
 #define RR_LAUNCHER_RETRY_MS		1000
 
+/*
+ * Most databases visited at a time, and how long a worker started for a
+ * visit counts as one (after that it has left, or found real work)
+ */
+#define RR_LAUNCHER_VISITS			4
+#define RR_LAUNCHER_VISIT_MS		2000
+
 /* Least time between two complaints about the same shortage */
 #define RR_LAUNCHER_COMPLAIN_MS		60000
 
@@ -56,6 +65,7 @@ typedef struct RrLaunchedWorker
 {
 	BackgroundWorkerHandle *handle;
 	Oid			dboid;
+	TimestampTz visit_until;	/* counts as a visit until then, or 0 */
 } RrLaunchedWorker;
 
 /* Whether rr_worker_init() set the workers up in this server */
@@ -64,7 +74,10 @@ static bool workers_enabled = false;
 /* State of the launcher process */
 static RrLaunchedWorker *launched = NULL;
 static int	nlaunched = 0;
-static List *unvisited = NIL;	/* databases to mark wanted once */
+static List *unvisited = NIL;	/* databases to visit */
+static List *visiting = NIL;	/* databases wanted for a visit, no worker
+								 * started yet */
+static Oid *to_start = NULL;	/* scratch array, one entry per slot */
 static TimestampTz complained_no_bgworker = 0;
 static TimestampTz complained_no_slot = 0;
 
@@ -205,47 +218,81 @@ rr_launcher_reap(void)
 }
 
 /*
- * Mark the databases not visited yet wanted, as far as slots allow.  When
- * a wake-up found no free slot, every database is visited again.
+ * Mark the databases not visited yet wanted, a few at a time (so that
+ * visits do not take every background worker slot after a restart) and as
+ * far as database slots allow.  When a wake-up found no free database
+ * slot, every database is visited again.
  */
 static void
 rr_launcher_visit_databases(void)
 {
+	Oid			marked[RR_LAUNCHER_VISITS];
+	int			nmarked = 0;
+	int			nvisiting = 0;
 	bool		overflowed;
+	bool		no_slot = false;
+	TimestampTz now;
+	MemoryContext oldcxt;
 	ListCell   *lc;
+	int			i;
 
+	/* forget the visits whose wake-up a running worker took */
 	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
 	overflowed = rr_worker_shared->overflowed;
 	rr_worker_shared->overflowed = false;
+	foreach(lc, visiting)
+	{
+		RrDatabaseSlot *slot = rr_slot_find(lfirst_oid(lc));
+
+		if (slot == NULL || !slot->wanted)
+			visiting = foreach_delete_current(visiting, lc);
+	}
 	LWLockRelease(rr_worker_shared->lock);
 
+	oldcxt = MemoryContextSwitchTo(TopMemoryContext);
 	if (overflowed)
 	{
-		MemoryContext oldcxt = MemoryContextSwitchTo(TopMemoryContext);
 		List	   *dbs = rr_launcher_databases();
 
 		unvisited = list_concat_unique_oid(unvisited, dbs);
 		list_free(dbs);
-		MemoryContextSwitchTo(oldcxt);
 	}
 
-	if (unvisited == NIL)
-		return;
+	nvisiting = list_length(visiting);
+	now = GetCurrentTimestamp();
+	for (i = 0; i < nlaunched; i++)
+	{
+		if (launched[i].visit_until > now)
+			nvisiting++;
+	}
 
 	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
 	foreach(lc, unvisited)
 	{
-		RrDatabaseSlot *slot = rr_slot_acquire(lfirst_oid(lc));
+		RrDatabaseSlot *slot;
 
-		if (slot == NULL)
+		if (nvisiting + nmarked >= RR_LAUNCHER_VISITS)
 			break;
-		slot->wanted = true;
+		slot = rr_slot_acquire(lfirst_oid(lc));
+		if (slot == NULL)
+		{
+			no_slot = true;
+			break;
+		}
+		if (!slot->wanted)
+		{
+			slot->wanted = true;
+			marked[nmarked++] = slot->dboid;
+		}
 		unvisited = foreach_delete_current(unvisited, lc);
 	}
 	LWLockRelease(rr_worker_shared->lock);
 
-	if (unvisited != NIL &&
-		rr_launcher_may_complain(&complained_no_slot))
+	for (i = 0; i < nmarked; i++)
+		visiting = lappend_oid(visiting, marked[i]);
+	MemoryContextSwitchTo(oldcxt);
+
+	if (no_slot && rr_launcher_may_complain(&complained_no_slot))
 		ereport(WARNING,
 				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
 				 errmsg("more databases have background work than reporunner.max_databases allows"),
@@ -290,6 +337,14 @@ rr_launcher_start_worker(Oid dboid)
 
 	launched[nlaunched].handle = handle;
 	launched[nlaunched].dboid = dboid;
+	launched[nlaunched].visit_until = 0;
+	if (list_member_oid(visiting, dboid))
+	{
+		launched[nlaunched].visit_until =
+			TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+										RR_LAUNCHER_VISIT_MS);
+		visiting = list_delete_oid(visiting, dboid);
+	}
 	nlaunched++;
 	return true;
 }
@@ -305,9 +360,11 @@ rr_launcher_start_workers(void)
 	TimestampTz now = GetCurrentTimestamp();
 	long		sleep_ms = RR_LAUNCHER_NAPTIME_MS;
 	bool		short_of_bgworkers = false;
+	int			nstart = 0;
 	int			i;
 
-	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+	/* which databases need a worker; nothing can fail with the lock held */
+	LWLockAcquire(rr_worker_shared->lock, LW_SHARED);
 	for (i = 0; i < rr_worker_shared->nslots; i++)
 	{
 		RrDatabaseSlot *slot = &rr_worker_shared->slots[i];
@@ -319,26 +376,40 @@ rr_launcher_start_workers(void)
 		due = slot->next_wake != 0 && slot->next_wake <= now;
 		if ((slot->wanted && slot->nworkers < rr_workers_per_database) ||
 			(due && slot->nworkers == 0))
-		{
-			/*
-			 * The new worker runs the queue before anything else, so it
-			 * sees all that made the slot wanted or due.
-			 */
-			if (rr_launcher_start_worker(slot->dboid))
-			{
-				slot->nworkers++;
-				slot->wanted = false;
-				if (due)
-					slot->next_wake = 0;
-			}
-			else
-				short_of_bgworkers = true;
-		}
+			to_start[nstart++] = slot->dboid;
 		else if (slot->next_wake != 0 && slot->nworkers == 0)
 			sleep_ms = Min(sleep_ms,
 						   TimestampDifferenceMilliseconds(now, slot->next_wake));
 	}
 	LWLockRelease(rr_worker_shared->lock);
+
+	for (i = 0; i < nstart; i++)
+	{
+		RrDatabaseSlot *slot;
+
+		if (!rr_launcher_start_worker(to_start[i]))
+		{
+			short_of_bgworkers = true;
+			break;
+		}
+
+		/*
+		 * The new worker runs the queue before anything else, so it sees
+		 * all that made the slot wanted or due, even if that changed since
+		 * the slot was looked at.  A slot that is wanted or has workers is
+		 * never given to another database.
+		 */
+		LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+		slot = rr_slot_find(to_start[i]);
+		if (slot != NULL)
+		{
+			slot->nworkers++;
+			slot->wanted = false;
+			if (slot->next_wake != 0 && slot->next_wake <= now)
+				slot->next_wake = 0;
+		}
+		LWLockRelease(rr_worker_shared->lock);
+	}
 
 	if (short_of_bgworkers)
 	{
@@ -371,6 +442,9 @@ rr_launcher_main(Datum main_arg)
 	launched = MemoryContextAllocZero(TopMemoryContext,
 									  mul_size(max_worker_processes,
 											   sizeof(RrLaunchedWorker)));
+	to_start = MemoryContextAlloc(TopMemoryContext,
+								  mul_size(rr_worker_shared->nslots,
+										   sizeof(Oid)));
 
 	/*
 	 * Become the launcher.  Workers a previous launcher started are no
@@ -402,6 +476,8 @@ rr_launcher_main(Datum main_arg)
 		rr_launcher_reap();
 		rr_launcher_visit_databases();
 		sleep_ms = rr_launcher_start_workers();
+		if (unvisited != NIL)
+			sleep_ms = Min(sleep_ms, RR_LAUNCHER_RETRY_MS);
 
 		(void) WaitLatch(MyLatch,
 						 WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
