@@ -68,6 +68,13 @@ typedef struct RrLaunchedWorker
 	TimestampTz visit_until;	/* counts as a visit until then, or 0 */
 } RrLaunchedWorker;
 
+/* A database that needs a worker, in one pass of the launcher */
+typedef struct RrToStart
+{
+	Oid			dboid;
+	bool		first;			/* it has none */
+} RrToStart;
+
 /* Whether rr_worker_init() set the workers up in this server */
 static bool workers_enabled = false;
 
@@ -77,7 +84,7 @@ static int	nlaunched = 0;
 static List *unvisited = NIL;	/* databases to visit */
 static List *visiting = NIL;	/* databases wanted for a visit, no worker
 								 * started yet */
-static Oid *to_start = NULL;	/* scratch array, one entry per slot */
+static RrToStart *to_start = NULL;	/* scratch array, one entry per slot */
 static TimestampTz complained_no_bgworker = 0;
 static TimestampTz complained_no_slot = 0;
 
@@ -134,11 +141,12 @@ rr_launcher_may_complain(TimestampTz *last)
 
 /*
  * The databases a worker may connect to, read from pg_database (a shared
- * catalog, readable without a database).  Templates are left out: a
- * worker connected to one, even briefly, makes CREATE DATABASE fail.
+ * catalog, readable without a database).  To visit, templates are left
+ * out: a worker connected to one, even briefly, makes CREATE DATABASE
+ * fail.
  */
 static List *
-rr_launcher_databases(void)
+rr_launcher_databases(bool to_visit)
 {
 	MemoryContext resultcxt = CurrentMemoryContext;
 	List	   *dbs = NIL;
@@ -157,7 +165,7 @@ rr_launcher_databases(void)
 		Form_pg_database db = (Form_pg_database) GETSTRUCT(tup);
 		MemoryContext oldcxt;
 
-		if (!db->datallowconn || db->datistemplate ||
+		if (!db->datallowconn || (to_visit && db->datistemplate) ||
 			database_is_invalid_form(db))
 			continue;
 		oldcxt = MemoryContextSwitchTo(resultcxt);
@@ -252,7 +260,7 @@ rr_launcher_visit_databases(void)
 	oldcxt = MemoryContextSwitchTo(TopMemoryContext);
 	if (overflowed)
 	{
-		List	   *dbs = rr_launcher_databases();
+		List	   *dbs = rr_launcher_databases(true);
 
 		unvisited = list_concat_unique_oid(unvisited, dbs);
 		list_free(dbs);
@@ -350,6 +358,34 @@ rr_launcher_start_worker(Oid dboid)
 }
 
 /*
+ * Take the databases that were dropped (or no longer accept connections)
+ * out of the first n entries of to_start, and give their slots back, so
+ * that no worker is started only to fail to connect.
+ */
+static void
+rr_launcher_forget_dropped(int n)
+{
+	List	   *dbs = rr_launcher_databases(false);
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		RrDatabaseSlot *slot;
+
+		if (list_member_oid(dbs, to_start[i].dboid))
+			continue;
+
+		LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+		slot = rr_slot_find(to_start[i].dboid);
+		if (slot != NULL && slot->nworkers == 0)
+			memset(slot, 0, sizeof(RrDatabaseSlot));
+		LWLockRelease(rr_worker_shared->lock);
+		to_start[i].dboid = InvalidOid;
+	}
+	list_free(dbs);
+}
+
+/*
  * Start the workers that are needed now.  Returns how long to sleep, in
  * milliseconds: until the earliest timer of a database without workers
  * (a database with workers is theirs to watch), at most the naptime.
@@ -359,7 +395,8 @@ rr_launcher_start_workers(void)
 {
 	TimestampTz now = GetCurrentTimestamp();
 	long		sleep_ms = RR_LAUNCHER_NAPTIME_MS;
-	bool		short_of_bgworkers = false;
+	bool		retry = false;
+	bool		stranded = false;
 	int			nstart = 0;
 	int			i;
 
@@ -376,21 +413,33 @@ rr_launcher_start_workers(void)
 		due = slot->next_wake != 0 && slot->next_wake <= now;
 		if ((slot->wanted && slot->nworkers < rr_workers_per_database) ||
 			(due && slot->nworkers == 0))
-			to_start[nstart++] = slot->dboid;
+		{
+			to_start[nstart].dboid = slot->dboid;
+			to_start[nstart].first = (slot->nworkers == 0);
+			nstart++;
+		}
 		else if (slot->next_wake != 0 && slot->nworkers == 0)
 			sleep_ms = Min(sleep_ms,
 						   TimestampDifferenceMilliseconds(now, slot->next_wake));
 	}
 	LWLockRelease(rr_worker_shared->lock);
 
+	if (nstart > 0)
+		rr_launcher_forget_dropped(nstart);
+
 	for (i = 0; i < nstart; i++)
 	{
 		RrDatabaseSlot *slot;
 
-		if (!rr_launcher_start_worker(to_start[i]))
+		if (to_start[i].dboid == InvalidOid)
+			continue;
+		if (!rr_launcher_start_worker(to_start[i].dboid))
 		{
-			short_of_bgworkers = true;
-			break;
+			/* only a database left without any worker is worth a warning */
+			retry = true;
+			if (to_start[i].first)
+				stranded = true;
+			continue;
 		}
 
 		/*
@@ -400,7 +449,7 @@ rr_launcher_start_workers(void)
 		 * never given to another database.
 		 */
 		LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
-		slot = rr_slot_find(to_start[i]);
+		slot = rr_slot_find(to_start[i].dboid);
 		if (slot != NULL)
 		{
 			slot->nworkers++;
@@ -411,16 +460,18 @@ rr_launcher_start_workers(void)
 		LWLockRelease(rr_worker_shared->lock);
 	}
 
-	if (short_of_bgworkers)
-	{
+	if (retry)
 		sleep_ms = Min(sleep_ms, RR_LAUNCHER_RETRY_MS);
-		if (rr_launcher_may_complain(&complained_no_bgworker))
-			ereport(WARNING,
-					(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
-					 errmsg("could not start a reporunner worker: out of background worker slots"),
-					 errdetail("Queued work waits until a worker can start."),
-					 errhint("Consider increasing the configuration parameter \"max_worker_processes\".")));
-	}
+
+	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+	rr_worker_shared->starved = stranded;
+	LWLockRelease(rr_worker_shared->lock);
+	if (stranded && rr_launcher_may_complain(&complained_no_bgworker))
+		ereport(WARNING,
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("could not start a reporunner worker: out of background worker slots"),
+				 errdetail("Queued work waits until a worker can start."),
+				 errhint("Consider increasing the configuration parameter \"max_worker_processes\".")));
 	return sleep_ms;
 }
 
@@ -444,7 +495,7 @@ rr_launcher_main(Datum main_arg)
 											   sizeof(RrLaunchedWorker)));
 	to_start = MemoryContextAlloc(TopMemoryContext,
 								  mul_size(rr_worker_shared->nslots,
-										   sizeof(Oid)));
+										   sizeof(RrToStart)));
 
 	/*
 	 * Become the launcher.  Workers a previous launcher started are no
@@ -462,7 +513,7 @@ rr_launcher_main(Datum main_arg)
 	{
 		MemoryContext oldcxt = MemoryContextSwitchTo(TopMemoryContext);
 
-		unvisited = rr_launcher_databases();
+		unvisited = rr_launcher_databases(true);
 		MemoryContextSwitchTo(oldcxt);
 	}
 

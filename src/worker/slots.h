@@ -33,6 +33,8 @@ typedef struct RrWorkerShared
 	LWLock	   *lock;			/* protects everything below */
 	PGPROC	   *launcher;		/* NULL while no launcher runs */
 	bool		overflowed;		/* a database found no free slot */
+	bool		starved;		/* a database without workers could not get
+								 * one: a database with several may yield */
 	int			nslots;
 	RrDatabaseSlot slots[FLEXIBLE_ARRAY_MEMBER];
 } RrWorkerShared;

@@ -12,6 +12,12 @@
  * no worker stays connected to an idle database, so DROP DATABASE (which
  * waits a few seconds for other sessions to leave) goes through.
  *
+ * When its batch leaves more work, a worker asks the launcher for a helper
+ * (up to reporunner.workers_per_database).  When the launcher could not
+ * start a worker for a database that has none, for want of background
+ * worker slots, one worker of a database that has several leaves after
+ * its batch instead, giving its slot up.
+ *
  * While it runs the queue, a worker holds a session lock on the extension
  * (the lock DROP EXTENSION takes first), so DROP EXTENSION waits for the
  * batch in progress; the worker then finds the extension gone and exits.
@@ -176,6 +182,31 @@ rr_worker_ask_for_help(void)
 }
 
 /*
+ * Whether to leave while there is more work, so that the background worker
+ * slot goes to a database that has no worker: only when this database has
+ * another worker, and only one worker each time the launcher asks.
+ */
+static bool
+rr_worker_should_yield(void)
+{
+	RrDatabaseSlot *slot;
+	bool		yield = false;
+
+	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+	if (rr_worker_shared->starved)
+	{
+		slot = rr_slot_find(MyDatabaseId);
+		if (slot != NULL && slot->nworkers > 1)
+		{
+			rr_worker_shared->starved = false;
+			yield = true;
+		}
+	}
+	LWLockRelease(rr_worker_shared->lock);
+	return yield;
+}
+
+/*
  * Main function of a worker; main_arg is the OID of its database.
  */
 void
@@ -238,7 +269,8 @@ rr_worker_main(Datum main_arg)
 		}
 
 		/* without the extension (or once it is dropped), leave */
-		pgstat_report_activity(STATE_RUNNING, "running queued executions");
+		pgstat_report_activity(STATE_RUNNING,
+							   "reporunner: looking for queued executions");
 		extoid = rr_worker_lock_extension();
 		if (!OidIsValid(extoid))
 			break;
@@ -254,7 +286,11 @@ rr_worker_main(Datum main_arg)
 
 		rr_slots_set_next_wake(MyDatabaseId, next_wake);
 		if (run)
+		{
+			if (rr_worker_should_yield())
+				break;
 			rr_worker_ask_for_help();
+		}
 		else
 		{
 			idle_since = GetCurrentTimestamp();
