@@ -24,6 +24,7 @@ OBJS = \
 	src/engine/context.o \
 	src/engine/executor.o \
 	src/engine/journal.o \
+	src/engine/queue.o \
 	src/expr/expression.o \
 	src/expr/template.o \
 	src/nodes/aggregate.o \
@@ -45,7 +46,12 @@ OBJS = \
 	src/nodes/sql.o \
 	src/nodes/stop_and_error.o \
 	src/nodes/switch.o \
-	src/nodes/trigger.o
+	src/nodes/trigger.o \
+	src/nodes/wait.o \
+	src/worker/launcher.o \
+	src/worker/slots.o \
+	src/worker/wake.o \
+	src/worker/worker.o
 
 # The install script is built from the pieces in src/sql, in name order.
 SQL_PIECES = $(sort $(wildcard src/sql/*.sql))
@@ -76,6 +82,7 @@ REGRESS = \
 	040_sql \
 	041_function \
 	042_notify \
+	050_background \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check
 

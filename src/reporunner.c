@@ -12,20 +12,26 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "reporunner.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
+#include "worker/worker.h"
 
 PG_MODULE_MAGIC;
 
 /* GUC variables */
 int			rr_max_document_size = 1024 * 1024;
+int			rr_workers_per_database = 2;
+int			rr_max_databases = 64;
 
 void		_PG_init(void);
 
 /*
  * Module load callback.  The settings are defined whether or not the
- * library is preloaded, so that the SQL functions work in any backend.
+ * library is preloaded, so that the SQL functions work in any backend;
+ * only reporunner.max_databases, which sizes shared memory, needs the
+ * library preloaded.  The background workers start only then.
  */
 void
 _PG_init(void)
@@ -43,5 +49,35 @@ _PG_init(void)
 							NULL,
 							NULL);
 
+	DefineCustomIntVariable("reporunner.workers_per_database",
+							"Most background workers running executions in one database.",
+							NULL,
+							&rr_workers_per_database,
+							2,
+							1,
+							64,
+							PGC_SIGHUP,
+							0,
+							NULL,
+							NULL,
+							NULL);
+
+	/* sizes shared memory: can only be defined while preloading */
+	if (process_shared_preload_libraries_in_progress)
+		DefineCustomIntVariable("reporunner.max_databases",
+								"Most databases whose executions background workers run.",
+								"Each takes a slot in shared memory.",
+								&rr_max_databases,
+								64,
+								1,
+								4096,
+								PGC_POSTMASTER,
+								0,
+								NULL,
+								NULL,
+								NULL);
+
 	MarkGUCPrefixReserved("reporunner");
+
+	rr_worker_init();
 }

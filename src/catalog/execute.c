@@ -1,13 +1,19 @@
 /*-------------------------------------------------------------------------
  *
  * execute.c
- *		reporunner.execute(): run a workflow in the caller's transaction.
+ *		reporunner.execute() and reporunner.start(): run a workflow now, in
+ *		the caller's transaction, or queue it for the background workers.
  *
  * The workflow is found by name among those the caller may run (its own,
  * its roles', or shared with it), its version pinned (the active one
  * unless options name another), and its plan run by the executor.  The
  * journal rows, when saved, are written in the caller's transaction like
  * everything the workflow's SQL does: a rollback removes them all.
+ *
+ * start() writes a queued execution and its queue row in the caller's
+ * transaction and wakes a worker when that transaction commits, so a
+ * rolled-back start() leaves nothing and wakes nobody (src/worker,
+ * src/engine/queue.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -16,6 +22,7 @@
 #include "catalog/plan.h"
 #include "catalog/store.h"
 #include "catalog/workflow_store.h"
+#include "document/document.h"
 #include "engine/executor.h"
 #include "engine/journal.h"
 #include "executor/spi.h"
@@ -25,15 +32,24 @@
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/timestamp.h"
+#include "worker/worker.h"
 
 PG_FUNCTION_INFO_V1(reporunner_execute);
+PG_FUNCTION_INFO_V1(reporunner_start);
+PG_FUNCTION_INFO_V1(reporunner_cancel);
+PG_FUNCTION_INFO_V1(reporunner_resume);
 
 /* What the options argument may say. */
 typedef struct ExecuteOptions
 {
 	int32		version;		/* 0 = the active version */
-	bool		save_given;
+	bool		save_given;		/* execute() only */
 	RrSaveMode	save;
+	char	   *idempotency_key;	/* start() only, from here on */
+	int32		priority;
+	int64		delay_ms;
+	char	   *run_at;			/* timestamptz text, or NULL */
 } ExecuteOptions;
 
 static void
@@ -45,18 +61,19 @@ invalid_option(const char *message, const char *detail)
 			 errdetail("%s", detail)));
 }
 
-/* Read the options object. */
+/* Read the options object of execute() or, with for_start, of start(). */
 static void
-parse_options(Jsonb *options, ExecuteOptions *opts)
+parse_options(Jsonb *options, bool for_start, ExecuteOptions *opts)
 {
 	JsonbIterator *it;
 	JsonbValue	v;
 	JsonbIteratorToken token;
 	char	   *key = NULL;
+	const char *function = for_start ? "start" : "execute";
 
 	memset(opts, 0, sizeof(*opts));
 	if (!JB_ROOT_IS_OBJECT(options))
-		invalid_option("execute options must be a JSON object",
+		invalid_option(psprintf("%s options must be a JSON object", function),
 					   "Pass an object such as {\"version\": 2, \"save\": \"none\"}.");
 
 	it = JsonbIteratorInit(&options->root);
@@ -67,20 +84,54 @@ parse_options(Jsonb *options, ExecuteOptions *opts)
 		else if (token == WJB_VALUE && strcmp(key, "version") == 0)
 		{
 			if (v.type != jbvNumeric)
-				invalid_option("execute option \"version\" must be an integer",
+				invalid_option(psprintf("%s option \"version\" must be an integer", function),
 							   "Give a saved version number, such as 2.");
 			opts->version = DatumGetInt32(DirectFunctionCall1(numeric_int4,
 															  NumericGetDatum(v.val.numeric)));
 			if (!DatumGetBool(DirectFunctionCall2(numeric_eq,
 												  NumericGetDatum(v.val.numeric),
 												  NumericGetDatum(int64_to_numeric(opts->version)))))
-				invalid_option("execute option \"version\" must be an integer",
+				invalid_option(psprintf("%s option \"version\" must be an integer", function),
 							   "Give a saved version number, such as 2.");
 			if (opts->version <= 0)
-				invalid_option("execute option \"version\" must be positive",
+				invalid_option(psprintf("%s option \"version\" must be positive", function),
 							   "Versions are numbered from 1.");
 		}
-		else if (token == WJB_VALUE && strcmp(key, "save") == 0)
+		else if (token == WJB_VALUE && for_start &&
+				 strcmp(key, "idempotency_key") == 0)
+		{
+			if (v.type != jbvString || v.val.string.len == 0)
+				invalid_option("start option \"idempotency_key\" must be a non-empty string",
+							   "A second start() with the same key returns the first execution.");
+			opts->idempotency_key = pnstrdup(v.val.string.val, v.val.string.len);
+		}
+		else if (token == WJB_VALUE && for_start && strcmp(key, "priority") == 0)
+		{
+			if (v.type != jbvNumeric)
+				invalid_option("start option \"priority\" must be an integer",
+							   "Executions with a higher priority run first.");
+			opts->priority = DatumGetInt32(DirectFunctionCall1(numeric_int4,
+															   NumericGetDatum(v.val.numeric)));
+		}
+		else if (token == WJB_VALUE && for_start && strcmp(key, "delay") == 0)
+		{
+			char	   *text = v.type == jbvString ?
+			pnstrdup(v.val.string.val, v.val.string.len) : "";
+			int64_t		ms;
+
+			if (!rr_duration_parse(text, &ms))
+				invalid_option("start option \"delay\" must be a duration",
+							   "Durations are a number and a unit such as \"500ms\", \"30s\", \"5min\", \"2h\" or \"1d\".");
+			opts->delay_ms = ms;
+		}
+		else if (token == WJB_VALUE && for_start && strcmp(key, "run_at") == 0)
+		{
+			if (v.type != jbvString)
+				invalid_option("start option \"run_at\" must be a timestamp",
+							   "Give a time such as \"2026-12-01 09:00:00+00\".");
+			opts->run_at = pnstrdup(v.val.string.val, v.val.string.len);
+		}
+		else if (token == WJB_VALUE && !for_start && strcmp(key, "save") == 0)
 		{
 			char	   *save = v.type == jbvString ?
 			pnstrdup(v.val.string.val, v.val.string.len) : "";
@@ -99,7 +150,10 @@ parse_options(Jsonb *options, ExecuteOptions *opts)
 		else if (token == WJB_VALUE)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown execute option \"%s\"", key),
+					 errmsg("unknown %s option \"%s\"",
+							for_start ? "start" : "execute", key),
+					 for_start ?
+					 errhint("The options are \"version\", \"idempotency_key\", \"priority\", \"delay\" and \"run_at\".") :
 					 errhint("The options are \"version\" and \"save\".")));
 	}
 }
@@ -157,6 +211,30 @@ items_to_array(List *items)
 	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_ARRAY, NULL));
 }
 
+/*
+ * The workflow the caller may run under that name, and the version to run
+ * (the one in the options, or the active one).  The lookup runs as the
+ * caller, through a kept plan whose names are all schema-qualified, so it
+ * needs no pinned search_path.
+ */
+static void
+resolve_workflow(const char *name, ExecuteOptions *opts, RrWorkflowRef *ref)
+{
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	rr_workflow_get(name, RR_WORKFLOW_RUN, ref);
+	SPI_finish();
+	if (opts->version == 0)
+	{
+		if (ref->active_version == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("workflow \"%s\" has no active version", name),
+					 errhint("Pass {\"version\": N} in the options, or activate one with reporunner.activate_version().")));
+		opts->version = ref->active_version;
+	}
+}
+
 Datum
 reporunner_execute(PG_FUNCTION_ARGS)
 {
@@ -179,25 +257,9 @@ reporunner_execute(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(2))
 		memset(&opts, 0, sizeof(opts));
 	else
-		parse_options(PG_GETARG_JSONB_P(2), &opts);
+		parse_options(PG_GETARG_JSONB_P(2), false, &opts);
 
-	/*
-	 * The lookup runs as the caller, through a kept plan whose names are
-	 * all schema-qualified, so it needs no pinned search_path.
-	 */
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	rr_workflow_get(name, RR_WORKFLOW_RUN, &ref);
-	SPI_finish();
-	if (opts.version == 0)
-	{
-		if (ref.active_version == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("workflow \"%s\" has no active version", name),
-					 errhint("Pass {\"version\": N} in the options, or activate one with reporunner.activate_version().")));
-		opts.version = ref.active_version;
-	}
+	resolve_workflow(name, &opts, &ref);
 
 	context = AllocSetContextCreate(CurrentMemoryContext,
 									"reporunner execution",
@@ -230,4 +292,224 @@ reporunner_execute(PG_FUNCTION_ARGS)
 	result = DatumGetJsonbPCopy(JsonbPGetDatum(result));
 	MemoryContextDelete(context);
 	PG_RETURN_JSONB_P(result);
+}
+
+/* start(): $1 workflow, $2 version, $3 owner, $4 input, $5 key, $6 caller,
+ * $7 priority, $8 ready_at; returns the new execution's id, or none when
+ * the idempotency key was used before. */
+#define SQL_ENQUEUE \
+	"WITH e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
+	" status, mode, input, idempotency_key, created_by)" \
+	" VALUES ($1, $2, $3, 'queued', 'start', $4, $5, $6)" \
+	" ON CONFLICT (workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL" \
+	" DO NOTHING RETURNING id, owner)" \
+	" INSERT INTO reporunner.queue (execution_id, owner, priority, ready_at)" \
+	" SELECT id, owner, $7, $8 FROM e RETURNING execution_id"
+#define SQL_BY_KEY \
+	"SELECT id FROM reporunner.execution" \
+	" WHERE workflow_id = $1 AND idempotency_key = $2"
+
+static SPIPlanPtr enqueue_plan = NULL;
+static SPIPlanPtr by_key_plan = NULL;
+
+Datum
+reporunner_start(PG_FUNCTION_ARGS)
+{
+	char	   *name;
+	Jsonb	   *input;
+	ExecuteOptions opts;
+	RrWorkflowRef ref;
+	RrPlan	   *plan;
+	Oid			argtypes[8] = {INT8OID, INT4OID, OIDOID, JSONBOID, TEXTOID,
+	OIDOID, INT4OID, TIMESTAMPTZOID};
+	Datum		values[8];
+	char		nulls[8];
+	TimestampTz ready_at;
+	int64		id;
+	bool		isnull;
+	Oid			save_userid;
+	int			save_sec_context;
+	int			nestlevel;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("workflow name must not be null")));
+	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	if (PG_ARGISNULL(2))
+		memset(&opts, 0, sizeof(opts));
+	else
+		parse_options(PG_GETARG_JSONB_P(2), true, &opts);
+
+	/* before any write: refuse at once when no worker can run it */
+	rr_worker_wake_at_commit();
+
+	resolve_workflow(name, &opts, &ref);
+	plan = rr_plan_get(ref.id, opts.version, name);
+	input = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
+	input = input == NULL ? items_to_array(NIL) :
+		items_to_array(input_items(input));
+
+	ready_at = opts.run_at != NULL ?
+		DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in,
+												CStringGetDatum(opts.run_at),
+												ObjectIdGetDatum(InvalidOid),
+												Int32GetDatum(-1))) :
+		TimestampTzPlusMilliseconds(GetCurrentTransactionStartTimestamp(),
+									opts.delay_ms);
+
+	memset(nulls, ' ', sizeof(nulls));
+	values[0] = Int64GetDatum(ref.id);
+	values[1] = Int32GetDatum(opts.version);
+	values[2] = ObjectIdGetDatum(plan->owner);
+	values[3] = JsonbPGetDatum(input);
+	values[4] = opts.idempotency_key ? CStringGetTextDatum(opts.idempotency_key) : (Datum) 0;
+	nulls[4] = opts.idempotency_key ? ' ' : 'n';
+	values[5] = ObjectIdGetDatum(GetUserId());
+	values[6] = Int32GetDatum(opts.priority);
+	values[7] = TimestampTzGetDatum(ready_at);
+
+	/* the engine writes executions and the queue; tenants only read them */
+	nestlevel = rr_store_begin();
+	rr_store_become_owner(&save_userid, &save_sec_context);
+	rr_store_run_kept(&enqueue_plan, SQL_ENQUEUE, 8, argtypes, values, nulls,
+					  SPI_OK_INSERT_RETURNING);
+	if (SPI_processed == 1)
+		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+										 SPI_tuptable->tupdesc, 1, &isnull));
+	else
+	{
+		Oid			keytypes[2] = {INT8OID, TEXTOID};
+		Datum		keyvalues[2];
+
+		keyvalues[0] = values[0];
+		keyvalues[1] = values[4];
+		rr_store_run_kept(&by_key_plan, SQL_BY_KEY, 2, keytypes, keyvalues,
+						  NULL, SPI_OK_SELECT);
+		if (SPI_processed != 1)
+			elog(ERROR, "execution with idempotency key \"%s\" not found",
+				 opts.idempotency_key);
+		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+										 SPI_tuptable->tupdesc, 1, &isnull));
+	}
+	rr_store_restore_user(save_userid, save_sec_context);
+	rr_store_end(nestlevel);
+
+	PG_RETURN_INT64(id);
+}
+
+/* cancel(): the execution as the caller sees it (row-level security) */
+#define SQL_VISIBLE_EXECUTION \
+	"SELECT status FROM reporunner.execution WHERE id = $1"
+/* ... and, as the tables' owner, the cancel itself */
+#define SQL_CANCEL \
+	"WITH q AS (DELETE FROM reporunner.queue WHERE execution_id = $1)" \
+	" UPDATE reporunner.execution e SET status = 'canceled', finished_at = now()" \
+	" FROM reporunner.workflow w" \
+	" WHERE e.id = $1 AND w.id = e.workflow_id" \
+	" AND e.status IN ('queued', 'running', 'waiting') RETURNING w.name"
+
+static SPIPlanPtr visible_execution_plan = NULL;
+static SPIPlanPtr cancel_plan = NULL;
+
+/*
+ * cancel(execution): a queued or waiting execution is canceled at once; a
+ * running one stops before its next node (its worker sees the status).
+ * Returns false when it had already finished.
+ */
+Datum
+reporunner_cancel(PG_FUNCTION_ARGS)
+{
+	int64		id = PG_GETARG_INT64(0);
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	Oid			save_userid;
+	int			save_sec_context;
+	int			nestlevel;
+	bool		canceled;
+	char	   *workflow = NULL;
+
+	values[0] = Int64GetDatum(id);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&visible_execution_plan, SQL_VISIBLE_EXECUTION, 1,
+					  argtypes, values, NULL, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("execution " INT64_FORMAT " does not exist", id)));
+	rr_store_become_owner(&save_userid, &save_sec_context);
+	rr_store_run_kept(&cancel_plan, SQL_CANCEL, 1, argtypes, values, NULL,
+					  SPI_OK_UPDATE_RETURNING);
+	canceled = SPI_processed == 1;
+	if (canceled)
+		workflow = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	rr_store_restore_user(save_userid, save_sec_context);
+	rr_store_end(nestlevel);
+
+	if (canceled)
+		rr_notify_execution(id, workflow, "canceled");
+	PG_RETURN_BOOL(canceled);
+}
+
+/*
+ * resume(): $1 execution, $2 the paused node's new output items (NULL:
+ * keep its input).  The paused step becomes done, and the execution goes
+ * back into the queue.
+ */
+#define SQL_RESUME \
+	"WITH s AS (UPDATE reporunner.step SET status = 'succeeded'," \
+	" finished_at = now(), retry_at = NULL," \
+	" output = CASE WHEN $2::jsonb IS NULL THEN output" \
+	" ELSE pg_catalog.jsonb_build_object('main', $2::jsonb) END" \
+	" WHERE execution_id = $1 AND status = 'waiting' RETURNING execution_id)," \
+	" e AS (UPDATE reporunner.execution SET status = 'queued', wake_at = NULL" \
+	" WHERE id = $1 AND status = 'waiting' AND EXISTS (SELECT FROM s)" \
+	" RETURNING id, owner)" \
+	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
+	" SELECT id, owner, now() FROM e ON CONFLICT DO NOTHING RETURNING execution_id"
+
+static SPIPlanPtr resume_plan = NULL;
+
+/*
+ * resume(execution, payload): wake a waiting execution now.  The payload
+ * (an object or an array of objects) becomes the output of the node that
+ * waited; without one, the node passes its input on.  Returns false when
+ * the execution was not waiting.
+ */
+Datum
+reporunner_resume(PG_FUNCTION_ARGS)
+{
+	int64		id = PG_ARGISNULL(0) ? 0 : PG_GETARG_INT64(0);
+	Oid			argtypes[2] = {INT8OID, JSONBOID};
+	Datum		values[2];
+	char		nulls[2] = {' ', ' '};
+	Oid			save_userid;
+	int			save_sec_context;
+	int			nestlevel;
+	bool		resumed;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	values[0] = Int64GetDatum(id);
+	if (PG_ARGISNULL(1))
+		nulls[1] = 'n';
+	else
+		values[1] = JsonbPGetDatum(items_to_array(input_items(PG_GETARG_JSONB_P(1))));
+
+	rr_worker_wake_at_commit();
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&visible_execution_plan, SQL_VISIBLE_EXECUTION, 1,
+					  argtypes, values, NULL, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("execution " INT64_FORMAT " does not exist", id)));
+	rr_store_become_owner(&save_userid, &save_sec_context);
+	rr_store_run_kept(&resume_plan, SQL_RESUME, 2, argtypes, values, nulls,
+					  SPI_OK_INSERT_RETURNING);
+	resumed = SPI_processed == 1;
+	rr_store_restore_user(save_userid, save_sec_context);
+	rr_store_end(nestlevel);
+
+	PG_RETURN_BOOL(resumed);
 }

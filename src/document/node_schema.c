@@ -216,6 +216,15 @@ static const RrFieldSpec notify_params[] = {
 	{NULL}
 };
 
+/* wait: one of for, until, resume (checked when the plan is built) */
+static const RrFieldSpec wait_params[] = {
+	{.name = "for", .type = RR_FIELD_DURATION, .flags = RR_FIELD_POSITIVE},
+	{.name = "until", .type = RR_FIELD_STRING},
+	{.name = "resume", .type = RR_FIELD_BOOLEAN},
+	{.name = "timeout", .type = RR_FIELD_DURATION, .flags = RR_FIELD_POSITIVE},
+	{NULL}
+};
+
 
 /* ---------- The node types ---------- */
 
@@ -252,6 +261,8 @@ const RrNodeType rr_node_types[] = {
 	{.name = "function", .params = function_params,
 	.outputs = main_output, .inputs = 1},
 	{.name = "notify", .params = notify_params, .outputs = main_output,
+	.inputs = 1},
+	{.name = "wait", .params = wait_params, .outputs = main_output,
 	.inputs = 1},
 };
 

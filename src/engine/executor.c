@@ -341,7 +341,10 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 
 	step->node = node;
 	step->status = RR_STEP_SUCCEEDED;
+	step->attempt = 1;
 	step->started_at = GetCurrentTimestamp();
+	if (execution->waiting_until != NULL)
+		run.waiting_until = execution->waiting_until(execution, node);
 
 	if (node->disabled)
 	{
@@ -368,9 +371,26 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 		}
 	}
 
+	/* a node that pauses keeps its input items for when it goes on */
+	if (run.suspend_until != 0)
+	{
+		if (execution->suspend == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("workflow \"%s\" cannot pause at node \"%s\" inside execute()",
+							execution->plan->workflow_name, node->name),
+					 errhint("Run workflows with wait nodes with reporunner.start().")));
+		for (i = 0; i < node->noutputs; i++)
+			run.outputs[i] = NIL;
+		if (node->noutputs > 0 && run.ninputs > 0)
+			run.outputs[0] = list_copy(run.inputs[0]);
+		step->wake_at = run.suspend_until;
+		execution->suspended = true;
+	}
+
 	/* always_output_data: one empty item rather than nothing */
 	if (node->always_output_data && step->status == RR_STEP_SUCCEEDED &&
-		own_outputs > 0)
+		!execution->suspended && own_outputs > 0)
 	{
 		bool		empty = true;
 
@@ -526,7 +546,10 @@ run_node_durably(RrExecution *execution, const RrPlanNode *node)
 	enter_owner(execution->plan, &scope);
 	run_node(execution, node);
 	leave_owner(&scope);
-	execution->step_done(execution, execution->states[node->index].step);
+	if (execution->suspended)
+		execution->suspend(execution, execution->states[node->index].step);
+	else
+		execution->step_done(execution, execution->states[node->index].step);
 	MemoryContextSwitchTo(execution->context);
 }
 
@@ -594,6 +617,8 @@ rr_execution_run(RrExecution *execution, List *input_items)
 			else
 				run_node(execution, node);
 			execution->running = NULL;
+			if (execution->suspended)
+				break;
 			stack = finish_node(execution, node, true, stack);
 		}
 		else

@@ -33,6 +33,8 @@ typedef struct RrStep
 {
 	const RrPlanNode *node;
 	RrStepStatus status;
+	int			attempt;		/* 1, or more after retries */
+	TimestampTz wake_at;		/* a paused node: when to go on, else 0 */
 	List	  **outputs;		/* per output: items */
 	Jsonb	   *error;			/* {"message", "sqlstate", ...} or NULL */
 	TimestampTz started_at;
@@ -60,6 +62,15 @@ typedef RrStep *(*RrAdoptStepHook) (struct RrExecution *execution,
 									const RrPlanNode *node);
 typedef void (*RrStepDoneHook) (struct RrExecution *execution, RrStep *step);
 
+/*
+ * More hooks of a durable run, for nodes that pause (wait): when the
+ * node's earlier run asked to be woken (0 if never), and recording that it
+ * pauses now (the step holds its input items and wake_at).
+ */
+typedef TimestampTz (*RrWaitingUntilHook) (struct RrExecution *execution,
+										   const RrPlanNode *node);
+typedef void (*RrSuspendHook) (struct RrExecution *execution, RrStep *step);
+
 /* One execution of a plan. */
 typedef struct RrExecution
 {
@@ -76,6 +87,9 @@ typedef struct RrExecution
 	MemoryContext context;		/* everything of this execution */
 	RrAdoptStepHook adopt_step; /* NULL for a run inside one transaction */
 	RrStepDoneHook step_done;
+	RrWaitingUntilHook waiting_until;
+	RrSuspendHook suspend;
+	bool		suspended;		/* a node paused the execution */
 } RrExecution;
 
 /*

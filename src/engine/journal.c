@@ -15,11 +15,13 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "catalog/store.h"
+#include "commands/async.h"
 #include "commands/sequence.h"
 #include "engine/journal.h"
 #include "executor/spi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/json.h"
 #include "utils/lsyscache.h"
 
 /*
@@ -148,4 +150,16 @@ rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
 					  values, nulls, SPI_OK_INSERT);
 	rr_store_restore_user(save_userid, save_sec_context);
 	rr_store_end(nestlevel);
+}
+
+void
+rr_notify_execution(int64 id, const char *workflow, const char *status)
+{
+	StringInfoData payload;
+
+	initStringInfo(&payload);
+	appendStringInfo(&payload, "{\"id\": " INT64_FORMAT ", \"workflow\": ", id);
+	escape_json(&payload, workflow);
+	appendStringInfo(&payload, ", \"status\": \"%s\"}", status);
+	Async_Notify("reporunner_execution", payload.data);
 }

@@ -23,4 +23,11 @@ extern int64 rr_journal_new_id(void);
 extern void rr_journal_write(RrExecution *execution, const char *status,
 							 Jsonb *output, Jsonb *error, Oid created_by);
 
+/*
+ * Announce at commit that an execution ended: pg_notify on channel
+ * reporunner_execution with {"id", "workflow", "status"}.
+ */
+extern void rr_notify_execution(int64 id, const char *workflow,
+								const char *status);
+
 #endif							/* RR_JOURNAL_H */

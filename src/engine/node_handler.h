@@ -29,6 +29,7 @@
 
 #include "postgres.h"
 
+#include "datatype/timestamp.h"
 #include "nodes/pg_list.h"
 #include "utils/jsonb.h"
 
@@ -46,6 +47,16 @@ typedef struct RrNodeRun
 	List	  **outputs;		/* per output: list of Jsonb * items */
 	Jsonb	   *context_vars;	/* engine-private: see rr_run_context_vars */
 	int			context_uses;
+
+	/*
+	 * Pausing (the wait node).  waiting_until is when an earlier run of the
+	 * node asked to be woken (0 on its first run; DT_NOEND for "until
+	 * resume()").  A node that wants the execution to pause sets
+	 * suspend_until instead of emitting items; the executor then keeps its
+	 * input items and stops until that time or a resume().
+	 */
+	TimestampTz waiting_until;
+	TimestampTz suspend_until;
 } RrNodeRun;
 
 /* What a node type provides. */

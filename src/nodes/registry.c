@@ -29,6 +29,7 @@ extern const RrNodeHandler rr_node_stop_and_error;
 extern const RrNodeHandler rr_node_sql;
 extern const RrNodeHandler rr_node_function;
 extern const RrNodeHandler rr_node_notify;
+extern const RrNodeHandler rr_node_wait;
 
 static const RrNodeHandler *const node_handlers[] = {
 	&rr_node_trigger,
@@ -47,6 +48,7 @@ static const RrNodeHandler *const node_handlers[] = {
 	&rr_node_sql,
 	&rr_node_function,
 	&rr_node_notify,
+	&rr_node_wait,
 };
 
 const RrNodeHandler *

@@ -196,9 +196,12 @@ CREATE TABLE reporunner.step (
 	error			jsonb,
 	started_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	finished_at		timestamptz,
+	retry_at		timestamptz,
+	attempts		jsonb,
 	PRIMARY KEY (execution_id, node, run_index),
 	CONSTRAINT step_status_check
-		CHECK (status IN ('running', 'succeeded', 'failed', 'skipped', 'waiting', 'canceled')),
+		CHECK (status IN ('running', 'succeeded', 'failed', 'skipped', 'waiting',
+						  'retrying', 'canceled')),
 	CONSTRAINT step_attempt_check CHECK (attempt > 0)
 );
 COMMENT ON TABLE reporunner.step IS 'The journal: one row per node run of an execution';
@@ -207,11 +210,13 @@ COMMENT ON COLUMN reporunner.step.node IS 'Name of the node that ran';
 COMMENT ON COLUMN reporunner.step.run_index IS 'Zero-based run of that node within the execution';
 COMMENT ON COLUMN reporunner.step.owner IS 'Owner of the workflow (copied for row-level security)';
 COMMENT ON COLUMN reporunner.step.attempt IS 'Attempt that produced this outcome (1 unless retried)';
-COMMENT ON COLUMN reporunner.step.status IS 'running, succeeded, failed, skipped, waiting or canceled';
+COMMENT ON COLUMN reporunner.step.status IS 'running, succeeded, failed, skipped, waiting, retrying or canceled';
 COMMENT ON COLUMN reporunner.step.output IS 'Output items per output name';
 COMMENT ON COLUMN reporunner.step.error IS 'Failure: message, SQLSTATE and detail';
 COMMENT ON COLUMN reporunner.step.started_at IS 'When the step started';
 COMMENT ON COLUMN reporunner.step.finished_at IS 'When the step finished';
+COMMENT ON COLUMN reporunner.step.retry_at IS 'When a retrying step runs again';
+COMMENT ON COLUMN reporunner.step.attempts IS 'Failed attempts, oldest first: attempt, error, failed_at, retry_at';
 
 CREATE TABLE reporunner.queue (
 	execution_id	bigint PRIMARY KEY REFERENCES reporunner.execution (id) ON DELETE CASCADE,

@@ -1,0 +1,160 @@
+--
+-- Background execution: start() queues, a worker runs it step by step,
+-- wait_for() waits for the end.
+--
+CREATE TABLE bg_ledger (execution bigint, step text, at timestamptz DEFAULT now(),
+						PRIMARY KEY (execution, step));
+SELECT reporunner.save_workflow('bg', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Total", "type": "set", "params": {"fields": {"total": "{{ $json.price * $json.qty }}"}}},
+	{"name": "Record", "type": "sql", "params": {"query": "INSERT INTO bg_ledger (execution, step) VALUES ($1, $2) RETURNING step", "args": ["{{ $execution.id }}", "record"], "mode": "once"}},
+	{"name": "Big?", "type": "if", "params": {"condition": "{{ $json.step == \"record\" }}"}}],
+	"connections": [{"from": "Start", "to": "Total"}, {"from": "Total", "to": "Record"}, {"from": "Record", "to": "Big?"}]}');
+
+-- start() returns at once; a worker runs the execution after the commit
+SELECT reporunner.start('bg', '[{"price": 2, "qty": 3}]') AS id \gset
+SELECT status IN ('queued', 'running', 'succeeded') AS accepted FROM reporunner.executions WHERE id = :id;
+SELECT status, mode, output, error FROM reporunner.wait_for(:id, '30s');
+SELECT s.node, s.status FROM reporunner.step s
+JOIN reporunner.execution e ON e.id = s.execution_id
+JOIN reporunner.node n ON n.workflow_id = e.workflow_id AND n.version = e.version AND n.name = s.node
+WHERE s.execution_id = :id ORDER BY n.position;
+SELECT count(*) AS ledger_rows FROM bg_ledger WHERE execution = :id;
+SELECT count(*) AS queued FROM reporunner.queue;
+
+-- a rolled-back start() leaves nothing
+BEGIN;
+SELECT reporunner.start('bg', '[{"price": 1, "qty": 1}]') AS rolled_back \gset
+ROLLBACK;
+SELECT count(*) AS executions FROM reporunner.execution WHERE id = :rolled_back;
+SELECT count(*) AS queued FROM reporunner.queue;
+
+-- the same idempotency key returns the same execution
+SELECT reporunner.start('bg', '[{"price": 1, "qty": 1}]', '{"idempotency_key": "order-7"}') AS first \gset
+SELECT reporunner.start('bg', '[{"price": 9, "qty": 9}]', '{"idempotency_key": "order-7"}') = :first AS same;
+SELECT status FROM reporunner.wait_for(:first);
+SELECT count(*) AS executions_with_key FROM reporunner.execution WHERE idempotency_key = 'order-7';
+
+-- a failing step fails the execution, with the step and the SQLSTATE
+SELECT reporunner.save_workflow('bg_fail', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Divide", "type": "sql", "params": {"query": "SELECT 1 / 0 AS x", "mode": "once"}}],
+	"connections": [{"from": "Start", "to": "Divide"}]}');
+SELECT reporunner.start('bg_fail', '[{}]') AS failing \gset
+SELECT status, error ->> 'sqlstate' AS sqlstate, error ->> 'node' AS node, error ->> 'message' AS message
+FROM reporunner.wait_for(:failing);
+SELECT node, status, error ->> 'sqlstate' AS sqlstate FROM reporunner.step WHERE execution_id = :failing ORDER BY node;
+
+-- a delayed start waits its turn; wait_for gives up after its timeout
+SELECT reporunner.start('bg', '[{"price": 1, "qty": 1}]', '{"delay": "1h"}') AS later \gset
+SELECT status FROM reporunner.wait_for(:later, '200ms');
+DELETE FROM reporunner.queue WHERE execution_id = :later;
+
+-- retries: a failing node runs again after its delay, growing by backoff;
+-- each failed attempt is recorded in the step
+CREATE SEQUENCE flaky_attempts;
+SELECT reporunner.save_workflow('bg_flaky', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Flaky", "type": "sql", "retry": {"tries": 5, "delay": "100ms", "backoff": 2},
+	 "params": {"query": "SELECT 10 / (CASE WHEN nextval(''flaky_attempts'') < 3 THEN 0 ELSE 1 END) AS ok", "mode": "once"}}],
+	"connections": [{"from": "Start", "to": "Flaky"}]}');
+SELECT reporunner.start('bg_flaky', '[{}]') AS flaky \gset
+SELECT status, output FROM reporunner.wait_for(:flaky);
+SELECT node, status, attempt, jsonb_array_length(attempts) AS failed_attempts
+FROM reporunner.step WHERE execution_id = :flaky AND node = 'Flaky';
+SELECT a ->> 'attempt' AS attempt, a -> 'error' ->> 'sqlstate' AS sqlstate,
+	   (a ->> 'retry_at')::timestamptz - (a ->> 'failed_at')::timestamptz
+		 BETWEEN interval '100 ms' * power(2, (a ->> 'attempt')::int - 1)
+			 AND interval '100 ms' * power(2, (a ->> 'attempt')::int - 1) + interval '1 s' AS backoff_as_configured
+FROM reporunner.step, jsonb_array_elements(attempts) AS a
+WHERE execution_id = :flaky AND node = 'Flaky';
+
+-- tries run out: the execution fails with the last error
+SELECT reporunner.save_workflow('bg_flaky', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Flaky", "type": "sql", "retry": {"tries": 2, "delay": "10ms"},
+	 "params": {"query": "SELECT 1 / 0 AS never", "mode": "once"}}],
+	"connections": [{"from": "Start", "to": "Flaky"}]}');
+SELECT reporunner.start('bg_flaky', '[{}]') AS exhausted \gset
+SELECT status, error ->> 'sqlstate' AS sqlstate FROM reporunner.wait_for(:exhausted);
+SELECT status, attempt, jsonb_array_length(attempts) AS failed_attempts
+FROM reporunner.step WHERE execution_id = :exhausted AND node = 'Flaky';
+DROP SEQUENCE flaky_attempts;
+
+-- cancel(): a queued execution is canceled at once, and only once
+SELECT reporunner.start('bg', '[{"price": 1, "qty": 1}]', '{"delay": "1h"}') AS to_cancel \gset
+SELECT reporunner.cancel(:to_cancel) AS canceled;
+SELECT reporunner.cancel(:to_cancel) AS canceled_again;
+SELECT status, finished_at IS NOT NULL AS finished FROM reporunner.executions WHERE id = :to_cancel;
+SELECT count(*) AS queued FROM reporunner.queue WHERE execution_id = :to_cancel;
+SELECT reporunner.cancel(-1);
+
+-- wait nodes: the execution leaves the queue and comes back on time
+CREATE FUNCTION pg_temp.reach_status(target bigint, wanted text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	now_status text;
+BEGIN
+	FOR i IN 1..2000 LOOP
+		SELECT e.status INTO now_status FROM reporunner.execution e WHERE e.id = target;
+		EXIT WHEN now_status = wanted;
+		PERFORM pg_sleep(0.01);
+	END LOOP;
+	RETURN now_status;
+END
+$$;
+SELECT reporunner.save_workflow('bg_wait', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Pause", "type": "wait", "params": {"for": "300ms"}},
+	{"name": "After", "type": "set", "params": {"fields": {"after": true}}}],
+	"connections": [{"from": "Start", "to": "Pause"}, {"from": "Pause", "to": "After"}]}');
+SELECT reporunner.start('bg_wait', '[{"n": 1}]') AS paused \gset
+SELECT status, output, finished_at - started_at >= interval '300 ms' AS waited
+FROM reporunner.wait_for(:paused);
+SELECT node, status FROM reporunner.step WHERE execution_id = :paused AND node = 'Pause';
+
+-- wait for resume(): the payload becomes the waiting node's output
+SELECT reporunner.save_workflow('bg_approve', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Approval", "type": "wait", "params": {"resume": true}},
+	{"name": "Approved", "type": "set", "params": {"fields": {"approved": true}}}],
+	"connections": [{"from": "Start", "to": "Approval"}, {"from": "Approval", "to": "Approved"}]}');
+SELECT reporunner.start('bg_approve', '[{"order": 7}]') AS approval \gset
+SELECT pg_temp.reach_status(:approval, 'waiting');
+SELECT count(*) AS queued_while_waiting FROM reporunner.queue WHERE execution_id = :approval;
+SELECT reporunner.resume(:approval, '{"by": "alice"}') AS resumed;
+SELECT status, output FROM reporunner.wait_for(:approval);
+SELECT reporunner.resume(:approval) AS resumed_again;
+-- without a payload, the node passes its own input on
+SELECT reporunner.start('bg_approve', '[{"order": 8}]') AS approval2 \gset
+SELECT pg_temp.reach_status(:approval2, 'waiting');
+SELECT reporunner.resume(:approval2) AS resumed;
+SELECT status, output FROM reporunner.wait_for(:approval2);
+-- a waiting execution can be canceled
+SELECT reporunner.start('bg_approve', '[{"order": 9}]') AS approval3 \gset
+SELECT pg_temp.reach_status(:approval3, 'waiting');
+SELECT reporunner.cancel(:approval3) AS canceled;
+SELECT status FROM reporunner.wait_for(:approval3);
+-- execute() cannot pause
+SELECT reporunner.execute('bg_wait', '[{}]', '{"save": "none"}');
+-- a wait node needs exactly one of for, until, resume
+SELECT reporunner.save_workflow('bg_bad_wait', '{"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "W", "type": "wait", "params": {"for": "1s", "resume": true}}],
+	"connections": [{"from": "Start", "to": "W"}]}');
+SELECT reporunner.start('bg_bad_wait', '[{}]');
+SELECT reporunner.delete_workflow('bg_bad_wait');
+
+-- bad calls
+SELECT reporunner.start('nope');
+SELECT reporunner.start('bg', '[1]');
+SELECT reporunner.start('bg', '[]', '{"save": "none"}');
+SELECT reporunner.start('bg', '[]', '{"delay": "soon"}');
+SELECT reporunner.start('bg', '[]', '{"idempotency_key": ""}');
+SELECT reporunner.wait_for(-1);
+
+SELECT reporunner.delete_workflow('bg');
+SELECT reporunner.delete_workflow('bg_fail');
+SELECT reporunner.delete_workflow('bg_flaky');
+SELECT reporunner.delete_workflow('bg_wait');
+SELECT reporunner.delete_workflow('bg_approve');
+DROP TABLE bg_ledger;

@@ -1,0 +1,786 @@
+/*-------------------------------------------------------------------------
+ *
+ * queue.c
+ *		Running queued executions in a background worker, durably.
+ *
+ * A worker claims a runnable execution from reporunner.queue (FOR UPDATE
+ * SKIP LOCKED, then a session-level lock on the execution that outlives
+ * the claiming transaction and vanishes with the process), and runs it
+ * with the executor in durable mode:
+ *
+ *	- every node run leaves a step row; a node with side effects (a sql
+ *	  step) commits together with its step row, so its effects happen
+ *	  exactly once; runs of pure nodes share the next commit;
+ *	- a node whose step row is already committed (an earlier attempt of
+ *	  this execution, cut short by a crash or a restart) is not run again:
+ *	  its journaled outputs are adopted, so the execution resumes from its
+ *	  last committed step;
+ *	- the end (or the failure) of the execution, the removal of its queue
+ *	  row and a pg_notify on channel reporunner_execution commit together.
+ *
+ * No transaction stays open between claiming and the first node, or
+ * while waiting for more work.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "catalog/plan.h"
+#include "catalog/store.h"
+#include "common/pg_prng.h"
+#include "document/document.h"
+#include "engine/executor.h"
+#include "engine/journal.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "storage/lock.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+#include "worker/worker.h"
+
+/* field4 of our advisory lock tags; SQL's advisory locks use 1 and 2 */
+#define RR_LOCKTAG_EXECUTION	3
+
+/* A batch of runnable executions, skipping those being claimed */
+#define SQL_CLAIM \
+	"SELECT execution_id FROM reporunner.queue WHERE ready_at <= now()" \
+	" ORDER BY priority DESC, ready_at LIMIT 16 FOR UPDATE SKIP LOCKED"
+#define SQL_LEASE \
+	"UPDATE reporunner.queue SET lease_owner = $2," \
+	" lease_expires_at = now() + interval '1 minute' WHERE execution_id = $1"
+#define SQL_NEXT_WAKE \
+	"SELECT least((SELECT min(ready_at) FROM reporunner.queue)," \
+	" (SELECT min(wake_at) FROM reporunner.execution WHERE status = 'waiting'))"
+/* waiting executions whose time has come go back into the queue */
+#define SQL_WAKE_DUE \
+	"WITH due AS (UPDATE reporunner.execution SET status = 'queued'" \
+	" WHERE status = 'waiting' AND wake_at <= now() RETURNING id, owner)" \
+	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
+	" SELECT id, owner, now() FROM due ON CONFLICT DO NOTHING"
+/*
+ * A node pauses the execution: $1 execution, $2 node, $3 owner, $4 its
+ * kept input as outputs, $5 started, $6 wake time (NULL: until resume()).
+ */
+#define SQL_SUSPEND \
+	"WITH s AS (INSERT INTO reporunner.step AS s (execution_id, node," \
+	" run_index, owner, attempt, status, output, started_at, retry_at)" \
+	" VALUES ($1, $2, 0, $3, 1, 'waiting', $4, $5, $6)" \
+	" ON CONFLICT (execution_id, node, run_index) DO UPDATE SET" \
+	" status = 'waiting', output = EXCLUDED.output, retry_at = EXCLUDED.retry_at)," \
+	" q AS (DELETE FROM reporunner.queue WHERE execution_id = $1)" \
+	" UPDATE reporunner.execution SET status = 'waiting', wake_at = $6" \
+	" WHERE id = $1 AND status <> 'canceled'"
+#define SQL_LOAD_EXECUTION \
+	"SELECT e.workflow_id, e.version, e.status, e.input, e.started_at," \
+	" e.mode, w.name FROM reporunner.execution e" \
+	" JOIN reporunner.workflow w ON w.id = e.workflow_id WHERE e.id = $1"
+#define SQL_LOAD_STEPS \
+	"SELECT node, status, output, error, started_at, finished_at, attempt," \
+	" retry_at" \
+	" FROM reporunner.step WHERE execution_id = $1 AND run_index = 0"
+#define SQL_MARK_RUNNING \
+	"UPDATE reporunner.execution SET status = 'running'," \
+	" started_at = coalesce(started_at, now()) WHERE id = $1"
+/* a step row; a retried node's row was written before, by its last attempt */
+#define SQL_INSERT_STEP \
+	"INSERT INTO reporunner.step AS s (execution_id, node, run_index, owner," \
+	" attempt, status, output, error, started_at, finished_at)" \
+	" VALUES ($1, $2, 0, $3, $9, $4, $5, $6, $7, $8)" \
+	" ON CONFLICT (execution_id, node, run_index) DO UPDATE SET" \
+	" attempt = EXCLUDED.attempt, status = EXCLUDED.status," \
+	" output = EXCLUDED.output, error = EXCLUDED.error," \
+	" started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at," \
+	" retry_at = NULL"
+/*
+ * A failed attempt that will be retried: $1 execution, $2 node, $3 owner,
+ * $4 attempt, $5 error, $6 started, $7 retry at.  The attempt is added to
+ * the step's history.
+ */
+#define SQL_RETRY_LATER \
+	"WITH s AS (INSERT INTO reporunner.step AS s (execution_id, node," \
+	" run_index, owner, attempt, status, error, started_at, finished_at," \
+	" retry_at, attempts)" \
+	" VALUES ($1, $2, 0, $3, $4, 'retrying', $5, $6, now(), $7," \
+	" pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('attempt', $4," \
+	" 'error', $5, 'failed_at', pg_catalog.now(), 'retry_at', $7)))" \
+	" ON CONFLICT (execution_id, node, run_index) DO UPDATE SET" \
+	" attempt = EXCLUDED.attempt, status = 'retrying', error = EXCLUDED.error," \
+	" started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at," \
+	" retry_at = EXCLUDED.retry_at," \
+	" attempts = coalesce(s.attempts, '[]') || EXCLUDED.attempts)," \
+	" q AS (UPDATE reporunner.queue SET ready_at = $7, lease_owner = NULL," \
+	" lease_expires_at = NULL WHERE execution_id = $1)" \
+	" UPDATE reporunner.execution SET status = 'queued', wake_at = $7" \
+	" WHERE id = $1"
+/* a canceled execution stays canceled */
+#define SQL_FINISH \
+	"WITH done AS (DELETE FROM reporunner.queue WHERE execution_id = $1)" \
+	" UPDATE reporunner.execution SET status = $2, output = $3, error = $4," \
+	" finished_at = now() WHERE id = $1 AND status <> 'canceled'"
+#define SQL_STATUS \
+	"SELECT status FROM reporunner.execution WHERE id = $1"
+
+static SPIPlanPtr claim_plan = NULL;
+static SPIPlanPtr lease_plan = NULL;
+static SPIPlanPtr next_wake_plan = NULL;
+static SPIPlanPtr load_execution_plan = NULL;
+static SPIPlanPtr load_steps_plan = NULL;
+static SPIPlanPtr mark_running_plan = NULL;
+static SPIPlanPtr insert_step_plan = NULL;
+static SPIPlanPtr finish_plan = NULL;
+static SPIPlanPtr retry_later_plan = NULL;
+static SPIPlanPtr status_plan = NULL;
+static SPIPlanPtr wake_due_plan = NULL;
+static SPIPlanPtr suspend_plan = NULL;
+
+static const char *const step_status_names[] = {
+	"succeeded", "failed", "skipped"
+};
+
+/* A journaled step of an earlier attempt, adopted instead of rerun. */
+typedef struct JournaledStep
+{
+	char	   *node;
+	bool		retrying;		/* failed; runs again as attempt + 1 */
+	bool		waiting;		/* paused; runs again when woken */
+	TimestampTz wake_at;		/* when a paused step wakes; DT_NOEND: never */
+	int			attempt;
+	RrStepStatus status;
+	Jsonb	   *outputs;
+	Jsonb	   *error;
+	TimestampTz started_at;
+	TimestampTz finished_at;
+} JournaledStep;
+
+/* State of the execution a worker is running, for its hooks. */
+typedef struct DurableRun
+{
+	RrExecution execution;		/* first: the hooks get this pointer */
+	List	   *journaled;		/* JournaledStep * */
+	bool		canceled;		/* cancel() stopped it between two nodes */
+} DurableRun;
+
+static void
+begin_transaction(void)
+{
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
+}
+
+static void
+commit_transaction(void)
+{
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+}
+
+static void
+execution_locktag(LOCKTAG *tag, int64 id)
+{
+	SET_LOCKTAG_ADVISORY(*tag, MyDatabaseId, (uint32) (id >> 32),
+						 (uint32) id, RR_LOCKTAG_EXECUTION);
+}
+
+static RrStepStatus
+parse_step_status(const char *text)
+{
+	if (strcmp(text, "failed") == 0)
+		return RR_STEP_FAILED;
+	if (strcmp(text, "skipped") == 0)
+		return RR_STEP_SKIPPED;
+	return RR_STEP_SUCCEEDED;
+}
+
+/*
+ * Claim one runnable execution: lock a batch of ready queue rows, keep the
+ * first whose execution no other worker holds, and take a session lock on
+ * it that lasts until we release it or the process ends.  Returns 0 when
+ * nothing is runnable; sets *next_wake to the earliest later ready time.
+ */
+static int64
+claim_execution(TimestampTz *next_wake)
+{
+	int64		claimed = 0;
+	uint64		row;
+	int			nestlevel;
+
+	begin_transaction();
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&wake_due_plan, SQL_WAKE_DUE, 0, NULL, NULL, NULL,
+					  SPI_OK_INSERT);
+	rr_store_run_kept(&claim_plan, SQL_CLAIM, 0, NULL, NULL, NULL,
+					  SPI_OK_SELECT);
+	for (row = 0; row < SPI_processed && claimed == 0; row++)
+	{
+		bool		isnull;
+		int64		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[row],
+													 SPI_tuptable->tupdesc,
+													 1, &isnull));
+		LOCKTAG		tag;
+
+		execution_locktag(&tag, id);
+		if (LockAcquire(&tag, ExclusiveLock, true, true) != LOCKACQUIRE_NOT_AVAIL)
+			claimed = id;
+	}
+	if (claimed != 0)
+	{
+		Oid			argtypes[2] = {INT8OID, INT4OID};
+		Datum		values[2];
+
+		values[0] = Int64GetDatum(claimed);
+		values[1] = Int32GetDatum(MyProcPid);
+		rr_store_run_kept(&lease_plan, SQL_LEASE, 2, argtypes, values, NULL,
+						  SPI_OK_UPDATE);
+	}
+	else
+	{
+		bool		isnull;
+		Datum		wake;
+
+		rr_store_run_kept(&next_wake_plan, SQL_NEXT_WAKE, 0, NULL, NULL,
+						  NULL, SPI_OK_SELECT);
+		wake = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
+							 &isnull);
+		*next_wake = isnull ? 0 : DatumGetTimestampTz(wake);
+	}
+	rr_store_end(nestlevel);
+	commit_transaction();
+	return claimed;
+}
+
+/* adopt_step hook: the journaled outcome of the node, if any. */
+static RrStep *
+adopt_journaled_step(RrExecution *execution, const RrPlanNode *node)
+{
+	DurableRun *run = (DurableRun *) execution;
+	ListCell   *lc;
+
+	foreach(lc, run->journaled)
+	{
+		JournaledStep *journaled = lfirst(lc);
+		RrStep	   *step;
+
+		if (strcmp(journaled->node, node->name) != 0 || journaled->retrying ||
+			journaled->waiting)
+			continue;
+		step = palloc0(sizeof(RrStep));
+		step->node = node;
+		step->status = journaled->status;
+		step->attempt = journaled->attempt;
+		step->outputs = rr_step_outputs_from_jsonb(node, journaled->outputs);
+		step->error = journaled->error;
+		step->started_at = journaled->started_at;
+		step->finished_at = journaled->finished_at;
+		return step;
+	}
+	return NULL;
+}
+
+/* waiting_until hook: when the node's earlier run asked to be woken. */
+static TimestampTz
+journaled_wake(RrExecution *execution, const RrPlanNode *node)
+{
+	DurableRun *run = (DurableRun *) execution;
+	ListCell   *lc;
+
+	foreach(lc, run->journaled)
+	{
+		JournaledStep *journaled = lfirst(lc);
+
+		if (journaled->waiting && strcmp(journaled->node, node->name) == 0)
+			return journaled->wake_at;
+	}
+	return 0;
+}
+
+/*
+ * suspend hook: the node pauses the execution.  Its step keeps the node's
+ * input, the execution leaves the queue and waits for its time (or for
+ * resume()); the worker is free once this commits.
+ */
+static void
+suspend_execution(RrExecution *execution, RrStep *step)
+{
+	Oid			argtypes[6] = {INT8OID, TEXTOID, OIDOID, JSONBOID,
+	TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		values[6];
+	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	int			nestlevel;
+
+	values[0] = Int64GetDatum(execution->id);
+	values[1] = CStringGetTextDatum(step->node->name);
+	values[2] = ObjectIdGetDatum(execution->plan->owner);
+	values[3] = JsonbPGetDatum(rr_step_outputs_jsonb(step));
+	values[4] = TimestampTzGetDatum(step->started_at);
+	values[5] = TimestampTzGetDatum(step->wake_at);
+	if (TIMESTAMP_IS_NOEND(step->wake_at))
+		nulls[5] = 'n';
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&suspend_plan, SQL_SUSPEND, 6, argtypes, values, nulls,
+					  SPI_OK_UPDATE);
+	rr_store_end(nestlevel);
+}
+
+/* The attempt a run of the node is: 1, or one more than its last retry. */
+static int
+next_attempt(DurableRun *run, const RrPlanNode *node)
+{
+	ListCell   *lc;
+
+	foreach(lc, run->journaled)
+	{
+		JournaledStep *journaled = lfirst(lc);
+
+		if (journaled->retrying && strcmp(journaled->node, node->name) == 0)
+			return journaled->attempt + 1;
+	}
+	return 1;
+}
+
+/* Write the step row of a node run. */
+static void
+insert_step(RrExecution *execution, RrStep *step)
+{
+	Oid			argtypes[9] = {INT8OID, TEXTOID, OIDOID, TEXTOID, JSONBOID,
+	JSONBOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID};
+	Datum		values[9];
+	char		nulls[9];
+	int			nestlevel;
+
+	memset(nulls, ' ', sizeof(nulls));
+	step->attempt = Max(step->attempt, next_attempt((DurableRun *) execution,
+													 step->node));
+	values[0] = Int64GetDatum(execution->id);
+	values[1] = CStringGetTextDatum(step->node->name);
+	values[2] = ObjectIdGetDatum(execution->plan->owner);
+	values[3] = CStringGetTextDatum(step_status_names[step->status]);
+	values[4] = step->outputs ? JsonbPGetDatum(rr_step_outputs_jsonb(step)) : (Datum) 0;
+	nulls[4] = step->outputs ? ' ' : 'n';
+	values[5] = step->error ? JsonbPGetDatum(step->error) : (Datum) 0;
+	nulls[5] = step->error ? ' ' : 'n';
+	values[6] = TimestampTzGetDatum(step->started_at);
+	values[7] = TimestampTzGetDatum(step->finished_at);
+	values[8] = Int32GetDatum(step->attempt);
+
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&insert_step_plan, SQL_INSERT_STEP, 9, argtypes, values,
+					  nulls, SPI_OK_INSERT);
+	rr_store_end(nestlevel);
+}
+
+/* Stop between two nodes when cancel() has canceled the execution. */
+static void
+check_canceled(RrExecution *execution)
+{
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	bool		canceled;
+	int			nestlevel;
+
+	values[0] = Int64GetDatum(execution->id);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&status_plan, SQL_STATUS, 1, argtypes, values, NULL,
+					  SPI_OK_SELECT);
+	canceled = SPI_processed == 1 &&
+		strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1),
+			   "canceled") == 0;
+	rr_store_end(nestlevel);
+	((DurableRun *) execution)->canceled = canceled;
+	if (canceled)
+		ereport(ERROR,
+				(errcode(ERRCODE_QUERY_CANCELED),
+				 errmsg("execution " INT64_FORMAT " was canceled",
+						execution->id)));
+}
+
+/*
+ * step_done hook: journal the node run; a node with side effects commits
+ * with its step row, so a crash can never repeat or lose its effects.
+ */
+static void
+journal_step(RrExecution *execution, RrStep *step)
+{
+	insert_step(execution, step);
+	if (step->node->handler->side_effects)
+	{
+		commit_transaction();
+		begin_transaction();
+	}
+	check_canceled(execution);
+}
+
+/* Finish the execution: status, output or error, queue row, notification. */
+static void
+finish_execution(int64 id, const char *workflow, const char *status,
+				 Jsonb *output, Jsonb *error)
+{
+	Oid			argtypes[4] = {INT8OID, TEXTOID, JSONBOID, JSONBOID};
+	Datum		values[4];
+	char		nulls[4] = {' ', ' ', 'n', 'n'};
+	int			nestlevel;
+	bool		finished;
+
+	values[0] = Int64GetDatum(id);
+	values[1] = CStringGetTextDatum(status);
+	if (output != NULL)
+	{
+		values[2] = JsonbPGetDatum(output);
+		nulls[2] = ' ';
+	}
+	if (error != NULL)
+	{
+		values[3] = JsonbPGetDatum(error);
+		nulls[3] = ' ';
+	}
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&finish_plan, SQL_FINISH, 4, argtypes, values, nulls,
+					  SPI_OK_UPDATE);
+	finished = SPI_processed == 1;
+	rr_store_end(nestlevel);
+	if (!finished)
+		return;					/* canceled meanwhile: cancel() notified */
+
+	rr_notify_execution(id, workflow, status);
+}
+
+/*
+ * Load the claimed execution and what its earlier attempts journaled, and
+ * mark it running.  Returns false when it is already finished.
+ */
+static bool
+load_execution(DurableRun *run, int64 id, List **input_items,
+			   char **workflow)
+{
+	RrExecution *execution = &run->execution;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	bool		isnull;
+	HeapTuple	tuple;
+	TupleDesc	desc;
+	int64		workflow_id;
+	int32		version;
+	char	   *status;
+	Datum		started;
+	uint64		row;
+	int			nestlevel;
+	MemoryContext old;
+
+	values[0] = Int64GetDatum(id);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&load_execution_plan, SQL_LOAD_EXECUTION, 1, argtypes,
+					  values, NULL, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+	{
+		rr_store_end(nestlevel);
+		return false;
+	}
+	tuple = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+	status = SPI_getvalue(tuple, desc, 3);
+	if (strcmp(status, "queued") != 0 && strcmp(status, "running") != 0)
+	{
+		rr_store_end(nestlevel);
+		return false;
+	}
+
+	old = MemoryContextSwitchTo(execution->context);
+	workflow_id = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
+	version = DatumGetInt32(SPI_getbinval(tuple, desc, 2, &isnull));
+	execution->input = DatumGetJsonbPCopy(SPI_getbinval(tuple, desc, 4, &isnull));
+	started = SPI_getbinval(tuple, desc, 5, &isnull);
+	execution->started_at = isnull ? 0 : DatumGetTimestampTz(started);
+	execution->mode = SPI_getvalue(tuple, desc, 6);
+	*workflow = SPI_getvalue(tuple, desc, 7);
+	MemoryContextSwitchTo(old);
+
+	rr_store_run_kept(&load_steps_plan, SQL_LOAD_STEPS, 1, argtypes, values,
+					  NULL, SPI_OK_SELECT);
+	old = MemoryContextSwitchTo(execution->context);
+	for (row = 0; row < SPI_processed; row++)
+	{
+		JournaledStep *step = palloc0(sizeof(JournaledStep));
+		Datum		value;
+
+		tuple = SPI_tuptable->vals[row];
+		desc = SPI_tuptable->tupdesc;
+		step->node = SPI_getvalue(tuple, desc, 1);
+		step->retrying = strcmp(SPI_getvalue(tuple, desc, 2), "retrying") == 0;
+		step->waiting = strcmp(SPI_getvalue(tuple, desc, 2), "waiting") == 0;
+		value = SPI_getbinval(tuple, desc, 8, &isnull);
+		step->wake_at = isnull ? DT_NOEND : DatumGetTimestampTz(value);
+		step->status = parse_step_status(SPI_getvalue(tuple, desc, 2));
+		step->attempt = DatumGetInt32(SPI_getbinval(tuple, desc, 7, &isnull));
+		value = SPI_getbinval(tuple, desc, 3, &isnull);
+		step->outputs = isnull ? DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"))) :
+			DatumGetJsonbPCopy(value);
+		value = SPI_getbinval(tuple, desc, 4, &isnull);
+		step->error = isnull ? NULL : DatumGetJsonbPCopy(value);
+		step->started_at = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 5, &isnull));
+		step->finished_at = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 6, &isnull));
+		run->journaled = lappend(run->journaled, step);
+	}
+	MemoryContextSwitchTo(old);
+
+	rr_store_run_kept(&mark_running_plan, SQL_MARK_RUNNING, 1, argtypes,
+					  values, NULL, SPI_OK_UPDATE);
+	rr_store_end(nestlevel);
+
+	old = MemoryContextSwitchTo(execution->context);
+	execution->id = id;
+	execution->plan = rr_plan_get(workflow_id, version, *workflow);
+	*input_items = NIL;
+	{
+		JsonbIterator *it = JsonbIteratorInit(&execution->input->root);
+		JsonbValue	v;
+		JsonbIteratorToken token;
+
+		while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+			if (token == WJB_ELEM)
+				*input_items = lappend(*input_items, JsonbValueToJsonb(&v));
+	}
+	MemoryContextSwitchTo(old);
+	return true;
+}
+
+/* The items as one jsonb array. */
+static Jsonb *
+items_array(List *items)
+{
+	JsonbParseState *state = NULL;
+	ListCell   *lc;
+
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	foreach(lc, items)
+	{
+		Jsonb	   *item = lfirst(lc);
+		JsonbValue	value;
+
+		value.type = jbvBinary;
+		value.val.binary.data = &item->root;
+		value.val.binary.len = VARSIZE(item) - VARHDRSZ;
+		pushJsonbValue(&state, WJB_ELEM, &value);
+	}
+	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_ARRAY, NULL));
+}
+
+/* The error of a failed execution as jsonb: node, message, sqlstate, ... */
+static Jsonb *
+execution_error(const RrPlanNode *node, ErrorData *edata)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"message\": ");
+	escape_json(&buf, edata->message ? edata->message : "");
+	appendStringInfo(&buf, ", \"sqlstate\": \"%s\"",
+					 unpack_sql_state(edata->sqlerrcode));
+	if (node != NULL)
+	{
+		appendStringInfoString(&buf, ", \"node\": ");
+		escape_json(&buf, node->name);
+	}
+	if (edata->detail)
+	{
+		appendStringInfoString(&buf, ", \"detail\": ");
+		escape_json(&buf, edata->detail);
+	}
+	appendStringInfoChar(&buf, '}');
+	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+											  CStringGetDatum(buf.data)));
+}
+
+/* A number or duration of a node's retry policy; false when absent. */
+static bool
+retry_number(const RrPlanNode *node, const char *name, double *number)
+{
+	JsonbValue *value = getKeyJsonValueFromContainer(&node->retry->root, name,
+													 strlen(name), NULL);
+
+	if (value == NULL || value->type != jbvNumeric)
+		return false;
+	*number = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+												 NumericGetDatum(value->val.numeric)));
+	return true;
+}
+
+static bool
+retry_duration(const RrPlanNode *node, const char *name, int64_t *ms)
+{
+	JsonbValue *value = getKeyJsonValueFromContainer(&node->retry->root, name,
+													 strlen(name), NULL);
+
+	return value != NULL && value->type == jbvString &&
+		rr_duration_parse(pnstrdup(value->val.string.val,
+								   value->val.string.len), ms);
+}
+
+/*
+ * Whether a node that failed on this attempt runs again, and after how
+ * long: "tries" attempts in all; "delay" before the second, multiplied by
+ * "backoff" for each further one, at most "max_delay", spread by "jitter"
+ * (0.1 = plus or minus 10 %).
+ */
+static bool
+retry_delay(const RrPlanNode *node, int attempt, int64 *delay_ms)
+{
+	double		tries = 1;
+	double		backoff = 1;
+	double		jitter = 0;
+	int64_t		delay = 0;
+	int64_t		max_delay = 0;
+	double		ms;
+
+	if (node->retry == NULL || !retry_number(node, "tries", &tries) ||
+		attempt >= tries)
+		return false;
+	(void) retry_duration(node, "delay", &delay);
+	(void) retry_duration(node, "max_delay", &max_delay);
+	(void) retry_number(node, "backoff", &backoff);
+	(void) retry_number(node, "jitter", &jitter);
+
+	ms = (double) delay * pow(backoff, attempt - 1);
+	if (max_delay > 0 && ms > (double) max_delay)
+		ms = (double) max_delay;
+	if (jitter > 0)
+		ms *= 1.0 - jitter + 2.0 * jitter * pg_prng_double(&pg_global_prng_state);
+	*delay_ms = (int64) Min(ms, (double) PG_INT64_MAX / 2);
+	return true;
+}
+
+/* Record a failed attempt and when the node runs again. */
+static void
+retry_later(RrExecution *execution, const RrPlanNode *node, int attempt,
+			Jsonb *error, int64 delay_ms)
+{
+	Oid			argtypes[7] = {INT8OID, TEXTOID, OIDOID, INT4OID, JSONBOID,
+	TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		values[7];
+	TimestampTz now = GetCurrentTimestamp();
+	int			nestlevel;
+
+	values[0] = Int64GetDatum(execution->id);
+	values[1] = CStringGetTextDatum(node->name);
+	values[2] = ObjectIdGetDatum(execution->plan->owner);
+	values[3] = Int32GetDatum(attempt);
+	values[4] = JsonbPGetDatum(error);
+	values[5] = TimestampTzGetDatum(now);
+	values[6] = TimestampTzGetDatum(TimestampTzPlusMilliseconds(now, delay_ms));
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&retry_later_plan, SQL_RETRY_LATER, 7, argtypes, values,
+					  NULL, SPI_OK_UPDATE);
+	rr_store_end(nestlevel);
+}
+
+/* Run one claimed execution to its end (or its failure). */
+static void
+run_claimed(int64 id)
+{
+	MemoryContext context;
+	DurableRun *run;
+	RrExecution *execution;
+	List	   *input_items = NIL;
+	char	   *workflow = NULL;
+	LOCKTAG		tag;
+
+	context = AllocSetContextCreate(TopMemoryContext, "reporunner execution",
+									ALLOCSET_DEFAULT_SIZES);
+	run = MemoryContextAllocZero(context, sizeof(DurableRun));
+	execution = &run->execution;
+	execution->context = context;
+	execution->adopt_step = adopt_journaled_step;
+	execution->step_done = journal_step;
+	execution->waiting_until = journaled_wake;
+	execution->suspend = suspend_execution;
+
+	PG_TRY();
+	{
+		begin_transaction();
+		if (load_execution(run, id, &input_items, &workflow))
+		{
+			List	   *result;
+
+			pgstat_report_activity(STATE_RUNNING, "reporunner: running an execution");
+			result = rr_execution_run(execution, input_items);
+			MemoryContextSwitchTo(context);
+			if (!execution->suspended)
+				finish_execution(id, workflow, "succeeded",
+								 items_array(result), NULL);
+		}
+		commit_transaction();
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+		const RrPlanNode *node = execution->running;
+		int64		delay_ms;
+
+		MemoryContextSwitchTo(context);
+		edata = CopyErrorData();
+		FlushErrorState();
+		AbortCurrentTransaction();
+
+		/* a node with tries left runs again later; else the execution fails */
+		begin_transaction();
+		if (run->canceled)
+			;					/* cancel() has recorded everything */
+		else if (node != NULL &&
+			retry_delay(node, next_attempt(run, node), &delay_ms))
+			retry_later(execution, node, next_attempt(run, node),
+						execution_error(node, edata), delay_ms);
+		else
+		{
+			if (node != NULL)
+			{
+				RrStep		step;
+
+				memset(&step, 0, sizeof(step));
+				step.node = node;
+				step.status = RR_STEP_FAILED;
+				step.error = execution_error(node, edata);
+				step.started_at = step.finished_at = GetCurrentTimestamp();
+				insert_step(execution, &step);
+			}
+			finish_execution(id, workflow ? workflow : "", "failed", NULL,
+							 execution_error(node, edata));
+		}
+		commit_transaction();
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
+
+	execution_locktag(&tag, id);
+	LockRelease(&tag, ExclusiveLock, true);
+	MemoryContextDelete(context);
+}
+
+bool
+rr_queue_work(int max_ms, TimestampTz *next_wake)
+{
+	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+													   max_ms);
+
+	*next_wake = 0;
+	for (;;)
+	{
+		int64		id;
+
+		CHECK_FOR_INTERRUPTS();
+		id = claim_execution(next_wake);
+		if (id == 0)
+			return false;
+		run_claimed(id);
+		if (GetCurrentTimestamp() >= deadline)
+			return true;
+	}
+}
