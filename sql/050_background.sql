@@ -144,6 +144,51 @@ SELECT reporunner.save_workflow('bg_bad_wait', '{"nodes": [{"name": "Start", "ty
 SELECT reporunner.start('bg_bad_wait', '[{}]');
 SELECT reporunner.delete_workflow('bg_bad_wait');
 
+-- an error workflow starts when an execution fails, with the failure as input
+SELECT reporunner.save_workflow('bg_alerts', '{"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "Seen", "type": "noop"}], "connections": [{"from": "Start", "to": "Seen"}]}');
+SELECT reporunner.save_workflow('bg_fail2', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Divide", "type": "sql", "params": {"query": "SELECT 1 / 0 AS x", "mode": "once"}}],
+	"connections": [{"from": "Start", "to": "Divide"}],
+	"settings": {"error_workflow": "bg_alerts"}}');
+SELECT reporunner.start('bg_fail2', '[{"order": 1}]') AS failing2 \gset
+SELECT status FROM reporunner.wait_for(:failing2);
+SELECT id AS alert FROM reporunner.execution WHERE parent_id = :failing2 \gset
+SELECT status, workflow, input -> 0 ->> 'workflow' AS failed_workflow, input -> 0 ->> 'node' AS node,
+	   input -> 0 -> 'error' ->> 'sqlstate' AS sqlstate,
+	   (input -> 0 ->> 'execution')::bigint = :failing2 AS links_back
+FROM reporunner.wait_for(:alert);
+
+-- settings.concurrency: excess executions stay queued; runs never overlap
+CREATE TABLE bg_spans (execution bigint PRIMARY KEY, started timestamptz, ended timestamptz);
+SELECT reporunner.save_workflow('bg_one_at_a_time', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Begin", "type": "sql", "params": {"query": "INSERT INTO bg_spans VALUES ($1, clock_timestamp()) RETURNING execution", "args": ["{{ $execution.id }}"], "mode": "once"}},
+	{"name": "End", "type": "sql", "params": {"query": "UPDATE bg_spans SET ended = clock_timestamp() FROM pg_sleep(0.1) WHERE execution = $1", "args": ["{{ $execution.id }}"], "mode": "once"}}],
+	"connections": [{"from": "Start", "to": "Begin"}, {"from": "Begin", "to": "End"}],
+	"settings": {"concurrency": 1}}');
+SELECT reporunner.start('bg_one_at_a_time', '[{}]') AS c1 \gset
+SELECT reporunner.start('bg_one_at_a_time', '[{}]') AS c2 \gset
+SELECT reporunner.start('bg_one_at_a_time', '[{}]') AS c3 \gset
+SELECT (SELECT status FROM reporunner.wait_for(:c1)), (SELECT status FROM reporunner.wait_for(:c2)),
+	   (SELECT status FROM reporunner.wait_for(:c3));
+SELECT count(*) AS overlapping FROM bg_spans a JOIN bg_spans b
+	ON a.execution < b.execution AND a.started < b.ended AND b.started < a.ended;
+SELECT count(*) AS runs FROM bg_spans;
+DROP TABLE bg_spans;
+
+-- retention: finished executions and their steps go
+SELECT reporunner.prune_executions('0 seconds') > 0 AS pruned;
+SELECT count(*) AS finished_left FROM reporunner.execution WHERE finished_at IS NOT NULL;
+SELECT count(*) AS steps_left FROM reporunner.step s
+WHERE NOT EXISTS (SELECT FROM reporunner.execution e WHERE e.id = s.execution_id);
+CREATE ROLE rr_pruner;
+SET ROLE rr_pruner;
+SELECT reporunner.prune_executions('0 seconds');
+RESET ROLE;
+DROP ROLE rr_pruner;
+
 -- bad calls
 SELECT reporunner.start('nope');
 SELECT reporunner.start('bg', '[1]');
@@ -157,4 +202,7 @@ SELECT reporunner.delete_workflow('bg_fail');
 SELECT reporunner.delete_workflow('bg_flaky');
 SELECT reporunner.delete_workflow('bg_wait');
 SELECT reporunner.delete_workflow('bg_approve');
+SELECT reporunner.delete_workflow('bg_alerts');
+SELECT reporunner.delete_workflow('bg_fail2');
+SELECT reporunner.delete_workflow('bg_one_at_a_time');
 DROP TABLE bg_ledger;

@@ -24,6 +24,7 @@ PG_MODULE_MAGIC;
 int			rr_max_document_size = 1024 * 1024;
 int			rr_workers_per_database = 2;
 int			rr_max_databases = 64;
+int			rr_retention = 14 * 24 * 3600;
 
 void		_PG_init(void);
 
@@ -76,6 +77,19 @@ _PG_init(void)
 								NULL,
 								NULL,
 								NULL);
+
+	DefineCustomIntVariable("reporunner.retention",
+							"How long finished executions are kept.",
+							"Background workers delete older ones, with their steps, in small batches; 0 keeps them forever.",
+							&rr_retention,
+							14 * 24 * 3600,
+							0,
+							PG_INT32_MAX,
+							PGC_SIGHUP,
+							GUC_UNIT_S,
+							NULL,
+							NULL,
+							NULL);
 
 	MarkGUCPrefixReserved("reporunner");
 

@@ -16,5 +16,6 @@
 
 /* GUC variables (reporunner.c) */
 extern PGDLLIMPORT int rr_max_document_size;
+extern PGDLLIMPORT int rr_retention;	/* seconds; 0 keeps executions */
 
 #endif							/* REPORUNNER_H */

@@ -28,6 +28,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
@@ -39,6 +40,7 @@ PG_FUNCTION_INFO_V1(reporunner_execute);
 PG_FUNCTION_INFO_V1(reporunner_start);
 PG_FUNCTION_INFO_V1(reporunner_cancel);
 PG_FUNCTION_INFO_V1(reporunner_resume);
+PG_FUNCTION_INFO_V1(reporunner_prune_executions);
 
 /* What the options argument may say. */
 typedef struct ExecuteOptions
@@ -512,4 +514,38 @@ reporunner_resume(PG_FUNCTION_ARGS)
 	rr_store_end(nestlevel);
 
 	PG_RETURN_BOOL(resumed);
+}
+
+/*
+ * prune_executions(older_than): delete executions that finished more than
+ * older_than ago, with their steps, as the background workers do with
+ * reporunner.retention.  For superusers and reporunner_admin.
+ */
+Datum
+reporunner_prune_executions(PG_FUNCTION_ARGS)
+{
+	Interval   *older_than = PG_GETARG_INTERVAL_P(0);
+	float8		seconds;
+	int64		total = 0;
+	int64		pruned;
+
+	if (!superuser() &&
+		!has_privs_of_role(GetUserId(), get_role_oid("reporunner_admin", false)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to prune executions"),
+				 errdetail("Only superusers and members of reporunner_admin may prune executions.")));
+	seconds = DatumGetFloat8(DirectFunctionCall2(interval_part,
+												 CStringGetTextDatum("epoch"),
+												 IntervalPGetDatum(older_than)));
+	if (seconds < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("older_than must not be negative")));
+	do
+	{
+		pruned = rr_prune_executions((int64) seconds, 1000);
+		total += pruned;
+	} while (pruned == 1000);
+	PG_RETURN_INT64(total);
 }

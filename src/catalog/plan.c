@@ -159,6 +159,16 @@ load_settings(RrPlan *plan, Jsonb *settings)
 	value = getKeyJsonValueFromContainer(&settings->root, "vars", 4, NULL);
 	if (value != NULL)
 		plan->vars = JsonbValueToJsonb(value);
+	value = getKeyJsonValueFromContainer(&settings->root, "concurrency", 11,
+										 NULL);
+	if (value != NULL && value->type == jbvNumeric)
+		plan->concurrency = DatumGetInt32(DirectFunctionCall1(numeric_int4,
+															  NumericGetDatum(value->val.numeric)));
+	value = getKeyJsonValueFromContainer(&settings->root, "error_workflow", 14,
+										 NULL);
+	if (value != NULL && value->type == jbvString)
+		plan->error_workflow = pnstrdup(value->val.string.val,
+										value->val.string.len);
 }
 
 /* Fill one node from the current row of SQL_LOAD_NODES. */

@@ -78,6 +78,8 @@ typedef struct RrPlan
 	int64		timeout_ms;		/* settings.timeout, 0 = none */
 	RrSaveMode	save;			/* settings.save */
 	Jsonb	   *vars;			/* settings.vars, or an empty object */
+	int			concurrency;	/* settings.concurrency, 0 = no limit */
+	char	   *error_workflow; /* settings.error_workflow, or NULL */
 	bool		has_side_effects;	/* some node runs SQL or sends anything */
 	TransactionId created_xid;	/* transaction that saved the version, while
 								 * it may still roll back; else invalid */

@@ -30,4 +30,10 @@ extern void rr_journal_write(RrExecution *execution, const char *status,
 extern void rr_notify_execution(int64 id, const char *workflow,
 								const char *status);
 
+/*
+ * Delete up to limit executions (with their steps) that finished more
+ * than older_than_seconds ago; returns how many (src/engine/queue.c).
+ */
+extern int64 rr_prune_executions(int64 older_than_seconds, int limit);
+
 #endif							/* RR_JOURNAL_H */

@@ -38,6 +38,7 @@
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "pgstat.h"
+#include "reporunner.h"
 #include "storage/lock.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -50,11 +51,16 @@
 
 /* field4 of our advisory lock tags; SQL's advisory locks use 1 and 2 */
 #define RR_LOCKTAG_EXECUTION	3
+#define RR_LOCKTAG_WORKFLOW_SLOT 4
 
 /* A batch of runnable executions, skipping those being claimed */
 #define SQL_CLAIM \
-	"SELECT execution_id FROM reporunner.queue WHERE ready_at <= now()" \
-	" ORDER BY priority DESC, ready_at LIMIT 16 FOR UPDATE SKIP LOCKED"
+	"SELECT q.execution_id, e.workflow_id, e.version, w.name" \
+	" FROM reporunner.queue q" \
+	" JOIN reporunner.execution e ON e.id = q.execution_id" \
+	" JOIN reporunner.workflow w ON w.id = e.workflow_id" \
+	" WHERE q.ready_at <= now() ORDER BY q.priority DESC, q.ready_at" \
+	" LIMIT 16 FOR UPDATE OF q SKIP LOCKED"
 #define SQL_LEASE \
 	"UPDATE reporunner.queue SET lease_owner = $2," \
 	" lease_expires_at = now() + interval '1 minute' WHERE execution_id = $1"
@@ -127,6 +133,24 @@
 	"WITH done AS (DELETE FROM reporunner.queue WHERE execution_id = $1)" \
 	" UPDATE reporunner.execution SET status = $2, output = $3, error = $4," \
 	" finished_at = now() WHERE id = $1 AND status <> 'canceled'"
+/*
+ * The error workflow of a failed execution, if its owner has one by that
+ * name: $1 owner, $2 name, $3 input, $4 the failed execution.
+ */
+#define SQL_START_ERROR_WORKFLOW \
+	"WITH w AS (SELECT id, active_version, owner FROM reporunner.workflow" \
+	" WHERE owner = $1 AND name = $2 AND active_version IS NOT NULL)," \
+	" e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
+	" status, mode, input, parent_id, created_by)" \
+	" SELECT id, active_version, owner, 'queued', 'start', $3, $4, owner" \
+	" FROM w RETURNING id, owner)" \
+	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
+	" SELECT id, owner, now() FROM e"
+/* retention: a batch of executions finished more than $1 seconds ago */
+#define SQL_PRUNE \
+	"DELETE FROM reporunner.execution WHERE id IN (SELECT id" \
+	" FROM reporunner.execution WHERE finished_at < now() - $1 * interval '1 second'" \
+	" AND status IN ('succeeded', 'failed', 'canceled') LIMIT $2)"
 #define SQL_STATUS \
 	"SELECT status FROM reporunner.execution WHERE id = $1"
 
@@ -142,6 +166,8 @@ static SPIPlanPtr retry_later_plan = NULL;
 static SPIPlanPtr status_plan = NULL;
 static SPIPlanPtr wake_due_plan = NULL;
 static SPIPlanPtr suspend_plan = NULL;
+static SPIPlanPtr error_workflow_plan = NULL;
+static SPIPlanPtr prune_plan = NULL;
 
 static const char *const step_status_names[] = {
 	"succeeded", "failed", "skipped"
@@ -168,6 +194,7 @@ typedef struct DurableRun
 	RrExecution execution;		/* first: the hooks get this pointer */
 	List	   *journaled;		/* JournaledStep * */
 	bool		canceled;		/* cancel() stopped it between two nodes */
+	char	   *workflow;		/* its name, for messages and notifications */
 } DurableRun;
 
 static void
@@ -205,14 +232,23 @@ parse_step_status(const char *text)
 /*
  * Claim one runnable execution: lock a batch of ready queue rows, keep the
  * first whose execution no other worker holds, and take a session lock on
- * it that lasts until we release it or the process ends.  Returns 0 when
- * nothing is runnable; sets *next_wake to the earliest later ready time.
+ * it that lasts until we release it or the process ends.  A workflow with
+ * settings.concurrency has that many slots, also session locks; an
+ * execution that finds them all taken stays queued, in its place.
+ * Returns 0 when nothing is runnable; sets *next_wake to the earliest
+ * later ready time.
  */
 static int64
-claim_execution(TimestampTz *next_wake)
+claim_execution(TimestampTz *next_wake, int64 *workflow_id, int *slot)
 {
 	int64		claimed = 0;
 	uint64		row;
+	uint64		ncandidates;
+	int64	   *ids;
+	int64	   *workflows;
+	int32	   *versions;
+	char	  **names;
+	bool		held_back = false;
 	int			nestlevel;
 
 	begin_transaction();
@@ -221,18 +257,63 @@ claim_execution(TimestampTz *next_wake)
 					  SPI_OK_INSERT);
 	rr_store_run_kept(&claim_plan, SQL_CLAIM, 0, NULL, NULL, NULL,
 					  SPI_OK_SELECT);
-	for (row = 0; row < SPI_processed && claimed == 0; row++)
-	{
-		bool		isnull;
-		int64		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[row],
-													 SPI_tuptable->tupdesc,
-													 1, &isnull));
-		LOCKTAG		tag;
 
-		execution_locktag(&tag, id);
-		if (LockAcquire(&tag, ExclusiveLock, true, true) != LOCKACQUIRE_NOT_AVAIL)
-			claimed = id;
+	/* copy the candidates: looking up plans below runs SPI again */
+	ncandidates = SPI_processed;
+	ids = palloc(sizeof(int64) * Max(ncandidates, 1));
+	workflows = palloc(sizeof(int64) * Max(ncandidates, 1));
+	versions = palloc(sizeof(int32) * Max(ncandidates, 1));
+	names = palloc(sizeof(char *) * Max(ncandidates, 1));
+	for (row = 0; row < ncandidates; row++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[row];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+
+		ids[row] = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
+		workflows[row] = DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull));
+		versions[row] = DatumGetInt32(SPI_getbinval(tuple, desc, 3, &isnull));
+		names[row] = SPI_getvalue(tuple, desc, 4);
 	}
+
+	for (row = 0; row < ncandidates && claimed == 0; row++)
+	{
+		LOCKTAG		tag;
+		RrPlan	   *plan;
+
+		execution_locktag(&tag, ids[row]);
+		if (LockAcquire(&tag, ExclusiveLock, true, true) == LOCKACQUIRE_NOT_AVAIL)
+			continue;
+
+		/* settings.concurrency: one of the workflow's slots, or wait */
+		*slot = -1;
+		plan = rr_plan_get(workflows[row], versions[row], names[row]);
+		if (plan->concurrency > 0)
+		{
+			int			i;
+
+			for (i = 0; i < plan->concurrency && *slot < 0; i++)
+			{
+				LOCKTAG		slot_tag;
+
+				SET_LOCKTAG_ADVISORY(slot_tag, MyDatabaseId,
+									 (uint32) workflows[row], (uint32) i,
+									 RR_LOCKTAG_WORKFLOW_SLOT);
+				if (LockAcquire(&slot_tag, ExclusiveLock, true, true) !=
+					LOCKACQUIRE_NOT_AVAIL)
+					*slot = i;
+			}
+			if (*slot < 0)
+			{
+				LockRelease(&tag, ExclusiveLock, true);
+				held_back = true;
+				continue;
+			}
+		}
+		claimed = ids[row];
+		*workflow_id = workflows[row];
+	}
+
 	if (claimed != 0)
 	{
 		Oid			argtypes[2] = {INT8OID, INT4OID};
@@ -242,6 +323,11 @@ claim_execution(TimestampTz *next_wake)
 		values[1] = Int32GetDatum(MyProcPid);
 		rr_store_run_kept(&lease_plan, SQL_LEASE, 2, argtypes, values, NULL,
 						  SPI_OK_UPDATE);
+	}
+	else if (held_back)
+	{
+		/* the running executions free their slots soon */
+		*next_wake = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), 250);
 	}
 	else
 	{
@@ -257,6 +343,19 @@ claim_execution(TimestampTz *next_wake)
 	rr_store_end(nestlevel);
 	commit_transaction();
 	return claimed;
+}
+
+/* Give back the concurrency slot of a workflow, if one was taken. */
+static void
+release_slot(int64 workflow_id, int slot)
+{
+	LOCKTAG		slot_tag;
+
+	if (slot < 0)
+		return;
+	SET_LOCKTAG_ADVISORY(slot_tag, MyDatabaseId, (uint32) workflow_id,
+						 (uint32) slot, RR_LOCKTAG_WORKFLOW_SLOT);
+	LockRelease(&slot_tag, ExclusiveLock, true);
 }
 
 /* adopt_step hook: the journaled outcome of the node, if any. */
@@ -682,15 +781,82 @@ retry_later(RrExecution *execution, const RrPlanNode *node, int attempt,
 	rr_store_end(nestlevel);
 }
 
+/*
+ * Start the failed execution's error workflow (settings.error_workflow),
+ * found among its owner's workflows, with the failure as input.
+ */
+static void
+start_error_workflow(RrExecution *execution, const char *workflow,
+					 const RrPlanNode *node, Jsonb *error)
+{
+	RrPlan	   *plan = execution->plan;
+	Oid			argtypes[4] = {OIDOID, TEXTOID, JSONBOID, INT8OID};
+	Datum		values[4];
+	StringInfoData input;
+	int			nestlevel;
+	bool		started;
+
+	if (plan == NULL || plan->error_workflow == NULL ||
+		strcmp(plan->error_workflow, workflow) == 0)
+		return;
+	initStringInfo(&input);
+	appendStringInfo(&input, "[{\"execution\": " INT64_FORMAT ", \"workflow\": ",
+					 execution->id);
+	escape_json(&input, workflow);
+	appendStringInfoString(&input, ", \"node\": ");
+	if (node != NULL)
+		escape_json(&input, node->name);
+	else
+		appendStringInfoString(&input, "null");
+	appendStringInfoString(&input, ", \"error\": ");
+	(void) JsonbToCString(&input, &error->root, VARSIZE(error));
+	appendStringInfoString(&input, "}]");
+
+	values[0] = ObjectIdGetDatum(plan->owner);
+	values[1] = CStringGetTextDatum(plan->error_workflow);
+	values[2] = DirectFunctionCall1(jsonb_in, CStringGetDatum(input.data));
+	values[3] = Int64GetDatum(execution->id);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&error_workflow_plan, SQL_START_ERROR_WORKFLOW, 4,
+					  argtypes, values, NULL, SPI_OK_INSERT);
+	started = SPI_processed == 1;
+	rr_store_end(nestlevel);
+	if (!started)
+		ereport(LOG,
+				(errmsg("error workflow \"%s\" of workflow \"%s\" does not exist or has no active version",
+						plan->error_workflow, workflow)));
+}
+
+int64
+rr_prune_executions(int64 older_than_seconds, int limit)
+{
+	Oid			argtypes[2] = {INT8OID, INT4OID};
+	Datum		values[2];
+	Oid			save_userid;
+	int			save_sec_context;
+	int			nestlevel;
+	int64		pruned;
+
+	values[0] = Int64GetDatum(older_than_seconds);
+	values[1] = Int32GetDatum(limit);
+	nestlevel = rr_store_begin();
+	rr_store_become_owner(&save_userid, &save_sec_context);
+	rr_store_run_kept(&prune_plan, SQL_PRUNE, 2, argtypes, values, NULL,
+					  SPI_OK_DELETE);
+	pruned = (int64) SPI_processed;
+	rr_store_restore_user(save_userid, save_sec_context);
+	rr_store_end(nestlevel);
+	return pruned;
+}
+
 /* Run one claimed execution to its end (or its failure). */
 static void
-run_claimed(int64 id)
+run_claimed(int64 id, int64 workflow_id, int slot)
 {
 	MemoryContext context;
 	DurableRun *run;
 	RrExecution *execution;
 	List	   *input_items = NIL;
-	char	   *workflow = NULL;
 	LOCKTAG		tag;
 
 	context = AllocSetContextCreate(TopMemoryContext, "reporunner execution",
@@ -706,7 +872,7 @@ run_claimed(int64 id)
 	PG_TRY();
 	{
 		begin_transaction();
-		if (load_execution(run, id, &input_items, &workflow))
+		if (load_execution(run, id, &input_items, &run->workflow))
 		{
 			List	   *result;
 
@@ -714,7 +880,7 @@ run_claimed(int64 id)
 			result = rr_execution_run(execution, input_items);
 			MemoryContextSwitchTo(context);
 			if (!execution->suspended)
-				finish_execution(id, workflow, "succeeded",
+				finish_execution(id, run->workflow, "succeeded",
 								 items_array(result), NULL);
 		}
 		commit_transaction();
@@ -751,17 +917,40 @@ run_claimed(int64 id)
 				step.started_at = step.finished_at = GetCurrentTimestamp();
 				insert_step(execution, &step);
 			}
-			finish_execution(id, workflow ? workflow : "", "failed", NULL,
+			finish_execution(id, run->workflow ? run->workflow : "", "failed", NULL,
 							 execution_error(node, edata));
+			start_error_workflow(execution, run->workflow ? run->workflow : "", node,
+								 execution_error(node, edata));
 		}
 		commit_transaction();
 		FreeErrorData(edata);
 	}
 	PG_END_TRY();
 
+	release_slot(workflow_id, slot);
 	execution_locktag(&tag, id);
 	LockRelease(&tag, ExclusiveLock, true);
 	MemoryContextDelete(context);
+}
+
+/*
+ * Retention: when idle, at most once a minute, delete a batch of
+ * executions (their steps go with them) finished longer ago than
+ * reporunner.retention.
+ */
+static void
+prune_now_and_then(void)
+{
+	static TimestampTz last_prune = 0;
+	TimestampTz now = GetCurrentTimestamp();
+
+	if (rr_retention <= 0 ||
+		(last_prune != 0 && !TimestampDifferenceExceeds(last_prune, now, 60 * 1000)))
+		return;
+	last_prune = now;
+	begin_transaction();
+	(void) rr_prune_executions(rr_retention, 1000);
+	commit_transaction();
 }
 
 bool
@@ -774,12 +963,17 @@ rr_queue_work(int max_ms, TimestampTz *next_wake)
 	for (;;)
 	{
 		int64		id;
+		int64		workflow_id = 0;
+		int			slot = -1;
 
 		CHECK_FOR_INTERRUPTS();
-		id = claim_execution(next_wake);
+		id = claim_execution(next_wake, &workflow_id, &slot);
 		if (id == 0)
+		{
+			prune_now_and_then();
 			return false;
-		run_claimed(id);
+		}
+		run_claimed(id, workflow_id, slot);
 		if (GetCurrentTimestamp() >= deadline)
 			return true;
 	}

@@ -67,3 +67,9 @@ RETURNS boolean
 LANGUAGE c VOLATILE
 AS 'MODULE_PATHNAME', 'reporunner_resume';
 COMMENT ON FUNCTION reporunner.resume(bigint, jsonb) IS 'Wakes a waiting execution now; the payload (an object or an array of objects) becomes the output of the node that waited';
+
+CREATE FUNCTION reporunner.prune_executions(older_than interval)
+RETURNS bigint
+LANGUAGE c STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_prune_executions';
+COMMENT ON FUNCTION reporunner.prune_executions(interval) IS 'Deletes executions (and their steps) finished longer ago than older_than; workers do the same with reporunner.retention. For superusers and reporunner_admin';
