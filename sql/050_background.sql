@@ -144,6 +144,30 @@ SELECT reporunner.save_workflow('bg_bad_wait', '{"nodes": [{"name": "Start", "ty
 SELECT reporunner.start('bg_bad_wait', '[{}]');
 SELECT reporunner.delete_workflow('bg_bad_wait');
 
+-- retry(): a failed execution runs again from its failed step, reusing
+-- what succeeded before it
+CREATE TABLE bg_switch (fail boolean);
+INSERT INTO bg_switch VALUES (true);
+CREATE TABLE bg_records (execution bigint, node text);
+SELECT reporunner.save_workflow('bg_retry', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Record", "type": "sql", "params": {"query": "INSERT INTO bg_records VALUES ($1, ''Record'') RETURNING node", "args": ["{{ $execution.id }}"], "mode": "once"}},
+	{"name": "Check", "type": "sql", "params": {"query": "SELECT 1 / (CASE WHEN fail THEN 0 ELSE 1 END) AS ok FROM bg_switch", "mode": "once"}}],
+	"connections": [{"from": "Start", "to": "Record"}, {"from": "Record", "to": "Check"}]}');
+SELECT reporunner.start('bg_retry', '[{}]') AS to_retry \gset
+SELECT status, error ->> 'node' AS node FROM reporunner.wait_for(:to_retry);
+UPDATE bg_switch SET fail = false;
+SELECT reporunner.retry(:to_retry) AS retried \gset
+SELECT status, mode, parent_id = :to_retry AS child, attempt, output FROM reporunner.wait_for(:retried);
+SELECT count(*) AS records FROM bg_records;
+-- from a named node: that node and those after it run again
+SELECT reporunner.retry(:to_retry, 'Record') AS retried_from \gset
+SELECT status, output FROM reporunner.wait_for(:retried_from);
+SELECT count(*) AS records FROM bg_records;
+SELECT reporunner.retry(:retried);
+SELECT reporunner.retry(:to_retry, 'Nope');
+DROP TABLE bg_switch, bg_records;
+
 -- an error workflow starts when an execution fails, with the failure as input
 SELECT reporunner.save_workflow('bg_alerts', '{"nodes": [{"name": "Start", "type": "trigger"},
 	{"name": "Seen", "type": "noop"}], "connections": [{"from": "Start", "to": "Seen"}]}');
@@ -203,6 +227,7 @@ SELECT reporunner.delete_workflow('bg_flaky');
 SELECT reporunner.delete_workflow('bg_wait');
 SELECT reporunner.delete_workflow('bg_approve');
 SELECT reporunner.delete_workflow('bg_alerts');
+SELECT reporunner.delete_workflow('bg_retry');
 SELECT reporunner.delete_workflow('bg_fail2');
 SELECT reporunner.delete_workflow('bg_one_at_a_time');
 DROP TABLE bg_ledger;

@@ -41,6 +41,7 @@ PG_FUNCTION_INFO_V1(reporunner_start);
 PG_FUNCTION_INFO_V1(reporunner_cancel);
 PG_FUNCTION_INFO_V1(reporunner_resume);
 PG_FUNCTION_INFO_V1(reporunner_prune_executions);
+PG_FUNCTION_INFO_V1(reporunner_retry);
 
 /* What the options argument may say. */
 typedef struct ExecuteOptions
@@ -548,4 +549,108 @@ reporunner_prune_executions(PG_FUNCTION_ARGS)
 		total += pruned;
 	} while (pruned == 1000);
 	PG_RETURN_INT64(total);
+}
+
+/* retry(): the failed execution, as the caller sees it */
+#define SQL_RETRY_SOURCE \
+	"SELECT status, (SELECT started_at FROM reporunner.step" \
+	" WHERE execution_id = $1 AND node = $2 AND run_index = 0)" \
+	" FROM reporunner.execution WHERE id = $1"
+/*
+ * ... and, as the tables' owner, the new execution: its steps are those
+ * of the failed one that succeeded, before from_node's run when given ($3
+ * its start), so the workers adopt them and run only the rest.
+ */
+#define SQL_RETRY \
+	"WITH old AS (SELECT * FROM reporunner.execution WHERE id = $1)," \
+	" e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
+	" status, mode, input, parent_id, attempt, created_by)" \
+	" SELECT workflow_id, version, owner, 'queued', 'retry', input, id," \
+	" attempt + 1, $2 FROM old RETURNING id, owner)," \
+	" s AS (INSERT INTO reporunner.step (execution_id, node, run_index, owner," \
+	" attempt, status, output, error, started_at, finished_at)" \
+	" SELECT e.id, st.node, st.run_index, st.owner, st.attempt, st.status," \
+	" st.output, st.error, st.started_at, st.finished_at" \
+	" FROM e, reporunner.step st WHERE st.execution_id = $1" \
+	" AND st.status IN ('succeeded', 'skipped')" \
+	" AND ($3::timestamptz IS NULL OR st.started_at < $3))" \
+	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
+	" SELECT id, owner, now() FROM e RETURNING execution_id"
+
+static SPIPlanPtr retry_source_plan = NULL;
+static SPIPlanPtr retry_plan = NULL;
+
+/*
+ * retry(execution, from_node): run a failed (or canceled) execution again
+ * as a new execution (mode retry, parent the old one), reusing the outputs
+ * of the steps that succeeded — all of them, or those before from_node.
+ * Returns the new execution's id.
+ */
+Datum
+reporunner_retry(PG_FUNCTION_ARGS)
+{
+	int64		id;
+	char	   *from_node = NULL;
+	Oid			argtypes[3] = {INT8OID, OIDOID, TIMESTAMPTZOID};
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', 'n'};
+	Oid			source_types[2] = {INT8OID, TEXTOID};
+	Datum		source_values[2];
+	char		source_nulls[2] = {' ', 'n'};
+	Oid			save_userid;
+	int			save_sec_context;
+	int			nestlevel;
+	bool		isnull;
+	char	   *status;
+	Datum		cut;
+	int64		retried;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	id = PG_GETARG_INT64(0);
+	source_values[0] = Int64GetDatum(id);
+	if (!PG_ARGISNULL(1))
+	{
+		from_node = text_to_cstring(PG_GETARG_TEXT_PP(1));
+		source_values[1] = CStringGetTextDatum(from_node);
+		source_nulls[1] = ' ';
+	}
+
+	rr_worker_wake_at_commit();
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&retry_source_plan, SQL_RETRY_SOURCE, 2, source_types,
+					  source_values, source_nulls, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("execution " INT64_FORMAT " does not exist", id)));
+	status = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	cut = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+	if (strcmp(status, "failed") != 0 && strcmp(status, "canceled") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("execution " INT64_FORMAT " is %s, not failed", id, status),
+				 errhint("Only failed or canceled executions can be retried.")));
+	if (from_node != NULL && isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("node \"%s\" did not run in execution " INT64_FORMAT,
+						from_node, id)));
+
+	values[0] = Int64GetDatum(id);
+	values[1] = ObjectIdGetDatum(GetUserId());
+	if (from_node != NULL)
+	{
+		values[2] = cut;
+		nulls[2] = ' ';
+	}
+	rr_store_become_owner(&save_userid, &save_sec_context);
+	rr_store_run_kept(&retry_plan, SQL_RETRY, 3, argtypes, values, nulls,
+					  SPI_OK_INSERT_RETURNING);
+	retried = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+										  SPI_tuptable->tupdesc, 1, &isnull));
+	rr_store_restore_user(save_userid, save_sec_context);
+	rr_store_end(nestlevel);
+
+	PG_RETURN_INT64(retried);
 }

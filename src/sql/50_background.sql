@@ -73,3 +73,15 @@ RETURNS bigint
 LANGUAGE c STRICT VOLATILE
 AS 'MODULE_PATHNAME', 'reporunner_prune_executions';
 COMMENT ON FUNCTION reporunner.prune_executions(interval) IS 'Deletes executions (and their steps) finished longer ago than older_than; workers do the same with reporunner.retention. For superusers and reporunner_admin';
+
+CREATE FUNCTION reporunner.retry(execution bigint, from_node text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE c VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_retry';
+COMMENT ON FUNCTION reporunner.retry(bigint, text) IS 'Runs a failed or canceled execution again as a new one, reusing the outputs of its steps that succeeded (before from_node, when given); returns the new id';
+
+CREATE FUNCTION reporunner.workers(OUT database oid, OUT wanted boolean, OUT workers integer, OUT next_wake timestamptz)
+RETURNS SETOF record
+LANGUAGE c VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_workers';
+COMMENT ON FUNCTION reporunner.workers() IS 'The background workers'' state per database: whether work waits, how many workers run, the next timer';
