@@ -4,8 +4,9 @@
 # Starts a cluster in .demo/ inside the work tree (or in a temporary folder
 # when the server user cannot reach the work tree), creates the extension,
 # saves an example workflow, runs it with execute() and shows its output,
-# the rows it wrote and its journal, then its versions and stored graph,
-# and stops the cluster again.  Expects "make install" to have run.
+# the rows it wrote and its journal, runs executions in the background
+# (one retrying, one waiting for resume()), then shows versions and the
+# stored graph, and stops the cluster again.  Expects "make install" to have run.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -105,6 +106,42 @@ BEGIN;
 SELECT reporunner.execute('orders', '[{"id": 4, "customer": "hooli", "price": 500, "qty": 1}]');
 ROLLBACK;
 SELECT count(*) AS orders, (SELECT count(*) FROM reporunner.execution) AS executions FROM orders;
+
+
+\echo
+\echo '-- in the background: start() returns at once, workers run the executions'
+\echo '-- node by node, each SQL step committed with its journal row'
+CREATE SEQUENCE flaky_calls;
+SELECT reporunner.save_workflow('flaky', $${
+  "nodes": [
+    {"name": "Start", "type": "trigger"},
+    {"name": "Call",  "type": "sql", "retry": {"tries": 5, "delay": "200ms", "backoff": 2},
+     "params": {"query": "SELECT 10 / (CASE WHEN nextval('flaky_calls') < 3 THEN 0 ELSE 1 END) AS ok", "mode": "once"}},
+    {"name": "Done",  "type": "set", "params": {"fields": {"done": true}}}],
+  "connections": [{"from": "Start", "to": "Call"}, {"from": "Call", "to": "Done"}]}$$) AS version;
+SELECT reporunner.save_workflow('approval', $${
+  "nodes": [
+    {"name": "Start",    "type": "trigger"},
+    {"name": "Approval", "type": "wait", "params": {"resume": true}},
+    {"name": "Approved", "type": "set",  "params": {"fields": {"approved": true}}}],
+  "connections": [{"from": "Start", "to": "Approval"}, {"from": "Approval", "to": "Approved"}]}$$) AS version;
+SELECT reporunner.start('orders', '[{"id": 10, "customer": "umbrella", "price": 40, "qty": 5}]') AS order_run,
+       reporunner.start('flaky', '[{}]') AS flaky_run,
+       reporunner.start('approval', '[{"order": 10}]') AS approval_run \gset
+SELECT pg_sleep(0.3);
+\echo '-- a moment later: the order is done, the flaky call is between retries,'
+\echo '-- the approval waits (off the queue, holding no worker)'
+SELECT id, workflow, status FROM reporunner.executions WHERE mode = 'start' ORDER BY id;
+
+\echo
+\echo '-- resume the approval with a payload'
+SELECT reporunner.resume(:approval_run, '{"approved_by": "alice"}') AS resumed;
+SELECT id, workflow, status, output FROM reporunner.wait_for(:order_run)
+UNION ALL SELECT id, workflow, status, output FROM reporunner.wait_for(:flaky_run)
+UNION ALL SELECT id, workflow, status, output FROM reporunner.wait_for(:approval_run);
+\echo '-- the flaky step failed twice, then succeeded; each attempt is in the journal'
+SELECT node, status, attempt, jsonb_array_length(attempts) AS failed_attempts
+FROM reporunner.step WHERE execution_id = :flaky_run AND node = 'Call';
 
 \echo
 \echo '-- change the threshold: version 2; versions and the stored graph'
