@@ -2,6 +2,21 @@
 -- Background execution: start() queues, a worker runs it step by step,
 -- wait_for() waits for the end.
 --
+-- reach_status(execution, status): waits until the execution has that status
+CREATE FUNCTION pg_temp.reach_status(target bigint, wanted text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	now_status text;
+BEGIN
+	FOR i IN 1..2000 LOOP
+		SELECT e.status INTO now_status FROM reporunner.execution e WHERE e.id = target;
+		EXIT WHEN now_status = wanted;
+		PERFORM pg_sleep(0.01);
+	END LOOP;
+	RETURN now_status;
+END
+$$;
+
 CREATE TABLE bg_ledger (execution bigint, step text, at timestamptz DEFAULT now(),
 						PRIMARY KEY (execution, step));
 SELECT reporunner.save_workflow('bg', '{"nodes": [
@@ -87,22 +102,21 @@ SELECT reporunner.cancel(:to_cancel) AS canceled;
 SELECT reporunner.cancel(:to_cancel) AS canceled_again;
 SELECT status, finished_at IS NOT NULL AS finished FROM reporunner.executions WHERE id = :to_cancel;
 SELECT count(*) AS queued FROM reporunner.queue WHERE execution_id = :to_cancel;
+-- a running execution is interrupted at once, even inside a long sql step
+SELECT reporunner.save_workflow('bg_slow', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Sleep", "type": "sql", "params": {"query": "SELECT pg_sleep(60) IS NULL AS slept", "mode": "once"}}],
+	"connections": [{"from": "Start", "to": "Sleep"}]}');
+SELECT reporunner.start('bg_slow', '[{}]') AS slow \gset
+SELECT pg_temp.reach_status(:slow, 'running');
+SELECT pg_sleep(0.2);
+SELECT reporunner.cancel(:slow) AS canceled;
+SELECT status, finished_at - started_at < interval '30 s' AS promptly FROM reporunner.wait_for(:slow, '30s');
+SELECT count(*) AS steps_of_the_canceled_run FROM reporunner.step WHERE execution_id = :slow AND node = 'Sleep';
+SELECT reporunner.delete_workflow('bg_slow');
 SELECT reporunner.cancel(-1);
 
 -- wait nodes: the execution leaves the queue and comes back on time
-CREATE FUNCTION pg_temp.reach_status(target bigint, wanted text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-	now_status text;
-BEGIN
-	FOR i IN 1..2000 LOOP
-		SELECT e.status INTO now_status FROM reporunner.execution e WHERE e.id = target;
-		EXIT WHEN now_status = wanted;
-		PERFORM pg_sleep(0.01);
-	END LOOP;
-	RETURN now_status;
-END
-$$;
 SELECT reporunner.save_workflow('bg_wait', '{"nodes": [
 	{"name": "Start", "type": "trigger"},
 	{"name": "Pause", "type": "wait", "params": {"for": "300ms"}},

@@ -28,6 +28,10 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include <signal.h>
+
+#include "storage/proc.h"
+#include "storage/procarray.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -406,18 +410,41 @@ reporunner_start(PG_FUNCTION_ARGS)
 	"SELECT status FROM reporunner.execution WHERE id = $1"
 /* ... and, as the tables' owner, the cancel itself */
 #define SQL_CANCEL \
-	"WITH q AS (DELETE FROM reporunner.queue WHERE execution_id = $1)" \
+	"WITH q AS (DELETE FROM reporunner.queue WHERE execution_id = $1" \
+	" RETURNING lease_owner)" \
 	" UPDATE reporunner.execution e SET status = 'canceled', finished_at = now()" \
 	" FROM reporunner.workflow w" \
 	" WHERE e.id = $1 AND w.id = e.workflow_id" \
-	" AND e.status IN ('queued', 'running', 'waiting') RETURNING w.name"
+	" AND e.status IN ('queued', 'running', 'waiting')" \
+	" RETURNING w.name, e.status, (SELECT lease_owner FROM q)"
 
 static SPIPlanPtr visible_execution_plan = NULL;
 static SPIPlanPtr cancel_plan = NULL;
 
 /*
+ * Cancel the statement a background worker of this database runs, so a
+ * canceled execution stops at once, even inside a long sql step.  The
+ * worker finds the execution canceled and records nothing more; had the
+ * process meanwhile moved on to another execution, that one is merely
+ * interrupted and resumes from its last committed step.
+ */
+static void
+interrupt_worker(int pid)
+{
+	PGPROC	   *proc;
+
+	if (pid == 0)
+		return;
+	proc = BackendPidGetProc(pid);
+	if (proc == NULL || !proc->isBackgroundWorker ||
+		proc->databaseId != MyDatabaseId)
+		return;
+	(void) kill(pid, SIGINT);
+}
+
+/*
  * cancel(execution): a queued or waiting execution is canceled at once; a
- * running one stops before its next node (its worker sees the status).
+ * running one is interrupted (its worker sees the status).
  * Returns false when it had already finished.
  */
 Datum
@@ -431,6 +458,7 @@ reporunner_cancel(PG_FUNCTION_ARGS)
 	int			nestlevel;
 	bool		canceled;
 	char	   *workflow = NULL;
+	int			worker = 0;
 
 	values[0] = Int64GetDatum(id);
 	nestlevel = rr_store_begin();
@@ -445,12 +473,23 @@ reporunner_cancel(PG_FUNCTION_ARGS)
 					  SPI_OK_UPDATE_RETURNING);
 	canceled = SPI_processed == 1;
 	if (canceled)
+	{
+		bool		isnull;
+		Datum		pid;
+
 		workflow = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		pid = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3,
+							&isnull);
+		worker = isnull ? 0 : DatumGetInt32(pid);
+	}
 	rr_store_restore_user(save_userid, save_sec_context);
 	rr_store_end(nestlevel);
 
 	if (canceled)
+	{
 		rr_notify_execution(id, workflow, "canceled");
+		interrupt_worker(worker);
+	}
 	PG_RETURN_BOOL(canceled);
 }
 

@@ -176,6 +176,7 @@ describe_timeout(RrExecution *execution, const RrPlanNode *node,
 	if (kind == TIMER_NONE || !timer_fired ||
 		edata->sqlerrcode != ERRCODE_QUERY_CANCELED)
 		return;
+	execution->timed_out = true;
 	if (kind == TIMER_NODE)
 		edata->message = psprintf("node \"%s\" timed out after " INT64_FORMAT " ms",
 								  node->name, ms);

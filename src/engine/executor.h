@@ -90,6 +90,7 @@ typedef struct RrExecution
 	RrWaitingUntilHook waiting_until;
 	RrSuspendHook suspend;
 	bool		suspended;		/* a node paused the execution */
+	bool		timed_out;		/* a node or the execution ran out of time */
 } RrExecution;
 
 /*

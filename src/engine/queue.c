@@ -151,6 +151,9 @@
 	"DELETE FROM reporunner.execution WHERE id IN (SELECT id" \
 	" FROM reporunner.execution WHERE finished_at < now() - $1 * interval '1 second'" \
 	" AND status IN ('succeeded', 'failed', 'canceled') LIMIT $2)"
+#define SQL_REQUEUE \
+	"UPDATE reporunner.queue SET lease_owner = NULL, lease_expires_at = NULL," \
+	" ready_at = now() WHERE execution_id = $1"
 #define SQL_STATUS \
 	"SELECT status FROM reporunner.execution WHERE id = $1"
 
@@ -164,6 +167,7 @@ static SPIPlanPtr insert_step_plan = NULL;
 static SPIPlanPtr finish_plan = NULL;
 static SPIPlanPtr retry_later_plan = NULL;
 static SPIPlanPtr status_plan = NULL;
+static SPIPlanPtr requeue_plan = NULL;
 static SPIPlanPtr wake_due_plan = NULL;
 static SPIPlanPtr suspend_plan = NULL;
 static SPIPlanPtr error_workflow_plan = NULL;
@@ -475,6 +479,39 @@ insert_step(RrExecution *execution, RrStep *step)
 	nestlevel = rr_store_begin();
 	rr_store_run_kept(&insert_step_plan, SQL_INSERT_STEP, 9, argtypes, values,
 					  nulls, SPI_OK_INSERT);
+	rr_store_end(nestlevel);
+}
+
+/* Whether cancel() has canceled the execution; sets run->canceled. */
+static void
+check_canceled_quietly(DurableRun *run)
+{
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	int			nestlevel;
+
+	values[0] = Int64GetDatum(run->execution.id);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&status_plan, SQL_STATUS, 1, argtypes, values, NULL,
+					  SPI_OK_SELECT);
+	run->canceled = SPI_processed == 1 &&
+		strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1),
+			   "canceled") == 0;
+	rr_store_end(nestlevel);
+}
+
+/* An interrupted execution goes back into the queue, to resume. */
+static void
+requeue(int64 id)
+{
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	int			nestlevel;
+
+	values[0] = Int64GetDatum(id);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&requeue_plan, SQL_REQUEUE, 1, argtypes, values, NULL,
+					  SPI_OK_UPDATE);
 	rr_store_end(nestlevel);
 }
 
@@ -876,6 +913,13 @@ run_claimed(int64 id, int64 workflow_id, int slot)
 		{
 			List	   *result;
 
+			/*
+			 * Commit "running" before the first node: the execution's row
+			 * must not stay locked while nodes run, or cancel() would wait.
+			 */
+			commit_transaction();
+			begin_transaction();
+
 			pgstat_report_activity(STATE_RUNNING, "reporunner: running an execution");
 			result = rr_execution_run(execution, input_items);
 			MemoryContextSwitchTo(context);
@@ -890,16 +934,28 @@ run_claimed(int64 id, int64 workflow_id, int slot)
 		ErrorData  *edata;
 		const RrPlanNode *node = execution->running;
 		int64		delay_ms;
+		bool		interrupted;
 
 		MemoryContextSwitchTo(context);
 		edata = CopyErrorData();
 		FlushErrorState();
 		AbortCurrentTransaction();
 
-		/* a node with tries left runs again later; else the execution fails */
+		/*
+		 * A cancel (the query cancel cancel() sends, or a stray one) of an
+		 * execution that is not canceled just interrupts it: it goes back
+		 * into the queue and resumes from its last committed step.  A node
+		 * with tries left runs again later; else the execution fails.
+		 */
 		begin_transaction();
+		interrupted = edata->sqlerrcode == ERRCODE_QUERY_CANCELED &&
+			!execution->timed_out;
+		if (interrupted && !run->canceled)
+			check_canceled_quietly(run);
 		if (run->canceled)
 			;					/* cancel() has recorded everything */
+		else if (interrupted)
+			requeue(id);
 		else if (node != NULL &&
 			retry_delay(node, next_attempt(run, node), &delay_ms))
 			retry_later(execution, node, next_attempt(run, node),
