@@ -230,6 +230,28 @@ SELECT reporunner.prune_executions('0 seconds');
 RESET ROLE;
 DROP ROLE rr_pruner;
 
+-- tenancy in the workers: node code runs as the workflow's owner, so a
+-- tenant's workflow sees only its rows; a dropped owner fails the run
+CREATE ROLE bg_tenant_a;
+CREATE ROLE bg_tenant_b;
+SET ROLE bg_tenant_b;
+SELECT reporunner.save_workflow('bg_mine', '{"nodes": [{"name": "Start", "type": "trigger"}]}');
+RESET ROLE;
+SET ROLE bg_tenant_a;
+SELECT reporunner.save_workflow('bg_mine', '{"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "Who", "type": "sql", "params": {"query": "SELECT current_user AS who, (SELECT count(*) FROM reporunner.workflow) AS visible", "mode": "once"}}],
+	"connections": [{"from": "Start", "to": "Who"}]}');
+SELECT reporunner.start('bg_mine', '[{}]') AS mine \gset
+SELECT reporunner.start('bg_mine', '[{}]', '{"delay": "3s"}') AS orphaned \gset
+RESET ROLE;
+SELECT status, output FROM reporunner.wait_for(:mine);
+SELECT count(*) AS all_workflows_for_the_superuser FROM reporunner.workflow WHERE name = 'bg_mine';
+DELETE FROM reporunner.workflow WHERE name = 'bg_mine' AND owner = 'bg_tenant_b'::regrole;
+DROP ROLE bg_tenant_b;
+DROP ROLE bg_tenant_a;
+SELECT status, error ->> 'message' AS message FROM reporunner.wait_for(:orphaned);
+DELETE FROM reporunner.workflow WHERE name = 'bg_mine';
+
 -- bad calls
 SELECT reporunner.start('nope');
 SELECT reporunner.start('bg', '[1]');
