@@ -197,27 +197,6 @@ input_items(Jsonb *input)
 	return items;
 }
 
-/* The items as one jsonb array. */
-static Jsonb *
-items_to_array(List *items)
-{
-	JsonbParseState *state = NULL;
-	ListCell   *lc;
-
-	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-	foreach(lc, items)
-	{
-		Jsonb	   *item = lfirst(lc);
-		JsonbValue	value;
-
-		value.type = jbvBinary;
-		value.val.binary.data = &item->root;
-		value.val.binary.len = VARSIZE(item) - VARHDRSZ;
-		pushJsonbValue(&state, WJB_ELEM, &value);
-	}
-	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_ARRAY, NULL));
-}
-
 /*
  * The workflow the caller may run under that name, and the version to run
  * (the one in the options, or the active one).  The lookup runs as the
@@ -288,8 +267,8 @@ reporunner_execute(PG_FUNCTION_ARGS)
 	{
 		List	   *items = input_items(input);
 
-		execution->input = items_to_array(items);
-		result = items_to_array(rr_execution_run(execution, items));
+		execution->input = rr_items_to_jsonb(items);
+		result = rr_items_to_jsonb(rr_execution_run(execution, items));
 	}
 
 	if (save == RR_SAVE_ALL || (save == RR_SAVE_ERRORS && execution->any_failed))
@@ -354,8 +333,8 @@ reporunner_start(PG_FUNCTION_ARGS)
 	resolve_workflow(name, &opts, &ref);
 	plan = rr_plan_get(ref.id, opts.version, name);
 	input = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
-	input = input == NULL ? items_to_array(NIL) :
-		items_to_array(input_items(input));
+	input = input == NULL ? rr_items_to_jsonb(NIL) :
+		rr_items_to_jsonb(input_items(input));
 
 	ready_at = opts.run_at != NULL ?
 		DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in,
@@ -422,6 +401,25 @@ static SPIPlanPtr visible_execution_plan = NULL;
 static SPIPlanPtr cancel_plan = NULL;
 
 /*
+ * Raise "does not exist" unless the caller may see the execution (row-level
+ * security decides), inside rr_store_begin/rr_store_end.
+ */
+static void
+require_visible_execution(int64 id)
+{
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+
+	values[0] = Int64GetDatum(id);
+	rr_store_run_kept(&visible_execution_plan, SQL_VISIBLE_EXECUTION, 1,
+					  argtypes, values, NULL, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("execution " INT64_FORMAT " does not exist", id)));
+}
+
+/*
  * Cancel the statement a background worker of this database runs, so a
  * canceled execution stops at once, even inside a long sql step.  The
  * worker finds the execution canceled and records nothing more; had the
@@ -462,12 +460,7 @@ reporunner_cancel(PG_FUNCTION_ARGS)
 
 	values[0] = Int64GetDatum(id);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&visible_execution_plan, SQL_VISIBLE_EXECUTION, 1,
-					  argtypes, values, NULL, SPI_OK_SELECT);
-	if (SPI_processed != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("execution " INT64_FORMAT " does not exist", id)));
+	require_visible_execution(id);
 	rr_store_become_owner(&save_userid, &save_sec_context);
 	rr_store_run_kept(&cancel_plan, SQL_CANCEL, 1, argtypes, values, NULL,
 					  SPI_OK_UPDATE_RETURNING);
@@ -536,16 +529,11 @@ reporunner_resume(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		nulls[1] = 'n';
 	else
-		values[1] = JsonbPGetDatum(items_to_array(input_items(PG_GETARG_JSONB_P(1))));
+		values[1] = JsonbPGetDatum(rr_items_to_jsonb(input_items(PG_GETARG_JSONB_P(1))));
 
 	rr_worker_wake_at_commit();
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&visible_execution_plan, SQL_VISIBLE_EXECUTION, 1,
-					  argtypes, values, NULL, SPI_OK_SELECT);
-	if (SPI_processed != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("execution " INT64_FORMAT " does not exist", id)));
+	require_visible_execution(id);
 	rr_store_become_owner(&save_userid, &save_sec_context);
 	rr_store_run_kept(&resume_plan, SQL_RESUME, 2, argtypes, values, nulls,
 					  SPI_OK_INSERT_RETURNING);

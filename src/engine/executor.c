@@ -635,6 +635,26 @@ rr_execution_run(RrExecution *execution, List *input_items)
 }
 
 Jsonb *
+rr_items_to_jsonb(List *items)
+{
+	JsonbParseState *state = NULL;
+	ListCell   *lc;
+
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	foreach(lc, items)
+	{
+		Jsonb	   *item = lfirst(lc);
+		JsonbValue	value;
+
+		value.type = jbvBinary;
+		value.val.binary.data = &item->root;
+		value.val.binary.len = VARSIZE(item) - VARHDRSZ;
+		pushJsonbValue(&state, WJB_ELEM, &value);
+	}
+	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_ARRAY, NULL));
+}
+
+Jsonb *
 rr_step_outputs_jsonb(const RrStep *step)
 {
 	JsonbParseState *state = NULL;

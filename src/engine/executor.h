@@ -104,6 +104,9 @@ typedef struct RrExecution
  */
 extern List *rr_execution_run(RrExecution *execution, List *input_items);
 
+/* Items (Jsonb objects) as one jsonb array. */
+extern Jsonb *rr_items_to_jsonb(List *items);
+
 /* The step's outputs as {"output name": [items], ...} (journal format). */
 extern Jsonb *rr_step_outputs_jsonb(const RrStep *step);
 

@@ -519,21 +519,10 @@ requeue(int64 id)
 static void
 check_canceled(RrExecution *execution)
 {
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
-	bool		canceled;
-	int			nestlevel;
+	DurableRun *run = (DurableRun *) execution;
 
-	values[0] = Int64GetDatum(execution->id);
-	nestlevel = rr_store_begin();
-	rr_store_run_kept(&status_plan, SQL_STATUS, 1, argtypes, values, NULL,
-					  SPI_OK_SELECT);
-	canceled = SPI_processed == 1 &&
-		strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1),
-			   "canceled") == 0;
-	rr_store_end(nestlevel);
-	((DurableRun *) execution)->canceled = canceled;
-	if (canceled)
+	check_canceled_quietly(run);
+	if (run->canceled)
 		ereport(ERROR,
 				(errcode(ERRCODE_QUERY_CANCELED),
 				 errmsg("execution " INT64_FORMAT " was canceled",
@@ -687,27 +676,6 @@ load_execution(DurableRun *run, int64 id, List **input_items,
 	}
 	MemoryContextSwitchTo(old);
 	return true;
-}
-
-/* The items as one jsonb array. */
-static Jsonb *
-items_array(List *items)
-{
-	JsonbParseState *state = NULL;
-	ListCell   *lc;
-
-	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-	foreach(lc, items)
-	{
-		Jsonb	   *item = lfirst(lc);
-		JsonbValue	value;
-
-		value.type = jbvBinary;
-		value.val.binary.data = &item->root;
-		value.val.binary.len = VARSIZE(item) - VARHDRSZ;
-		pushJsonbValue(&state, WJB_ELEM, &value);
-	}
-	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_ARRAY, NULL));
 }
 
 /* The error of a failed execution as jsonb: node, message, sqlstate, ... */
@@ -925,7 +893,7 @@ run_claimed(int64 id, int64 workflow_id, int slot)
 			MemoryContextSwitchTo(context);
 			if (!execution->suspended)
 				finish_execution(id, run->workflow, "succeeded",
-								 items_array(result), NULL);
+								 rr_items_to_jsonb(result), NULL);
 		}
 		commit_transaction();
 	}
