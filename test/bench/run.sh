@@ -9,7 +9,14 @@
 #       with {"save": "none"} and with {"save": "all"}
 # at 2 and 8 clients, and prints tps and the ratios (c)/(a) and (c)/(b)
 # against their targets.  Then it runs execute() many times in one backend
-# and prints that backend's memory before and after.
+# and prints that backend's memory before and after.  Then background
+# execution, on the same cluster:
+#   (d) a bare SKIP LOCKED queue (enqueue, claim + ack)  - the queue baseline
+#   (e) start() of webhook_if with 8 clients, until the workers have run
+#       everything, at reporunner.workers_per_database 2 and 4
+#   (f) a chain of 10 sql steps, a batch of executions queued at once
+#   (g) latency of one start() at a time, from its commit to the end
+#   (h) one worker's memory over BENCH_WORKER_STEPS steps
 #
 # Timings are informational only: the machines are shared and noisy, so the
 # script exits 0 whatever the numbers are, and non-zero only when something
@@ -18,7 +25,9 @@
 #
 # Environment: BENCH_SECONDS (default 10) is the length of each pgbench run;
 # BENCH_MEMORY_CALLS (default 1000000) the number of calls in the memory
-# test.  Expects "make install" to have run (make bench does it).
+# test; BENCH_WORKER_STEPS (default 1000000) the number of steps in the
+# worker memory test (0 skips it).  Expects "make install" to have run
+# (make bench does it).
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -29,9 +38,22 @@ memory_calls=${BENCH_MEMORY_CALLS:-1000000}
 clients_list="2 8"
 warmup_calls=1000      # calls before the first memory sample (caches fill)
 commit_every=1000      # the memory loop commits after this many calls
+worker_steps=${BENCH_WORKER_STEPS:-1000000}
+bg_clients=8           # pgbench clients of the queue baseline and of start()
+bg_workers_list="2 4"  # reporunner.workers_per_database values tried
+queue_prefill=20000    # jobs in the bare queue before its run
+chain_executions=1000  # executions of the sql chain, queued in one batch
+latency_samples=200    # start() calls in the latency test, one at a time
+latency_pause_ms=20    # at most this long (at random) between two of them
+worker_warmup=2500     # executions before the worker's first memory sample
+feed_chunk=5000        # executions queued at a time in the worker memory test
+drain_limit=300        # seconds the workers get to run what was queued
 
-case "$seconds$memory_calls" in
-*[!0-9]*) echo "BENCH_SECONDS and BENCH_MEMORY_CALLS must be whole numbers" >&2; exit 2 ;;
+case "$seconds$memory_calls$worker_steps" in
+*[!0-9]*)
+	echo "BENCH_SECONDS, BENCH_MEMORY_CALLS and BENCH_WORKER_STEPS must be whole numbers" >&2
+	exit 2
+	;;
 esac
 
 # The workflow measured: n8n's Webhook -> If -> Set shape, and its input.
@@ -43,6 +65,13 @@ workflow='{"nodes": [
  "connections": [{"from": "Webhook", "to": "Total"}, {"from": "Total", "to": "Big?"},
                  {"from": "Big?", "output": "true", "to": "Tag"}]}'
 input='[{"id": 1, "price": 12.5, "qty": 10, "customer": "acme"}]'
+
+# Background execution: start() of the same workflow with the same input,
+# and the bare queue it is compared with: enqueue a job (its own
+# transaction), and claim + ack the oldest free one (one transaction).
+start_sql="SELECT reporunner.start('webhook_if', '$input');"
+enqueue_sql="INSERT INTO bench_jobs (payload) VALUES ('$input');"
+claim_sql='DELETE FROM bench_jobs WHERE id = (SELECT id FROM bench_jobs ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING *;'
 
 work=$(mktemp -d /tmp/reporunner-bench.XXXXXX)
 cleanup() {
@@ -58,26 +87,45 @@ psql_bench() {
 	as_pg psql -X -q -v ON_ERROR_STOP=1 -h "$work/sock" -p "$port" -d postgres "$@"
 }
 
-# run_scenario NAME CLIENTS SQL: run SQL with pgbench on CLIENTS connections
-# for $seconds and print its tps.  On failure print the log to stderr and
-# return 1.  Each run also lands in $work/results as "NAME CLIENTS TPS".
+# run_scenario NAME CLIENTS SQL [SQL...]: run SQL with pgbench on CLIENTS
+# connections for $seconds and print its tps.  With several SQL scripts,
+# each client picks one at random for every transaction (all have weight
+# 1).  On failure print the log to stderr and return 1.  Each run also
+# lands in $work/results as "NAME CLIENTS TPS", and with several scripts
+# the tps of script K (1, 2, ...) as "NAME.K CLIENTS TPS".
 run_scenario() {
-	script="$work/$1.sql"
-	log="$work/$1-$2.log"
-	printf '%s\n' "$3" >"$script"
-	give_to_pg "$script"
+	name=$1
+	nclients=$2
+	shift 2
+	log="$work/$name-$nclients.log"
+	files=""
+	k=0
+	for sql in "$@"; do
+		k=$((k + 1))
+		script="$work/$name-$k.sql"
+		printf '%s\n' "$sql" >"$script"
+		give_to_pg "$script"
+		files="$files -f $script@1"
+	done
 	psql_bench -c CHECKPOINT || return 1
-	as_pg pgbench -n -M prepared -c "$2" -j "$2" -T "$seconds" -f "$script" \
+	# $files is split on purpose: $work holds no spaces (mktemp)
+	as_pg pgbench -n -M prepared -c "$nclients" -j "$nclients" -T "$seconds" $files \
 		-h "$work/sock" -p "$port" postgres >"$log" 2>&1
 	status=$?
 	tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$log")
 	failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$log")
 	if [ $status -ne 0 ] || [ -z "$tps" ] || [ "${failed:-0}" -ne 0 ]; then
-		echo "pgbench failed for $1 at $2 clients (exit $status):" >&2
+		echo "pgbench failed for $name at $nclients clients (exit $status):" >&2
 		tail -n 20 "$log" >&2
 		return 1
 	fi
-	echo "$1 $2 $tps" >>"$work/results"
+	echo "$name $nclients $tps" >>"$work/results"
+	if [ $k -gt 1 ]; then
+		awk -v n="$name" -v c="$nclients" '
+			/^SQL script [0-9]+:/ { k = $3 + 0 }
+			k && / tps = / { sub(/.* tps = /, ""); sub(/\).*/, ""); print n "." k, c, $0 }' \
+			"$log" >>"$work/results"
+	fi
 	echo "$tps"
 }
 
@@ -217,6 +265,288 @@ FROM (SELECT (:after_ctx - :warm_ctx) / 1024.0 AS g_ctx, (:after_used - :warm_us
 SQL
 }
 
+# mark VALUE OP TARGET: "meets target" or "below target"; OP is >= or <=.
+mark() {
+	awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
+		ok = (op == ">=") ? (v + 0 >= t + 0) : (v + 0 <= t + 0)
+		print (ok ? "meets target" : "below target")
+	}'
+}
+
+# set_workers N: reporunner.workers_per_database = N.  It takes a reload;
+# the launcher starts more workers on its next wake-up, and workers beyond
+# N leave when they run out of work.
+set_workers() {
+	psql_bench -c "ALTER SYSTEM SET reporunner.workers_per_database = $1" \
+		-c "SELECT pg_reload_conf()" >/dev/null
+}
+
+# bg_clear: forget the executions of earlier runs (this cluster is thrown
+# away), so that each measurement reads only its own.
+bg_clear() {
+	psql_bench -c "SET client_min_messages = warning" \
+		-c "TRUNCATE reporunner.execution CASCADE"
+}
+
+# wait_drained: wait until the queue is empty, that is until the workers
+# have run everything started so far; at most $drain_limit seconds.
+# Returns 1 on timeout or error.
+wait_drained() {
+	waited=0
+	while left=$(psql_bench -At -c "SELECT count(*) FROM reporunner.queue") &&
+		[ "$left" -gt 0 ]; do
+		if [ $waited -ge $((drain_limit * 2)) ]; then
+			echo "the workers did not run everything in $drain_limit s: $left executions left" >&2
+			return 1
+		fi
+		sleep 0.5
+		waited=$((waited + 1))
+	done
+	[ "$left" = 0 ]
+}
+
+# bg_failures: print the executions that failed and return 1, if any
+# (the bench cancels some on purpose).
+bg_failures() {
+	bad=$(psql_bench -At -c "SELECT count(*) FROM reporunner.execution
+		WHERE status NOT IN ('succeeded', 'canceled')") || return 1
+	[ "$bad" -eq 0 ] && return 0
+	echo "$bad executions did not succeed:" >&2
+	psql_bench -c "SELECT status, error, count(*) FROM reporunner.execution
+		WHERE status NOT IN ('succeeded', 'canceled') GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 5" >&2
+	return 1
+}
+
+# bg_queue: (d) the bare SKIP LOCKED queue with producers and consumers
+# together.  The queue is prefilled, so that a claim always finds a job:
+# the claim + ack rate ("queue.2") is the rate of jobs done.
+bg_queue() {
+	psql_bench -c "TRUNCATE bench_jobs" \
+		-c "INSERT INTO bench_jobs (payload) SELECT '$input' FROM generate_series(1, $queue_prefill)" \
+		-c "VACUUM ANALYZE bench_jobs" || return 1
+	run_scenario queue "$bg_clients" "$enqueue_sql" "$claim_sql" >/dev/null || return 1
+	left=$(psql_bench -At -c "SELECT count(*) FROM bench_jobs") || return 1
+	printf '  enqueue %.0f/s, claim + ack %.0f/s = %.0f jobs done/s (%s clients; %s jobs queued at the end, %s at the start)\n' \
+		"$(tps_of queue.1 "$bg_clients")" "$(tps_of queue.2 "$bg_clients")" \
+		"$(tps_of queue.2 "$bg_clients")" "$bg_clients" "$left" "$queue_prefill"
+	if [ "$left" -eq 0 ]; then
+		echo "  the queue ran empty: claims that found nothing counted as jobs done"
+	fi
+}
+
+# bg_throughput WORKERS: (e) $bg_clients clients call start() for $seconds,
+# then the workers run what is left.  Prints one row; records the
+# executions finished per second, from the first start() to the last end,
+# as "done_wWORKERS CLIENTS RATE".
+bg_throughput() {
+	set_workers "$1"
+	bg_clear || return 1
+	run_scenario "start_w$1" "$bg_clients" "$start_sql" >/dev/null || return 1
+	stop=$(psql_bench -At -F' ' -c "SELECT count(*), extract(epoch FROM clock_timestamp())
+		FROM reporunner.queue") || return 1
+	wait_drained && bg_failures || return 1
+	row=$(psql_bench -At -F' ' -c "SELECT count(*), extract(epoch FROM min(created_at)),
+		extract(epoch FROM max(finished_at)) FROM reporunner.execution") || return 1
+	# $1 workers, $2 executions, $3 first start, $4 last end, $5 left at
+	# the stop of the starters, $6 that time
+	set -- "$1" $row $stop
+	rate=$(awk -v n="$2" -v a="$3" -v b="$4" 'BEGIN { printf "%.1f", n / (b - a) }')
+	echo "done_w$1 $bg_clients $rate" >>"$work/results"
+	awk -v w="$1" -v st="$(tps_of "start_w$1" "$bg_clients")" -v n="$2" -v a="$3" -v b="$4" \
+		-v left="$5" -v t="$6" 'BEGIN {
+		printf "  %7d %10.0f %11d %9d %8.1f %12.0f %14.0f %11.0f\n", w, st, n, left, b - a,
+			n / (b - a), (n - left) / (t - a), left / (b - t)
+	}'
+}
+
+# bg_chain WORKERS: (f) queue $chain_executions executions of chain10 in
+# one transaction; print the sql steps committed per second while the
+# workers run them (from the first step's start to the last end).  Each
+# sql step writes one ledger row and commits with its step row: the
+# ledger must end with exactly one row per step.
+bg_chain() {
+	set_workers "$1"
+	bg_clear || return 1
+	psql_bench -c "TRUNCATE bench_ledger" -c "SELECT count(reporunner.start('chain10', '[{}]'))
+		FROM generate_series(1, $chain_executions)" >/dev/null || return 1
+	wait_drained && bg_failures || return 1
+	row=$(psql_bench -At -F' ' -c "SELECT (SELECT count(*) FROM bench_ledger),
+		(SELECT count(DISTINCT (execution_id, step)) FROM bench_ledger),
+		extract(epoch FROM greatest((SELECT max(finished_at) FROM reporunner.execution),
+		                            (SELECT max(finished_at) FROM reporunner.step))
+		                   - (SELECT min(started_at) FROM reporunner.step))") || return 1
+	set -- "$1" $row
+	if [ "$2" -ne $((chain_executions * 10)) ] || [ "$3" -ne "$2" ]; then
+		echo "the ledger holds $2 rows ($3 distinct), not one per step ($((chain_executions * 10)))" >&2
+		return 1
+	fi
+	awk -v w="$1" -v n="$2" -v s="$4" -v e="$chain_executions" -v m="$(mark "$(awk -v n="$2" -v s="$4" \
+		'BEGIN { print n / s }')" '>=' 2000)" 'BEGIN {
+		printf "  %2d workers: %d executions, %d sql steps in %.2f s: %6.0f steps/s   target >= 2000   %s\n",
+			w, e, n, s, n / s, m
+	}'
+}
+
+# latency_script: (g) one start() at a time: commit it, note the time, poll
+# its status (every millisecond or so) until it has finished, note the
+# time; then a pause of up to $latency_pause_ms at random.
+latency_script() {
+	cat <<SQL
+CREATE TABLE bench_latency (n int, id bigint, committed_at timestamptz, seen_at timestamptz);
+DO \$lat\$
+DECLARE
+	x bigint;
+	t0 timestamptz;
+	s text;
+BEGIN
+	FOR i IN 1..$latency_samples LOOP
+		x := reporunner.start('webhook_if', '$input');
+		COMMIT;
+		t0 := clock_timestamp();
+		LOOP
+			SELECT status INTO s FROM reporunner.execution WHERE id = x;
+			EXIT WHEN s IN ('succeeded', 'failed', 'canceled');
+			IF clock_timestamp() > t0 + interval '10 s' THEN
+				RAISE EXCEPTION 'execution % did not finish within 10 s', x;
+			END IF;
+			PERFORM pg_sleep(0.0002);
+		END LOOP;
+		INSERT INTO bench_latency VALUES (i, x, t0, clock_timestamp());
+		COMMIT;
+		PERFORM pg_sleep(random() * $latency_pause_ms / 1000.0);
+	END LOOP;
+END
+\$lat\$;
+SELECT format(E'  start() commit -> end: p50 %s ms, p90 %s ms, p99 %s ms, max %s ms   target p50 <= 5 ms   %s\n'
+              '  start() commit -> a worker runs it (started_at): p50 %s ms, p99 %s ms\n'
+              '  over 50 ms: %s of %s; the fastest %s ms',
+              round(p[1], 1), round(p[2], 1), round(p[3], 1), round(top, 1),
+              CASE WHEN p[1] <= 5 THEN 'meets target' ELSE 'below target' END,
+              round(q[1], 1), round(q[2], 1), slow, n, round(low, 1)) AS line
+FROM (SELECT percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY total)::numeric[] AS p,
+             percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY pickup)::numeric[] AS q,
+             max(total) AS top, min(total) AS low, count(*) FILTER (WHERE total > 50) AS slow,
+             count(*) AS n
+      FROM (SELECT extract(epoch FROM l.seen_at - l.committed_at) * 1000 AS total,
+                   extract(epoch FROM e.started_at - l.committed_at) * 1000 AS pickup
+            FROM bench_latency l JOIN reporunner.execution e ON e.id = l.id) AS ms) AS stats
+\g (tuples_only format=unaligned)
+SQL
+}
+
+# worker_pids: the pids of the running reporunner workers, one a line.
+worker_pids() {
+	psql_bench -At -c "SELECT pid FROM pg_stat_activity
+		WHERE backend_type = 'reporunner worker' ORDER BY pid"
+}
+
+# proc_memory PID: "VmRSS RssAnon RssShmem VmHWM" of a process, in kB.
+proc_memory() {
+	awk '{ v[$1] = $2 }
+		END { print v["VmRSS:"], v["RssAnon:"], v["RssShmem:"], v["VmHWM:"] }' "/proc/$1/status"
+}
+
+# context_bytes PID: bytes held by the memory contexts of a server process,
+# from the "Grand total" that pg_log_backend_memory_contexts() has it log.
+context_bytes() {
+	seen=$(grep -c "\[$1\] LOG:  Grand total:" "$work/server.log")
+	psql_bench -c "SELECT pg_log_backend_memory_contexts($1)" >/dev/null || return 1
+	tries=0
+	while [ "$(grep -c "\[$1\] LOG:  Grand total:" "$work/server.log")" -le "$seen" ]; do
+		[ $tries -ge 50 ] && return 1
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	grep "\[$1\] LOG:  Grand total:" "$work/server.log" | tail -n 1 |
+		sed 's/.*Grand total: \([0-9]*\) bytes.*/\1/'
+}
+
+# bg_worker_memory: (h) one worker (workers_per_database 1) runs webhook_if
+# (4 steps each) while more is queued, $feed_chunk executions at a time,
+# so that it never runs out of work and stays the same process.  Its
+# memory is sampled after $worker_warmup executions and again
+# $worker_steps steps later; then what is still queued is canceled.
+bg_worker_memory() {
+	set_workers 1
+	bg_clear || return 1
+	waited=0
+	while [ -n "$(worker_pids)" ]; do     # the earlier workers leave when idle
+		if [ $waited -ge 100 ]; then
+			echo "the workers of the earlier runs did not leave" >&2
+			return 1
+		fi
+		sleep 0.1
+		waited=$((waited + 1))
+	done
+	need=$((worker_steps / 4))
+	fed=0
+	pid=""
+	stalled=0
+	last=-1
+	while :; do
+		left=$(psql_bench -At -c "SELECT count(*) FROM reporunner.queue") || return 1
+		ran=$((fed - left))
+		if [ -z "$pid" ] && [ $ran -ge $worker_warmup ]; then
+			pid=$(worker_pids) || return 1
+			case $pid in
+			'' | *[!0-9]*)
+				echo "expected one worker, found: $(echo $pid)" >&2
+				return 1
+				;;
+			esac
+			t0=$(date +%s.%N)
+			mem0=$(proc_memory "$pid")
+			ctx0=$(context_bytes "$pid") || return 1
+			ran0=$(($(psql_bench -At -c "SELECT $fed - count(*) FROM reporunner.queue")))
+		elif [ -n "$pid" ] && [ $ran -ge $((ran0 + need)) ]; then
+			ran1=$(($(psql_bench -At -c "SELECT $fed - count(*) FROM reporunner.queue")))
+			t1=$(date +%s.%N)
+			mem1=$(proc_memory "$pid")
+			ctx1=$(context_bytes "$pid") || return 1
+			if [ "$(worker_pids)" != "$pid" ] || [ "$left" -eq 0 ]; then
+				echo "the worker did not stay the same process with work queued (now: $(echo $(worker_pids)))" >&2
+				return 1
+			fi
+			break
+		fi
+		if [ "$left" -lt $feed_chunk ] && [ $fed -lt $((worker_warmup + need + 2 * feed_chunk)) ]; then
+			psql_bench -c "SELECT count(reporunner.start('webhook_if', '$input'))
+				FROM generate_series(1, $feed_chunk)" >/dev/null || return 1
+			fed=$((fed + feed_chunk))
+		fi
+		if [ $ran -eq $last ]; then
+			stalled=$((stalled + 1))
+			if [ $stalled -ge 60 ]; then
+				echo "the worker made no progress for 30 s" >&2
+				return 1
+			fi
+		else
+			stalled=0
+		fi
+		last=$ran
+		sleep 0.5
+	done
+	psql_bench -c "SELECT count(reporunner.cancel(execution_id)) FROM reporunner.queue" >/dev/null &&
+		bg_failures || return 1
+	set_workers 2
+	printf '%s\n' "$mem0 $ctx0" "$mem1 $ctx1" | awk -v pid="$pid" -v ran="$((ran1 - ran0))" \
+		-v secs="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v w="$worker_warmup" '
+		NR == 1 { split($0, a) } NR == 2 { split($0, b) }
+		END {
+			printf "  worker pid %s: %d steps (%d executions) after %d warm-up executions, %.0f steps/s\n",
+				pid, ran * 4, ran, w, ran * 4 / secs
+			printf "  %-26s %9s %9s %9s %9s %12s\n", "kB", "VmRSS", "RssAnon", "RssShmem", "VmHWM", "contexts"
+			printf "  %-26s %9d %9d %9d %9d %12.0f\n", "after warm-up", a[1], a[2], a[3], a[4], a[5] / 1024
+			printf "  %-26s %9d %9d %9d %9d %12.0f\n", "after " ran * 4 " steps", b[1], b[2], b[3], b[4], b[5] / 1024
+			printf "  %-26s %9d %9d %9d %9d %12.0f\n", "growth", b[1] - a[1], b[2] - a[2], b[3] - a[3],
+				b[4] - a[4], (b[5] - a[5]) / 1024
+			printf "  growth against the 5 MB target: VmRSS %s, RssAnon %s, contexts %s\n",
+				(b[1] - a[1] <= 5120 ? "meets target" : "below target"),
+				(b[2] - a[2] <= 5120 ? "meets target" : "below target"),
+				((b[5] - a[5]) / 1024 <= 5120 ? "meets target" : "below target")
+		}'
+}
+
 echo "== Reporunner benchmark"
 echo "date:       $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "machine:    $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)," \
@@ -235,6 +565,7 @@ fsync = on
 synchronous_commit = on
 shared_buffers = 1GB
 max_wal_size = 8GB
+max_worker_processes = 16
 CONF
 start_cluster "$work" "$port" || exit 1
 
@@ -243,10 +574,24 @@ psql_bench -v workflow="$workflow" <<'SQL' || exit 1
 SELECT 'server:     PostgreSQL ' || current_setting('server_version') AS line \g (tuples_only format=unaligned)
 SELECT 'settings:   ' || string_agg(name || ' = ' || current_setting(name), ', ') AS line
 FROM unnest(ARRAY['fsync', 'synchronous_commit', 'shared_buffers', 'max_wal_size', 'wal_level',
-                  'shared_preload_libraries']) AS name \g (tuples_only format=unaligned)
+                  'max_worker_processes', 'shared_preload_libraries']) AS name
+\g (tuples_only format=unaligned)
 CREATE EXTENSION reporunner;
 CREATE TABLE bench_insert (id bigserial PRIMARY KEY, payload jsonb);
+CREATE TABLE bench_jobs (id bigserial PRIMARY KEY, payload jsonb);
+CREATE TABLE bench_ledger (execution_id bigint, step text);
 SELECT reporunner.save_workflow('webhook_if', :'workflow') \g /dev/null
+-- chain10: Start -> S1 -> ... -> S10, each S<n> a sql node that writes one
+-- ledger row ($1 is the execution id)
+SELECT reporunner.save_workflow('chain10', jsonb_build_object(
+  'nodes', '[{"name": "Start", "type": "trigger"}]'::jsonb ||
+    (SELECT jsonb_agg(jsonb_build_object('name', 'S' || i, 'type', 'sql', 'params',
+       jsonb_build_object('query', format('INSERT INTO bench_ledger VALUES ($1, %L)', 'S' || i),
+                          'args', jsonb_build_array('{{ $execution.id }}'), 'mode', 'once'))
+       ORDER BY i) FROM generate_series(1, 10) AS i),
+  'connections', (SELECT jsonb_agg(jsonb_build_object('from', CASE i WHEN 1 THEN 'Start' ELSE 'S' || (i - 1) END,
+                                                      'to', 'S' || i) ORDER BY i)
+                  FROM generate_series(1, 10) AS i))) \g /dev/null
 SQL
 have_execute=$(psql_bench -At -c \
 	"SELECT to_regprocedure('reporunner.execute(text,jsonb,jsonb)') IS NOT NULL") || exit 1
@@ -322,7 +667,59 @@ else
 	psql_bench -v calls="$memory_calls" -v warmup="$warmup_calls" -f "$work/memory.sql" || broken=1
 fi
 
-# 3. a crash anywhere in the run counts as broken
+# 3. background execution: start() and the workers, against a bare queue
+# measured in the same run
+echo
+echo "== background execution (start() and workers; pgbench runs of $seconds s)"
+have_start=$(psql_bench -At -c \
+	"SELECT to_regprocedure('reporunner.start(text,jsonb,jsonb)') IS NOT NULL") || exit 1
+if [ "$have_start" != t ]; then
+	echo "start() not available (reporunner.start(text, jsonb, jsonb) does not exist)"
+else
+	echo "(d) bare SKIP LOCKED queue: enqueue and claim + ack scripts at weight 1"
+	bg_queue || broken=1
+
+	echo
+	echo "(e) start() of webhook_if from $bg_clients clients for $seconds s, then the workers finish the queue"
+	echo "    done/s = executions / (last finished_at - first created_at)"
+	printf '  %7s %10s %11s %9s %8s %12s %14s %11s\n' workers started/s executions "left at" \
+		seconds done/s "while starting" "after"
+	printf '  %7s %10s %11s %9s %8s %12s %14s %11s\n' "" "" "" "stop" "" "" "done/s" "done/s"
+	for w in $bg_workers_list; do
+		bg_throughput "$w" || broken=1
+	done
+	queue_rate=$(tps_of queue.2 "$bg_clients")
+	for w in $bg_workers_list; do
+		rate=$(tps_of "done_w$w" "$bg_clients")
+		[ -n "$rate" ] || continue
+		printf '  %d workers: %6.0f executions/s   target >= 3000   %s\n' "$w" "$rate" \
+			"$(mark "$rate" '>=' 3000)"
+		ratio "done_w$w" queue.2 0.5 "$bg_clients" "done/s ($w workers) / bare queue"
+	done
+
+	echo
+	echo "(f) chain of 10 sql steps, $chain_executions executions queued in one transaction"
+	for w in $bg_workers_list; do
+		bg_chain "$w" || broken=1
+	done
+
+	echo
+	echo "(g) latency, $latency_samples executions one at a time (workers_per_database 2), end seen by polling every ~1 ms"
+	set_workers 2
+	latency_script >"$work/latency.sql"
+	give_to_pg "$work/latency.sql"
+	psql_bench -f "$work/latency.sql" || broken=1
+
+	echo
+	echo "(h) worker memory over $worker_steps steps (BENCH_WORKER_STEPS), workers_per_database 1"
+	if [ "$worker_steps" -eq 0 ]; then
+		echo "skipped (BENCH_WORKER_STEPS=0)"
+	else
+		bg_worker_memory || broken=1
+	fi
+fi
+
+# 4. a crash anywhere in the run counts as broken
 if ! as_pg pg_isready -q -h "$work/sock" -p "$port" ||
 	grep -Eq 'terminated by signal|PANIC' "$work/server.log"; then
 	echo "the server crashed during the run:"
