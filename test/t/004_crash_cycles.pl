@@ -95,14 +95,26 @@ SELECT (SELECT count(*) FROM reporunner.execution
 	return ($unfinished, [ grep { $_ ne '' } split /,/, ($pids // '') ]);
 }
 
-# Wait until the postmaster has noticed the crash, restarted every process
-# and accepts connections again.
+# Wait until the postmaster has noticed the crash of $pid, restarted every
+# process and accepts connections again.  Returns false when $pid was not
+# killed by the signal: a worker that left, idle, just before it (its
+# normal exit is not logged) leaves no trace within 5 s.
 sub wait_crash_restart
 {
-	my ($offset) = @_;
-	return $node->wait_for_log(
-		qr/all server processes terminated; reinitializing.*database system is ready to accept connections/s,
-		$offset);
+	my ($offset, $pid) = @_;
+	my $t0 = time;
+	while (time < $t0 + 60)
+	{
+		my $log = slurp_file($node->logfile, $offset);
+		return 1
+		  if $log =~
+		  /\(PID $pid\) was terminated by signal 9.*all server processes terminated; reinitializing.*database system is ready to accept connections/s;
+		return 0
+		  if $log !~ /\(PID $pid\) was terminated by signal 9/
+		  && time > $t0 + 5;
+		usleep(20_000);
+	}
+	die "the server did not restart within 60 s after the SIGKILL of $pid";
 }
 
 sub start_batch
@@ -150,11 +162,9 @@ for my $cycle (0 .. $cycles - 1)
 			{
 				$victim = $pids->[ int(rand(@$pids)) ];
 				my $offset = -s $node->logfile;
-				if (kill(9, $victim) == 1)
-				{
-					wait_crash_restart($offset);
-					last;
-				}
+				last
+				  if kill(9, $victim) == 1
+				  && wait_crash_restart($offset, $victim);
 				note "cycle $cycle: worker $victim had already exited";
 				undef $victim;
 			}
@@ -189,7 +199,8 @@ for my $cycle (0 .. $cycles - 1)
 		my ($unfinished) = state_now();
 		my $offset = -s $node->logfile;
 		kill(9, $victim) == 1 or die "could not kill backend $victim";
-		wait_crash_restart($offset);
+		wait_crash_restart($offset, $victim)
+		  or die "backend $victim exited before the SIGKILL";
 		eval { $session->quit; };
 		push @unfinished_at_crash, $unfinished;
 		$in_flight++ if $unfinished > 0;
