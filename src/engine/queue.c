@@ -854,10 +854,14 @@ rr_prune_executions(int64 older_than_seconds, int limit)
 	return pruned;
 }
 
-/* Run one claimed execution to its end (or its failure). */
-static void
+/*
+ * Run one claimed execution to its end (or its failure).  Returns true
+ * when a transaction had to be aborted on the way.
+ */
+static bool
 run_claimed(int64 id, int64 workflow_id, int slot)
 {
+	volatile bool aborted = false;
 	MemoryContext context;
 	DurableRun *run;
 	RrExecution *execution;
@@ -908,6 +912,7 @@ run_claimed(int64 id, int64 workflow_id, int slot)
 		edata = CopyErrorData();
 		FlushErrorState();
 		AbortCurrentTransaction();
+		aborted = true;
 
 		/*
 		 * A cancel (the query cancel cancel() sends, or a stray one) of an
@@ -955,6 +960,7 @@ run_claimed(int64 id, int64 workflow_id, int slot)
 	execution_locktag(&tag, id);
 	LockRelease(&tag, ExclusiveLock, true);
 	MemoryContextDelete(context);
+	return aborted;
 }
 
 /*
@@ -997,8 +1003,13 @@ rr_queue_work(int max_ms, TimestampTz *next_wake)
 			prune_now_and_then();
 			return false;
 		}
-		run_claimed(id, workflow_id, slot);
-		if (GetCurrentTimestamp() >= deadline)
+		/*
+		 * An aborted transaction released the worker's session lock on the
+		 * extension (src/worker): end the batch, so the worker takes it
+		 * again before going on.
+		 */
+		if (run_claimed(id, workflow_id, slot) ||
+			GetCurrentTimestamp() >= deadline)
 			return true;
 	}
 }

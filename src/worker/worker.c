@@ -122,7 +122,9 @@ rr_worker_unlock_extension(Oid extoid)
 	LOCKTAG		tag;
 
 	SET_LOCKTAG_OBJECT(tag, MyDatabaseId, ExtensionRelationId, extoid, 0);
-	LockRelease(&tag, AccessShareLock, true);
+	/* an aborted transaction in the batch has released it already */
+	if (LockHeldByMe(&tag, AccessShareLock))
+		LockRelease(&tag, AccessShareLock, true);
 }
 
 /*

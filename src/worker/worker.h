@@ -44,7 +44,9 @@ extern void rr_worker_wake_at_commit(void);
  * Implemented in src/engine/queue.c, called by a worker with no
  * transaction open: run queued executions of the current database,
  * committing as it goes, for at most about max_ms milliseconds.  Returns
- * true if it may have more runnable work right away; in *next_wake it
+ * true if it may have more runnable work right away (also early, after a
+ * transaction it had to abort, which releases session locks of the
+ * default lock method: the caller takes its locks again); in *next_wake it
  * returns the earliest time a waiting execution or retry becomes due (0
  * when there is none).
  */
