@@ -381,11 +381,9 @@ bg_chain() {
 		echo "the ledger holds $2 rows ($3 distinct), not one per step ($((chain_executions * 10)))" >&2
 		return 1
 	fi
-	awk -v w="$1" -v n="$2" -v s="$4" -v e="$chain_executions" -v m="$(mark "$(awk -v n="$2" -v s="$4" \
-		'BEGIN { print n / s }')" '>=' 2000)" 'BEGIN {
-		printf "  %2d workers: %d executions, %d sql steps in %.2f s: %6.0f steps/s   target >= 2000   %s\n",
-			w, e, n, s, n / s, m
-	}'
+	rate=$(awk -v n="$2" -v s="$4" 'BEGIN { print n / s }')
+	printf '  %2d workers: %d executions, %d sql steps in %.2f s: %6.0f steps/s   target >= 2000   %s\n' \
+		"$1" "$chain_executions" "$2" "$4" "$rate" "$(mark "$rate" '>=' 2000)"
 }
 
 # latency_script: (g) one start() at a time: commit it, note the time, poll
