@@ -168,15 +168,29 @@ rr_slots_wake(Oid dboid)
 {
 	RrDatabaseSlot *slot;
 	PGPROC	   *launcher;
+	PGPROC	   *idle[RR_IDLE_WORKERS];
+	int			nidle = 0;
+	int			i;
 
 	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
 	slot = rr_slot_acquire(dboid);
 	if (slot != NULL)
+	{
 		slot->wanted = true;
+		/* an idle worker of the database takes the work at once */
+		for (i = 0; i < RR_IDLE_WORKERS; i++)
+		{
+			if (slot->idle[i] != NULL)
+				idle[nidle++] = slot->idle[i];
+		}
+	}
 	else
 		rr_worker_shared->overflowed = true;
 	launcher = rr_worker_shared->launcher;
 	LWLockRelease(rr_worker_shared->lock);
+
+	for (i = 0; i < nidle; i++)
+		SetLatch(&idle[i]->procLatch);
 
 	/*
 	 * Setting the latch after releasing the lock is safe: if the launcher
@@ -185,6 +199,32 @@ rr_slots_wake(Oid dboid)
 	 */
 	if (launcher != NULL)
 		SetLatch(&launcher->procLatch);
+}
+
+/*
+ * Note that a worker of the slot's database waits for work (idle) or not.
+ * The caller holds the lock.  When all places are taken the worker is not
+ * noted; it then sees the work at its next poll.
+ */
+void
+rr_slot_set_idle(RrDatabaseSlot *slot, PGPROC *proc, bool idle)
+{
+	int			i;
+	int			free = -1;
+
+	for (i = 0; i < RR_IDLE_WORKERS; i++)
+	{
+		if (slot->idle[i] == proc)
+		{
+			if (!idle)
+				slot->idle[i] = NULL;
+			return;
+		}
+		if (slot->idle[i] == NULL && free < 0)
+			free = i;
+	}
+	if (idle && free >= 0)
+		slot->idle[free] = proc;
 }
 
 /*

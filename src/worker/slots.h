@@ -20,12 +20,17 @@
  * no work waiting, no timer and no worker is idle and may be given to
  * another database.
  */
+/* Most idle workers of one database that a wake-up reaches directly. */
+#define RR_IDLE_WORKERS		8
+
 typedef struct RrDatabaseSlot
 {
 	Oid			dboid;			/* InvalidOid: never used */
 	bool		wanted;			/* work may be waiting: start a worker */
 	int			nworkers;		/* workers started and not yet seen to exit */
 	TimestampTz next_wake;		/* earliest due timer, 0 = none */
+	PGPROC	   *idle[RR_IDLE_WORKERS];	/* workers waiting for work, to wake
+										 * at once (NULL: free) */
 } RrDatabaseSlot;
 
 typedef struct RrWorkerShared
@@ -48,6 +53,7 @@ extern RrDatabaseSlot *rr_slot_acquire(Oid dboid);
 extern bool rr_slot_is_idle(RrDatabaseSlot *slot);
 extern void rr_slots_wake(Oid dboid);
 extern void rr_slots_set_next_wake(Oid dboid, TimestampTz next_wake);
+extern void rr_slot_set_idle(RrDatabaseSlot *slot, PGPROC *proc, bool idle);
 
 /* in launcher.c and worker.c: entry points of the processes */
 extern PGDLLEXPORT void rr_launcher_main(Datum main_arg) pg_attribute_noreturn();

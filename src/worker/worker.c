@@ -63,14 +63,29 @@
 /* Delay before a database is looked at again after a worker failed */
 #define RR_WORKER_RETRY_MS		10000
 
+/* Stop being reachable as an idle worker of the database. */
+static void
+rr_worker_leave_slot(void)
+{
+	RrDatabaseSlot *slot;
+
+	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+	slot = rr_slot_find(MyDatabaseId);
+	if (slot != NULL)
+		rr_slot_set_idle(slot, MyProc, false);
+	LWLockRelease(rr_worker_shared->lock);
+}
+
 /*
- * before_shmem_exit callback: after an error exit, look at the database
- * again in a while.  The lock is never held where an error can happen, so
- * it can be taken here.
+ * before_shmem_exit callback: the worker is no longer an idle worker of its
+ * database, and after an error exit the database is looked at again in a
+ * while.  The lock is never held where an error can happen, so it can be
+ * taken here.
  */
 static void
 rr_worker_on_exit(int code, Datum arg)
 {
+	rr_worker_leave_slot();
 	if (code == 0)
 		return;
 	rr_slots_set_next_wake(MyDatabaseId,
@@ -154,6 +169,8 @@ rr_worker_take_wake(TimestampTz now, TimestampTz *next_wake)
 			take = true;
 		}
 		*next_wake = slot->next_wake;
+		/* waiting from now on: a wake-up sets our latch directly */
+		rr_slot_set_idle(slot, MyProc, !take);
 	}
 	LWLockRelease(rr_worker_shared->lock);
 	return take;
