@@ -198,6 +198,24 @@ input_items(Jsonb *input)
 }
 
 /*
+ * The workflow name (first argument) and options (third) of execute() or,
+ * with for_start, of start().
+ */
+static char *
+call_arguments(FunctionCallInfo fcinfo, bool for_start, ExecuteOptions *opts)
+{
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("workflow name must not be null")));
+	if (PG_ARGISNULL(2))
+		memset(opts, 0, sizeof(*opts));
+	else
+		parse_options(PG_GETARG_JSONB_P(2), for_start, opts);
+	return text_to_cstring(PG_GETARG_TEXT_PP(0));
+}
+
+/*
  * The workflow the caller may run under that name, and the version to run
  * (the one in the options, or the active one).  The lookup runs as the
  * caller, through a kept plan whose names are all schema-qualified, so it
@@ -235,15 +253,7 @@ reporunner_execute(PG_FUNCTION_ARGS)
 	Oid			caller = GetUserId();
 	Jsonb	   *result;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("workflow name must not be null")));
-	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	if (PG_ARGISNULL(2))
-		memset(&opts, 0, sizeof(opts));
-	else
-		parse_options(PG_GETARG_JSONB_P(2), false, &opts);
+	name = call_arguments(fcinfo, false, &opts);
 
 	resolve_workflow(name, &opts, &ref);
 
@@ -317,15 +327,7 @@ reporunner_start(PG_FUNCTION_ARGS)
 	int			save_sec_context;
 	int			nestlevel;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("workflow name must not be null")));
-	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	if (PG_ARGISNULL(2))
-		memset(&opts, 0, sizeof(opts));
-	else
-		parse_options(PG_GETARG_JSONB_P(2), true, &opts);
+	name = call_arguments(fcinfo, true, &opts);
 
 	/* before any write: refuse at once when no worker can run it */
 	rr_worker_wake_at_commit();
