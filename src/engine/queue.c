@@ -239,8 +239,9 @@ parse_step_status(const char *text)
  * it that lasts until we release it or the process ends.  A workflow with
  * settings.concurrency has that many slots, also session locks; an
  * execution that finds them all taken stays queued, in its place.
- * Returns 0 when nothing is runnable; sets *next_wake to the earliest
- * later ready time.
+ * Returns 0 when nothing is runnable (and commits); sets *next_wake to
+ * the earliest later ready time.  A claimed execution is returned with the
+ * claiming transaction still open: run_claimed goes on in it.
  */
 static int64
 claim_execution(TimestampTz *next_wake, int64 *workflow_id, int *slot)
@@ -345,7 +346,10 @@ claim_execution(TimestampTz *next_wake, int64 *workflow_id, int *slot)
 		*next_wake = isnull ? 0 : DatumGetTimestampTz(wake);
 	}
 	rr_store_end(nestlevel);
-	commit_transaction();
+
+	/* a claimed execution is loaded in the same transaction (run_claimed) */
+	if (claimed == 0)
+		commit_transaction();
 	return claimed;
 }
 
@@ -880,15 +884,16 @@ run_claimed(int64 id, int64 workflow_id, int slot)
 
 	PG_TRY();
 	{
-		begin_transaction();
+		/*
+		 * Still in the claiming transaction: load the execution and mark it
+		 * running, and commit that (with the claim) before the first node,
+		 * so the execution's row is not locked while nodes run (cancel()
+		 * updates it).
+		 */
 		if (load_execution(run, id, &input_items, &run->workflow))
 		{
 			List	   *result;
 
-			/*
-			 * Commit "running" before the first node: the execution's row
-			 * must not stay locked while nodes run, or cancel() would wait.
-			 */
 			commit_transaction();
 			begin_transaction();
 
