@@ -7,8 +7,10 @@
  * connects to it as the bootstrap superuser (the engine runs each
  * workflow as its owner), exits at once when the database does not have
  * the extension, and otherwise calls rr_queue_work() while that reports
- * more work.  It then waits, polling its slot every RR_WORKER_POLL_MS for
- * new work or a due timer, and exits after RR_WORKER_IDLE_MS without any:
+ * more work.  It then waits for new work or a due timer: a committed
+ * start() sets its latch (it is noted in its slot as idle), and it looks
+ * at its slot every RR_WORKER_POLL_MS anyway; it exits after
+ * RR_WORKER_IDLE_MS without work:
  * no worker stays connected to an idle database, so DROP DATABASE (which
  * waits a few seconds for other sessions to leave) goes through.
  *
@@ -54,7 +56,7 @@
 /* How long one call of rr_queue_work may run, in milliseconds */
 #define RR_WORKER_BATCH_MS		1000
 
-/* How often an idle worker looks for new work */
+/* How often an idle worker looks at its slot, besides being woken */
 #define RR_WORKER_POLL_MS		200
 
 /* How long a worker stays without work before it exits */
