@@ -60,7 +60,7 @@
 	" JOIN reporunner.execution e ON e.id = q.execution_id" \
 	" JOIN reporunner.workflow w ON w.id = e.workflow_id" \
 	" WHERE q.ready_at <= now() ORDER BY q.priority DESC, q.ready_at" \
-	" LIMIT 16 FOR UPDATE OF q SKIP LOCKED"
+	" LIMIT 4 FOR UPDATE OF q SKIP LOCKED"
 #define SQL_LEASE \
 	"UPDATE reporunner.queue SET lease_owner = $2," \
 	" lease_expires_at = now() + interval '1 minute' WHERE execution_id = $1"
