@@ -26,11 +26,7 @@ COMMENT ON COLUMN reporunner.dedup_key.owner IS 'Owner of the workflow (copied f
 COMMENT ON COLUMN reporunner.dedup_key.created_at IS 'When the key was first seen';
 COMMENT ON INDEX reporunner.dedup_key_pkey IS 'One row per key and node; the node inserts with ON CONFLICT DO NOTHING';
 
-ALTER TABLE reporunner.dedup_key ENABLE ROW LEVEL SECURITY;
-ALTER TABLE reporunner.dedup_key FORCE ROW LEVEL SECURITY;
-CREATE POLICY dedup_key_tenant ON reporunner.dedup_key
-	USING (reporunner.has_owner_access(owner));
-COMMENT ON POLICY dedup_key_tenant ON reporunner.dedup_key IS 'Rows are visible to the owner, its members and reporunner_admin';
+/* row-level security: the same policy as every table (20_security.sql) */
 
 /*
  * Nodes run as the workflow's owner, so tenants insert and read their own
