@@ -60,6 +60,31 @@ SELECT status, error ->> 'sqlstate' AS sqlstate, error ->> 'node' AS node, error
 FROM reporunner.wait_for(:failing);
 SELECT node, status, error ->> 'sqlstate' AS sqlstate FROM reporunner.step WHERE execution_id = :failing ORDER BY node;
 
+-- workers claim executions in batches and run pure ones in one transaction:
+-- one failing in a batch neither loses nor repeats the others, and its
+-- journal keeps the steps it ran before failing
+SELECT reporunner.save_workflow('bg_batch', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Double", "type": "set", "params": {"fields": {"n2": "{{ $json.n * 2 }}"}}},
+	{"name": "Unlucky?", "type": "if", "params": {"condition": "{{ $json.n % 7 == 3 }}"}},
+	{"name": "Fail", "type": "stop_and_error", "params": {"message": "unlucky {{ $json.n }}"}},
+	{"name": "Done", "type": "noop"}],
+	"connections": [{"from": "Start", "to": "Double"}, {"from": "Double", "to": "Unlucky?"},
+	                {"from": "Unlucky?", "output": "true", "to": "Fail"},
+	                {"from": "Unlucky?", "output": "false", "to": "Done"}]}');
+SELECT count(reporunner.start('bg_batch', jsonb_build_array(jsonb_build_object('n', i))))
+FROM generate_series(1, 60) AS i;
+SELECT count(w.status) AS ended FROM reporunner.executions e,
+	LATERAL reporunner.wait_for(e.id, '30s') AS w
+WHERE e.workflow = 'bg_batch' AND w.status IN ('succeeded', 'failed');
+SELECT status, count(*), sum((input -> 0 ->> 'n')::int) AS sum_n,
+	bool_and(CASE status WHEN 'failed' THEN error ->> 'message' LIKE '%: unlucky ' || (input -> 0 ->> 'n')
+	                     ELSE output = jsonb_build_array(input -> 0 || jsonb_build_object('n2', 2 * (input -> 0 ->> 'n')::int)) END) AS right_result
+FROM reporunner.executions WHERE workflow = 'bg_batch' GROUP BY status ORDER BY status;
+SELECT s.node, s.status, count(*) AS steps FROM reporunner.step s
+JOIN reporunner.executions e ON e.id = s.execution_id
+WHERE e.workflow = 'bg_batch' AND e.status = 'failed' GROUP BY 1, 2 ORDER BY 1;
+
 -- a delayed start waits its turn; wait_for gives up after its timeout
 SELECT reporunner.start('bg', '[{"price": 1, "qty": 1}]', '{"delay": "1h"}') AS later \gset
 SELECT status FROM reporunner.wait_for(:later, '200ms');

@@ -6,7 +6,8 @@
  * The journal is written by the engine, not by tenants (they may only read
  * it), so the inserts run as the tables' owner.  An execution and all its
  * steps are one statement, prepared once per backend: the execution's row
- * and an INSERT ... SELECT over one array per step column.
+ * and an INSERT ... SELECT over one array per step column.  Background
+ * workers write their steps with the same arrays (src/engine/queue.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -26,7 +27,7 @@
 
 /*
  * The execution and its steps in one statement: $1..$12 the execution,
- * $13..$18 one array per step column.
+ * $13..$19 one array per step column.
  */
 #define SQL_INSERT_JOURNAL \
 	"WITH e AS (INSERT INTO reporunner.execution (id, workflow_id, version," \
@@ -36,14 +37,16 @@
 	" RETURNING id, owner)" \
 	" INSERT INTO reporunner.step (execution_id, node, run_index, owner," \
 	" attempt, status, output, error, started_at, finished_at)" \
-	" SELECT e.id, s.node, 0, e.owner, 1, s.status, s.output, s.error," \
-	" s.started_at, s.finished_at" \
-	" FROM e, ROWS FROM (pg_catalog.unnest($13), pg_catalog.unnest($14)," \
-	" pg_catalog.unnest($15), pg_catalog.unnest($16), pg_catalog.unnest($17)," \
-	" pg_catalog.unnest($18))" \
-	" AS s(node, status, output, error, started_at, finished_at)"
+	" SELECT e.id, s.node, 0, e.owner, s.attempt, s.status, s.output," \
+	" s.error, s.started_at, s.finished_at" \
+	" FROM e, " RR_STEP_ROWS("$13", "$14", "$15", "$16", "$17", "$18", "$19")
 
 static SPIPlanPtr insert_journal_plan = NULL;
+
+const Oid	rr_step_array_types[RR_STEP_ARRAYS] = {
+	TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, JSONBARRAYOID, JSONBARRAYOID,
+	TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID
+};
 
 static const char *const step_status_names[] = {
 	"succeeded", "failed", "skipped"
@@ -77,14 +80,15 @@ make_array(Datum *elems, bool *nulls, int n, Oid type)
 											  typlen, typbyval, typalign));
 }
 
-/* Fill values[0..5] with one array per step column. */
-static void
-step_arrays(RrExecution *execution, Datum *values)
+void
+rr_journal_step_arrays(List *steps, Datum *values)
 {
-	int			n = list_length(execution->steps);
+	int			n = list_length(steps);
 	Datum	   *names = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *attempts = palloc(sizeof(Datum) * Max(n, 1));
 	Datum	   *statuses = palloc(sizeof(Datum) * Max(n, 1));
 	Datum	   *outputs = palloc(sizeof(Datum) * Max(n, 1));
+	bool	   *output_nulls = palloc(sizeof(bool) * Max(n, 1));
 	Datum	   *errors = palloc(sizeof(Datum) * Max(n, 1));
 	bool	   *error_nulls = palloc(sizeof(bool) * Max(n, 1));
 	Datum	   *starts = palloc(sizeof(Datum) * Max(n, 1));
@@ -92,13 +96,16 @@ step_arrays(RrExecution *execution, Datum *values)
 	ListCell   *lc;
 	int			i = 0;
 
-	foreach(lc, execution->steps)
+	foreach(lc, steps)
 	{
 		RrStep	   *step = lfirst(lc);
 
 		names[i] = CStringGetTextDatum(step->node->name);
+		attempts[i] = Int32GetDatum(Max(step->attempt, 1));
 		statuses[i] = CStringGetTextDatum(step_status_names[step->status]);
-		outputs[i] = JsonbPGetDatum(rr_step_outputs_jsonb(step));
+		/* a step that failed the execution has no outputs */
+		outputs[i] = step->outputs ? JsonbPGetDatum(rr_step_outputs_jsonb(step)) : (Datum) 0;
+		output_nulls[i] = step->outputs == NULL;
 		errors[i] = step->error ? JsonbPGetDatum(step->error) : (Datum) 0;
 		error_nulls[i] = step->error == NULL;
 		starts[i] = TimestampTzGetDatum(step->started_at);
@@ -106,23 +113,23 @@ step_arrays(RrExecution *execution, Datum *values)
 		i++;
 	}
 	values[0] = make_array(names, NULL, n, TEXTOID);
-	values[1] = make_array(statuses, NULL, n, TEXTOID);
-	values[2] = make_array(outputs, NULL, n, JSONBOID);
-	values[3] = make_array(errors, error_nulls, n, JSONBOID);
-	values[4] = make_array(starts, NULL, n, TIMESTAMPTZOID);
-	values[5] = make_array(finishes, NULL, n, TIMESTAMPTZOID);
+	values[1] = make_array(attempts, NULL, n, INT4OID);
+	values[2] = make_array(statuses, NULL, n, TEXTOID);
+	values[3] = make_array(outputs, output_nulls, n, JSONBOID);
+	values[4] = make_array(errors, error_nulls, n, JSONBOID);
+	values[5] = make_array(starts, NULL, n, TIMESTAMPTZOID);
+	values[6] = make_array(finishes, NULL, n, TIMESTAMPTZOID);
 }
 
 void
 rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
 				 Jsonb *error, Oid created_by)
 {
-	Oid			argtypes[18] = {INT8OID, INT8OID, INT4OID, OIDOID, TEXTOID,
-		TEXTOID, JSONBOID, JSONBOID, JSONBOID, OIDOID, TIMESTAMPTZOID,
-		TIMESTAMPTZOID, TEXTARRAYOID, TEXTARRAYOID, JSONBARRAYOID,
-	JSONBARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID};
-	Datum		values[18];
-	char		nulls[18];
+	Oid			argtypes[12 + RR_STEP_ARRAYS] = {INT8OID, INT8OID, INT4OID,
+		OIDOID, TEXTOID, TEXTOID, JSONBOID, JSONBOID, JSONBOID, OIDOID,
+	TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		values[12 + RR_STEP_ARRAYS];
+	char		nulls[12 + RR_STEP_ARRAYS];
 	Oid			save_userid;
 	int			save_sec_context;
 	int			nestlevel;
@@ -142,11 +149,12 @@ rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
 	values[9] = ObjectIdGetDatum(created_by);
 	values[10] = TimestampTzGetDatum(execution->started_at);
 	values[11] = TimestampTzGetDatum(GetCurrentTimestamp());
-	step_arrays(execution, &values[12]);
+	memcpy(&argtypes[12], rr_step_array_types, sizeof(rr_step_array_types));
+	rr_journal_step_arrays(execution->steps, &values[12]);
 
 	nestlevel = rr_store_begin();
 	rr_store_become_owner(&save_userid, &save_sec_context);
-	rr_store_run_kept(&insert_journal_plan, SQL_INSERT_JOURNAL, 18, argtypes,
+	rr_store_run_kept(&insert_journal_plan, SQL_INSERT_JOURNAL, 12 + RR_STEP_ARRAYS, argtypes,
 					  values, nulls, SPI_OK_INSERT);
 	rr_store_restore_user(save_userid, save_sec_context);
 	rr_store_end(nestlevel);

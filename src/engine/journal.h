@@ -12,6 +12,26 @@
 
 #include "engine/executor.h"
 
+/*
+ * Steps as one array per column (node, attempt, status, output, error,
+ * started_at, finished_at), for an INSERT ... SELECT over RR_STEP_ROWS:
+ * values[RR_STEP_ARRAYS] of the types rr_step_array_types.
+ */
+#define RR_STEP_ARRAYS 7
+extern const Oid rr_step_array_types[RR_STEP_ARRAYS];
+extern void rr_journal_step_arrays(List *steps, Datum *values);
+
+/* The rows of those arrays, from the parameters named, as s(columns) */
+#define RR_STEP_ROWS(node, attempt, status, output, error, started, finished) \
+	"ROWS FROM (pg_catalog.unnest(" node "::pg_catalog.text[])," \
+	" pg_catalog.unnest(" attempt "::pg_catalog.int4[])," \
+	" pg_catalog.unnest(" status "::pg_catalog.text[])," \
+	" pg_catalog.unnest(" output "::pg_catalog.jsonb[])," \
+	" pg_catalog.unnest(" error "::pg_catalog.jsonb[])," \
+	" pg_catalog.unnest(" started "::pg_catalog.timestamptz[])," \
+	" pg_catalog.unnest(" finished "::pg_catalog.timestamptz[]))" \
+	" AS s(node, attempt, status, output, error, started_at, finished_at)"
+
 /* A new execution id, taken before the execution runs. */
 extern int64 rr_journal_new_id(void);
 

@@ -53,17 +53,32 @@
 #define RR_LOCKTAG_EXECUTION	3
 #define RR_LOCKTAG_WORKFLOW_SLOT 4
 
-/* A batch of runnable executions, skipping those being claimed */
+/* Queue rows claimed at once, and run in one transaction when pure */
+#define RR_CLAIM_BATCH			8
+
+/*
+ * A transaction that has run pure nodes for this long commits at the next
+ * node, so a long execution shows as running and frees the rest of its
+ * batch for other workers.
+ */
+#define RR_PURE_STRETCH_MS		50
+
+/*
+ * A batch of runnable executions, skipping those being claimed, with what
+ * running them needs, and whether an earlier attempt (or retry()) journaled
+ * steps to adopt (a scalar subquery: an EXISTS could be planned as a hash
+ * of the whole step table).
+ */
 #define SQL_CLAIM \
-	"SELECT q.execution_id, e.workflow_id, e.version, w.name" \
+	"SELECT q.execution_id, e.workflow_id, e.version, w.name, e.status," \
+	" e.input, e.started_at, e.mode," \
+	" (SELECT 1 FROM reporunner.step s WHERE s.execution_id = q.execution_id" \
+	" LIMIT 1) IS NOT NULL" \
 	" FROM reporunner.queue q" \
 	" JOIN reporunner.execution e ON e.id = q.execution_id" \
 	" JOIN reporunner.workflow w ON w.id = e.workflow_id" \
 	" WHERE q.ready_at <= now() ORDER BY q.priority DESC, q.ready_at" \
-	" LIMIT 4 FOR UPDATE OF q SKIP LOCKED"
-#define SQL_LEASE \
-	"UPDATE reporunner.queue SET lease_owner = $2," \
-	" lease_expires_at = now() + interval '1 minute' WHERE execution_id = $1"
+	" LIMIT " CppAsString2(RR_CLAIM_BATCH) " FOR UPDATE OF q SKIP LOCKED"
 #define SQL_NEXT_WAKE \
 	"SELECT least((SELECT min(ready_at) FROM reporunner.queue)," \
 	" (SELECT min(wake_at) FROM reporunner.execution WHERE status = 'waiting'))"
@@ -73,9 +88,54 @@
 	" WHERE status = 'waiting' AND wake_at <= now() RETURNING id, owner)" \
 	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
 	" SELECT id, owner, now() FROM due ON CONFLICT DO NOTHING"
+#define SQL_LOAD_STEPS \
+	"SELECT node, status, output, error, started_at, finished_at, attempt," \
+	" retry_at" \
+	" FROM reporunner.step WHERE execution_id = $1 AND run_index = 0"
+
+/*
+ * Steps of the execution $1 (owner $2), from one array per column
+ * ($3..$9); a retried node's row was written before, by its last attempt.
+ */
+#define SQL_SAVE_STEPS \
+	"INSERT INTO reporunner.step AS t (execution_id, node, run_index, owner," \
+	" attempt, status, output, error, started_at, finished_at)" \
+	" SELECT $1, s.node, 0, $2, s.attempt, s.status, s.output, s.error," \
+	" s.started_at, s.finished_at" \
+	" FROM " RR_STEP_ROWS("$3", "$4", "$5", "$6", "$7", "$8", "$9") \
+	" ON CONFLICT (execution_id, node, run_index) DO UPDATE SET" \
+	" attempt = EXCLUDED.attempt, status = EXCLUDED.status," \
+	" output = EXCLUDED.output, error = EXCLUDED.error," \
+	" started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at," \
+	" retry_at = NULL"
+#define SAVE_STEPS_ARGS			(2 + RR_STEP_ARRAYS)
+
+/*
+ * The first commit of a run: the execution is running ($3: when it
+ * started), by this process ($2, for cancel()).
+ */
+#define SQL_START_RUNNING \
+	"WITH q AS (UPDATE reporunner.queue SET lease_owner = $2" \
+	" WHERE execution_id = $1)" \
+	" UPDATE reporunner.execution SET status = 'running'," \
+	" started_at = coalesce(started_at, $3) WHERE id = $1"
+
+/*
+ * The end of a run: its unsaved steps ($1..$9 as SQL_SAVE_STEPS), out of
+ * the queue, $10 status, $11 output, $12 error, $13 started, $14 finished.
+ * A canceled execution stays canceled.
+ */
+#define SQL_FINISH \
+	"WITH s AS (" SQL_SAVE_STEPS ")," \
+	" done AS (DELETE FROM reporunner.queue WHERE execution_id = $1)" \
+	" UPDATE reporunner.execution SET status = $10, output = $11, error = $12," \
+	" started_at = coalesce(started_at, $13), finished_at = $14" \
+	" WHERE id = $1 AND status <> 'canceled'"
+
 /*
  * A node pauses the execution: $1 execution, $2 node, $3 owner, $4 its
- * kept input as outputs, $5 started, $6 wake time (NULL: until resume()).
+ * kept input as outputs, $5 started, $6 wake time (NULL: until resume()),
+ * $7 when the execution started.
  */
 #define SQL_SUSPEND \
 	"WITH s AS (INSERT INTO reporunner.step AS s (execution_id, node," \
@@ -84,33 +144,14 @@
 	" ON CONFLICT (execution_id, node, run_index) DO UPDATE SET" \
 	" status = 'waiting', output = EXCLUDED.output, retry_at = EXCLUDED.retry_at)," \
 	" q AS (DELETE FROM reporunner.queue WHERE execution_id = $1)" \
-	" UPDATE reporunner.execution SET status = 'waiting', wake_at = $6" \
+	" UPDATE reporunner.execution SET status = 'waiting', wake_at = $6," \
+	" started_at = coalesce(started_at, $7)" \
 	" WHERE id = $1 AND status <> 'canceled'"
-#define SQL_LOAD_EXECUTION \
-	"SELECT e.workflow_id, e.version, e.status, e.input, e.started_at," \
-	" e.mode, w.name FROM reporunner.execution e" \
-	" JOIN reporunner.workflow w ON w.id = e.workflow_id WHERE e.id = $1"
-#define SQL_LOAD_STEPS \
-	"SELECT node, status, output, error, started_at, finished_at, attempt," \
-	" retry_at" \
-	" FROM reporunner.step WHERE execution_id = $1 AND run_index = 0"
-#define SQL_MARK_RUNNING \
-	"UPDATE reporunner.execution SET status = 'running'," \
-	" started_at = coalesce(started_at, now()) WHERE id = $1"
-/* a step row; a retried node's row was written before, by its last attempt */
-#define SQL_INSERT_STEP \
-	"INSERT INTO reporunner.step AS s (execution_id, node, run_index, owner," \
-	" attempt, status, output, error, started_at, finished_at)" \
-	" VALUES ($1, $2, 0, $3, $9, $4, $5, $6, $7, $8)" \
-	" ON CONFLICT (execution_id, node, run_index) DO UPDATE SET" \
-	" attempt = EXCLUDED.attempt, status = EXCLUDED.status," \
-	" output = EXCLUDED.output, error = EXCLUDED.error," \
-	" started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at," \
-	" retry_at = NULL"
+
 /*
  * A failed attempt that will be retried: $1 execution, $2 node, $3 owner,
- * $4 attempt, $5 error, $6 started, $7 retry at.  The attempt is added to
- * the step's history.
+ * $4 attempt, $5 error, $6 started, $7 retry at, $8 when the execution
+ * started.  The attempt is added to the step's history.
  */
 #define SQL_RETRY_LATER \
 	"WITH s AS (INSERT INTO reporunner.step AS s (execution_id, node," \
@@ -124,15 +165,10 @@
 	" started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at," \
 	" retry_at = EXCLUDED.retry_at," \
 	" attempts = coalesce(s.attempts, '[]') || EXCLUDED.attempts)," \
-	" q AS (UPDATE reporunner.queue SET ready_at = $7, lease_owner = NULL," \
-	" lease_expires_at = NULL WHERE execution_id = $1)" \
-	" UPDATE reporunner.execution SET status = 'queued', wake_at = $7" \
-	" WHERE id = $1"
-/* a canceled execution stays canceled */
-#define SQL_FINISH \
-	"WITH done AS (DELETE FROM reporunner.queue WHERE execution_id = $1)" \
-	" UPDATE reporunner.execution SET status = $2, output = $3, error = $4," \
-	" finished_at = now() WHERE id = $1 AND status <> 'canceled'"
+	" q AS (UPDATE reporunner.queue SET ready_at = $7, lease_owner = NULL" \
+	" WHERE execution_id = $1)" \
+	" UPDATE reporunner.execution SET status = 'queued', wake_at = $7," \
+	" started_at = coalesce(started_at, $8) WHERE id = $1"
 /*
  * The error workflow of a failed execution, if its owner has one by that
  * name: $1 owner, $2 name, $3 input, $4 the failed execution.
@@ -152,18 +188,16 @@
 	" FROM reporunner.execution WHERE finished_at < now() - $1 * interval '1 second'" \
 	" AND status IN ('succeeded', 'failed', 'canceled') LIMIT $2)"
 #define SQL_REQUEUE \
-	"UPDATE reporunner.queue SET lease_owner = NULL, lease_expires_at = NULL," \
-	" ready_at = now() WHERE execution_id = $1"
+	"UPDATE reporunner.queue SET lease_owner = NULL, ready_at = now()" \
+	" WHERE execution_id = $1"
 #define SQL_STATUS \
 	"SELECT status FROM reporunner.execution WHERE id = $1"
 
 static SPIPlanPtr claim_plan = NULL;
-static SPIPlanPtr lease_plan = NULL;
 static SPIPlanPtr next_wake_plan = NULL;
-static SPIPlanPtr load_execution_plan = NULL;
 static SPIPlanPtr load_steps_plan = NULL;
-static SPIPlanPtr mark_running_plan = NULL;
-static SPIPlanPtr insert_step_plan = NULL;
+static SPIPlanPtr save_steps_plan = NULL;
+static SPIPlanPtr start_running_plan = NULL;
 static SPIPlanPtr finish_plan = NULL;
 static SPIPlanPtr retry_later_plan = NULL;
 static SPIPlanPtr status_plan = NULL;
@@ -172,10 +206,6 @@ static SPIPlanPtr wake_due_plan = NULL;
 static SPIPlanPtr suspend_plan = NULL;
 static SPIPlanPtr error_workflow_plan = NULL;
 static SPIPlanPtr prune_plan = NULL;
-
-static const char *const step_status_names[] = {
-	"succeeded", "failed", "skipped"
-};
 
 /* A journaled step of an earlier attempt, adopted instead of rerun. */
 typedef struct JournaledStep
@@ -192,11 +222,44 @@ typedef struct JournaledStep
 	TimestampTz finished_at;
 } JournaledStep;
 
+/* An execution this worker claimed, as the claim read it. */
+typedef struct ClaimedExecution
+{
+	int64		id;
+	int64		workflow_id;
+	int32		version;
+	char	   *workflow;		/* its name */
+	bool		runnable;		/* queued or running, not already ended */
+	Jsonb	   *input;
+	TimestampTz started_at;		/* 0 when it never ran */
+	char	   *mode;
+	bool		has_steps;		/* journaled steps to adopt */
+	int			slot;			/* settings.concurrency slot, or -1 */
+	bool		locked;			/* this process holds its session lock */
+} ClaimedExecution;
+
+/*
+ * The executions claimed together, run one after the other in as few
+ * transactions as their nodes allow.
+ */
+typedef struct Batch
+{
+	MemoryContext context;		/* survives aborts; reset per batch */
+	ClaimedExecution *members;
+	int			nmembers;
+	int			current;		/* the member running now */
+	bool		uncommitted;	/* the open transaction holds claims or work */
+	TimestampTz began;			/* when the open transaction began */
+} Batch;
+
 /* State of the execution a worker is running, for its hooks. */
 typedef struct DurableRun
 {
 	RrExecution execution;		/* first: the hooks get this pointer */
+	Batch	   *batch;
 	List	   *journaled;		/* JournaledStep * */
+	List	   *unsaved;		/* RrStep * run since the last save */
+	bool		started;		/* its running state is committed */
 	bool		canceled;		/* cancel() stopped it between two nodes */
 	char	   *workflow;		/* its name, for messages and notifications */
 } DurableRun;
@@ -223,6 +286,13 @@ execution_locktag(LOCKTAG *tag, int64 id)
 						 (uint32) id, RR_LOCKTAG_EXECUTION);
 }
 
+static void
+slot_locktag(LOCKTAG *tag, int64 workflow_id, int slot)
+{
+	SET_LOCKTAG_ADVISORY(*tag, MyDatabaseId, (uint32) workflow_id,
+						 (uint32) slot, RR_LOCKTAG_WORKFLOW_SLOT);
+}
+
 static RrStepStatus
 parse_step_status(const char *text)
 {
@@ -234,29 +304,74 @@ parse_step_status(const char *text)
 }
 
 /*
- * Claim one runnable execution: lock a batch of ready queue rows, keep the
- * first whose execution no other worker holds, and take a session lock on
- * it that lasts until we release it or the process ends.  A workflow with
- * settings.concurrency has that many slots, also session locks; an
- * execution that finds them all taken stays queued, in its place.
- * Returns 0 when nothing is runnable (and commits); sets *next_wake to
- * the earliest later ready time.  A claimed execution is returned with the
- * claiming transaction still open: run_claimed goes on in it.
+ * Take a settings.concurrency slot of the member's workflow: one of its
+ * "concurrency" session locks.  False when all are taken.
  */
-static int64
-claim_execution(TimestampTz *next_wake, int64 *workflow_id, int *slot)
+static bool
+take_slot(ClaimedExecution *member)
 {
-	int64		claimed = 0;
+	RrPlan	   *plan = rr_plan_get(member->workflow_id, member->version,
+								   member->workflow);
+	int			i;
+
+	member->slot = -1;
+	if (plan->concurrency <= 0)
+		return true;
+	for (i = 0; i < plan->concurrency; i++)
+	{
+		LOCKTAG		tag;
+
+		slot_locktag(&tag, member->workflow_id, i);
+		if (LockAcquire(&tag, ExclusiveLock, true, true) != LOCKACQUIRE_NOT_AVAIL)
+		{
+			member->slot = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Give back a member's session lock and concurrency slot. */
+static void
+release_member(ClaimedExecution *member)
+{
+	LOCKTAG		tag;
+
+	if (!member->locked)
+		return;
+	if (member->slot >= 0)
+	{
+		slot_locktag(&tag, member->workflow_id, member->slot);
+		LockRelease(&tag, ExclusiveLock, true);
+	}
+	execution_locktag(&tag, member->id);
+	LockRelease(&tag, ExclusiveLock, true);
+	member->locked = false;
+}
+
+/*
+ * Claim a batch of runnable executions: lock up to RR_CLAIM_BATCH ready
+ * queue rows, and keep those whose execution no other worker holds, with
+ * a session lock on each that lasts until we release it or the process
+ * ends.  A workflow with settings.concurrency has that many slots, also
+ * session locks; an execution that finds them all taken stays queued, in
+ * its place.  Returns the number claimed, with the claiming transaction
+ * still open (run_batch goes on in it); when nothing is runnable, commits
+ * and sets *next_wake to the earliest later ready time.
+ */
+static int
+claim_batch(Batch *batch, TimestampTz *next_wake)
+{
 	uint64		row;
 	uint64		ncandidates;
-	int64	   *ids;
-	int64	   *workflows;
-	int32	   *versions;
-	char	  **names;
 	bool		held_back = false;
 	int			nestlevel;
 
+	MemoryContextReset(batch->context);
+	batch->nmembers = 0;
+	batch->current = -1;
 	begin_transaction();
+	batch->began = GetCurrentTimestamp();
 	nestlevel = rr_store_begin();
 	rr_store_run_kept(&wake_due_plan, SQL_WAKE_DUE, 0, NULL, NULL, NULL,
 					  SPI_OK_INSERT);
@@ -265,76 +380,58 @@ claim_execution(TimestampTz *next_wake, int64 *workflow_id, int *slot)
 
 	/* copy the candidates: looking up plans below runs SPI again */
 	ncandidates = SPI_processed;
-	ids = palloc(sizeof(int64) * Max(ncandidates, 1));
-	workflows = palloc(sizeof(int64) * Max(ncandidates, 1));
-	versions = palloc(sizeof(int32) * Max(ncandidates, 1));
-	names = palloc(sizeof(char *) * Max(ncandidates, 1));
+	batch->members = MemoryContextAllocZero(batch->context,
+											sizeof(ClaimedExecution) * Max(ncandidates, 1));
 	for (row = 0; row < ncandidates; row++)
 	{
 		HeapTuple	tuple = SPI_tuptable->vals[row];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
+		ClaimedExecution *member = &batch->members[row];
+		MemoryContext old = MemoryContextSwitchTo(batch->context);
+		char	   *status;
 		bool		isnull;
+		Datum		value;
 
-		ids[row] = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
-		workflows[row] = DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull));
-		versions[row] = DatumGetInt32(SPI_getbinval(tuple, desc, 3, &isnull));
-		names[row] = SPI_getvalue(tuple, desc, 4);
+		member->id = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
+		member->workflow_id = DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull));
+		member->version = DatumGetInt32(SPI_getbinval(tuple, desc, 3, &isnull));
+		member->workflow = SPI_getvalue(tuple, desc, 4);
+		status = SPI_getvalue(tuple, desc, 5);
+		member->runnable = strcmp(status, "queued") == 0 ||
+			strcmp(status, "running") == 0;
+		member->input = DatumGetJsonbPCopy(SPI_getbinval(tuple, desc, 6, &isnull));
+		value = SPI_getbinval(tuple, desc, 7, &isnull);
+		member->started_at = isnull ? 0 : DatumGetTimestampTz(value);
+		member->mode = SPI_getvalue(tuple, desc, 8);
+		member->has_steps = DatumGetBool(SPI_getbinval(tuple, desc, 9, &isnull));
+		member->slot = -1;
+		MemoryContextSwitchTo(old);
 	}
 
-	for (row = 0; row < ncandidates && claimed == 0; row++)
+	for (row = 0; row < ncandidates; row++)
 	{
+		ClaimedExecution *member = &batch->members[row];
 		LOCKTAG		tag;
-		RrPlan	   *plan;
 
-		execution_locktag(&tag, ids[row]);
+		execution_locktag(&tag, member->id);
 		if (LockAcquire(&tag, ExclusiveLock, true, true) == LOCKACQUIRE_NOT_AVAIL)
 			continue;
-
-		/* settings.concurrency: one of the workflow's slots, or wait */
-		*slot = -1;
-		plan = rr_plan_get(workflows[row], versions[row], names[row]);
-		if (plan->concurrency > 0)
+		if (!take_slot(member))
 		{
-			int			i;
-
-			for (i = 0; i < plan->concurrency && *slot < 0; i++)
-			{
-				LOCKTAG		slot_tag;
-
-				SET_LOCKTAG_ADVISORY(slot_tag, MyDatabaseId,
-									 (uint32) workflows[row], (uint32) i,
-									 RR_LOCKTAG_WORKFLOW_SLOT);
-				if (LockAcquire(&slot_tag, ExclusiveLock, true, true) !=
-					LOCKACQUIRE_NOT_AVAIL)
-					*slot = i;
-			}
-			if (*slot < 0)
-			{
-				LockRelease(&tag, ExclusiveLock, true);
-				held_back = true;
-				continue;
-			}
+			LockRelease(&tag, ExclusiveLock, true);
+			held_back = true;
+			continue;
 		}
-		claimed = ids[row];
-		*workflow_id = workflows[row];
+		member->locked = true;
+		batch->members[batch->nmembers++] = *member;
 	}
 
-	if (claimed != 0)
-	{
-		Oid			argtypes[2] = {INT8OID, INT4OID};
-		Datum		values[2];
-
-		values[0] = Int64GetDatum(claimed);
-		values[1] = Int32GetDatum(MyProcPid);
-		rr_store_run_kept(&lease_plan, SQL_LEASE, 2, argtypes, values, NULL,
-						  SPI_OK_UPDATE);
-	}
-	else if (held_back)
+	if (batch->nmembers == 0 && held_back)
 	{
 		/* the running executions free their slots soon */
 		*next_wake = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), 250);
 	}
-	else
+	else if (batch->nmembers == 0)
 	{
 		bool		isnull;
 		Datum		wake;
@@ -347,30 +444,147 @@ claim_execution(TimestampTz *next_wake, int64 *workflow_id, int *slot)
 	}
 	rr_store_end(nestlevel);
 
-	/* a claimed execution is loaded in the same transaction (run_claimed) */
-	if (claimed == 0)
+	if (batch->nmembers == 0)
 		commit_transaction();
-	return claimed;
+	else
+		batch->uncommitted = true;
+	return batch->nmembers;
 }
 
-/* Give back the concurrency slot of a workflow, if one was taken. */
-static void
-release_slot(int64 workflow_id, int slot)
+/* The attempt a run of the node is: 1, or one more than its last retry. */
+static int
+next_attempt(DurableRun *run, const RrPlanNode *node)
 {
-	LOCKTAG		slot_tag;
+	ListCell   *lc;
 
-	if (slot < 0)
-		return;
-	SET_LOCKTAG_ADVISORY(slot_tag, MyDatabaseId, (uint32) workflow_id,
-						 (uint32) slot, RR_LOCKTAG_WORKFLOW_SLOT);
-	LockRelease(&slot_tag, ExclusiveLock, true);
+	foreach(lc, run->journaled)
+	{
+		JournaledStep *journaled = lfirst(lc);
+
+		if (journaled->retrying && strcmp(journaled->node, node->name) == 0)
+			return journaled->attempt + 1;
+	}
+	return 1;
 }
 
-/* adopt_step hook: the journaled outcome of the node, if any. */
+/* Fill the first SAVE_STEPS_ARGS parameters with the run's unsaved steps. */
+static void
+unsaved_steps_args(DurableRun *run, Oid *argtypes, Datum *values)
+{
+	argtypes[0] = INT8OID;
+	argtypes[1] = OIDOID;
+	memcpy(&argtypes[2], rr_step_array_types, sizeof(rr_step_array_types));
+	values[0] = Int64GetDatum(run->execution.id);
+	/* no plan, no steps: the execution failed before its first node */
+	values[1] = ObjectIdGetDatum(run->execution.plan ? run->execution.plan->owner : InvalidOid);
+	rr_journal_step_arrays(run->unsaved, &values[2]);
+}
+
+/* Write the steps run since the last save, in one statement. */
+static void
+save_steps(DurableRun *run)
+{
+	Oid			argtypes[SAVE_STEPS_ARGS];
+	Datum		values[SAVE_STEPS_ARGS];
+	int			nestlevel;
+
+	if (run->unsaved == NIL)
+		return;
+	unsaved_steps_args(run, argtypes, values);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&save_steps_plan, SQL_SAVE_STEPS, SAVE_STEPS_ARGS,
+					  argtypes, values, NULL, SPI_OK_INSERT);
+	rr_store_end(nestlevel);
+	run->unsaved = NIL;
+}
+
+/*
+ * Commit what the run has done so far, with its unsaved steps.  The first
+ * commit of a run also records it running, by this process.  Once that is
+ * committed, no other member of the batch needs this transaction: the
+ * ones that ran are done, the rest go back to the queue for any worker.
+ */
+static void
+commit_run(DurableRun *run)
+{
+	Batch	   *batch = run->batch;
+	int			i;
+
+	save_steps(run);
+	if (!run->started)
+	{
+		Oid			argtypes[3] = {INT8OID, INT4OID, TIMESTAMPTZOID};
+		Datum		values[3];
+		int			nestlevel;
+
+		values[0] = Int64GetDatum(run->execution.id);
+		values[1] = Int32GetDatum(MyProcPid);
+		values[2] = TimestampTzGetDatum(run->execution.started_at);
+		nestlevel = rr_store_begin();
+		rr_store_run_kept(&start_running_plan, SQL_START_RUNNING, 3, argtypes,
+						  values, NULL, SPI_OK_UPDATE);
+		rr_store_end(nestlevel);
+	}
+	commit_transaction();
+	begin_transaction();
+	/* the caller's context may have been the transaction's */
+	MemoryContextSwitchTo(run->execution.context);
+	run->started = true;
+	batch->uncommitted = false;
+	batch->began = GetCurrentTimestamp();
+	for (i = 0; i < batch->nmembers; i++)
+		if (i != batch->current)
+			release_member(&batch->members[i]);
+}
+
+/* Whether cancel() has canceled the execution; sets run->canceled. */
+static void
+check_canceled_quietly(DurableRun *run)
+{
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	int			nestlevel;
+
+	values[0] = Int64GetDatum(run->execution.id);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&status_plan, SQL_STATUS, 1, argtypes, values, NULL,
+					  SPI_OK_SELECT);
+	run->canceled = SPI_processed == 1 &&
+		strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1),
+			   "canceled") == 0;
+	rr_store_end(nestlevel);
+}
+
+/*
+ * Stop between two nodes when cancel() has canceled the execution.  Until
+ * the run's first commit, its queue row is locked by this transaction,
+ * which cancel() waits for: there is nothing to check.
+ */
+static void
+check_canceled(DurableRun *run)
+{
+	if (!run->started)
+		return;
+	check_canceled_quietly(run);
+	if (run->canceled)
+		ereport(ERROR,
+				(errcode(ERRCODE_QUERY_CANCELED),
+				 errmsg("execution " INT64_FORMAT " was canceled",
+						run->execution.id)));
+}
+
+/*
+ * adopt_step hook, called before every node: the journaled outcome of
+ * the node, if any.  A node that is to run with side effects first gets a
+ * transaction of its own (it may wait on the world outside, and its
+ * effects commit with its step alone); so does any node after a long
+ * stretch of pure ones.
+ */
 static RrStep *
 adopt_journaled_step(RrExecution *execution, const RrPlanNode *node)
 {
 	DurableRun *run = (DurableRun *) execution;
+	Batch	   *batch = run->batch;
 	ListCell   *lc;
 
 	foreach(lc, run->journaled)
@@ -391,6 +605,12 @@ adopt_journaled_step(RrExecution *execution, const RrPlanNode *node)
 		step->finished_at = journaled->finished_at;
 		return step;
 	}
+
+	if (batch->uncommitted &&
+		(node->handler->side_effects ||
+		 TimestampDifferenceExceeds(batch->began, GetCurrentTimestamp(),
+									RR_PURE_STRETCH_MS)))
+		commit_run(run);
 	return NULL;
 }
 
@@ -419,12 +639,14 @@ journaled_wake(RrExecution *execution, const RrPlanNode *node)
 static void
 suspend_execution(RrExecution *execution, RrStep *step)
 {
-	Oid			argtypes[6] = {INT8OID, TEXTOID, OIDOID, JSONBOID,
-	TIMESTAMPTZOID, TIMESTAMPTZOID};
-	Datum		values[6];
-	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	DurableRun *run = (DurableRun *) execution;
+	Oid			argtypes[7] = {INT8OID, TEXTOID, OIDOID, JSONBOID,
+	TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		values[7];
+	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
 	int			nestlevel;
 
+	save_steps(run);
 	values[0] = Int64GetDatum(execution->id);
 	values[1] = CStringGetTextDatum(step->node->name);
 	values[2] = ObjectIdGetDatum(execution->plan->owner);
@@ -433,74 +655,10 @@ suspend_execution(RrExecution *execution, RrStep *step)
 	values[5] = TimestampTzGetDatum(step->wake_at);
 	if (TIMESTAMP_IS_NOEND(step->wake_at))
 		nulls[5] = 'n';
+	values[6] = TimestampTzGetDatum(execution->started_at);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&suspend_plan, SQL_SUSPEND, 6, argtypes, values, nulls,
+	rr_store_run_kept(&suspend_plan, SQL_SUSPEND, 7, argtypes, values, nulls,
 					  SPI_OK_UPDATE);
-	rr_store_end(nestlevel);
-}
-
-/* The attempt a run of the node is: 1, or one more than its last retry. */
-static int
-next_attempt(DurableRun *run, const RrPlanNode *node)
-{
-	ListCell   *lc;
-
-	foreach(lc, run->journaled)
-	{
-		JournaledStep *journaled = lfirst(lc);
-
-		if (journaled->retrying && strcmp(journaled->node, node->name) == 0)
-			return journaled->attempt + 1;
-	}
-	return 1;
-}
-
-/* Write the step row of a node run. */
-static void
-insert_step(RrExecution *execution, RrStep *step)
-{
-	Oid			argtypes[9] = {INT8OID, TEXTOID, OIDOID, TEXTOID, JSONBOID,
-	JSONBOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID};
-	Datum		values[9];
-	char		nulls[9];
-	int			nestlevel;
-
-	memset(nulls, ' ', sizeof(nulls));
-	step->attempt = Max(step->attempt, next_attempt((DurableRun *) execution,
-													 step->node));
-	values[0] = Int64GetDatum(execution->id);
-	values[1] = CStringGetTextDatum(step->node->name);
-	values[2] = ObjectIdGetDatum(execution->plan->owner);
-	values[3] = CStringGetTextDatum(step_status_names[step->status]);
-	values[4] = step->outputs ? JsonbPGetDatum(rr_step_outputs_jsonb(step)) : (Datum) 0;
-	nulls[4] = step->outputs ? ' ' : 'n';
-	values[5] = step->error ? JsonbPGetDatum(step->error) : (Datum) 0;
-	nulls[5] = step->error ? ' ' : 'n';
-	values[6] = TimestampTzGetDatum(step->started_at);
-	values[7] = TimestampTzGetDatum(step->finished_at);
-	values[8] = Int32GetDatum(step->attempt);
-
-	nestlevel = rr_store_begin();
-	rr_store_run_kept(&insert_step_plan, SQL_INSERT_STEP, 9, argtypes, values,
-					  nulls, SPI_OK_INSERT);
-	rr_store_end(nestlevel);
-}
-
-/* Whether cancel() has canceled the execution; sets run->canceled. */
-static void
-check_canceled_quietly(DurableRun *run)
-{
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
-	int			nestlevel;
-
-	values[0] = Int64GetDatum(run->execution.id);
-	nestlevel = rr_store_begin();
-	rr_store_run_kept(&status_plan, SQL_STATUS, 1, argtypes, values, NULL,
-					  SPI_OK_SELECT);
-	run->canceled = SPI_processed == 1 &&
-		strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1),
-			   "canceled") == 0;
 	rr_store_end(nestlevel);
 }
 
@@ -519,167 +677,136 @@ requeue(int64 id)
 	rr_store_end(nestlevel);
 }
 
-/* Stop between two nodes when cancel() has canceled the execution. */
-static void
-check_canceled(RrExecution *execution)
-{
-	DurableRun *run = (DurableRun *) execution;
-
-	check_canceled_quietly(run);
-	if (run->canceled)
-		ereport(ERROR,
-				(errcode(ERRCODE_QUERY_CANCELED),
-				 errmsg("execution " INT64_FORMAT " was canceled",
-						execution->id)));
-}
-
 /*
- * step_done hook: journal the node run; a node with side effects commits
- * with its step row, so a crash can never repeat or lose its effects.
+ * step_done hook: note the node run for the journal.  Pure nodes' steps
+ * are written with the next commit; a node with side effects commits at
+ * once with its step, so a crash can never repeat or lose its effects.
  */
 static void
 journal_step(RrExecution *execution, RrStep *step)
 {
-	insert_step(execution, step);
+	DurableRun *run = (DurableRun *) execution;
+
+	MemoryContext old = MemoryContextSwitchTo(execution->context);
+
+	step->attempt = Max(step->attempt, next_attempt(run, step->node));
+	run->unsaved = lappend(run->unsaved, step);
+	MemoryContextSwitchTo(old);
+	run->batch->uncommitted = true;
 	if (step->node->handler->side_effects)
-	{
-		commit_transaction();
-		begin_transaction();
-	}
-	check_canceled(execution);
-}
-
-/* Finish the execution: status, output or error, queue row, notification. */
-static void
-finish_execution(int64 id, const char *workflow, const char *status,
-				 Jsonb *output, Jsonb *error)
-{
-	Oid			argtypes[4] = {INT8OID, TEXTOID, JSONBOID, JSONBOID};
-	Datum		values[4];
-	char		nulls[4] = {' ', ' ', 'n', 'n'};
-	int			nestlevel;
-	bool		finished;
-
-	values[0] = Int64GetDatum(id);
-	values[1] = CStringGetTextDatum(status);
-	if (output != NULL)
-	{
-		values[2] = JsonbPGetDatum(output);
-		nulls[2] = ' ';
-	}
-	if (error != NULL)
-	{
-		values[3] = JsonbPGetDatum(error);
-		nulls[3] = ' ';
-	}
-	nestlevel = rr_store_begin();
-	rr_store_run_kept(&finish_plan, SQL_FINISH, 4, argtypes, values, nulls,
-					  SPI_OK_UPDATE);
-	finished = SPI_processed == 1;
-	rr_store_end(nestlevel);
-	if (!finished)
-		return;					/* canceled meanwhile: cancel() notified */
-
-	rr_notify_execution(id, workflow, status);
+		commit_run(run);
+	check_canceled(run);
 }
 
 /*
- * Load the claimed execution and what its earlier attempts journaled, and
- * mark it running.  Returns false when it is already finished.
+ * Finish the execution with its unsaved steps: status, output or error,
+ * queue row, notification.
  */
-static bool
-load_execution(DurableRun *run, int64 id, List **input_items,
-			   char **workflow)
+static void
+finish_execution(DurableRun *run, const char *status, Jsonb *output,
+				 Jsonb *error)
+{
+	Oid			argtypes[SAVE_STEPS_ARGS + 5];
+	Datum		values[SAVE_STEPS_ARGS + 5];
+	char		nulls[SAVE_STEPS_ARGS + 5];
+	int			nestlevel;
+	bool		finished;
+
+	memset(nulls, ' ', sizeof(nulls));
+	unsaved_steps_args(run, argtypes, values);
+	argtypes[SAVE_STEPS_ARGS] = TEXTOID;
+	argtypes[SAVE_STEPS_ARGS + 1] = JSONBOID;
+	argtypes[SAVE_STEPS_ARGS + 2] = JSONBOID;
+	argtypes[SAVE_STEPS_ARGS + 3] = TIMESTAMPTZOID;
+	argtypes[SAVE_STEPS_ARGS + 4] = TIMESTAMPTZOID;
+	values[SAVE_STEPS_ARGS] = CStringGetTextDatum(status);
+	values[SAVE_STEPS_ARGS + 1] = output ? JsonbPGetDatum(output) : (Datum) 0;
+	nulls[SAVE_STEPS_ARGS + 1] = output ? ' ' : 'n';
+	values[SAVE_STEPS_ARGS + 2] = error ? JsonbPGetDatum(error) : (Datum) 0;
+	nulls[SAVE_STEPS_ARGS + 2] = error ? ' ' : 'n';
+	values[SAVE_STEPS_ARGS + 3] = TimestampTzGetDatum(run->execution.started_at);
+	nulls[SAVE_STEPS_ARGS + 3] = run->execution.started_at ? ' ' : 'n';
+	values[SAVE_STEPS_ARGS + 4] = TimestampTzGetDatum(GetCurrentTimestamp());
+
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&finish_plan, SQL_FINISH, SAVE_STEPS_ARGS + 5, argtypes,
+					  values, nulls, SPI_OK_UPDATE);
+	finished = SPI_processed == 1;
+	rr_store_end(nestlevel);
+	run->unsaved = NIL;
+	if (!finished)
+		return;					/* canceled meanwhile: cancel() notified */
+
+	rr_notify_execution(run->execution.id, run->workflow, status);
+}
+
+/*
+ * Set up the claimed execution's run: its input items, its plan, and what
+ * its earlier attempts journaled.
+ */
+static void
+load_execution(DurableRun *run, ClaimedExecution *member, List **input_items)
 {
 	RrExecution *execution = &run->execution;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
-	bool		isnull;
-	HeapTuple	tuple;
-	TupleDesc	desc;
-	int64		workflow_id;
-	int32		version;
-	char	   *status;
-	Datum		started;
-	uint64		row;
-	int			nestlevel;
 	MemoryContext old;
-
-	values[0] = Int64GetDatum(id);
-	nestlevel = rr_store_begin();
-	rr_store_run_kept(&load_execution_plan, SQL_LOAD_EXECUTION, 1, argtypes,
-					  values, NULL, SPI_OK_SELECT);
-	if (SPI_processed != 1)
-	{
-		rr_store_end(nestlevel);
-		return false;
-	}
-	tuple = SPI_tuptable->vals[0];
-	desc = SPI_tuptable->tupdesc;
-	status = SPI_getvalue(tuple, desc, 3);
-	if (strcmp(status, "queued") != 0 && strcmp(status, "running") != 0)
-	{
-		rr_store_end(nestlevel);
-		return false;
-	}
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken token;
 
 	old = MemoryContextSwitchTo(execution->context);
-	workflow_id = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
-	version = DatumGetInt32(SPI_getbinval(tuple, desc, 2, &isnull));
-	execution->input = DatumGetJsonbPCopy(SPI_getbinval(tuple, desc, 4, &isnull));
-	started = SPI_getbinval(tuple, desc, 5, &isnull);
-	execution->started_at = isnull ? 0 : DatumGetTimestampTz(started);
-	execution->mode = SPI_getvalue(tuple, desc, 6);
-	*workflow = SPI_getvalue(tuple, desc, 7);
-	MemoryContextSwitchTo(old);
+	execution->input = member->input;
+	execution->started_at = member->started_at;
+	execution->mode = member->mode;
+	execution->plan = rr_plan_get(member->workflow_id, member->version,
+								  member->workflow);
 
-	rr_store_run_kept(&load_steps_plan, SQL_LOAD_STEPS, 1, argtypes, values,
-					  NULL, SPI_OK_SELECT);
-	old = MemoryContextSwitchTo(execution->context);
-	for (row = 0; row < SPI_processed; row++)
-	{
-		JournaledStep *step = palloc0(sizeof(JournaledStep));
-		Datum		value;
-
-		tuple = SPI_tuptable->vals[row];
-		desc = SPI_tuptable->tupdesc;
-		step->node = SPI_getvalue(tuple, desc, 1);
-		step->retrying = strcmp(SPI_getvalue(tuple, desc, 2), "retrying") == 0;
-		step->waiting = strcmp(SPI_getvalue(tuple, desc, 2), "waiting") == 0;
-		value = SPI_getbinval(tuple, desc, 8, &isnull);
-		step->wake_at = isnull ? DT_NOEND : DatumGetTimestampTz(value);
-		step->status = parse_step_status(SPI_getvalue(tuple, desc, 2));
-		step->attempt = DatumGetInt32(SPI_getbinval(tuple, desc, 7, &isnull));
-		value = SPI_getbinval(tuple, desc, 3, &isnull);
-		step->outputs = isnull ? DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"))) :
-			DatumGetJsonbPCopy(value);
-		value = SPI_getbinval(tuple, desc, 4, &isnull);
-		step->error = isnull ? NULL : DatumGetJsonbPCopy(value);
-		step->started_at = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 5, &isnull));
-		step->finished_at = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 6, &isnull));
-		run->journaled = lappend(run->journaled, step);
-	}
-	MemoryContextSwitchTo(old);
-
-	rr_store_run_kept(&mark_running_plan, SQL_MARK_RUNNING, 1, argtypes,
-					  values, NULL, SPI_OK_UPDATE);
-	rr_store_end(nestlevel);
-
-	old = MemoryContextSwitchTo(execution->context);
-	execution->id = id;
-	execution->plan = rr_plan_get(workflow_id, version, *workflow);
 	*input_items = NIL;
-	{
-		JsonbIterator *it = JsonbIteratorInit(&execution->input->root);
-		JsonbValue	v;
-		JsonbIteratorToken token;
-
-		while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-			if (token == WJB_ELEM)
-				*input_items = lappend(*input_items, JsonbValueToJsonb(&v));
-	}
+	it = JsonbIteratorInit(&execution->input->root);
+	while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		if (token == WJB_ELEM)
+			*input_items = lappend(*input_items, JsonbValueToJsonb(&v));
 	MemoryContextSwitchTo(old);
-	return true;
+
+	if (member->has_steps)
+	{
+		Oid			argtypes[1] = {INT8OID};
+		Datum		values[1];
+		uint64		row;
+		int			nestlevel;
+
+		values[0] = Int64GetDatum(member->id);
+		nestlevel = rr_store_begin();
+		rr_store_run_kept(&load_steps_plan, SQL_LOAD_STEPS, 1, argtypes,
+						  values, NULL, SPI_OK_SELECT);
+		old = MemoryContextSwitchTo(execution->context);
+		for (row = 0; row < SPI_processed; row++)
+		{
+			HeapTuple	tuple = SPI_tuptable->vals[row];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			JournaledStep *step = palloc0(sizeof(JournaledStep));
+			char	   *status = SPI_getvalue(tuple, desc, 2);
+			bool		isnull;
+			Datum		value;
+
+			step->node = SPI_getvalue(tuple, desc, 1);
+			step->retrying = strcmp(status, "retrying") == 0;
+			step->waiting = strcmp(status, "waiting") == 0;
+			value = SPI_getbinval(tuple, desc, 8, &isnull);
+			step->wake_at = isnull ? DT_NOEND : DatumGetTimestampTz(value);
+			step->status = parse_step_status(status);
+			step->attempt = DatumGetInt32(SPI_getbinval(tuple, desc, 7, &isnull));
+			value = SPI_getbinval(tuple, desc, 3, &isnull);
+			step->outputs = isnull ? DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"))) :
+				DatumGetJsonbPCopy(value);
+			value = SPI_getbinval(tuple, desc, 4, &isnull);
+			step->error = isnull ? NULL : DatumGetJsonbPCopy(value);
+			step->started_at = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 5, &isnull));
+			step->finished_at = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 6, &isnull));
+			run->journaled = lappend(run->journaled, step);
+		}
+		MemoryContextSwitchTo(old);
+		rr_store_end(nestlevel);
+	}
 }
 
 /* The error of a failed execution as jsonb: node, message, sqlstate, ... */
@@ -771,9 +898,10 @@ static void
 retry_later(RrExecution *execution, const RrPlanNode *node, int attempt,
 			Jsonb *error, int64 delay_ms)
 {
-	Oid			argtypes[7] = {INT8OID, TEXTOID, OIDOID, INT4OID, JSONBOID,
-	TIMESTAMPTZOID, TIMESTAMPTZOID};
-	Datum		values[7];
+	Oid			argtypes[8] = {INT8OID, TEXTOID, OIDOID, INT4OID, JSONBOID,
+	TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		values[8];
+	char		nulls[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
 	TimestampTz now = GetCurrentTimestamp();
 	int			nestlevel;
 
@@ -784,9 +912,11 @@ retry_later(RrExecution *execution, const RrPlanNode *node, int attempt,
 	values[4] = JsonbPGetDatum(error);
 	values[5] = TimestampTzGetDatum(now);
 	values[6] = TimestampTzGetDatum(TimestampTzPlusMilliseconds(now, delay_ms));
+	values[7] = TimestampTzGetDatum(execution->started_at);
+	nulls[7] = execution->started_at ? ' ' : 'n';
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&retry_later_plan, SQL_RETRY_LATER, 7, argtypes, values,
-					  NULL, SPI_OK_UPDATE);
+	rr_store_run_kept(&retry_later_plan, SQL_RETRY_LATER, 8, argtypes, values,
+					  nulls, SPI_OK_UPDATE);
 	rr_store_end(nestlevel);
 }
 
@@ -859,18 +989,23 @@ rr_prune_executions(int64 older_than_seconds, int limit)
 }
 
 /*
- * Run one claimed execution to its end (or its failure).  Returns true
- * when a transaction had to be aborted on the way.
+ * Run the batch's current member to its end (or its failure, or its
+ * pause), in the open transaction, which may commit on the way (see
+ * commit_run) and is left open.  Returns true when it had to be aborted:
+ * then its failure is committed, and the members that ran before it in
+ * the aborted transaction are back in the queue as if never claimed.
  */
 static bool
-run_claimed(int64 id, int64 workflow_id, int slot)
+run_member(Batch *batch)
 {
+	ClaimedExecution *member = &batch->members[batch->current];
 	volatile bool aborted = false;
 	MemoryContext context;
 	DurableRun *run;
 	RrExecution *execution;
-	List	   *input_items = NIL;
-	LOCKTAG		tag;
+
+	if (!member->runnable)
+		return false;			/* ended (canceled) since it was queued */
 
 	context = AllocSetContextCreate(TopMemoryContext, "reporunner execution",
 									ALLOCSET_DEFAULT_SIZES);
@@ -881,30 +1016,22 @@ run_claimed(int64 id, int64 workflow_id, int slot)
 	execution->step_done = journal_step;
 	execution->waiting_until = journaled_wake;
 	execution->suspend = suspend_execution;
+	execution->id = member->id;
+	run->batch = batch;
+	run->workflow = member->workflow;
 
 	PG_TRY();
 	{
-		/*
-		 * Still in the claiming transaction: load the execution and mark it
-		 * running, and commit that (with the claim) before the first node,
-		 * so the execution's row is not locked while nodes run (cancel()
-		 * updates it).
-		 */
-		if (load_execution(run, id, &input_items, &run->workflow))
-		{
-			List	   *result;
+		List	   *input_items;
+		List	   *result;
 
-			commit_transaction();
-			begin_transaction();
-
-			pgstat_report_activity(STATE_RUNNING, "reporunner: running an execution");
-			result = rr_execution_run(execution, input_items);
-			MemoryContextSwitchTo(context);
-			if (!execution->suspended)
-				finish_execution(id, run->workflow, "succeeded",
-								 rr_items_to_jsonb(result), NULL);
-		}
-		commit_transaction();
+		pgstat_report_activity(STATE_RUNNING, "reporunner: running an execution");
+		load_execution(run, member, &input_items);
+		result = rr_execution_run(execution, input_items);
+		MemoryContextSwitchTo(context);
+		if (!execution->suspended)
+			finish_execution(run, "succeeded", rr_items_to_jsonb(result), NULL);
+		batch->uncommitted = true;
 	}
 	PG_CATCH();
 	{
@@ -912,6 +1039,7 @@ run_claimed(int64 id, int64 workflow_id, int slot)
 		const RrPlanNode *node = execution->running;
 		int64		delay_ms;
 		bool		interrupted;
+		Jsonb	   *error;
 
 		MemoryContextSwitchTo(context);
 		edata = CopyErrorData();
@@ -923,48 +1051,80 @@ run_claimed(int64 id, int64 workflow_id, int slot)
 		 * A cancel (the query cancel cancel() sends, or a stray one) of an
 		 * execution that is not canceled just interrupts it: it goes back
 		 * into the queue and resumes from its last committed step.  A node
-		 * with tries left runs again later; else the execution fails.
+		 * with tries left runs again later; else the execution fails.  The
+		 * steps that ran before the failure are journaled in every case.
 		 */
 		begin_transaction();
 		interrupted = edata->sqlerrcode == ERRCODE_QUERY_CANCELED &&
 			!execution->timed_out;
 		if (interrupted && !run->canceled)
 			check_canceled_quietly(run);
+		error = execution_error(node, edata);
 		if (run->canceled)
 			;					/* cancel() has recorded everything */
 		else if (interrupted)
-			requeue(id);
+		{
+			save_steps(run);
+			requeue(execution->id);
+		}
 		else if (node != NULL &&
-			retry_delay(node, next_attempt(run, node), &delay_ms))
-			retry_later(execution, node, next_attempt(run, node),
-						execution_error(node, edata), delay_ms);
+				 retry_delay(node, next_attempt(run, node), &delay_ms))
+		{
+			save_steps(run);
+			retry_later(execution, node, next_attempt(run, node), error,
+						delay_ms);
+		}
 		else
 		{
 			if (node != NULL)
 			{
-				RrStep		step;
+				RrStep	   *step = palloc0(sizeof(RrStep));
 
-				memset(&step, 0, sizeof(step));
-				step.node = node;
-				step.status = RR_STEP_FAILED;
-				step.error = execution_error(node, edata);
-				step.started_at = step.finished_at = GetCurrentTimestamp();
-				insert_step(execution, &step);
+				step->node = node;
+				step->status = RR_STEP_FAILED;
+				step->attempt = next_attempt(run, node);
+				step->error = error;
+				step->started_at = step->finished_at = GetCurrentTimestamp();
+				run->unsaved = lappend(run->unsaved, step);
 			}
-			finish_execution(id, run->workflow ? run->workflow : "", "failed", NULL,
-							 execution_error(node, edata));
-			start_error_workflow(execution, run->workflow ? run->workflow : "", node,
-								 execution_error(node, edata));
+			finish_execution(run, "failed", NULL, error);
+			start_error_workflow(execution, run->workflow, node, error);
 		}
 		commit_transaction();
 		FreeErrorData(edata);
 	}
 	PG_END_TRY();
 
-	release_slot(workflow_id, slot);
-	execution_locktag(&tag, id);
-	LockRelease(&tag, ExclusiveLock, true);
 	MemoryContextDelete(context);
+	return aborted;
+}
+
+/*
+ * Run a claimed batch, member after member, in the claiming transaction
+ * for as long as they run pure nodes only: one commit for the lot.
+ * Returns true when a transaction had to be aborted on the way.
+ */
+static bool
+run_batch(Batch *batch)
+{
+	bool		aborted = false;
+	int			i;
+
+	for (batch->current = 0; batch->current < batch->nmembers; batch->current++)
+	{
+		if (!batch->members[batch->current].locked)
+			continue;			/* given back at a commit of an earlier member */
+		CHECK_FOR_INTERRUPTS();
+		if (run_member(batch))
+		{
+			aborted = true;
+			break;
+		}
+	}
+	if (!aborted)
+		commit_transaction();
+	for (i = 0; i < batch->nmembers; i++)
+		release_member(&batch->members[i]);
 	return aborted;
 }
 
@@ -991,30 +1151,30 @@ prune_now_and_then(void)
 bool
 rr_queue_work(int max_ms, TimestampTz *next_wake)
 {
+	static Batch batch;
 	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
 													   max_ms);
 
+	if (batch.context == NULL)
+		batch.context = AllocSetContextCreate(TopMemoryContext,
+											  "reporunner claimed batch",
+											  ALLOCSET_DEFAULT_SIZES);
 	*next_wake = 0;
 	for (;;)
 	{
-		int64		id;
-		int64		workflow_id = 0;
-		int			slot = -1;
-
 		CHECK_FOR_INTERRUPTS();
-		id = claim_execution(next_wake, &workflow_id, &slot);
-		if (id == 0)
+		if (claim_batch(&batch, next_wake) == 0)
 		{
 			prune_now_and_then();
 			return false;
 		}
+
 		/*
 		 * An aborted transaction released the worker's session lock on the
-		 * extension (src/worker): end the batch, so the worker takes it
+		 * extension (src/worker): end the call, so the worker takes it
 		 * again before going on.
 		 */
-		if (run_claimed(id, workflow_id, slot) ||
-			GetCurrentTimestamp() >= deadline)
+		if (run_batch(&batch) || GetCurrentTimestamp() >= deadline)
 			return true;
 	}
 }

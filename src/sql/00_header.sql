@@ -21,6 +21,20 @@ $$;
 COMMENT ON ROLE reporunner_admin IS 'Members see and manage the workflows of every tenant in Reporunner';
 
 /*
+ * Background workers act as a workflow's owner only while that role could
+ * log in itself (ALTER ROLE ... NOLOGIN stops them), or is a team role
+ * nobody logs in as, made so by being a direct member of this role.
+ */
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'reporunner_team') THEN
+		CREATE ROLE reporunner_team NOLOGIN;
+	END IF;
+END
+$$;
+COMMENT ON ROLE reporunner_team IS 'Its direct members are team roles without LOGIN whose workflows background workers may run';
+
+/*
  * True when the current role may act for the given owner: it is the owner,
  * a member of it, or a member of reporunner_admin.  Every row-level security
  * policy below uses it, so tenancy is decided by role membership only and

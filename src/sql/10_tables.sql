@@ -223,8 +223,7 @@ CREATE TABLE reporunner.queue (
 	owner			oid NOT NULL,
 	priority		integer NOT NULL DEFAULT 0,
 	ready_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
-	lease_owner		integer,
-	lease_expires_at timestamptz
+	lease_owner		integer
 );
 CREATE INDEX queue_ready_idx ON reporunner.queue (priority DESC, ready_at);
 COMMENT ON TABLE reporunner.queue IS 'Executions that are runnable now or soon; rows leave as soon as an execution waits or finishes';
@@ -232,8 +231,7 @@ COMMENT ON COLUMN reporunner.queue.execution_id IS 'Execution to run';
 COMMENT ON COLUMN reporunner.queue.owner IS 'Owner of the workflow (copied for row-level security)';
 COMMENT ON COLUMN reporunner.queue.priority IS 'Higher runs first';
 COMMENT ON COLUMN reporunner.queue.ready_at IS 'Earliest time the execution may run';
-COMMENT ON COLUMN reporunner.queue.lease_owner IS 'Process id of the worker that claimed it';
-COMMENT ON COLUMN reporunner.queue.lease_expires_at IS 'When an unrenewed claim lapses';
+COMMENT ON COLUMN reporunner.queue.lease_owner IS 'Process id of the worker running it, once it has committed a step (the claim itself is a session lock of that worker, gone with the process)';
 COMMENT ON INDEX reporunner.queue_ready_idx IS 'Claim order: priority, then age';
 
 CREATE TABLE reporunner.credential (

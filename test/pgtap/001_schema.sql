@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(324);
+SELECT plan(323);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -62,7 +62,7 @@ SELECT has_column('reporunner', 'step', c, format('table step has column %s', c)
 FROM unnest(ARRAY['execution_id', 'node', 'run_index', 'owner', 'attempt', 'status', 'output',
 		  'error', 'started_at', 'finished_at']::name[]) AS c;
 SELECT has_column('reporunner', 'queue', c, format('table queue has column %s', c))
-FROM unnest(ARRAY['execution_id', 'owner', 'priority', 'ready_at', 'lease_owner', 'lease_expires_at']::name[]) AS c;
+FROM unnest(ARRAY['execution_id', 'owner', 'priority', 'ready_at', 'lease_owner']::name[]) AS c;
 SELECT has_column('reporunner', 'credential', c, format('table credential has column %s', c))
 FROM unnest(ARRAY['id', 'owner', 'name', 'type', 'secret', 'created_at', 'rotated_at']::name[]) AS c;
 SELECT has_column('reporunner', 'trigger', c, format('table trigger has column %s', c))
