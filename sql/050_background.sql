@@ -257,8 +257,8 @@ DROP ROLE rr_pruner;
 
 -- tenancy in the workers: node code runs as the workflow's owner, so a
 -- tenant's workflow sees only its rows; a dropped owner fails the run
-CREATE ROLE bg_tenant_a;
-CREATE ROLE bg_tenant_b;
+CREATE ROLE bg_tenant_a LOGIN;
+CREATE ROLE bg_tenant_b LOGIN;
 SET ROLE bg_tenant_b;
 SELECT reporunner.save_workflow('bg_mine', '{"nodes": [{"name": "Start", "type": "trigger"}]}');
 RESET ROLE;
@@ -276,6 +276,43 @@ DROP ROLE bg_tenant_b;
 DROP ROLE bg_tenant_a;
 SELECT status, error ->> 'message' AS message FROM reporunner.wait_for(:orphaned);
 DELETE FROM reporunner.workflow WHERE name = 'bg_mine';
+
+-- identity: workers act as an owner only while it may log in, or is a team
+-- role (a direct member of reporunner_team); else the run fails with 28000
+-- before any node runs
+CREATE ROLE bg_person LOGIN;
+CREATE ROLE bg_team NOLOGIN;
+\set who_workflow '{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "Who", "type": "sql", "params": {"query": "SELECT current_user AS who", "mode": "once"}}], "connections": [{"from": "Start", "to": "Who"}]}'
+SET ROLE bg_person;
+SELECT reporunner.save_workflow('bg_who', :'who_workflow');
+SELECT reporunner.start('bg_who', '[{}]') AS person_ok \gset
+SET ROLE bg_team;
+SELECT reporunner.save_workflow('bg_who', :'who_workflow');
+SELECT reporunner.start('bg_who', '[{}]') AS team_refused \gset
+RESET ROLE;
+SELECT status, output FROM reporunner.wait_for(:person_ok);
+SELECT status, error ->> 'sqlstate' AS sqlstate, error ->> 'message' AS message
+FROM reporunner.wait_for(:team_refused);
+SELECT count(*) AS steps_run FROM reporunner.step WHERE execution_id = :team_refused;
+GRANT reporunner_team TO bg_team;
+SET ROLE bg_team;
+SELECT reporunner.start('bg_who', '[{}]') AS team_ok \gset
+RESET ROLE;
+SELECT status, output FROM reporunner.wait_for(:team_ok);
+-- revoking LOGIN stops the person's runs; being in a team role does not
+-- make up for it (only direct membership of reporunner_team counts)
+ALTER ROLE bg_person NOLOGIN;
+GRANT bg_team TO bg_person;
+SET ROLE bg_person;
+SELECT reporunner.start('bg_who', '[{}]') AS person_revoked \gset
+RESET ROLE;
+SELECT status, error ->> 'sqlstate' AS sqlstate, error ->> 'message' AS message
+FROM reporunner.wait_for(:person_revoked);
+SELECT count(*) AS steps_run FROM reporunner.step WHERE execution_id = :person_revoked;
+DELETE FROM reporunner.workflow WHERE name = 'bg_who';
+REVOKE reporunner_team FROM bg_team;
+DROP ROLE bg_person;
+DROP ROLE bg_team;
 
 -- bad calls
 SELECT reporunner.start('nope');

@@ -10,7 +10,7 @@ SELECT count(*) AS objects_left FROM pg_class
 WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = 'reporunner');
 SELECT count(*) AS functions_left FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname = 'reporunner';
-SELECT rolname FROM pg_roles WHERE rolname = 'reporunner_admin';
+SELECT rolname FROM pg_roles WHERE rolname IN ('reporunner_admin', 'reporunner_team') ORDER BY 1;
 -- like every extension whose control file names its schema, the (now empty)
 -- schema itself stays; CREATE EXTENSION reuses it
 SELECT nspname FROM pg_namespace WHERE nspname = 'reporunner';

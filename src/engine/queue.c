@@ -28,6 +28,7 @@
 #include <math.h>
 
 #include "access/xact.h"
+#include "catalog/pg_authid.h"
 #include "catalog/pg_type.h"
 #include "catalog/plan.h"
 #include "catalog/store.h"
@@ -40,11 +41,13 @@
 #include "pgstat.h"
 #include "reporunner.h"
 #include "storage/lock.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
+#include "utils/syscache.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 #include "worker/worker.h"
@@ -741,6 +744,43 @@ finish_execution(DurableRun *run, const char *status, Jsonb *output,
 }
 
 /*
+ * A worker acts as the workflow's owner only while that role could log in
+ * itself, or is a team role nobody logs in as (a direct member of
+ * reporunner_team): ALTER ROLE ... NOLOGIN stops a person's background
+ * executions as it stops their sessions.  A dropped owner is reported by
+ * the executor.
+ */
+static void
+check_owner_may_run(const RrPlan *plan)
+{
+	HeapTuple	tuple;
+	bool		can_login;
+	char	   *name;
+	Oid			team;
+
+	tuple = SearchSysCache1(AUTHOID, ObjectIdGetDatum(plan->owner));
+	if (!HeapTupleIsValid(tuple))
+		return;
+	can_login = ((Form_pg_authid) GETSTRUCT(tuple))->rolcanlogin;
+	name = pstrdup(NameStr(((Form_pg_authid) GETSTRUCT(tuple))->rolname));
+	ReleaseSysCache(tuple);
+	if (can_login)
+		return;
+	team = get_role_oid("reporunner_team", true);
+	if (OidIsValid(team) &&
+		SearchSysCacheExists2(AUTHMEMROLEMEM, ObjectIdGetDatum(team),
+							  ObjectIdGetDatum(plan->owner)))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+			 errmsg("role \"%s\", the owner of workflow \"%s\", is not permitted to log in",
+					name, plan->workflow_name),
+			 errdetail("Background workers run a workflow as its owner only while the owner has LOGIN or is a member of reporunner_team."),
+			 errhint("Give the role LOGIN, or, for a team role nobody logs in as, GRANT reporunner_team TO %s.",
+					 quote_identifier(name))));
+}
+
+/*
  * Set up the claimed execution's run: its input items, its plan, and what
  * its earlier attempts journaled.
  */
@@ -1027,6 +1067,7 @@ run_member(Batch *batch)
 
 		pgstat_report_activity(STATE_RUNNING, "reporunner: running an execution");
 		load_execution(run, member, &input_items);
+		check_owner_may_run(execution->plan);
 		result = rr_execution_run(execution, input_items);
 		MemoryContextSwitchTo(context);
 		if (!execution->suspended)

@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(323);
+SELECT plan(325);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -352,6 +352,10 @@ SELECT is_empty(
 	'every policy has a comment');
 SELECT isnt(shobj_description((SELECT oid FROM pg_roles WHERE rolname = 'reporunner_admin'), 'pg_authid'), NULL,
 	'role reporunner_admin has a comment');
+SELECT is((SELECT rolcanlogin FROM pg_roles WHERE rolname = 'reporunner_team'), false,
+	'role reporunner_team exists and cannot log in');
+SELECT isnt(shobj_description((SELECT oid FROM pg_roles WHERE rolname = 'reporunner_team'), 'pg_authid'), NULL,
+	'role reporunner_team has a comment');
 
 ------------------------------------------------------------------------
 -- Functions
