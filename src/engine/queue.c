@@ -3,23 +3,30 @@
  * queue.c
  *		Running queued executions in a background worker, durably.
  *
- * A worker claims a runnable execution from reporunner.queue (FOR UPDATE
- * SKIP LOCKED, then a session-level lock on the execution that outlives
- * the claiming transaction and vanishes with the process), and runs it
- * with the executor in durable mode:
+ * A worker claims a batch of runnable executions from reporunner.queue
+ * (FOR UPDATE SKIP LOCKED, then a session-level lock on each execution
+ * that outlives the claiming transaction and vanishes with the process),
+ * and runs them one after the other with the executor in durable mode:
  *
- *	- every node run leaves a step row; a node with side effects (a sql
- *	  step) commits together with its step row, so its effects happen
- *	  exactly once; runs of pure nodes share the next commit;
+ *	- every node run leaves a step row; pure nodes' steps are written, in
+ *	  one statement, with the next commit, so a batch of pure executions
+ *	  is claimed, run and ended in one transaction;
+ *	- a node with side effects (a sql step) first commits what came before
+ *	  it (the rest of the batch then goes back to the queue), and then
+ *	  commits together with its step row, so its effects happen exactly
+ *	  once, and no claim is held while it waits on the world outside;
  *	- a node whose step row is already committed (an earlier attempt of
  *	  this execution, cut short by a crash or a restart) is not run again:
  *	  its journaled outputs are adopted, so the execution resumes from its
  *	  last committed step;
- *	- the end (or the failure) of the execution, the removal of its queue
- *	  row and a pg_notify on channel reporunner_execution commit together.
+ *	- the end (or the failure) of the execution, its unsaved steps, the
+ *	  removal of its queue row and a pg_notify on channel
+ *	  reporunner_execution commit together.
  *
- * No transaction stays open between claiming and the first node, or
- * while waiting for more work.
+ * A failure rolls back the whole transaction: the failed execution's
+ * outcome is then recorded in a new one, and the executions that had
+ * ended in the rolled-back one are back in the queue, to run again.  No
+ * transaction stays open while waiting for more work.
  *
  *-------------------------------------------------------------------------
  */
@@ -50,6 +57,7 @@
 #include "utils/syscache.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
+#include "worker/slots.h"
 #include "worker/worker.h"
 
 /* field4 of our advisory lock tags; SQL's advisory locks use 1 and 2 */
@@ -66,24 +74,23 @@
  */
 #define RR_PURE_STRETCH_MS		50
 
-/*
- * A batch of runnable executions, skipping those being claimed, with what
- * running them needs, and whether an earlier attempt (or retry()) journaled
- * steps to adopt (a scalar subquery: an EXISTS could be planned as a hash
- * of the whole step table).
- */
+/* A batch of runnable executions, skipping those being claimed */
 #define SQL_CLAIM \
 	"SELECT q.execution_id, e.workflow_id, e.version, w.name, e.status," \
-	" e.input, e.started_at, e.mode," \
-	" (SELECT 1 FROM reporunner.step s WHERE s.execution_id = q.execution_id" \
-	" LIMIT 1) IS NOT NULL" \
+	" e.input, e.started_at, e.mode" \
 	" FROM reporunner.queue q" \
 	" JOIN reporunner.execution e ON e.id = q.execution_id" \
 	" JOIN reporunner.workflow w ON w.id = e.workflow_id" \
 	" WHERE q.ready_at <= now() ORDER BY q.priority DESC, q.ready_at" \
 	" LIMIT " CppAsString2(RR_CLAIM_BATCH) " FOR UPDATE OF q SKIP LOCKED"
+/*
+ * When a worker with nothing to claim looks again: at the next delayed
+ * execution or wait.  What is ready now but was skipped is another
+ * worker's, who runs it or gives it back with a wake-up.
+ */
 #define SQL_NEXT_WAKE \
-	"SELECT least((SELECT min(ready_at) FROM reporunner.queue)," \
+	"SELECT least((SELECT min(ready_at) FROM reporunner.queue" \
+	" WHERE ready_at > now())," \
 	" (SELECT min(wake_at) FROM reporunner.execution WHERE status = 'waiting'))"
 /* waiting executions whose time has come go back into the queue */
 #define SQL_WAKE_DUE \
@@ -191,8 +198,10 @@
 	" FROM reporunner.execution WHERE finished_at < now() - $1 * interval '1 second'" \
 	" AND status IN ('succeeded', 'failed', 'canceled') LIMIT $2)"
 #define SQL_REQUEUE \
-	"UPDATE reporunner.queue SET lease_owner = NULL, ready_at = now()" \
-	" WHERE execution_id = $1"
+	"WITH q AS (UPDATE reporunner.queue SET lease_owner = NULL," \
+	" ready_at = now() WHERE execution_id = $1)" \
+	" UPDATE reporunner.execution SET started_at = coalesce(started_at, $2)" \
+	" WHERE id = $1"
 #define SQL_STATUS \
 	"SELECT status FROM reporunner.execution WHERE id = $1"
 
@@ -236,7 +245,7 @@ typedef struct ClaimedExecution
 	Jsonb	   *input;
 	TimestampTz started_at;		/* 0 when it never ran */
 	char	   *mode;
-	bool		has_steps;		/* journaled steps to adopt */
+	bool		has_steps;		/* it may have journaled steps to adopt */
 	int			slot;			/* settings.concurrency slot, or -1 */
 	bool		locked;			/* this process holds its session lock */
 } ClaimedExecution;
@@ -406,7 +415,13 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 		value = SPI_getbinval(tuple, desc, 7, &isnull);
 		member->started_at = isnull ? 0 : DatumGetTimestampTz(value);
 		member->mode = SPI_getvalue(tuple, desc, 8);
-		member->has_steps = DatumGetBool(SPI_getbinval(tuple, desc, 9, &isnull));
+
+		/*
+		 * Steps are journaled in the transactions that set started_at
+		 * (commit_run, suspend, retry, requeue), or copied by retry().
+		 */
+		member->has_steps = member->started_at != 0 ||
+			strcmp(member->mode, "retry") == 0;
 		member->slot = -1;
 		MemoryContextSwitchTo(old);
 	}
@@ -511,6 +526,7 @@ static void
 commit_run(DurableRun *run)
 {
 	Batch	   *batch = run->batch;
+	bool		gave_back = false;
 	int			i;
 
 	save_steps(run);
@@ -536,8 +552,16 @@ commit_run(DurableRun *run)
 	batch->uncommitted = false;
 	batch->began = GetCurrentTimestamp();
 	for (i = 0; i < batch->nmembers; i++)
-		if (i != batch->current)
-			release_member(&batch->members[i]);
+	{
+		if (i == batch->current || !batch->members[i].locked)
+			continue;
+		/* one not run yet goes back: wake another worker for it */
+		if (i > batch->current)
+			gave_back = true;
+		release_member(&batch->members[i]);
+	}
+	if (gave_back)
+		rr_slots_wake(MyDatabaseId);
 }
 
 /* Whether cancel() has canceled the execution; sets run->canceled. */
@@ -667,15 +691,18 @@ suspend_execution(RrExecution *execution, RrStep *step)
 
 /* An interrupted execution goes back into the queue, to resume. */
 static void
-requeue(int64 id)
+requeue(RrExecution *execution)
 {
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
+	Oid			argtypes[2] = {INT8OID, TIMESTAMPTZOID};
+	Datum		values[2];
+	char		nulls[2] = {' ', ' '};
 	int			nestlevel;
 
-	values[0] = Int64GetDatum(id);
+	values[0] = Int64GetDatum(execution->id);
+	values[1] = TimestampTzGetDatum(execution->started_at);
+	nulls[1] = execution->started_at ? ' ' : 'n';
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&requeue_plan, SQL_REQUEUE, 1, argtypes, values, NULL,
+	rr_store_run_kept(&requeue_plan, SQL_REQUEUE, 2, argtypes, values, nulls,
 					  SPI_OK_UPDATE);
 	rr_store_end(nestlevel);
 }
@@ -1106,7 +1133,7 @@ run_member(Batch *batch)
 		else if (interrupted)
 		{
 			save_steps(run);
-			requeue(execution->id);
+			requeue(execution);
 		}
 		else if (node != NULL &&
 				 retry_delay(node, next_attempt(run, node), &delay_ms))
