@@ -25,9 +25,8 @@
 #
 # Environment: BENCH_SECONDS (default 10) is the length of each pgbench run;
 # BENCH_MEMORY_CALLS (default 1000000) the number of calls in the memory
-# test; BENCH_WORKER_STEPS (default 500000: 1000000 takes two more
-# minutes than the whole run may) the number of steps in the worker memory
-# test (0 skips it).  Expects "make install" to have run
+# test; BENCH_WORKER_STEPS (default 1000000) the number of steps in the
+# worker memory test (0 skips it).  Expects "make install" to have run
 # (make bench does it).
 set -u
 
@@ -39,7 +38,7 @@ memory_calls=${BENCH_MEMORY_CALLS:-1000000}
 clients_list="2 8"
 warmup_calls=1000      # calls before the first memory sample (caches fill)
 commit_every=1000      # the memory loop commits after this many calls
-worker_steps=${BENCH_WORKER_STEPS:-500000}
+worker_steps=${BENCH_WORKER_STEPS:-1000000}
 bg_clients=8           # pgbench clients of the queue baseline and of start()
 bg_workers_list="2 4"  # reporunner.workers_per_database values tried
 queue_prefill=20000    # jobs in the bare queue before its run
