@@ -165,38 +165,6 @@ parse_options(Jsonb *options, bool for_start, ExecuteOptions *opts)
 	}
 }
 
-/* The input items: an array of objects, or one object meaning one item. */
-static List *
-input_items(Jsonb *input)
-{
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken token;
-	List	   *items = NIL;
-
-	if (JB_ROOT_IS_OBJECT(input))
-		return list_make1(input);
-	if (JB_ROOT_IS_SCALAR(input) || !JB_ROOT_IS_ARRAY(input))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("workflow input must be an array of objects or one object")));
-
-	it = JsonbIteratorInit(&input->root);
-	while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		if (token != WJB_ELEM)
-			continue;
-		if (v.type != jbvBinary || !JsonContainerIsObject(v.val.binary.data))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("workflow input item %d is not an object",
-							list_length(items)),
-					 errdetail("Items are JSON objects, such as {\"id\": 1}.")));
-		items = lappend(items, JsonbValueToJsonb(&v));
-	}
-	return items;
-}
-
 /*
  * The workflow name (first argument) and options (third) of execute() or,
  * with for_start, of start().
@@ -275,7 +243,7 @@ reporunner_execute(PG_FUNCTION_ARGS)
 		execution->id = rr_journal_new_id();
 
 	{
-		List	   *items = input_items(input);
+		List	   *items = rr_items_from_jsonb(input);
 
 		execution->input = rr_items_to_jsonb(items);
 		result = rr_items_to_jsonb(rr_execution_run(execution, items));
@@ -336,7 +304,7 @@ reporunner_start(PG_FUNCTION_ARGS)
 	plan = rr_plan_get(ref.id, opts.version, name);
 	input = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
 	input = input == NULL ? rr_items_to_jsonb(NIL) :
-		rr_items_to_jsonb(input_items(input));
+		rr_items_to_jsonb(rr_items_from_jsonb(input));
 
 	ready_at = opts.run_at != NULL ?
 		DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in,
@@ -397,6 +365,7 @@ reporunner_start(PG_FUNCTION_ARGS)
 	" FROM reporunner.workflow w" \
 	" WHERE e.id = $1 AND w.id = e.workflow_id" \
 	" AND e.status IN ('queued', 'running', 'waiting')" \
+	RR_SQL_AFTER_QUEUE_ROW("q") \
 	" RETURNING w.name, e.status, (SELECT lease_owner FROM q)"
 
 static SPIPlanPtr visible_execution_plan = NULL;
@@ -531,7 +500,7 @@ reporunner_resume(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		nulls[1] = 'n';
 	else
-		values[1] = JsonbPGetDatum(rr_items_to_jsonb(input_items(PG_GETARG_JSONB_P(1))));
+		values[1] = JsonbPGetDatum(rr_items_to_jsonb(rr_items_from_jsonb(PG_GETARG_JSONB_P(1))));
 
 	rr_worker_wake_at_commit();
 	nestlevel = rr_store_begin();

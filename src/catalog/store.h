@@ -34,6 +34,17 @@ extern void rr_store_run_kept(SPIPlanPtr *plan, const char *sql, int nargs,
 							  int expected);
 
 /* The role that owns Reporunner's tables (the extension's owner). */
+/*
+ * Lock order of the journal: a statement that changes both an execution's
+ * queue row and its execution row must lock the queue row first, as a
+ * worker's claim does, or the two can deadlock.  A data-modifying CTE on
+ * the queue runs after the main statement unless the main statement reads
+ * it; this condition, appended to the main statement's WHERE, reads the
+ * CTE (which must have a RETURNING list) before any row is updated.
+ */
+#define RR_SQL_AFTER_QUEUE_ROW(cte) \
+	" AND (SELECT count(*) FROM " cte ") IS NOT NULL"
+
 extern Oid	rr_store_owner(void);
 
 /*

@@ -634,6 +634,37 @@ rr_execution_run(RrExecution *execution, List *input_items)
 	return result;
 }
 
+List *
+rr_items_from_jsonb(Jsonb *input)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken token;
+	List	   *items = NIL;
+
+	if (JB_ROOT_IS_OBJECT(input))
+		return list_make1(input);
+	if (JB_ROOT_IS_SCALAR(input) || !JB_ROOT_IS_ARRAY(input))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("workflow input must be an array of objects or one object")));
+
+	it = JsonbIteratorInit(&input->root);
+	while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (token != WJB_ELEM)
+			continue;
+		if (v.type != jbvBinary || !JsonContainerIsObject(v.val.binary.data))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("workflow input item %d is not an object",
+							list_length(items)),
+					 errdetail("Items are JSON objects, such as {\"id\": 1}.")));
+		items = lappend(items, JsonbValueToJsonb(&v));
+	}
+	return items;
+}
+
 Jsonb *
 rr_items_to_jsonb(List *items)
 {

@@ -104,6 +104,12 @@ typedef struct RrExecution
  */
 extern List *rr_execution_run(RrExecution *execution, List *input_items);
 
+/*
+ * Workflow input as items: a jsonb array of objects, or one object meaning
+ * one item.  Anything else raises an ERROR.
+ */
+extern List *rr_items_from_jsonb(Jsonb *input);
+
 /* Items (Jsonb objects) as one jsonb array. */
 extern Jsonb *rr_items_to_jsonb(List *items);
 

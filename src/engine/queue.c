@@ -126,9 +126,10 @@
  */
 #define SQL_START_RUNNING \
 	"WITH q AS (UPDATE reporunner.queue SET lease_owner = $2" \
-	" WHERE execution_id = $1)" \
+	" WHERE execution_id = $1 RETURNING execution_id)" \
 	" UPDATE reporunner.execution SET status = 'running'," \
-	" started_at = coalesce(started_at, $3) WHERE id = $1"
+	" started_at = coalesce(started_at, $3) WHERE id = $1" \
+	RR_SQL_AFTER_QUEUE_ROW("q")
 
 /*
  * The end of a run: its unsaved steps ($1..$9 as SQL_SAVE_STEPS), out of
@@ -137,10 +138,11 @@
  */
 #define SQL_FINISH \
 	"WITH s AS (" SQL_SAVE_STEPS ")," \
-	" done AS (DELETE FROM reporunner.queue WHERE execution_id = $1)" \
+	" done AS (DELETE FROM reporunner.queue WHERE execution_id = $1" \
+	" RETURNING execution_id)" \
 	" UPDATE reporunner.execution SET status = $10, output = $11, error = $12," \
 	" started_at = coalesce(started_at, $13), finished_at = $14" \
-	" WHERE id = $1 AND status <> 'canceled'"
+	" WHERE id = $1 AND status <> 'canceled'" RR_SQL_AFTER_QUEUE_ROW("done")
 
 /*
  * A node pauses the execution: $1 execution, $2 node, $3 owner, $4 its
@@ -153,10 +155,11 @@
 	" VALUES ($1, $2, 0, $3, 1, 'waiting', $4, $5, $6)" \
 	" ON CONFLICT (execution_id, node, run_index) DO UPDATE SET" \
 	" status = 'waiting', output = EXCLUDED.output, retry_at = EXCLUDED.retry_at)," \
-	" q AS (DELETE FROM reporunner.queue WHERE execution_id = $1)" \
+	" q AS (DELETE FROM reporunner.queue WHERE execution_id = $1" \
+	" RETURNING execution_id)" \
 	" UPDATE reporunner.execution SET status = 'waiting', wake_at = $6," \
 	" started_at = coalesce(started_at, $7)" \
-	" WHERE id = $1 AND status <> 'canceled'"
+	" WHERE id = $1 AND status <> 'canceled'" RR_SQL_AFTER_QUEUE_ROW("q")
 
 /*
  * A failed attempt that will be retried: $1 execution, $2 node, $3 owner,
@@ -176,9 +179,10 @@
 	" retry_at = EXCLUDED.retry_at," \
 	" attempts = coalesce(s.attempts, '[]') || EXCLUDED.attempts)," \
 	" q AS (UPDATE reporunner.queue SET ready_at = $7, lease_owner = NULL" \
-	" WHERE execution_id = $1)" \
+	" WHERE execution_id = $1 RETURNING execution_id)" \
 	" UPDATE reporunner.execution SET status = 'queued', wake_at = $7," \
-	" started_at = coalesce(started_at, $8) WHERE id = $1"
+	" started_at = coalesce(started_at, $8) WHERE id = $1" \
+	RR_SQL_AFTER_QUEUE_ROW("q")
 /*
  * The error workflow of a failed execution, if its owner has one by that
  * name: $1 owner, $2 name, $3 input, $4 the failed execution.
@@ -199,9 +203,9 @@
 	" AND status IN ('succeeded', 'failed', 'canceled') LIMIT $2)"
 #define SQL_REQUEUE \
 	"WITH q AS (UPDATE reporunner.queue SET lease_owner = NULL," \
-	" ready_at = now() WHERE execution_id = $1)" \
+	" ready_at = now() WHERE execution_id = $1 RETURNING execution_id)" \
 	" UPDATE reporunner.execution SET started_at = coalesce(started_at, $2)" \
-	" WHERE id = $1"
+	" WHERE id = $1" RR_SQL_AFTER_QUEUE_ROW("q")
 #define SQL_STATUS \
 	"SELECT status FROM reporunner.execution WHERE id = $1"
 
@@ -816,9 +820,6 @@ load_execution(DurableRun *run, ClaimedExecution *member, List **input_items)
 {
 	RrExecution *execution = &run->execution;
 	MemoryContext old;
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken token;
 
 	old = MemoryContextSwitchTo(execution->context);
 	execution->input = member->input;
@@ -826,12 +827,7 @@ load_execution(DurableRun *run, ClaimedExecution *member, List **input_items)
 	execution->mode = member->mode;
 	execution->plan = rr_plan_get(member->workflow_id, member->version,
 								  member->workflow);
-
-	*input_items = NIL;
-	it = JsonbIteratorInit(&execution->input->root);
-	while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-		if (token == WJB_ELEM)
-			*input_items = lappend(*input_items, JsonbValueToJsonb(&v));
+	*input_items = rr_items_from_jsonb(execution->input);
 	MemoryContextSwitchTo(old);
 
 	if (member->has_steps)

@@ -1,0 +1,97 @@
+# cancel() while workers run batches: no deadlock, nothing lost.
+#
+# Workers claim up to 8 queued executions at a time and keep their queue
+# rows locked while they run them; cancel() deletes an execution's queue
+# row and marks it canceled.  Both lock the queue row before the execution
+# row, so they can wait for each other but never deadlock.  Here two
+# workers drain 3 x 4,000 executions of a pure workflow and a sql workflow
+# while transactions of 300 cancel() calls each cancel every third queued
+# execution, oldest first.  Every cancel statement must succeed, and every
+# execution must end succeeded or canceled, with a ledger row exactly for
+# the sql steps whose step row says they ran (a cancel can come between
+# the step's commit and the end).
+use strict;
+use warnings FATAL => 'all';
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+$PostgreSQL::Test::Utils::timeout_default = 60;
+
+my $node = PostgreSQL::Test::Cluster->new('cancel_race');
+$node->init;
+$node->append_conf(
+	'postgresql.conf', qq{
+shared_preload_libraries = 'reporunner'
+max_worker_processes = 16
+reporunner.workers_per_database = 2
+log_statement = none
+});
+$node->start;
+
+$node->safe_psql(
+	'postgres', q{
+CREATE EXTENSION reporunner;
+CREATE TABLE ledger (execution bigint PRIMARY KEY);
+SELECT reporunner.save_workflow('pure', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Total", "type": "set", "params": {"fields": {"total": "{{ $json.n * 2 }}"}}},
+	{"name": "Big?", "type": "if", "params": {"condition": "{{ $json.total > 100 }}"}}],
+	"connections": [{"from": "Start", "to": "Total"}, {"from": "Total", "to": "Big?"}]}');
+SELECT reporunner.save_workflow('writes', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Record", "type": "sql", "params": {"query": "INSERT INTO ledger VALUES ($1) RETURNING execution", "args": ["{{ $execution.id }}"], "mode": "once"}}],
+	"connections": [{"from": "Start", "to": "Record"}]}');
+});
+
+my $cancel_errors = 0;
+for my $round (1 .. 3)
+{
+	$node->safe_psql(
+		'postgres', q{
+SELECT count(reporunner.start(CASE WHEN i % 4 = 0 THEN 'writes' ELSE 'pure' END,
+                              jsonb_build_array(jsonb_build_object('n', i))))
+FROM generate_series(1, 4000) AS i;
+});
+	# while the workers run, cancel a third of what is queued, oldest
+	# first (the rows the workers are claiming), in several transactions
+	for my $sweep (1 .. 5)
+	{
+		my ($ret, $stdout, $stderr) = $node->psql('postgres', q{
+SELECT count(reporunner.cancel(execution_id))
+FROM (SELECT execution_id FROM reporunner.queue WHERE execution_id % 3 = 0
+      ORDER BY execution_id LIMIT 300) AS q;
+});
+		if ($ret != 0)
+		{
+			$cancel_errors++;
+			diag("round $round, sweep $sweep: $stderr");
+		}
+	}
+	$node->poll_query_until('postgres',
+		q{SELECT count(*) = 0 FROM reporunner.queue})
+	  or die "round $round: the queue did not drain";
+}
+
+is($cancel_errors, 0, 'every cancel() sweep ran without an error (no deadlock)');
+is($node->safe_psql('postgres',
+		q{SELECT count(*) FROM reporunner.execution WHERE status NOT IN ('succeeded', 'canceled')}),
+	'0', 'every execution ended succeeded or canceled');
+cmp_ok($node->safe_psql('postgres',
+		q{SELECT count(*) FROM reporunner.execution WHERE status = 'canceled'}),
+	'>', 0, 'some executions were canceled while the workers ran');
+is($node->safe_psql('postgres', q{
+SELECT count(*) FROM reporunner.execution e
+JOIN reporunner.workflow w ON w.id = e.workflow_id
+LEFT JOIN ledger l ON l.execution = e.id
+LEFT JOIN reporunner.step s ON s.execution_id = e.id AND s.node = 'Record'
+WHERE w.name = 'writes'
+  AND ((l.execution IS NOT NULL) <> coalesce(s.status = 'succeeded', false)
+       OR (e.status = 'succeeded' AND l.execution IS NULL))}),
+	'0', 'a sql step wrote its ledger row exactly when its step row says it ran, and every succeeded one did');
+is($node->safe_psql('postgres',
+		q{SELECT count(*) FROM pg_stat_database WHERE datname = 'postgres' AND deadlocks > 0}),
+	'0', 'the server saw no deadlock');
+
+$node->stop;
+done_testing();
