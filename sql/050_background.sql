@@ -226,6 +226,24 @@ SELECT status, workflow, input -> 0 ->> 'workflow' AS failed_workflow, input -> 
 	   (input -> 0 ->> 'execution')::bigint = :failing2 AS links_back
 FROM reporunner.wait_for(:alert);
 
+SELECT mode FROM reporunner.executions WHERE id = :alert;
+-- an error workflow that fails starts no error workflow of its own, so two
+-- naming each other cannot loop
+SELECT reporunner.save_workflow('bg_loop_a', '{"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "Fail", "type": "stop_and_error", "params": {"message": "a failed"}}],
+	"connections": [{"from": "Start", "to": "Fail"}], "settings": {"error_workflow": "bg_loop_b"}}');
+SELECT reporunner.save_workflow('bg_loop_b', '{"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "Fail", "type": "stop_and_error", "params": {"message": "b failed"}}],
+	"connections": [{"from": "Start", "to": "Fail"}], "settings": {"error_workflow": "bg_loop_a"}}');
+SELECT reporunner.start('bg_loop_a', '[{}]') AS loop_a \gset
+SELECT status FROM reporunner.wait_for(:loop_a);
+SELECT id AS loop_b FROM reporunner.execution WHERE parent_id = :loop_a \gset
+SELECT status, mode, input -> 0 ->> 'workflow' AS failed_workflow FROM reporunner.wait_for(:loop_b);
+SELECT pg_sleep(0.3);
+SELECT count(*) AS started_by_the_failed_error_workflow FROM reporunner.execution WHERE parent_id = :loop_b;
+SELECT reporunner.delete_workflow('bg_loop_a');
+SELECT reporunner.delete_workflow('bg_loop_b');
+
 -- settings.concurrency: excess executions stay queued; runs never overlap
 CREATE TABLE bg_spans (execution bigint PRIMARY KEY, started timestamptz, ended timestamptz);
 SELECT reporunner.save_workflow('bg_one_at_a_time', '{"nodes": [

@@ -192,7 +192,7 @@
 	" WHERE owner = $1 AND name = $2 AND active_version IS NOT NULL)," \
 	" e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
 	" status, mode, input, parent_id, created_by)" \
-	" SELECT id, active_version, owner, 'queued', 'start', $3, $4, owner" \
+	" SELECT id, active_version, owner, 'queued', 'error', $3, $4, owner" \
 	" FROM w RETURNING id, owner)" \
 	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
 	" SELECT id, owner, now() FROM e"
@@ -998,8 +998,10 @@ start_error_workflow(RrExecution *execution, const char *workflow,
 	int			nestlevel;
 	bool		started;
 
+	/* an error workflow that fails starts none: no loops between two */
 	if (plan == NULL || plan->error_workflow == NULL ||
-		strcmp(plan->error_workflow, workflow) == 0)
+		strcmp(plan->error_workflow, workflow) == 0 ||
+		strcmp(execution->mode, "error") == 0)
 		return;
 	initStringInfo(&input);
 	appendStringInfo(&input, "[{\"execution\": " INT64_FORMAT ", \"workflow\": ",

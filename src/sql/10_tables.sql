@@ -152,7 +152,7 @@ CREATE TABLE reporunner.execution (
 	CONSTRAINT execution_status_check
 		CHECK (status IN ('queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled')),
 	CONSTRAINT execution_mode_check
-		CHECK (mode IN ('call', 'start', 'table', 'schedule', 'notify', 'retry', 'subworkflow')),
+		CHECK (mode IN ('call', 'start', 'table', 'schedule', 'notify', 'retry', 'error', 'subworkflow')),
 	CONSTRAINT execution_attempt_check CHECK (attempt > 0)
 );
 CREATE INDEX execution_workflow_idx ON reporunner.execution (workflow_id, created_at);
@@ -167,7 +167,7 @@ COMMENT ON COLUMN reporunner.execution.workflow_id IS 'Workflow that runs';
 COMMENT ON COLUMN reporunner.execution.version IS 'Version that runs; fixed when the execution is created';
 COMMENT ON COLUMN reporunner.execution.owner IS 'Owner of the workflow; node code runs as this role';
 COMMENT ON COLUMN reporunner.execution.status IS 'queued, running, waiting, succeeded, failed or canceled';
-COMMENT ON COLUMN reporunner.execution.mode IS 'How it started: call, start, table, schedule, notify, retry or subworkflow';
+COMMENT ON COLUMN reporunner.execution.mode IS 'How it started: call, start, table, schedule, notify, retry, error (an error workflow run for a failed execution) or subworkflow';
 COMMENT ON COLUMN reporunner.execution.input IS 'Input items (a jsonb array of objects)';
 COMMENT ON COLUMN reporunner.execution.output IS 'Items of the final node(s) when it succeeded';
 COMMENT ON COLUMN reporunner.execution.error IS 'Failure: node, message, SQLSTATE and detail';
