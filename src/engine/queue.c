@@ -74,14 +74,18 @@
  */
 #define RR_PURE_STRETCH_MS		50
 
-/* A batch of runnable executions, skipping those being claimed */
+/*
+ * A batch of runnable executions, skipping those being claimed and those
+ * a worker runs (leased)
+ */
 #define SQL_CLAIM \
 	"SELECT q.execution_id, e.workflow_id, e.version, w.name, e.status," \
 	" e.input, e.started_at, e.mode" \
 	" FROM reporunner.queue q" \
 	" JOIN reporunner.execution e ON e.id = q.execution_id" \
 	" JOIN reporunner.workflow w ON w.id = e.workflow_id" \
-	" WHERE q.ready_at <= now() ORDER BY q.priority DESC, q.ready_at" \
+	" WHERE q.ready_at <= now() AND q.lease_owner IS NULL" \
+	" ORDER BY q.priority DESC, q.ready_at" \
 	" LIMIT " CppAsString2(RR_CLAIM_BATCH) " FOR UPDATE OF q SKIP LOCKED"
 /*
  * When a worker with nothing to claim looks again: at the next delayed
@@ -90,7 +94,7 @@
  */
 #define SQL_NEXT_WAKE \
 	"SELECT least((SELECT min(ready_at) FROM reporunner.queue" \
-	" WHERE ready_at > now())," \
+	" WHERE ready_at > now() AND lease_owner IS NULL)," \
 	" (SELECT min(wake_at) FROM reporunner.execution WHERE status = 'waiting'))"
 /* waiting executions whose time has come go back into the queue */
 #define SQL_WAKE_DUE \
@@ -206,6 +210,13 @@
 	" ready_at = now() WHERE execution_id = $1 RETURNING execution_id)" \
 	" UPDATE reporunner.execution SET started_at = coalesce(started_at, $2)" \
 	" WHERE id = $1" RR_SQL_AFTER_QUEUE_ROW("q")
+/* leases, to find those of workers that died */
+#define SQL_LEASES \
+	"SELECT execution_id, lease_owner FROM reporunner.queue" \
+	" WHERE lease_owner IS NOT NULL"
+#define SQL_FREE_LEASE \
+	"UPDATE reporunner.queue SET lease_owner = NULL" \
+	" WHERE execution_id = $1 AND lease_owner = $2"
 #define SQL_STATUS \
 	"SELECT status FROM reporunner.execution WHERE id = $1"
 
@@ -222,6 +233,11 @@ static SPIPlanPtr wake_due_plan = NULL;
 static SPIPlanPtr suspend_plan = NULL;
 static SPIPlanPtr error_workflow_plan = NULL;
 static SPIPlanPtr prune_plan = NULL;
+static SPIPlanPtr leases_plan = NULL;
+static SPIPlanPtr free_lease_plan = NULL;
+
+/* How often a worker looks for leases of workers that died, at most */
+#define RR_LEASE_CHECK_MS		1000
 
 /* A journaled step of an earlier attempt, adopted instead of rerun. */
 typedef struct JournaledStep
@@ -1214,6 +1230,72 @@ prune_now_and_then(void)
 	commit_transaction();
 }
 
+/*
+ * A worker leases an execution (queue.lease_owner) at its first commit, so
+ * that claims skip it; the lease ends with the execution's queue row, or
+ * when the execution goes back into the queue.  A worker that dies keeps
+ * its lease but loses its session lock on the execution: an execution
+ * whose lock is free is run by nobody, and its lease is given back.  At a
+ * worker's start (after a crash, all leases are such), then every
+ * RR_LEASE_CHECK_MS.
+ */
+static void
+free_dead_leases(void)
+{
+	static TimestampTz last_check = 0;
+	TimestampTz now = GetCurrentTimestamp();
+	int64	   *ids;
+	int32	   *owners;
+	uint64		nleases;
+	uint64		i;
+	int			nestlevel;
+
+	if (last_check != 0 &&
+		!TimestampDifferenceExceeds(last_check, now, RR_LEASE_CHECK_MS))
+		return;
+	last_check = now;
+
+	begin_transaction();
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&leases_plan, SQL_LEASES, 0, NULL, NULL, NULL,
+					  SPI_OK_SELECT);
+	nleases = SPI_processed;
+	ids = palloc(sizeof(int64) * Max(nleases, 1));
+	owners = palloc(sizeof(int32) * Max(nleases, 1));
+	for (i = 0; i < nleases; i++)
+	{
+		bool		isnull;
+
+		ids[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
+											 SPI_tuptable->tupdesc, 1, &isnull));
+		owners[i] = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i],
+												SPI_tuptable->tupdesc, 2, &isnull));
+	}
+	for (i = 0; i < nleases; i++)
+	{
+		Oid			argtypes[2] = {INT8OID, INT4OID};
+		Datum		values[2];
+		LOCKTAG		tag;
+
+		execution_locktag(&tag, ids[i]);
+		if (LockAcquire(&tag, ExclusiveLock, true, true) == LOCKACQUIRE_NOT_AVAIL)
+			continue;			/* a live worker runs it */
+		LockRelease(&tag, ExclusiveLock, true);
+
+		/*
+		 * Nobody runs it; a worker that claims it from now on leases it
+		 * again only after its first commit, so the old lease is still
+		 * the one to free.
+		 */
+		values[0] = Int64GetDatum(ids[i]);
+		values[1] = Int32GetDatum(owners[i]);
+		rr_store_run_kept(&free_lease_plan, SQL_FREE_LEASE, 2, argtypes,
+						  values, NULL, SPI_OK_UPDATE);
+	}
+	rr_store_end(nestlevel);
+	commit_transaction();
+}
+
 bool
 rr_queue_work(int max_ms, TimestampTz *next_wake)
 {
@@ -1229,6 +1311,7 @@ rr_queue_work(int max_ms, TimestampTz *next_wake)
 	for (;;)
 	{
 		CHECK_FOR_INTERRUPTS();
+		free_dead_leases();
 		if (claim_batch(&batch, next_wake) == 0)
 		{
 			prune_now_and_then();
