@@ -75,8 +75,10 @@
 #define RR_PURE_STRETCH_MS		50
 
 /*
- * A batch of runnable executions, skipping those being claimed and those
- * a worker runs (leased)
+ * A batch of runnable executions, skipping those being claimed (and those
+ * a worker runs: their ready_at is infinity).  No other condition: this
+ * plan is made once, often on a near-empty queue, and must still read the
+ * queue in index order when it is long.
  */
 #define SQL_CLAIM \
 	"SELECT q.execution_id, e.workflow_id, e.version, w.name, e.status," \
@@ -84,8 +86,7 @@
 	" FROM reporunner.queue q" \
 	" JOIN reporunner.execution e ON e.id = q.execution_id" \
 	" JOIN reporunner.workflow w ON w.id = e.workflow_id" \
-	" WHERE q.ready_at <= now() AND q.lease_owner IS NULL" \
-	" ORDER BY q.priority DESC, q.ready_at" \
+	" WHERE q.ready_at <= now() ORDER BY q.priority DESC, q.ready_at" \
 	" LIMIT " CppAsString2(RR_CLAIM_BATCH) " FOR UPDATE OF q SKIP LOCKED"
 /*
  * When a worker with nothing to claim looks again: at the next delayed
@@ -94,7 +95,7 @@
  */
 #define SQL_NEXT_WAKE \
 	"SELECT least((SELECT min(ready_at) FROM reporunner.queue" \
-	" WHERE ready_at > now() AND lease_owner IS NULL)," \
+	" WHERE ready_at > now() AND ready_at < 'infinity')," \
 	" (SELECT min(wake_at) FROM reporunner.execution WHERE status = 'waiting'))"
 /* waiting executions whose time has come go back into the queue */
 #define SQL_WAKE_DUE \
@@ -126,10 +127,12 @@
 
 /*
  * The first commit of a run: the execution is running ($3: when it
- * started), by this process ($2, for cancel()).
+ * started), leased by this process ($2, for cancel()), and out of the
+ * claims' way (ready_at infinity) until it waits, ends or is requeued.
  */
 #define SQL_START_RUNNING \
-	"WITH q AS (UPDATE reporunner.queue SET lease_owner = $2" \
+	"WITH q AS (UPDATE reporunner.queue SET lease_owner = $2," \
+	" ready_at = 'infinity'" \
 	" WHERE execution_id = $1 RETURNING execution_id)" \
 	" UPDATE reporunner.execution SET status = 'running'," \
 	" started_at = coalesce(started_at, $3) WHERE id = $1" \
@@ -215,7 +218,7 @@
 	"SELECT execution_id, lease_owner FROM reporunner.queue" \
 	" WHERE lease_owner IS NOT NULL"
 #define SQL_FREE_LEASE \
-	"UPDATE reporunner.queue SET lease_owner = NULL" \
+	"UPDATE reporunner.queue SET lease_owner = NULL, ready_at = now()" \
 	" WHERE execution_id = $1 AND lease_owner = $2"
 #define SQL_STATUS \
 	"SELECT status FROM reporunner.execution WHERE id = $1"
@@ -1231,8 +1234,8 @@ prune_now_and_then(void)
 }
 
 /*
- * A worker leases an execution (queue.lease_owner) at its first commit, so
- * that claims skip it; the lease ends with the execution's queue row, or
+ * A worker leases an execution (queue.lease_owner, and ready_at infinity)
+ * at its first commit, so that claims skip it; the lease ends with the execution's queue row, or
  * when the execution goes back into the queue.  A worker that dies keeps
  * its lease but loses its session lock on the execution: an execution
  * whose lock is free is run by nobody, and its lease is given back.  At a

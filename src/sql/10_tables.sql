@@ -225,18 +225,14 @@ CREATE TABLE reporunner.queue (
 	ready_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	lease_owner		integer
 );
-CREATE INDEX queue_ready_idx ON reporunner.queue (priority DESC, ready_at)
-	WHERE lease_owner IS NULL;
-CREATE INDEX queue_leased_idx ON reporunner.queue (execution_id)
-	WHERE lease_owner IS NOT NULL;
+CREATE INDEX queue_ready_idx ON reporunner.queue (priority DESC, ready_at);
 COMMENT ON TABLE reporunner.queue IS 'Executions that are runnable now or soon; rows leave as soon as an execution waits or finishes';
 COMMENT ON COLUMN reporunner.queue.execution_id IS 'Execution to run';
 COMMENT ON COLUMN reporunner.queue.owner IS 'Owner of the workflow (copied for row-level security)';
 COMMENT ON COLUMN reporunner.queue.priority IS 'Higher runs first';
-COMMENT ON COLUMN reporunner.queue.ready_at IS 'Earliest time the execution may run';
-COMMENT ON COLUMN reporunner.queue.lease_owner IS 'Process id of the worker running it, once it has committed a step; claims skip leased rows, and a lease whose worker died is freed';
-COMMENT ON INDEX reporunner.queue_ready_idx IS 'Claim order of the executions no worker is running: priority, then age';
-COMMENT ON INDEX reporunner.queue_leased_idx IS 'Executions a worker is running, for finding leases left by a worker that died';
+COMMENT ON COLUMN reporunner.queue.ready_at IS 'Earliest time the execution may run; infinity while a worker runs it';
+COMMENT ON COLUMN reporunner.queue.lease_owner IS 'Process id of the worker running it, once it has committed a step (ready_at is then infinity, out of the claims'' way); a lease whose worker died is freed';
+COMMENT ON INDEX reporunner.queue_ready_idx IS 'Claim order: priority, then age';
 
 CREATE TABLE reporunner.credential (
 	id				bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(326);
+SELECT plan(325);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -251,11 +251,8 @@ SELECT is((SELECT pg_get_expr(indpred, indrelid) FROM pg_index
 		   WHERE indexrelid = to_regclass('reporunner.execution_wake_idx')),
 	'(status = ''waiting''::text)', 'execution_wake_idx only covers waiting executions');
 SELECT is((SELECT pg_get_indexdef(to_regclass('reporunner.queue_ready_idx'))),
-	'CREATE INDEX queue_ready_idx ON reporunner.queue USING btree (priority DESC, ready_at) WHERE (lease_owner IS NULL)',
-	'queue_ready_idx sorts the executions no worker runs by priority descending, then ready_at');
-SELECT is((SELECT pg_get_indexdef(to_regclass('reporunner.queue_leased_idx'))),
-	'CREATE INDEX queue_leased_idx ON reporunner.queue USING btree (execution_id) WHERE (lease_owner IS NOT NULL)',
-	'queue_leased_idx covers the leased executions only');
+	'CREATE INDEX queue_ready_idx ON reporunner.queue USING btree (priority DESC, ready_at)',
+	'queue_ready_idx sorts by priority descending, then ready_at');
 
 
 ------------------------------------------------------------------------
