@@ -239,6 +239,21 @@ static SPIPlanPtr prune_plan = NULL;
 static SPIPlanPtr leases_plan = NULL;
 static SPIPlanPtr free_lease_plan = NULL;
 
+/*
+ * A worker prepares its statements once and keeps their plans.  A plan
+ * made on a near-empty table (a new database, after a TRUNCATE) can be
+ * wrong for a large one, and a kept plan is made again only when its
+ * tables change shape or are analyzed; so a worker drops them every
+ * RR_REPLAN_MS, to be planned afresh.
+ */
+#define RR_REPLAN_MS			60000
+static SPIPlanPtr *const kept_plans[] = {
+	&claim_plan, &next_wake_plan, &load_steps_plan, &save_steps_plan,
+	&start_running_plan, &finish_plan, &retry_later_plan, &status_plan,
+	&requeue_plan, &wake_due_plan, &suspend_plan, &error_workflow_plan,
+	&prune_plan, &leases_plan, &free_lease_plan
+};
+
 /* How often a worker looks for leases of workers that died, at most */
 #define RR_LEASE_CHECK_MS		1000
 
@@ -1299,6 +1314,28 @@ free_dead_leases(void)
 	commit_transaction();
 }
 
+/* Drop the kept plans once every RR_REPLAN_MS (see kept_plans). */
+static void
+replan_now_and_then(void)
+{
+	static TimestampTz last_planned = 0;
+	TimestampTz now = GetCurrentTimestamp();
+	int			i;
+
+	if (last_planned == 0)
+		last_planned = now;
+	if (!TimestampDifferenceExceeds(last_planned, now, RR_REPLAN_MS))
+		return;
+	last_planned = now;
+	for (i = 0; i < lengthof(kept_plans); i++)
+	{
+		if (*kept_plans[i] == NULL)
+			continue;
+		SPI_freeplan(*kept_plans[i]);
+		*kept_plans[i] = NULL;
+	}
+}
+
 bool
 rr_queue_work(int max_ms, TimestampTz *next_wake)
 {
@@ -1314,6 +1351,7 @@ rr_queue_work(int max_ms, TimestampTz *next_wake)
 	for (;;)
 	{
 		CHECK_FOR_INTERRUPTS();
+		replan_now_and_then();
 		free_dead_leases();
 		if (claim_batch(&batch, next_wake) == 0)
 		{
