@@ -25,6 +25,7 @@ OBJS = \
 	src/engine/executor.o \
 	src/engine/journal.o \
 	src/engine/queue.o \
+	src/engine/retry_policy.o \
 	src/expr/expression.o \
 	src/expr/template.o \
 	src/nodes/aggregate.o \

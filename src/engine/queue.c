@@ -32,17 +32,15 @@
  */
 #include "postgres.h"
 
-#include <math.h>
-
 #include "access/xact.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_type.h"
 #include "catalog/plan.h"
 #include "catalog/store.h"
-#include "common/pg_prng.h"
 #include "document/document.h"
 #include "engine/executor.h"
 #include "engine/journal.h"
+#include "engine/retry_policy.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "pgstat.h"
@@ -50,7 +48,6 @@
 #include "storage/lock.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
-#include "utils/float.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
@@ -932,64 +929,6 @@ execution_error(const RrPlanNode *node, ErrorData *edata)
 											  CStringGetDatum(buf.data)));
 }
 
-/* A number or duration of a node's retry policy; false when absent. */
-static bool
-retry_number(const RrPlanNode *node, const char *name, double *number)
-{
-	JsonbValue *value = getKeyJsonValueFromContainer(&node->retry->root, name,
-													 strlen(name), NULL);
-
-	if (value == NULL || value->type != jbvNumeric)
-		return false;
-	*number = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
-												 NumericGetDatum(value->val.numeric)));
-	return true;
-}
-
-static bool
-retry_duration(const RrPlanNode *node, const char *name, int64_t *ms)
-{
-	JsonbValue *value = getKeyJsonValueFromContainer(&node->retry->root, name,
-													 strlen(name), NULL);
-
-	return value != NULL && value->type == jbvString &&
-		rr_duration_parse(pnstrdup(value->val.string.val,
-								   value->val.string.len), ms);
-}
-
-/*
- * Whether a node that failed on this attempt runs again, and after how
- * long: "tries" attempts in all; "delay" before the second, multiplied by
- * "backoff" for each further one, at most "max_delay", spread by "jitter"
- * (0.1 = plus or minus 10 %).
- */
-static bool
-retry_delay(const RrPlanNode *node, int attempt, int64 *delay_ms)
-{
-	double		tries = 1;
-	double		backoff = 1;
-	double		jitter = 0;
-	int64_t		delay = 0;
-	int64_t		max_delay = 0;
-	double		ms;
-
-	if (node->retry == NULL || !retry_number(node, "tries", &tries) ||
-		attempt >= tries)
-		return false;
-	(void) retry_duration(node, "delay", &delay);
-	(void) retry_duration(node, "max_delay", &max_delay);
-	(void) retry_number(node, "backoff", &backoff);
-	(void) retry_number(node, "jitter", &jitter);
-
-	ms = (double) delay * pow(backoff, attempt - 1);
-	if (max_delay > 0 && ms > (double) max_delay)
-		ms = (double) max_delay;
-	if (jitter > 0)
-		ms *= 1.0 - jitter + 2.0 * jitter * pg_prng_double(&pg_global_prng_state);
-	*delay_ms = (int64) Min(ms, (double) PG_INT64_MAX / 2);
-	return true;
-}
-
 /* Record a failed attempt and when the node runs again. */
 static void
 retry_later(RrExecution *execution, const RrPlanNode *node, int attempt,
@@ -1168,7 +1107,7 @@ run_member(Batch *batch)
 			requeue(execution);
 		}
 		else if (node != NULL &&
-				 retry_delay(node, next_attempt(run, node), &delay_ms))
+				 rr_retry_delay(node, next_attempt(run, node), &delay_ms))
 		{
 			save_steps(run);
 			retry_later(execution, node, next_attempt(run, node), error,

@@ -1,0 +1,74 @@
+/*-------------------------------------------------------------------------
+ *
+ * retry_policy.c
+ *		When a node that failed runs again: its "retry" params.
+ *
+ * A node's retry policy is {"tries", "delay", "backoff", "max_delay",
+ * "jitter"}, checked when the workflow was saved.  Only background
+ * executions retry (src/engine/queue.c records the attempt and the time).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "common/pg_prng.h"
+#include "document/document.h"
+#include "engine/retry_policy.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
+
+/* A number or duration of a node's retry policy; false when absent. */
+static bool
+retry_number(const RrPlanNode *node, const char *name, double *number)
+{
+	JsonbValue *value = getKeyJsonValueFromContainer(&node->retry->root, name,
+													 strlen(name), NULL);
+
+	if (value == NULL || value->type != jbvNumeric)
+		return false;
+	*number = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+												 NumericGetDatum(value->val.numeric)));
+	return true;
+}
+
+static bool
+retry_duration(const RrPlanNode *node, const char *name, int64_t *ms)
+{
+	JsonbValue *value = getKeyJsonValueFromContainer(&node->retry->root, name,
+													 strlen(name), NULL);
+
+	return value != NULL && value->type == jbvString &&
+		rr_duration_parse(pnstrdup(value->val.string.val,
+								   value->val.string.len), ms);
+}
+
+bool
+rr_retry_delay(const RrPlanNode *node, int attempt, int64 *delay_ms)
+{
+	double		tries = 1;
+	double		backoff = 1;
+	double		jitter = 0;
+	int64_t		delay = 0;
+	int64_t		max_delay = 0;
+	double		ms;
+
+	if (node->retry == NULL || !retry_number(node, "tries", &tries) ||
+		attempt >= tries)
+		return false;
+	(void) retry_duration(node, "delay", &delay);
+	(void) retry_duration(node, "max_delay", &max_delay);
+	(void) retry_number(node, "backoff", &backoff);
+	(void) retry_number(node, "jitter", &jitter);
+
+	ms = (double) delay * pow(backoff, attempt - 1);
+	if (max_delay > 0 && ms > (double) max_delay)
+		ms = (double) max_delay;
+	if (jitter > 0)
+		ms *= 1.0 - jitter + 2.0 * jitter * pg_prng_double(&pg_global_prng_state);
+	*delay_ms = (int64) Min(ms, (double) PG_INT64_MAX / 2);
+	return true;
+}
