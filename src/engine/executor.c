@@ -33,9 +33,11 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/pg_authid.h"
 #include "engine/executor.h"
 #include "miscadmin.h"
 #include "storage/latch.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/jsonb.h"
@@ -482,17 +484,47 @@ final_items(RrExecution *execution)
 	return items;
 }
 
-/* Check that the workflow's owner still exists before acting as it. */
+/*
+ * Check that the workflow's owner still exists before acting as it.  A
+ * durable run (a background worker) acts for the owner with no session of
+ * the owner's behind it, so it also needs the owner to be able to log in
+ * itself, or to be a team role nobody logs in as (a direct member of
+ * reporunner_team): ALTER ROLE ... NOLOGIN stops a person's background
+ * executions as it stops their sessions.
+ */
 static void
-check_owner(RrPlan *plan)
+check_owner(RrPlan *plan, bool durable)
 {
-	if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(plan->owner)))
+	HeapTuple	tuple;
+	bool		can_login;
+	char	   *name;
+	Oid			team;
+
+	tuple = SearchSysCache1(AUTHOID, ObjectIdGetDatum(plan->owner));
+	if (!HeapTupleIsValid(tuple))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("the owner of workflow \"%s\" no longer exists",
 						plan->workflow_name),
 				 errdetail("Workflows run as their owner; role %u was dropped.",
 						   plan->owner)));
+	can_login = ((Form_pg_authid) GETSTRUCT(tuple))->rolcanlogin;
+	name = pstrdup(NameStr(((Form_pg_authid) GETSTRUCT(tuple))->rolname));
+	ReleaseSysCache(tuple);
+	if (!durable || can_login)
+		return;
+	team = get_role_oid("reporunner_team", true);
+	if (OidIsValid(team) &&
+		SearchSysCacheExists2(AUTHMEMROLEMEM, ObjectIdGetDatum(team),
+							  ObjectIdGetDatum(plan->owner)))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+			 errmsg("role \"%s\", the owner of workflow \"%s\", is not permitted to log in",
+					name, plan->workflow_name),
+			 errdetail("Background workers run a workflow as its owner only while the owner has LOGIN or is a member of reporunner_team."),
+			 errhint("Give the role LOGIN, or, for a team role nobody logs in as, GRANT reporunner_team TO %s.",
+					 quote_identifier(name))));
 }
 
 /* Where node code runs: as the owner, with its settings undone after. */
@@ -565,7 +597,7 @@ rr_execution_run(RrExecution *execution, List *input_items)
 	OwnerScope	scope;
 	int			i;
 
-	check_owner(plan);
+	check_owner(plan, durable);
 	if (execution->started_at == 0)
 		execution->started_at = GetCurrentTimestamp();
 	if (plan->timeout_ms > 0)

@@ -53,10 +53,11 @@ typedef struct RrNodeState
 struct RrExecution;
 
 /*
- * Hooks of a durable run (a background worker).  adopt_step returns the
- * journaled outcome of the node's run in an earlier attempt of the
- * execution, or NULL when it must run; step_done is called after every
- * node run, in the transaction the node ran in, and may commit it.
+ * Hooks of a durable run (a background worker).  adopt_step is called
+ * before every node and returns the journaled outcome of the node's run in
+ * an earlier attempt of the execution, or NULL when it must run (it may
+ * commit first); step_done is called after every node run, in the
+ * transaction the node ran in, and may commit it.
  */
 typedef RrStep *(*RrAdoptStepHook) (struct RrExecution *execution,
 									const RrPlanNode *node);

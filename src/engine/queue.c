@@ -33,7 +33,6 @@
 #include "postgres.h"
 
 #include "access/xact.h"
-#include "catalog/pg_authid.h"
 #include "catalog/pg_type.h"
 #include "catalog/plan.h"
 #include "catalog/store.h"
@@ -46,12 +45,10 @@
 #include "pgstat.h"
 #include "reporunner.h"
 #include "storage/lock.h"
-#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
-#include "utils/syscache.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 #include "worker/slots.h"
@@ -280,7 +277,6 @@ typedef struct ClaimedExecution
 	Jsonb	   *input;
 	TimestampTz started_at;		/* 0 when it never ran */
 	char	   *mode;
-	bool		has_steps;		/* it may have journaled steps to adopt */
 	int			slot;			/* settings.concurrency slot, or -1 */
 	bool		locked;			/* this process holds its session lock */
 } ClaimedExecution;
@@ -450,13 +446,6 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 		value = SPI_getbinval(tuple, desc, 7, &isnull);
 		member->started_at = isnull ? 0 : DatumGetTimestampTz(value);
 		member->mode = SPI_getvalue(tuple, desc, 8);
-
-		/*
-		 * Steps are journaled in the transactions that set started_at
-		 * (commit_run, suspend, retry, requeue), or copied by retry().
-		 */
-		member->has_steps = member->started_at != 0 ||
-			strcmp(member->mode, "retry") == 0;
 		member->slot = -1;
 		MemoryContextSwitchTo(old);
 	}
@@ -806,43 +795,6 @@ finish_execution(DurableRun *run, const char *status, Jsonb *output,
 }
 
 /*
- * A worker acts as the workflow's owner only while that role could log in
- * itself, or is a team role nobody logs in as (a direct member of
- * reporunner_team): ALTER ROLE ... NOLOGIN stops a person's background
- * executions as it stops their sessions.  A dropped owner is reported by
- * the executor.
- */
-static void
-check_owner_may_run(const RrPlan *plan)
-{
-	HeapTuple	tuple;
-	bool		can_login;
-	char	   *name;
-	Oid			team;
-
-	tuple = SearchSysCache1(AUTHOID, ObjectIdGetDatum(plan->owner));
-	if (!HeapTupleIsValid(tuple))
-		return;
-	can_login = ((Form_pg_authid) GETSTRUCT(tuple))->rolcanlogin;
-	name = pstrdup(NameStr(((Form_pg_authid) GETSTRUCT(tuple))->rolname));
-	ReleaseSysCache(tuple);
-	if (can_login)
-		return;
-	team = get_role_oid("reporunner_team", true);
-	if (OidIsValid(team) &&
-		SearchSysCacheExists2(AUTHMEMROLEMEM, ObjectIdGetDatum(team),
-							  ObjectIdGetDatum(plan->owner)))
-		return;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
-			 errmsg("role \"%s\", the owner of workflow \"%s\", is not permitted to log in",
-					name, plan->workflow_name),
-			 errdetail("Background workers run a workflow as its owner only while the owner has LOGIN or is a member of reporunner_team."),
-			 errhint("Give the role LOGIN, or, for a team role nobody logs in as, GRANT reporunner_team TO %s.",
-					 quote_identifier(name))));
-}
-
-/*
  * Set up the claimed execution's run: its input items, its plan, and what
  * its earlier attempts journaled.
  */
@@ -861,7 +813,11 @@ load_execution(DurableRun *run, ClaimedExecution *member, List **input_items)
 	*input_items = rr_items_from_jsonb(execution->input);
 	MemoryContextSwitchTo(old);
 
-	if (member->has_steps)
+	/*
+	 * Steps are journaled in the transactions that set started_at
+	 * (commit_run, suspend, retry, requeue), or copied by retry().
+	 */
+	if (member->started_at != 0 || strcmp(member->mode, "retry") == 0)
 	{
 		Oid			argtypes[1] = {INT8OID};
 		Datum		values[1];
@@ -1065,7 +1021,6 @@ run_member(Batch *batch)
 
 		pgstat_report_activity(STATE_RUNNING, "reporunner: running an execution");
 		load_execution(run, member, &input_items);
-		check_owner_may_run(execution->plan);
 		result = rr_execution_run(execution, input_items);
 		MemoryContextSwitchTo(context);
 		if (!execution->suspended)
@@ -1168,6 +1123,21 @@ run_batch(Batch *batch)
 }
 
 /*
+ * Whether a periodic task is due: at the first call, then once every
+ * interval_ms; *last holds when it last ran.
+ */
+static bool
+due_now(TimestampTz *last, int interval_ms)
+{
+	TimestampTz now = GetCurrentTimestamp();
+
+	if (*last != 0 && !TimestampDifferenceExceeds(*last, now, interval_ms))
+		return false;
+	*last = now;
+	return true;
+}
+
+/*
  * Retention: when idle, at most once a minute, delete a batch of
  * executions (their steps go with them) finished longer ago than
  * reporunner.retention.
@@ -1176,12 +1146,9 @@ static void
 prune_now_and_then(void)
 {
 	static TimestampTz last_prune = 0;
-	TimestampTz now = GetCurrentTimestamp();
 
-	if (rr_retention <= 0 ||
-		(last_prune != 0 && !TimestampDifferenceExceeds(last_prune, now, 60 * 1000)))
+	if (rr_retention <= 0 || !due_now(&last_prune, 60 * 1000))
 		return;
-	last_prune = now;
 	begin_transaction();
 	(void) rr_prune_executions(rr_retention, 1000);
 	commit_transaction();
@@ -1200,17 +1167,14 @@ static void
 free_dead_leases(void)
 {
 	static TimestampTz last_check = 0;
-	TimestampTz now = GetCurrentTimestamp();
 	int64	   *ids;
 	int32	   *owners;
 	uint64		nleases;
 	uint64		i;
 	int			nestlevel;
 
-	if (last_check != 0 &&
-		!TimestampDifferenceExceeds(last_check, now, RR_LEASE_CHECK_MS))
+	if (!due_now(&last_check, RR_LEASE_CHECK_MS))
 		return;
-	last_check = now;
 
 	begin_transaction();
 	nestlevel = rr_store_begin();
@@ -1258,14 +1222,11 @@ static void
 replan_now_and_then(void)
 {
 	static TimestampTz last_planned = 0;
-	TimestampTz now = GetCurrentTimestamp();
 	int			i;
 
-	if (last_planned == 0)
-		last_planned = now;
-	if (!TimestampDifferenceExceeds(last_planned, now, RR_REPLAN_MS))
+	/* at the first call there is nothing planned yet: nothing to drop */
+	if (!due_now(&last_planned, RR_REPLAN_MS))
 		return;
-	last_planned = now;
 	for (i = 0; i < lengthof(kept_plans); i++)
 	{
 		if (*kept_plans[i] == NULL)
