@@ -11,6 +11,7 @@
  */
 #include "postgres.h"
 
+#include "engine/executor.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "reporunner.h"
@@ -90,6 +91,8 @@ _PG_init(void)
 							NULL,
 							NULL,
 							NULL);
+
+	rr_executor_init();
 
 	MarkGUCPrefixReserved("reporunner");
 

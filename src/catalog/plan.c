@@ -489,6 +489,21 @@ rr_plan_get(int64 workflow_id, int32 version, const char *name)
 	return plan;
 }
 
+bool
+rr_plan_is_cached(int64 workflow_id, int32 version)
+{
+	PlanKey		key;
+	PlanEntry  *entry;
+
+	if (plan_cache == NULL)
+		return false;
+	memset(&key, 0, sizeof(key));
+	key.workflow_id = workflow_id;
+	key.version = version;
+	entry = hash_search(plan_cache, &key, HASH_FIND, NULL);
+	return entry != NULL && plan_is_current(entry->plan);
+}
+
 RrPlanNode *
 rr_plan_find_node(RrPlan *plan, const char *name)
 {

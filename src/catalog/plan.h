@@ -94,6 +94,9 @@ typedef struct RrPlan
 extern RrPlan *rr_plan_get(int64 workflow_id, int32 version,
 						   const char *name);
 
+/* Whether rr_plan_get would find the plan built already. */
+extern bool rr_plan_is_cached(int64 workflow_id, int32 version);
+
 /* Find a node of a plan by name; NULL if there is none. */
 extern RrPlanNode *rr_plan_find_node(RrPlan *plan, const char *name);
 

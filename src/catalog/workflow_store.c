@@ -11,7 +11,9 @@
  * queries: a workflow name resolves only among the rows the caller can see.
  * Versions, nodes and edges are not writable by tenants at all; once the
  * caller's visible, locked workflow row has been found, this file inserts
- * them as the owner of the extension's tables (see insert_version).
+ * them as the owner of the extension's tables (see insert_version).  A
+ * new version is then loaded as a plan before the save returns, so every
+ * saved version can run.
  *
  * Every statement runs through src/catalog/store.c: parameterised, with
  * search_path = pg_catalog, pg_temp.
@@ -21,6 +23,7 @@
 #include "postgres.h"
 
 #include "catalog/definition.h"
+#include "catalog/plan.h"
 #include "catalog/store.h"
 #include "catalog/workflow_store.h"
 #include "catalog/pg_type.h"
@@ -318,8 +321,16 @@ reporunner_save_workflow(PG_FUNCTION_ARGS)
 			version++;
 	}
 
+	/*
+	 * A version must load as a plan: build it now, so that whatever the
+	 * node handlers check when they compile their params fails the save,
+	 * never an execution (let alone a background worker) later.
+	 */
 	if (!identical)
+	{
 		insert_version(&ref, version, definition);
+		(void) rr_plan_get(ref.id, version, name);
+	}
 	if (activate && ref.active_version != version)
 		touch_workflow(&ref, version);
 	else if (!identical)

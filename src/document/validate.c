@@ -177,7 +177,7 @@ static const RrFieldSpec settings_fields[] = {
 	{.name = "timeout", .type = RR_FIELD_DURATION,
 	.flags = RR_FIELD_POSITIVE},
 	{.name = "concurrency", .type = RR_FIELD_INTEGER,
-	.has_min = true, .min = 1},
+	.has_min = true, .min = 1, .has_max = true, .max = 10000},
 	{.name = "error_workflow", .type = RR_FIELD_STRING,
 	.has_min = true, .min = 1},
 	{.name = "save", .type = RR_FIELD_STRING, .choices = save_values},

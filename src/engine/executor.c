@@ -24,6 +24,19 @@
  * operation (no SET ROLE, no SET SESSION AUTHORIZATION) with a fixed
  * search_path, whoever calls the workflow.
  *
+ * Nesting.  A node may run a workflow in turn (execute() in a sql or
+ * function node).  reporunner.max_call_depth bounds how deep executions
+ * nest in one process, so a workflow that calls itself fails with a clear
+ * error after a few levels instead of exhausting the stack and memory.
+ * An error crossing the levels is re-thrown as it is, with only its
+ * message prefixed: its context is never copied, so it stays as long as
+ * the nesting is deep, not longer.
+ *
+ * Cancels.  on_error continue and error_output absorb the failures of the
+ * node itself, including its own timeout, but never a cancel from outside
+ * (statement_timeout, pg_cancel_backend(), cancel()) nor the execution's
+ * timeout: those end the execution as they end any statement.
+ *
  * Timeouts.  A node's timeout and what is left of the execution's are
  * enforced with a timer that cancels the running statement; the error is
  * then reported as a timeout of that node or of the execution.
@@ -35,6 +48,7 @@
 #include "access/xact.h"
 #include "catalog/pg_authid.h"
 #include "engine/executor.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "storage/latch.h"
 #include "utils/acl.h"
@@ -49,6 +63,12 @@
 
 /* search_path of node code: the owner's schema, public, then pg_temp */
 #define RR_NODE_SEARCH_PATH "\"$user\", public, pg_temp"
+
+/* reporunner.max_call_depth: how deep executions may nest */
+static int	rr_max_call_depth = 10;
+
+/* Executions running in this process, one inside the other. */
+static int	call_depth = 0;
 
 /* The timer that enforces node and execution timeouts. */
 static bool timer_registered = false;
@@ -99,11 +119,14 @@ arm_timer(RrExecution *execution, const RrPlanNode *node, int64 *ms)
 							&secs, &usecs);
 		left = (int64) secs * 1000 + usecs / 1000;
 		if (left <= 0)
+		{
+			execution->timed_out = true;
 			ereport(ERROR,
 					(errcode(ERRCODE_QUERY_CANCELED),
 					 errmsg("workflow \"%s\" timed out after " INT64_FORMAT " ms before node \"%s\"",
 							execution->plan->workflow_name,
 							execution->plan->timeout_ms, node->name)));
+		}
 		if (kind == TIMER_NONE || left < *ms)
 		{
 			kind = TIMER_EXECUTION;
@@ -131,11 +154,27 @@ disarm_timer(TimerKind kind)
 }
 
 /*
- * The error of a failed step as jsonb: node, message, sqlstate, detail,
- * hint.
+ * Error text longer than this is cut when it is journaled: a node may
+ * raise an error of any size (a message quoting a huge value), and the
+ * journal must still be able to record it.
  */
-static Jsonb *
-error_to_jsonb(const RrPlanNode *node, ErrorData *edata)
+#define RR_ERROR_TEXT_MAX	8192
+
+/* text, cut to RR_ERROR_TEXT_MAX bytes on a character boundary */
+static char *
+clip_error_text(const char *text)
+{
+	int			len = strlen(text);
+	int			cut;
+
+	if (len <= RR_ERROR_TEXT_MAX)
+		return (char *) text;
+	cut = pg_mbcliplen(text, len, RR_ERROR_TEXT_MAX);
+	return psprintf("%.*s... (%d bytes cut)", cut, text, len - cut);
+}
+
+Jsonb *
+rr_error_jsonb(const RrPlanNode *node, ErrorData *edata)
 {
 	JsonbParseState *state = NULL;
 	JsonbValue	key;
@@ -144,8 +183,8 @@ error_to_jsonb(const RrPlanNode *node, ErrorData *edata)
 	const char *texts[5];
 	int			i;
 
-	texts[0] = node->name;
-	texts[1] = edata->message;
+	texts[0] = node ? node->name : NULL;
+	texts[1] = edata->message ? edata->message : "";
 	texts[2] = unpack_sql_state(edata->sqlerrcode);
 	texts[3] = edata->detail;
 	texts[4] = edata->hint;
@@ -153,14 +192,17 @@ error_to_jsonb(const RrPlanNode *node, ErrorData *edata)
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	for (i = 0; i < lengthof(names); i++)
 	{
+		const char *text;
+
 		if (texts[i] == NULL)
 			continue;
+		text = clip_error_text(texts[i]);
 		key.type = jbvString;
 		key.val.string.val = (char *) names[i];
 		key.val.string.len = strlen(names[i]);
 		value.type = jbvString;
-		value.val.string.val = (char *) texts[i];
-		value.val.string.len = strlen(texts[i]);
+		value.val.string.val = (char *) text;
+		value.val.string.len = strlen(text);
 		pushJsonbValue(&state, WJB_KEY, &key);
 		pushJsonbValue(&state, WJB_VALUE, &value);
 	}
@@ -227,30 +269,38 @@ error_items(RrNodeRun *run, Jsonb *error)
 	return items;
 }
 
-/* Call the node's handler with its timer armed. */
-static void
-call_handler(RrExecution *execution, RrNodeRun *run, TimerKind *kind,
-			 int64 *ms)
+/*
+ * Re-throw the error of a failed node run with the workflow and node
+ * named in its message.  Only the message changes: detail, hint and
+ * context are those of the original error, so an error that crosses
+ * nested executions grows by one prefix per level and nothing more.
+ */
+static pg_attribute_noreturn() void
+rethrow_at_node(RrExecution *execution, const RrPlanNode *node,
+				ErrorData *edata)
 {
-	*kind = arm_timer(execution, run->node, ms);
-	run->node->handler->execute(run);
-	disarm_timer(*kind);
+	edata->message = psprintf("workflow \"%s\" failed at node \"%s\": %s",
+							  execution->plan->workflow_name, node->name,
+							  edata->message);
+	ReThrowError(edata);
 }
 
 /*
- * Run a node whose on_error is stop: any error ends the execution, raised
- * again naming the workflow and node, with the node's SQLSTATE.
+ * Run a node whose on_error is stop: any error ends the execution,
+ * re-thrown naming the workflow and node, with the node's SQLSTATE.
  */
 static void
 run_handler_or_fail(RrExecution *execution, RrNodeRun *run)
 {
 	MemoryContext oldcontext = CurrentMemoryContext;
-	TimerKind	kind = TIMER_NONE;
-	int64		ms = 0;
+	int64		ms;
+	TimerKind	kind = arm_timer(execution, run->node, &ms);
 
+	/* kind and ms are set before PG_TRY and never changed in it */
 	PG_TRY();
 	{
-		call_handler(execution, run, &kind, &ms);
+		run->node->handler->execute(run);
+		disarm_timer(kind);
 	}
 	PG_CATCH();
 	{
@@ -261,37 +311,49 @@ run_handler_or_fail(RrExecution *execution, RrNodeRun *run)
 		edata = CopyErrorData();
 		FlushErrorState();
 		describe_timeout(execution, run->node, kind, ms, edata);
-		ereport(ERROR,
-				(errcode(edata->sqlerrcode),
-				 errmsg("workflow \"%s\" failed at node \"%s\": %s",
-						execution->plan->workflow_name, run->node->name,
-						edata->message),
-				 edata->detail ? errdetail("%s", edata->detail) : 0,
-				 edata->hint ? errhint("%s", edata->hint) : 0,
-				 edata->context ? errcontext("%s", edata->context) : 0));
+		rethrow_at_node(execution, run->node, edata);
 	}
 	PG_END_TRY();
 }
 
 /*
+ * Whether on_error may absorb an error of a node run: any failure of the
+ * node itself, its own timeout included, but not a cancel from outside
+ * (statement_timeout, pg_cancel_backend(), a worker's cancel()) or the
+ * execution's timeout, which must end the execution as they end any
+ * statement; nor nesting too deep, which no level should paper over.
+ */
+static bool
+is_absorbable(TimerKind kind, ErrorData *edata)
+{
+	if (edata->sqlerrcode == ERRCODE_STATEMENT_TOO_COMPLEX)
+		return false;
+	if (edata->sqlerrcode != ERRCODE_QUERY_CANCELED)
+		return true;
+	return kind == TIMER_NODE && timer_fired;
+}
+
+/*
  * Run a node whose on_error is continue or error_output, in a
  * subtransaction.  Returns the error as jsonb when the node failed (its
- * effects undone), or NULL.
+ * effects undone), or NULL; re-throws what may not be absorbed.
  */
 static Jsonb *
 run_handler_absorbing(RrExecution *execution, RrNodeRun *run)
 {
 	MemoryContext oldcontext = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
-	TimerKind	kind = TIMER_NONE;
-	int64		ms = 0;
-	Jsonb	   *error = NULL;
+	int64		ms;
+	TimerKind	kind = arm_timer(execution, run->node, &ms);
+	Jsonb	   *volatile error = NULL;
 
+	/* kind and ms are set before PG_TRY and never changed in it */
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcontext);
 	PG_TRY();
 	{
-		call_handler(execution, run, &kind, &ms);
+		run->node->handler->execute(run);
+		disarm_timer(kind);
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
@@ -299,6 +361,7 @@ run_handler_absorbing(RrExecution *execution, RrNodeRun *run)
 	PG_CATCH();
 	{
 		ErrorData  *edata;
+		bool		absorbable;
 
 		disarm_timer(kind);
 		MemoryContextSwitchTo(oldcontext);
@@ -307,8 +370,11 @@ run_handler_absorbing(RrExecution *execution, RrNodeRun *run)
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
+		absorbable = is_absorbable(kind, edata);
 		describe_timeout(execution, run->node, kind, ms, edata);
-		error = error_to_jsonb(run->node, edata);
+		if (!absorbable)
+			rethrow_at_node(execution, run->node, edata);
+		error = rr_error_jsonb(run->node, edata);
 	}
 	PG_END_TRY();
 	return error;
@@ -586,8 +652,9 @@ run_node_durably(RrExecution *execution, const RrPlanNode *node)
 	MemoryContextSwitchTo(execution->context);
 }
 
-List *
-rr_execution_run(RrExecution *execution, List *input_items)
+/* rr_execution_run, inside the nesting bound */
+static List *
+run_plan(RrExecution *execution, List *input_items)
 {
 	RrPlan	   *plan = execution->plan;
 	MemoryContext oldcontext = MemoryContextSwitchTo(execution->context);
@@ -664,6 +731,50 @@ rr_execution_run(RrExecution *execution, List *input_items)
 	result = final_items(execution);
 	MemoryContextSwitchTo(oldcontext);
 	return result;
+}
+
+List *
+rr_execution_run(RrExecution *execution, List *input_items)
+{
+	int			saved_depth = call_depth;
+	List	   *volatile result = NIL;
+
+	if (call_depth >= rr_max_call_depth)
+		ereport(ERROR,
+				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+				 errmsg("workflow \"%s\" would nest executions deeper than %d levels",
+						execution->plan->workflow_name, rr_max_call_depth),
+				 errdetail("A node of a running workflow called execute() again; this call would be level %d.",
+						   call_depth + 1),
+				 errhint("Look for a workflow that calls itself, directly or through others. reporunner.max_call_depth sets the limit.")));
+	call_depth++;
+	PG_TRY();
+	{
+		result = run_plan(execution, input_items);
+	}
+	PG_FINALLY();
+	{
+		call_depth = saved_depth;
+	}
+	PG_END_TRY();
+	return result;
+}
+
+void
+rr_executor_init(void)
+{
+	DefineCustomIntVariable("reporunner.max_call_depth",
+							"Most levels of workflows running one inside another.",
+							"A node that calls execute() starts a nested execution; deeper nesting fails with SQLSTATE 54001.",
+							&rr_max_call_depth,
+							10,
+							1,
+							100,
+							PGC_SUSET,
+							0,
+							NULL,
+							NULL,
+							NULL);
 }
 
 List *

@@ -101,9 +101,13 @@ typedef struct RrExecution
  * ERROR naming the workflow and node, with the node's SQLSTATE.  With
  * hooks set (a durable run), nodes whose outcome is journaled are not run
  * again, and node code runs as the owner one node at a time, so the hooks
- * may commit between nodes.
+ * may commit between nodes.  Executions nest (a node may call execute())
+ * at most reporunner.max_call_depth levels deep.
  */
 extern List *rr_execution_run(RrExecution *execution, List *input_items);
+
+/* Define the executor's settings (reporunner.max_call_depth); _PG_init. */
+extern void rr_executor_init(void);
 
 /*
  * Workflow input as items: a jsonb array of objects, or one object meaning
@@ -113,6 +117,13 @@ extern List *rr_items_from_jsonb(Jsonb *input);
 
 /* Items (Jsonb objects) as one jsonb array. */
 extern Jsonb *rr_items_to_jsonb(List *items);
+
+/*
+ * A failure as journaled: {"node", "message", "sqlstate", "detail",
+ * "hint"} (node NULL: the execution failed outside any node), each text
+ * cut to a size the journal can always hold.
+ */
+extern Jsonb *rr_error_jsonb(const RrPlanNode *node, ErrorData *edata);
 
 /* The step's outputs as {"output name": [items], ...} (journal format). */
 extern Jsonb *rr_step_outputs_jsonb(const RrStep *step);

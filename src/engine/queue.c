@@ -207,6 +207,13 @@
 	" ready_at = now() WHERE execution_id = $1 RETURNING execution_id)" \
 	" UPDATE reporunner.execution SET started_at = coalesce(started_at, $2)" \
 	" WHERE id = $1" RR_SQL_AFTER_QUEUE_ROW("q")
+/*
+ * An execution whose workflow has all its settings.concurrency slots
+ * taken steps out of the way of the claims for a while ($2: until when),
+ * so that it does not hold up the executions behind it.
+ */
+#define SQL_HOLD_BACK \
+	"UPDATE reporunner.queue SET ready_at = $2 WHERE execution_id = $1"
 /* leases, to find those of workers that died */
 #define SQL_LEASES \
 	"SELECT execution_id, lease_owner FROM reporunner.queue" \
@@ -232,6 +239,7 @@ static SPIPlanPtr error_workflow_plan = NULL;
 static SPIPlanPtr prune_plan = NULL;
 static SPIPlanPtr leases_plan = NULL;
 static SPIPlanPtr free_lease_plan = NULL;
+static SPIPlanPtr hold_back_plan = NULL;
 
 /*
  * A worker prepares its statements once and keeps their plans.  A plan
@@ -245,7 +253,7 @@ static SPIPlanPtr *const kept_plans[] = {
 	&claim_plan, &next_wake_plan, &load_steps_plan, &save_steps_plan,
 	&start_running_plan, &finish_plan, &retry_later_plan, &status_plan,
 	&requeue_plan, &wake_due_plan, &suspend_plan, &error_workflow_plan,
-	&prune_plan, &leases_plan, &free_lease_plan
+	&prune_plan, &leases_plan, &free_lease_plan, &hold_back_plan
 };
 
 /* How often a worker looks for leases of workers that died, at most */
@@ -351,10 +359,8 @@ parse_step_status(const char *text)
  * "concurrency" session locks.  False when all are taken.
  */
 static bool
-take_slot(ClaimedExecution *member)
+take_slot(ClaimedExecution *member, RrPlan *plan)
 {
-	RrPlan	   *plan = rr_plan_get(member->workflow_id, member->version,
-								   member->workflow);
 	int			i;
 
 	member->slot = -1;
@@ -372,6 +378,30 @@ take_slot(ClaimedExecution *member)
 		}
 	}
 	return false;
+}
+
+/* How long an execution held back by settings.concurrency steps aside */
+#define RR_HOLD_BACK_MS			250
+
+/*
+ * The member's workflow runs as many executions as its settings allow:
+ * move it aside (SQL_HOLD_BACK) for RR_HOLD_BACK_MS; it keeps its
+ * priority, and its age among the others held back.
+ */
+static void
+hold_back(ClaimedExecution *member)
+{
+	Oid			argtypes[2] = {INT8OID, TIMESTAMPTZOID};
+	Datum		values[2];
+	int			nestlevel;
+
+	values[0] = Int64GetDatum(member->id);
+	values[1] = TimestampTzGetDatum(TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+																RR_HOLD_BACK_MS));
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&hold_back_plan, SQL_HOLD_BACK, 2, argtypes, values,
+					  NULL, SPI_OK_UPDATE);
+	rr_store_end(nestlevel);
 }
 
 /* Give back a member's session lock and concurrency slot. */
@@ -396,18 +426,17 @@ release_member(ClaimedExecution *member)
  * Claim a batch of runnable executions: lock up to RR_CLAIM_BATCH ready
  * queue rows, and keep those whose execution no other worker holds, with
  * a session lock on each that lasts until we release it or the process
- * ends.  A workflow with settings.concurrency has that many slots, also
- * session locks; an execution that finds them all taken stays queued, in
- * its place.  Returns the number claimed, with the claiming transaction
- * still open (run_batch goes on in it); when nothing is runnable, commits
- * and sets *next_wake to the earliest later ready time.
+ * ends.  Nothing of the executions' workflows is loaded here: a plan that
+ * is slow to build or cannot be built concerns its own execution only
+ * (run_member).  Returns the number claimed, with the claiming
+ * transaction still open (run_batch goes on in it); when nothing is
+ * runnable, commits and sets *next_wake to the earliest later ready time.
  */
 static int
 claim_batch(Batch *batch, TimestampTz *next_wake)
 {
 	uint64		row;
 	uint64		ncandidates;
-	bool		held_back = false;
 	int			nestlevel;
 
 	MemoryContextReset(batch->context);
@@ -421,7 +450,6 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 	rr_store_run_kept(&claim_plan, SQL_CLAIM, 0, NULL, NULL, NULL,
 					  SPI_OK_SELECT);
 
-	/* copy the candidates: looking up plans below runs SPI again */
 	ncandidates = SPI_processed;
 	batch->members = MemoryContextAllocZero(batch->context,
 											sizeof(ClaimedExecution) * Max(ncandidates, 1));
@@ -458,22 +486,11 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 		execution_locktag(&tag, member->id);
 		if (LockAcquire(&tag, ExclusiveLock, true, true) == LOCKACQUIRE_NOT_AVAIL)
 			continue;
-		if (!take_slot(member))
-		{
-			LockRelease(&tag, ExclusiveLock, true);
-			held_back = true;
-			continue;
-		}
 		member->locked = true;
 		batch->members[batch->nmembers++] = *member;
 	}
 
-	if (batch->nmembers == 0 && held_back)
-	{
-		/* the running executions free their slots soon */
-		*next_wake = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), 250);
-	}
-	else if (batch->nmembers == 0)
+	if (batch->nmembers == 0)
 	{
 		bool		isnull;
 		Datum		wake;
@@ -541,6 +558,36 @@ save_steps(DurableRun *run)
 }
 
 /*
+ * Commit the batch's open transaction and begin the next one, in memory
+ * context "context".  No other member then needs the transaction: the
+ * ones that ran are done, the rest go back to the queue for any worker
+ * (which is woken for them); only the current member stays claimed.
+ */
+static void
+commit_batch(Batch *batch, MemoryContext context)
+{
+	bool		gave_back = false;
+	int			i;
+
+	commit_transaction();
+	begin_transaction();
+	/* the caller's context may have been the transaction's */
+	MemoryContextSwitchTo(context);
+	batch->uncommitted = false;
+	batch->began = GetCurrentTimestamp();
+	for (i = 0; i < batch->nmembers; i++)
+	{
+		if (i == batch->current || !batch->members[i].locked)
+			continue;
+		if (i > batch->current)
+			gave_back = true;
+		release_member(&batch->members[i]);
+	}
+	if (gave_back)
+		rr_slots_wake(MyDatabaseId);
+}
+
+/*
  * Commit what the run has done so far, with its unsaved steps.  The first
  * commit of a run also records it running, by this process.  Once that is
  * committed, no other member of the batch needs this transaction: the
@@ -549,10 +596,6 @@ save_steps(DurableRun *run)
 static void
 commit_run(DurableRun *run)
 {
-	Batch	   *batch = run->batch;
-	bool		gave_back = false;
-	int			i;
-
 	save_steps(run);
 	if (!run->started)
 	{
@@ -568,24 +611,8 @@ commit_run(DurableRun *run)
 						  values, NULL, SPI_OK_UPDATE);
 		rr_store_end(nestlevel);
 	}
-	commit_transaction();
-	begin_transaction();
-	/* the caller's context may have been the transaction's */
-	MemoryContextSwitchTo(run->execution.context);
+	commit_batch(run->batch, run->execution.context);
 	run->started = true;
-	batch->uncommitted = false;
-	batch->began = GetCurrentTimestamp();
-	for (i = 0; i < batch->nmembers; i++)
-	{
-		if (i == batch->current || !batch->members[i].locked)
-			continue;
-		/* one not run yet goes back: wake another worker for it */
-		if (i > batch->current)
-			gave_back = true;
-		release_member(&batch->members[i]);
-	}
-	if (gave_back)
-		rr_slots_wake(MyDatabaseId);
 }
 
 /* Whether cancel() has canceled the execution; sets run->canceled. */
@@ -859,32 +886,6 @@ load_execution(DurableRun *run, ClaimedExecution *member, List **input_items)
 	}
 }
 
-/* The error of a failed execution as jsonb: node, message, sqlstate, ... */
-static Jsonb *
-execution_error(const RrPlanNode *node, ErrorData *edata)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, "{\"message\": ");
-	escape_json(&buf, edata->message ? edata->message : "");
-	appendStringInfo(&buf, ", \"sqlstate\": \"%s\"",
-					 unpack_sql_state(edata->sqlerrcode));
-	if (node != NULL)
-	{
-		appendStringInfoString(&buf, ", \"node\": ");
-		escape_json(&buf, node->name);
-	}
-	if (edata->detail)
-	{
-		appendStringInfoString(&buf, ", \"detail\": ");
-		escape_json(&buf, edata->detail);
-	}
-	appendStringInfoChar(&buf, '}');
-	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-											  CStringGetDatum(buf.data)));
-}
-
 /* Record a failed attempt and when the node runs again. */
 static void
 retry_later(RrExecution *execution, const RrPlanNode *node, int attempt,
@@ -983,6 +984,106 @@ rr_prune_executions(int64 older_than_seconds, int limit)
 }
 
 /*
+ * After the transaction that ran it aborted, record what became of an
+ * execution that failed: interrupted, retried later, or failed.  A
+ * cancel (the query cancel cancel() sends, or a stray one) of an
+ * execution that is not canceled just interrupts it: it goes back into
+ * the queue and resumes from its last committed step.  A node with tries
+ * left runs again later; else the execution fails.  The steps that ran
+ * before the failure are journaled in every case.
+ */
+static void
+record_outcome(DurableRun *run, ErrorData *edata)
+{
+	RrExecution *execution = &run->execution;
+	const RrPlanNode *node = execution->running;
+	int64		delay_ms;
+	bool		interrupted;
+	Jsonb	   *error;
+
+	begin_transaction();
+	interrupted = edata->sqlerrcode == ERRCODE_QUERY_CANCELED &&
+		!execution->timed_out;
+	if (interrupted && !run->canceled)
+		check_canceled_quietly(run);
+	error = rr_error_jsonb(node, edata);
+	if (run->canceled)
+		;						/* cancel() has recorded everything */
+	else if (interrupted)
+	{
+		save_steps(run);
+		requeue(execution);
+	}
+	else if (node != NULL &&
+			 rr_retry_delay(node, next_attempt(run, node), &delay_ms))
+	{
+		save_steps(run);
+		retry_later(execution, node, next_attempt(run, node), error,
+					delay_ms);
+	}
+	else
+	{
+		if (node != NULL)
+		{
+			RrStep	   *step = palloc0(sizeof(RrStep));
+
+			step->node = node;
+			step->status = RR_STEP_FAILED;
+			step->attempt = next_attempt(run, node);
+			step->error = error;
+			step->started_at = step->finished_at = GetCurrentTimestamp();
+			run->unsaved = lappend(run->unsaved, step);
+		}
+		finish_execution(run, "failed", NULL, error);
+		start_error_workflow(execution, run->workflow, node, error);
+	}
+	commit_transaction();
+}
+
+/*
+ * Record the outcome of a failed execution (record_outcome).  Nothing
+ * raised on the way may stop the worker: if recording fails in turn, the
+ * execution fails with an error that says so, holding only the SQLSTATE
+ * and both messages (cut short), without its unsaved steps.  Only when
+ * even that cannot be written does the error escape.
+ */
+static void
+record_failure(DurableRun *run, ErrorData *edata)
+{
+	MemoryContext context = CurrentMemoryContext;
+
+	PG_TRY();
+	{
+		record_outcome(run, edata);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *recording;
+		ErrorData	fallback;
+
+		MemoryContextSwitchTo(context);
+		recording = CopyErrorData();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		ereport(LOG,
+				(errmsg("could not record the failure of execution " INT64_FORMAT,
+						run->execution.id),
+				 errdetail("%s", recording->message ? recording->message : "")));
+		memset(&fallback, 0, sizeof(fallback));
+		fallback.sqlerrcode = edata->sqlerrcode;
+		fallback.message = edata->message;
+		fallback.detail = psprintf("Recording this failure failed: %s",
+								   recording->message ? recording->message : "");
+		run->unsaved = NIL;
+		begin_transaction();
+		finish_execution(run, "failed", NULL,
+						 rr_error_jsonb(run->execution.running, &fallback));
+		commit_transaction();
+	}
+	PG_END_TRY();
+}
+
+/*
  * Run the batch's current member to its end (or its failure, or its
  * pause), in the open transaction, which may commit on the way (see
  * commit_run) and is left open.  Returns true when it had to be aborted:
@@ -1020,71 +1121,37 @@ run_member(Batch *batch)
 		List	   *result;
 
 		pgstat_report_activity(STATE_RUNNING, "reporunner: running an execution");
+
+		/*
+		 * Building a plan may take long (a costly expression): not while
+		 * the rest of the batch waits in this transaction.
+		 */
+		if (batch->uncommitted &&
+			!rr_plan_is_cached(member->workflow_id, member->version))
+			commit_batch(batch, context);
 		load_execution(run, member, &input_items);
-		result = rr_execution_run(execution, input_items);
-		MemoryContextSwitchTo(context);
-		if (!execution->suspended)
-			finish_execution(run, "succeeded", rr_items_to_jsonb(result), NULL);
+		if (take_slot(member, execution->plan))
+		{
+			result = rr_execution_run(execution, input_items);
+			MemoryContextSwitchTo(context);
+			if (!execution->suspended)
+				finish_execution(run, "succeeded", rr_items_to_jsonb(result),
+								 NULL);
+		}
+		else
+			hold_back(member);
 		batch->uncommitted = true;
 	}
 	PG_CATCH();
 	{
 		ErrorData  *edata;
-		const RrPlanNode *node = execution->running;
-		int64		delay_ms;
-		bool		interrupted;
-		Jsonb	   *error;
 
 		MemoryContextSwitchTo(context);
 		edata = CopyErrorData();
 		FlushErrorState();
 		AbortCurrentTransaction();
 		aborted = true;
-
-		/*
-		 * A cancel (the query cancel cancel() sends, or a stray one) of an
-		 * execution that is not canceled just interrupts it: it goes back
-		 * into the queue and resumes from its last committed step.  A node
-		 * with tries left runs again later; else the execution fails.  The
-		 * steps that ran before the failure are journaled in every case.
-		 */
-		begin_transaction();
-		interrupted = edata->sqlerrcode == ERRCODE_QUERY_CANCELED &&
-			!execution->timed_out;
-		if (interrupted && !run->canceled)
-			check_canceled_quietly(run);
-		error = execution_error(node, edata);
-		if (run->canceled)
-			;					/* cancel() has recorded everything */
-		else if (interrupted)
-		{
-			save_steps(run);
-			requeue(execution);
-		}
-		else if (node != NULL &&
-				 rr_retry_delay(node, next_attempt(run, node), &delay_ms))
-		{
-			save_steps(run);
-			retry_later(execution, node, next_attempt(run, node), error,
-						delay_ms);
-		}
-		else
-		{
-			if (node != NULL)
-			{
-				RrStep	   *step = palloc0(sizeof(RrStep));
-
-				step->node = node;
-				step->status = RR_STEP_FAILED;
-				step->attempt = next_attempt(run, node);
-				step->error = error;
-				step->started_at = step->finished_at = GetCurrentTimestamp();
-				run->unsaved = lappend(run->unsaved, step);
-			}
-			finish_execution(run, "failed", NULL, error);
-			start_error_workflow(execution, run->workflow, node, error);
-		}
-		commit_transaction();
+		record_failure(run, edata);
 		FreeErrorData(edata);
 	}
 	PG_END_TRY();
