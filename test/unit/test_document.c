@@ -1416,7 +1416,11 @@ test_settings_rules(void)
 	expect_error("concurrency must be at least 1",
 				 SETTINGS("{'concurrency': 0}"),
 				 RR_DOC_INVALID, "", "settings.concurrency",
-				 "setting \"concurrency\" must be at least 1");
+				 "setting \"concurrency\" must be between 1 and 10000");
+	expect_error("concurrency beyond an integer is refused (issue 9, F3)",
+				 SETTINGS("{'concurrency': 3000000000}"),
+				 RR_DOC_INVALID, "", "settings.concurrency",
+				 "setting \"concurrency\" must be between 1 and 10000");
 	expect_error("concurrency must be an integer",
 				 SETTINGS("{'concurrency': 2.5}"),
 				 RR_DOC_PARAM_TYPE, "", "settings.concurrency",

@@ -1,0 +1,186 @@
+# A hostile tenant against the background workers (issue 9): what one
+# tenant starts must never crash the server, stop a worker or hold up
+# another tenant's executions.
+#
+#  - F1: a workflow that calls itself through execute(), started with
+#    start(), fails with the depth error (54001); the server stays up and
+#    the worker goes on running other executions; the same in a session;
+#  - F3: a version whose plan cannot be built (saved before validation
+#    caught it) fails its own execution; the worker does not exit and the
+#    other tenant's executions run; such versions cannot be saved any more;
+#  - F4: a workflow limited to one running execution, with a backlog ahead
+#    of everyone, does not hold up the executions queued behind it;
+#  - F5: a failure whose error is too large to journal as it is (300 MB)
+#    is journaled cut short; the worker does not exit.
+use strict;
+use warnings FATAL => 'all';
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+$PostgreSQL::Test::Utils::timeout_default = 60;
+
+my $node = PostgreSQL::Test::Cluster->new('hostile');
+$node->init;
+$node->append_conf(
+	'postgresql.conf', qq{
+shared_preload_libraries = 'reporunner'
+reporunner.workers_per_database = 2
+log_statement = none
+});
+$node->start;
+
+$node->safe_psql(
+	'postgres', q{
+CREATE EXTENSION reporunner;
+CREATE ROLE tenant_a LOGIN;
+CREATE ROLE tenant_b LOGIN;
+SET ROLE tenant_a;
+SELECT reporunner.save_workflow('pure', '{"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "S", "type": "set", "params": {"fields": {"ok": true}}}],
+	"connections": [{"from": "Start", "to": "S"}]}');
+SET ROLE tenant_b;
+SELECT reporunner.save_workflow('rec', $${"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "Q", "type": "sql", "params": {"query": "select reporunner.execute('rec', '[{}]')"}}],
+	"connections": [{"from": "Start", "to": "Q"}]}$$);
+});
+
+my $started_at = $node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()');
+
+# Start tenant_a's "pure" and wait for it: the id and the time it took.
+sub run_pure
+{
+	my $id = $node->safe_psql('postgres',
+		q{SET ROLE tenant_a; SELECT reporunner.start('pure', '[{}]')});
+	$node->poll_query_until('postgres',
+		qq{SELECT status = 'succeeded' FROM reporunner.execution WHERE id = $id})
+	  or die "tenant_a's execution $id did not succeed";
+	return $id;
+}
+
+# No worker exited with an error and no server process crashed.
+sub workers_alive
+{
+	my ($what) = @_;
+	my $log = slurp_file($node->logfile);
+	unlike($log, qr/"reporunner worker" \(PID \d+\) (exited with exit code [^0]|was terminated by signal)/,
+		"$what: no worker exited with an error");
+	is($node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()'),
+		$started_at, "$what: the server did not restart");
+}
+
+# ---- F1: recursion through execute(), in a worker and in a session
+my $rec = $node->safe_psql('postgres',
+	q{SET ROLE tenant_b; SELECT reporunner.start('rec', '[{}]')});
+$node->poll_query_until('postgres',
+	qq{SELECT status = 'failed' FROM reporunner.execution WHERE id = $rec})
+  or die 'the recursive execution did not fail';
+is($node->safe_psql('postgres',
+		qq{SELECT error ->> 'sqlstate' FROM reporunner.execution WHERE id = $rec}),
+	'54001', 'F1: the recursive execution failed with the depth error');
+like($node->safe_psql('postgres',
+		qq{SELECT error ->> 'message' FROM reporunner.execution WHERE id = $rec}),
+	qr/would nest executions deeper than 10 levels/, 'F1: its message names the limit');
+run_pure();
+pass('F1: the worker went on running executions');
+my ($ret, $stdout, $stderr) = $node->psql('postgres',
+	q{SET ROLE tenant_b; SET statement_timeout = '60s'; SELECT reporunner.execute('rec', '[{}]')});
+isnt($ret, 0, 'F1: execute() of the recursive workflow fails in a session');
+like($stderr, qr/would nest executions deeper than 10 levels/,
+	'F1: with the depth error, not a crash');
+($ret, $stdout, $stderr) = $node->psql('postgres',
+	q{SET ROLE tenant_b; SET reporunner.max_call_depth = 3});
+like($stderr, qr/permission denied to set parameter "reporunner.max_call_depth"/,
+	'F1: a tenant cannot raise the depth limit');
+workers_alive('F1');
+
+# ---- F3: a version whose plan cannot be built
+($ret, $stdout, $stderr) = $node->psql('postgres', q{SET ROLE tenant_b;
+SELECT reporunner.save_workflow('poison', '{"nodes":[{"name":"Start","type":"trigger"},
+  {"name":"W","type":"wait","params":{"for":"1s","resume":true}}],
+  "connections":[{"from":"Start","to":"W"}]}')});
+like($stderr, qr/node "W" must have exactly one of the params "for", "until" and "resume"/,
+	'F3: a wait node with two modes is refused when saved');
+($ret, $stdout, $stderr) = $node->psql('postgres', q{SET ROLE tenant_b;
+SELECT reporunner.save_workflow('poison', '{"nodes":[{"name":"Start","type":"trigger"}],
+  "settings":{"concurrency":3000000000}}')});
+like($stderr, qr/setting "concurrency" must be between 1 and 10000/,
+	'F3: settings.concurrency beyond its range is refused when saved');
+
+# As a version saved by an older release would be: valid then, unloadable now.
+$node->safe_psql('postgres', q{
+SET ROLE tenant_b;
+SELECT reporunner.save_workflow('poison', '{"nodes":[{"name":"Start","type":"trigger"},
+  {"name":"W","type":"wait","params":{"for":"1s"}}],
+  "connections":[{"from":"Start","to":"W"}]}');
+SELECT reporunner.save_workflow('boom', '{"nodes":[{"name":"Start","type":"trigger"},
+  {"name":"Q","type":"sql","params":{"query":"select 1/0"}}],
+  "connections":[{"from":"Start","to":"Q"}],"settings":{"error_workflow":"poison"}}');
+RESET ROLE;
+UPDATE reporunner.node SET params = '{"for": "1s", "resume": true}'
+WHERE name = 'W' AND workflow_id = (SELECT id FROM reporunner.workflow WHERE name = 'poison');
+});
+my $boom = $node->safe_psql('postgres',
+	q{SET ROLE tenant_b; SELECT reporunner.start('boom', '[{}]')});
+$node->poll_query_until('postgres', qq{
+SELECT count(*) = 1 FROM reporunner.execution
+WHERE parent_id = $boom AND mode = 'error' AND status = 'failed'})
+  or die 'the error workflow that cannot load did not fail';
+like($node->safe_psql('postgres',
+		qq{SELECT error ->> 'message' FROM reporunner.execution WHERE parent_id = $boom}),
+	qr/must have exactly one of the params/,
+	'F3: the execution whose plan cannot be built failed with the reason');
+run_pure();
+pass("F3: tenant_a's execution ran after it");
+is($node->safe_psql('postgres', 'SELECT count(*) FROM reporunner.queue'),
+	'0', 'F3: nothing is left in the queue');
+workers_alive('F3');
+
+# ---- F4: a backlog held back by settings.concurrency
+$node->safe_psql('postgres', q{
+SET ROLE tenant_b;
+SELECT reporunner.save_workflow('slowc', '{"nodes":[{"name":"Start","type":"trigger"},
+  {"name":"Q","type":"sql","params":{"query":"select pg_sleep(2)"}}],
+  "connections":[{"from":"Start","to":"Q"}],"settings":{"concurrency":1}}');
+SELECT count(reporunner.start('slowc', '[{}]', '{"run_at": "-infinity"}')) FROM generate_series(1, 20);
+});
+$node->poll_query_until('postgres',
+	q{SELECT count(*) = 1 FROM reporunner.executions WHERE workflow = 'slowc' AND status = 'running'})
+  or die 'slowc did not start';
+run_pure();
+is($node->safe_psql('postgres',
+		q{SELECT count(*) FROM reporunner.executions WHERE workflow = 'slowc' AND status = 'queued'}),
+	'19', "F4: tenant_a's execution ran while 19 of slowc's were still held back");
+is($node->safe_psql('postgres',
+		q{SELECT count(*) FROM reporunner.executions WHERE workflow = 'slowc' AND status = 'running'}),
+	'1', 'F4: and slowc never ran more than its one execution at a time');
+$node->safe_psql('postgres', q{
+SELECT count(reporunner.cancel(id)) FROM reporunner.executions WHERE workflow = 'slowc' AND status IN ('queued', 'running')});
+
+# ---- F5: an error too large to journal as it is
+$node->safe_psql('postgres', q{
+SET ROLE tenant_b;
+SELECT reporunner.save_workflow('hugeerr', $${"nodes":[{"name":"Start","type":"trigger"},
+  {"name":"Q","type":"sql","params":{"query":"select repeat('x', 300000000)::int"}}],
+  "connections":[{"from":"Start","to":"Q"}]}$$);
+});
+my $huge = $node->safe_psql('postgres',
+	q{SET ROLE tenant_b; SELECT reporunner.start('hugeerr', '[{}]')});
+$node->poll_query_until('postgres',
+	qq{SELECT status = 'failed' FROM reporunner.execution WHERE id = $huge})
+  or die 'the execution with a huge error did not fail';
+is($node->safe_psql('postgres', qq{
+SELECT error ->> 'sqlstate' || ' ' || (octet_length(error ->> 'message') < 9000)::text
+  || ' ' || (error ->> 'message' LIKE '%bytes cut)')::text
+FROM reporunner.execution WHERE id = $huge}),
+	'22P02 true true', 'F5: its error is journaled with its SQLSTATE, cut short and saying so');
+is($node->safe_psql('postgres', qq{
+SELECT status || ' ' || (octet_length(error ->> 'message') < 9000)::text FROM reporunner.step
+WHERE execution_id = $huge AND node = 'Q'}),
+	'failed true', 'F5: so is its failed step');
+run_pure();
+pass("F5: tenant_a's execution ran after it");
+workers_alive('F5');
+
+$node->stop;
+done_testing();
