@@ -7,7 +7,7 @@
 #   make bench      measure throughput and memory against same-run baselines
 
 EXTENSION = reporunner
-EXTVERSION = 0.1.0
+EXTVERSION = 0.2.0
 
 MODULE_big = reporunner
 OBJS = \
@@ -15,6 +15,7 @@ OBJS = \
 	src/catalog/definition.o \
 	src/catalog/execute.o \
 	src/catalog/plan.o \
+	src/catalog/run_as.o \
 	src/catalog/store.o \
 	src/catalog/workflow_store.o \
 	src/document/duration.o \
@@ -57,7 +58,7 @@ OBJS = \
 # The install script is built from the pieces in src/sql, in name order.
 SQL_PIECES = $(sort $(wildcard src/sql/*.sql))
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
-DATA = $(wildcard $(EXTENSION)--*--*.sql)
+DATA = $(wildcard upgrade/$(EXTENSION)--*.sql)
 DOCS := $(wildcard docs/*.md)
 
 REGRESS = \
@@ -84,6 +85,7 @@ REGRESS = \
 	041_function \
 	042_notify \
 	050_background \
+	998_upgrade \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check
 

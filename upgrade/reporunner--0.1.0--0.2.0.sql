@@ -6,3 +6,21 @@
 
 -- complain if script is sourced in psql, rather than via ALTER EXTENSION
 \echo Use "ALTER EXTENSION reporunner UPDATE TO '0.2.0'" to load this file. \quit
+
+/*
+ * Administrators act only for owners no more privileged than they are
+ * (issue 9, F2): every policy calls has_owner_access, so replacing it
+ * changes them all.
+ */
+CREATE FUNCTION reporunner.is_more_privileged(role oid)
+RETURNS boolean
+LANGUAGE C STABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'reporunner_is_more_privileged';
+COMMENT ON FUNCTION reporunner.is_more_privileged(oid) IS 'True when the role has a role attribute (SUPERUSER, CREATEROLE, CREATEDB, REPLICATION, BYPASSRLS) the current role lacks';
+
+CREATE OR REPLACE FUNCTION reporunner.has_owner_access(owner oid)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN pg_catalog.pg_has_role(CURRENT_USER, owner, 'USAGE')
+	OR (pg_catalog.pg_has_role(CURRENT_USER, 'reporunner_admin', 'USAGE')
+		AND NOT reporunner.is_more_privileged(owner));

@@ -20,6 +20,7 @@
 #include "postgres.h"
 
 #include "catalog/plan.h"
+#include "catalog/run_as.h"
 #include "catalog/store.h"
 #include "catalog/workflow_store.h"
 #include "document/document.h"
@@ -51,6 +52,7 @@ PG_FUNCTION_INFO_V1(reporunner_retry);
 typedef struct ExecuteOptions
 {
 	int32		version;		/* 0 = the active version */
+	Oid			owner;			/* InvalidOid = any the caller may manage */
 	bool		save_given;		/* execute() only */
 	RrSaveMode	save;
 	char	   *idempotency_key;	/* start() only, from here on */
@@ -103,6 +105,14 @@ parse_options(Jsonb *options, bool for_start, ExecuteOptions *opts)
 			if (opts->version <= 0)
 				invalid_option(psprintf("%s option \"version\" must be positive", function),
 							   "Versions are numbered from 1.");
+		}
+		else if (token == WJB_VALUE && strcmp(key, "owner") == 0)
+		{
+			if (v.type != jbvString || v.val.string.len == 0)
+				invalid_option(psprintf("%s option \"owner\" must be a role name", function),
+							   "Name the role that owns the workflow, such as \"alice\".");
+			opts->owner = get_role_oid(pnstrdup(v.val.string.val,
+												v.val.string.len), false);
 		}
 		else if (token == WJB_VALUE && for_start &&
 				 strcmp(key, "idempotency_key") == 0)
@@ -160,8 +170,8 @@ parse_options(Jsonb *options, bool for_start, ExecuteOptions *opts)
 					 errmsg("unknown %s option \"%s\"",
 							for_start ? "start" : "execute", key),
 					 for_start ?
-					 errhint("The options are \"version\", \"idempotency_key\", \"priority\", \"delay\" and \"run_at\".") :
-					 errhint("The options are \"version\" and \"save\".")));
+					 errhint("The options are \"version\", \"owner\", \"idempotency_key\", \"priority\", \"delay\" and \"run_at\".") :
+					 errhint("The options are \"version\", \"owner\" and \"save\".")));
 	}
 }
 
@@ -185,17 +195,19 @@ call_arguments(FunctionCallInfo fcinfo, bool for_start, ExecuteOptions *opts)
 
 /*
  * The workflow the caller may run under that name, and the version to run
- * (the one in the options, or the active one).  The lookup runs as the
- * caller, through a kept plan whose names are all schema-qualified, so it
- * needs no pinned search_path.
+ * (the one in the options, or the active one), checked against who may
+ * run it by that path (src/catalog/run_as.c).  The lookup runs as the
+ * caller, under the pinned search_path of src/catalog/store.c.
  */
 static void
-resolve_workflow(const char *name, ExecuteOptions *opts, RrWorkflowRef *ref)
+resolve_workflow(const char *name, ExecuteOptions *opts, RrRunPath path,
+				 RrWorkflowRef *ref)
 {
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	rr_workflow_get(name, RR_WORKFLOW_RUN, ref);
-	SPI_finish();
+	int			nestlevel;
+
+	nestlevel = rr_store_begin();
+	rr_workflow_get(name, RR_WORKFLOW_RUN, opts->owner, ref);
+	rr_store_end(nestlevel);
 	if (opts->version == 0)
 	{
 		if (ref->active_version == 0)
@@ -205,6 +217,8 @@ resolve_workflow(const char *name, ExecuteOptions *opts, RrWorkflowRef *ref)
 					 errhint("Pass {\"version\": N} in the options, or activate one with reporunner.activate_version().")));
 		opts->version = ref->active_version;
 	}
+	rr_check_run_as(GetUserId(), ref->owner, ref->id, name,
+					opts->version == ref->active_version, path);
 }
 
 Datum
@@ -223,7 +237,7 @@ reporunner_execute(PG_FUNCTION_ARGS)
 
 	name = call_arguments(fcinfo, false, &opts);
 
-	resolve_workflow(name, &opts, &ref);
+	resolve_workflow(name, &opts, RR_RUN_CALL, &ref);
 
 	context = AllocSetContextCreate(CurrentMemoryContext,
 									"reporunner execution",
@@ -300,7 +314,7 @@ reporunner_start(PG_FUNCTION_ARGS)
 	/* before any write: refuse at once when no worker can run it */
 	rr_worker_wake_at_commit();
 
-	resolve_workflow(name, &opts, &ref);
+	resolve_workflow(name, &opts, RR_RUN_QUEUE, &ref);
 	plan = rr_plan_get(ref.id, opts.version, name);
 	input = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
 	input = input == NULL ? rr_items_to_jsonb(NIL) :
@@ -551,9 +565,11 @@ reporunner_prune_executions(PG_FUNCTION_ARGS)
 
 /* retry(): the failed execution, as the caller sees it */
 #define SQL_RETRY_SOURCE \
-	"SELECT status, (SELECT started_at FROM reporunner.step" \
-	" WHERE execution_id = $1 AND node = $2 AND run_index = 0)" \
-	" FROM reporunner.execution WHERE id = $1"
+	"SELECT e.status, (SELECT started_at FROM reporunner.step" \
+	" WHERE execution_id = $1 AND node = $2 AND run_index = 0)," \
+	" e.owner, e.workflow_id, w.name" \
+	" FROM reporunner.execution e JOIN reporunner.workflow w" \
+	" ON w.id = e.workflow_id WHERE e.id = $1"
 /*
  * ... and, as the tables' owner, the new execution: its steps are those
  * of the failed one that succeeded, before from_node's run when given ($3
@@ -634,6 +650,15 @@ reporunner_retry(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("node \"%s\" did not run in execution " INT64_FORMAT,
 						from_node, id)));
+	rr_check_run_as(GetUserId(),
+					DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
+												   SPI_tuptable->tupdesc, 3,
+												   &isnull)),
+					DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+												SPI_tuptable->tupdesc, 4,
+												&isnull)),
+					SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5),
+					true, RR_RUN_QUEUE);
 
 	values[0] = Int64GetDatum(id);
 	values[1] = ObjectIdGetDatum(GetUserId());

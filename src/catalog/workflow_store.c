@@ -49,12 +49,17 @@ PG_FUNCTION_INFO_V1(reporunner_unshare_workflow);
  */
 
 /*
- * Workflows called $1 visible to the caller, the caller's own first; with
- * $3 only those it may manage (not merely run because they are shared).
+ * Workflows called $1 visible to the caller, the caller's own ($2) first.
+ * Without an owner ($4 = 0), only those it may manage: a workflow merely
+ * shared with the caller is found only when its owner is named, so that
+ * no role can slip its workflow under a name the caller uses by sharing
+ * it.  With $3, only those it may manage in any case.
  */
 #define SQL_FIND_WORKFLOW \
 	"SELECT id, owner, active_version FROM reporunner.workflow" \
-	" WHERE name = $1 AND (NOT $3 OR reporunner.has_owner_access(owner))" \
+	" WHERE name = $1 AND CASE WHEN $4 = 0" \
+	" THEN reporunner.has_owner_access(owner)" \
+	" ELSE owner = $4 AND (NOT $3 OR reporunner.has_owner_access(owner)) END" \
 	" ORDER BY owner = $2 DESC, owner LIMIT 2"
 #define SQL_LOCK_WORKFLOW \
 	"SELECT id FROM reporunner.workflow WHERE id = $1 FOR UPDATE"
@@ -115,18 +120,19 @@ get_int64(int row, int col, bool *isnull)
 static SPIPlanPtr find_workflow_plan = NULL;
 
 bool
-rr_workflow_find(const char *name, RrWorkflowAccess access,
+rr_workflow_find(const char *name, RrWorkflowAccess access, Oid owner_only,
 				 RrWorkflowRef *ref)
 {
-	Oid			argtypes[3] = {TEXTOID, OIDOID, BOOLOID};
-	Datum		values[3];
+	Oid			argtypes[4] = {TEXTOID, OIDOID, BOOLOID, OIDOID};
+	Datum		values[4];
 	bool		isnull;
 	Oid			owner;
 
 	values[0] = CStringGetTextDatum(name);
 	values[1] = ObjectIdGetDatum(GetUserId());
 	values[2] = BoolGetDatum(access != RR_WORKFLOW_RUN);
-	rr_store_run_kept(&find_workflow_plan, SQL_FIND_WORKFLOW, 3, argtypes,
+	values[3] = ObjectIdGetDatum(owner_only);
+	rr_store_run_kept(&find_workflow_plan, SQL_FIND_WORKFLOW, 4, argtypes,
 					  values, NULL, SPI_OK_SELECT);
 	if (SPI_processed == 0)
 		return false;
@@ -169,9 +175,10 @@ rr_workflow_find(const char *name, RrWorkflowAccess access,
 }
 
 void
-rr_workflow_get(const char *name, RrWorkflowAccess access, RrWorkflowRef *ref)
+rr_workflow_get(const char *name, RrWorkflowAccess access, Oid owner_only,
+				RrWorkflowRef *ref)
 {
-	if (!rr_workflow_find(name, access, ref))
+	if (!rr_workflow_find(name, access, owner_only, ref))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("workflow \"%s\" does not exist", name)));
@@ -261,7 +268,7 @@ find_or_create_workflow(const char *name, RrWorkflowRef *ref)
 	Datum		values[2];
 	bool		isnull;
 
-	if (rr_workflow_find(name, RR_WORKFLOW_LOCK, ref))
+	if (rr_workflow_find(name, RR_WORKFLOW_LOCK, InvalidOid, ref))
 		return;
 
 	values[0] = ObjectIdGetDatum(GetUserId());
@@ -276,7 +283,7 @@ find_or_create_workflow(const char *name, RrWorkflowRef *ref)
 		return;
 	}
 	/* another transaction created it first; its row is committed now */
-	rr_workflow_get(name, RR_WORKFLOW_LOCK, ref);
+	rr_workflow_get(name, RR_WORKFLOW_LOCK, InvalidOid, ref);
 }
 
 Datum
@@ -363,7 +370,7 @@ reporunner_export_workflow(PG_FUNCTION_ARGS)
 				 errhint("The supported format is \"native\".")));
 
 	nestlevel = rr_store_begin();
-	rr_workflow_get(name, RR_WORKFLOW_MANAGE, &ref);
+	rr_workflow_get(name, RR_WORKFLOW_MANAGE, InvalidOid, &ref);
 	if (!PG_ARGISNULL(1))
 		version = PG_GETARG_INT32(1);
 	else if (ref.active_version > 0)
@@ -388,7 +395,7 @@ reporunner_activate_version(PG_FUNCTION_ARGS)
 	int			nestlevel;
 
 	nestlevel = rr_store_begin();
-	rr_workflow_get(name, RR_WORKFLOW_LOCK, &ref);
+	rr_workflow_get(name, RR_WORKFLOW_LOCK, InvalidOid, &ref);
 	(void) get_definition(name, &ref, version);
 	if (ref.active_version != version)
 		touch_workflow(&ref, version);
@@ -407,7 +414,7 @@ reporunner_delete_workflow(PG_FUNCTION_ARGS)
 	int			nestlevel;
 
 	nestlevel = rr_store_begin();
-	rr_workflow_get(name, RR_WORKFLOW_LOCK, &ref);
+	rr_workflow_get(name, RR_WORKFLOW_LOCK, InvalidOid, &ref);
 	values[0] = Int64GetDatum(ref.id);
 	rr_store_run(SQL_DELETE_WORKFLOW, 1, argtypes, values, SPI_OK_DELETE);
 	if (SPI_processed != 1)
@@ -435,8 +442,12 @@ change_share(FunctionCallInfo fcinfo, const char *sql, int expected)
 	int			save_sec_context;
 	int			nestlevel;
 
+	if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(grantee)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("role with OID %u does not exist", grantee)));
 	nestlevel = rr_store_begin();
-	rr_workflow_get(name, RR_WORKFLOW_LOCK, &ref);
+	rr_workflow_get(name, RR_WORKFLOW_LOCK, InvalidOid, &ref);
 	values[0] = Int64GetDatum(ref.id);
 	values[1] = ObjectIdGetDatum(grantee);
 	values[2] = ObjectIdGetDatum(ref.owner);

@@ -21,7 +21,8 @@ typedef struct RrWorkflowRef
 /* What the caller wants to do with the workflow it looks up. */
 typedef enum RrWorkflowAccess
 {
-	RR_WORKFLOW_RUN,			/* run it: shared workflows count */
+	RR_WORKFLOW_RUN,			/* run it: shared workflows count when
+								 * their owner is named */
 	RR_WORKFLOW_MANAGE,			/* read its versions: owners, members,
 								 * admins */
 	RR_WORKFLOW_LOCK			/* change it: as MANAGE, row locked */
@@ -29,14 +30,16 @@ typedef enum RrWorkflowAccess
 
 /*
  * Find the workflow called name among those the caller can see (inside
- * rr_store_begin/rr_store_end).  The caller's own workflow wins; otherwise
- * exactly one must be visible, or the name is ambiguous (an ERROR).
+ * rr_store_begin/rr_store_end), owned by owner_only unless that is
+ * InvalidOid.  The caller's own workflow wins; otherwise exactly one must
+ * be visible, or the name is ambiguous (an ERROR).  Workflows shared with
+ * the caller count only for RR_WORKFLOW_RUN with owner_only given.
  * rr_workflow_find returns false when there is none; rr_workflow_get
  * raises "workflow does not exist".
  */
 extern bool rr_workflow_find(const char *name, RrWorkflowAccess access,
-							 RrWorkflowRef *ref);
+							 Oid owner_only, RrWorkflowRef *ref);
 extern void rr_workflow_get(const char *name, RrWorkflowAccess access,
-							RrWorkflowRef *ref);
+							Oid owner_only, RrWorkflowRef *ref);
 
 #endif							/* RR_WORKFLOW_STORE_H */

@@ -35,6 +35,7 @@
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "catalog/plan.h"
+#include "catalog/run_as.h"
 #include "catalog/store.h"
 #include "document/document.h"
 #include "engine/executor.h"
@@ -76,7 +77,7 @@
  */
 #define SQL_CLAIM \
 	"SELECT q.execution_id, e.workflow_id, e.version, w.name, e.status," \
-	" e.input, e.started_at, e.mode" \
+	" e.input, e.started_at, e.mode, e.created_by" \
 	" FROM reporunner.queue q" \
 	" JOIN reporunner.execution e ON e.id = q.execution_id" \
 	" JOIN reporunner.workflow w ON w.id = e.workflow_id" \
@@ -285,6 +286,7 @@ typedef struct ClaimedExecution
 	Jsonb	   *input;
 	TimestampTz started_at;		/* 0 when it never ran */
 	char	   *mode;
+	Oid			created_by;		/* the role that queued it */
 	int			slot;			/* settings.concurrency slot, or -1 */
 	bool		locked;			/* this process holds its session lock */
 } ClaimedExecution;
@@ -474,6 +476,7 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 		value = SPI_getbinval(tuple, desc, 7, &isnull);
 		member->started_at = isnull ? 0 : DatumGetTimestampTz(value);
 		member->mode = SPI_getvalue(tuple, desc, 8);
+		member->created_by = DatumGetObjectId(SPI_getbinval(tuple, desc, 9, &isnull));
 		member->slot = -1;
 		MemoryContextSwitchTo(old);
 	}
@@ -839,6 +842,9 @@ load_execution(DurableRun *run, ClaimedExecution *member, List **input_items)
 								  member->workflow);
 	*input_items = rr_items_from_jsonb(execution->input);
 	MemoryContextSwitchTo(old);
+	rr_check_run_as(member->created_by, execution->plan->owner,
+					member->workflow_id, member->workflow, true,
+					RR_RUN_WORKER);
 
 	/*
 	 * Steps are journaled in the transactions that set started_at

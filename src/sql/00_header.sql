@@ -35,14 +35,27 @@ $$;
 COMMENT ON ROLE reporunner_team IS 'Its direct members are team roles without LOGIN whose workflows background workers may run';
 
 /*
- * True when the current role may act for the given owner: it is the owner,
- * a member of it, or a member of reporunner_admin.  Every row-level security
- * policy below uses it, so tenancy is decided by role membership only and
- * never by a setting a session could change.
+ * True when the given role has a role attribute (SUPERUSER, CREATEROLE,
+ * CREATEDB, REPLICATION, BYPASSRLS) that the current role lacks.
+ */
+CREATE FUNCTION reporunner.is_more_privileged(role oid)
+RETURNS boolean
+LANGUAGE C STABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'reporunner_is_more_privileged';
+COMMENT ON FUNCTION reporunner.is_more_privileged(oid) IS 'True when the role has a role attribute (SUPERUSER, CREATEROLE, CREATEDB, REPLICATION, BYPASSRLS) the current role lacks';
+
+/*
+ * True when the current role may act for the given owner: it is the owner
+ * or a member of it, or a member of reporunner_admin and the owner is not
+ * more privileged than it (an administrator must not write what a
+ * superuser would then run).  Every row-level security policy below uses
+ * it, so tenancy is decided by role membership only and never by a
+ * setting a session could change.
  */
 CREATE FUNCTION reporunner.has_owner_access(owner oid)
 RETURNS boolean
 LANGUAGE sql STABLE PARALLEL SAFE
 RETURN pg_catalog.pg_has_role(CURRENT_USER, owner, 'USAGE')
-	OR pg_catalog.pg_has_role(CURRENT_USER, 'reporunner_admin', 'USAGE');
+	OR (pg_catalog.pg_has_role(CURRENT_USER, 'reporunner_admin', 'USAGE')
+		AND NOT reporunner.is_more_privileged(owner));
 COMMENT ON FUNCTION reporunner.has_owner_access(oid) IS 'True when the current role may see and manage rows owned by the given role';

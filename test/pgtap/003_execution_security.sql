@@ -10,7 +10,7 @@
 -- SET LOCAL ROLE / RESET ROLE.
 --
 BEGIN;
-SELECT plan(62);
+SELECT plan(63);
 
 CREATE ROLE sec_a LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
 CREATE ROLE sec_b LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
@@ -48,6 +48,12 @@ $$;
 -- Run a workflow on one empty item without saving the execution.
 CREATE FUNCTION pg_temp.run(name text) RETURNS jsonb
 LANGUAGE sql AS $$ SELECT reporunner.execute(name, '[{}]', '{"save": "none"}') $$;
+
+-- The same for a workflow shared with the caller, named with its owner.
+CREATE FUNCTION pg_temp.run_shared(name text, owner text) RETURNS jsonb
+LANGUAGE sql AS $$
+	SELECT reporunner.execute(name, '[{}]', jsonb_build_object('save', 'none', 'owner', owner))
+$$;
 
 ------------------------------------------------------------------------
 -- A's workflows
@@ -93,17 +99,20 @@ SELECT lives_ok($$SELECT reporunner.share_workflow('reader', 'sec_team')$$, 'A s
 RESET ROLE;
 
 SET LOCAL ROLE sec_b;
-SELECT is(pg_temp.run('reader'),
+SELECT is(pg_temp.run_shared('reader', 'sec_a'),
 	'[{"id": 1, "who": "sec_a", "secret": "alpha", "same_session": false},
 	  {"id": 2, "who": "sec_a", "secret": "beta", "same_session": false}]'::jsonb,
-	'B runs the shared "reader": its SQL runs as A and reads a_private');
+	'B runs the shared "reader", naming its owner: its SQL runs as A and reads a_private');
+SELECT throws_ok($$SELECT pg_temp.run('reader')$$, '42704',
+	'workflow "reader" does not exist',
+	'without the owner named, a shared workflow is not found by name');
 SELECT throws_ok($$SELECT * FROM a_private$$, '42501',
 	'permission denied for table a_private', 'B itself still cannot read a_private');
-SELECT is(pg_temp.run('scorer'), '[{"by": "sec_a"}]'::jsonb,
+SELECT is(pg_temp.run_shared('scorer', 'sec_a'), '[{"by": "sec_a"}]'::jsonb,
 	'B runs the shared "scorer": the function runs as A, who may execute it');
 SELECT throws_ok($$SELECT public.a_only('{}')$$, '42501',
 	'permission denied for function a_only', 'B itself cannot execute a_only');
-SELECT is(reporunner.execute('reader', '[{}]')->0->>'who', 'sec_a',
+SELECT is(reporunner.execute('reader', '[{}]', '{"owner": "sec_a"}')->0->>'who', 'sec_a',
 	'B runs "reader" with the execution saved: still as A');
 SELECT results_eq($$SELECT name COLLATE "default", owner::text COLLATE "default" FROM reporunner.workflows ORDER BY name$$,
 	$$VALUES ('lower', 'sec_a'), ('reader', 'sec_a'), ('scorer', 'sec_a')$$,
@@ -130,7 +139,7 @@ SELECT is(pg_temp.run('reader'), '[{"who": "sec_b"}]'::jsonb,
 SELECT results_eq($$SELECT owner::text COLLATE "default", active_version FROM reporunner.workflows WHERE name = 'reader' ORDER BY 1$$,
 	$$VALUES ('sec_a', 1), ('sec_b', 1)$$, 'B sees both workflows named "reader", each with version 1 active');
 SELECT lives_ok($$SELECT reporunner.delete_workflow('reader')$$, 'B deletes its own "reader"');
-SELECT is(pg_temp.run('reader')->0->>'who', 'sec_a', 'B runs A''s shared "reader" again');
+SELECT is(pg_temp.run_shared('reader', 'sec_a')->0->>'who', 'sec_a', 'B runs A''s shared "reader" again');
 RESET ROLE;
 
 SET LOCAL ROLE sec_a;
@@ -143,12 +152,12 @@ RESET ROLE;
 
 -- a member of the team the workflow is shared with may run it; C may not
 SET LOCAL ROLE sec_e;
-SELECT is(pg_temp.run('reader')->1->>'secret', 'beta', 'a member of the team runs "reader" as A');
-SELECT throws_ok($$SELECT pg_temp.run('scorer')$$, '42704',
+SELECT is(pg_temp.run_shared('reader', 'sec_a')->1->>'secret', 'beta', 'a member of the team runs "reader" as A');
+SELECT throws_ok($$SELECT pg_temp.run_shared('scorer', 'sec_a')$$, '42704',
 	'workflow "scorer" does not exist', 'but not "scorer", shared with B only');
 RESET ROLE;
 SET LOCAL ROLE sec_c;
-SELECT throws_ok($$SELECT pg_temp.run('reader')$$, '42704',
+SELECT throws_ok($$SELECT pg_temp.run_shared('reader', 'sec_a')$$, '42704',
 	'workflow "reader" does not exist', 'C, shared with nothing, cannot run "reader"');
 RESET ROLE;
 
@@ -159,12 +168,12 @@ SET LOCAL ROLE sec_a;
 SELECT lives_ok($$SELECT reporunner.unshare_workflow('reader', 'sec_b')$$, 'A unshares "reader" from B');
 RESET ROLE;
 SET LOCAL ROLE sec_b;
-SELECT throws_ok($$SELECT pg_temp.run('reader')$$, '42704',
+SELECT throws_ok($$SELECT pg_temp.run_shared('reader', 'sec_a')$$, '42704',
 	'workflow "reader" does not exist', 'B cannot run "reader" any more');
-SELECT is(pg_temp.run('scorer'), '[{"by": "sec_a"}]'::jsonb, 'B still runs "scorer"');
+SELECT is(pg_temp.run_shared('scorer', 'sec_a'), '[{"by": "sec_a"}]'::jsonb, 'B still runs "scorer"');
 RESET ROLE;
 SET LOCAL ROLE sec_e;
-SELECT is(pg_temp.run('reader')->0->>'who', 'sec_a', 'the team still runs "reader"');
+SELECT is(pg_temp.run_shared('reader', 'sec_a')->0->>'who', 'sec_a', 'the team still runs "reader"');
 RESET ROLE;
 
 ------------------------------------------------------------------------
@@ -270,7 +279,7 @@ CREATE SCHEMA b_schema;
 CREATE FUNCTION b_schema.lower(text) RETURNS text LANGUAGE sql AS $$ SELECT 'shadowed by B' $$;
 SET LOCAL search_path = b_schema, pg_catalog, public;
 SELECT is(lower('ABC'), 'shadowed by B', 'in B''s own session lower() is B''s function');
-SELECT is(pg_temp.run('lower'), '[{"l": "abc", "path": "\"$user\", public, pg_temp"}]'::jsonb,
+SELECT is(pg_temp.run_shared('lower', 'sec_a'), '[{"l": "abc", "path": "\"$user\", public, pg_temp"}]'::jsonb,
 	'B''s run of A''s workflow calls pg_catalog.lower(), with the workflow''s search_path');
 SELECT is(current_setting('search_path'), 'b_schema, pg_catalog, public', 'B''s search_path is back after the run');
 RESET search_path;

@@ -1,0 +1,36 @@
+/*-------------------------------------------------------------------------
+ *
+ * run_as.h
+ *		Who may run a workflow, which runs as its owner.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RR_RUN_AS_H
+#define RR_RUN_AS_H
+
+#include "postgres.h"
+
+/* How the caller wants the workflow run. */
+typedef enum RrRunPath
+{
+	RR_RUN_CALL,				/* execute(), in the caller's transaction */
+	RR_RUN_QUEUE,				/* start() or retry(): queued for a worker */
+	RR_RUN_WORKER				/* a worker, for the role that queued it */
+} RrRunPath;
+
+/*
+ * Raise an ERROR (42501) unless caller may run workflow workflow_id
+ * (called name, owned by owner) as its owner by that path; version_active
+ * says whether the version to run is the workflow's active one.
+ */
+extern void rr_check_run_as(Oid caller, Oid owner, int64 workflow_id,
+							const char *name, bool version_active,
+							RrRunPath path);
+
+/*
+ * Whether role has a role attribute (SUPERUSER, CREATEROLE, CREATEDB,
+ * REPLICATION, BYPASSRLS) that than lacks.
+ */
+extern bool rr_role_outranks(Oid role, Oid than);
+
+#endif							/* RR_RUN_AS_H */
