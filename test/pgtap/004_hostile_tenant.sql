@@ -1,0 +1,185 @@
+--
+-- 004_hostile_tenant.sql - the reproducers of issue 9 that need only SQL
+-- sessions, each in the shape it was found: administrators and BYPASSRLS
+-- roles do not run other roles' workflows (F2, F19); grantees run only the
+-- active version, through execute() only (F7, F9, F15); sharing does not
+-- put a workflow under a name the grantee uses (F8); the caller's
+-- search_path does not reach the name lookup (F18); shares need a role
+-- (F20).
+--
+-- Runs as a superuser; creates its roles inside the transaction and rolls
+-- everything back.
+--
+BEGIN;
+SELECT plan(31);
+
+CREATE ROLE h_a LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
+CREATE ROLE h_b LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
+CREATE ROLE h_ops LOGIN NOSUPERUSER NOBYPASSRLS IN ROLE reporunner_admin;
+CREATE ROLE h_auditor LOGIN NOSUPERUSER BYPASSRLS;
+CREATE ROLE h_maker LOGIN NOSUPERUSER CREATEROLE;
+CREATE ROLE h_sales NOLOGIN;
+GRANT h_sales TO h_a;
+GRANT reporunner_team TO h_sales;
+
+CREATE SCHEMA h_a AUTHORIZATION h_a;
+CREATE TABLE h_a.secrets (s text);
+INSERT INTO h_a.secrets VALUES ('h_a-secret');
+ALTER TABLE h_a.secrets OWNER TO h_a;
+CREATE SCHEMA h_b AUTHORIZATION h_b;
+CREATE TABLE h_b.loot (who text, what text);
+ALTER TABLE h_b.loot OWNER TO h_b;
+
+CREATE FUNCTION pg_temp.sql_doc(query text) RETURNS jsonb
+LANGUAGE sql AS $$
+	SELECT jsonb_build_object(
+		'nodes', jsonb_build_array(
+			jsonb_build_object('name', 'Start', 'type', 'trigger'),
+			jsonb_build_object('name', 'Q', 'type', 'sql',
+							   'params', jsonb_build_object('query', query))),
+		'connections', jsonb_build_array(jsonb_build_object('from', 'Start', 'to', 'Q')))
+$$;
+
+-- the superuser's own workflow, and the tenants'
+SELECT is(reporunner.save_workflow('su_flow', pg_temp.sql_doc(
+	'select current_user::text as cu')), 1, 'the superuser saves a workflow');
+SET LOCAL ROLE h_a;
+SELECT is(reporunner.save_workflow('leads', pg_temp.sql_doc('select 1 as ok')), 1,
+	'h_a saves "leads"');
+SELECT reporunner.share_workflow('leads', 'h_b');
+SELECT is(reporunner.save_workflow('leads', pg_temp.sql_doc('select s from h_a.secrets'), false), 2,
+	'h_a saves a draft of "leads" reading its secrets, not activated');
+RESET ROLE;
+
+------------------------------------------------------------------------
+-- F2: reporunner_admin manages, but runs nothing as another role
+------------------------------------------------------------------------
+SET LOCAL ROLE h_ops;
+SELECT throws_ok($$INSERT INTO reporunner.workflow (owner, name) VALUES ('postgres'::regrole, 'as_super2')$$,
+	'42501', 'new row violates row-level security policy for table "workflow"',
+	'F2: an administrator cannot create a workflow owned by a superuser');
+SELECT is_empty($$SELECT * FROM reporunner.workflow WHERE name = 'su_flow'$$,
+	'F2: nor see or change one');
+SELECT throws_ok($$INSERT INTO reporunner.workflow (owner, name) VALUES ('h_maker'::regrole, 'as_maker')$$,
+	'42501', 'new row violates row-level security policy for table "workflow"',
+	'F2: nor one owned by a role with an attribute it lacks (CREATEROLE)');
+SELECT isnt_empty($$SELECT * FROM reporunner.workflow WHERE name = 'leads'$$,
+	'F2: it still sees a tenant''s workflow');
+SELECT throws_ok($$SELECT reporunner.execute('leads', '[{}]')$$, '42501',
+	'permission denied to run workflow "leads" as role "h_a"',
+	'F2: but cannot execute() it as the tenant');
+SELECT throws_ok($$SELECT reporunner.start('leads', '[{}]')$$, '42501',
+	'permission denied to run workflow "leads" as role "h_a"',
+	'F2: nor start() it');
+-- an administrator planting its own workflow row for a tenant runs nothing either
+SELECT lives_ok($$INSERT INTO reporunner.workflow (owner, name) VALUES ('h_a'::regrole, 'planted')$$,
+	'F2: an administrator may create a row for a tenant');
+SELECT lives_ok($$SELECT reporunner.save_workflow('planted', pg_temp.sql_doc('select s from h_a.secrets'))$$,
+	'F2: and save a version into it');
+SELECT throws_ok($$SELECT reporunner.execute('planted', '[{}]')$$, '42501',
+	'permission denied to run workflow "planted" as role "h_a"',
+	'F2: but not run it');
+RESET ROLE;
+
+-- retry() is running too
+INSERT INTO reporunner.execution (workflow_id, version, owner, status, mode, created_by)
+SELECT id, 1, owner, 'failed', 'start', owner FROM reporunner.workflow WHERE name = 'leads';
+SET LOCAL ROLE h_ops;
+SELECT throws_ok($$SELECT reporunner.retry(max(id)) FROM reporunner.execution$$, '42501',
+	'permission denied to run workflow "leads" as role "h_a"',
+	'F2: an administrator cannot retry a tenant''s execution');
+RESET ROLE;
+
+------------------------------------------------------------------------
+-- F19: BYPASSRLS sees everything and runs nothing of others
+------------------------------------------------------------------------
+SET LOCAL ROLE h_auditor;
+SELECT isnt_empty($$SELECT * FROM reporunner.workflow WHERE name = 'su_flow'$$,
+	'F19: a BYPASSRLS role sees every workflow');
+SELECT throws_ok($$SELECT reporunner.execute('su_flow', '[{}]')$$, '42704',
+	'workflow "su_flow" does not exist',
+	'F19: names find only workflows of roles it may act for');
+SELECT throws_ok($$SELECT reporunner.execute('su_flow', '[{}]', '{"owner": "postgres"}')$$, '42501',
+	'permission denied to run workflow "su_flow" as role "postgres"',
+	'F19: and naming the owner, it cannot run the superuser''s');
+SELECT throws_ok($$SELECT reporunner.start('leads', '[{}]', '{"version": 2, "owner": "h_a"}')$$, '42501',
+	'permission denied to run workflow "leads" as role "h_a"',
+	'F19: nor queue a tenant''s draft');
+RESET ROLE;
+
+------------------------------------------------------------------------
+-- F7, F9, F15: what a grantee may run
+------------------------------------------------------------------------
+SET LOCAL ROLE h_b;
+SELECT is(reporunner.execute('leads', '[{}]', '{"owner": "h_a", "save": "none"}'), '[{"ok": 1}]'::jsonb,
+	'the grantee runs the shared workflow''s active version');
+SELECT throws_ok($$SELECT reporunner.execute('leads', '[{}]', '{"owner": "h_a", "version": 2}')$$, '42501',
+	'permission denied to run workflow "leads" as role "h_a"',
+	'F7: but not a draft the owner never activated');
+SELECT is(reporunner.execute('leads', '[{}]', '{"owner": "h_a", "version": 1, "save": "none"}'), '[{"ok": 1}]'::jsonb,
+	'F7: naming the active version is fine');
+SELECT throws_ok($$SELECT reporunner.start('leads', '[{"from":"h_b-forged"}]', '{"owner": "h_a", "idempotency_key": "order-42", "delay": "1h"}')$$,
+	'42501', 'permission denied to run workflow "leads" as role "h_a"',
+	'F9, F15: a grantee cannot queue the shared workflow, so it can neither squat the owner''s idempotency keys nor leave runs behind an unshare');
+RESET ROLE;
+SET LOCAL ROLE h_a;
+SELECT ok(reporunner.start('leads', '[{"from":"h_a-real"}]', '{"idempotency_key": "order-42"}') > 0,
+	'F9: the owner''s key is its own');
+SELECT is((SELECT input FROM reporunner.execution WHERE idempotency_key = 'order-42'),
+	'[{"from": "h_a-real"}]'::jsonb, 'F9: with the owner''s input');
+RESET ROLE;
+
+------------------------------------------------------------------------
+-- F8: sharing does not put a workflow under the grantee's names
+------------------------------------------------------------------------
+SET LOCAL ROLE h_sales;
+SELECT is(reporunner.save_workflow('leads2', pg_temp.sql_doc('select ''sales'' as by')), 1,
+	'the team saves "leads2"');
+RESET ROLE;
+SET LOCAL ROLE h_b;
+SELECT is(reporunner.save_workflow('leads2', pg_temp.sql_doc(
+	'insert into h_b.loot select current_user, $1::text returning what')), 1,
+	'h_b saves its own "leads2"');
+SELECT reporunner.share_workflow('leads2', 'h_a');
+RESET ROLE;
+SET LOCAL ROLE h_a;
+SELECT is(reporunner.execute('leads2', '[{}]', '{"save": "none"}'), '[{"by": "sales"}]'::jsonb,
+	'F8: h_a''s "leads2" is still its team''s, not ambiguous');
+RESET ROLE;
+DELETE FROM reporunner.workflow WHERE name = 'leads2' AND owner = 'h_sales'::regrole;
+SET LOCAL ROLE h_a;
+SELECT throws_ok($$SELECT reporunner.execute('leads2', '[{"pii":"h_a-customer"}]')$$, '42704',
+	'workflow "leads2" does not exist',
+	'F8: with the team''s gone, the name finds nothing: h_b''s shared workflow is not run');
+RESET ROLE;
+SELECT is_empty($$SELECT * FROM h_b.loot$$, 'F8: nothing of h_a reached h_b');
+
+------------------------------------------------------------------------
+-- F18: the caller's search_path does not reach the name lookup
+------------------------------------------------------------------------
+SET LOCAL ROLE h_b;
+CREATE FUNCTION h_b.texteq_spy(a text, b text) RETURNS boolean LANGUAGE plpgsql AS
+$$ BEGIN RAISE EXCEPTION 'spy called as % (a=%, b=%)', current_user, a, b; END $$;
+CREATE OPERATOR h_b.= (LEFTARG = text, RIGHTARG = text, FUNCTION = h_b.texteq_spy);
+-- (a call of the spy would abort the transaction, and the plan with it)
+SET LOCAL search_path = h_b, pg_catalog;
+CREATE TEMP TABLE f18_saved AS
+	SELECT reporunner.save_workflow('b21', pg_temp.sql_doc('select 21 as n')) AS version;
+CREATE TEMP TABLE f18_run AS SELECT reporunner.execute('b21', '[{"a":1}]') AS result;
+RESET search_path;
+SELECT is((SELECT version FROM f18_saved), 1, 'F18: saving runs no operator of the caller');
+SELECT is((SELECT result FROM f18_run), '[{"n": 21}]'::jsonb,
+	'F18: nor does execute() looking up the name');
+RESET search_path;
+RESET ROLE;
+
+------------------------------------------------------------------------
+-- F20: a share needs a role
+------------------------------------------------------------------------
+SET LOCAL ROLE h_a;
+SELECT throws_ok($$SELECT reporunner.share_workflow('leads', 0::oid::regrole)$$, '42704',
+	'role with OID 0 does not exist', 'F20: sharing with role OID 0 is refused');
+RESET ROLE;
+
+SELECT * FROM finish();
+ROLLBACK;
