@@ -159,6 +159,24 @@ SELECT reporunner.save_workflow('slow', '{"nodes": [
 	"connections": [{"from": "Start", "to": "Sleep"}]}');
 SELECT reporunner.execute('slow', '[{}]', '{"save": "none"}');
 RESET statement_timeout;
+-- ... even through nodes whose on_error would absorb their own failures
+-- (issue 9, F6): the first cancel ends the call, no later node runs
+SELECT reporunner.save_workflow('absorb', '{"nodes":[{"name":"Start","type":"trigger"},
+ {"name":"A","type":"sql","params":{"query":"select pg_sleep(2)"},"on_error":"continue"},
+ {"name":"B","type":"sql","params":{"query":"select pg_sleep(2)"},"on_error":"error_output"},
+ {"name":"D","type":"sql","params":{"query":"select pg_sleep(2), 1 as reached_d"},"on_error":"continue"}],
+ "connections":[{"from":"Start","to":"A"},{"from":"A","to":"B"},{"from":"B","to":"D"}]}');
+SET statement_timeout = '300ms';
+SELECT reporunner.execute('absorb', '[{}]');
+RESET statement_timeout;
+SELECT count(*) AS journaled FROM reporunner.execution e JOIN reporunner.workflow w ON w.id = e.workflow_id
+WHERE w.name = 'absorb';
+-- and the execution's own timeout fails the execution, not just one node
+SELECT reporunner.save_workflow('absorb', '{"nodes":[{"name":"Start","type":"trigger"},
+ {"name":"A","type":"sql","params":{"query":"select pg_sleep(2)"},"on_error":"continue"},
+ {"name":"D","type":"sql","params":{"query":"select 1 as reached_d"},"on_error":"continue"}],
+ "connections":[{"from":"Start","to":"A"},{"from":"A","to":"D"}], "settings": {"timeout": "300ms"}}');
+SELECT reporunner.execute('absorb', '[{}]');
 
 -- expression errors name the expression, node, field and item
 SELECT reporunner.save_workflow('badexpr', '{"nodes": [
