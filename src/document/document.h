@@ -36,6 +36,16 @@ typedef enum RrDocErrorKind
 } RrDocErrorKind;
 
 #define RR_DOC_NAME_LEN		128		/* longest node name, in bytes */
+
+/*
+ * Bounds of a node's retry policy: attempts in all, and the growth of the
+ * wait from one to the next.  The engine applies them to versions saved
+ * before they existed too, and never waits longer than
+ * RR_RETRY_DELAY_MAX_MS between two attempts.
+ */
+#define RR_RETRY_TRIES_MAX		100
+#define RR_RETRY_BACKOFF_MAX	100
+#define RR_RETRY_DELAY_MAX_MS	((int64_t) 7 * 24 * 3600 * 1000)
 #define RR_DOC_FIELD_LEN	256
 #define RR_DOC_MESSAGE_LEN	512
 

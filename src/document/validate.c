@@ -147,9 +147,10 @@ static const RrFieldSpec document_fields[] = {
 
 static const RrFieldSpec retry_fields[] = {
 	{.name = "tries", .type = RR_FIELD_INTEGER,
-	.has_min = true, .min = 1, .has_max = true, .max = 2147483647},
+	.has_min = true, .min = 1, .has_max = true, .max = RR_RETRY_TRIES_MAX},
 	{.name = "delay", .type = RR_FIELD_DURATION},
-	{.name = "backoff", .type = RR_FIELD_NUMBER, .has_min = true, .min = 1},
+	{.name = "backoff", .type = RR_FIELD_NUMBER,
+	.has_min = true, .min = 1, .has_max = true, .max = RR_RETRY_BACKOFF_MAX},
 	{.name = "max_delay", .type = RR_FIELD_DURATION},
 	{.name = "jitter", .type = RR_FIELD_NUMBER,
 	.has_min = true, .min = 0, .has_max = true, .max = 1},

@@ -6,6 +6,9 @@
  * A node's retry policy is {"tries", "delay", "backoff", "max_delay",
  * "jitter"}, checked when the workflow was saved.  Only background
  * executions retry (src/engine/queue.c records the attempt and the time).
+ * The bounds of src/document/document.h hold here too, so a version saved
+ * before they existed cannot retry without end or wait a wrapped-around
+ * time.
  *
  *-------------------------------------------------------------------------
  */
@@ -57,18 +60,20 @@ rr_retry_delay(const RrPlanNode *node, int attempt, int64 *delay_ms)
 	double		ms;
 
 	if (node->retry == NULL || !retry_number(node, "tries", &tries) ||
-		attempt >= tries)
+		attempt >= Min(tries, RR_RETRY_TRIES_MAX))
 		return false;
 	(void) retry_duration(node, "delay", &delay);
 	(void) retry_duration(node, "max_delay", &max_delay);
 	(void) retry_number(node, "backoff", &backoff);
 	(void) retry_number(node, "jitter", &jitter);
 
-	ms = (double) delay * pow(backoff, attempt - 1);
+	/* with no delay, no backoff: 0 * inf would be NaN */
+	ms = delay > 0 ? (double) delay * pow(Min(backoff, RR_RETRY_BACKOFF_MAX),
+										  attempt - 1) : 0;
 	if (max_delay > 0 && ms > (double) max_delay)
 		ms = (double) max_delay;
 	if (jitter > 0)
 		ms *= 1.0 - jitter + 2.0 * jitter * pg_prng_double(&pg_global_prng_state);
-	*delay_ms = (int64) Min(ms, (double) PG_INT64_MAX / 2);
+	*delay_ms = (int64) Min(ms, (double) RR_RETRY_DELAY_MAX_MS);
 	return true;
 }

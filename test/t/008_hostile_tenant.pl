@@ -11,7 +11,9 @@
 #  - F4: a workflow limited to one running execution, with a backlog ahead
 #    of everyone, does not hold up the executions queued behind it;
 #  - F5: a failure whose error is too large to journal as it is (300 MB)
-#    is journaled cut short; the worker does not exit.
+#    is journaled cut short; the worker does not exit;
+#  - F16: retry policies saved before their bounds existed neither retry
+#    without end nor wait a wrapped-around time.
 use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
@@ -181,6 +183,43 @@ WHERE execution_id = $huge AND node = 'Q'}),
 run_pure();
 pass("F5: tenant_a's execution ran after it");
 workers_alive('F5');
+
+# ---- F16: retry arithmetic and retry storms
+$node->safe_psql('postgres', q{
+SET ROLE tenant_b;
+SELECT reporunner.save_workflow('storm', '{"nodes":[{"name":"Start","type":"trigger"},
+  {"name":"Q","type":"sql","params":{"query":"select 1/0"},"retry":{"tries":100}}],
+  "connections":[{"from":"Start","to":"Q"}]}');
+SELECT reporunner.save_workflow('wrap', '{"nodes":[{"name":"Start","type":"trigger"},
+  {"name":"Q","type":"sql","params":{"query":"select 1/0"},"retry":{"tries":4,"delay":"1s","backoff":2}}],
+  "connections":[{"from":"Start","to":"Q"}]}');
+RESET ROLE;
+-- as versions saved by a release without the bounds could hold them
+UPDATE reporunner.node SET retry = '{"tries": 1000000000}'
+WHERE name = 'Q' AND workflow_id = (SELECT id FROM reporunner.workflow WHERE name = 'storm');
+UPDATE reporunner.node SET retry = ('{"tries": 4, "delay": "1s", "backoff": ' || repeat('1', 300) || '.5}')::jsonb
+WHERE name = 'Q' AND workflow_id = (SELECT id FROM reporunner.workflow WHERE name = 'wrap');
+});
+my $storm = $node->safe_psql('postgres',
+	q{SET ROLE tenant_b; SELECT reporunner.start('storm', '[{}]')});
+$node->poll_query_until('postgres',
+	qq{SELECT status = 'failed' FROM reporunner.execution WHERE id = $storm})
+  or die 'the retry storm did not end';
+is($node->safe_psql('postgres', qq{
+SELECT attempt || ' ' || jsonb_array_length(attempts) FROM reporunner.step
+WHERE execution_id = $storm AND node = 'Q'}),
+	'100 99', 'F16: "tries": 1000000000 stops after 100 attempts');
+my $wrap = $node->safe_psql('postgres',
+	q{SET ROLE tenant_b; SELECT reporunner.start('wrap', '[{}]')});
+$node->poll_query_until('postgres', qq{
+SELECT attempt = 2 AND status = 'retrying' FROM reporunner.step WHERE execution_id = $wrap AND node = 'Q'})
+  or die 'the second attempt did not fail';
+is($node->safe_psql('postgres', qq{
+SELECT retry_at > now() + interval '90 s' AND retry_at <= now() + interval '100 s'
+FROM reporunner.step WHERE execution_id = $wrap AND node = 'Q'}),
+	't', 'F16: a huge backoff counts as the largest (100: 1 s becomes 100 s), never a wrapped-around instant');
+$node->safe_psql('postgres', qq{SELECT reporunner.cancel($wrap)});
+workers_alive('F16');
 
 $node->stop;
 done_testing();

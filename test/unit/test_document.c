@@ -637,15 +637,20 @@ test_node_rules(void)
 	expect_node_error("retry.tries must be at least 1",
 					  "{'name': 'X', 'type': 'noop', 'retry': {'tries': 0}}",
 					  RR_DOC_INVALID, "X", "retry.tries",
-					  "node \"X\" field \"retry.tries\" must be between 1 and 2147483647",
+					  "node \"X\" field \"retry.tries\" must be between 1 and 100",
 					  NULL);
-	expect_node_error("retry.tries must fit in 32 bits",
-					  "{'name': 'X', 'type': 'noop', 'retry': {'tries': 2147483648}}",
+	expect_node_error("retry.tries is bounded (issue 9, F16: retry storms)",
+					  "{'name': 'X', 'type': 'noop', 'retry': {'tries': 1000000000}}",
 					  RR_DOC_INVALID, "X", "retry.tries",
-					  "node \"X\" field \"retry.tries\" must be between 1 and 2147483647",
+					  "node \"X\" field \"retry.tries\" must be between 1 and 100",
 					  NULL);
-	expect_node_valid("retry.tries may be 2147483647",
-					  "{'name': 'X', 'type': 'noop', 'retry': {'tries': 2147483647}}");
+	expect_node_valid("retry.tries may be 100",
+					  "{'name': 'X', 'type': 'noop', 'retry': {'tries': 100}}");
+	expect_node_error("retry.backoff is bounded (issue 9, F16: wrapped-around waits)",
+					  "{'name': 'X', 'type': 'noop', 'retry': {'tries': 4, 'backoff': 1e300}}",
+					  RR_DOC_INVALID, "X", "retry.backoff",
+					  "node \"X\" field \"retry.backoff\" must be between 1 and 100",
+					  NULL);
 	expect_node_error("retry.tries must be an integer",
 					  "{'name': 'X', 'type': 'noop', 'retry': {'tries': 1.5}}",
 					  RR_DOC_PARAM_TYPE, "X", "retry.tries",
@@ -674,7 +679,7 @@ test_node_rules(void)
 	expect_node_error("retry.backoff must be at least 1",
 					  "{'name': 'X', 'type': 'noop', 'retry': {'backoff': 0.5}}",
 					  RR_DOC_INVALID, "X", "retry.backoff",
-					  "node \"X\" field \"retry.backoff\" must be at least 1", NULL);
+					  "node \"X\" field \"retry.backoff\" must be between 1 and 100", NULL);
 	expect_node_error("retry.backoff must be a number",
 					  "{'name': 'X', 'type': 'noop', 'retry': {'backoff': '2'}}",
 					  RR_DOC_PARAM_TYPE, "X", "retry.backoff",
