@@ -24,3 +24,9 @@ LANGUAGE sql STABLE PARALLEL SAFE
 RETURN pg_catalog.pg_has_role(CURRENT_USER, owner, 'USAGE')
 	OR (pg_catalog.pg_has_role(CURRENT_USER, 'reporunner_admin', 'USAGE')
 		AND NOT reporunner.is_more_privileged(owner));
+
+/*
+ * Tenants no longer insert dedup keys themselves (issue 9, F14): the
+ * remove_duplicates node writes them as the tables' owner.
+ */
+REVOKE INSERT (workflow_id, node, key_hash, owner) ON reporunner.dedup_key FROM PUBLIC;

@@ -16,13 +16,15 @@
  * ON CONFLICT DO NOTHING RETURNING per run records the new keys and says
  * which they are; it runs in the caller's transaction, so a rollback
  * forgets them, and a concurrent execution inserting the same key waits
- * for this one and then sees it as old.
+ * for this one and then sees it as old.  It runs as the tables' owner:
+ * tenants read and delete their keys but cannot insert any.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "catalog/store.h"
 #include "common/cryptohash.h"
 #include "common/sha2.h"
 #include "engine/executor.h"
@@ -103,30 +105,8 @@ trim_numbers(Jsonb *value)
 	return JsonbValueToJsonb(result);
 }
 
-/*
- * insert_plan
- *		The saved plan of DEDUP_INSERT, prepared once per backend.  Call
- *		within SPI.
- */
-static SPIPlanPtr
-insert_plan(const char *node)
-{
-	static SPIPlanPtr plan = NULL;
-
-	if (plan == NULL)
-	{
-		Oid			types[4] = {INT8OID, TEXTOID, OIDOID, BYTEAARRAYOID};
-		SPIPlanPtr	prepared = SPI_prepare(DEDUP_INSERT, 4, types);
-
-		if (prepared == NULL)
-			elog(ERROR, "node \"%s\": SPI_prepare failed: %s",
-				 node, SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(prepared) != 0)
-			elog(ERROR, "node \"%s\": SPI_keepplan failed", node);
-		plan = prepared;
-	}
-	return plan;
-}
+/* DEDUP_INSERT, prepared once per backend */
+static SPIPlanPtr insert_plan = NULL;
 
 /*
  * emit_new_keys
@@ -144,7 +124,11 @@ emit_new_keys(RrNodeRun *run, const DedupState *state, Jsonb **items,
 	StringInfoData text;
 	HASHCTL		ctl;
 	HTAB	   *fresh;
+	Oid			argtypes[4] = {INT8OID, TEXTOID, OIDOID, BYTEAARRAYOID};
 	Datum		args[4];
+	Oid			save_userid;
+	int			save_sec_context;
+	int			nestlevel;
 	uint64		row;
 	int			i;
 
@@ -186,11 +170,16 @@ emit_new_keys(RrNodeRun *run, const DedupState *state, Jsonb **items,
 	args[3] = PointerGetDatum(construct_array(hashes, n, BYTEAOID, -1, false,
 											  TYPALIGN_INT));
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "node \"%s\": SPI_connect failed", state->node_name);
-	if (SPI_execute_plan(insert_plan(state->node_name), args, NULL, false,
-						 0) != SPI_OK_INSERT_RETURNING)
-		elog(ERROR, "node \"%s\": recording keys failed", state->node_name);
+	/*
+	 * Tenants may not write the table themselves (a unique violation on
+	 * another tenant's key would tell them it exists): the keys of this
+	 * plan's workflow are written as the tables' owner.
+	 */
+	nestlevel = rr_store_begin();
+	rr_store_become_owner(&save_userid, &save_sec_context);
+	rr_store_run_kept(&insert_plan, DEDUP_INSERT, 4, argtypes, args, NULL,
+					  SPI_OK_INSERT_RETURNING);
+	rr_store_restore_user(save_userid, save_sec_context);
 	for (row = 0; row < SPI_processed; row++)
 	{
 		bool		isnull;
@@ -200,8 +189,7 @@ emit_new_keys(RrNodeRun *run, const DedupState *state, Jsonb **items,
 		(void) hash_search(fresh, VARDATA_ANY(DatumGetByteaPP(value)),
 						   HASH_ENTER, NULL);
 	}
-	if (SPI_finish() != SPI_OK_FINISH)
-		elog(ERROR, "node \"%s\": SPI_finish failed", state->node_name);
+	rr_store_end(nestlevel);
 
 	for (i = 0; i < n; i++)
 	{

@@ -1,9 +1,9 @@
 /*
  * Keys seen by remove_duplicates nodes with scope "workflow": one row per
  * (workflow, node, key), so that later executions drop items seen before.
- * Rows are written by the node, running as the workflow's owner, in the
- * transaction that runs it: a rollback forgets them.  Deleting rows (all
- * of a node, or some keys) makes those keys new again.
+ * Rows are written by the node, as the tables' owner, in the transaction
+ * that runs it: a rollback forgets them.  Deleting rows (all of a node, or
+ * some keys) makes those keys new again.
  */
 
 CREATE TABLE reporunner.dedup_key (
@@ -29,10 +29,10 @@ COMMENT ON INDEX reporunner.dedup_key_pkey IS 'One row per key and node; the nod
 /* row-level security: the same policy as every table (20_security.sql) */
 
 /*
- * Nodes run as the workflow's owner, so tenants insert and read their own
- * rows; they may also delete them to reset what a node has seen.
+ * Tenants read their own rows, and may delete them to reset what a node
+ * has seen.  They may not insert: the primary key spans every tenant, so a
+ * unique violation would tell one tenant another's keys.
  */
 GRANT SELECT, DELETE ON reporunner.dedup_key TO PUBLIC;
-GRANT INSERT (workflow_id, node, key_hash, owner) ON reporunner.dedup_key TO PUBLIC;
 
 SELECT pg_catalog.pg_extension_config_dump('reporunner.dedup_key', '');

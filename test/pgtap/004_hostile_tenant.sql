@@ -11,7 +11,7 @@
 -- everything back.
 --
 BEGIN;
-SELECT plan(31);
+SELECT plan(35);
 
 CREATE ROLE h_a LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
 CREATE ROLE h_b LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
@@ -171,6 +171,28 @@ SELECT is((SELECT version FROM f18_saved), 1, 'F18: saving runs no operator of t
 SELECT is((SELECT result FROM f18_run), '[{"n": 21}]'::jsonb,
 	'F18: nor does execute() looking up the name');
 RESET search_path;
+RESET ROLE;
+
+------------------------------------------------------------------------
+-- F14: the dedup keys are no oracle on other tenants' keys
+------------------------------------------------------------------------
+SET LOCAL ROLE h_a;
+SELECT is(reporunner.save_workflow('emails', '{"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "Once", "type": "remove_duplicates", "params": {"fields": ["email"], "scope": "workflow"}}],
+	"connections": [{"from": "Start", "to": "Once"}]}'), 1, 'h_a saves a workflow remembering e-mails');
+SELECT is(reporunner.execute('emails', '[{"email": "ceo@example.com"}]', '{"save": "none"}'),
+	'[{"email": "ceo@example.com"}]'::jsonb, 'its node records a key');
+SELECT is(reporunner.execute('emails', '[{"email": "ceo@example.com"}]', '{"save": "none"}'),
+	'[]'::jsonb, 'and drops it the second time');
+RESET ROLE;
+-- workflow ids are sequential: h_b can guess this one
+SELECT id AS emails_id FROM reporunner.workflow WHERE name = 'emails' AND owner = 'h_a'::regrole \gset
+SET LOCAL ROLE h_b;
+SELECT throws_ok(format($$INSERT INTO reporunner.dedup_key (workflow_id, node, key_hash, owner)
+	VALUES (%s, 'Once', sha256('{"email": "ceo@example.com"}'::bytea), 'h_b'::regrole)$$,
+	:emails_id),
+	'42501', 'permission denied for table dedup_key',
+	'F14: another tenant cannot insert keys to probe them');
 RESET ROLE;
 
 ------------------------------------------------------------------------
