@@ -376,11 +376,9 @@ reporunner_start(PG_FUNCTION_ARGS)
 	"WITH q AS (DELETE FROM reporunner.queue WHERE execution_id = $1" \
 	" RETURNING lease_owner)" \
 	" UPDATE reporunner.execution e SET status = 'canceled', finished_at = now()" \
-	" FROM reporunner.workflow w" \
-	" WHERE e.id = $1 AND w.id = e.workflow_id" \
-	" AND e.status IN ('queued', 'running', 'waiting')" \
+	" WHERE e.id = $1 AND e.status IN ('queued', 'running', 'waiting')" \
 	RR_SQL_AFTER_QUEUE_ROW("q") \
-	" RETURNING w.name, e.status, (SELECT lease_owner FROM q)"
+	" RETURNING (SELECT lease_owner FROM q)"
 
 static SPIPlanPtr visible_execution_plan = NULL;
 static SPIPlanPtr cancel_plan = NULL;
@@ -440,7 +438,6 @@ reporunner_cancel(PG_FUNCTION_ARGS)
 	int			save_sec_context;
 	int			nestlevel;
 	bool		canceled;
-	char	   *workflow = NULL;
 	int			worker = 0;
 
 	values[0] = Int64GetDatum(id);
@@ -455,8 +452,7 @@ reporunner_cancel(PG_FUNCTION_ARGS)
 		bool		isnull;
 		Datum		pid;
 
-		workflow = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-		pid = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3,
+		pid = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
 							&isnull);
 		worker = isnull ? 0 : DatumGetInt32(pid);
 	}
@@ -465,7 +461,7 @@ reporunner_cancel(PG_FUNCTION_ARGS)
 
 	if (canceled)
 	{
-		rr_notify_execution(id, workflow, "canceled");
+		rr_notify_execution(id);
 		interrupt_worker(worker);
 	}
 	PG_RETURN_BOOL(canceled);

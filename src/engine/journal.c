@@ -161,13 +161,10 @@ rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
 }
 
 void
-rr_notify_execution(int64 id, const char *workflow, const char *status)
+rr_notify_execution(int64 id)
 {
-	StringInfoData payload;
+	char		payload[64];
 
-	initStringInfo(&payload);
-	appendStringInfo(&payload, "{\"id\": " INT64_FORMAT ", \"workflow\": ", id);
-	escape_json(&payload, workflow);
-	appendStringInfo(&payload, ", \"status\": \"%s\"}", status);
-	Async_Notify("reporunner_execution", payload.data);
+	snprintf(payload, sizeof(payload), "{\"id\": " INT64_FORMAT "}", id);
+	Async_Notify("reporunner_execution", payload);
 }

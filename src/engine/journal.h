@@ -45,10 +45,12 @@ extern void rr_journal_write(RrExecution *execution, const char *status,
 
 /*
  * Announce at commit that an execution ended: pg_notify on channel
- * reporunner_execution with {"id", "workflow", "status"}.
+ * reporunner_execution with {"id"} and nothing more.  Any role may LISTEN
+ * on, and NOTIFY, any channel: the payload tells nothing of a tenant's
+ * workflow, and listeners read the execution's row (row-level security
+ * decides whether they may) rather than trust the payload.
  */
-extern void rr_notify_execution(int64 id, const char *workflow,
-								const char *status);
+extern void rr_notify_execution(int64 id);
 
 /*
  * Delete up to limit executions (with their steps) that finished more

@@ -21,7 +21,7 @@
  *	  last committed step;
  *	- the end (or the failure) of the execution, its unsaved steps, the
  *	  removal of its queue row and a pg_notify on channel
- *	  reporunner_execution commit together.
+ *	  reporunner_execution (of its id only) commit together.
  *
  * A failure rolls back the whole transaction: the failed execution's
  * outcome is then recorded in a new one, and the executions that had
@@ -821,7 +821,7 @@ finish_execution(DurableRun *run, const char *status, Jsonb *output,
 	if (!finished)
 		return;					/* canceled meanwhile: cancel() notified */
 
-	rr_notify_execution(run->execution.id, run->workflow, status);
+	rr_notify_execution(run->execution.id);
 }
 
 /*

@@ -7,8 +7,8 @@
 #    start, and resume(id, payload) afterwards completes it, with the
 #    payload as the waiting node's output;
 #  - a session that LISTENs on channel reporunner_execution receives
-#    {"id": N, "workflow": "...", "status": "succeeded"} when an execution
-#    succeeds, and "status": "failed" when one fails, once each.
+#    {"id": N} when an execution succeeds or fails, once each, and nothing
+#    of its workflow (issue 9, F13: any role may listen).
 use strict;
 use warnings FATAL => 'all';
 use JSON::PP;
@@ -216,16 +216,16 @@ my %by_id;
 push @{ $by_id{ $_->{id} } }, $_ foreach @events;
 is_deeply(
 	$by_id{$quick},
-	[ { id => $quick, workflow => 'quick', status => 'succeeded' } ],
-	'a LISTEN session receives {"id", "workflow", "status": "succeeded"} once for an execution that succeeded'
+	[ { id => $quick } ],
+	'a LISTEN session receives {"id"}, and nothing of the workflow, once for an execution that succeeded'
 );
 is_deeply(
 	$by_id{$broken},
-	[ { id => $broken, workflow => 'broken', status => 'failed' } ],
-	'and "status": "failed" once for one that failed');
+	[ { id => $broken } ],
+	'and once for one that failed');
 is_deeply(
 	$by_id{$approval},
-	[ { id => $approval, workflow => 'approval', status => 'succeeded' } ],
+	[ { id => $approval } ],
 	'and the end of the execution resumed after the restart');
 is(scalar(@events), 3, 'and nothing else');
 note sprintf('notification part: %.1f s', time - $t_part);
