@@ -57,3 +57,13 @@ SELECT reporunner.validate_workflow('{"nodes": [{"name": "Start", "type": "trigg
 SELECT reporunner.validate_workflow('{"nodes": [{"name": "Start", "type": "trigger"},
 	{"name": "S", "type": "set", "params": {"fields": {"greeting": "Hello {{ $json.first }} {{ $json.last }}!"}}}],
 	"connections": [{"from": "Start", "to": "S"}]}');
+
+-- an expression that is slow to compile is cancelled like any statement:
+-- the cancel stays a cancel, not an "invalid expression" (issue 9, F20)
+SET statement_timeout = '200ms';
+SELECT reporunner.validate_workflow(jsonb_build_object(
+	'nodes', jsonb_build_array(jsonb_build_object('name', 'Start', 'type', 'trigger'),
+		jsonb_build_object('name', 'F', 'type', 'filter', 'params', jsonb_build_object(
+			'condition', '{{ $json.a like_regex "' || repeat('(a|aa)*', 1000) || '$" }}'))),
+	'connections', jsonb_build_array(jsonb_build_object('from', 'Start', 'to', 'F'))));
+RESET statement_timeout;

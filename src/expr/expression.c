@@ -250,7 +250,9 @@ rr_expr_parse(const char *expr, size_t len, int *uses, char **error)
 	 * PostgreSQL 15's jsonpath parser reports syntax errors only by raising
 	 * them.  Catch the error and hand back its message; the caller raises
 	 * its own error (naming the node and field) right after, so we never go
-	 * on running normal code after a caught error.
+	 * on running normal code after a caught error.  Errors that are not
+	 * the expression's fault (a statement timeout, a cancel, running out of
+	 * memory) are raised again as they are.
 	 */
 	PG_TRY();
 	{
@@ -264,6 +266,10 @@ rr_expr_parse(const char *expr, size_t len, int *uses, char **error)
 		MemoryContextSwitchTo(oldcontext);
 		edata = CopyErrorData();
 		FlushErrorState();
+		/* only the expression's own faults; a cancel stays a cancel */
+		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_DATA_EXCEPTION &&
+			ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION)
+			ReThrowError(edata);
 		*error = pstrdup(edata->message);
 		FreeErrorData(edata);
 		path = NULL;

@@ -26,11 +26,13 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "catalog/pg_authid.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
 #include "storage/shmem.h"
+#include "utils/acl.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 #include "worker/slots.h"
@@ -251,7 +253,10 @@ rr_slots_set_next_wake(Oid dboid, TimestampTz next_wake)
 /*
  * reporunner_workers() returns one row per database slot in use: database
  * oid, wanted bool, workers int, next_wake timestamptz (NULL when none).
- * No rows when the workers are not enabled.
+ * No rows when the workers are not enabled.  next_wake is the time of some
+ * tenant's delayed execution, retry or wait: like pg_stat_statements,
+ * only roles with the privileges of pg_read_all_stats see every database
+ * and the times; others see their own database without them.
  */
 Datum
 reporunner_workers(PG_FUNCTION_ARGS)
@@ -260,6 +265,7 @@ reporunner_workers(PG_FUNCTION_ARGS)
 	RrDatabaseSlot *copy;
 	int			nslots;
 	int			i;
+	bool		see_all = has_privs_of_role(GetUserId(), ROLE_PG_READ_ALL_STATS);
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (rsinfo->setDesc->natts != 4)
@@ -280,13 +286,14 @@ reporunner_workers(PG_FUNCTION_ARGS)
 		Datum		values[4];
 		bool		nulls[4] = {false, false, false, false};
 
-		if (copy[i].dboid == InvalidOid)
+		if (copy[i].dboid == InvalidOid ||
+			(!see_all && copy[i].dboid != MyDatabaseId))
 			continue;
 		values[0] = ObjectIdGetDatum(copy[i].dboid);
 		values[1] = BoolGetDatum(copy[i].wanted);
 		values[2] = Int32GetDatum(copy[i].nworkers);
 		values[3] = TimestampTzGetDatum(copy[i].next_wake);
-		nulls[3] = (copy[i].next_wake == 0);
+		nulls[3] = (copy[i].next_wake == 0 || !see_all);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	pfree(copy);

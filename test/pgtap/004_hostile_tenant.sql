@@ -11,7 +11,7 @@
 -- everything back.
 --
 BEGIN;
-SELECT plan(35);
+SELECT plan(36);
 
 CREATE ROLE h_a LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
 CREATE ROLE h_b LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
@@ -201,6 +201,15 @@ RESET ROLE;
 SET LOCAL ROLE h_a;
 SELECT throws_ok($$SELECT reporunner.share_workflow('leads', 0::oid::regrole)$$, '42704',
 	'role with OID 0 does not exist', 'F20: sharing with role OID 0 is refused');
+RESET ROLE;
+
+-- F20: reporunner.workers() shows other databases and the tenants' timers
+-- only to roles that may read all statistics
+SET LOCAL ROLE h_b;
+SELECT is_empty($$SELECT * FROM reporunner.workers()
+	WHERE database <> (SELECT oid FROM pg_database WHERE datname = current_database())
+	   OR next_wake IS NOT NULL$$,
+	'F20: a tenant sees neither other databases nor when others'' executions are due');
 RESET ROLE;
 
 SELECT * FROM finish();
