@@ -25,6 +25,7 @@ OBJS = \
 	src/engine/context.o \
 	src/engine/executor.o \
 	src/engine/journal.o \
+	src/engine/node_guard.o \
 	src/engine/queue.o \
 	src/engine/retry_policy.o \
 	src/expr/expression.o \

@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include "engine/executor.h"
+#include "engine/node_guard.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "reporunner.h"
@@ -93,6 +94,7 @@ _PG_init(void)
 							NULL);
 
 	rr_executor_init();
+	rr_node_guard_init();
 
 	MarkGUCPrefixReserved("reporunner");
 

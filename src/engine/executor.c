@@ -22,7 +22,9 @@
  *
  * Identity.  Nodes run as the workflow's owner in a security-restricted
  * operation (no SET ROLE, no SET SESSION AUTHORIZATION) with a fixed
- * search_path, whoever calls the workflow.
+ * search_path, whoever calls the workflow, and can change nothing of the
+ * session that outlives them (settings are undone; node_guard.c refuses
+ * the rest).
  *
  * Nesting.  A node may run a workflow in turn (execute() in a sql or
  * function node).  reporunner.max_call_depth bounds how deep executions
@@ -48,6 +50,7 @@
 #include "access/xact.h"
 #include "catalog/pg_authid.h"
 #include "engine/executor.h"
+#include "engine/node_guard.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "storage/latch.h"
@@ -604,6 +607,7 @@ typedef struct OwnerScope
 static void
 enter_owner(RrPlan *plan, OwnerScope *scope)
 {
+	rr_node_guard_enter();
 	GetUserIdAndSecContext(&scope->save_userid, &scope->save_sec_context);
 	SetUserIdAndSecContext(plan->owner,
 						   scope->save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
@@ -625,6 +629,7 @@ leave_owner(OwnerScope *scope)
 	 */
 	AtEOXact_GUC(false, scope->nestlevel);
 	SetUserIdAndSecContext(scope->save_userid, scope->save_sec_context);
+	rr_node_guard_leave();
 }
 
 /* Run one node of a durable run: adopt its journaled outcome, or run it. */
@@ -737,6 +742,7 @@ List *
 rr_execution_run(RrExecution *execution, List *input_items)
 {
 	int			saved_depth = call_depth;
+	int			saved_guard = rr_node_guard_depth();
 	List	   *volatile result = NIL;
 
 	if (call_depth >= rr_max_call_depth)
@@ -754,7 +760,9 @@ rr_execution_run(RrExecution *execution, List *input_items)
 	}
 	PG_FINALLY();
 	{
+		/* after an error, the owner scopes left open are gone too */
 		call_depth = saved_depth;
+		rr_node_guard_reset(saved_guard);
 	}
 	PG_END_TRY();
 	return result;

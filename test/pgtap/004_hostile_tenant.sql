@@ -11,7 +11,7 @@
 -- everything back.
 --
 BEGIN;
-SELECT plan(36);
+SELECT plan(46);
 
 CREATE ROLE h_a LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
 CREATE ROLE h_b LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
@@ -201,6 +201,38 @@ RESET ROLE;
 SET LOCAL ROLE h_a;
 SELECT throws_ok($$SELECT reporunner.share_workflow('leads', 0::oid::regrole)$$, '42704',
 	'role with OID 0 does not exist', 'F20: sharing with role OID 0 is refused');
+RESET ROLE;
+
+------------------------------------------------------------------------
+-- F17: a workflow leaves nothing in its caller's session
+------------------------------------------------------------------------
+SET LOCAL ROLE h_a;
+SELECT is(reporunner.save_workflow('leaky', pg_temp.sql_doc('set constraints all deferred')), 1,
+	'h_a saves a workflow deferring constraints');
+SELECT is(reporunner.save_workflow('locker', pg_temp.sql_doc('select pg_advisory_lock(777)')), 1,
+	'and one taking a session-level advisory lock');
+SELECT is(reporunner.save_workflow('unlocker', pg_temp.sql_doc('select pg_advisory_unlock_all()')), 1,
+	'and one dropping every session-level advisory lock');
+SELECT is(reporunner.save_workflow('xlocker', pg_temp.sql_doc('select pg_advisory_xact_lock(778) is null as locked')), 1,
+	'and one taking a transaction-level advisory lock');
+SELECT reporunner.share_workflow(w, 'h_b') FROM unnest(ARRAY['leaky', 'locker', 'unlocker', 'xlocker']) AS w;
+RESET ROLE;
+SET LOCAL ROLE h_b;
+SELECT throws_ok($$SELECT reporunner.execute('leaky', '[{}]', '{"owner": "h_a"}')$$, '0A000',
+	'workflow "leaky" failed at node "Q": SET CONSTRAINTS cannot be used in a workflow',
+	'F17: a node cannot change how the caller''s transaction checks constraints');
+SELECT throws_ok($$SELECT reporunner.execute('locker', '[{}]', '{"owner": "h_a"}')$$, '0A000',
+	'workflow "locker" failed at node "Q": session-level advisory locks cannot be used in a workflow',
+	'F17: nor take a session-level advisory lock the caller would keep');
+SELECT throws_ok($$SELECT reporunner.execute('unlocker', '[{}]', '{"owner": "h_a"}')$$, '0A000',
+	'workflow "unlocker" failed at node "Q": session-level advisory locks cannot be used in a workflow',
+	'F17: nor drop the caller''s');
+SELECT is(reporunner.execute('xlocker', '[{}]', '{"owner": "h_a", "save": "none"}'), '[{"locked": false}]'::jsonb,
+	'F17: transaction-level advisory locks are fine');
+SELECT ok(pg_advisory_lock(779) IS NOT NULL AND pg_advisory_unlock(779),
+	'F17: after the refused workflows, the caller itself still takes and drops session locks');
+SELECT is_empty($$SELECT * FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+	AND objid IN (777, 779)$$, 'F17: and holds none of them');
 RESET ROLE;
 
 -- F20: reporunner.workers() shows other databases and the tenants' timers
