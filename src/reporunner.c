@@ -13,6 +13,7 @@
 
 #include "engine/executor.h"
 #include "engine/node_guard.h"
+#include "engine/node_search_path.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "reporunner.h"
@@ -95,6 +96,7 @@ _PG_init(void)
 
 	rr_executor_init();
 	rr_node_guard_init();
+	rr_node_search_path_init();
 
 	MarkGUCPrefixReserved("reporunner");
 

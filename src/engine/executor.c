@@ -51,6 +51,7 @@
 #include "catalog/pg_authid.h"
 #include "engine/executor.h"
 #include "engine/node_guard.h"
+#include "engine/node_search_path.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "storage/latch.h"
@@ -63,9 +64,6 @@
 #include "utils/syscache.h"
 #include "utils/timeout.h"
 #include "utils/timestamp.h"
-
-/* search_path of node code: the owner's schema, public, then pg_temp */
-#define RR_NODE_SEARCH_PATH "\"$user\", public, pg_temp"
 
 /* reporunner.max_call_depth: how deep executions may nest */
 static int	rr_max_call_depth = 10;
@@ -615,7 +613,7 @@ enter_owner(RrPlan *plan, OwnerScope *scope)
 	/* only nodes that run SQL look names up; pure nodes need no path */
 	scope->nestlevel = NewGUCNestLevel();
 	if (plan->has_side_effects)
-		(void) set_config_option("search_path", RR_NODE_SEARCH_PATH,
+		(void) set_config_option("search_path", rr_node_search_path(),
 								 PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
 }
@@ -670,6 +668,8 @@ run_plan(RrExecution *execution, List *input_items)
 	int			i;
 
 	check_owner(plan, durable);
+	if (plan->has_side_effects)
+		rr_check_node_search_path(plan->owner, plan->workflow_name);
 	if (execution->started_at == 0)
 		execution->started_at = GetCurrentTimestamp();
 	if (plan->timeout_ms > 0)

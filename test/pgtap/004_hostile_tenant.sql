@@ -11,7 +11,7 @@
 -- everything back.
 --
 BEGIN;
-SELECT plan(46);
+SELECT plan(54);
 
 CREATE ROLE h_a LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
 CREATE ROLE h_b LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
@@ -201,6 +201,57 @@ RESET ROLE;
 SET LOCAL ROLE h_a;
 SELECT throws_ok($$SELECT reporunner.share_workflow('leads', 0::oid::regrole)$$, '42704',
 	'role with OID 0 does not exist', 'F20: sharing with role OID 0 is refused');
+RESET ROLE;
+
+------------------------------------------------------------------------
+-- F11: no other role can put functions in the way of a workflow's SQL
+------------------------------------------------------------------------
+CREATE ROLE h_c LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
+CREATE TABLE public.h_people (name varchar);
+INSERT INTO public.h_people VALUES ('Ada');
+GRANT SELECT ON public.h_people TO h_a, h_c;
+SET LOCAL ROLE h_a;
+SELECT is(reporunner.save_workflow('people', pg_temp.sql_doc('select lower(name) as l from public.h_people')), 1,
+	'h_a saves a workflow calling lower() on a varchar');
+SELECT is(reporunner.execute('people', '[{}]', '{"save": "none"}'), '[{"l": "ada"}]'::jsonb,
+	'it runs while nobody else may create in public');
+RESET ROLE;
+GRANT CREATE ON SCHEMA public TO h_b;	-- as in databases upgraded from PG 14 and earlier
+SET LOCAL ROLE h_b;
+CREATE FUNCTION public.lower(v varchar) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN BEGIN INSERT INTO h_b.loot SELECT current_user, s FROM h_a.secrets;
+      EXCEPTION WHEN others THEN NULL; END;
+      RETURN pg_catalog.lower(v::text); END $$;
+RESET ROLE;
+SET LOCAL ROLE h_a;
+SELECT throws_ok($$SELECT reporunner.execute('people', '[{}]')$$, '42501',
+	'schema "public" in the search_path of workflow "people" can be written by role "h_b"',
+	'F11: with public writable by another tenant, the workflow does not run');
+RESET ROLE;
+SELECT is_empty($$SELECT * FROM h_b.loot$$, 'F11: and h_b''s lower() never ran as h_a');
+SET LOCAL reporunner.node_search_path = '"$user", pg_temp';
+SET LOCAL ROLE h_a;
+SELECT is(reporunner.execute('people', '[{}]', '{"save": "none"}'), '[{"l": "ada"}]'::jsonb,
+	'F11: with public out of reporunner.node_search_path it runs again');
+SELECT throws_ok($$SET reporunner.node_search_path = 'public'$$, '42501',
+	'permission denied to set parameter "reporunner.node_search_path"',
+	'F11: a tenant cannot change the node search_path');
+RESET ROLE;
+RESET reporunner.node_search_path;
+REVOKE CREATE ON SCHEMA public FROM h_b;
+DROP FUNCTION public.lower(varchar);
+-- a schema named after another role ("$user") is a trap too
+SELECT format('GRANT CREATE ON DATABASE %I TO h_b', current_database()) AS grant_create \gset
+:grant_create;
+SET LOCAL ROLE h_b;
+CREATE SCHEMA h_c;
+RESET ROLE;
+SET LOCAL ROLE h_c;
+SELECT is(reporunner.save_workflow('people', pg_temp.sql_doc('select lower(name) as l from public.h_people')), 1,
+	'h_c saves the same workflow');
+SELECT throws_ok($$SELECT reporunner.execute('people', '[{}]')$$, '42501',
+	'schema "h_c" in the search_path of workflow "people" can be written by role "h_b"',
+	'F11: a schema named after the owner but owned by another tenant stops it');
 RESET ROLE;
 
 ------------------------------------------------------------------------
