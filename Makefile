@@ -87,6 +87,7 @@ REGRESS = \
 	041_function \
 	042_notify \
 	050_background \
+	060_limits \
 	998_upgrade \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check

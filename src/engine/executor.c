@@ -47,6 +47,8 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "access/xact.h"
 #include "catalog/pg_authid.h"
 #include "engine/executor.h"
@@ -67,6 +69,12 @@
 
 /* reporunner.max_call_depth: how deep executions may nest */
 static int	rr_max_call_depth = 10;
+
+/* reporunner.max_node_items: most items one node run may emit */
+static int	rr_max_node_items = 1000000;
+
+/* reporunner.max_execution_memory: in kB, what one execution may hold */
+static int	rr_max_execution_memory = 1024 * 1024;
 
 /* Executions running in this process, one inside the other. */
 static int	call_depth = 0;
@@ -322,12 +330,14 @@ run_handler_or_fail(RrExecution *execution, RrNodeRun *run)
  * node itself, its own timeout included, but not a cancel from outside
  * (statement_timeout, pg_cancel_backend(), a worker's cancel()) or the
  * execution's timeout, which must end the execution as they end any
- * statement; nor nesting too deep, which no level should paper over.
+ * statement; nor nesting too deep or passing a limit (the memory stays
+ * used), which no level should paper over.
  */
 static bool
 is_absorbable(TimerKind kind, ErrorData *edata)
 {
-	if (edata->sqlerrcode == ERRCODE_STATEMENT_TOO_COMPLEX)
+	if (edata->sqlerrcode == ERRCODE_STATEMENT_TOO_COMPLEX ||
+		edata->sqlerrcode == ERRCODE_PROGRAM_LIMIT_EXCEEDED)
 		return false;
 	if (edata->sqlerrcode != ERRCODE_QUERY_CANCELED)
 		return true;
@@ -440,6 +450,9 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 				run.outputs[target] = error_items(&run, step->error);
 		}
 	}
+
+	/* whatever the node emitted, and however (list_concat), counts */
+	rr_check_limits(&run);
 
 	/* a node that pauses keeps its input items for when it goes on */
 	if (run.suspend_until != 0)
@@ -769,6 +782,33 @@ rr_execution_run(RrExecution *execution, List *input_items)
 }
 
 void
+rr_check_limits(RrNodeRun *run)
+{
+	RrExecution *execution = run->execution;
+	int64		items = 0;
+	int			i;
+
+	CHECK_FOR_INTERRUPTS();
+	for (i = 0; i < run->noutputs; i++)
+		items += list_length(run->outputs[i]);
+	if (items > rr_max_node_items)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("node \"%s\" of workflow \"%s\" emitted more than %d items",
+						run->node->name, execution->plan->workflow_name,
+						rr_max_node_items),
+				 errhint("reporunner.max_node_items sets the limit.")));
+	if (MemoryContextMemAllocated(execution->context, true) >
+		(Size) rr_max_execution_memory * 1024)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("workflow \"%s\" used more than %d kB of memory at node \"%s\"",
+						execution->plan->workflow_name,
+						rr_max_execution_memory, run->node->name),
+				 errhint("reporunner.max_execution_memory sets the limit.")));
+}
+
+void
 rr_executor_init(void)
 {
 	DefineCustomIntVariable("reporunner.max_call_depth",
@@ -780,6 +820,30 @@ rr_executor_init(void)
 							100,
 							PGC_SUSET,
 							0,
+							NULL,
+							NULL,
+							NULL);
+	DefineCustomIntVariable("reporunner.max_node_items",
+							"Most items one run of a node may emit.",
+							"A node that emits more fails its execution with SQLSTATE 54000.",
+							&rr_max_node_items,
+							1000000,
+							1,
+							PG_INT32_MAX,
+							PGC_SUSET,
+							0,
+							NULL,
+							NULL,
+							NULL);
+	DefineCustomIntVariable("reporunner.max_execution_memory",
+							"Most memory one execution may hold for its items.",
+							"An execution that needs more fails with SQLSTATE 54000, before the server runs out of memory.",
+							&rr_max_execution_memory,
+							1024 * 1024,
+							1024,
+							MAX_KILOBYTES,
+							PGC_SUSET,
+							GUC_UNIT_KB,
 							NULL,
 							NULL,
 							NULL);
@@ -805,6 +869,8 @@ rr_items_from_jsonb(Jsonb *input)
 	{
 		if (token != WJB_ELEM)
 			continue;
+		if (list_length(items) % RR_LIMIT_CHECK_EVERY == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (v.type != jbvBinary || !JsonContainerIsObject(v.val.binary.data))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

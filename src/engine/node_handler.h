@@ -20,7 +20,9 @@
  * Memory: "prepare" runs in the plan's memory context (lives as long as
  * the cached plan); "execute" runs in the execution's memory context,
  * which is deleted when the execution ends, so nodes allocate freely and
- * free nothing.  Emitted items must stay valid until then.
+ * free nothing.  Emitted items must stay valid until then.  Every loop
+ * over items calls rr_item_done (rr_emit does), which checks for
+ * interrupts and keeps the execution within its limits.
  *
  *-------------------------------------------------------------------------
  */
@@ -47,6 +49,7 @@ typedef struct RrNodeRun
 	List	  **outputs;		/* per output: list of Jsonb * items */
 	Jsonb	   *context_vars;	/* engine-private: see rr_run_context_vars */
 	int			context_uses;
+	uint32		items_seen;		/* engine-private: see rr_item_done */
 
 	/*
 	 * Pausing (the wait node).  waiting_until is when an earlier run of the
@@ -77,12 +80,34 @@ typedef struct RrNodeHandler
 	void		(*execute) (RrNodeRun *run);
 } RrNodeHandler;
 
+/*
+ * Check for interrupts and the execution's limits (reporunner.
+ * max_node_items, reporunner.max_execution_memory): ERROR when one is
+ * passed.  Loops call it through rr_item_done.
+ */
+extern void rr_check_limits(RrNodeRun *run);
+
+/* How many items a loop handles between two rr_check_limits. */
+#define RR_LIMIT_CHECK_EVERY	1024
+
+/*
+ * Every loop over items or values calls this once per turn, so that a
+ * node on many items stays cancellable and within the limits.
+ */
+static inline void
+rr_item_done(RrNodeRun *run)
+{
+	if (++run->items_seen % RR_LIMIT_CHECK_EVERY == 0)
+		rr_check_limits(run);
+}
+
 /* Append one item to an output of the run. */
 static inline void
 rr_emit(RrNodeRun *run, int output, Jsonb *item)
 {
 	Assert(output >= 0 && output < run->noutputs);
 	run->outputs[output] = lappend(run->outputs[output], item);
+	rr_item_done(run);
 }
 
 /*

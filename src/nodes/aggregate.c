@@ -498,6 +498,7 @@ aggregate_execute(RrNodeRun *run)
 		for (i = 0; i < nspecs; i++)
 			accumulate(node, &specs[i], &group->accs[i], item, index);
 		index++;
+		rr_item_done(run);
 	}
 
 	foreach(lc, groups)

@@ -213,10 +213,12 @@ join_key(Jsonb *item, const JsonbValue *field)
 /*
  * join_one
  *		Join the result so far (n items) with one more input; returns the
- *		new result and sets *n to its length.
+ *		new result and sets *n to its length.  run is the node's run, for
+ *		rr_item_done.
  */
 static JoinedItem *
-join_one(const MergeState *state, JoinedItem *left, int *n, List *right)
+join_one(RrNodeRun *run, const MergeState *state, JoinedItem *left, int *n,
+		 List *right)
 {
 	int			nleft = *n;
 	int			nright = list_length(right);
@@ -234,6 +236,7 @@ join_one(const MergeState *state, JoinedItem *left, int *n, List *right)
 		bool		found;
 		void	  **slot;
 
+		rr_item_done(run);
 		if (key == NULL)
 			continue;
 		slot = rr_keymap_insert(map, key, &found);
@@ -245,6 +248,7 @@ join_one(const MergeState *state, JoinedItem *left, int *n, List *right)
 		void	  **slot = NULL;
 		ListCell   *lc;
 
+		rr_item_done(run);
 		if (left[i].key != NULL)
 			slot = rr_keymap_lookup(map, left[i].key);
 		if (slot == NULL)
@@ -260,6 +264,7 @@ join_one(const MergeState *state, JoinedItem *left, int *n, List *right)
 		{
 			Jsonb	   *pair[2];
 
+			rr_item_done(run);
 			pair[0] = left[i].item;
 			pair[1] = list_nth(right, lfirst_int(lc));
 			matched[lfirst_int(lc)] = true;
@@ -306,7 +311,7 @@ merge_by_key(RrNodeRun *run, const MergeState *state)
 		result[i].key = join_key(result[i].item, &state->key);
 	}
 	for (i = 1; i < run->ninputs; i++)
-		result = join_one(state, result, &n, run->inputs[i]);
+		result = join_one(run, state, result, &n, run->inputs[i]);
 	for (i = 0; i < n; i++)
 		rr_emit(run, 0, result[i].item);
 }

@@ -144,6 +144,7 @@ emit_new_keys(RrNodeRun *run, const DedupState *state, Jsonb **items,
 		uint8	   *digest = digests + i * PG_SHA256_DIGEST_LENGTH;
 		bytea	   *hash = palloc(VARHDRSZ + PG_SHA256_DIGEST_LENGTH);
 
+		rr_item_done(run);
 		resetStringInfo(&text);
 		(void) JsonbToCString(&text, &key->root, VARSIZE(key));
 		if (pg_cryptohash_init(sha256) < 0 ||
@@ -229,6 +230,7 @@ remove_duplicates_execute(RrNodeRun *run)
 		Jsonb	   *key = nfields > 0 ? rr_item_pick(item, fields, nfields) : item;
 		bool		found;
 
+		rr_item_done(run);
 		(void) rr_keymap_insert(seen, key, &found);
 		if (found)
 			continue;

@@ -19,6 +19,7 @@
  */
 #include "postgres.h"
 
+#include "miscadmin.h"
 #include "nodes/node_util.h"
 #include "utils/fmgrprotos.h"
 
@@ -63,6 +64,7 @@ typedef struct SortContext
 	int			nkeys;
 	SortKey    *keys;
 	SortValue  *values;			/* nitems * nkeys, item by item */
+	uint32		compared;		/* comparisons so far */
 } SortContext;
 
 /*
@@ -250,6 +252,10 @@ sort_compare(const void *pa, const void *pb, void *arg)
 	int			b = *(const int *) pb;
 	int			k;
 
+	/* a sort of many items compares for long: stay cancellable */
+	if (++cxt->compared % RR_LIMIT_CHECK_EVERY == 0)
+		CHECK_FOR_INTERRUPTS();
+
 	for (k = 0; k < cxt->nkeys; k++)
 	{
 		int			res = sort_compare_values(&cxt->values[a * cxt->nkeys + k],
@@ -282,6 +288,7 @@ sort_execute(RrNodeRun *run)
 
 	cxt.nkeys = state->nkeys;
 	cxt.keys = state->keys;
+	cxt.compared = 0;
 	if (state->by.constant == NULL)
 		cxt.nkeys = sort_decode_by(state,
 								   rr_param_eval(&state->by, run,
@@ -298,6 +305,7 @@ sort_execute(RrNodeRun *run)
 					   &cxt.values[i * cxt.nkeys + k]);
 		order[i] = i;
 		i++;
+		rr_item_done(run);
 	}
 
 	qsort_arg(order, n, sizeof(int), sort_compare, &cxt);
