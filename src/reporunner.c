@@ -97,6 +97,7 @@ _PG_init(void)
 	rr_executor_init();
 	rr_node_guard_init();
 	rr_node_search_path_init();
+	rr_queue_init();
 
 	MarkGUCPrefixReserved("reporunner");
 

@@ -30,3 +30,12 @@ RETURN pg_catalog.pg_has_role(CURRENT_USER, owner, 'USAGE')
  * remove_duplicates node writes them as the tables' owner.
  */
 REVOKE INSERT (workflow_id, node, key_hash, owner) ON reporunner.dedup_key FROM PUBLIC;
+
+/*
+ * Claims serve owners in turn and count what each owner runs (issue 9,
+ * F10).
+ */
+CREATE INDEX queue_owner_idx ON reporunner.queue (owner, priority DESC, ready_at);
+CREATE INDEX queue_leased_idx ON reporunner.queue (owner) WHERE lease_owner IS NOT NULL;
+COMMENT ON INDEX reporunner.queue_owner_idx IS 'Claims serve owners in turn: each owner''s next execution, by priority then age';
+COMMENT ON INDEX reporunner.queue_leased_idx IS 'Executions each owner runs now, for reporunner.max_workers_per_owner';

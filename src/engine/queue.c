@@ -46,7 +46,9 @@
 #include "pgstat.h"
 #include "reporunner.h"
 #include "storage/lock.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
@@ -69,20 +71,63 @@
  */
 #define RR_PURE_STRETCH_MS		50
 
+/* Candidates a claim considers, from the head of the queue */
+#define RR_CLAIM_CANDIDATES		64
+
+/* Owners a claim visits at most, taking the head of each one's queue */
+#define RR_CLAIM_OWNER_WALK		32
+
 /*
- * A batch of runnable executions, skipping those being claimed (and those
- * a worker runs: their ready_at is infinity).  No other condition: this
- * plan is made once, often on a near-empty queue, and must still read the
- * queue in index order when it is long.
+ * The candidates of a claim: runnable executions (ready_at passed; those
+ * a worker runs have ready_at infinity), owners served in turn, so that
+ * no tenant's backlog or priorities hold up another's.  First the head
+ * (highest priority, then oldest) of each owner's ready executions,
+ * visiting the owners upward from $1, then the queue's own head in that
+ * order, to fill the batch; k says which (below 1000: a head, in the
+ * order of the owners).  There are more candidates than a batch takes:
+ * workers claiming at the same time skip each other's.  An owner running $2 executions already (its
+ * leased rows) gets none.  Every part reads an index in its order with a
+ * LIMIT (queue_owner_idx, queue_ready_idx, queue_leased_idx): the plan is
+ * made once, often on a near-empty queue, and must still do so when the
+ * queue is long.
+ */
+#define SQL_CLAIM_CANDIDATES \
+	"WITH RECURSIVE owners (owner, n) AS (" \
+	" SELECT min(owner), 1 FROM reporunner.queue WHERE owner > $1" \
+	" UNION ALL SELECT (SELECT min(q.owner) FROM reporunner.queue q" \
+	" WHERE q.owner > o.owner), o.n + 1 FROM owners o" \
+	" WHERE o.owner IS NOT NULL AND o.n < " CppAsString2(RR_CLAIM_OWNER_WALK) ")," \
+	" busy AS (SELECT owner FROM (SELECT owner FROM reporunner.queue" \
+	" WHERE lease_owner IS NOT NULL ORDER BY owner LIMIT 10000) l" \
+	" GROUP BY owner HAVING count(*) >= $2)," \
+	" heads AS (SELECT h.execution_id, o.owner, o.n AS k FROM owners o," \
+	" LATERAL (SELECT q.execution_id FROM reporunner.queue q" \
+	" WHERE q.owner = o.owner AND q.ready_at <= now()" \
+	" ORDER BY q.priority DESC, q.ready_at LIMIT 1) h" \
+	" WHERE o.owner NOT IN (SELECT owner FROM busy)" \
+	" LIMIT " CppAsString2(RR_CLAIM_BATCH) ")," \
+	" rest AS (SELECT execution_id, owner, 1000 + row_number() OVER () AS k" \
+	" FROM (SELECT execution_id, owner FROM reporunner.queue" \
+	" WHERE ready_at <= now() AND owner NOT IN (SELECT owner FROM busy)" \
+	" ORDER BY priority DESC, ready_at LIMIT " CppAsString2(RR_CLAIM_CANDIDATES) ") q)" \
+	" SELECT execution_id, min(owner), min(k) FROM (TABLE heads UNION ALL TABLE rest) c" \
+	" GROUP BY execution_id ORDER BY 3"
+/*
+ * The claim itself: the candidates ($1, in their order) still runnable,
+ * as many as a batch takes, each locked (skipping those another worker is
+ * claiming) and read with its execution.  One candidate at a time, by
+ * primary key, whatever the sizes of the tables.
  */
 #define SQL_CLAIM \
-	"SELECT q.execution_id, e.workflow_id, e.version, w.name, e.status," \
-	" e.input, e.started_at, e.mode, e.created_by" \
+	"SELECT x.* FROM unnest($1::pg_catalog.int8[]) AS c(id)," \
+	" LATERAL (SELECT q.execution_id, e.workflow_id, e.version, w.name," \
+	" e.status, e.input, e.started_at, e.mode, e.created_by" \
 	" FROM reporunner.queue q" \
 	" JOIN reporunner.execution e ON e.id = q.execution_id" \
 	" JOIN reporunner.workflow w ON w.id = e.workflow_id" \
-	" WHERE q.ready_at <= now() ORDER BY q.priority DESC, q.ready_at" \
-	" LIMIT " CppAsString2(RR_CLAIM_BATCH) " FOR UPDATE OF q SKIP LOCKED"
+	" WHERE q.execution_id = c.id AND q.ready_at <= now()" \
+	" FOR UPDATE OF q SKIP LOCKED) x" \
+	" LIMIT " CppAsString2(RR_CLAIM_BATCH)
 /*
  * When a worker with nothing to claim looks again: at the next delayed
  * execution or wait.  What is ready now but was skipped is another
@@ -225,6 +270,7 @@
 #define SQL_STATUS \
 	"SELECT status FROM reporunner.execution WHERE id = $1"
 
+static SPIPlanPtr candidates_plan = NULL;
 static SPIPlanPtr claim_plan = NULL;
 static SPIPlanPtr next_wake_plan = NULL;
 static SPIPlanPtr load_steps_plan = NULL;
@@ -251,7 +297,7 @@ static SPIPlanPtr hold_back_plan = NULL;
  */
 #define RR_REPLAN_MS			60000
 static SPIPlanPtr *const kept_plans[] = {
-	&claim_plan, &next_wake_plan, &load_steps_plan, &save_steps_plan,
+	&candidates_plan, &claim_plan, &next_wake_plan, &load_steps_plan, &save_steps_plan,
 	&start_running_plan, &finish_plan, &retry_later_plan, &status_plan,
 	&requeue_plan, &wake_due_plan, &suspend_plan, &error_workflow_plan,
 	&prune_plan, &leases_plan, &free_lease_plan, &hold_back_plan
@@ -382,6 +428,45 @@ take_slot(ClaimedExecution *member, RrPlan *plan)
 	return false;
 }
 
+/* reporunner.max_workers_per_owner: see owner_cap */
+static int	rr_max_workers_per_owner = -1;
+
+/* Where this worker's next claim starts its walk over the owners */
+static Oid	claim_cursor = InvalidOid;
+
+/*
+ * How many executions of one owner may run at once (leased, in workers)
+ * before its others wait for another owner's turn: the setting, or, by
+ * default (-1), one worker fewer than the database has, so that one
+ * tenant's long executions never take every worker; 0 is no limit.
+ */
+static int
+owner_cap(void)
+{
+	if (rr_max_workers_per_owner == 0)
+		return PG_INT32_MAX;
+	if (rr_max_workers_per_owner > 0)
+		return rr_max_workers_per_owner;
+	return Max(1, rr_workers_per_database - 1);
+}
+
+void
+rr_queue_init(void)
+{
+	DefineCustomIntVariable("reporunner.max_workers_per_owner",
+							"Most background executions of one owner running at once.",
+							"-1: one fewer than reporunner.workers_per_database; 0: no limit.",
+							&rr_max_workers_per_owner,
+							-1,
+							-1,
+							1024,
+							PGC_SIGHUP,
+							0,
+							NULL,
+							NULL,
+							NULL);
+}
+
 /* How long an execution held back by settings.concurrency steps aside */
 #define RR_HOLD_BACK_MS			250
 
@@ -425,6 +510,48 @@ release_member(ClaimedExecution *member)
 }
 
 /*
+ * The candidates of the next claim (SQL_CLAIM_CANDIDATES), as an int8[]
+ * in their order, in the current memory context; and where the claim
+ * after it starts its walk: after the last owner served, or from the
+ * lowest again once a walk reached the end of the owners.
+ */
+static Datum
+claim_candidates(void)
+{
+	Oid			argtypes[2] = {OIDOID, INT4OID};
+	Datum		values[2];
+	Datum	   *ids;
+	int			heads = 0;
+	Oid			last_head = InvalidOid;
+	uint64		row;
+
+	values[0] = ObjectIdGetDatum(claim_cursor);
+	values[1] = Int32GetDatum(owner_cap());
+	rr_store_run_kept(&candidates_plan, SQL_CLAIM_CANDIDATES, 2, argtypes,
+					  values, NULL, SPI_OK_SELECT);
+	ids = palloc(sizeof(Datum) * Max(SPI_processed, 1));
+	for (row = 0; row < SPI_processed; row++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[row];
+		bool		isnull;
+
+		ids[row] = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &isnull);
+		if (DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3,
+										&isnull)) < 1000)
+		{
+			heads++;
+			last_head = DatumGetObjectId(SPI_getbinval(tuple,
+													   SPI_tuptable->tupdesc,
+													   2, &isnull));
+		}
+	}
+	claim_cursor = heads == RR_CLAIM_BATCH ? last_head : InvalidOid;
+	return PointerGetDatum(construct_array(ids, (int) SPI_processed, INT8OID,
+										   sizeof(int64), FLOAT8PASSBYVAL,
+										   TYPALIGN_DOUBLE));
+}
+
+/*
  * Claim a batch of runnable executions: lock up to RR_CLAIM_BATCH ready
  * queue rows, and keep those whose execution no other worker holds, with
  * a session lock on each that lasts until we release it or the process
@@ -440,6 +567,8 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 	uint64		row;
 	uint64		ncandidates;
 	int			nestlevel;
+	Oid			candidates_type = INT8ARRAYOID;
+	Datum		candidates;
 
 	MemoryContextReset(batch->context);
 	batch->nmembers = 0;
@@ -449,8 +578,9 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 	nestlevel = rr_store_begin();
 	rr_store_run_kept(&wake_due_plan, SQL_WAKE_DUE, 0, NULL, NULL, NULL,
 					  SPI_OK_INSERT);
-	rr_store_run_kept(&claim_plan, SQL_CLAIM, 0, NULL, NULL, NULL,
-					  SPI_OK_SELECT);
+	candidates = claim_candidates();
+	rr_store_run_kept(&claim_plan, SQL_CLAIM, 1, &candidates_type,
+					  &candidates, NULL, SPI_OK_SELECT);
 
 	ncandidates = SPI_processed;
 	batch->members = MemoryContextAllocZero(batch->context,

@@ -226,6 +226,8 @@ CREATE TABLE reporunner.queue (
 	lease_owner		integer
 );
 CREATE INDEX queue_ready_idx ON reporunner.queue (priority DESC, ready_at);
+CREATE INDEX queue_owner_idx ON reporunner.queue (owner, priority DESC, ready_at);
+CREATE INDEX queue_leased_idx ON reporunner.queue (owner) WHERE lease_owner IS NOT NULL;
 COMMENT ON TABLE reporunner.queue IS 'Executions that are runnable now or soon; rows leave as soon as an execution waits or finishes';
 COMMENT ON COLUMN reporunner.queue.execution_id IS 'Execution to run';
 COMMENT ON COLUMN reporunner.queue.owner IS 'Owner of the workflow (copied for row-level security)';
@@ -233,6 +235,8 @@ COMMENT ON COLUMN reporunner.queue.priority IS 'Higher runs first';
 COMMENT ON COLUMN reporunner.queue.ready_at IS 'Earliest time the execution may run; infinity while a worker runs it';
 COMMENT ON COLUMN reporunner.queue.lease_owner IS 'Process id of the worker running it, once it has committed a step (ready_at is then infinity, out of the claims'' way); a lease whose worker died is freed';
 COMMENT ON INDEX reporunner.queue_ready_idx IS 'Claim order: priority, then age';
+COMMENT ON INDEX reporunner.queue_owner_idx IS 'Claims serve owners in turn: each owner''s next execution, by priority then age';
+COMMENT ON INDEX reporunner.queue_leased_idx IS 'Executions each owner runs now, for reporunner.max_workers_per_owner';
 
 CREATE TABLE reporunner.credential (
 	id				bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

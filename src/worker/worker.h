@@ -52,4 +52,7 @@ extern void rr_worker_wake_at_commit(void);
  */
 extern bool rr_queue_work(int max_ms, TimestampTz *next_wake);
 
+/* Define the settings of src/engine/queue.c (from _PG_init). */
+extern void rr_queue_init(void);
+
 #endif							/* RR_WORKER_H */

@@ -13,7 +13,10 @@
 #  - F5: a failure whose error is too large to journal as it is (300 MB)
 #    is journaled cut short; the worker does not exit;
 #  - F16: retry policies saved before their bounds existed neither retry
-#    without end nor wait a wrapped-around time.
+#    without end nor wait a wrapped-around time;
+#  - F10: owners are served in turn, whatever the priority and size of
+#    one tenant's backlog; one tenant's long executions do not take every
+#    worker (reporunner.max_workers_per_owner).
 use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
@@ -48,6 +51,7 @@ SELECT reporunner.save_workflow('rec', $${"nodes": [{"name": "Start", "type": "t
 });
 
 my $started_at = $node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()');
+my $log_from = 0;    # the server log since the last (deliberate) restart
 
 # Start tenant_a's "pure" and wait for it: the id and the time it took.
 sub run_pure
@@ -64,7 +68,7 @@ sub run_pure
 sub workers_alive
 {
 	my ($what) = @_;
-	my $log = slurp_file($node->logfile);
+	my $log = slurp_file($node->logfile, $log_from);
 	unlike($log, qr/"reporunner worker" \(PID \d+\) (exited with exit code [^0]|was terminated by signal)/,
 		"$what: no worker exited with an error");
 	is($node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()'),
@@ -220,6 +224,61 @@ FROM reporunner.step WHERE execution_id = $wrap AND node = 'Q'}),
 	't', 'F16: a huge backoff counts as the largest (100: 1 s becomes 100 s), never a wrapped-around instant');
 $node->safe_psql('postgres', qq{SELECT reporunner.cancel($wrap)});
 workers_alive('F16');
+
+# ---- F10: fairness between tenants
+$node->safe_psql('postgres', q{
+SET ROLE tenant_b;
+SELECT reporunner.save_workflow('hog', '{"nodes":[{"name":"Start","type":"trigger"},
+  {"name":"Q","type":"sql","params":{"query":"select pg_sleep(0.1)"}}],
+  "connections":[{"from":"Start","to":"Q"}]}');
+SELECT reporunner.save_workflow('long', '{"nodes":[{"name":"Start","type":"trigger"},
+  {"name":"Q","type":"sql","params":{"query":"select pg_sleep(3)"}}],
+  "connections":[{"from":"Start","to":"Q"}]}');
+});
+
+# Change a worker setting, with a restart: a reload reaches a busy worker
+# only when it is done with its batch.
+sub set_workers_per_owner
+{
+	my ($value) = @_;
+	$node->safe_psql('postgres', "ALTER SYSTEM SET reporunner.max_workers_per_owner = $value");
+	$node->restart;
+	$started_at = $node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()');
+	$log_from = -s $node->logfile;
+}
+
+# a priority flood, with both workers free to serve it
+set_workers_per_owner(0);
+$node->safe_psql('postgres', q{
+SET ROLE tenant_b;
+SELECT count(reporunner.start('hog', '[{}]', '{"priority": 2147483647}')) FROM generate_series(1, 60)});
+$node->poll_query_until('postgres',
+	q{SELECT count(*) > 0 FROM reporunner.executions WHERE workflow = 'hog' AND status = 'succeeded'})
+  or die 'the flood did not start';
+run_pure();
+cmp_ok($node->safe_psql('postgres',
+		q{SELECT count(*) FROM reporunner.executions WHERE workflow = 'hog' AND status = 'queued'}),
+	'>=', 40, "F10: tenant_a's execution ran while most of tenant_b's top-priority flood still waited");
+$node->safe_psql('postgres', q{
+SELECT count(reporunner.cancel(id)) FROM reporunner.executions WHERE workflow = 'hog' AND status IN ('queued', 'running')});
+
+# long executions of one tenant, with the default share of workers
+set_workers_per_owner(-1);
+$node->safe_psql('postgres', q{
+SET ROLE tenant_b; SELECT count(reporunner.start('long', '[{}]')) FROM generate_series(1, 3)});
+$node->poll_query_until('postgres',
+	q{SELECT count(*) = 1 FROM reporunner.executions WHERE workflow = 'long' AND status = 'running'})
+  or die 'the long executions did not start';
+run_pure();
+is($node->safe_psql('postgres', q{
+SELECT string_agg(status, ' ' ORDER BY status) FROM reporunner.executions WHERE workflow = 'long'}),
+	'queued queued running',
+	"F10: tenant_a's execution ran on a free worker while tenant_b ran one long execution of three");
+$node->poll_query_until('postgres',
+	q{SELECT count(*) = 3 FROM reporunner.executions WHERE workflow = 'long' AND status = 'succeeded'})
+  or die 'the long executions did not all succeed';
+pass('F10: and tenant_b\'s long executions all ran, one after the other');
+workers_alive('F10');
 
 $node->stop;
 done_testing();
