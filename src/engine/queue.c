@@ -966,7 +966,8 @@ load_execution(DurableRun *run, ClaimedExecution *member, List **input_items)
 
 	old = MemoryContextSwitchTo(execution->context);
 	execution->input = member->input;
-	execution->started_at = member->started_at;
+	if (execution->started_at == 0)
+		execution->started_at = member->started_at;
 	execution->mode = member->mode;
 	execution->plan = rr_plan_get(member->workflow_id, member->version,
 								  member->workflow);
@@ -1260,11 +1261,17 @@ run_member(Batch *batch)
 
 		/*
 		 * Building a plan may take long (a costly expression): not while
-		 * the rest of the batch waits in this transaction.
+		 * the rest of the batch waits in this transaction.  Commit it, with
+		 * this execution running (leased, so that it counts against its
+		 * owner's share of the workers) and the rest given back.
 		 */
 		if (batch->uncommitted &&
 			!rr_plan_is_cached(member->workflow_id, member->version))
-			commit_batch(batch, context);
+		{
+			execution->started_at = member->started_at != 0 ?
+				member->started_at : GetCurrentTimestamp();
+			commit_run(run);
+		}
 		load_execution(run, member, &input_items);
 		if (take_slot(member, execution->plan))
 		{

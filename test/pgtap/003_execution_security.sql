@@ -34,16 +34,7 @@ GRANT EXECUTE ON FUNCTION public.a_only(jsonb) TO sec_a;
 SELECT format('GRANT CREATE ON DATABASE %I TO sec_b', current_database()) AS grant_create \gset
 :grant_create;
 
--- A workflow document Start -> Q, where Q is a sql node running query.
-CREATE FUNCTION pg_temp.sql_doc(query text) RETURNS jsonb
-LANGUAGE sql AS $$
-	SELECT jsonb_build_object(
-		'nodes', jsonb_build_array(
-			jsonb_build_object('name', 'Start', 'type', 'trigger'),
-			jsonb_build_object('name', 'Q', 'type', 'sql',
-							   'params', jsonb_build_object('query', query))),
-		'connections', jsonb_build_array(jsonb_build_object('from', 'Start', 'to', 'Q')))
-$$;
+\ir sql_doc.inc
 
 -- Run a workflow on one empty item without saving the execution.
 CREATE FUNCTION pg_temp.run(name text) RETURNS jsonb

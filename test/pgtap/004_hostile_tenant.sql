@@ -30,15 +30,7 @@ CREATE SCHEMA h_b AUTHORIZATION h_b;
 CREATE TABLE h_b.loot (who text, what text);
 ALTER TABLE h_b.loot OWNER TO h_b;
 
-CREATE FUNCTION pg_temp.sql_doc(query text) RETURNS jsonb
-LANGUAGE sql AS $$
-	SELECT jsonb_build_object(
-		'nodes', jsonb_build_array(
-			jsonb_build_object('name', 'Start', 'type', 'trigger'),
-			jsonb_build_object('name', 'Q', 'type', 'sql',
-							   'params', jsonb_build_object('query', query))),
-		'connections', jsonb_build_array(jsonb_build_object('from', 'Start', 'to', 'Q')))
-$$;
+\ir sql_doc.inc
 
 -- the superuser's own workflow, and the tenants'
 SELECT is(reporunner.save_workflow('su_flow', pg_temp.sql_doc(

@@ -38,6 +38,16 @@ $node->start;
 $node->safe_psql(
 	'postgres', q{
 CREATE EXTENSION reporunner;
+-- a workflow Start -> Q, where Q is a sql node running query, with more
+-- fields for Q and settings for the workflow
+CREATE FUNCTION sql_doc(query text, node jsonb DEFAULT '{}', settings jsonb DEFAULT '{}')
+RETURNS jsonb LANGUAGE sql AS $$
+	SELECT jsonb_build_object(
+		'nodes', jsonb_build_array(jsonb_build_object('name', 'Start', 'type', 'trigger'),
+			jsonb_build_object('name', 'Q', 'type', 'sql', 'params', jsonb_build_object('query', query)) || node),
+		'connections', jsonb_build_array(jsonb_build_object('from', 'Start', 'to', 'Q')),
+		'settings', settings)
+$$;
 CREATE ROLE tenant_a LOGIN;
 CREATE ROLE tenant_b LOGIN;
 SET ROLE tenant_a;
@@ -45,9 +55,7 @@ SELECT reporunner.save_workflow('pure', '{"nodes": [{"name": "Start", "type": "t
 	{"name": "S", "type": "set", "params": {"fields": {"ok": true}}}],
 	"connections": [{"from": "Start", "to": "S"}]}');
 SET ROLE tenant_b;
-SELECT reporunner.save_workflow('rec', $${"nodes": [{"name": "Start", "type": "trigger"},
-	{"name": "Q", "type": "sql", "params": {"query": "select reporunner.execute('rec', '[{}]')"}}],
-	"connections": [{"from": "Start", "to": "Q"}]}$$);
+SELECT reporunner.save_workflow('rec', sql_doc($$select reporunner.execute('rec', '[{}]')$$));
 });
 
 my $started_at = $node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()');
@@ -119,9 +127,7 @@ SET ROLE tenant_b;
 SELECT reporunner.save_workflow('poison', '{"nodes":[{"name":"Start","type":"trigger"},
   {"name":"W","type":"wait","params":{"for":"1s"}}],
   "connections":[{"from":"Start","to":"W"}]}');
-SELECT reporunner.save_workflow('boom', '{"nodes":[{"name":"Start","type":"trigger"},
-  {"name":"Q","type":"sql","params":{"query":"select 1/0"}}],
-  "connections":[{"from":"Start","to":"Q"}],"settings":{"error_workflow":"poison"}}');
+SELECT reporunner.save_workflow('boom', sql_doc('select 1/0', '{}', '{"error_workflow": "poison"}'));
 RESET ROLE;
 UPDATE reporunner.node SET params = '{"for": "1s", "resume": true}'
 WHERE name = 'W' AND workflow_id = (SELECT id FROM reporunner.workflow WHERE name = 'poison');
@@ -145,9 +151,7 @@ workers_alive('F3');
 # ---- F4: a backlog held back by settings.concurrency
 $node->safe_psql('postgres', q{
 SET ROLE tenant_b;
-SELECT reporunner.save_workflow('slowc', '{"nodes":[{"name":"Start","type":"trigger"},
-  {"name":"Q","type":"sql","params":{"query":"select pg_sleep(2)"}}],
-  "connections":[{"from":"Start","to":"Q"}],"settings":{"concurrency":1}}');
+SELECT reporunner.save_workflow('slowc', sql_doc('select pg_sleep(2)', '{}', '{"concurrency": 1}'));
 SELECT count(reporunner.start('slowc', '[{}]', '{"run_at": "-infinity"}')) FROM generate_series(1, 20);
 });
 $node->poll_query_until('postgres',
@@ -166,9 +170,7 @@ SELECT count(reporunner.cancel(id)) FROM reporunner.executions WHERE workflow = 
 # ---- F5: an error too large to journal as it is
 $node->safe_psql('postgres', q{
 SET ROLE tenant_b;
-SELECT reporunner.save_workflow('hugeerr', $${"nodes":[{"name":"Start","type":"trigger"},
-  {"name":"Q","type":"sql","params":{"query":"select repeat('x', 300000000)::int"}}],
-  "connections":[{"from":"Start","to":"Q"}]}$$);
+SELECT reporunner.save_workflow('hugeerr', sql_doc($$select repeat('x', 300000000)::int$$));
 });
 my $huge = $node->safe_psql('postgres',
 	q{SET ROLE tenant_b; SELECT reporunner.start('hugeerr', '[{}]')});
@@ -191,12 +193,8 @@ workers_alive('F5');
 # ---- F16: retry arithmetic and retry storms
 $node->safe_psql('postgres', q{
 SET ROLE tenant_b;
-SELECT reporunner.save_workflow('storm', '{"nodes":[{"name":"Start","type":"trigger"},
-  {"name":"Q","type":"sql","params":{"query":"select 1/0"},"retry":{"tries":100}}],
-  "connections":[{"from":"Start","to":"Q"}]}');
-SELECT reporunner.save_workflow('wrap', '{"nodes":[{"name":"Start","type":"trigger"},
-  {"name":"Q","type":"sql","params":{"query":"select 1/0"},"retry":{"tries":4,"delay":"1s","backoff":2}}],
-  "connections":[{"from":"Start","to":"Q"}]}');
+SELECT reporunner.save_workflow('storm', sql_doc('select 1/0', '{"retry": {"tries": 100}}'));
+SELECT reporunner.save_workflow('wrap', sql_doc('select 1/0', '{"retry": {"tries": 4, "delay": "1s", "backoff": 2}}'));
 RESET ROLE;
 -- as versions saved by a release without the bounds could hold them
 UPDATE reporunner.node SET retry = '{"tries": 1000000000}'
@@ -228,12 +226,8 @@ workers_alive('F16');
 # ---- F10: fairness between tenants
 $node->safe_psql('postgres', q{
 SET ROLE tenant_b;
-SELECT reporunner.save_workflow('hog', '{"nodes":[{"name":"Start","type":"trigger"},
-  {"name":"Q","type":"sql","params":{"query":"select pg_sleep(0.1)"}}],
-  "connections":[{"from":"Start","to":"Q"}]}');
-SELECT reporunner.save_workflow('long', '{"nodes":[{"name":"Start","type":"trigger"},
-  {"name":"Q","type":"sql","params":{"query":"select pg_sleep(3)"}}],
-  "connections":[{"from":"Start","to":"Q"}]}');
+SELECT reporunner.save_workflow('hog', sql_doc('select pg_sleep(0.1)'));
+SELECT reporunner.save_workflow('long', sql_doc('select pg_sleep(3)'));
 });
 
 # Change a worker setting, with a restart: a reload reaches a busy worker
