@@ -2,7 +2,8 @@
 -- Limits of one execution (issue 9, F12): the items a node may emit and
 -- the memory an execution may hold, checked while pure nodes run over
 -- their items, so that no tenant can exhaust a backend; both fail the
--- execution with SQLSTATE 54000 and cannot be absorbed by on_error.
+-- execution with SQLSTATE 54000 and cannot be absorbed by on_error.  And
+-- how deep executions may nest (F1).
 --
 SET client_min_messages TO warning;
 CREATE ROLE rr_limits_tenant;
@@ -53,3 +54,34 @@ RESET ROLE;
 DROP TABLE big, small;
 SELECT reporunner.delete_workflow('fan_out');
 DROP ROLE rr_limits_tenant;
+
+-- Nesting (issue 9, F1): workflows calling one another, directly, in turn
+-- or through a function node, stop at reporunner.max_call_depth with
+-- 54001, each level adding only its name to the message
+SET reporunner.max_call_depth = 4;
+SELECT reporunner.save_workflow('ping', $${"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "Q", "type": "sql", "params": {"query": "select reporunner.execute('pong', '[{}]')"}}],
+	"connections": [{"from": "Start", "to": "Q"}]}$$);
+SELECT reporunner.save_workflow('pong', $${"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "Q", "type": "sql", "params": {"query": "select reporunner.execute('ping', '[{}]')"}}],
+	"connections": [{"from": "Start", "to": "Q"}]}$$);
+\set VERBOSITY terse
+SELECT reporunner.execute('ping', '[{}]');
+CREATE FUNCTION call_itself(item jsonb) RETURNS jsonb LANGUAGE sql
+AS $$ SELECT reporunner.execute('by_function', jsonb_build_array(item)) $$;
+SELECT reporunner.save_workflow('by_function', '{"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "F", "type": "function", "params": {"function": "call_itself"}}],
+	"connections": [{"from": "Start", "to": "F"}]}');
+SELECT reporunner.execute('by_function', '[{}]');
+\set VERBOSITY default
+-- within the limit, nesting works
+SELECT reporunner.save_workflow('leaf', '{"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "S", "type": "set", "params": {"fields": {"leaf": true}}}],
+	"connections": [{"from": "Start", "to": "S"}]}');
+SELECT reporunner.save_workflow('branch', $${"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "Q", "type": "sql", "params": {"query": "select reporunner.execute('leaf', '[{}]', '{\"save\": \"none\"}') as r"}}],
+	"connections": [{"from": "Start", "to": "Q"}]}$$);
+SELECT reporunner.execute('branch', '[{}]', '{"save": "none"}');
+RESET reporunner.max_call_depth;
+SELECT reporunner.delete_workflow(w) FROM unnest(ARRAY['ping', 'pong', 'by_function', 'leaf', 'branch']) AS w;
+DROP FUNCTION call_itself(jsonb);
