@@ -217,6 +217,8 @@ static const RrFieldSpec notify_params[] = {
 };
 
 /* wait: one of for, until, resume (checked when the plan is built) */
+static const char *const wait_modes[] = {"for", "until", "resume", NULL};
+
 static const RrFieldSpec wait_params[] = {
 	{.name = "for", .type = RR_FIELD_DURATION, .flags = RR_FIELD_POSITIVE},
 	{.name = "until", .type = RR_FIELD_STRING},
@@ -263,7 +265,7 @@ const RrNodeType rr_node_types[] = {
 	{.name = "notify", .params = notify_params, .outputs = main_output,
 	.inputs = 1},
 	{.name = "wait", .params = wait_params, .outputs = main_output,
-	.inputs = 1},
+	.inputs = 1, .one_of = wait_modes},
 };
 
 const int	rr_node_type_count = sizeof(rr_node_types) / sizeof(rr_node_types[0]);

@@ -102,6 +102,9 @@ typedef struct RrNodeType
 	int			inputs;
 	const char *inputs_param;
 	bool		is_trigger;		/* starts the workflow */
+	const char *const *one_of;	/* params of which exactly one must be
+								 * given (present, and not false or null);
+								 * NULL-terminated, or NULL */
 } RrNodeType;
 
 /* Longest output name of a switch-like node, in bytes. */

@@ -1388,6 +1388,37 @@ check_item_outputs(Validator *v, const FieldContext *ctx,
 }
 
 /*
+ * check_one_of
+ *		A node type's params of which exactly one must be given (the wait
+ *		node's modes), as its handler requires when the plan is built.
+ */
+static bool
+check_one_of(Validator *v, const NodeInfo *info)
+{
+	const char *const *name;
+	char		list[RR_DOC_MESSAGE_LEN];
+	int			given = 0;
+
+	if (info->type->one_of == NULL)
+		return true;
+	for (name = info->type->one_of; *name != NULL; name++)
+	{
+		json_t	   *value = json_object_get(info->params, *name);
+
+		if (value != NULL && !json_is_false(value) && !json_is_null(value))
+			given++;
+	}
+	if (given == 1)
+		return true;
+	list_choices(info->type->one_of, list, sizeof(list));
+	fail(v->err, RR_DOC_INVALID, info->name, "params",
+		 "node \"%s\" must have exactly one of the params %s", info->name,
+		 list);
+	set_detail(v->err, "It has %d of them.", given);
+	return false;
+}
+
+/*
  * check_params
  *		Rule 3 for every node: params against the node type's table.
  */
@@ -1406,7 +1437,8 @@ check_params(Validator *v)
 		params_context(&ctx, info, owner, sizeof(owner));
 		path_reset(&path);
 		if (!check_object(v, &ctx, info->type->params, info->params, &path) ||
-			!check_item_outputs(v, &ctx, info))
+			!check_item_outputs(v, &ctx, info) ||
+			!check_one_of(v, info))
 			return false;
 	}
 	return true;

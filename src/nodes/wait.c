@@ -70,7 +70,7 @@ wait_prepare(RrPlanNode *node)
 	if (given != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("node \"%s\" must have exactly one of the params \"for\", \"until\" and \"resume\"",
+				 errmsg("node \"%s\" must have exactly one of the params \"for\", \"until\", \"resume\"",
 						node->name),
 				 errdetail("It has %d of them.", given)));
 	if (state->timeout_ms > 0 && !state->resume)

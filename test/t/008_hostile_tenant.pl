@@ -113,7 +113,7 @@ workers_alive('F1');
 SELECT reporunner.save_workflow('poison', '{"nodes":[{"name":"Start","type":"trigger"},
   {"name":"W","type":"wait","params":{"for":"1s","resume":true}}],
   "connections":[{"from":"Start","to":"W"}]}')});
-like($stderr, qr/node "W" must have exactly one of the params "for", "until" and "resume"/,
+like($stderr, qr/node "W" must have exactly one of the params "for", "until", "resume"/,
 	'F3: a wait node with two modes is refused when saved');
 ($ret, $stdout, $stderr) = $node->psql('postgres', q{SET ROLE tenant_b;
 SELECT reporunner.save_workflow('poison', '{"nodes":[{"name":"Start","type":"trigger"}],

@@ -646,6 +646,18 @@ test_node_rules(void)
 					  NULL);
 	expect_node_valid("retry.tries may be 100",
 					  "{'name': 'X', 'type': 'noop', 'retry': {'tries': 100}}");
+	expect_node_error("a wait node with two modes is refused (issue 9, F3)",
+					  "{'name': 'W', 'type': 'wait', 'params': {'for': '1s', 'resume': true}}",
+					  RR_DOC_INVALID, "W", "params",
+					  "node \"W\" must have exactly one of the params \"for\", \"until\", \"resume\"",
+					  "It has 2 of them.");
+	expect_node_error("a wait node without a mode is refused",
+					  "{'name': 'W', 'type': 'wait', 'params': {}}",
+					  RR_DOC_INVALID, "W", "params",
+					  "node \"W\" must have exactly one of the params \"for\", \"until\", \"resume\"",
+					  "It has 0 of them.");
+	expect_node_valid("a wait node's resume: false is no mode",
+					  "{'name': 'W', 'type': 'wait', 'params': {'for': '1s', 'resume': false}}");
 	expect_node_error("retry.backoff is bounded (issue 9, F16: wrapped-around waits)",
 					  "{'name': 'X', 'type': 'noop', 'retry': {'tries': 4, 'backoff': 1e300}}",
 					  RR_DOC_INVALID, "X", "retry.backoff",
