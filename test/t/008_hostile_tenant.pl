@@ -72,6 +72,22 @@ sub run_pure
 	return $id;
 }
 
+# Start a workflow of tenant_b's; with a status, wait until the execution
+# has it.  Returns the execution's id.
+sub start_b
+{
+	my ($workflow, $status) = @_;
+	my $id = $node->safe_psql('postgres',
+		qq{SET ROLE tenant_b; SELECT reporunner.start('$workflow', '[{}]')});
+	if (defined $status)
+	{
+		$node->poll_query_until('postgres',
+			qq{SELECT status = '$status' FROM reporunner.execution WHERE id = $id})
+		  or die "execution $id of $workflow did not become $status";
+	}
+	return $id;
+}
+
 # No worker exited with an error and no server process crashed.
 sub workers_alive
 {
@@ -84,11 +100,7 @@ sub workers_alive
 }
 
 # ---- F1: recursion through execute(), in a worker and in a session
-my $rec = $node->safe_psql('postgres',
-	q{SET ROLE tenant_b; SELECT reporunner.start('rec', '[{}]')});
-$node->poll_query_until('postgres',
-	qq{SELECT status = 'failed' FROM reporunner.execution WHERE id = $rec})
-  or die 'the recursive execution did not fail';
+my $rec = start_b('rec', 'failed');
 is($node->safe_psql('postgres',
 		qq{SELECT error ->> 'sqlstate' FROM reporunner.execution WHERE id = $rec}),
 	'54001', 'F1: the recursive execution failed with the depth error');
@@ -132,8 +144,7 @@ RESET ROLE;
 UPDATE reporunner.node SET params = '{"for": "1s", "resume": true}'
 WHERE name = 'W' AND workflow_id = (SELECT id FROM reporunner.workflow WHERE name = 'poison');
 });
-my $boom = $node->safe_psql('postgres',
-	q{SET ROLE tenant_b; SELECT reporunner.start('boom', '[{}]')});
+my $boom = start_b('boom');
 $node->poll_query_until('postgres', qq{
 SELECT count(*) = 1 FROM reporunner.execution
 WHERE parent_id = $boom AND mode = 'error' AND status = 'failed'})
@@ -172,11 +183,7 @@ $node->safe_psql('postgres', q{
 SET ROLE tenant_b;
 SELECT reporunner.save_workflow('hugeerr', sql_doc($$select repeat('x', 300000000)::int$$));
 });
-my $huge = $node->safe_psql('postgres',
-	q{SET ROLE tenant_b; SELECT reporunner.start('hugeerr', '[{}]')});
-$node->poll_query_until('postgres',
-	qq{SELECT status = 'failed' FROM reporunner.execution WHERE id = $huge})
-  or die 'the execution with a huge error did not fail';
+my $huge = start_b('hugeerr', 'failed');
 is($node->safe_psql('postgres', qq{
 SELECT error ->> 'sqlstate' || ' ' || (octet_length(error ->> 'message') < 9000)::text
   || ' ' || (error ->> 'message' LIKE '%bytes cut)')::text
@@ -202,17 +209,12 @@ WHERE name = 'Q' AND workflow_id = (SELECT id FROM reporunner.workflow WHERE nam
 UPDATE reporunner.node SET retry = ('{"tries": 4, "delay": "1s", "backoff": ' || repeat('1', 300) || '.5}')::jsonb
 WHERE name = 'Q' AND workflow_id = (SELECT id FROM reporunner.workflow WHERE name = 'wrap');
 });
-my $storm = $node->safe_psql('postgres',
-	q{SET ROLE tenant_b; SELECT reporunner.start('storm', '[{}]')});
-$node->poll_query_until('postgres',
-	qq{SELECT status = 'failed' FROM reporunner.execution WHERE id = $storm})
-  or die 'the retry storm did not end';
+my $storm = start_b('storm', 'failed');
 is($node->safe_psql('postgres', qq{
 SELECT attempt || ' ' || jsonb_array_length(attempts) FROM reporunner.step
 WHERE execution_id = $storm AND node = 'Q'}),
 	'100 99', 'F16: "tries": 1000000000 stops after 100 attempts');
-my $wrap = $node->safe_psql('postgres',
-	q{SET ROLE tenant_b; SELECT reporunner.start('wrap', '[{}]')});
+my $wrap = start_b('wrap');
 $node->poll_query_until('postgres', qq{
 SELECT attempt = 2 AND status = 'retrying' FROM reporunner.step WHERE execution_id = $wrap AND node = 'Q'})
   or die 'the second attempt did not fail';
