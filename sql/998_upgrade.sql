@@ -2,7 +2,8 @@
 -- ALTER EXTENSION reporunner UPDATE from every earlier release gives exactly
 -- a fresh install: the same objects, columns, defaults, constraints,
 -- indexes, policies, privileges, comments and extension members; and the
--- rows saved before the update still run after it.
+-- workflows and executions saved before the update are still there, and
+-- run, in the session and in the workers, after it.
 --
 CREATE DATABASE reporunner_upgrade;
 \c reporunner_upgrade
@@ -64,10 +65,19 @@ CREATE EXTENSION reporunner VERSION '0.1.0';
 SELECT reporunner.save_workflow('kept', '{"nodes": [{"name": "Start", "type": "trigger"},
 	{"name": "V", "type": "set", "params": {"fields": {"v": "{{ $json.n * 2 }}"}}}],
 	"connections": [{"from": "Start", "to": "V"}]}');
+-- journaled executions, one run in the session and one by a worker
+SELECT reporunner.execute('kept', '[{"n": 1}]');
+SELECT reporunner.start('kept', '[{"n": 2}]') AS started \gset
+SELECT status, output FROM reporunner.wait_for(:started, '30s');
 ALTER EXTENSION reporunner UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'reporunner';
--- what was saved before the update runs after it
+-- what was saved before the update is still there, and runs after it
+SELECT e.mode, e.status, e.output, count(s.*) AS steps
+FROM reporunner.execution e JOIN reporunner.step s ON s.execution_id = e.id
+GROUP BY e.id ORDER BY e.id;
 SELECT reporunner.execute('kept', '[{"n": 21}]');
+SELECT reporunner.start('kept', '[{"n": 22}]') AS started \gset
+SELECT status, output FROM reporunner.wait_for(:started, '30s');
 SELECT name, versions FROM reporunner.workflows;
 CREATE TABLE updated AS SELECT * FROM public.extension_facts();
 
@@ -83,4 +93,5 @@ ORDER BY 1, 2, 3;
 SELECT count(*) > 100 AS compared_enough FROM fresh;
 
 \c contrib_regression
-DROP DATABASE reporunner_upgrade;
+-- (WITH FORCE: its workers may still be connected)
+DROP DATABASE reporunner_upgrade WITH (FORCE);
