@@ -95,7 +95,7 @@ REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check
 JSON_CFLAGS := $(shell pkg-config --cflags libcurl jansson libcrypto)
 JSON_LIBS := $(shell pkg-config --libs libcurl jansson libcrypto)
 
-PG_CPPFLAGS = -Isrc $(JSON_CFLAGS) -DREPORUNNER_VERSION=\"$(EXTVERSION)\"
+PG_CPPFLAGS = -Isrc $(JSON_CFLAGS)
 SHLIB_LINK = $(JSON_LIBS)
 ifdef CI
 PG_CFLAGS += -Wall -Werror

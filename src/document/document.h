@@ -110,6 +110,12 @@ extern RrExprScan rr_expression_next(const char *text, size_t len,
 									 size_t *close);
 
 /*
+ * Whether text is, apart from surrounding (ASCII) whitespace, exactly one
+ * {{ }} expression, whose value then stands for the whole value.
+ */
+extern bool rr_expression_is_lone(const char *text, size_t len);
+
+/*
  * The outputs and inputs of one node of a valid document, for the server's
  * plan builder.  params_json is the node's params as JSON text.
  * rr_node_outputs calls emit(name, arg) for each output in order, "error"

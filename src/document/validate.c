@@ -609,12 +609,12 @@ rr_expression_next(const char *text, size_t len, size_t from, size_t *open,
 }
 
 /*
- * is_lone_expression
+ * rr_expression_is_lone
  *		Whether text is, apart from surrounding whitespace, exactly one
  *		{{ }} expression, whose value then stands for the whole value.
  */
-static bool
-is_lone_expression(const char *text, size_t len)
+bool
+rr_expression_is_lone(const char *text, size_t len)
 {
 	size_t		start = 0;
 	size_t		end = len;
@@ -658,7 +658,7 @@ stands_for_value(const FieldContext *ctx, const RrFieldSpec *spec,
 	return ctx->expressions &&
 		(spec->flags & (RR_FIELD_LITERAL | RR_FIELD_STATIC)) == 0 &&
 		json_is_string(value) &&
-		is_lone_expression(json_string_value(value), json_string_length(value));
+		rr_expression_is_lone(json_string_value(value), json_string_length(value));
 }
 
 
@@ -1523,7 +1523,7 @@ check_string_expressions(Validator *v, const FieldContext *ctx,
 	}
 
 	if (spec != NULL && spec->type == RR_FIELD_CONDITION &&
-		!is_lone_expression(text, len))
+		!rr_expression_is_lone(text, len))
 	{
 		fail_at(v, ctx, path, RR_DOC_INVALID,
 				"%s must be a single {{ }} expression",

@@ -103,8 +103,6 @@ compile_string(JsonbValue *string, const char *node, const char *field)
 	size_t		from = 0;
 	size_t		open;
 	size_t		close;
-	size_t		start;
-	size_t		end;
 	List	   *parts = NIL;
 	RrValue    *value;
 	ListCell   *lc;
@@ -118,18 +116,9 @@ compile_string(JsonbValue *string, const char *node, const char *field)
 	}
 
 	/* a lone expression: only whitespace around one {{ }} */
-	start = 0;
-	end = len;
-	while (start < end && isspace((unsigned char) text[start]))
-		start++;
-	while (end > start && isspace((unsigned char) text[end - 1]))
-		end--;
 	value = new_value(RR_VALUE_MIXED, node, field);
-	if (open == start && close + 2 == end)
-	{
+	if (rr_expression_is_lone(text, len))
 		value->kind = RR_VALUE_LONE;
-		from = 0;
-	}
 
 	while (rr_expression_next(text, len, from, &open, &close) == RR_EXPR_FOUND)
 	{
@@ -449,13 +438,6 @@ rr_value_eval(const RrValue *value, RrNodeRun *run, Jsonb *item,
 	}
 	elog(ERROR, "unexpected value kind %d", (int) value->kind);
 	return NULL;				/* keep compiler quiet */
-}
-
-Jsonb *
-rr_value_eval_jsonb(const RrValue *value, RrNodeRun *run, Jsonb *item,
-					int item_index)
-{
-	return JsonbValueToJsonb(rr_value_eval(value, run, item, item_index));
 }
 
 bool

@@ -48,10 +48,6 @@ extern bool rr_value_is_constant(const RrValue *value);
 extern JsonbValue *rr_value_eval(const RrValue *value, RrNodeRun *run,
 								 Jsonb *item, int item_index);
 
-/* The same, as a jsonb datum. */
-extern Jsonb *rr_value_eval_jsonb(const RrValue *value, RrNodeRun *run,
-								  Jsonb *item, int item_index);
-
 /* A condition's verdict for one item. */
 extern bool rr_condition_eval(const RrValue *condition, RrNodeRun *run,
 							  Jsonb *item, int item_index);
