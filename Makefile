@@ -23,6 +23,7 @@ OBJS = \
 	src/document/node_shape.o \
 	src/document/validate.o \
 	src/engine/context.o \
+	src/engine/durable_run.o \
 	src/engine/executor.o \
 	src/engine/journal.o \
 	src/engine/node_guard.o \

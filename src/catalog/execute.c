@@ -272,24 +272,6 @@ reporunner_execute(PG_FUNCTION_ARGS)
 	PG_RETURN_JSONB_P(result);
 }
 
-/* start(): $1 workflow, $2 version, $3 owner, $4 input, $5 key, $6 caller,
- * $7 priority, $8 ready_at; returns the new execution's id, or none when
- * the idempotency key was used before. */
-#define SQL_ENQUEUE \
-	"WITH e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
-	" status, mode, input, idempotency_key, created_by)" \
-	" VALUES ($1, $2, $3, 'queued', 'start', $4, $5, $6)" \
-	" ON CONFLICT (workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL" \
-	" DO NOTHING RETURNING id, owner)" \
-	" INSERT INTO reporunner.queue (execution_id, owner, priority, ready_at)" \
-	" SELECT id, owner, $7, $8 FROM e RETURNING execution_id"
-#define SQL_BY_KEY \
-	"SELECT id FROM reporunner.execution" \
-	" WHERE workflow_id = $1 AND idempotency_key = $2"
-
-static SPIPlanPtr enqueue_plan = NULL;
-static SPIPlanPtr by_key_plan = NULL;
-
 Datum
 reporunner_start(PG_FUNCTION_ARGS)
 {
@@ -298,16 +280,7 @@ reporunner_start(PG_FUNCTION_ARGS)
 	ExecuteOptions opts;
 	RrWorkflowRef ref;
 	RrPlan	   *plan;
-	Oid			argtypes[8] = {INT8OID, INT4OID, OIDOID, JSONBOID, TEXTOID,
-	OIDOID, INT4OID, TIMESTAMPTZOID};
-	Datum		values[8];
-	char		nulls[8];
 	TimestampTz ready_at;
-	int64		id;
-	bool		isnull;
-	Oid			save_userid;
-	int			save_sec_context;
-	int			nestlevel;
 
 	name = call_arguments(fcinfo, true, &opts);
 
@@ -328,78 +301,37 @@ reporunner_start(PG_FUNCTION_ARGS)
 		TimestampTzPlusMilliseconds(GetCurrentTransactionStartTimestamp(),
 									opts.delay_ms);
 
-	memset(nulls, ' ', sizeof(nulls));
-	values[0] = Int64GetDatum(ref.id);
-	values[1] = Int32GetDatum(opts.version);
-	values[2] = ObjectIdGetDatum(plan->owner);
-	values[3] = JsonbPGetDatum(input);
-	values[4] = opts.idempotency_key ? CStringGetTextDatum(opts.idempotency_key) : (Datum) 0;
-	nulls[4] = opts.idempotency_key ? ' ' : 'n';
-	values[5] = ObjectIdGetDatum(GetUserId());
-	values[6] = Int32GetDatum(opts.priority);
-	values[7] = TimestampTzGetDatum(ready_at);
-
-	/* the engine writes executions and the queue; tenants only read them */
-	nestlevel = rr_store_begin();
-	rr_store_become_owner(&save_userid, &save_sec_context);
-	rr_store_run_kept(&enqueue_plan, SQL_ENQUEUE, 8, argtypes, values, nulls,
-					  SPI_OK_INSERT_RETURNING);
-	if (SPI_processed == 1)
-		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-										 SPI_tuptable->tupdesc, 1, &isnull));
-	else
-	{
-		Oid			keytypes[2] = {INT8OID, TEXTOID};
-		Datum		keyvalues[2];
-
-		keyvalues[0] = values[0];
-		keyvalues[1] = values[4];
-		rr_store_run_kept(&by_key_plan, SQL_BY_KEY, 2, keytypes, keyvalues,
-						  NULL, SPI_OK_SELECT);
-		if (SPI_processed != 1)
-			elog(ERROR, "execution with idempotency key \"%s\" not found",
-				 opts.idempotency_key);
-		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-										 SPI_tuptable->tupdesc, 1, &isnull));
-	}
-	rr_store_restore_user(save_userid, save_sec_context);
-	rr_store_end(nestlevel);
-
-	PG_RETURN_INT64(id);
+	PG_RETURN_INT64(rr_journal_enqueue(ref.id, opts.version, plan->owner,
+									   input, opts.idempotency_key,
+									   GetUserId(), opts.priority, ready_at));
 }
 
-/* cancel(): the execution as the caller sees it (row-level security) */
+/* cancel() and resume(): the execution as the caller sees it */
 #define SQL_VISIBLE_EXECUTION \
 	"SELECT status FROM reporunner.execution WHERE id = $1"
-/* ... and, as the tables' owner, the cancel itself */
-#define SQL_CANCEL \
-	"WITH q AS (DELETE FROM reporunner.queue WHERE execution_id = $1" \
-	" RETURNING lease_owner)" \
-	" UPDATE reporunner.execution e SET status = 'canceled', finished_at = now()" \
-	" WHERE e.id = $1 AND e.status IN ('queued', 'running', 'waiting')" \
-	RR_SQL_AFTER_QUEUE_ROW("q") \
-	" RETURNING (SELECT lease_owner FROM q)"
 
 static SPIPlanPtr visible_execution_plan = NULL;
-static SPIPlanPtr cancel_plan = NULL;
 
 /*
  * Raise "does not exist" unless the caller may see the execution (row-level
- * security decides), inside rr_store_begin/rr_store_end.
+ * security decides).
  */
 static void
 require_visible_execution(int64 id)
 {
 	Oid			argtypes[1] = {INT8OID};
 	Datum		values[1];
+	int			nestlevel;
 
 	values[0] = Int64GetDatum(id);
+	nestlevel = rr_store_begin();
 	rr_store_run_kept(&visible_execution_plan, SQL_VISIBLE_EXECUTION, 1,
 					  argtypes, values, NULL, SPI_OK_SELECT);
 	if (SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("execution " INT64_FORMAT " does not exist", id)));
+	rr_store_end(nestlevel);
 }
 
 /*
@@ -432,59 +364,15 @@ Datum
 reporunner_cancel(PG_FUNCTION_ARGS)
 {
 	int64		id = PG_GETARG_INT64(0);
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
-	Oid			save_userid;
-	int			save_sec_context;
-	int			nestlevel;
+	int			worker;
 	bool		canceled;
-	int			worker = 0;
 
-	values[0] = Int64GetDatum(id);
-	nestlevel = rr_store_begin();
 	require_visible_execution(id);
-	rr_store_become_owner(&save_userid, &save_sec_context);
-	rr_store_run_kept(&cancel_plan, SQL_CANCEL, 1, argtypes, values, NULL,
-					  SPI_OK_UPDATE_RETURNING);
-	canceled = SPI_processed == 1;
+	canceled = rr_journal_cancel(id, &worker);
 	if (canceled)
-	{
-		bool		isnull;
-		Datum		pid;
-
-		pid = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
-							&isnull);
-		worker = isnull ? 0 : DatumGetInt32(pid);
-	}
-	rr_store_restore_user(save_userid, save_sec_context);
-	rr_store_end(nestlevel);
-
-	if (canceled)
-	{
-		rr_notify_execution(id);
 		interrupt_worker(worker);
-	}
 	PG_RETURN_BOOL(canceled);
 }
-
-/*
- * resume(): $1 execution, $2 the paused node's new output items (NULL:
- * keep its input).  The paused step becomes done, and the execution goes
- * back into the queue.
- */
-#define SQL_RESUME \
-	"WITH s AS (UPDATE reporunner.step SET status = 'succeeded'," \
-	" finished_at = now(), retry_at = NULL," \
-	" output = CASE WHEN $2::jsonb IS NULL THEN output" \
-	" ELSE pg_catalog.jsonb_build_object('main', $2::jsonb) END" \
-	" WHERE execution_id = $1 AND status = 'waiting' RETURNING execution_id)," \
-	" e AS (UPDATE reporunner.execution SET status = 'queued', wake_at = NULL" \
-	" WHERE id = $1 AND status = 'waiting' AND EXISTS (SELECT FROM s)" \
-	" RETURNING id, owner)" \
-	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
-	" SELECT id, owner, now() FROM e ON CONFLICT DO NOTHING RETURNING execution_id"
-
-static SPIPlanPtr resume_plan = NULL;
 
 /*
  * resume(execution, payload): wake a waiting execution now.  The payload
@@ -495,34 +383,18 @@ static SPIPlanPtr resume_plan = NULL;
 Datum
 reporunner_resume(PG_FUNCTION_ARGS)
 {
-	int64		id = PG_ARGISNULL(0) ? 0 : PG_GETARG_INT64(0);
-	Oid			argtypes[2] = {INT8OID, JSONBOID};
-	Datum		values[2];
-	char		nulls[2] = {' ', ' '};
-	Oid			save_userid;
-	int			save_sec_context;
-	int			nestlevel;
-	bool		resumed;
+	int64		id;
+	Jsonb	   *payload = NULL;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	values[0] = Int64GetDatum(id);
-	if (PG_ARGISNULL(1))
-		nulls[1] = 'n';
-	else
-		values[1] = JsonbPGetDatum(rr_items_to_jsonb(rr_items_from_jsonb(PG_GETARG_JSONB_P(1))));
+	id = PG_GETARG_INT64(0);
+	if (!PG_ARGISNULL(1))
+		payload = rr_items_to_jsonb(rr_items_from_jsonb(PG_GETARG_JSONB_P(1)));
 
 	rr_worker_wake_at_commit();
-	nestlevel = rr_store_begin();
 	require_visible_execution(id);
-	rr_store_become_owner(&save_userid, &save_sec_context);
-	rr_store_run_kept(&resume_plan, SQL_RESUME, 2, argtypes, values, nulls,
-					  SPI_OK_INSERT_RETURNING);
-	resumed = SPI_processed == 1;
-	rr_store_restore_user(save_userid, save_sec_context);
-	rr_store_end(nestlevel);
-
-	PG_RETURN_BOOL(resumed);
+	PG_RETURN_BOOL(rr_journal_resume(id, payload));
 }
 
 /*
@@ -566,29 +438,7 @@ reporunner_prune_executions(PG_FUNCTION_ARGS)
 	" e.owner, e.workflow_id, w.name" \
 	" FROM reporunner.execution e JOIN reporunner.workflow w" \
 	" ON w.id = e.workflow_id WHERE e.id = $1"
-/*
- * ... and, as the tables' owner, the new execution: its steps are those
- * of the failed one that succeeded, before from_node's run when given ($3
- * its start), so the workers adopt them and run only the rest.
- */
-#define SQL_RETRY \
-	"WITH old AS (SELECT * FROM reporunner.execution WHERE id = $1)," \
-	" e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
-	" status, mode, input, parent_id, attempt, created_by)" \
-	" SELECT workflow_id, version, owner, 'queued', 'retry', input, id," \
-	" attempt + 1, $2 FROM old RETURNING id, owner)," \
-	" s AS (INSERT INTO reporunner.step (execution_id, node, run_index, owner," \
-	" attempt, status, output, error, started_at, finished_at)" \
-	" SELECT e.id, st.node, st.run_index, st.owner, st.attempt, st.status," \
-	" st.output, st.error, st.started_at, st.finished_at" \
-	" FROM e, reporunner.step st WHERE st.execution_id = $1" \
-	" AND st.status IN ('succeeded', 'skipped')" \
-	" AND ($3::timestamptz IS NULL OR st.started_at < $3))" \
-	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
-	" SELECT id, owner, now() FROM e RETURNING execution_id"
-
 static SPIPlanPtr retry_source_plan = NULL;
-static SPIPlanPtr retry_plan = NULL;
 
 /*
  * retry(execution, from_node): run a failed (or canceled) execution again
@@ -601,19 +451,16 @@ reporunner_retry(PG_FUNCTION_ARGS)
 {
 	int64		id;
 	char	   *from_node = NULL;
-	Oid			argtypes[3] = {INT8OID, OIDOID, TIMESTAMPTZOID};
-	Datum		values[3];
-	char		nulls[3] = {' ', ' ', 'n'};
 	Oid			source_types[2] = {INT8OID, TEXTOID};
 	Datum		source_values[2];
 	char		source_nulls[2] = {' ', 'n'};
-	Oid			save_userid;
-	int			save_sec_context;
 	int			nestlevel;
 	bool		isnull;
 	char	   *status;
-	Datum		cut;
-	int64		retried;
+	TimestampTz cut = 0;
+	Oid			owner;
+	int64		workflow_id;
+	char	   *workflow;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -635,41 +482,31 @@ reporunner_retry(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("execution " INT64_FORMAT " does not exist", id)));
 	status = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	cut = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
 	if (strcmp(status, "failed") != 0 && strcmp(status, "canceled") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("execution " INT64_FORMAT " is %s, not failed", id, status),
 				 errhint("Only failed or canceled executions can be retried.")));
-	if (from_node != NULL && isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("node \"%s\" did not run in execution " INT64_FORMAT,
-						from_node, id)));
-	rr_check_run_as(GetUserId(),
-					DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
-												   SPI_tuptable->tupdesc, 3,
-												   &isnull)),
-					DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-												SPI_tuptable->tupdesc, 4,
-												&isnull)),
-					SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5),
-					true, RR_RUN_QUEUE);
-
-	values[0] = Int64GetDatum(id);
-	values[1] = ObjectIdGetDatum(GetUserId());
 	if (from_node != NULL)
 	{
-		values[2] = cut;
-		nulls[2] = ' ';
+		Datum		started = SPI_getbinval(SPI_tuptable->vals[0],
+											SPI_tuptable->tupdesc, 2, &isnull);
+
+		if (isnull)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("node \"%s\" did not run in execution " INT64_FORMAT,
+							from_node, id)));
+		cut = DatumGetTimestampTz(started);
 	}
-	rr_store_become_owner(&save_userid, &save_sec_context);
-	rr_store_run_kept(&retry_plan, SQL_RETRY, 3, argtypes, values, nulls,
-					  SPI_OK_INSERT_RETURNING);
-	retried = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-										  SPI_tuptable->tupdesc, 1, &isnull));
-	rr_store_restore_user(save_userid, save_sec_context);
+	owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
+										   SPI_tuptable->tupdesc, 3, &isnull));
+	workflow_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+											  SPI_tuptable->tupdesc, 4, &isnull));
+	workflow = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5);
+	rr_check_run_as(GetUserId(), owner, workflow_id, workflow, true,
+					RR_RUN_QUEUE);
 	rr_store_end(nestlevel);
 
-	PG_RETURN_INT64(retried);
+	PG_RETURN_INT64(rr_journal_retry(id, GetUserId(), cut));
 }

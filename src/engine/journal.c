@@ -3,11 +3,21 @@
  * journal.c
  *		Writing executions and their steps to reporunner.execution/step.
  *
- * The journal is written by the engine, not by tenants (they may only read
- * it), so the inserts run as the tables' owner.  An execution and all its
- * steps are one statement, prepared once per backend: the execution's row
- * and an INSERT ... SELECT over one array per step column.  Background
- * workers write their steps with the same arrays (src/engine/queue.c).
+ * This file is the only code that writes reporunner.execution and
+ * reporunner.step rows (and the queue rows that go with them in the same
+ * statement): execute()'s journal, the SQL API's start(), cancel(),
+ * resume() and retry() (src/catalog/execute.c), the durable runs of the
+ * workers (src/engine/durable_run.c) and the queue's housekeeping
+ * (src/engine/queue.c).  Every function writes in its caller's transaction
+ * and commits nothing.
+ *
+ * Tenants may only read the journal, so the writes the SQL API makes run
+ * as the tables' owner, once the caller's right to make them has been
+ * checked with its own identity.  An execution and all its steps are one
+ * statement: the execution's row and an INSERT ... SELECT over one array
+ * per step column.  A statement that changes both an execution's queue row
+ * and its execution row locks the queue row first (RR_SQL_AFTER_QUEUE_ROW),
+ * as a worker's claim does.
  *
  *-------------------------------------------------------------------------
  */
@@ -20,6 +30,7 @@
 #include "commands/sequence.h"
 #include "engine/journal.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
@@ -42,6 +53,23 @@
 	" FROM e, " RR_STEP_ROWS("$13", "$14", "$15", "$16", "$17", "$18", "$19")
 
 static SPIPlanPtr insert_journal_plan = NULL;
+
+/*
+ * Run a kept statement as the tables' owner (the SQL API's writes: the
+ * caller's right to make them has been checked with its own identity).
+ */
+static void
+run_as_table_owner(SPIPlanPtr *plan, const char *sql, int nargs,
+				   Oid *argtypes, Datum *values, const char *nulls,
+				   int expected)
+{
+	Oid			save_userid;
+	int			save_sec_context;
+
+	rr_store_become_owner(&save_userid, &save_sec_context);
+	rr_store_run_kept(plan, sql, nargs, argtypes, values, nulls, expected);
+	rr_store_restore_user(save_userid, save_sec_context);
+}
 
 const Oid	rr_step_array_types[RR_STEP_ARRAYS] = {
 	TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, JSONBARRAYOID, JSONBARRAYOID,
@@ -130,8 +158,6 @@ rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
 	TIMESTAMPTZOID, TIMESTAMPTZOID};
 	Datum		values[12 + RR_STEP_ARRAYS];
 	char		nulls[12 + RR_STEP_ARRAYS];
-	Oid			save_userid;
-	int			save_sec_context;
 	int			nestlevel;
 
 	memset(nulls, ' ', sizeof(nulls));
@@ -153,10 +179,9 @@ rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
 	rr_journal_step_arrays(execution->steps, &values[12]);
 
 	nestlevel = rr_store_begin();
-	rr_store_become_owner(&save_userid, &save_sec_context);
-	rr_store_run_kept(&insert_journal_plan, SQL_INSERT_JOURNAL, 12 + RR_STEP_ARRAYS, argtypes,
-					  values, nulls, SPI_OK_INSERT);
-	rr_store_restore_user(save_userid, save_sec_context);
+	run_as_table_owner(&insert_journal_plan, SQL_INSERT_JOURNAL,
+					   12 + RR_STEP_ARRAYS, argtypes, values, nulls,
+					   SPI_OK_INSERT);
 	rr_store_end(nestlevel);
 }
 
@@ -167,4 +192,548 @@ rr_notify_execution(int64 id)
 
 	snprintf(payload, sizeof(payload), "{\"id\": " INT64_FORMAT "}", id);
 	Async_Notify("reporunner_execution", payload);
+}
+
+
+/* ---------- The SQL API's writes (src/catalog/execute.c) ---------- */
+
+/*
+ * start(): $1 workflow, $2 version, $3 owner, $4 input, $5 key, $6 caller,
+ * $7 priority, $8 ready_at; returns the new execution's id, or none when
+ * the idempotency key was used before.
+ */
+#define SQL_ENQUEUE \
+	"WITH e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
+	" status, mode, input, idempotency_key, created_by)" \
+	" VALUES ($1, $2, $3, 'queued', 'start', $4, $5, $6)" \
+	" ON CONFLICT (workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL" \
+	" DO NOTHING RETURNING id, owner)" \
+	" INSERT INTO reporunner.queue (execution_id, owner, priority, ready_at)" \
+	" SELECT id, owner, $7, $8 FROM e RETURNING execution_id"
+#define SQL_BY_KEY \
+	"SELECT id FROM reporunner.execution" \
+	" WHERE workflow_id = $1 AND idempotency_key = $2"
+
+/* cancel(): the execution $1, and the worker that runs it, if any */
+#define SQL_CANCEL \
+	"WITH q AS (DELETE FROM reporunner.queue WHERE execution_id = $1" \
+	" RETURNING lease_owner)" \
+	" UPDATE reporunner.execution e SET status = 'canceled', finished_at = now()" \
+	" WHERE e.id = $1 AND e.status IN ('queued', 'running', 'waiting')" \
+	RR_SQL_AFTER_QUEUE_ROW("q") \
+	" RETURNING (SELECT lease_owner FROM q)"
+
+/*
+ * resume(): $1 execution, $2 the paused node's new output items (NULL:
+ * keep its input).  The paused step becomes done, and the execution goes
+ * back into the queue.
+ */
+#define SQL_RESUME \
+	"WITH s AS (UPDATE reporunner.step SET status = 'succeeded'," \
+	" finished_at = now(), retry_at = NULL," \
+	" output = CASE WHEN $2::jsonb IS NULL THEN output" \
+	" ELSE pg_catalog.jsonb_build_object('main', $2::jsonb) END" \
+	" WHERE execution_id = $1 AND status = 'waiting' RETURNING execution_id)," \
+	" e AS (UPDATE reporunner.execution SET status = 'queued', wake_at = NULL" \
+	" WHERE id = $1 AND status = 'waiting' AND EXISTS (SELECT FROM s)" \
+	" RETURNING id, owner)" \
+	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
+	" SELECT id, owner, now() FROM e ON CONFLICT DO NOTHING RETURNING execution_id"
+
+/*
+ * retry(): a new execution of the failed one ($1) by $2; its steps are
+ * those of the failed one that succeeded, before from_node's run when
+ * given ($3 its start), so the workers adopt them and run only the rest.
+ */
+#define SQL_RETRY \
+	"WITH old AS (SELECT * FROM reporunner.execution WHERE id = $1)," \
+	" e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
+	" status, mode, input, parent_id, attempt, created_by)" \
+	" SELECT workflow_id, version, owner, 'queued', 'retry', input, id," \
+	" attempt + 1, $2 FROM old RETURNING id, owner)," \
+	" s AS (INSERT INTO reporunner.step (execution_id, node, run_index, owner," \
+	" attempt, status, output, error, started_at, finished_at)" \
+	" SELECT e.id, st.node, st.run_index, st.owner, st.attempt, st.status," \
+	" st.output, st.error, st.started_at, st.finished_at" \
+	" FROM e, reporunner.step st WHERE st.execution_id = $1" \
+	" AND st.status IN ('succeeded', 'skipped')" \
+	" AND ($3::timestamptz IS NULL OR st.started_at < $3))" \
+	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
+	" SELECT id, owner, now() FROM e RETURNING execution_id"
+
+static SPIPlanPtr enqueue_plan = NULL;
+static SPIPlanPtr by_key_plan = NULL;
+static SPIPlanPtr cancel_plan = NULL;
+static SPIPlanPtr resume_plan = NULL;
+static SPIPlanPtr retry_plan = NULL;
+
+int64
+rr_journal_enqueue(int64 workflow_id, int32 version, Oid owner,
+				   Jsonb *input, const char *idempotency_key, Oid caller,
+				   int32 priority, TimestampTz ready_at)
+{
+	Oid			argtypes[8] = {INT8OID, INT4OID, OIDOID, JSONBOID, TEXTOID,
+	OIDOID, INT4OID, TIMESTAMPTZOID};
+	Datum		values[8];
+	char		nulls[8];
+	int			nestlevel;
+	bool		isnull;
+	int64		id;
+
+	memset(nulls, ' ', sizeof(nulls));
+	values[0] = Int64GetDatum(workflow_id);
+	values[1] = Int32GetDatum(version);
+	values[2] = ObjectIdGetDatum(owner);
+	values[3] = JsonbPGetDatum(input);
+	values[4] = idempotency_key ? CStringGetTextDatum(idempotency_key) : (Datum) 0;
+	nulls[4] = idempotency_key ? ' ' : 'n';
+	values[5] = ObjectIdGetDatum(caller);
+	values[6] = Int32GetDatum(priority);
+	values[7] = TimestampTzGetDatum(ready_at);
+
+	nestlevel = rr_store_begin();
+	run_as_table_owner(&enqueue_plan, SQL_ENQUEUE, 8, argtypes, values, nulls,
+					   SPI_OK_INSERT_RETURNING);
+	if (SPI_processed != 1)
+	{
+		/* the key was used before: that execution */
+		Oid			keytypes[2] = {INT8OID, TEXTOID};
+		Datum		keyvalues[2];
+
+		keyvalues[0] = values[0];
+		keyvalues[1] = values[4];
+		run_as_table_owner(&by_key_plan, SQL_BY_KEY, 2, keytypes, keyvalues,
+						   NULL, SPI_OK_SELECT);
+		if (SPI_processed != 1)
+			elog(ERROR, "execution with idempotency key \"%s\" not found",
+				 idempotency_key);
+	}
+	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+									 SPI_tuptable->tupdesc, 1, &isnull));
+	rr_store_end(nestlevel);
+	return id;
+}
+
+bool
+rr_journal_cancel(int64 execution, int *worker_pid)
+{
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	int			nestlevel;
+	bool		canceled;
+
+	values[0] = Int64GetDatum(execution);
+	*worker_pid = 0;
+	nestlevel = rr_store_begin();
+	run_as_table_owner(&cancel_plan, SQL_CANCEL, 1, argtypes, values, NULL,
+					   SPI_OK_UPDATE_RETURNING);
+	canceled = SPI_processed == 1;
+	if (canceled)
+	{
+		bool		isnull;
+		Datum		pid = SPI_getbinval(SPI_tuptable->vals[0],
+										SPI_tuptable->tupdesc, 1, &isnull);
+
+		*worker_pid = isnull ? 0 : DatumGetInt32(pid);
+	}
+	rr_store_end(nestlevel);
+	if (canceled)
+		rr_notify_execution(execution);
+	return canceled;
+}
+
+bool
+rr_journal_resume(int64 execution, Jsonb *payload)
+{
+	Oid			argtypes[2] = {INT8OID, JSONBOID};
+	Datum		values[2];
+	char		nulls[2] = {' ', ' '};
+	int			nestlevel;
+	bool		resumed;
+
+	values[0] = Int64GetDatum(execution);
+	values[1] = payload ? JsonbPGetDatum(payload) : (Datum) 0;
+	nulls[1] = payload ? ' ' : 'n';
+	nestlevel = rr_store_begin();
+	run_as_table_owner(&resume_plan, SQL_RESUME, 2, argtypes, values, nulls,
+					   SPI_OK_INSERT_RETURNING);
+	resumed = SPI_processed == 1;
+	rr_store_end(nestlevel);
+	return resumed;
+}
+
+int64
+rr_journal_retry(int64 execution, Oid caller, TimestampTz from_node_start)
+{
+	Oid			argtypes[3] = {INT8OID, OIDOID, TIMESTAMPTZOID};
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
+	int			nestlevel;
+	bool		isnull;
+	int64		retried;
+
+	values[0] = Int64GetDatum(execution);
+	values[1] = ObjectIdGetDatum(caller);
+	values[2] = TimestampTzGetDatum(from_node_start);
+	nulls[2] = from_node_start != 0 ? ' ' : 'n';
+	nestlevel = rr_store_begin();
+	run_as_table_owner(&retry_plan, SQL_RETRY, 3, argtypes, values, nulls,
+					   SPI_OK_INSERT_RETURNING);
+	retried = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+										  SPI_tuptable->tupdesc, 1, &isnull));
+	rr_store_end(nestlevel);
+	return retried;
+}
+
+
+/* ---------- Durable runs (src/engine/durable_run.c) ---------- */
+
+/*
+ * Steps of the execution $1 (owner $2), from one array per column
+ * ($3..$9); a retried node's row was written before, by its last attempt.
+ */
+#define SQL_SAVE_STEPS \
+	"INSERT INTO reporunner.step AS t (execution_id, node, run_index, owner," \
+	" attempt, status, output, error, started_at, finished_at)" \
+	" SELECT $1, s.node, 0, $2, s.attempt, s.status, s.output, s.error," \
+	" s.started_at, s.finished_at" \
+	" FROM " RR_STEP_ROWS("$3", "$4", "$5", "$6", "$7", "$8", "$9") \
+	" ON CONFLICT (execution_id, node, run_index) DO UPDATE SET" \
+	" attempt = EXCLUDED.attempt, status = EXCLUDED.status," \
+	" output = EXCLUDED.output, error = EXCLUDED.error," \
+	" started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at," \
+	" retry_at = NULL"
+#define SAVE_STEPS_ARGS			(2 + RR_STEP_ARRAYS)
+
+/*
+ * The first commit of a run: the execution is running ($3: when it
+ * started), leased by this process ($2, for cancel()), and out of the
+ * claims' way (ready_at infinity) until it waits, ends or is requeued.
+ */
+#define SQL_START_RUNNING \
+	"WITH q AS (UPDATE reporunner.queue SET lease_owner = $2," \
+	" ready_at = 'infinity'" \
+	" WHERE execution_id = $1 RETURNING execution_id)" \
+	" UPDATE reporunner.execution SET status = 'running'," \
+	" started_at = coalesce(started_at, $3) WHERE id = $1" \
+	RR_SQL_AFTER_QUEUE_ROW("q")
+
+/*
+ * The end of a run: its unsaved steps ($1..$9 as SQL_SAVE_STEPS), out of
+ * the queue, $10 status, $11 output, $12 error, $13 started, $14 finished.
+ * A canceled execution stays canceled.
+ */
+#define SQL_FINISH \
+	"WITH s AS (" SQL_SAVE_STEPS ")," \
+	" done AS (DELETE FROM reporunner.queue WHERE execution_id = $1" \
+	" RETURNING execution_id)" \
+	" UPDATE reporunner.execution SET status = $10, output = $11, error = $12," \
+	" started_at = coalesce(started_at, $13), finished_at = $14" \
+	" WHERE id = $1 AND status <> 'canceled'" RR_SQL_AFTER_QUEUE_ROW("done")
+
+/*
+ * A node pauses the execution: $1 execution, $2 node, $3 owner, $4 its
+ * kept input as outputs, $5 started, $6 wake time (NULL: until resume()),
+ * $7 when the execution started.
+ */
+#define SQL_SUSPEND \
+	"WITH s AS (INSERT INTO reporunner.step AS s (execution_id, node," \
+	" run_index, owner, attempt, status, output, started_at, retry_at)" \
+	" VALUES ($1, $2, 0, $3, 1, 'waiting', $4, $5, $6)" \
+	" ON CONFLICT (execution_id, node, run_index) DO UPDATE SET" \
+	" status = 'waiting', output = EXCLUDED.output, retry_at = EXCLUDED.retry_at)," \
+	" q AS (DELETE FROM reporunner.queue WHERE execution_id = $1" \
+	" RETURNING execution_id)" \
+	" UPDATE reporunner.execution SET status = 'waiting', wake_at = $6," \
+	" started_at = coalesce(started_at, $7)" \
+	" WHERE id = $1 AND status <> 'canceled'" RR_SQL_AFTER_QUEUE_ROW("q")
+
+/*
+ * A failed attempt that will be retried: $1 execution, $2 node, $3 owner,
+ * $4 attempt, $5 error, $6 started, $7 retry at, $8 when the execution
+ * started.  The attempt is added to the step's history.
+ */
+#define SQL_RETRY_LATER \
+	"WITH s AS (INSERT INTO reporunner.step AS s (execution_id, node," \
+	" run_index, owner, attempt, status, error, started_at, finished_at," \
+	" retry_at, attempts)" \
+	" VALUES ($1, $2, 0, $3, $4, 'retrying', $5, $6, now(), $7," \
+	" pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('attempt', $4," \
+	" 'error', $5, 'failed_at', pg_catalog.now(), 'retry_at', $7)))" \
+	" ON CONFLICT (execution_id, node, run_index) DO UPDATE SET" \
+	" attempt = EXCLUDED.attempt, status = 'retrying', error = EXCLUDED.error," \
+	" started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at," \
+	" retry_at = EXCLUDED.retry_at," \
+	" attempts = coalesce(s.attempts, '[]') || EXCLUDED.attempts)," \
+	" q AS (UPDATE reporunner.queue SET ready_at = $7, lease_owner = NULL" \
+	" WHERE execution_id = $1 RETURNING execution_id)" \
+	" UPDATE reporunner.execution SET status = 'queued', wake_at = $7," \
+	" started_at = coalesce(started_at, $8) WHERE id = $1" \
+	RR_SQL_AFTER_QUEUE_ROW("q")
+
+/* An interrupted execution ($1, started $2) goes back into the queue */
+#define SQL_REQUEUE \
+	"WITH q AS (UPDATE reporunner.queue SET lease_owner = NULL," \
+	" ready_at = now() WHERE execution_id = $1 RETURNING execution_id)" \
+	" UPDATE reporunner.execution SET started_at = coalesce(started_at, $2)" \
+	" WHERE id = $1" RR_SQL_AFTER_QUEUE_ROW("q")
+
+/*
+ * The error workflow of a failed execution, if its owner has one by that
+ * name: $1 owner, $2 name, $3 input, $4 the failed execution.
+ */
+#define SQL_START_ERROR_WORKFLOW \
+	"WITH w AS (SELECT id, active_version, owner FROM reporunner.workflow" \
+	" WHERE owner = $1 AND name = $2 AND active_version IS NOT NULL)," \
+	" e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
+	" status, mode, input, parent_id, created_by)" \
+	" SELECT id, active_version, owner, 'queued', 'error', $3, $4, owner" \
+	" FROM w RETURNING id, owner)" \
+	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
+	" SELECT id, owner, now() FROM e"
+
+/* waiting executions whose time has come go back into the queue */
+#define SQL_WAKE_DUE \
+	"WITH due AS (UPDATE reporunner.execution SET status = 'queued'" \
+	" WHERE status = 'waiting' AND wake_at <= now() RETURNING id, owner)" \
+	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
+	" SELECT id, owner, now() FROM due ON CONFLICT DO NOTHING"
+
+/* retention: a batch of executions finished more than $1 seconds ago */
+#define SQL_PRUNE \
+	"DELETE FROM reporunner.execution WHERE id IN (SELECT id" \
+	" FROM reporunner.execution WHERE finished_at < now() - $1 * interval '1 second'" \
+	" AND status IN ('succeeded', 'failed', 'canceled') LIMIT $2)"
+
+static SPIPlanPtr save_steps_plan = NULL;
+static SPIPlanPtr start_running_plan = NULL;
+static SPIPlanPtr finish_plan = NULL;
+static SPIPlanPtr suspend_plan = NULL;
+static SPIPlanPtr retry_later_plan = NULL;
+static SPIPlanPtr requeue_plan = NULL;
+static SPIPlanPtr error_workflow_plan = NULL;
+static SPIPlanPtr wake_due_plan = NULL;
+static SPIPlanPtr prune_plan = NULL;
+
+/* Fill the first SAVE_STEPS_ARGS parameters: execution, owner, steps. */
+static void
+save_steps_args(int64 execution, Oid owner, List *steps, Oid *argtypes,
+				Datum *values)
+{
+	argtypes[0] = INT8OID;
+	argtypes[1] = OIDOID;
+	memcpy(&argtypes[2], rr_step_array_types, sizeof(rr_step_array_types));
+	values[0] = Int64GetDatum(execution);
+	values[1] = ObjectIdGetDatum(owner);
+	rr_journal_step_arrays(steps, &values[2]);
+}
+
+void
+rr_journal_save_steps(int64 execution, Oid owner, List *steps)
+{
+	Oid			argtypes[SAVE_STEPS_ARGS];
+	Datum		values[SAVE_STEPS_ARGS];
+	int			nestlevel;
+
+	if (steps == NIL)
+		return;
+	save_steps_args(execution, owner, steps, argtypes, values);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&save_steps_plan, SQL_SAVE_STEPS, SAVE_STEPS_ARGS,
+					  argtypes, values, NULL, SPI_OK_INSERT);
+	rr_store_end(nestlevel);
+}
+
+void
+rr_journal_start_running(int64 execution, TimestampTz started_at)
+{
+	Oid			argtypes[3] = {INT8OID, INT4OID, TIMESTAMPTZOID};
+	Datum		values[3];
+	int			nestlevel;
+
+	values[0] = Int64GetDatum(execution);
+	values[1] = Int32GetDatum(MyProcPid);
+	values[2] = TimestampTzGetDatum(started_at);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&start_running_plan, SQL_START_RUNNING, 3, argtypes,
+					  values, NULL, SPI_OK_UPDATE);
+	rr_store_end(nestlevel);
+}
+
+bool
+rr_journal_finish(int64 execution, Oid owner, List *steps,
+				  const char *status, Jsonb *output, Jsonb *error,
+				  TimestampTz started_at)
+{
+	Oid			argtypes[SAVE_STEPS_ARGS + 5];
+	Datum		values[SAVE_STEPS_ARGS + 5];
+	char		nulls[SAVE_STEPS_ARGS + 5];
+	int			nestlevel;
+	bool		finished;
+
+	memset(nulls, ' ', sizeof(nulls));
+	save_steps_args(execution, owner, steps, argtypes, values);
+	argtypes[SAVE_STEPS_ARGS] = TEXTOID;
+	argtypes[SAVE_STEPS_ARGS + 1] = JSONBOID;
+	argtypes[SAVE_STEPS_ARGS + 2] = JSONBOID;
+	argtypes[SAVE_STEPS_ARGS + 3] = TIMESTAMPTZOID;
+	argtypes[SAVE_STEPS_ARGS + 4] = TIMESTAMPTZOID;
+	values[SAVE_STEPS_ARGS] = CStringGetTextDatum(status);
+	values[SAVE_STEPS_ARGS + 1] = output ? JsonbPGetDatum(output) : (Datum) 0;
+	nulls[SAVE_STEPS_ARGS + 1] = output ? ' ' : 'n';
+	values[SAVE_STEPS_ARGS + 2] = error ? JsonbPGetDatum(error) : (Datum) 0;
+	nulls[SAVE_STEPS_ARGS + 2] = error ? ' ' : 'n';
+	values[SAVE_STEPS_ARGS + 3] = TimestampTzGetDatum(started_at);
+	nulls[SAVE_STEPS_ARGS + 3] = started_at ? ' ' : 'n';
+	values[SAVE_STEPS_ARGS + 4] = TimestampTzGetDatum(GetCurrentTimestamp());
+
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&finish_plan, SQL_FINISH, SAVE_STEPS_ARGS + 5, argtypes,
+					  values, nulls, SPI_OK_UPDATE);
+	finished = SPI_processed == 1;
+	rr_store_end(nestlevel);
+
+	/* canceled meanwhile: cancel() has notified */
+	if (finished)
+		rr_notify_execution(execution);
+	return finished;
+}
+
+void
+rr_journal_suspend(int64 execution, Oid owner, const RrStep *step,
+				   TimestampTz started_at)
+{
+	Oid			argtypes[7] = {INT8OID, TEXTOID, OIDOID, JSONBOID,
+	TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		values[7];
+	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	int			nestlevel;
+
+	values[0] = Int64GetDatum(execution);
+	values[1] = CStringGetTextDatum(step->node->name);
+	values[2] = ObjectIdGetDatum(owner);
+	values[3] = JsonbPGetDatum(rr_step_outputs_jsonb(step));
+	values[4] = TimestampTzGetDatum(step->started_at);
+	values[5] = TimestampTzGetDatum(step->wake_at);
+	if (TIMESTAMP_IS_NOEND(step->wake_at))
+		nulls[5] = 'n';
+	values[6] = TimestampTzGetDatum(started_at);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&suspend_plan, SQL_SUSPEND, 7, argtypes, values, nulls,
+					  SPI_OK_UPDATE);
+	rr_store_end(nestlevel);
+}
+
+void
+rr_journal_retry_later(int64 execution, const char *node, Oid owner,
+					   int attempt, Jsonb *error, int64 delay_ms,
+					   TimestampTz started_at)
+{
+	Oid			argtypes[8] = {INT8OID, TEXTOID, OIDOID, INT4OID, JSONBOID,
+	TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		values[8];
+	char		nulls[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	TimestampTz now = GetCurrentTimestamp();
+	int			nestlevel;
+
+	values[0] = Int64GetDatum(execution);
+	values[1] = CStringGetTextDatum(node);
+	values[2] = ObjectIdGetDatum(owner);
+	values[3] = Int32GetDatum(attempt);
+	values[4] = JsonbPGetDatum(error);
+	values[5] = TimestampTzGetDatum(now);
+	values[6] = TimestampTzGetDatum(TimestampTzPlusMilliseconds(now, delay_ms));
+	values[7] = TimestampTzGetDatum(started_at);
+	nulls[7] = started_at ? ' ' : 'n';
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&retry_later_plan, SQL_RETRY_LATER, 8, argtypes, values,
+					  nulls, SPI_OK_UPDATE);
+	rr_store_end(nestlevel);
+}
+
+void
+rr_journal_requeue(int64 execution, TimestampTz started_at)
+{
+	Oid			argtypes[2] = {INT8OID, TIMESTAMPTZOID};
+	Datum		values[2];
+	char		nulls[2] = {' ', ' '};
+	int			nestlevel;
+
+	values[0] = Int64GetDatum(execution);
+	values[1] = TimestampTzGetDatum(started_at);
+	nulls[1] = started_at ? ' ' : 'n';
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&requeue_plan, SQL_REQUEUE, 2, argtypes, values, nulls,
+					  SPI_OK_UPDATE);
+	rr_store_end(nestlevel);
+}
+
+bool
+rr_journal_start_error_workflow(Oid owner, const char *workflow,
+								Jsonb *input, int64 failed)
+{
+	Oid			argtypes[4] = {OIDOID, TEXTOID, JSONBOID, INT8OID};
+	Datum		values[4];
+	int			nestlevel;
+	bool		started;
+
+	values[0] = ObjectIdGetDatum(owner);
+	values[1] = CStringGetTextDatum(workflow);
+	values[2] = JsonbPGetDatum(input);
+	values[3] = Int64GetDatum(failed);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&error_workflow_plan, SQL_START_ERROR_WORKFLOW, 4,
+					  argtypes, values, NULL, SPI_OK_INSERT);
+	started = SPI_processed == 1;
+	rr_store_end(nestlevel);
+	return started;
+}
+
+void
+rr_journal_wake_due(void)
+{
+	int			nestlevel;
+
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&wake_due_plan, SQL_WAKE_DUE, 0, NULL, NULL, NULL,
+					  SPI_OK_INSERT);
+	rr_store_end(nestlevel);
+}
+
+int64
+rr_prune_executions(int64 older_than_seconds, int limit)
+{
+	Oid			argtypes[2] = {INT8OID, INT4OID};
+	Datum		values[2];
+	int			nestlevel;
+	int64		pruned;
+
+	values[0] = Int64GetDatum(older_than_seconds);
+	values[1] = Int32GetDatum(limit);
+	nestlevel = rr_store_begin();
+	run_as_table_owner(&prune_plan, SQL_PRUNE, 2, argtypes, values, NULL,
+					   SPI_OK_DELETE);
+	pruned = (int64) SPI_processed;
+	rr_store_end(nestlevel);
+	return pruned;
+}
+
+void
+rr_journal_forget_plans(void)
+{
+	SPIPlanPtr *const plans[] = {
+		&insert_journal_plan, &save_steps_plan, &start_running_plan,
+		&finish_plan, &suspend_plan, &retry_later_plan, &requeue_plan,
+		&error_workflow_plan, &wake_due_plan, &prune_plan, &enqueue_plan,
+		&by_key_plan, &cancel_plan, &resume_plan, &retry_plan
+	};
+	int			i;
+
+	for (i = 0; i < lengthof(plans); i++)
+	{
+		if (*plans[i] == NULL)
+			continue;
+		SPI_freeplan(*plans[i]);
+		*plans[i] = NULL;
+	}
 }

@@ -10,6 +10,7 @@
 
 #include "postgres.h"
 
+#include "datatype/timestamp.h"
 #include "engine/executor.h"
 
 /*
@@ -53,9 +54,96 @@ extern void rr_journal_write(RrExecution *execution, const char *status,
 extern void rr_notify_execution(int64 id);
 
 /*
+ * The SQL API's writes (src/catalog/execute.c), each once the caller's
+ * right to make it is checked, made as the tables' owner.
+ */
+
+/*
+ * start(): a queued execution and its queue row; returns its id, or that
+ * of the execution that used idempotency_key (NULL: none) before.
+ */
+extern int64 rr_journal_enqueue(int64 workflow_id, int32 version, Oid owner,
+								Jsonb *input, const char *idempotency_key,
+								Oid caller, int32 priority,
+								TimestampTz ready_at);
+
+/*
+ * cancel(): true when the execution was queued, running or waiting and is
+ * canceled now (notified at commit); *worker_pid is the process running
+ * it, or 0.
+ */
+extern bool rr_journal_cancel(int64 execution, int *worker_pid);
+
+/* resume(): true when the execution was waiting and is queued again. */
+extern bool rr_journal_resume(int64 execution, Jsonb *payload);
+
+/*
+ * retry(): a new execution of a failed one for caller, with the steps that
+ * succeeded (those started before from_node_start unless that is 0);
+ * returns its id.
+ */
+extern int64 rr_journal_retry(int64 execution, Oid caller,
+							  TimestampTz from_node_start);
+
+/*
+ * The writes of a durable run in a worker (src/engine/durable_run.c), in
+ * the worker's transaction.
+ */
+
+/* Steps run since the last save (RrStep *), in one statement. */
+extern void rr_journal_save_steps(int64 execution, Oid owner, List *steps);
+
+/*
+ * The first commit of a run: the execution is running, leased by this
+ * process, and out of the claims' way until it waits, ends or is requeued.
+ */
+extern void rr_journal_start_running(int64 execution, TimestampTz started_at);
+
+/*
+ * The end of a run, with its unsaved steps: status, output or error, out
+ * of the queue, notified at commit.  False when cancel() was first.
+ */
+extern bool rr_journal_finish(int64 execution, Oid owner, List *steps,
+							  const char *status, Jsonb *output, Jsonb *error,
+							  TimestampTz started_at);
+
+/*
+ * A node pauses the execution (step, its wake_at DT_NOEND: until
+ * resume()): it leaves the queue and waits.
+ */
+extern void rr_journal_suspend(int64 execution, Oid owner, const RrStep *step,
+							   TimestampTz started_at);
+
+/* A failed attempt of node, which runs again in delay_ms. */
+extern void rr_journal_retry_later(int64 execution, const char *node,
+								   Oid owner, int attempt, Jsonb *error,
+								   int64 delay_ms, TimestampTz started_at);
+
+/* An interrupted execution goes back into the queue, to resume. */
+extern void rr_journal_requeue(int64 execution, TimestampTz started_at);
+
+/*
+ * Queue owner's workflow called workflow, if it has an active version,
+ * with input, as the error workflow of execution failed; false if none.
+ */
+extern bool rr_journal_start_error_workflow(Oid owner, const char *workflow,
+											Jsonb *input, int64 failed);
+
+/* The queue's housekeeping (src/engine/queue.c). */
+
+/* Waiting executions whose time has come go back into the queue. */
+extern void rr_journal_wake_due(void);
+
+/*
  * Delete up to limit executions (with their steps) that finished more
- * than older_than_seconds ago; returns how many (src/engine/queue.c).
+ * than older_than_seconds ago; returns how many.
  */
 extern int64 rr_prune_executions(int64 older_than_seconds, int limit);
+
+/*
+ * Drop the kept plans of these statements, to be planned afresh (workers
+ * do so now and then: see src/engine/queue.c).
+ */
+extern void rr_journal_forget_plans(void);
 
 #endif							/* RR_JOURNAL_H */

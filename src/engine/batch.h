@@ -1,0 +1,98 @@
+/*-------------------------------------------------------------------------
+ *
+ * batch.h
+ *		The executions a worker claimed together, between the queue
+ *		(src/engine/queue.c, which claims them and owns the transaction
+ *		they run in) and their durable runs (src/engine/durable_run.c).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RR_BATCH_H
+#define RR_BATCH_H
+
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/plan.h"
+#include "datatype/timestamp.h"
+#include "utils/jsonb.h"
+#include "utils/snapmgr.h"
+
+/* An execution this worker claimed, as the claim read it. */
+typedef struct ClaimedExecution
+{
+	int64		id;
+	int64		workflow_id;
+	int32		version;
+	char	   *workflow;		/* its name */
+	bool		runnable;		/* queued or running, not already ended */
+	Jsonb	   *input;
+	TimestampTz started_at;		/* 0 when it never ran */
+	char	   *mode;
+	Oid			created_by;		/* the role that queued it */
+	int			slot;			/* settings.concurrency slot, or -1 */
+	bool		locked;			/* this process holds its session lock */
+} ClaimedExecution;
+
+/*
+ * The executions claimed together, run one after the other in as few
+ * transactions as their nodes allow.
+ */
+typedef struct Batch
+{
+	MemoryContext context;		/* survives aborts; reset per batch */
+	ClaimedExecution *members;
+	int			nmembers;
+	int			current;		/* the member running now */
+	bool		uncommitted;	/* the open transaction holds claims or work */
+	TimestampTz began;			/* when the open transaction began */
+} Batch;
+
+/*
+ * A transaction pure nodes have run in for this long commits at the next
+ * node, so a long execution shows as running and frees the rest of its
+ * batch for other workers.
+ */
+#define RR_PURE_STRETCH_MS		50
+
+/* A worker's transactions, with a snapshot for its statements. */
+static inline void
+rr_batch_begin_transaction(void)
+{
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
+}
+
+static inline void
+rr_batch_commit_transaction(void)
+{
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+}
+
+/*
+ * Commit the batch's open transaction and begin the next one, in memory
+ * context "context"; only the current member stays claimed, the others
+ * go back to the queue (src/engine/queue.c).
+ */
+extern void rr_batch_commit(Batch *batch, MemoryContext context);
+
+/*
+ * Take a settings.concurrency slot of the member's workflow (plan): false
+ * when all are taken; then rr_batch_hold_back moves the member aside.
+ */
+extern bool rr_batch_take_slot(ClaimedExecution *member, RrPlan *plan);
+extern void rr_batch_hold_back(ClaimedExecution *member);
+
+/*
+ * Run the batch's current member to its end, failure or pause, in the open
+ * transaction, which it may commit on the way; true when it had to be
+ * aborted (src/engine/durable_run.c).
+ */
+extern bool rr_durable_run_member(Batch *batch);
+
+/* Drop durable_run.c's kept plans, to be planned afresh. */
+extern void rr_durable_forget_plans(void);
+
+#endif							/* RR_BATCH_H */

@@ -1,0 +1,595 @@
+/*-------------------------------------------------------------------------
+ *
+ * durable_run.c
+ *		One execution run by a background worker, durably: the hooks the
+ *		executor calls between nodes, and what happens when it fails.
+ *
+ * The worker's queue (src/engine/queue.c) claims a batch of executions and
+ * hands them here one at a time (rr_durable_run_member), in the claiming
+ * transaction.  Here the executor runs the execution's plan with hooks
+ * that make it durable:
+ *
+ *	- every node run leaves a step row; pure nodes' steps are written, in
+ *	  one statement, with the next commit, so a batch of pure executions
+ *	  is claimed, run and ended in one transaction;
+ *	- a node with side effects (a sql step) first commits what came before
+ *	  it (the rest of the batch then goes back to the queue), and then
+ *	  commits together with its step row, so its effects happen exactly
+ *	  once, and no claim is held while it waits on the world outside;
+ *	- a node whose step row is already committed (an earlier attempt of
+ *	  this execution, cut short by a crash or a restart) is not run again:
+ *	  its journaled outputs are adopted, so the execution resumes from its
+ *	  last committed step;
+ *	- the end (or the failure) of the execution, its unsaved steps, the
+ *	  removal of its queue row and a pg_notify on channel
+ *	  reporunner_execution (of its id only) commit together.
+ *
+ * Transactions: a run may commit the batch's transaction between two
+ * nodes (commit_run) and leaves one open at its end.  A failure rolls
+ * back the whole transaction: the failed execution's outcome (requeued,
+ * retried later, or failed) is then recorded in a new one, and the
+ * executions that had ended in the rolled-back one are back in the queue,
+ * to run again.  Nothing raised while recording a failure stops the
+ * worker.  Every row is written by src/engine/journal.c; this file only
+ * reads the journal.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "catalog/plan.h"
+#include "catalog/run_as.h"
+#include "catalog/store.h"
+#include "engine/batch.h"
+#include "engine/executor.h"
+#include "engine/journal.h"
+#include "engine/retry_policy.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+/* The journaled steps of an execution's earlier attempts */
+#define SQL_LOAD_STEPS \
+	"SELECT node, status, output, error, started_at, finished_at, attempt," \
+	" retry_at" \
+	" FROM reporunner.step WHERE execution_id = $1 AND run_index = 0"
+#define SQL_STATUS \
+	"SELECT status FROM reporunner.execution WHERE id = $1"
+
+static SPIPlanPtr load_steps_plan = NULL;
+static SPIPlanPtr status_plan = NULL;
+
+/* A journaled step of an earlier attempt, adopted instead of rerun. */
+typedef struct JournaledStep
+{
+	char	   *node;
+	bool		retrying;		/* failed; runs again as attempt + 1 */
+	bool		waiting;		/* paused; runs again when woken */
+	TimestampTz wake_at;		/* when a paused step wakes; DT_NOEND: never */
+	int			attempt;
+	RrStepStatus status;
+	Jsonb	   *outputs;
+	Jsonb	   *error;
+	TimestampTz started_at;
+	TimestampTz finished_at;
+} JournaledStep;
+
+/* State of the execution a worker is running, for its hooks. */
+typedef struct DurableRun
+{
+	RrExecution execution;		/* first: the hooks get this pointer */
+	Batch	   *batch;
+	List	   *journaled;		/* JournaledStep * */
+	List	   *unsaved;		/* RrStep * run since the last save */
+	bool		started;		/* its running state is committed */
+	bool		canceled;		/* cancel() stopped it between two nodes */
+	char	   *workflow;		/* its name, for messages and notifications */
+} DurableRun;
+
+static RrStepStatus
+parse_step_status(const char *text)
+{
+	if (strcmp(text, "failed") == 0)
+		return RR_STEP_FAILED;
+	if (strcmp(text, "skipped") == 0)
+		return RR_STEP_SKIPPED;
+	return RR_STEP_SUCCEEDED;
+}
+
+/* The attempt a run of the node is: 1, or one more than its last retry. */
+static int
+next_attempt(DurableRun *run, const RrPlanNode *node)
+{
+	ListCell   *lc;
+
+	foreach(lc, run->journaled)
+	{
+		JournaledStep *journaled = lfirst(lc);
+
+		if (journaled->retrying && strcmp(journaled->node, node->name) == 0)
+			return journaled->attempt + 1;
+	}
+	return 1;
+}
+
+/* The owner of the run's workflow; none before its plan is loaded. */
+static Oid
+run_owner(DurableRun *run)
+{
+	return run->execution.plan ? run->execution.plan->owner : InvalidOid;
+}
+
+/* Write the steps run since the last save, in one statement. */
+static void
+save_steps(DurableRun *run)
+{
+	rr_journal_save_steps(run->execution.id, run_owner(run), run->unsaved);
+	run->unsaved = NIL;
+}
+
+/*
+ * Commit what the run has done so far, with its unsaved steps.  The first
+ * commit of a run also records it running, by this process.  Once that is
+ * committed, no other member of the batch needs this transaction: the
+ * ones that ran are done, the rest go back to the queue for any worker.
+ */
+static void
+commit_run(DurableRun *run)
+{
+	save_steps(run);
+	if (!run->started)
+		rr_journal_start_running(run->execution.id, run->execution.started_at);
+	rr_batch_commit(run->batch, run->execution.context);
+	run->started = true;
+}
+
+/* Whether cancel() has canceled the execution; sets run->canceled. */
+static void
+check_canceled_quietly(DurableRun *run)
+{
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	int			nestlevel;
+
+	values[0] = Int64GetDatum(run->execution.id);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&status_plan, SQL_STATUS, 1, argtypes, values, NULL,
+					  SPI_OK_SELECT);
+	run->canceled = SPI_processed == 1 &&
+		strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1),
+			   "canceled") == 0;
+	rr_store_end(nestlevel);
+}
+
+/*
+ * Stop between two nodes when cancel() has canceled the execution.  Until
+ * the run's first commit, its queue row is locked by this transaction,
+ * which cancel() waits for: there is nothing to check.
+ */
+static void
+check_canceled(DurableRun *run)
+{
+	if (!run->started)
+		return;
+	check_canceled_quietly(run);
+	if (run->canceled)
+		ereport(ERROR,
+				(errcode(ERRCODE_QUERY_CANCELED),
+				 errmsg("execution " INT64_FORMAT " was canceled",
+						run->execution.id)));
+}
+
+/*
+ * adopt_step hook, called before every node: the journaled outcome of
+ * the node, if any.  A node that is to run with side effects first gets a
+ * transaction of its own (it may wait on the world outside, and its
+ * effects commit with its step alone); so does any node after a long
+ * stretch of pure ones.
+ */
+static RrStep *
+adopt_journaled_step(RrExecution *execution, const RrPlanNode *node)
+{
+	DurableRun *run = (DurableRun *) execution;
+	Batch	   *batch = run->batch;
+	ListCell   *lc;
+
+	foreach(lc, run->journaled)
+	{
+		JournaledStep *journaled = lfirst(lc);
+		RrStep	   *step;
+
+		if (strcmp(journaled->node, node->name) != 0 || journaled->retrying ||
+			journaled->waiting)
+			continue;
+		step = palloc0(sizeof(RrStep));
+		step->node = node;
+		step->status = journaled->status;
+		step->attempt = journaled->attempt;
+		step->outputs = rr_step_outputs_from_jsonb(node, journaled->outputs);
+		step->error = journaled->error;
+		step->started_at = journaled->started_at;
+		step->finished_at = journaled->finished_at;
+		return step;
+	}
+
+	if (batch->uncommitted &&
+		(node->handler->side_effects ||
+		 TimestampDifferenceExceeds(batch->began, GetCurrentTimestamp(),
+									RR_PURE_STRETCH_MS)))
+		commit_run(run);
+	return NULL;
+}
+
+/* waiting_until hook: when the node's earlier run asked to be woken. */
+static TimestampTz
+journaled_wake(RrExecution *execution, const RrPlanNode *node)
+{
+	DurableRun *run = (DurableRun *) execution;
+	ListCell   *lc;
+
+	foreach(lc, run->journaled)
+	{
+		JournaledStep *journaled = lfirst(lc);
+
+		if (journaled->waiting && strcmp(journaled->node, node->name) == 0)
+			return journaled->wake_at;
+	}
+	return 0;
+}
+
+/*
+ * suspend hook: the node pauses the execution.  Its step keeps the node's
+ * input, the execution leaves the queue and waits for its time (or for
+ * resume()); the worker is free once this commits.
+ */
+static void
+suspend_execution(RrExecution *execution, RrStep *step)
+{
+	DurableRun *run = (DurableRun *) execution;
+
+	save_steps(run);
+	rr_journal_suspend(execution->id, execution->plan->owner, step,
+					   execution->started_at);
+}
+
+/*
+ * step_done hook: note the node run for the journal.  Pure nodes' steps
+ * are written with the next commit; a node with side effects commits at
+ * once with its step, so a crash can never repeat or lose its effects.
+ */
+static void
+journal_step(RrExecution *execution, RrStep *step)
+{
+	DurableRun *run = (DurableRun *) execution;
+
+	MemoryContext old = MemoryContextSwitchTo(execution->context);
+
+	step->attempt = Max(step->attempt, next_attempt(run, step->node));
+	run->unsaved = lappend(run->unsaved, step);
+	MemoryContextSwitchTo(old);
+	run->batch->uncommitted = true;
+	if (step->node->handler->side_effects)
+		commit_run(run);
+	check_canceled(run);
+}
+
+/*
+ * Finish the execution with its unsaved steps: status, output or error,
+ * queue row, notification.
+ */
+static void
+finish_execution(DurableRun *run, const char *status, Jsonb *output,
+				 Jsonb *error)
+{
+	(void) rr_journal_finish(run->execution.id, run_owner(run), run->unsaved,
+							 status, output, error, run->execution.started_at);
+	run->unsaved = NIL;
+}
+
+/*
+ * Set up the claimed execution's run: its input items, its plan, and what
+ * its earlier attempts journaled.
+ */
+static void
+load_execution(DurableRun *run, ClaimedExecution *member, List **input_items)
+{
+	RrExecution *execution = &run->execution;
+	MemoryContext old;
+
+	old = MemoryContextSwitchTo(execution->context);
+	execution->input = member->input;
+	if (execution->started_at == 0)
+		execution->started_at = member->started_at;
+	execution->mode = member->mode;
+	execution->plan = rr_plan_get(member->workflow_id, member->version,
+								  member->workflow);
+	*input_items = rr_items_from_jsonb(execution->input);
+	MemoryContextSwitchTo(old);
+	rr_check_run_as(member->created_by, execution->plan->owner,
+					member->workflow_id, member->workflow, true,
+					RR_RUN_WORKER);
+
+	/*
+	 * Steps are journaled in the transactions that set started_at
+	 * (commit_run, suspend, retry, requeue), or copied by retry().
+	 */
+	if (member->started_at != 0 || strcmp(member->mode, "retry") == 0)
+	{
+		Oid			argtypes[1] = {INT8OID};
+		Datum		values[1];
+		uint64		row;
+		int			nestlevel;
+
+		values[0] = Int64GetDatum(member->id);
+		nestlevel = rr_store_begin();
+		rr_store_run_kept(&load_steps_plan, SQL_LOAD_STEPS, 1, argtypes,
+						  values, NULL, SPI_OK_SELECT);
+		old = MemoryContextSwitchTo(execution->context);
+		for (row = 0; row < SPI_processed; row++)
+		{
+			HeapTuple	tuple = SPI_tuptable->vals[row];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			JournaledStep *step = palloc0(sizeof(JournaledStep));
+			char	   *status = SPI_getvalue(tuple, desc, 2);
+			bool		isnull;
+			Datum		value;
+
+			step->node = SPI_getvalue(tuple, desc, 1);
+			step->retrying = strcmp(status, "retrying") == 0;
+			step->waiting = strcmp(status, "waiting") == 0;
+			value = SPI_getbinval(tuple, desc, 8, &isnull);
+			step->wake_at = isnull ? DT_NOEND : DatumGetTimestampTz(value);
+			step->status = parse_step_status(status);
+			step->attempt = DatumGetInt32(SPI_getbinval(tuple, desc, 7, &isnull));
+			value = SPI_getbinval(tuple, desc, 3, &isnull);
+			step->outputs = isnull ? DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"))) :
+				DatumGetJsonbPCopy(value);
+			value = SPI_getbinval(tuple, desc, 4, &isnull);
+			step->error = isnull ? NULL : DatumGetJsonbPCopy(value);
+			step->started_at = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 5, &isnull));
+			step->finished_at = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 6, &isnull));
+			run->journaled = lappend(run->journaled, step);
+		}
+		MemoryContextSwitchTo(old);
+		rr_store_end(nestlevel);
+	}
+}
+
+/*
+ * Start the failed execution's error workflow (settings.error_workflow),
+ * found among its owner's workflows, with the failure as input.
+ */
+static void
+start_error_workflow(RrExecution *execution, const char *workflow,
+					 const RrPlanNode *node, Jsonb *error)
+{
+	RrPlan	   *plan = execution->plan;
+	StringInfoData input;
+
+	/* an error workflow that fails starts none: no loops between two */
+	if (plan == NULL || plan->error_workflow == NULL ||
+		strcmp(plan->error_workflow, workflow) == 0 ||
+		strcmp(execution->mode, "error") == 0)
+		return;
+	initStringInfo(&input);
+	appendStringInfo(&input, "[{\"execution\": " INT64_FORMAT ", \"workflow\": ",
+					 execution->id);
+	escape_json(&input, workflow);
+	appendStringInfoString(&input, ", \"node\": ");
+	if (node != NULL)
+		escape_json(&input, node->name);
+	else
+		appendStringInfoString(&input, "null");
+	appendStringInfoString(&input, ", \"error\": ");
+	(void) JsonbToCString(&input, &error->root, VARSIZE(error));
+	appendStringInfoString(&input, "}]");
+
+	if (!rr_journal_start_error_workflow(plan->owner, plan->error_workflow,
+										 DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+																			CStringGetDatum(input.data))),
+										 execution->id))
+		ereport(LOG,
+				(errmsg("error workflow \"%s\" of workflow \"%s\" does not exist or has no active version",
+						plan->error_workflow, workflow)));
+}
+
+/*
+ * After the transaction that ran it aborted, record what became of an
+ * execution that failed: interrupted, retried later, or failed.  A
+ * cancel (the query cancel cancel() sends, or a stray one) of an
+ * execution that is not canceled just interrupts it: it goes back into
+ * the queue and resumes from its last committed step.  A node with tries
+ * left runs again later; else the execution fails.  The steps that ran
+ * before the failure are journaled in every case.
+ */
+static void
+record_outcome(DurableRun *run, ErrorData *edata)
+{
+	RrExecution *execution = &run->execution;
+	const RrPlanNode *node = execution->running;
+	int64		delay_ms;
+	bool		interrupted;
+	Jsonb	   *error;
+
+	rr_batch_begin_transaction();
+	interrupted = edata->sqlerrcode == ERRCODE_QUERY_CANCELED &&
+		!execution->timed_out;
+	if (interrupted && !run->canceled)
+		check_canceled_quietly(run);
+	error = rr_error_jsonb(node, edata);
+	if (run->canceled)
+		;						/* cancel() has recorded everything */
+	else if (interrupted)
+	{
+		save_steps(run);
+		rr_journal_requeue(execution->id, execution->started_at);
+	}
+	else if (node != NULL &&
+			 rr_retry_delay(node, next_attempt(run, node), &delay_ms))
+	{
+		save_steps(run);
+		rr_journal_retry_later(execution->id, node->name, run_owner(run),
+							   next_attempt(run, node), error, delay_ms,
+							   execution->started_at);
+	}
+	else
+	{
+		if (node != NULL)
+		{
+			RrStep	   *step = palloc0(sizeof(RrStep));
+
+			step->node = node;
+			step->status = RR_STEP_FAILED;
+			step->attempt = next_attempt(run, node);
+			step->error = error;
+			step->started_at = step->finished_at = GetCurrentTimestamp();
+			run->unsaved = lappend(run->unsaved, step);
+		}
+		finish_execution(run, "failed", NULL, error);
+		start_error_workflow(execution, run->workflow, node, error);
+	}
+	rr_batch_commit_transaction();
+}
+
+/*
+ * Record the outcome of a failed execution (record_outcome).  Nothing
+ * raised on the way may stop the worker: if recording fails in turn, the
+ * execution fails with an error that says so, holding only the SQLSTATE
+ * and both messages (cut short), without its unsaved steps.  Only when
+ * even that cannot be written does the error escape.
+ */
+static void
+record_failure(DurableRun *run, ErrorData *edata)
+{
+	MemoryContext context = CurrentMemoryContext;
+
+	PG_TRY();
+	{
+		record_outcome(run, edata);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *recording;
+		ErrorData	fallback;
+
+		MemoryContextSwitchTo(context);
+		recording = CopyErrorData();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		ereport(LOG,
+				(errmsg("could not record the failure of execution " INT64_FORMAT,
+						run->execution.id),
+				 errdetail("%s", recording->message ? recording->message : "")));
+		memset(&fallback, 0, sizeof(fallback));
+		fallback.sqlerrcode = edata->sqlerrcode;
+		fallback.message = edata->message;
+		fallback.detail = psprintf("Recording this failure failed: %s",
+								   recording->message ? recording->message : "");
+		run->unsaved = NIL;
+		rr_batch_begin_transaction();
+		finish_execution(run, "failed", NULL,
+						 rr_error_jsonb(run->execution.running, &fallback));
+		rr_batch_commit_transaction();
+	}
+	PG_END_TRY();
+}
+
+/*
+ * Run the batch's current member to its end (or its failure, or its
+ * pause), in the open transaction, which may commit on the way (see
+ * commit_run) and is left open.  Returns true when it had to be aborted:
+ * then its failure is committed, and the members that ran before it in
+ * the aborted transaction are back in the queue as if never claimed.
+ */
+bool
+rr_durable_run_member(Batch *batch)
+{
+	ClaimedExecution *member = &batch->members[batch->current];
+	volatile bool aborted = false;
+	MemoryContext context;
+	DurableRun *run;
+	RrExecution *execution;
+
+	if (!member->runnable)
+		return false;			/* ended (canceled) since it was queued */
+
+	context = AllocSetContextCreate(TopMemoryContext, "reporunner execution",
+									ALLOCSET_DEFAULT_SIZES);
+	run = MemoryContextAllocZero(context, sizeof(DurableRun));
+	execution = &run->execution;
+	execution->context = context;
+	execution->adopt_step = adopt_journaled_step;
+	execution->step_done = journal_step;
+	execution->waiting_until = journaled_wake;
+	execution->suspend = suspend_execution;
+	execution->id = member->id;
+	run->batch = batch;
+	run->workflow = member->workflow;
+
+	PG_TRY();
+	{
+		List	   *input_items;
+		List	   *result;
+
+		pgstat_report_activity(STATE_RUNNING, "reporunner: running an execution");
+
+		/*
+		 * Building a plan may take long (a costly expression): not while
+		 * the rest of the batch waits in this transaction.  Commit it, with
+		 * this execution running (leased, so that it counts against its
+		 * owner's share of the workers) and the rest given back.
+		 */
+		if (batch->uncommitted &&
+			!rr_plan_is_cached(member->workflow_id, member->version))
+		{
+			execution->started_at = member->started_at != 0 ?
+				member->started_at : GetCurrentTimestamp();
+			commit_run(run);
+		}
+		load_execution(run, member, &input_items);
+		if (rr_batch_take_slot(member, execution->plan))
+		{
+			result = rr_execution_run(execution, input_items);
+			MemoryContextSwitchTo(context);
+			if (!execution->suspended)
+				finish_execution(run, "succeeded", rr_items_to_jsonb(result),
+								 NULL);
+		}
+		else
+			rr_batch_hold_back(member);
+		batch->uncommitted = true;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(context);
+		edata = CopyErrorData();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		aborted = true;
+		record_failure(run, edata);
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
+
+	MemoryContextDelete(context);
+	return aborted;
+}
+
+void
+rr_durable_forget_plans(void)
+{
+	if (load_steps_plan != NULL)
+		SPI_freeplan(load_steps_plan);
+	if (status_plan != NULL)
+		SPI_freeplan(status_plan);
+	load_steps_plan = NULL;
+	status_plan = NULL;
+}
