@@ -5,8 +5,8 @@
  *
  * validate.c checks every node's params against the RrFieldSpec table of
  * its type, and asks the functions at the end of this file for a node's
- * outputs and input count.  To add a node type, add its param table and
- * one entry to rr_node_types; nothing else needs to change.
+ * outputs and input count.  The types are those of node_types.h; each
+ * has its param table and its RR_SCHEMA_<type> entry here.
  *
  * Plain C on top of jansson; no PostgreSQL header.
  *
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "node_schema.h"
+#include "node_types.h"
 
 /* Longest SQL identifier, in bytes (PostgreSQL's NAMEDATALEN - 1). */
 #define RR_IDENTIFIER_LEN	63
@@ -230,42 +231,50 @@ static const RrFieldSpec wait_params[] = {
 
 /* ---------- The node types ---------- */
 
+/*
+ * Each type's entry, but for its name: RR_NODE_TYPES (node_types.h) names
+ * them and builds the table.
+ */
+#define RR_SCHEMA_trigger \
+	.params = no_params, .outputs = main_output, .inputs = 0, .is_trigger = true
+#define RR_SCHEMA_set \
+	.params = set_params, .outputs = main_output, .inputs = 1
+#define RR_SCHEMA_if \
+	.params = condition_params, .outputs = if_outputs, .inputs = 1
+#define RR_SCHEMA_switch \
+	.params = switch_params, .outputs = switch_outputs, \
+	.item_outputs = "rules", .item_output_name = "output", .inputs = 1
+#define RR_SCHEMA_filter \
+	.params = condition_params, .outputs = main_output, .inputs = 1
+#define RR_SCHEMA_merge \
+	.params = merge_params, .outputs = main_output, .inputs_param = "inputs"
+#define RR_SCHEMA_split_out \
+	.params = split_out_params, .outputs = main_output, .inputs = 1
+#define RR_SCHEMA_aggregate \
+	.params = aggregate_params, .outputs = main_output, .inputs = 1
+#define RR_SCHEMA_limit \
+	.params = limit_params, .outputs = main_output, .inputs = 1
+#define RR_SCHEMA_sort \
+	.params = sort_params, .outputs = main_output, .inputs = 1
+#define RR_SCHEMA_remove_duplicates \
+	.params = remove_duplicates_params, .outputs = main_output, .inputs = 1
+#define RR_SCHEMA_noop \
+	.params = no_params, .outputs = main_output, .inputs = 1
+#define RR_SCHEMA_stop_and_error \
+	.params = stop_and_error_params, .outputs = no_outputs, .inputs = 1
+#define RR_SCHEMA_sql \
+	.params = sql_params, .outputs = main_output, .inputs = 1
+#define RR_SCHEMA_function \
+	.params = function_params, .outputs = main_output, .inputs = 1
+#define RR_SCHEMA_notify \
+	.params = notify_params, .outputs = main_output, .inputs = 1
+#define RR_SCHEMA_wait \
+	.params = wait_params, .outputs = main_output, .inputs = 1, .one_of = wait_modes
+
+#define RR_SCHEMA_ENTRY(type) {.name = #type, RR_SCHEMA_##type},
+
 const RrNodeType rr_node_types[] = {
-	{.name = "trigger", .params = no_params, .outputs = main_output,
-	.inputs = 0, .is_trigger = true},
-	{.name = "set", .params = set_params, .outputs = main_output,
-	.inputs = 1},
-	{.name = "if", .params = condition_params, .outputs = if_outputs,
-	.inputs = 1},
-	{.name = "switch", .params = switch_params, .outputs = switch_outputs,
-		.item_outputs = "rules", .item_output_name = "output",
-	.inputs = 1},
-	{.name = "filter", .params = condition_params, .outputs = main_output,
-	.inputs = 1},
-	{.name = "merge", .params = merge_params, .outputs = main_output,
-	.inputs_param = "inputs"},
-	{.name = "split_out", .params = split_out_params,
-	.outputs = main_output, .inputs = 1},
-	{.name = "aggregate", .params = aggregate_params,
-	.outputs = main_output, .inputs = 1},
-	{.name = "limit", .params = limit_params, .outputs = main_output,
-	.inputs = 1},
-	{.name = "sort", .params = sort_params, .outputs = main_output,
-	.inputs = 1},
-	{.name = "remove_duplicates", .params = remove_duplicates_params,
-	.outputs = main_output, .inputs = 1},
-	{.name = "noop", .params = no_params, .outputs = main_output,
-	.inputs = 1},
-	{.name = "stop_and_error", .params = stop_and_error_params,
-	.outputs = no_outputs, .inputs = 1},
-	{.name = "sql", .params = sql_params, .outputs = main_output,
-	.inputs = 1},
-	{.name = "function", .params = function_params,
-	.outputs = main_output, .inputs = 1},
-	{.name = "notify", .params = notify_params, .outputs = main_output,
-	.inputs = 1},
-	{.name = "wait", .params = wait_params, .outputs = main_output,
-	.inputs = 1, .one_of = wait_modes},
+	RR_NODE_TYPES(RR_SCHEMA_ENTRY)
 };
 
 const int	rr_node_type_count = sizeof(rr_node_types) / sizeof(rr_node_types[0]);

@@ -3,11 +3,11 @@
  * node_schema.h
  *		Declarative description of workflow node types and their params.
  *
- * Every node type is one RrNodeType entry in node_schema.c: its params
- * (as a table of RrFieldSpec), its outputs and its input count.  The same
- * RrFieldSpec tables also describe the common node fields, retry policies,
- * settings and connections, so validate.c checks all of them with one
- * routine.  Adding a node type is adding one table entry.
+ * Every node type of node_types.h is one RrNodeType entry in
+ * node_schema.c: its params (as a table of RrFieldSpec), its outputs and
+ * its input count.  The same RrFieldSpec tables also describe the common
+ * node fields, retry policies, settings and connections, so validate.c
+ * checks all of them with one routine.
  *
  * Plain C on top of jansson; no PostgreSQL header.
  *

@@ -3,8 +3,8 @@
  * node_handler.h
  *		The interface between the executor and the node types.
  *
- * Each node type is one file in src/nodes/ that exports one RrNodeHandler
- * and is listed once in src/nodes/registry.c.  The executor calls
+ * Each node type is one file in src/nodes/ that exports one RrNodeHandler,
+ * rr_node_<type>, for a type of the list in src/document/node_types.h.  The executor calls
  * "prepare" once when a plan is built (compile params and expressions
  * there, never per item) and "execute" for every run of the node.
  *
@@ -65,7 +65,6 @@ typedef struct RrNodeRun
 /* What a node type provides. */
 typedef struct RrNodeHandler
 {
-	const char *name;			/* the "type" of the document */
 	bool		side_effects;	/* writes data or sends anything out */
 
 	/*

@@ -506,7 +506,6 @@ aggregate_execute(RrNodeRun *run)
 }
 
 const RrNodeHandler rr_node_aggregate = {
-	.name = "aggregate",
 	.side_effects = false,
 	.prepare = aggregate_prepare,
 	.execute = aggregate_execute,

@@ -42,7 +42,6 @@ filter_execute(RrNodeRun *run)
 }
 
 const RrNodeHandler rr_node_filter = {
-	.name = "filter",
 	.side_effects = false,
 	.prepare = filter_prepare,
 	.execute = filter_execute,

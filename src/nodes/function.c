@@ -391,7 +391,6 @@ function_prepare(RrPlanNode *node)
 }
 
 const RrNodeHandler rr_node_function = {
-	.name = "function",
 	.side_effects = true,
 	.prepare = function_prepare,
 	.execute = function_execute,

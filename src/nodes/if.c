@@ -48,7 +48,6 @@ if_execute(RrNodeRun *run)
 }
 
 const RrNodeHandler rr_node_if = {
-	.name = "if",
 	.side_effects = false,
 	.prepare = if_prepare,
 	.execute = if_execute,

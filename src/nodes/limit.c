@@ -113,7 +113,6 @@ limit_execute(RrNodeRun *run)
 }
 
 const RrNodeHandler rr_node_limit = {
-	.name = "limit",
 	.side_effects = false,
 	.prepare = limit_prepare,
 	.execute = limit_execute,

@@ -441,7 +441,6 @@ merge_execute(RrNodeRun *run)
 }
 
 const RrNodeHandler rr_node_merge = {
-	.name = "merge",
 	.side_effects = false,
 	.prepare = merge_prepare,
 	.execute = merge_execute,

@@ -22,7 +22,6 @@ noop_execute(RrNodeRun *run)
 }
 
 const RrNodeHandler rr_node_noop = {
-	.name = "noop",
 	.side_effects = false,
 	.prepare = NULL,
 	.execute = noop_execute,

@@ -74,7 +74,6 @@ notify_prepare(RrPlanNode *node)
 }
 
 const RrNodeHandler rr_node_notify = {
-	.name = "notify",
 	.side_effects = true,
 	.prepare = notify_prepare,
 	.execute = notify_execute,

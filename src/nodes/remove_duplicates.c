@@ -250,7 +250,6 @@ remove_duplicates_execute(RrNodeRun *run)
 
 /* scope "workflow" writes to reporunner.dedup_key */
 const RrNodeHandler rr_node_remove_duplicates = {
-	.name = "remove_duplicates",
 	.side_effects = true,
 	.prepare = remove_duplicates_prepare,
 	.execute = remove_duplicates_execute,

@@ -449,7 +449,6 @@ set_execute(RrNodeRun *run)
 }
 
 const RrNodeHandler rr_node_set = {
-	.name = "set",
 	.side_effects = false,
 	.prepare = set_prepare,
 	.execute = set_execute,

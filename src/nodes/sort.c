@@ -315,7 +315,6 @@ sort_execute(RrNodeRun *run)
 }
 
 const RrNodeHandler rr_node_sort = {
-	.name = "sort",
 	.side_effects = false,
 	.prepare = sort_prepare,
 	.execute = sort_execute,

@@ -244,7 +244,6 @@ split_out_execute(RrNodeRun *run)
 }
 
 const RrNodeHandler rr_node_split_out = {
-	.name = "split_out",
 	.side_effects = false,
 	.prepare = split_out_prepare,
 	.execute = split_out_execute,

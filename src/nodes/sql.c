@@ -524,7 +524,6 @@ sql_prepare(RrPlanNode *node)
 }
 
 const RrNodeHandler rr_node_sql = {
-	.name = "sql",
 	.side_effects = true,
 	.prepare = sql_prepare,
 	.execute = sql_execute,

@@ -69,7 +69,6 @@ stop_execute(RrNodeRun *run)
 }
 
 const RrNodeHandler rr_node_stop_and_error = {
-	.name = "stop_and_error",
 	.side_effects = false,
 	.prepare = stop_prepare,
 	.execute = stop_execute,

@@ -144,7 +144,6 @@ switch_execute(RrNodeRun *run)
 }
 
 const RrNodeHandler rr_node_switch = {
-	.name = "switch",
 	.side_effects = false,
 	.prepare = switch_prepare,
 	.execute = switch_execute,

@@ -22,7 +22,6 @@ trigger_execute(RrNodeRun *run)
 }
 
 const RrNodeHandler rr_node_trigger = {
-	.name = "trigger",
 	.side_effects = false,
 	.prepare = NULL,
 	.execute = trigger_execute,

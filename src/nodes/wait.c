@@ -133,7 +133,6 @@ wait_execute(RrNodeRun *run)
 }
 
 const RrNodeHandler rr_node_wait = {
-	.name = "wait",
 	.side_effects = false,
 	.prepare = wait_prepare,
 	.execute = wait_execute,
