@@ -98,8 +98,12 @@ JSON_LIBS := $(shell pkg-config --libs libcurl jansson libcrypto)
 
 PG_CPPFLAGS = -Isrc $(JSON_CFLAGS)
 SHLIB_LINK = $(JSON_LIBS)
+# CI builds with every warning PostgreSQL's headers allow, as errors, and
+# with our Assert()s compiled in (test/link_check.sh checks that such a
+# module needs nothing an assert-disabled server lacks).
 ifdef CI
-PG_CFLAGS += -Wall -Werror
+PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Werror
+PG_CPPFLAGS += -DUSE_ASSERT_CHECKING
 endif
 
 EXTRA_CLEAN = tmp_check results regression.diffs regression.out \
@@ -111,6 +115,8 @@ PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 # below work; "make demo" and "make test" install them first.
 ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
+else ifneq ($(filter-out setup demo test bench unit,$(or $(MAKECMDGOALS),all)),)
+$(error pg_config ($(PG_CONFIG)) or its PGXS makefile was not found: install postgresql-server-dev-15, or run "make demo" or "make test", which install what is missing)
 endif
 
 $(DATA_built): $(SQL_PIECES)
