@@ -88,7 +88,7 @@ count pgTAP "$work/pgtap.log" $status
 # 4. Perl TAP tests with restarts and crashes
 pgxs_dir=$(dirname "$(pg_config --pgxs)")/..
 (cd "$work/tree" && as_pg env TESTDIR="$work/tree" PG_REGRESS="$pgxs_dir/test/regress/pg_regress" \
-	prove -v -I "$pgxs_dir/test/perl" test/t/*.pl) >"$work/tap.log" 2>&1
+	prove -v -I "$pgxs_dir/test/perl" -I test/perl test/t/*.pl) >"$work/tap.log" 2>&1
 count TAP "$work/tap.log" $?
 
 echo "$passed passed, $failed failed"

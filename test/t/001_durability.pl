@@ -4,17 +4,13 @@
 use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
+use ReporunnerNode;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-my $node = PostgreSQL::Test::Cluster->new('durability');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'pg_cron, reporunner'\n"
-	  . "cron.database_name = 'postgres'\n");
-$node->start;
-
-$node->safe_psql('postgres', 'CREATE EXTENSION reporunner');
+my $node = ReporunnerNode->create('durability',
+	shared_preload_libraries => "'pg_cron, reporunner'",
+	'cron.database_name' => "'postgres'");
 is( $node->safe_psql('postgres', 'SHOW reporunner.max_document_size'),
 	'1MB', 'settings are defined when preloaded');
 

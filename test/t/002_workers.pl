@@ -6,16 +6,14 @@
 use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
+use ReporunnerNode;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(time);
 
-my $node = PostgreSQL::Test::Cluster->new('workers');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'reporunner'\n"
-	  . "max_prepared_transactions = 2\n");
-$node->start;
+my $node = ReporunnerNode->create('workers',
+	max_prepared_transactions => 2,
+	extension => 0);
 
 my $workers_sql =
   "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'reporunner worker'";

@@ -4,18 +4,14 @@
 use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
+use ReporunnerNode;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-my $node = PostgreSQL::Test::Cluster->new('resume');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'reporunner'\n" . "max_worker_processes = 16\n");
-$node->start;
+my $node = ReporunnerNode->create('resume');
 
 $node->safe_psql(
 	'postgres', q{
-CREATE EXTENSION reporunner;
 CREATE TABLE ledger (execution bigint, step text, PRIMARY KEY (execution, step));
 });
 

@@ -18,6 +18,7 @@
 use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
+use ReporunnerNode;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(time usleep);
@@ -35,23 +36,14 @@ my $t_file = time;
 # give up after 10 * timeout_default tries of 0.1 s.
 $PostgreSQL::Test::Utils::timeout_default = 60;
 
-my $node = PostgreSQL::Test::Cluster->new('crash_cycles');
-$node->init;
 # PostgreSQL::Test::Cluster turns restart_after_crash off; a SIGKILL of a
 # backend must make the postmaster reinitialize, not stop
-$node->append_conf(
-	'postgresql.conf', qq{
-shared_preload_libraries = 'reporunner'
-max_worker_processes = 16
-reporunner.workers_per_database = 2
-restart_after_crash = on
-log_statement = none
-});
-$node->start;
+my $node = ReporunnerNode->create('crash_cycles',
+	'reporunner.workers_per_database' => 2,
+	restart_after_crash => 'on');
 
 $node->safe_psql(
 	'postgres', q{
-CREATE EXTENSION reporunner;
 CREATE TABLE ledger (execution bigint, step text, PRIMARY KEY (execution, step));
 });
 

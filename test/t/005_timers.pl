@@ -13,6 +13,7 @@ use strict;
 use warnings FATAL => 'all';
 use JSON::PP;
 use PostgreSQL::Test::Cluster;
+use ReporunnerNode;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(time usleep);
@@ -23,19 +24,10 @@ my $t_file = time;
 # 10 * timeout_default tries of 0.1 s.
 $PostgreSQL::Test::Utils::timeout_default = 60;
 
-my $node = PostgreSQL::Test::Cluster->new('timers');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', qq{
-shared_preload_libraries = 'reporunner'
-max_worker_processes = 16
-log_statement = none
-});
-$node->start;
+my $node = ReporunnerNode->create('timers');
 
 $node->safe_psql(
 	'postgres', q{
-CREATE EXTENSION reporunner;
 CREATE TABLE ledger (execution bigint, step text, PRIMARY KEY (execution, step));
 });
 

@@ -13,25 +13,17 @@
 use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
+use ReporunnerNode;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
 $PostgreSQL::Test::Utils::timeout_default = 60;
 
-my $node = PostgreSQL::Test::Cluster->new('cancel_race');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', qq{
-shared_preload_libraries = 'reporunner'
-max_worker_processes = 16
-reporunner.workers_per_database = 2
-log_statement = none
-});
-$node->start;
+my $node = ReporunnerNode->create('cancel_race',
+	'reporunner.workers_per_database' => 2);
 
 $node->safe_psql(
 	'postgres', q{
-CREATE EXTENSION reporunner;
 CREATE TABLE ledger (execution bigint PRIMARY KEY);
 SELECT reporunner.save_workflow('pure', '{"nodes": [
 	{"name": "Start", "type": "trigger"},

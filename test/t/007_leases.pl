@@ -11,25 +11,18 @@
 use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
+use ReporunnerNode;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
 $PostgreSQL::Test::Utils::timeout_default = 60;
 
-my $node = PostgreSQL::Test::Cluster->new('leases');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', qq{
-shared_preload_libraries = 'reporunner'
-max_worker_processes = 24
-reporunner.workers_per_database = 12
-log_statement = none
-});
-$node->start;
+my $node = ReporunnerNode->create('leases',
+	max_worker_processes => 24,
+	'reporunner.workers_per_database' => 12);
 
 $node->safe_psql(
 	'postgres', q{
-CREATE EXTENSION reporunner;
 CREATE TABLE ledger (execution bigint PRIMARY KEY);
 SELECT reporunner.save_workflow('long', '{"nodes": [
 	{"name": "Start", "type": "trigger"},

@@ -20,24 +20,17 @@
 use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
+use ReporunnerNode;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
 $PostgreSQL::Test::Utils::timeout_default = 60;
 
-my $node = PostgreSQL::Test::Cluster->new('hostile');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', qq{
-shared_preload_libraries = 'reporunner'
-reporunner.workers_per_database = 2
-log_statement = none
-});
-$node->start;
+my $node = ReporunnerNode->create('hostile',
+	'reporunner.workers_per_database' => 2);
 
 $node->safe_psql(
 	'postgres', q{
-CREATE EXTENSION reporunner;
 -- a workflow Start -> Q, where Q is a sql node running query, with more
 -- fields for Q and settings for the workflow
 CREATE FUNCTION sql_doc(query text, node jsonb DEFAULT '{}', settings jsonb DEFAULT '{}')
