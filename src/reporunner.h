@@ -1,12 +1,18 @@
 /*-------------------------------------------------------------------------
  *
  * reporunner.h
- *		Settings and limits shared by every part of Reporunner.
+ *		Settings, limits and small helpers shared by every part of
+ *		Reporunner.
  *
  *-------------------------------------------------------------------------
  */
 #ifndef REPORUNNER_H
 #define REPORUNNER_H
+
+#include "fmgr.h"
+#include "utils/fmgrprotos.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
 
 /* Most nodes one workflow document may hold. */
 #define RR_MAX_NODES		10000
@@ -17,5 +23,27 @@
 /* GUC variables (reporunner.c) */
 extern PGDLLIMPORT int rr_max_document_size;
 extern PGDLLIMPORT int rr_retention;	/* seconds; 0 keeps executions */
+
+/* A new empty jsonb object, {}. */
+static inline Jsonb *
+rr_jsonb_empty_object(void)
+{
+	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")));
+}
+
+/*
+ * Whether a periodic task is due: at the first call, then once every
+ * interval_ms; *last holds when it last ran, and is reset when it is due.
+ */
+static inline bool
+rr_due_now(TimestampTz *last, int interval_ms)
+{
+	TimestampTz now = GetCurrentTimestamp();
+
+	if (*last != 0 && !TimestampDifferenceExceeds(*last, now, interval_ms))
+		return false;
+	*last = now;
+	return true;
+}
 
 #endif							/* REPORUNNER_H */

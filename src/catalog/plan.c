@@ -25,12 +25,13 @@
 #include "access/transam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
-#include "catalog/plan.h"
 #include "catalog/pg_type.h"
+#include "catalog/plan.h"
 #include "catalog/store.h"
 #include "document/document.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "reporunner.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
@@ -372,8 +373,7 @@ prepare_nodes(RrPlan *plan)
 	int			i;
 
 	if (plan->vars == NULL)
-		plan->vars = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-														CStringGetDatum("{}")));
+		plan->vars = rr_jsonb_empty_object();
 	for (i = 0; i < plan->nnodes; i++)
 	{
 		RrPlanNode *node = &plan->nodes[i];

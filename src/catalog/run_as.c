@@ -91,19 +91,15 @@ is_shared_with(int64 workflow_id, Oid caller)
 {
 	Oid			argtypes[2] = {INT8OID, OIDOID};
 	Datum		values[2];
-	Oid			save_userid;
-	int			save_sec_context;
 	int			nestlevel;
 	bool		shared;
 
 	values[0] = Int64GetDatum(workflow_id);
 	values[1] = ObjectIdGetDatum(caller);
 	nestlevel = rr_store_begin();
-	rr_store_become_owner(&save_userid, &save_sec_context);
-	rr_store_run_kept(&shared_with_plan, SQL_SHARED_WITH, 2, argtypes, values,
-					  NULL, SPI_OK_SELECT);
+	rr_store_run_kept_as_owner(&shared_with_plan, SQL_SHARED_WITH, 2,
+							   argtypes, values, NULL, SPI_OK_SELECT);
 	shared = SPI_processed > 0;
-	rr_store_restore_user(save_userid, save_sec_context);
 	rr_store_end(nestlevel);
 	return shared;
 }

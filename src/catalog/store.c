@@ -114,3 +114,16 @@ rr_store_restore_user(Oid save_userid, int save_sec_context)
 {
 	SetUserIdAndSecContext(save_userid, save_sec_context);
 }
+
+void
+rr_store_run_kept_as_owner(SPIPlanPtr *plan, const char *sql, int nargs,
+						   Oid *argtypes, Datum *values, const char *nulls,
+						   int expected)
+{
+	Oid			save_userid;
+	int			save_sec_context;
+
+	rr_store_become_owner(&save_userid, &save_sec_context);
+	rr_store_run_kept(plan, sql, nargs, argtypes, values, nulls, expected);
+	rr_store_restore_user(save_userid, save_sec_context);
+}

@@ -54,4 +54,14 @@ extern Oid	rr_store_owner(void);
 extern void rr_store_become_owner(Oid *save_userid, int *save_sec_context);
 extern void rr_store_restore_user(Oid save_userid, int save_sec_context);
 
+/*
+ * rr_store_run_kept as the tables' owner, for one statement: a write the
+ * caller's right to make was checked with its own identity (or a read of
+ * rows the caller may not see).
+ */
+extern void rr_store_run_kept_as_owner(SPIPlanPtr *plan, const char *sql,
+									   int nargs, Oid *argtypes,
+									   Datum *values, const char *nulls,
+									   int expected);
+
 #endif							/* RR_STORE_H */

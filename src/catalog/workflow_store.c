@@ -87,6 +87,9 @@ PG_FUNCTION_INFO_V1(reporunner_unshare_workflow);
 #define SQL_UNSHARE \
 	"DELETE FROM reporunner.workflow_share WHERE workflow_id = $1 AND grantee = $2"
 
+static SPIPlanPtr share_plan = NULL;
+static SPIPlanPtr unshare_plan = NULL;
+
 /* Inserts run as the table owner: $1 id, $2 version, $3 owner, $4 document */
 #define SQL_INSERT_VERSION \
 	"INSERT INTO reporunner.workflow_version" \
@@ -431,15 +434,14 @@ reporunner_delete_workflow(PG_FUNCTION_ARGS)
  * the tables' owner once the caller's right to manage it is checked).
  */
 static void
-change_share(FunctionCallInfo fcinfo, const char *sql, int expected)
+change_share(FunctionCallInfo fcinfo, SPIPlanPtr *plan, const char *sql,
+			 int expected)
 {
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	Oid			grantee = PG_GETARG_OID(1);
 	RrWorkflowRef ref;
 	Oid			argtypes[3] = {INT8OID, OIDOID, OIDOID};
 	Datum		values[3];
-	Oid			save_userid;
-	int			save_sec_context;
 	int			nestlevel;
 
 	if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(grantee)))
@@ -451,23 +453,21 @@ change_share(FunctionCallInfo fcinfo, const char *sql, int expected)
 	values[0] = Int64GetDatum(ref.id);
 	values[1] = ObjectIdGetDatum(grantee);
 	values[2] = ObjectIdGetDatum(ref.owner);
-	rr_store_become_owner(&save_userid, &save_sec_context);
-	rr_store_run(sql, expected == SPI_OK_INSERT ? 3 : 2, argtypes, values,
-				 expected);
-	rr_store_restore_user(save_userid, save_sec_context);
+	rr_store_run_kept_as_owner(plan, sql, expected == SPI_OK_INSERT ? 3 : 2,
+							   argtypes, values, NULL, expected);
 	rr_store_end(nestlevel);
 }
 
 Datum
 reporunner_share_workflow(PG_FUNCTION_ARGS)
 {
-	change_share(fcinfo, SQL_SHARE, SPI_OK_INSERT);
+	change_share(fcinfo, &share_plan, SQL_SHARE, SPI_OK_INSERT);
 	PG_RETURN_VOID();
 }
 
 Datum
 reporunner_unshare_workflow(PG_FUNCTION_ARGS)
 {
-	change_share(fcinfo, SQL_UNSHARE, SPI_OK_DELETE);
+	change_share(fcinfo, &unshare_plan, SQL_UNSHARE, SPI_OK_DELETE);
 	PG_RETURN_VOID();
 }

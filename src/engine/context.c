@@ -16,6 +16,7 @@
 #include "catalog/pg_type.h"
 #include "engine/executor.h"
 #include "expr/expression.h"
+#include "reporunner.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/memutils.h"
@@ -127,8 +128,7 @@ rr_run_context_vars(RrNodeRun *run, int uses)
 		{
 			MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
 
-			empty_object = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-															  CStringGetDatum("{}")));
+			empty_object = rr_jsonb_empty_object();
 			MemoryContextSwitchTo(old);
 		}
 		return empty_object;

@@ -48,6 +48,7 @@
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "pgstat.h"
+#include "reporunner.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
@@ -348,7 +349,7 @@ load_execution(DurableRun *run, ClaimedExecution *member, List **input_items)
 			step->status = parse_step_status(status);
 			step->attempt = DatumGetInt32(SPI_getbinval(tuple, desc, 7, &isnull));
 			value = SPI_getbinval(tuple, desc, 3, &isnull);
-			step->outputs = isnull ? DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"))) :
+			step->outputs = isnull ? rr_jsonb_empty_object() :
 				DatumGetJsonbPCopy(value);
 			value = SPI_getbinval(tuple, desc, 4, &isnull);
 			step->error = isnull ? NULL : DatumGetJsonbPCopy(value);

@@ -56,6 +56,7 @@
 #include "engine/node_search_path.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "reporunner.h"
 #include "storage/latch.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -481,8 +482,7 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 			if (run.outputs[i] != NIL)
 				empty = false;
 		if (empty)
-			run.outputs[0] = list_make1(DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-																		   CStringGetDatum("{}"))));
+			run.outputs[0] = list_make1(rr_jsonb_empty_object());
 	}
 
 	step->outputs = run.outputs;

@@ -54,22 +54,6 @@
 
 static SPIPlanPtr insert_journal_plan = NULL;
 
-/*
- * Run a kept statement as the tables' owner (the SQL API's writes: the
- * caller's right to make them has been checked with its own identity).
- */
-static void
-run_as_table_owner(SPIPlanPtr *plan, const char *sql, int nargs,
-				   Oid *argtypes, Datum *values, const char *nulls,
-				   int expected)
-{
-	Oid			save_userid;
-	int			save_sec_context;
-
-	rr_store_become_owner(&save_userid, &save_sec_context);
-	rr_store_run_kept(plan, sql, nargs, argtypes, values, nulls, expected);
-	rr_store_restore_user(save_userid, save_sec_context);
-}
 
 const Oid	rr_step_array_types[RR_STEP_ARRAYS] = {
 	TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, JSONBARRAYOID, JSONBARRAYOID,
@@ -179,7 +163,7 @@ rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
 	rr_journal_step_arrays(execution->steps, &values[12]);
 
 	nestlevel = rr_store_begin();
-	run_as_table_owner(&insert_journal_plan, SQL_INSERT_JOURNAL,
+	rr_store_run_kept_as_owner(&insert_journal_plan, SQL_INSERT_JOURNAL,
 					   12 + RR_STEP_ARRAYS, argtypes, values, nulls,
 					   SPI_OK_INSERT);
 	rr_store_end(nestlevel);
@@ -292,7 +276,7 @@ rr_journal_enqueue(int64 workflow_id, int32 version, Oid owner,
 	values[7] = TimestampTzGetDatum(ready_at);
 
 	nestlevel = rr_store_begin();
-	run_as_table_owner(&enqueue_plan, SQL_ENQUEUE, 8, argtypes, values, nulls,
+	rr_store_run_kept_as_owner(&enqueue_plan, SQL_ENQUEUE, 8, argtypes, values, nulls,
 					   SPI_OK_INSERT_RETURNING);
 	if (SPI_processed != 1)
 	{
@@ -302,7 +286,7 @@ rr_journal_enqueue(int64 workflow_id, int32 version, Oid owner,
 
 		keyvalues[0] = values[0];
 		keyvalues[1] = values[4];
-		run_as_table_owner(&by_key_plan, SQL_BY_KEY, 2, keytypes, keyvalues,
+		rr_store_run_kept_as_owner(&by_key_plan, SQL_BY_KEY, 2, keytypes, keyvalues,
 						   NULL, SPI_OK_SELECT);
 		if (SPI_processed != 1)
 			elog(ERROR, "execution with idempotency key \"%s\" not found",
@@ -325,7 +309,7 @@ rr_journal_cancel(int64 execution, int *worker_pid)
 	values[0] = Int64GetDatum(execution);
 	*worker_pid = 0;
 	nestlevel = rr_store_begin();
-	run_as_table_owner(&cancel_plan, SQL_CANCEL, 1, argtypes, values, NULL,
+	rr_store_run_kept_as_owner(&cancel_plan, SQL_CANCEL, 1, argtypes, values, NULL,
 					   SPI_OK_UPDATE_RETURNING);
 	canceled = SPI_processed == 1;
 	if (canceled)
@@ -355,7 +339,7 @@ rr_journal_resume(int64 execution, Jsonb *payload)
 	values[1] = payload ? JsonbPGetDatum(payload) : (Datum) 0;
 	nulls[1] = payload ? ' ' : 'n';
 	nestlevel = rr_store_begin();
-	run_as_table_owner(&resume_plan, SQL_RESUME, 2, argtypes, values, nulls,
+	rr_store_run_kept_as_owner(&resume_plan, SQL_RESUME, 2, argtypes, values, nulls,
 					   SPI_OK_INSERT_RETURNING);
 	resumed = SPI_processed == 1;
 	rr_store_end(nestlevel);
@@ -377,7 +361,7 @@ rr_journal_retry(int64 execution, Oid caller, TimestampTz from_node_start)
 	values[2] = TimestampTzGetDatum(from_node_start);
 	nulls[2] = from_node_start != 0 ? ' ' : 'n';
 	nestlevel = rr_store_begin();
-	run_as_table_owner(&retry_plan, SQL_RETRY, 3, argtypes, values, nulls,
+	rr_store_run_kept_as_owner(&retry_plan, SQL_RETRY, 3, argtypes, values, nulls,
 					   SPI_OK_INSERT_RETURNING);
 	retried = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 										  SPI_tuptable->tupdesc, 1, &isnull));
@@ -711,7 +695,7 @@ rr_prune_executions(int64 older_than_seconds, int limit)
 	values[0] = Int64GetDatum(older_than_seconds);
 	values[1] = Int32GetDatum(limit);
 	nestlevel = rr_store_begin();
-	run_as_table_owner(&prune_plan, SQL_PRUNE, 2, argtypes, values, NULL,
+	rr_store_run_kept_as_owner(&prune_plan, SQL_PRUNE, 2, argtypes, values, NULL,
 					   SPI_OK_DELETE);
 	pruned = (int64) SPI_processed;
 	rr_store_end(nestlevel);

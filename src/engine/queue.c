@@ -476,21 +476,6 @@ run_batch(Batch *batch)
 }
 
 /*
- * Whether a periodic task is due: at the first call, then once every
- * interval_ms; *last holds when it last ran.
- */
-static bool
-due_now(TimestampTz *last, int interval_ms)
-{
-	TimestampTz now = GetCurrentTimestamp();
-
-	if (*last != 0 && !TimestampDifferenceExceeds(*last, now, interval_ms))
-		return false;
-	*last = now;
-	return true;
-}
-
-/*
  * Retention: when idle, at most once a minute, delete a batch of
  * executions (their steps go with them) finished longer ago than
  * reporunner.retention.
@@ -500,7 +485,7 @@ prune_now_and_then(void)
 {
 	static TimestampTz last_prune = 0;
 
-	if (rr_retention <= 0 || !due_now(&last_prune, 60 * 1000))
+	if (rr_retention <= 0 || !rr_due_now(&last_prune, 60 * 1000))
 		return;
 	rr_batch_begin_transaction();
 	(void) rr_prune_executions(rr_retention, 1000);
@@ -526,7 +511,7 @@ free_dead_leases(void)
 	uint64		i;
 	int			nestlevel;
 
-	if (!due_now(&last_check, RR_LEASE_CHECK_MS))
+	if (!rr_due_now(&last_check, RR_LEASE_CHECK_MS))
 		return;
 
 	rr_batch_begin_transaction();
@@ -578,7 +563,7 @@ replan_now_and_then(void)
 	int			i;
 
 	/* at the first call there is nothing planned yet: nothing to drop */
-	if (!due_now(&last_planned, RR_REPLAN_MS))
+	if (!rr_due_now(&last_planned, RR_REPLAN_MS))
 		return;
 	for (i = 0; i < lengthof(kept_plans); i++)
 	{

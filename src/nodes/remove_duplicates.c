@@ -126,8 +126,6 @@ emit_new_keys(RrNodeRun *run, const DedupState *state, Jsonb **items,
 	HTAB	   *fresh;
 	Oid			argtypes[4] = {INT8OID, TEXTOID, OIDOID, BYTEAARRAYOID};
 	Datum		args[4];
-	Oid			save_userid;
-	int			save_sec_context;
 	int			nestlevel;
 	uint64		row;
 	int			i;
@@ -177,10 +175,8 @@ emit_new_keys(RrNodeRun *run, const DedupState *state, Jsonb **items,
 	 * plan's workflow are written as the tables' owner.
 	 */
 	nestlevel = rr_store_begin();
-	rr_store_become_owner(&save_userid, &save_sec_context);
-	rr_store_run_kept(&insert_plan, DEDUP_INSERT, 4, argtypes, args, NULL,
-					  SPI_OK_INSERT_RETURNING);
-	rr_store_restore_user(save_userid, save_sec_context);
+	rr_store_run_kept_as_owner(&insert_plan, DEDUP_INSERT, 4, argtypes, args,
+							   NULL, SPI_OK_INSERT_RETURNING);
 	for (row = 0; row < SPI_processed; row++)
 	{
 		bool		isnull;

@@ -35,6 +35,7 @@
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
 #include "postmaster/interrupt.h"
+#include "reporunner.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
 #include "tcop/tcopprot.h"
@@ -124,19 +125,6 @@ bool
 rr_workers_enabled(void)
 {
 	return workers_enabled;
-}
-
-/* Whether at least ms milliseconds passed since *last; if so, reset it. */
-static bool
-rr_launcher_may_complain(TimestampTz *last)
-{
-	TimestampTz now = GetCurrentTimestamp();
-
-	if (*last != 0 && !TimestampDifferenceExceeds(*last, now,
-												  RR_LAUNCHER_COMPLAIN_MS))
-		return false;
-	*last = now;
-	return true;
 }
 
 /*
@@ -300,7 +288,7 @@ rr_launcher_visit_databases(void)
 		visiting = lappend_oid(visiting, marked[i]);
 	MemoryContextSwitchTo(oldcxt);
 
-	if (no_slot && rr_launcher_may_complain(&complained_no_slot))
+	if (no_slot && rr_due_now(&complained_no_slot, RR_LAUNCHER_COMPLAIN_MS))
 		ereport(WARNING,
 				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
 				 errmsg("more databases have background work than reporunner.max_databases allows"),
@@ -466,7 +454,7 @@ rr_launcher_start_workers(void)
 	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
 	rr_worker_shared->starved = stranded;
 	LWLockRelease(rr_worker_shared->lock);
-	if (stranded && rr_launcher_may_complain(&complained_no_bgworker))
+	if (stranded && rr_due_now(&complained_no_bgworker, RR_LAUNCHER_COMPLAIN_MS))
 		ereport(WARNING,
 				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
 				 errmsg("could not start a reporunner worker: out of background worker slots"),
