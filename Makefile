@@ -15,6 +15,7 @@ OBJS = \
 	src/catalog/definition.o \
 	src/catalog/execute.o \
 	src/catalog/plan.o \
+	src/catalog/role_rows.o \
 	src/catalog/run_as.o \
 	src/catalog/store.o \
 	src/catalog/workflow_store.o \

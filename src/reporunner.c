@@ -11,6 +11,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/role_rows.h"
 #include "engine/executor.h"
 #include "engine/node_guard.h"
 #include "engine/node_search_path.h"
@@ -98,6 +99,7 @@ _PG_init(void)
 	rr_node_guard_init();
 	rr_node_search_path_init();
 	rr_queue_init();
+	rr_role_rows_init();
 
 	MarkGUCPrefixReserved("reporunner");
 

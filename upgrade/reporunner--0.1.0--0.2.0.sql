@@ -39,3 +39,13 @@ CREATE INDEX queue_owner_idx ON reporunner.queue (owner, priority DESC, ready_at
 CREATE INDEX queue_leased_idx ON reporunner.queue (owner) WHERE lease_owner IS NOT NULL;
 COMMENT ON INDEX reporunner.queue_owner_idx IS 'Claims serve owners in turn: each owner''s next execution, by priority then age';
 COMMENT ON INDEX reporunner.queue_leased_idx IS 'Executions each owner runs now, for reporunner.max_workers_per_owner';
+
+/*
+ * A role's rows can be handed to another role before it is dropped
+ * (issue 10); DROP ROLE of a role that still owns some is refused.
+ */
+CREATE FUNCTION reporunner.reassign_workflows(from_role regrole, to_role regrole)
+RETURNS bigint
+LANGUAGE c STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_reassign_workflows';
+COMMENT ON FUNCTION reporunner.reassign_workflows(regrole, regrole) IS 'Gives every workflow, execution and credential of one role to another, as REASSIGN OWNED does for database objects; returns how many workflows moved';

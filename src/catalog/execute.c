@@ -246,7 +246,7 @@ reporunner_execute(PG_FUNCTION_ARGS)
 
 	execution = palloc0(sizeof(RrExecution));
 	execution->context = context;
-	execution->plan = rr_plan_get(ref.id, opts.version, name);
+	execution->plan = rr_plan_get(ref.id, opts.version, ref.owner, name);
 	execution->mode = "call";
 	input = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
 	if (input == NULL)
@@ -288,7 +288,7 @@ reporunner_start(PG_FUNCTION_ARGS)
 	rr_worker_wake_at_commit();
 
 	resolve_workflow(name, &opts, RR_RUN_QUEUE, &ref);
-	plan = rr_plan_get(ref.id, opts.version, name);
+	plan = rr_plan_get(ref.id, opts.version, ref.owner, name);
 	input = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
 	input = input == NULL ? rr_items_to_jsonb(NIL) :
 		rr_items_to_jsonb(rr_items_from_jsonb(input));

@@ -11,7 +11,10 @@
  * next save may reuse its number.  A plan of a version whose saving
  * transaction had not committed when the plan was built therefore
  * remembers that transaction, and is rebuilt if it did not commit.
- * Deleted workflows' plans are merely unreachable.  When the cache holds
+ * Deleted workflows' plans are merely unreachable.  A workflow handed to
+ * another role (reporunner.reassign_workflows()) keeps its versions: a
+ * cached plan whose owner is not the one the caller found is rebuilt, so
+ * nodes never run as a former owner.  When the cache holds
  * too many plans it is emptied and refilled on demand.
  *
  * The caller has already checked that the current role may run the
@@ -423,7 +426,7 @@ plan_is_current(RrPlan *plan)
 }
 
 RrPlan *
-rr_plan_get(int64 workflow_id, int32 version, const char *name)
+rr_plan_get(int64 workflow_id, int32 version, Oid owner, const char *name)
 {
 	PlanKey		key;
 	PlanEntry  *entry;
@@ -452,7 +455,8 @@ rr_plan_get(int64 workflow_id, int32 version, const char *name)
 	key.workflow_id = workflow_id;
 	key.version = version;
 	entry = hash_search(plan_cache, &key, HASH_FIND, NULL);
-	if (entry != NULL && plan_is_current(entry->plan))
+	if (entry != NULL && plan_is_current(entry->plan) &&
+		entry->plan->owner == owner)
 		return entry->plan;
 	if (entry != NULL)
 	{

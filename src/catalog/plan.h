@@ -87,11 +87,13 @@ typedef struct RrPlan
 } RrPlan;
 
 /*
- * The plan of (workflow_id, version), built and cached on first use.  The
- * caller must already have checked that the current role may run it;
- * name is the workflow's name as the caller wrote it, for messages.
+ * The plan of (workflow_id, version), built and cached on first use, or
+ * again when the cached one has another owner than owner, the workflow's
+ * owner as the caller read it.  The caller must already have checked that
+ * the current role may run it; name is the workflow's name as the caller
+ * wrote it, for messages.
  */
-extern RrPlan *rr_plan_get(int64 workflow_id, int32 version,
+extern RrPlan *rr_plan_get(int64 workflow_id, int32 version, Oid owner,
 						   const char *name);
 
 /* Whether rr_plan_get would find the plan built already. */

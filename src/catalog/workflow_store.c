@@ -339,7 +339,7 @@ reporunner_save_workflow(PG_FUNCTION_ARGS)
 	if (!identical)
 	{
 		insert_version(&ref, version, definition);
-		(void) rr_plan_get(ref.id, version, name);
+		(void) rr_plan_get(ref.id, version, ref.owner, name);
 	}
 	if (activate && ref.active_version != version)
 		touch_workflow(&ref, version);

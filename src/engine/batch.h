@@ -30,6 +30,7 @@ typedef struct ClaimedExecution
 	TimestampTz started_at;		/* 0 when it never ran */
 	char	   *mode;
 	Oid			created_by;		/* the role that queued it */
+	Oid			owner;			/* the owner of its workflow */
 	int			slot;			/* settings.concurrency slot, or -1 */
 	bool		locked;			/* this process holds its session lock */
 } ClaimedExecution;

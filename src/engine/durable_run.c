@@ -309,7 +309,7 @@ load_execution(DurableRun *run, ClaimedExecution *member, List **input_items)
 		execution->started_at = member->started_at;
 	execution->mode = member->mode;
 	execution->plan = rr_plan_get(member->workflow_id, member->version,
-								  member->workflow);
+								  member->owner, member->workflow);
 	*input_items = rr_items_from_jsonb(execution->input);
 	MemoryContextSwitchTo(old);
 	rr_check_run_as(member->created_by, execution->plan->owner,

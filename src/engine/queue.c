@@ -104,7 +104,7 @@
 #define SQL_CLAIM \
 	"SELECT x.* FROM unnest($1::pg_catalog.int8[]) AS c(id)," \
 	" LATERAL (SELECT q.execution_id, e.workflow_id, e.version, w.name," \
-	" e.status, e.input, e.started_at, e.mode, e.created_by" \
+	" e.status, e.input, e.started_at, e.mode, e.created_by, e.owner" \
 	" FROM reporunner.queue q" \
 	" JOIN reporunner.execution e ON e.id = q.execution_id" \
 	" JOIN reporunner.workflow w ON w.id = e.workflow_id" \
@@ -380,6 +380,7 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 		member->started_at = isnull ? 0 : DatumGetTimestampTz(value);
 		member->mode = SPI_getvalue(tuple, desc, 8);
 		member->created_by = DatumGetObjectId(SPI_getbinval(tuple, desc, 9, &isnull));
+		member->owner = DatumGetObjectId(SPI_getbinval(tuple, desc, 10, &isnull));
 		member->slot = -1;
 		MemoryContextSwitchTo(old);
 	}

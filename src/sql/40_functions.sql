@@ -46,6 +46,12 @@ LANGUAGE c STRICT VOLATILE
 AS 'MODULE_PATHNAME', 'reporunner_unshare_workflow';
 COMMENT ON FUNCTION reporunner.unshare_workflow(text, regrole) IS 'Stops sharing a workflow with a role';
 
+CREATE FUNCTION reporunner.reassign_workflows(from_role regrole, to_role regrole)
+RETURNS bigint
+LANGUAGE c STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_reassign_workflows';
+COMMENT ON FUNCTION reporunner.reassign_workflows(regrole, regrole) IS 'Gives every workflow, execution and credential of one role to another, as REASSIGN OWNED does for database objects; returns how many workflows moved';
+
 CREATE FUNCTION reporunner.execute(workflow text, input jsonb DEFAULT '[]', options jsonb DEFAULT '{}')
 RETURNS jsonb
 LANGUAGE c VOLATILE

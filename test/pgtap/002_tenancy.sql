@@ -6,7 +6,7 @@
 -- everything back.  Switches tenants with SET LOCAL ROLE / RESET ROLE.
 --
 BEGIN;
-SELECT plan(103);
+SELECT plan(105);
 
 -- (pgTAP's plan() grants its temporary bookkeeping tables to PUBLIC, so
 -- the tests below may run under any role.)
@@ -375,29 +375,28 @@ SELECT throws_ok($$SELECT secret FROM reporunner.credential$$, '42501',
 RESET ROLE;
 
 ------------------------------------------------------------------------
--- A dropped owner
+-- A role that owns workflows is not dropped before they are handed over
 ------------------------------------------------------------------------
 SET LOCAL ROLE tenant_g;
 SELECT is(reporunner.save_workflow('gamma', :'doc1'), 1, 'G saves gamma');
 RESET ROLE;
-SELECT oid AS g_oid FROM pg_roles WHERE rolname = 'tenant_g' \gset
--- owner is a plain oid with no dependency recorded, so this succeeds and
--- leaves gamma behind (see docs/tenancy.md, "When a role goes away")
-DROP ROLE tenant_g;
+SELECT throws_ok($$DROP ROLE tenant_g$$, '2BP01',
+	'role "tenant_g" cannot be dropped because it owns Reporunner workflows or credentials',
+	'DROP ROLE refuses a role that owns a workflow');
+SET LOCAL ROLE tenant_a;
+SELECT throws_ok($$SELECT reporunner.reassign_workflows('tenant_g', 'tenant_a')$$, '42501',
+	'permission denied to reassign workflows',
+	'only a role with the privileges of both may hand the workflows over');
+RESET ROLE;
+SELECT is(reporunner.reassign_workflows('tenant_g', 'tenant_b'), 1::bigint,
+	'the superuser gives G''s workflow to B');
+SELECT results_eq($$SELECT owner::text COLLATE "default", versions::int FROM reporunner.workflows WHERE name = 'gamma'$$,
+	$$VALUES ('tenant_b', 1)$$, 'gamma is B''s now, with its version');
+SELECT lives_ok($$DROP ROLE tenant_g$$, 'then G can be dropped');
 SET LOCAL ROLE tenant_b;
+SELECT lives_ok($$SELECT reporunner.delete_workflow('gamma')$$, 'B deletes gamma');
+RESET ROLE;
 SELECT is_empty($$SELECT * FROM reporunner.workflow WHERE name = 'gamma'$$,
-	'the workflow of a dropped role is not visible to other tenants');
-SELECT throws_ok($$SELECT reporunner.export_workflow('gamma')$$, '42704',
-	'workflow "gamma" does not exist', 'other tenants cannot export the workflow of a dropped role');
-RESET ROLE;
-SET LOCAL ROLE admin_c;
-SELECT results_eq($$SELECT owner::text COLLATE "default" FROM reporunner.workflows WHERE name = 'gamma'$$,
-	ARRAY[format('unknown (OID=%s)', :g_oid)],
-	'admin still sees the workflow of a dropped role');
-SELECT lives_ok($$SELECT reporunner.delete_workflow('gamma')$$,
-	'admin can delete the workflow of a dropped role');
-RESET ROLE;
-SELECT is_empty(format($$SELECT * FROM reporunner.workflow WHERE owner = %s$$, :g_oid),
 	'no workflow of the dropped role is left');
 
 ------------------------------------------------------------------------

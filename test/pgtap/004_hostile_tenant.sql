@@ -11,7 +11,7 @@
 -- everything back.
 --
 BEGIN;
-SELECT plan(54);
+SELECT plan(59);
 
 CREATE ROLE h_a LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
 CREATE ROLE h_b LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
@@ -276,6 +276,26 @@ SELECT ok(pg_advisory_lock(779) IS NOT NULL AND pg_advisory_unlock(779),
 	'F17: after the refused workflows, the caller itself still takes and drops session locks');
 SELECT is_empty($$SELECT * FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
 	AND objid IN (777, 779)$$, 'F17: and holds none of them');
+RESET ROLE;
+
+------------------------------------------------------------------------
+-- Handing workflows over: nodes never run as the former owner, even from
+-- a plan this backend cached before
+------------------------------------------------------------------------
+CREATE ROLE h_old LOGIN;
+CREATE ROLE h_new LOGIN;
+SET LOCAL ROLE h_old;
+SELECT is(reporunner.save_workflow('whoami', pg_temp.sql_doc('select current_user::text as who')), 1,
+	'h_old saves a workflow saying who runs it');
+SELECT is(reporunner.execute('whoami', '[{}]'), '[{"who": "h_old"}]'::jsonb, 'it runs as h_old');
+RESET ROLE;
+SELECT is(reporunner.reassign_workflows('h_old', 'h_new'), 1::bigint, 'the superuser gives it to h_new');
+SELECT results_eq($$SELECT DISTINCT e.owner::regrole::text COLLATE "default" FROM reporunner.execution e
+	JOIN reporunner.workflow w ON w.id = e.workflow_id WHERE w.name = 'whoami'$$,
+	ARRAY['h_new'], 'with its executions');
+SET LOCAL ROLE h_new;
+SELECT is(reporunner.execute('whoami', '[{}]'), '[{"who": "h_new"}]'::jsonb,
+	'it runs as h_new, though this backend had cached its plan for h_old');
 RESET ROLE;
 
 -- F20: reporunner.workers() shows other databases and the tenants' timers

@@ -1,0 +1,166 @@
+/*-------------------------------------------------------------------------
+ *
+ * role_rows.c
+ *		The rows a role owns in Reporunner when the role goes away.
+ *
+ * The owner column of Reporunner's tables holds a role's OID, which
+ * PostgreSQL's own dependency tracking does not know: DROP ROLE would
+ * leave the rows behind, owned by nobody (and by whichever role is later
+ * created with the same OID).  So, as PostgreSQL does for the objects a
+ * role owns:
+ *
+ *	- DROP ROLE of a role that owns workflows or credentials in the current
+ *	  database fails (SQLSTATE 2BP01), saying how many and what to do.
+ *	  Other databases cannot be read from here: drop the rows there first.
+ *	- reporunner.reassign_workflows(from, to), like REASSIGN OWNED, hands
+ *	  every row of one role to another in one statement: workflows with
+ *	  their versions, graphs, shares, executions, steps, queue entries,
+ *	  triggers, dedup keys and credentials.  The caller needs the
+ *	  privileges of both roles (a superuser has them).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "catalog/role_rows.h"
+#include "catalog/store.h"
+#include "commands/dbcommands.h"
+#include "commands/extension.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "tcop/utility.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+
+PG_FUNCTION_INFO_V1(reporunner_reassign_workflows);
+
+/* What role $1 owns: workflows and credentials */
+#define SQL_OWNED \
+	"SELECT (SELECT count(*) FROM reporunner.workflow WHERE owner = $1)," \
+	" (SELECT count(*) FROM reporunner.credential WHERE owner = $1)"
+
+/*
+ * Every row of $1 to $2, in one statement: the foreign keys on
+ * (workflow_id, owner) are checked at its end, when parents and children
+ * agree again.
+ */
+#define SQL_REASSIGN \
+	"WITH w AS (UPDATE reporunner.workflow SET owner = $2 WHERE owner = $1 RETURNING id)," \
+	" v AS (UPDATE reporunner.workflow_version SET owner = $2 WHERE owner = $1)," \
+	" n AS (UPDATE reporunner.node SET owner = $2 WHERE owner = $1)," \
+	" ed AS (UPDATE reporunner.edge SET owner = $2 WHERE owner = $1)," \
+	" sh AS (UPDATE reporunner.workflow_share SET owner = $2 WHERE owner = $1)," \
+	" ex AS (UPDATE reporunner.execution SET owner = $2 WHERE owner = $1)," \
+	" st AS (UPDATE reporunner.step SET owner = $2 WHERE owner = $1)," \
+	" q AS (UPDATE reporunner.queue SET owner = $2 WHERE owner = $1)," \
+	" t AS (UPDATE reporunner.trigger SET owner = $2 WHERE owner = $1)," \
+	" d AS (UPDATE reporunner.dedup_key SET owner = $2 WHERE owner = $1)," \
+	" c AS (UPDATE reporunner.credential SET owner = $2 WHERE owner = $1)" \
+	" SELECT count(*) FROM w"
+
+static SPIPlanPtr owned_plan = NULL;
+static SPIPlanPtr reassign_plan = NULL;
+
+static ProcessUtility_hook_type prev_process_utility = NULL;
+
+/* Refuse to drop a role that owns rows in this database's Reporunner. */
+static void
+check_drop_role(DropRoleStmt *stmt)
+{
+	ListCell   *lc;
+
+	if (!OidIsValid(get_extension_oid("reporunner", true)))
+		return;
+	foreach(lc, stmt->roles)
+	{
+		RoleSpec   *spec = lfirst(lc);
+		Oid			role = get_rolespec_oid(spec, true);
+		Oid			argtypes[1] = {OIDOID};
+		Datum		values[1];
+		int64		workflows;
+		int64		credentials;
+		bool		isnull;
+		int			nestlevel;
+
+		if (!OidIsValid(role))
+			continue;			/* DROP ROLE itself reports it */
+		values[0] = ObjectIdGetDatum(role);
+		nestlevel = rr_store_begin();
+		rr_store_run_kept_as_owner(&owned_plan, SQL_OWNED, 1, argtypes,
+								   values, NULL, SPI_OK_SELECT);
+		workflows = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+												SPI_tuptable->tupdesc, 1,
+												&isnull));
+		credentials = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+												  SPI_tuptable->tupdesc, 2,
+												  &isnull));
+		rr_store_end(nestlevel);
+		if (workflows > 0 || credentials > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+					 errmsg("role \"%s\" cannot be dropped because it owns Reporunner workflows or credentials",
+							get_rolespec_name(spec)),
+					 errdetail("It owns " INT64_FORMAT " workflows and " INT64_FORMAT " credentials in database \"%s\".",
+							   workflows, credentials,
+							   get_database_name(MyDatabaseId)),
+					 errhint("Give them to another role with reporunner.reassign_workflows(), or delete them, first; do the same in every other database where the role owns some.")));
+	}
+}
+
+static void
+role_rows_process_utility(PlannedStmt *pstmt, const char *queryString,
+						  bool readOnlyTree, ProcessUtilityContext context,
+						  ParamListInfo params, QueryEnvironment *queryEnv,
+						  DestReceiver *dest, QueryCompletion *qc)
+{
+	if (IsA(pstmt->utilityStmt, DropRoleStmt))
+		check_drop_role((DropRoleStmt *) pstmt->utilityStmt);
+	if (prev_process_utility != NULL)
+		prev_process_utility(pstmt, queryString, readOnlyTree, context,
+							 params, queryEnv, dest, qc);
+	else
+		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
+								params, queryEnv, dest, qc);
+}
+
+void
+rr_role_rows_init(void)
+{
+	prev_process_utility = ProcessUtility_hook;
+	ProcessUtility_hook = role_rows_process_utility;
+}
+
+/*
+ * reassign_workflows(from regrole, to regrole): every Reporunner row of
+ * one role to another; returns how many workflows moved.
+ */
+Datum
+reporunner_reassign_workflows(PG_FUNCTION_ARGS)
+{
+	Oid			from = PG_GETARG_OID(0);
+	Oid			to = PG_GETARG_OID(1);
+	Oid			argtypes[2] = {OIDOID, OIDOID};
+	Datum		values[2];
+	bool		isnull;
+	int			nestlevel;
+	int64		moved;
+
+	if (!has_privs_of_role(GetUserId(), from) ||
+		!has_privs_of_role(GetUserId(), to))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to reassign workflows"),
+				 errdetail("Only roles with the privileges of both roles may give one role's workflows to the other.")));
+	values[0] = ObjectIdGetDatum(from);
+	values[1] = ObjectIdGetDatum(to);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept_as_owner(&reassign_plan, SQL_REASSIGN, 2, argtypes,
+							   values, NULL, SPI_OK_SELECT);
+	moved = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+										SPI_tuptable->tupdesc, 1, &isnull));
+	rr_store_end(nestlevel);
+	PG_RETURN_INT64(moved);
+}
