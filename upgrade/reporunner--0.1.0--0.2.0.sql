@@ -49,3 +49,18 @@ RETURNS bigint
 LANGUAGE c STRICT VOLATILE
 AS 'MODULE_PATHNAME', 'reporunner_reassign_workflows';
 COMMENT ON FUNCTION reporunner.reassign_workflows(regrole, regrole) IS 'Gives every workflow, execution and credential of one role to another, as REASSIGN OWNED does for database objects; returns how many workflows moved';
+
+/*
+ * (issue 10) A role that ran a workflow it does not own (one shared with it) sees the
+ * journal of those runs: the execution rows it created, and their steps.
+ * (Named to sort after the *_tenant policies, which PostgreSQL evaluates
+ * first: the owners' own rows pass without the subquery.)
+ */
+CREATE POLICY execution_visible_to_creator ON reporunner.execution FOR SELECT
+	USING (pg_catalog.pg_has_role(CURRENT_USER, created_by, 'USAGE'));
+COMMENT ON POLICY execution_visible_to_creator ON reporunner.execution IS 'Roles see the executions they created, of workflows shared with them too';
+CREATE POLICY step_visible_to_creator ON reporunner.step FOR SELECT
+	USING (EXISTS (SELECT FROM reporunner.execution e
+				   WHERE e.id = step.execution_id
+					 AND pg_catalog.pg_has_role(CURRENT_USER, e.created_by, 'USAGE')));
+COMMENT ON POLICY step_visible_to_creator ON reporunner.step IS 'Roles see the steps of the executions they created';

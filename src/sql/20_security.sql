@@ -43,6 +43,21 @@ CREATE POLICY workflow_shared ON reporunner.workflow FOR SELECT
 					 AND pg_catalog.pg_has_role(CURRENT_USER, s.grantee, 'USAGE')));
 COMMENT ON POLICY workflow_shared ON reporunner.workflow IS 'Roles a workflow is shared with see its row, so that they can run it';
 
+/*
+ * A role that ran a workflow it does not own (one shared with it) sees the
+ * journal of those runs: the execution rows it created, and their steps.
+ * (Named to sort after the *_tenant policies, which PostgreSQL evaluates
+ * first: the owners' own rows pass without the subquery.)
+ */
+CREATE POLICY execution_visible_to_creator ON reporunner.execution FOR SELECT
+	USING (pg_catalog.pg_has_role(CURRENT_USER, created_by, 'USAGE'));
+COMMENT ON POLICY execution_visible_to_creator ON reporunner.execution IS 'Roles see the executions they created, of workflows shared with them too';
+CREATE POLICY step_visible_to_creator ON reporunner.step FOR SELECT
+	USING (EXISTS (SELECT FROM reporunner.execution e
+				   WHERE e.id = step.execution_id
+					 AND pg_catalog.pg_has_role(CURRENT_USER, e.created_by, 'USAGE')));
+COMMENT ON POLICY step_visible_to_creator ON reporunner.step IS 'Roles see the steps of the executions they created';
+
 GRANT USAGE ON SCHEMA reporunner TO PUBLIC;
 
 GRANT SELECT, DELETE ON reporunner.workflow TO PUBLIC;

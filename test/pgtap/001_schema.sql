@@ -283,8 +283,12 @@ SELECT is_empty(
 
 SELECT policies_are('reporunner', t, ARRAY[t || '_tenant']::name[],
 	format('%s has exactly one policy, %s_tenant', t, t))
-FROM unnest(ARRAY['workflow_version', 'node', 'edge', 'execution',
-				  'step', 'queue', 'credential', 'trigger']::name[]) AS t;
+FROM unnest(ARRAY['workflow_version', 'node', 'edge', 'queue', 'credential',
+				  'trigger']::name[]) AS t;
+-- the journal: roles also see the runs they made (of workflows shared with them)
+SELECT policies_are('reporunner', t, ARRAY[t || '_tenant', t || '_visible_to_creator']::name[],
+	format('%s has exactly two policies, %s_tenant and %s_visible_to_creator', t, t, t))
+FROM unnest(ARRAY['execution', 'step']::name[]) AS t;
 -- shared workflows: grantees see the workflow row and their shares, nothing else
 SELECT policies_are('reporunner', 'workflow', ARRAY['workflow_tenant', 'workflow_shared']::name[],
 	'workflow has exactly two policies, workflow_tenant and workflow_shared');
@@ -293,9 +297,11 @@ SELECT policies_are('reporunner', 'workflow_share', ARRAY['workflow_share_tenant
 SELECT results_eq(
 	$$SELECT p.polname::text COLLATE "default", p.polpermissive, p.polcmd::text
 	  FROM pg_policy p
-	  WHERE p.polname IN ('workflow_shared', 'workflow_share_grantee') ORDER BY 1$$,
-	$$VALUES ('workflow_share_grantee', true, 'r'), ('workflow_shared', true, 'r')$$,
-	'the sharing policies are permissive and for SELECT only');
+	  WHERE p.polname IN ('workflow_shared', 'workflow_share_grantee',
+						  'execution_visible_to_creator', 'step_visible_to_creator') ORDER BY 1$$,
+	$$VALUES ('execution_visible_to_creator', true, 'r'), ('step_visible_to_creator', true, 'r'),
+			 ('workflow_share_grantee', true, 'r'), ('workflow_shared', true, 'r')$$,
+	'the sharing and run-visibility policies are permissive and for SELECT only');
 
 -- each policy: permissive, all commands, every role, keyed on the owner
 SELECT results_eq(

@@ -11,7 +11,7 @@
 -- everything back.
 --
 BEGIN;
-SELECT plan(59);
+SELECT plan(61);
 
 CREATE ROLE h_a LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
 CREATE ROLE h_b LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
@@ -121,6 +121,15 @@ SELECT is((SELECT input FROM reporunner.execution WHERE idempotency_key = 'order
 	'[{"from": "h_a-real"}]'::jsonb, 'F9: with the owner''s input');
 RESET ROLE;
 
+-- the grantee sees the journal of the runs it made, and only those
+SET LOCAL ROLE h_b;
+SELECT is(reporunner.execute('leads', '[{"run": "by h_b"}]', '{"owner": "h_a"}'), '[{"ok": 1}]'::jsonb,
+	'the grantee runs the shared workflow with its journal saved');
+SELECT results_eq($$SELECT e.input, s.node::text, s.status FROM reporunner.execution e
+	JOIN reporunner.step s ON s.execution_id = e.id ORDER BY s.started_at$$,
+	$$VALUES ('[{"run": "by h_b"}]'::jsonb, 'Start', 'succeeded'), ('[{"run": "by h_b"}]'::jsonb, 'Q', 'succeeded')$$,
+	'it sees that execution and its steps, none of the owner''s own');
+RESET ROLE;
 ------------------------------------------------------------------------
 -- F8: sharing does not put a workflow under the grantee's names
 ------------------------------------------------------------------------
