@@ -5,6 +5,7 @@
 #   make demo       set up everything on this machine and show it working
 #   make test       set up everything and run every test suite
 #   make bench      measure throughput and memory against same-run baselines
+#   make fuzz       fuzz the document validator for 10 minutes
 
 EXTENSION = reporunner
 EXTVERSION = 0.2.0
@@ -108,7 +109,7 @@ PG_CPPFLAGS += -DUSE_ASSERT_CHECKING
 endif
 
 EXTRA_CLEAN = tmp_check results regression.diffs regression.out \
-	test/unit/test_document
+	test/unit/test_document test/unit/fuzz_document test/unit/fuzz-corpus test/unit/fuzz.log
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -126,7 +127,7 @@ $(DATA_built): $(SQL_PIECES)
 # PGXS tracks no header dependencies: rebuild everything when one changes.
 $(OBJS): $(wildcard src/*.h src/*/*.h)
 
-.PHONY: setup demo test unit bench
+.PHONY: setup demo test unit bench fuzz
 setup:
 	sh test/setup.sh
 
@@ -147,3 +148,7 @@ bench: setup
 
 unit:
 	$(MAKE) -C test/unit
+
+# libFuzzer on the document validator for 10 minutes (make test runs 20 s)
+fuzz: setup
+	$(MAKE) -C test/unit fuzz

@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh - run every Reporunner test suite on throwaway clusters.
 #
-# Suites: a link check of the installed module, C unit tests of the document validator (test/unit), the
+# Suites: a link check of the installed module, C unit tests of the document
+# validator and a short libFuzzer run on it (test/unit), the
 # pg_regress suite (sql/, expected/), pgTAP suites (test/pgtap) through
 # pg_prove, and Perl TAP tests with restarts and crashes (test/t).  Prints a
 # summary per suite and a last line "N passed, N failed"; exits non-zero if
@@ -54,6 +55,10 @@ count link "$work/link.log" $?
 # 1. unit tests of the pure-C document validator
 make -s -C "$work/tree/test/unit" >"$work/unit.log" 2>&1
 count unit "$work/unit.log" $?
+
+# 1b. libFuzzer on the same validator, briefly (make fuzz runs it longer)
+make -s -C "$work/tree/test/unit" fuzz-smoke >"$work/fuzz.log" 2>&1
+count fuzz "$work/fuzz.log" $?
 
 # 2. pg_regress, with its own temporary instance
 as_pg make -s -C "$work/tree" installcheck >"$work/regress.log" 2>&1
