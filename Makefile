@@ -6,6 +6,7 @@
 #   make test       set up everything and run every test suite
 #   make bench      measure throughput and memory against same-run baselines
 #   make fuzz       fuzz the document validator for 10 minutes
+#   make test-sqlsmith  random SQL as a tenant against a busy cluster, 10 minutes
 
 EXTENSION = reporunner
 EXTVERSION = 0.2.0
@@ -127,7 +128,7 @@ $(DATA_built): $(SQL_PIECES)
 # PGXS tracks no header dependencies: rebuild everything when one changes.
 $(OBJS): $(wildcard src/*.h src/*/*.h)
 
-.PHONY: setup demo test unit bench fuzz
+.PHONY: setup demo test unit bench fuzz test-sqlsmith
 setup:
 	sh test/setup.sh
 
@@ -148,6 +149,12 @@ bench: setup
 
 unit:
 	$(MAKE) -C test/unit
+
+# random SQL from a tenant against a busy cluster for 10 minutes
+test-sqlsmith: setup
+	$(MAKE) all
+	$(MAKE) install
+	sh test/sqlsmith.sh
 
 # libFuzzer on the document validator for 10 minutes (make test runs 20 s)
 fuzz: setup
