@@ -9,6 +9,7 @@
 #ifndef REPORUNNER_H
 #define REPORUNNER_H
 
+#include "document/document.h"
 #include "fmgr.h"
 #include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
@@ -29,6 +30,18 @@ static inline Jsonb *
 rr_jsonb_empty_object(void)
 {
 	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")));
+}
+
+/*
+ * A jsonb value that is a duration string ("5min"), in milliseconds; false
+ * when it is missing or no such string.
+ */
+static inline bool
+rr_jsonb_duration(const JsonbValue *value, int64_t *ms)
+{
+	return value != NULL && value->type == jbvString &&
+		rr_duration_parse(pnstrdup(value->val.string.val, value->val.string.len),
+						  ms);
 }
 
 /*

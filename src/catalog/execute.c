@@ -19,6 +19,8 @@
  */
 #include "postgres.h"
 
+#include <signal.h>
+
 #include "catalog/plan.h"
 #include "catalog/run_as.h"
 #include "catalog/store.h"
@@ -29,8 +31,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
-#include <signal.h>
-
+#include "reporunner.h"
 #include "storage/proc.h"
 #include "storage/procarray.h"
 #include "utils/acl.h"
@@ -132,11 +133,9 @@ parse_options(Jsonb *options, bool for_start, ExecuteOptions *opts)
 		}
 		else if (token == WJB_VALUE && for_start && strcmp(key, "delay") == 0)
 		{
-			char	   *text = v.type == jbvString ?
-			pnstrdup(v.val.string.val, v.val.string.len) : "";
 			int64_t		ms;
 
-			if (!rr_duration_parse(text, &ms))
+			if (!rr_jsonb_duration(&v, &ms))
 				invalid_option("start option \"delay\" must be a duration",
 							   "Durations are a number and a unit such as \"500ms\", \"30s\", \"5min\", \"2h\" or \"1d\".");
 			opts->delay_ms = ms;

@@ -144,14 +144,10 @@ load_settings(RrPlan *plan, Jsonb *settings)
 	if (settings == NULL || !JB_ROOT_IS_OBJECT(settings))
 		return;
 
-	value = getKeyJsonValueFromContainer(&settings->root, "timeout", 7, NULL);
-	if (value != NULL && value->type == jbvString)
-	{
-		char	   *text = pnstrdup(value->val.string.val, value->val.string.len);
-
-		if (rr_duration_parse(text, &ms))
-			plan->timeout_ms = ms;
-	}
+	if (rr_jsonb_duration(getKeyJsonValueFromContainer(&settings->root,
+													   "timeout", 7, NULL),
+						  &ms))
+		plan->timeout_ms = ms;
 	value = getKeyJsonValueFromContainer(&settings->root, "save", 4, NULL);
 	if (value != NULL && value->type == jbvString)
 	{

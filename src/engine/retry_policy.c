@@ -19,6 +19,7 @@
 #include "common/pg_prng.h"
 #include "document/document.h"
 #include "engine/retry_policy.h"
+#include "reporunner.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/jsonb.h"
@@ -41,12 +42,10 @@ retry_number(const RrPlanNode *node, const char *name, double *number)
 static bool
 retry_duration(const RrPlanNode *node, const char *name, int64_t *ms)
 {
-	JsonbValue *value = getKeyJsonValueFromContainer(&node->retry->root, name,
-													 strlen(name), NULL);
-
-	return value != NULL && value->type == jbvString &&
-		rr_duration_parse(pnstrdup(value->val.string.val,
-								   value->val.string.len), ms);
+	return rr_jsonb_duration(getKeyJsonValueFromContainer(&node->retry->root,
+														  name, strlen(name),
+														  NULL),
+							 ms);
 }
 
 bool

@@ -125,12 +125,7 @@ decode_aggregations(const char *node, JsonbValue *value, AggSpec **specs)
 	int			n = 0;
 
 	if (!rr_value_is_array(value))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("node \"%s\" param \"aggregations\" must be an array of objects",
-						node),
-				 errdetail("Its expression gave %s.",
-						   rr_value_type_phrase(value))));
+		rr_param_type_error(node, "aggregations", "an array of objects", value);
 	if (JsonContainerSize(value->val.binary.data) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -144,12 +144,7 @@ rr_decode_string_array(JsonbValue *value, const char *node, const char *param,
 	if (value == NULL || value->type == jbvNull)
 		return NULL;
 	if (!rr_value_is_array(value))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("node \"%s\" param \"%s\" must be an array of strings",
-						node, param),
-				 errdetail("Its expression gave %s.",
-						   rr_value_type_phrase(value))));
+		rr_param_type_error(node, param, "an array of strings", value);
 
 	strings = palloc(sizeof(char *) *
 					 Max(1, JsonContainerSize(value->val.binary.data)));

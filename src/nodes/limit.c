@@ -38,12 +38,7 @@ limit_decode_max(LimitState *state, JsonbValue *value)
 	int32		result;
 
 	if (value == NULL || value->type != jbvNumeric)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("node \"%s\" param \"max\" must be an integer",
-						state->node_name),
-				 errdetail("Its expression gave %s.",
-						   rr_value_type_phrase(value))));
+		rr_param_type_error(state->node_name, "max", "an integer", value);
 
 	num = NumericGetDatum(value->val.numeric);
 	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, num,

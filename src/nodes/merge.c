@@ -97,12 +97,7 @@ decode_branch(const MergeState *state, JsonbValue *value, int ninputs)
 	if (value == NULL || value->type == jbvNull)
 		return 0;
 	if (value->type != jbvNumeric)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("node \"%s\" param \"branch\" must be an integer",
-						state->node_name),
-				 errdetail("Its expression gave %s.",
-						   rr_value_type_phrase(value))));
+		rr_param_type_error(state->node_name, "branch", "an integer", value);
 	branch = numeric_int4_opt_error(value->val.numeric, &error);
 	if (error || branch < 0 || branch >= ninputs ||
 		DatumGetInt32(DirectFunctionCall2(numeric_cmp,

@@ -138,6 +138,17 @@ rr_value_is_array(JsonbValue *value)
 		!JsonContainerIsScalar(value->val.binary.data);
 }
 
+void
+rr_param_type_error(const char *node, const char *param,
+					const char *expected, JsonbValue *value)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("node \"%s\" param \"%s\" must be %s", node, param,
+					expected),
+			 errdetail("Its expression gave %s.", rr_value_type_phrase(value))));
+}
+
 /*
  * rr_value_type_phrase
  *		The JSON type of a value with its article, for error details.

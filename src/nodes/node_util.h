@@ -58,6 +58,15 @@ extern JsonbValue *rr_value_normalize(JsonbValue *value);
 /* "a string", "an object", "null": the JSON type of a value, for messages. */
 extern const char *rr_value_type_phrase(JsonbValue *value);
 
+/*
+ * Raise the error of a param whose expression gave a value of the wrong
+ * type: 'node "N" param "P" must be EXPECTED' (42804), saying what it gave.
+ */
+extern pg_attribute_noreturn() void rr_param_type_error(const char *node,
+														const char *param,
+														const char *expected,
+														JsonbValue *value);
+
 /* A value as JSON text, for messages: strings quoted and escaped. */
 extern char *rr_value_to_text(JsonbValue *value);
 

@@ -94,22 +94,6 @@ name_in(const char *str, int len, const SetName *list, int n)
 }
 
 /*
- * wrong_type
- *		Report a computed param value of the wrong JSON type.
- */
-static void
-wrong_type(SetState *state, const char *param, const char *expected,
-		   JsonbValue *value)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_DATATYPE_MISMATCH),
-			 errmsg("node \"%s\" param \"%s\" must be %s",
-					state->node_name, param, expected),
-			 errdetail("Its expression gave %s.",
-					   rr_value_type_phrase(value))));
-}
-
-/*
  * decode_remove, decode_rename, decode_keep_only
  *		Decode the value of a param, checking the JSON types that an
  *		expression may have got wrong.  Names point into the value.
@@ -149,7 +133,7 @@ decode_rename(SetState *state, JsonbValue *value, SetEdits *edits)
 	if (value == NULL || value->type == jbvNull)
 		return;
 	if (!rr_value_is_object(value))
-		wrong_type(state, "rename", "an object of strings", value);
+		rr_param_type_error(state->node_name, "rename", "an object of strings", value);
 
 	edits->rename = palloc(sizeof(SetRename) *
 						   Max(1, JsonContainerSize(value->val.binary.data)));
@@ -185,7 +169,7 @@ decode_keep_only(SetState *state, JsonbValue *value)
 	if (value == NULL || value->type == jbvNull)
 		return false;
 	if (value->type != jbvBool)
-		wrong_type(state, "keep_only", "a boolean", value);
+		rr_param_type_error(state->node_name, "keep_only", "a boolean", value);
 	return value->val.boolean;
 }
 
@@ -207,7 +191,7 @@ decode_fields(SetState *state, JsonbValue *value, SetName **keys,
 	if (value == NULL || value->type == jbvNull)
 		return 0;
 	if (!rr_value_is_object(value))
-		wrong_type(state, "fields", "an object", value);
+		rr_param_type_error(state->node_name, "fields", "an object", value);
 
 	size = Max(1, JsonContainerSize(value->val.binary.data));
 	*keys = palloc(sizeof(SetName) * size);

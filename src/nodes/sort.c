@@ -81,12 +81,7 @@ sort_decode_by(SortState *state, JsonbValue *by, SortKey **keys)
 	int			n = 0;
 
 	if (!rr_value_is_array(by))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("node \"%s\" param \"by\" must be an array of objects",
-						state->node_name),
-				 errdetail("Its expression gave %s.",
-						   rr_value_type_phrase(by))));
+		rr_param_type_error(state->node_name, "by", "an array of objects", by);
 	if (JsonContainerSize(by->val.binary.data) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -35,12 +35,7 @@ switch_fallback(SwitchState *state, JsonbValue *value)
 	if (value == NULL || value->type == jbvNull)
 		return false;
 	if (value->type != jbvBool)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("node \"%s\" param \"fallback\" must be a boolean",
-						state->node_name),
-				 errdetail("Its expression gave %s.",
-						   rr_value_type_phrase(value))));
+		rr_param_type_error(state->node_name, "fallback", "a boolean", value);
 	return value->val.boolean;
 }
 

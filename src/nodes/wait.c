@@ -28,6 +28,7 @@
 #include "engine/node_handler.h"
 #include "expr/template.h"
 #include "nodes/node_util.h"
+#include "reporunner.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -43,12 +44,9 @@ typedef struct WaitState
 static int64_t
 duration_param(RrPlanNode *node, const char *name)
 {
-	JsonbValue *value = rr_node_param(node, name);
 	int64_t		ms = 0;
 
-	if (value != NULL && value->type == jbvString)
-		(void) rr_duration_parse(pnstrdup(value->val.string.val,
-										  value->val.string.len), &ms);
+	(void) rr_jsonb_duration(rr_node_param(node, name), &ms);
 	return ms;
 }
 
