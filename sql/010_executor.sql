@@ -169,6 +169,7 @@ SELECT reporunner.save_workflow('absorb', '{"nodes":[{"name":"Start","type":"tri
 SET statement_timeout = '300ms';
 SELECT reporunner.execute('absorb', '[{}]');
 RESET statement_timeout;
+-- the failed run is journaled, apart from the caller's transaction
 SELECT count(*) AS journaled FROM reporunner.execution e JOIN reporunner.workflow w ON w.id = e.workflow_id
 WHERE w.name = 'absorb';
 -- and the execution's own timeout fails the execution, not just one node

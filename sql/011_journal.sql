@@ -1,7 +1,10 @@
 --
 -- The journal: what execute() writes to reporunner.execution and
--- reporunner.step, per "save", in the caller's transaction.
+-- reporunner.step, per "save", in the caller's transaction; and, apart
+-- from it, for a run that failed.
 --
+-- (the failed runs of earlier tests are journaled: start afresh)
+DELETE FROM reporunner.execution;
 SELECT reporunner.save_workflow('journal', '{"nodes": [
 	{"name": "Start", "type": "trigger"},
 	{"name": "Big?", "type": "if", "params": {"condition": "{{ $json.n > 1 }}"}},
@@ -50,7 +53,8 @@ SELECT count(*) AS executions_inside FROM reporunner.execution;
 ROLLBACK;
 SELECT count(*) AS executions_after FROM reporunner.execution;
 
--- a failed execution raises; its rows go with the aborted transaction
+-- a failed execution raises; what it journaled in the aborted transaction
+-- goes with it, but the failure itself is recorded apart (one more row)
 SELECT reporunner.save_workflow('journal_err', '{"nodes": [
 	{"name": "Start", "type": "trigger"},
 	{"name": "Boom", "type": "stop_and_error", "params": {"message": "boom"}}],
@@ -70,3 +74,34 @@ DROP ROLE rr_journal_reader;
 SELECT reporunner.delete_workflow('journal');
 SELECT reporunner.delete_workflow('journal_err');
 SELECT count(*) AS executions_left FROM reporunner.execution;
+
+-- a run that fails is journaled apart from the caller's transaction: its
+-- rollback keeps the failed execution, with the steps that ran and the
+-- failing one, and the items that reached it
+SELECT reporunner.save_workflow('journal_fail', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Tag", "type": "set", "params": {"fields": {"tagged": true}}},
+	{"name": "Divide", "type": "sql", "params": {"query": "SELECT 1 / 0 AS x", "mode": "once"}}],
+	"connections": [{"from": "Start", "to": "Tag"}, {"from": "Tag", "to": "Divide"}]}');
+DELETE FROM reporunner.execution;
+BEGIN;
+SELECT reporunner.execute('journal_fail', '[{"n": 1}]');
+ROLLBACK;
+SELECT status, mode, input, output, error ->> 'sqlstate' AS sqlstate,
+	   error ->> 'node' AS node, error -> 'recorded_apart' AS recorded_apart,
+	   error -> 'items' AS items, created_by::regrole = current_user::regrole AS by_me
+FROM reporunner.execution;
+SELECT s.node, s.status, s.output, s.error ->> 'sqlstate' AS sqlstate
+FROM reporunner.step s ORDER BY s.started_at;
+-- with the journal off, nothing
+DELETE FROM reporunner.execution;
+SELECT reporunner.execute('journal_fail', '[{"n": 1}]', '{"save": "none"}');
+SELECT count(*) AS executions FROM reporunner.execution;
+-- a failure of the caller's own statement after the run is no failed run
+SELECT reporunner.save_workflow('journal_ok', '{"nodes": [{"name": "Start", "type": "trigger"}]}');
+BEGIN;
+SELECT reporunner.execute('journal_ok', '[{"n": 1}]');
+SELECT 1 / 0;
+ROLLBACK;
+SELECT count(*) AS executions FROM reporunner.execution;
+SELECT reporunner.delete_workflow(w) FROM unnest(ARRAY['journal_fail', 'journal_ok']) AS w;

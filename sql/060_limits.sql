@@ -42,6 +42,7 @@ RESET reporunner.max_execution_memory;
 SET reporunner.max_node_items = 100000;
 SELECT reporunner.execute('fan_out', items) FROM big;
 RESET reporunner.max_node_items;
+-- each of the three failures above is journaled, apart from the caller
 SELECT count(*) AS journaled FROM reporunner.execution e JOIN reporunner.workflow w ON w.id = e.workflow_id
 WHERE w.name = 'fan_out';
 

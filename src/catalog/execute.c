@@ -27,6 +27,7 @@
 #include "catalog/workflow_store.h"
 #include "document/document.h"
 #include "engine/executor.h"
+#include "engine/failed_call.h"
 #include "engine/journal.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -232,7 +233,7 @@ reporunner_execute(PG_FUNCTION_ARGS)
 	MemoryContext context;
 	MemoryContext oldcontext;
 	Oid			caller = GetUserId();
-	Jsonb	   *result;
+	Jsonb	   *volatile result = NULL;
 
 	name = call_arguments(fcinfo, false, &opts);
 
@@ -255,12 +256,26 @@ reporunner_execute(PG_FUNCTION_ARGS)
 	if (save != RR_SAVE_NONE)
 		execution->id = rr_journal_new_id();
 
+	execution->input = rr_items_to_jsonb(rr_items_from_jsonb(input));
+	PG_TRY();
 	{
-		List	   *items = rr_items_from_jsonb(input);
-
-		execution->input = rr_items_to_jsonb(items);
-		result = rr_items_to_jsonb(rr_execution_run(execution, items));
+		result = rr_items_to_jsonb(rr_execution_run(execution,
+													rr_items_from_jsonb(execution->input)));
 	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		/* a failed run is journaled apart, then fails the call as it was */
+		if (save == RR_SAVE_NONE)
+			PG_RE_THROW();
+		MemoryContextSwitchTo(context);
+		edata = CopyErrorData();
+		FlushErrorState();
+		rr_journal_failed_call(execution, edata, caller);
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
 
 	if (save == RR_SAVE_ALL || (save == RR_SAVE_ERRORS && execution->any_failed))
 		rr_journal_write(execution, "succeeded", result, NULL, caller);

@@ -370,6 +370,46 @@ rr_journal_retry(int64 execution, Oid caller, TimestampTz from_node_start)
 }
 
 
+/* ---------- A failed execute(), apart (src/engine/failed_call.c) ---------- */
+
+/*
+ * The record $1 of a failed execute(): {"execution": {...}, "steps":
+ * [...]}, written in the failed-call worker's own transaction.
+ */
+#define SQL_FAILED_CALL \
+	"WITH x AS (SELECT $1::jsonb -> 'execution' AS x)," \
+	" e AS (INSERT INTO reporunner.execution (id, workflow_id, version, owner," \
+	" status, mode, input, error, created_by, created_at, started_at," \
+	" finished_at) OVERRIDING SYSTEM VALUE" \
+	" SELECT (x ->> 'id')::int8, (x ->> 'workflow_id')::int8," \
+	" (x ->> 'version')::int4, (x ->> 'owner')::oid, 'failed', x ->> 'mode'," \
+	" x -> 'input', x -> 'error', (x ->> 'created_by')::oid," \
+	" (x ->> 'started_at')::timestamptz, (x ->> 'started_at')::timestamptz," \
+	" pg_catalog.clock_timestamp() FROM x RETURNING id, owner)" \
+	" INSERT INTO reporunner.step (execution_id, node, run_index, owner," \
+	" attempt, status, output, error, started_at, finished_at)" \
+	" SELECT e.id, st ->> 'node', 0, e.owner, (st ->> 'attempt')::int4," \
+	" st ->> 'status', NULLIF(st -> 'output', 'null'::jsonb)," \
+	" NULLIF(st -> 'error', 'null'::jsonb)," \
+	" (st ->> 'started_at')::timestamptz, (st ->> 'finished_at')::timestamptz" \
+	" FROM e, pg_catalog.jsonb_array_elements($1::jsonb -> 'steps') AS st"
+
+static SPIPlanPtr failed_call_plan = NULL;
+
+void
+rr_journal_write_failed_call(Jsonb *record)
+{
+	Oid			argtypes[1] = {JSONBOID};
+	Datum		values[1];
+	int			nestlevel;
+
+	values[0] = JsonbPGetDatum(record);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept_as_owner(&failed_call_plan, SQL_FAILED_CALL, 1,
+							   argtypes, values, NULL, SPI_OK_INSERT);
+	rr_store_end(nestlevel);
+}
+
 /* ---------- Durable runs (src/engine/durable_run.c) ---------- */
 
 /*
