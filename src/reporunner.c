@@ -18,6 +18,7 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "reporunner.h"
+#include "tcop/utility.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
 #include "worker/worker.h"
@@ -31,6 +32,28 @@ int			rr_max_databases = 64;
 int			rr_retention = 14 * 24 * 3600;
 
 void		_PG_init(void);
+
+static ProcessUtility_hook_type prev_process_utility = NULL;
+
+/*
+ * The checks the parts of Reporunner make of utility statements (what
+ * node code may not run, roles that still own rows), then the statement.
+ */
+static void
+rr_process_utility(PlannedStmt *pstmt, const char *queryString,
+				   bool readOnlyTree, ProcessUtilityContext context,
+				   ParamListInfo params, QueryEnvironment *queryEnv,
+				   DestReceiver *dest, QueryCompletion *qc)
+{
+	rr_node_guard_check_utility(pstmt->utilityStmt);
+	rr_role_rows_check_utility(pstmt->utilityStmt);
+	if (prev_process_utility != NULL)
+		prev_process_utility(pstmt, queryString, readOnlyTree, context,
+							 params, queryEnv, dest, qc);
+	else
+		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
+								params, queryEnv, dest, qc);
+}
 
 /*
  * Module load callback.  The settings are defined whether or not the
@@ -99,7 +122,8 @@ _PG_init(void)
 	rr_node_guard_init();
 	rr_node_search_path_init();
 	rr_queue_init();
-	rr_role_rows_init();
+	prev_process_utility = ProcessUtility_hook;
+	ProcessUtility_hook = rr_process_utility;
 
 	MarkGUCPrefixReserved("reporunner");
 

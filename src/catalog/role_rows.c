@@ -64,16 +64,16 @@ PG_FUNCTION_INFO_V1(reporunner_reassign_workflows);
 static SPIPlanPtr owned_plan = NULL;
 static SPIPlanPtr reassign_plan = NULL;
 
-static ProcessUtility_hook_type prev_process_utility = NULL;
-
-/* Refuse to drop a role that owns rows in this database's Reporunner. */
-static void
-check_drop_role(DropRoleStmt *stmt)
+void
+rr_role_rows_check_utility(Node *utility)
 {
+	DropRoleStmt *stmt;
 	ListCell   *lc;
 
-	if (!OidIsValid(get_extension_oid("reporunner", true)))
+	if (!IsA(utility, DropRoleStmt) ||
+		!OidIsValid(get_extension_oid("reporunner", true)))
 		return;
+	stmt = (DropRoleStmt *) utility;
 	foreach(lc, stmt->roles)
 	{
 		RoleSpec   *spec = lfirst(lc);
@@ -108,29 +108,6 @@ check_drop_role(DropRoleStmt *stmt)
 							   get_database_name(MyDatabaseId)),
 					 errhint("Give them to another role with reporunner.reassign_workflows(), or delete them, first; do the same in every other database where the role owns some.")));
 	}
-}
-
-static void
-role_rows_process_utility(PlannedStmt *pstmt, const char *queryString,
-						  bool readOnlyTree, ProcessUtilityContext context,
-						  ParamListInfo params, QueryEnvironment *queryEnv,
-						  DestReceiver *dest, QueryCompletion *qc)
-{
-	if (IsA(pstmt->utilityStmt, DropRoleStmt))
-		check_drop_role((DropRoleStmt *) pstmt->utilityStmt);
-	if (prev_process_utility != NULL)
-		prev_process_utility(pstmt, queryString, readOnlyTree, context,
-							 params, queryEnv, dest, qc);
-	else
-		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
-								params, queryEnv, dest, qc);
-}
-
-void
-rr_role_rows_init(void)
-{
-	prev_process_utility = ProcessUtility_hook;
-	ProcessUtility_hook = role_rows_process_utility;
 }
 
 /*

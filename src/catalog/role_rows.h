@@ -8,7 +8,12 @@
 #ifndef RR_ROLE_ROWS_H
 #define RR_ROLE_ROWS_H
 
-/* Install the DROP ROLE check (from _PG_init). */
-extern void rr_role_rows_init(void);
+#include "nodes/nodes.h"
+
+/*
+ * Refuse DROP ROLE of a role that owns rows in this database's Reporunner
+ * (the module's ProcessUtility_hook calls it for every utility statement).
+ */
+extern void rr_role_rows_check_utility(Node *stmt);
 
 #endif							/* RR_ROLE_ROWS_H */

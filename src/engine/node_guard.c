@@ -17,7 +17,8 @@
  *	  drop the worker's own locks on the executions it runs).
  *
  * Both are refused while node code runs (feature_not_supported, 0A000):
- * SET CONSTRAINTS through ProcessUtility_hook, the lock functions through
+ * SET CONSTRAINTS when the module's ProcessUtility_hook (src/reporunner.c)
+ * asks (rr_node_guard_check_utility), the lock functions through
  * object_access_hook, which the executor calls (OAT_FUNCTION_EXECUTE) for
  * every function of an expression it sets up, built-in or not, in a node's
  * statement or in a function that statement calls.  (The function
@@ -39,7 +40,6 @@
 /* Node code scopes open in this process, one inside the other. */
 static int	guard_depth = 0;
 
-static ProcessUtility_hook_type prev_process_utility = NULL;
 static object_access_hook_type prev_object_access = NULL;
 
 /* Whether a function takes or drops a session-level advisory lock. */
@@ -82,30 +82,19 @@ guard_object_access(ObjectAccessType access, Oid classId, Oid objectId,
 		prev_object_access(access, classId, objectId, subId, arg);
 }
 
-static void
-guard_process_utility(PlannedStmt *pstmt, const char *queryString,
-					  bool readOnlyTree, ProcessUtilityContext context,
-					  ParamListInfo params, QueryEnvironment *queryEnv,
-					  DestReceiver *dest, QueryCompletion *qc)
+void
+rr_node_guard_check_utility(Node *stmt)
 {
-	if (guard_depth > 0 && IsA(pstmt->utilityStmt, ConstraintsSetStmt))
+	if (guard_depth > 0 && IsA(stmt, ConstraintsSetStmt))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("SET CONSTRAINTS cannot be used in a workflow"),
 				 errdetail("It would change how the rest of the caller's transaction checks constraints.")));
-	if (prev_process_utility != NULL)
-		prev_process_utility(pstmt, queryString, readOnlyTree, context,
-							 params, queryEnv, dest, qc);
-	else
-		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
-								params, queryEnv, dest, qc);
 }
 
 void
 rr_node_guard_init(void)
 {
-	prev_process_utility = ProcessUtility_hook;
-	ProcessUtility_hook = guard_process_utility;
 	prev_object_access = object_access_hook;
 	object_access_hook = guard_object_access;
 }

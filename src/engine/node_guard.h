@@ -8,8 +8,13 @@
 #ifndef RR_NODE_GUARD_H
 #define RR_NODE_GUARD_H
 
+#include "nodes/nodes.h"
+
 /* Install the hooks (from _PG_init). */
 extern void rr_node_guard_init(void);
+
+/* Refuse a utility statement node code may not run (ProcessUtility_hook). */
+extern void rr_node_guard_check_utility(Node *stmt);
 
 /*
  * Node code starts or stops running (the executor's owner scope).  Scopes
