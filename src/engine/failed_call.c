@@ -39,6 +39,7 @@
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
+#include "worker/worker.h"
 
 /* What the worker finds in the segment: then the record's JSON text. */
 typedef struct FailedCallSegment
@@ -169,17 +170,9 @@ record_apart(const char *record)
 	shared->length = length;
 	memcpy((char *) (shared + 1), record, length + 1);
 
-	memset(&worker, 0, sizeof(worker));
-	worker.bgw_flags = BGWORKER_SHMEM_ACCESS |
-		BGWORKER_BACKEND_DATABASE_CONNECTION;
-	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	worker.bgw_restart_time = BGW_NEVER_RESTART;
-	strlcpy(worker.bgw_library_name, "reporunner", BGW_MAXLEN);
-	strlcpy(worker.bgw_function_name, "rr_failed_call_main", BGW_MAXLEN);
-	strlcpy(worker.bgw_name, "reporunner failed call journal", BGW_MAXLEN);
-	strlcpy(worker.bgw_type, "reporunner failed call journal", BGW_MAXLEN);
-	worker.bgw_main_arg = UInt32GetDatum(dsm_segment_handle(segment));
-	worker.bgw_notify_pid = MyProcPid;
+	rr_worker_describe(&worker, "rr_failed_call_main",
+					   "reporunner failed call journal", BGW_NEVER_RESTART,
+					   UInt32GetDatum(dsm_segment_handle(segment)), MyProcPid);
 
 	if (!RegisterDynamicBackgroundWorker(&worker, &handle))
 		ereport(WARNING,

@@ -89,6 +89,24 @@ static RrToStart *to_start = NULL;	/* scratch array, one entry per slot */
 static TimestampTz complained_no_bgworker = 0;
 static TimestampTz complained_no_slot = 0;
 
+void
+rr_worker_describe(BackgroundWorker *worker, const char *function,
+				   const char *type, int restart_time, Datum arg,
+				   pid_t notify_pid)
+{
+	memset(worker, 0, sizeof(*worker));
+	worker->bgw_flags = BGWORKER_SHMEM_ACCESS |
+		BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker->bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker->bgw_restart_time = restart_time;
+	strlcpy(worker->bgw_library_name, "reporunner", BGW_MAXLEN);
+	strlcpy(worker->bgw_function_name, function, BGW_MAXLEN);
+	strlcpy(worker->bgw_name, type, BGW_MAXLEN);
+	strlcpy(worker->bgw_type, type, BGW_MAXLEN);
+	worker->bgw_main_arg = arg;
+	worker->bgw_notify_pid = notify_pid;
+}
+
 /*
  * Called from _PG_init.  When the library is loaded by
  * shared_preload_libraries, ask for shared memory and register the
@@ -104,17 +122,8 @@ rr_worker_init(void)
 
 	rr_slots_install_hooks();
 
-	memset(&worker, 0, sizeof(worker));
-	worker.bgw_flags = BGWORKER_SHMEM_ACCESS |
-		BGWORKER_BACKEND_DATABASE_CONNECTION;
-	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	worker.bgw_restart_time = 1;
-	strlcpy(worker.bgw_library_name, "reporunner", BGW_MAXLEN);
-	strlcpy(worker.bgw_function_name, "rr_launcher_main", BGW_MAXLEN);
-	strlcpy(worker.bgw_name, "reporunner launcher", BGW_MAXLEN);
-	strlcpy(worker.bgw_type, "reporunner launcher", BGW_MAXLEN);
-	worker.bgw_main_arg = (Datum) 0;
-	worker.bgw_notify_pid = 0;
+	rr_worker_describe(&worker, "rr_launcher_main", "reporunner launcher", 1,
+					   (Datum) 0, 0);
 	RegisterBackgroundWorker(&worker);
 
 	workers_enabled = true;
@@ -312,18 +321,10 @@ rr_launcher_start_worker(Oid dboid)
 	if (nlaunched >= max_worker_processes)
 		return false;
 
-	memset(&worker, 0, sizeof(worker));
-	worker.bgw_flags = BGWORKER_SHMEM_ACCESS |
-		BGWORKER_BACKEND_DATABASE_CONNECTION;
-	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	worker.bgw_restart_time = BGW_NEVER_RESTART;
-	strlcpy(worker.bgw_library_name, "reporunner", BGW_MAXLEN);
-	strlcpy(worker.bgw_function_name, "rr_worker_main", BGW_MAXLEN);
+	rr_worker_describe(&worker, "rr_worker_main", "reporunner worker",
+					   BGW_NEVER_RESTART, ObjectIdGetDatum(dboid), MyProcPid);
 	snprintf(worker.bgw_name, BGW_MAXLEN,
 			 "reporunner worker for database %u", dboid);
-	strlcpy(worker.bgw_type, "reporunner worker", BGW_MAXLEN);
-	worker.bgw_main_arg = ObjectIdGetDatum(dboid);
-	worker.bgw_notify_pid = MyProcPid;
 
 	oldcxt = MemoryContextSwitchTo(TopMemoryContext);
 	started = RegisterDynamicBackgroundWorker(&worker, &handle);

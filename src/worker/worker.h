@@ -21,6 +21,7 @@
 #include "postgres.h"
 
 #include "datatype/timestamp.h"
+#include "postmaster/bgworker.h"
 
 /* GUC variables (reporunner.c) */
 extern PGDLLIMPORT int rr_workers_per_database;
@@ -28,6 +29,15 @@ extern PGDLLIMPORT int rr_max_databases;
 
 /* Called from _PG_init when loaded by shared_preload_libraries. */
 extern void rr_worker_init(void);
+
+/*
+ * Describe one of Reporunner's background workers: a process of this
+ * library, connected to a database, running function(arg) and named type;
+ * restart_time and notify_pid as bgw_restart_time and bgw_notify_pid.
+ */
+extern void rr_worker_describe(BackgroundWorker *worker, const char *function,
+							   const char *type, int restart_time, Datum arg,
+							   pid_t notify_pid);
 
 /* Whether the launcher was set up (the library is preloaded). */
 extern bool rr_workers_enabled(void);
