@@ -4,8 +4,8 @@
  *		Small helpers shared by the node types: reading items' fields,
  *		reading compiled params, and turning JSON values into text.
  *
- * Used by set, if, switch, filter, limit, sort, noop and stop_and_error;
- * other node files may use them as they are.
+ * Used by most node types (every one but trigger and noop): params,
+ * items' fields, values as text, and the errors about them.
  *
  *-------------------------------------------------------------------------
  */

@@ -3,8 +3,9 @@
  * slots.h
  *		Shared memory of the background workers: one slot per database.
  *
- * Only the files of src/worker use this header; the rest of Reporunner
- * talks to the workers through worker.h.
+ * The files of src/worker use this header, and src/engine/queue.c, to
+ * wake another worker when it gives back executions (rr_slots_wake); the
+ * rest of Reporunner talks to the workers through worker.h.
  *
  *-------------------------------------------------------------------------
  */
