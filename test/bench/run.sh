@@ -92,7 +92,8 @@ psql_bench() {
 # each client picks one at random for every transaction (all have weight
 # 1).  On failure print the log to stderr and return 1.  Each run also
 # lands in $work/results as "NAME CLIENTS TPS", and with several scripts
-# the tps of script K (1, 2, ...) as "NAME.K CLIENTS TPS".
+# the tps of script K (1, 2, ...) as "NAME.K CLIENTS TPS"; the WAL it wrote
+# per transaction in $work/wal as "NAME CLIENTS BYTES".
 run_scenario() {
 	name=$1
 	nclients=$2
@@ -108,10 +109,15 @@ run_scenario() {
 		files="$files -f $script@1"
 	done
 	psql_bench -c CHECKPOINT || return 1
+	lsn_before=$(psql_bench -At -c 'SELECT pg_current_wal_lsn()')
 	# $files is split on purpose: $work holds no spaces (mktemp)
 	as_pg pgbench -n -M prepared -c "$nclients" -j "$nclients" -T "$seconds" $files \
 		-h "$work/sock" -p "$port" postgres >"$log" 2>&1
 	status=$?
+	xacts=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$log")
+	psql_bench -At -c "SELECT '$name $nclients ' ||
+		round(pg_wal_lsn_diff(pg_current_wal_lsn(), '$lsn_before') / greatest(${xacts:-0}, 1))" \
+		>>"$work/wal"
 	tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$log")
 	failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$log")
 	if [ $status -ne 0 ] || [ -z "$tps" ] || [ "${failed:-0}" -ne 0 ]; then
@@ -651,6 +657,14 @@ echo "ratios (same run):"
 for c in $clients_list; do
 	ratio exec_none select1 0.25 "$c" "save none / SELECT 1"
 	ratio exec_all insert 0.8 "$c" "save all / INSERT commit rate"
+done
+echo
+echo "WAL written per transaction (bytes, same run, each run after a checkpoint):"
+for name in insert exec_none exec_all; do
+	for c in $clients_list; do
+		wal=$(awk -v n="$name" -v c="$c" '$1 == n && $2 == c { print $3 }' "$work/wal" 2>/dev/null)
+		[ -n "$wal" ] && printf '  %-34s %7s %10s\n' "$(label "$name")" "$c" "$wal"
+	done
 done
 
 # 2. memory: one backend, many calls; samples taken inside that backend
