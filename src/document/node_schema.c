@@ -269,7 +269,8 @@ static const RrFieldSpec wait_params[] = {
 #define RR_SCHEMA_notify \
 	.params = notify_params, .outputs = main_output, .inputs = 1
 #define RR_SCHEMA_wait \
-	.params = wait_params, .outputs = main_output, .inputs = 1, .one_of = wait_modes
+	.params = wait_params, .outputs = main_output, .inputs = 1, \
+	.one_of = wait_modes, .only_with = {"timeout", "resume"}
 
 #define RR_SCHEMA_ENTRY(type) {.name = #type, RR_SCHEMA_##type},
 

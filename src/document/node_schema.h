@@ -105,6 +105,8 @@ typedef struct RrNodeType
 	const char *const *one_of;	/* params of which exactly one must be
 								 * given (present, and not false or null);
 								 * NULL-terminated, or NULL */
+	const char *only_with[2];	/* param [0] may be given only with param
+								 * [1] given; NULLs for none */
 } RrNodeType;
 
 /* Longest output name of a switch-like node, in bytes. */

@@ -1387,10 +1387,21 @@ check_item_outputs(Validator *v, const FieldContext *ctx,
 	return ok;
 }
 
+/* Whether a param is given: present, and not false or null. */
+static bool
+is_given(json_t *params, const char *name)
+{
+	json_t	   *value = json_object_get(params, name);
+
+	return value != NULL && !json_is_false(value) && !json_is_null(value);
+}
+
 /*
  * check_one_of
  *		A node type's params of which exactly one must be given (the wait
- *		node's modes), as its handler requires when the plan is built.
+ *		node's modes), and a param that needs another (the wait node's
+ *		timeout needs resume), as its handler requires when the plan is
+ *		built.
  */
 static bool
 check_one_of(Validator *v, const NodeInfo *info)
@@ -1399,13 +1410,20 @@ check_one_of(Validator *v, const NodeInfo *info)
 	char		list[RR_DOC_MESSAGE_LEN];
 	int			given = 0;
 
+	if (info->type->only_with[0] != NULL &&
+		is_given(info->params, info->type->only_with[0]) &&
+		!is_given(info->params, info->type->only_with[1]))
+	{
+		fail(v->err, RR_DOC_INVALID, info->name, "params",
+			 "node \"%s\" param \"%s\" needs \"%s\"", info->name,
+			 info->type->only_with[0], info->type->only_with[1]);
+		return false;
+	}
 	if (info->type->one_of == NULL)
 		return true;
 	for (name = info->type->one_of; *name != NULL; name++)
 	{
-		json_t	   *value = json_object_get(info->params, *name);
-
-		if (value != NULL && !json_is_false(value) && !json_is_null(value))
+		if (is_given(info->params, *name))
 			given++;
 	}
 	if (given == 1)

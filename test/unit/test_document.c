@@ -656,6 +656,13 @@ test_node_rules(void)
 					  RR_DOC_INVALID, "W", "params",
 					  "node \"W\" must have exactly one of the params \"for\", \"until\", \"resume\"",
 					  "It has 0 of them.");
+	expect_node_error("a wait node's timeout needs resume",
+					  "{'name': 'W', 'type': 'wait', 'params': {'for': '1s', 'timeout': '1h'}}",
+					  RR_DOC_INVALID, "W", "params",
+					  "node \"W\" param \"timeout\" needs \"resume\"",
+					  NULL);
+	expect_node_valid("a wait node's timeout with resume is fine",
+					  "{'name': 'W', 'type': 'wait', 'params': {'resume': true, 'timeout': '1h'}}");
 	expect_node_valid("a wait node's resume: false is no mode",
 					  "{'name': 'W', 'type': 'wait', 'params': {'for': '1s', 'resume': false}}");
 	expect_node_error("retry.backoff is bounded (issue 9, F16: wrapped-around waits)",
