@@ -234,6 +234,7 @@ reporunner_execute(PG_FUNCTION_ARGS)
 	MemoryContext oldcontext;
 	Oid			caller = GetUserId();
 	Jsonb	   *volatile result = NULL;
+	List	   *items;
 
 	name = call_arguments(fcinfo, false, &opts);
 
@@ -256,11 +257,12 @@ reporunner_execute(PG_FUNCTION_ARGS)
 	if (save != RR_SAVE_NONE)
 		execution->id = rr_journal_new_id();
 
-	execution->input = rr_items_to_jsonb(rr_items_from_jsonb(input));
+	items = rr_items_from_jsonb(input);
+	execution->input = rr_items_to_jsonb(items);
+	/* items is set before PG_TRY and never changed in it */
 	PG_TRY();
 	{
-		result = rr_items_to_jsonb(rr_execution_run(execution,
-													rr_items_from_jsonb(execution->input)));
+		result = rr_items_to_jsonb(rr_execution_run(execution, items));
 	}
 	PG_CATCH();
 	{

@@ -75,12 +75,10 @@ append_jsonb(StringInfo buf, const char *key, Jsonb *value)
 static void
 append_step(StringInfo buf, const RrStep *step, bool first)
 {
-	static const char *const statuses[] = {"succeeded", "failed", "skipped"};
-
 	appendStringInfoString(buf, first ? "{\"node\": " : ", {\"node\": ");
 	escape_json(buf, step->node->name);
 	appendStringInfo(buf, ", \"attempt\": %d, \"status\": \"%s\"",
-					 Max(step->attempt, 1), statuses[step->status]);
+					 Max(step->attempt, 1), rr_step_status_name(step->status));
 	append_jsonb(buf, "output",
 				 step->outputs ? rr_step_outputs_jsonb(step) : NULL);
 	append_jsonb(buf, "error", step->error);
@@ -94,28 +92,30 @@ static char *
 failed_call_record(RrExecution *execution, ErrorData *edata, Oid caller)
 {
 	const RrPlanNode *node = execution->running;
-	StringInfoData error;
+	StringInfoData marks;
 	StringInfoData buf;
 	ListCell   *lc;
 	bool		first = true;
 	Jsonb	   *failure = rr_error_jsonb(node, edata);
+	Jsonb	   *error;
 
 	/* the error, marked, with the items that reached the failing node */
-	initStringInfo(&error);
-	(void) JsonbToCString(&error, &failure->root, VARSIZE(failure));
-	error.len--;				/* the closing brace */
-	error.data[error.len] = '\0';
-	appendStringInfoString(&error, ", \"recorded_apart\": true");
+	initStringInfo(&marks);
+	appendStringInfoString(&marks, "{\"recorded_apart\": true");
 	if (node != NULL && execution->states != NULL)
 	{
 		List	   *items = execution->states[node->index].inputs[0];
 
-		append_jsonb(&error, "items",
+		append_jsonb(&marks, "items",
 					 rr_items_to_jsonb(list_copy_head(items,
 													  RR_FAILED_CALL_ITEMS)));
-		appendStringInfo(&error, ", \"items_total\": %d", list_length(items));
+		appendStringInfo(&marks, ", \"items_total\": %d", list_length(items));
 	}
-	appendStringInfoChar(&error, '}');
+	appendStringInfoChar(&marks, '}');
+	error = DatumGetJsonbP(DirectFunctionCall2(jsonb_concat,
+											   JsonbPGetDatum(failure),
+											   DirectFunctionCall1(jsonb_in,
+																   CStringGetDatum(marks.data))));
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"execution\": {\"id\": " INT64_FORMAT
@@ -126,7 +126,7 @@ failed_call_record(RrExecution *execution, ErrorData *edata, Oid caller)
 	appendStringInfoString(&buf, ", \"mode\": ");
 	escape_json(&buf, execution->mode);
 	append_jsonb(&buf, "input", execution->input);
-	appendStringInfo(&buf, ", \"error\": %s", error.data);
+	append_jsonb(&buf, "error", error);
 	append_time(&buf, "started_at", execution->started_at ?
 				execution->started_at : GetCurrentTimestamp());
 	appendStringInfoString(&buf, "}, \"steps\": [");

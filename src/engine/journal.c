@@ -64,6 +64,12 @@ static const char *const step_status_names[] = {
 	"succeeded", "failed", "skipped"
 };
 
+const char *
+rr_step_status_name(RrStepStatus status)
+{
+	return step_status_names[status];
+}
+
 int64
 rr_journal_new_id(void)
 {
@@ -114,7 +120,7 @@ rr_journal_step_arrays(List *steps, Datum *values)
 
 		names[i] = CStringGetTextDatum(step->node->name);
 		attempts[i] = Int32GetDatum(Max(step->attempt, 1));
-		statuses[i] = CStringGetTextDatum(step_status_names[step->status]);
+		statuses[i] = CStringGetTextDatum(rr_step_status_name(step->status));
 		/* a step that failed the execution has no outputs */
 		outputs[i] = step->outputs ? JsonbPGetDatum(rr_step_outputs_jsonb(step)) : (Datum) 0;
 		output_nulls[i] = step->outputs == NULL;

@@ -33,6 +33,9 @@ extern void rr_journal_step_arrays(List *steps, Datum *values);
 	" pg_catalog.unnest(" finished "::pg_catalog.timestamptz[]))" \
 	" AS s(node, attempt, status, output, error, started_at, finished_at)"
 
+/* A step status as step.status has it: "succeeded", "failed", "skipped". */
+extern const char *rr_step_status_name(RrStepStatus status);
+
 /* A new execution id, taken before the execution runs. */
 extern int64 rr_journal_new_id(void);
 
