@@ -9,7 +9,7 @@
 #   make test-sqlsmith  random SQL as a tenant against a busy cluster, 10 minutes
 
 EXTENSION = reporunner
-EXTVERSION = 0.2.0
+EXTVERSION = 0.3.0
 
 MODULE_big = reporunner
 OBJS = \
@@ -100,7 +100,8 @@ REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check
 JSON_CFLAGS := $(shell pkg-config --cflags libcurl jansson libcrypto)
 JSON_LIBS := $(shell pkg-config --libs libcurl jansson libcrypto)
 
-PG_CPPFLAGS = -Isrc $(JSON_CFLAGS)
+# The library checks that the installed SQL objects are of its version.
+PG_CPPFLAGS = -Isrc $(JSON_CFLAGS) -DREPORUNNER_VERSION='"$(EXTVERSION)"'
 SHLIB_LINK = $(JSON_LIBS)
 # CI builds with every warning PostgreSQL's headers allow, as errors, and
 # with our Assert()s compiled in (test/link_check.sh checks that such a

@@ -1,7 +1,7 @@
 --
--- The journal: what execute() writes to reporunner.execution and
--- reporunner.step, per "save", in the caller's transaction; and, apart
--- from it, for a run that failed.
+-- The journal: what execute() writes to reporunner.execution (with its
+-- steps, read through the reporunner.step view), per "save", in the
+-- caller's transaction; and, apart from it, for a run that failed.
 --
 -- (the failed runs of earlier tests are journaled: start afresh)
 DELETE FROM reporunner.execution;
@@ -11,7 +11,7 @@ SELECT reporunner.save_workflow('journal', '{"nodes": [
 	{"name": "Tag", "type": "set", "params": {"fields": {"big": true}}}],
 	"connections": [{"from": "Start", "to": "Big?"}, {"from": "Big?", "output": "true", "to": "Tag"}]}');
 
--- save all (the default): one execution row and one step row per node run
+-- save all (the default): one execution row, and a step per node run
 SELECT reporunner.execute('journal', '[{"n": 1}, {"n": 2}]');
 SELECT e.status, e.mode, e.version, e.input, e.output,
 	   e.owner = w.owner AS owned, e.created_by::regrole = current_user::regrole AS by_me,
@@ -21,6 +21,23 @@ SELECT s.node, s.run_index, s.attempt, s.status, s.output, s.error
 FROM reporunner.step s JOIN reporunner.execution e ON e.id = s.execution_id
 JOIN reporunner.node n ON n.workflow_id = e.workflow_id AND n.version = e.version AND n.name = s.node
 ORDER BY n.position;
+-- the steps are in the execution's row, compressed, none in step_journal;
+-- their times are within the execution's, whatever the session's DateStyle
+-- and time zone were when they were written or are read
+SELECT pg_column_compression(steps) AS compression,
+	   jsonb_array_length(steps) AS steps,
+	   (SELECT count(*) FROM reporunner.step_journal) AS journal_rows
+FROM reporunner.execution;
+SET TimeZone = 'America/New_York';
+SET DateStyle = 'SQL, DMY';
+SELECT reporunner.execute('journal', '[{"n": 5}]');
+RESET TimeZone;
+SELECT count(*) AS steps,
+	   bool_and(e.started_at <= s.started_at AND s.started_at <= s.finished_at
+				AND s.finished_at <= e.finished_at) AS timed
+FROM reporunner.step s JOIN reporunner.execution e ON e.id = s.execution_id;
+RESET DateStyle;
+DELETE FROM reporunner.execution WHERE input = '[{"n": 5}]';
 
 -- save none writes nothing
 SELECT reporunner.execute('journal', '[{"n": 3}]', '{"save": "none"}');
@@ -67,7 +84,8 @@ CREATE ROLE rr_journal_reader;
 SET ROLE rr_journal_reader;
 INSERT INTO reporunner.execution (workflow_id, version, owner, mode, created_by)
 	VALUES (1, 1, 10, 'call', 10);
-DELETE FROM reporunner.step;
+DELETE FROM reporunner.step_journal;
+UPDATE reporunner.execution SET steps = NULL;
 RESET ROLE;
 DROP ROLE rr_journal_reader;
 

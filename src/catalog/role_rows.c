@@ -54,7 +54,7 @@ PG_FUNCTION_INFO_V1(reporunner_reassign_workflows);
 	" ed AS (UPDATE reporunner.edge SET owner = $2 WHERE owner = $1)," \
 	" sh AS (UPDATE reporunner.workflow_share SET owner = $2 WHERE owner = $1)," \
 	" ex AS (UPDATE reporunner.execution SET owner = $2 WHERE owner = $1)," \
-	" st AS (UPDATE reporunner.step SET owner = $2 WHERE owner = $1)," \
+	" st AS (UPDATE reporunner.step_journal SET owner = $2 WHERE owner = $1)," \
 	" q AS (UPDATE reporunner.queue SET owner = $2 WHERE owner = $1)," \
 	" t AS (UPDATE reporunner.trigger SET owner = $2 WHERE owner = $1)," \
 	" d AS (UPDATE reporunner.dedup_key SET owner = $2 WHERE owner = $1)," \

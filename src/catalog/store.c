@@ -13,14 +13,21 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_extension.h"
 #include "catalog/store.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
 #include "utils/syscache.h"
 
 int
@@ -56,6 +63,46 @@ rr_store_run(const char *sql, int nargs, Oid *argtypes, Datum *values,
 			 SPI_result_code_string(ret));
 }
 
+/*
+ * The library's statements are written for the SQL objects of its own
+ * version.  After a new build is installed and before ALTER EXTENSION
+ * reporunner UPDATE, they would fail each in its own way (a missing column,
+ * a missing table), or worse, not fail; so they refuse to run at all.
+ * Checked whenever a statement is prepared: once per statement and backend.
+ */
+static void
+check_installed_version(void)
+{
+	Relation	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	char	   *version = NULL;
+
+	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber,
+				F_NAMEEQ, CStringGetDatum("reporunner"));
+	scan = systable_beginscan(rel, ExtensionNameIndexId, true, NULL, 1, &key);
+	tuple = systable_getnext(scan);
+	if (HeapTupleIsValid(tuple))
+	{
+		bool		isnull;
+		Datum		value = heap_getattr(tuple, Anum_pg_extension_extversion,
+										 RelationGetDescr(rel), &isnull);
+
+		if (!isnull)
+			version = TextDatumGetCString(value);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+
+	if (version != NULL && strcmp(version, REPORUNNER_VERSION) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("extension reporunner is at version %s in this database, but its library is version %s",
+						version, REPORUNNER_VERSION),
+				 errhint("Run ALTER EXTENSION reporunner UPDATE.")));
+}
+
 void
 rr_store_run_kept(SPIPlanPtr *plan, const char *sql, int nargs,
 				  Oid *argtypes, Datum *values, const char *nulls,
@@ -69,9 +116,11 @@ rr_store_run_kept(SPIPlanPtr *plan, const char *sql, int nargs,
 		 * A generic plan: these statements are simple, and without it the
 		 * plan cache may keep choosing custom plans, planning every call.
 		 */
-		SPIPlanPtr	prepared = SPI_prepare_cursor(sql, nargs, argtypes,
-												  CURSOR_OPT_GENERIC_PLAN);
+		SPIPlanPtr	prepared;
 
+		check_installed_version();
+		prepared = SPI_prepare_cursor(sql, nargs, argtypes,
+									  CURSOR_OPT_GENERIC_PLAN);
 		if (prepared == NULL)
 			elog(ERROR, "SPI_prepare failed: %s",
 				 SPI_result_code_string(SPI_result));

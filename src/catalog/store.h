@@ -27,13 +27,14 @@ extern void rr_store_run(const char *sql, int nargs, Oid *argtypes,
 /*
  * The same for a statement on a hot path: prepared on first use and kept
  * in *plan for the life of the backend (PostgreSQL replans it when the
- * tables change).  nulls as for SPI_execute_plan, or NULL.
+ * tables change).  nulls as for SPI_execute_plan, or NULL.  Refuses to
+ * prepare one while the database has the extension's SQL objects at
+ * another version than the library's (before ALTER EXTENSION UPDATE).
  */
 extern void rr_store_run_kept(SPIPlanPtr *plan, const char *sql, int nargs,
 							  Oid *argtypes, Datum *values, const char *nulls,
 							  int expected);
 
-/* The role that owns Reporunner's tables (the extension's owner). */
 /*
  * Lock order of the journal: a statement that changes both an execution's
  * queue row and its execution row must lock the queue row first, as a
@@ -45,6 +46,7 @@ extern void rr_store_run_kept(SPIPlanPtr *plan, const char *sql, int nargs,
 #define RR_SQL_AFTER_QUEUE_ROW(cte) \
 	" AND (SELECT count(*) FROM " cte ") IS NOT NULL"
 
+/* The role that owns Reporunner's tables (the extension's owner). */
 extern Oid	rr_store_owner(void);
 
 /*

@@ -59,7 +59,7 @@
 #define SQL_LOAD_STEPS \
 	"SELECT node, status, output, error, started_at, finished_at, attempt," \
 	" retry_at" \
-	" FROM reporunner.step WHERE execution_id = $1 AND run_index = 0"
+	" FROM reporunner.step_journal WHERE execution_id = $1 AND run_index = 0"
 #define SQL_STATUS \
 	"SELECT status FROM reporunner.execution WHERE id = $1"
 
@@ -288,8 +288,11 @@ static void
 finish_execution(DurableRun *run, const char *status, Jsonb *output,
 				 Jsonb *error)
 {
+	bool		steps_journaled = run->started || run->journaled != NIL;
+
 	(void) rr_journal_finish(run->execution.id, run_owner(run), run->unsaved,
-							 status, output, error, run->execution.started_at);
+							 steps_journaled, status, output, error,
+							 run->execution.started_at);
 	run->unsaved = NIL;
 }
 

@@ -71,22 +71,6 @@ append_jsonb(StringInfo buf, const char *key, Jsonb *value)
 		(void) JsonbToCString(buf, &value->root, VARSIZE(value));
 }
 
-/* One step of the record; failed is the error of the failing node. */
-static void
-append_step(StringInfo buf, const RrStep *step, bool first)
-{
-	appendStringInfoString(buf, first ? "{\"node\": " : ", {\"node\": ");
-	escape_json(buf, step->node->name);
-	appendStringInfo(buf, ", \"attempt\": %d, \"status\": \"%s\"",
-					 Max(step->attempt, 1), rr_step_status_name(step->status));
-	append_jsonb(buf, "output",
-				 step->outputs ? rr_step_outputs_jsonb(step) : NULL);
-	append_jsonb(buf, "error", step->error);
-	append_time(buf, "started_at", step->started_at);
-	append_time(buf, "finished_at", step->finished_at);
-	appendStringInfoChar(buf, '}');
-}
-
 /* The record of the failed run, as JSON text. */
 static char *
 failed_call_record(RrExecution *execution, ErrorData *edata, Oid caller)
@@ -94,8 +78,7 @@ failed_call_record(RrExecution *execution, ErrorData *edata, Oid caller)
 	const RrPlanNode *node = execution->running;
 	StringInfoData marks;
 	StringInfoData buf;
-	ListCell   *lc;
-	bool		first = true;
+	List	   *steps;
 	Jsonb	   *failure = rr_error_jsonb(node, edata);
 	Jsonb	   *error;
 
@@ -129,25 +112,21 @@ failed_call_record(RrExecution *execution, ErrorData *edata, Oid caller)
 	append_jsonb(&buf, "error", error);
 	append_time(&buf, "started_at", execution->started_at ?
 				execution->started_at : GetCurrentTimestamp());
-	appendStringInfoString(&buf, "}, \"steps\": [");
-	foreach(lc, execution->steps)
-	{
-		append_step(&buf, lfirst(lc), first);
-		first = false;
-	}
+	appendStringInfoChar(&buf, '}');
+	steps = list_copy(execution->steps);
 	if (node != NULL)
 	{
-		RrStep		failed;
+		RrStep	   *failed = palloc0(sizeof(RrStep));
 
-		memset(&failed, 0, sizeof(failed));
-		failed.node = node;
-		failed.status = RR_STEP_FAILED;
-		failed.attempt = 1;
-		failed.error = failure;
-		failed.started_at = failed.finished_at = GetCurrentTimestamp();
-		append_step(&buf, &failed, first);
+		failed->node = node;
+		failed->status = RR_STEP_FAILED;
+		failed->attempt = 1;
+		failed->error = failure;
+		failed->started_at = failed->finished_at = GetCurrentTimestamp();
+		steps = lappend(steps, failed);
 	}
-	appendStringInfoString(&buf, "]}");
+	append_jsonb(&buf, "steps", rr_journal_steps_jsonb(steps));
+	appendStringInfoChar(&buf, '}');
 	return buf.data;
 }
 

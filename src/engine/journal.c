@@ -1,11 +1,11 @@
 /*-------------------------------------------------------------------------
  *
  * journal.c
- *		Writing executions and their steps to reporunner.execution/step.
+ *		Writing executions and their steps.
  *
  * This file is the only code that writes reporunner.execution and
- * reporunner.step rows (and the queue rows that go with them in the same
- * statement): execute()'s journal, the SQL API's start(), cancel(),
+ * reporunner.step_journal rows (and the queue rows that go with them in the
+ * same statement): execute()'s journal, the SQL API's start(), cancel(),
  * resume() and retry() (src/catalog/execute.c), the durable runs of the
  * workers (src/engine/durable_run.c) and the queue's housekeeping
  * (src/engine/queue.c).  Every function writes in its caller's transaction
@@ -13,16 +13,30 @@
  *
  * Tenants may only read the journal, so the writes the SQL API makes run
  * as the tables' owner, once the caller's right to make them has been
- * checked with its own identity.  An execution and all its steps are one
- * statement: the execution's row and an INSERT ... SELECT over one array
- * per step column.  A statement that changes both an execution's queue row
- * and its execution row locks the queue row first (RR_SQL_AFTER_QUEUE_ROW),
- * as a worker's claim does.
+ * checked with its own identity.
+ *
+ * Where a step goes: the steps written together with the end of their
+ * execution (an execute(), a worker's run of pure nodes, a failed
+ * execute() recorded apart) go into the execution's row, as one jsonb
+ * array (execution.steps), compressed before it is written: a node's
+ * output items mostly repeat its input's, so they compress well, and one
+ * row with one compressed value writes a fraction of the WAL of a row per
+ * step with its index entries and foreign-key checks.  A run that commits
+ * as it goes (a node with side effects, a wait, a retry) writes its steps
+ * as rows of step_journal, where a later transaction finds and updates
+ * them; once an execution has such rows, all its steps go there.  The
+ * reporunner.step view shows both alike.
+ *
+ * A statement that changes both an execution's queue row and its execution
+ * row locks the queue row first (RR_SQL_AFTER_QUEUE_ROW), as a worker's
+ * claim does.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "access/toast_compression.h"
+#include "access/toast_internals.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "catalog/store.h"
@@ -33,29 +47,42 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/json.h"
+#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/numeric.h"
 
 /*
- * The execution and its steps in one statement: $1..$12 the execution,
- * $13..$19 one array per step column.
+ * A finished execution with its steps: $1..$12 the execution, $13 its
+ * steps (execution.steps).
  */
 #define SQL_INSERT_JOURNAL \
-	"WITH e AS (INSERT INTO reporunner.execution (id, workflow_id, version," \
-	" owner, status, mode, input, output, error, created_by, created_at," \
-	" started_at, finished_at) OVERRIDING SYSTEM VALUE" \
-	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)" \
-	" RETURNING id, owner)" \
-	" INSERT INTO reporunner.step (execution_id, node, run_index, owner," \
-	" attempt, status, output, error, started_at, finished_at)" \
-	" SELECT e.id, s.node, 0, e.owner, s.attempt, s.status, s.output," \
-	" s.error, s.started_at, s.finished_at" \
-	" FROM e, " RR_STEP_ROWS("$13", "$14", "$15", "$16", "$17", "$18", "$19")
+	"INSERT INTO reporunner.execution (id, workflow_id, version, owner," \
+	" status, mode, input, output, error, created_by, created_at, started_at," \
+	" finished_at, steps) OVERRIDING SYSTEM VALUE" \
+	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13)"
 
 static SPIPlanPtr insert_journal_plan = NULL;
 
+/*
+ * Steps as one array per column (node, attempt, status, output, error,
+ * started_at, finished_at), for an INSERT ... SELECT over STEP_ROWS.
+ */
+#define STEP_ARRAYS 7
 
-const Oid	rr_step_array_types[RR_STEP_ARRAYS] = {
+/* The rows of those arrays, from the parameters named, as s(columns) */
+#define STEP_ROWS(node, attempt, status, output, error, started, finished) \
+	"ROWS FROM (pg_catalog.unnest(" node "::pg_catalog.text[])," \
+	" pg_catalog.unnest(" attempt "::pg_catalog.int4[])," \
+	" pg_catalog.unnest(" status "::pg_catalog.text[])," \
+	" pg_catalog.unnest(" output "::pg_catalog.jsonb[])," \
+	" pg_catalog.unnest(" error "::pg_catalog.jsonb[])," \
+	" pg_catalog.unnest(" started "::pg_catalog.timestamptz[])," \
+	" pg_catalog.unnest(" finished "::pg_catalog.timestamptz[]))" \
+	" AS s(node, attempt, status, output, error, started_at, finished_at)"
+
+static const Oid step_array_types[STEP_ARRAYS] = {
 	TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, JSONBARRAYOID, JSONBARRAYOID,
 	TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID
 };
@@ -98,8 +125,8 @@ make_array(Datum *elems, bool *nulls, int n, Oid type)
 											  typlen, typbyval, typalign));
 }
 
-void
-rr_journal_step_arrays(List *steps, Datum *values)
+static void
+step_arrays(List *steps, Datum *values)
 {
 	int			n = list_length(steps);
 	Datum	   *names = palloc(sizeof(Datum) * Max(n, 1));
@@ -139,15 +166,118 @@ rr_journal_step_arrays(List *steps, Datum *values)
 	values[6] = make_array(finishes, NULL, n, TIMESTAMPTZOID);
 }
 
+/* ---------- Steps in the execution's row (execution.steps) ---------- */
+
+#ifdef USE_LZ4
+#define STEPS_COMPRESSION	TOAST_LZ4_COMPRESSION
+#else
+#define STEPS_COMPRESSION	TOAST_PGLZ_COMPRESSION
+#endif
+
+static void
+push_key(JsonbParseState **state, const char *key)
+{
+	JsonbValue	value;
+
+	value.type = jbvString;
+	value.val.string.val = (char *) key;
+	value.val.string.len = strlen(key);
+	pushJsonbValue(state, WJB_KEY, &value);
+}
+
+static void
+push_string(JsonbParseState **state, const char *key, const char *string)
+{
+	JsonbValue	value;
+
+	push_key(state, key);
+	value.type = jbvString;
+	value.val.string.val = (char *) string;
+	value.val.string.len = strlen(string);
+	pushJsonbValue(state, WJB_VALUE, &value);
+}
+
+/* A time as ISO 8601 in UTC, whatever the session's DateStyle and zone */
+static void
+push_time(JsonbParseState **state, const char *key, TimestampTz time)
+{
+	char		buf[MAXDATELEN + 1];
+	const int	utc = 0;
+
+	push_string(state, key,
+				JsonEncodeDateTime(buf, TimestampTzGetDatum(time),
+								   TIMESTAMPTZOID, &utc));
+}
+
+Jsonb *
+rr_journal_steps_jsonb(List *steps)
+{
+	JsonbParseState *state = NULL;
+	ListCell   *lc;
+
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	foreach(lc, steps)
+	{
+		RrStep	   *step = lfirst(lc);
+
+		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		push_string(&state, "node", step->node->name);
+		push_string(&state, "status", rr_step_status_name(step->status));
+		if (step->attempt > 1)
+		{
+			JsonbValue	attempt;
+
+			push_key(&state, "attempt");
+			attempt.type = jbvNumeric;
+			attempt.val.numeric = int64_to_numeric(step->attempt);
+			pushJsonbValue(&state, WJB_VALUE, &attempt);
+		}
+		/* a step that failed the execution has no outputs */
+		if (step->outputs)
+		{
+			push_key(&state, "output");
+			(void) rr_push_step_outputs(&state, step);
+		}
+		if (step->error)
+		{
+			JsonbValue	error;
+
+			push_key(&state, "error");
+			error.type = jbvBinary;
+			error.val.binary.data = &step->error->root;
+			error.val.binary.len = VARSIZE(step->error) - VARHDRSZ;
+			pushJsonbValue(&state, WJB_VALUE, &error);
+		}
+		push_time(&state, "started_at", step->started_at);
+		push_time(&state, "finished_at", step->finished_at);
+		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	}
+	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_ARRAY, NULL));
+}
+
+/*
+ * Steps (a jsonb array) as execution.steps stores them: compressed now,
+ * although PostgreSQL would compress a value only in a row of 2 kB or more,
+ * because nearly every execution's row is smaller than that.
+ */
+static Datum
+compressed_steps(Jsonb *steps)
+{
+	Datum		compressed = toast_compress_datum(JsonbPGetDatum(steps),
+												  STEPS_COMPRESSION);
+
+	return DatumGetPointer(compressed) != NULL ? compressed : JsonbPGetDatum(steps);
+}
+
 void
 rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
 				 Jsonb *error, Oid created_by)
 {
-	Oid			argtypes[12 + RR_STEP_ARRAYS] = {INT8OID, INT8OID, INT4OID,
-		OIDOID, TEXTOID, TEXTOID, JSONBOID, JSONBOID, JSONBOID, OIDOID,
-	TIMESTAMPTZOID, TIMESTAMPTZOID};
-	Datum		values[12 + RR_STEP_ARRAYS];
-	char		nulls[12 + RR_STEP_ARRAYS];
+	Oid			argtypes[13] = {INT8OID, INT8OID, INT4OID, OIDOID, TEXTOID,
+		TEXTOID, JSONBOID, JSONBOID, JSONBOID, OIDOID, TIMESTAMPTZOID,
+	TIMESTAMPTZOID, JSONBOID};
+	Datum		values[13];
+	char		nulls[13];
 	int			nestlevel;
 
 	memset(nulls, ' ', sizeof(nulls));
@@ -165,13 +295,11 @@ rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
 	values[9] = ObjectIdGetDatum(created_by);
 	values[10] = TimestampTzGetDatum(execution->started_at);
 	values[11] = TimestampTzGetDatum(GetCurrentTimestamp());
-	memcpy(&argtypes[12], rr_step_array_types, sizeof(rr_step_array_types));
-	rr_journal_step_arrays(execution->steps, &values[12]);
+	values[12] = compressed_steps(rr_journal_steps_jsonb(execution->steps));
 
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&insert_journal_plan, SQL_INSERT_JOURNAL,
-					   12 + RR_STEP_ARRAYS, argtypes, values, nulls,
-					   SPI_OK_INSERT);
+	rr_store_run_kept_as_owner(&insert_journal_plan, SQL_INSERT_JOURNAL, 13,
+							   argtypes, values, nulls, SPI_OK_INSERT);
 	rr_store_end(nestlevel);
 }
 
@@ -219,7 +347,7 @@ rr_notify_execution(int64 id)
  * back into the queue.
  */
 #define SQL_RESUME \
-	"WITH s AS (UPDATE reporunner.step SET status = 'succeeded'," \
+	"WITH s AS (UPDATE reporunner.step_journal SET status = 'succeeded'," \
 	" finished_at = now(), retry_at = NULL," \
 	" output = CASE WHEN $2::jsonb IS NULL THEN output" \
 	" ELSE pg_catalog.jsonb_build_object('main', $2::jsonb) END" \
@@ -241,8 +369,8 @@ rr_notify_execution(int64 id)
 	" status, mode, input, parent_id, attempt, created_by)" \
 	" SELECT workflow_id, version, owner, 'queued', 'retry', input, id," \
 	" attempt + 1, $2 FROM old RETURNING id, owner)," \
-	" s AS (INSERT INTO reporunner.step (execution_id, node, run_index, owner," \
-	" attempt, status, output, error, started_at, finished_at)" \
+	" s AS (INSERT INTO reporunner.step_journal (execution_id, node, run_index," \
+	" owner, attempt, status, output, error, started_at, finished_at)" \
 	" SELECT e.id, st.node, st.run_index, st.owner, st.attempt, st.status," \
 	" st.output, st.error, st.started_at, st.finished_at" \
 	" FROM e, reporunner.step st WHERE st.execution_id = $1" \
@@ -380,39 +508,38 @@ rr_journal_retry(int64 execution, Oid caller, TimestampTz from_node_start)
 
 /*
  * The record $1 of a failed execute(): {"execution": {...}, "steps":
- * [...]}, written in the failed-call worker's own transaction.
+ * [...]}, written in the failed-call worker's own transaction; $2 the
+ * steps, compressed.
  */
 #define SQL_FAILED_CALL \
-	"WITH x AS (SELECT $1::jsonb -> 'execution' AS x)," \
-	" e AS (INSERT INTO reporunner.execution (id, workflow_id, version, owner," \
+	"WITH x AS (SELECT $1::jsonb -> 'execution' AS x)" \
+	" INSERT INTO reporunner.execution (id, workflow_id, version, owner," \
 	" status, mode, input, error, created_by, created_at, started_at," \
-	" finished_at) OVERRIDING SYSTEM VALUE" \
+	" finished_at, steps) OVERRIDING SYSTEM VALUE" \
 	" SELECT (x ->> 'id')::int8, (x ->> 'workflow_id')::int8," \
 	" (x ->> 'version')::int4, (x ->> 'owner')::oid, 'failed', x ->> 'mode'," \
 	" x -> 'input', x -> 'error', (x ->> 'created_by')::oid," \
 	" (x ->> 'started_at')::timestamptz, (x ->> 'started_at')::timestamptz," \
-	" pg_catalog.clock_timestamp() FROM x RETURNING id, owner)" \
-	" INSERT INTO reporunner.step (execution_id, node, run_index, owner," \
-	" attempt, status, output, error, started_at, finished_at)" \
-	" SELECT e.id, st ->> 'node', 0, e.owner, (st ->> 'attempt')::int4," \
-	" st ->> 'status', NULLIF(st -> 'output', 'null'::jsonb)," \
-	" NULLIF(st -> 'error', 'null'::jsonb)," \
-	" (st ->> 'started_at')::timestamptz, (st ->> 'finished_at')::timestamptz" \
-	" FROM e, pg_catalog.jsonb_array_elements($1::jsonb -> 'steps') AS st"
+	" pg_catalog.clock_timestamp(), $2 FROM x"
 
 static SPIPlanPtr failed_call_plan = NULL;
 
 void
 rr_journal_write_failed_call(Jsonb *record)
 {
-	Oid			argtypes[1] = {JSONBOID};
-	Datum		values[1];
+	Oid			argtypes[2] = {JSONBOID, JSONBOID};
+	Datum		values[2];
+	char		nulls[2] = {' ', ' '};
+	Datum		steps;
 	int			nestlevel;
 
+	steps = DirectFunctionCall2(jsonb_object_field, JsonbPGetDatum(record),
+								CStringGetTextDatum("steps"));
 	values[0] = JsonbPGetDatum(record);
+	values[1] = compressed_steps(DatumGetJsonbP(steps));
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&failed_call_plan, SQL_FAILED_CALL, 1,
-							   argtypes, values, NULL, SPI_OK_INSERT);
+	rr_store_run_kept_as_owner(&failed_call_plan, SQL_FAILED_CALL, 2,
+							   argtypes, values, nulls, SPI_OK_INSERT);
 	rr_store_end(nestlevel);
 }
 
@@ -423,17 +550,17 @@ rr_journal_write_failed_call(Jsonb *record)
  * ($3..$9); a retried node's row was written before, by its last attempt.
  */
 #define SQL_SAVE_STEPS \
-	"INSERT INTO reporunner.step AS t (execution_id, node, run_index, owner," \
-	" attempt, status, output, error, started_at, finished_at)" \
+	"INSERT INTO reporunner.step_journal AS t (execution_id, node, run_index," \
+	" owner, attempt, status, output, error, started_at, finished_at)" \
 	" SELECT $1, s.node, 0, $2, s.attempt, s.status, s.output, s.error," \
 	" s.started_at, s.finished_at" \
-	" FROM " RR_STEP_ROWS("$3", "$4", "$5", "$6", "$7", "$8", "$9") \
+	" FROM " STEP_ROWS("$3", "$4", "$5", "$6", "$7", "$8", "$9") \
 	" ON CONFLICT (execution_id, node, run_index) DO UPDATE SET" \
 	" attempt = EXCLUDED.attempt, status = EXCLUDED.status," \
 	" output = EXCLUDED.output, error = EXCLUDED.error," \
 	" started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at," \
 	" retry_at = NULL"
-#define SAVE_STEPS_ARGS			(2 + RR_STEP_ARRAYS)
+#define SAVE_STEPS_ARGS			(2 + STEP_ARRAYS)
 
 /*
  * The first commit of a run: the execution is running ($3: when it
@@ -449,16 +576,15 @@ rr_journal_write_failed_call(Jsonb *record)
 	RR_SQL_AFTER_QUEUE_ROW("q")
 
 /*
- * The end of a run: its unsaved steps ($1..$9 as SQL_SAVE_STEPS), out of
- * the queue, $10 status, $11 output, $12 error, $13 started, $14 finished.
- * A canceled execution stays canceled.
+ * The end of a run: $1 execution, $2 status, $3 output, $4 error, $5
+ * started, $6 finished, $7 its steps (NULL: they are journaled rows), out
+ * of the queue.  A canceled execution stays canceled.
  */
 #define SQL_FINISH \
-	"WITH s AS (" SQL_SAVE_STEPS ")," \
-	" done AS (DELETE FROM reporunner.queue WHERE execution_id = $1" \
+	"WITH done AS (DELETE FROM reporunner.queue WHERE execution_id = $1" \
 	" RETURNING execution_id)" \
-	" UPDATE reporunner.execution SET status = $10, output = $11, error = $12," \
-	" started_at = coalesce(started_at, $13), finished_at = $14" \
+	" UPDATE reporunner.execution SET status = $2, output = $3, error = $4," \
+	" started_at = coalesce(started_at, $5), finished_at = $6, steps = $7" \
 	" WHERE id = $1 AND status <> 'canceled'" RR_SQL_AFTER_QUEUE_ROW("done")
 
 /*
@@ -467,7 +593,7 @@ rr_journal_write_failed_call(Jsonb *record)
  * $7 when the execution started.
  */
 #define SQL_SUSPEND \
-	"WITH s AS (INSERT INTO reporunner.step AS s (execution_id, node," \
+	"WITH s AS (INSERT INTO reporunner.step_journal AS s (execution_id, node," \
 	" run_index, owner, attempt, status, output, started_at, retry_at)" \
 	" VALUES ($1, $2, 0, $3, 1, 'waiting', $4, $5, $6)" \
 	" ON CONFLICT (execution_id, node, run_index) DO UPDATE SET" \
@@ -484,7 +610,7 @@ rr_journal_write_failed_call(Jsonb *record)
  * started.  The attempt is added to the step's history.
  */
 #define SQL_RETRY_LATER \
-	"WITH s AS (INSERT INTO reporunner.step AS s (execution_id, node," \
+	"WITH s AS (INSERT INTO reporunner.step_journal AS s (execution_id, node," \
 	" run_index, owner, attempt, status, error, started_at, finished_at," \
 	" retry_at, attempts)" \
 	" VALUES ($1, $2, 0, $3, $4, 'retrying', $5, $6, now(), $7," \
@@ -545,29 +671,19 @@ static SPIPlanPtr error_workflow_plan = NULL;
 static SPIPlanPtr wake_due_plan = NULL;
 static SPIPlanPtr prune_plan = NULL;
 
-/* Fill the first SAVE_STEPS_ARGS parameters: execution, owner, steps. */
-static void
-save_steps_args(int64 execution, Oid owner, List *steps, Oid *argtypes,
-				Datum *values)
-{
-	argtypes[0] = INT8OID;
-	argtypes[1] = OIDOID;
-	memcpy(&argtypes[2], rr_step_array_types, sizeof(rr_step_array_types));
-	values[0] = Int64GetDatum(execution);
-	values[1] = ObjectIdGetDatum(owner);
-	rr_journal_step_arrays(steps, &values[2]);
-}
-
 void
 rr_journal_save_steps(int64 execution, Oid owner, List *steps)
 {
-	Oid			argtypes[SAVE_STEPS_ARGS];
+	Oid			argtypes[SAVE_STEPS_ARGS] = {INT8OID, OIDOID};
 	Datum		values[SAVE_STEPS_ARGS];
 	int			nestlevel;
 
 	if (steps == NIL)
 		return;
-	save_steps_args(execution, owner, steps, argtypes, values);
+	memcpy(&argtypes[2], step_array_types, sizeof(step_array_types));
+	values[0] = Int64GetDatum(execution);
+	values[1] = ObjectIdGetDatum(owner);
+	step_arrays(steps, &values[2]);
 	nestlevel = rr_store_begin();
 	rr_store_run_kept(&save_steps_plan, SQL_SAVE_STEPS, SAVE_STEPS_ARGS,
 					  argtypes, values, NULL, SPI_OK_INSERT);
@@ -592,34 +708,37 @@ rr_journal_start_running(int64 execution, TimestampTz started_at)
 
 bool
 rr_journal_finish(int64 execution, Oid owner, List *steps,
-				  const char *status, Jsonb *output, Jsonb *error,
-				  TimestampTz started_at)
+				  bool steps_journaled, const char *status, Jsonb *output,
+				  Jsonb *error, TimestampTz started_at)
 {
-	Oid			argtypes[SAVE_STEPS_ARGS + 5];
-	Datum		values[SAVE_STEPS_ARGS + 5];
-	char		nulls[SAVE_STEPS_ARGS + 5];
+	Oid			argtypes[7] = {INT8OID, TEXTOID, JSONBOID, JSONBOID,
+	TIMESTAMPTZOID, TIMESTAMPTZOID, JSONBOID};
+	Datum		values[7];
+	char		nulls[7];
 	int			nestlevel;
 	bool		finished;
 
+	/* once an execution has journaled rows, all its steps are rows */
+	if (steps_journaled)
+		rr_journal_save_steps(execution, owner, steps);
+
 	memset(nulls, ' ', sizeof(nulls));
-	save_steps_args(execution, owner, steps, argtypes, values);
-	argtypes[SAVE_STEPS_ARGS] = TEXTOID;
-	argtypes[SAVE_STEPS_ARGS + 1] = JSONBOID;
-	argtypes[SAVE_STEPS_ARGS + 2] = JSONBOID;
-	argtypes[SAVE_STEPS_ARGS + 3] = TIMESTAMPTZOID;
-	argtypes[SAVE_STEPS_ARGS + 4] = TIMESTAMPTZOID;
-	values[SAVE_STEPS_ARGS] = CStringGetTextDatum(status);
-	values[SAVE_STEPS_ARGS + 1] = output ? JsonbPGetDatum(output) : (Datum) 0;
-	nulls[SAVE_STEPS_ARGS + 1] = output ? ' ' : 'n';
-	values[SAVE_STEPS_ARGS + 2] = error ? JsonbPGetDatum(error) : (Datum) 0;
-	nulls[SAVE_STEPS_ARGS + 2] = error ? ' ' : 'n';
-	values[SAVE_STEPS_ARGS + 3] = TimestampTzGetDatum(started_at);
-	nulls[SAVE_STEPS_ARGS + 3] = started_at ? ' ' : 'n';
-	values[SAVE_STEPS_ARGS + 4] = TimestampTzGetDatum(GetCurrentTimestamp());
+	values[0] = Int64GetDatum(execution);
+	values[1] = CStringGetTextDatum(status);
+	values[2] = output ? JsonbPGetDatum(output) : (Datum) 0;
+	nulls[2] = output ? ' ' : 'n';
+	values[3] = error ? JsonbPGetDatum(error) : (Datum) 0;
+	nulls[3] = error ? ' ' : 'n';
+	values[4] = TimestampTzGetDatum(started_at);
+	nulls[4] = started_at ? ' ' : 'n';
+	values[5] = TimestampTzGetDatum(GetCurrentTimestamp());
+	values[6] = steps_journaled ? (Datum) 0 :
+		compressed_steps(rr_journal_steps_jsonb(steps));
+	nulls[6] = steps_journaled ? 'n' : ' ';
 
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&finish_plan, SQL_FINISH, SAVE_STEPS_ARGS + 5, argtypes,
-					  values, nulls, SPI_OK_UPDATE);
+	rr_store_run_kept(&finish_plan, SQL_FINISH, 7, argtypes, values, nulls,
+					  SPI_OK_UPDATE);
 	finished = SPI_processed == 1;
 	rr_store_end(nestlevel);
 

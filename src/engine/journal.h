@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * journal.h
- *		Writing executions and their steps to reporunner.execution/step.
+ *		Writing executions and their steps (see journal.c for where).
  *
  *-------------------------------------------------------------------------
  */
@@ -14,24 +14,11 @@
 #include "engine/executor.h"
 
 /*
- * Steps as one array per column (node, attempt, status, output, error,
- * started_at, finished_at), for an INSERT ... SELECT over RR_STEP_ROWS:
- * values[RR_STEP_ARRAYS] of the types rr_step_array_types.
+ * The steps (RrStep *) as the jsonb array execution.steps holds: per step
+ * node, status, attempt (when more than 1), output, error (when there is
+ * one), started_at and finished_at.
  */
-#define RR_STEP_ARRAYS 7
-extern const Oid rr_step_array_types[RR_STEP_ARRAYS];
-extern void rr_journal_step_arrays(List *steps, Datum *values);
-
-/* The rows of those arrays, from the parameters named, as s(columns) */
-#define RR_STEP_ROWS(node, attempt, status, output, error, started, finished) \
-	"ROWS FROM (pg_catalog.unnest(" node "::pg_catalog.text[])," \
-	" pg_catalog.unnest(" attempt "::pg_catalog.int4[])," \
-	" pg_catalog.unnest(" status "::pg_catalog.text[])," \
-	" pg_catalog.unnest(" output "::pg_catalog.jsonb[])," \
-	" pg_catalog.unnest(" error "::pg_catalog.jsonb[])," \
-	" pg_catalog.unnest(" started "::pg_catalog.timestamptz[])," \
-	" pg_catalog.unnest(" finished "::pg_catalog.timestamptz[]))" \
-	" AS s(node, attempt, status, output, error, started_at, finished_at)"
+extern Jsonb *rr_journal_steps_jsonb(List *steps);
 
 /* A step status as step.status has it: "succeeded", "failed", "skipped". */
 extern const char *rr_step_status_name(RrStepStatus status);
@@ -109,11 +96,13 @@ extern void rr_journal_save_steps(int64 execution, Oid owner, List *steps);
 extern void rr_journal_start_running(int64 execution, TimestampTz started_at);
 
 /*
- * The end of a run, with its unsaved steps: status, output or error, out
+ * The end of a run, with its unsaved steps (as rows of step_journal when
+ * steps_journaled: the execution has some), status, output or error, out
  * of the queue, notified at commit.  False when cancel() was first.
  */
 extern bool rr_journal_finish(int64 execution, Oid owner, List *steps,
-							  const char *status, Jsonb *output, Jsonb *error,
+							  bool steps_journaled, const char *status,
+							  Jsonb *output, Jsonb *error,
 							  TimestampTz started_at);
 
 /*

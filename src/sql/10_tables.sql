@@ -147,6 +147,7 @@ CREATE TABLE reporunner.execution (
 	started_at		timestamptz,
 	finished_at		timestamptz,
 	wake_at			timestamptz,
+	steps			jsonb,
 	CONSTRAINT execution_version_fkey FOREIGN KEY (workflow_id, version)
 		REFERENCES reporunner.workflow_version (workflow_id, version) ON DELETE CASCADE,
 	CONSTRAINT execution_status_check
@@ -179,13 +180,14 @@ COMMENT ON COLUMN reporunner.execution.created_at IS 'When the execution was cre
 COMMENT ON COLUMN reporunner.execution.started_at IS 'When a worker or caller first ran it';
 COMMENT ON COLUMN reporunner.execution.finished_at IS 'When it reached a final status';
 COMMENT ON COLUMN reporunner.execution.wake_at IS 'When a waiting execution becomes runnable again';
+COMMENT ON COLUMN reporunner.execution.steps IS 'Steps written together with the end of the execution, as a compressed jsonb array (read them through the reporunner.step view)';
 COMMENT ON INDEX reporunner.execution_workflow_idx IS 'Lists the executions of a workflow by age';
 COMMENT ON INDEX reporunner.execution_parent_idx IS 'Finds the children of an execution';
 COMMENT ON INDEX reporunner.execution_wake_idx IS 'Finds waiting executions that are due';
 COMMENT ON INDEX reporunner.execution_idempotency_key IS 'One execution per idempotency key and workflow';
 COMMENT ON INDEX reporunner.execution_finished_idx IS 'Finds finished executions for retention pruning (BRIN: executions finish in roughly the order they are inserted)';
 
-CREATE TABLE reporunner.step (
+CREATE TABLE reporunner.step_journal (
 	execution_id	bigint NOT NULL REFERENCES reporunner.execution (id) ON DELETE CASCADE,
 	node			text NOT NULL,
 	run_index		integer NOT NULL DEFAULT 0,
@@ -199,24 +201,24 @@ CREATE TABLE reporunner.step (
 	retry_at		timestamptz,
 	attempts		jsonb,
 	PRIMARY KEY (execution_id, node, run_index),
-	CONSTRAINT step_status_check
+	CONSTRAINT step_journal_status_check
 		CHECK (status IN ('running', 'succeeded', 'failed', 'skipped', 'waiting',
 						  'retrying', 'canceled')),
-	CONSTRAINT step_attempt_check CHECK (attempt > 0)
+	CONSTRAINT step_journal_attempt_check CHECK (attempt > 0)
 );
-COMMENT ON TABLE reporunner.step IS 'The journal: one row per node run of an execution';
-COMMENT ON COLUMN reporunner.step.execution_id IS 'Execution the step belongs to';
-COMMENT ON COLUMN reporunner.step.node IS 'Name of the node that ran';
-COMMENT ON COLUMN reporunner.step.run_index IS 'Zero-based run of that node within the execution';
-COMMENT ON COLUMN reporunner.step.owner IS 'Owner of the workflow (copied for row-level security)';
-COMMENT ON COLUMN reporunner.step.attempt IS 'Attempt that produced this outcome (1 unless retried)';
-COMMENT ON COLUMN reporunner.step.status IS 'running, succeeded, failed, skipped, waiting, retrying or canceled';
-COMMENT ON COLUMN reporunner.step.output IS 'Output items per output name';
-COMMENT ON COLUMN reporunner.step.error IS 'Failure: message, SQLSTATE and detail';
-COMMENT ON COLUMN reporunner.step.started_at IS 'When the step started';
-COMMENT ON COLUMN reporunner.step.finished_at IS 'When the step finished';
-COMMENT ON COLUMN reporunner.step.retry_at IS 'When a retrying step runs again';
-COMMENT ON COLUMN reporunner.step.attempts IS 'Failed attempts, oldest first: attempt, error, failed_at, retry_at';
+COMMENT ON TABLE reporunner.step_journal IS 'Steps journaled one by one while their execution runs in a worker (the others are in execution.steps); read both through the reporunner.step view';
+COMMENT ON COLUMN reporunner.step_journal.execution_id IS 'Execution the step belongs to';
+COMMENT ON COLUMN reporunner.step_journal.node IS 'Name of the node that ran';
+COMMENT ON COLUMN reporunner.step_journal.run_index IS 'Zero-based run of that node within the execution';
+COMMENT ON COLUMN reporunner.step_journal.owner IS 'Owner of the workflow (copied for row-level security)';
+COMMENT ON COLUMN reporunner.step_journal.attempt IS 'Attempt that produced this outcome (1 unless retried)';
+COMMENT ON COLUMN reporunner.step_journal.status IS 'running, succeeded, failed, skipped, waiting, retrying or canceled';
+COMMENT ON COLUMN reporunner.step_journal.output IS 'Output items per output name';
+COMMENT ON COLUMN reporunner.step_journal.error IS 'Failure: message, SQLSTATE and detail';
+COMMENT ON COLUMN reporunner.step_journal.started_at IS 'When the step started';
+COMMENT ON COLUMN reporunner.step_journal.finished_at IS 'When the step finished';
+COMMENT ON COLUMN reporunner.step_journal.retry_at IS 'When a retrying step runs again';
+COMMENT ON COLUMN reporunner.step_journal.attempts IS 'Failed attempts, oldest first: attempt, error, failed_at, retry_at';
 
 CREATE TABLE reporunner.queue (
 	execution_id	bigint PRIMARY KEY REFERENCES reporunner.execution (id) ON DELETE CASCADE,
@@ -290,7 +292,7 @@ SELECT pg_catalog.pg_extension_config_dump('reporunner.node', '');
 SELECT pg_catalog.pg_extension_config_dump('reporunner.edge', '');
 SELECT pg_catalog.pg_extension_config_dump('reporunner.workflow_share', '');
 SELECT pg_catalog.pg_extension_config_dump('reporunner.execution', '');
-SELECT pg_catalog.pg_extension_config_dump('reporunner.step', '');
+SELECT pg_catalog.pg_extension_config_dump('reporunner.step_journal', '');
 SELECT pg_catalog.pg_extension_config_dump('reporunner.queue', '');
 SELECT pg_catalog.pg_extension_config_dump('reporunner.credential', '');
 SELECT pg_catalog.pg_extension_config_dump('reporunner.trigger', '');

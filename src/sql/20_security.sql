@@ -15,7 +15,7 @@ DECLARE
 	t text;
 BEGIN
 	FOREACH t IN ARRAY ARRAY['workflow', 'workflow_version', 'node', 'edge',
-							 'workflow_share', 'execution', 'step', 'queue',
+							 'workflow_share', 'execution', 'step_journal', 'queue',
 							 'credential', 'trigger', 'dedup_key']
 	LOOP
 		EXECUTE pg_catalog.format('ALTER TABLE reporunner.%I ENABLE ROW LEVEL SECURITY', t);
@@ -52,11 +52,11 @@ COMMENT ON POLICY workflow_shared ON reporunner.workflow IS 'Roles a workflow is
 CREATE POLICY execution_visible_to_creator ON reporunner.execution FOR SELECT
 	USING (pg_catalog.pg_has_role(CURRENT_USER, created_by, 'USAGE'));
 COMMENT ON POLICY execution_visible_to_creator ON reporunner.execution IS 'Roles see the executions they created, of workflows shared with them too';
-CREATE POLICY step_visible_to_creator ON reporunner.step FOR SELECT
+CREATE POLICY step_journal_visible_to_creator ON reporunner.step_journal FOR SELECT
 	USING (EXISTS (SELECT FROM reporunner.execution e
-				   WHERE e.id = step.execution_id
+				   WHERE e.id = step_journal.execution_id
 					 AND pg_catalog.pg_has_role(CURRENT_USER, e.created_by, 'USAGE')));
-COMMENT ON POLICY step_visible_to_creator ON reporunner.step IS 'Roles see the steps of the executions they created';
+COMMENT ON POLICY step_journal_visible_to_creator ON reporunner.step_journal IS 'Roles see the steps of the executions they created';
 
 GRANT USAGE ON SCHEMA reporunner TO PUBLIC;
 
@@ -64,7 +64,7 @@ GRANT SELECT, DELETE ON reporunner.workflow TO PUBLIC;
 GRANT INSERT (owner, name), UPDATE (name, active_version, updated_at)
 	ON reporunner.workflow TO PUBLIC;
 GRANT SELECT ON reporunner.workflow_version, reporunner.node, reporunner.edge,
-	reporunner.workflow_share, reporunner.execution, reporunner.step, reporunner.queue, reporunner.trigger
+	reporunner.workflow_share, reporunner.execution, reporunner.step_journal, reporunner.queue, reporunner.trigger
 	TO PUBLIC;
 GRANT SELECT (id, owner, name, type, created_at, rotated_at)
 	ON reporunner.credential TO PUBLIC;

@@ -38,4 +38,40 @@ FROM reporunner.workflow_version wv
 		WHERE nd.workflow_id = wv.workflow_id AND nd.version = wv.version) n ON true;
 COMMENT ON VIEW reporunner.workflow_versions IS 'Every saved version of the workflows visible to the current role';
 
-GRANT SELECT ON reporunner.workflows, reporunner.workflow_versions TO PUBLIC;
+/*
+ * Every step of every execution, wherever the journal keeps it: the steps
+ * a worker commits one by one while an execution runs are rows of
+ * step_journal; the steps written together with an execution's end (an
+ * execute(), a run of pure nodes in a worker, a failed execute() recorded
+ * apart) are one compressed jsonb array in execution.steps.  Both look the
+ * same here.  Row-level security of both tables applies to the reader.
+ */
+CREATE VIEW reporunner.step WITH (security_invoker = true) AS
+SELECT j.execution_id, j.node, j.run_index, j.owner, j.attempt, j.status,
+	   j.output, j.error, j.started_at, j.finished_at, j.retry_at, j.attempts
+FROM reporunner.step_journal j
+UNION ALL
+SELECT e.id, s.node, COALESCE(s.run_index, 0), e.owner,
+	   COALESCE(s.attempt, 1), s.status, s.output, s.error,
+	   s.started_at, s.finished_at, NULL::timestamptz, s.attempts
+FROM reporunner.execution e
+	 CROSS JOIN LATERAL pg_catalog.jsonb_to_recordset(e.steps)
+		AS s(node text, run_index integer, attempt integer, status text,
+			 output jsonb, error jsonb, started_at timestamptz,
+			 finished_at timestamptz, attempts jsonb)
+WHERE e.steps IS NOT NULL;
+COMMENT ON VIEW reporunner.step IS 'The journal: one row per node run of an execution';
+COMMENT ON COLUMN reporunner.step.execution_id IS 'Execution the step belongs to';
+COMMENT ON COLUMN reporunner.step.node IS 'Name of the node that ran';
+COMMENT ON COLUMN reporunner.step.run_index IS 'Zero-based run of that node within the execution';
+COMMENT ON COLUMN reporunner.step.owner IS 'Owner of the workflow';
+COMMENT ON COLUMN reporunner.step.attempt IS 'Attempt that produced this outcome (1 unless retried)';
+COMMENT ON COLUMN reporunner.step.status IS 'running, succeeded, failed, skipped, waiting, retrying or canceled';
+COMMENT ON COLUMN reporunner.step.output IS 'Output items per output name';
+COMMENT ON COLUMN reporunner.step.error IS 'Failure: message, SQLSTATE and detail';
+COMMENT ON COLUMN reporunner.step.started_at IS 'When the step started';
+COMMENT ON COLUMN reporunner.step.finished_at IS 'When the step finished';
+COMMENT ON COLUMN reporunner.step.retry_at IS 'When a retrying step runs again';
+COMMENT ON COLUMN reporunner.step.attempts IS 'Failed attempts, oldest first: attempt, error, failed_at, retry_at';
+
+GRANT SELECT ON reporunner.workflows, reporunner.workflow_versions, reporunner.step TO PUBLIC;

@@ -1,0 +1,59 @@
+/*
+ * Reporunner 0.2.0 -> 0.3.0.  Applied by ALTER EXTENSION reporunner UPDATE;
+ * the result must equal a fresh install of 0.3.0 (sql/998_upgrade checks
+ * every object, privilege, policy and comment).
+ */
+\echo Use "ALTER EXTENSION reporunner UPDATE TO '0.3.0'" to load this file. \quit
+
+/*
+ * The journal keeps the steps written together with an execution's end in
+ * the execution's row (execution.steps), and the steps a worker commits one
+ * by one in step_journal, the table that was reporunner.step.  The view
+ * reporunner.step shows both, with the columns the table had.  Steps
+ * journaled before the update stay rows of step_journal.
+ */
+ALTER TABLE reporunner.execution ADD COLUMN steps jsonb;
+COMMENT ON COLUMN reporunner.execution.steps IS 'Steps written together with the end of the execution, as a compressed jsonb array (read them through the reporunner.step view)';
+
+ALTER TABLE reporunner.step RENAME TO step_journal;
+ALTER INDEX reporunner.step_pkey RENAME TO step_journal_pkey;
+ALTER TABLE reporunner.step_journal
+	RENAME CONSTRAINT step_execution_id_fkey TO step_journal_execution_id_fkey;
+ALTER TABLE reporunner.step_journal
+	RENAME CONSTRAINT step_status_check TO step_journal_status_check;
+ALTER TABLE reporunner.step_journal
+	RENAME CONSTRAINT step_attempt_check TO step_journal_attempt_check;
+ALTER POLICY step_tenant ON reporunner.step_journal RENAME TO step_journal_tenant;
+ALTER POLICY step_visible_to_creator ON reporunner.step_journal
+	RENAME TO step_journal_visible_to_creator;
+COMMENT ON TABLE reporunner.step_journal IS 'Steps journaled one by one while their execution runs in a worker (the others are in execution.steps); read both through the reporunner.step view';
+
+CREATE VIEW reporunner.step WITH (security_invoker = true) AS
+SELECT j.execution_id, j.node, j.run_index, j.owner, j.attempt, j.status,
+	   j.output, j.error, j.started_at, j.finished_at, j.retry_at, j.attempts
+FROM reporunner.step_journal j
+UNION ALL
+SELECT e.id, s.node, COALESCE(s.run_index, 0), e.owner,
+	   COALESCE(s.attempt, 1), s.status, s.output, s.error,
+	   s.started_at, s.finished_at, NULL::timestamptz, s.attempts
+FROM reporunner.execution e
+	 CROSS JOIN LATERAL pg_catalog.jsonb_to_recordset(e.steps)
+		AS s(node text, run_index integer, attempt integer, status text,
+			 output jsonb, error jsonb, started_at timestamptz,
+			 finished_at timestamptz, attempts jsonb)
+WHERE e.steps IS NOT NULL;
+COMMENT ON VIEW reporunner.step IS 'The journal: one row per node run of an execution';
+COMMENT ON COLUMN reporunner.step.execution_id IS 'Execution the step belongs to';
+COMMENT ON COLUMN reporunner.step.node IS 'Name of the node that ran';
+COMMENT ON COLUMN reporunner.step.run_index IS 'Zero-based run of that node within the execution';
+COMMENT ON COLUMN reporunner.step.owner IS 'Owner of the workflow';
+COMMENT ON COLUMN reporunner.step.attempt IS 'Attempt that produced this outcome (1 unless retried)';
+COMMENT ON COLUMN reporunner.step.status IS 'running, succeeded, failed, skipped, waiting, retrying or canceled';
+COMMENT ON COLUMN reporunner.step.output IS 'Output items per output name';
+COMMENT ON COLUMN reporunner.step.error IS 'Failure: message, SQLSTATE and detail';
+COMMENT ON COLUMN reporunner.step.started_at IS 'When the step started';
+COMMENT ON COLUMN reporunner.step.finished_at IS 'When the step finished';
+COMMENT ON COLUMN reporunner.step.retry_at IS 'When a retrying step runs again';
+COMMENT ON COLUMN reporunner.step.attempts IS 'Failed attempts, oldest first: attempt, error, failed_at, retry_at';
+
+GRANT SELECT ON reporunner.step TO PUBLIC;
