@@ -3,7 +3,8 @@
 -- a fresh install: the same objects, columns, defaults, constraints,
 -- indexes, policies, privileges, comments and extension members; and the
 -- workflows and executions saved before the update are still there, and
--- run, in the session and in the workers, after it.
+-- run, in the session and in the workers, after it.  (upgrade_from.inc,
+-- once per release.)
 --
 CREATE DATABASE reporunner_upgrade;
 \c reporunner_upgrade
@@ -61,36 +62,11 @@ LANGUAGE sql AS $$
 	FROM pg_extension, unnest(extconfig) AS c WHERE extname = 'reporunner'
 $$;
 
-CREATE EXTENSION reporunner VERSION '0.1.0';
-SELECT reporunner.save_workflow('kept', '{"nodes": [{"name": "Start", "type": "trigger"},
-	{"name": "V", "type": "set", "params": {"fields": {"v": "{{ $json.n * 2 }}"}}}],
-	"connections": [{"from": "Start", "to": "V"}]}');
--- journaled executions, one run in the session and one by a worker
-SELECT reporunner.execute('kept', '[{"n": 1}]');
-SELECT reporunner.start('kept', '[{"n": 2}]') AS started \gset
-SELECT status, output FROM reporunner.wait_for(:started, '30s');
-ALTER EXTENSION reporunner UPDATE;
-SELECT extversion FROM pg_extension WHERE extname = 'reporunner';
--- what was saved before the update is still there, and runs after it
-SELECT e.mode, e.status, e.output, count(s.*) AS steps
-FROM reporunner.execution e JOIN reporunner.step s ON s.execution_id = e.id
-GROUP BY e.id ORDER BY e.id;
-SELECT reporunner.execute('kept', '[{"n": 21}]');
-SELECT reporunner.start('kept', '[{"n": 22}]') AS started \gset
-SELECT status, output FROM reporunner.wait_for(:started, '30s');
-SELECT name, versions FROM reporunner.workflows;
-CREATE TABLE updated AS SELECT * FROM public.extension_facts();
-
-DROP EXTENSION reporunner;
-CREATE EXTENSION reporunner;
-CREATE TABLE fresh AS SELECT * FROM public.extension_facts();
-
--- no difference either way
-SELECT 'only after the update' AS "where", * FROM (TABLE updated EXCEPT TABLE fresh) d
-UNION ALL
-SELECT 'only in a fresh install', * FROM (TABLE fresh EXCEPT TABLE updated) d
-ORDER BY 1, 2, 3;
-SELECT count(*) > 100 AS compared_enough FROM fresh;
+-- from each earlier release, through every update script after it
+\set from_version '0.1.0'
+\i sql/upgrade_from.inc
+\set from_version '0.2.0'
+\i sql/upgrade_from.inc
 
 \c contrib_regression
 -- (WITH FORCE: its workers may still be connected)

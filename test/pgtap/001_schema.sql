@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(325);
+SELECT plan(340);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -19,10 +19,11 @@ SELECT is((SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extna
 
 SELECT has_table('reporunner', t, format('table reporunner.%s exists', t))
 FROM unnest(ARRAY['workflow', 'workflow_version', 'node', 'edge', 'execution',
-				  'step', 'queue', 'credential', 'trigger']::name[]) AS t;
+				  'step_journal', 'queue', 'credential', 'trigger']::name[]) AS t;
 
 SELECT has_view('reporunner', 'workflows', 'view reporunner.workflows exists');
 SELECT has_view('reporunner', 'workflow_versions', 'view reporunner.workflow_versions exists');
+SELECT has_view('reporunner', 'step', 'view reporunner.step exists');
 SELECT is_empty(
 	$$SELECT c.oid::regclass::text
 	  FROM pg_class c
@@ -37,7 +38,7 @@ SELECT is_empty(
 SELECT set_has(
 	$$SELECT unnest(extconfig)::regclass::text FROM pg_extension WHERE extname = 'reporunner'$$,
 	$$SELECT unnest(ARRAY['reporunner.workflow', 'reporunner.workflow_version', 'reporunner.node',
-		  'reporunner.edge', 'reporunner.execution', 'reporunner.step',
+		  'reporunner.edge', 'reporunner.execution', 'reporunner.step_journal',
 		  'reporunner.queue', 'reporunner.credential', 'reporunner.trigger'])$$,
 	'the rows of all nine tables are dumped by pg_dump (pg_extension_config_dump)');
 
@@ -57,8 +58,8 @@ FROM unnest(ARRAY['workflow_id', 'version', 'owner', 'from_node', 'output', 'to_
 SELECT has_column('reporunner', 'execution', c, format('table execution has column %s', c))
 FROM unnest(ARRAY['id', 'workflow_id', 'version', 'owner', 'status', 'mode', 'input', 'output',
 		  'error', 'parent_id', 'idempotency_key', 'attempt', 'created_by',
-		  'created_at', 'started_at', 'finished_at', 'wake_at']::name[]) AS c;
-SELECT has_column('reporunner', 'step', c, format('table step has column %s', c))
+		  'created_at', 'started_at', 'finished_at', 'wake_at', 'steps']::name[]) AS c;
+SELECT has_column('reporunner', 'step_journal', c, format('table step_journal has column %s', c))
 FROM unnest(ARRAY['execution_id', 'node', 'run_index', 'owner', 'attempt', 'status', 'output',
 		  'error', 'started_at', 'finished_at']::name[]) AS c;
 SELECT has_column('reporunner', 'queue', c, format('table queue has column %s', c))
@@ -67,6 +68,9 @@ SELECT has_column('reporunner', 'credential', c, format('table credential has co
 FROM unnest(ARRAY['id', 'owner', 'name', 'type', 'secret', 'created_at', 'rotated_at']::name[]) AS c;
 SELECT has_column('reporunner', 'trigger', c, format('table trigger has column %s', c))
 FROM unnest(ARRAY['id', 'workflow_id', 'owner', 'kind', 'target', 'options', 'created_at']::name[]) AS c;
+SELECT has_column('reporunner', 'step', c, format('view step has column %s', c))
+FROM unnest(ARRAY['execution_id', 'node', 'run_index', 'owner', 'attempt', 'status', 'output',
+		  'error', 'started_at', 'finished_at', 'retry_at', 'attempts']::name[]) AS c;
 SELECT has_column('reporunner', 'workflows', c, format('view workflows has column %s', c))
 FROM unnest(ARRAY['name', 'owner', 'active_version', 'latest_version', 'versions',
 		  'created_at', 'updated_at', 'id']::name[]) AS c;
@@ -77,10 +81,10 @@ FROM unnest(ARRAY['name', 'owner', 'version', 'active', 'nodes', 'created_by', '
 -- every tenant table carries the owning role as a non-null oid
 SELECT col_type_is('reporunner', t, 'owner', 'oid', format('%s.owner is an oid', t))
 FROM unnest(ARRAY['workflow', 'workflow_version', 'node', 'edge', 'execution',
-				  'step', 'queue', 'credential', 'trigger']::name[]) AS t;
+				  'step_journal', 'queue', 'credential', 'trigger']::name[]) AS t;
 SELECT col_not_null('reporunner', t, 'owner', format('%s.owner is NOT NULL', t))
 FROM unnest(ARRAY['workflow', 'workflow_version', 'node', 'edge', 'execution',
-				  'step', 'queue', 'credential', 'trigger']::name[]) AS t;
+				  'step_journal', 'queue', 'credential', 'trigger']::name[]) AS t;
 
 -- key columns: type and nullability
 SELECT col_type_is('reporunner', t, c, ty, format('%s.%s is %s', t, c, ty))
@@ -110,8 +114,8 @@ FROM (VALUES
 	('execution', 'input', 'jsonb'),
 	('execution', 'parent_id', 'bigint'),
 	('execution', 'created_by', 'oid'),
-	('step', 'execution_id', 'bigint'),
-	('step', 'run_index', 'integer'),
+	('step_journal', 'execution_id', 'bigint'),
+	('step_journal', 'run_index', 'integer'),
 	('queue', 'execution_id', 'bigint'),
 	('credential', 'id', 'bigint'),
 	('credential', 'secret', 'bytea'),
@@ -129,7 +133,7 @@ FROM (VALUES
 	('edge', 'from_node'), ('edge', 'output'), ('edge', 'to_node'), ('edge', 'input'),
 	('execution', 'workflow_id'), ('execution', 'version'), ('execution', 'status'),
 	('execution', 'mode'), ('execution', 'created_by'),
-	('step', 'status'),
+	('step_journal', 'status'),
 	('credential', 'name'), ('credential', 'type'), ('credential', 'secret'),
 	('trigger', 'workflow_id'), ('trigger', 'kind'), ('trigger', 'target')
 ) AS v(t, c);
@@ -148,7 +152,7 @@ SELECT is((SELECT attidentity::text FROM pg_attribute
 ------------------------------------------------------------------------
 SELECT has_pk('reporunner', t, format('%s has a primary key', t))
 FROM unnest(ARRAY['workflow', 'workflow_version', 'node', 'edge', 'execution',
-				  'step', 'queue', 'credential', 'trigger']::name[]) AS t;
+				  'step_journal', 'queue', 'credential', 'trigger']::name[]) AS t;
 
 SELECT col_is_pk('reporunner', 'workflow', ARRAY['id'], 'workflow PK is (id)');
 SELECT col_is_pk('reporunner', 'workflow_version', ARRAY['workflow_id', 'version'],
@@ -159,8 +163,8 @@ SELECT col_is_pk('reporunner', 'edge',
 	ARRAY['workflow_id', 'version', 'from_node', 'output', 'to_node', 'input'],
 	'edge PK is (workflow_id, version, from_node, output, to_node, input)');
 SELECT col_is_pk('reporunner', 'execution', ARRAY['id'], 'execution PK is (id)');
-SELECT col_is_pk('reporunner', 'step', ARRAY['execution_id', 'node', 'run_index'],
-	'step PK is (execution_id, node, run_index)');
+SELECT col_is_pk('reporunner', 'step_journal', ARRAY['execution_id', 'node', 'run_index'],
+	'step_journal PK is (execution_id, node, run_index)');
 SELECT col_is_pk('reporunner', 'queue', ARRAY['execution_id'], 'queue PK is (execution_id)');
 SELECT col_is_pk('reporunner', 'credential', ARRAY['id'], 'credential PK is (id)');
 SELECT col_is_pk('reporunner', 'trigger', ARRAY['id'], 'trigger PK is (id)');
@@ -200,9 +204,9 @@ SELECT fk_ok('reporunner', 'execution', ARRAY['workflow_id', 'version'],
 SELECT fk_ok('reporunner', 'execution', ARRAY['parent_id'],
 			 'reporunner', 'execution', ARRAY['id'],
 	'execution parent_id references execution');
-SELECT fk_ok('reporunner', 'step', ARRAY['execution_id'],
+SELECT fk_ok('reporunner', 'step_journal', ARRAY['execution_id'],
 			 'reporunner', 'execution', ARRAY['id'],
-	'step references execution');
+	'step_journal references execution');
 SELECT fk_ok('reporunner', 'queue', ARRAY['execution_id'],
 			 'reporunner', 'execution', ARRAY['id'],
 	'queue references execution');
@@ -213,7 +217,7 @@ SELECT results_eq(
 	  FROM pg_constraint
 	  WHERE contype = 'f' AND connamespace = 'reporunner'::regnamespace
 		AND conrelid::regclass::text IN ('reporunner.workflow', 'reporunner.workflow_version',
-			'reporunner.node', 'reporunner.edge', 'reporunner.execution', 'reporunner.step',
+			'reporunner.node', 'reporunner.edge', 'reporunner.execution', 'reporunner.step_journal',
 			'reporunner.queue', 'reporunner.credential', 'reporunner.trigger')
 	  ORDER BY 1, 2$$,
 	$$VALUES
@@ -223,7 +227,7 @@ SELECT results_eq(
 		('reporunner.execution', 'execution_version_fkey', 'c', 'a'),
 		('reporunner.node', 'node_version_fkey', 'c', 'a'),
 		('reporunner.queue', 'queue_execution_id_fkey', 'c', 'a'),
-		('reporunner.step', 'step_execution_id_fkey', 'c', 'a'),
+		('reporunner.step_journal', 'step_journal_execution_id_fkey', 'c', 'a'),
 		('reporunner.trigger', 'trigger_workflow_fkey', 'c', 'a'),
 		('reporunner.workflow', 'workflow_active_version_fkey', 'a', 'a'),
 		('reporunner.workflow_version', 'workflow_version_workflow_fkey', 'c', 'a')$$,
@@ -263,10 +267,10 @@ SELECT results_eq(
 	  FROM pg_class c
 	  WHERE c.relnamespace = 'reporunner'::regnamespace AND c.relkind = 'r'
 		AND c.relname IN ('workflow', 'workflow_version', 'node', 'edge', 'execution',
-						  'step', 'queue', 'credential', 'trigger')
+						  'step_journal', 'queue', 'credential', 'trigger')
 	  ORDER BY 1$$,
 	$$VALUES ('credential', true, true), ('edge', true, true), ('execution', true, true),
-			 ('node', true, true), ('queue', true, true), ('step', true, true),
+			 ('node', true, true), ('queue', true, true), ('step_journal', true, true),
 			 ('trigger', true, true), ('workflow', true, true),
 			 ('workflow_version', true, true)$$,
 	'row-level security is enabled and forced on the nine tables');
@@ -288,7 +292,7 @@ FROM unnest(ARRAY['workflow_version', 'node', 'edge', 'queue', 'credential',
 -- the journal: roles also see the runs they made (of workflows shared with them)
 SELECT policies_are('reporunner', t, ARRAY[t || '_tenant', t || '_visible_to_creator']::name[],
 	format('%s has exactly two policies, %s_tenant and %s_visible_to_creator', t, t, t))
-FROM unnest(ARRAY['execution', 'step']::name[]) AS t;
+FROM unnest(ARRAY['execution', 'step_journal']::name[]) AS t;
 -- shared workflows: grantees see the workflow row and their shares, nothing else
 SELECT policies_are('reporunner', 'workflow', ARRAY['workflow_tenant', 'workflow_shared']::name[],
 	'workflow has exactly two policies, workflow_tenant and workflow_shared');
@@ -298,8 +302,8 @@ SELECT results_eq(
 	$$SELECT p.polname::text COLLATE "default", p.polpermissive, p.polcmd::text
 	  FROM pg_policy p
 	  WHERE p.polname IN ('workflow_shared', 'workflow_share_grantee',
-						  'execution_visible_to_creator', 'step_visible_to_creator') ORDER BY 1$$,
-	$$VALUES ('execution_visible_to_creator', true, 'r'), ('step_visible_to_creator', true, 'r'),
+						  'execution_visible_to_creator', 'step_journal_visible_to_creator') ORDER BY 1$$,
+	$$VALUES ('execution_visible_to_creator', true, 'r'), ('step_journal_visible_to_creator', true, 'r'),
 			 ('workflow_share_grantee', true, 'r'), ('workflow_shared', true, 'r')$$,
 	'the sharing and run-visibility policies are permissive and for SELECT only');
 
@@ -312,11 +316,11 @@ SELECT results_eq(
 	  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
 	  WHERE c.relnamespace = 'reporunner'::regnamespace
 		AND c.relname IN ('workflow', 'workflow_version', 'node', 'edge', 'execution',
-						  'step', 'queue', 'credential', 'trigger')
+						  'step_journal', 'queue', 'credential', 'trigger')
 		AND p.polname LIKE '%\_tenant'
 	  ORDER BY 1$$,
 	$$SELECT 'reporunner.' || t, true, '*', true, 'reporunner.has_owner_access(owner)', true
-	  FROM unnest(ARRAY['credential', 'edge', 'execution', 'node', 'queue', 'step',
+	  FROM unnest(ARRAY['credential', 'edge', 'execution', 'node', 'queue', 'step_journal',
 						'trigger', 'workflow', 'workflow_version']) AS t
 	  ORDER BY 1$$,
 	'every policy is permissive, for ALL commands and PUBLIC, USING has_owner_access(owner), WITH CHECK the same');
@@ -485,14 +489,14 @@ FROM (VALUES
 
 SELECT table_privs_are('reporunner', t, 'public', ARRAY['SELECT'],
 	format('PUBLIC has exactly SELECT on %s (no INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER)', t))
-FROM unnest(ARRAY['workflow_version', 'node', 'edge', 'execution', 'step', 'queue',
-				  'trigger', 'workflows', 'workflow_versions']::name[]) AS t;
+FROM unnest(ARRAY['workflow_version', 'node', 'edge', 'execution', 'step_journal', 'queue',
+				  'trigger', 'workflows', 'workflow_versions', 'step']::name[]) AS t;
 
 SELECT is_empty(
 	$$SELECT a.attrelid::regclass || '.' || a.attname FROM pg_attribute a
 	  WHERE a.attrelid IN (to_regclass('reporunner.workflow_version'), to_regclass('reporunner.node'),
 						   to_regclass('reporunner.edge'), to_regclass('reporunner.execution'),
-						   to_regclass('reporunner.step'), to_regclass('reporunner.queue'),
+						   to_regclass('reporunner.step_journal'), to_regclass('reporunner.queue'),
 						   to_regclass('reporunner.trigger'))
 		AND a.attacl IS NOT NULL$$,
 	'no column-level grants on the engine-written tables (so no column can be written by PUBLIC)');
@@ -511,11 +515,12 @@ SELECT results_eq(
 	  FROM pg_class c, aclexplode(c.relacl) a
 	  WHERE c.relnamespace = 'reporunner'::regnamespace AND c.relkind IN ('r', 'v')
 		AND a.grantee <> c.relowner
-		AND c.relname IN ('workflow', 'workflow_version', 'node', 'edge', 'execution', 'step',
-						  'queue', 'credential', 'trigger', 'workflows', 'workflow_versions')
+		AND c.relname IN ('workflow', 'workflow_version', 'node', 'edge', 'execution', 'step_journal',
+						  'step', 'queue', 'credential', 'trigger', 'workflows', 'workflow_versions')
 	  ORDER BY 1, 3$$,
 	$$VALUES ('edge', 0::oid, 'SELECT'), ('execution', 0, 'SELECT'), ('node', 0, 'SELECT'),
-			 ('queue', 0, 'SELECT'), ('step', 0, 'SELECT'), ('trigger', 0, 'SELECT'),
+			 ('queue', 0, 'SELECT'), ('step', 0, 'SELECT'), ('step_journal', 0, 'SELECT'),
+			 ('trigger', 0, 'SELECT'),
 			 ('workflow', 0, 'DELETE'), ('workflow', 0, 'SELECT'),
 			 ('workflow_version', 0, 'SELECT'),
 			 ('workflow_versions', 0, 'SELECT'), ('workflows', 0, 'SELECT')$$,
@@ -525,7 +530,7 @@ SELECT results_eq(
 	  FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a
 	  WHERE c.relnamespace = 'reporunner'::regnamespace AND c.relkind IN ('r', 'v')
 		AND a.grantee <> c.relowner
-		AND c.relname IN ('workflow', 'workflow_version', 'node', 'edge', 'execution', 'step',
+		AND c.relname IN ('workflow', 'workflow_version', 'node', 'edge', 'execution', 'step_journal',
 						  'queue', 'credential', 'trigger', 'workflows', 'workflow_versions')
 	  ORDER BY 1, 3$$,
 	$$VALUES ('credential.created_at', 0::oid, 'SELECT'), ('credential.id', 0, 'SELECT'),

@@ -64,10 +64,11 @@ SELECT id AS beta_id FROM reporunner.workflow
 WHERE name = 'beta' AND owner = 'tenant_a'::regrole \gset
 
 -- the engine's rows for A (written here by the superuser, as the engine would)
-INSERT INTO reporunner.execution (workflow_id, version, owner, mode, created_by)
-VALUES (:alpha_id, 1, 'tenant_a'::regrole, 'call', 'tenant_a'::regrole)
+INSERT INTO reporunner.execution (workflow_id, version, owner, mode, created_by, steps)
+VALUES (:alpha_id, 1, 'tenant_a'::regrole, 'call', 'tenant_a'::regrole,
+		'[{"node": "Set", "status": "succeeded", "started_at": "2026-01-01T00:00:00Z"}]')
 RETURNING id AS exec_id \gset
-INSERT INTO reporunner.step (execution_id, node, owner, status)
+INSERT INTO reporunner.step_journal (execution_id, node, owner, status)
 VALUES (:exec_id, 'Start', 'tenant_a'::regrole, 'succeeded');
 INSERT INTO reporunner.queue (execution_id, owner) VALUES (:exec_id, 'tenant_a'::regrole);
 INSERT INTO reporunner.credential (owner, name, type, secret)
@@ -91,8 +92,8 @@ SELECT results_eq(
 			 (SELECT count(*) FROM reporunner.queue)::int,
 			 (SELECT count(*) FROM reporunner.credential WHERE name = 'api')::int,
 			 (SELECT count(*) FROM reporunner.trigger)::int$$,
-	$$VALUES (1, 1, 1, 1, 1)$$,
-	'A sees its execution, step, queue entry, credential and trigger');
+	$$VALUES (1, 2, 1, 1, 1)$$,
+	'A sees its execution, its two steps (a journaled row, one in the execution''s row), queue entry, credential and trigger');
 SELECT throws_ok($$SELECT secret FROM reporunner.credential$$, '42501',
 	'permission denied for table credential',
 	'even A cannot read the sealed secret of its own credential');
