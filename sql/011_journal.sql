@@ -25,7 +25,7 @@ ORDER BY n.position;
 -- their times are within the execution's, whatever the session's DateStyle
 -- and time zone were when they were written or are read
 SELECT pg_column_compression(steps) AS compression,
-	   jsonb_array_length(steps) AS steps,
+	   json_array_length(steps) AS steps,
 	   (SELECT count(*) FROM reporunner.step_journal) AS journal_rows
 FROM reporunner.execution;
 SET TimeZone = 'America/New_York';

@@ -12,8 +12,8 @@
  * reporunner.step shows both, with the columns the table had.  Steps
  * journaled before the update stay rows of step_journal.
  */
-ALTER TABLE reporunner.execution ADD COLUMN steps jsonb;
-COMMENT ON COLUMN reporunner.execution.steps IS 'Steps written together with the end of the execution, as a compressed jsonb array (read them through the reporunner.step view)';
+ALTER TABLE reporunner.execution ADD COLUMN steps json;
+COMMENT ON COLUMN reporunner.execution.steps IS 'Steps written together with the end of the execution, as a compressed json array (read them through the reporunner.step view)';
 
 ALTER TABLE reporunner.step RENAME TO step_journal;
 ALTER INDEX reporunner.step_pkey RENAME TO step_journal_pkey;
@@ -37,7 +37,7 @@ SELECT e.id, s.node, COALESCE(s.run_index, 0), e.owner,
 	   COALESCE(s.attempt, 1), s.status, s.output, s.error,
 	   s.started_at, s.finished_at, NULL::timestamptz, s.attempts
 FROM reporunner.execution e
-	 CROSS JOIN LATERAL pg_catalog.jsonb_to_recordset(e.steps)
+	 CROSS JOIN LATERAL pg_catalog.json_to_recordset(e.steps)
 		AS s(node text, run_index integer, attempt integer, status text,
 			 output jsonb, error jsonb, started_at timestamptz,
 			 finished_at timestamptz, attempts jsonb)
@@ -57,3 +57,72 @@ COMMENT ON COLUMN reporunner.step.retry_at IS 'When a retrying step runs again';
 COMMENT ON COLUMN reporunner.step.attempts IS 'Failed attempts, oldest first: attempt, error, failed_at, retry_at';
 
 GRANT SELECT ON reporunner.step TO PUBLIC;
+
+/*
+ * An execution's status and mode become domains, whose constraints are
+ * read once per session, instead of CHECK constraints of the table, read
+ * from their stored text at every statement that writes an execution.
+ * The columns change type without a rewrite (the domains get their
+ * constraints after, which checks the rows once); the view executions,
+ * and wait_for() which returns its rows, are made again around it.
+ */
+DROP FUNCTION reporunner.wait_for(bigint, interval);
+DROP VIEW reporunner.executions;
+ALTER TABLE reporunner.execution DROP CONSTRAINT execution_status_check,
+	DROP CONSTRAINT execution_mode_check;
+CREATE DOMAIN reporunner.execution_status AS text;
+CREATE DOMAIN reporunner.execution_mode AS text;
+ALTER TABLE reporunner.execution
+	ALTER COLUMN status TYPE reporunner.execution_status,
+	ALTER COLUMN mode TYPE reporunner.execution_mode;
+ALTER DOMAIN reporunner.execution_status ADD CONSTRAINT execution_status_check
+	CHECK (VALUE IN ('queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled'));
+COMMENT ON DOMAIN reporunner.execution_status IS 'Status of an execution: queued, running, waiting, succeeded, failed or canceled';
+ALTER DOMAIN reporunner.execution_mode ADD CONSTRAINT execution_mode_check
+	CHECK (VALUE IN ('call', 'start', 'table', 'schedule', 'notify', 'retry', 'error', 'subworkflow'));
+COMMENT ON DOMAIN reporunner.execution_mode IS 'How an execution started: call, start, table, schedule, notify, retry, error or subworkflow';
+CREATE VIEW reporunner.executions WITH (security_invoker = true) AS
+SELECT e.id,
+	   w.name AS workflow,
+	   e.version,
+	   e.status,
+	   e.mode,
+	   e.input,
+	   e.output,
+	   e.error,
+	   e.attempt,
+	   e.parent_id,
+	   pg_catalog.pg_get_userbyid(e.owner) AS owner,
+	   pg_catalog.pg_get_userbyid(e.created_by) AS created_by,
+	   e.created_at,
+	   e.started_at,
+	   e.finished_at,
+	   e.wake_at
+FROM reporunner.execution e
+	 JOIN reporunner.workflow w ON w.id = e.workflow_id;
+COMMENT ON VIEW reporunner.executions IS 'Executions visible to the current role, with their workflow''s name';
+GRANT SELECT ON reporunner.executions TO PUBLIC;
+
+CREATE FUNCTION reporunner.wait_for(execution bigint, timeout interval DEFAULT '30s')
+RETURNS reporunner.executions
+LANGUAGE plpgsql VOLATILE STRICT
+AS $$
+DECLARE
+	result reporunner.executions;
+	deadline timestamptz := pg_catalog.clock_timestamp() + timeout;
+BEGIN
+	LOOP
+		SELECT * INTO result FROM reporunner.executions e WHERE e.id = execution;
+		IF NOT FOUND THEN
+			RAISE EXCEPTION 'execution % does not exist', execution
+				USING ERRCODE = 'undefined_object';
+		END IF;
+		IF result.status IN ('succeeded', 'failed', 'canceled')
+		   OR pg_catalog.clock_timestamp() >= deadline THEN
+			RETURN result;
+		END IF;
+		PERFORM pg_catalog.pg_sleep(0.01);
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION reporunner.wait_for(bigint, interval) IS 'Waits until an execution has finished, or the timeout has passed, and returns its row of reporunner.executions';

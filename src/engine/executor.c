@@ -902,13 +902,14 @@ rr_items_to_jsonb(List *items)
 	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_ARRAY, NULL));
 }
 
-JsonbValue *
-rr_push_step_outputs(JsonbParseState **state, const RrStep *step)
+Jsonb *
+rr_step_outputs_jsonb(const RrStep *step)
 {
+	JsonbParseState *state = NULL;
 	const RrPlanNode *node = step->node;
 	int			output;
 
-	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	for (output = 0; output < node->noutputs; output++)
 	{
 		JsonbValue	key;
@@ -917,8 +918,8 @@ rr_push_step_outputs(JsonbParseState **state, const RrStep *step)
 		key.type = jbvString;
 		key.val.string.val = node->output_names[output];
 		key.val.string.len = strlen(node->output_names[output]);
-		pushJsonbValue(state, WJB_KEY, &key);
-		pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+		pushJsonbValue(&state, WJB_KEY, &key);
+		pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
 		foreach(lc, step->outputs[output])
 		{
 			Jsonb	   *item = lfirst(lc);
@@ -927,19 +928,11 @@ rr_push_step_outputs(JsonbParseState **state, const RrStep *step)
 			value.type = jbvBinary;
 			value.val.binary.data = &item->root;
 			value.val.binary.len = VARSIZE(item) - VARHDRSZ;
-			pushJsonbValue(state, WJB_ELEM, &value);
+			pushJsonbValue(&state, WJB_ELEM, &value);
 		}
-		pushJsonbValue(state, WJB_END_ARRAY, NULL);
+		pushJsonbValue(&state, WJB_END_ARRAY, NULL);
 	}
-	return pushJsonbValue(state, WJB_END_OBJECT, NULL);
-}
-
-Jsonb *
-rr_step_outputs_jsonb(const RrStep *step)
-{
-	JsonbParseState *state = NULL;
-
-	return JsonbValueToJsonb(rr_push_step_outputs(&state, step));
+	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 }
 
 List **

@@ -127,9 +127,6 @@ extern Jsonb *rr_error_jsonb(const RrPlanNode *node, ErrorData *edata);
 
 /* The step's outputs as {"output name": [items], ...} (journal format). */
 extern Jsonb *rr_step_outputs_jsonb(const RrStep *step);
-/* The same object, pushed into a jsonb being built; returns the result */
-extern JsonbValue *rr_push_step_outputs(JsonbParseState **state,
-										const RrStep *step);
 
 /* The inverse, for adopting a journaled step: outputs per output index. */
 extern List **rr_step_outputs_from_jsonb(const RrPlanNode *node, Jsonb *outputs);

@@ -125,7 +125,8 @@ failed_call_record(RrExecution *execution, ErrorData *edata, Oid caller)
 		failed->started_at = failed->finished_at = GetCurrentTimestamp();
 		steps = lappend(steps, failed);
 	}
-	append_jsonb(&buf, "steps", rr_journal_steps_jsonb(steps));
+	appendStringInfoString(&buf, ", \"steps\": ");
+	appendStringInfoString(&buf, text_to_cstring(rr_journal_steps_json(steps)));
 	appendStringInfoChar(&buf, '}');
 	return buf.data;
 }

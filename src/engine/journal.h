@@ -14,11 +14,11 @@
 #include "engine/executor.h"
 
 /*
- * The steps (RrStep *) as the jsonb array execution.steps holds: per step
+ * The steps (RrStep *) as the json array execution.steps holds: per step
  * node, status, attempt (when more than 1), output, error (when there is
- * one), started_at and finished_at.
+ * one), started_at and finished_at (ISO 8601, UTC).
  */
-extern Jsonb *rr_journal_steps_jsonb(List *steps);
+extern text *rr_journal_steps_json(List *steps);
 
 /* A step status as step.status has it: "succeeded", "failed", "skipped". */
 extern const char *rr_step_status_name(RrStepStatus status);

@@ -43,7 +43,7 @@ COMMENT ON VIEW reporunner.workflow_versions IS 'Every saved version of the work
  * a worker commits one by one while an execution runs are rows of
  * step_journal; the steps written together with an execution's end (an
  * execute(), a run of pure nodes in a worker, a failed execute() recorded
- * apart) are one compressed jsonb array in execution.steps.  Both look the
+ * apart) are one compressed json array in execution.steps.  Both look the
  * same here.  Row-level security of both tables applies to the reader.
  */
 CREATE VIEW reporunner.step WITH (security_invoker = true) AS
@@ -55,7 +55,7 @@ SELECT e.id, s.node, COALESCE(s.run_index, 0), e.owner,
 	   COALESCE(s.attempt, 1), s.status, s.output, s.error,
 	   s.started_at, s.finished_at, NULL::timestamptz, s.attempts
 FROM reporunner.execution e
-	 CROSS JOIN LATERAL pg_catalog.jsonb_to_recordset(e.steps)
+	 CROSS JOIN LATERAL pg_catalog.json_to_recordset(e.steps)
 		AS s(node text, run_index integer, attempt integer, status text,
 			 output jsonb, error jsonb, started_at timestamptz,
 			 finished_at timestamptz, attempts jsonb)

@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(340);
+SELECT plan(343);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -110,7 +110,8 @@ FROM (VALUES
 	('edge', 'to_node', 'text'),
 	('edge', 'input', 'integer'),
 	('execution', 'id', 'bigint'),
-	('execution', 'status', 'text'),
+	('execution', 'status', 'reporunner.execution_status'),
+	('execution', 'mode', 'reporunner.execution_mode'),
 	('execution', 'input', 'jsonb'),
 	('execution', 'parent_id', 'bigint'),
 	('execution', 'created_by', 'oid'),
@@ -253,7 +254,16 @@ SELECT has_index('reporunner', 'trigger', 'trigger_workflow_idx',
 
 SELECT is((SELECT pg_get_expr(indpred, indrelid) FROM pg_index
 		   WHERE indexrelid = to_regclass('reporunner.execution_wake_idx')),
-	'(status = ''waiting''::text)', 'execution_wake_idx only covers waiting executions');
+	'((status)::text = ''waiting''::text)', 'execution_wake_idx only covers waiting executions');
+-- an execution's status and mode are checked by their domains
+SELECT throws_ok($$INSERT INTO reporunner.execution (workflow_id, version, owner, status, mode, created_by)
+	VALUES (0, 1, 10, 'done', 'call', 10)$$, '23514',
+	'value for domain reporunner.execution_status violates check constraint "execution_status_check"',
+	'an execution status outside the list is refused');
+SELECT throws_ok($$INSERT INTO reporunner.execution (workflow_id, version, owner, mode, created_by)
+	VALUES (0, 1, 10, 'cron', 10)$$, '23514',
+	'value for domain reporunner.execution_mode violates check constraint "execution_mode_check"',
+	'an execution mode outside the list is refused');
 SELECT is((SELECT pg_get_indexdef(to_regclass('reporunner.queue_ready_idx'))),
 	'CREATE INDEX queue_ready_idx ON reporunner.queue USING btree (priority DESC, ready_at)',
 	'queue_ready_idx sorts by priority descending, then ready_at');
