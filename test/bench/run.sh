@@ -46,7 +46,7 @@ chain_executions=1000  # executions of the sql chain, queued in one batch
 latency_samples=200    # start() calls in the latency test, one at a time
 latency_pause_ms=200   # at most this long (at random) between two of them
 worker_warmup=2500     # executions before the worker's first memory sample
-feed_chunk=5000        # executions queued at a time in the worker memory test
+feed_chunk=5000        # executions queued beyond what the worker memory test needs
 drain_limit=300        # seconds the workers get to run what was queued
 
 case "$seconds$memory_calls$worker_steps" in
@@ -466,10 +466,12 @@ context_bytes() {
 }
 
 # bg_worker_memory: (h) one worker (workers_per_database 1) runs webhook_if
-# (4 steps each) while more is queued, $feed_chunk executions at a time,
-# so that it never runs out of work and stays the same process.  Its
-# memory is sampled after $worker_warmup executions and again
-# $worker_steps steps later; then what is still queued is canceled.
+# (4 steps each), all of it queued in one transaction first (with half as
+# much again: the worker runs on while it is sampled), so that it
+# never runs out of work and stays the same process (a client queueing
+# start() by start() cannot keep ahead of a worker, which then goes idle
+# and leaves).  Its memory is sampled after $worker_warmup executions and
+# again $worker_steps steps later; then what is still queued is canceled.
 bg_worker_memory() {
 	set_workers 1
 	bg_clear || return 1
@@ -483,7 +485,9 @@ bg_worker_memory() {
 		waited=$((waited + 1))
 	done
 	need=$((worker_steps / 4))
-	fed=0
+	fed=$((worker_warmup + need + need / 2 + feed_chunk))
+	psql_bench -c "SELECT count(reporunner.start('webhook_if', '$input'))
+		FROM generate_series(1, $fed)" >/dev/null || return 1
 	pid=""
 	stalled=0
 	last=-1
@@ -512,11 +516,6 @@ bg_worker_memory() {
 				return 1
 			fi
 			break
-		fi
-		if [ "$left" -lt $feed_chunk ] && [ $fed -lt $((worker_warmup + need + 2 * feed_chunk)) ]; then
-			psql_bench -c "SELECT count(reporunner.start('webhook_if', '$input'))
-				FROM generate_series(1, $feed_chunk)" >/dev/null || return 1
-			fed=$((fed + feed_chunk))
 		fi
 		if [ $ran -eq $last ]; then
 			stalled=$((stalled + 1))
