@@ -57,6 +57,7 @@ OBJS = \
 	src/nodes/switch.o \
 	src/nodes/trigger.o \
 	src/nodes/wait.o \
+	src/triggers/table_trigger.o \
 	src/worker/launcher.o \
 	src/worker/slots.o \
 	src/worker/wake.o \
@@ -93,6 +94,7 @@ REGRESS = \
 	042_notify \
 	050_background \
 	060_limits \
+	070_triggers \
 	998_upgrade \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check

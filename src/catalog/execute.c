@@ -21,6 +21,7 @@
 
 #include <signal.h>
 
+#include "catalog/execute.h"
 #include "catalog/plan.h"
 #include "catalog/run_as.h"
 #include "catalog/store.h"
@@ -221,24 +222,14 @@ resolve_workflow(const char *name, ExecuteOptions *opts, RrRunPath path,
 					opts->version == ref->active_version, path);
 }
 
-Datum
-reporunner_execute(PG_FUNCTION_ARGS)
+Jsonb *
+rr_run_in_caller(RrPlan *plan, const char *mode, List *items,
+				 RrSaveMode save, Oid caller)
 {
-	char	   *name;
-	Jsonb	   *input;
-	ExecuteOptions opts;
-	RrWorkflowRef ref;
 	RrExecution *execution;
-	RrSaveMode	save;
 	MemoryContext context;
 	MemoryContext oldcontext;
-	Oid			caller = GetUserId();
 	Jsonb	   *volatile result = NULL;
-	List	   *items;
-
-	name = call_arguments(fcinfo, false, &opts);
-
-	resolve_workflow(name, &opts, RR_RUN_CALL, &ref);
 
 	context = AllocSetContextCreate(CurrentMemoryContext,
 									"reporunner execution",
@@ -247,19 +238,11 @@ reporunner_execute(PG_FUNCTION_ARGS)
 
 	execution = palloc0(sizeof(RrExecution));
 	execution->context = context;
-	execution->plan = rr_plan_get(ref.id, opts.version, ref.owner, name);
-	execution->mode = "call";
-	input = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
-	if (input == NULL)
-		input = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-												   CStringGetDatum("[]")));
-	save = opts.save_given ? opts.save : execution->plan->save;
+	execution->plan = plan;
+	execution->mode = mode;
 	if (save != RR_SAVE_NONE)
 		execution->id = rr_journal_new_id();
-
-	items = rr_items_from_jsonb(input);
 	execution->input = rr_items_to_jsonb(items);
-	/* items is set before PG_TRY and never changed in it */
 	PG_TRY();
 	{
 		result = rr_items_to_jsonb(rr_execution_run(execution, items));
@@ -285,7 +268,26 @@ reporunner_execute(PG_FUNCTION_ARGS)
 	MemoryContextSwitchTo(oldcontext);
 	result = DatumGetJsonbPCopy(JsonbPGetDatum(result));
 	MemoryContextDelete(context);
-	PG_RETURN_JSONB_P(result);
+	return result;
+}
+
+Datum
+reporunner_execute(PG_FUNCTION_ARGS)
+{
+	char	   *name;
+	Jsonb	   *input;
+	ExecuteOptions opts;
+	RrWorkflowRef ref;
+	RrPlan	   *plan;
+
+	name = call_arguments(fcinfo, false, &opts);
+	resolve_workflow(name, &opts, RR_RUN_CALL, &ref);
+	plan = rr_plan_get(ref.id, opts.version, ref.owner, name);
+	input = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
+	PG_RETURN_JSONB_P(rr_run_in_caller(plan, "call",
+									   input ? rr_items_from_jsonb(input) : NIL,
+									   opts.save_given ? opts.save : plan->save,
+									   GetUserId()));
 }
 
 Datum
@@ -319,7 +321,8 @@ reporunner_start(PG_FUNCTION_ARGS)
 
 	PG_RETURN_INT64(rr_journal_enqueue(ref.id, opts.version, plan->owner,
 									   input, opts.idempotency_key,
-									   GetUserId(), opts.priority, ready_at));
+									   GetUserId(), opts.priority, ready_at,
+									   "start"));
 }
 
 /* cancel() and resume(): the execution as the caller sees it */

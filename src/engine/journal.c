@@ -328,14 +328,14 @@ rr_notify_execution(int64 id)
 /* ---------- The SQL API's writes (src/catalog/execute.c) ---------- */
 
 /*
- * start(): $1 workflow, $2 version, $3 owner, $4 input, $5 key, $6 caller,
- * $7 priority, $8 ready_at; returns the new execution's id, or none when
- * the idempotency key was used before.
+ * start() and table triggers: $1 workflow, $2 version, $3 owner, $4 input,
+ * $5 key, $6 caller, $7 priority, $8 ready_at, $9 mode; returns the new
+ * execution's id, or none when the idempotency key was used before.
  */
 #define SQL_ENQUEUE \
 	"WITH e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
 	" status, mode, input, idempotency_key, created_by)" \
-	" VALUES ($1, $2, $3, 'queued', 'start', $4, $5, $6)" \
+	" VALUES ($1, $2, $3, 'queued', $9, $4, $5, $6)" \
 	" ON CONFLICT (workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL" \
 	" DO NOTHING RETURNING id, owner)" \
 	" INSERT INTO reporunner.queue (execution_id, owner, priority, ready_at)" \
@@ -400,12 +400,12 @@ static SPIPlanPtr retry_plan = NULL;
 int64
 rr_journal_enqueue(int64 workflow_id, int32 version, Oid owner,
 				   Jsonb *input, const char *idempotency_key, Oid caller,
-				   int32 priority, TimestampTz ready_at)
+				   int32 priority, TimestampTz ready_at, const char *mode)
 {
-	Oid			argtypes[8] = {INT8OID, INT4OID, OIDOID, JSONBOID, TEXTOID,
-	OIDOID, INT4OID, TIMESTAMPTZOID};
-	Datum		values[8];
-	char		nulls[8];
+	Oid			argtypes[9] = {INT8OID, INT4OID, OIDOID, JSONBOID, TEXTOID,
+	OIDOID, INT4OID, TIMESTAMPTZOID, TEXTOID};
+	Datum		values[9];
+	char		nulls[9];
 	int			nestlevel;
 	bool		isnull;
 	int64		id;
@@ -420,9 +420,10 @@ rr_journal_enqueue(int64 workflow_id, int32 version, Oid owner,
 	values[5] = ObjectIdGetDatum(caller);
 	values[6] = Int32GetDatum(priority);
 	values[7] = TimestampTzGetDatum(ready_at);
+	values[8] = CStringGetTextDatum(mode);
 
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&enqueue_plan, SQL_ENQUEUE, 8, argtypes, values, nulls,
+	rr_store_run_kept_as_owner(&enqueue_plan, SQL_ENQUEUE, 9, argtypes, values, nulls,
 					   SPI_OK_INSERT_RETURNING);
 	if (SPI_processed != 1)
 	{

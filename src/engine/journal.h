@@ -49,13 +49,14 @@ extern void rr_notify_execution(int64 id);
  */
 
 /*
- * start(): a queued execution and its queue row; returns its id, or that
- * of the execution that used idempotency_key (NULL: none) before.
+ * start() and table triggers: a queued execution (mode "start" or
+ * "table") and its queue row; returns its id, or that of the execution
+ * that used idempotency_key (NULL: none) before.
  */
 extern int64 rr_journal_enqueue(int64 workflow_id, int32 version, Oid owner,
 								Jsonb *input, const char *idempotency_key,
 								Oid caller, int32 priority,
-								TimestampTz ready_at);
+								TimestampTz ready_at, const char *mode);
 
 /*
  * cancel(): true when the execution was queued, running or waiting and is

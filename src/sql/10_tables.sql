@@ -279,6 +279,7 @@ CREATE TABLE reporunner.trigger (
 	target			text NOT NULL,
 	options			jsonb NOT NULL DEFAULT '{}',
 	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	created_by		oid NOT NULL,
 	CONSTRAINT trigger_workflow_fkey FOREIGN KEY (workflow_id, owner)
 		REFERENCES reporunner.workflow (id, owner) ON DELETE CASCADE,
 	CONSTRAINT trigger_kind_check CHECK (kind IN ('table', 'schedule', 'notify'))
@@ -292,6 +293,7 @@ COMMENT ON COLUMN reporunner.trigger.kind IS 'table, schedule or notify';
 COMMENT ON COLUMN reporunner.trigger.target IS 'The table, cron expression or channel';
 COMMENT ON COLUMN reporunner.trigger.options IS 'Kind-specific options such as events, level and mode';
 COMMENT ON COLUMN reporunner.trigger.created_at IS 'When the trigger was registered';
+COMMENT ON COLUMN reporunner.trigger.created_by IS 'Role that registered the trigger; the workflow runs for it, as its owner';
 COMMENT ON INDEX reporunner.trigger_workflow_idx IS 'Finds the triggers of a workflow';
 
 /*

@@ -73,8 +73,8 @@ VALUES (:exec_id, 'Start', 'tenant_a'::regrole, 'succeeded');
 INSERT INTO reporunner.queue (execution_id, owner) VALUES (:exec_id, 'tenant_a'::regrole);
 INSERT INTO reporunner.credential (owner, name, type, secret)
 VALUES ('tenant_a'::regrole, 'api', 'bearer', '\x00112233'::bytea);
-INSERT INTO reporunner.trigger (workflow_id, owner, kind, target)
-VALUES (:alpha_id, 'tenant_a'::regrole, 'schedule', '*/5 * * * *');
+INSERT INTO reporunner.trigger (workflow_id, owner, kind, target, created_by)
+VALUES (:alpha_id, 'tenant_a'::regrole, 'schedule', '*/5 * * * *', 'tenant_a'::regrole);
 
 -- A sees all of its rows (so that "B sees none" below means something)
 SET LOCAL ROLE tenant_a;

@@ -1,0 +1,144 @@
+--
+-- Table triggers: reporunner.on_table(), the executions it starts (async,
+-- sync; row, statement; a condition), drop_trigger(), and registrations
+-- that go with their table, trigger or workflow.
+--
+SET client_min_messages TO warning;
+SELECT reporunner.save_workflow('on_order', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Double", "type": "set", "params": {"fields": {"doubled": "{{ $json.amount * 2 }}"}}}],
+	"connections": [{"from": "Start", "to": "Double"}]}');
+CREATE TABLE orders (id int PRIMARY KEY, amount numeric, note text);
+-- waits until the workers have run everything queued
+CREATE FUNCTION pg_temp.drain() RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+	FOR i IN 1..3000 LOOP
+		IF NOT EXISTS (SELECT FROM reporunner.queue) THEN
+			RETURN true;
+		END IF;
+		PERFORM pg_sleep(0.01);
+	END LOOP;
+	RETURN false;
+END
+$$;
+
+-- bad input: nothing is registered, nothing is created
+SELECT reporunner.on_table('on_order', 'orders', '{truncate}', 'row');
+SELECT reporunner.on_table('on_order', 'orders', '{bogus}');
+SELECT reporunner.on_table('on_order', 'orders', '{}');
+SELECT reporunner.on_table('on_order', 'orders', '{insert,insert}');
+SELECT reporunner.on_table('on_order', 'orders', '{insert,NULL}');
+SELECT reporunner.on_table('on_order', 'orders', '{insert}', 'rows');
+SELECT reporunner.on_table('on_order', 'orders', '{insert}', 'row', 'later');
+SELECT reporunner.on_table('on_order', 'orders', '{insert}', 'row', 'async', '{{ $json. }}');
+SELECT reporunner.on_table('on_order', 'orders', NULL);
+SELECT reporunner.on_table('nope', 'orders');
+SELECT reporunner.on_table('on_order', 'nope');
+CREATE VIEW orders_view AS SELECT * FROM orders;
+SELECT reporunner.on_table('on_order', 'orders_view');
+SELECT count(*) AS registrations FROM reporunner.trigger;
+SELECT count(*) AS pg_triggers FROM pg_trigger WHERE tgname LIKE 'reporunner%';
+
+-- row level, async, with a condition: one execution per matching row; the
+-- item is the row, with _trigger (and the old row for an update)
+SELECT reporunner.on_table('on_order', 'orders', '{insert,update,delete}', 'row', 'async',
+	'{{ $json.amount > 10 }}') AS row_trigger \gset
+SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname LIKE 'reporunner%';
+SELECT kind, target, options, created_by::regrole = current_user::regrole AS mine
+FROM reporunner.trigger;
+INSERT INTO orders VALUES (1, 5, 'small'), (2, 50, 'big');
+UPDATE orders SET amount = 60 WHERE id = 2;
+DELETE FROM orders WHERE id = 2;
+SELECT pg_temp.drain();
+SELECT mode, status, input, output FROM reporunner.execution ORDER BY id;
+-- a rolled-back change queues nothing
+BEGIN;
+INSERT INTO orders VALUES (3, 100, 'undone');
+SELECT count(*) AS queued_inside FROM reporunner.queue;
+ROLLBACK;
+SELECT count(*) AS executions FROM reporunner.execution;
+SELECT reporunner.drop_trigger(:row_trigger);
+SELECT count(*) AS pg_triggers FROM pg_trigger WHERE tgname LIKE 'reporunner%';
+SELECT reporunner.drop_trigger(:row_trigger);
+DELETE FROM reporunner.execution;
+
+-- statement level: one execution per statement, every changed row an item
+SELECT reporunner.on_table('on_order', 'orders', '{insert,delete,truncate}', 'statement') AS stmt_trigger \gset
+SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname LIKE 'reporunner%' ORDER BY 1;
+INSERT INTO orders SELECT i, i, NULL FROM generate_series(10, 10009) i;
+SELECT pg_temp.drain();
+SELECT count(*) AS executions, min(jsonb_array_length(input)) AS items,
+	   min(input -> 0 -> '_trigger' ->> 'event') AS event,
+	   min((output -> 9999 ->> 'doubled')::numeric) AS last_doubled
+FROM reporunner.execution;
+DELETE FROM reporunner.execution;
+DELETE FROM orders WHERE id >= 10 AND id < 13;
+TRUNCATE orders;
+SELECT pg_temp.drain();
+-- (the truncate item has no amount: the workflow's expression fails on it)
+SELECT mode, status, input, error ->> 'message' AS error FROM reporunner.execution ORDER BY id;
+DELETE FROM reporunner.execution;
+-- dropping one of its triggers forgets the registration and drops the rest
+DROP TRIGGER reporunner_2_delete ON orders;
+SELECT count(*) AS registrations FROM reporunner.trigger;
+SELECT count(*) AS pg_triggers FROM pg_trigger WHERE tgname LIKE 'reporunner%';
+
+-- sync: the workflow runs in the statement; its failure rejects the change
+SELECT reporunner.save_workflow('no_orders', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Refuse", "type": "stop_and_error", "params": {"message": "no orders today"}}],
+	"connections": [{"from": "Start", "to": "Refuse"}]}');
+SELECT reporunner.on_table('no_orders', 'orders', '{insert}', 'row', 'sync') AS sync_trigger \gset
+\set VERBOSITY sqlstate
+INSERT INTO orders VALUES (20, 1, 'refused');
+\set VERBOSITY default
+INSERT INTO orders VALUES (20, 1, 'refused');
+SELECT count(*) AS orders FROM orders;
+SELECT reporunner.drop_trigger(:sync_trigger);
+SELECT reporunner.on_table('on_order', 'orders', '{insert}', 'row', 'sync') AS sync_trigger \gset
+INSERT INTO orders VALUES (21, 7, 'journaled');
+SELECT e.mode, e.status, e.output, count(s.*) AS steps
+FROM reporunner.execution e JOIN reporunner.step s ON s.execution_id = e.id
+WHERE e.mode = 'table' GROUP BY e.id;
+DELETE FROM reporunner.execution;
+
+-- DROP TABLE forgets the registrations; delete_workflow drops the triggers
+CREATE TABLE scratch (id int);
+SELECT reporunner.on_table('on_order', 'scratch') IS NOT NULL AS registered;
+DROP TABLE scratch;
+SELECT target FROM reporunner.trigger ORDER BY id;
+SELECT reporunner.delete_workflow('on_order');
+SELECT count(*) AS registrations FROM reporunner.trigger;
+SELECT count(*) AS pg_triggers FROM pg_trigger WHERE tgname LIKE 'reporunner%';
+
+-- who may: a tenant needs the TRIGGER privilege on the table and must be
+-- able to run the workflow; the workflow runs as its owner, for the tenant
+CREATE ROLE rr_trigger_tenant LOGIN;
+CREATE ROLE rr_trigger_other;
+GRANT rr_trigger_tenant TO rr_trigger_other;
+GRANT USAGE ON SCHEMA public TO rr_trigger_tenant, rr_trigger_other;
+SET ROLE rr_trigger_tenant;
+SELECT reporunner.save_workflow('tenant_flow', '{"nodes": [{"name": "Start", "type": "trigger"}]}');
+SELECT reporunner.on_table('tenant_flow', 'orders');
+RESET ROLE;
+GRANT TRIGGER ON orders TO rr_trigger_tenant;
+SET ROLE rr_trigger_tenant;
+SELECT reporunner.on_table('tenant_flow', 'orders') IS NOT NULL AS registered;
+-- another tenant's workflow cannot be named
+SELECT reporunner.on_table('no_orders', 'orders');
+RESET ROLE;
+INSERT INTO orders VALUES (30, 3, 'by postgres');
+SELECT pg_temp.drain();
+SELECT e.mode, e.status, e.owner::regrole, e.created_by::regrole, e.error ->> 'message' AS error
+FROM reporunner.execution e;
+SELECT reporunner.delete_workflow('no_orders');
+SET ROLE rr_trigger_tenant;
+SELECT reporunner.delete_workflow('tenant_flow');
+RESET ROLE;
+SELECT count(*) AS registrations FROM reporunner.trigger;
+SELECT count(*) AS pg_triggers FROM pg_trigger WHERE tgname LIKE 'reporunner%';
+DELETE FROM reporunner.execution;
+DROP TABLE orders CASCADE;
+REVOKE USAGE ON SCHEMA public FROM rr_trigger_tenant, rr_trigger_other;
+DROP ROLE rr_trigger_other;
+DROP ROLE rr_trigger_tenant;

@@ -1,0 +1,645 @@
+/*-------------------------------------------------------------------------
+ *
+ * table_trigger.c
+ *		Workflows fired by table changes: reporunner.on_table(), the one C
+ *		trigger function behind every such trigger, and drop_trigger().
+ *
+ * on_table() registers a row of reporunner.trigger (kind "table") and
+ * creates, as the caller, the PostgreSQL trigger(s) that call
+ * reporunner.table_trigger() with the registration's id:
+ *
+ *	- level "row": one AFTER ... FOR EACH ROW trigger, reporunner_<id>,
+ *	  for all the events; one execution per row;
+ *	- level "statement": one AFTER ... FOR EACH STATEMENT trigger per event,
+ *	  reporunner_<id>_<event>, with the transition table of the changed
+ *	  rows (PostgreSQL allows one per trigger with a single event); one
+ *	  execution per statement with every changed row as an item.
+ *
+ * An item is the row (the new one; for a delete, the old one) as an
+ * object, with "_trigger": {"event", "table", and for a row-level update
+ * "old"}.  A condition ({{ }} expression) drops the items it is false for
+ * before anything is queued or run.  Mode "async" queues the execution in
+ * the statement's transaction (src/engine/journal.c), so a rollback leaves
+ * none; mode "sync" runs the workflow inside the trigger, in the
+ * statement's transaction (src/catalog/execute.c), so a failing workflow
+ * rejects the change with its error.  Either way the workflow runs as its
+ * owner, for the role that registered the trigger, which is checked again
+ * at every firing (src/catalog/run_as.c).
+ *
+ * The registration and its PostgreSQL triggers come and go together:
+ * deleting the registration (drop_trigger(), delete_workflow()) drops the
+ * triggers, and dropping a trigger or its table deletes the registration
+ * (src/sql/60_triggers.sql).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "catalog/execute.h"
+#include "catalog/plan.h"
+#include "catalog/run_as.h"
+#include "catalog/store.h"
+#include "catalog/workflow_store.h"
+#include "commands/event_trigger.h"
+#include "commands/trigger.h"
+#include "engine/executor.h"
+#include "engine/journal.h"
+#include "executor/spi.h"
+#include "expr/template.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "reporunner.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+#include "worker/worker.h"
+
+PG_FUNCTION_INFO_V1(reporunner_on_table);
+PG_FUNCTION_INFO_V1(reporunner_table_trigger);
+PG_FUNCTION_INFO_V1(reporunner_drop_trigger);
+PG_FUNCTION_INFO_V1(reporunner_drop_table_triggers);
+PG_FUNCTION_INFO_V1(reporunner_forget_dropped_triggers);
+
+/* The events a table trigger may fire on, in the order they are listed */
+static const struct
+{
+	const char *name;
+	const char *transition;		/* REFERENCING clause at statement level */
+} table_events[] = {
+	{"insert", " REFERENCING NEW TABLE AS reporunner_rows"},
+	{"update", " REFERENCING NEW TABLE AS reporunner_rows"},
+	{"delete", " REFERENCING OLD TABLE AS reporunner_rows"},
+	{"truncate", ""},
+};
+#define N_TABLE_EVENTS lengthof(table_events)
+
+/* A registration, as a firing reads it */
+#define SQL_REGISTRATION \
+	"SELECT t.workflow_id, t.owner, t.created_by, w.name, w.active_version," \
+	" t.options ->> 'mode', t.options ->> 'condition'" \
+	" FROM reporunner.trigger t JOIN reporunner.workflow w" \
+	" ON w.id = t.workflow_id WHERE t.id = $1 AND t.kind = 'table'"
+#define SQL_REGISTER \
+	"INSERT INTO reporunner.trigger (workflow_id, owner, kind, target," \
+	" options, created_by) VALUES ($1, $2, 'table', $3, $4, $5) RETURNING id"
+#define SQL_VISIBLE_TRIGGER \
+	"SELECT 1 FROM reporunner.trigger WHERE id = $1"
+#define SQL_UNREGISTER \
+	"DELETE FROM reporunner.trigger WHERE id = $1"
+
+/* The PostgreSQL triggers of registration $1, and their tables */
+#define SQL_TABLE_TRIGGERS \
+	"SELECT tg.tgname, tg.tgrelid::pg_catalog.regclass::pg_catalog.text" \
+	" FROM pg_catalog.pg_trigger tg" \
+	" WHERE tg.tgfoid = 'reporunner.table_trigger()'::pg_catalog.regprocedure" \
+	" AND (tg.tgname = 'reporunner_' || $1" \
+	" OR tg.tgname LIKE 'reporunner\\_' || $1 || '\\_%')"
+/* The registrations whose triggers the current DDL command dropped */
+#define SQL_FORGET_DROPPED \
+	"DELETE FROM reporunner.trigger t" \
+	" USING pg_catalog.pg_event_trigger_dropped_objects() d" \
+	" WHERE d.object_type = 'trigger' AND t.kind = 'table'" \
+	" AND t.id = pg_catalog.substring(d.address_names[pg_catalog.array_upper(d.address_names, 1)]," \
+	" '^reporunner_([0-9]+)(?:_[a-z]+)?$')::pg_catalog.int8"
+
+static SPIPlanPtr registration_plan = NULL;
+static SPIPlanPtr register_plan = NULL;
+static SPIPlanPtr visible_trigger_plan = NULL;
+static SPIPlanPtr unregister_plan = NULL;
+static SPIPlanPtr table_triggers_plan = NULL;
+static SPIPlanPtr forget_dropped_plan = NULL;
+
+/* The condition of the registration fired last, compiled once */
+static int64 condition_id = 0;
+static MemoryContext condition_context = NULL;
+static RrValue *condition_value = NULL;
+
+static void
+invalid_argument(const char *message, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s", message),
+			 errdetail("%s", detail)));
+}
+
+/* A condition string, compiled (its syntax checked) in context */
+static RrValue *
+compile_condition(const char *condition, int64 id, MemoryContext context)
+{
+	MemoryContext old = MemoryContextSwitchTo(context);
+	JsonbValue	value;
+	RrValue    *compiled;
+
+	value.type = jbvString;
+	value.val.string.val = pstrdup(condition);
+	value.val.string.len = strlen(condition);
+	compiled = rr_value_compile(&value,
+								id ? psprintf("table trigger " INT64_FORMAT, id) :
+								"table trigger", "condition");
+	MemoryContextSwitchTo(old);
+	return compiled;
+}
+
+/* Which of table_events the array names; each at most once */
+static bool *
+parse_events(ArrayType *array, bool row_level)
+{
+	bool	   *chosen = palloc0(sizeof(bool) * N_TABLE_EVENTS);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	int			i;
+
+	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, &n);
+	if (n == 0)
+		invalid_argument("events must not be empty",
+						 "Name one or more of insert, update, delete and truncate.");
+	for (i = 0; i < n; i++)
+	{
+		char	   *name = nulls[i] ? "" : TextDatumGetCString(elems[i]);
+		int			e;
+
+		for (e = 0; e < N_TABLE_EVENTS; e++)
+			if (strcmp(name, table_events[e].name) == 0)
+				break;
+		if (e == N_TABLE_EVENTS)
+			invalid_argument(psprintf("unknown event \"%s\"", name),
+							 "Events are insert, update, delete and truncate.");
+		if (chosen[e])
+			invalid_argument(psprintf("event \"%s\" is named twice", name),
+							 "Name each event once.");
+		if (row_level && strcmp(name, "truncate") == 0)
+			invalid_argument("truncate needs level \"statement\"",
+							 "TRUNCATE fires statement-level triggers only.");
+		chosen[e] = true;
+	}
+	return chosen;
+}
+
+/* The table, which must be a table the caller may put a trigger on */
+static char *
+checked_table(Oid relid)
+{
+	char		relkind = get_rel_relkind(relid);
+	AclResult	acl;
+
+	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a table", get_rel_name(relid)),
+				 errdetail("Table triggers go on tables and partitioned tables.")));
+	acl = pg_class_aclcheck(relid, GetUserId(), ACL_TRIGGER);
+	if (acl != ACLCHECK_OK)
+		aclcheck_error(acl, OBJECT_TABLE, get_rel_name(relid));
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  get_rel_name(relid));
+}
+
+/* The options object stored with the registration */
+static Jsonb *
+registration_options(bool *events, const char *level, const char *mode,
+					 const char *condition)
+{
+	StringInfoData buf;
+	int			e;
+	bool		first = true;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"events\": [");
+	for (e = 0; e < N_TABLE_EVENTS; e++)
+	{
+		if (!events[e])
+			continue;
+		appendStringInfo(&buf, "%s\"%s\"", first ? "" : ", ", table_events[e].name);
+		first = false;
+	}
+	appendStringInfo(&buf, "], \"level\": \"%s\", \"mode\": \"%s\"", level, mode);
+	if (condition != NULL)
+	{
+		appendStringInfoString(&buf, ", \"condition\": ");
+		escape_json(&buf, condition);
+	}
+	appendStringInfoChar(&buf, '}');
+	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+}
+
+/* CREATE TRIGGER, as the caller, for registration id */
+static void
+create_trigger(int64 id, const char *table, bool *events, bool row_level,
+			   int only_event)
+{
+	StringInfoData sql;
+	int			e;
+	bool		first = true;
+
+	initStringInfo(&sql);
+	if (row_level)
+		appendStringInfo(&sql, "CREATE TRIGGER reporunner_" INT64_FORMAT " AFTER", id);
+	else
+		appendStringInfo(&sql, "CREATE TRIGGER reporunner_" INT64_FORMAT "_%s AFTER",
+						 id, table_events[only_event].name);
+	for (e = 0; e < N_TABLE_EVENTS; e++)
+	{
+		if (!events[e] || (!row_level && e != only_event))
+			continue;
+		appendStringInfo(&sql, "%s %s", first ? "" : " OR", table_events[e].name);
+		first = false;
+	}
+	appendStringInfo(&sql, " ON %s%s FOR EACH %s"
+					 " EXECUTE FUNCTION reporunner.table_trigger('" INT64_FORMAT "')",
+					 table, row_level ? "" : table_events[only_event].transition,
+					 row_level ? "ROW" : "STATEMENT", id);
+	rr_store_run(sql.data, 0, NULL, NULL, SPI_OK_UTILITY);
+}
+
+/*
+ * on_table(workflow, tbl, events, level, mode, condition): start the
+ * workflow when the table changes; returns the registration's id.
+ */
+Datum
+reporunner_on_table(PG_FUNCTION_ARGS)
+{
+	char	   *name;
+	Oid			relid;
+	char	   *level;
+	char	   *mode;
+	char	   *condition = NULL;
+	bool		row_level;
+	bool	   *events;
+	char	   *table;
+	RrWorkflowRef ref;
+	Oid			argtypes[5] = {INT8OID, OIDOID, TEXTOID, JSONBOID, OIDOID};
+	Datum		values[5];
+	bool		isnull;
+	int64		id;
+	int			nestlevel;
+	int			e;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) ||
+		PG_ARGISNULL(3) || PG_ARGISNULL(4))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("only the condition of on_table() may be null")));
+	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	relid = PG_GETARG_OID(1);
+	level = text_to_cstring(PG_GETARG_TEXT_PP(3));
+	mode = text_to_cstring(PG_GETARG_TEXT_PP(4));
+	if (strcmp(level, "row") != 0 && strcmp(level, "statement") != 0)
+		invalid_argument(psprintf("unknown level \"%s\"", level),
+						 "A table trigger's level is \"row\" or \"statement\".");
+	if (strcmp(mode, "async") != 0 && strcmp(mode, "sync") != 0)
+		invalid_argument(psprintf("unknown mode \"%s\"", mode),
+						 "A table trigger's mode is \"async\" (queued for the workers) or \"sync\" (run in the statement).");
+	row_level = strcmp(level, "row") == 0;
+	events = parse_events(PG_GETARG_ARRAYTYPE_P(2), row_level);
+	if (!PG_ARGISNULL(5))
+	{
+		condition = text_to_cstring(PG_GETARG_TEXT_PP(5));
+		(void) compile_condition(condition, 0, CurrentMemoryContext);
+	}
+	table = checked_table(relid);
+
+	/* the registering role runs the workflow as start() would */
+	nestlevel = rr_store_begin();
+	rr_workflow_get(name, RR_WORKFLOW_RUN, InvalidOid, &ref);
+	rr_store_end(nestlevel);
+	rr_check_run_as(GetUserId(), ref.owner, ref.id, name, true, RR_RUN_QUEUE);
+	if (strcmp(mode, "async") == 0)
+		rr_worker_wake_at_commit();	/* refuses when no worker can run it */
+
+	values[0] = Int64GetDatum(ref.id);
+	values[1] = ObjectIdGetDatum(ref.owner);
+	values[2] = CStringGetTextDatum(table);
+	values[3] = JsonbPGetDatum(registration_options(events, level, mode, condition));
+	values[4] = ObjectIdGetDatum(GetUserId());
+	nestlevel = rr_store_begin();
+	rr_store_run_kept_as_owner(&register_plan, SQL_REGISTER, 5, argtypes,
+							   values, NULL, SPI_OK_INSERT_RETURNING);
+	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+									 SPI_tuptable->tupdesc, 1, &isnull));
+	if (row_level)
+		create_trigger(id, table, events, true, -1);
+	else
+		for (e = 0; e < N_TABLE_EVENTS; e++)
+			if (events[e])
+				create_trigger(id, table, events, false, e);
+	rr_store_end(nestlevel);
+	PG_RETURN_INT64(id);
+}
+
+/* A row as an item: its columns, and "_trigger" (event, table, old) */
+static Jsonb *
+row_item(HeapTuple tuple, TupleDesc desc, const char *event,
+		 const char *table, HeapTuple old_tuple)
+{
+	StringInfoData buf;
+	Datum		row = heap_copy_tuple_as_datum(tuple, desc);
+	text	   *json = DatumGetTextPP(DirectFunctionCall1(row_to_json, row));
+	char	   *columns = text_to_cstring(json);
+
+	initStringInfo(&buf);
+	/* the row's object, without its closing brace, then _trigger */
+	appendBinaryStringInfo(&buf, columns, strlen(columns) - 1);
+	appendStringInfo(&buf, "%s\"_trigger\": {\"event\": \"%s\", \"table\": ",
+					 strlen(columns) > 2 ? ", " : "", event);
+	escape_json(&buf, table);
+	if (old_tuple != NULL)
+	{
+		Datum		old_row = heap_copy_tuple_as_datum(old_tuple, desc);
+
+		appendStringInfoString(&buf, ", \"old\": ");
+		appendStringInfoString(&buf,
+							   text_to_cstring(DatumGetTextPP(DirectFunctionCall1(row_to_json,
+																				  old_row))));
+	}
+	appendStringInfoString(&buf, "}}");
+	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+}
+
+/* The changed rows of a statement, from its transition table */
+static List *
+statement_items(TriggerData *trigdata, const char *event, const char *table)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	List	   *items = NIL;
+	uint64		row;
+	Jsonb	   *marker;
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"_trigger\": {\"event\": \"%s\", \"table\": ", event);
+	escape_json(&buf, table);
+	appendStringInfoString(&buf, "}}");
+	marker = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+	if (strcmp(event, "truncate") == 0)
+		return list_make1(marker);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_register_trigger_data(trigdata) != SPI_OK_TD_REGISTER)
+		elog(ERROR, "SPI_register_trigger_data failed");
+	if (SPI_execute("SELECT pg_catalog.to_jsonb(r) FROM reporunner_rows r",
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading the transition table failed");
+	for (row = 0; row < SPI_processed; row++)
+	{
+		bool		isnull;
+		Datum		value = SPI_getbinval(SPI_tuptable->vals[row],
+										  SPI_tuptable->tupdesc, 1, &isnull);
+		Datum		item = SPI_datumTransfer(DirectFunctionCall2(jsonb_concat, value,
+																 JsonbPGetDatum(marker)),
+											 false, -1);
+		MemoryContext old = MemoryContextSwitchTo(caller);
+
+		items = lappend(items, DatumGetJsonbP(item));
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	return items;
+}
+
+/* The items a condition holds for (all of them without one) */
+static List *
+matching_items(int64 id, const char *condition, RrPlan *plan, List *items)
+{
+	RrExecution execution;
+	RrNodeRun	run;
+	List	   *kept = NIL;
+	ListCell   *lc;
+	int			index = 0;
+
+	if (condition == NULL)
+		return items;
+	if (condition_id != id)
+	{
+		if (condition_context != NULL)
+			MemoryContextDelete(condition_context);
+		condition_id = 0;
+		condition_context = AllocSetContextCreate(TopMemoryContext,
+												  "reporunner table trigger condition",
+												  ALLOCSET_SMALL_SIZES);
+		condition_value = compile_condition(condition, id, condition_context);
+		condition_id = id;
+	}
+	memset(&execution, 0, sizeof(execution));
+	execution.plan = plan;
+	execution.mode = "table";
+	memset(&run, 0, sizeof(run));
+	run.execution = &execution;
+	foreach(lc, items)
+	{
+		if (rr_condition_eval(condition_value, &run, lfirst(lc), index++))
+			kept = lappend(kept, lfirst(lc));
+	}
+	return kept;
+}
+
+/*
+ * The trigger function of every table trigger: its argument is the
+ * registration's id.
+ */
+Datum
+reporunner_table_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TriggerEvent fired;
+	Trigger    *trigger;
+	int64		id;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	int64		workflow_id;
+	Oid			owner;
+	Oid			created_by;
+	char	   *name;
+	int32		version;
+	char	   *mode;
+	char	   *condition;
+	const char *event;
+	char	   *table;
+	RrPlan	   *plan;
+	List	   *items;
+	bool		isnull;
+	int			nestlevel;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("reporunner.table_trigger() may only be called as a trigger")));
+	trigger = trigdata->tg_trigger;
+	fired = trigdata->tg_event;
+	if (trigger->tgnargs != 1 || !TRIGGER_FIRED_AFTER(fired))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" is not one reporunner.on_table() made",
+						trigger->tgname)));
+	id = pg_strtoint64(trigger->tgargs[0]);
+
+	values[0] = Int64GetDatum(id);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept_as_owner(&registration_plan, SQL_REGISTRATION, 1,
+							   argtypes, values, NULL, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("table trigger " INT64_FORMAT " is not registered", id),
+				 errhint("Drop trigger \"%s\", or make it again with reporunner.on_table().",
+						 trigger->tgname)));
+	workflow_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	created_by = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+	name = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4);
+	version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5, &isnull));
+	if (isnull)
+		version = 0;
+	mode = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 6);
+	condition = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7);
+	rr_store_end(nestlevel);
+	if (version == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("workflow \"%s\" has no active version", name),
+				 errdetail("Table trigger " INT64_FORMAT " on table \"%s\" starts it.",
+						   id, RelationGetRelationName(trigdata->tg_relation)),
+				 errhint("Activate a version with reporunner.activate_version(), or drop the trigger with reporunner.drop_trigger().")));
+	rr_check_run_as(created_by, owner, workflow_id, name, true,
+					strcmp(mode, "sync") == 0 ? RR_RUN_CALL : RR_RUN_QUEUE);
+	plan = rr_plan_get(workflow_id, version, owner, name);
+
+	table = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(trigdata->tg_relation)),
+									   RelationGetRelationName(trigdata->tg_relation));
+	event = TRIGGER_FIRED_BY_INSERT(fired) ? "insert" :
+		TRIGGER_FIRED_BY_UPDATE(fired) ? "update" :
+		TRIGGER_FIRED_BY_DELETE(fired) ? "delete" : "truncate";
+	if (TRIGGER_FIRED_FOR_ROW(fired))
+		items = list_make1(row_item(TRIGGER_FIRED_BY_UPDATE(fired) ?
+									trigdata->tg_newtuple : trigdata->tg_trigtuple,
+									RelationGetDescr(trigdata->tg_relation),
+									event, table,
+									TRIGGER_FIRED_BY_UPDATE(fired) ?
+									trigdata->tg_trigtuple : NULL));
+	else
+		items = statement_items(trigdata, event, table);
+
+	items = matching_items(id, condition, plan, items);
+	if (items == NIL)
+		return PointerGetDatum(NULL);
+
+	if (strcmp(mode, "sync") == 0)
+		(void) rr_run_in_caller(plan, "table", items, plan->save, created_by);
+	else
+	{
+		rr_worker_wake_at_commit();
+		(void) rr_journal_enqueue(workflow_id, version, owner,
+								  rr_items_to_jsonb(items), NULL, created_by,
+								  0, GetCurrentTimestamp(), "table");
+	}
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * drop_trigger(id): delete a registration the caller may see; its
+ * PostgreSQL triggers go with it (src/sql/60_triggers.sql).
+ */
+Datum
+reporunner_drop_trigger(PG_FUNCTION_ARGS)
+{
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	int			nestlevel;
+
+	values[0] = PG_GETARG_DATUM(0);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&visible_trigger_plan, SQL_VISIBLE_TRIGGER, 1, argtypes,
+					  values, NULL, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("trigger " INT64_FORMAT " does not exist",
+						PG_GETARG_INT64(0))));
+	rr_store_run_kept_as_owner(&unregister_plan, SQL_UNREGISTER, 1, argtypes,
+							   values, NULL, SPI_OK_DELETE);
+	rr_store_end(nestlevel);
+	PG_RETURN_VOID();
+}
+
+/*
+ * AFTER DELETE trigger of reporunner.trigger: a table trigger registration
+ * that goes (drop_trigger(), delete_workflow()) takes its PostgreSQL
+ * triggers with it.  They are dropped as the tables' owner: the role that
+ * made them may have had the TRIGGER privilege only, which does not allow
+ * dropping them.
+ */
+Datum
+reporunner_drop_table_triggers(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	bool		isnull;
+	Oid			save_userid;
+	int			save_sec_context;
+	int			nestlevel;
+	uint64		row;
+	uint64		ntriggers;
+	SPITupleTable *triggers;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("reporunner.drop_table_triggers() must be fired by DELETE on reporunner.trigger, for each row")));
+	values[0] = heap_getattr(trigdata->tg_trigtuple,
+							 SPI_fnumber(RelationGetDescr(trigdata->tg_relation), "id"),
+							 RelationGetDescr(trigdata->tg_relation), &isnull);
+
+	nestlevel = rr_store_begin();
+	rr_store_become_owner(&save_userid, &save_sec_context);
+	rr_store_run_kept(&table_triggers_plan, SQL_TABLE_TRIGGERS, 1, argtypes,
+					  values, NULL, SPI_OK_SELECT);
+	triggers = SPI_tuptable;
+	ntriggers = SPI_processed;
+	for (row = 0; row < ntriggers; row++)
+	{
+		char	   *name = SPI_getvalue(triggers->vals[row], triggers->tupdesc, 1);
+		char	   *table = SPI_getvalue(triggers->vals[row], triggers->tupdesc, 2);
+
+		rr_store_run(psprintf("DROP TRIGGER %s ON %s", quote_identifier(name), table),
+					 0, NULL, NULL, SPI_OK_UTILITY);
+	}
+	rr_store_restore_user(save_userid, save_sec_context);
+	rr_store_end(nestlevel);
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * sql_drop event trigger: when a table trigger's PostgreSQL trigger goes
+ * (DROP TRIGGER, or DROP TABLE), its registration goes, so none survives
+ * as a dangling row.
+ */
+Datum
+reporunner_forget_dropped_triggers(PG_FUNCTION_ARGS)
+{
+	int			nestlevel;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("reporunner.forget_dropped_triggers() must be fired as an event trigger")));
+	nestlevel = rr_store_begin();
+	rr_store_run_kept_as_owner(&forget_dropped_plan, SQL_FORGET_DROPPED, 0,
+							   NULL, NULL, NULL, SPI_OK_DELETE);
+	rr_store_end(nestlevel);
+	PG_RETURN_VOID();
+}
