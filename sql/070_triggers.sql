@@ -67,8 +67,9 @@ SELECT reporunner.on_table('on_order', 'orders', '{insert,delete,truncate}', 'st
 SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname LIKE 'reporunner%' ORDER BY 1;
 INSERT INTO orders SELECT i, i, NULL FROM generate_series(10, 10009) i;
 SELECT pg_temp.drain();
+-- (statement-level items are the rows as they are)
 SELECT count(*) AS executions, min(jsonb_array_length(input)) AS items,
-	   min(input -> 0 -> '_trigger' ->> 'event') AS event,
+	   min(input ->> 0) AS first_item,
 	   min((output -> 9999 ->> 'doubled')::numeric) AS last_doubled
 FROM reporunner.execution;
 DELETE FROM reporunner.execution;
@@ -82,6 +83,18 @@ DELETE FROM reporunner.execution;
 DROP TRIGGER reporunner_2_delete ON orders;
 SELECT count(*) AS registrations FROM reporunner.trigger;
 SELECT count(*) AS pg_triggers FROM pg_trigger WHERE tgname LIKE 'reporunner%';
+
+-- at statement level a condition keeps the rows it is true for
+SELECT reporunner.on_table('on_order', 'orders', '{insert}', 'statement', 'async',
+	'{{ $json.amount > 7 }}') AS stmt_trigger \gset
+INSERT INTO orders SELECT i, i, NULL FROM generate_series(1, 10) i;
+INSERT INTO orders SELECT i, i, NULL FROM generate_series(100, 105) i WHERE i < 0;
+INSERT INTO orders VALUES (11, 1, 'too small');
+SELECT pg_temp.drain();
+SELECT input FROM reporunner.execution;
+SELECT reporunner.drop_trigger(:stmt_trigger);
+DELETE FROM reporunner.execution;
+TRUNCATE orders;
 
 -- sync: the workflow runs in the statement; its failure rejects the change
 SELECT reporunner.save_workflow('no_orders', '{"nodes": [

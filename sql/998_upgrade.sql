@@ -36,7 +36,7 @@ LANGUAGE sql AS $$
 	FROM pg_class c WHERE c.relnamespace = 'reporunner'::regnamespace
 	UNION ALL
 	SELECT 'column', c.relname || '.' || a.attname,
-		   concat_ws(' | ', a.attnum, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+		   concat_ws(' | ', a.attnum, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attcompression,
 					 a.attidentity, pg_get_expr(d.adbin, d.adrelid), a.attacl::text,
 					 col_description(c.oid, a.attnum))
 	FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid

@@ -368,46 +368,38 @@ row_item(HeapTuple tuple, TupleDesc desc, const char *event,
 	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 }
 
-/* The changed rows of a statement, from its transition table */
-static List *
-statement_items(TriggerData *trigdata, const char *event, const char *table)
+/*
+ * The changed rows of a statement, from its transition table, as one jsonb
+ * array built by one query; a truncate gives one item, {"_trigger": ...}.
+ */
+static Jsonb *
+statement_rows(TriggerData *trigdata, const char *event, const char *table)
 {
-	MemoryContext caller = CurrentMemoryContext;
-	List	   *items = NIL;
-	uint64		row;
-	Jsonb	   *marker;
-	StringInfoData buf;
+	Datum		rows;
+	bool		isnull;
 
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "{\"_trigger\": {\"event\": \"%s\", \"table\": ", event);
-	escape_json(&buf, table);
-	appendStringInfoString(&buf, "}}");
-	marker = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 	if (strcmp(event, "truncate") == 0)
-		return list_make1(marker);
+	{
+		StringInfoData buf;
 
+		initStringInfo(&buf);
+		appendStringInfo(&buf, "[{\"_trigger\": {\"event\": \"%s\", \"table\": ", event);
+		escape_json(&buf, table);
+		appendStringInfoString(&buf, "}}]");
+		return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+	}
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (SPI_register_trigger_data(trigdata) != SPI_OK_TD_REGISTER)
 		elog(ERROR, "SPI_register_trigger_data failed");
-	if (SPI_execute("SELECT pg_catalog.to_jsonb(r) FROM reporunner_rows r",
-					true, 0) != SPI_OK_SELECT)
+	if (SPI_execute("SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r)), '[]')"
+					" FROM reporunner_rows r", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "reading the transition table failed");
-	for (row = 0; row < SPI_processed; row++)
-	{
-		bool		isnull;
-		Datum		value = SPI_getbinval(SPI_tuptable->vals[row],
-										  SPI_tuptable->tupdesc, 1, &isnull);
-		Datum		item = SPI_datumTransfer(DirectFunctionCall2(jsonb_concat, value,
-																 JsonbPGetDatum(marker)),
-											 false, -1);
-		MemoryContext old = MemoryContextSwitchTo(caller);
-
-		items = lappend(items, DatumGetJsonbP(item));
-		MemoryContextSwitchTo(old);
-	}
+	rows = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0],
+										   SPI_tuptable->tupdesc, 1, &isnull),
+							 false, -1);
 	SPI_finish();
-	return items;
+	return DatumGetJsonbP(rows);
 }
 
 /* The items a condition holds for (all of them without one) */
@@ -470,6 +462,8 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 	char	   *table;
 	RrPlan	   *plan;
 	List	   *items;
+	Jsonb	   *input;
+	MemoryContext caller;
 	bool		isnull;
 	int			nestlevel;
 
@@ -487,6 +481,7 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 	id = pg_strtoint64(trigger->tgargs[0]);
 
 	values[0] = Int64GetDatum(id);
+	caller = CurrentMemoryContext;
 	nestlevel = rr_store_begin();
 	rr_store_run_kept_as_owner(&registration_plan, SQL_REGISTRATION, 1,
 							   argtypes, values, NULL, SPI_OK_SELECT);
@@ -499,12 +494,15 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 	workflow_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 	created_by = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
-	name = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4);
+	/* (SPI's memory goes at rr_store_end) */
+	name = MemoryContextStrdup(caller, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4));
 	version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5, &isnull));
 	if (isnull)
 		version = 0;
-	mode = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 6);
+	mode = MemoryContextStrdup(caller, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 6));
 	condition = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7);
+	if (condition != NULL)
+		condition = MemoryContextStrdup(caller, condition);
 	rr_store_end(nestlevel);
 	if (version == 0)
 		ereport(ERROR,
@@ -523,27 +521,42 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 		TRIGGER_FIRED_BY_UPDATE(fired) ? "update" :
 		TRIGGER_FIRED_BY_DELETE(fired) ? "delete" : "truncate";
 	if (TRIGGER_FIRED_FOR_ROW(fired))
+	{
 		items = list_make1(row_item(TRIGGER_FIRED_BY_UPDATE(fired) ?
 									trigdata->tg_newtuple : trigdata->tg_trigtuple,
 									RelationGetDescr(trigdata->tg_relation),
 									event, table,
 									TRIGGER_FIRED_BY_UPDATE(fired) ?
 									trigdata->tg_trigtuple : NULL));
+		input = NULL;
+	}
 	else
-		items = statement_items(trigdata, event, table);
-
-	items = matching_items(id, condition, plan, items);
-	if (items == NIL)
-		return PointerGetDatum(NULL);
+	{
+		/* a statement's rows go to the journal as read, unless filtered */
+		input = statement_rows(trigdata, event, table);
+		items = NIL;
+		if (condition != NULL || strcmp(mode, "sync") == 0)
+			items = rr_items_from_jsonb(input);
+		if (condition != NULL)
+			input = NULL;
+		else if (JB_ROOT_COUNT(input) == 0)
+			return PointerGetDatum(NULL);
+	}
+	if (input == NULL)
+	{
+		items = matching_items(id, condition, plan, items);
+		if (items == NIL)
+			return PointerGetDatum(NULL);
+		input = rr_items_to_jsonb(items);
+	}
 
 	if (strcmp(mode, "sync") == 0)
 		(void) rr_run_in_caller(plan, "table", items, plan->save, created_by);
 	else
 	{
 		rr_worker_wake_at_commit();
-		(void) rr_journal_enqueue(workflow_id, version, owner,
-								  rr_items_to_jsonb(items), NULL, created_by,
-								  0, GetCurrentTimestamp(), "table");
+		(void) rr_journal_enqueue(workflow_id, version, owner, input, NULL,
+								  created_by, 0, GetCurrentTimestamp(), "table");
 	}
 	return PointerGetDatum(NULL);
 }

@@ -17,6 +17,8 @@
 #   (f) a chain of 10 sql steps, a batch of executions queued at once
 #   (g) latency of one start() at a time, from its commit to the end
 #   (h) one worker's memory over BENCH_WORKER_STEPS steps
+#   (i) rows through row-level and statement-level table triggers, against
+#       the same inserts into a table without one
 #
 # Timings are informational only: the machines are shared and noisy, so the
 # script exits 0 whatever the numbers are, and non-zero only when something
@@ -465,6 +467,46 @@ context_bytes() {
 		sed 's/.*Grand total: \([0-9]*\) bytes.*/\1/'
 }
 
+# bg_triggers: (i) rows through table triggers that queue webhook_if for
+# the workers, each against the same inserts into a table without a
+# trigger, measured just before it: single-row inserts through a row-level
+# async trigger ($bg_clients clients), and 10,000-row inserts through a
+# statement-level one (2 clients).  What the workers have not run of one
+# measurement is canceled before the next.
+bg_triggers() {
+	set_workers 2
+	bg_clear || return 1
+	for t in trig_bare trig_row trig_stmt; do
+		psql_bench -c "CREATE TABLE $t (id bigserial PRIMARY KEY, price numeric, qty int, customer text)" \
+			>/dev/null || return 1
+	done
+	psql_bench -c "SELECT reporunner.on_table('webhook_if', 'trig_row')" \
+		-c "SELECT reporunner.on_table('webhook_if', 'trig_stmt', '{insert}', 'statement')" \
+		>/dev/null || return 1
+	one="(price, qty, customer) VALUES (12.5, 10, 'acme');"
+	many="(price, qty, customer) SELECT 12.5, 10, 'acme' FROM generate_series(1, 10000);"
+	run_scenario trig_bare1 "$bg_clients" "INSERT INTO trig_bare $one" >/dev/null || return 1
+	run_scenario trig_row1 "$bg_clients" "INSERT INTO trig_row $one" >/dev/null || return 1
+	psql_bench -c "SELECT count(reporunner.cancel(execution_id)) FROM reporunner.queue" >/dev/null || return 1
+	run_scenario trig_bare10k 2 "INSERT INTO trig_bare $many" >/dev/null || return 1
+	run_scenario trig_stmt10k 2 "INSERT INTO trig_stmt $many" >/dev/null || return 1
+	psql_bench -c "SELECT count(reporunner.cancel(execution_id)) FROM reporunner.queue" >/dev/null || return 1
+	printf '  %-44s %12s %12s\n' "" "statements/s" "rows/s"
+	for row in "trig_bare1 $bg_clients 1 bare table, single-row INSERT" \
+		"trig_row1 $bg_clients 1 row-level async trigger, single-row INSERT" \
+		"trig_bare10k 2 10000 bare table, 10,000-row INSERT" \
+		"trig_stmt10k 2 10000 statement-level trigger, 10,000-row INSERT"; do
+		set -- $row
+		name=$1 clients=$2 rows=$3
+		shift 3
+		tps=$(tps_of "$name" "$clients")
+		printf '  %-44s %12.0f %12.0f\n' "$* ($clients clients)" "$tps" "$(awk -v t="$tps" -v r="$rows" 'BEGIN { print t * r }')"
+	done
+	ratio trig_row1 trig_bare1 0.5 "$bg_clients" "row-level async / bare rows"
+	ratio trig_stmt10k trig_bare10k 0.9 2 "statement-level / bare rows"
+	bg_failures
+}
+
 # bg_worker_memory: (h) one worker (workers_per_database 1) runs webhook_if
 # (4 steps each), all of it queued in one transaction first (with half as
 # much again: the worker runs on while it is sampled), so that it
@@ -733,6 +775,10 @@ else
 	else
 		bg_worker_memory || broken=1
 	fi
+
+	echo
+	echo "(i) table triggers that queue webhook_if, against the same inserts without a trigger"
+	bg_triggers || broken=1
 fi
 
 # 4. a crash anywhere in the run counts as broken
