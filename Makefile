@@ -57,6 +57,8 @@ OBJS = \
 	src/nodes/switch.o \
 	src/nodes/trigger.o \
 	src/nodes/wait.o \
+	src/triggers/registration.o \
+	src/triggers/schedule.o \
 	src/triggers/table_trigger.o \
 	src/worker/launcher.o \
 	src/worker/slots.o \
@@ -95,6 +97,7 @@ REGRESS = \
 	050_background \
 	060_limits \
 	070_triggers \
+	071_schedules \
 	998_upgrade \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check

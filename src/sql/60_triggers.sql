@@ -1,6 +1,7 @@
 /*
- * What starts workflows besides execute() and start(): table changes.
- * Registrations are rows of reporunner.trigger; src/triggers/ makes them.
+ * What starts workflows besides execute() and start(): table changes and
+ * schedules.  Registrations are rows of reporunner.trigger; src/triggers/
+ * makes them.
  */
 
 CREATE FUNCTION reporunner.on_table(workflow text, tbl regclass,
@@ -19,27 +20,40 @@ LANGUAGE c
 AS 'MODULE_PATHNAME', 'reporunner_table_trigger';
 COMMENT ON FUNCTION reporunner.table_trigger() IS 'The trigger function of the triggers on_table() makes; its argument is the registration''s id';
 
+CREATE FUNCTION reporunner.on_schedule(workflow text, schedule text,
+									   input jsonb DEFAULT '[]')
+RETURNS bigint
+LANGUAGE c VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_on_schedule';
+COMMENT ON FUNCTION reporunner.on_schedule(text, text, jsonb) IS 'Starts the workflow on a pg_cron schedule (a cron expression such as */5 * * * *) with the input; returns the trigger''s id';
+
+CREATE FUNCTION reporunner.fire_schedule(id bigint)
+RETURNS bigint
+LANGUAGE c STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_fire_schedule';
+COMMENT ON FUNCTION reporunner.fire_schedule(bigint) IS 'One tick of a schedule made by on_schedule() (its pg_cron job runs it): queues one execution per minute; returns its id';
+
 CREATE FUNCTION reporunner.drop_trigger(id bigint)
 RETURNS void
 LANGUAGE c STRICT VOLATILE
 AS 'MODULE_PATHNAME', 'reporunner_drop_trigger';
-COMMENT ON FUNCTION reporunner.drop_trigger(bigint) IS 'Removes a trigger made by on_table(), with the PostgreSQL triggers it made';
+COMMENT ON FUNCTION reporunner.drop_trigger(bigint) IS 'Removes a trigger made by on_table() or on_schedule(), with the PostgreSQL triggers or the pg_cron job it made';
 
 /*
- * A registration and its PostgreSQL triggers come and go together.  When
- * the registration goes (drop_trigger(), or delete_workflow() through the
- * foreign key), its triggers are dropped, as the extension's owner: the
- * role that made them may have had the TRIGGER privilege only, which does
- * not allow dropping them.
+ * A registration and what it made come and go together.  When the
+ * registration goes (drop_trigger(), or delete_workflow() through the
+ * foreign key), its PostgreSQL triggers are dropped, or its pg_cron job
+ * unscheduled, as the extension's owner: the role that made a table
+ * trigger may have had the TRIGGER privilege only, which does not allow
+ * dropping it.
  */
-CREATE FUNCTION reporunner.drop_table_triggers()
+CREATE FUNCTION reporunner.forget_trigger()
 RETURNS trigger
 LANGUAGE c
-AS 'MODULE_PATHNAME', 'reporunner_drop_table_triggers';
-COMMENT ON FUNCTION reporunner.drop_table_triggers() IS 'Drops the PostgreSQL triggers of a table trigger registration that is deleted';
-CREATE TRIGGER trigger_drop_table_triggers AFTER DELETE ON reporunner.trigger
-	FOR EACH ROW WHEN (OLD.kind = 'table')
-	EXECUTE FUNCTION reporunner.drop_table_triggers();
+AS 'MODULE_PATHNAME', 'reporunner_forget_trigger';
+COMMENT ON FUNCTION reporunner.forget_trigger() IS 'Removes the PostgreSQL triggers or the pg_cron job of a registration that is deleted';
+CREATE TRIGGER trigger_forget AFTER DELETE ON reporunner.trigger
+	FOR EACH ROW EXECUTE FUNCTION reporunner.forget_trigger();
 
 /*
  * And when one of those triggers goes (DROP TRIGGER, or DROP TABLE), its

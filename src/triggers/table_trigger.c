@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * table_trigger.c
- *		Workflows fired by table changes: reporunner.on_table(), the one C
- *		trigger function behind every such trigger, and drop_trigger().
+ *		Workflows fired by table changes: reporunner.on_table(), and the
+ *		one C trigger function behind every such trigger.
  *
  * on_table() registers a row of reporunner.trigger (kind "table") and
  * creates, as the caller, the PostgreSQL trigger(s) that call
@@ -28,8 +28,9 @@
  *
  * The registration and its PostgreSQL triggers come and go together:
  * deleting the registration (drop_trigger(), delete_workflow()) drops the
- * triggers, and dropping a trigger or its table deletes the registration
- * (src/sql/60_triggers.sql).
+ * triggers (rr_table_trigger_drop, called by registration.c), and dropping
+ * a trigger or its table deletes the registration (the sql_drop event
+ * trigger below).
  *
  *-------------------------------------------------------------------------
  */
@@ -53,6 +54,7 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "reporunner.h"
+#include "triggers/triggers.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -66,8 +68,6 @@
 
 PG_FUNCTION_INFO_V1(reporunner_on_table);
 PG_FUNCTION_INFO_V1(reporunner_table_trigger);
-PG_FUNCTION_INFO_V1(reporunner_drop_trigger);
-PG_FUNCTION_INFO_V1(reporunner_drop_table_triggers);
 PG_FUNCTION_INFO_V1(reporunner_forget_dropped_triggers);
 
 /* The events a table trigger may fire on, in the order they are listed */
@@ -89,13 +89,6 @@ static const struct
 	" t.options ->> 'mode', t.options ->> 'condition'" \
 	" FROM reporunner.trigger t JOIN reporunner.workflow w" \
 	" ON w.id = t.workflow_id WHERE t.id = $1 AND t.kind = 'table'"
-#define SQL_REGISTER \
-	"INSERT INTO reporunner.trigger (workflow_id, owner, kind, target," \
-	" options, created_by) VALUES ($1, $2, 'table', $3, $4, $5) RETURNING id"
-#define SQL_VISIBLE_TRIGGER \
-	"SELECT 1 FROM reporunner.trigger WHERE id = $1"
-#define SQL_UNREGISTER \
-	"DELETE FROM reporunner.trigger WHERE id = $1"
 
 /* The PostgreSQL triggers of registration $1, and their tables */
 #define SQL_TABLE_TRIGGERS \
@@ -113,9 +106,6 @@ static const struct
 	" '^reporunner_([0-9]+)(?:_[a-z]+)?$')::pg_catalog.int8"
 
 static SPIPlanPtr registration_plan = NULL;
-static SPIPlanPtr register_plan = NULL;
-static SPIPlanPtr visible_trigger_plan = NULL;
-static SPIPlanPtr unregister_plan = NULL;
 static SPIPlanPtr table_triggers_plan = NULL;
 static SPIPlanPtr forget_dropped_plan = NULL;
 
@@ -280,9 +270,6 @@ reporunner_on_table(PG_FUNCTION_ARGS)
 	bool	   *events;
 	char	   *table;
 	RrWorkflowRef ref;
-	Oid			argtypes[5] = {INT8OID, OIDOID, TEXTOID, JSONBOID, OIDOID};
-	Datum		values[5];
-	bool		isnull;
 	int64		id;
 	int			nestlevel;
 	int			e;
@@ -311,24 +298,10 @@ reporunner_on_table(PG_FUNCTION_ARGS)
 	}
 	table = checked_table(relid);
 
-	/* the registering role runs the workflow as start() would */
+	rr_registration_workflow(name, &ref);
+	id = rr_registration_insert(&ref, "table", table,
+								registration_options(events, level, mode, condition));
 	nestlevel = rr_store_begin();
-	rr_workflow_get(name, RR_WORKFLOW_RUN, InvalidOid, &ref);
-	rr_store_end(nestlevel);
-	rr_check_run_as(GetUserId(), ref.owner, ref.id, name, true, RR_RUN_QUEUE);
-	if (strcmp(mode, "async") == 0)
-		rr_worker_wake_at_commit();	/* refuses when no worker can run it */
-
-	values[0] = Int64GetDatum(ref.id);
-	values[1] = ObjectIdGetDatum(ref.owner);
-	values[2] = CStringGetTextDatum(table);
-	values[3] = JsonbPGetDatum(registration_options(events, level, mode, condition));
-	values[4] = ObjectIdGetDatum(GetUserId());
-	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&register_plan, SQL_REGISTER, 5, argtypes,
-							   values, NULL, SPI_OK_INSERT_RETURNING);
-	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-									 SPI_tuptable->tupdesc, 1, &isnull));
 	if (row_level)
 		create_trigger(id, table, events, true, -1);
 	else
@@ -562,45 +535,16 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 }
 
 /*
- * drop_trigger(id): delete a registration the caller may see; its
- * PostgreSQL triggers go with it (src/sql/60_triggers.sql).
- */
-Datum
-reporunner_drop_trigger(PG_FUNCTION_ARGS)
-{
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
-	int			nestlevel;
-
-	values[0] = PG_GETARG_DATUM(0);
-	nestlevel = rr_store_begin();
-	rr_store_run_kept(&visible_trigger_plan, SQL_VISIBLE_TRIGGER, 1, argtypes,
-					  values, NULL, SPI_OK_SELECT);
-	if (SPI_processed != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("trigger " INT64_FORMAT " does not exist",
-						PG_GETARG_INT64(0))));
-	rr_store_run_kept_as_owner(&unregister_plan, SQL_UNREGISTER, 1, argtypes,
-							   values, NULL, SPI_OK_DELETE);
-	rr_store_end(nestlevel);
-	PG_RETURN_VOID();
-}
-
-/*
- * AFTER DELETE trigger of reporunner.trigger: a table trigger registration
- * that goes (drop_trigger(), delete_workflow()) takes its PostgreSQL
- * triggers with it.  They are dropped as the tables' owner: the role that
+ * Drop the PostgreSQL triggers of table trigger registration id, whose row
+ * is being deleted.  They are dropped as the tables' owner: the role that
  * made them may have had the TRIGGER privilege only, which does not allow
  * dropping them.
  */
-Datum
-reporunner_drop_table_triggers(PG_FUNCTION_ARGS)
+void
+rr_table_trigger_drop(int64 id)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	Oid			argtypes[1] = {INT8OID};
 	Datum		values[1];
-	bool		isnull;
 	Oid			save_userid;
 	int			save_sec_context;
 	int			nestlevel;
@@ -608,15 +552,7 @@ reporunner_drop_table_triggers(PG_FUNCTION_ARGS)
 	uint64		ntriggers;
 	SPITupleTable *triggers;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ||
-		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("reporunner.drop_table_triggers() must be fired by DELETE on reporunner.trigger, for each row")));
-	values[0] = heap_getattr(trigdata->tg_trigtuple,
-							 SPI_fnumber(RelationGetDescr(trigdata->tg_relation), "id"),
-							 RelationGetDescr(trigdata->tg_relation), &isnull);
-
+	values[0] = Int64GetDatum(id);
 	nestlevel = rr_store_begin();
 	rr_store_become_owner(&save_userid, &save_sec_context);
 	rr_store_run_kept(&table_triggers_plan, SQL_TABLE_TRIGGERS, 1, argtypes,
@@ -633,7 +569,6 @@ reporunner_drop_table_triggers(PG_FUNCTION_ARGS)
 	}
 	rr_store_restore_user(save_userid, save_sec_context);
 	rr_store_end(nestlevel);
-	return PointerGetDatum(NULL);
 }
 
 /*

@@ -1,0 +1,140 @@
+/*-------------------------------------------------------------------------
+ *
+ * registration.c
+ *		Registrations of what starts workflows: writing them, drop_trigger(),
+ *		and the cleanup of each kind when one is deleted.
+ *
+ * A registration is a row of reporunner.trigger, written here as the
+ * tables' owner once the caller's right to make it has been checked.
+ * Whatever deletes it (drop_trigger(), delete_workflow() through the
+ * foreign key, the sql_drop event trigger of table triggers) fires
+ * reporunner.forget_trigger(), which removes what the registration made:
+ * the PostgreSQL triggers of a table trigger, the pg_cron job of a
+ * schedule.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "catalog/run_as.h"
+#include "catalog/store.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "triggers/triggers.h"
+#include "utils/builtins.h"
+#include "utils/rel.h"
+#include "worker/worker.h"
+
+PG_FUNCTION_INFO_V1(reporunner_drop_trigger);
+PG_FUNCTION_INFO_V1(reporunner_forget_trigger);
+
+#define SQL_REGISTER \
+	"INSERT INTO reporunner.trigger (workflow_id, owner, kind, target," \
+	" options, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+#define SQL_VISIBLE_TRIGGER \
+	"SELECT 1 FROM reporunner.trigger WHERE id = $1"
+#define SQL_UNREGISTER \
+	"DELETE FROM reporunner.trigger WHERE id = $1"
+
+static SPIPlanPtr register_plan = NULL;
+static SPIPlanPtr visible_trigger_plan = NULL;
+static SPIPlanPtr unregister_plan = NULL;
+
+void
+rr_registration_workflow(const char *name, RrWorkflowRef *ref)
+{
+	int			nestlevel;
+
+	nestlevel = rr_store_begin();
+	rr_workflow_get(name, RR_WORKFLOW_RUN, InvalidOid, ref);
+	rr_store_end(nestlevel);
+	rr_check_run_as(GetUserId(), ref->owner, ref->id, name, true, RR_RUN_QUEUE);
+	/* refuses at once when no worker could run what it starts */
+	rr_worker_wake_at_commit();
+}
+
+int64
+rr_registration_insert(const RrWorkflowRef *ref, const char *kind,
+					   const char *target, Jsonb *options)
+{
+	Oid			argtypes[6] = {INT8OID, OIDOID, TEXTOID, TEXTOID, JSONBOID, OIDOID};
+	Datum		values[6];
+	bool		isnull;
+	int64		id;
+	int			nestlevel;
+
+	values[0] = Int64GetDatum(ref->id);
+	values[1] = ObjectIdGetDatum(ref->owner);
+	values[2] = CStringGetTextDatum(kind);
+	values[3] = CStringGetTextDatum(target);
+	values[4] = JsonbPGetDatum(options);
+	values[5] = ObjectIdGetDatum(GetUserId());
+	nestlevel = rr_store_begin();
+	rr_store_run_kept_as_owner(&register_plan, SQL_REGISTER, 6, argtypes,
+							   values, NULL, SPI_OK_INSERT_RETURNING);
+	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+									 SPI_tuptable->tupdesc, 1, &isnull));
+	rr_store_end(nestlevel);
+	return id;
+}
+
+/*
+ * drop_trigger(id): delete a registration the caller may see (row-level
+ * security decides); what it made goes with it (forget_trigger()).
+ */
+Datum
+reporunner_drop_trigger(PG_FUNCTION_ARGS)
+{
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	int			nestlevel;
+
+	values[0] = PG_GETARG_DATUM(0);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&visible_trigger_plan, SQL_VISIBLE_TRIGGER, 1, argtypes,
+					  values, NULL, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("trigger " INT64_FORMAT " does not exist",
+						PG_GETARG_INT64(0))));
+	rr_store_run_kept_as_owner(&unregister_plan, SQL_UNREGISTER, 1, argtypes,
+							   values, NULL, SPI_OK_DELETE);
+	rr_store_end(nestlevel);
+	PG_RETURN_VOID();
+}
+
+/*
+ * AFTER DELETE trigger of reporunner.trigger, for each row: remove what
+ * the registration made.
+ */
+Datum
+reporunner_forget_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TupleDesc	desc;
+	bool		isnull;
+	int64		id;
+	char	   *kind;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("reporunner.forget_trigger() must be fired by DELETE on reporunner.trigger, for each row")));
+	desc = RelationGetDescr(trigdata->tg_relation);
+	id = DatumGetInt64(heap_getattr(trigdata->tg_trigtuple,
+									SPI_fnumber(desc, "id"), desc, &isnull));
+	kind = TextDatumGetCString(heap_getattr(trigdata->tg_trigtuple,
+											SPI_fnumber(desc, "kind"), desc,
+											&isnull));
+	if (strcmp(kind, "table") == 0)
+		rr_table_trigger_drop(id);
+	else if (strcmp(kind, "schedule") == 0)
+		rr_schedule_drop(id);
+	return PointerGetDatum(NULL);
+}

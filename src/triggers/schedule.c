@@ -1,0 +1,219 @@
+/*-------------------------------------------------------------------------
+ *
+ * schedule.c
+ *		Workflows started on a schedule: reporunner.on_schedule(), which
+ *		makes a pg_cron job, and reporunner.fire_schedule(), which the job
+ *		runs.
+ *
+ * on_schedule() registers a row of reporunner.trigger (kind "schedule")
+ * and makes, as the caller, a pg_cron job named reporunner_<id> in this
+ * database whose command is fixed text: SELECT reporunner.fire_schedule(id).
+ * Nothing a tenant writes is pasted into it, and pg_cron runs it as the
+ * role that made it.  pg_cron checks the cron expression: a bad one is an
+ * ERROR, and the transaction leaves neither job nor registration.
+ *
+ * fire_schedule() queues one execution (mode "schedule") with the
+ * registration's input, for the role that made it, and an idempotency key
+ * of the registration and the minute of the tick: a job that runs twice
+ * for one tick (a retry, a restart around it, a manual call) starts one
+ * execution.
+ *
+ * pg_cron can only be installed in one database, cron.database_name.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "catalog/run_as.h"
+#include "catalog/store.h"
+#include "commands/extension.h"
+#include "engine/executor.h"
+#include "engine/journal.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "triggers/triggers.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+#include "worker/worker.h"
+
+PG_FUNCTION_INFO_V1(reporunner_on_schedule);
+PG_FUNCTION_INFO_V1(reporunner_fire_schedule);
+
+/* The job of registration $1, made as the caller */
+#define SQL_SCHEDULE \
+	"SELECT cron.schedule($1, $2, $3)"
+/* A registration, as a tick reads it */
+#define SQL_SCHEDULED \
+	"SELECT t.workflow_id, t.owner, t.created_by, w.name, w.active_version," \
+	" t.options -> 'input'" \
+	" FROM reporunner.trigger t JOIN reporunner.workflow w" \
+	" ON w.id = t.workflow_id WHERE t.id = $1 AND t.kind = 'schedule'"
+/* The job of a registration that goes, if pg_cron still has it */
+#define SQL_UNSCHEDULE \
+	"SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = $1"
+
+static SPIPlanPtr scheduled_plan = NULL;
+
+/* ERROR unless pg_cron is installed in this database */
+static void
+require_pg_cron(void)
+{
+	if (!OidIsValid(get_extension_oid("pg_cron", true)))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("pg_cron is not installed in this database"),
+				 errhint("Add pg_cron to shared_preload_libraries, set cron.database_name to this database, and run CREATE EXTENSION pg_cron.")));
+}
+
+static char *
+job_name(int64 id)
+{
+	return psprintf("reporunner_" INT64_FORMAT, id);
+}
+
+/*
+ * on_schedule(workflow, schedule, input): start the workflow on a cron
+ * schedule; returns the registration's id.
+ */
+Datum
+reporunner_on_schedule(PG_FUNCTION_ARGS)
+{
+	char	   *name;
+	char	   *schedule;
+	Jsonb	   *input;
+	RrWorkflowRef ref;
+	StringInfoData options;
+	Oid			argtypes[3] = {TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[3];
+	int64		id;
+	int			nestlevel;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("workflow and schedule must not be null")));
+	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	schedule = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	input = PG_ARGISNULL(2) ? rr_items_to_jsonb(NIL) :
+		rr_items_to_jsonb(rr_items_from_jsonb(PG_GETARG_JSONB_P(2)));
+	require_pg_cron();
+	rr_registration_workflow(name, &ref);
+
+	initStringInfo(&options);
+	appendStringInfoString(&options, "{\"input\": ");
+	(void) JsonbToCString(&options, &input->root, VARSIZE(input));
+	appendStringInfoChar(&options, '}');
+	id = rr_registration_insert(&ref, "schedule", schedule,
+								DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+																   CStringGetDatum(options.data))));
+
+	/* the job, as the caller: pg_cron runs it as its maker */
+	values[0] = CStringGetTextDatum(job_name(id));
+	values[1] = CStringGetTextDatum(schedule);
+	values[2] = CStringGetTextDatum(psprintf("SELECT reporunner.fire_schedule(" INT64_FORMAT ")", id));
+	nestlevel = rr_store_begin();
+	rr_store_run(SQL_SCHEDULE, 3, argtypes, values, SPI_OK_SELECT);
+	rr_store_end(nestlevel);
+	PG_RETURN_INT64(id);
+}
+
+/*
+ * fire_schedule(id): one tick of a schedule; returns the execution it
+ * queued, or the one an earlier run of the same tick queued.
+ */
+Datum
+reporunner_fire_schedule(PG_FUNCTION_ARGS)
+{
+	int64		id = PG_GETARG_INT64(0);
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	MemoryContext caller = CurrentMemoryContext;
+	int64		workflow_id;
+	Oid			owner;
+	Oid			created_by;
+	char	   *name;
+	int32		version;
+	Datum		input_datum;
+	Jsonb	   *input;
+	bool		isnull;
+	int			nestlevel;
+	TimestampTz tick;
+	char		tick_text[MAXDATELEN + 1];
+	const int	utc = 0;
+
+	values[0] = Int64GetDatum(id);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept_as_owner(&scheduled_plan, SQL_SCHEDULED, 1, argtypes,
+							   values, NULL, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("schedule " INT64_FORMAT " does not exist", id)));
+	workflow_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	created_by = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+	/* (SPI's memory goes at rr_store_end) */
+	name = MemoryContextStrdup(caller, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4));
+	version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5, &isnull));
+	if (isnull)
+		version = 0;
+	input_datum = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0],
+												  SPI_tuptable->tupdesc, 6, &isnull),
+									false, -1);
+	rr_store_end(nestlevel);
+	/* detoasted only now: a copy made while SPI is open goes with it */
+	input = DatumGetJsonbP(input_datum);
+
+	/* only the role that made the schedule (pg_cron runs the job as it) */
+	if (!has_privs_of_role(GetUserId(), created_by))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to fire schedule " INT64_FORMAT, id),
+				 errdetail("Only the role that made it, or its members, may.")));
+	if (version == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("workflow \"%s\" has no active version", name),
+				 errdetail("Schedule " INT64_FORMAT " starts it.", id),
+				 errhint("Activate a version with reporunner.activate_version(), or drop the schedule with reporunner.drop_trigger().")));
+	rr_check_run_as(created_by, owner, workflow_id, name, true, RR_RUN_QUEUE);
+
+	/* the tick: the minute this run belongs to (pg_cron's granularity) */
+	tick = GetCurrentTransactionStartTimestamp();
+	tick -= tick % USECS_PER_MINUTE;
+	(void) JsonEncodeDateTime(tick_text, TimestampTzGetDatum(tick),
+							  TIMESTAMPTZOID, &utc);
+	rr_worker_wake_at_commit();
+	PG_RETURN_INT64(rr_journal_enqueue(workflow_id, version, owner, input,
+									   psprintf("schedule " INT64_FORMAT " %s", id, tick_text),
+									   created_by, 0, GetCurrentTimestamp(),
+									   "schedule"));
+}
+
+/* The pg_cron job of schedule id, which is being deleted */
+void
+rr_schedule_drop(int64 id)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1];
+	Oid			save_userid;
+	int			save_sec_context;
+	int			nestlevel;
+
+	if (!OidIsValid(get_extension_oid("pg_cron", true)))
+		return;
+	values[0] = CStringGetTextDatum(job_name(id));
+	nestlevel = rr_store_begin();
+	rr_store_become_owner(&save_userid, &save_sec_context);
+	rr_store_run(SQL_UNSCHEDULE, 1, argtypes, values, SPI_OK_SELECT);
+	rr_store_restore_user(save_userid, save_sec_context);
+	rr_store_end(nestlevel);
+}
