@@ -110,9 +110,10 @@ SELECT count(*) AS orders FROM orders;
 SELECT reporunner.drop_trigger(:sync_trigger);
 SELECT reporunner.on_table('on_order', 'orders', '{insert}', 'row', 'sync') AS sync_trigger \gset
 INSERT INTO orders VALUES (21, 7, 'journaled');
-SELECT e.mode, e.status, e.output, count(s.*) AS steps
+-- (the refused runs were recorded apart; all name the trigger that ran them)
+SELECT e.mode, e.status, e.output, count(s.*) AS steps, e.trigger_id IS NOT NULL AS by_trigger
 FROM reporunner.execution e JOIN reporunner.step s ON s.execution_id = e.id
-WHERE e.mode = 'table' GROUP BY e.id;
+WHERE e.mode = 'table' GROUP BY e.id ORDER BY e.id;
 DELETE FROM reporunner.execution;
 
 -- DROP TABLE forgets the registrations; delete_workflow drops the triggers
@@ -144,6 +145,10 @@ INSERT INTO orders VALUES (30, 3, 'by postgres');
 SELECT pg_temp.drain();
 SELECT e.mode, e.status, e.owner::regrole, e.created_by::regrole, e.error ->> 'message' AS error
 FROM reporunner.execution e;
+-- the triggers view: what each trigger started, and when it last fired
+SELECT kind, workflow, owner, target, options, created_by, executions,
+	   last_fired IS NOT NULL AS fired
+FROM reporunner.triggers ORDER BY id;
 SELECT reporunner.delete_workflow('no_orders');
 SET ROLE rr_trigger_tenant;
 SELECT reporunner.delete_workflow('tenant_flow');

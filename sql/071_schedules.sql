@@ -35,6 +35,8 @@ SELECT reporunner.fire_schedule(:yearly) = :first AS same_execution;
 SELECT mode, status IN ('queued', 'running', 'succeeded') AS started, input,
 	   idempotency_key LIKE 'schedule ' || :yearly || ' %:00+00:00' AS keyed_by_tick
 FROM reporunner.execution;
+SELECT kind, workflow, target, executions, last_fired IS NOT NULL AS fired
+FROM reporunner.triggers;
 SELECT reporunner.fire_schedule(-1);
 
 -- only its maker (or a member) may fire it

@@ -17,6 +17,12 @@ ALTER TABLE reporunner.execution ADD COLUMN steps json;
 -- faster with lz4 than with pglz, the default; existing values stay as they are
 ALTER TABLE reporunner.execution ALTER COLUMN input SET COMPRESSION lz4,
 	ALTER COLUMN output SET COMPRESSION lz4;
+-- the trigger that started an execution (table triggers, schedules)
+ALTER TABLE reporunner.execution ADD COLUMN trigger_id bigint;
+COMMENT ON COLUMN reporunner.execution.trigger_id IS 'Trigger (table trigger or schedule) that started the execution, if one did';
+CREATE INDEX execution_trigger_idx ON reporunner.execution (trigger_id, created_at)
+	WHERE trigger_id IS NOT NULL;
+COMMENT ON INDEX reporunner.execution_trigger_idx IS 'Finds the executions a trigger started, by age (the triggers view)';
 COMMENT ON COLUMN reporunner.execution.steps IS 'Steps written together with the end of the execution, as a compressed json array (read them through the reporunner.step view)';
 
 ALTER TABLE reporunner.step RENAME TO step_journal;
@@ -204,3 +210,25 @@ COMMENT ON FUNCTION reporunner.forget_dropped_triggers() IS 'Deletes the registr
 CREATE EVENT TRIGGER reporunner_forget_dropped_triggers ON sql_drop
 	EXECUTE FUNCTION reporunner.forget_dropped_triggers();
 COMMENT ON EVENT TRIGGER reporunner_forget_dropped_triggers IS 'Deletes the registrations of table triggers that are dropped, with their table or alone';
+
+CREATE VIEW reporunner.triggers WITH (security_invoker = true) AS
+SELECT t.id,
+	   t.kind,
+	   w.name AS workflow,
+	   pg_catalog.pg_get_userbyid(t.owner) AS owner,
+	   t.target,
+	   t.options,
+	   pg_catalog.pg_get_userbyid(t.created_by) AS created_by,
+	   t.created_at,
+	   f.executions,
+	   f.last_fired
+FROM reporunner.trigger t
+	 JOIN reporunner.workflow w ON w.id = t.workflow_id
+	 LEFT JOIN LATERAL (
+		SELECT pg_catalog.count(*) AS executions,
+			   pg_catalog.max(e.created_at) AS last_fired
+		FROM reporunner.execution e
+		WHERE e.trigger_id = t.id) f ON true;
+COMMENT ON VIEW reporunner.triggers IS 'Table triggers and schedules visible to the current role, with how many executions each started (of those the role may see) and when it last fired';
+GRANT SELECT ON reporunner.triggers TO PUBLIC;
+

@@ -224,7 +224,7 @@ resolve_workflow(const char *name, ExecuteOptions *opts, RrRunPath path,
 
 Jsonb *
 rr_run_in_caller(RrPlan *plan, const char *mode, List *items,
-				 RrSaveMode save, Oid caller)
+				 RrSaveMode save, Oid caller, int64 trigger_id)
 {
 	RrExecution *execution;
 	MemoryContext context;
@@ -240,6 +240,7 @@ rr_run_in_caller(RrPlan *plan, const char *mode, List *items,
 	execution->context = context;
 	execution->plan = plan;
 	execution->mode = mode;
+	execution->trigger_id = trigger_id;
 	if (save != RR_SAVE_NONE)
 		execution->id = rr_journal_new_id();
 	execution->input = rr_items_to_jsonb(items);
@@ -287,7 +288,7 @@ reporunner_execute(PG_FUNCTION_ARGS)
 	PG_RETURN_JSONB_P(rr_run_in_caller(plan, "call",
 									   input ? rr_items_from_jsonb(input) : NIL,
 									   opts.save_given ? opts.save : plan->save,
-									   GetUserId()));
+									   GetUserId(), 0));
 }
 
 Datum
@@ -322,7 +323,7 @@ reporunner_start(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(rr_journal_enqueue(ref.id, opts.version, plan->owner,
 									   input, opts.idempotency_key,
 									   GetUserId(), opts.priority, ready_at,
-									   "start"));
+									   "start", 0));
 }
 
 /* cancel() and resume(): the execution as the caller sees it */

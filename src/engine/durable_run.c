@@ -404,6 +404,31 @@ start_error_workflow(RrExecution *execution, const char *workflow,
 }
 
 /*
+ * The abort undid the effects of the steps run since the last commit.  A
+ * step with side effects among them did not happen after all, so it must
+ * not be journaled as done: it runs again when the execution resumes.
+ * (cancel() interrupts the worker before its own commit, so the worker can
+ * still see the execution running and journal what it has done.)
+ */
+static void
+forget_undone_steps(DurableRun *run)
+{
+	MemoryContext old = MemoryContextSwitchTo(run->execution.context);
+	List	   *kept = NIL;
+	ListCell   *lc;
+
+	foreach(lc, run->unsaved)
+	{
+		RrStep	   *step = lfirst(lc);
+
+		if (!step->node->handler->side_effects)
+			kept = lappend(kept, step);
+	}
+	run->unsaved = kept;
+	MemoryContextSwitchTo(old);
+}
+
+/*
  * After the transaction that ran it aborted, record what became of an
  * execution that failed: interrupted, retried later, or failed.  A
  * cancel (the query cancel cancel() sends, or a stray one) of an
@@ -422,6 +447,7 @@ record_outcome(DurableRun *run, ErrorData *edata)
 	Jsonb	   *error;
 
 	rr_batch_begin_transaction();
+	forget_undone_steps(run);
 	interrupted = edata->sqlerrcode == ERRCODE_QUERY_CANCELED &&
 		!execution->timed_out;
 	if (interrupted && !run->canceled)

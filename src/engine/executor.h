@@ -78,6 +78,7 @@ typedef struct RrExecution
 	RrPlan	   *plan;
 	int64		id;				/* reporunner.execution.id, 0 if none */
 	const char *mode;			/* "call", ... */
+	int64		trigger_id;		/* the trigger that started it, or 0 */
 	Jsonb	   *input;			/* the input items as a jsonb array */
 	TimestampTz started_at;
 	TimestampTz deadline;		/* 0 = no execution timeout */

@@ -108,6 +108,9 @@ failed_call_record(RrExecution *execution, ErrorData *edata, Oid caller)
 					 execution->plan->version, execution->plan->owner, caller);
 	appendStringInfoString(&buf, ", \"mode\": ");
 	escape_json(&buf, execution->mode);
+	if (execution->trigger_id != 0)
+		appendStringInfo(&buf, ", \"trigger_id\": " INT64_FORMAT,
+						 execution->trigger_id);
 	append_jsonb(&buf, "input", execution->input);
 	append_jsonb(&buf, "error", error);
 	append_time(&buf, "started_at", execution->started_at ?

@@ -54,13 +54,14 @@
 
 /*
  * A finished execution with its steps: $1..$12 the execution, $13 its
- * steps (execution.steps).
+ * steps (execution.steps), $14 the trigger that started it (0: none).
  */
 #define SQL_INSERT_JOURNAL \
 	"INSERT INTO reporunner.execution (id, workflow_id, version, owner," \
 	" status, mode, input, output, error, created_by, created_at, started_at," \
-	" finished_at, steps) OVERRIDING SYSTEM VALUE" \
-	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13)"
+	" finished_at, steps, trigger_id) OVERRIDING SYSTEM VALUE" \
+	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13," \
+	" NULLIF($14, 0))"
 
 static SPIPlanPtr insert_journal_plan = NULL;
 
@@ -285,11 +286,11 @@ void
 rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
 				 Jsonb *error, Oid created_by)
 {
-	Oid			argtypes[13] = {INT8OID, INT8OID, INT4OID, OIDOID, TEXTOID,
+	Oid			argtypes[14] = {INT8OID, INT8OID, INT4OID, OIDOID, TEXTOID,
 		TEXTOID, JSONBOID, JSONBOID, JSONBOID, OIDOID, TIMESTAMPTZOID,
-	TIMESTAMPTZOID, JSONOID};
-	Datum		values[13];
-	char		nulls[13];
+	TIMESTAMPTZOID, JSONOID, INT8OID};
+	Datum		values[14];
+	char		nulls[14];
 	int			nestlevel;
 
 	memset(nulls, ' ', sizeof(nulls));
@@ -308,9 +309,10 @@ rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
 	values[10] = TimestampTzGetDatum(execution->started_at);
 	values[11] = TimestampTzGetDatum(GetCurrentTimestamp());
 	values[12] = compressed_steps(rr_journal_steps_json(execution->steps));
+	values[13] = Int64GetDatum(execution->trigger_id);
 
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&insert_journal_plan, SQL_INSERT_JOURNAL, 13,
+	rr_store_run_kept_as_owner(&insert_journal_plan, SQL_INSERT_JOURNAL, 14,
 							   argtypes, values, nulls, SPI_OK_INSERT);
 	rr_store_end(nestlevel);
 }
@@ -328,14 +330,15 @@ rr_notify_execution(int64 id)
 /* ---------- The SQL API's writes (src/catalog/execute.c) ---------- */
 
 /*
- * start() and table triggers: $1 workflow, $2 version, $3 owner, $4 input,
- * $5 key, $6 caller, $7 priority, $8 ready_at, $9 mode; returns the new
- * execution's id, or none when the idempotency key was used before.
+ * start() and triggers: $1 workflow, $2 version, $3 owner, $4 input, $5
+ * key, $6 caller, $7 priority, $8 ready_at, $9 mode, $10 trigger (0: none);
+ * returns the new execution's id, or none when the idempotency key was
+ * used before.
  */
 #define SQL_ENQUEUE \
 	"WITH e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
-	" status, mode, input, idempotency_key, created_by)" \
-	" VALUES ($1, $2, $3, 'queued', $9, $4, $5, $6)" \
+	" status, mode, input, idempotency_key, created_by, trigger_id)" \
+	" VALUES ($1, $2, $3, 'queued', $9, $4, $5, $6, NULLIF($10, 0))" \
 	" ON CONFLICT (workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL" \
 	" DO NOTHING RETURNING id, owner)" \
 	" INSERT INTO reporunner.queue (execution_id, owner, priority, ready_at)" \
@@ -400,12 +403,13 @@ static SPIPlanPtr retry_plan = NULL;
 int64
 rr_journal_enqueue(int64 workflow_id, int32 version, Oid owner,
 				   Jsonb *input, const char *idempotency_key, Oid caller,
-				   int32 priority, TimestampTz ready_at, const char *mode)
+				   int32 priority, TimestampTz ready_at, const char *mode,
+				   int64 trigger_id)
 {
-	Oid			argtypes[9] = {INT8OID, INT4OID, OIDOID, JSONBOID, TEXTOID,
-	OIDOID, INT4OID, TIMESTAMPTZOID, TEXTOID};
-	Datum		values[9];
-	char		nulls[9];
+	Oid			argtypes[10] = {INT8OID, INT4OID, OIDOID, JSONBOID, TEXTOID,
+	OIDOID, INT4OID, TIMESTAMPTZOID, TEXTOID, INT8OID};
+	Datum		values[10];
+	char		nulls[10];
 	int			nestlevel;
 	bool		isnull;
 	int64		id;
@@ -421,9 +425,10 @@ rr_journal_enqueue(int64 workflow_id, int32 version, Oid owner,
 	values[6] = Int32GetDatum(priority);
 	values[7] = TimestampTzGetDatum(ready_at);
 	values[8] = CStringGetTextDatum(mode);
+	values[9] = Int64GetDatum(trigger_id);
 
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&enqueue_plan, SQL_ENQUEUE, 9, argtypes, values, nulls,
+	rr_store_run_kept_as_owner(&enqueue_plan, SQL_ENQUEUE, 10, argtypes, values, nulls,
 					   SPI_OK_INSERT_RETURNING);
 	if (SPI_processed != 1)
 	{
@@ -528,12 +533,12 @@ rr_journal_retry(int64 execution, Oid caller, TimestampTz from_node_start)
 	"WITH x AS (SELECT $1::jsonb -> 'execution' AS x)" \
 	" INSERT INTO reporunner.execution (id, workflow_id, version, owner," \
 	" status, mode, input, error, created_by, created_at, started_at," \
-	" finished_at, steps) OVERRIDING SYSTEM VALUE" \
+	" finished_at, steps, trigger_id) OVERRIDING SYSTEM VALUE" \
 	" SELECT (x ->> 'id')::int8, (x ->> 'workflow_id')::int8," \
 	" (x ->> 'version')::int4, (x ->> 'owner')::oid, 'failed', x ->> 'mode'," \
 	" x -> 'input', x -> 'error', (x ->> 'created_by')::oid," \
 	" (x ->> 'started_at')::timestamptz, (x ->> 'started_at')::timestamptz," \
-	" pg_catalog.clock_timestamp(), $2 FROM x"
+	" pg_catalog.clock_timestamp(), $2, (x ->> 'trigger_id')::int8 FROM x"
 
 static SPIPlanPtr failed_call_plan = NULL;
 

@@ -49,14 +49,16 @@ extern void rr_notify_execution(int64 id);
  */
 
 /*
- * start() and table triggers: a queued execution (mode "start" or
- * "table") and its queue row; returns its id, or that of the execution
- * that used idempotency_key (NULL: none) before.
+ * start() and triggers: a queued execution (mode "start", "table" or
+ * "schedule", started by trigger_id or none if 0) and its queue row;
+ * returns its id, or that of the execution that used idempotency_key
+ * (NULL: none) before.
  */
 extern int64 rr_journal_enqueue(int64 workflow_id, int32 version, Oid owner,
 								Jsonb *input, const char *idempotency_key,
 								Oid caller, int32 priority,
-								TimestampTz ready_at, const char *mode);
+								TimestampTz ready_at, const char *mode,
+								int64 trigger_id);
 
 /*
  * cancel(): true when the execution was queued, running or waiting and is

@@ -164,6 +164,7 @@ CREATE TABLE reporunner.execution (
 	finished_at		timestamptz,
 	wake_at			timestamptz,
 	steps			json,
+	trigger_id		bigint,
 	CONSTRAINT execution_version_fkey FOREIGN KEY (workflow_id, version)
 		REFERENCES reporunner.workflow_version (workflow_id, version) ON DELETE CASCADE,
 	CONSTRAINT execution_attempt_check CHECK (attempt > 0)
@@ -174,6 +175,8 @@ CREATE INDEX execution_wake_idx ON reporunner.execution (wake_at) WHERE status =
 CREATE UNIQUE INDEX execution_idempotency_key ON reporunner.execution (workflow_id, idempotency_key)
 	WHERE idempotency_key IS NOT NULL;
 CREATE INDEX execution_finished_idx ON reporunner.execution USING brin (finished_at);
+CREATE INDEX execution_trigger_idx ON reporunner.execution (trigger_id, created_at)
+	WHERE trigger_id IS NOT NULL;
 COMMENT ON TABLE reporunner.execution IS 'One row per run of a workflow, pinned to the version it started with';
 COMMENT ON COLUMN reporunner.execution.id IS 'Execution id, as returned by start()';
 COMMENT ON COLUMN reporunner.execution.workflow_id IS 'Workflow that runs';
@@ -192,11 +195,13 @@ COMMENT ON COLUMN reporunner.execution.created_at IS 'When the execution was cre
 COMMENT ON COLUMN reporunner.execution.started_at IS 'When a worker or caller first ran it';
 COMMENT ON COLUMN reporunner.execution.finished_at IS 'When it reached a final status';
 COMMENT ON COLUMN reporunner.execution.wake_at IS 'When a waiting execution becomes runnable again';
+COMMENT ON COLUMN reporunner.execution.trigger_id IS 'Trigger (table trigger or schedule) that started the execution, if one did';
 COMMENT ON COLUMN reporunner.execution.steps IS 'Steps written together with the end of the execution, as a compressed json array (read them through the reporunner.step view)';
 COMMENT ON INDEX reporunner.execution_workflow_idx IS 'Lists the executions of a workflow by age';
 COMMENT ON INDEX reporunner.execution_parent_idx IS 'Finds the children of an execution';
 COMMENT ON INDEX reporunner.execution_wake_idx IS 'Finds waiting executions that are due';
 COMMENT ON INDEX reporunner.execution_idempotency_key IS 'One execution per idempotency key and workflow';
+COMMENT ON INDEX reporunner.execution_trigger_idx IS 'Finds the executions a trigger started, by age (the triggers view)';
 COMMENT ON INDEX reporunner.execution_finished_idx IS 'Finds finished executions for retention pruning (BRIN: executions finish in roughly the order they are inserted)';
 
 CREATE TABLE reporunner.step_journal (

@@ -67,3 +67,25 @@ COMMENT ON FUNCTION reporunner.forget_dropped_triggers() IS 'Deletes the registr
 CREATE EVENT TRIGGER reporunner_forget_dropped_triggers ON sql_drop
 	EXECUTE FUNCTION reporunner.forget_dropped_triggers();
 COMMENT ON EVENT TRIGGER reporunner_forget_dropped_triggers IS 'Deletes the registrations of table triggers that are dropped, with their table or alone';
+
+CREATE VIEW reporunner.triggers WITH (security_invoker = true) AS
+SELECT t.id,
+	   t.kind,
+	   w.name AS workflow,
+	   pg_catalog.pg_get_userbyid(t.owner) AS owner,
+	   t.target,
+	   t.options,
+	   pg_catalog.pg_get_userbyid(t.created_by) AS created_by,
+	   t.created_at,
+	   f.executions,
+	   f.last_fired
+FROM reporunner.trigger t
+	 JOIN reporunner.workflow w ON w.id = t.workflow_id
+	 LEFT JOIN LATERAL (
+		SELECT pg_catalog.count(*) AS executions,
+			   pg_catalog.max(e.created_at) AS last_fired
+		FROM reporunner.execution e
+		WHERE e.trigger_id = t.id) f ON true;
+COMMENT ON VIEW reporunner.triggers IS 'Table triggers and schedules visible to the current role, with how many executions each started (of those the role may see) and when it last fired';
+GRANT SELECT ON reporunner.triggers TO PUBLIC;
+

@@ -195,7 +195,7 @@ reporunner_fire_schedule(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(rr_journal_enqueue(workflow_id, version, owner, input,
 									   psprintf("schedule " INT64_FORMAT " %s", id, tick_text),
 									   created_by, 0, GetCurrentTimestamp(),
-									   "schedule"));
+									   "schedule", id));
 }
 
 /* The pg_cron job of schedule id, which is being deleted */

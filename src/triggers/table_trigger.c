@@ -524,12 +524,12 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 	}
 
 	if (strcmp(mode, "sync") == 0)
-		(void) rr_run_in_caller(plan, "table", items, plan->save, created_by);
+		(void) rr_run_in_caller(plan, "table", items, plan->save, created_by, id);
 	else
 	{
 		rr_worker_wake_at_commit();
 		(void) rr_journal_enqueue(workflow_id, version, owner, input, NULL,
-								  created_by, 0, GetCurrentTimestamp(), "table");
+								  created_by, 0, GetCurrentTimestamp(), "table", id);
 	}
 	return PointerGetDatum(NULL);
 }
