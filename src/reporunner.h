@@ -25,6 +25,16 @@
 extern PGDLLIMPORT int rr_max_document_size;
 extern PGDLLIMPORT int rr_retention;	/* seconds; 0 keeps executions */
 
+/* ERROR 22023 for an argument or option a caller got wrong. */
+static inline void
+rr_invalid_parameter(const char *message, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s", message),
+			 errdetail("%s", detail)));
+}
+
 /* A new empty jsonb object, {}. */
 static inline Jsonb *
 rr_jsonb_empty_object(void)

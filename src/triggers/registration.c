@@ -18,6 +18,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "catalog/plan.h"
 #include "catalog/run_as.h"
 #include "catalog/store.h"
 #include "commands/trigger.h"
@@ -26,6 +27,8 @@
 #include "miscadmin.h"
 #include "triggers/triggers.h"
 #include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "worker/worker.h"
 
@@ -35,12 +38,17 @@ PG_FUNCTION_INFO_V1(reporunner_forget_trigger);
 #define SQL_REGISTER \
 	"INSERT INTO reporunner.trigger (workflow_id, owner, kind, target," \
 	" options, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+#define SQL_REGISTRATION \
+	"SELECT t.workflow_id, t.owner, t.created_by, w.name, w.active_version," \
+	" t.options FROM reporunner.trigger t JOIN reporunner.workflow w" \
+	" ON w.id = t.workflow_id WHERE t.id = $1 AND t.kind = $2"
 #define SQL_VISIBLE_TRIGGER \
 	"SELECT 1 FROM reporunner.trigger WHERE id = $1"
 #define SQL_UNREGISTER \
 	"DELETE FROM reporunner.trigger WHERE id = $1"
 
 static SPIPlanPtr register_plan = NULL;
+static SPIPlanPtr registration_plan = NULL;
 static SPIPlanPtr visible_trigger_plan = NULL;
 static SPIPlanPtr unregister_plan = NULL;
 
@@ -80,6 +88,89 @@ rr_registration_insert(const RrWorkflowRef *ref, const char *kind,
 									 SPI_tuptable->tupdesc, 1, &isnull));
 	rr_store_end(nestlevel);
 	return id;
+}
+
+bool
+rr_registration_read(int64 id, const char *kind, RrRegistration *registration)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	Oid			argtypes[2] = {INT8OID, TEXTOID};
+	Datum		values[2];
+	HeapTuple	row;
+	TupleDesc	desc;
+	Datum		options;
+	bool		isnull;
+	int			nestlevel;
+
+	values[0] = Int64GetDatum(id);
+	values[1] = CStringGetTextDatum(kind);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept_as_owner(&registration_plan, SQL_REGISTRATION, 2,
+							   argtypes, values, NULL, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+	{
+		rr_store_end(nestlevel);
+		return false;
+	}
+	row = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+	registration->id = id;
+	registration->workflow_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
+	registration->owner = DatumGetObjectId(SPI_getbinval(row, desc, 2, &isnull));
+	registration->created_by = DatumGetObjectId(SPI_getbinval(row, desc, 3, &isnull));
+	/* copied out of SPI's memory, which rr_store_end releases */
+	registration->workflow = MemoryContextStrdup(caller, SPI_getvalue(row, desc, 4));
+	registration->version = DatumGetInt32(SPI_getbinval(row, desc, 5, &isnull));
+	if (isnull)
+		registration->version = 0;
+	options = SPI_datumTransfer(SPI_getbinval(row, desc, 6, &isnull), false, -1);
+	rr_store_end(nestlevel);
+	/* detoasted only now: a copy made while SPI is open goes with it */
+	registration->options = DatumGetJsonbP(options);
+	return true;
+}
+
+RrPlan *
+rr_registration_plan(const RrRegistration *registration, RrRunPath path)
+{
+	if (registration->version == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("workflow \"%s\" has no active version",
+						registration->workflow),
+				 errdetail("Trigger " INT64_FORMAT " starts it.", registration->id),
+				 errhint("Activate a version with reporunner.activate_version(), or remove the trigger with reporunner.drop_trigger().")));
+	rr_check_run_as(registration->created_by, registration->owner,
+					registration->workflow_id, registration->workflow, true,
+					path);
+	return rr_plan_get(registration->workflow_id, registration->version,
+					   registration->owner, registration->workflow);
+}
+
+Jsonb *
+rr_registration_option_jsonb(const RrRegistration *registration,
+							 const char *key)
+{
+	JsonbValue	k;
+	JsonbValue *v;
+
+	k.type = jbvString;
+	k.val.string.val = (char *) key;
+	k.val.string.len = strlen(key);
+	v = findJsonbValueFromContainer(&registration->options->root, JB_FOBJECT, &k);
+	return v == NULL || v->type == jbvNull ? NULL : JsonbValueToJsonb(v);
+}
+
+char *
+rr_registration_option(const RrRegistration *registration, const char *key)
+{
+	Jsonb	   *value = rr_registration_option_jsonb(registration, key);
+	JsonbValue	scalar;
+
+	if (value == NULL || !JsonbExtractScalar(&value->root, &scalar) ||
+		scalar.type != jbvString)
+		return NULL;
+	return pnstrdup(scalar.val.string.val, scalar.val.string.len);
 }
 
 /*

@@ -50,17 +50,9 @@ PG_FUNCTION_INFO_V1(reporunner_fire_schedule);
 /* The job of registration $1, made as the caller */
 #define SQL_SCHEDULE \
 	"SELECT cron.schedule($1, $2, $3)"
-/* A registration, as a tick reads it */
-#define SQL_SCHEDULED \
-	"SELECT t.workflow_id, t.owner, t.created_by, w.name, w.active_version," \
-	" t.options -> 'input'" \
-	" FROM reporunner.trigger t JOIN reporunner.workflow w" \
-	" ON w.id = t.workflow_id WHERE t.id = $1 AND t.kind = 'schedule'"
 /* The job of a registration that goes, if pg_cron still has it */
 #define SQL_UNSCHEDULE \
 	"SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = $1"
-
-static SPIPlanPtr scheduled_plan = NULL;
 
 /* ERROR unless pg_cron is installed in this database */
 static void
@@ -133,58 +125,26 @@ Datum
 reporunner_fire_schedule(PG_FUNCTION_ARGS)
 {
 	int64		id = PG_GETARG_INT64(0);
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
-	MemoryContext caller = CurrentMemoryContext;
-	int64		workflow_id;
-	Oid			owner;
-	Oid			created_by;
-	char	   *name;
-	int32		version;
-	Datum		input_datum;
+	RrRegistration schedule;
 	Jsonb	   *input;
-	bool		isnull;
-	int			nestlevel;
 	TimestampTz tick;
 	char		tick_text[MAXDATELEN + 1];
 	const int	utc = 0;
 
-	values[0] = Int64GetDatum(id);
-	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&scheduled_plan, SQL_SCHEDULED, 1, argtypes,
-							   values, NULL, SPI_OK_SELECT);
-	if (SPI_processed != 1)
+	if (!rr_registration_read(id, "schedule", &schedule))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("schedule " INT64_FORMAT " does not exist", id)));
-	workflow_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-	created_by = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
-	/* (SPI's memory goes at rr_store_end) */
-	name = MemoryContextStrdup(caller, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4));
-	version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5, &isnull));
-	if (isnull)
-		version = 0;
-	input_datum = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0],
-												  SPI_tuptable->tupdesc, 6, &isnull),
-									false, -1);
-	rr_store_end(nestlevel);
-	/* detoasted only now: a copy made while SPI is open goes with it */
-	input = DatumGetJsonbP(input_datum);
-
 	/* only the role that made the schedule (pg_cron runs the job as it) */
-	if (!has_privs_of_role(GetUserId(), created_by))
+	if (!has_privs_of_role(GetUserId(), schedule.created_by))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to fire schedule " INT64_FORMAT, id),
 				 errdetail("Only the role that made it, or its members, may.")));
-	if (version == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("workflow \"%s\" has no active version", name),
-				 errdetail("Schedule " INT64_FORMAT " starts it.", id),
-				 errhint("Activate a version with reporunner.activate_version(), or drop the schedule with reporunner.drop_trigger().")));
-	rr_check_run_as(created_by, owner, workflow_id, name, true, RR_RUN_QUEUE);
+	(void) rr_registration_plan(&schedule, RR_RUN_QUEUE);
+	input = rr_registration_option_jsonb(&schedule, "input");
+	if (input == NULL)
+		input = rr_items_to_jsonb(NIL);
 
 	/* the tick: the minute this run belongs to (pg_cron's granularity) */
 	tick = GetCurrentTransactionStartTimestamp();
@@ -192,10 +152,11 @@ reporunner_fire_schedule(PG_FUNCTION_ARGS)
 	(void) JsonEncodeDateTime(tick_text, TimestampTzGetDatum(tick),
 							  TIMESTAMPTZOID, &utc);
 	rr_worker_wake_at_commit();
-	PG_RETURN_INT64(rr_journal_enqueue(workflow_id, version, owner, input,
+	PG_RETURN_INT64(rr_journal_enqueue(schedule.workflow_id, schedule.version,
+									   schedule.owner, input,
 									   psprintf("schedule " INT64_FORMAT " %s", id, tick_text),
-									   created_by, 0, GetCurrentTimestamp(),
-									   "schedule", id));
+									   schedule.created_by, 0,
+									   GetCurrentTimestamp(), "schedule", id));
 }
 
 /* The pg_cron job of schedule id, which is being deleted */

@@ -83,12 +83,6 @@ static const struct
 };
 #define N_TABLE_EVENTS lengthof(table_events)
 
-/* A registration, as a firing reads it */
-#define SQL_REGISTRATION \
-	"SELECT t.workflow_id, t.owner, t.created_by, w.name, w.active_version," \
-	" t.options ->> 'mode', t.options ->> 'condition'" \
-	" FROM reporunner.trigger t JOIN reporunner.workflow w" \
-	" ON w.id = t.workflow_id WHERE t.id = $1 AND t.kind = 'table'"
 
 /* The PostgreSQL triggers of registration $1, and their tables */
 #define SQL_TABLE_TRIGGERS \
@@ -105,7 +99,6 @@ static const struct
 	" AND t.id = pg_catalog.substring(d.address_names[pg_catalog.array_upper(d.address_names, 1)]," \
 	" '^reporunner_([0-9]+)(?:_[a-z]+)?$')::pg_catalog.int8"
 
-static SPIPlanPtr registration_plan = NULL;
 static SPIPlanPtr table_triggers_plan = NULL;
 static SPIPlanPtr forget_dropped_plan = NULL;
 
@@ -113,15 +106,6 @@ static SPIPlanPtr forget_dropped_plan = NULL;
 static int64 condition_id = 0;
 static MemoryContext condition_context = NULL;
 static RrValue *condition_value = NULL;
-
-static void
-invalid_argument(const char *message, const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s", message),
-			 errdetail("%s", detail)));
-}
 
 /* A condition string, compiled (its syntax checked) in context */
 static RrValue *
@@ -154,7 +138,7 @@ parse_events(ArrayType *array, bool row_level)
 	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT,
 					  &elems, &nulls, &n);
 	if (n == 0)
-		invalid_argument("events must not be empty",
+		rr_invalid_parameter("events must not be empty",
 						 "Name one or more of insert, update, delete and truncate.");
 	for (i = 0; i < n; i++)
 	{
@@ -165,13 +149,13 @@ parse_events(ArrayType *array, bool row_level)
 			if (strcmp(name, table_events[e].name) == 0)
 				break;
 		if (e == N_TABLE_EVENTS)
-			invalid_argument(psprintf("unknown event \"%s\"", name),
+			rr_invalid_parameter(psprintf("unknown event \"%s\"", name),
 							 "Events are insert, update, delete and truncate.");
 		if (chosen[e])
-			invalid_argument(psprintf("event \"%s\" is named twice", name),
+			rr_invalid_parameter(psprintf("event \"%s\" is named twice", name),
 							 "Name each event once.");
 		if (row_level && strcmp(name, "truncate") == 0)
-			invalid_argument("truncate needs level \"statement\"",
+			rr_invalid_parameter("truncate needs level \"statement\"",
 							 "TRUNCATE fires statement-level triggers only.");
 		chosen[e] = true;
 	}
@@ -284,10 +268,10 @@ reporunner_on_table(PG_FUNCTION_ARGS)
 	level = text_to_cstring(PG_GETARG_TEXT_PP(3));
 	mode = text_to_cstring(PG_GETARG_TEXT_PP(4));
 	if (strcmp(level, "row") != 0 && strcmp(level, "statement") != 0)
-		invalid_argument(psprintf("unknown level \"%s\"", level),
+		rr_invalid_parameter(psprintf("unknown level \"%s\"", level),
 						 "A table trigger's level is \"row\" or \"statement\".");
 	if (strcmp(mode, "async") != 0 && strcmp(mode, "sync") != 0)
-		invalid_argument(psprintf("unknown mode \"%s\"", mode),
+		rr_invalid_parameter(psprintf("unknown mode \"%s\"", mode),
 						 "A table trigger's mode is \"async\" (queued for the workers) or \"sync\" (run in the statement).");
 	row_level = strcmp(level, "row") == 0;
 	events = parse_events(PG_GETARG_ARRAYTYPE_P(2), row_level);
@@ -422,23 +406,15 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 	TriggerEvent fired;
 	Trigger    *trigger;
 	int64		id;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
-	int64		workflow_id;
-	Oid			owner;
-	Oid			created_by;
-	char	   *name;
-	int32		version;
+	RrRegistration registration;
 	char	   *mode;
 	char	   *condition;
+	bool		sync;
 	const char *event;
 	char	   *table;
 	RrPlan	   *plan;
 	List	   *items;
 	Jsonb	   *input;
-	MemoryContext caller;
-	bool		isnull;
-	int			nestlevel;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
@@ -452,41 +428,16 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 				 errmsg("trigger \"%s\" is not one reporunner.on_table() made",
 						trigger->tgname)));
 	id = pg_strtoint64(trigger->tgargs[0]);
-
-	values[0] = Int64GetDatum(id);
-	caller = CurrentMemoryContext;
-	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&registration_plan, SQL_REGISTRATION, 1,
-							   argtypes, values, NULL, SPI_OK_SELECT);
-	if (SPI_processed != 1)
+	if (!rr_registration_read(id, "table", &registration))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("table trigger " INT64_FORMAT " is not registered", id),
 				 errhint("Drop trigger \"%s\", or make it again with reporunner.on_table().",
 						 trigger->tgname)));
-	workflow_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-	created_by = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
-	/* (SPI's memory goes at rr_store_end) */
-	name = MemoryContextStrdup(caller, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4));
-	version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5, &isnull));
-	if (isnull)
-		version = 0;
-	mode = MemoryContextStrdup(caller, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 6));
-	condition = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7);
-	if (condition != NULL)
-		condition = MemoryContextStrdup(caller, condition);
-	rr_store_end(nestlevel);
-	if (version == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("workflow \"%s\" has no active version", name),
-				 errdetail("Table trigger " INT64_FORMAT " on table \"%s\" starts it.",
-						   id, RelationGetRelationName(trigdata->tg_relation)),
-				 errhint("Activate a version with reporunner.activate_version(), or drop the trigger with reporunner.drop_trigger().")));
-	rr_check_run_as(created_by, owner, workflow_id, name, true,
-					strcmp(mode, "sync") == 0 ? RR_RUN_CALL : RR_RUN_QUEUE);
-	plan = rr_plan_get(workflow_id, version, owner, name);
+	mode = rr_registration_option(&registration, "mode");
+	condition = rr_registration_option(&registration, "condition");
+	sync = mode != NULL && strcmp(mode, "sync") == 0;
+	plan = rr_registration_plan(&registration, sync ? RR_RUN_CALL : RR_RUN_QUEUE);
 
 	table = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(trigdata->tg_relation)),
 									   RelationGetRelationName(trigdata->tg_relation));
@@ -508,7 +459,7 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 		/* a statement's rows go to the journal as read, unless filtered */
 		input = statement_rows(trigdata, event, table);
 		items = NIL;
-		if (condition != NULL || strcmp(mode, "sync") == 0)
+		if (condition != NULL || sync)
 			items = rr_items_from_jsonb(input);
 		if (condition != NULL)
 			input = NULL;
@@ -523,13 +474,16 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 		input = rr_items_to_jsonb(items);
 	}
 
-	if (strcmp(mode, "sync") == 0)
-		(void) rr_run_in_caller(plan, "table", items, plan->save, created_by, id);
+	if (sync)
+		(void) rr_run_in_caller(plan, "table", items, plan->save,
+								registration.created_by, id);
 	else
 	{
 		rr_worker_wake_at_commit();
-		(void) rr_journal_enqueue(workflow_id, version, owner, input, NULL,
-								  created_by, 0, GetCurrentTimestamp(), "table", id);
+		(void) rr_journal_enqueue(registration.workflow_id, registration.version,
+								  registration.owner, input, NULL,
+								  registration.created_by, 0,
+								  GetCurrentTimestamp(), "table", id);
 	}
 	return PointerGetDatum(NULL);
 }

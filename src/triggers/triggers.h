@@ -11,8 +11,22 @@
 
 #include "postgres.h"
 
+#include "catalog/plan.h"
+#include "catalog/run_as.h"
 #include "catalog/workflow_store.h"
 #include "utils/jsonb.h"
+
+/* A registration, as a firing reads it */
+typedef struct RrRegistration
+{
+	int64		id;
+	int64		workflow_id;
+	Oid			owner;			/* the workflow's */
+	Oid			created_by;		/* the role it runs for */
+	char	   *workflow;		/* the workflow's name */
+	int32		version;		/* its active version, 0 if none */
+	Jsonb	   *options;
+} RrRegistration;
 
 /*
  * The workflow called name that a new registration will start, checked as
@@ -26,6 +40,26 @@ extern void rr_registration_workflow(const char *name, RrWorkflowRef *ref);
  */
 extern int64 rr_registration_insert(const RrWorkflowRef *ref, const char *kind,
 									const char *target, Jsonb *options);
+
+/*
+ * Read registration id of kind, with its workflow, as the tables' owner;
+ * false when there is none.
+ */
+extern bool rr_registration_read(int64 id, const char *kind,
+								 RrRegistration *registration);
+
+/*
+ * The plan a firing runs: ERROR when the workflow has no active version,
+ * or when the role the registration runs for may no longer run it by path.
+ */
+extern RrPlan *rr_registration_plan(const RrRegistration *registration,
+									RrRunPath path);
+
+/* A top-level option of a registration, as text or jsonb; NULL if none */
+extern char *rr_registration_option(const RrRegistration *registration,
+									const char *key);
+extern Jsonb *rr_registration_option_jsonb(const RrRegistration *registration,
+										   const char *key);
 
 /* Kind-specific cleanup when a registration is deleted */
 extern void rr_table_trigger_drop(int64 id);

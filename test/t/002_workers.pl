@@ -48,10 +48,11 @@ is( $node->safe_psql(
 	'succeeded',
 	'a worker runs an execution started in a new database');
 
-# timers and restarts: five databases with an execution due in 4s, and a
+# timers and restarts: five databases with an execution due in 12s, and a
 # restart before it is due; the launcher visits every database (a few at
 # a time), the workers there record the timers and leave, and the
-# launcher comes back when they are due
+# launcher comes back when they are due (12s: on a busy machine the
+# restart and the visits took more than the 4s this once was)
 $node->safe_psql('postgres',
 	q{CREATE FUNCTION rr_workers(OUT database oid, OUT wanted bool, OUT workers int, OUT next_wake timestamptz) RETURNS SETOF record LANGUAGE c AS 'reporunner', 'reporunner_workers'}
 );
@@ -63,7 +64,7 @@ foreach my $db (@dbs)
 	$node->safe_psql($db, 'CREATE EXTENSION reporunner');
 	$node->safe_psql($db, "SELECT reporunner.save_workflow('wf', '$doc')");
 	$delayed{$db} = $node->safe_psql($db,
-		qq{SELECT reporunner.start('wf', '[{}]', '{"delay": "4s"}')});
+		qq{SELECT reporunner.start('wf', '[{}]', '{"delay": "12s"}')});
 }
 $node->restart;
 ok( $node->poll_query_until(
@@ -76,13 +77,13 @@ foreach my $db (@dbs)
 {
 	$succeeded++
 	  if $node->safe_psql($db,
-		"SELECT status FROM reporunner.wait_for($delayed{$db}, '10s')") eq
+		"SELECT status FROM reporunner.wait_for($delayed{$db}, '30s')") eq
 	  'succeeded';
 }
 is($succeeded, 5, 'delayed executions run when due');
 is( $node->safe_psql(
 		'd1',
-		"SELECT started_at >= created_at + interval '4s' FROM reporunner.execution WHERE id = $delayed{d1}"
+		"SELECT started_at >= created_at + interval '12s' FROM reporunner.execution WHERE id = $delayed{d1}"
 	),
 	't',
 	'and not before');
