@@ -5,8 +5,9 @@
 # when the server user cannot reach the work tree), creates the extension,
 # saves an example workflow, runs it with execute() and shows its output,
 # the rows it wrote and its journal, runs executions in the background
-# (one retrying, one waiting for resume()), then shows versions and the
-# stored graph, and stops the cluster again.  Expects "make install" to have run.
+# (one retrying, one waiting for resume()), then table triggers (row and
+# statement level) and a pg_cron schedule starting workflows, then
+# versions and the stored graph, and stops the cluster again.  Expects "make install" to have run.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -142,6 +143,61 @@ UNION ALL SELECT id, workflow, status, output FROM reporunner.wait_for(:approval
 \echo '-- the flaky step failed twice, then succeeded; each attempt is in the journal'
 SELECT node, status, attempt, jsonb_array_length(attempts) AS failed_attempts
 FROM reporunner.step WHERE execution_id = :flaky_run AND node = 'Call';
+
+\echo
+\echo '-- triggers: each row inserted into new_orders starts a workflow'
+\echo '--   Row -> Tier (SQL: the customer''s tier) -> Big? -(true)-> Rush -> Save (SQL: a result table)'
+CREATE TABLE customers (name text PRIMARY KEY, tier text);
+INSERT INTO customers VALUES ('acme', 'gold'), ('globex', 'silver');
+CREATE TABLE new_orders (id int PRIMARY KEY, customer text, amount numeric);
+CREATE TABLE order_results (id int, customer text, tier text, rush boolean);
+SELECT reporunner.save_workflow('enrich', $${
+  "nodes": [
+    {"name": "Row",  "type": "trigger"},
+    {"name": "Tier", "type": "sql", "params": {
+       "query": "SELECT $1::int AS id, $2::text AS customer, $3::numeric AS amount, coalesce((SELECT tier FROM customers WHERE name = $2), 'none') AS tier",
+       "args": ["{{ $json.id }}", "{{ $json.customer }}", "{{ $json.amount }}"]}},
+    {"name": "Big?", "type": "if", "params": {"condition": "{{ $json.amount > 100 }}"}},
+    {"name": "Rush", "type": "set", "params": {"fields": {"rush": true}}},
+    {"name": "Save", "type": "sql", "params": {
+       "query": "INSERT INTO order_results VALUES ($1, $2, $3, $4) RETURNING id",
+       "args": ["{{ $json.id }}", "{{ $json.customer }}", "{{ $json.tier }}", "{{ $json.rush }}"]}}
+  ],
+  "connections": [{"from": "Row", "to": "Tier"}, {"from": "Tier", "to": "Big?"},
+                  {"from": "Big?", "output": "true", "to": "Rush"}, {"from": "Rush", "to": "Save"}]
+}$$) AS version;
+SELECT reporunner.on_table('enrich', 'new_orders') AS row_trigger;
+INSERT INTO new_orders VALUES (1, 'acme', 250), (2, 'globex', 40), (3, 'initech', 900);
+
+\echo
+\echo '-- a statement-level trigger: a bulk insert of 1,000 rows is one execution of 1,000 items'
+CREATE TABLE bulk_orders (id int, amount numeric);
+SELECT reporunner.save_workflow('count_bulk', $${
+  "nodes": [{"name": "Rows", "type": "trigger"},
+            {"name": "Count", "type": "aggregate", "params": {"aggregations": [
+               {"op": "count", "as": "rows"}, {"op": "sum", "field": "amount", "as": "total"}]}}],
+  "connections": [{"from": "Rows", "to": "Count"}]
+}$$) AS version;
+SELECT reporunner.on_table('count_bulk', 'bulk_orders', '{insert}', 'statement') AS statement_trigger;
+INSERT INTO bulk_orders SELECT i, i FROM generate_series(1, 1000) AS i;
+
+\echo
+\echo '-- a schedule: a pg_cron job that starts count_bulk every five minutes (one tick fired by hand here)'
+CREATE EXTENSION pg_cron;
+SELECT reporunner.on_schedule('count_bulk', '*/5 * * * *', '[{"amount": 1}]') AS schedule \gset
+SELECT jobname, schedule, command FROM cron.job;
+SELECT reporunner.fire_schedule(:schedule) IS NOT NULL AS fired;
+
+\echo
+\echo '-- what the triggers started (the workers ran it), and the result table'
+SELECT e.id, e.mode, w.status, jsonb_array_length(e.input) AS items,
+       CASE WHEN e.mode = 'table' AND jsonb_array_length(e.input) = 1 THEN e.input -> 0 -> 'id' END AS order_id,
+       left(w.output::text, 60) AS output
+FROM reporunner.execution e, LATERAL reporunner.wait_for(e.id) w
+WHERE e.trigger_id IS NOT NULL ORDER BY e.id;
+SELECT * FROM order_results ORDER BY id;
+SELECT id, kind, workflow, target, executions FROM reporunner.triggers ORDER BY id;
+SELECT reporunner.drop_trigger(:schedule);
 
 \echo
 \echo '-- change the threshold: version 2; versions and the stored graph'
