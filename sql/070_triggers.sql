@@ -140,6 +140,19 @@ SET ROLE rr_trigger_tenant;
 SELECT reporunner.on_table('tenant_flow', 'orders') IS NOT NULL AS registered;
 -- another tenant's workflow cannot be named
 SELECT reporunner.on_table('no_orders', 'orders');
+SELECT id AS tenant_trigger FROM reporunner.triggers \gset
+RESET ROLE;
+-- a role that cannot act for the tenant neither sees nor drops its trigger
+CREATE ROLE rr_trigger_stranger;
+SET ROLE rr_trigger_stranger;
+SELECT count(*) AS visible FROM reporunner.triggers;
+SELECT count(*) AS visible_rows FROM reporunner.trigger;
+SELECT reporunner.drop_trigger(:tenant_trigger);
+RESET ROLE;
+DROP ROLE rr_trigger_stranger;
+-- a member of the tenant sees it
+SET ROLE rr_trigger_other;
+SELECT count(*) AS visible_to_member FROM reporunner.triggers;
 RESET ROLE;
 INSERT INTO orders VALUES (30, 3, 'by postgres');
 SELECT pg_temp.drain();
