@@ -77,7 +77,7 @@ parse_options(Jsonb *options, bool for_start, ExecuteOptions *opts)
 	memset(opts, 0, sizeof(*opts));
 	if (!JB_ROOT_IS_OBJECT(options))
 		rr_invalid_parameter(psprintf("%s options must be a JSON object", function),
-					   "Pass an object such as {\"version\": 2, \"save\": \"none\"}.");
+							 "Pass an object such as {\"version\": 2, \"save\": \"none\"}.");
 
 	it = JsonbIteratorInit(&options->root);
 	while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
@@ -88,23 +88,23 @@ parse_options(Jsonb *options, bool for_start, ExecuteOptions *opts)
 		{
 			if (v.type != jbvNumeric)
 				rr_invalid_parameter(psprintf("%s option \"version\" must be an integer", function),
-							   "Give a saved version number, such as 2.");
+									 "Give a saved version number, such as 2.");
 			opts->version = DatumGetInt32(DirectFunctionCall1(numeric_int4,
 															  NumericGetDatum(v.val.numeric)));
 			if (!DatumGetBool(DirectFunctionCall2(numeric_eq,
 												  NumericGetDatum(v.val.numeric),
 												  NumericGetDatum(int64_to_numeric(opts->version)))))
 				rr_invalid_parameter(psprintf("%s option \"version\" must be an integer", function),
-							   "Give a saved version number, such as 2.");
+									 "Give a saved version number, such as 2.");
 			if (opts->version <= 0)
 				rr_invalid_parameter(psprintf("%s option \"version\" must be positive", function),
-							   "Versions are numbered from 1.");
+									 "Versions are numbered from 1.");
 		}
 		else if (token == WJB_VALUE && strcmp(key, "owner") == 0)
 		{
 			if (v.type != jbvString || v.val.string.len == 0)
 				rr_invalid_parameter(psprintf("%s option \"owner\" must be a role name", function),
-							   "Name the role that owns the workflow, such as \"alice\".");
+									 "Name the role that owns the workflow, such as \"alice\".");
 			opts->owner = get_role_oid(pnstrdup(v.val.string.val,
 												v.val.string.len), false);
 		}
@@ -113,14 +113,14 @@ parse_options(Jsonb *options, bool for_start, ExecuteOptions *opts)
 		{
 			if (v.type != jbvString || v.val.string.len == 0)
 				rr_invalid_parameter("start option \"idempotency_key\" must be a non-empty string",
-							   "A second start() with the same key returns the first execution.");
+									 "A second start() with the same key returns the first execution.");
 			opts->idempotency_key = pnstrdup(v.val.string.val, v.val.string.len);
 		}
 		else if (token == WJB_VALUE && for_start && strcmp(key, "priority") == 0)
 		{
 			if (v.type != jbvNumeric)
 				rr_invalid_parameter("start option \"priority\" must be an integer",
-							   "Executions with a higher priority run first.");
+									 "Executions with a higher priority run first.");
 			opts->priority = DatumGetInt32(DirectFunctionCall1(numeric_int4,
 															   NumericGetDatum(v.val.numeric)));
 		}
@@ -130,14 +130,14 @@ parse_options(Jsonb *options, bool for_start, ExecuteOptions *opts)
 
 			if (!rr_jsonb_duration(&v, &ms))
 				rr_invalid_parameter("start option \"delay\" must be a duration",
-							   "Durations are a number and a unit such as \"500ms\", \"30s\", \"5min\", \"2h\" or \"1d\".");
+									 "Durations are a number and a unit such as \"500ms\", \"30s\", \"5min\", \"2h\" or \"1d\".");
 			opts->delay_ms = ms;
 		}
 		else if (token == WJB_VALUE && for_start && strcmp(key, "run_at") == 0)
 		{
 			if (v.type != jbvString)
 				rr_invalid_parameter("start option \"run_at\" must be a timestamp",
-							   "Give a time such as \"2026-12-01 09:00:00+00\".");
+									 "Give a time such as \"2026-12-01 09:00:00+00\".");
 			opts->run_at = pnstrdup(v.val.string.val, v.val.string.len);
 		}
 		else if (token == WJB_VALUE && !for_start && strcmp(key, "save") == 0)
@@ -154,7 +154,7 @@ parse_options(Jsonb *options, bool for_start, ExecuteOptions *opts)
 				opts->save = RR_SAVE_NONE;
 			else
 				rr_invalid_parameter("execute option \"save\" must be \"all\", \"errors\" or \"none\"",
-							   "It says what is written to reporunner.execution and reporunner.step.");
+									 "It says what is written to reporunner.execution and reporunner.step.");
 		}
 		else if (token == WJB_VALUE)
 			ereport(ERROR,

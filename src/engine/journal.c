@@ -17,7 +17,7 @@
  *
  * Where a step goes: the steps written together with the end of their
  * execution (an execute(), a worker's run of pure nodes, a failed
- * execute() recorded apart) go into the execution's row, as one jsonb
+ * execute() recorded apart) go into the execution's row, as one json
  * array (execution.steps), compressed before it is written: a node's
  * output items mostly repeat its input's, so they compress well, and one
  * row with one compressed value writes a fraction of the WAL of a row per

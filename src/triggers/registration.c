@@ -53,7 +53,7 @@ static SPIPlanPtr visible_trigger_plan = NULL;
 static SPIPlanPtr unregister_plan = NULL;
 
 void
-rr_registration_workflow(const char *name, RrWorkflowRef *ref)
+rr_registration_workflow(const char *name, bool queues, RrWorkflowRef *ref)
 {
 	int			nestlevel;
 
@@ -62,7 +62,8 @@ rr_registration_workflow(const char *name, RrWorkflowRef *ref)
 	rr_store_end(nestlevel);
 	rr_check_run_as(GetUserId(), ref->owner, ref->id, name, true, RR_RUN_QUEUE);
 	/* refuses at once when no worker could run what it starts */
-	rr_worker_wake_at_commit();
+	if (queues)
+		rr_worker_wake_at_commit();
 }
 
 int64

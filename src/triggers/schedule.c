@@ -97,7 +97,7 @@ reporunner_on_schedule(PG_FUNCTION_ARGS)
 	input = PG_ARGISNULL(2) ? rr_items_to_jsonb(NIL) :
 		rr_items_to_jsonb(rr_items_from_jsonb(PG_GETARG_JSONB_P(2)));
 	require_pg_cron();
-	rr_registration_workflow(name, &ref);
+	rr_registration_workflow(name, true, &ref);
 
 	initStringInfo(&options);
 	appendStringInfoString(&options, "{\"input\": ");

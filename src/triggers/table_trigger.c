@@ -83,7 +83,6 @@ static const struct
 };
 #define N_TABLE_EVENTS lengthof(table_events)
 
-
 /* The PostgreSQL triggers of registration $1, and their tables */
 #define SQL_TABLE_TRIGGERS \
 	"SELECT tg.tgname, tg.tgrelid::pg_catalog.regclass::pg_catalog.text" \
@@ -139,7 +138,7 @@ parse_events(ArrayType *array, bool row_level)
 					  &elems, &nulls, &n);
 	if (n == 0)
 		rr_invalid_parameter("events must not be empty",
-						 "Name one or more of insert, update, delete and truncate.");
+							 "Name one or more of insert, update, delete and truncate.");
 	for (i = 0; i < n; i++)
 	{
 		char	   *name = nulls[i] ? "" : TextDatumGetCString(elems[i]);
@@ -150,13 +149,13 @@ parse_events(ArrayType *array, bool row_level)
 				break;
 		if (e == N_TABLE_EVENTS)
 			rr_invalid_parameter(psprintf("unknown event \"%s\"", name),
-							 "Events are insert, update, delete and truncate.");
+								 "Events are insert, update, delete and truncate.");
 		if (chosen[e])
 			rr_invalid_parameter(psprintf("event \"%s\" is named twice", name),
-							 "Name each event once.");
+								 "Name each event once.");
 		if (row_level && strcmp(name, "truncate") == 0)
 			rr_invalid_parameter("truncate needs level \"statement\"",
-							 "TRUNCATE fires statement-level triggers only.");
+								 "TRUNCATE fires statement-level triggers only.");
 		chosen[e] = true;
 	}
 	return chosen;
@@ -269,10 +268,10 @@ reporunner_on_table(PG_FUNCTION_ARGS)
 	mode = text_to_cstring(PG_GETARG_TEXT_PP(4));
 	if (strcmp(level, "row") != 0 && strcmp(level, "statement") != 0)
 		rr_invalid_parameter(psprintf("unknown level \"%s\"", level),
-						 "A table trigger's level is \"row\" or \"statement\".");
+							 "A table trigger's level is \"row\" or \"statement\".");
 	if (strcmp(mode, "async") != 0 && strcmp(mode, "sync") != 0)
 		rr_invalid_parameter(psprintf("unknown mode \"%s\"", mode),
-						 "A table trigger's mode is \"async\" (queued for the workers) or \"sync\" (run in the statement).");
+							 "A table trigger's mode is \"async\" (queued for the workers) or \"sync\" (run in the statement).");
 	row_level = strcmp(level, "row") == 0;
 	events = parse_events(PG_GETARG_ARRAYTYPE_P(2), row_level);
 	if (!PG_ARGISNULL(5))
@@ -282,7 +281,7 @@ reporunner_on_table(PG_FUNCTION_ARGS)
 	}
 	table = checked_table(relid);
 
-	rr_registration_workflow(name, &ref);
+	rr_registration_workflow(name, strcmp(mode, "async") == 0, &ref);
 	id = rr_registration_insert(&ref, "table", table,
 								registration_options(events, level, mode, condition));
 	nestlevel = rr_store_begin();
@@ -294,6 +293,14 @@ reporunner_on_table(PG_FUNCTION_ARGS)
 				create_trigger(id, table, events, false, e);
 	rr_store_end(nestlevel);
 	PG_RETURN_INT64(id);
+}
+
+/* "_trigger": {"event": ..., "table": ... (left open, for "old") */
+static void
+append_trigger_key(StringInfo buf, const char *event, const char *table)
+{
+	appendStringInfo(buf, "\"_trigger\": {\"event\": \"%s\", \"table\": ", event);
+	escape_json(buf, table);
 }
 
 /* A row as an item: its columns, and "_trigger" (event, table, old) */
@@ -309,9 +316,9 @@ row_item(HeapTuple tuple, TupleDesc desc, const char *event,
 	initStringInfo(&buf);
 	/* the row's object, without its closing brace, then _trigger */
 	appendBinaryStringInfo(&buf, columns, strlen(columns) - 1);
-	appendStringInfo(&buf, "%s\"_trigger\": {\"event\": \"%s\", \"table\": ",
-					 strlen(columns) > 2 ? ", " : "", event);
-	escape_json(&buf, table);
+	if (strlen(columns) > 2)
+		appendStringInfoString(&buf, ", ");
+	append_trigger_key(&buf, event, table);
 	if (old_tuple != NULL)
 	{
 		Datum		old_row = heap_copy_tuple_as_datum(old_tuple, desc);
@@ -334,19 +341,19 @@ statement_rows(TriggerData *trigdata, const char *event, const char *table)
 {
 	Datum		rows;
 	bool		isnull;
+	int			nestlevel;
 
 	if (strcmp(event, "truncate") == 0)
 	{
 		StringInfoData buf;
 
 		initStringInfo(&buf);
-		appendStringInfo(&buf, "[{\"_trigger\": {\"event\": \"%s\", \"table\": ", event);
-		escape_json(&buf, table);
+		appendStringInfoString(&buf, "[{");
+		append_trigger_key(&buf, event, table);
 		appendStringInfoString(&buf, "}}]");
 		return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 	}
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	nestlevel = rr_store_begin();
 	if (SPI_register_trigger_data(trigdata) != SPI_OK_TD_REGISTER)
 		elog(ERROR, "SPI_register_trigger_data failed");
 	if (SPI_execute("SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r)), '[]')"
@@ -355,11 +362,11 @@ statement_rows(TriggerData *trigdata, const char *event, const char *table)
 	rows = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0],
 										   SPI_tuptable->tupdesc, 1, &isnull),
 							 false, -1);
-	SPI_finish();
+	rr_store_end(nestlevel);
 	return DatumGetJsonbP(rows);
 }
 
-/* The items a condition holds for (all of them without one) */
+/* The items registration id's condition holds for */
 static List *
 matching_items(int64 id, const char *condition, RrPlan *plan, List *items)
 {
@@ -369,8 +376,6 @@ matching_items(int64 id, const char *condition, RrPlan *plan, List *items)
 	ListCell   *lc;
 	int			index = 0;
 
-	if (condition == NULL)
-		return items;
 	if (condition_id != id)
 	{
 		if (condition_context != NULL)
@@ -458,20 +463,16 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 	{
 		/* a statement's rows go to the journal as read, unless filtered */
 		input = statement_rows(trigdata, event, table);
-		items = NIL;
-		if (condition != NULL || sync)
-			items = rr_items_from_jsonb(input);
-		if (condition != NULL)
-			input = NULL;
-		else if (JB_ROOT_COUNT(input) == 0)
+		if (JB_ROOT_COUNT(input) == 0)
 			return PointerGetDatum(NULL);
+		items = condition != NULL || sync ? rr_items_from_jsonb(input) : NIL;
 	}
-	if (input == NULL)
+	if (condition != NULL)
 	{
 		items = matching_items(id, condition, plan, items);
 		if (items == NIL)
 			return PointerGetDatum(NULL);
-		input = rr_items_to_jsonb(items);
+		input = NULL;
 	}
 
 	if (sync)
@@ -481,8 +482,9 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 	{
 		rr_worker_wake_at_commit();
 		(void) rr_journal_enqueue(registration.workflow_id, registration.version,
-								  registration.owner, input, NULL,
-								  registration.created_by, 0,
+								  registration.owner,
+								  input != NULL ? input : rr_items_to_jsonb(items),
+								  NULL, registration.created_by, 0,
 								  GetCurrentTimestamp(), "table", id);
 	}
 	return PointerGetDatum(NULL);

@@ -30,9 +30,11 @@ typedef struct RrRegistration
 
 /*
  * The workflow called name that a new registration will start, checked as
- * start() checks it: the caller may queue it, and a worker can run it.
+ * start() checks it: the caller may queue it, and, with queues (it will
+ * run in the workers), a worker can run it.
  */
-extern void rr_registration_workflow(const char *name, RrWorkflowRef *ref);
+extern void rr_registration_workflow(const char *name, bool queues,
+									 RrWorkflowRef *ref);
 
 /*
  * Insert a registration of kind ("table", "schedule") for the caller, as
