@@ -37,6 +37,7 @@ OBJS = \
 	src/expr/expression.o \
 	src/expr/template.o \
 	src/nodes/aggregate.o \
+	src/nodes/execute_workflow.o \
 	src/nodes/filter.o \
 	src/nodes/function.o \
 	src/nodes/if.o \

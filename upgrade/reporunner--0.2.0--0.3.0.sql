@@ -232,3 +232,11 @@ FROM reporunner.trigger t
 COMMENT ON VIEW reporunner.triggers IS 'Table triggers and schedules visible to the current role, with how many executions each started (of those the role may see) and when it last fired';
 GRANT SELECT ON reporunner.triggers TO PUBLIC;
 
+
+/*
+ * Sub-workflows (node execute_workflow): an execution's parent_id is no
+ * longer a foreign key.  A sub-workflow run inside execute() is written
+ * before the execution that called it, and either may be pruned first.
+ */
+ALTER TABLE reporunner.execution DROP CONSTRAINT execution_parent_id_fkey;
+COMMENT ON COLUMN reporunner.execution.parent_id IS 'Execution that started this one (sub-workflows, error workflows, retries); not a foreign key, since a sub-workflow run inside execute() is written before its caller and either may be pruned first';

@@ -186,36 +186,36 @@ call_arguments(FunctionCallInfo fcinfo, bool for_start, ExecuteOptions *opts)
 }
 
 /*
- * The workflow the caller may run under that name, and the version to run
- * (the one in the options, or the active one), checked against who may
- * run it by that path (src/catalog/run_as.c).  The lookup runs as the
- * caller, under the pinned search_path of src/catalog/store.c.
+ * The lookup runs as the caller, under the pinned search_path of
+ * src/catalog/store.c.
  */
-static void
-resolve_workflow(const char *name, ExecuteOptions *opts, RrRunPath path,
-				 RrWorkflowRef *ref)
+RrPlan *
+rr_runnable_plan(const char *name, Oid owner, int32 version, RrRunPath path)
 {
+	RrWorkflowRef ref;
 	int			nestlevel;
 
 	nestlevel = rr_store_begin();
-	rr_workflow_get(name, RR_WORKFLOW_RUN, opts->owner, ref);
+	rr_workflow_get(name, RR_WORKFLOW_RUN, owner, &ref);
 	rr_store_end(nestlevel);
-	if (opts->version == 0)
+	if (version == 0)
 	{
-		if (ref->active_version == 0)
+		if (ref.active_version == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
 					 errmsg("workflow \"%s\" has no active version", name),
-					 errhint("Pass {\"version\": N} in the options, or activate one with reporunner.activate_version().")));
-		opts->version = ref->active_version;
+					 errhint("Name a version, or activate one with reporunner.activate_version().")));
+		version = ref.active_version;
 	}
-	rr_check_run_as(GetUserId(), ref->owner, ref->id, name,
-					opts->version == ref->active_version, path);
+	rr_check_run_as(GetUserId(), ref.owner, ref.id, name,
+					version == ref.active_version, path);
+	return rr_plan_get(ref.id, version, ref.owner, name);
 }
 
 Jsonb *
 rr_run_in_caller(RrPlan *plan, const char *mode, List *items,
-				 RrSaveMode save, Oid caller, int64 trigger_id)
+				 RrSaveMode save, Oid caller, int64 trigger_id,
+				 int64 parent_id)
 {
 	RrExecution *execution;
 	MemoryContext context;
@@ -232,6 +232,7 @@ rr_run_in_caller(RrPlan *plan, const char *mode, List *items,
 	execution->plan = plan;
 	execution->mode = mode;
 	execution->trigger_id = trigger_id;
+	execution->parent_id = parent_id;
 	if (save != RR_SAVE_NONE)
 		execution->id = rr_journal_new_id();
 	execution->input = rr_items_to_jsonb(items);
@@ -269,17 +270,15 @@ reporunner_execute(PG_FUNCTION_ARGS)
 	char	   *name;
 	Jsonb	   *input;
 	ExecuteOptions opts;
-	RrWorkflowRef ref;
 	RrPlan	   *plan;
 
 	name = call_arguments(fcinfo, false, &opts);
-	resolve_workflow(name, &opts, RR_RUN_CALL, &ref);
-	plan = rr_plan_get(ref.id, opts.version, ref.owner, name);
+	plan = rr_runnable_plan(name, opts.owner, opts.version, RR_RUN_CALL);
 	input = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
 	PG_RETURN_JSONB_P(rr_run_in_caller(plan, "call",
 									   input ? rr_items_from_jsonb(input) : NIL,
 									   opts.save_given ? opts.save : plan->save,
-									   GetUserId(), 0));
+									   GetUserId(), 0, 0));
 }
 
 Datum
@@ -288,7 +287,6 @@ reporunner_start(PG_FUNCTION_ARGS)
 	char	   *name;
 	Jsonb	   *input;
 	ExecuteOptions opts;
-	RrWorkflowRef ref;
 	RrPlan	   *plan;
 	TimestampTz ready_at;
 
@@ -297,8 +295,7 @@ reporunner_start(PG_FUNCTION_ARGS)
 	/* before any write: refuse at once when no worker can run it */
 	rr_worker_wake_at_commit();
 
-	resolve_workflow(name, &opts, RR_RUN_QUEUE, &ref);
-	plan = rr_plan_get(ref.id, opts.version, ref.owner, name);
+	plan = rr_runnable_plan(name, opts.owner, opts.version, RR_RUN_QUEUE);
 	input = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
 	input = input == NULL ? rr_items_to_jsonb(NIL) :
 		rr_items_to_jsonb(rr_items_from_jsonb(input));
@@ -311,10 +308,11 @@ reporunner_start(PG_FUNCTION_ARGS)
 		TimestampTzPlusMilliseconds(GetCurrentTransactionStartTimestamp(),
 									opts.delay_ms);
 
-	PG_RETURN_INT64(rr_journal_enqueue(ref.id, opts.version, plan->owner,
+	PG_RETURN_INT64(rr_journal_enqueue(plan->workflow_id, plan->version,
+									   plan->owner,
 									   input, opts.idempotency_key,
 									   GetUserId(), opts.priority, ready_at,
-									   "start", 0));
+									   "start", 0, 0));
 }
 
 /* cancel() and resume(): the execution as the caller sees it */
@@ -368,20 +366,25 @@ interrupt_worker(int pid)
 
 /*
  * cancel(execution): a queued or waiting execution is canceled at once; a
- * running one is interrupted (its worker sees the status).
- * Returns false when it had already finished.
+ * running one is interrupted (its worker sees the status).  The
+ * sub-workflows it runs are canceled with it.  Returns false when it had
+ * already finished.
  */
 Datum
 reporunner_cancel(PG_FUNCTION_ARGS)
 {
 	int64		id = PG_GETARG_INT64(0);
-	int			worker;
+	List	   *workers;
+	bool		woke_parent;
 	bool		canceled;
+	ListCell   *lc;
 
 	require_visible_execution(id);
-	canceled = rr_journal_cancel(id, &worker);
-	if (canceled)
-		interrupt_worker(worker);
+	canceled = rr_journal_cancel(id, &workers, &woke_parent);
+	foreach(lc, workers)
+		interrupt_worker(lfirst_int(lc));
+	if (woke_parent)
+		rr_worker_wake_at_commit();
 	PG_RETURN_BOOL(canceled);
 }
 

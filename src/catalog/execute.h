@@ -12,18 +12,29 @@
 #include "postgres.h"
 
 #include "catalog/plan.h"
+#include "catalog/run_as.h"
 #include "engine/executor.h"
 #include "nodes/pg_list.h"
 #include "utils/jsonb.h"
 
 /*
  * Run plan now on items (Jsonb * objects), in the caller's transaction,
- * as execution mode ("call", "table"; trigger_id the trigger that started
- * it, or 0), journaled as save says in the caller's transaction; a failure
- * is recorded apart (failed_call.c) and raised as it was.  Returns the
- * result items as a jsonb array, in the caller's memory context.
+ * as execution mode ("call", "table", "subworkflow"; trigger_id the
+ * trigger that started it and parent_id the execution that called it, each
+ * 0 if none), journaled as save says in the caller's transaction; a
+ * failure is recorded apart (failed_call.c) and raised as it was.  Returns
+ * the result items as a jsonb array, in the caller's memory context.
  */
 extern Jsonb *rr_run_in_caller(RrPlan *plan, const char *mode, List *items,
-							   RrSaveMode save, Oid caller, int64 trigger_id);
+							   RrSaveMode save, Oid caller, int64 trigger_id,
+							   int64 parent_id);
+
+/*
+ * The plan of the workflow the current role may run under name (owned by
+ * owner unless that is InvalidOid), at version (0: the active one),
+ * checked against who may run it by path (src/catalog/run_as.c).
+ */
+extern RrPlan *rr_runnable_plan(const char *name, Oid owner, int32 version,
+								RrRunPath path);
 
 #endif							/* RR_EXECUTE_H */

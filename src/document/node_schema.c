@@ -46,6 +46,7 @@ static const char *const limit_ends[] = {"start", "end", NULL};
 static const char *const sort_orders[] = {"asc", "desc", NULL};
 static const char *const dedup_scopes[] = {"input", "workflow", NULL};
 static const char *const run_modes[] = {"per_item", "once", NULL};
+static const char *const call_modes[] = {"wait", "fire_and_forget", NULL};
 
 
 /* ---------- Item specs shared by several params ---------- */
@@ -228,6 +229,24 @@ static const RrFieldSpec wait_params[] = {
 	{NULL}
 };
 
+static const RrFieldSpec execute_workflow_params[] = {
+	{.name = "workflow", .type = RR_FIELD_STRING,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
+		.has_min = true, .min = 1,
+		.hint = "The workflow to call is fixed when the workflow is saved; "
+	"pass data to it through \"input\"."},
+	{.name = "owner", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+		.has_min = true, .min = 1, .has_max = true, .max = RR_IDENTIFIER_LEN,
+		.hint = "Name the role that owns a workflow shared with this "
+	"workflow's owner."},
+	{.name = "version", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC,
+	.has_min = true, .min = 1},
+	{.name = "mode", .type = RR_FIELD_STRING, .choices = call_modes},
+	{.name = "per_item", .type = RR_FIELD_BOOLEAN, .flags = RR_FIELD_STATIC},
+	{.name = "input", .type = RR_FIELD_ANY},
+	{NULL}
+};
+
 
 /* ---------- The node types ---------- */
 
@@ -271,6 +290,8 @@ static const RrFieldSpec wait_params[] = {
 #define RR_SCHEMA_wait \
 	.params = wait_params, .outputs = main_output, .inputs = 1, \
 	.one_of = wait_modes, .only_with = {"timeout", "resume"}
+#define RR_SCHEMA_execute_workflow \
+	.params = execute_workflow_params, .outputs = main_output, .inputs = 1
 
 #define RR_SCHEMA_ENTRY(type) {.name = #type, RR_SCHEMA_##type},
 

@@ -35,6 +35,7 @@
 	X(sql) \
 	X(function) \
 	X(notify) \
-	X(wait)
+	X(wait) \
+	X(execute_workflow)
 
 #endif							/* RR_NODE_TYPES_H */

@@ -103,7 +103,10 @@ parse_step_status(const char *text)
 	return RR_STEP_SUCCEEDED;
 }
 
-/* The attempt a run of the node is: 1, or one more than its last retry. */
+/*
+ * The attempt a run of the node is: 1, one more than its last retry, or
+ * the attempt that paused, which goes on.
+ */
 static int
 next_attempt(DurableRun *run, const RrPlanNode *node)
 {
@@ -113,10 +116,21 @@ next_attempt(DurableRun *run, const RrPlanNode *node)
 	{
 		JournaledStep *journaled = lfirst(lc);
 
-		if (journaled->retrying && strcmp(journaled->node, node->name) == 0)
+		if (strcmp(journaled->node, node->name) != 0)
+			continue;
+		if (journaled->retrying)
 			return journaled->attempt + 1;
+		if (journaled->waiting)
+			return journaled->attempt;
 	}
 	return 1;
+}
+
+/* next_attempt hook: the same, for the executor. */
+static int
+attempt_hook(RrExecution *execution, const RrPlanNode *node)
+{
+	return next_attempt((DurableRun *) execution, node);
 }
 
 /* The owner of the run's workflow; none before its plan is loaded. */
@@ -271,7 +285,6 @@ journal_step(RrExecution *execution, RrStep *step)
 
 	MemoryContext old = MemoryContextSwitchTo(execution->context);
 
-	step->attempt = Max(step->attempt, next_attempt(run, step->node));
 	run->unsaved = lappend(run->unsaved, step);
 	MemoryContextSwitchTo(old);
 	run->batch->uncommitted = true;
@@ -282,7 +295,8 @@ journal_step(RrExecution *execution, RrStep *step)
 
 /*
  * Finish the execution with its unsaved steps: status, output or error,
- * queue row, notification.
+ * queue row, notification; and, for a sub-workflow, wake the execution
+ * that waits for it if it was the last one.
  */
 static void
 finish_execution(DurableRun *run, const char *status, Jsonb *output,
@@ -290,9 +304,11 @@ finish_execution(DurableRun *run, const char *status, Jsonb *output,
 {
 	bool		steps_journaled = run->started || run->journaled != NIL;
 
-	(void) rr_journal_finish(run->execution.id, run_owner(run), run->unsaved,
-							 steps_journaled, status, output, error,
-							 run->execution.started_at);
+	if (rr_journal_finish(run->execution.id, run_owner(run), run->unsaved,
+						  steps_journaled, status, output, error,
+						  run->execution.started_at) &&
+		strcmp(run->execution.mode, "subworkflow") == 0)
+		(void) rr_journal_wake_parent(run->execution.id);
 	run->unsaved = NIL;
 }
 
@@ -310,7 +326,6 @@ load_execution(DurableRun *run, ClaimedExecution *member, List **input_items)
 	execution->input = member->input;
 	if (execution->started_at == 0)
 		execution->started_at = member->started_at;
-	execution->mode = member->mode;
 	execution->plan = rr_plan_get(member->workflow_id, member->version,
 								  member->owner, member->workflow);
 	*input_items = rr_items_from_jsonb(execution->input);
@@ -558,7 +573,9 @@ rr_durable_run_member(Batch *batch)
 	execution->step_done = journal_step;
 	execution->waiting_until = journaled_wake;
 	execution->suspend = suspend_execution;
+	execution->next_attempt = attempt_hook;
 	execution->id = member->id;
+	execution->mode = member->mode;
 	run->batch = batch;
 	run->workflow = member->workflow;
 

@@ -422,7 +422,9 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 
 	step->node = node;
 	step->status = RR_STEP_SUCCEEDED;
-	step->attempt = 1;
+	step->attempt = execution->next_attempt != NULL ?
+		execution->next_attempt(execution, node) : 1;
+	run.attempt = step->attempt;
 	step->started_at = GetCurrentTimestamp();
 	if (execution->waiting_until != NULL)
 		run.waiting_until = execution->waiting_until(execution, node);
@@ -751,6 +753,19 @@ run_plan(RrExecution *execution, List *input_items)
 	return result;
 }
 
+void
+rr_check_call_depth(const char *workflow, int level)
+{
+	if (level > rr_max_call_depth)
+		ereport(ERROR,
+				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+				 errmsg("workflow \"%s\" would nest executions deeper than %d levels",
+						workflow, rr_max_call_depth),
+				 errdetail("A node of a running workflow called a workflow again; this call would be level %d.",
+						   level),
+				 errhint("Look for a workflow that calls itself, directly or through others. reporunner.max_call_depth sets the limit.")));
+}
+
 List *
 rr_execution_run(RrExecution *execution, List *input_items)
 {
@@ -758,14 +773,7 @@ rr_execution_run(RrExecution *execution, List *input_items)
 	int			saved_guard = rr_node_guard_depth();
 	List	   *volatile result = NIL;
 
-	if (call_depth >= rr_max_call_depth)
-		ereport(ERROR,
-				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
-				 errmsg("workflow \"%s\" would nest executions deeper than %d levels",
-						execution->plan->workflow_name, rr_max_call_depth),
-				 errdetail("A node of a running workflow called execute() again; this call would be level %d.",
-						   call_depth + 1),
-				 errhint("Look for a workflow that calls itself, directly or through others. reporunner.max_call_depth sets the limit.")));
+	rr_check_call_depth(execution->plan->workflow_name, call_depth + 1);
 	call_depth++;
 	PG_TRY();
 	{

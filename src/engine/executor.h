@@ -72,6 +72,10 @@ typedef TimestampTz (*RrWaitingUntilHook) (struct RrExecution *execution,
 										   const RrPlanNode *node);
 typedef void (*RrSuspendHook) (struct RrExecution *execution, RrStep *step);
 
+/* The attempt the node's next run is: 1, or more after failed attempts. */
+typedef int (*RrNextAttemptHook) (struct RrExecution *execution,
+								  const RrPlanNode *node);
+
 /* One execution of a plan. */
 typedef struct RrExecution
 {
@@ -79,6 +83,7 @@ typedef struct RrExecution
 	int64		id;				/* reporunner.execution.id, 0 if none */
 	const char *mode;			/* "call", ... */
 	int64		trigger_id;		/* the trigger that started it, or 0 */
+	int64		parent_id;		/* the execution that called it, or 0 */
 	Jsonb	   *input;			/* the input items as a jsonb array */
 	TimestampTz started_at;
 	TimestampTz deadline;		/* 0 = no execution timeout */
@@ -91,6 +96,7 @@ typedef struct RrExecution
 	RrStepDoneHook step_done;
 	RrWaitingUntilHook waiting_until;
 	RrSuspendHook suspend;
+	RrNextAttemptHook next_attempt;
 	bool		suspended;		/* a node paused the execution */
 	bool		timed_out;		/* a node or the execution ran out of time */
 } RrExecution;
@@ -106,6 +112,13 @@ typedef struct RrExecution
  * at most reporunner.max_call_depth levels deep.
  */
 extern List *rr_execution_run(RrExecution *execution, List *input_items);
+
+/*
+ * Raise the nesting error (54001) when a call of workflow would be level
+ * level (the outermost execution is level 1) and reporunner.max_call_depth
+ * allows fewer.
+ */
+extern void rr_check_call_depth(const char *workflow, int level);
 
 /* Define the executor's settings (reporunner.max_call_depth); _PG_init. */
 extern void rr_executor_init(void);

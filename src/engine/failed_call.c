@@ -111,6 +111,9 @@ failed_call_record(RrExecution *execution, ErrorData *edata, Oid caller)
 	if (execution->trigger_id != 0)
 		appendStringInfo(&buf, ", \"trigger_id\": " INT64_FORMAT,
 						 execution->trigger_id);
+	if (execution->parent_id != 0)
+		appendStringInfo(&buf, ", \"parent_id\": " INT64_FORMAT,
+						 execution->parent_id);
 	append_jsonb(&buf, "input", execution->input);
 	append_jsonb(&buf, "error", error);
 	append_time(&buf, "started_at", execution->started_at ?

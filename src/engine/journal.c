@@ -54,14 +54,15 @@
 
 /*
  * A finished execution with its steps: $1..$12 the execution, $13 its
- * steps (execution.steps), $14 the trigger that started it (0: none).
+ * steps (execution.steps), $14 the trigger that started it, $15 the
+ * execution that called it (0: none).
  */
 #define SQL_INSERT_JOURNAL \
 	"INSERT INTO reporunner.execution (id, workflow_id, version, owner," \
 	" status, mode, input, output, error, created_by, created_at, started_at," \
-	" finished_at, steps, trigger_id) OVERRIDING SYSTEM VALUE" \
+	" finished_at, steps, trigger_id, parent_id) OVERRIDING SYSTEM VALUE" \
 	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13," \
-	" NULLIF($14, 0))"
+	" NULLIF($14, 0), NULLIF($15, 0))"
 
 static SPIPlanPtr insert_journal_plan = NULL;
 
@@ -286,11 +287,11 @@ void
 rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
 				 Jsonb *error, Oid created_by)
 {
-	Oid			argtypes[14] = {INT8OID, INT8OID, INT4OID, OIDOID, TEXTOID,
+	Oid			argtypes[15] = {INT8OID, INT8OID, INT4OID, OIDOID, TEXTOID,
 		TEXTOID, JSONBOID, JSONBOID, JSONBOID, OIDOID, TIMESTAMPTZOID,
-	TIMESTAMPTZOID, JSONOID, INT8OID};
-	Datum		values[14];
-	char		nulls[14];
+	TIMESTAMPTZOID, JSONOID, INT8OID, INT8OID};
+	Datum		values[15];
+	char		nulls[15];
 	int			nestlevel;
 
 	memset(nulls, ' ', sizeof(nulls));
@@ -310,9 +311,10 @@ rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
 	values[11] = TimestampTzGetDatum(GetCurrentTimestamp());
 	values[12] = compressed_steps(rr_journal_steps_json(execution->steps));
 	values[13] = Int64GetDatum(execution->trigger_id);
+	values[14] = Int64GetDatum(execution->parent_id);
 
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&insert_journal_plan, SQL_INSERT_JOURNAL, 14,
+	rr_store_run_kept_as_owner(&insert_journal_plan, SQL_INSERT_JOURNAL, 15,
 							   argtypes, values, nulls, SPI_OK_INSERT);
 	rr_store_end(nestlevel);
 }
@@ -330,15 +332,16 @@ rr_notify_execution(int64 id)
 /* ---------- The SQL API's writes (src/catalog/execute.c) ---------- */
 
 /*
- * start() and triggers: $1 workflow, $2 version, $3 owner, $4 input, $5
- * key, $6 caller, $7 priority, $8 ready_at, $9 mode, $10 trigger (0: none);
- * returns the new execution's id, or none when the idempotency key was
- * used before.
+ * start(), triggers and sub-workflows: $1 workflow, $2 version, $3 owner,
+ * $4 input, $5 key, $6 caller, $7 priority, $8 ready_at, $9 mode, $10
+ * trigger, $11 calling execution (0: none); returns the new execution's
+ * id, or none when the idempotency key was used before.
  */
 #define SQL_ENQUEUE \
 	"WITH e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
-	" status, mode, input, idempotency_key, created_by, trigger_id)" \
-	" VALUES ($1, $2, $3, 'queued', $9, $4, $5, $6, NULLIF($10, 0))" \
+	" status, mode, input, idempotency_key, created_by, trigger_id, parent_id)" \
+	" VALUES ($1, $2, $3, 'queued', $9, $4, $5, $6, NULLIF($10, 0)," \
+	" NULLIF($11, 0))" \
 	" ON CONFLICT (workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL" \
 	" DO NOTHING RETURNING id, owner)" \
 	" INSERT INTO reporunner.queue (execution_id, owner, priority, ready_at)" \
@@ -347,14 +350,50 @@ rr_notify_execution(int64 id)
 	"SELECT id FROM reporunner.execution" \
 	" WHERE workflow_id = $1 AND idempotency_key = $2"
 
-/* cancel(): the execution $1, and the worker that runs it, if any */
+/*
+ * cancel(): the execution $1 and the sub-workflows it runs, theirs in
+ * turn, with the workers that run them, if any.
+ */
 #define SQL_CANCEL \
-	"WITH q AS (DELETE FROM reporunner.queue WHERE execution_id = $1" \
-	" RETURNING lease_owner)" \
+	"WITH RECURSIVE tree AS (SELECT id FROM reporunner.execution" \
+	" WHERE id = $1 AND status IN ('queued', 'running', 'waiting')" \
+	" UNION ALL SELECT c.id FROM reporunner.execution c JOIN tree" \
+	" ON c.parent_id = tree.id WHERE c.mode = 'subworkflow'" \
+	" AND c.status IN ('queued', 'running', 'waiting'))," \
+	" q AS (DELETE FROM reporunner.queue" \
+	" WHERE execution_id IN (SELECT id FROM tree)" \
+	" RETURNING execution_id, lease_owner)" \
 	" UPDATE reporunner.execution e SET status = 'canceled', finished_at = now()" \
-	" WHERE e.id = $1 AND e.status IN ('queued', 'running', 'waiting')" \
+	" WHERE e.id IN (SELECT id FROM tree)" \
+	" AND e.status IN ('queued', 'running', 'waiting')" \
 	RR_SQL_AFTER_QUEUE_ROW("q") \
-	" RETURNING (SELECT lease_owner FROM q)"
+	" RETURNING e.id, (SELECT lease_owner FROM q WHERE q.execution_id = e.id)"
+
+/*
+ * A sub-workflow the calling execution waits for ended ($1): lock the
+ * caller, if it waits, so that of two last children ending at once the
+ * second sees the first ended (each statement of a transaction in READ
+ * COMMITTED sees what committed before it began) ...
+ */
+#define SQL_LOCK_WAITING_PARENT \
+	"SELECT p.id FROM reporunner.execution c JOIN reporunner.execution p" \
+	" ON p.id = c.parent_id WHERE c.id = $1 AND c.mode = 'subworkflow'" \
+	" AND c.idempotency_key IS NOT NULL AND p.status = 'waiting'" \
+	" FOR NO KEY UPDATE OF p"
+
+/*
+ * ... and queue the caller ($1) again once none of the sub-workflows it
+ * waits for (those with a key; fire-and-forget ones have none) is left.
+ */
+#define SQL_WAKE_PARENT \
+	"WITH e AS (UPDATE reporunner.execution SET status = 'queued', wake_at = NULL" \
+	" WHERE id = $1 AND status = 'waiting' AND NOT EXISTS (SELECT" \
+	" FROM reporunner.execution c WHERE c.parent_id = $1" \
+	" AND c.mode = 'subworkflow' AND c.idempotency_key IS NOT NULL" \
+	" AND c.status IN ('queued', 'running', 'waiting')) RETURNING id, owner)" \
+	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
+	" SELECT id, owner, now() FROM e ON CONFLICT DO NOTHING" \
+	" RETURNING execution_id"
 
 /*
  * resume(): $1 execution, $2 the paused node's new output items (NULL:
@@ -397,6 +436,8 @@ rr_notify_execution(int64 id)
 static SPIPlanPtr enqueue_plan = NULL;
 static SPIPlanPtr by_key_plan = NULL;
 static SPIPlanPtr cancel_plan = NULL;
+static SPIPlanPtr lock_parent_plan = NULL;
+static SPIPlanPtr wake_parent_plan = NULL;
 static SPIPlanPtr resume_plan = NULL;
 static SPIPlanPtr retry_plan = NULL;
 
@@ -404,12 +445,12 @@ int64
 rr_journal_enqueue(int64 workflow_id, int32 version, Oid owner,
 				   Jsonb *input, const char *idempotency_key, Oid caller,
 				   int32 priority, TimestampTz ready_at, const char *mode,
-				   int64 trigger_id)
+				   int64 trigger_id, int64 parent_id)
 {
-	Oid			argtypes[10] = {INT8OID, INT4OID, OIDOID, JSONBOID, TEXTOID,
-	OIDOID, INT4OID, TIMESTAMPTZOID, TEXTOID, INT8OID};
-	Datum		values[10];
-	char		nulls[10];
+	Oid			argtypes[11] = {INT8OID, INT4OID, OIDOID, JSONBOID, TEXTOID,
+	OIDOID, INT4OID, TIMESTAMPTZOID, TEXTOID, INT8OID, INT8OID};
+	Datum		values[11];
+	char		nulls[11];
 	int			nestlevel;
 	bool		isnull;
 	int64		id;
@@ -426,9 +467,10 @@ rr_journal_enqueue(int64 workflow_id, int32 version, Oid owner,
 	values[7] = TimestampTzGetDatum(ready_at);
 	values[8] = CStringGetTextDatum(mode);
 	values[9] = Int64GetDatum(trigger_id);
+	values[10] = Int64GetDatum(parent_id);
 
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&enqueue_plan, SQL_ENQUEUE, 10, argtypes, values, nulls,
+	rr_store_run_kept_as_owner(&enqueue_plan, SQL_ENQUEUE, 11, argtypes, values, nulls,
 					   SPI_OK_INSERT_RETURNING);
 	if (SPI_processed != 1)
 	{
@@ -451,31 +493,74 @@ rr_journal_enqueue(int64 workflow_id, int32 version, Oid owner,
 }
 
 bool
-rr_journal_cancel(int64 execution, int *worker_pid)
+rr_journal_cancel(int64 execution, List **worker_pids, bool *woke_parent)
+{
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	MemoryContext caller = CurrentMemoryContext;
+	int			nestlevel;
+	int64	   *canceled;
+	uint64		ncanceled;
+	uint64		row;
+
+	values[0] = Int64GetDatum(execution);
+	*worker_pids = NIL;
+	nestlevel = rr_store_begin();
+	rr_store_run_kept_as_owner(&cancel_plan, SQL_CANCEL, 1, argtypes, values, NULL,
+							   SPI_OK_UPDATE_RETURNING);
+	ncanceled = SPI_processed;
+	canceled = MemoryContextAlloc(caller, sizeof(int64) * Max(ncanceled, 1));
+	for (row = 0; row < ncanceled; row++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[row];
+		bool		isnull;
+		Datum		pid;
+
+		canceled[row] = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc,
+													1, &isnull));
+		pid = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &isnull);
+		if (!isnull && DatumGetInt32(pid) != 0)
+		{
+			MemoryContext old = MemoryContextSwitchTo(caller);
+
+			*worker_pids = lappend_int(*worker_pids, DatumGetInt32(pid));
+			MemoryContextSwitchTo(old);
+		}
+	}
+	rr_store_end(nestlevel);
+	for (row = 0; row < ncanceled; row++)
+		rr_notify_execution(canceled[row]);
+
+	/* a sub-workflow canceled on its own fails the node that waits for it */
+	*woke_parent = ncanceled > 0 && rr_journal_wake_parent(execution);
+	return ncanceled > 0;
+}
+
+bool
+rr_journal_wake_parent(int64 child)
 {
 	Oid			argtypes[1] = {INT8OID};
 	Datum		values[1];
 	int			nestlevel;
-	bool		canceled;
+	bool		woke = false;
 
-	values[0] = Int64GetDatum(execution);
-	*worker_pid = 0;
+	values[0] = Int64GetDatum(child);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&cancel_plan, SQL_CANCEL, 1, argtypes, values, NULL,
-					   SPI_OK_UPDATE_RETURNING);
-	canceled = SPI_processed == 1;
-	if (canceled)
+	rr_store_run_kept_as_owner(&lock_parent_plan, SQL_LOCK_WAITING_PARENT, 1,
+							   argtypes, values, NULL, SPI_OK_SELECT);
+	if (SPI_processed == 1)
 	{
 		bool		isnull;
-		Datum		pid = SPI_getbinval(SPI_tuptable->vals[0],
-										SPI_tuptable->tupdesc, 1, &isnull);
 
-		*worker_pid = isnull ? 0 : DatumGetInt32(pid);
+		values[0] = SPI_getbinval(SPI_tuptable->vals[0],
+								  SPI_tuptable->tupdesc, 1, &isnull);
+		rr_store_run_kept_as_owner(&wake_parent_plan, SQL_WAKE_PARENT, 1,
+								   argtypes, values, NULL,
+								   SPI_OK_INSERT_RETURNING);
+		woke = SPI_processed == 1;
 	}
 	rr_store_end(nestlevel);
-	if (canceled)
-		rr_notify_execution(execution);
-	return canceled;
+	return woke;
 }
 
 bool
@@ -533,12 +618,13 @@ rr_journal_retry(int64 execution, Oid caller, TimestampTz from_node_start)
 	"WITH x AS (SELECT $1::jsonb -> 'execution' AS x)" \
 	" INSERT INTO reporunner.execution (id, workflow_id, version, owner," \
 	" status, mode, input, error, created_by, created_at, started_at," \
-	" finished_at, steps, trigger_id) OVERRIDING SYSTEM VALUE" \
+	" finished_at, steps, trigger_id, parent_id) OVERRIDING SYSTEM VALUE" \
 	" SELECT (x ->> 'id')::int8, (x ->> 'workflow_id')::int8," \
 	" (x ->> 'version')::int4, (x ->> 'owner')::oid, 'failed', x ->> 'mode'," \
 	" x -> 'input', x -> 'error', (x ->> 'created_by')::oid," \
 	" (x ->> 'started_at')::timestamptz, (x ->> 'started_at')::timestamptz," \
-	" pg_catalog.clock_timestamp(), $2, (x ->> 'trigger_id')::int8 FROM x"
+	" pg_catalog.clock_timestamp(), $2, (x ->> 'trigger_id')::int8," \
+	" (x ->> 'parent_id')::int8 FROM x"
 
 static SPIPlanPtr failed_call_plan = NULL;
 
@@ -612,14 +698,15 @@ rr_journal_write_failed_call(Jsonb *record)
 /*
  * A node pauses the execution: $1 execution, $2 node, $3 owner, $4 its
  * kept input as outputs, $5 started, $6 wake time (NULL: until resume()),
- * $7 when the execution started.
+ * $7 when the execution started, $8 the node's attempt.
  */
 #define SQL_SUSPEND \
 	"WITH s AS (INSERT INTO reporunner.step_journal AS s (execution_id, node," \
 	" run_index, owner, attempt, status, output, started_at, retry_at)" \
-	" VALUES ($1, $2, 0, $3, 1, 'waiting', $4, $5, $6)" \
+	" VALUES ($1, $2, 0, $3, $8, 'waiting', $4, $5, $6)" \
 	" ON CONFLICT (execution_id, node, run_index) DO UPDATE SET" \
-	" status = 'waiting', output = EXCLUDED.output, retry_at = EXCLUDED.retry_at)," \
+	" attempt = EXCLUDED.attempt, status = 'waiting'," \
+	" output = EXCLUDED.output, retry_at = EXCLUDED.retry_at)," \
 	" q AS (DELETE FROM reporunner.queue WHERE execution_id = $1" \
 	" RETURNING execution_id)" \
 	" UPDATE reporunner.execution SET status = 'waiting', wake_at = $6," \
@@ -774,10 +861,10 @@ void
 rr_journal_suspend(int64 execution, Oid owner, const RrStep *step,
 				   TimestampTz started_at)
 {
-	Oid			argtypes[7] = {INT8OID, TEXTOID, OIDOID, JSONBOID,
-	TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
-	Datum		values[7];
-	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	Oid			argtypes[8] = {INT8OID, TEXTOID, OIDOID, JSONBOID,
+	TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID};
+	Datum		values[8];
+	char		nulls[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
 	int			nestlevel;
 
 	values[0] = Int64GetDatum(execution);
@@ -789,8 +876,9 @@ rr_journal_suspend(int64 execution, Oid owner, const RrStep *step,
 	if (TIMESTAMP_IS_NOEND(step->wake_at))
 		nulls[5] = 'n';
 	values[6] = TimestampTzGetDatum(started_at);
+	values[7] = Int32GetDatum(step->attempt);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&suspend_plan, SQL_SUSPEND, 7, argtypes, values, nulls,
+	rr_store_run_kept(&suspend_plan, SQL_SUSPEND, 8, argtypes, values, nulls,
 					  SPI_OK_UPDATE);
 	rr_store_end(nestlevel);
 }
@@ -896,7 +984,8 @@ rr_journal_forget_plans(void)
 		&insert_journal_plan, &save_steps_plan, &start_running_plan,
 		&finish_plan, &suspend_plan, &retry_later_plan, &requeue_plan,
 		&error_workflow_plan, &wake_due_plan, &prune_plan, &enqueue_plan,
-		&by_key_plan, &cancel_plan, &resume_plan, &retry_plan
+		&by_key_plan, &cancel_plan, &lock_parent_plan, &wake_parent_plan,
+		&resume_plan, &retry_plan
 	};
 	int			i;
 

@@ -49,23 +49,31 @@ extern void rr_notify_execution(int64 id);
  */
 
 /*
- * start() and triggers: a queued execution (mode "start", "table" or
- * "schedule", started by trigger_id or none if 0) and its queue row;
- * returns its id, or that of the execution that used idempotency_key
- * (NULL: none) before.
+ * start(), triggers and sub-workflows: a queued execution (mode "start",
+ * "table", "schedule" or "subworkflow", started by trigger_id and called
+ * by parent_id, each none if 0) and its queue row; returns its id, or that
+ * of the execution that used idempotency_key (NULL: none) before.
  */
 extern int64 rr_journal_enqueue(int64 workflow_id, int32 version, Oid owner,
 								Jsonb *input, const char *idempotency_key,
 								Oid caller, int32 priority,
 								TimestampTz ready_at, const char *mode,
-								int64 trigger_id);
+								int64 trigger_id, int64 parent_id);
 
 /*
  * cancel(): true when the execution was queued, running or waiting and is
- * canceled now (notified at commit); *worker_pid is the process running
- * it, or 0.
+ * canceled now, with the sub-workflows it runs (each notified at commit);
+ * *worker_pids are the processes running them.  *woke_parent: the
+ * execution was a sub-workflow whose caller now runs again to fail.
  */
-extern bool rr_journal_cancel(int64 execution, int *worker_pid);
+extern bool rr_journal_cancel(int64 execution, List **worker_pids,
+							  bool *woke_parent);
+
+/*
+ * A sub-workflow (child) ended: when it was the last one its caller waits
+ * for, queue the caller again.  True when it did.
+ */
+extern bool rr_journal_wake_parent(int64 child);
 
 /* resume(): true when the execution was waiting and is queued again. */
 extern bool rr_journal_resume(int64 execution, Jsonb *payload);

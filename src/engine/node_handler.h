@@ -60,6 +60,9 @@ typedef struct RrNodeRun
 	 */
 	TimestampTz waiting_until;
 	TimestampTz suspend_until;
+
+	/* 1, or the number of this try when the node's retry policy ran it again */
+	int			attempt;
 } RrNodeRun;
 
 /* What a node type provides. */

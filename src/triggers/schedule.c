@@ -156,7 +156,7 @@ reporunner_fire_schedule(PG_FUNCTION_ARGS)
 									   schedule.owner, input,
 									   psprintf("schedule " INT64_FORMAT " %s", id, tick_text),
 									   schedule.created_by, 0,
-									   GetCurrentTimestamp(), "schedule", id));
+									   GetCurrentTimestamp(), "schedule", id, 0));
 }
 
 /* The pg_cron job of schedule id, which is being deleted */

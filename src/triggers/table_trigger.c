@@ -477,7 +477,7 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 
 	if (sync)
 		(void) rr_run_in_caller(plan, "table", items, plan->save,
-								registration.created_by, id);
+								registration.created_by, id, 0);
 	else
 	{
 		rr_worker_wake_at_commit();
@@ -485,7 +485,7 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 								  registration.owner,
 								  input != NULL ? input : rr_items_to_jsonb(items),
 								  NULL, registration.created_by, 0,
-								  GetCurrentTimestamp(), "table", id);
+								  GetCurrentTimestamp(), "table", id, 0);
 	}
 	return PointerGetDatum(NULL);
 }

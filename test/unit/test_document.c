@@ -608,7 +608,8 @@ test_node_rules(void)
 					  "Known types are \"trigger\", \"set\", \"if\", \"switch\", "
 					  "\"filter\", \"merge\", \"split_out\", \"aggregate\", "
 					  "\"limit\", \"sort\", \"remove_duplicates\", \"noop\", "
-					  "\"stop_and_error\", \"sql\", \"function\", \"notify\", \"wait\".");
+					  "\"stop_and_error\", \"sql\", \"function\", \"notify\", \"wait\", "
+					  "\"execute_workflow\".");
 	expect_node_error("types that come later are unknown for now",
 					  "{'name': 'Call', 'type': 'http'}",
 					  RR_DOC_UNKNOWN_TYPE, "Call", "type",
