@@ -99,6 +99,7 @@ REGRESS = \
 	060_limits \
 	070_triggers \
 	071_schedules \
+	080_subworkflows \
 	998_upgrade \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check

@@ -1,0 +1,181 @@
+--
+-- Sub-workflows: node execute_workflow, run inside execute() and as
+-- executions of their own in background runs.
+--
+-- reach_status(execution, status): waits until the execution has that status
+CREATE FUNCTION pg_temp.reach_status(target bigint, wanted text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	now_status text;
+BEGIN
+	FOR i IN 1..3000 LOOP
+		SELECT e.status INTO now_status FROM reporunner.execution e WHERE e.id = target;
+		EXIT WHEN now_status = wanted;
+		PERFORM pg_sleep(0.01);
+	END LOOP;
+	RETURN now_status;
+END
+$$;
+
+SELECT reporunner.save_workflow('sub_double', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Double", "type": "set", "params": {"fields": {"x": "{{ $json.x * 2 }}"}}}],
+	"connections": [{"from": "Start", "to": "Double"}]}');
+SELECT reporunner.save_workflow('sub_fails', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Boom", "type": "stop_and_error", "params": {"message": "bad {{ $json.x }}", "code": "P0042"}}],
+	"connections": [{"from": "Start", "to": "Boom"}]}');
+
+-- inside execute(): one call with all the items, the result is the node's output
+SELECT regress.run_node('execute_workflow', '{"workflow": "sub_double"}', '[{"x": 1}, {"x": 2}]');
+-- one call per item, each with what "input" gives for it
+SELECT regress.run_node('execute_workflow',
+	'{"workflow": "sub_double", "per_item": true, "input": {"x": "{{ $json.x + 10 }}"}}',
+	'[{"x": 1}, {"x": 2}]');
+-- an input that is an array passes several items
+SELECT regress.run_node('execute_workflow',
+	'{"workflow": "sub_double", "per_item": true, "input": [{"x": "{{ $json.x }}"}, {"x": 100}]}',
+	'[{"x": 1}, {"x": 2}]');
+-- an input that is neither an object nor an array of objects
+SELECT regress.run_node('execute_workflow', '{"workflow": "sub_double", "input": "{{ $json.x }}"}',
+	'[{"x": 1}]');
+SELECT regress.run_node('execute_workflow', '{"workflow": "sub_double", "input": [1]}', '[{"x": 1}]');
+-- a failing sub-workflow fails the node with its own message and SQLSTATE
+SELECT regress.run_node('execute_workflow', '{"workflow": "sub_fails"}', '[{"x": 1}]');
+-- which on_error can absorb like any failure of the node
+SELECT regress.run_workflow('test_call_continue', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Call", "type": "execute_workflow", "on_error": "continue", "params": {"workflow": "sub_fails"}}],
+	"connections": [{"from": "Start", "to": "Call"}]}', '[{"x": 1}]');
+-- a workflow that does not exist, or has no such version
+SELECT regress.run_node('execute_workflow', '{"workflow": "sub_nothing"}');
+SELECT regress.run_node('execute_workflow', '{"workflow": "sub_double", "version": 9}');
+-- a version other than the active one
+SELECT reporunner.save_workflow('sub_double', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Triple", "type": "set", "params": {"fields": {"x": "{{ $json.x * 3 }}"}}}],
+	"connections": [{"from": "Start", "to": "Triple"}]}', false) AS v2;
+SELECT regress.run_node('execute_workflow', '{"workflow": "sub_double", "version": 2}', '[{"x": 1}]');
+SELECT regress.run_node('execute_workflow', '{"workflow": "sub_double"}', '[{"x": 1}]');
+
+-- the params are checked when the workflow is saved
+SELECT regress.try(format('SELECT reporunner.validate_workflow(%L)',
+	regress.node_doc('execute_workflow', p)))
+FROM (VALUES ('{}'::jsonb), ('{"workflow": ""}'), ('{"workflow": "{{ $json.name }}"}'),
+	('{"workflow": "w", "mode": "later"}'), ('{"workflow": "w", "version": 0}'),
+	('{"workflow": "w", "per_item": "{{ $json.each }}"}'), ('{"workflow": "w", "owner": 7}'),
+	('{"workflow": "w", "spare": 1}')) AS t(p);
+
+-- with a journal, the call is an execution of its own, with its caller as parent
+SELECT reporunner.save_workflow('sub_caller', regress.node_doc('execute_workflow',
+	'{"workflow": "sub_double", "per_item": true}', 'Call'));
+SELECT reporunner.execute('sub_caller', '[{"x": 1}, {"x": 2}]', '{"save": "all"}');
+SELECT c.mode, c.status, c.output, c.parent_id = p.id AS child_of_caller
+FROM reporunner.execution c JOIN reporunner.execution p ON p.id = c.parent_id
+JOIN reporunner.workflows w ON w.id = p.workflow_id
+WHERE w.name = 'sub_caller' ORDER BY c.id;
+-- a failed run of the caller also records its sub-workflow's failure
+SELECT reporunner.save_workflow('sub_caller_fails', regress.node_doc('execute_workflow',
+	'{"workflow": "sub_fails"}', 'Call'));
+SELECT regress.try($$SELECT reporunner.execute('sub_caller_fails', '[{"x": 5}]', '{"save": "all"}')::text$$);
+SELECT pg_sleep(0.5);
+SELECT w.name, e.mode, e.status, e.error ->> 'message' AS error, e.parent_id IS NOT NULL AS has_parent
+FROM reporunner.execution e JOIN reporunner.workflows w ON w.id = e.workflow_id
+WHERE w.name IN ('sub_caller_fails', 'sub_fails') ORDER BY e.id;
+
+-- a workflow that calls itself stops at reporunner.max_call_depth
+SELECT reporunner.save_workflow('sub_loop', regress.node_doc('execute_workflow', '{"workflow": "sub_loop"}', 'Call'));
+SET reporunner.max_call_depth = 3;
+SELECT regress.execute('sub_loop');
+RESET reporunner.max_call_depth;
+
+-- in a background run: the caller waits without a worker, then goes on
+-- with the results of its calls, in item order
+SELECT reporunner.start('sub_caller', '[{"x": 1}, {"x": 2}, {"x": 3}]') AS bg \gset
+SELECT status, output FROM reporunner.wait_for(:bg, '60s');
+SELECT mode, status, output, idempotency_key ~ '^subworkflow [0-9]+ 1 [0-2] Call$' AS keyed
+FROM reporunner.execution WHERE parent_id = :bg ORDER BY id;
+SELECT node, status, attempt FROM reporunner.step WHERE execution_id = :bg ORDER BY started_at;
+
+-- a failed call fails the node; its retry calls again, as a new execution
+SELECT reporunner.save_workflow('sub_retry', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Call", "type": "execute_workflow", "retry": {"tries": 2, "delay": "10ms"},
+	 "params": {"workflow": "sub_fails"}}],
+	"connections": [{"from": "Start", "to": "Call"}]}');
+SELECT reporunner.start('sub_retry', '[{"x": 7}]') AS bg \gset
+SELECT status, error ->> 'message' AS error, error ->> 'sqlstate' AS sqlstate
+FROM reporunner.wait_for(:bg, '60s');
+SELECT status, substr(idempotency_key, length(idempotency_key) - 7) AS attempt_call_node
+FROM reporunner.execution WHERE parent_id = :bg ORDER BY id;
+SELECT node, status, attempt, jsonb_array_length(attempts) AS failed_attempts
+FROM reporunner.step WHERE execution_id = :bg AND node = 'Call';
+-- on_error continue goes on with the error as an item
+SELECT reporunner.start('test_call_continue', '[{"x": 8}]') AS bg \gset
+SELECT status, output -> 0 -> 'error' ->> 'message' AS error FROM reporunner.wait_for(:bg, '60s');
+
+-- background calls nest at most reporunner.max_call_depth levels too
+SELECT reporunner.start('sub_loop', '[{}]') AS bg \gset
+SELECT status, error ->> 'sqlstate' AS sqlstate, error ->> 'message' LIKE '%would nest executions deeper than 10 levels' AS too_deep
+FROM reporunner.wait_for(:bg, '60s');
+SELECT count(*) AS loop_executions FROM reporunner.execution e JOIN reporunner.workflows w ON w.id = e.workflow_id
+WHERE w.name = 'sub_loop' AND e.mode IN ('start', 'subworkflow');
+
+-- cancel() of the caller cancels the calls it waits for
+SELECT reporunner.save_workflow('sub_nap', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Nap", "type": "wait", "params": {"for": "1h"}}],
+	"connections": [{"from": "Start", "to": "Nap"}]}');
+SELECT reporunner.save_workflow('sub_nap_caller', regress.node_doc('execute_workflow',
+	'{"workflow": "sub_nap"}', 'Call'));
+SELECT reporunner.start('sub_nap_caller', '[{}]') AS bg \gset
+SELECT pg_temp.reach_status(:bg, 'waiting') AS caller;
+SELECT pg_temp.reach_status((SELECT id FROM reporunner.execution WHERE parent_id = :bg), 'waiting') AS call;
+SELECT reporunner.cancel(:bg);
+SELECT mode, status FROM reporunner.execution WHERE id = :bg OR parent_id = :bg ORDER BY id;
+-- a call canceled on its own fails the node that waits for it
+SELECT reporunner.start('sub_nap_caller', '[{}]') AS bg \gset
+SELECT pg_temp.reach_status((SELECT id FROM reporunner.execution WHERE parent_id = :bg), 'waiting') AS call;
+SELECT reporunner.cancel(id) FROM reporunner.execution WHERE parent_id = :bg;
+SELECT status, error ->> 'message' AS error, error ->> 'sqlstate' AS sqlstate
+FROM reporunner.wait_for(:bg, '60s');
+
+-- fire and forget: the call is queued, and the node passes its input on
+SELECT reporunner.save_workflow('sub_forget', regress.node_doc('execute_workflow',
+	'{"workflow": "sub_double", "mode": "fire_and_forget"}', 'Call'));
+SELECT reporunner.execute('sub_forget', '[{"x": 4}]', '{"save": "none"}');
+SELECT status, output FROM reporunner.wait_for((SELECT max(id) FROM reporunner.execution
+	WHERE mode = 'subworkflow' AND parent_id IS NULL), '60s');
+SELECT reporunner.start('sub_forget', '[{"x": 5}]') AS bg \gset
+SELECT status, output FROM reporunner.wait_for(:bg, '60s');
+SELECT w.status, w.output, e.idempotency_key IS NULL AS no_key
+FROM reporunner.execution e, reporunner.wait_for(e.id, '60s') w WHERE e.parent_id = :bg;
+
+-- tenants: a workflow calls what its owner may run
+CREATE ROLE rr_sub_alice LOGIN;
+CREATE ROLE rr_sub_bob LOGIN;
+SET ROLE rr_sub_alice;
+SELECT reporunner.save_workflow('alice_double', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Double", "type": "set", "params": {"fields": {"x": "{{ $json.x * 2 }}"}}}],
+	"connections": [{"from": "Start", "to": "Double"}]}');
+SELECT reporunner.share_workflow('alice_double', 'rr_sub_bob');
+RESET ROLE;
+SET ROLE rr_sub_bob;
+-- another tenant's workflow is not there; a shared one is, with its owner named
+SELECT regress.run_node('execute_workflow', '{"workflow": "sub_double"}', '[{"x": 1}]', workflow => 'bob_calls');
+SELECT regress.run_node('execute_workflow', '{"workflow": "alice_double"}', '[{"x": 1}]', workflow => 'bob_calls');
+SELECT regress.run_node('execute_workflow', '{"workflow": "alice_double", "owner": "rr_sub_alice"}',
+	'[{"x": 1}]', workflow => 'bob_calls');
+-- but only inside execute(): grantees run nothing in the background
+SELECT reporunner.start('bob_calls', '[{"x": 1}]') AS bg \gset
+SELECT status, error ->> 'sqlstate' AS sqlstate, error ->> 'message' AS error FROM reporunner.wait_for(:bg, '60s');
+SELECT count(*) AS calls FROM reporunner.execution WHERE parent_id = :bg;
+SELECT reporunner.delete_workflow('bob_calls');
+RESET ROLE;
+SET ROLE rr_sub_alice;
+SELECT reporunner.delete_workflow('alice_double');
+RESET ROLE;
+DELETE FROM reporunner.execution;
+DROP ROLE rr_sub_alice;
+DROP ROLE rr_sub_bob;
