@@ -135,6 +135,7 @@ SELECT reporunner.cancel(:bg);
 SELECT mode, status FROM reporunner.execution WHERE id = :bg OR parent_id = :bg ORDER BY id;
 -- a call canceled on its own fails the node that waits for it
 SELECT reporunner.start('sub_nap_caller', '[{}]') AS bg \gset
+SELECT pg_temp.reach_status(:bg, 'waiting') AS caller;
 SELECT pg_temp.reach_status((SELECT id FROM reporunner.execution WHERE parent_id = :bg), 'waiting') AS call;
 SELECT reporunner.cancel(id) FROM reporunner.execution WHERE parent_id = :bg;
 SELECT status, error ->> 'message' AS error, error ->> 'sqlstate' AS sqlstate
