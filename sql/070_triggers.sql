@@ -173,3 +173,47 @@ DROP TABLE orders CASCADE;
 REVOKE USAGE ON SCHEMA public FROM rr_trigger_tenant, rr_trigger_other;
 DROP ROLE rr_trigger_other;
 DROP ROLE rr_trigger_tenant;
+
+-- timing before: a sync row trigger whose workflow may change the row
+CREATE TABLE products (id int PRIMARY KEY, name text NOT NULL, price numeric,
+					   slug text, checked boolean DEFAULT false);
+SELECT reporunner.save_workflow('slugify', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Cheap?", "type": "filter", "params": {"condition": "{{ $json.price < 100 }}"}},
+	{"name": "Slug", "type": "set", "params": {"fields": {"slug": "{{ $json.name }}-{{ $json.id }}", "checked": true}}}],
+	"connections": [{"from": "Start", "to": "Cheap?"}, {"from": "Cheap?", "to": "Slug"}]}');
+SELECT reporunner.on_table('slugify', 'products', '{insert,update,delete}', 'row', 'sync',
+						   '{{ $json.name != "skip" }}', 'before') AS before_trigger \gset
+SELECT tgname ~ '^reporunner_[0-9]+$' AS named, tgtype & 2 = 2 AS fires_before
+FROM pg_trigger WHERE tgrelid = 'products'::regclass;
+SELECT options FROM reporunner.triggers WHERE id = :before_trigger;
+-- one item out: its keys that are columns set the row; others (_trigger) are ignored
+INSERT INTO products (id, name, price) VALUES (1, 'apple', 2);
+UPDATE products SET name = 'green apple' WHERE id = 1;
+-- no item out (the filter dropped it), or the condition false: the row as written
+INSERT INTO products (id, name, price) VALUES (2, 'gold', 500), (3, 'skip', 1);
+-- a delete is not changed
+DELETE FROM products WHERE id = 3;
+SELECT * FROM products ORDER BY id;
+-- a value the column cannot take rejects the row with the column's error
+SELECT reporunner.save_workflow('bad_price', regress.node_doc('set', '{"fields": {"price": "cheap"}}'));
+SELECT reporunner.on_table('bad_price', 'products', '{insert}', 'row', 'sync', NULL, 'before') AS bad_trigger \gset
+INSERT INTO products (id, name, price) VALUES (4, 'plum', 1);
+SELECT reporunner.drop_trigger(:bad_trigger);
+-- more than one item for one row
+SELECT reporunner.save_workflow('two_rows', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "A", "type": "noop"}, {"name": "B", "type": "noop"}],
+	"connections": [{"from": "Start", "to": "A"}, {"from": "Start", "to": "B"}]}');
+SELECT reporunner.on_table('two_rows', 'products', '{insert}', 'row', 'sync', NULL, 'before') AS two_trigger \gset
+INSERT INTO products (id, name, price) VALUES (5, 'fig', 1);
+SELECT reporunner.drop_trigger(:two_trigger);
+SELECT count(*) AS rows_after_refusals FROM products;
+-- before needs a sync row trigger
+SELECT reporunner.on_table('slugify', 'products', '{insert}', 'row', 'async', NULL, 'before');
+SELECT reporunner.on_table('slugify', 'products', '{insert}', 'statement', 'sync', NULL, 'before');
+SELECT reporunner.on_table('slugify', 'products', '{insert}', 'row', 'sync', NULL, 'later');
+SELECT count(*) AS registrations FROM reporunner.trigger;
+DROP TABLE products;
+SELECT count(*) AS registrations FROM reporunner.trigger;
+DELETE FROM reporunner.execution;

@@ -8,11 +8,12 @@ CREATE FUNCTION reporunner.on_table(workflow text, tbl regclass,
 									events text[] DEFAULT '{insert}',
 									level text DEFAULT 'row',
 									mode text DEFAULT 'async',
-									condition text DEFAULT NULL)
+									condition text DEFAULT NULL,
+									timing text DEFAULT 'after')
 RETURNS bigint
 LANGUAGE c VOLATILE
 AS 'MODULE_PATHNAME', 'reporunner_on_table';
-COMMENT ON FUNCTION reporunner.on_table(text, regclass, text[], text, text, text) IS 'Starts the workflow when the table changes (events insert, update, delete, truncate; level row or statement; mode async or sync; a condition on the item); returns the trigger''s id';
+COMMENT ON FUNCTION reporunner.on_table(text, regclass, text[], text, text, text, text) IS 'Starts the workflow when the table changes (events insert, update, delete, truncate; level row or statement; mode async or sync; a condition on the item; timing after, or before for a sync row trigger whose workflow may change the row); returns the trigger''s id';
 
 CREATE FUNCTION reporunner.table_trigger()
 RETURNS trigger

@@ -8,8 +8,9 @@
  * creates, as the caller, the PostgreSQL trigger(s) that call
  * reporunner.table_trigger() with the registration's id:
  *
- *	- level "row": one AFTER ... FOR EACH ROW trigger, reporunner_<id>,
- *	  for all the events; one execution per row;
+ *	- level "row": one AFTER (or, with timing "before", BEFORE) ... FOR
+ *	  EACH ROW trigger, reporunner_<id>, for all the events; one execution
+ *	  per row;
  *	- level "statement": one AFTER ... FOR EACH STATEMENT trigger per event,
  *	  reporunner_<id>_<event>, with the transition table of the changed
  *	  rows (PostgreSQL allows one per trigger with a single event); one
@@ -22,7 +23,10 @@
  * the statement's transaction (src/engine/journal.c), so a rollback leaves
  * none; mode "sync" runs the workflow inside the trigger, in the
  * statement's transaction (src/catalog/execute.c), so a failing workflow
- * rejects the change with its error.  Either way the workflow runs as its
+ * rejects the change with its error.  A sync row trigger with timing
+ * "before" runs before the row is written, and the one item the workflow
+ * returns, if any, gives the row's new values (before_row_result).
+ * Either way the workflow runs as its
  * owner, for the role that registered the trigger, which is checked again
  * at every firing (src/catalog/run_as.c).
  *
@@ -183,7 +187,7 @@ checked_table(Oid relid)
 /* The options object stored with the registration */
 static Jsonb *
 registration_options(bool *events, const char *level, const char *mode,
-					 const char *condition)
+					 const char *condition, bool before)
 {
 	StringInfoData buf;
 	int			e;
@@ -199,6 +203,8 @@ registration_options(bool *events, const char *level, const char *mode,
 		first = false;
 	}
 	appendStringInfo(&buf, "], \"level\": \"%s\", \"mode\": \"%s\"", level, mode);
+	if (before)
+		appendStringInfoString(&buf, ", \"timing\": \"before\"");
 	if (condition != NULL)
 	{
 		appendStringInfoString(&buf, ", \"condition\": ");
@@ -211,7 +217,7 @@ registration_options(bool *events, const char *level, const char *mode,
 /* CREATE TRIGGER, as the caller, for registration id */
 static void
 create_trigger(int64 id, const char *table, bool *events, bool row_level,
-			   int only_event)
+			   int only_event, bool before)
 {
 	StringInfoData sql;
 	int			e;
@@ -219,7 +225,8 @@ create_trigger(int64 id, const char *table, bool *events, bool row_level,
 
 	initStringInfo(&sql);
 	if (row_level)
-		appendStringInfo(&sql, "CREATE TRIGGER reporunner_" INT64_FORMAT " AFTER", id);
+		appendStringInfo(&sql, "CREATE TRIGGER reporunner_" INT64_FORMAT " %s",
+						 id, before ? "BEFORE" : "AFTER");
 	else
 		appendStringInfo(&sql, "CREATE TRIGGER reporunner_" INT64_FORMAT "_%s AFTER",
 						 id, table_events[only_event].name);
@@ -238,8 +245,8 @@ create_trigger(int64 id, const char *table, bool *events, bool row_level,
 }
 
 /*
- * on_table(workflow, tbl, events, level, mode, condition): start the
- * workflow when the table changes; returns the registration's id.
+ * on_table(workflow, tbl, events, level, mode, condition, timing): start
+ * the workflow when the table changes; returns the registration's id.
  */
 Datum
 reporunner_on_table(PG_FUNCTION_ARGS)
@@ -250,6 +257,7 @@ reporunner_on_table(PG_FUNCTION_ARGS)
 	char	   *mode;
 	char	   *condition = NULL;
 	bool		row_level;
+	bool		before = false;
 	bool	   *events;
 	char	   *table;
 	RrWorkflowRef ref;
@@ -273,6 +281,18 @@ reporunner_on_table(PG_FUNCTION_ARGS)
 		rr_invalid_parameter(psprintf("unknown mode \"%s\"", mode),
 							 "A table trigger's mode is \"async\" (queued for the workers) or \"sync\" (run in the statement).");
 	row_level = strcmp(level, "row") == 0;
+	if (PG_NARGS() > 6 && !PG_ARGISNULL(6))
+	{
+		char	   *timing = text_to_cstring(PG_GETARG_TEXT_PP(6));
+
+		if (strcmp(timing, "after") != 0 && strcmp(timing, "before") != 0)
+			rr_invalid_parameter(psprintf("unknown timing \"%s\"", timing),
+								 "A table trigger's timing is \"after\" (the default) or \"before\".");
+		before = strcmp(timing, "before") == 0;
+		if (before && (!row_level || strcmp(mode, "sync") != 0))
+			rr_invalid_parameter("timing \"before\" needs level \"row\" and mode \"sync\"",
+								 "Only a workflow run inside the statement, for one row, can change the row before it is written.");
+	}
 	events = parse_events(PG_GETARG_ARRAYTYPE_P(2), row_level);
 	if (!PG_ARGISNULL(5))
 	{
@@ -283,14 +303,15 @@ reporunner_on_table(PG_FUNCTION_ARGS)
 
 	rr_registration_workflow(name, strcmp(mode, "async") == 0, &ref);
 	id = rr_registration_insert(&ref, "table", table,
-								registration_options(events, level, mode, condition));
+								registration_options(events, level, mode, condition,
+													 before));
 	nestlevel = rr_store_begin();
 	if (row_level)
-		create_trigger(id, table, events, true, -1);
+		create_trigger(id, table, events, true, -1, before);
 	else
 		for (e = 0; e < N_TABLE_EVENTS; e++)
 			if (events[e])
-				create_trigger(id, table, events, false, e);
+				create_trigger(id, table, events, false, e, false);
 	rr_store_end(nestlevel);
 	PG_RETURN_INT64(id);
 }
@@ -401,6 +422,61 @@ matching_items(int64 id, const char *condition, RrPlan *plan, List *items)
 }
 
 /*
+ * What a BEFORE row trigger returns: the row the workflow's result
+ * (items, a jsonb array) makes of it.  No item: the row as it is; one
+ * item: the row with the columns the item names set from its values, as
+ * jsonb_populate_record() sets them (other keys, such as "_trigger", are
+ * ignored); more: an error.  A deleted row is deleted as it is.
+ */
+static HeapTuple
+before_row_result(TriggerData *trigdata, HeapTuple row, Jsonb *result)
+{
+	Relation	rel = trigdata->tg_relation;
+	MemoryContext caller = CurrentMemoryContext;
+	Oid			argtypes[2];
+	Datum		values[2];
+	JsonbValue *item;
+	HeapTupleHeader header;
+	HeapTupleData populated;
+	HeapTuple	tuple;
+	bool		isnull;
+	int			nestlevel;
+
+	if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) || JB_ROOT_COUNT(result) == 0)
+		return row;
+	if (JB_ROOT_COUNT(result) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_CARDINALITY_VIOLATION),
+				 errmsg("the workflow of trigger \"%s\" returned %d items for one row",
+						trigdata->tg_trigger->tgname, JB_ROOT_COUNT(result)),
+				 errdetail("A BEFORE trigger's workflow returns no item (the row stays as it is) or one (the row's new values).")));
+	item = getIthJsonbValueFromContainer(&result->root, 0);
+
+	argtypes[0] = RelationGetForm(rel)->reltype;
+	argtypes[1] = JSONBOID;
+	values[0] = heap_copy_tuple_as_datum(row, RelationGetDescr(rel));
+	values[1] = JsonbPGetDatum(JsonbValueToJsonb(item));
+	nestlevel = rr_store_begin();
+	rr_store_run("SELECT pg_catalog.jsonb_populate_record($1, $2)", 2,
+				 argtypes, values, SPI_OK_SELECT);
+	header = DatumGetHeapTupleHeader(SPI_getbinval(SPI_tuptable->vals[0],
+												   SPI_tuptable->tupdesc, 1,
+												   &isnull));
+	populated.t_len = HeapTupleHeaderGetDatumLength(header);
+	ItemPointerSetInvalid(&populated.t_self);
+	populated.t_tableOid = RelationGetRelid(rel);
+	populated.t_data = header;
+	tuple = MemoryContextAlloc(caller, HEAPTUPLESIZE + populated.t_len);
+	tuple->t_len = populated.t_len;
+	tuple->t_self = populated.t_self;
+	tuple->t_tableOid = populated.t_tableOid;
+	tuple->t_data = (HeapTupleHeader) ((char *) tuple + HEAPTUPLESIZE);
+	memcpy(tuple->t_data, header, populated.t_len);
+	rr_store_end(nestlevel);
+	return tuple;
+}
+
+/*
  * The trigger function of every table trigger: its argument is the
  * registration's id.
  */
@@ -414,7 +490,10 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 	RrRegistration registration;
 	char	   *mode;
 	char	   *condition;
+	char	   *timing;
 	bool		sync;
+	HeapTuple	row = NULL;
+	Jsonb	   *result;
 	const char *event;
 	char	   *table;
 	RrPlan	   *plan;
@@ -427,7 +506,7 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 				 errmsg("reporunner.table_trigger() may only be called as a trigger")));
 	trigger = trigdata->tg_trigger;
 	fired = trigdata->tg_event;
-	if (trigger->tgnargs != 1 || !TRIGGER_FIRED_AFTER(fired))
+	if (trigger->tgnargs != 1 || TRIGGER_FIRED_INSTEAD(fired))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("trigger \"%s\" is not one reporunner.on_table() made",
@@ -441,7 +520,16 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 						 trigger->tgname)));
 	mode = rr_registration_option(&registration, "mode");
 	condition = rr_registration_option(&registration, "condition");
+	timing = rr_registration_option(&registration, "timing");
 	sync = mode != NULL && strcmp(mode, "sync") == 0;
+	if (TRIGGER_FIRED_BEFORE(fired) !=
+		(timing != NULL && strcmp(timing, "before") == 0 && sync &&
+		 TRIGGER_FIRED_FOR_ROW(fired)))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" fires at another time than its registration says",
+						trigger->tgname),
+				 errhint("Drop it, and make it again with reporunner.on_table().")));
 	plan = rr_registration_plan(&registration, sync ? RR_RUN_CALL : RR_RUN_QUEUE);
 
 	table = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(trigdata->tg_relation)),
@@ -451,9 +539,9 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 		TRIGGER_FIRED_BY_DELETE(fired) ? "delete" : "truncate";
 	if (TRIGGER_FIRED_FOR_ROW(fired))
 	{
-		items = list_make1(row_item(TRIGGER_FIRED_BY_UPDATE(fired) ?
-									trigdata->tg_newtuple : trigdata->tg_trigtuple,
-									RelationGetDescr(trigdata->tg_relation),
+		row = TRIGGER_FIRED_BY_UPDATE(fired) ?
+			trigdata->tg_newtuple : trigdata->tg_trigtuple;
+		items = list_make1(row_item(row, RelationGetDescr(trigdata->tg_relation),
 									event, table,
 									TRIGGER_FIRED_BY_UPDATE(fired) ?
 									trigdata->tg_trigtuple : NULL));
@@ -471,13 +559,17 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 	{
 		items = matching_items(id, condition, plan, items);
 		if (items == NIL)
-			return PointerGetDatum(NULL);
+			return PointerGetDatum(TRIGGER_FIRED_BEFORE(fired) ? row : NULL);
 		input = NULL;
 	}
 
 	if (sync)
-		(void) rr_run_in_caller(plan, "table", items, plan->save,
-								registration.created_by, id, 0);
+	{
+		result = rr_run_in_caller(plan, "table", items, plan->save,
+								  registration.created_by, id, 0);
+		if (TRIGGER_FIRED_BEFORE(fired))
+			return PointerGetDatum(before_row_result(trigdata, row, result));
+	}
 	else
 	{
 		rr_worker_wake_at_commit();
