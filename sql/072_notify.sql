@@ -9,14 +9,16 @@ SELECT reporunner.save_workflow('on_event', '{"nodes": [
 	{"name": "Event", "type": "trigger"},
 	{"name": "Seen", "type": "set", "params": {"fields": {"seen": true}}}],
 	"connections": [{"from": "Event", "to": "Seen"}]}');
--- waits until the listener LISTENs on n channels (false after 30 s)
-CREATE FUNCTION pg_temp.listening(n int) RETURNS boolean LANGUAGE plpgsql AS $$
+-- waits until a query says true (false after 30 s); what it reads of
+-- pg_stat_activity is read afresh each time
+CREATE FUNCTION pg_temp.until(query text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	done boolean;
 BEGIN
 	FOR i IN 1..3000 LOOP
 		PERFORM pg_stat_clear_snapshot();
-		IF EXISTS (SELECT FROM pg_stat_activity
-				   WHERE backend_type = 'reporunner listener'
-				   AND query LIKE 'reporunner: listening on ' || n || ' channel%') THEN
+		EXECUTE query INTO done;
+		IF done THEN
 			RETURN true;
 		END IF;
 		PERFORM pg_sleep(0.01);
@@ -24,18 +26,16 @@ BEGIN
 	RETURN false;
 END
 $$;
--- waits until n executions have ended (false after 30 s)
-CREATE FUNCTION pg_temp.ended(n int) RETURNS boolean LANGUAGE plpgsql AS $$
-BEGIN
-	FOR i IN 1..3000 LOOP
-		IF (SELECT count(*) FROM reporunner.execution
-			WHERE status IN ('succeeded', 'failed')) >= n THEN
-			RETURN true;
-		END IF;
-		PERFORM pg_sleep(0.01);
-	END LOOP;
-	RETURN false;
-END
+-- the listener LISTENs on n channels
+CREATE FUNCTION pg_temp.listening(n int) RETURNS boolean LANGUAGE sql AS $$
+	SELECT pg_temp.until(format($q$SELECT EXISTS (SELECT FROM pg_stat_activity
+		WHERE backend_type = 'reporunner listener'
+		AND query LIKE 'reporunner: listening on %s channel%%')$q$, n))
+$$;
+-- n executions have ended
+CREATE FUNCTION pg_temp.ended(n int) RETURNS boolean LANGUAGE sql AS $$
+	SELECT pg_temp.until(format($q$SELECT count(*) >= %s FROM reporunner.execution
+		WHERE status IN ('succeeded', 'failed')$q$, n))
 $$;
 
 -- bad input: nothing is registered
