@@ -32,7 +32,8 @@
  * reporunner.listener_conninfo makes the connection again); a cancel
  * stops the batch being queued, whose notifications are lost, and the
  * log says how many.  Any other ERROR is logged too, and the listener
- * starts over with a new connection a second later.
+ * goes on a second later (with a new connection if the ERROR came in the
+ * middle of an exchange on it).
  *
  *-------------------------------------------------------------------------
  */
@@ -86,6 +87,9 @@ static char *listener_conninfo = NULL;
 
 /* The connection, NULL while there is none */
 static PGconn *conn = NULL;
+
+/* Whether an exchange on it is under way (an ERROR leaves it half-done) */
+static bool exchanging = false;
 
 /* Channels of the triggers, as last read (in channels_context) */
 static MemoryContext channels_context = NULL;
@@ -141,6 +145,7 @@ static void
 disconnect(void)
 {
 	close_connection(0, (Datum) 0);
+	exchanging = false;
 	MemoryContextReset(listening_context);
 	listening = NIL;
 	listening_synced = false;
@@ -264,6 +269,7 @@ connect_loopback(void)
 
 	if (!start_connection())
 		return false;
+	exchanging = true;
 	while (status != PGRES_POLLING_OK)
 	{
 		if (status == PGRES_POLLING_FAILED ||
@@ -273,6 +279,7 @@ connect_loopback(void)
 			return false;
 		status = PQconnectPoll(conn);
 	}
+	exchanging = false;
 	return true;
 }
 
@@ -287,6 +294,7 @@ run_commands(const char *sql)
 
 	if (!PQsendQuery(conn, sql))
 		return false;
+	exchanging = true;
 	for (;;)
 	{
 		while (PQisBusy(conn))
@@ -302,6 +310,7 @@ run_commands(const char *sql)
 			ok = false;
 		PQclear(result);
 	}
+	exchanging = false;
 	return ok;
 }
 
@@ -536,9 +545,12 @@ recover_from_error(void)
 				 errdetail("Queuing their executions failed.")));
 	batch_pending = 0;
 	MemoryContextReset(batch_context);
-	/* the connection may be half-way through an exchange */
-	disconnect();
-	connect_at = 0;
+	/* a connection left half-way through an exchange is of no more use */
+	if (exchanging)
+	{
+		disconnect();
+		connect_at = 0;
+	}
 	RESUME_INTERRUPTS();
 
 	(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
