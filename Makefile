@@ -58,6 +58,8 @@ OBJS = \
 	src/nodes/switch.o \
 	src/nodes/trigger.o \
 	src/nodes/wait.o \
+	src/triggers/listener.o \
+	src/triggers/notify.o \
 	src/triggers/registration.o \
 	src/triggers/schedule.o \
 	src/triggers/table_trigger.o \
@@ -99,6 +101,7 @@ REGRESS = \
 	060_limits \
 	070_triggers \
 	071_schedules \
+	072_notify \
 	080_subworkflows \
 	998_upgrade \
 	999_uninstall
@@ -108,8 +111,12 @@ JSON_CFLAGS := $(shell pkg-config --cflags libcurl jansson libcrypto)
 JSON_LIBS := $(shell pkg-config --libs libcurl jansson libcrypto)
 
 # The library checks that the installed SQL objects are of its version.
-PG_CPPFLAGS = -Isrc $(JSON_CFLAGS) -DREPORUNNER_VERSION='"$(EXTVERSION)"'
-SHLIB_LINK = $(JSON_LIBS)
+# libpq: the NOTIFY listener's loopback connection (src/triggers/listener.c)
+LIBPQ_CFLAGS := $(shell pkg-config --cflags libpq)
+LIBPQ_LIBS := $(shell pkg-config --libs libpq)
+
+PG_CPPFLAGS = -Isrc $(JSON_CFLAGS) $(LIBPQ_CFLAGS) -DREPORUNNER_VERSION='"$(EXTVERSION)"'
+SHLIB_LINK = $(JSON_LIBS) $(LIBPQ_LIBS)
 # CI builds with every warning PostgreSQL's headers allow, as errors, and
 # with our Assert()s compiled in (test/link_check.sh checks that such a
 # module needs nothing an assert-disabled server lacks).

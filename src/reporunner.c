@@ -37,7 +37,8 @@ static ProcessUtility_hook_type prev_process_utility = NULL;
 
 /*
  * The checks the parts of Reporunner make of utility statements (what
- * node code may not run, roles that still own rows), then the statement.
+ * node code may not run, roles that still own rows, a database's NOTIFY
+ * listener that DROP DATABASE would wait for), then the statement.
  */
 static void
 rr_process_utility(PlannedStmt *pstmt, const char *queryString,
@@ -47,6 +48,7 @@ rr_process_utility(PlannedStmt *pstmt, const char *queryString,
 {
 	rr_node_guard_check_utility(pstmt->utilityStmt);
 	rr_role_rows_check_utility(pstmt->utilityStmt);
+	rr_worker_check_utility(pstmt->utilityStmt);
 	if (prev_process_utility != NULL)
 		prev_process_utility(pstmt, queryString, readOnlyTree, context,
 							 params, queryEnv, dest, qc);
@@ -122,6 +124,7 @@ _PG_init(void)
 	rr_node_guard_init();
 	rr_node_search_path_init();
 	rr_queue_init();
+	rr_listener_init();
 	prev_process_utility = ProcessUtility_hook;
 	ProcessUtility_hook = rr_process_utility;
 

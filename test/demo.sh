@@ -6,7 +6,7 @@
 # saves an example workflow, runs it with execute() and shows its output,
 # the rows it wrote and its journal, runs executions in the background
 # (one retrying, one waiting for resume()), then table triggers (row and
-# statement level) and a pg_cron schedule starting workflows, then
+# statement level), a pg_cron schedule and a NOTIFY starting workflows, then
 # versions and the stored graph, and stops the cluster again.  Expects "make install" to have run.
 set -eu
 
@@ -189,15 +189,45 @@ SELECT jobname, schedule, command FROM cron.job;
 SELECT reporunner.fire_schedule(:schedule) IS NOT NULL AS fired;
 
 \echo
+\echo '-- a NOTIFY trigger: every notification on channel "new orders" starts enrich,'
+\echo '-- the payload (JSON) as its item; the database''s listener LISTENs there'
+SELECT reporunner.on_notify('enrich', 'new orders') AS notify_trigger;
+-- waits (up to 30 s) until a query says true; pg_stat_activity read afresh
+CREATE FUNCTION pg_temp.until(query text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	done boolean;
+BEGIN
+	FOR i IN 1..3000 LOOP
+		PERFORM pg_stat_clear_snapshot();
+		EXECUTE query INTO done;
+		IF done THEN
+			RETURN true;
+		END IF;
+		PERFORM pg_sleep(0.01);
+	END LOOP;
+	RETURN false;
+END
+$$;
+SELECT pg_temp.until($$SELECT EXISTS (SELECT FROM pg_stat_activity
+	WHERE backend_type = 'reporunner listener' AND query LIKE '%listening on 1 channel%')$$) AS listening;
+SELECT pid, backend_type, query FROM pg_stat_activity WHERE backend_type = 'reporunner listener';
+SELECT pg_notify('new orders', '{"id": 4, "customer": "acme", "amount": 300}');
+SELECT pg_temp.until($$SELECT EXISTS (SELECT FROM reporunner.execution WHERE mode = 'notify')$$) AS started;
+
+\echo
 \echo '-- what the triggers started (the workers ran it), and the result table'
 SELECT e.id, e.mode, w.status, jsonb_array_length(e.input) AS items,
-       CASE WHEN e.mode = 'table' AND jsonb_array_length(e.input) = 1 THEN e.input -> 0 -> 'id' END AS order_id,
+       CASE WHEN e.mode IN ('table', 'notify') AND jsonb_array_length(e.input) = 1 THEN e.input -> 0 -> 'id' END AS order_id,
        left(w.output::text, 60) AS output
 FROM reporunner.execution e, LATERAL reporunner.wait_for(e.id) w
 WHERE e.trigger_id IS NOT NULL ORDER BY e.id;
 SELECT * FROM order_results ORDER BY id;
 SELECT id, kind, workflow, target, executions FROM reporunner.triggers ORDER BY id;
 SELECT reporunner.drop_trigger(:schedule);
+\echo '-- the notification''s execution, node by node'
+SELECT s.node, s.status, s.output
+FROM reporunner.step s JOIN reporunner.execution e ON e.id = s.execution_id
+WHERE e.mode = 'notify' ORDER BY s.started_at;
 
 \echo
 \echo '-- change the threshold: version 2; versions and the stored graph'

@@ -7,18 +7,39 @@
 # imports from the server exists there: a module built with
 # -DUSE_ASSERT_CHECKING (as CI builds it) against a server built without
 # must not need the functions only assert-enabled servers have.
+#
+# (libpq itself exports a few functions the server defines too, from the
+# same source: pg_char_to_encoding() and the like, lo_read(), lo_write().
+# Its own calls of the encoding functions bind to the server's, as they do
+# for dblink, postgres_fdw and walreceiver; the module calls none of them,
+# and nothing it calls in libpq reaches lo_read() or lo_write().)
 set -u
 
 so="$(pg_config --pkglibdir)/reporunner.so"
 server="$(pg_config --bindir)/postgres"
 
-nm -D --defined-only "$server" | awk '{ print $3 }' | sort -u >"${TMPDIR:-/tmp}/rr_server_syms.$$"
+tmp="${TMPDIR:-/tmp}/rr_link_check.$$"
+mkdir -p "$tmp"
+nm -D --defined-only "$server" | awk '{ print $3 }' | sort -u >"$tmp/server"
+# what the module imports, without symbol versions
+nm -D --undefined-only "$so" | awk '{ sub(/@.*/, "", $2); print $2 }' | sort -u >"$tmp/imports"
+# functions the module means to take from the server that a library it
+# needs exports as well: the server's come first, as they should
+# (pqsignal(): the processes' signal handlers; libpq exports its own copy
+# for old clients)
+from_server="pqsignal"
 n=0
 status=0
-for lib in $(nm -D --undefined-only "$so" | awk -F@ '/@lib/ && !/@libc|@ld-linux/ { print $2 }' | sort -u); do
+# every library the module needs (libc aside), by what it defines: libpq's
+# symbols carry no version, so the version does not tell where they come from
+: >"$tmp/needed"
+for lib in $(readelf -d "$so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | grep -v -e '^libc\.' -e '^ld-linux'); do
 	n=$((n + 1))
-	clashes=$(nm -D --undefined-only "$so" | awk -v lib="$lib" -F'[ @]+' '$0 ~ "@" lib { print $3 }' |
-		sort -u | comm -12 - "${TMPDIR:-/tmp}/rr_server_syms.$$" | tr '\n' ' ')
+	path=$(ldd "$so" | awk -v lib="$lib" '$1 == lib { print $3 }')
+	nm -D --defined-only "$path" | awk '{ sub(/@.*/, "", $3); print $3 }' | sort -u >"$tmp/lib"
+	cat "$tmp/lib" >>"$tmp/needed"
+	clashes=$(comm -12 "$tmp/imports" "$tmp/lib" | comm -12 - "$tmp/server" |
+		grep -vx -e "$from_server" | tr '\n' ' ')
 	if [ -z "$clashes" ]; then
 		echo "ok $n - no function from $lib is shadowed by the server"
 	else
@@ -26,20 +47,20 @@ for lib in $(nm -D --undefined-only "$so" | awk -F@ '/@lib/ && !/@libc|@ld-linux
 		status=1
 	fi
 done
-# what the server and the libraries it loads define
+# what the server, the libraries it loads and those the module needs define
 for lib in $(ldd "$server" | awk '/=> \// { print $3 }'); do
 	nm -D --defined-only "$lib" | awk '{ sub(/@.*/, "", $3); print $3 }'
-done | sort -u - "${TMPDIR:-/tmp}/rr_server_syms.$$" >"${TMPDIR:-/tmp}/rr_loaded_syms.$$"
+done | sort -u - "$tmp/server" "$tmp/needed" >"$tmp/loaded"
 n=$((n + 1))
 missing=$(nm -D --undefined-only "$so" | awk '$1 == "U" && $2 !~ /@/ { print $2 }' |
-	sort -u | comm -23 - "${TMPDIR:-/tmp}/rr_loaded_syms.$$" | tr '\n' ' ')
+	sort -u | comm -23 - "$tmp/loaded" | tr '\n' ' ')
 if [ -z "$missing" ]; then
 	echo "ok $n - every function the module takes from the server exists there"
 else
 	echo "not ok $n - functions the server does not define: $missing"
 	status=1
 fi
-rm -f "${TMPDIR:-/tmp}/rr_server_syms.$$" "${TMPDIR:-/tmp}/rr_loaded_syms.$$"
+rm -rf "$tmp"
 echo "1..$n"
 [ "$n" -gt 0 ] || status=1
 exit $status

@@ -195,7 +195,7 @@ COMMENT ON COLUMN reporunner.execution.created_at IS 'When the execution was cre
 COMMENT ON COLUMN reporunner.execution.started_at IS 'When a worker or caller first ran it';
 COMMENT ON COLUMN reporunner.execution.finished_at IS 'When it reached a final status';
 COMMENT ON COLUMN reporunner.execution.wake_at IS 'When a waiting execution becomes runnable again';
-COMMENT ON COLUMN reporunner.execution.trigger_id IS 'Trigger (table trigger or schedule) that started the execution, if one did';
+COMMENT ON COLUMN reporunner.execution.trigger_id IS 'Trigger (table trigger, schedule or NOTIFY trigger) that started the execution, if one did';
 COMMENT ON COLUMN reporunner.execution.steps IS 'Steps written together with the end of the execution, as a compressed json array (read them through the reporunner.step view)';
 COMMENT ON INDEX reporunner.execution_workflow_idx IS 'Lists the executions of a workflow by age';
 COMMENT ON INDEX reporunner.execution_parent_idx IS 'Finds the children of an execution';

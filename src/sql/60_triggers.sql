@@ -1,7 +1,7 @@
 /*
- * What starts workflows besides execute() and start(): table changes and
- * schedules.  Registrations are rows of reporunner.trigger; src/triggers/
- * makes them.
+ * What starts workflows besides execute() and start(): table changes,
+ * schedules and notifications.  Registrations are rows of
+ * reporunner.trigger; src/triggers/ makes them.
  */
 
 CREATE FUNCTION reporunner.on_table(workflow text, tbl regclass,
@@ -38,7 +38,7 @@ CREATE FUNCTION reporunner.drop_trigger(id bigint)
 RETURNS void
 LANGUAGE c STRICT VOLATILE
 AS 'MODULE_PATHNAME', 'reporunner_drop_trigger';
-COMMENT ON FUNCTION reporunner.drop_trigger(bigint) IS 'Removes a trigger made by on_table() or on_schedule(), with the PostgreSQL triggers or the pg_cron job it made';
+COMMENT ON FUNCTION reporunner.drop_trigger(bigint) IS 'Removes a trigger made by on_table(), on_schedule() or on_notify(), with the PostgreSQL triggers or the pg_cron job it made';
 
 /*
  * A registration and what it made come and go together.  When the
@@ -87,6 +87,15 @@ FROM reporunner.trigger t
 			   pg_catalog.max(e.created_at) AS last_fired
 		FROM reporunner.execution e
 		WHERE e.trigger_id = t.id) f ON true;
-COMMENT ON VIEW reporunner.triggers IS 'Table triggers and schedules visible to the current role, with how many executions each started (of those the role may see) and when it last fired';
+COMMENT ON VIEW reporunner.triggers IS 'Table triggers, schedules and NOTIFY triggers visible to the current role, with how many executions each started (of those the role may see) and when it last fired';
 GRANT SELECT ON reporunner.triggers TO PUBLIC;
 
+/*
+ * NOTIFY triggers: the database's listener (a background process) LISTENs
+ * on the channel and starts the workflow for every notification.
+ */
+CREATE FUNCTION reporunner.on_notify(workflow text, channel text)
+RETURNS bigint
+LANGUAGE c VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_on_notify';
+COMMENT ON FUNCTION reporunner.on_notify(text, text) IS 'Starts the workflow for every notification on the channel (NOTIFY, pg_notify()), with the payload as input; returns the trigger''s id';

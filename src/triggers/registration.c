@@ -10,7 +10,7 @@
  * foreign key, the sql_drop event trigger of table triggers) fires
  * reporunner.forget_trigger(), which removes what the registration made:
  * the PostgreSQL triggers of a table trigger, the pg_cron job of a
- * schedule.
+ * schedule, the LISTEN of a NOTIFY trigger (its listener is woken).
  *
  *-------------------------------------------------------------------------
  */
@@ -228,5 +228,7 @@ reporunner_forget_trigger(PG_FUNCTION_ARGS)
 		rr_table_trigger_drop(id);
 	else if (strcmp(kind, "schedule") == 0)
 		rr_schedule_drop(id);
+	else if (strcmp(kind, "notify") == 0)
+		rr_notify_drop(id);
 	return PointerGetDatum(NULL);
 }

@@ -37,8 +37,8 @@ extern void rr_registration_workflow(const char *name, bool queues,
 									 RrWorkflowRef *ref);
 
 /*
- * Insert a registration of kind ("table", "schedule") for the caller, as
- * the tables' owner; returns its id.
+ * Insert a registration of kind ("table", "schedule", "notify") for the
+ * caller, as the tables' owner; returns its id.
  */
 extern int64 rr_registration_insert(const RrWorkflowRef *ref, const char *kind,
 									const char *target, Jsonb *options);
@@ -66,5 +66,26 @@ extern Jsonb *rr_registration_option_jsonb(const RrRegistration *registration,
 /* Kind-specific cleanup when a registration is deleted */
 extern void rr_table_trigger_drop(int64 id);
 extern void rr_schedule_drop(int64 id);
+extern void rr_notify_drop(int64 id);
+
+/* A notification the NOTIFY listener received */
+typedef struct RrNotification
+{
+	char	   *channel;
+	char	   *payload;
+	int			pid;			/* of the backend that sent it */
+} RrNotification;
+
+/*
+ * The channels of the NOTIFY triggers (char *, each once), read in the
+ * current transaction.
+ */
+extern List *rr_notify_channels(void);
+
+/*
+ * Queue, in the current transaction, one execution for each of the n
+ * notifications and each NOTIFY trigger of its channel; returns how many.
+ */
+extern int64 rr_notify_fire(const RrNotification *notifications, int n);
 
 #endif							/* RR_TRIGGERS_H */

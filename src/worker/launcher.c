@@ -20,6 +20,10 @@
  * what was interrupted, or exits at once when the database does not have
  * the extension.
  *
+ * It also starts the NOTIFY listener of a database whose slot asks for one
+ * (listen_wanted) when none runs there and none it started is on its way;
+ * the listener itself makes sure there is only one per database.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -66,6 +70,7 @@ typedef struct RrLaunchedWorker
 {
 	BackgroundWorkerHandle *handle;
 	Oid			dboid;
+	bool		listener;		/* a NOTIFY listener, not a worker */
 	TimestampTz visit_until;	/* counts as a visit until then, or 0 */
 } RrLaunchedWorker;
 
@@ -187,7 +192,8 @@ rr_launcher_detach(int code, Datum arg)
 }
 
 /*
- * Forget the workers that exited, giving their slots back their count.
+ * Forget the workers and listeners that exited, giving the slots back the
+ * count of their workers.
  */
 static void
 rr_launcher_reap(void)
@@ -208,14 +214,16 @@ rr_launcher_reap(void)
 			continue;
 		}
 
-		LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+		if (!launched[i].listener)
 		{
-			RrDatabaseSlot *slot = rr_slot_find(launched[i].dboid);
+			RrDatabaseSlot *slot;
 
+			LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+			slot = rr_slot_find(launched[i].dboid);
 			if (slot != NULL && slot->nworkers > 0)
 				slot->nworkers--;
+			LWLockRelease(rr_worker_shared->lock);
 		}
-		LWLockRelease(rr_worker_shared->lock);
 
 		pfree(launched[i].handle);
 		launched[i] = launched[--nlaunched];
@@ -307,24 +315,25 @@ rr_launcher_visit_databases(void)
 }
 
 /*
- * Register a worker for a database.  False when no background worker slot
- * is free.
+ * Register a worker, or a NOTIFY listener, for a database.  False when no
+ * background worker slot is free.
  */
 static bool
-rr_launcher_start_worker(Oid dboid)
+rr_launcher_start_worker(Oid dboid, bool listener)
 {
 	BackgroundWorker worker;
 	BackgroundWorkerHandle *handle;
 	MemoryContext oldcxt;
 	bool		started;
+	const char *type = listener ? "reporunner listener" : "reporunner worker";
 
 	if (nlaunched >= max_worker_processes)
 		return false;
 
-	rr_worker_describe(&worker, "rr_worker_main", "reporunner worker",
-					   BGW_NEVER_RESTART, ObjectIdGetDatum(dboid), MyProcPid);
-	snprintf(worker.bgw_name, BGW_MAXLEN,
-			 "reporunner worker for database %u", dboid);
+	rr_worker_describe(&worker, listener ? "rr_listener_main" : "rr_worker_main",
+					   type, BGW_NEVER_RESTART, ObjectIdGetDatum(dboid),
+					   MyProcPid);
+	snprintf(worker.bgw_name, BGW_MAXLEN, "%s for database %u", type, dboid);
 
 	oldcxt = MemoryContextSwitchTo(TopMemoryContext);
 	started = RegisterDynamicBackgroundWorker(&worker, &handle);
@@ -334,8 +343,9 @@ rr_launcher_start_worker(Oid dboid)
 
 	launched[nlaunched].handle = handle;
 	launched[nlaunched].dboid = dboid;
+	launched[nlaunched].listener = listener;
 	launched[nlaunched].visit_until = 0;
-	if (list_member_oid(visiting, dboid))
+	if (!listener && list_member_oid(visiting, dboid))
 	{
 		launched[nlaunched].visit_until =
 			TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
@@ -366,7 +376,7 @@ rr_launcher_forget_dropped(int n)
 
 		LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
 		slot = rr_slot_find(to_start[i].dboid);
-		if (slot != NULL && slot->nworkers == 0)
+		if (slot != NULL && slot->nworkers == 0 && slot->listener == NULL)
 			memset(slot, 0, sizeof(RrDatabaseSlot));
 		LWLockRelease(rr_worker_shared->lock);
 		to_start[i].dboid = InvalidOid;
@@ -422,7 +432,7 @@ rr_launcher_start_workers(void)
 
 		if (to_start[i].dboid == InvalidOid)
 			continue;
-		if (!rr_launcher_start_worker(to_start[i].dboid))
+		if (!rr_launcher_start_worker(to_start[i].dboid, false))
 		{
 			/* only a database left without any worker is worth a warning */
 			retry = true;
@@ -462,6 +472,49 @@ rr_launcher_start_workers(void)
 				 errdetail("Queued work waits until a worker can start."),
 				 errhint("Consider increasing the configuration parameter \"max_worker_processes\".")));
 	return sleep_ms;
+}
+
+/*
+ * Start the NOTIFY listener of each database that asks for one and has
+ * none, unless one this launcher started is still on its way.  True when
+ * one could not start, for want of a background worker slot.
+ */
+static bool
+rr_launcher_start_listeners(void)
+{
+	int			nstart = 0;
+	bool		retry = false;
+	int			i;
+	int			j;
+
+	LWLockAcquire(rr_worker_shared->lock, LW_SHARED);
+	for (i = 0; i < rr_worker_shared->nslots; i++)
+	{
+		RrDatabaseSlot *slot = &rr_worker_shared->slots[i];
+
+		if (slot->dboid != InvalidOid && slot->listen_wanted &&
+			slot->listener == NULL)
+			to_start[nstart++].dboid = slot->dboid;
+	}
+	LWLockRelease(rr_worker_shared->lock);
+
+	/* a listener started for a dropped database would fail at once, again */
+	if (nstart > 0)
+		rr_launcher_forget_dropped(nstart);
+
+	for (i = 0; i < nstart; i++)
+	{
+		bool		on_its_way = false;
+
+		if (to_start[i].dboid == InvalidOid)
+			continue;
+		for (j = 0; j < nlaunched && !on_its_way; j++)
+			on_its_way = launched[j].listener &&
+				launched[j].dboid == to_start[i].dboid;
+		if (!on_its_way && !rr_launcher_start_worker(to_start[i].dboid, true))
+			retry = true;
+	}
+	return retry;
 }
 
 /*
@@ -516,7 +569,7 @@ rr_launcher_main(Datum main_arg)
 		rr_launcher_reap();
 		rr_launcher_visit_databases();
 		sleep_ms = rr_launcher_start_workers();
-		if (unvisited != NIL)
+		if (rr_launcher_start_listeners() || unvisited != NIL)
 			sleep_ms = Min(sleep_ms, RR_LAUNCHER_RETRY_MS);
 
 		(void) WaitLatch(MyLatch,

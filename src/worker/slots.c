@@ -11,13 +11,16 @@
  *	  are read and written only with the lock held; it is held exclusively
  *	  by anyone who changes something;
  *	- nworkers is changed only by the launcher, which starts the workers
- *	  and sees them exit;
+ *	  and sees them exit; listener only by the NOTIFY listener itself,
+ *	  which takes the place when it starts (a second listener of the same
+ *	  database finds it taken and leaves) and gives it up when it exits;
  *	- nothing that may raise an ERROR runs with the lock held, so a
  *	  process exit callback may take it.
  *
  * A database gets a slot when work is queued in it (or, at start-up, to
- * be checked); a slot whose database has nothing waiting, no timer and no
- * worker is idle and is given to the next database that needs one.  When
+ * be checked), or when its NOTIFY listener is asked for; a slot whose
+ * database has nothing waiting, no timer, no worker and no listener is
+ * idle and is given to the next database that needs one.  When
  * every slot is busy, the overflowed flag asks the launcher to visit every
  * database once a slot is free again, so no wake-up is lost for good.
  *
@@ -27,8 +30,10 @@
 
 #include "fmgr.h"
 #include "catalog/pg_authid.h"
+#include "commands/dbcommands.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "nodes/parsenodes.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
 #include "storage/shmem.h"
@@ -42,6 +47,9 @@ PG_FUNCTION_INFO_V1(reporunner_workers);
 
 /* Name of the shared struct and of the LWLock tranche */
 #define RR_SLOTS_NAME	"reporunner_workers"
+
+/* Delay before a database is looked at again after its listener failed */
+#define RR_LISTENER_RETRY_MS	10000
 
 RrWorkerShared *rr_worker_shared = NULL;
 
@@ -120,7 +128,8 @@ rr_slot_find(Oid dboid)
 bool
 rr_slot_is_idle(RrDatabaseSlot *slot)
 {
-	return !slot->wanted && slot->next_wake == 0 && slot->nworkers == 0;
+	return !slot->wanted && slot->next_wake == 0 && slot->nworkers == 0 &&
+		!slot->listen_wanted && slot->listener == NULL;
 }
 
 /*
@@ -157,6 +166,8 @@ rr_slot_acquire(Oid dboid)
 		slot->wanted = false;
 		slot->nworkers = 0;
 		slot->next_wake = 0;
+		slot->listen_wanted = false;
+		slot->listener = NULL;
 	}
 	return slot;
 }
@@ -248,6 +259,150 @@ rr_slots_set_next_wake(Oid dboid, TimestampTz next_wake)
 	else if (slot->next_wake == 0 || next_wake < slot->next_wake)
 		slot->next_wake = next_wake;
 	LWLockRelease(rr_worker_shared->lock);
+}
+
+/*
+ * Ask for the NOTIFY listener of a database, whose NOTIFY triggers changed
+ * or may exist: the listener that runs there reads them again, or the
+ * launcher starts one.  Takes the lock; never raises an ERROR, so that it
+ * may run after a commit.
+ */
+void
+rr_listener_request(Oid dboid)
+{
+	RrDatabaseSlot *slot;
+	PGPROC	   *wake;
+
+	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+	slot = rr_slot_acquire(dboid);
+	if (slot != NULL)
+		slot->listen_wanted = true;
+	else
+		rr_worker_shared->overflowed = true;
+	wake = (slot != NULL && slot->listener != NULL) ?
+		slot->listener : rr_worker_shared->launcher;
+	LWLockRelease(rr_worker_shared->lock);
+
+	/* as in rr_slots_wake: a spurious wake-up is harmless */
+	if (wake != NULL)
+		SetLatch(&wake->procLatch);
+}
+
+/* Whether a NOTIFY listener runs in a database.  Takes the lock. */
+bool
+rr_listener_running(Oid dboid)
+{
+	RrDatabaseSlot *slot;
+	bool		running;
+
+	LWLockAcquire(rr_worker_shared->lock, LW_SHARED);
+	slot = rr_slot_find(dboid);
+	running = slot != NULL && slot->listener != NULL;
+	LWLockRelease(rr_worker_shared->lock);
+	return running;
+}
+
+/*
+ * before_shmem_exit callback of the listener: its place is free, and after
+ * an error exit its database is looked at again in a while (a worker that
+ * starts there asks for a listener when the database has NOTIFY triggers).
+ */
+static void
+rr_listener_on_exit(int code, Datum arg)
+{
+	RrDatabaseSlot *slot;
+
+	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+	slot = rr_slot_find(MyDatabaseId);
+	if (slot != NULL && slot->listener == MyProc)
+		slot->listener = NULL;
+	LWLockRelease(rr_worker_shared->lock);
+	if (code != 0)
+		rr_slots_set_next_wake(MyDatabaseId,
+							   TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+														   RR_LISTENER_RETRY_MS));
+}
+
+bool
+rr_listener_claim(void)
+{
+	RrDatabaseSlot *slot;
+	bool		claimed = false;
+
+	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+	slot = rr_slot_acquire(MyDatabaseId);
+	if (slot != NULL && slot->listener == NULL)
+	{
+		slot->listener = MyProc;
+		claimed = true;
+	}
+	LWLockRelease(rr_worker_shared->lock);
+	if (claimed)
+		before_shmem_exit(rr_listener_on_exit, (Datum) 0);
+	return claimed;
+}
+
+bool
+rr_listener_take_request(void)
+{
+	RrDatabaseSlot *slot;
+	bool		requested = false;
+
+	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+	slot = rr_slot_find(MyDatabaseId);
+	if (slot != NULL)
+	{
+		requested = slot->listen_wanted;
+		slot->listen_wanted = false;
+	}
+	LWLockRelease(rr_worker_shared->lock);
+	return requested;
+}
+
+bool
+rr_listener_leave(void)
+{
+	RrDatabaseSlot *slot;
+	bool		leave = true;
+
+	LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+	slot = rr_slot_find(MyDatabaseId);
+	if (slot != NULL && slot->listener == MyProc)
+	{
+		leave = !slot->listen_wanted;
+		if (leave)
+			slot->listener = NULL;
+	}
+	LWLockRelease(rr_worker_shared->lock);
+	return leave;
+}
+
+/*
+ * ProcessUtility check: DROP DATABASE waits for the other sessions of the
+ * database to leave, and its NOTIFY listener (with its connection) would
+ * stay.  When the caller may drop the database, the listener is stopped
+ * first, as pg_terminate_backend() would stop it; if the DROP fails, a
+ * worker brings it back after RR_LISTENER_RETRY_MS.
+ */
+void
+rr_worker_check_utility(Node *stmt)
+{
+	Oid			dboid;
+	RrDatabaseSlot *slot;
+	int			pid = 0;
+
+	if (!IsA(stmt, DropdbStmt) || !rr_workers_enabled())
+		return;
+	dboid = get_database_oid(((DropdbStmt *) stmt)->dbname, true);
+	if (!OidIsValid(dboid) || !pg_database_ownercheck(dboid, GetUserId()))
+		return;
+	LWLockAcquire(rr_worker_shared->lock, LW_SHARED);
+	slot = rr_slot_find(dboid);
+	if (slot != NULL && slot->listener != NULL)
+		pid = slot->listener->pid;
+	LWLockRelease(rr_worker_shared->lock);
+	if (pid != 0)
+		(void) kill(pid, SIGTERM);
 }
 
 /*

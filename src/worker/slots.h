@@ -18,8 +18,8 @@
 
 /*
  * What the launcher knows about one database.  A slot whose database has
- * no work waiting, no timer and no worker is idle and may be given to
- * another database.
+ * no work waiting, no timer, no worker and no NOTIFY listener is idle and
+ * may be given to another database.
  */
 /* Most idle workers of one database that a wake-up reaches directly. */
 #define RR_IDLE_WORKERS		8
@@ -32,6 +32,10 @@ typedef struct RrDatabaseSlot
 	TimestampTz next_wake;		/* earliest due timer, 0 = none */
 	PGPROC	   *idle[RR_IDLE_WORKERS];	/* workers waiting for work, to wake
 										 * at once (NULL: free) */
+	bool		listen_wanted;	/* its NOTIFY triggers changed, or may exist:
+								 * the listener reads them (and starts if
+								 * none runs) */
+	PGPROC	   *listener;		/* its NOTIFY listener, NULL if none runs */
 } RrDatabaseSlot;
 
 typedef struct RrWorkerShared
@@ -55,6 +59,7 @@ extern bool rr_slot_is_idle(RrDatabaseSlot *slot);
 extern void rr_slots_wake(Oid dboid);
 extern void rr_slots_set_next_wake(Oid dboid, TimestampTz next_wake);
 extern void rr_slot_set_idle(RrDatabaseSlot *slot, PGPROC *proc, bool idle);
+extern bool rr_listener_running(Oid dboid);
 
 /* in launcher.c and worker.c: entry points of the processes */
 extern PGDLLEXPORT void rr_launcher_main(Datum main_arg) pg_attribute_noreturn();

@@ -24,6 +24,10 @@
  * (the lock DROP EXTENSION takes first), so DROP EXTENSION waits for the
  * batch in progress; the worker then finds the extension gone and exits.
  *
+ * At its start, a worker of a database that has NOTIFY triggers and no
+ * listener asks for one: so the listener comes back after a restart, and
+ * after it failed.
+ *
  * A worker that exits with an error (its tables were dropped under it, it
  * was terminated, rr_queue_work failed) sets its database's timer
  * RR_WORKER_RETRY_MS ahead, so that what it left is picked up again
@@ -236,6 +240,7 @@ rr_worker_main(Datum main_arg)
 	Oid			dboid = DatumGetObjectId(main_arg);
 	MemoryContext work_context;
 	bool		run = true;		/* the first pass always runs the queue */
+	bool		first = true;
 	TimestampTz idle_since = 0;
 
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
@@ -295,6 +300,11 @@ rr_worker_main(Datum main_arg)
 		extoid = rr_worker_lock_extension();
 		if (!OidIsValid(extoid))
 			break;
+
+		/* a database with NOTIFY triggers needs its listener */
+		if (first && !rr_listener_running(MyDatabaseId) && rr_notify_registered())
+			rr_listener_request(MyDatabaseId);
+		first = false;
 
 		/* no transaction is open here: rr_queue_work commits as it goes */
 		oldcontext = MemoryContextSwitchTo(work_context);

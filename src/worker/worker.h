@@ -21,6 +21,7 @@
 #include "postgres.h"
 
 #include "datatype/timestamp.h"
+#include "nodes/nodes.h"
 #include "postmaster/bgworker.h"
 
 /* GUC variables (reporunner.c) */
@@ -64,5 +65,46 @@ extern bool rr_queue_work(int max_ms, TimestampTz *next_wake);
 
 /* Define the settings of src/engine/queue.c (from _PG_init). */
 extern void rr_queue_init(void);
+
+/*
+ * NOTIFY triggers.  A database with NOTIFY triggers has one listener, a
+ * background process the launcher starts (src/triggers/listener.c).
+ */
+
+/*
+ * Make sure the listener of the current database reads its NOTIFY
+ * triggers again soon after the current transaction commits, or starts if
+ * none runs (nothing happens if it rolls back, or without the workers).
+ */
+extern void rr_listener_wake_at_commit(void);
+
+/*
+ * The same at once, for a database, from any process; takes the slot
+ * lock and never raises an ERROR.
+ */
+extern void rr_listener_request(Oid dboid);
+
+/*
+ * In the listener: become the listener of the current database (false
+ * when another one is); take the request to read the triggers again
+ * (whether there was one since the last call); leave, when it has no
+ * triggers left to listen for (false when a request came meanwhile: it
+ * must read them again).
+ */
+extern bool rr_listener_claim(void);
+extern bool rr_listener_take_request(void);
+extern bool rr_listener_leave(void);
+
+/* Before DROP DATABASE: stop the database's listener (from ProcessUtility) */
+extern void rr_worker_check_utility(Node *stmt);
+
+/*
+ * Implemented in src/triggers: whether the current database has NOTIFY
+ * triggers (called by a worker at its start, with no transaction open);
+ * the listener's main function; its settings (from _PG_init).
+ */
+extern bool rr_notify_registered(void);
+extern PGDLLEXPORT void rr_listener_main(Datum main_arg) pg_attribute_noreturn();
+extern void rr_listener_init(void);
 
 #endif							/* RR_WORKER_H */
