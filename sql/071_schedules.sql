@@ -42,7 +42,7 @@ SELECT reporunner.fire_schedule(-1);
 -- only its maker (or a member) may fire it
 CREATE ROLE rr_schedule_other;
 SET ROLE rr_schedule_other;
-SELECT reporunner.fire_schedule(:yearly);
+SELECT regexp_replace(regress.try(format($$SELECT reporunner.fire_schedule(%s)$$, :yearly)), '[0-9]+ /', 'N /') AS refused;
 RESET ROLE;
 DROP ROLE rr_schedule_other;
 
