@@ -60,6 +60,7 @@ OBJS = \
 	src/triggers/registration.o \
 	src/triggers/schedule.o \
 	src/triggers/table_trigger.o \
+	src/triggers/transfer.o \
 	src/worker/launcher.o \
 	src/worker/slots.o \
 	src/worker/wake.o \
@@ -98,6 +99,7 @@ REGRESS = \
 	060_limits \
 	070_triggers \
 	071_schedules \
+	075_import_export \
 	998_upgrade \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check

@@ -289,3 +289,14 @@ CREATE TRIGGER workflow_active_version_check
 	BEFORE UPDATE OF active_version ON reporunner.workflow
 	FOR EACH ROW EXECUTE FUNCTION reporunner.check_active_version();
 COMMENT ON TRIGGER workflow_active_version_check ON reporunner.workflow IS 'An active version is one of the workflow''s versions (a foreign key would make the table''s rows impossible to restore from a dump)';
+
+/*
+ * Moving a workflow with its triggers: export_workflow() lists them,
+ * import_workflow() makes them (src/triggers/transfer.c).
+ */
+CREATE FUNCTION reporunner.import_workflow(name text, document jsonb)
+RETURNS integer
+LANGUAGE c STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_import_workflow';
+COMMENT ON FUNCTION reporunner.import_workflow(text, jsonb) IS 'Saves a document from export_workflow() as the workflow''s active version and makes the triggers it lists that the workflow does not have yet, through on_table(), on_schedule() and on_notify() as the caller; returns the version';
+COMMENT ON FUNCTION reporunner.export_workflow(text, integer, text) IS 'Returns the document of a version (the active one by default) as it was saved, with the workflow''s triggers, if it has any, under "triggers"';

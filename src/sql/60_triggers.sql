@@ -89,3 +89,13 @@ FROM reporunner.trigger t
 COMMENT ON VIEW reporunner.triggers IS 'Table triggers and schedules visible to the current role, with how many executions each started (of those the role may see) and when it last fired';
 GRANT SELECT ON reporunner.triggers TO PUBLIC;
 
+
+/*
+ * Moving a workflow with its triggers: export_workflow() lists them,
+ * import_workflow() makes them (src/triggers/transfer.c).
+ */
+CREATE FUNCTION reporunner.import_workflow(name text, document jsonb)
+RETURNS integer
+LANGUAGE c STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_import_workflow';
+COMMENT ON FUNCTION reporunner.import_workflow(text, jsonb) IS 'Saves a document from export_workflow() as the workflow''s active version and makes the triggers it lists that the workflow does not have yet, through on_table(), on_schedule() and on_notify() as the caller; returns the version';
