@@ -7,18 +7,6 @@
 SET client_min_messages TO warning;
 CREATE EXTENSION pg_cron;
 CREATE TABLE orders (id int PRIMARY KEY, amount numeric);
--- waits until the workers have run everything queued
-CREATE FUNCTION pg_temp.drain() RETURNS boolean LANGUAGE plpgsql AS $$
-BEGIN
-	FOR i IN 1..3000 LOOP
-		IF NOT EXISTS (SELECT FROM reporunner.queue) THEN
-			RETURN true;
-		END IF;
-		PERFORM pg_sleep(0.01);
-	END LOOP;
-	RETURN false;
-END
-$$;
 SELECT reporunner.save_workflow('on_order', '{"nodes": [
 	{"name": "Start", "type": "trigger"},
 	{"name": "Double", "type": "set", "params": {"fields": {"doubled": "{{ $json.amount * 2 }}"}}}],
@@ -73,7 +61,7 @@ SELECT count(*) AS pg_triggers FROM pg_trigger WHERE tgname LIKE 'reporunner%';
 SELECT count(*) AS jobs FROM cron.job;
 -- the triggers of both fire
 INSERT INTO orders VALUES (1, 50), (2, 5);
-SELECT pg_temp.drain();
+SELECT regress.drain();
 SELECT w.name, t.options ->> 'level' AS level, e.status, e.output
 FROM reporunner.execution e JOIN reporunner.workflow w ON w.id = e.workflow_id
 	 JOIN reporunner.trigger t ON t.id = e.trigger_id
@@ -136,7 +124,7 @@ SELECT workflow, kind, target, owner, created_by FROM reporunner.triggers ORDER 
 RESET ROLE;
 -- its workflow runs as it, whoever changes the table
 INSERT INTO orders VALUES (3, 30);
-SELECT pg_temp.drain();
+SELECT regress.drain();
 SELECT w.name, e.owner::regrole, e.created_by::regrole, e.status, e.output
 FROM reporunner.execution e JOIN reporunner.workflow w ON w.id = e.workflow_id
 WHERE w.name = 'theirs' ORDER BY e.id;

@@ -405,7 +405,8 @@ count_triggers(Jsonb *definition)
 }
 
 int32
-rr_workflow_save(const char *name, Jsonb *definition, bool activate)
+rr_workflow_save(const char *name, Jsonb *definition, bool activate,
+				 int64 *workflow_id)
 {
 	RrWorkflowRef ref;
 	Oid			argtypes[2] = {INT8OID, JSONBOID};
@@ -456,6 +457,8 @@ rr_workflow_save(const char *name, Jsonb *definition, bool activate)
 		touch_workflow(&ref, 0);
 
 	rr_store_end(nestlevel);
+	if (workflow_id != NULL)
+		*workflow_id = ref.id;
 	return version;
 }
 
@@ -467,7 +470,7 @@ reporunner_save_workflow(PG_FUNCTION_ARGS)
 	int32		version;
 	int			ntriggers = count_triggers(definition);
 
-	version = rr_workflow_save(name, definition, PG_GETARG_BOOL(2));
+	version = rr_workflow_save(name, definition, PG_GETARG_BOOL(2), NULL);
 	if (ntriggers > 0)
 		ereport(NOTICE,
 				(errmsg("save_workflow() does not make the triggers of the document"),

@@ -47,10 +47,10 @@ extern void rr_workflow_get(const char *name, RrWorkflowAccess access,
 /*
  * Save definition as a new version of the caller's workflow called name
  * (none when it is identical to the latest), making it the active one if
- * activate; returns the version.  The document is checked first; its
- * "triggers" are not saved (nor made).
+ * activate; returns the version, and sets *workflow_id unless it is NULL.
+ * The document is checked first; its "triggers" are not saved (nor made).
  */
 extern int32 rr_workflow_save(const char *name, Jsonb *definition,
-							  bool activate);
+							  bool activate, int64 *workflow_id);
 
 #endif							/* RR_WORKFLOW_STORE_H */

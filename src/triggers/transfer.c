@@ -331,23 +331,18 @@ id_array(int64 *ids, int n)
 										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
 
-/*
- * The ids of the registrations of the caller's workflow called name, as an
- * int8[] copied out of SPI's memory.
- */
+/* The ids of the workflow's registrations, as an int8[] out of SPI's memory */
 static Datum
-workflow_registrations(const char *name)
+workflow_registrations(int64 workflow_id)
 {
-	RrWorkflowRef ref;
 	Oid			argtypes[1] = {INT8OID};
 	Datum		values[1];
 	Datum		ids;
 	bool		isnull;
 	int			nestlevel;
 
+	values[0] = Int64GetDatum(workflow_id);
 	nestlevel = rr_store_begin();
-	rr_workflow_get(name, RR_WORKFLOW_MANAGE, InvalidOid, &ref);
-	values[0] = Int64GetDatum(ref.id);
 	rr_store_run(SQL_REGISTRATIONS, 1, argtypes, values, SPI_OK_SELECT);
 	ids = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0],
 										  SPI_tuptable->tupdesc, 1, &isnull),
@@ -367,6 +362,7 @@ reporunner_import_workflow(PG_FUNCTION_ARGS)
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	Jsonb	   *document = PG_GETARG_JSONB_P(1);
 	int32		version;
+	int64		workflow_id;
 	JsonbValue *triggers;
 	Datum		before;
 	int64	   *matched;
@@ -377,11 +373,11 @@ reporunner_import_workflow(PG_FUNCTION_ARGS)
 	int			index = 0;
 	int			nestlevel;
 
-	version = rr_workflow_save(name, document, true);
+	version = rr_workflow_save(name, document, true, &workflow_id);
 	triggers = object_field(&document->root, "triggers");
 	if (triggers == NULL)
 		PG_RETURN_INT32(version);
-	before = workflow_registrations(name);
+	before = workflow_registrations(workflow_id);
 	matched = palloc(sizeof(int64) * Max(JsonContainerSize(triggers->val.binary.data), 1));
 
 	/* the document was validated: triggers are objects with kind and target */
