@@ -352,6 +352,31 @@ workflow_registrations(int64 workflow_id)
 }
 
 /*
+ * A registration among before, and not among the n matched already, that
+ * is the same (kind, target, options) as registration id; 0 if none.
+ */
+static int64
+earlier_same(int64 id, Datum before, int64 *matched, int n)
+{
+	Oid			argtypes[3] = {INT8OID, INT8ARRAYOID, INT8ARRAYOID};
+	Datum		values[3];
+	int64		same = 0;
+	bool		isnull;
+	int			nestlevel;
+
+	values[0] = Int64GetDatum(id);
+	values[1] = before;
+	values[2] = id_array(matched, n);
+	nestlevel = rr_store_begin();
+	rr_store_run(SQL_SAME_REGISTRATION, 3, argtypes, values, SPI_OK_SELECT);
+	if (SPI_processed == 1)
+		same = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+										   SPI_tuptable->tupdesc, 1, &isnull));
+	rr_store_end(nestlevel);
+	return same;
+}
+
+/*
  * import_workflow(name, document): save the document as the workflow's
  * new version, made active, and make the triggers it lists that the
  * workflow does not have yet; returns the version.
@@ -371,7 +396,6 @@ reporunner_import_workflow(PG_FUNCTION_ARGS)
 	JsonbValue	trigger;
 	JsonbIteratorToken token;
 	int			index = 0;
-	int			nestlevel;
 
 	version = rr_workflow_save(name, document, true, &workflow_id);
 	triggers = object_field(&document->root, "triggers");
@@ -386,9 +410,8 @@ reporunner_import_workflow(PG_FUNCTION_ARGS)
 	{
 		TransferContext context;
 		ErrorContextCallback callback;
-		Oid			argtypes[3] = {INT8OID, INT8ARRAYOID, INT8ARRAYOID};
-		Datum		values[3];
 		int64		id;
+		int64		same;
 
 		if (token != WJB_ELEM)
 			continue;
@@ -404,21 +427,12 @@ reporunner_import_workflow(PG_FUNCTION_ARGS)
 						  context.target);
 
 		/* one the workflow had already: take the new one back */
-		values[0] = Int64GetDatum(id);
-		values[1] = before;
-		values[2] = id_array(matched, nmatched);
-		nestlevel = rr_store_begin();
-		rr_store_run(SQL_SAME_REGISTRATION, 3, argtypes, values, SPI_OK_SELECT);
-		if (SPI_processed == 1)
+		same = earlier_same(id, before, matched, nmatched);
+		if (same != 0)
 		{
-			bool		isnull;
-
-			matched[nmatched++] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-															  SPI_tuptable->tupdesc,
-															  1, &isnull));
+			matched[nmatched++] = same;
 			rr_registration_delete(id);
 		}
-		rr_store_end(nestlevel);
 		error_context_stack = callback.previous;
 	}
 	PG_RETURN_INT32(version);
