@@ -63,6 +63,7 @@ OBJS = \
 	src/triggers/registration.o \
 	src/triggers/schedule.o \
 	src/triggers/table_trigger.o \
+	src/triggers/transfer.o \
 	src/worker/launcher.o \
 	src/worker/slots.o \
 	src/worker/wake.o \
@@ -102,6 +103,7 @@ REGRESS = \
 	070_triggers \
 	071_schedules \
 	072_notify \
+	075_import_export \
 	080_subworkflows \
 	998_upgrade \
 	999_uninstall

@@ -51,8 +51,24 @@ SELECT reporunner.save_workflow('flip', :'b');
 SELECT reporunner.delete_workflow('flip');
 SELECT reporunner.delete_workflow('dormant');
 
--- the active version must exist: the foreign key holds even for direct updates
+-- the active version must exist: checked even for direct updates
 UPDATE reporunner.workflow SET active_version = 42 WHERE name = 'orders';
+-- a tenant too: it may point its workflow at one of its versions only; it
+-- may insert a workflow row directly, but not choose its id
+CREATE ROLE rr_tenant;
+SET ROLE rr_tenant;
+SELECT reporunner.save_workflow('mine', :'a');
+SELECT reporunner.save_workflow('mine', :'b');
+UPDATE reporunner.workflow SET active_version = 1 WHERE name = 'mine';
+UPDATE reporunner.workflow SET active_version = 3 WHERE name = 'mine';
+SELECT active_version FROM reporunner.workflows WHERE name = 'mine';
+INSERT INTO reporunner.workflow (id, owner, name) VALUES (1000, current_user::regrole, 'chosen');
+INSERT INTO reporunner.workflow (owner, name) VALUES (current_user::regrole, 'direct');
+SELECT name, active_version FROM reporunner.workflows ORDER BY name;
+SELECT reporunner.delete_workflow('mine');
+SELECT reporunner.delete_workflow('direct');
+RESET ROLE;
+DROP ROLE rr_tenant;
 
 -- the owner of a workflow with versions cannot change, not even for a
 -- superuser: every copy of the owner column stays in step

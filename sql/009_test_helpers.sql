@@ -121,6 +121,20 @@ RETURNS integer LANGUAGE sql AS $$
 								 regress.node_doc(type, params, name), fresh)
 $$;
 
+-- drain(): waits (up to 30 s) until the background workers have run
+-- everything queued; whether they have.
+CREATE FUNCTION regress.drain() RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+	FOR i IN 1..3000 LOOP
+		IF NOT EXISTS (SELECT FROM reporunner.queue) THEN
+			RETURN true;
+		END IF;
+		PERFORM pg_sleep(0.01);
+	END LOOP;
+	RETURN false;
+END
+$$;
+
 \pset format unaligned
 \pset tuples_only on
 
@@ -168,6 +182,9 @@ SELECT regress.save_node('noop', '{}', name => 'Pass', workflow => 'test_helper'
 SELECT regress.execute('test_helper', '[{"b": 2}]');
 SELECT regress.run_workflow('test_helper', regress.node_doc('noop', '{}', 'Again'), '[]');
 SELECT active_version FROM reporunner.workflows WHERE name = 'test_helper';
+
+-- nothing queued: drained at once
+SELECT regress.drain();
 
 \pset format aligned
 \pset tuples_only off

@@ -250,3 +250,71 @@ COMMENT ON FUNCTION reporunner.on_notify(text, text) IS 'Starts the workflow for
  */
 ALTER TABLE reporunner.execution DROP CONSTRAINT execution_parent_id_fkey;
 COMMENT ON COLUMN reporunner.execution.parent_id IS 'Execution that started this one (sub-workflows, error workflows, retries); not a foreign key, since a sub-workflow run inside execute() is written before its caller and either may be pruned first';
+
+/*
+ * pg_dump and restore (issue 11).  Ids come from sequences pg_dump dumps
+ * (it cannot dump an identity column's): each identity becomes a sequence
+ * of the same name owned by the column, at the identity's position.  And
+ * the active version is checked by a trigger instead of a foreign key,
+ * which with the one back from workflow_version left pg_dump no order in
+ * which to restore the two tables' rows.
+ */
+DO $$
+DECLARE
+	t text;
+	last bigint;
+	called boolean;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['workflow', 'execution', 'credential', 'trigger']
+	LOOP
+		EXECUTE pg_catalog.format('SELECT last_value, is_called FROM reporunner.%I', t || '_id_seq')
+			INTO last, called;
+		EXECUTE pg_catalog.format('ALTER TABLE reporunner.%I ALTER COLUMN id DROP IDENTITY', t);
+		EXECUTE pg_catalog.format('CREATE SEQUENCE reporunner.%I OWNED BY reporunner.%I.id',
+								  t || '_id_seq', t);
+		PERFORM pg_catalog.setval(pg_catalog.format('reporunner.%I', t || '_id_seq'), last, called);
+		EXECUTE pg_catalog.format('ALTER TABLE reporunner.%I ALTER COLUMN id SET DEFAULT pg_catalog.nextval(%L)',
+								  t, pg_catalog.format('reporunner.%I', t || '_id_seq'));
+		PERFORM pg_catalog.pg_extension_config_dump(pg_catalog.format('reporunner.%I', t || '_id_seq'), '');
+	END LOOP;
+END
+$$;
+COMMENT ON SEQUENCE reporunner.workflow_id_seq IS 'Ids of workflows';
+COMMENT ON SEQUENCE reporunner.execution_id_seq IS 'Ids of executions';
+COMMENT ON SEQUENCE reporunner.credential_id_seq IS 'Ids of credentials';
+COMMENT ON SEQUENCE reporunner.trigger_id_seq IS 'Ids of triggers';
+GRANT USAGE ON SEQUENCE reporunner.workflow_id_seq TO PUBLIC;
+
+ALTER TABLE reporunner.workflow DROP CONSTRAINT workflow_active_version_fkey;
+CREATE FUNCTION reporunner.check_active_version()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+	IF NEW.active_version IS NOT NULL AND NOT EXISTS (
+		SELECT FROM reporunner.workflow_version v
+		WHERE v.workflow_id OPERATOR(pg_catalog.=) NEW.id
+		  AND v.version OPERATOR(pg_catalog.=) NEW.active_version) THEN
+		RAISE EXCEPTION 'workflow "%" has no version %', NEW.name, NEW.active_version
+			USING ERRCODE = 'foreign_key_violation',
+				  DETAIL = 'The active version must be a saved version of the workflow.';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION reporunner.check_active_version() IS 'Trigger function: the active version set by an UPDATE of reporunner.workflow is one of the workflow''s versions';
+CREATE TRIGGER workflow_active_version_check
+	BEFORE UPDATE OF active_version ON reporunner.workflow
+	FOR EACH ROW EXECUTE FUNCTION reporunner.check_active_version();
+COMMENT ON TRIGGER workflow_active_version_check ON reporunner.workflow IS 'An active version is one of the workflow''s versions (a foreign key would make the table''s rows impossible to restore from a dump)';
+
+/*
+ * Moving a workflow with its triggers: export_workflow() lists them,
+ * import_workflow() makes them (src/triggers/transfer.c).
+ */
+CREATE FUNCTION reporunner.import_workflow(name text, document jsonb)
+RETURNS integer
+LANGUAGE c STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_import_workflow';
+COMMENT ON FUNCTION reporunner.import_workflow(text, jsonb) IS 'Saves a document from export_workflow() as the workflow''s active version and makes the triggers it lists that the workflow does not have yet, through on_table(), on_schedule() and on_notify() as the caller; returns the version';
+COMMENT ON FUNCTION reporunner.export_workflow(text, integer, text) IS 'Returns the document of a version (the active one by default) as it was saved, with the workflow''s triggers, if it has any, under "triggers"';

@@ -7,6 +7,12 @@
  * document adds an immutable reporunner.workflow_version row and the
  * version's graph in relational form (reporunner.node, reporunner.edge).
  *
+ * Triggers belong to the workflow, not to a version: export_workflow()
+ * lists the workflow's under "triggers" (kind, target, options: nothing
+ * that names a role or an id), and a version is saved without that key.
+ * save_workflow() saves a document that has one but makes no trigger;
+ * import_workflow() (src/triggers/transfer.c) makes them.
+ *
  * Who may do what is decided by row-level security on the caller's own
  * queries: a workflow name resolves only among the rows the caller can see.
  * Versions, nodes and edges are not writable by tenants at all; once the
@@ -86,6 +92,11 @@ PG_FUNCTION_INFO_V1(reporunner_unshare_workflow);
 	"UPDATE reporunner.workflow SET updated_at = now() WHERE id = $1"
 #define SQL_DELETE_WORKFLOW \
 	"DELETE FROM reporunner.workflow WHERE id = $1"
+/* The document $2 with the triggers of workflow $1, if it has any */
+#define SQL_WITH_TRIGGERS \
+	"SELECT $2 || jsonb_build_object('triggers', jsonb_agg(jsonb_build_object(" \
+	" 'kind', kind, 'target', target, 'options', options) ORDER BY id))" \
+	" FROM reporunner.trigger WHERE workflow_id = $1 HAVING count(*) > 0"
 
 /* Shares are written as the table owner: $1 id, $2 grantee, $3 owner */
 #define SQL_SHARE \
@@ -376,12 +387,27 @@ reporunner_validate_workflow(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(true);
 }
 
-Datum
-reporunner_save_workflow(PG_FUNCTION_ARGS)
+/* The number of triggers a document lists under "triggers" */
+static int
+count_triggers(Jsonb *definition)
 {
-	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	Jsonb	   *definition = PG_GETARG_JSONB_P(1);
-	bool		activate = PG_GETARG_BOOL(2);
+	JsonbValue	key;
+	JsonbValue *triggers;
+
+	key.type = jbvString;
+	key.val.string.val = "triggers";
+	key.val.string.len = strlen("triggers");
+	triggers = findJsonbValueFromContainer(&definition->root, JB_FOBJECT, &key);
+	if (triggers == NULL || triggers->type != jbvBinary ||
+		!JsonContainerIsArray(triggers->val.binary.data))
+		return 0;
+	return JsonContainerSize(triggers->val.binary.data);
+}
+
+int32
+rr_workflow_save(const char *name, Jsonb *definition, bool activate,
+				 int64 *workflow_id)
+{
 	RrWorkflowRef ref;
 	Oid			argtypes[2] = {INT8OID, JSONBOID};
 	Datum		values[2];
@@ -392,6 +418,10 @@ reporunner_save_workflow(PG_FUNCTION_ARGS)
 
 	rr_check_workflow_name(name);
 	rr_check_definition(definition);
+	/* a version is the document without the workflow's triggers */
+	definition = DatumGetJsonbP(DirectFunctionCall2(jsonb_delete,
+													JsonbPGetDatum(definition),
+													CStringGetTextDatum("triggers")));
 
 	nestlevel = rr_store_begin();
 	find_or_create_workflow(name, &ref);
@@ -427,7 +457,50 @@ reporunner_save_workflow(PG_FUNCTION_ARGS)
 		touch_workflow(&ref, 0);
 
 	rr_store_end(nestlevel);
+	if (workflow_id != NULL)
+		*workflow_id = ref.id;
+	return version;
+}
+
+Datum
+reporunner_save_workflow(PG_FUNCTION_ARGS)
+{
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	Jsonb	   *definition = PG_GETARG_JSONB_P(1);
+	int32		version;
+	int			ntriggers = count_triggers(definition);
+
+	version = rr_workflow_save(name, definition, PG_GETARG_BOOL(2), NULL);
+	if (ntriggers > 0)
+		ereport(NOTICE,
+				(errmsg("save_workflow() does not make the triggers of the document"),
+				 errdetail_plural("The document lists %d trigger; workflow \"%s\" was saved without it.",
+								  "The document lists %d triggers; workflow \"%s\" was saved without them.",
+								  ntriggers, ntriggers, name),
+				 errhint("reporunner.import_workflow() saves a workflow and makes its triggers.")));
 	PG_RETURN_INT32(version);
+}
+
+/*
+ * The document with the triggers of the workflow, if it has any, copied
+ * out of SPI's memory (still to be detoasted, as get_definition's).  Only
+ * the caller's own row-level security decides which triggers it sees.
+ */
+static Datum
+with_triggers(const RrWorkflowRef *ref, Datum definition)
+{
+	Oid			argtypes[2] = {INT8OID, JSONBOID};
+	Datum		values[2];
+	bool		isnull;
+
+	values[0] = Int64GetDatum(ref->id);
+	values[1] = definition;
+	rr_store_run(SQL_WITH_TRIGGERS, 2, argtypes, values, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		return definition;
+	return SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0],
+										   SPI_tuptable->tupdesc, 1, &isnull),
+							 false, -1);
 }
 
 Datum
@@ -464,6 +537,7 @@ reporunner_export_workflow(PG_FUNCTION_ARGS)
 				 errmsg("workflow \"%s\" has no active version", name),
 				 errhint("Pass a version number, or activate one with reporunner.activate_version().")));
 	definition = get_definition(name, &ref, version);
+	definition = with_triggers(&ref, definition);
 	rr_store_end(nestlevel);
 
 	PG_RETURN_DATUM(definition);

@@ -10,6 +10,8 @@
 
 #include "postgres.h"
 
+#include "utils/jsonb.h"
+
 /* A workflow found by name */
 typedef struct RrWorkflowRef
 {
@@ -41,5 +43,14 @@ extern bool rr_workflow_find(const char *name, RrWorkflowAccess access,
 							 Oid owner_only, RrWorkflowRef *ref);
 extern void rr_workflow_get(const char *name, RrWorkflowAccess access,
 							Oid owner_only, RrWorkflowRef *ref);
+
+/*
+ * Save definition as a new version of the caller's workflow called name
+ * (none when it is identical to the latest), making it the active one if
+ * activate; returns the version, and sets *workflow_id unless it is NULL.
+ * The document is checked first; its "triggers" are not saved (nor made).
+ */
+extern int32 rr_workflow_save(const char *name, Jsonb *definition,
+							  bool activate, int64 *workflow_id);
 
 #endif							/* RR_WORKFLOW_STORE_H */

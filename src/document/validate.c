@@ -135,6 +135,22 @@ static const char *const save_values[] = {"all", "errors", "none", NULL};
 
 static bool is_printable_name(const char *text, size_t len);
 
+/*
+ * A trigger, as export_workflow() lists a workflow's: its kind, target and
+ * options.  Only the shape is checked here; import_workflow() makes each
+ * through the function of its kind (src/triggers), which checks the rest.
+ */
+static const RrFieldSpec trigger_fields[] = {
+	{.name = "kind", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED},
+	{.name = "target", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED},
+	{.name = "options", .type = RR_FIELD_OBJECT},
+	{NULL}
+};
+
+static const RrFieldSpec trigger_item = {
+	.type = RR_FIELD_OBJECT, .fields = trigger_fields
+};
+
 static const RrFieldSpec document_fields[] = {
 	{.name = "nodes", .type = RR_FIELD_ARRAY, .flags = RR_FIELD_REQUIRED,
 	.has_min = true, .min = 1},
@@ -142,6 +158,7 @@ static const RrFieldSpec document_fields[] = {
 	{.name = "settings", .type = RR_FIELD_OBJECT},
 	{.name = "description", .type = RR_FIELD_STRING},
 	{.name = "meta", .type = RR_FIELD_OBJECT},
+	{.name = "triggers", .type = RR_FIELD_ARRAY, .items = &trigger_item},
 	{NULL}
 };
 

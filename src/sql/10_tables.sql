@@ -1,10 +1,15 @@
 /*
  * Tables.  Every tenant-owned row carries "owner", the role it belongs to;
  * row-level security (20_security.sql) keys on it.  All tables are logged.
+ *
+ * Surrogate keys come from sequences (bigserial), not identity columns:
+ * pg_dump dumps the position of a sequence the extension marks with
+ * pg_extension_config_dump(), and refuses to mark an identity column's, so
+ * after a restore an identity column would hand out its ids again.
  */
 
 CREATE TABLE reporunner.workflow (
-	id				bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	id				bigserial PRIMARY KEY,
 	owner			oid NOT NULL,
 	name			text NOT NULL,
 	active_version	integer,
@@ -45,9 +50,37 @@ COMMENT ON COLUMN reporunner.workflow_version.definition IS 'The workflow docume
 COMMENT ON COLUMN reporunner.workflow_version.created_by IS 'Role that saved this version';
 COMMENT ON COLUMN reporunner.workflow_version.created_at IS 'When this version was saved';
 
-ALTER TABLE reporunner.workflow
-	ADD CONSTRAINT workflow_active_version_fkey FOREIGN KEY (id, active_version)
-	REFERENCES reporunner.workflow_version (workflow_id, version);
+/*
+ * The active version is one of the workflow's own versions.  Not a foreign
+ * key: with one from workflow to workflow_version and one back, pg_dump
+ * finds no order in which to restore the two tables' rows (each COPY checks
+ * its foreign keys as it ends), and a restore fails.  Rows are restored by
+ * COPY, that is INSERT; an UPDATE that sets the active version is checked,
+ * as the updating role (whoever may update a workflow's row sees its
+ * versions), with operators named in full since the role's search_path
+ * applies.  Versions are only ever deleted with their workflow.
+ */
+CREATE FUNCTION reporunner.check_active_version()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+	IF NEW.active_version IS NOT NULL AND NOT EXISTS (
+		SELECT FROM reporunner.workflow_version v
+		WHERE v.workflow_id OPERATOR(pg_catalog.=) NEW.id
+		  AND v.version OPERATOR(pg_catalog.=) NEW.active_version) THEN
+		RAISE EXCEPTION 'workflow "%" has no version %', NEW.name, NEW.active_version
+			USING ERRCODE = 'foreign_key_violation',
+				  DETAIL = 'The active version must be a saved version of the workflow.';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION reporunner.check_active_version() IS 'Trigger function: the active version set by an UPDATE of reporunner.workflow is one of the workflow''s versions';
+CREATE TRIGGER workflow_active_version_check
+	BEFORE UPDATE OF active_version ON reporunner.workflow
+	FOR EACH ROW EXECUTE FUNCTION reporunner.check_active_version();
+COMMENT ON TRIGGER workflow_active_version_check ON reporunner.workflow IS 'An active version is one of the workflow''s versions (a foreign key would make the table''s rows impossible to restore from a dump)';
 
 CREATE TABLE reporunner.node (
 	workflow_id		bigint NOT NULL,
@@ -146,7 +179,7 @@ CREATE DOMAIN reporunner.execution_mode AS text
 COMMENT ON DOMAIN reporunner.execution_mode IS 'How an execution started: call, start, table, schedule, notify, retry, error or subworkflow';
 
 CREATE TABLE reporunner.execution (
-	id				bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	id				bigserial PRIMARY KEY,
 	workflow_id		bigint NOT NULL,
 	version			integer NOT NULL,
 	owner			oid NOT NULL,
@@ -258,7 +291,7 @@ COMMENT ON INDEX reporunner.queue_owner_idx IS 'Claims serve owners in turn: eac
 COMMENT ON INDEX reporunner.queue_leased_idx IS 'Executions each owner runs now, for reporunner.max_workers_per_owner';
 
 CREATE TABLE reporunner.credential (
-	id				bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	id				bigserial PRIMARY KEY,
 	owner			oid NOT NULL,
 	name			text NOT NULL,
 	type			text NOT NULL,
@@ -277,7 +310,7 @@ COMMENT ON COLUMN reporunner.credential.created_at IS 'When the credential was s
 COMMENT ON COLUMN reporunner.credential.rotated_at IS 'When the secret was last replaced';
 
 CREATE TABLE reporunner.trigger (
-	id				bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	id				bigserial PRIMARY KEY,
 	workflow_id		bigint NOT NULL,
 	owner			oid NOT NULL,
 	kind			text NOT NULL,
@@ -303,7 +336,8 @@ COMMENT ON INDEX reporunner.trigger_workflow_idx IS 'Finds the triggers of a wor
 
 /*
  * The rows of these tables are user data: pg_dump dumps them (the table
- * definitions come back with CREATE EXTENSION).
+ * definitions come back with CREATE EXTENSION), and the positions of the
+ * sequences their ids come from.
  */
 SELECT pg_catalog.pg_extension_config_dump('reporunner.workflow', '');
 SELECT pg_catalog.pg_extension_config_dump('reporunner.workflow_version', '');
@@ -315,3 +349,11 @@ SELECT pg_catalog.pg_extension_config_dump('reporunner.step_journal', '');
 SELECT pg_catalog.pg_extension_config_dump('reporunner.queue', '');
 SELECT pg_catalog.pg_extension_config_dump('reporunner.credential', '');
 SELECT pg_catalog.pg_extension_config_dump('reporunner.trigger', '');
+COMMENT ON SEQUENCE reporunner.workflow_id_seq IS 'Ids of workflows';
+COMMENT ON SEQUENCE reporunner.execution_id_seq IS 'Ids of executions';
+COMMENT ON SEQUENCE reporunner.credential_id_seq IS 'Ids of credentials';
+COMMENT ON SEQUENCE reporunner.trigger_id_seq IS 'Ids of triggers';
+SELECT pg_catalog.pg_extension_config_dump('reporunner.workflow_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('reporunner.execution_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('reporunner.credential_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('reporunner.trigger_id_seq', '');

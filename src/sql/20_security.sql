@@ -63,6 +63,9 @@ GRANT USAGE ON SCHEMA reporunner TO PUBLIC;
 GRANT SELECT, DELETE ON reporunner.workflow TO PUBLIC;
 GRANT INSERT (owner, name), UPDATE (name, active_version, updated_at)
 	ON reporunner.workflow TO PUBLIC;
+-- (the default of workflow.id calls nextval() as the inserting role; the
+-- column grant above keeps tenants from choosing an id themselves)
+GRANT USAGE ON SEQUENCE reporunner.workflow_id_seq TO PUBLIC;
 GRANT SELECT ON reporunner.workflow_version, reporunner.node, reporunner.edge,
 	reporunner.workflow_share, reporunner.execution, reporunner.step_journal, reporunner.queue, reporunner.trigger
 	TO PUBLIC;

@@ -99,3 +99,13 @@ RETURNS bigint
 LANGUAGE c VOLATILE
 AS 'MODULE_PATHNAME', 'reporunner_on_notify';
 COMMENT ON FUNCTION reporunner.on_notify(text, text) IS 'Starts the workflow for every notification on the channel (NOTIFY, pg_notify()), with the payload as input; returns the trigger''s id';
+
+/*
+ * Moving a workflow with its triggers: export_workflow() lists them,
+ * import_workflow() makes them (src/triggers/transfer.c).
+ */
+CREATE FUNCTION reporunner.import_workflow(name text, document jsonb)
+RETURNS integer
+LANGUAGE c STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_import_workflow';
+COMMENT ON FUNCTION reporunner.import_workflow(text, jsonb) IS 'Saves a document from export_workflow() as the workflow''s active version and makes the triggers it lists that the workflow does not have yet, through on_table(), on_schedule() and on_notify() as the caller; returns the version';

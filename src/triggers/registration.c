@@ -174,6 +174,20 @@ rr_registration_option(const RrRegistration *registration, const char *key)
 	return pnstrdup(scalar.val.string.val, scalar.val.string.len);
 }
 
+void
+rr_registration_delete(int64 id)
+{
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	int			nestlevel;
+
+	values[0] = Int64GetDatum(id);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept_as_owner(&unregister_plan, SQL_UNREGISTER, 1, argtypes,
+							   values, NULL, SPI_OK_DELETE);
+	rr_store_end(nestlevel);
+}
+
 /*
  * drop_trigger(id): delete a registration the caller may see (row-level
  * security decides); what it made goes with it (forget_trigger()).
@@ -194,9 +208,8 @@ reporunner_drop_trigger(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("trigger " INT64_FORMAT " does not exist",
 						PG_GETARG_INT64(0))));
-	rr_store_run_kept_as_owner(&unregister_plan, SQL_UNREGISTER, 1, argtypes,
-							   values, NULL, SPI_OK_DELETE);
 	rr_store_end(nestlevel);
+	rr_registration_delete(PG_GETARG_INT64(0));
 	PG_RETURN_VOID();
 }
 

@@ -63,6 +63,12 @@ extern char *rr_registration_option(const RrRegistration *registration,
 extern Jsonb *rr_registration_option_jsonb(const RrRegistration *registration,
 										   const char *key);
 
+/*
+ * Delete registration id, as the tables' owner, once the caller's right to
+ * has been checked; what it made goes with it (forget_trigger()).
+ */
+extern void rr_registration_delete(int64 id);
+
 /* Kind-specific cleanup when a registration is deleted */
 extern void rr_table_trigger_drop(int64 id);
 extern void rr_schedule_drop(int64 id);

@@ -332,7 +332,9 @@ SELECT results_eq(
 	$$SELECT owner::text COLLATE "default", name COLLATE "default" FROM reporunner.workflows ORDER BY 1, 2$$,
 	$$VALUES ('tenant_a', 'alpha'), ('tenant_a', 'beta')$$,
 	'D, a member of A, sees A''s workflows and nothing else');
-SELECT is(reporunner.export_workflow('alpha'), :'doc1'::jsonb, 'D exports A''s alpha');
+SELECT is(reporunner.export_workflow('alpha'),
+	:'doc1'::jsonb || '{"triggers": [{"kind": "schedule", "target": "*/5 * * * *", "options": {}}]}',
+	'D exports A''s alpha, with A''s trigger');
 SELECT is(reporunner.save_workflow('alpha', :'doc3'), 3, 'D saves version 3 of A''s alpha');
 SELECT lives_ok($$SELECT reporunner.activate_version('alpha', 2)$$, 'D activates version 2 of A''s alpha');
 SELECT results_eq($$SELECT count(*)::int FROM reporunner.execution$$, ARRAY[1],

@@ -505,7 +505,7 @@ test_document_rules(void)
 						RR_DOC_INVALID, "", "node",
 						"workflow document has unknown field \"node\"",
 						"Known fields are \"nodes\", \"connections\", "
-						"\"settings\", \"description\", \"meta\".");
+						"\"settings\", \"description\", \"meta\", \"triggers\".");
 	expect_error("a document without nodes is invalid", "{}",
 				 RR_DOC_INVALID, "", "nodes",
 				 "workflow document is missing required field \"nodes\"");
@@ -534,6 +534,29 @@ test_document_rules(void)
 	expect_valid("meta is free-form",
 				 "{'nodes': [{'name': 'Start', 'type': 'trigger'}], "
 				 "'meta': {'anything': [1, {'{{': '}}'}]}, 'connections': []}");
+	expect_valid("triggers as export_workflow() lists them",
+				 "{'nodes': [{'name': 'Start', 'type': 'trigger'}], 'triggers': ["
+				 "{'kind': 'table', 'target': 'public.orders', 'options': "
+				 "{'events': ['insert'], 'level': 'row', 'mode': 'async'}}, "
+				 "{'kind': 'notify', 'target': 'orders'}]}");
+	expect_error("triggers must be an array",
+				 "{'nodes': [{'name': 'Start', 'type': 'trigger'}], 'triggers': {}}",
+				 RR_DOC_PARAM_TYPE, "", "triggers",
+				 "workflow document field \"triggers\" must be an array");
+	expect_error("a trigger must be an object",
+				 "{'nodes': [{'name': 'Start', 'type': 'trigger'}], 'triggers': ['x']}",
+				 RR_DOC_PARAM_TYPE, "", "triggers[0]",
+				 "workflow document field \"triggers[0]\" must be an object");
+	expect_error("a trigger names its kind",
+				 "{'nodes': [{'name': 'Start', 'type': 'trigger'}], "
+				 "'triggers': [{'target': 'x'}]}",
+				 RR_DOC_INVALID, "", "triggers[0].kind",
+				 "workflow document is missing required field \"triggers[0].kind\"");
+	expect_error("a trigger has no other fields",
+				 "{'nodes': [{'name': 'Start', 'type': 'trigger'}], "
+				 "'triggers': [{'kind': 'table', 'target': 'x', 'id': 3}]}",
+				 RR_DOC_INVALID, "", "triggers[0].id",
+				 "workflow document has unknown field \"triggers[0].id\"");
 }
 
 
