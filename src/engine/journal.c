@@ -60,7 +60,7 @@
 #define SQL_INSERT_JOURNAL \
 	"INSERT INTO reporunner.execution (id, workflow_id, version, owner," \
 	" status, mode, input, output, error, created_by, created_at, started_at," \
-	" finished_at, steps, trigger_id, parent_id) OVERRIDING SYSTEM VALUE" \
+	" finished_at, steps, trigger_id, parent_id)" \
 	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13," \
 	" NULLIF($14, 0), NULLIF($15, 0))"
 
@@ -618,7 +618,7 @@ rr_journal_retry(int64 execution, Oid caller, TimestampTz from_node_start)
 	"WITH x AS (SELECT $1::jsonb -> 'execution' AS x)" \
 	" INSERT INTO reporunner.execution (id, workflow_id, version, owner," \
 	" status, mode, input, error, created_by, created_at, started_at," \
-	" finished_at, steps, trigger_id, parent_id) OVERRIDING SYSTEM VALUE" \
+	" finished_at, steps, trigger_id, parent_id)" \
 	" SELECT (x ->> 'id')::int8, (x ->> 'workflow_id')::int8," \
 	" (x ->> 'version')::int4, (x ->> 'owner')::oid, 'failed', x ->> 'mode'," \
 	" x -> 'input', x -> 'error', (x ->> 'created_by')::oid," \
