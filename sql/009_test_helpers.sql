@@ -121,18 +121,29 @@ RETURNS integer LANGUAGE sql AS $$
 								 regress.node_doc(type, params, name), fresh)
 $$;
 
--- drain(): waits (up to 30 s) until the background workers have run
--- everything queued; whether they have.
-CREATE FUNCTION regress.drain() RETURNS boolean LANGUAGE plpgsql AS $$
+-- until(query): waits (up to 30 s) until the query, which gives one
+-- boolean, says true; whether it did.  What it reads of pg_stat_activity
+-- is read afresh each time.
+CREATE FUNCTION regress.until(query text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	done boolean;
 BEGIN
 	FOR i IN 1..3000 LOOP
-		IF NOT EXISTS (SELECT FROM reporunner.queue) THEN
+		PERFORM pg_stat_clear_snapshot();
+		EXECUTE query INTO done;
+		IF done THEN
 			RETURN true;
 		END IF;
 		PERFORM pg_sleep(0.01);
 	END LOOP;
 	RETURN false;
 END
+$$;
+
+-- drain(): waits (up to 30 s) until the background workers have run
+-- everything queued; whether they have.
+CREATE FUNCTION regress.drain() RETURNS boolean LANGUAGE sql AS $$
+	SELECT regress.until('SELECT NOT EXISTS (SELECT FROM reporunner.queue)')
 $$;
 
 \pset format unaligned

@@ -9,18 +9,6 @@ SELECT reporunner.save_workflow('on_order', '{"nodes": [
 	{"name": "Double", "type": "set", "params": {"fields": {"doubled": "{{ $json.amount * 2 }}"}}}],
 	"connections": [{"from": "Start", "to": "Double"}]}');
 CREATE TABLE orders (id int PRIMARY KEY, amount numeric, note text);
--- waits until the workers have run everything queued
-CREATE FUNCTION pg_temp.drain() RETURNS boolean LANGUAGE plpgsql AS $$
-BEGIN
-	FOR i IN 1..3000 LOOP
-		IF NOT EXISTS (SELECT FROM reporunner.queue) THEN
-			RETURN true;
-		END IF;
-		PERFORM pg_sleep(0.01);
-	END LOOP;
-	RETURN false;
-END
-$$;
 
 -- bad input: nothing is registered, nothing is created
 SELECT reporunner.on_table('on_order', 'orders', '{truncate}', 'row');
@@ -49,7 +37,7 @@ FROM reporunner.trigger;
 INSERT INTO orders VALUES (1, 5, 'small'), (2, 50, 'big');
 UPDATE orders SET amount = 60 WHERE id = 2;
 DELETE FROM orders WHERE id = 2;
-SELECT pg_temp.drain();
+SELECT regress.drain();
 SELECT mode, status, input, output FROM reporunner.execution ORDER BY id;
 -- a rolled-back change queues nothing
 BEGIN;
@@ -66,7 +54,7 @@ DELETE FROM reporunner.execution;
 SELECT reporunner.on_table('on_order', 'orders', '{insert,delete,truncate}', 'statement') AS stmt_trigger \gset
 SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname LIKE 'reporunner%' ORDER BY 1;
 INSERT INTO orders SELECT i, i, NULL FROM generate_series(10, 10009) i;
-SELECT pg_temp.drain();
+SELECT regress.drain();
 -- (statement-level items are the rows as they are)
 SELECT count(*) AS executions, min(jsonb_array_length(input)) AS items,
 	   min(input ->> 0) AS first_item,
@@ -75,7 +63,7 @@ FROM reporunner.execution;
 DELETE FROM reporunner.execution;
 DELETE FROM orders WHERE id >= 10 AND id < 13;
 TRUNCATE orders;
-SELECT pg_temp.drain();
+SELECT regress.drain();
 -- (the truncate item has no amount: the workflow's expression fails on it)
 SELECT mode, status, input, error ->> 'message' AS error FROM reporunner.execution ORDER BY id;
 DELETE FROM reporunner.execution;
@@ -90,7 +78,7 @@ SELECT reporunner.on_table('on_order', 'orders', '{insert}', 'statement', 'async
 INSERT INTO orders SELECT i, i, NULL FROM generate_series(1, 10) i;
 INSERT INTO orders SELECT i, i, NULL FROM generate_series(100, 105) i WHERE i < 0;
 INSERT INTO orders VALUES (11, 1, 'too small');
-SELECT pg_temp.drain();
+SELECT regress.drain();
 SELECT input FROM reporunner.execution;
 SELECT reporunner.drop_trigger(:stmt_trigger);
 DELETE FROM reporunner.execution;
@@ -155,7 +143,7 @@ SET ROLE rr_trigger_other;
 SELECT count(*) AS visible_to_member FROM reporunner.triggers;
 RESET ROLE;
 INSERT INTO orders VALUES (30, 3, 'by postgres');
-SELECT pg_temp.drain();
+SELECT regress.drain();
 SELECT e.mode, e.status, e.owner::regrole, e.created_by::regrole, e.error ->> 'message' AS error
 FROM reporunner.execution e;
 -- the triggers view: what each trigger started, and when it last fired

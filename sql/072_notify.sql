@@ -9,32 +9,15 @@ SELECT reporunner.save_workflow('on_event', '{"nodes": [
 	{"name": "Event", "type": "trigger"},
 	{"name": "Seen", "type": "set", "params": {"fields": {"seen": true}}}],
 	"connections": [{"from": "Event", "to": "Seen"}]}');
--- waits until a query says true (false after 30 s); what it reads of
--- pg_stat_activity is read afresh each time
-CREATE FUNCTION pg_temp.until(query text) RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE
-	done boolean;
-BEGIN
-	FOR i IN 1..3000 LOOP
-		PERFORM pg_stat_clear_snapshot();
-		EXECUTE query INTO done;
-		IF done THEN
-			RETURN true;
-		END IF;
-		PERFORM pg_sleep(0.01);
-	END LOOP;
-	RETURN false;
-END
-$$;
 -- the listener LISTENs on n channels
 CREATE FUNCTION pg_temp.listening(n int) RETURNS boolean LANGUAGE sql AS $$
-	SELECT pg_temp.until(format($q$SELECT EXISTS (SELECT FROM pg_stat_activity
+	SELECT regress.until(format($q$SELECT EXISTS (SELECT FROM pg_stat_activity
 		WHERE backend_type = 'reporunner listener'
 		AND query LIKE 'reporunner: listening on %s channel%%')$q$, n))
 $$;
 -- n executions have ended
 CREATE FUNCTION pg_temp.ended(n int) RETURNS boolean LANGUAGE sql AS $$
-	SELECT pg_temp.until(format($q$SELECT count(*) >= %s FROM reporunner.execution
+	SELECT regress.until(format($q$SELECT count(*) >= %s FROM reporunner.execution
 		WHERE status IN ('succeeded', 'failed')$q$, n))
 $$;
 

@@ -3,18 +3,10 @@
 -- executions of their own in background runs.
 --
 -- reach_status(execution, status): waits until the execution has that status
-CREATE FUNCTION pg_temp.reach_status(target bigint, wanted text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-	now_status text;
-BEGIN
-	FOR i IN 1..3000 LOOP
-		SELECT e.status INTO now_status FROM reporunner.execution e WHERE e.id = target;
-		EXIT WHEN now_status = wanted;
-		PERFORM pg_sleep(0.01);
-	END LOOP;
-	RETURN now_status;
-END
+CREATE FUNCTION pg_temp.reach_status(target bigint, wanted text) RETURNS boolean
+LANGUAGE sql AS $$
+	SELECT regress.until(format('SELECT status = %L FROM reporunner.execution WHERE id = %s',
+								wanted, target))
 $$;
 
 SELECT reporunner.save_workflow('sub_double', '{"nodes": [

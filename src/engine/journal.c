@@ -350,24 +350,19 @@ rr_notify_execution(int64 id)
 	"SELECT id FROM reporunner.execution" \
 	" WHERE workflow_id = $1 AND idempotency_key = $2"
 
-/*
- * cancel(): the execution $1 and the sub-workflows it runs, theirs in
- * turn, with the workers that run them, if any.
- */
+/* cancel(): the execution $1, and the worker that runs it, if any */
 #define SQL_CANCEL \
-	"WITH RECURSIVE tree AS (SELECT id FROM reporunner.execution" \
-	" WHERE id = $1 AND status IN ('queued', 'running', 'waiting')" \
-	" UNION ALL SELECT c.id FROM reporunner.execution c JOIN tree" \
-	" ON c.parent_id = tree.id WHERE c.mode = 'subworkflow'" \
-	" AND c.status IN ('queued', 'running', 'waiting'))," \
-	" q AS (DELETE FROM reporunner.queue" \
-	" WHERE execution_id IN (SELECT id FROM tree)" \
-	" RETURNING execution_id, lease_owner)" \
+	"WITH q AS (DELETE FROM reporunner.queue WHERE execution_id = $1" \
+	" RETURNING lease_owner)" \
 	" UPDATE reporunner.execution e SET status = 'canceled', finished_at = now()" \
-	" WHERE e.id IN (SELECT id FROM tree)" \
-	" AND e.status IN ('queued', 'running', 'waiting')" \
+	" WHERE e.id = $1 AND e.status IN ('queued', 'running', 'waiting')" \
 	RR_SQL_AFTER_QUEUE_ROW("q") \
-	" RETURNING e.id, (SELECT lease_owner FROM q WHERE q.execution_id = e.id)"
+	" RETURNING (SELECT lease_owner FROM q)"
+
+/* The sub-workflows execution $1 runs and that have not ended */
+#define SQL_RUNNING_CALLS \
+	"SELECT id FROM reporunner.execution WHERE parent_id = $1" \
+	" AND mode = 'subworkflow' AND status IN ('queued', 'running', 'waiting')"
 
 /*
  * A sub-workflow the calling execution waits for ended ($1): lock the
@@ -436,6 +431,7 @@ rr_notify_execution(int64 id)
 static SPIPlanPtr enqueue_plan = NULL;
 static SPIPlanPtr by_key_plan = NULL;
 static SPIPlanPtr cancel_plan = NULL;
+static SPIPlanPtr running_calls_plan = NULL;
 static SPIPlanPtr lock_parent_plan = NULL;
 static SPIPlanPtr wake_parent_plan = NULL;
 static SPIPlanPtr resume_plan = NULL;
@@ -492,48 +488,71 @@ rr_journal_enqueue(int64 workflow_id, int32 version, Oid owner,
 	return id;
 }
 
-bool
-rr_journal_cancel(int64 execution, List **worker_pids, bool *woke_parent)
+/*
+ * Cancel execution and, when that did, the sub-workflows it runs, theirs in
+ * turn; the processes running them are added to *worker_pids.  Each is
+ * canceled by a statement of its own, locking its queue row before its
+ * execution row, as every statement on both does.
+ */
+static bool
+cancel_tree(int64 execution, List **worker_pids, MemoryContext caller)
 {
 	Oid			argtypes[1] = {INT8OID};
 	Datum		values[1];
-	MemoryContext caller = CurrentMemoryContext;
+	int64	   *calls;
+	uint64		ncalls;
+	uint64		i;
 	int			nestlevel;
-	int64	   *canceled;
-	uint64		ncanceled;
-	uint64		row;
+	bool		isnull;
+	Datum		pid;
 
 	values[0] = Int64GetDatum(execution);
-	*worker_pids = NIL;
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&cancel_plan, SQL_CANCEL, 1, argtypes, values, NULL,
-							   SPI_OK_UPDATE_RETURNING);
-	ncanceled = SPI_processed;
-	canceled = MemoryContextAlloc(caller, sizeof(int64) * Max(ncanceled, 1));
-	for (row = 0; row < ncanceled; row++)
+	rr_store_run_kept_as_owner(&cancel_plan, SQL_CANCEL, 1, argtypes, values,
+							   NULL, SPI_OK_UPDATE_RETURNING);
+	if (SPI_processed != 1)
 	{
-		HeapTuple	tuple = SPI_tuptable->vals[row];
-		bool		isnull;
-		Datum		pid;
-
-		canceled[row] = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc,
-													1, &isnull));
-		pid = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &isnull);
-		if (!isnull && DatumGetInt32(pid) != 0)
-		{
-			MemoryContext old = MemoryContextSwitchTo(caller);
-
-			*worker_pids = lappend_int(*worker_pids, DatumGetInt32(pid));
-			MemoryContextSwitchTo(old);
-		}
+		rr_store_end(nestlevel);
+		return false;
 	}
+	pid = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (!isnull && DatumGetInt32(pid) != 0)
+	{
+		MemoryContext old = MemoryContextSwitchTo(caller);
+
+		*worker_pids = lappend_int(*worker_pids, DatumGetInt32(pid));
+		MemoryContextSwitchTo(old);
+	}
+	rr_store_run_kept_as_owner(&running_calls_plan, SQL_RUNNING_CALLS, 1,
+							   argtypes, values, NULL, SPI_OK_SELECT);
+	ncalls = SPI_processed;
+	calls = MemoryContextAlloc(caller, sizeof(int64) * Max(ncalls, 1));
+	for (i = 0; i < ncalls; i++)
+		calls[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
+											   SPI_tuptable->tupdesc, 1,
+											   &isnull));
 	rr_store_end(nestlevel);
-	for (row = 0; row < ncanceled; row++)
-		rr_notify_execution(canceled[row]);
+
+	rr_notify_execution(execution);
+	for (i = 0; i < ncalls; i++)
+	{
+		check_stack_depth();
+		(void) cancel_tree(calls[i], worker_pids, caller);
+	}
+	return true;
+}
+
+bool
+rr_journal_cancel(int64 execution, List **worker_pids, bool *woke_parent)
+{
+	bool		canceled;
+
+	*worker_pids = NIL;
+	canceled = cancel_tree(execution, worker_pids, CurrentMemoryContext);
 
 	/* a sub-workflow canceled on its own fails the node that waits for it */
-	*woke_parent = ncanceled > 0 && rr_journal_wake_parent(execution);
-	return ncanceled > 0;
+	*woke_parent = canceled && rr_journal_wake_parent(execution);
+	return canceled;
 }
 
 bool
@@ -984,7 +1003,8 @@ rr_journal_forget_plans(void)
 		&insert_journal_plan, &save_steps_plan, &start_running_plan,
 		&finish_plan, &suspend_plan, &retry_later_plan, &requeue_plan,
 		&error_workflow_plan, &wake_due_plan, &prune_plan, &enqueue_plan,
-		&by_key_plan, &cancel_plan, &lock_parent_plan, &wake_parent_plan,
+		&by_key_plan, &cancel_plan, &running_calls_plan, &lock_parent_plan,
+		&wake_parent_plan,
 		&resume_plan, &retry_plan
 	};
 	int			i;
