@@ -32,6 +32,7 @@ OBJS = \
 	src/engine/journal.o \
 	src/engine/node_guard.o \
 	src/engine/node_search_path.o \
+	src/engine/packed_rows.o \
 	src/engine/queue.o \
 	src/engine/retry_policy.o \
 	src/expr/expression.o \

@@ -205,3 +205,62 @@ SELECT count(*) AS registrations FROM reporunner.trigger;
 DROP TABLE products;
 SELECT count(*) AS registrations FROM reporunner.trigger;
 DELETE FROM reporunner.execution;
+
+-- an async statement-level trigger keeps its statement's rows as they are;
+-- the worker makes them the items, as to_jsonb() of each row would
+CREATE TYPE mood AS ENUM ('sad', 'happy');
+CREATE DOMAIN positive AS int CHECK (VALUE > 0);
+CREATE TABLE typed (id int PRIMARY KEY, amount numeric(10,2), name text, at timestamptz,
+					doc jsonb, ok boolean, feeling mood, tags text[], n positive, raw bytea,
+					nothing text);
+ALTER TABLE typed DROP COLUMN nothing;
+SELECT reporunner.save_workflow('pass', '{"nodes": [{"name": "Start", "type": "trigger"}]}');
+SELECT reporunner.on_table('pass', 'typed', '{insert,update,delete}', 'statement') AS typed_trigger \gset
+BEGIN;
+INSERT INTO typed VALUES
+	(1, 12.5, 'café', '2026-12-05 10:00:00+00', '{"a": [1, 2]}', true, 'happy', '{x,"y z"}', 3, '\x00ff'),
+	(2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+-- queued, its rows not made items yet
+SELECT input, input_rows IS NOT NULL AS rows_kept FROM reporunner.execution WHERE trigger_id = :typed_trigger;
+COMMIT;
+SELECT regress.drain();
+SELECT e.status, e.input_rows IS NULL AS rows_made_items,
+	   e.input = (SELECT jsonb_agg(to_jsonb(t) ORDER BY id) FROM typed t) AS input_as_to_jsonb,
+	   e.output = e.input AS passed_on
+FROM reporunner.execution e WHERE trigger_id = :typed_trigger;
+SELECT input -> 0 AS first_item FROM reporunner.execution WHERE trigger_id = :typed_trigger;
+DELETE FROM reporunner.execution;
+-- deleted rows too; and a canceled execution, retried, still has its rows
+BEGIN;
+DELETE FROM typed WHERE id = 2;
+SELECT reporunner.cancel(id) FROM reporunner.execution WHERE trigger_id = :typed_trigger;
+COMMIT;
+SELECT reporunner.retry(id) AS retried FROM reporunner.execution WHERE trigger_id = :typed_trigger \gset
+SELECT status, input FROM reporunner.wait_for(:retried, '30s');
+DELETE FROM reporunner.execution;
+-- rows whose type is no longer what it was are not read as another's
+BEGIN;
+UPDATE typed SET name = 'changed';
+ALTER TYPE mood RENAME TO feeling;
+COMMIT;
+SELECT regress.drain();
+SELECT status, error ->> 'message' AS error, error ->> 'detail' AS detail, error ->> 'sqlstate' AS sqlstate
+FROM reporunner.execution WHERE trigger_id = :typed_trigger;
+DELETE FROM reporunner.execution;
+-- a composite column is converted in the statement instead
+CREATE TYPE pair AS (a int, b text);
+CREATE TABLE composite_rows (id int PRIMARY KEY, p pair);
+SELECT reporunner.on_table('pass', 'composite_rows', '{insert}', 'statement') AS composite_trigger \gset
+BEGIN;
+INSERT INTO composite_rows VALUES (1, ROW(1, 'one'));
+SELECT input, input_rows IS NULL AS converted_in_statement
+FROM reporunner.execution WHERE trigger_id = :composite_trigger;
+COMMIT;
+SELECT regress.drain();
+SELECT status, output FROM reporunner.execution WHERE trigger_id = :composite_trigger;
+DROP TABLE typed, composite_rows;
+DROP TYPE pair;
+DROP TYPE feeling;
+DROP DOMAIN positive;
+SELECT reporunner.delete_workflow('pass');
+DELETE FROM reporunner.execution;

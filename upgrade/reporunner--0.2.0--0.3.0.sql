@@ -318,3 +318,10 @@ LANGUAGE c STRICT VOLATILE
 AS 'MODULE_PATHNAME', 'reporunner_import_workflow';
 COMMENT ON FUNCTION reporunner.import_workflow(text, jsonb) IS 'Saves a document from export_workflow() as the workflow''s active version and makes the triggers it lists that the workflow does not have yet, through on_table(), on_schedule() and on_notify() as the caller; returns the version';
 COMMENT ON FUNCTION reporunner.export_workflow(text, integer, text) IS 'Returns the document of a version (the active one by default) as it was saved, with the workflow''s triggers, if it has any, under "triggers"';
+
+/*
+ * An async statement-level table trigger keeps its statement's rows as
+ * they are (src/engine/packed_rows.c) until a worker makes them items.
+ */
+ALTER TABLE reporunner.execution ADD COLUMN input_rows bytea COMPRESSION lz4;
+COMMENT ON COLUMN reporunner.execution.input_rows IS 'The rows of a statement that fired an async statement-level table trigger, kept as they are (binary) until a worker makes them the input items';

@@ -308,11 +308,17 @@ reporunner_start(PG_FUNCTION_ARGS)
 		TimestampTzPlusMilliseconds(GetCurrentTransactionStartTimestamp(),
 									opts.delay_ms);
 
-	PG_RETURN_INT64(rr_journal_enqueue(plan->workflow_id, plan->version,
-									   plan->owner,
-									   input, opts.idempotency_key,
-									   GetUserId(), opts.priority, ready_at,
-									   "start", 0, 0));
+	PG_RETURN_INT64(rr_journal_enqueue(&(RrEnqueue) {
+		.workflow_id = plan->workflow_id,
+			.version = plan->version,
+			.owner = plan->owner,
+			.input = input,
+			.idempotency_key = opts.idempotency_key,
+			.caller = GetUserId(),
+			.priority = opts.priority,
+			.ready_at = ready_at,
+			.mode = "start"
+	}));
 }
 
 /* cancel() and resume(): the execution as the caller sees it */

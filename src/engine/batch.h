@@ -27,6 +27,8 @@ typedef struct ClaimedExecution
 	char	   *workflow;		/* its name */
 	bool		runnable;		/* queued or running, not already ended */
 	Jsonb	   *input;
+	bytea	   *input_rows;		/* a statement's rows not yet made items, or
+								 * NULL (src/engine/packed_rows.c) */
 	TimestampTz started_at;		/* 0 when it never ran */
 	char	   *mode;
 	Oid			created_by;		/* the role that queued it */

@@ -44,6 +44,7 @@
 #include "engine/batch.h"
 #include "engine/executor.h"
 #include "engine/journal.h"
+#include "engine/packed_rows.h"
 #include "engine/retry_policy.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -323,16 +324,26 @@ load_execution(DurableRun *run, ClaimedExecution *member, List **input_items)
 	MemoryContext old;
 
 	old = MemoryContextSwitchTo(execution->context);
-	execution->input = member->input;
 	if (execution->started_at == 0)
 		execution->started_at = member->started_at;
 	execution->plan = rr_plan_get(member->workflow_id, member->version,
 								  member->owner, member->workflow);
-	*input_items = rr_items_from_jsonb(execution->input);
-	MemoryContextSwitchTo(old);
 	rr_check_run_as(member->created_by, execution->plan->owner,
 					member->workflow_id, member->workflow, true,
 					RR_RUN_WORKER);
+	if (member->input_rows != NULL)
+	{
+		/* a statement's rows, kept as they were: its items from now on */
+		*input_items = rr_rows_unpack(member->input_rows);
+		execution->input = rr_items_to_jsonb(*input_items);
+		rr_journal_unpacked_input(member->id, execution->input);
+	}
+	else
+	{
+		execution->input = member->input;
+		*input_items = rr_items_from_jsonb(execution->input);
+	}
+	MemoryContextSwitchTo(old);
 
 	/*
 	 * Steps are journaled in the transactions that set started_at

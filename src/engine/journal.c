@@ -333,15 +333,17 @@ rr_notify_execution(int64 id)
 
 /*
  * start(), triggers and sub-workflows: $1 workflow, $2 version, $3 owner,
- * $4 input, $5 key, $6 caller, $7 priority, $8 ready_at, $9 mode, $10
- * trigger, $11 calling execution (0: none); returns the new execution's
- * id, or none when the idempotency key was used before.
+ * $4 input (NULL: '[]' and the packed rows $12), $5 key, $6 caller, $7
+ * priority, $8 ready_at, $9 mode, $10 trigger, $11 calling execution (0:
+ * none); returns the new execution's id, or none when the idempotency key
+ * was used before.
  */
 #define SQL_ENQUEUE \
 	"WITH e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
-	" status, mode, input, idempotency_key, created_by, trigger_id, parent_id)" \
-	" VALUES ($1, $2, $3, 'queued', $9, $4, $5, $6, NULLIF($10, 0)," \
-	" NULLIF($11, 0))" \
+	" status, mode, input, idempotency_key, created_by, trigger_id, parent_id," \
+	" input_rows)" \
+	" VALUES ($1, $2, $3, 'queued', $9, coalesce($4, '[]'), $5, $6," \
+	" NULLIF($10, 0), NULLIF($11, 0), $12)" \
 	" ON CONFLICT (workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL" \
 	" DO NOTHING RETURNING id, owner)" \
 	" INSERT INTO reporunner.queue (execution_id, owner, priority, ready_at)" \
@@ -415,9 +417,9 @@ rr_notify_execution(int64 id)
 #define SQL_RETRY \
 	"WITH old AS (SELECT * FROM reporunner.execution WHERE id = $1)," \
 	" e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
-	" status, mode, input, parent_id, attempt, created_by)" \
-	" SELECT workflow_id, version, owner, 'queued', 'retry', input, id," \
-	" attempt + 1, $2 FROM old RETURNING id, owner)," \
+	" status, mode, input, input_rows, parent_id, attempt, created_by)" \
+	" SELECT workflow_id, version, owner, 'queued', 'retry', input, input_rows," \
+	" id, attempt + 1, $2 FROM old RETURNING id, owner)," \
 	" s AS (INSERT INTO reporunner.step_journal (execution_id, node, run_index," \
 	" owner, attempt, status, output, error, started_at, finished_at)" \
 	" SELECT e.id, st.node, st.run_index, st.owner, st.attempt, st.status," \
@@ -428,7 +430,12 @@ rr_notify_execution(int64 id)
 	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
 	" SELECT id, owner, now() FROM e RETURNING execution_id"
 
+/* A statement's rows unpacked: $2 the items of execution $1 */
+#define SQL_UNPACKED_INPUT \
+	"UPDATE reporunner.execution SET input = $2, input_rows = NULL WHERE id = $1"
+
 static SPIPlanPtr enqueue_plan = NULL;
+static SPIPlanPtr unpacked_input_plan = NULL;
 static SPIPlanPtr by_key_plan = NULL;
 static SPIPlanPtr cancel_plan = NULL;
 static SPIPlanPtr running_calls_plan = NULL;
@@ -438,35 +445,38 @@ static SPIPlanPtr resume_plan = NULL;
 static SPIPlanPtr retry_plan = NULL;
 
 int64
-rr_journal_enqueue(int64 workflow_id, int32 version, Oid owner,
-				   Jsonb *input, const char *idempotency_key, Oid caller,
-				   int32 priority, TimestampTz ready_at, const char *mode,
-				   int64 trigger_id, int64 parent_id)
+rr_journal_enqueue(const RrEnqueue *queued)
 {
-	Oid			argtypes[11] = {INT8OID, INT4OID, OIDOID, JSONBOID, TEXTOID,
-	OIDOID, INT4OID, TIMESTAMPTZOID, TEXTOID, INT8OID, INT8OID};
-	Datum		values[11];
-	char		nulls[11];
+	Oid			argtypes[12] = {INT8OID, INT4OID, OIDOID, JSONBOID, TEXTOID,
+		OIDOID, INT4OID, TIMESTAMPTZOID, TEXTOID, INT8OID, INT8OID,
+	BYTEAOID};
+	Datum		values[12];
+	char		nulls[12];
 	int			nestlevel;
 	bool		isnull;
 	int64		id;
 
+	Assert((queued->input == NULL) != (queued->input_rows == NULL));
 	memset(nulls, ' ', sizeof(nulls));
-	values[0] = Int64GetDatum(workflow_id);
-	values[1] = Int32GetDatum(version);
-	values[2] = ObjectIdGetDatum(owner);
-	values[3] = JsonbPGetDatum(input);
-	values[4] = idempotency_key ? CStringGetTextDatum(idempotency_key) : (Datum) 0;
-	nulls[4] = idempotency_key ? ' ' : 'n';
-	values[5] = ObjectIdGetDatum(caller);
-	values[6] = Int32GetDatum(priority);
-	values[7] = TimestampTzGetDatum(ready_at);
-	values[8] = CStringGetTextDatum(mode);
-	values[9] = Int64GetDatum(trigger_id);
-	values[10] = Int64GetDatum(parent_id);
+	values[0] = Int64GetDatum(queued->workflow_id);
+	values[1] = Int32GetDatum(queued->version);
+	values[2] = ObjectIdGetDatum(queued->owner);
+	values[3] = PointerGetDatum(queued->input);
+	nulls[3] = queued->input ? ' ' : 'n';
+	values[4] = queued->idempotency_key ?
+		CStringGetTextDatum(queued->idempotency_key) : (Datum) 0;
+	nulls[4] = queued->idempotency_key ? ' ' : 'n';
+	values[5] = ObjectIdGetDatum(queued->caller);
+	values[6] = Int32GetDatum(queued->priority);
+	values[7] = TimestampTzGetDatum(queued->ready_at);
+	values[8] = CStringGetTextDatum(queued->mode);
+	values[9] = Int64GetDatum(queued->trigger_id);
+	values[10] = Int64GetDatum(queued->parent_id);
+	values[11] = PointerGetDatum(queued->input_rows);
+	nulls[11] = queued->input_rows ? ' ' : 'n';
 
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&enqueue_plan, SQL_ENQUEUE, 11, argtypes, values, nulls,
+	rr_store_run_kept_as_owner(&enqueue_plan, SQL_ENQUEUE, 12, argtypes, values, nulls,
 					   SPI_OK_INSERT_RETURNING);
 	if (SPI_processed != 1)
 	{
@@ -480,7 +490,7 @@ rr_journal_enqueue(int64 workflow_id, int32 version, Oid owner,
 						   NULL, SPI_OK_SELECT);
 		if (SPI_processed != 1)
 			elog(ERROR, "execution with idempotency key \"%s\" not found",
-				 idempotency_key);
+				 queued->idempotency_key);
 	}
 	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 									 SPI_tuptable->tupdesc, 1, &isnull));
@@ -540,6 +550,21 @@ cancel_tree(int64 execution, List **worker_pids, MemoryContext caller)
 		(void) cancel_tree(calls[i], worker_pids, caller);
 	}
 	return true;
+}
+
+void
+rr_journal_unpacked_input(int64 execution, Jsonb *input)
+{
+	Oid			argtypes[2] = {INT8OID, JSONBOID};
+	Datum		values[2];
+	int			nestlevel;
+
+	values[0] = Int64GetDatum(execution);
+	values[1] = JsonbPGetDatum(input);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&unpacked_input_plan, SQL_UNPACKED_INPUT, 2, argtypes,
+					  values, NULL, SPI_OK_UPDATE);
+	rr_store_end(nestlevel);
 }
 
 bool
@@ -1003,7 +1028,7 @@ rr_journal_forget_plans(void)
 		&insert_journal_plan, &save_steps_plan, &start_running_plan,
 		&finish_plan, &suspend_plan, &retry_later_plan, &requeue_plan,
 		&error_workflow_plan, &wake_due_plan, &prune_plan, &enqueue_plan,
-		&by_key_plan, &cancel_plan, &running_calls_plan, &lock_parent_plan,
+		&by_key_plan, &unpacked_input_plan, &cancel_plan, &running_calls_plan, &lock_parent_plan,
 		&wake_parent_plan,
 		&resume_plan, &retry_plan
 	};

@@ -48,17 +48,37 @@ extern void rr_notify_execution(int64 id);
  * right to make it is checked, made as the tables' owner.
  */
 
+/* An execution to queue (rr_journal_enqueue) */
+typedef struct RrEnqueue
+{
+	int64		workflow_id;
+	int32		version;
+	Oid			owner;			/* the workflow's owner */
+	Jsonb	   *input;			/* its items, as a jsonb array */
+	bytea	   *input_rows;		/* or, with input NULL, a statement's rows
+								 * (src/engine/packed_rows.c) */
+	const char *idempotency_key;	/* NULL: none */
+	Oid			caller;			/* the role it runs for */
+	int32		priority;
+	TimestampTz ready_at;
+	const char *mode;			/* "start", "table", "schedule", "notify",
+								 * "subworkflow" */
+	int64		trigger_id;		/* the trigger that started it, or 0 */
+	int64		parent_id;		/* the execution that called it, or 0 */
+} RrEnqueue;
+
 /*
- * start(), triggers and sub-workflows: a queued execution (mode "start",
- * "table", "schedule" or "subworkflow", started by trigger_id and called
- * by parent_id, each none if 0) and its queue row; returns its id, or that
- * of the execution that used idempotency_key (NULL: none) before.
+ * start(), triggers and sub-workflows: a queued execution and its queue
+ * row; returns its id, or that of the execution that used its idempotency
+ * key before.
  */
-extern int64 rr_journal_enqueue(int64 workflow_id, int32 version, Oid owner,
-								Jsonb *input, const char *idempotency_key,
-								Oid caller, int32 priority,
-								TimestampTz ready_at, const char *mode,
-								int64 trigger_id, int64 parent_id);
+extern int64 rr_journal_enqueue(const RrEnqueue *queued);
+
+/*
+ * A worker turned a statement's packed rows into the execution's input
+ * items: keep those instead.
+ */
+extern void rr_journal_unpacked_input(int64 execution, Jsonb *input);
 
 /*
  * cancel(): true when the execution was queued, running or waiting and is

@@ -104,7 +104,8 @@
 #define SQL_CLAIM \
 	"SELECT x.* FROM unnest($1::pg_catalog.int8[]) AS c(id)," \
 	" LATERAL (SELECT q.execution_id, e.workflow_id, e.version, w.name," \
-	" e.status, e.input, e.started_at, e.mode, e.created_by, e.owner" \
+	" e.status, e.input, e.started_at, e.mode, e.created_by, e.owner," \
+	" e.input_rows" \
 	" FROM reporunner.queue q" \
 	" JOIN reporunner.execution e ON e.id = q.execution_id" \
 	" JOIN reporunner.workflow w ON w.id = e.workflow_id" \
@@ -381,6 +382,8 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 		member->mode = SPI_getvalue(tuple, desc, 8);
 		member->created_by = DatumGetObjectId(SPI_getbinval(tuple, desc, 9, &isnull));
 		member->owner = DatumGetObjectId(SPI_getbinval(tuple, desc, 10, &isnull));
+		value = SPI_getbinval(tuple, desc, 11, &isnull);
+		member->input_rows = isnull ? NULL : DatumGetByteaPCopy(value);
 		member->slot = -1;
 		MemoryContextSwitchTo(old);
 	}

@@ -240,11 +240,18 @@ queue_calls(RrNodeRun *run, RrPlan *plan, List *calls, bool waited)
 
 	rr_worker_wake_at_commit();
 	foreach(lc, calls)
-		(void) rr_journal_enqueue(plan->workflow_id, plan->version, plan->owner,
-								  rr_items_to_jsonb(lfirst(lc)),
-								  waited ? call_key(run, foreach_current_index(lc)) : NULL,
-								  GetUserId(), 0, GetCurrentTimestamp(),
-								  "subworkflow", 0, run->execution->id);
+		(void) rr_journal_enqueue(&(RrEnqueue) {
+			.workflow_id = plan->workflow_id,
+				.version = plan->version,
+				.owner = plan->owner,
+				.input = rr_items_to_jsonb(lfirst(lc)),
+				.idempotency_key = waited ?
+				call_key(run, foreach_current_index(lc)) : NULL,
+				.caller = GetUserId(),
+				.ready_at = GetCurrentTimestamp(),
+				.mode = "subworkflow",
+				.parent_id = run->execution->id
+		});
 }
 
 /*

@@ -198,6 +198,7 @@ CREATE TABLE reporunner.execution (
 	wake_at			timestamptz,
 	steps			json,
 	trigger_id		bigint,
+	input_rows		bytea COMPRESSION lz4,
 	CONSTRAINT execution_version_fkey FOREIGN KEY (workflow_id, version)
 		REFERENCES reporunner.workflow_version (workflow_id, version) ON DELETE CASCADE,
 	CONSTRAINT execution_attempt_check CHECK (attempt > 0)
@@ -229,6 +230,7 @@ COMMENT ON COLUMN reporunner.execution.started_at IS 'When a worker or caller fi
 COMMENT ON COLUMN reporunner.execution.finished_at IS 'When it reached a final status';
 COMMENT ON COLUMN reporunner.execution.wake_at IS 'When a waiting execution becomes runnable again';
 COMMENT ON COLUMN reporunner.execution.trigger_id IS 'Trigger (table trigger, schedule or NOTIFY trigger) that started the execution, if one did';
+COMMENT ON COLUMN reporunner.execution.input_rows IS 'The rows of a statement that fired an async statement-level table trigger, kept as they are (binary) until a worker makes them the input items';
 COMMENT ON COLUMN reporunner.execution.steps IS 'Steps written together with the end of the execution, as a compressed json array (read them through the reporunner.step view)';
 COMMENT ON INDEX reporunner.execution_workflow_idx IS 'Lists the executions of a workflow by age';
 COMMENT ON INDEX reporunner.execution_parent_idx IS 'Finds the children of an execution';

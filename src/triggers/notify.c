@@ -359,11 +359,16 @@ rr_notify_fire(const RrNotification *notifications, int n)
 			}
 			if (input == NULL)
 				input = notification_input(&notifications[i]);
-			(void) rr_journal_enqueue(target->registration.workflow_id,
-									  target->registration.version,
-									  target->registration.owner, input, NULL,
-									  target->registration.created_by, 0, now,
-									  "notify", target->id, 0);
+			(void) rr_journal_enqueue(&(RrEnqueue) {
+				.workflow_id = target->registration.workflow_id,
+					.version = target->registration.version,
+					.owner = target->registration.owner,
+					.input = input,
+					.caller = target->registration.created_by,
+					.ready_at = now,
+					.mode = "notify",
+					.trigger_id = target->id
+			});
 			queued++;
 		}
 	}

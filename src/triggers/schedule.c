@@ -152,11 +152,17 @@ reporunner_fire_schedule(PG_FUNCTION_ARGS)
 	(void) JsonEncodeDateTime(tick_text, TimestampTzGetDatum(tick),
 							  TIMESTAMPTZOID, &utc);
 	rr_worker_wake_at_commit();
-	PG_RETURN_INT64(rr_journal_enqueue(schedule.workflow_id, schedule.version,
-									   schedule.owner, input,
-									   psprintf("schedule " INT64_FORMAT " %s", id, tick_text),
-									   schedule.created_by, 0,
-									   GetCurrentTimestamp(), "schedule", id, 0));
+	PG_RETURN_INT64(rr_journal_enqueue(&(RrEnqueue) {
+		.workflow_id = schedule.workflow_id,
+			.version = schedule.version,
+			.owner = schedule.owner,
+			.input = input,
+			.idempotency_key = psprintf("schedule " INT64_FORMAT " %s", id, tick_text),
+			.caller = schedule.created_by,
+			.ready_at = GetCurrentTimestamp(),
+			.mode = "schedule",
+			.trigger_id = id
+	}));
 }
 
 /* The pg_cron job of schedule id, which is being deleted */

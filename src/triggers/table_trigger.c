@@ -52,6 +52,7 @@
 #include "commands/trigger.h"
 #include "engine/executor.h"
 #include "engine/journal.h"
+#include "engine/packed_rows.h"
 #include "executor/spi.h"
 #include "expr/template.h"
 #include "fmgr.h"
@@ -387,6 +388,36 @@ statement_rows(TriggerData *trigdata, const char *event, const char *table)
 	return DatumGetJsonbP(rows);
 }
 
+/*
+ * The changed rows of a statement, packed as they are into *packed for a
+ * worker to turn into items (src/engine/packed_rows.c; NULL when there are
+ * none).  False when they cannot be packed.
+ */
+static bool
+pack_statement_rows(TriggerData *trigdata, bytea **packed)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	bool		packable = true;
+	int			nestlevel;
+
+	*packed = NULL;
+	nestlevel = rr_store_begin();
+	if (SPI_register_trigger_data(trigdata) != SPI_OK_TD_REGISTER)
+		elog(ERROR, "SPI_register_trigger_data failed");
+	if (SPI_execute("SELECT * FROM reporunner_rows", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading the transition table failed");
+	if (SPI_processed > 0)
+	{
+		MemoryContext old = MemoryContextSwitchTo(caller);
+
+		*packed = rr_rows_pack(SPI_tuptable, SPI_processed);
+		packable = *packed != NULL;
+		MemoryContextSwitchTo(old);
+	}
+	rr_store_end(nestlevel);
+	return packable;
+}
+
 /* The items registration id's condition holds for */
 static List *
 matching_items(int64 id, const char *condition, RrPlan *plan, List *items)
@@ -499,6 +530,7 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 	RrPlan	   *plan;
 	List	   *items;
 	Jsonb	   *input;
+	bytea	   *packed = NULL;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
@@ -547,6 +579,15 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 									trigdata->tg_trigtuple : NULL));
 		input = NULL;
 	}
+	else if (!sync && condition == NULL && strcmp(event, "truncate") != 0 &&
+			 pack_statement_rows(trigdata, &packed))
+	{
+		/* queued as they are: a worker makes them items */
+		if (packed == NULL)
+			return PointerGetDatum(NULL);
+		items = NIL;
+		input = NULL;
+	}
 	else
 	{
 		/* a statement's rows go to the journal as read, unless filtered */
@@ -573,11 +614,18 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 	else
 	{
 		rr_worker_wake_at_commit();
-		(void) rr_journal_enqueue(registration.workflow_id, registration.version,
-								  registration.owner,
-								  input != NULL ? input : rr_items_to_jsonb(items),
-								  NULL, registration.created_by, 0,
-								  GetCurrentTimestamp(), "table", id, 0);
+		(void) rr_journal_enqueue(&(RrEnqueue) {
+			.workflow_id = registration.workflow_id,
+				.version = registration.version,
+				.owner = registration.owner,
+				.input = packed != NULL ? NULL :
+				input != NULL ? input : rr_items_to_jsonb(items),
+				.input_rows = packed,
+				.caller = registration.created_by,
+				.ready_at = GetCurrentTimestamp(),
+				.mode = "table",
+				.trigger_id = id
+		});
 	}
 	return PointerGetDatum(NULL);
 }
