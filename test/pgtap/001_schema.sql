@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(351);
+SELECT plan(353);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -63,7 +63,8 @@ FROM unnest(ARRAY['workflow_id', 'version', 'owner', 'from_node', 'output', 'to_
 SELECT has_column('reporunner', 'execution', c, format('table execution has column %s', c))
 FROM unnest(ARRAY['id', 'workflow_id', 'version', 'owner', 'status', 'mode', 'input', 'output',
 		  'error', 'parent_id', 'idempotency_key', 'attempt', 'created_by',
-		  'created_at', 'started_at', 'finished_at', 'wake_at', 'steps']::name[]) AS c;
+		  'created_at', 'started_at', 'finished_at', 'wake_at', 'steps', 'trigger_id',
+		  'input_rows']::name[]) AS c;
 SELECT has_column('reporunner', 'step_journal', c, format('table step_journal has column %s', c))
 FROM unnest(ARRAY['execution_id', 'node', 'run_index', 'owner', 'attempt', 'status', 'output',
 		  'error', 'started_at', 'finished_at']::name[]) AS c;
