@@ -318,3 +318,17 @@ LANGUAGE c STRICT VOLATILE
 AS 'MODULE_PATHNAME', 'reporunner_import_workflow';
 COMMENT ON FUNCTION reporunner.import_workflow(text, jsonb) IS 'Saves a document from export_workflow() as the workflow''s active version and makes the triggers it lists that the workflow does not have yet, through on_table(), on_schedule() and on_notify() as the caller; returns the version';
 COMMENT ON FUNCTION reporunner.export_workflow(text, integer, text) IS 'Returns the document of a version (the active one by default) as it was saved, with the workflow''s triggers, if it has any, under "triggers"';
+
+/*
+ * HTTP (src/http, src/nodes/http.c).  Sending requests is a grant: http
+ * nodes run only in workflows whose owner has the privileges of this role.
+ * Cluster-wide, like reporunner_admin.
+ */
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'reporunner_http') THEN
+		CREATE ROLE reporunner_http NOLOGIN;
+	END IF;
+END
+$$;
+COMMENT ON ROLE reporunner_http IS 'Workflows owned by its members may run http nodes';
