@@ -84,8 +84,8 @@ typedef struct HttpState
 
 /*
  * param_object
- *		A param's value for an item, which must be an object (or absent:
- *		NULL).
+ *		A param's value for an item, which must be an object; NULL when the
+ *		param is absent or null.
  */
 static JsonbValue *
 param_object(const RrParam *param, RrNodeRun *run, Jsonb *item, int index,
@@ -93,7 +93,9 @@ param_object(const RrParam *param, RrNodeRun *run, Jsonb *item, int index,
 {
 	JsonbValue *value = rr_param_eval(param, run, item, index);
 
-	if (value != NULL && !rr_value_is_object(value))
+	if (value == NULL || value->type == jbvNull)
+		return NULL;
+	if (!rr_value_is_object(value))
 		rr_param_type_error(run->node->name, name, "an object", value);
 	return value;
 }
