@@ -21,7 +21,8 @@ Endpoints (any method unless said otherwise):
                         with {"key": KEY, "tries": count}
   /retry-after/S        503 with "Retry-After: S"
   /delay/S              200 after S seconds (fractions allowed)
-  /redirect/N           302 to /redirect/N-1; /redirect/0 is /json
+  /redirect/N           302 to /redirect/N-1, and /redirect/1 to /json: N
+                        redirects
   /redirect-to?url=U    302 to U
   /large/N              200, N bytes of text, with Content-Length
   /chunked/N            200, N chunks of 1,024 bytes, chunked
@@ -75,7 +76,9 @@ class Handler(BaseHTTPRequestHandler):
             "method": self.command,
             "path": url.path,
             "query": query,
-            "headers": {k.lower(): v for k, v in self.headers.items()},
+            # the standard library decodes header bytes as Latin-1
+            "headers": {k.lower(): v.encode("latin-1").decode("utf-8", "replace")
+                        for k, v in self.headers.items()},
             "body": text,
         }
         parts = [p for p in url.path.split("/") if p]
@@ -131,7 +134,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, {"slept": float(parts[1])})
         if route == "redirect":
             left = int(parts[1])
-            target = "/json" if left <= 0 else "/redirect/%d" % (left - 1)
+            target = "/json" if left <= 1 else "/redirect/%d" % (left - 1)
             return self.send(302, "", "text/plain", [("Location", target)])
         if route == "redirect-to":
             return self.send(302, "", "text/plain",
