@@ -221,6 +221,8 @@ setup_transfer(Transfer *transfer, const RrHttpRequest *request)
 	SET_OPTION(easy, CURLOPT_URL, request->url);
 	SET_OPTION(easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	SET_OPTION(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	/* no proxy, not even from http_proxy in the server's environment */
+	SET_OPTION(easy, CURLOPT_PROXY, "");
 	SET_OPTION(easy, CURLOPT_NOSIGNAL, 1L);
 	SET_OPTION(easy, CURLOPT_ERRORBUFFER, transfer->error);
 	SET_OPTION(easy, CURLOPT_HTTPHEADER, transfer->headers);
