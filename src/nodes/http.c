@@ -138,6 +138,17 @@ object_pairs(RrNodeRun *run, JsonbValue *object, const char *param)
 }
 
 /*
+ * is_ascii_alnum
+ *		Whether c is an ASCII letter or digit, whatever the locale says.
+ */
+static bool
+is_ascii_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		(c >= '0' && c <= '9');
+}
+
+/*
  * header_line
  *		"Name: value", checked: a header name is a token, and neither may
  *		hold a line break (that would add headers of its own).
@@ -149,8 +160,7 @@ header_line(RrNodeRun *run, const char *name, const char *value)
 
 	for (c = name; *c != '\0'; c++)
 	{
-		if (!(IS_HIGHBIT_SET(*c) ? false :
-			  (isalnum((unsigned char) *c) || strchr("!#$%&'*+-.^_`|~", *c) != NULL)))
+		if (!is_ascii_alnum(*c) && strchr("!#$%&'*+-.^_`|~", *c) == NULL)
 			break;
 	}
 	if (*name == '\0' || *c != '\0' || strpbrk(value, "\r\n") != NULL)
@@ -208,9 +218,7 @@ form_body(RrNodeRun *run, JsonbValue *object)
 			appendStringInfoChar(&buf, '&');
 		for (c = text; *c != '\0'; c++)
 		{
-			if (isalnum((unsigned char) *c) && !IS_HIGHBIT_SET(*c))
-				appendStringInfoChar(&buf, *c);
-			else if (strchr("-._~", *c) != NULL)
+			if (is_ascii_alnum(*c) || strchr("-._~", *c) != NULL)
 				appendStringInfoChar(&buf, *c);
 			else
 				appendStringInfo(&buf, "%%%02X", (unsigned char) *c);

@@ -145,6 +145,15 @@ is( $node->safe_psql('postgres',
 		q{SELECT (r -> 'status')::text || ' ' || (r -> 'body')::text FROM jsonb_array_elements(reporunner.execute('head', '{}')) r}),
 	'200 null', 'HEAD gives the status and no body');
 
+# verify_tls false is logged once per node run
+save_http('insecure', qq({"url": "$base/json", "verify_tls": false}));
+my $log_offset = -s $node->logfile;
+is(run('insecure', '[{}, {}]'), '[{"n": 1, "hello": "world"}, {"n": 1, "hello": "world"}]',
+	'verify_tls false still requests');
+my @logged = (PostgreSQL::Test::Utils::slurp_file($node->logfile, $log_offset) =~
+	  /LOG:  node "Call" of workflow "insecure" sends requests without verifying TLS certificates/g);
+is(scalar(@logged), 1, 'and says so once per node run in the server log');
+
 # statuses of 400 and more fail the node with 38000
 like(run('get', qq([{"url": "$base/status/404"}])),
 	qr{^38000: workflow "get" failed at node "Call": GET http://127\.0\.0\.1:\d+/status/404 returned HTTP status 404$},
