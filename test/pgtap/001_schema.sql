@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(351);
+SELECT plan(353);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -387,6 +387,10 @@ SELECT is((SELECT rolcanlogin FROM pg_roles WHERE rolname = 'reporunner_team'), 
 	'role reporunner_team exists and cannot log in');
 SELECT isnt(shobj_description((SELECT oid FROM pg_roles WHERE rolname = 'reporunner_team'), 'pg_authid'), NULL,
 	'role reporunner_team has a comment');
+SELECT is((SELECT rolcanlogin FROM pg_roles WHERE rolname = 'reporunner_http'), false,
+	'role reporunner_http exists and cannot log in');
+SELECT isnt(shobj_description((SELECT oid FROM pg_roles WHERE rolname = 'reporunner_http'), 'pg_authid'), NULL,
+	'role reporunner_http has a comment');
 
 ------------------------------------------------------------------------
 -- Functions
