@@ -37,10 +37,13 @@ OBJS = \
 	src/engine/retry_policy.o \
 	src/expr/expression.o \
 	src/expr/template.o \
+	src/http/address_guard.o \
+	src/http/request.o \
 	src/nodes/aggregate.o \
 	src/nodes/execute_workflow.o \
 	src/nodes/filter.o \
 	src/nodes/function.o \
+	src/nodes/http.o \
 	src/nodes/if.o \
 	src/nodes/item_keys.o \
 	src/nodes/limit.o \
@@ -106,6 +109,7 @@ REGRESS = \
 	072_notify \
 	075_import_export \
 	080_subworkflows \
+	085_http \
 	998_upgrade \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check

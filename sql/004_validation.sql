@@ -40,7 +40,7 @@ SELECT pg_temp.try_save(d) FROM (VALUES
 ('{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "a\nb", "type": "noop"}]}'),
 ('{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "X"}]}'),
 ('{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "Big?", "type": "iff"}]}'),
-('{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "H", "type": "http"}]}'),
+('{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "H", "type": "graphql"}]}'),
 ('{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "Total", "type": "noop"}, {"name": "Total", "type": "noop"}]}'),
 ('{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "X", "type": "noop", "parameters": {}}]}'),
 ('{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "X", "type": "noop", "on_error": "halt"}]}'),

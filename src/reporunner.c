@@ -16,6 +16,7 @@
 #include "engine/node_guard.h"
 #include "engine/node_search_path.h"
 #include "fmgr.h"
+#include "http/request.h"
 #include "miscadmin.h"
 #include "reporunner.h"
 #include "tcop/utility.h"
@@ -121,6 +122,7 @@ _PG_init(void)
 							NULL);
 
 	rr_executor_init();
+	rr_http_init();
 	rr_node_guard_init();
 	rr_node_search_path_init();
 	rr_queue_init();

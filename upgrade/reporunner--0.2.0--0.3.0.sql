@@ -325,3 +325,17 @@ COMMENT ON FUNCTION reporunner.export_workflow(text, integer, text) IS 'Returns 
  */
 ALTER TABLE reporunner.execution ADD COLUMN input_rows bytea COMPRESSION lz4;
 COMMENT ON COLUMN reporunner.execution.input_rows IS 'The rows of a statement that fired an async statement-level table trigger, kept as they are (binary) until a worker makes them the input items';
+
+/*
+ * HTTP (src/http, src/nodes/http.c).  Sending requests is a grant: http
+ * nodes run only in workflows whose owner has the privileges of this role.
+ * Cluster-wide, like reporunner_admin.
+ */
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'reporunner_http') THEN
+		CREATE ROLE reporunner_http NOLOGIN;
+	END IF;
+END
+$$;
+COMMENT ON ROLE reporunner_http IS 'Workflows owned by its members may run http nodes';

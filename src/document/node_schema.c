@@ -47,6 +47,10 @@ static const char *const sort_orders[] = {"asc", "desc", NULL};
 static const char *const dedup_scopes[] = {"input", "workflow", NULL};
 static const char *const run_modes[] = {"per_item", "once", NULL};
 static const char *const call_modes[] = {"wait", "fire_and_forget", NULL};
+static const char *const http_methods[] = {"GET", "POST", "PUT", "PATCH",
+"DELETE", "HEAD", NULL};
+static const char *const http_body_types[] = {"json", "form", "raw", NULL};
+static const char *const http_responses[] = {"json", "text", "binary", NULL};
 
 
 /* ---------- Item specs shared by several params ---------- */
@@ -247,6 +251,35 @@ static const RrFieldSpec execute_workflow_params[] = {
 	{NULL}
 };
 
+/* http: what is sent may be computed per item; how, is fixed */
+static const RrFieldSpec http_params[] = {
+	{.name = "method", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+		.choices = http_methods,
+		.hint = "The method is fixed when the workflow is saved."},
+	{.name = "url", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED,
+	.has_min = true, .min = 1},
+	{.name = "query", .type = RR_FIELD_OBJECT},
+	{.name = "headers", .type = RR_FIELD_OBJECT},
+	{.name = "body", .type = RR_FIELD_ANY},
+	{.name = "body_type", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+		.choices = http_body_types,
+		.hint = "The body type is fixed when the workflow is saved."},
+	{.name = "response", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+		.choices = http_responses,
+		.hint = "How the response is read is fixed when the workflow is saved."},
+	{.name = "full_response", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_STATIC},
+	{.name = "timeout", .type = RR_FIELD_DURATION,
+	.flags = RR_FIELD_POSITIVE | RR_FIELD_STATIC},
+	{.name = "connect_timeout", .type = RR_FIELD_DURATION,
+	.flags = RR_FIELD_POSITIVE | RR_FIELD_STATIC},
+	{.name = "max_redirects", .type = RR_FIELD_INTEGER,
+		.flags = RR_FIELD_STATIC, .has_min = true, .min = 0,
+	.has_max = true, .max = 20, .default_int = 5},
+	{.name = "verify_tls", .type = RR_FIELD_BOOLEAN, .flags = RR_FIELD_STATIC},
+	{NULL}
+};
+
 
 /* ---------- The node types ---------- */
 
@@ -292,6 +325,8 @@ static const RrFieldSpec execute_workflow_params[] = {
 	.one_of = wait_modes, .only_with = {"timeout", "resume"}
 #define RR_SCHEMA_execute_workflow \
 	.params = execute_workflow_params, .outputs = main_output, .inputs = 1
+#define RR_SCHEMA_http \
+	.params = http_params, .outputs = main_output, .inputs = 1
 
 #define RR_SCHEMA_ENTRY(type) {.name = #type, RR_SCHEMA_##type},
 

@@ -36,6 +36,7 @@
 	X(function) \
 	X(notify) \
 	X(wait) \
-	X(execute_workflow)
+	X(execute_workflow) \
+	X(http)
 
 #endif							/* RR_NODE_TYPES_H */

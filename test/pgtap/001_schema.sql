@@ -388,6 +388,10 @@ SELECT is((SELECT rolcanlogin FROM pg_roles WHERE rolname = 'reporunner_team'), 
 	'role reporunner_team exists and cannot log in');
 SELECT isnt(shobj_description((SELECT oid FROM pg_roles WHERE rolname = 'reporunner_team'), 'pg_authid'), NULL,
 	'role reporunner_team has a comment');
+SELECT is((SELECT rolcanlogin FROM pg_roles WHERE rolname = 'reporunner_http'), false,
+	'role reporunner_http exists and cannot log in');
+SELECT isnt(shobj_description((SELECT oid FROM pg_roles WHERE rolname = 'reporunner_http'), 'pg_authid'), NULL,
+	'role reporunner_http has a comment');
 
 ------------------------------------------------------------------------
 -- Functions

@@ -632,11 +632,11 @@ test_node_rules(void)
 					  "\"filter\", \"merge\", \"split_out\", \"aggregate\", "
 					  "\"limit\", \"sort\", \"remove_duplicates\", \"noop\", "
 					  "\"stop_and_error\", \"sql\", \"function\", \"notify\", \"wait\", "
-					  "\"execute_workflow\".");
+					  "\"execute_workflow\", \"http\".");
 	expect_node_error("types that come later are unknown for now",
-					  "{'name': 'Call', 'type': 'http'}",
+					  "{'name': 'Call', 'type': 'graphql'}",
 					  RR_DOC_UNKNOWN_TYPE, "Call", "type",
-					  "node \"Call\" has unknown type \"http\"", NULL);
+					  "node \"Call\" has unknown type \"graphql\"", NULL);
 	expect_node_error("an unknown node field is invalid",
 					  "{'name': 'X', 'type': 'noop', 'parameters': {}}",
 					  RR_DOC_INVALID, "X", "parameters",
@@ -2077,7 +2077,7 @@ test_node_shapes(void)
 				   false, 3, "big,1,fallback");
 	expect_outputs("stop_and_error has no outputs of its own",
 				   "stop_and_error", "{'message': 'x'}", false, 0, "");
-	expect_outputs("an unknown type has no shape", "http", "{}", false, -1, "");
+	expect_outputs("an unknown type has no shape", "graphql", "{}", false, -1, "");
 	expect_outputs("unparsable params have no shape", "set", "{", false, -1, "");
 	report(rr_node_inputs("merge", "{}", 2) == 2, "merge has 2 inputs by default");
 	report(rr_node_inputs("merge", "{\"inputs\": 4}", 13) == 4,

@@ -1,0 +1,541 @@
+/*-------------------------------------------------------------------------
+ *
+ * request.c
+ *		One HTTP request through libcurl: options, the guard on every
+ *		connection, the size cap, waiting interruptibly, the errors.
+ *
+ * The request runs on a curl multi handle that this file drives itself:
+ * curl_multi_perform, then curl_multi_poll for at most POLL_MS, then
+ * CHECK_FOR_INTERRUPTS.  So an interrupt is served within POLL_MS, and it
+ * is served here, between calls into libcurl, never from inside one of
+ * libcurl's callbacks: an ERROR there would longjmp across libcurl's
+ * frames.  The callbacks therefore only record what happened (a refused
+ * address, a response too large, no memory), allocate with malloc, and
+ * make curl stop; the ERROR is raised once curl has returned.  Every curl
+ * handle, header list and buffer is released in PG_FINALLY, on every path.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+
+#include "http/address_guard.h"
+#include "http/request.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/guc.h"
+
+/* Longest wait in libcurl between two checks for interrupts. */
+#define POLL_MS		100
+
+/* reporunner.http_max_response_size, in bytes */
+static int	http_max_response_size = 10 * 1024 * 1024;
+
+/* Bytes received, malloc'd: filled inside libcurl's callbacks. */
+typedef struct RecvBuffer
+{
+	char	   *data;
+	size_t		len;
+	size_t		cap;
+} RecvBuffer;
+
+/* One transfer and what its callbacks saw. */
+typedef struct Transfer
+{
+	CURLM	   *multi;
+	CURL	   *easy;
+	struct curl_slist *headers;
+	RecvBuffer		body;
+	RecvBuffer		header_lines;	/* of the last response so far */
+	size_t		max_size;
+	bool		too_large;
+	bool		out_of_memory;
+	const char *refused_range;	/* the guard refused a connection */
+	char		refused_address[INET6_ADDRSTRLEN];
+	char		refused_host[256];
+	char		error[CURL_ERROR_SIZE];
+} Transfer;
+
+
+/* ---------- Inside libcurl's callbacks: no ERROR, no palloc ---------- */
+
+/*
+ * buffer_append
+ *		Append n bytes; false when the transfer's cap would be passed or
+ *		memory ran out (the flags say which).
+ */
+static bool
+buffer_append(Transfer *transfer, RecvBuffer *buffer, const char *data, size_t n)
+{
+	if (transfer->body.len + transfer->header_lines.len + n >
+		transfer->max_size)
+	{
+		transfer->too_large = true;
+		return false;
+	}
+	if (buffer->len + n + 1 > buffer->cap)
+	{
+		size_t		cap = Max(buffer->cap * 2, buffer->len + n + 1);
+		char	   *data_new = realloc(buffer->data, Max(cap, 1024));
+
+		if (data_new == NULL)
+		{
+			transfer->out_of_memory = true;
+			return false;
+		}
+		buffer->data = data_new;
+		buffer->cap = Max(cap, 1024);
+	}
+	memcpy(buffer->data + buffer->len, data, n);
+	buffer->len += n;
+	buffer->data[buffer->len] = '\0';
+	return true;
+}
+
+/* CURLOPT_WRITEFUNCTION: the body, decompressed. */
+static size_t
+write_body(char *data, size_t size, size_t nmemb, void *arg)
+{
+	Transfer   *transfer = (Transfer *) arg;
+
+	return buffer_append(transfer, &transfer->body, data, size * nmemb) ?
+		size * nmemb : 0;
+}
+
+/*
+ * CURLOPT_HEADERFUNCTION: header lines, one at a time.  A status line
+ * starts the headers of another response (after a redirect, or after
+ * "100 Continue"), which replace those kept so far.
+ */
+static size_t
+write_header(char *data, size_t size, size_t nitems, void *arg)
+{
+	Transfer   *transfer = (Transfer *) arg;
+	size_t		n = size * nitems;
+
+	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0)
+		transfer->header_lines.len = 0;
+	return buffer_append(transfer, &transfer->header_lines, data, n) ? n : 0;
+}
+
+/*
+ * url_host
+ *		The host of the URL curl is fetching now (the target of the
+ *		redirect it follows, if so) into buf; "" when unknown.
+ */
+static void
+url_host(Transfer *transfer, char *buf, size_t buflen)
+{
+	char	   *url = NULL;
+	CURLU	   *parsed;
+	char	   *host = NULL;
+
+	buf[0] = '\0';
+	if (curl_easy_getinfo(transfer->easy, CURLINFO_EFFECTIVE_URL, &url) !=
+		CURLE_OK || url == NULL)
+		return;
+	parsed = curl_url();
+	if (parsed == NULL)
+		return;
+	if (curl_url_set(parsed, CURLUPART_URL, url, 0) == CURLUE_OK &&
+		curl_url_get(parsed, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+	{
+		strlcpy(buf, host, buflen);
+		curl_free(host);
+	}
+	curl_url_cleanup(parsed);
+}
+
+/*
+ * CURLOPT_OPENSOCKETFUNCTION: the SSRF guard, on the address curl is about
+ * to connect to, for every connection.
+ */
+static curl_socket_t
+open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *address)
+{
+	Transfer   *transfer = (Transfer *) arg;
+	char		host[sizeof(transfer->refused_host)];
+	const char *range;
+
+	url_host(transfer, host, sizeof(host));
+	range = rr_address_refusal(&address->addr, host);
+	if (range != NULL)
+	{
+		const void *raw = address->family == AF_INET6 ?
+			(const void *) &((struct sockaddr_in6 *) &address->addr)->sin6_addr :
+			(const void *) &((struct sockaddr_in *) &address->addr)->sin_addr;
+
+		transfer->refused_range = range;
+		strlcpy(transfer->refused_host, host, sizeof(transfer->refused_host));
+		if (inet_ntop(address->family, raw, transfer->refused_address,
+					  sizeof(transfer->refused_address)) == NULL)
+			strlcpy(transfer->refused_address, "?",
+					sizeof(transfer->refused_address));
+		return CURL_SOCKET_BAD;
+	}
+	return socket(address->family, address->socktype, address->protocol);
+}
+
+
+/* ---------- Setting up and cleaning up ---------- */
+
+/* Set a curl option; an ERROR when libcurl refuses it. */
+#define SET_OPTION(easy, option, value) \
+	do { \
+		if (curl_easy_setopt((easy), (option), (value)) != CURLE_OK) \
+			elog(ERROR, "could not set libcurl option %s", #option); \
+	} while (0)
+
+/*
+ * setup_transfer
+ *		The easy and multi handles for the request.
+ */
+static void
+setup_transfer(Transfer *transfer, const RrHttpRequest *request)
+{
+	CURL	   *easy;
+	ListCell   *lc;
+
+	transfer->easy = easy = curl_easy_init();
+	transfer->multi = curl_multi_init();
+	if (easy == NULL || transfer->multi == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("libcurl could not create a handle.")));
+
+	foreach(lc, request->headers)
+	{
+		struct curl_slist *list = curl_slist_append(transfer->headers,
+													(const char *) lfirst(lc));
+
+		if (list == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory")));
+		transfer->headers = list;
+	}
+
+	SET_OPTION(easy, CURLOPT_URL, request->url);
+	SET_OPTION(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	SET_OPTION(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	/* no proxy, not even from http_proxy in the server's environment */
+	SET_OPTION(easy, CURLOPT_PROXY, "");
+	SET_OPTION(easy, CURLOPT_NOSIGNAL, 1L);
+	SET_OPTION(easy, CURLOPT_ERRORBUFFER, transfer->error);
+	SET_OPTION(easy, CURLOPT_HTTPHEADER, transfer->headers);
+	SET_OPTION(easy, CURLOPT_USERAGENT, "Reporunner/" REPORUNNER_VERSION);
+	SET_OPTION(easy, CURLOPT_ACCEPT_ENCODING, "");
+	SET_OPTION(easy, CURLOPT_TIMEOUT_MS, (long) request->timeout_ms);
+	SET_OPTION(easy, CURLOPT_CONNECTTIMEOUT_MS,
+			   (long) request->connect_timeout_ms);
+	SET_OPTION(easy, CURLOPT_FOLLOWLOCATION, request->max_redirects > 0 ? 1L : 0L);
+	SET_OPTION(easy, CURLOPT_MAXREDIRS, (long) request->max_redirects);
+	SET_OPTION(easy, CURLOPT_SSL_VERIFYPEER, request->verify_tls ? 1L : 0L);
+	SET_OPTION(easy, CURLOPT_SSL_VERIFYHOST, request->verify_tls ? 2L : 0L);
+	SET_OPTION(easy, CURLOPT_MAXFILESIZE_LARGE,
+			   (curl_off_t) transfer->max_size);
+	SET_OPTION(easy, CURLOPT_WRITEFUNCTION, write_body);
+	SET_OPTION(easy, CURLOPT_WRITEDATA, transfer);
+	SET_OPTION(easy, CURLOPT_HEADERFUNCTION, write_header);
+	SET_OPTION(easy, CURLOPT_HEADERDATA, transfer);
+	SET_OPTION(easy, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	SET_OPTION(easy, CURLOPT_OPENSOCKETDATA, transfer);
+
+	/*
+	 * POST as curl does it by itself, so that a redirect with 301, 302 or
+	 * 303 goes on with GET, as browsers do; other methods by name.
+	 */
+	if (strcmp(request->method, "HEAD") == 0)
+		SET_OPTION(easy, CURLOPT_NOBODY, 1L);
+	else if (strcmp(request->method, "POST") != 0 &&
+			 (strcmp(request->method, "GET") != 0 || request->body != NULL))
+		SET_OPTION(easy, CURLOPT_CUSTOMREQUEST, request->method);
+	if (request->body != NULL || strcmp(request->method, "POST") == 0)
+	{
+		SET_OPTION(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+				   (curl_off_t) request->body_len);
+		SET_OPTION(easy, CURLOPT_POSTFIELDS,
+				   request->body != NULL ? request->body : "");
+	}
+
+	if (curl_multi_add_handle(transfer->multi, easy) != CURLM_OK)
+		elog(ERROR, "could not add a handle to a libcurl multi handle");
+}
+
+/*
+ * cleanup_transfer
+ *		Release everything of the transfer; safe on a half-set-up one.
+ */
+static void
+cleanup_transfer(Transfer *transfer)
+{
+	if (transfer->multi != NULL && transfer->easy != NULL)
+		curl_multi_remove_handle(transfer->multi, transfer->easy);
+	if (transfer->easy != NULL)
+		curl_easy_cleanup(transfer->easy);
+	if (transfer->multi != NULL)
+		curl_multi_cleanup(transfer->multi);
+	curl_slist_free_all(transfer->headers);
+	free(transfer->body.data);
+	free(transfer->header_lines.data);
+	transfer->multi = NULL;
+	transfer->easy = NULL;
+	transfer->headers = NULL;
+	transfer->body.data = transfer->header_lines.data = NULL;
+}
+
+
+/* ---------- Running ---------- */
+
+/*
+ * run_transfer
+ *		Drive the transfer to its end, serving interrupts every POLL_MS;
+ *		returns curl's result.
+ */
+static CURLcode
+run_transfer(Transfer *transfer)
+{
+	int			running = 1;
+	int			queued;
+	CURLMsg    *message;
+
+	for (;;)
+	{
+		CURLMcode	code = curl_multi_perform(transfer->multi, &running);
+
+		if (code != CURLM_OK)
+			elog(ERROR, "libcurl failed: %s", curl_multi_strerror(code));
+		if (running == 0)
+			break;
+		code = curl_multi_poll(transfer->multi, NULL, 0, POLL_MS, NULL);
+		if (code != CURLM_OK)
+			elog(ERROR, "libcurl failed: %s", curl_multi_strerror(code));
+		CHECK_FOR_INTERRUPTS();
+	}
+	while ((message = curl_multi_info_read(transfer->multi, &queued)) != NULL)
+	{
+		if (message->msg == CURLMSG_DONE)
+			return message->data.result;
+	}
+	elog(ERROR, "libcurl ended a transfer without a result");
+	return CURLE_OK;			/* keep the compiler quiet */
+}
+
+/*
+ * raise_failure
+ *		The ERROR for a transfer that got no complete response.
+ */
+static void
+raise_failure(const RrHttpRequest *request, Transfer *transfer,
+			  CURLcode result)
+{
+	const char *reason = transfer->error[0] != '\0' ? transfer->error :
+		curl_easy_strerror(result);
+
+	if (transfer->refused_range != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("the SSRF guard refused to connect to address %s of host \"%s\"",
+						transfer->refused_address, transfer->refused_host),
+				 errdetail("The address is in a blocked range: %s.  The request was %s %s.",
+						   transfer->refused_range, request->method,
+						   request->shown_url),
+				 errhint("A superuser can allow the network or the host name in reporunner.http_allow.")));
+	if (result == CURLE_UNSUPPORTED_PROTOCOL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("%s %s was redirected to a URL that is not http or https",
+						request->method, request->shown_url),
+				 errdetail("%s", reason)));
+	if (transfer->too_large || result == CURLE_FILESIZE_EXCEEDED)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the response to %s %s is larger than %d bytes",
+						request->method, request->shown_url,
+						http_max_response_size),
+				 errhint("reporunner.http_max_response_size sets the limit.")));
+	if (transfer->out_of_memory)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("The response to %s %s did not fit in memory.",
+						   request->method, request->shown_url)));
+	if (result == CURLE_OPERATION_TIMEDOUT)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_EXCEPTION),
+				 errmsg("%s %s timed out", request->method, request->shown_url),
+				 errdetail("%s", reason)));
+	if (result == CURLE_TOO_MANY_REDIRECTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_EXCEPTION),
+				 errmsg("%s %s was redirected more than %d times",
+						request->method, request->shown_url,
+						request->max_redirects),
+				 errhint("The node's param \"max_redirects\" sets the limit.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_CONNECTION_EXCEPTION),
+			 errmsg("%s %s failed", request->method, request->shown_url),
+			 errdetail("%s", reason)));
+}
+
+/*
+ * parse_headers
+ *		The header lines of the response as RrHttpHeaders.  Lines that are
+ *		not "name: value" in the database's encoding are left out.
+ */
+static List *
+parse_headers(const RecvBuffer *lines)
+{
+	List	   *headers = NIL;
+	const char *line = lines->data;
+	const char *end = lines->data + lines->len;
+
+	while (line != NULL && line < end)
+	{
+		const char *eol = memchr(line, '\n', end - line);
+		const char *line_end = eol != NULL ? eol : end;
+		const char *colon = memchr(line, ':', line_end - line);
+
+		if (colon != NULL && colon > line && *line != ' ' && *line != '\t' &&
+			pg_verify_mbstr(GetDatabaseEncoding(), line, line_end - line, true))
+		{
+			RrHttpHeader *header = palloc(sizeof(RrHttpHeader));
+			const char *value = colon + 1;
+			const char *value_end = line_end;
+			int			i;
+
+			while (value < value_end && (*value == ' ' || *value == '\t'))
+				value++;
+			while (value_end > value &&
+				   (value_end[-1] == '\r' || value_end[-1] == ' ' ||
+					value_end[-1] == '\t'))
+				value_end--;
+			header->name = pnstrdup(line, colon - line);
+			for (i = 0; header->name[i] != '\0'; i++)
+				header->name[i] = pg_ascii_tolower((unsigned char) header->name[i]);
+			header->value = pnstrdup(value, value_end - value);
+			headers = lappend(headers, header);
+		}
+		line = eol != NULL ? eol + 1 : NULL;
+	}
+	return headers;
+}
+
+char *
+rr_http_url(const char *url, List *query)
+{
+	CURLU	   *parsed = curl_url();
+	CURLUcode	code;
+	char	   *scheme = NULL;
+	char	   *full = NULL;
+	bool		web = false;
+	char	   *result;
+	int			i;
+
+	if (parsed == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	code = curl_url_set(parsed, CURLUPART_URL, url, 0);
+	if (code == CURLUE_OK)
+		code = curl_url_get(parsed, CURLUPART_SCHEME, &scheme, 0);
+	if (code == CURLUE_OK)
+	{
+		web = strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0;
+		curl_free(scheme);
+	}
+	for (i = 0; i + 1 < list_length(query); i += 2)
+	{
+		char	   *name;
+		char	   *value;
+		char	   *pair;
+
+		if (code != CURLUE_OK || !web)
+			break;
+		name = curl_easy_escape(NULL, (const char *) list_nth(query, i), 0);
+		value = curl_easy_escape(NULL, (const char *) list_nth(query, i + 1), 0);
+		pair = (name != NULL && value != NULL) ?
+			psprintf("%s=%s", name, value) : NULL;
+		curl_free(name);
+		curl_free(value);
+		code = pair != NULL ?
+			curl_url_set(parsed, CURLUPART_QUERY, pair, CURLU_APPENDQUERY) :
+			CURLUE_OUT_OF_MEMORY;
+	}
+	if (code == CURLUE_OK && web)
+		code = curl_url_get(parsed, CURLUPART_URL, &full, 0);
+	curl_url_cleanup(parsed);
+
+	if (code != CURLUE_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%s\" is not a valid URL", url),
+				 errdetail("%s.", curl_url_strerror(code)),
+				 errhint("Give an absolute URL such as \"https://example.com/path\".")));
+	if (!web)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("\"%s\" is not an http or https URL", url),
+				 errdetail("http nodes speak only http and https.")));
+	result = pstrdup(full);
+	curl_free(full);
+	return result;
+}
+
+void
+rr_http_perform(const RrHttpRequest *request, RrHttpResponse *response)
+{
+	Transfer   *transfer = palloc0(sizeof(Transfer));
+
+	transfer->max_size = (size_t) http_max_response_size;
+	PG_TRY();
+	{
+		CURLcode	result;
+		char	   *content_type = NULL;
+
+		setup_transfer(transfer, request);
+		result = run_transfer(transfer);
+		if (result != CURLE_OK)
+			raise_failure(request, transfer, result);
+
+		curl_easy_getinfo(transfer->easy, CURLINFO_RESPONSE_CODE,
+						  &response->status);
+		curl_easy_getinfo(transfer->easy, CURLINFO_CONTENT_TYPE,
+						  &content_type);
+		response->content_type = content_type != NULL ?
+			pstrdup(content_type) : NULL;
+		response->headers = parse_headers(&transfer->header_lines);
+		response->body_len = transfer->body.len;
+		response->body = palloc(transfer->body.len + 1);
+		if (transfer->body.len > 0)
+			memcpy(response->body, transfer->body.data, transfer->body.len);
+		response->body[transfer->body.len] = '\0';
+	}
+	PG_FINALLY();
+	{
+		cleanup_transfer(transfer);
+	}
+	PG_END_TRY();
+}
+
+void
+rr_http_init(void)
+{
+	if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK)
+		elog(ERROR, "could not initialize libcurl");
+
+	DefineCustomIntVariable("reporunner.http_max_response_size",
+							"Largest response an http node accepts.",
+							"Headers and the body after decompression count; a larger response fails the node.",
+							&http_max_response_size,
+							10 * 1024 * 1024,
+							1024,
+							256 * 1024 * 1024,
+							PGC_SUSET,
+							GUC_UNIT_BYTE,
+							NULL,
+							NULL,
+							NULL);
+	rr_address_guard_init();
+}

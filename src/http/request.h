@@ -1,0 +1,76 @@
+/*-------------------------------------------------------------------------
+ *
+ * request.h
+ *		One HTTP request through libcurl, guarded and interruptible.
+ *
+ * rr_http_perform() sends one request and waits for its whole response,
+ * blocking the process but checking for interrupts (pg_cancel_backend(),
+ * statement_timeout, cancel(), a node's timeout) every 100 ms.  Only http
+ * and https are spoken; every connection, redirects included, passes the
+ * SSRF guard (address_guard.h); the response is cut off at
+ * reporunner.http_max_response_size.  Failures raise an ERROR: 08000 when
+ * no response came (connection, TLS, timeout, too many redirects), 42501
+ * when the guard refused an address or scheme, 54000 when the response was
+ * too large.  A response with any status is a success here; the caller
+ * judges the status.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RR_HTTP_REQUEST_H
+#define RR_HTTP_REQUEST_H
+
+#include "postgres.h"
+
+#include "nodes/pg_list.h"
+
+/* What to send. */
+typedef struct RrHttpRequest
+{
+	const char *method;			/* "GET", "POST", ... */
+	const char *url;			/* with its query string */
+	const char *shown_url;		/* the URL as messages name it */
+	List	   *headers;		/* "Name: value" strings */
+	const char *body;			/* NULL: none */
+	size_t		body_len;
+	int64		timeout_ms;		/* the whole request */
+	int64		connect_timeout_ms;
+	int			max_redirects;
+	bool		verify_tls;
+} RrHttpRequest;
+
+/* One header of the response. */
+typedef struct RrHttpHeader
+{
+	char	   *name;			/* lower case */
+	char	   *value;
+} RrHttpHeader;
+
+/* What came back, palloc'd in the caller's memory context. */
+typedef struct RrHttpResponse
+{
+	long		status;
+	List	   *headers;		/* RrHttpHeader *, of the last response of
+								 * a redirect chain, in order */
+	char	   *content_type;	/* NULL when none */
+	char	   *body;			/* NUL-terminated too */
+	size_t		body_len;
+} RrHttpResponse;
+
+/*
+ * The URL to request: url (which must be an absolute http or https URL,
+ * else 22023 or 42501) with the query pairs (a List of "name", "value"
+ * strings, one after the other) appended, both percent-encoded.
+ */
+extern char *rr_http_url(const char *url, List *query);
+
+/* Send the request and wait for the response; ERROR when none came. */
+extern void rr_http_perform(const RrHttpRequest *request,
+							RrHttpResponse *response);
+
+/*
+ * Set up libcurl and define reporunner.http_max_response_size and
+ * reporunner.http_allow; _PG_init.
+ */
+extern void rr_http_init(void);
+
+#endif							/* RR_HTTP_REQUEST_H */

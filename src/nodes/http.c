@@ -1,0 +1,667 @@
+/*-------------------------------------------------------------------------
+ *
+ * http.c
+ *		The "http" node: one HTTP request per item, its response as items.
+ *
+ * Params: method, url, query, headers, body and body_type (what is sent);
+ * response and full_response (how the response becomes items); timeout,
+ * connect_timeout, max_redirects, verify_tls.  url, query, headers and
+ * body may hold expressions, computed per item; the others are fixed when
+ * the workflow is saved.
+ *
+ * The node runs only for workflows whose owner has the privileges of the
+ * role reporunner_http.  Each request carries an Idempotency-Key header,
+ * the same for the same item of the same node of the same execution, so a
+ * request sent again (a retry, a worker that crashed before journaling
+ * the step) can be recognized by the receiver.  A response with status 400
+ * or more fails the node (38000), so its retry and on_error apply.
+ * Sending is src/http/request.c, with the SSRF guard.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/plan.h"
+#include "common/base64.h"
+#include "common/cryptohash.h"
+#include "common/jsonapi.h"
+#include "common/sha2.h"
+#include "engine/executor.h"
+#include "http/request.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "nodes/node_util.h"
+#include "reporunner.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+
+/* The role whose members' workflows may send requests. */
+#define HTTP_ROLE	"reporunner_http"
+
+/* Defaults of the params. */
+#define DEFAULT_TIMEOUT_MS			(300 * 1000)
+#define DEFAULT_CONNECT_TIMEOUT_MS	(30 * 1000)
+#define DEFAULT_MAX_REDIRECTS		5
+
+/* Most bytes of an error response an error message shows. */
+#define SNIPPET_LEN		200
+
+typedef enum BodyType
+{
+	BODY_JSON,
+	BODY_FORM,
+	BODY_RAW
+} BodyType;
+
+typedef enum ResponseType
+{
+	RESPONSE_AUTO,				/* json when the Content-Type says JSON */
+	RESPONSE_JSON,
+	RESPONSE_TEXT,
+	RESPONSE_BINARY
+} ResponseType;
+
+typedef struct HttpState
+{
+	char	   *method;
+	RrParam		url;
+	RrParam		query;
+	RrParam		headers;
+	RrParam		body;
+	BodyType	body_type;
+	ResponseType response;
+	bool		full_response;
+	int64		timeout_ms;
+	int64		connect_timeout_ms;
+	int			max_redirects;
+	bool		verify_tls;
+} HttpState;
+
+
+/* ---------- Building the request ---------- */
+
+/*
+ * param_object
+ *		A param's value for an item, which must be an object; NULL when the
+ *		param is absent or null.
+ */
+static JsonbValue *
+param_object(const RrParam *param, RrNodeRun *run, Jsonb *item, int index,
+			 const char *name)
+{
+	JsonbValue *value = rr_param_eval(param, run, item, index);
+
+	if (value == NULL || value->type == jbvNull)
+		return NULL;
+	if (!rr_value_is_object(value))
+		rr_param_type_error(run->node->name, name, "an object", value);
+	return value;
+}
+
+/*
+ * object_pairs
+ *		The members of an object as a List of name, value strings; a null
+ *		member is left out, an object or array member is an error.
+ */
+static List *
+object_pairs(RrNodeRun *run, JsonbValue *object, const char *param)
+{
+	List	   *pairs = NIL;
+	JsonbIterator *it;
+	JsonbValue	key;
+	JsonbValue	value;
+	JsonbIteratorToken token;
+
+	if (object == NULL)
+		return NIL;
+	it = JsonbIteratorInit(object->val.binary.data);
+	while ((token = JsonbIteratorNext(&it, &key, true)) != WJB_DONE)
+	{
+		char	   *name;
+
+		if (token != WJB_KEY)
+			continue;
+		name = pnstrdup(key.val.string.val, key.val.string.len);
+		token = JsonbIteratorNext(&it, &value, true);
+		if (value.type == jbvNull)
+			continue;
+		if (value.type == jbvBinary)
+			rr_param_type_error(run->node->name,
+								psprintf("%s.%s", param, name),
+								"a string, number or boolean", &value);
+		pairs = lappend(pairs, name);
+		pairs = lappend(pairs, rr_value_text(&value));
+	}
+	return pairs;
+}
+
+/*
+ * is_ascii_alnum
+ *		Whether c is an ASCII letter or digit, whatever the locale says.
+ */
+static bool
+is_ascii_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		(c >= '0' && c <= '9');
+}
+
+/*
+ * header_line
+ *		"Name: value", checked: a header name is a token, and neither may
+ *		hold a line break (that would add headers of its own).
+ */
+static char *
+header_line(RrNodeRun *run, const char *name, const char *value)
+{
+	const char *c;
+
+	for (c = name; *c != '\0'; c++)
+	{
+		if (!is_ascii_alnum(*c) && strchr("!#$%&'*+-.^_`|~", *c) == NULL)
+			break;
+	}
+	if (*name == '\0' || *c != '\0' || strpbrk(value, "\r\n") != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("node \"%s\" param \"headers\" has an invalid header \"%s\"",
+						run->node->name, name),
+				 errdetail("Header names are letters, digits and !#$%%&'*+-.^_`|~; values hold no line breaks.")));
+	return psprintf("%s: %s", name, value);
+}
+
+/*
+ * idempotency_key
+ *		The key of one item's request: the SHA-256 of "execution id:node
+ *		name:item index" in hex, the same whenever that request is sent.
+ */
+static char *
+idempotency_key(RrNodeRun *run, int index)
+{
+	char	   *source = psprintf(INT64_FORMAT ":%s:%d", run->execution->id,
+								  run->node->name, index);
+	uint8		digest[PG_SHA256_DIGEST_LENGTH];
+	char	   *hex = palloc(PG_SHA256_DIGEST_LENGTH * 2 + 1);
+	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+
+	if (ctx == NULL || pg_cryptohash_init(ctx) < 0 ||
+		pg_cryptohash_update(ctx, (uint8 *) source, strlen(source)) < 0 ||
+		pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
+		elog(ERROR, "could not compute an idempotency key: %s",
+			 pg_cryptohash_error(ctx));
+	pg_cryptohash_free(ctx);
+	hex[hex_encode((char *) digest, sizeof(digest), hex)] = '\0';
+	return hex;
+}
+
+/*
+ * form_body
+ *		An object as application/x-www-form-urlencoded text.
+ */
+static char *
+form_body(RrNodeRun *run, JsonbValue *object)
+{
+	StringInfoData buf;
+	List	   *pairs = object_pairs(run, object, "body");
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	foreach(lc, pairs)
+	{
+		bool		is_name = foreach_current_index(lc) % 2 == 0;
+		const char *text = (const char *) lfirst(lc);
+		const char *c;
+
+		if (is_name && buf.len > 0)
+			appendStringInfoChar(&buf, '&');
+		for (c = text; *c != '\0'; c++)
+		{
+			if (is_ascii_alnum(*c) || strchr("-._~", *c) != NULL)
+				appendStringInfoChar(&buf, *c);
+			else
+				appendStringInfo(&buf, "%%%02X", (unsigned char) *c);
+		}
+		if (is_name)
+			appendStringInfoChar(&buf, '=');
+	}
+	return buf.data;
+}
+
+/*
+ * set_body
+ *		The body of one item's request, and its default Content-Type.
+ */
+static const char *
+set_body(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
+		 RrHttpRequest *request)
+{
+	JsonbValue *body = rr_param_eval(&state->body, run, item, index);
+
+	if (body == NULL)
+		return NULL;
+	switch (state->body_type)
+	{
+		case BODY_FORM:
+			if (!rr_value_is_object(body))
+				rr_param_type_error(run->node->name, "body", "an object",
+									body);
+			request->body = form_body(run, body);
+			request->body_len = strlen(request->body);
+			return "application/x-www-form-urlencoded";
+		case BODY_RAW:
+			request->body = rr_value_text(body);
+			request->body_len = strlen(request->body);
+			return "text/plain";
+		default:
+			request->body = rr_value_to_text(body);
+			request->body_len = strlen(request->body);
+			return "application/json";
+	}
+}
+
+/*
+ * build_request
+ *		The request for one item.
+ */
+static void
+build_request(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
+			  RrHttpRequest *request)
+{
+	JsonbValue *url = rr_param_eval(&state->url, run, item, index);
+	JsonbValue *headers = param_object(&state->headers, run, item, index,
+									   "headers");
+	JsonbValue *query = param_object(&state->query, run, item, index,
+									 "query");
+	const char *content_type;
+	bool		has_content_type = false;
+	bool		has_key = false;
+	List	   *pairs;
+	int			i;
+
+	if (url == NULL || url->type != jbvString)
+		rr_param_type_error(run->node->name, "url", "a string", url);
+	memset(request, 0, sizeof(RrHttpRequest));
+	request->method = state->method;
+	request->shown_url = pnstrdup(url->val.string.val, url->val.string.len);
+	request->url = rr_http_url(request->shown_url,
+							   object_pairs(run, query, "query"));
+	request->timeout_ms = state->timeout_ms;
+	request->connect_timeout_ms = state->connect_timeout_ms;
+	request->max_redirects = state->max_redirects;
+	request->verify_tls = state->verify_tls;
+
+	content_type = set_body(state, run, item, index, request);
+	pairs = object_pairs(run, headers, "headers");
+	for (i = 0; i + 1 < list_length(pairs); i += 2)
+	{
+		const char *name = (const char *) list_nth(pairs, i);
+		const char *value = (const char *) list_nth(pairs, i + 1);
+
+		has_content_type |= pg_strcasecmp(name, "Content-Type") == 0;
+		has_key |= pg_strcasecmp(name, "Idempotency-Key") == 0;
+		request->headers = lappend(request->headers,
+								   header_line(run, name, value));
+	}
+	if (content_type != NULL && !has_content_type)
+		request->headers = lappend(request->headers,
+								   psprintf("Content-Type: %s", content_type));
+	if (run->execution->id != 0 && !has_key)
+		request->headers = lappend(request->headers,
+								   psprintf("Idempotency-Key: %s",
+											idempotency_key(run, index)));
+	/* no "Expect: 100-continue" wait before large bodies */
+	request->headers = lappend(request->headers, pstrdup("Expect:"));
+}
+
+
+/* ---------- Reading the response ---------- */
+
+/*
+ * is_json_type
+ *		Whether a Content-Type is JSON: application/json or any type
+ *		ending in +json (application/problem+json), parameters aside.
+ */
+static bool
+is_json_type(const char *content_type)
+{
+	size_t		len;
+
+	if (content_type == NULL)
+		return false;
+	len = strcspn(content_type, "; \t");
+	return (len == 16 && pg_strncasecmp(content_type, "application/json", 16) == 0) ||
+		(len > 5 && pg_strncasecmp(content_type + len - 5, "+json", 5) == 0);
+}
+
+/*
+ * is_text
+ *		Whether the body is text in the database's encoding (no NUL).
+ */
+static bool
+is_text(const RrHttpResponse *response)
+{
+	return pg_verify_mbstr(GetDatabaseEncoding(), response->body,
+						   (int) response->body_len, true);
+}
+
+/* A jsonb string value of len bytes of text. */
+static JsonbValue *
+string_value(char *text, size_t len)
+{
+	JsonbValue *value = palloc(sizeof(JsonbValue));
+
+	value->type = jbvString;
+	value->val.string.val = text;
+	value->val.string.len = (int) len;
+	return value;
+}
+
+/*
+ * body_value
+ *		The response body as a JSON value, as param "response" says.
+ */
+static JsonbValue *
+body_value(HttpState *state, const RrHttpRequest *request,
+		   const RrHttpResponse *response)
+{
+	ResponseType type = state->response;
+
+	if (type == RESPONSE_AUTO)
+		type = is_json_type(response->content_type) ? RESPONSE_JSON :
+			RESPONSE_TEXT;
+	if (type == RESPONSE_BINARY)
+	{
+		int			len = pg_b64_enc_len((int) response->body_len);
+		char	   *encoded = palloc(len + 1);
+
+		len = pg_b64_encode(response->body, (int) response->body_len,
+							encoded, len);
+		if (len < 0)
+			elog(ERROR, "could not encode a response in base64");
+		return string_value(encoded, len);
+	}
+	if (!is_text(response))
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("the response to %s %s is not text in encoding \"%s\"",
+						request->method, request->shown_url,
+						GetDatabaseEncodingName()),
+				 errhint("Set the node's param \"response\" to \"binary\" to get it in base64.")));
+	if (type == RESPONSE_TEXT)
+		return string_value(response->body, response->body_len);
+
+	if (response->body_len == 0)
+	{
+		JsonbValue *null = palloc(sizeof(JsonbValue));
+
+		null->type = jbvNull;
+		return null;
+	}
+	else
+	{
+		Jsonb	   *parsed;
+		JsonbValue *value;
+		JsonLexContext *lex = makeJsonLexContextCstringLen(response->body,
+														   (int) response->body_len,
+														   GetDatabaseEncoding(),
+														   false);
+
+		if (pg_parse_json(lex, &nullSemAction) != JSON_SUCCESS)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("the response to %s %s is not valid JSON",
+							request->method, request->shown_url),
+					 errhint("Set the node's param \"response\" to \"text\" to get it as text.")));
+		parsed = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+													CStringGetDatum(response->body)));
+		value = palloc(sizeof(JsonbValue));
+		value->type = jbvBinary;
+		value->val.binary.data = &parsed->root;
+		value->val.binary.len = VARSIZE(parsed) - VARHDRSZ;
+		return rr_value_normalize(value);
+	}
+}
+
+/*
+ * object_of
+ *		{"key": value} as an item.
+ */
+static Jsonb *
+object_of(const char *key, JsonbValue *value)
+{
+	JsonbParseState *parse = NULL;
+
+	pushJsonbValue(&parse, WJB_BEGIN_OBJECT, NULL);
+	pushJsonbValue(&parse, WJB_KEY, string_value(pstrdup(key), strlen(key)));
+	pushJsonbValue(&parse, WJB_VALUE, value);
+	return JsonbValueToJsonb(pushJsonbValue(&parse, WJB_END_OBJECT, NULL));
+}
+
+/*
+ * full_response_item
+ *		{"status": n, "headers": {name: value}, "body": value}; of a header
+ *		given more than once, the last value.
+ */
+static Jsonb *
+full_response_item(const RrHttpResponse *response, JsonbValue *body)
+{
+	JsonbParseState *parse = NULL;
+	JsonbValue	status;
+	ListCell   *lc;
+
+	status.type = jbvNumeric;
+	status.val.numeric = int64_to_numeric(response->status);
+	pushJsonbValue(&parse, WJB_BEGIN_OBJECT, NULL);
+	pushJsonbValue(&parse, WJB_KEY, string_value(pstrdup("status"), 6));
+	pushJsonbValue(&parse, WJB_VALUE, &status);
+	pushJsonbValue(&parse, WJB_KEY, string_value(pstrdup("headers"), 7));
+	pushJsonbValue(&parse, WJB_BEGIN_OBJECT, NULL);
+	foreach(lc, response->headers)
+	{
+		RrHttpHeader *header = (RrHttpHeader *) lfirst(lc);
+
+		pushJsonbValue(&parse, WJB_KEY,
+					   string_value(header->name, strlen(header->name)));
+		pushJsonbValue(&parse, WJB_VALUE,
+					   string_value(header->value, strlen(header->value)));
+	}
+	pushJsonbValue(&parse, WJB_END_OBJECT, NULL);
+	pushJsonbValue(&parse, WJB_KEY, string_value(pstrdup("body"), 4));
+	pushJsonbValue(&parse, WJB_VALUE, body);
+	return JsonbValueToJsonb(pushJsonbValue(&parse, WJB_END_OBJECT, NULL));
+}
+
+/*
+ * emit_body
+ *		The body as items: an object is the item; an array gives one item
+ *		per element (an object, or {"body": element}); anything else is
+ *		{"body": value}.
+ */
+static void
+emit_body(RrNodeRun *run, JsonbValue *body)
+{
+	if (rr_value_is_object(body))
+		rr_emit(run, 0, JsonbValueToJsonb(body));
+	else if (rr_value_is_array(body))
+	{
+		JsonbContainer *array = body->val.binary.data;
+		int			count = JsonContainerSize(array);
+		int			i;
+
+		for (i = 0; i < count; i++)
+		{
+			JsonbValue *element = rr_value_normalize(getIthJsonbValueFromContainer(array, i));
+
+			rr_emit(run, 0, rr_value_is_object(element) ?
+					JsonbValueToJsonb(element) : object_of("body", element));
+		}
+	}
+	else
+		rr_emit(run, 0, object_of("body", body));
+}
+
+/*
+ * check_status
+ *		A status of 400 or more fails the node, naming the request and
+ *		showing the start of the response when it is text.
+ */
+static void
+check_status(const RrHttpRequest *request, const RrHttpResponse *response)
+{
+	if (response->status < 400)
+		return;
+	if (is_text(response) && response->body_len > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+				 errmsg("%s %s returned HTTP status %ld",
+						request->method, request->shown_url, response->status),
+				 errdetail("The response began: %s",
+						   pnstrdup(response->body,
+									pg_mbcliplen(response->body,
+												 (int) response->body_len,
+												 SNIPPET_LEN)))));
+	ereport(ERROR,
+			(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+			 errmsg("%s %s returned HTTP status %ld",
+					request->method, request->shown_url, response->status)));
+}
+
+
+/* ---------- The node ---------- */
+
+/*
+ * check_owner
+ *		The workflow's owner must have the privileges of reporunner_http.
+ */
+static void
+check_owner(RrNodeRun *run)
+{
+	Oid			owner = run->execution->plan->owner;
+	Oid			role = get_role_oid(HTTP_ROLE, true);
+
+	if (!OidIsValid(role) || !has_privs_of_role(owner, role))
+	{
+		char	   *name = GetUserNameFromId(owner, false);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("role \"%s\" may not send HTTP requests", name),
+				 errdetail("The owner of a workflow whose http nodes run must be a member of role %s.",
+						   HTTP_ROLE),
+				 errhint("A superuser can allow it: GRANT %s TO %s;",
+						 HTTP_ROLE, quote_identifier(name))));
+	}
+}
+
+static void
+http_execute(RrNodeRun *run)
+{
+	HttpState  *state = (HttpState *) run->node->state;
+	MemoryContext runcxt = CurrentMemoryContext;
+	MemoryContext itemcxt;
+	ListCell   *lc;
+
+	check_owner(run);
+	if (!state->verify_tls)
+		ereport(LOG,
+				(errmsg("node \"%s\" of workflow \"%s\" sends requests without verifying TLS certificates",
+						run->node->name, run->execution->plan->workflow_name),
+				 errhidestmt(true)));
+
+	itemcxt = AllocSetContextCreate(runcxt, "http item",
+									ALLOCSET_DEFAULT_SIZES);
+	foreach(lc, run->inputs[0])
+	{
+		Jsonb	   *item = (Jsonb *) lfirst(lc);
+		int			index = foreach_current_index(lc);
+		RrHttpRequest request;
+		RrHttpResponse response;
+		JsonbValue *body;
+
+		MemoryContextReset(itemcxt);
+		MemoryContextSwitchTo(itemcxt);
+		build_request(state, run, item, index, &request);
+		rr_http_perform(&request, &response);
+		check_status(&request, &response);
+		body = body_value(state, &request, &response);
+
+		MemoryContextSwitchTo(runcxt);
+		if (state->full_response)
+			rr_emit(run, 0, full_response_item(&response, body));
+		else
+			emit_body(run, body);
+	}
+	MemoryContextDelete(itemcxt);
+}
+
+
+/* ---------- Preparing ---------- */
+
+/* A fixed string param, or def when absent. */
+static const char *
+string_param(RrPlanNode *node, const char *name, const char *def)
+{
+	JsonbValue *value = rr_node_param(node, name);
+
+	if (value == NULL || value->type != jbvString)
+		return def;
+	return pnstrdup(value->val.string.val, value->val.string.len);
+}
+
+/* A fixed boolean param, or def when absent. */
+static bool
+bool_param(RrPlanNode *node, const char *name, bool def)
+{
+	JsonbValue *value = rr_node_param(node, name);
+
+	return value != NULL && value->type == jbvBool ? value->val.boolean : def;
+}
+
+/* A duration param in milliseconds, or def when absent. */
+static int64
+duration_param(RrPlanNode *node, const char *name, int64 def)
+{
+	int64_t		ms;
+
+	return rr_jsonb_duration(rr_node_param(node, name), &ms) ? ms : def;
+}
+
+static void *
+http_prepare(RrPlanNode *node)
+{
+	HttpState  *state = palloc0(sizeof(HttpState));
+	const char *body_type = string_param(node, "body_type", "json");
+	const char *response = string_param(node, "response", "auto");
+	JsonbValue *max_redirects = rr_node_param(node, "max_redirects");
+
+	state->method = (char *) string_param(node, "method", "GET");
+	rr_param_compile(node, "url", &state->url);
+	rr_param_compile(node, "query", &state->query);
+	rr_param_compile(node, "headers", &state->headers);
+	rr_param_compile(node, "body", &state->body);
+	state->body_type = strcmp(body_type, "form") == 0 ? BODY_FORM :
+		strcmp(body_type, "raw") == 0 ? BODY_RAW : BODY_JSON;
+	state->response = strcmp(response, "json") == 0 ? RESPONSE_JSON :
+		strcmp(response, "text") == 0 ? RESPONSE_TEXT :
+		strcmp(response, "binary") == 0 ? RESPONSE_BINARY : RESPONSE_AUTO;
+	state->full_response = bool_param(node, "full_response", false);
+	state->verify_tls = bool_param(node, "verify_tls", true);
+	state->timeout_ms = duration_param(node, "timeout", DEFAULT_TIMEOUT_MS);
+	state->connect_timeout_ms = duration_param(node, "connect_timeout",
+											   DEFAULT_CONNECT_TIMEOUT_MS);
+	state->max_redirects = DEFAULT_MAX_REDIRECTS;
+	if (max_redirects != NULL && max_redirects->type == jbvNumeric)
+		state->max_redirects = DatumGetInt32(DirectFunctionCall1(numeric_int4,
+																 NumericGetDatum(max_redirects->val.numeric)));
+	if (state->url.value == NULL)
+		elog(ERROR, "node \"%s\" has no url", node->name);
+	return state;
+}
+
+const RrNodeHandler rr_node_http = {
+	.side_effects = true,
+	.prepare = http_prepare,
+	.execute = http_execute,
+};

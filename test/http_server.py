@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""http_server.py - the HTTP server the tests of the http node talk to.
+
+Python's standard library only; one thread per connection.  Started by
+test/t/015_http.pl on 127.0.0.1 with port 0; it writes the port it got to
+the file named by --port-file, serves until killed, and records every
+request it receives.
+
+Endpoints (any method unless said otherwise):
+  /echo                 200, JSON: method, path, query, headers, body (text)
+                        and json (the body parsed, when it is JSON)
+  /json                 200, {"hello": "world", "n": 1}
+  /array                200, [{"id": 1}, {"id": 2}, 3]
+  /scalar               200, JSON 42
+  /text                 200, text/plain "plain text"
+  /binary               200, application/octet-stream, bytes 0 to 255
+  /notjson              200, application/json that is not JSON
+  /headers              200, {} with "X-One: 1" and "X-Twice: a", "X-Twice: b"
+  /status/N             status N, JSON {"status": N}
+  /flaky/KEY/N          500 for the first N requests with KEY, then 200
+                        with {"key": KEY, "tries": count}
+  /retry-after/S        503 with "Retry-After: S"
+  /delay/S              200 after S seconds (fractions allowed)
+  /redirect/N           302 to /redirect/N-1, and /redirect/1 to /json: N
+                        redirects
+  /redirect-to?url=U    302 to U
+  /large/N              200, N bytes of text, with Content-Length
+  /chunked/N            200, N chunks of 1,024 bytes, chunked
+  /log                  GET: the requests recorded so far, oldest first,
+                        as JSON [{method, path, query, headers, body}];
+                        DELETE: forget them
+"""
+import argparse
+import os
+import json
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+LOG = []
+LOG_LOCK = threading.Lock()
+FLAKY = {}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):
+        pass
+
+    def send(self, status, body=b"", content_type="application/json",
+             headers=()):
+        if isinstance(body, str):
+            body = body.encode()
+        elif not isinstance(body, bytes):
+            body = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def handle_any(self):
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        text = raw.decode("utf-8", "replace")
+        query = {k: v[0] if len(v) == 1 else v
+                 for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+        received = {
+            "method": self.command,
+            "path": url.path,
+            "query": query,
+            # the standard library decodes header bytes as Latin-1
+            "headers": {k.lower(): v.encode("latin-1").decode("utf-8", "replace")
+                        for k, v in self.headers.items()},
+            "body": text,
+        }
+        parts = [p for p in url.path.split("/") if p]
+        if parts != ["log"]:
+            with LOG_LOCK:
+                LOG.append(received)
+        route = parts[0] if parts else ""
+
+        if route == "log":
+            with LOG_LOCK:
+                if self.command == "DELETE":
+                    LOG.clear()
+                    return self.send(200, [])
+                return self.send(200, LOG)
+        if route == "echo":
+            echo = dict(received)
+            try:
+                echo["json"] = json.loads(text) if text else None
+            except ValueError:
+                echo["json"] = None
+            return self.send(200, echo)
+        if route == "json":
+            return self.send(200, {"hello": "world", "n": 1})
+        if route == "array":
+            return self.send(200, [{"id": 1}, {"id": 2}, 3])
+        if route == "scalar":
+            return self.send(200, 42)
+        if route == "text":
+            return self.send(200, "plain text", "text/plain; charset=utf-8")
+        if route == "binary":
+            return self.send(200, bytes(range(256)), "application/octet-stream")
+        if route == "notjson":
+            return self.send(200, "{not json", "application/json")
+        if route == "headers":
+            return self.send(200, {}, headers=[("X-One", "1"), ("X-Twice", "a"),
+                                               ("X-Twice", "b")])
+        if route == "status":
+            status = int(parts[1])
+            return self.send(status, {"status": status})
+        if route == "flaky":
+            key, failures = parts[1], int(parts[2])
+            with LOG_LOCK:
+                FLAKY[key] = FLAKY.get(key, 0) + 1
+                tries = FLAKY[key]
+            if tries <= failures:
+                return self.send(500, {"error": "flaky", "tries": tries})
+            return self.send(200, {"key": key, "tries": tries})
+        if route == "retry-after":
+            return self.send(503, {"error": "later"},
+                             headers=[("Retry-After", parts[1])])
+        if route == "delay":
+            time.sleep(float(parts[1]))
+            return self.send(200, {"slept": float(parts[1])})
+        if route == "redirect":
+            left = int(parts[1])
+            target = "/json" if left <= 1 else "/redirect/%d" % (left - 1)
+            return self.send(302, "", "text/plain", [("Location", target)])
+        if route == "redirect-to":
+            return self.send(302, "", "text/plain",
+                             [("Location", query.get("url", "/json"))])
+        if route == "large":
+            return self.send(200, b"a" * int(parts[1]), "text/plain")
+        if route == "chunked":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for _ in range(int(parts[1])):
+                self.wfile.write(b"400\r\n" + b"b" * 1024 + b"\r\n")
+            self.wfile.write(b"0\r\n\r\n")
+            return None
+        return self.send(404, {"error": "no such endpoint"})
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = handle_any
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port-file", required=True)
+    args = parser.parse_args()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    with open(args.port_file + ".tmp", "w") as f:
+        f.write(str(server.server_address[1]))
+    # appears complete, or not at all
+    os.rename(args.port_file + ".tmp", args.port_file)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
