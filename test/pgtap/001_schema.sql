@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(353);
+SELECT plan(355);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
