@@ -54,6 +54,7 @@
 #include "engine/executor.h"
 #include "engine/node_guard.h"
 #include "engine/node_search_path.h"
+#include "engine/retry_policy.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "reporunner.h"
@@ -403,6 +404,7 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 	int			i;
 
 	CHECK_FOR_INTERRUPTS();
+	rr_retry_forget_hint();
 
 	memset(&run, 0, sizeof(run));
 	run.execution = execution;

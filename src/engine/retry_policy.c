@@ -4,7 +4,9 @@
  *		When a node that failed runs again: its "retry" params.
  *
  * A node's retry policy is {"tries", "delay", "backoff", "max_delay",
- * "jitter"}, checked when the workflow was saved.  Only background
+ * "jitter"}, checked when the workflow was saved.  A node may ask for a
+ * longer wait for the failure it raises (an http node, the response's
+ * Retry-After: rr_retry_not_before).  Only background
  * executions retry (src/engine/queue.c records the attempt and the time).
  * The bounds of src/document/document.h hold here too, so a version saved
  * before they existed cannot retry without end or wait a wrapped-around
@@ -24,6 +26,21 @@
 #include "utils/float.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
+
+/* The wait the failing node asked for (rr_retry_not_before), or 0 */
+static int64 hinted_delay_ms = 0;
+
+void
+rr_retry_not_before(int64 delay_ms)
+{
+	hinted_delay_ms = Min(Max(delay_ms, 0), RR_RETRY_DELAY_MAX_MS);
+}
+
+void
+rr_retry_forget_hint(void)
+{
+	hinted_delay_ms = 0;
+}
 
 /* A number or duration of a node's retry policy; false when absent. */
 static bool
@@ -57,7 +74,9 @@ rr_retry_delay(const RrPlanNode *node, int attempt, int64 *delay_ms)
 	int64_t		delay = 0;
 	int64_t		max_delay = 0;
 	double		ms;
+	int64		hinted = hinted_delay_ms;
 
+	hinted_delay_ms = 0;
 	if (node->retry == NULL || !retry_number(node, "tries", &tries) ||
 		attempt >= Min(tries, RR_RETRY_TRIES_MAX))
 		return false;
@@ -73,6 +92,6 @@ rr_retry_delay(const RrPlanNode *node, int attempt, int64 *delay_ms)
 		ms = (double) max_delay;
 	if (jitter > 0)
 		ms *= 1.0 - jitter + 2.0 * jitter * pg_prng_double(&pg_global_prng_state);
-	*delay_ms = (int64) Min(ms, (double) RR_RETRY_DELAY_MAX_MS);
+	*delay_ms = Max((int64) Min(ms, (double) RR_RETRY_DELAY_MAX_MS), hinted);
 	return true;
 }

@@ -19,4 +19,13 @@
 extern bool rr_retry_delay(const RrPlanNode *node, int attempt,
 						   int64 *delay_ms);
 
+/*
+ * A node that is failing says when the service it called may be asked
+ * again (an HTTP Retry-After): if the node runs again, not sooner.  Good
+ * for the failure being raised only: the executor forgets it before every
+ * node run, and rr_retry_delay() uses it up.
+ */
+extern void rr_retry_not_before(int64 delay_ms);
+extern void rr_retry_forget_hint(void);
+
 #endif							/* RR_RETRY_POLICY_H */

@@ -20,7 +20,9 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <time.h>
 
+#include "document/document.h"
 #include "http/address_guard.h"
 #include "http/request.h"
 #include "mb/pg_wchar.h"
@@ -538,4 +540,33 @@ rr_http_init(void)
 							NULL,
 							NULL);
 	rr_address_guard_init();
+}
+
+/*
+ * rr_http_retry_after
+ *		The wait a response's Retry-After asks for, in milliseconds: a
+ *		number of seconds, or an HTTP date; -1 when there is none.
+ */
+int64
+rr_http_retry_after(const RrHttpResponse *response)
+{
+	ListCell   *lc;
+
+	foreach(lc, response->headers)
+	{
+		RrHttpHeader *header = lfirst(lc);
+		const char *value = header->value;
+		time_t		when;
+
+		if (strcmp(header->name, "retry-after") != 0)
+			continue;
+		if (*value != '\0' && strspn(value, "0123456789") == strlen(value))
+			return strlen(value) > 9 ? RR_RETRY_DELAY_MAX_MS :
+				(int64) strtol(value, NULL, 10) * 1000;
+		when = curl_getdate(value, NULL);
+		if (when == -1)
+			return -1;
+		return Max((int64) (when - time(NULL)) * 1000, 0);
+	}
+	return -1;
 }

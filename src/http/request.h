@@ -63,6 +63,13 @@ typedef struct RrHttpResponse
  */
 extern char *rr_http_url(const char *url, List *query);
 
+/*
+ * The wait a response's Retry-After header asks for, in milliseconds (a
+ * number of seconds or an HTTP date, at most RR_RETRY_DELAY_MAX_MS); -1
+ * when it has none.
+ */
+extern int64 rr_http_retry_after(const RrHttpResponse *response);
+
 /* Send the request and wait for the response; ERROR when none came. */
 extern void rr_http_perform(const RrHttpRequest *request,
 							RrHttpResponse *response);

@@ -27,6 +27,7 @@
 #include "common/jsonapi.h"
 #include "common/sha2.h"
 #include "engine/executor.h"
+#include "engine/retry_policy.h"
 #include "http/request.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -505,13 +506,19 @@ emit_body(RrNodeRun *run, JsonbValue *body)
 /*
  * check_status
  *		A status of 400 or more fails the node, naming the request and
- *		showing the start of the response when it is text.
+ *		showing the start of the response when it is text.  A Retry-After
+ *		it carries (429, 503) is the least wait before the node's retry.
  */
 static void
 check_status(const RrHttpRequest *request, const RrHttpResponse *response)
 {
+	int64		wait_ms;
+
 	if (response->status < 400)
 		return;
+	wait_ms = rr_http_retry_after(response);
+	if (wait_ms >= 0)
+		rr_retry_not_before(wait_ms);
 	if (is_text(response) && response->body_len > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),

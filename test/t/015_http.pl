@@ -194,6 +194,25 @@ SELECT count(DISTINCT r -> 'headers' ->> 'idempotency-key')
 FROM jsonb_array_elements(reporunner.execute('echo', '[{"q": 1}, {"q": 2}, {"q": 3}]')) r}),
 	'3', 'each item has a key of its own');
 
+# Retry-After: the next attempt waits at least what the response asks for,
+# however short the node's own delay
+save_http('busy', qq({"url": "$base/retry-after/2"}),
+	'"retry": {"tries": 2, "delay": "10ms"}');
+my $busy = $node->safe_psql('postgres', "SELECT reporunner.start('busy', '{}')");
+ok( $node->poll_query_until(
+		'postgres',
+		"SELECT status = 'failed' FROM reporunner.executions WHERE id = $busy"),
+	'a node that got 503 with Retry-After twice failed after its two tries');
+is( $node->safe_psql(
+		'postgres', qq{
+SELECT concat_ws(' | ', s.attempt, jsonb_array_length(s.attempts),
+	(s.attempts -> 0 ->> 'retry_at')::timestamptz -
+	(s.attempts -> 0 ->> 'failed_at')::timestamptz >= interval '2 s')
+FROM reporunner.step s WHERE s.execution_id = $busy AND s.node = 'Call'}),
+	'2 | 1 | t',
+	'its retry was due 2 s after the failure, as Retry-After: 2 said, not 10 ms');
+is(received('/retry-after/2', 'count(*)'), '2', 'the service was asked twice');
+
 # timeouts end the request, within bounds
 save_http('slow', qq({"url": "$base/delay/30", "timeout": "500ms"}));
 my $start = time;
