@@ -6,8 +6,10 @@
 # saves an example workflow, runs it with execute() and shows its output,
 # the rows it wrote and its journal, runs executions in the background
 # (one retrying, one waiting for resume()), then table triggers (row and
-# statement level), a pg_cron schedule and a NOTIFY starting workflows, then
-# versions and the stored graph, and stops the cluster again.  Expects "make install" to have run.
+# statement level), a pg_cron schedule and a NOTIFY starting workflows, an
+# http node calling a local test server (test/http_server.py, standing in for
+# an API), then versions and the stored graph, and stops the cluster again.
+# Expects "make install" to have run.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,10 +25,26 @@ fi
 rm -rf "$dir/data"
 port=$(free_port)
 start_cluster "$dir" "$port"
-trap 'stop_cluster "$dir"' EXIT INT TERM
+
+# the API the http node calls: the tests' server, on a free port of 127.0.0.1
+rm -f "$dir/http.port"
+python3 "$top/test/http_server.py" --port-file "$dir/http.port" >"$dir/http.log" 2>&1 &
+http_pid=$!
+trap 'kill $http_pid 2>/dev/null; stop_cluster "$dir"' EXIT INT TERM
+waited=0
+while [ ! -s "$dir/http.port" ]; do
+	if [ $waited -ge 100 ]; then
+		echo "the test HTTP server did not start" >&2
+		cat "$dir/http.log" >&2
+		exit 1
+	fi
+	sleep 0.1
+	waited=$((waited + 1))
+done
+api="http://127.0.0.1:$(cat "$dir/http.port")"
 
 psql_demo() {
-	as_pg psql -X -v ON_ERROR_STOP=1 -h "$dir/sock" -p "$port" -d postgres "$@"
+	as_pg psql -X -v ON_ERROR_STOP=1 -v api="$api" -h "$dir/sock" -p "$port" -d postgres "$@"
 }
 
 echo "== Reporunner demo: cluster on port $port, data in $dir/data"
@@ -228,6 +246,35 @@ SELECT reporunner.drop_trigger(:schedule);
 SELECT s.node, s.status, s.output
 FROM reporunner.step s JOIN reporunner.execution e ON e.id = s.execution_id
 WHERE e.mode = 'notify' ORDER BY s.started_at;
+
+\echo
+\echo '-- calling an API: an http node POSTs each order to a service (a local test server'
+\echo '-- that echoes what it received) and goes on with its JSON answer'
+SELECT reporunner.save_workflow('tell_api', format($doc$
+{"nodes": [{"name": "Start", "type": "trigger"},
+  {"name": "Post", "type": "http", "retry": {"tries": 3, "delay": "1s"},
+   "params": {"method": "POST", "url": "%s/echo", "body": {"order": "{{ $json.id }}"}}},
+  {"name": "Answer", "type": "set", "params": {"fields": {"sent": "{{ $json.json.order }}",
+     "key": "{{ $json.headers.\"idempotency-key\" }}"}, "keep_only": true}}],
+ "connections": [{"from": "Start", "to": "Post"}, {"from": "Post", "to": "Answer"}]}$doc$,
+  :'api')::jsonb) AS version;
+\echo '-- the SSRF guard refuses private addresses, 127.0.0.1 included, until a superuser allows them'
+DO $$
+BEGIN
+  PERFORM reporunner.execute('tell_api', '[{"id": 1}]');
+EXCEPTION WHEN insufficient_privilege THEN
+  RAISE NOTICE 'refused: %', SQLERRM;
+END
+$$;
+ALTER SYSTEM SET reporunner.http_allow = '127.0.0.1/32';
+SELECT pg_reload_conf();
+SELECT pg_sleep(0.3);
+SELECT reporunner.execute('tell_api', '[{"id": 1}, {"id": 2}]') AS answers;
+\echo '-- in the background, each request carries an Idempotency-Key of (execution, node, item)'
+SELECT reporunner.start('tell_api', '[{"id": 3}]') AS api_run \gset
+SELECT status, output FROM reporunner.wait_for(:api_run, '30s');
+ALTER SYSTEM RESET reporunner.http_allow;
+SELECT pg_reload_conf();
 
 \echo
 \echo '-- change the threshold: version 2; versions and the stored graph'
