@@ -32,6 +32,11 @@ SELECT regress.try(format('SELECT reporunner.validate_workflow(%L::jsonb)::text'
 ('{"url": "http://example.com", "max_redirects": -1}'),
 ('{"url": "http://example.com", "max_redirects": 1.5}'),
 ('{"url": "http://example.com", "verify_tls": "no"}'),
+('{"url": "http://example.com", "next_url": ""}'),
+('{"url": "http://example.com", "next_url": 1}'),
+('{"url": "http://example.com", "max_pages": 5}'),
+('{"url": "http://example.com", "next_url": "{{ $json.next }}", "max_pages": 0}'),
+('{"url": "http://example.com", "next_url": "{{ $json.next }}", "max_pages": 10001}'),
 ('{"url": "http://example.com", "proxy": "http://proxy:3128"}')
 ) AS t(p);
 
@@ -41,7 +46,8 @@ SELECT reporunner.validate_workflow(regress.node_doc('http', '{
 	"query": {"page": "{{ $json.page }}"}, "headers": {"X-Request": "{{ $json.id }}"},
 	"body": {"id": "{{ $json.id }}", "tags": ["a", "b"]}, "body_type": "json",
 	"response": "text", "full_response": true, "timeout": "10s",
-	"connect_timeout": "2s", "max_redirects": 0, "verify_tls": false}'));
+	"connect_timeout": "2s", "max_redirects": 0, "verify_tls": false,
+	"next_url": "{{ $json.links.next }}", "max_pages": 20}'));
 SELECT regress.save_node('http', '{"url": "https://api.example.com/x", "method": "DELETE"}') > 0;
 
 -- the role, created by the extension

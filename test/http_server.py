@@ -20,6 +20,8 @@ Endpoints (any method unless said otherwise):
   /flaky/KEY/N          500 for the first N requests with KEY, then 200
                         with {"key": KEY, "tries": count}
   /retry-after/S        503 with "Retry-After: S"
+  /pages/N/K            200, {"page": K, "next": the absolute URL of
+                        /pages/N/K+1, or null when K is N}
   /delay/S              200 after S seconds (fractions allowed)
   /redirect/N           302 to /redirect/N-1, and /redirect/1 to /json: N
                         redirects
@@ -129,6 +131,14 @@ class Handler(BaseHTTPRequestHandler):
         if route == "retry-after":
             return self.send(503, {"error": "later"},
                              headers=[("Retry-After", parts[1])])
+        if route == "pages":
+            last, page = int(parts[1]), int(parts[2])
+            following = None
+            if page < last:
+                following = "http://%s:%d/pages/%d/%d" % (
+                    self.server.server_address[0], self.server.server_address[1],
+                    last, page + 1)
+            return self.send(200, {"page": page, "next": following})
         if route == "delay":
             time.sleep(float(parts[1]))
             return self.send(200, {"slept": float(parts[1])})

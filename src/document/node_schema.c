@@ -277,6 +277,10 @@ static const RrFieldSpec http_params[] = {
 		.flags = RR_FIELD_STATIC, .has_min = true, .min = 0,
 	.has_max = true, .max = 20, .default_int = 5},
 	{.name = "verify_tls", .type = RR_FIELD_BOOLEAN, .flags = RR_FIELD_STATIC},
+	{.name = "next_url", .type = RR_FIELD_STRING, .has_min = true, .min = 1},
+	{.name = "max_pages", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC,
+		.has_min = true, .min = 1, .has_max = true, .max = 10000,
+	.default_int = 100},
 	{NULL}
 };
 
@@ -326,7 +330,8 @@ static const RrFieldSpec http_params[] = {
 #define RR_SCHEMA_execute_workflow \
 	.params = execute_workflow_params, .outputs = main_output, .inputs = 1
 #define RR_SCHEMA_http \
-	.params = http_params, .outputs = main_output, .inputs = 1
+	.params = http_params, .outputs = main_output, .inputs = 1, \
+	.only_with = {"max_pages", "next_url"}
 
 #define RR_SCHEMA_ENTRY(type) {.name = #type, RR_SCHEMA_##type},
 

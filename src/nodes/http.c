@@ -5,9 +5,15 @@
  *
  * Params: method, url, query, headers, body and body_type (what is sent);
  * response and full_response (how the response becomes items); timeout,
- * connect_timeout, max_redirects, verify_tls.  url, query, headers and
- * body may hold expressions, computed per item; the others are fixed when
- * the workflow is saved.
+ * connect_timeout, max_redirects, verify_tls; next_url and max_pages
+ * (pagination).  url, query, headers and body may hold expressions,
+ * computed per item, and next_url too, computed on each response (its
+ * body as $json); the others are fixed when the workflow is saved.
+ *
+ * Pagination: with next_url, after each response the node requests the
+ * URL next_url gives for it (same method, headers and body), until it
+ * gives null or "", the body is not an object, or max_pages (default
+ * 100) responses came for the item; every page's items are emitted.
  *
  * The node runs only for workflows whose owner has the privileges of the
  * role reporunner_http.  Each request carries an Idempotency-Key header,
@@ -45,6 +51,7 @@
 #define DEFAULT_TIMEOUT_MS			(300 * 1000)
 #define DEFAULT_CONNECT_TIMEOUT_MS	(30 * 1000)
 #define DEFAULT_MAX_REDIRECTS		5
+#define DEFAULT_MAX_PAGES			100
 
 /* Most bytes of an error response an error message shows. */
 #define SNIPPET_LEN		200
@@ -78,6 +85,8 @@ typedef struct HttpState
 	int64		connect_timeout_ms;
 	int			max_redirects;
 	bool		verify_tls;
+	RrParam		next_url;		/* absent: no pagination */
+	int			max_pages;
 } HttpState;
 
 
@@ -176,13 +185,17 @@ header_line(RrNodeRun *run, const char *name, const char *value)
 /*
  * idempotency_key
  *		The key of one item's request: the SHA-256 of "execution id:node
- *		name:item index" in hex, the same whenever that request is sent.
+ *		name:item index" in hex (":page" added for the pages after the
+ *		first), the same whenever that request is sent.
  */
 static char *
-idempotency_key(RrNodeRun *run, int index)
+idempotency_key(RrNodeRun *run, int index, int page)
 {
-	char	   *source = psprintf(INT64_FORMAT ":%s:%d", run->execution->id,
-								  run->node->name, index);
+	char	   *source = page == 0 ?
+	psprintf(INT64_FORMAT ":%s:%d", run->execution->id, run->node->name,
+			 index) :
+	psprintf(INT64_FORMAT ":%s:%d:%d", run->execution->id, run->node->name,
+			 index, page);
 	uint8		digest[PG_SHA256_DIGEST_LENGTH];
 	char	   *hex = palloc(PG_SHA256_DIGEST_LENGTH * 2 + 1);
 	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
@@ -311,7 +324,7 @@ build_request(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
 	if (run->execution->id != 0 && !has_key)
 		request->headers = lappend(request->headers,
 								   psprintf("Idempotency-Key: %s",
-											idempotency_key(run, index)));
+											idempotency_key(run, index, 0)));
 	/* no "Expect: 100-continue" wait before large bodies */
 	request->headers = lappend(request->headers, pstrdup("Expect:"));
 }
@@ -562,6 +575,40 @@ check_owner(RrNodeRun *run)
 	}
 }
 
+/*
+ * next_page
+ *		Make request the one for the next page of a response whose body is
+ *		body, as next_url gives it; false when there is none.
+ */
+static bool
+next_page(HttpState *state, RrNodeRun *run, int index, int page,
+		  JsonbValue *body, RrHttpRequest *request)
+{
+	JsonbValue *next;
+	ListCell   *lc;
+
+	if (state->next_url.value == NULL || page + 1 >= state->max_pages ||
+		!rr_value_is_object(body))
+		return false;
+	next = rr_param_eval(&state->next_url, run, JsonbValueToJsonb(body), index);
+	if (next == NULL || next->type == jbvNull ||
+		(next->type == jbvString && next->val.string.len == 0))
+		return false;
+	if (next->type != jbvString)
+		rr_param_type_error(run->node->name, "next_url", "a string", next);
+	request->shown_url = pnstrdup(next->val.string.val, next->val.string.len);
+	request->url = rr_http_url(request->shown_url, NIL);
+	foreach(lc, request->headers)
+	{
+		char	   *line = lfirst(lc);
+
+		if (pg_strncasecmp(line, "Idempotency-Key: ", 17) == 0)
+			lfirst(lc) = psprintf("Idempotency-Key: %s",
+								  idempotency_key(run, index, page + 1));
+	}
+	return true;
+}
+
 static void
 http_execute(RrNodeRun *run)
 {
@@ -586,19 +633,27 @@ http_execute(RrNodeRun *run)
 		RrHttpRequest request;
 		RrHttpResponse response;
 		JsonbValue *body;
+		int			page = 0;
+		bool		more;
 
 		MemoryContextReset(itemcxt);
 		MemoryContextSwitchTo(itemcxt);
 		build_request(state, run, item, index, &request);
-		rr_http_perform(&request, &response);
-		check_status(&request, &response);
-		body = body_value(state, &request, &response);
+		do
+		{
+			rr_http_perform(&request, &response);
+			check_status(&request, &response);
+			body = body_value(state, &request, &response);
 
+			MemoryContextSwitchTo(runcxt);
+			if (state->full_response)
+				rr_emit(run, 0, full_response_item(&response, body));
+			else
+				emit_body(run, body);
+			MemoryContextSwitchTo(itemcxt);
+			more = next_page(state, run, index, page++, body, &request);
+		} while (more);
 		MemoryContextSwitchTo(runcxt);
-		if (state->full_response)
-			rr_emit(run, 0, full_response_item(&response, body));
-		else
-			emit_body(run, body);
 	}
 	MemoryContextDelete(itemcxt);
 }
@@ -642,6 +697,7 @@ http_prepare(RrPlanNode *node)
 	const char *body_type = string_param(node, "body_type", "json");
 	const char *response = string_param(node, "response", "auto");
 	JsonbValue *max_redirects = rr_node_param(node, "max_redirects");
+	JsonbValue *max_pages = rr_node_param(node, "max_pages");
 
 	state->method = (char *) string_param(node, "method", "GET");
 	rr_param_compile(node, "url", &state->url);
@@ -662,6 +718,11 @@ http_prepare(RrPlanNode *node)
 	if (max_redirects != NULL && max_redirects->type == jbvNumeric)
 		state->max_redirects = DatumGetInt32(DirectFunctionCall1(numeric_int4,
 																 NumericGetDatum(max_redirects->val.numeric)));
+	rr_param_compile(node, "next_url", &state->next_url);
+	state->max_pages = DEFAULT_MAX_PAGES;
+	if (max_pages != NULL && max_pages->type == jbvNumeric)
+		state->max_pages = DatumGetInt32(DirectFunctionCall1(numeric_int4,
+															 NumericGetDatum(max_pages->val.numeric)));
 	if (state->url.value == NULL)
 		elog(ERROR, "node \"%s\" has no url", node->name);
 	return state;

@@ -213,6 +213,33 @@ FROM reporunner.step s WHERE s.execution_id = $busy AND s.node = 'Call'}),
 	'its retry was due 2 s after the failure, as Retry-After: 2 said, not 10 ms');
 is(received('/retry-after/2', 'count(*)'), '2', 'the service was asked twice');
 
+# pagination: the next URL from each response, until there is none or
+# max_pages responses came; each page's request has a key of its own
+save_http('paged', qq({"url": "$base/pages/3/1", "next_url": "{{ \$json.next }}"}));
+is( $node->safe_psql('postgres',
+		q{SELECT string_agg(r ->> 'page', ',') FROM jsonb_array_elements(reporunner.execute('paged', '{}')) r}),
+	'1,2,3', 'three pages, one item each, until next is null');
+save_http('capped', qq({"url": "$base/pages/50/1", "next_url": "{{ \$json.next }}", "max_pages": 4}));
+is( $node->safe_psql('postgres',
+		q{SELECT jsonb_array_length(reporunner.execute('capped', '{}'))}),
+	'4', 'max_pages stops it');
+my $paged = $node->safe_psql('postgres', "SELECT reporunner.start('paged', '{}')");
+ok( $node->poll_query_until(
+		'postgres',
+		"SELECT status = 'succeeded' FROM reporunner.executions WHERE id = $paged"),
+	'a paged request in the background');
+is( $node->safe_psql('postgres', qq{
+SELECT string_agg(r ->> 'path', ',' ORDER BY r ->> 'path') FROM jsonb_array_elements(
+	(SELECT reporunner.execute('log', '{}')) -> 0 -> 'body') r
+WHERE r -> 'headers' ->> 'idempotency-key' IN (
+	SELECT encode(sha256(convert_to(k, 'UTF8')), 'hex')
+	FROM unnest(ARRAY['$paged:Call:0', '$paged:Call:0:1', '$paged:Call:0:2']) k)}),
+	'/pages/3/1,/pages/3/2,/pages/3/3',
+	'each page was requested with a key of its own, of (execution, node, item, page)');
+save_http('badnext', qq({"url": "$base/pages/3/1", "next_url": "{{ \$json.page }}"}));
+like(run('badnext'), qr/^42804: .*param "next_url" must be a string/,
+	'a next_url that is not a string fails the node (42804)');
+
 # timeouts end the request, within bounds
 save_http('slow', qq({"url": "$base/delay/30", "timeout": "500ms"}));
 my $start = time;
