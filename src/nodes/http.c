@@ -598,13 +598,19 @@ next_page(HttpState *state, RrNodeRun *run, int index, int page,
 		rr_param_type_error(run->node->name, "next_url", "a string", next);
 	request->shown_url = pnstrdup(next->val.string.val, next->val.string.len);
 	request->url = rr_http_url(request->shown_url, NIL);
-	foreach(lc, request->headers)
-	{
-		char	   *line = lfirst(lc);
 
-		if (pg_strncasecmp(line, "Idempotency-Key: ", 17) == 0)
-			lfirst(lc) = psprintf("Idempotency-Key: %s",
-								  idempotency_key(run, index, page + 1));
+	/* the key build_request added, not one the node's headers give */
+	if (run->execution->id != 0)
+	{
+		char	   *ours = psprintf("Idempotency-Key: %s",
+									idempotency_key(run, index, page));
+
+		foreach(lc, request->headers)
+		{
+			if (strcmp((char *) lfirst(lc), ours) == 0)
+				lfirst(lc) = psprintf("Idempotency-Key: %s",
+									  idempotency_key(run, index, page + 1));
+		}
 	}
 	return true;
 }

@@ -236,6 +236,11 @@ WHERE r -> 'headers' ->> 'idempotency-key' IN (
 	FROM unnest(ARRAY['$paged:Call:0', '$paged:Call:0:1', '$paged:Call:0:2']) k)}),
 	'/pages/3/1,/pages/3/2,/pages/3/3',
 	'each page was requested with a key of its own, of (execution, node, item, page)');
+save_http('paged_key', qq({"url": "$base/pages/2/1", "next_url": "{{ \$json.next }}",
+	"headers": {"Idempotency-Key": "mine"}}));
+$node->safe_psql('postgres', "SELECT reporunner.execute('paged_key', '{}')");
+is( received('/pages/2/2', "string_agg(r -> 'headers' ->> 'idempotency-key', ',')"),
+	'mine', 'a key the node\'s headers give is kept on the pages after the first');
 save_http('badnext', qq({"url": "$base/pages/3/1", "next_url": "{{ \$json.page }}"}));
 like(run('badnext'), qr/^42804: .*param "next_url" must be a string/,
 	'a next_url that is not a string fails the node (42804)');
