@@ -99,6 +99,21 @@ packed_type(Oid type)
 	}
 }
 
+bool
+rr_rows_packable(TupleDesc desc)
+{
+	int			i;
+
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped && !OidIsValid(packed_type(att->atttypid)))
+			return false;
+	}
+	return true;
+}
+
 bytea *
 rr_rows_pack(SPITupleTable *rows, uint64 nrows)
 {
@@ -127,7 +142,8 @@ rr_rows_pack(SPITupleTable *rows, uint64 nrows)
 		bool		varlena;
 
 		if (!OidIsValid(type))
-			return NULL;
+			elog(ERROR, "column \"%s\" of type %s cannot be packed",
+				 NameStr(att->attname), format_type_be(att->atttypid));
 		send_name(&buf, NameStr(att->attname));
 		send_name(&buf, qualified_type_name(type));
 		pq_sendint32(&buf, type);

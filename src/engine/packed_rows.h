@@ -10,12 +10,20 @@
 
 #include "postgres.h"
 
+#include "access/tupdesc.h"
 #include "executor/spi.h"
 #include "nodes/pg_list.h"
 
 /*
- * The first nrows rows of an SPI result, packed into one bytea; NULL when
- * a column's type is not one that is packed.
+ * Whether rows of this descriptor (its columns that are not dropped) can
+ * be packed: only base types, enums, arrays of them, and domains over
+ * them are.
+ */
+extern bool rr_rows_packable(TupleDesc desc);
+
+/*
+ * The first nrows rows of an SPI result, whose columns rr_rows_packable()
+ * accepts, packed into one bytea.
  */
 extern bytea *rr_rows_pack(SPITupleTable *rows, uint64 nrows);
 

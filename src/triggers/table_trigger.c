@@ -355,6 +355,23 @@ row_item(HeapTuple tuple, TupleDesc desc, const char *event,
 }
 
 /*
+ * Run query, which reads the statement's transition table as
+ * reporunner_rows, inside rr_store_begin(); returns the nest level for
+ * rr_store_end().
+ */
+static int
+query_transition_rows(TriggerData *trigdata, const char *query)
+{
+	int			nestlevel = rr_store_begin();
+
+	if (SPI_register_trigger_data(trigdata) != SPI_OK_TD_REGISTER)
+		elog(ERROR, "SPI_register_trigger_data failed");
+	if (SPI_execute(query, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading the transition table failed");
+	return nestlevel;
+}
+
+/*
  * The changed rows of a statement, from its transition table, as one jsonb
  * array built by one query; a truncate gives one item, {"_trigger": ...}.
  */
@@ -375,12 +392,9 @@ statement_rows(TriggerData *trigdata, const char *event, const char *table)
 		appendStringInfoString(&buf, "}}]");
 		return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 	}
-	nestlevel = rr_store_begin();
-	if (SPI_register_trigger_data(trigdata) != SPI_OK_TD_REGISTER)
-		elog(ERROR, "SPI_register_trigger_data failed");
-	if (SPI_execute("SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r)), '[]')"
-					" FROM reporunner_rows r", true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "reading the transition table failed");
+	nestlevel = query_transition_rows(trigdata,
+									  "SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r)), '[]')"
+									  " FROM reporunner_rows r");
 	rows = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0],
 										   SPI_tuptable->tupdesc, 1, &isnull),
 							 false, -1);
@@ -389,33 +403,26 @@ statement_rows(TriggerData *trigdata, const char *event, const char *table)
 }
 
 /*
- * The changed rows of a statement, packed as they are into *packed for a
- * worker to turn into items (src/engine/packed_rows.c; NULL when there are
- * none).  False when they cannot be packed.
+ * The changed rows of a statement, packed as they are for a worker to turn
+ * into items (src/engine/packed_rows.c); NULL when there are none.
  */
-static bool
-pack_statement_rows(TriggerData *trigdata, bytea **packed)
+static bytea *
+packed_statement_rows(TriggerData *trigdata)
 {
 	MemoryContext caller = CurrentMemoryContext;
-	bool		packable = true;
+	bytea	   *packed = NULL;
 	int			nestlevel;
 
-	*packed = NULL;
-	nestlevel = rr_store_begin();
-	if (SPI_register_trigger_data(trigdata) != SPI_OK_TD_REGISTER)
-		elog(ERROR, "SPI_register_trigger_data failed");
-	if (SPI_execute("SELECT * FROM reporunner_rows", true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "reading the transition table failed");
+	nestlevel = query_transition_rows(trigdata, "SELECT * FROM reporunner_rows");
 	if (SPI_processed > 0)
 	{
 		MemoryContext old = MemoryContextSwitchTo(caller);
 
-		*packed = rr_rows_pack(SPI_tuptable, SPI_processed);
-		packable = *packed != NULL;
+		packed = rr_rows_pack(SPI_tuptable, SPI_processed);
 		MemoryContextSwitchTo(old);
 	}
 	rr_store_end(nestlevel);
-	return packable;
+	return packed;
 }
 
 /* The items registration id's condition holds for */
@@ -580,9 +587,10 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 		input = NULL;
 	}
 	else if (!sync && condition == NULL && strcmp(event, "truncate") != 0 &&
-			 pack_statement_rows(trigdata, &packed))
+			 rr_rows_packable(RelationGetDescr(trigdata->tg_relation)))
 	{
 		/* queued as they are: a worker makes them items */
+		packed = packed_statement_rows(trigdata);
 		if (packed == NULL)
 			return PointerGetDatum(NULL);
 		items = NIL;
