@@ -99,10 +99,7 @@ execute_workflow_prepare(RrPlanNode *node)
 														   NumericGetDatum(value->val.numeric)));
 
 	value = rr_node_param(node, "mode");
-	state->wait = !(value != NULL && value->type == jbvString &&
-					value->val.string.len == strlen("fire_and_forget") &&
-					memcmp(value->val.string.val, "fire_and_forget",
-						   value->val.string.len) == 0);
+	state->wait = !rr_value_is_word(value, "fire_and_forget");
 
 	value = rr_node_param(node, "per_item");
 	state->per_item = value != NULL && value->type == jbvBool &&

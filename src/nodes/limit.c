@@ -75,9 +75,7 @@ limit_prepare(RrPlanNode *node)
 	rr_param_compile(node, "max", &state->max);
 	if (state->max.constant != NULL)
 		state->max_value = limit_decode_max(state, state->max.constant);
-	state->from_end = (from != NULL && from->type == jbvString &&
-					   from->val.string.len == 3 &&
-					   memcmp(from->val.string.val, "end", 3) == 0);
+	state->from_end = rr_value_is_word(from, "end");
 	return state;
 }
 

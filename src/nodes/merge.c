@@ -73,18 +73,6 @@ typedef struct JoinedItem
 } JoinedItem;
 
 /*
- * param_is
- *		Whether a constant string param has the given value.
- */
-static bool
-param_is(JsonbValue *value, const char *word)
-{
-	return value != NULL && value->type == jbvString &&
-		value->val.string.len == strlen(word) &&
-		memcmp(value->val.string.val, word, value->val.string.len) == 0;
-}
-
-/*
  * decode_branch
  *		Check a value of "branch" against the number of inputs.
  */
@@ -128,20 +116,20 @@ merge_prepare(RrPlanNode *node)
 	state->node_name = node->name;
 
 	/* the validator allows only these words, and no expressions */
-	if (param_is(mode, "by_key"))
+	if (rr_value_is_word(mode, "by_key"))
 		state->mode = MERGE_BY_KEY;
-	else if (param_is(mode, "by_position"))
+	else if (rr_value_is_word(mode, "by_position"))
 		state->mode = MERGE_BY_POSITION;
-	else if (param_is(mode, "cross_join"))
+	else if (rr_value_is_word(mode, "cross_join"))
 		state->mode = MERGE_CROSS_JOIN;
-	else if (param_is(mode, "choose_branch"))
+	else if (rr_value_is_word(mode, "choose_branch"))
 		state->mode = MERGE_CHOOSE_BRANCH;
 	else
 		state->mode = MERGE_APPEND;
 
-	if (param_is(join, "left"))
+	if (rr_value_is_word(join, "left"))
 		state->join = MERGE_JOIN_LEFT;
-	else if (param_is(join, "outer"))
+	else if (rr_value_is_word(join, "outer"))
 		state->join = MERGE_JOIN_OUTER;
 	else
 		state->join = MERGE_JOIN_INNER;

@@ -138,6 +138,18 @@ rr_value_is_array(JsonbValue *value)
 		!JsonContainerIsScalar(value->val.binary.data);
 }
 
+/*
+ * rr_value_is_word
+ *		Whether a value is the string word.
+ */
+bool
+rr_value_is_word(const JsonbValue *value, const char *word)
+{
+	return value != NULL && value->type == jbvString &&
+		value->val.string.len == strlen(word) &&
+		memcmp(value->val.string.val, word, value->val.string.len) == 0;
+}
+
 void
 rr_param_type_error(const char *node, const char *param,
 					const char *expected, JsonbValue *value)

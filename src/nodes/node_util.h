@@ -81,4 +81,7 @@ extern char *rr_value_text(JsonbValue *value);
 extern bool rr_value_is_object(JsonbValue *value);
 extern bool rr_value_is_array(JsonbValue *value);
 
+/* Whether a value (such as a choice param) is the string word. */
+extern bool rr_value_is_word(const JsonbValue *value, const char *word);
+
 #endif							/* RR_NODE_UTIL_H */

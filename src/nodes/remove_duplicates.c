@@ -71,9 +71,7 @@ remove_duplicates_prepare(RrPlanNode *node)
 													 node->name, "fields",
 													 &state->nfixed_fields);
 	/* a choice: the validator allows "input" and "workflow" only */
-	state->workflow_scope = scope != NULL && scope->type == jbvString &&
-		scope->val.string.len == 8 &&
-		memcmp(scope->val.string.val, "workflow", 8) == 0;
+	state->workflow_scope = rr_value_is_word(scope, "workflow");
 	return state;
 }
 

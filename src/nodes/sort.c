@@ -128,11 +128,9 @@ sort_decode_by(SortState *state, JsonbValue *by, SortKey **keys)
 										 &order) != NULL &&
 			order.type != jbvNull)
 		{
-			if (order.type == jbvString && order.val.string.len == 4 &&
-				memcmp(order.val.string.val, "desc", 4) == 0)
+			if (rr_value_is_word(&order, "desc"))
 				k->desc = true;
-			else if (!(order.type == jbvString && order.val.string.len == 3 &&
-					   memcmp(order.val.string.val, "asc", 3) == 0))
+			else if (!rr_value_is_word(&order, "asc"))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("node \"%s\" param \"by[%d].order\" has invalid value %s",

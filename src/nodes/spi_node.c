@@ -15,6 +15,7 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "nodes/makefuncs.h"
+#include "nodes/node_util.h"
 #include "nodes/spi_node.h"
 #include "utils/fmgroids.h"
 #include "utils/memutils.h"
@@ -74,9 +75,7 @@ rr_node_runs_once(const RrPlanNode *node)
 {
 	JsonbValue *mode = rr_node_param(node, "mode");
 
-	return mode != NULL && mode->type == jbvString &&
-		mode->val.string.len == 4 &&
-		memcmp(mode->val.string.val, "once", 4) == 0;
+	return rr_value_is_word(mode, "once");
 }
 
 /*
