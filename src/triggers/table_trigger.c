@@ -471,6 +471,7 @@ before_row_result(TriggerData *trigdata, HeapTuple row, Jsonb *result)
 {
 	Relation	rel = trigdata->tg_relation;
 	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext old;
 	Oid			argtypes[2];
 	Datum		values[2];
 	JsonbValue *item;
@@ -504,12 +505,9 @@ before_row_result(TriggerData *trigdata, HeapTuple row, Jsonb *result)
 	ItemPointerSetInvalid(&populated.t_self);
 	populated.t_tableOid = RelationGetRelid(rel);
 	populated.t_data = header;
-	tuple = MemoryContextAlloc(caller, HEAPTUPLESIZE + populated.t_len);
-	tuple->t_len = populated.t_len;
-	tuple->t_self = populated.t_self;
-	tuple->t_tableOid = populated.t_tableOid;
-	tuple->t_data = (HeapTupleHeader) ((char *) tuple + HEAPTUPLESIZE);
-	memcpy(tuple->t_data, header, populated.t_len);
+	old = MemoryContextSwitchTo(caller);
+	tuple = heap_copytuple(&populated);
+	MemoryContextSwitchTo(old);
 	rr_store_end(nestlevel);
 	return tuple;
 }
