@@ -16,6 +16,8 @@
  *	  it (the rest of the batch then goes back to the queue), and then
  *	  commits together with its step row, so its effects happen exactly
  *	  once, and no claim is held while it waits on the world outside;
+ *	  while an http node waits for responses, no transaction is open at
+ *	  all (release_transaction, resume_transaction);
  *	- a node whose step row is already committed (an earlier attempt of
  *	  this execution, cut short by a crash or a restart) is not run again:
  *	  its journaled outputs are adopted, so the execution resumes from its
@@ -292,6 +294,33 @@ journal_step(RrExecution *execution, RrStep *step)
 	if (step->node->handler->side_effects)
 		commit_run(run);
 	check_canceled(run);
+}
+
+/*
+ * release_transaction hook: a node waits for the world outside (HTTP
+ * responses) with no transaction open.  The node runs in a transaction
+ * of its own (adopt_journaled_step committed what came before), so the
+ * open one holds nothing unless the run wrote since.
+ */
+static bool
+release_transaction(RrExecution *execution)
+{
+	DurableRun *run = (DurableRun *) execution;
+
+	if (run->batch->uncommitted || run->unsaved != NIL)
+		return false;
+	rr_batch_commit_transaction();
+	return true;
+}
+
+/* resume_transaction hook: the node goes on in a new transaction. */
+static void
+resume_transaction(RrExecution *execution)
+{
+	DurableRun *run = (DurableRun *) execution;
+
+	rr_batch_begin_transaction();
+	run->batch->began = GetCurrentTimestamp();
 }
 
 /*
@@ -585,6 +614,8 @@ rr_durable_run_member(Batch *batch)
 	execution->waiting_until = journaled_wake;
 	execution->suspend = suspend_execution;
 	execution->next_attempt = attempt_hook;
+	execution->release_transaction = release_transaction;
+	execution->resume_transaction = resume_transaction;
 	execution->id = member->id;
 	execution->mode = member->mode;
 	run->batch = batch;

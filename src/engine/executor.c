@@ -363,13 +363,17 @@ run_handler_absorbing(RrExecution *execution, RrNodeRun *run)
 	/* kind and ms are set before PG_TRY and never changed in it */
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcontext);
+	run->in_subtransaction = true;
 	PG_TRY();
 	{
 		run->node->handler->execute(run);
 		disarm_timer(kind);
 		ReleaseCurrentSubTransaction();
+		run->in_subtransaction = false;
 		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
+		/* a transaction renewed since has owners of its own */
+		if (!run->transaction_renewed)
+			CurrentResourceOwner = oldowner;
 	}
 	PG_CATCH();
 	{
@@ -381,8 +385,10 @@ run_handler_absorbing(RrExecution *execution, RrNodeRun *run)
 		edata = CopyErrorData();
 		FlushErrorState();
 		RollbackAndReleaseCurrentSubTransaction();
+		run->in_subtransaction = false;
 		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
+		if (!run->transaction_renewed)
+			CurrentResourceOwner = oldowner;
 		absorbable = is_absorbable(kind, edata);
 		describe_timeout(execution, run->node, kind, ms, edata);
 		if (!absorbable)
@@ -647,6 +653,62 @@ leave_owner(OwnerScope *scope)
 	rr_node_guard_leave();
 }
 
+/*
+ * rr_node_release_transaction
+ *		Let a node wait with no transaction open (see node_handler.h): in a
+ *		durable run, whose hooks judge whether the open transaction holds
+ *		anything, for a node that has written nothing (no transaction id).
+ *		Node code's scope (owner, settings, the subtransaction on_error runs
+ *		it in) is left first, since the transaction it lives in ends, and
+ *		entered again by rr_node_resume_transaction.
+ */
+bool
+rr_node_release_transaction(RrNodeRun *run)
+{
+	RrExecution *execution = run->execution;
+	MemoryContext context = CurrentMemoryContext;
+
+	if (execution->release_transaction == NULL ||
+		execution->owner_scope == NULL ||
+		GetCurrentTransactionNestLevel() != (run->in_subtransaction ? 2 : 1) ||
+		TransactionIdIsValid(GetTopTransactionIdIfAny()))
+		return false;
+
+	leave_owner(execution->owner_scope);
+	if (run->in_subtransaction)
+		ReleaseCurrentSubTransaction();
+	if (execution->release_transaction(execution))
+	{
+		MemoryContextSwitchTo(context);
+		return true;
+	}
+	/* the run's transaction holds work of its own: wait inside it */
+	if (run->in_subtransaction)
+		BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(context);
+	enter_owner(execution->plan, execution->owner_scope);
+	return false;
+}
+
+/*
+ * rr_node_resume_transaction
+ *		Begin the transaction (and subtransaction) the node goes on in, and
+ *		enter node code's scope again.
+ */
+void
+rr_node_resume_transaction(RrNodeRun *run)
+{
+	RrExecution *execution = run->execution;
+	MemoryContext context = CurrentMemoryContext;
+
+	execution->resume_transaction(execution);
+	if (run->in_subtransaction)
+		BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(context);
+	enter_owner(execution->plan, execution->owner_scope);
+	run->transaction_renewed = true;
+}
+
 /* Run one node of a durable run: adopt its journaled outcome, or run it. */
 static void
 run_node_durably(RrExecution *execution, const RrPlanNode *node)
@@ -663,7 +725,9 @@ run_node_durably(RrExecution *execution, const RrPlanNode *node)
 		return;
 	}
 	enter_owner(execution->plan, &scope);
+	execution->owner_scope = &scope;
 	run_node(execution, node);
+	execution->owner_scope = NULL;
 	leave_owner(&scope);
 	if (execution->suspended)
 		execution->suspend(execution, execution->states[node->index].step);
@@ -703,7 +767,10 @@ run_plan(RrExecution *execution, List *input_items)
 
 	/* inside one transaction, one switch to the owner serves all nodes */
 	if (!durable)
+	{
 		enter_owner(plan, &scope);
+		execution->owner_scope = &scope;
+	}
 
 	/* nodes nobody connects to, other than triggers, never run */
 	for (i = 0; i < plan->nnodes; i++)
@@ -748,7 +815,10 @@ run_plan(RrExecution *execution, List *input_items)
 	}
 
 	if (!durable)
+	{
+		execution->owner_scope = NULL;
 		leave_owner(&scope);
+	}
 
 	result = final_items(execution);
 	MemoryContextSwitchTo(oldcontext);

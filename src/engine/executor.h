@@ -76,6 +76,16 @@ typedef void (*RrSuspendHook) (struct RrExecution *execution, RrStep *step);
 typedef int (*RrNextAttemptHook) (struct RrExecution *execution,
 								  const RrPlanNode *node);
 
+/*
+ * Hooks of a durable run that let a node wait for the world outside with
+ * no transaction open: release commits the open transaction when it holds
+ * nothing (false when it must stay), resume begins the next one.
+ */
+typedef bool (*RrReleaseHook) (struct RrExecution *execution);
+typedef void (*RrResumeHook) (struct RrExecution *execution);
+
+struct OwnerScope;
+
 /* One execution of a plan. */
 typedef struct RrExecution
 {
@@ -97,6 +107,9 @@ typedef struct RrExecution
 	RrWaitingUntilHook waiting_until;
 	RrSuspendHook suspend;
 	RrNextAttemptHook next_attempt;
+	RrReleaseHook release_transaction;
+	RrResumeHook resume_transaction;
+	struct OwnerScope *owner_scope; /* the one node code runs in now */
 	bool		suspended;		/* a node paused the execution */
 	bool		timed_out;		/* a node or the execution ran out of time */
 } RrExecution;

@@ -63,6 +63,10 @@ typedef struct RrNodeRun
 
 	/* 1, or the number of this try when the node's retry policy ran it again */
 	int			attempt;
+
+	/* engine-private: see rr_node_release_transaction */
+	bool		in_subtransaction;	/* on_error runs it in one */
+	bool		transaction_renewed;	/* released and resumed since */
 } RrNodeRun;
 
 /* What a node type provides. */
@@ -119,6 +123,18 @@ rr_emit(RrNodeRun *run, int output, Jsonb *item)
  * (src/engine/context.c).
  */
 extern Jsonb *rr_run_context_vars(RrNodeRun *run, int uses);
+
+/*
+ * Wait for the world outside with no transaction open, where the run
+ * allows it: in a background run, for a node that has written nothing.
+ * Returns whether the transaction was let go; then
+ * rr_node_resume_transaction() must follow, on every path (PG_FINALLY),
+ * and in between the node may not touch the database at all: no SQL, no
+ * catalog or cache lookups, nothing but memory, libraries and
+ * CHECK_FOR_INTERRUPTS (src/engine/executor.c).
+ */
+extern bool rr_node_release_transaction(RrNodeRun *run);
+extern void rr_node_resume_transaction(RrNodeRun *run);
 
 /* Find a node type by name; NULL if there is none (src/nodes/registry.c). */
 extern const RrNodeHandler *rr_node_handler_lookup(const char *name);

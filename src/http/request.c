@@ -1,10 +1,12 @@
 /*-------------------------------------------------------------------------
  *
  * request.c
- *		One HTTP request through libcurl: options, the guard on every
- *		connection, the size cap, waiting interruptibly, the errors.
+ *		HTTP requests through libcurl, many at once: options, the guard on
+ *		every connection, the size cap, waiting interruptibly, the errors.
  *
- * The request runs on a curl multi handle that this file drives itself:
+ * The requests of one call run on a curl multi handle that this file
+ * drives itself, at most reporunner.http_max_concurrency at a time and
+ * reporunner.http_max_per_host connections to one host:
  * curl_multi_perform, then curl_multi_poll for at most POLL_MS, then
  * CHECK_FOR_INTERRUPTS.  So an interrupt is served within POLL_MS, and it
  * is served here, between calls into libcurl, never from inside one of
@@ -13,6 +15,9 @@
  * address, a response too large, no memory), allocate with malloc, and
  * make curl stop; the ERROR is raised once curl has returned.  Every curl
  * handle, header list and buffer is released in PG_FINALLY, on every path.
+ *
+ * Nothing here touches the database, so callers may wait here with no
+ * transaction open (src/nodes/http.c does, in background runs).
  *
  *-------------------------------------------------------------------------
  */
@@ -35,6 +40,10 @@
 /* reporunner.http_max_response_size, in bytes */
 static int	http_max_response_size = 10 * 1024 * 1024;
 
+/* reporunner.http_max_concurrency and reporunner.http_max_per_host */
+static int	http_max_concurrency = 64;
+static int	http_max_per_host = 16;
+
 /* Bytes received, malloc'd: filled inside libcurl's callbacks. */
 typedef struct RecvBuffer
 {
@@ -46,8 +55,7 @@ typedef struct RecvBuffer
 /* One transfer and what its callbacks saw. */
 typedef struct Transfer
 {
-	CURLM	   *multi;
-	CURL	   *easy;
+	CURL	   *easy;			/* NULL before it starts and once it ended */
 	struct curl_slist *headers;
 	RecvBuffer		body;
 	RecvBuffer		header_lines;	/* of the last response so far */
@@ -192,17 +200,17 @@ open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *address)
 
 /*
  * setup_transfer
- *		The easy and multi handles for the request.
+ *		The easy handle for the request, added to multi.
  */
 static void
-setup_transfer(Transfer *transfer, const RrHttpRequest *request)
+setup_transfer(Transfer *transfer, const RrHttpRequest *request, CURLM *multi)
 {
 	CURL	   *easy;
 	ListCell   *lc;
 
+	transfer->max_size = (size_t) http_max_response_size;
 	transfer->easy = easy = curl_easy_init();
-	transfer->multi = curl_multi_init();
-	if (easy == NULL || transfer->multi == NULL)
+	if (easy == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("out of memory"),
@@ -245,6 +253,7 @@ setup_transfer(Transfer *transfer, const RrHttpRequest *request)
 	SET_OPTION(easy, CURLOPT_HEADERDATA, transfer);
 	SET_OPTION(easy, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	SET_OPTION(easy, CURLOPT_OPENSOCKETDATA, transfer);
+	SET_OPTION(easy, CURLOPT_PRIVATE, transfer);
 
 	/*
 	 * POST as curl does it by itself, so that a redirect with 301, 302 or
@@ -263,27 +272,26 @@ setup_transfer(Transfer *transfer, const RrHttpRequest *request)
 				   request->body != NULL ? request->body : "");
 	}
 
-	if (curl_multi_add_handle(transfer->multi, easy) != CURLM_OK)
+	if (curl_multi_add_handle(multi, easy) != CURLM_OK)
 		elog(ERROR, "could not add a handle to a libcurl multi handle");
 }
 
 /*
  * cleanup_transfer
- *		Release everything of the transfer; safe on a half-set-up one.
+ *		Release everything of the transfer; safe on a half-set-up one and
+ *		on one already released.
  */
 static void
-cleanup_transfer(Transfer *transfer)
+cleanup_transfer(Transfer *transfer, CURLM *multi)
 {
-	if (transfer->multi != NULL && transfer->easy != NULL)
-		curl_multi_remove_handle(transfer->multi, transfer->easy);
 	if (transfer->easy != NULL)
+	{
+		curl_multi_remove_handle(multi, transfer->easy);
 		curl_easy_cleanup(transfer->easy);
-	if (transfer->multi != NULL)
-		curl_multi_cleanup(transfer->multi);
+	}
 	curl_slist_free_all(transfer->headers);
 	free(transfer->body.data);
 	free(transfer->header_lines.data);
-	transfer->multi = NULL;
 	transfer->easy = NULL;
 	transfer->headers = NULL;
 	transfer->body.data = transfer->header_lines.data = NULL;
@@ -291,40 +299,6 @@ cleanup_transfer(Transfer *transfer)
 
 
 /* ---------- Running ---------- */
-
-/*
- * run_transfer
- *		Drive the transfer to its end, serving interrupts every POLL_MS;
- *		returns curl's result.
- */
-static CURLcode
-run_transfer(Transfer *transfer)
-{
-	int			running = 1;
-	int			queued;
-	CURLMsg    *message;
-
-	for (;;)
-	{
-		CURLMcode	code = curl_multi_perform(transfer->multi, &running);
-
-		if (code != CURLM_OK)
-			elog(ERROR, "libcurl failed: %s", curl_multi_strerror(code));
-		if (running == 0)
-			break;
-		code = curl_multi_poll(transfer->multi, NULL, 0, POLL_MS, NULL);
-		if (code != CURLM_OK)
-			elog(ERROR, "libcurl failed: %s", curl_multi_strerror(code));
-		CHECK_FOR_INTERRUPTS();
-	}
-	while ((message = curl_multi_info_read(transfer->multi, &queued)) != NULL)
-	{
-		if (message->msg == CURLMSG_DONE)
-			return message->data.result;
-	}
-	elog(ERROR, "libcurl ended a transfer without a result");
-	return CURLE_OK;			/* keep the compiler quiet */
-}
 
 /*
  * raise_failure
@@ -485,40 +459,125 @@ rr_http_url(const char *url, List *query)
 	return result;
 }
 
-void
-rr_http_perform(const RrHttpRequest *request, RrHttpResponse *response)
+/*
+ * take_response
+ *		What the ended transfer received, as the response, palloc'd.
+ */
+static void
+take_response(Transfer *transfer, RrHttpResponse *response)
 {
-	Transfer   *transfer = palloc0(sizeof(Transfer));
+	char	   *content_type = NULL;
 
-	transfer->max_size = (size_t) http_max_response_size;
+	curl_easy_getinfo(transfer->easy, CURLINFO_RESPONSE_CODE,
+					  &response->status);
+	curl_easy_getinfo(transfer->easy, CURLINFO_CONTENT_TYPE, &content_type);
+	response->content_type = content_type != NULL ?
+		pstrdup(content_type) : NULL;
+	response->headers = parse_headers(&transfer->header_lines);
+	response->body_len = transfer->body.len;
+	response->body = palloc(transfer->body.len + 1);
+	if (transfer->body.len > 0)
+		memcpy(response->body, transfer->body.data, transfer->body.len);
+	response->body[transfer->body.len] = '\0';
+}
+
+/*
+ * run_transfers
+ *		Drive the requests to their ends on multi, at most
+ *		reporunner.http_max_concurrency of them at a time, serving
+ *		interrupts every POLL_MS.  Each transfer is released as soon as its
+ *		response is taken, so memory holds only those in flight.
+ */
+static void
+run_transfers(CURLM *multi, const RrHttpRequest *requests,
+			  RrHttpResponse *responses, Transfer *transfers, int n)
+{
+	int			started = 0;
+	int			in_flight = 0;
+	int			ended = 0;
+
+	while (ended < n)
+	{
+		int			running;
+		int			queued;
+		CURLMsg    *message;
+		CURLMcode	code;
+
+		CHECK_FOR_INTERRUPTS();
+		while (started < n && in_flight < http_max_concurrency)
+		{
+			setup_transfer(&transfers[started], &requests[started], multi);
+			started++;
+			in_flight++;
+		}
+		code = curl_multi_perform(multi, &running);
+		if (code != CURLM_OK)
+			elog(ERROR, "libcurl failed: %s", curl_multi_strerror(code));
+		while ((message = curl_multi_info_read(multi, &queued)) != NULL)
+		{
+			char	   *private = NULL;
+			Transfer   *transfer;
+			int			i;
+
+			if (message->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &private);
+			transfer = (Transfer *) private;
+			i = transfer - transfers;
+			if (message->data.result != CURLE_OK)
+				raise_failure(&requests[i], transfer, message->data.result);
+			take_response(transfer, &responses[i]);
+			cleanup_transfer(transfer, multi);
+			in_flight--;
+			ended++;
+		}
+		/* start the next ones before waiting, when some ended */
+		if (ended == n || (started < n && in_flight < http_max_concurrency))
+			continue;
+		code = curl_multi_poll(multi, NULL, 0, POLL_MS, NULL);
+		if (code != CURLM_OK)
+			elog(ERROR, "libcurl failed: %s", curl_multi_strerror(code));
+	}
+}
+
+void
+rr_http_perform_all(const RrHttpRequest *requests, RrHttpResponse *responses,
+					int n)
+{
+	Transfer   *transfers = palloc0(sizeof(Transfer) * Max(n, 1));
+	CURLM	   *volatile multi = NULL;
+
 	PG_TRY();
 	{
-		CURLcode	result;
-		char	   *content_type = NULL;
-
-		setup_transfer(transfer, request);
-		result = run_transfer(transfer);
-		if (result != CURLE_OK)
-			raise_failure(request, transfer, result);
-
-		curl_easy_getinfo(transfer->easy, CURLINFO_RESPONSE_CODE,
-						  &response->status);
-		curl_easy_getinfo(transfer->easy, CURLINFO_CONTENT_TYPE,
-						  &content_type);
-		response->content_type = content_type != NULL ?
-			pstrdup(content_type) : NULL;
-		response->headers = parse_headers(&transfer->header_lines);
-		response->body_len = transfer->body.len;
-		response->body = palloc(transfer->body.len + 1);
-		if (transfer->body.len > 0)
-			memcpy(response->body, transfer->body.data, transfer->body.len);
-		response->body[transfer->body.len] = '\0';
+		multi = curl_multi_init();
+		if (multi == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory"),
+					 errdetail("libcurl could not create a handle.")));
+		if (http_max_per_host > 0 &&
+			curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+							  (long) http_max_per_host) != CURLM_OK)
+			elog(ERROR, "could not set libcurl option CURLMOPT_MAX_HOST_CONNECTIONS");
+		run_transfers(multi, requests, responses, transfers, n);
 	}
 	PG_FINALLY();
 	{
-		cleanup_transfer(transfer);
+		int			i;
+
+		for (i = 0; i < n; i++)
+			cleanup_transfer(&transfers[i], multi);
+		if (multi != NULL)
+			curl_multi_cleanup(multi);
 	}
 	PG_END_TRY();
+	pfree(transfers);
+}
+
+void
+rr_http_perform(const RrHttpRequest *request, RrHttpResponse *response)
+{
+	rr_http_perform_all(request, response, 1);
 }
 
 void
@@ -536,6 +595,30 @@ rr_http_init(void)
 							256 * 1024 * 1024,
 							PGC_SUSET,
 							GUC_UNIT_BYTE,
+							NULL,
+							NULL,
+							NULL);
+	DefineCustomIntVariable("reporunner.http_max_concurrency",
+							"Most HTTP requests one process has in flight at once.",
+							"An http node sends the requests of its items at once, up to this many at a time.",
+							&http_max_concurrency,
+							64,
+							1,
+							1024,
+							PGC_SUSET,
+							0,
+							NULL,
+							NULL,
+							NULL);
+	DefineCustomIntVariable("reporunner.http_max_per_host",
+							"Most connections one process has open to one host at once.",
+							"Requests beyond it wait for a connection to the host to be free; 0 means no limit but reporunner.http_max_concurrency.",
+							&http_max_per_host,
+							16,
+							0,
+							1024,
+							PGC_SUSET,
+							0,
 							NULL,
 							NULL,
 							NULL);

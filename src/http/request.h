@@ -1,11 +1,13 @@
 /*-------------------------------------------------------------------------
  *
  * request.h
- *		One HTTP request through libcurl, guarded and interruptible.
+ *		HTTP requests through libcurl, guarded and interruptible.
  *
- * rr_http_perform() sends one request and waits for its whole response,
- * blocking the process but checking for interrupts (pg_cancel_backend(),
- * statement_timeout, cancel(), a node's timeout) every 100 ms.  Only http
+ * rr_http_perform_all() sends requests at once and waits for their whole
+ * responses, blocking the process but checking for interrupts
+ * (pg_cancel_backend(), statement_timeout, cancel(), a node's timeout)
+ * every 100 ms.  It touches no table, catalog or cache, so it may be
+ * called with no transaction open.  Only http
  * and https are spoken; every connection, redirects included, passes the
  * SSRF guard (address_guard.h); the response is cut off at
  * reporunner.http_max_response_size.  Failures raise an ERROR: 08000 when
@@ -70,12 +72,23 @@ extern char *rr_http_url(const char *url, List *query);
  */
 extern int64 rr_http_retry_after(const RrHttpResponse *response);
 
-/* Send the request and wait for the response; ERROR when none came. */
+/*
+ * Send the n requests and wait for their responses (responses[i] for
+ * requests[i]), at most reporunner.http_max_concurrency in flight and
+ * reporunner.http_max_per_host connections to one host at a time.  The
+ * first request that gets no response raises its ERROR at once; the
+ * others are then abandoned.
+ */
+extern void rr_http_perform_all(const RrHttpRequest *requests,
+								RrHttpResponse *responses, int n);
+
+/* One request: rr_http_perform_all of one. */
 extern void rr_http_perform(const RrHttpRequest *request,
 							RrHttpResponse *response);
 
 /*
- * Set up libcurl and define reporunner.http_max_response_size and
+ * Set up libcurl and define reporunner.http_max_response_size,
+ * reporunner.http_max_concurrency, reporunner.http_max_per_host and
  * reporunner.http_allow; _PG_init.
  */
 extern void rr_http_init(void);

@@ -488,17 +488,17 @@ full_response_item(const RrHttpResponse *response, JsonbValue *body)
 }
 
 /*
- * emit_body
- *		The body as items: an object is the item; an array gives one item
- *		per element (an object, or {"body": element}); anything else is
- *		{"body": value}.
+ * body_items
+ *		The body as items, appended to items: an object is the item; an
+ *		array gives one item per element (an object, or {"body": element});
+ *		anything else is {"body": value}.
  */
-static void
-emit_body(RrNodeRun *run, JsonbValue *body)
+static List *
+body_items(List *items, JsonbValue *body)
 {
 	if (rr_value_is_object(body))
-		rr_emit(run, 0, JsonbValueToJsonb(body));
-	else if (rr_value_is_array(body))
+		return lappend(items, JsonbValueToJsonb(body));
+	if (rr_value_is_array(body))
 	{
 		JsonbContainer *array = body->val.binary.data;
 		int			count = JsonContainerSize(array);
@@ -508,12 +508,13 @@ emit_body(RrNodeRun *run, JsonbValue *body)
 		{
 			JsonbValue *element = rr_value_normalize(getIthJsonbValueFromContainer(array, i));
 
-			rr_emit(run, 0, rr_value_is_object(element) ?
-					JsonbValueToJsonb(element) : object_of("body", element));
+			items = lappend(items, rr_value_is_object(element) ?
+							JsonbValueToJsonb(element) :
+							object_of("body", element));
 		}
+		return items;
 	}
-	else
-		rr_emit(run, 0, object_of("body", body));
+	return lappend(items, object_of("body", body));
 }
 
 /*
@@ -578,13 +579,17 @@ check_owner(RrNodeRun *run)
 /*
  * next_page
  *		Make request the one for the next page of a response whose body is
- *		body, as next_url gives it; false when there is none.
+ *		body, as next_url gives it; false when there is none.  What it keeps
+ *		of the request before (method, headers, body) is copied into the
+ *		current memory context, since that one's is reset.
  */
 static bool
 next_page(HttpState *state, RrNodeRun *run, int index, int page,
 		  JsonbValue *body, RrHttpRequest *request)
 {
 	JsonbValue *next;
+	char	   *ours = NULL;
+	List	   *headers = NIL;
 	ListCell   *lc;
 
 	if (state->next_url.value == NULL || page + 1 >= state->max_pages ||
@@ -598,30 +603,78 @@ next_page(HttpState *state, RrNodeRun *run, int index, int page,
 		rr_param_type_error(run->node->name, "next_url", "a string", next);
 	request->shown_url = pnstrdup(next->val.string.val, next->val.string.len);
 	request->url = rr_http_url(request->shown_url, NIL);
+	if (request->body != NULL)
+		request->body = pnstrdup(request->body, request->body_len);
 
 	/* the key build_request added, not one the node's headers give */
 	if (run->execution->id != 0)
+		ours = psprintf("Idempotency-Key: %s",
+						idempotency_key(run, index, page));
+	foreach(lc, request->headers)
 	{
-		char	   *ours = psprintf("Idempotency-Key: %s",
-									idempotency_key(run, index, page));
+		const char *line = (const char *) lfirst(lc);
 
-		foreach(lc, request->headers)
-		{
-			if (strcmp((char *) lfirst(lc), ours) == 0)
-				lfirst(lc) = psprintf("Idempotency-Key: %s",
-									  idempotency_key(run, index, page + 1));
-		}
+		headers = lappend(headers, ours != NULL && strcmp(line, ours) == 0 ?
+						  psprintf("Idempotency-Key: %s",
+								   idempotency_key(run, index, page + 1)) :
+						  pstrdup(line));
 	}
+	request->headers = headers;
 	return true;
 }
 
+/*
+ * send_round
+ *		Send the requests at once and wait for their responses; in a
+ *		background run with no transaction open while waiting.
+ */
+static void
+send_round(RrNodeRun *run, RrHttpRequest *requests, RrHttpResponse *responses,
+		   int n)
+{
+	bool		released = rr_node_release_transaction(run);
+
+	PG_TRY();
+	{
+		rr_http_perform_all(requests, responses, n);
+	}
+	PG_FINALLY();
+	{
+		if (released)
+			rr_node_resume_transaction(run);
+	}
+	PG_END_TRY();
+}
+
+/* One input item's requests: its pages, one per round. */
+typedef struct ItemFetch
+{
+	RrHttpRequest request;		/* the next one to send */
+	bool		more;			/* there is one */
+	int			page;			/* its page number, from 0 */
+	List	   *items;			/* what its responses gave so far */
+} ItemFetch;
+
+/*
+ * The node sends the requests of all its items at once, then the next
+ * pages of those that have more, and so on: round after round.  Items
+ * come out in the order of the input items, each one's pages in order,
+ * and a failure is that of the first item that failed in the round.
+ */
 static void
 http_execute(RrNodeRun *run)
 {
 	HttpState  *state = (HttpState *) run->node->state;
 	MemoryContext runcxt = CurrentMemoryContext;
-	MemoryContext itemcxt;
+	MemoryContext sending;
+	MemoryContext next;
+	int			nitems = list_length(run->inputs[0]);
+	ItemFetch  *fetches = palloc0(sizeof(ItemFetch) * Max(nitems, 1));
+	RrHttpRequest *requests = palloc(sizeof(RrHttpRequest) * Max(nitems, 1));
+	RrHttpResponse *responses = palloc(sizeof(RrHttpResponse) * Max(nitems, 1));
+	int		   *sent = palloc(sizeof(int) * Max(nitems, 1));
 	ListCell   *lc;
+	int			i;
 
 	check_owner(run);
 	if (!state->verify_tls)
@@ -630,38 +683,68 @@ http_execute(RrNodeRun *run)
 						run->node->name, run->execution->plan->workflow_name),
 				 errhidestmt(true)));
 
-	itemcxt = AllocSetContextCreate(runcxt, "http item",
+	/* the requests of a round live in one context, the next round's in another */
+	sending = AllocSetContextCreate(runcxt, "http round",
 									ALLOCSET_DEFAULT_SIZES);
+	next = AllocSetContextCreate(runcxt, "http round",
+								 ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(sending);
 	foreach(lc, run->inputs[0])
 	{
-		Jsonb	   *item = (Jsonb *) lfirst(lc);
-		int			index = foreach_current_index(lc);
-		RrHttpRequest request;
-		RrHttpResponse response;
-		JsonbValue *body;
-		int			page = 0;
-		bool		more;
-
-		MemoryContextReset(itemcxt);
-		MemoryContextSwitchTo(itemcxt);
-		build_request(state, run, item, index, &request);
-		do
-		{
-			rr_http_perform(&request, &response);
-			check_status(&request, &response);
-			body = body_value(state, &request, &response);
-
-			MemoryContextSwitchTo(runcxt);
-			if (state->full_response)
-				rr_emit(run, 0, full_response_item(&response, body));
-			else
-				emit_body(run, body);
-			MemoryContextSwitchTo(itemcxt);
-			more = next_page(state, run, index, page++, body, &request);
-		} while (more);
-		MemoryContextSwitchTo(runcxt);
+		i = foreach_current_index(lc);
+		build_request(state, run, (Jsonb *) lfirst(lc), i, &fetches[i].request);
+		fetches[i].more = true;
+		rr_item_done(run);
 	}
-	MemoryContextDelete(itemcxt);
+
+	for (;;)
+	{
+		int			n = 0;
+		int			k;
+		MemoryContext swap;
+
+		for (i = 0; i < nitems; i++)
+		{
+			if (!fetches[i].more)
+				continue;
+			requests[n] = fetches[i].request;
+			sent[n++] = i;
+		}
+		if (n == 0)
+			break;
+		memset(responses, 0, sizeof(RrHttpResponse) * n);
+		send_round(run, requests, responses, n);
+
+		for (k = 0; k < n; k++)
+		{
+			ItemFetch  *fetch = &fetches[sent[k]];
+			JsonbValue *body;
+
+			check_status(&requests[k], &responses[k]);
+			body = body_value(state, &requests[k], &responses[k]);
+			MemoryContextSwitchTo(runcxt);
+			fetch->items = state->full_response ?
+				lappend(fetch->items, full_response_item(&responses[k], body)) :
+				body_items(fetch->items, body);
+			MemoryContextSwitchTo(next);
+			fetch->more = next_page(state, run, sent[k], fetch->page++, body,
+									&fetch->request);
+			rr_item_done(run);
+		}
+		MemoryContextReset(sending);
+		swap = sending;
+		sending = next;
+		next = swap;
+	}
+
+	MemoryContextSwitchTo(runcxt);
+	for (i = 0; i < nitems; i++)
+	{
+		foreach(lc, fetches[i].items)
+			rr_emit(run, 0, (Jsonb *) lfirst(lc));
+	}
+	MemoryContextDelete(sending);
+	MemoryContextDelete(next);
 }
 
 

@@ -398,5 +398,62 @@ is( run('get', qq([{"url": "http://2130706433:$port/json"}]),
 		"SET reporunner.http_allow = '127.0.0.1/32';"),
 	'[{"n": 1, "hello": "world"}]', 'and reached when allowed');
 
+# the requests of a node's items go out at once; items come out in order
+save_http('slow_items', qq({"url": "$base/delay/{{ \$json.s }}"}));
+$start = time;
+is( run('slow_items', '[{"s": 1.5}, {"s": 1}, {"s": 0.5}, {"s": 0}, {"s": 1}, {"s": 1}, {"s": 1}, {"s": 1}]'),
+	'[{"slept": 1.5}, {"slept": 1.0}, {"slept": 0.5}, {"slept": 0.0}, {"slept": 1.0}, {"slept": 1.0}, {"slept": 1.0}, {"slept": 1.0}]',
+	'eight slow requests: the responses in the order of the items');
+cmp_ok(time - $start, '<', 5, 'sent at once, not one after the other (8 s)');
+$start = time;
+is( run('slow_items', '[{"s": 0.5}, {"s": 0.5}, {"s": 0.5}, {"s": 0.5}]',
+		'SET reporunner.http_max_per_host = 1;'),
+	'[{"slept": 0.5}, {"slept": 0.5}, {"slept": 0.5}, {"slept": 0.5}]',
+	'reporunner.http_max_per_host = 1: the same responses');
+cmp_ok(time - $start, '>=', 2, 'one after the other');
+$start = time;
+run('slow_items', '[{"s": 0.5}, {"s": 0.5}, {"s": 0.5}, {"s": 0.5}]',
+	'SET reporunner.http_max_concurrency = 2;');
+cmp_ok(time - $start, '>=', 1, 'reporunner.http_max_concurrency = 2: two at a time');
+like(run('get', qq([{"url": "$base/delay/0.2"}, {"url": "$base/status/404"}, {"url": "$base/status/500"}])),
+	qr/^38000: .*GET \Q$base\E\/status\/404 returned HTTP status 404$/,
+	'of several failures, the first item\'s is the node\'s');
+
+# a worker waits for responses with no transaction and no snapshot open
+foreach my $doc (
+	[ 'slow_bg', '"on_error": "stop"', qq({"name": "Then", "type": "set", "params": {"fields": {"after": true}}}) ],
+	[ 'slow_bg_continue', '"on_error": "continue"', qq({"name": "Then", "type": "http", "on_error": "continue", "params": {"url": "$base/status/503"}}) ])
+{
+	my ($workflow, $on_error, $then) = @$doc;
+	$node->safe_psql('postgres', qq{SELECT reporunner.save_workflow('$workflow', \$d\${"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "Call", "type": "http", $on_error, "params": {"url": "$base/delay/{{ \$json.s }}"}}, $then],
+	"connections": [{"from": "Start", "to": "Call"}, {"from": "Call", "to": "Then"}]}\$d\$)});
+}
+foreach my $workflow ('slow_bg', 'slow_bg_continue')
+{
+	my $sent = received('/delay/2.5', 'count(*)');
+	$id = $node->safe_psql('postgres',
+		"SELECT reporunner.start('$workflow', '[{\"s\": 2.5}, {\"s\": 2.5}]')");
+	ok( $node->poll_query_until(
+			'postgres', "SELECT count(*) = $sent + 2 FROM jsonb_array_elements(
+		(SELECT reporunner.execute('log', '{}')) -> 0 -> 'body') r WHERE r ->> 'path' = '/delay/2.5'"),
+		"$workflow: a worker sent both requests");
+	is( $node->safe_psql(
+			'postgres', q{
+SELECT count(*) FILTER (WHERE xact_start IS NOT NULL OR backend_xmin IS NOT NULL
+	OR state = 'idle in transaction') || ' of ' || sign(count(*))
+FROM pg_stat_activity WHERE backend_type = 'reporunner worker'}),
+		'0 of 1', "$workflow: while they are in flight no worker holds a transaction or a snapshot");
+	ok( $node->poll_query_until(
+			'postgres',
+			"SELECT status = 'succeeded' FROM reporunner.executions WHERE id = $id"),
+		"$workflow: then the execution goes on and ends");
+}
+is( $node->safe_psql(
+		'postgres', qq{
+SELECT string_agg(node || ' ' || status, ', ' ORDER BY node) FROM reporunner.step WHERE execution_id = $id}),
+	'Call succeeded, Start succeeded, Then failed',
+	'on_error continue: the responses and the failure are journaled');
+
 $node->stop;
 done_testing();
