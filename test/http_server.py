@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """http_server.py - the HTTP server the tests of the http node talk to.
 
-Python's standard library only; one thread per connection.  Started by
-test/t/015_http.pl and test/t/017_http_acceptance.pl on 127.0.0.1 with
-port 0; it writes the port it got to the file named by --port-file, serves
-until killed, and records every request it receives (but those to /log and
-/release), with the time it arrived.
+Python's standard library only; one thread per connection.  Started for
+test/t/015_http.pl and test/t/017_http_acceptance.pl by
+test/perl/HttpTestServer.pm on 127.0.0.1 with port 0; it writes the port
+it got to the file named by --port-file, serves until killed, and records
+every request it receives (but those to /log and /release), with the time
+it arrived.
 
 Endpoints (any method unless said otherwise):
   /echo                 200, JSON: method, path, query, headers, body (text)

@@ -24,27 +24,17 @@ use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
 use ReporunnerNode;
+use HttpTestServer;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use HTTP::Tiny;
 use JSON::PP;
-use POSIX ();
 use Time::HiRes qw(time usleep);
 
 $PostgreSQL::Test::Utils::timeout_default = 60;
 
-# the test server, on a free port it writes to a file
-my $port_file = PostgreSQL::Test::Utils::tempdir() . '/port';
-my $server_pid = fork() // die "fork: $!";
-if ($server_pid == 0)
-{
-	exec('python3', "$ENV{TESTDIR}/test/http_server.py", '--port-file', $port_file)
-	  or POSIX::_exit(1);
-}
-END { kill 'TERM', $server_pid if $server_pid; }
-for (my $i = 0; $i < 100 && !-e $port_file; $i++) { usleep(100_000); }
-die "the test server did not start" unless -e $port_file;
-my $port = PostgreSQL::Test::Utils::slurp_file($port_file);
+# the test server (test/http_server.py) on 127.0.0.1
+my $port = HttpTestServer::start();
 my $base = "http://127.0.0.1:$port";
 my $http = HTTP::Tiny->new(timeout => 10);
 
@@ -87,17 +77,9 @@ my $node = ReporunnerNode->create('http_acceptance',
 	'reporunner.http_allow' => "'127.0.0.1/32'",
 	'reporunner.workers_per_database' => 2,
 	restart_after_crash => 'on');
+HttpTestServer::setup($node);
 $node->safe_psql(
 	'postgres', q{
--- the result of execute(), or "SQLSTATE: message"
-CREATE FUNCTION try_run(workflow text, items jsonb DEFAULT '[{}]') RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-	RETURN reporunner.execute(workflow, items)::text;
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
 -- the key of a request of an execution's node's item
 CREATE FUNCTION key_of(execution bigint, node text, item int) RETURNS text
 LANGUAGE sql AS $$
@@ -106,16 +88,7 @@ $$;
 });
 
 # save_http(workflow, params, node fields): Start -> Call, an http node
-sub save_http
-{
-	my ($workflow, $params, $fields) = @_;
-	$fields = $fields ? ", $fields" : '';
-	my $doc = qq({"nodes": [{"name": "Start", "type": "trigger"},
-		{"name": "Call", "type": "http", "params": $params $fields}],
-		"connections": [{"from": "Start", "to": "Call"}]});
-	$node->safe_psql('postgres',
-		"SELECT reporunner.save_workflow('$workflow', \$doc\$$doc\$doc\$)");
-}
+sub save_http { HttpTestServer::save_http($node, @_); }
 
 # try_each(settings, urls): "URL result" for each URL, run by workflow
 # "get" one at a time (the result is try_run's: "SQLSTATE: message" or
