@@ -110,6 +110,7 @@ REGRESS = \
 	075_import_export \
 	080_subworkflows \
 	085_http \
+	087_http_ssrf \
 	998_upgrade \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check

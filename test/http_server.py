@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """http_server.py - the HTTP server the tests of the http node talk to.
 
-Python's standard library only; one thread per connection.  Started by
-test/t/015_http.pl on 127.0.0.1 with port 0; it writes the port it got to
-the file named by --port-file, serves until killed, and records every
-request it receives.
+Python's standard library only; one thread per connection.  Started for
+test/t/015_http.pl and test/t/017_http_acceptance.pl by
+test/perl/HttpTestServer.pm on 127.0.0.1 with port 0; it writes the port
+it got to the file named by --port-file, serves until killed, and records
+every request it receives (but those to /log and /release), with the time
+it arrived.
 
 Endpoints (any method unless said otherwise):
   /echo                 200, JSON: method, path, query, headers, body (text)
@@ -19,20 +21,33 @@ Endpoints (any method unless said otherwise):
   /status/N             status N, JSON {"status": N}
   /flaky/KEY/N          500 for the first N requests with KEY, then 200
                         with {"key": KEY, "tries": count}
-  /retry-after/S        503 with "Retry-After: S"
+  /retry-after/S        503 with "Retry-After: S"; with ?status=N that
+                        status instead, with ?date=1 the header as the
+                        HTTP date S seconds ahead
   /pages/N/K            200, {"page": K, "next": the absolute URL of
                         /pages/N/K+1, or null when K is N}
   /delay/S              200 after S seconds (fractions allowed)
   /redirect/N           302 to /redirect/N-1, and /redirect/1 to /json: N
                         redirects
   /redirect-to?url=U    302 to U
+  /redirect-loop        302 to itself
   /large/N              200, N bytes of text, with Content-Length
   /chunked/N            200, N chunks of 1,024 bytes, chunked
+  /gzip/N               200, N bytes of text sent gzip-compressed
+                        ("Content-Encoding: gzip", a few hundred bytes)
+  /big-header/N         200, {} with a header "X-Big" of N bytes
+  /hold/NAME            200 {"held": NAME} once gate NAME is open (see
+                        /release), at the latest after 120 s
+  /release/NAME         opens gate NAME: requests waiting in /hold/NAME
+                        and all later ones return at once
   /log                  GET: the requests recorded so far, oldest first,
-                        as JSON [{method, path, query, headers, body}];
-                        DELETE: forget them
+                        as JSON [{method, path, query, headers, body,
+                        at}], at being the arrival as seconds since the
+                        epoch; DELETE: forget them
 """
 import argparse
+import email.utils
+import gzip
 import os
 import json
 import sys
@@ -44,6 +59,7 @@ from urllib.parse import parse_qs, urlsplit
 LOG = []
 LOG_LOCK = threading.Lock()
 FLAKY = {}
+GATES = {}                  # NAME -> threading.Event, for /hold and /release
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -51,6 +67,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):
         pass
+
+    def handle(self):
+        # a client that went away (a worker killed while /hold held its
+        # request) is no error of the server's
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def send(self, status, body=b"", content_type="application/json",
              headers=()):
@@ -82,9 +106,10 @@ class Handler(BaseHTTPRequestHandler):
             "headers": {k.lower(): v.encode("latin-1").decode("utf-8", "replace")
                         for k, v in self.headers.items()},
             "body": text,
+            "at": time.time(),
         }
         parts = [p for p in url.path.split("/") if p]
-        if parts != ["log"]:
+        if parts != ["log"] and parts[:1] != ["release"]:
             with LOG_LOCK:
                 LOG.append(received)
         route = parts[0] if parts else ""
@@ -129,8 +154,12 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(500, {"error": "flaky", "tries": tries})
             return self.send(200, {"key": key, "tries": tries})
         if route == "retry-after":
-            return self.send(503, {"error": "later"},
-                             headers=[("Retry-After", parts[1])])
+            wait = parts[1]
+            if query.get("date"):
+                wait = email.utils.formatdate(time.time() + int(wait),
+                                              usegmt=True)
+            return self.send(int(query.get("status", 503)), {"error": "later"},
+                             headers=[("Retry-After", wait)])
         if route == "pages":
             last, page = int(parts[1]), int(parts[2])
             following = None
@@ -149,6 +178,23 @@ class Handler(BaseHTTPRequestHandler):
         if route == "redirect-to":
             return self.send(302, "", "text/plain",
                              [("Location", query.get("url", "/json"))])
+        if route == "redirect-loop":
+            return self.send(302, "", "text/plain",
+                             [("Location", "/redirect-loop")])
+        if route == "gzip":
+            body = gzip.compress(b"c" * int(parts[1]))
+            return self.send(200, body, "text/plain",
+                             [("Content-Encoding", "gzip")])
+        if route == "big-header":
+            return self.send(200, {}, headers=[("X-Big", "h" * int(parts[1]))])
+        if route in ("hold", "release"):
+            with LOG_LOCK:
+                gate = GATES.setdefault(parts[1], threading.Event())
+            if route == "release":
+                gate.set()
+                return self.send(200, {"released": parts[1]})
+            gate.wait(120)
+            return self.send(200, {"held": parts[1]})
         if route == "large":
             return self.send(200, b"a" * int(parts[1]), "text/plain")
         if route == "chunked":

@@ -19,6 +19,9 @@
 #   (h) one worker's memory over BENCH_WORKER_STEPS steps
 #   (i) rows through row-level and statement-level table triggers, against
 #       the same inserts into a table without one
+#   (j) 10,000 HTTP requests through background executions of an http node
+#       to a local nginx, against wrk's raw rate to the same URL
+#       (test/bench/http.sh; skipped when nginx or wrk is missing)
 #
 # Timings are informational only: the machines are shared and noisy, so the
 # script exits 0 whatever the numbers are, and non-zero only when something
@@ -28,12 +31,14 @@
 # Environment: BENCH_SECONDS (default 10) is the length of each pgbench run;
 # BENCH_MEMORY_CALLS (default 1000000) the number of calls in the memory
 # test; BENCH_WORKER_STEPS (default 1000000) the number of steps in the
-# worker memory test (0 skips it).  Expects "make install" to have run
-# (make bench does it).
+# worker memory test (0 skips it); BENCH_HTTP_REQUESTS (default 10000) the
+# requests of each shape of (j); BENCH_ONLY=http runs only (j).  Expects
+# "make install" to have run (make bench does it).
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/test/cluster.sh"
+. "$top/test/bench/http.sh"
 
 seconds=${BENCH_SECONDS:-10}
 memory_calls=${BENCH_MEMORY_CALLS:-1000000}
@@ -77,6 +82,7 @@ claim_sql='DELETE FROM bench_jobs WHERE id = (SELECT id FROM bench_jobs ORDER BY
 
 work=$(mktemp -d /tmp/reporunner-bench.XXXXXX)
 cleanup() {
+	http_nginx_stop
 	stop_cluster "$work"
 	rm -rf "$work"
 }
@@ -660,6 +666,39 @@ else
 	echo "execute():  not available (reporunner.execute(text, jsonb, jsonb) does not exist)"
 fi
 
+# finish: a crash anywhere in the run counts as broken; the load at the
+# end; exit 1 when something broke.
+finish() {
+	if ! as_pg pg_isready -q -h "$work/sock" -p "$port" ||
+		grep -Eq 'terminated by signal|PANIC' "$work/server.log"; then
+		echo "the server crashed during the run:"
+		grep -E 'terminated by signal|PANIC|FATAL' "$work/server.log" | tail -n 10
+		broken=1
+	fi
+
+	echo
+	echo "load avg:   $(cut -d' ' -f1-3 /proc/loadavg) (at end)"
+	if [ $broken -ne 0 ]; then
+		echo "bench: something broke (see above)"
+		exit 1
+	fi
+	echo "bench: done"
+	exit 0
+}
+
+# (j) HTTP requests through background executions, against wrk
+http_section() {
+	echo
+	echo "(j) $http_requests HTTP requests through background executions to a local nginx," \
+		"against wrk to the same URL"
+	bench_http || broken=1
+}
+
+if [ "${BENCH_ONLY:-}" = http ]; then
+	http_section
+	finish
+fi
+
 # 1. throughput: each client count runs every scenario back to back, so the
 # ratios compare runs made close together in time.
 echo
@@ -781,18 +820,5 @@ else
 	bg_triggers || broken=1
 fi
 
-# 4. a crash anywhere in the run counts as broken
-if ! as_pg pg_isready -q -h "$work/sock" -p "$port" ||
-	grep -Eq 'terminated by signal|PANIC' "$work/server.log"; then
-	echo "the server crashed during the run:"
-	grep -E 'terminated by signal|PANIC|FATAL' "$work/server.log" | tail -n 10
-	broken=1
-fi
-
-echo
-echo "load avg:   $(cut -d' ' -f1-3 /proc/loadavg) (at end)"
-if [ $broken -ne 0 ]; then
-	echo "bench: something broke (see above)"
-	exit 1
-fi
-echo "bench: done"
+http_section
+finish

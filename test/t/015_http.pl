@@ -8,53 +8,22 @@ use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
 use ReporunnerNode;
+use HttpTestServer;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use IPC::Run;
-use POSIX ();
 use Time::HiRes qw(time usleep);
 
-# the test server, on a free port it writes to a file
-my $port_file = PostgreSQL::Test::Utils::tempdir() . '/port';
-my $server_pid = fork() // die "fork: $!";
-if ($server_pid == 0)
-{
-	exec('python3', "$ENV{TESTDIR}/test/http_server.py", '--port-file', $port_file)
-	  or POSIX::_exit(1);
-}
-END { kill 'TERM', $server_pid if $server_pid; }
-for (my $i = 0; $i < 100 && !-e $port_file; $i++) { usleep(100_000); }
-die "the test server did not start" unless -e $port_file;
-my $port = PostgreSQL::Test::Utils::slurp_file($port_file);
+# the test server (test/http_server.py) on 127.0.0.1
+my $port = HttpTestServer::start();
 my $base = "http://127.0.0.1:$port";
 
 my $node = ReporunnerNode->create('http',
 	'reporunner.http_allow' => "'127.0.0.1/32'");
-$node->safe_psql(
-	'postgres', q{
--- the result of execute(), or "SQLSTATE: message"
-CREATE FUNCTION try_run(workflow text, items jsonb DEFAULT '[{}]') RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-	RETURN reporunner.execute(workflow, items)::text;
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
-GRANT EXECUTE ON FUNCTION try_run(text, jsonb) TO PUBLIC;
-});
+HttpTestServer::setup($node);
 
 # save_http(workflow, params, node fields): Start -> Call, an http node
-sub save_http
-{
-	my ($workflow, $params, $fields) = @_;
-	$fields = $fields ? ", $fields" : '';
-	my $doc = qq({"nodes": [{"name": "Start", "type": "trigger"},
-		{"name": "Call", "type": "http", "params": $params $fields}],
-		"connections": [{"from": "Start", "to": "Call"}]});
-	$node->safe_psql('postgres',
-		"SELECT reporunner.save_workflow('$workflow', \$doc\$$doc\$doc\$)");
-}
+sub save_http { HttpTestServer::save_http($node, @_); }
 
 # run(workflow, items, settings): try_run's result, after the SET settings
 sub run

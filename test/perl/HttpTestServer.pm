@@ -1,0 +1,67 @@
+# HttpTestServer.pm - the test server of the http node's TAP tests
+# (test/http_server.py) and what those tests share.
+#
+#   my $port = HttpTestServer::start();    # on 127.0.0.1, stopped at exit
+#   HttpTestServer::setup($node);          # try_run() in database postgres
+#   HttpTestServer::save_http($node, 'get', '{"url": "{{ $json.url }}"}',
+#       '"retry": {"tries": 2}');         # Start -> Call, an http node
+package HttpTestServer;
+
+use strict;
+use warnings FATAL => 'all';
+use PostgreSQL::Test::Utils;
+use POSIX ();
+use Time::HiRes qw(usleep);
+
+my $server_pid;
+END { kill 'TERM', $server_pid if $server_pid; }
+
+# start: run the server on a free port of 127.0.0.1 (it writes the port to
+# a file once it listens); its port
+sub start
+{
+	my $port_file = PostgreSQL::Test::Utils::tempdir() . '/port';
+	$server_pid = fork() // die "fork: $!";
+	if ($server_pid == 0)
+	{
+		exec('python3', "$ENV{TESTDIR}/test/http_server.py", '--port-file', $port_file)
+		  or POSIX::_exit(1);
+	}
+	for (my $i = 0; $i < 100 && !-e $port_file; $i++) { usleep(100_000); }
+	die "the test server did not start" unless -e $port_file;
+	return PostgreSQL::Test::Utils::slurp_file($port_file);
+}
+
+# setup(node): try_run(workflow, items), execute()'s result or
+# "SQLSTATE: message", for everyone
+sub setup
+{
+	my ($node) = @_;
+	$node->safe_psql(
+		'postgres', q{
+CREATE FUNCTION try_run(workflow text, items jsonb DEFAULT '[{}]') RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN reporunner.execute(workflow, items)::text;
+EXCEPTION WHEN others THEN
+	RETURN SQLSTATE || ': ' || SQLERRM;
+END
+$$;
+GRANT EXECUTE ON FUNCTION try_run(text, jsonb) TO PUBLIC;
+});
+}
+
+# save_http(node, workflow, params, node fields): save Start -> Call, an
+# http node with those params (JSON) and fields
+sub save_http
+{
+	my ($node, $workflow, $params, $fields) = @_;
+	$fields = $fields ? ", $fields" : '';
+	my $doc = qq({"nodes": [{"name": "Start", "type": "trigger"},
+		{"name": "Call", "type": "http", "params": $params $fields}],
+		"connections": [{"from": "Start", "to": "Call"}]});
+	$node->safe_psql('postgres',
+		"SELECT reporunner.save_workflow('$workflow', \$doc\$$doc\$doc\$)");
+}
+
+1;
