@@ -88,6 +88,7 @@ static const BlockedRange blocked_ranges[] = {
 	{"::1/128", "loopback (::1)"},
 	{"100::/64", "discard-only (100::/64)"},
 	{"2001::/32", "Teredo (2001::/32)"},
+	{"64:ff9b:1::/48", "local-use IPv4/IPv6 translation (64:ff9b:1::/48)"},
 	{"2001:db8::/32", "documentation (2001:db8::/32)"},
 	{"fc00::/7", "unique local (fc00::/7)"},
 	{"fe80::/10", "link-local (fe80::/10)"},
@@ -187,6 +188,7 @@ effective_address(const struct sockaddr *addr, uint8 *out)
 {
 	static const uint8 zeros[12] = {0};
 	static const uint8 nat64[12] = {0x00, 0x64, 0xff, 0x9b};
+	static const uint8 translated[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 	uint8		v4[4];
 
 	if (addr->sa_family == AF_INET)
@@ -203,9 +205,11 @@ effective_address(const struct sockaddr *addr, uint8 *out)
 	if (out[0] == 0x20 && out[1] == 0x02)
 		memcpy(v4, &out[2], 4);		/* 6to4 */
 	else if (memcmp(out, nat64, 12) == 0 ||
+			 memcmp(out, translated, 12) == 0 ||
 			 (memcmp(out, zeros, 12) == 0 &&
 			  (out[12] | out[13] | out[14] | (out[15] & 0xfe)) != 0))
-		memcpy(v4, &out[12], 4);	/* NAT64, IPv4-compatible (not ::, ::1) */
+		memcpy(v4, &out[12], 4);	/* NAT64, SIIT (::ffff:0:a.b.c.d),
+									 * IPv4-compatible (not ::, ::1) */
 	else
 		return true;			/* plain IPv6, or IPv4-mapped already */
 
