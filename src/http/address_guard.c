@@ -103,6 +103,9 @@ static Network blocked_networks[lengthof(blocked_ranges)];
 static char *http_allow_text = NULL;
 static const AllowList *http_allow = NULL;
 
+/* Changes of reporunner.http_allow in this process, counted */
+static uint64 http_allow_generation = 0;
+
 
 /* ---------- Addresses ---------- */
 
@@ -346,6 +349,7 @@ check_http_allow(char **newval, void **extra, GucSource source)
 static void
 assign_http_allow(const char *newval, void *extra)
 {
+	http_allow_generation++;
 	http_allow = (const AllowList *) extra;
 }
 
@@ -366,6 +370,12 @@ rr_address_refusal(const struct sockaddr *addr, const char *host)
 			return is_allowed(effective, host) ? NULL : blocked_ranges[i].name;
 	}
 	return NULL;
+}
+
+uint64
+rr_address_guard_generation(void)
+{
+	return http_allow_generation;
 }
 
 void

@@ -26,6 +26,12 @@
 extern const char *rr_address_refusal(const struct sockaddr *addr,
 									  const char *host);
 
+/*
+ * A number that changes whenever reporunner.http_allow does in this
+ * process: connections opened under an earlier value must not be reused.
+ */
+extern uint64 rr_address_guard_generation(void);
+
 /* Define reporunner.http_allow; _PG_init (through rr_http_init). */
 extern void rr_address_guard_init(void);
 

@@ -6,7 +6,9 @@
  *
  * The requests of one call run on a curl multi handle that this file
  * drives itself, at most reporunner.http_max_concurrency at a time and
- * reporunner.http_max_per_host connections to one host:
+ * reporunner.http_max_per_host connections to one host.  The multi handle
+ * is kept for the next call, with its connections, while
+ * reporunner.http_allow stays the same.  Waiting is
  * curl_multi_perform, then curl_multi_poll for at most POLL_MS, then
  * CHECK_FOR_INTERRUPTS.  So an interrupt is served within POLL_MS, and it
  * is served here, between calls into libcurl, never from inside one of
@@ -43,6 +45,14 @@ static int	http_max_response_size = 10 * 1024 * 1024;
 /* reporunner.http_max_concurrency and reporunner.http_max_per_host */
 static int	http_max_concurrency = 64;
 static int	http_max_per_host = 16;
+
+/*
+ * The process's multi handle, kept from call to call for its connections
+ * (and DNS cache): made again when reporunner.http_allow changed, so that
+ * no connection the guard judged under another value is reused.
+ */
+static CURLM *kept_multi = NULL;
+static uint64 kept_multi_generation = 0;
 
 /* Bytes received, malloc'd: filled inside libcurl's callbacks. */
 typedef struct RecvBuffer
@@ -540,25 +550,47 @@ run_transfers(CURLM *multi, const RrHttpRequest *requests,
 	}
 }
 
+/*
+ * multi_handle
+ *		The kept multi handle, made when there is none or when
+ *		reporunner.http_allow changed since, with the current limits.
+ */
+static CURLM *
+multi_handle(void)
+{
+	if (kept_multi != NULL &&
+		kept_multi_generation != rr_address_guard_generation())
+	{
+		curl_multi_cleanup(kept_multi);
+		kept_multi = NULL;
+	}
+	if (kept_multi == NULL)
+	{
+		kept_multi = curl_multi_init();
+		if (kept_multi == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory"),
+					 errdetail("libcurl could not create a handle.")));
+		kept_multi_generation = rr_address_guard_generation();
+	}
+	if (curl_multi_setopt(kept_multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+						  (long) http_max_per_host) != CURLM_OK ||
+		curl_multi_setopt(kept_multi, CURLMOPT_MAXCONNECTS,
+						  (long) http_max_concurrency) != CURLM_OK)
+		elog(ERROR, "could not set the limits of a libcurl multi handle");
+	return kept_multi;
+}
+
 void
 rr_http_perform_all(const RrHttpRequest *requests, RrHttpResponse *responses,
 					int n)
 {
 	Transfer   *transfers = palloc0(sizeof(Transfer) * Max(n, 1));
-	CURLM	   *volatile multi = NULL;
+	CURLM	   *multi = multi_handle();
 
 	PG_TRY();
 	{
-		multi = curl_multi_init();
-		if (multi == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_OUT_OF_MEMORY),
-					 errmsg("out of memory"),
-					 errdetail("libcurl could not create a handle.")));
-		if (http_max_per_host > 0 &&
-			curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS,
-							  (long) http_max_per_host) != CURLM_OK)
-			elog(ERROR, "could not set libcurl option CURLMOPT_MAX_HOST_CONNECTIONS");
 		run_transfers(multi, requests, responses, transfers, n);
 	}
 	PG_FINALLY();
@@ -567,8 +599,6 @@ rr_http_perform_all(const RrHttpRequest *requests, RrHttpResponse *responses,
 
 		for (i = 0; i < n; i++)
 			cleanup_transfer(&transfers[i], multi);
-		if (multi != NULL)
-			curl_multi_cleanup(multi);
 	}
 	PG_END_TRY();
 	pfree(transfers);

@@ -7,9 +7,9 @@
 # 127.0.0.1.  The raw baseline is wrk -t2 -c64 -d5s against that URL.
 # Then 10,000 requests through background executions of an http node,
 # reporunner.http_allow = '127.0.0.1/32', two workers,
-# reporunner.max_workers_per_owner = 0 (the bench is one owner) and, where
-# the setting exists, reporunner.http_max_concurrency = 64, in two shapes
-# queued in one transaction each:
+# reporunner.max_workers_per_owner = 0 (the bench is one owner),
+# reporunner.http_max_concurrency and reporunner.http_max_per_host 64 (one
+# host here), in two shapes queued in one transaction each:
 #   (1) 100 executions x 100 items (one request per item)
 #   (2) 10,000 executions x 1 item
 # (BENCH_HTTP_REQUESTS changes the 10,000.)
@@ -173,19 +173,14 @@ bench_http() {
 	fi
 	printf '  raw: wrk -t2 -c%d -d%ds: %.0f requests/s\n' "$http_concurrency" "$http_wrk_seconds" "$http_raw"
 
-	has_concurrency=$(psql_bench -At -c "SELECT count(*) FROM pg_settings
-		WHERE name = 'reporunner.http_max_concurrency'") || return 1
 	# one owner runs everything here: with the default max_workers_per_owner
-	# its executions with side effects would hold one worker at a time
+	# its executions with side effects would hold one worker at a time; and
+	# all requests go to one host, so its limit is the global one
 	psql_bench -c "ALTER SYSTEM SET reporunner.http_allow = '127.0.0.1/32'" \
-		-c "ALTER SYSTEM SET reporunner.max_workers_per_owner = 0" >/dev/null || return 1
-	if [ "$has_concurrency" = 1 ]; then
-		psql_bench -c "ALTER SYSTEM SET reporunner.http_max_concurrency = $http_concurrency" \
-			>/dev/null || return 1
-		concurrency="reporunner.http_max_concurrency = $http_concurrency"
-	else
-		concurrency="no reporunner.http_max_concurrency in this build: each worker sends one request at a time"
-	fi
+		-c "ALTER SYSTEM SET reporunner.max_workers_per_owner = 0" \
+		-c "ALTER SYSTEM SET reporunner.http_max_concurrency = $http_concurrency" \
+		-c "ALTER SYSTEM SET reporunner.http_max_per_host = $http_concurrency" >/dev/null || return 1
+	concurrency="reporunner.http_max_concurrency = reporunner.http_max_per_host = $http_concurrency"
 	set_workers 2
 	psql_bench -c "SELECT reporunner.save_workflow('http_get', jsonb_build_object('nodes',
 		jsonb_build_array(jsonb_build_object('name', 'Start', 'type', 'trigger'),
@@ -208,10 +203,9 @@ bench_http() {
 			"$(mark "$(awk -v r="$rate" -v w="$http_raw" 'BEGIN { print r / w }')" '>=' 0.3)"
 	done
 	psql_bench -c "ALTER SYSTEM RESET reporunner.http_allow" \
-		-c "ALTER SYSTEM RESET reporunner.max_workers_per_owner" >/dev/null || return 1
-	if [ "$has_concurrency" = 1 ]; then
-		psql_bench -c "ALTER SYSTEM RESET reporunner.http_max_concurrency" >/dev/null || return 1
-	fi
+		-c "ALTER SYSTEM RESET reporunner.max_workers_per_owner" \
+		-c "ALTER SYSTEM RESET reporunner.http_max_concurrency" \
+		-c "ALTER SYSTEM RESET reporunner.http_max_per_host" >/dev/null || return 1
 	psql_bench -c "SELECT pg_reload_conf()" >/dev/null || return 1
 	http_nginx_stop
 }

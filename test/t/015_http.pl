@@ -367,6 +367,15 @@ is( run('get', qq([{"url": "http://2130706433:$port/json"}]),
 		"SET reporunner.http_allow = '127.0.0.1/32';"),
 	'[{"n": 1, "hello": "world"}]', 'and reached when allowed');
 
+# a process keeps its connections from node run to node run, but not
+# across a change of reporunner.http_allow
+is( $node->safe_psql(
+		'postgres', qq{SET reporunner.http_allow = '127.0.0.1/32';
+SELECT left(try_run('get', '[{"url": "$base/json"}]'), 6);
+SET reporunner.http_allow = '';
+SELECT left(try_run('get', '[{"url": "$base/json"}]'), 6);}),
+	qq([{"n":\n42501:), 'a kept connection is not reused once reporunner.http_allow no longer allows it');
+
 # the requests of a node's items go out at once; items come out in order
 save_http('slow_items', qq({"url": "$base/delay/{{ \$json.s }}"}));
 $start = time;
