@@ -65,7 +65,8 @@ typedef struct RecvBuffer
 /* One transfer and what its callbacks saw. */
 typedef struct Transfer
 {
-	CURL	   *easy;			/* NULL before it starts and once it ended */
+	CURL	   *easy;			/* NULL when the slot is free */
+	int			request;		/* the index of its request */
 	struct curl_slist *headers;
 	RecvBuffer		body;
 	RecvBuffer		header_lines;	/* of the last response so far */
@@ -219,6 +220,9 @@ setup_transfer(Transfer *transfer, const RrHttpRequest *request, CURLM *multi)
 	ListCell   *lc;
 
 	transfer->max_size = (size_t) http_max_response_size;
+	transfer->too_large = transfer->out_of_memory = false;
+	transfer->refused_range = NULL;
+	transfer->error[0] = '\0';
 	transfer->easy = easy = curl_easy_init();
 	if (easy == NULL)
 		ereport(ERROR,
@@ -304,7 +308,8 @@ cleanup_transfer(Transfer *transfer, CURLM *multi)
 	free(transfer->header_lines.data);
 	transfer->easy = NULL;
 	transfer->headers = NULL;
-	transfer->body.data = transfer->header_lines.data = NULL;
+	memset(&transfer->body, 0, sizeof(RecvBuffer));
+	memset(&transfer->header_lines, 0, sizeof(RecvBuffer));
 }
 
 
@@ -493,14 +498,16 @@ take_response(Transfer *transfer, RrHttpResponse *response)
 
 /*
  * run_transfers
- *		Drive the requests to their ends on multi, at most
- *		reporunner.http_max_concurrency of them at a time, serving
- *		interrupts every POLL_MS.  Each transfer is released as soon as its
- *		response is taken, so memory holds only those in flight.
+ *		Drive the requests to their ends on multi, in the nslots transfers
+ *		(at most reporunner.http_max_concurrency), serving interrupts every
+ *		POLL_MS.  A transfer is released as soon as its response is taken
+ *		and its slot serves the next request, so memory holds only the
+ *		requests in flight.
  */
 static void
 run_transfers(CURLM *multi, const RrHttpRequest *requests,
-			  RrHttpResponse *responses, Transfer *transfers, int n)
+			  RrHttpResponse *responses, Transfer *transfers, int nslots,
+			  int n)
 {
 	int			started = 0;
 	int			in_flight = 0;
@@ -510,13 +517,17 @@ run_transfers(CURLM *multi, const RrHttpRequest *requests,
 	{
 		int			running;
 		int			queued;
+		int			slot;
 		CURLMsg    *message;
 		CURLMcode	code;
 
 		CHECK_FOR_INTERRUPTS();
-		while (started < n && in_flight < http_max_concurrency)
+		for (slot = 0; slot < nslots && started < n; slot++)
 		{
-			setup_transfer(&transfers[started], &requests[started], multi);
+			if (transfers[slot].easy != NULL)
+				continue;
+			transfers[slot].request = started;
+			setup_transfer(&transfers[slot], &requests[started], multi);
 			started++;
 			in_flight++;
 		}
@@ -527,22 +538,21 @@ run_transfers(CURLM *multi, const RrHttpRequest *requests,
 		{
 			char	   *private = NULL;
 			Transfer   *transfer;
-			int			i;
 
 			if (message->msg != CURLMSG_DONE)
 				continue;
 			curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &private);
 			transfer = (Transfer *) private;
-			i = transfer - transfers;
 			if (message->data.result != CURLE_OK)
-				raise_failure(&requests[i], transfer, message->data.result);
-			take_response(transfer, &responses[i]);
+				raise_failure(&requests[transfer->request], transfer,
+							  message->data.result);
+			take_response(transfer, &responses[transfer->request]);
 			cleanup_transfer(transfer, multi);
 			in_flight--;
 			ended++;
 		}
 		/* start the next ones before waiting, when some ended */
-		if (ended == n || (started < n && in_flight < http_max_concurrency))
+		if (ended == n || (started < n && in_flight < nslots))
 			continue;
 		code = curl_multi_poll(multi, NULL, 0, POLL_MS, NULL);
 		if (code != CURLM_OK)
@@ -586,18 +596,19 @@ void
 rr_http_perform_all(const RrHttpRequest *requests, RrHttpResponse *responses,
 					int n)
 {
-	Transfer   *transfers = palloc0(sizeof(Transfer) * Max(n, 1));
+	volatile int nslots = Max(Min(n, http_max_concurrency), 1);
+	Transfer   *transfers = palloc0(sizeof(Transfer) * nslots);
 	CURLM	   *multi = multi_handle();
 
 	PG_TRY();
 	{
-		run_transfers(multi, requests, responses, transfers, n);
+		run_transfers(multi, requests, responses, transfers, nslots, n);
 	}
 	PG_FINALLY();
 	{
 		int			i;
 
-		for (i = 0; i < n; i++)
+		for (i = 0; i < nslots; i++)
 			cleanup_transfer(&transfers[i], multi);
 	}
 	PG_END_TRY();
