@@ -6,7 +6,9 @@
  * Params: method, url, query, headers, body and body_type (what is sent);
  * response and full_response (how the response becomes items); timeout,
  * connect_timeout, max_redirects, verify_tls; next_url and max_pages
- * (pagination).  url, query, headers and body may hold expressions,
+ * (pagination); credential (the name of one of the owner's credentials,
+ * put on every request by src/http/auth.c).  url, query, headers and body
+ * may hold expressions,
  * computed per item, and next_url too, computed on each response (its
  * body as $json); the others are fixed when the workflow is saved.
  *
@@ -34,6 +36,7 @@
 #include "common/sha2.h"
 #include "engine/executor.h"
 #include "engine/retry_policy.h"
+#include "http/auth.h"
 #include "http/request.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -87,6 +90,7 @@ typedef struct HttpState
 	bool		verify_tls;
 	RrParam		next_url;		/* absent: no pagination */
 	int			max_pages;
+	char	   *credential;		/* NULL: none */
 } HttpState;
 
 
@@ -327,6 +331,25 @@ build_request(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
 											idempotency_key(run, index, 0)));
 	/* no "Expect: 100-continue" wait before large bodies */
 	request->headers = lappend(request->headers, pstrdup("Expect:"));
+	if (state->credential != NULL)
+		rr_http_auth_apply(rr_credential_load(run->execution->plan->owner,
+											  state->credential),
+						   request);
+}
+
+/*
+ * renew_credential
+ *		After a 401, whether the node's credential was renewed on the
+ *		request (an oauth2 token fetched anew), which is to be sent again.
+ */
+static bool
+renew_credential(HttpState *state, RrNodeRun *run,
+				 const RrHttpResponse *response, RrHttpRequest *request)
+{
+	return response->status == 401 && state->credential != NULL &&
+		rr_http_auth_renew(rr_credential_load(run->execution->plan->owner,
+											  state->credential),
+						   request);
 }
 
 
@@ -648,6 +671,8 @@ http_execute(RrNodeRun *run)
 		do
 		{
 			rr_http_perform(&request, &response);
+			if (renew_credential(state, run, &response, &request))
+				rr_http_perform(&request, &response);
 			check_status(&request, &response);
 			body = body_value(state, &request, &response);
 
@@ -725,6 +750,7 @@ http_prepare(RrPlanNode *node)
 		state->max_redirects = DatumGetInt32(DirectFunctionCall1(numeric_int4,
 																 NumericGetDatum(max_redirects->val.numeric)));
 	rr_param_compile(node, "next_url", &state->next_url);
+	state->credential = (char *) string_param(node, "credential", NULL);
 	state->max_pages = DEFAULT_MAX_PAGES;
 	if (max_pages != NULL && max_pages->type == jbvNumeric)
 		state->max_pages = DatumGetInt32(DirectFunctionCall1(numeric_int4,
