@@ -7,26 +7,15 @@
 use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
+use HttpTestServer;
 use ReporunnerNode;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use IPC::Run;
-use POSIX ();
 use Time::HiRes qw(time usleep);
 
-# the test server, on a free port it writes to a file
-my $port_file = PostgreSQL::Test::Utils::tempdir() . '/port';
-my $server_pid = fork() // die "fork: $!";
-if ($server_pid == 0)
-{
-	exec('python3', "$ENV{TESTDIR}/test/http_server.py", '--port-file', $port_file)
-	  or POSIX::_exit(1);
-}
-END { kill 'TERM', $server_pid if $server_pid; }
-for (my $i = 0; $i < 100 && !-e $port_file; $i++) { usleep(100_000); }
-die "the test server did not start" unless -e $port_file;
-my $port = PostgreSQL::Test::Utils::slurp_file($port_file);
-my $base = "http://127.0.0.1:$port";
+# the test server, on a free port
+my $base = HttpTestServer::start();
 
 my $node = ReporunnerNode->create('http',
 	'reporunner.http_allow' => "'127.0.0.1/32'");
