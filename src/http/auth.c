@@ -18,7 +18,8 @@
  *						Authorization: Bearer <access token> (oauth2.c)
  *	aws_sigv4			curl's CURLOPT_AWS_SIGV4 "aws:amz:region:service",
  *						the keys as user and password, and
- *						X-Amz-Security-Token: <session_token> when given
+ *						X-Amz-Security-Token: <session_token> when given;
+ *						without the request's empty "Expect:" header
  *
  *-------------------------------------------------------------------------
  */
@@ -238,6 +239,7 @@ rr_http_auth_apply(const RrCredential *credential, RrHttpRequest *request)
 	const AuthType *type = find_type(credential->type);
 	Jsonb	   *secret = credential->secret;
 	char	   *session_token;
+	ListCell   *lc;
 
 	switch (type->kind)
 	{
@@ -270,6 +272,12 @@ rr_http_auth_apply(const RrCredential *credential, RrHttpRequest *request)
 			session_token = field(type, secret, "session_token");
 			if (session_token != NULL)
 				add_header(request, "X-Amz-Security-Token", session_token);
+			/* libcurl 7.88 would sign the empty "Expect:", which it never sends */
+			foreach(lc, request->headers)
+			{
+				if (strcmp(lfirst(lc), "Expect:") == 0)
+					request->headers = foreach_delete_current(request->headers, lc);
+			}
 			break;
 	}
 }
