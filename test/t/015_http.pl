@@ -16,6 +16,7 @@ use Time::HiRes qw(time usleep);
 
 # the test server, on a free port
 my $base = HttpTestServer::start();
+my ($port) = $base =~ /:(\d+)$/;
 
 my $node = ReporunnerNode->create('http',
 	'reporunner.http_allow' => "'127.0.0.1/32'");
