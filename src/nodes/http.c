@@ -8,9 +8,9 @@
  * connect_timeout, max_redirects, verify_tls; next_url and max_pages
  * (pagination); credential (the name of one of the owner's credentials,
  * put on every request by src/http/auth.c).  url, query, headers and body
- * may hold expressions,
- * computed per item, and next_url too, computed on each response (its
- * body as $json); the others are fixed when the workflow is saved.
+ * may hold expressions, computed per item, and next_url too, computed on
+ * each response (its body as $json); the others are fixed when the
+ * workflow is saved.
  *
  * Pagination: with next_url, after each response the node requests the
  * URL next_url gives for it (same method, headers and body), until it
