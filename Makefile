@@ -21,6 +21,9 @@ OBJS = \
 	src/catalog/run_as.o \
 	src/catalog/store.o \
 	src/catalog/workflow_store.o \
+	src/crypto/credential.o \
+	src/crypto/key.o \
+	src/crypto/seal.o \
 	src/document/duration.o \
 	src/document/node_schema.o \
 	src/document/node_shape.o \
@@ -38,6 +41,8 @@ OBJS = \
 	src/expr/expression.o \
 	src/expr/template.o \
 	src/http/address_guard.o \
+	src/http/auth.o \
+	src/http/oauth2.o \
 	src/http/request.o \
 	src/nodes/aggregate.o \
 	src/nodes/execute_workflow.o \
@@ -110,6 +115,7 @@ REGRESS = \
 	075_import_export \
 	080_subworkflows \
 	085_http \
+	086_credentials \
 	087_http_ssrf \
 	998_upgrade \
 	999_uninstall

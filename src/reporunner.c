@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include "catalog/role_rows.h"
+#include "crypto/key.h"
 #include "engine/executor.h"
 #include "engine/node_guard.h"
 #include "engine/node_search_path.h"
@@ -123,6 +124,7 @@ _PG_init(void)
 
 	rr_executor_init();
 	rr_http_init();
+	rr_key_init();
 	rr_node_guard_init();
 	rr_node_search_path_init();
 	rr_queue_init();

@@ -2,7 +2,7 @@
 """http_server.py - the HTTP server the tests of the http node talk to.
 
 Python's standard library only; one thread per connection.  Started for
-test/t/015_http.pl and test/t/017_http_acceptance.pl by
+test/t/015_http.pl, 016_credentials.pl and 017_http_acceptance.pl by
 test/perl/HttpTestServer.pm on 127.0.0.1 with port 0; it writes the port
 it got to the file named by --port-file, serves until killed, and records
 every request it receives (but those to /log and /release), with the time
@@ -44,22 +44,87 @@ Endpoints (any method unless said otherwise):
                         as JSON [{method, path, query, headers, body,
                         at}], at being the arrival as seconds since the
                         epoch; DELETE: forget them
+
+OAuth 2.0 client credentials (test/t/016_credentials.pl):
+  /oauth/token?expires_in=N
+                        POST of a form with grant_type=client_credentials:
+                        200, {"access_token": "token-K", "token_type":
+                        "Bearer", "expires_in": N (default 3600)}, K
+                        counting the tokens issued; the new token is the
+                        only one /oauth/protected accepts.  Any other
+                        grant_type: 400 {"error": "unsupported_grant_type"}
+  /oauth/protected      200 {"ok": true, "token": the token} when the
+                        request carries "Authorization: Bearer" and the
+                        current token, else 401 {"error": "invalid_token"}
+  /oauth/revoke         no token is current any more: 200 {}
+  /oauth/stats          200 {"issued": K, "current": the current token}
+
+AWS Signature Version 4:
+  /aws/register?access_key=A&secret_key=S
+                        remember S as the secret key of A: 200 {}
+  /aws/check            200 {"verified": true, "access_key", "region",
+                        "service", "signed_headers"} when the request's
+                        Authorization header is a valid AWS4-HMAC-SHA256
+                        signature of it under a registered key, else 403
+                        {"verified": false, "reason": ...}
 """
 import argparse
 import email.utils
 import gzip
+import hashlib
+import hmac
 import os
 import json
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 LOG = []
 LOG_LOCK = threading.Lock()
 FLAKY = {}
 GATES = {}                  # NAME -> threading.Event, for /hold and /release
+OAUTH = {"issued": 0, "current": None}
+AWS_KEYS = {}
+
+
+def aws_verify(method, url, headers, body):
+    """Whether a request carries a valid AWS Signature Version 4: (True,
+    facts) or (False, reason)."""
+    auth = headers.get("authorization", "")
+    if not auth.startswith("AWS4-HMAC-SHA256 "):
+        return False, "no AWS4-HMAC-SHA256 authorization"
+    fields = dict(part.strip().split("=", 1)
+                  for part in auth[len("AWS4-HMAC-SHA256 "):].split(","))
+    access_key, date, region, service, terminal = \
+        fields["Credential"].split("/")
+    secret = AWS_KEYS.get(access_key)
+    if secret is None or terminal != "aws4_request":
+        return False, "unknown access key"
+    signed = fields["SignedHeaders"].split(";")
+    canonical_query = "&".join(sorted(
+        "%s=%s" % (quote(unquote(k), safe="-_.~"), quote(unquote(v), safe="-_.~"))
+        for k, v in (p.split("=", 1) if "=" in p else (p, "")
+                     for p in url.query.split("&") if p)))
+    canonical = "\n".join([
+        method, url.path or "/", canonical_query,
+        "".join("%s:%s\n" % (h, " ".join(headers.get(h, "").split()))
+                for h in signed),
+        ";".join(signed), hashlib.sha256(body).hexdigest()])
+    to_sign = "\n".join([
+        "AWS4-HMAC-SHA256", headers.get("x-amz-date", ""),
+        "/".join([date, region, service, terminal]),
+        hashlib.sha256(canonical.encode()).hexdigest()])
+    key = ("AWS4" + secret).encode()
+    for part in (date, region, service, terminal):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, fields["Signature"]):
+        return False, "signature mismatch"
+    return True, {"verified": True, "access_key": access_key,
+                  "region": region, "service": service,
+                  "signed_headers": signed}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -114,6 +179,16 @@ class Handler(BaseHTTPRequestHandler):
                 LOG.append(received)
         route = parts[0] if parts else ""
 
+        if route == "oauth":
+            return self.oauth(parts[1] if len(parts) > 1 else "", query, text)
+        if route == "aws":
+            if parts[1:] == ["register"]:
+                AWS_KEYS[query["access_key"]] = query["secret_key"]
+                return self.send(200, {})
+            ok, facts = aws_verify(self.command, url, received["headers"], raw)
+            if not ok:
+                return self.send(403, {"verified": False, "reason": facts})
+            return self.send(200, facts)
         if route == "log":
             with LOG_LOCK:
                 if self.command == "DELETE":
@@ -206,6 +281,31 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(b"400\r\n" + b"b" * 1024 + b"\r\n")
             self.wfile.write(b"0\r\n\r\n")
             return None
+        return self.send(404, {"error": "no such endpoint"})
+
+    def oauth(self, what, query, text):
+        """The OAuth 2.0 endpoints: token, protected, revoke, stats."""
+        with LOG_LOCK:
+            if what == "token":
+                form = {k: v[0] for k, v in parse_qs(text).items()}
+                if form.get("grant_type") != "client_credentials":
+                    return self.send(400, {"error": "unsupported_grant_type"})
+                OAUTH["issued"] += 1
+                OAUTH["current"] = "token-%d" % OAUTH["issued"]
+                return self.send(200, {
+                    "access_token": OAUTH["current"], "token_type": "Bearer",
+                    "expires_in": int(query.get("expires_in", 3600))})
+            if what == "protected":
+                given = self.headers.get("Authorization", "")
+                if OAUTH["current"] is None or \
+                        given != "Bearer " + OAUTH["current"]:
+                    return self.send(401, {"error": "invalid_token"})
+                return self.send(200, {"ok": True, "token": OAUTH["current"]})
+            if what == "revoke":
+                OAUTH["current"] = None
+                return self.send(200, {})
+            if what == "stats":
+                return self.send(200, OAUTH)
         return self.send(404, {"error": "no such endpoint"})
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = handle_any

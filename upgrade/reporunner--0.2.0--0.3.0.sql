@@ -339,3 +339,42 @@ BEGIN
 END
 $$;
 COMMENT ON ROLE reporunner_http IS 'Workflows owned by its members may run http nodes';
+
+/*
+ * Credentials (src/crypto, src/http/auth.c): the key a secret is sealed
+ * under, when it was set; the functions and the view.  Rows of 0.2.0 had
+ * no way to be sealed: their key id is empty, and they do not open.
+ */
+ALTER TABLE reporunner.credential ADD COLUMN key_id text NOT NULL DEFAULT '';
+ALTER TABLE reporunner.credential ALTER COLUMN key_id DROP DEFAULT;
+ALTER TABLE reporunner.credential ADD COLUMN updated_at timestamptz NOT NULL DEFAULT pg_catalog.now();
+COMMENT ON COLUMN reporunner.credential.secret IS 'Sealed secret (version, nonce, ciphertext and tag), bound to the owner and name; never readable by tenants';
+COMMENT ON COLUMN reporunner.credential.rotated_at IS 'When rotate_key() last sealed the secret under a new master key';
+COMMENT ON COLUMN reporunner.credential.key_id IS 'Id of the master key the secret is sealed under';
+COMMENT ON COLUMN reporunner.credential.updated_at IS 'When set_credential() last set the secret';
+GRANT SELECT (key_id, updated_at) ON reporunner.credential TO PUBLIC;
+CREATE FUNCTION reporunner.set_credential(name text, type text, secret jsonb)
+RETURNS void
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_set_credential';
+COMMENT ON FUNCTION reporunner.set_credential(text, text, jsonb) IS 'Makes or replaces the caller''s credential of that name: the secret, checked for the type (bearer, basic, header, query, oauth2_client_credentials, aws_sigv4), is sealed under the master key';
+
+CREATE FUNCTION reporunner.drop_credential(name text)
+RETURNS void
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_drop_credential';
+COMMENT ON FUNCTION reporunner.drop_credential(text) IS 'Deletes the caller''s credential of that name';
+
+CREATE FUNCTION reporunner.rotate_key()
+RETURNS bigint
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_rotate_key';
+REVOKE EXECUTE ON FUNCTION reporunner.rotate_key() FROM PUBLIC;
+COMMENT ON FUNCTION reporunner.rotate_key() IS 'Superusers: re-seals every credential not sealed under the key of reporunner.key_file (opening it with the key of reporunner.old_key_file); returns how many';
+
+CREATE VIEW reporunner.credentials WITH (security_invoker = true) AS
+SELECT c.name, c.type, c.owner::regrole AS owner, c.key_id, c.created_at,
+	   c.updated_at, c.rotated_at
+FROM reporunner.credential c;
+COMMENT ON VIEW reporunner.credentials IS 'The credentials the current role may see, without their secrets';
+GRANT SELECT ON reporunner.credentials TO PUBLIC;

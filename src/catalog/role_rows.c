@@ -15,8 +15,9 @@
  *	- reporunner.reassign_workflows(from, to), like REASSIGN OWNED, hands
  *	  every row of one role to another in one statement: workflows with
  *	  their versions, graphs, shares, executions, steps, queue entries,
- *	  triggers, dedup keys and credentials.  The caller needs the
- *	  privileges of both roles (a superuser has them).
+ *	  triggers, dedup keys and credentials (sealed anew for their new
+ *	  owner, src/crypto/credential.c).  The caller needs the privileges of
+ *	  both roles (a superuser has them).
  *
  *-------------------------------------------------------------------------
  */
@@ -25,6 +26,7 @@
 #include "catalog/pg_type.h"
 #include "catalog/role_rows.h"
 #include "catalog/store.h"
+#include "crypto/credential.h"
 #include "commands/dbcommands.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
@@ -57,8 +59,7 @@ PG_FUNCTION_INFO_V1(reporunner_reassign_workflows);
 	" st AS (UPDATE reporunner.step_journal SET owner = $2 WHERE owner = $1)," \
 	" q AS (UPDATE reporunner.queue SET owner = $2 WHERE owner = $1)," \
 	" t AS (UPDATE reporunner.trigger SET owner = $2 WHERE owner = $1)," \
-	" d AS (UPDATE reporunner.dedup_key SET owner = $2 WHERE owner = $1)," \
-	" c AS (UPDATE reporunner.credential SET owner = $2 WHERE owner = $1)" \
+	" d AS (UPDATE reporunner.dedup_key SET owner = $2 WHERE owner = $1)" \
 	" SELECT count(*) FROM w"
 
 static SPIPlanPtr owned_plan = NULL;
@@ -139,5 +140,7 @@ reporunner_reassign_workflows(PG_FUNCTION_ARGS)
 	moved = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 										SPI_tuptable->tupdesc, 1, &isnull));
 	rr_store_end(nestlevel);
+	/* sealed for their owner: sealed anew for the new one */
+	rr_credential_reassign(from, to);
 	PG_RETURN_INT64(moved);
 }

@@ -281,6 +281,11 @@ static const RrFieldSpec http_params[] = {
 	{.name = "max_pages", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC,
 		.has_min = true, .min = 1, .has_max = true, .max = 10000,
 	.default_int = 100},
+	/* a credential's name: at most RR_MAX_NAME_BYTES */
+	{.name = "credential", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+		.has_min = true, .min = 1, .has_max = true, .max = 128,
+		.hint = "The credential is named when the workflow is saved; "
+	"its owner sets it with reporunner.set_credential()."},
 	{NULL}
 };
 

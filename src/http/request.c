@@ -268,6 +268,13 @@ setup_transfer(Transfer *transfer, const RrHttpRequest *request, CURLM *multi)
 	SET_OPTION(easy, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	SET_OPTION(easy, CURLOPT_OPENSOCKETDATA, transfer);
 	SET_OPTION(easy, CURLOPT_PRIVATE, transfer);
+	if (request->username != NULL)
+	{
+		SET_OPTION(easy, CURLOPT_USERNAME, request->username);
+		SET_OPTION(easy, CURLOPT_PASSWORD, request->password);
+	}
+	if (request->aws_sigv4 != NULL)
+		SET_OPTION(easy, CURLOPT_AWS_SIGV4, request->aws_sigv4);
 
 	/*
 	 * POST as curl does it by itself, so that a redirect with 301, 302 or

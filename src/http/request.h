@@ -38,6 +38,10 @@ typedef struct RrHttpRequest
 	int64		connect_timeout_ms;
 	int			max_redirects;
 	bool		verify_tls;
+	const char *username;		/* NULL: none; with password, for basic
+								 * auth or AWS signing */
+	const char *password;
+	const char *aws_sigv4;		/* NULL: none; "aws:amz:region:service" */
 } RrHttpRequest;
 
 /* One header of the response. */

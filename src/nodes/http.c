@@ -6,9 +6,11 @@
  * Params: method, url, query, headers, body and body_type (what is sent);
  * response and full_response (how the response becomes items); timeout,
  * connect_timeout, max_redirects, verify_tls; next_url and max_pages
- * (pagination).  url, query, headers and body may hold expressions,
- * computed per item, and next_url too, computed on each response (its
- * body as $json); the others are fixed when the workflow is saved.
+ * (pagination); credential (the name of one of the owner's credentials,
+ * put on every request by src/http/auth.c).  url, query, headers and body
+ * may hold expressions, computed per item, and next_url too, computed on
+ * each response (its body as $json); the others are fixed when the
+ * workflow is saved.
  *
  * Pagination: with next_url, after each response the node requests the
  * URL next_url gives for it (same method, headers and body), until it
@@ -34,6 +36,7 @@
 #include "common/sha2.h"
 #include "engine/executor.h"
 #include "engine/retry_policy.h"
+#include "http/auth.h"
 #include "http/request.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -87,6 +90,7 @@ typedef struct HttpState
 	bool		verify_tls;
 	RrParam		next_url;		/* absent: no pagination */
 	int			max_pages;
+	char	   *credential;		/* NULL: none */
 } HttpState;
 
 
@@ -277,11 +281,12 @@ set_body(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
 
 /*
  * build_request
- *		The request for one item.
+ *		The request for one item, with the node's credential (loaded once
+ *		per node run) if it has one.
  */
 static void
 build_request(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
-			  RrHttpRequest *request)
+			  const RrCredential *credential, RrHttpRequest *request)
 {
 	JsonbValue *url = rr_param_eval(&state->url, run, item, index);
 	JsonbValue *headers = param_object(&state->headers, run, item, index,
@@ -327,6 +332,8 @@ build_request(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
 											idempotency_key(run, index, 0)));
 	/* no "Expect: 100-continue" wait before large bodies */
 	request->headers = lappend(request->headers, pstrdup("Expect:"));
+	if (credential != NULL)
+		rr_http_auth_apply(credential, request);
 }
 
 
@@ -580,12 +587,15 @@ check_owner(RrNodeRun *run)
  * next_page
  *		Make request the one for the next page of a response whose body is
  *		body, as next_url gives it; false when there is none.  What it keeps
- *		of the request before (method, headers, body) is copied into the
- *		current memory context, since that one's is reset.
+ *		of the request before (headers, body, the credential's user and
+ *		password) is copied into the current memory context, since that
+ *		one's is reset; a credential that goes in the URL is put on the new
+ *		URL.
  */
 static bool
 next_page(HttpState *state, RrNodeRun *run, int index, int page,
-		  JsonbValue *body, RrHttpRequest *request)
+		  JsonbValue *body, const RrCredential *credential,
+		  RrHttpRequest *request)
 {
 	JsonbValue *next;
 	char	   *ours = NULL;
@@ -603,8 +613,16 @@ next_page(HttpState *state, RrNodeRun *run, int index, int page,
 		rr_param_type_error(run->node->name, "next_url", "a string", next);
 	request->shown_url = pnstrdup(next->val.string.val, next->val.string.len);
 	request->url = rr_http_url(request->shown_url, NIL);
+	if (credential != NULL)
+		rr_http_auth_apply_to_url(credential, request);
 	if (request->body != NULL)
 		request->body = pnstrdup(request->body, request->body_len);
+	if (request->username != NULL)
+		request->username = pstrdup(request->username);
+	if (request->password != NULL)
+		request->password = pstrdup(request->password);
+	if (request->aws_sigv4 != NULL)
+		request->aws_sigv4 = pstrdup(request->aws_sigv4);
 
 	/* the key build_request added, not one the node's headers give */
 	if (run->execution->id != 0)
@@ -646,6 +664,49 @@ send_round(RrNodeRun *run, RrHttpRequest *requests, RrHttpResponse *responses,
 	PG_END_TRY();
 }
 
+/*
+ * resend_renewed
+ *		After a round, send again at once the requests answered 401 when
+ *		the node's credential could renew itself (an oauth2 token fetched
+ *		anew, once for them all), their new responses in place of the 401s.
+ */
+static void
+resend_renewed(RrNodeRun *run, const RrCredential *credential,
+			   RrHttpRequest *requests, RrHttpResponse *responses, int n)
+{
+	int		   *again;
+	RrHttpRequest *retry;
+	RrHttpResponse *retry_responses;
+	int			m = 0;
+	int			k;
+
+	if (credential == NULL)
+		return;
+	again = palloc(sizeof(int) * n);
+	for (k = 0; k < n; k++)
+	{
+		if (responses[k].status == 401)
+			again[m++] = k;
+	}
+	if (m == 0 || !rr_http_auth_renew(credential, &requests[again[0]]))
+		return;
+	retry = palloc(sizeof(RrHttpRequest) * m);
+	retry_responses = palloc0(sizeof(RrHttpResponse) * m);
+	for (k = 0; k < m; k++)
+	{
+		/* the others get the token just fetched */
+		if (k > 0)
+			rr_http_auth_apply(credential, &requests[again[k]]);
+		retry[k] = requests[again[k]];
+	}
+	send_round(run, retry, retry_responses, m);
+	for (k = 0; k < m; k++)
+	{
+		requests[again[k]] = retry[k];
+		responses[again[k]] = retry_responses[k];
+	}
+}
+
 /* One input item's requests: its pages, one per round. */
 typedef struct ItemFetch
 {
@@ -673,10 +734,14 @@ http_execute(RrNodeRun *run)
 	RrHttpRequest *requests = palloc(sizeof(RrHttpRequest) * Max(nitems, 1));
 	RrHttpResponse *responses = palloc(sizeof(RrHttpResponse) * Max(nitems, 1));
 	int		   *sent = palloc(sizeof(int) * Max(nitems, 1));
+	RrCredential *credential = NULL;
 	ListCell   *lc;
 	int			i;
 
 	check_owner(run);
+	if (state->credential != NULL)
+		credential = rr_credential_load(run->execution->plan->owner,
+										state->credential);
 	if (!state->verify_tls)
 		ereport(LOG,
 				(errmsg("node \"%s\" of workflow \"%s\" sends requests without verifying TLS certificates",
@@ -692,7 +757,8 @@ http_execute(RrNodeRun *run)
 	foreach(lc, run->inputs[0])
 	{
 		i = foreach_current_index(lc);
-		build_request(state, run, (Jsonb *) lfirst(lc), i, &fetches[i].request);
+		build_request(state, run, (Jsonb *) lfirst(lc), i, credential,
+					  &fetches[i].request);
 		fetches[i].more = true;
 		rr_item_done(run);
 	}
@@ -714,6 +780,7 @@ http_execute(RrNodeRun *run)
 			break;
 		memset(responses, 0, sizeof(RrHttpResponse) * n);
 		send_round(run, requests, responses, n);
+		resend_renewed(run, credential, requests, responses, n);
 
 		for (k = 0; k < n; k++)
 		{
@@ -728,7 +795,7 @@ http_execute(RrNodeRun *run)
 				body_items(fetch->items, body);
 			MemoryContextSwitchTo(next);
 			fetch->more = next_page(state, run, sent[k], fetch->page++, body,
-									&fetch->request);
+									credential, &fetch->request);
 			rr_item_done(run);
 		}
 		MemoryContextReset(sending);
@@ -808,6 +875,7 @@ http_prepare(RrPlanNode *node)
 		state->max_redirects = DatumGetInt32(DirectFunctionCall1(numeric_int4,
 																 NumericGetDatum(max_redirects->val.numeric)));
 	rr_param_compile(node, "next_url", &state->next_url);
+	state->credential = (char *) string_param(node, "credential", NULL);
 	state->max_pages = DEFAULT_MAX_PAGES;
 	if (max_pages != NULL && max_pages->type == jbvNumeric)
 		state->max_pages = DatumGetInt32(DirectFunctionCall1(numeric_int4,

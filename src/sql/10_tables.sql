@@ -300,6 +300,8 @@ CREATE TABLE reporunner.credential (
 	secret			bytea NOT NULL,
 	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	rotated_at		timestamptz,
+	key_id			text NOT NULL,
+	updated_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	CONSTRAINT credential_owner_name_key UNIQUE (owner, name)
 );
 COMMENT ON TABLE reporunner.credential IS 'Credentials for outbound calls; secrets are sealed with AES-256-GCM';
@@ -307,9 +309,11 @@ COMMENT ON COLUMN reporunner.credential.id IS 'Surrogate key';
 COMMENT ON COLUMN reporunner.credential.owner IS 'Role that owns the credential';
 COMMENT ON COLUMN reporunner.credential.name IS 'Name, unique per owner';
 COMMENT ON COLUMN reporunner.credential.type IS 'Credential type, such as bearer, basic or aws_sigv4';
-COMMENT ON COLUMN reporunner.credential.secret IS 'Sealed secret (nonce, ciphertext and tag); never readable by tenants';
+COMMENT ON COLUMN reporunner.credential.secret IS 'Sealed secret (version, nonce, ciphertext and tag), bound to the owner and name; never readable by tenants';
 COMMENT ON COLUMN reporunner.credential.created_at IS 'When the credential was stored';
-COMMENT ON COLUMN reporunner.credential.rotated_at IS 'When the secret was last replaced';
+COMMENT ON COLUMN reporunner.credential.rotated_at IS 'When rotate_key() last sealed the secret under a new master key';
+COMMENT ON COLUMN reporunner.credential.key_id IS 'Id of the master key the secret is sealed under';
+COMMENT ON COLUMN reporunner.credential.updated_at IS 'When set_credential() last set the secret';
 
 CREATE TABLE reporunner.trigger (
 	id				bigserial PRIMARY KEY,

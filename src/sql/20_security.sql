@@ -69,5 +69,5 @@ GRANT USAGE ON SEQUENCE reporunner.workflow_id_seq TO PUBLIC;
 GRANT SELECT ON reporunner.workflow_version, reporunner.node, reporunner.edge,
 	reporunner.workflow_share, reporunner.execution, reporunner.step_journal, reporunner.queue, reporunner.trigger
 	TO PUBLIC;
-GRANT SELECT (id, owner, name, type, created_at, rotated_at)
+GRANT SELECT (id, owner, name, type, created_at, rotated_at, key_id, updated_at)
 	ON reporunner.credential TO PUBLIC;

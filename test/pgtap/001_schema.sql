@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(355);
+SELECT plan(376);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -24,6 +24,7 @@ FROM unnest(ARRAY['workflow', 'workflow_version', 'node', 'edge', 'execution',
 SELECT has_view('reporunner', 'workflows', 'view reporunner.workflows exists');
 SELECT has_view('reporunner', 'workflow_versions', 'view reporunner.workflow_versions exists');
 SELECT has_view('reporunner', 'step', 'view reporunner.step exists');
+SELECT has_view('reporunner', 'credentials', 'view reporunner.credentials exists');
 SELECT is_empty(
 	$$SELECT c.oid::regclass::text
 	  FROM pg_class c
@@ -71,7 +72,13 @@ FROM unnest(ARRAY['execution_id', 'node', 'run_index', 'owner', 'attempt', 'stat
 SELECT has_column('reporunner', 'queue', c, format('table queue has column %s', c))
 FROM unnest(ARRAY['execution_id', 'owner', 'priority', 'ready_at', 'lease_owner']::name[]) AS c;
 SELECT has_column('reporunner', 'credential', c, format('table credential has column %s', c))
-FROM unnest(ARRAY['id', 'owner', 'name', 'type', 'secret', 'created_at', 'rotated_at']::name[]) AS c;
+FROM unnest(ARRAY['id', 'owner', 'name', 'type', 'secret', 'created_at', 'rotated_at',
+		  'key_id', 'updated_at']::name[]) AS c;
+SELECT has_column('reporunner', 'credentials', c, format('view credentials has column %s', c))
+FROM unnest(ARRAY['name', 'type', 'owner', 'key_id', 'created_at', 'updated_at',
+		  'rotated_at']::name[]) AS c;
+SELECT hasnt_column('reporunner', 'credentials', 'secret',
+	'view credentials has no column secret');
 SELECT has_column('reporunner', 'trigger', c, format('table trigger has column %s', c))
 FROM unnest(ARRAY['id', 'workflow_id', 'owner', 'kind', 'target', 'options', 'created_at']::name[]) AS c;
 SELECT has_column('reporunner', 'step', c, format('view step has column %s', c))
@@ -443,7 +450,9 @@ FROM (VALUES
 	('export_workflow', ARRAY['text', 'integer', 'text']),
 	('activate_version', ARRAY['text', 'integer']),
 	('delete_workflow', ARRAY['text']),
-	('has_owner_access', ARRAY['oid'])
+	('has_owner_access', ARRAY['oid']),
+	('set_credential', ARRAY['text', 'text', 'jsonb']),
+	('drop_credential', ARRAY['text'])
 ) AS v(f, args);
 SELECT is_empty(
 	$$SELECT p.oid::regprocedure FROM pg_proc p
@@ -471,8 +480,15 @@ FROM (VALUES
 	('export_workflow', ARRAY['text', 'integer', 'text']),
 	('activate_version', ARRAY['text', 'integer']),
 	('delete_workflow', ARRAY['text']),
-	('has_owner_access', ARRAY['oid'])
+	('has_owner_access', ARRAY['oid']),
+	('set_credential', ARRAY['text', 'text', 'jsonb']),
+	('drop_credential', ARRAY['text'])
 ) AS v(f, args);
+
+SELECT isnt_definer('reporunner', 'rotate_key', ARRAY[]::name[],
+	'rotate_key is not SECURITY DEFINER');
+SELECT function_privs_are('reporunner', 'rotate_key', ARRAY[]::name[], 'public', ARRAY[]::name[],
+	'PUBLIC may not execute rotate_key (superusers only)');
 
 ------------------------------------------------------------------------
 -- Views run as the invoker
@@ -483,6 +499,9 @@ SELECT ok((SELECT 'security_invoker=true' = ANY (reloptions) FROM pg_class
 SELECT ok((SELECT 'security_invoker=true' = ANY (reloptions) FROM pg_class
 		   WHERE oid = to_regclass('reporunner.workflow_versions')),
 	'view workflow_versions is security_invoker');
+SELECT ok((SELECT 'security_invoker=true' = ANY (reloptions) FROM pg_class
+		   WHERE oid = to_regclass('reporunner.credentials')),
+	'view credentials is security_invoker');
 
 ------------------------------------------------------------------------
 -- The administrators' role
@@ -516,7 +535,7 @@ FROM (VALUES
 SELECT table_privs_are('reporunner', t, 'public', ARRAY['SELECT'],
 	format('PUBLIC has exactly SELECT on %s (no INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER)', t))
 FROM unnest(ARRAY['workflow_version', 'node', 'edge', 'execution', 'step_journal', 'queue',
-				  'trigger', 'workflows', 'workflow_versions', 'step']::name[]) AS t;
+				  'trigger', 'workflows', 'workflow_versions', 'step', 'credentials']::name[]) AS t;
 
 SELECT is_empty(
 	$$SELECT a.attrelid::regclass || '.' || a.attname FROM pg_attribute a
@@ -533,7 +552,8 @@ SELECT column_privs_are('reporunner', 'credential', 'secret', 'public', ARRAY[]:
 	'PUBLIC cannot read or write credential.secret');
 SELECT column_privs_are('reporunner', 'credential', c, 'public', ARRAY['SELECT'],
 	format('PUBLIC may only SELECT credential.%s', c))
-FROM unnest(ARRAY['id', 'owner', 'name', 'type', 'created_at', 'rotated_at']::name[]) AS c;
+FROM unnest(ARRAY['id', 'owner', 'name', 'type', 'created_at', 'rotated_at', 'key_id',
+				  'updated_at']::name[]) AS c;
 
 -- the ACLs, literally: nothing more is granted to anyone
 SELECT results_eq(
@@ -542,9 +562,10 @@ SELECT results_eq(
 	  WHERE c.relnamespace = 'reporunner'::regnamespace AND c.relkind IN ('r', 'v')
 		AND a.grantee <> c.relowner
 		AND c.relname IN ('workflow', 'workflow_version', 'node', 'edge', 'execution', 'step_journal',
-						  'step', 'queue', 'credential', 'trigger', 'workflows', 'workflow_versions')
+						  'step', 'queue', 'credential', 'trigger', 'workflows', 'workflow_versions',
+						  'credentials')
 	  ORDER BY 1, 3$$,
-	$$VALUES ('edge', 0::oid, 'SELECT'), ('execution', 0, 'SELECT'), ('node', 0, 'SELECT'),
+	$$VALUES ('credentials', 0::oid, 'SELECT'), ('edge', 0, 'SELECT'), ('execution', 0, 'SELECT'), ('node', 0, 'SELECT'),
 			 ('queue', 0, 'SELECT'), ('step', 0, 'SELECT'), ('step_journal', 0, 'SELECT'),
 			 ('trigger', 0, 'SELECT'),
 			 ('workflow', 0, 'DELETE'), ('workflow', 0, 'SELECT'),
@@ -560,8 +581,10 @@ SELECT results_eq(
 						  'queue', 'credential', 'trigger', 'workflows', 'workflow_versions')
 	  ORDER BY 1, 3$$,
 	$$VALUES ('credential.created_at', 0::oid, 'SELECT'), ('credential.id', 0, 'SELECT'),
+			 ('credential.key_id', 0, 'SELECT'),
 			 ('credential.name', 0, 'SELECT'), ('credential.owner', 0, 'SELECT'),
 			 ('credential.rotated_at', 0, 'SELECT'), ('credential.type', 0, 'SELECT'),
+			 ('credential.updated_at', 0, 'SELECT'),
 			 ('workflow.active_version', 0, 'UPDATE'), ('workflow.name', 0, 'INSERT'),
 			 ('workflow.name', 0, 'UPDATE'), ('workflow.owner', 0, 'INSERT'),
 			 ('workflow.updated_at', 0, 'UPDATE')$$,

@@ -71,8 +71,8 @@ RETURNING id AS exec_id \gset
 INSERT INTO reporunner.step_journal (execution_id, node, owner, status)
 VALUES (:exec_id, 'Start', 'tenant_a'::regrole, 'succeeded');
 INSERT INTO reporunner.queue (execution_id, owner) VALUES (:exec_id, 'tenant_a'::regrole);
-INSERT INTO reporunner.credential (owner, name, type, secret)
-VALUES ('tenant_a'::regrole, 'api', 'bearer', '\x00112233'::bytea);
+INSERT INTO reporunner.credential (owner, name, type, secret, key_id)
+VALUES ('tenant_a'::regrole, 'api', 'bearer', '\x00112233'::bytea, '0123456789abcdef');
 INSERT INTO reporunner.trigger (workflow_id, owner, kind, target, created_by)
 VALUES (:alpha_id, 'tenant_a'::regrole, 'schedule', '*/5 * * * *', 'tenant_a'::regrole);
 

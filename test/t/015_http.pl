@@ -7,8 +7,8 @@
 use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
-use ReporunnerNode;
 use HttpTestServer;
+use ReporunnerNode;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use IPC::Run;
