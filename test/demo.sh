@@ -8,7 +8,8 @@
 # (one retrying, one waiting for resume()), then table triggers (row and
 # statement level), a pg_cron schedule and a NOTIFY starting workflows, an
 # http node calling a local test server (test/http_server.py, standing in for
-# an API), then versions and the stored graph, and stops the cluster again.
+# an API), with a sealed credential, then versions and the stored graph, and
+# stops the cluster again.
 # Expects "make install" to have run.
 set -eu
 
@@ -43,8 +44,14 @@ while [ ! -s "$dir/http.port" ]; do
 done
 api="http://127.0.0.1:$(cat "$dir/http.port")"
 
+# the master key credentials are sealed under: 32 random bytes only the
+# server's user can read
+rm -f "$dir/master.key"
+as_pg sh -c "umask 077 && head -c 32 /dev/urandom > '$dir/master.key'"
+
 psql_demo() {
-	as_pg psql -X -v ON_ERROR_STOP=1 -v api="$api" -h "$dir/sock" -p "$port" -d postgres "$@"
+	as_pg psql -X -v ON_ERROR_STOP=1 -v api="$api" -v key_file="$dir/master.key" \
+		-h "$dir/sock" -p "$port" -d postgres "$@"
 }
 
 echo "== Reporunner demo: cluster on port $port, data in $dir/data"
@@ -273,7 +280,28 @@ SELECT reporunner.execute('tell_api', '[{"id": 1}, {"id": 2}]') AS answers;
 \echo '-- in the background, each request carries an Idempotency-Key of (execution, node, item)'
 SELECT reporunner.start('tell_api', '[{"id": 3}]') AS api_run \gset
 SELECT status, output FROM reporunner.wait_for(:api_run, '30s');
+
+\echo
+\echo '-- credentials: a superuser points reporunner.key_file at a 32-byte master key;'
+\echo '-- secrets are sealed under it (AES-256-GCM) and never shown again'
+ALTER SYSTEM SET reporunner.key_file = :'key_file';
+SELECT pg_reload_conf();
+SELECT pg_sleep(0.3);
+SELECT reporunner.set_credential('api_token', 'bearer', '{"token": "demo-token-123"}');
+SELECT name, type, owner, key_id FROM reporunner.credentials;
+SELECT reporunner.save_workflow('tell_api_signed', format($doc$
+{"nodes": [{"name": "Start", "type": "trigger"},
+  {"name": "Post", "type": "http", "params": {"method": "POST", "url": "%s/echo",
+     "body": {"order": "{{ $json.id }}"}, "credential": "api_token"}},
+  {"name": "Answer", "type": "set", "params": {"fields": {"sent": "{{ $json.json.order }}",
+     "authorization": "{{ $json.headers.authorization }}"}, "keep_only": true}}],
+ "connections": [{"from": "Start", "to": "Post"}, {"from": "Post", "to": "Answer"}]}$doc$,
+  :'api')::jsonb) AS version;
+\echo '-- the API received the token; the workflow document names only the credential'
+SELECT reporunner.execute('tell_api_signed', '[{"id": 4}]') AS answers;
+SELECT reporunner.export_workflow('tell_api_signed') -> 'nodes' -> 1 -> 'params' ->> 'credential' AS exported;
 ALTER SYSTEM RESET reporunner.http_allow;
+ALTER SYSTEM RESET reporunner.key_file;
 SELECT pg_reload_conf();
 
 \echo
