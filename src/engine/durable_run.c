@@ -14,8 +14,10 @@
  *	  is claimed, run and ended in one transaction;
  *	- a node with side effects (a sql step) first commits what came before
  *	  it (the rest of the batch then goes back to the queue), and then
- *	  commits together with its step row, so its effects happen exactly
- *	  once, and no claim is held while it waits on the world outside;
+ *	  commits together with its step row, before the next node runs (or
+ *	  with the execution's end, when it was the last), so its effects
+ *	  happen exactly once, and no claim is held while it waits on the
+ *	  world outside;
  *	  while an http node waits for responses, no transaction is open at
  *	  all (release_transaction, resume_transaction);
  *	- a node whose step row is already committed (an earlier attempt of
@@ -93,6 +95,8 @@ typedef struct DurableRun
 	List	   *unsaved;		/* RrStep * run since the last save */
 	bool		started;		/* its running state is committed */
 	bool		canceled;		/* cancel() stopped it between two nodes */
+	bool		effects_pending;	/* a node with side effects ran since the
+									 * last commit */
 	char	   *workflow;		/* its name, for messages and notifications */
 } DurableRun;
 
@@ -165,6 +169,7 @@ commit_run(DurableRun *run)
 		rr_journal_start_running(run->execution.id, run->execution.started_at);
 	rr_batch_commit(run->batch, run->execution.context);
 	run->started = true;
+	run->effects_pending = false;
 }
 
 /* Whether cancel() has canceled the execution; sets run->canceled. */
@@ -207,8 +212,9 @@ check_canceled(DurableRun *run)
  * adopt_step hook, called before every node: the journaled outcome of
  * the node, if any.  A node that is to run with side effects first gets a
  * transaction of its own (it may wait on the world outside, and its
- * effects commit with its step alone); so does any node after a long
- * stretch of pure ones.
+ * effects commit with its step alone); so does any node after a node with
+ * side effects (whose effects and step commit before it runs), and any
+ * node after a long stretch of pure ones.
  */
 static RrStep *
 adopt_journaled_step(RrExecution *execution, const RrPlanNode *node)
@@ -237,7 +243,7 @@ adopt_journaled_step(RrExecution *execution, const RrPlanNode *node)
 	}
 
 	if (batch->uncommitted &&
-		(node->handler->side_effects ||
+		(node->handler->side_effects || run->effects_pending ||
 		 TimestampDifferenceExceeds(batch->began, GetCurrentTimestamp(),
 									RR_PURE_STRETCH_MS)))
 		commit_run(run);
@@ -278,8 +284,10 @@ suspend_execution(RrExecution *execution, RrStep *step)
 
 /*
  * step_done hook: note the node run for the journal.  Pure nodes' steps
- * are written with the next commit; a node with side effects commits at
- * once with its step, so a crash can never repeat or lose its effects.
+ * are written with the next commit; a node with side effects commits with
+ * its step before anything else runs (the next node, or the end of the
+ * execution, which then commits with it), so a crash can never repeat or
+ * lose its effects, and no node that fails after it can undo them.
  */
 static void
 journal_step(RrExecution *execution, RrStep *step)
@@ -292,7 +300,7 @@ journal_step(RrExecution *execution, RrStep *step)
 	MemoryContextSwitchTo(old);
 	run->batch->uncommitted = true;
 	if (step->node->handler->side_effects)
-		commit_run(run);
+		run->effects_pending = true;
 	check_canceled(run);
 }
 
@@ -653,6 +661,9 @@ rr_durable_run_member(Batch *batch)
 		else
 			rr_batch_hold_back(member);
 		batch->uncommitted = true;
+		/* the last node had side effects: they commit with the end */
+		if (run->effects_pending)
+			commit_run(run);
 	}
 	PG_CATCH();
 	{
