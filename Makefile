@@ -38,6 +38,8 @@ OBJS = \
 	src/expr/expression.o \
 	src/expr/template.o \
 	src/http/address_guard.o \
+	src/http/multipart.o \
+	src/http/proxy.o \
 	src/http/request.o \
 	src/nodes/aggregate.o \
 	src/nodes/execute_workflow.o \
