@@ -46,6 +46,7 @@ OBJS = \
 	src/nodes/filter.o \
 	src/nodes/function.o \
 	src/nodes/http.o \
+	src/nodes/http_body.o \
 	src/nodes/if.o \
 	src/nodes/item_keys.o \
 	src/nodes/limit.o \
