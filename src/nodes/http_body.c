@@ -24,14 +24,13 @@
  *		header lines of their own to the part.
  */
 static const char *
-checked_text(const char *node, const char *member, const char *what,
-			 const char *text)
+checked_text(const char *node, const char *what, const char *text)
 {
 	if (strpbrk(text, "\r\n") != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("node \"%s\" param \"body.%s\" has a line break in its %s",
-						node, member, what)));
+				 errmsg("node \"%s\" param \"body\" has a part whose %s holds a line break",
+						node, what)));
 	return text;
 }
 
@@ -104,9 +103,9 @@ file_part(const char *node, const char *name, JsonbValue *file,
 	part->filename = file_member(node, name, file, "filename");
 	part->content_type = file_member(node, name, file, "content_type");
 	if (part->filename != NULL)
-		checked_text(node, name, "file name", part->filename);
+		checked_text(node, "file name", part->filename);
 	if (part->content_type != NULL)
-		checked_text(node, name, "content type", part->content_type);
+		checked_text(node, "content type", part->content_type);
 }
 
 List *
@@ -133,7 +132,7 @@ rr_http_multipart_parts(const char *node, JsonbValue *object)
 		if (value.type == jbvNull)
 			continue;
 		part = palloc0(sizeof(RrHttpPart));
-		part->name = checked_text(node, name, "name", name);
+		part->name = checked_text(node, "name", name);
 		if (rr_value_is_object(rr_value_normalize(&value)))
 			file_part(node, name, &value, part);
 		else if (value.type == jbvBinary)
