@@ -11,8 +11,9 @@ it arrived.
 Endpoints (any method unless said otherwise):
   /echo                 200, JSON: method, path, query, headers, body (text)
                         and json (the body parsed, when it is JSON); for a
-                        multipart/form-data body also parts: [{name,
-                        filename, content_type, data (text), base64}]
+                        multipart/form-data body, body "" and parts:
+                        [{name, filename, content_type, data (text, null
+                        when the bytes are no text), base64}]
   /json                 200, {"hello": "world", "n": 1}
   /array                200, [{"id": 1}, {"id": 2}, 3]
   /scalar               200, JSON 42
@@ -149,6 +150,7 @@ class Handler(BaseHTTPRequestHandler):
                 echo["json"] = None
             if received["headers"].get("content-type", "").startswith(
                     "multipart/form-data"):
+                echo["body"] = ""
                 echo["parts"] = multipart_parts(
                     received["headers"]["content-type"], raw)
             return self.send(200, echo)
@@ -272,6 +274,14 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = handle_any
 
 
+def text_or_none(data):
+    """UTF-8 bytes with no NUL as text; None for any others."""
+    try:
+        return None if b"\0" in data else data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def multipart_parts(content_type, raw):
     """The parts of a multipart/form-data body, as /echo shows them."""
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
@@ -284,7 +294,7 @@ def multipart_parts(content_type, raw):
             "filename": part.get_filename(),
             "content_type": part.get_content_type()
             if part.get("Content-Type") else None,
-            "data": data.decode("utf-8", "replace"),
+            "data": text_or_none(data),
             "base64": base64.b64encode(data).decode(),
         })
     return parts

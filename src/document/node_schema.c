@@ -639,7 +639,7 @@ is_function_name(const char *text, size_t len)
 /*
  * rr_proxy_url_valid
  *		Whether text is "scheme://host:port" with an optional "/" at the
- *		end, scheme http, https or socks5h, host a name, an IPv4 address or
+ *		end, scheme http, https or socks5h in any case, host a name, an IPv4 address or
  *		an IPv6 one in brackets, and port 1 to 65535: no user name or
  *		password, no path.
  */
@@ -649,18 +649,24 @@ rr_proxy_url_valid(const char *text, size_t len)
 	static const char *const schemes[] = {"http://", "https://",
 	"socks5h://", NULL};
 	const char *const *scheme;
-	size_t		pos = 0;
+	size_t		pos;
 	size_t		host_start;
 	long		port = 0;
 	size_t		digits = 0;
 
 	for (scheme = schemes; *scheme != NULL; scheme++)
 	{
-		if (len > strlen(*scheme) &&
-			strncmp(text, *scheme, strlen(*scheme)) == 0)
+		for (pos = 0; pos < len && (*scheme)[pos] != '\0'; pos++)
+		{
+			char		c = text[pos];
+
+			if ((c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) != (*scheme)[pos])
+				break;
+		}
+		if ((*scheme)[pos] == '\0')
 			break;
 	}
-	if (*scheme == NULL)
+	if (*scheme == NULL || len <= strlen(*scheme))
 		return false;
 	pos = host_start = strlen(*scheme);
 	if (text[pos] == '[')
