@@ -144,23 +144,14 @@ object_pairs(RrNodeRun *run, JsonbValue *object, const char *param)
 {
 	List	   *pairs = NIL;
 	JsonbIterator *it;
-	JsonbValue	key;
 	JsonbValue	value;
-	JsonbIteratorToken token;
+	char	   *name;
 
 	if (object == NULL)
 		return NIL;
 	it = JsonbIteratorInit(object->val.binary.data);
-	while ((token = JsonbIteratorNext(&it, &key, true)) != WJB_DONE)
+	while (rr_http_next_member(&it, &name, &value))
 	{
-		char	   *name;
-
-		if (token != WJB_KEY)
-			continue;
-		name = pnstrdup(key.val.string.val, key.val.string.len);
-		token = JsonbIteratorNext(&it, &value, true);
-		if (value.type == jbvNull)
-			continue;
 		if (value.type == jbvBinary)
 			rr_param_type_error(run->node->name,
 								psprintf("%s.%s", param, name),

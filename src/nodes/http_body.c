@@ -2,8 +2,9 @@
  *
  * http_body.c
  *		Request bodies of the http node built from JSON values: the parts
- *		of a multipart/form-data body, and an object with one member set
- *		(the page parameter of pagination in the body).
+ *		of a multipart/form-data body, an object with one member set (the
+ *		page parameter of pagination in the body), and the walk over an
+ *		object's members that query, headers and bodies share.
  *
  * The parts are checked and decoded here, before anything is sent, so an
  * error names the node and the member; src/http/multipart.c turns them
@@ -17,6 +18,25 @@
 #include "http/request.h"
 #include "nodes/http_body.h"
 #include "nodes/node_util.h"
+
+bool
+rr_http_next_member(JsonbIterator **it, char **name, JsonbValue *value)
+{
+	JsonbValue	key;
+	JsonbIteratorToken token;
+
+	while ((token = JsonbIteratorNext(it, &key, true)) != WJB_DONE)
+	{
+		if (token != WJB_KEY)
+			continue;
+		(void) JsonbIteratorNext(it, value, true);
+		if (value->type == jbvNull)
+			continue;
+		*name = pnstrdup(key.val.string.val, key.val.string.len);
+		return true;
+	}
+	return false;
+}
 
 /*
  * checked_text
@@ -64,18 +84,13 @@ file_part(const char *node, const char *name, JsonbValue *file,
 		  RrHttpPart *part)
 {
 	JsonbIterator *it = JsonbIteratorInit(file->val.binary.data);
-	JsonbValue	key;
-	JsonbIteratorToken token;
+	JsonbValue	value;
+	char	   *member;
 	char	   *data;
 	int			len;
 
-	while ((token = JsonbIteratorNext(&it, &key, true)) != WJB_DONE)
+	while (rr_http_next_member(&it, &member, &value))
 	{
-		char	   *member;
-
-		if (token != WJB_KEY)
-			continue;
-		member = pnstrdup(key.val.string.val, key.val.string.len);
 		if (strcmp(member, "data") != 0 && strcmp(member, "filename") != 0 &&
 			strcmp(member, "content_type") != 0)
 			ereport(ERROR,
@@ -113,24 +128,16 @@ rr_http_multipart_parts(const char *node, JsonbValue *object)
 {
 	List	   *parts = NIL;
 	JsonbIterator *it;
-	JsonbValue	key;
 	JsonbValue	value;
-	JsonbIteratorToken token;
+	char	   *name;
 
 	if (!rr_value_is_object(object))
 		rr_param_type_error(node, "body", "an object", object);
 	it = JsonbIteratorInit(object->val.binary.data);
-	while ((token = JsonbIteratorNext(&it, &key, true)) != WJB_DONE)
+	while (rr_http_next_member(&it, &name, &value))
 	{
 		RrHttpPart *part;
-		char	   *name;
 
-		if (token != WJB_KEY)
-			continue;
-		name = pnstrdup(key.val.string.val, key.val.string.len);
-		token = JsonbIteratorNext(&it, &value, true);
-		if (value.type == jbvNull)
-			continue;
 		part = palloc0(sizeof(RrHttpPart));
 		part->name = checked_text(node, "name", name);
 		if (rr_value_is_object(rr_value_normalize(&value)))

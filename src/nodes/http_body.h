@@ -2,7 +2,7 @@
  *
  * http_body.h
  *		Request bodies of the http node built from JSON values: multipart
- *		parts, and a body with the page parameter set.
+ *		parts, a body with the page parameter set, an object's members.
  *
  *-------------------------------------------------------------------------
  */
@@ -13,6 +13,13 @@
 
 #include "nodes/pg_list.h"
 #include "utils/jsonb.h"
+
+/*
+ * The next member of an object that is not null, its name copied; false
+ * when there is none.  it comes from JsonbIteratorInit on the object.
+ */
+extern bool rr_http_next_member(JsonbIterator **it, char **name,
+								JsonbValue *value);
 
 /*
  * The members of object as the parts of a multipart body (RrHttpPart *,
