@@ -953,7 +953,10 @@ prepare_pagination(RrPlanNode *node, HttpState *state)
 	JsonbValue *pagination = rr_node_param(node, "pagination");
 	JsonbValue *value;
 
-	if (pagination == NULL || !rr_value_is_object(rr_value_normalize(pagination)))
+	if (pagination == NULL)
+		return;
+	pagination = rr_value_normalize(pagination);
+	if (!rr_value_is_object(pagination))
 		return;
 	value = object_member(pagination, "param");
 	state->page_param = pnstrdup(value->val.string.val, value->val.string.len);
