@@ -43,12 +43,15 @@ OBJS = \
 	src/http/address_guard.o \
 	src/http/auth.o \
 	src/http/oauth2.o \
+	src/http/multipart.o \
+	src/http/proxy.o \
 	src/http/request.o \
 	src/nodes/aggregate.o \
 	src/nodes/execute_workflow.o \
 	src/nodes/filter.o \
 	src/nodes/function.o \
 	src/nodes/http.o \
+	src/nodes/http_body.o \
 	src/nodes/if.o \
 	src/nodes/item_keys.o \
 	src/nodes/limit.o \

@@ -19,7 +19,7 @@ SELECT regress.try(format('SELECT reporunner.validate_workflow(%L::jsonb)::text'
 ('{"url": "http://example.com", "method": "TRACE"}'),
 ('{"url": "http://example.com", "method": "{{ $json.m }}"}'),
 ('{"url": "http://example.com", "body_type": "xml"}'),
-('{"url": "http://example.com", "body_type": "multipart"}'),
+('{"url": "http://example.com", "body_type": "multipart/form-data"}'),
 ('{"url": "http://example.com", "response": "stream"}'),
 ('{"url": "http://example.com", "query": [1]}'),
 ('{"url": "http://example.com", "headers": "X-A: 1"}'),
@@ -37,7 +37,31 @@ SELECT regress.try(format('SELECT reporunner.validate_workflow(%L::jsonb)::text'
 ('{"url": "http://example.com", "max_pages": 5}'),
 ('{"url": "http://example.com", "next_url": "{{ $json.next }}", "max_pages": 0}'),
 ('{"url": "http://example.com", "next_url": "{{ $json.next }}", "max_pages": 10001}'),
-('{"url": "http://example.com", "proxy": "http://proxy:3128"}')
+('{"url": "http://example.com", "pagination": "page"}'),
+('{"url": "http://example.com", "pagination": {}}'),
+('{"url": "http://example.com", "pagination": {"param": ""}}'),
+('{"url": "http://example.com", "pagination": {"param": "{{ $json.p }}"}}'),
+('{"url": "http://example.com", "pagination": {"param": "page", "in": "header"}}'),
+('{"url": "http://example.com", "pagination": {"param": "page", "start": 1.5}}'),
+('{"url": "http://example.com", "pagination": {"param": "page", "step": 0}}'),
+('{"url": "http://example.com", "pagination": {"param": "page", "step": "{{ $json.step }}"}}'),
+('{"url": "http://example.com", "pagination": {"param": "page", "complete": "$json.done"}}'),
+('{"url": "http://example.com", "pagination": {"param": "page", "complete": "{{ $nope }}"}}'),
+('{"url": "http://example.com", "pagination": {"param": "page", "until": "{{ true }}"}}'),
+('{"url": "http://example.com", "pagination": {"param": "page"}, "next_url": "{{ $json.next }}"}'),
+('{"url": "http://example.com", "pagination": "{{ $json.p }}"}'),
+('{"url": "http://example.com", "batch_size": 0}'),
+('{"url": "http://example.com", "batch_size": 10001}'),
+('{"url": "http://example.com", "batch_size": "{{ $json.n }}"}'),
+('{"url": "http://example.com", "batch_interval": "1s"}'),
+('{"url": "http://example.com", "batch_size": 5, "batch_interval": 1000}'),
+('{"url": "http://example.com", "proxy": "proxy:3128"}'),
+('{"url": "http://example.com", "proxy": "http://proxy"}'),
+('{"url": "http://example.com", "proxy": "http://user:secret@proxy:3128"}'),
+('{"url": "http://example.com", "proxy": "http://proxy:3128/path"}'),
+('{"url": "http://example.com", "proxy": "http://proxy:65536"}'),
+('{"url": "http://example.com", "proxy": "socks4://proxy:1080"}'),
+('{"url": "http://example.com", "proxy": "http://{{ $json.host }}:3128"}')
 ) AS t(p);
 
 -- and a document that uses every param is valid, and saves
@@ -48,6 +72,19 @@ SELECT reporunner.validate_workflow(regress.node_doc('http', '{
 	"response": "text", "full_response": true, "timeout": "10s",
 	"connect_timeout": "2s", "max_redirects": 0, "verify_tls": false,
 	"next_url": "{{ $json.links.next }}", "max_pages": 20}'));
+SELECT reporunner.validate_workflow(regress.node_doc('http', '{
+	"method": "POST", "url": "https://api.example.com/orders",
+	"body": {"report": {"data": "{{ $json.pdf }}", "filename": "r.pdf",
+	"content_type": "application/pdf"}, "title": "{{ $json.title }}"},
+	"body_type": "multipart", "batch_size": 10, "batch_interval": "500ms",
+	"proxy": "http://proxy.internal:3128",
+	"pagination": {"param": "offset", "in": "body", "start": 0, "step": 100,
+	"complete": "{{ $json.more == false }}"}, "max_pages": 50}'));
+SELECT reporunner.validate_workflow(regress.node_doc('http', p::jsonb)) FROM (VALUES
+('{"url": "http://example.com", "pagination": {"param": "page"}}'),
+('{"url": "http://example.com", "proxy": "socks5h://[fd00::1]:1080/"}'),
+('{"url": "http://example.com", "proxy": "https://10.0.0.1:8443"}')
+) AS t(p);
 SELECT regress.save_node('http', '{"url": "https://api.example.com/x", "method": "DELETE"}') > 0;
 
 -- the role, created by the extension
@@ -66,10 +103,17 @@ SET reporunner.http_allow = 'fd00::/129';
 SET reporunner.http_max_response_size = 100;
 SET reporunner.http_allow = 'not a/network';
 RESET reporunner.http_allow;
+SHOW reporunner.http_proxy_allow;
+SET reporunner.http_proxy_allow = 'http://proxy.internal:3128, socks5h://[fd00::1]:1080';
+SHOW reporunner.http_proxy_allow;
+SET reporunner.http_proxy_allow = 'proxy.internal:3128';
+SET reporunner.http_proxy_allow = 'http://u:p@proxy.internal:3128';
+RESET reporunner.http_proxy_allow;
 CREATE ROLE regress_http_tenant;
 SET ROLE regress_http_tenant;
 SET reporunner.http_allow = '0.0.0.0/0';
 SET reporunner.http_max_response_size = '1GB';
+SET reporunner.http_proxy_allow = 'http://evil.example:3128';
 RESET ROLE;
 
 -- refused before anything is sent: no URL, another scheme, bad values
@@ -98,6 +142,30 @@ SELECT regress.execute('test_http', jsonb_build_array(jsonb_build_object('url', 
 ('http://[fd00::1]/'),
 ('http://[::ffff:192.168.0.1]/')
 ) AS t(u);
+
+-- a proxy that reporunner.http_proxy_allow does not list is refused before
+-- anything is sent; a multipart body and pagination in the body are checked
+-- before too
+SELECT regress.save_node('http', '{"url": "http://example.com/", "proxy": "http://127.0.0.1:9"}', fresh => true) > 0;
+SELECT regress.execute('test_http');
+SET reporunner.http_proxy_allow = 'http://127.0.0.2:9';
+SELECT regress.execute('test_http');
+RESET reporunner.http_proxy_allow;
+SELECT regress.save_node('http', '{"url": "http://example.com/", "method": "POST",
+	"body_type": "multipart", "body": "{{ $json.body }}"}', fresh => true) > 0;
+SELECT regress.execute('test_http', jsonb_build_array(jsonb_build_object('body', b))) FROM (VALUES
+('"text"'::jsonb),
+('{"a": [1]}'),
+('{"f": {"data": "not base64!"}}'),
+('{"f": {"filename": "x.txt"}}'),
+('{"f": {"data": "", "size": 1}}'),
+('{"f": {"data": "", "filename": 1}}'),
+('{"f": {"data": "", "content_type": "text/plain\r\nX-A: 1"}}'),
+('{"a\nb": 1}')
+) AS t(b);
+SELECT regress.save_node('http', '{"url": "http://example.com/", "method": "POST",
+	"body": "{{ $json.body }}", "pagination": {"param": "page", "in": "body"}}', fresh => true) > 0;
+SELECT regress.execute('test_http', '[{"body": [1]}]');
 
 -- an owner who is no member of reporunner_http may save, but not run it
 SET ROLE regress_http_tenant;

@@ -10,7 +10,10 @@ it arrived.
 
 Endpoints (any method unless said otherwise):
   /echo                 200, JSON: method, path, query, headers, body (text)
-                        and json (the body parsed, when it is JSON)
+                        and json (the body parsed, when it is JSON); for a
+                        multipart/form-data body, body "" and parts:
+                        [{name, filename, content_type, data (text, null
+                        when the bytes are no text), base64}]
   /json                 200, {"hello": "world", "n": 1}
   /array                200, [{"id": 1}, {"id": 2}, 3]
   /scalar               200, JSON 42
@@ -26,6 +29,11 @@ Endpoints (any method unless said otherwise):
                         HTTP date S seconds ahead
   /pages/N/K            200, {"page": K, "next": the absolute URL of
                         /pages/N/K+1, or null when K is N}
+  /paged/N              items {"id": 1} to {"id": N}, ?per=P (default 2)
+                        a page: page K (from 1) when "page" is in the query
+                        or the JSON or form body, else from "offset"
+                        (from 0); [] past the end; with ?wrap=1
+                        {"items": [...], "more": true or false}
   /delay/S              200 after S seconds (fractions allowed)
   /redirect/N           302 to /redirect/N-1, and /redirect/1 to /json: N
                         redirects
@@ -67,9 +75,17 @@ AWS Signature Version 4:
                         Authorization header is a valid AWS4-HMAC-SHA256
                         signature of it under a registered key, else 403
                         {"verified": false, "reason": ...}
+As a forward proxy: a request whose target is an absolute http:// URL
+(as clients send through an http proxy) is recorded with "proxied": true
+and sent on to that URL; its response comes back with "Via: 1.1
+test-proxy".  CONNECT (https through the proxy) is not served.
 """
 import argparse
+import base64
+import email.parser
+import email.policy
 import email.utils
+import http.client
 import gzip
 import hashlib
 import hmac
@@ -173,6 +189,11 @@ class Handler(BaseHTTPRequestHandler):
             "body": text,
             "at": time.time(),
         }
+        if self.path.startswith("http://"):
+            received["proxied"] = True
+            with LOG_LOCK:
+                LOG.append(received)
+            return self.forward(url, raw)
         parts = [p for p in url.path.split("/") if p]
         if parts != ["log"] and parts[:1] != ["release"]:
             with LOG_LOCK:
@@ -201,6 +222,11 @@ class Handler(BaseHTTPRequestHandler):
                 echo["json"] = json.loads(text) if text else None
             except ValueError:
                 echo["json"] = None
+            if received["headers"].get("content-type", "").startswith(
+                    "multipart/form-data"):
+                echo["body"] = ""
+                echo["parts"] = multipart_parts(
+                    received["headers"]["content-type"], raw)
             return self.send(200, echo)
         if route == "json":
             return self.send(200, {"hello": "world", "n": 1})
@@ -243,6 +269,8 @@ class Handler(BaseHTTPRequestHandler):
                     self.server.server_address[0], self.server.server_address[1],
                     last, page + 1)
             return self.send(200, {"page": page, "next": following})
+        if route == "paged":
+            return self.paged(int(parts[1]), query, text)
         if route == "delay":
             time.sleep(float(parts[1]))
             return self.send(200, {"slept": float(parts[1])})
@@ -307,8 +335,67 @@ class Handler(BaseHTTPRequestHandler):
             if what == "stats":
                 return self.send(200, OAUTH)
         return self.send(404, {"error": "no such endpoint"})
+    def paged(self, total, query, text):
+        fields = dict(query)
+        try:
+            body = json.loads(text) if text else {}
+        except ValueError:
+            body = {k: v[0] for k, v in parse_qs(text).items()}
+        if isinstance(body, dict):
+            fields.update(body)
+        per = int(query.get("per", 2))
+        if "page" in fields:
+            first = (int(fields["page"]) - 1) * per
+        else:
+            first = int(fields.get("offset", 0))
+        items = [{"id": i + 1} for i in range(max(first, 0), min(first + per, total))]
+        if query.get("wrap"):
+            return self.send(200, {"items": items, "more": first + per < total})
+        return self.send(200, items)
+
+    def forward(self, url, raw):
+        headers = {k: v for k, v in self.headers.items()
+                   if k.lower() not in ("proxy-connection", "connection",
+                                        "keep-alive", "host")}
+        target = http.client.HTTPConnection(url.hostname, url.port or 80,
+                                            timeout=30)
+        path = url.path + ("?" + url.query if url.query else "")
+        target.request(self.command, path or "/", body=raw or None,
+                       headers=headers)
+        response = target.getresponse()
+        body = response.read()
+        target.close()
+        return self.send(response.status, body,
+                         response.getheader("Content-Type", "text/plain"),
+                         [("Via", "1.1 test-proxy")])
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = handle_any
+
+
+def text_or_none(data):
+    """UTF-8 bytes with no NUL as text; None for any others."""
+    try:
+        return None if b"\0" in data else data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def multipart_parts(content_type, raw):
+    """The parts of a multipart/form-data body, as /echo shows them."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+    parts = []
+    for part in message.iter_parts():
+        data = part.get_payload(decode=True) or b""
+        parts.append({
+            "name": part.get_param("name", header="content-disposition"),
+            "filename": part.get_filename(),
+            "content_type": part.get_content_type()
+            if part.get("Content-Type") else None,
+            "data": text_or_none(data),
+            "base64": base64.b64encode(data).decode(),
+        })
+    return parts
 
 
 def main():

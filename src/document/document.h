@@ -137,4 +137,11 @@ extern bool rr_node_is_trigger(const char *type);
  */
 extern bool rr_duration_parse(const char *text, int64_t *ms);
 
+/*
+ * Whether text is a proxy URL an http node may name: "http://host:port",
+ * "https://host:port" or "socks5h://host:port", with no user name,
+ * password or path.
+ */
+extern bool rr_proxy_url_valid(const char *text, size_t len);
+
 #endif							/* RR_DOCUMENT_H */

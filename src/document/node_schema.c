@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "document.h"
 #include "node_schema.h"
 #include "node_types.h"
 
@@ -49,7 +50,9 @@ static const char *const run_modes[] = {"per_item", "once", NULL};
 static const char *const call_modes[] = {"wait", "fire_and_forget", NULL};
 static const char *const http_methods[] = {"GET", "POST", "PUT", "PATCH",
 "DELETE", "HEAD", NULL};
-static const char *const http_body_types[] = {"json", "form", "raw", NULL};
+static const char *const http_body_types[] = {"json", "form", "raw",
+"multipart", NULL};
+static const char *const http_page_places[] = {"query", "body", NULL};
 static const char *const http_responses[] = {"json", "text", "binary", NULL};
 
 
@@ -251,6 +254,23 @@ static const RrFieldSpec execute_workflow_params[] = {
 	{NULL}
 };
 
+/* http pagination by a parameter: the page's value is start + page * step */
+static const RrFieldSpec http_pagination_fields[] = {
+	{.name = "param", .type = RR_FIELD_STRING,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
+		.has_min = true, .min = 1, .has_max = true, .max = 256,
+		.hint = "The name of the parameter that counts pages is fixed when "
+	"the workflow is saved."},
+	{.name = "in", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+	.choices = http_page_places},
+	{.name = "start", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC,
+	.has_min = true, .min = -1e15, .has_max = true, .max = 1e15},
+	{.name = "step", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC,
+	.has_min = true, .min = 1, .has_max = true, .max = 1e9},
+	{.name = "complete", .type = RR_FIELD_CONDITION},
+	{NULL}
+};
+
 /* http: what is sent may be computed per item; how, is fixed */
 static const RrFieldSpec http_params[] = {
 	{.name = "method", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
@@ -286,6 +306,32 @@ static const RrFieldSpec http_params[] = {
 		.has_min = true, .min = 1, .has_max = true, .max = 128,
 		.hint = "The credential is named when the workflow is saved; "
 	"its owner sets it with reporunner.set_credential()."},
+	{.name = "pagination", .type = RR_FIELD_OBJECT, .flags = RR_FIELD_STATIC,
+	.fields = http_pagination_fields},
+	{.name = "batch_size", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC,
+	.has_min = true, .min = 1, .has_max = true, .max = 10000},
+	{.name = "batch_interval", .type = RR_FIELD_DURATION,
+	.flags = RR_FIELD_STATIC},
+	{.name = "proxy", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+		.valid = rr_proxy_url_valid,
+		.valid_rule = "a proxy URL \"http://host:port\", \"https://host:port\" "
+		"or \"socks5h://host:port\"",
+		.hint = "The proxy is fixed when the workflow is saved; give its "
+	"port, and no user name or password."},
+	{NULL}
+};
+
+
+/* which http params need or exclude others */
+static const RrParamRule http_rules[] = {
+	{.param = "max_pages", .needs = {"next_url", "pagination"}},
+	{.param = "pagination", .excludes = "next_url"},
+	{.param = "batch_interval", .needs = {"batch_size"}},
+	{NULL}
+};
+
+static const RrParamRule wait_rules[] = {
+	{.param = "timeout", .needs = {"resume"}},
 	{NULL}
 };
 
@@ -331,12 +377,12 @@ static const RrFieldSpec http_params[] = {
 	.params = notify_params, .outputs = main_output, .inputs = 1
 #define RR_SCHEMA_wait \
 	.params = wait_params, .outputs = main_output, .inputs = 1, \
-	.one_of = wait_modes, .only_with = {"timeout", "resume"}
+	.one_of = wait_modes, .rules = wait_rules
 #define RR_SCHEMA_execute_workflow \
 	.params = execute_workflow_params, .outputs = main_output, .inputs = 1
 #define RR_SCHEMA_http \
 	.params = http_params, .outputs = main_output, .inputs = 1, \
-	.only_with = {"max_pages", "next_url"}
+	.rules = http_rules
 
 #define RR_SCHEMA_ENTRY(type) {.name = #type, RR_SCHEMA_##type},
 
@@ -594,3 +640,67 @@ is_function_name(const char *text, size_t len)
 	}
 	return end == len;
 }
+
+/*
+ * rr_proxy_url_valid
+ *		Whether text is "scheme://host:port" with an optional "/" at the
+ *		end, scheme http, https or socks5h in any case, host a name, an IPv4 address or
+ *		an IPv6 one in brackets, and port 1 to 65535: no user name or
+ *		password, no path.
+ */
+bool
+rr_proxy_url_valid(const char *text, size_t len)
+{
+	static const char *const schemes[] = {"http://", "https://",
+	"socks5h://", NULL};
+	const char *const *scheme;
+	size_t		pos;
+	size_t		host_start;
+	long		port = 0;
+	size_t		digits = 0;
+
+	for (scheme = schemes; *scheme != NULL; scheme++)
+	{
+		for (pos = 0; pos < len && (*scheme)[pos] != '\0'; pos++)
+		{
+			char		c = text[pos];
+
+			if ((c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) != (*scheme)[pos])
+				break;
+		}
+		if ((*scheme)[pos] == '\0')
+			break;
+	}
+	if (*scheme == NULL || len <= strlen(*scheme))
+		return false;
+	pos = host_start = strlen(*scheme);
+	if (text[pos] == '[')
+	{
+		while (++pos < len && (strchr("0123456789abcdefABCDEF:.", text[pos]) != NULL))
+			;
+		if (pos >= len || text[pos] != ']' || pos == host_start + 1)
+			return false;
+		pos++;
+	}
+	else
+	{
+		while (pos < len && ((text[pos] >= 'a' && text[pos] <= 'z') ||
+							 (text[pos] >= 'A' && text[pos] <= 'Z') ||
+							 (text[pos] >= '0' && text[pos] <= '9') ||
+							 text[pos] == '-' || text[pos] == '.'))
+			pos++;
+		if (pos == host_start)
+			return false;
+	}
+	if (pos >= len || text[pos] != ':')
+		return false;
+	while (++pos < len && text[pos] >= '0' && text[pos] <= '9' && digits < 6)
+	{
+		port = port * 10 + (text[pos] - '0');
+		digits++;
+	}
+	if (digits == 0 || port < 1 || port > 65535)
+		return false;
+	return pos == len || (pos + 1 == len && text[pos] == '/');
+}
+

@@ -86,6 +86,18 @@ typedef struct RrFieldSpec
 } RrFieldSpec;
 
 /*
+ * A rule between a node's params: when param is given, one of needs must
+ * be given too (NULL-terminated; empty for none), and excludes must not
+ * (NULL for none).  Tables of them end with an entry whose param is NULL.
+ */
+typedef struct RrParamRule
+{
+	const char *param;
+	const char *needs[3];
+	const char *excludes;
+} RrParamRule;
+
+/*
  * A node type.  Its outputs are, in order: one per item of the array param
  * "item_outputs" (named by that item's "item_output_name" field, or by its
  * 0-based position when the field is absent), then the fixed "outputs".
@@ -105,8 +117,8 @@ typedef struct RrNodeType
 	const char *const *one_of;	/* params of which exactly one must be
 								 * given (present, and not false or null);
 								 * NULL-terminated, or NULL */
-	const char *only_with[2];	/* param [0] may be given only with param
-								 * [1] given; NULLs for none */
+	const RrParamRule *rules;	/* params that need or exclude others, or
+								 * NULL */
 } RrNodeType;
 
 /* Longest output name of a switch-like node, in bytes. */

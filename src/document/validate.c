@@ -1414,11 +1414,49 @@ is_given(json_t *params, const char *name)
 }
 
 /*
+ * check_rules
+ *		A node type's params that need another (the wait node's timeout
+ *		needs resume) or exclude another (the http node's next_url and
+ *		pagination), as its handler requires when the plan is built.
+ */
+static bool
+check_rules(Validator *v, const NodeInfo *info)
+{
+	const RrParamRule *rule;
+
+	for (rule = info->type->rules; rule != NULL && rule->param != NULL; rule++)
+	{
+		if (!is_given(info->params, rule->param))
+			continue;
+		if (rule->needs[0] != NULL &&
+			!is_given(info->params, rule->needs[0]) &&
+			(rule->needs[1] == NULL || !is_given(info->params, rule->needs[1])))
+		{
+			if (rule->needs[1] == NULL)
+				fail(v->err, RR_DOC_INVALID, info->name, "params",
+					 "node \"%s\" param \"%s\" needs \"%s\"", info->name,
+					 rule->param, rule->needs[0]);
+			else
+				fail(v->err, RR_DOC_INVALID, info->name, "params",
+					 "node \"%s\" param \"%s\" needs \"%s\" or \"%s\"",
+					 info->name, rule->param, rule->needs[0], rule->needs[1]);
+			return false;
+		}
+		if (rule->excludes != NULL && is_given(info->params, rule->excludes))
+		{
+			fail(v->err, RR_DOC_INVALID, info->name, "params",
+				 "node \"%s\" may not have both params \"%s\" and \"%s\"",
+				 info->name, rule->param, rule->excludes);
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
  * check_one_of
  *		A node type's params of which exactly one must be given (the wait
- *		node's modes), and a param that needs another (the wait node's
- *		timeout needs resume), as its handler requires when the plan is
- *		built.
+ *		node's modes), as its handler requires when the plan is built.
  */
 static bool
 check_one_of(Validator *v, const NodeInfo *info)
@@ -1427,15 +1465,6 @@ check_one_of(Validator *v, const NodeInfo *info)
 	char		list[RR_DOC_MESSAGE_LEN];
 	int			given = 0;
 
-	if (info->type->only_with[0] != NULL &&
-		is_given(info->params, info->type->only_with[0]) &&
-		!is_given(info->params, info->type->only_with[1]))
-	{
-		fail(v->err, RR_DOC_INVALID, info->name, "params",
-			 "node \"%s\" param \"%s\" needs \"%s\"", info->name,
-			 info->type->only_with[0], info->type->only_with[1]);
-		return false;
-	}
 	if (info->type->one_of == NULL)
 		return true;
 	for (name = info->type->one_of; *name != NULL; name++)
@@ -1473,7 +1502,7 @@ check_params(Validator *v)
 		path_reset(&path);
 		if (!check_object(v, &ctx, info->type->params, info->params, &path) ||
 			!check_item_outputs(v, &ctx, info) ||
-			!check_one_of(v, info))
+			!check_rules(v, info) || !check_one_of(v, info))
 			return false;
 	}
 	return true;

@@ -31,6 +31,8 @@
 
 #include "document/document.h"
 #include "http/address_guard.h"
+#include "http/multipart.h"
+#include "http/proxy.h"
 #include "http/request.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -68,6 +70,8 @@ typedef struct Transfer
 	CURL	   *easy;			/* NULL when the slot is free */
 	int			request;		/* the index of its request */
 	struct curl_slist *headers;
+	curl_mime  *mime;			/* a multipart body, or NULL */
+	bool		via_proxy;		/* every connection goes to a listed proxy */
 	RecvBuffer		body;
 	RecvBuffer		header_lines;	/* of the last response so far */
 	size_t		max_size;
@@ -171,7 +175,9 @@ url_host(Transfer *transfer, char *buf, size_t buflen)
 
 /*
  * CURLOPT_OPENSOCKETFUNCTION: the SSRF guard, on the address curl is about
- * to connect to, for every connection.
+ * to connect to, for every connection.  A transfer through a proxy that
+ * reporunner.http_proxy_allow lists connects only to that proxy, which
+ * judges where it connects itself (proxy.c).
  */
 static curl_socket_t
 open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *address)
@@ -180,6 +186,8 @@ open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *address)
 	char		host[sizeof(transfer->refused_host)];
 	const char *range;
 
+	if (transfer->via_proxy)
+		return socket(address->family, address->socktype, address->protocol);
 	url_host(transfer, host, sizeof(host));
 	range = rr_address_refusal(&address->addr, host);
 	if (range != NULL)
@@ -245,8 +253,9 @@ setup_transfer(Transfer *transfer, const RrHttpRequest *request, CURLM *multi)
 	SET_OPTION(easy, CURLOPT_URL, request->url);
 	SET_OPTION(easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	SET_OPTION(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	/* no proxy, not even from http_proxy in the server's environment */
-	SET_OPTION(easy, CURLOPT_PROXY, "");
+	/* no proxy but a listed one, not even from the server's environment */
+	rr_http_proxy_setup(easy, request->proxy);
+	transfer->via_proxy = request->proxy != NULL;
 	SET_OPTION(easy, CURLOPT_NOSIGNAL, 1L);
 	SET_OPTION(easy, CURLOPT_ERRORBUFFER, transfer->error);
 	SET_OPTION(easy, CURLOPT_HTTPHEADER, transfer->headers);
@@ -283,7 +292,8 @@ setup_transfer(Transfer *transfer, const RrHttpRequest *request, CURLM *multi)
 	if (strcmp(request->method, "HEAD") == 0)
 		SET_OPTION(easy, CURLOPT_NOBODY, 1L);
 	else if (strcmp(request->method, "POST") != 0 &&
-			 (strcmp(request->method, "GET") != 0 || request->body != NULL))
+			 (strcmp(request->method, "GET") != 0 || request->body != NULL ||
+			  request->parts != NIL))
 		SET_OPTION(easy, CURLOPT_CUSTOMREQUEST, request->method);
 	if (request->body != NULL || strcmp(request->method, "POST") == 0)
 	{
@@ -291,6 +301,11 @@ setup_transfer(Transfer *transfer, const RrHttpRequest *request, CURLM *multi)
 				   (curl_off_t) request->body_len);
 		SET_OPTION(easy, CURLOPT_POSTFIELDS,
 				   request->body != NULL ? request->body : "");
+	}
+	if (request->parts != NIL)
+	{
+		transfer->mime = rr_http_mime(easy, request->parts);
+		SET_OPTION(easy, CURLOPT_MIMEPOST, transfer->mime);
 	}
 
 	if (curl_multi_add_handle(multi, easy) != CURLM_OK)
@@ -311,10 +326,12 @@ cleanup_transfer(Transfer *transfer, CURLM *multi)
 		curl_easy_cleanup(transfer->easy);
 	}
 	curl_slist_free_all(transfer->headers);
+	curl_mime_free(transfer->mime);
 	free(transfer->body.data);
 	free(transfer->header_lines.data);
 	transfer->easy = NULL;
 	transfer->headers = NULL;
+	transfer->mime = NULL;
 	memset(&transfer->body, 0, sizeof(RecvBuffer));
 	memset(&transfer->header_lines, 0, sizeof(RecvBuffer));
 }
@@ -671,6 +688,7 @@ rr_http_init(void)
 							NULL,
 							NULL);
 	rr_address_guard_init();
+	rr_http_proxy_init();
 }
 
 /*

@@ -13,7 +13,10 @@
  * reporunner.http_max_response_size.  Failures raise an ERROR: 08000 when
  * no response came (connection, TLS, timeout, too many redirects), 42501
  * when the guard refused an address or scheme, 54000 when the response was
- * too large.  A response with any status is a success here; the caller
+ * too large.  A request through a proxy is sent only when
+ * reporunner.http_proxy_allow lists that proxy (42501 otherwise); the
+ * guard does not judge its connections, which all go to the proxy.  A
+ * response with any status is a success here; the caller
  * judges the status.
  *
  *-------------------------------------------------------------------------
@@ -24,6 +27,19 @@
 #include "postgres.h"
 
 #include "nodes/pg_list.h"
+
+/*
+ * One part of a multipart/form-data body: a field (filename NULL) or a
+ * file.
+ */
+typedef struct RrHttpPart
+{
+	const char *name;
+	const char *data;
+	size_t		len;
+	const char *filename;		/* NULL: a field */
+	const char *content_type;	/* NULL: curl's default */
+} RrHttpPart;
 
 /* What to send. */
 typedef struct RrHttpRequest
@@ -42,6 +58,9 @@ typedef struct RrHttpRequest
 								 * auth or AWS signing */
 	const char *password;
 	const char *aws_sigv4;		/* NULL: none; "aws:amz:region:service" */
+	List	   *parts;			/* RrHttpPart *: a multipart body instead
+								 * of body; NIL: none */
+	const char *proxy;			/* "scheme://host:port", or NULL: none */
 } RrHttpRequest;
 
 /* One header of the response. */

@@ -5,17 +5,26 @@
  *
  * Params: method, url, query, headers, body and body_type (what is sent);
  * response and full_response (how the response becomes items); timeout,
- * connect_timeout, max_redirects, verify_tls; next_url and max_pages
- * (pagination); credential (the name of one of the owner's credentials,
- * put on every request by src/http/auth.c).  url, query, headers and body
- * may hold expressions, computed per item, and next_url too, computed on
- * each response (its body as $json); the others are fixed when the
- * workflow is saved.
+ * connect_timeout, max_redirects, verify_tls, proxy; next_url or
+ * pagination, and max_pages (pagination); batch_size and batch_interval
+ * (pacing); credential (the name of one of the owner's credentials, put
+ * on every request by src/http/auth.c).  url, query, headers and body may
+ * hold expressions, computed per item, and next_url and pagination's
+ * complete too, computed on each response (its body as $json); the others
+ * are fixed when the workflow is saved.
  *
  * Pagination: with next_url, after each response the node requests the
  * URL next_url gives for it (same method, headers and body), until it
  * gives null or "", the body is not an object, or max_pages (default
- * 100) responses came for the item; every page's items are emitted.
+ * 100) responses came for the item.  With pagination, every request of
+ * an item carries the parameter pagination.param (in the query or the
+ * body) set to start + page * step, page counting from 0, until a page
+ * is empty (a body null, "", [] or {}), complete holds on a body, or
+ * max_pages.  Every page's items are emitted.
+ *
+ * Batching: with batch_size, the requests of a round go out batch_size at
+ * a time, batch_interval (default 1s) apart, waiting interruptibly and,
+ * in background runs, with no transaction open.
  *
  * The node runs only for workflows whose owner has the privileges of the
  * role reporunner_http.  Each request carries an Idempotency-Key header,
@@ -36,16 +45,20 @@
 #include "common/sha2.h"
 #include "engine/executor.h"
 #include "engine/retry_policy.h"
+#include "expr/template.h"
 #include "http/auth.h"
 #include "http/request.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "nodes/http_body.h"
 #include "nodes/node_util.h"
 #include "reporunner.h"
+#include "storage/latch.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/wait_event.h"
 
 /* The role whose members' workflows may send requests. */
 #define HTTP_ROLE	"reporunner_http"
@@ -55,6 +68,7 @@
 #define DEFAULT_CONNECT_TIMEOUT_MS	(30 * 1000)
 #define DEFAULT_MAX_REDIRECTS		5
 #define DEFAULT_MAX_PAGES			100
+#define DEFAULT_BATCH_INTERVAL_MS	1000
 
 /* Most bytes of an error response an error message shows. */
 #define SNIPPET_LEN		200
@@ -63,7 +77,8 @@ typedef enum BodyType
 {
 	BODY_JSON,
 	BODY_FORM,
-	BODY_RAW
+	BODY_RAW,
+	BODY_MULTIPART
 } BodyType;
 
 typedef enum ResponseType
@@ -88,8 +103,16 @@ typedef struct HttpState
 	int64		connect_timeout_ms;
 	int			max_redirects;
 	bool		verify_tls;
-	RrParam		next_url;		/* absent: no pagination */
+	RrParam		next_url;		/* absent: no pagination by next URL */
 	int			max_pages;
+	char	   *page_param;		/* NULL: no pagination by a parameter */
+	bool		page_in_body;	/* else in the query */
+	int64		page_start;
+	int64		page_step;
+	RrValue    *page_complete;	/* NULL: none */
+	int			batch_size;		/* 0: a round at once */
+	int64		batch_interval_ms;
+	char	   *proxy;			/* NULL: none */
 	char	   *credential;		/* NULL: none */
 } HttpState;
 
@@ -124,23 +147,14 @@ object_pairs(RrNodeRun *run, JsonbValue *object, const char *param)
 {
 	List	   *pairs = NIL;
 	JsonbIterator *it;
-	JsonbValue	key;
 	JsonbValue	value;
-	JsonbIteratorToken token;
+	char	   *name;
 
 	if (object == NULL)
 		return NIL;
 	it = JsonbIteratorInit(object->val.binary.data);
-	while ((token = JsonbIteratorNext(&it, &key, true)) != WJB_DONE)
+	while (rr_http_next_member(&it, &name, &value))
 	{
-		char	   *name;
-
-		if (token != WJB_KEY)
-			continue;
-		name = pnstrdup(key.val.string.val, key.val.string.len);
-		token = JsonbIteratorNext(&it, &value, true);
-		if (value.type == jbvNull)
-			continue;
 		if (value.type == jbvBinary)
 			rr_param_type_error(run->node->name,
 								psprintf("%s.%s", param, name),
@@ -248,19 +262,77 @@ form_body(RrNodeRun *run, JsonbValue *object)
 }
 
 /*
+ * page_value
+ *		The value of the page parameter for page (from 0).
+ */
+static JsonbValue *
+page_value(HttpState *state, int page)
+{
+	JsonbValue *value = palloc(sizeof(JsonbValue));
+
+	value->type = jbvNumeric;
+	value->val.numeric = int64_to_numeric(state->page_start +
+										  state->page_step * page);
+	return value;
+}
+
+/*
+ * with_page
+ *		The body with the page parameter set: the body must be an object,
+ *		or absent (then it is an object of just that member).
+ */
+static JsonbValue *
+with_page(HttpState *state, RrNodeRun *run, JsonbValue *body, int page)
+{
+	if (body != NULL && body->type != jbvNull && !rr_value_is_object(body))
+		rr_param_type_error(run->node->name, "body",
+							"an object, to carry the page parameter", body);
+	return rr_http_with_member(body != NULL && body->type != jbvNull ?
+							   body : NULL,
+							   state->page_param, page_value(state, page));
+}
+
+/*
+ * with_page_query
+ *		The query pairs with the page parameter set, replacing a pair of
+ *		that name.
+ */
+static List *
+with_page_query(HttpState *state, List *pairs, int page)
+{
+	List	   *result = NIL;
+	int			i;
+
+	for (i = 0; i + 1 < list_length(pairs); i += 2)
+	{
+		if (strcmp((const char *) list_nth(pairs, i), state->page_param) == 0)
+			continue;
+		result = lappend(result, list_nth(pairs, i));
+		result = lappend(result, list_nth(pairs, i + 1));
+	}
+	result = lappend(result, pstrdup(state->page_param));
+	return lappend(result, rr_value_text(page_value(state, page)));
+}
+
+/*
  * set_body
  *		The body of one item's request, and its default Content-Type.
  */
 static const char *
-set_body(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
+set_body(HttpState *state, RrNodeRun *run, Jsonb *item, int index, int page,
 		 RrHttpRequest *request)
 {
 	JsonbValue *body = rr_param_eval(&state->body, run, item, index);
 
+	if (state->page_param != NULL && state->page_in_body)
+		body = with_page(state, run, body, page);
 	if (body == NULL)
 		return NULL;
 	switch (state->body_type)
 	{
+		case BODY_MULTIPART:
+			request->parts = rr_http_multipart_parts(run->node->name, body);
+			return NULL;
 		case BODY_FORM:
 			if (!rr_value_is_object(body))
 				rr_param_type_error(run->node->name, "body", "an object",
@@ -286,7 +358,8 @@ set_body(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
  */
 static void
 build_request(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
-			  const RrCredential *credential, RrHttpRequest *request)
+			  int page, const RrCredential *credential,
+			  RrHttpRequest *request)
 {
 	JsonbValue *url = rr_param_eval(&state->url, run, item, index);
 	JsonbValue *headers = param_object(&state->headers, run, item, index,
@@ -304,14 +377,17 @@ build_request(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
 	memset(request, 0, sizeof(RrHttpRequest));
 	request->method = state->method;
 	request->shown_url = pnstrdup(url->val.string.val, url->val.string.len);
-	request->url = rr_http_url(request->shown_url,
-							   object_pairs(run, query, "query"));
+	pairs = object_pairs(run, query, "query");
+	if (state->page_param != NULL && !state->page_in_body)
+		pairs = with_page_query(state, pairs, page);
+	request->url = rr_http_url(request->shown_url, pairs);
 	request->timeout_ms = state->timeout_ms;
 	request->connect_timeout_ms = state->connect_timeout_ms;
 	request->max_redirects = state->max_redirects;
 	request->verify_tls = state->verify_tls;
+	request->proxy = state->proxy;
 
-	content_type = set_body(state, run, item, index, request);
+	content_type = set_body(state, run, item, index, page, request);
 	pairs = object_pairs(run, headers, "headers");
 	for (i = 0; i + 1 < list_length(pairs); i += 2)
 	{
@@ -329,7 +405,7 @@ build_request(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
 	if (run->execution->id != 0 && !has_key)
 		request->headers = lappend(request->headers,
 								   psprintf("Idempotency-Key: %s",
-											idempotency_key(run, index, 0)));
+											idempotency_key(run, index, page)));
 	/* no "Expect: 100-continue" wait before large bodies */
 	request->headers = lappend(request->headers, pstrdup("Expect:"));
 	if (credential != NULL)
@@ -585,12 +661,10 @@ check_owner(RrNodeRun *run)
 
 /*
  * next_page
- *		Make request the one for the next page of a response whose body is
- *		body, as next_url gives it; false when there is none.  What it keeps
- *		of the request before (headers, body, the credential's user and
- *		password) is copied into the current memory context, since that
- *		one's is reset; a credential that goes in the URL is put on the new
- *		URL.
+ *		Make request the one for the page after page of input item index,
+ *		whose response's body is body, as next_url gives it: the item's
+ *		request again (in the current memory context, since that of the
+ *		request before is reset), to that URL; false when there is none.
  */
 static bool
 next_page(HttpState *state, RrNodeRun *run, int index, int page,
@@ -598,9 +672,6 @@ next_page(HttpState *state, RrNodeRun *run, int index, int page,
 		  RrHttpRequest *request)
 {
 	JsonbValue *next;
-	char	   *ours = NULL;
-	List	   *headers = NIL;
-	ListCell   *lc;
 
 	if (state->next_url.value == NULL || page + 1 >= state->max_pages ||
 		!rr_value_is_object(body))
@@ -611,50 +682,107 @@ next_page(HttpState *state, RrNodeRun *run, int index, int page,
 		return false;
 	if (next->type != jbvString)
 		rr_param_type_error(run->node->name, "next_url", "a string", next);
+	build_request(state, run, (Jsonb *) list_nth(run->inputs[0], index), index,
+				  page + 1, credential, request);
 	request->shown_url = pnstrdup(next->val.string.val, next->val.string.len);
 	request->url = rr_http_url(request->shown_url, NIL);
+	/* the new URL needs what of the credential goes in a URL */
 	if (credential != NULL)
 		rr_http_auth_apply_to_url(credential, request);
-	if (request->body != NULL)
-		request->body = pnstrdup(request->body, request->body_len);
-	if (request->username != NULL)
-		request->username = pstrdup(request->username);
-	if (request->password != NULL)
-		request->password = pstrdup(request->password);
-	if (request->aws_sigv4 != NULL)
-		request->aws_sigv4 = pstrdup(request->aws_sigv4);
-
-	/* the key build_request added, not one the node's headers give */
-	if (run->execution->id != 0)
-		ours = psprintf("Idempotency-Key: %s",
-						idempotency_key(run, index, page));
-	foreach(lc, request->headers)
-	{
-		const char *line = (const char *) lfirst(lc);
-
-		headers = lappend(headers, ours != NULL && strcmp(line, ours) == 0 ?
-						  psprintf("Idempotency-Key: %s",
-								   idempotency_key(run, index, page + 1)) :
-						  pstrdup(line));
-	}
-	request->headers = headers;
 	return true;
 }
 
 /*
- * send_round
- *		Send the requests at once and wait for their responses; in a
- *		background run with no transaction open while waiting.
+ * is_empty_page
+ *		Whether a response's body is an empty page: null (no body), "",
+ *		[] or {}.
+ */
+static bool
+is_empty_page(JsonbValue *body)
+{
+	if (body->type == jbvNull)
+		return true;
+	if (body->type == jbvString)
+		return body->val.string.len == 0;
+	if (rr_value_is_object(body) || rr_value_is_array(body))
+		return JsonContainerSize(body->val.binary.data) == 0;
+	return false;
+}
+
+/*
+ * next_param_page
+ *		With pagination by a parameter, make request the one for the page
+ *		after page of input item index, whose response's body is body;
+ *		false when there is none: the page was empty, complete holds on its
+ *		body, or it was the last of max_pages.
+ */
+static bool
+next_param_page(HttpState *state, RrNodeRun *run, int index, int page,
+				JsonbValue *body, const RrCredential *credential,
+				RrHttpRequest *request)
+{
+	Jsonb	   *item = (Jsonb *) list_nth(run->inputs[0], index);
+
+	if (page + 1 >= state->max_pages || is_empty_page(body))
+		return false;
+	if (state->page_complete != NULL &&
+		rr_condition_eval(state->page_complete, run, JsonbValueToJsonb(body),
+						  index))
+		return false;
+	build_request(state, run, item, index, page + 1, credential, request);
+	return true;
+}
+
+/*
+ * pause_between_batches
+ *		Wait ms milliseconds, serving interrupts (a cancel, a timeout) as
+ *		they come.
  */
 static void
-send_round(RrNodeRun *run, RrHttpRequest *requests, RrHttpResponse *responses,
-		   int n)
+pause_between_batches(int64 ms)
+{
+	TimestampTz until = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), ms);
+
+	for (;;)
+	{
+		long		left;
+
+		CHECK_FOR_INTERRUPTS();
+		left = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), until);
+		if (left <= 0)
+			break;
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 left, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
+}
+
+/*
+ * send_round
+ *		Send the requests and wait for their responses: at once, or with
+ *		batch_size, batch_size at a time, batch_interval apart (after the
+ *		node's first batch, *batched says whether one went out already).
+ *		In a background run with no transaction open while waiting.
+ */
+static void
+send_round(HttpState *state, RrNodeRun *run, RrHttpRequest *requests,
+		   RrHttpResponse *responses, int n, bool *batched)
 {
 	bool		released = rr_node_release_transaction(run);
 
 	PG_TRY();
 	{
-		rr_http_perform_all(requests, responses, n);
+		int			size = state->batch_size > 0 ? state->batch_size : n;
+		int			from;
+
+		for (from = 0; from < n; from += size)
+		{
+			if (*batched)
+				pause_between_batches(state->batch_interval_ms);
+			rr_http_perform_all(requests + from, responses + from,
+								Min(size, n - from));
+			*batched = state->batch_size > 0;
+		}
 	}
 	PG_FINALLY();
 	{
@@ -671,8 +799,9 @@ send_round(RrNodeRun *run, RrHttpRequest *requests, RrHttpResponse *responses,
  *		anew, once for them all), their new responses in place of the 401s.
  */
 static void
-resend_renewed(RrNodeRun *run, const RrCredential *credential,
-			   RrHttpRequest *requests, RrHttpResponse *responses, int n)
+resend_renewed(HttpState *state, RrNodeRun *run,
+			   const RrCredential *credential, RrHttpRequest *requests,
+			   RrHttpResponse *responses, int n, bool *batched)
 {
 	int		   *again;
 	RrHttpRequest *retry;
@@ -699,7 +828,7 @@ resend_renewed(RrNodeRun *run, const RrCredential *credential,
 			rr_http_auth_apply(credential, &requests[again[k]]);
 		retry[k] = requests[again[k]];
 	}
-	send_round(run, retry, retry_responses, m);
+	send_round(state, run, retry, retry_responses, m, batched);
 	for (k = 0; k < m; k++)
 	{
 		requests[again[k]] = retry[k];
@@ -735,6 +864,7 @@ http_execute(RrNodeRun *run)
 	RrHttpResponse *responses = palloc(sizeof(RrHttpResponse) * Max(nitems, 1));
 	int		   *sent = palloc(sizeof(int) * Max(nitems, 1));
 	RrCredential *credential = NULL;
+	bool		batched = false;
 	ListCell   *lc;
 	int			i;
 
@@ -757,7 +887,7 @@ http_execute(RrNodeRun *run)
 	foreach(lc, run->inputs[0])
 	{
 		i = foreach_current_index(lc);
-		build_request(state, run, (Jsonb *) lfirst(lc), i, credential,
+		build_request(state, run, (Jsonb *) lfirst(lc), i, 0, credential,
 					  &fetches[i].request);
 		fetches[i].more = true;
 		rr_item_done(run);
@@ -779,8 +909,9 @@ http_execute(RrNodeRun *run)
 		if (n == 0)
 			break;
 		memset(responses, 0, sizeof(RrHttpResponse) * n);
-		send_round(run, requests, responses, n);
-		resend_renewed(run, credential, requests, responses, n);
+		send_round(state, run, requests, responses, n, &batched);
+		resend_renewed(state, run, credential, requests, responses, n,
+					   &batched);
 
 		for (k = 0; k < n; k++)
 		{
@@ -794,8 +925,12 @@ http_execute(RrNodeRun *run)
 				lappend(fetch->items, full_response_item(&responses[k], body)) :
 				body_items(fetch->items, body);
 			MemoryContextSwitchTo(next);
-			fetch->more = next_page(state, run, sent[k], fetch->page++, body,
-									credential, &fetch->request);
+			fetch->more = state->page_param != NULL ?
+				next_param_page(state, run, sent[k], fetch->page, body,
+								credential, &fetch->request) :
+				next_page(state, run, sent[k], fetch->page, body, credential,
+						  &fetch->request);
+			fetch->page++;
 			rr_item_done(run);
 		}
 		MemoryContextReset(sending);
@@ -846,6 +981,62 @@ duration_param(RrPlanNode *node, const char *name, int64 def)
 	return rr_jsonb_duration(rr_node_param(node, name), &ms) ? ms : def;
 }
 
+/* A fixed integer param, or def when absent. */
+static int64
+int_param(RrPlanNode *node, const char *name, int64 def)
+{
+	JsonbValue *value = rr_node_param(node, name);
+
+	if (value == NULL || value->type != jbvNumeric)
+		return def;
+	return DatumGetInt64(DirectFunctionCall1(numeric_int8,
+											 NumericGetDatum(value->val.numeric)));
+}
+
+/*
+ * object_member
+ *		Member key of a fixed object param, or NULL when absent.
+ */
+static JsonbValue *
+object_member(JsonbValue *object, const char *key)
+{
+	return getKeyJsonValueFromContainer(object->val.binary.data, key,
+										strlen(key), NULL);
+}
+
+/*
+ * prepare_pagination
+ *		The params of pagination by a parameter; the validator checked
+ *		their types.
+ */
+static void
+prepare_pagination(RrPlanNode *node, HttpState *state)
+{
+	JsonbValue *pagination = rr_node_param(node, "pagination");
+	JsonbValue *value;
+
+	if (pagination == NULL)
+		return;
+	pagination = rr_value_normalize(pagination);
+	if (!rr_value_is_object(pagination))
+		return;
+	value = object_member(pagination, "param");
+	state->page_param = pnstrdup(value->val.string.val, value->val.string.len);
+	value = object_member(pagination, "in");
+	state->page_in_body = value != NULL && rr_value_is_word(value, "body");
+	value = object_member(pagination, "start");
+	state->page_start = value == NULL ? 1 :
+		DatumGetInt64(DirectFunctionCall1(numeric_int8,
+										  NumericGetDatum(value->val.numeric)));
+	value = object_member(pagination, "step");
+	state->page_step = value == NULL ? 1 :
+		DatumGetInt64(DirectFunctionCall1(numeric_int8,
+										  NumericGetDatum(value->val.numeric)));
+	state->page_complete = rr_value_compile(object_member(pagination, "complete"),
+											node->name,
+											"params.pagination.complete");
+}
+
 static void *
 http_prepare(RrPlanNode *node)
 {
@@ -853,7 +1044,6 @@ http_prepare(RrPlanNode *node)
 	const char *body_type = string_param(node, "body_type", "json");
 	const char *response = string_param(node, "response", "auto");
 	JsonbValue *max_redirects = rr_node_param(node, "max_redirects");
-	JsonbValue *max_pages = rr_node_param(node, "max_pages");
 
 	state->method = (char *) string_param(node, "method", "GET");
 	rr_param_compile(node, "url", &state->url);
@@ -861,7 +1051,8 @@ http_prepare(RrPlanNode *node)
 	rr_param_compile(node, "headers", &state->headers);
 	rr_param_compile(node, "body", &state->body);
 	state->body_type = strcmp(body_type, "form") == 0 ? BODY_FORM :
-		strcmp(body_type, "raw") == 0 ? BODY_RAW : BODY_JSON;
+		strcmp(body_type, "raw") == 0 ? BODY_RAW :
+		strcmp(body_type, "multipart") == 0 ? BODY_MULTIPART : BODY_JSON;
 	state->response = strcmp(response, "json") == 0 ? RESPONSE_JSON :
 		strcmp(response, "text") == 0 ? RESPONSE_TEXT :
 		strcmp(response, "binary") == 0 ? RESPONSE_BINARY : RESPONSE_AUTO;
@@ -875,11 +1066,13 @@ http_prepare(RrPlanNode *node)
 		state->max_redirects = DatumGetInt32(DirectFunctionCall1(numeric_int4,
 																 NumericGetDatum(max_redirects->val.numeric)));
 	rr_param_compile(node, "next_url", &state->next_url);
+	state->max_pages = (int) int_param(node, "max_pages", DEFAULT_MAX_PAGES);
+	prepare_pagination(node, state);
+	state->batch_size = int_param(node, "batch_size", 0);
+	state->batch_interval_ms = duration_param(node, "batch_interval",
+											  DEFAULT_BATCH_INTERVAL_MS);
+	state->proxy = (char *) string_param(node, "proxy", NULL);
 	state->credential = (char *) string_param(node, "credential", NULL);
-	state->max_pages = DEFAULT_MAX_PAGES;
-	if (max_pages != NULL && max_pages->type == jbvNumeric)
-		state->max_pages = DatumGetInt32(DirectFunctionCall1(numeric_int4,
-															 NumericGetDatum(max_pages->val.numeric)));
 	if (state->url.value == NULL)
 		elog(ERROR, "node \"%s\" has no url", node->name);
 	return state;

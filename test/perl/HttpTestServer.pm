@@ -5,6 +5,7 @@
 #   HttpTestServer::setup($node);          # try_run() in database postgres
 #   HttpTestServer::save_http($node, 'get', '{"url": "{{ $json.url }}"}',
 #       '"retry": {"tries": 2}');         # Start -> Call, an http node
+#   HttpTestServer::run($node, 'get', '[{}]', 'SET ...;');   # try_run()
 package HttpTestServer;
 
 use strict;
@@ -62,6 +63,17 @@ sub save_http
 		"connections": [{"from": "Start", "to": "Call"}]});
 	$node->safe_psql('postgres',
 		"SELECT reporunner.save_workflow('$workflow', \$doc\$$doc\$doc\$)");
+}
+
+# run(node, workflow, items, settings): try_run's result, after the SET
+# statements in settings
+sub run
+{
+	my ($node, $workflow, $items, $settings) = @_;
+	$items //= '[{}]';
+	$settings //= '';
+	return $node->safe_psql('postgres',
+		"$settings SELECT try_run('$workflow', \$i\$$items\$i\$)");
 }
 
 1;

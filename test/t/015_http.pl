@@ -26,14 +26,7 @@ HttpTestServer::setup($node);
 sub save_http { HttpTestServer::save_http($node, @_); }
 
 # run(workflow, items, settings): try_run's result, after the SET settings
-sub run
-{
-	my ($workflow, $items, $settings) = @_;
-	$items //= '[{}]';
-	$settings //= '';
-	return $node->safe_psql('postgres',
-		"$settings SELECT try_run('$workflow', \$i\$$items\$i\$)");
-}
+sub run { return HttpTestServer::run($node, @_); }
 
 # the test server's record of the requests it received with a path
 sub received
