@@ -120,6 +120,7 @@ REGRESS = \
 	085_http \
 	086_credentials \
 	087_http_ssrf \
+	090_render \
 	998_upgrade \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check
