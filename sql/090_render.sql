@@ -86,12 +86,13 @@ SELECT reporunner.render('odd names', 'dot');
 SELECT reporunner.render('odd names', 'dot') \g |dot -Tsvg >/dev/null && echo dot accepts odd names
 
 -- an execution: each node coloured by its step status, with its items per
--- output, its duration and, for the failed node, its error (escaped)
+-- output, its duration and, for the failed node, its error (escaped, in
+-- lines of at most 40 bytes, cut after 160)
 SELECT reporunner.save_workflow('orders', '{"nodes": [
 	{"name": "Start", "type": "trigger"},
 	{"name": "Too small?", "type": "if", "params": {"condition": "{{ $json.total < 10 }}"}},
 	{"name": "Reject", "type": "stop_and_error",
-	 "params": {"message": "Order {{ $json.id }} is \"too small\":\n<{{ $json.total }}> & [more]", "code": "22023"}},
+	 "params": {"message": "Order {{ $json.id }} is \"too small\":\n<{{ $json.total }}> & [more]; see https://example.com/orders/{{ $json.id }}/a-path-far-longer-than-one-line-of-a-label and ask the team about the minimum order size before you try again", "code": "22023"}},
 	{"name": "Flag", "type": "set", "params": {"fields": {"flag": true}}},
 	{"name": "Tail", "type": "noop"}],
 	"connections": [
@@ -116,7 +117,7 @@ SELECT reporunner.save_workflow('orders', '{"nodes": [
 	{"name": "Start", "type": "trigger"},
 	{"name": "Too small?", "type": "if", "params": {"condition": "{{ $json.total < 20 }}"}},
 	{"name": "Reject", "type": "stop_and_error",
-	 "params": {"message": "Order {{ $json.id }} is \"too small\":\n<{{ $json.total }}> & [more]", "code": "22023"}},
+	 "params": {"message": "Order {{ $json.id }} is \"too small\":\n<{{ $json.total }}> & [more]; see https://example.com/orders/{{ $json.id }}/a-path-far-longer-than-one-line-of-a-label and ask the team about the minimum order size before you try again", "code": "22023"}},
 	{"name": "Flag", "type": "set", "params": {"fields": {"flag": true}}, "disabled": true},
 	{"name": "Notify", "type": "notify", "params": {"channel": "orders"}}],
 	"connections": [

@@ -75,8 +75,9 @@ PG_FUNCTION_INFO_V1(reporunner_render);
 	"  (array_agg(s.error->>'message' ORDER BY s.run_index DESC, s.attempt DESC))[1] AS error" \
 	"  FROM reporunner.step s WHERE s.execution_id = $1 GROUP BY s.node) AS g"
 
-/* Longest error message drawn, in bytes */
-#define ERROR_LABEL_BYTES 100
+/* Longest error message drawn, and the width of its lines, in bytes */
+#define ERROR_LABEL_BYTES 160
+#define LABEL_WIDTH 40
 
 static SPIPlanPtr nodes_plan = NULL;
 static SPIPlanPtr edges_plan = NULL;
@@ -314,17 +315,23 @@ add_edge(Loader *loader, const char *from, char *output, const char *to,
 	MemoryContextSwitchTo(old);
 }
 
+/* Run a statement on document $1 */
+static void
+run_on_document(SPIPlanPtr *plan, const char *sql, Datum definition)
+{
+	Oid			argtypes[1] = {JSONBOID};
+
+	rr_store_run_kept(plan, sql, 1, argtypes, &definition, NULL,
+					  SPI_OK_SELECT);
+}
+
 /* The nodes of a document (still to be indexed) */
 static void
 load_nodes(Loader *loader, Datum definition)
 {
-	Oid			argtypes[1] = {JSONBOID};
-	Datum		values[1];
 	uint64		row;
 
-	values[0] = definition;
-	rr_store_run_kept(&nodes_plan, SQL_DOCUMENT_NODES, 1, argtypes, values,
-					  NULL, SPI_OK_SELECT);
+	run_on_document(&nodes_plan, SQL_DOCUMENT_NODES, definition);
 	for (row = 0; row < SPI_processed; row++)
 		(void) add_node(loader, get_text(loader, row, 1),
 						get_text(loader, row, 2), get_bool(row, 3),
@@ -334,13 +341,9 @@ load_nodes(Loader *loader, Datum definition)
 static void
 load_edges(Loader *loader, Datum definition)
 {
-	Oid			argtypes[1] = {JSONBOID};
-	Datum		values[1];
 	uint64		row;
 
-	values[0] = definition;
-	rr_store_run_kept(&edges_plan, SQL_DOCUMENT_EDGES, 1, argtypes, values,
-					  NULL, SPI_OK_SELECT);
+	run_on_document(&edges_plan, SQL_DOCUMENT_EDGES, definition);
 	for (row = 0; row < SPI_processed; row++)
 		add_edge(loader, get_text(loader, row, 1), get_text(loader, row, 2),
 				 get_text(loader, row, 3), get_int(row, 4), RR_STATE_NONE);
@@ -365,6 +368,54 @@ execution_version(const char *name, const RrWorkflowRef *ref, int64 id)
 	return get_int(0, 1);
 }
 
+/*
+ * Add text as lines of at most LABEL_WIDTH bytes: at its own line breaks,
+ * then at spaces (or, in a longer word, at a character boundary).
+ */
+static void
+add_wrapped(Loader *loader, RrGraphNode *node, const char *text)
+{
+	while (*text)
+	{
+		int			len = strcspn(text, "\n");
+		int			cut = len;
+
+		if (len > LABEL_WIDTH)
+		{
+			for (cut = LABEL_WIDTH; cut > 0 && text[cut] != ' '; cut--)
+				;
+			if (cut == 0)
+				cut = pg_mbcliplen(text, len, LABEL_WIDTH);
+		}
+		add_line(loader, node, pnstrdup(text, cut));
+		text += cut;
+		if (*text == '\n')
+			text++;
+		while (*text == ' ')
+			text++;
+	}
+}
+
+/*
+ * A step's error message as drawn: without the "workflow ... failed at
+ * node ...: " the executor puts before it (the box says so already), and
+ * cut to ERROR_LABEL_BYTES.
+ */
+static char *
+error_label(const char *workflow, const char *node, const char *message)
+{
+	char	   *prefix = psprintf("workflow \"%s\" failed at node \"%s\": ",
+								  workflow, node);
+	int			len;
+	int			cut;
+
+	if (strncmp(message, prefix, strlen(prefix)) == 0)
+		message += strlen(prefix);
+	len = strlen(message);
+	cut = pg_mbcliplen(message, len, ERROR_LABEL_BYTES);
+	return psprintf("error: %.*s%s", cut, message, cut < len ? "..." : "");
+}
+
 /* Colour and label every node by its steps in execution id */
 static void
 mark_steps(Loader *loader, int64 id)
@@ -373,13 +424,16 @@ mark_steps(Loader *loader, int64 id)
 	Datum		values[1];
 	uint64		row;
 	ListCell   *lc;
-
-	foreach(lc, loader->graph.nodes)
-		((RrGraphNode *) lfirst(lc))->state = RR_STATE_NOT_RUN;
+	MemoryContext old;
 
 	values[0] = Int64GetDatum(id);
 	rr_store_run_kept(&steps_plan, SQL_STEP_STATES, 1, argtypes, values,
 					  NULL, SPI_OK_SELECT);
+
+	/* the labels are drawn after SPI is done */
+	old = MemoryContextSwitchTo(loader->cxt);
+	foreach(lc, loader->graph.nodes)
+		((RrGraphNode *) lfirst(lc))->state = RR_STATE_NOT_RUN;
 	for (row = 0; row < SPI_processed; row++)
 	{
 		int			index = find_node(loader, get_text(loader, row, 1));
@@ -402,13 +456,8 @@ mark_steps(Loader *loader, int64 id)
 							  items && duration ? ", " : "",
 							  duration ? duration : ""));
 		if (error != NULL)
-		{
-			int			len = strlen(error);
-			int			cut = pg_mbcliplen(error, len, ERROR_LABEL_BYTES);
-
-			add_line(loader, node, psprintf("error: %.*s%s", cut, error,
-											cut < len ? "..." : ""));
-		}
+			add_wrapped(loader, node,
+						error_label(loader->graph.title, node->name, error));
 	}
 	foreach(lc, loader->graph.nodes)
 	{
@@ -417,6 +466,7 @@ mark_steps(Loader *loader, int64 id)
 		if (node->state == RR_STATE_NOT_RUN)
 			add_line(loader, node, "not run");
 	}
+	MemoryContextSwitchTo(old);
 }
 
 /* A connection diff_versions() lists, kept while the edges load */
@@ -438,9 +488,11 @@ mark_diff(Loader *loader, Datum old_definition, Datum new_definition)
 {
 	List	   *changes = NIL;
 	uint64		row;
+	MemoryContext old;
 
 	rr_diff_run(old_definition, new_definition);
 	index_nodes(loader);
+	old = MemoryContextSwitchTo(loader->cxt);
 	for (row = 0; row < SPI_processed; row++)
 	{
 		RrGraphState state = rr_graph_state(get_text(loader, row, 1));
@@ -454,7 +506,7 @@ mark_diff(Loader *loader, Datum old_definition, Datum new_definition)
 									  find_node(loader, get_text(loader, row, 3))))->state = state;
 		else
 		{
-			EdgeChange *change = MemoryContextAlloc(loader->cxt, sizeof(EdgeChange));
+			EdgeChange *change = palloc(sizeof(EdgeChange));
 
 			change->state = state;
 			change->from = get_text(loader, row, 7);
@@ -464,6 +516,7 @@ mark_diff(Loader *loader, Datum old_definition, Datum new_definition)
 			changes = lappend(changes, change);
 		}
 	}
+	MemoryContextSwitchTo(old);
 	return changes;
 }
 
