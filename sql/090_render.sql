@@ -34,7 +34,7 @@ LANGUAGE sql AS $$
 	SELECT regexp_replace(chart, '[0-9]+(\.[0-9])? m?s\y', '<duration>', 'g')
 $$;
 
-SELECT reporunner.save_workflow('shop', '{"nodes": [
+SELECT reporunner.save_workflow('render_shop', '{"nodes": [
 	{"name": "Start", "type": "trigger"},
 	{"name": "Total", "type": "set", "params": {"fields": {"total": "{{ $json.price * $json.qty }}"}}},
 	{"name": "Big?", "type": "if", "params": {"condition": "{{ $json.total > 100 }}"}},
@@ -53,17 +53,17 @@ SELECT reporunner.save_workflow('shop', '{"nodes": [
 -- labels and merge inputs on edges, the disabled node dashed
 \pset format unaligned
 \pset tuples_only on
-SELECT reporunner.render('shop');
-SELECT pg_temp.mermaid_ok(reporunner.render('shop'));
-SELECT * FROM pg_temp.mermaid_counts(reporunner.render('shop'));
+SELECT reporunner.render('render_shop');
+SELECT pg_temp.mermaid_ok(reporunner.render('render_shop'));
+SELECT * FROM pg_temp.mermaid_counts(reporunner.render('render_shop'));
 -- the same as DOT, which Graphviz accepts
-SELECT reporunner.render('shop', 'dot');
-SELECT reporunner.render('shop', 'dot') \g |dot -Tsvg >/dev/null && echo dot accepts shop
+SELECT reporunner.render('render_shop', 'dot');
+SELECT reporunner.render('render_shop', 'dot') \g |dot -Tsvg >/dev/null && echo dot accepts shop
 
 -- names with quotes, brackets, '#', '|', '&', '<>', backslashes, non-ASCII
 -- and double spaces; switch outputs named by rules, the fallback, an error
 -- output
-SELECT reporunner.save_workflow('odd names', '{"nodes": [
+SELECT reporunner.save_workflow('render odd names', '{"nodes": [
 	{"name": "Say \"hi\" [now] {x}", "type": "trigger"},
 	{"name": "Größe ≥ 10 € #1", "type": "switch", "params": {"rules": [
 		{"condition": "{{ $json.n > 10 }}", "output": "big \"one\""},
@@ -79,16 +79,16 @@ SELECT reporunner.save_workflow('odd names', '{"nodes": [
 	{"from": "Größe ≥ 10 € #1", "output": "1", "to": "back\\slash`s"},
 	{"from": "Größe ≥ 10 € #1", "output": "fallback", "to": "two  spaces"},
 	{"from": "two  spaces", "output": "error", "to": "日本語 (ok)"}]}');
-SELECT reporunner.render('odd names');
-SELECT pg_temp.mermaid_ok(reporunner.render('odd names'));
-SELECT * FROM pg_temp.mermaid_counts(reporunner.render('odd names'));
-SELECT reporunner.render('odd names', 'dot');
-SELECT reporunner.render('odd names', 'dot') \g |dot -Tsvg >/dev/null && echo dot accepts odd names
+SELECT reporunner.render('render odd names');
+SELECT pg_temp.mermaid_ok(reporunner.render('render odd names'));
+SELECT * FROM pg_temp.mermaid_counts(reporunner.render('render odd names'));
+SELECT reporunner.render('render odd names', 'dot');
+SELECT reporunner.render('render odd names', 'dot') \g |dot -Tsvg >/dev/null && echo dot accepts odd names
 
 -- an execution: each node coloured by its step status, with its items per
 -- output, its duration and, for the failed node, its error (escaped, in
 -- lines of at most 40 bytes, cut after 160)
-SELECT reporunner.save_workflow('orders', '{"nodes": [
+SELECT reporunner.save_workflow('render_orders', '{"nodes": [
 	{"name": "Start", "type": "trigger"},
 	{"name": "Too small?", "type": "if", "params": {"condition": "{{ $json.total < 10 }}"}},
 	{"name": "Reject", "type": "stop_and_error",
@@ -100,26 +100,26 @@ SELECT reporunner.save_workflow('orders', '{"nodes": [
 	{"from": "Too small?", "output": "true", "to": "Reject"},
 	{"from": "Too small?", "output": "false", "to": "Flag"},
 	{"from": "Flag", "to": "Tail"}]}');
-SELECT reporunner.start('orders', '[{"id": 1, "total": 500}, {"id": 2, "total": 7}, {"id": 3, "total": 300}]') AS failed \gset
+SELECT reporunner.start('render_orders', '[{"id": 1, "total": 500}, {"id": 2, "total": 7}, {"id": 3, "total": 300}]') AS failed \gset
 SELECT status FROM reporunner.wait_for(:failed, '30s');
-SELECT pg_temp.no_durations(reporunner.render('orders', options => jsonb_build_object('execution', :failed)));
-SELECT pg_temp.mermaid_ok(reporunner.render('orders', options => jsonb_build_object('execution', :failed)));
-SELECT pg_temp.no_durations(reporunner.render('orders', 'dot', jsonb_build_object('execution', :failed)));
-SELECT reporunner.render('orders', 'dot', jsonb_build_object('execution', :failed)) \g |dot -Tsvg >/dev/null && echo dot accepts the execution
+SELECT pg_temp.no_durations(reporunner.render('render_orders', options => jsonb_build_object('execution', :failed)));
+SELECT pg_temp.mermaid_ok(reporunner.render('render_orders', options => jsonb_build_object('execution', :failed)));
+SELECT pg_temp.no_durations(reporunner.render('render_orders', 'dot', jsonb_build_object('execution', :failed)));
+SELECT reporunner.render('render_orders', 'dot', jsonb_build_object('execution', :failed)) \g |dot -Tsvg >/dev/null && echo dot accepts the execution
 -- a succeeded one
-SELECT reporunner.start('orders', '[{"id": 4, "total": 500}, {"id": 5, "total": 50}]') AS succeeded \gset
+SELECT reporunner.start('render_orders', '[{"id": 4, "total": 500}, {"id": 5, "total": 50}]') AS succeeded \gset
 SELECT status FROM reporunner.wait_for(:succeeded, '30s');
-SELECT pg_temp.no_durations(reporunner.render('orders', 'mermaid', jsonb_build_object('execution', :succeeded)));
+SELECT pg_temp.no_durations(reporunner.render('render_orders', 'mermaid', jsonb_build_object('execution', :succeeded)));
 
 -- versions: diff_versions() lists nodes added, removed and changed (each
 -- changed field old -> new), connections added and removed
-SELECT reporunner.save_workflow('orders', '{"nodes": [
+SELECT reporunner.save_workflow('render_orders', '{"nodes": [
 	{"name": "Start", "type": "trigger"},
 	{"name": "Too small?", "type": "if", "params": {"condition": "{{ $json.total < 20 }}"}},
 	{"name": "Reject", "type": "stop_and_error",
 	 "params": {"message": "Order {{ $json.id }} is \"too small\":\n<{{ $json.total }}> & [more]; see https://example.com/orders/{{ $json.id }}/a-path-far-longer-than-one-line-of-a-label and ask the team about the minimum order size before you try again", "code": "22023"}},
 	{"name": "Flag", "type": "set", "params": {"fields": {"flag": true}}, "disabled": true},
-	{"name": "Notify", "type": "notify", "params": {"channel": "orders"}}],
+	{"name": "Notify", "type": "notify", "params": {"channel": "render_orders"}}],
 	"connections": [
 	{"from": "Start", "to": "Too small?"},
 	{"from": "Too small?", "output": "true", "to": "Reject"},
@@ -127,56 +127,56 @@ SELECT reporunner.save_workflow('orders', '{"nodes": [
 	{"from": "Flag", "to": "Notify"}]}');
 \pset format aligned
 \pset tuples_only off
-SELECT * FROM reporunner.diff_versions('orders', 1, 2);
-SELECT * FROM reporunner.diff_versions('orders', 2, 1);
-SELECT count(*) AS no_change FROM reporunner.diff_versions('orders', 2, 2);
+SELECT * FROM reporunner.diff_versions('render_orders', 1, 2);
+SELECT * FROM reporunner.diff_versions('render_orders', 2, 1);
+SELECT count(*) AS no_change FROM reporunner.diff_versions('render_orders', 2, 2);
 \pset format unaligned
 \pset tuples_only on
 -- render() of a diff: added green, removed red and dashed, changed amber
-SELECT reporunner.render('orders', options => '{"diff": [1, 2]}');
-SELECT pg_temp.mermaid_ok(reporunner.render('orders', options => '{"diff": [1, 2]}'));
-SELECT * FROM pg_temp.mermaid_counts(reporunner.render('orders', options => '{"diff": [1, 2]}'));
-SELECT reporunner.render('orders', 'dot', '{"diff": [1, 2]}');
-SELECT reporunner.render('orders', 'dot', '{"diff": [1, 2]}') \g |dot -Tsvg >/dev/null && echo dot accepts the diff
+SELECT reporunner.render('render_orders', options => '{"diff": [1, 2]}');
+SELECT pg_temp.mermaid_ok(reporunner.render('render_orders', options => '{"diff": [1, 2]}'));
+SELECT * FROM pg_temp.mermaid_counts(reporunner.render('render_orders', options => '{"diff": [1, 2]}'));
+SELECT reporunner.render('render_orders', 'dot', '{"diff": [1, 2]}');
+SELECT reporunner.render('render_orders', 'dot', '{"diff": [1, 2]}') \g |dot -Tsvg >/dev/null && echo dot accepts the diff
 -- an older version by number; the execution is drawn on the version it ran
-SELECT reporunner.render('orders', options => '{"version": 1}') ~ '"Tail<br/>noop"' AS v1_has_tail,
-	   reporunner.render('orders') ~ '"Tail<br/>noop"' AS v2_has_tail,
-	   reporunner.render('orders', options => jsonb_build_object('execution', :succeeded))
+SELECT reporunner.render('render_orders', options => '{"version": 1}') ~ '"Tail<br/>noop"' AS v1_has_tail,
+	   reporunner.render('render_orders') ~ '"Tail<br/>noop"' AS v2_has_tail,
+	   reporunner.render('render_orders', options => jsonb_build_object('execution', :succeeded))
 		~ '"Tail<br/>noop<br/>succeeded<br/>' AS execution_on_v1;
 \pset format aligned
 \pset tuples_only off
 
 -- bad input
-SELECT regress.try($$SELECT reporunner.render('orders', 'svg')$$);
+SELECT regress.try($$SELECT reporunner.render('render_orders', 'svg')$$);
 SELECT regress.try($$SELECT reporunner.render('nope')$$);
 SELECT regress.try($$SELECT reporunner.render(NULL)$$);
-SELECT regress.try($$SELECT reporunner.render('orders', options => '{"version": 9}')$$);
-SELECT regress.try($$SELECT reporunner.render('orders', options => '{"version": 0}')$$);
-SELECT regress.try($$SELECT reporunner.render('orders', options => '{"version": 1.5}')$$);
-SELECT regress.try($$SELECT reporunner.render('orders', options => '{"execution": "7"}')$$);
-SELECT regress.try($$SELECT reporunner.render('orders', options => '{"execution": 999999}')$$);
-SELECT regexp_replace(regress.try(format($$SELECT reporunner.render('shop', options => '{"execution": %s}')$$, :failed)), 'execution [0-9]+', 'execution <id>') AS try;
-SELECT regexp_replace(regress.try(format($$SELECT reporunner.render('orders', options => '{"execution": %s, "version": 2}')$$, :failed)), 'execution [0-9]+', 'execution <id>') AS try;
-SELECT regress.try($$SELECT reporunner.render('orders', options => '{"diff": [1]}')$$);
-SELECT regress.try($$SELECT reporunner.render('orders', options => '{"diff": [1, 3]}')$$);
-SELECT regress.try($$SELECT reporunner.render('orders', options => '{"diff": [1, 2], "version": 2}')$$);
-SELECT regress.try($$SELECT reporunner.render('orders', options => '{"colour": true}')$$);
-SELECT regress.try($$SELECT reporunner.render('orders', options => '[]')$$);
-SELECT regress.try($$SELECT count(*) FROM reporunner.diff_versions('orders', 1, 3)$$);
-SELECT regress.try($$SELECT count(*) FROM reporunner.diff_versions('orders', 0, 1)$$);
+SELECT regress.try($$SELECT reporunner.render('render_orders', options => '{"version": 9}')$$);
+SELECT regress.try($$SELECT reporunner.render('render_orders', options => '{"version": 0}')$$);
+SELECT regress.try($$SELECT reporunner.render('render_orders', options => '{"version": 1.5}')$$);
+SELECT regress.try($$SELECT reporunner.render('render_orders', options => '{"execution": "7"}')$$);
+SELECT regress.try($$SELECT reporunner.render('render_orders', options => '{"execution": 999999}')$$);
+SELECT regexp_replace(regress.try(format($$SELECT reporunner.render('render_shop', options => '{"execution": %s}')$$, :failed)), 'execution [0-9]+', 'execution <id>') AS try;
+SELECT regexp_replace(regress.try(format($$SELECT reporunner.render('render_orders', options => '{"execution": %s, "version": 2}')$$, :failed)), 'execution [0-9]+', 'execution <id>') AS try;
+SELECT regress.try($$SELECT reporunner.render('render_orders', options => '{"diff": [1]}')$$);
+SELECT regress.try($$SELECT reporunner.render('render_orders', options => '{"diff": [1, 3]}')$$);
+SELECT regress.try($$SELECT reporunner.render('render_orders', options => '{"diff": [1, 2], "version": 2}')$$);
+SELECT regress.try($$SELECT reporunner.render('render_orders', options => '{"colour": true}')$$);
+SELECT regress.try($$SELECT reporunner.render('render_orders', options => '[]')$$);
+SELECT regress.try($$SELECT count(*) FROM reporunner.diff_versions('render_orders', 1, 3)$$);
+SELECT regress.try($$SELECT count(*) FROM reporunner.diff_versions('render_orders', 0, 1)$$);
 SELECT regress.try($$SELECT count(*) FROM reporunner.diff_versions('nope', 1, 2)$$);
 
 -- another tenant: neither the workflow nor its executions, even under a
 -- workflow of the same name of its own
 CREATE ROLE render_tenant;
 SET ROLE render_tenant;
-SELECT regress.try($$SELECT reporunner.render('orders')$$);
-SELECT regress.try($$SELECT count(*) FROM reporunner.diff_versions('orders', 1, 2)$$);
-SELECT reporunner.save_workflow('orders', '{"nodes": [{"name": "Start", "type": "trigger"}]}');
-SELECT reporunner.render('orders');
-SELECT regexp_replace(regress.try(format($$SELECT reporunner.render('orders', options => '{"execution": %s}')$$, :failed)), 'execution [0-9]+', 'execution <id>') AS try;
-SELECT reporunner.delete_workflow('orders');
+SELECT regress.try($$SELECT reporunner.render('render_orders')$$);
+SELECT regress.try($$SELECT count(*) FROM reporunner.diff_versions('render_orders', 1, 2)$$);
+SELECT reporunner.save_workflow('render_orders', '{"nodes": [{"name": "Start", "type": "trigger"}]}');
+SELECT reporunner.render('render_orders');
+SELECT regexp_replace(regress.try(format($$SELECT reporunner.render('render_orders', options => '{"execution": %s}')$$, :failed)), 'execution [0-9]+', 'execution <id>') AS try;
+SELECT reporunner.delete_workflow('render_orders');
 RESET ROLE;
 DROP ROLE render_tenant;
 
-SELECT reporunner.delete_workflow(w) FROM unnest(ARRAY['shop', 'odd names', 'orders']) AS w;
+SELECT reporunner.delete_workflow(w) FROM unnest(ARRAY['render_shop', 'render odd names', 'render_orders']) AS w;
