@@ -15,8 +15,11 @@ MODULE_big = reporunner
 OBJS = \
 	src/reporunner.o \
 	src/catalog/definition.o \
+	src/catalog/diff.o \
 	src/catalog/execute.o \
+	src/catalog/graph_text.o \
 	src/catalog/plan.o \
+	src/catalog/render.o \
 	src/catalog/role_rows.o \
 	src/catalog/run_as.o \
 	src/catalog/store.o \
@@ -120,6 +123,7 @@ REGRESS = \
 	085_http \
 	086_credentials \
 	087_http_ssrf \
+	090_render \
 	998_upgrade \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check

@@ -8,8 +8,10 @@
 # (one retrying, one waiting for resume()), then table triggers (row and
 # statement level), a pg_cron schedule and a NOTIFY starting workflows, an
 # http node calling a local test server (test/http_server.py, standing in for
-# an API), with a sealed credential, then versions and the stored graph, and
-# stops the cluster again.
+# an API), with a sealed credential, then versions and the stored graph,
+# a diff of two versions, the workflow as a Mermaid flowchart and a PNG of a
+# failed execution (render() to DOT, drawn by Graphviz's dot), and stops the
+# cluster again.
 # Expects "make install" to have run.
 set -eu
 
@@ -324,6 +326,29 @@ ORDER BY e.from_node;
 \echo '-- roll back to version 1'
 SELECT reporunner.activate_version('orders', 1);
 SELECT reporunner.export_workflow('orders') #>> '{nodes,3,params,condition}' AS active_condition;
+
+\echo
+\echo '-- what changed from version 1 to version 2'
+SELECT * FROM reporunner.diff_versions('orders', 1, 2);
+
+\echo
+\echo '-- the workflow as a Mermaid flowchart (paste it into any Markdown that renders Mermaid)'
+\set QUIET on
+\pset format unaligned
+\pset tuples_only on
+SELECT reporunner.render('orders');
 SQL
+
+echo
+echo "-- a picture of an execution: order 5 is new, order 1 exists, so Record fails;"
+echo "-- render(..., 'dot', {\"execution\": id}) colours each node by its step, and dot draws it"
+failed=$(psql_demo -At -c "SELECT reporunner.start('orders', '[
+  {\"id\": 5, \"customer\": \"umbrella\", \"price\": 40, \"qty\": 4},
+  {\"id\": 1, \"customer\": \"acme\", \"price\": 1, \"qty\": 1}]')")
+psql_demo -At -c "SELECT 'execution ' || id || ': ' || status || ' (' || (error->>'message') || ')' FROM reporunner.wait_for($failed, '30s')"
+psql_demo -At -c "SELECT reporunner.render('orders', 'dot', jsonb_build_object('execution', $failed))" >"$dir/execution.dot"
+dot -Tpng -o "$dir/execution.png" "$dir/execution.dot"
+echo "wrote $dir/execution.png (from $dir/execution.dot)"
+
 echo
 echo "== demo finished; stopping the cluster"

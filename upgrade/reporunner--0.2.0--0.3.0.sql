@@ -378,3 +378,18 @@ SELECT c.name, c.type, c.owner::regrole AS owner, c.key_id, c.created_at,
 FROM reporunner.credential c;
 COMMENT ON VIEW reporunner.credentials IS 'The credentials the current role may see, without their secrets';
 GRANT SELECT ON reporunner.credentials TO PUBLIC;
+
+/*
+ * render() and diff_versions(): seeing workflows (src/sql/80_render.sql).
+ */
+CREATE FUNCTION reporunner.render(workflow text, format text DEFAULT 'mermaid', options jsonb DEFAULT '{}')
+RETURNS text
+LANGUAGE c STABLE
+AS 'MODULE_PATHNAME', 'reporunner_render';
+COMMENT ON FUNCTION reporunner.render(text, text, jsonb) IS 'Draws the active version of a workflow (or options "version") as a Mermaid flowchart or Graphviz DOT; with options "execution" each node is coloured by its step status, with item counts, duration and error; with options "diff": [from, to] the changes are coloured';
+
+CREATE FUNCTION reporunner.diff_versions(workflow text, from_version integer, to_version integer)
+RETURNS TABLE (kind text, what text, name text, detail jsonb)
+LANGUAGE c STRICT STABLE
+AS 'MODULE_PATHNAME', 'reporunner_diff_versions';
+COMMENT ON FUNCTION reporunner.diff_versions(text, integer, integer) IS 'What changed from one version of a workflow to another: nodes added, removed or changed (detail: each changed field as {"old", "new"}), connections added or removed';

@@ -284,8 +284,8 @@ rr_workflow_get(const char *name, RrWorkflowAccess access, Oid owner_only,
  * in short or toasted form: detoast it only after SPI_finish, in the
  * caller's memory context.
  */
-static Datum
-get_definition(const char *name, const RrWorkflowRef *ref, int32 version)
+Datum
+rr_workflow_definition(const char *name, const RrWorkflowRef *ref, int32 version)
 {
 	Oid			argtypes[2] = {INT8OID, INT4OID};
 	Datum		values[2];
@@ -536,7 +536,7 @@ reporunner_export_workflow(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("workflow \"%s\" has no active version", name),
 				 errhint("Pass a version number, or activate one with reporunner.activate_version().")));
-	definition = get_definition(name, &ref, version);
+	definition = rr_workflow_definition(name, &ref, version);
 	definition = with_triggers(&ref, definition);
 	rr_store_end(nestlevel);
 
@@ -553,7 +553,7 @@ reporunner_activate_version(PG_FUNCTION_ARGS)
 
 	nestlevel = rr_store_begin();
 	rr_workflow_get(name, RR_WORKFLOW_LOCK, InvalidOid, &ref);
-	(void) get_definition(name, &ref, version);
+	(void) rr_workflow_definition(name, &ref, version);
 	if (ref.active_version != version)
 		touch_workflow(&ref, version);
 	rr_store_end(nestlevel);

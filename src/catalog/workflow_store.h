@@ -45,6 +45,14 @@ extern void rr_workflow_get(const char *name, RrWorkflowAccess access,
 							Oid owner_only, RrWorkflowRef *ref);
 
 /*
+ * The saved document of a version of a workflow found above (inside
+ * rr_store_begin/rr_store_end), copied out of SPI's memory; "workflow has
+ * no version" (an ERROR) when there is none.
+ */
+extern Datum rr_workflow_definition(const char *name,
+									const RrWorkflowRef *ref, int32 version);
+
+/*
  * Save definition as a new version of the caller's workflow called name
  * (none when it is identical to the latest), making it the active one if
  * activate; returns the version, and sets *workflow_id unless it is NULL.

@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(376);
+SELECT plan(386);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -427,18 +427,29 @@ SELECT has_function('reporunner', 'has_owner_access', ARRAY['oid'],
 	'has_owner_access(oid) exists');
 SELECT function_returns('reporunner', 'has_owner_access', ARRAY['oid'], 'boolean',
 	'has_owner_access(oid) returns boolean');
+SELECT has_function('reporunner', 'render', ARRAY['text', 'text', 'jsonb'],
+	'render(text, text, jsonb) exists');
+SELECT function_returns('reporunner', 'render', ARRAY['text', 'text', 'jsonb'], 'text',
+	'render(text, text, jsonb) returns text');
+SELECT has_function('reporunner', 'diff_versions', ARRAY['text', 'integer', 'integer'],
+	'diff_versions(text, integer, integer) exists');
+SELECT function_returns('reporunner', 'diff_versions', ARRAY['text', 'integer', 'integer'], 'setof record',
+	'diff_versions(text, integer, integer) returns a table');
 
 SELECT results_eq(
 	$$SELECT p.proname::text COLLATE "default", pg_get_function_arguments(p.oid)
 	  FROM pg_proc p WHERE p.pronamespace = 'reporunner'::regnamespace
-		AND p.proname IN ('activate_version', 'delete_workflow', 'export_workflow',
-						  'has_owner_access', 'save_workflow', 'validate_workflow')
+		AND p.proname IN ('activate_version', 'delete_workflow', 'diff_versions',
+						  'export_workflow', 'has_owner_access', 'render',
+						  'save_workflow', 'validate_workflow')
 	  ORDER BY 1$$,
 	$$VALUES
 		('activate_version', 'name text, version integer'),
 		('delete_workflow', 'name text'),
+		('diff_versions', 'workflow text, from_version integer, to_version integer'),
 		('export_workflow', 'name text, version integer DEFAULT NULL::integer, format text DEFAULT ''native''::text'),
 		('has_owner_access', 'owner oid'),
+		('render', 'workflow text, format text DEFAULT ''mermaid''::text, options jsonb DEFAULT ''{}''::jsonb'),
 		('save_workflow', 'name text, definition jsonb, activate boolean DEFAULT true'),
 		('validate_workflow', 'definition jsonb')$$,
 	'function argument names and defaults are as documented');
@@ -452,7 +463,9 @@ FROM (VALUES
 	('delete_workflow', ARRAY['text']),
 	('has_owner_access', ARRAY['oid']),
 	('set_credential', ARRAY['text', 'text', 'jsonb']),
-	('drop_credential', ARRAY['text'])
+	('drop_credential', ARRAY['text']),
+	('render', ARRAY['text', 'text', 'jsonb']),
+	('diff_versions', ARRAY['text', 'integer', 'integer'])
 ) AS v(f, args);
 SELECT is_empty(
 	$$SELECT p.oid::regprocedure FROM pg_proc p
@@ -471,6 +484,10 @@ SELECT volatility_is('reporunner', 'delete_workflow', ARRAY['text'], 'volatile',
 	'delete_workflow is VOLATILE');
 SELECT volatility_is('reporunner', 'has_owner_access', ARRAY['oid'], 'stable',
 	'has_owner_access is STABLE (it depends on the current role)');
+SELECT volatility_is('reporunner', 'render', ARRAY['text', 'text', 'jsonb'], 'stable',
+	'render is STABLE (it only reads)');
+SELECT volatility_is('reporunner', 'diff_versions', ARRAY['text', 'integer', 'integer'], 'stable',
+	'diff_versions is STABLE (it only reads)');
 
 SELECT function_privs_are('reporunner', f, args, 'public', ARRAY['EXECUTE'],
 	format('PUBLIC may execute %s', f))
@@ -482,7 +499,9 @@ FROM (VALUES
 	('delete_workflow', ARRAY['text']),
 	('has_owner_access', ARRAY['oid']),
 	('set_credential', ARRAY['text', 'text', 'jsonb']),
-	('drop_credential', ARRAY['text'])
+	('drop_credential', ARRAY['text']),
+	('render', ARRAY['text', 'text', 'jsonb']),
+	('diff_versions', ARRAY['text', 'integer', 'integer'])
 ) AS v(f, args);
 
 SELECT isnt_definer('reporunner', 'rotate_key', ARRAY[]::name[],
