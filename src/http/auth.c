@@ -254,6 +254,7 @@ rr_http_auth_apply(const RrCredential *credential, RrHttpRequest *request)
 		case AUTH_HEADER:
 			add_header(request, field(type, secret, "name"),
 					   field(type, secret, "value"));
+			request->secret_headers = true;
 			break;
 		case AUTH_QUERY:
 			request->url = rr_http_url(request->url,
@@ -271,7 +272,10 @@ rr_http_auth_apply(const RrCredential *credential, RrHttpRequest *request)
 			request->password = field(type, secret, "secret_key");
 			session_token = field(type, secret, "session_token");
 			if (session_token != NULL)
+			{
 				add_header(request, "X-Amz-Security-Token", session_token);
+				request->secret_headers = true;
+			}
 			/* libcurl 7.88 would sign the empty "Expect:", which it never sends */
 			foreach(lc, request->headers)
 			{

@@ -81,6 +81,9 @@ typedef struct Transfer
 	char		refused_address[INET6_ADDRSTRLEN];
 	char		refused_host[256];
 	char		error[CURL_ERROR_SIZE];
+	char		origin[320];	/* of the URL, with a credential in headers */
+	char		left_for[256];	/* the host a redirect would have taken
+								 * the credential to, or "" */
 } Transfer;
 
 
@@ -146,31 +149,71 @@ write_header(char *data, size_t size, size_t nitems, void *arg)
 }
 
 /*
- * url_host
- *		The host of the URL curl is fetching now (the target of the
- *		redirect it follows, if so) into buf; "" when unknown.
+ * url_part
+ *		Of url, the host, or with origin "scheme://host:port", into buf; ""
+ *		when it cannot be parsed.
  */
 static void
-url_host(Transfer *transfer, char *buf, size_t buflen)
+url_part(const char *url, bool origin, char *buf, size_t buflen)
 {
-	char	   *url = NULL;
-	CURLU	   *parsed;
+	CURLU	   *parsed = curl_url();
+	char	   *scheme = NULL;
 	char	   *host = NULL;
+	char	   *port = NULL;
 
 	buf[0] = '\0';
-	if (curl_easy_getinfo(transfer->easy, CURLINFO_EFFECTIVE_URL, &url) !=
-		CURLE_OK || url == NULL)
-		return;
-	parsed = curl_url();
 	if (parsed == NULL)
 		return;
 	if (curl_url_set(parsed, CURLUPART_URL, url, 0) == CURLUE_OK &&
 		curl_url_get(parsed, CURLUPART_HOST, &host, 0) == CURLUE_OK)
 	{
-		strlcpy(buf, host, buflen);
-		curl_free(host);
+		if (!origin)
+			strlcpy(buf, host, buflen);
+		else if (curl_url_get(parsed, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+				 curl_url_get(parsed, CURLUPART_PORT, &port,
+							  CURLU_DEFAULT_PORT) == CURLUE_OK)
+			snprintf(buf, buflen, "%s://%s:%s", scheme, host, port);
 	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
 	curl_url_cleanup(parsed);
+}
+
+/*
+ * effective_url_part
+ *		url_part of the URL curl is fetching now (the target of the
+ *		redirect it follows, if so).
+ */
+static void
+effective_url_part(Transfer *transfer, bool origin, char *buf, size_t buflen)
+{
+	char	   *url = NULL;
+
+	buf[0] = '\0';
+	if (curl_easy_getinfo(transfer->easy, CURLINFO_EFFECTIVE_URL, &url) ==
+		CURLE_OK && url != NULL)
+		url_part(url, origin, buf, buflen);
+}
+
+/*
+ * CURLOPT_PREREQFUNCTION, for a request with a credential in its headers:
+ * before each request is sent (the first, and each redirect's), refuse one
+ * to another origin, to which libcurl would send those headers too.
+ */
+static int
+check_origin(void *arg, char *primary_ip, char *local_ip, int primary_port,
+			 int local_port)
+{
+	Transfer   *transfer = (Transfer *) arg;
+	char		origin[sizeof(transfer->origin)];
+
+	effective_url_part(transfer, true, origin, sizeof(origin));
+	if (strcmp(origin, transfer->origin) == 0)
+		return CURL_PREREQFUNC_OK;
+	effective_url_part(transfer, false, transfer->left_for,
+					   sizeof(transfer->left_for));
+	return CURL_PREREQFUNC_ABORT;
 }
 
 /*
@@ -188,7 +231,7 @@ open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *address)
 
 	if (transfer->via_proxy)
 		return socket(address->family, address->socktype, address->protocol);
-	url_host(transfer, host, sizeof(host));
+	effective_url_part(transfer, false, host, sizeof(host));
 	range = rr_address_refusal(&address->addr, host);
 	if (range != NULL)
 	{
@@ -230,6 +273,7 @@ setup_transfer(Transfer *transfer, const RrHttpRequest *request, CURLM *multi)
 	transfer->max_size = (size_t) http_max_response_size;
 	transfer->too_large = transfer->out_of_memory = false;
 	transfer->refused_range = NULL;
+	transfer->left_for[0] = '\0';
 	transfer->error[0] = '\0';
 	transfer->easy = easy = curl_easy_init();
 	if (easy == NULL)
@@ -277,6 +321,12 @@ setup_transfer(Transfer *transfer, const RrHttpRequest *request, CURLM *multi)
 	SET_OPTION(easy, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	SET_OPTION(easy, CURLOPT_OPENSOCKETDATA, transfer);
 	SET_OPTION(easy, CURLOPT_PRIVATE, transfer);
+	if (request->secret_headers)
+	{
+		url_part(request->url, true, transfer->origin, sizeof(transfer->origin));
+		SET_OPTION(easy, CURLOPT_PREREQFUNCTION, check_origin);
+		SET_OPTION(easy, CURLOPT_PREREQDATA, transfer);
+	}
 	if (request->username != NULL)
 	{
 		SET_OPTION(easy, CURLOPT_USERNAME, request->username);
@@ -359,6 +409,13 @@ raise_failure(const RrHttpRequest *request, Transfer *transfer,
 						   transfer->refused_range, request->method,
 						   request->shown_url),
 				 errhint("A superuser can allow the network or the host name in reporunner.http_allow.")));
+	if (transfer->left_for[0] != '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("%s %s was redirected to host \"%s\", which would get the node's credential",
+						request->method, request->shown_url, transfer->left_for),
+				 errdetail("The credential is sent in a header, which would go on to the redirect's target; redirects must stay on the URL's scheme, host and port."),
+				 errhint("Call the redirect's target in a node of its own, or set the node's param \"max_redirects\" to 0 to get the redirect as the result.")));
 	if (result == CURLE_UNSUPPORTED_PROTOCOL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

@@ -61,6 +61,8 @@ typedef struct RrHttpRequest
 	List	   *parts;			/* RrHttpPart *: a multipart body instead
 								 * of body; NIL: none */
 	const char *proxy;			/* "scheme://host:port", or NULL: none */
+	bool		secret_headers; /* a credential is in headers: no redirect
+								 * may leave the URL's origin */
 } RrHttpRequest;
 
 /* One header of the response. */

@@ -141,6 +141,33 @@ is_deeply($echo->[3][0]{query}, { x => '1', api_key => 'k&y=1' },
 	'query: the pair appended to the query, encoded');
 is($echo->[3][0]{headers}{authorization}, undef, 'and no Authorization');
 
+# redirects: a credential in a header never goes to another origin
+my ($port) = $base =~ /:(\d+)$/;
+foreach my $c ('key', 'bear')
+{
+	save_http('tenant_a', "redirect_$c",
+		qq({"url": "{{ \$json.url }}", "credential": "$c"}));
+}
+sub run_with_localhost
+{
+	my ($workflow, $url) = @_;
+	return $node->safe_psql('postgres',
+		"SET reporunner.http_allow = '127.0.0.1/32, localhost'; SET ROLE tenant_a; SELECT try_run('$workflow', '[{\"url\": \"$url\"}]')");
+}
+$http->delete("$base/log");
+like(
+	run_with_localhost('redirect_key', "$base/redirect-to?url=http://localhost:$port/echo"),
+	qr/^42501: .*\/redirect-to\?url=\S+ was redirected to host "localhost", which would get the node's credential/,
+	'header: a redirect to another host fails the node (42501)');
+is(scalar(grep { $_->{path} eq '/echo' } @{ server_get('/log') }), 0,
+	'and nothing was sent to that host');
+is( decode_json(run_with_localhost('redirect_key', "$base/redirect-to?url=$base/echo"))->[0]{headers}{'x-api-key'},
+	'k-1', 'header: a redirect within the origin is followed, with the header');
+my $bear_away = decode_json(run_with_localhost('redirect_bear',
+		"$base/redirect-to?url=http://localhost:$port/echo"))->[0];
+is_deeply([ $bear_away->{path}, $bear_away->{headers}{authorization} ], [ '/echo', undef ],
+	'bearer: a redirect to another host is followed, without the Authorization header');
+
 # the pages after the first carry the credentials too, the query one included
 save_http('tenant_a', 'param_pages',
 	qq({"url": "$base/pages/3/1", "next_url": "{{ \$json.next }}", "credential": "param"}));
