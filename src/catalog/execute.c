@@ -174,15 +174,13 @@ parse_options(Jsonb *options, bool for_start, ExecuteOptions *opts)
 static char *
 call_arguments(FunctionCallInfo fcinfo, bool for_start, ExecuteOptions *opts)
 {
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("workflow name must not be null")));
+	char	   *name = rr_workflow_name_arg(fcinfo, 0);
+
 	if (PG_ARGISNULL(2))
 		memset(opts, 0, sizeof(*opts));
 	else
 		parse_options(PG_GETARG_JSONB_P(2), for_start, opts);
-	return text_to_cstring(PG_GETARG_TEXT_PP(0));
+	return name;
 }
 
 /*

@@ -564,11 +564,7 @@ reporunner_render(PG_FUNCTION_ARGS)
 	List	   *edge_changes = NIL;
 	int			nestlevel;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("workflow name must not be null")));
-	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	name = rr_workflow_name_arg(fcinfo, 0);
 	format = parse_format(PG_ARGISNULL(1) ? "mermaid" :
 						  text_to_cstring(PG_GETARG_TEXT_PP(1)));
 	if (PG_ARGISNULL(2))

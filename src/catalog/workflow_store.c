@@ -200,6 +200,17 @@ find_own_workflow(const char *name, RrWorkflowRef *ref)
 	return found;
 }
 
+/* A SQL function's workflow name argument, never null (22004) */
+char *
+rr_workflow_name_arg(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("workflow name must not be null")));
+	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}
+
 /* Any workflow called name the caller may see, by SQL_FIND_WORKFLOW */
 static bool
 find_visible_workflow(const char *name, RrWorkflowAccess access,
@@ -513,11 +524,7 @@ reporunner_export_workflow(PG_FUNCTION_ARGS)
 	Datum		definition;
 	int			nestlevel;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("workflow name must not be null")));
-	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	name = rr_workflow_name_arg(fcinfo, 0);
 	format = PG_ARGISNULL(2) ? "native" : text_to_cstring(PG_GETARG_TEXT_PP(2));
 	if (strcmp(format, "native") != 0)
 		ereport(ERROR,

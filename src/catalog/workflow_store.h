@@ -10,6 +10,7 @@
 
 #include "postgres.h"
 
+#include "fmgr.h"
 #include "utils/jsonb.h"
 
 /* A workflow found by name */
@@ -29,6 +30,12 @@ typedef enum RrWorkflowAccess
 								 * admins */
 	RR_WORKFLOW_LOCK			/* change it: as MANAGE, row locked */
 } RrWorkflowAccess;
+
+/*
+ * The workflow name in argument argno of a SQL function that is not
+ * STRICT; ERROR 22004 when it is null.
+ */
+extern char *rr_workflow_name_arg(FunctionCallInfo fcinfo, int argno);
 
 /*
  * Find the workflow called name among those the caller can see (inside
