@@ -308,6 +308,9 @@ static const RrFieldSpec http_params[] = {
 	"its owner sets it with reporunner.set_credential()."},
 	{.name = "pagination", .type = RR_FIELD_OBJECT, .flags = RR_FIELD_STATIC,
 	.fields = http_pagination_fields},
+	{.name = "items_per_request", .type = RR_FIELD_INTEGER,
+		.flags = RR_FIELD_STATIC, .has_min = true, .min = 1, .has_max = true,
+	.max = 10000, .default_int = 1},
 	{.name = "batch_size", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC,
 	.has_min = true, .min = 1, .has_max = true, .max = 10000},
 	{.name = "batch_interval", .type = RR_FIELD_DURATION,
@@ -327,6 +330,9 @@ static const RrParamRule http_rules[] = {
 	{.param = "max_pages", .needs = {"next_url", "pagination"}},
 	{.param = "pagination", .excludes = "next_url"},
 	{.param = "batch_interval", .needs = {"batch_size"}},
+	/* a group's body is a JSON array, which pages cannot number */
+	{.param = "items_per_request", .excludes = "body_type"},
+	{.param = "items_per_request", .excludes = "pagination"},
 	{NULL}
 };
 

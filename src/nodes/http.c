@@ -6,8 +6,8 @@
  * Params: method, url, query, headers, body and body_type (what is sent);
  * response and full_response (how the response becomes items); timeout,
  * connect_timeout, max_redirects, verify_tls, proxy; next_url or
- * pagination, and max_pages (pagination); batch_size and batch_interval
- * (pacing); credential (the name of one of the owner's credentials, put
+ * pagination, and max_pages (pagination); items_per_request (grouping);
+ * batch_size and batch_interval (pacing); credential (the name of one of the owner's credentials, put
  * on every request by src/http/auth.c).  url, query, headers and body may
  * hold expressions, computed per item, and next_url and pagination's
  * complete too, computed on each response (its body as $json); the others
@@ -21,6 +21,12 @@
  * body) set to start + page * step, page counting from 0, until a page
  * is empty (a body null, "", [] or {}), complete holds on a body, or
  * max_pages.  Every page's items are emitted.
+ *
+ * Grouping: with items_per_request, consecutive items go out as groups of
+ * that many, one request per group: url, query and headers computed on the
+ * group's first item, which stands for the group (its index, its pages,
+ * its Idempotency-Key), and the body a JSON array of body computed on each
+ * item of the group (of the items themselves without body).
  *
  * Batching: with batch_size, the requests of a round go out batch_size at
  * a time, batch_interval (default 1s) apart, waiting interruptibly and,
@@ -110,6 +116,8 @@ typedef struct HttpState
 	int64		page_start;
 	int64		page_step;
 	RrValue    *page_complete;	/* NULL: none */
+	int			items_per_request;	/* 1, or the size of a group of items
+									 * sent in one request */
 	int			batch_size;		/* 0: a round at once */
 	int64		batch_interval_ms;
 	char	   *proxy;			/* NULL: none */
@@ -315,6 +323,40 @@ with_page_query(HttpState *state, List *pairs, int page)
 }
 
 /*
+ * group_body
+ *		With items_per_request, the body of the request of the group of
+ *		items that starts at item index: the JSON array of param body
+ *		computed on each item of the group, or of the items themselves when
+ *		the node has no body.
+ */
+static JsonbValue *
+group_body(HttpState *state, RrNodeRun *run, int index)
+{
+	int			end = Min(index + state->items_per_request,
+						  list_length(run->inputs[0]));
+	JsonbParseState *parse = NULL;
+	int			i;
+
+	pushJsonbValue(&parse, WJB_BEGIN_ARRAY, NULL);
+	for (i = index; i < end; i++)
+	{
+		Jsonb	   *item = (Jsonb *) list_nth(run->inputs[0], i);
+		JsonbValue *value = rr_param_eval(&state->body, run, item, i);
+		JsonbValue	whole;
+
+		if (value == NULL)
+		{
+			whole.type = jbvBinary;
+			whole.val.binary.data = &item->root;
+			whole.val.binary.len = VARSIZE(item) - VARHDRSZ;
+			value = &whole;
+		}
+		pushJsonbValue(&parse, WJB_ELEM, value);
+	}
+	return pushJsonbValue(&parse, WJB_END_ARRAY, NULL);
+}
+
+/*
  * set_body
  *		The body of one item's request, and its default Content-Type.
  */
@@ -322,7 +364,9 @@ static const char *
 set_body(HttpState *state, RrNodeRun *run, Jsonb *item, int index, int page,
 		 RrHttpRequest *request)
 {
-	JsonbValue *body = rr_param_eval(&state->body, run, item, index);
+	JsonbValue *body = state->items_per_request > 1 ?
+		group_body(state, run, index) :
+		rr_param_eval(&state->body, run, item, index);
 
 	if (state->page_param != NULL && state->page_in_body)
 		body = with_page(state, run, body, page);
@@ -887,10 +931,13 @@ http_execute(RrNodeRun *run)
 	foreach(lc, run->inputs[0])
 	{
 		i = foreach_current_index(lc);
+		rr_item_done(run);
+		/* with items_per_request, the first item of a group stands for it */
+		if (i % state->items_per_request != 0)
+			continue;
 		build_request(state, run, (Jsonb *) lfirst(lc), i, 0, credential,
 					  &fetches[i].request);
 		fetches[i].more = true;
-		rr_item_done(run);
 	}
 
 	for (;;)
@@ -1068,6 +1115,7 @@ http_prepare(RrPlanNode *node)
 	rr_param_compile(node, "next_url", &state->next_url);
 	state->max_pages = (int) int_param(node, "max_pages", DEFAULT_MAX_PAGES);
 	prepare_pagination(node, state);
+	state->items_per_request = (int) int_param(node, "items_per_request", 1);
 	state->batch_size = int_param(node, "batch_size", 0);
 	state->batch_interval_ms = duration_param(node, "batch_interval",
 											  DEFAULT_BATCH_INTERVAL_MS);

@@ -91,6 +91,31 @@ is( received('/paged/5', qq{count(*) FILTER (WHERE r -> 'headers' ->> 'idempoten
 like(run('pages', '[{}]', "SET reporunner.http_allow = '';"),
 	qr/^42501: .*SSRF guard refused/, 'pages go through the guard');
 
+# ---------- several items in one request ----------
+
+# groups of two: the body the JSON array of the group's items, or of body
+# computed on each; one request and one Idempotency-Key per group
+save_http('grouped', qq({"method": "POST", "url": "$base/echo", "items_per_request": 2}));
+save_http('grouped_body', qq({"method": "POST", "url": "$base/echo?first={{ \$json.n }}",
+	"items_per_request": 2, "body": {"n": "{{ \$json.n }}"}}));
+is( sql(q{SELECT string_agg(r ->> 'body', ' ') FROM jsonb_array_elements(
+		reporunner.execute('grouped', '[{"n": 1}, {"n": 2}, {"n": 3}, {"n": 4}, {"n": 5}]')) r}),
+	'[{"n": 1}, {"n": 2}] [{"n": 3}, {"n": 4}] [{"n": 5}]',
+	'items_per_request 2: five items in three requests, the last one short');
+is( sql(q{SELECT string_agg((r -> 'query' ->> 'first') || '=' || (r ->> 'body'), ' ') FROM jsonb_array_elements(
+		reporunner.execute('grouped_body', '[{"n": 1}, {"n": 2}, {"n": 3}]')) r}),
+	'1=[{"n": 1}, {"n": 2}] 3=[{"n": 3}]',
+	'body computed on each item of the group; the URL on its first item');
+run('forget');
+my $grouped_id = sql(q{SELECT reporunner.start('grouped', '[{"n": 1}, {"n": 2}, {"n": 3}]')});
+ok( $node->poll_query_until('postgres',
+		"SELECT status = 'succeeded' FROM reporunner.executions WHERE id = $grouped_id"),
+	'a background run of the groups ends');
+is( received('/echo', q{string_agg(r -> 'headers' ->> 'idempotency-key', ' ' ORDER BY r -> 'headers' ->> 'idempotency-key')}),
+	sql(qq{SELECT string_agg(encode(sha256(convert_to(k, 'UTF8')), 'hex'), ' ' ORDER BY encode(sha256(convert_to(k, 'UTF8')), 'hex'))
+		FROM unnest(ARRAY['$grouped_id:Call:0', '$grouped_id:Call:2']) k}),
+	'each group carries the key of its first item');
+
 # ---------- batching ----------
 
 run('forget');
