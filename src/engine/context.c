@@ -121,13 +121,13 @@ rr_run_context_vars(RrNodeRun *run, int uses)
 	RrExecution *execution = run->execution;
 	RrPlan	   *plan = execution->plan;
 	JsonbParseState *state = NULL;
+	MemoryContext old;
 
 	if (uses == 0)
 	{
 		if (empty_object == NULL)
 		{
-			MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
-
+			old = MemoryContextSwitchTo(TopMemoryContext);
 			empty_object = rr_jsonb_empty_object();
 			MemoryContextSwitchTo(old);
 		}
@@ -136,6 +136,11 @@ rr_run_context_vars(RrNodeRun *run, int uses)
 	if (run->context_vars != NULL && (run->context_uses & uses) == uses)
 		return run->context_vars;
 
+	/*
+	 * Kept for the node run, so not in a context of the node's own (the
+	 * http node resets one per round of requests): the execution's.
+	 */
+	old = MemoryContextSwitchTo(execution->context);
 	uses |= run->context_uses;
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	if (uses & RR_EXPR_USES_INPUT)
@@ -194,5 +199,6 @@ rr_run_context_vars(RrNodeRun *run, int uses)
 	run->context_vars = JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT,
 														 NULL));
 	run->context_uses = uses;
+	MemoryContextSwitchTo(old);
 	return run->context_vars;
 }
