@@ -286,16 +286,6 @@ rr_http_auth_apply(const RrCredential *credential, RrHttpRequest *request)
 	}
 }
 
-void
-rr_http_auth_apply_to_url(const RrCredential *credential,
-						  RrHttpRequest *request)
-{
-	const AuthType *type = find_type(credential->type);
-
-	if (type->kind == AUTH_QUERY)
-		rr_http_auth_apply(credential, request);
-}
-
 bool
 rr_http_auth_renew(const RrCredential *credential, RrHttpRequest *request)
 {

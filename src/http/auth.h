@@ -35,13 +35,6 @@ extern void rr_http_auth_apply(const RrCredential *credential,
 							   RrHttpRequest *request);
 
 /*
- * Put what of the credential goes in the URL (a query credential's pair)
- * on a request whose url was made anew: the next page's.
- */
-extern void rr_http_auth_apply_to_url(const RrCredential *credential,
-									  RrHttpRequest *request);
-
-/*
  * After a 401 to a request the credential was put on: true when it got a
  * token fetched anew (oauth2), so that sending it again may succeed.
  */

@@ -397,34 +397,45 @@ set_body(HttpState *state, RrNodeRun *run, Jsonb *item, int index, int page,
 
 /*
  * build_request
- *		The request for one item, with the node's credential (loaded once
- *		per node run) if it has one.
+ *		The request for one item (its page page), with the node's credential
+ *		(loaded once per node run) if it has one.  Its URL is url and query,
+ *		or next_url as it is when that is not NULL (a page next_url gave).
  */
 static void
 build_request(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
-			  int page, const RrCredential *credential,
+			  int page, const RrCredential *credential, const char *next_url,
 			  RrHttpRequest *request)
 {
-	JsonbValue *url = rr_param_eval(&state->url, run, item, index);
 	JsonbValue *headers = param_object(&state->headers, run, item, index,
 									   "headers");
-	JsonbValue *query = param_object(&state->query, run, item, index,
-									 "query");
 	const char *content_type;
 	bool		has_content_type = false;
 	bool		has_key = false;
 	List	   *pairs;
 	int			i;
 
-	if (url == NULL || url->type != jbvString)
-		rr_param_type_error(run->node->name, "url", "a string", url);
 	memset(request, 0, sizeof(RrHttpRequest));
 	request->method = state->method;
-	request->shown_url = pnstrdup(url->val.string.val, url->val.string.len);
-	pairs = object_pairs(run, query, "query");
-	if (state->page_param != NULL && !state->page_in_body)
-		pairs = with_page_query(state, pairs, page);
-	request->url = rr_http_url(request->shown_url, pairs);
+	if (next_url != NULL)
+	{
+		request->shown_url = next_url;
+		request->url = rr_http_url(next_url, NIL);
+	}
+	else
+	{
+		JsonbValue *url = rr_param_eval(&state->url, run, item, index);
+		JsonbValue *query = param_object(&state->query, run, item, index,
+										 "query");
+
+		if (url == NULL || url->type != jbvString)
+			rr_param_type_error(run->node->name, "url", "a string", url);
+		request->shown_url = pnstrdup(url->val.string.val,
+									  url->val.string.len);
+		pairs = object_pairs(run, query, "query");
+		if (state->page_param != NULL && !state->page_in_body)
+			pairs = with_page_query(state, pairs, page);
+		request->url = rr_http_url(request->shown_url, pairs);
+	}
 	request->timeout_ms = state->timeout_ms;
 	request->connect_timeout_ms = state->connect_timeout_ms;
 	request->max_redirects = state->max_redirects;
@@ -727,12 +738,9 @@ next_page(HttpState *state, RrNodeRun *run, int index, int page,
 	if (next->type != jbvString)
 		rr_param_type_error(run->node->name, "next_url", "a string", next);
 	build_request(state, run, (Jsonb *) list_nth(run->inputs[0], index), index,
-				  page + 1, credential, request);
-	request->shown_url = pnstrdup(next->val.string.val, next->val.string.len);
-	request->url = rr_http_url(request->shown_url, NIL);
-	/* the new URL needs what of the credential goes in a URL */
-	if (credential != NULL)
-		rr_http_auth_apply_to_url(credential, request);
+				  page + 1, credential,
+				  pnstrdup(next->val.string.val, next->val.string.len),
+				  request);
 	return true;
 }
 
@@ -773,7 +781,8 @@ next_param_page(HttpState *state, RrNodeRun *run, int index, int page,
 		rr_condition_eval(state->page_complete, run, JsonbValueToJsonb(body),
 						  index))
 		return false;
-	build_request(state, run, item, index, page + 1, credential, request);
+	build_request(state, run, item, index, page + 1, credential, NULL,
+				  request);
 	return true;
 }
 
@@ -936,7 +945,7 @@ http_execute(RrNodeRun *run)
 		if (i % state->items_per_request != 0)
 			continue;
 		build_request(state, run, (Jsonb *) lfirst(lc), i, 0, credential,
-					  &fetches[i].request);
+					  NULL, &fetches[i].request);
 		fetches[i].more = true;
 	}
 

@@ -4,8 +4,8 @@
 #     blocked addresses in every disguise, each refused with no request
 #     reaching the server; a request to a host not allowed is refused in
 #     the same node run as one to an allowed host name (no connection of
-#     one is lent to the other); forms the guard lets through are TODO
-#     tests (sql/087_http_ssrf.sql has the table of address forms);
+#     one is lent to the other); IPv4-translated and local-use NAT64
+#     forms (sql/087_http_ssrf.sql has the table of address forms);
 #   - Retry-After as an HTTP date and on 429, in the step's attempts and
 #     in the time the service saw between the two requests;
 #   - redirect chains under a max_redirects of the node's, and a loop;
@@ -122,7 +122,7 @@ sub wait_status
 
 save_http('get', qq({"url": "{{ \$json.url }}", "connect_timeout": "1s", "timeout": "5s"}));
 
-# --- the SSRF guard: names, redirects, one node run, TODO forms ------------
+# --- the SSRF guard: names, redirects, one node run, IPv6 forms -----------
 
 # names that resolve to loopback: refused, or (a name this machine does
 # not resolve) failing to resolve; never reaching the server
