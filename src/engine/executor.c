@@ -669,7 +669,6 @@ rr_node_release_transaction(RrNodeRun *run)
 	MemoryContext context = CurrentMemoryContext;
 
 	if (execution->release_transaction == NULL ||
-		execution->owner_scope == NULL ||
 		GetCurrentTransactionNestLevel() != (run->in_subtransaction ? 2 : 1) ||
 		TransactionIdIsValid(GetTopTransactionIdIfAny()))
 		return false;
@@ -767,10 +766,7 @@ run_plan(RrExecution *execution, List *input_items)
 
 	/* inside one transaction, one switch to the owner serves all nodes */
 	if (!durable)
-	{
 		enter_owner(plan, &scope);
-		execution->owner_scope = &scope;
-	}
 
 	/* nodes nobody connects to, other than triggers, never run */
 	for (i = 0; i < plan->nnodes; i++)
@@ -815,10 +811,7 @@ run_plan(RrExecution *execution, List *input_items)
 	}
 
 	if (!durable)
-	{
-		execution->owner_scope = NULL;
 		leave_owner(&scope);
-	}
 
 	result = final_items(execution);
 	MemoryContextSwitchTo(oldcontext);

@@ -109,7 +109,8 @@ typedef struct RrExecution
 	RrNextAttemptHook next_attempt;
 	RrReleaseHook release_transaction;
 	RrResumeHook resume_transaction;
-	struct OwnerScope *owner_scope; /* the one node code runs in now */
+	struct OwnerScope *owner_scope; /* a durable run's node code runs in
+									 * this one now */
 	bool		suspended;		/* a node paused the execution */
 	bool		timed_out;		/* a node or the execution ran out of time */
 } RrExecution;
