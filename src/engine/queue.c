@@ -57,6 +57,12 @@
 /* Candidates a claim considers, from the head of the queue */
 #define RR_CLAIM_CANDIDATES		64
 
+/*
+ * When a claim whose every candidate was locked by someone else looks
+ * again, in milliseconds
+ */
+#define RR_CLAIM_RETRY_MS		100
+
 /* Owners a claim visits at most, taking the head of each one's queue */
 #define RR_CLAIM_OWNER_WALK		32
 
@@ -114,8 +120,11 @@
 	" LIMIT " CppAsString2(RR_CLAIM_BATCH)
 /*
  * When a worker with nothing to claim looks again: at the next delayed
- * execution or wait.  What is ready now but was skipped is another
- * worker's, who runs it or gives it back with a wake-up.
+ * execution or wait, or soon (RR_CLAIM_RETRY_MS) when it skipped ready
+ * executions that others had locked.  Those are not always another
+ * worker's, who runs them or gives them back with a wake-up: cancel()
+ * locks the queue rows it deletes, in a transaction that may roll back,
+ * and while it lasts its rows can be every candidate at the queue's head.
  */
 #define SQL_NEXT_WAKE \
 	"SELECT least((SELECT min(ready_at) FROM reporunner.queue" \
@@ -286,12 +295,13 @@ release_member(ClaimedExecution *member)
 
 /*
  * The candidates of the next claim (SQL_CLAIM_CANDIDATES), as an int8[]
- * in their order, in the current memory context; and where the claim
- * after it starts its walk: after the last owner served, or from the
- * lowest again once a walk reached the end of the owners.
+ * in their order, in the current memory context, and their number in
+ * *ncandidates; and where the claim after it starts its walk: after the
+ * last owner served, or from the lowest again once a walk reached the end
+ * of the owners.
  */
 static Datum
-claim_candidates(void)
+claim_candidates(int *ncandidates)
 {
 	Oid			argtypes[2] = {OIDOID, INT4OID};
 	Datum		values[2];
@@ -321,6 +331,7 @@ claim_candidates(void)
 		}
 	}
 	claim_cursor = heads == RR_CLAIM_BATCH ? last_head : InvalidOid;
+	*ncandidates = (int) SPI_processed;
 	return PointerGetDatum(construct_array(ids, (int) SPI_processed, INT8OID,
 										   sizeof(int64), FLOAT8PASSBYVAL,
 										   TYPALIGN_DOUBLE));
@@ -334,16 +345,17 @@ claim_candidates(void)
  * is slow to build or cannot be built concerns its own execution only
  * (src/engine/durable_run.c).  Returns the number claimed, with the claiming
  * transaction still open (run_batch goes on in it); when nothing is
- * runnable, commits and sets *next_wake to the earliest later ready time.
+ * runnable, commits and sets *next_wake to when to look again (SQL_NEXT_WAKE).
  */
 static int
 claim_batch(Batch *batch, TimestampTz *next_wake)
 {
 	uint64		row;
-	uint64		ncandidates;
+	uint64		nlocked;
 	int			nestlevel;
 	Oid			candidates_type = INT8ARRAYOID;
 	Datum		candidates;
+	int			ncandidates;
 
 	MemoryContextReset(batch->context);
 	batch->nmembers = 0;
@@ -352,14 +364,14 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 	batch->began = GetCurrentTimestamp();
 	nestlevel = rr_store_begin();
 	rr_journal_wake_due();
-	candidates = claim_candidates();
+	candidates = claim_candidates(&ncandidates);
 	rr_store_run_kept(&claim_plan, SQL_CLAIM, 1, &candidates_type,
 					  &candidates, NULL, SPI_OK_SELECT);
 
-	ncandidates = SPI_processed;
+	nlocked = SPI_processed;
 	batch->members = MemoryContextAllocZero(batch->context,
-											sizeof(ClaimedExecution) * Max(ncandidates, 1));
-	for (row = 0; row < ncandidates; row++)
+											sizeof(ClaimedExecution) * Max(nlocked, 1));
+	for (row = 0; row < nlocked; row++)
 	{
 		HeapTuple	tuple = SPI_tuptable->vals[row];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
@@ -388,7 +400,7 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 		MemoryContextSwitchTo(old);
 	}
 
-	for (row = 0; row < ncandidates; row++)
+	for (row = 0; row < nlocked; row++)
 	{
 		ClaimedExecution *member = &batch->members[row];
 		LOCKTAG		tag;
@@ -410,6 +422,14 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 		wake = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
 							 &isnull);
 		*next_wake = isnull ? 0 : DatumGetTimestampTz(wake);
+		if (ncandidates > 0)
+		{
+			TimestampTz retry = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+															RR_CLAIM_RETRY_MS);
+
+			if (*next_wake == 0 || retry < *next_wake)
+				*next_wake = retry;
+		}
 	}
 	rr_store_end(nestlevel);
 

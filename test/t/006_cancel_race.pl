@@ -9,7 +9,8 @@
 # execution, oldest first.  Every cancel statement must succeed, and every
 # execution must end succeeded or canceled, with a ledger row exactly for
 # the sql steps whose step row says they ran (a cancel can come between
-# the step's commit and the end).
+# the step's commit and the end).  Last, a cancel() transaction that locks
+# every ready execution and rolls back must not leave them stranded.
 use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
@@ -62,7 +63,15 @@ FROM (SELECT execution_id FROM reporunner.queue WHERE execution_id % 3 = 0
 	}
 	$node->poll_query_until('postgres',
 		q{SELECT count(*) = 0 FROM reporunner.queue})
-	  or die "round $round: the queue did not drain";
+	  or die "round $round: the queue did not drain:\n"
+	  . $node->safe_psql('postgres', q{
+SELECT 'queue: ' || count(*) || ' rows, ' || count(lease_owner) || ' leased by '
+       || coalesce(string_agg(DISTINCT lease_owner::text, ','), 'nobody')
+       || ', ready ' || count(*) FILTER (WHERE ready_at <= now())
+FROM reporunner.queue
+UNION ALL
+SELECT 'process: ' || pid || ' ' || backend_type || ' ' || coalesce(query, '')
+FROM pg_stat_activity WHERE backend_type LIKE 'reporunner%'});
 }
 
 is($cancel_errors, 0, 'every cancel() sweep ran without an error (no deadlock)');
@@ -84,6 +93,30 @@ WHERE w.name = 'writes'
 is($node->safe_psql('postgres',
 		q{SELECT count(*) FROM pg_stat_database WHERE datname = 'postgres' AND deadlocks > 0}),
 	'0', 'the server saw no deadlock');
+
+# A cancel() transaction that holds every ready queue row and then rolls
+# back: the workers skipped those rows while it lasted, and must come back
+# for them without being woken, since nothing commits that would wake them.
+$node->safe_psql('postgres', q{
+SELECT count(reporunner.start('pure', jsonb_build_array(jsonb_build_object('n', i)),
+                              '{"delay": "2s"}'))
+FROM generate_series(1, 100) AS i;
+});
+my $canceler = $node->background_psql('postgres');
+$canceler->query_safe('BEGIN');
+$canceler->query_safe(
+	'SELECT count(reporunner.cancel(execution_id)) FROM reporunner.queue');
+# the executions become ready, a worker finds them all locked, and the
+# worker's idle time (1 s) passes
+sleep(5);
+$canceler->query_safe('ROLLBACK');
+$canceler->quit;
+ok( $node->poll_query_until('postgres',
+		q{SELECT count(*) = 0 FROM reporunner.queue}),
+	'executions a rolled-back cancel() had locked run without a wake-up');
+is($node->safe_psql('postgres',
+		q{SELECT count(*) FROM reporunner.execution WHERE status NOT IN ('succeeded', 'canceled')}),
+	'0', 'and they succeeded');
 
 $node->stop;
 done_testing();
