@@ -48,6 +48,22 @@ count() {
 	fi
 }
 
+# The end of the output is what a CI summary shows: for each failing Perl
+# TAP file, the last lines of what it printed (its failed assertions and
+# last words, kept by the test framework in regress_log_NAME) and of its
+# servers' logs.
+tap_digest() {
+	sed -n 's/^test\/t\/\([^ ]*\)\.pl *(Wstat.*/\1/p' "$work/tap.log" |
+		while read -r name; do
+			for log in "$work/tree/tmp_check/log/regress_log_$name" \
+				"$work/tree/tmp_check/log/${name}"_*.log; do
+				[ -f "$log" ] || continue
+				echo "---- $(basename "$log"), last lines ----"
+				grep -v 'LOG:  \(statement\|duration\|checkpoint\)' "$log" | tail -n 12
+			done
+		done
+}
+
 # 0. the installed module links safely into the server
 sh "$top/test/link_check.sh" >"$work/link.log" 2>&1
 count link "$work/link.log" $?
@@ -95,6 +111,7 @@ pgxs_dir=$(dirname "$(pg_config --pgxs)")/..
 (cd "$work/tree" && as_pg env TESTDIR="$work/tree" PG_REGRESS="$pgxs_dir/test/regress/pg_regress" \
 	prove -v -I "$pgxs_dir/test/perl" -I test/perl test/t/*.pl) >"$work/tap.log" 2>&1
 count TAP "$work/tap.log" $?
+tap_digest
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
