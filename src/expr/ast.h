@@ -116,6 +116,8 @@ typedef struct RrAst
 	/* ARROW */
 	int			nparams;
 	const char **params;
+	/* set by compile.c: what an IDENT, MEMBER or CALL resolves to */
+	int			ref;
 } RrAst;
 
 /*
