@@ -1,0 +1,64 @@
+/*-------------------------------------------------------------------------
+ *
+ * builtins.h
+ *		The functions and methods {{ }} expressions may call: JavaScript's
+ *		own (String.prototype.split, Math.max, JSON.stringify, parseInt ...)
+ *		and n8n's extensions (isEmpty, sum, toTitleCase, $ifEmpty ...).
+ *
+ * Names are looked up once, when an expression is compiled; a call then
+ * dispatches on the id and, for a method, on the kind of the value it is
+ * called on (src/expr/PLAN.md section 4).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RR_BUILTINS_H
+#define RR_BUILTINS_H
+
+#include "expr/js_value.h"
+
+/* An evaluation in progress (src/expr/eval.c); opaque here */
+typedef struct RrExprEnv RrExprEnv;
+
+/*
+ * A JavaScript TypeError or RangeError inside a builtin (a method of a
+ * value that has none, toFixed(200), JSON.parse of bad text): n8n swallows
+ * it, and the whole {{ }} gives undefined (PLAN.md 2.4).  The builtin
+ * calls this and returns js_undefined(); evaluation unwinds.  Errors that
+ * n8n reports (its ExpressionExtensionError: "sum(): all array elements
+ * must be numbers") are raised with ereport(ERROR, ...) instead, SQLSTATE
+ * 22023; eval.c's error context adds the node, field, expression and item.
+ */
+extern void rr_expr_throw(RrExprEnv *env);
+
+/*
+ * Methods: x.name(args).  rr_method_lookup gives the id of a method name,
+ * or -1 when no value has a method of that name (calling it is then a
+ * TypeError, swallowed).  rr_method_call runs method id on self.
+ */
+extern int	rr_method_lookup(const char *name);
+extern JsValue rr_method_call(RrExprEnv *env, int method, JsValue self,
+							  int nargs, const JsValue *args);
+
+/*
+ * Functions: parseInt(...), String(...), $ifEmpty(...) (namespace NULL),
+ * and the members of the namespaces Math, JSON, Object, Array, Number,
+ * String ("Math", "max").  rr_function_lookup gives an id, or -1 when
+ * there is no such function; rr_function_arity its bounds, checked when
+ * the expression is compiled (max -1: any number).
+ */
+extern int	rr_function_lookup(const char *namespace, const char *name);
+extern void rr_function_arity(int function, int *min_args, int *max_args);
+extern JsValue rr_function_call(RrExprEnv *env, int function, int nargs,
+								const JsValue *args);
+
+/*
+ * Constants of the namespaces (Math.PI, Math.E, Number.MAX_SAFE_INTEGER
+ * ...): true with the value in *value when there is one.
+ */
+extern bool rr_namespace_constant(const char *namespace, const char *name,
+								  JsValue *value);
+
+/* Whether name is a namespace (Math, JSON, Object, Array, Number, String) */
+extern bool rr_is_namespace(const char *name);
+
+#endif							/* RR_BUILTINS_H */
