@@ -31,7 +31,6 @@ OBJS = \
 	src/document/node_schema.o \
 	src/document/node_shape.o \
 	src/document/validate.o \
-	src/engine/context.o \
 	src/engine/durable_run.o \
 	src/engine/executor.o \
 	src/engine/failed_call.o \
@@ -41,6 +40,8 @@ OBJS = \
 	src/engine/packed_rows.o \
 	src/engine/queue.o \
 	src/engine/retry_policy.o \
+	src/expr/compile.o \
+	src/expr/eval.o \
 	src/expr/expression.o \
 	src/expr/template.o \
 	src/http/address_guard.o \
