@@ -76,6 +76,11 @@ static const struct
 	{"$", "cannot access \"$\" without calling it as a function"}
 };
 
+/* The methods of $input (the first three) and of $('Node') */
+static const char *const accessors[] = {
+	"all", "first", "last", "itemMatching", "pairedItem", NULL
+};
+
 static bool compile_node(Compiler *c, RrAst *node);
 static bool fail(Compiler *c, int pos, const char *fmt,...) pg_attribute_printf(3, 4);
 
@@ -250,9 +255,22 @@ compile_call(Compiler *c, RrAst *call)
 		if ((object->kind == RR_AST_IDENT && object->ref == RR_VAR_INPUT) ||
 			(object->kind == RR_AST_CALL && object->ref == RR_CALL_NODE))
 		{
+			const char *const *name;
+
+			for (name = accessors; *name != NULL; name++)
+				if (strcmp(*name, callee->name) == 0)
+					break;
+			if (*name == NULL ||
+				(object->kind == RR_AST_IDENT && name - accessors > 2))
+				return fail(c, callee->pos, "%s has no method %s()",
+							object->kind == RR_AST_IDENT ? "$input" : "$()",
+							callee->name);
 			call->ref = RR_CALL_HOST;
 			return compile_kids(c, call, 1);
 		}
+		/* n8n gives undefined; a method no value has is a mistake */
+		if (rr_method_lookup(callee->name) < 0)
+			return fail(c, callee->pos, "unknown method %s()", callee->name);
 		callee->ref = RR_METHOD + rr_method_lookup(callee->name);
 		call->ref = RR_CALL_METHOD;
 		return compile_kids(c, call, 1);

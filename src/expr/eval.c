@@ -566,12 +566,6 @@ eval_call(RrExprEnv *env, const RrAst *call)
 	if (call->ref == RR_CALL_HOST)
 		return host_call(env, call, self, nargs, args);
 	Assert(call->ref == RR_CALL_METHOD);
-	if (call->kids[0]->ref - RR_METHOD < 0)
-	{
-		/* no value has a method of that name: "x.foo is not a function" */
-		rr_expr_throw(env);
-		return js_undefined();
-	}
 	return rr_method_call(env, call->kids[0]->ref - RR_METHOD, self, nargs,
 						  args);
 }
