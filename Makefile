@@ -42,6 +42,7 @@ OBJS = \
 	src/engine/queue.o \
 	src/engine/retry_policy.o \
 	src/expr/expression.o \
+	src/expr/parser.o \
 	src/expr/template.o \
 	src/http/address_guard.o \
 	src/http/auth.o \
