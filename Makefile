@@ -44,6 +44,7 @@ OBJS = \
 	src/expr/eval.o \
 	src/expr/expression.o \
 	src/expr/js_value.o \
+	src/expr/parser.o \
 	src/expr/template.o \
 	src/http/address_guard.o \
 	src/http/auth.o \
