@@ -49,6 +49,7 @@ OBJS = \
 	src/expr/builtins_object.o \
 	src/expr/builtins_string.o \
 	src/expr/expression.o \
+	src/expr/js_value.o \
 	src/expr/template.o \
 	src/http/address_guard.o \
 	src/http/auth.o \
