@@ -40,6 +40,13 @@ OBJS = \
 	src/engine/packed_rows.o \
 	src/engine/queue.o \
 	src/engine/retry_policy.o \
+	src/expr/builtins.o \
+	src/expr/builtins_array.o \
+	src/expr/builtins_common.o \
+	src/expr/builtins_global.o \
+	src/expr/builtins_number.o \
+	src/expr/builtins_object.o \
+	src/expr/builtins_string.o \
 	src/expr/compile.o \
 	src/expr/eval.o \
 	src/expr/expression.o \

@@ -1160,43 +1160,31 @@ js_loose_equals(JsValue a, JsValue b)
 bool
 js_compare(int op, JsValue a, JsValue b)
 {
-	double		x;
-	double		y;
+	int			c;
 
 	a = js_to_primitive(a, 'n');
 	b = js_to_primitive(b, 'n');
 	if (a.kind == JS_STRING && b.kind == JS_STRING)
-	{
-		int			c = string_compare(a, b);
-
-		switch (op)
-		{
-			case RR_OP_LT:
-				return c < 0;
-			case RR_OP_LE:
-				return c <= 0;
-			case RR_OP_GT:
-				return c > 0;
-			case RR_OP_GE:
-				return c >= 0;
-		}
-	}
+		c = string_compare(a, b);
 	else
 	{
-		/* C's comparisons are false on NaN, as JavaScript's */
-		x = js_to_number(a);
-		y = js_to_number(b);
-		switch (op)
-		{
-			case RR_OP_LT:
-				return x < y;
-			case RR_OP_LE:
-				return x <= y;
-			case RR_OP_GT:
-				return x > y;
-			case RR_OP_GE:
-				return x >= y;
-		}
+		double		x = js_to_number(a);
+		double		y = js_to_number(b);
+
+		if (isnan(x) || isnan(y))
+			return false;
+		c = (x > y) - (x < y);
+	}
+	switch (op)
+	{
+		case RR_OP_LT:
+			return c < 0;
+		case RR_OP_LE:
+			return c <= 0;
+		case RR_OP_GT:
+			return c > 0;
+		case RR_OP_GE:
+			return c >= 0;
 	}
 	elog(ERROR, "unexpected comparison operator %d", op);
 	return false;				/* keep the compiler quiet */
@@ -1424,11 +1412,13 @@ js_has_property(JsValue base, JsValue key, bool *type_error)
 	int64		idx;
 	JsValue		res;
 
-	if (!is_object(base) || base.kind == JS_FUNCTION)
+	if (!is_object(base))
 	{
 		*type_error = true;
 		return false;
 	}
+	if (base.kind == JS_FUNCTION)
+		return false;
 	if (is_array(base))
 	{
 		int			len = base.kind == JS_ARRAY ? base.u.arr->len :
@@ -1474,44 +1464,19 @@ append_json_string(StringInfo out, const char *s, int len)
 	for (int i = 0; i < len; i++)
 	{
 		unsigned char c = (unsigned char) s[i];
-		char		esc[6];
+		char		esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
 		int			esclen = 2;
 
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		append_bytes(out, s + run, i - run);
 		run = i + 1;
-		esc[0] = '\\';
-		switch (c)
-		{
-			case '"':
-			case '\\':
-				esc[1] = c;
-				break;
-			case '\b':
-				esc[1] = 'b';
-				break;
-			case '\f':
-				esc[1] = 'f';
-				break;
-			case '\n':
-				esc[1] = 'n';
-				break;
-			case '\r':
-				esc[1] = 'r';
-				break;
-			case '\t':
-				esc[1] = 't';
-				break;
-			default:
-				esc[1] = 'u';
-				esc[2] = '0';
-				esc[3] = '0';
-				esc[4] = hex[c >> 4];
-				esc[5] = hex[c & 0xF];
-				esclen = 6;
-				break;
-		}
+		if (c == '"' || c == '\\')
+			esc[1] = c;
+		else if (c >= '\b' && c <= '\r' && c != '\v')
+			esc[1] = "btn?fr"[c - '\b'];	/* \b \t \n \f \r */
+		else
+			esclen = 6;			/* \u00xx */
 		append_bytes(out, esc, esclen);
 	}
 	append_bytes(out, s + run, len - run);
@@ -1602,16 +1567,11 @@ stringify_value(StringInfo out, JsValue v, int indent, int depth)
 		case JS_FUNCTION:
 			return false;
 		case JS_NULL:
-			append_bytes(out, "null", 4);
-			break;
 		case JS_BOOL:
-			append_cstring(out, v.u.b ? "true" : "false");
+			append_value_string(out, v);
 			break;
 		case JS_NUMBER:
-			if (isfinite(v.u.num))
-				js_append_number(out, v.u.num);
-			else
-				append_bytes(out, "null", 4);
+			append_value_string(out, isfinite(v.u.num) ? v : js_null());
 			break;
 		case JS_NUMERIC:
 			{

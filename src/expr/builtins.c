@@ -1,0 +1,261 @@
+/*-------------------------------------------------------------------------
+ *
+ * builtins.c
+ *		Method and function dispatch for {{ }} expressions: names to ids
+ *		when an expression is compiled, ids to implementations when it
+ *		runs, and n8n's errors when a method does not fit its receiver.
+ *
+ * A call x.name(args) goes, as in n8n (W src/extensions/
+ * expression-extension.ts, findExtendedFunction and extend), to
+ *
+ *	1. n8n's extension of that name for the kind of x (array, string,
+ *	   number, object, boolean; dates come with a later slice), else
+ *	2. JavaScript's own method of that name for the kind of x, else
+ *	3. the generic isEmpty / isNotEmpty, else
+ *	4. an error: for a name n8n extends, its ExpressionExtensionError
+ *	   ("sum can't be used on undefined value", "sum() is only callable on
+ *	   type \"Array\""), which fails the node; for a name only JavaScript
+ *	   has, a TypeError, which n8n swallows (rr_expr_throw).
+ *
+ * The implementations live in one file per receiver kind; this file joins
+ * their tables into one table of names, built once per backend.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "expr/builtins_int.h"
+#include "utils/memutils.h"
+
+/* One method name and what each receiver kind does with it */
+typedef struct RrMethodEntry
+{
+	const char *name;
+	uint8		extension_on;	/* receiver kinds n8n extends with it */
+	bool		generic;		/* isEmpty, isNotEmpty */
+	RrMethodFn	fn[RR_RECV_COUNT];
+} RrMethodEntry;
+
+static const char *const receiver_names[RR_RECV_COUNT] = {
+	"Array", "Date", "Number", "Object", "String", "Boolean"
+};
+
+/*
+ * n8n's Date extensions (W src/extensions/date-extensions.ts).  Dates come
+ * with a later slice; their names are known now so that calling one on
+ * another kind gives n8n's "is only callable on type \"Date\"" and calling
+ * one on undefined n8n's "can't be used on undefined value".
+ */
+static const char *const date_extensions[] = {
+	"beginningOf", "diffTo", "diffToNow", "endOfMonth", "extract", "format",
+	"isBetween", "isDst", "isInLast", "isWeekend", "minus", "plus",
+	"toBoolean", "toDateTime", "toFloat", "toInt", NULL
+};
+
+static RrMethodEntry *methods;
+static int	nmethods;
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const RrMethodEntry *) a)->name,
+				  ((const RrMethodEntry *) b)->name);
+}
+
+static RrMethodEntry *
+find_entry(const char *name)
+{
+	RrMethodEntry key;
+
+	key.name = name;
+	return bsearch(&key, methods, nmethods, sizeof(RrMethodEntry), entry_cmp);
+}
+
+/* Add a name to the table under construction (kept sorted) */
+static RrMethodEntry *
+add_entry(const char *name)
+{
+	RrMethodEntry *e = find_entry(name);
+
+	if (e == NULL)
+	{
+		e = &methods[nmethods++];
+		memset(e, 0, sizeof(RrMethodEntry));
+		e->name = name;
+		qsort(methods, nmethods, sizeof(RrMethodEntry), entry_cmp);
+		e = find_entry(name);
+	}
+	return e;
+}
+
+static void
+add_table(RrReceiver kind, const RrMethodImpl *impls)
+{
+	for (; impls->name; impls++)
+	{
+		RrMethodEntry *e = add_entry(impls->name);
+
+		Assert(e->fn[kind] == NULL);
+		e->fn[kind] = impls->fn;
+		if (impls->extension)
+			e->extension_on |= 1 << kind;
+	}
+}
+
+/* Join the tables of each receiver kind, once per backend */
+static void
+build_methods(void)
+{
+	static const RrMethodImpl *const tables[RR_RECV_COUNT] = {
+		rr_array_methods, NULL, rr_number_methods, rr_object_methods,
+		rr_string_methods, rr_boolean_methods
+	};
+	int			capacity = lengthof(date_extensions) + 2;
+	int			k;
+	const char *const *d;
+
+	if (methods)
+		return;
+	for (k = 0; k < RR_RECV_COUNT; k++)
+	{
+		const RrMethodImpl *m;
+
+		for (m = tables[k]; m && m->name; m++)
+			capacity++;
+	}
+	methods = MemoryContextAllocZero(TopMemoryContext,
+									 sizeof(RrMethodEntry) * capacity);
+	for (k = 0; k < RR_RECV_COUNT; k++)
+	{
+		if (tables[k])
+			add_table(k, tables[k]);
+	}
+	for (d = date_extensions; *d; d++)
+		add_entry(*d)->extension_on |= 1 << RR_RECV_DATE;
+	add_entry("isEmpty")->generic = true;
+	add_entry("isNotEmpty")->generic = true;
+}
+
+int
+rr_method_lookup(const char *name)
+{
+	RrMethodEntry *e;
+
+	build_methods();
+	e = find_entry(name);
+	return e ? (int) (e - methods) : -1;
+}
+
+/* The kind n8n's dispatch sees x as, or -1 (null, undefined, a function) */
+static int
+receiver_of(JsValue x)
+{
+	switch (x.kind)
+	{
+		case JS_BOOL:
+			return RR_RECV_BOOLEAN;
+		case JS_NUMBER:
+		case JS_NUMERIC:
+			return RR_RECV_NUMBER;
+		case JS_STRING:
+			return RR_RECV_STRING;
+		case JS_ARRAY:
+			return RR_RECV_ARRAY;
+		case JS_OBJECT:
+			return RR_RECV_OBJECT;
+		case JS_JSONB:
+			return JsonContainerIsArray(x.u.jc) ? RR_RECV_ARRAY : RR_RECV_OBJECT;
+		default:
+			return -1;
+	}
+}
+
+/* n8n's "NAME() is only callable on type(s) ..." */
+static void
+not_callable_error(const RrMethodEntry *e)
+{
+	StringInfoData types;
+	int			k;
+	int			count = 0;
+	int			done = 0;
+
+	for (k = 0; k < RR_RECV_COUNT; k++)
+		count += (e->extension_on >> k) & 1;
+	initStringInfo(&types);
+	for (k = 0; k < RR_RECV_COUNT; k++)
+	{
+		if (!((e->extension_on >> k) & 1))
+			continue;
+		if (done > 0)
+			appendStringInfoString(&types, done == count - 1 ? ", and " : ", ");
+		appendStringInfo(&types, "\"%s\"", receiver_names[k]);
+		done++;
+	}
+	rr_extension_error("%s() is only callable on %s %s", e->name,
+					   count > 1 ? "types" : "type", types.data);
+}
+
+JsValue
+rr_method_call(RrExprEnv *env, int method, JsValue self, int nargs,
+			   const JsValue *args)
+{
+	const RrMethodEntry *e;
+	int			kind = receiver_of(self);
+
+	Assert(method >= 0 && method < nmethods);
+	e = &methods[method];
+	if (kind >= 0 && e->fn[kind])
+		return e->fn[kind] (env, self, nargs, args);
+	if (e->generic)
+	{
+		/* W expression-extension.ts isEmpty: null, undefined or falsy */
+		bool		empty = js_is_nullish(self) || !js_to_boolean(self);
+
+		return js_bool(strcmp(e->name, "isEmpty") == 0 ? empty : !empty);
+	}
+	if (e->extension_on == 0)
+	{
+		/* JavaScript's TypeError: x.name is not a function */
+		rr_expr_throw(env);
+		return js_undefined();
+	}
+	if (js_is_nullish(self))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s can't be used on %s value", e->name,
+						self.kind == JS_NULL ? "null" : "undefined"),
+				 errdetail("To ignore this error, add a ? to the variable before this function, e.g. my_var?.%s",
+						   e->name)));
+	not_callable_error(e);
+	return js_undefined();
+}
+
+int
+rr_function_lookup(const char *namespace, const char *name)
+{
+	int			i;
+
+	for (i = 0; rr_functions[i].name; i++)
+	{
+		const RrFunctionImpl *f = &rr_functions[i];
+
+		if (strcmp(f->name, name) == 0 &&
+			(namespace == NULL ? f->namespace == NULL :
+			 f->namespace != NULL && strcmp(f->namespace, namespace) == 0))
+			return i;
+	}
+	return -1;
+}
+
+void
+rr_function_arity(int function, int *min_args, int *max_args)
+{
+	*min_args = rr_functions[function].min_args;
+	*max_args = rr_functions[function].max_args;
+}
+
+JsValue
+rr_function_call(RrExprEnv *env, int function, int nargs, const JsValue *args)
+{
+	return rr_functions[function].fn(env, nargs, args);
+}

@@ -1,0 +1,188 @@
+/*-------------------------------------------------------------------------
+ *
+ * builtins_int.h
+ *		What the files of the builtins share: the method tables of each
+ *		receiver kind, the function table, and helpers over JsValues
+ *		(array and object views, builders, deep equality, size caps).
+ *
+ * builtins.c dispatches; builtins_string.c, builtins_array.c,
+ * builtins_number.c and builtins_object.c hold the methods of one receiver
+ * kind each; builtins_global.c the functions and namespace constants;
+ * builtins_common.c the helpers below.  Nothing outside these files
+ * includes this header.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RR_BUILTINS_INT_H
+#define RR_BUILTINS_INT_H
+
+#include "expr/builtins.h"
+#include "mb/pg_wchar.h"
+
+/*
+ * Caps on what a builtin builds, checked before allocating (54000): a
+ * string of at most 64 MB (repeat, padStart, join ...), an array or object
+ * of at most 1,000,000 elements (numberList, chunk, flat ...).
+ */
+#define RR_BUILTIN_MAX_BYTES	(64 * 1024 * 1024)
+#define RR_BUILTIN_MAX_ELEMENTS 1000000
+
+/*
+ * The kinds of receiver n8n's extension dispatch knows, in the order of its
+ * EXTENSION_OBJECTS (W src/extensions/expression-extension.ts), which is
+ * the order "is only callable on types ..." lists them in.
+ */
+typedef enum RrReceiver
+{
+	RR_RECV_ARRAY,
+	RR_RECV_DATE,
+	RR_RECV_NUMBER,
+	RR_RECV_OBJECT,
+	RR_RECV_STRING,
+	RR_RECV_BOOLEAN,
+	RR_RECV_COUNT
+} RrReceiver;
+
+/* A method of one receiver kind: n8n's extension or JavaScript's own */
+typedef JsValue (*RrMethodFn) (RrExprEnv *env, JsValue self, int nargs,
+							   const JsValue *args);
+
+typedef struct RrMethodImpl
+{
+	const char *name;
+	bool		extension;		/* n8n's, not JavaScript's */
+	RrMethodFn	fn;
+} RrMethodImpl;
+
+/* The tables, each ended by an entry with a NULL name */
+extern const RrMethodImpl rr_string_methods[];
+extern const RrMethodImpl rr_array_methods[];
+extern const RrMethodImpl rr_number_methods[];
+extern const RrMethodImpl rr_object_methods[];
+extern const RrMethodImpl rr_boolean_methods[];
+
+/* Functions and namespace members (builtins_global.c) */
+typedef JsValue (*RrFunctionFn) (RrExprEnv *env, int nargs,
+								 const JsValue *args);
+
+typedef struct RrFunctionImpl
+{
+	const char *namespace;		/* NULL for a global function */
+	const char *name;
+	int			min_args;
+	int			max_args;		/* -1: any number */
+	RrFunctionFn fn;
+} RrFunctionImpl;
+
+extern const RrFunctionImpl rr_functions[];
+
+/*
+ * n8n's ExpressionExtensionError: fails the node (not swallowed), with
+ * n8n's own text.
+ */
+#define rr_extension_error(...) \
+	ereport(ERROR, \
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE), \
+			 errmsg(__VA_ARGS__)))
+
+/* A method or function of a later slice (arrow functions, dates) */
+extern void rr_builtin_not_supported(const char *what) pg_attribute_noreturn();
+extern JsValue rr_method_needs_arrow(RrExprEnv *env, JsValue self, int nargs,
+									 const JsValue *args);
+
+/* Argument i, or undefined when it was not given */
+static inline JsValue
+rr_arg(int nargs, const JsValue *args, int i)
+{
+	return i < nargs ? args[i] : js_undefined();
+}
+
+/* Kinds */
+extern bool rr_is_array(JsValue v);
+extern bool rr_is_object(JsValue v);	/* an object, not an array */
+extern bool rr_is_number(JsValue v);	/* JS_NUMBER or JS_NUMERIC */
+
+/*
+ * The elements of an array, and the members of an object, as JsValues.  A
+ * built array or object is returned as it is; a jsonb one is read into a
+ * new JsArray / JsObject whose strings still point into the jsonb.  Treat
+ * the result as read-only.
+ */
+extern JsArray *rr_array_view(JsValue v);
+extern JsObject *rr_object_view(JsValue v);
+
+/*
+ * The own enumerable members of an object or array (an array's keys are
+ * its indices: Object.entries, spread), none for anything else.
+ */
+extern JsObject *rr_entries_view(JsValue v);
+
+/* Builders */
+typedef struct RrArrayBuilder
+{
+	JsArray    *arr;
+	int			cap;
+} RrArrayBuilder;
+
+extern void rr_array_init(RrArrayBuilder *b, double expected);
+extern void rr_array_push(RrArrayBuilder *b, JsValue v);
+extern JsValue rr_array_result(RrArrayBuilder *b);
+
+typedef struct RrObjectBuilder
+{
+	JsObject   *obj;
+	int			cap;
+	int		   *slots;			/* hash index of keys, or NULL while small */
+	int			nslots;
+} RrObjectBuilder;
+
+extern void rr_object_init(RrObjectBuilder *b, double expected);
+extern int	rr_object_find(RrObjectBuilder *b, const char *key, int keylen);
+extern void rr_object_set(RrObjectBuilder *b, const char *key, int keylen,
+						  JsValue v);
+extern void rr_object_remove(RrObjectBuilder *b, const char *key, int keylen);
+extern JsValue rr_object_result(RrObjectBuilder *b);
+
+/* lodash isEqual: structural, NaN equals NaN, key order ignored */
+extern bool rr_deep_equal(JsValue a, JsValue b);
+
+/* ToIntegerOrInfinity (NaN -> 0) */
+extern double rr_to_integer(JsValue v);
+
+/* 54000 unless a result of that many bytes / elements may be built */
+extern void rr_check_bytes(double bytes, const char *what);
+extern void rr_check_elements(double count, const char *what);
+
+/* A string value holding out's bytes */
+static inline JsValue
+rr_string_from(StringInfo out)
+{
+	return js_string(out->data, out->len);
+}
+
+/* Shared between files */
+extern void rr_uri_encode(StringInfo out, const char *s, int len,
+						  const char *unescaped);
+extern bool rr_uri_decode(StringInfo out, const char *s, int len,
+						  const char *reserved);
+extern void rr_form_urlencode(StringInfo out, const char *s, int len);
+extern double rr_parse_int(JsValue s, JsValue radix);
+extern double rr_parse_float(const char *s, int len);
+extern bool rr_json_parse(const char *s, int len, JsValue *result);
+extern JsValue rr_array_average(RrExprEnv *env, JsValue self, int nargs,
+								const JsValue *args);
+extern double rr_math_minmax(int nargs, const JsValue *args, bool max);
+extern JsValue rr_object_compact(JsValue v);
+
+/*
+ * Stable merge sort of n values by cmp (< 0, 0, > 0); cmp may be
+ * inconsistent without harm.
+ */
+typedef int (*RrCompareFn) (void *context, JsValue a, JsValue b);
+extern void rr_merge_sort(JsValue *elems, int n, RrCompareFn cmp,
+						  void *context);
+
+/* The JavaScript whitespace set (WhiteSpace and LineTerminator) */
+extern bool rr_is_js_space(pg_wchar c);
+
+#endif							/* RR_BUILTINS_INT_H */

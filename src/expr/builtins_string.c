@@ -1,0 +1,1964 @@
+/*-------------------------------------------------------------------------
+ *
+ * builtins_string.c
+ *		The methods of strings: JavaScript's (String.prototype) and n8n's
+ *		extensions (W src/extensions/string-extensions.ts), plus the URI
+ *		encoders other builtins share.
+ *
+ * Strings are UTF-8; JavaScript counts and indexes them in UTF-16 code
+ * units (PLAN.md 2.4), so indices are translated: a character outside the
+ * BMP counts 2.  An index that falls between the two halves of such a
+ * character rounds up to the end of the character, and a lone half
+ * (charAt, at, split('')) becomes U+FFFD: jsonb cannot store a lone
+ * surrogate.
+ *
+ * n8n's regular expressions (isEmail, isUrl, isDomain, extractEmail,
+ * extractDomain, extractUrl, removeTags, the currency symbols of toNumber)
+ * are hand-coded here with the same results, with no backtracking.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+#include <wctype.h>
+
+#include "catalog/pg_collation_d.h"
+#include "common/base64.h"
+#include "common/cryptohash.h"
+#include "common/md5.h"
+#include "common/sha1.h"
+#include "common/sha2.h"
+#include "expr/builtins_int.h"
+#include "miscadmin.h"
+#include "utils/formatting.h"
+
+#define STR(v)		((v).u.str.ptr)
+#define LEN(v)		((v).u.str.len)
+
+/* ---------- UTF-8 and UTF-16 ---------- */
+
+static inline int
+char_len(const char *p)
+{
+	return pg_utf_mblen((const unsigned char *) p);
+}
+
+/* UTF-16 code units of the character starting at p */
+static inline int
+char_units(const char *p)
+{
+	return (unsigned char) *p >= 0xF0 ? 2 : 1;
+}
+
+static inline pg_wchar
+char_code(const char *p)
+{
+	return utf8_to_unicode((const unsigned char *) p);
+}
+
+/* Byte offset of UTF-16 index unit (0 <= unit), at most len */
+static int
+byte_of_unit(const char *p, int len, double unit)
+{
+	int			b = 0;
+	double		u = 0;
+
+	while (b < len && u < unit)
+	{
+		u += char_units(p + b);
+		b += char_len(p + b);
+	}
+	return Min(b, len);
+}
+
+/* UTF-16 index of byte offset b */
+static int
+unit_of_byte(const char *p, int b)
+{
+	int			u = 0;
+	int			i = 0;
+
+	while (i < b)
+	{
+		u += char_units(p + i);
+		i += char_len(p + i);
+	}
+	return u;
+}
+
+/*
+ * The code unit at UTF-16 index idx (0 <= idx < length): returns the byte
+ * offset of the character holding it, its code point in *cp, and in *half
+ * 0 for a BMP character, 1 or 2 for the high or low surrogate of another.
+ */
+static int
+char_at_unit(const char *p, int len, int idx, pg_wchar *cp, int *half)
+{
+	int			b = 0;
+	int			u = 0;
+
+	while (b < len)
+	{
+		int			n = char_units(p + b);
+
+		if (u + n > idx)
+		{
+			*cp = char_code(p + b);
+			*half = n == 1 ? 0 : idx - u + 1;
+			return b;
+		}
+		u += n;
+		b += char_len(p + b);
+	}
+	elog(ERROR, "string index %d out of range", idx);
+	return -1;
+}
+
+static pg_wchar
+code_unit(pg_wchar cp, int half)
+{
+	if (half == 0)
+		return cp;
+	if (half == 1)
+		return 0xD800 + ((cp - 0x10000) >> 10);
+	return 0xDC00 + ((cp - 0x10000) & 0x3FF);
+}
+
+/* The one-unit string at UTF-16 index idx (U+FFFD for a lone half) */
+static JsValue
+unit_string(JsValue s, int idx)
+{
+	pg_wchar	cp;
+	int			half;
+	int			b = char_at_unit(STR(s), LEN(s), idx, &cp, &half);
+
+	if (half != 0)
+		return js_cstring("\xEF\xBF\xBD");
+	return js_string(STR(s) + b, char_len(STR(s) + b));
+}
+
+/* First byte offset >= from where needle occurs in hay, or -1 */
+static int
+find_bytes(const char *hay, int hlen, int from, const char *needle, int nlen)
+{
+	int			i;
+
+	for (i = from; i + nlen <= hlen; i++)
+	{
+		if (memcmp(hay + i, needle, nlen) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* A clamp of a relative index (slice, at): negative counts from the end */
+static double
+relative_index(JsValue arg, double len, double dflt)
+{
+	double		d = arg.kind == JS_UNDEFINED ? dflt : rr_to_integer(arg);
+
+	if (d < 0)
+		return Max(len + d, 0);
+	return Min(d, len);
+}
+
+static double
+clamp(double d, double lo, double hi)
+{
+	return d < lo ? lo : (d > hi ? hi : d);
+}
+
+/* The UTF-16 range [from, to) of s as a string */
+static JsValue
+unit_range(JsValue s, double from, double to)
+{
+	int			b1;
+	int			b2;
+
+	if (from >= to)
+		return js_cstring("");
+	b1 = byte_of_unit(STR(s), LEN(s), from);
+	b2 = b1 + byte_of_unit(STR(s) + b1, LEN(s) - b1, to - from);
+	return js_string(STR(s) + b1, b2 - b1);
+}
+
+static JsValue
+string_arg(int nargs, const JsValue *args, int i)
+{
+	return js_to_string(rr_arg(nargs, args, i));
+}
+
+/* ---------- JavaScript's methods ---------- */
+
+static JsValue
+str_to_upper_case(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return js_cstring(str_toupper(STR(self), LEN(self), DEFAULT_COLLATION_OID));
+}
+
+static JsValue
+str_to_lower_case(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return js_cstring(str_tolower(STR(self), LEN(self), DEFAULT_COLLATION_OID));
+}
+
+/* Bytes of JavaScript whitespace at the start (end false) or end of s */
+static int
+space_bytes(JsValue s, bool end)
+{
+	const char *p = STR(s);
+	int			len = LEN(s);
+	int			n = 0;
+
+	if (!end)
+	{
+		while (n < len && rr_is_js_space(char_code(p + n)))
+			n += char_len(p + n);
+		return n;
+	}
+	while (n < len)
+	{
+		int			b = len - n - 1;
+
+		while (b > 0 && (p[b] & 0xC0) == 0x80)
+			b--;
+		if (!rr_is_js_space(char_code(p + b)))
+			break;
+		n = len - b;
+	}
+	return n;
+}
+
+static JsValue
+str_trim(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	int			lead = space_bytes(self, false);
+
+	if (lead == LEN(self))
+		return js_cstring("");
+	return js_string(STR(self) + lead, LEN(self) - lead - space_bytes(self, true));
+}
+
+static JsValue
+str_trim_start(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	int			lead = space_bytes(self, false);
+
+	return js_string(STR(self) + lead, LEN(self) - lead);
+}
+
+static JsValue
+str_trim_end(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return js_string(STR(self), LEN(self) - space_bytes(self, true));
+}
+
+/*
+ * split(separator, limit).  A regular expression separator comes with the
+ * regex slice: until then anything but a primitive throws.  split('')
+ * splits by character (JavaScript: by UTF-16 unit).
+ */
+static JsValue
+str_split(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	JsValue		sepv = rr_arg(nargs, args, 0);
+	JsValue		limv = rr_arg(nargs, args, 1);
+	double		lim = 4294967295.0;
+	RrArrayBuilder out;
+	JsValue		sep;
+	int			pos = 0;
+
+	if (limv.kind != JS_UNDEFINED)
+	{
+		double		d = js_to_number(limv);
+
+		/* ToUint32 */
+		lim = (isnan(d) || isinf(d)) ? 0 : fmod(trunc(d), 4294967296.0);
+		if (lim < 0)
+			lim += 4294967296.0;
+	}
+	rr_array_init(&out, 0);
+	if (lim == 0)
+		return rr_array_result(&out);
+	if (sepv.kind == JS_UNDEFINED)
+	{
+		rr_array_push(&out, self);
+		return rr_array_result(&out);
+	}
+	if (sepv.kind == JS_ARRAY || sepv.kind == JS_OBJECT ||
+		sepv.kind == JS_JSONB || sepv.kind == JS_FUNCTION)
+	{
+		rr_expr_throw(env);
+		return js_undefined();
+	}
+	sep = js_to_string(sepv);
+	if (LEN(sep) == 0)
+	{
+		while (pos < LEN(self) && out.arr->len < lim)
+		{
+			int			n = char_len(STR(self) + pos);
+
+			CHECK_FOR_INTERRUPTS();
+			rr_array_push(&out, js_string(STR(self) + pos, n));
+			pos += n;
+		}
+		return rr_array_result(&out);
+	}
+	for (;;)
+	{
+		int			at = find_bytes(STR(self), LEN(self), pos, STR(sep), LEN(sep));
+
+		CHECK_FOR_INTERRUPTS();
+		if (at < 0)
+		{
+			rr_array_push(&out, js_string(STR(self) + pos, LEN(self) - pos));
+			break;
+		}
+		rr_array_push(&out, js_string(STR(self) + pos, at - pos));
+		if (out.arr->len >= lim)
+			break;
+		pos = at + LEN(sep);
+	}
+	return rr_array_result(&out);
+}
+
+static JsValue
+str_includes(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	JsValue		search = string_arg(nargs, args, 0);
+	double		len = js_string_length(self);
+	int			from = byte_of_unit(STR(self), LEN(self),
+									clamp(rr_to_integer(rr_arg(nargs, args, 1)), 0, len));
+
+	return js_bool(find_bytes(STR(self), LEN(self), from,
+							  STR(search), LEN(search)) >= 0);
+}
+
+static JsValue
+str_starts_with(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	JsValue		search = string_arg(nargs, args, 0);
+	double		len = js_string_length(self);
+	int			from = byte_of_unit(STR(self), LEN(self),
+									clamp(rr_to_integer(rr_arg(nargs, args, 1)), 0, len));
+
+	return js_bool(from + LEN(search) <= LEN(self) &&
+				   memcmp(STR(self) + from, STR(search), LEN(search)) == 0);
+}
+
+static JsValue
+str_ends_with(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	JsValue		search = string_arg(nargs, args, 0);
+	JsValue		endv = rr_arg(nargs, args, 1);
+	double		len = js_string_length(self);
+	int			end = byte_of_unit(STR(self), LEN(self),
+								   endv.kind == JS_UNDEFINED ? len :
+								   clamp(rr_to_integer(endv), 0, len));
+
+	return js_bool(end - LEN(search) >= 0 &&
+				   memcmp(STR(self) + end - LEN(search), STR(search),
+						  LEN(search)) == 0);
+}
+
+static JsValue
+str_index_of(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	JsValue		search = string_arg(nargs, args, 0);
+	double		len = js_string_length(self);
+	int			from = byte_of_unit(STR(self), LEN(self),
+									clamp(rr_to_integer(rr_arg(nargs, args, 1)), 0, len));
+	int			at = find_bytes(STR(self), LEN(self), from, STR(search), LEN(search));
+
+	return js_number(at < 0 ? -1 : unit_of_byte(STR(self), at));
+}
+
+static JsValue
+str_last_index_of(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	JsValue		search = string_arg(nargs, args, 0);
+	double		pos = js_to_number(rr_arg(nargs, args, 1));
+	double		len = js_string_length(self);
+	int			start;
+	int			i;
+
+	pos = isnan(pos) ? len : clamp(trunc(pos), 0, len);
+	start = Min(byte_of_unit(STR(self), LEN(self), pos), LEN(self) - LEN(search));
+	for (i = start; i >= 0; i--)
+	{
+		if (memcmp(STR(self) + i, STR(search), LEN(search)) == 0)
+			return js_number(unit_of_byte(STR(self), i));
+	}
+	return js_number(-1);
+}
+
+static JsValue
+str_slice(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	double		len = js_string_length(self);
+
+	return unit_range(self, relative_index(rr_arg(nargs, args, 0), len, 0),
+					  relative_index(rr_arg(nargs, args, 1), len, len));
+}
+
+static JsValue
+str_substring(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	double		len = js_string_length(self);
+	JsValue		endv = rr_arg(nargs, args, 1);
+	double		a = clamp(rr_to_integer(rr_arg(nargs, args, 0)), 0, len);
+	double		b = endv.kind == JS_UNDEFINED ? len : clamp(rr_to_integer(endv), 0, len);
+
+	return unit_range(self, Min(a, b), Max(a, b));
+}
+
+static JsValue
+str_substr(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	double		len = js_string_length(self);
+	double		start = relative_index(rr_arg(nargs, args, 0), len, 0);
+	JsValue		lenv = rr_arg(nargs, args, 1);
+	double		count = lenv.kind == JS_UNDEFINED ? len - start :
+		clamp(rr_to_integer(lenv), 0, len - start);
+
+	return unit_range(self, start, start + count);
+}
+
+static JsValue
+str_char_at(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	double		pos = rr_to_integer(rr_arg(nargs, args, 0));
+
+	if (pos < 0 || pos >= js_string_length(self))
+		return js_cstring("");
+	return unit_string(self, (int) pos);
+}
+
+static JsValue
+str_char_code_at(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	double		pos = rr_to_integer(rr_arg(nargs, args, 0));
+	pg_wchar	cp;
+	int			half;
+
+	if (pos < 0 || pos >= js_string_length(self))
+		return js_number(NAN);
+	char_at_unit(STR(self), LEN(self), (int) pos, &cp, &half);
+	return js_number(code_unit(cp, half));
+}
+
+static JsValue
+str_code_point_at(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	double		pos = rr_to_integer(rr_arg(nargs, args, 0));
+	pg_wchar	cp;
+	int			half;
+
+	if (pos < 0 || pos >= js_string_length(self))
+		return js_undefined();
+	char_at_unit(STR(self), LEN(self), (int) pos, &cp, &half);
+	return js_number(half == 2 ? code_unit(cp, 2) : cp);
+}
+
+static JsValue
+str_at(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	double		len = js_string_length(self);
+	double		pos = rr_to_integer(rr_arg(nargs, args, 0));
+
+	if (pos < 0)
+		pos += len;
+	if (pos < 0 || pos >= len)
+		return js_undefined();
+	return unit_string(self, (int) pos);
+}
+
+static JsValue
+str_concat(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	StringInfoData out;
+	int			i;
+
+	initStringInfo(&out);
+	appendBinaryStringInfo(&out, STR(self), LEN(self));
+	for (i = 0; i < nargs; i++)
+	{
+		JsValue		s = js_to_string(args[i]);
+
+		rr_check_bytes((double) out.len + LEN(s), "concat()");
+		appendBinaryStringInfo(&out, STR(s), LEN(s));
+	}
+	return rr_string_from(&out);
+}
+
+static JsValue
+str_repeat(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	double		count = rr_to_integer(rr_arg(nargs, args, 0));
+	StringInfoData out;
+	int			i;
+
+	if (count < 0 || isinf(count))
+	{
+		rr_expr_throw(env);		/* RangeError: Invalid count value */
+		return js_undefined();
+	}
+	if (LEN(self) == 0 || count == 0)
+		return js_cstring("");
+	rr_check_bytes(count * LEN(self), "repeat()");
+	initStringInfo(&out);
+	enlargeStringInfo(&out, (int) count * LEN(self));
+	for (i = 0; i < (int) count; i++)
+		appendBinaryStringInfo(&out, STR(self), LEN(self));
+	return rr_string_from(&out);
+}
+
+/* padStart (at_start) and padEnd */
+static JsValue
+pad(JsValue self, int nargs, const JsValue *args, bool at_start)
+{
+	double		target = rr_to_integer(rr_arg(nargs, args, 0));
+	JsValue		fillv = rr_arg(nargs, args, 1);
+	JsValue		fill = fillv.kind == JS_UNDEFINED ? js_cstring(" ") : js_to_string(fillv);
+	double		len = js_string_length(self);
+	double		fill_units;
+	double		whole;
+	int			rest_bytes;
+	StringInfoData out;
+	int			i;
+
+	if (target <= len || LEN(fill) == 0)
+		return self;
+	fill_units = target - len;
+	whole = floor(fill_units / js_string_length(fill));
+	rest_bytes = byte_of_unit(STR(fill), LEN(fill),
+							  fill_units - whole * js_string_length(fill));
+	rr_check_bytes(whole * LEN(fill) + rest_bytes + LEN(self),
+				   at_start ? "padStart()" : "padEnd()");
+	initStringInfo(&out);
+	if (!at_start)
+		appendBinaryStringInfo(&out, STR(self), LEN(self));
+	for (i = 0; i < (int) whole; i++)
+		appendBinaryStringInfo(&out, STR(fill), LEN(fill));
+	appendBinaryStringInfo(&out, STR(fill), rest_bytes);
+	if (at_start)
+		appendBinaryStringInfo(&out, STR(self), LEN(self));
+	return rr_string_from(&out);
+}
+
+static JsValue
+str_pad_start(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return pad(self, nargs, args, true);
+}
+
+static JsValue
+str_pad_end(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return pad(self, nargs, args, false);
+}
+
+/*
+ * Append replacement for a match of [at, at + mlen) in s, with JavaScript's
+ * substitutions for a string pattern (GetSubstitution without captures):
+ * $$ $& $` $'; anything else after $ stays as written.
+ */
+static void
+append_substitution(StringInfo out, JsValue s, int at, int mlen, JsValue repl)
+{
+	const char *r = STR(repl);
+	int			i;
+
+	for (i = 0; i < LEN(repl); i++)
+	{
+		char		next = i + 1 < LEN(repl) ? r[i + 1] : '\0';
+
+		if (r[i] != '$' || (next != '$' && next != '&' && next != '`' && next != '\''))
+		{
+			appendStringInfoChar(out, r[i]);
+			continue;
+		}
+		i++;
+		if (next == '$')
+			appendStringInfoChar(out, '$');
+		else if (next == '&')
+			appendBinaryStringInfo(out, STR(s) + at, mlen);
+		else if (next == '`')
+			appendBinaryStringInfo(out, STR(s), at);
+		else
+			appendBinaryStringInfo(out, STR(s) + at + mlen, LEN(s) - at - mlen);
+	}
+}
+
+/* replace (all false) and replaceAll with a string pattern */
+static JsValue
+replace(RrExprEnv *env, JsValue self, int nargs, const JsValue *args, bool all)
+{
+	JsValue		pattern = rr_arg(nargs, args, 0);
+	JsValue		repl = rr_arg(nargs, args, 1);
+	StringInfoData out;
+	int			pos = 0;
+
+	if (repl.kind == JS_FUNCTION)
+		return rr_method_needs_arrow(env, self, nargs, args);
+	if (pattern.kind == JS_FUNCTION)
+	{
+		rr_expr_throw(env);
+		return js_undefined();
+	}
+	pattern = js_to_string(pattern);
+	repl = js_to_string(repl);
+	initStringInfo(&out);
+	for (;;)
+	{
+		int			at = find_bytes(STR(self), LEN(self), pos,
+									STR(pattern), LEN(pattern));
+
+		CHECK_FOR_INTERRUPTS();
+		if (at < 0)
+			break;
+		appendBinaryStringInfo(&out, STR(self) + pos, at - pos);
+		append_substitution(&out, self, at, LEN(pattern), repl);
+		rr_check_bytes(out.len, all ? "replaceAll()" : "replace()");
+		pos = at + LEN(pattern);
+		if (!all)
+			break;
+		if (LEN(pattern) == 0)
+		{
+			/* an empty pattern matches between every two characters */
+			if (at >= LEN(self))
+			{
+				pos = LEN(self) + 1;
+				break;
+			}
+			appendBinaryStringInfo(&out, STR(self) + at, char_len(STR(self) + at));
+			pos = at + char_len(STR(self) + at);
+		}
+	}
+	if (pos <= LEN(self))
+		appendBinaryStringInfo(&out, STR(self) + pos, LEN(self) - pos);
+	rr_check_bytes(out.len, all ? "replaceAll()" : "replace()");
+	return rr_string_from(&out);
+}
+
+static JsValue
+str_replace(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return replace(env, self, nargs, args, false);
+}
+
+static JsValue
+str_replace_all(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return replace(env, self, nargs, args, true);
+}
+
+static JsValue
+str_to_string(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return self;
+}
+
+/* ---------- URI encoding (encodeURIComponent, urlEncode ...) ---------- */
+
+static const char hexdigits[] = "0123456789ABCDEF";
+
+/*
+ * Percent-encode the UTF-8 bytes of s except ASCII letters, digits,
+ * "-_.!~*'()" and the characters in unescaped (encodeURI's reserved set).
+ */
+void
+rr_uri_encode(StringInfo out, const char *s, int len, const char *unescaped)
+{
+	int			i;
+
+	for (i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			(c >= '0' && c <= '9') || (c != '\0' && strchr("-_.!~*'()", c)) ||
+			(c != '\0' && strchr(unescaped, c)))
+			appendStringInfoChar(out, (char) c);
+		else
+		{
+			appendStringInfoChar(out, '%');
+			appendStringInfoChar(out, hexdigits[c >> 4]);
+			appendStringInfoChar(out, hexdigits[c & 15]);
+		}
+	}
+	rr_check_bytes(out->len, "a URI encoding");
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The byte of "%XX" at s[i], or -1 */
+static int
+percent_byte(const char *s, int len, int i)
+{
+	if (i + 2 >= len)
+		return -1;
+	if (s[i] != '%' || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0)
+		return -1;
+	return hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]);
+}
+
+/*
+ * decodeURIComponent (reserved "") and decodeURI (reserved: the characters
+ * whose escapes stay as they are).  False on a malformed sequence, where
+ * JavaScript throws a URIError.
+ */
+bool
+rr_uri_decode(StringInfo out, const char *s, int len, const char *reserved)
+{
+	int			i = 0;
+
+	while (i < len)
+	{
+		int			b;
+		int			n;
+		int			k;
+		unsigned char utf8[4];
+
+		if (s[i] != '%')
+		{
+			appendStringInfoChar(out, s[i++]);
+			continue;
+		}
+		if ((b = percent_byte(s, len, i)) < 0)
+			return false;
+		if (b < 0x80)
+		{
+			if (b != 0 && strchr(reserved, b))
+				appendBinaryStringInfo(out, s + i, 3);
+			else
+				appendStringInfoChar(out, (char) b);
+			i += 3;
+			continue;
+		}
+		n = (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 0;
+		if (n == 0)
+			return false;
+		utf8[0] = (unsigned char) b;
+		for (k = 1; k < n; k++)
+		{
+			int			c = percent_byte(s, len, i + 3 * k);
+
+			if (c < 0 || (c & 0xC0) != 0x80)
+				return false;
+			utf8[k] = (unsigned char) c;
+		}
+		if (!pg_utf8_islegal(utf8, n))
+			return false;
+		appendBinaryStringInfo(out, (char *) utf8, n);
+		i += 3 * n;
+	}
+	return true;
+}
+
+/* application/x-www-form-urlencoded (URLSearchParams): space as + */
+void
+rr_form_urlencode(StringInfo out, const char *s, int len)
+{
+	int			i;
+
+	for (i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (c == ' ')
+			appendStringInfoChar(out, '+');
+		else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+				 (c >= '0' && c <= '9') || c == '*' || c == '-' || c == '.' ||
+				 c == '_')
+			appendStringInfoChar(out, (char) c);
+		else
+		{
+			appendStringInfoChar(out, '%');
+			appendStringInfoChar(out, hexdigits[c >> 4]);
+			appendStringInfoChar(out, hexdigits[c & 15]);
+		}
+	}
+	rr_check_bytes(out->len, "urlEncode()");
+}
+
+/* ---------- n8n: conversions ---------- */
+
+/*
+ * The currency symbols toNumber, toInt and toFloat remove first: n8n's
+ * CURRENCY_REGEXP ("all symbols from https://www.xe.com/symbols/"), tried in
+ * its order at each position, as its alternation is.
+ */
+static const char *const currency_symbols[] = {
+	"Lek", "\xD8\x8B", "$", "\xC6\x92", "\xE2\x82\xBC", "Br", "BZ$", "$b",
+	"KM", "P", "\xD0\xBB\xD0\xB2", "R$", "\xE1\x9F\x9B", "\xC2\xA5",
+	"\xE2\x82\xA1", "kn", "\xE2\x82\xB1", "K\xC4\x8D", "kr", "RD$",
+	"\xC2\xA3", "\xE2\x82\xAC", "\xC2\xA2", "Q", "L", "Ft", "\xE2\x82\xB9",
+	"Rp", "\xEF\xB7\xBC", "\xE2\x82\xAA", "J$", "\xE2\x82\xA9",
+	"\xE2\x82\xAD", "\xD0\xB4\xD0\xB5\xD0\xBD", "RM", "\xE2\x82\xA8",
+	"\xE2\x82\xAE", "MT", "C$", "\xE2\x82\xA6", "B/.", "Gs", "S/.",
+	"z\xC5\x82", "lei", "\xE2\x82\xBD", "\xD0\x94\xD0\xB8\xD0\xBD.", "S", "R",
+	"CHF", "NT$", "\xE0\xB8\xBF", "TT$", "\xE2\x82\xBA", "\xE2\x82\xB4", "$U",
+	"Bs", "\xE2\x82\xAB", "Z$", NULL
+};
+
+static JsValue
+strip_currency(JsValue s)
+{
+	StringInfoData out;
+	int			i = 0;
+
+	initStringInfo(&out);
+	while (i < LEN(s))
+	{
+		const char *const *c;
+		int			skip = 0;
+
+		for (c = currency_symbols; *c; c++)
+		{
+			int			n = strlen(*c);
+
+			if (i + n <= LEN(s) && memcmp(STR(s) + i, *c, n) == 0)
+			{
+				skip = n;
+				break;
+			}
+		}
+		if (skip == 0)
+		{
+			skip = char_len(STR(s) + i);
+			appendBinaryStringInfo(&out, STR(s) + i, skip);
+		}
+		i += skip;
+	}
+	return rr_string_from(&out);
+}
+
+static JsValue
+str_to_number(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	double		d = js_to_number(strip_currency(self));
+
+	if (isnan(d))
+		rr_extension_error("cannot convert to number");
+	return js_number(d);
+}
+
+static JsValue
+str_to_float(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	JsValue		s;
+	double		d;
+
+	if (memchr(STR(self), ',', LEN(self)))
+		rr_extension_error("cannot convert to float, expected . as decimal separator");
+	s = strip_currency(self);
+	d = rr_parse_float(STR(s), LEN(s));
+	if (isnan(d))
+		rr_extension_error("cannot convert to float");
+	return js_number(d);
+}
+
+static JsValue
+str_to_int(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	double		d = rr_parse_int(strip_currency(self), rr_arg(nargs, args, 0));
+
+	if (isnan(d))
+		rr_extension_error("cannot convert to integer");
+	return js_number(d);
+}
+
+static bool
+ascii_ieq(const char *a, int alen, const char *b)
+{
+	return alen == (int) strlen(b) && pg_strncasecmp(a, b, alen) == 0;
+}
+
+static JsValue
+str_to_boolean(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return js_bool(LEN(self) > 0 &&
+				   !ascii_ieq(STR(self), LEN(self), "false") &&
+				   !ascii_ieq(STR(self), LEN(self), "no") &&
+				   !ascii_ieq(STR(self), LEN(self), "0"));
+}
+
+static JsValue
+str_is_numeric(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	if (memchr(STR(self), ' ', LEN(self)))
+		return js_bool(false);
+	return js_bool(!isnan(js_to_number(self)) &&
+				   !isnan(rr_parse_float(STR(self), LEN(self))));
+}
+
+static JsValue
+str_length(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return js_number(js_string_length(self));
+}
+
+static JsValue
+str_is_empty(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return js_bool(LEN(self) == 0);
+}
+
+static JsValue
+str_is_not_empty(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return js_bool(LEN(self) > 0);
+}
+
+static JsValue
+str_is_blank(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return js_bool(space_bytes(self, false) == LEN(self));
+}
+
+static JsValue
+str_is_not_blank(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return js_bool(space_bytes(self, false) < LEN(self));
+}
+
+static JsValue
+str_to_date_time(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	rr_builtin_not_supported("toDateTime()");
+	return js_undefined();
+}
+
+static JsValue
+str_to_date(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	rr_builtin_not_supported("toDate()");
+	return js_undefined();
+}
+
+/* ---------- n8n: URLs, domains and e-mail addresses ---------- */
+
+static bool
+is_word(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		(c >= '0' && c <= '9') || c == '_';
+}
+
+static bool
+is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Length of the run of host characters [-\w.] at s[i] */
+static int
+host_run(const char *s, int len, int i)
+{
+	int			j = i;
+
+	while (j < len && (is_word(s[j]) || s[j] == '-' || s[j] == '.'))
+		j++;
+	return j - i;
+}
+
+/*
+ * [a-zA-Z]{2,}|xn--[a-zA-Z0-9]+ at h[0..n): the longest length either
+ * alternative matches, or 0
+ */
+static int
+tld_match(const char *h, int n)
+{
+	int			letters = 0;
+	int			xn = 0;
+
+	while (letters < n && is_alpha(h[letters]))
+		letters++;
+	if (n >= 5 && pg_strncasecmp(h, "xn--", 4) == 0)
+	{
+		xn = 4;
+		while (xn < n && (is_alpha(h[xn]) || is_digit(h[xn])))
+			xn++;
+		if (xn == 4)
+			xn = 0;
+	}
+	return Max(letters >= 2 ? letters : 0, xn);
+}
+
+/* \d{1,3}(\.\d{1,3}){3} at h: its length (0 if none), the last group greedy */
+static int
+ipv4_match(const char *h, int n)
+{
+	int			i = 0;
+	int			group;
+
+	for (group = 0; group < 4; group++)
+	{
+		int			start = i;
+
+		while (i < n && i - start < 3 && is_digit(h[i]))
+			i++;
+		if (i == start)
+			return 0;
+		if (group < 3)
+		{
+			if (i >= n || h[i] != '.')
+				return 0;
+			i++;
+		}
+	}
+	return i;
+}
+
+/*
+ * The host of n8n's URL and domain patterns,
+ *		(?:www\.)?(?:(?:[-\w]+\.)+(?:[a-zA-Z]{2,}|xn--[a-zA-Z0-9]+)|localhost|
+ *				   \d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})
+ * matched at the start of the host run h[0..n).  Exact: whether all of it
+ * matches.  Otherwise: whether some prefix of it does.
+ */
+static bool
+host_match(const char *h, int n, bool exact)
+{
+	int			i;
+	const char *bare = h;
+	int			barelen = n;
+
+	/* labels and a top-level domain: try each dot after non-empty labels */
+	for (i = 1; i < n && h[0] != '.'; i++)
+	{
+		int			tld;
+
+		if (h[i] != '.')
+			continue;
+		if (h[i - 1] == '.')
+			break;
+		tld = tld_match(h + i + 1, n - i - 1);
+		if (tld > 0 && (!exact || tld == n - i - 1))
+			return true;
+	}
+	if (n >= 4 && pg_strncasecmp(h, "www.", 4) == 0)
+	{
+		bare += 4;
+		barelen -= 4;
+	}
+	if (barelen >= 9 && pg_strncasecmp(bare, "localhost", 9) == 0 &&
+		(!exact || barelen == 9))
+		return true;
+	i = ipv4_match(bare, barelen);
+	return exact ? (i > 0 && i == barelen) : i > 0;
+}
+
+static bool
+has_js_space(const char *s, int len)
+{
+	int			i;
+
+	for (i = 0; i < len; i += char_len(s + i))
+	{
+		if (rr_is_js_space(char_code(s + i)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * What follows the host in n8n's domain patterns, to the end:
+ *		(?::\d+)?(?:\/[^\s?]*)?(?:\?[^\s#]*)?(?:#[^\s]*)?$
+ */
+static bool
+host_tail_match(const char *s, int len)
+{
+	int			i = 0;
+
+	if (i < len && s[i] == ':' && i + 1 < len && is_digit(s[i + 1]))
+	{
+		i++;
+		while (i < len && is_digit(s[i]))
+			i++;
+	}
+	if (i == len)
+		return true;
+	if (s[i] != '/' && s[i] != '?' && s[i] != '#')
+		return false;
+	return !has_js_space(s + i, len - i);
+}
+
+/* Skip a prefix, case-insensitively, if s starts with it */
+static bool
+skip_prefix(const char **s, int *len, const char *prefix)
+{
+	int			n = strlen(prefix);
+
+	if (*len >= n && pg_strncasecmp(*s, prefix, n) == 0)
+	{
+		*s += n;
+		*len -= n;
+		return true;
+	}
+	return false;
+}
+
+static bool
+skip_scheme(const char **s, int *len)
+{
+	return skip_prefix(s, len, "http://") || skip_prefix(s, len, "https://") ||
+		skip_prefix(s, len, "ftp://");
+}
+
+/*
+ * DOMAIN_REGEXP (with_prefixes false) and DOMAIN_EXTRACT_REGEXP (true, which
+ * first allows a scheme, "mailto:" and "//"): the host, or len -1.
+ */
+static int
+domain_match(const char *s, int len, bool with_prefixes, const char **host)
+{
+	int			n;
+
+	if (with_prefixes)
+	{
+		skip_scheme(&s, &len);
+		skip_prefix(&s, &len, "mailto:");
+		skip_prefix(&s, &len, "//");
+	}
+	n = host_run(s, len, 0);
+	if (n == 0 || !host_match(s, n, true) || !host_tail_match(s + n, len - n))
+		return -1;
+	*host = s;
+	return n;
+}
+
+/*
+ * URL_REGEXP: the first http, https or ftp URL in s (start and length), or
+ * length -1.  After a scheme and a host, the pattern takes every character
+ * to the next whitespace.  URL_REGEXP_EXACT is a match at 0 that ends at
+ * the end.
+ */
+static int
+url_match(const char *s, int len, int *start)
+{
+	int			i;
+
+	for (i = 0; i < len; i++)
+	{
+		const char *p = s + i;
+		int			rest = len - i;
+		int			end;
+
+		if (!skip_scheme(&p, &rest))
+			continue;
+		if (!host_match(p, host_run(p, rest, 0), false))
+			continue;
+		for (end = 0; end < rest && !rr_is_js_space(char_code(p + end));)
+			end += char_len(p + end);
+		*start = i;
+		return (int) (p - s) - i + end;
+	}
+	return -1;
+}
+
+/* An atom character of EMAIL_REGEXP's local part: [^<>()\[\]\\.,;:\s@"] */
+static bool
+email_atom(const char *s)
+{
+	if ((unsigned char) *s < 0x80)
+		return strchr("<>()[]\\.,;:@\" \t\n\v\f\r", *s) == NULL;
+	return !rr_is_js_space(char_code(s));
+}
+
+/*
+ * EMAIL_REGEXP's domain at s[0..len):
+ *		\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}]|([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}
+ * its greedy length, or 0.
+ */
+static int
+email_domain_match(const char *s, int len)
+{
+	int			run = 0;
+	int			k;
+	int			n;
+
+	if (len > 0 && s[0] == '[')
+	{
+		n = ipv4_match(s + 1, len - 1);
+		if (n > 0 && 1 + n < len && s[1 + n] == ']')
+			return n + 2;
+	}
+	while (run < len && (is_alpha(s[run]) || is_digit(s[run]) ||
+						 s[run] == '-' || s[run] == '.'))
+		run++;
+	if (run == 0 || s[0] == '.')
+		return 0;
+	/* the labels end at the last dot (before any empty label) that works */
+	for (k = 1; k < run && !(s[k] == '.' && s[k - 1] == '.'); k++)
+		;
+	for (k = k - 1; k > 0; k--)
+	{
+		int			letters = 0;
+
+		if (s[k] != '.')
+			continue;
+		while (k + 1 + letters < len && is_alpha(s[k + 1 + letters]))
+			letters++;
+		if (letters >= 2)
+			return k + 1 + letters;
+	}
+	return 0;
+}
+
+static bool
+line_terminator(const char *s)
+{
+	pg_wchar	c = char_code(s);
+
+	return c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029;
+}
+
+/*
+ * EMAIL_REGEXP: the first e-mail address in s: its start and length, and
+ * where its domain is; false if there is none.  The local part is either
+ * atoms joined by single dots, or a quoted string (".+") on one line.
+ */
+static bool
+email_match(const char *s, int len, int *start, int *mlen, int *dstart, int *dlen)
+{
+	int			i = 0;
+	int			line_end = -1;	/* end of the line of the last quote seen */
+	int			closer = -1;	/* the last '"' + '@' + domain on that line */
+	int			closer_dlen = 0;
+
+	while (i < len)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (s[i] == '"')
+		{
+			if (i >= line_end)
+			{
+				int			j;
+
+				for (line_end = i; line_end < len && !line_terminator(s + line_end);)
+					line_end += char_len(s + line_end);
+				closer = -1;
+				for (j = line_end - 1; j > i; j--)
+				{
+					if (s[j] == '"' && j + 1 < len && s[j + 1] == '@' &&
+						(closer_dlen = email_domain_match(s + j + 2, len - j - 2)) > 0)
+					{
+						closer = j;
+						break;
+					}
+				}
+			}
+			if (closer >= i + 2)
+			{
+				*start = i;
+				*dstart = closer + 2;
+				*dlen = closer_dlen;
+				*mlen = closer + 2 + closer_dlen - i;
+				return true;
+			}
+			i++;
+			continue;
+		}
+		if (email_atom(s + i))
+		{
+			int			r = i;
+			int			st = i;
+			int			d;
+
+			while (r < len && (email_atom(s + r) || s[r] == '.'))
+			{
+				if (s[r] == '.' && r + 1 < len && s[r + 1] == '.')
+					st = r + 2;
+				r += char_len(s + r);
+			}
+			if (r < len && s[r] == '@' && s[r - 1] != '.' && st < r &&
+				(d = email_domain_match(s + r + 1, len - r - 1)) > 0)
+			{
+				*start = st;
+				*dstart = r + 1;
+				*dlen = d;
+				*mlen = r + 1 + d - st;
+				return true;
+			}
+			i = r;
+			continue;
+		}
+		i += char_len(s + i);
+	}
+	return false;
+}
+
+static bool
+is_email(JsValue s)
+{
+	int			a,
+				b,
+				c,
+				d;
+
+	return email_match(STR(s), LEN(s), &a, &b, &c, &d) &&
+		memchr(STR(s), ' ', LEN(s)) == NULL;
+}
+
+static JsValue
+str_is_email(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return js_bool(is_email(self));
+}
+
+static JsValue
+str_is_domain(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	const char *host;
+
+	return js_bool(domain_match(STR(self), LEN(self), false, &host) >= 0);
+}
+
+static JsValue
+str_is_url(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	const char *p = STR(self);
+	int			len = LEN(self);
+
+	return js_bool(skip_scheme(&p, &len) &&
+				   host_match(p, host_run(p, len, 0), false) &&
+				   !has_js_space(p, len));
+}
+
+static JsValue
+str_extract_email(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	int			start,
+				len,
+				dstart,
+				dlen;
+
+	if (!email_match(STR(self), LEN(self), &start, &len, &dstart, &dlen))
+		return js_undefined();
+	return js_string(STR(self) + start, len);
+}
+
+static JsValue
+str_extract_domain(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	int			start,
+				len,
+				dstart,
+				dlen;
+	const char *host;
+
+	if (is_email(self))
+	{
+		email_match(STR(self), LEN(self), &start, &len, &dstart, &dlen);
+		return js_string(STR(self) + dstart, dlen);
+	}
+	len = domain_match(STR(self), LEN(self), true, &host);
+	return len < 0 ? js_undefined() : js_string(host, len);
+}
+
+static JsValue
+str_extract_url(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	int			start;
+	int			len = url_match(STR(self), LEN(self), &start);
+
+	return len < 0 ? js_undefined() : js_string(STR(self) + start, len);
+}
+
+/*
+ * extractUrlPath: the pathname of WHATWG's URL parser, for the URLs people
+ * write: a scheme, then for http(s), ftp, ws(s) and file an authority
+ * (slashes and backslashes before it skipped as the parser does) and the
+ * path up to "?" or "#", "/" when empty; for other schemes the opaque path.
+ * The path is percent-encoded with the path percent-encode set.  Dot
+ * segments are kept as written (WHATWG removes them); undefined when there
+ * is no scheme or the host is empty or holds spaces.
+ */
+static JsValue
+str_extract_url_path(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	static const char *const special[] = {"http", "https", "ftp", "ws", "wss", "file", NULL};
+	const char *s = STR(self);
+	int			len = LEN(self);
+	int			i = 0;
+	int			end;
+	const char *const *sp;
+	bool		is_special = false;
+	bool		is_file;
+	StringInfoData out;
+
+	if (len == 0 || !is_alpha(s[0]))
+		return js_undefined();
+	while (i < len && (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '+' ||
+					   s[i] == '-' || s[i] == '.'))
+		i++;
+	if (i >= len || s[i] != ':')
+		return js_undefined();
+	for (sp = special; *sp; sp++)
+		is_special |= ascii_ieq(s, i, *sp);
+	is_file = ascii_ieq(s, i, "file");
+	i++;
+	if (is_special || (i + 1 < len && s[i] == '/' && s[i + 1] == '/'))
+	{
+		int			host;
+
+		while (i < len && (s[i] == '/' || (is_special && s[i] == '\\')))
+			i++;
+		host = i;
+		while (i < len && !strchr("/?#", s[i]) && !(is_special && s[i] == '\\'))
+			i++;
+		if ((i == host && !is_file) || has_js_space(s + host, i - host))
+			return js_undefined();
+	}
+	for (end = i; end < len && s[end] != '?' && s[end] != '#'; end++)
+		;
+	initStringInfo(&out);
+	if (end == i && is_special)
+		appendStringInfoChar(&out, '/');
+	for (; i < end; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (is_special && c == '\\')
+			appendStringInfoChar(&out, '/');
+		else if (c <= 0x20 || c >= 0x7F || strchr("\"<>`{}", c))
+			appendStringInfo(&out, "%%%c%c", hexdigits[c >> 4], hexdigits[c & 15]);
+		else
+			appendStringInfoChar(&out, (char) c);
+	}
+	return rr_string_from(&out);
+}
+
+/* ---------- n8n: case ---------- */
+
+static JsValue
+upper_of(const char *s, int len)
+{
+	return js_cstring(str_toupper(s, len, DEFAULT_COLLATION_OID));
+}
+
+/*
+ * A letter (\p{L}): ASCII letters, and beyond ASCII what the database's
+ * LC_CTYPE calls alphabetic.
+ */
+static bool
+is_letter(const char *s)
+{
+	pg_wchar	c = char_code(s);
+
+	if (c < 0x80)
+		return is_alpha((char) c);
+	return sizeof(wchar_t) >= 4 && iswalpha((wint_t) c);
+}
+
+/*
+ * toSentenceCase: the first letter of the string and the first letter after
+ * each "!", "?" or "." upper case, every other letter from the first one on
+ * lower case (n8n's loop, done in one pass).
+ */
+static JsValue
+str_to_sentence_case(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	StringInfoData out;
+	const char *rest;
+	int			i = 0;
+	bool		upper_next = false;
+
+	while (i < LEN(self) && !is_letter(STR(self) + i))
+		i += char_len(STR(self) + i);
+	if (i == LEN(self))
+		return self;
+	initStringInfo(&out);
+	appendBinaryStringInfo(&out, STR(self), i);
+	appendStringInfoString(&out, STR(upper_of(STR(self) + i, char_len(STR(self) + i))));
+	i += char_len(STR(self) + i);
+	rest = str_tolower(STR(self) + i, LEN(self) - i, DEFAULT_COLLATION_OID);
+	for (i = 0; rest[i]; i += char_len(rest + i))
+	{
+		int			n = char_len(rest + i);
+
+		if (upper_next && is_letter(rest + i))
+		{
+			appendStringInfoString(&out, STR(upper_of(rest + i, n)));
+			upper_next = false;
+			continue;
+		}
+		if (rest[i] == '!' || rest[i] == '?' || rest[i] == '.')
+			upper_next = true;
+		appendBinaryStringInfo(&out, rest + i, n);
+	}
+	return rr_string_from(&out);
+}
+
+/* toSnakeCase: lower case, " " and "-" to "_", punctuation dropped */
+static JsValue
+str_to_snake_case(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	const char *lower = str_tolower(STR(self), LEN(self), DEFAULT_COLLATION_OID);
+	StringInfoData out;
+	int			i;
+
+	initStringInfo(&out);
+	for (i = 0; lower[i]; i += char_len(lower + i))
+	{
+		pg_wchar	c = char_code(lower + i);
+
+		if (c == ' ' || c == '-')
+			appendStringInfoChar(&out, '_');
+		else if ((c >= 0x2000 && c <= 0x206F) || (c >= 0x2E00 && c <= 0x2E7F) ||
+				 (c < 0x80 && strchr("\\'!\"#$%&()*+,./:;<=>?@[]^`{|}~", (int) c)))
+			continue;
+		else
+			appendBinaryStringInfo(&out, lower + i, char_len(lower + i));
+	}
+	return rr_string_from(&out);
+}
+
+/* The small words of npm title-case 3 (its SMALL_WORDS pattern, expanded) */
+static const char *const small_words[] = {
+	"a", "ad", "an", "and", "as", "at", "because", "but", "by", "en", "for",
+	"if", "in", "neither", "nor", "of", "on", "or", "only", "over", "per",
+	"so", "some", "than", "that", "the", "to", "up", "upon", "v", "v.", "vs",
+	"vs.", "versus", "via", "when", "with", "without", "yet", NULL
+};
+
+/* Whether a small word occurs in the token between word boundaries */
+static bool
+has_small_word(const char *t, int n)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		const char *const *w;
+
+		if (!is_word(t[i]) || (i > 0 && is_word(t[i - 1])))
+			continue;
+		for (w = small_words; *w; w++)
+		{
+			int			wl = strlen(*w);
+			bool		before = is_word((*w)[wl - 1]);
+			bool		after = i + wl < n && is_word(t[i + wl]);
+
+			if (i + wl <= n && pg_strncasecmp(t + i, *w, wl) == 0 &&
+				before != after)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* A character followed by an upper case letter, or by "." and another */
+static bool
+is_manual_case(const char *t, int n)
+{
+	int			i;
+
+	for (i = 1; i < n; i++)
+	{
+		if ((t[i] >= 'A' && t[i] <= 'Z') || (t[i] == '.' && i + 1 < n))
+			return true;
+	}
+	return false;
+}
+
+static bool
+title_separator(const char *s)
+{
+	pg_wchar	c = char_code(s);
+
+	return rr_is_js_space(c) || c == ':' || c == '-' || c == 0x2013 || c == 0x2014;
+}
+
+/*
+ * toTitleCase: npm title-case 3, which n8n uses.  Tokens are runs of
+ * characters other than whitespace, ":", "-", en and em dash, or one such
+ * character (line terminators belong to no token and are dropped, as
+ * there).  A token gets its first [A-Za-z0-9\u00C0-\u00FF] upper cased
+ * unless it has capitals or dots inside, is a small word not first or
+ * last, or is followed by ":" and no whitespace (a URL scheme).
+ */
+static JsValue
+str_to_title_case(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	const char *s = STR(self);
+	int			len = LEN(self);
+	StringInfoData out;
+	int			i = 0;
+
+	initStringInfo(&out);
+	while (i < len)
+	{
+		int			start = i;
+		int			j;
+
+		CHECK_FOR_INTERRUPTS();
+		if (line_terminator(s + i))
+		{
+			i += char_len(s + i);
+			continue;
+		}
+		if (title_separator(s + i))
+			i += char_len(s + i);
+		else
+			while (i < len && !title_separator(s + i) && !line_terminator(s + i))
+				i += char_len(s + i);
+		if (is_manual_case(s + start, i - start) ||
+			(has_small_word(s + start, i - start) && start > 0 && i < len) ||
+			(i < len && s[i] == ':' &&
+			 !(i + 1 < len && rr_is_js_space(char_code(s + i + 1)))))
+		{
+			appendBinaryStringInfo(&out, s + start, i - start);
+			continue;
+		}
+		for (j = start; j < i; j += char_len(s + j))
+		{
+			pg_wchar	c = char_code(s + j);
+
+			if ((c < 0x80 && (is_alpha((char) c) || is_digit((char) c))) ||
+				(c >= 0xC0 && c <= 0xFF))
+				break;
+		}
+		appendBinaryStringInfo(&out, s + start, j - start);
+		if (j < i)
+		{
+			appendStringInfoString(&out, STR(upper_of(s + j, char_len(s + j))));
+			j += char_len(s + j);
+			appendBinaryStringInfo(&out, s + j, i - j);
+		}
+	}
+	return rr_string_from(&out);
+}
+
+/* ---------- n8n: encodings ---------- */
+
+static JsValue
+str_url_encode(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	StringInfoData out;
+
+	initStringInfo(&out);
+	rr_uri_encode(&out, STR(self), LEN(self),
+				  js_to_boolean(rr_arg(nargs, args, 0)) ? ";/?:@&=+$,#" : "");
+	return rr_string_from(&out);
+}
+
+static JsValue
+str_url_decode(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	StringInfoData out;
+
+	initStringInfo(&out);
+	if (!rr_uri_decode(&out, STR(self), LEN(self),
+					   js_to_boolean(rr_arg(nargs, args, 0)) ? ";/?:@&=+$,#" : ""))
+		rr_extension_error("urlDecode(): URI malformed");
+	return rr_string_from(&out);
+}
+
+static JsValue
+base64_encode(const char *s, int len)
+{
+	int			n;
+	char	   *buf;
+
+	rr_check_bytes(len / 3 * 4.0 + 4, "base64Encode()");
+	buf = palloc(pg_b64_enc_len(len) + 1);
+	n = pg_b64_encode(s, len, buf, pg_b64_enc_len(len));
+	if (n < 0)
+		elog(ERROR, "could not encode base64");
+	return js_string(buf, n);
+}
+
+static JsValue
+str_base64_encode(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return base64_encode(STR(self), LEN(self));
+}
+
+/*
+ * base64Decode as npm js-base64's fromBase64: "-" and "_" read as "+" and
+ * "/", every other character outside the alphabet ignored, padding
+ * optional; the bytes read as UTF-8 with U+FFFD for invalid sequences.
+ */
+static JsValue
+str_base64_decode(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	StringInfoData bytes;
+	StringInfoData out;
+	uint32		acc = 0;
+	int			bits = 0;
+	int			i;
+
+	initStringInfo(&bytes);
+	for (i = 0; i < LEN(self); i++)
+	{
+		char		c = STR(self)[i];
+		int			v;
+
+		if (is_alpha(c))
+			v = c >= 'a' ? c - 'a' + 26 : c - 'A';
+		else if (is_digit(c))
+			v = c - '0' + 52;
+		else if (c == '+' || c == '-')
+			v = 62;
+		else if (c == '/' || c == '_')
+			v = 63;
+		else
+			continue;
+		acc = (acc << 6) | v;
+		bits += 6;
+		if (bits >= 8)
+		{
+			bits -= 8;
+			appendStringInfoChar(&bytes, (char) ((acc >> bits) & 0xFF));
+		}
+	}
+	initStringInfo(&out);
+	for (i = 0; i < bytes.len;)
+	{
+		int			n = pg_utf_mblen((unsigned char *) bytes.data + i);
+
+		if (i + n <= bytes.len && pg_utf8_islegal((unsigned char *) bytes.data + i, n))
+		{
+			appendBinaryStringInfo(&out, bytes.data + i, n);
+			i += n;
+		}
+		else
+		{
+			appendStringInfoString(&out, "\xEF\xBF\xBD");
+			i++;
+		}
+	}
+	return rr_string_from(&out);
+}
+
+/* quote(mark = '"'): backslashes doubled, marks escaped, then wrapped */
+static JsValue
+str_quote(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	JsValue		markv = rr_arg(nargs, args, 0);
+	JsValue		mark = markv.kind == JS_UNDEFINED ? js_cstring("\"") : js_to_string(markv);
+	StringInfoData doubled;
+	StringInfoData out;
+	int			i;
+
+	initStringInfo(&doubled);
+	for (i = 0; i < LEN(self); i++)
+	{
+		if (STR(self)[i] == '\\')
+			appendStringInfoChar(&doubled, '\\');
+		appendStringInfoChar(&doubled, STR(self)[i]);
+	}
+	initStringInfo(&out);
+	appendBinaryStringInfo(&out, STR(mark), LEN(mark));
+	for (i = 0; i < doubled.len;)
+	{
+		if (LEN(mark) > 0 && i + LEN(mark) <= doubled.len &&
+			memcmp(doubled.data + i, STR(mark), LEN(mark)) == 0)
+		{
+			appendStringInfoChar(&out, '\\');
+			appendBinaryStringInfo(&out, STR(mark), LEN(mark));
+			i += LEN(mark);
+		}
+		else
+			appendStringInfoChar(&out, doubled.data[i++]);
+	}
+	appendBinaryStringInfo(&out, STR(mark), LEN(mark));
+	rr_check_bytes(out.len, "quote()");
+	return rr_string_from(&out);
+}
+
+/* removeTags: n8n's /<[^>]*>?/gm: from each "<" to the next ">" or the end */
+static JsValue
+str_remove_tags(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	StringInfoData out;
+	int			i = 0;
+
+	initStringInfo(&out);
+	while (i < LEN(self))
+	{
+		if (STR(self)[i] != '<')
+		{
+			appendStringInfoChar(&out, STR(self)[i++]);
+			continue;
+		}
+		while (i < LEN(self) && STR(self)[i] != '>')
+			i++;
+		i++;
+	}
+	return rr_string_from(&out);
+}
+
+static JsValue
+str_to_json_string(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	StringInfoData out;
+
+	initStringInfo(&out);
+	js_json_stringify(&out, self, 0);
+	return rr_string_from(&out);
+}
+
+static JsValue
+str_parse_json(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	JsValue		result;
+
+	if (!rr_json_parse(STR(self), LEN(self), &result))
+	{
+		if (memchr(STR(self), '\'', LEN(self)))
+			rr_extension_error("Parsing failed. Check you're using double quotes");
+		rr_extension_error("Parsing failed");
+	}
+	return result;
+}
+
+/*
+ * hash(algorithm = "md5"): hex digest of the UTF-8 bytes; "base64" as
+ * base64Encode.  n8n's "sha3" (SHA3-512) has no PostgreSQL implementation.
+ */
+static JsValue
+str_hash(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	static const struct
+	{
+		const char *name;
+		pg_cryptohash_type type;
+		int			length;
+	}			algorithms[] = {
+		{"md5", PG_MD5, MD5_DIGEST_LENGTH},
+		{"sha1", PG_SHA1, SHA1_DIGEST_LENGTH},
+		{"sha224", PG_SHA224, PG_SHA224_DIGEST_LENGTH},
+		{"sha256", PG_SHA256, PG_SHA256_DIGEST_LENGTH},
+		{"sha384", PG_SHA384, PG_SHA384_DIGEST_LENGTH},
+		{"sha512", PG_SHA512, PG_SHA512_DIGEST_LENGTH},
+	};
+	JsValue		algv = rr_arg(nargs, args, 0);
+	char	   *alg;
+	int			i;
+
+	if (algv.kind != JS_UNDEFINED && algv.kind != JS_NULL && algv.kind != JS_STRING)
+	{
+		rr_expr_throw(env);		/* TypeError: toLowerCase is not a function */
+		return js_undefined();
+	}
+	alg = algv.kind == JS_STRING ?
+		str_tolower(STR(algv), LEN(algv), DEFAULT_COLLATION_OID) : pstrdup("md5");
+	if (strcmp(alg, "base64") == 0)
+		return base64_encode(STR(self), LEN(self));
+	if (strcmp(alg, "sha3") == 0)
+		rr_builtin_not_supported("hash(\"sha3\")");
+	for (i = 0; i < lengthof(algorithms); i++)
+	{
+		pg_cryptohash_ctx *ctx;
+		uint8		digest[PG_SHA512_DIGEST_LENGTH];
+		StringInfoData out;
+		int			k;
+
+		if (strcmp(alg, algorithms[i].name) != 0)
+			continue;
+		ctx = pg_cryptohash_create(algorithms[i].type);
+		if (pg_cryptohash_init(ctx) < 0 ||
+			pg_cryptohash_update(ctx, (const uint8 *) STR(self), LEN(self)) < 0 ||
+			pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
+			elog(ERROR, "could not compute %s hash: %s", alg,
+				 pg_cryptohash_error(ctx));
+		pg_cryptohash_free(ctx);
+		initStringInfo(&out);
+		for (k = 0; k < algorithms[i].length; k++)
+			appendStringInfo(&out, "%02x", digest[k]);
+		return rr_string_from(&out);
+	}
+	rr_extension_error("Unknown algorithm %s. Available algorithms are: md5,sha1,sha224,sha256,sha384,sha512,sha3, and Base64.",
+					   alg);
+	return js_undefined();
+}
+
+const RrMethodImpl rr_string_methods[] = {
+	/* JavaScript's */
+	{"at", false, str_at},
+	{"charAt", false, str_char_at},
+	{"charCodeAt", false, str_char_code_at},
+	{"codePointAt", false, str_code_point_at},
+	{"concat", false, str_concat},
+	{"endsWith", false, str_ends_with},
+	{"includes", false, str_includes},
+	{"indexOf", false, str_index_of},
+	{"lastIndexOf", false, str_last_index_of},
+	{"padEnd", false, str_pad_end},
+	{"padStart", false, str_pad_start},
+	{"repeat", false, str_repeat},
+	{"replace", false, str_replace},
+	{"replaceAll", false, str_replace_all},
+	{"slice", false, str_slice},
+	{"split", false, str_split},
+	{"startsWith", false, str_starts_with},
+	{"substr", false, str_substr},
+	{"substring", false, str_substring},
+	{"toLocaleLowerCase", false, str_to_lower_case},
+	{"toLocaleUpperCase", false, str_to_upper_case},
+	{"toLowerCase", false, str_to_lower_case},
+	{"toString", false, str_to_string},
+	{"toUpperCase", false, str_to_upper_case},
+	{"trim", false, str_trim},
+	{"trimEnd", false, str_trim_end},
+	{"trimLeft", false, str_trim_start},
+	{"trimRight", false, str_trim_end},
+	{"trimStart", false, str_trim_start},
+	{"valueOf", false, str_to_string},
+	/* n8n's */
+	{"base64Decode", true, str_base64_decode},
+	{"base64Encode", true, str_base64_encode},
+	{"extractDomain", true, str_extract_domain},
+	{"extractEmail", true, str_extract_email},
+	{"extractUrl", true, str_extract_url},
+	{"extractUrlPath", true, str_extract_url_path},
+	{"hash", true, str_hash},
+	{"isBlank", true, str_is_blank},
+	{"isDomain", true, str_is_domain},
+	{"isEmail", true, str_is_email},
+	{"isEmpty", true, str_is_empty},
+	{"isNotBlank", true, str_is_not_blank},
+	{"isNotEmpty", true, str_is_not_empty},
+	{"isNumeric", true, str_is_numeric},
+	{"isUrl", true, str_is_url},
+	{"length", true, str_length},
+	{"parseJson", true, str_parse_json},
+	{"quote", true, str_quote},
+	{"removeTags", true, str_remove_tags},
+	{"toBoolean", true, str_to_boolean},
+	{"toDate", true, str_to_date},
+	{"toDateTime", true, str_to_date_time},
+	{"toDecimalNumber", true, str_to_float},
+	{"toFloat", true, str_to_float},
+	{"toInt", true, str_to_int},
+	{"toJsonString", true, str_to_json_string},
+	{"toNumber", true, str_to_number},
+	{"toSentenceCase", true, str_to_sentence_case},
+	{"toSnakeCase", true, str_to_snake_case},
+	{"toTitleCase", true, str_to_title_case},
+	{"toWholeNumber", true, str_to_int},
+	{"urlDecode", true, str_url_decode},
+	{"urlEncode", true, str_url_encode},
+	{NULL}
+};
