@@ -1,7 +1,8 @@
 --
 -- The acceptance table of {{ }} expressions (issue 13): n8n's expression
--- cases of src/expr/PLAN.md section 5.  Each case runs for real: the
--- workflow Start -> E, where E is a set node whose field r is the
+-- cases of src/expr/PLAN.md section 5, and cases derived from sections 1-3
+-- of that plan and ECMA-262 (source "derived: ...").  Each case runs for
+-- real: the workflow Start -> E, where E is a set node whose field r is the
 -- expression, is saved and executed on the case's item, and r of E's output
 -- is compared with the expected value.  Only the failing cases are printed.
 --
@@ -242,6 +243,488 @@ INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
 	(1, '=a{{ null }}b{{ $json.o }}c{{ $json.l }}d{{ NaN }}{{ 0 }}{{ false }}', '{"o": {"x": 1}, "l": [1, [2, null]]}', '"ab[object Object]c1,2,d0false"', 'PLAN 5: T src/ExpressionBuilder.ts:111-131,265-273 (derived)'),
 	(1, '=x{{ $json.a.b }}y', '{}', '"xy"', 'PLAN 5: T src/ExpressionBuilder.ts:89-102,235-247; W src/expression.ts:49-51 (derived: TypeError swallowed)');
 
+-- derived: arithmetic, precedence, associativity (PLAN 1.2, 2.2)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ 1 + 2 * 3 }}', '7', 'derived: PLAN 1.2 precedence'),
+	(1, '{{ (1 + 2) * 3 }}', '9', 'derived: PLAN 1.2 precedence'),
+	(1, '{{ 10 - 4 - 3 }}', '3', 'derived: PLAN 1.2 precedence (left assoc)'),
+	(1, '{{ 100 / 10 / 5 }}', '2', 'derived: PLAN 1.2 precedence (left assoc)'),
+	(1, '{{ 2 ** 3 ** 2 }}', '512', 'derived: PLAN 1.2 precedence (** right assoc)'),
+	(1, '{{ 2 * 3 ** 2 }}', '18', 'derived: PLAN 1.2 precedence'),
+	(1, '{{ (-2) ** 2 }}', '4', 'derived: PLAN 1.2 precedence'),
+	(1, '{{ -2 ** 2 }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2 (-2**2 is a SyntaxError)'),
+	(1, '{{ 7 % 3 }}', '1', 'derived: ECMA-262 %'),
+	(1, '{{ -7 % 3 }}', '-1', 'derived: ECMA-262 % (sign of the dividend)'),
+	(1, '{{ 5.5 % 2 }}', '1.5', 'derived: ECMA-262 % (fmod)'),
+	(1, '{{ 7 / 2 }}', '3.5', 'derived: ECMA-262 /'),
+	(1, '{{ 1 / 0 }}', 'null', 'derived: PLAN 2.2, 2.9 (Infinity -> null)'),
+	(1, '{{ 0 / 0 }}', 'null', 'derived: PLAN 2.9 (NaN -> null)'),
+	(1, '{{ -$json.n }}', '-5', 'derived: unary -'),
+	(1, '{{ - -1 }}', '1', 'derived: unary - twice'),
+	(1, '{{ +"3" + 1 }}', '4', 'derived: unary + then +'),
+	(1, '{{ 1 + 2 == 3 }}', 'true', 'derived: PLAN 1.2 precedence (+ above ==)'),
+	(1, '{{ 1 < 2 < 3 }}', 'true', 'derived: PLAN 1.2 precedence (true < 3)'),
+	(1, '{{ 3 > 2 > 1 }}', 'false', 'derived: PLAN 1.2 precedence (true > 1 is false)'),
+	(1, '{{ true || false && false }}', 'true', 'derived: PLAN 1.2 precedence (&& above ||)'),
+	(1, '{{ (true || false) && false }}', 'false', 'derived: PLAN 1.2 precedence'),
+	(1, '{{ false ? 1 : true ? 2 : 3 }}', '2', 'derived: PLAN 1.2 precedence (?: right assoc)'),
+	(1, '{{ 1 ? 2 ? 3 : 4 : 5 }}', '3', 'derived: PLAN 1.2 precedence (nested ?:)'),
+	(1, '{{ 1 + 1 === 2 ? "y" : "n" }}', '"y"', 'derived: PLAN 1.2 precedence'),
+	(1, '{{ 2 + 3 * 4 > 13 && "big" }}', '"big"', 'derived: PLAN 1.2 precedence'),
+	(1, '{{ !1 == false }}', 'true', 'derived: PLAN 1.2 precedence (! above ==)'),
+	(1, '{{ typeof 1 + 2 }}', '"number2"', 'derived: PLAN 1.2 precedence (typeof above +)'),
+	(1, '{{ 1 - -1 }}', '2', 'derived: binary minus, unary minus'),
+	(1, '{{ 5 & 3 }}', '1', 'derived: PLAN 1.2 bitwise'),
+	(1, '{{ 5 | 3 }}', '7', 'derived: PLAN 1.2 bitwise'),
+	(1, '{{ 5 ^ 3 }}', '6', 'derived: PLAN 1.2 bitwise'),
+	(1, '{{ ~5 }}', '-6', 'derived: PLAN 1.2 bitwise'),
+	(1, '{{ 1 << 4 }}', '16', 'derived: PLAN 1.2 shifts'),
+	(1, '{{ -16 >> 2 }}', '-4', 'derived: PLAN 1.2 shifts'),
+	(1, '{{ -1 >>> 28 }}', '15', 'derived: PLAN 1.2 shifts'),
+	(1, '{{ 1 | 2 & 3 ^ 4 }}', '7', 'derived: PLAN 1.2 precedence (& above ^ above |)');
+
+-- derived: logical operators and ??
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ 1 == 1 && 2 }}', '2', 'derived: ECMA-262 logical operators'),
+	(1, '{{ 0 && $json.n }}', '0', 'derived: ECMA-262 logical operators'),
+	(1, '{{ 0 || null }}', 'null', 'derived: ECMA-262 logical operators'),
+	(1, '{{ "" || "d" }}', '"d"', 'derived: ECMA-262 logical operators'),
+	(1, '{{ "a" && "b" }}', '"b"', 'derived: ECMA-262 logical operators'),
+	(1, '{{ $json.z || "d" }}', '"d"', 'derived: ECMA-262 logical operators'),
+	(1, '{{ null ?? "d" }}', '"d"', 'derived: ?? vs ||'),
+	(1, '{{ $json.missing ?? "d" }}', '"d"', 'derived: ?? vs ||'),
+	(1, '{{ $json.z ?? "d" }}', '0', 'derived: ?? vs ||'),
+	(1, '{{ $json.e ?? "d" }}', '""', 'derived: ?? vs ||'),
+	(1, '{{ false ?? "d" }}', 'false', 'derived: ?? vs ||'),
+	(1, '{{ $json.e || "d" }}', '"d"', 'derived: ?? vs ||'),
+	(1, '{{ null ?? undefined }}', 'null', 'derived: ?? vs ||'),
+	(1, '{{ $json.nil ?? $json.z ?? 7 }}', '0', 'derived: ?? vs ||'),
+	(1, '{{ null || 0 ?? 1 }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2 (?? mixed with || unparenthesised is a SyntaxError)'),
+	(1, '{{ (null || 0) ?? 1 }}', '0', 'derived: PLAN 1.2 (parenthesised mixing is fine)');
+
+-- derived: truthiness (PLAN 2.3)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ !0 }}', 'true', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ !!"" }}', 'false', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ !!"0" }}', 'true', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ !!" " }}', 'true', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ !![] }}', 'true', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ !!$json.o }}', 'true', 'derived: PLAN 2.3 truthiness (empty object)'),
+	(1, '{{ !!NaN }}', 'false', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ !!null }}', 'false', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ !!undefined }}', 'false', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ !!-0 }}', 'false', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ !!"false" }}', 'true', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ $json.l ? "yes" : "no" }}', '"yes"', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ $json.e ? "yes" : "no" }}', '"no"', 'derived: PLAN 2.3 truthiness');
+
+-- derived: typeof (PLAN 2.3)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ typeof 1 }}', '"number"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof NaN }}', '"number"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof $json.n }}', '"number"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof "x" }}', '"string"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof $json.s }}', '"string"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof true }}', '"boolean"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof $json.t }}', '"boolean"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof null }}', '"object"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof $json.nil }}', '"object"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof undefined }}', '"undefined"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof $json.missing }}', '"undefined"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof $json.o }}', '"object"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof $json.l }}', '"object"', 'derived: PLAN 2.3 typeof (arrays)'),
+	(1, '{{ typeof $json }}', '"object"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof typeof 1 }}', '"string"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof $json.missing.x }}', 'null', 'derived: PLAN 2.4 (TypeError inside typeof swallowed: whole chunk undefined)');
+
+-- derived: == and === (PLAN 2.3)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ null == undefined }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ null == 0 }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ undefined == 0 }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ null == "" }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ null == false }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ undefined == false }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ 0 == "" }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ 0 == "0" }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ "" == "0" }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ 0 == false }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ "1" == true }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ 2 == true }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ "true" == true }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ [] == "" }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ [] == 0 }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ [] == false }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ [0] == false }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ [1, 2] == "1,2" }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ [] == [] }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ NaN == NaN }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ $json.o == "[object Object]" }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ $json.o == $json.o }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ $json.nil == undefined }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ $json.missing == null }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ $json.n == "5" }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ " 5 " == 5 }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ "0x10" == 16 }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ 1 === 1.0 }}', 'true', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ "1" === 1 }}', 'false', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ null === undefined }}', 'false', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ NaN === NaN }}', 'false', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ 0 === -0 }}', 'true', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ $json.n === 5 }}', 'true', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ $json.s === "abc" }}', 'true', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ [] === [] }}', 'false', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ $json.l === $json.l }}', 'true', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ $json.missing === undefined }}', 'true', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ $json.nil === null }}', 'true', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ 1 != "1" }}', 'false', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ 1 !== "1" }}', 'true', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ null != undefined }}', 'false', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ null !== undefined }}', 'true', 'derived: PLAN 2.3 IsStrictlyEqual');
+
+-- derived: + (PLAN 2.3)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ 1 + "2" }}', '"12"', 'derived: PLAN 2.3 +'),
+	(1, '{{ "1" + 2 }}', '"12"', 'derived: PLAN 2.3 +'),
+	(1, '{{ 1 + 2 + "3" }}', '"33"', 'derived: PLAN 2.3 +'),
+	(1, '{{ "1" + 2 + 3 }}', '"123"', 'derived: PLAN 2.3 +'),
+	(1, '{{ true + 1 }}', '2', 'derived: PLAN 2.3 +'),
+	(1, '{{ true + true }}', '2', 'derived: PLAN 2.3 +'),
+	(1, '{{ "a" + true }}', '"atrue"', 'derived: PLAN 2.3 +'),
+	(1, '{{ null + 1 }}', '1', 'derived: PLAN 2.3 +'),
+	(1, '{{ null + null }}', '0', 'derived: PLAN 2.3 +'),
+	(1, '{{ undefined + 1 }}', 'null', 'derived: PLAN 2.3 +'),
+	(1, '{{ "a" + null }}', '"anull"', 'derived: PLAN 2.3 +'),
+	(1, '{{ "a" + undefined }}', '"aundefined"', 'derived: PLAN 2.3 +'),
+	(1, '{{ [1, 2] + [3] }}', '"1,23"', 'derived: PLAN 2.3 +'),
+	(1, '{{ [] + [] }}', '""', 'derived: PLAN 2.3 +'),
+	(1, '{{ [] + {} }}', '"[object Object]"', 'derived: PLAN 2.3 +'),
+	(1, '{{ "x" + $json.o }}', '"x[object Object]"', 'derived: PLAN 2.3 +'),
+	(1, '{{ "x" + [null] }}', '"x"', 'derived: PLAN 2.3 +'),
+	(1, '{{ [1, [2, 3]] + "" }}', '"1,2,3"', 'derived: PLAN 2.3 +'),
+	(1, '{{ [null, undefined, 1] + "" }}', '",,1"', 'derived: PLAN 2.3 +'),
+	(1, '{{ $json.n + $json.s }}', '"5abc"', 'derived: PLAN 2.3 +'),
+	(1, '{{ "" + -0 }}', '"0"', 'derived: PLAN 2.3 +'),
+	(1, '{{ $json.l + "" }}', '"1,2,"', 'derived: PLAN 2.3 +'),
+	(1, '{{ "n=" + 0.1 * 3 }}', '"n=0.30000000000000004"', 'derived: PLAN 2.3 +'),
+	(1, '{{ 1 + $json.missing }}', 'null', 'derived: PLAN 2.3 +');
+
+-- derived: other arithmetic with conversions (ToNumber, PLAN 2.2)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ "6" - 1 }}', '5', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ "6" * "2" }}', '12', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ "3" / "2" }}', '1.5', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ "a" - 1 }}', 'null', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ null * 5 }}', '0', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ true * 3 }}', '3', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ [5] * 2 }}', '10', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ [1, 2] * 2 }}', 'null', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +"" }}', '0', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +" 12 " }}', '12', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +"\n\t 7 \n" }}', '7', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +"0x1F" }}', '31', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +"0b101" }}', '5', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +"0o17" }}', '15', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +"1e3" }}', '1000', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +".5" }}', '0.5', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +"5." }}', '5', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +"-1.5e-1" }}', '-0.15', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +[] }}', '0', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +[5] }}', '5', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +null }}', '0', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +true }}', '1', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +false }}', '0', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+"12px"}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+"Infinity"}` }}', '"Infinity"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+"-Infinity"}` }}', '"-Infinity"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+"-0x1F"}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+"1_000"}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+"inf"}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+"nan"}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+[1, 2]}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+undefined}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+$json.o}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+"0x"}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+"1 2"}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber');
+
+-- derived: relational (PLAN 2.3)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ "10" < "9" }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ "10" < 9 }}', 'false', 'derived: PLAN 2.3 relational'),
+	(1, '{{ "a" < "b" }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ "B" < "a" }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ "a" < "aa" }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ "é" > "z" }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ null >= 0 }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ null < 1 }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ undefined >= 0 }}', 'false', 'derived: PLAN 2.3 relational'),
+	(1, '{{ NaN < 1 }}', 'false', 'derived: PLAN 2.3 relational'),
+	(1, '{{ NaN >= NaN }}', 'false', 'derived: PLAN 2.3 relational'),
+	(1, '{{ "x" < 1 }}', 'false', 'derived: PLAN 2.3 relational'),
+	(1, '{{ "x" >= 1 }}', 'false', 'derived: PLAN 2.3 relational'),
+	(1, '{{ [2] > 1 }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ "2" > 1 }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ true > false }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ $json.n >= 5 }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ $json.s <= "abd" }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ $json.missing < 1 }}', 'false', 'derived: PLAN 2.3 relational'),
+	(1, '{{ $json.missing >= $json.missing }}', 'false', 'derived: PLAN 2.3 relational');
+
+-- derived: in (PLAN 2.3)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ ''n'' in $json }}', 'true', 'derived: PLAN 2.3 in'),
+	(1, '{{ ''nil'' in $json }}', 'true', 'derived: PLAN 2.3 in (null member)'),
+	(1, '{{ ''x'' in $json }}', 'false', 'derived: PLAN 2.3 in'),
+	(1, '{{ 0 in [5] }}', 'true', 'derived: PLAN 2.3 in (array index)'),
+	(1, '{{ 1 in [5] }}', 'false', 'derived: PLAN 2.3 in'),
+	(1, '{{ "a" in {a: undefined} }}', 'true', 'derived: PLAN 2.3 in'),
+	(1, '{{ ''a'' in $json.s }}', 'null', 'derived: PLAN 2.3 (in on a string: TypeError swallowed)'),
+	(1, 'x{{ ''a'' in $json.s }}y', '"xy"', 'derived: PLAN 2.3, 1.1 (in on a string: TypeError swallowed)'),
+	(1, '{{ ''n'' in $json && $json.n > 1 }}', 'true', 'derived: PLAN 2.3 in');
+
+-- derived: number printing (PLAN 2.2 Number::toString) through templates
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, 'n={{ 0.1 + 0.2 }}', '"n=0.30000000000000004"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1e21 }}', '"n=1e+21"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1e20 }}', '"n=100000000000000000000"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1 / 3 }}', '"n=0.3333333333333333"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ -0 }}', '"n=0"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 2 ** 53 + 1 }}', '"n=9007199254740992"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 123456789012345680000 }}', '"n=123456789012345680000"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1e-7 }}', '"n=1e-7"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ -1e-7 }}', '"n=-1e-7"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 0.000001 }}', '"n=0.000001"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 123e-20 }}', '"n=1.23e-18"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 5e-324 }}', '"n=5e-324"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1.7976931348623157e308 }}', '"n=1.7976931348623157e+308"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1e308 * 10 }}', '"n=Infinity"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ -1 / 0 }}', '"n=-Infinity"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1.0 }}', '"n=1"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 100 }}', '"n=100"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1.50 }}', '"n=1.5"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 0x1F }}', '"n=31"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 0b101 }}', '"n=5"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 0o17 }}', '"n=15"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1_000 }}', '"n=1000"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ .5 }}', '"n=0.5"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1e3 }}', '"n=1000"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 2 ** 70 }}', '"n=1.1805916207174113e+21"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 4.35 * 100 }}', '"n=434.99999999999994"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ $json.n / 2 }}', '"n=2.5"', 'derived: PLAN 2.2 Number::toString'),
+	(1, '{{ 0.1 * 3 }}', '0.30000000000000004', 'derived: PLAN 2.2 double -> jsonb'),
+	(1, '{{ 1 / 3 }}', '0.3333333333333333', 'derived: PLAN 2.2 double -> jsonb'),
+	(1, '{{ 2 ** 53 + 1 }}', '9007199254740992', 'derived: PLAN 2.2 double -> jsonb'),
+	(1, '{{ -0 }}', '0', 'derived: PLAN 2.2 double -> jsonb'),
+	(1, '{{ 1e21 }}', '1e+21', 'derived: PLAN 2.2 double -> jsonb'),
+	(1, '{{ 4.35 * 100 }}', '434.99999999999994', 'derived: PLAN 2.2 double -> jsonb');
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(1, '{{ $json.id }}', '{"id": 12345678901234567890}', '12345678901234567890', 'derived: PLAN 2.2 (a passed-through number stays exact; n8n would give 12345678901234567000)'),
+	(1, '{{ $json.p }}', '{"p": 0.1000000000000000055511151231257827}', '0.1000000000000000055511151231257827', 'derived: PLAN 2.2 (passthrough keeps every digit)'),
+	(1, '{{ $json.id + 0 }}', '{"id": 12345678901234567890}', '12345678901234567000', 'derived: PLAN 2.2 (arithmetic is in doubles)'),
+	(1, '{{ [$json.a, $json.b] }}', '{"a": 1.5, "b": -2}', '[1.5, -2]', 'derived: PLAN 2.2, 2.9 (numbers read from items)');
+
+-- derived: templates (PLAN 1.1)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, 'a{{ null }}b', '"ab"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ undefined }}b', '"ab"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ $json.missing }}b', '"ab"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ 0 }}b', '"a0b"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ -0 }}b', '"a0b"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ false }}b', '"afalseb"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ true }}b', '"atrueb"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ '''' }}b', '"ab"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ NaN }}b', '"ab"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ Infinity }}b', '"aInfinityb"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ $json.o }}b', '"a[object Object]b"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ {x: 1} }}b', '"a[object Object]b"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ $json.l }}b', '"a1,2,b"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ [] }}b', '"ab"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ [null] }}b', '"ab"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ [[1, 2], [3]] }}b', '"a1,2,3b"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ "x" }}b', '"axb"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ $json.n }}b', '"a5b"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, '{{ 1 }}{{ 2 }}', '"12"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, '{{ ''x'' }}{{ null }}', '"x"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, '{{ null }}{{ null }}', '""', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, '{{ $json.o }}{{ "" }}', '"[object Object]"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, '{{ $json.n }} ', '"5 "', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, ' {{ $json.n }}', '" 5"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, '{{ $json.l }}{{ $json.l }}', '"1,2,1,2,"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a {{ $json.s }} {{ $json.n * 2 }} z', '"a abc 10 z"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, '{{ 0.1 + 0.2 }}!', '"0.30000000000000004!"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, '{{ "a\nb" }}.', '"a\nb."', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'x{{ $json.a.b }}y{{ 1 }}', '"xy1"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ $json.nil.x }}b{{ 2 }}', '"ab2"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, '{{1}}', '1', 'derived: PLAN 1.1 lone vs mixed'),
+	(1, '{{ $json.l }}', '[1, [2, null]]', 'derived: PLAN 1.1 lone vs mixed'),
+	(1, '{{ $json }}', '{"n": 5, "s": "abc", "o": {}, "l": [1, [2, null]], "nil": null, "z": 0, "e": "", "t": true}', 'derived: PLAN 1.1 lone vs mixed'),
+	(1, '{{ $json.o }}', '{}', 'derived: PLAN 1.1 lone vs mixed'),
+	(1, '{{ "x" }}', '"x"', 'derived: PLAN 1.1 lone vs mixed'),
+	(1, '{{ true }}', 'true', 'derived: PLAN 1.1 lone vs mixed'),
+	(1, '{{ null }}', 'null', 'derived: PLAN 1.1 lone vs mixed'),
+	(1, '{{ undefined }}', 'null', 'derived: PLAN 2.9 (a lone undefined is null)'),
+	(1, '{{ $json.missing }}', 'null', 'derived: PLAN 2.9 (a lone undefined is null)'),
+	(1, 'plain text', '"plain text"', 'derived: PLAN 1.1 (no {{ }}, no leading =: a constant)'),
+	(1, '={{ 1 + 1 }}', '2', 'derived: PLAN 1.1 leading ='),
+	(1, '={{ $json.l }}', '[1, [2, null]]', 'derived: PLAN 1.1 leading ='),
+	(1, '=plain', '"plain"', 'derived: PLAN 1.1 leading ='),
+	(1, '==x', '"=x"', 'derived: PLAN 1.1 leading ='),
+	(1, '=a{{ 1 }}', '"a1"', 'derived: PLAN 1.1 leading ='),
+	(1, '= {{ 1 }}', '" 1"', 'derived: PLAN 1.1 leading = (whitespace: mixed, B:130-135)'),
+	(1, '={{ 1 }} ', '"1 "', 'derived: PLAN 1.1 leading = (whitespace: mixed)'),
+	(1, '={{ 1 }}{{ 2 }}', '"12"', 'derived: PLAN 1.1 leading =');
+
+-- derived: property access (PLAN 2.4)
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(1, '{{ $json["first name"] }}', '{"first name": "Ada", "a-b": 2}', '"Ada"', 'derived: PLAN 2.4 property access'),
+	(1, '{{ $json[''a-b''] }}', '{"first name": "Ada", "a-b": 2}', '2', 'derived: PLAN 2.4 property access'),
+	(1, '{{ $json.a.b.c }}', '{"a": {"b": {"c": 3}}}', '3', 'derived: PLAN 2.4 property access'),
+	(1, '{{ $json.a["b"].c }}', '{"a": {"b": {"c": 3}}}', '3', 'derived: PLAN 2.4 property access'),
+	(1, '{{ $json[$json.k] }}', '{"k": "x", "x": "v"}', '"v"', 'derived: PLAN 2.4 property access');
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ $json.l[0] }}', '1', 'derived: PLAN 2.4 property access'),
+	(1, '{{ $json.l[1][0] }}', '2', 'derived: PLAN 2.4 property access'),
+	(1, '{{ $json.l[''0''] }}', '1', 'derived: PLAN 2.4 property access (numeric string index)'),
+	(1, '{{ $json.l[5] }}', 'null', 'derived: PLAN 2.4 property access (out of range)'),
+	(1, '{{ $json.l[-1] }}', 'null', 'derived: PLAN 2.4 property access (negative index: a missing key)'),
+	(1, '{{ $json.l.length }}', '2', 'derived: PLAN 2.4 property access'),
+	(1, '{{ $json.o.length }}', 'null', 'derived: PLAN 2.4 property access (object without length)'),
+	(1, '{{ $json.n.length }}', 'null', 'derived: PLAN 2.4 property access (property of a number: undefined, no error)'),
+	(1, '{{ $json.s[1] }}', '"b"', 'derived: PLAN 2.4 property access'),
+	(1, '{{ ''abc''[5] }}', 'null', 'derived: PLAN 2.4 property access'),
+	(1, '{{ ''abc''[''length''] }}', '3', 'derived: PLAN 2.4 property access'),
+	(1, '{{ [10, 20, 30][1] }}', '20', 'derived: PLAN 2.4 property access'),
+	(1, '{{ ({a: {b: 2} }).a.b }}', '2', 'derived: PLAN 2.4 property access (a space keeps }} out of the code)'),
+	(1, '{{ $json.missing.x }}', 'null', 'derived: PLAN 2.4 (property of undefined: TypeError swallowed)'),
+	(1, '{{ $json.nil.x }}', 'null', 'derived: PLAN 2.4 (property of null: TypeError swallowed)'),
+	(1, '{{ $json.n.x.y }}', 'null', 'derived: PLAN 2.4 (5 .x is undefined, then .y throws)');
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(1, '{{ $json.a.b ?? ''x'' }}', '{}', 'null', 'derived: PLAN 2.4 (the error makes the whole chunk undefined, ?? never runs)'),
+	(1, '{{ $json.a.b || ''x'' }}', '{}', 'null', 'derived: PLAN 2.4 (the error makes the whole chunk undefined)');
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ $json.missing[0] }}', 'null', 'derived: PLAN 2.4'),
+	(1, '{{ ''😀''.length }}', '2', 'derived: PLAN 2.4 UTF-16 length'),
+	(1, '{{ ''a😀b''.length }}', '4', 'derived: PLAN 2.4 UTF-16 length');
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(1, '{{ $json.w.length }}', '{"w": "héllo"}', '5', 'derived: PLAN 2.4 UTF-16 length'),
+	(1, '{{ $json.w.length }}', '{"w": "👍🏽"}', '4', 'derived: PLAN 2.4 UTF-16 length (two astral code points)');
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ ''''.length }}', '0', 'derived: PLAN 2.4 UTF-16 length');
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(1, '{{ $json.w[1] }}', '{"w": "héllo"}', '"é"', 'derived: PLAN 2.4 UTF-16 length');
+
+-- derived: optional chaining (PLAN 1.2)
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(1, '{{ $json.a?.b }}', '{}', 'null', 'derived: ECMA-262 optional chaining'),
+	(1, '{{ $json.a?.b.c.d }}', '{}', 'null', 'derived: ECMA-262 optional chaining (short-circuits the whole chain)'),
+	(1, '{{ $json.a?.b.c ?? ''d'' }}', '{}', '"d"', 'derived: ECMA-262 optional chaining (no error, so ?? applies)'),
+	(1, '{{ ($json.a?.b).c ?? ''d'' }}', '{}', 'null', 'derived: ECMA-262 optional chaining (parentheses end the chain: TypeError swallowed)');
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ $json.l?.[0] }}', '1', 'derived: ECMA-262 optional chaining'),
+	(1, '{{ $json.missing?.[0] }}', 'null', 'derived: ECMA-262 optional chaining'),
+	(1, '{{ $json?.n }}', '5', 'derived: ECMA-262 optional chaining'),
+	(1, '{{ $json.nil?.x ?? ''d'' }}', '"d"', 'derived: ECMA-262 optional chaining');
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(1, '{{ $json.a?.b }}', '{"a": {"b": 2}}', '2', 'derived: ECMA-262 optional chaining');
+
+-- derived: literals
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ [1, ''a'', null, true] }}', '[1, "a", null, true]', 'derived: PLAN 1.2 literals'),
+	(1, '{{ [1, [2, [3]]] }}', '[1, [2, [3]]]', 'derived: PLAN 1.2 literals'),
+	(1, '{{ {a: 1, ''b c'': 2, "d": [3]} }}', '{"a": 1, "b c": 2, "d": [3]}', 'derived: PLAN 1.2 literals'),
+	(1, '{{ {a: $json.n, b: $json.missing} }}', '{"a": 5}', 'derived: PLAN 2.9 (undefined members are dropped)'),
+	(1, '{{ [$json.missing] }}', '[null]', 'derived: PLAN 2.9 (undefined in arrays is null)'),
+	(1, '{{ {a: NaN, b: 1 / 0} }}', '{"a": null, "b": null}', 'derived: PLAN 2.9'),
+	(1, '{{ {[''k'' + 1]: 2} }}', '{"k1": 2}', 'derived: PLAN 1.2 literals (computed key)'),
+	(1, '{{ {n: 1,} }}', '{"n": 1}', 'derived: PLAN 1.2 literals (trailing comma)'),
+	(1, '{{ [1, 2,] }}', '[1, 2]', 'derived: PLAN 1.2 literals (trailing comma)'),
+	(1, '{{ {"a": 1, "a": 2} }}', '{"a": 2}', 'derived: PLAN 1.2 literals (last key wins)'),
+	(1, '{{ [] }}', '[]', 'derived: PLAN 1.2 literals'),
+	(1, '{{ {} }}', '{}', 'derived: PLAN 1.2 literals'),
+	(1, '{{ {1: "x", a: "y"} }}', '{"1": "x", "a": "y"}', 'derived: PLAN 1.2 literals (number key)'),
+	(1, '{{ [1.5, -2, 0x10, 1e2] }}', '[1.5, -2, 16, 100]', 'derived: PLAN 1.2 literals'),
+	(1, '{{ ''it\''s'' }}', '"it''s"', 'derived: PLAN 1.2 literals (escapes)'),
+	(1, '{{ "a\"b" }}', '"a\"b"', 'derived: PLAN 1.2 literals (escapes)'),
+	(1, '{{ ''a\nb\tc'' }}', '"a\nb\tc"', 'derived: PLAN 1.2 literals (escapes)'),
+	(1, '{{ ''a\\b'' }}', '"a\\b"', 'derived: PLAN 1.2 literals (escapes)'),
+	(1, '{{ ''\u00e9\x41'' }}', '"éA"', 'derived: PLAN 1.2 literals (escapes)'),
+	(1, '{{ ''\u{1F600}''.length }}', '2', 'derived: PLAN 1.2 literals (escapes)'),
+	(1, '{{ `a${1 + 1}b` }}', '"a2b"', 'derived: PLAN 1.2 literals (template literal)'),
+	(1, '{{ `${null}|${undefined}|${true}` }}', '"null|undefined|true"', 'derived: PLAN 1.1 (${} is plain ToString)'),
+	(1, '{{ `${$json.o}` }}', '"[object Object]"', 'derived: PLAN 1.1 (${} is plain ToString)'),
+	(1, '{{ `${[1, [2, 3]]}` }}', '"1,2,3"', 'derived: PLAN 1.1 (${} is plain ToString)'),
+	(1, '{{ `x${`y${1}`}` }}', '"xy1"', 'derived: PLAN 1.2 literals (nested template literal)'),
+	(1, '{{ `${$json.n}-${$json.s}` }}', '"5-abc"', 'derived: PLAN 1.2 literals (template literal)'),
+	(1, '{{ `\${x}` }}', '"${x}"', 'derived: PLAN 1.2 literals (escaped ${)'),
+	(1, '{{ `${-0}` }}', '"0"', 'derived: PLAN 1.2 literals (template literal)'),
+	(1, '{{ NaN }}', 'null', 'derived: PLAN 2.9'),
+	(1, '{{ -Infinity }}', 'null', 'derived: PLAN 2.9'),
+	(3, '{{ Math.PI > 3 }}', 'true', 'derived: PLAN 1.3 (a global)');
+
+-- derived: variables (PLAN 3)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ $input.item.json.s }}', '"abc"', 'derived: PLAN 3'),
+	(1, '{{ $input.item.json }}', '{"n": 5, "s": "abc", "o": {}, "l": [1, [2, null]], "nil": null, "z": 0, "e": "", "t": true}', 'derived: PLAN 3'),
+	(1, '{{ $input.item.json.s === $json.s }}', 'true', 'derived: PLAN 3'),
+	(1, '{{ $input.all().length }}', '1', 'derived: PLAN 3'),
+	(1, '{{ $input.first().json.n }}', '5', 'derived: PLAN 3'),
+	(1, '{{ $input.last().json.n }}', '5', 'derived: PLAN 3'),
+	(1, '{{ $input.first(1) }}', '{"$error": "$input.first() should have no arguments"}', 'derived: PLAN 3 (W workflow-data-proxy.ts:1318-1343)'),
+	(1, '{{ $runIndex }}', '0', 'derived: PLAN 3'),
+	(1, '{{ $workflow.name }}', '"expr_cases"', 'derived: PLAN 3'),
+	(1, '{{ !!$workflow.id }}', 'true', 'derived: PLAN 3');
+INSERT INTO pg_temp.cases (slice, expr, settings, expected, source) VALUES
+	(1, '{{ typeof $execution.id }}', '{"save": "all"}', '"string"', 'derived: PLAN 3 ($execution.id is a string in n8n)'),
+	(1, '{{ $execution.id.length > 0 }}', '{"save": "all"}', 'true', 'derived: PLAN 3');
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ $execution.mode == ''test'' || $execution.mode == ''production'' }}', 'true', 'derived: PLAN 3');
+INSERT INTO pg_temp.cases (slice, expr, settings, expected, source) VALUES
+	(1, '{{ $vars.x }}', '{"vars": {"x": 42, "obj": {"k": "v"}, "s": "hi"}}', '42', 'derived: PLAN 3 ($vars: settings.vars)'),
+	(1, '{{ $vars.obj.k }}', '{"vars": {"x": 42, "obj": {"k": "v"}, "s": "hi"}}', '"v"', 'derived: PLAN 3'),
+	(1, 'v={{ $vars.x + 1 }},{{ $vars.s }}', '{"vars": {"x": 42, "obj": {"k": "v"}, "s": "hi"}}', '"v=43,hi"', 'derived: PLAN 3'),
+	(1, '{{ $vars.missing }}', '{"vars": {"x": 42, "obj": {"k": "v"}, "s": "hi"}}', 'null', 'derived: PLAN 3'),
+	(1, '{{ $vars.x ?? ''none'' }}', '{}', '"none"', 'derived: PLAN 3 ($vars is an object even without settings.vars)');
+INSERT INTO pg_temp.cases (slice, expr, items, expected, source) VALUES
+	(1, '{{ $itemIndex }}', '[{"x": 10}, {"x": 20}, {"x": 30}]', '[0, 1, 2]', 'derived: PLAN 3 (per item)'),
+	(1, '{{ $json.x + $itemIndex }}', '[{"x": 10}, {"x": 20}, {"x": 30}]', '[10, 21, 32]', 'derived: PLAN 3 (per item)'),
+	(1, '{{ $input.all().length }}', '[{"x": 10}, {"x": 20}, {"x": 30}]', '[3, 3, 3]', 'derived: PLAN 3'),
+	(1, '{{ $input.first().json.x }}', '[{"x": 10}, {"x": 20}, {"x": 30}]', '[10, 10, 10]', 'derived: PLAN 3'),
+	(1, '{{ $input.last().json.x }}', '[{"x": 10}, {"x": 20}, {"x": 30}]', '[30, 30, 30]', 'derived: PLAN 3'),
+	(1, '{{ $input.item.json.x }}', '[{"x": 10}, {"x": 20}, {"x": 30}]', '[10, 20, 30]', 'derived: PLAN 3'),
+	(1, '{{ $input.all()[1].json.x }}', '[{"x": 10}, {"x": 20}, {"x": 30}]', '[20, 20, 20]', 'derived: PLAN 3'),
+	(1, '{{ $input.all()[$itemIndex].json.x === $json.x }}', '[{"x": 10}, {"x": 20}, {"x": 30}]', '[true, true, true]', 'derived: PLAN 3'),
+	(1, '#{{ $itemIndex }}: {{ $json.x }}', '[{"x": 10}, {"x": 20}, {"x": 30}]', '["#0: 10", "#1: 20", "#2: 30"]', 'derived: PLAN 3');
+
+-- derived: save-time errors (PLAN 1.2, 6.2)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ $foo }}', '{"$error": "unknown variable \"$foo\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ foo }}', '{"$error": "unknown variable \"foo\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json.a = 1 }}', '{"$error": "assignment is not allowed in expressions"}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json.a += 1 }}', '{"$error": "assignment is not allowed in expressions"}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json.n++ }}', '{"$error": "assignment is not allowed in expressions"}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $env.HOME }}', '{"$error": "$env"}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json.constructor }}', '{"$error": "Cannot access \"constructor\" due to security concerns"}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json[''constructor''] }}', '{"$error": "Cannot access \"constructor\" due to security concerns"}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json.__proto__ }}', '{"$error": "__proto__"}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ ''abc }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ 1 + }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ (1 }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ 1 2 }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ 1, 2 }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ 1; 2 }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json. }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ this }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ delete $json.n }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ void 0 }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ new Object() }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ function() { return 1 } }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ import(''x'') }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ 1n }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json.a', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $ }}', '{"$error": "Cannot access \"$\" without calling it as a function"}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json.s instanceof String }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json.s; }}', '"abc"', 'derived: PLAN 1.1 (one trailing ; is allowed, B:494-499)');
 \set ECHO all
 
 -- case_doc(c): the workflow of a case.  Without a fixture, Start -> E.
