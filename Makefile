@@ -134,6 +134,7 @@ REGRESS = \
 	086_credentials \
 	087_http_ssrf \
 	090_render \
+	095_expr_cases \
 	998_upgrade \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check
