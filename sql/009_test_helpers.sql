@@ -176,7 +176,7 @@ SELECT name, active_version FROM reporunner.workflows WHERE name = 'test_set';
 -- by default a refused document gives its error, and a failed run keeps the
 -- saved version
 SELECT regress.run_node('set', '{"fields": 1}');
-SELECT regress.run_node('set', '{"fields": {"x": "{{ 1 / 0 }}"}}', name => 'Div');
+SELECT regress.run_node('set', '{"fields": {"x": "{{ [\"one\"].sum() }}"}}', name => 'Sum');
 SELECT active_version FROM reporunner.workflows WHERE name = 'test_set';
 SELECT regress.execute('test_set', '[{"a": 1}]');
 
@@ -185,7 +185,7 @@ SELECT id AS old_id FROM reporunner.workflows WHERE name = 'test_set' \gset
 SELECT regress.run_node('set', '{"fields": {"y": 2}}', '[{"a": 1}]', fresh => true);
 SELECT id <> :old_id AS new_id, active_version FROM reporunner.workflows WHERE name = 'test_set';
 SELECT id AS old_id FROM reporunner.workflows WHERE name = 'test_set' \gset
-SELECT regress.run_node('set', '{"fields": {"x": "{{ 1 / 0 }}"}}', name => 'Div', fresh => true);
+SELECT regress.run_node('set', '{"fields": {"x": "{{ [\"one\"].sum() }}"}}', name => 'Sum', fresh => true);
 SELECT id = :old_id AS same_id, active_version FROM reporunner.workflows WHERE name = 'test_set';
 
 -- saving without running, another name and workflow

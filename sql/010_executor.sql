@@ -182,7 +182,7 @@ SELECT reporunner.execute('absorb', '[{}]');
 -- expression errors name the expression, node, field and item
 SELECT reporunner.save_workflow('badexpr', '{"nodes": [
 	{"name": "Start", "type": "trigger"},
-	{"name": "Math", "type": "set", "params": {"fields": {"x": "{{ $json.a * 2 }}"}}}],
+	{"name": "Math", "type": "set", "params": {"fields": {"x": "{{ [$json.a].sum() * 2 }}"}}}],
 	"connections": [{"from": "Start", "to": "Math"}]}');
 SELECT reporunner.execute('badexpr', '[{"a": 1}, {"a": "two"}]', '{"save": "none"}');
 -- a condition must yield a boolean
@@ -202,6 +202,7 @@ SELECT reporunner.save_workflow('context', '{"nodes": [
 		"wf": "{{ $workflow.name }}",
 		"version": "{{ $workflow.version }}",
 		"mode": "{{ $execution.mode }}",
+		"how": "{{ $mode }}",
 		"limit": "{{ $vars.limit }}",
 		"label": "item {{ $json.id }} of {{ $input.all().length }}",
 		"has_now": "{{ $now !== undefined }}"}}}],

@@ -78,7 +78,9 @@ SELECT regress.run_node('set', '{"rename": {"a": "{{ $json.n }}"}}', '[{"a": 1, 
 SELECT regress.run_node('set', '{"keep_only": "{{ $json.a }}"}', '[{"a": "yes"}]');
 
 -- an expression that fails names the node, field and item
-SELECT regress.run_node('set', '{"fields": {"q": "{{ $json.a / $json.b }}"}}', '[{"a": 1, "b": 1}, {"a": 1, "b": 0}]');
+SELECT regress.run_node('set', '{"fields": {"q": "{{ [$json.a, $json.b].sum() }}"}}', '[{"a": 1, "b": 1}, {"a": 1, "b": "x"}]');
+-- JavaScript arithmetic does not fail: 1 / 0 is Infinity (JSON null), "two" * 2 NaN (null)
+SELECT regress.run_node('set', '{"fields": {"q": "{{ $json.a / $json.b }}", "n": "{{ $json.a * 2 }}"}}', '[{"a": 1, "b": 0}, {"a": "two", "b": 1}]');
 
 -- many items keep their order
 SELECT regress.run_node('set', '{"fields": {"i2": "{{ $json.i * 2 }}"}}',

@@ -26,9 +26,11 @@ SELECT regress.run_node('filter', '{"condition": "{{ $json.customer.country == \
 SELECT regress.run_node('filter', '{"condition": "{{ $input.all().length == 2 }}"}', '[{"a": 1}, {"a": 2}]');
 -- a condition that yields something other than a boolean
 SELECT regress.run_node('filter', '{"condition": "{{ $json.n }}"}', '[{"n": false}, {"n": [1]}]');
--- an error inside a comparison makes it unknown, so false (jsonpath's
--- rule); an error outside one fails the node
+-- JavaScript's arithmetic: 1 / 0 is Infinity, so the comparison holds; a
+-- number is not a boolean
 SELECT regress.run_node('filter', '{"condition": "{{ $json.n / 0 > 1 }}"}', '[{"n": 1}]');
 SELECT regress.run_node('filter', '{"condition": "{{ $json.n / $json.d }}"}', '[{"n": 1, "d": 0}]');
+-- an error n8n reports fails the node
+SELECT regress.run_node('filter', '{"condition": "{{ [$json.n].sum() > 0 }}"}', '[{"n": 1}, {"n": "1"}]');
 
 SELECT reporunner.delete_workflow('test_filter');

@@ -6,7 +6,7 @@
 SET client_min_messages TO warning;
 SELECT reporunner.save_workflow('on_order', '{"nodes": [
 	{"name": "Start", "type": "trigger"},
-	{"name": "Double", "type": "set", "params": {"fields": {"doubled": "{{ $json.amount * 2 }}"}}}],
+	{"name": "Double", "type": "set", "params": {"fields": {"doubled": "{{ [$json.amount].sum() * 2 }}"}}}],
 	"connections": [{"from": "Start", "to": "Double"}]}');
 CREATE TABLE orders (id int PRIMARY KEY, amount numeric, note text);
 

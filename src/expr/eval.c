@@ -255,7 +255,8 @@ execution_object(RrNodeRun *run)
 
 		vals[0] = execution->id != 0 ?
 			js_cstring(psprintf(INT64_FORMAT, execution->id)) : js_null();
-		vals[1] = js_cstring(execution->mode);
+		/* n8n's: "test" for a run from its editor, which has no peer here */
+		vals[1] = js_cstring("production");
 		cache->execution = make_object(2, keys, vals);
 		MemoryContextSwitchTo(old);
 	}

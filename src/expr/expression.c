@@ -17,6 +17,16 @@
 #include "mb/pg_wchar.h"
 #include "utils/memutils.h"
 
+char *
+rr_expr_error_detail(char *error, int error_pos, const char *expr, int len)
+{
+	/* a sentence, for an error's detail */
+	if (error[0] >= 'a' && error[0] <= 'z')
+		error[0] += 'A' - 'a';
+	return psprintf("%s, at character %d of the expression.", error,
+					pg_mbstrlen_with_len(expr, Min(error_pos, len)) + 1);
+}
+
 bool
 rr_expr_check(const char *expr, size_t len, char *errbuf, size_t errlen,
 			  void *arg)
@@ -33,14 +43,8 @@ rr_expr_check(const char *expr, size_t len, char *errbuf, size_t errlen,
 	old = MemoryContextSwitchTo(context);
 	ok = rr_expr_compile(expr, (int) len, &error, &error_pos) != NULL;
 	if (!ok)
-	{
-		/* a sentence, for the error's detail */
-		if (error[0] >= 'a' && error[0] <= 'z')
-			error[0] += 'A' - 'a';
-		snprintf(errbuf, errlen, "%s, at character %d of the expression.",
-				 error,
-				 pg_mbstrlen_with_len(expr, Min(error_pos, (int) len)) + 1);
-	}
+		strlcpy(errbuf, rr_expr_error_detail(error, error_pos, expr, (int) len),
+				errlen);
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(context);
 	return ok;

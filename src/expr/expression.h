@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * expression.h
- *		The document validator's check of one {{ }} expression.
+ *		The document validator's check of one {{ }} expression, and the
+ *		wording of compile errors.
  *
  *-------------------------------------------------------------------------
  */
@@ -16,5 +17,13 @@
  */
 extern bool rr_expr_check(const char *expr, size_t len,
 						  char *errbuf, size_t errlen, void *arg);
+
+/*
+ * The detail of an error rr_expr_compile() reported (error is changed:
+ * its first letter becomes upper case): "Unknown variable "$x", at
+ * character 3 of the expression."
+ */
+extern char *rr_expr_error_detail(char *error, int error_pos,
+								  const char *expr, int len);
 
 #endif							/* RR_EXPRESSION_H */

@@ -22,6 +22,7 @@
 
 #include "document/document.h"
 #include "expr/eval.h"
+#include "expr/expression.h"
 #include "expr/template.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
@@ -91,8 +92,8 @@ compile_expression(const char *text, int len, const char *node,
 				(errcode(ERRCODE_SYNTAX_ERROR),
 				 errmsg("invalid expression in node \"%s\" field \"%s\"",
 						node, field),
-				 errdetail("%s, at byte %d of {{%.*s}}.", error, error_pos + 1,
-						   len, text)));
+				 errdetail("%s", rr_expr_error_detail(error, error_pos, text,
+													   len))));
 	return expr;
 }
 
@@ -113,20 +114,19 @@ compile_string(JsonbValue *string, const char *node, const char *field)
 	/* n8n's "=" before an expression */
 	if (len > 0 && text[0] == '=')
 		from = 1;
-	if (rr_expression_next(text, len, from, &open, &close) != RR_EXPR_FOUND)
+	if (from == 0 &&
+		rr_expression_next(text, len, 0, &open, &close) != RR_EXPR_FOUND)
 	{
 		value = new_value(RR_VALUE_CONSTANT, node, field);
 		value->constant = string;
-		if (from == 1)
-		{
-			value->constant = palloc(sizeof(JsonbValue));
-			value->constant->type = jbvString;
-			value->constant->val.string.val = (char *) text + 1;
-			value->constant->val.string.len = len - 1;
-		}
 		return value;
 	}
 
+	/*
+	 * With "=" and no expression, the text after "=" is a mixed string of
+	 * one part, so that the value (and a container holding it) is not
+	 * taken for the param as written.
+	 */
 	value = new_value(rr_expression_is_lone(text, len) ?
 					  RR_VALUE_LONE : RR_VALUE_MIXED, node, field);
 	while (rr_expression_next(text, len, from, &open, &close) == RR_EXPR_FOUND)
@@ -271,46 +271,41 @@ rr_value_is_constant(const RrValue *value)
 	return value->kind == RR_VALUE_CONSTANT;
 }
 
-/* What the error context callback of an evaluation names */
-typedef struct EvalContext
-{
-	const RrValue *value;
-	const RrTemplatePart *part;
-	int			item_index;
-} EvalContext;
-
-static void
-eval_error_callback(void *arg)
-{
-	EvalContext *ctx = (EvalContext *) arg;
-
-	errcontext("expression {{%s}} in node \"%s\" field \"%s\", item %d",
-			   ctx->part->text, ctx->value->node, ctx->value->field,
-			   ctx->item_index);
-}
-
 /*
  * Run one expression for an item.  Returns false when a JavaScript
- * TypeError ended it (the result is then undefined, as in n8n).  Errors
- * raised while it runs name the node, field, expression and item.
+ * TypeError ended it (the result is then undefined, as in n8n).  An error
+ * n8n reports (a data exception, class 22) becomes one naming the
+ * expression, node, field and item, with the original SQLSTATE and
+ * detail; any other (a cancel, out of memory) goes on as it is.
  */
 static bool
 eval_part(const RrValue *value, const RrTemplatePart *part, RrNodeRun *run,
 		  Jsonb *item, int item_index, JsValue *result)
 {
-	ErrorContextCallback callback;
-	EvalContext ctx;
-	bool		ok;
+	MemoryContext oldcontext = CurrentMemoryContext;
+	bool		ok = false;
 
-	ctx.value = value;
-	ctx.part = part;
-	ctx.item_index = item_index;
-	callback.callback = eval_error_callback;
-	callback.arg = &ctx;
-	callback.previous = error_context_stack;
-	error_context_stack = &callback;
-	ok = rr_expr_eval(part->expr, run, item, item_index, result);
-	error_context_stack = callback.previous;
+	PG_TRY();
+	{
+		ok = rr_expr_eval(part->expr, run, item, item_index, result);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_DATA_EXCEPTION)
+			PG_RE_THROW();
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(edata->sqlerrcode),
+				 errmsg("expression {{%s}} in node \"%s\" field \"%s\" failed for item %d: %s",
+						part->text, value->node, value->field, item_index,
+						edata->message),
+				 edata->detail ? errdetail("%s", edata->detail) : 0));
+	}
+	PG_END_TRY();
 	return ok;
 }
 
@@ -438,8 +433,8 @@ rr_condition_eval(const RrValue *condition, RrNodeRun *run, Jsonb *item,
 	if (result.kind == JS_BOOL)
 		return result.u.b;
 	initStringInfo(&shown);
-	if (!js_json_stringify(&shown, result, 0))
-		appendStringInfoString(&shown, js_typeof(result));
+	if (result.kind == JS_NUMBER || !js_json_stringify(&shown, result, 0))
+		js_append_string(&shown, result);
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("condition {{%s}} in node \"%s\" field \"%s\" did not yield a boolean for item %d",
