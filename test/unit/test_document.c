@@ -823,8 +823,12 @@ test_param_rules(void)
 	/* the lone-expression exception */
 	expect_node_valid("a lone expression stands in for an integer",
 					  "{'name': 'L', 'type': 'limit', 'params': {'max': '{{ $json.n }}'}}");
-	expect_node_valid("a lone expression may have whitespace around it",
-					  "{'name': 'L', 'type': 'limit', 'params': {'max': ' \\n {{ $json.n }}\\t '}}");
+	expect_node_error("whitespace around an expression makes it a string (n8n's rule)",
+					  "{'name': 'L', 'type': 'limit', 'params': {'max': ' {{ $json.n }}'}}",
+					  RR_DOC_PARAM_TYPE, "L", "params.max",
+					  "node \"L\" param \"max\" must be an integer", NULL);
+	expect_node_valid("n8n's leading = before a lone expression",
+					  "{'name': 'L', 'type': 'limit', 'params': {'max': '={{ $json.n }}'}}");
 	expect_node_valid("a lone expression stands in for a boolean",
 					  "{'name': 'S', 'type': 'set', 'params': {'keep_only': '{{ $json.k }}'}}");
 	expect_node_valid("a lone expression stands in for an object",
@@ -1329,7 +1333,7 @@ test_expression_rules(void)
 	/* what the callback sees */
 	memset(&log, 0, sizeof(log));
 	quote(with_nodes("{'name': 'Big?', 'type': 'if', 'params': {'condition': "
-					 "' {{ $json.a == \\'}}\\' }} '}}", buf), doc);
+					 "'{{ $json.a == \\'}}\\' }}'}}", buf), doc);
 	valid = rr_document_validate(doc, strlen(doc), &default_limits,
 								 marker_check, &log, &err);
 	if (!report(valid && log.calls == 1 &&
@@ -1377,8 +1381,11 @@ test_expression_rules(void)
 					  RR_DOC_INVALID, "Sw", "params.rules[1].condition",
 					  "node \"Sw\" param \"rules[1].condition\" must be a single {{ }} expression",
 					  CONDITION_DETAIL);
-	expect_node_valid("a condition may have whitespace around it",
-					  "{'name': 'F', 'type': 'filter', 'params': {'condition': '\\n {{ $json.a }} '}}");
+	expect_node_error("a condition may not have whitespace around it",
+					  "{'name': 'F', 'type': 'filter', 'params': {'condition': '{{ $json.a }} '}}",
+					  RR_DOC_INVALID, "F", "params.condition",
+					  "node \"F\" param \"condition\" must be a single {{ }} expression",
+					  CONDITION_DETAIL);
 	expect_node_error("an empty condition expression is an expression error",
 					  "{'name': 'F', 'type': 'filter', 'params': {'condition': '{{ }}'}}",
 					  RR_DOC_EXPRESSION, "F", "params.condition",
