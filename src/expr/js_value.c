@@ -388,8 +388,9 @@ radix_to_number(const unsigned char *p, const unsigned char *end, int bits)
 			m = (m << bits) | digit;
 		else
 		{
-			/* 61 bits or more kept: the rest only rounds */
-			shift += bits;
+			/* 61 bits or more kept: the rest only scales and rounds */
+			if (shift < 2048)	/* beyond 2^1024 already: Infinity */
+				shift += bits;
 			sticky |= digit != 0;
 		}
 	}
@@ -986,7 +987,13 @@ js_to_string(JsValue v)
 	}
 	if ((v.kind == JS_JSONB || v.kind == JS_OBJECT) && !is_array(v))
 		return js_string("[object Object]", 15);
-	initStringInfo(&buf);
+
+	/* mostly a number: start smaller than initStringInfo's 1 kB */
+	buf.maxlen = 32;
+	buf.data = palloc(buf.maxlen);
+	buf.len = 0;
+	buf.data[0] = '\0';
+	buf.cursor = 0;
 	append_value_string(&buf, v);
 	return js_string(buf.data, buf.len);
 }
