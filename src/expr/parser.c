@@ -1964,26 +1964,62 @@ parse_conditional(Parser *p)
 					 test, then, otherwise);
 }
 
+/* A parameter's name and where it is, to find duplicates */
+typedef struct Param
+{
+	const char *name;
+	int			pos;
+} Param;
+
+static int
+param_cmp(const void *a, const void *b)
+{
+	const Param *pa = a;
+	const Param *pb = b;
+	int			c = strcmp(pa->name, pb->name);
+
+	return c != 0 ? c : pa->pos - pb->pos;
+}
+
+/* The parameters of an arrow function: no two may have the same name */
+static bool
+check_params(Parser *p, RrAst *arrow, const int *positions)
+{
+	Param	   *sorted = palloc(arrow->nparams * sizeof(Param));
+
+	for (int i = 0; i < arrow->nparams; i++)
+	{
+		sorted[i].name = arrow->params[i];
+		sorted[i].pos = positions[i];
+	}
+	qsort(sorted, arrow->nparams, sizeof(Param), param_cmp);
+	for (int i = 1; i < arrow->nparams; i++)
+		if (strcmp(sorted[i - 1].name, sorted[i].name) == 0)
+		{
+			fail(p, sorted[i].pos, "duplicate parameter name \"%s\"", sorted[i].name);
+			return false;
+		}
+	pfree(sorted);
+	return true;
+}
+
 /* An arrow parameter: the current token, an identifier */
 static bool
-add_param(Parser *p, RrAst *arrow, int *cap)
+add_param(Parser *p, RrAst *arrow, int **positions, int *cap)
 {
 	char	   *name = token_name(p);
 
 	if (!check_name(p, name, strlen(name), p->tok.start))
 		return false;
-	for (int i = 0; i < arrow->nparams; i++)
-		if (strcmp(arrow->params[i], name) == 0)
-		{
-			fail(p, p->tok.start, "duplicate parameter name \"%s\"", name);
-			return false;
-		}
 	if (arrow->nparams == *cap)
 	{
 		*cap = *cap ? *cap * 2 : 2;
 		arrow->params = arrow->params ? repalloc(arrow->params, *cap * sizeof(char *)) :
 			palloc(*cap * sizeof(char *));
+		*positions = *positions ? repalloc(*positions, *cap * sizeof(int)) :
+			palloc(*cap * sizeof(int));
 	}
+	(*positions)[arrow->nparams] = p->tok.start;
 	arrow->params[arrow->nparams++] = name;
 	return advance(p);
 }
@@ -1998,11 +2034,12 @@ parse_arrow(Parser *p)
 	RrAst	   *node = new_node(RR_AST_ARROW, p->tok.start);
 	RrAst	   *body;
 	RrAst	  **kids;
+	int		   *positions = NULL;
 	int			cap = 0;
 
 	if (p->tok.kind == TOK_IDENT)
 	{
-		if (!add_param(p, node, &cap))
+		if (!add_param(p, node, &positions, &cap))
 			return NULL;
 	}
 	else
@@ -2011,11 +2048,11 @@ parse_arrow(Parser *p)
 			return NULL;
 		while (!is_punct(p, P_RPAREN))
 		{
-			if (!add_param(p, node, &cap) ||
+			if (!add_param(p, node, &positions, &cap) ||
 				(is_punct(p, P_COMMA) && !advance(p)))
 				return NULL;
 		}
-		if (!advance(p))
+		if (!check_params(p, node, positions) || !advance(p))
 			return NULL;
 	}
 	if (p->tok.newline_before)
