@@ -417,6 +417,23 @@ check_name(Parser *p, const char *name, int len, int pos)
 
 /* ------------------------------------------------------------ characters */
 
+/*
+ * The length of the UTF-8 character that starts with byte c (1 for a byte
+ * that starts none).  Not pg_utf_mblen(): libpq, which the module links,
+ * exports that name too (test/link_check.sh).
+ */
+static int
+utf8_len(unsigned char c)
+{
+	if ((c & 0xE0) == 0xC0)
+		return 2;
+	if ((c & 0xF0) == 0xE0)
+		return 3;
+	if ((c & 0xF8) == 0xF0)
+		return 4;
+	return 1;
+}
+
 /* Whether the input is valid UTF-8; if not, the error names the byte */
 static bool
 check_utf8(Parser *p)
@@ -433,7 +450,7 @@ check_utf8(Parser *p)
 			i++;
 			continue;
 		}
-		l = pg_utf_mblen(s);
+		l = utf8_len(*s);
 		if (l > p->len - i || !pg_utf8_islegal(s, l))
 		{
 			fail(p, i, "invalid UTF-8 byte sequence");
@@ -455,7 +472,7 @@ char_at(Parser *p, int pos, int *nbytes)
 		*nbytes = 1;
 		return *s;
 	}
-	*nbytes = pg_utf_mblen(s);
+	*nbytes = utf8_len(*s);
 	return utf8_to_unicode(s);
 }
 
@@ -840,7 +857,7 @@ decode_chars(Parser *p, int from, int end, bool template, char *out)
 				continue;
 		}
 		unicode_to_utf8(cp, (unsigned char *) out + o);
-		o += cp == 0 ? 1 : pg_utf_mblen((unsigned char *) out + o);
+		o += utf8_len((unsigned char) out[o]);
 	}
 	return o;
 }
@@ -1018,7 +1035,7 @@ lex(Parser *p, Token *tok)
 	else if (is_ident_char(p, p->pos, true))
 	{
 		while (p->pos < p->len && is_ident_char(p, p->pos, false))
-			p->pos += pg_utf_mblen((const unsigned char *) t + p->pos);
+			p->pos += utf8_len(t[p->pos]);
 		tok->kind = TOK_IDENT;
 		tok->kw = keyword_of(t + tok->start, p->pos - tok->start);
 		if (p->pos < p->len && t[p->pos] == '\\')
