@@ -417,6 +417,23 @@ check_name(Parser *p, const char *name, int len, int pos)
 
 /* ------------------------------------------------------------ characters */
 
+/*
+ * The length of the UTF-8 character that starts with byte c (1 for a byte
+ * that starts none).  Not pg_utf_mblen(): libpq, which the module links,
+ * exports that name too (test/link_check.sh).
+ */
+static int
+utf8_len(unsigned char c)
+{
+	if ((c & 0xE0) == 0xC0)
+		return 2;
+	if ((c & 0xF0) == 0xE0)
+		return 3;
+	if ((c & 0xF8) == 0xF0)
+		return 4;
+	return 1;
+}
+
 /* Whether the input is valid UTF-8; if not, the error names the byte */
 static bool
 check_utf8(Parser *p)
@@ -433,7 +450,7 @@ check_utf8(Parser *p)
 			i++;
 			continue;
 		}
-		l = pg_utf_mblen(s);
+		l = utf8_len(*s);
 		if (l > p->len - i || !pg_utf8_islegal(s, l))
 		{
 			fail(p, i, "invalid UTF-8 byte sequence");
@@ -455,7 +472,7 @@ char_at(Parser *p, int pos, int *nbytes)
 		*nbytes = 1;
 		return *s;
 	}
-	*nbytes = pg_utf_mblen(s);
+	*nbytes = utf8_len(*s);
 	return utf8_to_unicode(s);
 }
 
@@ -840,7 +857,7 @@ decode_chars(Parser *p, int from, int end, bool template, char *out)
 				continue;
 		}
 		unicode_to_utf8(cp, (unsigned char *) out + o);
-		o += cp == 0 ? 1 : pg_utf_mblen((unsigned char *) out + o);
+		o += utf8_len((unsigned char) out[o]);
 	}
 	return o;
 }
@@ -1018,7 +1035,7 @@ lex(Parser *p, Token *tok)
 	else if (is_ident_char(p, p->pos, true))
 	{
 		while (p->pos < p->len && is_ident_char(p, p->pos, false))
-			p->pos += pg_utf_mblen((const unsigned char *) t + p->pos);
+			p->pos += utf8_len(t[p->pos]);
 		tok->kind = TOK_IDENT;
 		tok->kw = keyword_of(t + tok->start, p->pos - tok->start);
 		if (p->pos < p->len && t[p->pos] == '\\')
@@ -1964,26 +1981,62 @@ parse_conditional(Parser *p)
 					 test, then, otherwise);
 }
 
+/* A parameter's name and where it is, to find duplicates */
+typedef struct Param
+{
+	const char *name;
+	int			pos;
+} Param;
+
+static int
+param_cmp(const void *a, const void *b)
+{
+	const Param *pa = a;
+	const Param *pb = b;
+	int			c = strcmp(pa->name, pb->name);
+
+	return c != 0 ? c : pa->pos - pb->pos;
+}
+
+/* The parameters of an arrow function: no two may have the same name */
+static bool
+check_params(Parser *p, RrAst *arrow, const int *positions)
+{
+	Param	   *sorted = palloc(arrow->nparams * sizeof(Param));
+
+	for (int i = 0; i < arrow->nparams; i++)
+	{
+		sorted[i].name = arrow->params[i];
+		sorted[i].pos = positions[i];
+	}
+	qsort(sorted, arrow->nparams, sizeof(Param), param_cmp);
+	for (int i = 1; i < arrow->nparams; i++)
+		if (strcmp(sorted[i - 1].name, sorted[i].name) == 0)
+		{
+			fail(p, sorted[i].pos, "duplicate parameter name \"%s\"", sorted[i].name);
+			return false;
+		}
+	pfree(sorted);
+	return true;
+}
+
 /* An arrow parameter: the current token, an identifier */
 static bool
-add_param(Parser *p, RrAst *arrow, int *cap)
+add_param(Parser *p, RrAst *arrow, int **positions, int *cap)
 {
 	char	   *name = token_name(p);
 
 	if (!check_name(p, name, strlen(name), p->tok.start))
 		return false;
-	for (int i = 0; i < arrow->nparams; i++)
-		if (strcmp(arrow->params[i], name) == 0)
-		{
-			fail(p, p->tok.start, "duplicate parameter name \"%s\"", name);
-			return false;
-		}
 	if (arrow->nparams == *cap)
 	{
 		*cap = *cap ? *cap * 2 : 2;
 		arrow->params = arrow->params ? repalloc(arrow->params, *cap * sizeof(char *)) :
 			palloc(*cap * sizeof(char *));
+		*positions = *positions ? repalloc(*positions, *cap * sizeof(int)) :
+			palloc(*cap * sizeof(int));
 	}
+	(*positions)[arrow->nparams] = p->tok.start;
 	arrow->params[arrow->nparams++] = name;
 	return advance(p);
 }
@@ -1998,11 +2051,12 @@ parse_arrow(Parser *p)
 	RrAst	   *node = new_node(RR_AST_ARROW, p->tok.start);
 	RrAst	   *body;
 	RrAst	  **kids;
+	int		   *positions = NULL;
 	int			cap = 0;
 
 	if (p->tok.kind == TOK_IDENT)
 	{
-		if (!add_param(p, node, &cap))
+		if (!add_param(p, node, &positions, &cap))
 			return NULL;
 	}
 	else
@@ -2011,11 +2065,11 @@ parse_arrow(Parser *p)
 			return NULL;
 		while (!is_punct(p, P_RPAREN))
 		{
-			if (!add_param(p, node, &cap) ||
+			if (!add_param(p, node, &positions, &cap) ||
 				(is_punct(p, P_COMMA) && !advance(p)))
 				return NULL;
 		}
-		if (!advance(p))
+		if (!check_params(p, node, positions) || !advance(p))
 			return NULL;
 	}
 	if (p->tok.newline_before)
