@@ -332,6 +332,17 @@ fn_math_random(RrExprEnv *env, int nargs, const JsValue *args)
 	return js_number(pg_prng_double(&pg_global_prng_state));
 }
 
+/* Math.cbrt: libm's cbrt is not exact for perfect cubes (27 -> 3.0000000000000004) */
+static JsValue
+fn_math_cbrt(RrExprEnv *env, int nargs, const JsValue *args)
+{
+	double		x = num_arg(nargs, args, 0);
+	double		r = cbrt(x);
+	double		n = nearbyint(r);
+
+	return js_number(n * n * n == x ? n : r);
+}
+
 /* The one-argument functions of Math: C's, same results */
 #define MATH_UNARY(name, expr) \
 static JsValue \
@@ -346,7 +357,6 @@ MATH_UNARY(ceil, ceil(x))
 MATH_UNARY(floor, floor(x))
 MATH_UNARY(trunc, trunc(x))
 MATH_UNARY(sqrt, sqrt(x))
-MATH_UNARY(cbrt, cbrt(x))
 MATH_UNARY(exp, exp(x))
 MATH_UNARY(log, log(x))
 MATH_UNARY(log10, log10(x))
