@@ -31,7 +31,6 @@ OBJS = \
 	src/document/node_schema.o \
 	src/document/node_shape.o \
 	src/document/validate.o \
-	src/engine/context.o \
 	src/engine/durable_run.o \
 	src/engine/executor.o \
 	src/engine/failed_call.o \
@@ -49,8 +48,11 @@ OBJS = \
 	src/expr/builtins_object.o \
 	src/expr/builtins_pattern.o \
 	src/expr/builtins_string.o \
+	src/expr/compile.o \
+	src/expr/eval.o \
 	src/expr/expression.o \
 	src/expr/js_value.o \
+	src/expr/parser.o \
 	src/expr/template.o \
 	src/http/address_guard.o \
 	src/http/auth.o \
@@ -133,6 +135,7 @@ REGRESS = \
 	086_credentials \
 	087_http_ssrf \
 	090_render \
+	095_expr_cases \
 	998_upgrade \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check

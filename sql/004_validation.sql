@@ -71,7 +71,7 @@ SELECT pg_temp.try_save(d) FROM (VALUES
 ('{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "E", "type": "stop_and_error", "params": {"message": "boom", "code": "oops"}}]}'),
 ('{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "N", "type": "notify", "params": {}}]}'),
 -- expressions
-('{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "Big?", "type": "if", "params": {"condition": "{{ $json.total >> 100 }}"}}]}'),
+('{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "Big?", "type": "if", "params": {"condition": "{{ $json.total > > 100 }}"}}]}'),
 ('{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "Big?", "type": "if", "params": {"condition": "{{ $json.total > 100"}}]}'),
 ('{"nodes": [{"name": "Start", "type": "trigger"}, {"name": "S", "type": "set", "params": {"fields": {"x": "{{ $secrets.key }}"}}}]}'),
 -- settings

@@ -196,15 +196,15 @@ SELECT reporunner.execute('badcond', '[{"a": true}, {"a": 3}]', '{"save": "none"
 SELECT reporunner.save_workflow('context', '{"nodes": [
 	{"name": "Start", "type": "trigger"},
 	{"name": "Ctx", "type": "set", "params": {"fields": {
-		"count": "{{ $input.size() }}",
+		"count": "{{ $input.all().length }}",
 		"first": "{{ $node[\"Start\"].json.id }}",
 		"first2": "{{ $(''Start'').item.json.id }}",
 		"wf": "{{ $workflow.name }}",
 		"version": "{{ $workflow.version }}",
 		"mode": "{{ $execution.mode }}",
 		"limit": "{{ $vars.limit }}",
-		"label": "item {{ $json.id }} of {{ $input.size() }}",
-		"has_now": "{{ exists($now) }}"}}}],
+		"label": "item {{ $json.id }} of {{ $input.all().length }}",
+		"has_now": "{{ $now !== undefined }}"}}}],
 	"connections": [{"from": "Start", "to": "Ctx"}],
 	"settings": {"vars": {"limit": 10}}}');
 SELECT jsonb_pretty(reporunner.execute('context', '[{"id": 1}, {"id": 2}]', '{"save": "none"}'));

@@ -34,7 +34,7 @@ SELECT regress.run_node('set', '{"fields": {"o": {"id": "{{ $json.id }}", "list"
 SELECT regress.run_node('set', '{"fields": {"a.b": 1}, "remove": ["c.d"]}', '[{"a": {"b": 0}, "c.d": 1, "c": {"d": 2}}]');
 
 -- unicode keys and values
-SELECT regress.run_node('set', '{"fields": {"ключ": "värde 🎉", "名前": "{{ $json.\"名\" }}"}, "rename": {"é": "e"}}',
+SELECT regress.run_node('set', '{"fields": {"ключ": "värde 🎉", "名前": "{{ $json[\"名\"] }}"}, "rename": {"é": "e"}}',
 							   '[{"名": "太郎", "é": "ü"}]');
 
 -- remove: present and missing fields; a removed field that is also set

@@ -37,9 +37,9 @@ SELECT pg_temp.run('{{ $json.n > 0 }}', '[{}, {"n": null}, {"n": "5"}]');
 -- a boolean field as the condition; null is false
 SELECT pg_temp.run('{{ $json.ok }}', '[{"ok": true}, {"ok": false}, {"ok": null}, {}]');
 -- strings, unicode, logic
-SELECT pg_temp.run('{{ $json.city == "Zürich" && !($json.tag starts with "x") }}',
+SELECT pg_temp.run('{{ $json.city == "Zürich" && !$json.tag.startsWith("x") }}',
 				   '[{"city": "Zürich", "tag": "a"}, {"city": "Zurich", "tag": "a"}, {"city": "Zürich", "tag": "xy"}]');
-SELECT pg_temp.run('{{ $json.name like_regex "^日本" }}', '[{"name": "日本語"}, {"name": "中文"}]');
+SELECT pg_temp.run('{{ $json.name.startsWith("日本") }}', '[{"name": "日本語"}, {"name": "中文"}]');
 -- a condition that yields something other than a boolean
 SELECT pg_temp.run('{{ $json.n }}', '[{"n": 1}]');
 SELECT pg_temp.run('{{ $json.n }}', '[{"n": true}, {"n": "yes"}]');

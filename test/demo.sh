@@ -101,7 +101,7 @@ SELECT reporunner.save_workflow('orders', '{"nodes": [{"name": "Start", "type": 
   {"name": "Loop", "type": "noop"}], "connections": [{"from": "Start", "to": "Loop"},
   {"from": "Loop", "to": "Loop"}]}');
 SELECT reporunner.save_workflow('orders', '{"nodes": [{"name": "Start", "type": "trigger"},
-  {"name": "Big?", "type": "if", "params": {"condition": "{{ $json.total >> 1 }}"}}]}');
+  {"name": "Big?", "type": "if", "params": {"condition": "{{ $jsn.total > 1 }}"}}]}');
 \set ON_ERROR_STOP 1
 
 \echo
@@ -264,7 +264,7 @@ SELECT reporunner.save_workflow('tell_api', format($doc$
   {"name": "Post", "type": "http", "retry": {"tries": 3, "delay": "1s"},
    "params": {"method": "POST", "url": "%s/echo", "body": {"order": "{{ $json.id }}"}}},
   {"name": "Answer", "type": "set", "params": {"fields": {"sent": "{{ $json.json.order }}",
-     "key": "{{ $json.headers.\"idempotency-key\" }}"}, "keep_only": true}}],
+     "key": "{{ $json.headers[\"idempotency-key\"] }}"}, "keep_only": true}}],
  "connections": [{"from": "Start", "to": "Post"}, {"from": "Post", "to": "Answer"}]}$doc$,
   :'api')::jsonb) AS version;
 \echo '-- the SSRF guard refuses private addresses, 127.0.0.1 included, until a superuser allows them'

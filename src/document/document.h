@@ -6,7 +6,7 @@
  * This unit is plain C on top of jansson and includes no PostgreSQL
  * header, so it can be unit-tested and fuzzed outside the server.  The
  * server supplies a callback that checks the inside of each {{ }}
- * expression with PostgreSQL's jsonpath parser, and maps the error kinds
+ * expression with the expression compiler (src/expr), and maps the error kinds
  * below to SQLSTATEs.
  *
  *-------------------------------------------------------------------------
@@ -110,8 +110,9 @@ extern RrExprScan rr_expression_next(const char *text, size_t len,
 									 size_t *close);
 
 /*
- * Whether text is, apart from surrounding (ASCII) whitespace, exactly one
- * {{ }} expression, whose value then stands for the whole value.
+ * Whether text is exactly one {{ }} expression with nothing around it (not
+ * even whitespace), after an optional leading "=", whose value then stands
+ * for the whole value.
  */
 extern bool rr_expression_is_lone(const char *text, size_t len);
 

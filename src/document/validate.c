@@ -582,9 +582,9 @@ fail_out_of_memory(Validator *v)
  * rr_expression_next
  *		Find the first "{{" at or after text[from] and its closing "}}".
  *
- * Inside an expression, string literals in double or single quotes (with
- * backslash escapes) are skipped, so "}}" inside them does not close it;
- * src/expr accepts both quote styles.  On RR_EXPR_FOUND, *open is
+ * Inside an expression, string literals in double, single or back quotes
+ * (with backslash escapes) are skipped, so "}}" inside them does not close
+ * it.  On RR_EXPR_FOUND, *open is
  * the position of "{{" and *close that of "}}".
  */
 RrExprScan
@@ -614,7 +614,7 @@ rr_expression_next(const char *text, size_t len, size_t from, size_t *open,
 			else if (c == in_string)
 				in_string = '\0';
 		}
-		else if (c == '"' || c == '\'')
+		else if (c == '"' || c == '\'' || c == '`')
 			in_string = c;
 		else if (c == '}' && pos + 1 < len && text[pos + 1] == '}')
 		{
@@ -627,23 +627,20 @@ rr_expression_next(const char *text, size_t len, size_t from, size_t *open,
 
 /*
  * rr_expression_is_lone
- *		Whether text is, apart from surrounding whitespace, exactly one
- *		{{ }} expression, whose value then stands for the whole value.
+ *		Whether text is exactly one {{ }} expression, with nothing around it
+ *		(n8n's rule: not even whitespace), after an optional leading "="
+ *		(n8n's mark of an expression); its value then stands for the whole
+ *		value.
  */
 bool
 rr_expression_is_lone(const char *text, size_t len)
 {
-	size_t		start = 0;
-	size_t		end = len;
+	size_t		start = len > 0 && text[0] == '=' ? 1 : 0;
 	size_t		open;
 	size_t		close;
 
-	while (start < end && is_space(text[start]))
-		start++;
-	while (end > start && is_space(text[end - 1]))
-		end--;
-	return rr_expression_next(text, end, start, &open, &close) == RR_EXPR_FOUND &&
-		open == start && close + 2 == end;
+	return rr_expression_next(text, len, start, &open, &close) == RR_EXPR_FOUND &&
+		open == start && close + 2 == len;
 }
 
 /*

@@ -47,8 +47,8 @@ typedef struct RrNodeRun
 	List	  **inputs;			/* per input: list of Jsonb * items */
 	int			noutputs;		/* outputs the node itself fills */
 	List	  **outputs;		/* per output: list of Jsonb * items */
-	Jsonb	   *context_vars;	/* engine-private: see rr_run_context_vars */
-	int			context_uses;
+	void	   *expr_cache;		/* src/expr's: what expressions read more
+								 * than once in this run */
 	uint32		items_seen;		/* engine-private: see rr_item_done */
 
 	/*
@@ -115,14 +115,6 @@ rr_emit(RrNodeRun *run, int output, Jsonb *item)
 	run->outputs[output] = lappend(run->outputs[output], item);
 	rr_item_done(run);
 }
-
-/*
- * The expression context of a run ($input, $nodes, $execution, $workflow,
- * $vars, $now) as a jsonb object holding at least the members named by
- * uses (RR_EXPR_USES_* flags); built on first use and kept for the run
- * (src/engine/context.c).
- */
-extern Jsonb *rr_run_context_vars(RrNodeRun *run, int uses);
 
 /*
  * Wait for the world outside with no transaction open, where the run

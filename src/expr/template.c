@@ -5,26 +5,26 @@
  *
  * A compiled value is a small tree mirroring the JSON value: constant
  * parts are kept as they are (a whole constant value costs nothing to
- * evaluate), strings with expressions hold their parsed jsonpaths, and
- * objects and arrays with expressions somewhere inside hold their members.
+ * evaluate), strings with expressions hold their compiled expressions,
+ * and objects and arrays with expressions somewhere inside hold their
+ * members.  A string that starts with "=" is n8n's stored form of an
+ * expression: the "=" is dropped.
  *
- * Expressions run through jsonb_path_query_first() with the item as the
- * root and the run's context (see rr_run_context_vars) as variables.
+ * How results become values is n8n's (its expression builder): a string
+ * that is exactly one {{ }} keeps the result's type; in a string with text
+ * around, each result is rendered as JavaScript's Array.prototype.join
+ * would, except that only 0 and false among falsy values show (null,
+ * undefined, NaN and "" render as nothing).
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include <ctype.h>
-
 #include "document/document.h"
-#include "expr/expression.h"
+#include "expr/eval.h"
 #include "expr/template.h"
-#include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
-#include "utils/fmgrprotos.h"
-#include "utils/jsonpath.h"
 #include "utils/memutils.h"
 
 typedef enum RrValueKind
@@ -41,13 +41,12 @@ typedef struct RrTemplatePart
 {
 	char	   *text;			/* literal text, or the expression's source */
 	int			len;
-	JsonPath   *path;			/* NULL for literal text */
+	RrExpr	   *expr;			/* NULL for literal text */
 } RrTemplatePart;
 
 struct RrValue
 {
 	RrValueKind kind;
-	int			uses;			/* RR_EXPR_USES_* of everything inside */
 	const char *node;			/* for messages */
 	const char *field;
 	JsonbValue *constant;		/* RR_VALUE_CONSTANT */
@@ -74,24 +73,27 @@ new_value(RrValueKind kind, const char *node, const char *field)
 }
 
 /*
- * Parse one expression of a string param; errors here mean the document
- * validator let through something the parser refuses, which it should not.
+ * Compile one expression of a string param; errors here mean the document
+ * validator let through something the compiler refuses, which it should
+ * not.
  */
-static JsonPath *
+static RrExpr *
 compile_expression(const char *text, int len, const char *node,
-				   const char *field, int *uses)
+				   const char *field)
 {
 	char	   *error = NULL;
-	JsonPath   *path;
+	int			error_pos = 0;
+	RrExpr	   *expr;
 
-	path = rr_expr_parse(text, len, uses, &error);
-	if (path == NULL)
+	expr = rr_expr_compile(text, len, &error, &error_pos);
+	if (expr == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_SYNTAX_ERROR),
 				 errmsg("invalid expression in node \"%s\" field \"%s\"",
 						node, field),
-				 errdetail("%s", error)));
-	return path;
+				 errdetail("%s, at byte %d of {{%.*s}}.", error, error_pos + 1,
+						   len, text)));
+	return expr;
 }
 
 /* Compile a string: constant, one lone expression, or mixed parts. */
@@ -108,24 +110,30 @@ compile_string(JsonbValue *string, const char *node, const char *field)
 	ListCell   *lc;
 	int			i;
 
-	if (rr_expression_next(text, len, 0, &open, &close) != RR_EXPR_FOUND)
+	/* n8n's "=" before an expression */
+	if (len > 0 && text[0] == '=')
+		from = 1;
+	if (rr_expression_next(text, len, from, &open, &close) != RR_EXPR_FOUND)
 	{
 		value = new_value(RR_VALUE_CONSTANT, node, field);
 		value->constant = string;
+		if (from == 1)
+		{
+			value->constant = palloc(sizeof(JsonbValue));
+			value->constant->type = jbvString;
+			value->constant->val.string.val = (char *) text + 1;
+			value->constant->val.string.len = len - 1;
+		}
 		return value;
 	}
 
-	/* a lone expression: only whitespace around one {{ }} */
-	value = new_value(RR_VALUE_MIXED, node, field);
-	if (rr_expression_is_lone(text, len))
-		value->kind = RR_VALUE_LONE;
-
+	value = new_value(rr_expression_is_lone(text, len) ?
+					  RR_VALUE_LONE : RR_VALUE_MIXED, node, field);
 	while (rr_expression_next(text, len, from, &open, &close) == RR_EXPR_FOUND)
 	{
 		RrTemplatePart *part;
-		int			uses = 0;
 
-		if (open > from && value->kind == RR_VALUE_MIXED)
+		if (open > from)
 		{
 			part = palloc0(sizeof(RrTemplatePart));
 			part->text = pnstrdup(text + from, open - from);
@@ -135,13 +143,11 @@ compile_string(JsonbValue *string, const char *node, const char *field)
 		part = palloc0(sizeof(RrTemplatePart));
 		part->text = pnstrdup(text + open + 2, close - open - 2);
 		part->len = close - open - 2;
-		part->path = compile_expression(part->text, part->len, node, field,
-										&uses);
-		value->uses |= uses;
+		part->expr = compile_expression(part->text, part->len, node, field);
 		parts = lappend(parts, part);
 		from = close + 2;
 	}
-	if (from < len && value->kind == RR_VALUE_MIXED)
+	if (from < len)
 	{
 		RrTemplatePart *part = palloc0(sizeof(RrTemplatePart));
 
@@ -233,7 +239,6 @@ compile_container(JsonbValue *container, const char *node, const char *field)
 		if (is_object)
 			value->keys[i] = *(JsonbValue *) lfirst(lk);
 		value->members[i++] = member;
-		value->uses |= member->uses;
 	}
 	return value;
 }
@@ -266,99 +271,76 @@ rr_value_is_constant(const RrValue *value)
 	return value->kind == RR_VALUE_CONSTANT;
 }
 
-/*
- * Run one expression for an item: its first result, or NULL when it has
- * none.  A failure becomes an error naming the node, field, expression and
- * item, with the SQLSTATE of the original error.
- */
-static Jsonb *
-eval_path(const RrValue *value, const RrTemplatePart *part, RrNodeRun *run,
-		  Jsonb *item, int item_index)
+/* What the error context callback of an evaluation names */
+typedef struct EvalContext
 {
-	LOCAL_FCINFO(fcinfo, 4);
-	MemoryContext oldcontext = CurrentMemoryContext;
-	Datum		result = (Datum) 0;
+	const RrValue *value;
+	const RrTemplatePart *part;
+	int			item_index;
+} EvalContext;
 
-	InitFunctionCallInfoData(*fcinfo, NULL, 4, InvalidOid, NULL, NULL);
-	fcinfo->args[0].value = JsonbPGetDatum(item);
-	fcinfo->args[0].isnull = false;
-	fcinfo->args[1].value = PointerGetDatum(part->path);
-	fcinfo->args[1].isnull = false;
-	fcinfo->args[2].value = JsonbPGetDatum(rr_run_context_vars(run, value->uses));
-	fcinfo->args[2].isnull = false;
-	fcinfo->args[3].value = BoolGetDatum(false);
-	fcinfo->args[3].isnull = false;
+static void
+eval_error_callback(void *arg)
+{
+	EvalContext *ctx = (EvalContext *) arg;
 
-	PG_TRY();
-	{
-		result = jsonb_path_query_first(fcinfo);
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(oldcontext);
-		edata = CopyErrorData();
-		FlushErrorState();
-		ereport(ERROR,
-				(errcode(edata->sqlerrcode),
-				 errmsg("expression {{%s}} in node \"%s\" field \"%s\" failed for item %d: %s",
-						part->text, value->node, value->field, item_index,
-						edata->message)));
-	}
-	PG_END_TRY();
-
-	return fcinfo->isnull ? NULL : DatumGetJsonbP(result);
+	errcontext("expression {{%s}} in node \"%s\" field \"%s\", item %d",
+			   ctx->part->text, ctx->value->node, ctx->value->field,
+			   ctx->item_index);
 }
 
-/* The JsonbValue form of a jsonb datum: a scalar, or its container. */
-static JsonbValue *
-jsonb_to_value(Jsonb *jsonb)
+/*
+ * Run one expression for an item.  Returns false when a JavaScript
+ * TypeError ended it (the result is then undefined, as in n8n).  Errors
+ * raised while it runs name the node, field, expression and item.
+ */
+static bool
+eval_part(const RrValue *value, const RrTemplatePart *part, RrNodeRun *run,
+		  Jsonb *item, int item_index, JsValue *result)
 {
-	JsonbValue *value = palloc(sizeof(JsonbValue));
+	ErrorContextCallback callback;
+	EvalContext ctx;
+	bool		ok;
 
-	if (jsonb == NULL)
-		value->type = jbvNull;
-	else if (!JsonbExtractScalar(&jsonb->root, value))
+	ctx.value = value;
+	ctx.part = part;
+	ctx.item_index = item_index;
+	callback.callback = eval_error_callback;
+	callback.arg = &ctx;
+	callback.previous = error_context_stack;
+	error_context_stack = &callback;
+	ok = rr_expr_eval(part->expr, run, item, item_index, result);
+	error_context_stack = callback.previous;
+	return ok;
+}
+
+/* A lone expression's result as a value: undefined (no result) is null */
+static JsonbValue *
+result_value(JsValue result)
+{
+	JsonbValue *value = js_to_jsonb_value(result);
+
+	if (value == NULL)
 	{
-		value->type = jbvBinary;
-		value->val.binary.data = &jsonb->root;
-		value->val.binary.len = VARSIZE(jsonb) - VARHDRSZ;
+		value = palloc(sizeof(JsonbValue));
+		value->type = jbvNull;
 	}
 	return value;
 }
 
-/* Append an expression's result to the text of a mixed string. */
+/*
+ * Append an expression's result to the text of a mixed string: n8n shows
+ * a falsy result only when it is 0 or false.
+ */
 static void
-append_as_text(StringInfo buf, Jsonb *result)
+append_as_text(StringInfo buf, JsValue result)
 {
-	JsonbValue	scalar;
-
-	if (result == NULL)
+	if (!js_to_boolean(result) &&
+		!(result.kind == JS_BOOL ||
+		  ((result.kind == JS_NUMBER || result.kind == JS_NUMERIC) &&
+		   js_to_number(result) == 0)))
 		return;
-	if (JsonbExtractScalar(&result->root, &scalar))
-	{
-		switch (scalar.type)
-		{
-			case jbvNull:
-				return;
-			case jbvString:
-				appendBinaryStringInfo(buf, scalar.val.string.val,
-									   scalar.val.string.len);
-				return;
-			case jbvNumeric:
-				appendStringInfoString(buf,
-									   DatumGetCString(DirectFunctionCall1(numeric_out,
-																		   NumericGetDatum(scalar.val.numeric))));
-				return;
-			case jbvBool:
-				appendStringInfoString(buf, scalar.val.boolean ? "true" : "false");
-				return;
-			default:
-				break;
-		}
-	}
-	(void) JsonbToCString(buf, &result->root, VARSIZE(result));
+	js_append_string(buf, result);
 }
 
 /*
@@ -388,6 +370,7 @@ rr_value_eval(const RrValue *value, RrNodeRun *run, Jsonb *item,
 	JsonbValue *result;
 	JsonbParseState *state = NULL;
 	StringInfoData buf;
+	JsValue		part_result;
 	int			i;
 
 	switch (value->kind)
@@ -396,8 +379,9 @@ rr_value_eval(const RrValue *value, RrNodeRun *run, Jsonb *item,
 			return value->constant;
 
 		case RR_VALUE_LONE:
-			return jsonb_to_value(eval_path(value, &value->parts[0], run,
-											item, item_index));
+			(void) eval_part(value, &value->parts[0], run, item, item_index,
+							 &part_result);
+			return result_value(part_result);
 
 		case RR_VALUE_MIXED:
 			initStringInfo(&buf);
@@ -405,11 +389,11 @@ rr_value_eval(const RrValue *value, RrNodeRun *run, Jsonb *item,
 			{
 				const RrTemplatePart *part = &value->parts[i];
 
-				if (part->path == NULL)
+				if (part->expr == NULL)
 					appendBinaryStringInfo(&buf, part->text, part->len);
-				else
-					append_as_text(&buf, eval_path(value, part, run, item,
-												   item_index));
+				else if (eval_part(value, part, run, item, item_index,
+								   &part_result))
+					append_as_text(&buf, part_result);
 			}
 			result = palloc(sizeof(JsonbValue));
 			result->type = jbvString;
@@ -444,26 +428,23 @@ bool
 rr_condition_eval(const RrValue *condition, RrNodeRun *run, Jsonb *item,
 				  int item_index)
 {
-	Jsonb	   *result;
-	JsonbValue	scalar;
+	JsValue		result;
+	StringInfoData shown;
 
 	Assert(condition->kind == RR_VALUE_LONE);
-	result = eval_path(condition, &condition->parts[0], run, item, item_index);
-	if (result == NULL)
+	if (!eval_part(condition, &condition->parts[0], run, item, item_index,
+				   &result) || js_is_nullish(result))
 		return false;
-	if (JsonbExtractScalar(&result->root, &scalar))
-	{
-		if (scalar.type == jbvBool)
-			return scalar.val.boolean;
-		if (scalar.type == jbvNull)
-			return false;
-	}
+	if (result.kind == JS_BOOL)
+		return result.u.b;
+	initStringInfo(&shown);
+	if (!js_json_stringify(&shown, result, 0))
+		appendStringInfoString(&shown, js_typeof(result));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("condition {{%s}} in node \"%s\" field \"%s\" did not yield a boolean for item %d",
 					condition->parts[0].text, condition->node, condition->field,
 					item_index),
-			 errdetail("It yielded %s.",
-					   JsonbToCString(NULL, &result->root, VARSIZE(result)))));
+			 errdetail("It yielded %s.", shown.data)));
 	return false;				/* keep compiler quiet */
 }

@@ -65,7 +65,7 @@ save_http('capped', qq({"url": "$base/paged/50", "pagination": {"param": "page"}
 is(sql(q{SELECT jsonb_array_length(reporunner.execute('capped', '{}'))}), '6',
 	'max_pages: 3 pages of 2');
 save_http('short', qq({"url": "$base/paged/5?per=3", "pagination": {"param": "page",
-	"complete": "{{ \$json.size() < 3 }}"}}));
+	"complete": "{{ \$json.length < 3 }}"}}));
 is(sql(q{SELECT jsonb_array_length(reporunner.execute('short', '{}'))}), '5',
 	'complete on an array body: a short page is the last, without asking for an empty one');
 

@@ -1,0 +1,802 @@
+--
+-- The acceptance table of {{ }} expressions (issue 13): n8n's expression
+-- cases of src/expr/PLAN.md section 5, and cases derived from sections 1-3
+-- of that plan and ECMA-262 (source "derived: ...").  Each case runs for
+-- real: the workflow Start -> E, where E is a set node whose field r is the
+-- expression, is saved and executed on the case's item, and r of E's output
+-- is compared with the expected value.  Only the failing cases are printed.
+--
+-- A case needs the engine up to slice "slice" of PLAN.md 6.5 (1 core
+-- language, 2 paired items and node variables, 3 methods without callbacks,
+-- 4 arrow functions and arrays, 5 regular expressions, 6 dates,
+-- 7 conditions); the cases of the slices up to max_slice run.  Raise it as
+-- slices land.
+--
+-- Expected values: what n8n gives, as JSON.  undefined, NaN and Infinity as
+-- the whole result are null (PLAN.md 2.9); a DateTime or Date is its ISO
+-- string; {"$error": "text"} means the save or the run fails with an error
+-- whose message or detail contains the text.
+--
+\set max_slice 1
+
+-- item: the input item (the default one below unless the case gives one);
+-- items: several input items instead, and then expected is the array of r
+-- of every output item; settings: the workflow's settings; fixture: another
+-- workflow ending in E (see pg_temp.case_doc), and at: which of E's output
+-- items to compare.
+CREATE TABLE pg_temp.cases (
+	id serial PRIMARY KEY,
+	slice int NOT NULL,
+	expr text NOT NULL,
+	item jsonb NOT NULL DEFAULT '{"n": 5, "s": "abc", "o": {}, "l": [1, [2, null]], "nil": null, "z": 0, "e": "", "t": true}',
+	settings jsonb NOT NULL DEFAULT '{}',
+	expected jsonb,
+	source text NOT NULL,
+	items jsonb,
+	fixture text,
+	at int NOT NULL DEFAULT 0
+);
+
+-- the cases (not echoed: read them in sql/095_expr_cases.sql)
+\set ECHO none
+-- PLAN.md section 5, in its order
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(1, '={{$json["contact"]["FirstName"]}}', '{"contact": {"FirstName": "test"}}', '"test"', 'PLAN 5: B:37-42'),
+	(1, '={{$json["contact"]["FirstName"]}}', '{"contact": null}', 'null', 'PLAN 5: B:37,44-47'),
+	(1, '={{ $json["test"] }}', '{"test": 1}', '1', 'PLAN 5: B:54,61-64'),
+	(1, '={{ $json["test"] }}', '{"test": null}', 'null', 'PLAN 5: B:54,66-69'),
+	(1, '={{ $json["test"] }}', '{}', 'null', 'PLAN 5: B:54,71-74'),
+	(1, '={{$json[$json["Set2"].json["apiKey"]]}}', '{"Set2": {"json": {"apiKey": "testKey"}}, "testKey": "testValue"}', '"testValue"', 'PLAN 5: B:93-98'),
+	(1, '=https://example.com/api/v1/workspaces/{{$json["Clockify1"].parameter["workspaceId"]}}/projects/{{$json["Clockify1"].json["id"]}}', '{"Clockify1": {"parameter": {"workspaceId": "test1"}, "json": {"id": "test2"}}}', '"https://example.com/api/v1/workspaces/test1/projects/test2"', 'PLAN 5: B:117-123'),
+	(1, '= {{$json["dig check CF"].data["stdout"]}}', '{"dig check CF": {"data": {"stdout": "testout"}}}', '" testout"', 'PLAN 5: B:130-135'),
+	(1, '={{$runIndex}}', '{}', '0', 'PLAN 5: B:154-159'),
+	(1, '={{$json["GetTicket"].json["tickets"].length}}', '{"GetTicket": {"json": {"tickets": [1, 2, 3, 4]}}}', '4', 'PLAN 5: B:200-205'),
+	(3, '={{ $json.toString() }}', '{"test": 1}', '"[object Object]"', 'PLAN 5: B:212-217'),
+	(3, '={{Math.floor(Math.min(1, 2) * 100);}}', '{}', '100', 'PLAN 5: B:224-229'),
+	(1, '={{ $json["phone"] ?? 0}}', '{"phone": "test"}', '"test"', 'PLAN 5: B:256-261'),
+	(1, '={{ $json["phone"] ?? 0}}', '{"phone": null}', '0', 'PLAN 5: B:256,263-266'),
+	(1, '={{ $json["phone"] ?? 0}}', '{}', '0', 'PLAN 5: B:256,268-271'),
+	(3, '={{$json[''Webhook1''].json["headers"]["x-api-key"] +''-''+ parseInt($json.test)}}', '{"Webhook1": {"json": {"headers": {"x-api-key": "left"}}}, "test": 3}', '"left-3"', 'PLAN 5: B:305-311'),
+	(4, '={{ [].concat($json["Create or update"].json["vid"]) }}', '{"Create or update": {"json": {"vid": [1, 2, 3]}}}', '[1, 2, 3]', 'PLAN 5: B:318-323'),
+	(3, '=https://example.com/test?id={{$json["Crypto"].json["data"].substr(0,6)}}', '{"Crypto": {"json": {"data": "testtest"}}}', '"https://example.com/test?id=testte"', 'PLAN 5: B:330-335'),
+	(5, '={{ $json["body"]["project"]["name"].match(/\[(\d+)]/)[1] }}', '{"body": {"project": {"name": "test[1234]"}}}', '"1234"', 'PLAN 5: B:342-347'),
+	(6, '={{(new Date($json["end"]["date"]).getTime() - new Date($json["start"]["date"]).getTime()) / (1000 * 3600 * 24)}}', '{"start": {"date": "2023-02-09T13:22:54.187Z"}, "end": {"date": "2023-02-13T13:22:54.187Z"}}', '4', 'PLAN 5: B:354-365'),
+	(1, '={{ $json["projectName"] == "" ? "Project Group " + ($json["projectsCount"] + 1) : $json["projectName"] }}', '{"projectName": "", "projectsCount": 3}', '"Project Group 4"', 'PLAN 5: B:372-378'),
+	(1, '={{ $json["projectName"] == "" ? "Project Group " + ($json["projectsCount"] + 1) : $json["projectName"] }}', '{"projectName": "Project Test", "projectsCount": 3}', '"Project Test"', 'PLAN 5: B:372,380-383'),
+	(6, '={{new Date($json["created_at"]).toISOString()}}', '{"created_at": "2023-02-09T13:22:54.187Z"}', '"2023-02-09T13:22:54.187Z"', 'PLAN 5: B:390-395'),
+	(1, '={{$json["Find by ID1"].json["fields"]["clicks"]+1}}', '{"Find by ID1": {"json": {"fields": {"clicks": 8}}}}', '9', 'PLAN 5: B:402-407'),
+	(3, '={{ (parseFloat($json["Bid"].replace('','', ''.'')) * parseFloat($json["Baserow"].json["Count"])).toFixed(2) }}', '{"Bid": "3,80", "Baserow": {"json": {"Count": "10"}}}', '"38.00"', 'PLAN 5: B:414-420'),
+	(1, E'={\n\t"article": {\n\t\t"title": "{{$json["body"]["entry"]["Title"]}}",\n\t\t"published": true\n\t}\n}', '{"body": {"entry": {"Title": "title"}}}', '"{\n\t\"article\": {\n\t\t\"title\": \"title\",\n\t\t\"published\": true\n\t}\n}"', 'PLAN 5: B:427-442 (shortened form of the fixture (same rule: mixed template → string))'),
+	(1, '={{$json["Find by ID"].json["id"] != "" && $json["Find by ID"].json["id"] != null && $json["Find by ID"].json["id"] != undefined}}', '{"Find by ID": {"json": {"id": "test"}}}', 'true', 'PLAN 5: B:449-455'),
+	(1, '={{$json["Find by ID"].json["id"] != "" && $json["Find by ID"].json["id"] != null && $json["Find by ID"].json["id"] != undefined}}', '{"Find by ID": {"json": {"id": null}}}', 'false', 'PLAN 5: B:449,462-465'),
+	(1, '={{$json["Find by ID"].json["id"] != "" && $json["Find by ID"].json["id"] != null && $json["Find by ID"].json["id"] != undefined}}', '{"Find by ID": {"json": {}}}', 'false', 'PLAN 5: B:449,467-470'),
+	(1, '={{$json["HTTP Request"].json["paging"] ? true : false}}', '{"HTTP Request": {"json": {}}}', 'false', 'PLAN 5: B:477,484-487'),
+	(1, '={{ !!$json["different"]["name"] || !!$json["different"]["phone"] }}', '{"different": {"phone": "test"}}', 'true', 'PLAN 5: B:517,524-527'),
+	(1, '={{ !!$json["different"]["name"] || !!$json["different"]["phone"] }}', '{"different": {}}', 'false', 'PLAN 5: B:517,529-532'),
+	(1, '={{200}}', '{}', '200', 'PLAN 5: B:544-549'),
+	(1, '={{$json.assetValue * $json.value / 100}}', '{"assetValue": 50, "value": 50}', '25', 'PLAN 5: B:556-561'),
+	(1, '={{/^\d+$/.test($json["search_term"])}}', '{"search_term": "1234"}', 'true', 'PLAN 5: B:568-573'),
+	(1, '={{/^\d+$/.test($json["search_term"])}}', '{"search_term": "asdf"}', 'false', 'PLAN 5: B:568,575-578'),
+	(1, E'={{ `test\nvalue\nmulti\nline` }}', '{}', '"test\nvalue\nmulti\nline"', 'PLAN 5: B:585-593'),
+	(1, '={{ { "data": $json.body.choices } }}', '{"body": {"choices": "testValue"}}', '{"data": "testValue"}', 'PLAN 5: B:600-605'),
+	(1, '={{ $json["data"]["errors"] && $json["data"]["errors"].length > 0 }}', '{"data": {"errors": [1, 2, 3, 4]}}', 'true', 'PLAN 5: B:616-621'),
+	(1, '={{ $json["data"]["errors"] && $json["data"]["errors"].length > 0 }}', '{"data": {}}', 'null', 'PLAN 5: B:616,628-631'),
+	(1, '={{!!$json["data"]["errors"]}}', '{"data": {"errors": []}}', 'true', 'PLAN 5: B:655-660'),
+	(1, '=TRUE', '{}', '"TRUE"', 'PLAN 5: B:672-677'),
+	(1, '={{ !$json?.data?.data?.issues?.pageInfo?.hasNextPage }}', '{"data": {"data": {"issues": {"pageInfo": {"hasNextPage": true}}}}}', 'false', 'PLAN 5: B:684-689'),
+	(1, '={{ !$json?.data?.data?.issues?.pageInfo?.hasNextPage }}', '{}', 'true', 'PLAN 5: B:684,716-719'),
+	(1, '={{ [{''name'': ''something'', ''batch_size'':1000, ''ignore_cols'':[''x'']}] }}', '{}', '[{"name": "something", "batch_size": 1000, "ignore_cols": ["x"]}]', 'PLAN 5: B:731-736'),
+	(1, '={{typeof $json["person"].json["name"] != "undefined"}}', '{"person": {"json": {}}}', 'false', 'PLAN 5: B:743,750-753'),
+	(1, '={{ $json?.data == undefined ? '''' : $json.data }}', '{"data": 1}', '1', 'PLAN 5: B:760-765'),
+	(1, '={{ $json?.data == undefined ? '''' : $json.data }}', '{}', '""', 'PLAN 5: B:760,767-770'),
+	(1, '={{ ''domain'' in $json && $json.domain != null}}', '{"domain": null}', 'false', 'PLAN 5: B:782,789-792'),
+	(3, '={{ String("testing").length }}', '{}', '7', 'PLAN 5: B:804-809'),
+	(3, '={{Object.keys({a: 1})}}', '{}', '["a"]', 'PLAN 5: E:218'),
+	(3, '={{Object.entries({a: 1})}}', '{}', '[["a", 1]]', 'PLAN 5: E:220'),
+	(3, '={{Object.fromEntries([["a", 1]])}}', '{}', '{"a": 1}', 'PLAN 5: E:222'),
+	(3, '={{isNaN(1)}}', '{}', 'false', 'PLAN 5: E:134'),
+	(3, '={{parseInt(''1'', 10)}}', '{}', '1', 'PLAN 5: E:136'),
+	(3, '={{JSON.stringify({})}}', '{}', '"{}"', 'PLAN 5: E:138'),
+	(3, '={{encodeURIComponent(''https://google.com'')}}', '{}', '"https%3A%2F%2Fgoogle.com"', 'PLAN 5: E:149-151'),
+	(3, '={{Boolean(1)}}', '{}', 'true', 'PLAN 5: E:159'),
+	(1, '={{Infinity}}', '{}', 'null', 'PLAN 5: E:131'),
+	(1, '={{constructor}}', '{}', '{"$error": "Cannot access \"constructor\" due to security concerns"}', 'PLAN 5: E:72-74'),
+	(3, '={{"NotBlank".isEmpty()}}', '{}', 'false', 'PLAN 5: S:11'),
+	(3, '={{"".isNotEmpty()}}', '{}', 'false', 'PLAN 5: S:25'),
+	(3, '={{"String".length()}}', '{}', '6', 'PLAN 5: S:30'),
+	(3, '={{ "12345".hash("md5") }}', '{}', '"827ccb0eea8a706c4c34a16891f84e7b"', 'PLAN 5: S:36,53'),
+	(3, '={{ "12345".hash("sha256") }}', '{}', '"5994471abb01112afcc18159f6cc74b4f511b99806da59b3caf5a9c173cacfc5"', 'PLAN 5: S:39,53'),
+	(3, '={{ "12345".hash("invalid") }}', '{}', '{"$error": "Unknown algorithm"}', 'PLAN 5: S:58'),
+	(3, '={{ "string%20with%20spaces".urlDecode(false) }}', '{}', '"string with spaces"', 'PLAN 5: S:63-65'),
+	(3, '={{ "string with spaces".urlEncode(false) }}', '{}', '"string%20with%20spaces"', 'PLAN 5: S:69-71'),
+	(5, '={{ "<html><head>test</head></html>".removeTags() }}', '{}', '"test"', 'PLAN 5: S:75'),
+	(3, '={{ "TEST".toLowerCase() }}', '{}', '"test"', 'PLAN 5: S:83'),
+	(3, '={{ "1.1".toFloat() }}', '{}', '1.1', 'PLAN 5: S:101'),
+	(3, '={{ "1.5".toInt() }}', '{}', '1', 'PLAN 5: S:108'),
+	(3, '={{ "test".quote() }}', '{}', '"\"test\""', 'PLAN 5: S:113'),
+	(3, '={{ "4e4".isNumeric() }}', '{}', 'true', 'PLAN 5: S:121'),
+	(5, '={{ "https://example.com/path?query=1".isUrl() }}', '{}', 'true', 'PLAN 5: S:133'),
+	(5, '={{ "www.example.com".isUrl() }}', '{}', 'false', 'PLAN 5: S:130'),
+	(5, '={{ "example.com:8080".isDomain() }}', '{}', 'true', 'PLAN 5: S:162'),
+	(3, '={{ "I am a test!".toSnakeCase() }}', '{}', '"i_am_a_test"', 'PLAN 5: S:167'),
+	(3, '={{ "i am a test! i have multiple types of Punctuation. or do i?".toSentenceCase() }}', '{}', '"I am a test! I have multiple types of punctuation. Or do i?"', 'PLAN 5: S:172-176'),
+	(5, '={{ "Check this out: https://subdomain.example.com:3000/path?q=1#hash".extractUrl() }}', '{}', '"https://subdomain.example.com:3000/path?q=1#hash"', 'PLAN 5: S:187-191'),
+	(5, '={{ "test@example.org".extractDomain() }}', '{}', '"example.org"', 'PLAN 5: S:213'),
+	(5, '={{ "https://www.example.com:8080".extractDomain() }}', '{}', '"www.example.com"', 'PLAN 5: S:258-260'),
+	(5, '={{ "tel:+1-555-123-4567".extractDomain() }}', '{}', 'null', 'PLAN 5: S:224'),
+	(5, '={{ "I am a test with a url: https://example.net/ and I am a test with an email: test@example.org".extractEmail() }}', '{}', '"test@example.org"', 'PLAN 5: S:265-269'),
+	(5, '={{ "test @ n8n".isEmail() }}', '{}', 'false', 'PLAN 5: S:275'),
+	(6, '={{ "hi".toDateTime() }}', '{}', '{"$error": "cannot convert to Luxon DateTime"}', 'PLAN 5: S:288-290'),
+	(5, '={{ "https://example.com/orders/1/detail#hash?foo=bar".extractUrlPath() }}', '{}', '"/orders/1/detail"', 'PLAN 5: S:295-297'),
+	(3, '={{ ''{"test1":1,"test2":"2"}''.parseJson() }}', '{}', '{"test1": 1, "test2": "2"}', 'PLAN 5: S:302-305'),
+	(3, '={{ "{''test1'':1,''test2'':''2''}".parseJson() }}', '{}', '{"$error": "Parsing failed. Check you''re using double quotes"}', 'PLAN 5: S:309-311'),
+	(3, '={{ "False".toBoolean() }}', '{}', 'false', 'PLAN 5: S:324'),
+	(3, '={{ "n8n test".base64Encode() }}', '{}', '"bjhuIHRlc3Q="', 'PLAN 5: S:333'),
+	(4, '={{ [1,2,3, "imhere"].isNotEmpty() }}', '{}', 'true', 'PLAN 5: A:13'),
+	(4, '={{ [{ firstName: ''John'', lastName: ''Doe'' }, { firstName: ''Jane'', lastName: ''Doe'' }].pluck("firstName", "lastName") }}', '{}', '[["John", "Doe"], ["Jane", "Doe"]]', 'PLAN 5: A:30-54 (phone fields of the fixture dropped; irrelevant to the result)'),
+	(4, '={{ [1, 2, 3, "as", {}, {}, 1, 2, [1,2], "[sad]", "[sad]", null].unique() }}', '{}', '[1, 2, 3, "as", {}, [1, 2], "[sad]", null]', 'PLAN 5: A:89-90'),
+	(4, '={{ [{''name'':''Nathan'', age:42}, {''name'':''Jan'', age:16}, {''name'':''Nathan'', age:21}].unique(''name'') }}', '{}', '[{"name": "Nathan", "age": 42}, {"name": "Jan", "age": 16}]', 'PLAN 5: A:94-101'),
+	(4, '={{ [].isEmpty() }}', '{}', 'true', 'PLAN 5: A:105'),
+	(4, '={{ ["repeat","repeat","a","b","c"].last() }}', '{}', '"c"', 'PLAN 5: A:113'),
+	(4, '={{ [{ test1: 1, test2: 2 }, { test1: 1, test3: 3 }].merge([{ test1: 2, test3: 3 }, { test4: 4 }]) }}', '{}', '{"test1": 1, "test2": 2, "test3": 3, "test4": 4}', 'PLAN 5: A:121-125'),
+	(4, '={{ [{ a: 1, some: null }, { a: 2, c: "something" }, 2, "asds", { b: 23 }, null, [1, 2]].merge() }}', '{}', '{"a": 1, "some": null, "c": "something", "b": 23}', 'PLAN 5: A:129-133'),
+	(4, '={{ [{ name: "test1", value: "value1" }, { name: "test2", value: null }].smartJoin("name", "value") }}', '{}', '{"test1": "value1", "test2": null}', 'PLAN 5: A:137-144'),
+	(4, '={{ [{ test1: 1, test2: 2 }, { test1: 1, test3: 3 }].renameKeys("test1", "rename1", "test3", "rename3") }}', '{}', '[{"rename1": 1, "test2": 2}, {"rename1": 1, "rename3": 3}]', 'PLAN 5: A:148-155'),
+	(4, '={{ [1, 2, 3, 4, 5, 6].sum() }}', '{}', '21', 'PLAN 5: A:159'),
+	(4, '={{ ["1", 2, 3, 4, 5, "bad"].sum() }}', '{}', '{"$error": "sum(): all array elements must be numbers"}', 'PLAN 5: A:160; W src/extensions/array-extensions.ts:70-77'),
+	(4, '={{ [1, 2, 3, 4, 5, 6].average() }}', '{}', '3.5', 'PLAN 5: A:164'),
+	(4, '={{ [1, 2, 3, 4, 5, 6].max() }}', '{}', '6', 'PLAN 5: A:174'),
+	(4, '={{ [1, 2, "dd", {}, null].union([1, {}, null, 3]) }}', '{}', '[1, 2, "dd", {}, null, 3]', 'PLAN 5: A:187-194'),
+	(4, '={{ [1, 2, "dd", {}, null].intersection([1, {}, null]) }}', '{}', '[1, {}, null]', 'PLAN 5: A:206-210'),
+	(4, '={{ [1, 2, "dd", {}, null, ["a", 1]].difference([1, {}, null, ["a", 1]]) }}', '{}', '[2, "dd"]', 'PLAN 5: A:226-228'),
+	(4, '={{ [{ test1: 1, test2: undefined, test3: null }, null, undefined, 1, 2, 0, { test: "asdf" }].compact() }}', '{}', '[{"test1": 1}, 1, 2, 0, {"test": "asdf"}]', 'PLAN 5: A:232-236'),
+	(4, '={{ numberList(1, 20).chunk(5) }}', '{}', '[[1, 2, 3, 4, 5], [6, 7, 8, 9, 10], [11, 12, 13, 14, 15], [16, 17, 18, 19, 20]]', 'PLAN 5: A:240-245'),
+	(4, '={{ [true, 1, "one", {foo: "bar"}].toJsonString() }}', '{}', '"[true,1,\"one\",{\"foo\":\"bar\"}]"', 'PLAN 5: A:249-251'),
+	(4, '={{ [1,2,3].append(4,5,"done") }}', '{}', '[1, 2, 3, 4, 5, "done"]', 'PLAN 5: A:255'),
+	(4, '={{ numberList(1, 20).toInt() }}', '{}', 'null', 'PLAN 5: A:260'),
+	(3, '={{ (1.2).ceil() }}', '{}', '2', 'PLAN 5: N:15'),
+	(3, '={{ (1.9).floor() }}', '{}', '1', 'PLAN 5: N:23'),
+	(3, '={{ (1.3333333).round(3) }}', '{}', '1.333', 'PLAN 5: N:29'),
+	(3, '={{ (NaN).round(3) }}', '{}', 'null', 'PLAN 5: N:32'),
+	(3, '={{ (9.2).isOdd() }}', '{}', '{"$error": "isOdd() is only callable on integers"}', 'PLAN 5: N:43; W src/extensions/number-extensions.ts:23-26'),
+	(3, '={{ (0).isEven() }}', '{}', 'true', 'PLAN 5: N:49');
+INSERT INTO pg_temp.cases (slice, expr, item, settings, expected, source) VALUES
+	(6, '={{ (1704085200000).toDateTime().toISO() }}', '{}', '{"timezone": "America/New_York"}', '"2024-01-01T00:00:00.000-05:00"', 'PLAN 5: N:59-61'),
+	(6, '={{ (1704085200).toDateTime("s").toISO() }}', '{}', '{"timezone": "America/New_York"}', '"2024-01-01T00:00:00.000-05:00"', 'PLAN 5: N:68-70'),
+	(6, '={{ (42144).toDateTime("excel").toISO() }}', '{}', '{"timezone": "America/New_York"}', '"2015-05-19T20:00:00.000-04:00"', 'PLAN 5: N:74-76');
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(3, '={{ (42144.545).toInt() }}', '{}', '42145', 'PLAN 5: N:90'),
+	(3, '={{ (-1.549).toBoolean() }}', '{}', 'true', 'PLAN 5: N:104'),
+	(3, '={{ "test abc".toSnakeCase() }} you have ${{ (100).format() }}.', '{}', '"test_abc you have $100."', 'PLAN 5: N:113-115'),
+	(3, '={{ ({}).isEmpty() }}', '{}', 'true', 'PLAN 5: O:9'),
+	(3, '={{ ({ test1: null, test2: undefined }).isEmpty() }}', '{}', 'false', 'PLAN 5: O:17'),
+	(3, '={{ ({ test1: 1 }).hasField("test2") }}', '{}', 'false', 'PLAN 5: O:27'),
+	(3, '={{ ({ test1: 1, test2: 2, test3: 3 }).removeField("test2") }}', '{}', '{"test1": 1, "test3": 3}', 'PLAN 5: O:32-35'),
+	(3, '={{ ({ test1: "i exist", test2: "i should be removed", test3: { test4: "me too" } }).keepFieldsContaining("exist") }}', '{}', '{"test1": "i exist"}', 'PLAN 5: O:77-83'),
+	(3, '={{ ({ test1: 0, test2: false, test3: "", test4: "nil", test5: NaN }).compact() }}', '{}', '{"test1": 0, "test2": false, "test5": null}', 'PLAN 5: O:103-107'),
+	(3, '={{ ({ test1: 1, test2: "2" }).urlEncode() }}', '{}', '"test1=1&test2=2"', 'PLAN 5: O:139'),
+	(3, '={{ ({ test1: 1, test2: "value" }).values() }}', '{}', '[1, "value"]', 'PLAN 5: O:154'),
+	(3, '={{ ({ test1: 1, test2: "2" }).toJsonString() }}', '{}', '"{\"test1\":1,\"test2\":\"2\"}"', 'PLAN 5: O:163-165'),
+	(3, '={{ (true).toInt() }}', '{}', '1', 'PLAN 5: W test/ExpressionExtensions/boolean-extensions.test.ts:11'),
+	(3, '={{(undefined).isEmpty()}}', '{}', 'true', 'PLAN 5: W test/ExpressionExtensions/generic-extensions.test.ts:6');
+INSERT INTO pg_temp.cases (slice, expr, item, settings, expected, source) VALUES
+	(6, '={{ DateTime.local(2023, 1, 21).isWeekend() }}', '{}', '{"timezone": "America/New_York"}', 'true', 'PLAN 5: D:15'),
+	(6, '={{ DateTime.local(2023, 1, 16).endOfMonth() }}', '{}', '{"timezone": "America/New_York"}', '"2023-01-31T23:59:59.999-05:00"', 'PLAN 5: D:60-62'),
+	(6, '={{ DateTime.local(2023, 1, 20).extract() }}', '{}', '{"timezone": "America/New_York"}', '3', 'PLAN 5: D:88'),
+	(6, '={{ DateTime.fromISO("2024-03-30T18:49").extract("hour") }}', '{}', '{"timezone": "America/New_York"}', '18', 'PLAN 5: D:97'),
+	(6, '={{ DateTime.fromISO("2024-03-30T18:49:00.123Z").extract("millisecond") }}', '{}', '{"timezone": "America/New_York"}', '123', 'PLAN 5: D:113-115'),
+	(6, '={{ DateTime.fromISO("2024-03-30T18:49").format("yyyy LLL dd") }}', '{}', '{"timezone": "America/New_York"}', '"2024 Mar 30"', 'PLAN 5: D:127-129'),
+	(6, '={{ DateTime.fromISO("2024-03-30T18:49").format("yyyy-MM-dd''T''HH:mm:ss") }}', '{}', '{"timezone": "America/New_York"}', '"2024-03-30T18:49:00"', 'PLAN 5: D:133-135'),
+	(6, '={{ ''2025-01-01''.toDateTime().diffTo(''2024-03-30T18:49:07.234'', ''days'').floor() }}', '{}', '{"timezone": "America/New_York"}', '276', 'PLAN 5: D:176-180'),
+	(6, '={{ ''2025-01-01T00:00:00.000''.toDateTime().diffTo(''2024-03-30T18:49:07.234'', [''months'', ''days'']) }}', '{}', '{"timezone": "America/New_York"}', '{"months": 9, "days": 1.2158884953703704}', 'PLAN 5: D:184-188');
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(6, '={{ DateTime.fromISO("2024-03-30T18:49:00Z").diffTo("2024-03-30T12:49:00Z", "hours") }}', '{}', '6', 'PLAN 5: D:200-204'),
+	(6, '={{ DateTime.fromISO("2024-03-30T18:49:00Z").diffTo("2024-03-30T18:49:00Z", "invalid") }}', '{}', '{"$error": "Unsupported unit"}', 'PLAN 5: D:232-236'),
+	(6, '={{ DateTime.fromISO(''2024-01-01T00:00:00.000Z'').toInt() }}', '{}', '1704067200000', 'PLAN 5: D:264-266'),
+	(6, '={{ new Date("2024-03-30T18:49:00Z").minus(7, "days") }}', '{}', '"2024-03-23T18:49:00.000Z"', 'PLAN 5: D:319-321'),
+	(6, '={{ DateTime.fromISO("2024-03-30T18:49:00Z").plus(1, "day").toJSDate() }}', '{}', '"2024-03-31T18:49:00.000Z"', 'PLAN 5: D:363-365');
+INSERT INTO pg_temp.cases (slice, expr, item, settings, expected, source) VALUES
+	(6, '={{ DateTime.fromISO("2024-06-30T18:49:00Z").isDst() }}', '{}', '{"timezone": "America/New_York"}', 'true', 'PLAN 5: D:371');
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(6, '={{ $now.isBetween($now, ''invalid'') }}', '{}', 'null', 'PLAN 5: D:156'),
+	(3, '={{ Math.floor([1, 2, 3, 4].length + 10) }}', '{}', '14', 'PLAN 5: X:108'),
+	(4, '={{ [1, 2, 3, 4]?.sum() }}', '{}', '10', 'PLAN 5: X:136'),
+	(4, '={{ [1, 2, 3, 4].sum?.() }}', '{}', '10', 'PLAN 5: X:154'),
+	(3, '={{ max(1, NaN, 3, 4, 5, 6) }}', '{}', 'null', 'PLAN 5: X:178'),
+	(3, '={{ numberList(1, -10) }}', '{}', '[1, 0, -1, -2, -3, -4, -5, -6, -7, -8, -9, -10]', 'PLAN 5: X:188-190'),
+	(3, '={{ zip(["test1", "test2", "test3"], [1, 2, 3]) }}', '{}', '{"test1": 1, "test2": 2, "test3": 3}', 'PLAN 5: X:194-198'),
+	(3, '={{ $if("a"==="b", 1, 2) }}', '{}', '2', 'PLAN 5: X:203'),
+	(3, '={{ $if("a"==="b", 1) }}', '{}', 'false', 'PLAN 5: X:205'),
+	(3, '={{ $not("") }}', '{}', 'true', 'PLAN 5: X:225'),
+	(3, '={{ $ifEmpty(0, "default") }}', '{}', '0', 'PLAN 5: X:230'),
+	(3, '={{ $ifEmpty([], "default") }}', '{}', '"default"', 'PLAN 5: X:236'),
+	(6, '={{ $json.missing.toDateTime() }}', '{}', '{"$error": "toDateTime can''t be used on undefined value"}', 'PLAN 5: X:244-250; W src/extensions/utils.ts:23-28 (derived: the test calls extend(undefined, ''toDateTime'', []) directly)');
+INSERT INTO pg_temp.cases (slice, expr, item, fixture, at, expected, source) VALUES
+	(2, '={{ $(''Rename'').all()[1].json.data }}', '{"list": [{"initialName": 105}, {"initialName": 160}, {"initialName": 121}, {"initialName": 275}, {"initialName": 950}]}', 'base', 0, '160', 'PLAN 5: P:138-140'),
+	(2, '={{ $(''Rename'').item }}', '{"list": [{"initialName": 105}, {"initialName": 160}, {"initialName": 121}, {"initialName": 275}, {"initialName": 950}]}', 'base', 0, '{"json": {"data": 105}, "pairedItem": {"item": 0}}', 'PLAN 5: P:144-146'),
+	(2, '={{ $(''Function'').item.json.initialName }}', '{"list": [{"initialName": 105}, {"initialName": 160}, {"initialName": 121}, {"initialName": 275}, {"initialName": 950}]}', 'base', 0, '105', 'PLAN 5: P:147-152'),
+	(2, '={{ $(''Rename'').itemMatching(2).json.data }}', '{"list": [{"initialName": 105}, {"initialName": 160}, {"initialName": 121}, {"initialName": 275}, {"initialName": 950}]}', 'base', 0, '121', 'PLAN 5: P:153-155'),
+	(2, '={{ $(''Rename'').last().json.data }}', '{"list": [{"initialName": 105}, {"initialName": 160}, {"initialName": 121}, {"initialName": 275}, {"initialName": 950}]}', 'base', 0, '950', 'PLAN 5: P:159-161'),
+	(2, '={{ $(''Rename'').params }}', '{"list": [{"initialName": 105}, {"initialName": 160}, {"initialName": 121}, {"initialName": 275}, {"initialName": 950}]}', 'base', 0, '{"rename": {"initialName": "data"}}', 'PLAN 5: P:163-165; adapted: the params of Reporunner''s Rename'),
+	(2, '={{ $(''Rename'').isExecuted }}', '{"list": [{"initialName": 105}, {"initialName": 160}, {"initialName": 121}, {"initialName": 275}, {"initialName": 950}]}', 'base', 0, 'true', 'PLAN 5: P:179-182; adapted: Reporunner refuses a node that is no ancestor at save, so ask about one that ran'),
+	(2, '={{ $input.all().length }}', '{"list": [{"initialName": 105}, {"initialName": 160}, {"initialName": 121}, {"initialName": 275}, {"initialName": 950}]}', 'base', 0, '5', 'PLAN 5: P:187-189'),
+	(2, '={{ $input.item.json.data }}', '{"list": [{"initialName": 105}, {"initialName": 160}, {"initialName": 121}, {"initialName": 275}, {"initialName": 950}]}', 'base', 0, '105', 'PLAN 5: P:196-198'),
+	(2, '={{ $prevNode }}', '{"list": [{"initialName": 105}, {"initialName": 160}, {"initialName": 121}, {"initialName": 275}, {"initialName": 950}]}', 'base', 0, '{"name": "Rename", "outputIndex": 0, "runIndex": 0}', 'PLAN 5: P:221-223'),
+	(2, '={{ $workflow.name }}', '{"list": [{"initialName": 105}, {"initialName": 160}, {"initialName": 121}, {"initialName": 275}, {"initialName": 950}]}', 'base', 0, '"expr_cases"', 'PLAN 5: P:229-235; adapted: the id is Reporunner''s, so only the name'),
+	(2, '={{ $(''does not exist'').item }}', '{"list": [{"initialName": 105}, {"initialName": 160}, {"initialName": 121}, {"initialName": 275}, {"initialName": 950}]}', 'base', 0, '{"$error": "Referenced node doesn''t exist"}', 'PLAN 5: P:241-254 (Reporunner: at save)'),
+	(2, '={{ $(''Edit Fields'').item }}', '{"list": [{"a": 1}, {"a": 2}]}', 'multi', 0, '{"$error": "Multiple matches found"}', 'PLAN 5: P:320-330'),
+	(2, '={{ $(''Function'').item.json.initialName }}', '{"list": [{"initialName": 105}, {"initialName": 160}, {"initialName": 121}, {"initialName": 275}, {"initialName": 950}]}', 'base', 2, '121', 'PLAN 5: P fixture base_run.json + W src/workflow-data-proxy.ts:930-1005 (derived: the issue''s $(''Orders'').item pairing bug)'),
+	(2, '={{ $node["Rename"].json.data }}', '{"list": [{"initialName": 105}, {"initialName": 160}, {"initialName": 121}, {"initialName": 275}, {"initialName": 950}]}', 'base', 3, '275', 'PLAN 5: W src/workflow-data-proxy.ts:543-561 (derived: index-based, not first item)');
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(3, '={{ $json.name.toUpperCase() }}', '{"name": "Ada Lovelace"}', '"ADA LOVELACE"', 'PLAN 5: W src/native-methods/string.methods.ts (toUpperCase) (derived)'),
+	(3, '={{ $json.email.split(''@'')[1] }}', '{"email": "ada@example.com"}', '"example.com"', 'PLAN 5: ECMA-262 String.prototype.split (derived)'),
+	(1, '={{ $json.a ? ''x'' : ''y'' }}', '{"a": 0}', '"y"', 'PLAN 5: ECMA-262 ToBoolean (derived)'),
+	(1, '={{ $json["first name"] }}', '{"first name": "Ada"}', '"Ada"', 'PLAN 5: cf. B:130-135 (derived)'),
+	(1, '={{ $json.list.length }}', '{"list": [1, 2, 3]}', '3', 'PLAN 5: cf. B:200-205 (derived)'),
+	(1, '={{ "5" == 5 }}', '{}', 'true', 'PLAN 5: ECMA-262 IsLooselyEqual (derived)');
+INSERT INTO pg_temp.cases (slice, expr, item, settings, expected, source) VALUES
+	(6, '={{ ''2020-10-05T14:48:00.000Z''.toDateTime().toISO() }}', '{}', '{"timezone": "America/New_York"}', '"2020-10-05T14:48:00.000Z"', 'PLAN 5: W src/extensions/string-extensions.ts:225-245, src/type-validation.ts:87 (setZone:true) (derived; the issue''s .datetime() rejection)'),
+	(6, '={{ DateTime.fromISO(''2020-10-05T14:48:00.000Z'').toISO() }}', '{}', '{"timezone": "America/New_York"}', '"2020-10-05T10:48:00.000-04:00"', 'PLAN 5: Luxon fromISO (no setZone) in default zone (derived)'),
+	(6, '={{ DateTime.fromISO(''2024-03-30T18:49:00.000Z'').minus({days: 7}).toISO() }}', '{}', '{"timezone": "America/New_York"}', '"2024-03-23T14:49:00.000-04:00"', 'PLAN 5: W src/workflow-data-proxy.ts:1460 (derived; NONDETERMINISTIC in n8n: fix now); adapted: $now is the execution start, so a fixed DateTime instead');
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(1, '={{ 0.1 + 0.2 }}', '{}', '0.30000000000000004', 'PLAN 5: ECMA-262 Number::toString (derived)'),
+	(1, '=a{{ null }}b{{ $json.o }}c{{ $json.l }}d{{ NaN }}{{ 0 }}{{ false }}', '{"o": {"x": 1}, "l": [1, [2, null]]}', '"ab[object Object]c1,2,d0false"', 'PLAN 5: T src/ExpressionBuilder.ts:111-131,265-273 (derived)'),
+	(1, '=x{{ $json.a.b }}y', '{}', '"xy"', 'PLAN 5: T src/ExpressionBuilder.ts:89-102,235-247; W src/expression.ts:49-51 (derived: TypeError swallowed)');
+
+-- derived: arithmetic, precedence, associativity (PLAN 1.2, 2.2)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ 1 + 2 * 3 }}', '7', 'derived: PLAN 1.2 precedence'),
+	(1, '{{ (1 + 2) * 3 }}', '9', 'derived: PLAN 1.2 precedence'),
+	(1, '{{ 10 - 4 - 3 }}', '3', 'derived: PLAN 1.2 precedence (left assoc)'),
+	(1, '{{ 100 / 10 / 5 }}', '2', 'derived: PLAN 1.2 precedence (left assoc)'),
+	(1, '{{ 2 ** 3 ** 2 }}', '512', 'derived: PLAN 1.2 precedence (** right assoc)'),
+	(1, '{{ 2 * 3 ** 2 }}', '18', 'derived: PLAN 1.2 precedence'),
+	(1, '{{ (-2) ** 2 }}', '4', 'derived: PLAN 1.2 precedence'),
+	(1, '{{ -2 ** 2 }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2 (-2**2 is a SyntaxError)'),
+	(1, '{{ 7 % 3 }}', '1', 'derived: ECMA-262 %'),
+	(1, '{{ -7 % 3 }}', '-1', 'derived: ECMA-262 % (sign of the dividend)'),
+	(1, '{{ 5.5 % 2 }}', '1.5', 'derived: ECMA-262 % (fmod)'),
+	(1, '{{ 7 / 2 }}', '3.5', 'derived: ECMA-262 /'),
+	(1, '{{ 1 / 0 }}', 'null', 'derived: PLAN 2.2, 2.9 (Infinity -> null)'),
+	(1, '{{ 0 / 0 }}', 'null', 'derived: PLAN 2.9 (NaN -> null)'),
+	(1, '{{ -$json.n }}', '-5', 'derived: unary -'),
+	(1, '{{ - -1 }}', '1', 'derived: unary - twice'),
+	(1, '{{ +"3" + 1 }}', '4', 'derived: unary + then +'),
+	(1, '{{ 1 + 2 == 3 }}', 'true', 'derived: PLAN 1.2 precedence (+ above ==)'),
+	(1, '{{ 1 < 2 < 3 }}', 'true', 'derived: PLAN 1.2 precedence (true < 3)'),
+	(1, '{{ 3 > 2 > 1 }}', 'false', 'derived: PLAN 1.2 precedence (true > 1 is false)'),
+	(1, '{{ true || false && false }}', 'true', 'derived: PLAN 1.2 precedence (&& above ||)'),
+	(1, '{{ (true || false) && false }}', 'false', 'derived: PLAN 1.2 precedence'),
+	(1, '{{ false ? 1 : true ? 2 : 3 }}', '2', 'derived: PLAN 1.2 precedence (?: right assoc)'),
+	(1, '{{ 1 ? 2 ? 3 : 4 : 5 }}', '3', 'derived: PLAN 1.2 precedence (nested ?:)'),
+	(1, '{{ 1 + 1 === 2 ? "y" : "n" }}', '"y"', 'derived: PLAN 1.2 precedence'),
+	(1, '{{ 2 + 3 * 4 > 13 && "big" }}', '"big"', 'derived: PLAN 1.2 precedence'),
+	(1, '{{ !1 == false }}', 'true', 'derived: PLAN 1.2 precedence (! above ==)'),
+	(1, '{{ typeof 1 + 2 }}', '"number2"', 'derived: PLAN 1.2 precedence (typeof above +)'),
+	(1, '{{ 1 - -1 }}', '2', 'derived: binary minus, unary minus'),
+	(1, '{{ 5 & 3 }}', '1', 'derived: PLAN 1.2 bitwise'),
+	(1, '{{ 5 | 3 }}', '7', 'derived: PLAN 1.2 bitwise'),
+	(1, '{{ 5 ^ 3 }}', '6', 'derived: PLAN 1.2 bitwise'),
+	(1, '{{ ~5 }}', '-6', 'derived: PLAN 1.2 bitwise'),
+	(1, '{{ 1 << 4 }}', '16', 'derived: PLAN 1.2 shifts'),
+	(1, '{{ -16 >> 2 }}', '-4', 'derived: PLAN 1.2 shifts'),
+	(1, '{{ -1 >>> 28 }}', '15', 'derived: PLAN 1.2 shifts'),
+	(1, '{{ 1 | 2 & 3 ^ 4 }}', '7', 'derived: PLAN 1.2 precedence (& above ^ above |)');
+
+-- derived: logical operators and ??
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ 1 == 1 && 2 }}', '2', 'derived: ECMA-262 logical operators'),
+	(1, '{{ 0 && $json.n }}', '0', 'derived: ECMA-262 logical operators'),
+	(1, '{{ 0 || null }}', 'null', 'derived: ECMA-262 logical operators'),
+	(1, '{{ "" || "d" }}', '"d"', 'derived: ECMA-262 logical operators'),
+	(1, '{{ "a" && "b" }}', '"b"', 'derived: ECMA-262 logical operators'),
+	(1, '{{ $json.z || "d" }}', '"d"', 'derived: ECMA-262 logical operators'),
+	(1, '{{ null ?? "d" }}', '"d"', 'derived: ?? vs ||'),
+	(1, '{{ $json.missing ?? "d" }}', '"d"', 'derived: ?? vs ||'),
+	(1, '{{ $json.z ?? "d" }}', '0', 'derived: ?? vs ||'),
+	(1, '{{ $json.e ?? "d" }}', '""', 'derived: ?? vs ||'),
+	(1, '{{ false ?? "d" }}', 'false', 'derived: ?? vs ||'),
+	(1, '{{ $json.e || "d" }}', '"d"', 'derived: ?? vs ||'),
+	(1, '{{ null ?? undefined }}', 'null', 'derived: ?? vs ||'),
+	(1, '{{ $json.nil ?? $json.z ?? 7 }}', '0', 'derived: ?? vs ||'),
+	(1, '{{ null || 0 ?? 1 }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2 (?? mixed with || unparenthesised is a SyntaxError)'),
+	(1, '{{ (null || 0) ?? 1 }}', '0', 'derived: PLAN 1.2 (parenthesised mixing is fine)');
+
+-- derived: truthiness (PLAN 2.3)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ !0 }}', 'true', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ !!"" }}', 'false', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ !!"0" }}', 'true', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ !!" " }}', 'true', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ !![] }}', 'true', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ !!$json.o }}', 'true', 'derived: PLAN 2.3 truthiness (empty object)'),
+	(1, '{{ !!NaN }}', 'false', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ !!null }}', 'false', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ !!undefined }}', 'false', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ !!-0 }}', 'false', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ !!"false" }}', 'true', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ $json.l ? "yes" : "no" }}', '"yes"', 'derived: PLAN 2.3 truthiness'),
+	(1, '{{ $json.e ? "yes" : "no" }}', '"no"', 'derived: PLAN 2.3 truthiness');
+
+-- derived: typeof (PLAN 2.3)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ typeof 1 }}', '"number"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof NaN }}', '"number"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof $json.n }}', '"number"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof "x" }}', '"string"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof $json.s }}', '"string"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof true }}', '"boolean"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof $json.t }}', '"boolean"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof null }}', '"object"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof $json.nil }}', '"object"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof undefined }}', '"undefined"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof $json.missing }}', '"undefined"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof $json.o }}', '"object"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof $json.l }}', '"object"', 'derived: PLAN 2.3 typeof (arrays)'),
+	(1, '{{ typeof $json }}', '"object"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof typeof 1 }}', '"string"', 'derived: PLAN 2.3 typeof'),
+	(1, '{{ typeof $json.missing.x }}', 'null', 'derived: PLAN 2.4 (TypeError inside typeof swallowed: whole chunk undefined)');
+
+-- derived: == and === (PLAN 2.3)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ null == undefined }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ null == 0 }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ undefined == 0 }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ null == "" }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ null == false }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ undefined == false }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ 0 == "" }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ 0 == "0" }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ "" == "0" }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ 0 == false }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ "1" == true }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ 2 == true }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ "true" == true }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ [] == "" }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ [] == 0 }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ [] == false }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ [0] == false }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ [1, 2] == "1,2" }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ [] == [] }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ NaN == NaN }}', 'false', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ $json.o == "[object Object]" }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ $json.o == $json.o }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ $json.nil == undefined }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ $json.missing == null }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ $json.n == "5" }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ " 5 " == 5 }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ "0x10" == 16 }}', 'true', 'derived: PLAN 2.3 IsLooselyEqual'),
+	(1, '{{ 1 === 1.0 }}', 'true', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ "1" === 1 }}', 'false', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ null === undefined }}', 'false', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ NaN === NaN }}', 'false', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ 0 === -0 }}', 'true', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ $json.n === 5 }}', 'true', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ $json.s === "abc" }}', 'true', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ [] === [] }}', 'false', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ $json.l === $json.l }}', 'true', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ $json.missing === undefined }}', 'true', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ $json.nil === null }}', 'true', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ 1 != "1" }}', 'false', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ 1 !== "1" }}', 'true', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ null != undefined }}', 'false', 'derived: PLAN 2.3 IsStrictlyEqual'),
+	(1, '{{ null !== undefined }}', 'true', 'derived: PLAN 2.3 IsStrictlyEqual');
+
+-- derived: + (PLAN 2.3)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ 1 + "2" }}', '"12"', 'derived: PLAN 2.3 +'),
+	(1, '{{ "1" + 2 }}', '"12"', 'derived: PLAN 2.3 +'),
+	(1, '{{ 1 + 2 + "3" }}', '"33"', 'derived: PLAN 2.3 +'),
+	(1, '{{ "1" + 2 + 3 }}', '"123"', 'derived: PLAN 2.3 +'),
+	(1, '{{ true + 1 }}', '2', 'derived: PLAN 2.3 +'),
+	(1, '{{ true + true }}', '2', 'derived: PLAN 2.3 +'),
+	(1, '{{ "a" + true }}', '"atrue"', 'derived: PLAN 2.3 +'),
+	(1, '{{ null + 1 }}', '1', 'derived: PLAN 2.3 +'),
+	(1, '{{ null + null }}', '0', 'derived: PLAN 2.3 +'),
+	(1, '{{ undefined + 1 }}', 'null', 'derived: PLAN 2.3 +'),
+	(1, '{{ "a" + null }}', '"anull"', 'derived: PLAN 2.3 +'),
+	(1, '{{ "a" + undefined }}', '"aundefined"', 'derived: PLAN 2.3 +'),
+	(1, '{{ [1, 2] + [3] }}', '"1,23"', 'derived: PLAN 2.3 +'),
+	(1, '{{ [] + [] }}', '""', 'derived: PLAN 2.3 +'),
+	(1, '{{ [] + {} }}', '"[object Object]"', 'derived: PLAN 2.3 +'),
+	(1, '{{ "x" + $json.o }}', '"x[object Object]"', 'derived: PLAN 2.3 +'),
+	(1, '{{ "x" + [null] }}', '"x"', 'derived: PLAN 2.3 +'),
+	(1, '{{ [1, [2, 3]] + "" }}', '"1,2,3"', 'derived: PLAN 2.3 +'),
+	(1, '{{ [null, undefined, 1] + "" }}', '",,1"', 'derived: PLAN 2.3 +'),
+	(1, '{{ $json.n + $json.s }}', '"5abc"', 'derived: PLAN 2.3 +'),
+	(1, '{{ "" + -0 }}', '"0"', 'derived: PLAN 2.3 +'),
+	(1, '{{ $json.l + "" }}', '"1,2,"', 'derived: PLAN 2.3 +'),
+	(1, '{{ "n=" + 0.1 * 3 }}', '"n=0.30000000000000004"', 'derived: PLAN 2.3 +'),
+	(1, '{{ 1 + $json.missing }}', 'null', 'derived: PLAN 2.3 +');
+
+-- derived: other arithmetic with conversions (ToNumber, PLAN 2.2)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ "6" - 1 }}', '5', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ "6" * "2" }}', '12', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ "3" / "2" }}', '1.5', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ "a" - 1 }}', 'null', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ null * 5 }}', '0', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ true * 3 }}', '3', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ [5] * 2 }}', '10', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ [1, 2] * 2 }}', 'null', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +"" }}', '0', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +" 12 " }}', '12', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +"\n\t 7 \n" }}', '7', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +"0x1F" }}', '31', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +"0b101" }}', '5', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +"0o17" }}', '15', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +"1e3" }}', '1000', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +".5" }}', '0.5', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +"5." }}', '5', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +"-1.5e-1" }}', '-0.15', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +[] }}', '0', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +[5] }}', '5', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +null }}', '0', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +true }}', '1', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ +false }}', '0', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+"12px"}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+"Infinity"}` }}', '"Infinity"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+"-Infinity"}` }}', '"-Infinity"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+"-0x1F"}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+"1_000"}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+"inf"}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+"nan"}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+[1, 2]}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+undefined}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+$json.o}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+"0x"}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber'),
+	(1, '{{ `${+"1 2"}` }}', '"NaN"', 'derived: PLAN 2.2 ToNumber');
+
+-- derived: relational (PLAN 2.3)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ "10" < "9" }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ "10" < 9 }}', 'false', 'derived: PLAN 2.3 relational'),
+	(1, '{{ "a" < "b" }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ "B" < "a" }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ "a" < "aa" }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ "é" > "z" }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ null >= 0 }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ null < 1 }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ undefined >= 0 }}', 'false', 'derived: PLAN 2.3 relational'),
+	(1, '{{ NaN < 1 }}', 'false', 'derived: PLAN 2.3 relational'),
+	(1, '{{ NaN >= NaN }}', 'false', 'derived: PLAN 2.3 relational'),
+	(1, '{{ "x" < 1 }}', 'false', 'derived: PLAN 2.3 relational'),
+	(1, '{{ "x" >= 1 }}', 'false', 'derived: PLAN 2.3 relational'),
+	(1, '{{ [2] > 1 }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ "2" > 1 }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ true > false }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ $json.n >= 5 }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ $json.s <= "abd" }}', 'true', 'derived: PLAN 2.3 relational'),
+	(1, '{{ $json.missing < 1 }}', 'false', 'derived: PLAN 2.3 relational'),
+	(1, '{{ $json.missing >= $json.missing }}', 'false', 'derived: PLAN 2.3 relational');
+
+-- derived: in (PLAN 2.3)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ ''n'' in $json }}', 'true', 'derived: PLAN 2.3 in'),
+	(1, '{{ ''nil'' in $json }}', 'true', 'derived: PLAN 2.3 in (null member)'),
+	(1, '{{ ''x'' in $json }}', 'false', 'derived: PLAN 2.3 in'),
+	(1, '{{ 0 in [5] }}', 'true', 'derived: PLAN 2.3 in (array index)'),
+	(1, '{{ 1 in [5] }}', 'false', 'derived: PLAN 2.3 in'),
+	(1, '{{ "a" in {a: undefined} }}', 'true', 'derived: PLAN 2.3 in'),
+	(1, '{{ ''a'' in $json.s }}', 'null', 'derived: PLAN 2.3 (in on a string: TypeError swallowed)'),
+	(1, 'x{{ ''a'' in $json.s }}y', '"xy"', 'derived: PLAN 2.3, 1.1 (in on a string: TypeError swallowed)'),
+	(1, '{{ ''n'' in $json && $json.n > 1 }}', 'true', 'derived: PLAN 2.3 in');
+
+-- derived: number printing (PLAN 2.2 Number::toString) through templates
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, 'n={{ 0.1 + 0.2 }}', '"n=0.30000000000000004"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1e21 }}', '"n=1e+21"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1e20 }}', '"n=100000000000000000000"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1 / 3 }}', '"n=0.3333333333333333"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ -0 }}', '"n=0"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 2 ** 53 + 1 }}', '"n=9007199254740992"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 123456789012345680000 }}', '"n=123456789012345680000"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1e-7 }}', '"n=1e-7"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ -1e-7 }}', '"n=-1e-7"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 0.000001 }}', '"n=0.000001"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 123e-20 }}', '"n=1.23e-18"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 5e-324 }}', '"n=5e-324"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1.7976931348623157e308 }}', '"n=1.7976931348623157e+308"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1e308 * 10 }}', '"n=Infinity"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ -1 / 0 }}', '"n=-Infinity"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1.0 }}', '"n=1"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 100 }}', '"n=100"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1.50 }}', '"n=1.5"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 0x1F }}', '"n=31"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 0b101 }}', '"n=5"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 0o17 }}', '"n=15"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1_000 }}', '"n=1000"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ .5 }}', '"n=0.5"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 1e3 }}', '"n=1000"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 2 ** 70 }}', '"n=1.1805916207174113e+21"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ 4.35 * 100 }}', '"n=434.99999999999994"', 'derived: PLAN 2.2 Number::toString'),
+	(1, 'n={{ $json.n / 2 }}', '"n=2.5"', 'derived: PLAN 2.2 Number::toString'),
+	(1, '{{ 0.1 * 3 }}', '0.30000000000000004', 'derived: PLAN 2.2 double -> jsonb'),
+	(1, '{{ 1 / 3 }}', '0.3333333333333333', 'derived: PLAN 2.2 double -> jsonb'),
+	(1, '{{ 2 ** 53 + 1 }}', '9007199254740992', 'derived: PLAN 2.2 double -> jsonb'),
+	(1, '{{ -0 }}', '0', 'derived: PLAN 2.2 double -> jsonb'),
+	(1, '{{ 1e21 }}', '1e+21', 'derived: PLAN 2.2 double -> jsonb'),
+	(1, '{{ 4.35 * 100 }}', '434.99999999999994', 'derived: PLAN 2.2 double -> jsonb');
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(1, '{{ $json.id }}', '{"id": 12345678901234567890}', '12345678901234567890', 'derived: PLAN 2.2 (a passed-through number stays exact; n8n would give 12345678901234567000)'),
+	(1, '{{ $json.p }}', '{"p": 0.1000000000000000055511151231257827}', '0.1000000000000000055511151231257827', 'derived: PLAN 2.2 (passthrough keeps every digit)'),
+	(1, '{{ $json.id + 0 }}', '{"id": 12345678901234567890}', '12345678901234567000', 'derived: PLAN 2.2 (arithmetic is in doubles)'),
+	(1, '{{ [$json.a, $json.b] }}', '{"a": 1.5, "b": -2}', '[1.5, -2]', 'derived: PLAN 2.2, 2.9 (numbers read from items)');
+
+-- derived: templates (PLAN 1.1)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, 'a{{ null }}b', '"ab"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ undefined }}b', '"ab"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ $json.missing }}b', '"ab"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ 0 }}b', '"a0b"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ -0 }}b', '"a0b"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ false }}b', '"afalseb"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ true }}b', '"atrueb"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ '''' }}b', '"ab"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ NaN }}b', '"ab"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ Infinity }}b', '"aInfinityb"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ $json.o }}b', '"a[object Object]b"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ {x: 1} }}b', '"a[object Object]b"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ $json.l }}b', '"a1,2,b"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ [] }}b', '"ab"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ [null] }}b', '"ab"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ [[1, 2], [3]] }}b', '"a1,2,3b"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ "x" }}b', '"axb"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ $json.n }}b', '"a5b"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, '{{ 1 }}{{ 2 }}', '"12"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, '{{ ''x'' }}{{ null }}', '"x"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, '{{ null }}{{ null }}', '""', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, '{{ $json.o }}{{ "" }}', '"[object Object]"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, '{{ $json.n }} ', '"5 "', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, ' {{ $json.n }}', '" 5"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, '{{ $json.l }}{{ $json.l }}', '"1,2,1,2,"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a {{ $json.s }} {{ $json.n * 2 }} z', '"a abc 10 z"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, '{{ 0.1 + 0.2 }}!', '"0.30000000000000004!"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, '{{ "a\nb" }}.', '"a\nb."', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'x{{ $json.a.b }}y{{ 1 }}', '"xy1"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, 'a{{ $json.nil.x }}b{{ 2 }}', '"ab2"', 'derived: PLAN 1.1 template join (T ExpressionBuilder.ts:111-131)'),
+	(1, '{{1}}', '1', 'derived: PLAN 1.1 lone vs mixed'),
+	(1, '{{ $json.l }}', '[1, [2, null]]', 'derived: PLAN 1.1 lone vs mixed'),
+	(1, '{{ $json }}', '{"n": 5, "s": "abc", "o": {}, "l": [1, [2, null]], "nil": null, "z": 0, "e": "", "t": true}', 'derived: PLAN 1.1 lone vs mixed'),
+	(1, '{{ $json.o }}', '{}', 'derived: PLAN 1.1 lone vs mixed'),
+	(1, '{{ "x" }}', '"x"', 'derived: PLAN 1.1 lone vs mixed'),
+	(1, '{{ true }}', 'true', 'derived: PLAN 1.1 lone vs mixed'),
+	(1, '{{ null }}', 'null', 'derived: PLAN 1.1 lone vs mixed'),
+	(1, '{{ undefined }}', 'null', 'derived: PLAN 2.9 (a lone undefined is null)'),
+	(1, '{{ $json.missing }}', 'null', 'derived: PLAN 2.9 (a lone undefined is null)'),
+	(1, 'plain text', '"plain text"', 'derived: PLAN 1.1 (no {{ }}, no leading =: a constant)'),
+	(1, '={{ 1 + 1 }}', '2', 'derived: PLAN 1.1 leading ='),
+	(1, '={{ $json.l }}', '[1, [2, null]]', 'derived: PLAN 1.1 leading ='),
+	(1, '=plain', '"plain"', 'derived: PLAN 1.1 leading ='),
+	(1, '==x', '"=x"', 'derived: PLAN 1.1 leading ='),
+	(1, '=a{{ 1 }}', '"a1"', 'derived: PLAN 1.1 leading ='),
+	(1, '= {{ 1 }}', '" 1"', 'derived: PLAN 1.1 leading = (whitespace: mixed, B:130-135)'),
+	(1, '={{ 1 }} ', '"1 "', 'derived: PLAN 1.1 leading = (whitespace: mixed)'),
+	(1, '={{ 1 }}{{ 2 }}', '"12"', 'derived: PLAN 1.1 leading =');
+
+-- derived: property access (PLAN 2.4)
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(1, '{{ $json["first name"] }}', '{"first name": "Ada", "a-b": 2}', '"Ada"', 'derived: PLAN 2.4 property access'),
+	(1, '{{ $json[''a-b''] }}', '{"first name": "Ada", "a-b": 2}', '2', 'derived: PLAN 2.4 property access'),
+	(1, '{{ $json.a.b.c }}', '{"a": {"b": {"c": 3}}}', '3', 'derived: PLAN 2.4 property access'),
+	(1, '{{ $json.a["b"].c }}', '{"a": {"b": {"c": 3}}}', '3', 'derived: PLAN 2.4 property access'),
+	(1, '{{ $json[$json.k] }}', '{"k": "x", "x": "v"}', '"v"', 'derived: PLAN 2.4 property access');
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ $json.l[0] }}', '1', 'derived: PLAN 2.4 property access'),
+	(1, '{{ $json.l[1][0] }}', '2', 'derived: PLAN 2.4 property access'),
+	(1, '{{ $json.l[''0''] }}', '1', 'derived: PLAN 2.4 property access (numeric string index)'),
+	(1, '{{ $json.l[5] }}', 'null', 'derived: PLAN 2.4 property access (out of range)'),
+	(1, '{{ $json.l[-1] }}', 'null', 'derived: PLAN 2.4 property access (negative index: a missing key)'),
+	(1, '{{ $json.l.length }}', '2', 'derived: PLAN 2.4 property access'),
+	(1, '{{ $json.o.length }}', 'null', 'derived: PLAN 2.4 property access (object without length)'),
+	(1, '{{ $json.n.length }}', 'null', 'derived: PLAN 2.4 property access (property of a number: undefined, no error)'),
+	(1, '{{ $json.s[1] }}', '"b"', 'derived: PLAN 2.4 property access'),
+	(1, '{{ ''abc''[5] }}', 'null', 'derived: PLAN 2.4 property access'),
+	(1, '{{ ''abc''[''length''] }}', '3', 'derived: PLAN 2.4 property access'),
+	(1, '{{ [10, 20, 30][1] }}', '20', 'derived: PLAN 2.4 property access'),
+	(1, '{{ ({a: {b: 2} }).a.b }}', '2', 'derived: PLAN 2.4 property access (a space keeps }} out of the code)'),
+	(1, '{{ $json.missing.x }}', 'null', 'derived: PLAN 2.4 (property of undefined: TypeError swallowed)'),
+	(1, '{{ $json.nil.x }}', 'null', 'derived: PLAN 2.4 (property of null: TypeError swallowed)'),
+	(1, '{{ $json.n.x.y }}', 'null', 'derived: PLAN 2.4 (5 .x is undefined, then .y throws)');
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(1, '{{ $json.a.b ?? ''x'' }}', '{}', 'null', 'derived: PLAN 2.4 (the error makes the whole chunk undefined, ?? never runs)'),
+	(1, '{{ $json.a.b || ''x'' }}', '{}', 'null', 'derived: PLAN 2.4 (the error makes the whole chunk undefined)');
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ $json.missing[0] }}', 'null', 'derived: PLAN 2.4'),
+	(1, '{{ ''😀''.length }}', '2', 'derived: PLAN 2.4 UTF-16 length'),
+	(1, '{{ ''a😀b''.length }}', '4', 'derived: PLAN 2.4 UTF-16 length');
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(1, '{{ $json.w.length }}', '{"w": "héllo"}', '5', 'derived: PLAN 2.4 UTF-16 length'),
+	(1, '{{ $json.w.length }}', '{"w": "👍🏽"}', '4', 'derived: PLAN 2.4 UTF-16 length (two astral code points)');
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ ''''.length }}', '0', 'derived: PLAN 2.4 UTF-16 length');
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(1, '{{ $json.w[1] }}', '{"w": "héllo"}', '"é"', 'derived: PLAN 2.4 UTF-16 length');
+
+-- derived: optional chaining (PLAN 1.2)
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(1, '{{ $json.a?.b }}', '{}', 'null', 'derived: ECMA-262 optional chaining'),
+	(1, '{{ $json.a?.b.c.d }}', '{}', 'null', 'derived: ECMA-262 optional chaining (short-circuits the whole chain)'),
+	(1, '{{ $json.a?.b.c ?? ''d'' }}', '{}', '"d"', 'derived: ECMA-262 optional chaining (no error, so ?? applies)'),
+	(1, '{{ ($json.a?.b).c ?? ''d'' }}', '{}', 'null', 'derived: ECMA-262 optional chaining (parentheses end the chain: TypeError swallowed)');
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ $json.l?.[0] }}', '1', 'derived: ECMA-262 optional chaining'),
+	(1, '{{ $json.missing?.[0] }}', 'null', 'derived: ECMA-262 optional chaining'),
+	(1, '{{ $json?.n }}', '5', 'derived: ECMA-262 optional chaining'),
+	(1, '{{ $json.nil?.x ?? ''d'' }}', '"d"', 'derived: ECMA-262 optional chaining');
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(1, '{{ $json.a?.b }}', '{"a": {"b": 2}}', '2', 'derived: ECMA-262 optional chaining');
+
+-- derived: literals
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ [1, ''a'', null, true] }}', '[1, "a", null, true]', 'derived: PLAN 1.2 literals'),
+	(1, '{{ [1, [2, [3]]] }}', '[1, [2, [3]]]', 'derived: PLAN 1.2 literals'),
+	(1, '{{ {a: 1, ''b c'': 2, "d": [3]} }}', '{"a": 1, "b c": 2, "d": [3]}', 'derived: PLAN 1.2 literals'),
+	(1, '{{ {a: $json.n, b: $json.missing} }}', '{"a": 5}', 'derived: PLAN 2.9 (undefined members are dropped)'),
+	(1, '{{ [$json.missing] }}', '[null]', 'derived: PLAN 2.9 (undefined in arrays is null)'),
+	(1, '{{ {a: NaN, b: 1 / 0} }}', '{"a": null, "b": null}', 'derived: PLAN 2.9'),
+	(1, '{{ {[''k'' + 1]: 2} }}', '{"k1": 2}', 'derived: PLAN 1.2 literals (computed key)'),
+	(1, '{{ {n: 1,} }}', '{"n": 1}', 'derived: PLAN 1.2 literals (trailing comma)'),
+	(1, '{{ [1, 2,] }}', '[1, 2]', 'derived: PLAN 1.2 literals (trailing comma)'),
+	(1, '{{ {"a": 1, "a": 2} }}', '{"a": 2}', 'derived: PLAN 1.2 literals (last key wins)'),
+	(1, '{{ [] }}', '[]', 'derived: PLAN 1.2 literals'),
+	(1, '{{ {} }}', '{}', 'derived: PLAN 1.2 literals'),
+	(1, '{{ {1: "x", a: "y"} }}', '{"1": "x", "a": "y"}', 'derived: PLAN 1.2 literals (number key)'),
+	(1, '{{ [1.5, -2, 0x10, 1e2] }}', '[1.5, -2, 16, 100]', 'derived: PLAN 1.2 literals'),
+	(1, '{{ ''it\''s'' }}', '"it''s"', 'derived: PLAN 1.2 literals (escapes)'),
+	(1, '{{ "a\"b" }}', '"a\"b"', 'derived: PLAN 1.2 literals (escapes)'),
+	(1, '{{ ''a\nb\tc'' }}', '"a\nb\tc"', 'derived: PLAN 1.2 literals (escapes)'),
+	(1, '{{ ''a\\b'' }}', '"a\\b"', 'derived: PLAN 1.2 literals (escapes)'),
+	(1, '{{ ''\u00e9\x41'' }}', '"éA"', 'derived: PLAN 1.2 literals (escapes)'),
+	(1, '{{ ''\u{1F600}''.length }}', '2', 'derived: PLAN 1.2 literals (escapes)'),
+	(1, '{{ `a${1 + 1}b` }}', '"a2b"', 'derived: PLAN 1.2 literals (template literal)'),
+	(1, '{{ `${null}|${undefined}|${true}` }}', '"null|undefined|true"', 'derived: PLAN 1.1 (${} is plain ToString)'),
+	(1, '{{ `${$json.o}` }}', '"[object Object]"', 'derived: PLAN 1.1 (${} is plain ToString)'),
+	(1, '{{ `${[1, [2, 3]]}` }}', '"1,2,3"', 'derived: PLAN 1.1 (${} is plain ToString)'),
+	(1, '{{ `x${`y${1}`}` }}', '"xy1"', 'derived: PLAN 1.2 literals (nested template literal)'),
+	(1, '{{ `${$json.n}-${$json.s}` }}', '"5-abc"', 'derived: PLAN 1.2 literals (template literal)'),
+	(1, '{{ `\${x}` }}', '"${x}"', 'derived: PLAN 1.2 literals (escaped ${)'),
+	(1, '{{ `${-0}` }}', '"0"', 'derived: PLAN 1.2 literals (template literal)'),
+	(1, '{{ NaN }}', 'null', 'derived: PLAN 2.9'),
+	(1, '{{ -Infinity }}', 'null', 'derived: PLAN 2.9'),
+	(3, '{{ Math.PI > 3 }}', 'true', 'derived: PLAN 1.3 (a global)');
+
+-- derived: variables (PLAN 3)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ $input.item.json.s }}', '"abc"', 'derived: PLAN 3'),
+	(1, '{{ $input.item.json }}', '{"n": 5, "s": "abc", "o": {}, "l": [1, [2, null]], "nil": null, "z": 0, "e": "", "t": true}', 'derived: PLAN 3'),
+	(1, '{{ $input.item.json.s === $json.s }}', 'true', 'derived: PLAN 3'),
+	(1, '{{ $input.all().length }}', '1', 'derived: PLAN 3'),
+	(1, '{{ $input.first().json.n }}', '5', 'derived: PLAN 3'),
+	(1, '{{ $input.last().json.n }}', '5', 'derived: PLAN 3'),
+	(1, '{{ $input.first(1) }}', '{"$error": "$input.first() should have no arguments"}', 'derived: PLAN 3 (W workflow-data-proxy.ts:1318-1343)'),
+	(1, '{{ $runIndex }}', '0', 'derived: PLAN 3'),
+	(1, '{{ $workflow.name }}', '"expr_cases"', 'derived: PLAN 3'),
+	(1, '{{ !!$workflow.id }}', 'true', 'derived: PLAN 3');
+INSERT INTO pg_temp.cases (slice, expr, settings, expected, source) VALUES
+	(1, '{{ typeof $execution.id }}', '{"save": "all"}', '"string"', 'derived: PLAN 3 ($execution.id is a string in n8n)'),
+	(1, '{{ $execution.id.length > 0 }}', '{"save": "all"}', 'true', 'derived: PLAN 3');
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ $execution.mode == ''test'' || $execution.mode == ''production'' }}', 'true', 'derived: PLAN 3');
+INSERT INTO pg_temp.cases (slice, expr, settings, expected, source) VALUES
+	(1, '{{ $vars.x }}', '{"vars": {"x": 42, "obj": {"k": "v"}, "s": "hi"}}', '42', 'derived: PLAN 3 ($vars: settings.vars)'),
+	(1, '{{ $vars.obj.k }}', '{"vars": {"x": 42, "obj": {"k": "v"}, "s": "hi"}}', '"v"', 'derived: PLAN 3'),
+	(1, 'v={{ $vars.x + 1 }},{{ $vars.s }}', '{"vars": {"x": 42, "obj": {"k": "v"}, "s": "hi"}}', '"v=43,hi"', 'derived: PLAN 3'),
+	(1, '{{ $vars.missing }}', '{"vars": {"x": 42, "obj": {"k": "v"}, "s": "hi"}}', 'null', 'derived: PLAN 3'),
+	(1, '{{ $vars.x ?? ''none'' }}', '{}', '"none"', 'derived: PLAN 3 ($vars is an object even without settings.vars)');
+INSERT INTO pg_temp.cases (slice, expr, items, expected, source) VALUES
+	(1, '{{ $itemIndex }}', '[{"x": 10}, {"x": 20}, {"x": 30}]', '[0, 1, 2]', 'derived: PLAN 3 (per item)'),
+	(1, '{{ $json.x + $itemIndex }}', '[{"x": 10}, {"x": 20}, {"x": 30}]', '[10, 21, 32]', 'derived: PLAN 3 (per item)'),
+	(1, '{{ $input.all().length }}', '[{"x": 10}, {"x": 20}, {"x": 30}]', '[3, 3, 3]', 'derived: PLAN 3'),
+	(1, '{{ $input.first().json.x }}', '[{"x": 10}, {"x": 20}, {"x": 30}]', '[10, 10, 10]', 'derived: PLAN 3'),
+	(1, '{{ $input.last().json.x }}', '[{"x": 10}, {"x": 20}, {"x": 30}]', '[30, 30, 30]', 'derived: PLAN 3'),
+	(1, '{{ $input.item.json.x }}', '[{"x": 10}, {"x": 20}, {"x": 30}]', '[10, 20, 30]', 'derived: PLAN 3'),
+	(1, '{{ $input.all()[1].json.x }}', '[{"x": 10}, {"x": 20}, {"x": 30}]', '[20, 20, 20]', 'derived: PLAN 3'),
+	(1, '{{ $input.all()[$itemIndex].json.x === $json.x }}', '[{"x": 10}, {"x": 20}, {"x": 30}]', '[true, true, true]', 'derived: PLAN 3'),
+	(1, '#{{ $itemIndex }}: {{ $json.x }}', '[{"x": 10}, {"x": 20}, {"x": 30}]', '["#0: 10", "#1: 20", "#2: 30"]', 'derived: PLAN 3');
+
+-- derived: save-time errors (PLAN 1.2, 6.2)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(1, '{{ $foo }}', '{"$error": "unknown variable \"$foo\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ foo }}', '{"$error": "unknown variable \"foo\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json.a = 1 }}', '{"$error": "assignment is not allowed in expressions"}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json.a += 1 }}', '{"$error": "assignment is not allowed in expressions"}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json.n++ }}', '{"$error": "assignment is not allowed in expressions"}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $env.HOME }}', '{"$error": "$env"}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json.constructor }}', '{"$error": "Cannot access \"constructor\" due to security concerns"}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json[''constructor''] }}', '{"$error": "Cannot access \"constructor\" due to security concerns"}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json.__proto__ }}', '{"$error": "__proto__"}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ ''abc }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ 1 + }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ (1 }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ 1 2 }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ 1, 2 }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ 1; 2 }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json. }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ this }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ delete $json.n }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ void 0 }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ new Object() }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ function() { return 1 } }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ import(''x'') }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ 1n }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json.a', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $ }}', '{"$error": "Cannot access \"$\" without calling it as a function"}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json.s instanceof String }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
+	(1, '{{ $json.s; }}', '"abc"', 'derived: PLAN 1.1 (one trailing ; is allowed, B:494-499)');
+\set ECHO all
+
+-- case_doc(c): the workflow of a case.  Without a fixture, Start -> E.
+-- Fixture "base" is n8n's WorkflowDataProxy base fixture (PLAN.md 5): Start
+-- -> Function (5 items {initialName}, all paired with input item 0) ->
+-- Rename ({data}, item i paired with item i) -> E.  Fixture "multi": Start
+-- -> Split (2 items) -> "Edit Fields" -> Agg (1 item from both) -> E, where
+-- $('Edit Fields').item has two matches.
+CREATE FUNCTION pg_temp.case_doc(c pg_temp.cases) RETURNS jsonb
+LANGUAGE sql AS $$
+	SELECT jsonb_build_object(
+		'nodes', jsonb_build_array(jsonb_build_object('name', 'Start', 'type', 'trigger'))
+			|| coalesce(f.nodes, '[]')
+			|| jsonb_build_array(jsonb_build_object('name', 'E', 'type', 'set', 'params',
+					jsonb_build_object('fields', jsonb_build_object('r', c.expr)))),
+		'connections', (SELECT jsonb_agg(jsonb_build_object('from', n.a, 'to', n.b))
+						FROM (SELECT x->>'name' AS b, lag(x->>'name') OVER (ORDER BY o) AS a
+							  FROM jsonb_array_elements(jsonb_build_array(jsonb_build_object('name', 'Start'))
+														|| coalesce(f.nodes, '[]')
+														|| jsonb_build_array(jsonb_build_object('name', 'E')))
+								   WITH ORDINALITY AS e(x, o)) AS n
+						WHERE n.a IS NOT NULL),
+		'settings', c.settings)
+	FROM (SELECT CASE c.fixture
+		WHEN 'base' THEN '[{"name": "Function", "type": "split_out", "params": {"field": "list"}},
+						   {"name": "Rename", "type": "set", "params": {"rename": {"initialName": "data"}}}]'::jsonb
+		WHEN 'multi' THEN '[{"name": "Split", "type": "split_out", "params": {"field": "list"}},
+							{"name": "Edit Fields", "type": "set", "params": {"fields": {"seen": true}}},
+							{"name": "Agg", "type": "aggregate", "params": {"aggregations": [{"op": "count"}]}}]'::jsonb
+		END AS nodes) AS f
+$$;
+
+-- run_case(c): saves and runs the case; got is r of E's output item "at"
+-- (or the array of r of every output item, for a case with items), or else
+-- the error: SQLSTATE and message, and detail after " / ".
+CREATE FUNCTION pg_temp.run_case(c pg_temp.cases, OUT got jsonb, OUT error text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	output jsonb;
+	msg text;
+	detail text;
+BEGIN
+	PERFORM reporunner.save_workflow('expr_cases', pg_temp.case_doc(c));
+	-- not journaled unless the case's settings say so: a failed run is
+	-- journaled apart, in a transaction that cannot see this workflow
+	output := reporunner.execute('expr_cases', coalesce(c.items, jsonb_build_array(c.item)),
+								 CASE WHEN c.settings ? 'save' THEN '{}' ELSE '{"save": "none"}' END::jsonb);
+	IF c.items IS NULL THEN
+		got := output->c.at->'r';
+	ELSE
+		SELECT jsonb_agg(o->'r' ORDER BY i) INTO got
+		FROM jsonb_array_elements(output) WITH ORDINALITY AS e(o, i);
+	END IF;
+EXCEPTION WHEN others THEN
+	GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
+	error := SQLSTATE || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '');
+END
+$$;
+
+CREATE TABLE pg_temp.results AS
+	SELECT c.*, r.got, r.error,
+		   CASE WHEN jsonb_typeof(c.expected) = 'object' AND c.expected ? '$error'
+				THEN coalesce(strpos(r.error, c.expected->>'$error') > 0, false)
+				ELSE r.error IS NULL AND r.got IS NOT DISTINCT FROM c.expected
+		   END AS passed
+	FROM pg_temp.cases AS c, pg_temp.run_case(c) AS r
+	WHERE c.slice <= :max_slice;
+
+-- per slice run: how many cases, how many pass
+SELECT slice, count(*) AS cases, count(*) FILTER (WHERE passed) AS passed
+FROM pg_temp.results GROUP BY slice ORDER BY slice;
+
+-- the failing cases
+SELECT id, expr, expected, coalesce(error, got::text, '(no r)') AS got, source
+FROM pg_temp.results WHERE NOT passed ORDER BY id;

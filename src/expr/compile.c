@@ -1,0 +1,385 @@
+/*-------------------------------------------------------------------------
+ *
+ * compile.c
+ *		Resolve the names of a parsed {{ }} expression, once, when the
+ *		workflow is saved and again when its plan is built.
+ *
+ * Every identifier becomes a variable ($json, $input, ...), a constant
+ * (NaN, Infinity, Math.PI), a namespace member, a function of builtins.c,
+ * or an arrow function's parameter (a slot); every call becomes a method
+ * call, a function call or a call of n8n's node accessors.  $if(c, a, b)
+ * becomes c ? a : b, as n8n rewrites it.  What n8n leaves to run time and
+ * Reporunner refuses at save: unknown identifiers ($foo, foo), $env and
+ * $binary (other tenants' and absent data), $evaluateExpression (code
+ * built at run time), and calls with a wrong number of arguments.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "expr/builtins.h"
+#include "expr/eval.h"
+#include "miscadmin.h"
+
+/* The arrow parameters in scope, innermost last */
+typedef struct Scope
+{
+	int			nnames;
+	const char *names[RR_AST_MAX_DEPTH];
+	int			slots[RR_AST_MAX_DEPTH];
+} Scope;
+
+typedef struct Compiler
+{
+	RrExpr	   *expr;
+	Scope		scope;
+	char	   *error;
+	int			error_pos;
+} Compiler;
+
+/* The variables */
+static const struct
+{
+	const char *name;
+	RrVarRef	ref;
+}			variables[] = {
+	{"$json", RR_VAR_JSON},
+	{"$input", RR_VAR_INPUT},
+	{"$itemIndex", RR_VAR_ITEM_INDEX},
+	{"$runIndex", RR_VAR_RUN_INDEX},
+	{"$workflow", RR_VAR_WORKFLOW},
+	{"$execution", RR_VAR_EXECUTION},
+	{"$vars", RR_VAR_VARS},
+	{"$now", RR_VAR_NOW},
+	{"$node", RR_VAR_NODE},
+	{"$prevNode", RR_VAR_PREV_NODE},
+	{"$mode", RR_VAR_MODE},
+	{"NaN", RR_VAR_NAN},
+	{"Infinity", RR_VAR_INFINITY}
+};
+
+/* Names n8n knows that Reporunner refuses, and why */
+static const struct
+{
+	const char *name;
+	const char *reason;
+}			refused[] = {
+	{"$env", "$env is not available: workflows do not read the server's environment"},
+	{"$binary", "$binary is not available: items hold no binary data"},
+	{"$evaluateExpression", "$evaluateExpression is not supported: expressions are compiled when the workflow is saved"},
+	{"$fromAI", "$fromAI is not supported"},
+	{"$item", "$item() is not supported yet; use $json or $input.item"},
+	{"$items", "$items() is not supported yet; use $input.all() or $('Node').all()"},
+	{"$parameter", "$parameter is not supported yet"},
+	{"$jmespath", "$jmespath is not supported; use $jsonpath(value, 'path')"},
+	{"$jmesPath", "$jmesPath is not supported; use $jsonpath(value, 'path')"},
+	{"$", "cannot access \"$\" without calling it as a function"}
+};
+
+/* The methods of $input (the first three) and of $('Node') */
+static const char *const accessors[] = {
+	"all", "first", "last", "itemMatching", "pairedItem", NULL
+};
+
+static bool compile_node(Compiler *c, RrAst *node);
+static bool fail(Compiler *c, int pos, const char *fmt,...) pg_attribute_printf(3, 4);
+
+static bool
+fail(Compiler *c, int pos, const char *fmt,...)
+{
+	va_list		args;
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (;;)
+	{
+		int			needed;
+
+		va_start(args, fmt);
+		needed = appendStringInfoVA(&buf, fmt, args);
+		va_end(args);
+		if (needed == 0)
+			break;
+		enlargeStringInfo(&buf, needed);
+	}
+	c->error = buf.data;
+	c->error_pos = pos;
+	return false;
+}
+
+static bool
+compile_kids(Compiler *c, RrAst *node, int from)
+{
+	int			i;
+
+	for (i = from; i < node->nkids; i++)
+		if (node->kids[i] != NULL && !compile_node(c, node->kids[i]))
+			return false;
+	return true;
+}
+
+/* An identifier that is not the callee of a call nor a member's object */
+static bool
+compile_ident(Compiler *c, RrAst *node)
+{
+	int			i;
+
+	for (i = c->scope.nnames - 1; i >= 0; i--)
+		if (strcmp(c->scope.names[i], node->name) == 0)
+		{
+			node->ref = RR_VAR_SLOT + c->scope.slots[i];
+			return true;
+		}
+	for (i = 0; i < lengthof(variables); i++)
+		if (strcmp(variables[i].name, node->name) == 0)
+		{
+			node->ref = variables[i].ref;
+			return true;
+		}
+	for (i = 0; i < lengthof(refused); i++)
+		if (strcmp(refused[i].name, node->name) == 0)
+			return fail(c, node->pos, "%s", refused[i].reason);
+	if (rr_is_namespace(node->name))
+		return fail(c, node->pos, "%s can only be used with one of its members",
+					node->name);
+	if (rr_function_lookup(NULL, node->name) >= 0 ||
+		strcmp(node->name, "$if") == 0)
+		return fail(c, node->pos, "%s must be called", node->name);
+	if (node->name[0] == '$')
+		return fail(c, node->pos, "unknown variable \"%s\"", node->name);
+	return fail(c, node->pos, "unknown identifier \"%s\"", node->name);
+}
+
+/* Check the number of arguments of a call */
+static bool
+check_arity(Compiler *c, RrAst *call, const char *name, int min_args,
+			int max_args)
+{
+	int			nargs = call->nkids - 1;
+	int			i;
+
+	/* a spread argument can be any number of them */
+	for (i = 1; i < call->nkids; i++)
+		if (call->kids[i]->kind == RR_AST_SPREAD)
+			return true;
+	if (nargs < min_args)
+		return fail(c, call->pos, "%s needs at least %d argument%s",
+					name, min_args, min_args == 1 ? "" : "s");
+	if (max_args >= 0 && nargs > max_args)
+		return fail(c, call->pos, "%s takes at most %d argument%s",
+					name, max_args, max_args == 1 ? "" : "s");
+	return true;
+}
+
+/* $if(test, then[, else]) becomes test ? then : else (else: false) */
+static bool
+compile_if(Compiler *c, RrAst *call)
+{
+	RrAst	  **kids;
+
+	if (call->nkids - 1 < 2 || call->nkids - 1 > 3)
+		return fail(c, call->pos,
+					"$if requires at least 2 parameters: test, value_if_true[, and value_if_false]");
+	kids = palloc(sizeof(RrAst *) * 3);
+	kids[0] = call->kids[1];
+	kids[1] = call->kids[2];
+	if (call->nkids == 4)
+		kids[2] = call->kids[3];
+	else
+	{
+		kids[2] = palloc0(sizeof(RrAst));
+		kids[2]->kind = RR_AST_FALSE;
+		kids[2]->pos = call->pos;
+	}
+	call->kind = RR_AST_CONDITIONAL;
+	call->kids = kids;
+	call->nkids = 3;
+	return compile_kids(c, call, 0);
+}
+
+static bool
+compile_call(Compiler *c, RrAst *call)
+{
+	RrAst	   *callee = call->kids[0];
+	int			function;
+	int			min_args;
+	int			max_args;
+
+	if (callee->kind == RR_AST_IDENT)
+	{
+		if (strcmp(callee->name, "$") == 0)
+		{
+			/* $('Node'): a node name, as a string literal */
+			if (call->nkids != 2 || call->kids[1]->kind != RR_AST_STRING)
+				return fail(c, call->pos,
+							"$() takes the name of a node as a string, as in $('Orders')");
+			call->ref = RR_CALL_NODE;
+			return true;
+		}
+		if (strcmp(callee->name, "$if") == 0)
+			return compile_if(c, call);
+		function = rr_function_lookup(NULL, callee->name);
+		if (function >= 0)
+		{
+			rr_function_arity(function, &min_args, &max_args);
+			if (!check_arity(c, call, callee->name, min_args, max_args))
+				return false;
+			call->ref = RR_CALL_FUNCTION + function;
+			return compile_kids(c, call, 1);
+		}
+		/* anything else is a value that is not a function */
+		if (!compile_ident(c, callee))
+			return false;
+		return fail(c, callee->pos, "%s is not a function", callee->name);
+	}
+	if (callee->kind == RR_AST_MEMBER && callee->name != NULL)
+	{
+		RrAst	   *object = callee->kids[0];
+
+		/* Math.max(...), JSON.stringify(...) */
+		if (object->kind == RR_AST_IDENT && rr_is_namespace(object->name))
+		{
+			function = rr_function_lookup(object->name, callee->name);
+			if (function < 0)
+				return fail(c, callee->pos, "%s.%s is not a function",
+							object->name, callee->name);
+			rr_function_arity(function, &min_args, &max_args);
+			if (!check_arity(c, call, callee->name, min_args, max_args))
+				return false;
+			call->ref = RR_CALL_FUNCTION + function;
+			return compile_kids(c, call, 1);
+		}
+		if (!compile_node(c, object))
+			return false;
+		/* the accessors of $input, $('N') and $node["N"] */
+		if ((object->kind == RR_AST_IDENT && object->ref == RR_VAR_INPUT) ||
+			(object->kind == RR_AST_CALL && object->ref == RR_CALL_NODE))
+		{
+			const char *const *name;
+
+			for (name = accessors; *name != NULL; name++)
+				if (strcmp(*name, callee->name) == 0)
+					break;
+			if (*name == NULL ||
+				(object->kind == RR_AST_IDENT && name - accessors > 2))
+				return fail(c, callee->pos, "%s has no method %s()",
+							object->kind == RR_AST_IDENT ? "$input" : "$()",
+							callee->name);
+			call->ref = RR_CALL_HOST;
+			return compile_kids(c, call, 1);
+		}
+		/* n8n gives undefined; a method no value has is a mistake */
+		if (rr_method_lookup(callee->name) < 0)
+			return fail(c, callee->pos, "unknown method %s()", callee->name);
+		callee->ref = RR_METHOD + rr_method_lookup(callee->name);
+		call->ref = RR_CALL_METHOD;
+		return compile_kids(c, call, 1);
+	}
+	return fail(c, callee->pos,
+				"only functions and methods can be called, as in $json.name.trim()");
+}
+
+static bool
+compile_member(Compiler *c, RrAst *member)
+{
+	RrAst	   *object = member->kids[0];
+
+	if (object->kind == RR_AST_IDENT && rr_is_namespace(object->name))
+	{
+		JsValue		constant;
+
+		if (member->name == NULL ||
+			!rr_namespace_constant(object->name, member->name, &constant))
+			return fail(c, member->pos, "%s has no constant %s", object->name,
+						member->name ? member->name : "computed");
+		/* Math.PI is a number */
+		Assert(constant.kind == JS_NUMBER);
+		member->kind = RR_AST_NUMBER;
+		member->num = constant.u.num;
+		member->nkids = 0;
+		return true;
+	}
+	return compile_kids(c, member, 0);
+}
+
+static bool
+compile_arrow(Compiler *c, RrAst *arrow)
+{
+	int			saved = c->scope.nnames;
+	int			i;
+	bool		ok;
+
+	if (c->scope.nnames + arrow->nparams > RR_AST_MAX_DEPTH)
+		return fail(c, arrow->pos, "expression is nested too deeply");
+	for (i = 0; i < arrow->nparams; i++)
+	{
+		c->scope.names[c->scope.nnames] = arrow->params[i];
+		c->scope.slots[c->scope.nnames] = c->expr->nslots++;
+		c->scope.nnames++;
+	}
+	/* the arrow's first slot, for eval.c */
+	arrow->ref = c->expr->nslots - arrow->nparams;
+	ok = compile_kids(c, arrow, 0);
+	c->scope.nnames = saved;
+	return ok;
+}
+
+static bool
+compile_node(Compiler *c, RrAst *node)
+{
+	int			i;
+
+	check_stack_depth();
+	switch (node->kind)
+	{
+		case RR_AST_IDENT:
+			return compile_ident(c, node);
+		case RR_AST_CALL:
+			return compile_call(c, node);
+		case RR_AST_MEMBER:
+			return compile_member(c, node);
+		case RR_AST_ARROW:
+			return compile_arrow(c, node);
+		case RR_AST_OBJECT:
+			for (i = 0; i < node->nkids; i++)
+				if (node->computed != NULL && node->computed[i] != NULL &&
+					!compile_node(c, node->computed[i]))
+					return false;
+			return compile_kids(c, node, 0);
+		case RR_AST_REGEX:
+			return fail(c, node->pos,
+						"regular expressions are not supported yet");
+		case RR_AST_NEW:
+			return fail(c, node->pos, "new Date() is not supported yet");
+		default:
+			return compile_kids(c, node, 0);
+	}
+}
+
+RrExpr *
+rr_expr_compile(const char *text, int len, char **error, int *error_pos)
+{
+	Compiler	c;
+	RrExpr	   *expr = palloc0(sizeof(RrExpr));
+
+	expr->ast = rr_ast_parse(text, len, error, error_pos);
+	if (expr->ast == NULL)
+		return NULL;
+	expr->text = pnstrdup(text, len);
+	expr->len = len;
+	memset(&c, 0, sizeof(c));
+	c.expr = expr;
+	if (!compile_node(&c, expr->ast))
+	{
+		*error = c.error;
+		*error_pos = c.error_pos;
+		return NULL;
+	}
+	if (expr->ast->kind == RR_AST_ARROW)
+	{
+		*error = pstrdup("this is a function, please add ()");
+		*error_pos = expr->ast->pos;
+		return NULL;
+	}
+	return expr;
+}

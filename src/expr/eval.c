@@ -1,0 +1,970 @@
+/*-------------------------------------------------------------------------
+ *
+ * eval.c
+ *		Evaluate a compiled {{ }} expression for one item: a walk of its
+ *		tree over JsValues, with n8n's variables read from the node run.
+ *
+ * Expressions have no statements, loops, assignment or recursion, so an
+ * evaluation ends after at most as many steps as its tree has nodes, times
+ * the lengths of the arrays builtins iterate.  Values read from items are
+ * borrowed, never copied; what the expression builds is palloc'd in the
+ * caller's memory context.
+ *
+ * A JavaScript TypeError (reading a property of undefined, calling what is
+ * not a function) does not raise an ERROR: n8n swallows it and the whole
+ * {{ }} gives undefined, so the evaluator unwinds with a flag (no PG_TRY on
+ * this path).  The flag also carries an optional chain's short-circuit
+ * (a?.b.c with a null stops at the chain's end).
+ *
+ * n8n's node accessors are host objects, JsValues of kind JS_FUNCTION
+ * that point to an RrHost: $input, $('Node'), $node and $node["Node"].
+ * An arrow function is one too, called by the builtins that take one.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "catalog/plan.h"
+#include "engine/executor.h"
+#include "expr/builtins.h"
+#include "expr/eval.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/json.h"
+#include "utils/timestamp.h"
+
+typedef enum RrUnwind
+{
+	RR_UNWIND_NONE,
+	RR_UNWIND_THROW,			/* a TypeError: the {{ }} gives undefined */
+	RR_UNWIND_SHORT				/* a ?. met null or undefined */
+} RrUnwind;
+
+struct RrExprEnv
+{
+	RrNodeRun  *run;
+	Jsonb	   *item;
+	int			item_index;
+	JsValue    *slots;			/* arrow parameters */
+	RrUnwind	unwind;
+};
+
+typedef enum RrHostKind
+{
+	RR_HOST_INPUT,				/* $input */
+	RR_HOST_NODE,				/* $('Node') */
+	RR_HOST_NODES,				/* $node */
+	RR_HOST_NODE_INDEXED,		/* $node["Node"] */
+	RR_HOST_ARROW				/* an arrow function */
+} RrHostKind;
+
+typedef struct RrHost
+{
+	RrHostKind	kind;
+	const char *name;			/* the node's name */
+	const RrAst *arrow;			/* RR_HOST_ARROW */
+} RrHost;
+
+/*
+ * What a node run's expressions read more than once, built on first use in
+ * the execution's memory context (the node may reset its own between
+ * items or rounds) and kept for the run: RrNodeRun.expr_cache.
+ */
+typedef struct RrRunCache
+{
+	JsValue		input_all;		/* $input.all(), or JS_UNDEFINED until built */
+	JsValue		workflow;
+	JsValue		execution;
+} RrRunCache;
+
+static JsValue eval_node(RrExprEnv *env, const RrAst *node);
+
+void
+rr_expr_throw(RrExprEnv *env)
+{
+	env->unwind = RR_UNWIND_THROW;
+}
+
+static JsValue
+host_value(RrHostKind kind, const char *name, const RrAst *arrow)
+{
+	RrHost	   *host = palloc(sizeof(RrHost));
+	JsValue		v;
+
+	host->kind = kind;
+	host->name = name;
+	host->arrow = arrow;
+	v.kind = JS_FUNCTION;
+	v.u.fn = host;
+	return v;
+}
+
+static RrRunCache *
+run_cache(RrNodeRun *run)
+{
+	if (run->expr_cache == NULL)
+	{
+		RrRunCache *cache = MemoryContextAlloc(run->execution->context,
+											   sizeof(RrRunCache));
+
+		cache->input_all = js_undefined();
+		cache->workflow = js_undefined();
+		cache->execution = js_undefined();
+		run->expr_cache = cache;
+	}
+	return (RrRunCache *) run->expr_cache;
+}
+
+/* A built object from parallel arrays of keys and values */
+static JsValue
+make_object(int n, const char **keys, const JsValue *vals)
+{
+	JsObject   *obj = palloc(sizeof(JsObject));
+	JsValue		v;
+	int			i;
+
+	obj->len = n;
+	obj->keys = palloc(sizeof(char *) * Max(n, 1));
+	obj->keylens = palloc(sizeof(int) * Max(n, 1));
+	obj->vals = palloc(sizeof(JsValue) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		obj->keys[i] = keys[i];
+		obj->keylens[i] = strlen(keys[i]);
+		obj->vals[i] = vals[i];
+	}
+	v.kind = JS_OBJECT;
+	v.u.obj = obj;
+	return v;
+}
+
+/* n8n's item wrapper: {json, pairedItem: {item}} */
+static JsValue
+item_object(Jsonb *item, int index)
+{
+	static const char *item_keys[] = {"json", "pairedItem"};
+	static const char *paired_keys[] = {"item"};
+	JsValue		vals[2];
+	JsValue		paired = js_number(index);
+
+	vals[0] = js_from_jsonb(item);
+	vals[1] = make_object(1, paired_keys, &paired);
+	return make_object(2, item_keys, vals);
+}
+
+static JsValue
+items_array(List *items)
+{
+	JsArray    *arr = palloc(sizeof(JsArray));
+	JsValue		v;
+	ListCell   *lc;
+
+	arr->len = list_length(items);
+	arr->elems = palloc(sizeof(JsValue) * Max(arr->len, 1));
+	foreach(lc, items)
+		arr->elems[foreach_current_index(lc)] = item_object(lfirst(lc),
+															foreach_current_index(lc));
+	v.kind = JS_ARRAY;
+	v.u.arr = arr;
+	return v;
+}
+
+static List *
+input_items(RrNodeRun *run)
+{
+	return run->ninputs > 0 ? run->inputs[0] : NIL;
+}
+
+/*
+ * The items of node name's output that lead here: the output connected to
+ * the running node, else its first.  ERROR when there is no such node or
+ * it has not run, with n8n's messages.
+ */
+static List *
+node_items(RrExprEnv *env, const char *name)
+{
+	RrExecution *execution = env->run->execution;
+	RrPlanNode *node = rr_plan_find_node(execution->plan, (char *) name);
+	RrStep	   *step;
+	int			output;
+
+	if (node == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("Referenced node doesn't exist"),
+				 errdetail("The workflow has no node \"%s\".", name)));
+	step = execution->states[node->index].step;
+	if (step == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("Node '%s' hasn't been executed", name),
+				 errdetail("An expression can read a node's items only after the node ran in the same execution.")));
+	for (output = 0; output < node->noutputs; output++)
+	{
+		int			e;
+
+		for (e = 0; e < node->nedges[output]; e++)
+			if (node->edges[output][e].to == env->run->node->index)
+				return step->outputs[output];
+	}
+	return node->noutputs > 0 ? step->outputs[0] : NIL;
+}
+
+/* item index of items as an item object, or undefined */
+static JsValue
+nth_item(List *items, int index)
+{
+	if (index < 0 || index >= list_length(items))
+		return js_undefined();
+	return item_object(list_nth(items, index), index);
+}
+
+static JsValue
+workflow_object(RrNodeRun *run)
+{
+	RrRunCache *cache = run_cache(run);
+
+	if (cache->workflow.kind == JS_UNDEFINED)
+	{
+		static const char *keys[] = {"id", "name", "version"};
+		RrPlan	   *plan = run->execution->plan;
+		MemoryContext old = MemoryContextSwitchTo(run->execution->context);
+		JsValue		vals[3];
+
+		vals[0] = js_cstring(psprintf(INT64_FORMAT, plan->workflow_id));
+		vals[1] = js_cstring(plan->workflow_name);
+		vals[2] = js_number(plan->version);
+		cache->workflow = make_object(3, keys, vals);
+		MemoryContextSwitchTo(old);
+	}
+	return cache->workflow;
+}
+
+static JsValue
+execution_object(RrNodeRun *run)
+{
+	RrRunCache *cache = run_cache(run);
+
+	if (cache->execution.kind == JS_UNDEFINED)
+	{
+		static const char *keys[] = {"id", "mode"};
+		RrExecution *execution = run->execution;
+		MemoryContext old = MemoryContextSwitchTo(execution->context);
+		JsValue		vals[2];
+
+		vals[0] = execution->id != 0 ?
+			js_cstring(psprintf(INT64_FORMAT, execution->id)) : js_null();
+		vals[1] = js_cstring(execution->mode);
+		cache->execution = make_object(2, keys, vals);
+		MemoryContextSwitchTo(old);
+	}
+	return cache->execution;
+}
+
+/* $prevNode: the node that delivered the first item of input 0 */
+static JsValue
+prev_node_object(RrNodeRun *run)
+{
+	static const char *keys[] = {"name", "outputIndex", "runIndex"};
+	RrExecution *execution = run->execution;
+	RrPlan	   *plan = execution->plan;
+	int			i;
+
+	for (i = 0; i < plan->nnodes; i++)
+	{
+		RrPlanNode *source = &plan->nodes[i];
+		int			output;
+
+		if (execution->states[i].step == NULL)
+			continue;
+		for (output = 0; output < source->noutputs; output++)
+		{
+			int			e;
+
+			for (e = 0; e < source->nedges[output]; e++)
+			{
+				RrPlanEdge *edge = &source->edges[output][e];
+				JsValue		vals[3];
+
+				if (edge->to != run->node->index || edge->input != 0)
+					continue;
+				vals[0] = js_cstring(source->name);
+				vals[1] = js_number(output);
+				vals[2] = js_number(0);
+				return make_object(3, keys, vals);
+			}
+		}
+	}
+	return js_undefined();
+}
+
+static JsValue
+now_string(RrNodeRun *run)
+{
+	return js_cstring(JsonEncodeDateTime(NULL,
+										 TimestampTzGetDatum(run->execution->started_at),
+										 TIMESTAMPTZOID, NULL));
+}
+
+static JsValue
+eval_ident(RrExprEnv *env, const RrAst *node)
+{
+	RrNodeRun  *run = env->run;
+
+	if (node->ref >= RR_VAR_SLOT)
+		return env->slots[node->ref - RR_VAR_SLOT];
+	switch ((RrVarRef) node->ref)
+	{
+		case RR_VAR_JSON:
+			return js_from_jsonb(env->item);
+		case RR_VAR_INPUT:
+			return host_value(RR_HOST_INPUT, NULL, NULL);
+		case RR_VAR_ITEM_INDEX:
+			return js_number(env->item_index);
+		case RR_VAR_RUN_INDEX:
+			return js_number(0);
+		case RR_VAR_WORKFLOW:
+			return workflow_object(run);
+		case RR_VAR_EXECUTION:
+			return execution_object(run);
+		case RR_VAR_VARS:
+			return js_from_jsonb(run->execution->plan->vars);
+		case RR_VAR_NOW:
+			return now_string(run);
+		case RR_VAR_NODE:
+			return host_value(RR_HOST_NODES, NULL, NULL);
+		case RR_VAR_PREV_NODE:
+			return prev_node_object(run);
+		case RR_VAR_MODE:
+			return js_cstring(run->execution->mode);
+		case RR_VAR_NAN:
+			return js_number(get_float8_nan());
+		case RR_VAR_INFINITY:
+			return js_number(get_float8_infinity());
+		case RR_VAR_UNRESOLVED:
+		case RR_VAR_SLOT:
+			break;
+	}
+	elog(ERROR, "unresolved identifier \"%s\"", node->name);
+	return js_undefined();		/* keep compiler quiet */
+}
+
+/* A property of a host object */
+static JsValue
+host_member(RrExprEnv *env, const RrHost *host, JsValue key)
+{
+	JsValue		name = js_to_string(key);
+	const char *s = name.u.str.ptr;
+	int			len = name.u.str.len;
+
+#define KEY_IS(lit) (len == sizeof(lit) - 1 && memcmp(s, lit, len) == 0)
+	switch (host->kind)
+	{
+		case RR_HOST_INPUT:
+			if (KEY_IS("item"))
+				return nth_item(input_items(env->run), env->item_index);
+			break;
+		case RR_HOST_NODE:
+			if (KEY_IS("item"))
+				return nth_item(node_items(env, host->name), env->item_index);
+			if (KEY_IS("isExecuted"))
+			{
+				RrExecution *execution = env->run->execution;
+				RrPlanNode *node = rr_plan_find_node(execution->plan,
+													 (char *) host->name);
+
+				return js_bool(node != NULL &&
+							   execution->states[node->index].step != NULL);
+			}
+			if (KEY_IS("params"))
+			{
+				RrPlanNode *node = rr_plan_find_node(env->run->execution->plan,
+													 (char *) host->name);
+
+				return node != NULL ? js_from_jsonb(node->params) : js_undefined();
+			}
+			break;
+		case RR_HOST_NODES:
+			return host_value(RR_HOST_NODE_INDEXED, pnstrdup(s, len), NULL);
+		case RR_HOST_NODE_INDEXED:
+			if (KEY_IS("json") || KEY_IS("data"))
+			{
+				List	   *items = node_items(env, host->name);
+
+				if (env->item_index >= list_length(items))
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("\"%s\" node has %d item(s) but you're trying to access item %d",
+									host->name, list_length(items),
+									env->item_index)));
+				return js_from_jsonb(list_nth(items, env->item_index));
+			}
+			if (KEY_IS("parameter"))
+			{
+				RrPlanNode *node = rr_plan_find_node(env->run->execution->plan,
+													 (char *) host->name);
+
+				return node != NULL ? js_from_jsonb(node->params) : js_undefined();
+			}
+			if (KEY_IS("runIndex"))
+				return js_number(0);
+			break;
+		case RR_HOST_ARROW:
+			break;
+	}
+#undef KEY_IS
+	return js_undefined();
+}
+
+/* A call of a host object's accessor: $input.all(), $('N').first() ... */
+static JsValue
+host_call(RrExprEnv *env, const RrAst *call, JsValue self, int nargs,
+		  const JsValue *args)
+{
+	const RrHost *host = (const RrHost *) self.u.fn;
+	const char *name = call->kids[0]->name;
+	List	   *items;
+
+	Assert(self.kind == JS_FUNCTION);
+	if (host->kind == RR_HOST_INPUT)
+	{
+		RrRunCache *cache = run_cache(env->run);
+
+		items = input_items(env->run);
+		if (nargs > 0 && strcmp(name, "all") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("$input.%s() should have no arguments", name)));
+		if (strcmp(name, "all") == 0)
+		{
+			if (cache->input_all.kind == JS_UNDEFINED)
+			{
+				MemoryContext old = MemoryContextSwitchTo(env->run->execution->context);
+
+				cache->input_all = items_array(items);
+				MemoryContextSwitchTo(old);
+			}
+			return cache->input_all;
+		}
+	}
+	else
+		items = node_items(env, host->name);
+
+	if (strcmp(name, "first") == 0)
+		return nth_item(items, 0);
+	if (strcmp(name, "last") == 0)
+		return nth_item(items, list_length(items) - 1);
+	if (strcmp(name, "all") == 0)
+		return items_array(items);
+	if (host->kind == RR_HOST_NODE &&
+		(strcmp(name, "itemMatching") == 0 || strcmp(name, "pairedItem") == 0))
+	{
+		if (nargs < 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("Missing item index for .%s()", name)));
+		return nth_item(items, (int) js_to_number(args[0]));
+	}
+	rr_expr_throw(env);
+	return js_undefined();
+}
+
+/*
+ * The arguments of a call, spread arguments expanded, in *args; returns
+ * their number, or -1 when evaluation unwound.
+ */
+static int
+eval_args(RrExprEnv *env, const RrAst *call, JsValue **args)
+{
+	int			n = 0;
+	int			cap = Max(call->nkids - 1, 1);
+	int			i;
+
+	*args = palloc(sizeof(JsValue) * cap);
+	for (i = 1; i < call->nkids; i++)
+	{
+		const RrAst *arg = call->kids[i];
+		JsValue		v;
+
+		if (arg->kind != RR_AST_SPREAD)
+		{
+			v = eval_node(env, arg);
+			if (env->unwind != RR_UNWIND_NONE)
+				return -1;
+			if (n == cap)
+				*args = repalloc(*args, sizeof(JsValue) * (cap *= 2));
+			(*args)[n++] = v;
+			continue;
+		}
+		v = eval_node(env, arg->kids[0]);
+		if (env->unwind != RR_UNWIND_NONE)
+			return -1;
+		if (v.kind == JS_ARRAY)
+		{
+			int			j;
+
+			if (n + v.u.arr->len > cap)
+				*args = repalloc(*args, sizeof(JsValue) * (cap = n + v.u.arr->len));
+			for (j = 0; j < v.u.arr->len; j++)
+				(*args)[n++] = v.u.arr->elems[j];
+		}
+		else if (v.kind == JS_JSONB && JsonContainerIsArray(v.u.jc))
+		{
+			int			count = JsonContainerSize(v.u.jc);
+			int			j;
+
+			if (n + count > cap)
+				*args = repalloc(*args, sizeof(JsValue) * (cap = n + count));
+			for (j = 0; j < count; j++)
+			{
+				JsonbValue *elem = getIthJsonbValueFromContainer(v.u.jc, j);
+
+				(*args)[n++] = js_from_jsonb_value(elem);
+			}
+		}
+		else
+		{
+			/* spreading what is not iterable is a TypeError */
+			rr_expr_throw(env);
+			return -1;
+		}
+	}
+	return n;
+}
+
+static JsValue
+eval_call(RrExprEnv *env, const RrAst *call)
+{
+	JsValue    *args;
+	JsValue		self = js_undefined();
+	int			nargs;
+
+	if (call->ref == RR_CALL_NODE)
+		return host_value(RR_HOST_NODE,
+						  pnstrdup(call->kids[1]->str, call->kids[1]->len),
+						  NULL);
+	if (call->ref == RR_CALL_METHOD || call->ref == RR_CALL_HOST)
+	{
+		const RrAst *callee = call->kids[0];
+
+		self = eval_node(env, callee->kids[0]);
+		if (env->unwind != RR_UNWIND_NONE)
+			return js_undefined();
+		if ((callee->optional || call->optional) && js_is_nullish(self))
+		{
+			env->unwind = RR_UNWIND_SHORT;
+			return js_undefined();
+		}
+	}
+	nargs = eval_args(env, call, &args);
+	if (nargs < 0)
+		return js_undefined();
+
+	if (call->ref >= RR_CALL_FUNCTION)
+		return rr_function_call(env, call->ref - RR_CALL_FUNCTION, nargs, args);
+	if (call->ref == RR_CALL_HOST)
+		return host_call(env, call, self, nargs, args);
+	Assert(call->ref == RR_CALL_METHOD);
+	return rr_method_call(env, call->kids[0]->ref - RR_METHOD, self, nargs,
+						  args);
+}
+
+static JsValue
+eval_member(RrExprEnv *env, const RrAst *member)
+{
+	JsValue		base = eval_node(env, member->kids[0]);
+	JsValue		key;
+	JsValue		result;
+	bool		type_error = false;
+
+	if (env->unwind != RR_UNWIND_NONE)
+		return js_undefined();
+	if (member->optional && js_is_nullish(base))
+	{
+		env->unwind = RR_UNWIND_SHORT;
+		return js_undefined();
+	}
+	if (member->name != NULL)
+		key = js_cstring(member->name);
+	else
+	{
+		key = eval_node(env, member->kids[1]);
+		if (env->unwind != RR_UNWIND_NONE)
+			return js_undefined();
+	}
+	if (base.kind == JS_FUNCTION)
+		return host_member(env, (const RrHost *) base.u.fn, key);
+	result = js_get_member(base, key, &type_error);
+	if (type_error)
+		rr_expr_throw(env);
+	return result;
+}
+
+static JsValue
+eval_template(RrExprEnv *env, const RrAst *node)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < node->nparts; i++)
+	{
+		appendBinaryStringInfo(&buf, node->parts[i], node->partlens[i]);
+		if (i < node->nkids)
+		{
+			JsValue		v = eval_node(env, node->kids[i]);
+
+			if (env->unwind != RR_UNWIND_NONE)
+				return js_undefined();
+			js_append_string(&buf, v);
+		}
+	}
+	return js_string(buf.data, buf.len);
+}
+
+/* Append v's members to an array being built; false if v cannot spread */
+static bool
+spread_into(JsArray *arr, int *cap, JsValue v)
+{
+	int			count;
+	int			j;
+
+	if (v.kind == JS_ARRAY)
+		count = v.u.arr->len;
+	else if (v.kind == JS_JSONB && JsonContainerIsArray(v.u.jc))
+		count = JsonContainerSize(v.u.jc);
+	else
+		return false;
+	if (arr->len + count > *cap)
+	{
+		*cap = arr->len + count;
+		arr->elems = repalloc(arr->elems, sizeof(JsValue) * *cap);
+	}
+	for (j = 0; j < count; j++)
+		arr->elems[arr->len++] = v.kind == JS_ARRAY ? v.u.arr->elems[j] :
+			js_from_jsonb_value(getIthJsonbValueFromContainer(v.u.jc, j));
+	return true;
+}
+
+static JsValue
+eval_array(RrExprEnv *env, const RrAst *node)
+{
+	JsArray    *arr = palloc(sizeof(JsArray));
+	int			cap = Max(node->nkids, 1);
+	JsValue		result;
+	int			i;
+
+	arr->len = 0;
+	arr->elems = palloc(sizeof(JsValue) * cap);
+	for (i = 0; i < node->nkids; i++)
+	{
+		const RrAst *kid = node->kids[i];
+		JsValue		v = eval_node(env, kid->kind == RR_AST_SPREAD ?
+								  kid->kids[0] : kid);
+
+		if (env->unwind != RR_UNWIND_NONE)
+			return js_undefined();
+		if (kid->kind != RR_AST_SPREAD)
+		{
+			if (arr->len == cap)
+				arr->elems = repalloc(arr->elems, sizeof(JsValue) * (cap *= 2));
+			arr->elems[arr->len++] = v;
+		}
+		else if (!spread_into(arr, &cap, v))
+		{
+			rr_expr_throw(env);
+			return js_undefined();
+		}
+	}
+	result.kind = JS_ARRAY;
+	result.u.arr = arr;
+	return result;
+}
+
+/* Set key of an object being built: a later value replaces an earlier one */
+static void
+object_set(JsObject *obj, int *cap, const char *key, int keylen, JsValue v)
+{
+	int			i;
+
+	for (i = 0; i < obj->len; i++)
+		if (obj->keylens[i] == keylen && memcmp(obj->keys[i], key, keylen) == 0)
+		{
+			obj->vals[i] = v;
+			return;
+		}
+	if (obj->len == *cap)
+	{
+		*cap *= 2;
+		obj->keys = repalloc(obj->keys, sizeof(char *) * *cap);
+		obj->keylens = repalloc(obj->keylens, sizeof(int) * *cap);
+		obj->vals = repalloc(obj->vals, sizeof(JsValue) * *cap);
+	}
+	obj->keys[obj->len] = key;
+	obj->keylens[obj->len] = keylen;
+	obj->vals[obj->len] = v;
+	obj->len++;
+}
+
+/* {...v}: copy the members of an object (arrays give their indexes) */
+static void
+spread_object(JsObject *obj, int *cap, JsValue v)
+{
+	int			i;
+
+	if (v.kind == JS_OBJECT)
+	{
+		for (i = 0; i < v.u.obj->len; i++)
+			object_set(obj, cap, v.u.obj->keys[i], v.u.obj->keylens[i],
+					   v.u.obj->vals[i]);
+	}
+	else if (v.kind == JS_JSONB && JsonContainerIsObject(v.u.jc))
+	{
+		JsonbIterator *it = JsonbIteratorInit(v.u.jc);
+		JsonbValue	jbv;
+		JsonbIteratorToken token;
+		JsonbValue	key = {0};
+
+		while ((token = JsonbIteratorNext(&it, &jbv, true)) != WJB_DONE)
+		{
+			if (token == WJB_KEY)
+				key = jbv;
+			else if (token == WJB_VALUE)
+				object_set(obj, cap, key.val.string.val, key.val.string.len,
+						   js_from_jsonb_value(&jbv));
+		}
+	}
+	else if (v.kind == JS_ARRAY || (v.kind == JS_JSONB && JsonContainerIsArray(v.u.jc)))
+	{
+		int			count = v.kind == JS_ARRAY ? v.u.arr->len : JsonContainerSize(v.u.jc);
+
+		for (i = 0; i < count; i++)
+		{
+			char	   *key = psprintf("%d", i);
+
+			object_set(obj, cap, key, strlen(key),
+					   v.kind == JS_ARRAY ? v.u.arr->elems[i] :
+					   js_from_jsonb_value(getIthJsonbValueFromContainer(v.u.jc, i)));
+		}
+	}
+	/* spreading anything else adds nothing */
+}
+
+static JsValue
+eval_object(RrExprEnv *env, const RrAst *node)
+{
+	JsObject   *obj = palloc(sizeof(JsObject));
+	int			cap = Max(node->nkids, 1);
+	JsValue		result;
+	int			i;
+
+	obj->len = 0;
+	obj->keys = palloc(sizeof(char *) * cap);
+	obj->keylens = palloc(sizeof(int) * cap);
+	obj->vals = palloc(sizeof(JsValue) * cap);
+	for (i = 0; i < node->nkids; i++)
+	{
+		const RrAst *kid = node->kids[i];
+		JsValue		v;
+
+		if (kid->kind == RR_AST_SPREAD && node->keys[i] == NULL &&
+			(node->computed == NULL || node->computed[i] == NULL))
+		{
+			v = eval_node(env, kid->kids[0]);
+			if (env->unwind != RR_UNWIND_NONE)
+				return js_undefined();
+			spread_object(obj, &cap, v);
+			continue;
+		}
+		v = eval_node(env, kid);
+		if (env->unwind != RR_UNWIND_NONE)
+			return js_undefined();
+		if (node->keys[i] != NULL)
+			object_set(obj, &cap, node->keys[i], node->keylens[i], v);
+		else
+		{
+			JsValue		key = eval_node(env, node->computed[i]);
+
+			if (env->unwind != RR_UNWIND_NONE)
+				return js_undefined();
+			key = js_to_string(key);
+			object_set(obj, &cap, key.u.str.ptr, key.u.str.len, v);
+		}
+	}
+	result.kind = JS_OBJECT;
+	result.u.obj = obj;
+	return result;
+}
+
+static JsValue
+eval_unary(RrExprEnv *env, const RrAst *node)
+{
+	JsValue		v = eval_node(env, node->kids[0]);
+
+	if (env->unwind != RR_UNWIND_NONE)
+		return js_undefined();
+	switch (node->op)
+	{
+		case RR_OP_NOT:
+			return js_bool(!js_to_boolean(v));
+		case RR_OP_NEG:
+			return js_number(-js_to_number(v));
+		case RR_OP_PLUS:
+			return js_number(js_to_number(v));
+		case RR_OP_BITNOT:
+			/* ~x is x ^ -1 on ToInt32 */
+			return js_arithmetic(RR_OP_BITXOR, v, js_number(-1));
+		case RR_OP_TYPEOF:
+			return js_cstring(js_typeof(v));
+		default:
+			break;
+	}
+	elog(ERROR, "unexpected unary operator %d", (int) node->op);
+	return js_undefined();		/* keep compiler quiet */
+}
+
+static JsValue
+eval_binary(RrExprEnv *env, const RrAst *node)
+{
+	JsValue		a = eval_node(env, node->kids[0]);
+	JsValue		b;
+	bool		type_error = false;
+	bool		result;
+
+	if (env->unwind != RR_UNWIND_NONE)
+		return js_undefined();
+	b = eval_node(env, node->kids[1]);
+	if (env->unwind != RR_UNWIND_NONE)
+		return js_undefined();
+	switch (node->op)
+	{
+		case RR_OP_EQ:
+			return js_bool(js_loose_equals(a, b));
+		case RR_OP_NE:
+			return js_bool(!js_loose_equals(a, b));
+		case RR_OP_SEQ:
+			return js_bool(js_strict_equals(a, b));
+		case RR_OP_SNE:
+			return js_bool(!js_strict_equals(a, b));
+		case RR_OP_LT:
+		case RR_OP_LE:
+		case RR_OP_GT:
+		case RR_OP_GE:
+			return js_bool(js_compare(node->op, a, b));
+		case RR_OP_IN:
+			result = js_has_property(b, a, &type_error);
+			if (type_error)
+				rr_expr_throw(env);
+			return js_bool(result);
+		default:
+			return js_arithmetic(node->op, a, b);
+	}
+}
+
+static JsValue
+eval_logical(RrExprEnv *env, const RrAst *node)
+{
+	JsValue		a = eval_node(env, node->kids[0]);
+
+	if (env->unwind != RR_UNWIND_NONE)
+		return js_undefined();
+	switch (node->op)
+	{
+		case RR_OP_AND:
+			if (!js_to_boolean(a))
+				return a;
+			break;
+		case RR_OP_OR:
+			if (js_to_boolean(a))
+				return a;
+			break;
+		default:
+			Assert(node->op == RR_OP_COALESCE);
+			if (!js_is_nullish(a))
+				return a;
+			break;
+	}
+	return eval_node(env, node->kids[1]);
+}
+
+static JsValue
+eval_node(RrExprEnv *env, const RrAst *node)
+{
+	JsValue		v;
+
+	switch (node->kind)
+	{
+		case RR_AST_NUMBER:
+			return js_number(node->num);
+		case RR_AST_STRING:
+			return js_string(node->str, node->len);
+		case RR_AST_TRUE:
+			return js_bool(true);
+		case RR_AST_FALSE:
+			return js_bool(false);
+		case RR_AST_NULL:
+			return js_null();
+		case RR_AST_UNDEFINED:
+			return js_undefined();
+		case RR_AST_TEMPLATE:
+			return eval_template(env, node);
+		case RR_AST_IDENT:
+			return eval_ident(env, node);
+		case RR_AST_ARRAY:
+			return eval_array(env, node);
+		case RR_AST_OBJECT:
+			return eval_object(env, node);
+		case RR_AST_MEMBER:
+			return eval_member(env, node);
+		case RR_AST_CALL:
+			return eval_call(env, node);
+		case RR_AST_CHAIN:
+			v = eval_node(env, node->kids[0]);
+			if (env->unwind == RR_UNWIND_SHORT)
+			{
+				env->unwind = RR_UNWIND_NONE;
+				return js_undefined();
+			}
+			return v;
+		case RR_AST_UNARY:
+			return eval_unary(env, node);
+		case RR_AST_BINARY:
+			return eval_binary(env, node);
+		case RR_AST_LOGICAL:
+			return eval_logical(env, node);
+		case RR_AST_CONDITIONAL:
+			v = eval_node(env, node->kids[0]);
+			if (env->unwind != RR_UNWIND_NONE)
+				return js_undefined();
+			return eval_node(env, node->kids[js_to_boolean(v) ? 1 : 2]);
+		case RR_AST_ARROW:
+			return host_value(RR_HOST_ARROW, NULL, node);
+		case RR_AST_REGEX:
+		case RR_AST_SPREAD:
+		case RR_AST_NEW:
+			break;
+	}
+	elog(ERROR, "unexpected expression node %d", (int) node->kind);
+	return js_undefined();		/* keep compiler quiet */
+}
+
+bool
+rr_expr_eval(const RrExpr *expr, RrNodeRun *run, Jsonb *item, int item_index,
+			 JsValue *result)
+{
+	RrExprEnv	env;
+
+	env.run = run;
+	env.item = item;
+	env.item_index = item_index;
+	env.slots = expr->nslots > 0 ? palloc0(sizeof(JsValue) * expr->nslots) : NULL;
+	env.unwind = RR_UNWIND_NONE;
+	*result = eval_node(&env, expr->ast);
+	if (env.unwind != RR_UNWIND_NONE)
+	{
+		*result = js_undefined();
+		return false;
+	}
+	return true;
+}
