@@ -455,7 +455,7 @@ own_entries(JsValue v, JsObject **entries)
 		rr_object_init(&b, v.u.str.len);
 		for (i = 0, n = 0; i < v.u.str.len; n++)
 		{
-			int			len = pg_utf_mblen((const unsigned char *) v.u.str.ptr + i);
+			int			len = rr_char_len(v.u.str.ptr + i);
 			char	   *key = psprintf("%d", n);
 
 			rr_object_set(&b, key, strlen(key), js_string(v.u.str.ptr + i, len));
@@ -660,7 +660,7 @@ fn_string_from_char_code(RrExprEnv *env, int nargs, const JsValue *args)
 		if (u >= 0xD800 && u <= 0xDFFF)
 			u = 0xFFFD;
 		unicode_to_utf8(u, buf);
-		appendBinaryStringInfo(&out, (char *) buf, pg_utf_mblen(buf));
+		appendBinaryStringInfo(&out, (char *) buf, rr_char_len((char *) buf));
 	}
 	return rr_string_from(&out);
 }

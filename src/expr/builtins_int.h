@@ -203,11 +203,17 @@ extern bool rr_is_js_space(pg_wchar c);
 #define STR(v)		((v).u.str.ptr)
 #define LEN(v)		((v).u.str.len)
 
-/* UTF-8 characters */
+/*
+ * UTF-8 characters.  The length comes from the lead byte here: libpq
+ * exports a pg_utf_mblen of its own, which test/link_check.sh refuses.
+ */
 static inline int
 rr_char_len(const char *p)
 {
-	return pg_utf_mblen((const unsigned char *) p);
+	unsigned char c = (unsigned char) *p;
+
+	return c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 :
+		(c & 0xF8) == 0xF0 ? 4 : 1;
 }
 
 static inline pg_wchar

@@ -1203,7 +1203,7 @@ str_base64_decode(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	initStringInfo(&out);
 	for (i = 0; i < bytes.len;)
 	{
-		int			n = pg_utf_mblen((unsigned char *) bytes.data + i);
+		int			n = rr_char_len(bytes.data + i);
 
 		if (i + n <= bytes.len && pg_utf8_islegal((unsigned char *) bytes.data + i, n))
 		{
