@@ -46,6 +46,7 @@ OBJS = \
 	src/expr/builtins_global.o \
 	src/expr/builtins_number.o \
 	src/expr/builtins_object.o \
+	src/expr/builtins_pattern.o \
 	src/expr/builtins_string.o \
 	src/expr/compile.o \
 	src/expr/eval.o \

@@ -106,9 +106,17 @@ add_table(RrReceiver kind, const RrMethodImpl *impls)
 static void
 build_methods(void)
 {
-	static const RrMethodImpl *const tables[RR_RECV_COUNT] = {
-		rr_array_methods, NULL, rr_number_methods, rr_object_methods,
-		rr_string_methods, rr_boolean_methods
+	static const struct
+	{
+		RrReceiver	kind;
+		const RrMethodImpl *table;
+	}			tables[] = {
+		{RR_RECV_ARRAY, rr_array_methods},
+		{RR_RECV_NUMBER, rr_number_methods},
+		{RR_RECV_OBJECT, rr_object_methods},
+		{RR_RECV_STRING, rr_string_methods},
+		{RR_RECV_STRING, rr_string_pattern_methods},
+		{RR_RECV_BOOLEAN, rr_boolean_methods}
 	};
 	int			capacity = lengthof(date_extensions) + 2;
 	int			k;
@@ -116,20 +124,17 @@ build_methods(void)
 
 	if (methods)
 		return;
-	for (k = 0; k < RR_RECV_COUNT; k++)
+	for (k = 0; k < lengthof(tables); k++)
 	{
 		const RrMethodImpl *m;
 
-		for (m = tables[k]; m && m->name; m++)
+		for (m = tables[k].table; m->name; m++)
 			capacity++;
 	}
 	methods = MemoryContextAllocZero(TopMemoryContext,
 									 sizeof(RrMethodEntry) * capacity);
-	for (k = 0; k < RR_RECV_COUNT; k++)
-	{
-		if (tables[k])
-			add_table(k, tables[k]);
-	}
+	for (k = 0; k < lengthof(tables); k++)
+		add_table(tables[k].kind, tables[k].table);
 	for (d = date_extensions; *d; d++)
 		add_entry(*d)->extension_on |= 1 << RR_RECV_DATE;
 	add_entry("isEmpty")->generic = true;

@@ -44,16 +44,6 @@ sub_array(JsArray *a, double from, double to)
 	return rr_array_result(&out);
 }
 
-static double
-relative(JsValue arg, double len, double dflt)
-{
-	double		d = arg.kind == JS_UNDEFINED ? dflt : rr_to_integer(arg);
-
-	if (d < 0)
-		return Max(len + d, 0);
-	return Min(d, len);
-}
-
 /* ---------- JavaScript's methods ---------- */
 
 static JsValue
@@ -104,32 +94,31 @@ same_value(JsValue a, JsValue b, bool zero)
 	return js_strict_equals(a, b);
 }
 
-static JsValue
-arr_includes(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+/* Index of the first element from args[1] on that is args[0], or -1 */
+static int
+search(JsValue self, int nargs, const JsValue *args, bool zero)
 {
 	JsArray    *a = rr_array_view(self);
 	int			i;
 
-	for (i = (int) relative(rr_arg(nargs, args, 1), a->len, 0); i < a->len; i++)
+	for (i = (int) rr_relative_index(rr_arg(nargs, args, 1), a->len, 0); i < a->len; i++)
 	{
-		if (same_value(a->elems[i], rr_arg(nargs, args, 0), true))
-			return js_bool(true);
+		if (same_value(a->elems[i], rr_arg(nargs, args, 0), zero))
+			return i;
 	}
-	return js_bool(false);
+	return -1;
+}
+
+static JsValue
+arr_includes(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return js_bool(search(self, nargs, args, true) >= 0);
 }
 
 static JsValue
 arr_index_of(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 {
-	JsArray    *a = rr_array_view(self);
-	int			i;
-
-	for (i = (int) relative(rr_arg(nargs, args, 1), a->len, 0); i < a->len; i++)
-	{
-		if (same_value(a->elems[i], rr_arg(nargs, args, 0), false))
-			return js_number(i);
-	}
-	return js_number(-1);
+	return js_number(search(self, nargs, args, false));
 }
 
 static JsValue
@@ -176,8 +165,8 @@ arr_slice(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 {
 	JsArray    *a = rr_array_view(self);
 
-	return sub_array(a, relative(rr_arg(nargs, args, 0), a->len, 0),
-					 relative(rr_arg(nargs, args, 1), a->len, a->len));
+	return sub_array(a, rr_relative_index(rr_arg(nargs, args, 0), a->len, 0),
+					 rr_relative_index(rr_arg(nargs, args, 1), a->len, a->len));
 }
 
 static JsValue
@@ -571,17 +560,8 @@ arr_compact(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	{
 		JsValue		e = a->elems[i];
 
-		if (js_is_nullish(e) ||
-			(e.kind == JS_STRING && (e.u.str.len == 0 ||
-									 (e.u.str.len == 3 && memcmp(e.u.str.ptr, "nil", 3) == 0))))
-			continue;
-		if (rr_is_object(e) || rr_is_array(e))
-		{
-			if (rr_entries_view(e)->len == 0)
-				continue;
-			e = rr_object_compact(e);
-		}
-		rr_array_push(&out, e);
+		if (rr_compact_keeps(&e))
+			rr_array_push(&out, e);
 	}
 	return rr_array_result(&out);
 }
@@ -787,6 +767,20 @@ contains(JsArray *a, JsValue v)
 	return false;
 }
 
+/* Append the elements of a that are (present) or are not in b */
+static void
+filter_in(RrArrayBuilder *out, JsArray *a, JsArray *b, bool present)
+{
+	int			i;
+
+	for (i = 0; i < a->len; i++)
+	{
+		if (contains(b, a->elems[i]) == present)
+			rr_array_push(out, a->elems[i]);
+	}
+}
+
+/* union: the elements of both, without duplicates */
 static JsValue
 arr_union(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 {
@@ -796,30 +790,19 @@ arr_union(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	int			i;
 
 	rr_array_init(&out, (double) a->len + b->len);
-	for (i = 0; i < a->len; i++)
-		rr_array_push(&out, a->elems[i]);
-	for (i = 0; i < b->len; i++)
-	{
-		if (!contains(out.arr, b->elems[i]))
-			rr_array_push(&out, b->elems[i]);
-	}
+	for (i = 0; i < a->len + b->len; i++)
+		rr_array_push(&out, i < a->len ? a->elems[i] : b->elems[i - a->len]);
 	return unique_of(out.arr, 0, NULL);
 }
 
 static JsValue
 arr_difference(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 {
-	JsArray    *a = rr_array_view(self);
 	JsArray    *b = array_arg(nargs, args, "difference");
 	RrArrayBuilder out;
-	int			i;
 
-	rr_array_init(&out, a->len);
-	for (i = 0; i < a->len; i++)
-	{
-		if (!contains(b, a->elems[i]))
-			rr_array_push(&out, a->elems[i]);
-	}
+	rr_array_init(&out, 0);
+	filter_in(&out, rr_array_view(self), b, false);
 	return unique_of(out.arr, 0, NULL);
 }
 
@@ -829,19 +812,10 @@ arr_intersection(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	JsArray    *a = rr_array_view(self);
 	JsArray    *b = array_arg(nargs, args, "intersection");
 	RrArrayBuilder out;
-	int			i;
 
-	rr_array_init(&out, (double) a->len + b->len);
-	for (i = 0; i < a->len; i++)
-	{
-		if (contains(b, a->elems[i]))
-			rr_array_push(&out, a->elems[i]);
-	}
-	for (i = 0; i < b->len; i++)
-	{
-		if (contains(a, b->elems[i]))
-			rr_array_push(&out, b->elems[i]);
-	}
+	rr_array_init(&out, 0);
+	filter_in(&out, a, b, true);
+	filter_in(&out, b, a, true);
 	return unique_of(out.arr, 0, NULL);
 }
 
@@ -859,23 +833,6 @@ arr_append(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	for (i = 0; i < nargs; i++)
 		rr_array_push(&out, args[i]);
 	return rr_array_result(&out);
-}
-
-static JsValue
-arr_to_json_string(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	StringInfoData out;
-
-	initStringInfo(&out);
-	js_json_stringify(&out, self, 0);
-	return rr_string_from(&out);
-}
-
-/* toInt, toFloat, toBoolean, toDateTime of arrays and objects */
-static JsValue
-arr_undefined(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	return js_undefined();
 }
 
 const RrMethodImpl rr_array_methods[] = {
@@ -928,11 +885,11 @@ const RrMethodImpl rr_array_methods[] = {
 	{"renameKeys", true, arr_rename_keys},
 	{"smartJoin", true, arr_smart_join},
 	{"sum", true, arr_sum},
-	{"toBoolean", true, arr_undefined},
-	{"toDateTime", true, arr_undefined},
-	{"toFloat", true, arr_undefined},
-	{"toInt", true, arr_undefined},
-	{"toJsonString", true, arr_to_json_string},
+	{"toBoolean", true, rr_method_undefined},
+	{"toDateTime", true, rr_method_undefined},
+	{"toFloat", true, rr_method_undefined},
+	{"toInt", true, rr_method_undefined},
+	{"toJsonString", true, rr_method_json_string},
 	{"union", true, arr_union},
 	{"unique", true, arr_unique},
 	{NULL}

@@ -37,6 +37,26 @@ rr_method_needs_arrow(RrExprEnv *env, JsValue self, int nargs,
 	return js_undefined();
 }
 
+/* toJsonString of strings, arrays and objects: JSON.stringify */
+JsValue
+rr_method_json_string(RrExprEnv *env, JsValue self, int nargs,
+					  const JsValue *args)
+{
+	StringInfoData out;
+
+	initStringInfo(&out);
+	js_json_stringify(&out, self, 0);
+	return rr_string_from(&out);
+}
+
+/* n8n's conversions that arrays, objects and booleans have but no value */
+JsValue
+rr_method_undefined(RrExprEnv *env, JsValue self, int nargs,
+					const JsValue *args)
+{
+	return js_undefined();
+}
+
 bool
 rr_is_array(JsValue v)
 {
@@ -416,6 +436,16 @@ rr_to_integer(JsValue v)
 	if (isnan(d))
 		return 0;
 	return trunc(d) + 0.0;		/* + 0.0 turns -0 into 0 */
+}
+
+double
+rr_relative_index(JsValue arg, double len, double dflt)
+{
+	double		d = arg.kind == JS_UNDEFINED ? dflt : rr_to_integer(arg);
+
+	if (d < 0)
+		return Max(len + d, 0);
+	return Min(d, len);
 }
 
 bool

@@ -332,6 +332,17 @@ fn_math_random(RrExprEnv *env, int nargs, const JsValue *args)
 	return js_number(pg_prng_double(&pg_global_prng_state));
 }
 
+/* Math.cbrt: libm's cbrt is not exact for perfect cubes (27 -> 3.0000000000000004) */
+static JsValue
+fn_math_cbrt(RrExprEnv *env, int nargs, const JsValue *args)
+{
+	double		x = num_arg(nargs, args, 0);
+	double		r = cbrt(x);
+	double		n = nearbyint(r);
+
+	return js_number(n * n * n == x ? n : r);
+}
+
 /* The one-argument functions of Math: C's, same results */
 #define MATH_UNARY(name, expr) \
 static JsValue \
@@ -346,7 +357,6 @@ MATH_UNARY(ceil, ceil(x))
 MATH_UNARY(floor, floor(x))
 MATH_UNARY(trunc, trunc(x))
 MATH_UNARY(sqrt, sqrt(x))
-MATH_UNARY(cbrt, cbrt(x))
 MATH_UNARY(exp, exp(x))
 MATH_UNARY(log, log(x))
 MATH_UNARY(log10, log10(x))
@@ -445,7 +455,7 @@ own_entries(JsValue v, JsObject **entries)
 		rr_object_init(&b, v.u.str.len);
 		for (i = 0, n = 0; i < v.u.str.len; n++)
 		{
-			int			len = pg_utf_mblen((const unsigned char *) v.u.str.ptr + i);
+			int			len = rr_char_len(v.u.str.ptr + i);
 			char	   *key = psprintf("%d", n);
 
 			rr_object_set(&b, key, strlen(key), js_string(v.u.str.ptr + i, len));
@@ -650,7 +660,7 @@ fn_string_from_char_code(RrExprEnv *env, int nargs, const JsValue *args)
 		if (u >= 0xD800 && u <= 0xDFFF)
 			u = 0xFFFD;
 		unicode_to_utf8(u, buf);
-		appendBinaryStringInfo(&out, (char *) buf, pg_utf_mblen(buf));
+		appendBinaryStringInfo(&out, (char *) buf, rr_char_len((char *) buf));
 	}
 	return rr_string_from(&out);
 }

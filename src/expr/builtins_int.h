@@ -56,6 +56,7 @@ typedef struct RrMethodImpl
 
 /* The tables, each ended by an entry with a NULL name */
 extern const RrMethodImpl rr_string_methods[];
+extern const RrMethodImpl rr_string_pattern_methods[];
 extern const RrMethodImpl rr_array_methods[];
 extern const RrMethodImpl rr_number_methods[];
 extern const RrMethodImpl rr_object_methods[];
@@ -89,6 +90,12 @@ extern const RrFunctionImpl rr_functions[];
 extern void rr_builtin_not_supported(const char *what) pg_attribute_noreturn();
 extern JsValue rr_method_needs_arrow(RrExprEnv *env, JsValue self, int nargs,
 									 const JsValue *args);
+
+/* Methods several receiver kinds share */
+extern JsValue rr_method_json_string(RrExprEnv *env, JsValue self, int nargs,
+									 const JsValue *args);
+extern JsValue rr_method_undefined(RrExprEnv *env, JsValue self, int nargs,
+								   const JsValue *args);
 
 /* Argument i, or undefined when it was not given */
 static inline JsValue
@@ -149,6 +156,12 @@ extern bool rr_deep_equal(JsValue a, JsValue b);
 /* ToIntegerOrInfinity (NaN -> 0) */
 extern double rr_to_integer(JsValue v);
 
+/*
+ * A relative index (slice, at, includes ...) of a sequence of len: from
+ * the end when negative, clamped to 0..len; dflt when undefined
+ */
+extern double rr_relative_index(JsValue arg, double len, double dflt);
+
 /* 54000 unless a result of that many bytes / elements may be built */
 extern void rr_check_bytes(double bytes, const char *what);
 extern void rr_check_elements(double count, const char *what);
@@ -173,6 +186,7 @@ extern JsValue rr_array_average(RrExprEnv *env, JsValue self, int nargs,
 								const JsValue *args);
 extern double rr_math_minmax(int nargs, const JsValue *args, bool max);
 extern JsValue rr_object_compact(JsValue v);
+extern bool rr_compact_keeps(JsValue *value);
 
 /*
  * Stable merge sort of n values by cmp (< 0, 0, > 0); cmp may be
@@ -184,5 +198,63 @@ extern void rr_merge_sort(JsValue *elems, int n, RrCompareFn cmp,
 
 /* The JavaScript whitespace set (WhiteSpace and LineTerminator) */
 extern bool rr_is_js_space(pg_wchar c);
+
+/* The bytes and byte length of a JS_STRING */
+#define STR(v)		((v).u.str.ptr)
+#define LEN(v)		((v).u.str.len)
+
+/*
+ * UTF-8 characters.  The length comes from the lead byte here: libpq
+ * exports a pg_utf_mblen of its own, which test/link_check.sh refuses.
+ */
+static inline int
+rr_char_len(const char *p)
+{
+	unsigned char c = (unsigned char) *p;
+
+	return c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 :
+		(c & 0xF8) == 0xF0 ? 4 : 1;
+}
+
+static inline pg_wchar
+rr_char_code(const char *p)
+{
+	return utf8_to_unicode((const unsigned char *) p);
+}
+
+/* What "." does not match: \n \r U+2028 U+2029 */
+static inline bool
+rr_is_line_terminator(const char *p)
+{
+	pg_wchar	c = rr_char_code(p);
+
+	return c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029;
+}
+
+/* ASCII classes, as regular expressions without the u flag have them */
+static inline bool
+rr_is_ascii_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static inline bool
+rr_is_ascii_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline bool
+rr_is_ascii_word(char c)
+{
+	return rr_is_ascii_alpha(c) || rr_is_ascii_digit(c) || c == '_';
+}
+
+/* Whether the len bytes at a are b, ASCII case-insensitively */
+static inline bool
+rr_ascii_ieq(const char *a, int alen, const char *b)
+{
+	return alen == (int) strlen(b) && pg_strncasecmp(a, b, alen) == 0;
+}
 
 #endif							/* RR_BUILTINS_INT_H */

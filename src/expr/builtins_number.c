@@ -603,7 +603,7 @@ rr_parse_int(JsValue str, JsValue radixv)
 	double		value = 0;
 
 	while (p < end && rr_is_js_space(utf8_to_unicode((const unsigned char *) p)))
-		p += pg_utf_mblen((const unsigned char *) p);
+		p += rr_char_len(p);
 	if (p < end && (*p == '-' || *p == '+'))
 		sign = *p++ == '-' ? -1 : 1;
 	/* ToInt32 */
@@ -657,7 +657,7 @@ rr_parse_float(const char *s, int len)
 	int			mantissa = 0;
 
 	while (p < end && rr_is_js_space(utf8_to_unicode((const unsigned char *) p)))
-		p += pg_utf_mblen((const unsigned char *) p);
+		p += rr_char_len(p);
 	start = p;
 	if (p < end && (*p == '-' || *p == '+'))
 		p++;

@@ -150,11 +150,30 @@ obj_keep_fields_containing(RrExprEnv *env, JsValue self, int nargs,
 }
 
 /*
- * n8n's object compact: members that are null, undefined, "nil" or "" go,
- * as do empty objects and arrays; the others that are objects or arrays
- * are compacted in turn (an array becomes an object keyed by its indices,
- * as Object.entries makes it there).
+ * n8n's compact, of arrays and objects: whether value stays (it is not
+ * null, undefined, "nil", "", or an empty object or array), compacted in
+ * turn if it is an object or array (an array becomes an object keyed by
+ * its indices, as Object.entries makes it there).
  */
+bool
+rr_compact_keeps(JsValue *value)
+{
+	JsValue		e = *value;
+
+	if (js_is_nullish(e) ||
+		(e.kind == JS_STRING && (e.u.str.len == 0 ||
+								 (e.u.str.len == 3 && memcmp(e.u.str.ptr, "nil", 3) == 0))))
+		return false;
+	if (rr_is_object(e) || rr_is_array(e))
+	{
+		if (rr_entries_view(e)->len == 0)
+			return false;
+		*value = rr_object_compact(e);
+	}
+	return true;
+}
+
+/* compact of an object (or an array, into an object) */
 JsValue
 rr_object_compact(JsValue v)
 {
@@ -168,17 +187,8 @@ rr_object_compact(JsValue v)
 	{
 		JsValue		e = o->vals[i];
 
-		if (js_is_nullish(e) ||
-			(e.kind == JS_STRING && (e.u.str.len == 0 ||
-									 (e.u.str.len == 3 && memcmp(e.u.str.ptr, "nil", 3) == 0))))
-			continue;
-		if (rr_is_object(e) || rr_is_array(e))
-		{
-			if (rr_entries_view(e)->len == 0)
-				continue;
-			e = rr_object_compact(e);
-		}
-		rr_object_set(&out, o->keys[i], o->keylens[i], e);
+		if (rr_compact_keeps(&e))
+			rr_object_set(&out, o->keys[i], o->keylens[i], e);
 	}
 	return rr_object_result(&out);
 }
@@ -209,22 +219,6 @@ obj_url_encode(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 		rr_form_urlencode(&out, v.u.str.ptr, v.u.str.len);
 	}
 	return rr_string_from(&out);
-}
-
-static JsValue
-obj_to_json_string(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	StringInfoData out;
-
-	initStringInfo(&out);
-	js_json_stringify(&out, self, 0);
-	return rr_string_from(&out);
-}
-
-static JsValue
-obj_undefined(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	return js_undefined();
 }
 
 static JsValue
@@ -259,11 +253,11 @@ const RrMethodImpl rr_object_methods[] = {
 	{"keys", true, obj_keys},
 	{"removeField", true, obj_remove_field},
 	{"removeFieldsContaining", true, obj_remove_fields_containing},
-	{"toBoolean", true, obj_undefined},
-	{"toDateTime", true, obj_undefined},
-	{"toFloat", true, obj_undefined},
-	{"toInt", true, obj_undefined},
-	{"toJsonString", true, obj_to_json_string},
+	{"toBoolean", true, rr_method_undefined},
+	{"toDateTime", true, rr_method_undefined},
+	{"toFloat", true, rr_method_undefined},
+	{"toInt", true, rr_method_undefined},
+	{"toJsonString", true, rr_method_json_string},
 	{"urlEncode", true, obj_url_encode},
 	{"values", true, obj_values},
 	{NULL}
@@ -295,7 +289,7 @@ const RrMethodImpl rr_boolean_methods[] = {
 	{"valueOf", false, bool_to_boolean},
 	/* n8n's */
 	{"toBoolean", true, bool_to_boolean},
-	{"toDateTime", true, obj_undefined},
+	{"toDateTime", true, rr_method_undefined},
 	{"toFloat", true, bool_to_number},
 	{"toInt", true, bool_to_number},
 	{"toNumber", true, bool_to_number},

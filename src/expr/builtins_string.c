@@ -33,28 +33,13 @@
 #include "miscadmin.h"
 #include "utils/formatting.h"
 
-#define STR(v)		((v).u.str.ptr)
-#define LEN(v)		((v).u.str.len)
-
 /* ---------- UTF-8 and UTF-16 ---------- */
-
-static inline int
-char_len(const char *p)
-{
-	return pg_utf_mblen((const unsigned char *) p);
-}
 
 /* UTF-16 code units of the character starting at p */
 static inline int
 char_units(const char *p)
 {
 	return (unsigned char) *p >= 0xF0 ? 2 : 1;
-}
-
-static inline pg_wchar
-char_code(const char *p)
-{
-	return utf8_to_unicode((const unsigned char *) p);
 }
 
 /* Byte offset of UTF-16 index unit (0 <= unit), at most len */
@@ -67,7 +52,7 @@ byte_of_unit(const char *p, int len, double unit)
 	while (b < len && u < unit)
 	{
 		u += char_units(p + b);
-		b += char_len(p + b);
+		b += rr_char_len(p + b);
 	}
 	return Min(b, len);
 }
@@ -82,7 +67,7 @@ unit_of_byte(const char *p, int b)
 	while (i < b)
 	{
 		u += char_units(p + i);
-		i += char_len(p + i);
+		i += rr_char_len(p + i);
 	}
 	return u;
 }
@@ -104,12 +89,12 @@ char_at_unit(const char *p, int len, int idx, pg_wchar *cp, int *half)
 
 		if (u + n > idx)
 		{
-			*cp = char_code(p + b);
+			*cp = rr_char_code(p + b);
 			*half = n == 1 ? 0 : idx - u + 1;
 			return b;
 		}
 		u += n;
-		b += char_len(p + b);
+		b += rr_char_len(p + b);
 	}
 	elog(ERROR, "string index %d out of range", idx);
 	return -1;
@@ -135,7 +120,7 @@ unit_string(JsValue s, int idx)
 
 	if (half != 0)
 		return js_cstring("\xEF\xBF\xBD");
-	return js_string(STR(s) + b, char_len(STR(s) + b));
+	return js_string(STR(s) + b, rr_char_len(STR(s) + b));
 }
 
 /* First byte offset >= from where needle occurs in hay, or -1 */
@@ -150,17 +135,6 @@ find_bytes(const char *hay, int hlen, int from, const char *needle, int nlen)
 			return i;
 	}
 	return -1;
-}
-
-/* A clamp of a relative index (slice, at): negative counts from the end */
-static double
-relative_index(JsValue arg, double len, double dflt)
-{
-	double		d = arg.kind == JS_UNDEFINED ? dflt : rr_to_integer(arg);
-
-	if (d < 0)
-		return Max(len + d, 0);
-	return Min(d, len);
 }
 
 static double
@@ -213,8 +187,8 @@ space_bytes(JsValue s, bool end)
 
 	if (!end)
 	{
-		while (n < len && rr_is_js_space(char_code(p + n)))
-			n += char_len(p + n);
+		while (n < len && rr_is_js_space(rr_char_code(p + n)))
+			n += rr_char_len(p + n);
 		return n;
 	}
 	while (n < len)
@@ -223,7 +197,7 @@ space_bytes(JsValue s, bool end)
 
 		while (b > 0 && (p[b] & 0xC0) == 0x80)
 			b--;
-		if (!rr_is_js_space(char_code(p + b)))
+		if (!rr_is_js_space(rr_char_code(p + b)))
 			break;
 		n = len - b;
 	}
@@ -297,7 +271,7 @@ str_split(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	{
 		while (pos < LEN(self) && out.arr->len < lim)
 		{
-			int			n = char_len(STR(self) + pos);
+			int			n = rr_char_len(STR(self) + pos);
 
 			CHECK_FOR_INTERRUPTS();
 			rr_array_push(&out, js_string(STR(self) + pos, n));
@@ -398,8 +372,8 @@ str_slice(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 {
 	double		len = js_string_length(self);
 
-	return unit_range(self, relative_index(rr_arg(nargs, args, 0), len, 0),
-					  relative_index(rr_arg(nargs, args, 1), len, len));
+	return unit_range(self, rr_relative_index(rr_arg(nargs, args, 0), len, 0),
+					  rr_relative_index(rr_arg(nargs, args, 1), len, len));
 }
 
 static JsValue
@@ -417,7 +391,7 @@ static JsValue
 str_substr(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 {
 	double		len = js_string_length(self);
-	double		start = relative_index(rr_arg(nargs, args, 0), len, 0);
+	double		start = rr_relative_index(rr_arg(nargs, args, 0), len, 0);
 	JsValue		lenv = rr_arg(nargs, args, 1);
 	double		count = lenv.kind == JS_UNDEFINED ? len - start :
 		clamp(rr_to_integer(lenv), 0, len - start);
@@ -632,8 +606,8 @@ replace(RrExprEnv *env, JsValue self, int nargs, const JsValue *args, bool all)
 				pos = LEN(self) + 1;
 				break;
 			}
-			appendBinaryStringInfo(&out, STR(self) + at, char_len(STR(self) + at));
-			pos = at + char_len(STR(self) + at);
+			appendBinaryStringInfo(&out, STR(self) + at, rr_char_len(STR(self) + at));
+			pos = at + rr_char_len(STR(self) + at);
 		}
 	}
 	if (pos <= LEN(self))
@@ -837,7 +811,7 @@ strip_currency(JsValue s)
 		}
 		if (skip == 0)
 		{
-			skip = char_len(STR(s) + i);
+			skip = rr_char_len(STR(s) + i);
 			appendBinaryStringInfo(&out, STR(s) + i, skip);
 		}
 		i += skip;
@@ -880,19 +854,13 @@ str_to_int(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	return js_number(d);
 }
 
-static bool
-ascii_ieq(const char *a, int alen, const char *b)
-{
-	return alen == (int) strlen(b) && pg_strncasecmp(a, b, alen) == 0;
-}
-
 static JsValue
 str_to_boolean(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 {
 	return js_bool(LEN(self) > 0 &&
-				   !ascii_ieq(STR(self), LEN(self), "false") &&
-				   !ascii_ieq(STR(self), LEN(self), "no") &&
-				   !ascii_ieq(STR(self), LEN(self), "0"));
+				   !rr_ascii_ieq(STR(self), LEN(self), "false") &&
+				   !rr_ascii_ieq(STR(self), LEN(self), "no") &&
+				   !rr_ascii_ieq(STR(self), LEN(self), "0"));
 }
 
 static JsValue
@@ -948,506 +916,6 @@ str_to_date(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	return js_undefined();
 }
 
-/* ---------- n8n: URLs, domains and e-mail addresses ---------- */
-
-static bool
-is_word(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		(c >= '0' && c <= '9') || c == '_';
-}
-
-static bool
-is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* Length of the run of host characters [-\w.] at s[i] */
-static int
-host_run(const char *s, int len, int i)
-{
-	int			j = i;
-
-	while (j < len && (is_word(s[j]) || s[j] == '-' || s[j] == '.'))
-		j++;
-	return j - i;
-}
-
-/*
- * [a-zA-Z]{2,}|xn--[a-zA-Z0-9]+ at h[0..n): the longest length either
- * alternative matches, or 0
- */
-static int
-tld_match(const char *h, int n)
-{
-	int			letters = 0;
-	int			xn = 0;
-
-	while (letters < n && is_alpha(h[letters]))
-		letters++;
-	if (n >= 5 && pg_strncasecmp(h, "xn--", 4) == 0)
-	{
-		xn = 4;
-		while (xn < n && (is_alpha(h[xn]) || is_digit(h[xn])))
-			xn++;
-		if (xn == 4)
-			xn = 0;
-	}
-	return Max(letters >= 2 ? letters : 0, xn);
-}
-
-/* \d{1,3}(\.\d{1,3}){3} at h: its length (0 if none), the last group greedy */
-static int
-ipv4_match(const char *h, int n)
-{
-	int			i = 0;
-	int			group;
-
-	for (group = 0; group < 4; group++)
-	{
-		int			start = i;
-
-		while (i < n && i - start < 3 && is_digit(h[i]))
-			i++;
-		if (i == start)
-			return 0;
-		if (group < 3)
-		{
-			if (i >= n || h[i] != '.')
-				return 0;
-			i++;
-		}
-	}
-	return i;
-}
-
-/*
- * The host of n8n's URL and domain patterns,
- *		(?:www\.)?(?:(?:[-\w]+\.)+(?:[a-zA-Z]{2,}|xn--[a-zA-Z0-9]+)|localhost|
- *				   \d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})
- * matched at the start of the host run h[0..n).  Exact: whether all of it
- * matches.  Otherwise: whether some prefix of it does.
- */
-static bool
-host_match(const char *h, int n, bool exact)
-{
-	int			i;
-	const char *bare = h;
-	int			barelen = n;
-
-	/* labels and a top-level domain: try each dot after non-empty labels */
-	for (i = 1; i < n && h[0] != '.'; i++)
-	{
-		int			tld;
-
-		if (h[i] != '.')
-			continue;
-		if (h[i - 1] == '.')
-			break;
-		tld = tld_match(h + i + 1, n - i - 1);
-		if (tld > 0 && (!exact || tld == n - i - 1))
-			return true;
-	}
-	if (n >= 4 && pg_strncasecmp(h, "www.", 4) == 0)
-	{
-		bare += 4;
-		barelen -= 4;
-	}
-	if (barelen >= 9 && pg_strncasecmp(bare, "localhost", 9) == 0 &&
-		(!exact || barelen == 9))
-		return true;
-	i = ipv4_match(bare, barelen);
-	return exact ? (i > 0 && i == barelen) : i > 0;
-}
-
-static bool
-has_js_space(const char *s, int len)
-{
-	int			i;
-
-	for (i = 0; i < len; i += char_len(s + i))
-	{
-		if (rr_is_js_space(char_code(s + i)))
-			return true;
-	}
-	return false;
-}
-
-/*
- * What follows the host in n8n's domain patterns, to the end:
- *		(?::\d+)?(?:\/[^\s?]*)?(?:\?[^\s#]*)?(?:#[^\s]*)?$
- */
-static bool
-host_tail_match(const char *s, int len)
-{
-	int			i = 0;
-
-	if (i < len && s[i] == ':' && i + 1 < len && is_digit(s[i + 1]))
-	{
-		i++;
-		while (i < len && is_digit(s[i]))
-			i++;
-	}
-	if (i == len)
-		return true;
-	if (s[i] != '/' && s[i] != '?' && s[i] != '#')
-		return false;
-	return !has_js_space(s + i, len - i);
-}
-
-/* Skip a prefix, case-insensitively, if s starts with it */
-static bool
-skip_prefix(const char **s, int *len, const char *prefix)
-{
-	int			n = strlen(prefix);
-
-	if (*len >= n && pg_strncasecmp(*s, prefix, n) == 0)
-	{
-		*s += n;
-		*len -= n;
-		return true;
-	}
-	return false;
-}
-
-static bool
-skip_scheme(const char **s, int *len)
-{
-	return skip_prefix(s, len, "http://") || skip_prefix(s, len, "https://") ||
-		skip_prefix(s, len, "ftp://");
-}
-
-/*
- * DOMAIN_REGEXP (with_prefixes false) and DOMAIN_EXTRACT_REGEXP (true, which
- * first allows a scheme, "mailto:" and "//"): the host, or len -1.
- */
-static int
-domain_match(const char *s, int len, bool with_prefixes, const char **host)
-{
-	int			n;
-
-	if (with_prefixes)
-	{
-		skip_scheme(&s, &len);
-		skip_prefix(&s, &len, "mailto:");
-		skip_prefix(&s, &len, "//");
-	}
-	n = host_run(s, len, 0);
-	if (n == 0 || !host_match(s, n, true) || !host_tail_match(s + n, len - n))
-		return -1;
-	*host = s;
-	return n;
-}
-
-/*
- * URL_REGEXP: the first http, https or ftp URL in s (start and length), or
- * length -1.  After a scheme and a host, the pattern takes every character
- * to the next whitespace.  URL_REGEXP_EXACT is a match at 0 that ends at
- * the end.
- */
-static int
-url_match(const char *s, int len, int *start)
-{
-	int			i;
-
-	for (i = 0; i < len; i++)
-	{
-		const char *p = s + i;
-		int			rest = len - i;
-		int			end;
-
-		if (!skip_scheme(&p, &rest))
-			continue;
-		if (!host_match(p, host_run(p, rest, 0), false))
-			continue;
-		for (end = 0; end < rest && !rr_is_js_space(char_code(p + end));)
-			end += char_len(p + end);
-		*start = i;
-		return (int) (p - s) - i + end;
-	}
-	return -1;
-}
-
-/* An atom character of EMAIL_REGEXP's local part: [^<>()\[\]\\.,;:\s@"] */
-static bool
-email_atom(const char *s)
-{
-	if ((unsigned char) *s < 0x80)
-		return strchr("<>()[]\\.,;:@\" \t\n\v\f\r", *s) == NULL;
-	return !rr_is_js_space(char_code(s));
-}
-
-/*
- * EMAIL_REGEXP's domain at s[0..len):
- *		\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}]|([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}
- * its greedy length, or 0.
- */
-static int
-email_domain_match(const char *s, int len)
-{
-	int			run = 0;
-	int			k;
-	int			n;
-
-	if (len > 0 && s[0] == '[')
-	{
-		n = ipv4_match(s + 1, len - 1);
-		if (n > 0 && 1 + n < len && s[1 + n] == ']')
-			return n + 2;
-	}
-	while (run < len && (is_alpha(s[run]) || is_digit(s[run]) ||
-						 s[run] == '-' || s[run] == '.'))
-		run++;
-	if (run == 0 || s[0] == '.')
-		return 0;
-	/* the labels end at the last dot (before any empty label) that works */
-	for (k = 1; k < run && !(s[k] == '.' && s[k - 1] == '.'); k++)
-		;
-	for (k = k - 1; k > 0; k--)
-	{
-		int			letters = 0;
-
-		if (s[k] != '.')
-			continue;
-		while (k + 1 + letters < len && is_alpha(s[k + 1 + letters]))
-			letters++;
-		if (letters >= 2)
-			return k + 1 + letters;
-	}
-	return 0;
-}
-
-static bool
-line_terminator(const char *s)
-{
-	pg_wchar	c = char_code(s);
-
-	return c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029;
-}
-
-/*
- * EMAIL_REGEXP: the first e-mail address in s: its start and length, and
- * where its domain is; false if there is none.  The local part is either
- * atoms joined by single dots, or a quoted string (".+") on one line.
- */
-static bool
-email_match(const char *s, int len, int *start, int *mlen, int *dstart, int *dlen)
-{
-	int			i = 0;
-	int			line_end = -1;	/* end of the line of the last quote seen */
-	int			closer = -1;	/* the last '"' + '@' + domain on that line */
-	int			closer_dlen = 0;
-
-	while (i < len)
-	{
-		CHECK_FOR_INTERRUPTS();
-		if (s[i] == '"')
-		{
-			if (i >= line_end)
-			{
-				int			j;
-
-				for (line_end = i; line_end < len && !line_terminator(s + line_end);)
-					line_end += char_len(s + line_end);
-				closer = -1;
-				for (j = line_end - 1; j > i; j--)
-				{
-					if (s[j] == '"' && j + 1 < len && s[j + 1] == '@' &&
-						(closer_dlen = email_domain_match(s + j + 2, len - j - 2)) > 0)
-					{
-						closer = j;
-						break;
-					}
-				}
-			}
-			if (closer >= i + 2)
-			{
-				*start = i;
-				*dstart = closer + 2;
-				*dlen = closer_dlen;
-				*mlen = closer + 2 + closer_dlen - i;
-				return true;
-			}
-			i++;
-			continue;
-		}
-		if (email_atom(s + i))
-		{
-			int			r = i;
-			int			st = i;
-			int			d;
-
-			while (r < len && (email_atom(s + r) || s[r] == '.'))
-			{
-				if (s[r] == '.' && r + 1 < len && s[r + 1] == '.')
-					st = r + 2;
-				r += char_len(s + r);
-			}
-			if (r < len && s[r] == '@' && s[r - 1] != '.' && st < r &&
-				(d = email_domain_match(s + r + 1, len - r - 1)) > 0)
-			{
-				*start = st;
-				*dstart = r + 1;
-				*dlen = d;
-				*mlen = r + 1 + d - st;
-				return true;
-			}
-			i = r;
-			continue;
-		}
-		i += char_len(s + i);
-	}
-	return false;
-}
-
-static bool
-is_email(JsValue s)
-{
-	int			a,
-				b,
-				c,
-				d;
-
-	return email_match(STR(s), LEN(s), &a, &b, &c, &d) &&
-		memchr(STR(s), ' ', LEN(s)) == NULL;
-}
-
-static JsValue
-str_is_email(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	return js_bool(is_email(self));
-}
-
-static JsValue
-str_is_domain(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	const char *host;
-
-	return js_bool(domain_match(STR(self), LEN(self), false, &host) >= 0);
-}
-
-static JsValue
-str_is_url(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	const char *p = STR(self);
-	int			len = LEN(self);
-
-	return js_bool(skip_scheme(&p, &len) &&
-				   host_match(p, host_run(p, len, 0), false) &&
-				   !has_js_space(p, len));
-}
-
-static JsValue
-str_extract_email(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	int			start,
-				len,
-				dstart,
-				dlen;
-
-	if (!email_match(STR(self), LEN(self), &start, &len, &dstart, &dlen))
-		return js_undefined();
-	return js_string(STR(self) + start, len);
-}
-
-static JsValue
-str_extract_domain(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	int			start,
-				len,
-				dstart,
-				dlen;
-	const char *host;
-
-	if (is_email(self))
-	{
-		email_match(STR(self), LEN(self), &start, &len, &dstart, &dlen);
-		return js_string(STR(self) + dstart, dlen);
-	}
-	len = domain_match(STR(self), LEN(self), true, &host);
-	return len < 0 ? js_undefined() : js_string(host, len);
-}
-
-static JsValue
-str_extract_url(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	int			start;
-	int			len = url_match(STR(self), LEN(self), &start);
-
-	return len < 0 ? js_undefined() : js_string(STR(self) + start, len);
-}
-
-/*
- * extractUrlPath: the pathname of WHATWG's URL parser, for the URLs people
- * write: a scheme, then for http(s), ftp, ws(s) and file an authority
- * (slashes and backslashes before it skipped as the parser does) and the
- * path up to "?" or "#", "/" when empty; for other schemes the opaque path.
- * The path is percent-encoded with the path percent-encode set.  Dot
- * segments are kept as written (WHATWG removes them); undefined when there
- * is no scheme or the host is empty or holds spaces.
- */
-static JsValue
-str_extract_url_path(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	static const char *const special[] = {"http", "https", "ftp", "ws", "wss", "file", NULL};
-	const char *s = STR(self);
-	int			len = LEN(self);
-	int			i = 0;
-	int			end;
-	const char *const *sp;
-	bool		is_special = false;
-	bool		is_file;
-	StringInfoData out;
-
-	if (len == 0 || !is_alpha(s[0]))
-		return js_undefined();
-	while (i < len && (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '+' ||
-					   s[i] == '-' || s[i] == '.'))
-		i++;
-	if (i >= len || s[i] != ':')
-		return js_undefined();
-	for (sp = special; *sp; sp++)
-		is_special |= ascii_ieq(s, i, *sp);
-	is_file = ascii_ieq(s, i, "file");
-	i++;
-	if (is_special || (i + 1 < len && s[i] == '/' && s[i + 1] == '/'))
-	{
-		int			host;
-
-		while (i < len && (s[i] == '/' || (is_special && s[i] == '\\')))
-			i++;
-		host = i;
-		while (i < len && !strchr("/?#", s[i]) && !(is_special && s[i] == '\\'))
-			i++;
-		if ((i == host && !is_file) || has_js_space(s + host, i - host))
-			return js_undefined();
-	}
-	for (end = i; end < len && s[end] != '?' && s[end] != '#'; end++)
-		;
-	initStringInfo(&out);
-	if (end == i && is_special)
-		appendStringInfoChar(&out, '/');
-	for (; i < end; i++)
-	{
-		unsigned char c = (unsigned char) s[i];
-
-		if (is_special && c == '\\')
-			appendStringInfoChar(&out, '/');
-		else if (c <= 0x20 || c >= 0x7F || strchr("\"<>`{}", c))
-			appendStringInfo(&out, "%%%c%c", hexdigits[c >> 4], hexdigits[c & 15]);
-		else
-			appendStringInfoChar(&out, (char) c);
-	}
-	return rr_string_from(&out);
-}
-
 /* ---------- n8n: case ---------- */
 
 static JsValue
@@ -1463,10 +931,10 @@ upper_of(const char *s, int len)
 static bool
 is_letter(const char *s)
 {
-	pg_wchar	c = char_code(s);
+	pg_wchar	c = rr_char_code(s);
 
 	if (c < 0x80)
-		return is_alpha((char) c);
+		return rr_is_ascii_alpha((char) c);
 	return sizeof(wchar_t) >= 4 && iswalpha((wint_t) c);
 }
 
@@ -1484,17 +952,17 @@ str_to_sentence_case(RrExprEnv *env, JsValue self, int nargs, const JsValue *arg
 	bool		upper_next = false;
 
 	while (i < LEN(self) && !is_letter(STR(self) + i))
-		i += char_len(STR(self) + i);
+		i += rr_char_len(STR(self) + i);
 	if (i == LEN(self))
 		return self;
 	initStringInfo(&out);
 	appendBinaryStringInfo(&out, STR(self), i);
-	appendStringInfoString(&out, STR(upper_of(STR(self) + i, char_len(STR(self) + i))));
-	i += char_len(STR(self) + i);
+	appendStringInfoString(&out, STR(upper_of(STR(self) + i, rr_char_len(STR(self) + i))));
+	i += rr_char_len(STR(self) + i);
 	rest = str_tolower(STR(self) + i, LEN(self) - i, DEFAULT_COLLATION_OID);
-	for (i = 0; rest[i]; i += char_len(rest + i))
+	for (i = 0; rest[i]; i += rr_char_len(rest + i))
 	{
-		int			n = char_len(rest + i);
+		int			n = rr_char_len(rest + i);
 
 		if (upper_next && is_letter(rest + i))
 		{
@@ -1518,9 +986,9 @@ str_to_snake_case(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	int			i;
 
 	initStringInfo(&out);
-	for (i = 0; lower[i]; i += char_len(lower + i))
+	for (i = 0; lower[i]; i += rr_char_len(lower + i))
 	{
-		pg_wchar	c = char_code(lower + i);
+		pg_wchar	c = rr_char_code(lower + i);
 
 		if (c == ' ' || c == '-')
 			appendStringInfoChar(&out, '_');
@@ -1528,7 +996,7 @@ str_to_snake_case(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 				 (c < 0x80 && strchr("\\'!\"#$%&()*+,./:;<=>?@[]^`{|}~", (int) c)))
 			continue;
 		else
-			appendBinaryStringInfo(&out, lower + i, char_len(lower + i));
+			appendBinaryStringInfo(&out, lower + i, rr_char_len(lower + i));
 	}
 	return rr_string_from(&out);
 }
@@ -1551,13 +1019,13 @@ has_small_word(const char *t, int n)
 	{
 		const char *const *w;
 
-		if (!is_word(t[i]) || (i > 0 && is_word(t[i - 1])))
+		if (!rr_is_ascii_word(t[i]) || (i > 0 && rr_is_ascii_word(t[i - 1])))
 			continue;
 		for (w = small_words; *w; w++)
 		{
 			int			wl = strlen(*w);
-			bool		before = is_word((*w)[wl - 1]);
-			bool		after = i + wl < n && is_word(t[i + wl]);
+			bool		before = rr_is_ascii_word((*w)[wl - 1]);
+			bool		after = i + wl < n && rr_is_ascii_word(t[i + wl]);
 
 			if (i + wl <= n && pg_strncasecmp(t + i, *w, wl) == 0 &&
 				before != after)
@@ -1584,7 +1052,7 @@ is_manual_case(const char *t, int n)
 static bool
 title_separator(const char *s)
 {
-	pg_wchar	c = char_code(s);
+	pg_wchar	c = rr_char_code(s);
 
 	return rr_is_js_space(c) || c == ':' || c == '-' || c == 0x2013 || c == 0x2014;
 }
@@ -1612,37 +1080,37 @@ str_to_title_case(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 		int			j;
 
 		CHECK_FOR_INTERRUPTS();
-		if (line_terminator(s + i))
+		if (rr_is_line_terminator(s + i))
 		{
-			i += char_len(s + i);
+			i += rr_char_len(s + i);
 			continue;
 		}
 		if (title_separator(s + i))
-			i += char_len(s + i);
+			i += rr_char_len(s + i);
 		else
-			while (i < len && !title_separator(s + i) && !line_terminator(s + i))
-				i += char_len(s + i);
+			while (i < len && !title_separator(s + i) && !rr_is_line_terminator(s + i))
+				i += rr_char_len(s + i);
 		if (is_manual_case(s + start, i - start) ||
 			(has_small_word(s + start, i - start) && start > 0 && i < len) ||
 			(i < len && s[i] == ':' &&
-			 !(i + 1 < len && rr_is_js_space(char_code(s + i + 1)))))
+			 !(i + 1 < len && rr_is_js_space(rr_char_code(s + i + 1)))))
 		{
 			appendBinaryStringInfo(&out, s + start, i - start);
 			continue;
 		}
-		for (j = start; j < i; j += char_len(s + j))
+		for (j = start; j < i; j += rr_char_len(s + j))
 		{
-			pg_wchar	c = char_code(s + j);
+			pg_wchar	c = rr_char_code(s + j);
 
-			if ((c < 0x80 && (is_alpha((char) c) || is_digit((char) c))) ||
+			if ((c < 0x80 && (rr_is_ascii_alpha((char) c) || rr_is_ascii_digit((char) c))) ||
 				(c >= 0xC0 && c <= 0xFF))
 				break;
 		}
 		appendBinaryStringInfo(&out, s + start, j - start);
 		if (j < i)
 		{
-			appendStringInfoString(&out, STR(upper_of(s + j, char_len(s + j))));
-			j += char_len(s + j);
+			appendStringInfoString(&out, STR(upper_of(s + j, rr_char_len(s + j))));
+			j += rr_char_len(s + j);
 			appendBinaryStringInfo(&out, s + j, i - j);
 		}
 	}
@@ -1714,9 +1182,9 @@ str_base64_decode(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 		char		c = STR(self)[i];
 		int			v;
 
-		if (is_alpha(c))
+		if (rr_is_ascii_alpha(c))
 			v = c >= 'a' ? c - 'a' + 26 : c - 'A';
-		else if (is_digit(c))
+		else if (rr_is_ascii_digit(c))
 			v = c - '0' + 52;
 		else if (c == '+' || c == '-')
 			v = 62;
@@ -1735,7 +1203,7 @@ str_base64_decode(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	initStringInfo(&out);
 	for (i = 0; i < bytes.len;)
 	{
-		int			n = pg_utf_mblen((unsigned char *) bytes.data + i);
+		int			n = rr_char_len(bytes.data + i);
 
 		if (i + n <= bytes.len && pg_utf8_islegal((unsigned char *) bytes.data + i, n))
 		{
@@ -1784,38 +1252,6 @@ str_quote(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	}
 	appendBinaryStringInfo(&out, STR(mark), LEN(mark));
 	rr_check_bytes(out.len, "quote()");
-	return rr_string_from(&out);
-}
-
-/* removeTags: n8n's /<[^>]*>?/gm: from each "<" to the next ">" or the end */
-static JsValue
-str_remove_tags(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	StringInfoData out;
-	int			i = 0;
-
-	initStringInfo(&out);
-	while (i < LEN(self))
-	{
-		if (STR(self)[i] != '<')
-		{
-			appendStringInfoChar(&out, STR(self)[i++]);
-			continue;
-		}
-		while (i < LEN(self) && STR(self)[i] != '>')
-			i++;
-		i++;
-	}
-	return rr_string_from(&out);
-}
-
-static JsValue
-str_to_json_string(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	StringInfoData out;
-
-	initStringInfo(&out);
-	js_json_stringify(&out, self, 0);
 	return rr_string_from(&out);
 }
 
@@ -1929,30 +1365,22 @@ const RrMethodImpl rr_string_methods[] = {
 	/* n8n's */
 	{"base64Decode", true, str_base64_decode},
 	{"base64Encode", true, str_base64_encode},
-	{"extractDomain", true, str_extract_domain},
-	{"extractEmail", true, str_extract_email},
-	{"extractUrl", true, str_extract_url},
-	{"extractUrlPath", true, str_extract_url_path},
 	{"hash", true, str_hash},
 	{"isBlank", true, str_is_blank},
-	{"isDomain", true, str_is_domain},
-	{"isEmail", true, str_is_email},
 	{"isEmpty", true, str_is_empty},
 	{"isNotBlank", true, str_is_not_blank},
 	{"isNotEmpty", true, str_is_not_empty},
 	{"isNumeric", true, str_is_numeric},
-	{"isUrl", true, str_is_url},
 	{"length", true, str_length},
 	{"parseJson", true, str_parse_json},
 	{"quote", true, str_quote},
-	{"removeTags", true, str_remove_tags},
 	{"toBoolean", true, str_to_boolean},
 	{"toDate", true, str_to_date},
 	{"toDateTime", true, str_to_date_time},
 	{"toDecimalNumber", true, str_to_float},
 	{"toFloat", true, str_to_float},
 	{"toInt", true, str_to_int},
-	{"toJsonString", true, str_to_json_string},
+	{"toJsonString", true, rr_method_json_string},
 	{"toNumber", true, str_to_number},
 	{"toSentenceCase", true, str_to_sentence_case},
 	{"toSnakeCase", true, str_to_snake_case},
