@@ -203,10 +203,10 @@ save_http('paged_key', qq({"url": "$base/pages/2/1", "next_url": "{{ \$json.next
 $node->safe_psql('postgres', "SELECT reporunner.execute('paged_key', '{}')");
 is( received('/pages/2/2', "string_agg(r -> 'headers' ->> 'idempotency-key', ',')"),
 	'mine', 'a key the node\'s headers give is kept on the pages after the first');
-# expressions on the context ($execution, $workflow) in every page's request,
+# expressions on the context ($mode, $workflow) in every page's request,
 # of every item: the context outlives the node's rounds of requests
 save_http('paged_context', qq({"url": "$base/pages/4/{{ \$json.from }}", "next_url": "{{ \$json.next }}",
-	"headers": {"X-Run": "{{ \$execution.mode }} {{ \$workflow.name }}"}}));
+	"headers": {"X-Run": "{{ \$mode }} {{ \$workflow.name }}"}}));
 $node->safe_psql('postgres', "SELECT reporunner.execute('paged_context', '[{\"from\": 1}, {\"from\": 2}]')");
 is( $node->safe_psql('postgres', q{SELECT count(*) || ' ' || string_agg(DISTINCT r -> 'headers' ->> 'x-run', ',')
 	FROM jsonb_array_elements((SELECT reporunner.execute('log', '{}')) -> 0 -> 'body') r
