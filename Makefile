@@ -17,6 +17,7 @@ OBJS = \
 	src/catalog/definition.o \
 	src/catalog/diff.o \
 	src/catalog/execute.o \
+	src/catalog/explain.o \
 	src/catalog/graph_text.o \
 	src/catalog/plan.o \
 	src/catalog/render.o \
@@ -31,6 +32,7 @@ OBJS = \
 	src/document/node_schema.o \
 	src/document/node_shape.o \
 	src/document/validate.o \
+	src/engine/activity.o \
 	src/engine/durable_run.o \
 	src/engine/executor.o \
 	src/engine/failed_call.o \
@@ -135,6 +137,9 @@ REGRESS = \
 	086_credentials \
 	087_http_ssrf \
 	090_render \
+	091_explain \
+	092_stats \
+	093_activity \
 	095_expr_cases \
 	998_upgrade \
 	999_uninstall

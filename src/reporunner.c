@@ -13,6 +13,7 @@
 
 #include "catalog/role_rows.h"
 #include "crypto/key.h"
+#include "engine/activity.h"
 #include "engine/executor.h"
 #include "engine/node_guard.h"
 #include "engine/node_search_path.h"
@@ -122,6 +123,7 @@ _PG_init(void)
 							NULL,
 							NULL);
 
+	rr_activity_init();
 	rr_executor_init();
 	rr_http_init();
 	rr_key_init();

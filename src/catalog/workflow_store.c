@@ -289,6 +289,20 @@ rr_workflow_get(const char *name, RrWorkflowAccess access, Oid owner_only,
 				 errmsg("workflow \"%s\" does not exist", name)));
 }
 
+int32
+rr_workflow_version_arg(FunctionCallInfo fcinfo, int argno, const char *name,
+						const RrWorkflowRef *ref)
+{
+	if (!PG_ARGISNULL(argno))
+		return PG_GETARG_INT32(argno);
+	if (ref->active_version == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("workflow \"%s\" has no active version", name),
+				 errhint("Pass a version number, or activate one with reporunner.activate_version().")));
+	return ref->active_version;
+}
+
 /*
  * Return the saved document of a version, copied out of SPI's memory,
  * raising an error if the workflow has no such version.  The datum may be
@@ -534,15 +548,7 @@ reporunner_export_workflow(PG_FUNCTION_ARGS)
 
 	nestlevel = rr_store_begin();
 	rr_workflow_get(name, RR_WORKFLOW_MANAGE, InvalidOid, &ref);
-	if (!PG_ARGISNULL(1))
-		version = PG_GETARG_INT32(1);
-	else if (ref.active_version > 0)
-		version = ref.active_version;
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("workflow \"%s\" has no active version", name),
-				 errhint("Pass a version number, or activate one with reporunner.activate_version().")));
+	version = rr_workflow_version_arg(fcinfo, 1, name, &ref);
 	definition = rr_workflow_definition(name, &ref, version);
 	definition = with_triggers(&ref, definition);
 	rr_store_end(nestlevel);

@@ -52,6 +52,16 @@ extern void rr_workflow_get(const char *name, RrWorkflowAccess access,
 							Oid owner_only, RrWorkflowRef *ref);
 
 /*
+ * The version number in argument argno of a SQL function about the
+ * workflow found above: the workflow's active version when the argument
+ * is null, "workflow has no active version" (an ERROR, 42704) when it has
+ * none.  Whether the version exists is for the caller to find out.
+ */
+extern int32 rr_workflow_version_arg(FunctionCallInfo fcinfo, int argno,
+									 const char *name,
+									 const RrWorkflowRef *ref);
+
+/*
  * The saved document of a version of a workflow found above (inside
  * rr_store_begin/rr_store_end), copied out of SPI's memory; "workflow has
  * no version" (an ERROR) when there is none.

@@ -208,6 +208,22 @@ check_canceled(DurableRun *run)
 						run->execution.id)));
 }
 
+/* Say in pg_stat_activity what the worker runs: the execution, the node */
+static void
+report_activity(DurableRun *run, const RrPlanNode *node)
+{
+	char	   *activity;
+
+	if (node == NULL)
+		activity = psprintf("reporunner: workflow \"%s\" execution " INT64_FORMAT,
+							run->workflow, run->execution.id);
+	else
+		activity = psprintf("reporunner: workflow \"%s\" execution " INT64_FORMAT " node \"%s\"",
+							run->workflow, run->execution.id, node->name);
+	pgstat_report_activity(STATE_RUNNING, activity);
+	pfree(activity);
+}
+
 /*
  * adopt_step hook, called before every node: the journaled outcome of
  * the node, if any.  A node that is to run with side effects first gets a
@@ -247,6 +263,7 @@ adopt_journaled_step(RrExecution *execution, const RrPlanNode *node)
 		 TimestampDifferenceExceeds(batch->began, GetCurrentTimestamp(),
 									RR_PURE_STRETCH_MS)))
 		commit_run(run);
+	report_activity(run, node);
 	return NULL;
 }
 
@@ -634,7 +651,7 @@ rr_durable_run_member(Batch *batch)
 		List	   *input_items;
 		List	   *result;
 
-		pgstat_report_activity(STATE_RUNNING, "reporunner: running an execution");
+		report_activity(run, NULL);
 
 		/*
 		 * Building a plan may take long (a costly expression): not while

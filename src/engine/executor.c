@@ -51,6 +51,7 @@
 
 #include "access/xact.h"
 #include "catalog/pg_authid.h"
+#include "engine/activity.h"
 #include "engine/executor.h"
 #include "engine/node_guard.h"
 #include "engine/node_search_path.h"
@@ -502,32 +503,27 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 }
 
 /*
- * A node is done: it ran (ran = true) or never will.  Deliver its output
- * items along its connections, and push the nodes that thereby became
- * ready onto the stack so that the first of them runs next.
+ * The connections out of a node are resolved (it ran, or never will):
+ * count them down at their targets, and push the targets that thereby
+ * became ready (every connection into them resolved) onto the stack so
+ * that the first of them runs next: the first output's branch first and,
+ * within an output, the connections in their targets' document order.
+ * Whether items travelled plays no part, so the order is the plan's own.
  */
 static List *
-finish_node(RrExecution *execution, const RrPlanNode *node, bool ran,
-			List *stack)
+push_ready(const RrPlanNode *node, RrNodeState *states, List *stack)
 {
-	RrNodeState *state = &execution->states[node->index];
 	List	   *ready = NIL;
 	int			output;
 	int			i;
 
-	state->done = true;
 	for (output = 0; output < node->noutputs; output++)
 	{
 		for (i = 0; i < node->nedges[output]; i++)
 		{
 			const RrPlanEdge *edge = &node->edges[output][i];
-			RrNodeState *target = &execution->states[edge->to];
 
-			if (ran && state->step->outputs[output] != NIL)
-				target->inputs[edge->input] =
-					list_concat(target->inputs[edge->input],
-								state->step->outputs[output]);
-			if (--target->pending == 0)
+			if (--states[edge->to].pending == 0)
 				ready = lappend_int(ready, edge->to);
 		}
 	}
@@ -535,6 +531,91 @@ finish_node(RrExecution *execution, const RrPlanNode *node, bool ran,
 	for (i = list_length(ready) - 1; i >= 0; i--)
 		stack = lcons_int(list_nth_int(ready, i), stack);
 	return stack;
+}
+
+/*
+ * A node is done: it ran (ran = true) or never will.  Deliver its output
+ * items along its connections, and push the nodes that thereby became
+ * ready onto the stack.
+ */
+static List *
+finish_node(RrExecution *execution, const RrPlanNode *node, bool ran,
+			List *stack)
+{
+	RrNodeState *state = &execution->states[node->index];
+	int			output;
+	int			i;
+
+	state->done = true;
+	for (output = 0; ran && output < node->noutputs; output++)
+	{
+		if (state->step->outputs[output] == NIL)
+			continue;
+		for (i = 0; i < node->nedges[output]; i++)
+		{
+			const RrPlanEdge *edge = &node->edges[output][i];
+			RrNodeState *target = &execution->states[edge->to];
+
+			target->inputs[edge->input] =
+				list_concat(target->inputs[edge->input],
+							state->step->outputs[output]);
+		}
+	}
+	return push_ready(node, execution->states, stack);
+}
+
+/*
+ * The stack an execution starts from.  Nodes nobody connects to, other
+ * than triggers, never run: they are done at once, which resolves the
+ * connections out of them.  The triggers go on top, the first in the
+ * document first.
+ */
+static List *
+first_ready(const RrPlan *plan, RrNodeState *states)
+{
+	List	   *stack = NIL;
+	int			i;
+
+	for (i = 0; i < plan->nnodes; i++)
+		states[i].pending = plan->nodes[i].nincoming;
+	for (i = 0; i < plan->nnodes; i++)
+	{
+		const RrPlanNode *node = &plan->nodes[i];
+
+		if (!node->is_trigger && node->nincoming == 0)
+		{
+			states[i].done = true;
+			stack = push_ready(node, states, stack);
+		}
+	}
+	for (i = plan->nnodes - 1; i >= 0; i--)
+	{
+		if (plan->nodes[i].is_trigger)
+			stack = lcons_int(i, stack);
+	}
+	return stack;
+}
+
+int
+rr_plan_order(const RrPlan *plan, int *order)
+{
+	RrNodeState *states = palloc0(sizeof(RrNodeState) * Max(plan->nnodes, 1));
+	List	   *stack = first_ready(plan, states);
+	int			n = 0;
+
+	while (stack != NIL)
+	{
+		int			index = linitial_int(stack);
+
+		stack = list_delete_first(stack);
+		if (states[index].done)
+			continue;
+		states[index].done = true;
+		order[n++] = index;
+		stack = push_ready(&plan->nodes[index], states, stack);
+	}
+	pfree(states);
+	return n;
 }
 
 /* Whether a ready node got any item on any input. */
@@ -759,33 +840,18 @@ run_plan(RrExecution *execution, List *input_items)
 	execution->states = palloc0(sizeof(RrNodeState) * Max(plan->nnodes, 1));
 	for (i = 0; i < plan->nnodes; i++)
 	{
-		execution->states[i].pending = plan->nodes[i].nincoming;
 		execution->states[i].inputs =
 			palloc0(sizeof(List *) * Max(plan->nodes[i].ninputs, 1));
+		/* triggers get the input */
+		if (plan->nodes[i].is_trigger)
+			execution->states[i].inputs[0] = input_items;
 	}
 
 	/* inside one transaction, one switch to the owner serves all nodes */
 	if (!durable)
 		enter_owner(plan, &scope);
 
-	/* nodes nobody connects to, other than triggers, never run */
-	for (i = 0; i < plan->nnodes; i++)
-	{
-		const RrPlanNode *node = &plan->nodes[i];
-
-		if (!node->is_trigger && node->nincoming == 0)
-			stack = finish_node(execution, node, false, stack);
-	}
-	/* triggers get the input; the first in the document runs first */
-	for (i = plan->nnodes - 1; i >= 0; i--)
-	{
-		if (plan->nodes[i].is_trigger)
-		{
-			execution->states[i].inputs[0] = input_items;
-			stack = lcons_int(i, stack);
-		}
-	}
-
+	stack = first_ready(plan, execution->states);
 	while (stack != NIL)
 	{
 		int			index = linitial_int(stack);
@@ -797,6 +863,7 @@ run_plan(RrExecution *execution, List *input_items)
 		if (node->is_trigger || has_input(execution, node))
 		{
 			execution->running = node;
+			rr_activity_node(node->name);
 			if (durable)
 				run_node_durably(execution, node);
 			else
@@ -837,9 +904,11 @@ rr_execution_run(RrExecution *execution, List *input_items)
 	int			saved_depth = call_depth;
 	int			saved_guard = rr_node_guard_depth();
 	List	   *volatile result = NIL;
+	RrActivity	outer;
 
 	rr_check_call_depth(execution->plan->workflow_name, call_depth + 1);
 	call_depth++;
+	rr_activity_begin(execution, &outer);
 	PG_TRY();
 	{
 		result = run_plan(execution, input_items);
@@ -849,6 +918,7 @@ rr_execution_run(RrExecution *execution, List *input_items)
 		/* after an error, the owner scopes left open are gone too */
 		call_depth = saved_depth;
 		rr_node_guard_reset(saved_guard);
+		rr_activity_end(&outer);
 	}
 	PG_END_TRY();
 	return result;

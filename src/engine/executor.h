@@ -128,6 +128,15 @@ typedef struct RrExecution
 extern List *rr_execution_run(RrExecution *execution, List *input_items);
 
 /*
+ * The order in which an execution of the plan takes up its nodes, as
+ * indexes into plan->nodes, in order[] (room for plan->nnodes); returns
+ * how many.  The order does not depend on the items: a node taken up
+ * whose inputs all received nothing is skipped instead of run.  Nodes
+ * that nothing connects to, other than triggers, are never taken up.
+ */
+extern int	rr_plan_order(const RrPlan *plan, int *order);
+
+/*
  * Raise the nesting error (54001) when a call of workflow would be level
  * level (the outermost execution is level 1) and reporunner.max_call_depth
  * allows fewer.

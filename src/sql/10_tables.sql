@@ -258,6 +258,9 @@ CREATE TABLE reporunner.step_journal (
 						  'retrying', 'canceled')),
 	CONSTRAINT step_journal_attempt_check CHECK (attempt > 0)
 );
+CREATE INDEX step_journal_retried_idx ON reporunner.step_journal (execution_id)
+	WHERE attempts IS NOT NULL;
+COMMENT ON INDEX reporunner.step_journal_retried_idx IS 'Finds the steps that were retried (workflow_stats counts their retries)';
 COMMENT ON TABLE reporunner.step_journal IS 'Steps journaled one by one while their execution runs in a worker (the others are in execution.steps); read both through the reporunner.step view';
 COMMENT ON COLUMN reporunner.step_journal.execution_id IS 'Execution the step belongs to';
 COMMENT ON COLUMN reporunner.step_journal.node IS 'Name of the node that ran';

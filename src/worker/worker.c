@@ -50,6 +50,7 @@
 #include "storage/lock.h"
 #include "tcop/tcopprot.h"
 #include "utils/backend_status.h"
+#include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
@@ -249,6 +250,9 @@ rr_worker_main(Datum main_arg)
 
 	/* as the bootstrap superuser; fails if the database was dropped */
 	BackgroundWorkerInitializeConnectionByOid(dboid, InvalidOid, 0);
+	/* pg_stat_activity says what it is; the query, what it runs */
+	SetConfigOption("application_name", "reporunner worker", PGC_USERSET,
+					PGC_S_SESSION);
 
 	before_shmem_exit(rr_worker_on_exit, (Datum) 0);
 

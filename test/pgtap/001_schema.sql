@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(386);
+SELECT plan(411);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -25,6 +25,8 @@ SELECT has_view('reporunner', 'workflows', 'view reporunner.workflows exists');
 SELECT has_view('reporunner', 'workflow_versions', 'view reporunner.workflow_versions exists');
 SELECT has_view('reporunner', 'step', 'view reporunner.step exists');
 SELECT has_view('reporunner', 'credentials', 'view reporunner.credentials exists');
+SELECT has_view('reporunner', v, format('view reporunner.%s exists', v))
+FROM unnest(ARRAY['steps', 'workflow_stats', 'activity']::name[]) AS v;
 SELECT is_empty(
 	$$SELECT c.oid::regclass::text
 	  FROM pg_class c
@@ -268,6 +270,8 @@ SELECT has_index('reporunner', 'execution', 'execution_finished_idx',
 	ARRAY['finished_at'], 'index execution_finished_idx on execution (finished_at)');
 SELECT has_index('reporunner', 'queue', 'queue_ready_idx',
 	ARRAY['priority', 'ready_at'], 'index queue_ready_idx on queue (priority, ready_at)');
+SELECT has_index('reporunner', 'step_journal', 'step_journal_retried_idx',
+	ARRAY['execution_id'], 'index step_journal_retried_idx on step_journal (execution_id)');
 SELECT has_index('reporunner', 'trigger', 'trigger_workflow_idx',
 	ARRAY['workflow_id'], 'index trigger_workflow_idx on trigger (workflow_id)');
 
@@ -435,23 +439,37 @@ SELECT has_function('reporunner', 'diff_versions', ARRAY['text', 'integer', 'int
 	'diff_versions(text, integer, integer) exists');
 SELECT function_returns('reporunner', 'diff_versions', ARRAY['text', 'integer', 'integer'], 'setof record',
 	'diff_versions(text, integer, integer) returns a table');
+SELECT has_function('reporunner', 'explain', ARRAY['text', 'integer'],
+	'explain(text, integer) exists');
+SELECT function_returns('reporunner', 'explain', ARRAY['text', 'integer'], 'setof text',
+	'explain(text, integer) returns lines of text');
+SELECT has_function('reporunner', 'workflow_stats', ARRAY['interval'],
+	'workflow_stats(interval) exists');
+SELECT function_returns('reporunner', 'workflow_stats', ARRAY['interval'], 'setof record',
+	'workflow_stats(interval) returns a table');
+SELECT has_function('reporunner', 'activity_entries', ARRAY[]::name[],
+	'activity_entries() exists');
+SELECT function_returns('reporunner', 'activity_entries', ARRAY[]::name[], 'setof record',
+	'activity_entries() returns a table');
 
 SELECT results_eq(
 	$$SELECT p.proname::text COLLATE "default", pg_get_function_arguments(p.oid)
 	  FROM pg_proc p WHERE p.pronamespace = 'reporunner'::regnamespace
 		AND p.proname IN ('activate_version', 'delete_workflow', 'diff_versions',
-						  'export_workflow', 'has_owner_access', 'render',
-						  'save_workflow', 'validate_workflow')
+						  'explain', 'export_workflow', 'has_owner_access', 'render',
+						  'save_workflow', 'validate_workflow', 'workflow_stats')
 	  ORDER BY 1$$,
 	$$VALUES
 		('activate_version', 'name text, version integer'),
 		('delete_workflow', 'name text'),
 		('diff_versions', 'workflow text, from_version integer, to_version integer'),
+		('explain', 'workflow text, version integer DEFAULT NULL::integer'),
 		('export_workflow', 'name text, version integer DEFAULT NULL::integer, format text DEFAULT ''native''::text'),
 		('has_owner_access', 'owner oid'),
 		('render', 'workflow text, format text DEFAULT ''mermaid''::text, options jsonb DEFAULT ''{}''::jsonb'),
 		('save_workflow', 'name text, definition jsonb, activate boolean DEFAULT true'),
-		('validate_workflow', 'definition jsonb')$$,
+		('validate_workflow', 'definition jsonb'),
+		('workflow_stats', 'since interval')$$,
 	'function argument names and defaults are as documented');
 
 SELECT isnt_definer('reporunner', f, args, format('%s is not SECURITY DEFINER', f))
@@ -465,7 +483,10 @@ FROM (VALUES
 	('set_credential', ARRAY['text', 'text', 'jsonb']),
 	('drop_credential', ARRAY['text']),
 	('render', ARRAY['text', 'text', 'jsonb']),
-	('diff_versions', ARRAY['text', 'integer', 'integer'])
+	('diff_versions', ARRAY['text', 'integer', 'integer']),
+	('explain', ARRAY['text', 'integer']),
+	('workflow_stats', ARRAY['interval']),
+	('activity_entries', ARRAY[]::name[])
 ) AS v(f, args);
 SELECT is_empty(
 	$$SELECT p.oid::regprocedure FROM pg_proc p
@@ -488,6 +509,12 @@ SELECT volatility_is('reporunner', 'render', ARRAY['text', 'text', 'jsonb'], 'st
 	'render is STABLE (it only reads)');
 SELECT volatility_is('reporunner', 'diff_versions', ARRAY['text', 'integer', 'integer'], 'stable',
 	'diff_versions is STABLE (it only reads)');
+SELECT volatility_is('reporunner', 'explain', ARRAY['text', 'integer'], 'stable',
+	'explain is STABLE (it only reads)');
+SELECT volatility_is('reporunner', 'workflow_stats', ARRAY['interval'], 'stable',
+	'workflow_stats is STABLE (it only reads, and is inlined into the query that calls it)');
+SELECT volatility_is('reporunner', 'activity_entries', ARRAY[]::name[], 'volatile',
+	'activity_entries is VOLATILE (what runs changes from one read to the next)');
 
 SELECT function_privs_are('reporunner', f, args, 'public', ARRAY['EXECUTE'],
 	format('PUBLIC may execute %s', f))
@@ -501,7 +528,10 @@ FROM (VALUES
 	('set_credential', ARRAY['text', 'text', 'jsonb']),
 	('drop_credential', ARRAY['text']),
 	('render', ARRAY['text', 'text', 'jsonb']),
-	('diff_versions', ARRAY['text', 'integer', 'integer'])
+	('diff_versions', ARRAY['text', 'integer', 'integer']),
+	('explain', ARRAY['text', 'integer']),
+	('workflow_stats', ARRAY['interval']),
+	('activity_entries', ARRAY[]::name[])
 ) AS v(f, args);
 
 SELECT isnt_definer('reporunner', 'rotate_key', ARRAY[]::name[],
@@ -521,6 +551,10 @@ SELECT ok((SELECT 'security_invoker=true' = ANY (reloptions) FROM pg_class
 SELECT ok((SELECT 'security_invoker=true' = ANY (reloptions) FROM pg_class
 		   WHERE oid = to_regclass('reporunner.credentials')),
 	'view credentials is security_invoker');
+SELECT ok((SELECT 'security_invoker=true' = ANY (reloptions) FROM pg_class
+		   WHERE oid = to_regclass('reporunner.' || v)),
+	format('view %s is security_invoker', v))
+FROM unnest(ARRAY['steps', 'workflow_stats', 'activity']) AS v;
 
 ------------------------------------------------------------------------
 -- The administrators' role
@@ -554,7 +588,8 @@ FROM (VALUES
 SELECT table_privs_are('reporunner', t, 'public', ARRAY['SELECT'],
 	format('PUBLIC has exactly SELECT on %s (no INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER)', t))
 FROM unnest(ARRAY['workflow_version', 'node', 'edge', 'execution', 'step_journal', 'queue',
-				  'trigger', 'workflows', 'workflow_versions', 'step', 'credentials']::name[]) AS t;
+				  'trigger', 'workflows', 'workflow_versions', 'step', 'credentials',
+				  'steps', 'workflow_stats', 'activity']::name[]) AS t;
 
 SELECT is_empty(
 	$$SELECT a.attrelid::regclass || '.' || a.attname FROM pg_attribute a
