@@ -196,8 +196,6 @@ typedef int (*RrCompareFn) (void *context, JsValue a, JsValue b);
 extern void rr_merge_sort(JsValue *elems, int n, RrCompareFn cmp,
 						  void *context);
 
-/* The JavaScript whitespace set (WhiteSpace and LineTerminator) */
-extern bool rr_is_js_space(pg_wchar c);
 
 /* The bytes and byte length of a JS_STRING */
 #define STR(v)		((v).u.str.ptr)

@@ -602,7 +602,7 @@ rr_parse_int(JsValue str, JsValue radixv)
 	const char *digits;
 	double		value = 0;
 
-	while (p < end && rr_is_js_space(utf8_to_unicode((const unsigned char *) p)))
+	while (p < end && js_is_space(utf8_to_unicode((const unsigned char *) p)))
 		p += rr_char_len(p);
 	if (p < end && (*p == '-' || *p == '+'))
 		sign = *p++ == '-' ? -1 : 1;
@@ -656,7 +656,7 @@ rr_parse_float(const char *s, int len)
 	const char *start;
 	int			mantissa = 0;
 
-	while (p < end && rr_is_js_space(utf8_to_unicode((const unsigned char *) p)))
+	while (p < end && js_is_space(utf8_to_unicode((const unsigned char *) p)))
 		p += rr_char_len(p);
 	start = p;
 	if (p < end && (*p == '-' || *p == '+'))

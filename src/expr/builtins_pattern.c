@@ -126,7 +126,7 @@ has_js_space(const char *s, int len)
 
 	for (i = 0; i < len; i += rr_char_len(s + i))
 	{
-		if (rr_is_js_space(rr_char_code(s + i)))
+		if (js_is_space(rr_char_code(s + i)))
 			return true;
 	}
 	return false;
@@ -219,7 +219,7 @@ url_match(const char *s, int len, int *start)
 			continue;
 		if (!host_match(p, host_run(p, rest, 0), false))
 			continue;
-		for (end = 0; end < rest && !rr_is_js_space(rr_char_code(p + end));)
+		for (end = 0; end < rest && !js_is_space(rr_char_code(p + end));)
 			end += rr_char_len(p + end);
 		*start = i;
 		return (int) (p - s) - i + end;
@@ -233,7 +233,7 @@ email_atom(const char *s)
 {
 	if ((unsigned char) *s < 0x80)
 		return strchr("<>()[]\\.,;:@\" \t\n\v\f\r", *s) == NULL;
-	return !rr_is_js_space(rr_char_code(s));
+	return !js_is_space(rr_char_code(s));
 }
 
 /*

@@ -187,7 +187,7 @@ space_bytes(JsValue s, bool end)
 
 	if (!end)
 	{
-		while (n < len && rr_is_js_space(rr_char_code(p + n)))
+		while (n < len && js_is_space(rr_char_code(p + n)))
 			n += rr_char_len(p + n);
 		return n;
 	}
@@ -197,7 +197,7 @@ space_bytes(JsValue s, bool end)
 
 		while (b > 0 && (p[b] & 0xC0) == 0x80)
 			b--;
-		if (!rr_is_js_space(rr_char_code(p + b)))
+		if (!js_is_space(rr_char_code(p + b)))
 			break;
 		n = len - b;
 	}
@@ -665,27 +665,15 @@ rr_uri_encode(StringInfo out, const char *s, int len, const char *unescaped)
 	rr_check_bytes(out->len, "a URI encoding");
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The byte of "%XX" at s[i], or -1 */
 static int
 percent_byte(const char *s, int len, int i)
 {
 	if (i + 2 >= len)
 		return -1;
-	if (s[i] != '%' || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0)
+	if (s[i] != '%' || js_hex_digit(s[i + 1]) < 0 || js_hex_digit(s[i + 2]) < 0)
 		return -1;
-	return hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]);
+	return js_hex_digit(s[i + 1]) * 16 + js_hex_digit(s[i + 2]);
 }
 
 /*
@@ -1054,7 +1042,7 @@ title_separator(const char *s)
 {
 	pg_wchar	c = rr_char_code(s);
 
-	return rr_is_js_space(c) || c == ':' || c == '-' || c == 0x2013 || c == 0x2014;
+	return js_is_space(c) || c == ':' || c == '-' || c == 0x2013 || c == 0x2014;
 }
 
 /*
@@ -1093,7 +1081,7 @@ str_to_title_case(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 		if (is_manual_case(s + start, i - start) ||
 			(has_small_word(s + start, i - start) && start > 0 && i < len) ||
 			(i < len && s[i] == ':' &&
-			 !(i + 1 < len && rr_is_js_space(rr_char_code(s + i + 1)))))
+			 !(i + 1 < len && js_is_space(rr_char_code(s + i + 1)))))
 		{
 			appendBinaryStringInfo(&out, s + start, i - start);
 			continue;

@@ -88,21 +88,12 @@ static bool
 fail(Compiler *c, int pos, const char *fmt,...)
 {
 	va_list		args;
-	StringInfoData buf;
+	char		message[512];
 
-	initStringInfo(&buf);
-	for (;;)
-	{
-		int			needed;
-
-		va_start(args, fmt);
-		needed = appendStringInfoVA(&buf, fmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&buf, needed);
-	}
-	c->error = buf.data;
+	va_start(args, fmt);
+	vsnprintf(message, sizeof(message), fmt, args);
+	va_end(args);
+	c->error = pstrdup(message);
 	c->error_pos = pos;
 	return false;
 }

@@ -233,8 +233,8 @@ string_compare(JsValue a, JsValue b)
 }
 
 /* WhiteSpace and LineTerminator of ECMA-262 (what String.trim removes) */
-static inline bool
-is_js_space(uint32 cp)
+bool
+js_is_space(uint32 cp)
 {
 	switch (cp)
 	{
@@ -258,6 +258,18 @@ is_js_space(uint32 cp)
 	}
 }
 
+int
+js_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* Narrow [*start, *end) to leave out JavaScript white space at both ends */
 static void
 trim_js_space(const unsigned char **start, const unsigned char **end)
@@ -266,7 +278,7 @@ trim_js_space(const unsigned char **start, const unsigned char **end)
 	const unsigned char *e = *end;
 	int			w;
 
-	while (p < e && is_js_space(utf8_decode(p, e, &w)))
+	while (p < e && js_is_space(utf8_decode(p, e, &w)))
 		p += w;
 	while (e > p)
 	{
@@ -274,7 +286,7 @@ trim_js_space(const unsigned char **start, const unsigned char **end)
 
 		while (c > p && (*c & 0xC0) == 0x80)
 			c--;
-		if (!is_js_space(utf8_decode(c, e, &w)))
+		if (!js_is_space(utf8_decode(c, e, &w)))
 			break;
 		e = c;
 	}
@@ -372,17 +384,9 @@ radix_to_number(const unsigned char *p, const unsigned char *end, int bits)
 		return get_float8_nan();
 	for (; p < end; p++)
 	{
-		int			digit;
+		int			digit = js_hex_digit((char) *p);
 
-		if (*p >= '0' && *p <= '9')
-			digit = *p - '0';
-		else if (*p >= 'a' && *p <= 'f')
-			digit = *p - 'a' + 10;
-		else if (*p >= 'A' && *p <= 'F')
-			digit = *p - 'A' + 10;
-		else
-			return get_float8_nan();
-		if (digit >= (1 << bits))
+		if (digit < 0 || digit >= (1 << bits))
 			return get_float8_nan();
 		if (m < (UINT64CONST(1) << 60))
 			m = (m << bits) | digit;

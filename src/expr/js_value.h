@@ -205,6 +205,15 @@ extern JsValue js_get_named(JsValue base, const char *name, int len,
 /* key in base; *type_error when base is not an object or array */
 extern bool js_has_property(JsValue base, JsValue key, bool *type_error);
 
+/*
+ * Whether cp is JavaScript white space or a line terminator: what trim()
+ * and ToNumber() strip
+ */
+extern bool js_is_space(uint32 cp);
+
+/* The value of a hexadecimal digit, or -1 */
+extern int	js_hex_digit(char c);
+
 /* The length of a string in UTF-16 code units */
 extern int	js_string_length(JsValue s);
 

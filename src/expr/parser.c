@@ -29,6 +29,7 @@
 #include "postgres.h"
 
 #include "expr/ast.h"
+#include "expr/js_value.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -509,18 +510,6 @@ is_ident_char(Parser *p, int pos, bool first)
 	return !is_space(cp) && !is_line_terminator(cp);
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Whether text at pos starts with s */
 static bool
 looking_at(Parser *p, int pos, const char *s)
@@ -584,13 +573,13 @@ scan_digits(Parser *p, int *i, int radix, int *ndigits)
 	*ndigits = 0;
 	while (*i < p->len)
 	{
-		int			d = hex_value(p->text[*i]);
+		int			d = js_hex_digit(p->text[*i]);
 
 		if (p->text[*i] == '_')
 		{
 			if (*ndigits == 0 || *i + 1 >= p->len ||
-				hex_value(p->text[*i + 1]) < 0 ||
-				hex_value(p->text[*i + 1]) >= radix)
+				js_hex_digit(p->text[*i + 1]) < 0 ||
+				js_hex_digit(p->text[*i + 1]) >= radix)
 			{
 				fail(p, *i, "invalid numeric separator");
 				return false;
@@ -640,7 +629,7 @@ lex_number(Parser *p, Token *tok)
 		tok->num = 0;
 		for (int j = first; j < i; j++)
 			if (t[j] != '_')
-				tok->num = tok->num * radix + hex_value(t[j]);
+				tok->num = tok->num * radix + js_hex_digit(t[j]);
 	}
 	else
 	{
@@ -716,7 +705,7 @@ read_unicode_escape(Parser *p, int *i, int end, pg_wchar *cp)
 
 		for ((*i)++; *i < end && t[*i] != '}'; (*i)++, n++)
 		{
-			if (hex_value(t[*i]) < 0 || (*cp = *cp * 16 + hex_value(t[*i])) > 0x10FFFF)
+			if (js_hex_digit(t[*i]) < 0 || (*cp = *cp * 16 + js_hex_digit(t[*i])) > 0x10FFFF)
 				break;
 		}
 		if (*i >= end || t[*i] != '}' || n == 0)
@@ -729,12 +718,12 @@ read_unicode_escape(Parser *p, int *i, int end, pg_wchar *cp)
 	}
 	for (int k = 0; k < 4; k++, (*i)++)
 	{
-		if (*i >= end || hex_value(t[*i]) < 0)
+		if (*i >= end || js_hex_digit(t[*i]) < 0)
 		{
 			fail(p, start, "invalid Unicode escape sequence");
 			return false;
 		}
-		*cp = *cp * 16 + hex_value(t[*i]);
+		*cp = *cp * 16 + js_hex_digit(t[*i]);
 	}
 	return true;
 }
@@ -818,12 +807,12 @@ decode_chars(Parser *p, int from, int end, bool template, char *out)
 				fail(p, esc, "octal escape sequences are not supported");
 				return -1;
 			case 'x':
-				if (i + 1 >= end || hex_value(t[i]) < 0 || hex_value(t[i + 1]) < 0)
+				if (i + 1 >= end || js_hex_digit(t[i]) < 0 || js_hex_digit(t[i + 1]) < 0)
 				{
 					fail(p, esc, "invalid hexadecimal escape sequence");
 					return -1;
 				}
-				cp = hex_value(t[i]) * 16 + hex_value(t[i + 1]);
+				cp = js_hex_digit(t[i]) * 16 + js_hex_digit(t[i + 1]);
 				i += 2;
 				break;
 			case 'u':
