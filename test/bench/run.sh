@@ -32,7 +32,8 @@
 # BENCH_MEMORY_CALLS (default 1000000) the number of calls in the memory
 # test; BENCH_WORKER_STEPS (default 1000000) the number of steps in the
 # worker memory test (0 skips it); BENCH_HTTP_REQUESTS (default 10000) the
-# requests of each shape of (j); BENCH_ONLY=http runs only (j).  Expects
+# requests of each shape of (j); BENCH_ONLY=http runs only (j),
+# BENCH_ONLY=execute only (a) to (c) and the memory test.  Expects
 # "make install" to have run (make bench does it).
 set -u
 
@@ -762,6 +763,8 @@ else
 	give_to_pg "$work/memory.sql"
 	psql_bench -v calls="$memory_calls" -v warmup="$warmup_calls" -f "$work/memory.sql" || broken=1
 fi
+
+[ "${BENCH_ONLY:-}" = execute ] && finish
 
 # 3. background execution: start() and the workers, against a bare queue
 # measured in the same run
