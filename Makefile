@@ -44,6 +44,7 @@ OBJS = \
 	src/engine/retry_policy.o \
 	src/expr/builtins.o \
 	src/expr/builtins_array.o \
+	src/expr/builtins_callback.o \
 	src/expr/builtins_common.o \
 	src/expr/builtins_global.o \
 	src/expr/builtins_number.o \

@@ -18,7 +18,7 @@
 -- whose message or detail contains the text (case aside: a detail is a
 -- sentence).
 --
-\set slices '1, 3'
+\set slices '1, 3, 4'
 
 -- item: the input item (the default one below unless the case gives one);
 -- items: several input items instead, and then expected is the array of r
@@ -726,6 +726,57 @@ INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
 	(1, '{{ $ }}', '{"$error": "Cannot access \"$\" without calling it as a function"}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
 	(1, '{{ $json.s instanceof String }}', '{"$error": "invalid expression in node \"E\" field \"params.fields.r\""}', 'derived: PLAN 1.2, 6.2 (refused at save)'),
 	(1, '{{ $json.s; }}', '"abc"', 'derived: PLAN 1.1 (one trailing ; is allowed, B:494-499)');
+-- derived: arrow functions and the array methods that take one (PLAN 1.2, 4.2)
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(4, '{{ $json.list.map(x => x * 2) }}', '{"list": [1, 2, 3]}', '[2, 4, 6]', 'derived: ECMA-262 Array.prototype.map'),
+	(4, '{{ $json.list.map((x, i) => x + i) }}', '{"list": [10, 20, 30]}', '[10, 21, 32]', 'derived: map gives the index'),
+	(4, '{{ $json.list.map((x, i, a) => a.length) }}', '{"list": [1, 2]}', '[2, 2]', 'derived: map gives the array'),
+	(4, '{{ $json.list.map(() => 1) }}', '{"list": [5, 6]}', '[1, 1]', 'derived: () => e'),
+	(4, '{{ $json.list.map(x => { return x + 1; }) }}', '{"list": [1]}', '[2]', 'derived: a { return e; } body'),
+	(4, '{{ $json.list.map(x => ({v: x})) }}', '{"list": [1, 2]}', '[{"v": 1}, {"v": 2}]', 'derived: an object literal body in parentheses'),
+	(4, '{{ $json.list.filter(x => x > 1) }}', '{"list": [1, 2, 3]}', '[2, 3]', 'derived: filter'),
+	(4, '{{ $json.list.filter(Boolean) }}', '{"list": [0, 1, "", "a", null, false, true]}', '[1, "a", true]', 'derived: a function as a value'),
+	(4, '{{ $json.list.map(Number) }}', '{"list": ["1", "2.5", "x"]}', '[1, 2.5, null]', 'derived: Number as a callback; NaN is null in JSON'),
+	(4, '{{ $json.list.map(String) }}', '{"list": [1, null, true]}', '["1", "null", "true"]', 'derived: String as a callback'),
+	(4, '{{ $json.list.map(parseInt) }}', '{"list": ["10", "10", "10"]}', '[10, null, 2]', 'derived: parseInt(el, index), the JavaScript classic'),
+	(4, '{{ $json.list.map(Math.round) }}', '{"list": [1.4, 1.5, -1.5]}', '[1, 2, -1]', 'derived: a namespace function as a value'),
+	(4, '{{ $json.list.find(x => x.id === 2) }}', '{"list": [{"id": 1}, {"id": 2, "n": "b"}]}', '{"id": 2, "n": "b"}', 'derived: find'),
+	(4, '{{ $json.list.find(x => x.id === 9) }}', '{"list": [{"id": 1}]}', 'null', 'derived: find without a match is undefined'),
+	(4, '{{ $json.list.findIndex(x => x > 1) }}', '{"list": [1, 2, 3]}', '1', 'derived: findIndex'),
+	(4, '{{ $json.list.findIndex(x => x > 5) }}', '{"list": [1, 2, 3]}', '-1', 'derived: findIndex without a match'),
+	(4, '{{ $json.list.findLast(x => x > 1) }}', '{"list": [1, 2, 3]}', '3', 'derived: findLast'),
+	(4, '{{ $json.list.findLastIndex(x => x < 3) }}', '{"list": [1, 2, 3]}', '1', 'derived: findLastIndex'),
+	(4, '{{ $json.list.some(x => x > 2) }}', '{"list": [1, 2, 3]}', 'true', 'derived: some'),
+	(4, '{{ $json.list.some(x => x > 5) }}', '{"list": [1, 2, 3]}', 'false', 'derived: some, none'),
+	(4, '{{ $json.list.every(x => x > 0) }}', '{"list": [1, 2, 3]}', 'true', 'derived: every'),
+	(4, '{{ [].every(x => false) }}', '{}', 'true', 'derived: every of nothing'),
+	(4, '{{ $json.list.reduce((a, b) => a + b, 0) }}', '{"list": [1, 2, 3]}', '6', 'derived: reduce with an initial value'),
+	(4, '{{ $json.list.reduce((a, b) => a + b) }}', '{"list": ["a", "b", "c"]}', '"abc"', 'derived: reduce without one'),
+	(4, '{{ [].reduce((a, b) => a + b) }}', '{}', 'null', 'derived: TypeError (empty, no initial value), swallowed'),
+	(4, '{{ $json.list.reduceRight((a, b) => a + b) }}', '{"list": ["a", "b", "c"]}', '"cba"', 'derived: reduceRight'),
+	(4, '{{ $json.list.reduce((acc, x) => ({...acc, [x.k]: x.v}), {}) }}', '{"list": [{"k": "a", "v": 1}, {"k": "b", "v": 2}]}', '{"a": 1, "b": 2}', 'derived: reduce into an object'),
+	(4, '{{ $json.list.flatMap(x => [x, x * 10]) }}', '{"list": [1, 2]}', '[1, 10, 2, 20]', 'derived: flatMap'),
+	(4, '{{ $json.list.flatMap(x => x) }}', '{"list": [[1], 2, [[3]]]}', '[1, 2, [3]]', 'derived: flatMap flattens one level'),
+	(4, '{{ $json.list.forEach(x => x) }}', '{"list": [1]}', 'null', 'derived: forEach gives undefined'),
+	(4, '{{ $json.list.sort((a, b) => a - b) }}', '{"list": [10, 9, 1, 100]}', '[1, 9, 10, 100]', 'derived: sort with a comparator'),
+	(4, '{{ $json.list.sort((a, b) => b.n - a.n).map(x => x.id) }}', '{"list": [{"id": 1, "n": 1}, {"id": 2, "n": 3}, {"id": 3, "n": 2}]}', '[2, 3, 1]', 'derived: sort objects'),
+	(4, '{{ $json.list.sort((a, b) => 0).map(x => x.id) }}', '{"list": [{"id": 3}, {"id": 1}, {"id": 2}]}', '[3, 1, 2]', 'derived: sort is stable'),
+	(4, '{{ $json.list.sort() }}', '{"list": [10, 9, 1, 100]}', '[1, 10, 100, 9]', 'derived: sort without a comparator compares strings'),
+	(4, '{{ $json.list.map(x => x.a.b) }}', '{"list": [{"a": {"b": 1}}, {}]}', 'null', 'derived: a TypeError inside a callback ends the whole {{ }}'),
+	(4, '{{ $json.list.map(x => x.a?.b) }}', '{"list": [{"a": {"b": 1}}, {}]}', '[1, null]', 'derived: ?. inside a callback'),
+	(4, '{{ $json.list.map(5) }}', '{"list": [1]}', 'null', 'derived: TypeError: 5 is not a function'),
+	(4, '{{ [].map(5) }}', '{}', 'null', 'derived: TypeError even with no element'),
+	(4, '{{ $json.rows.map(r => r.items.map(i => i * r.k)) }}', '{"rows": [{"k": 2, "items": [1, 2]}, {"k": 10, "items": [3]}]}', '[[2, 4], [30]]', 'derived: nested arrows see the outer parameter'),
+	(4, '{{ $json.list.map(x => x * 2).filter(x => x > 2).reduce((a, b) => a + b, 0) }}', '{"list": [1, 2, 3]}', '10', 'derived: a chain'),
+	(4, '{{ $json.list.filter(x => x.tags.includes(''vip'')).length }}', '{"list": [{"tags": ["vip"]}, {"tags": []}, {"tags": ["vip", "x"]}]}', '2', 'derived: methods inside a callback'),
+	(4, '{{ $input.all().map(i => i.json.n) }}', '{"n": 7}', '[7]', 'derived: the issue''s $input.all().map(...)'),
+	(4, '{{ $input.all().filter(i => i.json.n > 5).length }}', '{"n": 7}', '1', 'derived: filter over items'),
+	(4, '{{ Math.max(...$json.list.map(x => x.n)) }}', '{"list": [{"n": 3}, {"n": 9}]}', '9', 'derived: spread of a mapped array'),
+	(4, '{{ $json.list.map(x => `#${x}`).join(", ") }}', '{"list": [1, 2]}', '"#1, #2"', 'derived: template literal in a callback'),
+	(4, '{{ x => x }}', '{}', '{"$error": "this is a function, please add ()"}', 'derived: W src/expression.ts:445-449, at save'),
+	(4, '{{ $json.list.map(x => x = 1) }}', '{"list": [1]}', '{"$error": "assignment is not allowed in expressions"}', 'derived: no assignment in arrows'),
+	(4, '{{ $json.list.map(x => y) }}', '{"list": [1]}', '{"$error": "unknown identifier \"y\""}', 'derived: arrow scope, refused at save'),
+	(4, '{{ [$json.list.map(x => x)].map(f => f) }}', '{"list": [1]}', '[[1]]', 'derived: a parameter named f is a value, not called');
 \set ECHO all
 
 -- case_doc(c): the workflow of a case.  Without a fixture, Start -> E.

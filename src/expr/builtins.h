@@ -31,6 +31,18 @@ typedef struct RrExprEnv RrExprEnv;
 extern void rr_expr_throw(RrExprEnv *env);
 
 /*
+ * Callbacks: call fn, an arrow function or a function passed as a value
+ * ($input.all().map(i => i.json.total), .filter(Boolean)).  Calling what
+ * is not callable is a TypeError.  After a call, rr_expr_thrown() says
+ * whether the evaluation is unwinding (a TypeError inside the callback):
+ * the builtin then returns at once, with any value.
+ */
+extern bool rr_expr_callable(JsValue fn);
+extern JsValue rr_expr_call(RrExprEnv *env, JsValue fn, int nargs,
+							const JsValue *args);
+extern bool rr_expr_thrown(RrExprEnv *env);
+
+/*
  * Methods: x.name(args).  rr_method_lookup gives the id of a method name,
  * or -1 when no value has a method of that name (calling it is then a
  * TypeError, swallowed).  rr_method_call runs method id on self.

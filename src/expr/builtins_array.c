@@ -8,7 +8,7 @@
  * Values never change in an expression, so the methods that mutate in
  * JavaScript (reverse, sort) return a new array here and the mutators
  * proper (push, splice ...) do not exist.  Methods taking a callback (map,
- * filter, reduce, sort(cmp) ...) come with arrow functions.
+ * filter, reduce, sort(cmp) ...) are in builtins_callback.c.
  *
  *-------------------------------------------------------------------------
  */
@@ -279,7 +279,7 @@ arr_sort(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	int			i;
 
 	if (cmp.kind == JS_FUNCTION)
-		return rr_method_needs_arrow(env, self, nargs, args);
+		return rr_array_sort_by(env, self, cmp);
 	if (cmp.kind != JS_UNDEFINED)
 	{
 		rr_expr_throw(env);		/* TypeError: the comparison function */
@@ -840,26 +840,26 @@ const RrMethodImpl rr_array_methods[] = {
 	{"at", false, arr_at},
 	{"concat", false, arr_concat},
 	{"entries", false, arr_entries},
-	{"every", false, rr_method_needs_arrow},
-	{"filter", false, rr_method_needs_arrow},
-	{"find", false, rr_method_needs_arrow},
-	{"findIndex", false, rr_method_needs_arrow},
-	{"findLast", false, rr_method_needs_arrow},
-	{"findLastIndex", false, rr_method_needs_arrow},
+	{"every", false, rr_array_every},
+	{"filter", false, rr_array_filter},
+	{"find", false, rr_array_find},
+	{"findIndex", false, rr_array_find_index},
+	{"findLast", false, rr_array_find_last},
+	{"findLastIndex", false, rr_array_find_last_index},
 	{"flat", false, arr_flat},
-	{"flatMap", false, rr_method_needs_arrow},
-	{"forEach", false, rr_method_needs_arrow},
+	{"flatMap", false, rr_array_flat_map},
+	{"forEach", false, rr_array_for_each},
 	{"includes", false, arr_includes},
 	{"indexOf", false, arr_index_of},
 	{"join", false, arr_join},
 	{"keys", false, arr_keys},
 	{"lastIndexOf", false, arr_last_index_of},
-	{"map", false, rr_method_needs_arrow},
-	{"reduce", false, rr_method_needs_arrow},
-	{"reduceRight", false, rr_method_needs_arrow},
+	{"map", false, rr_array_map},
+	{"reduce", false, rr_array_reduce},
+	{"reduceRight", false, rr_array_reduce_right},
 	{"reverse", false, arr_reverse},
 	{"slice", false, arr_slice},
-	{"some", false, rr_method_needs_arrow},
+	{"some", false, rr_array_some},
 	{"sort", false, arr_sort},
 	{"toReversed", false, arr_reverse},
 	{"toSorted", false, arr_sort},

@@ -196,6 +196,33 @@ typedef int (*RrCompareFn) (void *context, JsValue a, JsValue b);
 extern void rr_merge_sort(JsValue *elems, int n, RrCompareFn cmp,
 						  void *context);
 
+/* builtins_callback.c: the array methods that take a callback */
+extern JsValue rr_array_map(RrExprEnv *env, JsValue self, int nargs,
+							const JsValue *args);
+extern JsValue rr_array_flat_map(RrExprEnv *env, JsValue self, int nargs,
+								 const JsValue *args);
+extern JsValue rr_array_filter(RrExprEnv *env, JsValue self, int nargs,
+							   const JsValue *args);
+extern JsValue rr_array_find(RrExprEnv *env, JsValue self, int nargs,
+							 const JsValue *args);
+extern JsValue rr_array_find_last(RrExprEnv *env, JsValue self, int nargs,
+								  const JsValue *args);
+extern JsValue rr_array_find_index(RrExprEnv *env, JsValue self, int nargs,
+								   const JsValue *args);
+extern JsValue rr_array_find_last_index(RrExprEnv *env, JsValue self,
+										int nargs, const JsValue *args);
+extern JsValue rr_array_some(RrExprEnv *env, JsValue self, int nargs,
+							 const JsValue *args);
+extern JsValue rr_array_every(RrExprEnv *env, JsValue self, int nargs,
+							  const JsValue *args);
+extern JsValue rr_array_for_each(RrExprEnv *env, JsValue self, int nargs,
+								 const JsValue *args);
+extern JsValue rr_array_reduce(RrExprEnv *env, JsValue self, int nargs,
+							   const JsValue *args);
+extern JsValue rr_array_reduce_right(RrExprEnv *env, JsValue self, int nargs,
+									 const JsValue *args);
+extern JsValue rr_array_sort_by(RrExprEnv *env, JsValue self, JsValue fn);
+
 
 /* The bytes and byte length of a JS_STRING */
 #define STR(v)		((v).u.str.ptr)

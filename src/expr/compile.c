@@ -109,6 +109,17 @@ compile_kids(Compiler *c, RrAst *node, int from)
 	return true;
 }
 
+/* node, a function's name or a namespace member, is that function's value */
+static bool
+function_value(RrAst *node, int function)
+{
+	node->kind = RR_AST_IDENT;
+	node->ref = RR_VAR_FUNCTION;
+	node->num = function;
+	node->nkids = 0;
+	return true;
+}
+
 /* An identifier that is not the callee of a call nor a member's object */
 static bool
 compile_ident(Compiler *c, RrAst *node)
@@ -130,11 +141,12 @@ compile_ident(Compiler *c, RrAst *node)
 	for (i = 0; i < lengthof(refused); i++)
 		if (strcmp(refused[i].name, node->name) == 0)
 			return fail(c, node->pos, "%s", refused[i].reason);
+	if (rr_function_lookup(NULL, node->name) >= 0)
+		return function_value(node, rr_function_lookup(NULL, node->name));
 	if (rr_is_namespace(node->name))
 		return fail(c, node->pos, "%s can only be used with one of its members",
 					node->name);
-	if (rr_function_lookup(NULL, node->name) >= 0 ||
-		strcmp(node->name, "$if") == 0)
+	if (strcmp(node->name, "$if") == 0)
 		return fail(c, node->pos, "%s must be called", node->name);
 	if (node->name[0] == '$')
 		return fail(c, node->pos, "unknown variable \"%s\"", node->name);
@@ -279,6 +291,11 @@ compile_member(Compiler *c, RrAst *member)
 	{
 		JsValue		constant;
 
+		/* Math.round as a value, as in .map(Math.round) */
+		if (member->name != NULL &&
+			rr_function_lookup(object->name, member->name) >= 0)
+			return function_value(member,
+								  rr_function_lookup(object->name, member->name));
 		if (member->name == NULL ||
 			!rr_namespace_constant(object->name, member->name, &constant))
 			return fail(c, member->pos, "%s has no constant %s", object->name,

@@ -29,6 +29,7 @@
 #include "engine/executor.h"
 #include "expr/builtins.h"
 #include "expr/eval.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/json.h"
@@ -56,7 +57,8 @@ typedef enum RrHostKind
 	RR_HOST_NODE,				/* $('Node') */
 	RR_HOST_NODES,				/* $node */
 	RR_HOST_NODE_INDEXED,		/* $node["Node"] */
-	RR_HOST_ARROW				/* an arrow function */
+	RR_HOST_ARROW,				/* an arrow function */
+	RR_HOST_FUNCTION			/* a function of builtins.c as a value */
 } RrHostKind;
 
 typedef struct RrHost
@@ -64,6 +66,7 @@ typedef struct RrHost
 	RrHostKind	kind;
 	const char *name;			/* the node's name */
 	const RrAst *arrow;			/* RR_HOST_ARROW */
+	int			function;		/* RR_HOST_FUNCTION */
 } RrHost;
 
 /*
@@ -89,7 +92,7 @@ rr_expr_throw(RrExprEnv *env)
 static JsValue
 host_value(RrHostKind kind, const char *name, const RrAst *arrow)
 {
-	RrHost	   *host = palloc(sizeof(RrHost));
+	RrHost	   *host = palloc0(sizeof(RrHost));
 	JsValue		v;
 
 	host->kind = kind;
@@ -343,6 +346,13 @@ eval_ident(RrExprEnv *env, const RrAst *node)
 			return js_number(get_float8_nan());
 		case RR_VAR_INFINITY:
 			return js_number(get_float8_infinity());
+		case RR_VAR_FUNCTION:
+			{
+				JsValue		v = host_value(RR_HOST_FUNCTION, NULL, NULL);
+
+				((RrHost *) v.u.fn)->function = (int) node->num;
+				return v;
+			}
 		case RR_VAR_UNRESOLVED:
 		case RR_VAR_SLOT:
 			break;
@@ -412,6 +422,7 @@ host_member(RrExprEnv *env, const RrHost *host, JsValue key)
 				return js_number(0);
 			break;
 		case RR_HOST_ARROW:
+		case RR_HOST_FUNCTION:
 			break;
 	}
 #undef KEY_IS
@@ -948,6 +959,48 @@ eval_node(RrExprEnv *env, const RrAst *node)
 	}
 	elog(ERROR, "unexpected expression node %d", (int) node->kind);
 	return js_undefined();		/* keep compiler quiet */
+}
+
+bool
+rr_expr_callable(JsValue fn)
+{
+	const RrHost *host = (const RrHost *) fn.u.fn;
+
+	return fn.kind == JS_FUNCTION &&
+		(host->kind == RR_HOST_ARROW || host->kind == RR_HOST_FUNCTION);
+}
+
+/*
+ * Call an arrow function or a function value.  An arrow's parameters are
+ * its slots: no arrow can call itself, so it is never running twice at
+ * once and its slots need no saving.
+ */
+JsValue
+rr_expr_call(RrExprEnv *env, JsValue fn, int nargs, const JsValue *args)
+{
+	const RrHost *host;
+	const RrAst *arrow;
+	int			i;
+
+	CHECK_FOR_INTERRUPTS();
+	if (!rr_expr_callable(fn))
+	{
+		rr_expr_throw(env);		/* TypeError: x is not a function */
+		return js_undefined();
+	}
+	host = (const RrHost *) fn.u.fn;
+	if (host->kind == RR_HOST_FUNCTION)
+		return rr_function_call(env, host->function, nargs, args);
+	arrow = host->arrow;
+	for (i = 0; i < arrow->nparams; i++)
+		env->slots[arrow->ref + i] = i < nargs ? args[i] : js_undefined();
+	return eval_node(env, arrow->kids[0]);
+}
+
+bool
+rr_expr_thrown(RrExprEnv *env)
+{
+	return env->unwind != RR_UNWIND_NONE;
 }
 
 bool

@@ -39,6 +39,8 @@ typedef enum RrVarRef
 	RR_VAR_MODE,				/* $mode */
 	RR_VAR_NAN,					/* NaN */
 	RR_VAR_INFINITY,			/* Infinity */
+	RR_VAR_FUNCTION,			/* a function as a value (.filter(Boolean)):
+								 * its id in the node's num */
 	RR_VAR_SLOT					/* an arrow parameter: RR_VAR_SLOT + slot */
 } RrVarRef;
 
