@@ -54,6 +54,7 @@ OBJS = \
 	src/expr/compile.o \
 	src/expr/eval.o \
 	src/expr/expression.o \
+	src/expr/js_chars.o \
 	src/expr/js_value.o \
 	src/expr/parser.o \
 	src/expr/template.o \
