@@ -213,11 +213,12 @@ reporunner_prune_audit(PG_FUNCTION_ARGS)
 	Oid			argtypes[1] = {INTERVALOID};
 	Datum		values[1];
 	uint64		deleted;
+	float8		seconds;
 	int			nestlevel;
 	StringInfoData details;
 	RrAuditEntry entry = {0};
 
-	(void) rr_prune_arg(older_than, "the audit log");
+	seconds = rr_prune_arg(older_than, "the audit log");
 	values[0] = IntervalPGetDatum(older_than);
 	nestlevel = rr_store_begin();
 	rr_store_run_kept_as_owner(&prune_plan, SQL_PRUNE, 1, argtypes, values,
@@ -226,9 +227,7 @@ reporunner_prune_audit(PG_FUNCTION_ARGS)
 	rr_store_end(nestlevel);
 
 	initStringInfo(&details);
-	rr_audit_detail(&details, "older_than",
-					DatumGetCString(DirectFunctionCall1(interval_out,
-														IntervalPGetDatum(older_than))));
+	rr_audit_detail_int(&details, "older_than_seconds", (int64) seconds);
 	rr_audit_detail_int(&details, "deleted", (int64) deleted);
 	entry.action = "prune_audit";
 	entry.object_kind = "audit";
