@@ -14,6 +14,7 @@ EXTVERSION = 0.3.0
 MODULE_big = reporunner
 OBJS = \
 	src/reporunner.o \
+	src/catalog/audit.o \
 	src/catalog/definition.o \
 	src/catalog/diff.o \
 	src/catalog/execute.o \
@@ -142,6 +143,7 @@ REGRESS = \
 	091_explain \
 	092_stats \
 	093_activity \
+	094_audit \
 	095_expr_cases \
 	998_upgrade \
 	999_uninstall

@@ -526,3 +526,96 @@ FROM reporunner.activity_entries() a
 	 JOIN reporunner.workflow w ON w.id = a.workflow_id;
 COMMENT ON VIEW reporunner.activity IS 'What each background worker and session runs now: workflow, version, execution (NULL inside execute()), node and since when; only executions of owners the current role may act for';
 GRANT SELECT ON reporunner.activity TO PUBLIC;
+
+/*
+ * The audit log (src/sql/18_audit.sql): one row per change made through
+ * the API to what runs; tenants read their own rows, nobody changes them.
+ */
+
+CREATE TABLE reporunner.audit (
+	id				bigserial PRIMARY KEY,
+	at				timestamptz NOT NULL DEFAULT pg_catalog.statement_timestamp(),
+	session_role	text NOT NULL,
+	acting_role		text NOT NULL,
+	owner			oid NOT NULL,
+	action			text NOT NULL,
+	object_kind		text NOT NULL,
+	object_id		bigint,
+	object_name		text,
+	from_version	integer,
+	to_version		integer,
+	details			jsonb NOT NULL DEFAULT '{}',
+	CONSTRAINT audit_action_check CHECK (action IN (
+		'save', 'import', 'activate', 'deactivate', 'rename', 'delete',
+		'share', 'unshare', 'register_trigger', 'drop_trigger',
+		'set_credential', 'drop_credential', 'rotate_key', 'reassign',
+		'prune_audit')),
+	CONSTRAINT audit_object_kind_check CHECK (object_kind IN (
+		'workflow', 'trigger', 'credential', 'master_key', 'role', 'audit'))
+);
+CREATE INDEX audit_at_idx ON reporunner.audit (at);
+COMMENT ON TABLE reporunner.audit IS 'Audit log: who changed what runs, and when (workflows, versions, shares, triggers, credentials, the master key); append-only through the API';
+COMMENT ON COLUMN reporunner.audit.id IS 'Surrogate key, in the order the rows were written';
+COMMENT ON COLUMN reporunner.audit.at IS 'When the statement that made the change started';
+COMMENT ON COLUMN reporunner.audit.session_role IS 'The session user (the role that logged in) when the change was made';
+COMMENT ON COLUMN reporunner.audit.acting_role IS 'The current role (after SET ROLE) that made the change';
+COMMENT ON COLUMN reporunner.audit.owner IS 'Role the row belongs to: the owner of the workflow or credential changed (the role acted for)';
+COMMENT ON COLUMN reporunner.audit.action IS 'save, import, activate, deactivate, rename, delete, share, unshare, register_trigger, drop_trigger, set_credential, drop_credential, rotate_key, reassign or prune_audit';
+COMMENT ON COLUMN reporunner.audit.object_kind IS 'workflow, trigger, credential, master_key, role or audit';
+COMMENT ON COLUMN reporunner.audit.object_id IS 'Id of the workflow, trigger or credential';
+COMMENT ON COLUMN reporunner.audit.object_name IS 'Name of the workflow (also for a trigger), credential or role; the id of a master key';
+COMMENT ON COLUMN reporunner.audit.from_version IS 'Version before the change: the previous latest version of a save, the active version before an activation or deletion';
+COMMENT ON COLUMN reporunner.audit.to_version IS 'Version after the change: the version saved or activated';
+COMMENT ON COLUMN reporunner.audit.details IS 'What else describes the change (grantee, trigger kind and target, credential type, counts); never a secret nor items';
+COMMENT ON INDEX reporunner.audit_at_idx IS 'Finds the rows of a period, and the old rows prune_audit() deletes';
+COMMENT ON SEQUENCE reporunner.audit_id_seq IS 'Ids of audit rows';
+
+/*
+ * Rows are never changed: not even the tables' owner may UPDATE or
+ * TRUNCATE them while this trigger is enabled (a superuser can disable
+ * it, or delete rows: this is a log of the API, not tamper-proof storage).
+ */
+CREATE FUNCTION reporunner.audit_append_only()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+	RAISE EXCEPTION 'audit rows cannot be changed'
+		USING ERRCODE = 'insufficient_privilege',
+			  DETAIL = 'reporunner.audit is append-only; reporunner.prune_audit() deletes old rows.';
+END
+$$;
+COMMENT ON FUNCTION reporunner.audit_append_only() IS 'Trigger function: refuses UPDATE and TRUNCATE of reporunner.audit';
+CREATE TRIGGER audit_append_only BEFORE UPDATE OR TRUNCATE ON reporunner.audit
+	FOR EACH STATEMENT EXECUTE FUNCTION reporunner.audit_append_only();
+COMMENT ON TRIGGER audit_append_only ON reporunner.audit IS 'Audit rows are never updated, nor truncated';
+
+/*
+ * Activations, renames and deletions of workflows, however they are made:
+ * through the API or by a tenant's own UPDATE or DELETE of its rows.
+ */
+CREATE FUNCTION reporunner.audit_workflow()
+RETURNS trigger
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'reporunner_audit_workflow';
+COMMENT ON FUNCTION reporunner.audit_workflow() IS 'Trigger function: audits a change of a workflow''s active version or name, and its deletion';
+CREATE TRIGGER workflow_audit AFTER UPDATE OF name, active_version OR DELETE
+	ON reporunner.workflow
+	FOR EACH ROW EXECUTE FUNCTION reporunner.audit_workflow();
+COMMENT ON TRIGGER workflow_audit ON reporunner.workflow IS 'Writes the audit rows of activations, renames and deletions';
+
+CREATE FUNCTION reporunner.prune_audit(older_than interval)
+RETURNS bigint
+LANGUAGE c STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_prune_audit';
+COMMENT ON FUNCTION reporunner.prune_audit(interval) IS 'Deletes the audit rows written longer ago than older_than, and audits that; returns how many. For superusers and reporunner_admin';
+
+/* tenants read their own rows (row-level security); nobody writes */
+GRANT SELECT ON reporunner.audit TO PUBLIC;
+
+SELECT pg_catalog.pg_extension_config_dump('reporunner.audit', '');
+SELECT pg_catalog.pg_extension_config_dump('reporunner.audit_id_seq', '');
+ALTER TABLE reporunner.audit ENABLE ROW LEVEL SECURITY;
+ALTER TABLE reporunner.audit FORCE ROW LEVEL SECURITY;
+CREATE POLICY audit_tenant ON reporunner.audit USING (reporunner.has_owner_access(owner));
+COMMENT ON POLICY audit_tenant ON reporunner.audit IS 'Rows are visible to the owner, its members and reporunner_admin';

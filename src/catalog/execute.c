@@ -415,6 +415,27 @@ reporunner_resume(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(rr_journal_resume(id, payload));
 }
 
+float8
+rr_prune_arg(Interval *older_than, const char *what)
+{
+	float8		seconds;
+
+	if (!superuser() &&
+		!has_privs_of_role(GetUserId(), get_role_oid("reporunner_admin", false)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to prune %s", what),
+				 errdetail("Only superusers and members of reporunner_admin may prune %s.", what)));
+	seconds = DatumGetFloat8(DirectFunctionCall2(interval_part,
+												 CStringGetTextDatum("epoch"),
+												 IntervalPGetDatum(older_than)));
+	if (seconds < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("older_than must not be negative")));
+	return seconds;
+}
+
 /*
  * prune_executions(older_than): delete executions that finished more than
  * older_than ago, with their steps, as the background workers do with
@@ -423,24 +444,10 @@ reporunner_resume(PG_FUNCTION_ARGS)
 Datum
 reporunner_prune_executions(PG_FUNCTION_ARGS)
 {
-	Interval   *older_than = PG_GETARG_INTERVAL_P(0);
-	float8		seconds;
+	float8		seconds = rr_prune_arg(PG_GETARG_INTERVAL_P(0), "executions");
 	int64		total = 0;
 	int64		pruned;
 
-	if (!superuser() &&
-		!has_privs_of_role(GetUserId(), get_role_oid("reporunner_admin", false)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to prune executions"),
-				 errdetail("Only superusers and members of reporunner_admin may prune executions.")));
-	seconds = DatumGetFloat8(DirectFunctionCall2(interval_part,
-												 CStringGetTextDatum("epoch"),
-												 IntervalPGetDatum(older_than)));
-	if (seconds < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("older_than must not be negative")));
 	do
 	{
 		pruned = rr_prune_executions((int64) seconds, 1000);

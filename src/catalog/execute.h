@@ -16,6 +16,7 @@
 #include "engine/executor.h"
 #include "nodes/pg_list.h"
 #include "utils/jsonb.h"
+#include "utils/timestamp.h"
 
 /*
  * Run plan now on items (Jsonb * objects), in the caller's transaction,
@@ -36,5 +37,13 @@ extern Jsonb *rr_run_in_caller(RrPlan *plan, const char *mode, List *items,
  */
 extern RrPlan *rr_runnable_plan(const char *name, Oid owner, int32 version,
 								RrRunPath path);
+
+/*
+ * The older_than argument of a prune function, in seconds: ERROR unless
+ * the current role is a superuser or has the privileges of
+ * reporunner_admin ("permission denied to prune <what>"), or when it is
+ * negative.
+ */
+extern float8 rr_prune_arg(Interval *older_than, const char *what);
 
 #endif							/* RR_EXECUTE_H */

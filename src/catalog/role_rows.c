@@ -23,6 +23,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/audit.h"
 #include "catalog/pg_type.h"
 #include "catalog/role_rows.h"
 #include "catalog/store.h"
@@ -112,6 +113,32 @@ rr_role_rows_check_utility(Node *utility)
 }
 
 /*
+ * The audit rows of a reassignment: one for each role, so that both see
+ * it.
+ */
+static void
+audit_reassign(Oid from, Oid to, int64 moved)
+{
+	RrAuditEntry entry = {0};
+	StringInfoData details;
+
+	initStringInfo(&details);
+	rr_audit_detail(&details, "to", rr_audit_role_name(to));
+	rr_audit_detail_int(&details, "workflows", moved);
+	entry.action = "reassign";
+	entry.object_kind = "role";
+	entry.object_name = rr_audit_role_name(from);
+	entry.owner = from;
+	entry.details = &details;
+	rr_audit(&entry);
+	if (to != from)
+	{
+		entry.owner = to;
+		rr_audit(&entry);
+	}
+}
+
+/*
  * reassign_workflows(from regrole, to regrole): every Reporunner row of
  * one role to another; returns how many workflows moved.
  */
@@ -142,5 +169,6 @@ reporunner_reassign_workflows(PG_FUNCTION_ARGS)
 	rr_store_end(nestlevel);
 	/* sealed for their owner: sealed anew for the new one */
 	rr_credential_reassign(from, to);
+	audit_reassign(from, to, moved);
 	PG_RETURN_INT64(moved);
 }

@@ -31,6 +31,7 @@
 #include "access/genam.h"
 #include "access/table.h"
 #include "access/xact.h"
+#include "catalog/audit.h"
 #include "catalog/definition.h"
 #include "catalog/namespace.h"
 #include "catalog/plan.h"
@@ -431,7 +432,7 @@ count_triggers(Jsonb *definition)
 
 int32
 rr_workflow_save(const char *name, Jsonb *definition, bool activate,
-				 int64 *workflow_id)
+				 const char *action, int64 *workflow_id)
 {
 	RrWorkflowRef ref;
 	Oid			argtypes[2] = {INT8OID, JSONBOID};
@@ -473,8 +474,18 @@ rr_workflow_save(const char *name, Jsonb *definition, bool activate,
 	 */
 	if (!identical)
 	{
+		RrAuditEntry entry = {0};
+
 		insert_version(&ref, version, definition);
 		(void) rr_plan_get(ref.id, version, ref.owner, name);
+		entry.action = action;
+		entry.object_kind = "workflow";
+		entry.object_id = ref.id;
+		entry.object_name = name;
+		entry.owner = ref.owner;
+		entry.from_version = version - 1;
+		entry.to_version = version;
+		rr_audit(&entry);
 	}
 	if (activate && ref.active_version != version)
 		touch_workflow(&ref, version);
@@ -495,7 +506,8 @@ reporunner_save_workflow(PG_FUNCTION_ARGS)
 	int32		version;
 	int			ntriggers = count_triggers(definition);
 
-	version = rr_workflow_save(name, definition, PG_GETARG_BOOL(2), NULL);
+	version = rr_workflow_save(name, definition, PG_GETARG_BOOL(2), "save",
+							   NULL);
 	if (ntriggers > 0)
 		ereport(NOTICE,
 				(errmsg("save_workflow() does not make the triggers of the document"),
@@ -598,11 +610,12 @@ reporunner_delete_workflow(PG_FUNCTION_ARGS)
 
 /*
  * Add or remove a share of the caller's workflow (shares are written as
- * the tables' owner once the caller's right to manage it is checked).
+ * the tables' owner once the caller's right to manage it is checked);
+ * audited as action when it changed anything.
  */
 static void
 change_share(FunctionCallInfo fcinfo, SPIPlanPtr *plan, const char *sql,
-			 int expected)
+			 int expected, const char *action)
 {
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	Oid			grantee = PG_GETARG_OID(1);
@@ -622,19 +635,35 @@ change_share(FunctionCallInfo fcinfo, SPIPlanPtr *plan, const char *sql,
 	values[2] = ObjectIdGetDatum(ref.owner);
 	rr_store_run_kept_as_owner(plan, sql, expected == SPI_OK_INSERT ? 3 : 2,
 							   argtypes, values, NULL, expected);
+	if (SPI_processed > 0)
+	{
+		RrAuditEntry entry = {0};
+		StringInfoData details;
+
+		initStringInfo(&details);
+		rr_audit_detail(&details, "grantee", GetUserNameFromId(grantee, false));
+		entry.action = action;
+		entry.object_kind = "workflow";
+		entry.object_id = ref.id;
+		entry.object_name = name;
+		entry.owner = ref.owner;
+		entry.details = &details;
+		rr_audit(&entry);
+	}
 	rr_store_end(nestlevel);
 }
 
 Datum
 reporunner_share_workflow(PG_FUNCTION_ARGS)
 {
-	change_share(fcinfo, &share_plan, SQL_SHARE, SPI_OK_INSERT);
+	change_share(fcinfo, &share_plan, SQL_SHARE, SPI_OK_INSERT, "share");
 	PG_RETURN_VOID();
 }
 
 Datum
 reporunner_unshare_workflow(PG_FUNCTION_ARGS)
 {
-	change_share(fcinfo, &unshare_plan, SQL_UNSHARE, SPI_OK_DELETE);
+	change_share(fcinfo, &unshare_plan, SQL_UNSHARE, SPI_OK_DELETE,
+				 "unshare");
 	PG_RETURN_VOID();
 }

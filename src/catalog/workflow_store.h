@@ -74,8 +74,10 @@ extern Datum rr_workflow_definition(const char *name,
  * (none when it is identical to the latest), making it the active one if
  * activate; returns the version, and sets *workflow_id unless it is NULL.
  * The document is checked first; its "triggers" are not saved (nor made).
+ * A new version is audited as action ("save", "import").
  */
 extern int32 rr_workflow_save(const char *name, Jsonb *definition,
-							  bool activate, int64 *workflow_id);
+							  bool activate, const char *action,
+							  int64 *workflow_id);
 
 #endif							/* RR_WORKFLOW_STORE_H */

@@ -18,6 +18,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/audit.h"
 #include "catalog/pg_type.h"
 #include "catalog/store.h"
 #include "crypto/credential.h"
@@ -43,9 +44,10 @@ PG_FUNCTION_INFO_V1(reporunner_rotate_key);
 	" VALUES ($1, $2, $3, $4, $5)" \
 	" ON CONFLICT ON CONSTRAINT credential_owner_name_key DO UPDATE" \
 	" SET type = excluded.type, secret = excluded.secret," \
-	" key_id = excluded.key_id, updated_at = pg_catalog.now()"
+	" key_id = excluded.key_id, updated_at = pg_catalog.now() RETURNING id"
 #define SQL_DELETE \
-	"DELETE FROM reporunner.credential WHERE owner = $1 AND name = $2"
+	"DELETE FROM reporunner.credential WHERE owner = $1 AND name = $2" \
+	" RETURNING id, type"
 #define SQL_LOAD \
 	"SELECT id, type, key_id, secret, updated_at FROM reporunner.credential" \
 	" WHERE owner = $1 AND name = $2"
@@ -166,6 +168,31 @@ credential_name(FunctionCallInfo fcinfo)
 }
 
 /*
+ * The audit row of a change to the caller's credential name, whose id is
+ * the first column of the statement that made it: its type, never its
+ * secret.
+ */
+static void
+audit_credential(const char *action, const char *name, const char *type)
+{
+	RrAuditEntry entry = {0};
+	StringInfoData details;
+	bool		isnull;
+
+	initStringInfo(&details);
+	rr_audit_detail(&details, "type", type);
+	entry.action = action;
+	entry.object_kind = "credential";
+	entry.object_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+												  SPI_tuptable->tupdesc, 1,
+												  &isnull));
+	entry.object_name = name;
+	entry.owner = GetUserId();
+	entry.details = &details;
+	rr_audit(&entry);
+}
+
+/*
  * set_credential(name text, type text, secret jsonb) returns void: the
  * caller's own credential of that name, made or replaced.
  */
@@ -205,7 +232,8 @@ reporunner_set_credential(PG_FUNCTION_ARGS)
 	values[3] = PointerGetDatum(sealed);
 	nestlevel = rr_store_begin();
 	rr_store_run_kept_as_owner(&upsert_plan, SQL_UPSERT, 5, argtypes, values,
-							   NULL, SPI_OK_INSERT);
+							   NULL, SPI_OK_INSERT_RETURNING);
+	audit_credential("set_credential", name, type);
 	rr_store_end(nestlevel);
 	PG_RETURN_VOID();
 }
@@ -227,8 +255,12 @@ reporunner_drop_credential(PG_FUNCTION_ARGS)
 	values[1] = CStringGetTextDatum(name);
 	nestlevel = rr_store_begin();
 	rr_store_run_kept_as_owner(&delete_plan, SQL_DELETE, 2, argtypes, values,
-							   NULL, SPI_OK_DELETE);
+							   NULL, SPI_OK_DELETE_RETURNING);
 	deleted = SPI_processed;
+	if (deleted > 0)
+		audit_credential("drop_credential", name,
+						 SPI_getvalue(SPI_tuptable->vals[0],
+									  SPI_tuptable->tupdesc, 2));
 	rr_store_end(nestlevel);
 	if (deleted == 0)
 		ereport(ERROR,
@@ -397,6 +429,9 @@ reporunner_rotate_key(PG_FUNCTION_ARGS)
 {
 	RrKey		key;
 	volatile int64 count = 0;
+	char		key_id[RR_KEY_ID_LEN + 1];
+	RrAuditEntry entry = {0};
+	StringInfoData details;
 
 	if (!superuser())
 		ereport(ERROR,
@@ -404,6 +439,7 @@ reporunner_rotate_key(PG_FUNCTION_ARGS)
 				 errmsg("permission denied to rotate the master key"),
 				 errdetail("Only superusers may re-seal credentials.")));
 	rr_key_current(&key);
+	strlcpy(key_id, key.id, sizeof(key_id));
 	PG_TRY();
 	{
 		count = rotate(&key);
@@ -413,6 +449,15 @@ reporunner_rotate_key(PG_FUNCTION_ARGS)
 		rr_key_forget(&key);
 	}
 	PG_END_TRY();
+
+	initStringInfo(&details);
+	rr_audit_detail_int(&details, "credentials", count);
+	entry.action = "rotate_key";
+	entry.object_kind = "master_key";
+	entry.object_name = key_id;
+	entry.owner = GetUserId();
+	entry.details = &details;
+	rr_audit(&entry);
 	PG_RETURN_INT64(count);
 }
 

@@ -16,7 +16,7 @@ DECLARE
 BEGIN
 	FOREACH t IN ARRAY ARRAY['workflow', 'workflow_version', 'node', 'edge',
 							 'workflow_share', 'execution', 'step_journal', 'queue',
-							 'credential', 'trigger', 'dedup_key']
+							 'credential', 'trigger', 'dedup_key', 'audit']
 	LOOP
 		EXECUTE pg_catalog.format('ALTER TABLE reporunner.%I ENABLE ROW LEVEL SECURITY', t);
 		EXECUTE pg_catalog.format('ALTER TABLE reporunner.%I FORCE ROW LEVEL SECURITY', t);

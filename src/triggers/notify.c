@@ -108,7 +108,8 @@ reporunner_on_notify(PG_FUNCTION_ARGS)
 	channel = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	check_channel(channel);
 	rr_registration_workflow(name, true, &ref);
-	id = rr_registration_insert(&ref, "notify", channel, rr_jsonb_empty_object());
+	id = rr_registration_insert(&ref, name, "notify", channel,
+								rr_jsonb_empty_object());
 	rr_listener_wake_at_commit();
 	PG_RETURN_INT64(id);
 }

@@ -17,6 +17,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/audit.h"
 #include "catalog/pg_type.h"
 #include "catalog/plan.h"
 #include "catalog/run_as.h"
@@ -45,7 +46,9 @@ PG_FUNCTION_INFO_V1(reporunner_forget_trigger);
 #define SQL_VISIBLE_TRIGGER \
 	"SELECT 1 FROM reporunner.trigger WHERE id = $1"
 #define SQL_UNREGISTER \
-	"DELETE FROM reporunner.trigger WHERE id = $1"
+	"WITH t AS (DELETE FROM reporunner.trigger WHERE id = $1" \
+	" RETURNING " RR_SQL_DELETED_REGISTRATION ")" \
+	" SELECT t.*, w.name FROM t JOIN reporunner.workflow w ON w.id = t.workflow_id"
 
 static SPIPlanPtr register_plan = NULL;
 static SPIPlanPtr registration_plan = NULL;
@@ -66,9 +69,60 @@ rr_registration_workflow(const char *name, bool queues, RrWorkflowRef *ref)
 		rr_worker_wake_at_commit();
 }
 
+/*
+ * The audit row of a registration made or deleted: its kind, its target
+ * and its options, but not the input items of a schedule.
+ */
+static void
+audit_registration(const char *action, int64 id, Oid owner,
+				   const char *workflow, const char *kind,
+				   const char *target, Jsonb *options)
+{
+	RrAuditEntry entry = {0};
+	StringInfoData details;
+
+	initStringInfo(&details);
+	rr_audit_detail(&details, "kind", kind);
+	rr_audit_detail(&details, "target", target);
+	rr_audit_detail_jsonb(&details, "options",
+						  DatumGetJsonbP(DirectFunctionCall2(jsonb_delete,
+															 JsonbPGetDatum(options),
+															 CStringGetTextDatum("input"))));
+	entry.action = action;
+	entry.object_kind = "trigger";
+	entry.object_id = id;
+	entry.object_name = workflow;
+	entry.owner = owner;
+	entry.details = &details;
+	rr_audit(&entry);
+}
+
+void
+rr_registration_audit_deleted(void)
+{
+	SPITupleTable *rows = SPI_tuptable;
+	uint64		nrows = SPI_processed;
+	uint64		row;
+
+	for (row = 0; row < nrows; row++)
+	{
+		HeapTuple	tuple = rows->vals[row];
+		TupleDesc	desc = rows->tupdesc;
+		bool		isnull;
+
+		audit_registration("drop_trigger",
+						   DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull)),
+						   DatumGetObjectId(SPI_getbinval(tuple, desc, 2, &isnull)),
+						   SPI_getvalue(tuple, desc, 7),
+						   SPI_getvalue(tuple, desc, 3),
+						   SPI_getvalue(tuple, desc, 4),
+						   DatumGetJsonbP(SPI_getbinval(tuple, desc, 5, &isnull)));
+	}
+}
+
 int64
-rr_registration_insert(const RrWorkflowRef *ref, const char *kind,
-					   const char *target, Jsonb *options)
+rr_registration_insert(const RrWorkflowRef *ref, const char *workflow,
+					   const char *kind, const char *target, Jsonb *options)
 {
 	Oid			argtypes[6] = {INT8OID, OIDOID, TEXTOID, TEXTOID, JSONBOID, OIDOID};
 	Datum		values[6];
@@ -88,6 +142,8 @@ rr_registration_insert(const RrWorkflowRef *ref, const char *kind,
 	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 									 SPI_tuptable->tupdesc, 1, &isnull));
 	rr_store_end(nestlevel);
+	audit_registration("register_trigger", id, ref->owner, workflow, kind,
+					   target, options);
 	return id;
 }
 
@@ -184,7 +240,8 @@ rr_registration_delete(int64 id)
 	values[0] = Int64GetDatum(id);
 	nestlevel = rr_store_begin();
 	rr_store_run_kept_as_owner(&unregister_plan, SQL_UNREGISTER, 1, argtypes,
-							   values, NULL, SPI_OK_DELETE);
+							   values, NULL, SPI_OK_SELECT);
+	rr_registration_audit_deleted();
 	rr_store_end(nestlevel);
 }
 

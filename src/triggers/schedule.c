@@ -103,7 +103,7 @@ reporunner_on_schedule(PG_FUNCTION_ARGS)
 	appendStringInfoString(&options, "{\"input\": ");
 	(void) JsonbToCString(&options, &input->root, VARSIZE(input));
 	appendStringInfoChar(&options, '}');
-	id = rr_registration_insert(&ref, "schedule", schedule,
+	id = rr_registration_insert(&ref, name, "schedule", schedule,
 								DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
 																   CStringGetDatum(options.data))));
 

@@ -97,11 +97,13 @@ static const struct
 	" OR tg.tgname LIKE 'reporunner\\_' || $1 || '\\_%')"
 /* The registrations whose triggers the current DDL command dropped */
 #define SQL_FORGET_DROPPED \
-	"DELETE FROM reporunner.trigger t" \
+	"WITH t AS (DELETE FROM reporunner.trigger t" \
 	" USING pg_catalog.pg_event_trigger_dropped_objects() d" \
 	" WHERE d.object_type = 'trigger' AND t.kind = 'table'" \
 	" AND t.id = pg_catalog.substring(d.address_names[pg_catalog.array_upper(d.address_names, 1)]," \
-	" '^reporunner_([0-9]+)(?:_[a-z]+)?$')::pg_catalog.int8"
+	" '^reporunner_([0-9]+)(?:_[a-z]+)?$')::pg_catalog.int8" \
+	" RETURNING " RR_SQL_DELETED_REGISTRATION ")" \
+	" SELECT t.*, w.name FROM t JOIN reporunner.workflow w ON w.id = t.workflow_id"
 
 static SPIPlanPtr table_triggers_plan = NULL;
 static SPIPlanPtr forget_dropped_plan = NULL;
@@ -303,7 +305,7 @@ reporunner_on_table(PG_FUNCTION_ARGS)
 	table = checked_table(relid);
 
 	rr_registration_workflow(name, strcmp(mode, "async") == 0, &ref);
-	id = rr_registration_insert(&ref, "table", table,
+	id = rr_registration_insert(&ref, name, "table", table,
 								registration_options(events, level, mode, condition,
 													 before));
 	nestlevel = rr_store_begin();
@@ -689,7 +691,8 @@ reporunner_forget_dropped_triggers(PG_FUNCTION_ARGS)
 				 errmsg("reporunner.forget_dropped_triggers() must be fired as an event trigger")));
 	nestlevel = rr_store_begin();
 	rr_store_run_kept_as_owner(&forget_dropped_plan, SQL_FORGET_DROPPED, 0,
-							   NULL, NULL, NULL, SPI_OK_DELETE);
+							   NULL, NULL, NULL, SPI_OK_SELECT);
+	rr_registration_audit_deleted();
 	rr_store_end(nestlevel);
 	PG_RETURN_VOID();
 }

@@ -14,16 +14,18 @@
  * for its caller, it checks for the importer.  Everything happens in the
  * caller's statement, so an error leaves nothing behind.
  *
- * A trigger the workflow already has is not made twice: each one made is
- * compared, as its function stored it (defaults filled in, names
- * qualified), with the workflow's registrations from before the import,
- * and taken back if one of those is the same.  Importing a document again
- * changes nothing.
+ * A trigger the workflow already has is not made twice: each one is made
+ * in a subtransaction, compared, as its function stored it (defaults
+ * filled in, names qualified), with the workflow's registrations from
+ * before the import, and rolled back if one of those is the same.
+ * Importing a document again changes nothing, and leaves no audit row of
+ * a trigger made and taken back.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "catalog/store.h"
@@ -36,6 +38,7 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/regproc.h"
+#include "utils/resowner.h"
 
 PG_FUNCTION_INFO_V1(reporunner_import_workflow);
 
@@ -372,6 +375,52 @@ earlier_same(int64 id, Datum before, int64 *matched, int n)
 }
 
 /*
+ * Make a trigger of the document, in a subtransaction that is rolled back
+ * when the workflow had the same one already (among before, and not among
+ * the n matched): then nothing of it is left, not even its audit rows.
+ * Returns the one the workflow had, or 0 when the new one stays.
+ */
+static int64
+make_unless_same(const char *name, JsonbContainer *trigger,
+				 const TransferContext *context, Datum before,
+				 int64 *matched, int n)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	volatile int64 same = 0;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(caller);
+	PG_TRY();
+	{
+		int64		id = make_trigger(name, trigger, context->kind,
+									  context->target);
+
+		same = earlier_same(id, before, matched, n);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *error;
+
+		MemoryContextSwitchTo(caller);
+		error = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(caller);
+		CurrentResourceOwner = owner;
+		ReThrowError(error);
+	}
+	PG_END_TRY();
+	if (same != 0)
+		RollbackAndReleaseCurrentSubTransaction();
+	else
+		ReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(caller);
+	CurrentResourceOwner = owner;
+	return same;
+}
+
+/*
  * import_workflow(name, document): save the document as the workflow's
  * new version, made active, and make the triggers it lists that the
  * workflow does not have yet; returns the version.
@@ -392,7 +441,7 @@ reporunner_import_workflow(PG_FUNCTION_ARGS)
 	JsonbIteratorToken token;
 	int			index = 0;
 
-	version = rr_workflow_save(name, document, true, &workflow_id);
+	version = rr_workflow_save(name, document, true, "import", &workflow_id);
 	triggers = object_field(&document->root, "triggers");
 	if (triggers == NULL)
 		PG_RETURN_INT32(version);
@@ -405,7 +454,6 @@ reporunner_import_workflow(PG_FUNCTION_ARGS)
 	{
 		TransferContext context;
 		ErrorContextCallback callback;
-		int64		id;
 		int64		same;
 
 		if (token != WJB_ELEM)
@@ -418,16 +466,10 @@ reporunner_import_workflow(PG_FUNCTION_ARGS)
 		callback.previous = error_context_stack;
 		error_context_stack = &callback;
 
-		id = make_trigger(name, trigger.val.binary.data, context.kind,
-						  context.target);
-
-		/* one the workflow had already: take the new one back */
-		same = earlier_same(id, before, matched, nmatched);
+		same = make_unless_same(name, trigger.val.binary.data, &context,
+								before, matched, nmatched);
 		if (same != 0)
-		{
 			matched[nmatched++] = same;
-			rr_registration_delete(id);
-		}
 		error_context_stack = callback.previous;
 	}
 	PG_RETURN_INT32(version);

@@ -38,9 +38,10 @@ extern void rr_registration_workflow(const char *name, bool queues,
 
 /*
  * Insert a registration of kind ("table", "schedule", "notify") for the
- * caller, as the tables' owner; returns its id.
+ * caller, as the tables' owner, and audit it; returns its id.
  */
-extern int64 rr_registration_insert(const RrWorkflowRef *ref, const char *kind,
+extern int64 rr_registration_insert(const RrWorkflowRef *ref,
+									const char *workflow, const char *kind,
 									const char *target, Jsonb *options);
 
 /*
@@ -65,9 +66,23 @@ extern Jsonb *rr_registration_option_jsonb(const RrRegistration *registration,
 
 /*
  * Delete registration id, as the tables' owner, once the caller's right to
- * has been checked; what it made goes with it (forget_trigger()).
+ * has been checked, and audit it; what it made goes with it
+ * (forget_trigger()).
  */
 extern void rr_registration_delete(int64 id);
+
+/*
+ * A statement that deletes registrations returns, for the audit, this
+ * list of their columns, then their workflow's name:
+ * WITH t AS (DELETE ... RETURNING RR_SQL_DELETED_REGISTRATION)
+ * SELECT t.*, w.name FROM t JOIN reporunner.workflow w ON w.id = t.workflow_id.
+ * rr_registration_audit_deleted() audits the rows it returned (the last
+ * SPI result).  A registration deleted with its workflow is not audited
+ * apart: the workflow's deletion is.
+ */
+#define RR_SQL_DELETED_REGISTRATION \
+	"id, owner, kind, target, options, workflow_id"
+extern void rr_registration_audit_deleted(void);
 
 /* Kind-specific cleanup when a registration is deleted */
 extern void rr_table_trigger_drop(int64 id);

@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(411);
+SELECT plan(453);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -19,7 +19,7 @@ SELECT is((SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extna
 
 SELECT has_table('reporunner', t, format('table reporunner.%s exists', t))
 FROM unnest(ARRAY['workflow', 'workflow_version', 'node', 'edge', 'execution',
-				  'step_journal', 'queue', 'credential', 'trigger']::name[]) AS t;
+				  'step_journal', 'queue', 'credential', 'trigger', 'audit']::name[]) AS t;
 
 SELECT has_view('reporunner', 'workflows', 'view reporunner.workflows exists');
 SELECT has_view('reporunner', 'workflow_versions', 'view reporunner.workflow_versions exists');
@@ -42,12 +42,12 @@ SELECT set_has(
 	$$SELECT unnest(extconfig)::regclass::text FROM pg_extension WHERE extname = 'reporunner'$$,
 	$$SELECT unnest(ARRAY['reporunner.workflow', 'reporunner.workflow_version', 'reporunner.node',
 		  'reporunner.edge', 'reporunner.execution', 'reporunner.step_journal',
-		  'reporunner.queue', 'reporunner.credential', 'reporunner.trigger'])$$,
-	'the rows of all nine tables are dumped by pg_dump (pg_extension_config_dump)');
+		  'reporunner.queue', 'reporunner.credential', 'reporunner.trigger', 'reporunner.audit'])$$,
+	'the rows of all ten tables are dumped by pg_dump (pg_extension_config_dump)');
 SELECT set_has(
 	$$SELECT unnest(extconfig)::regclass::text FROM pg_extension WHERE extname = 'reporunner'$$,
 	$$SELECT unnest(ARRAY['reporunner.workflow_id_seq', 'reporunner.execution_id_seq',
-		  'reporunner.credential_id_seq', 'reporunner.trigger_id_seq'])$$,
+		  'reporunner.credential_id_seq', 'reporunner.trigger_id_seq', 'reporunner.audit_id_seq'])$$,
 	'so are the positions of the sequences the ids come from');
 
 ------------------------------------------------------------------------
@@ -83,6 +83,9 @@ SELECT hasnt_column('reporunner', 'credentials', 'secret',
 	'view credentials has no column secret');
 SELECT has_column('reporunner', 'trigger', c, format('table trigger has column %s', c))
 FROM unnest(ARRAY['id', 'workflow_id', 'owner', 'kind', 'target', 'options', 'created_at']::name[]) AS c;
+SELECT has_column('reporunner', 'audit', c, format('table audit has column %s', c))
+FROM unnest(ARRAY['id', 'at', 'session_role', 'acting_role', 'owner', 'action', 'object_kind',
+		  'object_id', 'object_name', 'from_version', 'to_version', 'details']::name[]) AS c;
 SELECT has_column('reporunner', 'step', c, format('view step has column %s', c))
 FROM unnest(ARRAY['execution_id', 'node', 'run_index', 'owner', 'attempt', 'status', 'output',
 		  'error', 'started_at', 'finished_at', 'retry_at', 'attempts']::name[]) AS c;
@@ -96,10 +99,10 @@ FROM unnest(ARRAY['name', 'owner', 'version', 'active', 'nodes', 'created_by', '
 -- every tenant table carries the owning role as a non-null oid
 SELECT col_type_is('reporunner', t, 'owner', 'oid', format('%s.owner is an oid', t))
 FROM unnest(ARRAY['workflow', 'workflow_version', 'node', 'edge', 'execution',
-				  'step_journal', 'queue', 'credential', 'trigger']::name[]) AS t;
+				  'step_journal', 'queue', 'credential', 'trigger', 'audit']::name[]) AS t;
 SELECT col_not_null('reporunner', t, 'owner', format('%s.owner is NOT NULL', t))
 FROM unnest(ARRAY['workflow', 'workflow_version', 'node', 'edge', 'execution',
-				  'step_journal', 'queue', 'credential', 'trigger']::name[]) AS t;
+				  'step_journal', 'queue', 'credential', 'trigger', 'audit']::name[]) AS t;
 
 -- key columns: type and nullability
 SELECT col_type_is('reporunner', t, c, ty, format('%s.%s is %s', t, c, ty))
@@ -136,7 +139,15 @@ FROM (VALUES
 	('credential', 'id', 'bigint'),
 	('credential', 'secret', 'bytea'),
 	('trigger', 'workflow_id', 'bigint'),
-	('trigger', 'options', 'jsonb')
+	('trigger', 'options', 'jsonb'),
+	('audit', 'id', 'bigint'),
+	('audit', 'at', 'timestamp with time zone'),
+	('audit', 'session_role', 'text'),
+	('audit', 'acting_role', 'text'),
+	('audit', 'object_id', 'bigint'),
+	('audit', 'from_version', 'integer'),
+	('audit', 'to_version', 'integer'),
+	('audit', 'details', 'jsonb')
 ) AS v(t, c, ty);
 
 SELECT col_not_null('reporunner', t, c, format('%s.%s is NOT NULL', t, c))
@@ -151,7 +162,9 @@ FROM (VALUES
 	('execution', 'mode'), ('execution', 'created_by'),
 	('step_journal', 'status'),
 	('credential', 'name'), ('credential', 'type'), ('credential', 'secret'),
-	('trigger', 'workflow_id'), ('trigger', 'kind'), ('trigger', 'target')
+	('trigger', 'workflow_id'), ('trigger', 'kind'), ('trigger', 'target'),
+	('audit', 'at'), ('audit', 'session_role'), ('audit', 'acting_role'), ('audit', 'action'),
+	('audit', 'object_kind'), ('audit', 'details')
 ) AS v(t, c);
 
 SELECT col_is_null('reporunner', 'workflow', 'active_version',
@@ -163,19 +176,19 @@ SELECT col_is_null('reporunner', 'execution', 'parent_id',
 SELECT is(pg_get_expr(d.adbin, d.adrelid),
 		  format('nextval(''reporunner.%s_id_seq''::regclass)', t),
 		  format('%s.id comes from sequence %s_id_seq', t, t))
-FROM unnest(ARRAY['workflow', 'execution', 'credential', 'trigger']) AS t
+FROM unnest(ARRAY['workflow', 'execution', 'credential', 'trigger', 'audit']) AS t
 	 LEFT JOIN pg_attrdef d ON d.adrelid = format('reporunner.%s', t)::regclass AND d.adnum = 1;
 SELECT is(pg_get_serial_sequence(format('reporunner.%s', t), 'id'),
 		  format('reporunner.%s_id_seq', t),
 		  format('sequence %s_id_seq is owned by %s.id', t, t))
-FROM unnest(ARRAY['workflow', 'execution', 'credential', 'trigger']) AS t;
+FROM unnest(ARRAY['workflow', 'execution', 'credential', 'trigger', 'audit']) AS t;
 
 ------------------------------------------------------------------------
 -- Primary keys, unique constraints and foreign keys
 ------------------------------------------------------------------------
 SELECT has_pk('reporunner', t, format('%s has a primary key', t))
 FROM unnest(ARRAY['workflow', 'workflow_version', 'node', 'edge', 'execution',
-				  'step_journal', 'queue', 'credential', 'trigger']::name[]) AS t;
+				  'step_journal', 'queue', 'credential', 'trigger', 'audit']::name[]) AS t;
 
 SELECT col_is_pk('reporunner', 'workflow', ARRAY['id'], 'workflow PK is (id)');
 SELECT col_is_pk('reporunner', 'workflow_version', ARRAY['workflow_id', 'version'],
@@ -191,6 +204,7 @@ SELECT col_is_pk('reporunner', 'step_journal', ARRAY['execution_id', 'node', 'ru
 SELECT col_is_pk('reporunner', 'queue', ARRAY['execution_id'], 'queue PK is (execution_id)');
 SELECT col_is_pk('reporunner', 'credential', ARRAY['id'], 'credential PK is (id)');
 SELECT col_is_pk('reporunner', 'trigger', ARRAY['id'], 'trigger PK is (id)');
+SELECT col_is_pk('reporunner', 'audit', ARRAY['id'], 'audit PK is (id)');
 
 SELECT col_is_unique('reporunner', 'workflow', ARRAY['owner', 'name'],
 	'workflow names are unique per owner');
@@ -214,6 +228,10 @@ SELECT fk_ok('reporunner', 'trigger', ARRAY['workflow_id', 'owner'],
 SELECT trigger_is('reporunner', 'workflow', 'workflow_active_version_check',
 				  'reporunner', 'check_active_version',
 	'workflow (id, active_version) names one of its own versions, checked by a trigger');
+SELECT trigger_is('reporunner', 'workflow', 'workflow_audit', 'reporunner', 'audit_workflow',
+	'activations, renames and deletions of workflows are audited by a trigger, however they are made');
+SELECT trigger_is('reporunner', 'audit', 'audit_append_only', 'reporunner', 'audit_append_only',
+	'audit rows are never updated nor truncated, not even by the tables'' owner');
 SELECT fk_ok('reporunner', 'node', ARRAY['workflow_id', 'version'],
 			 'reporunner', 'workflow_version', ARRAY['workflow_id', 'version'],
 	'node references workflow_version');
@@ -272,6 +290,8 @@ SELECT has_index('reporunner', 'queue', 'queue_ready_idx',
 	ARRAY['priority', 'ready_at'], 'index queue_ready_idx on queue (priority, ready_at)');
 SELECT has_index('reporunner', 'step_journal', 'step_journal_retried_idx',
 	ARRAY['execution_id'], 'index step_journal_retried_idx on step_journal (execution_id)');
+SELECT has_index('reporunner', 'audit', 'audit_at_idx',
+	ARRAY['at'], 'index audit_at_idx on audit (at)');
 SELECT has_index('reporunner', 'trigger', 'trigger_workflow_idx',
 	ARRAY['workflow_id'], 'index trigger_workflow_idx on trigger (workflow_id)');
 
@@ -300,13 +320,13 @@ SELECT results_eq(
 	  FROM pg_class c
 	  WHERE c.relnamespace = 'reporunner'::regnamespace AND c.relkind = 'r'
 		AND c.relname IN ('workflow', 'workflow_version', 'node', 'edge', 'execution',
-						  'step_journal', 'queue', 'credential', 'trigger')
+						  'step_journal', 'queue', 'credential', 'trigger', 'audit')
 	  ORDER BY 1$$,
-	$$VALUES ('credential', true, true), ('edge', true, true), ('execution', true, true),
+	$$VALUES ('audit', true, true), ('credential', true, true), ('edge', true, true), ('execution', true, true),
 			 ('node', true, true), ('queue', true, true), ('step_journal', true, true),
 			 ('trigger', true, true), ('workflow', true, true),
 			 ('workflow_version', true, true)$$,
-	'row-level security is enabled and forced on the nine tables');
+	'row-level security is enabled and forced on the ten tables');
 SELECT is_empty(
 	$$SELECT c.relname FROM pg_class c
 	  WHERE c.relnamespace = 'reporunner'::regnamespace AND c.relkind IN ('r', 'p')
@@ -321,7 +341,7 @@ SELECT is_empty(
 SELECT policies_are('reporunner', t, ARRAY[t || '_tenant']::name[],
 	format('%s has exactly one policy, %s_tenant', t, t))
 FROM unnest(ARRAY['workflow_version', 'node', 'edge', 'queue', 'credential',
-				  'trigger']::name[]) AS t;
+				  'trigger', 'audit']::name[]) AS t;
 -- the journal: roles also see the runs they made (of workflows shared with them)
 SELECT policies_are('reporunner', t, ARRAY[t || '_tenant', t || '_visible_to_creator']::name[],
 	format('%s has exactly two policies, %s_tenant and %s_visible_to_creator', t, t, t))
@@ -349,11 +369,11 @@ SELECT results_eq(
 	  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
 	  WHERE c.relnamespace = 'reporunner'::regnamespace
 		AND c.relname IN ('workflow', 'workflow_version', 'node', 'edge', 'execution',
-						  'step_journal', 'queue', 'credential', 'trigger')
+						  'step_journal', 'queue', 'credential', 'trigger', 'audit')
 		AND p.polname LIKE '%\_tenant'
 	  ORDER BY 1$$,
 	$$SELECT 'reporunner.' || t, true, '*', true, 'reporunner.has_owner_access(owner)', true
-	  FROM unnest(ARRAY['credential', 'edge', 'execution', 'node', 'queue', 'step_journal',
+	  FROM unnest(ARRAY['audit', 'credential', 'edge', 'execution', 'node', 'queue', 'step_journal',
 						'trigger', 'workflow', 'workflow_version']) AS t
 	  ORDER BY 1$$,
 	'every policy is permissive, for ALL commands and PUBLIC, USING has_owner_access(owner), WITH CHECK the same');
@@ -447,6 +467,10 @@ SELECT has_function('reporunner', 'workflow_stats', ARRAY['interval'],
 	'workflow_stats(interval) exists');
 SELECT function_returns('reporunner', 'workflow_stats', ARRAY['interval'], 'setof record',
 	'workflow_stats(interval) returns a table');
+SELECT has_function('reporunner', 'prune_audit', ARRAY['interval'],
+	'prune_audit(interval) exists');
+SELECT function_returns('reporunner', 'prune_audit', ARRAY['interval'], 'bigint',
+	'prune_audit(interval) returns bigint');
 SELECT has_function('reporunner', 'activity_entries', ARRAY[]::name[],
 	'activity_entries() exists');
 SELECT function_returns('reporunner', 'activity_entries', ARRAY[]::name[], 'setof record',
@@ -486,7 +510,8 @@ FROM (VALUES
 	('diff_versions', ARRAY['text', 'integer', 'integer']),
 	('explain', ARRAY['text', 'integer']),
 	('workflow_stats', ARRAY['interval']),
-	('activity_entries', ARRAY[]::name[])
+	('activity_entries', ARRAY[]::name[]),
+	('prune_audit', ARRAY['interval'])
 ) AS v(f, args);
 SELECT is_empty(
 	$$SELECT p.oid::regprocedure FROM pg_proc p
@@ -531,7 +556,8 @@ FROM (VALUES
 	('diff_versions', ARRAY['text', 'integer', 'integer']),
 	('explain', ARRAY['text', 'integer']),
 	('workflow_stats', ARRAY['interval']),
-	('activity_entries', ARRAY[]::name[])
+	('activity_entries', ARRAY[]::name[]),
+	('prune_audit', ARRAY['interval'])
 ) AS v(f, args);
 
 SELECT isnt_definer('reporunner', 'rotate_key', ARRAY[]::name[],
@@ -589,14 +615,14 @@ SELECT table_privs_are('reporunner', t, 'public', ARRAY['SELECT'],
 	format('PUBLIC has exactly SELECT on %s (no INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER)', t))
 FROM unnest(ARRAY['workflow_version', 'node', 'edge', 'execution', 'step_journal', 'queue',
 				  'trigger', 'workflows', 'workflow_versions', 'step', 'credentials',
-				  'steps', 'workflow_stats', 'activity']::name[]) AS t;
+				  'steps', 'workflow_stats', 'activity', 'audit']::name[]) AS t;
 
 SELECT is_empty(
 	$$SELECT a.attrelid::regclass || '.' || a.attname FROM pg_attribute a
 	  WHERE a.attrelid IN (to_regclass('reporunner.workflow_version'), to_regclass('reporunner.node'),
 						   to_regclass('reporunner.edge'), to_regclass('reporunner.execution'),
 						   to_regclass('reporunner.step_journal'), to_regclass('reporunner.queue'),
-						   to_regclass('reporunner.trigger'))
+						   to_regclass('reporunner.trigger'), to_regclass('reporunner.audit'))
 		AND a.attacl IS NOT NULL$$,
 	'no column-level grants on the engine-written tables (so no column can be written by PUBLIC)');
 
@@ -617,9 +643,9 @@ SELECT results_eq(
 		AND a.grantee <> c.relowner
 		AND c.relname IN ('workflow', 'workflow_version', 'node', 'edge', 'execution', 'step_journal',
 						  'step', 'queue', 'credential', 'trigger', 'workflows', 'workflow_versions',
-						  'credentials')
+						  'credentials', 'audit')
 	  ORDER BY 1, 3$$,
-	$$VALUES ('credentials', 0::oid, 'SELECT'), ('edge', 0, 'SELECT'), ('execution', 0, 'SELECT'), ('node', 0, 'SELECT'),
+	$$VALUES ('audit', 0::oid, 'SELECT'), ('credentials', 0::oid, 'SELECT'), ('edge', 0, 'SELECT'), ('execution', 0, 'SELECT'), ('node', 0, 'SELECT'),
 			 ('queue', 0, 'SELECT'), ('step', 0, 'SELECT'), ('step_journal', 0, 'SELECT'),
 			 ('trigger', 0, 'SELECT'),
 			 ('workflow', 0, 'DELETE'), ('workflow', 0, 'SELECT'),
