@@ -49,12 +49,14 @@ OBJS = \
 	src/expr/builtins_number.o \
 	src/expr/builtins_object.o \
 	src/expr/builtins_pattern.o \
+	src/expr/builtins_regex.o \
 	src/expr/builtins_string.o \
 	src/expr/compile.o \
 	src/expr/eval.o \
 	src/expr/expression.o \
 	src/expr/js_value.o \
 	src/expr/parser.o \
+	src/expr/regex.o \
 	src/expr/template.o \
 	src/http/address_guard.o \
 	src/http/auth.o \

@@ -37,7 +37,7 @@ typedef struct RrMethodEntry
 } RrMethodEntry;
 
 static const char *const receiver_names[RR_RECV_COUNT] = {
-	"Array", "Date", "Number", "Object", "String", "Boolean"
+	"Array", "Date", "Number", "Object", "String", "Boolean", "RegExp"
 };
 
 /*
@@ -116,7 +116,9 @@ build_methods(void)
 		{RR_RECV_OBJECT, rr_object_methods},
 		{RR_RECV_STRING, rr_string_methods},
 		{RR_RECV_STRING, rr_string_pattern_methods},
-		{RR_RECV_BOOLEAN, rr_boolean_methods}
+		{RR_RECV_STRING, rr_string_regex_methods},
+		{RR_RECV_BOOLEAN, rr_boolean_methods},
+		{RR_RECV_REGEXP, rr_regexp_methods}
 	};
 	int			capacity = lengthof(date_extensions) + 2;
 	int			k;
@@ -170,6 +172,8 @@ receiver_of(JsValue x)
 			return RR_RECV_OBJECT;
 		case JS_JSONB:
 			return JsonContainerIsArray(x.u.jc) ? RR_RECV_ARRAY : RR_RECV_OBJECT;
+		case JS_REGEXP:
+			return RR_RECV_REGEXP;
 		default:
 			return -1;
 	}

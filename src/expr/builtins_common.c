@@ -88,7 +88,7 @@ rr_array_view(JsValue v)
 	if (v.kind == JS_ARRAY)
 		return v.u.arr;
 	Assert(rr_is_array(v));
-	arr = palloc(sizeof(JsArray));
+	arr = palloc0(sizeof(JsArray));
 	arr->len = 0;
 	arr->elems = palloc(sizeof(JsValue) * Max(JsonContainerSize(v.u.jc), 1));
 	it = JsonbIteratorInit(v.u.jc);
@@ -182,7 +182,7 @@ rr_array_init(RrArrayBuilder *b, double expected)
 {
 	rr_check_elements(expected, "an array");
 	b->cap = (int) Max(expected, 4);
-	b->arr = palloc(sizeof(JsArray));
+	b->arr = palloc0(sizeof(JsArray));
 	b->arr->len = 0;
 	b->arr->elems = palloc(sizeof(JsValue) * b->cap);
 }

@@ -19,6 +19,7 @@
 
 #include "expr/builtins.h"
 #include "expr/eval.h"
+#include "expr/regex.h"
 #include "miscadmin.h"
 
 /* The arrow parameters in scope, innermost last */
@@ -315,6 +316,20 @@ compile_arrow(Compiler *c, RrAst *arrow)
 	return ok;
 }
 
+/* A regular expression literal, compiled for PostgreSQL's engine once */
+static bool
+compile_regex(Compiler *c, RrAst *node)
+{
+	char	   *error;
+	int			error_pos;
+
+	node->regex = rr_regex_compile(node->str, node->len, node->name, &error,
+								   &error_pos);
+	if (node->regex == NULL)
+		return fail(c, node->pos + 1 + error_pos, "%s", error);
+	return true;
+}
+
 static bool
 compile_node(Compiler *c, RrAst *node)
 {
@@ -338,8 +353,7 @@ compile_node(Compiler *c, RrAst *node)
 					return false;
 			return compile_kids(c, node, 0);
 		case RR_AST_REGEX:
-			return fail(c, node->pos,
-						"regular expressions are not supported yet");
+			return compile_regex(c, node);
 		case RR_AST_NEW:
 			return fail(c, node->pos, "new Date() is not supported yet");
 		default:
