@@ -566,8 +566,9 @@ translate_escape(Translator *t)
 				int			n;
 				const pg_wchar *set = class_set(e, &n);
 
-				appendStringInfoChar(&t->out, '[');
-				emit_set(t, set, n, e >= 'A' && e <= 'Z');
+				/* \D is [^0-9]: no huge ranges to fold with the i flag */
+				appendStringInfoString(&t->out, e >= 'A' && e <= 'Z' ? "[^" : "[");
+				emit_set(t, set, n, false);
 				appendStringInfoChar(&t->out, ']');
 				t->i++;
 				t->quantifiable = true;
@@ -720,7 +721,8 @@ translate_quantifier(Translator *t, bool *done)
 
 		while (k < t->len && t->p[k] >= '0' && t->p[k] <= '9')
 		{
-			lo = Min(lo * 10 + (t->p[k++] - '0'), 100000);
+			lo = Min(lo * 10 + (t->p[k] - '0'), 100000);
+			k++;
 			digits = true;
 		}
 		if (!digits)
@@ -732,7 +734,10 @@ translate_quantifier(Translator *t, bool *done)
 			{
 				hi = 0;
 				while (k < t->len && t->p[k] >= '0' && t->p[k] <= '9')
-					hi = Min(hi * 10 + (t->p[k++] - '0'), 100000);
+				{
+					hi = Min(hi * 10 + (t->p[k] - '0'), 100000);
+					k++;
+				}
 			}
 		}
 		else
