@@ -10,7 +10,8 @@
  *
  *	1. n8n's extension of that name for the kind of x (array, string,
  *	   number, object, boolean; dates come with a later slice), else
- *	2. JavaScript's own method of that name for the kind of x, else
+ *	2. JavaScript's own method of that name for the kind of x (a RegExp
+ *	   is a kind of its own here: n8n extends none of its methods), else
  *	3. the generic isEmpty / isNotEmpty, else
  *	4. an error: for a name n8n extends, its ExpressionExtensionError
  *	   ("sum can't be used on undefined value", "sum() is only callable on

@@ -14,6 +14,7 @@
 
 #include "common/hashfn.h"
 #include "expr/builtins_int.h"
+#include "expr/regex.h"
 #include "miscadmin.h"
 
 /* Objects with more keys than this get a hash index in their builder */
@@ -423,6 +424,12 @@ rr_deep_equal(JsValue a, JsValue b)
 				memcmp(a.u.str.ptr, b.u.str.ptr, a.u.str.len) == 0;
 		case JS_FUNCTION:
 			return a.u.fn == b.u.fn;
+		case JS_REGEXP:
+			/* lodash: the same source and flags */
+			return a.u.regex->source_len == b.u.regex->source_len &&
+				memcmp(a.u.regex->source, b.u.regex->source,
+					   a.u.regex->source_len) == 0 &&
+				strcmp(a.u.regex->flags, b.u.regex->flags) == 0;
 		default:
 			return true;		/* undefined, null */
 	}

@@ -7,8 +7,9 @@
  *
  * builtins.c dispatches; builtins_string.c, builtins_array.c,
  * builtins_number.c and builtins_object.c hold the methods of one receiver
- * kind each; builtins_global.c the functions and namespace constants;
- * builtins_common.c the helpers below.  Nothing outside these files
+ * kind each (builtins_pattern.c and builtins_regex.c more of strings', the
+ * latter RegExp's too); builtins_global.c the functions and namespace
+ * constants; builtins_common.c the helpers below.  Nothing outside these files
  * includes this header.
  *
  *-------------------------------------------------------------------------

@@ -321,14 +321,31 @@ regex_arg(RrExprEnv *env, int nargs, const JsValue *args, const char *flags)
 	return re;
 }
 
+/* Every match of a global re: the matched strings, or exec's arrays */
+static JsValue
+all_matches(const RrRegex *re, RrRegexSubject *s, bool arrays)
+{
+	RrArrayBuilder out;
+	Match		m = {0};
+	int			from = 0;
+
+	rr_array_init(&out, 0);
+	while (next_match(re, s, from, &m, arrays))
+	{
+		rr_array_push(&out, arrays ? match_array(re, s, &m) :
+					  group_value(s, &m, 0));
+		from = after(&m);
+	}
+	return rr_array_result(&out);
+}
+
 static JsValue
 str_match(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 {
 	const RrRegex *re = regex_arg(env, nargs, args, "");
 	RrRegexSubject s;
-	RrArrayBuilder out;
 	Match		m = {0};
-	int			from = 0;
+	JsValue		all;
 
 	if (re == NULL)
 		return js_undefined();
@@ -336,13 +353,8 @@ str_match(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	if (!re->global)
 		return next_match(re, &s, 0, &m, true) ? match_array(re, &s, &m) :
 			js_null();
-	rr_array_init(&out, 0);
-	while (next_match(re, &s, from, &m, false))
-	{
-		rr_array_push(&out, group_value(&s, &m, 0));
-		from = after(&m);
-	}
-	return out.arr->len > 0 ? rr_array_result(&out) : js_null();
+	all = all_matches(re, &s, false);
+	return all.u.arr->len > 0 ? all : js_null();
 }
 
 static JsValue
@@ -350,9 +362,6 @@ str_match_all(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 {
 	const RrRegex *re = regex_arg(env, nargs, args, "g");
 	RrRegexSubject s;
-	RrArrayBuilder out;
-	Match		m = {0};
-	int			from = 0;
 
 	if (re == NULL)
 		return js_undefined();
@@ -363,13 +372,7 @@ str_match_all(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 		return js_undefined();
 	}
 	rr_regex_subject(&s, STR(self), LEN(self));
-	rr_array_init(&out, 0);
-	while (next_match(re, &s, from, &m, true))
-	{
-		rr_array_push(&out, match_array(re, &s, &m));
-		from = after(&m);
-	}
-	return rr_array_result(&out);
+	return all_matches(re, &s, true);
 }
 
 static JsValue

@@ -8,10 +8,13 @@
  * (NaN, Infinity, Math.PI), a namespace member, a function of builtins.c,
  * or an arrow function's parameter (a slot); every call becomes a method
  * call, a function call or a call of n8n's node accessors.  $if(c, a, b)
- * becomes c ? a : b, as n8n rewrites it.  What n8n leaves to run time and
- * Reporunner refuses at save: unknown identifiers ($foo, foo), $env and
- * $binary (other tenants' and absent data), $evaluateExpression (code
- * built at run time), and calls with a wrong number of arguments.
+ * becomes c ? a : b, as n8n rewrites it.  A regular expression literal is
+ * translated and compiled for PostgreSQL's engine here (regex.c), so a
+ * pattern that has no faithful translation fails at save.  What n8n leaves
+ * to run time and Reporunner refuses at save: unknown identifiers ($foo,
+ * foo), $env and $binary (other tenants' and absent data),
+ * $evaluateExpression (code built at run time), and calls with a wrong
+ * number of arguments.
  *
  *-------------------------------------------------------------------------
  */

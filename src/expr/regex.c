@@ -112,18 +112,6 @@ is_alnum(pg_wchar c)
 		(c >= 'A' && c <= 'Z');
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* n hexadecimal digits at byte offset from, or -1 */
 static int
 hex_digits(Translator *t, int from, int n)
@@ -135,7 +123,7 @@ hex_digits(Translator *t, int from, int n)
 		return -1;
 	for (k = 0; k < n; k++)
 	{
-		int			d = hex_value(t->p[from + k]);
+		int			d = js_hex_digit(t->p[from + k]);
 
 		if (d < 0)
 			return -1;
@@ -253,6 +241,27 @@ property_class(Translator *t, int start)
 }
 
 /*
+ * \xHH or \uHHHH, the letter at t->i: the character of its n digits in
+ * *c, or without them the letter itself (an error with the u flag)
+ */
+static bool
+hex_escape(Translator *t, int start, int n, pg_wchar *c)
+{
+	int			v = hex_digits(t, t->i + 1, n);
+
+	if (v < 0)
+	{
+		if (t->unicode)
+			return refuse(t, start, "invalid escape \\%c", t->p[t->i]);
+		*c = (unsigned char) t->p[t->i++];
+		return true;
+	}
+	*c = v;
+	t->i += n + 1;
+	return true;
+}
+
+/*
  * A character escape at t->i (just after the backslash) that stands for
  * one character: its code point in *c, the offset moved past it.  False
  * when it is not one (class escapes, back-references, \b \B \k \p are the
@@ -298,25 +307,15 @@ char_escape(Translator *t, pg_wchar *c)
 			}
 			return refuse(t, start, "invalid escape \\c");
 		case 'x':
-			v = hex_digits(t, t->i + 1, 2);
-			if (v < 0)
-			{
-				if (t->unicode)
-					return refuse(t, start, "invalid escape \\x");
-				*c = 'x';
-				break;
-			}
-			*c = v;
-			t->i += 3;
-			return true;
+			return hex_escape(t, start, 2, c);
 		case 'u':
 			if (t->unicode && at(t, 1, '{'))
 			{
 				int			k = t->i + 2;
 
 				v = 0;
-				while (k < t->len && hex_value(t->p[k]) >= 0 && v <= MAX_CHAR)
-					v = v * 16 + hex_value(t->p[k++]);
+				while (k < t->len && js_hex_digit(t->p[k]) >= 0 && v <= MAX_CHAR)
+					v = v * 16 + js_hex_digit(t->p[k++]);
 				if (k == t->i + 2 || k >= t->len || t->p[k] != '}' ||
 					v > MAX_CHAR)
 					return refuse(t, start, "invalid Unicode escape");
@@ -324,15 +323,9 @@ char_escape(Translator *t, pg_wchar *c)
 				*c = v;
 				return true;
 			}
-			v = hex_digits(t, t->i + 1, 4);
-			if (v < 0)
-			{
-				if (t->unicode)
-					return refuse(t, start, "invalid Unicode escape");
-				*c = 'u';
-				break;
-			}
-			t->i += 5;
+			if (!hex_escape(t, start, 4, c))
+				return false;
+			v = *c;
 			if (v >= 0xD800 && v <= 0xDBFF && at(t, 0, '\\') && at(t, 1, 'u'))
 			{
 				int			low = hex_digits(t, t->i + 2, 4);
@@ -389,6 +382,8 @@ static bool
 class_atom(Translator *t, pg_wchar *c, bool *is_set)
 {
 	int			start = t->i;
+	const pg_wchar *set;
+	int			n;
 
 	*is_set = false;
 	if (t->p[t->i] != '\\')
@@ -399,23 +394,17 @@ class_atom(Translator *t, pg_wchar *c, bool *is_set)
 	t->i++;
 	if (t->i >= t->len)
 		return refuse(t, start, "\\ at end of pattern");
+	set = class_set(t->p[t->i], &n);
+	if (set != NULL)
+	{
+		/* \D \W \S: the ranges of the complement */
+		emit_set(t, set, n, t->p[t->i] >= 'A' && t->p[t->i] <= 'Z');
+		t->i++;
+		*is_set = true;
+		return true;
+	}
 	switch (t->p[t->i])
 	{
-		case 'd':
-		case 'D':
-		case 'w':
-		case 'W':
-		case 's':
-		case 'S':
-			{
-				int			n;
-				const pg_wchar *set = class_set(t->p[t->i], &n);
-
-				emit_set(t, set, n, t->p[t->i] >= 'A' && t->p[t->i] <= 'Z');
-				t->i++;
-				*is_set = true;
-				return true;
-			}
 		case 'b':
 			*c = '\b';
 			t->i++;
@@ -549,31 +538,26 @@ translate_escape(Translator *t)
 	int			start = t->i;
 	char		e;
 	pg_wchar	c;
+	const pg_wchar *set;
+	int			n;
 
 	t->i++;
 	if (t->i >= t->len)
 		return refuse(t, start, "\\ at end of pattern");
 	e = t->p[t->i];
+	set = class_set(e, &n);
+	if (set != NULL)
+	{
+		/* \D is [^0-9]: no huge ranges to fold with the i flag */
+		appendStringInfoString(&t->out, e >= 'A' && e <= 'Z' ? "[^" : "[");
+		emit_set(t, set, n, false);
+		appendStringInfoChar(&t->out, ']');
+		t->i++;
+		t->quantifiable = true;
+		return true;
+	}
 	switch (e)
 	{
-		case 'd':
-		case 'D':
-		case 'w':
-		case 'W':
-		case 's':
-		case 'S':
-			{
-				int			n;
-				const pg_wchar *set = class_set(e, &n);
-
-				/* \D is [^0-9]: no huge ranges to fold with the i flag */
-				appendStringInfoString(&t->out, e >= 'A' && e <= 'Z' ? "[^" : "[");
-				emit_set(t, set, n, false);
-				appendStringInfoChar(&t->out, ']');
-				t->i++;
-				t->quantifiable = true;
-				return true;
-			}
 		case 'b':
 		case 'B':
 			/* in ARE \b is a backspace: \y and \Y are word boundaries */
@@ -772,6 +756,15 @@ translate_quantifier(Translator *t, bool *done)
 	return true;
 }
 
+/* One character of the pattern that becomes are */
+static void
+emit_token(Translator *t, const char *are, bool quantifiable)
+{
+	appendStringInfoString(&t->out, are);
+	t->quantifiable = quantifiable;
+	t->i++;
+}
+
 static bool
 translate(Translator *t)
 {
@@ -817,27 +810,18 @@ translate(Translator *t)
 				t->i++;
 				continue;
 			case '|':
-				appendStringInfoChar(&t->out, '|');
-				t->quantifiable = false;
-				t->i++;
+				emit_token(t, "|", false);
 				continue;
 			case '^':
-				appendStringInfoString(&t->out,
-									   t->multiline ? "(?<![^" LINE_TERMINATORS "])" : "^");
-				t->quantifiable = false;
-				t->i++;
+				emit_token(t, t->multiline ? "(?<![^" LINE_TERMINATORS "])" : "^",
+						   false);
 				continue;
 			case '$':
-				appendStringInfoString(&t->out,
-									   t->multiline ? "(?![^" LINE_TERMINATORS "])" : "$");
-				t->quantifiable = false;
-				t->i++;
+				emit_token(t, t->multiline ? "(?![^" LINE_TERMINATORS "])" : "$",
+						   false);
 				continue;
 			case '.':
-				appendStringInfoString(&t->out,
-									   t->dotall ? "." : "[^" LINE_TERMINATORS "]");
-				t->quantifiable = true;
-				t->i++;
+				emit_token(t, t->dotall ? "." : "[^" LINE_TERMINATORS "]", true);
 				continue;
 			case '*':
 			case '+':
