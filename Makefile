@@ -51,6 +51,7 @@ OBJS = \
 	src/expr/builtins_number.o \
 	src/expr/builtins_object.o \
 	src/expr/builtins_pattern.o \
+	src/expr/builtins_regex.o \
 	src/expr/builtins_string.o \
 	src/expr/compile.o \
 	src/expr/eval.o \
@@ -58,6 +59,7 @@ OBJS = \
 	src/expr/js_chars.o \
 	src/expr/js_value.o \
 	src/expr/parser.o \
+	src/expr/regex.o \
 	src/expr/template.o \
 	src/http/address_guard.o \
 	src/http/auth.o \

@@ -18,7 +18,7 @@
 -- whose message or detail contains the text (case aside: a detail is a
 -- sentence).
 --
-\set slices '1, 3, 4'
+\set slices '1, 3, 4, 5'
 
 -- item: the input item (the default one below unless the case gives one);
 -- items: several input items instead, and then expected is the array of r
@@ -777,6 +777,137 @@ INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
 	(4, '{{ $json.list.map(x => x = 1) }}', '{"list": [1]}', '{"$error": "assignment is not allowed in expressions"}', 'derived: no assignment in arrows'),
 	(4, '{{ $json.list.map(x => y) }}', '{"list": [1]}', '{"$error": "unknown identifier \"y\""}', 'derived: arrow scope, refused at save'),
 	(4, '{{ [$json.list.map(x => x)].map(f => f) }}', '{"list": [1]}', '[[1]]', 'derived: a parameter named f is a value, not called');
+
+-- derived: regular expressions (PLAN 1.2, 4.1, 4.6, 6.4; ECMA-262 RegExp)
+INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
+	(5, '={{ "aBc".replace(/b/i, "X") }}', '"aXc"', 'derived: ECMA-262 RegExp (i)'),
+	(5, '={{ /^b$/m.test("a\nb\nc") }}', 'true', 'derived: ECMA-262 RegExp (m)'),
+	(5, '={{ /^b$/.test("a\nb\nc") }}', 'false', 'derived: ECMA-262 RegExp (no m)'),
+	(5, '={{ /a.c/.test("a\nc") }}', 'false', 'derived: ECMA-262 RegExp (. and line terminators)'),
+	(5, '={{ /a.c/.test("a\rc") }}', 'false', 'derived: ECMA-262 RegExp (. and line terminators)'),
+	(5, '={{ /a.c/s.test("a\nc") }}', 'true', 'derived: ECMA-262 RegExp (s)'),
+	(5, '={{ /a[^x]c/.test("a\nc") }}', 'true', 'derived: ECMA-262 RegExp ([^x] matches a newline)'),
+	(5, '={{ "a1b2c3".replace(/\d/g, "#") }}', '"a#b#c#"', 'derived: ECMA-262 RegExp (g)'),
+	(5, '={{ "a1b2c3".replace(/\d/, "#") }}', '"a#b2c3"', 'derived: ECMA-262 RegExp (no g)'),
+	(5, '={{ /\u{1F600}/u.test("😀") }}', 'true', 'derived: ECMA-262 RegExp (u, \u{})'),
+	(5, '={{ /^.$/u.test("😀") }}', 'true', 'derived: ECMA-262 RegExp (u: one code point)'),
+	(5, '={{ /x/gimsu.flags }}', '"gimsu"', 'derived: ECMA-262 RegExp (flags)'),
+	(5, '={{ /x/mgi.flags }}', '"gim"', 'derived: ECMA-262 RegExp (flags in their order)'),
+	(5, '={{ String(/a\/b/gi) }}', '"/a\\/b/gi"', 'derived: ECMA-262 RegExp (toString)'),
+	(5, '={{ /a+/.source }}', '"a+"', 'derived: ECMA-262 RegExp (source)'),
+	(5, '={{ /a/i.ignoreCase && !/a/.global && /a/m.multiline }}', 'true', 'derived: ECMA-262 RegExp (flag getters)'),
+	(5, '={{ typeof /a/ }}', '"object"', 'derived: ECMA-262 RegExp (typeof)'),
+	(5, '={{ /a/ }}', '{}', 'derived: PLAN 2.9 (a RegExp as JSON)'),
+	(5, '={{ JSON.stringify({r: /a/g}) }}', '"{\"r\":{}}"', 'derived: JSON.stringify of a RegExp'),
+	(5, '={{ "x" + /a/g }}', '"x/a/g"', 'derived: ECMA-262 RegExp (ToPrimitive)'),
+	(5, '={{ /a/g == "/a/g" }}', 'true', 'derived: ECMA-262 RegExp (==)'),
+	(5, '={{ $json.s.replace(/b/, "B") }}', '"aBc"', 'derived: ECMA-262 RegExp (item string)'),
+	(5, '={{ "hello world".replace(/\b/g, "|") }}', '"|hello| |world|"', 'derived: ECMA-262 RegExp (\b)'),
+	(5, '={{ "cat concat".match(/\bcat\b/g) }}', '["cat"]', 'derived: ECMA-262 RegExp (\b)'),
+	(5, '={{ "ab cd".replace(/\B/g, "-") }}', '"a-b c-d"', 'derived: ECMA-262 RegExp (\B)'),
+	(5, '={{ "a1 b22".match(/\d+/g) }}', '["1", "22"]', 'derived: ECMA-262 RegExp (\d)'),
+	(5, '={{ "café".match(/\w+/)[0] }}', '"caf"', 'derived: ECMA-262 RegExp (\w is ASCII)'),
+	(5, '={{ "a\u00a0b\tc".split(/\s/) }}', '["a", "b", "c"]', 'derived: ECMA-262 RegExp (\s)'),
+	(5, '={{ "a_1-b".replace(/\W/g, "") }}', '"a_1b"', 'derived: ECMA-262 RegExp (\W)'),
+	(5, '={{ "a b".replace(/\S/g, "x") }}', '"x x"', 'derived: ECMA-262 RegExp (\S)'),
+	(5, '={{ /\D+/.exec("12ab34")[0] }}', '"ab"', 'derived: ECMA-262 RegExp (\D)'),
+	(5, '={{ "a-b_c d".match(/[\w-]+/)[0] }}', '"a-b_c"', 'derived: ECMA-262 RegExp (class)'),
+	(5, '={{ "x]y".match(/[\]]/)[0] }}', '"]"', 'derived: ECMA-262 RegExp (class)'),
+	(5, '={{ "a^b".replace(/[\^]/, "") }}', '"ab"', 'derived: ECMA-262 RegExp (class)'),
+	(5, '={{ /[^\d\s]+/.exec("12 ab 3")[0] }}', '"ab"', 'derived: ECMA-262 RegExp (negated class)'),
+	(5, '={{ /[\s\S]+/.exec("a\nb")[0] }}', '"a\nb"', 'derived: ECMA-262 RegExp ([\s\S])'),
+	(5, '={{ /[^]+/.exec("a\nb")[0] }}', '"a\nb"', 'derived: ECMA-262 RegExp ([^])'),
+	(5, '={{ /[]/.test("a") }}', 'false', 'derived: ECMA-262 RegExp ([])'),
+	(5, '={{ "ABC".match(/[a-c]+/i)[0] }}', '"ABC"', 'derived: ECMA-262 RegExp (range, i)'),
+	(5, '={{ "[[:alpha:]]".match(/[[:alpha:]]+/)[0] }}', '":]]"', 'derived: ECMA-262 RegExp (no POSIX classes)'),
+	(5, '={{ /[\b]/.test("\b") }}', 'true', 'derived: ECMA-262 RegExp ([\b] is a backspace)'),
+	(5, '={{ "aaaa".match(/a{2,3}/)[0] }}', '"aaa"', 'derived: ECMA-262 RegExp ({n,m})'),
+	(5, '={{ "aaaa".match(/a{2}/g) }}', '["aa", "aa"]', 'derived: ECMA-262 RegExp ({n})'),
+	(5, '={{ "aaaa".match(/a{2,}/)[0] }}', '"aaaa"', 'derived: ECMA-262 RegExp ({n,})'),
+	(5, '={{ "<a><b>".match(/<.+?>/)[0] }}', '"<a>"', 'derived: ECMA-262 RegExp (lazy)'),
+	(5, '={{ "<a><b>".match(/<.+>/)[0] }}', '"<a><b>"', 'derived: ECMA-262 RegExp (greedy)'),
+	(5, '={{ "say \"a\" and \"b\"".match(/"(.*?)"/)[1] }}', '"a"', 'derived: ECMA-262 RegExp (lazy group)'),
+	(5, '={{ "a{1".match(/a{1/)[0] }}', '"a{1"', 'derived: ECMA-262 RegExp (a literal {)'),
+	(5, '={{ "aaa".replace(/a*?/g, "X") }}', '"XaXaXaX"', 'derived: ECMA-262 RegExp (empty matches)'),
+	(5, '={{ "color colour".match(/colou?r/g) }}', '["color", "colour"]', 'derived: ECMA-262 RegExp (?)'),
+	(5, '={{ "cat dog bird".match(/dog|bird/g) }}', '["dog", "bird"]', 'derived: ECMA-262 RegExp (alternation)'),
+	(5, '={{ "2024-03-05".replace(/(\d+)-(\d+)-(\d+)/, "$3/$2/$1") }}', '"05/03/2024"', 'derived: ECMA-262 RegExp (groups)'),
+	(5, '={{ "2024-03-05".match(/(?<y>\d{4})-(?<m>\d\d)/).groups }}', '{"m": "03", "y": "2024"}', 'derived: ECMA-262 RegExp (named groups)'),
+	(5, '={{ "2024-03-05".match(/(?<y>\d{4})/).groups.y }}', '"2024"', 'derived: ECMA-262 RegExp (named groups)'),
+	(5, '={{ "abc".match(/(a)(x)?/) }}', '["a", "a", null]', 'derived: ECMA-262 RegExp (a group taking no part)'),
+	(5, '={{ "abc".match(/b/).index }}', '1', 'derived: ECMA-262 RegExp (index)'),
+	(5, '={{ "abc".match(/b/).input }}', '"abc"', 'derived: ECMA-262 RegExp (input)'),
+	(5, '={{ "abc".match(/b/).groups }}', 'null', 'derived: ECMA-262 RegExp (no named groups)'),
+	(5, '={{ "abab".match(/(?:ab)+/)[0] }}', '"abab"', 'derived: ECMA-262 RegExp (?:)'),
+	(5, '={{ "John Smith".replace(/(?<f>\w+) (?<l>\w+)/, "$<l>, $<f>") }}', '"Smith, John"', 'derived: ECMA-262 RegExp ($<name>)'),
+	(5, '={{ /(a)\1/.test("aa") }}', 'true', 'derived: ECMA-262 RegExp (back-reference)'),
+	(5, '={{ /(\w)\1/.exec("hello")[0] }}', '"ll"', 'derived: ECMA-262 RegExp (back-reference)'),
+	(5, '={{ /(?<q>["'']).*?\k<q>/.exec("say ''hi'' now")[0] }}', '"''hi''"', 'derived: ECMA-262 RegExp (\k<name>)'),
+	(5, '={{ /^(abc)\1$/i.test("abcABC") }}', 'true', 'derived: ECMA-262 RegExp (back-reference, i)'),
+	(5, '={{ /^a/.test("ba") }}', 'false', 'derived: ECMA-262 RegExp (^)'),
+	(5, '={{ "a\nb".replace(/^/gm, "> ") }}', '"> a\n> b"', 'derived: ECMA-262 RegExp (^ with m)'),
+	(5, '={{ "a\nb".replace(/$/gm, ";") }}', '"a;\nb;"', 'derived: ECMA-262 RegExp ($ with m)'),
+	(5, '={{ /a$/.test("a\n") }}', 'false', 'derived: ECMA-262 RegExp ($ without m)'),
+	(5, '={{ /a$/m.test("a\n") }}', 'true', 'derived: ECMA-262 RegExp ($ with m)'),
+	(5, '={{ "x\r\ny".split(/$/m) }}', '["x", "\r", "\ny"]', 'derived: ECMA-262 RegExp ($ with m: \r and \n are line terminators)'),
+	(5, '={{ "😀a".search(/a/) }}', '2', 'derived: ECMA-262 RegExp (UTF-16 index)'),
+	(5, '={{ "é😀x".match(/x/).index }}', '3', 'derived: ECMA-262 RegExp (UTF-16 index)'),
+	(5, '={{ "😀😀".replace(/😀/g, "x") }}', '"xx"', 'derived: ECMA-262 RegExp (astral characters)'),
+	(5, '={{ "ÉCOLE".match(/é/i)[0] }}', '"É"', 'derived: ECMA-262 RegExp (i beyond ASCII)'),
+	(5, '={{ "naïve café".match(/\p{L}+/gu) }}', '["naïve", "café"]', 'derived: ECMA-262 RegExp (\p{L})'),
+	(5, '={{ /\p{Lu}/u.test("é") || /\P{L}/u.test("é") }}', 'false', 'derived: ECMA-262 RegExp (\p{Lu}, \P{L})'),
+	(5, '={{ "abc".search(/z/) }}', '-1', 'derived: ECMA-262 RegExp (search)'),
+	(5, '={{ "a.b".search(".") }}', '0', 'derived: ECMA-262 RegExp (search with a string: new RegExp)'),
+	(5, '={{ "a+b".match("\\+")[0] }}', '"+"', 'derived: ECMA-262 RegExp (match with a string: new RegExp)'),
+	(5, '={{ /b/.exec("abc") }}', '["b"]', 'derived: ECMA-262 RegExp (exec)'),
+	(5, '={{ /z/.exec("abc") }}', 'null', 'derived: ECMA-262 RegExp (exec)'),
+	(5, '={{ /(\d+)/.exec("ab12").index }}', '2', 'derived: ECMA-262 RegExp (exec index)'),
+	(5, '={{ "abc".match(/z/g) }}', 'null', 'derived: ECMA-262 RegExp (match g, none)'),
+	(5, '={{ [..."a1b2".matchAll(/(\d)/g)][1].index }}', '3', 'derived: ECMA-262 RegExp (matchAll)'),
+	(5, '={{ [..."a1b2".matchAll(/(\d)/g)][1] }}', '["2", "2"]', 'derived: ECMA-262 RegExp (matchAll)'),
+	(5, '={{ "ab".matchAll(/a/) }}', 'null', 'derived: ECMA-262 RegExp (matchAll without g: TypeError, swallowed)'),
+	(5, '={{ /a/.test() }}', 'false', 'derived: ECMA-262 RegExp (test(undefined) tests "undefined")'),
+	(5, '={{ /und/.test() }}', 'true', 'derived: ECMA-262 RegExp (test(undefined) tests "undefined")'),
+	(5, '={{ "a1b2c".split(/(\d)/) }}', '["a", "1", "b", "2", "c"]', 'derived: ECMA-262 RegExp (split with captures)'),
+	(5, '={{ "a1b2c".split(/\d/, 2) }}', '["a", "b"]', 'derived: ECMA-262 RegExp (split limit)'),
+	(5, '={{ "a1b2c".split(/(\d)/, 2) }}', '["a", "1"]', 'derived: ECMA-262 RegExp (split limit counts captures)'),
+	(5, '={{ "a, b,c".split(/\s*,\s*/) }}', '["a", "b", "c"]', 'derived: ECMA-262 RegExp (split)'),
+	(5, '={{ "abc".split(/(?:)/) }}', '["a", "b", "c"]', 'derived: ECMA-262 RegExp (split by an empty match)'),
+	(5, '={{ "".split(/x/) }}', '[""]', 'derived: ECMA-262 RegExp (split of "")'),
+	(5, '={{ "".split(/(?:)/) }}', '[]', 'derived: ECMA-262 RegExp (split of "")'),
+	(5, '={{ "a1b".split(/(\d)(x)?/) }}', '["a", "1", null, "b"]', 'derived: ECMA-262 RegExp (split, a group taking no part)'),
+	(5, '={{ "a1b2c3".split(/\d/, 0) }}', '[]', 'derived: ECMA-262 RegExp (split limit 0)'),
+	(5, '={{ "abc".replace(/b/, "[$&]") }}', '"a[b]c"', 'derived: ECMA-262 RegExp ($&)'),
+	(5, '={{ "abc".replace(/b/, "[$`|$'']") }}', '"a[a|c]c"', 'derived: ECMA-262 RegExp ($` $'')'),
+	(5, '={{ "abc".replace(/b/, "$$") }}', '"a$c"', 'derived: ECMA-262 RegExp ($$)'),
+	(5, '={{ "abc".replace(/(b)/, "$2$1$0") }}', '"a$2b$0c"', 'derived: ECMA-262 RegExp ($n beyond the groups)'),
+	(5, '={{ "abc".replace(/(b)/, "$01$10") }}', '"abb0c"', 'derived: ECMA-262 RegExp ($nn)'),
+	(5, '={{ "abc".replace(/(?<x>b)/, "[$<x>|$<y>]") }}', '"a[b|]c"', 'derived: ECMA-262 RegExp ($<name>)'),
+	(5, '={{ "abc".replace(/(b)/, "$<x>") }}', '"a$<x>c"', 'derived: ECMA-262 RegExp ($< without named groups)'),
+	(5, '={{ "aaa".replaceAll(/a/g, "b") }}', '"bbb"', 'derived: ECMA-262 RegExp (replaceAll)'),
+	(5, '={{ "aaa".replaceAll(/a/, "b") }}', 'null', 'derived: ECMA-262 RegExp (replaceAll without g: TypeError, swallowed)'),
+	(5, '={{ "x-y".replace("-", "$&$&") }}', '"x--y"', 'derived: ECMA-262 RegExp (string pattern, $&)'),
+	(5, '={{ /(a|aa)*$/.test("a".repeat(100000) + "b") }}', 'true', 'derived: PLAN 6.4 (no backtracking: linear)'),
+	(5, '={{ /a/y }}', '{"$error": "flag \"y\" is not supported"}', 'derived: PLAN 1.2 (refused at save)'),
+	(5, '={{ /a/d }}', '{"$error": "flag \"d\" is not supported"}', 'derived: PLAN 4.6 (refused at save)'),
+	(5, '={{ /a{256}/ }}', '{"$error": "quantifier bound above 255 is not supported"}', 'derived: PLAN 4.6 (refused at save)'),
+	(5, '={{ /(?<=(a))b/ }}', '{"$error": "capturing groups inside lookahead or lookbehind are not supported"}', 'derived: PLAN 4.6 (refused at save)'),
+	(5, '={{ /(a)(?=\1)/ }}', '{"$error": "back-references inside lookahead or lookbehind are not supported"}', 'derived: PLAN 4.6 (refused at save)'),
+	(5, '={{ /[\1]/ }}', '{"$error": "back-references inside character classes are not supported"}', 'derived: PLAN 4.6 (refused at save)'),
+	(5, '={{ /\1(a)/ }}', '{"$error": "a back-reference to a group that is not closed yet"}', 'derived: PLAN 4.6 (refused at save)'),
+	(5, '={{ /\2(a)/ }}', '{"$error": "back-reference \\2 to a group that does not exist"}', 'derived: PLAN 4.6 (refused at save)'),
+	(5, '={{ /\p{Nd}/u }}', '{"$error": "the Unicode property class \\p{Nd} is not supported"}', 'derived: PLAN 4.6 (refused at save)'),
+	(5, '={{ /(?<a>x)(?<a>y)/ }}', '{"$error": "duplicate capture group name"}', 'derived: ECMA-262 (refused at save)'),
+	(5, '={{ /a**/ }}', '{"$error": "nothing to repeat"}', 'derived: ECMA-262 (refused at save)'),
+	(5, '={{ /(a/ }}', '{"$error": "unterminated group"}', 'derived: ECMA-262 (refused at save)'),
+	(5, '={{ /a)/ }}', '{"$error": "unmatched \")\""}', 'derived: ECMA-262 (refused at save)'),
+	(5, '={{ /(?i:a)/ }}', '{"$error": "invalid group"}', 'derived: PLAN 4.6 (refused at save)'),
+	(5, '={{ /(?=a)*/ }}', '{"$error": "nothing to repeat"}', 'derived: PLAN 4.6 (quantified lookahead refused at save)'),
+	(5, '={{ /\u{61}/u.test("a") && /\q/u }}', '{"$error": "invalid escape \\q"}', 'derived: ECMA-262 (u: refused at save)'),
+	(5, '={{ new RegExp("a") }}', '{"$error": "new RegExp() is not supported"}', 'derived: PLAN 1.2 (refused at save)'),
+	(5, '={{ "ab".match(/a|ab/)[0] }}', '"ab"', 'deviation (docs/expressions.md): ARE prefers the longest alternative; JavaScript gives "a"'),
+	(5, '={{ "XY1234Z".match(/Y*?([0-9]{1,3})/)[1] }}', '"1"', 'deviation (docs/expressions.md): the first quantifier sets the whole expression''s greediness; JavaScript gives "123"'),
+	(5, '={{ /' || repeat('a', 10241) || '/.test("a") }}', '{"$error": "regular expression is too long"}', 'derived: PLAN 6.4 (refused at save)');
 \set ECHO all
 
 -- case_doc(c): the workflow of a case.  Without a fixture, Start -> E.
@@ -852,3 +983,23 @@ FROM pg_temp.results GROUP BY slice ORDER BY slice;
 -- the failing cases
 SELECT id, expr, expected, coalesce(error, got::text, '(no r)') AS got, source
 FROM pg_temp.results WHERE NOT passed ORDER BY id;
+
+-- regular expressions run on PostgreSQL's engine, which polls for a cancel
+-- or statement_timeout (PLAN.md 6.4): a match that backtracks over
+-- back-references is ended by the timeout with its SQLSTATE, 57014
+SELECT reporunner.save_workflow('expr_regex_timeout', jsonb_build_object(
+	'nodes', jsonb_build_array(jsonb_build_object('name', 'Start', 'type', 'trigger'),
+							   jsonb_build_object('name', 'E', 'type', 'set', 'params',
+								   jsonb_build_object('fields', jsonb_build_object('r',
+									   '{{ /^(a+)(a+)(a+)\3\2\1$/.test("a".repeat(401)) }}')))),
+	'connections', jsonb_build_array(jsonb_build_object('from', 'Start', 'to', 'E')))) IS NOT NULL AS saved;
+SET statement_timeout = '1s';
+DO $$
+BEGIN
+	PERFORM reporunner.execute('expr_regex_timeout', '[{}]', '{"save": "none"}');
+	RAISE NOTICE 'not cancelled';
+EXCEPTION WHEN query_canceled THEN
+	RAISE NOTICE 'cancelled: SQLSTATE %', SQLSTATE;
+END
+$$;
+RESET statement_timeout;

@@ -579,13 +579,42 @@ fail_out_of_memory(Validator *v)
 /* ---------- Expressions ---------- */
 
 /*
+ * skip_regex
+ *		The position of the "/" that ends the regular expression literal
+ *		starting at text[start] (a "/" inside [...] or after a backslash
+ *		does not), or of the line end or text end that leaves it open.
+ */
+static size_t
+skip_regex(const char *text, size_t len, size_t start)
+{
+	size_t		pos;
+	bool		in_class = false;
+
+	for (pos = start + 1; pos < len && text[pos] != '\n'; pos++)
+	{
+		if (text[pos] == '\\')
+			pos++;
+		else if (text[pos] == '[')
+			in_class = true;
+		else if (text[pos] == ']')
+			in_class = false;
+		else if (text[pos] == '/' && !in_class)
+			return pos;
+	}
+	return pos < len ? pos : len - 1;
+}
+
+/*
  * rr_expression_next
  *		Find the first "{{" at or after text[from] and its closing "}}".
  *
  * Inside an expression, string literals in double, single or back quotes
- * (with backslash escapes) are skipped, so "}}" inside them does not close
- * it.  On RR_EXPR_FOUND, *open is
- * the position of "{{" and *close that of "}}".
+ * (with backslash escapes) and regular expression literals are skipped, so
+ * "}}" or a quote inside them does not close it or open a string.  A "/"
+ * starts a regular expression where an operand is expected: after "{{" or
+ * one of ( , = : [ ! & | ? { } ; + - * % ~ ^ < > (src/expr/parser.c
+ * decides the same way).  On RR_EXPR_FOUND, *open is the position of "{{"
+ * and *close that of "}}".
  */
 RrExprScan
 rr_expression_next(const char *text, size_t len, size_t from, size_t *open,
@@ -593,6 +622,7 @@ rr_expression_next(const char *text, size_t len, size_t from, size_t *open,
 {
 	size_t		pos;
 	char		in_string = '\0';	/* the open quote, if any */
+	char		last = '{';		/* the last character but white space */
 
 	for (pos = from; pos + 1 < len; pos++)
 	{
@@ -621,6 +651,10 @@ rr_expression_next(const char *text, size_t len, size_t from, size_t *open,
 			*close = pos;
 			return RR_EXPR_FOUND;
 		}
+		else if (c == '/' && strchr("(,=:[!&|?{};+-*%~^<>", last) != NULL)
+			pos = skip_regex(text, len, pos);
+		if (!in_string && !is_space(c))
+			last = c;
 	}
 	return RR_EXPR_UNTERMINATED;
 }

@@ -10,7 +10,8 @@
  *
  *	1. n8n's extension of that name for the kind of x (array, string,
  *	   number, object, boolean; dates come with a later slice), else
- *	2. JavaScript's own method of that name for the kind of x, else
+ *	2. JavaScript's own method of that name for the kind of x (a RegExp
+ *	   is a kind of its own here: n8n extends none of its methods), else
  *	3. the generic isEmpty / isNotEmpty, else
  *	4. an error: for a name n8n extends, its ExpressionExtensionError
  *	   ("sum can't be used on undefined value", "sum() is only callable on
@@ -37,7 +38,7 @@ typedef struct RrMethodEntry
 } RrMethodEntry;
 
 static const char *const receiver_names[RR_RECV_COUNT] = {
-	"Array", "Date", "Number", "Object", "String", "Boolean"
+	"Array", "Date", "Number", "Object", "String", "Boolean", "RegExp"
 };
 
 /*
@@ -116,7 +117,9 @@ build_methods(void)
 		{RR_RECV_OBJECT, rr_object_methods},
 		{RR_RECV_STRING, rr_string_methods},
 		{RR_RECV_STRING, rr_string_pattern_methods},
-		{RR_RECV_BOOLEAN, rr_boolean_methods}
+		{RR_RECV_STRING, rr_string_regex_methods},
+		{RR_RECV_BOOLEAN, rr_boolean_methods},
+		{RR_RECV_REGEXP, rr_regexp_methods}
 	};
 	int			capacity = lengthof(date_extensions) + 2;
 	int			k;
@@ -170,6 +173,8 @@ receiver_of(JsValue x)
 			return RR_RECV_OBJECT;
 		case JS_JSONB:
 			return JsonContainerIsArray(x.u.jc) ? RR_RECV_ARRAY : RR_RECV_OBJECT;
+		case JS_REGEXP:
+			return RR_RECV_REGEXP;
 		default:
 			return -1;
 	}

@@ -14,6 +14,7 @@
 
 #include "common/hashfn.h"
 #include "expr/builtins_int.h"
+#include "expr/regex.h"
 #include "miscadmin.h"
 
 /* Objects with more keys than this get a hash index in their builder */
@@ -88,7 +89,7 @@ rr_array_view(JsValue v)
 	if (v.kind == JS_ARRAY)
 		return v.u.arr;
 	Assert(rr_is_array(v));
-	arr = palloc(sizeof(JsArray));
+	arr = palloc0(sizeof(JsArray));
 	arr->len = 0;
 	arr->elems = palloc(sizeof(JsValue) * Max(JsonContainerSize(v.u.jc), 1));
 	it = JsonbIteratorInit(v.u.jc);
@@ -182,7 +183,7 @@ rr_array_init(RrArrayBuilder *b, double expected)
 {
 	rr_check_elements(expected, "an array");
 	b->cap = (int) Max(expected, 4);
-	b->arr = palloc(sizeof(JsArray));
+	b->arr = palloc0(sizeof(JsArray));
 	b->arr->len = 0;
 	b->arr->elems = palloc(sizeof(JsValue) * b->cap);
 }
@@ -423,6 +424,12 @@ rr_deep_equal(JsValue a, JsValue b)
 				memcmp(a.u.str.ptr, b.u.str.ptr, a.u.str.len) == 0;
 		case JS_FUNCTION:
 			return a.u.fn == b.u.fn;
+		case JS_REGEXP:
+			/* lodash: the same source and flags */
+			return a.u.regex->source_len == b.u.regex->source_len &&
+				memcmp(a.u.regex->source, b.u.regex->source,
+					   a.u.regex->source_len) == 0 &&
+				strcmp(a.u.regex->flags, b.u.regex->flags) == 0;
 		default:
 			return true;		/* undefined, null */
 	}

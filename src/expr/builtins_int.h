@@ -7,8 +7,9 @@
  *
  * builtins.c dispatches; builtins_string.c, builtins_array.c,
  * builtins_number.c and builtins_object.c hold the methods of one receiver
- * kind each; builtins_global.c the functions and namespace constants;
- * builtins_common.c the helpers below.  Nothing outside these files
+ * kind each (builtins_pattern.c and builtins_regex.c more of strings', the
+ * latter RegExp's too); builtins_global.c the functions and namespace
+ * constants; builtins_common.c the helpers below.  Nothing outside these files
  * includes this header.
  *
  *-------------------------------------------------------------------------
@@ -40,6 +41,7 @@ typedef enum RrReceiver
 	RR_RECV_OBJECT,
 	RR_RECV_STRING,
 	RR_RECV_BOOLEAN,
+	RR_RECV_REGEXP,				/* not n8n's: RegExp.prototype's methods */
 	RR_RECV_COUNT
 } RrReceiver;
 
@@ -57,6 +59,8 @@ typedef struct RrMethodImpl
 /* The tables, each ended by an entry with a NULL name */
 extern const RrMethodImpl rr_string_methods[];
 extern const RrMethodImpl rr_string_pattern_methods[];
+extern const RrMethodImpl rr_string_regex_methods[];
+extern const RrMethodImpl rr_regexp_methods[];
 extern const RrMethodImpl rr_array_methods[];
 extern const RrMethodImpl rr_number_methods[];
 extern const RrMethodImpl rr_object_methods[];
@@ -187,6 +191,24 @@ extern JsValue rr_array_average(RrExprEnv *env, JsValue self, int nargs,
 extern double rr_math_minmax(int nargs, const JsValue *args, bool max);
 extern JsValue rr_object_compact(JsValue v);
 extern bool rr_compact_keeps(JsValue *value);
+
+/*
+ * Regular expressions (builtins_regex.c): replace, replaceAll and split of
+ * a string with a RegExp (limit: split's, ToUint32'd and above 0), and
+ * JavaScript's substitution patterns for the match of group 0 at
+ * [start[0], end[0]) of str and its ngroups groups (start -1: no part),
+ * names NULL when none has a name
+ */
+struct RrRegex;
+extern JsValue rr_regex_replace(RrExprEnv *env, JsValue self,
+								const struct RrRegex *re, JsValue repl,
+								bool all);
+extern JsValue rr_regex_split(RrExprEnv *env, JsValue self,
+							  const struct RrRegex *re, double limit);
+extern void rr_append_substitution(StringInfo out, const char *str, int len,
+								   const int *start, const int *end,
+								   int ngroups, const char *const *names,
+								   JsValue repl);
 
 /*
  * Stable merge sort of n values by cmp (< 0, 0, > 0); cmp may be

@@ -229,9 +229,9 @@ str_trim_end(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 }
 
 /*
- * split(separator, limit).  A regular expression separator comes with the
- * regex slice: until then anything but a primitive throws.  split('')
- * splits by character (JavaScript: by UTF-16 unit).
+ * split(separator, limit).  A RegExp separator is builtins_regex.c's; an
+ * object, array or function throws.  split('') splits by character
+ * (JavaScript: by UTF-16 unit).
  */
 static JsValue
 str_split(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
@@ -255,6 +255,8 @@ str_split(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	rr_array_init(&out, 0);
 	if (lim == 0)
 		return rr_array_result(&out);
+	if (sepv.kind == JS_REGEXP)
+		return rr_regex_split(env, self, sepv.u.regex, lim);
 	if (sepv.kind == JS_UNDEFINED)
 	{
 		rr_array_push(&out, self);
@@ -533,39 +535,7 @@ str_pad_end(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	return pad(self, nargs, args, false);
 }
 
-/*
- * Append replacement for a match of [at, at + mlen) in s, with JavaScript's
- * substitutions for a string pattern (GetSubstitution without captures):
- * $$ $& $` $'; anything else after $ stays as written.
- */
-static void
-append_substitution(StringInfo out, JsValue s, int at, int mlen, JsValue repl)
-{
-	const char *r = STR(repl);
-	int			i;
-
-	for (i = 0; i < LEN(repl); i++)
-	{
-		char		next = i + 1 < LEN(repl) ? r[i + 1] : '\0';
-
-		if (r[i] != '$' || (next != '$' && next != '&' && next != '`' && next != '\''))
-		{
-			appendStringInfoChar(out, r[i]);
-			continue;
-		}
-		i++;
-		if (next == '$')
-			appendStringInfoChar(out, '$');
-		else if (next == '&')
-			appendBinaryStringInfo(out, STR(s) + at, mlen);
-		else if (next == '`')
-			appendBinaryStringInfo(out, STR(s), at);
-		else
-			appendBinaryStringInfo(out, STR(s) + at + mlen, LEN(s) - at - mlen);
-	}
-}
-
-/* replace (all false) and replaceAll with a string pattern */
+/* replace (all false) and replaceAll; a RegExp pattern is builtins_regex.c's */
 static JsValue
 replace(RrExprEnv *env, JsValue self, int nargs, const JsValue *args, bool all)
 {
@@ -576,6 +546,8 @@ replace(RrExprEnv *env, JsValue self, int nargs, const JsValue *args, bool all)
 
 	if (repl.kind == JS_FUNCTION)
 		return rr_method_needs_arrow(env, self, nargs, args);
+	if (pattern.kind == JS_REGEXP)
+		return rr_regex_replace(env, self, pattern.u.regex, repl, all);
 	if (pattern.kind == JS_FUNCTION)
 	{
 		rr_expr_throw(env);
@@ -588,12 +560,14 @@ replace(RrExprEnv *env, JsValue self, int nargs, const JsValue *args, bool all)
 	{
 		int			at = find_bytes(STR(self), LEN(self), pos,
 									STR(pattern), LEN(pattern));
+		int			end = at + LEN(pattern);
 
 		CHECK_FOR_INTERRUPTS();
 		if (at < 0)
 			break;
 		appendBinaryStringInfo(&out, STR(self) + pos, at - pos);
-		append_substitution(&out, self, at, LEN(pattern), repl);
+		rr_append_substitution(&out, STR(self), LEN(self), &at, &end, 0,
+							   NULL, repl);
 		rr_check_bytes(out.len, all ? "replaceAll()" : "replace()");
 		pos = at + LEN(pattern);
 		if (!all)

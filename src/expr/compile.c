@@ -8,10 +8,13 @@
  * (NaN, Infinity, Math.PI), a namespace member, a function of builtins.c,
  * or an arrow function's parameter (a slot); every call becomes a method
  * call, a function call or a call of n8n's node accessors.  $if(c, a, b)
- * becomes c ? a : b, as n8n rewrites it.  What n8n leaves to run time and
- * Reporunner refuses at save: unknown identifiers ($foo, foo), $env and
- * $binary (other tenants' and absent data), $evaluateExpression (code
- * built at run time), and calls with a wrong number of arguments.
+ * becomes c ? a : b, as n8n rewrites it.  A regular expression literal is
+ * translated and compiled for PostgreSQL's engine here (regex.c), so a
+ * pattern that has no faithful translation fails at save.  What n8n leaves
+ * to run time and Reporunner refuses at save: unknown identifiers ($foo,
+ * foo), $env and $binary (other tenants' and absent data),
+ * $evaluateExpression (code built at run time), and calls with a wrong
+ * number of arguments.
  *
  *-------------------------------------------------------------------------
  */
@@ -19,6 +22,7 @@
 
 #include "expr/builtins.h"
 #include "expr/eval.h"
+#include "expr/regex.h"
 #include "miscadmin.h"
 
 /* The arrow parameters in scope, innermost last */
@@ -332,6 +336,20 @@ compile_arrow(Compiler *c, RrAst *arrow)
 	return ok;
 }
 
+/* A regular expression literal, compiled for PostgreSQL's engine once */
+static bool
+compile_regex(Compiler *c, RrAst *node)
+{
+	char	   *error;
+	int			error_pos;
+
+	node->regex = rr_regex_compile(node->str, node->len, node->name, &error,
+								   &error_pos);
+	if (node->regex == NULL)
+		return fail(c, node->pos + 1 + error_pos, "%s", error);
+	return true;
+}
+
 static bool
 compile_node(Compiler *c, RrAst *node)
 {
@@ -355,8 +373,7 @@ compile_node(Compiler *c, RrAst *node)
 					return false;
 			return compile_kids(c, node, 0);
 		case RR_AST_REGEX:
-			return fail(c, node->pos,
-						"regular expressions are not supported yet");
+			return compile_regex(c, node);
 		case RR_AST_NEW:
 			return fail(c, node->pos, "new Date() is not supported yet");
 		default:

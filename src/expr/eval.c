@@ -29,6 +29,7 @@
 #include "engine/executor.h"
 #include "expr/builtins.h"
 #include "expr/eval.h"
+#include "expr/regex.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -159,7 +160,7 @@ item_object(Jsonb *item, int index)
 static JsValue
 items_array(List *items)
 {
-	JsArray    *arr = palloc(sizeof(JsArray));
+	JsArray    *arr = palloc0(sizeof(JsArray));
 	JsValue		v;
 	ListCell   *lc;
 
@@ -662,7 +663,7 @@ spread_into(JsArray *arr, int *cap, JsValue v)
 static JsValue
 eval_array(RrExprEnv *env, const RrAst *node)
 {
-	JsArray    *arr = palloc(sizeof(JsArray));
+	JsArray    *arr = palloc0(sizeof(JsArray));
 	int			cap = Max(node->nkids, 1);
 	JsValue		result;
 	int			i;
@@ -953,6 +954,7 @@ eval_node(RrExprEnv *env, const RrAst *node)
 		case RR_AST_ARROW:
 			return host_value(RR_HOST_ARROW, NULL, node);
 		case RR_AST_REGEX:
+			return js_regexp(node->regex);
 		case RR_AST_SPREAD:
 		case RR_AST_NEW:
 			break;

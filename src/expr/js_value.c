@@ -25,6 +25,7 @@
 #include "common/shortest_dec.h"
 #include "expr/ast.h"
 #include "expr/js_value.h"
+#include "expr/regex.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -774,6 +775,12 @@ js_to_jsonb_value(JsValue v)
 
 	if (v.kind == JS_UNDEFINED || v.kind == JS_FUNCTION)
 		return NULL;
+	if (v.kind == JS_REGEXP)
+	{
+		/* a RegExp has no enumerable members: {} */
+		v.kind = JS_OBJECT;
+		v.u.obj = palloc0(sizeof(JsObject));
+	}
 	res = palloc(sizeof(JsonbValue));
 	switch (v.kind)
 	{
@@ -822,7 +829,8 @@ js_to_jsonb_value(JsValue v)
 			}
 		case JS_UNDEFINED:
 		case JS_FUNCTION:
-			break;				/* returned above */
+		case JS_REGEXP:
+			break;				/* returned or replaced above */
 	}
 	return res;
 }
@@ -843,7 +851,7 @@ static inline bool
 is_object(JsValue v)
 {
 	return v.kind == JS_JSONB || v.kind == JS_ARRAY || v.kind == JS_OBJECT ||
-		v.kind == JS_FUNCTION;
+		v.kind == JS_FUNCTION || v.kind == JS_REGEXP;
 }
 
 static inline bool
@@ -923,6 +931,9 @@ append_value_string(StringInfo out, JsValue v)
 		case JS_FUNCTION:
 			/* the evaluator keeps no source text: a builtin's form */
 			append_cstring(out, function_text);
+			break;
+		case JS_REGEXP:
+			rr_regex_append_string(out, v.u.regex);
 			break;
 	}
 }
@@ -1004,6 +1015,7 @@ js_to_number(JsValue v)
 			return get_float8_nan();
 		case JS_OBJECT:
 		case JS_FUNCTION:
+		case JS_REGEXP:
 			return get_float8_nan();
 	}
 	return get_float8_nan();
@@ -1032,6 +1044,7 @@ js_to_boolean(JsValue v)
 		case JS_ARRAY:
 		case JS_OBJECT:
 		case JS_FUNCTION:
+		case JS_REGEXP:
 			return true;
 	}
 	return true;
@@ -1057,6 +1070,7 @@ js_typeof(JsValue v)
 		case JS_JSONB:
 		case JS_ARRAY:
 		case JS_OBJECT:
+		case JS_REGEXP:
 			return "object";
 	}
 	return "object";
@@ -1097,6 +1111,8 @@ js_strict_equals(JsValue a, JsValue b)
 			return a.u.obj == b.u.obj;
 		case JS_FUNCTION:
 			return a.u.fn == b.u.fn;
+		case JS_REGEXP:
+			return a.u.regex == b.u.regex;
 		case JS_NUMBER:
 		case JS_NUMERIC:
 			break;				/* done above */
@@ -1339,6 +1355,9 @@ js_get_named(JsValue base, const char *name, int len, bool *type_error)
 		case JS_ARRAY:
 			if (is_length(name, len))
 				return js_number(base.u.arr->len);
+			if (base.u.arr->props != NULL &&
+				object_lookup(base.u.arr->props, name, len, &res))
+				return res;
 			break;
 		case JS_STRING:
 			if (is_length(name, len))
@@ -1346,6 +1365,10 @@ js_get_named(JsValue base, const char *name, int len, bool *type_error)
 			break;
 		case JS_OBJECT:
 			if (object_lookup(base.u.obj, name, len, &res))
+				return res;
+			return js_undefined();
+		case JS_REGEXP:
+			if (rr_regex_property(base.u.regex, name, len, &res))
 				return res;
 			return js_undefined();
 		default:
@@ -1390,7 +1413,7 @@ js_has_property(JsValue base, JsValue key, bool *type_error)
 		*type_error = true;
 		return false;
 	}
-	if (base.kind == JS_FUNCTION)
+	if (base.kind == JS_FUNCTION || base.kind == JS_REGEXP)
 		return false;
 	if (is_array(base))
 	{
@@ -1539,6 +1562,9 @@ stringify_value(StringInfo out, JsValue v, int indent, int depth)
 		case JS_UNDEFINED:
 		case JS_FUNCTION:
 			return false;
+		case JS_REGEXP:
+			append_bytes(out, "{}", 2);
+			break;
 		case JS_NULL:
 		case JS_BOOL:
 			append_value_string(out, v);

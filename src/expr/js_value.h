@@ -35,26 +35,32 @@ typedef enum JsKind
 	JS_ARRAY,					/* u.arr: an array the expression built */
 	JS_OBJECT,					/* u.obj: an object the expression built,
 								 * keys in insertion order */
-	JS_FUNCTION					/* u.fn: a callable (arrow, or a builtin
+	JS_FUNCTION,				/* u.fn: a callable (arrow, or a builtin
 								 * method bound to its receiver); opaque
 								 * here, owned by eval.c */
+	JS_REGEXP					/* u.regex: a RegExp (src/expr/regex.h) */
 } JsKind;
 
 typedef struct JsValue JsValue;
+
+typedef struct JsObject JsObject;
 
 typedef struct JsArray
 {
 	int			len;
 	JsValue    *elems;
+	JsObject   *props;			/* named members besides the elements (a
+								 * match's index, input and groups), or
+								 * NULL */
 } JsArray;
 
-typedef struct JsObject
+struct JsObject
 {
 	int			len;
 	const char **keys;			/* UTF-8, not NUL-terminated */
 	int		   *keylens;
 	JsValue    *vals;
-} JsObject;
+};
 
 struct JsValue
 {
@@ -73,6 +79,7 @@ struct JsValue
 		JsArray    *arr;
 		JsObject   *obj;
 		void	   *fn;
+		const struct RrRegex *regex;
 	}			u;
 };
 

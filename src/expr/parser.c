@@ -1572,6 +1572,14 @@ parse_new(Parser *p)
 
 	if (!advance(p))
 		return NULL;
+	if (p->tok.kind == TOK_IDENT && p->tok.end - p->tok.start == 6 &&
+		memcmp(p->text + p->tok.start, "RegExp", 6) == 0)
+	{
+		/* a pattern built at run time could not be checked at save */
+		fail(p, node->pos,
+			 "new RegExp() is not supported: write a regular expression literal, as in /ab+c/i");
+		return NULL;
+	}
 	if (p->tok.kind != TOK_IDENT || p->tok.end - p->tok.start != 4 ||
 		memcmp(p->text + p->tok.start, "Date", 4) != 0)
 	{

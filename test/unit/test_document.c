@@ -1303,6 +1303,12 @@ test_expression_rules(void)
 					  "{'name': 'Big?', 'type': 'if', 'params': {'condition': '{{ $json.a == \\'}}\\' }}'}}");
 	expect_node_valid("an escaped quote inside a quoted string is skipped",
 					  "{'name': 'Big?', 'type': 'if', 'params': {'condition': '{{ $json.a == \\'\\\\\\'}}\\' }}'}}");
+	expect_node_valid("a quote inside a regular expression literal opens no string",
+					  "{'name': 'Big?', 'type': 'if', 'params': {'condition': '{{ $json.a.replace(/\\'/g, \\'x\\') == \\'y\\' }}'}}");
+	expect_node_valid("}} inside a regular expression literal does not close an expression",
+					  "{'name': 'Big?', 'type': 'if', 'params': {'condition': '{{ /}}[/]/.test($json.a) }}'}}");
+	expect_node_valid("a division is not a regular expression literal",
+					  "{'name': 'Big?', 'type': 'if', 'params': {'condition': '{{ ($json.a) / 2 + $json.b / 2 > \\'/\\' }}'}}");
 	/* quote() cannot make a single quote, so these documents are raw JSON */
 	{
 		const char *closed = "{\"nodes\": [{\"name\": \"Start\", \"type\": \"trigger\"}, "
