@@ -776,7 +776,13 @@ INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
 	(4, '{{ x => x }}', '{}', '{"$error": "this is a function, please add ()"}', 'derived: W src/expression.ts:445-449, at save'),
 	(4, '{{ $json.list.map(x => x = 1) }}', '{"list": [1]}', '{"$error": "assignment is not allowed in expressions"}', 'derived: no assignment in arrows'),
 	(4, '{{ $json.list.map(x => y) }}', '{"list": [1]}', '{"$error": "unknown identifier \"y\""}', 'derived: arrow scope, refused at save'),
-	(4, '{{ [$json.list.map(x => x)].map(f => f) }}', '{"list": [1]}', '[[1]]', 'derived: a parameter named f is a value, not called');
+	(4, '{{ [$json.list.map(x => x)].map(f => f) }}', '{"list": [1]}', '[[1]]', 'derived: a parameter named f is a value, not called'),
+	(4, '{{ "a-b-c".replace(/-/g, m => "+") }}', '{}', '"a+b+c"', 'derived: ECMA-262 replace with a function'),
+	(4, '{{ "John Smith".replace(/(\w+)\s(\w+)/, (m, a, b) => b + ", " + a) }}', '{}', '"Smith, John"', 'derived: the groups are arguments'),
+	(4, '{{ "abc".replace("b", m => m.toUpperCase()) }}', '{}', '"aBc"', 'derived: a string pattern with a function'),
+	(4, '{{ "aXbX".replaceAll("X", (m, offset) => offset) }}', '{}', '"a1b3"', 'derived: the offset argument'),
+	(4, '{{ "ab".replace(/(z)?b/, (m, z) => typeof z) }}', '{}', '"aundefined"', 'derived: a group that did not take part is undefined'),
+	(4, '{{ "ab".replace(/b/, m => m.x.y) }}', '{}', 'null', 'derived: a TypeError in the function ends the {{ }}');
 
 -- derived: regular expressions (PLAN 1.2, 4.1, 4.6, 6.4; ECMA-262 RegExp)
 INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES

@@ -195,9 +195,9 @@ extern bool rr_compact_keeps(JsValue *value);
 /*
  * Regular expressions (builtins_regex.c): replace, replaceAll and split of
  * a string with a RegExp (limit: split's, ToUint32'd and above 0), and
- * JavaScript's substitution patterns for the match of group 0 at
- * [start[0], end[0]) of str and its ngroups groups (start -1: no part),
- * names NULL when none has a name
+ * JavaScript's substitution patterns (or the replacement function) for the
+ * match of group 0 at [start[0], end[0]) of str and its ngroups groups
+ * (start -1: no part), names NULL when none has a name
  */
 struct RrRegex;
 extern JsValue rr_regex_replace(RrExprEnv *env, JsValue self,
@@ -205,7 +205,8 @@ extern JsValue rr_regex_replace(RrExprEnv *env, JsValue self,
 								bool all);
 extern JsValue rr_regex_split(RrExprEnv *env, JsValue self,
 							  const struct RrRegex *re, double limit);
-extern void rr_append_substitution(StringInfo out, const char *str, int len,
+extern void rr_append_substitution(RrExprEnv *env, StringInfo out,
+								   const char *str, int len,
 								   const int *start, const int *end,
 								   int ngroups, const char *const *names,
 								   JsValue repl);

@@ -120,18 +120,52 @@ match_array(const RrRegex *re, RrRegexSubject *s, const Match *m)
 /* ---------- substitution patterns ---------- */
 
 /*
+ * A replacement function's result for the match: fn(match, p1, ..., pn,
+ * offset, string), offset in UTF-16 units (a group that did not take part
+ * is undefined).
+ */
+static void
+append_replacement_call(RrExprEnv *env, StringInfo out, const char *str,
+						int len, const int *start, const int *end,
+						int ngroups, JsValue fn)
+{
+	JsValue    *args = palloc(sizeof(JsValue) * (ngroups + 3));
+	JsValue		result;
+	int			g;
+
+	for (g = 0; g <= ngroups; g++)
+		args[g] = start[g] < 0 ? js_undefined() :
+			js_string(str + start[g], end[g] - start[g]);
+	args[ngroups + 1] = js_number(js_string_length(js_string(str, start[0])));
+	args[ngroups + 2] = js_string(str, len);
+	result = rr_expr_call(env, fn, ngroups + 3, args);
+	if (!rr_expr_thrown(env))
+		js_append_string(out, result);
+}
+
+/*
  * Append repl for the match m of str (GetSubstitution, ECMA-262 22.1.3.19.1):
  * $$ $& $` $' always, $n and $nn for groups 1 to 99 that exist, $<name>
  * when the expression has named groups; anything else stays as written.
+ * A function repl is called instead (then rr_expr_thrown says whether the
+ * call unwound).
  */
 void
-rr_append_substitution(StringInfo out, const char *str, int len,
-					   const int *start, const int *end, int ngroups,
+rr_append_substitution(RrExprEnv *env, StringInfo out, const char *str,
+					   int len, const int *start, const int *end, int ngroups,
 					   const char *const *names, JsValue repl)
 {
-	const char *r = STR(repl);
-	int			rlen = LEN(repl);
+	const char *r;
+	int			rlen;
 	int			i;
+
+	if (rr_expr_callable(repl))
+	{
+		append_replacement_call(env, out, str, len, start, end, ngroups, repl);
+		return;
+	}
+	r = STR(repl);
+	rlen = LEN(repl);
 
 	for (i = 0; i < rlen; i++)
 	{
@@ -232,14 +266,17 @@ rr_regex_replace(RrExprEnv *env, JsValue self, const RrRegex *re,
 		rr_expr_throw(env);
 		return js_undefined();
 	}
-	repl = js_to_string(repl);
+	if (!rr_expr_callable(repl))
+		repl = js_to_string(repl);
 	rr_regex_subject(&s, STR(self), LEN(self));
 	initStringInfo(&out);
 	while (next_match(re, &s, from, &m, true))
 	{
 		appendBinaryStringInfo(&out, s.str + copied, m.start[0] - copied);
-		rr_append_substitution(&out, s.str, s.len, m.start, m.end,
+		rr_append_substitution(env, &out, s.str, s.len, m.start, m.end,
 							   re->ngroups, re->names, repl);
+		if (rr_expr_thrown(env))
+			return js_undefined();
 		rr_check_bytes(out.len, all ? "replaceAll()" : "replace()");
 		copied = m.end[0];
 		if (!re->global)

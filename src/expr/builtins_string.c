@@ -544,8 +544,6 @@ replace(RrExprEnv *env, JsValue self, int nargs, const JsValue *args, bool all)
 	StringInfoData out;
 	int			pos = 0;
 
-	if (repl.kind == JS_FUNCTION)
-		return rr_method_needs_arrow(env, self, nargs, args);
 	if (pattern.kind == JS_REGEXP)
 		return rr_regex_replace(env, self, pattern.u.regex, repl, all);
 	if (pattern.kind == JS_FUNCTION)
@@ -554,7 +552,8 @@ replace(RrExprEnv *env, JsValue self, int nargs, const JsValue *args, bool all)
 		return js_undefined();
 	}
 	pattern = js_to_string(pattern);
-	repl = js_to_string(repl);
+	if (!rr_expr_callable(repl))
+		repl = js_to_string(repl);
 	initStringInfo(&out);
 	for (;;)
 	{
@@ -566,8 +565,10 @@ replace(RrExprEnv *env, JsValue self, int nargs, const JsValue *args, bool all)
 		if (at < 0)
 			break;
 		appendBinaryStringInfo(&out, STR(self) + pos, at - pos);
-		rr_append_substitution(&out, STR(self), LEN(self), &at, &end, 0,
+		rr_append_substitution(env, &out, STR(self), LEN(self), &at, &end, 0,
 							   NULL, repl);
+		if (rr_expr_thrown(env))
+			return js_undefined();
 		rr_check_bytes(out.len, all ? "replaceAll()" : "replace()");
 		pos = at + LEN(pattern);
 		if (!all)
