@@ -45,12 +45,14 @@ OBJS = \
 	src/expr/builtins.o \
 	src/expr/builtins_array.o \
 	src/expr/builtins_common.o \
+	src/expr/builtins_date.o \
 	src/expr/builtins_global.o \
 	src/expr/builtins_number.o \
 	src/expr/builtins_object.o \
 	src/expr/builtins_pattern.o \
 	src/expr/builtins_string.o \
 	src/expr/compile.o \
+	src/expr/datetime.o \
 	src/expr/eval.o \
 	src/expr/expression.o \
 	src/expr/js_value.o \

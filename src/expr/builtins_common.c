@@ -423,6 +423,12 @@ rr_deep_equal(JsValue a, JsValue b)
 				memcmp(a.u.str.ptr, b.u.str.ptr, a.u.str.len) == 0;
 		case JS_FUNCTION:
 			return a.u.fn == b.u.fn;
+		case JS_DATETIME:
+		case JS_DATE:
+		case JS_DURATION:
+			/* lodash compares dates by their time */
+			return js_to_number(a) == js_to_number(b) ||
+				(isnan(js_to_number(a)) && isnan(js_to_number(b)));
 		default:
 			return true;		/* undefined, null */
 	}

@@ -26,13 +26,13 @@
 
 #include "catalog/pg_type.h"
 #include "catalog/plan.h"
+#include "datatype/timestamp.h"
 #include "engine/executor.h"
 #include "expr/builtins.h"
+#include "expr/datetime.h"
 #include "expr/eval.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
-#include "utils/json.h"
-#include "utils/timestamp.h"
 
 typedef enum RrUnwind
 {
@@ -76,6 +76,7 @@ typedef struct RrRunCache
 	JsValue		input_all;		/* $input.all(), or JS_UNDEFINED until built */
 	JsValue		workflow;
 	JsValue		execution;
+	const RrZone *zone;			/* the workflow's, or NULL until built */
 } RrRunCache;
 
 static JsValue eval_node(RrExprEnv *env, const RrAst *node);
@@ -111,6 +112,7 @@ run_cache(RrNodeRun *run)
 		cache->input_all = js_undefined();
 		cache->workflow = js_undefined();
 		cache->execution = js_undefined();
+		cache->zone = NULL;
 		run->expr_cache = cache;
 	}
 	return (RrRunCache *) run->expr_cache;
@@ -300,12 +302,38 @@ prev_node_object(RrNodeRun *run)
 	return js_undefined();
 }
 
-static JsValue
-now_string(RrNodeRun *run)
+/* The workflow's zone: settings.timezone (checked at save), else UTC */
+const RrZone *
+rr_expr_env_zone(RrExprEnv *env)
 {
-	return js_cstring(JsonEncodeDateTime(NULL,
-										 TimestampTzGetDatum(run->execution->started_at),
-										 TIMESTAMPTZOID, NULL));
+	RrRunCache *cache = run_cache(env->run);
+
+	if (cache->zone == NULL)
+	{
+		const char *name = env->run->execution->plan->timezone;
+		MemoryContext old = MemoryContextSwitchTo(env->run->execution->context);
+
+		cache->zone = name == NULL ? &rr_zone_utc :
+			rr_zone_named(name, strlen(name), &rr_zone_utc);
+		MemoryContextSwitchTo(old);
+		if (cache->zone == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("time zone \"%s\" of the workflow is not known", name),
+					 errdetail("The setting \"timezone\" must name a time zone of the database, such as \"Europe/Oslo\".")));
+	}
+	return cache->zone;
+}
+
+/* "Now": the execution's start, in epoch milliseconds (for every item) */
+double
+rr_expr_env_now(RrExprEnv *env)
+{
+	TimestampTz started = env->run->execution->started_at;
+	int64		ms = started / 1000 - (started % 1000 < 0 ? 1 : 0);
+
+	return (double) ms +
+		(double) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000.0;
 }
 
 static JsValue
@@ -332,7 +360,11 @@ eval_ident(RrExprEnv *env, const RrAst *node)
 		case RR_VAR_VARS:
 			return js_from_jsonb(run->execution->plan->vars);
 		case RR_VAR_NOW:
-			return now_string(run);
+			return rr_datetime(rr_expr_env_now(env), rr_expr_env_zone(env));
+		case RR_VAR_TODAY:
+			return rr_datetime_start_of(rr_datetime(rr_expr_env_now(env),
+													rr_expr_env_zone(env)).u.dt,
+										RR_UNIT_DAYS);
 		case RR_VAR_NODE:
 			return host_value(RR_HOST_NODES, NULL, NULL);
 		case RR_VAR_PREV_NODE:
@@ -889,6 +921,23 @@ eval_logical(RrExprEnv *env, const RrAst *node)
 	return eval_node(env, node->kids[1]);
 }
 
+/* new Date(args) */
+static JsValue
+eval_new(RrExprEnv *env, const RrAst *node)
+{
+	JsValue		args[7];
+	int			i;
+
+	Assert(node->nkids <= lengthof(args));
+	for (i = 0; i < node->nkids; i++)
+	{
+		args[i] = eval_node(env, node->kids[i]);
+		if (env->unwind != RR_UNWIND_NONE)
+			return js_undefined();
+	}
+	return rr_new_date(env, node->nkids, args);
+}
+
 static JsValue
 eval_node(RrExprEnv *env, const RrAst *node)
 {
@@ -941,9 +990,10 @@ eval_node(RrExprEnv *env, const RrAst *node)
 			return eval_node(env, node->kids[js_to_boolean(v) ? 1 : 2]);
 		case RR_AST_ARROW:
 			return host_value(RR_HOST_ARROW, NULL, node);
+		case RR_AST_NEW:
+			return eval_new(env, node);
 		case RR_AST_REGEX:
 		case RR_AST_SPREAD:
-		case RR_AST_NEW:
 			break;
 	}
 	elog(ERROR, "unexpected expression node %d", (int) node->kind);

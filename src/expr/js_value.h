@@ -35,12 +35,17 @@ typedef enum JsKind
 	JS_ARRAY,					/* u.arr: an array the expression built */
 	JS_OBJECT,					/* u.obj: an object the expression built,
 								 * keys in insertion order */
-	JS_FUNCTION					/* u.fn: a callable (arrow, or a builtin
+	JS_FUNCTION,				/* u.fn: a callable (arrow, or a builtin
 								 * method bound to its receiver); opaque
 								 * here, owned by eval.c */
+	JS_DATETIME,				/* u.dt: a Luxon DateTime (datetime.h) */
+	JS_DATE,					/* u.dt: a JavaScript Date */
+	JS_DURATION					/* u.dur: a Luxon Duration */
 } JsKind;
 
 typedef struct JsValue JsValue;
+typedef struct JsDateTime JsDateTime;
+typedef struct JsDuration JsDuration;
 
 typedef struct JsArray
 {
@@ -73,6 +78,8 @@ struct JsValue
 		JsArray    *arr;
 		JsObject   *obj;
 		void	   *fn;
+		JsDateTime *dt;
+		JsDuration *dur;
 	}			u;
 };
 
