@@ -2504,8 +2504,9 @@ parse_es_iso(const char *text, int len, const RrZone *local, double *ms)
 	}
 	if (s.p != s.end)
 		return false;
-	if (p.c.month < 1 || p.c.month > 12 || p.c.day < 1 ||
-		p.c.day > rr_days_in_month(p.c.year, p.c.month) || p.c.hour > 24 ||
+	/* V8 takes any day up to 31: 2024-02-30 is March 1 */
+	if (p.c.month < 1 || p.c.month > 12 || p.c.day < 1 || p.c.day > 31 ||
+		p.c.hour > 24 ||
 		p.c.minute > 59 || p.c.second > 59 ||
 		(p.c.hour == 24 && (p.c.minute || p.c.second || p.c.millisecond)))
 	{

@@ -77,6 +77,8 @@ typedef struct RrRunCache
 	JsValue		workflow;
 	JsValue		execution;
 	const RrZone *zone;			/* the workflow's, or NULL until built */
+	JsValue		now;			/* $now and $today, or JS_UNDEFINED */
+	JsValue		today;
 } RrRunCache;
 
 static JsValue eval_node(RrExprEnv *env, const RrAst *node);
@@ -113,6 +115,8 @@ run_cache(RrNodeRun *run)
 		cache->workflow = js_undefined();
 		cache->execution = js_undefined();
 		cache->zone = NULL;
+		cache->now = js_undefined();
+		cache->today = js_undefined();
 		run->expr_cache = cache;
 	}
 	return (RrRunCache *) run->expr_cache;
@@ -336,6 +340,28 @@ rr_expr_env_now(RrExprEnv *env)
 		(double) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000.0;
 }
 
+/*
+ * $now (a DateTime of the execution's start in the workflow's zone) and
+ * $today (the start of its day), one object each for the node run as n8n
+ * has one for an evaluation ($now === $now)
+ */
+static JsValue
+now_value(RrExprEnv *env, bool today)
+{
+	RrRunCache *cache = run_cache(env->run);
+
+	if (cache->now.kind == JS_UNDEFINED)
+	{
+		const RrZone *zone = rr_expr_env_zone(env);
+		MemoryContext old = MemoryContextSwitchTo(env->run->execution->context);
+
+		cache->now = rr_datetime(rr_expr_env_now(env), zone);
+		cache->today = rr_datetime_start_of(cache->now.u.dt, RR_UNIT_DAYS);
+		MemoryContextSwitchTo(old);
+	}
+	return today ? cache->today : cache->now;
+}
+
 static JsValue
 eval_ident(RrExprEnv *env, const RrAst *node)
 {
@@ -360,11 +386,8 @@ eval_ident(RrExprEnv *env, const RrAst *node)
 		case RR_VAR_VARS:
 			return js_from_jsonb(run->execution->plan->vars);
 		case RR_VAR_NOW:
-			return rr_datetime(rr_expr_env_now(env), rr_expr_env_zone(env));
 		case RR_VAR_TODAY:
-			return rr_datetime_start_of(rr_datetime(rr_expr_env_now(env),
-													rr_expr_env_zone(env)).u.dt,
-										RR_UNIT_DAYS);
+			return now_value(env, node->ref == RR_VAR_TODAY);
 		case RR_VAR_NODE:
 			return host_value(RR_HOST_NODES, NULL, NULL);
 		case RR_VAR_PREV_NODE:
