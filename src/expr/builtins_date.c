@@ -402,26 +402,17 @@ rr_date_receiver(RrExprEnv *env, JsValue *self)
  * ---------------------------------------------------------------------
  */
 
-/* n8n's DURATION_MAP: day -> days, hr -> hours, ms -> milliseconds ... */
+/* name renamed by a map of n8n's (DURATION_MAP, DATETIMEUNIT_MAP) */
 static JsValue
-duration_unit_name(JsValue unit)
+renamed(JsValue name, const char *const (*map)[2], int n)
 {
-	static const char *const map[][2] = {
-		{"day", "days"}, {"month", "months"}, {"year", "years"},
-		{"week", "weeks"}, {"hour", "hours"}, {"minute", "minutes"},
-		{"second", "seconds"}, {"millisecond", "milliseconds"},
-		{"ms", "milliseconds"}, {"sec", "seconds"}, {"secs", "seconds"},
-		{"hr", "hours"}, {"hrs", "hours"}, {"min", "minutes"},
-		{"mins", "minutes"}
-	};
 	int			i;
 
-	unit = js_to_string(unit);
-	for (i = 0; i < lengthof(map); i++)
-		if (LEN(unit) == (int) strlen(map[i][0]) &&
-			memcmp(STR(unit), map[i][0], LEN(unit)) == 0)
+	for (i = 0; i < n; i++)
+		if (LEN(name) == (int) strlen(map[i][0]) &&
+			memcmp(STR(name), map[i][0], LEN(name)) == 0)
 			return js_cstring(map[i][1]);
-	return unit;
+	return name;
 }
 
 /* n8n's DATETIMEUNIT_MAP: days -> day, hrs -> hour ... */
@@ -435,38 +426,64 @@ datetime_unit_name(JsValue unit)
 		{"mins", "minute"}, {"min", "minute"}, {"secs", "second"},
 		{"sec", "second"}, {"ms", "millisecond"}
 	};
-	int			i;
 
 	if (unit.kind != JS_STRING)
 		return unit;
-	for (i = 0; i < lengthof(map); i++)
-		if (LEN(unit) == (int) strlen(map[i][0]) &&
-			memcmp(STR(unit), map[i][0], LEN(unit)) == 0)
-			return js_cstring(map[i][1]);
-	return unit;
+	return renamed(unit, map, lengthof(map));
 }
 
-/* plus / minus: (duration) or (n, unit = 'minutes') */
+/*
+ * n8n's generateDurationObject(n = 0, unit = 'minutes'): {unit: n}, the
+ * unit through DURATION_MAP (day -> days, hr -> hours, ms -> milliseconds)
+ */
+static JsDuration *
+unit_duration(RrExprEnv *env, JsValue n, JsValue unit)
+{
+	static const char *const map[][2] = {
+		{"day", "days"}, {"month", "months"}, {"year", "years"},
+		{"week", "weeks"}, {"hour", "hours"}, {"minute", "minutes"},
+		{"second", "seconds"}, {"millisecond", "milliseconds"},
+		{"ms", "milliseconds"}, {"sec", "seconds"}, {"secs", "seconds"},
+		{"hr", "hours"}, {"hrs", "hours"}, {"min", "minutes"},
+		{"mins", "minutes"}
+	};
+	RrObjectBuilder b;
+	JsValue		name;
+
+	if (n.kind == JS_UNDEFINED)
+		n = js_number(0);
+	name = renamed(js_to_string(unit.kind == JS_UNDEFINED ?
+								js_cstring("minutes") : unit),
+				   map, lengthof(map));
+	rr_object_init(&b, 1);
+	rr_object_set(&b, STR(name), LEN(name), n);
+	return duration_from_object(env, rr_object_result(&b));
+}
+
+/*
+ * plus / minus of a Duration (Luxon's), and of a DateTime or a Date (n8n's:
+ * a duration, or n and a unit)
+ */
 static JsValue
 plus_minus(RrExprEnv *env, JsValue self, int nargs, const JsValue *args,
 		   int sign)
 {
 	JsDuration *d;
 
+	if (self.kind == JS_DURATION)
+	{
+		d = nargs > 0 ? duration_arg(env, args[0]) : NULL;
+		if (d == NULL)
+		{
+			rr_expr_throw(env);
+			return js_undefined();
+		}
+		return rr_duration_value(rr_duration_plus(self.u.dur, d, sign));
+	}
 	if (nargs == 1)
 		d = duration_arg(env, args[0]);
 	else
-	{
-		JsValue		n = nargs > 0 ? args[0] : js_number(0);
-		JsValue		unit = nargs > 1 && args[1].kind != JS_UNDEFINED ?
-			args[1] : js_cstring("minutes");
-		RrObjectBuilder b;
-		JsValue		name = duration_unit_name(unit);
-
-		rr_object_init(&b, 1);
-		rr_object_set(&b, STR(name), LEN(name), n);
-		d = duration_from_object(env, rr_object_result(&b));
-	}
+		d = unit_duration(env, rr_arg(nargs, args, 0), rr_arg(nargs, args, 1));
 	if (d == NULL)
 		return js_undefined();
 	return same_kind(env, self, rr_datetime_plus(as_datetime(env, self), d, sign));
@@ -475,34 +492,12 @@ plus_minus(RrExprEnv *env, JsValue self, int nargs, const JsValue *args,
 static JsValue
 date_plus(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 {
-	if (self.kind == JS_DURATION)
-	{
-		JsDuration *d = nargs > 0 ? duration_arg(env, args[0]) : NULL;
-
-		if (d == NULL)
-		{
-			rr_expr_throw(env);
-			return js_undefined();
-		}
-		return rr_duration_value(rr_duration_plus(self.u.dur, d, 1));
-	}
 	return plus_minus(env, self, nargs, args, 1);
 }
 
 static JsValue
 date_minus(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 {
-	if (self.kind == JS_DURATION)
-	{
-		JsDuration *d = nargs > 0 ? duration_arg(env, args[0]) : NULL;
-
-		if (d == NULL)
-		{
-			rr_expr_throw(env);
-			return js_undefined();
-		}
-		return rr_duration_value(rr_duration_plus(self.u.dur, d, -1));
-	}
 	return plus_minus(env, self, nargs, args, -1);
 }
 
@@ -586,20 +581,12 @@ date_is_dst(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 static JsValue
 date_is_in_last(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 {
-	JsValue		n = nargs > 0 && args[0].kind != JS_UNDEFINED ? args[0] :
-		js_number(0);
-	JsValue		unit = nargs > 1 && args[1].kind != JS_UNDEFINED ? args[1] :
-		js_cstring("minutes");
 	JsValue		now = now_datetime(env);
-	JsValue		name = duration_unit_name(unit);
-	RrObjectBuilder b;
-	JsDuration *d;
+	JsDuration *d = unit_duration(env, rr_arg(nargs, args, 0),
+								  rr_arg(nargs, args, 1));
 	double		past;
 	double		ms = self.u.dt->ms;
 
-	rr_object_init(&b, 1);
-	rr_object_set(&b, STR(name), LEN(name), n);
-	d = duration_from_object(env, rr_object_result(&b));
 	if (d == NULL)
 		return js_undefined();
 	past = rr_datetime_plus(now.u.dt, d, -1).u.dt->ms;
@@ -775,37 +762,21 @@ tech_format(const JsDateTime *dt, const char *fmt, bool allow_z)
 	return string_value(&out);
 }
 
-static JsValue
-dt_to_iso_week_date(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	if (!need_datetime(env, self))
-		return js_undefined();
-	return tech_format(self.u.dt, "kkkk-'W'WW-c", false);
+/* Luxon's technical formats: one method each, a fixed format */
+#define TECH_FORMAT_METHOD(fname, fmt, allow_z) \
+static JsValue \
+fname(RrExprEnv *env, JsValue self, int nargs, const JsValue *args) \
+{ \
+	if (!need_datetime(env, self)) \
+		return js_undefined(); \
+	return tech_format(self.u.dt, fmt, allow_z); \
 }
 
-static JsValue
-dt_to_sql(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	if (!need_datetime(env, self))
-		return js_undefined();
-	return tech_format(self.u.dt, "yyyy-MM-dd HH:mm:ss.SSS ZZ", true);
-}
-
-static JsValue
-dt_to_sql_date(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	if (!need_datetime(env, self))
-		return js_undefined();
-	return tech_format(self.u.dt, "yyyy-MM-dd", false);
-}
-
-static JsValue
-dt_to_sql_time(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	if (!need_datetime(env, self))
-		return js_undefined();
-	return tech_format(self.u.dt, "HH:mm:ss.SSS ZZ", true);
-}
+TECH_FORMAT_METHOD(dt_to_iso_week_date, "kkkk-'W'WW-c", false)
+TECH_FORMAT_METHOD(dt_to_sql, "yyyy-MM-dd HH:mm:ss.SSS ZZ", true)
+TECH_FORMAT_METHOD(dt_to_sql_date, "yyyy-MM-dd", false)
+TECH_FORMAT_METHOD(dt_to_sql_time, "HH:mm:ss.SSS ZZ", true)
+TECH_FORMAT_METHOD(dt_to_rfc2822, "EEE, dd LLL yyyy HH:mm:ss ZZZ", false)
 
 static JsValue
 dt_to_http(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
@@ -814,14 +785,6 @@ dt_to_http(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 		return js_undefined();
 	return tech_format(rr_datetime(self.u.dt->ms, &rr_zone_utc).u.dt,
 					   "EEE, dd LLL yyyy HH:mm:ss 'GMT'", false);
-}
-
-static JsValue
-dt_to_rfc2822(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	if (!need_datetime(env, self))
-		return js_undefined();
-	return tech_format(self.u.dt, "EEE, dd LLL yyyy HH:mm:ss ZZZ", false);
 }
 
 static JsValue
@@ -872,7 +835,7 @@ dt_to_object(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	};
 	RrObjectBuilder b;
 	RrCivil		c;
-	int			values[7];
+	double		values[7];
 	int			i;
 
 	if (self.kind == JS_DURATION)
@@ -883,13 +846,7 @@ dt_to_object(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	if (!isnan(self.u.dt->ms))
 	{
 		rr_datetime_civil(self.u.dt, &c, NULL);
-		values[0] = c.year;
-		values[1] = c.month;
-		values[2] = c.day;
-		values[3] = c.hour;
-		values[4] = c.minute;
-		values[5] = c.second;
-		values[6] = c.millisecond;
+		rr_civil_fields(&c, values);
 		for (i = 0; i < 7; i++)
 			rr_object_set(&b, keys[i], strlen(keys[i]), js_number(values[i]));
 	}

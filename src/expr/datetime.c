@@ -479,6 +479,19 @@ rr_civil_to_ms(const RrCivil *c)
 						c->second, c->millisecond);
 }
 
+/* year, month, day, hour, minute, second, millisecond into f[0..6] */
+void
+rr_civil_fields(const RrCivil *c, double *f)
+{
+	f[0] = c->year;
+	f[1] = c->month;
+	f[2] = c->day;
+	f[3] = c->hour;
+	f[4] = c->minute;
+	f[5] = c->second;
+	f[6] = c->millisecond;
+}
+
 void
 rr_civil_from_ms(double ms, RrCivil *c)
 {
@@ -772,13 +785,7 @@ rr_datetime_set(const JsDateTime *dt, const double *fields, const bool *given)
 	if (isnan(dt->ms))
 		return rr_datetime_invalid(dt->invalid, dt->explanation);
 	rr_datetime_civil(dt, &c, &offset);
-	f[0] = c.year;
-	f[1] = c.month;
-	f[2] = c.day;
-	f[3] = c.hour;
-	f[4] = c.minute;
-	f[5] = c.second;
-	f[6] = c.millisecond;
+	rr_civil_fields(&c, f);
 	for (i = 3; i < 7; i++)
 		if (given[i])
 			f[i] = fields[i];

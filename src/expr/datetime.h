@@ -110,6 +110,7 @@ extern double rr_make_time(double year, double month, double day,
 						   double hour, double minute, double second,
 						   double ms);
 extern void rr_civil_from_ms(double ms, RrCivil *c);
+extern void rr_civil_fields(const RrCivil *c, double *f);
 extern double rr_civil_to_ms(const RrCivil *c);
 extern int	rr_weekday(double local_ms);
 extern void rr_iso_week(const RrCivil *c, int *week_year, int *week);

@@ -845,7 +845,7 @@ js_to_jsonb_value(JsValue v)
 		case JS_DATE:
 		case JS_DURATION:
 			{
-				/* as JSON.stringify: an ISO string, null when invalid */
+				/* toJSON: toISO, toISOString, toISO; null when invalid */
 				StringInfoData text;
 
 				initStringInfo(&text);
@@ -1655,12 +1655,11 @@ stringify_value(StringInfo out, JsValue v, int indent, int depth)
 		case JS_DATE:
 		case JS_DURATION:
 			{
-				/* toJSON: toISO, toISOString, toISO; null when invalid */
-				StringInfoData text;
+				JsonbValue *text = js_to_jsonb_value(v);
 
-				initStringInfo(&text);
-				if (rr_date_append(&text, v, true))
-					append_json_string(out, text.data, text.len);
+				if (text->type == jbvString)
+					append_json_string(out, text->val.string.val,
+									   text->val.string.len);
 				else
 					append_bytes(out, "null", 4);
 				break;

@@ -1492,7 +1492,7 @@ test_settings_rules(void)
 	expect_error("timezone must not be empty",
 				 SETTINGS("{'timezone': ''}"),
 				 RR_DOC_INVALID, "", "settings.timezone",
-				 "setting \"timezone\" must not be empty");
+				 "setting \"timezone\" must be between 1 and 255 bytes long");
 	expect_valid("a timezone is a string the server checks",
 				 SETTINGS("{'timezone': 'Europe/Oslo'}"));
 	expect_error("error_workflow must not be empty",
