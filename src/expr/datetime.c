@@ -295,14 +295,17 @@ rr_zone_named(const char *name, int len, const RrZone *local)
 	return zone;
 }
 
-/* Whether settings.timezone may be name (what rr_zone_named accepts) */
+/*
+ * Whether settings.timezone may be name: what rr_zone_named accepts but
+ * "local" and "system" (the server's zone, which workflows do not see);
+ * n8n's stored "DEFAULT" is the default, UTC
+ */
 bool
 rr_timezone_valid(const char *name)
 {
 	int			len = strlen(name);
 
-	if (word_is(name, len, "default") || word_is(name, len, "local") ||
-		word_is(name, len, "system"))
+	if (word_is(name, len, "local") || word_is(name, len, "system"))
 		return false;
 	return rr_zone_named(name, len, &rr_zone_utc) != NULL;
 }
