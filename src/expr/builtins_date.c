@@ -24,7 +24,6 @@
 #include "expr/builtins_int.h"
 #include "expr/datetime.h"
 #include "utils/float.h"
-#include "utils/fmgrprotos.h"
 
 /* An object's member by name, or undefined (options objects) */
 static JsValue
@@ -283,8 +282,7 @@ parse_with(RrExprEnv *env, RrParser parser, const char *format, JsValue textv,
 		return invalid;
 	if (!parser(STR(text), LEN(text), &p))
 		return unparsable(text, format);
-	return rr_parsed_datetime(&p, STR(text), LEN(text), format, zone,
-							  js_to_boolean(option(opts, "setZone")),
+	return rr_parsed_datetime(&p, zone, js_to_boolean(option(opts, "setZone")),
 							  rr_expr_env_now(env));
 }
 
@@ -305,8 +303,8 @@ parse_any(RrExprEnv *env, JsValue text)
 
 		if (!parsers[i] (STR(text), LEN(text), &p))
 			continue;
-		dt = rr_parsed_datetime(&p, STR(text), LEN(text), "", local_zone(env),
-								true, rr_expr_env_now(env));
+		dt = rr_parsed_datetime(&p, local_zone(env), true,
+								rr_expr_env_now(env));
 		if (!isnan(dt.u.dt->ms))
 			return dt;
 	}
@@ -1456,11 +1454,10 @@ rr_string_to_date_time(RrExprEnv *env, JsValue self, int nargs,
 			(LEN(f) == 2 && memcmp(STR(f), "us", 2) == 0) ||
 			(LEN(f) == 5 && memcmp(STR(f), "excel", 5) == 0))
 			return number_to_datetime(env, js_to_number(self), f);
-		if (!rr_parse_format(STR(self), LEN(self), STR(f), LEN(f), &p,
-							 local_zone(env)))
+		if (!rr_parse_format(STR(self), LEN(self), STR(f), LEN(f), &p))
 			return unparsable(self, psprintf("format %.*s", LEN(f), STR(f)));
-		return rr_parsed_datetime(&p, STR(self), LEN(self), "", local_zone(env),
-								  false, rr_expr_env_now(env));
+		return rr_parsed_datetime(&p, local_zone(env), false,
+								  rr_expr_env_now(env));
 	}
 	return string_to_datetime(env, self);
 }
@@ -1544,10 +1541,9 @@ fn_dt_from_format(RrExprEnv *env, int nargs, const JsValue *args)
 	}
 	if (zone == NULL)
 		return invalid;
-	if (!rr_parse_format(STR(text), LEN(text), STR(fmt), LEN(fmt), &p, zone))
+	if (!rr_parse_format(STR(text), LEN(text), STR(fmt), LEN(fmt), &p))
 		return unparsable(text, psprintf("format %.*s", LEN(fmt), STR(fmt)));
-	return rr_parsed_datetime(&p, STR(text), LEN(text), "", zone,
-							  js_to_boolean(option(opts, "setZone")),
+	return rr_parsed_datetime(&p, zone, js_to_boolean(option(opts, "setZone")),
 							  rr_expr_env_now(env));
 }
 
@@ -1631,10 +1627,15 @@ from_fields(RrExprEnv *env, const double *f, const bool *given,
 
 			found = true;
 			if (!isfinite(f[i]) || f[i] != trunc(f[i]) || fabs(f[i]) > max)
+			{
+				StringInfoData shown;
+
+				initStringInfo(&shown);
+				js_append_number(&shown, f[i]);
 				return rr_datetime_invalid("unit out of range",
 										   psprintf("you specified %s (of type number) as a %s, which is invalid",
-													DatumGetCString(DirectFunctionCall1(float8out, Float8GetDatum(f[i]))),
-													names[i]));
+													shown.data, names[i]));
+			}
 			values[i] = (int) f[i];
 		}
 		else
@@ -1652,7 +1653,7 @@ from_fields(RrExprEnv *env, const double *f, const bool *given,
 	if (p.c.hour < 0 || p.c.minute < 0 || p.c.second < 0 ||
 		p.c.millisecond < 0)
 		return rr_datetime_invalid("unit out of range", NULL);
-	return rr_parsed_datetime(&p, "", 0, "", zone, false, now_ms);
+	return rr_parsed_datetime(&p, zone, false, now_ms);
 }
 
 /* DateTime.local(y, m, d, h, mi, s, ms[, opts]) and DateTime.utc(...) */

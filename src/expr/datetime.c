@@ -787,6 +787,9 @@ rr_datetime_set(const JsDateTime *dt, const double *fields, const bool *given)
 
 	if (isnan(dt->ms))
 		return rr_datetime_invalid(dt->invalid, dt->explanation);
+	for (i = 7; i < 11; i++)
+		if (given[i] && (!isfinite(fields[i]) || fabs(fields[i]) > 1e7))
+			return rr_datetime_invalid("invalid input", NULL);
 	rr_datetime_civil(dt, &c, &offset);
 	rr_civil_fields(&c, f);
 	for (i = 3; i < 7; i++)
@@ -2247,7 +2250,7 @@ rr_parse_rfc2822(const char *text, int len, RrParsed *p)
  */
 bool
 rr_parse_format(const char *text, int len, const char *fmt, int fmtlen,
-				RrParsed *p, const RrZone *local)
+				RrParsed *p)
 {
 	static const char *const months_long_lc[] = {
 		"january", "february", "march", "april", "may", "june", "july",
@@ -2446,7 +2449,6 @@ rr_parse_format(const char *text, int len, const char *fmt, int fmtlen,
 	}
 	if (p->week > 0 && p->week_year == 0)
 		p->week_year = p->c.year;
-	(void) local;
 	return s.p == s.end;
 }
 
@@ -2777,18 +2779,13 @@ out_of_range(const char *unit, int value)
  * is in the text's zone when set_zone, else in zone.
  */
 JsValue
-rr_parsed_datetime(const RrParsed *parsed, const char *text, int len,
-				   const char *format, const RrZone *zone, bool set_zone,
+rr_parsed_datetime(const RrParsed *parsed, const RrZone *zone, bool set_zone,
 				   double now_ms)
 {
 	RrParsed	p = *parsed;
 	const RrZone *interp = p.has_offset ? rr_zone_fixed(p.offset) :
 		p.zone ? p.zone : zone;
 	double		ms;
-
-	(void) text;
-	(void) len;
-	(void) format;
 	if (p.has_ms_since_epoch)
 		return rr_datetime(p.epoch_ms, set_zone ? interp : zone);
 	if (!p.has_date)

@@ -167,12 +167,10 @@ extern bool rr_parse_sql(const char *s, int len, RrParsed *p);
 extern bool rr_parse_http(const char *s, int len, RrParsed *p);
 extern bool rr_parse_rfc2822(const char *s, int len, RrParsed *p);
 extern bool rr_parse_format(const char *s, int len, const char *fmt,
-							int fmtlen, RrParsed *p, const RrZone *local);
+							int fmtlen, RrParsed *p);
 extern double rr_date_parse(const char *s, int len, const RrZone *local);
-extern JsValue rr_parsed_datetime(const RrParsed *p, const char *text,
-								  int len, const char *format,
-								  const RrZone *zone, bool set_zone,
-								  double now_ms);
+extern JsValue rr_parsed_datetime(const RrParsed *p, const RrZone *zone,
+								  bool set_zone, double now_ms);
 
 /* Durations */
 extern int	rr_unit_lookup(const char *name, int len);
