@@ -47,6 +47,7 @@ OBJS = \
 	src/expr/builtins_array.o \
 	src/expr/builtins_callback.o \
 	src/expr/builtins_common.o \
+	src/expr/builtins_date.o \
 	src/expr/builtins_global.o \
 	src/expr/builtins_number.o \
 	src/expr/builtins_object.o \
@@ -54,6 +55,7 @@ OBJS = \
 	src/expr/builtins_regex.o \
 	src/expr/builtins_string.o \
 	src/expr/compile.o \
+	src/expr/datetime.o \
 	src/expr/eval.o \
 	src/expr/expression.o \
 	src/expr/js_chars.o \

@@ -78,6 +78,8 @@ SELECT pg_temp.try_save(d) FROM (VALUES
 ('{"nodes": [{"name": "Start", "type": "trigger"}], "settings": {"retries": 3}}'),
 ('{"nodes": [{"name": "Start", "type": "trigger"}], "settings": {"concurrency": 0}}'),
 ('{"nodes": [{"name": "Start", "type": "trigger"}], "settings": {"save": "some"}}'),
+('{"nodes": [{"name": "Start", "type": "trigger"}], "settings": {"timezone": "Mars/Olympus"}}'),
+('{"nodes": [{"name": "Start", "type": "trigger"}], "settings": {"timezone": 5}}'),
 -- connections
 ('{"nodes": [{"name": "Start", "type": "trigger"}], "connections": [42]}'),
 ('{"nodes": [{"name": "Start", "type": "trigger"}], "connections": [{"from": "Start", "to": "Start", "weight": 1}]}'),

@@ -4,8 +4,11 @@
  *		Server-side checks of workflow definitions and names.
  *
  * The document validator (src/document) is plain C and knows nothing of
- * the server; this file runs it on a jsonb value with the jsonpath
- * expression checker and turns its verdict into an ERROR with a SQLSTATE.
+ * the server; this file runs it on a jsonb value with the expression
+ * checker and turns its verdict into an ERROR with a SQLSTATE.  What only
+ * the server knows is checked here too: that settings.timezone names a
+ * time zone of the database (when the workflow is saved, so that a bad
+ * name never reaches a run).
  *
  *-------------------------------------------------------------------------
  */
@@ -13,6 +16,7 @@
 
 #include "catalog/definition.h"
 #include "document/document.h"
+#include "expr/datetime.h"
 #include "expr/expression.h"
 #include "reporunner.h"
 
@@ -49,6 +53,30 @@ document_error_code(RrDocErrorKind kind)
 	return ERRCODE_INTERNAL_ERROR;
 }
 
+/* settings.timezone, a string (the validator checked that), names a zone */
+static void
+check_timezone(Jsonb *definition)
+{
+	JsonbValue *settings;
+	JsonbValue	zone;
+	char	   *name;
+
+	settings = getKeyJsonValueFromContainer(&definition->root, "settings", 8,
+											NULL);
+	if (settings == NULL || settings->type != jbvBinary ||
+		!getKeyJsonValueFromContainer(settings->val.binary.data, "timezone",
+									  8, &zone) ||
+		zone.type != jbvString)
+		return;
+	name = pnstrdup(zone.val.string.val, zone.val.string.len);
+	if (!rr_timezone_valid(name))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("setting \"timezone\" has unknown time zone \"%s\"", name),
+				 errdetail("A time zone is a name of the IANA database such as \"Europe/Oslo\" or \"America/New_York\", or \"UTC\"; the view pg_timezone_names lists them.")));
+	pfree(name);
+}
+
 void
 rr_check_definition(Jsonb *definition)
 {
@@ -67,6 +95,7 @@ rr_check_definition(Jsonb *definition)
 				 errmsg("%s", error.message),
 				 error.detail[0] ? errdetail("%s", error.detail) : 0));
 	pfree(text);
+	check_timezone(definition);
 }
 
 void

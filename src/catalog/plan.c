@@ -132,7 +132,8 @@ parse_on_error(const char *text)
 	return RR_ON_ERROR_STOP;
 }
 
-/* Settings of the version: timeout, save and vars. */
+/* Settings of the version: timeout, save, vars, concurrency, error
+ * workflow and time zone. */
 static void
 load_settings(RrPlan *plan, Jsonb *settings)
 {
@@ -169,6 +170,11 @@ load_settings(RrPlan *plan, Jsonb *settings)
 	if (value != NULL && value->type == jbvString)
 		plan->error_workflow = pnstrdup(value->val.string.val,
 										value->val.string.len);
+	value = getKeyJsonValueFromContainer(&settings->root, "timezone", 8,
+										 NULL);
+	if (value != NULL && value->type == jbvString)
+		plan->timezone = pnstrdup(value->val.string.val,
+								  value->val.string.len);
 }
 
 /* Fill one node from the current row of SQL_LOAD_NODES. */

@@ -80,6 +80,7 @@ typedef struct RrPlan
 	Jsonb	   *vars;			/* settings.vars, or an empty object */
 	int			concurrency;	/* settings.concurrency, 0 = no limit */
 	char	   *error_workflow; /* settings.error_workflow, or NULL */
+	char	   *timezone;		/* settings.timezone, or NULL (UTC) */
 	bool		has_side_effects;	/* some node runs SQL or sends anything */
 	TransactionId created_xid;	/* transaction that saved the version, while
 								 * it may still roll back; else invalid */

@@ -200,6 +200,9 @@ static const RrFieldSpec settings_fields[] = {
 	.has_min = true, .min = 1},
 	{.name = "save", .type = RR_FIELD_STRING, .choices = save_values},
 	{.name = "vars", .type = RR_FIELD_OBJECT},
+	/* a zone name; src/catalog/definition.c checks it names a zone */
+	{.name = "timezone", .type = RR_FIELD_STRING,
+	.has_min = true, .min = 1, .has_max = true, .max = 255},
 	{NULL}
 };
 

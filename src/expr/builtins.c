@@ -9,7 +9,9 @@
  * expression-extension.ts, findExtendedFunction and extend), to
  *
  *	1. n8n's extension of that name for the kind of x (array, string,
- *	   number, object, boolean; dates come with a later slice), else
+ *	   number, object, boolean, date; a string holding an ISO date such as
+ *	   2024-01-01T00:00:00.000Z is a date for the date extensions but
+ *	   toDate and toDateTime), else
  *	2. JavaScript's own method of that name for the kind of x (a RegExp
  *	   is a kind of its own here: n8n extends none of its methods), else
  *	3. the generic isEmpty / isNotEmpty, else
@@ -38,19 +40,8 @@ typedef struct RrMethodEntry
 } RrMethodEntry;
 
 static const char *const receiver_names[RR_RECV_COUNT] = {
-	"Array", "Date", "Number", "Object", "String", "Boolean", "RegExp"
-};
-
-/*
- * n8n's Date extensions (W src/extensions/date-extensions.ts).  Dates come
- * with a later slice; their names are known now so that calling one on
- * another kind gives n8n's "is only callable on type \"Date\"" and calling
- * one on undefined n8n's "can't be used on undefined value".
- */
-static const char *const date_extensions[] = {
-	"beginningOf", "diffTo", "diffToNow", "endOfMonth", "extract", "format",
-	"isBetween", "isDst", "isInLast", "isWeekend", "minus", "plus",
-	"toBoolean", "toDateTime", "toFloat", "toInt", NULL
+	"Array", "Date", "Number", "Object", "String", "Boolean", "RegExp",
+	"Duration"
 };
 
 static RrMethodEntry *methods;
@@ -119,11 +110,12 @@ build_methods(void)
 		{RR_RECV_STRING, rr_string_pattern_methods},
 		{RR_RECV_STRING, rr_string_regex_methods},
 		{RR_RECV_BOOLEAN, rr_boolean_methods},
-		{RR_RECV_REGEXP, rr_regexp_methods}
+		{RR_RECV_REGEXP, rr_regexp_methods},
+		{RR_RECV_DATE, rr_date_methods},
+		{RR_RECV_DURATION, rr_duration_methods}
 	};
-	int			capacity = lengthof(date_extensions) + 2;
+	int			capacity = 2;
 	int			k;
-	const char *const *d;
 
 	if (methods)
 		return;
@@ -138,8 +130,6 @@ build_methods(void)
 									 sizeof(RrMethodEntry) * capacity);
 	for (k = 0; k < lengthof(tables); k++)
 		add_table(tables[k].kind, tables[k].table);
-	for (d = date_extensions; *d; d++)
-		add_entry(*d)->extension_on |= 1 << RR_RECV_DATE;
 	add_entry("isEmpty")->generic = true;
 	add_entry("isNotEmpty")->generic = true;
 }
@@ -175,6 +165,11 @@ receiver_of(JsValue x)
 			return JsonContainerIsArray(x.u.jc) ? RR_RECV_ARRAY : RR_RECV_OBJECT;
 		case JS_REGEXP:
 			return RR_RECV_REGEXP;
+		case JS_DATETIME:
+		case JS_DATE:
+			return RR_RECV_DATE;
+		case JS_DURATION:
+			return RR_RECV_DURATION;
 		default:
 			return -1;
 	}
@@ -214,6 +209,10 @@ rr_method_call(RrExprEnv *env, int method, JsValue self, int nargs,
 
 	Assert(method >= 0 && method < nmethods);
 	e = &methods[method];
+	if (kind == RR_RECV_STRING && (e->extension_on & (1 << RR_RECV_DATE)) &&
+		strcmp(e->name, "toDate") != 0 && strcmp(e->name, "toDateTime") != 0 &&
+		rr_date_receiver(env, &self))
+		kind = RR_RECV_DATE;
 	if (kind >= 0 && e->fn[kind])
 		return e->fn[kind] (env, self, nargs, args);
 	if (e->generic)
@@ -240,14 +239,30 @@ rr_method_call(RrExprEnv *env, int method, JsValue self, int nargs,
 	return js_undefined();
 }
 
+/*
+ * Function ids run over rr_functions, then on over rr_date_functions
+ * (builtins_date.c)
+ */
+static const RrFunctionImpl *
+function_of(int function)
+{
+	static int	nglobal = -1;
+
+	if (nglobal < 0)
+		for (nglobal = 0; rr_functions[nglobal].name; nglobal++)
+			;
+	return function < nglobal ? &rr_functions[function] :
+		&rr_date_functions[function - nglobal];
+}
+
 int
 rr_function_lookup(const char *namespace, const char *name)
 {
 	int			i;
 
-	for (i = 0; rr_functions[i].name; i++)
+	for (i = 0; function_of(i)->name != NULL; i++)
 	{
-		const RrFunctionImpl *f = &rr_functions[i];
+		const RrFunctionImpl *f = function_of(i);
 
 		if (strcmp(f->name, name) == 0 &&
 			(namespace == NULL ? f->namespace == NULL :
@@ -260,12 +275,12 @@ rr_function_lookup(const char *namespace, const char *name)
 void
 rr_function_arity(int function, int *min_args, int *max_args)
 {
-	*min_args = rr_functions[function].min_args;
-	*max_args = rr_functions[function].max_args;
+	*min_args = function_of(function)->min_args;
+	*max_args = function_of(function)->max_args;
 }
 
 JsValue
 rr_function_call(RrExprEnv *env, int function, int nargs, const JsValue *args)
 {
-	return rr_functions[function].fn(env, nargs, args);
+	return function_of(function)->fn(env, nargs, args);
 }

@@ -43,6 +43,16 @@ extern JsValue rr_expr_call(RrExprEnv *env, JsValue fn, int nargs,
 extern bool rr_expr_thrown(RrExprEnv *env);
 
 /*
+ * What dates need of the evaluation (eval.c): the workflow's zone
+ * (settings.timezone, UTC when unset) and "now", the execution's start in
+ * epoch milliseconds.  new Date(args) is builtins_date.c's.
+ */
+struct RrZone;
+extern const struct RrZone *rr_expr_env_zone(RrExprEnv *env);
+extern double rr_expr_env_now(RrExprEnv *env);
+extern JsValue rr_new_date(RrExprEnv *env, int nargs, const JsValue *args);
+
+/*
  * Methods: x.name(args).  rr_method_lookup gives the id of a method name,
  * or -1 when no value has a method of that name (calling it is then a
  * TypeError, swallowed).  rr_method_call runs method id on self.
@@ -70,7 +80,10 @@ extern JsValue rr_function_call(RrExprEnv *env, int function, int nargs,
 extern bool rr_namespace_constant(const char *namespace, const char *name,
 								  JsValue *value);
 
-/* Whether name is a namespace (Math, JSON, Object, Array, Number, String) */
+/*
+ * Whether name is a namespace (Math, JSON, Object, Array, Number, String,
+ * Date, DateTime, Duration)
+ */
 extern bool rr_is_namespace(const char *name);
 
 #endif							/* RR_BUILTINS_H */

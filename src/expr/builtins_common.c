@@ -430,6 +430,12 @@ rr_deep_equal(JsValue a, JsValue b)
 				memcmp(a.u.regex->source, b.u.regex->source,
 					   a.u.regex->source_len) == 0 &&
 				strcmp(a.u.regex->flags, b.u.regex->flags) == 0;
+		case JS_DATETIME:
+		case JS_DATE:
+		case JS_DURATION:
+			/* lodash compares dates by their time */
+			return js_to_number(a) == js_to_number(b) ||
+				(isnan(js_to_number(a)) && isnan(js_to_number(b)));
 		default:
 			return true;		/* undefined, null */
 	}

@@ -770,6 +770,8 @@ rr_namespace_constant(const char *namespace, const char *name, JsValue *value)
 {
 	int			i;
 
+	if (rr_date_constant(namespace, name, value))
+		return true;
 	for (i = 0; i < lengthof(constants); i++)
 	{
 		if (strcmp(constants[i].namespace, namespace) == 0 &&
@@ -786,7 +788,8 @@ bool
 rr_is_namespace(const char *name)
 {
 	static const char *const namespaces[] = {
-		"Array", "JSON", "Math", "Number", "Object", "String"
+		"Array", "Date", "DateTime", "Duration", "JSON", "Math", "Number",
+		"Object", "String"
 	};
 	int			i;
 

@@ -42,6 +42,7 @@ typedef enum RrReceiver
 	RR_RECV_STRING,
 	RR_RECV_BOOLEAN,
 	RR_RECV_REGEXP,				/* not n8n's: RegExp.prototype's methods */
+	RR_RECV_DURATION,			/* Luxon's, which n8n does not extend */
 	RR_RECV_COUNT
 } RrReceiver;
 
@@ -65,6 +66,8 @@ extern const RrMethodImpl rr_array_methods[];
 extern const RrMethodImpl rr_number_methods[];
 extern const RrMethodImpl rr_object_methods[];
 extern const RrMethodImpl rr_boolean_methods[];
+extern const RrMethodImpl rr_date_methods[];	/* DateTime and Date */
+extern const RrMethodImpl rr_duration_methods[];
 
 /* Functions and namespace members (builtins_global.c) */
 typedef JsValue (*RrFunctionFn) (RrExprEnv *env, int nargs,
@@ -80,6 +83,18 @@ typedef struct RrFunctionImpl
 } RrFunctionImpl;
 
 extern const RrFunctionImpl rr_functions[];
+extern const RrFunctionImpl rr_date_functions[];	/* builtins_date.c */
+
+/* Dates (builtins_date.c) */
+extern bool rr_date_receiver(RrExprEnv *env, JsValue *self);
+extern bool rr_date_constant(const char *namespace, const char *name,
+							 JsValue *value);
+extern JsValue rr_string_to_date_time(RrExprEnv *env, JsValue self, int nargs,
+									  const JsValue *args);
+extern JsValue rr_string_to_date(RrExprEnv *env, JsValue self, int nargs,
+								 const JsValue *args);
+extern JsValue rr_number_to_date_time(RrExprEnv *env, JsValue self, int nargs,
+									  const JsValue *args);
 
 /*
  * n8n's ExpressionExtensionError: fails the node (not swallowed), with

@@ -578,13 +578,6 @@ num_to_boolean(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	return js_bool(self_number(self) != 0);
 }
 
-static JsValue
-num_to_date_time(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	rr_builtin_not_supported("toDateTime()");
-	return js_undefined();
-}
-
 /*
  * parseInt(string, radix): the longest prefix of digits in the radix after
  * whitespace, a sign, and for radix 16 (or none) a "0x"; NaN if none.
@@ -706,7 +699,7 @@ const RrMethodImpl rr_number_methods[] = {
 	{"isOdd", true, num_is_odd},
 	{"round", true, num_round},
 	{"toBoolean", true, num_to_boolean},
-	{"toDateTime", true, num_to_date_time},
+	{"toDateTime", true, rr_number_to_date_time},
 	{"toFloat", true, num_value_of},
 	{"toInt", true, num_to_int},
 	{NULL}

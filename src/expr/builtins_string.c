@@ -865,20 +865,6 @@ str_is_not_blank(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	return js_bool(space_bytes(self, false) < LEN(self));
 }
 
-static JsValue
-str_to_date_time(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	rr_builtin_not_supported("toDateTime()");
-	return js_undefined();
-}
-
-static JsValue
-str_to_date(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
-{
-	rr_builtin_not_supported("toDate()");
-	return js_undefined();
-}
-
 /* ---------- n8n: case ---------- */
 
 static JsValue
@@ -1338,8 +1324,8 @@ const RrMethodImpl rr_string_methods[] = {
 	{"parseJson", true, str_parse_json},
 	{"quote", true, str_quote},
 	{"toBoolean", true, str_to_boolean},
-	{"toDate", true, str_to_date},
-	{"toDateTime", true, str_to_date_time},
+	{"toDate", true, rr_string_to_date},
+	{"toDateTime", true, rr_string_to_date_time},
 	{"toDecimalNumber", true, str_to_float},
 	{"toFloat", true, str_to_float},
 	{"toInt", true, str_to_int},

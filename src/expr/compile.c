@@ -55,6 +55,7 @@ static const struct
 	{"$execution", RR_VAR_EXECUTION},
 	{"$vars", RR_VAR_VARS},
 	{"$now", RR_VAR_NOW},
+	{"$today", RR_VAR_TODAY},
 	{"$node", RR_VAR_NODE},
 	{"$prevNode", RR_VAR_PREV_NODE},
 	{"$mode", RR_VAR_MODE},
@@ -304,10 +305,19 @@ compile_member(Compiler *c, RrAst *member)
 			!rr_namespace_constant(object->name, member->name, &constant))
 			return fail(c, member->pos, "%s has no constant %s", object->name,
 						member->name ? member->name : "computed");
-		/* Math.PI is a number */
-		Assert(constant.kind == JS_NUMBER);
-		member->kind = RR_AST_NUMBER;
-		member->num = constant.u.num;
+		/* Math.PI is a number, DateTime.DATE_MED a string */
+		if (constant.kind == JS_STRING)
+		{
+			member->kind = RR_AST_STRING;
+			member->str = constant.u.str.ptr;
+			member->len = constant.u.str.len;
+		}
+		else
+		{
+			Assert(constant.kind == JS_NUMBER);
+			member->kind = RR_AST_NUMBER;
+			member->num = constant.u.num;
+		}
 		member->nkids = 0;
 		return true;
 	}
@@ -375,7 +385,14 @@ compile_node(Compiler *c, RrAst *node)
 		case RR_AST_REGEX:
 			return compile_regex(c, node);
 		case RR_AST_NEW:
-			return fail(c, node->pos, "new Date() is not supported yet");
+			/* new Date(...): at most 7 arguments, none spread */
+			for (i = 0; i < node->nkids; i++)
+				if (node->kids[i]->kind == RR_AST_SPREAD)
+					return fail(c, node->kids[i]->pos,
+								"new Date() takes no spread arguments");
+			if (node->nkids > 7)
+				return fail(c, node->pos, "new Date() takes at most 7 arguments");
+			return compile_kids(c, node, 0);
 		default:
 			return compile_kids(c, node, 0);
 	}

@@ -26,15 +26,15 @@
 
 #include "catalog/pg_type.h"
 #include "catalog/plan.h"
+#include "datatype/timestamp.h"
 #include "engine/executor.h"
 #include "expr/builtins.h"
+#include "expr/datetime.h"
 #include "expr/eval.h"
 #include "expr/regex.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
-#include "utils/json.h"
-#include "utils/timestamp.h"
 
 typedef enum RrUnwind
 {
@@ -80,6 +80,9 @@ typedef struct RrRunCache
 	JsValue		input_all;		/* $input.all(), or JS_UNDEFINED until built */
 	JsValue		workflow;
 	JsValue		execution;
+	const RrZone *zone;			/* the workflow's, or NULL until built */
+	JsValue		now;			/* $now and $today, or JS_UNDEFINED */
+	JsValue		today;
 } RrRunCache;
 
 static JsValue eval_node(RrExprEnv *env, const RrAst *node);
@@ -115,6 +118,9 @@ run_cache(RrNodeRun *run)
 		cache->input_all = js_undefined();
 		cache->workflow = js_undefined();
 		cache->execution = js_undefined();
+		cache->zone = NULL;
+		cache->now = js_undefined();
+		cache->today = js_undefined();
 		run->expr_cache = cache;
 	}
 	return (RrRunCache *) run->expr_cache;
@@ -304,12 +310,60 @@ prev_node_object(RrNodeRun *run)
 	return js_undefined();
 }
 
-static JsValue
-now_string(RrNodeRun *run)
+/* The workflow's zone: settings.timezone (checked at save), else UTC */
+const RrZone *
+rr_expr_env_zone(RrExprEnv *env)
 {
-	return js_cstring(JsonEncodeDateTime(NULL,
-										 TimestampTzGetDatum(run->execution->started_at),
-										 TIMESTAMPTZOID, NULL));
+	RrRunCache *cache = run_cache(env->run);
+
+	if (cache->zone == NULL)
+	{
+		const char *name = env->run->execution->plan->timezone;
+		MemoryContext old = MemoryContextSwitchTo(env->run->execution->context);
+
+		cache->zone = name == NULL ? &rr_zone_utc :
+			rr_zone_named(name, strlen(name), &rr_zone_utc);
+		MemoryContextSwitchTo(old);
+		if (cache->zone == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("time zone \"%s\" of the workflow is not known", name),
+					 errdetail("The setting \"timezone\" must name a time zone of the database, such as \"Europe/Oslo\".")));
+	}
+	return cache->zone;
+}
+
+/* "Now": the execution's start, in epoch milliseconds (for every item) */
+double
+rr_expr_env_now(RrExprEnv *env)
+{
+	TimestampTz started = env->run->execution->started_at;
+	int64		ms = started / 1000 - (started % 1000 < 0 ? 1 : 0);
+
+	return (double) ms +
+		(double) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000.0;
+}
+
+/*
+ * $now (a DateTime of the execution's start in the workflow's zone) and
+ * $today (the start of its day), one object each for the node run as n8n
+ * has one for an evaluation ($now === $now)
+ */
+static JsValue
+now_value(RrExprEnv *env, bool today)
+{
+	RrRunCache *cache = run_cache(env->run);
+
+	if (cache->now.kind == JS_UNDEFINED)
+	{
+		const RrZone *zone = rr_expr_env_zone(env);
+		MemoryContext old = MemoryContextSwitchTo(env->run->execution->context);
+
+		cache->now = rr_datetime(rr_expr_env_now(env), zone);
+		cache->today = rr_datetime_start_of(cache->now.u.dt, RR_UNIT_DAYS);
+		MemoryContextSwitchTo(old);
+	}
+	return today ? cache->today : cache->now;
 }
 
 static JsValue
@@ -336,7 +390,8 @@ eval_ident(RrExprEnv *env, const RrAst *node)
 		case RR_VAR_VARS:
 			return js_from_jsonb(run->execution->plan->vars);
 		case RR_VAR_NOW:
-			return now_string(run);
+		case RR_VAR_TODAY:
+			return now_value(env, node->ref == RR_VAR_TODAY);
 		case RR_VAR_NODE:
 			return host_value(RR_HOST_NODES, NULL, NULL);
 		case RR_VAR_PREV_NODE:
@@ -901,6 +956,23 @@ eval_logical(RrExprEnv *env, const RrAst *node)
 	return eval_node(env, node->kids[1]);
 }
 
+/* new Date(args) */
+static JsValue
+eval_new(RrExprEnv *env, const RrAst *node)
+{
+	JsValue		args[7];
+	int			i;
+
+	Assert(node->nkids <= lengthof(args));
+	for (i = 0; i < node->nkids; i++)
+	{
+		args[i] = eval_node(env, node->kids[i]);
+		if (env->unwind != RR_UNWIND_NONE)
+			return js_undefined();
+	}
+	return rr_new_date(env, node->nkids, args);
+}
+
 static JsValue
 eval_node(RrExprEnv *env, const RrAst *node)
 {
@@ -953,10 +1025,11 @@ eval_node(RrExprEnv *env, const RrAst *node)
 			return eval_node(env, node->kids[js_to_boolean(v) ? 1 : 2]);
 		case RR_AST_ARROW:
 			return host_value(RR_HOST_ARROW, NULL, node);
+		case RR_AST_NEW:
+			return eval_new(env, node);
 		case RR_AST_REGEX:
 			return js_regexp(node->regex);
 		case RR_AST_SPREAD:
-		case RR_AST_NEW:
 			break;
 	}
 	elog(ERROR, "unexpected expression node %d", (int) node->kind);

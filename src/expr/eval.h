@@ -34,6 +34,7 @@ typedef enum RrVarRef
 	RR_VAR_EXECUTION,			/* $execution */
 	RR_VAR_VARS,				/* $vars */
 	RR_VAR_NOW,					/* $now */
+	RR_VAR_TODAY,				/* $today */
 	RR_VAR_NODE,				/* $node */
 	RR_VAR_PREV_NODE,			/* $prevNode */
 	RR_VAR_MODE,				/* $mode */

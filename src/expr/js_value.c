@@ -24,6 +24,7 @@
 
 #include "common/shortest_dec.h"
 #include "expr/ast.h"
+#include "expr/datetime.h"
 #include "expr/js_value.h"
 #include "expr/regex.h"
 #include "miscadmin.h"
@@ -809,6 +810,24 @@ js_to_jsonb_value(JsValue v)
 			res->val.string.val = unconstify(char *, v.u.str.ptr);
 			res->val.string.len = v.u.str.len;
 			break;
+		case JS_DATETIME:
+		case JS_DATE:
+		case JS_DURATION:
+			{
+				/* toJSON: toISO, toISOString, toISO; null when invalid */
+				StringInfoData text;
+
+				initStringInfo(&text);
+				if (rr_date_append(&text, v, true))
+				{
+					res->type = jbvString;
+					res->val.string.val = text.data;
+					res->val.string.len = text.len;
+				}
+				else
+					res->type = jbvNull;
+				break;
+			}
 		case JS_JSONB:
 			res->type = jbvBinary;
 			res->val.binary.data = v.u.jc;
@@ -851,7 +870,8 @@ static inline bool
 is_object(JsValue v)
 {
 	return v.kind == JS_JSONB || v.kind == JS_ARRAY || v.kind == JS_OBJECT ||
-		v.kind == JS_FUNCTION || v.kind == JS_REGEXP;
+		v.kind == JS_FUNCTION || v.kind == JS_REGEXP || v.kind == JS_DATETIME ||
+		v.kind == JS_DATE || v.kind == JS_DURATION;
 }
 
 static inline bool
@@ -935,6 +955,12 @@ append_value_string(StringInfo out, JsValue v)
 		case JS_REGEXP:
 			rr_regex_append_string(out, v.u.regex);
 			break;
+		case JS_DATETIME:
+		case JS_DATE:
+		case JS_DURATION:
+			/* toISO(), Date's toString(), toISO(); "Invalid DateTime" */
+			rr_date_append(out, v, false);
+			break;
 	}
 }
 
@@ -978,12 +1004,18 @@ js_to_string(JsValue v)
 /*
  * ToPrimitive: objects and arrays have no valueOf of their own, so every
  * hint gives their toString (arrays joined, objects "[object Object]").
+ * Luxon's DateTime and Duration have one (milliseconds), which hints
+ * number and default take; a Date takes it for number only.
  */
 JsValue
 js_to_primitive(JsValue v, char hint)
 {
 	if (!is_object(v))
 		return v;
+	if ((v.kind == JS_DATETIME || v.kind == JS_DURATION) && hint != 's')
+		return js_number(js_to_number(v));
+	if (v.kind == JS_DATE && hint == 'n')
+		return js_number(v.u.dt->ms);
 	return js_to_string(v);
 }
 
@@ -1017,6 +1049,11 @@ js_to_number(JsValue v)
 		case JS_FUNCTION:
 		case JS_REGEXP:
 			return get_float8_nan();
+		case JS_DATETIME:
+		case JS_DATE:
+			return v.u.dt->ms;
+		case JS_DURATION:
+			return rr_duration_to_millis(v.u.dur);
 	}
 	return get_float8_nan();
 }
@@ -1045,6 +1082,9 @@ js_to_boolean(JsValue v)
 		case JS_OBJECT:
 		case JS_FUNCTION:
 		case JS_REGEXP:
+		case JS_DATETIME:
+		case JS_DATE:
+		case JS_DURATION:
 			return true;
 	}
 	return true;
@@ -1071,6 +1111,9 @@ js_typeof(JsValue v)
 		case JS_ARRAY:
 		case JS_OBJECT:
 		case JS_REGEXP:
+		case JS_DATETIME:
+		case JS_DATE:
+		case JS_DURATION:
 			return "object";
 	}
 	return "object";
@@ -1113,6 +1156,11 @@ js_strict_equals(JsValue a, JsValue b)
 			return a.u.fn == b.u.fn;
 		case JS_REGEXP:
 			return a.u.regex == b.u.regex;
+		case JS_DATETIME:
+		case JS_DATE:
+			return a.u.dt == b.u.dt;
+		case JS_DURATION:
+			return a.u.dur == b.u.dur;
 		case JS_NUMBER:
 		case JS_NUMERIC:
 			break;				/* done above */
@@ -1371,6 +1419,11 @@ js_get_named(JsValue base, const char *name, int len, bool *type_error)
 			if (rr_regex_property(base.u.regex, name, len, &res))
 				return res;
 			return js_undefined();
+		case JS_DATETIME:
+		case JS_DATE:
+		case JS_DURATION:
+			/* Luxon's getters: year, month, zoneName, days ... */
+			return rr_datetime_get(base, name, len);
 		default:
 			/* numbers, booleans, functions: their methods are eval.c's */
 			return js_undefined();
@@ -1413,7 +1466,9 @@ js_has_property(JsValue base, JsValue key, bool *type_error)
 		*type_error = true;
 		return false;
 	}
-	if (base.kind == JS_FUNCTION || base.kind == JS_REGEXP)
+	if (base.kind == JS_FUNCTION || base.kind == JS_REGEXP ||
+		base.kind == JS_DATETIME || base.kind == JS_DATE ||
+		base.kind == JS_DURATION)
 		return false;
 	if (is_array(base))
 	{
@@ -1585,6 +1640,19 @@ stringify_value(StringInfo out, JsValue v, int indent, int depth)
 		case JS_STRING:
 			append_json_string(out, v.u.str.ptr, v.u.str.len);
 			break;
+		case JS_DATETIME:
+		case JS_DATE:
+		case JS_DURATION:
+			{
+				JsonbValue *text = js_to_jsonb_value(v);
+
+				if (text->type == jbvString)
+					append_json_string(out, text->val.string.val,
+									   text->val.string.len);
+				else
+					append_bytes(out, "null", 4);
+				break;
+			}
 		case JS_JSONB:
 			stringify_container(out, v.u.jc, indent, depth);
 			break;

@@ -38,10 +38,15 @@ typedef enum JsKind
 	JS_FUNCTION,				/* u.fn: a callable (arrow, or a builtin
 								 * method bound to its receiver); opaque
 								 * here, owned by eval.c */
-	JS_REGEXP					/* u.regex: a RegExp (src/expr/regex.h) */
+	JS_REGEXP,					/* u.regex: a RegExp (src/expr/regex.h) */
+	JS_DATETIME,				/* u.dt: a Luxon DateTime (datetime.h) */
+	JS_DATE,					/* u.dt: a JavaScript Date */
+	JS_DURATION					/* u.dur: a Luxon Duration */
 } JsKind;
 
 typedef struct JsValue JsValue;
+typedef struct JsDateTime JsDateTime;
+typedef struct JsDuration JsDuration;
 
 typedef struct JsObject JsObject;
 
@@ -80,6 +85,8 @@ struct JsValue
 		JsObject   *obj;
 		void	   *fn;
 		const struct RrRegex *regex;
+		JsDateTime *dt;
+		JsDuration *dur;
 	}			u;
 };
 

@@ -1460,7 +1460,8 @@ test_settings_rules(void)
 						RR_DOC_INVALID, "", "settings.retries",
 						"workflow document has unknown setting \"retries\"",
 						"Known settings are \"timeout\", \"concurrency\", "
-						"\"error_workflow\", \"save\", \"vars\".");
+						"\"error_workflow\", \"save\", \"vars\", "
+						"\"timezone\".");
 	expect_error_detail("a bad timeout is a duration error",
 						SETTINGS("{'timeout': '5 parsecs'}"),
 						RR_DOC_DURATION, "", "settings.timeout",
@@ -1490,6 +1491,16 @@ test_settings_rules(void)
 				 SETTINGS("{'concurrency': '{{ $vars.n }}'}"),
 				 RR_DOC_PARAM_TYPE, "", "settings.concurrency",
 				 "setting \"concurrency\" must be an integer");
+	expect_error("timezone must be a string",
+				 SETTINGS("{'timezone': 5}"),
+				 RR_DOC_PARAM_TYPE, "", "settings.timezone",
+				 "setting \"timezone\" must be a string");
+	expect_error("timezone must not be empty",
+				 SETTINGS("{'timezone': ''}"),
+				 RR_DOC_INVALID, "", "settings.timezone",
+				 "setting \"timezone\" must be between 1 and 255 bytes long");
+	expect_valid("a timezone is a string the server checks",
+				 SETTINGS("{'timezone': 'Europe/Oslo'}"));
 	expect_error("error_workflow must not be empty",
 				 SETTINGS("{'error_workflow': ''}"),
 				 RR_DOC_INVALID, "", "settings.error_workflow",
