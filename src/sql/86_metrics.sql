@@ -94,13 +94,13 @@ COMMENT ON FUNCTION reporunner.metric_samples(interval) IS 'Every sample of metr
  * a window of unknown width workflow_stats() joined the retried steps to
  * the whole journal (400 ms on 200,000 executions instead of 20); PL/pgSQL
  * plans it for the value given.  Without JIT: the estimated cost, high
- * from the lookups per workflow, had the query compiled at every call,
- * which took longer (250 ms) than running it.
+ * from the lookups per workflow, had every call compile the query, which
+ * took longer than running it (on 200,000 executions, a window of 24
+ * hours took 860 ms instead of 80).
  */
 CREATE FUNCTION reporunner.metrics(since interval DEFAULT '1 hour')
 RETURNS text
 LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$
 BEGIN
