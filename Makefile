@@ -143,6 +143,7 @@ REGRESS = \
 	092_stats \
 	093_activity \
 	095_expr_cases \
+	096_metrics \
 	998_upgrade \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check
