@@ -135,15 +135,22 @@ my $ours = join('', grep { /^(# (HELP|TYPE) )?reporunner_/ } split /^/m, $scrape
 ($rc, $said) = promtool($ours);
 is($rc, 0, "promtool accepts the exporter's Reporunner metrics") or diag($said);
 
-# the exporter's samples, by name and labels (without its "server" label)
-my %sample;
-for my $line (split /\n/, $scrape)
+# the Reporunner samples of a scrape: value by name{labels}, the labels
+# sorted, without the exporter's "server" label
+sub samples
 {
-	next unless $line =~ /^(reporunner_\w+)(?:\{(.*)\})? (\S+)$/;
-	my ($name, $labels, $value) = ($1, $2 // '', $3);
-	$labels = join(',', sort grep { !/^server=/ } split /,(?=\w+=")/, $labels);
-	$sample{"$name\{$labels}"} = $value;
+	my ($text) = @_;
+	my %sample;
+	for my $line (split /\n/, $text)
+	{
+		next unless $line =~ /^(reporunner_\w+)(?:\{(.*)\})? (\S+)$/;
+		my ($name, $labels, $value) = ($1, $2 // '', $3);
+		$labels = join(',', sort grep { !/^server=/ } split /,(?=\w+=")/, $labels);
+		$sample{"$name\{$labels}"} = $value;
+	}
+	return %sample;
 }
+my %sample = samples($scrape);
 
 # executions by workflow and status: those of the table
 my $table = $node->safe_psql('postgres', q{
@@ -168,13 +175,7 @@ WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()
 	'the workers running');
 
 # the exporter and metrics() say the same, sample for sample
-my %direct;
-for my $line (split /\n/, $all)
-{
-	next unless $line =~ /^(reporunner_\w+)(?:\{(.*)\})? (\S+)$/;
-	my ($name, $labels, $value) = ($1, $2 // '', $3);
-	$direct{ $name . '{' . join(',', sort split /,(?=\w+=")/, $labels) . '}' } = $value;
-}
+my %direct = samples($all);
 delete $direct{$_}
   for grep { /^reporunner_(queue_oldest_age_seconds|workers_running)/ } keys %direct;
 is_deeply({ map { $_ => $sample{$_} } grep { exists $sample{$_} } keys %direct },
