@@ -542,7 +542,12 @@ GRANT SELECT ON reporunner.activity TO PUBLIC;
  * counters, and a window keeps the time that of the executions in it.
  * Every arm of the UNION ALL names its family in "metric" as a constant,
  * so that a query which keeps one family (metric = '...', as the
- * exporter's do) plans the other arms away.
+ * exporter's do) plans the other arms away.  The histogram computes each
+ * duration once (OFFSET 0 keeps the subquery from being merged into the
+ * fourteen FILTERs), as a double (date_part; EXTRACT is numeric).
+ * Running executions are the queue's rows a worker holds (ready_at
+ * infinity), waiting ones those of execution_wake_idx, each counted once
+ * for all workflows, not once per workflow.
  */
 CREATE FUNCTION reporunner.metric_samples(since interval DEFAULT '1 hour')
 RETURNS TABLE (metric text, workflow text, owner text, status text,
@@ -562,35 +567,63 @@ BEGIN ATOMIC
 	FROM reporunner.workflow_stats(since) s
 	UNION ALL
 	SELECT 'reporunner_execution_duration_seconds' || h.part, w.name,
-		   pg_catalog.pg_get_userbyid(w.owner)::text, NULL, NULL, NULL, h.le, h.n
+		   pg_catalog.pg_get_userbyid(w.owner)::text, NULL, NULL, NULL, h.le, h.n::double precision
 	FROM reporunner.workflow w
 		 CROSS JOIN LATERAL (
-			SELECT pg_catalog.count(e.finished_at) AS n,
-				   COALESCE(pg_catalog.sum(EXTRACT(epoch FROM e.finished_at - e.started_at)), 0) AS sum,
-				   pg_catalog.array_agg(EXTRACT(epoch FROM e.finished_at - e.started_at)::double precision)
-					   FILTER (WHERE e.finished_at IS NOT NULL) AS durations
-			FROM reporunner.execution e
-			WHERE e.workflow_id = w.id AND e.created_at >= pg_catalog.now() - since) d
-		 CROSS JOIN LATERAL (
-			SELECT '_bucket', b.le,
-				   (SELECT pg_catalog.count(*) FROM pg_catalog.unnest(d.durations) x
-					WHERE x <= b.le)::double precision
-			FROM pg_catalog.unnest('{0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10,30,60,Infinity}'::double precision[]) b(le)
-			UNION ALL SELECT '_sum', NULL, d.sum::double precision
-			UNION ALL SELECT '_count', NULL, d.n::double precision) h(part, le, n)
+			SELECT pg_catalog.count(x.d) AS n,
+				   COALESCE(pg_catalog.sum(x.d), 0) AS sum,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 0.005) AS le_0_005,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 0.01) AS le_0_01,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 0.025) AS le_0_025,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 0.05) AS le_0_05,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 0.1) AS le_0_1,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 0.25) AS le_0_25,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 0.5) AS le_0_5,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 1) AS le_1,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 2.5) AS le_2_5,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 5) AS le_5,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 10) AS le_10,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 30) AS le_30,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 60) AS le_60
+			FROM (SELECT pg_catalog.date_part('epoch', e.finished_at - e.started_at) AS d
+				  FROM reporunner.execution e
+				  WHERE e.workflow_id = w.id AND e.created_at >= pg_catalog.now() - since
+					AND e.finished_at IS NOT NULL
+				  OFFSET 0) x) d
+		 CROSS JOIN LATERAL (VALUES
+			('_bucket', 0.005::double precision, d.le_0_005),
+			('_bucket', 0.01, d.le_0_01),
+			('_bucket', 0.025, d.le_0_025),
+			('_bucket', 0.05, d.le_0_05),
+			('_bucket', 0.1, d.le_0_1),
+			('_bucket', 0.25, d.le_0_25),
+			('_bucket', 0.5, d.le_0_5),
+			('_bucket', 1, d.le_1),
+			('_bucket', 2.5, d.le_2_5),
+			('_bucket', 5, d.le_5),
+			('_bucket', 10, d.le_10),
+			('_bucket', 30, d.le_30),
+			('_bucket', 60, d.le_60),
+			('_bucket', 'Infinity', d.n),
+			('_sum', NULL, d.sum),
+			('_count', NULL, d.n)) h(part, le, n)
 	UNION ALL
 	SELECT 'reporunner_workflow_running', w.name, pg_catalog.pg_get_userbyid(w.owner)::text,
-		   NULL, NULL, NULL, NULL,
-		   (SELECT pg_catalog.count(*) FROM reporunner.queue q
-				   JOIN reporunner.execution e ON e.id = q.execution_id
-			WHERE e.workflow_id = w.id AND e.status = 'running')::double precision
+		   NULL, NULL, NULL, NULL, COALESCE(r.n, 0)::double precision
 	FROM reporunner.workflow w
+		 LEFT JOIN (SELECT e.workflow_id, pg_catalog.count(*) AS n
+					FROM reporunner.queue q
+						 JOIN reporunner.execution e ON e.id = q.execution_id
+					WHERE q.ready_at = 'infinity' AND e.status = 'running'
+					GROUP BY e.workflow_id) r ON r.workflow_id = w.id
 	UNION ALL
 	SELECT 'reporunner_workflow_waiting', w.name, pg_catalog.pg_get_userbyid(w.owner)::text,
-		   NULL, NULL, NULL, NULL,
-		   (SELECT pg_catalog.count(*) FROM reporunner.execution e
-			WHERE e.workflow_id = w.id AND e.status = 'waiting')::double precision
+		   NULL, NULL, NULL, NULL, COALESCE(p.n, 0)::double precision
 	FROM reporunner.workflow w
+		 LEFT JOIN (SELECT e.workflow_id, pg_catalog.count(*) AS n
+					FROM reporunner.execution e
+					WHERE e.status = 'waiting'
+					GROUP BY e.workflow_id) p ON p.workflow_id = w.id
 	UNION ALL
 	SELECT 'reporunner_queue_depth', NULL, NULL, NULL, NULL, NULL, NULL,
 		   pg_catalog.count(*)::double precision
