@@ -149,6 +149,7 @@ REGRESS = \
 	093_activity \
 	094_audit \
 	095_expr_cases \
+	096_metrics \
 	998_upgrade \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check

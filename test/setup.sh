@@ -8,7 +8,8 @@ set -eu
 
 PACKAGES="postgresql-15 postgresql-server-dev-15 postgresql-15-cron
 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl libcurl4-openssl-dev libjansson-dev libssl-dev
-libpq-dev libipc-run-perl nginx wrk python3 pkg-config make gcc clang graphviz"
+libpq-dev libipc-run-perl nginx wrk python3 pkg-config make gcc clang graphviz
+prometheus prometheus-postgres-exporter"
 
 missing=""
 for p in $PACKAGES; do
@@ -24,6 +25,15 @@ SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-# nginx is only a test peer: never let the package start a system-wide server
-# that would hold port 80 on the build machine.
+# nginx, prometheus and prometheus-postgres-exporter are only test peers
+# (and promtool): never let the packages start system-wide servers that
+# would hold ports 80, 9090 and 9187 on the build machine.  A policy-rc.d
+# that denies every start does that while they install, unless the machine
+# has its own.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+	$SUDO chmod 755 "$policy"
+	trap '$SUDO rm -f "$policy"' EXIT
+fi
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(453);
+SELECT plan(462);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -475,13 +475,19 @@ SELECT has_function('reporunner', 'activity_entries', ARRAY[]::name[],
 	'activity_entries() exists');
 SELECT function_returns('reporunner', 'activity_entries', ARRAY[]::name[], 'setof record',
 	'activity_entries() returns a table');
+SELECT has_function('reporunner', 'metrics', ARRAY['interval'], 'metrics(interval) exists');
+SELECT function_returns('reporunner', 'metrics', ARRAY['interval'], 'text',
+	'metrics(interval) returns text');
+SELECT function_returns('reporunner', 'metric_samples', ARRAY['interval'], 'setof record',
+	'metric_samples(interval) returns a table');
 
 SELECT results_eq(
 	$$SELECT p.proname::text COLLATE "default", pg_get_function_arguments(p.oid)
 	  FROM pg_proc p WHERE p.pronamespace = 'reporunner'::regnamespace
 		AND p.proname IN ('activate_version', 'delete_workflow', 'diff_versions',
 						  'explain', 'export_workflow', 'has_owner_access', 'render',
-						  'save_workflow', 'validate_workflow', 'workflow_stats')
+						  'metric_samples', 'metrics', 'save_workflow', 'validate_workflow',
+						  'workflow_stats')
 	  ORDER BY 1$$,
 	$$VALUES
 		('activate_version', 'name text, version integer'),
@@ -490,6 +496,8 @@ SELECT results_eq(
 		('explain', 'workflow text, version integer DEFAULT NULL::integer'),
 		('export_workflow', 'name text, version integer DEFAULT NULL::integer, format text DEFAULT ''native''::text'),
 		('has_owner_access', 'owner oid'),
+		('metric_samples', 'since interval DEFAULT ''01:00:00''::interval'),
+		('metrics', 'since interval DEFAULT ''01:00:00''::interval'),
 		('render', 'workflow text, format text DEFAULT ''mermaid''::text, options jsonb DEFAULT ''{}''::jsonb'),
 		('save_workflow', 'name text, definition jsonb, activate boolean DEFAULT true'),
 		('validate_workflow', 'definition jsonb'),
@@ -511,7 +519,9 @@ FROM (VALUES
 	('explain', ARRAY['text', 'integer']),
 	('workflow_stats', ARRAY['interval']),
 	('activity_entries', ARRAY[]::name[]),
-	('prune_audit', ARRAY['interval'])
+	('prune_audit', ARRAY['interval']),
+	('metrics', ARRAY['interval']),
+	('metric_samples', ARRAY['interval'])
 ) AS v(f, args);
 SELECT is_empty(
 	$$SELECT p.oid::regprocedure FROM pg_proc p
@@ -519,8 +529,9 @@ SELECT is_empty(
 	'no function in schema reporunner is SECURITY DEFINER');
 SELECT is_empty(
 	$$SELECT p.oid::regprocedure FROM pg_proc p
-	  WHERE p.pronamespace = 'reporunner'::regnamespace AND p.proconfig IS NOT NULL$$,
-	'no function in schema reporunner carries SET options (no hidden role or search_path change)');
+	  WHERE p.pronamespace = 'reporunner'::regnamespace AND p.proconfig IS NOT NULL
+		AND NOT (p.oid = 'reporunner.metrics(interval)'::regprocedure AND p.proconfig = '{jit=off}')$$,
+	'no function in schema reporunner carries SET options (no hidden role or search_path change; metrics() only turns JIT off)');
 
 SELECT volatility_is('reporunner', 'save_workflow', ARRAY['text', 'jsonb', 'boolean'], 'volatile',
 	'save_workflow is VOLATILE');
@@ -538,6 +549,10 @@ SELECT volatility_is('reporunner', 'explain', ARRAY['text', 'integer'], 'stable'
 	'explain is STABLE (it only reads)');
 SELECT volatility_is('reporunner', 'workflow_stats', ARRAY['interval'], 'stable',
 	'workflow_stats is STABLE (it only reads, and is inlined into the query that calls it)');
+SELECT volatility_is('reporunner', 'metric_samples', ARRAY['interval'], 'stable',
+	'metric_samples is STABLE (it only reads, and is inlined into the query that calls it)');
+SELECT volatility_is('reporunner', 'metrics', ARRAY['interval'], 'stable',
+	'metrics is STABLE (it only reads)');
 SELECT volatility_is('reporunner', 'activity_entries', ARRAY[]::name[], 'volatile',
 	'activity_entries is VOLATILE (what runs changes from one read to the next)');
 
@@ -557,7 +572,9 @@ FROM (VALUES
 	('explain', ARRAY['text', 'integer']),
 	('workflow_stats', ARRAY['interval']),
 	('activity_entries', ARRAY[]::name[]),
-	('prune_audit', ARRAY['interval'])
+	('prune_audit', ARRAY['interval']),
+	('metrics', ARRAY['interval']),
+	('metric_samples', ARRAY['interval'])
 ) AS v(f, args);
 
 SELECT isnt_definer('reporunner', 'rotate_key', ARRAY[]::name[],
