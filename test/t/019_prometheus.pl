@@ -70,6 +70,10 @@ SELECT reporunner.start('flaky', '[{}]', '{"delay": "1h"}')});
 $node->safe_psql('postgres', q{SET ROLE rival;
 SELECT reporunner.save_workflow('rival_flow', '{"nodes": [{"name": "Start", "type": "trigger"}]}');
 SELECT reporunner.execute('rival_flow', '[{}]', '{"save": "all"}');});
+# nothing is due for an hour: the workers leave, and their count stays 0
+# between the scrape and the query that checks it
+$node->poll_query_until('postgres', q{SELECT coalesce(sum(workers), 0) = 0 FROM reporunner.workers()})
+  or die 'the workers did not leave';
 
 # promtool check metrics: its exit code and what it says
 sub promtool
