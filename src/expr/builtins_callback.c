@@ -46,8 +46,17 @@ call_on(RrExprEnv *env, JsValue fn, JsValue self, JsArray *a, int i,
 	return result;
 }
 
-JsValue
-rr_array_map(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+/* What collect() makes of the callback's results */
+typedef enum Collect
+{
+	COLLECT_MAP,				/* the results */
+	COLLECT_FLAT_MAP,			/* the results, arrays flattened one level */
+	COLLECT_FILTER				/* the elements whose result is truthy */
+} Collect;
+
+static JsValue
+collect(RrExprEnv *env, JsValue self, int nargs, const JsValue *args,
+		Collect what)
 {
 	JsArray    *a = rr_array_view(self);
 	JsValue		fn = rr_arg(nargs, args, 0);
@@ -58,30 +67,18 @@ rr_array_map(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	if (!callable(env, fn))
 		return js_undefined();
 	rr_array_init(&out, a->len);
-	for (i = 0; i < a->len && !thrown; i++)
-		rr_array_push(&out, call_on(env, fn, self, a, i, &thrown));
-	return rr_array_result(&out);
-}
-
-JsValue
-rr_array_flat_map(RrExprEnv *env, JsValue self, int nargs,
-				  const JsValue *args)
-{
-	JsArray    *a = rr_array_view(self);
-	JsValue		fn = rr_arg(nargs, args, 0);
-	RrArrayBuilder out;
-	bool		thrown = false;
-	int			i;
-
-	if (!callable(env, fn))
-		return js_undefined();
-	rr_array_init(&out, a->len);
-	for (i = 0; i < a->len && !thrown; i++)
+	for (i = 0; i < a->len; i++)
 	{
 		JsValue		v = call_on(env, fn, self, a, i, &thrown);
 
-		/* one level: an array result gives its elements */
-		if (rr_is_array(v))
+		if (thrown)
+			break;
+		if (what == COLLECT_FILTER)
+		{
+			if (js_to_boolean(v))
+				rr_array_push(&out, a->elems[i]);
+		}
+		else if (what == COLLECT_FLAT_MAP && rr_is_array(v))
 		{
 			JsArray    *inner = rr_array_view(v);
 			int			j;
@@ -96,27 +93,22 @@ rr_array_flat_map(RrExprEnv *env, JsValue self, int nargs,
 }
 
 JsValue
+rr_array_map(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return collect(env, self, nargs, args, COLLECT_MAP);
+}
+
+JsValue
+rr_array_flat_map(RrExprEnv *env, JsValue self, int nargs,
+				  const JsValue *args)
+{
+	return collect(env, self, nargs, args, COLLECT_FLAT_MAP);
+}
+
+JsValue
 rr_array_filter(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 {
-	JsArray    *a = rr_array_view(self);
-	JsValue		fn = rr_arg(nargs, args, 0);
-	RrArrayBuilder out;
-	bool		thrown = false;
-	int			i;
-
-	if (!callable(env, fn))
-		return js_undefined();
-	rr_array_init(&out, a->len);
-	for (i = 0; i < a->len; i++)
-	{
-		bool		keep = js_to_boolean(call_on(env, fn, self, a, i, &thrown));
-
-		if (thrown)
-			break;
-		if (keep)
-			rr_array_push(&out, a->elems[i]);
-	}
-	return rr_array_result(&out);
+	return collect(env, self, nargs, args, COLLECT_FILTER);
 }
 
 /*
