@@ -2,7 +2,7 @@
 # a worker that dies is freed.
 #
 #  - with more long executions running at once (10, each in a sql step
-#    that sleeps 3 s) than a claim takes rows (8), executions queued after
+#    that sleeps 6 s) than a claim takes rows (8), executions queued after
 #    them still run at once: all of them finish before any long one does;
 #  - a worker terminated with pg_terminate_backend() in the middle of a
 #    long execution leaves its lease behind; another worker frees it and
@@ -26,7 +26,7 @@ $node->safe_psql(
 CREATE TABLE ledger (execution bigint PRIMARY KEY);
 SELECT reporunner.save_workflow('long', '{"nodes": [
 	{"name": "Start", "type": "trigger"},
-	{"name": "Sleep", "type": "sql", "params": {"query": "SELECT pg_sleep(3) IS NULL AS slept", "mode": "once"}},
+	{"name": "Sleep", "type": "sql", "params": {"query": "SELECT pg_sleep(6) IS NULL AS slept", "mode": "once"}},
 	{"name": "Record", "type": "sql", "params": {"query": "INSERT INTO ledger VALUES ($1) RETURNING execution", "args": ["{{ $execution.id }}"], "mode": "once"}}],
 	"connections": [{"from": "Start", "to": "Sleep"}, {"from": "Sleep", "to": "Record"}]}');
 SELECT reporunner.save_workflow('quick', '{"nodes": [
@@ -57,12 +57,13 @@ SELECT count(*) FROM reporunner.executions WHERE workflow = 'quick' AND status =
   AND output = jsonb_build_array(input -> 0 || jsonb_build_object('n2', 2 * (input -> 0 ->> 'n')::int))}),
 	'20', '... when the 20 executions queued after them had succeeded');
 
-# terminate the worker of one long execution in its sleep
-my $victim = $node->safe_psql('postgres', q{
-SELECT q.execution_id FROM reporunner.queue q JOIN reporunner.execution e ON e.id = q.execution_id
-WHERE e.status = 'running' ORDER BY q.execution_id LIMIT 1});
-my $terminated = $node->safe_psql('postgres', qq{
-SELECT pg_terminate_backend(lease_owner) FROM reporunner.queue WHERE execution_id = $victim});
+# terminate the worker of one long execution in its sleep (one statement:
+# the execution cannot end between choosing it and terminating its worker)
+my ($victim, $terminated) = split /\|/, $node->safe_psql('postgres', q{
+SELECT q.execution_id, pg_terminate_backend(q.lease_owner)
+FROM reporunner.queue q JOIN reporunner.execution e ON e.id = q.execution_id
+WHERE e.status = 'running' AND q.lease_owner IS NOT NULL
+ORDER BY q.execution_id LIMIT 1});
 is($terminated, 't', 'the worker running a long execution was terminated');
 
 $node->poll_query_until('postgres', q{
