@@ -9,8 +9,9 @@
  * builtins_number.c and builtins_object.c hold the methods of one receiver
  * kind each (builtins_pattern.c and builtins_regex.c more of strings', the
  * latter RegExp's too); builtins_global.c the functions and namespace
- * constants; builtins_common.c the helpers below.  Nothing outside these files
- * includes this header.
+ * constants; builtins_common.c the helpers below.  Besides these files,
+ * only eval.c includes this header, for the builders and views it shares
+ * (array and object literals, spread, arguments, $input.all()).
  *
  *-------------------------------------------------------------------------
  */

@@ -28,7 +28,7 @@
 #include "catalog/plan.h"
 #include "datatype/timestamp.h"
 #include "engine/executor.h"
-#include "expr/builtins.h"
+#include "expr/builtins_int.h"
 #include "expr/datetime.h"
 #include "expr/eval.h"
 #include "expr/regex.h"
@@ -130,23 +130,13 @@ run_cache(RrNodeRun *run)
 static JsValue
 make_object(int n, const char **keys, const JsValue *vals)
 {
-	JsObject   *obj = palloc(sizeof(JsObject));
-	JsValue		v;
+	RrObjectBuilder obj;
 	int			i;
 
-	obj->len = n;
-	obj->keys = palloc(sizeof(char *) * Max(n, 1));
-	obj->keylens = palloc(sizeof(int) * Max(n, 1));
-	obj->vals = palloc(sizeof(JsValue) * Max(n, 1));
+	rr_object_init(&obj, n);
 	for (i = 0; i < n; i++)
-	{
-		obj->keys[i] = keys[i];
-		obj->keylens[i] = strlen(keys[i]);
-		obj->vals[i] = vals[i];
-	}
-	v.kind = JS_OBJECT;
-	v.u.obj = obj;
-	return v;
+		rr_object_set(&obj, keys[i], strlen(keys[i]), vals[i]);
+	return rr_object_result(&obj);
 }
 
 /* n8n's item wrapper: {json, pairedItem: {item}} */
@@ -166,18 +156,13 @@ item_object(Jsonb *item, int index)
 static JsValue
 items_array(List *items)
 {
-	JsArray    *arr = palloc0(sizeof(JsArray));
-	JsValue		v;
+	RrArrayBuilder arr;
 	ListCell   *lc;
 
-	arr->len = list_length(items);
-	arr->elems = palloc(sizeof(JsValue) * Max(arr->len, 1));
+	rr_array_init(&arr, list_length(items));
 	foreach(lc, items)
-		arr->elems[foreach_current_index(lc)] = item_object(lfirst(lc),
-															foreach_current_index(lc));
-	v.kind = JS_ARRAY;
-	v.u.arr = arr;
-	return v;
+		rr_array_push(&arr, item_object(lfirst(lc), foreach_current_index(lc)));
+	return rr_array_result(&arr);
 }
 
 static List *
@@ -539,74 +524,47 @@ host_call(RrExprEnv *env, const RrAst *call, JsValue self, int nargs,
 }
 
 /*
- * The arguments of a call, spread arguments expanded, in *args; returns
- * their number, or -1 when evaluation unwound.
+ * The values of kids[from..] of node, spread ones (...x) expanded, pushed
+ * to out; false when evaluation unwound.  Spreading what is not an array
+ * is a TypeError.
  */
-static int
-eval_args(RrExprEnv *env, const RrAst *call, JsValue **args)
+static bool
+eval_list(RrExprEnv *env, const RrAst *node, int from, RrArrayBuilder *out)
 {
-	int			n = 0;
-	int			cap = Max(call->nkids - 1, 1);
 	int			i;
 
-	*args = palloc(sizeof(JsValue) * cap);
-	for (i = 1; i < call->nkids; i++)
+	for (i = from; i < node->nkids; i++)
 	{
-		const RrAst *arg = call->kids[i];
-		JsValue		v;
+		const RrAst *kid = node->kids[i];
+		bool		spread = kid->kind == RR_AST_SPREAD;
+		JsValue		v = eval_node(env, spread ? kid->kids[0] : kid);
 
-		if (arg->kind != RR_AST_SPREAD)
-		{
-			v = eval_node(env, arg);
-			if (env->unwind != RR_UNWIND_NONE)
-				return -1;
-			if (n == cap)
-				*args = repalloc(*args, sizeof(JsValue) * (cap *= 2));
-			(*args)[n++] = v;
-			continue;
-		}
-		v = eval_node(env, arg->kids[0]);
 		if (env->unwind != RR_UNWIND_NONE)
-			return -1;
-		if (v.kind == JS_ARRAY)
+			return false;
+		if (!spread)
+			rr_array_push(out, v);
+		else if (rr_is_array(v))
 		{
+			JsArray    *elems = rr_array_view(v);
 			int			j;
 
-			if (n + v.u.arr->len > cap)
-				*args = repalloc(*args, sizeof(JsValue) * (cap = n + v.u.arr->len));
-			for (j = 0; j < v.u.arr->len; j++)
-				(*args)[n++] = v.u.arr->elems[j];
-		}
-		else if (v.kind == JS_JSONB && JsonContainerIsArray(v.u.jc))
-		{
-			int			count = JsonContainerSize(v.u.jc);
-			int			j;
-
-			if (n + count > cap)
-				*args = repalloc(*args, sizeof(JsValue) * (cap = n + count));
-			for (j = 0; j < count; j++)
-			{
-				JsonbValue *elem = getIthJsonbValueFromContainer(v.u.jc, j);
-
-				(*args)[n++] = js_from_jsonb_value(elem);
-			}
+			for (j = 0; j < elems->len; j++)
+				rr_array_push(out, elems->elems[j]);
 		}
 		else
 		{
-			/* spreading what is not iterable is a TypeError */
 			rr_expr_throw(env);
-			return -1;
+			return false;
 		}
 	}
-	return n;
+	return true;
 }
 
 static JsValue
 eval_call(RrExprEnv *env, const RrAst *call)
 {
-	JsValue    *args;
+	RrArrayBuilder args;
 	JsValue		self = js_undefined();
-	int			nargs;
 
 	if (call->ref == RR_CALL_NODE)
 		return host_value(RR_HOST_NODE,
@@ -625,17 +583,18 @@ eval_call(RrExprEnv *env, const RrAst *call)
 			return js_undefined();
 		}
 	}
-	nargs = eval_args(env, call, &args);
-	if (nargs < 0)
+	rr_array_init(&args, call->nkids - 1);
+	if (!eval_list(env, call, 1, &args))
 		return js_undefined();
 
 	if (call->ref >= RR_CALL_FUNCTION)
-		return rr_function_call(env, call->ref - RR_CALL_FUNCTION, nargs, args);
+		return rr_function_call(env, call->ref - RR_CALL_FUNCTION,
+								args.arr->len, args.arr->elems);
 	if (call->ref == RR_CALL_HOST)
-		return host_call(env, call, self, nargs, args);
+		return host_call(env, call, self, args.arr->len, args.arr->elems);
 	Assert(call->ref == RR_CALL_METHOD);
-	return rr_method_call(env, call->kids[0]->ref - RR_METHOD, self, nargs,
-						  args);
+	return rr_method_call(env, call->kids[0]->ref - RR_METHOD, self,
+						  args.arr->len, args.arr->elems);
 }
 
 static JsValue
@@ -691,146 +650,28 @@ eval_template(RrExprEnv *env, const RrAst *node)
 	return js_string(buf.data, buf.len);
 }
 
-/* Append v's members to an array being built; false if v cannot spread */
-static bool
-spread_into(JsArray *arr, int *cap, JsValue v)
-{
-	int			count;
-	int			j;
-
-	if (v.kind == JS_ARRAY)
-		count = v.u.arr->len;
-	else if (v.kind == JS_JSONB && JsonContainerIsArray(v.u.jc))
-		count = JsonContainerSize(v.u.jc);
-	else
-		return false;
-	if (arr->len + count > *cap)
-	{
-		*cap = arr->len + count;
-		arr->elems = repalloc(arr->elems, sizeof(JsValue) * *cap);
-	}
-	for (j = 0; j < count; j++)
-		arr->elems[arr->len++] = v.kind == JS_ARRAY ? v.u.arr->elems[j] :
-			js_from_jsonb_value(getIthJsonbValueFromContainer(v.u.jc, j));
-	return true;
-}
-
 static JsValue
 eval_array(RrExprEnv *env, const RrAst *node)
 {
-	JsArray    *arr = palloc0(sizeof(JsArray));
-	int			cap = Max(node->nkids, 1);
-	JsValue		result;
-	int			i;
+	RrArrayBuilder arr;
 
-	arr->len = 0;
-	arr->elems = palloc(sizeof(JsValue) * cap);
-	for (i = 0; i < node->nkids; i++)
-	{
-		const RrAst *kid = node->kids[i];
-		JsValue		v = eval_node(env, kid->kind == RR_AST_SPREAD ?
-								  kid->kids[0] : kid);
-
-		if (env->unwind != RR_UNWIND_NONE)
-			return js_undefined();
-		if (kid->kind != RR_AST_SPREAD)
-		{
-			if (arr->len == cap)
-				arr->elems = repalloc(arr->elems, sizeof(JsValue) * (cap *= 2));
-			arr->elems[arr->len++] = v;
-		}
-		else if (!spread_into(arr, &cap, v))
-		{
-			rr_expr_throw(env);
-			return js_undefined();
-		}
-	}
-	result.kind = JS_ARRAY;
-	result.u.arr = arr;
-	return result;
+	rr_array_init(&arr, node->nkids);
+	if (!eval_list(env, node, 0, &arr))
+		return js_undefined();
+	return rr_array_result(&arr);
 }
 
-/* Set key of an object being built: a later value replaces an earlier one */
-static void
-object_set(JsObject *obj, int *cap, const char *key, int keylen, JsValue v)
-{
-	int			i;
-
-	for (i = 0; i < obj->len; i++)
-		if (obj->keylens[i] == keylen && memcmp(obj->keys[i], key, keylen) == 0)
-		{
-			obj->vals[i] = v;
-			return;
-		}
-	if (obj->len == *cap)
-	{
-		*cap *= 2;
-		obj->keys = repalloc(obj->keys, sizeof(char *) * *cap);
-		obj->keylens = repalloc(obj->keylens, sizeof(int) * *cap);
-		obj->vals = repalloc(obj->vals, sizeof(JsValue) * *cap);
-	}
-	obj->keys[obj->len] = key;
-	obj->keylens[obj->len] = keylen;
-	obj->vals[obj->len] = v;
-	obj->len++;
-}
-
-/* {...v}: copy the members of an object (arrays give their indexes) */
-static void
-spread_object(JsObject *obj, int *cap, JsValue v)
-{
-	int			i;
-
-	if (v.kind == JS_OBJECT)
-	{
-		for (i = 0; i < v.u.obj->len; i++)
-			object_set(obj, cap, v.u.obj->keys[i], v.u.obj->keylens[i],
-					   v.u.obj->vals[i]);
-	}
-	else if (v.kind == JS_JSONB && JsonContainerIsObject(v.u.jc))
-	{
-		JsonbIterator *it = JsonbIteratorInit(v.u.jc);
-		JsonbValue	jbv;
-		JsonbIteratorToken token;
-		JsonbValue	key = {0};
-
-		while ((token = JsonbIteratorNext(&it, &jbv, true)) != WJB_DONE)
-		{
-			if (token == WJB_KEY)
-				key = jbv;
-			else if (token == WJB_VALUE)
-				object_set(obj, cap, key.val.string.val, key.val.string.len,
-						   js_from_jsonb_value(&jbv));
-		}
-	}
-	else if (v.kind == JS_ARRAY || (v.kind == JS_JSONB && JsonContainerIsArray(v.u.jc)))
-	{
-		int			count = v.kind == JS_ARRAY ? v.u.arr->len : JsonContainerSize(v.u.jc);
-
-		for (i = 0; i < count; i++)
-		{
-			char	   *key = psprintf("%d", i);
-
-			object_set(obj, cap, key, strlen(key),
-					   v.kind == JS_ARRAY ? v.u.arr->elems[i] :
-					   js_from_jsonb_value(getIthJsonbValueFromContainer(v.u.jc, i)));
-		}
-	}
-	/* spreading anything else adds nothing */
-}
-
+/*
+ * An object literal: a later value of a key replaces an earlier one, and
+ * {...v} copies v's own members (an array's are its indexes)
+ */
 static JsValue
 eval_object(RrExprEnv *env, const RrAst *node)
 {
-	JsObject   *obj = palloc(sizeof(JsObject));
-	int			cap = Max(node->nkids, 1);
-	JsValue		result;
+	RrObjectBuilder obj;
 	int			i;
 
-	obj->len = 0;
-	obj->keys = palloc(sizeof(char *) * cap);
-	obj->keylens = palloc(sizeof(int) * cap);
-	obj->vals = palloc(sizeof(JsValue) * cap);
+	rr_object_init(&obj, node->nkids);
 	for (i = 0; i < node->nkids; i++)
 	{
 		const RrAst *kid = node->kids[i];
@@ -839,17 +680,23 @@ eval_object(RrExprEnv *env, const RrAst *node)
 		if (kid->kind == RR_AST_SPREAD && node->keys[i] == NULL &&
 			(node->computed == NULL || node->computed[i] == NULL))
 		{
+			JsObject   *members;
+			int			j;
+
 			v = eval_node(env, kid->kids[0]);
 			if (env->unwind != RR_UNWIND_NONE)
 				return js_undefined();
-			spread_object(obj, &cap, v);
+			members = rr_entries_view(v);
+			for (j = 0; j < members->len; j++)
+				rr_object_set(&obj, members->keys[j], members->keylens[j],
+							  members->vals[j]);
 			continue;
 		}
 		v = eval_node(env, kid);
 		if (env->unwind != RR_UNWIND_NONE)
 			return js_undefined();
 		if (node->keys[i] != NULL)
-			object_set(obj, &cap, node->keys[i], node->keylens[i], v);
+			rr_object_set(&obj, node->keys[i], node->keylens[i], v);
 		else
 		{
 			JsValue		key = eval_node(env, node->computed[i]);
@@ -857,12 +704,10 @@ eval_object(RrExprEnv *env, const RrAst *node)
 			if (env->unwind != RR_UNWIND_NONE)
 				return js_undefined();
 			key = js_to_string(key);
-			object_set(obj, &cap, key.u.str.ptr, key.u.str.len, v);
+			rr_object_set(&obj, key.u.str.ptr, key.u.str.len, v);
 		}
 	}
-	result.kind = JS_OBJECT;
-	result.u.obj = obj;
-	return result;
+	return rr_object_result(&obj);
 }
 
 static JsValue
