@@ -129,6 +129,7 @@ function_value(RrAst *node, int function)
 static bool
 compile_ident(Compiler *c, RrAst *node)
 {
+	int			function;
 	int			i;
 
 	for (i = c->scope.nnames - 1; i >= 0; i--)
@@ -146,8 +147,9 @@ compile_ident(Compiler *c, RrAst *node)
 	for (i = 0; i < lengthof(refused); i++)
 		if (strcmp(refused[i].name, node->name) == 0)
 			return fail(c, node->pos, "%s", refused[i].reason);
-	if (rr_function_lookup(NULL, node->name) >= 0)
-		return function_value(node, rr_function_lookup(NULL, node->name));
+	function = rr_function_lookup(NULL, node->name);
+	if (function >= 0)
+		return function_value(node, function);
 	if (rr_is_namespace(node->name))
 		return fail(c, node->pos, "%s can only be used with one of its members",
 					node->name);
@@ -210,6 +212,7 @@ compile_call(Compiler *c, RrAst *call)
 {
 	RrAst	   *callee = call->kids[0];
 	int			function;
+	int			method;
 	int			min_args;
 	int			max_args;
 
@@ -277,9 +280,10 @@ compile_call(Compiler *c, RrAst *call)
 			return compile_kids(c, call, 1);
 		}
 		/* n8n gives undefined; a method no value has is a mistake */
-		if (rr_method_lookup(callee->name) < 0)
+		method = rr_method_lookup(callee->name);
+		if (method < 0)
 			return fail(c, callee->pos, "unknown method %s()", callee->name);
-		callee->ref = RR_METHOD + rr_method_lookup(callee->name);
+		callee->ref = RR_METHOD + method;
 		call->ref = RR_CALL_METHOD;
 		return compile_kids(c, call, 1);
 	}
@@ -295,12 +299,12 @@ compile_member(Compiler *c, RrAst *member)
 	if (object->kind == RR_AST_IDENT && rr_is_namespace(object->name))
 	{
 		JsValue		constant;
+		int			function = member->name != NULL ?
+			rr_function_lookup(object->name, member->name) : -1;
 
 		/* Math.round as a value, as in .map(Math.round) */
-		if (member->name != NULL &&
-			rr_function_lookup(object->name, member->name) >= 0)
-			return function_value(member,
-								  rr_function_lookup(object->name, member->name));
+		if (function >= 0)
+			return function_value(member, function);
 		if (member->name == NULL ||
 			!rr_namespace_constant(object->name, member->name, &constant))
 			return fail(c, member->pos, "%s has no constant %s", object->name,
