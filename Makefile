@@ -55,6 +55,7 @@ OBJS = \
 	src/expr/builtins_regex.o \
 	src/expr/builtins_string.o \
 	src/expr/compile.o \
+	src/expr/conditions.o \
 	src/expr/datetime.o \
 	src/expr/eval.o \
 	src/expr/expression.o \
@@ -150,6 +151,7 @@ REGRESS = \
 	094_audit \
 	095_expr_cases \
 	096_metrics \
+	097_conditions \
 	998_upgrade \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check

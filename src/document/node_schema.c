@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "document.h"
+#include "condition_ops.h"
 #include "node_schema.h"
 #include "node_types.h"
 
@@ -75,15 +76,95 @@ static const RrFieldSpec set_params[] = {
 	{NULL}
 };
 
+/* ---------- n8n's filter conditions ("conditions") ---------- */
+
+#define CONDITION_NAME(name) #name,
+#define CONDITION_OPS_LIST(type) \
+static const char *const condition_ops_##type[] = { \
+	RR_CONDITION_OPS_##type(CONDITION_NAME) NULL \
+};
+RR_CONDITION_TYPES(CONDITION_OPS_LIST)
+
+static const char *const condition_types[] = {
+	RR_CONDITION_TYPES(CONDITION_NAME) NULL
+};
+static const char *const condition_combinators[] = {"and", "or", NULL};
+static const char *const condition_validations[] = {"strict", "loose", NULL};
+
+/*
+ * condition_operations
+ *		The operations a condition's operator may have: those of its type
+ *		(NULL when the type is not valid, which check_object reports).
+ */
+static const char *const *
+condition_operations(const json_t *operator)
+{
+	const char *type = json_string_value(json_object_get(operator, "type"));
+
+#define CONDITION_OPS_OF(t) \
+	if (type != NULL && strcmp(type, #t) == 0) \
+		return condition_ops_##t;
+	RR_CONDITION_TYPES(CONDITION_OPS_OF)
+	return NULL;
+}
+
+static const RrFieldSpec condition_operator_fields[] = {
+	{.name = "type", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED,
+	.choices = condition_types},
+	{.name = "operation", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED,
+	.choices_by = condition_operations},
+	{NULL}
+};
+
+static const RrFieldSpec condition_rule_fields[] = {
+	{.name = "left", .type = RR_FIELD_ANY, .flags = RR_FIELD_REQUIRED},
+	{.name = "right", .type = RR_FIELD_ANY},
+	{.name = "operator", .type = RR_FIELD_OBJECT,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
+		.fields = condition_operator_fields,
+		.hint = "The operator is fixed when the workflow is saved; only "
+	"\"left\" and \"right\" are computed per item."},
+	{NULL}
+};
+
+static const RrFieldSpec condition_rule = {
+	.type = RR_FIELD_OBJECT, .flags = RR_FIELD_STATIC,
+	.fields = condition_rule_fields
+};
+
+#define CONDITIONS_OPTION_HINT \
+	"How conditions combine and compare is fixed when the workflow is " \
+	"saved; only \"left\" and \"right\" are computed per item."
+
+static const RrFieldSpec conditions_fields[] = {
+	{.name = "combinator", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+	.choices = condition_combinators, .hint = CONDITIONS_OPTION_HINT},
+	{.name = "case_sensitive", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL, .hint = CONDITIONS_OPTION_HINT},
+	{.name = "type_validation", .type = RR_FIELD_STRING,
+		.flags = RR_FIELD_LITERAL, .choices = condition_validations,
+	.hint = CONDITIONS_OPTION_HINT},
+	{.name = "rules", .type = RR_FIELD_ARRAY,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_STATIC,
+	.has_min = true, .min = 1, .has_max = true, .max = 100,
+	.items = &condition_rule},
+	{NULL}
+};
+
+static const char *const condition_one_of[] = {"condition", "conditions",
+NULL};
+
 static const RrFieldSpec condition_params[] = {
-	{.name = "condition", .type = RR_FIELD_CONDITION,
-	.flags = RR_FIELD_REQUIRED},
+	{.name = "condition", .type = RR_FIELD_CONDITION},
+	{.name = "conditions", .type = RR_FIELD_OBJECT, .flags = RR_FIELD_STATIC,
+	.fields = conditions_fields},
 	{NULL}
 };
 
 static const RrFieldSpec switch_rule_fields[] = {
-	{.name = "condition", .type = RR_FIELD_CONDITION,
-	.flags = RR_FIELD_REQUIRED},
+	{.name = "condition", .type = RR_FIELD_CONDITION},
+	{.name = "conditions", .type = RR_FIELD_OBJECT, .flags = RR_FIELD_STATIC,
+	.fields = conditions_fields},
 	{.name = "output", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
 		.has_min = true, .min = 1, .has_max = true, .max = RR_OUTPUT_NAME_LEN,
 		.hint = "Output names are part of the workflow graph, so they cannot "
@@ -94,7 +175,7 @@ static const RrFieldSpec switch_rule_fields[] = {
 /* A rule names an output, so it cannot be computed at run time. */
 static const RrFieldSpec switch_rule = {
 	.type = RR_FIELD_OBJECT, .flags = RR_FIELD_STATIC,
-	.fields = switch_rule_fields
+	.fields = switch_rule_fields, .one_of = condition_one_of
 };
 
 static const RrFieldSpec switch_params[] = {
@@ -353,12 +434,14 @@ static const RrParamRule wait_rules[] = {
 #define RR_SCHEMA_set \
 	.params = set_params, .outputs = main_output, .inputs = 1
 #define RR_SCHEMA_if \
-	.params = condition_params, .outputs = if_outputs, .inputs = 1
+	.params = condition_params, .outputs = if_outputs, .inputs = 1, \
+	.one_of = condition_one_of
 #define RR_SCHEMA_switch \
 	.params = switch_params, .outputs = switch_outputs, \
 	.item_outputs = "rules", .item_output_name = "output", .inputs = 1
 #define RR_SCHEMA_filter \
-	.params = condition_params, .outputs = main_output, .inputs = 1
+	.params = condition_params, .outputs = main_output, .inputs = 1, \
+	.one_of = condition_one_of
 #define RR_SCHEMA_merge \
 	.params = merge_params, .outputs = main_output, .inputs_param = "inputs"
 #define RR_SCHEMA_split_out \

@@ -83,6 +83,14 @@ typedef struct RrFieldSpec
 	const char *valid_rule;		/* what "valid" wants, after "must be" */
 	const char *hint;			/* detail for literal, condition and valid
 								 * errors */
+
+	/*
+	 * Strings: the values allowed, given the object that holds the field
+	 * (a condition's operation, by its type); NULL when any is
+	 */
+	const char *const *(*choices_by) (const json_t *object);
+	const char *const *one_of;	/* objects: fields of which exactly one
+								 * must be given; NULL-terminated */
 } RrFieldSpec;
 
 /*

@@ -117,11 +117,15 @@ typedef enum BoundUnit
 	BOUND_ITEMS					/* an array's number of items */
 } BoundUnit;
 
+static bool is_given(json_t *params, const char *name);
 static void print_into(char *buf, size_t buflen, const char *fmt,...)
 			RR_PRINTF_FORMAT(3, 4);
 static bool check_object(Validator *v, const FieldContext *ctx,
 						 const RrFieldSpec *fields, json_t *object,
 						 FieldPath *path);
+static bool check_object_one_of(Validator *v, const FieldContext *ctx,
+								const RrFieldSpec *spec, json_t *object,
+								const FieldPath *path);
 static bool check_value(Validator *v, const FieldContext *ctx,
 						const RrFieldSpec *spec, json_t *value,
 						FieldPath *path);
@@ -988,7 +992,8 @@ check_value(Validator *v, const FieldContext *ctx, const RrFieldSpec *spec,
 			return check_items(v, ctx, spec, value, path);
 		case RR_FIELD_OBJECT:
 			if (spec->fields != NULL)
-				return check_object(v, ctx, spec->fields, value, path);
+				return check_object(v, ctx, spec->fields, value, path) &&
+					check_object_one_of(v, ctx, spec, value, path);
 			if (spec->items != NULL)
 				return check_map_values(v, ctx, spec->items, value, path);
 			return true;
@@ -1082,6 +1087,64 @@ check_below(Validator *v, const FieldContext *ctx, const RrFieldSpec *spec,
 }
 
 /*
+ * check_choices_by
+ *		Check a string whose allowed values depend on its siblings
+ *		(RrFieldSpec.choices_by): a condition's operation, by its type.
+ */
+static bool
+check_choices_by(Validator *v, const FieldContext *ctx,
+				 const RrFieldSpec *spec, const json_t *object,
+				 const json_t *value, const FieldPath *path)
+{
+	const char *const *choices = spec->choices_by(object);
+	char		what[RR_DOC_MESSAGE_LEN];
+	char		shown_value[SHOWN_BUFLEN];
+	char		list[RR_DOC_MESSAGE_LEN];
+
+	if (choices == NULL || !json_is_string(value) ||
+		in_choices(choices, json_string_value(value)))
+		return true;
+	fail_at(v, ctx, path, RR_DOC_INVALID, "%s has invalid value \"%s\"",
+			subject(ctx, path, what, sizeof(what)),
+			shown(json_string_value(value), shown_value, sizeof(shown_value)));
+	set_detail(v->err, "Valid values here are %s.",
+			   list_choices(choices, list, sizeof(list)));
+	return false;
+}
+
+/*
+ * check_object_one_of
+ *		Check that exactly one of an object's fields listed in
+ *		spec->one_of is given (a switch rule's condition or conditions).
+ */
+static bool
+check_object_one_of(Validator *v, const FieldContext *ctx,
+					const RrFieldSpec *spec, json_t *object,
+					const FieldPath *path)
+{
+	const char *const *name;
+	char		what[RR_DOC_MESSAGE_LEN];
+	char		list[RR_DOC_MESSAGE_LEN];
+	int			given = 0;
+
+	if (spec->one_of == NULL)
+		return true;
+	for (name = spec->one_of; *name != NULL; name++)
+	{
+		if (is_given(object, *name))
+			given++;
+	}
+	if (given == 1)
+		return true;
+	fail_at(v, ctx, path, RR_DOC_INVALID,
+			"%s must have exactly one of the fields %s",
+			subject(ctx, path, what, sizeof(what)),
+			list_choices(spec->one_of, list, sizeof(list)));
+	set_detail(v->err, "It has %d of them.", given);
+	return false;
+}
+
+/*
  * check_object
  *		Check an object whose keys are listed in fields: no unknown key, the
  *		required ones present, each value valid.  A NULL object stands for
@@ -1131,6 +1194,9 @@ check_object(Validator *v, const FieldContext *ctx, const RrFieldSpec *fields,
 				return false;
 			if (spec->below != NULL &&
 				!check_below(v, ctx, spec, fields, object, value, path))
+				return false;
+			if (spec->choices_by != NULL &&
+				!check_choices_by(v, ctx, spec, object, value, path))
 				return false;
 		}
 		path_pop(path, old_len);

@@ -286,49 +286,13 @@ parse_with(RrExprEnv *env, RrParser parser, const char *format, JsValue textv,
 							  rr_expr_env_now(env));
 }
 
-/* The first of the forms that gives a valid DateTime (setZone), or invalid */
-static JsValue
-parse_any(RrExprEnv *env, JsValue text)
-{
-	static const RrParser parsers[] = {
-		rr_parse_iso, rr_parse_http, rr_parse_rfc2822, rr_parse_sql
-	};
-	int			i;
-	double		ms;
-
-	for (i = 0; i < lengthof(parsers); i++)
-	{
-		RrParsed	p;
-		JsValue		dt;
-
-		if (!parsers[i] (STR(text), LEN(text), &p))
-			continue;
-		dt = rr_parsed_datetime(&p, local_zone(env), true,
-								rr_expr_env_now(env));
-		if (!isnan(dt.u.dt->ms))
-			return dt;
-	}
-	ms = rr_date_parse(STR(text), LEN(text), local_zone(env));
-	return rr_datetime(ms, local_zone(env));
-}
-
 /* n8n's tryToParseDateTime of a string: ERROR when nothing parses */
 static JsValue
 string_to_datetime(RrExprEnv *env, JsValue s)
 {
-	const char *p = STR(s);
-	int			len = LEN(s);
-	JsValue		dt;
+	JsValue		dt = rr_parse_any_datetime(STR(s), LEN(s), local_zone(env),
+										   rr_expr_env_now(env));
 
-	/* String(value).trim() */
-	while (len > 0 && js_is_space((unsigned char) *p))
-	{
-		p++;
-		len--;
-	}
-	while (len > 0 && js_is_space((unsigned char) p[len - 1]))
-		len--;
-	dt = parse_any(env, js_string(p, len));
 	if (isnan(dt.u.dt->ms))
 		rr_extension_error("cannot convert to Luxon DateTime");
 	return dt;

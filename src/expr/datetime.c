@@ -3140,3 +3140,40 @@ rr_parse_iso_duration(const char *text, int len, JsDuration *d)
 		*d = *rr_duration_negate(d);
 	return true;
 }
+
+/*
+ * n8n's tryToParseDateTime of a string (src/type-validation.ts): the text
+ * trimmed, then the first of ISO 8601, HTTP, RFC 2822 and SQL that gives a
+ * valid DateTime (with setZone: an offset in the text is kept), else
+ * Date.parse in zone; an invalid DateTime when nothing parses.  Used by the
+ * string method toDateTime() and by conditions of type dateTime.
+ */
+JsValue
+rr_parse_any_datetime(const char *s, int len, const RrZone *zone,
+					  double now_ms)
+{
+	static bool (*const parsers[]) (const char *, int, RrParsed *) = {
+		rr_parse_iso, rr_parse_http, rr_parse_rfc2822, rr_parse_sql
+	};
+	int			i;
+
+	while (len > 0 && js_is_space((unsigned char) *s))
+	{
+		s++;
+		len--;
+	}
+	while (len > 0 && js_is_space((unsigned char) s[len - 1]))
+		len--;
+	for (i = 0; i < lengthof(parsers); i++)
+	{
+		RrParsed	p;
+		JsValue		dt;
+
+		if (!parsers[i] (s, len, &p))
+			continue;
+		dt = rr_parsed_datetime(&p, zone, true, now_ms);
+		if (!isnan(dt.u.dt->ms))
+			return dt;
+	}
+	return rr_datetime(rr_date_parse(s, len, zone), zone);
+}

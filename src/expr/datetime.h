@@ -171,6 +171,8 @@ extern bool rr_parse_format(const char *s, int len, const char *fmt,
 extern double rr_date_parse(const char *s, int len, const RrZone *local);
 extern JsValue rr_parsed_datetime(const RrParsed *p, const RrZone *zone,
 								  bool set_zone, double now_ms);
+extern JsValue rr_parse_any_datetime(const char *s, int len,
+									 const RrZone *zone, double now_ms);
 
 /* Durations */
 extern int	rr_unit_lookup(const char *name, int len);

@@ -299,12 +299,18 @@ prev_node_object(RrNodeRun *run)
 const RrZone *
 rr_expr_env_zone(RrExprEnv *env)
 {
-	RrRunCache *cache = run_cache(env->run);
+	return rr_run_zone(env->run);
+}
+
+const RrZone *
+rr_run_zone(RrNodeRun *run)
+{
+	RrRunCache *cache = run_cache(run);
 
 	if (cache->zone == NULL)
 	{
-		const char *name = env->run->execution->plan->timezone;
-		MemoryContext old = MemoryContextSwitchTo(env->run->execution->context);
+		const char *name = run->execution->plan->timezone;
+		MemoryContext old = MemoryContextSwitchTo(run->execution->context);
 
 		cache->zone = name == NULL ? &rr_zone_utc :
 			rr_zone_named(name, strlen(name), &rr_zone_utc);
@@ -322,7 +328,13 @@ rr_expr_env_zone(RrExprEnv *env)
 double
 rr_expr_env_now(RrExprEnv *env)
 {
-	TimestampTz started = env->run->execution->started_at;
+	return rr_run_now(env->run);
+}
+
+double
+rr_run_now(RrNodeRun *run)
+{
+	TimestampTz started = run->execution->started_at;
 	int64		ms = started / 1000 - (started % 1000 < 0 ? 1 : 0);
 
 	return (double) ms +

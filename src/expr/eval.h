@@ -68,4 +68,14 @@ extern RrExpr *rr_expr_compile(const char *text, int len, char **error,
 extern bool rr_expr_eval(const RrExpr *expr, RrNodeRun *run, Jsonb *item,
 						 int item_index, JsValue *result);
 
+/*
+ * What dates of a node run use, for code that has no evaluation in
+ * progress (conditions.c): the workflow's zone and the execution's start
+ * in epoch milliseconds (rr_expr_env_zone and rr_expr_env_now give the
+ * same for an evaluation).
+ */
+struct RrZone;
+extern const struct RrZone *rr_run_zone(RrNodeRun *run);
+extern double rr_run_now(RrNodeRun *run);
+
 #endif							/* RR_EVAL_H */

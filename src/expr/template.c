@@ -419,6 +419,19 @@ rr_value_eval(const RrValue *value, RrNodeRun *run, Jsonb *item,
 	return NULL;				/* keep compiler quiet */
 }
 
+JsValue
+rr_value_eval_js(const RrValue *value, RrNodeRun *run, Jsonb *item,
+				 int item_index)
+{
+	JsValue		result;
+
+	if (value->kind != RR_VALUE_LONE)
+		return js_from_jsonb_value(pushable(rr_value_eval(value, run, item,
+														  item_index)));
+	(void) eval_part(value, &value->parts[0], run, item, item_index, &result);
+	return result;
+}
+
 bool
 rr_condition_eval(const RrValue *condition, RrNodeRun *run, Jsonb *item,
 				  int item_index)

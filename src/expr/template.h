@@ -30,6 +30,7 @@
 #include "postgres.h"
 
 #include "engine/node_handler.h"
+#include "expr/js_value.h"
 #include "utils/jsonb.h"
 
 typedef struct RrValue RrValue;
@@ -47,6 +48,14 @@ extern bool rr_value_is_constant(const RrValue *value);
 /* The value for one item (item_index counts from 0, for messages). */
 extern JsonbValue *rr_value_eval(const RrValue *value, RrNodeRun *run,
 								 Jsonb *item, int item_index);
+
+/*
+ * The value for one item as JavaScript sees it: a lone expression's result
+ * as it is (undefined, NaN, a DateTime stay what they are), anything else
+ * its JSON value.
+ */
+extern JsValue rr_value_eval_js(const RrValue *value, RrNodeRun *run,
+								Jsonb *item, int item_index);
 
 /* A condition's verdict for one item. */
 extern bool rr_condition_eval(const RrValue *condition, RrNodeRun *run,

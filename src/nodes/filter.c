@@ -1,23 +1,28 @@
 /*-------------------------------------------------------------------------
  *
  * filter.c
- *		The "filter" node: keeps the items whose condition holds.
+ *		The "filter" node: keeps the items that pass its test, "condition"
+ *		(one expression) or "conditions" (n8n's filter rules,
+ *		src/expr/conditions.c).
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "expr/conditions.h"
 #include "nodes/node_util.h"
 
 /*
  * filter_prepare
- *		Compile the condition (the validator made sure there is one).
+ *		Compile the condition or conditions (the validator made sure there
+ *		is exactly one).
  */
 static void *
 filter_prepare(RrPlanNode *node)
 {
-	return rr_value_compile(rr_node_param(node, "condition"), node->name,
-							"params.condition");
+	return rr_conditions_compile(rr_node_param(node, "condition"),
+								 rr_node_param(node, "conditions"),
+								 node->name, "params");
 }
 
 /*
@@ -27,7 +32,7 @@ filter_prepare(RrPlanNode *node)
 static void
 filter_execute(RrNodeRun *run)
 {
-	const RrValue *condition = (const RrValue *) run->node->state;
+	const RrConditions *test = (const RrConditions *) run->node->state;
 	ListCell   *lc;
 	int			index = 0;
 
@@ -35,7 +40,7 @@ filter_execute(RrNodeRun *run)
 	{
 		Jsonb	   *item = (Jsonb *) lfirst(lc);
 
-		if (rr_condition_eval(condition, run, item, index))
+		if (rr_conditions_eval(test, run, item, index))
 			rr_emit(run, 0, item);
 		index++;
 	}

@@ -2,12 +2,14 @@
  *
  * if.c
  *		The "if" node: sends each item to output "true" (0) or "false" (1)
- *		by its condition.
+ *		by its test: "condition" (one expression) or "conditions" (n8n's
+ *		filter rules, src/expr/conditions.c).
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "expr/conditions.h"
 #include "nodes/node_util.h"
 
 #define IF_TRUE		0
@@ -15,13 +17,15 @@
 
 /*
  * if_prepare
- *		Compile the condition (the validator made sure there is one).
+ *		Compile the condition or conditions (the validator made sure there
+ *		is exactly one).
  */
 static void *
 if_prepare(RrPlanNode *node)
 {
-	return rr_value_compile(rr_node_param(node, "condition"), node->name,
-							"params.condition");
+	return rr_conditions_compile(rr_node_param(node, "condition"),
+								 rr_node_param(node, "conditions"),
+								 node->name, "params");
 }
 
 /*
@@ -31,7 +35,7 @@ if_prepare(RrPlanNode *node)
 static void
 if_execute(RrNodeRun *run)
 {
-	const RrValue *condition = (const RrValue *) run->node->state;
+	const RrConditions *test = (const RrConditions *) run->node->state;
 	ListCell   *lc;
 	int			index = 0;
 
@@ -40,7 +44,7 @@ if_execute(RrNodeRun *run)
 		Jsonb	   *item = (Jsonb *) lfirst(lc);
 
 		rr_emit(run,
-				rr_condition_eval(condition, run, item, index) ?
+				rr_conditions_eval(test, run, item, index) ?
 				IF_TRUE : IF_FALSE,
 				item);
 		index++;

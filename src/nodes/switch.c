@@ -3,8 +3,10 @@
  * switch.c
  *		The "switch" node: routes items to one output per rule.
  *
- * Outputs are numbered like the rules, then "fallback".  In mode "first"
- * an item goes to the first rule whose condition holds; in mode "all" to
+ * Outputs are numbered like the rules, then "fallback".  A rule's test is
+ * its "condition" (one expression) or its "conditions" (n8n's filter
+ * rules, src/expr/conditions.c).  In mode "first" an item goes to the
+ * first rule whose test passes; in mode "all" to
  * every such rule.  An item that matches no rule goes to "fallback" when
  * the "fallback" param is true, and is dropped otherwise.
  *
@@ -12,6 +14,7 @@
  */
 #include "postgres.h"
 
+#include "expr/conditions.h"
 #include "nodes/node_util.h"
 
 /* What prepare compiles. */
@@ -19,7 +22,7 @@ typedef struct SwitchState
 {
 	const char *node_name;
 	int			nrules;
-	RrValue   **conditions;		/* one per rule */
+	RrConditions **tests;		/* one per rule */
 	bool		all;			/* mode "all" */
 	RrParam		fallback;
 	bool		fallback_value; /* when "fallback" is constant */
@@ -56,28 +59,31 @@ switch_prepare(RrPlanNode *node)
 
 	state->node_name = node->name;
 
-	/* the validator guarantees 1 to 64 rule objects with a condition */
+	/* the validator guarantees 1 to 64 rule objects with one test each */
 	if (rules == NULL || !rr_value_is_array(rules))
 		elog(ERROR, "node \"%s\" has no rules", node->name);
 	state->nrules = JsonContainerSize(rules->val.binary.data);
-	state->conditions = palloc(sizeof(RrValue *) * state->nrules);
+	state->tests = palloc(sizeof(RrConditions *) * state->nrules);
 	it = JsonbIteratorInit(rules->val.binary.data);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
-		JsonbValue *cond = palloc(sizeof(JsonbValue));
-		char	   *path;
+		JsonbValue	cond;
+		JsonbValue	conds;
+		char	   *owner;
 
 		if (tok != WJB_ELEM)
 			continue;
-		if (v.type != jbvBinary ||
-			!JsonContainerIsObject(v.val.binary.data) ||
-			getKeyJsonValueFromContainer(v.val.binary.data, "condition",
-										 strlen("condition"), cond) == NULL)
-			elog(ERROR, "node \"%s\" rule %d has no condition",
+		if (v.type != jbvBinary || !JsonContainerIsObject(v.val.binary.data))
+			elog(ERROR, "node \"%s\" rule %d is not an object",
 				 node->name, n);
-		path = psprintf("params.rules[%d].condition", n);
-		state->conditions[n] = rr_value_compile(cond, node->name, path);
-		pfree(path);
+		owner = psprintf("params.rules[%d]", n);
+		state->tests[n] = rr_conditions_compile(
+			getKeyJsonValueFromContainer(v.val.binary.data, "condition",
+										 strlen("condition"), &cond),
+			getKeyJsonValueFromContainer(v.val.binary.data, "conditions",
+										 strlen("conditions"), &conds),
+			node->name, owner);
+		pfree(owner);
 		n++;
 	}
 
@@ -113,7 +119,7 @@ switch_execute(RrNodeRun *run)
 
 		for (r = 0; r < state->nrules; r++)
 		{
-			if (rr_condition_eval(state->conditions[r], run, item, index))
+			if (rr_conditions_eval(state->tests[r], run, item, index))
 			{
 				rr_emit(run, r, item);
 				matched = true;
