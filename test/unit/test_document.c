@@ -799,21 +799,21 @@ test_param_rules(void)
 					  "{'name': 'Big?', 'type': 'if', 'params': {'conditon': '{{ $json.a }}'}}",
 					  RR_DOC_INVALID, "Big?", "params.conditon",
 					  "node \"Big?\" has unknown param \"conditon\"",
-					  "Known params are \"condition\".");
+					  "Known params are \"condition\", \"conditions\".");
 	expect_error_detail("a trigger takes no params",
 						"{'nodes': [{'name': 'Start', 'type': 'trigger', 'params': {'cron': '* * * * *'}}]}",
 						RR_DOC_INVALID, "Start", "params.cron",
 						"node \"Start\" has unknown param \"cron\"",
 						"It takes no params.");
 	expect_node_error("a required param must be present",
-					  "{'name': 'Big?', 'type': 'if', 'params': {}}",
-					  RR_DOC_INVALID, "Big?", "params.condition",
-					  "node \"Big?\" is missing required param \"condition\"",
+					  "{'name': 'Split', 'type': 'split_out', 'params': {}}",
+					  RR_DOC_INVALID, "Split", "params.field",
+					  "node \"Split\" is missing required param \"field\"",
 					  "");
 	expect_node_error("a required param must be present without params",
-					  "{'name': 'Big?', 'type': 'if'}",
-					  RR_DOC_INVALID, "Big?", "params.condition",
-					  "node \"Big?\" is missing required param \"condition\"",
+					  "{'name': 'Split', 'type': 'split_out'}",
+					  RR_DOC_INVALID, "Split", "params.field",
+					  "node \"Split\" is missing required param \"field\"",
 					  NULL);
 	expect_node_error("a param of the wrong type",
 					  "{'name': 'Flag', 'type': 'sql', 'params': {'query': 5}}",
@@ -892,10 +892,43 @@ test_param_rules(void)
 					  RR_DOC_PARAM_TYPE, "Big?", "params.condition",
 					  "node \"Big?\" param \"condition\" must be a string",
 					  CONDITION_DETAIL);
-	expect_node_error("filter: condition is required",
+	expect_node_error("filter: condition or conditions is required",
 					  "{'name': 'F', 'type': 'filter'}",
-					  RR_DOC_INVALID, "F", "params.condition",
-					  "node \"F\" is missing required param \"condition\"", NULL);
+					  RR_DOC_INVALID, "F", "params",
+					  "node \"F\" must have exactly one of the params \"condition\", \"conditions\"",
+					  "It has 0 of them.");
+	expect_node_error("filter: not both condition and conditions",
+					  "{'name': 'F', 'type': 'filter', 'params': {'condition': '{{ true }}', 'conditions': {'rules': [{'left': 1, 'operator': {'type': 'number', 'operation': 'exists'}}]}}}",
+					  RR_DOC_INVALID, "F", "params",
+					  "node \"F\" must have exactly one of the params \"condition\", \"conditions\"",
+					  "It has 2 of them.");
+	expect_node_error("conditions: an operation of the operator's type",
+					  "{'name': 'F', 'type': 'filter', 'params': {'conditions': {'rules': [{'left': 1, 'right': 2, 'operator': {'type': 'number', 'operation': 'contains'}}]}}}",
+					  RR_DOC_INVALID, "F", "params.conditions.rules[0].operator.operation",
+					  "node \"F\" param \"conditions.rules[0].operator.operation\" has invalid value \"contains\"",
+					  "Valid values here are \"exists\", \"notExists\", \"empty\", \"notEmpty\", \"equals\", \"notEquals\", \"gt\", \"lt\", \"gte\", \"lte\".");
+	expect_node_error("conditions: a known type",
+					  "{'name': 'F', 'type': 'filter', 'params': {'conditions': {'rules': [{'left': 1, 'operator': {'type': 'any', 'operation': 'exists'}}]}}}",
+					  RR_DOC_INVALID, "F", "params.conditions.rules[0].operator.type",
+					  "node \"F\" param \"conditions.rules[0].operator.type\" has invalid value \"any\"",
+					  "Valid values are \"string\", \"number\", \"dateTime\", \"boolean\", \"array\", \"object\".");
+	expect_node_error("conditions: a rule needs left",
+					  "{'name': 'F', 'type': 'filter', 'params': {'conditions': {'rules': [{'operator': {'type': 'number', 'operation': 'exists'}}]}}}",
+					  RR_DOC_INVALID, "F", "params.conditions.rules[0].left",
+					  "node \"F\" is missing required param \"conditions.rules[0].left\"",
+					  NULL);
+	expect_node_valid("conditions: left and right may be computed",
+					  "{'name': 'F', 'type': 'filter', 'params': {'conditions': {'rules': [{'left': '{{ $json.s }}', 'operator': {'type': 'string', 'operation': 'regex'}, 'right': '{{ $json.p }}'}], 'combinator': 'or'}}}");
+	expect_node_error("conditions: how they combine is no expression",
+					  "{'name': 'F', 'type': 'filter', 'params': {'conditions': {'rules': [{'left': 1, 'operator': {'type': 'number', 'operation': 'exists'}}], 'case_sensitive': '{{ $json.c }}'}}}",
+					  RR_DOC_PARAM_TYPE, "F", "params.conditions.case_sensitive",
+					  "node \"F\" param \"conditions.case_sensitive\" must be a boolean",
+					  NULL);
+	expect_node_error("switch: a rule has condition or conditions, not both",
+					  "{'name': 'Sw', 'type': 'switch', 'params': {'rules': [{'condition': '{{ true }}', 'conditions': {'rules': [{'left': 1, 'operator': {'type': 'number', 'operation': 'exists'}}]}}]}}",
+					  RR_DOC_INVALID, "Sw", "params.rules[0]",
+					  "node \"Sw\" param \"rules[0]\" must have exactly one of the fields \"condition\", \"conditions\"",
+					  "It has 2 of them.");
 
 	/* switch */
 	expect_node_error("switch: rules are required",
@@ -928,14 +961,14 @@ test_param_rules(void)
 					  "node \"Sw\" param \"rules[0]\" must be an object", NULL);
 	expect_node_error("switch: a rule needs a condition",
 					  "{'name': 'Sw', 'type': 'switch', 'params': {'rules': [{'condition': '{{ $json.a }}'}, {'output': 'b'}]}}",
-					  RR_DOC_INVALID, "Sw", "params.rules[1].condition",
-					  "node \"Sw\" is missing required param \"rules[1].condition\"",
-					  NULL);
+					  RR_DOC_INVALID, "Sw", "params.rules[1]",
+					  "node \"Sw\" param \"rules[1]\" must have exactly one of the fields \"condition\", \"conditions\"",
+					  "It has 0 of them.");
 	expect_node_error("switch: unknown rule fields are invalid",
 					  "{'name': 'Sw', 'type': 'switch', 'params': {'rules': [{'condition': '{{ $json.a }}', 'name': 'x'}]}}",
 					  RR_DOC_INVALID, "Sw", "params.rules[0].name",
 					  "node \"Sw\" has unknown param \"rules[0].name\"",
-					  "Known params are \"condition\", \"output\".");
+					  "Known params are \"condition\", \"conditions\", \"output\".");
 	expect_node_error("switch: an output name must be a string",
 					  "{'name': 'Sw', 'type': 'switch', 'params': {'rules': [{'condition': '{{ $json.a }}', 'output': 1}]}}",
 					  RR_DOC_PARAM_TYPE, "Sw", "params.rules[0].output",
