@@ -652,43 +652,6 @@ array_contains(JsValue array, JsValue value, bool ignore_case)
 }
 
 static bool
-array_op(const RrConditions *test, const RrCondRule *rule, JsValue left,
-		 JsValue right)
-{
-	JsValue		length = js_number(js_is_nullish(left) ? 0 :
-								   container_size(left));
-
-	switch (rule->op)
-	{
-		case RR_CO_contains:
-			return !js_is_nullish(left) &&
-				array_contains(left, right, test->ignore_case);
-		case RR_CO_notContains:
-			return js_is_nullish(left) ||
-				!array_contains(left, right, test->ignore_case);
-		case RR_CO_lengthEquals:
-			return js_strict_equals(length, right);
-		case RR_CO_lengthNotEquals:
-			return !js_strict_equals(length, right);
-		case RR_CO_lengthGt:
-			return js_compare(RR_OP_GT, length, right);
-		case RR_CO_lengthLt:
-			return js_compare(RR_OP_LT, length, right);
-		case RR_CO_lengthGte:
-			return js_compare(RR_OP_GE, length, right);
-		case RR_CO_lengthLte:
-			return js_compare(RR_OP_LE, length, right);
-		case RR_CO_empty:
-			return length.u.num == 0;
-		case RR_CO_notEmpty:
-			return length.u.num != 0;
-		default:
-			break;
-	}
-	return false;
-}
-
-static bool
 number_op(RrCondOp op, JsValue left, JsValue right)
 {
 	switch (op)
@@ -705,6 +668,49 @@ number_op(RrCondOp op, JsValue left, JsValue right)
 			return js_compare(RR_OP_GE, left, right);
 		case RR_CO_lte:
 			return js_compare(RR_OP_LE, left, right);
+		default:
+			break;
+	}
+	return false;
+}
+
+/* An array's length operations are number operations on its length */
+static const struct
+{
+	RrCondOp	length_op;
+	RrCondOp	number_op;
+}			length_ops[] = {
+	{RR_CO_lengthEquals, RR_CO_equals},
+	{RR_CO_lengthNotEquals, RR_CO_notEquals},
+	{RR_CO_lengthGt, RR_CO_gt},
+	{RR_CO_lengthLt, RR_CO_lt},
+	{RR_CO_lengthGte, RR_CO_gte},
+	{RR_CO_lengthLte, RR_CO_lte}
+};
+
+static bool
+array_op(const RrConditions *test, const RrCondRule *rule, JsValue left,
+		 JsValue right)
+{
+	JsValue		length = js_number(js_is_nullish(left) ? 0 :
+								   container_size(left));
+	int			i;
+
+	for (i = 0; i < lengthof(length_ops); i++)
+		if (length_ops[i].length_op == rule->op)
+			return number_op(length_ops[i].number_op, length, right);
+	switch (rule->op)
+	{
+		case RR_CO_contains:
+			return !js_is_nullish(left) &&
+				array_contains(left, right, test->ignore_case);
+		case RR_CO_notContains:
+			return js_is_nullish(left) ||
+				!array_contains(left, right, test->ignore_case);
+		case RR_CO_empty:
+			return length.u.num == 0;
+		case RR_CO_notEmpty:
+			return length.u.num != 0;
 		default:
 			break;
 	}
