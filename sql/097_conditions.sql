@@ -194,7 +194,12 @@ INSERT INTO cases (operator, l, r, validation, cs, expected) VALUES
 ('object:empty', '[1]', NULL, 'strict', true, '42804'),
 ('object:notEmpty', '"{\"a\": 1}"', NULL, 'loose', true, 'true'),
 ('object:empty', '[]', NULL, 'loose', true, '22018'),
-('object:empty', '"x"', NULL, 'loose', true, '22018');
+('object:empty', '"x"', NULL, 'loose', true, '22018'),
+-- any (n8n's If 2 tests use it): every value passes, exists only
+('any:exists', '5', NULL, 'strict', true, 'true'),
+('any:exists', '""', NULL, 'strict', true, 'true'),
+('any:exists', 'null', NULL, 'strict', true, 'false'),
+('any:notExists', NULL, NULL, 'strict', true, 'true');
 
 SELECT n || ' ' || operator || ' ' || coalesce(l::text, '(missing)') || ' '
 	   || coalesce(r::text, '-') || ' ' || validation
@@ -326,6 +331,50 @@ SELECT regress.run_node('filter', '{"conditions": {"case_sensitive": false, "typ
 	{"left": "={{ $json.name }}", "right": "v", "operator": {"type": "string", "operation": "startsWith"}},
 	{"left": "={{ $json.name }}", "right": "s", "operator": {"type": "string", "operation": "notContains"}}]}}',
 	items, name => 'Filter String') FROM n8n_items;
+
+-- packages/nodes-base/nodes/If/test/v2/IfV2.other.json: pinData "Then"
+-- Apple, Banana, Kiwi; "Else" Orange
+SELECT pg_temp.route('if', '{"conditions": {"case_sensitive": true, "combinator": "or", "rules": [
+	{"left": "={{ $json.tags }}", "right": "exotic", "operator": {"type": "array", "operation": "contains"}},
+	{"left": "={{ $json.meta }}", "right": "", "operator": {"type": "object", "operation": "notEmpty"}}]}}',
+	'{true,false}', '[{"label": "Apple", "tags": [], "meta": {"foo": "bar"}},
+					  {"label": "Banana", "tags": ["exotic"], "meta": {}},
+					  {"label": "Kiwi", "tags": ["exotic"], "meta": {}},
+					  {"label": "Orange", "meta": {}}]');
+-- packages/nodes-base/nodes/If/test/v2/IfV2.string.json (type "any"):
+-- pinData "Then" Shane, Sharon; "false" Sarah
+SELECT pg_temp.route('if', '{"conditions": {"case_sensitive": false, "combinator": "and", "rules": [
+	{"left": "={{ $json.firstname }}", "right": "s", "operator": {"type": "string", "operation": "startsWith"}},
+	{"left": "={{ $json.lastname }}", "right": "", "operator": {"type": "any", "operation": "exists"}},
+	{"left": "={{ $json.email }}", "right": "@yahoo.com", "operator": {"type": "string", "operation": "endsWith"}}]}}',
+	'{true,false}', '[{"email": "Shane@yahoo.com", "firstname": "Shane", "lastname": "Martin"},
+					  {"email": "Sharon@yahoo.com", "firstname": "Sharon", "lastname": "Tromp"},
+					  {"email": "sarah@gmail.com", "firstname": "Sarah", "lastname": "Dawson"}]');
+-- packages/nodes-base/nodes/Switch/V3/test/switch.regex.workflow.json:
+-- {"test": "value"} goes to the rule's output with regex (nodes Match,
+-- Match1: pinData Output, Output1) and to the fallback with notRegex
+-- (NotMatch, NotMatch1: pinData Fallback1, Fallback), "/^value$/g" and
+-- "^value$" alike
+SELECT pg_temp.route('switch', jsonb_build_object('fallback', true, 'rules', jsonb_build_array(
+	jsonb_build_object('output', 'a', 'conditions', jsonb_build_object('rules', jsonb_build_array(
+		jsonb_build_object('left', '={{ $json.test }}', 'right', p,
+						   'operator', jsonb_build_object('type', 'string', 'operation', o))))))),
+	'{a,fallback}', '[{"test": "value"}]')
+FROM unnest(ARRAY['/^value$/g', '^value$']) AS p, unnest(ARRAY['regex', 'notRegex']) AS o;
+-- packages/nodes-base/nodes/Switch/V3/test/switch.rules.workflow.json:
+-- pinData: "first" on the first output, "second" on the second, "third"
+-- and "fourth" on the third (n8n's fallbackOutput 2 sends unmatched items
+-- to the third rule's output; here they go to "fallback")
+SELECT pg_temp.route('switch', '{"fallback": true, "rules": [
+	{"output": "First Output", "conditions": {"rules": [{"left": "={{ $json.output }}", "right": "first",
+		"operator": {"type": "string", "operation": "equals"}}]}},
+	{"output": "Second Output", "conditions": {"rules": [{"left": "={{ $json.output }}", "right": "second",
+		"operator": {"type": "string", "operation": "equals"}}]}},
+	{"output": "Third Output", "conditions": {"rules": [{"left": "={{ $json.output }}", "right": "third",
+		"operator": {"type": "string", "operation": "equals"}}]}}]}',
+	'{First Output,Second Output,Third Output,fallback}',
+	'[{"output": "third", "text": "third output text"}, {"output": "fourth", "text": "fourth output text"},
+	  {"output": "first", "text": "first output text"}, {"output": "second", "text": "second output text"}]');
 
 -- the shape is checked when the workflow is saved (22023, 42804, 42601)
 SELECT regress.run_node('filter', '{"conditions": {"rules": [

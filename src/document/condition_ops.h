@@ -17,14 +17,18 @@
 #ifndef RR_CONDITION_OPS_H
 #define RR_CONDITION_OPS_H
 
-/* The types, in n8n's order */
+/*
+ * The types, in n8n's order; "any" (not in n8n's editor, but in workflows
+ * such as its If 2 tests) takes every value and only exists/notExists
+ */
 #define RR_CONDITION_TYPES(X) \
 	X(string) \
 	X(number) \
 	X(dateTime) \
 	X(boolean) \
 	X(array) \
-	X(object)
+	X(object) \
+	X(any)
 
 /* The operations each type has */
 #define RR_CONDITION_OPS_string(X) \
@@ -46,6 +50,8 @@
 	X(lengthGte) X(lengthLte)
 #define RR_CONDITION_OPS_object(X) \
 	X(exists) X(notExists) X(empty) X(notEmpty)
+#define RR_CONDITION_OPS_any(X) \
+	X(exists) X(notExists)
 
 /*
  * Every operation name once.  Those marked 1 take one value (n8n's

@@ -38,18 +38,17 @@
 #include "expr/template.h"
 #include "utils/formatting.h"
 
-/* A condition's type; ANY is n8n's rightType of array contains */
+/* A condition's type (any is also n8n's rightType of array contains) */
 typedef enum RrCondType
 {
 #define TYPE_ENUM(t) RR_CT_##t,
 	RR_CONDITION_TYPES(TYPE_ENUM)
-	RR_CT_ANY
+	RR_CT_COUNT
 } RrCondType;
 
 static const char *const type_names[] = {
 #define TYPE_NAME(t) #t,
 	RR_CONDITION_TYPES(TYPE_NAME)
-	"any"
 };
 
 typedef enum RrCondOp
@@ -186,7 +185,7 @@ lookup_type(const char *name)
 {
 	int			i;
 
-	for (i = 0; i < RR_CT_ANY; i++)
+	for (i = 0; i < RR_CT_COUNT; i++)
 		if (name != NULL && strcmp(type_names[i], name) == 0)
 			return i;
 	elog(ERROR, "unknown condition type \"%s\"", name ? name : "");
@@ -224,7 +223,7 @@ compile_rule(RrConditions *test, RrCondRule *rule, JsonbValue *object,
 	if (rule->type == RR_CT_array)
 		rule->right_type = (rule->op == RR_CO_contains ||
 							rule->op == RR_CO_notContains) ?
-			RR_CT_ANY : RR_CT_number;
+			RR_CT_any : RR_CT_number;
 
 	/* single-value operations ignore right */
 	right = operations[rule->op].single ? NULL : member(object, "right");
@@ -395,7 +394,7 @@ parse_value(JsValue v, RrCondType type, bool strict, RrNodeRun *run,
 	double		num;
 
 	*out = v;
-	if (type == RR_CT_ANY || js_is_nullish(v))
+	if (type == RR_CT_any || js_is_nullish(v))
 		return true;
 
 	switch (type)
@@ -473,7 +472,8 @@ parse_value(JsValue v, RrCondType type, bool strict, RrNodeRun *run,
 				return false;
 			return parse_json_text(v, false, out);
 
-		case RR_CT_ANY:
+		case RR_CT_any:
+		case RR_CT_COUNT:
 			break;
 	}
 	return true;
@@ -811,7 +811,8 @@ rule_holds(const RrConditions *test, const RrCondRule *rule, RrNodeRun *run,
 				return !js_to_boolean(left);
 			return js_strict_equals(left, right) ==
 				(rule->op == RR_CO_equals);
-		case RR_CT_ANY:
+		case RR_CT_any:
+		case RR_CT_COUNT:
 			break;
 	}
 	return false;

@@ -908,10 +908,10 @@ test_param_rules(void)
 					  "node \"F\" param \"conditions.rules[0].operator.operation\" has invalid value \"contains\"",
 					  "Valid values here are \"exists\", \"notExists\", \"empty\", \"notEmpty\", \"equals\", \"notEquals\", \"gt\", \"lt\", \"gte\", \"lte\".");
 	expect_node_error("conditions: a known type",
-					  "{'name': 'F', 'type': 'filter', 'params': {'conditions': {'rules': [{'left': 1, 'operator': {'type': 'any', 'operation': 'exists'}}]}}}",
+					  "{'name': 'F', 'type': 'filter', 'params': {'conditions': {'rules': [{'left': 1, 'operator': {'type': 'date', 'operation': 'exists'}}]}}}",
 					  RR_DOC_INVALID, "F", "params.conditions.rules[0].operator.type",
-					  "node \"F\" param \"conditions.rules[0].operator.type\" has invalid value \"any\"",
-					  "Valid values are \"string\", \"number\", \"dateTime\", \"boolean\", \"array\", \"object\".");
+					  "node \"F\" param \"conditions.rules[0].operator.type\" has invalid value \"date\"",
+					  "Valid values are \"string\", \"number\", \"dateTime\", \"boolean\", \"array\", \"object\", \"any\".");
 	expect_node_error("conditions: a rule needs left",
 					  "{'name': 'F', 'type': 'filter', 'params': {'conditions': {'rules': [{'operator': {'type': 'number', 'operation': 'exists'}}]}}}",
 					  RR_DOC_INVALID, "F", "params.conditions.rules[0].left",
