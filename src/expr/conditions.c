@@ -78,6 +78,7 @@ typedef struct RrCondRule
 	RrCondType	right_type;
 	RrCondOp	op;
 	const RrRegex *regex;		/* a constant pattern, compiled once */
+	bool		sticky;			/* its flags have "y" */
 } RrCondRule;
 
 struct RrConditions
@@ -115,67 +116,91 @@ string_member(JsonbValue *object, const char *key)
 	return pnstrdup(value->val.string.val, value->val.string.len);
 }
 
+/* Whether a JavaScript line terminator starts at s (at most len bytes) */
+static bool
+is_line_terminator(const char *s, int len)
+{
+	const unsigned char *u = (const unsigned char *) s;
+
+	return u[0] == '\n' || u[0] == '\r' ||
+		(len >= 3 && u[0] == 0xe2 && u[1] == 0x80 &&
+		 (u[2] == 0xa8 || u[2] == 0xa9));	/* U+2028, U+2029 */
+}
+
 /*
- * n8n's parseRegexPattern: "/source/flags" is a pattern with flags ("i"
- * added when case does not matter), any other text a pattern.  As in n8n,
- * whose test is /^\/(.*?)\/([gimusy]*)$/, a line break in the source makes
- * the whole text the pattern.
+ * n8n's parseRegexPattern, whose test is /^\/(.*?)\/([gimusy]*)$/: the
+ * position of the slash that ends "/source/flags", or -1 when the text is
+ * no such form (a line terminator in the source makes it none, as "." does
+ * not match one).
+ */
+static int
+closing_slash(const char *text, int len)
+{
+	int			slash = len - 1;
+	int			i;
+
+	while (slash >= 1 && text[slash] != '\0' &&
+		   strchr("gimusy", text[slash]) != NULL)
+		slash--;
+	if (len < 2 || text[0] != '/' || slash < 1 || text[slash] != '/')
+		return -1;
+	for (i = 1; i < slash; i++)
+		if (is_line_terminator(text + i, slash - i))
+			return -1;
+	return slash;
+}
+
+/*
+ * Compile the pattern of a regex rule: "/source/flags" is a pattern with
+ * flags, any other text a pattern; "i" is added when case does not matter.
+ * *sticky says whether the flags had "y" (the match must start at 0, as
+ * test() from lastIndex 0 wants).  item_index is -1 at plan time (a
+ * constant pattern), where an invalid one fails the save.
  */
 static const RrRegex *
 compile_pattern(const char *text, int len, bool ignore_case,
-				const RrCondRule *rule, const char *node, int item_index)
+				const RrCondRule *rule, const char *node, int item_index,
+				bool *sticky)
 {
-	const char *source = text;
-	int			source_len = len;
-	char		flags[16];
-	int			nflags = 0;
-	int			slash = -1;
-	int			i;
-	const RrRegex *re;
+	int			slash = closing_slash(text, len);
+	const char *source = slash > 0 ? text + 1 : text;
+	int			source_len = slash > 0 ? slash - 1 : len;
+	int			nflags = slash > 0 ? len - slash - 1 : 0;
+	char	   *flags = palloc(nflags + 2);
+	const RrRegex *re = NULL;
 	char	   *error = NULL;
 	int			error_pos = 0;
+	int			i;
 
-	for (i = len - 1; i >= 1 && strchr("gimusy", text[i]) != NULL &&
-		 text[i] != '\0'; i--)
-		;
-	if (len >= 2 && text[0] == '/' && i >= 1 && text[i] == '/' &&
-		len - i - 1 < (int) sizeof(flags) - 1)
-		slash = i;
-	for (i = 1; slash > 0 && i < slash; i++)
-		if (text[i] == '\n' || text[i] == '\r' ||
-			(i + 2 < slash && (unsigned char) text[i] == 0xe2 &&
-			 (unsigned char) text[i + 1] == 0x80 &&
-			 ((unsigned char) text[i + 2] == 0xa8 ||
-			  (unsigned char) text[i + 2] == 0xa9)))
-			slash = -1;
-	if (slash > 0)
-	{
-		source = text + 1;
-		source_len = slash - 1;
-		nflags = len - slash - 1;
-		memcpy(flags, text + slash + 1, nflags);
-	}
+	memcpy(flags, text + slash + 1, nflags);
 	if (ignore_case && memchr(flags, 'i', nflags) == NULL)
 		flags[nflags++] = 'i';
 	flags[nflags] = '\0';
 
-	re = rr_regex_compile(source, source_len, flags, &error, &error_pos);
+	/* new RegExp(source, "gg") is a SyntaxError */
+	for (i = 0; i < nflags && error == NULL; i++)
+		if (memchr(flags + i + 1, flags[i], nflags - i - 1) != NULL)
+		{
+			error = psprintf("the flag \"%c\" is given twice", flags[i]);
+			error_pos = source_len + 2 + i;
+		}
+	*sticky = memchr(flags, 'y', nflags) != NULL;
+	if (error == NULL)
+		re = rr_regex_compile(source, source_len, flags, &error, &error_pos);
+	if (re == NULL && item_index < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_REGULAR_EXPRESSION),
+				 errmsg("invalid regular expression in node \"%s\" field \"%s.right\"",
+						node, rule->field),
+				 errdetail("/%.*s/%s: %s (at offset %d).", source_len,
+						   source, flags, error, error_pos)));
 	if (re == NULL)
-	{
-		if (item_index < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_REGULAR_EXPRESSION),
-					 errmsg("invalid regular expression in node \"%s\" field \"%s.right\"",
-							node, rule->field),
-					 errdetail("/%.*s/%s: %s (at offset %d).", source_len,
-							   source, flags, error, error_pos)));
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_REGULAR_EXPRESSION),
 				 errmsg("invalid regular expression in field \"%s.right\" for item %d",
 						rule->field, item_index),
 				 errdetail("/%.*s/%s: %s (at offset %d).", source_len,
 						   source, flags, error, error_pos)));
-	}
 	return re;
 }
 
@@ -235,7 +260,8 @@ compile_rule(RrConditions *test, RrCondRule *rule, JsonbValue *object,
 		rr_value_is_constant(rule->right))
 		rule->regex = compile_pattern(right->val.string.val,
 									  right->val.string.len,
-									  test->ignore_case, rule, test->node, -1);
+									  test->ignore_case, rule, test->node, -1,
+									  &rule->sticky);
 }
 
 RrConditions *
@@ -572,6 +598,7 @@ string_op(const RrConditions *test, const RrCondRule *rule, JsValue left,
 	const RrRegex *re;
 	RrRegexSubject subject;
 	regmatch_t	m;
+	bool		sticky;
 
 	switch (rule->op)
 	{
@@ -603,12 +630,14 @@ string_op(const RrConditions *test, const RrCondRule *rule, JsValue left,
 				(rule->op == RR_CO_endsWith);
 		case RR_CO_regex:
 		case RR_CO_notRegex:
+			sticky = rule->sticky;
 			re = rule->regex != NULL ? rule->regex :
 				compile_pattern(rp, rl, test->ignore_case, rule, test->node,
-								item_index);
+								item_index, &sticky);
 			rr_regex_subject(&subject, lp, ll);
-			return rr_regex_exec(re, &subject, 0, &m, 1) ==
-				(rule->op == RR_CO_regex);
+			/* the leftmost match starts at 0 if any match does */
+			return (rr_regex_exec(re, &subject, 0, &m, 1) &&
+					(!sticky || m.rm_so == 0)) == (rule->op == RR_CO_regex);
 		default:
 			break;
 	}
