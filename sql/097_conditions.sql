@@ -96,6 +96,8 @@ INSERT INTO cases (operator, l, r, validation, cs, expected) VALUES
 ('number:equals', '"abc"', '1', 'loose', true, '22018'),
 ('number:equals', '"abc"', '"x"', 'loose', true, '22018'),
 ('number:equals', '""', '0', 'loose', true, 'false'),
+('number:equals', '""', '0', 'strict', true, 'false'),
+('number:gt', '1', '""', 'strict', true, 'true'),
 ('number:equals', '[]', '0', 'loose', true, 'false'),
 ('number:equals', '[7]', '7', 'loose', true, 'true'),
 ('number:notEquals', NULL, '5', 'strict', true, 'true'),
