@@ -70,6 +70,7 @@ OBJS = \
 	src/http/multipart.o \
 	src/http/proxy.o \
 	src/http/request.o \
+	src/http/stats.o \
 	src/nodes/aggregate.o \
 	src/nodes/execute_workflow.o \
 	src/nodes/filter.o \
