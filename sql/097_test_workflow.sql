@@ -73,6 +73,16 @@ SELECT reporunner.test_workflow_tap('wft_orders', :'cases');
 SELECT reporunner.test_workflow_tap('wft_orders',
 	(SELECT jsonb_agg(c || '{"version": 2}') FROM jsonb_array_elements(:'cases') c));
 
+-- a sub-workflow that fails inside a case journals nothing, where
+-- execute() records the failed calls apart from its transaction
+SELECT reporunner.save_workflow('wft_child', regress.node_doc('stop_and_error', '{"message": "child failed"}')) AS child;
+SELECT reporunner.save_workflow('wft_parent', regress.node_doc('execute_workflow', '{"workflow": "wft_child"}', 'Call')) AS parent;
+SELECT case_name, node, ok, actual #>> '{error,sqlstate}' AS sqlstate
+FROM reporunner.test_workflow('wft_parent', '[{"name": "child fails", "input": {}, "expected": {"Call": []}}]');
+SELECT count(*) AS executions FROM reporunner.executions WHERE workflow IN ('wft_child', 'wft_parent');
+SELECT left(regress.try($$SELECT reporunner.execute('wft_parent', '{}')$$), 5) AS sqlstate;
+SELECT workflow, status FROM reporunner.executions WHERE workflow IN ('wft_child', 'wft_parent') ORDER BY 1;
+
 -- mistakes in the cases: nothing runs
 SELECT regress.try(format('SELECT count(*) FROM reporunner.test_workflow(%L, %L)', w, c))
 FROM (VALUES
@@ -113,7 +123,7 @@ SELECT count(*) AS logged FROM wft_log;
 
 SET ROLE wft_tenant;
 SELECT reporunner.delete_workflow('wft_orders');
-SELECT reporunner.delete_workflow('wft_pinned_noop');
+SELECT reporunner.delete_workflow(w) FROM unnest(ARRAY['wft_pinned_noop', 'wft_parent', 'wft_child']) w;
 DROP FUNCTION pg_temp.orders_doc(int);
 RESET ROLE;
 DROP TABLE wft_orders, wft_log;

@@ -8,8 +8,9 @@
  * runs as execute() runs the workflow (rr_runnable_plan: the caller's
  * rights, the owner rules; the executor as the owner), with save "none",
  * inside a subtransaction that is always rolled back: whatever the nodes
- * wrote, and the journal of any sub-workflow they called, is gone after
- * the case.  Pinned nodes (the case's "pinned", or else the version's
+ * wrote is gone after the case, and sub-workflows they call journal
+ * nothing meanwhile (rr_test_workflow_running), not even a failure, which
+ * execute() records apart from the transaction.  Pinned nodes (the case's "pinned", or else the version's
  * "pin_data") do not run: the executor hands on their items instead
  * (RrExecution.pinned), so a pinned sql node never touches its table and
  * a pinned http node sends nothing.
@@ -64,6 +65,15 @@ typedef struct TestCase
 	"SELECT definition -> 'pin_data' FROM reporunner.workflow_version" \
 	" WHERE workflow_id = $1 AND version = $2"
 static SPIPlanPtr pin_data_plan = NULL;
+
+/* A case runs now (rr_test_workflow_running) */
+static bool case_running = false;
+
+bool
+rr_test_workflow_running(void)
+{
+	return case_running;
+}
 
 /* ERROR 22023 about case number index (from 1) */
 static pg_attribute_noreturn() void
@@ -402,12 +412,15 @@ run_case(RrPlan *plan, const TestCase *tc, Jsonb **pins,
 	MemoryContext context;
 	Jsonb	  **actual = palloc0(sizeof(Jsonb *) * plan->nnodes);
 	ErrorData  *volatile error = NULL;
+	bool		was_running;
 	int			i;
 
 	context = AllocSetContextCreate(caller, "reporunner test case",
 									ALLOCSET_DEFAULT_SIZES);
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(context);
+	was_running = case_running;
+	case_running = true;
 	PG_TRY();
 	{
 		RrExecution *execution = palloc0(sizeof(RrExecution));
@@ -429,10 +442,12 @@ run_case(RrPlan *plan, const TestCase *tc, Jsonb **pins,
 											 strlen(node->name), NULL) != NULL)
 				actual[i] = actual_of(execution, node, expected_of(tc, node));
 		}
+		case_running = was_running;
 		RollbackAndReleaseCurrentSubTransaction();
 	}
 	PG_CATCH();
 	{
+		case_running = was_running;
 		MemoryContextSwitchTo(caller);
 		error = CopyErrorData();
 		FlushErrorState();
