@@ -104,6 +104,8 @@ FROM (VALUES
 	('wft_orders', '[{"name": "a", "expected": {"Load": []}, "input": 3}]'),
 	('wft_orders', '[{"name": "a", "expected": {"Load": []}, "version": 0}]'),
 	('wft_orders', '[{"name": "a", "expected": {"Load": []}, "version": 1.5}]'),
+	('wft_orders', '[{"name": "a", "expected": {"Load": []}, "version": 1e30}]'),
+	('wft_orders', '[{"name": "a", "expected": {"Load": []}, "input": [1]}]'),
 	('wft_orders', '[{"name": "a", "expected": {"Load": []}, "version": 9}]'),
 	('no_such_workflow', '[{"name": "a", "expected": {"Load": []}}]')) t(w, c);
 SELECT regress.try($$SELECT count(*) FROM reporunner.test_workflow(NULL, '[]')$$);

@@ -104,7 +104,8 @@ static int32
 version_value(JsonbValue *v)
 {
 	Numeric		n;
-	int64		version;
+	int32		version;
+	bool		too_large = false;
 
 	if (v->type != jbvNumeric)
 		return 0;
@@ -113,9 +114,8 @@ version_value(JsonbValue *v)
 										  DirectFunctionCall1(numeric_floor,
 															  NumericGetDatum(n)))))
 		return 0;
-	version = DatumGetInt64(DirectFunctionCall1(numeric_int8,
-												NumericGetDatum(n)));
-	return version > 0 && version <= PG_INT32_MAX ? (int32) version : 0;
+	version = numeric_int4_opt_error(n, &too_large);
+	return !too_large && version > 0 ? version : 0;
 }
 
 /* Whether a jsonb value is an array whose elements are all objects */
@@ -188,7 +188,7 @@ read_case(JsonbValue *element, int index, TestCase *tc)
 				bad_case(index, tc->name,
 						 psprintf("\"%s\" must be an object whose keys are node names", key),
 						 "Write {\"node name\": [items], ...}.");
-			if (key[0] == 'p')
+			if (strcmp(key, "pinned") == 0)
 			{
 				tc->pinned_given = true;
 				tc->pinned = JsonbValueToJsonb(&v);
@@ -224,18 +224,6 @@ case_node(RrPlan *plan, const TestCase *tc, const char *what, const char *name)
 				 errmsg("test case \"%s\": %s node \"%s\" does not exist in workflow \"%s\" version %d",
 						tc->name, what, name, plan->workflow_name, plan->version)));
 	return node;
-}
-
-/* The output of node called name; -1 if it has none */
-static int
-output_index(const RrPlanNode *node, const char *name)
-{
-	int			i;
-
-	for (i = 0; i < node->noutputs; i++)
-		if (strcmp(node->output_names[i], name) == 0)
-			return i;
-	return -1;
 }
 
 /* The version's pin_data, or NULL when it has none. */
@@ -330,7 +318,7 @@ check_expected(const RrPlanNode *node, const TestCase *tc, Jsonb *expected)
 	while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
 		if (token == WJB_KEY &&
-			output_index(node, pnstrdup(v.val.string.val, v.val.string.len)) < 0)
+			rr_plan_output_index(node, pnstrdup(v.val.string.val, v.val.string.len)) < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
 					 errmsg("test case \"%s\": node \"%s\" has no output \"%.*s\"",
@@ -382,7 +370,7 @@ actual_of(const RrExecution *execution, const RrPlanNode *node,
 	{
 		if (token != WJB_KEY)
 			continue;
-		output = output_index(node, pnstrdup(v.val.string.val,
+		output = rr_plan_output_index(node, pnstrdup(v.val.string.val,
 											 v.val.string.len));
 		pushJsonbValue(&state, WJB_KEY, &v);
 		push_jsonb(&state, WJB_VALUE, rr_items_to_jsonb(step->outputs[output]));
