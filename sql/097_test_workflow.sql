@@ -68,6 +68,21 @@ SELECT case_name, node, ok, actual #>> '{error,sqlstate}' AS sqlstate
 FROM reporunner.test_workflow('wft_orders', '[{"name": "no pins", "input": {}, "pinned": {},
 	"expected": {"Notify": [{"sent": true}]}}]');
 
+-- a member of the owner's role tests too; after a case that failed inside
+-- a node running as the owner, the session is the member's again, with its
+-- own settings
+RESET ROLE;
+CREATE ROLE wft_member IN ROLE wft_tenant;
+SET ROLE wft_member;
+SET search_path = wft_nowhere, public;
+SELECT reporunner.test_workflow_tap('wft_orders', '[{"name": "no pins", "input": {}, "pinned": {},
+	"expected": {"Notify": [{"sent": true}]}}]');
+SELECT current_user, current_setting('search_path') AS search_path;
+RESET search_path;
+RESET ROLE;
+DROP ROLE wft_member;
+SET ROLE wft_tenant;
+
 -- TAP
 SELECT reporunner.test_workflow_tap('wft_orders', :'cases');
 SELECT reporunner.test_workflow_tap('wft_orders',
