@@ -50,6 +50,8 @@ SELECT * FROM reporunner.test_workflow('wft_orders', :'cases');
 SELECT count(*) AS logged FROM wft_log;
 SELECT count(*) AS executions FROM reporunner.executions WHERE workflow = 'wft_orders';
 SELECT last_value AS sequence_after_save FROM wft_seq;
+-- the pinned Notify sent no request: the HTTP counters have none
+SELECT count(*) AS http_requests FROM reporunner.http_stats();
 
 -- version 2 is caught
 SELECT case_name, node, ok, actual FROM reporunner.test_workflow('wft_orders',
@@ -67,6 +69,7 @@ SELECT last_value = :seq_before AS sequence_unchanged FROM wft_seq;
 SELECT case_name, node, ok, actual #>> '{error,sqlstate}' AS sqlstate
 FROM reporunner.test_workflow('wft_orders', '[{"name": "no pins", "input": {}, "pinned": {},
 	"expected": {"Notify": [{"sent": true}]}}]');
+SELECT method, outcome, requests FROM reporunner.http_stats();
 
 -- a member of the owner's role tests too; after a case that failed inside
 -- a node running as the owner, the session is the member's again, with its
