@@ -25,6 +25,7 @@ OBJS = \
 	src/catalog/role_rows.o \
 	src/catalog/run_as.o \
 	src/catalog/store.o \
+	src/catalog/test_workflow.o \
 	src/catalog/workflow_store.o \
 	src/crypto/credential.o \
 	src/crypto/key.o \
@@ -70,6 +71,7 @@ OBJS = \
 	src/http/multipart.o \
 	src/http/proxy.o \
 	src/http/request.o \
+	src/http/stats.o \
 	src/nodes/aggregate.o \
 	src/nodes/execute_workflow.o \
 	src/nodes/filter.o \
@@ -152,6 +154,7 @@ REGRESS = \
 	095_expr_cases \
 	096_metrics \
 	097_conditions \
+	097_test_workflow \
 	998_upgrade \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check

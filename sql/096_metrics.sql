@@ -111,6 +111,30 @@ SELECT workflow, owner, sum(value) AS executions FROM reporunner.metric_samples(
 WHERE metric = 'reporunner_executions_created' GROUP BY 1, 2 ORDER BY 1;
 RESET ROLE;
 
+-- HTTP counters (shared memory, not undone by a rollback): two requests
+-- the SSRF guard refused (127.0.0.1) and one to an allowed address where
+-- nothing listens, counted for their workflow's owner
+GRANT reporunner_http TO metrics_tenant;
+SET reporunner.http_allow = '127.0.0.2/32';
+SET ROLE metrics_tenant;
+SELECT reporunner.save_workflow('metrics_http', regress.node_doc('http',
+	'{"url": "{{ $json.url }}", "method": "POST", "timeout": "5s"}')) AS saved;
+SELECT left(regress.try(format('SELECT reporunner.execute(%L, %L)', 'metrics_http', i)), 5) AS sqlstate
+FROM (VALUES ('{"url": "http://127.0.0.1:1/a"}'), ('{"url": "http://127.0.0.1:1/b"}'),
+			 ('{"url": "http://127.0.0.2:1/c"}')) t(i);
+SELECT method, outcome, requests, received_bytes FROM reporunner.http_stats() ORDER BY 1, 2;
+SELECT line FROM regexp_split_to_table(reporunner.metrics(), E'\n') AS line
+WHERE line LIKE 'reporunner\_http\_%' ORDER BY 1;
+-- the other tenant sees none of them
+SET ROLE metrics_other;
+SELECT count(*) AS http_rows FROM reporunner.http_stats();
+SELECT count(*) AS http_lines FROM regexp_split_to_table(reporunner.metrics(), E'\n') AS line
+WHERE line LIKE 'reporunner\_http\_%' AND line NOT LIKE '#%';
+SET ROLE metrics_tenant;
+SELECT reporunner.delete_workflow('metrics_http');
+RESET ROLE;
+RESET reporunner.http_allow;
+
 SET ROLE metrics_other;
 SELECT reporunner.delete_workflow('metrics_other_flow');
 SET ROLE metrics_tenant;

@@ -19,6 +19,7 @@
 #include "engine/node_search_path.h"
 #include "fmgr.h"
 #include "http/request.h"
+#include "http/stats.h"
 #include "miscadmin.h"
 #include "reporunner.h"
 #include "tcop/utility.h"
@@ -126,6 +127,7 @@ _PG_init(void)
 	rr_activity_init();
 	rr_executor_init();
 	rr_http_init();
+	rr_http_stats_init();
 	rr_key_init();
 	rr_node_guard_init();
 	rr_node_search_path_init();

@@ -46,4 +46,11 @@ extern RrPlan *rr_runnable_plan(const char *name, Oid owner, int32 version,
  */
 extern float8 rr_prune_arg(Interval *older_than, const char *what);
 
+/*
+ * Whether test_workflow() is running a case in this backend: executions
+ * then journal nothing, not even a failed call, which is recorded apart
+ * from the transaction and would outlive the case's rollback.
+ */
+extern bool rr_test_workflow_running(void);
+
 #endif							/* RR_EXECUTE_H */

@@ -237,9 +237,8 @@ load_node(RrPlan *plan, RrPlanNode *node, HeapTuple tuple)
 	node->incoming = palloc0(sizeof(int) * Max(node->ninputs, 1));
 }
 
-/* Index of an output of a node by name; -1 if there is none. */
-static int
-output_index(const RrPlanNode *node, const char *name)
+int
+rr_plan_output_index(const RrPlanNode *node, const char *name)
 {
 	int			i;
 
@@ -274,7 +273,7 @@ load_edges(RrPlan *plan)
 		if (from == NULL || to == NULL)
 			elog(ERROR, "connection of workflow \"%s\" refers to a missing node",
 				 plan->workflow_name);
-		outputs[row] = output_index(from, get_text(tuple, 2));
+		outputs[row] = rr_plan_output_index(from, get_text(tuple, 2));
 		if (outputs[row] < 0 || input < 0 || input >= to->ninputs)
 			elog(ERROR, "connection from \"%s\" to \"%s\" does not fit the nodes",
 				 from->name, to->name);

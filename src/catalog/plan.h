@@ -103,6 +103,9 @@ extern bool rr_plan_is_cached(int64 workflow_id, int32 version);
 /* Find a node of a plan by name; NULL if there is none. */
 extern RrPlanNode *rr_plan_find_node(RrPlan *plan, const char *name);
 
+/* Index of an output of a node by name; -1 if there is none. */
+extern int	rr_plan_output_index(const RrPlanNode *node, const char *name);
+
 /*
  * Helpers for handlers' prepare functions: the value of a param, or NULL
  * when the node has no such param.

@@ -14,6 +14,7 @@
  *	6. connections: shape, the nodes, outputs and inputs they name
  *	7. the presence of a trigger node
  *	8. cycles
+ *	9. pin_data: the nodes it names, arrays of objects
  *
  * Objects with known keys (the document, nodes, retry policies, params,
  * settings, connections) are all described by RrFieldSpec tables and
@@ -163,6 +164,7 @@ static const RrFieldSpec document_fields[] = {
 	{.name = "description", .type = RR_FIELD_STRING},
 	{.name = "meta", .type = RR_FIELD_OBJECT},
 	{.name = "triggers", .type = RR_FIELD_ARRAY, .items = &trigger_item},
+	{.name = "pin_data", .type = RR_FIELD_OBJECT},
 	{NULL}
 };
 
@@ -2206,6 +2208,52 @@ check_cycles(Validator *v)
 }
 
 
+/* ---------- Rule 9: pin_data ---------- */
+
+/*
+ * check_pin_data
+ *		Rule 9: every key of pin_data names a node, and every value is an
+ *		array of objects (the items test_workflow() gives instead of
+ *		running the node).
+ */
+static bool
+check_pin_data(Validator *v)
+{
+	json_t	   *pin_data = json_object_get(v->document, "pin_data");
+	char		field[RR_DOC_FIELD_LEN];
+	char		shown_name[SHOWN_BUFLEN];
+	const char *name;
+	json_t	   *items;
+	json_t	   *item;
+	size_t		index;
+
+	json_object_foreach(pin_data, name, items)
+	{
+		shown(name, shown_name, sizeof(shown_name));
+		print_into(field, sizeof(field), "pin_data.%s", shown_name);
+		if (find_node(v, name) == NO_POSITION)
+			return fail(v->err, RR_DOC_UNDEFINED_REF, "", field,
+						"pin_data refers to missing node \"%s\"", shown_name);
+		if (!json_is_array(items))
+			return fail(v->err, RR_DOC_INVALID, name, field,
+						"pin_data of node \"%s\" must be an array of objects",
+						shown_name);
+		json_array_foreach(items, index, item)
+		{
+			if (!json_is_object(item))
+			{
+				fail(v->err, RR_DOC_INVALID, name, field,
+					 "pin_data of node \"%s\" must be an array of objects",
+					 shown_name);
+				set_detail(v->err, "Element %zu is not an object.", index);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+
 /* ---------- Entry point ---------- */
 
 /*
@@ -2240,7 +2288,8 @@ rr_document_validate(const char *json, size_t len, const RrDocLimits *limits,
 		check_settings(&v) &&
 		check_connections(&v) &&
 		check_trigger(&v) &&
-		check_cycles(&v);
+		check_cycles(&v) &&
+		check_pin_data(&v);
 
 	free(v.edge_from);
 	free(v.edge_to);

@@ -113,6 +113,8 @@ typedef struct RrExecution
 									 * this one now */
 	bool		suspended;		/* a node paused the execution */
 	bool		timed_out;		/* a node or the execution ran out of time */
+	Jsonb	  **pinned;			/* test_workflow(): per plan node, the items
+								 * it gives instead of running, or NULL */
 } RrExecution;
 
 /*

@@ -34,6 +34,7 @@
 #include "http/multipart.h"
 #include "http/proxy.h"
 #include "http/request.h"
+#include "http/stats.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
@@ -624,6 +625,7 @@ run_transfers(CURLM *multi, const RrHttpRequest *requests,
 				continue;
 			curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &private);
 			transfer = (Transfer *) private;
+			rr_http_stats_count(requests[transfer->request].method, message->easy_handle, message->data.result, transfer->refused_range != NULL);
 			if (message->data.result != CURLE_OK)
 				raise_failure(&requests[transfer->request], transfer,
 							  message->data.result);

@@ -115,9 +115,54 @@ BEGIN ATOMIC
 		   (SELECT pg_catalog.count(*) FROM reporunner.execution e
 			WHERE e.trigger_id = t.id AND e.created_at >= pg_catalog.now() - since)::double precision
 	FROM reporunner.trigger t
-		 JOIN reporunner.workflow w ON w.id = t.workflow_id;
+		 JOIN reporunner.workflow w ON w.id = t.workflow_id
+	UNION ALL
+	SELECT 'reporunner_http_node_retries', w.name, pg_catalog.pg_get_userbyid(w.owner)::text,
+		   NULL, NULL, NULL, NULL,
+		   COALESCE((SELECT pg_catalog.sum(pg_catalog.jsonb_array_length(j.attempts))
+					 FROM reporunner.execution e
+						  JOIN reporunner.step_journal j ON j.execution_id = e.id
+						  JOIN reporunner.node n ON n.workflow_id = e.workflow_id
+							   AND n.version = e.version AND n.name = j.node
+					 WHERE e.workflow_id = w.id AND e.created_at >= pg_catalog.now() - since
+					   AND j.attempts IS NOT NULL AND n.type = 'http'), 0)::double precision
+	FROM reporunner.workflow w
+	WHERE EXISTS (SELECT FROM reporunner.node n WHERE n.workflow_id = w.id AND n.type = 'http');
 END;
 COMMENT ON FUNCTION reporunner.metric_samples(interval) IS 'Every sample of metrics(), one row per metric name and label set, of the workflows visible to the current role; the executions counted are those created in the last "since"';
+
+/*
+ * The HTTP requests sent since the server started, of the owners visible
+ * to the current role (reporunner.http_stats(), counters in shared memory,
+ * src/http/stats.c): by method and status class, the failures (no
+ * response, or refused by the SSRF guard) by method and reason, and the
+ * bytes received.
+ */
+CREATE FUNCTION reporunner.http_stats()
+RETURNS TABLE (owner oid, method text, outcome text, requests bigint, received_bytes bigint)
+LANGUAGE c VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_http_stats';
+COMMENT ON FUNCTION reporunner.http_stats() IS 'HTTP requests sent since the server started, by workflow owner (of this database, that the current role may act for), method and outcome (1xx to 5xx, other, error: no response, refused: by the SSRF guard), with the bytes received; counters in shared memory';
+
+CREATE FUNCTION reporunner.http_metric_samples()
+RETURNS TABLE (metric text, owner text, method text, status_class text, reason text,
+			   value double precision)
+LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+	SELECT CASE WHEN h.outcome IN ('error', 'refused') THEN 'reporunner_http_request_failures_total'
+				ELSE 'reporunner_http_requests_total' END,
+		   pg_catalog.pg_get_userbyid(h.owner)::text, h.method,
+		   CASE WHEN h.outcome NOT IN ('error', 'refused') THEN h.outcome END,
+		   CASE WHEN h.outcome IN ('error', 'refused') THEN h.outcome END,
+		   h.requests::double precision
+	FROM reporunner.http_stats() h
+	UNION ALL
+	SELECT 'reporunner_http_received_bytes_total', pg_catalog.pg_get_userbyid(h.owner)::text,
+		   NULL, NULL, NULL, pg_catalog.sum(h.received_bytes)::double precision
+	FROM reporunner.http_stats() h
+	GROUP BY h.owner;
+END;
+COMMENT ON FUNCTION reporunner.http_metric_samples() IS 'The HTTP counters of metrics(), one row per sample: requests by owner, method and status class, failures by owner, method and reason, bytes received by owner; since the server started';
 
 /*
  * The families in the order metrics() writes them, each with its type and
@@ -155,15 +200,33 @@ BEGIN
 		(8, 'reporunner_workers_running', 'gauge',
 		 'Background workers running for this database'),
 		(9, 'reporunner_trigger_firings', 'gauge',
-		 'Executions each trigger started in the window')),
+		 'Executions each trigger started in the window'),
+		(10, 'reporunner_http_node_retries', 'gauge',
+		 'Retries of http nodes (failed attempts run again later) in the executions created in the window'),
+		(11, 'reporunner_http_requests_total', 'counter',
+		 'HTTP requests that got a response since the server started, by owner, method and status class'),
+		(12, 'reporunner_http_request_failures_total', 'counter',
+		 'HTTP requests without a response since the server started: reason error (connection, TLS, timeout, size) or refused (SSRF guard)'),
+		(13, 'reporunner_http_received_bytes_total', 'counter',
+		 'Bytes of HTTP responses (headers and bodies) received since the server started')),
+	samples AS (
+		SELECT s.metric, s.workflow, s.owner, NULL::text AS method, s.status,
+			   NULL::text AS status_class, NULL::text AS reason, s.trigger_id, s.trigger_kind,
+			   s.le, s.value
+		FROM reporunner.metric_samples(since) s
+		UNION ALL
+		SELECT h.metric, NULL, h.owner, h.method, NULL, h.status_class, h.reason, NULL, NULL,
+			   NULL, h.value
+		FROM reporunner.http_metric_samples() h),
 	lines(ord, header, k1, k2, k3, k4, k5, k6, line) AS (
 		SELECT f.ord, true, NULL, NULL, NULL, NULL::bigint, NULL, NULL::double precision,
 			   pg_catalog.format(E'# HELP %s %s\n# TYPE %s %s\n', f.name, f.help, f.name, f.type)
 		FROM f
 		UNION ALL
-		SELECT f.ord, false, s.workflow, s.owner, s.status, s.trigger_id, s.metric, s.le,
+		SELECT f.ord, false, s.workflow, s.owner, COALESCE(NULLIF(pg_catalog.concat(s.method, s.status_class, s.reason), ''), s.status),
+			   s.trigger_id, s.metric, s.le,
 			   s.metric || COALESCE('{' || l.labels || '}', '') || ' ' || s.value::text || E'\n'
-		FROM reporunner.metric_samples(since) s
+		FROM samples s
 			 JOIN f ON f.name = s.metric
 					   OR (f.type = 'histogram' AND pg_catalog.starts_with(s.metric, f.name || '_'))
 			 CROSS JOIN LATERAL (
@@ -173,13 +236,14 @@ BEGIN
 								  v.value, '\', '\\'), '"', '\"'), E'\n', '\n')
 						   || '"', ',' ORDER BY v.ord) AS labels
 				FROM (VALUES (1, 'workflow', s.workflow), (2, 'owner', s.owner),
-							 (3, 'status', s.status), (4, 'trigger', s.trigger_id::text),
-							 (5, 'kind', s.trigger_kind),
-							 (6, 'le', CASE WHEN s.le = 'Infinity' THEN '+Inf' ELSE s.le::text END))
+							 (3, 'method', s.method), (4, 'status', s.status),
+							 (5, 'status_class', s.status_class), (6, 'reason', s.reason),
+							 (7, 'trigger', s.trigger_id::text), (8, 'kind', s.trigger_kind),
+							 (9, 'le', CASE WHEN s.le = 'Infinity' THEN '+Inf' ELSE s.le::text END))
 					 v(ord, label, value)
 				WHERE v.value IS NOT NULL) l)
 	SELECT pg_catalog.string_agg(line, '' ORDER BY ord, header DESC, k1, k2, k3, k4, k5, k6)
 	FROM lines);
 END
 $$;
-COMMENT ON FUNCTION reporunner.metrics(interval) IS 'Metrics of the workflows visible to the current role in the Prometheus text format 0.0.4: executions created in the last "since" by status, their durations as a histogram, retries, trigger firings; running and waiting executions, the queue and the workers now';
+COMMENT ON FUNCTION reporunner.metrics(interval) IS 'Metrics of the workflows visible to the current role in the Prometheus text format 0.0.4: executions created in the last "since" by status, their durations as a histogram, retries (of http nodes apart), trigger firings; running and waiting executions, the queue and the workers now; HTTP requests, failures and bytes received since the server started';

@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(462);
+SELECT plan(482);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -480,6 +480,22 @@ SELECT function_returns('reporunner', 'metrics', ARRAY['interval'], 'text',
 	'metrics(interval) returns text');
 SELECT function_returns('reporunner', 'metric_samples', ARRAY['interval'], 'setof record',
 	'metric_samples(interval) returns a table');
+SELECT has_function('reporunner', f, args, format('%s exists', f)) FROM (VALUES
+	('test_workflow'::name, ARRAY['text', 'jsonb']::name[]),
+	('test_workflow_tap', ARRAY['text', 'jsonb']),
+	('http_stats', ARRAY[]::name[]),
+	('http_metric_samples', ARRAY[]::name[])) AS v(f, args);
+SELECT function_returns('reporunner', f, args, r, format('%s returns %s', f, r)) FROM (VALUES
+	('test_workflow'::name, ARRAY['text', 'jsonb']::name[], 'setof record'),
+	('test_workflow_tap', ARRAY['text', 'jsonb'], 'setof text'),
+	('http_stats', ARRAY[]::name[], 'setof record'),
+	('http_metric_samples', ARRAY[]::name[], 'setof record')) AS v(f, args, r);
+SELECT volatility_is('reporunner', f, args, 'volatile',
+	format('%s is VOLATILE (it runs workflows, or reads counters that change)', f)) FROM (VALUES
+	('test_workflow'::name, ARRAY['text', 'jsonb']::name[]),
+	('test_workflow_tap', ARRAY['text', 'jsonb']),
+	('http_stats', ARRAY[]::name[]),
+	('http_metric_samples', ARRAY[]::name[])) AS v(f, args);
 
 SELECT results_eq(
 	$$SELECT p.proname::text COLLATE "default", pg_get_function_arguments(p.oid)
@@ -521,7 +537,11 @@ FROM (VALUES
 	('activity_entries', ARRAY[]::name[]),
 	('prune_audit', ARRAY['interval']),
 	('metrics', ARRAY['interval']),
-	('metric_samples', ARRAY['interval'])
+	('metric_samples', ARRAY['interval']),
+	('test_workflow', ARRAY['text', 'jsonb']),
+	('test_workflow_tap', ARRAY['text', 'jsonb']),
+	('http_stats', ARRAY[]::name[]),
+	('http_metric_samples', ARRAY[]::name[])
 ) AS v(f, args);
 SELECT is_empty(
 	$$SELECT p.oid::regprocedure FROM pg_proc p
@@ -574,7 +594,11 @@ FROM (VALUES
 	('activity_entries', ARRAY[]::name[]),
 	('prune_audit', ARRAY['interval']),
 	('metrics', ARRAY['interval']),
-	('metric_samples', ARRAY['interval'])
+	('metric_samples', ARRAY['interval']),
+	('test_workflow', ARRAY['text', 'jsonb']),
+	('test_workflow_tap', ARRAY['text', 'jsonb']),
+	('http_stats', ARRAY[]::name[]),
+	('http_metric_samples', ARRAY[]::name[])
 ) AS v(f, args);
 
 SELECT isnt_definer('reporunner', 'rotate_key', ARRAY[]::name[],

@@ -1,7 +1,9 @@
 # Prometheus: reporunner.metrics() and Debian's prometheus-postgres-exporter
 # with docs/prometheus-queries.yaml, connected as the role docs/prometheus.md
 # creates, scraped on 127.0.0.1 after a known set of executions (successes,
-# failures, a retried node, a queued execution) of two tenants.  promtool
+# failures, a retried node, a queued execution, HTTP requests to the test
+# server (test/http_server.py) and one the SSRF guard refuses) of two
+# tenants.  promtool
 # (Debian's prometheus) accepts metrics() and the exporter's Reporunner
 # metrics; the numbers are those of the tables; a tenant's metrics() has
 # only its own workflows.
@@ -13,13 +15,16 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 use IPC::Run;
 use HTTP::Tiny;
+use HttpTestServer;
 use Time::HiRes qw(usleep);
 
 my $exporter = '/usr/bin/prometheus-postgres-exporter';
 plan skip_all => 'prometheus-postgres-exporter and promtool are not installed (test/setup.sh installs them)'
   unless -x $exporter && -x '/usr/bin/promtool';
 
-my $node = ReporunnerNode->create('prometheus');
+my $http_port = HttpTestServer::start();
+my $node = ReporunnerNode->create('prometheus',
+	'reporunner.http_allow' => "'127.0.0.1/32'");
 
 # the exporter's role, as docs/prometheus.md creates it
 $node->safe_psql('postgres', q{
@@ -66,6 +71,25 @@ SELECT status FROM reporunner.wait_for($flaky, '60 s')}),
 	'succeeded', 'the retried execution succeeds');
 $node->safe_psql('postgres', q{SET ROLE shop;
 SELECT reporunner.start('flaky', '[{}]', '{"delay": "1h"}')});
+# shop's HTTP requests: a background http node that gets 500 twice and
+# 200 on its third try, a 404 (the execution fails), and a request to a
+# private address, which the SSRF guard refuses
+$node->safe_psql('postgres', qq{GRANT reporunner_http TO shop; SET ROLE shop;
+SELECT reporunner.save_workflow('fetch', '{"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "Call", "type": "http", "retry": {"tries": 3, "delay": "10ms"},
+	 "params": {"url": "{{ \$json.url }}"}}],
+	"connections": [{"from": "Start", "to": "Call"}]}')});
+my $fetch = $node->safe_psql('postgres', qq{SET ROLE shop;
+SELECT reporunner.start('fetch', '[{"url": "http://127.0.0.1:$http_port/flaky/prom/2"}]')});
+is( $node->safe_psql('postgres', qq{SET ROLE shop;
+SELECT status FROM reporunner.wait_for($fetch, '60 s')}),
+	'succeeded', 'the http node succeeds on its third try');
+for my $url ("http://127.0.0.1:$http_port/status/404", 'http://10.1.2.3/')
+{
+	my ($rc) = $node->psql('postgres', qq{SET ROLE shop;
+SELECT reporunner.execute('fetch', '[{"url": "$url"}]')});
+	isnt($rc, 0, "a request to $url fails");
+}
 # rival: one that succeeds
 $node->safe_psql('postgres', q{SET ROLE rival;
 SELECT reporunner.save_workflow('rival_flow', '{"nodes": [{"name": "Start", "type": "trigger"}]}');
@@ -173,6 +197,20 @@ is($sample{'reporunner_execution_duration_seconds_bucket{le="+Inf",owner="shop",
 is($sample{'reporunner_workflow_retries{owner="shop",workflow="flaky"}'},
 	2, 'the retried node: two retries');
 is($sample{'reporunner_queue_depth{}'}, 1, 'one execution queued');
+is($sample{'reporunner_http_node_retries{owner="shop",workflow="fetch"}'},
+	2, 'the http node: two retries');
+is($sample{'reporunner_http_requests_total{method="GET",owner="shop",status_class="5xx"}'},
+	2, 'HTTP requests answered 500: two');
+is($sample{'reporunner_http_requests_total{method="GET",owner="shop",status_class="2xx"}'},
+	1, 'HTTP requests answered 200: one');
+is($sample{'reporunner_http_requests_total{method="GET",owner="shop",status_class="4xx"}'},
+	1, 'HTTP requests answered 404: one');
+is($sample{'reporunner_http_request_failures_total{method="GET",owner="shop",reason="refused"}'},
+	1, 'HTTP requests the SSRF guard refused: one');
+ok($sample{'reporunner_http_received_bytes_total{owner="shop"}'} > 0,
+	'HTTP bytes received are counted');
+unlike($rival, qr/^reporunner_http_(requests|request_failures|received_bytes)_total/m,
+	"a tenant's metrics() has no other tenant's HTTP requests");
 is($sample{'reporunner_workers_running{}'},
 	$node->safe_psql('postgres', q{SELECT coalesce(sum(workers), 0) FROM reporunner.workers()
 WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database())}),

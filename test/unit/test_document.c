@@ -505,7 +505,8 @@ test_document_rules(void)
 						RR_DOC_INVALID, "", "node",
 						"workflow document has unknown field \"node\"",
 						"Known fields are \"nodes\", \"connections\", "
-						"\"settings\", \"description\", \"meta\", \"triggers\".");
+						"\"settings\", \"description\", \"meta\", \"triggers\", "
+						"\"pin_data\".");
 	expect_error("a document without nodes is invalid", "{}",
 				 RR_DOC_INVALID, "", "nodes",
 				 "workflow document is missing required field \"nodes\"");
@@ -557,6 +558,32 @@ test_document_rules(void)
 				 "'triggers': [{'kind': 'table', 'target': 'x', 'id': 3}]}",
 				 RR_DOC_INVALID, "", "triggers[0].id",
 				 "workflow document has unknown field \"triggers[0].id\"");
+	expect_valid("pin_data gives nodes' items",
+				 "{'nodes': [{'name': 'Start', 'type': 'trigger'}], "
+				 "'pin_data': {'Start': [{'a': 1}, {}]}}");
+	expect_valid("pin_data may pin no item",
+				 "{'nodes': [{'name': 'Start', 'type': 'trigger'}], "
+				 "'pin_data': {'Start': []}}");
+	expect_error("pin_data must be an object",
+				 "{'nodes': [{'name': 'Start', 'type': 'trigger'}], 'pin_data': []}",
+				 RR_DOC_PARAM_TYPE, "", "pin_data",
+				 "workflow document field \"pin_data\" must be an object");
+	expect_error("pin_data names nodes of the document",
+				 "{'nodes': [{'name': 'Start', 'type': 'trigger'}], "
+				 "'pin_data': {'Nope': []}}",
+				 RR_DOC_UNDEFINED_REF, "", "pin_data.Nope",
+				 "pin_data refers to missing node \"Nope\"");
+	expect_error("pin_data gives arrays",
+				 "{'nodes': [{'name': 'Start', 'type': 'trigger'}], "
+				 "'pin_data': {'Start': {'a': 1}}}",
+				 RR_DOC_INVALID, "Start", "pin_data.Start",
+				 "pin_data of node \"Start\" must be an array of objects");
+	expect_error_detail("pin_data gives arrays of objects",
+						"{'nodes': [{'name': 'Start', 'type': 'trigger'}], "
+						"'pin_data': {'Start': [{}, 3]}}",
+						RR_DOC_INVALID, "Start", "pin_data.Start",
+						"pin_data of node \"Start\" must be an array of objects",
+						"Element 1 is not an object.");
 }
 
 
