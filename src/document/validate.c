@@ -159,8 +159,12 @@ static const RrFieldSpec document_fields[] = {
 	{.name = "description", .type = RR_FIELD_STRING},
 	{.name = "meta", .type = RR_FIELD_OBJECT},
 	{.name = "triggers", .type = RR_FIELD_ARRAY, .items = &trigger_item},
+	/* test data by node name (n8n's pinData) */
+	{.name = "pin_data", .type = RR_FIELD_OBJECT},
 	{NULL}
 };
+
+static const RrFieldSpec any_number = {.type = RR_FIELD_NUMBER};
 
 static const RrFieldSpec retry_fields[] = {
 	{.name = "tries", .type = RR_FIELD_INTEGER,
@@ -188,6 +192,9 @@ static const RrFieldSpec node_fields[] = {
 	{.name = "always_output_data", .type = RR_FIELD_BOOLEAN},
 	{.name = "disabled", .type = RR_FIELD_BOOLEAN},
 	{.name = "notes", .type = RR_FIELD_STRING},
+	/* where an editor draws the node: [x, y] */
+	{.name = "position", .type = RR_FIELD_ARRAY, .items = &any_number,
+	.has_min = true, .min = 2, .has_max = true, .max = 2},
 	{NULL}
 };
 
