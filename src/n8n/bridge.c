@@ -20,6 +20,14 @@
 #include "n8n/bridge.h"
 #include "n8n/n8n.h"
 
+/*
+ * Significant digits of a number with a fraction.  jansson holds such
+ * numbers as doubles and would write 0.1 as 0.10000000000000001 (17
+ * digits, the exact double), which jsonb reads as another number; 15
+ * digits write every number of up to 15 digits as it was read.
+ */
+#define RR_N8N_REAL_DIGITS 15
+
 /* Lines of a problem list, or the text of result; frees both */
 static void
 finish(RrN8nOutcome *out, json_t *result, json_t *problems)
@@ -28,7 +36,8 @@ finish(RrN8nOutcome *out, json_t *result, json_t *problems)
 
 	out->nlines = (int) json_array_size(problems);
 	if (out->nlines == 0)
-		out->text = json_dumps(result, JSON_COMPACT | JSON_ENCODE_ANY);
+		out->text = json_dumps(result, JSON_COMPACT | JSON_ENCODE_ANY |
+							   JSON_REAL_PRECISION(RR_N8N_REAL_DIGITS));
 	else
 		out->lines = calloc(out->nlines, sizeof(char *));
 	for (i = 0; out->lines != NULL && i < json_array_size(problems); i++)

@@ -263,8 +263,13 @@ rr_n8n_export(json_t *document, const char *name, json_t *problems)
 	{
 		json_t	   *t = json_array_get(triggers, i);
 
+		json_t	   *options = json_object_get(t, "options");
+		json_t	   *input = json_object_get(options, "input");
+
+		/* a schedule with no input of its own */
 		if (strcmp(rr_n8n_string(json_object_get(t, "kind"), ""), "schedule") == 0 &&
-			json_object_get(t, "options") == NULL)
+			rr_n8n_is_empty(input) &&
+			json_object_size(options) == (input != NULL ? 1 : 0))
 			json_array_append(schedules, json_object_get(t, "target"));
 		else
 		{
