@@ -93,19 +93,10 @@ import_body(RrN8nContext *cx, json_t *rest, json_t *params)
 
 		if (text[0] == '=')
 		{
-			json_t	   *value = rr_n8n_value(cx, json_body);
-			const char *inner = json_string_value(value);
-			size_t		len = strlen(inner);
+			json_t	   *value = rr_n8n_lone_expression(cx, json_body, "a JSON body");
 
-			if (len >= 4 && strncmp(inner, "{{", 2) == 0 &&
-				strcmp(inner + len - 2, "}}") == 0 && strstr(inner + 2, "{{") == NULL)
+			if (value != NULL)
 				json_object_set_new(params, "body", value);
-			else
-			{
-				json_decref(value);
-				rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
-							   "a JSON body that is a template with expressions inside is not supported; write it as one expression, ={{ {...} }}");
-			}
 			return;
 		}
 		parsed = json_loads(text, JSON_DECODE_ANY, &error);

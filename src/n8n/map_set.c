@@ -159,17 +159,8 @@ import_json_output(RrN8nContext *cx, json_t *json_output)
 
 	if (text[0] == '=')
 	{
-		json_t	   *expression = rr_n8n_value(cx, json_output);
-		const char *inner = json_string_value(expression);
-		size_t		len = strlen(inner);
-
-		if (len >= 4 && strncmp(inner, "{{", 2) == 0 &&
-			strcmp(inner + len - 2, "}}") == 0 && strstr(inner + 2, "{{") == NULL)
-			return expression;
-		json_decref(expression);
-		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
-					   "a JSON output that is a template with expressions inside is not supported; write it as one expression, ={{ {...} }}");
-		return rr_n8n_new_object();
+		value = rr_n8n_lone_expression(cx, json_output, "a JSON output");
+		return value ? value : rr_n8n_new_object();
 	}
 	parsed = json_loads(text, 0, &error);
 	if (!json_is_object(parsed))

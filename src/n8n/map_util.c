@@ -95,9 +95,13 @@ rr_n8n_leftovers(RrN8nContext *cx, json_t *rest, const char *where)
 	json_decref(rest);
 }
 
-/* A parameter value as a Reporunner param value (a new reference) */
-json_t *
-rr_n8n_value(RrN8nContext *cx, json_t *value)
+/*
+ * A copy of value (a new reference) with each string, at any depth,
+ * replaced by what map gives for it.
+ */
+static json_t *
+map_strings(json_t *value, json_t *(*map) (json_t *string, void *arg),
+			void *arg)
 {
 	json_t	   *copy;
 	size_t		i;
@@ -107,72 +111,90 @@ rr_n8n_value(RrN8nContext *cx, json_t *value)
 	switch (json_typeof(value))
 	{
 		case JSON_STRING:
-			{
-				const char *text = json_string_value(value);
-				size_t		len = json_string_length(value);
-
-				if (len > 0 && text[0] == '=')
-				{
-					if (len > 1 && text[1] == '=' &&
-						strstr(text, "{{") == NULL)
-						rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
-									   "the text \"%.40s\" starts with \"=\"",
-									   text + 1);
-					return json_stringn(text + 1, len - 1);
-				}
-				if (strstr(text, "{{") != NULL)
-					rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
-								   "the plain text \"%.40s\" contains \"{{\", which would be an expression",
-								   text);
-				return json_incref(value);
-			}
+			return map(value, arg);
 		case JSON_ARRAY:
 			copy = json_array();
 			for (i = 0; i < json_array_size(value); i++)
-				json_array_append_new(copy, rr_n8n_value(cx, json_array_get(value, i)));
+				json_array_append_new(copy, map_strings(json_array_get(value, i),
+														map, arg));
 			return copy;
 		case JSON_OBJECT:
 			copy = rr_n8n_new_object();
 			json_object_foreach(value, key, member)
-				json_object_set_new(copy, key, rr_n8n_value(cx, member));
+				json_object_set_new(copy, key, map_strings(member, map, arg));
 			return copy;
 		default:
 			return json_incref(value);
 	}
 }
 
+/* n8n's string as Reporunner's: without its "=" */
+static json_t *
+import_string(json_t *string, void *arg)
+{
+	RrN8nContext *cx = (RrN8nContext *) arg;
+	const char *text = json_string_value(string);
+	size_t		len = json_string_length(string);
+
+	if (len > 0 && text[0] == '=')
+	{
+		if (len > 1 && text[1] == '=')
+			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+						   "the text \"%.40s\" starts with \"=\"", text + 1);
+		return json_stringn(text + 1, len - 1);
+	}
+	if (strstr(text, "{{") != NULL)
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+					   "the plain text \"%.40s\" contains \"{{\", which would be an expression",
+					   text);
+	return json_incref(string);
+}
+
+/* Reporunner's string as n8n's: with an "=" when it has expressions */
+static json_t *
+export_string(json_t *string, void *arg)
+{
+	const char *text = json_string_value(string);
+
+	if (strstr(text, "{{") == NULL && text[0] != '=')
+		return json_incref(string);
+	return json_sprintf("=%s", text);
+}
+
+/* A parameter value as a Reporunner param value (a new reference) */
+json_t *
+rr_n8n_value(RrN8nContext *cx, json_t *value)
+{
+	return map_strings(value, import_string, cx);
+}
+
 /* A Reporunner param value as an n8n parameter value (a new reference) */
 json_t *
 rr_n8n_export_value(json_t *value)
 {
-	json_t	   *copy;
-	size_t		i;
-	const char *key;
-	json_t	   *member;
+	return map_strings(value, export_string, NULL);
+}
 
-	switch (json_typeof(value))
-	{
-		case JSON_STRING:
-			{
-				const char *text = json_string_value(value);
+/*
+ * An n8n value that must be one expression ("={{ ... }}", say a JSON
+ * output or body written as an expression) as a lone expression (a new
+ * reference), or NULL after a problem naming what.
+ */
+json_t *
+rr_n8n_lone_expression(RrN8nContext *cx, json_t *value, const char *what)
+{
+	json_t	   *expression = rr_n8n_value(cx, value);
+	const char *inner = rr_n8n_string(expression, "");
+	size_t		len = strlen(inner);
 
-				if (strstr(text, "{{") == NULL && text[0] != '=')
-					return json_incref(value);
-				return json_sprintf("=%s", text);
-			}
-		case JSON_ARRAY:
-			copy = json_array();
-			for (i = 0; i < json_array_size(value); i++)
-				json_array_append_new(copy, rr_n8n_export_value(json_array_get(value, i)));
-			return copy;
-		case JSON_OBJECT:
-			copy = rr_n8n_new_object();
-			json_object_foreach(value, key, member)
-				json_object_set_new(copy, key, rr_n8n_export_value(member));
-			return copy;
-		default:
-			return json_incref(value);
-	}
+	if (len >= 4 && strncmp(inner, "{{", 2) == 0 &&
+		strcmp(inner + len - 2, "}}") == 0 && strstr(inner + 2, "{{") == NULL)
+		return expression;
+	json_decref(expression);
+	rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+				   "%s that is a template with expressions inside is not supported; write it as one expression, ={{ {...} }}",
+				   what);
+	return NULL;
 }
 
 /* A string value, or fallback when value is absent or not a string */

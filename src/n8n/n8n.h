@@ -96,6 +96,8 @@ extern void rr_n8n_leftovers(RrN8nContext *cx, json_t *rest,
 							 const char *where);
 extern json_t *rr_n8n_value(RrN8nContext *cx, json_t *value);
 extern json_t *rr_n8n_export_value(json_t *value);
+extern json_t *rr_n8n_lone_expression(RrN8nContext *cx, json_t *value,
+									  const char *what);
 extern const char *rr_n8n_string(json_t *value, const char *fallback);
 extern bool rr_n8n_bool(json_t *value, bool fallback);
 extern bool rr_n8n_is_empty(json_t *value);
