@@ -94,6 +94,11 @@ SELECT pg_temp.node('noOp', 1, '{}', '{"disabled": true, "notes": "why", "always
 	"executeOnce": true, "retryOnFail": true, "maxTries": 4, "waitBetweenTries": 2000, "onError": "continueRegularOutput"}');
 SELECT pg_temp.node('noOp', 1, '{}', '{"retryOnFail": true, "continueOnFail": true}');
 SELECT pg_temp.node('noOp', 1, '{}', '{"onError": "continueErrorOutput"}');
+-- a position is two numbers
+SELECT reporunner.validate_workflow('{"nodes": [{"name": "S", "type": "trigger", "position": [1]}]}');
+SELECT reporunner.validate_workflow('{"nodes": [{"name": "S", "type": "trigger", "position": [1, "2"]}]}');
+SELECT reporunner.validate_workflow('{"nodes": [{"name": "S", "type": "trigger", "position": [-1.5, 2]}],
+	"pin_data": {"S": [{"a": 1}]}}');
 -- triggers, settings, pinData and connections of the whole workflow
 SELECT jsonb_pretty(reporunner.n8n_document('{"name": "w", "nodes": [
 	{"name": "Every day", "type": "n8n-nodes-base.scheduleTrigger", "typeVersion": 1.2, "position": [0, 0],

@@ -828,6 +828,9 @@ check_bounds(Validator *v, const FieldContext *ctx, const RrFieldSpec *spec,
 	if (unit != BOUND_VALUE && spec->has_min && spec->min == 1 &&
 		!spec->has_max)
 		print_into(rule, sizeof(rule), "not be empty");
+	else if (spec->has_min && spec->has_max && spec->min == spec->max)
+		print_into(rule, sizeof(rule), "%s exactly %.15g%s",
+				 verb, spec->min, suffix);
 	else if (spec->has_min && spec->has_max)
 		print_into(rule, sizeof(rule), "%s between %.15g and %.15g%s",
 				 verb, spec->min, spec->max, suffix);
