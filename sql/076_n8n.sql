@@ -244,6 +244,18 @@ INSERT INTO pinned SELECT 'splitOut', * FROM pg_temp.pinned(:'wf', 'n8n splitOut
 	'[{"data": [{"id": 3, "char": "c"}, {"id": 4, "char": "d"}, {"id": 5, "char": "e"}, {"id": 1, "char": "a"}, {"id": 2, "char": "b"}],
 	   "data2": [{"text": "foo"}], "data3": [{"text": "bar"}]}]',
 	'{Item Lists2}');
+\set wf `cat test/n8n/aggregate.json`
+-- the other three aggregate all item data: not supported yet
+INSERT INTO pinned SELECT 'aggregate', * FROM pg_temp.pinned(:'wf', 'n8n aggregate',
+	'[{"id": 1, "char": "a"}, {"id": 2, "char": "b"}, {"id": 3, "char": "c"}, {"id": 4, "char": "d"}, {"id": 5, "char": "e"}]',
+	'{aggregate all fields into list, aggregate selected fields into list, aggregate all fields except selected into list}');
+\set wf `cat test/n8n/removeDuplicates.json`
+-- comparing all fields except some is not supported yet (nor removing the
+-- other fields): those nodes and the nodes after them stand in
+INSERT INTO pinned SELECT 'removeDuplicates', * FROM pg_temp.pinned(:'wf', 'n8n removeDuplicates',
+	'[{"id": 1, "name": "John Doe", "age": 18}, {"id": 1, "name": "John Doe", "age": 18},
+	  {"id": 1, "name": "John Doe", "age": 98}, {"id": 3, "name": "Bob Johnson", "age": 34}]',
+	'{Remove Duplicates (Except Fields), Except Fields, Remove Duplicates (Remove), Remove}');
 SELECT * FROM pinned ORDER BY workflow, node;
 SELECT count(*) FILTER (WHERE matches) AS matching, count(*) AS pinned FROM pinned;
 
@@ -251,7 +263,7 @@ SELECT count(*) FILTER (WHERE matches) AS matching, count(*) AS pinned FROM pinn
 SELECT count(*) AS deleted FROM reporunner.workflow w,
 	LATERAL reporunner.delete_workflow(w.name)
 WHERE w.name IN ('orders', 'orders again', 'nightly', 'nightly again', 'native',
-				 'n8n limit', 'n8n sort', 'n8n splitOut');
+				 'n8n limit', 'n8n sort', 'n8n splitOut', 'n8n aggregate', 'n8n removeDuplicates');
 SELECT count(*) AS jobs FROM cron.job;
 DELETE FROM reporunner.execution;
 DROP EXTENSION pg_cron;
