@@ -256,14 +256,33 @@ INSERT INTO pinned SELECT 'removeDuplicates', * FROM pg_temp.pinned(:'wf', 'n8n 
 	'[{"id": 1, "name": "John Doe", "age": 18}, {"id": 1, "name": "John Doe", "age": 18},
 	  {"id": 1, "name": "John Doe", "age": 98}, {"id": 3, "name": "Bob Johnson", "age": 34}]',
 	'{Remove Duplicates (Except Fields), Except Fields, Remove Duplicates (Remove), Remove}');
+\set wf `cat test/n8n/summarize.json`
+-- "Summarize2" gives all groups in a single item, "Dot notation" reads a
+-- nested field: not supported yet
+INSERT INTO pinned SELECT 'summarize', * FROM pg_temp.pinned(:'wf', 'n8n summarize',
+	'[{"category": "red", "text": "foo", "char": "a", "value": 1, "params.interval": "1 day", "params": {"interval": "1 day"}},
+	  {"category": "blue", "text": "spam", "char": "b", "value": 2, "params": {"interval": "1 hour"}},
+	  {"category": "green", "text": "bar", "char": "c", "value": 3},
+	  {"category": "red", "text": "foo", "char": "a", "value": 4},
+	  {"category": "red", "text": "bar", "char": "a", "value": 5, "params": {"interval": "1 minute"}},
+	  {"category": "blue", "text": "foo", "char": "a", "value": 6},
+	  {"category": "blue", "text": "foo", "char": "a", "value": 7, "params": {"interval": "1 second"}}]',
+	'{Summarize2, Dot notation}');
 SELECT * FROM pinned ORDER BY workflow, node;
 SELECT count(*) FILTER (WHERE matches) AS matching, count(*) AS pinned FROM pinned;
+-- the differences (docs/n8n.md says why)
+SELECT p.node, s.output->'main' AS reporunner
+FROM pinned p JOIN reporunner.workflow w ON w.name = 'n8n ' || p.workflow
+	 JOIN reporunner.execution e ON e.workflow_id = w.id
+	 JOIN reporunner.step s ON s.execution_id = e.id AND s.node = p.node
+WHERE NOT p.matches ORDER BY p.workflow, p.node;
 
 -- leave nothing behind
 SELECT count(*) AS deleted FROM reporunner.workflow w,
 	LATERAL reporunner.delete_workflow(w.name)
 WHERE w.name IN ('orders', 'orders again', 'nightly', 'nightly again', 'native',
-				 'n8n limit', 'n8n sort', 'n8n splitOut', 'n8n aggregate', 'n8n removeDuplicates');
+				 'n8n limit', 'n8n sort', 'n8n splitOut', 'n8n aggregate', 'n8n removeDuplicates',
+				 'n8n summarize');
 SELECT count(*) AS jobs FROM cron.job;
 DELETE FROM reporunner.execution;
 DROP EXTENSION pg_cron;

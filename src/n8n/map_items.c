@@ -56,6 +56,21 @@ literal_field(RrN8nContext *cx, const char *name, json_t *rest_options)
 					   name);
 }
 
+/*
+ * Summarize's name for an aggregation's output field: "sum_total", the
+ * field's dots as underscores ("appended_params_interval").
+ */
+static void
+output_name(char *name, size_t size, const char *prefix, const char *field)
+{
+	char	   *c;
+
+	snprintf(name, size, "%s_%s", prefix, field);
+	for (c = name; *c != '\0'; c++)
+		if (*c == '.')
+			*c = '_';
+}
+
 static json_t *
 options_of(json_t *rest)
 {
@@ -170,12 +185,15 @@ rr_n8n_import_summarize(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 			continue;
 		}
 		if (strcmp(op, "concatenate") == 0 &&
-			strcmp(rr_n8n_string(json_object_get(entry, "separateBy"), "comma"),
-				   "commaSpace") != 0)
+			strcmp(rr_n8n_string(json_object_get(entry, "separateBy"), ","),
+				   ", ") != 0)
 			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
 						   "concatenating with another separator than \", \" is not supported yet");
+		if (rr_n8n_bool(json_object_get(entry, "includeEmpty"), false))
+			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+						   "including empty values is not supported yet");
 		literal_field(cx, field, options);
-		snprintf(as, sizeof(as), "%s_%s", s->prefix, field);
+		output_name(as, sizeof(as), s->prefix, field);
 		json_array_append_new(aggregations,
 							  json_pack("{s:s, s:s, s:s}", "op", s->rr,
 										"field", field, "as", as));
@@ -359,7 +377,7 @@ rr_n8n_export_aggregate(RrN8nContext *cx, json_t *params, RrN8nNode *out)
 						   "the aggregation \"%s\" has no counterpart in n8n's Summarize", op);
 			continue;
 		}
-		snprintf(name, sizeof(name), "%s_%s", s->prefix, field);
+		output_name(name, sizeof(name), s->prefix, field);
 		if (as == NULL || strcmp(as, name) != 0)
 			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
 						   "aggregation %zu: n8n's Summarize names its output \"%s\"",
@@ -368,7 +386,7 @@ rr_n8n_export_aggregate(RrN8nContext *cx, json_t *params, RrN8nNode *out)
 											  "field", field));
 		if (strcmp(s->n8n, "concatenate") == 0)
 			json_object_set_new(json_array_get(list, json_array_size(list) - 1),
-								"separateBy", json_string("commaSpace"));
+								"separateBy", json_string(", "));
 	}
 	if (lists_only)
 	{
