@@ -116,8 +116,8 @@ SELECT jsonb_pretty(reporunner.n8n_document('{"name": "w", "nodes": [
 	"pinData": {"Called": [{"json": {"n": 5}}, {"json": {"n": 1}}]}}'));
 
 -- Everything that cannot be imported faithfully, in one error; nothing saved
-\set VERBOSITY verbose
-SELECT reporunner.import_n8n('{"name": "bad", "nodes": [
+-- (as SQLSTATE: message / detail / HINT: hint)
+SELECT regress.try($q$SELECT reporunner.import_n8n('{"name": "bad", "nodes": [
 	{"name": "Start", "type": "n8n-nodes-base.manualTrigger", "typeVersion": 1, "parameters": {}},
 	{"name": "Code", "type": "n8n-nodes-base.code", "typeVersion": 2, "parameters": {"jsCode": "return items;"}},
 	{"name": "Hook", "type": "n8n-nodes-base.webhook", "typeVersion": 2, "parameters": {"path": "x"}},
@@ -130,8 +130,7 @@ SELECT reporunner.import_n8n('{"name": "bad", "nodes": [
 	{"name": "Text", "type": "n8n-nodes-base.noOp", "typeVersion": 1, "parameters": {}, "notes": "ok"},
 	{"name": "Lit", "type": "n8n-nodes-base.stopAndError", "typeVersion": 1, "parameters": {"errorMessage": "{{ not an expression }}"}},
 	{"name": "Remote", "type": "@n8n/n8n-nodes-langchain.agent", "typeVersion": 1, "parameters": {}}],
-	"connections": {}}');
-\set VERBOSITY default
+	"connections": {}}')$q$);
 SELECT count(*) AS saved FROM reporunner.workflow WHERE name = 'bad';
 -- an invalid n8n node is 22023
 \set VERBOSITY sqlstate
@@ -145,6 +144,11 @@ SELECT reporunner.import_n8n(pg_temp.n8n('noOp', 1, '{}') - 'name');
 SELECT reporunner.import_n8n(pg_temp.n8n('noOp', 1, '{}'), 'x', '{"color": 1}');
 SELECT reporunner.import_n8n('{"name": "bad", "nodes": [{"name": "S", "type": "n8n-nodes-base.manualTrigger"}],
 	"connections": {"S": {"main": [[{"node": "Nope", "type": "main", "index": 0}]]}}}');
+-- numbers pass through as 64-bit integers or doubles
+SELECT reporunner.import_n8n(pg_temp.n8n('noOp', 1, '{}') ||
+	'{"pinData": {"Start": [{"json": {"big": 123456789012345678901234567890}}]}}', 'x');
+SELECT reporunner.n8n_document(pg_temp.n8n('noOp', 1, '{}') ||
+	'{"pinData": {"Start": [{"json": {"n": 9007199254740993, "f": 0.1, "g": 1.5e-7}}]}}')->'pin_data';
 SELECT count(*) AS saved FROM reporunner.workflow WHERE name IN ('bad', 'x');
 
 -- A workflow saved, run, exported and imported again

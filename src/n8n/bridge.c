@@ -6,7 +6,8 @@
  * n8n_sql.c cannot include jansson next to the server's headers (both
  * declare json_object), so it hands JSON text over and gets back the
  * translated JSON text, or the problems as lines of an error detail, or
- * what is wrong with the options.  Everything returned is malloc'd and
+ * what is wrong before any node is translated (the options, or JSON that
+ * jansson cannot hold).  Everything returned is malloc'd and
  * freed by rr_n8n_outcome_free().
  *
  * Plain C on jansson; no PostgreSQL header.
@@ -75,9 +76,8 @@ check_options(json_t *options, RrN8nOutcome *out)
 
 	if (!json_is_object(options))
 	{
-		snprintf(error, sizeof(error), "options must be a JSON object");
-		out->error = strdup(error);
-		out->error_wrong_type = true;
+		out->message = strdup("options must be a JSON object");
+		out->error = RR_N8N_OPTION_TYPE;
 		return false;
 	}
 	json_object_foreach(options, key, value)
@@ -105,40 +105,52 @@ check_options(json_t *options, RrN8nOutcome *out)
 		else
 		{
 			snprintf(error, sizeof(error), "unknown option \"%.200s\"", key);
-			out->error = strdup(error);
+			out->message = strdup(error);
+			out->error = RR_N8N_UNKNOWN_OPTION;
 			return false;
 		}
 		if (!ok)
 		{
-			out->error = strdup(error);
-			out->error_wrong_type = true;
+			out->message = strdup(error);
+			out->error = RR_N8N_OPTION_TYPE;
 			return false;
 		}
 	}
 	return true;
 }
 
+/* JSON text (from jsonb, so valid JSON) as jansson; NULL sets out's error */
 static json_t *
-parse(const char *text)
+parse(const char *text, RrN8nOutcome *out)
 {
 	json_error_t error;
+	json_t	   *value;
 
 	memset(&error, 0, sizeof(error));
-	return json_loads(text, JSON_DECODE_ANY, &error);
+	value = json_loads(text, JSON_DECODE_ANY, &error);
+	if (value == NULL && out->error == RR_N8N_OK)
+	{
+		/* without error text, jansson ran out of memory */
+		out->error = error.text[0] ? RR_N8N_UNREADABLE : RR_N8N_OUT_OF_MEMORY;
+		out->message = strdup(error.text);
+	}
+	return value;
 }
 
 void
 rr_n8n_import_text(const char *workflow, const char *options,
 				   RrN8nOutcome *out)
 {
-	json_t	   *n8n = parse(workflow);
-	json_t	   *opts = parse(options);
+	json_t	   *n8n;
+	json_t	   *opts;
 	json_t	   *problems = json_array();
 	json_t	   *document;
 
 	memset(out, 0, sizeof(*out));
+	n8n = parse(workflow, out);
+	opts = parse(options, out);
 	if (n8n == NULL || opts == NULL || problems == NULL)
-		out->out_of_memory = true;
+		;
 	else if (check_options(opts, out))
 	{
 		document = rr_n8n_import(n8n, opts, problems);
@@ -150,27 +162,25 @@ rr_n8n_import_text(const char *workflow, const char *options,
 	json_decref(problems);
 	json_decref(n8n);
 	json_decref(opts);
-	if (out->nlines == 0 && out->error == NULL && out->text == NULL)
-		out->out_of_memory = true;
+	if (out->nlines == 0 && out->error == RR_N8N_OK && out->text == NULL)
+		out->error = RR_N8N_OUT_OF_MEMORY;
 }
 
 void
 rr_n8n_export_text(const char *document, const char *name, RrN8nOutcome *out)
 {
-	json_t	   *doc = parse(document);
+	json_t	   *doc;
 	json_t	   *problems = json_array();
 
 	memset(out, 0, sizeof(*out));
+	doc = parse(document, out);
 	if (doc == NULL || problems == NULL)
-	{
-		out->out_of_memory = true;
 		json_decref(problems);
-	}
 	else
 		finish(out, rr_n8n_export(doc, name, problems), problems);
 	json_decref(doc);
-	if (out->nlines == 0 && out->text == NULL)
-		out->out_of_memory = true;
+	if (out->nlines == 0 && out->error == RR_N8N_OK && out->text == NULL)
+		out->error = RR_N8N_OUT_OF_MEMORY;
 }
 
 void
@@ -179,7 +189,7 @@ rr_n8n_outcome_free(RrN8nOutcome *out)
 	int			i;
 
 	free(out->text);
-	free(out->error);
+	free(out->message);
 	for (i = 0; out->lines != NULL && i < out->nlines; i++)
 		free(out->lines[i]);
 	free(out->lines);

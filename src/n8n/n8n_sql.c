@@ -47,28 +47,31 @@ outcome_result(RrN8nOutcome *out, const char *message, const char *hint)
 	StringInfoData detail;
 	char	   *text;
 	char	   *error;
-	bool		wrong_type = out->error_wrong_type;
+	RrN8nError	kind = out->error;
 	bool		invalid = out->invalid;
 	int			nlines = out->nlines;
 	int			i;
 
-	if (out->out_of_memory)
+	if (kind != RR_N8N_OK)
 	{
+		error = pstrdup(out->message ? out->message : "out of memory");
 		rr_n8n_outcome_free(out);
+		if (kind == RR_N8N_OUT_OF_MEMORY)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory")));
+		if (kind == RR_N8N_UNREADABLE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s", message),
+					 errdetail("The JSON cannot be read: %s.", error),
+					 errhint("Numbers must be integers of at most 64 bits or decimal numbers.")));
 		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory")));
-	}
-	if (out->error != NULL)
-	{
-		error = pstrdup(out->error);
-		rr_n8n_outcome_free(out);
-		ereport(ERROR,
-				(errcode(wrong_type ? ERRCODE_DATATYPE_MISMATCH :
+				(errcode(kind == RR_N8N_OPTION_TYPE ? ERRCODE_DATATYPE_MISMATCH :
 						 ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s", error),
-				 wrong_type ? 0 :
-				 errdetail("The options are \"workflows\" and \"pin_data\".")));
+				 kind == RR_N8N_UNKNOWN_OPTION ?
+				 errdetail("The options are \"workflows\" and \"pin_data\".") : 0));
 	}
 	if (nlines > 0)
 	{
