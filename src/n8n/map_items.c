@@ -129,8 +129,15 @@ rr_n8n_import_aggregate(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 
 	out->rr_type = "aggregate";
 	if (strcmp(what, "aggregateIndividualFields") != 0)
+	{
 		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
 					   "aggregating all item data is not supported yet");
+		/* its own parameters, refused with it */
+		(void) rr_n8n_take(rest, "destinationFieldName");
+		(void) rr_n8n_take(rest, "include");
+		(void) rr_n8n_take(rest, "fieldsToInclude");
+		(void) rr_n8n_take(rest, "fieldsToExclude");
+	}
 	for (i = 0; i < json_array_size(list); i++)
 	{
 		json_t	   *entry = json_array_get(list, i);

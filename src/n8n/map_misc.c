@@ -65,10 +65,12 @@ rr_n8n_import_wait(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 											 json_number_value(amount) : 1.0, unit));
 	}
 	else if (strcmp(resume, "specificTime") == 0)
+	{
+		json_t	   *until = json_object_get(rest, "dateTime");
+
 		out->params = json_pack("{s:o}", "until",
-								rr_n8n_value(cx, json_object_get(rest, "dateTime") ?
-											 json_object_get(rest, "dateTime") :
-											 json_string("")));
+								until ? rr_n8n_value(cx, until) : json_string(""));
+	}
 	else
 		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
 					   "resuming on \"%s\" is not supported yet (inbound webhooks are not built); use reporunner.resume()",
