@@ -281,6 +281,18 @@ FROM pinned p JOIN reporunner.workflow w ON w.name = 'n8n ' || p.workflow
 	 JOIN reporunner.step s ON s.execution_id = e.id AND s.node = p.node
 WHERE NOT p.matches ORDER BY p.workflow, p.node;
 
+-- a tenant imports as itself: its own workflow, its rights for schedules
+CREATE ROLE rr_n8n_tenant LOGIN;
+SET ROLE rr_n8n_tenant;
+SELECT reporunner.import_n8n(pg_temp.n8n('limit', 1, '{"maxItems": 1}'), 'mine');
+SELECT name, owner::regrole FROM reporunner.workflow WHERE name = 'mine';
+SELECT regress.try($q$SELECT reporunner.import_n8n('{"name": "timed", "nodes": [
+	{"name": "T", "type": "n8n-nodes-base.scheduleTrigger", "typeVersion": 1.2,
+	 "parameters": {"rule": {"interval": [{"field": "minutes", "minutesInterval": 10}]}}}]}')$q$);
+SELECT reporunner.delete_workflow('mine');
+RESET ROLE;
+DROP ROLE rr_n8n_tenant;
+
 -- leave nothing behind
 SELECT count(*) AS deleted FROM reporunner.workflow w,
 	LATERAL reporunner.delete_workflow(w.name)
