@@ -505,7 +505,7 @@ test_document_rules(void)
 						RR_DOC_INVALID, "", "node",
 						"workflow document has unknown field \"node\"",
 						"Known fields are \"nodes\", \"connections\", "
-						"\"settings\", \"description\", \"meta\", \"triggers\".");
+						"\"settings\", \"description\", \"meta\", \"triggers\", \"pin_data\".");
 	expect_error("a document without nodes is invalid", "{}",
 				 RR_DOC_INVALID, "", "nodes",
 				 "workflow document is missing required field \"nodes\"");
@@ -643,7 +643,11 @@ test_node_rules(void)
 					  "node \"X\" has unknown field \"parameters\"",
 					  "Known fields are \"name\", \"type\", \"params\", \"retry\", "
 					  "\"on_error\", \"timeout\", \"execute_once\", "
-					  "\"always_output_data\", \"disabled\", \"notes\".");
+					  "\"always_output_data\", \"disabled\", \"notes\", \"position\".");
+	expect_node_error("a position is two numbers",
+					  "{'name': 'X', 'type': 'noop', 'position': [1, 2, 3]}",
+					  RR_DOC_INVALID, "X", "position",
+					  "node \"X\" field \"position\" must have exactly 2 items", NULL);
 	expect_node_error("params must be an object",
 					  "{'name': 'X', 'type': 'noop', 'params': []}",
 					  RR_DOC_PARAM_TYPE, "X", "params",
