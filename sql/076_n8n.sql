@@ -117,7 +117,7 @@ SELECT jsonb_pretty(reporunner.n8n_document('{"name": "w", "nodes": [
 
 -- Everything that cannot be imported faithfully, in one error; nothing saved
 -- (as SQLSTATE: message / detail / HINT: hint)
-SELECT regress.try($q$SELECT reporunner.import_n8n('{"name": "bad", "nodes": [
+SELECT regress.try($q$SELECT reporunner.import_n8n('{"name": "n8n bad", "nodes": [
 	{"name": "Start", "type": "n8n-nodes-base.manualTrigger", "typeVersion": 1, "parameters": {}},
 	{"name": "Code", "type": "n8n-nodes-base.code", "typeVersion": 2, "parameters": {"jsCode": "return items;"}},
 	{"name": "Hook", "type": "n8n-nodes-base.webhook", "typeVersion": 2, "parameters": {"path": "x"}},
@@ -131,28 +131,28 @@ SELECT regress.try($q$SELECT reporunner.import_n8n('{"name": "bad", "nodes": [
 	{"name": "Lit", "type": "n8n-nodes-base.stopAndError", "typeVersion": 1, "parameters": {"errorMessage": "{{ not an expression }}"}},
 	{"name": "Remote", "type": "@n8n/n8n-nodes-langchain.agent", "typeVersion": 1, "parameters": {}}],
 	"connections": {}}')$q$);
-SELECT count(*) AS saved FROM reporunner.workflow WHERE name = 'bad';
+SELECT count(*) AS saved FROM reporunner.workflow WHERE name = 'n8n bad';
 -- an invalid n8n node is 22023
 \set VERBOSITY sqlstate
-SELECT reporunner.import_n8n('{"name": "bad", "nodes": [{"name": "S", "type": "n8n-nodes-base.manualTrigger"},
+SELECT reporunner.import_n8n('{"name": "n8n bad", "nodes": [{"name": "S", "type": "n8n-nodes-base.manualTrigger"},
 	{"name": "M", "type": "n8n-nodes-base.set", "typeVersion": 3.2,
 	 "parameters": {"fields": {"values": [{"name": "n", "type": "numberValue", "numberValue": "many"}]}}}]}');
-SELECT reporunner.import_n8n(pg_temp.n8n('noOp', 1, '{}'), 'x', '{"workflows": []}');
-SELECT reporunner.import_n8n(pg_temp.n8n('noOp', 1, '{}'), 'x', '{"pinData": true}');
+SELECT reporunner.import_n8n(pg_temp.n8n('noOp', 1, '{}'), 'n8n x', '{"workflows": []}');
+SELECT reporunner.import_n8n(pg_temp.n8n('noOp', 1, '{}'), 'n8n x', '{"pinData": true}');
 \set VERBOSITY default
 SELECT reporunner.import_n8n(pg_temp.n8n('noOp', 1, '{}') - 'name');
-SELECT reporunner.import_n8n(pg_temp.n8n('noOp', 1, '{}'), 'x', '{"color": 1}');
-SELECT reporunner.import_n8n('{"name": "bad", "nodes": [{"name": "S", "type": "n8n-nodes-base.manualTrigger"}],
+SELECT reporunner.import_n8n(pg_temp.n8n('noOp', 1, '{}'), 'n8n x', '{"color": 1}');
+SELECT reporunner.import_n8n('{"name": "n8n bad", "nodes": [{"name": "S", "type": "n8n-nodes-base.manualTrigger"}],
 	"connections": {"S": {"main": [[{"node": "Nope", "type": "main", "index": 0}]]}}}');
 -- numbers pass through as 64-bit integers or doubles
 SELECT reporunner.import_n8n(pg_temp.n8n('noOp', 1, '{}') ||
-	'{"pinData": {"Start": [{"json": {"big": 123456789012345678901234567890}}]}}', 'x');
+	'{"pinData": {"Start": [{"json": {"big": 123456789012345678901234567890}}]}}', 'n8n x');
 SELECT reporunner.n8n_document(pg_temp.n8n('noOp', 1, '{}') ||
 	'{"pinData": {"Start": [{"json": {"n": 9007199254740993, "f": 0.1, "g": 1.5e-7}}]}}')->'pin_data';
-SELECT count(*) AS saved FROM reporunner.workflow WHERE name IN ('bad', 'x');
+SELECT count(*) AS saved FROM reporunner.workflow WHERE name IN ('n8n bad', 'n8n x');
 
 -- A workflow saved, run, exported and imported again
-SELECT '{"name": "orders", "nodes": [
+SELECT '{"name": "n8n orders", "nodes": [
 	{"name": "Start", "type": "n8n-nodes-base.manualTrigger", "typeVersion": 1, "position": [0, 0], "parameters": {}},
 	{"name": "Total", "type": "n8n-nodes-base.set", "typeVersion": 3.4, "position": [220, 0],
 	 "parameters": {"assignments": {"assignments": [{"id": "1", "name": "total", "value": "={{ $json.price * $json.qty }}", "type": "number"}]},
@@ -173,38 +173,39 @@ SELECT '{"name": "orders", "nodes": [
 		"Both": {"main": [[{"node": "Per customer", "type": "main", "index": 0}]]}},
 	"settings": {"executionOrder": "v1"},
 	"pinData": {"Start": [{"json": {"customer": "a", "price": 2, "qty": 3}}]}}' AS orders \gset
+SELECT coalesce(max(id), 0) AS audit_start FROM reporunner.audit \gset
 SELECT reporunner.import_n8n(:'orders');
 SELECT action, object_name, to_version FROM reporunner.audit
-WHERE object_name = 'orders' ORDER BY id;
-SELECT reporunner.execute('orders', '[{"customer": "a", "price": 2, "qty": 3}, {"customer": "b", "price": 10, "qty": 1},
+WHERE object_name = 'n8n orders' AND id > :audit_start ORDER BY id;
+SELECT reporunner.execute('n8n orders', '[{"customer": "a", "price": 2, "qty": 3}, {"customer": "b", "price": 10, "qty": 1},
 	{"customer": "a", "price": 1, "qty": 1}]');
-SELECT jsonb_pretty(reporunner.export_workflow('orders', format => 'n8n'));
+SELECT jsonb_pretty(reporunner.export_workflow('n8n orders', format => 'n8n'));
 -- import -> export -> import gives the same graph
-SELECT reporunner.import_n8n(reporunner.export_workflow('orders', format => 'n8n'), 'orders again');
-SELECT reporunner.export_workflow('orders') = reporunner.export_workflow('orders again') AS same_document,
-	   reporunner.export_workflow('orders', format => 'n8n') - 'name' =
-	   reporunner.export_workflow('orders again', format => 'n8n') - 'name' AS same_n8n;
+SELECT reporunner.import_n8n(reporunner.export_workflow('n8n orders', format => 'n8n'), 'n8n orders again');
+SELECT reporunner.export_workflow('n8n orders') = reporunner.export_workflow('n8n orders again') AS same_document,
+	   reporunner.export_workflow('n8n orders', format => 'n8n') - 'name' =
+	   reporunner.export_workflow('n8n orders again', format => 'n8n') - 'name' AS same_n8n;
 -- importing it again is no new version
 SELECT reporunner.import_n8n(:'orders');
 -- a schedule trigger becomes a schedule, and exports as one
-SELECT reporunner.import_n8n('{"name": "nightly", "nodes": [
+SELECT reporunner.import_n8n('{"name": "n8n nightly", "nodes": [
 	{"name": "Night", "type": "n8n-nodes-base.scheduleTrigger", "typeVersion": 1.2, "position": [0, 0],
 	 "parameters": {"rule": {"interval": [{"field": "cronExpression", "expression": "0 3 * * *"}]}}},
 	{"name": "Tidy", "type": "n8n-nodes-base.postgres", "typeVersion": 2.5, "position": [200, 0],
 	 "parameters": {"operation": "executeQuery", "query": "select 1 as one", "options": {}},
 	 "credentials": {"postgres": {"id": "1", "name": "db"}}}],
 	"connections": {"Night": {"main": [[{"node": "Tidy", "type": "main", "index": 0}]]}}}');
-SELECT kind, target, options FROM reporunner.triggers WHERE workflow = 'nightly';
-SELECT reporunner.export_workflow('nightly', format => 'n8n')->'nodes';
-SELECT reporunner.import_n8n(reporunner.export_workflow('nightly', format => 'n8n'), 'nightly again');
-SELECT reporunner.export_workflow('nightly') = reporunner.export_workflow('nightly again') AS same_document;
+SELECT kind, target, options FROM reporunner.triggers WHERE workflow = 'n8n nightly';
+SELECT reporunner.export_workflow('n8n nightly', format => 'n8n')->'nodes';
+SELECT reporunner.import_n8n(reporunner.export_workflow('n8n nightly', format => 'n8n'), 'n8n nightly again');
+SELECT reporunner.export_workflow('n8n nightly') = reporunner.export_workflow('n8n nightly again') AS same_document;
 -- what has no n8n counterpart fails the export, listing it
-SELECT reporunner.save_workflow('native', '{"nodes": [{"name": "S", "type": "trigger"},
+SELECT reporunner.save_workflow('n8n native', '{"nodes": [{"name": "S", "type": "trigger"},
 	{"name": "F", "type": "function", "params": {"function": "now"}, "timeout": "5s"},
 	{"name": "R", "type": "set", "params": {"rename": {"a": "b"}}}],
 	"settings": {"concurrency": 2}}');
-SELECT reporunner.export_workflow('native', format => 'n8n');
-SELECT reporunner.export_workflow('native', format => 'xml');
+SELECT reporunner.export_workflow('n8n native', format => 'n8n');
+SELECT reporunner.export_workflow('n8n native', format => 'xml');
 
 -- n8n's node test workflows (test/n8n/), run on their input: how many
 -- pinned node outputs match.  Nodes that cannot be imported yet stand in
@@ -284,19 +285,19 @@ WHERE NOT p.matches ORDER BY p.workflow, p.node;
 -- a tenant imports as itself: its own workflow, its rights for schedules
 CREATE ROLE rr_n8n_tenant LOGIN;
 SET ROLE rr_n8n_tenant;
-SELECT reporunner.import_n8n(pg_temp.n8n('limit', 1, '{"maxItems": 1}'), 'mine');
-SELECT name, owner::regrole FROM reporunner.workflow WHERE name = 'mine';
-SELECT regress.try($q$SELECT reporunner.import_n8n('{"name": "timed", "nodes": [
+SELECT reporunner.import_n8n(pg_temp.n8n('limit', 1, '{"maxItems": 1}'), 'n8n mine');
+SELECT name, owner::regrole FROM reporunner.workflow WHERE name = 'n8n mine';
+SELECT regress.try($q$SELECT reporunner.import_n8n('{"name": "n8n timed", "nodes": [
 	{"name": "T", "type": "n8n-nodes-base.scheduleTrigger", "typeVersion": 1.2,
 	 "parameters": {"rule": {"interval": [{"field": "minutes", "minutesInterval": 10}]}}}]}')$q$);
-SELECT reporunner.delete_workflow('mine');
+SELECT reporunner.delete_workflow('n8n mine');
 RESET ROLE;
 DROP ROLE rr_n8n_tenant;
 
 -- leave nothing behind
 SELECT count(*) AS deleted FROM reporunner.workflow w,
 	LATERAL reporunner.delete_workflow(w.name)
-WHERE w.name IN ('orders', 'orders again', 'nightly', 'nightly again', 'native',
+WHERE w.name IN ('n8n orders', 'n8n orders again', 'n8n nightly', 'n8n nightly again', 'n8n native',
 				 'n8n limit', 'n8n sort', 'n8n splitOut', 'n8n aggregate', 'n8n removeDuplicates',
 				 'n8n summarize');
 SELECT count(*) AS jobs FROM cron.job;
