@@ -188,7 +188,7 @@ PG_CPPFLAGS += -DUSE_ASSERT_CHECKING
 endif
 
 EXTRA_CLEAN = tmp_check results regression.diffs regression.out \
-	test/unit/test_document test/unit/fuzz_document test/unit/fuzz-corpus test/unit/fuzz.log
+	test/unit/test_document test/unit/test_n8n test/unit/fuzz_document test/unit/fuzz-corpus test/unit/fuzz.log
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)

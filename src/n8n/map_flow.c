@@ -108,7 +108,7 @@ rr_n8n_import_switch(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 	{
 		json_t	   *rule = json_array_get(rules, i);
 		json_t	   *rr_rule;
-		char		position[16];
+		char		position[24];
 
 		rr_rule = json_pack("{s:o}", "conditions",
 							rr_n8n_import_conditions(cx, json_object_get(rule, "conditions"),
@@ -181,7 +181,7 @@ rr_n8n_export_switch(RrN8nContext *cx, json_t *params, RrN8nNode *out)
 		json_t	   *rule = json_array_get(rules, i);
 		json_t	   *output = json_object_get(rule, "output");
 		json_t	   *value;
-		char		position[16];
+		char		position[24];
 
 		value = json_pack("{s:o}", "conditions",
 						  rr_n8n_export_conditions(cx, rule));
