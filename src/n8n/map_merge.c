@@ -31,6 +31,7 @@ import_by_fields(RrN8nContext *cx, json_t *rest, json_t *params,
 	bool		advanced = rr_n8n_bool(rr_n8n_take(rest, "advanced"), false);
 	json_t	   *pairs = json_object_get(rr_n8n_take(rest, "mergeByFields"), "values");
 	json_t	   *names = rr_n8n_take(rest, "fieldsToMatchString");
+	json_t	   *list = NULL;
 	const char *key = NULL;
 	const char *right_key = NULL;
 	bool		dots = !rr_n8n_bool(json_object_get(options, "disableDotNotation"),
@@ -38,27 +39,27 @@ import_by_fields(RrN8nContext *cx, json_t *rest, json_t *params,
 
 	if (advanced || cx->version < 3)
 	{
+		/* pairs of an input 1 field and an input 2 field */
 		if (json_array_size(pairs) != 1)
 			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
 						   "matching on %zu pairs of fields is not supported yet (one pair)",
 						   json_array_size(pairs));
-		key = rr_n8n_string(json_object_get(json_array_get(pairs, 0), "field1"), "");
-		right_key = rr_n8n_string(json_object_get(json_array_get(pairs, 0), "field2"), "");
+		else
+		{
+			key = rr_n8n_string(json_object_get(json_array_get(pairs, 0), "field1"), "");
+			right_key = rr_n8n_string(json_object_get(json_array_get(pairs, 0), "field2"), "");
+		}
 	}
 	else
 	{
-		json_t	   *list = rr_n8n_field_list(cx, names);
-
+		/* "a, b": fields of the same name in both inputs */
+		list = rr_n8n_field_list(cx, names);
 		if (json_array_size(list) != 1)
 			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
 						   "matching on %zu fields is not supported yet (one field)",
 						   json_array_size(list));
 		else
 			key = right_key = json_string_value(json_array_get(list, 0));
-		if (key != NULL)
-			json_object_set_new(params, "key", json_string(key));
-		json_decref(list);
-		key = NULL;
 	}
 	if (key != NULL)
 	{
@@ -66,6 +67,7 @@ import_by_fields(RrN8nContext *cx, json_t *rest, json_t *params,
 		if (strcmp(key, right_key) != 0)
 			json_object_set_new(params, "right_key", json_string(right_key));
 	}
+	json_decref(list);
 	if (dots && (strchr(rr_n8n_string(json_object_get(params, "key"), ""), '.') ||
 				 strchr(rr_n8n_string(json_object_get(params, "right_key"), ""), '.')))
 		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
