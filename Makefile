@@ -72,6 +72,20 @@ OBJS = \
 	src/http/proxy.o \
 	src/http/request.o \
 	src/http/stats.o \
+	src/n8n/bridge.o \
+	src/n8n/export.o \
+	src/n8n/import.o \
+	src/n8n/map_conditions.o \
+	src/n8n/map_flow.o \
+	src/n8n/map_http.o \
+	src/n8n/map_items.o \
+	src/n8n/map_merge.o \
+	src/n8n/map_misc.o \
+	src/n8n/map_set.o \
+	src/n8n/map_trigger.o \
+	src/n8n/map_util.o \
+	src/n8n/mappers.o \
+	src/n8n/n8n_sql.o \
 	src/nodes/aggregate.o \
 	src/nodes/execute_workflow.o \
 	src/nodes/filter.o \
@@ -142,6 +156,7 @@ REGRESS = \
 	071_schedules \
 	072_notify \
 	075_import_export \
+	076_n8n \
 	080_subworkflows \
 	085_http \
 	086_credentials \
@@ -178,7 +193,7 @@ PG_CPPFLAGS += -DUSE_ASSERT_CHECKING
 endif
 
 EXTRA_CLEAN = tmp_check results regression.diffs regression.out \
-	test/unit/test_document test/unit/fuzz_document test/unit/fuzz-corpus test/unit/fuzz.log
+	test/unit/test_document test/unit/test_n8n test/unit/fuzz_document test/unit/fuzz-corpus test/unit/fuzz.log
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)

@@ -39,6 +39,7 @@
 #include "catalog/workflow_store.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "n8n/n8n_sql.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -552,11 +553,11 @@ reporunner_export_workflow(PG_FUNCTION_ARGS)
 
 	name = rr_workflow_name_arg(fcinfo, 0);
 	format = PG_ARGISNULL(2) ? "native" : text_to_cstring(PG_GETARG_TEXT_PP(2));
-	if (strcmp(format, "native") != 0)
+	if (strcmp(format, "native") != 0 && strcmp(format, "n8n") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown export format \"%s\"", format),
-				 errhint("The supported format is \"native\".")));
+				 errhint("The formats are \"native\" and \"n8n\".")));
 
 	nestlevel = rr_store_begin();
 	rr_workflow_get(name, RR_WORKFLOW_MANAGE, InvalidOid, &ref);
@@ -565,6 +566,8 @@ reporunner_export_workflow(PG_FUNCTION_ARGS)
 	definition = with_triggers(&ref, definition);
 	rr_store_end(nestlevel);
 
+	if (strcmp(format, "n8n") == 0)
+		definition = rr_n8n_export_document(definition, name);
 	PG_RETURN_DATUM(definition);
 }
 

@@ -168,6 +168,8 @@ static const RrFieldSpec document_fields[] = {
 	{NULL}
 };
 
+static const RrFieldSpec any_number = {.type = RR_FIELD_NUMBER};
+
 static const RrFieldSpec retry_fields[] = {
 	{.name = "tries", .type = RR_FIELD_INTEGER,
 	.has_min = true, .min = 1, .has_max = true, .max = RR_RETRY_TRIES_MAX},
@@ -194,6 +196,9 @@ static const RrFieldSpec node_fields[] = {
 	{.name = "always_output_data", .type = RR_FIELD_BOOLEAN},
 	{.name = "disabled", .type = RR_FIELD_BOOLEAN},
 	{.name = "notes", .type = RR_FIELD_STRING},
+	/* where an editor draws the node: [x, y] */
+	{.name = "position", .type = RR_FIELD_ARRAY, .items = &any_number,
+	.has_min = true, .min = 2, .has_max = true, .max = 2},
 	{NULL}
 };
 
@@ -827,6 +832,9 @@ check_bounds(Validator *v, const FieldContext *ctx, const RrFieldSpec *spec,
 	if (unit != BOUND_VALUE && spec->has_min && spec->min == 1 &&
 		!spec->has_max)
 		print_into(rule, sizeof(rule), "not be empty");
+	else if (spec->has_min && spec->has_max && spec->min == spec->max)
+		print_into(rule, sizeof(rule), "%s exactly %.15g%s",
+				 verb, spec->min, suffix);
 	else if (spec->has_min && spec->has_max)
 		print_into(rule, sizeof(rule), "%s between %.15g and %.15g%s",
 				 verb, spec->min, spec->max, suffix);

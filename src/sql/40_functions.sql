@@ -20,7 +20,7 @@ CREATE FUNCTION reporunner.export_workflow(name text, version integer DEFAULT NU
 RETURNS jsonb
 LANGUAGE c STABLE
 AS 'MODULE_PATHNAME', 'reporunner_export_workflow';
-COMMENT ON FUNCTION reporunner.export_workflow(text, integer, text) IS 'Returns the document of a version (the active one by default) as it was saved, with the workflow''s triggers, if it has any, under "triggers"';
+COMMENT ON FUNCTION reporunner.export_workflow(text, integer, text) IS 'Returns the document of a version (the active one by default) as it was saved, with the workflow''s triggers, if it has any, under "triggers"; format ''n8n'' translates it to n8n''s workflow JSON';
 
 CREATE FUNCTION reporunner.activate_version(name text, version integer)
 RETURNS void

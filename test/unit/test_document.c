@@ -670,7 +670,11 @@ test_node_rules(void)
 					  "node \"X\" has unknown field \"parameters\"",
 					  "Known fields are \"name\", \"type\", \"params\", \"retry\", "
 					  "\"on_error\", \"timeout\", \"execute_once\", "
-					  "\"always_output_data\", \"disabled\", \"notes\".");
+					  "\"always_output_data\", \"disabled\", \"notes\", \"position\".");
+	expect_node_error("a position is two numbers",
+					  "{'name': 'X', 'type': 'noop', 'position': [1, 2, 3]}",
+					  RR_DOC_INVALID, "X", "position",
+					  "node \"X\" field \"position\" must have exactly 2 items", NULL);
 	expect_node_error("params must be an object",
 					  "{'name': 'X', 'type': 'noop', 'params': []}",
 					  RR_DOC_PARAM_TYPE, "X", "params",

@@ -1,0 +1,466 @@
+/*-------------------------------------------------------------------------
+ *
+ * map_items.c
+ *		n8n's item list nodes (Split Out, Aggregate, Summarize, Limit, Sort,
+ *		Remove Duplicates) as split_out, aggregate, limit, sort and
+ *		remove_duplicates, and back.
+ *
+ * Aggregate's individual fields and Summarize's aggregations become
+ * aggregate's aggregations, named as n8n names their output fields (the
+ * field's name, or "sum_price", "unique_count_id", ...); aggregate exports
+ * as Aggregate when it only collects fields into lists without grouping,
+ * else as Summarize.  Field names are taken literally: n8n reads a name
+ * with "." as a path unless the node disables dot notation, so such a
+ * name is refused.
+ *
+ * Plain C on jansson; no PostgreSQL header.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "n8n/mappers.h"
+
+/* Summarize's aggregations: n8n's name, ours, the output field prefix */
+typedef struct SummarizeOp
+{
+	const char *n8n;
+	const char *rr;
+	const char *prefix;
+} SummarizeOp;
+
+static const SummarizeOp summarize_ops[] = {
+	{"append", "collect", "appended"},
+	{"average", "avg", "average"},
+	{"concatenate", "concat", "concatenated"},
+	{"count", "count", "count"},
+	{"countUnique", "count_distinct", "unique_count"},
+	{"max", "max", "max"},
+	{"min", "min", "min"},
+	{"sum", "sum", "sum"},
+	{NULL}
+};
+
+/*
+ * Refuse a field name with "." when the node reads names as paths (its
+ * option disableDotNotation is not set).
+ */
+static void
+literal_field(RrN8nContext *cx, const char *name, json_t *rest_options)
+{
+	if (!rr_n8n_bool(json_object_get(rest_options, "disableDotNotation"), false) &&
+		strchr(name, '.') != NULL)
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+					   "field \"%s\": nested fields (dot notation) are not supported yet",
+					   name);
+}
+
+/*
+ * Summarize's name for an aggregation's output field: "sum_total", the
+ * field's dots as underscores ("appended_params_interval").
+ */
+static void
+output_name(char *name, size_t size, const char *prefix, const char *field)
+{
+	char	   *c;
+
+	snprintf(name, size, "%s_%s", prefix, field);
+	for (c = name; *c != '\0'; c++)
+		if (*c == '.')
+			*c = '_';
+}
+
+static json_t *
+options_of(json_t *rest)
+{
+	json_t	   *options = rr_n8n_take(rest, "options");
+
+	return json_is_object(options) ? json_copy(options) : rr_n8n_new_object();
+}
+
+void
+rr_n8n_import_split_out(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
+{
+	json_t	   *rest = json_copy(parameters);
+	json_t	   *options = options_of(rest);
+	json_t	   *fields = rr_n8n_field_list(cx, rr_n8n_take(rest, "fieldToSplitOut"));
+	const char *include = rr_n8n_string(rr_n8n_take(rest, "include"), "noOtherFields");
+	json_t	   *destination = rr_n8n_take(options, "destinationFieldName");
+
+	out->rr_type = "split_out";
+	out->params = rr_n8n_new_object();
+	if (json_array_size(fields) != 1)
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+					   "splitting %zu fields at once is not supported yet (one field)",
+					   json_array_size(fields));
+	else
+	{
+		literal_field(cx, json_string_value(json_array_get(fields, 0)), options);
+		json_object_set(out->params, "field", json_array_get(fields, 0));
+	}
+	json_decref(fields);
+	if (strcmp(include, "allOtherFields") == 0)
+		json_object_set_new(out->params, "keep_fields", json_true());
+	else if (strcmp(include, "noOtherFields") != 0)
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+					   "including \"%s\" is not supported yet", include);
+	(void) rr_n8n_take(rest, "fieldsToInclude");
+	if (json_is_string(destination) && json_string_length(destination) > 0)
+		json_object_set_new(out->params, "destination", rr_n8n_value(cx, destination));
+	(void) rr_n8n_take(options, "disableDotNotation");
+	(void) rr_n8n_take(options, "includeBinary");
+	rr_n8n_leftovers(cx, options, "option");
+	rr_n8n_leftovers(cx, rest, "parameter");
+}
+
+/* Aggregate: individual fields into lists */
+void
+rr_n8n_import_aggregate(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
+{
+	json_t	   *rest = json_copy(parameters);
+	json_t	   *options = options_of(rest);
+	const char *what = rr_n8n_string(rr_n8n_take(rest, "aggregate"),
+									 "aggregateIndividualFields");
+	json_t	   *list = json_object_get(rr_n8n_take(rest, "fieldsToAggregate"),
+								   "fieldToAggregate");
+	json_t	   *aggregations = json_array();
+	size_t		i;
+
+	out->rr_type = "aggregate";
+	if (strcmp(what, "aggregateIndividualFields") != 0)
+	{
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+					   "aggregating all item data is not supported yet");
+		/* its own parameters, refused with it */
+		(void) rr_n8n_take(rest, "destinationFieldName");
+		(void) rr_n8n_take(rest, "include");
+		(void) rr_n8n_take(rest, "fieldsToInclude");
+		(void) rr_n8n_take(rest, "fieldsToExclude");
+	}
+	for (i = 0; i < json_array_size(list); i++)
+	{
+		json_t	   *entry = json_array_get(list, i);
+		const char *field = rr_n8n_string(json_object_get(entry, "fieldToAggregate"), "");
+		const char *as = field;
+
+		literal_field(cx, field, options);
+		if (rr_n8n_bool(json_object_get(entry, "renameField"), false))
+			as = rr_n8n_string(json_object_get(entry, "outputFieldName"), field);
+		json_array_append_new(aggregations,
+							  json_pack("{s:s, s:s, s:s}", "op", "collect",
+										"field", field, "as", as));
+	}
+	out->params = json_pack("{s:o}", "aggregations", aggregations);
+	(void) rr_n8n_take(options, "disableDotNotation");
+	(void) rr_n8n_take(options, "includeBinaries");
+	if (rr_n8n_bool(rr_n8n_take(options, "mergeLists"), false))
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED, "merging lists is not supported yet");
+	if (rr_n8n_bool(rr_n8n_take(options, "keepMissing"), false))
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+					   "keeping missing and null values is not supported yet");
+	rr_n8n_leftovers(cx, options, "option");
+	rr_n8n_leftovers(cx, rest, "parameter");
+}
+
+void
+rr_n8n_import_summarize(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
+{
+	json_t	   *rest = json_copy(parameters);
+	json_t	   *options = options_of(rest);
+	json_t	   *list = json_object_get(rr_n8n_take(rest, "fieldsToSummarize"), "values");
+	json_t	   *group_by = rr_n8n_field_list(cx, rr_n8n_take(rest, "fieldsToSplitBy"));
+	json_t	   *aggregations = json_array();
+	size_t		i;
+
+	out->rr_type = "aggregate";
+	for (i = 0; i < json_array_size(list); i++)
+	{
+		json_t	   *entry = json_array_get(list, i);
+		const char *op = rr_n8n_string(json_object_get(entry, "aggregation"), "count");
+		const char *field = rr_n8n_string(json_object_get(entry, "field"), "");
+		const SummarizeOp *s;
+		char		as[300];
+
+		for (s = summarize_ops; s->n8n != NULL; s++)
+			if (strcmp(s->n8n, op) == 0)
+				break;
+		if (s->n8n == NULL)
+		{
+			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+						   "the aggregation \"%s\" is not supported", op);
+			continue;
+		}
+		if (strcmp(op, "concatenate") == 0 &&
+			strcmp(rr_n8n_string(json_object_get(entry, "separateBy"), ","),
+				   ", ") != 0)
+			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+						   "concatenating with another separator than \", \" is not supported yet");
+		if (rr_n8n_bool(json_object_get(entry, "includeEmpty"), false))
+			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+						   "including empty values is not supported yet");
+		literal_field(cx, field, options);
+		output_name(as, sizeof(as), s->prefix, field);
+		json_array_append_new(aggregations,
+							  json_pack("{s:s, s:s, s:s}", "op", s->rr,
+										"field", field, "as", as));
+	}
+	for (i = 0; i < json_array_size(group_by); i++)
+		literal_field(cx, json_string_value(json_array_get(group_by, i)), options);
+	out->params = json_pack("{s:o}", "aggregations", aggregations);
+	if (json_array_size(group_by) > 0)
+		json_object_set(out->params, "group_by", group_by);
+	json_decref(group_by);
+	(void) rr_n8n_take(options, "disableDotNotation");
+	if (strcmp(rr_n8n_string(rr_n8n_take(options, "outputFormat"), "separateItems"),
+			   "separateItems") != 0)
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+					   "the output format \"single item\" is not supported yet");
+	rr_n8n_leftovers(cx, options, "option");
+	rr_n8n_leftovers(cx, rest, "parameter");
+}
+
+void
+rr_n8n_import_limit(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
+{
+	json_t	   *rest = json_copy(parameters);
+	json_t	   *max = rr_n8n_take(rest, "maxItems");
+	const char *keep = rr_n8n_string(rr_n8n_take(rest, "keep"), "firstItems");
+
+	out->rr_type = "limit";
+	out->params = json_pack("{s:o}", "max",
+							max ? rr_n8n_value(cx, max) : json_integer(1));
+	if (strcmp(keep, "lastItems") == 0)
+		json_object_set_new(out->params, "from", json_string("end"));
+	rr_n8n_leftovers(cx, rest, "parameter");
+}
+
+void
+rr_n8n_import_sort(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
+{
+	json_t	   *rest = json_copy(parameters);
+	json_t	   *options = options_of(rest);
+	const char *type = rr_n8n_string(rr_n8n_take(rest, "type"), "simple");
+	json_t	   *list = json_object_get(rr_n8n_take(rest, "sortFieldsUi"), "sortField");
+	json_t	   *by = json_array();
+	size_t		i;
+
+	out->rr_type = "sort";
+	if (strcmp(type, "simple") != 0)
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+					   "sorting of type \"%s\" is not supported%s", type,
+					   strcmp(type, "code") == 0 ?
+					   " (JavaScript is not run; sort by fields, or with a sql node)" : "");
+	(void) rr_n8n_take(rest, "code");
+	for (i = 0; i < json_array_size(list); i++)
+	{
+		json_t	   *entry = json_array_get(list, i);
+		const char *field = rr_n8n_string(json_object_get(entry, "fieldName"), "");
+		const char *order = rr_n8n_string(json_object_get(entry, "order"), "ascending");
+
+		literal_field(cx, field, options);
+		json_array_append_new(by, json_pack("{s:s, s:s}", "field", field, "order",
+											strcmp(order, "descending") == 0 ?
+											"desc" : "asc"));
+	}
+	out->params = json_pack("{s:o}", "by", by);
+	(void) rr_n8n_take(options, "disableDotNotation");
+	rr_n8n_leftovers(cx, options, "option");
+	rr_n8n_leftovers(cx, rest, "parameter");
+}
+
+void
+rr_n8n_import_remove_duplicates(RrN8nContext *cx, json_t *parameters,
+								RrN8nNode *out)
+{
+	json_t	   *rest = json_copy(parameters);
+	json_t	   *options = options_of(rest);
+	const char *operation = rr_n8n_string(rr_n8n_take(rest, "operation"),
+										  "removeDuplicateInputItems");
+	const char *compare = rr_n8n_string(rr_n8n_take(rest, "compare"), "allFields");
+	json_t	   *fields = rr_n8n_take(rest, "fieldsToCompare");
+
+	out->rr_type = "remove_duplicates";
+	out->params = rr_n8n_new_object();
+	if (strcmp(operation, "removeDuplicateInputItems") != 0)
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+					   "the operation \"%s\" is not supported yet", operation);
+	if (strcmp(compare, "selectedFields") == 0)
+	{
+		json_t	   *list;
+		size_t		i;
+
+		/* v1.0: {"fields": [{"fieldName": ...}]}; later "a, b" */
+		if (json_is_object(fields))
+		{
+			json_t	   *entries = json_object_get(fields, "fields");
+
+			list = json_array();
+			for (i = 0; i < json_array_size(entries); i++)
+				json_array_append(list, json_object_get(json_array_get(entries, i),
+														"fieldName"));
+		}
+		else
+			list = rr_n8n_field_list(cx, fields);
+		for (i = 0; i < json_array_size(list); i++)
+			literal_field(cx, rr_n8n_string(json_array_get(list, i), ""), options);
+		json_object_set_new(out->params, "fields", list);
+	}
+	else if (strcmp(compare, "allFields") != 0)
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+					   "comparing \"%s\" is not supported yet", compare);
+	(void) rr_n8n_take(rest, "fieldsToExclude");
+	(void) rr_n8n_take(options, "disableDotNotation");
+	if (rr_n8n_bool(rr_n8n_take(options, "removeOtherFields"), false))
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+					   "removing the other fields is not supported yet");
+	rr_n8n_leftovers(cx, options, "option");
+	rr_n8n_leftovers(cx, rest, "parameter");
+}
+
+void
+rr_n8n_export_split_out(RrN8nContext *cx, json_t *params, RrN8nNode *out)
+{
+	json_t	   *destination = json_object_get(params, "destination");
+
+	out->n8n_type = "splitOut";
+	out->version = 1;
+	out->params = json_pack("{s:O, s:s, s:{s:b}}",
+							"fieldToSplitOut", json_object_get(params, "field"),
+							"include",
+							rr_n8n_bool(json_object_get(params, "keep_fields"), false) ?
+							"allOtherFields" : "noOtherFields",
+							"options", "disableDotNotation", true);
+	if (destination != NULL)
+		json_object_set(json_object_get(out->params, "options"),
+						"destinationFieldName", destination);
+}
+
+/* aggregate as Aggregate (lists of fields) or Summarize */
+void
+rr_n8n_export_aggregate(RrN8nContext *cx, json_t *params, RrN8nNode *out)
+{
+	json_t	   *aggregations = json_object_get(params, "aggregations");
+	json_t	   *group_by = json_object_get(params, "group_by");
+	json_t	   *list = json_array();
+	bool		lists_only = json_array_size(group_by) == 0;
+	size_t		i;
+
+	for (i = 0; i < json_array_size(aggregations); i++)
+		if (strcmp(rr_n8n_string(json_object_get(json_array_get(aggregations, i), "op"), ""),
+				   "collect") != 0)
+			lists_only = false;
+	out->version = 1;
+	for (i = 0; i < json_array_size(aggregations); i++)
+	{
+		json_t	   *a = json_array_get(aggregations, i);
+		const char *op = rr_n8n_string(json_object_get(a, "op"), "");
+		const char *field = rr_n8n_string(json_object_get(a, "field"), "");
+		const char *as = rr_n8n_string(json_object_get(a, "as"), NULL);
+		const SummarizeOp *s;
+		char		name[300];
+
+		if (lists_only)
+		{
+			json_t	   *entry = json_pack("{s:s}", "fieldToAggregate", field);
+
+			if (as != NULL && strcmp(as, field) != 0)
+			{
+				json_object_set_new(entry, "renameField", json_true());
+				json_object_set_new(entry, "outputFieldName", json_string(as));
+			}
+			else if (as == NULL)
+				rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+							   "aggregation %zu: name the output field (\"as\") for n8n", i);
+			json_array_append_new(list, entry);
+			continue;
+		}
+		for (s = summarize_ops; s->n8n != NULL; s++)
+			if (strcmp(s->rr, op) == 0)
+				break;
+		if (s->n8n == NULL)
+		{
+			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+						   "the aggregation \"%s\" has no counterpart in n8n's Summarize", op);
+			continue;
+		}
+		output_name(name, sizeof(name), s->prefix, field);
+		if (as == NULL || strcmp(as, name) != 0)
+			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+						   "aggregation %zu: n8n's Summarize names its output \"%s\"",
+						   i, name);
+		json_array_append_new(list, json_pack("{s:s, s:s}", "aggregation", s->n8n,
+											  "field", field));
+		if (strcmp(s->n8n, "concatenate") == 0)
+			json_object_set_new(json_array_get(list, json_array_size(list) - 1),
+								"separateBy", json_string(", "));
+	}
+	if (lists_only)
+	{
+		out->n8n_type = "aggregate";
+		out->params = json_pack("{s:{s:o}, s:{s:b}}", "fieldsToAggregate",
+								"fieldToAggregate", list,
+								"options", "disableDotNotation", true);
+		return;
+	}
+	out->n8n_type = "summarize";
+	out->version = 1.1;
+	out->params = json_pack("{s:{s:o}, s:{s:b}}", "fieldsToSummarize", "values", list,
+							"options", "disableDotNotation", true);
+	if (json_array_size(group_by) > 0)
+		json_object_set_new(out->params, "fieldsToSplitBy", rr_n8n_join(group_by));
+}
+
+void
+rr_n8n_export_limit(RrN8nContext *cx, json_t *params, RrN8nNode *out)
+{
+	out->n8n_type = "limit";
+	out->version = 1;
+	out->params = json_pack("{s:o}", "maxItems",
+							rr_n8n_export_value(json_object_get(params, "max")));
+	if (strcmp(rr_n8n_string(json_object_get(params, "from"), "start"), "end") == 0)
+		json_object_set_new(out->params, "keep", json_string("lastItems"));
+}
+
+void
+rr_n8n_export_sort(RrN8nContext *cx, json_t *params, RrN8nNode *out)
+{
+	json_t	   *by = json_object_get(params, "by");
+	json_t	   *list = json_array();
+	size_t		i;
+
+	for (i = 0; i < json_array_size(by); i++)
+	{
+		json_t	   *key = json_array_get(by, i);
+
+		json_array_append_new(list,
+							  json_pack("{s:O, s:s}", "fieldName", json_object_get(key, "field"),
+										"order",
+										strcmp(rr_n8n_string(json_object_get(key, "order"), "asc"),
+											   "desc") == 0 ? "descending" : "ascending"));
+	}
+	out->n8n_type = "sort";
+	out->version = 1;
+	out->params = json_pack("{s:{s:o}, s:{s:b}}", "sortFieldsUi", "sortField", list,
+							"options", "disableDotNotation", true);
+}
+
+void
+rr_n8n_export_remove_duplicates(RrN8nContext *cx, json_t *params,
+								RrN8nNode *out)
+{
+	json_t	   *fields = json_object_get(params, "fields");
+
+	out->n8n_type = "removeDuplicates";
+	out->version = 2;
+	out->params = json_pack("{s:s, s:{s:b}}", "operation", "removeDuplicateInputItems",
+							"options", "disableDotNotation", true);
+	if (strcmp(rr_n8n_string(json_object_get(params, "scope"), "input"), "input") != 0)
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+					   "removing items seen by earlier executions has other parameters in n8n");
+	if (fields != NULL)
+	{
+		json_object_set_new(out->params, "compare", json_string("selectedFields"));
+		json_object_set_new(out->params, "fieldsToCompare", rr_n8n_join(fields));
+	}
+}
