@@ -41,6 +41,7 @@ OBJS = \
 	src/engine/node_guard.o \
 	src/engine/node_search_path.o \
 	src/engine/packed_rows.o \
+	src/engine/pairing.o \
 	src/engine/queue.o \
 	src/engine/retry_policy.o \
 	src/expr/builtins.o \

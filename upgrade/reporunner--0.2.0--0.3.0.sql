@@ -805,3 +805,23 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION reporunner.metrics(interval) IS 'Metrics of the workflows visible to the current role in the Prometheus text format 0.0.4: executions created in the last "since" by status, their durations as a histogram, retries, trigger firings; running and waiting executions, the queue and the workers now';
+
+-- Paired items (issue 13): where each output item of a step came from
+ALTER TABLE reporunner.step_journal ADD COLUMN paired jsonb;
+COMMENT ON COLUMN reporunner.step_journal.paired IS 'Where output items came from, per output name: per item the input item (a number), several ({"input", "item"} for inputs after the first), or null; outputs left out (or NULL) pair item i with input item i';
+CREATE OR REPLACE VIEW reporunner.step WITH (security_invoker = true) AS
+SELECT j.execution_id, j.node, j.run_index, j.owner, j.attempt, j.status,
+	   j.output, j.error, j.started_at, j.finished_at, j.retry_at, j.attempts,
+	   j.paired
+FROM reporunner.step_journal j
+UNION ALL
+SELECT e.id, s.node, COALESCE(s.run_index, 0), e.owner,
+	   COALESCE(s.attempt, 1), s.status, s.output, s.error,
+	   s.started_at, s.finished_at, NULL::timestamptz, s.attempts, s.paired
+FROM reporunner.execution e
+	 CROSS JOIN LATERAL pg_catalog.json_to_recordset(e.steps)
+		AS s(node text, run_index integer, attempt integer, status text,
+			 output jsonb, error jsonb, started_at timestamptz,
+			 finished_at timestamptz, attempts jsonb, paired jsonb)
+WHERE e.steps IS NOT NULL;
+COMMENT ON COLUMN reporunner.step.paired IS 'Where output items came from, per output name (see reporunner.step_journal.paired); NULL: item i of each output came from input item i';

@@ -55,6 +55,7 @@
 #include "engine/executor.h"
 #include "engine/node_guard.h"
 #include "engine/node_search_path.h"
+#include "engine/pairing.h"
 #include "engine/retry_policy.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -420,6 +421,7 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 	run.inputs = state->inputs;
 	run.noutputs = own_outputs;
 	run.outputs = palloc0(sizeof(List *) * Max(node->noutputs, 1));
+	run.paired = palloc0(sizeof(RrPairing) * Max(node->noutputs, 1));
 
 	/* execute_once: the node sees only the first item of each input */
 	if (node->execute_once)
@@ -442,7 +444,10 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 	{
 		step->status = RR_STEP_SKIPPED;
 		if (own_outputs > 0 && run.ninputs > 0)
+		{
 			run.outputs[0] = list_copy(run.inputs[0]);
+			rr_pairing_positional(&run, 0);
+		}
 	}
 	else if (node->on_error == RR_ON_ERROR_STOP)
 		run_handler_or_fail(execution, &run);
@@ -457,9 +462,18 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 			step->status = RR_STEP_FAILED;
 			execution->any_failed = true;
 			for (i = 0; i < node->noutputs; i++)
+			{
 				run.outputs[i] = NIL;
+				memset(&run.paired[i], 0, sizeof(RrPairing));
+			}
 			if (target >= 0)
+			{
 				run.outputs[target] = error_items(&run, step->error);
+				if (run.ninputs > 0 && run.inputs[0] != NIL)
+					rr_pairing_positional(&run, target);
+				else
+					rr_pairing_add(&run, target, RR_PAIRED_NONE);
+			}
 		}
 	}
 
@@ -476,9 +490,15 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 							execution->plan->workflow_name, node->name),
 					 errhint("Run workflows with wait nodes with reporunner.start().")));
 		for (i = 0; i < node->noutputs; i++)
+		{
 			run.outputs[i] = NIL;
+			memset(&run.paired[i], 0, sizeof(RrPairing));
+		}
 		if (node->noutputs > 0 && run.ninputs > 0)
+		{
 			run.outputs[0] = list_copy(run.inputs[0]);
+			rr_pairing_positional(&run, 0);
+		}
 		step->wake_at = run.suspend_until;
 		execution->suspended = true;
 	}
@@ -493,10 +513,14 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 			if (run.outputs[i] != NIL)
 				empty = false;
 		if (empty)
+		{
 			run.outputs[0] = list_make1(rr_jsonb_empty_object());
+			rr_pairing_from_all(&run, 0);
+		}
 	}
 
 	step->outputs = run.outputs;
+	step->paired = rr_pairing_finish(&run, node->noutputs);
 	step->finished_at = GetCurrentTimestamp();
 	state->step = step;
 	execution->steps = lappend(execution->steps, step);
@@ -559,6 +583,8 @@ finish_node(RrExecution *execution, const RrPlanNode *node, bool ran,
 			target->inputs[edge->input] =
 				list_concat(target->inputs[edge->input],
 							state->step->outputs[output]);
+			rr_pairing_delivered(target, edge->input, node->index, output,
+								 list_length(state->step->outputs[output]));
 		}
 	}
 	return push_ready(node, execution->states, stack);
@@ -841,6 +867,8 @@ run_plan(RrExecution *execution, List *input_items)
 	for (i = 0; i < plan->nnodes; i++)
 	{
 		execution->states[i].inputs =
+			palloc0(sizeof(List *) * Max(plan->nodes[i].ninputs, 1));
+		execution->states[i].delivered =
 			palloc0(sizeof(List *) * Max(plan->nodes[i].ninputs, 1));
 		/* triggers get the input */
 		if (plan->nodes[i].is_trigger)

@@ -36,10 +36,20 @@ typedef struct RrStep
 	int			attempt;		/* 1, or more after retries */
 	TimestampTz wake_at;		/* a paused node: when to go on, else 0 */
 	List	  **outputs;		/* per output: items */
+	RrPairing  *paired;			/* per output: where its items came from;
+								 * NULL: item i from input item i (pairing.c) */
 	Jsonb	   *error;			/* {"message", "sqlstate", ...} or NULL */
 	TimestampTz started_at;
 	TimestampTz finished_at;
 } RrStep;
+
+/* A run of items an input received from one output of one node. */
+typedef struct RrDelivery
+{
+	int			node;			/* index of the node that delivered */
+	int			output;
+	int			count;
+} RrDelivery;
 
 /* Per-node bookkeeping while an execution runs. */
 typedef struct RrNodeState
@@ -47,6 +57,8 @@ typedef struct RrNodeState
 	bool		done;			/* ran, or will never run */
 	int			pending;		/* connections in that have not delivered */
 	List	  **inputs;			/* per input: items delivered so far */
+	List	  **delivered;		/* per input: RrDelivery *, who delivered
+								 * them, in order */
 	RrStep	   *step;			/* when it ran */
 } RrNodeState;
 

@@ -36,7 +36,7 @@ filter_execute(RrNodeRun *run)
 		Jsonb	   *item = (Jsonb *) lfirst(lc);
 
 		if (rr_condition_eval(condition, run, item, index))
-			rr_emit(run, 0, item);
+			rr_emit_paired(run, 0, item, index);
 		index++;
 	}
 }

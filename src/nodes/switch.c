@@ -115,7 +115,7 @@ switch_execute(RrNodeRun *run)
 		{
 			if (rr_condition_eval(state->conditions[r], run, item, index))
 			{
-				rr_emit(run, r, item);
+				rr_emit_paired(run, r, item, index);
 				matched = true;
 				if (!state->all)
 					break;
@@ -132,7 +132,7 @@ switch_execute(RrNodeRun *run)
 										   rr_param_eval(&state->fallback,
 														 run, item, index));
 			if (fallback)
-				rr_emit(run, state->nrules, item);
+				rr_emit_paired(run, state->nrules, item, index);
 		}
 		index++;
 	}
