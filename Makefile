@@ -150,6 +150,7 @@ REGRESS = \
 	093_activity \
 	094_audit \
 	095_expr_cases \
+	097_paired_items \
 	096_metrics \
 	998_upgrade \
 	999_uninstall

@@ -479,6 +479,17 @@ walk_back(Walk *walk, int node, int input, int index, Jsonb **found)
 			walk->cause_item = index;
 			return WALK_NO_INFO;
 		}
+		if (code <= RR_PAIRED_LIST(0) &&
+			pairing->lists[RR_PAIRED_LIST_AT(code)] == 1)
+		{
+			/* one item of another input than the first */
+			const int32 *list = &pairing->lists[RR_PAIRED_LIST_AT(code)];
+
+			node = from->node;
+			input = list[1];
+			index = list[2];
+			continue;
+		}
 		if (code <= RR_PAIRED_LIST(0))
 		{
 			const int32 *list = &pairing->lists[RR_PAIRED_LIST_AT(code)];
