@@ -75,6 +75,12 @@ SELECT pg_temp.r('paired', pg_temp.chain('[
 	{"name": "E", "type": "set", "params": {"fields": {"r": "{{ [$(''Orders'').item.json.n, $(''Unique'').item.json.n, $(''Sorted'').itemMatching(1).json.n] }}"}}}]'),
 	'[{"n": 1, "k": "x"}, {"n": 5, "k": "x"}, {"n": 3, "k": "y"}, {"n": 4, "k": "z"}]') AS after_sort_limit_dedup;
 
+-- an index no input item has
+SELECT pg_temp.r('paired', pg_temp.chain('[
+	{"name": "Orders", "type": "set", "params": {"fields": {"n": "{{ $json.n }}"}}},
+	{"name": "E", "type": "set", "params": {"fields": {"r": "{{ $(''Orders'').itemMatching(5) }}"}}}]'),
+	'[{"n": 1}]') AS item_matching_out_of_range;
+
 -- aggregate: one item from one item is fine; from several distinct ones
 -- the lineage is ambiguous (21000)
 SELECT pg_temp.r('paired', pg_temp.chain('[
