@@ -198,6 +198,34 @@ SELECT reporunner.resume(:waiting) AS resumed;
 SELECT status, (SELECT jsonb_agg(o->'r') FROM jsonb_array_elements(output) o) AS r
 FROM reporunner.wait_for(:waiting);
 
+-- the same after merges: items from several items, and from the second
+-- input, read back from the journal
+CREATE FUNCTION pg_temp.merge_wait_doc(params jsonb, expr text) RETURNS jsonb
+LANGUAGE sql AS $$
+	SELECT jsonb_build_object(
+		'nodes', (d->'nodes') || '[{"name": "Approval", "type": "wait", "params": {"resume": true}}]',
+		'connections', (SELECT jsonb_agg(c) FROM jsonb_array_elements(d->'connections') c
+						WHERE c->>'to' <> 'E')
+					   || '[{"from": "M", "to": "Approval"}, {"from": "Approval", "to": "E"}]')
+	FROM pg_temp.merge_doc(params, expr) AS d
+$$;
+SELECT reporunner.save_workflow('paired_wait', pg_temp.merge_wait_doc('{"mode": "append"}',
+	'{{ $(''Orders'').item.json.id }}')) IS NOT NULL AS saved;
+SELECT reporunner.start('paired_wait', '[{"id": 1}, {"id": 2}]') AS waiting \gset
+SELECT pg_temp.reach_status(:waiting, 'waiting');
+SELECT node, paired FROM reporunner.step WHERE execution_id = :waiting AND node = 'M';
+SELECT reporunner.resume(:waiting) AS resumed;
+SELECT status, (SELECT jsonb_agg(o->'r') FROM jsonb_array_elements(output) o) AS r
+FROM reporunner.wait_for(:waiting);
+SELECT reporunner.save_workflow('paired_wait', pg_temp.merge_wait_doc('{"mode": "by_key", "key": "id", "right_key": "id"}',
+	'{{ [$(''Orders'').item.json.id, $(''B'').item.json.b] }}')) IS NOT NULL AS saved;
+SELECT reporunner.start('paired_wait', '[{"id": 1}, {"id": 2}, {"id": 3}]') AS waiting \gset
+SELECT pg_temp.reach_status(:waiting, 'waiting');
+SELECT node, paired FROM reporunner.step WHERE execution_id = :waiting AND node = 'M';
+SELECT reporunner.resume(:waiting) AS resumed;
+SELECT status, (SELECT jsonb_agg(o->'r') FROM jsonb_array_elements(output) o) AS r
+FROM reporunner.wait_for(:waiting);
+
 -- retry(): the steps it reuses keep their pairing
 CREATE TABLE paired_switch (fail boolean);
 INSERT INTO paired_switch VALUES (true);
@@ -219,6 +247,11 @@ DROP TABLE paired_switch;
 
 -- a step journaled before pairing existed (paired NULL) reads as item i
 -- from input item i: the old rule
+SELECT reporunner.save_workflow('paired_wait', pg_temp.chain('[
+	{"name": "Orders", "type": "set", "params": {"fields": {"n": "{{ $json.n }}"}}},
+	{"name": "Sorted", "type": "sort", "params": {"by": [{"field": "n", "order": "desc"}]}},
+	{"name": "Approval", "type": "wait", "params": {"resume": true}},
+	{"name": "E", "type": "set", "params": {"fields": {"r": "{{ [$(''Orders'').item.json.n, $(''Sorted'').item.json.n] }}"}}}]')) IS NOT NULL AS saved;
 SELECT reporunner.start('paired_wait', '[{"n": 1}, {"n": 3}, {"n": 2}]') AS old_style \gset
 SELECT pg_temp.reach_status(:old_style, 'waiting');
 UPDATE reporunner.step_journal SET paired = NULL WHERE execution_id = :old_style;

@@ -277,6 +277,14 @@ rr_pairing_jsonb(const RrPlanNode *node, const RrPairing *paired)
 	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 }
 
+/* A journaled number as an int32 (the journal's own, so in range) */
+static int32
+journaled_int(const JsonbValue *v)
+{
+	return DatumGetInt32(DirectFunctionCall1(numeric_int4,
+											 NumericGetDatum(v->val.numeric)));
+}
+
 /* A journaled source: n, or {"input": i, "item": n}; false if neither */
 static bool
 parse_source(JsonbValue *v, RrItemSource *source)
@@ -287,8 +295,7 @@ parse_source(JsonbValue *v, RrItemSource *source)
 	source->input = 0;
 	if (v->type == jbvNumeric)
 	{
-		source->item = DatumGetInt32(DirectFunctionCall1(numeric_int4,
-														 NumericGetDatum(v->val.numeric)));
+		source->item = journaled_int(v);
 		return true;
 	}
 	if (v->type != jbvBinary || !JsonContainerIsObject(v->val.binary.data))
@@ -298,10 +305,8 @@ parse_source(JsonbValue *v, RrItemSource *source)
 	if (input == NULL || item == NULL || input->type != jbvNumeric ||
 		item->type != jbvNumeric)
 		return false;
-	source->input = DatumGetInt32(DirectFunctionCall1(numeric_int4,
-													  NumericGetDatum(input->val.numeric)));
-	source->item = DatumGetInt32(DirectFunctionCall1(numeric_int4,
-													 NumericGetDatum(item->val.numeric)));
+	source->input = journaled_int(input);
+	source->item = journaled_int(item);
 	return true;
 }
 
@@ -322,26 +327,19 @@ parse_output(RrNodeRun *run, int output, JsonbContainer *codes)
 		if (v.type == jbvBinary && JsonContainerIsArray(v.val.binary.data))
 		{
 			JsonbIterator *inner = JsonbIteratorInit(v.val.binary.data);
+			RrItemSource *sources;
 			JsonbValue	w;
-			List	   *sources = NIL;
-			RrItemSource *array;
-			ListCell   *lc;
 			int			n = 0;
 
+			sources = palloc(sizeof(RrItemSource) *
+							 Max(JsonContainerSize(v.val.binary.data), 1));
 			while ((token = JsonbIteratorNext(&inner, &w, true)) != WJB_DONE)
 			{
-				if (token == WJB_ELEM && parse_source(&w, &source))
-				{
-					RrItemSource *copy = palloc(sizeof(RrItemSource));
-
-					*copy = source;
-					sources = lappend(sources, copy);
-				}
+				if (token == WJB_ELEM && parse_source(&w, &sources[n]))
+					n++;
 			}
-			array = palloc(sizeof(RrItemSource) * Max(list_length(sources), 1));
-			foreach(lc, sources)
-				array[n++] = *(RrItemSource *) lfirst(lc);
-			rr_pairing_add_list(run, output, n, array);
+			rr_pairing_add_list(run, output, n, sources);
+			pfree(sources);
 		}
 		else if (parse_source(&v, &source))
 			rr_pairing_add(run, output, source.item);
