@@ -420,8 +420,10 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 	run.ninputs = node->ninputs;
 	run.inputs = state->inputs;
 	run.noutputs = own_outputs;
-	run.outputs = palloc0(sizeof(List *) * Max(node->noutputs, 1));
-	run.paired = palloc0(sizeof(RrPairing) * Max(node->noutputs, 1));
+	/* one allocation for both: this runs for every node */
+	run.paired = palloc0((sizeof(RrPairing) + sizeof(List *)) *
+						 Max(node->noutputs, 1));
+	run.outputs = (List **) (run.paired + Max(node->noutputs, 1));
 
 	/* execute_once: the node sees only the first item of each input */
 	if (node->execute_once)
@@ -583,8 +585,6 @@ finish_node(RrExecution *execution, const RrPlanNode *node, bool ran,
 			target->inputs[edge->input] =
 				list_concat(target->inputs[edge->input],
 							state->step->outputs[output]);
-			rr_pairing_delivered(target, edge->input, node->index, output,
-								 list_length(state->step->outputs[output]));
 		}
 	}
 	return push_ready(node, execution->states, stack);
@@ -867,8 +867,6 @@ run_plan(RrExecution *execution, List *input_items)
 	for (i = 0; i < plan->nnodes; i++)
 	{
 		execution->states[i].inputs =
-			palloc0(sizeof(List *) * Max(plan->nodes[i].ninputs, 1));
-		execution->states[i].delivered =
 			palloc0(sizeof(List *) * Max(plan->nodes[i].ninputs, 1));
 		/* triggers get the input */
 		if (plan->nodes[i].is_trigger)

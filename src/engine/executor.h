@@ -43,22 +43,12 @@ typedef struct RrStep
 	TimestampTz finished_at;
 } RrStep;
 
-/* A run of items an input received from one output of one node. */
-typedef struct RrDelivery
-{
-	int			node;			/* index of the node that delivered */
-	int			output;
-	int			count;
-} RrDelivery;
-
 /* Per-node bookkeeping while an execution runs. */
 typedef struct RrNodeState
 {
 	bool		done;			/* ran, or will never run */
 	int			pending;		/* connections in that have not delivered */
 	List	  **inputs;			/* per input: items delivered so far */
-	List	  **delivered;		/* per input: RrDelivery *, who delivered
-								 * them, in order */
 	RrStep	   *step;			/* when it ran */
 } RrNodeState;
 

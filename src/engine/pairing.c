@@ -14,8 +14,10 @@
  * also what a step journaled before pairing existed reads as.
  *
  * Where input items came from.  An input collects the items delivered by
- * every connection into it, so each node state keeps, per input, the runs
- * of items each source output delivered (RrDelivery): no per-item record.
+ * every connection into it, one output's items after the other, in the
+ * order the nodes ran (executor.c, finish_node).  The walk finds the
+ * output an input item came from by going through the steps in that
+ * order: nothing is recorded while the execution runs.
  *
  * The walk (rr_paired_item), as n8n's WorkflowDataProxy getPairedItem:
  * from the current input item to the output item of the node that
@@ -380,16 +382,45 @@ rr_pairing_from_jsonb(RrExecution *execution, const RrPlanNode *node,
 
 /* ---------- Where input items came from ---------- */
 
-void
-rr_pairing_delivered(RrNodeState *target, int input, int node, int output,
-					 int count)
+/*
+ * The step whose output delivered item *index of input input of node to
+ * (its output in *output, *index its index there), or NULL; as
+ * finish_node delivers: steps in the order they ran, then outputs, then
+ * connections.
+ */
+static RrStep *
+delivered_by(RrExecution *execution, int to, int input, int *index,
+			 int *output)
 {
-	RrDelivery *delivery = palloc(sizeof(RrDelivery));
+	ListCell   *lc;
 
-	delivery->node = node;
-	delivery->output = output;
-	delivery->count = count;
-	target->delivered[input] = lappend(target->delivered[input], delivery);
+	foreach(lc, execution->steps)
+	{
+		RrStep	   *step = lfirst(lc);
+		const RrPlanNode *node = step->node;
+		int			o;
+
+		if (step->outputs == NULL)
+			continue;
+		for (o = 0; o < node->noutputs; o++)
+		{
+			int			count = list_length(step->outputs[o]);
+			int			e;
+
+			for (e = 0; e < node->nedges[o] && count > 0; e++)
+			{
+				if (node->edges[o][e].to != to || node->edges[o][e].input != input)
+					continue;
+				if (*index < count)
+				{
+					*output = o;
+					return step;
+				}
+				*index -= count;
+			}
+		}
+	}
+	return NULL;
 }
 
 /* ---------- The walk ---------- */
@@ -426,12 +457,10 @@ walk_back(Walk *walk, int node, int input, int index, Jsonb **found)
 	CHECK_FOR_INTERRUPTS();
 	for (;;)
 	{
-		RrNodeState *state = &execution->states[node];
-		RrDelivery *from = NULL;
-		ListCell   *lc;
 		RrStep	   *step;
+		int			output;
+		int			from;
 		const RrPairing *pairing;
-		List	   *items;
 		int32		code;
 
 		if (plan->nodes[node].is_trigger || input >= plan->nodes[node].ninputs)
@@ -439,41 +468,26 @@ walk_back(Walk *walk, int node, int input, int index, Jsonb **found)
 			walk->cause = plan->nodes[node].name;
 			return WALK_NO_PATH;
 		}
-		foreach(lc, state->delivered[input])
-		{
-			from = lfirst(lc);
-			if (index < from->count)
-				break;
-			index -= from->count;
-			from = NULL;
-		}
-		if (from == NULL)
+		step = delivered_by(execution, node, input, &index, &output);
+		if (step == NULL)
 		{
 			walk->cause = plan->nodes[node].name;
 			walk->cause_item = index;
 			return WALK_INVALID;
 		}
-
-		step = execution->states[from->node].step;
-		items = step->outputs[from->output];
-		if (index >= list_length(items))
+		from = step->node->index;
+		if (from == walk->target)
 		{
-			walk->cause = plan->nodes[from->node].name;
-			walk->cause_item = index;
-			return WALK_INVALID;
-		}
-		if (from->node == walk->target)
-		{
-			*found = list_nth(items, index);
+			*found = list_nth(step->outputs[output], index);
 			walk->found_index = index;
 			return WALK_FOUND;
 		}
 
-		pairing = step->paired ? &step->paired[from->output] : NULL;
+		pairing = step->paired ? &step->paired[output] : NULL;
 		code = pairing_code(pairing, index);
 		if (code == RR_PAIRED_NONE)
 		{
-			walk->cause = plan->nodes[from->node].name;
+			walk->cause = step->node->name;
 			walk->cause_item = index;
 			return WALK_NO_INFO;
 		}
@@ -483,7 +497,7 @@ walk_back(Walk *walk, int node, int input, int index, Jsonb **found)
 			/* one item of another input than the first */
 			const int32 *list = &pairing->lists[RR_PAIRED_LIST_AT(code)];
 
-			node = from->node;
+			node = from;
 			input = list[1];
 			index = list[2];
 			continue;
@@ -500,13 +514,13 @@ walk_back(Walk *walk, int node, int input, int index, Jsonb **found)
 				Walk		each = *walk;
 				Jsonb	   *item = NULL;
 
-				if (walk_back(&each, from->node, list[1 + 2 * j],
+				if (walk_back(&each, from, list[1 + 2 * j],
 							  list[2 + 2 * j], &item) != WALK_FOUND ||
 					item == NULL)
 					continue;
 				if (result != NULL && result != item)
 				{
-					walk->cause = plan->nodes[from->node].name;
+					walk->cause = step->node->name;
 					walk->cause_item = index;
 					return WALK_MULTIPLE;
 				}
@@ -516,7 +530,7 @@ walk_back(Walk *walk, int node, int input, int index, Jsonb **found)
 			*found = result;
 			return WALK_FOUND;
 		}
-		node = from->node;
+		node = from;
 		input = 0;
 		index = code;
 	}

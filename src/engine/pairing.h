@@ -27,10 +27,6 @@ extern void rr_pairing_from_all(RrNodeRun *run, int output);
  */
 extern RrPairing *rr_pairing_finish(RrNodeRun *run, int noutputs);
 
-/* Record that an input of target received count items of node's output. */
-extern void rr_pairing_delivered(RrNodeState *target, int input, int node,
-								 int output, int count);
-
 /* A step's pairing (not NULL) in its journal form, as json text or jsonb. */
 extern void rr_pairing_append_json(StringInfo buf, const RrPlanNode *node,
 								   const RrPairing *paired);
