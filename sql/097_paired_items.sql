@@ -157,6 +157,15 @@ SELECT pg_temp.r('paired', pg_temp.chain('[
 	'[{"n": 1}, {"n": 2}, {"n": 3}]') AS function_once_unpaired;
 DROP SCHEMA paired_fn CASCADE;
 
+-- always_output_data: the empty item comes from all input items; a
+-- disabled node passes each item on from itself
+SELECT pg_temp.r('paired', pg_temp.chain('[
+	{"name": "Orders", "type": "set", "params": {"fields": {"n": "{{ $json.n }}"}}},
+	{"name": "Off", "type": "sort", "params": {"by": [{"field": "n", "order": "desc"}]}, "disabled": true},
+	{"name": "None", "type": "filter", "params": {"condition": "{{ false }}"}, "always_output_data": true},
+	{"name": "E", "type": "set", "params": {"fields": {"r": "{{ $(''Orders'').item.json.n }}"}}}]'),
+	'[{"n": 4}]') AS always_output_data;
+
 -- on_error continue: the failed node's items are its input items
 SELECT pg_temp.r('paired', pg_temp.chain('[
 	{"name": "Orders", "type": "set", "params": {"fields": {"n": "{{ $json.n }}"}}},

@@ -429,8 +429,8 @@ typedef enum WalkResult
 {
 	WALK_FOUND,					/* *found set (NULL: undefined) */
 	WALK_NO_INFO,				/* an item came from no input item */
-	WALK_INVALID,				/* a code points past a node's items */
-	WALK_NO_PATH,				/* reached a node with no inputs */
+	WALK_INVALID,				/* a code points past a node's input items */
+	WALK_NO_PATH,				/* reached a trigger, not the node */
 	WALK_MULTIPLE				/* several distinct items */
 } WalkResult;
 
@@ -462,6 +462,7 @@ walk_back(Walk *walk, int node, int input, int index, Jsonb **found)
 		int			from;
 		const RrPairing *pairing;
 		int32		code;
+		int			asked = index;
 
 		if (plan->nodes[node].is_trigger || input >= plan->nodes[node].ninputs)
 		{
@@ -472,7 +473,7 @@ walk_back(Walk *walk, int node, int input, int index, Jsonb **found)
 		if (step == NULL)
 		{
 			walk->cause = plan->nodes[node].name;
-			walk->cause_item = index;
+			walk->cause_item = asked;
 			return WALK_INVALID;
 		}
 		from = step->node->index;
@@ -603,7 +604,7 @@ rr_paired_item(RrExecution *execution, const RrPlanNode *current, int index,
 			ereport(ERROR,
 					(errcode(ERRCODE_NO_DATA_FOUND),
 					 errmsg("Can't get data for expression"),
-					 errdetail("Paired item data unavailable: node \"%s\" has no item %d.",
+					 errdetail("Paired item data unavailable: node \"%s\" has no input item %d.",
 							   walk.cause, walk.cause_item)));
 			break;
 		case WALK_NO_PATH:
