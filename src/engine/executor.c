@@ -401,6 +401,14 @@ run_handler_absorbing(RrExecution *execution, RrNodeRun *run)
 	return error;
 }
 
+/* Forget what a node run emitted, and where it came from. */
+static void
+clear_outputs(RrNodeRun *run, int noutputs)
+{
+	memset(run->outputs, 0, sizeof(List *) * noutputs);
+	memset(run->paired, 0, sizeof(RrPairing) * noutputs);
+}
+
 /* Run one node on the items its inputs received; record its step. */
 static void
 run_node(RrExecution *execution, const RrPlanNode *node)
@@ -463,11 +471,7 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 
 			step->status = RR_STEP_FAILED;
 			execution->any_failed = true;
-			for (i = 0; i < node->noutputs; i++)
-			{
-				run.outputs[i] = NIL;
-				memset(&run.paired[i], 0, sizeof(RrPairing));
-			}
+			clear_outputs(&run, node->noutputs);
 			if (target >= 0)
 			{
 				run.outputs[target] = error_items(&run, step->error);
@@ -491,11 +495,7 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 					 errmsg("workflow \"%s\" cannot pause at node \"%s\" inside execute()",
 							execution->plan->workflow_name, node->name),
 					 errhint("Run workflows with wait nodes with reporunner.start().")));
-		for (i = 0; i < node->noutputs; i++)
-		{
-			run.outputs[i] = NIL;
-			memset(&run.paired[i], 0, sizeof(RrPairing));
-		}
+		clear_outputs(&run, node->noutputs);
 		if (node->noutputs > 0 && run.ninputs > 0)
 		{
 			run.outputs[0] = list_copy(run.inputs[0]);

@@ -12,8 +12,9 @@
  * input from run->inputs[i] and appends what it emits to run->outputs[o]
  * with rr_emit_paired() (or rr_emit_from() when an item comes from other
  * items than one of input 0), which also records the input item it came
- * from (n8n's pairedItem, followed by $('Node').item).  Outputs are numbered as in the document: for "if",
- * 0 = "true" and 1 = "false"; for "switch", one per rule then "fallback";
+ * from (n8n's pairedItem, followed by $('Node').item).  Outputs are
+ * numbered as in the document: for "if", 0 = "true" and 1 = "false"; for
+ * "switch", one per rule then "fallback";
  * "error" (when the node has on_error = error_output) is handled by the
  * executor, not by nodes.  A node reports failure by raising an ERROR; the
  * executor applies on_error, timeouts and disabled/execute_once/
