@@ -42,6 +42,7 @@ OBJS = \
 	src/engine/node_guard.o \
 	src/engine/node_search_path.o \
 	src/engine/packed_rows.o \
+	src/engine/pairing.o \
 	src/engine/queue.o \
 	src/engine/retry_policy.o \
 	src/expr/builtins.o \
@@ -167,6 +168,7 @@ REGRESS = \
 	093_activity \
 	094_audit \
 	095_expr_cases \
+	097_paired_items \
 	096_metrics \
 	097_conditions \
 	097_test_workflow \

@@ -18,7 +18,7 @@
 -- whose message or detail contains the text (case aside: a detail is a
 -- sentence).
 --
-\set slices '1, 3, 4, 5, 6'
+\set slices '1, 2, 3, 4, 5, 6'
 
 -- item: the input item (the default one below unless the case gives one);
 -- items: several input items instead, and then expected is the array of r

@@ -1117,3 +1117,23 @@ LANGUAGE c STABLE
 AS 'MODULE_PATHNAME', 'reporunner_n8n_document';
 COMMENT ON FUNCTION reporunner.n8n_document(jsonb, jsonb) IS 'The document import_n8n() would save for a workflow exported from n8n, without saving it';
 COMMENT ON FUNCTION reporunner.export_workflow(text, integer, text) IS 'Returns the document of a version (the active one by default) as it was saved, with the workflow''s triggers, if it has any, under "triggers"; format ''n8n'' translates it to n8n''s workflow JSON';
+
+-- Paired items (issue 13): where each output item of a step came from
+ALTER TABLE reporunner.step_journal ADD COLUMN paired jsonb;
+COMMENT ON COLUMN reporunner.step_journal.paired IS 'Where output items came from, per output name: per item the input item (a number), several ({"input", "item"} for inputs after the first), or null; outputs left out (or NULL) pair item i with input item i';
+CREATE OR REPLACE VIEW reporunner.step WITH (security_invoker = true) AS
+SELECT j.execution_id, j.node, j.run_index, j.owner, j.attempt, j.status,
+	   j.output, j.error, j.started_at, j.finished_at, j.retry_at, j.attempts,
+	   j.paired
+FROM reporunner.step_journal j
+UNION ALL
+SELECT e.id, s.node, COALESCE(s.run_index, 0), e.owner,
+	   COALESCE(s.attempt, 1), s.status, s.output, s.error,
+	   s.started_at, s.finished_at, NULL::timestamptz, s.attempts, s.paired
+FROM reporunner.execution e
+	 CROSS JOIN LATERAL pg_catalog.json_to_recordset(e.steps)
+		AS s(node text, run_index integer, attempt integer, status text,
+			 output jsonb, error jsonb, started_at timestamptz,
+			 finished_at timestamptz, attempts jsonb, paired jsonb)
+WHERE e.steps IS NOT NULL;
+COMMENT ON COLUMN reporunner.step.paired IS 'Where output items came from, per output name (see reporunner.step_journal.paired); NULL: item i of each output came from input item i';

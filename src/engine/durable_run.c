@@ -48,6 +48,7 @@
 #include "engine/batch.h"
 #include "engine/executor.h"
 #include "engine/journal.h"
+#include "engine/pairing.h"
 #include "engine/packed_rows.h"
 #include "engine/retry_policy.h"
 #include "executor/spi.h"
@@ -63,7 +64,7 @@
 /* The journaled steps of an execution's earlier attempts */
 #define SQL_LOAD_STEPS \
 	"SELECT node, status, output, error, started_at, finished_at, attempt," \
-	" retry_at" \
+	" retry_at, paired" \
 	" FROM reporunner.step_journal WHERE execution_id = $1 AND run_index = 0"
 #define SQL_STATUS \
 	"SELECT status FROM reporunner.execution WHERE id = $1"
@@ -81,6 +82,7 @@ typedef struct JournaledStep
 	int			attempt;
 	RrStepStatus status;
 	Jsonb	   *outputs;
+	Jsonb	   *paired;			/* NULL: item i came from input item i */
 	Jsonb	   *error;
 	TimestampTz started_at;
 	TimestampTz finished_at;
@@ -252,6 +254,8 @@ adopt_journaled_step(RrExecution *execution, const RrPlanNode *node)
 		step->status = journaled->status;
 		step->attempt = journaled->attempt;
 		step->outputs = rr_step_outputs_from_jsonb(node, journaled->outputs);
+		step->paired = rr_pairing_from_jsonb(execution, node, journaled->paired,
+											 step->outputs);
 		step->error = journaled->error;
 		step->started_at = journaled->started_at;
 		step->finished_at = journaled->finished_at;
@@ -436,6 +440,8 @@ load_execution(DurableRun *run, ClaimedExecution *member, List **input_items)
 				DatumGetJsonbPCopy(value);
 			value = SPI_getbinval(tuple, desc, 4, &isnull);
 			step->error = isnull ? NULL : DatumGetJsonbPCopy(value);
+			value = SPI_getbinval(tuple, desc, 9, &isnull);
+			step->paired = isnull ? NULL : DatumGetJsonbPCopy(value);
 			step->started_at = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 5, &isnull));
 			step->finished_at = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 6, &isnull));
 			run->journaled = lappend(run->journaled, step);

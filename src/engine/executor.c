@@ -55,6 +55,7 @@
 #include "engine/executor.h"
 #include "engine/node_guard.h"
 #include "engine/node_search_path.h"
+#include "engine/pairing.h"
 #include "engine/retry_policy.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -400,6 +401,14 @@ run_handler_absorbing(RrExecution *execution, RrNodeRun *run)
 	return error;
 }
 
+/* Forget what a node run emitted, and where it came from. */
+static void
+clear_outputs(RrNodeRun *run, int noutputs)
+{
+	memset(run->outputs, 0, sizeof(List *) * noutputs);
+	memset(run->paired, 0, sizeof(RrPairing) * noutputs);
+}
+
 /* Run one node on the items its inputs received; record its step. */
 static void
 run_node(RrExecution *execution, const RrPlanNode *node)
@@ -419,7 +428,10 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 	run.ninputs = node->ninputs;
 	run.inputs = state->inputs;
 	run.noutputs = own_outputs;
-	run.outputs = palloc0(sizeof(List *) * Max(node->noutputs, 1));
+	/* one allocation for both: this runs for every node */
+	run.paired = palloc0((sizeof(RrPairing) + sizeof(List *)) *
+						 Max(node->noutputs, 1));
+	run.outputs = (List **) (run.paired + Max(node->noutputs, 1));
 
 	/* execute_once: the node sees only the first item of each input */
 	if (node->execute_once)
@@ -448,7 +460,10 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 	{
 		step->status = RR_STEP_SKIPPED;
 		if (own_outputs > 0 && run.ninputs > 0)
+		{
 			run.outputs[0] = list_copy(run.inputs[0]);
+			rr_pairing_positional(&run, 0);
+		}
 	}
 	else if (node->on_error == RR_ON_ERROR_STOP)
 		run_handler_or_fail(execution, &run);
@@ -462,10 +477,15 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 
 			step->status = RR_STEP_FAILED;
 			execution->any_failed = true;
-			for (i = 0; i < node->noutputs; i++)
-				run.outputs[i] = NIL;
+			clear_outputs(&run, node->noutputs);
 			if (target >= 0)
+			{
 				run.outputs[target] = error_items(&run, step->error);
+				if (run.ninputs > 0 && run.inputs[0] != NIL)
+					rr_pairing_positional(&run, target);
+				else
+					rr_pairing_add(&run, target, RR_PAIRED_NONE);
+			}
 		}
 	}
 
@@ -481,10 +501,12 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 					 errmsg("workflow \"%s\" cannot pause at node \"%s\" inside execute()",
 							execution->plan->workflow_name, node->name),
 					 errhint("Run workflows with wait nodes with reporunner.start().")));
-		for (i = 0; i < node->noutputs; i++)
-			run.outputs[i] = NIL;
+		clear_outputs(&run, node->noutputs);
 		if (node->noutputs > 0 && run.ninputs > 0)
+		{
 			run.outputs[0] = list_copy(run.inputs[0]);
+			rr_pairing_positional(&run, 0);
+		}
 		step->wake_at = run.suspend_until;
 		execution->suspended = true;
 	}
@@ -499,10 +521,14 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 			if (run.outputs[i] != NIL)
 				empty = false;
 		if (empty)
+		{
 			run.outputs[0] = list_make1(rr_jsonb_empty_object());
+			rr_pairing_from_all(&run, 0);
+		}
 	}
 
 	step->outputs = run.outputs;
+	step->paired = rr_pairing_finish(&run, node->noutputs);
 	step->finished_at = GetCurrentTimestamp();
 	state->step = step;
 	execution->steps = lappend(execution->steps, step);

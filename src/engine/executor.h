@@ -36,6 +36,8 @@ typedef struct RrStep
 	int			attempt;		/* 1, or more after retries */
 	TimestampTz wake_at;		/* a paused node: when to go on, else 0 */
 	List	  **outputs;		/* per output: items */
+	RrPairing  *paired;			/* per output: where its items came from;
+								 * NULL: item i from input item i (pairing.c) */
 	Jsonb	   *error;			/* {"message", "sqlstate", ...} or NULL */
 	TimestampTz started_at;
 	TimestampTz finished_at;

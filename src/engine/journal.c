@@ -43,6 +43,7 @@
 #include "commands/async.h"
 #include "commands/sequence.h"
 #include "engine/journal.h"
+#include "engine/pairing.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -68,24 +69,26 @@ static SPIPlanPtr insert_journal_plan = NULL;
 
 /*
  * Steps as one array per column (node, attempt, status, output, error,
- * started_at, finished_at), for an INSERT ... SELECT over STEP_ROWS.
+ * started_at, finished_at, paired), for an INSERT ... SELECT over
+ * STEP_ROWS.
  */
-#define STEP_ARRAYS 7
+#define STEP_ARRAYS 8
 
 /* The rows of those arrays, from the parameters named, as s(columns) */
-#define STEP_ROWS(node, attempt, status, output, error, started, finished) \
+#define STEP_ROWS(node, attempt, status, output, error, started, finished, paired) \
 	"ROWS FROM (pg_catalog.unnest(" node "::pg_catalog.text[])," \
 	" pg_catalog.unnest(" attempt "::pg_catalog.int4[])," \
 	" pg_catalog.unnest(" status "::pg_catalog.text[])," \
 	" pg_catalog.unnest(" output "::pg_catalog.jsonb[])," \
 	" pg_catalog.unnest(" error "::pg_catalog.jsonb[])," \
 	" pg_catalog.unnest(" started "::pg_catalog.timestamptz[])," \
-	" pg_catalog.unnest(" finished "::pg_catalog.timestamptz[]))" \
-	" AS s(node, attempt, status, output, error, started_at, finished_at)"
+	" pg_catalog.unnest(" finished "::pg_catalog.timestamptz[])," \
+	" pg_catalog.unnest(" paired "::pg_catalog.jsonb[]))" \
+	" AS s(node, attempt, status, output, error, started_at, finished_at, paired)"
 
 static const Oid step_array_types[STEP_ARRAYS] = {
 	TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, JSONBARRAYOID, JSONBARRAYOID,
-	TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID
+	TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, JSONBARRAYOID
 };
 
 static const char *const step_status_names[] = {
@@ -139,6 +142,8 @@ step_arrays(List *steps, Datum *values)
 	bool	   *error_nulls = palloc(sizeof(bool) * Max(n, 1));
 	Datum	   *starts = palloc(sizeof(Datum) * Max(n, 1));
 	Datum	   *finishes = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *paired = palloc(sizeof(Datum) * Max(n, 1));
+	bool	   *paired_nulls = palloc(sizeof(bool) * Max(n, 1));
 	ListCell   *lc;
 	int			i = 0;
 
@@ -156,6 +161,10 @@ step_arrays(List *steps, Datum *values)
 		error_nulls[i] = step->error == NULL;
 		starts[i] = TimestampTzGetDatum(step->started_at);
 		finishes[i] = TimestampTzGetDatum(step->finished_at);
+		/* NULL: every output item i came from input item i */
+		paired_nulls[i] = step->outputs == NULL || step->paired == NULL;
+		paired[i] = paired_nulls[i] ? (Datum) 0 :
+			JsonbPGetDatum(rr_pairing_jsonb(step->node, step->paired));
 		i++;
 	}
 	values[0] = make_array(names, NULL, n, TEXTOID);
@@ -165,6 +174,7 @@ step_arrays(List *steps, Datum *values)
 	values[4] = make_array(errors, error_nulls, n, JSONBOID);
 	values[5] = make_array(starts, NULL, n, TIMESTAMPTZOID);
 	values[6] = make_array(finishes, NULL, n, TIMESTAMPTZOID);
+	values[7] = make_array(paired, paired_nulls, n, JSONBOID);
 }
 
 /* ---------- Steps in the execution's row (execution.steps) ---------- */
@@ -253,6 +263,11 @@ rr_journal_steps_json(List *steps)
 		{
 			append_key(&buf, "output");
 			append_outputs(&buf, step);
+			if (step->paired)
+			{
+				append_key(&buf, "paired");
+				rr_pairing_append_json(&buf, step->node, step->paired);
+			}
 		}
 		if (step->error)
 		{
@@ -401,7 +416,8 @@ rr_notify_execution(int64 id)
 	"WITH s AS (UPDATE reporunner.step_journal SET status = 'succeeded'," \
 	" finished_at = now(), retry_at = NULL," \
 	" output = CASE WHEN $2::jsonb IS NULL THEN output" \
-	" ELSE pg_catalog.jsonb_build_object('main', $2::jsonb) END" \
+	" ELSE pg_catalog.jsonb_build_object('main', $2::jsonb) END," \
+	" paired = CASE WHEN $2::jsonb IS NULL THEN paired END" \
 	" WHERE execution_id = $1 AND status = 'waiting' RETURNING execution_id)," \
 	" e AS (UPDATE reporunner.execution SET status = 'queued', wake_at = NULL" \
 	" WHERE id = $1 AND status = 'waiting' AND EXISTS (SELECT FROM s)" \
@@ -421,9 +437,9 @@ rr_notify_execution(int64 id)
 	" SELECT workflow_id, version, owner, 'queued', 'retry', input, input_rows," \
 	" id, attempt + 1, $2 FROM old RETURNING id, owner)," \
 	" s AS (INSERT INTO reporunner.step_journal (execution_id, node, run_index," \
-	" owner, attempt, status, output, error, started_at, finished_at)" \
+	" owner, attempt, status, output, error, started_at, finished_at, paired)" \
 	" SELECT e.id, st.node, st.run_index, st.owner, st.attempt, st.status," \
-	" st.output, st.error, st.started_at, st.finished_at" \
+	" st.output, st.error, st.started_at, st.finished_at, st.paired" \
 	" FROM e, reporunner.step st WHERE st.execution_id = $1" \
 	" AND st.status IN ('succeeded', 'skipped')" \
 	" AND ($3::timestamptz IS NULL OR st.started_at < $3))" \
@@ -703,13 +719,13 @@ rr_journal_write_failed_call(Jsonb *record)
  */
 #define SQL_SAVE_STEPS \
 	"INSERT INTO reporunner.step_journal AS t (execution_id, node, run_index," \
-	" owner, attempt, status, output, error, started_at, finished_at)" \
+	" owner, attempt, status, output, error, started_at, finished_at, paired)" \
 	" SELECT $1, s.node, 0, $2, s.attempt, s.status, s.output, s.error," \
-	" s.started_at, s.finished_at" \
-	" FROM " STEP_ROWS("$3", "$4", "$5", "$6", "$7", "$8", "$9") \
+	" s.started_at, s.finished_at, s.paired" \
+	" FROM " STEP_ROWS("$3", "$4", "$5", "$6", "$7", "$8", "$9", "$10") \
 	" ON CONFLICT (execution_id, node, run_index) DO UPDATE SET" \
 	" attempt = EXCLUDED.attempt, status = EXCLUDED.status," \
-	" output = EXCLUDED.output, error = EXCLUDED.error," \
+	" output = EXCLUDED.output, error = EXCLUDED.error, paired = EXCLUDED.paired," \
 	" started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at," \
 	" retry_at = NULL"
 #define SAVE_STEPS_ARGS			(2 + STEP_ARRAYS)
@@ -750,7 +766,7 @@ rr_journal_write_failed_call(Jsonb *record)
 	" VALUES ($1, $2, 0, $3, $8, 'waiting', $4, $5, $6)" \
 	" ON CONFLICT (execution_id, node, run_index) DO UPDATE SET" \
 	" attempt = EXCLUDED.attempt, status = 'waiting'," \
-	" output = EXCLUDED.output, retry_at = EXCLUDED.retry_at)," \
+	" output = EXCLUDED.output, paired = NULL, retry_at = EXCLUDED.retry_at)," \
 	" q AS (DELETE FROM reporunner.queue WHERE execution_id = $1" \
 	" RETURNING execution_id)" \
 	" UPDATE reporunner.execution SET status = 'waiting', wake_at = $6," \

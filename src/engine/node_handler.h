@@ -10,8 +10,11 @@
  *
  * Items are jsonb objects (Jsonb *).  A node reads the items of each
  * input from run->inputs[i] and appends what it emits to run->outputs[o]
- * with rr_emit().  Outputs are numbered as in the document: for "if",
- * 0 = "true" and 1 = "false"; for "switch", one per rule then "fallback";
+ * with rr_emit_paired() (or rr_emit_from() when an item comes from other
+ * items than one of input 0), which also records the input item it came
+ * from (n8n's pairedItem, followed by $('Node').item).  Outputs are
+ * numbered as in the document: for "if", 0 = "true" and 1 = "false"; for
+ * "switch", one per rule then "fallback";
  * "error" (when the node has on_error = error_output) is handled by the
  * executor, not by nodes.  A node reports failure by raising an ERROR; the
  * executor applies on_error, timeouts and disabled/execute_once/
@@ -38,6 +41,35 @@
 struct RrPlanNode;
 struct RrExecution;
 
+/*
+ * Where the items of one output came from (n8n's pairedItem): per item a
+ * code, RR_PAIRED_NONE (from no input item), n >= 0 (item n of input 0), or
+ * RR_PAIRED_LIST(at) for several sources or another input: lists[at] is
+ * their count, then (input, item) pairs.  codes stays NULL while every item
+ * came from the input 0 item of its own position (the common case: no
+ * allocation); len counts the items described.
+ */
+typedef struct RrPairing
+{
+	int32	   *codes;
+	int			len;
+	int			cap;
+	int32	   *lists;
+	int			lists_len;
+	int			lists_cap;
+} RrPairing;
+
+#define RR_PAIRED_NONE			(-1)
+#define RR_PAIRED_LIST(at)		(-2 - (at))
+#define RR_PAIRED_LIST_AT(code)	(-2 - (code))
+
+/* An input item an output item came from. */
+typedef struct RrItemSource
+{
+	int32		input;
+	int32		item;
+} RrItemSource;
+
 /* One run of one node. */
 typedef struct RrNodeRun
 {
@@ -47,6 +79,7 @@ typedef struct RrNodeRun
 	List	  **inputs;			/* per input: list of Jsonb * items */
 	int			noutputs;		/* outputs the node itself fills */
 	List	  **outputs;		/* per output: list of Jsonb * items */
+	RrPairing  *paired;			/* per output: where its items came from */
 	void	   *expr_cache;		/* src/expr's: what expressions read more
 								 * than once in this run */
 	uint32		items_seen;		/* engine-private: see rr_item_done */
@@ -107,13 +140,48 @@ rr_item_done(RrNodeRun *run)
 		rr_check_limits(run);
 }
 
-/* Append one item to an output of the run. */
+/*
+ * Append one item to an output of the run, not saying where it came from:
+ * after the run the executor applies n8n's rules (every item from the one
+ * input item, or item i from input item i when the counts are equal, or
+ * from none) to an output whose items were all emitted so.
+ */
 static inline void
 rr_emit(RrNodeRun *run, int output, Jsonb *item)
 {
 	Assert(output >= 0 && output < run->noutputs);
 	run->outputs[output] = lappend(run->outputs[output], item);
 	rr_item_done(run);
+}
+
+/* Record where the next item of an output came from (src/engine/pairing.c) */
+extern void rr_pairing_add(RrNodeRun *run, int output, int32 code);
+extern void rr_pairing_add_list(RrNodeRun *run, int output, int nsources,
+								const RrItemSource *sources);
+
+/* Append one item that came from item source_item of input 0. */
+static inline void
+rr_emit_paired(RrNodeRun *run, int output, Jsonb *item, int source_item)
+{
+	RrPairing  *pairing = &run->paired[output];
+
+	if (pairing->codes == NULL && source_item == pairing->len)
+		pairing->len++;
+	else
+		rr_pairing_add(run, output, source_item);
+	rr_emit(run, output, item);
+}
+
+/*
+ * Append one item that came from the nsources input items of sources (an
+ * aggregate, a merge; none: nsources = 0).
+ */
+static inline void
+rr_emit_from(RrNodeRun *run, int output, Jsonb *item, int nsources,
+			 const RrItemSource *sources)
+{
+	rr_pairing_add_list(run, output, nsources, sources);
+	rr_emit(run, output, item);
 }
 
 /*

@@ -28,6 +28,7 @@
 #include "catalog/plan.h"
 #include "datatype/timestamp.h"
 #include "engine/executor.h"
+#include "engine/pairing.h"
 #include "expr/builtins_int.h"
 #include "expr/datetime.h"
 #include "expr/eval.h"
@@ -204,6 +205,30 @@ node_items(RrExprEnv *env, const char *name)
 				return step->outputs[output];
 	}
 	return node->noutputs > 0 ? step->outputs[0] : NIL;
+}
+
+/*
+ * $('name').item for item index of the input: the item of node name it
+ * descends from (src/engine/pairing.c), or undefined.
+ */
+static JsValue
+paired_item(RrExprEnv *env, const char *name, int index)
+{
+	RrNodeRun  *run = env->run;
+	RrPlanNode *node;
+	Jsonb	   *item;
+	int			found;
+
+	(void) node_items(env, name);	/* no such node, or it has not run */
+	node = rr_plan_find_node(run->execution->plan, (char *) name);
+	if (index < 0 || index >= list_length(input_items(run)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("Can't get data for expression"),
+				 errdetail("Node \"%s\" has no input item %d.",
+						   run->node->name, index)));
+	item = rr_paired_item(run->execution, run->node, index, node, &found);
+	return item != NULL ? item_object(item, found) : js_undefined();
 }
 
 /* item index of items as an item object, or undefined */
@@ -431,7 +456,7 @@ host_member(RrExprEnv *env, const RrHost *host, JsValue key)
 			break;
 		case RR_HOST_NODE:
 			if (KEY_IS("item"))
-				return nth_item(node_items(env, host->name), env->item_index);
+				return paired_item(env, host->name, env->item_index);
 			if (KEY_IS("isExecuted"))
 			{
 				RrExecution *execution = env->run->execution;
@@ -529,7 +554,13 @@ host_call(RrExprEnv *env, const RrAst *call, JsValue self, int nargs,
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("Missing item index for .%s()", name)));
-		return nth_item(items, (int) js_to_number(args[0]));
+		{
+			double		index = js_to_number(args[0]);
+
+			/* NaN and out of range: an index no input item has */
+			return paired_item(env, host->name,
+							   index >= 0 && index < PG_INT32_MAX ? (int) index : -1);
+		}
 	}
 	rr_expr_throw(env);
 	return js_undefined();

@@ -85,6 +85,9 @@ typedef struct AggGroup
 {
 	Jsonb	   *key;			/* the group_by fields its items share */
 	AggAcc	   *accs;			/* one per aggregation */
+	RrItemSource *sources;		/* its items (the emitted item's pairing) */
+	int			nsources;
+	int			sources_cap;
 } AggGroup;
 
 /*
@@ -218,7 +221,7 @@ aggregate_prepare(RrPlanNode *node)
 static AggGroup *
 new_group(Jsonb *key, int nspecs)
 {
-	AggGroup   *group = palloc(sizeof(AggGroup));
+	AggGroup   *group = palloc0(sizeof(AggGroup));
 
 	group->key = key;
 	group->accs = palloc0(sizeof(AggAcc) * nspecs);
@@ -492,12 +495,27 @@ aggregate_execute(RrNodeRun *run)
 		}
 		for (i = 0; i < nspecs; i++)
 			accumulate(node, &specs[i], &group->accs[i], item, index);
+		if (group->nsources == group->sources_cap)
+		{
+			group->sources_cap = Max(8, group->sources_cap * 2);
+			group->sources = group->sources == NULL ?
+				palloc(sizeof(RrItemSource) * group->sources_cap) :
+				repalloc(group->sources, sizeof(RrItemSource) * group->sources_cap);
+		}
+		group->sources[group->nsources].input = 0;
+		group->sources[group->nsources++].item = index;
 		index++;
 		rr_item_done(run);
 	}
 
+	/* each item comes from the items of its group (n8n: all of them) */
 	foreach(lc, groups)
-		rr_emit(run, 0, group_item((AggGroup *) lfirst(lc), specs, nspecs));
+	{
+		AggGroup   *group = (AggGroup *) lfirst(lc);
+
+		rr_emit_from(run, 0, group_item(group, specs, nspecs),
+					 group->nsources, group->sources);
+	}
 }
 
 const RrNodeHandler rr_node_aggregate = {

@@ -165,6 +165,25 @@ plan_calls(CallState *state, RrNodeRun *run)
 	return calls;
 }
 
+/*
+ * Emit the items call number call gave back: one call per input item
+ * (per_item) pairs them with that item; one call for all follows n8n's
+ * rules.
+ */
+static void
+emit_call_items(CallState *state, RrNodeRun *run, Jsonb *result, int call)
+{
+	ListCell   *lc;
+
+	foreach(lc, rr_items_from_jsonb(result))
+	{
+		if (state->per_item)
+			rr_emit_paired(run, 0, (Jsonb *) lfirst(lc), call);
+		else
+			rr_emit(run, 0, (Jsonb *) lfirst(lc));
+	}
+}
+
 /* Run every call now, in this transaction, and emit their results. */
 static void
 call_inline(CallState *state, RrNodeRun *run, RrPlan *plan, List *calls)
@@ -176,10 +195,8 @@ call_inline(CallState *state, RrNodeRun *run, RrPlan *plan, List *calls)
 		Jsonb	   *result = rr_run_in_caller(plan, "subworkflow", lfirst(lc),
 											  plan->save, GetUserId(), 0,
 											  run->execution->id);
-		ListCell   *item;
 
-		foreach(item, rr_items_from_jsonb(result))
-			rr_emit(run, 0, (Jsonb *) lfirst(item));
+		emit_call_items(state, run, result, foreach_current_index(lc));
 	}
 }
 
@@ -360,12 +377,8 @@ collect_calls(CallState *state, RrNodeRun *run, int ncalls)
 
 	for (call = 0; call < ncalls; call++)
 	{
-		ListCell   *lc;
-
-		if (outputs[call] == NULL)
-			continue;
-		foreach(lc, rr_items_from_jsonb(outputs[call]))
-			rr_emit(run, 0, (Jsonb *) lfirst(lc));
+		if (outputs[call] != NULL)
+			emit_call_items(state, run, outputs[call], call);
 	}
 	return true;
 }
@@ -411,7 +424,7 @@ execute_workflow_execute(RrNodeRun *run)
 		return;
 	}
 	foreach(lc, run->inputs[0])
-		rr_emit(run, 0, (Jsonb *) lfirst(lc));
+		rr_emit_paired(run, 0, (Jsonb *) lfirst(lc), foreach_current_index(lc));
 }
 
 const RrNodeHandler rr_node_execute_workflow = {

@@ -41,7 +41,7 @@ filter_execute(RrNodeRun *run)
 		Jsonb	   *item = (Jsonb *) lfirst(lc);
 
 		if (rr_conditions_eval(test, run, item, index))
-			rr_emit(run, 0, item);
+			rr_emit_paired(run, 0, item, index);
 		index++;
 	}
 }

@@ -188,11 +188,25 @@ function_result_item(JsonbValue *value)
 }
 
 /*
+ * function_emit
+ *		Emit one item the call for input item source made (-1: the call
+ *		for all items, whose pairing follows n8n's rules).
+ */
+static void
+function_emit(RrNodeRun *run, Jsonb *item, int source)
+{
+	if (source >= 0)
+		rr_emit_paired(run, 0, item, source);
+	else
+		rr_emit(run, 0, item);
+}
+
+/*
  * function_emit_value
  *		The items of one jsonb value the function returned.
  */
 static void
-function_emit_value(RrNodeRun *run, Jsonb *value)
+function_emit_value(RrNodeRun *run, Jsonb *value, int source)
 {
 	JsonbValue	wrapped;
 	JsonbValue	elem;
@@ -201,7 +215,7 @@ function_emit_value(RrNodeRun *run, Jsonb *value)
 
 	if (JB_ROOT_IS_OBJECT(value))
 	{
-		rr_emit(run, 0, value);
+		function_emit(run, value, source);
 		return;
 	}
 
@@ -210,7 +224,8 @@ function_emit_value(RrNodeRun *run, Jsonb *value)
 		wrapped.type = jbvBinary;
 		wrapped.val.binary.data = &value->root;
 		wrapped.val.binary.len = VARSIZE(value) - VARHDRSZ;
-		rr_emit(run, 0, function_result_item(rr_value_normalize(&wrapped)));
+		function_emit(run, function_result_item(rr_value_normalize(&wrapped)),
+					  source);
 		return;
 	}
 
@@ -222,20 +237,20 @@ function_emit_value(RrNodeRun *run, Jsonb *value)
 			continue;
 		CHECK_FOR_INTERRUPTS();
 		if (rr_value_is_object(&elem))
-			rr_emit(run, 0, JsonbValueToJsonb(&elem));
+			function_emit(run, JsonbValueToJsonb(&elem), source);
 		else
-			rr_emit(run, 0, function_result_item(&elem));
+			function_emit(run, function_result_item(&elem), source);
 	}
 }
 
 /*
  * function_emit_rows
  *		The items of one call: the rows in SPI_tuptable, or the input items
- *		for a void function.
+ *		for a void function; source as for function_emit.
  */
 static void
 function_emit_rows(RrNodeRun *run, FunctionState *state, List *input,
-				   MemoryContext runcxt)
+				   MemoryContext runcxt, int source)
 {
 	TupleDesc	tupdesc = SPI_tuptable->tupdesc;
 	MemoryContext old;
@@ -247,7 +262,7 @@ function_emit_rows(RrNodeRun *run, FunctionState *state, List *input,
 
 		old = MemoryContextSwitchTo(runcxt);
 		foreach(lc, input)
-			rr_emit(run, 0, (Jsonb *) lfirst(lc));
+			function_emit(run, (Jsonb *) lfirst(lc), source);
 		MemoryContextSwitchTo(old);
 		return;
 	}
@@ -268,7 +283,7 @@ function_emit_rows(RrNodeRun *run, FunctionState *state, List *input,
 			if (isnull)
 				continue;
 			old = MemoryContextSwitchTo(runcxt);
-			function_emit_value(run, DatumGetJsonbPCopy(value));
+			function_emit_value(run, DatumGetJsonbPCopy(value), source);
 			MemoryContextSwitchTo(old);
 		}
 		else
@@ -276,7 +291,7 @@ function_emit_rows(RrNodeRun *run, FunctionState *state, List *input,
 			Jsonb	   *item = rr_row_to_item(tuple, tupdesc, runcxt);
 
 			old = MemoryContextSwitchTo(runcxt);
-			rr_emit(run, 0, item);
+			function_emit(run, item, source);
 			MemoryContextSwitchTo(old);
 		}
 	}
@@ -343,7 +358,7 @@ function_execute(RrNodeRun *run)
 											false, 0));
 		/* SPI returns in its procedure context; convert rows in scratch */
 		MemoryContextSwitchTo(scratch);
-		function_emit_rows(run, state, items, runcxt);
+		function_emit_rows(run, state, items, runcxt, -1);
 		SPI_freetuptable(SPI_tuptable);
 		MemoryContextSwitchTo(old);
 	}
@@ -360,7 +375,8 @@ function_execute(RrNodeRun *run)
 			rr_spi_check(node, SPI_execute_plan(state->plan, &arg, NULL,
 												false, 0));
 			MemoryContextSwitchTo(scratch);
-			function_emit_rows(run, state, list_make1(item), runcxt);
+			function_emit_rows(run, state, list_make1(item), runcxt,
+							   foreach_current_index(lc));
 			SPI_freetuptable(SPI_tuptable);
 			MemoryContextSwitchTo(old);
 		}

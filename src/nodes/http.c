@@ -999,7 +999,7 @@ http_execute(RrNodeRun *run)
 	for (i = 0; i < nitems; i++)
 	{
 		foreach(lc, fetches[i].items)
-			rr_emit(run, 0, (Jsonb *) lfirst(lc));
+			rr_emit_paired(run, 0, (Jsonb *) lfirst(lc), i);
 	}
 	MemoryContextDelete(sending);
 	MemoryContextDelete(next);

@@ -43,10 +43,10 @@ if_execute(RrNodeRun *run)
 	{
 		Jsonb	   *item = (Jsonb *) lfirst(lc);
 
-		rr_emit(run,
-				rr_conditions_eval(test, run, item, index) ?
-				IF_TRUE : IF_FALSE,
-				item);
+		rr_emit_paired(run,
+					   rr_conditions_eval(test, run, item, index) ?
+					   IF_TRUE : IF_FALSE,
+					   item, index);
 		index++;
 	}
 }

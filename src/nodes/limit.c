@@ -102,7 +102,7 @@ limit_execute(RrNodeRun *run)
 
 	start = (state->from_end && max < n) ? n - max : 0;
 	for (i = start; i < n && i - start < max; i++)
-		rr_emit(run, 0, (Jsonb *) list_nth(items, i));
+		rr_emit_paired(run, 0, (Jsonb *) list_nth(items, i), i);
 }
 
 const RrNodeHandler rr_node_limit = {

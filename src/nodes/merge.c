@@ -65,12 +65,30 @@ typedef struct MergeState
 	int			fixed_branch;	/* when "branch" is constant, else -1 */
 } MergeState;
 
-/* An item of a by_key result, with the key it joins on. */
+/*
+ * An item of a by_key result, with the key it joins on and the input items
+ * it was joined from (its pairing).
+ */
 typedef struct JoinedItem
 {
 	Jsonb	   *item;
 	Jsonb	   *key;			/* NULL: missing or null, matches nothing */
+	RrItemSource *sources;
+	int			nsources;
 } JoinedItem;
+
+/* sources with one more, (input, item), in new memory */
+static RrItemSource *
+add_source(const RrItemSource *sources, int n, int input, int item)
+{
+	RrItemSource *more = palloc(sizeof(RrItemSource) * (n + 1));
+
+	if (n > 0)
+		memcpy(more, sources, sizeof(RrItemSource) * n);
+	more[n].input = input;
+	more[n].item = item;
+	return more;
+}
 
 /*
  * decode_branch
@@ -197,12 +215,13 @@ join_key(Jsonb *item, const JsonbValue *field)
  * join_one
  *		Join the result so far (n items) with one more input; returns the
  *		new result and sets *n to its length.  run is the node's run, for
- *		rr_item_done.
+ *		rr_item_done; input is the number of the input joined.
  */
 static JoinedItem *
 join_one(RrNodeRun *run, const MergeState *state, JoinedItem *left, int *n,
-		 List *right)
+		 int input)
 {
+	List	   *right = run->inputs[input];
 	int			nleft = *n;
 	int			nright = list_length(right);
 	RrKeyMap   *map = rr_keymap_create(nright);
@@ -255,6 +274,10 @@ join_one(RrNodeRun *run, const MergeState *state, JoinedItem *left, int *n,
 				result = repalloc_huge(result, sizeof(JoinedItem) * (size *= 2));
 			result[count].item = merge_items(pair, 2);
 			result[count].key = left[i].key;
+			result[count].sources = add_source(left[i].sources,
+											   left[i].nsources, input,
+											   lfirst_int(lc));
+			result[count].nsources = left[i].nsources + 1;
 			count++;
 		}
 	}
@@ -269,6 +292,8 @@ join_one(RrNodeRun *run, const MergeState *state, JoinedItem *left, int *n,
 				result = repalloc_huge(result, sizeof(JoinedItem) * (size *= 2));
 			result[count].item = list_nth(right, i);
 			result[count].key = NULL;
+			result[count].sources = add_source(NULL, 0, input, i);
+			result[count].nsources = 1;
 			count++;
 		}
 	}
@@ -292,11 +317,14 @@ merge_by_key(RrNodeRun *run, const MergeState *state)
 	{
 		result[i].item = list_nth(first, i);
 		result[i].key = join_key(result[i].item, &state->key);
+		result[i].sources = add_source(NULL, 0, 0, i);
+		result[i].nsources = 1;
 	}
 	for (i = 1; i < run->ninputs; i++)
-		result = join_one(run, state, result, &n, run->inputs[i]);
+		result = join_one(run, state, result, &n, i);
 	for (i = 0; i < n; i++)
-		rr_emit(run, 0, result[i].item);
+		rr_emit_from(run, 0, result[i].item, result[i].nsources,
+					 result[i].sources);
 }
 
 /*
@@ -307,6 +335,7 @@ static void
 merge_by_position(RrNodeRun *run)
 {
 	Jsonb	  **row = palloc(sizeof(Jsonb *) * run->ninputs);
+	RrItemSource *sources = palloc(sizeof(RrItemSource) * run->ninputs);
 	int			longest = 0;
 	int			i;
 	int			k;
@@ -321,9 +350,13 @@ merge_by_position(RrNodeRun *run)
 		for (k = 0; k < run->ninputs; k++)
 		{
 			if (i < list_length(run->inputs[k]))
+			{
+				sources[n].input = k;
+				sources[n].item = i;
 				row[n++] = list_nth(run->inputs[k], i);
+			}
 		}
-		rr_emit(run, 0, n == 1 ? row[0] : merge_items(row, n));
+		rr_emit_from(run, 0, n == 1 ? row[0] : merge_items(row, n), n, sources);
 	}
 }
 
@@ -337,6 +370,7 @@ merge_cross_join(RrNodeRun *run, const MergeState *state)
 	int			ninputs = run->ninputs;
 	int		   *pos = palloc0(sizeof(int) * ninputs);
 	Jsonb	  **row = palloc(sizeof(Jsonb *) * ninputs);
+	RrItemSource *sources = palloc(sizeof(RrItemSource) * ninputs);
 	int64		total = 1;
 	int			k;
 
@@ -365,8 +399,12 @@ merge_cross_join(RrNodeRun *run, const MergeState *state)
 	for (;;)
 	{
 		for (k = 0; k < ninputs; k++)
+		{
 			row[k] = list_nth(run->inputs[k], pos[k]);
-		rr_emit(run, 0, merge_items(row, ninputs));
+			sources[k].input = k;
+			sources[k].item = pos[k];
+		}
+		rr_emit_from(run, 0, merge_items(row, ninputs), ninputs, sources);
 
 		/* next combination: the last input varies fastest */
 		for (k = ninputs - 1; k >= 0; k--)
@@ -398,7 +436,11 @@ merge_execute(RrNodeRun *run)
 			for (k = 0; k < run->ninputs; k++)
 			{
 				foreach(lc, run->inputs[k])
-					rr_emit(run, 0, (Jsonb *) lfirst(lc));
+				{
+					RrItemSource source = {k, foreach_current_index(lc)};
+
+					rr_emit_from(run, 0, (Jsonb *) lfirst(lc), 1, &source);
+				}
 			}
 			break;
 		case MERGE_BY_KEY:
@@ -418,7 +460,11 @@ merge_execute(RrNodeRun *run)
 													 rr_first_item(run), 0),
 									   run->ninputs);
 			foreach(lc, run->inputs[branch])
-				rr_emit(run, 0, (Jsonb *) lfirst(lc));
+			{
+				RrItemSource source = {branch, foreach_current_index(lc)};
+
+				rr_emit_from(run, 0, (Jsonb *) lfirst(lc), 1, &source);
+			}
 			break;
 	}
 }

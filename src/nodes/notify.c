@@ -50,7 +50,7 @@ notify_execute(RrNodeRun *run)
 
 		/* a payload of 8000 bytes or more fails here, as in pg_notify() */
 		Async_Notify(state->channel, payload);
-		rr_emit(run, 0, item);
+		rr_emit_paired(run, 0, item, index);
 		index++;
 	}
 }

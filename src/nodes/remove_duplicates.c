@@ -113,7 +113,7 @@ static SPIPlanPtr insert_plan = NULL;
  */
 static void
 emit_new_keys(RrNodeRun *run, const DedupState *state, Jsonb **items,
-			  Jsonb **keys, int n)
+			  const int *positions, Jsonb **keys, int n)
 {
 	RrPlan	   *plan = run->execution != NULL ? run->execution->plan : NULL;
 	uint8	   *digests = palloc(PG_SHA256_DIGEST_LENGTH * n);
@@ -190,7 +190,7 @@ emit_new_keys(RrNodeRun *run, const DedupState *state, Jsonb **items,
 	{
 		if (hash_search(fresh, digests + i * PG_SHA256_DIGEST_LENGTH,
 						HASH_FIND, NULL) != NULL)
-			rr_emit(run, 0, items[i]);
+			rr_emit_paired(run, 0, items[i], positions[i]);
 	}
 }
 
@@ -209,6 +209,7 @@ remove_duplicates_execute(RrNodeRun *run)
 	RrKeyMap   *seen = rr_keymap_create(list_length(input));
 	Jsonb	  **items = palloc(sizeof(Jsonb *) * Max(1, list_length(input)));
 	Jsonb	  **keys = palloc(sizeof(Jsonb *) * Max(1, list_length(input)));
+	int		   *positions = palloc(sizeof(int) * Max(1, list_length(input)));
 	int			n = 0;
 	int			i;
 	ListCell   *lc;
@@ -230,15 +231,16 @@ remove_duplicates_execute(RrNodeRun *run)
 			continue;
 		items[n] = item;
 		keys[n] = key;
+		positions[n] = foreach_current_index(lc);
 		n++;
 	}
 
 	if (state->workflow_scope && n > 0)
-		emit_new_keys(run, state, items, keys, n);
+		emit_new_keys(run, state, items, positions, keys, n);
 	else
 	{
 		for (i = 0; i < n; i++)
-			rr_emit(run, 0, items[i]);
+			rr_emit_paired(run, 0, items[i], positions[i]);
 	}
 }
 

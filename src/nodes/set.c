@@ -429,7 +429,11 @@ set_execute(RrNodeRun *run)
 	int			index = 0;
 
 	foreach(lc, run->inputs[0])
-		rr_emit(run, 0, set_one(state, run, (Jsonb *) lfirst(lc), index++));
+	{
+		rr_emit_paired(run, 0, set_one(state, run, (Jsonb *) lfirst(lc), index),
+					   index);
+		index++;
+	}
 }
 
 const RrNodeHandler rr_node_set = {

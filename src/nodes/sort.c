@@ -304,7 +304,7 @@ sort_execute(RrNodeRun *run)
 	qsort_arg(order, n, sizeof(int), sort_compare, &cxt);
 
 	for (i = 0; i < n; i++)
-		rr_emit(run, 0, (Jsonb *) list_nth(items, order[i]));
+		rr_emit_paired(run, 0, (Jsonb *) list_nth(items, order[i]), order[i]);
 }
 
 const RrNodeHandler rr_node_sort = {

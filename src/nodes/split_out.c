@@ -174,7 +174,8 @@ element_item(JsonbValue *pairs, int npairs, JsonbValue *name,
  *		Emit the new items of one item.
  */
 static void
-split_item(RrNodeRun *run, Jsonb *item, const SplitOutParams *params)
+split_item(RrNodeRun *run, Jsonb *item, int index,
+		   const SplitOutParams *params)
 {
 	JsonbValue *name = params->destination != NULL ? params->destination :
 		params->field;
@@ -212,9 +213,10 @@ split_item(RrNodeRun *run, Jsonb *item, const SplitOutParams *params)
 
 		if (!params->keep_fields && params->destination == NULL &&
 			rr_value_is_object(&element))
-			rr_emit(run, 0, JsonbValueToJsonb(&element));
+			rr_emit_paired(run, 0, JsonbValueToJsonb(&element), index);
 		else
-			rr_emit(run, 0, element_item(pairs, npairs, name, &element));
+			rr_emit_paired(run, 0, element_item(pairs, npairs, name, &element),
+						   index);
 
 		if (it == NULL)
 			break;
@@ -238,7 +240,7 @@ split_out_execute(RrNodeRun *run)
 		Jsonb	   *item = (Jsonb *) lfirst(lc);
 
 		item_params(run, state, item, index, &params);
-		split_item(run, item, &params);
+		split_item(run, item, index, &params);
 		index++;
 	}
 }

@@ -398,10 +398,11 @@ sql_bind(RrNodeRun *run, SqlState *state, Jsonb *item, int item_index,
 /*
  * sql_emit_result
  *		The items of one execution of the statement: one per row when it
- *		returned rows, else one {"rows_affected": n}.
+ *		returned rows, else one {"rows_affected": n}; all of them came from
+ *		input item index.
  */
 static void
-sql_emit_result(RrNodeRun *run, MemoryContext runcxt)
+sql_emit_result(RrNodeRun *run, MemoryContext runcxt, int index)
 {
 	MemoryContext old;
 
@@ -417,7 +418,7 @@ sql_emit_result(RrNodeRun *run, MemoryContext runcxt)
 			CHECK_FOR_INTERRUPTS();
 			item = rr_row_to_item(SPI_tuptable->vals[i], tupdesc, runcxt);
 			old = MemoryContextSwitchTo(runcxt);
-			rr_emit(run, 0, item);
+			rr_emit_paired(run, 0, item, index);
 			MemoryContextSwitchTo(old);
 		}
 	}
@@ -438,7 +439,7 @@ sql_emit_result(RrNodeRun *run, MemoryContext runcxt)
 		pushJsonbValue(&parse, WJB_KEY, &key);
 		pushJsonbValue(&parse, WJB_VALUE, &count);
 		object = pushJsonbValue(&parse, WJB_END_OBJECT, NULL);
-		rr_emit(run, 0, JsonbValueToJsonb(object));
+		rr_emit_paired(run, 0, JsonbValueToJsonb(object), index);
 		MemoryContextSwitchTo(old);
 	}
 }
@@ -492,7 +493,7 @@ sql_execute(RrNodeRun *run)
 		rr_spi_check(node, SPI_execute_plan_extended(state->plan, &options));
 		/* SPI returns in its procedure context; convert rows in scratch */
 		MemoryContextSwitchTo(scratch);
-		sql_emit_result(run, runcxt);
+		sql_emit_result(run, runcxt, index);
 		SPI_freetuptable(SPI_tuptable);
 
 		MemoryContextSwitchTo(old);

@@ -121,7 +121,7 @@ switch_execute(RrNodeRun *run)
 		{
 			if (rr_conditions_eval(state->tests[r], run, item, index))
 			{
-				rr_emit(run, r, item);
+				rr_emit_paired(run, r, item, index);
 				matched = true;
 				if (!state->all)
 					break;
@@ -138,7 +138,7 @@ switch_execute(RrNodeRun *run)
 										   rr_param_eval(&state->fallback,
 														 run, item, index));
 			if (fallback)
-				rr_emit(run, state->nrules, item);
+				rr_emit_paired(run, state->nrules, item, index);
 		}
 		index++;
 	}

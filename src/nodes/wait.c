@@ -127,7 +127,7 @@ wait_execute(RrNodeRun *run)
 	}
 
 	foreach(lc, run->inputs[0])
-		rr_emit(run, 0, (Jsonb *) lfirst(lc));
+		rr_emit_paired(run, 0, (Jsonb *) lfirst(lc), foreach_current_index(lc));
 }
 
 const RrNodeHandler rr_node_wait = {

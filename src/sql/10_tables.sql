@@ -252,6 +252,7 @@ CREATE TABLE reporunner.step_journal (
 	finished_at		timestamptz,
 	retry_at		timestamptz,
 	attempts		jsonb,
+	paired			jsonb,
 	PRIMARY KEY (execution_id, node, run_index),
 	CONSTRAINT step_journal_status_check
 		CHECK (status IN ('running', 'succeeded', 'failed', 'skipped', 'waiting',
@@ -274,6 +275,7 @@ COMMENT ON COLUMN reporunner.step_journal.started_at IS 'When the step started';
 COMMENT ON COLUMN reporunner.step_journal.finished_at IS 'When the step finished';
 COMMENT ON COLUMN reporunner.step_journal.retry_at IS 'When a retrying step runs again';
 COMMENT ON COLUMN reporunner.step_journal.attempts IS 'Failed attempts, oldest first: attempt, error, failed_at, retry_at';
+COMMENT ON COLUMN reporunner.step_journal.paired IS 'Where output items came from, per output name: per item the input item (a number), several ({"input", "item"} for inputs after the first), or null; outputs left out (or NULL) pair item i with input item i';
 
 CREATE TABLE reporunner.queue (
 	execution_id	bigint PRIMARY KEY REFERENCES reporunner.execution (id) ON DELETE CASCADE,

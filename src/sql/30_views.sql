@@ -48,17 +48,18 @@ COMMENT ON VIEW reporunner.workflow_versions IS 'Every saved version of the work
  */
 CREATE VIEW reporunner.step WITH (security_invoker = true) AS
 SELECT j.execution_id, j.node, j.run_index, j.owner, j.attempt, j.status,
-	   j.output, j.error, j.started_at, j.finished_at, j.retry_at, j.attempts
+	   j.output, j.error, j.started_at, j.finished_at, j.retry_at, j.attempts,
+	   j.paired
 FROM reporunner.step_journal j
 UNION ALL
 SELECT e.id, s.node, COALESCE(s.run_index, 0), e.owner,
 	   COALESCE(s.attempt, 1), s.status, s.output, s.error,
-	   s.started_at, s.finished_at, NULL::timestamptz, s.attempts
+	   s.started_at, s.finished_at, NULL::timestamptz, s.attempts, s.paired
 FROM reporunner.execution e
 	 CROSS JOIN LATERAL pg_catalog.json_to_recordset(e.steps)
 		AS s(node text, run_index integer, attempt integer, status text,
 			 output jsonb, error jsonb, started_at timestamptz,
-			 finished_at timestamptz, attempts jsonb)
+			 finished_at timestamptz, attempts jsonb, paired jsonb)
 WHERE e.steps IS NOT NULL;
 COMMENT ON VIEW reporunner.step IS 'The journal: one row per node run of an execution';
 COMMENT ON COLUMN reporunner.step.execution_id IS 'Execution the step belongs to';
@@ -73,5 +74,6 @@ COMMENT ON COLUMN reporunner.step.started_at IS 'When the step started';
 COMMENT ON COLUMN reporunner.step.finished_at IS 'When the step finished';
 COMMENT ON COLUMN reporunner.step.retry_at IS 'When a retrying step runs again';
 COMMENT ON COLUMN reporunner.step.attempts IS 'Failed attempts, oldest first: attempt, error, failed_at, retry_at';
+COMMENT ON COLUMN reporunner.step.paired IS 'Where output items came from, per output name (see reporunner.step_journal.paired); NULL: item i of each output came from input item i';
 
 GRANT SELECT ON reporunner.workflows, reporunner.workflow_versions, reporunner.step TO PUBLIC;

@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(482);
+SELECT plan(483);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -88,7 +88,7 @@ FROM unnest(ARRAY['id', 'at', 'session_role', 'acting_role', 'owner', 'action', 
 		  'object_id', 'object_name', 'from_version', 'to_version', 'details']::name[]) AS c;
 SELECT has_column('reporunner', 'step', c, format('view step has column %s', c))
 FROM unnest(ARRAY['execution_id', 'node', 'run_index', 'owner', 'attempt', 'status', 'output',
-		  'error', 'started_at', 'finished_at', 'retry_at', 'attempts']::name[]) AS c;
+		  'error', 'started_at', 'finished_at', 'retry_at', 'attempts', 'paired']::name[]) AS c;
 SELECT has_column('reporunner', 'workflows', c, format('view workflows has column %s', c))
 FROM unnest(ARRAY['name', 'owner', 'active_version', 'latest_version', 'versions',
 		  'created_at', 'updated_at', 'id']::name[]) AS c;
