@@ -282,6 +282,19 @@ FROM pinned p JOIN reporunner.workflow w ON w.name = 'n8n ' || p.workflow
 	 JOIN reporunner.step s ON s.execution_id = e.id AND s.node = p.node
 WHERE NOT p.matches ORDER BY p.workflow, p.node;
 
+-- If v2.2 and Filter v2 run with their conditions as n8n runs them: n > 3
+-- goes to true (Set v3.4 keeps only the assigned field), the rest to a
+-- case-insensitive loose filter on s
+SELECT reporunner.import_n8n('{"name": "n8n conditions", "nodes": [
+ {"id": "1", "name": "Start", "type": "n8n-nodes-base.manualTrigger", "typeVersion": 1, "position": [0,0], "parameters": {}},
+ {"id": "2", "name": "Big?", "type": "n8n-nodes-base.if", "typeVersion": 2.2, "position": [200,0], "parameters": {"conditions": {"options": {"caseSensitive": true, "leftValue": "", "typeValidation": "strict", "version": 2},
+   "conditions": [{"id": "a", "leftValue": "={{ $json.n }}", "rightValue": 3, "operator": {"type": "number", "operation": "gt"}}], "combinator": "and"}, "options": {}}},
+ {"id": "3", "name": "Tag", "type": "n8n-nodes-base.set", "typeVersion": 3.4, "position": [400,0], "parameters": {"assignments": {"assignments": [{"id": "x", "name": "big", "value": true, "type": "boolean"}]}, "options": {}}},
+ {"id": "4", "name": "Keep", "type": "n8n-nodes-base.filter", "typeVersion": 2, "position": [400,200], "parameters": {"conditions": {"options": {"caseSensitive": false, "leftValue": "", "typeValidation": "loose"},
+   "conditions": [{"id": "b", "leftValue": "={{ $json.s }}", "rightValue": "A", "operator": {"type": "string", "operation": "equals"}}], "combinator": "and"}, "options": {}}}
+ ], "connections": {"Start": {"main": [[{"node": "Big?", "type": "main", "index": 0}]]}, "Big?": {"main": [[{"node": "Tag", "type": "main", "index": 0}], [{"node": "Keep", "type": "main", "index": 0}]]}}}'::jsonb);
+SELECT reporunner.execute('n8n conditions', '[{"n": 5, "s": "a"}, {"n": 1, "s": "a"}, {"n": 2, "s": "b"}]');
+
 -- a tenant imports as itself: its own workflow, its rights for schedules
 CREATE ROLE rr_n8n_tenant LOGIN;
 SET ROLE rr_n8n_tenant;
@@ -299,7 +312,7 @@ SELECT count(*) AS deleted FROM reporunner.workflow w,
 	LATERAL reporunner.delete_workflow(w.name)
 WHERE w.name IN ('n8n orders', 'n8n orders again', 'n8n nightly', 'n8n nightly again', 'n8n native',
 				 'n8n limit', 'n8n sort', 'n8n splitOut', 'n8n aggregate', 'n8n removeDuplicates',
-				 'n8n summarize');
+				 'n8n summarize', 'n8n conditions');
 SELECT count(*) AS jobs FROM cron.job;
 DELETE FROM reporunner.execution;
 DROP EXTENSION pg_cron;
