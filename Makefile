@@ -26,6 +26,9 @@ OBJS = \
 	src/catalog/run_as.o \
 	src/catalog/store.o \
 	src/catalog/workflow_store.o \
+	src/connectors/connector_store.o \
+	src/connectors/definition.o \
+	src/connectors/translate.o \
 	src/crypto/credential.o \
 	src/crypto/key.o \
 	src/crypto/seal.o \
@@ -70,6 +73,7 @@ OBJS = \
 	src/http/proxy.o \
 	src/http/request.o \
 	src/nodes/aggregate.o \
+	src/nodes/connector.o \
 	src/nodes/execute_workflow.o \
 	src/nodes/filter.o \
 	src/nodes/function.o \

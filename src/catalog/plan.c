@@ -370,12 +370,24 @@ load_plan(RrPlan *plan, const char *name)
 	rr_store_end(nestlevel);
 }
 
+/* The owner of the plan whose nodes are being prepared, or InvalidOid. */
+static Oid	preparing_owner = InvalidOid;
+
+Oid
+rr_plan_preparing_owner(void)
+{
+	Assert(OidIsValid(preparing_owner));
+	return preparing_owner;
+}
+
 /* Let every handler compile its node's params. */
 static void
 prepare_nodes(RrPlan *plan)
 {
 	MemoryContext old = MemoryContextSwitchTo(plan->context);
 	int			i;
+
+	preparing_owner = plan->owner;
 
 	if (plan->vars == NULL)
 		plan->vars = rr_jsonb_empty_object();
@@ -388,6 +400,7 @@ prepare_nodes(RrPlan *plan)
 		if (node->handler->side_effects)
 			plan->has_side_effects = true;
 	}
+	preparing_owner = InvalidOid;
 	MemoryContextSwitchTo(old);
 }
 
@@ -485,6 +498,7 @@ rr_plan_get(int64 workflow_id, int32 version, Oid owner, const char *name)
 	}
 	PG_CATCH();
 	{
+		preparing_owner = InvalidOid;
 		MemoryContextDelete(context);
 		PG_RE_THROW();
 	}

@@ -109,4 +109,10 @@ extern RrPlanNode *rr_plan_find_node(RrPlan *plan, const char *name);
  */
 extern JsonbValue *rr_node_param(const RrPlanNode *node, const char *name);
 
+/*
+ * For handlers' prepare functions: the owner of the plan being built (whose
+ * connectors and credentials its nodes use).
+ */
+extern Oid	rr_plan_preparing_owner(void);
+
 #endif							/* RR_PLAN_H */

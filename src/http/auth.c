@@ -64,11 +64,11 @@ static const AuthType auth_types[] = {
 #define TOKEN_CHARS "!#$%&'*+-.^_`|~"
 
 /*
- * find_type
- *		The type called name; ERROR 22023 when there is none.
+ * lookup_type
+ *		The type called name, or NULL when there is none.
  */
 static const AuthType *
-find_type(const char *name)
+lookup_type(const char *name)
 {
 	int			i;
 
@@ -77,11 +77,30 @@ find_type(const char *name)
 		if (strcmp(auth_types[i].name, name) == 0)
 			return &auth_types[i];
 	}
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown credential type \"%s\"", name),
-			 errhint("The types are bearer, basic, header, query, oauth2_client_credentials and aws_sigv4.")));
-	return NULL;				/* keep the compiler quiet */
+	return NULL;
+}
+
+bool
+rr_http_auth_type_exists(const char *name)
+{
+	return lookup_type(name) != NULL;
+}
+
+/*
+ * find_type
+ *		The type called name; ERROR 22023 when there is none.
+ */
+static const AuthType *
+find_type(const char *name)
+{
+	const AuthType *type = lookup_type(name);
+
+	if (type == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown credential type \"%s\"", name),
+				 errhint("The types are bearer, basic, header, query, oauth2_client_credentials and aws_sigv4.")));
+	return type;
 }
 
 /*

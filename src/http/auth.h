@@ -26,6 +26,9 @@
  */
 extern void rr_http_auth_check(const char *type, Jsonb *secret);
 
+/* Whether name is a type of credential (connector definitions name them). */
+extern bool rr_http_auth_type_exists(const char *name);
+
 /*
  * Put the credential on the request: headers, the query, user and
  * password, AWS signing; an oauth2 credential's token is fetched first
