@@ -51,6 +51,11 @@ Stripe, /stripe (form-encoded bodies; errors are a status and {"error":
                           those after "starting_after"; "has_more"
   A POST repeated with an Idempotency-Key already answered gets the first
   answer again, with "Idempotent-Replayed: true", as Stripe does.
+
+acme, /acme (the made-up API of a tenant's own connector; "X-Acme-Key:
+acme-..." or 403 {"problem": ...}):
+  GET /widgets/N          200 {"widget": {"id": N, "colour": the query's
+                          colour}}; 404 {"problem": ...} for widget 0
 """
 import argparse
 import os
@@ -126,6 +131,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.github(*request)
         if service == "stripe":
             return self.stripe(*request)
+        if service == "acme":
+            return self.acme(*request)
         return self.send(404, {"message": "no such service"})
 
     # ---------- Slack ----------
@@ -276,6 +283,18 @@ class Handler(BaseHTTPRequestHandler):
         if method == "POST" and key:
             STRIPE_REPLAYS[key] = (status, body)
         return self.send(status, body)
+
+    # ---------- acme, the made-up API of a tenant's own connector ----------
+
+    def acme(self, method, parts, query, headers, text):
+        if not headers.get("x-acme-key", "").startswith("acme-"):
+            return self.send(403, {"problem": "no key"})
+        if parts[:1] == ["widgets"] and len(parts) == 2 and method == "GET":
+            if parts[1] == "0":
+                return self.send(404, {"problem": "no widget 0"})
+            return self.send(200, {"widget": {"id": int(parts[1]),
+                                              "colour": query.get("colour")}})
+        return self.send(404, {"problem": "no such thing"})
 
     do_GET = do_POST = do_DELETE = do_PATCH = do_PUT = handle_any
 

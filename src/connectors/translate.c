@@ -11,7 +11,8 @@
  * definition's path, query, headers and body becomes the node's param:
  * the param's own value, of any type, when it is the whole string (a
  * member whose lone param is absent is left out); its text inside a
- * longer one (percent-encoded in the path when it is fixed text).
+ * longer one.  In the path, fixed text is percent-encoded, and a lone
+ * expression computed with encodeURIComponent().
  * Pagination becomes the http node's next_link, pagination (cursor or
  * page) or next_url.  Other expressions stay, for the http node to
  * compute per item or per response.
@@ -220,8 +221,18 @@ fill_text(Translation *t, const char *text, size_t len, bool path)
 			json_t	   *value = json_object_get(t->params, name);
 			char	   *filled = value == NULL ? "" : param_text_json(value);
 
-			if (path && strstr(filled, "{{") == NULL)
+			if (!path)
+				appendStringInfoString(&buf, filled);
+			else if (strstr(filled, "{{") == NULL)
 				append_encoded(&buf, filled);
+			else if (rr_expression_is_lone(filled, strlen(filled)))
+			{
+				/* "{{ x }}" or "={{ x }}": {{ encodeURIComponent( x ) }} */
+				const char *lone = filled[0] == '=' ? filled + 1 : filled;
+
+				appendStringInfo(&buf, "{{ encodeURIComponent(%.*s) }}",
+								 (int) strlen(lone) - 4, lone + 2);
+			}
 			else
 				appendStringInfoString(&buf, filled);
 		}

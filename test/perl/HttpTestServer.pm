@@ -17,15 +17,18 @@ use Time::HiRes qw(usleep);
 my $server_pid;
 END { kill 'TERM', $server_pid if $server_pid; }
 
-# start: run the server on a free port of 127.0.0.1 (it writes the port to
-# a file once it listens); its port
+# start([script]): run the server (test/http_server.py, or another script
+# of test/ that takes --port-file) on a free port of 127.0.0.1 (it writes
+# the port to a file once it listens); its port
 sub start
 {
+	my ($script) = @_;
+	$script //= 'http_server.py';
 	my $port_file = PostgreSQL::Test::Utils::tempdir() . '/port';
 	$server_pid = fork() // die "fork: $!";
 	if ($server_pid == 0)
 	{
-		exec('python3', "$ENV{TESTDIR}/test/http_server.py", '--port-file', $port_file)
+		exec('python3', "$ENV{TESTDIR}/test/$script", '--port-file', $port_file)
 		  or POSIX::_exit(1);
 	}
 	for (my $i = 0; $i < 100 && !-e $port_file; $i++) { usleep(100_000); }
