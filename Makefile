@@ -147,6 +147,7 @@ REGRESS = \
 	085_http \
 	086_credentials \
 	087_http_ssrf \
+	088_connectors \
 	090_render \
 	091_explain \
 	092_stats \

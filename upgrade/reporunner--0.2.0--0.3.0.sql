@@ -805,3 +805,234 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION reporunner.metrics(interval) IS 'Metrics of the workflows visible to the current role in the Prometheus text format 0.0.4: executions created in the last "since" by status, their durations as a histogram, retries, trigger firings; running and waiting executions, the queue and the workers now';
+
+-- connectors (src/sql/88_connectors.sql, 89_shipped_connectors.sql)
+/*
+ * Connectors (src/connectors, src/nodes/connector.c): a service's base URL,
+ * credential types and operations as data, run by the http node's engine.
+ * A tenant's connectors are rows it owns, saved as versions through
+ * save_connector(), which validates the whole definition first; shipped
+ * connectors have no owner (owner IS NULL), are readable by every role and
+ * writable by none but the tables' owner.  Rows are immutable: a new
+ * definition is a new version, and nodes use the latest one.
+ */
+
+CREATE TABLE reporunner.connector (
+	id				bigserial PRIMARY KEY,
+	owner			oid,
+	name			text NOT NULL,
+	version			integer NOT NULL,
+	definition		jsonb NOT NULL,
+	created_by		oid NOT NULL,
+	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	CONSTRAINT connector_owner_name_version_key
+		UNIQUE NULLS NOT DISTINCT (owner, name, version),
+	CONSTRAINT connector_version_check CHECK (version > 0)
+);
+COMMENT ON TABLE reporunner.connector IS 'Every saved version of every connector: a service''s base URL, credential types and operations for connector nodes; immutable once written';
+COMMENT ON COLUMN reporunner.connector.id IS 'Surrogate key';
+COMMENT ON COLUMN reporunner.connector.owner IS 'Role that owns the connector; NULL for the connectors shipped with Reporunner, which every role may use';
+COMMENT ON COLUMN reporunner.connector.name IS 'Name, unique per owner; a role''s own connector hides a shipped one of the same name';
+COMMENT ON COLUMN reporunner.connector.version IS 'Version number, 1 for the first save, increasing by one';
+COMMENT ON COLUMN reporunner.connector.definition IS 'The definition exactly as saved (docs/connectors.md)';
+COMMENT ON COLUMN reporunner.connector.created_by IS 'Role that saved this version';
+COMMENT ON COLUMN reporunner.connector.created_at IS 'When this version was saved';
+COMMENT ON CONSTRAINT connector_owner_name_version_key ON reporunner.connector IS 'One row per version of a connector; shipped ones (owner NULL) too';
+COMMENT ON SEQUENCE reporunner.connector_id_seq IS 'Ids of connectors';
+
+ALTER TABLE reporunner.connector ENABLE ROW LEVEL SECURITY;
+ALTER TABLE reporunner.connector FORCE ROW LEVEL SECURITY;
+CREATE POLICY connector_tenant ON reporunner.connector
+	USING (reporunner.has_owner_access(owner));
+COMMENT ON POLICY connector_tenant ON reporunner.connector IS 'Rows are visible to the owner, its members and reporunner_admin';
+CREATE POLICY connector_shipped ON reporunner.connector FOR SELECT
+	USING (owner IS NULL);
+COMMENT ON POLICY connector_shipped ON reporunner.connector IS 'Every role sees the connectors shipped with Reporunner';
+
+/* reads only: rows are written by save_connector(), as the tables' owner */
+GRANT SELECT ON reporunner.connector TO PUBLIC;
+
+/* a tenant's rows are user data; shipped ones come with CREATE EXTENSION */
+SELECT pg_catalog.pg_extension_config_dump('reporunner.connector', 'WHERE owner IS NOT NULL');
+SELECT pg_catalog.pg_extension_config_dump('reporunner.connector_id_seq', '');
+
+CREATE FUNCTION reporunner.save_connector(name text, definition jsonb)
+RETURNS integer
+LANGUAGE C
+AS 'MODULE_PATHNAME', 'reporunner_save_connector';
+COMMENT ON FUNCTION reporunner.save_connector(text, jsonb) IS 'Validates a connector definition and saves it as the caller''s next version of that connector (none if identical to the latest); returns the version number';
+
+CREATE VIEW reporunner.connectors WITH (security_invoker = true) AS
+SELECT DISTINCT ON (c.owner, c.name)
+	   c.name, c.owner::regrole AS owner, c.version,
+	   pg_catalog.jsonb_path_query_array(c.definition, 'strict $.operations.keyvalue().key') AS operations,
+	   c.definition, c.created_at
+FROM reporunner.connector c
+ORDER BY c.owner, c.name, c.version DESC;
+COMMENT ON VIEW reporunner.connectors IS 'The latest version of every connector the current role may see: its own, its roles'' and the shipped ones (owner NULL), with their operations';
+GRANT SELECT ON reporunner.connectors TO PUBLIC;
+/*
+ * The connectors shipped with Reporunner (docs/connectors.md): rows
+ * without an owner, version 1, readable by every role.  Each definition is
+ * what save_connector() accepts (sql/100_connectors checks it).
+ */
+INSERT INTO reporunner.connector (owner, name, version, definition, created_by)
+VALUES
+	(NULL, 'slack', 1, '{
+  "description": "Slack Web API: post messages, list channels. A bot token (xoxb-...) as a bearer credential.",
+  "base_url": "https://slack.com/api",
+  "credential": {"types": ["bearer"]},
+  "headers": {"Accept": "application/json"},
+  "error": {"when": "{{ $json.ok === false }}", "message": "{{ $json.error }}"},
+  "error_message": "{{ $json.error }}",
+  "operations": {
+    "chat.postMessage": {
+      "description": "Post a message to a channel (https://api.slack.com/methods/chat.postMessage).",
+      "method": "POST",
+      "path": "/chat.postMessage",
+      "params": {
+        "channel": {"required": true, "description": "Channel, private group or IM channel id or name"},
+        "text": {"description": "The message text; required unless blocks are given"},
+        "blocks": {"description": "An array of layout blocks"},
+        "thread_ts": {"description": "Timestamp of the parent message, to reply in its thread"},
+        "unfurl_links": {"description": "Whether to unfurl links"}
+      },
+      "body": {"channel": "{{ $param.channel }}", "text": "{{ $param.text }}",
+               "blocks": "{{ $param.blocks }}", "thread_ts": "{{ $param.thread_ts }}",
+               "unfurl_links": "{{ $param.unfurl_links }}"}
+    },
+    "conversations.list": {
+      "description": "List the channels of the workspace, every page (https://api.slack.com/methods/conversations.list).",
+      "method": "GET",
+      "path": "/conversations.list",
+      "params": {
+        "types": {"description": "Comma-separated: public_channel, private_channel, mpim, im"},
+        "exclude_archived": {"description": "true to leave archived channels out"},
+        "limit": {"description": "Channels per page (at most 1000)"}
+      },
+      "query": {"types": "{{ $param.types }}", "exclude_archived": "{{ $param.exclude_archived }}",
+                "limit": "{{ $param.limit }}"},
+      "pagination": {"type": "cursor", "param": "cursor",
+                     "cursor": "{{ $json.response_metadata ? $json.response_metadata.next_cursor : null }}"},
+      "items": "channels"
+    }
+  }
+}', pg_catalog.to_regrole(CURRENT_USER)::oid),
+	(NULL, 'github', 1, '{
+  "description": "GitHub REST API: issues, comments, repositories. A personal access token or app token as a bearer credential.",
+  "base_url": "https://api.github.com",
+  "credential": {"types": ["bearer"]},
+  "headers": {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28",
+              "User-Agent": "reporunner"},
+  "error_message": "{{ $json.message }}",
+  "operations": {
+    "issues.create": {
+      "description": "Create an issue (https://docs.github.com/rest/issues/issues#create-an-issue).",
+      "method": "POST",
+      "path": "/repos/{{ $param.owner }}/{{ $param.repo }}/issues",
+      "params": {
+        "owner": {"required": true, "description": "Account that owns the repository"},
+        "repo": {"required": true, "description": "Repository name"},
+        "title": {"required": true, "description": "Title of the issue"},
+        "body": {"description": "Contents of the issue (Markdown)"},
+        "labels": {"description": "Array of label names"},
+        "assignees": {"description": "Array of logins"}
+      },
+      "body": {"title": "{{ $param.title }}", "body": "{{ $param.body }}",
+               "labels": "{{ $param.labels }}", "assignees": "{{ $param.assignees }}"}
+    },
+    "issues.comment": {
+      "description": "Comment on an issue or pull request (https://docs.github.com/rest/issues/comments#create-an-issue-comment).",
+      "method": "POST",
+      "path": "/repos/{{ $param.owner }}/{{ $param.repo }}/issues/{{ $param.issue_number }}/comments",
+      "params": {
+        "owner": {"required": true, "description": "Account that owns the repository"},
+        "repo": {"required": true, "description": "Repository name"},
+        "issue_number": {"required": true, "description": "Number of the issue"},
+        "body": {"required": true, "description": "Contents of the comment (Markdown)"}
+      },
+      "body": {"body": "{{ $param.body }}"}
+    },
+    "issues.list": {
+      "description": "List a repository''s issues, every page by the Link header (https://docs.github.com/rest/issues/issues#list-repository-issues).",
+      "method": "GET",
+      "path": "/repos/{{ $param.owner }}/{{ $param.repo }}/issues",
+      "params": {
+        "owner": {"required": true, "description": "Account that owns the repository"},
+        "repo": {"required": true, "description": "Repository name"},
+        "state": {"description": "open (default), closed or all"},
+        "labels": {"description": "Comma-separated label names"},
+        "since": {"description": "Only issues updated at or after this ISO 8601 time"},
+        "per_page": {"description": "Issues per page (at most 100)"}
+      },
+      "query": {"state": "{{ $param.state }}", "labels": "{{ $param.labels }}",
+                "since": "{{ $param.since }}", "per_page": "{{ $param.per_page }}"},
+      "pagination": {"type": "link"}
+    },
+    "repos.get": {
+      "description": "Get a repository (https://docs.github.com/rest/repos/repos#get-a-repository).",
+      "method": "GET",
+      "path": "/repos/{{ $param.owner }}/{{ $param.repo }}",
+      "params": {
+        "owner": {"required": true, "description": "Account that owns the repository"},
+        "repo": {"required": true, "description": "Repository name"}
+      }
+    }
+  }
+}', pg_catalog.to_regrole(CURRENT_USER)::oid),
+	(NULL, 'stripe', 1, '{
+  "description": "Stripe API: customers, payment intents, charges. A secret key (sk_...) as a bearer credential; every request carries an Idempotency-Key.",
+  "base_url": "https://api.stripe.com",
+  "credential": {"types": ["bearer", "basic"]},
+  "error_message": "{{ $json.error ? $json.error.message : null }}",
+  "operations": {
+    "customers.create": {
+      "description": "Create a customer (https://docs.stripe.com/api/customers/create).",
+      "method": "POST",
+      "path": "/v1/customers",
+      "body_type": "form",
+      "params": {
+        "email": {"description": "The customer''s email address"},
+        "name": {"description": "The customer''s full name or business name"},
+        "phone": {"description": "The customer''s phone number"},
+        "description": {"description": "An arbitrary string"}
+      },
+      "body": {"email": "{{ $param.email }}", "name": "{{ $param.name }}",
+               "phone": "{{ $param.phone }}", "description": "{{ $param.description }}"}
+    },
+    "payment_intents.create": {
+      "description": "Create a payment intent (https://docs.stripe.com/api/payment_intents/create).",
+      "method": "POST",
+      "path": "/v1/payment_intents",
+      "body_type": "form",
+      "params": {
+        "amount": {"required": true, "description": "Amount in the currency''s smallest unit (cents)"},
+        "currency": {"required": true, "description": "Three-letter ISO currency code, lower case"},
+        "customer": {"description": "Id of the customer"},
+        "description": {"description": "An arbitrary string"},
+        "payment_method": {"description": "Id of a payment method"},
+        "confirm": {"description": "true to confirm it at once"},
+        "receipt_email": {"description": "Where to send the receipt"}
+      },
+      "body": {"amount": "{{ $param.amount }}", "currency": "{{ $param.currency }}",
+               "customer": "{{ $param.customer }}", "description": "{{ $param.description }}",
+               "payment_method": "{{ $param.payment_method }}", "confirm": "{{ $param.confirm }}",
+               "receipt_email": "{{ $param.receipt_email }}"}
+    },
+    "charges.list": {
+      "description": "List charges, every page by starting_after (https://docs.stripe.com/api/charges/list).",
+      "method": "GET",
+      "path": "/v1/charges",
+      "params": {
+        "customer": {"description": "Only this customer''s charges"},
+        "payment_intent": {"description": "Only this payment intent''s charges"},
+        "limit": {"description": "Charges per page (1 to 100, default 10)"}
+      },
+      "query": {"customer": "{{ $param.customer }}", "payment_intent": "{{ $param.payment_intent }}",
+                "limit": "{{ $param.limit }}"},
+      "pagination": {"type": "cursor", "param": "starting_after",
+                     "cursor": "{{ $json.has_more && $json.data.length > 0 ? $json.data[$json.data.length - 1].id : null }}"},
+      "items": "data"
+    }
+  }
+}', pg_catalog.to_regrole(CURRENT_USER)::oid);

@@ -399,22 +399,23 @@ static bool
 check_items(Checker *c, json_t *operation)
 {
 	json_t	   *items = json_object_get(operation, "items");
-	char	   *path;
-	char	   *part;
-	char	   *save;
+	const char *part;
 
 	if (!check_string(c, NULL, operation, "items", false, NULL))
 		return false;
 	if (items == NULL)
 		return true;
-	path = pstrdup(json_string_value(items));
-	for (part = strtok_r(path, ".", &save); part != NULL;
-		 part = strtok_r(NULL, ".", &save))
+	for (part = json_string_value(items); part != NULL;)
 	{
-		if (!is_name(part, false))
+		const char *dot = strchr(part, '.');
+		char	   *name = dot == NULL ? pstrdup(part) :
+			pnstrdup(part, dot - part);
+
+		if (!is_name(name, false))
 			return fail(c, "items",
 						"It is names separated by dots, such as \"data\" or \"result.rows\".",
 						"must be a path of names");
+		part = dot == NULL ? NULL : dot + 1;
 	}
 	return true;
 }
