@@ -131,20 +131,26 @@ reporunner_save_connector(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(version);
 }
 
-Jsonb *
-rr_connector_load(Oid owner, const char *name)
+/*
+ * lookup
+ *		The first column of the one row the statement (parameters owner and
+ *		name) finds, as the tables' owner, copied and detoasted into the
+ *		caller's memory context; NULL when it finds none.
+ */
+static struct varlena *
+lookup(SPIPlanPtr *plan, const char *sql, Oid owner, const char *name)
 {
 	Oid			argtypes[2] = {OIDOID, TEXTOID};
 	Datum		values[2];
-	Jsonb	   *definition = NULL;
+	struct varlena *result = NULL;
 	MemoryContext caller = CurrentMemoryContext;
 	int			nestlevel;
 
 	values[0] = ObjectIdGetDatum(owner);
 	values[1] = CStringGetTextDatum(name);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&load_plan, SQL_LOAD, 2, argtypes, values,
-							   NULL, SPI_OK_SELECT);
+	rr_store_run_kept_as_owner(plan, sql, 2, argtypes, values, NULL,
+							   SPI_OK_SELECT);
 	if (SPI_processed == 1)
 	{
 		bool		isnull;
@@ -153,10 +159,18 @@ rr_connector_load(Oid owner, const char *name)
 		MemoryContext old = MemoryContextSwitchTo(caller);
 
 		/* copied out before SPI_finish frees the result */
-		definition = DatumGetJsonbPCopy(datum);
+		result = PG_DETOAST_DATUM_COPY(datum);
 		MemoryContextSwitchTo(old);
 	}
 	rr_store_end(nestlevel);
+	return result;
+}
+
+Jsonb *
+rr_connector_load(Oid owner, const char *name)
+{
+	Jsonb	   *definition = (Jsonb *) lookup(&load_plan, SQL_LOAD, owner, name);
+
 	if (definition == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -168,24 +182,8 @@ rr_connector_load(Oid owner, const char *name)
 char *
 rr_connector_credential_type(Oid owner, const char *name)
 {
-	Oid			argtypes[2] = {OIDOID, TEXTOID};
-	Datum		values[2];
-	char	   *type = NULL;
-	MemoryContext caller = CurrentMemoryContext;
-	int			nestlevel;
+	text	   *type = (text *) lookup(&type_plan, SQL_CREDENTIAL_TYPE, owner,
+									   name);
 
-	values[0] = ObjectIdGetDatum(owner);
-	values[1] = CStringGetTextDatum(name);
-	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&type_plan, SQL_CREDENTIAL_TYPE, 2, argtypes,
-							   values, NULL, SPI_OK_SELECT);
-	if (SPI_processed == 1)
-	{
-		char	   *value = SPI_getvalue(SPI_tuptable->vals[0],
-										 SPI_tuptable->tupdesc, 1);
-
-		type = MemoryContextStrdup(caller, value);
-	}
-	rr_store_end(nestlevel);
-	return type;
+	return type == NULL ? NULL : text_to_cstring(type);
 }

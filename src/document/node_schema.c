@@ -254,6 +254,42 @@ static const RrFieldSpec execute_workflow_params[] = {
 	{NULL}
 };
 
+/*
+ * Params the http node and the connector node share: how a transfer goes,
+ * the proxy, pacing, the credential (a name: at most RR_MAX_NAME_BYTES),
+ * the most pages.
+ */
+#define HTTP_TRANSFER_PARAMS \
+	{.name = "timeout", .type = RR_FIELD_DURATION, \
+	.flags = RR_FIELD_POSITIVE | RR_FIELD_STATIC}, \
+	{.name = "connect_timeout", .type = RR_FIELD_DURATION, \
+	.flags = RR_FIELD_POSITIVE | RR_FIELD_STATIC}, \
+	{.name = "max_redirects", .type = RR_FIELD_INTEGER, \
+		.flags = RR_FIELD_STATIC, .has_min = true, .min = 0, \
+	.has_max = true, .max = 20, .default_int = 5}, \
+	{.name = "verify_tls", .type = RR_FIELD_BOOLEAN, .flags = RR_FIELD_STATIC}
+#define HTTP_PROXY_PARAM \
+	{.name = "proxy", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL, \
+		.valid = rr_proxy_url_valid, \
+		.valid_rule = "a proxy URL \"http://host:port\", \"https://host:port\" " \
+		"or \"socks5h://host:port\"", \
+		.hint = "The proxy is fixed when the workflow is saved; give its " \
+	"port, and no user name or password."}
+#define HTTP_BATCH_PARAMS \
+	{.name = "batch_size", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC, \
+	.has_min = true, .min = 1, .has_max = true, .max = 10000}, \
+	{.name = "batch_interval", .type = RR_FIELD_DURATION, \
+	.flags = RR_FIELD_STATIC}
+#define HTTP_CREDENTIAL_PARAM \
+	{.name = "credential", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL, \
+		.has_min = true, .min = 1, .has_max = true, .max = 128, \
+		.hint = "The credential is named when the workflow is saved; " \
+	"its owner sets it with reporunner.set_credential()."}
+#define HTTP_MAX_PAGES_PARAM \
+	{.name = "max_pages", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC, \
+		.has_min = true, .min = 1, .has_max = true, .max = 10000, \
+	.default_int = 100}
+
 /* http pagination by a parameter: the page's value is start + page * step */
 static const RrFieldSpec http_pagination_fields[] = {
 	{.name = "param", .type = RR_FIELD_STRING,
@@ -291,40 +327,18 @@ static const RrFieldSpec http_params[] = {
 		.hint = "How the response is read is fixed when the workflow is saved."},
 	{.name = "full_response", .type = RR_FIELD_BOOLEAN,
 	.flags = RR_FIELD_STATIC},
-	{.name = "timeout", .type = RR_FIELD_DURATION,
-	.flags = RR_FIELD_POSITIVE | RR_FIELD_STATIC},
-	{.name = "connect_timeout", .type = RR_FIELD_DURATION,
-	.flags = RR_FIELD_POSITIVE | RR_FIELD_STATIC},
-	{.name = "max_redirects", .type = RR_FIELD_INTEGER,
-		.flags = RR_FIELD_STATIC, .has_min = true, .min = 0,
-	.has_max = true, .max = 20, .default_int = 5},
-	{.name = "verify_tls", .type = RR_FIELD_BOOLEAN, .flags = RR_FIELD_STATIC},
+	HTTP_TRANSFER_PARAMS,
 	{.name = "next_url", .type = RR_FIELD_STRING, .has_min = true, .min = 1},
 	{.name = "next_link", .type = RR_FIELD_BOOLEAN, .flags = RR_FIELD_STATIC},
-	{.name = "next_link", .type = RR_FIELD_BOOLEAN, .flags = RR_FIELD_STATIC},
-	{.name = "max_pages", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC,
-		.has_min = true, .min = 1, .has_max = true, .max = 10000,
-	.default_int = 100},
-	/* a credential's name: at most RR_MAX_NAME_BYTES */
-	{.name = "credential", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
-		.has_min = true, .min = 1, .has_max = true, .max = 128,
-		.hint = "The credential is named when the workflow is saved; "
-	"its owner sets it with reporunner.set_credential()."},
+	HTTP_MAX_PAGES_PARAM,
+	HTTP_CREDENTIAL_PARAM,
 	{.name = "pagination", .type = RR_FIELD_OBJECT, .flags = RR_FIELD_STATIC,
 	.fields = http_pagination_fields},
 	{.name = "items_per_request", .type = RR_FIELD_INTEGER,
 		.flags = RR_FIELD_STATIC, .has_min = true, .min = 1, .has_max = true,
 	.max = 10000, .default_int = 1},
-	{.name = "batch_size", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC,
-	.has_min = true, .min = 1, .has_max = true, .max = 10000},
-	{.name = "batch_interval", .type = RR_FIELD_DURATION,
-	.flags = RR_FIELD_STATIC},
-	{.name = "proxy", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
-		.valid = rr_proxy_url_valid,
-		.valid_rule = "a proxy URL \"http://host:port\", \"https://host:port\" "
-		"or \"socks5h://host:port\"",
-		.hint = "The proxy is fixed when the workflow is saved; give its "
-	"port, and no user name or password."},
+	HTTP_BATCH_PARAMS,
+	HTTP_PROXY_PARAM,
 	/* computed on an error response's JSON body: the service's message */
 	{.name = "error_message", .type = RR_FIELD_STRING, .has_min = true,
 	.min = 1},
@@ -346,34 +360,14 @@ static const RrFieldSpec connector_params[] = {
 		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
 		.has_min = true, .min = 1, .has_max = true, .max = 128,
 	.hint = "The operation is named when the workflow is saved."},
-	{.name = "credential", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
-		.has_min = true, .min = 1, .has_max = true, .max = 128,
-		.hint = "The credential is named when the workflow is saved; "
-	"its owner sets it with reporunner.set_credential()."},
+	HTTP_CREDENTIAL_PARAM,
 	{.name = "base_url", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
 		.has_min = true, .min = 1,
 	.hint = "The base URL is fixed when the workflow is saved."},
-	{.name = "timeout", .type = RR_FIELD_DURATION,
-	.flags = RR_FIELD_POSITIVE | RR_FIELD_STATIC},
-	{.name = "connect_timeout", .type = RR_FIELD_DURATION,
-	.flags = RR_FIELD_POSITIVE | RR_FIELD_STATIC},
-	{.name = "max_redirects", .type = RR_FIELD_INTEGER,
-		.flags = RR_FIELD_STATIC, .has_min = true, .min = 0,
-	.has_max = true, .max = 20, .default_int = 5},
-	{.name = "verify_tls", .type = RR_FIELD_BOOLEAN, .flags = RR_FIELD_STATIC},
-	{.name = "max_pages", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC,
-		.has_min = true, .min = 1, .has_max = true, .max = 10000,
-	.default_int = 100},
-	{.name = "batch_size", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC,
-	.has_min = true, .min = 1, .has_max = true, .max = 10000},
-	{.name = "batch_interval", .type = RR_FIELD_DURATION,
-	.flags = RR_FIELD_STATIC},
-	{.name = "proxy", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
-		.valid = rr_proxy_url_valid,
-		.valid_rule = "a proxy URL \"http://host:port\", \"https://host:port\" "
-		"or \"socks5h://host:port\"",
-		.hint = "The proxy is fixed when the workflow is saved; give its "
-	"port, and no user name or password."},
+	HTTP_TRANSFER_PARAMS,
+	HTTP_MAX_PAGES_PARAM,
+	HTTP_BATCH_PARAMS,
+	HTTP_PROXY_PARAM,
 	{NULL}
 };
 

@@ -49,8 +49,7 @@ VALUES
   "description": "GitHub REST API: issues, comments, repositories. A personal access token or app token as a bearer credential.",
   "base_url": "https://api.github.com",
   "credential": {"types": ["bearer"]},
-  "headers": {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28",
-              "User-Agent": "reporunner"},
+  "headers": {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"},
   "error_message": "{{ $json.message }}",
   "operations": {
     "issues.create": {

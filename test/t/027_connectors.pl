@@ -31,11 +31,7 @@ sub received
 	return decode_json($response->{content});
 }
 
-my $key_file = PostgreSQL::Test::Utils::tempdir() . '/master.key';
-open(my $fh, '>:raw', $key_file) or die "$key_file: $!";
-print $fh join('', map { chr(int(rand(256))) } 1 .. 32);
-close($fh);
-chmod(0600, $key_file);
+my $key_file = HttpTestServer::master_key();
 
 my $node = ReporunnerNode->create('connectors',
 	'reporunner.http_allow' => "'127.0.0.1/32'",
@@ -48,30 +44,12 @@ $node->safe_psql(
 CREATE ROLE tenant_a LOGIN;
 CREATE ROLE tenant_b LOGIN;
 GRANT reporunner_http TO tenant_a, tenant_b;
--- the result of execute(), or "SQLSTATE: message"
-CREATE FUNCTION try_run(workflow text, items jsonb DEFAULT '[{}]') RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-	RETURN reporunner.execute(workflow, items)::text;
-EXCEPTION WHEN others THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
-GRANT EXECUTE ON FUNCTION try_run(text, jsonb) TO PUBLIC;
 });
+HttpTestServer::setup($node);
 
-# set_credential as role, with the session's logging off (docs/credentials.md)
 sub set_credential
 {
-	my ($role, $name, $type, $secret) = @_;
-	$node->safe_psql(
-		'postgres', qq{
-SET log_statement = 'none';
-SET log_min_error_statement = 'panic';
-SET track_activities = off;
-SET ROLE $role;
-SELECT reporunner.set_credential('$name', '$type', '$secret');
-});
+	HttpTestServer::set_credential($node, @_);
 }
 
 # save(role, workflow, params, node fields): Start -> Call, a connector
@@ -125,7 +103,8 @@ my $out = run_json('tenant_a', 'slack_post',
 is_deeply([ map { [ $_->{ok}, $_->{channel}, $_->{message}{text} ] } @$out ],
 	[ [ JSON::PP::true, 'C1', 'Hello Ann' ], [ JSON::PP::true, 'C2', 'Hello Bob' ] ],
 	'chat.postMessage: one message per item');
-my $log = received();
+my # the two requests go out at once: in the order they arrived, C1's first
+$log = [ sort { $a->{body} cmp $b->{body} } @{ received() } ];
 is(scalar(@$log), 2, 'two requests');
 is($log->[0]{method} . ' ' . $log->[0]{path}, 'POST /slack/api/chat.postMessage',
 	'method and path');
@@ -171,7 +150,7 @@ is($log->[0]{method} . ' ' . $log->[0]{path}, 'POST /github/repos/acme/web%20app
 	'method, and the path with the params (computed ones as they are)');
 is($log->[0]{headers}{authorization}, "Bearer ghp_$canary", 'the token');
 is($log->[0]{headers}{accept}, 'application/vnd.github+json', 'GitHub\'s Accept header');
-is($log->[0]{headers}{'user-agent'}, 'reporunner', 'a User-Agent, which GitHub requires');
+like($log->[0]{headers}{'user-agent'}, qr{^Reporunner/}, 'a User-Agent, which GitHub requires');
 is_deeply(decode_json($log->[0]{body}), { title => 'It broke', labels => [ 'bug', 'p1' ] },
 	'a JSON body, the labels an array');
 like(run('tenant_a', 'gh_create', '[{"repo": "web", "title": ""}]'),
@@ -256,6 +235,36 @@ $log = received();
 is_deeply([ map { $_->{query}{starting_after} // '' } @$log ], [ '', 'ch_2', 'ch_4' ],
 	'three pages, each starting after the last charge of the one before');
 
+# ---------- the http node's params the connectors use, directly ----------
+
+$node->safe_psql('postgres', qq{SET ROLE tenant_a; SELECT reporunner.save_workflow('http_pages', '{
+	"nodes": [{"name": "Start", "type": "trigger"},
+		{"name": "Link", "type": "http", "params": {"url": "$base/github/repos/o/r/issues?per_page=3",
+			"credential": "github", "next_link": true, "max_pages": 5}},
+		{"name": "Cursor", "type": "http", "params": {"url": "$base/stripe/v1/charges", "query": {"limit": 4},
+			"credential": "stripe", "pagination": {"param": "starting_after",
+				"cursor": "{{ \$json.has_more ? \$json.data[\$json.data.length - 1].id : null }}"}}},
+		{"name": "Both", "type": "merge", "params": {"mode": "append"}}],
+	"connections": [{"from": "Start", "to": "Link"}, {"from": "Start", "to": "Cursor"},
+		{"from": "Link", "to": "Both"}, {"from": "Cursor", "to": "Both", "input": 1}]}')});
+received();
+$out = run_json('tenant_a', 'http_pages');
+is(scalar(@$out), 7, 'http next_link: 5 issues in 2 pages; pagination.cursor: 2 pages of charges');
+$log = received();
+is_deeply([ sort map { "$_->{path} " . ($_->{query}{page} // $_->{query}{starting_after} // '-') } @$log ],
+	[ '/github/repos/o/r/issues -', '/github/repos/o/r/issues 2', '/stripe/v1/charges -', '/stripe/v1/charges ch_4' ],
+	'the pages requested');
+$node->safe_psql('postgres', qq{SET ROLE tenant_a; SELECT reporunner.save_workflow('http_error', '{
+	"nodes": [{"name": "Start", "type": "trigger"},
+		{"name": "Pay", "type": "http", "params": {"method": "POST", "url": "$base/stripe/v1/payment_intents",
+			"credential": "stripe", "body_type": "form", "body": {"amount": 402, "currency": "eur"},
+			"error_message": "{{ \$json.error.message }}"}}],
+	"connections": [{"from": "Start", "to": "Pay"}]}')});
+like(run('tenant_a', 'http_error'),
+	qr/^38000: .* returned HTTP status 402: Your card was declined\.$/,
+	'http error_message: the service\'s message in the node\'s error');
+received();
+
 # ---------- retries ----------
 
 is(save('tenant_a', 'slack_flaky',
@@ -310,7 +319,7 @@ is_deeply(run_json('tenant_a', 'acme_get', '[{"id": 3}, {"id": 4}]'),
 	[ { id => 3, colour => 'blue' }, { id => 4, colour => 'blue' } ],
 	'which runs: the items at the connector\'s items path');
 $log = received();
-is_deeply([ map { "$_->{path}?colour=$_->{query}{colour} $_->{headers}{'x-acme-key'}" } @$log ],
+is_deeply([ sort map { "$_->{path}?colour=$_->{query}{colour} $_->{headers}{'x-acme-key'}" } @$log ],
 	[ "/acme/widgets/3?colour=blue acme-$canary", "/acme/widgets/4?colour=blue acme-$canary" ],
 	'the requests: path, query and the header credential');
 like(run('tenant_a', 'acme_get', '[{"id": 0}]'),
