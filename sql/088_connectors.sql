@@ -64,6 +64,8 @@ SELECT pg_temp.refused(d) FROM (VALUES
 	('{"base_url": "https://x", "operations": {"get": {"method": "GET", "path": "/x", "pagination": {"type": "page", "param": "p", "step": 0}}}}'),
 	('{"base_url": "https://x", "operations": {"get": {"method": "GET", "path": "/x", "items": "data..rows"}}}'),
 	('{"base_url": "https://x", "operations": {"get": {"method": "GET", "path": "/x", "error": {"when": "{{ $json.ok }}"}}}}'),
+	('{"base_url": "https://x", "retry_on": [503, 200], "operations": {"get": {"method": "GET", "path": "/x"}}}'),
+	('{"base_url": "https://x", "operations": {"get": {"method": "GET", "path": "/x", "retry_on": []}}}'),
 	('{"base_url": "https://x", "credential": {"types": []}, "operations": {"get": {"method": "GET", "path": "/x"}}}'),
 	('{"base_url": "https://x", "credential": {"types": ["token"]}, "operations": {"get": {"method": "GET", "path": "/x"}}}'),
 	('{"base_url": "https://x", "error_message": "{{ }}", "operations": {"get": {"method": "GET", "path": "/x"}}}')

@@ -885,6 +885,7 @@ VALUES
   "headers": {"Accept": "application/json"},
   "error": {"when": "{{ $json.ok === false }}", "message": "{{ $json.error }}"},
   "error_message": "{{ $json.error }}",
+  "retry_on": [429, 500, 502, 503, 504],
   "operations": {
     "chat.postMessage": {
       "description": "Post a message to a channel (https://api.slack.com/methods/chat.postMessage).",
@@ -924,6 +925,7 @@ VALUES
   "credential": {"types": ["bearer"]},
   "headers": {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"},
   "error_message": "{{ $json.message }}",
+  "retry_on": [429, 500, 502, 503, 504],
   "operations": {
     "issues.create": {
       "description": "Create an issue (https://docs.github.com/rest/issues/issues#create-an-issue).",
@@ -984,6 +986,7 @@ VALUES
   "base_url": "https://api.stripe.com",
   "credential": {"types": ["bearer", "basic"]},
   "error_message": "{{ $json.error ? $json.error.message : null }}",
+  "retry_on": [409, 429, 500, 502, 503, 504],
   "operations": {
     "customers.create": {
       "description": "Create a customer (https://docs.stripe.com/api/customers/create).",

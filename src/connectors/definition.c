@@ -5,10 +5,10 @@
  *		with jansson before anything is saved.
  *
  * A definition is an object: base_url, credential {types, required},
- * headers, error {when, message}, error_message, and operations, each an
- * object: method, path, params {name: {required, description}}, query,
- * headers, body, body_type, pagination {type: link | cursor | page |
- * next_url, ...}, items, error, error_message.  Every "{{ }}" in it must
+ * headers, error {when, message}, error_message, retry_on, and operations,
+ * each an object: method, path, params {name: {required, description}},
+ * query, headers, body, body_type, pagination {type: link | cursor | page |
+ * next_url, ...}, items, error, error_message, retry_on.  Every "{{ }}" in it must
  * compile, except "{{ $param.<name> }}", which must name one of the
  * operation's params (docs/connectors.md).
  *
@@ -43,10 +43,11 @@ typedef struct Checker
 } Checker;
 
 static const char *const top_fields[] = {"description", "base_url",
-	"credential", "headers", "error", "error_message", "operations", NULL};
+	"credential", "headers", "error", "error_message", "retry_on",
+"operations", NULL};
 static const char *const operation_fields[] = {"description", "method",
 	"path", "params", "query", "headers", "body", "body_type", "pagination",
-"items", "error", "error_message", NULL};
+"items", "error", "error_message", "retry_on", NULL};
 static const char *const credential_fields[] = {"types", "required", NULL};
 static const char *const error_fields[] = {"when", "message", NULL};
 static const char *const param_fields[] = {"required", "description", NULL};
@@ -341,6 +342,29 @@ check_error_message(Checker *c, json_t *object)
 					json_string_length(value), NULL));
 }
 
+/* retry_on: the HTTP error statuses a retry may help */
+static bool
+check_retry_on(Checker *c, json_t *object)
+{
+	json_t	   *statuses = json_object_get(object, "retry_on");
+	json_t	   *status;
+	size_t		i;
+
+	if (statuses == NULL)
+		return true;
+	if (!json_is_array(statuses) || json_array_size(statuses) == 0)
+		return fail(c, "retry_on", NULL,
+					"must be a non-empty array of HTTP statuses");
+	json_array_foreach(statuses, i, status)
+	{
+		if (!json_is_integer(status) || json_integer_value(status) < 400 ||
+			json_integer_value(status) > 599)
+			return fail(c, psprintf("retry_on[%zu]", i), NULL,
+						"must be an HTTP error status, 400 to 599");
+	}
+	return true;
+}
+
 static bool
 check_integer(Checker *c, const char *prefix, json_t *object, const char *key,
 			  json_int_t min)
@@ -487,7 +511,8 @@ check_operation(Checker *c, json_t *operation)
 		check_pagination(c, json_object_get(operation, "pagination")) &&
 		check_items(c, operation) &&
 		check_error(c, json_object_get(operation, "error")) &&
-		check_error_message(c, operation);
+		check_error_message(c, operation) &&
+		check_retry_on(c, operation);
 }
 
 /*
@@ -549,7 +574,8 @@ check_definition(Checker *c, json_t *root)
 		!check_credential(c, json_object_get(root, "credential")) ||
 		!check_headers(c, "headers", json_object_get(root, "headers"), NULL) ||
 		!check_error(c, json_object_get(root, "error")) ||
-		!check_error_message(c, root))
+		!check_error_message(c, root) ||
+		!check_retry_on(c, root))
 		return false;
 	if (operations == NULL)
 		return fail(c, "operations", NULL, "is required");

@@ -347,6 +347,7 @@ http_params(Translation *t, json_t *definition, json_t *operation)
 	json_t	   *path = json_object_get(operation, "path");
 	json_t	   *headers = json_pack("{}");
 	json_t	   *error_message = json_object_get(operation, "error_message");
+	json_t	   *retry_on = json_object_get(operation, "retry_on");
 	const char *const *name;
 	char	   *url;
 	size_t		len;
@@ -376,6 +377,10 @@ http_params(Translation *t, json_t *definition, json_t *operation)
 		error_message = json_object_get(definition, "error_message");
 	if (error_message != NULL)
 		json_object_set(http, "error_message", error_message);
+	if (retry_on == NULL)
+		retry_on = json_object_get(definition, "retry_on");
+	if (retry_on != NULL)
+		json_object_set(http, "retry_on", retry_on);
 	for (name = passed_params; *name != NULL; name++)
 	{
 		if (json_object_get(t->params, *name) != NULL)

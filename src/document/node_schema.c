@@ -91,6 +91,12 @@ static const RrFieldSpec switch_rule_fields[] = {
 	{NULL}
 };
 
+/* an HTTP error status */
+static const RrFieldSpec http_status = {
+	.type = RR_FIELD_INTEGER, .has_min = true, .min = 400, .has_max = true,
+	.max = 599
+};
+
 /* A rule names an output, so it cannot be computed at run time. */
 static const RrFieldSpec switch_rule = {
 	.type = RR_FIELD_OBJECT, .flags = RR_FIELD_STATIC,
@@ -342,6 +348,10 @@ static const RrFieldSpec http_params[] = {
 	/* computed on an error response's JSON body: the service's message */
 	{.name = "error_message", .type = RR_FIELD_STRING, .has_min = true,
 	.min = 1},
+	/* the statuses a retry may help; the node's retry skips the others */
+	{.name = "retry_on", .type = RR_FIELD_ARRAY, .flags = RR_FIELD_STATIC,
+		.has_min = true, .min = 1, .has_max = true, .max = 200,
+	.items = &http_status},
 	{NULL}
 };
 

@@ -41,7 +41,8 @@
  * the same for the same item of the same node of the same execution, so a
  * request sent again (a retry, a worker that crashed before journaling
  * the step) can be recognized by the receiver.  A response with status 400
- * or more fails the node (38000), so its retry and on_error apply.
+ * or more fails the node (38000), so its retry and on_error apply; with
+ * retry_on, a status it does not list is not retried.
  * Sending is src/http/request.c, with the SSRF guard.
  *
  *-------------------------------------------------------------------------
@@ -124,6 +125,7 @@ typedef struct HttpState
 	JsonbValue *cursor_value;	/* the cursor of the request being built */
 	bool		next_link;		/* follow the Link header's rel="next" */
 	RrValue    *error_message;	/* NULL: none */
+	List	   *retry_on;		/* statuses worth a retry; NIL: all */
 	int			items_per_request;	/* 1, or the size of a group of items
 									 * sent in one request */
 	int			batch_size;		/* 0: a round at once */
@@ -683,6 +685,9 @@ check_status(HttpState *state, RrNodeRun *run, int index,
 	wait_ms = rr_http_retry_after(response);
 	if (wait_ms >= 0)
 		rr_retry_not_before(wait_ms);
+	if (state->retry_on != NIL &&
+		!list_member_int(state->retry_on, (int) response->status))
+		rr_retry_never();
 	message = service_message(state, run, index, response);
 	if (message != NULL)
 		ereport(ERROR,
@@ -1142,6 +1147,32 @@ int_param(RrPlanNode *node, const char *name, int64 def)
 											 NumericGetDatum(value->val.numeric)));
 }
 
+/* A fixed array param of integers as a List, or NIL when absent. */
+static List *
+int_list_param(RrPlanNode *node, const char *name)
+{
+	JsonbValue *value = rr_node_param(node, name);
+	List	   *result = NIL;
+	int			count;
+	int			i;
+
+	if (value == NULL)
+		return NIL;
+	value = rr_value_normalize(value);
+	if (!rr_value_is_array(value))
+		return NIL;
+	count = JsonContainerSize(value->val.binary.data);
+	for (i = 0; i < count; i++)
+	{
+		JsonbValue *element = getIthJsonbValueFromContainer(value->val.binary.data, i);
+
+		result = lappend_int(result,
+							 DatumGetInt32(DirectFunctionCall1(numeric_int4,
+															   NumericGetDatum(element->val.numeric))));
+	}
+	return result;
+}
+
 /*
  * object_member
  *		Member key of a fixed object param, or NULL when absent.
@@ -1229,6 +1260,7 @@ http_prepare(RrPlanNode *node)
 	state->next_link = bool_param(node, "next_link", false);
 	state->error_message = rr_value_compile(rr_node_param(node, "error_message"),
 											node->name, "params.error_message");
+	state->retry_on = int_list_param(node, "retry_on");
 	if (state->url.value == NULL)
 		elog(ERROR, "node \"%s\" has no url", node->name);
 	return state;

@@ -275,25 +275,31 @@ is(save('tenant_a', 'stripe_flaky',
 	qq({"connector": "stripe", "operation": "customers.create", "credential": "stripe",
 	    "base_url": "$base/stripe", "email": "flaky\@example.com"}),
 	'"retry": {"tries": 3, "delay": "100ms"}'), '', 'and another');
+is(save('tenant_a', 'stripe_bad',
+	qq({"connector": "stripe", "operation": "customers.create", "credential": "stripe",
+	    "base_url": "$base/stripe", "email": "nobody"}),
+	'"retry": {"tries": 3, "delay": "100ms"}'), '', 'and one that fails for good');
 received();
 my @ids = map {
 	$node->safe_psql('postgres', "SET ROLE tenant_a; SELECT reporunner.start('$_', '{}')")
-} qw(slack_flaky stripe_flaky);
+} qw(slack_flaky stripe_flaky stripe_bad);
 ok( $node->poll_query_until(
 		'postgres',
-		'SELECT count(*) = 2 FROM reporunner.executions WHERE id IN ('
+		'SELECT count(*) = 3 FROM reporunner.executions WHERE id IN ('
 		  . join(',', @ids)
 		  . q{) AND status IN ('succeeded', 'failed')}),
 	'the background executions ended');
 is( $node->safe_psql('postgres',
 		'SELECT string_agg(status, \',\' ORDER BY id) FROM reporunner.executions WHERE id IN ('
 		  . join(',', @ids) . ')'),
-	'succeeded,succeeded',
-	'both succeeded, on their second try');
+	'succeeded,succeeded,failed',
+	'the 503 and the 500 succeeded on their second try; the 400 failed');
 $log = received();
+is(scalar(grep { $_->{body} =~ /email=nobody/ } @$log), 1,
+	'a 400, which stripe\'s retry_on does not list, is not retried');
 foreach my $path ('/slack/api/chat.postMessage', '/stripe/v1/customers')
 {
-	my @tries = grep { $_->{path} eq $path } @$log;
+	my @tries = grep { $_->{path} eq $path && $_->{body} !~ /nobody/ } @$log;
 	is(scalar(@tries), 2, "$path: a 5xx, then a retry");
 	is($tries[0]{headers}{'idempotency-key'}, $tries[1]{headers}{'idempotency-key'},
 		"$path: the retry with the same Idempotency-Key");
