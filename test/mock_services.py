@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""mock_services.py - Slack, GitHub and Stripe, just enough of them for the
+"""mock_services.py - Slack, GitHub, Stripe and OpenAI, just enough of them for the
 tests of the shipped connectors (test/t/020_connectors.pl).
 
 Python's standard library only; one thread per connection.  Listens on
@@ -51,6 +51,14 @@ Stripe, /stripe (form-encoded bodies; errors are a status and {"error":
                           those after "starting_after"; "has_more"
   A POST repeated with an Idempotency-Key already answered gets the first
   answer again, with "Idempotent-Replayed: true", as Stripe does.
+
+OpenAI, /openai/v1 (errors are a status and {"error": {"message", "type"}};
+"Authorization: Bearer sk-..." or 401):
+  POST /chat/completions  JSON {model, messages, ...}: 200 a chat.completion
+                          whose answer is "echo: " and the last message's
+                          content, with usage; model "missing" is 404
+  POST /embeddings        JSON {model, input (a string or strings)}: 200
+                          {"data": [{"index", "embedding": [length, 0.5]}]}
 
 acme, /acme (the made-up API of a tenant's own connector; "X-Acme-Key:
 acme-..." or 403 {"problem": ...}):
@@ -133,6 +141,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.stripe(*request)
         if service == "acme":
             return self.acme(*request)
+        if service == "openai":
+            return self.openai(*request)
         return self.send(404, {"message": "no such service"})
 
     # ---------- Slack ----------
@@ -283,6 +293,41 @@ class Handler(BaseHTTPRequestHandler):
         if method == "POST" and key:
             STRIPE_REPLAYS[key] = (status, body)
         return self.send(status, body)
+
+    # ---------- OpenAI ----------
+
+    def openai(self, method, parts, query, headers, text):
+        if not headers.get("authorization", "").startswith("Bearer sk-"):
+            return self.send(401, {"error": {
+                "message": "Incorrect API key provided",
+                "type": "invalid_request_error"}})
+        body = json.loads(text or "{}")
+        model = body.get("model")
+        if model == "missing":
+            return self.send(404, {"error": {
+                "message": "The model `missing` does not exist",
+                "type": "invalid_request_error"}})
+        if parts == ["v1", "chat", "completions"] and method == "POST":
+            last = body["messages"][-1]["content"]
+            return self.send(200, {
+                "id": "chatcmpl-%d" % len(LOG), "object": "chat.completion",
+                "model": model,
+                "choices": [{"index": 0, "finish_reason": "stop",
+                             "message": {"role": "assistant",
+                                         "content": "echo: %s" % last}}],
+                "usage": {"prompt_tokens": len(last.split()),
+                          "completion_tokens": len(last.split()) + 1,
+                          "total_tokens": 2 * len(last.split()) + 1}})
+        if parts == ["v1", "embeddings"] and method == "POST":
+            inputs = body["input"]
+            if isinstance(inputs, str):
+                inputs = [inputs]
+            return self.send(200, {
+                "object": "list", "model": model,
+                "data": [{"object": "embedding", "index": i,
+                          "embedding": [float(len(t)), 0.5]}
+                         for i, t in enumerate(inputs)]})
+        return self.send(404, {"error": {"message": "Unknown request URL"}})
 
     # ---------- acme, the made-up API of a tenant's own connector ----------
 

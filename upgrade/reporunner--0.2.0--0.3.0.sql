@@ -1037,4 +1037,44 @@ VALUES
       "items": "data"
     }
   }
+}', pg_catalog.to_regrole(CURRENT_USER)::oid),
+	(NULL, 'openai', 1, '{
+  "description": "OpenAI''s API, or any OpenAI-compatible server (give its base_url): chat completions and embeddings. An API key as a bearer credential.",
+  "base_url": "https://api.openai.com/v1",
+  "credential": {"types": ["bearer"]},
+  "error_message": "{{ $json.error ? $json.error.message : null }}",
+  "retry_on": [429, 500, 502, 503, 504],
+  "operations": {
+    "chat.completions.create": {
+      "description": "Generate a chat completion (https://platform.openai.com/docs/api-reference/chat/create).",
+      "method": "POST",
+      "path": "/chat/completions",
+      "params": {
+        "model": {"required": true, "description": "The model, such as gpt-4o-mini"},
+        "messages": {"required": true, "description": "The conversation: an array of {role, content}"},
+        "temperature": {"description": "Sampling temperature, 0 to 2"},
+        "max_tokens": {"description": "Most tokens to generate"},
+        "tools": {"description": "Functions the model may call"},
+        "tool_choice": {"description": "none, auto, required, or a function"},
+        "response_format": {"description": "{\"type\": \"json_object\"} for JSON answers"}
+      },
+      "body": {"model": "{{ $param.model }}", "messages": "{{ $param.messages }}",
+               "temperature": "{{ $param.temperature }}", "max_tokens": "{{ $param.max_tokens }}",
+               "tools": "{{ $param.tools }}", "tool_choice": "{{ $param.tool_choice }}",
+               "response_format": "{{ $param.response_format }}"}
+    },
+    "embeddings.create": {
+      "description": "Embed text (https://platform.openai.com/docs/api-reference/embeddings/create); one item per input.",
+      "method": "POST",
+      "path": "/embeddings",
+      "params": {
+        "model": {"required": true, "description": "The model, such as text-embedding-3-small"},
+        "input": {"required": true, "description": "A string, or an array of strings"},
+        "dimensions": {"description": "Dimensions of the embeddings, where the model allows"}
+      },
+      "body": {"model": "{{ $param.model }}", "input": "{{ $param.input }}",
+               "dimensions": "{{ $param.dimensions }}"},
+      "items": "data"
+    }
+  }
 }', pg_catalog.to_regrole(CURRENT_USER)::oid);

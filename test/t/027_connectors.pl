@@ -1,5 +1,5 @@
 # Connectors against the local mock services (test/mock_services.py): for
-# each operation of the shipped slack, github and stripe connectors, the
+# each operation of the shipped slack, github, stripe and openai connectors, the
 # request the service receives (method, path, query, auth header,
 # Idempotency-Key, body encoding), every page of the lists, the service's
 # errors as the node's error with the service's message, retries of
@@ -235,6 +235,36 @@ $log = received();
 is_deeply([ map { $_->{query}{starting_after} // '' } @$log ], [ '', 'ch_2', 'ch_4' ],
 	'three pages, each starting after the last charge of the one before');
 
+# ---------- openai ----------
+
+set_credential('tenant_a', 'openai', 'bearer', qq({"token": "sk-$canary"}));
+is(save('tenant_a', 'openai_chat',
+	qq({"connector": "openai", "operation": "chat.completions.create", "credential": "openai",
+	    "base_url": "$base/openai/v1", "model": "{{ \$json.model }}", "temperature": 0,
+	    "messages": [{"role": "system", "content": "Be brief."},
+	                 {"role": "user", "content": "{{ \$json.question }}"}]})), '',
+	'openai chat.completions.create saved');
+received();
+$out = run_json('tenant_a', 'openai_chat', '[{"model": "gpt-4o-mini", "question": "Why?"}]');
+is($out->[0]{choices}[0]{message}{content}, 'echo: Why?', 'chat.completions.create: the answer');
+$log = received();
+is($log->[0]{method} . ' ' . $log->[0]{path}, 'POST /openai/v1/chat/completions', 'method and path');
+is($log->[0]{headers}{authorization}, "Bearer sk-$canary", 'the API key');
+is_deeply(decode_json($log->[0]{body}),
+	{ model => 'gpt-4o-mini', temperature => 0,
+	  messages => [ { role => 'system', content => 'Be brief.' }, { role => 'user', content => 'Why?' } ] },
+	'a JSON body: the messages with the item\'s question in them');
+like(run('tenant_a', 'openai_chat', '[{"model": "missing", "question": "x"}]'),
+	qr/^38000: .* returned HTTP status 404: The model `missing` does not exist$/,
+	'a 404 is the node\'s error, with the message of the error object');
+is(save('tenant_a', 'openai_embed',
+	qq({"connector": "openai", "operation": "embeddings.create", "credential": "openai",
+	    "base_url": "$base/openai/v1", "model": "text-embedding-3-small",
+	    "input": ["a", "bcd"]})), '', 'openai embeddings.create saved');
+is_deeply([ map { $_->{embedding} } @{ run_json('tenant_a', 'openai_embed') } ],
+	[ [ 1, 0.5 ], [ 3, 0.5 ] ], 'embeddings.create: one item per input');
+received();
+
 # ---------- the http node's params the connectors use, directly ----------
 
 $node->safe_psql('postgres', qq{SET ROLE tenant_a; SELECT reporunner.save_workflow('http_pages', '{
@@ -336,7 +366,7 @@ is( $node->safe_psql('postgres',
 	'0', 'tenant B does not see it');
 is( $node->safe_psql('postgres',
 		"SET ROLE tenant_b; SELECT string_agg(name, ',' ORDER BY name) FROM reporunner.connectors"),
-	'github,slack,stripe', 'but sees the shipped ones');
+	'github,openai,slack,stripe', 'but sees the shipped ones');
 like(save('tenant_b', 'steal', qq({"connector": "acme", "operation": "widgets.get", "id": 1})),
 	qr/ERROR:  connector "acme" does not exist/, 'nor can it use it');
 
