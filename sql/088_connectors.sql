@@ -83,6 +83,9 @@ SELECT reporunner.save_connector('acme', $${
 		"params": {"id": {"required": true}, "colour": {}},
 		"query": {"colour": "{{ $param.colour }}"}, "items": "widget"}}}$$);
 SELECT name, version, operations FROM reporunner.connectors WHERE owner IS NOT NULL;
+-- each new version is audited
+SELECT action, object_kind, object_name, owner::regrole, from_version, to_version
+FROM reporunner.audit WHERE action = 'save_connector' ORDER BY id;
 SELECT regress.try($$SELECT reporunner.save_workflow('acme', regress.node_doc('connector',
 	'{"connector": "acme", "operation": "widgets.get", "id": "{{ $json.id }}",
 	  "base_url": "http://127.0.0.1:1/v1"}'))$$);

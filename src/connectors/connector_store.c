@@ -8,7 +8,8 @@
  * checks the whole definition (definition.c) and inserts the caller's next
  * version, or nothing when the definition equals the latest one.  Rows are
  * written as the tables' owner (tenants have SELECT only); shipped
- * connectors are rows without an owner, from the install script.  Nodes
+ * connectors are rows without an owner, from the install script.  A new
+ * version writes an audit row (save_connector, connector).  Nodes
  * load the latest version of the workflow owner's connector of that name,
  * else the shipped one, as the tables' owner, never by what the current
  * role may see.
@@ -17,6 +18,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/audit.h"
 #include "catalog/pg_type_d.h"
 #include "catalog/store.h"
 #include "connectors/connector.h"
@@ -32,7 +34,7 @@ PG_FUNCTION_INFO_V1(reporunner_save_connector);
 	" WHERE owner = $1 AND name = $2 ORDER BY version DESC LIMIT 1"
 #define SQL_INSERT \
 	"INSERT INTO reporunner.connector (owner, name, version, definition," \
-	" created_by) VALUES ($1, $2, $3, $4, $5)"
+	" created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id"
 /* the owner's own first, then the shipped one (owner NULL) */
 #define SQL_LOAD \
 	"SELECT definition FROM reporunner.connector" \
@@ -120,12 +122,23 @@ reporunner_save_connector(PG_FUNCTION_ARGS)
 	{
 		Oid			insert_types[5] = {OIDOID, TEXTOID, INT4OID, JSONBOID,
 		OIDOID};
+		RrAuditEntry entry = {0};
 
 		values[2] = Int32GetDatum(version);
 		values[3] = JsonbPGetDatum(definition);
 		values[4] = ObjectIdGetDatum(owner);
 		rr_store_run_kept_as_owner(&insert_plan, SQL_INSERT, 5, insert_types,
-								   values, NULL, SPI_OK_INSERT);
+								   values, NULL, SPI_OK_INSERT_RETURNING);
+		entry.action = "save_connector";
+		entry.object_kind = "connector";
+		entry.object_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+													  SPI_tuptable->tupdesc, 1,
+													  &isnull));
+		entry.object_name = name;
+		entry.owner = owner;
+		entry.from_version = version - 1;
+		entry.to_version = version;
+		rr_audit(&entry);
 	}
 	rr_store_end(nestlevel);
 	PG_RETURN_INT32(version);
