@@ -19,6 +19,11 @@ as Slack does):
                           without text and blocks; channel FLAKY answers 503
                           the first time for each Idempotency-Key; else
                           {"ok": true, "channel", "ts", "message": {"text"}}
+  POST /slack/hooks/services/T/B/hook...
+                          an incoming webhook (no API prefix, text answers):
+                          JSON {text or blocks}: 200 "ok"; 400
+                          "invalid_payload" else; 404 "no_service" when the
+                          last part does not start with "hook"
   GET conversations.list  channels C1 to C5, "limit" a page (default 2), the
                           page after the one "cursor" names; the next page's
                           cursor in response_metadata.next_cursor ("" after
@@ -147,7 +152,24 @@ class Handler(BaseHTTPRequestHandler):
 
     # ---------- Slack ----------
 
+    def send_text(self, status, text):
+        data = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     def slack(self, method, parts, query, headers, text):
+        if parts[:2] == ["hooks", "services"] and method == "POST":
+            if len(parts) != 5 or not parts[4].startswith("hook"):
+                return self.send_text(404, "no_service")
+            try:
+                body = json.loads(text)
+                assert "text" in body or "blocks" in body
+            except (ValueError, AssertionError, TypeError):
+                return self.send_text(400, "invalid_payload")
+            return self.send_text(200, "ok")
         if not headers.get("authorization", "").startswith("Bearer xoxb-"):
             return self.send(200, {"ok": False, "error": "not_authed"})
         if parts == ["api", "chat.postMessage"] and method == "POST":

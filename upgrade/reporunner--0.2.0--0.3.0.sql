@@ -357,7 +357,7 @@ CREATE FUNCTION reporunner.set_credential(name text, type text, secret jsonb)
 RETURNS void
 LANGUAGE C VOLATILE
 AS 'MODULE_PATHNAME', 'reporunner_set_credential';
-COMMENT ON FUNCTION reporunner.set_credential(text, text, jsonb) IS 'Makes or replaces the caller''s credential of that name: the secret, checked for the type (bearer, basic, header, query, oauth2_client_credentials, aws_sigv4), is sealed under the master key';
+COMMENT ON FUNCTION reporunner.set_credential(text, text, jsonb) IS 'Makes or replaces the caller''s credential of that name: the secret, checked for the type (bearer, basic, header, query, oauth2_client_credentials, aws_sigv4, url), is sealed under the master key';
 
 CREATE FUNCTION reporunner.drop_credential(name text)
 RETURNS void
@@ -1076,6 +1076,24 @@ VALUES
       "body": {"model": "{{ $param.model }}", "input": "{{ $param.input }}",
                "dimensions": "{{ $param.dimensions }}"},
       "items": "data"
+    }
+  }
+}', pg_catalog.to_regrole(CURRENT_USER)::oid),
+	(NULL, 'slack_webhook', 1, '{
+  "description": "Slack incoming webhooks: post to the channel a webhook was made for. The webhook''s URL (https://hooks.slack.com/services/...) is the secret: a credential of type url.",
+  "base_url": "https://hooks.slack.com",
+  "credential": {"types": ["url"]},
+  "retry_on": [429, 500, 502, 503, 504],
+  "operations": {
+    "send": {
+      "description": "Post a message (https://api.slack.com/messaging/webhooks).",
+      "method": "POST",
+      "path": "/services",
+      "params": {
+        "text": {"description": "The message text; required unless blocks are given"},
+        "blocks": {"description": "An array of layout blocks"}
+      },
+      "body": {"text": "{{ $param.text }}", "blocks": "{{ $param.blocks }}"}
     }
   }
 }', pg_catalog.to_regrole(CURRENT_USER)::oid);

@@ -540,7 +540,7 @@ check_credential(Checker *c, json_t *credential)
 		if (!json_is_string(type) ||
 			!rr_http_auth_type_exists(json_string_value(type)))
 			return fail(c, psprintf("credential.types[%zu]", i),
-						"Types are bearer, basic, header, query, oauth2_client_credentials and aws_sigv4.",
+						"Types are bearer, basic, header, query, oauth2_client_credentials, aws_sigv4 and url.",
 						"is not a credential type");
 	}
 	required = json_object_get(credential, "required");

@@ -16,6 +16,9 @@
  *						not to shown_url, which messages name
  *	oauth2_client_credentials
  *						Authorization: Bearer <access token> (oauth2.c)
+ *	url					the request sent to this URL (a secret one, such as a
+ *						Slack incoming webhook's) instead of the node's, which
+ *						stays shown_url
  *	aws_sigv4			curl's CURLOPT_AWS_SIGV4 "aws:amz:region:service",
  *						the keys as user and password, and
  *						X-Amz-Security-Token: <session_token> when given;
@@ -35,7 +38,8 @@ typedef enum AuthKind
 	AUTH_HEADER,
 	AUTH_QUERY,
 	AUTH_OAUTH2,
-	AUTH_AWS_SIGV4
+	AUTH_AWS_SIGV4,
+	AUTH_URL
 } AuthKind;
 
 #define MAX_FIELDS	5
@@ -58,6 +62,7 @@ static const AuthType auth_types[] = {
 	{"token_url", "client_id", "client_secret", "scope", "audience"}, 3},
 	{AUTH_AWS_SIGV4, "aws_sigv4",
 	{"access_key", "secret_key", "region", "service", "session_token"}, 4},
+	{AUTH_URL, "url", {"url"}, 1},
 };
 
 /* Characters of a header name (a token), besides ASCII letters and digits */
@@ -99,7 +104,7 @@ find_type(const char *name)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown credential type \"%s\"", name),
-				 errhint("The types are bearer, basic, header, query, oauth2_client_credentials and aws_sigv4.")));
+				 errhint("The types are bearer, basic, header, query, oauth2_client_credentials, aws_sigv4 and url.")));
 	return type;
 }
 
@@ -219,7 +224,8 @@ rr_http_auth_check(const char *type_name, Jsonb *secret)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("field \"%s\" of a credential of type \"aws_sigv4\" holds a colon",
 							name)));
-		if (type->kind == AUTH_OAUTH2 && strcmp(name, "token_url") == 0)
+		if ((type->kind == AUTH_OAUTH2 && strcmp(name, "token_url") == 0) ||
+			type->kind == AUTH_URL)
 			(void) rr_http_url(value, NIL);
 		explicit_bzero(value, strlen(value));
 	}
@@ -282,6 +288,9 @@ rr_http_auth_apply(const RrCredential *credential, RrHttpRequest *request)
 			break;
 		case AUTH_OAUTH2:
 			bearer(credential, request, false);
+			break;
+		case AUTH_URL:
+			request->url = rr_http_url(field(type, secret, "url"), NIL);
 			break;
 		case AUTH_AWS_SIGV4:
 			request->aws_sigv4 = psprintf("aws:amz:%s:%s",

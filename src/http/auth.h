@@ -6,7 +6,7 @@
  * Types: bearer {token}, basic {user, password}, header {name, value},
  * query {name, value}, oauth2_client_credentials {token_url, client_id,
  * client_secret, scope?, audience?}, aws_sigv4 {access_key, secret_key,
- * region, service, session_token?}.  A credential never shows in the
+ * region, service, session_token?}, url {url}.  A credential never shows in the
  * request's shown_url, which messages name.
  *
  *-------------------------------------------------------------------------

@@ -204,4 +204,22 @@ VALUES
       "items": "data"
     }
   }
+}', pg_catalog.to_regrole(CURRENT_USER)::oid),
+	(NULL, 'slack_webhook', 1, '{
+  "description": "Slack incoming webhooks: post to the channel a webhook was made for. The webhook''s URL (https://hooks.slack.com/services/...) is the secret: a credential of type url.",
+  "base_url": "https://hooks.slack.com",
+  "credential": {"types": ["url"]},
+  "retry_on": [429, 500, 502, 503, 504],
+  "operations": {
+    "send": {
+      "description": "Post a message (https://api.slack.com/messaging/webhooks).",
+      "method": "POST",
+      "path": "/services",
+      "params": {
+        "text": {"description": "The message text; required unless blocks are given"},
+        "blocks": {"description": "An array of layout blocks"}
+      },
+      "body": {"text": "{{ $param.text }}", "blocks": "{{ $param.blocks }}"}
+    }
+  }
 }', pg_catalog.to_regrole(CURRENT_USER)::oid);

@@ -136,6 +136,34 @@ is_deeply([ map { $_->{method} . ' ' . $_->{path} } @$log ],
 is_deeply([ map { $_->{query}{types} } @$log ], [ ('public_channel') x 3 ],
 	'the query param on every page');
 
+# an incoming webhook: its URL, the secret, in a credential of type url
+set_credential('tenant_a', 'hook', 'url',
+	qq({"url": "$base/slack/hooks/services/T1/B1/hook-$canary"}));
+set_credential('tenant_a', 'dead_hook', 'url',
+	qq({"url": "$base/slack/hooks/services/T1/B1/gone-$canary"}));
+like(save('tenant_a', 'slack_hook',
+	qq({"connector": "slack_webhook", "operation": "send", "credential": "{{ 'hook' }}",
+	    "base_url": "$base/slack/hooks", "text": "{{ \$json.text }}"})),
+	qr/param "credential" must not contain an expression/, 'the credential is named, not computed');
+is(save('tenant_a', 'slack_hook',
+	qq({"connector": "slack_webhook", "operation": "send", "credential": "hook",
+	    "base_url": "$base/slack/hooks", "text": "{{ \$json.text }}"})), '',
+	'slack_webhook send saved');
+is(save('tenant_a', 'slack_dead_hook',
+	qq({"connector": "slack_webhook", "operation": "send", "credential": "dead_hook",
+	    "base_url": "$base/slack/hooks", "text": "x"})), '', 'and one to a webhook that is gone');
+received();
+is_deeply(run_json('tenant_a', 'slack_hook', '[{"text": "Hi"}]'), [ { body => 'ok' } ],
+	'send: Slack\'s "ok"');
+$log = received();
+is($log->[0]{method} . ' ' . $log->[0]{path}, "POST /slack/hooks/services/T1/B1/hook-$canary",
+	'sent to the credential\'s URL');
+is_deeply(decode_json($log->[0]{body}), { text => 'Hi' }, 'a JSON body');
+like(run('tenant_a', 'slack_dead_hook'),
+	qr{^38000: .* POST http://127\.0\.0\.1:\d+/slack/hooks/services returned HTTP status 404$},
+	'a webhook that is gone fails the node, naming the base URL, not the secret one');
+received();
+
 # ---------- github ----------
 
 is(save('tenant_a', 'gh_create',
@@ -366,7 +394,7 @@ is( $node->safe_psql('postgres',
 	'0', 'tenant B does not see it');
 is( $node->safe_psql('postgres',
 		"SET ROLE tenant_b; SELECT string_agg(name, ',' ORDER BY name) FROM reporunner.connectors"),
-	'github,openai,slack,stripe', 'but sees the shipped ones');
+	'github,openai,slack,slack_webhook,stripe', 'but sees the shipped ones');
 like(save('tenant_b', 'steal', qq({"connector": "acme", "operation": "widgets.get", "id": 1})),
 	qr/ERROR:  connector "acme" does not exist/, 'nor can it use it');
 
@@ -410,7 +438,8 @@ my $results = join("\n",
 		[ 'gh_repo', '[{"repo": "missing"}]' ],
 		[ 'stripe_intent', '[{"amount": 402}]' ],
 		[ 'acme_get', '[{"id": 0}]' ],
-		[ 'stripe_charges', '[{}]' ]));
+		[ 'stripe_charges', '[{}]' ],
+		[ 'slack_dead_hook', '[{}]' ]));
 my $log_text = PostgreSQL::Test::Utils::slurp_file($node->logfile);
 like($log_text, qr/LOG:  statement: SELECT reporunner\.start/,
 	'the server log has every statement (log_statement = all)');
