@@ -224,9 +224,16 @@ rr_http_auth_check(const char *type_name, Jsonb *secret)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("field \"%s\" of a credential of type \"aws_sigv4\" holds a colon",
 							name)));
-		if ((type->kind == AUTH_OAUTH2 && strcmp(name, "token_url") == 0) ||
-			type->kind == AUTH_URL)
+		if (type->kind == AUTH_OAUTH2 && strcmp(name, "token_url") == 0)
 			(void) rr_http_url(value, NIL);
+		/* the URL is the secret: checked without a message quoting it */
+		if (type->kind == AUTH_URL &&
+			((pg_strncasecmp(value, "http://", 7) != 0 &&
+			  pg_strncasecmp(value, "https://", 8) != 0) ||
+			 strpbrk(value, " \t") != NULL))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("field \"url\" of a credential of type \"url\" is not an http or https URL")));
 		explicit_bzero(value, strlen(value));
 	}
 }
@@ -290,7 +297,8 @@ rr_http_auth_apply(const RrCredential *credential, RrHttpRequest *request)
 			bearer(credential, request, false);
 			break;
 		case AUTH_URL:
-			request->url = rr_http_url(field(type, secret, "url"), NIL);
+			/* as it is: libcurl's refusal of a bad one quotes no URL */
+			request->url = field(type, secret, "url");
 			break;
 		case AUTH_AWS_SIGV4:
 			request->aws_sigv4 = psprintf("aws:amz:%s:%s",
