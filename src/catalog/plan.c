@@ -385,6 +385,8 @@ static void
 prepare_nodes(RrPlan *plan)
 {
 	MemoryContext old = MemoryContextSwitchTo(plan->context);
+	Oid			outer_owner = preparing_owner;	/* a plan built inside a
+												 * prepare */
 	int			i;
 
 	preparing_owner = plan->owner;
@@ -400,7 +402,7 @@ prepare_nodes(RrPlan *plan)
 		if (node->handler->side_effects)
 			plan->has_side_effects = true;
 	}
-	preparing_owner = InvalidOid;
+	preparing_owner = outer_owner;
 	MemoryContextSwitchTo(old);
 }
 
@@ -449,6 +451,7 @@ rr_plan_get(int64 workflow_id, int32 version, Oid owner, const char *name)
 	RrPlan	   *plan;
 	MemoryContext context;
 	Oid			table;
+	volatile Oid outer_owner;
 
 	if (plan_cache == NULL)
 	{
@@ -486,6 +489,7 @@ rr_plan_get(int64 workflow_id, int32 version, Oid owner, const char *name)
 	/* build in a context of its own; on error it is simply deleted */
 	context = AllocSetContextCreate(CacheMemoryContext, "reporunner plan",
 									ALLOCSET_SMALL_SIZES);
+	outer_owner = preparing_owner;
 	PG_TRY();
 	{
 		plan = MemoryContextAllocZero(context, sizeof(RrPlan));
@@ -498,7 +502,7 @@ rr_plan_get(int64 workflow_id, int32 version, Oid owner, const char *name)
 	}
 	PG_CATCH();
 	{
-		preparing_owner = InvalidOid;
+		preparing_owner = outer_owner;
 		MemoryContextDelete(context);
 		PG_RE_THROW();
 	}
