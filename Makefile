@@ -27,6 +27,9 @@ OBJS = \
 	src/catalog/store.o \
 	src/catalog/test_workflow.o \
 	src/catalog/workflow_store.o \
+	src/connectors/connector_store.o \
+	src/connectors/definition.o \
+	src/connectors/translate.o \
 	src/crypto/credential.o \
 	src/crypto/key.o \
 	src/crypto/seal.o \
@@ -88,6 +91,7 @@ OBJS = \
 	src/n8n/mappers.o \
 	src/n8n/n8n_sql.o \
 	src/nodes/aggregate.o \
+	src/nodes/connector.o \
 	src/nodes/execute_workflow.o \
 	src/nodes/filter.o \
 	src/nodes/function.o \
@@ -162,6 +166,7 @@ REGRESS = \
 	085_http \
 	086_credentials \
 	087_http_ssrf \
+	088_connectors \
 	090_render \
 	091_explain \
 	092_stats \

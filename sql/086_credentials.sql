@@ -67,7 +67,10 @@ FROM (VALUES
 ('x', 'oauth2_client_credentials', '{"token_url": "file:///etc/passwd", "client_id": "c", "client_secret": "s"}'),
 ('x', 'oauth2_client_credentials', '{"token_url": "not a url", "client_id": "c", "client_secret": "s"}'),
 ('x', 'aws_sigv4', '{"access_key": "a", "secret_key": "s", "region": "eu-west-1"}'),
-('x', 'aws_sigv4', '{"access_key": "a", "secret_key": "s", "region": "eu:west", "service": "s3"}')
+('x', 'aws_sigv4', '{"access_key": "a", "secret_key": "s", "region": "eu:west", "service": "s3"}'),
+('x', 'url', '{"url": "ftp://hooks.example.com/secret-path"}'),
+('x', 'url', '{"url": "https://hooks.example.com/secret path"}'),
+('x', 'url', '{"uri": "https://hooks.example.com/secret-path"}')
 ) AS t(n, t, s);
 SELECT count(*) FROM reporunner.credential;
 

@@ -357,7 +357,7 @@ CREATE FUNCTION reporunner.set_credential(name text, type text, secret jsonb)
 RETURNS void
 LANGUAGE C VOLATILE
 AS 'MODULE_PATHNAME', 'reporunner_set_credential';
-COMMENT ON FUNCTION reporunner.set_credential(text, text, jsonb) IS 'Makes or replaces the caller''s credential of that name: the secret, checked for the type (bearer, basic, header, query, oauth2_client_credentials, aws_sigv4), is sealed under the master key';
+COMMENT ON FUNCTION reporunner.set_credential(text, text, jsonb) IS 'Makes or replaces the caller''s credential of that name: the secret, checked for the type (bearer, basic, header, query, oauth2_client_credentials, aws_sigv4, url), is sealed under the master key';
 
 CREATE FUNCTION reporunner.drop_credential(name text)
 RETURNS void
@@ -549,9 +549,10 @@ CREATE TABLE reporunner.audit (
 		'save', 'import', 'activate', 'deactivate', 'rename', 'delete',
 		'share', 'unshare', 'register_trigger', 'drop_trigger',
 		'set_credential', 'drop_credential', 'rotate_key', 'reassign',
-		'prune_audit')),
+		'prune_audit', 'save_connector')),
 	CONSTRAINT audit_object_kind_check CHECK (object_kind IN (
-		'workflow', 'trigger', 'credential', 'master_key', 'role', 'audit'))
+		'workflow', 'trigger', 'credential', 'master_key', 'role', 'audit',
+		'connector'))
 );
 CREATE INDEX audit_at_idx ON reporunner.audit (at);
 COMMENT ON TABLE reporunner.audit IS 'Audit log: who changed what runs, and when (workflows, versions, shares, triggers, credentials, the master key); append-only through the API';
@@ -560,10 +561,10 @@ COMMENT ON COLUMN reporunner.audit.at IS 'When the statement that made the chang
 COMMENT ON COLUMN reporunner.audit.session_role IS 'The session user (the role that logged in) when the change was made';
 COMMENT ON COLUMN reporunner.audit.acting_role IS 'The current role (after SET ROLE) that made the change';
 COMMENT ON COLUMN reporunner.audit.owner IS 'Role the row belongs to: the owner of the workflow or credential changed (the role acted for)';
-COMMENT ON COLUMN reporunner.audit.action IS 'save, import, activate, deactivate, rename, delete, share, unshare, register_trigger, drop_trigger, set_credential, drop_credential, rotate_key, reassign or prune_audit';
-COMMENT ON COLUMN reporunner.audit.object_kind IS 'workflow, trigger, credential, master_key, role or audit';
-COMMENT ON COLUMN reporunner.audit.object_id IS 'Id of the workflow, trigger or credential';
-COMMENT ON COLUMN reporunner.audit.object_name IS 'Name of the workflow (also for a trigger), credential or role; the id of a master key';
+COMMENT ON COLUMN reporunner.audit.action IS 'save, import, activate, deactivate, rename, delete, share, unshare, register_trigger, drop_trigger, set_credential, drop_credential, rotate_key, reassign, prune_audit or save_connector';
+COMMENT ON COLUMN reporunner.audit.object_kind IS 'workflow, trigger, credential, master_key, role, audit or connector';
+COMMENT ON COLUMN reporunner.audit.object_id IS 'Id of the workflow, trigger, credential or connector version';
+COMMENT ON COLUMN reporunner.audit.object_name IS 'Name of the workflow (also for a trigger), credential, connector or role; the id of a master key';
 COMMENT ON COLUMN reporunner.audit.from_version IS 'Version before the change: the previous latest version of a save, the active version before an activation or deletion';
 COMMENT ON COLUMN reporunner.audit.to_version IS 'Version after the change: the version saved or activated';
 COMMENT ON COLUMN reporunner.audit.details IS 'What else describes the change (grantee, trigger kind and target, credential type, counts); never a secret nor items';
@@ -1137,3 +1138,294 @@ FROM reporunner.execution e
 			 finished_at timestamptz, attempts jsonb, paired jsonb)
 WHERE e.steps IS NOT NULL;
 COMMENT ON COLUMN reporunner.step.paired IS 'Where output items came from, per output name (see reporunner.step_journal.paired); NULL: item i of each output came from input item i';
+
+-- connectors (src/sql/88_connectors.sql, 89_shipped_connectors.sql)
+/*
+ * Connectors (src/connectors, src/nodes/connector.c): a service's base URL,
+ * credential types and operations as data, run by the http node's engine.
+ * A tenant's connectors are rows it owns, saved as versions through
+ * save_connector(), which validates the whole definition first; shipped
+ * connectors have no owner (owner IS NULL), are readable by every role and
+ * writable by none but the tables' owner.  Rows are immutable: a new
+ * definition is a new version, and nodes use the latest one.
+ */
+
+CREATE TABLE reporunner.connector (
+	id				bigserial PRIMARY KEY,
+	owner			oid,
+	name			text NOT NULL,
+	version			integer NOT NULL,
+	definition		jsonb NOT NULL,
+	created_by		oid NOT NULL,
+	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	CONSTRAINT connector_owner_name_version_key
+		UNIQUE NULLS NOT DISTINCT (owner, name, version),
+	CONSTRAINT connector_version_check CHECK (version > 0)
+);
+COMMENT ON TABLE reporunner.connector IS 'Every saved version of every connector: a service''s base URL, credential types and operations for connector nodes; immutable once written';
+COMMENT ON COLUMN reporunner.connector.id IS 'Surrogate key';
+COMMENT ON COLUMN reporunner.connector.owner IS 'Role that owns the connector; NULL for the connectors shipped with Reporunner, which every role may use';
+COMMENT ON COLUMN reporunner.connector.name IS 'Name, unique per owner; a role''s own connector hides a shipped one of the same name';
+COMMENT ON COLUMN reporunner.connector.version IS 'Version number, 1 for the first save, increasing by one';
+COMMENT ON COLUMN reporunner.connector.definition IS 'The definition exactly as saved (docs/connectors.md)';
+COMMENT ON COLUMN reporunner.connector.created_by IS 'Role that saved this version';
+COMMENT ON COLUMN reporunner.connector.created_at IS 'When this version was saved';
+COMMENT ON CONSTRAINT connector_owner_name_version_key ON reporunner.connector IS 'One row per version of a connector; shipped ones (owner NULL) too';
+COMMENT ON SEQUENCE reporunner.connector_id_seq IS 'Ids of connectors';
+
+ALTER TABLE reporunner.connector ENABLE ROW LEVEL SECURITY;
+ALTER TABLE reporunner.connector FORCE ROW LEVEL SECURITY;
+CREATE POLICY connector_tenant ON reporunner.connector
+	USING (reporunner.has_owner_access(owner));
+COMMENT ON POLICY connector_tenant ON reporunner.connector IS 'Rows are visible to the owner, its members and reporunner_admin';
+CREATE POLICY connector_shipped ON reporunner.connector FOR SELECT
+	USING (owner IS NULL);
+COMMENT ON POLICY connector_shipped ON reporunner.connector IS 'Every role sees the connectors shipped with Reporunner';
+
+/* reads only: rows are written by save_connector(), as the tables' owner */
+GRANT SELECT ON reporunner.connector TO PUBLIC;
+
+/* a tenant's rows are user data; shipped ones come with CREATE EXTENSION */
+SELECT pg_catalog.pg_extension_config_dump('reporunner.connector', 'WHERE owner IS NOT NULL');
+SELECT pg_catalog.pg_extension_config_dump('reporunner.connector_id_seq', '');
+
+CREATE FUNCTION reporunner.save_connector(name text, definition jsonb)
+RETURNS integer
+LANGUAGE C
+AS 'MODULE_PATHNAME', 'reporunner_save_connector';
+COMMENT ON FUNCTION reporunner.save_connector(text, jsonb) IS 'Validates a connector definition and saves it as the caller''s next version of that connector (none if identical to the latest); returns the version number';
+
+CREATE VIEW reporunner.connectors WITH (security_invoker = true) AS
+SELECT DISTINCT ON (c.owner, c.name)
+	   c.name, c.owner::regrole AS owner, c.version,
+	   pg_catalog.jsonb_path_query_array(c.definition, 'strict $.operations.keyvalue().key') AS operations,
+	   c.definition, c.created_at
+FROM reporunner.connector c
+ORDER BY c.owner, c.name, c.version DESC;
+COMMENT ON VIEW reporunner.connectors IS 'The latest version of every connector the current role may see: its own, its roles'' and the shipped ones (owner NULL), with their operations';
+GRANT SELECT ON reporunner.connectors TO PUBLIC;
+/*
+ * The connectors shipped with Reporunner (docs/connectors.md): rows
+ * without an owner, version 1, readable by every role.  Each definition is
+ * what save_connector() accepts (sql/100_connectors checks it).
+ */
+INSERT INTO reporunner.connector (owner, name, version, definition, created_by)
+VALUES
+	(NULL, 'slack', 1, '{
+  "description": "Slack Web API: post messages, list channels. A bot token (xoxb-...) as a bearer credential.",
+  "base_url": "https://slack.com/api",
+  "credential": {"types": ["bearer"]},
+  "headers": {"Accept": "application/json"},
+  "error": {"when": "{{ $json.ok === false }}", "message": "{{ $json.error }}"},
+  "error_message": "{{ $json.error }}",
+  "retry_on": [429, 500, 502, 503, 504],
+  "operations": {
+    "chat.postMessage": {
+      "description": "Post a message to a channel (https://api.slack.com/methods/chat.postMessage).",
+      "method": "POST",
+      "path": "/chat.postMessage",
+      "params": {
+        "channel": {"required": true, "description": "Channel, private group or IM channel id or name"},
+        "text": {"description": "The message text; required unless blocks are given"},
+        "blocks": {"description": "An array of layout blocks"},
+        "thread_ts": {"description": "Timestamp of the parent message, to reply in its thread"},
+        "unfurl_links": {"description": "Whether to unfurl links"}
+      },
+      "body": {"channel": "{{ $param.channel }}", "text": "{{ $param.text }}",
+               "blocks": "{{ $param.blocks }}", "thread_ts": "{{ $param.thread_ts }}",
+               "unfurl_links": "{{ $param.unfurl_links }}"}
+    },
+    "conversations.list": {
+      "description": "List the channels of the workspace, every page (https://api.slack.com/methods/conversations.list).",
+      "method": "GET",
+      "path": "/conversations.list",
+      "params": {
+        "types": {"description": "Comma-separated: public_channel, private_channel, mpim, im"},
+        "exclude_archived": {"description": "true to leave archived channels out"},
+        "limit": {"description": "Channels per page (at most 1000)"}
+      },
+      "query": {"types": "{{ $param.types }}", "exclude_archived": "{{ $param.exclude_archived }}",
+                "limit": "{{ $param.limit }}"},
+      "pagination": {"type": "cursor", "param": "cursor",
+                     "cursor": "{{ $json.response_metadata ? $json.response_metadata.next_cursor : null }}"},
+      "items": "channels"
+    }
+  }
+}', pg_catalog.to_regrole(CURRENT_USER)::oid),
+	(NULL, 'github', 1, '{
+  "description": "GitHub REST API: issues, comments, repositories. A personal access token or app token as a bearer credential.",
+  "base_url": "https://api.github.com",
+  "credential": {"types": ["bearer"]},
+  "headers": {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"},
+  "error_message": "{{ $json.message }}",
+  "retry_on": [429, 500, 502, 503, 504],
+  "operations": {
+    "issues.create": {
+      "description": "Create an issue (https://docs.github.com/rest/issues/issues#create-an-issue).",
+      "method": "POST",
+      "path": "/repos/{{ $param.owner }}/{{ $param.repo }}/issues",
+      "params": {
+        "owner": {"required": true, "description": "Account that owns the repository"},
+        "repo": {"required": true, "description": "Repository name"},
+        "title": {"required": true, "description": "Title of the issue"},
+        "body": {"description": "Contents of the issue (Markdown)"},
+        "labels": {"description": "Array of label names"},
+        "assignees": {"description": "Array of logins"}
+      },
+      "body": {"title": "{{ $param.title }}", "body": "{{ $param.body }}",
+               "labels": "{{ $param.labels }}", "assignees": "{{ $param.assignees }}"}
+    },
+    "issues.comment": {
+      "description": "Comment on an issue or pull request (https://docs.github.com/rest/issues/comments#create-an-issue-comment).",
+      "method": "POST",
+      "path": "/repos/{{ $param.owner }}/{{ $param.repo }}/issues/{{ $param.issue_number }}/comments",
+      "params": {
+        "owner": {"required": true, "description": "Account that owns the repository"},
+        "repo": {"required": true, "description": "Repository name"},
+        "issue_number": {"required": true, "description": "Number of the issue"},
+        "body": {"required": true, "description": "Contents of the comment (Markdown)"}
+      },
+      "body": {"body": "{{ $param.body }}"}
+    },
+    "issues.list": {
+      "description": "List a repository''s issues, every page by the Link header (https://docs.github.com/rest/issues/issues#list-repository-issues).",
+      "method": "GET",
+      "path": "/repos/{{ $param.owner }}/{{ $param.repo }}/issues",
+      "params": {
+        "owner": {"required": true, "description": "Account that owns the repository"},
+        "repo": {"required": true, "description": "Repository name"},
+        "state": {"description": "open (default), closed or all"},
+        "labels": {"description": "Comma-separated label names"},
+        "since": {"description": "Only issues updated at or after this ISO 8601 time"},
+        "per_page": {"description": "Issues per page (at most 100)"}
+      },
+      "query": {"state": "{{ $param.state }}", "labels": "{{ $param.labels }}",
+                "since": "{{ $param.since }}", "per_page": "{{ $param.per_page }}"},
+      "pagination": {"type": "link"}
+    },
+    "repos.get": {
+      "description": "Get a repository (https://docs.github.com/rest/repos/repos#get-a-repository).",
+      "method": "GET",
+      "path": "/repos/{{ $param.owner }}/{{ $param.repo }}",
+      "params": {
+        "owner": {"required": true, "description": "Account that owns the repository"},
+        "repo": {"required": true, "description": "Repository name"}
+      }
+    }
+  }
+}', pg_catalog.to_regrole(CURRENT_USER)::oid),
+	(NULL, 'stripe', 1, '{
+  "description": "Stripe API: customers, payment intents, charges. A secret key (sk_...) as a bearer credential; every request carries an Idempotency-Key.",
+  "base_url": "https://api.stripe.com",
+  "credential": {"types": ["bearer", "basic"]},
+  "error_message": "{{ $json.error ? $json.error.message : null }}",
+  "retry_on": [409, 429, 500, 502, 503, 504],
+  "operations": {
+    "customers.create": {
+      "description": "Create a customer (https://docs.stripe.com/api/customers/create).",
+      "method": "POST",
+      "path": "/v1/customers",
+      "body_type": "form",
+      "params": {
+        "email": {"description": "The customer''s email address"},
+        "name": {"description": "The customer''s full name or business name"},
+        "phone": {"description": "The customer''s phone number"},
+        "description": {"description": "An arbitrary string"}
+      },
+      "body": {"email": "{{ $param.email }}", "name": "{{ $param.name }}",
+               "phone": "{{ $param.phone }}", "description": "{{ $param.description }}"}
+    },
+    "payment_intents.create": {
+      "description": "Create a payment intent (https://docs.stripe.com/api/payment_intents/create).",
+      "method": "POST",
+      "path": "/v1/payment_intents",
+      "body_type": "form",
+      "params": {
+        "amount": {"required": true, "description": "Amount in the currency''s smallest unit (cents)"},
+        "currency": {"required": true, "description": "Three-letter ISO currency code, lower case"},
+        "customer": {"description": "Id of the customer"},
+        "description": {"description": "An arbitrary string"},
+        "payment_method": {"description": "Id of a payment method"},
+        "confirm": {"description": "true to confirm it at once"},
+        "receipt_email": {"description": "Where to send the receipt"}
+      },
+      "body": {"amount": "{{ $param.amount }}", "currency": "{{ $param.currency }}",
+               "customer": "{{ $param.customer }}", "description": "{{ $param.description }}",
+               "payment_method": "{{ $param.payment_method }}", "confirm": "{{ $param.confirm }}",
+               "receipt_email": "{{ $param.receipt_email }}"}
+    },
+    "charges.list": {
+      "description": "List charges, every page by starting_after (https://docs.stripe.com/api/charges/list).",
+      "method": "GET",
+      "path": "/v1/charges",
+      "params": {
+        "customer": {"description": "Only this customer''s charges"},
+        "payment_intent": {"description": "Only this payment intent''s charges"},
+        "limit": {"description": "Charges per page (1 to 100, default 10)"}
+      },
+      "query": {"customer": "{{ $param.customer }}", "payment_intent": "{{ $param.payment_intent }}",
+                "limit": "{{ $param.limit }}"},
+      "pagination": {"type": "cursor", "param": "starting_after",
+                     "cursor": "{{ $json.has_more && $json.data.length > 0 ? $json.data[$json.data.length - 1].id : null }}"},
+      "items": "data"
+    }
+  }
+}', pg_catalog.to_regrole(CURRENT_USER)::oid),
+	(NULL, 'openai', 1, '{
+  "description": "OpenAI''s API, or any OpenAI-compatible server (give its base_url): chat completions and embeddings. An API key as a bearer credential.",
+  "base_url": "https://api.openai.com/v1",
+  "credential": {"types": ["bearer"]},
+  "error_message": "{{ $json.error ? $json.error.message : null }}",
+  "retry_on": [429, 500, 502, 503, 504],
+  "operations": {
+    "chat.completions.create": {
+      "description": "Generate a chat completion (https://platform.openai.com/docs/api-reference/chat/create).",
+      "method": "POST",
+      "path": "/chat/completions",
+      "params": {
+        "model": {"required": true, "description": "The model, such as gpt-4o-mini"},
+        "messages": {"required": true, "description": "The conversation: an array of {role, content}"},
+        "temperature": {"description": "Sampling temperature, 0 to 2"},
+        "max_tokens": {"description": "Most tokens to generate"},
+        "tools": {"description": "Functions the model may call"},
+        "tool_choice": {"description": "none, auto, required, or a function"},
+        "response_format": {"description": "{\"type\": \"json_object\"} for JSON answers"}
+      },
+      "body": {"model": "{{ $param.model }}", "messages": "{{ $param.messages }}",
+               "temperature": "{{ $param.temperature }}", "max_tokens": "{{ $param.max_tokens }}",
+               "tools": "{{ $param.tools }}", "tool_choice": "{{ $param.tool_choice }}",
+               "response_format": "{{ $param.response_format }}"}
+    },
+    "embeddings.create": {
+      "description": "Embed text (https://platform.openai.com/docs/api-reference/embeddings/create); one item per input.",
+      "method": "POST",
+      "path": "/embeddings",
+      "params": {
+        "model": {"required": true, "description": "The model, such as text-embedding-3-small"},
+        "input": {"required": true, "description": "A string, or an array of strings"},
+        "dimensions": {"description": "Dimensions of the embeddings, where the model allows"}
+      },
+      "body": {"model": "{{ $param.model }}", "input": "{{ $param.input }}",
+               "dimensions": "{{ $param.dimensions }}"},
+      "items": "data"
+    }
+  }
+}', pg_catalog.to_regrole(CURRENT_USER)::oid),
+	(NULL, 'slack_webhook', 1, '{
+  "description": "Slack incoming webhooks: post to the channel a webhook was made for. The webhook''s URL (https://hooks.slack.com/services/...) is the secret: a credential of type url.",
+  "base_url": "https://hooks.slack.com",
+  "credential": {"types": ["url"]},
+  "retry_on": [429, 500, 502, 503, 504],
+  "operations": {
+    "send": {
+      "description": "Post a message (https://api.slack.com/messaging/webhooks).",
+      "method": "POST",
+      "path": "/services",
+      "params": {
+        "text": {"description": "The message text; required unless blocks are given"},
+        "blocks": {"description": "An array of layout blocks"}
+      },
+      "body": {"text": "{{ $param.text }}", "blocks": "{{ $param.blocks }}"}
+    }
+  }
+}', pg_catalog.to_regrole(CURRENT_USER)::oid);

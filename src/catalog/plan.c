@@ -369,12 +369,26 @@ load_plan(RrPlan *plan, const char *name)
 	rr_store_end(nestlevel);
 }
 
+/* The owner of the plan whose nodes are being prepared, or InvalidOid. */
+static Oid	preparing_owner = InvalidOid;
+
+Oid
+rr_plan_preparing_owner(void)
+{
+	Assert(OidIsValid(preparing_owner));
+	return preparing_owner;
+}
+
 /* Let every handler compile its node's params. */
 static void
 prepare_nodes(RrPlan *plan)
 {
 	MemoryContext old = MemoryContextSwitchTo(plan->context);
+	Oid			outer_owner = preparing_owner;	/* a plan built inside a
+												 * prepare */
 	int			i;
+
+	preparing_owner = plan->owner;
 
 	if (plan->vars == NULL)
 		plan->vars = rr_jsonb_empty_object();
@@ -387,6 +401,7 @@ prepare_nodes(RrPlan *plan)
 		if (node->handler->side_effects)
 			plan->has_side_effects = true;
 	}
+	preparing_owner = outer_owner;
 	MemoryContextSwitchTo(old);
 }
 
@@ -435,6 +450,7 @@ rr_plan_get(int64 workflow_id, int32 version, Oid owner, const char *name)
 	RrPlan	   *plan;
 	MemoryContext context;
 	Oid			table;
+	volatile Oid outer_owner;
 
 	if (plan_cache == NULL)
 	{
@@ -472,6 +488,7 @@ rr_plan_get(int64 workflow_id, int32 version, Oid owner, const char *name)
 	/* build in a context of its own; on error it is simply deleted */
 	context = AllocSetContextCreate(CacheMemoryContext, "reporunner plan",
 									ALLOCSET_SMALL_SIZES);
+	outer_owner = preparing_owner;
 	PG_TRY();
 	{
 		plan = MemoryContextAllocZero(context, sizeof(RrPlan));
@@ -484,6 +501,7 @@ rr_plan_get(int64 workflow_id, int32 version, Oid owner, const char *name)
 	}
 	PG_CATCH();
 	{
+		preparing_owner = outer_owner;
 		MemoryContextDelete(context);
 		PG_RE_THROW();
 	}

@@ -112,4 +112,10 @@ extern int	rr_plan_output_index(const RrPlanNode *node, const char *name);
  */
 extern JsonbValue *rr_node_param(const RrPlanNode *node, const char *name);
 
+/*
+ * For handlers' prepare functions: the owner of the plan being built (whose
+ * connectors and credentials its nodes use).
+ */
+extern Oid	rr_plan_preparing_owner(void);
+
 #endif							/* RR_PLAN_H */

@@ -172,6 +172,12 @@ static const RrFieldSpec switch_rule_fields[] = {
 	{NULL}
 };
 
+/* an HTTP error status */
+static const RrFieldSpec http_status = {
+	.type = RR_FIELD_INTEGER, .has_min = true, .min = 400, .has_max = true,
+	.max = 599
+};
+
 /* A rule names an output, so it cannot be computed at run time. */
 static const RrFieldSpec switch_rule = {
 	.type = RR_FIELD_OBJECT, .flags = RR_FIELD_STATIC,
@@ -335,6 +341,42 @@ static const RrFieldSpec execute_workflow_params[] = {
 	{NULL}
 };
 
+/*
+ * Params the http node and the connector node share: how a transfer goes,
+ * the proxy, pacing, the credential (a name: at most RR_MAX_NAME_BYTES),
+ * the most pages.
+ */
+#define HTTP_TRANSFER_PARAMS \
+	{.name = "timeout", .type = RR_FIELD_DURATION, \
+	.flags = RR_FIELD_POSITIVE | RR_FIELD_STATIC}, \
+	{.name = "connect_timeout", .type = RR_FIELD_DURATION, \
+	.flags = RR_FIELD_POSITIVE | RR_FIELD_STATIC}, \
+	{.name = "max_redirects", .type = RR_FIELD_INTEGER, \
+		.flags = RR_FIELD_STATIC, .has_min = true, .min = 0, \
+	.has_max = true, .max = 20, .default_int = 5}, \
+	{.name = "verify_tls", .type = RR_FIELD_BOOLEAN, .flags = RR_FIELD_STATIC}
+#define HTTP_PROXY_PARAM \
+	{.name = "proxy", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL, \
+		.valid = rr_proxy_url_valid, \
+		.valid_rule = "a proxy URL \"http://host:port\", \"https://host:port\" " \
+		"or \"socks5h://host:port\"", \
+		.hint = "The proxy is fixed when the workflow is saved; give its " \
+	"port, and no user name or password."}
+#define HTTP_BATCH_PARAMS \
+	{.name = "batch_size", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC, \
+	.has_min = true, .min = 1, .has_max = true, .max = 10000}, \
+	{.name = "batch_interval", .type = RR_FIELD_DURATION, \
+	.flags = RR_FIELD_STATIC}
+#define HTTP_CREDENTIAL_PARAM \
+	{.name = "credential", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL, \
+		.has_min = true, .min = 1, .has_max = true, .max = 128, \
+		.hint = "The credential is named when the workflow is saved; " \
+	"its owner sets it with reporunner.set_credential()."}
+#define HTTP_MAX_PAGES_PARAM \
+	{.name = "max_pages", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC, \
+		.has_min = true, .min = 1, .has_max = true, .max = 10000, \
+	.default_int = 100}
+
 /* http pagination by a parameter: the page's value is start + page * step */
 static const RrFieldSpec http_pagination_fields[] = {
 	{.name = "param", .type = RR_FIELD_STRING,
@@ -349,6 +391,8 @@ static const RrFieldSpec http_pagination_fields[] = {
 	{.name = "step", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC,
 	.has_min = true, .min = 1, .has_max = true, .max = 1e9},
 	{.name = "complete", .type = RR_FIELD_CONDITION},
+	/* the page's value is what cursor computes on the page before */
+	{.name = "cursor", .type = RR_FIELD_STRING, .has_min = true, .min = 1},
 	{NULL}
 };
 
@@ -370,46 +414,60 @@ static const RrFieldSpec http_params[] = {
 		.hint = "How the response is read is fixed when the workflow is saved."},
 	{.name = "full_response", .type = RR_FIELD_BOOLEAN,
 	.flags = RR_FIELD_STATIC},
-	{.name = "timeout", .type = RR_FIELD_DURATION,
-	.flags = RR_FIELD_POSITIVE | RR_FIELD_STATIC},
-	{.name = "connect_timeout", .type = RR_FIELD_DURATION,
-	.flags = RR_FIELD_POSITIVE | RR_FIELD_STATIC},
-	{.name = "max_redirects", .type = RR_FIELD_INTEGER,
-		.flags = RR_FIELD_STATIC, .has_min = true, .min = 0,
-	.has_max = true, .max = 20, .default_int = 5},
-	{.name = "verify_tls", .type = RR_FIELD_BOOLEAN, .flags = RR_FIELD_STATIC},
+	HTTP_TRANSFER_PARAMS,
 	{.name = "next_url", .type = RR_FIELD_STRING, .has_min = true, .min = 1},
-	{.name = "max_pages", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC,
-		.has_min = true, .min = 1, .has_max = true, .max = 10000,
-	.default_int = 100},
-	/* a credential's name: at most RR_MAX_NAME_BYTES */
-	{.name = "credential", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
-		.has_min = true, .min = 1, .has_max = true, .max = 128,
-		.hint = "The credential is named when the workflow is saved; "
-	"its owner sets it with reporunner.set_credential()."},
+	{.name = "next_link", .type = RR_FIELD_BOOLEAN, .flags = RR_FIELD_STATIC},
+	HTTP_MAX_PAGES_PARAM,
+	HTTP_CREDENTIAL_PARAM,
 	{.name = "pagination", .type = RR_FIELD_OBJECT, .flags = RR_FIELD_STATIC,
 	.fields = http_pagination_fields},
 	{.name = "items_per_request", .type = RR_FIELD_INTEGER,
 		.flags = RR_FIELD_STATIC, .has_min = true, .min = 1, .has_max = true,
 	.max = 10000, .default_int = 1},
-	{.name = "batch_size", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC,
-	.has_min = true, .min = 1, .has_max = true, .max = 10000},
-	{.name = "batch_interval", .type = RR_FIELD_DURATION,
-	.flags = RR_FIELD_STATIC},
-	{.name = "proxy", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
-		.valid = rr_proxy_url_valid,
-		.valid_rule = "a proxy URL \"http://host:port\", \"https://host:port\" "
-		"or \"socks5h://host:port\"",
-		.hint = "The proxy is fixed when the workflow is saved; give its "
-	"port, and no user name or password."},
+	HTTP_BATCH_PARAMS,
+	HTTP_PROXY_PARAM,
+	/* computed on an error response's JSON body: the service's message */
+	{.name = "error_message", .type = RR_FIELD_STRING, .has_min = true,
+	.min = 1},
+	/* the statuses a retry may help; the node's retry skips the others */
+	{.name = "retry_on", .type = RR_FIELD_ARRAY, .flags = RR_FIELD_STATIC,
+		.has_min = true, .min = 1, .has_max = true, .max = 200,
+	.items = &http_status},
 	{NULL}
 };
 
 
+/*
+ * connector: the connector and operation, the credential, and how requests
+ * go (as for http); the operation's own params are the handler's to check,
+ * when the plan is built (src/nodes/connector.c)
+ */
+static const RrFieldSpec connector_params[] = {
+	{.name = "connector", .type = RR_FIELD_STRING,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
+		.has_min = true, .min = 1, .has_max = true, .max = 128,
+	.hint = "The connector is named when the workflow is saved."},
+	{.name = "operation", .type = RR_FIELD_STRING,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
+		.has_min = true, .min = 1, .has_max = true, .max = 128,
+	.hint = "The operation is named when the workflow is saved."},
+	HTTP_CREDENTIAL_PARAM,
+	{.name = "base_url", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+		.has_min = true, .min = 1,
+	.hint = "The base URL is fixed when the workflow is saved."},
+	HTTP_TRANSFER_PARAMS,
+	HTTP_MAX_PAGES_PARAM,
+	HTTP_BATCH_PARAMS,
+	HTTP_PROXY_PARAM,
+	{NULL}
+};
+
 /* which http params need or exclude others */
 static const RrParamRule http_rules[] = {
-	{.param = "max_pages", .needs = {"next_url", "pagination"}},
+	{.param = "max_pages", .needs = {"next_url", "pagination", "next_link"}},
 	{.param = "pagination", .excludes = "next_url"},
+	{.param = "next_link", .excludes = "next_url"},
+	{.param = "next_link", .excludes = "pagination"},
 	{.param = "batch_interval", .needs = {"batch_size"}},
 	/* a group's body is a JSON array, which pages cannot number */
 	{.param = "items_per_request", .excludes = "body_type"},
@@ -472,6 +530,9 @@ static const RrParamRule wait_rules[] = {
 #define RR_SCHEMA_http \
 	.params = http_params, .outputs = main_output, .inputs = 1, \
 	.rules = http_rules
+#define RR_SCHEMA_connector \
+	.params = connector_params, .outputs = main_output, .inputs = 1, \
+	.open_params = true
 
 #define RR_SCHEMA_ENTRY(type) {.name = #type, RR_SCHEMA_##type},
 

@@ -101,7 +101,7 @@ typedef struct RrFieldSpec
 typedef struct RrParamRule
 {
 	const char *param;
-	const char *needs[3];
+	const char *needs[4];
 	const char *excludes;
 } RrParamRule;
 
@@ -127,6 +127,8 @@ typedef struct RrNodeType
 								 * NULL-terminated, or NULL */
 	const RrParamRule *rules;	/* params that need or exclude others, or
 								 * NULL */
+	bool		open_params;	/* params not in "params" are allowed (any
+								 * JSON), the handler checks them */
 } RrNodeType;
 
 /* Longest output name of a switch-like node, in bytes. */

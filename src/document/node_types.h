@@ -37,6 +37,7 @@
 	X(notify) \
 	X(wait) \
 	X(execute_workflow) \
-	X(http)
+	X(http) \
+	X(connector)
 
 #endif							/* RR_NODE_TYPES_H */

@@ -83,6 +83,7 @@ typedef struct FieldContext
 	const char *node;			/* node name for RrDocError.node, or "" */
 	bool		expressions;	/* whether a lone {{ }} may stand in for a
 								 * value of another type */
+	bool		open;			/* keys not in the table are allowed */
 } FieldContext;
 
 /* What the later rules need to know about one valid node. */
@@ -1174,7 +1175,7 @@ check_object(Validator *v, const FieldContext *ctx, const RrFieldSpec *fields,
 	{
 		size_t		old_len;
 
-		if (rr_field_lookup(fields, key) != NULL)
+		if (ctx->open || rr_field_lookup(fields, key) != NULL)
 			continue;
 		old_len = path_push_key(path, shown(key, shown_key, sizeof(shown_key)));
 		fail_at(v, ctx, path, RR_DOC_INVALID, "%s has unknown %s \"%s\"",
@@ -1438,6 +1439,7 @@ params_context(FieldContext *ctx, const NodeInfo *info, char *owner,
 	ctx->field_prefix = "params";
 	ctx->node = info->name;
 	ctx->expressions = true;
+	ctx->open = info->type->open_params;
 }
 
 /*
@@ -1524,6 +1526,23 @@ is_given(json_t *params, const char *name)
 }
 
 /*
+ * has_needed
+ *		Whether one of the params a rule needs is given (or it needs none).
+ */
+static bool
+has_needed(json_t *params, const RrParamRule *rule)
+{
+	int			i;
+
+	for (i = 0; rule->needs[i] != NULL; i++)
+	{
+		if (is_given(params, rule->needs[i]))
+			return true;
+	}
+	return i == 0;
+}
+
+/*
  * check_rules
  *		A node type's params that need another (the wait node's timeout
  *		needs resume) or exclude another (the http node's next_url and
@@ -1538,18 +1557,19 @@ check_rules(Validator *v, const NodeInfo *info)
 	{
 		if (!is_given(info->params, rule->param))
 			continue;
-		if (rule->needs[0] != NULL &&
-			!is_given(info->params, rule->needs[0]) &&
-			(rule->needs[1] == NULL || !is_given(info->params, rule->needs[1])))
+		if (!has_needed(info->params, rule))
 		{
-			if (rule->needs[1] == NULL)
-				fail(v->err, RR_DOC_INVALID, info->name, "params",
-					 "node \"%s\" param \"%s\" needs \"%s\"", info->name,
-					 rule->param, rule->needs[0]);
-			else
-				fail(v->err, RR_DOC_INVALID, info->name, "params",
-					 "node \"%s\" param \"%s\" needs \"%s\" or \"%s\"",
-					 info->name, rule->param, rule->needs[0], rule->needs[1]);
+			char		needs[RR_DOC_MESSAGE_LEN] = "";
+			int			i;
+
+			for (i = 0; rule->needs[i] != NULL; i++)
+				print_into(needs + strlen(needs), sizeof(needs) - strlen(needs),
+						   "%s\"%s\"",
+						   i == 0 ? "" : rule->needs[i + 1] == NULL ? " or " : ", ",
+						   rule->needs[i]);
+			fail(v->err, RR_DOC_INVALID, info->name, "params",
+				 "node \"%s\" param \"%s\" needs %s", info->name,
+				 rule->param, needs);
 			return false;
 		}
 		if (rule->excludes != NULL && is_given(info->params, rule->excludes))

@@ -36,10 +36,20 @@ rr_retry_not_before(int64 delay_ms)
 	hinted_delay_ms = Min(Max(delay_ms, 0), RR_RETRY_DELAY_MAX_MS);
 }
 
+/* Whether the failing node said trying again cannot help (rr_retry_never) */
+static bool hinted_never = false;
+
+void
+rr_retry_never(void)
+{
+	hinted_never = true;
+}
+
 void
 rr_retry_forget_hint(void)
 {
 	hinted_delay_ms = 0;
+	hinted_never = false;
 }
 
 /* A number or duration of a node's retry policy; false when absent. */
@@ -75,9 +85,11 @@ rr_retry_delay(const RrPlanNode *node, int attempt, int64 *delay_ms)
 	int64_t		max_delay = 0;
 	double		ms;
 	int64		hinted = hinted_delay_ms;
+	bool		never = hinted_never;
 
 	hinted_delay_ms = 0;
-	if (node->retry == NULL || !retry_number(node, "tries", &tries) ||
+	hinted_never = false;
+	if (never || node->retry == NULL || !retry_number(node, "tries", &tries) ||
 		attempt >= Min(tries, RR_RETRY_TRIES_MAX))
 		return false;
 	(void) retry_duration(node, "delay", &delay);

@@ -26,6 +26,13 @@ extern bool rr_retry_delay(const RrPlanNode *node, int attempt,
  * node run, and rr_retry_delay() uses it up.
  */
 extern void rr_retry_not_before(int64 delay_ms);
+
+/*
+ * A node that is failing says trying again cannot help (an HTTP status its
+ * service does not retry): the node does not run again, whatever its
+ * policy.  Good for the failure being raised only, like the wait above.
+ */
+extern void rr_retry_never(void);
 extern void rr_retry_forget_hint(void);
 
 #endif							/* RR_RETRY_POLICY_H */

@@ -16,6 +16,9 @@
  *						not to shown_url, which messages name
  *	oauth2_client_credentials
  *						Authorization: Bearer <access token> (oauth2.c)
+ *	url					the request sent to this URL (a secret one, such as a
+ *						Slack incoming webhook's) instead of the node's, which
+ *						stays shown_url
  *	aws_sigv4			curl's CURLOPT_AWS_SIGV4 "aws:amz:region:service",
  *						the keys as user and password, and
  *						X-Amz-Security-Token: <session_token> when given;
@@ -35,7 +38,8 @@ typedef enum AuthKind
 	AUTH_HEADER,
 	AUTH_QUERY,
 	AUTH_OAUTH2,
-	AUTH_AWS_SIGV4
+	AUTH_AWS_SIGV4,
+	AUTH_URL
 } AuthKind;
 
 #define MAX_FIELDS	5
@@ -58,17 +62,18 @@ static const AuthType auth_types[] = {
 	{"token_url", "client_id", "client_secret", "scope", "audience"}, 3},
 	{AUTH_AWS_SIGV4, "aws_sigv4",
 	{"access_key", "secret_key", "region", "service", "session_token"}, 4},
+	{AUTH_URL, "url", {"url"}, 1},
 };
 
 /* Characters of a header name (a token), besides ASCII letters and digits */
 #define TOKEN_CHARS "!#$%&'*+-.^_`|~"
 
 /*
- * find_type
- *		The type called name; ERROR 22023 when there is none.
+ * lookup_type
+ *		The type called name, or NULL when there is none.
  */
 static const AuthType *
-find_type(const char *name)
+lookup_type(const char *name)
 {
 	int			i;
 
@@ -77,11 +82,30 @@ find_type(const char *name)
 		if (strcmp(auth_types[i].name, name) == 0)
 			return &auth_types[i];
 	}
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown credential type \"%s\"", name),
-			 errhint("The types are bearer, basic, header, query, oauth2_client_credentials and aws_sigv4.")));
-	return NULL;				/* keep the compiler quiet */
+	return NULL;
+}
+
+bool
+rr_http_auth_type_exists(const char *name)
+{
+	return lookup_type(name) != NULL;
+}
+
+/*
+ * find_type
+ *		The type called name; ERROR 22023 when there is none.
+ */
+static const AuthType *
+find_type(const char *name)
+{
+	const AuthType *type = lookup_type(name);
+
+	if (type == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown credential type \"%s\"", name),
+				 errhint("The types are bearer, basic, header, query, oauth2_client_credentials, aws_sigv4 and url.")));
+	return type;
 }
 
 /*
@@ -202,6 +226,14 @@ rr_http_auth_check(const char *type_name, Jsonb *secret)
 							name)));
 		if (type->kind == AUTH_OAUTH2 && strcmp(name, "token_url") == 0)
 			(void) rr_http_url(value, NIL);
+		/* the URL is the secret: checked without a message quoting it */
+		if (type->kind == AUTH_URL &&
+			((pg_strncasecmp(value, "http://", 7) != 0 &&
+			  pg_strncasecmp(value, "https://", 8) != 0) ||
+			 strpbrk(value, " \t") != NULL))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("field \"url\" of a credential of type \"url\" is not an http or https URL")));
 		explicit_bzero(value, strlen(value));
 	}
 }
@@ -263,6 +295,10 @@ rr_http_auth_apply(const RrCredential *credential, RrHttpRequest *request)
 			break;
 		case AUTH_OAUTH2:
 			bearer(credential, request, false);
+			break;
+		case AUTH_URL:
+			/* as it is: libcurl's refusal of a bad one quotes no URL */
+			request->url = field(type, secret, "url");
 			break;
 		case AUTH_AWS_SIGV4:
 			request->aws_sigv4 = psprintf("aws:amz:%s:%s",

@@ -6,7 +6,7 @@
  * Types: bearer {token}, basic {user, password}, header {name, value},
  * query {name, value}, oauth2_client_credentials {token_url, client_id,
  * client_secret, scope?, audience?}, aws_sigv4 {access_key, secret_key,
- * region, service, session_token?}.  A credential never shows in the
+ * region, service, session_token?}, url {url}.  A credential never shows in the
  * request's shown_url, which messages name.
  *
  *-------------------------------------------------------------------------
@@ -25,6 +25,9 @@
  * that type holds; set_credential().
  */
 extern void rr_http_auth_check(const char *type, Jsonb *secret);
+
+/* Whether name is a type of credential (connector definitions name them). */
+extern bool rr_http_auth_type_exists(const char *name);
 
 /*
  * Put the credential on the request: headers, the query, user and

@@ -8,7 +8,8 @@
  * connect_timeout, max_redirects, verify_tls, proxy; next_url or
  * pagination, and max_pages (pagination); items_per_request (grouping);
  * batch_size and batch_interval (pacing); credential (the name of one of the owner's credentials, put
- * on every request by src/http/auth.c).  url, query, headers and body may
+ * on every request by src/http/auth.c); error_message (what an error
+ * response's JSON body says, in the node's error).  url, query, headers and body may
  * hold expressions, computed per item, and next_url and pagination's
  * complete too, computed on each response (its body as $json); the others
  * are fixed when the workflow is saved.
@@ -16,11 +17,14 @@
  * Pagination: with next_url, after each response the node requests the
  * URL next_url gives for it (same method, headers and body), until it
  * gives null or "", the body is not an object, or max_pages (default
- * 100) responses came for the item.  With pagination, every request of
+ * 100) responses came for the item; with next_link, the URL of the
+ * response's Link header with rel="next".  With pagination, every request of
  * an item carries the parameter pagination.param (in the query or the
- * body) set to start + page * step, page counting from 0, until a page
- * is empty (a body null, "", [] or {}), complete holds on a body, or
- * max_pages.  Every page's items are emitted.
+ * body) set to start + page * step, page counting from 0, or with
+ * pagination.cursor to the cursor it computes on the page before (none on
+ * the first page), until a page
+ * is empty (a body null, "", [] or {}), complete holds on a body, the
+ * cursor is null or "", or max_pages.  Every page's items are emitted.
  *
  * Grouping: with items_per_request, consecutive items go out as groups of
  * that many, one request per group: url, query and headers computed on the
@@ -37,7 +41,8 @@
  * the same for the same item of the same node of the same execution, so a
  * request sent again (a retry, a worker that crashed before journaling
  * the step) can be recognized by the receiver.  A response with status 400
- * or more fails the node (38000), so its retry and on_error apply.
+ * or more fails the node (38000), so its retry and on_error apply; with
+ * retry_on, a status it does not list is not retried.
  * Sending is src/http/request.c, with the SSRF guard.
  *
  *-------------------------------------------------------------------------
@@ -116,6 +121,11 @@ typedef struct HttpState
 	int64		page_start;
 	int64		page_step;
 	RrValue    *page_complete;	/* NULL: none */
+	RrValue    *page_cursor;	/* NULL: the page's value counts pages */
+	JsonbValue *cursor_value;	/* the cursor of the request being built */
+	bool		next_link;		/* follow the Link header's rel="next" */
+	RrValue    *error_message;	/* NULL: none */
+	List	   *retry_on;		/* statuses worth a retry; NIL: all */
 	int			items_per_request;	/* 1, or the size of a group of items
 									 * sent in one request */
 	int			batch_size;		/* 0: a round at once */
@@ -271,12 +281,18 @@ form_body(RrNodeRun *run, JsonbValue *object)
 
 /*
  * page_value
- *		The value of the page parameter for page (from 0).
+ *		The value of the page parameter for page (from 0); with a cursor,
+ *		the cursor next_param_page computed, and NULL (no parameter) on the
+ *		first page.
  */
 static JsonbValue *
 page_value(HttpState *state, int page)
 {
-	JsonbValue *value = palloc(sizeof(JsonbValue));
+	JsonbValue *value;
+
+	if (state->page_cursor != NULL)
+		return page == 0 ? NULL : state->cursor_value;
+	value = palloc(sizeof(JsonbValue));
 
 	value->type = jbvNumeric;
 	value->val.numeric = int64_to_numeric(state->page_start +
@@ -292,12 +308,16 @@ page_value(HttpState *state, int page)
 static JsonbValue *
 with_page(HttpState *state, RrNodeRun *run, JsonbValue *body, int page)
 {
+	JsonbValue *value = page_value(state, page);
+
+	if (value == NULL)
+		return body;
 	if (body != NULL && body->type != jbvNull && !rr_value_is_object(body))
 		rr_param_type_error(run->node->name, "body",
 							"an object, to carry the page parameter", body);
 	return rr_http_with_member(body != NULL && body->type != jbvNull ?
 							   body : NULL,
-							   state->page_param, page_value(state, page));
+							   state->page_param, value);
 }
 
 /*
@@ -308,9 +328,12 @@ with_page(HttpState *state, RrNodeRun *run, JsonbValue *body, int page)
 static List *
 with_page_query(HttpState *state, List *pairs, int page)
 {
+	JsonbValue *value = page_value(state, page);
 	List	   *result = NIL;
 	int			i;
 
+	if (value == NULL)
+		return pairs;
 	for (i = 0; i + 1 < list_length(pairs); i += 2)
 	{
 		if (strcmp((const char *) list_nth(pairs, i), state->page_param) == 0)
@@ -319,7 +342,7 @@ with_page_query(HttpState *state, List *pairs, int page)
 		result = lappend(result, list_nth(pairs, i + 1));
 	}
 	result = lappend(result, pstrdup(state->page_param));
-	return lappend(result, rr_value_text(page_value(state, page)));
+	return lappend(result, rr_value_text(value));
 }
 
 /*
@@ -511,6 +534,36 @@ string_value(char *text, size_t len)
 }
 
 /*
+ * json_body
+ *		A text response's body as a JSON value (null when it is empty), or
+ *		NULL when it is no JSON.
+ */
+static JsonbValue *
+json_body(const RrHttpResponse *response)
+{
+	Jsonb	   *parsed;
+	JsonbValue *value = palloc(sizeof(JsonbValue));
+	JsonLexContext *lex;
+
+	if (response->body_len == 0)
+	{
+		value->type = jbvNull;
+		return value;
+	}
+	lex = makeJsonLexContextCstringLen(response->body,
+									   (int) response->body_len,
+									   GetDatabaseEncoding(), false);
+	if (pg_parse_json(lex, &nullSemAction) != JSON_SUCCESS)
+		return NULL;
+	parsed = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+												CStringGetDatum(response->body)));
+	value->type = jbvBinary;
+	value->val.binary.data = &parsed->root;
+	value->val.binary.len = VARSIZE(parsed) - VARHDRSZ;
+	return rr_value_normalize(value);
+}
+
+/*
  * body_value
  *		The response body as a JSON value, as param "response" says.
  */
@@ -519,6 +572,7 @@ body_value(HttpState *state, const RrHttpRequest *request,
 		   const RrHttpResponse *response)
 {
 	ResponseType type = state->response;
+	JsonbValue *value;
 
 	if (type == RESPONSE_AUTO)
 		type = is_json_type(response->content_type) ? RESPONSE_JSON :
@@ -543,52 +597,14 @@ body_value(HttpState *state, const RrHttpRequest *request,
 				 errhint("Set the node's param \"response\" to \"binary\" to get it in base64.")));
 	if (type == RESPONSE_TEXT)
 		return string_value(response->body, response->body_len);
-
-	if (response->body_len == 0)
-	{
-		JsonbValue *null = palloc(sizeof(JsonbValue));
-
-		null->type = jbvNull;
-		return null;
-	}
-	else
-	{
-		Jsonb	   *parsed;
-		JsonbValue *value;
-		JsonLexContext *lex = makeJsonLexContextCstringLen(response->body,
-														   (int) response->body_len,
-														   GetDatabaseEncoding(),
-														   false);
-
-		if (pg_parse_json(lex, &nullSemAction) != JSON_SUCCESS)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("the response to %s %s is not valid JSON",
-							request->method, request->shown_url),
-					 errhint("Set the node's param \"response\" to \"text\" to get it as text.")));
-		parsed = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-													CStringGetDatum(response->body)));
-		value = palloc(sizeof(JsonbValue));
-		value->type = jbvBinary;
-		value->val.binary.data = &parsed->root;
-		value->val.binary.len = VARSIZE(parsed) - VARHDRSZ;
-		return rr_value_normalize(value);
-	}
-}
-
-/*
- * object_of
- *		{"key": value} as an item.
- */
-static Jsonb *
-object_of(const char *key, JsonbValue *value)
-{
-	JsonbParseState *parse = NULL;
-
-	pushJsonbValue(&parse, WJB_BEGIN_OBJECT, NULL);
-	pushJsonbValue(&parse, WJB_KEY, string_value(pstrdup(key), strlen(key)));
-	pushJsonbValue(&parse, WJB_VALUE, value);
-	return JsonbValueToJsonb(pushJsonbValue(&parse, WJB_END_OBJECT, NULL));
+	value = json_body(response);
+	if (value == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("the response to %s %s is not valid JSON",
+						request->method, request->shown_url),
+				 errhint("Set the node's param \"response\" to \"text\" to get it as text.")));
+	return value;
 }
 
 /*
@@ -626,51 +642,59 @@ full_response_item(const RrHttpResponse *response, JsonbValue *body)
 }
 
 /*
- * body_items
- *		The body as items, appended to items: an object is the item; an
- *		array gives one item per element (an object, or {"body": element});
- *		anything else is {"body": value}.
+ * service_message
+ *		What param error_message computes on an error response's JSON body
+ *		(the service's own message), or NULL when there is none.
  */
-static List *
-body_items(List *items, JsonbValue *body)
+static char *
+service_message(HttpState *state, RrNodeRun *run, int index,
+				const RrHttpResponse *response)
 {
-	if (rr_value_is_object(body))
-		return lappend(items, JsonbValueToJsonb(body));
-	if (rr_value_is_array(body))
-	{
-		JsonbContainer *array = body->val.binary.data;
-		int			count = JsonContainerSize(array);
-		int			i;
+	JsonbValue *body;
+	JsonbValue *message;
 
-		for (i = 0; i < count; i++)
-		{
-			JsonbValue *element = rr_value_normalize(getIthJsonbValueFromContainer(array, i));
-
-			items = lappend(items, rr_value_is_object(element) ?
-							JsonbValueToJsonb(element) :
-							object_of("body", element));
-		}
-		return items;
-	}
-	return lappend(items, object_of("body", body));
+	if (state->error_message == NULL || !is_text(response))
+		return NULL;
+	body = json_body(response);
+	if (body == NULL || !rr_value_is_object(body))
+		return NULL;
+	message = rr_value_eval(state->error_message, run,
+							JsonbValueToJsonb(body), index);
+	if (message == NULL || message->type == jbvNull ||
+		(message->type == jbvString && message->val.string.len == 0))
+		return NULL;
+	return rr_value_text(message);
 }
 
 /*
  * check_status
  *		A status of 400 or more fails the node, naming the request and
- *		showing the start of the response when it is text.  A Retry-After
+ *		the service's message (param error_message), or showing the start
+ *		of the response when it is text.  A Retry-After
  *		it carries (429, 503) is the least wait before the node's retry.
  */
 static void
-check_status(const RrHttpRequest *request, const RrHttpResponse *response)
+check_status(HttpState *state, RrNodeRun *run, int index,
+			 const RrHttpRequest *request, const RrHttpResponse *response)
 {
 	int64		wait_ms;
+	char	   *message;
 
 	if (response->status < 400)
 		return;
 	wait_ms = rr_http_retry_after(response);
 	if (wait_ms >= 0)
 		rr_retry_not_before(wait_ms);
+	if (state->retry_on != NIL &&
+		!list_member_int(state->retry_on, (int) response->status))
+		rr_retry_never();
+	message = service_message(state, run, index, response);
+	if (message != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+				 errmsg("%s %s returned HTTP status %ld: %s",
+						request->method, request->shown_url, response->status,
+						message)));
 	if (is_text(response) && response->body_len > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
@@ -781,8 +805,79 @@ next_param_page(HttpState *state, RrNodeRun *run, int index, int page,
 		rr_condition_eval(state->page_complete, run, JsonbValueToJsonb(body),
 						  index))
 		return false;
+	if (state->page_cursor != NULL)
+	{
+		JsonbValue *cursor = rr_value_eval(state->page_cursor, run,
+										   JsonbValueToJsonb(body), index);
+
+		if (cursor == NULL || cursor->type == jbvNull ||
+			(cursor->type == jbvString && cursor->val.string.len == 0))
+			return false;
+		if (cursor->type == jbvBinary)
+			rr_param_type_error(run->node->name, "pagination.cursor",
+								"a string or number", cursor);
+		state->cursor_value = cursor;
+	}
 	build_request(state, run, item, index, page + 1, credential, NULL,
 				  request);
+	state->cursor_value = NULL;
+	return true;
+}
+
+/*
+ * link_next
+ *		The URL of a response's Link header (any of them) whose rel is
+ *		"next": <url>; rel="next", ...; NULL when there is none.
+ */
+static char *
+link_next(const RrHttpResponse *response)
+{
+	ListCell   *lc;
+
+	foreach(lc, response->headers)
+	{
+		RrHttpHeader *header = (RrHttpHeader *) lfirst(lc);
+		const char *p = header->value;
+
+		if (pg_strcasecmp(header->name, "Link") != 0)
+			continue;
+		while ((p = strchr(p, '<')) != NULL)
+		{
+			const char *end = strchr(p, '>');
+			const char *next_link;
+			const char *rel;
+
+			if (end == NULL)
+				break;
+			next_link = strchr(end, '<');
+			rel = strstr(end, "rel=");
+			if (rel != NULL && (next_link == NULL || rel < next_link) &&
+				(strncmp(rel, "rel=\"next\"", 10) == 0 ||
+				 strncmp(rel, "rel=next", 8) == 0))
+				return pnstrdup(p + 1, end - p - 1);
+			p = end;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * next_link_page
+ *		With next_link, make request the one for the page after page of
+ *		input item index: to the URL of the response's Link rel="next";
+ *		false when there is none or it was the last of max_pages.
+ */
+static bool
+next_link_page(HttpState *state, RrNodeRun *run, int index, int page,
+			   const RrHttpResponse *response,
+			   const RrCredential *credential, RrHttpRequest *request)
+{
+	char	   *next;
+
+	if (page + 1 >= state->max_pages || (next = link_next(response)) == NULL)
+		return false;
+	build_request(state, run, (Jsonb *) list_nth(run->inputs[0], index), index,
+				  page + 1, credential, next, request);
 	return true;
 }
 
@@ -974,16 +1069,19 @@ http_execute(RrNodeRun *run)
 			ItemFetch  *fetch = &fetches[sent[k]];
 			JsonbValue *body;
 
-			check_status(&requests[k], &responses[k]);
+			check_status(state, run, sent[k], &requests[k], &responses[k]);
 			body = body_value(state, &requests[k], &responses[k]);
 			MemoryContextSwitchTo(runcxt);
 			fetch->items = state->full_response ?
 				lappend(fetch->items, full_response_item(&responses[k], body)) :
-				body_items(fetch->items, body);
+				rr_value_items(fetch->items, body);
 			MemoryContextSwitchTo(next);
 			fetch->more = state->page_param != NULL ?
 				next_param_page(state, run, sent[k], fetch->page, body,
 								credential, &fetch->request) :
+				state->next_link ?
+				next_link_page(state, run, sent[k], fetch->page, &responses[k],
+							   credential, &fetch->request) :
 				next_page(state, run, sent[k], fetch->page, body, credential,
 						  &fetch->request);
 			fetch->page++;
@@ -1049,6 +1147,32 @@ int_param(RrPlanNode *node, const char *name, int64 def)
 											 NumericGetDatum(value->val.numeric)));
 }
 
+/* A fixed array param of integers as a List, or NIL when absent. */
+static List *
+int_list_param(RrPlanNode *node, const char *name)
+{
+	JsonbValue *value = rr_node_param(node, name);
+	List	   *result = NIL;
+	int			count;
+	int			i;
+
+	if (value == NULL)
+		return NIL;
+	value = rr_value_normalize(value);
+	if (!rr_value_is_array(value))
+		return NIL;
+	count = JsonContainerSize(value->val.binary.data);
+	for (i = 0; i < count; i++)
+	{
+		JsonbValue *element = getIthJsonbValueFromContainer(value->val.binary.data, i);
+
+		result = lappend_int(result,
+							 DatumGetInt32(DirectFunctionCall1(numeric_int4,
+															   NumericGetDatum(element->val.numeric))));
+	}
+	return result;
+}
+
 /*
  * object_member
  *		Member key of a fixed object param, or NULL when absent.
@@ -1091,6 +1215,9 @@ prepare_pagination(RrPlanNode *node, HttpState *state)
 	state->page_complete = rr_value_compile(object_member(pagination, "complete"),
 											node->name,
 											"params.pagination.complete");
+	state->page_cursor = rr_value_compile(object_member(pagination, "cursor"),
+										  node->name,
+										  "params.pagination.cursor");
 }
 
 static void *
@@ -1130,6 +1257,10 @@ http_prepare(RrPlanNode *node)
 											  DEFAULT_BATCH_INTERVAL_MS);
 	state->proxy = (char *) string_param(node, "proxy", NULL);
 	state->credential = (char *) string_param(node, "credential", NULL);
+	state->next_link = bool_param(node, "next_link", false);
+	state->error_message = rr_value_compile(rr_node_param(node, "error_message"),
+											node->name, "params.error_message");
+	state->retry_on = int_list_param(node, "retry_on");
 	if (state->url.value == NULL)
 		elog(ERROR, "node \"%s\" has no url", node->name);
 	return state;

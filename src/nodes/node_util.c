@@ -139,6 +139,55 @@ rr_value_is_array(JsonbValue *value)
 }
 
 /*
+ * object_of
+ *		{"key": value} as an item.
+ */
+static Jsonb *
+object_of(const char *key, JsonbValue *value)
+{
+	JsonbParseState *parse = NULL;
+	JsonbValue	name;
+
+	name.type = jbvString;
+	name.val.string.val = pstrdup(key);
+	name.val.string.len = strlen(key);
+	pushJsonbValue(&parse, WJB_BEGIN_OBJECT, NULL);
+	pushJsonbValue(&parse, WJB_KEY, &name);
+	pushJsonbValue(&parse, WJB_VALUE, value);
+	return JsonbValueToJsonb(pushJsonbValue(&parse, WJB_END_OBJECT, NULL));
+}
+
+/*
+ * rr_value_items
+ *		A value as items, appended to items: an object is the item; an
+ *		array gives one item per element (an object, or {"body": element});
+ *		anything else is {"body": value}.
+ */
+List *
+rr_value_items(List *items, JsonbValue *value)
+{
+	if (rr_value_is_object(value))
+		return lappend(items, JsonbValueToJsonb(value));
+	if (rr_value_is_array(value))
+	{
+		JsonbContainer *array = value->val.binary.data;
+		int			count = JsonContainerSize(array);
+		int			i;
+
+		for (i = 0; i < count; i++)
+		{
+			JsonbValue *element = rr_value_normalize(getIthJsonbValueFromContainer(array, i));
+
+			items = lappend(items, rr_value_is_object(element) ?
+							JsonbValueToJsonb(element) :
+							object_of("body", element));
+		}
+		return items;
+	}
+	return lappend(items, object_of("body", value));
+}
+
+/*
  * rr_value_is_word
  *		Whether a value is the string word.
  */

@@ -81,6 +81,13 @@ extern char *rr_value_text(JsonbValue *value);
 extern bool rr_value_is_object(JsonbValue *value);
 extern bool rr_value_is_array(JsonbValue *value);
 
+/*
+ * A value as items, appended to items: an object is the item, an array
+ * one item per element (objects as they are, others as {"body": element}),
+ * anything else {"body": value}.  The http and connector nodes' output.
+ */
+extern List *rr_value_items(List *items, JsonbValue *value);
+
 /* Whether a value (such as a choice param) is the string word. */
 extern bool rr_value_is_word(const JsonbValue *value, const char *word);
 

@@ -23,9 +23,10 @@ CREATE TABLE reporunner.audit (
 		'save', 'import', 'activate', 'deactivate', 'rename', 'delete',
 		'share', 'unshare', 'register_trigger', 'drop_trigger',
 		'set_credential', 'drop_credential', 'rotate_key', 'reassign',
-		'prune_audit')),
+		'prune_audit', 'save_connector')),
 	CONSTRAINT audit_object_kind_check CHECK (object_kind IN (
-		'workflow', 'trigger', 'credential', 'master_key', 'role', 'audit'))
+		'workflow', 'trigger', 'credential', 'master_key', 'role', 'audit',
+		'connector'))
 );
 CREATE INDEX audit_at_idx ON reporunner.audit (at);
 COMMENT ON TABLE reporunner.audit IS 'Audit log: who changed what runs, and when (workflows, versions, shares, triggers, credentials, the master key); append-only through the API';
@@ -34,10 +35,10 @@ COMMENT ON COLUMN reporunner.audit.at IS 'When the statement that made the chang
 COMMENT ON COLUMN reporunner.audit.session_role IS 'The session user (the role that logged in) when the change was made';
 COMMENT ON COLUMN reporunner.audit.acting_role IS 'The current role (after SET ROLE) that made the change';
 COMMENT ON COLUMN reporunner.audit.owner IS 'Role the row belongs to: the owner of the workflow or credential changed (the role acted for)';
-COMMENT ON COLUMN reporunner.audit.action IS 'save, import, activate, deactivate, rename, delete, share, unshare, register_trigger, drop_trigger, set_credential, drop_credential, rotate_key, reassign or prune_audit';
-COMMENT ON COLUMN reporunner.audit.object_kind IS 'workflow, trigger, credential, master_key, role or audit';
-COMMENT ON COLUMN reporunner.audit.object_id IS 'Id of the workflow, trigger or credential';
-COMMENT ON COLUMN reporunner.audit.object_name IS 'Name of the workflow (also for a trigger), credential or role; the id of a master key';
+COMMENT ON COLUMN reporunner.audit.action IS 'save, import, activate, deactivate, rename, delete, share, unshare, register_trigger, drop_trigger, set_credential, drop_credential, rotate_key, reassign, prune_audit or save_connector';
+COMMENT ON COLUMN reporunner.audit.object_kind IS 'workflow, trigger, credential, master_key, role, audit or connector';
+COMMENT ON COLUMN reporunner.audit.object_id IS 'Id of the workflow, trigger, credential or connector version';
+COMMENT ON COLUMN reporunner.audit.object_name IS 'Name of the workflow (also for a trigger), credential, connector or role; the id of a master key';
 COMMENT ON COLUMN reporunner.audit.from_version IS 'Version before the change: the previous latest version of a save, the active version before an activation or deletion';
 COMMENT ON COLUMN reporunner.audit.to_version IS 'Version after the change: the version saved or activated';
 COMMENT ON COLUMN reporunner.audit.details IS 'What else describes the change (grantee, trigger kind and target, credential type, counts); never a secret nor items';

@@ -8,7 +8,7 @@ CREATE FUNCTION reporunner.set_credential(name text, type text, secret jsonb)
 RETURNS void
 LANGUAGE C VOLATILE
 AS 'MODULE_PATHNAME', 'reporunner_set_credential';
-COMMENT ON FUNCTION reporunner.set_credential(text, text, jsonb) IS 'Makes or replaces the caller''s credential of that name: the secret, checked for the type (bearer, basic, header, query, oauth2_client_credentials, aws_sigv4), is sealed under the master key';
+COMMENT ON FUNCTION reporunner.set_credential(text, text, jsonb) IS 'Makes or replaces the caller''s credential of that name: the secret, checked for the type (bearer, basic, header, query, oauth2_client_credentials, aws_sigv4, url), is sealed under the master key';
 
 CREATE FUNCTION reporunner.drop_credential(name text)
 RETURNS void

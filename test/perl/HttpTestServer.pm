@@ -6,6 +6,8 @@
 #   HttpTestServer::save_http($node, 'get', '{"url": "{{ $json.url }}"}',
 #       '"retry": {"tries": 2}');         # Start -> Call, an http node
 #   HttpTestServer::run($node, 'get', '[{}]', 'SET ...;');   # try_run()
+#   my $key_file = HttpTestServer::master_key();
+#   HttpTestServer::set_credential($node, 'alice', 'gh', 'bearer', '{...}');
 package HttpTestServer;
 
 use strict;
@@ -17,15 +19,18 @@ use Time::HiRes qw(usleep);
 my $server_pid;
 END { kill 'TERM', $server_pid if $server_pid; }
 
-# start: run the server on a free port of 127.0.0.1 (it writes the port to
-# a file once it listens); its port
+# start([script]): run the server (test/http_server.py, or another script
+# of test/ that takes --port-file) on a free port of 127.0.0.1 (it writes
+# the port to a file once it listens); its port
 sub start
 {
+	my ($script) = @_;
+	$script //= 'http_server.py';
 	my $port_file = PostgreSQL::Test::Utils::tempdir() . '/port';
 	$server_pid = fork() // die "fork: $!";
 	if ($server_pid == 0)
 	{
-		exec('python3', "$ENV{TESTDIR}/test/http_server.py", '--port-file', $port_file)
+		exec('python3', "$ENV{TESTDIR}/test/$script", '--port-file', $port_file)
 		  or POSIX::_exit(1);
 	}
 	for (my $i = 0; $i < 100 && !-e $port_file; $i++) { usleep(100_000); }
@@ -74,6 +79,34 @@ sub run
 	$settings //= '';
 	return $node->safe_psql('postgres',
 		"$settings SELECT try_run('$workflow', \$i\$$items\$i\$)");
+}
+
+# master_key(): the path of a new master key file, 32 random bytes only the
+# server's user may read (for reporunner.key_file)
+sub master_key
+{
+	my $key_file = PostgreSQL::Test::Utils::tempdir() . '/master.key';
+	open(my $fh, '>:raw', $key_file) or die "$key_file: $!";
+	print $fh join('', map { chr(int(rand(256))) } 1 .. 32);
+	close($fh);
+	chmod(0600, $key_file);
+	return $key_file;
+}
+
+# set_credential(node, role, name, type, secret): set_credential() as role,
+# as docs/credentials.md says a superuser does it for a tenant: neither the
+# statement log nor pg_stat_activity sees it
+sub set_credential
+{
+	my ($node, $role, $name, $type, $secret) = @_;
+	$node->safe_psql(
+		'postgres', qq{
+SET log_statement = 'none';
+SET log_min_error_statement = 'panic';
+SET track_activities = off;
+SET ROLE $role;
+SELECT reporunner.set_credential('$name', '$type', '$secret');
+});
 }
 
 1;

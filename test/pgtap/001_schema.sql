@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(483);
+SELECT plan(487);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -351,6 +351,15 @@ SELECT policies_are('reporunner', 'workflow', ARRAY['workflow_tenant', 'workflow
 	'workflow has exactly two policies, workflow_tenant and workflow_shared');
 SELECT policies_are('reporunner', 'workflow_share', ARRAY['workflow_share_tenant', 'workflow_share_grantee']::name[],
 	'workflow_share has exactly two policies, workflow_share_tenant and workflow_share_grantee');
+-- connectors: tenants see their own and the shipped ones (no owner), write none
+SELECT policies_are('reporunner', 'connector', ARRAY['connector_tenant', 'connector_shipped']::name[],
+	'connector has exactly two policies, connector_tenant and connector_shipped');
+SELECT ok((SELECT relforcerowsecurity FROM pg_class WHERE oid = 'reporunner.connector'::regclass),
+	'connector forces row-level security');
+SELECT table_privs_are('reporunner', 'connector', 'public', ARRAY['SELECT'],
+	'PUBLIC may only read connector');
+SELECT has_function('reporunner', 'save_connector', ARRAY['text', 'jsonb'],
+	'save_connector(text, jsonb) exists');
 SELECT results_eq(
 	$$SELECT p.polname::text COLLATE "default", p.polpermissive, p.polcmd::text
 	  FROM pg_policy p

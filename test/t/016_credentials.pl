@@ -33,11 +33,7 @@ sub server_get
 }
 
 # the master key: 32 random bytes that only the server's user may read
-my $key_file = PostgreSQL::Test::Utils::tempdir() . '/master.key';
-open(my $fh, '>:raw', $key_file) or die "$key_file: $!";
-print $fh join('', map { chr(int(rand(256))) } 1 .. 32);
-close($fh);
-chmod(0600, $key_file);
+my $key_file = HttpTestServer::master_key();
 
 my $node = ReporunnerNode->create('credentials',
 	'reporunner.http_allow' => "'127.0.0.1/32'",
@@ -65,19 +61,10 @@ $$;
 GRANT EXECUTE ON FUNCTION try_run(text, jsonb) TO PUBLIC;
 });
 
-# set_credential as role, as docs/credentials.md says a superuser does it
-# for a tenant: neither the statement log nor pg_stat_activity sees it
+# set_credential as role (HttpTestServer::set_credential)
 sub set_credential
 {
-	my ($role, $name, $type, $secret) = @_;
-	$node->safe_psql(
-		'postgres', qq{
-SET log_statement = 'none';
-SET log_min_error_statement = 'panic';
-SET track_activities = off;
-SET ROLE $role;
-SELECT reporunner.set_credential('$name', '$type', '$secret');
-});
+	HttpTestServer::set_credential($node, @_);
 }
 
 # save_http(role, workflow, params[, more nodes]): Start -> Call, an http

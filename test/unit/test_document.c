@@ -659,7 +659,7 @@ test_node_rules(void)
 					  "\"filter\", \"merge\", \"split_out\", \"aggregate\", "
 					  "\"limit\", \"sort\", \"remove_duplicates\", \"noop\", "
 					  "\"stop_and_error\", \"sql\", \"function\", \"notify\", \"wait\", "
-					  "\"execute_workflow\", \"http\".");
+					  "\"execute_workflow\", \"http\", \"connector\".");
 	expect_node_error("types that come later are unknown for now",
 					  "{'name': 'Call', 'type': 'graphql'}",
 					  RR_DOC_UNKNOWN_TYPE, "Call", "type",
@@ -715,6 +715,25 @@ test_node_rules(void)
 					  "{'name': 'W', 'type': 'wait', 'params': {'for': '1s', 'timeout': '1h'}}",
 					  RR_DOC_INVALID, "W", "params",
 					  "node \"W\" param \"timeout\" needs \"resume\"",
+					  NULL);
+	expect_node_error("an http node's max_pages needs a way to page",
+					  "{'name': 'H', 'type': 'http', 'params': {'url': 'https://x', 'max_pages': 3}}",
+					  RR_DOC_INVALID, "H", "params",
+					  "node \"H\" param \"max_pages\" needs \"next_url\", \"pagination\" or \"next_link\"",
+					  NULL);
+	expect_node_valid("an http node's next_link pages",
+					  "{'name': 'H', 'type': 'http', 'params': {'url': 'https://x', 'next_link': true, 'max_pages': 3}}");
+	expect_node_error("an http node's next_link excludes next_url",
+					  "{'name': 'H', 'type': 'http', 'params': {'url': 'https://x', 'next_link': true, 'next_url': '{{ $json.next }}'}}",
+					  RR_DOC_INVALID, "H", "params",
+					  "node \"H\" may not have both params \"next_link\" and \"next_url\"",
+					  NULL);
+	expect_node_valid("a connector node's operation params are its handler's to check",
+					  "{'name': 'C', 'type': 'connector', 'params': {'connector': 'slack', 'operation': 'chat.postMessage', 'channel': '{{ $json.c }}', 'blocks': [1]}}");
+	expect_node_error("but its expressions are checked",
+					  "{'name': 'C', 'type': 'connector', 'params': {'connector': 'slack', 'operation': 'x', 'channel': 'a {{ $json.c'}}",
+					  RR_DOC_EXPRESSION, "C", "params.channel",
+					  "invalid expression in node \"C\" field \"params.channel\"",
 					  NULL);
 	expect_node_valid("a wait node's timeout with resume is fine",
 					  "{'name': 'W', 'type': 'wait', 'params': {'resume': true, 'timeout': '1h'}}");

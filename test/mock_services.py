@@ -1,0 +1,383 @@
+#!/usr/bin/env python3
+"""mock_services.py - Slack, GitHub, Stripe and OpenAI, just enough of them for the
+tests of the shipped connectors (test/t/020_connectors.pl).
+
+Python's standard library only; one thread per connection.  Listens on
+127.0.0.1 with port 0, writes the port it got to the file named by
+--port-file, serves until killed, and records every request but those to
+/log: GET /log returns them, oldest first, as JSON [{method, path, query,
+headers (names in lower case), body (text), at}]; DELETE /log forgets them.
+Each service lives under its own prefix, which is the base URL a test gives
+the connector node (base_url):
+
+Slack, /slack/api (answers 200 with {"ok": false, "error": ...} for errors,
+as Slack does):
+  POST chat.postMessage   JSON body {channel, text, ...}; "not_authed" without
+                          "Authorization: Bearer xoxb-...",
+                          "invalid_form_data" when the body is no JSON object,
+                          "channel_not_found" for channel C404, "no_text"
+                          without text and blocks; channel FLAKY answers 503
+                          the first time for each Idempotency-Key; else
+                          {"ok": true, "channel", "ts", "message": {"text"}}
+  POST /slack/hooks/services/T/B/hook...
+                          an incoming webhook (no API prefix, text answers):
+                          JSON {text or blocks}: 200 "ok"; 400
+                          "invalid_payload" else; 404 "no_service" when the
+                          last part does not start with "hook"
+  GET conversations.list  channels C1 to C5, "limit" a page (default 2), the
+                          page after the one "cursor" names; the next page's
+                          cursor in response_metadata.next_cursor ("" after
+                          the last)
+
+GitHub, /github (errors are a status and {"message": ...}):
+  every request without "Authorization: Bearer ghp_..." is 401
+  {"message": "Bad credentials"}
+  POST /repos/O/R/issues  JSON {title, body, labels}: 201 the issue, numbered
+                          from 1; 422 {"message": "Validation Failed"}
+                          without a title
+  GET /repos/O/R/issues   issues 1 to 5, "per_page" a page (default 2),
+                          "page" (default 1), with a Link header naming the
+                          next and last pages (absolute URLs)
+  POST /repos/O/R/issues/N/comments
+                          JSON {body}: 201 {"id", "issue_number", "body"}
+  GET /repos/O/R          200 the repository; 404 {"message": "Not Found"}
+                          for repository "missing"
+
+Stripe, /stripe (form-encoded bodies; errors are a status and {"error":
+{"type", "message", "param"}}; "Authorization: Bearer sk_test_..." or 401):
+  POST /v1/customers      {email, name, ...}: 200 the customer "cus_N"; email
+                          without "@" is 400; email "flaky@example.com" is
+                          500 the first time for each Idempotency-Key
+  POST /v1/payment_intents
+                          {amount, currency, ...}: 200 the intent "pi_N";
+                          400 without amount or currency; amount 402 is 402
+                          card_declined "Your card was declined."
+  GET /v1/charges         charges ch_1 to ch_5, "limit" a page (default 2),
+                          those after "starting_after"; "has_more"
+  A POST repeated with an Idempotency-Key already answered gets the first
+  answer again, with "Idempotent-Replayed: true", as Stripe does.
+
+OpenAI, /openai/v1 (errors are a status and {"error": {"message", "type"}};
+"Authorization: Bearer sk-..." or 401):
+  POST /chat/completions  JSON {model, messages, ...}: 200 a chat.completion
+                          whose answer is "echo: " and the last message's
+                          content, with usage; model "missing" is 404
+  POST /embeddings        JSON {model, input (a string or strings)}: 200
+                          {"data": [{"index", "embedding": [length, 0.5]}]}
+
+acme, /acme (the made-up API of a tenant's own connector; "X-Acme-Key:
+acme-..." or 403 {"problem": ...}):
+  GET /widgets/N          200 {"widget": {"id": N, "colour": the query's
+                          colour}}; 404 {"problem": ...} for widget 0
+"""
+import argparse
+import os
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+LOG = []
+LOCK = threading.Lock()
+SEEN_KEYS = set()           # Idempotency-Keys of first attempts that failed
+STRIPE_REPLAYS = {}         # Idempotency-Key -> (status, body)
+COUNTERS = {"issue": 0, "comment": 0, "customer": 0, "intent": 0}
+CHANNELS = [{"id": "C%d" % i, "name": "channel-%d" % i} for i in range(1, 6)]
+CHARGES = [{"id": "ch_%d" % i, "object": "charge", "amount": 100 * i}
+           for i in range(1, 6)]
+
+
+def next_number(kind):
+    with LOCK:
+        COUNTERS[kind] += 1
+        return COUNTERS[kind]
+
+
+def first_attempt(key):
+    """Whether this is the first request with this Idempotency-Key."""
+    with LOCK:
+        if key in SEEN_KEYS:
+            return False
+        SEEN_KEYS.add(key)
+        return True
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):
+        pass
+
+    def send(self, status, body, headers=()):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def handle_any(self):
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        text = (self.rfile.read(length) if length else b"").decode("utf-8")
+        query = {k: v[0] for k, v in
+                 parse_qs(url.query, keep_blank_values=True).items()}
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        parts = [p for p in url.path.split("/") if p]
+        if parts == ["log"]:
+            with LOCK:
+                if self.command == "DELETE":
+                    LOG.clear()
+                return self.send(200, LOG)
+        with LOCK:
+            LOG.append({"method": self.command, "path": url.path,
+                        "query": query, "headers": headers, "body": text,
+                        "at": time.time()})
+        service = parts[0] if parts else ""
+        request = (self.command, parts[1:], query, headers, text)
+        if service == "slack":
+            return self.slack(*request)
+        if service == "github":
+            return self.github(*request)
+        if service == "stripe":
+            return self.stripe(*request)
+        if service == "acme":
+            return self.acme(*request)
+        if service == "openai":
+            return self.openai(*request)
+        return self.send(404, {"message": "no such service"})
+
+    # ---------- Slack ----------
+
+    def send_text(self, status, text):
+        data = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def slack(self, method, parts, query, headers, text):
+        if parts[:2] == ["hooks", "services"] and method == "POST":
+            if len(parts) != 5 or not parts[4].startswith("hook"):
+                return self.send_text(404, "no_service")
+            try:
+                body = json.loads(text)
+                assert "text" in body or "blocks" in body
+            except (ValueError, AssertionError, TypeError):
+                return self.send_text(400, "invalid_payload")
+            return self.send_text(200, "ok")
+        if not headers.get("authorization", "").startswith("Bearer xoxb-"):
+            return self.send(200, {"ok": False, "error": "not_authed"})
+        if parts == ["api", "chat.postMessage"] and method == "POST":
+            try:
+                body = json.loads(text)
+                assert isinstance(body, dict)
+            except (ValueError, AssertionError):
+                return self.send(200, {"ok": False,
+                                       "error": "invalid_form_data"})
+            channel = body.get("channel")
+            if channel == "FLAKY" and \
+                    first_attempt(headers.get("idempotency-key")):
+                return self.send(503, {"ok": False,
+                                       "error": "service_unavailable"})
+            if channel == "C404":
+                return self.send(200, {"ok": False,
+                                       "error": "channel_not_found"})
+            if "text" not in body and "blocks" not in body:
+                return self.send(200, {"ok": False, "error": "no_text"})
+            return self.send(200, {"ok": True, "channel": channel,
+                                   "ts": "1700000000.%06d" % len(LOG),
+                                   "message": {"text": body.get("text")}})
+        if parts == ["api", "conversations.list"] and method == "GET":
+            limit = int(query.get("limit", 2))
+            start = int(query["cursor"][1:]) if query.get("cursor") else 0
+            page = CHANNELS[start:start + limit]
+            more = start + limit < len(CHANNELS)
+            return self.send(200, {
+                "ok": True, "channels": page,
+                "response_metadata": {
+                    "next_cursor": "c%d" % (start + limit) if more else ""}})
+        return self.send(200, {"ok": False, "error": "unknown_method"})
+
+    # ---------- GitHub ----------
+
+    def github(self, method, parts, query, headers, text):
+        if not headers.get("authorization", "").startswith("Bearer ghp_"):
+            return self.send(401, {"message": "Bad credentials"})
+        if len(parts) < 3 or parts[0] != "repos":
+            return self.send(404, {"message": "Not Found"})
+        owner, repo, rest = parts[1], parts[2], parts[3:]
+        if repo == "missing":
+            return self.send(404, {"message": "Not Found"})
+        if rest == [] and method == "GET":
+            return self.send(200, {"full_name": "%s/%s" % (owner, repo),
+                                   "name": repo, "private": False})
+        if rest == ["issues"] and method == "POST":
+            body = json.loads(text or "{}")
+            if not body.get("title"):
+                return self.send(422, {"message": "Validation Failed"})
+            number = next_number("issue")
+            return self.send(201, {"number": number, "title": body["title"],
+                                   "body": body.get("body"),
+                                   "labels": body.get("labels", [])})
+        if rest == ["issues"] and method == "GET":
+            per = int(query.get("per_page", 2))
+            page = int(query.get("page", 1))
+            issues = [{"number": i, "title": "issue %d" % i}
+                      for i in range(1, 6)]
+            last = (len(issues) + per - 1) // per
+            base = "http://%s/github/repos/%s/%s/issues" % (
+                headers["host"], owner, repo)
+            links = []
+            if page < last:
+                links.append('<%s?per_page=%d&page=%d>; rel="next"' %
+                             (base, per, page + 1))
+            links.append('<%s?per_page=%d&page=%d>; rel="last"' %
+                         (base, per, last))
+            return self.send(200, issues[(page - 1) * per:page * per],
+                             [("Link", ", ".join(links))])
+        if len(rest) == 3 and rest[0] == "issues" and \
+                rest[2] == "comments" and method == "POST":
+            body = json.loads(text or "{}")
+            return self.send(201, {"id": next_number("comment"),
+                                   "issue_number": int(rest[1]),
+                                   "body": body.get("body")})
+        return self.send(404, {"message": "Not Found"})
+
+    # ---------- Stripe ----------
+
+    def stripe_error(self, status, kind, message, param=None):
+        return status, {"error": {"type": kind, "message": message,
+                                  "param": param}}
+
+    def stripe(self, method, parts, query, headers, text):
+        if not headers.get("authorization", "").startswith("Bearer sk_test_"):
+            return self.send(401, {"error": {
+                "type": "invalid_request_error",
+                "message": "Invalid API Key provided"}})
+        key = headers.get("idempotency-key")
+        if method == "POST" and key in STRIPE_REPLAYS:
+            status, body = STRIPE_REPLAYS[key]
+            return self.send(status, body, [("Idempotent-Replayed", "true")])
+        form = {k: v[0] for k, v in parse_qs(text).items()}
+        if method == "POST" and not headers.get("content-type", "").startswith(
+                "application/x-www-form-urlencoded"):
+            status, body = self.stripe_error(400, "invalid_request_error",
+                                             "Bodies must be form-encoded")
+        elif parts == ["v1", "customers"] and method == "POST":
+            email = form.get("email", "")
+            if email == "flaky@example.com" and first_attempt(key):
+                return self.send(500, {"error": {
+                    "type": "api_error",
+                    "message": "An unknown error occurred"}})
+            if email and "@" not in email:
+                status, body = self.stripe_error(
+                    400, "invalid_request_error",
+                    "Invalid email address: %s" % email, "email")
+            else:
+                status, body = 200, {"id": "cus_%d" % next_number("customer"),
+                                     "object": "customer", "email": email,
+                                     "name": form.get("name")}
+        elif parts == ["v1", "payment_intents"] and method == "POST":
+            if "amount" not in form or "currency" not in form:
+                missing = "amount" if "amount" not in form else "currency"
+                status, body = self.stripe_error(
+                    400, "invalid_request_error",
+                    "Missing required param: %s." % missing, missing)
+            elif form["amount"] == "402":
+                status, body = self.stripe_error(
+                    402, "card_error", "Your card was declined.")
+            else:
+                status, body = 200, {
+                    "id": "pi_%d" % next_number("intent"),
+                    "object": "payment_intent",
+                    "amount": int(form["amount"]),
+                    "currency": form["currency"],
+                    "customer": form.get("customer"),
+                    "status": "requires_payment_method"}
+        elif parts == ["v1", "charges"] and method == "GET":
+            limit = int(query.get("limit", 2))
+            after = query.get("starting_after")
+            start = 0
+            if after:
+                start = [c["id"] for c in CHARGES].index(after) + 1
+            page = CHARGES[start:start + limit]
+            return self.send(200, {"object": "list", "url": "/v1/charges",
+                                   "data": page,
+                                   "has_more": start + limit < len(CHARGES)})
+        else:
+            status, body = self.stripe_error(404, "invalid_request_error",
+                                             "Unrecognized request URL")
+        if method == "POST" and key:
+            STRIPE_REPLAYS[key] = (status, body)
+        return self.send(status, body)
+
+    # ---------- OpenAI ----------
+
+    def openai(self, method, parts, query, headers, text):
+        if not headers.get("authorization", "").startswith("Bearer sk-"):
+            return self.send(401, {"error": {
+                "message": "Incorrect API key provided",
+                "type": "invalid_request_error"}})
+        body = json.loads(text or "{}")
+        model = body.get("model")
+        if model == "missing":
+            return self.send(404, {"error": {
+                "message": "The model `missing` does not exist",
+                "type": "invalid_request_error"}})
+        if parts == ["v1", "chat", "completions"] and method == "POST":
+            last = body["messages"][-1]["content"]
+            return self.send(200, {
+                "id": "chatcmpl-%d" % len(LOG), "object": "chat.completion",
+                "model": model,
+                "choices": [{"index": 0, "finish_reason": "stop",
+                             "message": {"role": "assistant",
+                                         "content": "echo: %s" % last}}],
+                "usage": {"prompt_tokens": len(last.split()),
+                          "completion_tokens": len(last.split()) + 1,
+                          "total_tokens": 2 * len(last.split()) + 1}})
+        if parts == ["v1", "embeddings"] and method == "POST":
+            inputs = body["input"]
+            if isinstance(inputs, str):
+                inputs = [inputs]
+            return self.send(200, {
+                "object": "list", "model": model,
+                "data": [{"object": "embedding", "index": i,
+                          "embedding": [float(len(t)), 0.5]}
+                         for i, t in enumerate(inputs)]})
+        return self.send(404, {"error": {"message": "Unknown request URL"}})
+
+    # ---------- acme, the made-up API of a tenant's own connector ----------
+
+    def acme(self, method, parts, query, headers, text):
+        if not headers.get("x-acme-key", "").startswith("acme-"):
+            return self.send(403, {"problem": "no key"})
+        if parts[:1] == ["widgets"] and len(parts) == 2 and method == "GET":
+            if parts[1] == "0":
+                return self.send(404, {"problem": "no widget 0"})
+            return self.send(200, {"widget": {"id": int(parts[1]),
+                                              "colour": query.get("colour")}})
+        return self.send(404, {"problem": "no such thing"})
+
+    do_GET = do_POST = do_DELETE = do_PATCH = do_PUT = handle_any
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port-file", required=True)
+    args = parser.parse_args()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    with open(args.port_file + ".tmp", "w") as f:
+        f.write(str(server.server_address[1]))
+
+    os.rename(args.port_file + ".tmp", args.port_file)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
