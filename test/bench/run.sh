@@ -22,6 +22,8 @@
 #   (j) 10,000 HTTP requests through background executions of an http node
 #       to a local nginx, against wrk's raw rate to the same URL
 #       (test/bench/http.sh; skipped when nginx or wrk is missing)
+#   (k) metrics() and workflow_stats as a tenant on a journal of
+#       BENCH_OBSERVE_EXECUTIONS executions (test/bench/observe.sh)
 #
 # Timings are informational only: the machines are shared and noisy, so the
 # script exits 0 whatever the numbers are, and non-zero only when something
@@ -32,7 +34,9 @@
 # BENCH_MEMORY_CALLS (default 1000000) the number of calls in the memory
 # test; BENCH_WORKER_STEPS (default 1000000) the number of steps in the
 # worker memory test (0 skips it); BENCH_HTTP_REQUESTS (default 10000) the
-# requests of each shape of (j); BENCH_ONLY=http runs only (j),
+# requests of each shape of (j); BENCH_OBSERVE_EXECUTIONS (default
+# 1000000) the journal of (k); BENCH_ONLY=http runs only (j),
+# BENCH_ONLY=observe only (k),
 # BENCH_ONLY=execute only (a) to (c) and the memory test.  Expects
 # "make install" to have run (make bench does it).
 set -u
@@ -40,6 +44,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/test/cluster.sh"
 . "$top/test/bench/http.sh"
+. "$top/test/bench/observe.sh"
 
 seconds=${BENCH_SECONDS:-10}
 memory_calls=${BENCH_MEMORY_CALLS:-1000000}
@@ -699,6 +704,10 @@ if [ "${BENCH_ONLY:-}" = http ]; then
 	http_section
 	finish
 fi
+if [ "${BENCH_ONLY:-}" = observe ]; then
+	bench_observe || broken=1
+	finish
+fi
 
 # 1. throughput: each client count runs every scenario back to back, so the
 # ratios compare runs made close together in time.
@@ -823,5 +832,6 @@ else
 	bg_triggers || broken=1
 fi
 
+bench_observe || broken=1
 http_section
 finish
