@@ -49,6 +49,7 @@ OBJS = \
 	src/expr/builtins_common.o \
 	src/expr/builtins_date.o \
 	src/expr/builtins_global.o \
+	src/expr/builtins_json.o \
 	src/expr/builtins_number.o \
 	src/expr/builtins_object.o \
 	src/expr/builtins_pattern.o \

@@ -118,7 +118,8 @@ typedef struct RrAst
 	const char **params;
 	/* set by compile.c: what an IDENT, MEMBER or CALL resolves to */
 	int			ref;
-	/* set by compile.c: a REGEX compiled (src/expr/regex.h) */
+	/* set by compile.c: a REGEX, or a NEW RegExp of literals, compiled
+	 * (src/expr/regex.h) */
 	const struct RrRegex *regex;
 } RrAst;
 

@@ -275,7 +275,7 @@ str_split(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 		{
 			int			n = rr_char_len(STR(self) + pos);
 
-			CHECK_FOR_INTERRUPTS();
+			rr_expr_step(env);
 			rr_array_push(&out, js_string(STR(self) + pos, n));
 			pos += n;
 		}
@@ -285,7 +285,7 @@ str_split(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	{
 		int			at = find_bytes(STR(self), LEN(self), pos, STR(sep), LEN(sep));
 
-		CHECK_FOR_INTERRUPTS();
+		rr_expr_step(env);
 		if (at < 0)
 		{
 			rr_array_push(&out, js_string(STR(self) + pos, LEN(self) - pos));
@@ -561,7 +561,7 @@ replace(RrExprEnv *env, JsValue self, int nargs, const JsValue *args, bool all)
 									STR(pattern), LEN(pattern));
 		int			end = at + LEN(pattern);
 
-		CHECK_FOR_INTERRUPTS();
+		rr_expr_step(env);
 		if (at < 0)
 			break;
 		appendBinaryStringInfo(&out, STR(self) + pos, at - pos);
@@ -1028,7 +1028,7 @@ str_to_title_case(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 		int			start = i;
 		int			j;
 
-		CHECK_FOR_INTERRUPTS();
+		rr_expr_step(env);
 		if (rr_is_line_terminator(s + i))
 		{
 			i += rr_char_len(s + i);
