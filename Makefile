@@ -149,7 +149,7 @@ REGRESS = \
 	092_stats \
 	093_activity \
 	094_audit \
-	095_expr_cases \
+	095_expr_cases 095_expr_limits \
 	096_metrics \
 	998_upgrade \
 	999_uninstall
