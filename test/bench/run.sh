@@ -214,16 +214,18 @@ SQL
 	printf '\\gset %s_\n' "$1"
 }
 
-# memory_loop N: a DO block that calls execute() N times, committing every
-# $commit_every calls as an application would.
+# memory_loop N [WORKFLOW INPUT]: a DO block that calls execute() of
+# WORKFLOW (webhook_if) on INPUT (an SQL expression; $input quoted) N times,
+# committing every $commit_every calls as an application would.
 memory_loop() {
+	loop_input=${3:-"'$input'"}
 	cat <<SQL
 DO \$loop\$
 DECLARE
-	input jsonb := '$input';
+	input jsonb := $loop_input;
 BEGIN
 	FOR i IN 1..$1 LOOP
-		PERFORM reporunner.execute('webhook_if', input, '{"save": "none"}');
+		PERFORM reporunner.execute('${2:-webhook_if}', input, '{"save": "none"}');
 		IF i % $commit_every = 0 THEN
 			COMMIT;
 		END IF;
@@ -704,8 +706,8 @@ http_section() {
 # (k) expressions: the workflow "methods" (Start -> M, a set node with ten
 # method-heavy fields), executed on 100 items: 1,000 evaluations a call.
 # After 20 warm-up calls, the backend's memory is sampled, then the calls
-# for $expr_evaluations evaluations run (committing every 100), then it is
-# sampled again.
+# for $expr_evaluations evaluations run (committing every $commit_every),
+# then it is sampled again.
 expr_fields='{
   "initials": "{{ $json.name.toUpperCase().split(\" \").map(w => w[0]).join(\"\") }}",
   "domain": "{{ $json.email.split(\"@\")[1].toLowerCase() }}",
@@ -746,10 +748,10 @@ FROM jsonb_array_elements(reporunner.execute('methods', (SELECT items FROM bench
 WHERE k IN ('initials', 'domain', 'a_tags', 'total', 'skus', 'slug', 'due', 'keys', 'note', 'top')
 \g (tuples_only format=unaligned)
 SQL
-		expr_loop 20
+		memory_loop 20 methods "(SELECT items FROM bench_expr_input)"
 		memory_sample warm
 		printf '%s\n' "SELECT clock_timestamp() AS t0 \\gset"
-		expr_loop "$calls"
+		memory_loop "$calls" methods "(SELECT items FROM bench_expr_input)"
 		printf '%s\n' "SELECT extract(epoch FROM clock_timestamp() - :'t0')::numeric AS secs \\gset"
 		memory_sample after
 		cat <<'SQL'
@@ -765,25 +767,6 @@ SQL
 	} >"$work/expr.sql"
 	give_to_pg "$work/expr.sql"
 	psql_bench -v fields="$expr_fields" -v calls="$calls" -f "$work/expr.sql"
-}
-
-# expr_loop N: a DO block that executes "methods" N times on the 100 items,
-# committing every 100 calls.
-expr_loop() {
-	cat <<SQL
-DO \$loop\$
-DECLARE
-	input jsonb := (SELECT items FROM bench_expr_input);
-BEGIN
-	FOR i IN 1..$1 LOOP
-		PERFORM reporunner.execute('methods', input, '{"save": "none"}');
-		IF i % 100 = 0 THEN
-			COMMIT;
-		END IF;
-	END LOOP;
-END
-\$loop\$;
-SQL
 }
 
 if [ "${BENCH_ONLY:-}" = http ]; then
