@@ -6,6 +6,7 @@
 #   make test       set up everything and run every test suite
 #   make bench      measure throughput and memory against same-run baselines
 #   make fuzz       fuzz the document validator for 10 minutes
+#   make fuzz-expr  run 100,000 random expressions through the evaluator
 #   make test-sqlsmith  random SQL as a tenant against a busy cluster, 10 minutes
 
 EXTENSION = reporunner
@@ -149,7 +150,7 @@ REGRESS = \
 	092_stats \
 	093_activity \
 	094_audit \
-	095_expr_cases 095_expr_limits \
+	095_expr_cases 095_expr_limits 095_expr_fuzz \
 	096_metrics \
 	998_upgrade \
 	999_uninstall
@@ -192,7 +193,7 @@ $(DATA_built): $(SQL_PIECES)
 # PGXS tracks no header dependencies: rebuild everything when one changes.
 $(OBJS): $(wildcard src/*.h src/*/*.h)
 
-.PHONY: setup demo test unit bench fuzz test-sqlsmith
+.PHONY: setup demo test unit bench fuzz fuzz-expr test-sqlsmith
 setup:
 	sh test/setup.sh
 
@@ -223,3 +224,9 @@ test-sqlsmith: setup
 # libFuzzer on the document validator for 10 minutes (make test runs 20 s)
 fuzz: setup
 	$(MAKE) -C test/unit fuzz
+
+# random expressions through the evaluator (make test runs 1,500)
+fuzz-expr: setup
+	$(MAKE) all
+	$(MAKE) install
+	sh test/fuzz_expr.sh
