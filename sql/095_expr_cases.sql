@@ -1119,7 +1119,10 @@ INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
 	(4, '={{ $jsonpath([1, {b: "x"}], ''$[1].b'') }}', '{}', '"x"', 'derived: Reporunner $jsonpath on a value the expression built'),
 	(5, '={{ $jsonpath($json.s, ''$ like_regex "^a"'') }}', '{"s": "abc"}', 'true', 'derived: Reporunner $jsonpath with a predicate'),
 	(1, '={{ $jsonpath($json, ''$.a['') }}', '{}', '{"$error": "syntax error at end of jsonpath input"}', 'derived: Reporunner $jsonpath: a literal path is checked at save'),
-	(1, '={{ $jsonpath($json, "$." + "a[") }}', '{}', '{"$error": "42601"}', 'derived: Reporunner $jsonpath: a path built at run time fails the node');
+	(1, '={{ $jsonpath($json, "$." + "a[") }}', '{}', '{"$error": "42601"}', 'derived: Reporunner $jsonpath: a path built at run time fails the node'),
+	(3, '={{ "Crème brûlée à Zürich".replaceSpecialChars() }}', '{}', '"Creme brulee a Zurich"', 'derived: W string-extensions.ts replaceSpecialChars (npm transliteration: diacritics dropped)'),
+	(3, '={{ "Straße Ærø Łódź œuvre".replaceSpecialChars() }}', '{}', '"Strasse AEro Lodz oeuvre"', 'derived: W string-extensions.ts replaceSpecialChars (npm transliteration: ß ss, Æ AE, ø o, Ł L, œ oe)'),
+	(3, '={{ "plain-ASCII_123 !?".replaceSpecialChars() }}', '{}', '"plain-ASCII_123 !?"', 'derived: W string-extensions.ts replaceSpecialChars (ASCII unchanged)');
 INSERT INTO pg_temp.cases (slice, expr, item, fixture, at, expected, source) VALUES
 	(1, '={{ $items("Rename").map(i => i.json.data) }}', '{"list": [{"initialName": 105}, {"initialName": 160}]}', 'base', 0, '[105, 160]', 'derived: W src/workflow-data-proxy.ts:1431-1449 ($items: the node''s output 0)'),
 	(1, '={{ $items().length }}', '{"list": [{"initialName": 105}, {"initialName": 160}]}', 'base', 0, '2', 'derived: W src/workflow-data-proxy.ts:1431-1449 ($items() is the input items)'),
