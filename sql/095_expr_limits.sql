@@ -80,3 +80,16 @@ SELECT pg_temp.run_expr('{{ /^(a+)(a+)(a+)\3\2\1$/.test("a".repeat(401)) }}', '{
 SET statement_timeout = '1s';
 SELECT pg_temp.run_expr('{{ numberList(1, 1e6).filter(x => numberList(1, 1e6).sort((a, b) => b - a)[0] < 0) }}') AS sort_in_filter;
 RESET statement_timeout;
+
+-- a table trigger's condition runs without a node: its steps check for a
+-- cancel only
+SELECT reporunner.save_workflow('expr_limits_rows', '{"nodes": [{"name": "Start", "type": "trigger"}], "connections": []}') IS NOT NULL AS saved;
+CREATE TABLE expr_limits_rows (id int, amount int);
+SELECT reporunner.on_table('expr_limits_rows', 'expr_limits_rows', '{insert}', 'row', 'async',
+	'{{ numberList(1, 5000).filter(x => x % 2).length > $json.amount }}') AS row_trigger \gset
+INSERT INTO expr_limits_rows VALUES (1, 10), (2, 2600), (3, 2400);
+SELECT regress.drain();
+SELECT input -> 0 -> 'id' AS id FROM reporunner.execution
+WHERE workflow_id = (SELECT id FROM reporunner.workflow WHERE name = 'expr_limits_rows') ORDER BY 1;
+SELECT reporunner.drop_trigger(:row_trigger);
+DROP TABLE expr_limits_rows;

@@ -610,12 +610,14 @@ eval_list(RrExprEnv *env, const RrAst *node, int from, RrArrayBuilder *out)
  * megabytes each (a callback returning numberList(1, 1e6)) meet
  * reporunner.max_execution_memory before the step counter would check it.
  */
+static void check_limits(RrExprEnv *env);
+
 static void
 check_built(RrExprEnv *env, JsValue v)
 {
 	if ((v.kind == JS_STRING && v.u.str.len >= 65536) ||
 		(v.kind == JS_ARRAY && v.u.arr->len >= RR_LIMIT_CHECK_EVERY))
-		rr_check_limits(env->run);
+		check_limits(env);
 }
 
 static JsValue
@@ -998,10 +1000,25 @@ rr_expr_call(RrExprEnv *env, JsValue fn, int nargs, const JsValue *args)
 	return eval_node(env, arrow->kids[0]);
 }
 
+/*
+ * The run's limits (rr_check_limits); a table trigger's condition runs
+ * without a node (src/triggers/table_trigger.c), and only checks for a
+ * cancel.
+ */
+static void
+check_limits(RrExprEnv *env)
+{
+	if (env->run->node == NULL)
+		CHECK_FOR_INTERRUPTS();
+	else
+		rr_check_limits(env->run);
+}
+
 void
 rr_expr_step(RrExprEnv *env)
 {
-	rr_item_done(env->run);
+	if (++env->run->items_seen % RR_LIMIT_CHECK_EVERY == 0)
+		check_limits(env);
 }
 
 bool
