@@ -1128,7 +1128,10 @@ INSERT INTO pg_temp.cases (slice, expr, item, fixture, at, expected, source) VAL
 	(1, '={{ $items().length }}', '{"list": [{"initialName": 105}, {"initialName": 160}]}', 'base', 0, '2', 'derived: W src/workflow-data-proxy.ts:1431-1449 ($items() is the input items)'),
 	(1, '={{ [$items("Function", 0).length, $items("Function", 0, 0)[1].json.initialName, $items("Function", 0, -1).length] }}', '{"list": [{"initialName": 105}, {"initialName": 160}]}', 'base', 0, '[2, 160, 2]', 'derived: W src/workflow-data-proxy.ts:1431-1449 (output and run index)'),
 	(1, '={{ $items("Function", 0, 1) }}', '{"list": [{"initialName": 105}]}', 'base', 0, '{"$error": "Run 1 of node ''Function'' doesn''t exist"}', 'derived: Reporunner runs a node once per execution'),
-	(1, '={{ $items("Nope") }}', '{"list": [{"initialName": 105}]}', 'base', 0, '{"$error": "Referenced node doesn''t exist"}', 'derived: W src/workflow-data-proxy.ts (node lookup)');
+	(1, '={{ $items("Nope") }}', '{"list": [{"initialName": 105}]}', 'base', 0, '{"$error": "Referenced node doesn''t exist"}', 'derived: W src/workflow-data-proxy.ts (node lookup)'),
+	(1, '={{ [$item(1).$json.data, $item(2).$node["Function"].json.initialName, $item($itemIndex).$node["Rename"].json.data] }}', '{"list": [{"initialName": 105}, {"initialName": 160}, {"initialName": 121}]}', 'base', 1, '[160, 121, 160]', 'derived: W src/workflow-data-proxy.ts:1408-1426 ($item(i): the proxy of item i)'),
+	(1, '={{ $item(9).$json }}', '{"list": [{"initialName": 105}]}', 'base', 0, 'null', 'derived: W src/workflow-data-proxy.ts:1408-1426 (no item 9: undefined)'),
+	(1, '={{ $item(0) }}', '{"list": [{"initialName": 105}]}', 'base', 0, '{"$error": "$item(i) is only supported as $item(i).$json"}', 'derived: Reporunner: other uses of $item refused at save');
 
 \set ECHO all
 
