@@ -92,4 +92,22 @@ SELECT regress.drain();
 SELECT input -> 0 -> 'id' AS id FROM reporunner.execution
 WHERE workflow_id = (SELECT id FROM reporunner.workflow WHERE name = 'expr_limits_rows') ORDER BY 1;
 SELECT reporunner.drop_trigger(:row_trigger);
+-- what a condition cannot read is undefined, or an error that says so
+SELECT reporunner.on_table('expr_limits_rows', 'expr_limits_rows', '{insert}', 'row', 'async',
+	'{{ $prevNode === undefined && $input.all().length === 0 && $items().length === 0 }}') AS row_trigger \gset
+INSERT INTO expr_limits_rows VALUES (4, 0);
+SELECT reporunner.drop_trigger(:row_trigger);
+SELECT reporunner.on_table('expr_limits_rows', 'expr_limits_rows', '{insert}', 'row', 'async',
+	'{{ $(''Start'').all().length > 0 }}') AS row_trigger \gset
+DO $$
+BEGIN
+	INSERT INTO expr_limits_rows VALUES (5, 0);
+EXCEPTION WHEN others THEN
+	RAISE NOTICE '%: %', SQLSTATE, regexp_replace(SQLERRM, 'table trigger \d+', 'table trigger N');
+END
+$$;
+SELECT reporunner.drop_trigger(:row_trigger);
+SELECT regress.drain();
+SELECT input -> 0 -> 'id' AS id FROM reporunner.execution
+WHERE workflow_id = (SELECT id FROM reporunner.workflow WHERE name = 'expr_limits_rows') ORDER BY 1;
 DROP TABLE expr_limits_rows;

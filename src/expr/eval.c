@@ -183,6 +183,12 @@ node_output_items(RrExprEnv *env, const char *name, int output)
 	RrPlanNode *node = rr_plan_find_node(execution->plan, (char *) name);
 	RrStep	   *step;
 
+	if (env->run->node == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a table trigger's condition cannot read the items of node \"%s\"",
+						name),
+				 errdetail("The condition runs before the execution, on the changed row.")));
 	if (node == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -275,6 +281,8 @@ prev_node_object(RrNodeRun *run)
 	RrPlan	   *plan = execution->plan;
 	int			i;
 
+	if (run->node == NULL)
+		return js_undefined();	/* a table trigger's condition */
 	for (i = 0; i < plan->nnodes; i++)
 	{
 		RrPlanNode *source = &plan->nodes[i];
@@ -478,7 +486,6 @@ host_member(RrExprEnv *env, const RrHost *host, JsValue key)
 	return js_undefined();
 }
 
-/* A call of a host object's accessor: $input.all(), $('N').first() ... */
 /* $input.all(), built once per node run */
 static JsValue
 input_all(RrExprEnv *env)
@@ -526,6 +533,7 @@ items_call(RrExprEnv *env, int nargs, const JsValue *args)
 										 (int) output));
 }
 
+/* A call of a host object's accessor: $input.all(), $('N').first() ... */
 static JsValue
 host_call(RrExprEnv *env, const RrAst *call, JsValue self, int nargs,
 		  const JsValue *args)

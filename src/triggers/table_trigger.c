@@ -451,6 +451,7 @@ matching_items(int64 id, const char *condition, RrPlan *plan, List *items)
 	memset(&execution, 0, sizeof(execution));
 	execution.plan = plan;
 	execution.mode = "table";
+	execution.context = CurrentMemoryContext;	/* what $input.all() keeps */
 	memset(&run, 0, sizeof(run));
 	run.execution = &execution;
 	foreach(lc, items)
