@@ -107,6 +107,9 @@ EXCEPTION WHEN others THEN
 END
 $$;
 SELECT reporunner.drop_trigger(:row_trigger);
+-- a condition is one {{ }} expression
+SELECT reporunner.on_table('expr_limits_rows', 'expr_limits_rows', '{insert}', 'row', 'async', 'true');
+SELECT reporunner.on_table('expr_limits_rows', 'expr_limits_rows', '{insert}', 'row', 'async', '{{ true }} x');
 SELECT regress.drain();
 SELECT input -> 0 -> 'id' AS id FROM reporunner.execution
 WHERE workflow_id = (SELECT id FROM reporunner.workflow WHERE name = 'expr_limits_rows') ORDER BY 1;
