@@ -6,6 +6,7 @@
 #   make test       set up everything and run every test suite
 #   make bench      measure throughput and memory against same-run baselines
 #   make fuzz       fuzz the document validator for 10 minutes
+#   make fuzz-expr  run 100,000 random expressions through the evaluator
 #   make test-sqlsmith  random SQL as a tenant against a busy cluster, 10 minutes
 
 EXTENSION = reporunner
@@ -54,6 +55,7 @@ OBJS = \
 	src/expr/builtins_common.o \
 	src/expr/builtins_date.o \
 	src/expr/builtins_global.o \
+	src/expr/builtins_json.o \
 	src/expr/builtins_number.o \
 	src/expr/builtins_object.o \
 	src/expr/builtins_pattern.o \
@@ -172,7 +174,7 @@ REGRESS = \
 	092_stats \
 	093_activity \
 	094_audit \
-	095_expr_cases \
+	095_expr_cases 095_expr_limits 095_expr_fuzz \
 	097_paired_items \
 	096_metrics \
 	097_conditions \
@@ -218,7 +220,7 @@ $(DATA_built): $(SQL_PIECES)
 # PGXS tracks no header dependencies: rebuild everything when one changes.
 $(OBJS): $(wildcard src/*.h src/*/*.h)
 
-.PHONY: setup demo test unit bench fuzz test-sqlsmith
+.PHONY: setup demo test unit bench fuzz fuzz-expr test-sqlsmith
 setup:
 	sh test/setup.sh
 
@@ -249,3 +251,9 @@ test-sqlsmith: setup
 # libFuzzer on the document validator for 10 minutes (make test runs 20 s)
 fuzz: setup
 	$(MAKE) -C test/unit fuzz
+
+# random expressions through the evaluator (make test runs 1,500)
+fuzz-expr: setup
+	$(MAKE) all
+	$(MAKE) install
+	sh test/fuzz_expr.sh

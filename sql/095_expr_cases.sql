@@ -910,7 +910,7 @@ INSERT INTO pg_temp.cases (slice, expr, expected, source) VALUES
 	(5, '={{ /(?i:a)/ }}', '{"$error": "invalid group"}', 'derived: PLAN 4.6 (refused at save)'),
 	(5, '={{ /(?=a)*/ }}', '{"$error": "nothing to repeat"}', 'derived: PLAN 4.6 (quantified lookahead refused at save)'),
 	(5, '={{ /\u{61}/u.test("a") && /\q/u }}', '{"$error": "invalid escape \\q"}', 'derived: ECMA-262 (u: refused at save)'),
-	(5, '={{ new RegExp("a") }}', '{"$error": "new RegExp() is not supported"}', 'derived: PLAN 1.2 (refused at save)'),
+	(5, '={{ new Foo("a") }}', '{"$error": "only \"new Date()\" and \"new RegExp()\" are supported"}', 'derived: PLAN 1.2 (refused at save)'),
 	(5, '={{ "ab".match(/a|ab/)[0] }}', '"ab"', 'deviation (docs/expressions.md): ARE prefers the longest alternative; JavaScript gives "a"'),
 	(5, '={{ "XY1234Z".match(/Y*?([0-9]{1,3})/)[1] }}', '"1"', 'deviation (docs/expressions.md): the first quantifier sets the whole expression''s greediness; JavaScript gives "123"'),
 	(5, '={{ /' || repeat('a', 10241) || '/.test("a") }}', '{"$error": "regular expression is too long"}', 'derived: PLAN 6.4 (refused at save)');
@@ -1072,6 +1072,66 @@ INSERT INTO pg_temp.cases (slice, expr, settings, expected, source) VALUES
 	(6, '{{ DateTime.fromISO(''2024-01-01'').plus({years: 1e15}).toISO() }}', '{}', 'null', 'derived: Luxon (an invalid DateTime has no ISO text)'),
 	(6, '{{ 1 }}', '{"timezone": "Mars/Olympus"}', '{"$error": "22023: setting \"timezone\" has unknown time zone \"Mars/Olympus\""}', 'derived: settings.timezone is checked when the workflow is saved'),
 	(6, '{{ 1 }}', '{"timezone": "EST5EDT,M3.2.0,M11.1.0"}', '{"$error": "22023: setting \"timezone\" has unknown time zone"}', 'derived: settings.timezone takes zone names, not POSIX rules');
+
+-- the builtins of issue 13 added last: new RegExp, JSON.stringify's
+-- replacer and indent, JSON.parse's reviver, Array.from with a function
+-- and array-likes, $jsonpath, $items
+INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
+	(5, '={{ new RegExp("a+", "g").test("caat") }}', '{}', 'true', 'derived: ECMA-262 RegExp(pattern, flags)'),
+	(5, '={{ "a.b.c".replace(new RegExp("\\.", "g"), "-") }}', '{}', '"a-b-c"', 'derived: ECMA-262 RegExp with an escaped dot'),
+	(5, '={{ "x1y22".match(new RegExp("\\d+", "g")) }}', '{}', '["1", "22"]', 'derived: ECMA-262 String.prototype.match with a global RegExp'),
+	(5, '={{ new RegExp("^" + $json.p + "$", "i").test("ABC") }}', '{"p": "abc"}', 'true', 'derived: ECMA-262 RegExp built at run time'),
+	(5, '={{ new RegExp($json.p).test("q") }}', '{"p": "("}', 'null', 'derived: ECMA-262 RegExp: a SyntaxError, swallowed by n8n (PLAN 2.4)'),
+	(5, '={{ new RegExp("a", "gg") }}', '{}', '{"$error": "invalid regular expression flags"}', 'derived: ECMA-262 RegExp: duplicate flags are a SyntaxError (literals: at save)'),
+	(5, '={{ new RegExp("a", $json.f) }}', '{"f": "x"}', 'null', 'derived: ECMA-262 RegExp: unknown flag at run time, swallowed'),
+	(5, '={{ [new RegExp(/ab/i).flags, new RegExp(/ab/i, "g").flags, new RegExp("ab", "mi").flags, new RegExp().source] }}', '{}', '["i", "g", "im", "(?:)"]', 'derived: ECMA-262 RegExp(regexp, flags), flags in canonical order'),
+	(5, '={{ String(new RegExp("a+b", "g")) }}', '{}', '"/a+b/g"', 'derived: ECMA-262 RegExp.prototype.toString'),
+	(5, '={{ "A-b_C".split(new RegExp("[-_]")) }}', '{}', '["A", "b", "C"]', 'derived: ECMA-262 split with a RegExp'),
+	(3, '={{ JSON.stringify({a: 1, b: [1, 2], c: {a: 3, d: 4} }, ["a", "c", "a", 1]) }}', '{}', '"{\"a\":1,\"c\":{\"a\":3}}"', 'derived: ECMA-262 JSON.stringify with a replacer array (its order, each key once, nested objects too)'),
+	(3, '={{ JSON.stringify({b: 2, a: 1}, ["a", "b"]) }}', '{}', '"{\"a\":1,\"b\":2}"', 'derived: ECMA-262 JSON.stringify: a replacer array orders the keys'),
+	(3, '={{ JSON.stringify([{a: 1, b: 2}], ["b"]) }}', '{}', '"[{\"b\":2}]"', 'derived: ECMA-262 JSON.stringify: a replacer array filters objects inside arrays'),
+	(4, '={{ JSON.stringify({a: 1, b: "x"}, (k, v) => typeof v === "number" ? v * 10 : v) }}', '{}', '"{\"a\":10,\"b\":\"x\"}"', 'derived: ECMA-262 JSON.stringify with a replacer function'),
+	(4, '={{ JSON.stringify({a: 1, b: 2}, (k, v) => k === "a" ? undefined : v) }}', '{}', '"{\"b\":2}"', 'derived: ECMA-262 JSON.stringify: undefined from the replacer drops a member'),
+	(4, '={{ JSON.stringify([1, 2], (k, v) => k === "0" ? undefined : v) }}', '{}', '"[null,2]"', 'derived: ECMA-262 JSON.stringify: undefined in an array is null'),
+	(4, '={{ JSON.stringify({x: 1}, (k, v) => k === "" ? [k, v] : v) }}', '{}', '"[\"\",{\"x\":1}]"', 'derived: ECMA-262 JSON.stringify: the replacer is called first with key "" and the whole value'),
+	(6, '={{ JSON.stringify({d: new Date(0)}, (k, v) => k === "d" ? typeof v : v) }}', '{}', '"{\"d\":\"string\"}"', 'derived: ECMA-262 JSON.stringify: toJSON before the replacer'),
+	(4, '={{ JSON.stringify({a: 1}, (k, v) => v.nope.x) }}', '{}', 'null', 'derived: a TypeError in the replacer, swallowed (PLAN 2.4)'),
+	(3, '={{ JSON.stringify({a: [1, {b: 2}]}, null, "\t") }}', '{}', '"{\n\t\"a\": [\n\t\t1,\n\t\t{\n\t\t\t\"b\": 2\n\t\t}\n\t]\n}"', 'derived: ECMA-262 JSON.stringify with a string indent'),
+	(3, '={{ JSON.stringify([5], null, "abcdefghijklmn") }}', '{}', '"[\nabcdefghij5\n]"', 'derived: ECMA-262 JSON.stringify: a string indent is cut to 10'),
+	(3, '={{ JSON.stringify({a: 1}, null, 20) }}', '{}', '"{\n          \"a\": 1\n}"', 'derived: ECMA-262 JSON.stringify: a number indent is at most 10'),
+	(3, '={{ JSON.stringify({a: 1}, {}, 1) }}', '{}', '"{\n \"a\": 1\n}"', 'derived: ECMA-262 JSON.stringify: a replacer that is neither function nor array is ignored'),
+	(4, '={{ JSON.parse(''{"a": 1, "b": [2, 3]}'', (k, v) => typeof v === "number" ? v + 1 : v) }}', '{}', '{"a": 2, "b": [3, 4]}', 'derived: ECMA-262 JSON.parse with a reviver'),
+	(4, '={{ JSON.parse(''{"a": 1, "b": 2}'', (k, v) => k === "a" ? undefined : v) }}', '{}', '{"b": 2}', 'derived: ECMA-262 JSON.parse: undefined from the reviver deletes the member'),
+	(4, '={{ JSON.parse(''[1, 2]'', (k, v) => k === "" ? v.length : v) }}', '{}', '2', 'derived: ECMA-262 JSON.parse: the reviver sees the whole value last, with key ""'),
+	(4, '={{ Array.from({length: 5}, (_, i) => i * 2) }}', '{}', '[0, 2, 4, 6, 8]', 'derived: ECMA-262 Array.from of an array-like with a map function'),
+	(4, '={{ Array.from("abc", c => c.toUpperCase()) }}', '{}', '["A", "B", "C"]', 'derived: ECMA-262 Array.from of a string with a map function'),
+	(4, '={{ Array.from([1, 2], (x, i) => x + i) }}', '{}', '[1, 3]', 'derived: ECMA-262 Array.from: the function gets element and index'),
+	(4, '={{ Array.from({length: 2}) }}', '{}', '[null, null]', 'derived: ECMA-262 Array.from({length: 2}) is [undefined, undefined] (null in JSON)'),
+	(4, '={{ Array.from({length: 2, 0: "a", 1: "b"}) }}', '{}', '["a", "b"]', 'derived: ECMA-262 Array.from of an array-like with members'),
+	(4, '={{ [Array.from({}), Array.from(5), Array.from({length: -3})] }}', '{}', '[[], [], []]', 'derived: ECMA-262 Array.from: no length, a number, a negative length'),
+	(4, '={{ Array.from([1], 5) }}', '{}', 'null', 'derived: ECMA-262 Array.from: a map that is not callable is a TypeError, swallowed'),
+	(4, '={{ Array.from({length: 1e9}) }}', '{}', '{"$error": "Array.from() would build more than 1000000 elements"}', 'derived: PLAN 6.4 (size cap, 54000)'),
+	(1, '={{ $jsonpath($json, ''$.a[*] ? (@ > 1)'') }}', '{"a": [1, 2, 3]}', '2', 'derived: Reporunner $jsonpath: jsonb_path_query_first'),
+	(1, '={{ $jsonpath($json, ''$.nope'') }}', '{"a": [1, 2, 3]}', 'null', 'derived: Reporunner $jsonpath: no match is undefined'),
+	(1, '={{ $jsonpath($json.a, ''$.size()'') }}', '{"a": [1, 2, 3]}', '3', 'derived: Reporunner $jsonpath on a part of the item'),
+	(1, '={{ $jsonpath($json, ''$.a[*] ? (@ > $min)'', {min: 2}) }}', '{"a": [1, 2, 3]}', '3', 'derived: Reporunner $jsonpath with variables'),
+	(1, '={{ $jsonpath($json, ''strict $.x.y'') }}', '{"a": [1, 2, 3]}', 'null', 'derived: Reporunner $jsonpath is silent: a strict-mode error is no match'),
+	(4, '={{ $jsonpath([1, {b: "x"}], ''$[1].b'') }}', '{}', '"x"', 'derived: Reporunner $jsonpath on a value the expression built'),
+	(5, '={{ $jsonpath($json.s, ''$ like_regex "^a"'') }}', '{"s": "abc"}', 'true', 'derived: Reporunner $jsonpath with a predicate'),
+	(1, '={{ $jsonpath($json, ''$.a['') }}', '{}', '{"$error": "syntax error at end of jsonpath input"}', 'derived: Reporunner $jsonpath: a literal path is checked at save'),
+	(1, '={{ $jsonpath($json, "$." + "a[") }}', '{}', '{"$error": "42601"}', 'derived: Reporunner $jsonpath: a path built at run time fails the node'),
+	(3, '={{ "Crème brûlée à Zürich".replaceSpecialChars() }}', '{}', '"Creme brulee a Zurich"', 'derived: W string-extensions.ts replaceSpecialChars (npm transliteration: diacritics dropped)'),
+	(3, '={{ "Straße Ærø Łódź œuvre".replaceSpecialChars() }}', '{}', '"Strasse AEro Lodz oeuvre"', 'derived: W string-extensions.ts replaceSpecialChars (npm transliteration: ß ss, Æ AE, ø o, Ł L, œ oe)'),
+	(3, '={{ "plain-ASCII_123 !?".replaceSpecialChars() }}', '{}', '"plain-ASCII_123 !?"', 'derived: W string-extensions.ts replaceSpecialChars (ASCII unchanged)');
+INSERT INTO pg_temp.cases (slice, expr, item, fixture, at, expected, source) VALUES
+	(1, '={{ $items("Rename").map(i => i.json.data) }}', '{"list": [{"initialName": 105}, {"initialName": 160}]}', 'base', 0, '[105, 160]', 'derived: W src/workflow-data-proxy.ts:1431-1449 ($items: the node''s output 0)'),
+	(1, '={{ $items().length }}', '{"list": [{"initialName": 105}, {"initialName": 160}]}', 'base', 0, '2', 'derived: W src/workflow-data-proxy.ts:1431-1449 ($items() is the input items)'),
+	(1, '={{ [$items("Function", 0).length, $items("Function", 0, 0)[1].json.initialName, $items("Function", 0, -1).length] }}', '{"list": [{"initialName": 105}, {"initialName": 160}]}', 'base', 0, '[2, 160, 2]', 'derived: W src/workflow-data-proxy.ts:1431-1449 (output and run index)'),
+	(1, '={{ $items("Function", 0, 1) }}', '{"list": [{"initialName": 105}]}', 'base', 0, '{"$error": "Run 1 of node ''Function'' doesn''t exist"}', 'derived: Reporunner runs a node once per execution'),
+	(1, '={{ $items("Nope") }}', '{"list": [{"initialName": 105}]}', 'base', 0, '{"$error": "Referenced node doesn''t exist"}', 'derived: W src/workflow-data-proxy.ts (node lookup)'),
+	(1, '={{ [$item(1).$json.data, $item(2).$node["Function"].json.initialName, $item($itemIndex).$node["Rename"].json.data] }}', '{"list": [{"initialName": 105}, {"initialName": 160}, {"initialName": 121}]}', 'base', 1, '[160, 121, 160]', 'derived: W src/workflow-data-proxy.ts:1408-1426 ($item(i): the proxy of item i)'),
+	(1, '={{ $item(9).$json }}', '{"list": [{"initialName": 105}]}', 'base', 0, 'null', 'derived: W src/workflow-data-proxy.ts:1408-1426 (no item 9: undefined)'),
+	(1, '={{ $item(0) }}', '{"list": [{"initialName": 105}]}', 'base', 0, '{"$error": "$item(i) is only supported as $item(i).$json"}', 'derived: Reporunner: other uses of $item refused at save');
 
 \set ECHO all
 

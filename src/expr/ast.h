@@ -49,8 +49,9 @@ typedef enum RrAstKind
 	RR_AST_ARROW,				/* (params) => kids[0]: nparams names in
 								 * params */
 	RR_AST_SPREAD,				/* ...kids[0], in arrays, objects, arguments */
-	RR_AST_NEW					/* new Date(kids...) (the only "new"); name
-								 * is "Date" */
+	RR_AST_NEW					/* new Date(kids...) or new RegExp(kids...)
+								 * (the only "new"s); name is "Date" or
+								 * "RegExp" */
 } RrAstKind;
 
 /* Operators of RR_AST_UNARY, RR_AST_BINARY and RR_AST_LOGICAL */
@@ -118,7 +119,8 @@ typedef struct RrAst
 	const char **params;
 	/* set by compile.c: what an IDENT, MEMBER or CALL resolves to */
 	int			ref;
-	/* set by compile.c: a REGEX compiled (src/expr/regex.h) */
+	/* set by compile.c: a REGEX, or a NEW RegExp of literals, compiled
+	 * (src/expr/regex.h) */
 	const struct RrRegex *regex;
 } RrAst;
 

@@ -43,6 +43,15 @@ extern JsValue rr_expr_call(RrExprEnv *env, JsValue fn, int nargs,
 extern bool rr_expr_thrown(RrExprEnv *env);
 
 /*
+ * One step of an evaluation: every callback call and every turn of a
+ * builtin's loop over elements, characters or matches.  Every
+ * RR_LIMIT_CHECK_EVERY steps the run's limits are checked
+ * (rr_check_limits: a cancel, the node's and the execution's timeouts,
+ * reporunner.max_execution_memory), so no evaluation outlives them.
+ */
+extern void rr_expr_step(RrExprEnv *env);
+
+/*
  * What dates need of the evaluation (eval.c): the workflow's zone
  * (settings.timezone, UTC when unset) and "now", the execution's start in
  * epoch milliseconds.  new Date(args) is builtins_date.c's.
@@ -72,6 +81,12 @@ extern int	rr_function_lookup(const char *namespace, const char *name);
 extern void rr_function_arity(int function, int *min_args, int *max_args);
 extern JsValue rr_function_call(RrExprEnv *env, int function, int nargs,
 								const JsValue *args);
+
+/*
+ * Whether path (len bytes) is a jsonpath, for $jsonpath() with a literal
+ * path; else PostgreSQL's message in *error
+ */
+extern bool rr_jsonpath_check(const char *path, int len, char **error);
 
 /*
  * Constants of the namespaces (Math.PI, Math.E, Number.MAX_SAFE_INTEGER

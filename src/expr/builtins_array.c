@@ -150,7 +150,7 @@ arr_join(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	initStringInfo(&out);
 	for (i = 0; i < a->len; i++)
 	{
-		CHECK_FOR_INTERRUPTS();
+		rr_expr_step(env);
 		if (i > 0)
 			appendBinaryStringInfo(&out, sep.u.str.ptr, sep.u.str.len);
 		if (!js_is_nullish(a->elems[i]))

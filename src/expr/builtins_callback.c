@@ -10,7 +10,7 @@
  * element, its index and the array (reduce: the accumulator first).  A
  * TypeError inside it ends the whole {{ }} (rr_expr_thrown), as in n8n.
  * Every loop runs over an array that exists already, so it ends; each
- * call checks for interrupts.
+ * call is a step of the evaluation (rr_expr_step: limits, cancel, timeouts).
  *
  *-------------------------------------------------------------------------
  */

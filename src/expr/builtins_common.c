@@ -28,16 +28,6 @@ rr_builtin_not_supported(const char *what)
 			 errmsg("%s is not supported yet", what)));
 }
 
-JsValue
-rr_method_needs_arrow(RrExprEnv *env, JsValue self, int nargs,
-					  const JsValue *args)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("arrow functions are not supported yet")));
-	return js_undefined();
-}
-
 /* toJsonString of strings, arrays and objects: JSON.stringify */
 JsValue
 rr_method_json_string(RrExprEnv *env, JsValue self, int nargs,

@@ -396,40 +396,47 @@ fn_json_parse(RrExprEnv *env, int nargs, const JsValue *args)
 	JsValue		s = js_to_string(ARG(0));
 	JsValue		result;
 
-	if (ARG(1).kind == JS_FUNCTION)
-		rr_method_needs_arrow(env, s, nargs, args);
 	if (!rr_json_parse(s.u.str.ptr, s.u.str.len, &result))
 		return throw_type_error(env);	/* SyntaxError */
-	return result;
+	return rr_json_revive(env, result, ARG(1));
 }
 
 /*
- * JSON.stringify(value, replacer, space): a replacer function comes with
- * arrow functions, a replacer array is not supported; space is a number of
- * spaces (at most 10) or a string of spaces.
+ * JSON.stringify(value, replacer, space): replacer a function or an array
+ * of the keys to keep (builtins_json.c); space a number of spaces or a
+ * string, at most 10 of either (JavaScript counts UTF-16 units, this
+ * counts characters).
  */
 static JsValue
 fn_json_stringify(RrExprEnv *env, int nargs, const JsValue *args)
 {
-	JsValue		replacer = ARG(1);
+	JsValue		value = rr_json_replace(env, ARG(0), ARG(1));
 	JsValue		space = ARG(2);
-	int			indent = 0;
+	char	   *gap = "";
 	StringInfoData out;
 
-	if (replacer.kind == JS_FUNCTION)
-		rr_method_needs_arrow(env, ARG(0), nargs, args);
-	if (rr_is_array(replacer))
-		rr_builtin_not_supported("JSON.stringify() with a replacer array");
+	if (rr_expr_thrown(env))
+		return js_undefined();
 	if (rr_is_number(space))
-		indent = (int) Min(Max(rr_to_integer(space), 0), 10);
+	{
+		int			n = (int) Min(Max(rr_to_integer(space), 0), 10);
+
+		gap = psprintf("%*s", n, "");
+	}
 	else if (space.kind == JS_STRING)
 	{
-		indent = Min(space.u.str.len, 10);
-		if (strspn(space.u.str.ptr, " ") < (size_t) indent)
-			rr_builtin_not_supported("JSON.stringify() with an indent other than spaces");
+		int			n = 0;
+		int			bytes = 0;
+
+		while (n < 10 && bytes < space.u.str.len)
+		{
+			bytes += pg_mblen(space.u.str.ptr + bytes);
+			n++;
+		}
+		gap = pnstrdup(space.u.str.ptr, Min(bytes, space.u.str.len));
 	}
 	initStringInfo(&out);
-	if (!js_json_stringify(&out, ARG(0), indent))
+	if (!js_json_stringify_gap(&out, value, gap))
 		return js_undefined();
 	return rr_string_from(&out);
 }
@@ -599,23 +606,64 @@ fn_array_is_array(RrExprEnv *env, int nargs, const JsValue *args)
 	return js_bool(rr_is_array(ARG(0)));
 }
 
-/* Array.from(array or string); a mapping function comes with arrows */
+/*
+ * Array.from(items, fn): the elements of an array, the characters of a
+ * string, or an array-like's members 0 .. length - 1 ({length: 3} gives
+ * three undefined), each passed through fn(element, index) when fn is
+ * given.  Anything else gives [].
+ */
 static JsValue
 fn_array_from(RrExprEnv *env, int nargs, const JsValue *args)
 {
+	JsValue		items = ARG(0);
+	JsValue		fn = ARG(1);
 	JsObject   *o;
 	RrArrayBuilder out;
+	double		len;
 	int			i;
 
-	if (ARG(1).kind == JS_FUNCTION)
-		rr_method_needs_arrow(env, ARG(0), nargs, args);
-	if (!own_entries(ARG(0), &o))
+	if (fn.kind != JS_UNDEFINED && !rr_expr_callable(fn))
 		return throw_type_error(env);
-	rr_array_init(&out, o->len);
-	if (rr_is_array(ARG(0)) || ARG(0).kind == JS_STRING)
+	if (!own_entries(items, &o))
+		return throw_type_error(env);
+	if (rr_is_array(items) || items.kind == JS_STRING)
+		len = o->len;
+	else
 	{
-		for (i = 0; i < o->len; i++)
-			rr_array_push(&out, o->vals[i]);
+		bool		type_error;
+		double		n = js_to_number(js_get_named(items, "length", 6,
+												  &type_error));
+
+		len = isnan(n) || n <= 0 ? 0 : floor(Min(n, 9007199254740991.0));
+	}
+	rr_check_elements(len, "Array.from()");
+	rr_array_init(&out, len);
+	for (i = 0; i < (int) len; i++)
+	{
+		JsValue		v;
+
+		rr_expr_step(env);
+		if (rr_is_array(items) || items.kind == JS_STRING)
+			v = o->vals[i];
+		else
+		{
+			bool		type_error;
+			char		key[16];
+
+			snprintf(key, sizeof(key), "%d", i);
+			v = js_get_named(items, key, strlen(key), &type_error);
+		}
+		if (fn.kind != JS_UNDEFINED)
+		{
+			JsValue		call_args[2];
+
+			call_args[0] = v;
+			call_args[1] = js_number(i);
+			v = rr_expr_call(env, fn, 2, call_args);
+			if (rr_expr_thrown(env))
+				return js_undefined();
+		}
+		rr_array_push(&out, v);
 	}
 	return rr_array_result(&out);
 }
@@ -681,6 +729,7 @@ const RrFunctionImpl rr_functions[] = {
 	/* n8n's */
 	{NULL, "$average", 0, -1, fn_average},
 	{NULL, "$ifEmpty", 2, 2, fn_if_empty},
+	{NULL, "$jsonpath", 2, 3, rr_jsonpath_query},
 	{NULL, "$max", 0, -1, fn_max},
 	{NULL, "$min", 0, -1, fn_min},
 	{NULL, "$not", 0, 1, fn_not},

@@ -106,10 +106,21 @@ extern JsValue rr_number_to_date_time(RrExprEnv *env, JsValue self, int nargs,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE), \
 			 errmsg(__VA_ARGS__)))
 
-/* A method or function of a later slice (arrow functions, dates) */
+/* A method or function not supported (hash("sha3"), toRelative ...) */
 extern void rr_builtin_not_supported(const char *what) pg_attribute_noreturn();
-extern JsValue rr_method_needs_arrow(RrExprEnv *env, JsValue self, int nargs,
-									 const JsValue *args);
+
+/*
+ * JSON.stringify's replacer (a function, or an array of keys; anything
+ * else changes nothing) and JSON.parse's reviver (builtins_json.c): the
+ * value they make of v.  After a call, rr_expr_thrown() says whether a
+ * callback threw.
+ */
+extern JsValue rr_json_replace(RrExprEnv *env, JsValue v, JsValue replacer);
+extern JsValue rr_json_revive(RrExprEnv *env, JsValue v, JsValue reviver);
+
+/* $jsonpath(value, 'path', vars) (builtins_json.c) */
+extern JsValue rr_jsonpath_query(RrExprEnv *env, int nargs,
+								 const JsValue *args);
 
 /* Methods several receiver kinds share */
 extern JsValue rr_method_json_string(RrExprEnv *env, JsValue self, int nargs,

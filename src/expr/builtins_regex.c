@@ -443,7 +443,7 @@ re_test(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	RrRegexSubject s;
 
 	rr_regex_subject(&s, STR(str), LEN(str));
-	CHECK_FOR_INTERRUPTS();
+	rr_expr_step(env);
 	return js_bool(rr_regex_exec(self.u.regex, &s, 0, NULL, 0));
 }
 

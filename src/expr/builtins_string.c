@@ -29,6 +29,7 @@
 #include "common/md5.h"
 #include "common/sha1.h"
 #include "common/sha2.h"
+#include "common/unicode_norm.h"
 #include "expr/builtins_int.h"
 #include "miscadmin.h"
 #include "utils/formatting.h"
@@ -275,7 +276,7 @@ str_split(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 		{
 			int			n = rr_char_len(STR(self) + pos);
 
-			CHECK_FOR_INTERRUPTS();
+			rr_expr_step(env);
 			rr_array_push(&out, js_string(STR(self) + pos, n));
 			pos += n;
 		}
@@ -285,7 +286,7 @@ str_split(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	{
 		int			at = find_bytes(STR(self), LEN(self), pos, STR(sep), LEN(sep));
 
-		CHECK_FOR_INTERRUPTS();
+		rr_expr_step(env);
 		if (at < 0)
 		{
 			rr_array_push(&out, js_string(STR(self) + pos, LEN(self) - pos));
@@ -561,7 +562,7 @@ replace(RrExprEnv *env, JsValue self, int nargs, const JsValue *args, bool all)
 									STR(pattern), LEN(pattern));
 		int			end = at + LEN(pattern);
 
-		CHECK_FOR_INTERRUPTS();
+		rr_expr_step(env);
 		if (at < 0)
 			break;
 		appendBinaryStringInfo(&out, STR(self) + pos, at - pos);
@@ -1028,7 +1029,7 @@ str_to_title_case(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 		int			start = i;
 		int			j;
 
-		CHECK_FOR_INTERRUPTS();
+		rr_expr_step(env);
 		if (rr_is_line_terminator(s + i))
 		{
 			i += rr_char_len(s + i);
@@ -1279,6 +1280,67 @@ str_hash(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	return js_undefined();
 }
 
+/*
+ * replaceSpecialChars: n8n's npm transliterate(value, {unknown: "?"}),
+ * for Latin scripts: each character decomposed (NFD) without its
+ * combining marks ("é" is "e"), the letters without a decomposition that
+ * transliterate spells out ("ß" "ss", "æ" "ae", "ø" "o" ...), and "?" for
+ * every other character beyond ASCII (transliterate knows Greek, Cyrillic
+ * and CJK too: docs/expressions.md).
+ */
+static JsValue
+str_replace_special_chars(RrExprEnv *env, JsValue self, int nargs,
+						  const JsValue *args)
+{
+	static const struct
+	{
+		pg_wchar	c;
+		const char *ascii;
+	}			letters[] = {
+		{0xC6, "AE"}, {0xD0, "D"}, {0xD7, "x"}, {0xD8, "O"}, {0xDE, "Th"},
+		{0xDF, "ss"}, {0xE6, "ae"}, {0xF0, "d"}, {0xF8, "o"}, {0xFE, "th"},
+		{0x110, "D"}, {0x111, "d"}, {0x126, "H"}, {0x127, "h"}, {0x131, "i"},
+		{0x141, "L"}, {0x142, "l"}, {0x152, "OE"}, {0x153, "oe"}, {0x166, "T"},
+		{0x167, "t"}
+	};
+	StringInfoData out;
+	int			i;
+
+	initStringInfo(&out);
+	for (i = 0; i < LEN(self); i += rr_char_len(STR(self) + i))
+	{
+		pg_wchar	c[2] = {rr_char_code(STR(self) + i), 0};
+		pg_wchar   *d;
+		int			k;
+
+		rr_expr_step(env);
+		if (c[0] < 0x80)
+		{
+			appendStringInfoChar(&out, (char) c[0]);
+			continue;
+		}
+		for (k = 0; k < lengthof(letters) && letters[k].c != c[0]; k++)
+			;
+		if (k < lengthof(letters))
+		{
+			appendStringInfoString(&out, letters[k].ascii);
+			continue;
+		}
+		d = unicode_normalize(UNICODE_NFD, c);
+		if (d[0] < 0x80 && d[0] != 0)
+		{
+			/* a Latin letter with marks: the marks are dropped */
+			for (k = 0; d[k] != 0; k++)
+				if (d[k] < 0x80)
+					appendStringInfoChar(&out, (char) d[k]);
+		}
+		else
+			appendStringInfoChar(&out, '?');
+		pfree(d);
+	}
+	return rr_string_from(&out);
+}
+
 const RrMethodImpl rr_string_methods[] = {
 	/* JavaScript's */
 	{"at", false, str_at},
@@ -1323,6 +1385,7 @@ const RrMethodImpl rr_string_methods[] = {
 	{"length", true, str_length},
 	{"parseJson", true, str_parse_json},
 	{"quote", true, str_quote},
+	{"replaceSpecialChars", true, str_replace_special_chars},
 	{"toBoolean", true, str_to_boolean},
 	{"toDate", true, rr_string_to_date},
 	{"toDateTime", true, rr_string_to_date_time},

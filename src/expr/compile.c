@@ -73,8 +73,7 @@ static const struct
 	{"$binary", "$binary is not available: items hold no binary data"},
 	{"$evaluateExpression", "$evaluateExpression is not supported: expressions are compiled when the workflow is saved"},
 	{"$fromAI", "$fromAI is not supported"},
-	{"$item", "$item() is not supported yet; use $json or $input.item"},
-	{"$items", "$items() is not supported yet; use $input.all() or $('Node').all()"},
+	{"$item", "$item(i) is only supported as $item(i).$json and $item(i).$node[\"Node\"]; use $input.all()[i] or $('Node').all()[i]"},
 	{"$parameter", "$parameter is not supported yet"},
 	{"$jmespath", "$jmespath is not supported; use $jsonpath(value, 'path')"},
 	{"$jmesPath", "$jmesPath is not supported; use $jsonpath(value, 'path')"},
@@ -229,6 +228,13 @@ compile_call(Compiler *c, RrAst *call)
 		}
 		if (strcmp(callee->name, "$if") == 0)
 			return compile_if(c, call);
+		if (strcmp(callee->name, "$items") == 0)
+		{
+			if (!check_arity(c, call, callee->name, 0, 3))
+				return false;
+			call->ref = RR_CALL_ITEMS;
+			return compile_kids(c, call, 1);
+		}
 		function = rr_function_lookup(NULL, callee->name);
 		if (function >= 0)
 		{
@@ -236,6 +242,15 @@ compile_call(Compiler *c, RrAst *call)
 			if (!check_arity(c, call, callee->name, min_args, max_args))
 				return false;
 			call->ref = RR_CALL_FUNCTION + function;
+			if (strcmp(callee->name, "$jsonpath") == 0 &&
+				call->kids[2]->kind == RR_AST_STRING)
+			{
+				char	   *error;
+
+				if (!rr_jsonpath_check(call->kids[2]->str, call->kids[2]->len,
+									   &error))
+					return fail(c, call->kids[2]->pos, "%s", error);
+			}
 			return compile_kids(c, call, 1);
 		}
 		/* anything else is a value that is not a function */
@@ -291,10 +306,87 @@ compile_call(Compiler *c, RrAst *call)
 				"only functions and methods can be called, as in $json.name.trim()");
 }
 
+/* A node made by a rewrite, at pos, with up to two kids */
+static RrAst *
+made_node(RrAstKind kind, int pos, const char *name, RrAst *kid0, RrAst *kid1)
+{
+	RrAst	   *node = palloc0(sizeof(RrAst));
+
+	node->kind = kind;
+	node->pos = pos;
+	node->name = name;
+	node->nkids = (kid0 != NULL) + (kid1 != NULL);
+	node->kids = palloc(sizeof(RrAst *) * 2);
+	node->kids[0] = kid0;
+	node->kids[1] = kid1;
+	return node;
+}
+
+/* Whether node is $item(i): a call of $item with one argument */
+static bool
+is_item_call(const RrAst *node)
+{
+	return node->kind == RR_AST_CALL && node->nkids == 2 &&
+		node->kids[0]->kind == RR_AST_IDENT &&
+		strcmp(node->kids[0]->name, "$item") == 0 &&
+		node->kids[1]->kind != RR_AST_SPREAD;
+}
+
+/*
+ * $item(i), n8n's legacy proxy of the current node's item i (W
+ * src/workflow-data-proxy.ts:1408-1426), in its two uses:
+ * $item(i).$json reads as $input.all()[i].json, and $item(i).$node["N"]
+ * as $('N').all()[i], whose .json is N's item i.  member is rewritten in
+ * place; other uses of $item stay, and are refused as an unknown name.
+ */
+static void
+rewrite_item(RrAst *member)
+{
+	RrAst	   *object = member->kids[0];
+	RrAst	   *index;
+	RrAst	   *items;
+
+	if (member->name != NULL && strcmp(member->name, "$json") == 0 &&
+		is_item_call(object))
+	{
+		index = object->kids[1];
+		items = made_node(RR_AST_CALL, member->pos,
+						 NULL, made_node(RR_AST_MEMBER, member->pos, "all",
+										made_node(RR_AST_IDENT, member->pos,
+												 "$input", NULL, NULL),
+										NULL),
+						 NULL);
+		member->name = "json";
+		member->kids[0] = made_node(RR_AST_MEMBER, member->pos, NULL, items,
+								   index);
+	}
+	else if (member->name == NULL && member->kids[1]->kind == RR_AST_STRING &&
+			 object->kind == RR_AST_MEMBER && object->name != NULL &&
+			 strcmp(object->name, "$node") == 0 &&
+			 is_item_call(object->kids[0]))
+	{
+		RrAst	   *node = made_node(RR_AST_CALL, member->pos,
+									NULL, made_node(RR_AST_IDENT, member->pos,
+												   "$", NULL, NULL),
+									member->kids[1]);
+
+		index = object->kids[0]->kids[1];
+		items = made_node(RR_AST_CALL, member->pos, NULL,
+						 made_node(RR_AST_MEMBER, member->pos, "all", node,
+								  NULL),
+						 NULL);
+		member->kids[0] = items;
+		member->kids[1] = index;
+	}
+}
+
 static bool
 compile_member(Compiler *c, RrAst *member)
 {
-	RrAst	   *object = member->kids[0];
+	RrAst	   *object;
+
+	rewrite_item(member);
+	object = member->kids[0];
 
 	if (object->kind == RR_AST_IDENT && rr_is_namespace(object->name))
 	{
@@ -364,6 +456,42 @@ compile_regex(Compiler *c, RrAst *node)
 	return true;
 }
 
+/*
+ * new Date(...): at most 7 arguments; new RegExp(pattern, flags): at most
+ * 2, compiled now when both are string literals; neither takes spread
+ */
+static bool
+compile_new(Compiler *c, RrAst *node)
+{
+	bool		regexp = strcmp(node->name, "RegExp") == 0;
+	int			max_args = regexp ? 2 : 7;
+	int			i;
+
+	for (i = 0; i < node->nkids; i++)
+		if (node->kids[i]->kind == RR_AST_SPREAD)
+			return fail(c, node->kids[i]->pos,
+						"new %s() takes no spread arguments", node->name);
+	if (node->nkids > max_args)
+		return fail(c, node->pos, "new %s() takes at most %d arguments",
+					node->name, max_args);
+	if (regexp && node->nkids >= 1 && node->kids[0]->kind == RR_AST_STRING &&
+		(node->nkids == 1 || node->kids[1]->kind == RR_AST_STRING))
+	{
+		char	   *error;
+		int			error_pos;
+
+		node->regex = rr_regex_new(js_string(node->kids[0]->str,
+											 node->kids[0]->len),
+								   node->nkids == 1 ? js_undefined() :
+								   js_string(node->kids[1]->str,
+											 node->kids[1]->len),
+								   &error, &error_pos);
+		if (node->regex == NULL)
+			return fail(c, node->pos, "%s", error);
+	}
+	return compile_kids(c, node, 0);
+}
+
 static bool
 compile_node(Compiler *c, RrAst *node)
 {
@@ -389,14 +517,7 @@ compile_node(Compiler *c, RrAst *node)
 		case RR_AST_REGEX:
 			return compile_regex(c, node);
 		case RR_AST_NEW:
-			/* new Date(...): at most 7 arguments, none spread */
-			for (i = 0; i < node->nkids; i++)
-				if (node->kids[i]->kind == RR_AST_SPREAD)
-					return fail(c, node->kids[i]->pos,
-								"new Date() takes no spread arguments");
-			if (node->nkids > 7)
-				return fail(c, node->pos, "new Date() takes at most 7 arguments");
-			return compile_kids(c, node, 0);
+			return compile_new(c, node);
 		default:
 			return compile_kids(c, node, 0);
 	}

@@ -173,18 +173,23 @@ input_items(RrNodeRun *run)
 }
 
 /*
- * The items of node name's output that lead here: the output connected to
- * the running node, else its first.  ERROR when there is no such node or
- * it has not run, with n8n's messages.
+ * The items of node name's output: the one given, or (output -1) the
+ * output connected to the running node, else its first.  ERROR when there
+ * is no such node or it has not run, with n8n's messages.
  */
 static List *
-node_items(RrExprEnv *env, const char *name)
+node_output_items(RrExprEnv *env, const char *name, int output)
 {
 	RrExecution *execution = env->run->execution;
 	RrPlanNode *node = rr_plan_find_node(execution->plan, (char *) name);
 	RrStep	   *step;
-	int			output;
 
+	if (env->run->node == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a table trigger's condition cannot read the items of node \"%s\"",
+						name),
+				 errdetail("The condition runs before the execution, on the changed row.")));
 	if (node == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -196,6 +201,8 @@ node_items(RrExprEnv *env, const char *name)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("Node '%s' hasn't been executed", name),
 				 errdetail("An expression can read a node's items only after the node ran in the same execution.")));
+	if (output >= 0)
+		return output < node->noutputs ? step->outputs[output] : NIL;
 	for (output = 0; output < node->noutputs; output++)
 	{
 		int			e;
@@ -205,6 +212,13 @@ node_items(RrExprEnv *env, const char *name)
 				return step->outputs[output];
 	}
 	return node->noutputs > 0 ? step->outputs[0] : NIL;
+}
+
+/* The items of node name's output that lead here */
+static List *
+node_items(RrExprEnv *env, const char *name)
+{
+	return node_output_items(env, name, -1);
 }
 
 /*
@@ -292,6 +306,8 @@ prev_node_object(RrNodeRun *run)
 	RrPlan	   *plan = execution->plan;
 	int			i;
 
+	if (run->node == NULL)
+		return js_undefined();	/* a table trigger's condition */
 	for (i = 0; i < plan->nnodes; i++)
 	{
 		RrPlanNode *source = &plan->nodes[i];
@@ -507,6 +523,53 @@ host_member(RrExprEnv *env, const RrHost *host, JsValue key)
 	return js_undefined();
 }
 
+/* $input.all(), built once per node run */
+static JsValue
+input_all(RrExprEnv *env)
+{
+	RrRunCache *cache = run_cache(env->run);
+
+	if (cache->input_all.kind == JS_UNDEFINED)
+	{
+		MemoryContext old = MemoryContextSwitchTo(env->run->execution->context);
+
+		cache->input_all = items_array(input_items(env->run));
+		MemoryContextSwitchTo(old);
+	}
+	return cache->input_all;
+}
+
+/*
+ * $items('N', output, run): node N's items of output (0 unless given), as
+ * $('N').all() gives them; $items() the input items.  A node runs once in
+ * an execution, so run may only be 0 or -1 (the last run).
+ */
+static JsValue
+items_call(RrExprEnv *env, int nargs, const JsValue *args)
+{
+	JsValue		name;
+	double		output = 0;
+
+	if (nargs == 0)
+		return input_all(env);
+	name = js_to_string(args[0]);
+	if (nargs > 1 && args[1].kind != JS_UNDEFINED)
+		output = js_to_number(args[1]);
+	if (nargs > 2 && args[2].kind != JS_UNDEFINED &&
+		js_to_number(args[2]) != 0 && js_to_number(args[2]) != -1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("Run %g of node '%.*s' doesn't exist",
+						js_to_number(args[2]),
+						name.u.str.len, name.u.str.ptr),
+				 errdetail("A node runs once in an execution: its run index is 0.")));
+	if (!(output >= 0 && output < PG_INT16_MAX))
+		return js_undefined();
+	return items_array(node_output_items(env,
+										 pnstrdup(name.u.str.ptr, name.u.str.len),
+										 (int) output));
+}
+
 /* A call of a host object's accessor: $input.all(), $('N').first() ... */
 static JsValue
 host_call(RrExprEnv *env, const RrAst *call, JsValue self, int nargs,
@@ -519,24 +582,13 @@ host_call(RrExprEnv *env, const RrAst *call, JsValue self, int nargs,
 	Assert(self.kind == JS_FUNCTION);
 	if (host->kind == RR_HOST_INPUT)
 	{
-		RrRunCache *cache = run_cache(env->run);
-
 		items = input_items(env->run);
 		if (nargs > 0 && strcmp(name, "all") != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("$input.%s() should have no arguments", name)));
 		if (strcmp(name, "all") == 0)
-		{
-			if (cache->input_all.kind == JS_UNDEFINED)
-			{
-				MemoryContext old = MemoryContextSwitchTo(env->run->execution->context);
-
-				cache->input_all = items_array(items);
-				MemoryContextSwitchTo(old);
-			}
-			return cache->input_all;
-		}
+			return input_all(env);
 	}
 	else
 		items = node_items(env, host->name);
@@ -603,11 +655,28 @@ eval_list(RrExprEnv *env, const RrAst *node, int from, RrArrayBuilder *out)
 	return true;
 }
 
+/*
+ * A builtin that built a large string or array did work in proportion to
+ * it: the run's limits are checked at once, so that a few calls building
+ * megabytes each (a callback returning numberList(1, 1e6)) meet
+ * reporunner.max_execution_memory before the step counter would check it.
+ */
+static void check_limits(RrExprEnv *env);
+
+static void
+check_built(RrExprEnv *env, JsValue v)
+{
+	if ((v.kind == JS_STRING && v.u.str.len >= 65536) ||
+		(v.kind == JS_ARRAY && v.u.arr->len >= RR_LIMIT_CHECK_EVERY))
+		check_limits(env);
+}
+
 static JsValue
 eval_call(RrExprEnv *env, const RrAst *call)
 {
 	RrArrayBuilder args;
 	JsValue		self = js_undefined();
+	JsValue		result;
 
 	if (call->ref == RR_CALL_NODE)
 		return host_value(RR_HOST_NODE,
@@ -630,14 +699,21 @@ eval_call(RrExprEnv *env, const RrAst *call)
 	if (!eval_list(env, call, 1, &args))
 		return js_undefined();
 
-	if (call->ref >= RR_CALL_FUNCTION)
-		return rr_function_call(env, call->ref - RR_CALL_FUNCTION,
-								args.arr->len, args.arr->elems);
 	if (call->ref == RR_CALL_HOST)
 		return host_call(env, call, self, args.arr->len, args.arr->elems);
-	Assert(call->ref == RR_CALL_METHOD);
-	return rr_method_call(env, call->kids[0]->ref - RR_METHOD, self,
-						  args.arr->len, args.arr->elems);
+	if (call->ref == RR_CALL_ITEMS)
+		return items_call(env, args.arr->len, args.arr->elems);
+	if (call->ref >= RR_CALL_FUNCTION)
+		result = rr_function_call(env, call->ref - RR_CALL_FUNCTION,
+								  args.arr->len, args.arr->elems);
+	else
+	{
+		Assert(call->ref == RR_CALL_METHOD);
+		result = rr_method_call(env, call->kids[0]->ref - RR_METHOD, self,
+								args.arr->len, args.arr->elems);
+	}
+	check_built(env, result);
+	return result;
 }
 
 static JsValue
@@ -844,12 +920,15 @@ eval_logical(RrExprEnv *env, const RrAst *node)
 	return eval_node(env, node->kids[1]);
 }
 
-/* new Date(args) */
+/* new Date(args), new RegExp(pattern, flags) */
 static JsValue
 eval_new(RrExprEnv *env, const RrAst *node)
 {
 	JsValue		args[7];
 	int			i;
+	char	   *error;
+	int			error_pos;
+	const RrRegex *re;
 
 	Assert(node->nkids <= lengthof(args));
 	for (i = 0; i < node->nkids; i++)
@@ -858,7 +937,19 @@ eval_new(RrExprEnv *env, const RrAst *node)
 		if (env->unwind != RR_UNWIND_NONE)
 			return js_undefined();
 	}
-	return rr_new_date(env, node->nkids, args);
+	if (node->name[0] == 'D')
+		return rr_new_date(env, node->nkids, args);
+	re = node->regex;
+	if (re == NULL)
+		re = rr_regex_new(node->nkids > 0 ? args[0] : js_undefined(),
+						  node->nkids > 1 ? args[1] : js_undefined(),
+						  &error, &error_pos);
+	if (re == NULL)
+	{
+		env->unwind = RR_UNWIND_THROW;	/* a SyntaxError */
+		return js_undefined();
+	}
+	return js_regexp(re);
 }
 
 static JsValue
@@ -945,7 +1036,7 @@ rr_expr_call(RrExprEnv *env, JsValue fn, int nargs, const JsValue *args)
 	const RrAst *arrow;
 	int			i;
 
-	CHECK_FOR_INTERRUPTS();
+	rr_expr_step(env);
 	if (!rr_expr_callable(fn))
 	{
 		rr_expr_throw(env);		/* TypeError: x is not a function */
@@ -958,6 +1049,27 @@ rr_expr_call(RrExprEnv *env, JsValue fn, int nargs, const JsValue *args)
 	for (i = 0; i < arrow->nparams; i++)
 		env->slots[arrow->ref + i] = i < nargs ? args[i] : js_undefined();
 	return eval_node(env, arrow->kids[0]);
+}
+
+/*
+ * The run's limits (rr_check_limits); a table trigger's condition runs
+ * without a node (src/triggers/table_trigger.c), and only checks for a
+ * cancel.
+ */
+static void
+check_limits(RrExprEnv *env)
+{
+	if (env->run->node == NULL)
+		CHECK_FOR_INTERRUPTS();
+	else
+		rr_check_limits(env->run);
+}
+
+void
+rr_expr_step(RrExprEnv *env)
+{
+	if (++env->run->items_seen % RR_LIMIT_CHECK_EVERY == 0)
+		check_limits(env);
 }
 
 bool

@@ -49,6 +49,7 @@ typedef enum RrVarRef
 #define RR_CALL_METHOD		1	/* x.m(): method id in the callee's ref */
 #define RR_CALL_HOST		2	/* $input.all(), $('N').first(): by name */
 #define RR_CALL_NODE		3	/* $('N') */
+#define RR_CALL_ITEMS		4	/* $items('N', output, run) */
 #define RR_CALL_FUNCTION	1000	/* + the function id of builtins.h */
 
 /* RrAst.ref of a MEMBER that is a method's callee: RR_METHOD + method id */

@@ -59,7 +59,7 @@ static const double exact_pow10[] = {
 };
 
 static void append_value_string(StringInfo out, JsValue v);
-static bool stringify_value(StringInfo out, JsValue v, int indent, int depth);
+static bool stringify_value(StringInfo out, JsValue v, const char *gap, int depth);
 
 
 /* ---------------------------------------------------------------------
@@ -1536,36 +1536,36 @@ append_json_string(StringInfo out, const char *s, int len)
 
 /* Before a member or element: the separator, and a new line when indenting */
 static void
-begin_member(StringInfo out, bool first, int indent, int depth)
+begin_member(StringInfo out, bool first, const char *gap, int depth)
 {
 	if (!first)
 		append_bytes(out, ",", 1);
-	if (indent > 0)
+	if (*gap != '\0')
 	{
 		append_bytes(out, "\n", 1);
-		for (int i = 0; i < indent * depth; i++)
-			append_bytes(out, " ", 1);
+		for (int i = 0; i < depth; i++)
+			append_cstring(out, gap);
 	}
 }
 
 static void
-append_json_key(StringInfo out, const char *key, int len, int indent)
+append_json_key(StringInfo out, const char *key, int len, const char *gap)
 {
 	append_json_string(out, key, len);
-	append_bytes(out, indent > 0 ? ": " : ":", indent > 0 ? 2 : 1);
+	append_bytes(out, ": ", *gap != '\0' ? 2 : 1);
 }
 
 /* The closing bracket, on its own line when indenting and not empty */
 static void
-end_container(StringInfo out, bool empty, int indent, int depth, char close)
+end_container(StringInfo out, bool empty, const char *gap, int depth, char close)
 {
 	if (!empty)
-		begin_member(out, true, indent, depth);
+		begin_member(out, true, gap, depth);
 	append_bytes(out, &close, 1);
 }
 
 static void
-stringify_container(StringInfo out, JsonbContainer *jc, int indent, int depth)
+stringify_container(StringInfo out, JsonbContainer *jc, const char *gap, int depth)
 {
 	JsonbIterator *it = JsonbIteratorInit(jc);
 	JsonbValue	jv;
@@ -1583,24 +1583,24 @@ stringify_container(StringInfo out, JsonbContainer *jc, int indent, int depth)
 				append_bytes(out, "{", 1);
 				break;
 			case WJB_ELEM:
-				begin_member(out, first, indent, depth + 1);
+				begin_member(out, first, gap, depth + 1);
 				first = false;
-				stringify_value(out, js_from_jsonb_value(&jv), indent, depth + 1);
+				stringify_value(out, js_from_jsonb_value(&jv), gap, depth + 1);
 				break;
 			case WJB_KEY:
-				begin_member(out, first, indent, depth + 1);
+				begin_member(out, first, gap, depth + 1);
 				first = false;
 				append_json_key(out, jv.val.string.val, jv.val.string.len,
-								indent);
+								gap);
 				break;
 			case WJB_VALUE:
-				stringify_value(out, js_from_jsonb_value(&jv), indent, depth + 1);
+				stringify_value(out, js_from_jsonb_value(&jv), gap, depth + 1);
 				break;
 			case WJB_END_ARRAY:
-				end_container(out, first, indent, depth, ']');
+				end_container(out, first, gap, depth, ']');
 				break;
 			case WJB_END_OBJECT:
-				end_container(out, first, indent, depth, '}');
+				end_container(out, first, gap, depth, '}');
 				break;
 			case WJB_DONE:
 				break;
@@ -1609,7 +1609,7 @@ stringify_container(StringInfo out, JsonbContainer *jc, int indent, int depth)
 }
 
 static bool
-stringify_value(StringInfo out, JsValue v, int indent, int depth)
+stringify_value(StringInfo out, JsValue v, const char *gap, int depth)
 {
 	check_stack_depth();
 	switch (v.kind)
@@ -1654,17 +1654,17 @@ stringify_value(StringInfo out, JsValue v, int indent, int depth)
 				break;
 			}
 		case JS_JSONB:
-			stringify_container(out, v.u.jc, indent, depth);
+			stringify_container(out, v.u.jc, gap, depth);
 			break;
 		case JS_ARRAY:
 			append_bytes(out, "[", 1);
 			for (int i = 0; i < v.u.arr->len; i++)
 			{
-				begin_member(out, i == 0, indent, depth + 1);
-				if (!stringify_value(out, v.u.arr->elems[i], indent, depth + 1))
+				begin_member(out, i == 0, gap, depth + 1);
+				if (!stringify_value(out, v.u.arr->elems[i], gap, depth + 1))
 					append_bytes(out, "null", 4);
 			}
-			end_container(out, v.u.arr->len == 0, indent, depth, ']');
+			end_container(out, v.u.arr->len == 0, gap, depth, ']');
 			break;
 		case JS_OBJECT:
 			{
@@ -1677,12 +1677,12 @@ stringify_value(StringInfo out, JsValue v, int indent, int depth)
 					if (obj->vals[i].kind == JS_UNDEFINED ||
 						obj->vals[i].kind == JS_FUNCTION)
 						continue;
-					begin_member(out, first, indent, depth + 1);
+					begin_member(out, first, gap, depth + 1);
 					first = false;
-					append_json_key(out, obj->keys[i], obj->keylens[i], indent);
-					stringify_value(out, obj->vals[i], indent, depth + 1);
+					append_json_key(out, obj->keys[i], obj->keylens[i], gap);
+					stringify_value(out, obj->vals[i], gap, depth + 1);
 				}
-				end_container(out, first, indent, depth, '}');
+				end_container(out, first, gap, depth, '}');
 				break;
 			}
 	}
@@ -1693,5 +1693,13 @@ bool
 js_json_stringify(StringInfo out, JsValue v, int indent)
 {
 	/* JSON.stringify clamps the indent to 10 spaces */
-	return stringify_value(out, v, Max(0, Min(indent, 10)), 0);
+	static const char spaces[] = "          ";
+
+	return stringify_value(out, v, spaces + 10 - Max(0, Min(indent, 10)), 0);
+}
+
+bool
+js_json_stringify_gap(StringInfo out, JsValue v, const char *gap)
+{
+	return stringify_value(out, v, gap, 0);
 }

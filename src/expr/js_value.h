@@ -237,4 +237,7 @@ extern int	js_string_length(JsValue s);
  */
 extern bool js_json_stringify(StringInfo out, JsValue v, int indent);
 
+/* The same with gap, a NUL-terminated string, written once per level */
+extern bool js_json_stringify_gap(StringInfo out, JsValue v, const char *gap);
+
 #endif							/* RR_JS_VALUE_H */

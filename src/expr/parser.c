@@ -345,7 +345,7 @@ fail_keyword(Parser *p, const Token *t)
 			fail(p, t->start, "\"function\" is not supported, use an arrow function");
 			return true;
 		case KW_NEW:
-			fail(p, t->start, "only \"new Date()\" is supported");
+			fail(p, t->start, "only \"new Date()\" and \"new RegExp()\" are supported");
 			return true;
 		case KW_RETURN:
 			fail(p, t->start,
@@ -1563,7 +1563,7 @@ parse_template(Parser *p)
 	return set_kids(p, node, kids.items, kids.n);
 }
 
-/* new Date(args), the only "new"; the current token is "new" */
+/* new Date(args) or new RegExp(args); the current token is "new" */
 static RrAst *
 parse_new(Parser *p)
 {
@@ -1574,19 +1574,15 @@ parse_new(Parser *p)
 		return NULL;
 	if (p->tok.kind == TOK_IDENT && p->tok.end - p->tok.start == 6 &&
 		memcmp(p->text + p->tok.start, "RegExp", 6) == 0)
+		node->name = "RegExp";
+	else if (p->tok.kind == TOK_IDENT && p->tok.end - p->tok.start == 4 &&
+			 memcmp(p->text + p->tok.start, "Date", 4) == 0)
+		node->name = "Date";
+	else
 	{
-		/* a pattern built at run time could not be checked at save */
-		fail(p, node->pos,
-			 "new RegExp() is not supported: write a regular expression literal, as in /ab+c/i");
+		fail(p, node->pos, "only \"new Date()\" and \"new RegExp()\" are supported");
 		return NULL;
 	}
-	if (p->tok.kind != TOK_IDENT || p->tok.end - p->tok.start != 4 ||
-		memcmp(p->text + p->tok.start, "Date", 4) != 0)
-	{
-		fail(p, node->pos, "only \"new Date()\" is supported");
-		return NULL;
-	}
-	node->name = "Date";
 	if (!advance(p))
 		return NULL;
 	if (is_punct(p, P_LPAREN))
@@ -1597,7 +1593,7 @@ parse_new(Parser *p)
 	else if (is_punct(p, P_DOT) || is_punct(p, P_QDOT) ||
 			 is_punct(p, P_LBRACKET) || p->tok.kind == TOK_TEMPLATE)
 	{
-		fail(p, node->pos, "only \"new Date()\" is supported");
+		fail(p, node->pos, "only \"new Date()\" and \"new RegExp()\" are supported");
 		return NULL;
 	}
 	return set_kids(p, node, args.items, args.n);

@@ -915,6 +915,54 @@ collect_groups(Translator *t)
 	return true;
 }
 
+/*
+ * new RegExp(pattern, flags): the flags are checked here (each of
+ * "dgimsuy" at most once; "y" is refused like "d"), the pattern is
+ * rr_regex_compile's.
+ */
+RrRegex *
+rr_regex_new(JsValue pattern, JsValue flags, char **error, int *error_pos)
+{
+	char		f[16] = "";
+	int			i;
+
+	if (pattern.kind == JS_REGEXP)
+	{
+		if (flags.kind == JS_UNDEFINED)
+			flags = js_cstring(pattern.u.regex->flags);
+		pattern = js_string(pattern.u.regex->source,
+							pattern.u.regex->source_len);
+	}
+	else if (pattern.kind == JS_UNDEFINED)
+		pattern = js_cstring("");
+	else
+		pattern = js_to_string(pattern);
+	if (flags.kind != JS_UNDEFINED)
+		flags = js_to_string(flags);
+	else
+		flags = js_cstring("");
+	*error_pos = 0;
+	for (i = 0; i < flags.u.str.len; i++)
+	{
+		char		c = flags.u.str.ptr[i];
+
+		if (strchr("dgimsuy", c) == NULL || c == '\0' || strchr(f, c) != NULL)
+		{
+			*error = psprintf("invalid regular expression flags \"%.*s\"",
+							  Min(flags.u.str.len, 16), flags.u.str.ptr);
+			return NULL;
+		}
+		if (c == 'y')
+		{
+			*error = pstrdup("the regular expression flag \"y\" is not supported");
+			return NULL;
+		}
+		f[i] = c;
+	}
+	return rr_regex_compile(pattern.u.str.ptr, pattern.u.str.len, f, error,
+							error_pos);
+}
+
 static void
 free_regex(void *arg)
 {

@@ -58,6 +58,15 @@ extern RrRegex *rr_regex_compile(const char *pattern, int len,
 								 const char *flags, char **error,
 								 int *error_pos);
 
+/*
+ * new RegExp(pattern, flags): pattern a RegExp (its source, and its flags
+ * unless flags are given), undefined (the empty pattern) or anything else
+ * as a string; flags a string of "dgimsuy", each at most once.  NULL with
+ * *error as rr_regex_compile (JavaScript's SyntaxError).
+ */
+extern RrRegex *rr_regex_new(JsValue pattern, JsValue flags, char **error,
+							 int *error_pos);
+
 /* A RegExp value */
 static inline JsValue
 js_regexp(const RrRegex *re)

@@ -50,6 +50,7 @@
 #include "catalog/workflow_store.h"
 #include "commands/event_trigger.h"
 #include "commands/trigger.h"
+#include "document/document.h"
 #include "engine/executor.h"
 #include "engine/journal.h"
 #include "engine/packed_rows.h"
@@ -117,10 +118,16 @@ static RrValue *condition_value = NULL;
 static RrValue *
 compile_condition(const char *condition, int64 id, MemoryContext context)
 {
-	MemoryContext old = MemoryContextSwitchTo(context);
+	MemoryContext old;
 	JsonbValue	value;
 	RrValue    *compiled;
 
+	if (!rr_expression_is_lone(condition, strlen(condition)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the condition of on_table() must be one {{ }} expression"),
+				 errdetail("The condition is \"%s\".", condition)));
+	old = MemoryContextSwitchTo(context);
 	value.type = jbvString;
 	value.val.string.val = pstrdup(condition);
 	value.val.string.len = strlen(condition);
@@ -451,6 +458,7 @@ matching_items(int64 id, const char *condition, RrPlan *plan, List *items)
 	memset(&execution, 0, sizeof(execution));
 	execution.plan = plan;
 	execution.mode = "table";
+	execution.context = CurrentMemoryContext;	/* what $input.all() keeps */
 	memset(&run, 0, sizeof(run));
 	run.execution = &execution;
 	foreach(lc, items)

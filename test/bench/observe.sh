@@ -1,4 +1,4 @@
-# observe.sh - section (k) of make bench (sourced by run.sh): how long
+# observe.sh - section (l) of make bench (sourced by run.sh): how long
 # metrics() and workflow_stats take on a large journal, and whether their
 # plans read it through indexes.
 #
@@ -93,7 +93,7 @@ SQL
 
 bench_observe() {
 	echo
-	echo "(k) metrics() and workflow_stats on a journal of $observe_executions executions" \
+	echo "(l) metrics() and workflow_stats on a journal of $observe_executions executions" \
 		"(7 days), as a tenant; $observe_runs runs each"
 	started=$(date +%s)
 	observe_fill || return 1

@@ -22,7 +22,11 @@
 #   (j) 10,000 HTTP requests through background executions of an http node
 #       to a local nginx, against wrk's raw rate to the same URL
 #       (test/bench/http.sh; skipped when nginx or wrk is missing)
-#   (k) metrics() and workflow_stats as a tenant on a journal of
+#   (k) expressions: execute() of a set node with ten method-heavy {{ }}
+#       fields over 100 items, in one backend: evaluations per second, and
+#       that backend's memory before and after BENCH_EXPR_EVALUATIONS
+#       evaluations
+#   (l) metrics() and workflow_stats as a tenant on a journal of
 #       BENCH_OBSERVE_EXECUTIONS executions (test/bench/observe.sh)
 #
 # Timings are informational only: the machines are shared and noisy, so the
@@ -34,10 +38,11 @@
 # BENCH_MEMORY_CALLS (default 1000000) the number of calls in the memory
 # test; BENCH_WORKER_STEPS (default 1000000) the number of steps in the
 # worker memory test (0 skips it); BENCH_HTTP_REQUESTS (default 10000) the
-# requests of each shape of (j); BENCH_OBSERVE_EXECUTIONS (default
-# 1000000) the journal of (k); BENCH_ONLY=http runs only (j),
-# BENCH_ONLY=observe only (k),
-# BENCH_ONLY=execute only (a) to (c) and the memory test.  Expects
+# requests of each shape of (j); BENCH_EXPR_EVALUATIONS (default 1000000)
+# the evaluations of (k); BENCH_OBSERVE_EXECUTIONS (default 1000000) the
+# journal of (l); BENCH_ONLY=http runs only (j), BENCH_ONLY=expr only (k),
+# BENCH_ONLY=observe only (l), BENCH_ONLY=execute only (a) to (c) and the
+# memory test.  Expects
 # "make install" to have run (make bench does it).
 set -u
 
@@ -52,6 +57,7 @@ clients_list="2 8"
 warmup_calls=1000      # calls before the first memory sample (caches fill)
 commit_every=1000      # the memory loop commits after this many calls
 worker_steps=${BENCH_WORKER_STEPS:-1000000}
+expr_evaluations=${BENCH_EXPR_EVALUATIONS:-1000000}
 bg_clients=8           # pgbench clients of the queue baseline and of start()
 bg_workers_list="2 4"  # reporunner.workers_per_database values tried
 queue_prefill=20000    # jobs in the bare queue before its run
@@ -62,9 +68,9 @@ worker_warmup=2500     # executions before the worker's first memory sample
 feed_chunk=5000        # executions queued beyond what the worker memory test needs
 drain_limit=300        # seconds the workers get to run what was queued
 
-case "$seconds$memory_calls$worker_steps" in
+case "$seconds$memory_calls$worker_steps$expr_evaluations" in
 *[!0-9]*)
-	echo "BENCH_SECONDS, BENCH_MEMORY_CALLS and BENCH_WORKER_STEPS must be whole numbers" >&2
+	echo "BENCH_SECONDS, BENCH_MEMORY_CALLS, BENCH_WORKER_STEPS and BENCH_EXPR_EVALUATIONS must be whole numbers" >&2
 	exit 2
 	;;
 esac
@@ -213,16 +219,18 @@ SQL
 	printf '\\gset %s_\n' "$1"
 }
 
-# memory_loop N: a DO block that calls execute() N times, committing every
-# $commit_every calls as an application would.
+# memory_loop N [WORKFLOW INPUT]: a DO block that calls execute() of
+# WORKFLOW (webhook_if) on INPUT (an SQL expression; $input quoted) N times,
+# committing every $commit_every calls as an application would.
 memory_loop() {
+	loop_input=${3:-"'$input'"}
 	cat <<SQL
 DO \$loop\$
 DECLARE
-	input jsonb := '$input';
+	input jsonb := $loop_input;
 BEGIN
 	FOR i IN 1..$1 LOOP
-		PERFORM reporunner.execute('webhook_if', input, '{"save": "none"}');
+		PERFORM reporunner.execute('${2:-webhook_if}', input, '{"save": "none"}');
 		IF i % $commit_every = 0 THEN
 			COMMIT;
 		END IF;
@@ -700,8 +708,78 @@ http_section() {
 	bench_http || broken=1
 }
 
+# (k) expressions: the workflow "methods" (Start -> M, a set node with ten
+# method-heavy fields), executed on 100 items: 1,000 evaluations a call.
+# After 20 warm-up calls, the backend's memory is sampled, then the calls
+# for $expr_evaluations evaluations run (committing every $commit_every),
+# then it is sampled again.
+expr_fields='{
+  "initials": "{{ $json.name.toUpperCase().split(\" \").map(w => w[0]).join(\"\") }}",
+  "domain": "{{ $json.email.split(\"@\")[1].toLowerCase() }}",
+  "a_tags": "{{ $json.tags.filter(t => t.startsWith(\"a\")).length }}",
+  "total": "{{ $json.lines.map(l => l.qty * l.price).reduce((a, b) => a + b, 0).toFixed(2) }}",
+  "skus": "{{ $json.lines.pluck(\"sku\").unique().join(\",\") }}",
+  "slug": "{{ $json.name.replace(/\\s+/g, \"-\").toLowerCase() }}",
+  "due": "{{ $json.created.toDateTime().plus(7, \"days\").toFormat(\"yyyy-MM-dd\") }}",
+  "keys": "{{ Object.keys($json).sort().join(\"|\") }}",
+  "note": "{{ $json.note.trim().padEnd(20, \".\").slice(0, 20) }}",
+  "top": "{{ $json.lines.length > 2 ? $json.lines.sort((a, b) => b.price - a.price)[0].sku : $json.tags.first() }}"}'
+
+expr_section() {
+	calls=$(((expr_evaluations + 999) / 1000))
+	echo
+	echo "(k) expressions: execute() of a set node with ten method-heavy {{ }} fields over 100 items," \
+		"$calls calls ($((calls * 1000)) evaluations) in one backend"
+	{
+		cat <<'SQL'
+\pset footer off
+SELECT reporunner.save_workflow('methods', jsonb_build_object(
+  'nodes', jsonb_build_array(jsonb_build_object('name', 'Start', 'type', 'trigger'),
+                             jsonb_build_object('name', 'M', 'type', 'set',
+                                                'params', jsonb_build_object('fields', :'fields'::jsonb))),
+  'connections', '[{"from": "Start", "to": "M"}]'::jsonb)) \g /dev/null
+CREATE TABLE bench_expr_input AS
+SELECT jsonb_agg(jsonb_build_object(
+         'name', ' Ada  Lovelace ' || i, 'email', 'Ada.' || i || '@Example.COM',
+         'tags', jsonb_build_array('alpha', 'beta', 'admin', 'tag' || i % 7),
+         'lines', (SELECT jsonb_agg(jsonb_build_object('sku', 'S' || (j % 3), 'qty', j, 'price', 1.25 * j))
+                   FROM generate_series(1, 1 + i % 4) AS j),
+         'created', '2024-03-' || lpad((1 + i % 28)::text, 2, '0') || 'T10:00:00Z',
+         'note', '  note ' || i || '  ')) AS items
+FROM generate_series(1, 100) AS i;
+SELECT count(*) = 1000 AS evaluations_per_call
+FROM jsonb_array_elements(reporunner.execute('methods', (SELECT items FROM bench_expr_input), '{"save": "none"}')) AS o,
+     jsonb_object_keys(o) AS k
+WHERE k IN ('initials', 'domain', 'a_tags', 'total', 'skus', 'slug', 'due', 'keys', 'note', 'top')
+\g (tuples_only format=unaligned)
+SQL
+		memory_loop 20 methods "(SELECT items FROM bench_expr_input)"
+		memory_sample warm
+		printf '%s\n' "SELECT clock_timestamp() AS t0 \\gset"
+		memory_loop "$calls" methods "(SELECT items FROM bench_expr_input)"
+		printf '%s\n' "SELECT extract(epoch FROM clock_timestamp() - :'t0')::numeric AS secs \\gset"
+		memory_sample after
+		cat <<'SQL'
+SELECT format('%s evaluations in %s s: %s evaluations/s', :calls * 1000, round(:secs, 2),
+              round(:calls * 1000 / greatest(:secs, 0.001))) AS line \g (tuples_only format=unaligned)
+SELECT format('memory growth over them: contexts %s kB held, VmRSS %s kB, RssAnon %s kB: %s',
+              round((:after_ctx - :warm_ctx) / 1024.0), :after_rss - :warm_rss, :after_anon - :warm_anon,
+              CASE WHEN (:after_ctx - :warm_ctx) / 1024.0 <= 1024 AND :after_anon - :warm_anon <= 1024
+                   THEN 'flat (<= 1 MB each)' ELSE 'grew over 1 MB' END) AS line
+\g (tuples_only format=unaligned)
+DROP TABLE bench_expr_input;
+SQL
+	} >"$work/expr.sql"
+	give_to_pg "$work/expr.sql"
+	psql_bench -v fields="$expr_fields" -v calls="$calls" -f "$work/expr.sql"
+}
+
 if [ "${BENCH_ONLY:-}" = http ]; then
 	http_section
+	finish
+fi
+if [ "${BENCH_ONLY:-}" = expr ]; then
+	expr_section || broken=1
 	finish
 fi
 if [ "${BENCH_ONLY:-}" = observe ]; then
@@ -832,6 +910,7 @@ else
 	bg_triggers || broken=1
 fi
 
+expr_section || broken=1
 bench_observe || broken=1
 http_section
 finish
