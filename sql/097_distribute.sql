@@ -1,6 +1,7 @@
 --
 -- distribute() without Citus: a clear error, and nothing changed.
 --
+\set SHOW_CONTEXT never
 SELECT reporunner.distribute();
 SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
 WHERE conrelid = 'reporunner.execution'::regclass AND contype = 'p';

@@ -111,7 +111,8 @@ static const struct
 	" t AS (DELETE FROM reporunner.trigger t" \
 	" WHERE t.kind = 'table' AND t.id IN (SELECT id FROM d)" \
 	" RETURNING " RR_SQL_DELETED_REGISTRATION ")" \
-	" SELECT t.*, w.name FROM t JOIN reporunner.workflow w ON w.id = t.workflow_id"
+	" SELECT t.*, w.name FROM t JOIN reporunner.workflow w ON w.id = t.workflow_id" \
+	" ORDER BY t.id"
 
 static SPIPlanPtr table_triggers_plan = NULL;
 static SPIPlanPtr forget_dropped_plan = NULL;
