@@ -167,6 +167,9 @@ TODO:
 	local $TODO = 'the API runs statements Citus cannot route (docs/scaling.md)';
 	my $doc = q({"nodes": [{"name": "Start", "type": "trigger"}]});
 	($rc, $out, $err) = run_sql($coord,
+		"SELECT reporunner.save_workflow('hello', '$doc')");
+	is($rc, 0, 'save_workflow() as the tables\' owner (no change of user)') or diag($err);
+	($rc, $out, $err) = run_sql($coord,
 		"SET ROLE t1; SELECT reporunner.save_workflow('hello', '$doc')");
 	is($rc, 0, 'save_workflow() as a tenant through the coordinator') or diag($err);
 	($rc, $out, $err) = run_sql($coord,
