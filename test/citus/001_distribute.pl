@@ -165,10 +165,30 @@ SELECT (SELECT count(*) || '/' || count(DISTINCT owner) FROM reporunner.executio
 TODO:
 {
 	local $TODO = 'the API runs statements Citus cannot route (docs/scaling.md)';
+	# as the tables' owner, on the coordinator: no change of user within a
+	# transaction
+	my $hello = q({"nodes": [{"name": "Start", "type": "trigger"}, {"name": "Pass", "type": "noop"}], "connections": [{"from": "Start", "to": "Pass"}]});
+	($rc, $out, $err) = run_sql($coord, "SELECT reporunner.save_workflow('hello', '$hello')");
+	is($rc, 0, 'save_workflow() as the tables\' owner on the coordinator') or diag($err);
+	($rc, $out, $err) = run_sql($coord, "SELECT reporunner.execute('hello', '[{\"a\": 1}]')");
+	is($out, '[{"a": 1}]', 'execute() as the tables\' owner on the coordinator') or diag($err);
+	($rc, $out, $err) = run_sql($coord, "SELECT reporunner.start('hello', '[{}]')");
+	like($out, qr/^\d+$/, 'start() as the tables\' owner queues an execution') or diag($err);
+	my $superuser = $coord->safe_psql('postgres', "SELECT 'postgres'::regrole::oid");
+	my $queue_shard = $coord->safe_psql('postgres',
+		"SELECT get_shard_id_for_distribution_column('reporunner.queue', $superuser)");
+	my $queue_port = $coord->safe_psql('postgres',
+		"SELECT nodeport FROM pg_dist_shard_placement WHERE shardid = $queue_shard");
+	my $queued = '';
+	$queued = $port_of{$queue_port}->safe_psql('postgres',
+		"SELECT count(*) FROM reporunner.queue_$queue_shard WHERE execution_id = $out")
+	  if $out =~ /^\d+$/;
+	is($queued, '1', 'its queue row is in the owner\'s shard, on the owner\'s node');
+
 	my $doc = q({"nodes": [{"name": "Start", "type": "trigger"}]});
 	($rc, $out, $err) = run_sql($coord,
-		"SELECT reporunner.save_workflow('hello', '$doc')");
-	is($rc, 0, 'save_workflow() as the tables\' owner (no change of user)') or diag($err);
+		"SELECT status FROM reporunner.wait_for(reporunner.start('hello', '[{}]'), '20s')");
+	is($out, 'succeeded', 'a worker runs the owner\'s execution on its node') or diag($err);
 	($rc, $out, $err) = run_sql($coord,
 		"SET ROLE t1; SELECT reporunner.save_workflow('hello', '$doc')");
 	is($rc, 0, 'save_workflow() as a tenant through the coordinator') or diag($err);
