@@ -8,6 +8,7 @@
 #   make fuzz       fuzz the document validator for 10 minutes
 #   make fuzz-expr  run 100,000 random expressions through the evaluator
 #   make test-sqlsmith  random SQL as a tenant against a busy cluster, 10 minutes
+#   make test-citus     build Citus and run the scale-out tests on 3 nodes
 
 EXTENSION = reporunner
 EXTVERSION = 0.3.0
@@ -179,6 +180,7 @@ REGRESS = \
 	096_metrics \
 	097_conditions \
 	097_test_workflow \
+	097_distribute \
 	998_upgrade \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check
@@ -210,7 +212,7 @@ PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 # below work; "make demo" and "make test" install them first.
 ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
-else ifneq ($(filter-out setup demo test bench unit,$(or $(MAKECMDGOALS),all)),)
+else ifneq ($(filter-out setup demo test bench unit test-citus,$(or $(MAKECMDGOALS),all)),)
 $(error pg_config ($(PG_CONFIG)) or its PGXS makefile was not found: install postgresql-server-dev-15, or run "make demo" or "make test", which install what is missing)
 endif
 
@@ -220,7 +222,7 @@ $(DATA_built): $(SQL_PIECES)
 # PGXS tracks no header dependencies: rebuild everything when one changes.
 $(OBJS): $(wildcard src/*.h src/*/*.h)
 
-.PHONY: setup demo test unit bench fuzz fuzz-expr test-sqlsmith
+.PHONY: setup demo test unit bench fuzz fuzz-expr test-sqlsmith test-citus
 setup:
 	sh test/setup.sh
 
@@ -247,6 +249,12 @@ test-sqlsmith: setup
 	$(MAKE) all
 	$(MAKE) install
 	sh test/sqlsmith.sh
+
+# Citus: a coordinator and two worker nodes (test/citus; builds Citus from
+# ../shared/vendor/citus the first time, a few minutes)
+test-citus: setup
+	$(MAKE) install
+	sh test/citus/run.sh
 
 # libFuzzer on the document validator for 10 minutes (make test runs 20 s)
 fuzz: setup

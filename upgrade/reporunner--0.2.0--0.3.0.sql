@@ -1433,3 +1433,151 @@ VALUES
     }
   }
 }', pg_catalog.to_regrole(CURRENT_USER)::oid);
+
+-- Scale out on Citus (src/sql/90_distribute.sql)
+CREATE FUNCTION reporunner.prepare_distribution()
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	r record;
+	fkeys text[] := '{}';
+	stmt text;
+BEGIN
+	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
+		RAISE EXCEPTION 'permission denied to prepare Reporunner''s tables for Citus'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'Only a superuser may change the keys of Reporunner''s tables.';
+	END IF;
+	/*
+	 * The keys of the extension's tables that lack "owner", each column
+	 * list as an array of names; foreign keys go first, as the keys they
+	 * reference change, and come back last.
+	 */
+	FOR r IN
+		SELECT k.conrelid::pg_catalog.regclass::text AS rel, k.conname, k.contype,
+			   k.confrelid::pg_catalog.regclass::text AS frel,
+			   (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY u.i)
+				FROM pg_catalog.unnest(k.conkey) WITH ORDINALITY u(n, i)
+				JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n) AS cols,
+			   (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY u.i)
+				FROM pg_catalog.unnest(k.confkey) WITH ORDINALITY u(n, i)
+				JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n) AS fcols
+		FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
+		WHERE c.relnamespace = 'reporunner'::pg_catalog.regnamespace AND k.contype IN ('p', 'u', 'f')
+		  AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a WHERE a.attrelid = k.conrelid
+						  AND a.attnum = ANY (k.conkey) AND a.attname = 'owner')
+		ORDER BY k.contype <> 'f', 1, 2
+	LOOP
+		IF r.contype = 'f' THEN
+			EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', r.rel, r.conname);
+			fkeys := fkeys || pg_catalog.format(
+				'ALTER TABLE %s ADD CONSTRAINT %I FOREIGN KEY (%s, owner) REFERENCES %s (%s, owner) ON DELETE CASCADE',
+				r.rel, r.conname, r.cols, r.frel, r.fcols);
+		ELSE
+			EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I, ADD CONSTRAINT %I %s (%s, owner)',
+						   r.rel, r.conname, r.conname,
+						   CASE r.contype WHEN 'p' THEN 'PRIMARY KEY' ELSE 'UNIQUE' END, r.cols);
+		END IF;
+	END LOOP;
+	FOREACH stmt IN ARRAY fkeys LOOP
+		EXECUTE stmt;
+	END LOOP;
+	/* the one unique index that is not a constraint */
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a
+				   ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+				   WHERE i.indexrelid = 'reporunner.execution_idempotency_key'::pg_catalog.regclass
+					 AND a.attname = 'owner') THEN
+		DROP INDEX reporunner.execution_idempotency_key;
+		CREATE UNIQUE INDEX execution_idempotency_key
+			ON reporunner.execution (workflow_id, idempotency_key, owner)
+			WHERE idempotency_key IS NOT NULL;
+		COMMENT ON INDEX reporunner.execution_idempotency_key IS 'One execution per idempotency key and workflow';
+	END IF;
+	DROP POLICY IF EXISTS workflow_shared ON reporunner.workflow;
+	DROP POLICY IF EXISTS step_journal_visible_to_creator ON reporunner.step_journal;
+END
+$$;
+COMMENT ON FUNCTION reporunner.prepare_distribution() IS 'Makes this node''s Reporunner tables ready for Citus: "owner" in every key and foreign key, no policy with a subquery; distribute() runs it on every node';
+REVOKE EXECUTE ON FUNCTION reporunner.prepare_distribution() FROM PUBLIC;
+
+CREATE FUNCTION reporunner.distribute()
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	t text;
+	failed text;
+	moved text[] := '{}';
+	i integer;
+	role text;
+BEGIN
+	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
+		RAISE EXCEPTION 'permission denied to distribute Reporunner''s tables'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'Only a superuser may distribute Reporunner''s tables.';
+	END IF;
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
+		RAISE EXCEPTION 'Citus is not installed in this database'
+			USING ERRCODE = 'feature_not_supported',
+				  DETAIL = 'distribute() turns Reporunner''s tables into Citus tables.',
+				  HINT = 'Add citus to shared_preload_libraries, run CREATE EXTENSION citus and add the worker nodes first (docs/scaling.md).';
+	END IF;
+	IF NOT pg_catalog.citus_is_coordinator() THEN
+		RAISE EXCEPTION 'distribute() runs on the Citus coordinator'
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'This node is a Citus worker node.';
+	END IF;
+	/* every node's own tables first: CREATE EXTENSION made them there */
+	PERFORM reporunner.prepare_distribution();
+	SELECT pg_catalog.string_agg(pg_catalog.format('%s:%s: %s', nodename, nodeport, result), '; ')
+	INTO failed
+	FROM pg_catalog.run_command_on_workers('SELECT reporunner.prepare_distribution()')
+	WHERE NOT success;
+	IF failed IS NOT NULL THEN
+		RAISE EXCEPTION 'could not prepare Reporunner''s tables on every worker node'
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = failed,
+				  HINT = 'Every worker node needs the same version of Reporunner (citus_add_node() creates the extension there).';
+	END IF;
+	/*
+	 * The tables keep their triggers (the active version's check, the audit
+	 * log's); Citus runs them on each shard, which it calls unsafe since
+	 * they could reach other shards: ours read and write the same owner's
+	 * rows only.
+	 */
+	PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
+	/* referenced tables before the tables that reference them */
+	FOREACH t IN ARRAY ARRAY['workflow', 'workflow_version', 'node', 'edge',
+							 'workflow_share', 'execution', 'step_journal', 'queue',
+							 'credential', 'trigger', 'dedup_key', 'audit']
+	LOOP
+		CONTINUE WHEN EXISTS (SELECT FROM pg_catalog.pg_dist_partition
+							  WHERE logicalrelid = pg_catalog.format('reporunner.%I', t)::pg_catalog.regclass);
+		PERFORM pg_catalog.create_distributed_table(pg_catalog.format('reporunner.%I', t), 'owner',
+			colocate_with => CASE t WHEN 'workflow' THEN 'default' ELSE 'reporunner.workflow' END);
+		moved := moved || t;
+	END LOOP;
+	/*
+	 * The active version's check reads reporunner.workflow_version from
+	 * the trigger, which on Citus runs on a shard, where Citus refuses
+	 * distributed queries: it goes off, and only the API's own check of
+	 * the version remains (docs/scaling.md).
+	 */
+	ALTER TABLE reporunner.workflow DISABLE TRIGGER workflow_active_version_check;
+	/*
+	 * The rows a single node had are copied into the shards; the copies
+	 * left in the coordinator's own tables are removed (referencing tables
+	 * first), past the audit log's trigger that refuses TRUNCATE.
+	 */
+	role := pg_catalog.current_setting('session_replication_role');
+	PERFORM pg_catalog.set_config('session_replication_role', 'replica', true);
+	FOR i IN REVERSE coalesce(pg_catalog.array_upper(moved, 1), 0)..1 LOOP
+		PERFORM pg_catalog.truncate_local_data_after_distributing_table(
+			pg_catalog.format('reporunner.%I', moved[i]));
+	END LOOP;
+	PERFORM pg_catalog.set_config('session_replication_role', role, true);
+END
+$$;
+COMMENT ON FUNCTION reporunner.distribute() IS 'Turns Reporunner''s tables into Citus tables distributed by owner and co-located, so that each tenant''s rows live on one node; superusers only, on the coordinator; does nothing the second time';
+REVOKE EXECUTE ON FUNCTION reporunner.distribute() FROM PUBLIC;

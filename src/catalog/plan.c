@@ -43,10 +43,14 @@
 /* Most plans one backend keeps. */
 #define RR_PLAN_CACHE_SIZE	256
 
+/*
+ * Joins pair the owners too: on Citus (docs/scaling.md) tables join only
+ * on their distribution column, owner.
+ */
 #define SQL_LOAD_VERSION \
 	"SELECT v.owner, w.name, v.definition->'settings', v.xmin" \
 	" FROM reporunner.workflow_version v" \
-	" JOIN reporunner.workflow w ON w.id = v.workflow_id" \
+	" JOIN reporunner.workflow w ON w.id = v.workflow_id AND w.owner = v.owner" \
 	" WHERE v.workflow_id = $1 AND v.version = $2"
 #define SQL_LOAD_NODES \
 	"SELECT name, type, params, retry, on_error," \
@@ -58,7 +62,7 @@
 	"SELECT e.from_node, e.output, e.to_node, e.input" \
 	" FROM reporunner.edge e" \
 	" JOIN reporunner.node n ON n.workflow_id = e.workflow_id" \
-	"  AND n.version = e.version AND n.name = e.to_node" \
+	"  AND n.version = e.version AND n.name = e.to_node AND n.owner = e.owner" \
 	" WHERE e.workflow_id = $1 AND e.version = $2" \
 	" ORDER BY n.position, e.input"
 

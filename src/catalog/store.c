@@ -21,6 +21,7 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_extension.h"
 #include "catalog/store.h"
+#include "commands/extension.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -115,12 +116,16 @@ rr_store_run_kept(SPIPlanPtr *plan, const char *sql, int nargs,
 		/*
 		 * A generic plan: these statements are simple, and without it the
 		 * plan cache may keep choosing custom plans, planning every call.
+		 * Not on Citus (docs/scaling.md), whose planner finds the shards of a
+		 * distributed table from the parameters' values: there every call
+		 * is planned with its values.
 		 */
 		SPIPlanPtr	prepared;
 
 		check_installed_version();
 		prepared = SPI_prepare_cursor(sql, nargs, argtypes,
-									  CURSOR_OPT_GENERIC_PLAN);
+									  OidIsValid(get_extension_oid("citus", true)) ?
+									  CURSOR_OPT_CUSTOM_PLAN : CURSOR_OPT_GENERIC_PLAN);
 		if (prepared == NULL)
 			elog(ERROR, "SPI_prepare failed: %s",
 				 SPI_result_code_string(SPI_result));

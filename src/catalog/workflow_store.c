@@ -77,7 +77,7 @@ PG_FUNCTION_INFO_V1(reporunner_unshare_workflow);
 	" ELSE owner = $4 AND (NOT $3 OR reporunner.has_owner_access(owner)) END" \
 	" ORDER BY owner = $2 DESC, owner LIMIT 2"
 #define SQL_LOCK_WORKFLOW \
-	"SELECT id FROM reporunner.workflow WHERE id = $1 FOR UPDATE"
+	"SELECT id FROM reporunner.workflow WHERE id = $1 AND owner = $2 FOR UPDATE"
 #define SQL_CREATE_WORKFLOW \
 	"INSERT INTO reporunner.workflow (owner, name) VALUES ($1, $2)" \
 	" ON CONFLICT (owner, name) DO NOTHING RETURNING id"
@@ -267,11 +267,13 @@ rr_workflow_find(const char *name, RrWorkflowAccess access, Oid owner_only,
 
 	if (access == RR_WORKFLOW_LOCK)
 	{
-		Oid			lockargtypes[1] = {INT8OID};
-		Datum		lockvalues[1];
+		Oid			lockargtypes[2] = {INT8OID, OIDOID};
+		Datum		lockvalues[2];
 
+		/* the owner routes the lock to one shard on Citus */
 		lockvalues[0] = Int64GetDatum(ref->id);
-		rr_store_run(SQL_LOCK_WORKFLOW, 1, lockargtypes, lockvalues,
+		lockvalues[1] = ObjectIdGetDatum(ref->owner);
+		rr_store_run(SQL_LOCK_WORKFLOW, 2, lockargtypes, lockvalues,
 					 SPI_OK_SELECT);
 		if (SPI_processed != 1)
 			ereport(ERROR,
@@ -388,14 +390,23 @@ find_or_create_workflow(const char *name, RrWorkflowRef *ref)
 	Oid			argtypes[2] = {OIDOID, TEXTOID};
 	Datum		values[2];
 	bool		isnull;
+	Oid			save_userid;
+	int			save_sec_context;
 
 	if (rr_workflow_find(name, RR_WORKFLOW_LOCK, InvalidOid, ref))
 		return;
 
+	/*
+	 * As the table owner: the caller owns the row it creates, and on Citus
+	 * the shard receives every column (the defaults evaluated), where the
+	 * caller's column privileges (owner, name) would refuse it.
+	 */
 	values[0] = ObjectIdGetDatum(GetUserId());
 	values[1] = CStringGetTextDatum(name);
+	rr_store_become_owner(&save_userid, &save_sec_context);
 	rr_store_run(SQL_CREATE_WORKFLOW, 2, argtypes, values,
-				  SPI_OK_INSERT_RETURNING);
+				 SPI_OK_INSERT_RETURNING);
+	rr_store_restore_user(save_userid, save_sec_context);
 	if (SPI_processed == 1)
 	{
 		ref->id = get_int64(0, 1, &isnull);

@@ -351,7 +351,10 @@ rr_notify_execution(int64 id)
  * $4 input (NULL: '[]' and the packed rows $12), $5 key, $6 caller, $7
  * priority, $8 ready_at, $9 mode, $10 trigger, $11 calling execution (0:
  * none); returns the new execution's id, or none when the idempotency key
- * was used before.
+ * was used before.  The conflict names no key: the idempotency key's
+ * unique index gains "owner" on Citus (src/sql/90_distribute.sql), and the
+ * id, the only other unique key, comes from a sequence.  The journal's
+ * conflicts below name its primary key for the same reason.
  */
 #define SQL_ENQUEUE \
 	"WITH e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
@@ -359,8 +362,7 @@ rr_notify_execution(int64 id)
 	" input_rows)" \
 	" VALUES ($1, $2, $3, 'queued', $9, coalesce($4, '[]'), $5, $6," \
 	" NULLIF($10, 0), NULLIF($11, 0), $12)" \
-	" ON CONFLICT (workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL" \
-	" DO NOTHING RETURNING id, owner)" \
+	" ON CONFLICT DO NOTHING RETURNING id, owner)" \
 	" INSERT INTO reporunner.queue (execution_id, owner, priority, ready_at)" \
 	" SELECT id, owner, $7, $8 FROM e RETURNING execution_id"
 #define SQL_BY_KEY \
@@ -723,7 +725,7 @@ rr_journal_write_failed_call(Jsonb *record)
 	" SELECT $1, s.node, 0, $2, s.attempt, s.status, s.output, s.error," \
 	" s.started_at, s.finished_at, s.paired" \
 	" FROM " STEP_ROWS("$3", "$4", "$5", "$6", "$7", "$8", "$9", "$10") \
-	" ON CONFLICT (execution_id, node, run_index) DO UPDATE SET" \
+	" ON CONFLICT ON CONSTRAINT step_journal_pkey DO UPDATE SET" \
 	" attempt = EXCLUDED.attempt, status = EXCLUDED.status," \
 	" output = EXCLUDED.output, error = EXCLUDED.error, paired = EXCLUDED.paired," \
 	" started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at," \
@@ -764,7 +766,7 @@ rr_journal_write_failed_call(Jsonb *record)
 	"WITH s AS (INSERT INTO reporunner.step_journal AS s (execution_id, node," \
 	" run_index, owner, attempt, status, output, started_at, retry_at)" \
 	" VALUES ($1, $2, 0, $3, $8, 'waiting', $4, $5, $6)" \
-	" ON CONFLICT (execution_id, node, run_index) DO UPDATE SET" \
+	" ON CONFLICT ON CONSTRAINT step_journal_pkey DO UPDATE SET" \
 	" attempt = EXCLUDED.attempt, status = 'waiting'," \
 	" output = EXCLUDED.output, paired = NULL, retry_at = EXCLUDED.retry_at)," \
 	" q AS (DELETE FROM reporunner.queue WHERE execution_id = $1" \
@@ -785,7 +787,7 @@ rr_journal_write_failed_call(Jsonb *record)
 	" VALUES ($1, $2, 0, $3, $4, 'retrying', $5, $6, now(), $7," \
 	" pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('attempt', $4," \
 	" 'error', $5, 'failed_at', pg_catalog.now(), 'retry_at', $7)))" \
-	" ON CONFLICT (execution_id, node, run_index) DO UPDATE SET" \
+	" ON CONFLICT ON CONSTRAINT step_journal_pkey DO UPDATE SET" \
 	" attempt = EXCLUDED.attempt, status = 'retrying', error = EXCLUDED.error," \
 	" started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at," \
 	" retry_at = EXCLUDED.retry_at," \

@@ -96,15 +96,24 @@ static const struct
 	" WHERE tg.tgfoid = 'reporunner.table_trigger()'::pg_catalog.regprocedure" \
 	" AND (tg.tgname = 'reporunner_' || $1" \
 	" OR tg.tgname LIKE 'reporunner\\_' || $1 || '\\_%')"
-/* The registrations whose triggers the current DDL command dropped */
+/*
+ * The registrations whose triggers the current DDL command dropped.  The
+ * dropped objects are read first, in a CTE of their own: on Citus
+ * (docs/scaling.md) reporunner.trigger is a distributed table, and a
+ * DELETE joined to pg_event_trigger_dropped_objects() would be sent to the
+ * worker nodes, where that function cannot run.
+ */
 #define SQL_FORGET_DROPPED \
-	"WITH t AS (DELETE FROM reporunner.trigger t" \
-	" USING pg_catalog.pg_event_trigger_dropped_objects() d" \
-	" WHERE d.object_type = 'trigger' AND t.kind = 'table'" \
-	" AND t.id = pg_catalog.substring(d.address_names[pg_catalog.array_upper(d.address_names, 1)]," \
-	" '^reporunner_([0-9]+)(?:_[a-z]+)?$')::pg_catalog.int8" \
+	"WITH d AS MATERIALIZED (SELECT pg_catalog.substring(" \
+	" d.address_names[pg_catalog.array_upper(d.address_names, 1)]," \
+	" '^reporunner_([0-9]+)(?:_[a-z]+)?$')::pg_catalog.int8 AS id" \
+	" FROM pg_catalog.pg_event_trigger_dropped_objects() d" \
+	" WHERE d.object_type = 'trigger')," \
+	" t AS (DELETE FROM reporunner.trigger t" \
+	" WHERE t.kind = 'table' AND t.id IN (SELECT id FROM d)" \
 	" RETURNING " RR_SQL_DELETED_REGISTRATION ")" \
-	" SELECT t.*, w.name FROM t JOIN reporunner.workflow w ON w.id = t.workflow_id"
+	" SELECT t.*, w.name FROM t JOIN reporunner.workflow w ON w.id = t.workflow_id" \
+	" ORDER BY t.id"
 
 static SPIPlanPtr table_triggers_plan = NULL;
 static SPIPlanPtr forget_dropped_plan = NULL;
