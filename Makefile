@@ -42,6 +42,7 @@ OBJS = \
 	src/engine/node_search_path.o \
 	src/engine/packed_rows.o \
 	src/engine/queue.o \
+	src/engine/rounds.o \
 	src/engine/retry_policy.o \
 	src/expr/builtins.o \
 	src/expr/builtins_array.o \

@@ -460,7 +460,8 @@ rr_batch_commit(Batch *batch, MemoryContext context)
 	batch->began = GetCurrentTimestamp();
 	for (i = 0; i < batch->nmembers; i++)
 	{
-		if (i == batch->current || !batch->members[i].locked)
+		if (i == batch->current || !batch->members[i].locked ||
+			batch->members[i].parked != NULL)
 			continue;
 		if (i > batch->current)
 			gave_back = true;
@@ -470,10 +471,25 @@ rr_batch_commit(Batch *batch, MemoryContext context)
 		rr_slots_wake(MyDatabaseId);
 }
 
+void
+rr_batch_release_done(Batch *batch)
+{
+	int			i;
+
+	for (i = 0; i < batch->nmembers; i++)
+	{
+		if (batch->members[i].parked == NULL)
+			release_member(&batch->members[i]);
+	}
+}
+
 /*
  * Run a claimed batch, member after member, in the claiming transaction
  * for as long as they run pure nodes only: one commit for the lot.
- * Returns true when a transaction had to be aborted on the way.
+ * Members that stop at a node deferring its work (an http request) are
+ * parked, and carried on together (src/engine/rounds.c).  Returns true
+ * when a transaction had to be aborted on the way; the parked members are
+ * then dropped, to go on from their last commit.
  */
 static bool
 run_batch(Batch *batch)
@@ -493,9 +509,14 @@ run_batch(Batch *batch)
 		}
 	}
 	if (!aborted)
+		aborted = rr_rounds_run(batch);
+	if (!aborted)
 		rr_batch_commit_transaction();
 	for (i = 0; i < batch->nmembers; i++)
+	{
+		rr_durable_drop_member(&batch->members[i], false);
 		release_member(&batch->members[i]);
+	}
 	return aborted;
 }
 
