@@ -20,6 +20,12 @@
  *	  world outside;
  *	  while an http node waits for responses, no transaction is open at
  *	  all (release_transaction, resume_transaction);
+ *	- a node that may defer its work (an http node, rr_node_deferrable)
+ *	  does not commit first: the run stops there, parked (park), and
+ *	  src/engine/rounds.c commits the batch's parked runs at once, does
+ *	  their work together and carries them on (rr_durable_resume_member,
+ *	  in subtransactions of one transaction, where a run stops rather than
+ *	  commits);
  *	- a node whose step row is already committed (an earlier attempt of
  *	  this execution, cut short by a crash or a restart) is not run again:
  *	  its journaled outputs are adopted, so the execution resumes from its

@@ -32,6 +32,12 @@
  * a time, batch_interval (default 1s) apart, waiting interruptibly and,
  * in background runs, with no transaction open.
  *
+ * Deferring: in a background worker, a node without next_url, pagination
+ * or batch_size (http_deferrable) builds its requests and hands them to
+ * the engine (rr_node_defer), which sends those of many executions at once
+ * (http_run_deferred) and runs the node again to turn the responses into
+ * items (src/engine/rounds.c).
+ *
  * The node runs only for workflows whose owner has the privileges of the
  * role reporunner_http.  Each request carries an Idempotency-Key header,
  * the same for the same item of the same node of the same execution, so a

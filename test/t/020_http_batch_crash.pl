@@ -19,36 +19,16 @@ use HttpTestServer;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use HTTP::Tiny;
-use JSON::PP;
 use Time::HiRes qw(usleep);
 
 $PostgreSQL::Test::Utils::timeout_default = 60;
 
 my $port = HttpTestServer::start();
 my $base = "http://127.0.0.1:$port";
-my $http = HTTP::Tiny->new(timeout => 10);
 
-# the test server's record: requests to path, oldest first
-sub server_log
-{
-	my ($path) = @_;
-	my $response = $http->get("$base/log");
-	die "GET /log: $response->{status}" unless $response->{success};
-	return grep { $_->{path} eq $path } @{ decode_json($response->{content}) };
-}
-sub release { $http->get("$base/release/$_[0]"); }
-
-# wait_held(path, n): whether n requests to path arrived within 30 s
-sub wait_held
-{
-	my ($path, $least) = @_;
-	for (my $i = 0; $i < 300; $i++)
-	{
-		return 1 if scalar(server_log($path)) >= $least;
-		usleep(100_000);
-	}
-	return 0;
-}
+sub server_log { HttpTestServer::requests($base, @_); }
+sub wait_held { HttpTestServer::wait_held($base, @_); }
+sub release { HTTP::Tiny->new(timeout => 10)->get("$base/release/$_[0]"); }
 
 my $node = ReporunnerNode->create('http_batch_crash',
 	'reporunner.http_allow' => "'127.0.0.1/32'",
@@ -65,7 +45,7 @@ $$;
 
 # Start -> Call: one request, to /echo or /hold/GATE, by the item's path
 HttpTestServer::save_http($node, 'one',
-	qq({"url": "$base{{ \$json.path }}?n={{ \$json.n }}", "timeout": "60s"}));
+	qq({"url": "${base}{{ \$json.path }}?n={{ \$json.n }}", "timeout": "60s"}));
 
 # queue(path, from, to): executions of "one" for n = from .. to, in one
 # transaction; their ids by n
@@ -100,18 +80,7 @@ my $ended_before = $node->safe_psql('postgres',
 	"SELECT count(*) FROM reporunner.executions WHERE status = 'succeeded'");
 is($ended_before, 16, 'none of the held ones has ended');
 
-my $offset = -s $node->logfile;
-my @pids = split /\n/, $node->safe_psql('postgres',
-	"SELECT pid FROM pg_stat_activity WHERE backend_type = 'reporunner worker'");
-kill 9, @pids;
-my $restarted = 0;
-for (my $i = 0; $i < 600 && !$restarted; $i++)
-{
-	$restarted = slurp_file($node->logfile, $offset) =~
-	  /terminated by signal 9.*all server processes terminated; reinitializing.*database system is ready to accept connections/s;
-	usleep(100_000) unless $restarted;
-}
-ok($restarted, 'the server restarted after the SIGKILL');
+ok(HttpTestServer::kill_workers($node), 'the server restarted after the SIGKILL');
 release('crash');
 ok( $node->poll_query_until('postgres',
 		"SELECT count(*) = 32 FROM reporunner.executions WHERE status = 'succeeded'"),
