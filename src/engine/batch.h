@@ -54,6 +54,8 @@ typedef struct Batch
 	bool		uncommitted;	/* the open transaction holds claims or work */
 	bool		in_subtransactions; /* members go on in subtransactions of
 									 * it, which stop rather than commit */
+	bool		parked_any;		/* a member parked: the next claim takes
+								 * more (queue.c) */
 	TimestampTz began;			/* when the open transaction began */
 } Batch;
 

@@ -702,6 +702,7 @@ park(DurableRun *run)
 	run->started = true;
 	run->effects_pending = false;
 	member->parked = &run->execution;
+	run->batch->parked_any = true;
 }
 
 /*
