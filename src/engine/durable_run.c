@@ -729,6 +729,28 @@ run_plan_durably(DurableRun *run)
 }
 
 /*
+ * Whether the members of the batch after the current one that are still
+ * claimed all run the current one's workflow version: they wait for its
+ * plan anyway.
+ */
+static bool
+rest_shares_plan(Batch *batch)
+{
+	ClaimedExecution *member = &batch->members[batch->current];
+	int			i;
+
+	for (i = batch->current + 1; i < batch->nmembers; i++)
+	{
+		ClaimedExecution *other = &batch->members[i];
+
+		if (other->locked && (other->workflow_id != member->workflow_id ||
+							  other->version != member->version))
+			return false;
+	}
+	return true;
+}
+
+/*
  * Delete a run's memory, which may be the current context: the batch goes
  * on in its transaction's, or in TopMemoryContext between transactions.
  */
@@ -807,10 +829,12 @@ rr_durable_run_member(Batch *batch)
 			 * Building a plan may take long (a costly expression): not while
 			 * the rest of the batch waits in this transaction.  Commit it,
 			 * with this execution running (leased, so that it counts against
-			 * its owner's share of the workers) and the rest given back.
+			 * its owner's share of the workers) and the rest given back;
+			 * unless the rest need that plan too.
 			 */
 			if (batch->uncommitted &&
-				!rr_plan_is_cached(member->workflow_id, member->version))
+				!rr_plan_is_cached(member->workflow_id, member->version) &&
+				!rest_shares_plan(batch))
 			{
 				execution->started_at = member->started_at != 0 ?
 					member->started_at : GetCurrentTimestamp();
