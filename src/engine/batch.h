@@ -60,9 +60,10 @@ typedef struct Batch
 } Batch;
 
 /*
- * A transaction pure nodes have run in for this long commits at the next
- * node, so a long execution shows as running and frees the rest of its
- * batch for other workers.
+ * An execution that has run pure nodes in the open transaction for this
+ * long (since the transaction began, or since it began to run, when that
+ * was later) commits at the next node, so a long execution shows as
+ * running and frees the rest of its batch for other workers.
  */
 #define RR_PURE_STRETCH_MS		50
 

@@ -102,6 +102,7 @@ typedef struct DurableRun
 								 * a stopped run goes on */
 	List	   *unsaved;		/* RrStep * run since the last save */
 	List	   *input_items;	/* its input, for running the plan again */
+	TimestampTz began;			/* when this process took it up (again) */
 	bool		started;		/* its running state is committed */
 	bool		canceled;		/* cancel() stopped it between two nodes */
 	bool		effects_pending;	/* a node with side effects ran since the
@@ -285,7 +286,8 @@ adopt_journaled_step(RrExecution *execution, const RrPlanNode *node)
 		execution->defer_next = true;
 	else if (batch->uncommitted &&
 			 (node->handler->side_effects || run->effects_pending ||
-			  TimestampDifferenceExceeds(batch->began, GetCurrentTimestamp(),
+			  TimestampDifferenceExceeds(Max(batch->began, run->began),
+										 GetCurrentTimestamp(),
 										 RR_PURE_STRETCH_MS)))
 	{
 		/* in a subtransaction nothing commits: go on after the next commit */
@@ -715,6 +717,7 @@ run_plan_durably(DurableRun *run)
 	RrExecution *execution = &run->execution;
 	List	   *result;
 
+	run->began = GetCurrentTimestamp();
 	execution->stopped = false;
 	execution->running = NULL;
 	execution->steps = NIL;
