@@ -843,11 +843,9 @@ run_node_durably(RrExecution *execution, const RrPlanNode *node)
 	run_node(execution, node);
 	execution->owner_scope = NULL;
 	leave_owner(&scope);
-	if (execution->stopped)
-		MemoryContextSwitchTo(execution->context);
-	else if (execution->suspended)
+	if (execution->suspended)
 		execution->suspend(execution, execution->states[node->index].step);
-	else
+	else if (!execution->stopped)
 		execution->step_done(execution, execution->states[node->index].step);
 	MemoryContextSwitchTo(execution->context);
 }
