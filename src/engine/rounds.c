@@ -88,8 +88,17 @@ do_deferred_work(Batch *batch, MemoryContext context)
 	}
 	PG_CATCH();
 	{
+		ErrorData  *edata;
+
 		MemoryContextSwitchTo(context);
+		edata = CopyErrorData();
 		FlushErrorState();
+		/* cancel() interrupts the process: nothing to say about that */
+		if (edata->sqlerrcode != ERRCODE_QUERY_CANCELED)
+			ereport(LOG,
+					(errmsg("could not do the deferred work of a batch of executions"),
+					 errdetail("%s The executions go back to the queue.",
+							   edata->message)));
 		rr_batch_begin_transaction();
 		for (i = 0; i < batch->nmembers; i++)
 		{
