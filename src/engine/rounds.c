@@ -96,9 +96,9 @@ do_deferred_work(Batch *batch, MemoryContext context)
 		/* cancel() interrupts the process: nothing to say about that */
 		if (edata->sqlerrcode != ERRCODE_QUERY_CANCELED)
 			ereport(LOG,
-					(errmsg("could not do the deferred work of a batch of executions"),
-					 errdetail("%s The executions go back to the queue.",
-							   edata->message)));
+					(errmsg("could not do the deferred work of a batch of executions: %s",
+							edata->message),
+					 errdetail("The executions go back to the queue.")));
 		rr_batch_begin_transaction();
 		for (i = 0; i < batch->nmembers; i++)
 		{
