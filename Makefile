@@ -49,6 +49,7 @@ OBJS = \
 	src/engine/packed_rows.o \
 	src/engine/pairing.o \
 	src/engine/queue.o \
+	src/engine/rounds.o \
 	src/engine/retry_policy.o \
 	src/expr/builtins.o \
 	src/expr/builtins_array.o \

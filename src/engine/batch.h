@@ -15,6 +15,7 @@
 #include "access/xact.h"
 #include "catalog/plan.h"
 #include "datatype/timestamp.h"
+#include "engine/executor.h"
 #include "utils/jsonb.h"
 #include "utils/snapmgr.h"
 
@@ -35,6 +36,9 @@ typedef struct ClaimedExecution
 	Oid			owner;			/* the owner of its workflow */
 	int			slot;			/* settings.concurrency slot, or -1 */
 	bool		locked;			/* this process holds its session lock */
+	RrExecution *parked;		/* its run, stopped to go on in this process
+								 * (src/engine/rounds.c); kept claimed
+								 * across commits; else NULL */
 } ClaimedExecution;
 
 /*
@@ -48,13 +52,18 @@ typedef struct Batch
 	int			nmembers;
 	int			current;		/* the member running now */
 	bool		uncommitted;	/* the open transaction holds claims or work */
+	bool		in_subtransactions; /* members go on in subtransactions of
+									 * it, which stop rather than commit */
+	bool		parked_any;		/* a member parked: the next claim takes
+								 * more (queue.c) */
 	TimestampTz began;			/* when the open transaction began */
 } Batch;
 
 /*
- * A transaction pure nodes have run in for this long commits at the next
- * node, so a long execution shows as running and frees the rest of its
- * batch for other workers.
+ * An execution that has run pure nodes in the open transaction for this
+ * long (since the transaction began, or since it began to run, when that
+ * was later) commits at the next node, so a long execution shows as
+ * running and frees the rest of its batch for other workers.
  */
 #define RR_PURE_STRETCH_MS		50
 
@@ -81,6 +90,9 @@ rr_batch_commit_transaction(void)
  */
 extern void rr_batch_commit(Batch *batch, MemoryContext context);
 
+/* Release the members that are not parked: they are done (queue.c). */
+extern void rr_batch_release_done(Batch *batch);
+
 /*
  * Take a settings.concurrency slot of the member's workflow (plan): false
  * when all are taken; then rr_batch_hold_back moves the member aside.
@@ -94,6 +106,27 @@ extern void rr_batch_hold_back(ClaimedExecution *member);
  * aborted (src/engine/durable_run.c).
  */
 extern bool rr_durable_run_member(Batch *batch);
+
+/*
+ * Carry the current member, parked with its deferred work done, on in a
+ * subtransaction of the open transaction; its failure is recorded there
+ * (src/engine/durable_run.c).
+ */
+extern void rr_durable_resume_member(Batch *batch);
+
+/*
+ * Forget a parked member's run; with interrupted, record in the open
+ * transaction that it goes back to the queue (unless it was canceled).
+ */
+extern void rr_durable_drop_member(ClaimedExecution *member, bool interrupted);
+
+/*
+ * Carry the batch's parked members on until none is parked: commit, do
+ * their deferred work at once with no transaction open, go on with them
+ * in one transaction, then with those that stopped for a commit; true
+ * when a transaction had to be aborted on the way (src/engine/rounds.c).
+ */
+extern bool rr_rounds_run(Batch *batch);
 
 /* Drop durable_run.c's kept plans, to be planned afresh. */
 extern void rr_durable_forget_plans(void);

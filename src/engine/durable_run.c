@@ -20,6 +20,12 @@
  *	  world outside;
  *	  while an http node waits for responses, no transaction is open at
  *	  all (release_transaction, resume_transaction);
+ *	- a node that may defer its work (an http node, rr_node_deferrable)
+ *	  does not commit first: the run stops there, parked (park), and
+ *	  src/engine/rounds.c commits the batch's parked runs at once, does
+ *	  their work together and carries them on (rr_durable_resume_member,
+ *	  in subtransactions of one transaction, where a run stops rather than
+ *	  commits);
  *	- a node whose step row is already committed (an earlier attempt of
  *	  this execution, cut short by a crash or a restart) is not run again:
  *	  its journaled outputs are adopted, so the execution resumes from its
@@ -94,7 +100,11 @@ typedef struct DurableRun
 	RrExecution execution;		/* first: the hooks get this pointer */
 	Batch	   *batch;
 	List	   *journaled;		/* JournaledStep * */
+	List	   *done;			/* RrStep * run in this process, adopted when
+								 * a stopped run goes on */
 	List	   *unsaved;		/* RrStep * run since the last save */
+	List	   *input_items;	/* its input, for running the plan again */
+	TimestampTz began;			/* when this process took it up (again) */
 	bool		started;		/* its running state is committed */
 	bool		canceled;		/* cancel() stopped it between two nodes */
 	bool		effects_pending;	/* a node with side effects ran since the
@@ -241,6 +251,13 @@ adopt_journaled_step(RrExecution *execution, const RrPlanNode *node)
 	Batch	   *batch = run->batch;
 	ListCell   *lc;
 
+	foreach(lc, run->done)
+	{
+		RrStep	   *step = lfirst(lc);
+
+		if (step->node == node)
+			return step;
+	}
 	foreach(lc, run->journaled)
 	{
 		JournaledStep *journaled = lfirst(lc);
@@ -262,11 +279,29 @@ adopt_journaled_step(RrExecution *execution, const RrPlanNode *node)
 		return step;
 	}
 
-	if (batch->uncommitted &&
-		(node->handler->side_effects || run->effects_pending ||
-		 TimestampDifferenceExceeds(batch->began, GetCurrentTimestamp(),
-									RR_PURE_STRETCH_MS)))
+	/*
+	 * A node that may defer its work (an http request) does so, with no
+	 * commit before it: the batch commits once for all its parked
+	 * executions before their work is done (src/engine/rounds.c).
+	 */
+	if (execution->deferred_node == node)
+		;						/* it goes on with its work done */
+	else if (rr_node_deferrable(execution, node))
+		execution->defer_next = true;
+	else if (batch->uncommitted &&
+			 (node->handler->side_effects || run->effects_pending ||
+			  TimestampDifferenceExceeds(Max(batch->began, run->began),
+										 GetCurrentTimestamp(),
+										 RR_PURE_STRETCH_MS)))
+	{
+		/* in a subtransaction nothing commits: go on after the next commit */
+		if (batch->in_subtransactions)
+		{
+			execution->stopped = true;
+			return NULL;
+		}
 		commit_run(run);
+	}
 	report_activity(run, node);
 	return NULL;
 }
@@ -318,6 +353,7 @@ journal_step(RrExecution *execution, RrStep *step)
 	MemoryContext old = MemoryContextSwitchTo(execution->context);
 
 	run->unsaved = lappend(run->unsaved, step);
+	run->done = lappend(run->done, step);
 	MemoryContextSwitchTo(old);
 	run->batch->uncommitted = true;
 	if (step->node->handler->side_effects)
@@ -515,13 +551,14 @@ forget_undone_steps(DurableRun *run)
 }
 
 /*
- * After the transaction that ran it aborted, record what became of an
- * execution that failed: interrupted, retried later, or failed.  A
- * cancel (the query cancel cancel() sends, or a stray one) of an
- * execution that is not canceled just interrupts it: it goes back into
- * the queue and resumes from its last committed step.  A node with tries
- * left runs again later; else the execution fails.  The steps that ran
- * before the failure are journaled in every case.
+ * After the transaction (or subtransaction) that ran it aborted, record
+ * what became of an execution that failed, in the open transaction:
+ * interrupted, retried later, or failed.  A cancel (the query cancel
+ * cancel() sends, or a stray one) of an execution that is not canceled
+ * just interrupts it: it goes back into the queue and resumes from its
+ * last committed step.  A node with tries left runs again later; else the
+ * execution fails.  The steps that ran before the failure are journaled
+ * in every case.
  */
 static void
 record_outcome(DurableRun *run, ErrorData *edata)
@@ -532,7 +569,6 @@ record_outcome(DurableRun *run, ErrorData *edata)
 	bool		interrupted;
 	Jsonb	   *error;
 
-	rr_batch_begin_transaction();
 	forget_undone_steps(run);
 	interrupted = edata->sqlerrcode == ERRCODE_QUERY_CANCELED &&
 		!execution->timed_out;
@@ -570,24 +606,61 @@ record_outcome(DurableRun *run, ErrorData *edata)
 		finish_execution(run, "failed", NULL, error);
 		start_error_workflow(execution, run->workflow, node, error);
 	}
-	rr_batch_commit_transaction();
 }
 
 /*
- * Record the outcome of a failed execution (record_outcome).  Nothing
- * raised on the way may stop the worker: if recording fails in turn, the
- * execution fails with an error that says so, holding only the SQLSTATE
- * and both messages (cut short), without its unsaved steps.  Only when
- * even that cannot be written does the error escape.
+ * Begin, and end, the transaction a failure is recorded in: a transaction
+ * of its own, or a subtransaction of the open one (in_transaction).
  */
 static void
-record_failure(DurableRun *run, ErrorData *edata)
+begin_recording(bool in_transaction)
+{
+	if (in_transaction)
+		BeginInternalSubTransaction(NULL);
+	else
+		rr_batch_begin_transaction();
+}
+
+static void
+end_recording(bool in_transaction, bool commit, ResourceOwner owner)
+{
+	if (!in_transaction)
+	{
+		if (commit)
+			rr_batch_commit_transaction();
+		else
+			AbortCurrentTransaction();
+		return;
+	}
+	if (commit)
+		ReleaseCurrentSubTransaction();
+	else
+		RollbackAndReleaseCurrentSubTransaction();
+	CurrentResourceOwner = owner;
+}
+
+/*
+ * Record the outcome of a failed execution (record_outcome), in a
+ * transaction of its own, or in the open one (in_transaction, for an
+ * execution that ran in a subtransaction of it).  Nothing raised on the
+ * way may stop the worker: if recording fails in turn, the execution
+ * fails with an error that says so, holding only the SQLSTATE and both
+ * messages (cut short), without its unsaved steps.  Only when even that
+ * cannot be written does the error escape.
+ */
+static void
+record_failure(DurableRun *run, ErrorData *edata, bool in_transaction)
 {
 	MemoryContext context = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
 
 	PG_TRY();
 	{
+		begin_recording(in_transaction);
+		MemoryContextSwitchTo(context);
 		record_outcome(run, edata);
+		end_recording(in_transaction, true, owner);
+		MemoryContextSwitchTo(context);
 	}
 	PG_CATCH();
 	{
@@ -597,7 +670,8 @@ record_failure(DurableRun *run, ErrorData *edata)
 		MemoryContextSwitchTo(context);
 		recording = CopyErrorData();
 		FlushErrorState();
-		AbortCurrentTransaction();
+		end_recording(in_transaction, false, owner);
+		MemoryContextSwitchTo(context);
 		ereport(LOG,
 				(errmsg("could not record the failure of execution " INT64_FORMAT,
 						run->execution.id),
@@ -608,32 +682,105 @@ record_failure(DurableRun *run, ErrorData *edata)
 		fallback.detail = psprintf("Recording this failure failed: %s",
 								   recording->message ? recording->message : "");
 		run->unsaved = NIL;
-		rr_batch_begin_transaction();
+		if (!in_transaction)
+			rr_batch_begin_transaction();
 		finish_execution(run, "failed", NULL,
 						 rr_error_jsonb(run->execution.running, &fallback));
-		rr_batch_commit_transaction();
+		if (!in_transaction)
+			rr_batch_commit_transaction();
 	}
 	PG_END_TRY();
 }
 
 /*
- * Run the batch's current member to its end (or its failure, or its
- * pause), in the open transaction, which may commit on the way (see
- * commit_run) and is left open.  Returns true when it had to be aborted:
- * then its failure is committed, and the members that ran before it in
- * the aborted transaction are back in the queue as if never claimed.
+ * Park a run that stopped (before a node that must wait for a commit, or
+ * at a node that deferred its work): what it did so far is written in the
+ * open transaction, with the execution running by this process, so that
+ * the next commit makes it durable; the batch keeps it claimed across
+ * commits (rr_batch_commit), and src/engine/rounds.c carries it on.
  */
-bool
-rr_durable_run_member(Batch *batch)
+static void
+park(DurableRun *run)
+{
+	ClaimedExecution *member = &run->batch->members[run->batch->current];
+
+	save_steps(run);
+	if (!run->started)
+		rr_journal_start_running(run->execution.id, run->execution.started_at);
+	run->started = true;
+	run->effects_pending = false;
+	member->parked = &run->execution;
+	run->batch->parked_any = true;
+}
+
+/*
+ * Run the plan (again: the steps run so far are adopted) to the end, a
+ * pause or a stop, and record which in the open transaction.
+ */
+static void
+run_plan_durably(DurableRun *run)
+{
+	RrExecution *execution = &run->execution;
+	List	   *result;
+
+	run->began = GetCurrentTimestamp();
+	execution->stopped = false;
+	execution->running = NULL;
+	execution->steps = NIL;
+	execution->any_failed = false;
+	result = rr_execution_run(execution, run->input_items);
+	MemoryContextSwitchTo(execution->context);
+	if (execution->stopped)
+		park(run);
+	else if (!execution->suspended)
+		finish_execution(run, "succeeded", rr_items_to_jsonb(result), NULL);
+	run->batch->uncommitted = true;
+}
+
+/*
+ * Whether the members of the batch after the current one that are still
+ * claimed all run the current one's workflow version: they wait for its
+ * plan anyway.
+ */
+static bool
+rest_shares_plan(Batch *batch)
 {
 	ClaimedExecution *member = &batch->members[batch->current];
-	volatile bool aborted = false;
+	int			i;
+
+	for (i = batch->current + 1; i < batch->nmembers; i++)
+	{
+		ClaimedExecution *other = &batch->members[i];
+
+		if (other->locked && (other->workflow_id != member->workflow_id ||
+							  other->version != member->version))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Delete a run's memory, which may be the current context: the batch goes
+ * on in its transaction's, or in TopMemoryContext between transactions.
+ */
+static void
+forget_run(MemoryContext context)
+{
+	MemoryContextSwitchTo(IsTransactionState() ? CurTransactionContext :
+						  TopMemoryContext);
+	MemoryContextDelete(context);
+}
+
+/*
+ * A new run of the claimed execution, with its hooks (not inlined into
+ * rr_durable_run_member, whose PG_TRY its locals would cross).
+ */
+static pg_noinline DurableRun *
+new_run(Batch *batch, ClaimedExecution *member)
+{
 	MemoryContext context;
 	DurableRun *run;
 	RrExecution *execution;
-
-	if (!member->runnable)
-		return false;			/* ended (canceled) since it was queued */
 
 	context = AllocSetContextCreate(TopMemoryContext, "reporunner execution",
 									ALLOCSET_DEFAULT_SIZES);
@@ -651,38 +798,63 @@ rr_durable_run_member(Batch *batch)
 	execution->mode = member->mode;
 	run->batch = batch;
 	run->workflow = member->workflow;
+	return run;
+}
+
+/*
+ * Run the batch's current member to its end (or its failure, its pause or
+ * its stop), in the open transaction, which may commit on the way (see
+ * commit_run) and is left open; a parked member goes on where it stopped.
+ * Returns true when it had to be aborted: then its failure is committed,
+ * and the members that ran before it in the aborted transaction are back
+ * in the queue as if never claimed (parked ones are to be dropped).
+ */
+bool
+rr_durable_run_member(Batch *batch)
+{
+	ClaimedExecution *member = &batch->members[batch->current];
+	volatile bool aborted = false;
+	DurableRun *run;
+	MemoryContext context;
+
+	if (!member->runnable)
+		return false;			/* ended (canceled) since it was queued */
+
+	run = member->parked != NULL ? (DurableRun *) member->parked :
+		new_run(batch, member);
+	member->parked = NULL;
+	context = run->execution.context;
 
 	PG_TRY();
 	{
-		List	   *input_items;
-		List	   *result;
+		RrExecution *execution = &run->execution;
 
 		report_activity(run, NULL);
-
-		/*
-		 * Building a plan may take long (a costly expression): not while
-		 * the rest of the batch waits in this transaction.  Commit it, with
-		 * this execution running (leased, so that it counts against its
-		 * owner's share of the workers) and the rest given back.
-		 */
-		if (batch->uncommitted &&
-			!rr_plan_is_cached(member->workflow_id, member->version))
-		{
-			execution->started_at = member->started_at != 0 ?
-				member->started_at : GetCurrentTimestamp();
-			commit_run(run);
-		}
-		load_execution(run, member, &input_items);
-		if (rr_batch_take_slot(member, execution->plan))
-		{
-			result = rr_execution_run(execution, input_items);
-			MemoryContextSwitchTo(context);
-			if (!execution->suspended)
-				finish_execution(run, "succeeded", rr_items_to_jsonb(result),
-								 NULL);
-		}
+		if (execution->plan != NULL)
+			run_plan_durably(run);	/* it stopped before: it goes on */
 		else
-			rr_batch_hold_back(member);
+		{
+			/*
+			 * Building a plan may take long (a costly expression): not while
+			 * the rest of the batch waits in this transaction.  Commit it,
+			 * with this execution running (leased, so that it counts against
+			 * its owner's share of the workers) and the rest given back;
+			 * unless the rest need that plan too.
+			 */
+			if (batch->uncommitted &&
+				!rr_plan_is_cached(member->workflow_id, member->version) &&
+				!rest_shares_plan(batch))
+			{
+				execution->started_at = member->started_at != 0 ?
+					member->started_at : GetCurrentTimestamp();
+				commit_run(run);
+			}
+			load_execution(run, member, &run->input_items);
+			if (rr_batch_take_slot(member, execution->plan))
+				run_plan_durably(run);
+			else
+				rr_batch_hold_back(member);
+		}
 		batch->uncommitted = true;
 		/* the last node had side effects: they commit with the end */
 		if (run->effects_pending)
@@ -697,13 +869,84 @@ rr_durable_run_member(Batch *batch)
 		FlushErrorState();
 		AbortCurrentTransaction();
 		aborted = true;
-		record_failure(run, edata);
+		member->parked = NULL;
+		record_failure(run, edata, false);
 		FreeErrorData(edata);
 	}
 	PG_END_TRY();
 
-	MemoryContextDelete(context);
+	if (member->parked == NULL)
+		forget_run(context);
 	return aborted;
+}
+
+/*
+ * Carry the batch's current member, parked with its deferred work done,
+ * on from where it stopped, in a subtransaction of the open transaction,
+ * to its end, failure, pause, or next stop: nothing commits on the way,
+ * and its failure, recorded in the open transaction, undoes nothing of
+ * the other members'.
+ */
+void
+rr_durable_resume_member(Batch *batch)
+{
+	ClaimedExecution *member = &batch->members[batch->current];
+	DurableRun *run = (DurableRun *) member->parked;
+	MemoryContext context = run->execution.context;
+	ResourceOwner owner = CurrentResourceOwner;
+
+	member->parked = NULL;
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(context);
+	PG_TRY();
+	{
+		report_activity(run, NULL);
+		run_plan_durably(run);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(context);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(context);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(context);
+		CurrentResourceOwner = owner;
+		member->parked = NULL;
+		record_failure(run, edata, true);
+	}
+	PG_END_TRY();
+
+	if (member->parked == NULL)
+		forget_run(context);
+}
+
+/*
+ * Forget a parked member without carrying it on: it goes on from its last
+ * committed step when claimed again (its lease is freed once this process
+ * lets go of its claim); with interrupted, after recording in the open
+ * transaction that it was interrupted (requeued), unless cancel() has
+ * canceled it.
+ */
+void
+rr_durable_drop_member(ClaimedExecution *member, bool interrupted)
+{
+	DurableRun *run = (DurableRun *) member->parked;
+
+	if (run == NULL)
+		return;
+	member->parked = NULL;
+	if (interrupted)
+	{
+		check_canceled_quietly(run);
+		if (!run->canceled)
+			rr_journal_requeue(run->execution.id, run->execution.started_at);
+	}
+	forget_run(run->execution.context);
 }
 
 void

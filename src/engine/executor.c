@@ -449,6 +449,14 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 	step->started_at = GetCurrentTimestamp();
 	if (execution->waiting_until != NULL)
 		run.waiting_until = execution->waiting_until(execution, node);
+	run.may_defer = execution->defer_next;
+	execution->defer_next = false;
+	if (execution->deferred_node == node)
+	{
+		run.deferred = execution->deferred;
+		execution->deferred_node = NULL;
+		execution->deferred = NULL;
+	}
 
 	if (execution->pinned != NULL && execution->pinned[node->index] != NULL)
 	{
@@ -487,6 +495,15 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 					rr_pairing_add(&run, target, RR_PAIRED_NONE);
 			}
 		}
+	}
+
+	/* a node that deferred its work stops the run: no step yet */
+	if (run.deferring != NULL)
+	{
+		execution->deferred_node = node;
+		execution->deferred = run.deferring;
+		execution->stopped = true;
+		return;
 	}
 
 	/* whatever the node emitted, and however (list_concat), counts */
@@ -821,6 +838,21 @@ rr_node_resume_transaction(RrNodeRun *run)
 	run->transaction_renewed = true;
 }
 
+void
+rr_node_defer(RrNodeRun *run, void *work)
+{
+	Assert(run->may_defer && work != NULL);
+	run->deferring = work;
+}
+
+bool
+rr_node_deferrable(RrExecution *execution, const RrPlanNode *node)
+{
+	return node->handler->deferrable != NULL && !node->disabled &&
+		node->handler->deferrable(node) && node->timeout_ms == 0 &&
+		execution->deadline == 0;
+}
+
 /* Run one node of a durable run: adopt its journaled outcome, or run it. */
 static void
 run_node_durably(RrExecution *execution, const RrPlanNode *node)
@@ -836,6 +868,8 @@ run_node_durably(RrExecution *execution, const RrPlanNode *node)
 			execution->any_failed = true;
 		return;
 	}
+	if (execution->stopped)
+		return;
 	enter_owner(execution->plan, &scope);
 	execution->owner_scope = &scope;
 	run_node(execution, node);
@@ -843,7 +877,7 @@ run_node_durably(RrExecution *execution, const RrPlanNode *node)
 	leave_owner(&scope);
 	if (execution->suspended)
 		execution->suspend(execution, execution->states[node->index].step);
-	else
+	else if (!execution->stopped)
 		execution->step_done(execution, execution->states[node->index].step);
 	MemoryContextSwitchTo(execution->context);
 }
@@ -901,7 +935,7 @@ run_plan(RrExecution *execution, List *input_items)
 			else
 				run_node(execution, node);
 			execution->running = NULL;
-			if (execution->suspended)
+			if (execution->suspended || execution->stopped)
 				break;
 			stack = finish_node(execution, node, true, stack);
 		}

@@ -114,6 +114,19 @@ typedef struct RrExecution
 	struct OwnerScope *owner_scope; /* a durable run's node code runs in
 									 * this one now */
 	bool		suspended;		/* a node paused the execution */
+
+	/*
+	 * A durable run that stops to go on later in the same process, with
+	 * the steps so far adopted by adopt_step when it runs the plan again:
+	 * adopt_step sets stopped to stop before the node it was called for,
+	 * or defer_next to let that node defer its work (rr_node_defer); a
+	 * node that did stops the run too, its work in deferred.  Set
+	 * deferred_node and deferred to run that node again with its work.
+	 */
+	bool		stopped;
+	bool		defer_next;
+	const RrPlanNode *deferred_node;
+	void	   *deferred;
 	bool		timed_out;		/* a node or the execution ran out of time */
 	Jsonb	  **pinned;			/* test_workflow(): per plan node, the items
 								 * it gives instead of running, or NULL */
@@ -130,6 +143,13 @@ typedef struct RrExecution
  * at most reporunner.max_call_depth levels deep.
  */
 extern List *rr_execution_run(RrExecution *execution, List *input_items);
+
+/*
+ * Whether a durable run may let the node defer its work: its type can,
+ * and no timeout (the node's or the execution's) would have to count the
+ * time the work waits for others.
+ */
+extern bool rr_node_deferrable(RrExecution *execution, const RrPlanNode *node);
 
 /*
  * The order in which an execution of the plan takes up its nodes, as

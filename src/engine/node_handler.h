@@ -97,6 +97,17 @@ typedef struct RrNodeRun
 	/* 1, or the number of this try when the node's retry policy ran it again */
 	int			attempt;
 
+	/*
+	 * Deferring (src/engine/README.md): a node that may_defer may hand its
+	 * work over with rr_node_defer() instead of doing it; the execution
+	 * then stops at the node, the engine does the work of many executions
+	 * at once (the handler's run_deferred), with no transaction open, and
+	 * runs the node again with deferred set to that work, done.
+	 */
+	bool		may_defer;
+	void	   *deferred;
+	void	   *deferring;		/* engine-private: what rr_node_defer got */
+
 	/* engine-private: see rr_node_release_transaction */
 	bool		in_subtransaction;	/* on_error runs it in one */
 	bool		transaction_renewed;	/* released and resumed since */
@@ -117,6 +128,16 @@ typedef struct RrNodeHandler
 
 	/* Required.  Run the node on run->inputs, filling run->outputs. */
 	void		(*execute) (RrNodeRun *run);
+
+	/*
+	 * Optional, both or neither: whether a run of the node may defer its
+	 * work (rr_node_defer), and doing the deferred work of n runs (of any
+	 * executions) at once.  run_deferred is called with no transaction
+	 * open, so it may not touch the database; an ERROR it raises (an
+	 * interrupt) ends the work of all n.
+	 */
+	bool		(*deferrable) (const struct RrPlanNode *node);
+	void		(*run_deferred) (void **work, int n);
 } RrNodeHandler;
 
 /*
@@ -195,6 +216,13 @@ rr_emit_from(RrNodeRun *run, int output, Jsonb *item, int nsources,
  */
 extern bool rr_node_release_transaction(RrNodeRun *run);
 extern void rr_node_resume_transaction(RrNodeRun *run);
+
+/*
+ * Hand the run's work over instead of doing it (only when run->may_defer):
+ * the node returns at once, emitting nothing, and runs again later with
+ * run->deferred = work, done by its handler's run_deferred.
+ */
+extern void rr_node_defer(RrNodeRun *run, void *work);
 
 /* Find a node type by name; NULL if there is none (src/nodes/registry.c). */
 extern const RrNodeHandler *rr_node_handler_lookup(const char *name);

@@ -53,6 +53,16 @@
 /* Queue rows claimed at once, and run in one transaction when pure */
 #define RR_CLAIM_BATCH			8
 
+/*
+ * Queue rows claimed at once after a batch whose executions parked at
+ * http nodes (src/engine/rounds.c): their requests go out together, so
+ * larger batches share the two commits among more executions.  Below
+ * RR_CLAIM_CANDIDATES, so that workers claiming at once find enough
+ * candidates that the others have not locked; and few enough that each
+ * member's subtransaction keeps its id in the process's cache (64).
+ */
+#define RR_CLAIM_BATCH_PARKING	32
+
 
 /* Candidates a claim considers, from the head of the queue */
 #define RR_CLAIM_CANDIDATES		64
@@ -103,7 +113,7 @@
 	" GROUP BY execution_id ORDER BY 3"
 /*
  * The claim itself: the candidates ($1, in their order) still runnable,
- * as many as a batch takes, each locked (skipping those another worker is
+ * as many as a batch takes ($2), each locked (skipping those another worker is
  * claiming) and read with its execution.  One candidate at a time, by
  * primary key, whatever the sizes of the tables.
  */
@@ -117,7 +127,7 @@
 	" JOIN reporunner.workflow w ON w.id = e.workflow_id" \
 	" WHERE q.execution_id = c.id AND q.ready_at <= now()" \
 	" FOR UPDATE OF q SKIP LOCKED) x" \
-	" LIMIT " CppAsString2(RR_CLAIM_BATCH)
+	" LIMIT $2"
 /*
  * When a worker with nothing to claim looks again: at the next delayed
  * execution or wait, or soon (RR_CLAIM_RETRY_MS) when it skipped ready
@@ -353,8 +363,8 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 	uint64		row;
 	uint64		nlocked;
 	int			nestlevel;
-	Oid			candidates_type = INT8ARRAYOID;
-	Datum		candidates;
+	Oid			claim_types[2] = {INT8ARRAYOID, INT4OID};
+	Datum		claim_values[2];
 	int			ncandidates;
 
 	MemoryContextReset(batch->context);
@@ -364,9 +374,12 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 	batch->began = GetCurrentTimestamp();
 	nestlevel = rr_store_begin();
 	rr_journal_wake_due();
-	candidates = claim_candidates(&ncandidates);
-	rr_store_run_kept(&claim_plan, SQL_CLAIM, 1, &candidates_type,
-					  &candidates, NULL, SPI_OK_SELECT);
+	claim_values[0] = claim_candidates(&ncandidates);
+	claim_values[1] = Int32GetDatum(batch->parked_any ? RR_CLAIM_BATCH_PARKING :
+									RR_CLAIM_BATCH);
+	batch->parked_any = false;
+	rr_store_run_kept(&claim_plan, SQL_CLAIM, 2, claim_types, claim_values,
+					  NULL, SPI_OK_SELECT);
 
 	nlocked = SPI_processed;
 	batch->members = MemoryContextAllocZero(batch->context,
@@ -460,7 +473,8 @@ rr_batch_commit(Batch *batch, MemoryContext context)
 	batch->began = GetCurrentTimestamp();
 	for (i = 0; i < batch->nmembers; i++)
 	{
-		if (i == batch->current || !batch->members[i].locked)
+		if (i == batch->current || !batch->members[i].locked ||
+			batch->members[i].parked != NULL)
 			continue;
 		if (i > batch->current)
 			gave_back = true;
@@ -470,10 +484,25 @@ rr_batch_commit(Batch *batch, MemoryContext context)
 		rr_slots_wake(MyDatabaseId);
 }
 
+void
+rr_batch_release_done(Batch *batch)
+{
+	int			i;
+
+	for (i = 0; i < batch->nmembers; i++)
+	{
+		if (batch->members[i].parked == NULL)
+			release_member(&batch->members[i]);
+	}
+}
+
 /*
  * Run a claimed batch, member after member, in the claiming transaction
  * for as long as they run pure nodes only: one commit for the lot.
- * Returns true when a transaction had to be aborted on the way.
+ * Members that stop at a node deferring its work (an http request) are
+ * parked, and carried on together (src/engine/rounds.c).  Returns true
+ * when a transaction had to be aborted on the way; the parked members are
+ * then dropped, to go on from their last commit.
  */
 static bool
 run_batch(Batch *batch)
@@ -493,9 +522,14 @@ run_batch(Batch *batch)
 		}
 	}
 	if (!aborted)
+		aborted = rr_rounds_run(batch);
+	if (!aborted)
 		rr_batch_commit_transaction();
 	for (i = 0; i < batch->nmembers; i++)
+	{
+		rr_durable_drop_member(&batch->members[i], false);
 		release_member(&batch->members[i]);
+	}
 	return aborted;
 }
 

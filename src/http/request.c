@@ -579,17 +579,80 @@ take_response(Transfer *transfer, RrHttpResponse *response)
 }
 
 /*
+ * record_failure
+ *		With failures (rr_http_perform_each), keep the ERROR that raise()
+ *		raises for request i in failures[i] instead of raising it; without
+ *		them, raise it.
+ */
+static void
+record_failure(ErrorData **failures, int i, const RrHttpRequest *request,
+			   Transfer *transfer, CURLcode result)
+{
+	MemoryContext context = CurrentMemoryContext;
+
+	if (failures == NULL)
+		raise_failure(request, transfer, result);
+	PG_TRY();
+	{
+		raise_failure(request, transfer, result);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(context);
+		failures[i] = CopyErrorData();
+		FlushErrorState();
+	}
+	PG_END_TRY();
+}
+
+/*
+ * start_transfer
+ *		Set up the transfer of request i; with failures, a request that
+ *		cannot be set up (a proxy not allowed) gets its ERROR there and
+ *		false, and its transfer is released.
+ */
+static bool
+start_transfer(Transfer *transfer, const RrHttpRequest *requests, int i,
+			   CURLM *multi, ErrorData **failures)
+{
+	MemoryContext context = CurrentMemoryContext;
+	volatile bool started = true;
+
+	transfer->request = i;
+	if (failures == NULL)
+	{
+		setup_transfer(transfer, &requests[i], multi);
+		return true;
+	}
+	PG_TRY();
+	{
+		setup_transfer(transfer, &requests[i], multi);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(context);
+		failures[i] = CopyErrorData();
+		FlushErrorState();
+		cleanup_transfer(transfer, multi);
+		started = false;
+	}
+	PG_END_TRY();
+	return started;
+}
+
+/*
  * run_transfers
  *		Drive the requests to their ends on multi, in the nslots transfers
  *		(at most reporunner.http_max_concurrency), serving interrupts every
  *		POLL_MS.  A transfer is released as soon as its response is taken
  *		and its slot serves the next request, so memory holds only the
- *		requests in flight.
+ *		requests in flight.  A request that gets no response raises its
+ *		ERROR, or, with failures, leaves it there and the others go on.
  */
 static void
 run_transfers(CURLM *multi, const RrHttpRequest *requests,
-			  RrHttpResponse *responses, Transfer *transfers, int nslots,
-			  int n)
+			  RrHttpResponse *responses, ErrorData **failures,
+			  Transfer *transfers, int nslots, int n)
 {
 	int			started = 0;
 	int			in_flight = 0;
@@ -608,10 +671,11 @@ run_transfers(CURLM *multi, const RrHttpRequest *requests,
 		{
 			if (transfers[slot].easy != NULL)
 				continue;
-			transfers[slot].request = started;
-			setup_transfer(&transfers[slot], &requests[started], multi);
-			started++;
-			in_flight++;
+			if (start_transfer(&transfers[slot], requests, started++, multi,
+							   failures))
+				in_flight++;
+			else
+				ended++;
 		}
 		code = curl_multi_perform(multi, &running);
 		if (code != CURLM_OK)
@@ -627,9 +691,11 @@ run_transfers(CURLM *multi, const RrHttpRequest *requests,
 			transfer = (Transfer *) private;
 			rr_http_stats_count(requests[transfer->request].method, message->easy_handle, message->data.result, transfer->refused_range != NULL);
 			if (message->data.result != CURLE_OK)
-				raise_failure(&requests[transfer->request], transfer,
-							  message->data.result);
-			take_response(transfer, &responses[transfer->request]);
+				record_failure(failures, transfer->request,
+							   &requests[transfer->request], transfer,
+							   message->data.result);
+			else
+				take_response(transfer, &responses[transfer->request]);
 			cleanup_transfer(transfer, multi);
 			in_flight--;
 			ended++;
@@ -675,9 +741,13 @@ multi_handle(void)
 	return kept_multi;
 }
 
-void
-rr_http_perform_all(const RrHttpRequest *requests, RrHttpResponse *responses,
-					int n)
+/*
+ * perform
+ *		rr_http_perform_all, or rr_http_perform_each with failures.
+ */
+static void
+perform(const RrHttpRequest *requests, RrHttpResponse *responses,
+		ErrorData **failures, int n)
 {
 	volatile int nslots = Max(Min(n, http_max_concurrency), 1);
 	Transfer   *transfers = palloc0(sizeof(Transfer) * nslots);
@@ -685,7 +755,8 @@ rr_http_perform_all(const RrHttpRequest *requests, RrHttpResponse *responses,
 
 	PG_TRY();
 	{
-		run_transfers(multi, requests, responses, transfers, nslots, n);
+		run_transfers(multi, requests, responses, failures, transfers,
+					  nslots, n);
 	}
 	PG_FINALLY();
 	{
@@ -696,6 +767,21 @@ rr_http_perform_all(const RrHttpRequest *requests, RrHttpResponse *responses,
 	}
 	PG_END_TRY();
 	pfree(transfers);
+}
+
+void
+rr_http_perform_all(const RrHttpRequest *requests, RrHttpResponse *responses,
+					int n)
+{
+	perform(requests, responses, NULL, n);
+}
+
+void
+rr_http_perform_each(const RrHttpRequest *requests, RrHttpResponse *responses,
+					 ErrorData **failures, int n)
+{
+	memset(failures, 0, sizeof(ErrorData *) * n);
+	perform(requests, responses, failures, n);
 }
 
 void

@@ -107,6 +107,16 @@ extern int64 rr_http_retry_after(const RrHttpResponse *response);
 extern void rr_http_perform_all(const RrHttpRequest *requests,
 								RrHttpResponse *responses, int n);
 
+/*
+ * The same, but a request that gets no response leaves its ERROR in
+ * failures[i] (NULL for those that got one) and the others go on: the
+ * requests of many executions sent together (src/nodes/http.c).  An
+ * interrupt still ends them all with its ERROR.
+ */
+extern void rr_http_perform_each(const RrHttpRequest *requests,
+								 RrHttpResponse *responses,
+								 ErrorData **failures, int n);
+
 /* One request: rr_http_perform_all of one. */
 extern void rr_http_perform(const RrHttpRequest *request,
 							RrHttpResponse *response);

@@ -36,6 +36,12 @@
  * a time, batch_interval (default 1s) apart, waiting interruptibly and,
  * in background runs, with no transaction open.
  *
+ * Deferring: in a background worker, a node without next_url, pagination
+ * or batch_size (http_deferrable) builds its requests and hands them to
+ * the engine (rr_node_defer), which sends those of many executions at once
+ * (http_run_deferred) and runs the node again to turn the responses into
+ * items (src/engine/rounds.c).
+ *
  * The node runs only for workflows whose owner has the privileges of the
  * role reporunner_http.  Each request carries an Idempotency-Key header,
  * the same for the same item of the same node of the same execution, so a
@@ -994,113 +1000,261 @@ typedef struct ItemFetch
 } ItemFetch;
 
 /*
- * The node sends the requests of all its items at once, then the next
- * pages of those that have more, and so on: round after round.  Items
- * come out in the order of the input items, each one's pages in order,
- * and a failure is that of the first item that failed in the round.
+ * A run of the node: its items' requests, round after round.  In a
+ * background run it may be deferred after its first round was built
+ * (http_execute), to be sent with other executions' first rounds
+ * (http_run_deferred): failures then holds what those requests got
+ * instead of a response, raised when the node runs again.
  */
-static void
-http_execute(RrNodeRun *run)
+typedef struct HttpRun
 {
-	HttpState  *state = (HttpState *) run->node->state;
+	int			nitems;
+	ItemFetch  *fetches;
+	RrHttpRequest *requests;	/* the round's */
+	RrHttpResponse *responses;
+	ErrorData **failures;		/* deferred: per request, or NULL */
+	int		   *sent;			/* the round's request k is item sent[k]'s */
+	int			n;				/* requests in the round */
+	RrCredential *credential;
+	MemoryContext sending;		/* the round's requests */
+	MemoryContext next;			/* the next round's */
+	bool		batched;		/* a batch went out (batch_size) */
+} HttpRun;
+
+/*
+ * start_run
+ *		Check that the owner may send, load the credential, and build the
+ *		first request of every item (of every group).
+ */
+static HttpRun *
+start_run(HttpState *state, RrNodeRun *run)
+{
+	HttpRun    *h = palloc0(sizeof(HttpRun));
 	MemoryContext runcxt = CurrentMemoryContext;
-	MemoryContext sending;
-	MemoryContext next;
 	int			nitems = list_length(run->inputs[0]);
-	ItemFetch  *fetches = palloc0(sizeof(ItemFetch) * Max(nitems, 1));
-	RrHttpRequest *requests = palloc(sizeof(RrHttpRequest) * Max(nitems, 1));
-	RrHttpResponse *responses = palloc(sizeof(RrHttpResponse) * Max(nitems, 1));
-	int		   *sent = palloc(sizeof(int) * Max(nitems, 1));
-	RrCredential *credential = NULL;
-	bool		batched = false;
 	ListCell   *lc;
-	int			i;
 
 	check_owner(run);
 	if (state->credential != NULL)
-		credential = rr_credential_load(run->execution->plan->owner,
-										state->credential);
+		h->credential = rr_credential_load(run->execution->plan->owner,
+										   state->credential);
 	if (!state->verify_tls)
 		ereport(LOG,
 				(errmsg("node \"%s\" of workflow \"%s\" sends requests without verifying TLS certificates",
 						run->node->name, run->execution->plan->workflow_name),
 				 errhidestmt(true)));
 
+	h->nitems = nitems;
+	h->fetches = palloc0(sizeof(ItemFetch) * Max(nitems, 1));
+	h->requests = palloc(sizeof(RrHttpRequest) * Max(nitems, 1));
+	h->responses = palloc(sizeof(RrHttpResponse) * Max(nitems, 1));
+	h->sent = palloc(sizeof(int) * Max(nitems, 1));
 	/* the requests of a round live in one context, the next round's in another */
-	sending = AllocSetContextCreate(runcxt, "http round",
+	h->sending = AllocSetContextCreate(runcxt, "http round",
+									   ALLOCSET_DEFAULT_SIZES);
+	h->next = AllocSetContextCreate(runcxt, "http round",
 									ALLOCSET_DEFAULT_SIZES);
-	next = AllocSetContextCreate(runcxt, "http round",
-								 ALLOCSET_DEFAULT_SIZES);
-	MemoryContextSwitchTo(sending);
+	MemoryContextSwitchTo(h->sending);
 	foreach(lc, run->inputs[0])
 	{
-		i = foreach_current_index(lc);
+		int			i = foreach_current_index(lc);
+
 		rr_item_done(run);
 		/* with items_per_request, the first item of a group stands for it */
 		if (i % state->items_per_request != 0)
 			continue;
-		build_request(state, run, (Jsonb *) lfirst(lc), i, 0, credential,
-					  NULL, &fetches[i].request);
-		fetches[i].more = true;
+		build_request(state, run, (Jsonb *) lfirst(lc), i, 0, h->credential,
+					  NULL, &h->fetches[i].request);
+		h->fetches[i].more = true;
 	}
-
-	for (;;)
-	{
-		int			n = 0;
-		int			k;
-		MemoryContext swap;
-
-		for (i = 0; i < nitems; i++)
-		{
-			if (!fetches[i].more)
-				continue;
-			requests[n] = fetches[i].request;
-			sent[n++] = i;
-		}
-		if (n == 0)
-			break;
-		memset(responses, 0, sizeof(RrHttpResponse) * n);
-		send_round(state, run, requests, responses, n, &batched);
-		resend_renewed(state, run, credential, requests, responses, n,
-					   &batched);
-
-		for (k = 0; k < n; k++)
-		{
-			ItemFetch  *fetch = &fetches[sent[k]];
-			JsonbValue *body;
-
-			check_status(state, run, sent[k], &requests[k], &responses[k]);
-			body = body_value(state, &requests[k], &responses[k]);
-			MemoryContextSwitchTo(runcxt);
-			fetch->items = state->full_response ?
-				lappend(fetch->items, full_response_item(&responses[k], body)) :
-				rr_value_items(fetch->items, body);
-			MemoryContextSwitchTo(next);
-			fetch->more = state->page_param != NULL ?
-				next_param_page(state, run, sent[k], fetch->page, body,
-								credential, &fetch->request) :
-				state->next_link ?
-				next_link_page(state, run, sent[k], fetch->page, &responses[k],
-							   credential, &fetch->request) :
-				next_page(state, run, sent[k], fetch->page, body, credential,
-						  &fetch->request);
-			fetch->page++;
-			rr_item_done(run);
-		}
-		MemoryContextReset(sending);
-		swap = sending;
-		sending = next;
-		next = swap;
-	}
-
 	MemoryContextSwitchTo(runcxt);
-	for (i = 0; i < nitems; i++)
+	return h;
+}
+
+/* The requests of the next round: of the items that have one. */
+static void
+next_round(HttpRun *h)
+{
+	int			i;
+
+	h->n = 0;
+	for (i = 0; i < h->nitems; i++)
 	{
-		foreach(lc, fetches[i].items)
+		if (!h->fetches[i].more)
+			continue;
+		h->requests[h->n] = h->fetches[i].request;
+		h->sent[h->n++] = i;
+	}
+	memset(h->responses, 0, sizeof(RrHttpResponse) * Max(h->n, 1));
+}
+
+/*
+ * take_round
+ *		The round's responses as items of their input items, and the
+ *		requests of the items' next pages, in the next round's context.
+ */
+static void
+take_round(HttpState *state, RrNodeRun *run, HttpRun *h)
+{
+	MemoryContext runcxt = CurrentMemoryContext;
+	MemoryContext swap;
+	int			k;
+
+	MemoryContextSwitchTo(h->next);
+	for (k = 0; k < h->n; k++)
+	{
+		ItemFetch  *fetch = &h->fetches[h->sent[k]];
+		JsonbValue *body;
+
+		check_status(state, run, h->sent[k], &h->requests[k], &h->responses[k]);
+		body = body_value(state, &h->requests[k], &h->responses[k]);
+		MemoryContextSwitchTo(runcxt);
+		fetch->items = state->full_response ?
+			lappend(fetch->items, full_response_item(&h->responses[k], body)) :
+			rr_value_items(fetch->items, body);
+		MemoryContextSwitchTo(h->next);
+		fetch->more = state->page_param != NULL ?
+			next_param_page(state, run, h->sent[k], fetch->page, body,
+							h->credential, &fetch->request) :
+			state->next_link ?
+			next_link_page(state, run, h->sent[k], fetch->page, &h->responses[k],
+						   h->credential, &fetch->request) :
+			next_page(state, run, h->sent[k], fetch->page, body,
+					  h->credential, &fetch->request);
+		fetch->page++;
+		rr_item_done(run);
+	}
+	MemoryContextSwitchTo(runcxt);
+	MemoryContextReset(h->sending);
+	swap = h->sending;
+	h->sending = h->next;
+	h->next = swap;
+}
+
+/*
+ * raise_deferred_failure
+ *		A deferred round's first request (in the order of the items) that
+ *		got no response fails the node, as it would have while sending.
+ */
+static void
+raise_deferred_failure(HttpRun *h)
+{
+	int			k;
+
+	for (k = 0; k < h->n; k++)
+	{
+		if (h->failures[k] != NULL)
+			ReThrowError(h->failures[k]);
+	}
+}
+
+/*
+ * The node sends the requests of all its items at once, then the next
+ * pages of those that have more, and so on: round after round.  Items
+ * come out in the order of the input items, each one's pages in order,
+ * and a failure is that of the first item that failed in the round.  In
+ * a background run, the first round may be deferred (http_deferrable), to
+ * go out with other executions' requests (http_run_deferred).
+ */
+static void
+http_execute(RrNodeRun *run)
+{
+	HttpState  *state = (HttpState *) run->node->state;
+	HttpRun    *h = (HttpRun *) run->deferred;
+	int			i;
+
+	if (h == NULL)
+	{
+		h = start_run(state, run);
+		next_round(h);
+		if (h->n > 0 && run->may_defer)
+		{
+			rr_node_defer(run, h);
+			return;
+		}
+	}
+	else
+		raise_deferred_failure(h);
+
+	while (h->n > 0)
+	{
+		if (h->failures == NULL)
+		{
+			MemoryContext runcxt = MemoryContextSwitchTo(h->sending);
+
+			send_round(state, run, h->requests, h->responses, h->n,
+					   &h->batched);
+			MemoryContextSwitchTo(runcxt);
+		}
+		h->failures = NULL;
+		resend_renewed(state, run, h->credential, h->requests, h->responses,
+					   h->n, &h->batched);
+		take_round(state, run, h);
+		next_round(h);
+	}
+
+	for (i = 0; i < h->nitems; i++)
+	{
+		ListCell   *lc;
+
+		foreach(lc, h->fetches[i].items)
 			rr_emit_paired(run, 0, (Jsonb *) lfirst(lc), i);
 	}
-	MemoryContextDelete(sending);
-	MemoryContextDelete(next);
+	MemoryContextDelete(h->sending);
+	MemoryContextDelete(h->next);
+}
+
+/*
+ * A run may defer its first round only when that is all it sends: no
+ * pages after it, no pauses between batches.
+ */
+static bool
+http_deferrable(const RrPlanNode *node)
+{
+	const HttpState *state = (const HttpState *) node->state;
+
+	return state->next_url.value == NULL && state->page_param == NULL &&
+		state->batch_size == 0;
+}
+
+/*
+ * The deferred first rounds of n runs (of any executions), sent at once
+ * through one rr_http_perform_each, so under the process's limits
+ * (reporunner.http_max_concurrency, reporunner.http_max_per_host); each
+ * request that got no response keeps its ERROR for its own run.  The
+ * responses are allocated in the current memory context.
+ */
+static void
+http_run_deferred(void **work, int n)
+{
+	int			total = 0;
+	int			at = 0;
+	RrHttpRequest *requests;
+	RrHttpResponse *responses;
+	ErrorData **failures;
+	int			i;
+
+	for (i = 0; i < n; i++)
+		total += ((HttpRun *) work[i])->n;
+	requests = palloc(sizeof(RrHttpRequest) * Max(total, 1));
+	responses = palloc0(sizeof(RrHttpResponse) * Max(total, 1));
+	failures = palloc(sizeof(ErrorData *) * Max(total, 1));
+	for (i = 0; i < n; i++)
+	{
+		HttpRun    *h = (HttpRun *) work[i];
+
+		memcpy(&requests[at], h->requests, sizeof(RrHttpRequest) * h->n);
+		h->failures = &failures[at];
+		at += h->n;
+	}
+	rr_http_perform_each(requests, responses, failures, total);
+	for (at = 0, i = 0; i < n; i++)
+	{
+		HttpRun    *h = (HttpRun *) work[i];
+
+		memcpy(h->responses, &responses[at], sizeof(RrHttpResponse) * h->n);
+		at += h->n;
+	}
 }
 
 
@@ -1270,4 +1424,6 @@ const RrNodeHandler rr_node_http = {
 	.side_effects = true,
 	.prepare = http_prepare,
 	.execute = http_execute,
+	.deferrable = http_deferrable,
+	.run_deferred = http_run_deferred,
 };

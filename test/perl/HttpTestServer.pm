@@ -8,6 +8,8 @@
 #   HttpTestServer::run($node, 'get', '[{}]', 'SET ...;');   # try_run()
 #   my $key_file = HttpTestServer::master_key();
 #   HttpTestServer::set_credential($node, 'alice', 'gh', 'bearer', '{...}');
+#   HttpTestServer::requests($base, '/echo');    # what the server received
+#   HttpTestServer::wait_held($base, '/hold/g', 20);
 package HttpTestServer;
 
 use strict;
@@ -15,6 +17,8 @@ use warnings FATAL => 'all';
 use PostgreSQL::Test::Utils;
 use POSIX ();
 use Time::HiRes qw(usleep);
+use HTTP::Tiny;
+use JSON::PP;
 
 my $server_pid;
 END { kill 'TERM', $server_pid if $server_pid; }
@@ -68,6 +72,47 @@ sub save_http
 		"connections": [{"from": "Start", "to": "Call"}]});
 	$node->safe_psql('postgres',
 		"SELECT reporunner.save_workflow('$workflow', \$doc\$$doc\$doc\$)");
+}
+
+# requests(base, path): the requests the server at base received for
+# path, oldest first, as its /log gives them
+sub requests
+{
+	my ($base, $path) = @_;
+	my $response = HTTP::Tiny->new(timeout => 10)->get("$base/log");
+	die "GET /log: $response->{status}" unless $response->{success};
+	return grep { $_->{path} eq $path } @{ decode_json($response->{content}) };
+}
+
+# wait_held(base, path, n): whether n requests to path (/hold/GATE)
+# arrived within 30 s
+sub wait_held
+{
+	my ($base, $path, $least) = @_;
+	for (my $i = 0; $i < 300; $i++)
+	{
+		return 1 if scalar(requests($base, $path)) >= $least;
+		usleep(100_000);
+	}
+	return 0;
+}
+
+# kill_workers(node): SIGKILL the node's reporunner workers (with
+# restart_after_crash on); whether the server restarted within 60 s
+sub kill_workers
+{
+	my ($node) = @_;
+	my $offset = -s $node->logfile;
+	my @pids = split /\n/, $node->safe_psql('postgres',
+		"SELECT pid FROM pg_stat_activity WHERE backend_type = 'reporunner worker'");
+	kill 9, @pids;
+	for (my $i = 0; $i < 600; $i++)
+	{
+		return 1 if slurp_file($node->logfile, $offset) =~
+		  /terminated by signal 9.*all server processes terminated; reinitializing.*database system is ready to accept connections/s;
+		usleep(100_000);
+	}
+	return 0;
 }
 
 # run(node, workflow, items, settings): try_run's result, after the SET

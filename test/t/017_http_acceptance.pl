@@ -61,16 +61,7 @@ sub forget_requests { $http->request('DELETE', "$base/log"); }
 sub release { $http->get("$base/release/$_[0]"); }
 
 # wait_held(path, n): whether n requests to path arrived within 30 s
-sub wait_held
-{
-	my ($path, $least) = @_;
-	for (my $i = 0; $i < 300; $i++)
-	{
-		return 1 if scalar(server_log($path)) >= $least;
-		usleep(100_000);
-	}
-	return 0;
-}
+sub wait_held { HttpTestServer::wait_held($base, @_); }
 
 # restart_after_crash on: a SIGKILL of a worker must restart the server
 my $node = ReporunnerNode->create('http_acceptance',
@@ -342,20 +333,9 @@ sub crash
 	ok(wait_held("/hold/$gate", 1), "$how: Batch's requests are in flight");
 	usleep(500_000);    # more of them, when they go out at once
 	my $in_flight = scalar(server_log("/hold/$gate"));
-	my $offset = -s $node->logfile;
 	if ($how eq 'SIGKILL of the worker')
 	{
-		my @pids = split /\n/, $node->safe_psql('postgres',
-			"SELECT pid FROM pg_stat_activity WHERE backend_type = 'reporunner worker'");
-		kill 9, @pids;
-		my $restarted = 0;
-		for (my $i = 0; $i < 600 && !$restarted; $i++)
-		{
-			$restarted = slurp_file($node->logfile, $offset) =~
-			  /terminated by signal 9.*all server processes terminated; reinitializing.*database system is ready to accept connections/s;
-			usleep(100_000) unless $restarted;
-		}
-		ok($restarted, "$how: the server restarted");
+		ok(HttpTestServer::kill_workers($node), "$how: the server restarted");
 	}
 	else
 	{
