@@ -398,17 +398,23 @@ def multipart_parts(content_type, raw):
     return parts
 
 
-def main():
+def serve(handler):
+    """Serve handler on a free port of 127.0.0.1, written to --port-file
+    (test/mock_services.py serves its own handler with it)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--port-file", required=True)
     args = parser.parse_args()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     with open(args.port_file + ".tmp", "w") as f:
         f.write(str(server.server_address[1]))
     # appears complete, or not at all
     os.rename(args.port_file + ".tmp", args.port_file)
     server.serve_forever()
+
+
+def main():
+    serve(Handler)
 
 
 if __name__ == "__main__":

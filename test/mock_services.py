@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """mock_services.py - Slack, GitHub, Stripe and OpenAI, just enough of them for the
-tests of the shipped connectors (test/t/020_connectors.pl).
+tests of the shipped connectors (test/t/027_connectors.pl).
 
 Python's standard library only; one thread per connection.  Listens on
 127.0.0.1 with port 0, writes the port it got to the file named by
@@ -70,13 +70,13 @@ acme-..." or 403 {"problem": ...}):
   GET /widgets/N          200 {"widget": {"id": N, "colour": the query's
                           colour}}; 404 {"problem": ...} for widget 0
 """
-import argparse
-import os
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from http_server import serve
 
 LOG = []
 LOCK = threading.Lock()
@@ -366,18 +366,5 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_DELETE = do_PATCH = do_PUT = handle_any
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--port-file", required=True)
-    args = parser.parse_args()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    with open(args.port_file + ".tmp", "w") as f:
-        f.write(str(server.server_address[1]))
-
-    os.rename(args.port_file + ".tmp", args.port_file)
-    server.serve_forever()
-
-
 if __name__ == "__main__":
-    main()
+    serve(Handler)

@@ -181,3 +181,19 @@ rr_store_run_kept_as_owner(SPIPlanPtr *plan, const char *sql, int nargs,
 	rr_store_run_kept(plan, sql, nargs, argtypes, values, nulls, expected);
 	rr_store_restore_user(save_userid, save_sec_context);
 }
+
+int32
+rr_store_next_version(bool *identical)
+{
+	int32		version;
+	bool		isnull;
+
+	*identical = false;
+	if (SPI_processed != 1)
+		return 1;
+	version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+										  SPI_tuptable->tupdesc, 1, &isnull));
+	*identical = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+											SPI_tuptable->tupdesc, 2, &isnull));
+	return *identical ? version : version + 1;
+}

@@ -66,4 +66,12 @@ extern void rr_store_run_kept_as_owner(SPIPlanPtr *plan, const char *sql,
 									   Datum *values, const char *nulls,
 									   int expected);
 
+/*
+ * After a query for the latest saved version of a document that gives
+ * (version integer, identical boolean): the version a save writes (1 when
+ * none is saved), and *identical when the latest already holds the same
+ * document, so that nothing is to be written.
+ */
+extern int32 rr_store_next_version(bool *identical);
+
 #endif							/* RR_STORE_H */

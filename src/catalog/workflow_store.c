@@ -449,9 +449,8 @@ rr_workflow_save(const char *name, Jsonb *definition, bool activate,
 	RrWorkflowRef ref;
 	Oid			argtypes[2] = {INT8OID, JSONBOID};
 	Datum		values[2];
-	bool		isnull;
-	int32		version = 1;
-	bool		identical = false;
+	int32		version;
+	bool		identical;
 	int			nestlevel;
 
 	rr_check_workflow_name(name);
@@ -467,17 +466,7 @@ rr_workflow_save(const char *name, Jsonb *definition, bool activate,
 	values[0] = Int64GetDatum(ref.id);
 	values[1] = JsonbPGetDatum(definition);
 	rr_store_run(SQL_LATEST_VERSION, 2, argtypes, values, SPI_OK_SELECT);
-	if (SPI_processed == 1)
-	{
-		version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
-											  SPI_tuptable->tupdesc, 1,
-											  &isnull));
-		identical = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
-											   SPI_tuptable->tupdesc, 2,
-											   &isnull));
-		if (!identical)
-			version++;
-	}
+	version = rr_store_next_version(&identical);
 
 	/*
 	 * A version must load as a plan: build it now, so that whatever the

@@ -82,8 +82,8 @@ reporunner_save_connector(PG_FUNCTION_ARGS)
 	Datum		values[5];
 	char	   *name;
 	Jsonb	   *definition;
-	int32		version = 1;
-	bool		identical = false;
+	int32		version;
+	bool		identical;
 	bool		isnull;
 	int			nestlevel;
 
@@ -107,17 +107,7 @@ reporunner_save_connector(PG_FUNCTION_ARGS)
 	nestlevel = rr_store_begin();
 	rr_store_run_kept_as_owner(&latest_plan, SQL_LATEST, 3, argtypes, values,
 							   NULL, SPI_OK_SELECT);
-	if (SPI_processed == 1)
-	{
-		version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
-											  SPI_tuptable->tupdesc, 1,
-											  &isnull));
-		identical = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
-											   SPI_tuptable->tupdesc, 2,
-											   &isnull));
-		if (!identical)
-			version++;
-	}
+	version = rr_store_next_version(&identical);
 	if (!identical)
 	{
 		Oid			insert_types[5] = {OIDOID, TEXTOID, INT4OID, JSONBOID,
