@@ -182,13 +182,6 @@ rr_activity_end(const RrActivity *outer)
 		publish(outer);
 }
 
-Oid
-rr_activity_owner(void)
-{
-	return my_entry != NULL && my_entry->pid != 0 ?
-		my_entry->activity.owner : InvalidOid;
-}
-
 /* A consistent copy of an entry that another process may be writing */
 static void
 read_entry(volatile ActivityEntry *entry, ActivityEntry *copy)

@@ -42,11 +42,4 @@ extern void rr_activity_node(const char *node);
 /* The execution has ended: publish what ran before it again. */
 extern void rr_activity_end(const RrActivity *outer);
 
-/*
- * The owner of the workflow this process runs now, InvalidOid when it runs
- * none (or without shared memory); reads no table, so it may be called
- * with no transaction open.
- */
-extern Oid	rr_activity_owner(void);
-
 #endif							/* RR_ACTIVITY_H */

@@ -173,6 +173,7 @@ fetch(const RrCredential *credential, const RrHttpRequest *like,
 		elog(ERROR, "credential \"%s\" has no token_url", credential->name);
 	memset(&request, 0, sizeof(request));
 	request.method = "POST";
+	request.owner = like->owner;
 	request.shown_url = pnstrdup(url.val.string.val, url.val.string.len);
 	request.url = rr_http_url(request.shown_url, NIL);
 	request.headers = list_make3(pstrdup("Content-Type: application/x-www-form-urlencoded"),

@@ -689,7 +689,9 @@ run_transfers(CURLM *multi, const RrHttpRequest *requests,
 				continue;
 			curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &private);
 			transfer = (Transfer *) private;
-			rr_http_stats_count(requests[transfer->request].method, message->easy_handle, message->data.result, transfer->refused_range != NULL);
+			rr_http_stats_count(&requests[transfer->request],
+								message->easy_handle, message->data.result,
+								transfer->refused_range != NULL);
 			if (message->data.result != CURLE_OK)
 				record_failure(failures, transfer->request,
 							   &requests[transfer->request], transfer,

@@ -30,7 +30,6 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
-#include "engine/activity.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "http/stats.h"
@@ -142,8 +141,8 @@ entry_for(Oid database, Oid owner)
 }
 
 void
-rr_http_stats_count(const char *method, CURL *easy, CURLcode result,
-					bool refused)
+rr_http_stats_count(const RrHttpRequest *request, CURL *easy,
+					CURLcode result, bool refused)
 {
 	curl_off_t	body = 0;
 	long		header = 0;
@@ -155,7 +154,7 @@ rr_http_stats_count(const char *method, CURL *easy, CURLcode result,
 	if (shared == NULL)
 		return;
 	for (m = 0; m < NMETHODS - 1; m++)
-		if (strcmp(method, methods[m]) == 0)
+		if (strcmp(request->method, methods[m]) == 0)
 			break;
 	if (refused)
 		outcome = OUTCOME_REFUSED;
@@ -171,7 +170,7 @@ rr_http_stats_count(const char *method, CURL *easy, CURLcode result,
 	curl_easy_getinfo(easy, CURLINFO_HEADER_SIZE, &header);
 
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
-	entry = entry_for(MyDatabaseId, rr_activity_owner());
+	entry = entry_for(MyDatabaseId, request->owner);
 	entry->requests[m][outcome]++;
 	entry->received_bytes[m][outcome] += (uint64) Max(body, 0) + (uint64) Max(header, 0);
 	LWLockRelease(shared->lock);

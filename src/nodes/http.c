@@ -445,6 +445,7 @@ build_request(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
 
 	memset(request, 0, sizeof(RrHttpRequest));
 	request->method = state->method;
+	request->owner = run->execution->plan->owner;
 	if (next_url != NULL)
 	{
 		request->shown_url = next_url;
