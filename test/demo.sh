@@ -8,7 +8,9 @@
 # (one retrying, one waiting for resume()), then table triggers (row and
 # statement level), a pg_cron schedule and a NOTIFY starting workflows, an
 # http node calling a local test server (test/http_server.py, standing in for
-# an API), with a sealed credential, then versions and the stored graph,
+# an API), with a sealed credential, a workflow calling two shipped
+# connectors (GitHub, then Slack) against local stand-ins for them
+# (test/mock_services.py), then versions and the stored graph,
 # a diff of two versions, the workflow as a Mermaid flowchart and a PNG of a
 # failed execution (render() to DOT, drawn by Graphviz's dot), and stops the
 # cluster again.
@@ -46,13 +48,30 @@ while [ ! -s "$dir/http.port" ]; do
 done
 api="http://127.0.0.1:$(cat "$dir/http.port")"
 
+# the services the connectors call: local stand-ins for GitHub and Slack
+rm -f "$dir/mock.port"
+python3 "$top/test/mock_services.py" --port-file "$dir/mock.port" >"$dir/mock.log" 2>&1 &
+mock_pid=$!
+trap 'kill $http_pid $mock_pid 2>/dev/null; stop_cluster "$dir"' EXIT INT TERM
+waited=0
+while [ ! -s "$dir/mock.port" ]; do
+	if [ $waited -ge 100 ]; then
+		echo "the mock services did not start" >&2
+		cat "$dir/mock.log" >&2
+		exit 1
+	fi
+	sleep 0.1
+	waited=$((waited + 1))
+done
+mock="http://127.0.0.1:$(cat "$dir/mock.port")"
+
 # the master key credentials are sealed under: 32 random bytes only the
 # server's user can read
 rm -f "$dir/master.key"
 as_pg sh -c "umask 077 && head -c 32 /dev/urandom > '$dir/master.key'"
 
 psql_demo() {
-	as_pg psql -X -v ON_ERROR_STOP=1 -v api="$api" -v key_file="$dir/master.key" \
+	as_pg psql -X -v ON_ERROR_STOP=1 -v api="$api" -v mock="$mock" -v key_file="$dir/master.key" \
 		-h "$dir/sock" -p "$port" -d postgres "$@"
 }
 
@@ -302,6 +321,26 @@ SELECT reporunner.save_workflow('tell_api_signed', format($doc$
 \echo '-- the API received the token; the workflow document names only the credential'
 SELECT reporunner.execute('tell_api_signed', '[{"id": 4}]') AS answers;
 SELECT reporunner.export_workflow('tell_api_signed') -> 'nodes' -> 1 -> 'params' ->> 'credential' AS exported;
+
+\echo
+\echo '-- connectors: services described as data, run by the http node; a workflow files a GitHub'
+\echo '-- issue and tells Slack about it (base_url points both at local stand-ins)'
+SELECT reporunner.set_credential('gh', 'bearer', '{"token": "ghp_demo"}');
+SELECT reporunner.set_credential('slack_bot', 'bearer', '{"token": "xoxb-demo"}');
+SELECT name, operations FROM reporunner.connectors WHERE name IN ('github', 'slack') ORDER BY name;
+SELECT reporunner.save_workflow('report_bug', format($doc$
+{"nodes": [{"name": "Start", "type": "trigger"},
+  {"name": "File", "type": "connector",
+   "params": {"connector": "github", "operation": "issues.create", "credential": "gh",
+              "base_url": "%1$s/github", "owner": "acme", "repo": "web",
+              "title": "{{ $json.summary }}", "labels": ["bug"]}},
+  {"name": "Tell", "type": "connector",
+   "params": {"connector": "slack", "operation": "chat.postMessage", "credential": "slack_bot",
+              "base_url": "%1$s/slack/api", "channel": "#bugs",
+              "text": "Filed #{{ $json.number }}: {{ $json.title }}"}}],
+ "connections": [{"from": "Start", "to": "File"}, {"from": "File", "to": "Tell"}]}$doc$,
+  :'mock')::jsonb) AS version;
+SELECT reporunner.execute('report_bug', '[{"summary": "Checkout fails"}]') AS answers;
 ALTER SYSTEM RESET reporunner.http_allow;
 ALTER SYSTEM RESET reporunner.key_file;
 SELECT pg_reload_conf();
@@ -349,6 +388,13 @@ psql_demo -At -c "SELECT 'execution ' || id || ': ' || status || ' (' || (error-
 psql_demo -At -c "SELECT reporunner.render('orders', 'dot', jsonb_build_object('execution', $failed))" >"$dir/execution.dot"
 dot -Tpng -o "$dir/execution.png" "$dir/execution.dot"
 echo "wrote $dir/execution.png (from $dir/execution.dot)"
+
+echo
+echo "-- what the stand-ins received from the connectors (method, path, authorization)"
+python3 -c '
+import json, sys, urllib.request
+for r in json.load(urllib.request.urlopen(sys.argv[1] + "/log")):
+    print(r["method"], r["path"], r["headers"].get("authorization", "").split(" ")[0], "(token hidden)")' "$mock"
 
 echo
 echo "== demo finished; stopping the cluster"
