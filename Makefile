@@ -110,6 +110,7 @@ OBJS = \
 	src/nodes/notify.o \
 	src/nodes/registry.o \
 	src/nodes/remove_duplicates.o \
+	src/nodes/rename_keys.o \
 	src/nodes/set.o \
 	src/nodes/sort.o \
 	src/nodes/spi_node.o \
@@ -156,6 +157,7 @@ REGRESS = \
 	031_split_out \
 	032_aggregate \
 	033_remove_duplicates \
+	034_rename_keys \
 	040_sql \
 	041_function \
 	042_notify \

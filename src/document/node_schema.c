@@ -241,6 +241,50 @@ static const RrFieldSpec aggregate_params[] = {
 	{NULL}
 };
 
+/* rename_keys: paths computed per item; patterns fixed at save */
+static const RrFieldSpec rename_key_fields[] = {
+	{.name = "from", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED,
+	.has_min = true, .min = 1},
+	{.name = "to", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED,
+	.has_min = true, .min = 1},
+	{NULL}
+};
+
+static const RrFieldSpec rename_key = {
+	.type = RR_FIELD_OBJECT, .fields = rename_key_fields
+};
+
+#define RENAME_REGEX_HINT \
+	"Regular expressions are compiled when the workflow is saved, so they " \
+	"cannot be computed from data."
+
+static const RrFieldSpec rename_regex_fields[] = {
+	{.name = "pattern", .type = RR_FIELD_STRING,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
+		.has_min = true, .min = 1, .has_max = true, .max = 10240,
+	.hint = RENAME_REGEX_HINT},
+	{.name = "replacement", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+	.hint = RENAME_REGEX_HINT},
+	{.name = "case_insensitive", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL, .hint = RENAME_REGEX_HINT},
+	{.name = "depth", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_LITERAL,
+		.has_min = true, .min = -1, .has_max = true, .max = 1000,
+	.default_int = -1, .hint = RENAME_REGEX_HINT},
+	{NULL}
+};
+
+static const RrFieldSpec rename_regex = {
+	.type = RR_FIELD_OBJECT, .flags = RR_FIELD_STATIC,
+	.fields = rename_regex_fields
+};
+
+static const RrFieldSpec rename_keys_params[] = {
+	{.name = "keys", .type = RR_FIELD_ARRAY, .items = &rename_key},
+	{.name = "regex", .type = RR_FIELD_ARRAY, .flags = RR_FIELD_STATIC,
+	.has_max = true, .max = 100, .items = &rename_regex},
+	{NULL}
+};
+
 static const RrFieldSpec limit_params[] = {
 	{.name = "max", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_REQUIRED,
 	.has_min = true, .min = 0},
@@ -533,6 +577,9 @@ static const RrParamRule wait_rules[] = {
 #define RR_SCHEMA_connector \
 	.params = connector_params, .outputs = main_output, .inputs = 1, \
 	.open_params = true
+
+#define RR_SCHEMA_rename_keys \
+	.params = rename_keys_params, .outputs = main_output, .inputs = 1
 
 #define RR_SCHEMA_ENTRY(type) {.name = #type, RR_SCHEMA_##type},
 

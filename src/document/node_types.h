@@ -38,6 +38,7 @@
 	X(wait) \
 	X(execute_workflow) \
 	X(http) \
-	X(connector)
+	X(connector) \
+	X(rename_keys)
 
 #endif							/* RR_NODE_TYPES_H */
