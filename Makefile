@@ -89,6 +89,7 @@ OBJS = \
 	src/n8n/map_items.o \
 	src/n8n/map_merge.o \
 	src/n8n/map_misc.o \
+	src/n8n/map_rename_keys.o \
 	src/n8n/map_set.o \
 	src/n8n/map_trigger.o \
 	src/n8n/map_util.o \
@@ -168,6 +169,7 @@ REGRESS = \
 	072_notify \
 	075_import_export \
 	076_n8n \
+	077_n8n_nodes \
 	080_subworkflows \
 	085_http \
 	086_credentials \

@@ -1,0 +1,87 @@
+--
+-- n8n's Rename Keys, Compare Datasets and Date & Time nodes through
+-- import_n8n(): each node's translation, n8n's own test workflows
+-- (packages/nodes-base/nodes/*/test/*.json) run on the input their
+-- pinned outputs came from, and export back.
+--
+SET client_min_messages TO warning;
+
+-- one n8n node after a manual trigger, as n8n exports it
+CREATE FUNCTION pg_temp.n8n(type text, version numeric, parameters jsonb,
+							name text DEFAULT 'N') RETURNS jsonb
+LANGUAGE sql AS $$
+	SELECT jsonb_build_object('name', name,
+		'nodes', jsonb_build_array(
+			'{"name": "Start", "type": "n8n-nodes-base.manualTrigger", "typeVersion": 1,
+			  "position": [0, 0], "parameters": {}}'::jsonb,
+			jsonb_build_object('name', 'N', 'type', 'n8n-nodes-base.' || type,
+							   'typeVersion', version, 'position', '[200, 0]'::jsonb,
+							   'parameters', parameters)),
+		'connections', '{"Start": {"main": [[{"node": "N", "type": "main", "index": 0}]]}}'::jsonb)
+$$;
+-- what the node becomes, or the import's error
+CREATE FUNCTION pg_temp.node(type text, version numeric, parameters jsonb) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	detail text;
+BEGIN
+	RETURN reporunner.n8n_document(pg_temp.n8n(type, version, parameters))->'nodes'->1;
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+	RETURN SQLSTATE || ': ' || SQLERRM || E'\n' || detail;
+END
+$$;
+-- import the node as workflow name, run it on items: its output, and
+-- whether it equals n8n's pinned output
+CREATE FUNCTION pg_temp.check(name text, type text, version numeric,
+							  parameters jsonb, items jsonb, pinned jsonb)
+RETURNS TABLE (output jsonb, matches_n8n boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+	result jsonb;
+BEGIN
+	PERFORM reporunner.import_n8n(pg_temp.n8n(type, version, parameters, name));
+	result := reporunner.execute(name, items);
+	RETURN QUERY SELECT result, result = pinned;
+END
+$$;
+
+\pset format unaligned
+\pset tuples_only on
+
+-- Rename Keys
+SELECT pg_temp.node('renameKeys', 1, '{"keys": {"key": [{"currentKey": "=propertyName", "newKey": "test"},
+	{"currentKey": "a"}, {"currentKey": "", "newKey": "b"}, {"currentKey": "={{ $json.k }}", "newKey": "c"}]}, "additionalOptions": {}}');
+SELECT pg_temp.node('renameKeys', 1, '{"additionalOptions": {"regexReplacement": {"replacements": [
+	{"searchRegex": "reg", "replaceRegex": "test", "options": {}},
+	{"regExNotice": "", "searchRegex": "^(\\w+)_id$", "replaceRegex": "$1Id", "options": {"caseInsensitive": true, "depth": 0}},
+	{"searchRegex": "", "replaceRegex": "x_", "options": {"depth": -1}},
+	{"searchRegex": "", "replaceRegex": ""}]}}}');
+-- refused: computed patterns, unknown options, each named
+SELECT pg_temp.node('renameKeys', 1, '{"additionalOptions": {"regexReplacement": {"replacements": [
+	{"searchRegex": "={{ $json.p }}", "replaceRegex": "x", "options": {}},
+	{"searchRegex": "a", "replaceRegex": "b", "options": {"global": true}}]}, "other": 1}}');
+SELECT pg_temp.node('renameKeys', 2, '{}');
+
+-- RenameKeys.workflow.json: each Rename Keys node on what its Set node gave
+SELECT * FROM pg_temp.check('n8n rename', 'renameKeys', 1,
+	'{"keys": {"key": [{"currentKey": "=propertyName", "newKey": "test"}]}, "additionalOptions": {}}',
+	'[{"propertyName": 0}]', '[{"test": 0}]');
+SELECT * FROM pg_temp.check('n8n rename dot', 'renameKeys', 1,
+	'{"keys": {"key": [{"currentKey": "=propertyName.newPropertyName", "newKey": "test.dot"}]}, "additionalOptions": {}}',
+	'[{"propertyName": {"newPropertyName": 21}}]', '[{"propertyName": {}, "test": {"dot": 21}}]');
+SELECT * FROM pg_temp.check('n8n rename undefined', 'renameKeys', 1,
+	'{"keys": {"key": [{"currentKey": "=propertyName.newPropertyName"}]}, "additionalOptions": {}}',
+	'[{"propertyName": {"newPropertyName": 21}}]', '[{"propertyName": {"newPropertyName": 21}}]');
+SELECT * FROM pg_temp.check('n8n rename regex', 'renameKeys', 1,
+	'{"additionalOptions": {"regexReplacement": {"replacements": [{"searchRegex": "reg", "replaceRegex": "test", "options": {}}]}}}',
+	'[{"propertyName": {"newPropertyName": 0}, "regex": 0}]',
+	'[{"propertyName": {"newPropertyName": 0}, "testex": 0}]');
+
+-- export, and import -> export -> import gives the same graph
+SELECT reporunner.import_n8n(pg_temp.n8n('renameKeys', 1, '{"keys": {"key": [{"currentKey": "a.b", "newKey": "={{ $json.to }}"}]},
+	"additionalOptions": {"regexReplacement": {"replacements": [{"searchRegex": "^x", "replaceRegex": "y", "options": {"caseInsensitive": true, "depth": 2}},
+	{"searchRegex": "z", "replaceRegex": "", "options": {}}]}}}', 'n8n rename trip')) > 0 AS imported;
+SELECT reporunner.export_workflow('n8n rename trip', format => 'n8n')->'nodes'->1->'parameters';
+SELECT reporunner.import_n8n(reporunner.export_workflow('n8n rename trip', format => 'n8n'), 'n8n rename trip again') > 0 AS imported;
+SELECT reporunner.export_workflow('n8n rename trip') = reporunner.export_workflow('n8n rename trip again') AS same_document;
