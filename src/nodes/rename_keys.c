@@ -29,6 +29,7 @@
 #include "expr/builtins_int.h"
 #include "expr/regex.h"
 #include "miscadmin.h"
+#include "nodes/item_paths.h"
 #include "nodes/node_util.h"
 #include "utils/fmgrprotos.h"
 
@@ -49,13 +50,6 @@ typedef struct RenameState
 	RenameRegex *regex;
 } RenameState;
 
-/* A path: its keys. */
-typedef struct RenamePath
-{
-	int			n;
-	JsonbValue *keys;			/* strings */
-} RenamePath;
-
 /* The pairs of one object being renamed, in order; dead ones removed. */
 typedef struct RenamePairs
 {
@@ -65,31 +59,16 @@ typedef struct RenamePairs
 	bool	   *dead;
 } RenamePairs;
 
-static JsonbValue *set_path(JsonbValue *cur, const RenamePath *path, int at,
-							JsonbValue *value);
 static JsonbValue *rename_by_regex(const RenameRegex *rx, JsonbValue *value,
 								   int depth);
 
 /* ---------- prepare ---------- */
 
-/*
- * member
- *		A member of an object (given as a JsonbValue) as a C string, or
- *		NULL.
- */
-static JsonbValue *
+/* Member key (a C string) of an object value, or NULL */
+static inline JsonbValue *
 member(JsonbValue *object, const char *key)
 {
-	JsonbValue	k;
-	JsonbValue *v;
-
-	if (!rr_value_is_object(object))
-		return NULL;
-	k.type = jbvString;
-	k.val.string.val = (char *) key;
-	k.val.string.len = strlen(key);
-	v = findJsonbValueFromContainer(object->val.binary.data, JB_FOBJECT, &k);
-	return v == NULL ? NULL : rr_value_normalize(v);
+	return rr_value_member(object, key, strlen(key));
 }
 
 /*
@@ -159,242 +138,6 @@ rename_keys_prepare(RrPlanNode *node)
 	return state;
 }
 
-/* ---------- paths (lodash's get, set, unset) ---------- */
-
-/*
- * string_value
- *		A JSON string of len bytes at str.
- */
-static JsonbValue
-string_value(const char *str, int len)
-{
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.val = (char *) str;
-	v.val.string.len = len;
-	return v;
-}
-
-/*
- * parse_path
- *		The keys of a path: the whole name when the item has such a
- *		top-level key, else its parts between "." and in "[...]".
- */
-static void
-parse_path(Jsonb *item, const JsonbValue *name, RenamePath *path)
-{
-	const char *s = name->val.string.val;
-	int			len = name->val.string.len;
-	JsonbValue	ignored;
-	int			start = 0;
-	int			i;
-
-	path->n = 0;
-	path->keys = palloc(sizeof(JsonbValue) * (len + 1));
-	if (rr_item_field(item, s, len, &ignored))
-	{
-		path->keys[path->n++] = *name;
-		return;
-	}
-	for (i = 0; i <= len; i++)
-	{
-		if (i < len && s[i] != '.' && s[i] != '[' && s[i] != ']')
-			continue;
-		if (i > start)
-			path->keys[path->n++] = string_value(s + start, i - start);
-		start = i + 1;
-	}
-}
-
-/*
- * array_index
- *		The array index a key names, or -1.
- */
-static int
-array_index(const JsonbValue *key)
-{
-	int			n = 0;
-	int			i;
-
-	if (key->val.string.len == 0 || key->val.string.len > 9 ||
-		(key->val.string.len > 1 && key->val.string.val[0] == '0'))
-		return -1;
-	for (i = 0; i < key->val.string.len; i++)
-	{
-		char		c = key->val.string.val[i];
-
-		if (c < '0' || c > '9')
-			return -1;
-		n = n * 10 + (c - '0');
-	}
-	return n;
-}
-
-/*
- * child
- *		The member or element of a container a key names, or NULL.
- */
-static JsonbValue *
-child(JsonbValue *cur, const JsonbValue *key)
-{
-	JsonbValue *v = NULL;
-
-	if (rr_value_is_object(cur))
-		v = getKeyJsonValueFromContainer(cur->val.binary.data,
-										 key->val.string.val,
-										 key->val.string.len, NULL);
-	else if (rr_value_is_array(cur) && array_index(key) >= 0)
-		v = getIthJsonbValueFromContainer(cur->val.binary.data,
-										  array_index(key));
-	return v == NULL ? NULL : rr_value_normalize(v);
-}
-
-/*
- * get_path
- *		The value at a path, or NULL.
- */
-static JsonbValue *
-get_path(JsonbValue *root, const RenamePath *path)
-{
-	JsonbValue *cur = root;
-	int			i;
-
-	for (i = 0; i < path->n && cur != NULL; i++)
-		cur = child(cur, &path->keys[i]);
-	return cur;
-}
-
-/*
- * binary
- *		A built container as a value.
- */
-static JsonbValue *
-binary(JsonbValue *built)
-{
-	Jsonb	   *jb = JsonbValueToJsonb(built);
-	JsonbValue *v = palloc(sizeof(JsonbValue));
-
-	v->type = jbvBinary;
-	v->val.binary.data = &jb->root;
-	v->val.binary.len = VARSIZE(jb);
-	return v;
-}
-
-/*
- * replace_member
- *		An object with member key replaced by value (added when absent), or
- *		removed when value is NULL.
- */
-static JsonbValue *
-replace_member(JsonbValue *object, const JsonbValue *key, JsonbValue *value)
-{
-	JsonbParseState *ps = NULL;
-	JsonbIterator *it;
-	JsonbIteratorToken tok;
-	JsonbValue	k;
-	JsonbValue	v;
-
-	pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
-	if (object != NULL)
-	{
-		it = JsonbIteratorInit(object->val.binary.data);
-		while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
-		{
-			if (tok != WJB_KEY)
-				continue;
-			(void) JsonbIteratorNext(&it, &v, true);
-			if (k.val.string.len == key->val.string.len &&
-				memcmp(k.val.string.val, key->val.string.val,
-					   k.val.string.len) == 0)
-				continue;
-			pushJsonbValue(&ps, WJB_KEY, &k);
-			pushJsonbValue(&ps, WJB_VALUE, &v);
-		}
-	}
-	if (value != NULL)
-	{
-		pushJsonbValue(&ps, WJB_KEY, (JsonbValue *) key);
-		pushJsonbValue(&ps, WJB_VALUE, value);
-	}
-	return binary(pushJsonbValue(&ps, WJB_END_OBJECT, NULL));
-}
-
-/*
- * replace_element
- *		An array (NULL: an empty one) with element index replaced by value,
- *		padded with nulls up to it; with value NULL, the element becomes
- *		null (JavaScript's delete leaves a hole, null in JSON).
- */
-static JsonbValue *
-replace_element(JsonbValue *array, int index, JsonbValue *value)
-{
-	JsonbParseState *ps = NULL;
-	int			size = array == NULL ? 0 :
-		JsonContainerSize(array->val.binary.data);
-	JsonbValue	null_value = {.type = jbvNull};
-	int			i;
-
-	pushJsonbValue(&ps, WJB_BEGIN_ARRAY, NULL);
-	for (i = 0; i < Max(size, index + 1); i++)
-	{
-		JsonbValue *v = &null_value;
-
-		if (i == index)
-			v = value != NULL ? value : &null_value;
-		else if (i < size)
-			v = getIthJsonbValueFromContainer(array->val.binary.data, i);
-		pushJsonbValue(&ps, WJB_ELEM, v);
-	}
-	return binary(pushJsonbValue(&ps, WJB_END_ARRAY, NULL));
-}
-
-/*
- * set_path
- *		cur with value set at path from key at on; what is not an object
- *		(or an array, before an index) on the way becomes one.
- */
-static JsonbValue *
-set_path(JsonbValue *cur, const RenamePath *path, int at, JsonbValue *value)
-{
-	const JsonbValue *key = &path->keys[at];
-	int			index = array_index(key);
-
-	if (rr_value_is_array(cur) && index < 0)
-		return cur;				/* a property JSON does not keep */
-	if (!rr_value_is_object(cur) && !rr_value_is_array(cur))
-		cur = NULL;
-	if (at + 1 < path->n)
-		value = set_path(cur == NULL ? NULL : child(cur, key), path, at + 1,
-						 value);
-	if (cur == NULL && index >= 0)
-		return replace_element(NULL, index, value);
-	if (cur != NULL && rr_value_is_array(cur))
-		return replace_element(cur, index, value);
-	return replace_member(cur, key, value);
-}
-
-/*
- * unset_path
- *		cur without what is at path from key at on (cur when nothing is).
- */
-static JsonbValue *
-unset_path(JsonbValue *cur, const RenamePath *path, int at)
-{
-	const JsonbValue *key = &path->keys[at];
-	JsonbValue *next = child(cur, key);
-
-	if (next == NULL)
-		return cur;
-	if (at + 1 < path->n)
-		next = unset_path(next, path, at + 1);
-	else
-		next = NULL;
-	if (rr_value_is_array(cur))
-		return replace_element(cur, array_index(key), next);
-	return replace_member(cur, key, next);
-}
-
 /* ---------- regular expressions ---------- */
 
 /*
@@ -427,7 +170,7 @@ replaced_name(const RenameRegex *rx, const JsonbValue *key)
 						   rx->re->ngroups, rx->re->names, rx->replacement);
 	appendBinaryStringInfo(&out, s.str + end[0], s.len - end[0]);
 	name = palloc(sizeof(JsonbValue));
-	*name = string_value(out.data, out.len);
+	*name = rr_value_string(out.data, out.len);
 	return name;
 }
 
@@ -514,7 +257,7 @@ rename_object(const RenameRegex *rx, JsonbValue *object, int depth)
 		pushJsonbValue(&ps, WJB_KEY, &pairs.keys[i]);
 		pushJsonbValue(&ps, WJB_VALUE, &pairs.values[i]);
 	}
-	return binary(pushJsonbValue(&ps, WJB_END_OBJECT, NULL));
+	return rr_value_binary(pushJsonbValue(&ps, WJB_END_OBJECT, NULL));
 }
 
 /*
@@ -542,7 +285,7 @@ rename_by_regex(const RenameRegex *rx, JsonbValue *value, int depth)
 		if (tok == WJB_ELEM)
 			pushJsonbValue(&ps, WJB_ELEM,
 						   rename_by_regex(rx, &elem, depth - 1));
-	return binary(pushJsonbValue(&ps, WJB_END_ARRAY, NULL));
+	return rr_value_binary(pushJsonbValue(&ps, WJB_END_ARRAY, NULL));
 }
 
 /* ---------- execute ---------- */
@@ -552,13 +295,13 @@ rename_by_regex(const RenameRegex *rx, JsonbValue *value, int depth)
  *		Apply one pair of "keys" to result, reading from item.
  */
 static JsonbValue *
-rename_pair(Jsonb *item, JsonbValue *original, JsonbValue *result,
+rename_pair(JsonbValue *original, JsonbValue *result,
 			JsonbValue *pair)
 {
 	JsonbValue *from = member(pair, "from");
 	JsonbValue *to = member(pair, "to");
-	RenamePath from_path;
-	RenamePath to_path;
+	RrPath		from_path;
+	RrPath		to_path;
 	JsonbValue *value;
 
 	if (from == NULL || to == NULL || from->type != jbvString ||
@@ -568,16 +311,16 @@ rename_pair(Jsonb *item, JsonbValue *original, JsonbValue *result,
 		 memcmp(from->val.string.val, to->val.string.val,
 				from->val.string.len) == 0))
 		return result;
-	parse_path(item, from, &from_path);
-	value = from_path.n == 0 ? NULL : get_path(original, &from_path);
+	rr_path_parse(original, from->val.string.val, from->val.string.len,
+				  &from_path);
+	value = rr_path_get(original, &from_path);
 	if (value == NULL)
 		return result;
-	parse_path(JsonbValueToJsonb(result), to, &to_path);
-	if (to_path.n == 0)
-		return result;
-	result = set_path(result, &to_path, 0, value);
-	parse_path(JsonbValueToJsonb(result), from, &from_path);
-	return unset_path(result, &from_path, 0);
+	rr_path_parse(result, to->val.string.val, to->val.string.len, &to_path);
+	result = rr_path_set(result, &to_path, value);
+	rr_path_parse(result, from->val.string.val, from->val.string.len,
+				  &from_path);
+	return rr_path_unset(result, &from_path);
 }
 
 /*
@@ -618,7 +361,7 @@ rename_keys_execute(RrNodeRun *run)
 			it = JsonbIteratorInit(keys->val.binary.data);
 			while ((tok = JsonbIteratorNext(&it, &pair, true)) != WJB_DONE)
 				if (tok == WJB_ELEM)
-					result = rename_pair(item, &original, result,
+					result = rename_pair(&original, result,
 										 rr_value_normalize(&pair));
 		}
 		for (i = 0; i < state->nregex; i++)
