@@ -96,6 +96,7 @@ OBJS = \
 	src/n8n/mappers.o \
 	src/n8n/n8n_sql.o \
 	src/nodes/aggregate.o \
+	src/nodes/compare_datasets.o \
 	src/nodes/connector.o \
 	src/nodes/execute_workflow.o \
 	src/nodes/filter.o \
@@ -160,6 +161,7 @@ REGRESS = \
 	032_aggregate \
 	033_remove_duplicates \
 	034_rename_keys \
+	035_compare_datasets \
 	040_sql \
 	041_function \
 	042_notify \

@@ -39,6 +39,7 @@
 	X(execute_workflow) \
 	X(http) \
 	X(connector) \
-	X(rename_keys)
+	X(rename_keys) \
+	X(compare_datasets)
 
 #endif							/* RR_NODE_TYPES_H */
