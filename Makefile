@@ -83,6 +83,7 @@ OBJS = \
 	src/n8n/bridge.o \
 	src/n8n/export.o \
 	src/n8n/import.o \
+	src/n8n/map_compare_datasets.o \
 	src/n8n/map_conditions.o \
 	src/n8n/map_flow.o \
 	src/n8n/map_http.o \

@@ -85,3 +85,61 @@ SELECT reporunner.import_n8n(pg_temp.n8n('renameKeys', 1, '{"keys": {"key": [{"c
 SELECT reporunner.export_workflow('n8n rename trip', format => 'n8n')->'nodes'->1->'parameters';
 SELECT reporunner.import_n8n(reporunner.export_workflow('n8n rename trip', format => 'n8n'), 'n8n rename trip again') > 0 AS imported;
 SELECT reporunner.export_workflow('n8n rename trip') = reporunner.export_workflow('n8n rename trip again') AS same_document;
+
+-- Compare Datasets
+SELECT pg_temp.node('compareDatasets', 2.3, '{"mergeByFields": {"values": [{"field1": "id", "field2": "=key"}]},
+	"resolve": "mix", "preferWhenMix": "input2", "exceptWhenMix": "a, b.c", "fuzzyCompare": true,
+	"options": {"skipFields": "updated_at, meta.by", "disableDotNotation": false, "multipleMatches": "all"}}');
+SELECT pg_temp.node('compareDatasets', 2.2, '{"infoBox": "", "mergeByFields": {"values": [{"field1": "id", "field2": "id"}]}, "options": {}}');
+SELECT pg_temp.node('compareDatasets', 2.3, '{"mergeByFields": {"values": [{"field1": "id", "field2": "id"}]},
+	"resolve": "preferInput1", "exceptWhenMix": "ignored", "options": {"disableDotNotation": true}}');
+-- refused: versions before 2.2, computed fields, no fields, unknown options
+SELECT pg_temp.node('compareDatasets', 1, '{"mergeByFields": {"values": [{"field1": "id", "field2": "id"}]}, "options": {"fuzzyCompare": true}}');
+SELECT pg_temp.node('compareDatasets', 2.3, '{"mergeByFields": {"values": [{"field1": "={{ $json.k }}", "field2": ""}]},
+	"fuzzyCompare": "={{ true }}", "options": {"skipFields": "={{ $json.s }}", "other": 1}}');
+SELECT pg_temp.node('compareDatasets', 2.3, '{"options": {}}');
+
+-- n8n's workflow.update_2_2.json, imported with its two inputs built from
+-- the trigger's item by Split Out nodes, each output tagged by an Edit
+-- Fields node: the pinned "No Operation, do nothing1" gets all of A
+CREATE FUNCTION pg_temp.compare(name text, version numeric, parameters jsonb, a jsonb, b jsonb)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	nodes jsonb := '[{"name": "Start", "type": "n8n-nodes-base.manualTrigger", "typeVersion": 1, "position": [0, 0], "parameters": {}},
+		{"name": "A", "type": "n8n-nodes-base.splitOut", "typeVersion": 1, "position": [200, 0], "parameters": {"fieldToSplitOut": "a", "options": {}}},
+		{"name": "B", "type": "n8n-nodes-base.splitOut", "typeVersion": 1, "position": [200, 200], "parameters": {"fieldToSplitOut": "b", "options": {}}}]';
+	conns jsonb := '{"Start": {"main": [[{"node": "A", "type": "main", "index": 0}, {"node": "B", "type": "main", "index": 0}]]},
+		"A": {"main": [[{"node": "Compare", "type": "main", "index": 0}]]},
+		"B": {"main": [[{"node": "Compare", "type": "main", "index": 1}]]}}';
+	outs text[] := ARRAY['in A only', 'same', 'different', 'in B only'];
+	main jsonb := '[]';
+	result jsonb;
+BEGIN
+	nodes := nodes || jsonb_build_object('name', 'Compare', 'type', 'n8n-nodes-base.compareDatasets',
+		'typeVersion', version, 'position', '[400, 100]'::jsonb, 'parameters', parameters);
+	FOR k IN 1 .. 4 LOOP
+		nodes := nodes || jsonb_build_object('name', outs[k], 'type', 'n8n-nodes-base.set', 'typeVersion', 3.4,
+			'position', jsonb_build_array(600, k * 100), 'parameters', jsonb_build_object(
+				'assignments', jsonb_build_object('assignments', jsonb_build_array(
+					jsonb_build_object('id', k::text, 'name', '_out', 'value', outs[k], 'type', 'string'))),
+				'includeOtherFields', true, 'options', '{}'::jsonb));
+		main := main || jsonb_build_array(jsonb_build_array(jsonb_build_object('node', outs[k], 'type', 'main', 'index', 0)));
+	END LOOP;
+	conns := conns || jsonb_build_object('Compare', jsonb_build_object('main', main));
+	PERFORM reporunner.import_n8n(jsonb_build_object('name', name, 'nodes', nodes, 'connections', conns));
+	result := reporunner.execute(name, jsonb_build_array(jsonb_build_object('a', a, 'b', b)));
+	RETURN (SELECT coalesce(jsonb_object_agg(o.out, o.items), '{}')
+			FROM (SELECT e.value->>'_out' AS out, jsonb_agg(e.value - '_out' ORDER BY e.ord) AS items
+				  FROM jsonb_array_elements(result) WITH ORDINALITY e(value, ord) GROUP BY 1) o);
+END
+$$;
+SELECT pg_temp.compare('n8n compare 2.2', 2.2, '{"mergeByFields": {"values": [{"field1": "idd", "field2": "idd"}]}, "options": {}}',
+	'[{"id": 1}, {"id": 2}, {"id": 3}, {"id": 4}]', '[]')->'in A only' = '[{"id": 1}, {"id": 2}, {"id": 3}, {"id": 4}]' AS matches_n8n;
+-- and a run through every output
+SELECT pg_temp.compare('n8n compare', 2.3, '{"mergeByFields": {"values": [{"field1": "id", "field2": "id"}]},
+	"resolve": "includeBoth", "fuzzyCompare": true, "options": {"skipFields": "at"}}',
+	'[{"id": 1, "v": "x"}, {"id": 2, "v": 1, "at": 1}, {"id": 3, "v": 0}]', '[{"id": 2, "v": "1", "at": 2}, {"id": "3", "v": 5}, {"id": 4}]');
+SELECT reporunner.export_workflow('n8n compare', format => 'n8n')->'nodes'->3->'parameters';
+SELECT reporunner.export_workflow('n8n compare', format => 'n8n')->'connections'->'Compare';
+SELECT reporunner.import_n8n(reporunner.export_workflow('n8n compare', format => 'n8n'), 'n8n compare again') > 0 AS imported;
+SELECT reporunner.export_workflow('n8n compare') = reporunner.export_workflow('n8n compare again') AS same_document;
