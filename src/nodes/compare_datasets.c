@@ -36,6 +36,7 @@
 #include "nodes/item_paths.h"
 #include "nodes/node_util.h"
 #include "utils/formatting.h"
+#include "utils/memutils.h"
 #include "utils/fmgrprotos.h"
 
 #define OUT_A_ONLY		0
@@ -854,6 +855,9 @@ compare_datasets_execute(RrNodeRun *run)
 	CompareItem *b = input_items(run, 1, &nb);
 	bool	   *matched = palloc0(sizeof(bool) * Max(1, nb));
 	JsonbValue **lookup = palloc(sizeof(JsonbValue *) * state->nfields);
+	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext,
+												  "compare_datasets match",
+												  ALLOCSET_SMALL_SIZES);
 	int			i;
 
 	for (i = 0; i < na; i++)
@@ -874,8 +878,16 @@ compare_datasets_execute(RrNodeRun *run)
 		}
 		for (j = 0; j < nb; j++)
 		{
+			MemoryContext old;
+			bool		match;
+
+			/* na * nb tests: what they read is dropped at once */
 			rr_item_done(run);
-			if (!matches_item(state, lookup, b[j].value))
+			old = MemoryContextSwitchTo(scratch);
+			match = matches_item(state, lookup, b[j].value);
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(scratch);
+			if (!match)
 				continue;
 			matched[j] = true;
 			any = true;
