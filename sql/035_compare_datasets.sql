@@ -135,3 +135,20 @@ SELECT pg_temp.cmp('{"fields": [{"a": "id", "b": "id"}], "skip_fields": "a, b"}'
 SELECT pg_temp.cmp('{"fields": [{"a": "id", "b": "id"}], "multiple_matches": "some"}', '[]', '[]');
 SELECT pg_temp.cmp('{"fields": [{"a": "id", "b": "id"}], "fuzzy_compare": "{{ true }}"}', '[]', '[]');
 SELECT pg_temp.cmp('{"fields": [{"a": "id", "b": "id"}], "skip_fields": ["a.b"], "dot_notation": false}', '[]', '[]');
+
+-- paired items: each output item says which input items it came from, so
+-- $('Node').item reaches back through either input
+SELECT regress.run_workflow('test_compare_paired', jsonb_build_object(
+	'nodes', '[{"name": "Start", "type": "trigger"},
+		{"name": "A", "type": "split_out", "params": {"field": "a"}},
+		{"name": "B", "type": "split_out", "params": {"field": "b"}},
+		{"name": "Compare", "type": "compare_datasets", "params": {"fields": [{"a": "id", "b": "id"}], "resolve": "prefer_b"}},
+		{"name": "OnlyA", "type": "set", "params": {"keep_only": true, "fields": {"from_a": "{{ $(''A'').item.json.tag }}"}}},
+		{"name": "Diff", "type": "set", "params": {"keep_only": true, "fields": {"from_b": "{{ $(''B'').item.json.tag }}"}}},
+		{"name": "OnlyB", "type": "set", "params": {"keep_only": true, "fields": {"from_b": "{{ $(''B'').item.json.tag }}"}}}]'::jsonb,
+	'connections', '[{"from": "Start", "to": "A"}, {"from": "Start", "to": "B"},
+		{"from": "A", "to": "Compare", "input": 0}, {"from": "B", "to": "Compare", "input": 1},
+		{"from": "Compare", "output": "in_a_only", "to": "OnlyA"},
+		{"from": "Compare", "output": "different", "to": "Diff"},
+		{"from": "Compare", "output": "in_b_only", "to": "OnlyB"}]'::jsonb),
+	'[{"a": [{"id": 1, "tag": "a1"}, {"id": 2, "tag": "a2"}], "b": [{"id": 2, "tag": "b2"}, {"id": 3, "tag": "b3"}]}]');
