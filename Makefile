@@ -83,18 +83,21 @@ OBJS = \
 	src/n8n/bridge.o \
 	src/n8n/export.o \
 	src/n8n/import.o \
+	src/n8n/map_compare_datasets.o \
 	src/n8n/map_conditions.o \
 	src/n8n/map_flow.o \
 	src/n8n/map_http.o \
 	src/n8n/map_items.o \
 	src/n8n/map_merge.o \
 	src/n8n/map_misc.o \
+	src/n8n/map_rename_keys.o \
 	src/n8n/map_set.o \
 	src/n8n/map_trigger.o \
 	src/n8n/map_util.o \
 	src/n8n/mappers.o \
 	src/n8n/n8n_sql.o \
 	src/nodes/aggregate.o \
+	src/nodes/compare_datasets.o \
 	src/nodes/connector.o \
 	src/nodes/execute_workflow.o \
 	src/nodes/filter.o \
@@ -103,6 +106,7 @@ OBJS = \
 	src/nodes/http_body.o \
 	src/nodes/if.o \
 	src/nodes/item_keys.o \
+	src/nodes/item_paths.o \
 	src/nodes/limit.o \
 	src/nodes/merge.o \
 	src/nodes/node_util.o \
@@ -110,6 +114,7 @@ OBJS = \
 	src/nodes/notify.o \
 	src/nodes/registry.o \
 	src/nodes/remove_duplicates.o \
+	src/nodes/rename_keys.o \
 	src/nodes/set.o \
 	src/nodes/sort.o \
 	src/nodes/spi_node.o \
@@ -156,6 +161,8 @@ REGRESS = \
 	031_split_out \
 	032_aggregate \
 	033_remove_duplicates \
+	034_rename_keys \
+	035_compare_datasets \
 	040_sql \
 	041_function \
 	042_notify \
@@ -166,6 +173,7 @@ REGRESS = \
 	072_notify \
 	075_import_export \
 	076_n8n \
+	077_n8n_nodes \
 	080_subworkflows \
 	085_http \
 	086_credentials \

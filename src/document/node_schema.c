@@ -34,6 +34,8 @@ static const char *const main_output[] = {"main", NULL};
 static const char *const if_outputs[] = {"true", "false", NULL};
 static const char *const switch_outputs[] = {"fallback", NULL};
 static const char *const no_outputs[] = {NULL};
+static const char *const compare_outputs[] = {"in_a_only", "same",
+"different", "in_b_only", NULL};
 
 static const char *const switch_modes[] = {"first", "all", NULL};
 static const char *const merge_modes[] = {"append", "by_key", "by_position",
@@ -238,6 +240,103 @@ static const RrFieldSpec aggregate_params[] = {
 	{.name = "aggregations", .type = RR_FIELD_ARRAY,
 		.flags = RR_FIELD_REQUIRED, .has_min = true, .min = 1,
 	.items = &aggregation},
+	{NULL}
+};
+
+/* rename_keys: paths computed per item; patterns fixed at save */
+static const RrFieldSpec rename_key_fields[] = {
+	{.name = "from", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED,
+	.has_min = true, .min = 1},
+	{.name = "to", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED,
+	.has_min = true, .min = 1},
+	{NULL}
+};
+
+static const RrFieldSpec rename_key = {
+	.type = RR_FIELD_OBJECT, .fields = rename_key_fields
+};
+
+#define RENAME_REGEX_HINT \
+	"Regular expressions are compiled when the workflow is saved, so they " \
+	"cannot be computed from data."
+
+static const RrFieldSpec rename_regex_fields[] = {
+	{.name = "pattern", .type = RR_FIELD_STRING,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
+		.has_min = true, .min = 1, .has_max = true, .max = 10240,
+	.hint = RENAME_REGEX_HINT},
+	{.name = "replacement", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+	.hint = RENAME_REGEX_HINT},
+	{.name = "case_insensitive", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL, .hint = RENAME_REGEX_HINT},
+	{.name = "depth", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_LITERAL,
+		.has_min = true, .min = -1, .has_max = true, .max = 1000,
+	.default_int = -1, .hint = RENAME_REGEX_HINT},
+	{NULL}
+};
+
+static const RrFieldSpec rename_regex = {
+	.type = RR_FIELD_OBJECT, .flags = RR_FIELD_STATIC,
+	.fields = rename_regex_fields
+};
+
+static const RrFieldSpec rename_keys_params[] = {
+	{.name = "keys", .type = RR_FIELD_ARRAY, .items = &rename_key},
+	{.name = "regex", .type = RR_FIELD_ARRAY, .flags = RR_FIELD_STATIC,
+	.has_max = true, .max = 100, .items = &rename_regex},
+	{NULL}
+};
+
+/* compare_datasets: everything fixed at save, as n8n reads it once */
+static const char *const compare_resolves[] = {"include_both", "prefer_a",
+"prefer_b", "mix", NULL};
+static const char *const compare_prefers[] = {"a", "b", NULL};
+static const char *const compare_matches[] = {"first", "all", NULL};
+
+#define COMPARE_HINT \
+	"How items are paired and compared is fixed when the workflow is " \
+	"saved; the items' values are compared at run time."
+
+static const RrFieldSpec compare_field_pair_fields[] = {
+	{.name = "a", .type = RR_FIELD_STRING,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
+	.has_min = true, .min = 1, .hint = COMPARE_HINT},
+	{.name = "b", .type = RR_FIELD_STRING,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
+	.has_min = true, .min = 1, .hint = COMPARE_HINT},
+	{NULL}
+};
+
+static const RrFieldSpec compare_field_pair = {
+	.type = RR_FIELD_OBJECT, .flags = RR_FIELD_STATIC,
+	.fields = compare_field_pair_fields
+};
+
+static const RrFieldSpec literal_string = {
+	.type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL, .has_min = true,
+	.min = 1, .hint = COMPARE_HINT
+};
+
+static const RrFieldSpec compare_datasets_params[] = {
+	{.name = "fields", .type = RR_FIELD_ARRAY,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_STATIC,
+		.has_min = true, .min = 1, .has_max = true, .max = 100,
+	.items = &compare_field_pair},
+	{.name = "resolve", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+	.choices = compare_resolves, .hint = COMPARE_HINT},
+	{.name = "prefer", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+	.choices = compare_prefers, .hint = COMPARE_HINT},
+	{.name = "except", .type = RR_FIELD_ARRAY, .flags = RR_FIELD_STATIC,
+	.items = &literal_string},
+	{.name = "skip_fields", .type = RR_FIELD_ARRAY, .flags = RR_FIELD_STATIC,
+	.items = &literal_string},
+	{.name = "fuzzy_compare", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL, .hint = COMPARE_HINT},
+	{.name = "dot_notation", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL, .hint = COMPARE_HINT},
+	{.name = "multiple_matches", .type = RR_FIELD_STRING,
+		.flags = RR_FIELD_LITERAL, .choices = compare_matches,
+	.hint = COMPARE_HINT},
 	{NULL}
 };
 
@@ -533,6 +632,12 @@ static const RrParamRule wait_rules[] = {
 #define RR_SCHEMA_connector \
 	.params = connector_params, .outputs = main_output, .inputs = 1, \
 	.open_params = true
+
+#define RR_SCHEMA_rename_keys \
+	.params = rename_keys_params, .outputs = main_output, .inputs = 1
+
+#define RR_SCHEMA_compare_datasets \
+	.params = compare_datasets_params, .outputs = compare_outputs, .inputs = 2
 
 #define RR_SCHEMA_ENTRY(type) {.name = #type, RR_SCHEMA_##type},
 

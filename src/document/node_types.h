@@ -38,6 +38,8 @@
 	X(wait) \
 	X(execute_workflow) \
 	X(http) \
-	X(connector)
+	X(connector) \
+	X(rename_keys) \
+	X(compare_datasets)
 
 #endif							/* RR_NODE_TYPES_H */

@@ -63,6 +63,14 @@ RR_N8N_EXPORTER(wait);
 RR_N8N_EXPORTER(execute_workflow);
 RR_N8N_EXPORTER(sql);
 
+/* map_rename_keys.c */
+RR_N8N_MAPPER(rename_keys);
+RR_N8N_EXPORTER(rename_keys);
+
+/* map_compare_datasets.c */
+RR_N8N_MAPPER(compare_datasets);
+RR_N8N_EXPORTER(compare_datasets);
+
 /* map_http.c */
 RR_N8N_MAPPER(http);
 RR_N8N_EXPORTER(http);
