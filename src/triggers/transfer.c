@@ -71,16 +71,18 @@ typedef struct TransferKind
 	const char *function;		/* the SQL function that makes one */
 	TransferArg target;
 	TransferArg options[MAX_TRANSFER_OPTIONS + 1];	/* ends with a NULL name */
+	const char *options_arg;	/* or: the argument taking them whole */
 } TransferKind;
 
 static const TransferKind transfer_kinds[] = {
 	{"table", "reporunner.on_table", {"tbl", TRANSFER_TABLE},
 	{{"events", TRANSFER_TEXT_ARRAY}, {"level", TRANSFER_TEXT},
 	{"mode", TRANSFER_TEXT}, {"condition", TRANSFER_TEXT},
-	{"timing", TRANSFER_TEXT}, {NULL}}},
+	{"timing", TRANSFER_TEXT}, {NULL}}, NULL},
 	{"schedule", "reporunner.on_schedule", {"schedule", TRANSFER_TEXT},
-	{{"input", TRANSFER_JSONB}, {NULL}}},
-	{"notify", "reporunner.on_notify", {"channel", TRANSFER_TEXT}, {{NULL}}},
+	{{"input", TRANSFER_JSONB}, {NULL}}, NULL},
+	{"notify", "reporunner.on_notify", {"channel", TRANSFER_TEXT}, {{NULL}}, NULL},
+	{"webhook", "reporunner.on_webhook", {"path", TRANSFER_TEXT}, {{NULL}}, "options"},
 };
 
 /* The workflow's registrations, $1 its id */
@@ -220,7 +222,7 @@ transfer_kind(const char *kind)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown trigger kind \"%s\"", kind),
-			 errdetail("Triggers are of kind table, schedule or notify.")));
+			 errdetail("Triggers are of kind table, schedule, notify or webhook.")));
 	return NULL;
 }
 
@@ -280,7 +282,16 @@ make_trigger(const char *name, JsonbContainer *trigger,
 	target_value.val.string.len = strlen(target);
 	values[1] = transfer_value(&kind->target, &target_value, "target",
 							   &argtypes[1]);
-	if (options != NULL)
+	if (options != NULL && kind->options_arg != NULL)
+	{
+		static const TransferArg whole = {NULL, TRANSFER_JSONB};
+
+		values[nargs] = transfer_value(&whole, options, "options",
+									   &argtypes[nargs]);
+		appendStringInfo(&sql, ", %s => $%d", kind->options_arg, nargs + 1);
+		nargs++;
+	}
+	else if (options != NULL)
 	{
 		JsonbIterator *it = JsonbIteratorInit(options->val.binary.data);
 		JsonbValue	key;

@@ -1,0 +1,153 @@
+# Inbound webhooks through the listener on loopback: a signed Stripe-style
+# and GitHub-style delivery and a header-authenticated one each start
+# exactly one execution, with the request as the item; a wrong signature,
+# a replayed Stripe timestamp, a wrong header, an unknown path, a 10 MB
+# body and malformed JSON are refused with their status and start
+# nothing; when_finished answers with the workflow's output; after a
+# restart the listener serves again.
+use strict;
+use warnings FATAL => 'all';
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use HttpTestServer;
+use ReporunnerNode;
+use HTTP::Tiny;
+use JSON::PP;
+use Digest::SHA qw(hmac_sha256_hex);
+use Test::More;
+
+my $port = PostgreSQL::Test::Cluster::get_free_port();
+my $key_file = HttpTestServer::master_key();
+my $node = ReporunnerNode->create(
+	'webhooks',
+	'reporunner.key_file' => "'$key_file'",
+	'reporunner.webhook_listen' => "'127.0.0.1:$port'",
+	'reporunner.webhook_database' => "'postgres'",
+	'reporunner.webhook_max_body' => "'1MB'");
+my $base = "http://127.0.0.1:$port/webhook";
+my $http = HTTP::Tiny->new(timeout => 30);
+
+$node->safe_psql(
+	'postgres', q{
+SELECT reporunner.save_workflow('hook', '{"nodes": [
+	{"name": "Request", "type": "trigger"},
+	{"name": "Seen", "type": "set", "params": {"fields": {"seen": true,
+		"event": "{{ $json.body.type }}"}}}],
+	"connections": [{"from": "Request", "to": "Seen"}]}');
+});
+HttpTestServer::set_credential($node, 'postgres', 'stripe_secret', 'bearer',
+	'{"token": "whsec_test"}');
+HttpTestServer::set_credential($node, 'postgres', 'github_secret', 'bearer',
+	'{"token": "gh_test"}');
+HttpTestServer::set_credential($node, 'postgres', 'token_header', 'header',
+	'{"name": "X-Token", "value": "s3cret"}');
+my %trigger;
+$trigger{stripe} = $node->safe_psql('postgres',
+	q{SELECT reporunner.on_webhook('hook', 'stripe/events', '{"auth": "stripe", "credential": "stripe_secret"}')});
+$trigger{github} = $node->safe_psql('postgres',
+	q{SELECT reporunner.on_webhook('hook', 'github', '{"auth": "github", "credential": "github_secret"}')});
+$trigger{header} = $node->safe_psql('postgres',
+	q{SELECT reporunner.on_webhook('hook', 'header', '{"auth": "header", "credential": "token_header"}')});
+$trigger{open} = $node->safe_psql('postgres',
+	q{SELECT reporunner.on_webhook('hook', 'open')});
+$trigger{sync} = $node->safe_psql('postgres',
+	q{SELECT reporunner.on_webhook('hook', 'sync', '{"respond": "when_finished", "timeout": "60s"}')});
+
+sub wait_listener
+{
+	return $node->poll_query_until(
+		'postgres', q{
+SELECT count(*) = 1 FROM pg_stat_activity
+WHERE backend_type = 'reporunner webhook listener'});
+}
+
+sub executions
+{
+	my ($kind) = @_;
+	return $node->safe_psql('postgres',
+		"SELECT count(*) FROM reporunner.execution WHERE trigger_id = $trigger{$kind}");
+}
+
+sub post
+{
+	my ($path, $body, %headers) = @_;
+	return $http->request('POST', "$base/$path",
+		{ content => $body, headers => { 'Content-Type' => 'application/json', %headers } });
+}
+
+ok(wait_listener(), 'the webhook listener runs');
+
+# Stripe: t=<time>,v1=HMAC("<t>.<body>")
+my $event = '{"id": "evt_1", "type": "payment_intent.succeeded"}';
+my $t = time();
+my $res = post('stripe/events', $event,
+	'Stripe-Signature' => "t=$t,v1=" . hmac_sha256_hex("$t.$event", 'whsec_test'));
+is($res->{status}, 202, 'a signed Stripe delivery is accepted');
+my $id = decode_json($res->{content})->{execution_id};
+ok( $node->poll_query_until(
+		'postgres', "SELECT status = 'succeeded' FROM reporunner.execution WHERE id = $id"),
+	'its execution succeeds');
+is( $node->safe_psql(
+		'postgres', qq{
+SELECT mode, input -> 0 -> 'body' ->> 'id', input -> 0 ->> 'method',
+	   input -> 0 -> 'headers' ? 'stripe-signature', output -> 0 ->> 'event'
+FROM reporunner.execution WHERE id = $id}),
+	'webhook|evt_1|POST|t|payment_intent.succeeded',
+	'the request is the item, and the workflow ran as the body says');
+
+$res = post('stripe/events', $event,
+	'Stripe-Signature' => "t=$t,v1=" . hmac_sha256_hex("$t.$event", 'wrong'));
+is($res->{status}, 401, 'a wrong Stripe signature is refused');
+my $old = $t - 3600;
+$res = post('stripe/events', $event,
+	'Stripe-Signature' => "t=$old,v1=" . hmac_sha256_hex("$old.$event", 'whsec_test'));
+is($res->{status}, 401, 'a replayed Stripe timestamp outside the tolerance is refused');
+$res = post('stripe/events', $event);
+is($res->{status}, 401, 'an unsigned Stripe delivery is refused');
+is(executions('stripe'), 1, 'the Stripe delivery started exactly one execution');
+
+# GitHub: X-Hub-Signature-256: sha256=HMAC(body)
+my $push = '{"ref": "refs/heads/main", "type": "push"}';
+$res = post('github', $push,
+	'X-Hub-Signature-256' => 'sha256=' . hmac_sha256_hex($push, 'gh_test'),
+	'X-GitHub-Event' => 'push');
+is($res->{status}, 202, 'a signed GitHub delivery is accepted');
+$res = post('github', $push,
+	'X-Hub-Signature-256' => 'sha256=' . hmac_sha256_hex("$push ", 'gh_test'));
+is($res->{status}, 401, 'a GitHub signature of another body is refused');
+is(executions('github'), 1, 'the GitHub delivery started exactly one execution');
+
+# header
+is(post('header', '{}', 'X-Token' => 's3cret')->{status}, 202, 'the right header is accepted');
+is(post('header', '{}', 'X-Token' => 's3cres')->{status}, 401, 'a wrong header is refused');
+is(executions('header'), 1, 'the header-authenticated webhook started one execution');
+
+# refused requests start nothing
+is(post('nowhere', '{}')->{status}, 404, 'an unknown path is 404');
+is(post('open', 'x' x (10 * 1024 * 1024))->{status}, 413, 'a 10 MB body is 413');
+is(post('open', '{"unclosed": ')->{status}, 400, 'malformed JSON is 400');
+is(executions('open'), 0, 'none of them started an execution');
+$res = $http->request('GET', "$base/open?a=1&b=two");
+is($res->{status}, 202, 'a GET is accepted');
+$id = decode_json($res->{content})->{execution_id};
+is( $node->safe_psql(
+		'postgres', "SELECT input -> 0 -> 'query' FROM reporunner.execution WHERE id = $id"),
+	'{"a": "1", "b": "two"}', 'with its query parameters');
+
+# when_finished: the workflow's output
+$res = post('sync', '{"type": "order.created"}');
+is($res->{status}, 200, 'when_finished answers 200');
+is_deeply(decode_json($res->{content}), [ { seen => JSON::PP::true, event => 'order.created' } ],
+	'with the workflow\'s output');
+
+# a restart keeps it working
+$node->restart;
+ok(wait_listener(), 'the listener is back after a restart');
+$t = time();
+$res = post('stripe/events', $event,
+	'Stripe-Signature' => "t=$t,v1=" . hmac_sha256_hex("$t.$event", 'whsec_test'));
+is($res->{status}, 202, 'and accepts deliveries again');
+is(executions('stripe'), 2, 'one more execution');
+
+$node->stop;
+done_testing();
