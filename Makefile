@@ -170,6 +170,7 @@ REGRESS = \
 	072_notify \
 	075_import_export \
 	076_n8n \
+	077_webhooks \
 	080_subworkflows \
 	085_http \
 	086_credentials \

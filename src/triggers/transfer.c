@@ -97,6 +97,19 @@ static const TransferKind transfer_kinds[] = {
 	" WHERE n.id = $1 AND o.id = ANY ($2) AND o.id <> ALL ($3)" \
 	" ORDER BY o.id LIMIT 1"
 
+/*
+ * A registration among $4 but not $5 of kind $1 and target $2 with options
+ * $3 as the document has them: a trigger whose function stores them as
+ * given (a webhook's, whose function refuses a path that is taken even by
+ * the same registration) is found before it is made again
+ */
+#define SQL_SAME_AS_DOCUMENT \
+	"SELECT id FROM reporunner.trigger WHERE kind = $1 AND target = $2" \
+	" AND options = COALESCE($3, '{}') AND id = ANY ($4) AND id <> ALL ($5)" \
+	" ORDER BY id LIMIT 1"
+
+static SPIPlanPtr same_as_document_plan = NULL;
+
 /* A trigger of the document, for error messages */
 typedef struct TransferContext
 {
@@ -386,6 +399,40 @@ earlier_same(int64 id, Datum before, int64 *matched, int n)
 }
 
 /*
+ * A registration among before, and not among the n matched already, that
+ * has the kind, target and options trigger has in the document; 0 if none.
+ */
+static int64
+document_same(JsonbContainer *trigger, const TransferContext *context,
+			  Datum before, int64 *matched, int n)
+{
+	Oid			argtypes[5] = {TEXTOID, TEXTOID, JSONBOID, INT8ARRAYOID, INT8ARRAYOID};
+	Datum		values[5];
+	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
+	JsonbValue *options = object_field(trigger, "options");
+	int64		same = 0;
+	bool		isnull;
+	int			nestlevel;
+
+	values[0] = CStringGetTextDatum(context->kind);
+	values[1] = CStringGetTextDatum(context->target);
+	if (options != NULL)
+		values[2] = JsonbPGetDatum(JsonbValueToJsonb(options));
+	else
+		nulls[2] = 'n';
+	values[3] = before;
+	values[4] = id_array(matched, n);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&same_as_document_plan, SQL_SAME_AS_DOCUMENT, 5, argtypes, values, nulls,
+					  SPI_OK_SELECT);
+	if (SPI_processed == 1)
+		same = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+										   SPI_tuptable->tupdesc, 1, &isnull));
+	rr_store_end(nestlevel);
+	return same;
+}
+
+/*
  * Make a trigger of the document, in a subtransaction that is rolled back
  * when the workflow had the same one already (among before, and not among
  * the n matched): then nothing of it is left, not even its audit rows.
@@ -398,8 +445,10 @@ make_unless_same(const char *name, JsonbContainer *trigger,
 {
 	MemoryContext caller = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
-	volatile int64 same = 0;
+	volatile int64 same = document_same(trigger, context, before, matched, n);
 
+	if (same != 0)
+		return same;
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(caller);
 	PG_TRY();
