@@ -1,10 +1,11 @@
-# Inbound webhooks through the listener on loopback: a signed Stripe-style
-# and GitHub-style delivery and a header-authenticated one each start
-# exactly one execution, with the request as the item; a wrong signature,
-# a replayed Stripe timestamp, a wrong header, an unknown path, a 10 MB
-# body and malformed JSON are refused with their status and start
-# nothing; when_finished answers with the workflow's output; after a
-# restart the listener serves again.
+# Inbound webhooks through the listener on loopback: a signed
+# Stripe-style, GitHub-style and Slack-style delivery, and a header- and a
+# basic-authenticated one, each start exactly one execution, with the
+# request as the item; a wrong signature, a replayed Stripe or Slack
+# timestamp, a wrong header or password, an unknown path, a 10 MB body
+# (with a length or in chunks) and malformed JSON are refused with their
+# status and start nothing; when_finished answers with the workflow's
+# output; after a restart the listener serves again.
 use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
@@ -13,6 +14,7 @@ use HttpTestServer;
 use ReporunnerNode;
 use HTTP::Tiny;
 use JSON::PP;
+use MIME::Base64;
 use Digest::SHA qw(hmac_sha256_hex);
 use IPC::Run;
 use Test::More;
@@ -42,6 +44,10 @@ HttpTestServer::set_credential($node, 'postgres', 'github_secret', 'bearer',
 	'{"token": "gh_test"}');
 HttpTestServer::set_credential($node, 'postgres', 'token_header', 'header',
 	'{"name": "X-Token", "value": "s3cret"}');
+HttpTestServer::set_credential($node, 'postgres', 'slack_secret', 'bearer',
+	'{"token": "slack_test"}');
+HttpTestServer::set_credential($node, 'postgres', 'basic_login', 'basic',
+	'{"user": "hook", "password": "pa:ss"}');
 my %trigger;
 $trigger{stripe} = $node->safe_psql('postgres',
 	q{SELECT reporunner.on_webhook('hook', 'stripe/events', '{"auth": "stripe", "credential": "stripe_secret"}')});
@@ -49,6 +55,10 @@ $trigger{github} = $node->safe_psql('postgres',
 	q{SELECT reporunner.on_webhook('hook', 'github', '{"auth": "github", "credential": "github_secret"}')});
 $trigger{header} = $node->safe_psql('postgres',
 	q{SELECT reporunner.on_webhook('hook', 'header', '{"auth": "header", "credential": "token_header"}')});
+$trigger{slack} = $node->safe_psql('postgres',
+	q{SELECT reporunner.on_webhook('hook', 'slack', '{"auth": "slack", "credential": "slack_secret"}')});
+$trigger{basic} = $node->safe_psql('postgres',
+	q{SELECT reporunner.on_webhook('hook', 'basic', '{"auth": "basic", "credential": "basic_login"}')});
 $trigger{open} = $node->safe_psql('postgres',
 	q{SELECT reporunner.on_webhook('hook', 'open')});
 $trigger{sync} = $node->safe_psql('postgres',
@@ -122,6 +132,32 @@ is(executions('github'), 1, 'the GitHub delivery started exactly one execution')
 is(post('header', '{}', 'X-Token' => 's3cret')->{status}, 202, 'the right header is accepted');
 is(post('header', '{}', 'X-Token' => 's3cres')->{status}, 401, 'a wrong header is refused');
 is(executions('header'), 1, 'the header-authenticated webhook started one execution');
+
+# basic
+is(post('basic', '{}', 'Authorization' => 'Basic ' . encode_base64('hook:pa:ss', ''))->{status},
+	202, 'the right basic login is accepted');
+is(post('basic', '{}', 'Authorization' => 'Basic ' . encode_base64('hook:pass', ''))->{status},
+	401, 'a wrong password is refused');
+is(executions('basic'), 1, 'the basic-authenticated webhook started one execution');
+
+# Slack: X-Slack-Signature: v0=HMAC("v0:<timestamp>:<body>")
+my $form = 'command=%2Fdeploy&text=now';
+$t = time();
+is( $http->request('POST', "$base/slack", {
+	content => $form,
+	headers => { 'Content-Type' => 'application/x-www-form-urlencoded',
+		'X-Slack-Request-Timestamp' => $t,
+		'X-Slack-Signature' => 'v0=' . hmac_sha256_hex("v0:$t:$form", 'slack_test') } })->{status},
+	202, 'a signed Slack request is accepted, its body as text');
+$old = $t - 600;
+is( $http->request('POST', "$base/slack", {
+	content => $form,
+	headers => { 'X-Slack-Request-Timestamp' => $old,
+		'X-Slack-Signature' => 'v0=' . hmac_sha256_hex("v0:$old:$form", 'slack_test') } })->{status},
+	401, 'an old Slack timestamp is refused');
+is( $node->safe_psql('postgres',
+		"SELECT string_agg(input -> 0 ->> 'body', ',') FROM reporunner.execution WHERE trigger_id = $trigger{slack}"),
+	$form, 'the Slack request started one execution');
 
 # refused requests start nothing
 is(post('nowhere', '{}')->{status}, 404, 'an unknown path is 404');
