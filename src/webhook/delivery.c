@@ -15,7 +15,8 @@
  *	{"method": "POST", "path": "<path>", "headers": {<lower-case name>:
  *	 value}, "query": {name: value}, "body": <JSON, text or null>}
  *
- * The body is JSON when the Content-Type says so (it must then parse), or
+ * The header that holds a secret (header and basic authentication) is left
+ * out: executions keep their input.  The body is JSON when the Content-Type says so (it must then parse), or
  * else text (valid in the database's encoding, without NUL bytes).
  *
  *-------------------------------------------------------------------------
@@ -82,11 +83,16 @@ trigger_of(const char *path)
 	return id;
 }
 
+/*
+ * Append fields as the object key; header names in lower case, and without
+ * the header named hidden (case-insensitive, NULL for none)
+ */
 static void
 append_fields(StringInfo buf, const char *key, const RrWebhookField *fields,
-			  int n, bool lower)
+			  int n, bool lower, const char *hidden)
 {
 	int			i;
+	bool		first = true;
 
 	appendStringInfo(buf, ", \"%s\": {", key);
 	for (i = 0; i < n; i++)
@@ -94,8 +100,11 @@ append_fields(StringInfo buf, const char *key, const RrWebhookField *fields,
 		char	   *name = pstrdup(fields[i].name);
 		char	   *c;
 
-		if (i > 0)
+		if (hidden != NULL && pg_strcasecmp(name, hidden) == 0)
+			continue;
+		if (!first)
 			appendStringInfoString(buf, ", ");
+		first = false;
 		/* header names are ASCII, and case-insensitive */
 		for (c = name; lower && *c != '\0'; c++)
 			*c = pg_ascii_tolower((unsigned char) *c);
@@ -118,11 +127,13 @@ json_body(const RrWebhookRequest *request)
 }
 
 /*
- * The request's input items (a jsonb array of one object) in *input;
+ * The request's input items (a jsonb array of one object) in *input,
+ * without the header hidden (the secret of header or basic authentication);
  * false when its body is malformed.
  */
 static bool
-request_input(const RrWebhookRequest *request, Jsonb **input)
+request_input(const RrWebhookRequest *request, const char *hidden,
+			  Jsonb **input)
 {
 	StringInfoData buf;
 
@@ -131,8 +142,9 @@ request_input(const RrWebhookRequest *request, Jsonb **input)
 	escape_json(&buf, request->method);
 	appendStringInfoString(&buf, ", \"path\": ");
 	escape_json(&buf, request->path);
-	append_fields(&buf, "headers", request->headers, request->nheaders, true);
-	append_fields(&buf, "query", request->query, request->nquery, false);
+	append_fields(&buf, "headers", request->headers, request->nheaders, true,
+				  hidden);
+	append_fields(&buf, "query", request->query, request->nquery, false, NULL);
 	appendStringInfoString(&buf, ", \"body\": ");
 	if (strlen(request->body) != request->body_len ||
 		!pg_verifymbstr(request->body, request->body_len, true))
@@ -181,7 +193,8 @@ rr_webhook_deliver(const RrWebhookRequest *request, RrWebhookReply *reply)
 		reply_error(reply, 401, "the request is not authenticated");
 		return;
 	}
-	if (!request_input(request, &input))
+	if (!request_input(request, rr_webhook_secret_header(&options, credential),
+					   &input))
 	{
 		reply_error(reply, 400, "the request's body is malformed");
 		return;

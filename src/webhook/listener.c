@@ -93,12 +93,12 @@ rr_webhook_init(void)
 	DefineCustomStringVariable("reporunner.webhook_listen",
 							   "Address and port of the webhook listener, such as 127.0.0.1:8080.",
 							   "Empty (the default) starts no listener.",
-							   &webhook_listen, "", PGC_POSTMASTER, 0,
+							   &webhook_listen, "", PGC_POSTMASTER, GUC_SUPERUSER_ONLY,
 							   NULL, NULL, NULL);
 	DefineCustomStringVariable("reporunner.webhook_database",
 							   "Database whose webhook triggers the webhook listener serves.",
 							   NULL,
-							   &webhook_database, "postgres", PGC_POSTMASTER, 0,
+							   &webhook_database, "postgres", PGC_POSTMASTER, GUC_SUPERUSER_ONLY,
 							   NULL, NULL, NULL);
 	DefineCustomIntVariable("reporunner.webhook_max_body",
 							"Largest body of a webhook request.",

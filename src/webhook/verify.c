@@ -197,6 +197,17 @@ verify_basic(const RrCredential *credential, const RrWebhookRequest *request)
 	return same(header, encoded);
 }
 
+const char *
+rr_webhook_secret_header(const RrWebhookOptions *options,
+						 const RrCredential *credential)
+{
+	if (options->auth == RR_WEBHOOK_AUTH_HEADER)
+		return secret_field(credential, "name");
+	if (options->auth == RR_WEBHOOK_AUTH_BASIC)
+		return "Authorization";
+	return NULL;
+}
+
 bool
 rr_webhook_verify(const RrWebhookOptions *options,
 				  const RrCredential *credential,

@@ -86,6 +86,13 @@ extern bool rr_webhook_verify(const RrWebhookOptions *options,
 							  const RrCredential *credential,
 							  const RrWebhookRequest *request);
 
+/*
+ * The header of a request that holds a secret (header and basic auth),
+ * kept out of the execution's input; NULL for none
+ */
+extern const char *rr_webhook_secret_header(const RrWebhookOptions *options,
+											const RrCredential *credential);
+
 /* A header of request (name case-insensitive), NULL when absent */
 extern const char *rr_webhook_header(const RrWebhookRequest *request,
 									 const char *name);

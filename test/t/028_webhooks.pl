@@ -132,6 +132,9 @@ is(executions('github'), 1, 'the GitHub delivery started exactly one execution')
 is(post('header', '{}', 'X-Token' => 's3cret')->{status}, 202, 'the right header is accepted');
 is(post('header', '{}', 'X-Token' => 's3cres')->{status}, 401, 'a wrong header is refused');
 is(executions('header'), 1, 'the header-authenticated webhook started one execution');
+is( $node->safe_psql('postgres',
+		"SELECT input -> 0 -> 'headers' ? 'x-token' FROM reporunner.execution WHERE trigger_id = $trigger{header}"),
+	'f', 'its input does not keep the secret header');
 
 # basic
 is(post('basic', '{}', 'Authorization' => 'Basic ' . encode_base64('hook:pa:ss', ''))->{status},
@@ -139,6 +142,9 @@ is(post('basic', '{}', 'Authorization' => 'Basic ' . encode_base64('hook:pa:ss',
 is(post('basic', '{}', 'Authorization' => 'Basic ' . encode_base64('hook:pass', ''))->{status},
 	401, 'a wrong password is refused');
 is(executions('basic'), 1, 'the basic-authenticated webhook started one execution');
+is( $node->safe_psql('postgres',
+		"SELECT input -> 0 -> 'headers' ? 'authorization' FROM reporunner.execution WHERE trigger_id = $trigger{basic}"),
+	'f', 'nor the Authorization header');
 
 # Slack: X-Slack-Signature: v0=HMAC("v0:<timestamp>:<body>")
 my $form = 'command=%2Fdeploy&text=now';
