@@ -1590,6 +1590,10 @@ ALTER DOMAIN reporunner.execution_mode DROP CONSTRAINT execution_mode_check;
 ALTER DOMAIN reporunner.execution_mode ADD CONSTRAINT execution_mode_check
 	CHECK (VALUE IN ('call', 'start', 'table', 'schedule', 'notify', 'webhook', 'retry', 'error', 'subworkflow'));
 COMMENT ON DOMAIN reporunner.execution_mode IS 'How an execution started: call, start, table, schedule, notify, webhook, retry, error or subworkflow';
+COMMENT ON COLUMN reporunner.trigger.kind IS 'table, schedule, notify or webhook';
+COMMENT ON COLUMN reporunner.trigger.target IS 'The table, cron expression, channel or webhook path';
+COMMENT ON VIEW reporunner.triggers IS 'Table triggers, schedules, NOTIFY triggers and webhooks visible to the current role, with how many executions each started (of those the role may see) and when it last fired';
+COMMENT ON FUNCTION reporunner.drop_trigger(bigint) IS 'Removes a trigger made by on_table(), on_schedule(), on_notify() or on_webhook(), with the PostgreSQL triggers or the pg_cron job it made';
 
 CREATE FUNCTION reporunner.on_webhook(workflow text, path text,
 									  options jsonb DEFAULT '{}')
