@@ -404,11 +404,19 @@ start_daemon(void)
 				 errmsg("webhook listener could not listen on \"%s\"", webhook_listen)));
 }
 
+/* before_shmem_exit callback: close every connection, suspended ones too */
 static void
 stop_daemon(int code, Datum arg)
 {
-	if (daemon_handle != NULL)
-		MHD_stop_daemon(daemon_handle);
+	ListCell   *lc;
+
+	if (daemon_handle == NULL)
+		return;
+	/* MHD stops only with no connection suspended */
+	foreach(lc, waiting)
+		MHD_resume_connection(((Exchange *) lfirst(lc))->connection);
+	waiting = NIL;
+	MHD_stop_daemon(daemon_handle);
 	daemon_handle = NULL;
 }
 

@@ -5,7 +5,8 @@
 # timestamp, a wrong header or password, an unknown path, a 10 MB body
 # (with a length or in chunks) and malformed JSON are refused with their
 # status and start nothing; when_finished answers with the workflow's
-# output; after a restart the listener serves again.
+# output, or 504 after its timeout; after a restart the listener serves
+# again.
 use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
@@ -200,6 +201,22 @@ is($res->{status}, 200, 'when_finished answers 200');
 my $output = decode_json($res->{content});
 is_deeply([ scalar(@$output), $output->[0]{seen}, $output->[0]{event} ],
 	[ 1, JSON::PP::true, 'order.created' ], 'with the workflow\'s output');
+
+# when_finished past its timeout: 504 with the execution, which goes on
+$node->safe_psql(
+	'postgres', q{
+SELECT reporunner.save_workflow('slow_hook', '{"nodes": [
+	{"name": "Request", "type": "trigger"},
+	{"name": "Later", "type": "wait", "params": {"resume": true}}],
+	"connections": [{"from": "Request", "to": "Later"}]}');
+SELECT reporunner.on_webhook('slow_hook', 'slow', '{"respond": "when_finished", "timeout": "1s"}');
+});
+$res = post('slow', '{}');
+is($res->{status}, 504, 'when_finished answers 504 when the execution does not end in time');
+$id = decode_json($res->{content})->{execution_id};
+ok( $node->poll_query_until(
+		'postgres', "SELECT status = 'waiting' FROM reporunner.execution WHERE id = $id"),
+	'and the execution goes on');
 
 # a restart keeps it working
 $node->restart;
