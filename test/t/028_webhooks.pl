@@ -17,6 +17,7 @@ use HTTP::Tiny;
 use JSON::PP;
 use MIME::Base64;
 use Digest::SHA qw(hmac_sha256_hex);
+use IO::Socket::INET;
 use IPC::Run;
 use Test::More;
 
@@ -194,6 +195,18 @@ $id = decode_json($res->{content})->{execution_id};
 is( $node->safe_psql(
 		'postgres', "SELECT input -> 0 -> 'query' FROM reporunner.execution WHERE id = $id"),
 	'{"a": "1", "b": "two"}', 'with its query parameters');
+
+# a slow client, holding a connection with half a body sent, holds
+# nothing up
+my $slow = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port)
+  or die "connect: $!";
+print $slow "POST /webhook/open HTTP/1.1\r\nHost: localhost\r\n"
+  . "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":";
+$slow->flush;
+is(post('open', '{"b": 1}')->{status}, 202, 'a request is answered while a slow client sends');
+close($slow);
+is(post('open', "\"\xff\"", 'Content-Type' => 'text/plain')->{status}, 400,
+	'a body that is not UTF-8 is 400');
 
 # when_finished: the workflow's output
 $res = post('sync', '{"type": "order.created"}');
