@@ -5,8 +5,8 @@
 # timestamp, a wrong header or password, an unknown path, a 10 MB body
 # (with a length or in chunks) and malformed JSON are refused with their
 # status and start nothing; when_finished answers with the workflow's
-# output, or 504 after its timeout; after a restart the listener serves
-# again.
+# output, or 504 after its timeout; after a restart, and after the
+# listener is terminated, it serves again.
 use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
@@ -239,6 +239,17 @@ $res = post('stripe/events', $event,
 	'Stripe-Signature' => "t=$t,v1=" . hmac_sha256_hex("$t.$event", 'whsec_test'));
 is($res->{status}, 202, 'and accepts deliveries again');
 is(executions('stripe'), 2, 'one more execution');
+
+# and so does the listener's own end: the server starts it again
+my $pid = $node->safe_psql('postgres',
+	q{SELECT pid FROM pg_stat_activity WHERE backend_type = 'reporunner webhook listener'});
+$node->safe_psql('postgres', "SELECT pg_terminate_backend($pid)");
+ok( $node->poll_query_until(
+		'postgres', qq{
+SELECT count(*) = 1 FROM pg_stat_activity
+WHERE backend_type = 'reporunner webhook listener' AND pid <> $pid}),
+	'a terminated listener is started again');
+is(post('open', '{}')->{status}, 202, 'and serves again');
 
 $node->stop;
 done_testing();
