@@ -406,7 +406,8 @@ static int64
 document_same(JsonbContainer *trigger, const TransferContext *context,
 			  Datum before, int64 *matched, int n)
 {
-	Oid			argtypes[5] = {TEXTOID, TEXTOID, JSONBOID, INT8ARRAYOID, INT8ARRAYOID};
+	Oid			argtypes[5] = {TEXTOID, TEXTOID, JSONBOID, INT8ARRAYOID,
+	INT8ARRAYOID};
 	Datum		values[5];
 	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
 	JsonbValue *options = object_field(trigger, "options");
@@ -423,8 +424,8 @@ document_same(JsonbContainer *trigger, const TransferContext *context,
 	values[3] = before;
 	values[4] = id_array(matched, n);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&same_as_document_plan, SQL_SAME_AS_DOCUMENT, 5, argtypes, values, nulls,
-					  SPI_OK_SELECT);
+	rr_store_run_kept(&same_as_document_plan, SQL_SAME_AS_DOCUMENT, 5,
+					  argtypes, values, nulls, SPI_OK_SELECT);
 	if (SPI_processed == 1)
 		same = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 										   SPI_tuptable->tupdesc, 1, &isnull));

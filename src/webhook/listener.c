@@ -77,6 +77,7 @@ typedef struct Exchange
 	StringInfoData body;
 	bool		too_large;
 	bool		answered;		/* reply holds the answer */
+	bool		ready;			/* when_finished: and may be sent */
 	RrWebhookReply reply;
 	TimestampTz deadline;		/* when_finished: when to stop waiting */
 } Exchange;
@@ -235,6 +236,7 @@ handle(void *cls, struct MHD_Connection *connection, const char *url,
 	   size_t *upload_data_size, void **con_cls)
 {
 	Exchange   *exchange = *con_cls;
+	MemoryContext oldcontext;
 
 	if (exchange == NULL)
 	{
@@ -254,9 +256,9 @@ handle(void *cls, struct MHD_Connection *connection, const char *url,
 		exchange = MemoryContextAllocZero(context, sizeof(Exchange));
 		exchange->context = context;
 		exchange->connection = connection;
-		MemoryContextSwitchTo(context);
+		oldcontext = MemoryContextSwitchTo(context);
 		initStringInfo(&exchange->body);
-		MemoryContextSwitchTo(TopMemoryContext);
+		MemoryContextSwitchTo(oldcontext);
 		*con_cls = exchange;
 		return MHD_YES;
 	}
@@ -280,7 +282,9 @@ handle(void *cls, struct MHD_Connection *connection, const char *url,
 			exchange->deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
 															 exchange->reply.wait_ms);
 			MHD_suspend_connection(connection);
+			oldcontext = MemoryContextSwitchTo(TopMemoryContext);
 			waiting = lappend(waiting, exchange);
+			MemoryContextSwitchTo(oldcontext);
 			return MHD_YES;
 		}
 	}
@@ -306,7 +310,6 @@ static void
 answer_waiting(void)
 {
 	TimestampTz now = GetCurrentTimestamp();
-	List	   *ready = NIL;
 	ListCell   *lc;
 
 	SetCurrentStatementStartTimestamp();
@@ -319,23 +322,26 @@ answer_waiting(void)
 		int64		id = exchange->reply.execution_id;
 
 		if (rr_webhook_finished(id, &exchange->reply))
-			ready = lappend(ready, exchange);
+			exchange->ready = true;
 		else if (now >= exchange->deadline)
 		{
 			exchange->reply.status = 504;
 			exchange->reply.body = psprintf("{\"execution_id\": " INT64_FORMAT ", \"status\": \"running\", \"error\": \"the execution did not end in time\"}",
 											id);
-			ready = lappend(ready, exchange);
+			exchange->ready = true;
 		}
 		MemoryContextSwitchTo(oldcontext);
 	}
 	PopActiveSnapshot();
 	CommitTransactionCommand();
-	foreach(lc, ready)
+	MemoryContextSwitchTo(TopMemoryContext);
+	foreach(lc, waiting)
 	{
 		Exchange   *exchange = lfirst(lc);
 
-		waiting = list_delete_ptr(waiting, exchange);
+		if (!exchange->ready)
+			continue;
+		waiting = foreach_delete_current(waiting, lc);
 		MHD_resume_connection(exchange->connection);
 		resumed = true;
 	}
@@ -463,6 +469,7 @@ rr_webhook_main(Datum main_arg)
 		int			rc;
 
 		CHECK_FOR_INTERRUPTS();
+		MemoryContextSwitchTo(TopMemoryContext);
 		if (ConfigReloadPending)
 		{
 			ConfigReloadPending = false;
