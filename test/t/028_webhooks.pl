@@ -5,7 +5,7 @@
 # timestamp, a wrong header or password, an unknown path, a 10 MB body
 # (with a length or in chunks) and malformed JSON are refused with their
 # status and start nothing; when_finished answers with the workflow's
-# output, or 504 after its timeout; after a restart, and after the
+# output (several requests waiting at once), or 504 after its timeout; after a restart, and after the
 # listener is terminated, it serves again.
 use strict;
 use warnings FATAL => 'all';
@@ -214,6 +214,16 @@ is($res->{status}, 200, 'when_finished answers 200');
 my $output = decode_json($res->{content});
 is_deeply([ scalar(@$output), $output->[0]{seen}, $output->[0]{event} ],
 	[ 1, JSON::PP::true, 'order.created' ], 'with the workflow\'s output');
+
+# several when_finished requests wait at once, each for its own execution
+my @waiting = map {
+	my $out = '';
+	[ IPC::Run::start([ 'curl', '-s', '-H', 'Content-Type: application/json',
+		'--data-binary', qq({"type": "order.$_"}), "$base/sync" ], '>', \$out), \$out ]
+} 1 .. 3;
+$_->[0]->finish foreach @waiting;
+is_deeply([ map { decode_json(${ $_->[1] })->[0]{event} } @waiting ],
+	[ 'order.1', 'order.2', 'order.3' ], 'three waiting at once each get their own output');
 
 # when_finished past its timeout: 504 with the execution, which goes on
 $node->safe_psql(
