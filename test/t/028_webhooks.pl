@@ -5,8 +5,8 @@
 # timestamp, a wrong header or password, an unknown path, a 10 MB body
 # (with a length or in chunks) and malformed JSON are refused with their
 # status and start nothing; when_finished answers with the workflow's
-# output (several requests waiting at once), or 504 after its timeout; after a restart, and after the
-# listener is terminated, it serves again.
+# output (several requests waiting at once), or 504 after its timeout;
+# after a restart, and after the listener is terminated, it serves again.
 use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
