@@ -85,9 +85,10 @@ trigger_of(const char *path)
 
 /*
  * Append fields as the object key; header names in lower case, and without
- * the header named hidden (case-insensitive, NULL for none)
+ * the header named hidden (case-insensitive, NULL for none).  False when a
+ * name or value is not valid text in the database's encoding.
  */
-static void
+static bool
 append_fields(StringInfo buf, const char *key, const RrWebhookField *fields,
 			  int n, bool lower, const char *hidden)
 {
@@ -102,6 +103,9 @@ append_fields(StringInfo buf, const char *key, const RrWebhookField *fields,
 
 		if (hidden != NULL && pg_strcasecmp(name, hidden) == 0)
 			continue;
+		if (!pg_verifymbstr(name, strlen(name), true) ||
+			!pg_verifymbstr(fields[i].value, strlen(fields[i].value), true))
+			return false;
 		if (!first)
 			appendStringInfoString(buf, ", ");
 		first = false;
@@ -113,6 +117,7 @@ append_fields(StringInfo buf, const char *key, const RrWebhookField *fields,
 		escape_json(buf, fields[i].value);
 	}
 	appendStringInfoChar(buf, '}');
+	return true;
 }
 
 /* Whether the body is to be read as JSON, by its Content-Type */
@@ -142,14 +147,18 @@ request_input(const RrWebhookRequest *request, const char *hidden,
 	escape_json(&buf, request->method);
 	appendStringInfoString(&buf, ", \"path\": ");
 	escape_json(&buf, request->path);
-	append_fields(&buf, "headers", request->headers, request->nheaders, true,
-				  hidden);
-	append_fields(&buf, "query", request->query, request->nquery, false, NULL);
+	if (!append_fields(&buf, "headers", request->headers, request->nheaders,
+					   true, hidden) ||
+		!append_fields(&buf, "query", request->query, request->nquery, false,
+					   NULL))
+		return false;
 	appendStringInfoString(&buf, ", \"body\": ");
 	if (strlen(request->body) != request->body_len ||
 		!pg_verifymbstr(request->body, request->body_len, true))
 		return false;
-	if (json_body(request))
+	if (request->body_len == 0)
+		appendStringInfoString(&buf, "null");
+	else if (json_body(request))
 	{
 		JsonLexContext *lex = makeJsonLexContextCstringLen((char *) request->body,
 														   request->body_len,
@@ -160,10 +169,8 @@ request_input(const RrWebhookRequest *request, const char *hidden,
 			return false;
 		appendBinaryStringInfo(&buf, request->body, request->body_len);
 	}
-	else if (request->body_len > 0)
-		escape_json(&buf, request->body);
 	else
-		appendStringInfoString(&buf, "null");
+		escape_json(&buf, request->body);
 	appendStringInfoString(&buf, "}]");
 	*input = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
 												CStringGetDatum(buf.data)));

@@ -207,6 +207,10 @@ is(post('open', '{"b": 1}')->{status}, 202, 'a request is answered while a slow 
 close($slow);
 is(post('open', "\"\xff\"", 'Content-Type' => 'text/plain')->{status}, 400,
 	'a body that is not UTF-8 is 400');
+is($http->request('GET', "$base/open?a=%FF")->{status}, 400,
+	'so is a query parameter that is not UTF-8');
+is($http->request('GET', "$base/open", { headers => { 'Content-Type' => 'application/json' } })->{status},
+	202, 'an empty body is null, whatever its Content-Type');
 
 # when_finished: the workflow's output
 $res = post('sync', '{"type": "order.created"}');
