@@ -30,7 +30,7 @@ rm -rf "$dir/data"
 port=$(free_port)
 start_cluster "$dir" "$port"
 # the webhook listener, on a free port of 127.0.0.1 (a server-start setting)
-webhook_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+webhook_port=$(free_tcp_port)
 as_pg psql -X -q -h "$dir/sock" -p "$port" -d postgres \
 	-c "ALTER SYSTEM SET reporunner.webhook_listen = '127.0.0.1:$webhook_port'"
 as_pg pg_ctl -D "$dir/data" -l "$dir/server.log" -w restart >/dev/null

@@ -629,7 +629,7 @@ echo "pgbench:    $(pgbench --version), -n -M prepared -T $seconds, -c/-j in {$c
 # The cluster: start_cluster's test settings, then durable-commit settings
 # appended (later lines win) and a restart.
 port=$(free_port)
-webhook_port=$(webhook_free_port)
+webhook_port=$(free_tcp_port)
 start_cluster "$work" "$port" || exit 1
 stop_cluster "$work"
 cat >>"$work/data/postgresql.conf" <<CONF

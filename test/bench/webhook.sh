@@ -15,11 +15,6 @@
 webhook_seconds=5       # length of the wrk run
 webhook_n8n_rate=150    # n8n's webhook requests/s, single instance
 
-# webhook_free_port: a free TCP port of 127.0.0.1
-webhook_free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 bench_webhook() {
 	if ! command -v wrk >/dev/null; then
 		echo "skipped: wrk is missing"
