@@ -130,6 +130,10 @@ OBJS = \
 	src/triggers/schedule.o \
 	src/triggers/table_trigger.o \
 	src/triggers/transfer.o \
+	src/webhook/delivery.o \
+	src/webhook/listener.o \
+	src/webhook/on_webhook.o \
+	src/webhook/verify.o \
 	src/worker/launcher.o \
 	src/worker/slots.o \
 	src/worker/wake.o \
@@ -174,6 +178,7 @@ REGRESS = \
 	075_import_export \
 	076_n8n \
 	077_n8n_nodes \
+	077_webhooks \
 	080_subworkflows \
 	085_http \
 	086_credentials \
@@ -202,8 +207,12 @@ JSON_LIBS := $(shell pkg-config --libs libcurl jansson libcrypto)
 LIBPQ_CFLAGS := $(shell pkg-config --cflags libpq)
 LIBPQ_LIBS := $(shell pkg-config --libs libpq)
 
-PG_CPPFLAGS = -Isrc $(JSON_CFLAGS) $(LIBPQ_CFLAGS) -DREPORUNNER_VERSION='"$(EXTVERSION)"'
-SHLIB_LINK = $(JSON_LIBS) $(LIBPQ_LIBS)
+# libmicrohttpd: the webhook listener (src/webhook/listener.c)
+MHD_CFLAGS := $(shell pkg-config --cflags libmicrohttpd)
+MHD_LIBS := $(shell pkg-config --libs libmicrohttpd)
+
+PG_CPPFLAGS = -Isrc $(JSON_CFLAGS) $(LIBPQ_CFLAGS) $(MHD_CFLAGS) -DREPORUNNER_VERSION='"$(EXTVERSION)"'
+SHLIB_LINK = $(JSON_LIBS) $(LIBPQ_LIBS) $(MHD_LIBS)
 # CI builds with every warning PostgreSQL's headers allow, as errors, and
 # with our Assert()s compiled in (test/link_check.sh checks that such a
 # module needs nothing an assert-disabled server lacks).

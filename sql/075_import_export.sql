@@ -84,7 +84,7 @@ $$;
 SELECT pg_temp.import_bad('[{"kind": "table", "target": "no_such_table"}]');
 SELECT t AS bad_triggers, regress.try(format('SELECT pg_temp.import_bad(%L)', t)) AS error
 FROM unnest(ARRAY[
-	'[{"kind": "webhook", "target": "/orders"}]',
+	'[{"kind": "email", "target": "/orders"}]',
 	'[{"kind": "notify", "target": ""}]',
 	'[{"kind": "table", "target": "orders", "options": {"when": "always"}}]',
 	'[{"kind": "schedule", "target": "0 3 * * *", "options": {"mode": "sync"}}]',

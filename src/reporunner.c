@@ -25,6 +25,7 @@
 #include "tcop/utility.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
+#include "webhook/webhook.h"
 #include "worker/worker.h"
 
 PG_MODULE_MAGIC;
@@ -133,6 +134,7 @@ _PG_init(void)
 	rr_node_search_path_init();
 	rr_queue_init();
 	rr_listener_init();
+	rr_webhook_init();
 	prev_process_utility = ProcessUtility_hook;
 	ProcessUtility_hook = rr_process_utility;
 

@@ -32,6 +32,12 @@ free_port() {
 	echo "$port"
 }
 
+# A free TCP port of 127.0.0.1 for a listener other than PostgreSQL (the
+# webhook listener): the kernel picks one.
+free_tcp_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # start_cluster DIR PORT: initdb DIR (if new) and start it on PORT with its
 # socket in DIR/sock and Reporunner and pg_cron preloaded.
 start_cluster() {

@@ -12,8 +12,9 @@
 # connectors (GitHub, then Slack) against local stand-ins for them
 # (test/mock_services.py), then versions and the stored graph,
 # a diff of two versions, the workflow as a Mermaid flowchart and a PNG of a
-# failed execution (render() to DOT, drawn by Graphviz's dot), and stops the
-# cluster again.
+# failed execution (render() to DOT, drawn by Graphviz's dot), a signed
+# GitHub-style webhook delivered with curl to the webhook listener, and
+# stops the cluster again.
 # Expects "make install" to have run.
 set -eu
 
@@ -30,6 +31,11 @@ fi
 rm -rf "$dir/data"
 port=$(free_port)
 start_cluster "$dir" "$port"
+# the webhook listener, on a free port of 127.0.0.1 (a server-start setting)
+webhook_port=$(free_tcp_port)
+as_pg psql -X -q -h "$dir/sock" -p "$port" -d postgres \
+	-c "ALTER SYSTEM SET reporunner.webhook_listen = '127.0.0.1:$webhook_port'"
+as_pg pg_ctl -D "$dir/data" -l "$dir/server.log" -w restart >/dev/null
 
 # the API the http node calls: the tests' server, on a free port of 127.0.0.1
 rm -f "$dir/http.port"
@@ -395,6 +401,40 @@ python3 -c '
 import json, sys, urllib.request
 for r in json.load(urllib.request.urlopen(sys.argv[1] + "/log")):
     print(r["method"], r["path"], r["headers"].get("authorization", "").split(" ")[0], "(token hidden)")' "$mock"
+
+echo
+echo "-- a webhook: GitHub-style deliveries to /webhook/github/push, signed with the owner's secret"
+psql_demo -q <<'SQL'
+ALTER SYSTEM SET reporunner.key_file = :'key_file';
+SELECT pg_reload_conf() \g /dev/null
+SELECT pg_sleep(0.3) \g /dev/null
+SELECT reporunner.set_credential('github_hook', 'bearer', '{"token": "demo-webhook-secret"}') \g /dev/null
+SELECT reporunner.save_workflow('on_push', '{"nodes": [
+	{"name": "Push", "type": "trigger"},
+	{"name": "Note", "type": "set", "params": {"keep_only": true, "fields": {
+		"repository": "{{ $json.body.repository }}", "event": "{{ $json.headers[\"x-github-event\"] }}"}}}],
+	"connections": [{"from": "Push", "to": "Note"}]}') \g /dev/null
+SELECT reporunner.on_webhook('on_push', 'github/push', '{"auth": "github", "credential": "github_hook"}') \g /dev/null
+SQL
+waited=0
+until curl -s -o /dev/null "http://127.0.0.1:$webhook_port/" || [ $waited -ge 50 ]; do
+	sleep 0.1
+	waited=$((waited + 1))
+done
+body='{"repository": "acme/shop", "ref": "refs/heads/main"}'
+signature=$(printf '%s' "$body" | openssl dgst -sha256 -hmac demo-webhook-secret | sed 's/^.* //')
+echo "\$ curl -X POST http://127.0.0.1:$webhook_port/webhook/github/push -H 'X-Hub-Signature-256: sha256=...' -d '$body'"
+answer=$(curl -s -w ' (HTTP %{http_code})' -H 'Content-Type: application/json' -H 'X-GitHub-Event: push' \
+	-H "X-Hub-Signature-256: sha256=$signature" --data-binary "$body" \
+	"http://127.0.0.1:$webhook_port/webhook/github/push")
+echo "$answer"
+echo "\$ the same with a wrong signature"
+curl -s -w ' (HTTP %{http_code})\n' -H 'Content-Type: application/json' \
+	-H "X-Hub-Signature-256: sha256=0000" --data-binary "$body" \
+	"http://127.0.0.1:$webhook_port/webhook/github/push"
+hook=$(echo "$answer" | sed -n 's/.*"execution_id": \([0-9]*\).*/\1/p')
+psql_demo -At -c "SELECT 'execution ' || id || ': ' || status || ', output ' || output FROM reporunner.wait_for($hook, '30s')"
+psql_demo -q -c "ALTER SYSTEM RESET reporunner.key_file" -c "SELECT pg_reload_conf()" >/dev/null
 
 echo
 echo "== demo finished; stopping the cluster"

@@ -8,7 +8,7 @@ set -eu
 
 PACKAGES="postgresql-15 postgresql-server-dev-15 postgresql-15-cron
 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl libcurl4-openssl-dev libjansson-dev libssl-dev
-libpq-dev libipc-run-perl nginx wrk python3 pkg-config make gcc clang graphviz
+libmicrohttpd-dev libpq-dev libipc-run-perl nginx wrk curl openssl python3 pkg-config make gcc clang graphviz
 prometheus prometheus-postgres-exporter"
 
 missing=""

@@ -71,16 +71,18 @@ typedef struct TransferKind
 	const char *function;		/* the SQL function that makes one */
 	TransferArg target;
 	TransferArg options[MAX_TRANSFER_OPTIONS + 1];	/* ends with a NULL name */
+	const char *options_arg;	/* or: the argument taking them whole */
 } TransferKind;
 
 static const TransferKind transfer_kinds[] = {
 	{"table", "reporunner.on_table", {"tbl", TRANSFER_TABLE},
 	{{"events", TRANSFER_TEXT_ARRAY}, {"level", TRANSFER_TEXT},
 	{"mode", TRANSFER_TEXT}, {"condition", TRANSFER_TEXT},
-	{"timing", TRANSFER_TEXT}, {NULL}}},
+	{"timing", TRANSFER_TEXT}, {NULL}}, NULL},
 	{"schedule", "reporunner.on_schedule", {"schedule", TRANSFER_TEXT},
-	{{"input", TRANSFER_JSONB}, {NULL}}},
-	{"notify", "reporunner.on_notify", {"channel", TRANSFER_TEXT}, {{NULL}}},
+	{{"input", TRANSFER_JSONB}, {NULL}}, NULL},
+	{"notify", "reporunner.on_notify", {"channel", TRANSFER_TEXT}, {{NULL}}, NULL},
+	{"webhook", "reporunner.on_webhook", {"path", TRANSFER_TEXT}, {{NULL}}, "options"},
 };
 
 /* The workflow's registrations, $1 its id */
@@ -94,6 +96,19 @@ static const TransferKind transfer_kinds[] = {
 	" AND o.target = n.target AND o.options = n.options" \
 	" WHERE n.id = $1 AND o.id = ANY ($2) AND o.id <> ALL ($3)" \
 	" ORDER BY o.id LIMIT 1"
+
+/*
+ * A registration among $4 but not $5 of kind $1 and target $2 with options
+ * $3 as the document has them: a trigger whose function stores them as
+ * given (a webhook's, whose function refuses a path that is taken even by
+ * the same registration) is found before it is made again
+ */
+#define SQL_SAME_AS_DOCUMENT \
+	"SELECT id FROM reporunner.trigger WHERE kind = $1 AND target = $2" \
+	" AND options = COALESCE($3, '{}') AND id = ANY ($4) AND id <> ALL ($5)" \
+	" ORDER BY id LIMIT 1"
+
+static SPIPlanPtr same_as_document_plan = NULL;
 
 /* A trigger of the document, for error messages */
 typedef struct TransferContext
@@ -220,7 +235,7 @@ transfer_kind(const char *kind)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown trigger kind \"%s\"", kind),
-			 errdetail("Triggers are of kind table, schedule or notify.")));
+			 errdetail("Triggers are of kind table, schedule, notify or webhook.")));
 	return NULL;
 }
 
@@ -280,7 +295,16 @@ make_trigger(const char *name, JsonbContainer *trigger,
 	target_value.val.string.len = strlen(target);
 	values[1] = transfer_value(&kind->target, &target_value, "target",
 							   &argtypes[1]);
-	if (options != NULL)
+	if (options != NULL && kind->options_arg != NULL)
+	{
+		static const TransferArg whole = {NULL, TRANSFER_JSONB};
+
+		values[nargs] = transfer_value(&whole, options, "options",
+									   &argtypes[nargs]);
+		appendStringInfo(&sql, ", %s => $%d", kind->options_arg, nargs + 1);
+		nargs++;
+	}
+	else if (options != NULL)
 	{
 		JsonbIterator *it = JsonbIteratorInit(options->val.binary.data);
 		JsonbValue	key;
@@ -375,6 +399,41 @@ earlier_same(int64 id, Datum before, int64 *matched, int n)
 }
 
 /*
+ * A registration among before, and not among the n matched already, that
+ * has the kind, target and options trigger has in the document; 0 if none.
+ */
+static int64
+document_same(JsonbContainer *trigger, const TransferContext *context,
+			  Datum before, int64 *matched, int n)
+{
+	Oid			argtypes[5] = {TEXTOID, TEXTOID, JSONBOID, INT8ARRAYOID,
+	INT8ARRAYOID};
+	Datum		values[5];
+	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
+	JsonbValue *options = object_field(trigger, "options");
+	int64		same = 0;
+	bool		isnull;
+	int			nestlevel;
+
+	values[0] = CStringGetTextDatum(context->kind);
+	values[1] = CStringGetTextDatum(context->target);
+	if (options != NULL)
+		values[2] = JsonbPGetDatum(JsonbValueToJsonb(options));
+	else
+		nulls[2] = 'n';
+	values[3] = before;
+	values[4] = id_array(matched, n);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&same_as_document_plan, SQL_SAME_AS_DOCUMENT, 5,
+					  argtypes, values, nulls, SPI_OK_SELECT);
+	if (SPI_processed == 1)
+		same = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+										   SPI_tuptable->tupdesc, 1, &isnull));
+	rr_store_end(nestlevel);
+	return same;
+}
+
+/*
  * Make a trigger of the document, in a subtransaction that is rolled back
  * when the workflow had the same one already (among before, and not among
  * the n matched): then nothing of it is left, not even its audit rows.
@@ -387,8 +446,10 @@ make_unless_same(const char *name, JsonbContainer *trigger,
 {
 	MemoryContext caller = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
-	volatile int64 same = 0;
+	volatile int64 same = document_same(trigger, context, before, matched, n);
 
+	if (same != 0)
+		return same;
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(caller);
 	PG_TRY();

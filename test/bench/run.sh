@@ -28,6 +28,8 @@
 #       evaluations
 #   (l) metrics() and workflow_stats as a tenant on a journal of
 #       BENCH_OBSERVE_EXECUTIONS executions (test/bench/observe.sh)
+#   (m) webhook requests/s through the webhook listener on loopback (wrk),
+#       against n8n's ~150/s (test/bench/webhook.sh)
 #
 # Timings are informational only: the machines are shared and noisy, so the
 # script exits 0 whatever the numbers are, and non-zero only when something
@@ -41,7 +43,7 @@
 # requests of each shape of (j); BENCH_EXPR_EVALUATIONS (default 1000000)
 # the evaluations of (k); BENCH_OBSERVE_EXECUTIONS (default 1000000) the
 # journal of (l); BENCH_ONLY=http runs only (j), BENCH_ONLY=expr only (k),
-# BENCH_ONLY=observe only (l), BENCH_ONLY=execute only (a) to (c) and the
+# BENCH_ONLY=observe only (l), BENCH_ONLY=webhook only (m), BENCH_ONLY=execute only (a) to (c) and the
 # memory test.  Expects
 # "make install" to have run (make bench does it).
 set -u
@@ -50,6 +52,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/test/cluster.sh"
 . "$top/test/bench/http.sh"
 . "$top/test/bench/observe.sh"
+. "$top/test/bench/webhook.sh"
 
 seconds=${BENCH_SECONDS:-10}
 memory_calls=${BENCH_MEMORY_CALLS:-1000000}
@@ -626,10 +629,12 @@ echo "pgbench:    $(pgbench --version), -n -M prepared -T $seconds, -c/-j in {$c
 # The cluster: start_cluster's test settings, then durable-commit settings
 # appended (later lines win) and a restart.
 port=$(free_port)
+webhook_port=$(free_tcp_port)
 start_cluster "$work" "$port" || exit 1
 stop_cluster "$work"
 cat >>"$work/data/postgresql.conf" <<CONF
 # benchmark settings (test/bench/run.sh)
+reporunner.webhook_listen = '127.0.0.1:$webhook_port'
 fsync = on
 synchronous_commit = on
 shared_buffers = 1GB
@@ -708,6 +713,13 @@ http_section() {
 	bench_http || broken=1
 }
 
+# (m) webhook requests through the listener, against n8n
+webhook_section() {
+	echo
+	echo "(m) webhook requests/s through the webhook listener (wrk -c8, ${webhook_seconds} s, loopback)"
+	bench_webhook || broken=1
+}
+
 # (k) expressions: the workflow "methods" (Start -> M, a set node with ten
 # method-heavy fields), executed on 100 items: 1,000 evaluations a call.
 # After 20 warm-up calls, the backend's memory is sampled, then the calls
@@ -784,6 +796,10 @@ if [ "${BENCH_ONLY:-}" = expr ]; then
 fi
 if [ "${BENCH_ONLY:-}" = observe ]; then
 	bench_observe || broken=1
+	finish
+fi
+if [ "${BENCH_ONLY:-}" = webhook ]; then
+	webhook_section
 	finish
 fi
 
@@ -912,5 +928,6 @@ fi
 
 expr_section || broken=1
 bench_observe || broken=1
+webhook_section
 http_section
 finish
