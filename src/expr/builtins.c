@@ -108,10 +108,12 @@ build_methods(void)
 		{RR_RECV_OBJECT, rr_object_methods},
 		{RR_RECV_STRING, rr_string_methods},
 		{RR_RECV_STRING, rr_string_pattern_methods},
+		{RR_RECV_STRING, rr_string_markdown_methods},
 		{RR_RECV_STRING, rr_string_regex_methods},
 		{RR_RECV_BOOLEAN, rr_boolean_methods},
 		{RR_RECV_REGEXP, rr_regexp_methods},
 		{RR_RECV_DATE, rr_date_methods},
+		{RR_RECV_DATE, rr_date_relative_methods},
 		{RR_RECV_DURATION, rr_duration_methods}
 	};
 	int			capacity = 2;

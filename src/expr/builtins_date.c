@@ -1068,7 +1068,7 @@ date_to_locale_string(RrExprEnv *env, JsValue self, int nargs,
 static JsValue
 dt_not_supported(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 {
-	rr_builtin_not_supported("this method of dates (toRelative, setLocale, reconfigure, until, toHuman)");
+	rr_builtin_not_supported("this method of dates (setLocale, reconfigure, until, toHuman)");
 	return js_undefined();
 }
 
@@ -1869,8 +1869,6 @@ const RrMethodImpl rr_date_methods[] = {
 	{"toMillis", false, dt_to_millis},
 	{"toObject", false, dt_to_object},
 	{"toRFC2822", false, dt_to_rfc2822},
-	{"toRelative", false, dt_not_supported},
-	{"toRelativeCalendar", false, dt_not_supported},
 	{"toSQL", false, dt_to_sql},
 	{"toSQLDate", false, dt_to_sql_date},
 	{"toSQLTime", false, dt_to_sql_time},

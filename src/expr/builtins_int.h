@@ -61,6 +61,8 @@ typedef struct RrMethodImpl
 /* The tables, each ended by an entry with a NULL name */
 extern const RrMethodImpl rr_string_methods[];
 extern const RrMethodImpl rr_string_pattern_methods[];
+extern const RrMethodImpl rr_string_markdown_methods[];
+extern const RrMethodImpl rr_date_relative_methods[];
 extern const RrMethodImpl rr_string_regex_methods[];
 extern const RrMethodImpl rr_regexp_methods[];
 extern const RrMethodImpl rr_array_methods[];
