@@ -137,6 +137,8 @@ INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
 	(6, '={{ $now.toRelative({locale: "fr"}) }}', '{}', '{"$error": "locale other than en-US is not supported"}', 'Reporunner: English only (docs/expressions.md Dates)'),
 	(6, '={{ new Date(0).toRelative() }}', '{}', 'null', 'derived: a JS Date has no toRelative: TypeError, swallowed'),
 	(6, '={{ DateTime.fromISO("1983-10-14").toRelative({unit: "milliseconds"}) }}', '{}', 'null', 'derived: Intl.RelativeTimeFormat has no milliseconds: RangeError, swallowed'),
+	(2, '={{ Object.keys($parameter) }}', '{}', '["fields"]', 'derived: W src/workflow-data-proxy.ts $parameter (the current node''s parameters; E is a set node with params.fields)'),
+	(2, '={{ $parameter.fields.r }}', '{}', '"={{ $parameter.fields.r }}"', 'derived: W workflow-data-proxy.ts nodeParameterGetter (only a top-level string parameter is resolved; fields is an object, so r is its text)'),
 	(5, '={{ "<html><head>test</head></html>".removeMarkdown() }}', '{}', '"test"', 'W test/ExpressionExtensions/string-extensions.test.ts (.removeMarkdown should work correctly on a string)'),
 	(5, '={{ "*bold*, [link]()".removeMarkdown() }}', '{}', '"bold, link"', 'W src/extensions/string-extensions.ts removeMarkdown.doc example'),
 	(5, '={{ "**bold** and *it* and __u__".removeMarkdown() }}', '{}', '"bold and it and _u_"', 'derived: W removeMarkdown /([*_]{1,3})(\S.*?\S)\1/g (lazy body; "__u__": the body needs two characters, so the run backtracks to "_")'),

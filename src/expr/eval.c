@@ -436,6 +436,8 @@ eval_ident(RrExprEnv *env, const RrAst *node)
 			return prev_node_object(run);
 		case RR_VAR_MODE:
 			return js_cstring(run->execution->mode);
+		case RR_VAR_PARAMETER:
+			return js_from_jsonb(run->node->params);
 		case RR_VAR_NAN:
 			return js_number(get_float8_nan());
 		case RR_VAR_INFINITY:
