@@ -77,19 +77,6 @@ fn_is_finite(RrExprEnv *env, int nargs, const JsValue *args)
 	return js_bool(rr_is_number(ARG(0)) && isfinite(js_to_number(ARG(0))));
 }
 
-/* The global isNaN and isFinite convert their argument; Number's do not */
-static JsValue
-fn_global_is_nan(RrExprEnv *env, int nargs, const JsValue *args)
-{
-	return js_bool(isnan(js_to_number(ARG(0))));
-}
-
-static JsValue
-fn_global_is_finite(RrExprEnv *env, int nargs, const JsValue *args)
-{
-	return js_bool(isfinite(js_to_number(ARG(0))));
-}
-
 static JsValue
 fn_is_integer(RrExprEnv *env, int nargs, const JsValue *args)
 {
@@ -735,8 +722,8 @@ const RrFunctionImpl rr_functions[] = {
 	{NULL, "decodeURIComponent", 0, 1, fn_decode_uri_component},
 	{NULL, "encodeURI", 0, 1, fn_encode_uri},
 	{NULL, "encodeURIComponent", 0, 1, fn_encode_uri_component},
-	{NULL, "isFinite", 0, 1, fn_global_is_finite},
-	{NULL, "isNaN", 0, 1, fn_global_is_nan},
+	{NULL, "isFinite", 0, 1, fn_is_finite},
+	{NULL, "isNaN", 0, 1, fn_is_nan},
 	{NULL, "parseFloat", 0, 1, fn_parse_float},
 	{NULL, "parseInt", 0, 2, fn_parse_int},
 	/* n8n's */
