@@ -144,6 +144,8 @@ INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
 	(5, '={{ "# Title\n\n\n> quote\n- one\n- two\n1. x".removeMarkdown() }}', '{}', '"Title\n\n quote\none\ntwo\nx"', 'derived: W removeMarkdown (list markers, ">" and "\n{3}" steps; the atx step''s [^#]* runs to the end)'),
 	(5, '={{ "use `a` and ~~b~~ ![i](p.png) [c](http://x) ```d``` e".removeMarkdown() }}', '{}', '"use a and b  c d e"', 'derived: W removeMarkdown (code, strikethrough, image, link and ``` steps)'),
 	(5, '={{ "x**a*".removeMarkdown() }}', '{}', '"x*a"', 'derived: W removeMarkdown (the run "**" backtracks to "*", body "*a")'),
+	(5, '={{ "See[^1]: the note".removeMarkdown() }}', '{}', '"See"', 'derived: W removeMarkdown /\[\^.+?\](: .*?$)?/g (the greedy group takes ": " and the rest up to the end of the string)'),
+	(5, '={{ "See[^1] and [^2]\nnext".removeMarkdown() }}', '{}', '"See and \nnext"', 'derived: W removeMarkdown footnotes (no ": " after "]": the group is left out)'),
 	(5, '={{ (1).removeMarkdown() }}', '{}', '{"$error": "removeMarkdown() is only callable on type \"String\""}', 'derived: W src/extensions/expression-extension.ts extend (a String extension on a number)'),
 	(3, '={{ "TEST".toLowerCase() }}', '{}', '"test"', 'PLAN 5: S:83'),
 	(3, '={{ "1.1".toFloat() }}', '{}', '1.1', 'PLAN 5: S:101'),

@@ -6,11 +6,14 @@
  *		its order.
  *
  * Most steps are n8n's regular expressions run on the expressions' own
- * engine (regex.c), compiled once per backend.  The two that pair a
- * delimiter with a back-reference around a lazy body, /([*_]{1,3})(\S.*?\S)
- * \1/g and /(`{3,})(.*?)\1/gm, are hand-coded: PostgreSQL's engine would
- * make their lazy bodies greedy ("*a* and *b*" would lose only its outer
- * stars), see docs/expressions.md "Regular expressions".
+ * engine (regex.c), compiled once per backend.  Three are hand-coded,
+ * where PostgreSQL's engine, whose first quantifier decides whether the
+ * whole match is short or long (docs/expressions.md "Regular
+ * expressions"), would match otherwise: the two that pair a delimiter with
+ * a back-reference around a lazy body, /([*_]{1,3})(\S.*?\S)\1/g and
+ * /(`{3,})(.*?)\1/gm ("*a* and *b*" would lose only its outer stars), and
+ * the footnotes, /\[\^.+?\](: .*?$)?/g (the greedy group would be left
+ * out).
  *
  *-------------------------------------------------------------------------
  */
@@ -28,7 +31,7 @@ typedef struct MarkdownStep
 	const char *flags;
 	const char *replacement;
 	char		delimiters;		/* hand-coded: '*' for [*_]{1,3}, '`' for
-								 * `{3,} */
+								 * `{3,}, '^' for footnotes */
 } MarkdownStep;
 
 static const MarkdownStep steps[] = {
@@ -38,7 +41,7 @@ static const MarkdownStep steps[] = {
 	{"`{3}.*\\n", "g", "", 0},		/* fenced code blocks */
 	{"<[\\w|\\s|=|'|\"|:|(|)|,|;|/|0-9|.|-]+[>|\\\\>]", "g", "", 0},	/* HTML tags */
 	{"^[=-]{2,}\\s*$", "g", "", 0},	/* setext headers */
-	{"\\[\\^.+?\\](: .*?$)?", "g", "", 0},	/* footnotes */
+	{NULL, NULL, NULL, '^'},	/* footnotes: \[\^.+?\](: .*?$)? */
 	{"\\s{0,2}\\[.*?\\]: .*?$", "g", "", 0},
 	{"!\\[.*?\\][[(].*?[\\])]", "g", "", 0},	/* images */
 	{"\\[(.*?)\\][[(].*?[\\])]", "g", "$1", 0},	/* inline links */
@@ -144,55 +147,115 @@ body_end(char kind, const pg_wchar *c, int n, int i, int k)
 }
 
 /*
- * /([*_]{1,3})(\S.*?\S)\1/g (kind '*') or /(`{3,})(.*?)\1/gm (kind '`')
- * replaced by the body: at each position the longest opening run is tried
- * first, then shorter ones down to the minimum, as the greedy quantifier
- * backtracks.
+ * A match of /([*_]{1,3})(\S.*?\S)\1/ (kind '*') or /(`{3,})(.*?)\1/
+ * (kind '`') at c[i]: the longest opening run is tried first, then shorter
+ * ones down to the minimum, as the greedy quantifier backtracks.  True with
+ * the match's end in *end and the body, which replaces it, in
+ * c[*keep_from .. *keep_to).
  */
-static JsValue
-strip_delimited(JsValue self, char kind)
+static bool
+delimited_at(char kind, const pg_wchar *c, int n, int i, int *end,
+			 int *keep_from, int *keep_to)
 {
-	int			n;
-	pg_wchar   *c = palloc(sizeof(pg_wchar) * (LEN(self) + 1));
-	StringInfoData out;
-	int			i = 0;
+	int			run = 0;
 	int			min = kind == '*' ? 1 : 3;
+	int			k;
 
-	n = pg_encoding_mb2wchar_with_len(PG_UTF8, STR(self), c, LEN(self));
+	while (i + run < n && is_delimiter(kind, c[i + run]) &&
+		   (kind == '`' || run < 3))
+		run++;
+	for (k = run; k >= min; k--)
+	{
+		int			close = body_end(kind, c, n, i, k);
+
+		if (close >= 0)
+		{
+			*keep_from = i + k;
+			*keep_to = close;
+			*end = close + k;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A match of /\[\^.+?\](: .*?$)?/ at c[i], removed whole: the lazy .+?
+ * ends at the first "]" after at least one character of the line, and the
+ * optional group, greedy, takes ": " and the rest of the string when no
+ * line terminator follows ($ without m is the end of the string).
+ * PostgreSQL's engine would leave the group out (its first quantifier is
+ * lazy, so the whole match is as short as possible).
+ */
+static bool
+footnote_at(const pg_wchar *c, int n, int i, int *end)
+{
+	int			j;
+	int			k;
+
+	if (i + 3 >= n || c[i] != '[' || c[i + 1] != '^')
+		return false;
+	for (j = i + 2; j < n && !is_line_terminator(c[j]); j++)
+		if (j > i + 2 && c[j] == ']')
+			break;
+	if (j >= n || c[j] != ']')
+		return false;
+	*end = j + 1;
+	if (j + 2 < n && c[j + 1] == ':' && c[j + 2] == ' ')
+	{
+		for (k = j + 3; k < n && !is_line_terminator(c[k]); k++)
+			;
+		if (k == n)
+			*end = n;
+	}
+	return true;
+}
+
+static void
+append_chars(StringInfo out, const pg_wchar *c, int from, int to)
+{
+	unsigned char *buf;
+
+	if (to <= from)
+		return;
+	buf = palloc(MAX_MULTIBYTE_CHAR_LEN * (to - from) + 1);
+	appendBinaryStringInfo(out, (char *) buf,
+						   pg_encoding_wchar2mb_with_len(PG_UTF8, &c[from],
+														 (char *) buf,
+														 to - from));
+	pfree(buf);
+}
+
+/* A hand-coded step (kind '*', '`' or '^'), global: every match replaced */
+static JsValue
+hand_coded_step(JsValue self, char kind)
+{
+	pg_wchar   *c = palloc(sizeof(pg_wchar) * (LEN(self) + 1));
+	int			n = pg_encoding_mb2wchar_with_len(PG_UTF8, STR(self), c,
+												  LEN(self));
+	StringInfoData out;
+	int			copied = 0;
+	int			i = 0;
+
 	initStringInfo(&out);
 	while (i < n)
 	{
-		int			run = 0;
-		int			k;
-		int			end = -1;
+		int			end;
+		int			keep_from = 0;
+		int			keep_to = 0;
+		bool		found = kind == '^' ? footnote_at(c, n, i, &end) :
+			delimited_at(kind, c, n, i, &end, &keep_from, &keep_to);
 
-		while (i + run < n && is_delimiter(kind, c[i + run]) &&
-			   (kind == '`' || run < 3))
-			run++;
-		for (k = run; k >= min && end < 0; k--)
-			end = body_end(kind, c, n, i, k);
-		if (end < 0)
+		if (!found)
 		{
-			unsigned char buf[8];
-			int			len = pg_encoding_wchar2mb_with_len(PG_UTF8, &c[i],
-														(char *) buf, 1);
-
-			appendBinaryStringInfo(&out, (char *) buf, len);
 			i++;
 			continue;
 		}
-		k++;					/* the loop went one past the run that matched */
-		{
-			unsigned char *buf = palloc(MAX_MULTIBYTE_CHAR_LEN * (end - i) + 1);
-			int			len = pg_encoding_wchar2mb_with_len(PG_UTF8, &c[i + k],
-														(char *) buf,
-													end - i - k);
-
-			appendBinaryStringInfo(&out, (char *) buf, len);
-			pfree(buf);
-		}
-		i = end + k;
+		append_chars(&out, c, copied, i);
+		append_chars(&out, c, keep_from, keep_to);
+		i = copied = end;
 	}
+	append_chars(&out, c, copied, n);
 	return rr_string_from(&out);
 }
 
@@ -208,7 +271,7 @@ str_remove_markdown(RrExprEnv *env, JsValue self, int nargs,
 	for (i = 0; i < lengthof(steps); i++)
 	{
 		if (steps[i].pattern == NULL)
-			s = strip_delimited(s, steps[i].delimiters);
+			s = hand_coded_step(s, steps[i].delimiters);
 		else
 			s = rr_regex_replace(env, s, compiled[i],
 								 js_string(steps[i].replacement,
