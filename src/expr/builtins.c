@@ -114,7 +114,8 @@ build_methods(void)
 		{RR_RECV_REGEXP, rr_regexp_methods},
 		{RR_RECV_DATE, rr_date_methods},
 		{RR_RECV_DATE, rr_date_relative_methods},
-		{RR_RECV_DURATION, rr_duration_methods}
+		{RR_RECV_DURATION, rr_duration_methods},
+		{RR_RECV_DURATION, rr_duration_human_methods}
 	};
 	int			capacity = 2;
 	int			k;

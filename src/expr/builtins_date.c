@@ -1068,7 +1068,7 @@ date_to_locale_string(RrExprEnv *env, JsValue self, int nargs,
 static JsValue
 dt_not_supported(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 {
-	rr_builtin_not_supported("this method of dates (setLocale, reconfigure, until, toHuman)");
+	rr_builtin_not_supported("this method of dates (setLocale, reconfigure, until)");
 	return js_undefined();
 }
 
@@ -1918,7 +1918,6 @@ const RrMethodImpl rr_duration_methods[] = {
 	{"normalize", false, dur_normalize},
 	{"plus", false, date_plus},
 	{"shiftTo", false, dur_shift_to},
-	{"toHuman", false, dt_not_supported},
 	{"toISO", false, dur_to_iso},
 	{"toJSON", false, date_to_json},
 	{"toMillis", false, dur_to_millis},

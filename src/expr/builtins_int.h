@@ -63,6 +63,7 @@ extern const RrMethodImpl rr_string_methods[];
 extern const RrMethodImpl rr_string_pattern_methods[];
 extern const RrMethodImpl rr_string_markdown_methods[];
 extern const RrMethodImpl rr_date_relative_methods[];
+extern const RrMethodImpl rr_duration_human_methods[];
 extern const RrMethodImpl rr_string_regex_methods[];
 extern const RrMethodImpl rr_regexp_methods[];
 extern const RrMethodImpl rr_array_methods[];

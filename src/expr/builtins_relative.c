@@ -1,10 +1,12 @@
 /*-------------------------------------------------------------------------
  *
  * builtins_relative.c
- *		Luxon's DateTime#toRelative and #toRelativeCalendar ("in 3 days",
- *		"2 hours ago", "tomorrow"): Luxon's diffRelative over the DateTime
- *		model of datetime.c, worded as Intl.RelativeTimeFormat words it in
- *		English (en-US, style "long").
+ *		Luxon's English wordings of dates: DateTime#toRelative and
+ *		#toRelativeCalendar ("in 3 days", "2 hours ago", "tomorrow"), Luxon's
+ *		diffRelative over the DateTime model of datetime.c worded as
+ *		Intl.RelativeTimeFormat words it (en-US, style "long"), and
+ *		Duration#toHuman ("2 hours, 30 minutes"), as Intl.NumberFormat's
+ *		long units and Intl.ListFormat word it.
  *
  *-------------------------------------------------------------------------
  */
@@ -29,7 +31,7 @@ typedef struct RelativeOptions
 
 static const char *const singular[RR_UNIT_COUNT] = {
 	"year", "quarter", "month", "week", "day", "hour", "minute", "second",
-	NULL						/* Intl has no milliseconds: a RangeError */
+	"millisecond"				/* not for RelativeTimeFormat: a RangeError */
 };
 
 /* Intl.RelativeTimeFormat('en', {numeric: 'auto'}) words for -1, 0, 1 */
@@ -53,41 +55,54 @@ auto_word(int unit, double c)
 	return buf;
 }
 
+/* n with en-US grouping and at most 3 fraction digits, as Intl does */
+static void
+append_en_number(StringInfo out, double n)
+{
+	char		digits[400];
+	int			len;
+	int			int_len = 0;
+	int			i;
+
+	if (signbit(n) && n != 0)
+		appendStringInfoChar(out, '-');
+	len = snprintf(digits, sizeof(digits), "%.3f", fabs(n));
+	while (len > 0 && digits[len - 1] == '0')
+		len--;
+	if (len > 0 && digits[len - 1] == '.')
+		len--;
+	while (int_len < len && digits[int_len] != '.')
+		int_len++;
+	for (i = 0; i < len; i++)
+	{
+		if (i > 0 && i < int_len && (int_len - i) % 3 == 0)
+			appendStringInfoChar(out, ',');
+		appendStringInfoChar(out, digits[i]);
+	}
+}
+
+/* "2 hours": Intl.NumberFormat with style unit, unitDisplay long */
+static void
+append_en_unit(StringInfo out, double n, int unit)
+{
+	append_en_number(out, n);
+	appendStringInfo(out, " %s%s", singular[unit], fabs(n) == 1 ? "" : "s");
+}
+
 /* Intl.RelativeTimeFormat('en').format(c, unit), style long */
 static JsValue
 relative_text(int unit, double c, bool numeric_auto)
 {
 	StringInfoData out;
 	double		n = fabs(c);
-	char		digits[64];
-	int			len;
-	int			i;
 	const char *word;
 
 	if (numeric_auto && (word = auto_word(unit, c)) != NULL)
 		return js_cstring(word);
-	/* the number with en-US grouping, at most 3 fraction digits */
-	len = snprintf(digits, sizeof(digits), "%.3f", n);
-	while (len > 0 && digits[len - 1] == '0')
-		len--;
-	if (len > 0 && digits[len - 1] == '.')
-		len--;
 	initStringInfo(&out);
 	if (!signbit(c))
 		appendStringInfoString(&out, "in ");
-	{
-		int			int_len = 0;
-
-		while (int_len < len && digits[int_len] != '.')
-			int_len++;
-		for (i = 0; i < len; i++)
-		{
-			if (i > 0 && i < int_len && (int_len - i) % 3 == 0)
-				appendStringInfoChar(&out, ',');
-			appendStringInfoChar(&out, digits[i]);
-		}
-	}
-	appendStringInfo(&out, " %s%s", singular[unit], n == 1 ? "" : "s");
+	append_en_unit(&out, n, unit);
 	if (signbit(c))
 		appendStringInfoString(&out, " ago");
 	return rr_string_from(&out);
@@ -138,7 +153,7 @@ diff_relative(const JsDateTime *start, const JsDateTime *end,
 	}
 	else
 		c = differ(start, end, unit, o->calendary);
-	if (singular[unit] == NULL)
+	if (unit == RR_UNIT_MILLISECONDS)
 		return js_undefined();	/* caller throws */
 	/* roundTo: trunc to 0 digits, or 2 digits with round: false */
 	if (o->calendary)
@@ -289,8 +304,88 @@ dt_to_relative_calendar(RrExprEnv *env, JsValue self, int nargs,
 	return relative(env, self, rr_arg(nargs, args, 0), true);
 }
 
+/*
+ * Duration#toHuman(opts): each unit the Duration was given (zeros too,
+ * unless showZeros is false), joined by Intl.ListFormat's conjunction:
+ * listStyle "narrow" (the default, "a, b, c"), "short" ("a, b, & c") or
+ * "long" ("a, b, and c")
+ */
+static JsValue
+dur_to_human(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	JsValue		opts = rr_arg(nargs, args, 0);
+	const JsDuration *d = self.u.dur;
+	bool		type_error = false;
+	bool		show_zeros = true;
+	char		style = 'n';
+	StringInfoData out;
+	int			count = 0;
+	int			total = 0;
+	int			u;
+
+	if (self.kind != JS_DURATION)
+	{
+		rr_expr_throw(env);
+		return js_undefined();
+	}
+	if (opts.kind != JS_UNDEFINED && opts.kind != JS_NULL)
+	{
+		JsValue		v = js_get_named(opts, "listStyle", 9, &type_error);
+
+		if (v.kind == JS_STRING && LEN(v) == 4 && strncmp(STR(v), "long", 4) == 0)
+			style = 'l';
+		else if (v.kind == JS_STRING && LEN(v) == 5 && strncmp(STR(v), "short", 5) == 0)
+			style = 's';
+		else if (v.kind != JS_UNDEFINED &&
+				 !(v.kind == JS_STRING && LEN(v) == 6 && strncmp(STR(v), "narrow", 6) == 0))
+		{
+			rr_expr_throw(env);	/* Intl's RangeError */
+			return js_undefined();
+		}
+		v = js_get_named(opts, "unitDisplay", 11, &type_error);
+		if (v.kind != JS_UNDEFINED &&
+			!(v.kind == JS_STRING && LEN(v) == 4 && strncmp(STR(v), "long", 4) == 0))
+			rr_builtin_not_supported("toHuman() with a unitDisplay other than \"long\"");
+		v = js_get_named(opts, "locale", 6, &type_error);
+		if (v.kind != JS_UNDEFINED)
+			rr_builtin_not_supported("toHuman() with a locale");
+		v = js_get_named(opts, "showZeros", 9, &type_error);
+		show_zeros = !(v.kind == JS_BOOL && !v.u.b);
+	}
+	if (d->invalid)
+		return js_cstring("Invalid Duration");
+	for (u = 0; u < RR_UNIT_COUNT; u++)
+		if ((d->present & (1 << u)) && (show_zeros || d->v[u] != 0))
+			total++;
+	initStringInfo(&out);
+	for (u = 0; u < RR_UNIT_COUNT; u++)
+	{
+		if (!(d->present & (1 << u)) || (!show_zeros && d->v[u] == 0))
+			continue;
+		if (count > 0)
+		{
+			bool		last = count == total - 1;
+
+			if (style == 'n' || (!last && total > 2))
+				appendStringInfoString(&out, ", ");
+			else if (total == 2)
+				appendStringInfoString(&out, style == 'l' ? " and " : " & ");
+			else
+				appendStringInfoString(&out, style == 'l' ? ", and " : ", & ");
+		}
+		append_en_unit(&out, d->v[u], u);
+		count++;
+	}
+	return rr_string_from(&out);
+}
+
 const RrMethodImpl rr_date_relative_methods[] = {
 	{"toRelative", false, dt_to_relative},
 	{"toRelativeCalendar", false, dt_to_relative_calendar},
+	{NULL}
+};
+
+const RrMethodImpl rr_duration_human_methods[] = {
+	{"toHuman", false, dur_to_human},
 	{NULL}
 };
