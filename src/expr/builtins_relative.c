@@ -165,6 +165,33 @@ diff_relative(const JsDateTime *start, const JsDateTime *end,
 	return relative_text(unit, c, o->calendary);
 }
 
+/* Whether v is the string s */
+static bool
+is_string(JsValue v, const char *s)
+{
+	return v.kind == JS_STRING && LEN(v) == strlen(s) &&
+		strncmp(STR(v), s, LEN(v)) == 0;
+}
+
+/*
+ * The options both wordings refuse: a locale other than English (en,
+ * en-US), and the option named style (style or unitDisplay) other than
+ * "long"
+ */
+static void
+check_english_long(JsValue opts, const char *style, const char *method)
+{
+	bool		type_error = false;
+	JsValue		v = js_get_named(opts, "locale", 6, &type_error);
+
+	if (v.kind != JS_UNDEFINED && !is_string(v, "en") && !is_string(v, "en-US"))
+		rr_builtin_not_supported(psprintf("%s in a locale other than en-US", method));
+	v = js_get_named(opts, style, strlen(style), &type_error);
+	if (v.kind != JS_UNDEFINED && !is_string(v, "long"))
+		rr_builtin_not_supported(psprintf("%s with a %s other than \"long\"",
+										  method, style));
+}
+
 /* Read the options object; false when an error was thrown */
 static bool
 read_options(RrExprEnv *env, JsValue opts, RelativeOptions *o)
@@ -182,16 +209,7 @@ read_options(RrExprEnv *env, JsValue opts, RelativeOptions *o)
 		rr_expr_throw(env);		/* Luxon calls base's methods */
 		return false;
 	}
-	v = js_get_named(opts, "locale", 6, &type_error);
-	if (v.kind != JS_UNDEFINED &&
-		!(v.kind == JS_STRING && (LEN(v) == 2 || LEN(v) == 5) &&
-		  strncmp(STR(v), "en", 2) == 0 &&
-		  (LEN(v) == 2 || strncmp(STR(v) + 2, "-US", 3) == 0)))
-		rr_builtin_not_supported("toRelative() in a locale other than en-US");
-	v = js_get_named(opts, "style", 5, &type_error);
-	if (v.kind != JS_UNDEFINED &&
-		!(v.kind == JS_STRING && LEN(v) == 4 && strncmp(STR(v), "long", 4) == 0))
-		rr_builtin_not_supported("toRelative() with a style other than \"long\"");
+	check_english_long(opts, "style", "toRelative()");
 	v = js_get_named(opts, "round", 5, &type_error);
 	if (v.kind != JS_UNDEFINED)
 		o->round = js_to_boolean(v);
@@ -332,23 +350,16 @@ dur_to_human(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	{
 		JsValue		v = js_get_named(opts, "listStyle", 9, &type_error);
 
-		if (v.kind == JS_STRING && LEN(v) == 4 && strncmp(STR(v), "long", 4) == 0)
+		if (is_string(v, "long"))
 			style = 'l';
-		else if (v.kind == JS_STRING && LEN(v) == 5 && strncmp(STR(v), "short", 5) == 0)
+		else if (is_string(v, "short"))
 			style = 's';
-		else if (v.kind != JS_UNDEFINED &&
-				 !(v.kind == JS_STRING && LEN(v) == 6 && strncmp(STR(v), "narrow", 6) == 0))
+		else if (v.kind != JS_UNDEFINED && !is_string(v, "narrow"))
 		{
 			rr_expr_throw(env);	/* Intl's RangeError */
 			return js_undefined();
 		}
-		v = js_get_named(opts, "unitDisplay", 11, &type_error);
-		if (v.kind != JS_UNDEFINED &&
-			!(v.kind == JS_STRING && LEN(v) == 4 && strncmp(STR(v), "long", 4) == 0))
-			rr_builtin_not_supported("toHuman() with a unitDisplay other than \"long\"");
-		v = js_get_named(opts, "locale", 6, &type_error);
-		if (v.kind != JS_UNDEFINED)
-			rr_builtin_not_supported("toHuman() with a locale");
+		check_english_long(opts, "unitDisplay", "toHuman()");
 		v = js_get_named(opts, "showZeros", 9, &type_error);
 		show_zeros = !(v.kind == JS_BOOL && !v.u.b);
 	}
