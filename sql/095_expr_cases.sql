@@ -137,6 +137,7 @@ INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
 	(6, '={{ new Date(0).toRelative() }}', '{}', 'null', 'derived: a JS Date has no toRelative: TypeError, swallowed'),
 	(6, '={{ DateTime.fromISO("1983-10-14").toRelative({unit: "milliseconds"}) }}', '{}', 'null', 'derived: Intl.RelativeTimeFormat has no milliseconds: RangeError, swallowed'),
 	(2, '={{ Object.keys($parameter) }}', '{}', '["fields"]', 'derived: W src/workflow-data-proxy.ts $parameter (the current node''s parameters; E is a set node with params.fields)'),
+	(2, '={{ Object.keys($input.params) }}', '{}', '["fields"]', 'derived: W src/workflow-data-proxy.ts $input.params (the current node''s parameters, as $parameter)'),
 	(2, '={{ $parameter.fields.r }}', '{}', '"={{ $parameter.fields.r }}"', 'derived: W workflow-data-proxy.ts nodeParameterGetter (only a top-level string parameter is resolved; fields is an object, so r is its text)'),
 	(6, '={{ Duration.fromObject({days: 1, hours: 5, minutes: 6}).toHuman() }}', '{}', '"1 day, 5 hours, 6 minutes"', 'Luxon Duration#toHuman docs example (listStyle narrow by default)'),
 	(6, '={{ Duration.fromObject({days: 1, hours: 5, minutes: 6}).toHuman({listStyle: "long"}) }}', '{}', '"1 day, 5 hours, and 6 minutes"', 'Luxon Duration#toHuman docs example'),

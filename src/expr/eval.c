@@ -471,6 +471,8 @@ host_member(RrExprEnv *env, const RrHost *host, JsValue key)
 		case RR_HOST_INPUT:
 			if (KEY_IS("item"))
 				return nth_item(input_items(env->run), env->item_index);
+			if (KEY_IS("params"))
+				return js_from_jsonb(env->run->node->params);	/* as $parameter */
 			break;
 		case RR_HOST_NODE:
 			if (KEY_IS("item"))
