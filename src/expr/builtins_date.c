@@ -190,8 +190,8 @@ duration_from_millis(double ms)
 }
 
 /* Luxon's friendlyDuration: a number of ms, a Duration or an object */
-static JsDuration *
-duration_arg(RrExprEnv *env, JsValue v)
+JsDuration *
+rr_duration_arg(RrExprEnv *env, JsValue v)
 {
 	if (rr_is_number(v))
 		return duration_from_millis(js_to_number(v));
@@ -434,7 +434,7 @@ plus_minus(RrExprEnv *env, JsValue self, int nargs, const JsValue *args,
 
 	if (self.kind == JS_DURATION)
 	{
-		d = nargs > 0 ? duration_arg(env, args[0]) : NULL;
+		d = nargs > 0 ? rr_duration_arg(env, args[0]) : NULL;
 		if (d == NULL)
 		{
 			rr_expr_throw(env);
@@ -443,7 +443,7 @@ plus_minus(RrExprEnv *env, JsValue self, int nargs, const JsValue *args,
 		return rr_duration_value(rr_duration_plus(self.u.dur, d, sign));
 	}
 	if (nargs == 1)
-		d = duration_arg(env, args[0]);
+		d = rr_duration_arg(env, args[0]);
 	else
 		d = unit_duration(env, rr_arg(nargs, args, 0), rr_arg(nargs, args, 1));
 	if (d == NULL)
@@ -1068,7 +1068,7 @@ date_to_locale_string(RrExprEnv *env, JsValue self, int nargs,
 static JsValue
 dt_not_supported(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 {
-	rr_builtin_not_supported("this method of dates (setLocale, reconfigure, until)");
+	rr_builtin_not_supported("this method of dates (setLocale, reconfigure)");
 	return js_undefined();
 }
 
@@ -1875,7 +1875,6 @@ const RrMethodImpl rr_date_methods[] = {
 	{"toSeconds", false, dt_to_seconds},
 	{"toUTC", false, dt_to_utc},
 	{"toUnixInteger", false, dt_to_unix_integer},
-	{"until", false, dt_not_supported},
 	/* both, and Duration */
 	{"toJSON", false, date_to_json},
 	{"toLocaleString", false, date_to_locale_string},

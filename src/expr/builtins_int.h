@@ -44,6 +44,7 @@ typedef enum RrReceiver
 	RR_RECV_BOOLEAN,
 	RR_RECV_REGEXP,				/* not n8n's: RegExp.prototype's methods */
 	RR_RECV_DURATION,			/* Luxon's, which n8n does not extend */
+	RR_RECV_INTERVAL,			/* Luxon's too */
 	RR_RECV_COUNT
 } RrReceiver;
 
@@ -88,6 +89,10 @@ typedef struct RrFunctionImpl
 
 extern const RrFunctionImpl rr_functions[];
 extern const RrFunctionImpl rr_date_functions[];	/* builtins_date.c */
+extern const RrFunctionImpl rr_interval_functions[];	/* builtins_interval.c */
+extern const RrMethodImpl rr_interval_methods[];
+extern const RrMethodImpl rr_datetime_until_methods[];
+extern JsDuration *rr_duration_arg(RrExprEnv *env, JsValue v);
 
 /* Dates (builtins_date.c) */
 extern bool rr_date_receiver(RrExprEnv *env, JsValue *self);
