@@ -61,6 +61,10 @@ OBJS = \
 	src/expr/builtins_number.o \
 	src/expr/builtins_object.o \
 	src/expr/builtins_pattern.o \
+	src/expr/builtins_markdown.o \
+	src/expr/builtins_relative.o \
+	src/expr/builtins_interval.o \
+	src/expr/sha3.o \
 	src/expr/builtins_regex.o \
 	src/expr/builtins_string.o \
 	src/expr/compile.o \

@@ -34,14 +34,14 @@
 typedef struct RrMethodEntry
 {
 	const char *name;
-	uint8		extension_on;	/* receiver kinds n8n extends with it */
+	uint16		extension_on;	/* receiver kinds n8n extends with it */
 	bool		generic;		/* isEmpty, isNotEmpty */
 	RrMethodFn	fn[RR_RECV_COUNT];
 } RrMethodEntry;
 
 static const char *const receiver_names[RR_RECV_COUNT] = {
 	"Array", "Date", "Number", "Object", "String", "Boolean", "RegExp",
-	"Duration"
+	"Duration", "Interval"
 };
 
 static RrMethodEntry *methods;
@@ -108,11 +108,16 @@ build_methods(void)
 		{RR_RECV_OBJECT, rr_object_methods},
 		{RR_RECV_STRING, rr_string_methods},
 		{RR_RECV_STRING, rr_string_pattern_methods},
+		{RR_RECV_STRING, rr_string_markdown_methods},
 		{RR_RECV_STRING, rr_string_regex_methods},
 		{RR_RECV_BOOLEAN, rr_boolean_methods},
 		{RR_RECV_REGEXP, rr_regexp_methods},
 		{RR_RECV_DATE, rr_date_methods},
-		{RR_RECV_DURATION, rr_duration_methods}
+		{RR_RECV_DATE, rr_date_relative_methods},
+		{RR_RECV_DURATION, rr_duration_methods},
+		{RR_RECV_DURATION, rr_duration_human_methods},
+		{RR_RECV_DATE, rr_datetime_until_methods},
+		{RR_RECV_INTERVAL, rr_interval_methods}
 	};
 	int			capacity = 2;
 	int			k;
@@ -170,6 +175,8 @@ receiver_of(JsValue x)
 			return RR_RECV_DATE;
 		case JS_DURATION:
 			return RR_RECV_DURATION;
+		case JS_INTERVAL:
+			return RR_RECV_INTERVAL;
 		default:
 			return -1;
 	}
@@ -241,18 +248,26 @@ rr_method_call(RrExprEnv *env, int method, JsValue self, int nargs,
 
 /*
  * Function ids run over rr_functions, then on over rr_date_functions
- * (builtins_date.c)
+ * (builtins_date.c) and rr_interval_functions (builtins_interval.c)
  */
 static const RrFunctionImpl *
 function_of(int function)
 {
 	static int	nglobal = -1;
+	static int	ndate = -1;
 
 	if (nglobal < 0)
+	{
 		for (nglobal = 0; rr_functions[nglobal].name; nglobal++)
 			;
-	return function < nglobal ? &rr_functions[function] :
-		&rr_date_functions[function - nglobal];
+		for (ndate = 0; rr_date_functions[ndate].name; ndate++)
+			;
+	}
+	if (function < nglobal)
+		return &rr_functions[function];
+	if (function < nglobal + ndate)
+		return &rr_date_functions[function - nglobal];
+	return &rr_interval_functions[function - nglobal - ndate];
 }
 
 int

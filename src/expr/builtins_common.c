@@ -14,6 +14,7 @@
 
 #include "common/hashfn.h"
 #include "expr/builtins_int.h"
+#include "expr/datetime.h"
 #include "expr/regex.h"
 #include "miscadmin.h"
 
@@ -426,6 +427,9 @@ rr_deep_equal(JsValue a, JsValue b)
 			/* lodash compares dates by their time */
 			return js_to_number(a) == js_to_number(b) ||
 				(isnan(js_to_number(a)) && isnan(js_to_number(b)));
+		case JS_INTERVAL:
+			/* and an Interval by its ends */
+			return rr_interval_same(a.u.iv, b.u.iv);
 		default:
 			return true;		/* undefined, null */
 	}

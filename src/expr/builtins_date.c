@@ -190,8 +190,8 @@ duration_from_millis(double ms)
 }
 
 /* Luxon's friendlyDuration: a number of ms, a Duration or an object */
-static JsDuration *
-duration_arg(RrExprEnv *env, JsValue v)
+JsDuration *
+rr_duration_arg(RrExprEnv *env, JsValue v)
 {
 	if (rr_is_number(v))
 		return duration_from_millis(js_to_number(v));
@@ -434,7 +434,7 @@ plus_minus(RrExprEnv *env, JsValue self, int nargs, const JsValue *args,
 
 	if (self.kind == JS_DURATION)
 	{
-		d = nargs > 0 ? duration_arg(env, args[0]) : NULL;
+		d = nargs > 0 ? rr_duration_arg(env, args[0]) : NULL;
 		if (d == NULL)
 		{
 			rr_expr_throw(env);
@@ -443,7 +443,7 @@ plus_minus(RrExprEnv *env, JsValue self, int nargs, const JsValue *args,
 		return rr_duration_value(rr_duration_plus(self.u.dur, d, sign));
 	}
 	if (nargs == 1)
-		d = duration_arg(env, args[0]);
+		d = rr_duration_arg(env, args[0]);
 	else
 		d = unit_duration(env, rr_arg(nargs, args, 0), rr_arg(nargs, args, 1));
 	if (d == NULL)
@@ -1068,7 +1068,7 @@ date_to_locale_string(RrExprEnv *env, JsValue self, int nargs,
 static JsValue
 dt_not_supported(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 {
-	rr_builtin_not_supported("this method of dates (toRelative, setLocale, reconfigure, until, toHuman)");
+	rr_builtin_not_supported("this method of dates (setLocale, reconfigure)");
 	return js_undefined();
 }
 
@@ -1869,15 +1869,12 @@ const RrMethodImpl rr_date_methods[] = {
 	{"toMillis", false, dt_to_millis},
 	{"toObject", false, dt_to_object},
 	{"toRFC2822", false, dt_to_rfc2822},
-	{"toRelative", false, dt_not_supported},
-	{"toRelativeCalendar", false, dt_not_supported},
 	{"toSQL", false, dt_to_sql},
 	{"toSQLDate", false, dt_to_sql_date},
 	{"toSQLTime", false, dt_to_sql_time},
 	{"toSeconds", false, dt_to_seconds},
 	{"toUTC", false, dt_to_utc},
 	{"toUnixInteger", false, dt_to_unix_integer},
-	{"until", false, dt_not_supported},
 	/* both, and Duration */
 	{"toJSON", false, date_to_json},
 	{"toLocaleString", false, date_to_locale_string},
@@ -1920,7 +1917,6 @@ const RrMethodImpl rr_duration_methods[] = {
 	{"normalize", false, dur_normalize},
 	{"plus", false, date_plus},
 	{"shiftTo", false, dur_shift_to},
-	{"toHuman", false, dt_not_supported},
 	{"toISO", false, dur_to_iso},
 	{"toJSON", false, date_to_json},
 	{"toMillis", false, dur_to_millis},

@@ -837,8 +837,8 @@ bool
 rr_is_namespace(const char *name)
 {
 	static const char *const namespaces[] = {
-		"Array", "Date", "DateTime", "Duration", "JSON", "Math", "Number",
-		"Object", "String"
+		"Array", "Date", "DateTime", "Duration", "Interval", "JSON", "Math",
+		"Number", "Object", "String"
 	};
 	int			i;
 

@@ -44,6 +44,7 @@ typedef enum RrReceiver
 	RR_RECV_BOOLEAN,
 	RR_RECV_REGEXP,				/* not n8n's: RegExp.prototype's methods */
 	RR_RECV_DURATION,			/* Luxon's, which n8n does not extend */
+	RR_RECV_INTERVAL,			/* Luxon's too */
 	RR_RECV_COUNT
 } RrReceiver;
 
@@ -61,6 +62,9 @@ typedef struct RrMethodImpl
 /* The tables, each ended by an entry with a NULL name */
 extern const RrMethodImpl rr_string_methods[];
 extern const RrMethodImpl rr_string_pattern_methods[];
+extern const RrMethodImpl rr_string_markdown_methods[];
+extern const RrMethodImpl rr_date_relative_methods[];
+extern const RrMethodImpl rr_duration_human_methods[];
 extern const RrMethodImpl rr_string_regex_methods[];
 extern const RrMethodImpl rr_regexp_methods[];
 extern const RrMethodImpl rr_array_methods[];
@@ -85,6 +89,10 @@ typedef struct RrFunctionImpl
 
 extern const RrFunctionImpl rr_functions[];
 extern const RrFunctionImpl rr_date_functions[];	/* builtins_date.c */
+extern const RrFunctionImpl rr_interval_functions[];	/* builtins_interval.c */
+extern const RrMethodImpl rr_interval_methods[];
+extern const RrMethodImpl rr_datetime_until_methods[];
+extern JsDuration *rr_duration_arg(RrExprEnv *env, JsValue v);
 
 /* Dates (builtins_date.c) */
 extern bool rr_date_receiver(RrExprEnv *env, JsValue *self);

@@ -37,7 +37,8 @@ date_to_json(JsValue v)
 {
 	JsonbValue *text;
 
-	if (v.kind != JS_DATETIME && v.kind != JS_DATE && v.kind != JS_DURATION)
+	if (v.kind != JS_DATETIME && v.kind != JS_DATE && v.kind != JS_DURATION &&
+		v.kind != JS_INTERVAL)
 		return v;
 	text = js_to_jsonb_value(v);
 	if (text->type != jbvString)

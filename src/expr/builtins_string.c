@@ -31,6 +31,7 @@
 #include "common/sha2.h"
 #include "common/unicode_norm.h"
 #include "expr/builtins_int.h"
+#include "expr/sha3.h"
 #include "miscadmin.h"
 #include "utils/formatting.h"
 
@@ -1219,6 +1220,19 @@ str_parse_json(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	return result;
 }
 
+/* A digest as lower-case hex */
+static JsValue
+hex_string(const uint8 *digest, int length)
+{
+	StringInfoData out;
+	int			k;
+
+	initStringInfo(&out);
+	for (k = 0; k < length; k++)
+		appendStringInfo(&out, "%02x", digest[k]);
+	return rr_string_from(&out);
+}
+
 /*
  * hash(algorithm = "md5"): hex digest of the UTF-8 bytes; "base64" as
  * base64Encode.  n8n's "sha3" (SHA3-512) has no PostgreSQL implementation.
@@ -1253,13 +1267,16 @@ str_hash(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	if (strcmp(alg, "base64") == 0)
 		return base64_encode(STR(self), LEN(self));
 	if (strcmp(alg, "sha3") == 0)
-		rr_builtin_not_supported("hash(\"sha3\")");
+	{
+		uint8		digest[SHA3_512_DIGEST_LENGTH];
+
+		rr_sha3_512((const uint8 *) STR(self), LEN(self), digest);
+		return hex_string(digest, SHA3_512_DIGEST_LENGTH);
+	}
 	for (i = 0; i < lengthof(algorithms); i++)
 	{
 		pg_cryptohash_ctx *ctx;
 		uint8		digest[PG_SHA512_DIGEST_LENGTH];
-		StringInfoData out;
-		int			k;
 
 		if (strcmp(alg, algorithms[i].name) != 0)
 			continue;
@@ -1270,10 +1287,7 @@ str_hash(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 			elog(ERROR, "could not compute %s hash: %s", alg,
 				 pg_cryptohash_error(ctx));
 		pg_cryptohash_free(ctx);
-		initStringInfo(&out);
-		for (k = 0; k < algorithms[i].length; k++)
-			appendStringInfo(&out, "%02x", digest[k]);
-		return rr_string_from(&out);
+		return hex_string(digest, algorithms[i].length);
 	}
 	rr_extension_error("Unknown algorithm %s. Available algorithms are: md5,sha1,sha224,sha256,sha384,sha512,sha3, and Base64.",
 					   alg);

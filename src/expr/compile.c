@@ -59,6 +59,7 @@ static const struct
 	{"$node", RR_VAR_NODE},
 	{"$prevNode", RR_VAR_PREV_NODE},
 	{"$mode", RR_VAR_MODE},
+	{"$parameter", RR_VAR_PARAMETER},
 	{"NaN", RR_VAR_NAN},
 	{"Infinity", RR_VAR_INFINITY}
 };
@@ -74,7 +75,6 @@ static const struct
 	{"$evaluateExpression", "$evaluateExpression is not supported: expressions are compiled when the workflow is saved"},
 	{"$fromAI", "$fromAI is not supported"},
 	{"$item", "$item(i) is only supported as $item(i).$json and $item(i).$node[\"Node\"]; use $input.all()[i] or $('Node').all()[i]"},
-	{"$parameter", "$parameter is not supported yet"},
 	{"$jmespath", "$jmespath is not supported; use $jsonpath(value, 'path')"},
 	{"$jmesPath", "$jmesPath is not supported; use $jsonpath(value, 'path')"},
 	{"$", "cannot access \"$\" without calling it as a function"}

@@ -1080,11 +1080,13 @@ rr_datetime_is_dst(const JsDateTime *dt)
 	return offset > rr_zone_offset(dt->zone, other.u.dt->ms);
 }
 
-/* The getters of a DateTime and a Duration (a Date has none) */
+/* The getters of a DateTime, a Duration and an Interval (a Date has none) */
 JsValue
 rr_datetime_get(JsValue v, const char *name, int len)
 {
 #define IS(lit) (len == sizeof(lit) - 1 && memcmp(name, lit, len) == 0)
+	if (v.kind == JS_INTERVAL)
+		return rr_interval_get(v.u.iv, name, len);
 	if (v.kind == JS_DURATION)
 	{
 		const JsDuration *d = v.u.dur;
@@ -1418,6 +1420,11 @@ rr_duration_append_iso(StringInfo out, const JsDuration *d)
 bool
 rr_date_append(StringInfo out, JsValue v, bool json)
 {
+	if (v.kind == JS_INTERVAL)
+	{
+		rr_interval_append(out, v.u.iv, json);
+		return true;			/* its JSON is a string even when invalid */
+	}
 	if (v.kind == JS_DURATION)
 	{
 		if (v.u.dur->invalid)

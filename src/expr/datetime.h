@@ -132,6 +132,19 @@ extern void rr_datetime_civil(const JsDateTime *dt, RrCivil *c, int *offset);
 extern bool rr_datetime_from_civil(const RrCivil *c, const RrZone *zone,
 								   int guess, double *ms);
 
+/* JS_INTERVAL: Luxon's Interval, [start, end) (builtins_interval.c) */
+struct JsInterval
+{
+	const JsDateTime *start;
+	const JsDateTime *end;
+	const char *invalid;		/* invalidReason, or NULL */
+};
+
+extern JsValue rr_interval_value(const JsDateTime *start, const JsDateTime *end);
+extern void rr_interval_append(StringInfo out, const JsInterval *iv, bool json);
+extern JsValue rr_interval_get(const JsInterval *iv, const char *name, int len);
+extern bool rr_interval_same(const JsInterval *a, const JsInterval *b);
+
 /* DateTime operations */
 extern JsValue rr_datetime_plus(const JsDateTime *dt, const JsDuration *d,
 								int sign);

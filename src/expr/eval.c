@@ -436,6 +436,8 @@ eval_ident(RrExprEnv *env, const RrAst *node)
 			return prev_node_object(run);
 		case RR_VAR_MODE:
 			return js_cstring(run->execution->mode);
+		case RR_VAR_PARAMETER:
+			return js_from_jsonb(run->node->params);
 		case RR_VAR_NAN:
 			return js_number(get_float8_nan());
 		case RR_VAR_INFINITY:
@@ -469,6 +471,8 @@ host_member(RrExprEnv *env, const RrHost *host, JsValue key)
 		case RR_HOST_INPUT:
 			if (KEY_IS("item"))
 				return nth_item(input_items(env->run), env->item_index);
+			if (KEY_IS("params"))
+				return js_from_jsonb(env->run->node->params);	/* as $parameter */
 			break;
 		case RR_HOST_NODE:
 			if (KEY_IS("item"))

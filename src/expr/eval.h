@@ -38,6 +38,7 @@ typedef enum RrVarRef
 	RR_VAR_NODE,				/* $node */
 	RR_VAR_PREV_NODE,			/* $prevNode */
 	RR_VAR_MODE,				/* $mode */
+	RR_VAR_PARAMETER,			/* $parameter */
 	RR_VAR_NAN,					/* NaN */
 	RR_VAR_INFINITY,			/* Infinity */
 	RR_VAR_FUNCTION,			/* a function as a value (.filter(Boolean)):

@@ -813,6 +813,7 @@ js_to_jsonb_value(JsValue v)
 		case JS_DATETIME:
 		case JS_DATE:
 		case JS_DURATION:
+		case JS_INTERVAL:
 			{
 				/* toJSON: toISO, toISOString, toISO; null when invalid */
 				StringInfoData text;
@@ -871,7 +872,7 @@ is_object(JsValue v)
 {
 	return v.kind == JS_JSONB || v.kind == JS_ARRAY || v.kind == JS_OBJECT ||
 		v.kind == JS_FUNCTION || v.kind == JS_REGEXP || v.kind == JS_DATETIME ||
-		v.kind == JS_DATE || v.kind == JS_DURATION;
+		v.kind == JS_DATE || v.kind == JS_DURATION || v.kind == JS_INTERVAL;
 }
 
 static inline bool
@@ -958,6 +959,7 @@ append_value_string(StringInfo out, JsValue v)
 		case JS_DATETIME:
 		case JS_DATE:
 		case JS_DURATION:
+		case JS_INTERVAL:
 			/* toISO(), Date's toString(), toISO(); "Invalid DateTime" */
 			rr_date_append(out, v, false);
 			break;
@@ -1054,6 +1056,8 @@ js_to_number(JsValue v)
 			return v.u.dt->ms;
 		case JS_DURATION:
 			return rr_duration_to_millis(v.u.dur);
+		case JS_INTERVAL:
+			return get_float8_nan();	/* no valueOf: its text */
 	}
 	return get_float8_nan();
 }
@@ -1085,6 +1089,7 @@ js_to_boolean(JsValue v)
 		case JS_DATETIME:
 		case JS_DATE:
 		case JS_DURATION:
+		case JS_INTERVAL:
 			return true;
 	}
 	return true;
@@ -1114,6 +1119,7 @@ js_typeof(JsValue v)
 		case JS_DATETIME:
 		case JS_DATE:
 		case JS_DURATION:
+		case JS_INTERVAL:
 			return "object";
 	}
 	return "object";
@@ -1161,6 +1167,8 @@ js_strict_equals(JsValue a, JsValue b)
 			return a.u.dt == b.u.dt;
 		case JS_DURATION:
 			return a.u.dur == b.u.dur;
+		case JS_INTERVAL:
+			return a.u.iv == b.u.iv;
 		case JS_NUMBER:
 		case JS_NUMERIC:
 			break;				/* done above */
@@ -1422,6 +1430,7 @@ js_get_named(JsValue base, const char *name, int len, bool *type_error)
 		case JS_DATETIME:
 		case JS_DATE:
 		case JS_DURATION:
+		case JS_INTERVAL:
 			/* Luxon's getters: year, month, zoneName, days ... */
 			return rr_datetime_get(base, name, len);
 		default:
@@ -1468,7 +1477,7 @@ js_has_property(JsValue base, JsValue key, bool *type_error)
 	}
 	if (base.kind == JS_FUNCTION || base.kind == JS_REGEXP ||
 		base.kind == JS_DATETIME || base.kind == JS_DATE ||
-		base.kind == JS_DURATION)
+		base.kind == JS_DURATION || base.kind == JS_INTERVAL)
 		return false;
 	if (is_array(base))
 	{
@@ -1643,6 +1652,7 @@ stringify_value(StringInfo out, JsValue v, const char *gap, int depth)
 		case JS_DATETIME:
 		case JS_DATE:
 		case JS_DURATION:
+		case JS_INTERVAL:
 			{
 				JsonbValue *text = js_to_jsonb_value(v);
 

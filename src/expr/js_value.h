@@ -41,12 +41,14 @@ typedef enum JsKind
 	JS_REGEXP,					/* u.regex: a RegExp (src/expr/regex.h) */
 	JS_DATETIME,				/* u.dt: a Luxon DateTime (datetime.h) */
 	JS_DATE,					/* u.dt: a JavaScript Date */
-	JS_DURATION					/* u.dur: a Luxon Duration */
+	JS_DURATION,				/* u.dur: a Luxon Duration */
+	JS_INTERVAL					/* u.iv: a Luxon Interval */
 } JsKind;
 
 typedef struct JsValue JsValue;
 typedef struct JsDateTime JsDateTime;
 typedef struct JsDuration JsDuration;
+typedef struct JsInterval JsInterval;
 
 typedef struct JsObject JsObject;
 
@@ -87,6 +89,7 @@ struct JsValue
 		const struct RrRegex *regex;
 		JsDateTime *dt;
 		JsDuration *dur;
+		JsInterval *iv;
 	}			u;
 };
 
