@@ -47,11 +47,14 @@ SQL
 
 # observe_time LABEL SQL [PLANNED]: run SQL $observe_runs times as
 # bench_observer and print the fastest and the median time, and the scans
-# on the journal's tables in the plan of PLANNED (default: SQL; metrics()
-# is PL/pgSQL, whose plans EXPLAIN does not show, so it gives the SQL its
-# samples come from).
+# on the journal's tables in the plan of the query that the SQL expression
+# PLANNED gives (default: SQL itself).  metrics() is PL/pgSQL and
+# workflow_stats(interval) is not inlined (SET jit = off), and EXPLAIN shows
+# neither's plans: PLANNED gives the SQL they run instead.
 observe_time() {
-	psql_bench -At -v label="$1" -v query="$2" -v planned="${3:-$2}" -v runs="$observe_runs" <<'SQL'
+	planned=${3:-"'$(printf '%s' "$2" | sed "s/'/''/g")'"}
+	psql_bench -At -v label="$1" -v query="$2" -v planned="$planned" \
+		-v runs="$observe_runs" <<'SQL'
 SET ROLE bench_observer;
 CREATE FUNCTION pg_temp.timed(query text, runs integer)
 RETURNS TABLE (best numeric, median numeric)
@@ -85,9 +88,8 @@ BEGIN
 	RETURN array_to_string(ARRAY(SELECT DISTINCT unnest(found) ORDER BY 1), '; ');
 END
 $$;
-SELECT format('  %-34s best %8s ms   median %8s ms   %s', :'label', t.best, t.median,
-			  CASE WHEN s ~ 'Seq Scan' THEN 'SEQUENTIAL SCAN: ' || s ELSE 'indexes: ' || s END)
-FROM pg_temp.timed(:'query', :runs) t, pg_temp.scans(:'planned') s;
+SELECT format('  %-28s best %7s ms  median %7s ms  %s', :'label', t.best, t.median, s)
+FROM pg_temp.timed(:'query', :runs) t, pg_temp.scans(:planned) s;
 SQL
 }
 
@@ -98,13 +100,15 @@ bench_observe() {
 	started=$(date +%s)
 	observe_fill || return 1
 	echo "  journal written in $(($(date +%s) - started)) s"
-	for window in '1 hour' '24 hours'; do
+	for window in '1 hour' '24 hours' '7 days'; do
 		observe_time "metrics('$window')" "SELECT length(reporunner.metrics('$window'))" \
-			"SELECT * FROM reporunner.metric_samples('$window')" || return 1
+			"'SELECT * FROM reporunner.metric_samples(''$window'')'" || return 1
+		observe_time "workflow_stats('$window')" \
+			"SELECT * FROM reporunner.workflow_stats('$window')" \
+			"regexp_replace(regexp_replace(pg_get_function_sqlbody('reporunner.workflow_stats(interval)'::regprocedure),
+				'^BEGIN ATOMIC|;\\s*END\\s*$', '', 'g'), 'workflow_stats\\.since', '''$window''::interval', 'g')" ||
+			return 1
 	done
-	observe_time "workflow_stats (24 hours)" "SELECT * FROM reporunner.workflow_stats" || return 1
-	observe_time "workflow_stats('7 days')" "SELECT * FROM reporunner.workflow_stats('7 days')" ||
-		return 1
 	psql_bench -c "DELETE FROM reporunner.execution e USING reporunner.workflow w
 		WHERE w.id = e.workflow_id AND w.name = 'observed'" \
 		-c "SELECT reporunner.delete_workflow('observed')" >/dev/null || return 1
