@@ -53,6 +53,18 @@ SELECT reporunner.save_workflow('explain_orders', '{"nodes": [
 SELECT regexp_replace(line, 'trigger [0-9]+', 'trigger <id>') AS explain
 FROM reporunner.explain('explain_orders', 2) AS line;
 
+-- disabled nodes only pass their items on: a disabled sql node is no
+-- commit point and a disabled wait does not pause
+SELECT reporunner.save_workflow('explain_orders', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Write", "type": "sql", "params": {"query": "SELECT 1 AS one"}, "disabled": true},
+	{"name": "Pause", "type": "wait", "params": {"for": "1min"}, "disabled": true},
+	{"name": "Tag", "type": "set", "params": {"fields": {"tagged": true}}}],
+	"connections": [{"from": "Start", "to": "Write"}, {"from": "Write", "to": "Pause"},
+	{"from": "Pause", "to": "Tag"}]}', false);
+SELECT regexp_replace(line, 'trigger [0-9]+', 'trigger <id>') AS explain
+FROM reporunner.explain('explain_orders', 3) AS line;
+
 -- the order is the one the executor runs: a depth-first walk, each
 -- output's branch in turn; merge waits for both inputs
 SELECT reporunner.save_workflow('explain_order', '{"nodes": [

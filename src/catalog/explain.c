@@ -283,11 +283,11 @@ explain_node(Explain *explain, const RrPlan *plan, const RrPlanNode *node,
 		add_line(explain, pstrdup("  disabled: passes the items of its first input through without running"));
 	if (node->execute_once)
 		add_line(explain, pstrdup("  execute once: runs on the first item of each input only"));
-	if (node->handler->side_effects)
+	if (rr_node_has_effects(node))
 		add_line(explain, psprintf("  side effects: a background run commits what ran before it, then commits it with its step %s",
 								   last ? "together with the end of the execution (it is the last node)" :
 								   "before the next node runs"));
-	if (strcmp(node->type_name, "wait") == 0)
+	if (strcmp(node->type_name, "wait") == 0 && !node->disabled)
 		add_line(explain, pstrdup("  pauses: a background run commits and leaves the execution waiting, with no worker; execute() cannot pause and fails"));
 	if (strcmp(node->type_name, "execute_workflow") == 0)
 		explain_call(explain, node);
@@ -325,8 +325,8 @@ explain_transactions(Explain *explain, const RrPlan *plan, const int *order,
 	for (i = 0; i < n; i++)
 	{
 		const RrPlanNode *node = &plan->nodes[order[i]];
-		bool		alone = node->handler->side_effects;
-		bool		pauses = strcmp(node->type_name, "wait") == 0;
+		bool		alone = rr_node_has_effects(node);
+		bool		pauses = strcmp(node->type_name, "wait") == 0 && !node->disabled;
 
 		if (alone && members > 0)
 		{

@@ -402,7 +402,7 @@ prepare_nodes(RrPlan *plan)
 
 		if (node->handler->prepare != NULL)
 			node->state = node->handler->prepare(node);
-		if (node->handler->side_effects)
+		if (rr_node_has_effects(node))
 			plan->has_side_effects = true;
 	}
 	preparing_owner = outer_owner;

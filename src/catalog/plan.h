@@ -66,6 +66,17 @@ typedef struct RrPlanNode
 	void	   *state;			/* from handler->prepare */
 } RrPlanNode;
 
+/*
+ * Whether running the node may write data or send anything out: its type
+ * has side effects and it is not disabled (a disabled node only passes its
+ * items on).  A background run commits before and after such a node.
+ */
+static inline bool
+rr_node_has_effects(const RrPlanNode *node)
+{
+	return node->handler->side_effects && !node->disabled;
+}
+
 /* A loaded workflow version. */
 typedef struct RrPlan
 {

@@ -289,7 +289,7 @@ adopt_journaled_step(RrExecution *execution, const RrPlanNode *node)
 	else if (rr_node_deferrable(execution, node))
 		execution->defer_next = true;
 	else if (batch->uncommitted &&
-			 (node->handler->side_effects || run->effects_pending ||
+			 (rr_node_has_effects(node) || run->effects_pending ||
 			  TimestampDifferenceExceeds(Max(batch->began, run->began),
 										 GetCurrentTimestamp(),
 										 RR_PURE_STRETCH_MS)))
@@ -356,7 +356,7 @@ journal_step(RrExecution *execution, RrStep *step)
 	run->done = lappend(run->done, step);
 	MemoryContextSwitchTo(old);
 	run->batch->uncommitted = true;
-	if (step->node->handler->side_effects)
+	if (rr_node_has_effects(step->node))
 		run->effects_pending = true;
 	check_canceled(run);
 }
@@ -543,7 +543,7 @@ forget_undone_steps(DurableRun *run)
 	{
 		RrStep	   *step = lfirst(lc);
 
-		if (!step->node->handler->side_effects)
+		if (!rr_node_has_effects(step->node))
 			kept = lappend(kept, step);
 	}
 	run->unsaved = kept;
