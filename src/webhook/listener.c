@@ -91,6 +91,20 @@ rr_webhook_init(void)
 {
 	BackgroundWorker worker;
 
+	DefineCustomIntVariable("reporunner.webhook_max_body",
+							"Largest body of a webhook request.",
+							"Larger requests are refused with 413.",
+							&rr_webhook_max_body, 1024 * 1024, 0,
+							MaxAllocSize / 4, PGC_SIGHUP, GUC_UNIT_BYTE,
+							NULL, NULL, NULL);
+
+	/*
+	 * The listener is a static background worker, so its settings can only
+	 * be defined while preloading: a library loaded later into a backend may
+	 * not define PGC_POSTMASTER variables.
+	 */
+	if (!process_shared_preload_libraries_in_progress || IsBinaryUpgrade)
+		return;
 	DefineCustomStringVariable("reporunner.webhook_listen",
 							   "Address and port of the webhook listener, such as 127.0.0.1:8080.",
 							   "Empty (the default) starts no listener.",
@@ -101,15 +115,7 @@ rr_webhook_init(void)
 							   NULL,
 							   &webhook_database, "postgres", PGC_POSTMASTER, GUC_SUPERUSER_ONLY,
 							   NULL, NULL, NULL);
-	DefineCustomIntVariable("reporunner.webhook_max_body",
-							"Largest body of a webhook request.",
-							"Larger requests are refused with 413.",
-							&rr_webhook_max_body, 1024 * 1024, 0,
-							MaxAllocSize / 4, PGC_SIGHUP, GUC_UNIT_BYTE,
-							NULL, NULL, NULL);
-
-	if (!process_shared_preload_libraries_in_progress || IsBinaryUpgrade ||
-		webhook_listen[0] == '\0')
+	if (webhook_listen[0] == '\0')
 		return;
 	memset(&worker, 0, sizeof(worker));
 	worker.bgw_flags = BGWORKER_SHMEM_ACCESS |
