@@ -186,7 +186,7 @@ FROM reporunner.step s
 WHERE s.execution_id = (SELECT max(e.id) FROM reporunner.execution e
 						JOIN reporunner.workflow w ON w.id = e.workflow_id
 						WHERE w.name = 'paired_journal')
-ORDER BY s.started_at, s.node;
+ORDER BY array_position(ARRAY['Start', 'Sorted', 'Odd', 'Count'], s.node);
 
 -- a background run: the pairing before a wait is journaled with its steps
 -- and read back when the execution goes on after resume()
