@@ -42,6 +42,22 @@ rr_jsonb_empty_object(void)
 	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")));
 }
 
+/* {key: value}: a new jsonb object of one member */
+static inline Jsonb *
+rr_jsonb_wrap(const char *key, JsonbValue *value)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue	name;
+
+	name.type = jbvString;
+	name.val.string.val = (char *) key;
+	name.val.string.len = strlen(key);
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	pushJsonbValue(&state, WJB_KEY, &name);
+	pushJsonbValue(&state, WJB_VALUE, value);
+	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+}
+
 /*
  * A jsonb value that is a duration string ("5min"), in milliseconds; false
  * when it is missing or no such string.

@@ -466,16 +466,13 @@ run_case(RrPlan *plan, const TestCase *tc, Jsonb **pins,
 		got = actual[i];
 		if (error != NULL)
 		{
-			JsonbParseState *state = NULL;
-			JsonbValue	key;
+			Jsonb	   *failure = rr_error_jsonb(NULL, error);
+			JsonbValue	value;
 
-			key.type = jbvString;
-			key.val.string.val = "error";
-			key.val.string.len = strlen("error");
-			pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-			pushJsonbValue(&state, WJB_KEY, &key);
-			push_jsonb(&state, WJB_VALUE, rr_error_jsonb(NULL, error));
-			got = JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+			value.type = jbvBinary;
+			value.val.binary.data = &failure->root;
+			value.val.binary.len = VARSIZE(failure) - VARHDRSZ;
+			got = rr_jsonb_wrap("error", &value);
 		}
 		values[0] = CStringGetTextDatum(tc->name);
 		values[1] = CStringGetTextDatum(node->name);

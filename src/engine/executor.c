@@ -250,23 +250,15 @@ describe_timeout(RrExecution *execution, const RrPlanNode *node,
 static List *
 error_items(RrNodeRun *run, Jsonb *error)
 {
-	JsonbParseState *state = NULL;
-	JsonbValue	key;
 	JsonbValue	value;
 	Jsonb	   *wrapper;
 	List	   *items = NIL;
 	ListCell   *lc;
 
-	key.type = jbvString;
-	key.val.string.val = "error";
-	key.val.string.len = 5;
 	value.type = jbvBinary;
 	value.val.binary.data = &error->root;
 	value.val.binary.len = VARSIZE(error) - VARHDRSZ;
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	pushJsonbValue(&state, WJB_KEY, &key);
-	pushJsonbValue(&state, WJB_VALUE, &value);
-	wrapper = JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+	wrapper = rr_jsonb_wrap("error", &value);
 
 	if (run->ninputs == 0 || run->inputs[0] == NIL)
 		return list_make1(wrapper);

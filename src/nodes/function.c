@@ -31,6 +31,7 @@
 #include "nodes/node_util.h"
 #include "nodes/spi_node.h"
 #include "parser/parse_func.h"
+#include "reporunner.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -175,16 +176,7 @@ function_check(const RrPlanNode *node, FunctionState *state)
 static Jsonb *
 function_result_item(JsonbValue *value)
 {
-	JsonbParseState *parse = NULL;
-	JsonbValue	key;
-
-	key.type = jbvString;
-	key.val.string.val = "result";
-	key.val.string.len = strlen("result");
-	pushJsonbValue(&parse, WJB_BEGIN_OBJECT, NULL);
-	pushJsonbValue(&parse, WJB_KEY, &key);
-	pushJsonbValue(&parse, WJB_VALUE, value);
-	return JsonbValueToJsonb(pushJsonbValue(&parse, WJB_END_OBJECT, NULL));
+	return rr_jsonb_wrap("result", value);
 }
 
 /*
