@@ -43,6 +43,7 @@ OBJS = \
 	src/engine/durable_run.o \
 	src/engine/executor.o \
 	src/engine/failed_call.o \
+	src/engine/item_errors.o \
 	src/engine/journal.o \
 	src/engine/node_guard.o \
 	src/engine/node_search_path.o \

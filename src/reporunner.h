@@ -42,6 +42,15 @@ rr_jsonb_empty_object(void)
 	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")));
 }
 
+/* A jsonb as a binary JsonbValue, to push or to wrap in another value. */
+static inline void
+rr_jsonb_value(Jsonb *jsonb, JsonbValue *value)
+{
+	value->type = jbvBinary;
+	value->val.binary.data = &jsonb->root;
+	value->val.binary.len = VARSIZE(jsonb) - VARHDRSZ;
+}
+
 /* {key: value}: a new jsonb object of one member */
 static inline Jsonb *
 rr_jsonb_wrap(const char *key, JsonbValue *value)

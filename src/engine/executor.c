@@ -53,6 +53,7 @@
 #include "catalog/pg_authid.h"
 #include "engine/activity.h"
 #include "engine/executor.h"
+#include "engine/item_errors.h"
 #include "engine/node_guard.h"
 #include "engine/node_search_path.h"
 #include "engine/pairing.h"
@@ -255,9 +256,7 @@ error_items(RrNodeRun *run, Jsonb *error)
 	List	   *items = NIL;
 	ListCell   *lc;
 
-	value.type = jbvBinary;
-	value.val.binary.data = &error->root;
-	value.val.binary.len = VARSIZE(error) - VARHDRSZ;
+	rr_jsonb_value(error, &value);
 	wrapper = rr_jsonb_wrap("error", &value);
 
 	if (run->ninputs == 0 || run->inputs[0] == NIL)
@@ -332,12 +331,9 @@ run_handler_or_fail(RrExecution *execution, RrNodeRun *run)
 static bool
 is_absorbable(TimerKind kind, ErrorData *edata)
 {
-	if (edata->sqlerrcode == ERRCODE_STATEMENT_TOO_COMPLEX ||
-		edata->sqlerrcode == ERRCODE_PROGRAM_LIMIT_EXCEEDED)
-		return false;
-	if (edata->sqlerrcode != ERRCODE_QUERY_CANCELED)
-		return true;
-	return kind == TIMER_NODE && timer_fired;
+	if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+		return kind == TIMER_NODE && timer_fired;
+	return rr_error_is_absorbable(edata->sqlerrcode);
 }
 
 /*

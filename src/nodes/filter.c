@@ -40,7 +40,7 @@ filter_execute(RrNodeRun *run)
 	{
 		Jsonb	   *item = (Jsonb *) lfirst(lc);
 
-		if (rr_conditions_eval(test, run, item, index))
+		if (rr_item_passes(test, run, item, index))
 			rr_emit_paired(run, 0, item, index);
 		index++;
 	}

@@ -44,7 +44,7 @@ if_execute(RrNodeRun *run)
 		Jsonb	   *item = (Jsonb *) lfirst(lc);
 
 		rr_emit_paired(run,
-					   rr_conditions_eval(test, run, item, index) ?
+					   rr_item_passes(test, run, item, index) ?
 					   IF_TRUE : IF_FALSE,
 					   item, index);
 		index++;

@@ -8,6 +8,8 @@
  */
 #include "postgres.h"
 
+#include "engine/item_errors.h"
+#include "expr/conditions.h"
 #include "lib/stringinfo.h"
 #include "nodes/node_util.h"
 #include "utils/fmgrprotos.h"
@@ -289,4 +291,41 @@ rr_value_text(JsonbValue *value)
 		default:
 			return rr_value_to_text(value);
 	}
+}
+
+/* One item's test, run by rr_item_attempt (src/engine/item_errors.c). */
+typedef struct ItemTest
+{
+	const RrConditions *test;
+	RrNodeRun  *run;
+	Jsonb	   *item;
+	int			index;
+	bool		passed;
+} ItemTest;
+
+static void
+item_test(void *arg)
+{
+	ItemTest   *work = (ItemTest *) arg;
+
+	work->passed = rr_conditions_eval(work->test, work->run, work->item,
+									  work->index);
+}
+
+/*
+ * rr_item_passes
+ *		Whether an item passes the node's test.  With on_error continue or
+ *		error_output, an item whose test fails with an error does not pass
+ *		(n8n's If sends it to "false", its Filter drops it) and the other
+ *		items are routed as usual.
+ */
+bool
+rr_item_passes(const RrConditions *test, RrNodeRun *run, Jsonb *item,
+			   int index)
+{
+	ItemTest	work = {test, run, item, index, false};
+
+	if (rr_item_attempt(run, item_test, &work) != NULL)
+		return false;
+	return work.passed;
 }

@@ -88,6 +88,15 @@ extern bool rr_value_is_array(JsonbValue *value);
  */
 extern List *rr_value_items(List *items, JsonbValue *value);
 
+/*
+ * Whether an item passes a node's test (src/expr/conditions.h); with
+ * on_error continue or error_output an item whose test fails with an
+ * error does not pass, and the node goes on with the next item.
+ */
+struct RrConditions;
+extern bool rr_item_passes(const struct RrConditions *test, RrNodeRun *run,
+						   Jsonb *item, int index);
+
 /* Whether a value (such as a choice param) is the string word. */
 extern bool rr_value_is_word(const JsonbValue *value, const char *word);
 

@@ -14,6 +14,7 @@
  */
 #include "postgres.h"
 
+#include "engine/item_errors.h"
 #include "expr/conditions.h"
 #include "nodes/node_util.h"
 
@@ -98,50 +99,85 @@ switch_prepare(RrPlanNode *node)
 	return state;
 }
 
+/* Where one item goes, found by rr_item_attempt (src/engine/item_errors.c) */
+typedef struct SwitchRoute
+{
+	SwitchState *state;
+	RrNodeRun  *run;
+	Jsonb	   *item;
+	int			index;
+	bool	   *matched;		/* per rule */
+	bool		fallback;
+} SwitchRoute;
+
+/* Test the item against the rules, and the fallback when none matched. */
+static void
+switch_route(void *arg)
+{
+	SwitchRoute *route = (SwitchRoute *) arg;
+	SwitchState *state = route->state;
+	bool		any = false;
+	int			r;
+
+	memset(route->matched, 0, sizeof(bool) * state->nrules);
+	route->fallback = false;
+	for (r = 0; r < state->nrules && !(any && !state->all); r++)
+	{
+		route->matched[r] = rr_conditions_eval(state->tests[r], route->run,
+											   route->item, route->index);
+		any |= route->matched[r];
+	}
+	if (any)
+		return;
+	route->fallback = state->fallback_value;
+	if (state->fallback.value != NULL && state->fallback.constant == NULL)
+		route->fallback = switch_fallback(state,
+										  rr_param_eval(&state->fallback,
+														route->run,
+														route->item,
+														route->index));
+}
+
 /*
  * switch_execute
- *		Route every item by the rules.
+ *		Route every item by the rules.  With on_error continue or
+ *		error_output, an item whose rules fail with an error becomes n8n's
+ *		error item, {"error": ...}, and the others are routed as usual.
  */
 static void
 switch_execute(RrNodeRun *run)
 {
 	SwitchState *state = (SwitchState *) run->node->state;
+	SwitchRoute route;
 	ListCell   *lc;
 	int			index = 0;
 
 	Assert(run->noutputs >= state->nrules + 1);
 
+	route.state = state;
+	route.run = run;
+	route.matched = palloc(sizeof(bool) * state->nrules);
 	foreach(lc, run->inputs[0])
 	{
-		Jsonb	   *item = (Jsonb *) lfirst(lc);
-		bool		matched = false;
+		Jsonb	   *error;
 		int			r;
 
-		for (r = 0; r < state->nrules; r++)
+		route.item = (Jsonb *) lfirst(lc);
+		route.index = index;
+		error = rr_item_attempt(run, switch_route, &route);
+		if (error != NULL)
+			rr_emit_item_error(run, error, index);
+		else
 		{
-			if (rr_conditions_eval(state->tests[r], run, item, index))
-			{
-				rr_emit_paired(run, r, item, index);
-				matched = true;
-				if (!state->all)
-					break;
-			}
-		}
-
-		if (!matched)
-		{
-			bool		fallback = state->fallback_value;
-
-			if (state->fallback.value != NULL &&
-				state->fallback.constant == NULL)
-				fallback = switch_fallback(state,
-										   rr_param_eval(&state->fallback,
-														 run, item, index));
-			if (fallback)
-				rr_emit_paired(run, state->nrules, item, index);
+			for (r = 0; r < state->nrules; r++)
+				if (route.matched[r])
+					rr_emit_paired(run, r, route.item, index);
+			if (route.fallback)
+				rr_emit_paired(run, state->nrules, route.item, index);
 		}
 		index++;
 	}
+	pfree(route.matched);
 }
 
 const RrNodeHandler rr_node_switch = {
