@@ -86,6 +86,16 @@ SELECT reporunner.save_workflow('always', '{"nodes": [
 	{"name": "After", "type": "set", "params": {"fields": {"after": true}}}],
 	"connections": [{"from": "Start", "to": "None"}, {"from": "None", "to": "After"}]}');
 SELECT reporunner.execute('always', '[{"id": 1}]', '{"save": "none"}');
+-- as n8n: the first output gets the empty item whenever it has none, also
+-- when another output has items (every item went to "false")
+SELECT reporunner.save_workflow('always_if', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Big", "type": "if", "always_output_data": true, "params": {"condition": "{{ $json.id > 100 }}"}},
+	{"name": "Yes", "type": "set", "params": {"fields": {"branch": "true"}}},
+	{"name": "No", "type": "set", "params": {"fields": {"branch": "false"}}}],
+	"connections": [{"from": "Start", "to": "Big"}, {"from": "Big", "output": "true", "to": "Yes"},
+	                {"from": "Big", "output": "false", "to": "No"}]}');
+SELECT reporunner.execute('always_if', '[{"id": 1}, {"id": 2}]', '{"save": "none"}');
 
 -- on_error: stop (default) fails the execution with the node's SQLSTATE
 -- and the workflow and node in the message

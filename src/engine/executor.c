@@ -516,20 +516,16 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 		execution->suspended = true;
 	}
 
-	/* always_output_data: one empty item rather than nothing */
+	/*
+	 * always_output_data: one empty item rather than nothing on the first
+	 * output, as n8n does, also when another output has items (an if whose
+	 * items all went to false)
+	 */
 	if (node->always_output_data && step->status == RR_STEP_SUCCEEDED &&
-		!execution->suspended && own_outputs > 0)
+		!execution->suspended && own_outputs > 0 && run.outputs[0] == NIL)
 	{
-		bool		empty = true;
-
-		for (i = 0; i < own_outputs; i++)
-			if (run.outputs[i] != NIL)
-				empty = false;
-		if (empty)
-		{
-			run.outputs[0] = list_make1(rr_jsonb_empty_object());
-			rr_pairing_from_all(&run, 0);
-		}
+		run.outputs[0] = list_make1(rr_jsonb_empty_object());
+		rr_pairing_from_all(&run, 0);
 	}
 
 	step->outputs = run.outputs;
