@@ -271,3 +271,14 @@ DROP TYPE mood;
 DROP DOMAIN positive;
 SELECT reporunner.delete_workflow('pass');
 DELETE FROM reporunner.execution;
+
+-- a condition's $now is when the statement began, not the epoch
+CREATE TABLE stamped (id int PRIMARY KEY);
+SELECT reporunner.save_workflow('stamp', '{"nodes": [{"name": "Start", "type": "trigger"}]}');
+SELECT reporunner.on_table('stamp', 'stamped', '{insert}', 'row', 'async',
+	'{{ $now.year >= 2024 && $now.toMillis() <= Date.now() }}') AS now_trigger \gset
+INSERT INTO stamped VALUES (1);
+SELECT count(*) AS queued_by_now FROM reporunner.execution WHERE trigger_id = :now_trigger;
+DROP TABLE stamped;
+SELECT reporunner.delete_workflow('stamp');
+DELETE FROM reporunner.execution;

@@ -41,6 +41,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "catalog/execute.h"
@@ -468,6 +469,8 @@ matching_items(int64 id, const char *condition, RrPlan *plan, List *items)
 	execution.plan = plan;
 	execution.mode = "table";
 	execution.context = CurrentMemoryContext;	/* what $input.all() keeps */
+	/* $now and $today: when the statement began, as statement_timestamp() */
+	execution.started_at = GetCurrentStatementStartTimestamp();
 	memset(&run, 0, sizeof(run));
 	run.execution = &execution;
 	foreach(lc, items)
