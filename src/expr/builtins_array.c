@@ -498,7 +498,7 @@ unique_of(JsArray *a, int nfields, const JsValue *fields)
 {
 	JsValue    *keys = palloc(sizeof(JsValue) * Max(a->len, 1));
 	RrArrayBuilder out;
-	RrArrayBuilder seen;
+	RrValueSet	seen;
 	int			i;
 
 	for (i = 0; i < a->len; i++)
@@ -522,21 +522,11 @@ unique_of(JsArray *a, int nfields, const JsValue *fields)
 		keys[i] = rr_object_result(&key);
 	}
 	rr_array_init(&out, 0);
-	rr_array_init(&seen, 0);
+	rr_value_set_init(&seen, a->len);
 	for (i = 0; i < a->len; i++)
 	{
-		int			k;
-
-		for (k = 0; k < seen.arr->len; k++)
-		{
-			CHECK_FOR_INTERRUPTS();
-			if (rr_deep_equal(seen.arr->elems[k], keys[i]))
-				break;
-		}
-		if (k < seen.arr->len)
-			continue;
-		rr_array_push(&seen, keys[i]);
-		rr_array_push(&out, a->elems[i]);
+		if (rr_value_set_add(&seen, keys[i]))
+			rr_array_push(&out, a->elems[i]);
 	}
 	return rr_array_result(&out);
 }
@@ -753,29 +743,19 @@ array_arg(int nargs, const JsValue *args, const char *fn)
 	return rr_array_view(v);
 }
 
-static bool
-contains(JsArray *a, JsValue v)
-{
-	int			i;
-
-	for (i = 0; i < a->len; i++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		if (rr_deep_equal(a->elems[i], v))
-			return true;
-	}
-	return false;
-}
-
 /* Append the elements of a that are (present) or are not in b */
 static void
 filter_in(RrArrayBuilder *out, JsArray *a, JsArray *b, bool present)
 {
+	RrValueSet	index;
 	int			i;
 
+	rr_value_set_init(&index, b->len);
+	for (i = 0; i < b->len; i++)
+		rr_value_set_add(&index, b->elems[i]);
 	for (i = 0; i < a->len; i++)
 	{
-		if (contains(b, a->elems[i]) == present)
+		if (rr_value_set_contains(&index, a->elems[i]) == present)
 			rr_array_push(out, a->elems[i]);
 	}
 }

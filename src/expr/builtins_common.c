@@ -435,6 +435,143 @@ rr_deep_equal(JsValue a, JsValue b)
 	}
 }
 
+/* A double's hash, with 0 and -0 alike and every NaN alike */
+static uint32
+number_hash(double d)
+{
+	if (isnan(d))
+		return 0x7ff80000;
+	if (d == 0)
+		d = 0;
+	return hash_bytes((const unsigned char *) &d, sizeof(d));
+}
+
+uint32
+rr_deep_hash(JsValue v)
+{
+	uint32		h;
+	int			i;
+
+	check_stack_depth();
+	if (rr_is_number(v))
+		return number_hash(js_to_number(v));
+	if (rr_is_array(v))
+	{
+		JsArray    *a = rr_array_view(v);
+
+		h = 0x9e3779b9;
+		for (i = 0; i < a->len; i++)
+			h = hash_combine(h, rr_deep_hash(a->elems[i]));
+		return h;
+	}
+	if (rr_is_object(v))
+	{
+		JsObject   *o = rr_object_view(v);
+
+		/* summed, so that the keys' order plays no part, as in equality */
+		h = 0x85ebca6b;
+		for (i = 0; i < o->len; i++)
+			h += hash_combine(hash_bytes((const unsigned char *) o->keys[i],
+										 o->keylens[i]),
+							  rr_deep_hash(o->vals[i]));
+		return h;
+	}
+	h = (uint32) v.kind;
+	switch (v.kind)
+	{
+		case JS_BOOL:
+			return hash_combine(h, v.u.b ? 1 : 0);
+		case JS_STRING:
+			return hash_combine(h, hash_bytes((const unsigned char *) v.u.str.ptr,
+											  v.u.str.len));
+		case JS_REGEXP:
+			return hash_combine(h, hash_bytes((const unsigned char *) v.u.regex->source,
+											  v.u.regex->source_len));
+		case JS_DATETIME:
+		case JS_DATE:
+		case JS_DURATION:
+			return hash_combine(h, number_hash(js_to_number(v)));
+		default:
+			/* undefined, null; functions and intervals all alike */
+			return h;
+	}
+}
+
+void
+rr_value_set_init(RrValueSet *set, int expected)
+{
+	set->nslots = 16;
+	while (set->nslots < 2 * expected && set->nslots < (1 << 30))
+		set->nslots *= 2;
+	set->slots = palloc(sizeof(int) * set->nslots);
+	memset(set->slots, -1, sizeof(int) * set->nslots);
+	set->values = palloc(sizeof(JsValue) * Max(expected, 1));
+	set->hashes = palloc(sizeof(uint32) * Max(expected, 1));
+	set->len = 0;
+	set->cap = Max(expected, 1);
+}
+
+/* The slot of v (hash h) in set: where it is, or the free slot it goes in */
+static int
+value_set_slot(RrValueSet *set, JsValue v, uint32 h)
+{
+	int			slot = h & (set->nslots - 1);
+
+	for (;;)
+	{
+		int			at = set->slots[slot];
+
+		CHECK_FOR_INTERRUPTS();
+		if (at < 0 || (set->hashes[at] == h &&
+					   rr_deep_equal(set->values[at], v)))
+			return slot;
+		slot = (slot + 1) & (set->nslots - 1);
+	}
+}
+
+bool
+rr_value_set_add(RrValueSet *set, JsValue v)
+{
+	uint32		h = rr_deep_hash(v);
+	int			slot = value_set_slot(set, v, h);
+
+	if (set->slots[slot] >= 0)
+		return false;
+	if (set->len == set->cap)
+	{
+		set->cap *= 2;
+		set->values = repalloc_huge(set->values, sizeof(JsValue) * set->cap);
+		set->hashes = repalloc_huge(set->hashes, sizeof(uint32) * set->cap);
+	}
+	set->values[set->len] = v;
+	set->hashes[set->len] = h;
+	set->slots[slot] = set->len++;
+	if (2 * set->len > set->nslots)
+	{
+		/* grow, and place every value again */
+		int			i;
+
+		set->nslots *= 2;
+		set->slots = repalloc_huge(set->slots, sizeof(int) * set->nslots);
+		memset(set->slots, -1, sizeof(int) * set->nslots);
+		for (i = 0; i < set->len; i++)
+		{
+			int			at = set->hashes[i] & (set->nslots - 1);
+
+			while (set->slots[at] >= 0)
+				at = (at + 1) & (set->nslots - 1);
+			set->slots[at] = i;
+		}
+	}
+	return true;
+}
+
+bool
+rr_value_set_contains(RrValueSet *set, JsValue v)
+{
+	return set->slots[value_set_slot(set, v, rr_deep_hash(v))] >= 0;
+}
+
 double
 rr_to_integer(JsValue v)
 {

@@ -192,6 +192,28 @@ extern JsValue rr_object_result(RrObjectBuilder *b);
 /* lodash isEqual: structural, NaN equals NaN, key order ignored */
 extern bool rr_deep_equal(JsValue a, JsValue b);
 
+/* A hash of a value that equal values (rr_deep_equal) share */
+extern uint32 rr_deep_hash(JsValue v);
+
+/*
+ * A set of values by rr_deep_equal, hashed: what unique(), union(),
+ * difference() and intersection() need in linear time.
+ */
+typedef struct RrValueSet
+{
+	JsValue    *values;			/* in the order they were added */
+	uint32	   *hashes;
+	int			len;
+	int			cap;
+	int		   *slots;			/* open addressing: index into values, or -1 */
+	int			nslots;			/* a power of two, at least twice len */
+} RrValueSet;
+
+extern void rr_value_set_init(RrValueSet *set, int expected);
+/* Add v; false when an equal value was there already (v is not added) */
+extern bool rr_value_set_add(RrValueSet *set, JsValue v);
+extern bool rr_value_set_contains(RrValueSet *set, JsValue v);
+
 /* ToIntegerOrInfinity (NaN -> 0) */
 extern double rr_to_integer(JsValue v);
 
