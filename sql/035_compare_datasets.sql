@@ -152,3 +152,15 @@ SELECT regress.run_workflow('test_compare_paired', jsonb_build_object(
 		{"from": "Compare", "output": "different", "to": "Diff"},
 		{"from": "Compare", "output": "in_b_only", "to": "OnlyB"}]'::jsonb),
 	'[{"a": [{"id": 1, "tag": "a1"}, {"id": 2, "tag": "a2"}], "b": [{"id": 2, "tag": "b2"}, {"id": 3, "tag": "b3"}]}]');
+
+-- B's items are found by the hash of their values (not by testing every
+-- pair): numbers of another scale and objects match as isEqual says, and a
+-- missing field matches nothing
+SELECT pg_temp.cmp('{"fields": [{"a": "id", "b": "id"}, {"a": "k", "b": "k"}]}',
+	'[{"id": 1.0, "k": {"b": 1, "a": [2]}}, {"id": 2, "k": null}, {"id": 3}]',
+	'[{"id": 1, "k": {"a": [2], "b": 1}, "x": 1}, {"id": 2, "k": null}, {"id": 3}]');
+-- 3,000 against 3,000 by id, half of them in both
+SELECT (SELECT jsonb_object_agg(o.key, jsonb_array_length(o.value))
+		FROM jsonb_each(pg_temp.cmp('{"fields": [{"a": "id", "b": "id"}]}',
+			(SELECT jsonb_agg(jsonb_build_object('id', i, 'v', i % 7)) FROM generate_series(1, 3000) i),
+			(SELECT jsonb_agg(jsonb_build_object('id', i, 'v', i % 5)) FROM generate_series(1501, 4500) i))::jsonb) o);

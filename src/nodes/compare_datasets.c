@@ -36,6 +36,7 @@
 #include "nodes/item_paths.h"
 #include "nodes/node_util.h"
 #include "utils/formatting.h"
+#include "common/hashfn.h"
 #include "utils/memutils.h"
 #include "utils/fmgrprotos.h"
 
@@ -811,6 +812,96 @@ matches_item(const CompareState *state, JsonbValue **lookup, JsonbValue *b)
 }
 
 /*
+ * B's items by the hash of the values of their fields: each A item tests
+ * only the B items whose values hash alike, in B's order, rather than
+ * every B item.  Fuzzy matching ("1" matches 1, null matches 0) has no
+ * such hash: its index is one bucket of every B item, all with hash 0.
+ */
+typedef struct MatchIndex
+{
+	int			nbuckets;		/* a power of two */
+	int		   *first;			/* per bucket: the first B item, or -1 */
+	int		   *last;			/* per bucket: the last B item, or -1 */
+	int		   *next;			/* per B item: the next in its bucket */
+	uint32	   *hash;			/* per B item */
+} MatchIndex;
+
+/* The hash of the values looked for (jsonb_hash: equal values alike) */
+static uint32
+values_hash(const CompareState *state, JsonbValue **values)
+{
+	uint32		h = 0;
+	int			f;
+
+	for (f = 0; f < state->nfields; f++)
+		h = hash_combine(h, DatumGetUInt32(DirectFunctionCall1(jsonb_hash,
+															   JsonbPGetDatum(JsonbValueToJsonb(values[f])))));
+	return h;
+}
+
+/* Fill values with item's fields of names; false when one is missing */
+static bool
+item_values(const CompareState *state, JsonbValue *item, char **names,
+			JsonbValue **values)
+{
+	int			f;
+
+	for (f = 0; f < state->nfields; f++)
+		if ((values[f] = field(state, item, names[f])) == NULL)
+			return false;
+	return true;
+}
+
+static void
+index_build(RrNodeRun *run, const CompareState *state, CompareItem *b,
+			int nb, MatchIndex *index)
+{
+	JsonbValue **values = palloc(sizeof(JsonbValue *) * state->nfields);
+	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext,
+												  "compare_datasets index",
+												  ALLOCSET_SMALL_SIZES);
+	int			j;
+
+	/* fuzzy: one bucket, every item with hash 0 */
+	index->nbuckets = state->fuzzy ? 1 : 16;
+	while (!state->fuzzy && index->nbuckets < 2 * nb &&
+		   index->nbuckets < (1 << 30))
+		index->nbuckets *= 2;
+	index->first = palloc(sizeof(int) * index->nbuckets);
+	index->last = palloc(sizeof(int) * index->nbuckets);
+	memset(index->first, -1, sizeof(int) * index->nbuckets);
+	memset(index->last, -1, sizeof(int) * index->nbuckets);
+	index->next = palloc(sizeof(int) * Max(1, nb));
+	index->hash = palloc(sizeof(uint32) * Max(1, nb));
+	for (j = 0; j < nb; j++)
+	{
+		MemoryContext old = MemoryContextSwitchTo(scratch);
+		int			bucket;
+
+		bool		complete;
+
+		rr_item_done(run);
+		complete = item_values(state, b[j].value, state->fields_b, values);
+		index->hash[j] = complete && !state->fuzzy ?
+			values_hash(state, values) : 0;
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(scratch);
+		index->next[j] = -1;
+		/* exact matching never matches a missing field */
+		if (!complete && !state->fuzzy)
+			continue;
+		bucket = index->hash[j] & (index->nbuckets - 1);
+		if (index->last[bucket] < 0)
+			index->first[bucket] = j;
+		else
+			index->next[index->last[bucket]] = j;
+		index->last[bucket] = j;
+	}
+	MemoryContextDelete(scratch);
+	pfree(values);
+}
+
+/*
  * compare_pair
  *		Emit what a matched pair gives to "different"; whether it is the
  *		same.
@@ -858,30 +949,33 @@ compare_datasets_execute(RrNodeRun *run)
 	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext,
 												  "compare_datasets match",
 												  ALLOCSET_SMALL_SIZES);
+	MatchIndex	index;
 	int			i;
 
+	index_build(run, state, b, nb, &index);
 	for (i = 0; i < na; i++)
 	{
 		CompareItem *same = NULL;
 		bool		any = false;
-		int			f;
+		uint32		h = 0;
 		int			j;
 
-		for (f = 0; f < state->nfields; f++)
-			if ((lookup[f] = field(state, a[i].value,
-								   state->fields_a[f])) == NULL)
-				break;
-		if (f < state->nfields)
+		if (!item_values(state, a[i].value, state->fields_a, lookup))
 		{
 			emit(run, OUT_A_ONLY, a[i].value, a[i].index, -1);
 			continue;
 		}
-		for (j = 0; j < nb; j++)
+		if (!state->fuzzy)
+			h = values_hash(state, lookup);
+		for (j = index.first[h & (index.nbuckets - 1)]; j >= 0;
+			 j = index.next[j])
 		{
 			MemoryContext old;
 			bool		match;
 
-			/* na * nb tests: what they read is dropped at once */
+			if (index.hash[j] != h)
+				continue;
+			/* what the tests read is dropped at once */
 			rr_item_done(run);
 			old = MemoryContextSwitchTo(scratch);
 			match = matches_item(state, lookup, b[j].value);
