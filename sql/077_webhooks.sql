@@ -80,3 +80,26 @@ SELECT reporunner.delete_workflow('other_hook');
 SELECT reporunner.drop_credential('token_header');
 RESET reporunner.key_file;
 SELECT count(*) AS registrations FROM reporunner.trigger;
+
+-- a path is unique also when the registrations' transactions are
+-- REPEATABLE READ: the check under the path's lock reads with the latest
+-- snapshot, so it sees a registration that committed after this
+-- transaction's snapshot was taken (another session, through dblink)
+CREATE EXTENSION dblink;
+SELECT dblink_connect('hook_other',
+	format('host=%s port=%s dbname=%s user=%s',
+		   coalesce(nullif(trim(split_part(current_setting('unix_socket_directories'), ',', 1)), ''), 'localhost'),
+		   current_setting('port'), current_database(), current_user));
+SELECT reporunner.save_workflow('rr_hook', '{"nodes": [{"name": "Start", "type": "trigger"}]}');
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT count(*) AS registrations_seen FROM reporunner.trigger;
+SELECT * FROM dblink('hook_other',
+	$$SELECT reporunner.on_webhook('rr_hook', 'same/path') > 0$$) AS t(registered boolean);
+SELECT count(*) AS still_seen FROM reporunner.trigger;
+SELECT reporunner.on_webhook('rr_hook', 'same/path');
+ROLLBACK;
+SELECT count(*) AS registrations FROM reporunner.trigger WHERE target = 'same/path';
+SELECT dblink_disconnect('hook_other');
+DROP EXTENSION dblink;
+SELECT reporunner.delete_workflow('rr_hook');
+SELECT count(*) AS registrations FROM reporunner.trigger;

@@ -29,6 +29,7 @@
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
 int
@@ -104,6 +105,33 @@ check_installed_version(void)
 				 errhint("Run ALTER EXTENSION reporunner UPDATE.")));
 }
 
+/* Prepare the statement of a kept plan on first use */
+static void
+prepare_kept(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
+{
+	SPIPlanPtr	prepared;
+
+	if (*plan != NULL)
+		return;
+
+	/*
+	 * A generic plan: these statements are simple, and without it the plan
+	 * cache may keep choosing custom plans, planning every call. Not on
+	 * Citus (docs/scaling.md), whose planner finds the shards of a
+	 * distributed table from the parameters' values: there every call is
+	 * planned with its values.
+	 */
+	check_installed_version();
+	prepared = SPI_prepare_cursor(sql, nargs, argtypes,
+								  OidIsValid(get_extension_oid("citus", true)) ?
+								  CURSOR_OPT_CUSTOM_PLAN : CURSOR_OPT_GENERIC_PLAN);
+	if (prepared == NULL)
+		elog(ERROR, "SPI_prepare failed: %s",
+			 SPI_result_code_string(SPI_result));
+	SPI_keepplan(prepared);
+	*plan = prepared;
+}
+
 void
 rr_store_run_kept(SPIPlanPtr *plan, const char *sql, int nargs,
 				  Oid *argtypes, Datum *values, const char *nulls,
@@ -111,30 +139,28 @@ rr_store_run_kept(SPIPlanPtr *plan, const char *sql, int nargs,
 {
 	int			ret;
 
-	if (*plan == NULL)
-	{
-		/*
-		 * A generic plan: these statements are simple, and without it the
-		 * plan cache may keep choosing custom plans, planning every call.
-		 * Not on Citus (docs/scaling.md), whose planner finds the shards of a
-		 * distributed table from the parameters' values: there every call
-		 * is planned with its values.
-		 */
-		SPIPlanPtr	prepared;
-
-		check_installed_version();
-		prepared = SPI_prepare_cursor(sql, nargs, argtypes,
-									  OidIsValid(get_extension_oid("citus", true)) ?
-									  CURSOR_OPT_CUSTOM_PLAN : CURSOR_OPT_GENERIC_PLAN);
-		if (prepared == NULL)
-			elog(ERROR, "SPI_prepare failed: %s",
-				 SPI_result_code_string(SPI_result));
-		SPI_keepplan(prepared);
-		*plan = prepared;
-	}
+	prepare_kept(plan, sql, nargs, argtypes);
 	ret = SPI_execute_plan(*plan, values, nulls, false, 0);
 	if (ret != expected)
 		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(ret));
+}
+
+void
+rr_store_read_latest_as_owner(SPIPlanPtr *plan, const char *sql, int nargs,
+							  Oid *argtypes, Datum *values)
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	int			ret;
+
+	prepare_kept(plan, sql, nargs, argtypes);
+	rr_store_become_owner(&save_userid, &save_sec_context);
+	ret = SPI_execute_snapshot(*plan, values, NULL, GetLatestSnapshot(),
+							   InvalidSnapshot, true, false, 0);
+	rr_store_restore_user(save_userid, save_sec_context);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_snapshot failed: %s",
+			 SPI_result_code_string(ret));
 }
 
 Oid

@@ -67,6 +67,16 @@ extern void rr_store_run_kept_as_owner(SPIPlanPtr *plan, const char *sql,
 									   int expected);
 
 /*
+ * A read (a kept plan) as the tables' owner that sees every committed row,
+ * even under REPEATABLE READ or SERIALIZABLE, whose own snapshot may be
+ * older: for a check made under a lock, which must see what the lock's
+ * last holder committed (as the foreign key triggers do).
+ */
+extern void rr_store_read_latest_as_owner(SPIPlanPtr *plan, const char *sql,
+										  int nargs, Oid *argtypes,
+										  Datum *values);
+
+/*
  * After a query for the latest saved version of a document that gives
  * (version integer, identical boolean): the version a save writes (1 when
  * none is saved), and *identical when the latest already holds the same

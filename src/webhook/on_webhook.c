@@ -174,8 +174,9 @@ check_path_free(const char *path)
 	(void) LockAcquire(&tag, ExclusiveLock, false, false);
 	values[0] = CStringGetTextDatum(path);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&path_taken_plan, SQL_PATH_TAKEN, 1, argtypes,
-							   values, NULL, SPI_OK_SELECT);
+	/* what committed while the lock was waited for counts, at any isolation */
+	rr_store_read_latest_as_owner(&path_taken_plan, SQL_PATH_TAKEN, 1,
+								  argtypes, values);
 	taken = SPI_processed > 0;
 	rr_store_end(nestlevel);
 	if (taken)
