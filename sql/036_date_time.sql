@@ -72,6 +72,15 @@ SELECT pg_temp.run('{"operation": "format", "date": "{{ $json.d }}", "timezone":
 -- RFC 2822, HTTP, SQL and what Date.parse reads
 SELECT pg_temp.run('{"operation": "format", "date": "{{ $json.d }}", "format": "yyyy-MM-dd HH:mm"}',
 	'[{"d": "Tue, 09 Apr 1986 15:00:00 +0200"}, {"d": "Tue, 09 Apr 1986 15:00:00 GMT"}, {"d": "1986-04-09 15:00:00"}, {"d": "1986/04/09"}, {"d": "April 9, 1986 3:00 PM"}]');
+-- dates of expressions (Luxon's DateTime, JavaScript's Date) as they are
+SELECT pg_temp.run('{"operation": "extract", "date": "{{ DateTime.fromISO(\"2024-01-01T10:00:00+05:00\") }}", "part": "hour"}',
+	settings => '{"timezone": "Europe/Berlin"}');
+SELECT pg_temp.run('{"operation": "between", "start_date": "{{ $now.minus(3, \"days\") }}", "end_date": "{{ $now }}"}');
+SELECT pg_temp.run('{"operation": "format", "date": "{{ new Date(0) }}", "format": "yyyy-MM-dd HH:mm ZZ"}',
+	settings => '{"timezone": "Europe/Berlin"}');
+-- fractions of calendar units as Luxon adds them: the whole units on the
+-- calendar, the rest as time (half a month is 15 days)
+SELECT pg_temp.run('{"operation": "add", "date": "2024-01-31", "duration": 1.5, "unit": "months"}');
 -- a missing date stays missing
 SELECT pg_temp.run('{"operation": "format", "date": "{{ $json.d }}", "format": "yyyy"}', '[{"d": null}, {}]');
 
