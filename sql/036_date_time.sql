@@ -270,5 +270,13 @@ SELECT 'dateTime' AS workflow, * FROM regress.n8n_pinned(:'wf', 'n8n dateTime',
 INSERT INTO pinned SELECT 'dateTime_includeInputFields', * FROM regress.n8n_pinned(:'wf', 'n8n dateTime include',
 	'[{"dateMilis": 1682918315906, "dateMilisFloat": 1682918315.906, "dateUnix": 1682918315,
 	   "dateMilisStr": "1682918315906", "dateMilisFloatStr": "1682918315.906", "dateUnixStr": "1682918315"}]');
+\set wf `cat test/n8n/dateTime_timestamp.json`
+INSERT INTO pinned SELECT 'dateTime_timestamp', * FROM regress.n8n_pinned(:'wf', 'n8n dateTime timestamp',
+	'[{"dateMilis": 1682918315906, "dateMilisFloat": 1682918315.906, "dateUnix": 1682918315,
+	   "dateMilisStr": "1682918315906", "dateMilisFloatStr": "1682918315.906", "dateUnixStr": "1682918315"}]');
+\set wf `cat test/n8n/dateTime_extractTimezone.json`
+INSERT INTO pinned SELECT 'dateTime_extractTimezone', * FROM regress.n8n_pinned(:'wf', 'n8n dateTime zone', '[{}]');
+\set wf `cat test/n8n/dateTime_nullDate.json`
+INSERT INTO pinned SELECT 'dateTime_nullDate', * FROM regress.n8n_pinned(:'wf', 'n8n dateTime null', '[{"date": null}]');
 SELECT * FROM pinned ORDER BY workflow, node;
 SELECT count(*) FILTER (WHERE matches) AS matching, count(*) AS pinned FROM pinned;

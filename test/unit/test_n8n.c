@@ -194,6 +194,9 @@ main(void)
 	fixture("removeDuplicates.json", 3);
 	fixture("summarize.json", 2);
 	fixture("dateTime_includeInputFields.json", 0);
+	fixture("dateTime_timestamp.json", 0);
+	fixture("dateTime_extractTimezone.json", 0);
+	fixture("dateTime_nullDate.json", 0);
 	import_only("dateTime.json");
 	round_trip("most node types", mixed, "{\"workflows\": {\"sub\": \"sub\"}}", 0);
 
