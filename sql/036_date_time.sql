@@ -55,7 +55,7 @@ SELECT pg_temp.run('{"operation": "subtract", "date": "2024-11-03T12:00:00", "du
 -- numbers are Unix timestamps: seconds below 12 digits, else milliseconds,
 -- with a fraction seconds; so are texts that are numbers
 SELECT pg_temp.run('{"operation": "format", "date": "{{ $json.d }}", "format": "yyyy-MM-dd HH:mm:ss.SSS"}',
-	'[{"d": 1682918315906}, {"d": 1682918315.906}, {"d": 1682918315}, {"d": "1682918315906"}, {"d": "1682918315.906"}, {"d": "1682918315"}, {"d": 0}]');
+	'[{"d": 1682918315906}, {"d": 1682918315.906}, {"d": 1682918315}, {"d": "1682918315906"}, {"d": "1682918315.906"}, {"d": "1682918315"}, {"d": 0}, {"d": -86400}, {"d": " 42 "}]');
 
 -- format: n8n's presets and any Luxon format; the workflow's zone
 SELECT pg_temp.run(jsonb_build_object('operation', 'format', 'date', '1986-04-09T15:04:05.123Z', 'format', f))
@@ -166,6 +166,8 @@ SELECT pg_temp.run('{"operation": "extract", "date": "{{ $json.d }}"}', '[{"d": 
 SELECT pg_temp.run('{"operation": "extract", "date": "{{ $json.d }}"}', '[{"d": ""}]');
 SELECT pg_temp.run('{"operation": "extract", "date": "{{ $json.d }}"}', '[{"d": {"y": 2024}}]');
 SELECT pg_temp.run('{"operation": "extract", "date": "{{ $json.d }}"}', '[{}]');
+SELECT pg_temp.run('{"operation": "extract", "date": "{{ $json.d }}"}', '[{"d": 100000000000000000000}]');
+SELECT pg_temp.run('{"operation": "extract", "date": "{{ $json.d }}"}', '[{"d": true}]');
 SELECT pg_temp.run('{"operation": "format", "date": "{{ $json.d }}", "from_format": "dd.MM.yyyy", "format": "yyyy"}', '[{"d": "2024-01-01"}]');
 SELECT pg_temp.run('{"operation": "add", "date": "2024-01-01", "duration": "{{ $json.n }}"}', '[{"n": "two"}]');
 SELECT pg_temp.run('{"operation": "add", "date": "2024-01-01", "duration": 300000, "unit": "years"}');
