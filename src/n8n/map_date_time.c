@@ -15,7 +15,8 @@
  * translated into Luxon's; a token without a Luxon equivalent is refused.
  * Its "format" action reads and writes in the workflow's zone unless
  * "From Timezone" or "To Timezone" is set; its "calculate" action writes
- * an ISO text in UTC.
+ * an ISO text in UTC.  A node with "output_path" is exported as v1 (the
+ * Luxon format translated back), any other as v2.
  *
  * Plain C on jansson; no PostgreSQL header.
  *
@@ -135,6 +136,98 @@ moment_to_luxon(RrN8nContext *cx, const char *what, const char *format)
 			return NULL;
 		}
 		p += run;
+	}
+	out[n] = '\0';
+	result = json_string(out);
+	free(out);
+	return result;
+}
+
+/* Luxon tokens moment.js writes the same way, beyond moment_tokens */
+static const char *const luxon_aliases[][2] = {
+	{"MMMM", "MMMM"}, {"MMM", "MMM"}, {"MM", "MM"}, {"M", "M"},
+	{"EEEE", "dddd"}, {"EEE", "ddd"},
+};
+
+/* The moment.js token of a Luxon token run, or NULL */
+static const char *
+moment_token(const char *p, size_t run)
+{
+	size_t		i;
+
+	for (i = 0; i < sizeof(moment_tokens) / sizeof(moment_tokens[0]); i++)
+		if (strlen(moment_tokens[i][1]) == run &&
+			strncmp(moment_tokens[i][1], p, run) == 0)
+			return moment_tokens[i][0];
+	for (i = 0; i < sizeof(luxon_aliases) / sizeof(luxon_aliases[0]); i++)
+		if (strlen(luxon_aliases[i][0]) == run &&
+			strncmp(luxon_aliases[i][0], p, run) == 0)
+			return luxon_aliases[i][1];
+	return NULL;
+}
+
+/*
+ * luxon_to_moment
+ *		A Luxon format as a moment.js format (a new string), for the v1
+ *		export, or NULL after a problem: moment_to_luxon's way back, the
+ *		text in 'quotes' into [brackets].
+ */
+static json_t *
+luxon_to_moment(RrN8nContext *cx, const char *what, const char *format)
+{
+	char	   *out = malloc(strlen(format) * 2 + 3);
+	size_t		n = 0;
+	const char *p = format;
+	json_t	   *result;
+
+	if (out == NULL)
+		return NULL;
+	while (*p != '\0')
+	{
+		size_t		run = 1;
+		const char *token;
+
+		if (*p == '\'')
+		{
+			const char *end = strchr(p + 1, '\'');
+			size_t		len = end == NULL ? strlen(p + 1) : (size_t) (end - p - 1);
+
+			out[n++] = '[';
+			memcpy(out + n, p + 1, len);
+			n += len;
+			out[n++] = ']';
+			p += len + (end == NULL ? 1 : 2);
+			continue;
+		}
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+		{
+			if (*p == '[' || *p == ']' || *p == '{')
+				break;
+			out[n++] = *p++;
+			continue;
+		}
+		while (p[run] == *p)
+			run++;
+		token = moment_token(p, run);
+		if (token == NULL)
+		{
+			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+						   "%s \"%s\" has the Luxon token \"%.*s\", which has no moment.js equivalent in n8n's Date & Time v1",
+						   what, format, (int) run, p);
+			free(out);
+			return NULL;
+		}
+		memcpy(out + n, token, strlen(token));
+		n += strlen(token);
+		p += run;
+	}
+	if (*p != '\0')
+	{
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+					   "%s \"%s\" has a bracket or an expression, which n8n's Date & Time v1 would read otherwise",
+					   what, format);
+		free(out);
+		return NULL;
 	}
 	out[n] = '\0';
 	result = json_string(out);
@@ -337,26 +430,79 @@ export_param(json_t *params, const char *key, json_t *parameters,
 		json_object_set_new(parameters, n8n_key, rr_n8n_export_value(value));
 }
 
+/*
+ * export_v1
+ *		A node as v1 imports it (the result at a path in the input item):
+ *		format, or add and subtract in UTC (v1's calculate).
+ */
+static void
+export_v1(RrN8nContext *cx, json_t *params, const char *op, RrN8nNode *out)
+{
+	json_t	   *options = rr_n8n_new_object();
+	json_t	   *from = json_object_get(params, "from_format");
+	const char *zone = rr_n8n_string(json_object_get(params, "timezone"), NULL);
+
+	out->version = 1;
+	if (!json_is_true(json_object_get(params, "include_input_fields")))
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+					   "n8n's Date & Time v1, which writes at a path, keeps the input fields: set \"include_input_fields\"");
+	export_param(params, "date", out->params, "value");
+	export_param(params, "output_field", out->params, "dataPropertyName");
+	if (json_is_string(from))
+		set_new(options, "fromFormat",
+				luxon_to_moment(cx, "\"from_format\"", json_string_value(from)));
+	if (strcmp(op, "format") == 0)
+	{
+		json_object_set_new(out->params, "action", json_string("format"));
+		json_object_set_new(out->params, "custom", json_true());
+		set_new(out->params, "toFormat",
+				luxon_to_moment(cx, "\"format\"",
+								rr_n8n_string(json_object_get(params, "format"), "")));
+		export_param(params, "from_timezone", options, "fromTimezone");
+		export_param(params, "timezone", options, "toTimezone");
+		if (json_is_true(json_object_get(params, "keep_offset")))
+			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+						   "\"keep_offset\" has no counterpart in n8n's Date & Time v1");
+	}
+	else if ((strcmp(op, "add") == 0 || strcmp(op, "subtract") == 0) &&
+			 zone != NULL && strcmp(zone, "UTC") == 0)
+	{
+		json_object_set_new(out->params, "action", json_string("calculate"));
+		json_object_set_new(out->params, "operation", json_string(op));
+		export_param(params, "duration", out->params, "duration");
+		export_param(params, "unit", out->params, "timeUnit");
+	}
+	else
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+					   "n8n's Date & Time v1, which writes at a path (\"output_path\"), only formats, or adds and subtracts in UTC");
+	json_object_set_new(out->params, "options", options);
+}
+
 void
 rr_n8n_export_date_time(RrN8nContext *cx, json_t *params, RrN8nNode *out)
 {
 	const char *op = rr_n8n_string(json_object_get(params, "operation"), "");
 	const char *zone = rr_n8n_string(json_object_get(params, "timezone"), NULL);
 	bool		keep_offset = json_is_true(json_object_get(params, "keep_offset"));
-	json_t	   *options = rr_n8n_new_object();
+	json_t	   *options;
 	size_t		i;
 
 	out->n8n_type = "dateTime";
-	out->version = 2;
 	out->params = rr_n8n_new_object();
+	if (json_is_true(json_object_get(params, "output_path")))
+	{
+		export_v1(cx, params, op, out);
+		return;
+	}
+	out->version = 2;
+	options = rr_n8n_new_object();
 	for (i = 0; i < sizeof(v2_ops) / sizeof(v2_ops[0]); i++)
 		if (strcmp(v2_ops[i][1], op) == 0)
 			json_object_set_new(out->params, "operation",
 								json_string(v2_ops[i][0]));
-	if (json_is_true(json_object_get(params, "output_path")) ||
-		json_object_get(params, "from_timezone") != NULL)
+	if (json_object_get(params, "from_timezone") != NULL)
 		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
-					   "\"output_path\" and \"from_timezone\" (n8n's Date & Time v1) have no counterpart in n8n's Date & Time v2");
+					   "\"from_timezone\" (n8n's Date & Time v1) has no counterpart in n8n's Date & Time v2");
 	if (json_object_get(params, "from_format") != NULL &&
 		strcmp(op, "format") != 0)
 		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
