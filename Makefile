@@ -96,6 +96,7 @@ OBJS = \
 	src/n8n/map_merge.o \
 	src/n8n/map_misc.o \
 	src/n8n/map_rename_keys.o \
+	src/n8n/map_date_time.o \
 	src/n8n/map_set.o \
 	src/n8n/map_trigger.o \
 	src/n8n/map_util.o \
@@ -120,6 +121,7 @@ OBJS = \
 	src/nodes/registry.o \
 	src/nodes/remove_duplicates.o \
 	src/nodes/rename_keys.o \
+	src/nodes/date_time.o \
 	src/nodes/set.o \
 	src/nodes/sort.o \
 	src/nodes/spi_node.o \
@@ -172,6 +174,7 @@ REGRESS = \
 	033_remove_duplicates \
 	034_rename_keys \
 	035_compare_datasets \
+	036_date_time \
 	040_sql \
 	041_function \
 	042_notify \

@@ -146,6 +146,37 @@ CREATE FUNCTION regress.drain() RETURNS boolean LANGUAGE sql AS $$
 	SELECT regress.until('SELECT NOT EXISTS (SELECT FROM reporunner.queue)')
 $$;
 
+-- n8n_pinned(wf, name, input, stand_ins): imports the n8n workflow wf
+-- (test/n8n/) as name without its pinData, runs it with execute() on
+-- input, and tells for each pinned node (but the stand-ins, which become
+-- No Operation nodes) whether its output in the journal is the pinned one.
+CREATE FUNCTION regress.n8n_pinned(wf jsonb, name text, input jsonb,
+								   stand_ins text[] DEFAULT '{}')
+RETURNS TABLE (node text, items int, matches boolean) LANGUAGE plpgsql AS $$
+DECLARE
+	nodes jsonb;
+	run bigint;
+BEGIN
+	SELECT jsonb_agg(CASE WHEN n->>'name' = ANY (stand_ins)
+						  THEN n || '{"type": "n8n-nodes-base.noOp", "typeVersion": 1, "parameters": {}}'
+						  ELSE n END ORDER BY ord)
+	INTO nodes FROM jsonb_array_elements(wf->'nodes') WITH ORDINALITY e(n, ord);
+	PERFORM reporunner.import_n8n(jsonb_set(wf, '{nodes}', nodes), name, '{"pin_data": false}');
+	PERFORM reporunner.execute(name, input);
+	SELECT max(e.id) INTO run FROM reporunner.execution e;
+	RETURN QUERY
+	SELECT p.key, jsonb_array_length(p.value),
+		   COALESCE((SELECT s.output->'main' FROM reporunner.step s
+					 WHERE s.execution_id = run AND s.node = p.key)
+					= (SELECT jsonb_agg(i->'json' ORDER BY o)
+					   FROM jsonb_array_elements(p.value) WITH ORDINALITY x(i, o)),
+					false)
+	FROM jsonb_each(wf->'pinData') p
+	WHERE p.key <> ALL (stand_ins)
+	ORDER BY p.key;
+END
+$$;
+
 \pset format unaligned
 \pset tuples_only on
 

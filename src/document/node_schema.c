@@ -580,6 +580,77 @@ static const RrParamRule wait_rules[] = {
 };
 
 
+/* date_time: the operation fixed at save, dates and amounts per item */
+static const char *const date_time_ops[] = {"now", "add", "subtract",
+"format", "round", "between", "extract", NULL};
+static const char *const date_time_dated[] = {"add", "subtract", "format",
+"round", "extract", NULL};
+static const char *const date_time_shifts[] = {"add", "subtract", NULL};
+static const char *const date_time_formats[] = {"format", NULL};
+static const char *const date_time_betweens[] = {"between", NULL};
+static const char *const date_time_amounts[] = {"years", "quarters",
+	"months", "weeks", "days", "hours", "minutes", "seconds", "milliseconds",
+NULL};
+static const char *const date_time_units[] = {"year", "quarter", "month",
+"week", "day", "hour", "minute", "second", "millisecond", NULL};
+static const char *const date_time_parts[] = {"year", "quarter", "month",
+	"week", "day", "weekday", "hour", "minute", "second", "millisecond",
+NULL};
+static const char *const date_time_rounds[] = {"down", "up", NULL};
+
+#define DATE_TIME_HINT \
+	"The operation and its units are fixed when the workflow is saved; " \
+	"dates, amounts and formats may be computed per item."
+
+static const RrFieldSpec date_time_unit = {
+	.type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+	.choices = date_time_units, .hint = DATE_TIME_HINT
+};
+
+static const RrFieldSpec date_time_params[] = {
+	{.name = "operation", .type = RR_FIELD_STRING,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
+	.choices = date_time_ops, .hint = DATE_TIME_HINT},
+	{.name = "date", .required_if = {.field = "operation",
+	.values = date_time_dated}},
+	{.name = "start_date", .required_if = {.field = "operation",
+	.values = date_time_betweens}},
+	{.name = "end_date", .required_if = {.field = "operation",
+	.values = date_time_betweens}},
+	{.name = "duration", .type = RR_FIELD_NUMBER,
+	.required_if = {.field = "operation", .values = date_time_shifts}},
+	{.name = "unit", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+	.choices = date_time_amounts, .hint = DATE_TIME_HINT},
+	{.name = "format", .type = RR_FIELD_STRING, .has_min = true, .min = 1,
+	.required_if = {.field = "operation", .values = date_time_formats}},
+	{.name = "from_format", .type = RR_FIELD_STRING, .has_min = true,
+	.min = 1},
+	{.name = "timezone", .type = RR_FIELD_STRING, .has_min = true, .min = 1},
+	{.name = "from_timezone", .type = RR_FIELD_STRING, .has_min = true,
+	.min = 1},
+	{.name = "keep_offset", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL, .hint = DATE_TIME_HINT},
+	{.name = "include_time", .type = RR_FIELD_BOOLEAN},
+	{.name = "mode", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+	.choices = date_time_rounds, .hint = DATE_TIME_HINT},
+	{.name = "to", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+	.choices = date_time_units, .hint = DATE_TIME_HINT},
+	{.name = "units", .type = RR_FIELD_ARRAY, .flags = RR_FIELD_STATIC,
+	.has_min = true, .min = 1, .items = &date_time_unit},
+	{.name = "iso", .type = RR_FIELD_BOOLEAN, .flags = RR_FIELD_LITERAL,
+	.hint = DATE_TIME_HINT},
+	{.name = "part", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+	.choices = date_time_parts, .hint = DATE_TIME_HINT},
+	{.name = "output_field", .type = RR_FIELD_STRING, .has_min = true,
+	.min = 1},
+	{.name = "output_path", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL, .hint = DATE_TIME_HINT},
+	{.name = "include_input_fields", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL, .hint = DATE_TIME_HINT},
+	{NULL}
+};
+
+
 /* ---------- The node types ---------- */
 
 /*
@@ -638,6 +709,9 @@ static const RrParamRule wait_rules[] = {
 
 #define RR_SCHEMA_compare_datasets \
 	.params = compare_datasets_params, .outputs = compare_outputs, .inputs = 2
+
+#define RR_SCHEMA_date_time \
+	.params = date_time_params, .outputs = main_output, .inputs = 1
 
 #define RR_SCHEMA_ENTRY(type) {.name = #type, RR_SCHEMA_##type},
 

@@ -67,6 +67,10 @@ RR_N8N_EXPORTER(sql);
 RR_N8N_MAPPER(rename_keys);
 RR_N8N_EXPORTER(rename_keys);
 
+/* map_date_time.c */
+RR_N8N_MAPPER(date_time);
+RR_N8N_EXPORTER(date_time);
+
 /* map_compare_datasets.c */
 RR_N8N_MAPPER(compare_datasets);
 RR_N8N_EXPORTER(compare_datasets);

@@ -170,6 +170,11 @@ main(void)
 	fixture("aggregate.json", 3);
 	fixture("removeDuplicates.json", 3);
 	fixture("summarize.json", 2);
+	fixture("dateTime_includeInputFields.json", 0);
+	fixture("dateTime_timestamp.json", 0);
+	fixture("dateTime_extractTimezone.json", 0);
+	fixture("dateTime_nullDate.json", 0);
+	fixture("dateTime.json", 0);
 	round_trip("most node types", mixed, "{\"workflows\": {\"sub\": \"sub\"}}", 0);
 
 	expect_error("an unknown option", "{\"nodes\": []}", "{\"x\": 1}",
