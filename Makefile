@@ -110,6 +110,7 @@ OBJS = \
 	src/nodes/http_body.o \
 	src/nodes/if.o \
 	src/nodes/item_keys.o \
+	src/nodes/item_merge.o \
 	src/nodes/item_paths.o \
 	src/nodes/limit.o \
 	src/nodes/merge.o \

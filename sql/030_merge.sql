@@ -69,7 +69,7 @@ SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "outer"}',
 SELECT pg_temp.merge('{"mode": "by_key", "key": "k"}',
 	'[[{"k": 1, "l": 1}, {"k": "1", "l": 2}, {"k": [1, {"a": 2}], "l": 3}, {"k": "ünï", "l": 4}, {"k": true, "l": 5}],
 	  [{"k": 1.0, "r": 1}, {"k": [1, {"a": 2.00}], "r": 3}, {"k": "ünï", "r": 4}, {"k": "uni", "r": 0}, {"k": true, "r": 5}]]');
--- a missing or null key matches nothing, not even another null
+-- a missing key matches nothing; null matches null (lodash's isEqual, as n8n)
 SELECT pg_temp.merge('{"mode": "by_key", "key": "k", "join": "outer"}',
 	'[[{"k": null, "l": 1}, {"l": 2}], [{"k": null, "r": 1}, {"r": 2}]]');
 -- one side empty
