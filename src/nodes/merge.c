@@ -610,7 +610,8 @@ merge_by_position(RrNodeRun *run, const MergeState *state)
 
 /*
  * merge_cross_join
- *		Every combination of one item per input, input 0 varying slowest.
+ *		Every combination of one item per input, input 0 varying slowest
+ *		(fastest with prefer_input1).
  */
 static void
 merge_cross_join(RrNodeRun *run, const MergeState *state)
@@ -654,14 +655,19 @@ merge_cross_join(RrNodeRun *run, const MergeState *state)
 		}
 		rr_emit_from(run, 0, merge_items(state, row, ninputs), ninputs, sources);
 
-		/* next combination: the last input varies fastest */
-		for (k = ninputs - 1; k >= 0; k--)
+		/*
+		 * next combination: the last input varies fastest, or the first
+		 * when it is preferred (n8n swaps the two inputs then)
+		 */
+		for (k = 0; k < ninputs; k++)
 		{
-			if (++pos[k] < list_length(run->inputs[k]))
+			int			at = state->prefer == 0 ? k : ninputs - 1 - k;
+
+			if (++pos[at] < list_length(run->inputs[at]))
 				break;
-			pos[k] = 0;
+			pos[at] = 0;
 		}
-		if (k < 0)
+		if (k == ninputs)
 			break;
 	}
 }
