@@ -131,10 +131,12 @@ SELECT pg_temp.merge('{"mode": "choose_branch", "branch": "{{ $json.pick }}"}', 
 -- unmatched ones of input 0, then those of input 1
 SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "outer"}',
 	'[[{"id": 9, "l": "x"}, {"id": 1, "l": "a"}], [{"id": 3, "r": "z"}, {"id": 1, "r": "b"}]]');
--- right join (enrich input 2): input 1's fields win by default (n8n's
--- preferInput1), unmatched right items last
+-- right join (enrich input 2): input 2's items in their order, their
+-- fields winning by default, unmatched ones last
 SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "right"}',
-	'[[{"id": 1, "v": "left"}, {"id": 2, "v": "only left"}], [{"id": 1, "v": "right", "r": 1}, {"id": 3, "v": "only right"}]]');
+	'[[{"id": 1, "v": "left"}, {"id": 2, "v": "only left"}, {"id": 4, "v": "l4"}], [{"id": 4, "v": "r4"}, {"id": 1, "v": "right", "r": 1}, {"id": 3, "v": "only right"}]]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "right", "clash": "add_suffix"}',
+	'[[{"id": 1, "v": "left"}], [{"id": 1, "v": "right"}, {"id": 3}]]');
 -- anti join (keep non-matches): from both with "_source", or from one input
 SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "anti"}',
 	'[[{"id": 1}, {"id": 2}], [{"id": 1}, {"id": 3}]]');

@@ -161,9 +161,7 @@ import_by_fields(RrN8nContext *cx, json_t *rest, json_t *params,
 																	 "multipleMatches"),
 														 "all"), "first") == 0 ?
 									"first" : "all"));
-	import_clash(cx, rest_options, params,
-				 join != NULL && strcmp(join, "right") == 0 ?
-				 "preferInput1" : "preferLast");
+	import_clash(cx, rest_options, params, "preferLast");
 }
 
 void

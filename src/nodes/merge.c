@@ -15,8 +15,9 @@
  *					left (enrich input 1), right (enrich input 2), outer
  *					(keep everything) or anti (keep non-matches), with
  *					"output_from" both, input1 or input2.  Matched items
- *					come first, in input 0 order, then the unmatched ones
- *					of input 0, then those of input 1.  With more than two
+ *					come first, in input 0 order (input 1 order for the
+ *					right join), then the unmatched ones of input 0, then
+ *					those of input 1.  With more than two
  *					inputs each further input is joined in turn to the
  *					result, always on the key of the input 0 item.
  *	by_position		the n-th items of all inputs merged, up to the
@@ -282,8 +283,7 @@ merge_prepare(RrPlanNode *node)
 	state->first_match_only = rr_value_is_word(rr_node_param(node, "multiple_matches"),
 											   "first");
 
-	/* n8n prefers input 1 by default when enriching input 2 */
-	state->prefer = state->join == MERGE_JOIN_RIGHT ? 0 : PREFER_LAST;
+	state->prefer = PREFER_LAST;
 	if (rr_value_is_word(clash, "add_suffix"))
 		state->prefer = ADD_SUFFIX;
 	else if (rr_value_is_word(clash, "prefer_last"))
@@ -432,6 +432,68 @@ join_empty(const MergeState *state, JoinedList *left, List *right, int input,
 }
 
 /*
+ * join_right
+ *		The right join (n8n's enrich input 2): each item of the input in
+ *		its order, merged with its matches among the result so far, then
+ *		the input's items that match none.
+ */
+static JoinedList
+join_right(RrNodeRun *run, const MergeState *state, JoinedList *left,
+		   int input)
+{
+	List	   *right = run->inputs[input];
+	RrKeyMap   *map = rr_keymap_create(left->n);
+	JoinedList	result = {NULL, 0, 0};
+	JoinedList	unmatched = {NULL, 0, 0};
+	ListCell   *lc;
+	int			i;
+
+	for (i = 0; i < left->n; i++)
+	{
+		bool		found;
+		void	  **slot;
+
+		rr_item_done(run);
+		if (left->items[i].key == NULL)
+			continue;
+		slot = rr_keymap_insert(map, left->items[i].key, &found);
+		*slot = lappend_int((List *) *slot, i);
+	}
+	foreach(lc, right)
+	{
+		int			j = foreach_current_index(lc);
+		Jsonb	   *key = item_key(state, lfirst(lc), state->right_keys);
+		void	  **slot = key ? rr_keymap_lookup(map, key) : NULL;
+		JoinedItem	item = {lfirst(lc), NULL, add_source(NULL, 0, input, j), 1};
+		ListCell   *m;
+
+		rr_item_done(run);
+		if (slot == NULL)
+		{
+			item = labelled(state, item, input);
+			joined_add(&unmatched, &item);
+			continue;
+		}
+		foreach(m, (List *) *slot)
+		{
+			JoinedItem *l = &left->items[lfirst_int(m)];
+			Jsonb	   *pair[2] = {l->item, lfirst(lc)};
+
+			item.item = merge_items(state, pair, 2);
+			item.key = l->key;
+			item.sources = add_source(l->sources, l->nsources, input, j);
+			item.nsources = l->nsources + 1;
+			joined_add(&result, &item);
+			if (state->first_match_only)
+				break;
+		}
+	}
+	for (i = 0; i < unmatched.n; i++)
+		joined_add(&result, &unmatched.items[i]);
+	return result;
+}
+
+/*
  * join_one
  *		Join the result so far with one more input, as n8n's combine by
  *		fields joins input 1 and input 2.
@@ -455,6 +517,8 @@ join_one(RrNodeRun *run, const MergeState *state, JoinedList *left,
 		join_empty(state, left, right, input, &result);
 		return result;
 	}
+	if (state->join == MERGE_JOIN_RIGHT)
+		return join_right(run, state, left, input);
 
 	/* index the right items by key, in their order */
 	for (i = 0; i < nright; i++)
@@ -528,7 +592,6 @@ join_one(RrNodeRun *run, const MergeState *state, JoinedList *left,
 						  state->from == MERGE_FROM_RIGHT) :
 			((state->join == MERGE_JOIN_ANTI &&
 			  state->from != MERGE_FROM_LEFT) ||
-			 state->join == MERGE_JOIN_RIGHT ||
 			 state->join == MERGE_JOIN_OUTER))
 		{
 			if (!matched[i])
