@@ -182,6 +182,7 @@ REGRESS = \
 	072_notify \
 	075_import_export \
 	076_n8n \
+	076_n8n_set_merge \
 	077_n8n_nodes \
 	077_webhooks \
 	080_subworkflows \
