@@ -111,7 +111,7 @@ BEGIN
 	SELECT jsonb_object_agg(p.key, p.items) FILTER (WHERE p.key = ANY (data_nodes)),
 		   jsonb_object_agg(p.key, p.items) FILTER (WHERE p.key <> ALL (data_nodes) AND p.key <> ALL (stand_ins))
 	INTO pinned, expected
-	FROM (SELECT e.key, (SELECT jsonb_agg(i->'json' ORDER BY o)
+	FROM (SELECT e.key, (SELECT COALESCE(jsonb_agg(i->'json' ORDER BY o), '[]')
 						 FROM jsonb_array_elements(e.value) WITH ORDINALITY x(i, o)) AS items
 		  FROM jsonb_each(wf->'pinData') e) p;
 	RETURN QUERY
@@ -127,6 +127,8 @@ CREATE TEMP TABLE pinned AS
 SELECT 'merge_byFields' AS workflow, * FROM pg_temp.pinned(:'wf', 'n8n merge by fields', '{Code, Code1}', '{}');
 \set wf `cat test/n8n/merge_byPosition.json`
 INSERT INTO pinned SELECT 'merge_byPosition', * FROM pg_temp.pinned(:'wf', 'n8n merge by position', '{Code, Code1}', '{}');
+\set wf `cat test/n8n/merge_keepNonMatches.json`
+INSERT INTO pinned SELECT 'merge_keepNonMatches', * FROM pg_temp.pinned(:'wf', 'n8n merge keep non-matches', '{Mock data A, Mock data B}', '{}');
 \set wf `cat test/n8n/set_v3_3_types.json`
 INSERT INTO pinned SELECT 'set_v3_3_types', * FROM pg_temp.pinned(:'wf', 'n8n set types', '{Code1}', '{}');
 \pset tuples_only off
