@@ -127,6 +127,12 @@ CREATE TEMP TABLE pinned AS
 SELECT 'merge_byFields' AS workflow, * FROM pg_temp.pinned(:'wf', 'n8n merge by fields', '{Code, Code1}', '{}');
 \set wf `cat test/n8n/merge_byPosition.json`
 INSERT INTO pinned SELECT 'merge_byPosition', * FROM pg_temp.pinned(:'wf', 'n8n merge by position', '{Code, Code1}', '{}');
+\set wf `cat test/n8n/merge_append.json`
+INSERT INTO pinned SELECT 'merge_append', * FROM pg_temp.pinned(:'wf', 'n8n merge append', '{Code, Code1}', '{}');
+\set wf `cat test/n8n/merge_chooseBranch.json`
+INSERT INTO pinned SELECT 'merge_chooseBranch', * FROM pg_temp.pinned(:'wf', 'n8n merge choose branch', '{Code, Code1}', '{}');
+\set wf `cat test/n8n/merge_multiplex.json`
+INSERT INTO pinned SELECT 'merge_multiplex', * FROM pg_temp.pinned(:'wf', 'n8n merge multiplex', '{Code, Code1}', '{}');
 \set wf `cat test/n8n/merge_keepNonMatches.json`
 INSERT INTO pinned SELECT 'merge_keepNonMatches', * FROM pg_temp.pinned(:'wf', 'n8n merge keep non-matches', '{Mock data A, Mock data B}', '{}');
 \set wf `cat test/n8n/set_v3_3_types.json`
