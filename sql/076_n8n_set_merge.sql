@@ -135,6 +135,8 @@ INSERT INTO pinned SELECT 'merge_chooseBranch', * FROM pg_temp.pinned(:'wf', 'n8
 INSERT INTO pinned SELECT 'merge_multiplex', * FROM pg_temp.pinned(:'wf', 'n8n merge multiplex', '{Code, Code1}', '{}');
 \set wf `cat test/n8n/merge_keepNonMatches.json`
 INSERT INTO pinned SELECT 'merge_keepNonMatches', * FROM pg_temp.pinned(:'wf', 'n8n merge keep non-matches', '{Mock data A, Mock data B}', '{}');
+\set wf `cat test/n8n/set_v1.json`
+INSERT INTO pinned SELECT 'set_v1', * FROM pg_temp.pinned(:'wf', 'n8n set 1', '{Code}', '{}');
 \set wf `cat test/n8n/set_v3_3_types.json`
 INSERT INTO pinned SELECT 'set_v3_3_types', * FROM pg_temp.pinned(:'wf', 'n8n set types', '{Code1}', '{}');
 \pset tuples_only off
