@@ -206,15 +206,6 @@ split_fields(const JsonbValue *value, char ***fields)
 	return n;
 }
 
-/* A boolean param, or its default when absent */
-static bool
-bool_param(RrPlanNode *node, const char *name, bool absent)
-{
-	JsonbValue *v = rr_node_param(node, name);
-
-	return v == NULL || v->type != jbvBool ? absent : v->val.boolean;
-}
-
 /*
  * merge_prepare
  *		Decode the mode, the join, the key fields and the options; compile
@@ -279,7 +270,7 @@ merge_prepare(RrPlanNode *node)
 						 errdetail("Each field of \"key\" is matched with the field of \"right_key\" at the same place.")));
 		}
 	}
-	state->dot_notation = bool_param(node, "dot_notation", false);
+	state->dot_notation = rr_node_flag(node, "dot_notation", false);
 	state->first_match_only = rr_value_is_word(rr_node_param(node, "multiple_matches"),
 											   "first");
 
@@ -292,9 +283,9 @@ merge_prepare(RrPlanNode *node)
 		state->prefer = atoi(pnstrdup(clash->val.string.val + strlen("prefer_input"),
 									  clash->val.string.len - strlen("prefer_input"))) - 1;
 	state->how.deep = rr_value_is_word(rr_node_param(node, "merge_mode"), "deep");
-	state->how.override_empty = bool_param(node, "override_empty", false);
-	state->include_unpaired = bool_param(node, "include_unpaired", true);
-	state->empty_item = bool_param(node, "empty_item", false);
+	state->how.override_empty = rr_node_flag(node, "override_empty", false);
+	state->include_unpaired = rr_node_flag(node, "include_unpaired", true);
+	state->empty_item = rr_node_flag(node, "empty_item", false);
 
 	rr_param_compile(node, "branch", &state->branch);
 	state->fixed_branch = -1;

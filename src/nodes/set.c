@@ -244,8 +244,6 @@ static void
 prepare_options(SetState *state, RrPlanNode *node)
 {
 	JsonbValue *include = rr_node_param(node, "include");
-	JsonbValue *dots = rr_node_param(node, "dot_notation");
-	JsonbValue *ignore = rr_node_param(node, "ignore_conversion_errors");
 	JsonbValue *types = rr_node_param(node, "types");
 
 	if (rr_value_is_word(include, "none"))
@@ -254,10 +252,10 @@ prepare_options(SetState *state, RrPlanNode *node)
 		state->include = SET_INCLUDE_SELECTED;
 	else
 		state->include = SET_INCLUDE_ALL;
-	state->dot_notation = dots != NULL && dots->type == jbvBool &&
-		dots->val.boolean;
-	state->ignore_conversion_errors = ignore != NULL &&
-		ignore->type == jbvBool && ignore->val.boolean;
+	state->dot_notation = rr_node_flag(node, "dot_notation", false);
+	state->ignore_conversion_errors = rr_node_flag(node,
+												   "ignore_conversion_errors",
+												   false);
 	if (types != NULL && rr_value_is_object(types))
 	{
 		JsonbValue *values;
