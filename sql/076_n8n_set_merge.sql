@@ -56,6 +56,14 @@ SELECT pg_temp.node('merge', 2.1, '{"mode": "combine", "combinationMode": "merge
 SELECT pg_temp.node('merge', 3, '{"mode": "combine", "combineBy": "combineAll", "options": {"clashHandling": {"values": {"resolveClash": "preferInput1"}}}}');
 SELECT pg_temp.node('merge', 3, '{"mode": "chooseBranch", "output": "empty"}');
 SELECT pg_temp.node('merge', 2, '{"mode": "chooseBranch", "output": "empty", "chooseBranchMode": "waitForBoth"}');
+-- Merge 1: wait, merge by index (inner, outer), multiplex (shallow)
+SELECT pg_temp.node('merge', 1, '{"mode": "wait"}');
+SELECT pg_temp.node('merge', 1, '{"mode": "mergeByIndex", "join": "inner"}');
+SELECT pg_temp.node('merge', 1, '{"mode": "mergeByIndex", "join": "outer"}');
+SELECT pg_temp.node('merge', 1, '{"mode": "multiplex"}');
+-- refused: merge by index as long as input 1, v1's key modes
+SELECT pg_temp.node('merge', 1, '{"mode": "mergeByIndex"}');
+SELECT pg_temp.node('merge', 1, '{"mode": "keepKeyMatches", "propertyName1": "id", "propertyName2": "id"}');
 -- refused: fuzzy comparison, a field name with a comma, no fields, an
 -- unknown output type or clash handling
 SELECT pg_temp.node('merge', 3, '{"mode": "combine", "combineBy": "combineByFields", "fieldsToMatchString": "id", "options": {"fuzzyCompare": true}}');

@@ -11,7 +11,9 @@
  * branch passes one input on, or one empty item (choose_branch).  n8n's
  * defaults are set explicitly: dot notation, deep merge, dropping
  * unpaired items.  v1's append, multiplex and pass-through modes are the
- * same nodes.  Fuzzy comparison, SQL and v1's key modes are refused.
+ * same nodes, v1's wait one empty item, its merge by index by_position
+ * (inner and outer joins).  Fuzzy comparison, SQL and v1's key modes are
+ * refused.
  *
  * Plain C on jansson; no PostgreSQL header.
  *
@@ -182,9 +184,12 @@ rr_n8n_import_merge(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 
 	if (cx->version < 2)
 	{
-		/* v1: append, multiplex, passThrough */
+		/* v1: append, multiplex, passThrough, wait, mergeByIndex */
 		if (strcmp(mode, "multiplex") == 0)
+		{
 			json_object_set_new(out->params, "mode", json_string("cross_join"));
+			json_object_set_new(out->params, "merge_mode", json_string("shallow"));
+		}
 		else if (strcmp(mode, "passThrough") == 0)
 		{
 			const char *output = rr_n8n_string(rr_n8n_take(rest, "output"), "input1");
@@ -193,9 +198,34 @@ rr_n8n_import_merge(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 			json_object_set_new(out->params, "branch",
 								json_integer(strcmp(output, "input2") == 0 ? 1 : 0));
 		}
+		else if (strcmp(mode, "wait") == 0)
+		{
+			json_object_set_new(out->params, "mode", json_string("choose_branch"));
+			json_object_set_new(out->params, "empty_item", json_true());
+		}
+		else if (strcmp(mode, "mergeByIndex") == 0)
+		{
+			/* inner: up to the shorter input; outer: the longer */
+			const char *join = rr_n8n_string(rr_n8n_take(rest, "join"), "left");
+
+			json_object_set_new(out->params, "mode", json_string("by_position"));
+			json_object_set_new(out->params, "merge_mode", json_string("shallow"));
+			json_object_set_new(out->params, "include_unpaired",
+								json_boolean(strcmp(join, "outer") == 0));
+			if (strcmp(join, "inner") != 0 && strcmp(join, "outer") != 0)
+				rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+							   "merging by index with the join \"%s\" (as many items as input 1 has) is not supported; use \"inner\" or \"outer\"",
+							   join);
+		}
 		else if (strcmp(mode, "append") != 0)
+		{
+			(void) rr_n8n_take(rest, "propertyName1");
+			(void) rr_n8n_take(rest, "propertyName2");
+			(void) rr_n8n_take(rest, "overwrite");
 			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
-						   "mode \"%s\" of Merge version 1 is not supported yet", mode);
+						   "mode \"%s\" of Merge version 1 is not supported: it compares keys as text and keeps the last input 2 item of each key, which no merge mode does; use Merge version 2 or later",
+						   mode);
+		}
 	}
 	else if (strcmp(mode, "append") == 0)
 		;
