@@ -145,6 +145,8 @@ INSERT INTO pinned SELECT 'merge_multiplex', * FROM pg_temp.pinned(:'wf', 'n8n m
 INSERT INTO pinned SELECT 'merge_keepNonMatches', * FROM pg_temp.pinned(:'wf', 'n8n merge keep non-matches', '{Mock data A, Mock data B}', '{}');
 \set wf `cat test/n8n/set_v1.json`
 INSERT INTO pinned SELECT 'set_v1', * FROM pg_temp.pinned(:'wf', 'n8n set 1', '{Code}', '{}');
+\set wf `cat test/n8n/set_v3_types.json`
+INSERT INTO pinned SELECT 'set_v3_types', * FROM pg_temp.pinned(:'wf', 'n8n set 3 types', '{Code1}', '{}');
 \set wf `cat test/n8n/set_v3_3_types.json`
 INSERT INTO pinned SELECT 'set_v3_3_types', * FROM pg_temp.pinned(:'wf', 'n8n set types', '{Code1}', '{}');
 \pset tuples_only off
