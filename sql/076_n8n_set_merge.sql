@@ -125,7 +125,8 @@ BEGIN
 	RETURN QUERY
 	SELECT t.node, jsonb_array_length(t.expected), t.ok, t.actual
 	FROM reporunner.test_workflow(name, jsonb_build_array(jsonb_build_object(
-			'name', 'n8n', 'input', '[{}]'::jsonb, 'pinned', pinned, 'expected', expected))) t
+			'name', 'n8n', 'input', '[{}]'::jsonb, 'pinned', COALESCE(pinned, '{}'),
+			'expected', expected))) t
 	ORDER BY t.node;
 	PERFORM reporunner.delete_workflow(name);
 END
@@ -145,6 +146,8 @@ INSERT INTO pinned SELECT 'merge_multiplex', * FROM pg_temp.pinned(:'wf', 'n8n m
 INSERT INTO pinned SELECT 'merge_keepNonMatches', * FROM pg_temp.pinned(:'wf', 'n8n merge keep non-matches', '{Mock data A, Mock data B}', '{}');
 \set wf `cat test/n8n/set_v1.json`
 INSERT INTO pinned SELECT 'set_v1', * FROM pg_temp.pinned(:'wf', 'n8n set 1', '{Code}', '{}');
+\set wf `cat test/n8n/set_null_values.json`
+INSERT INTO pinned SELECT 'set_null_values', * FROM pg_temp.pinned(:'wf', 'n8n set nulls', '{}', '{}');
 \set wf `cat test/n8n/set_v3_types.json`
 INSERT INTO pinned SELECT 'set_v3_types', * FROM pg_temp.pinned(:'wf', 'n8n set 3 types', '{Code1}', '{}');
 \set wf `cat test/n8n/set_v3_3_types.json`
