@@ -36,6 +36,8 @@ SELECT pg_temp.node('set', 3.2, '{"fields": {"values": [{"name": "x.y", "type": 
 	"include": "none", "options": {"dotNotation": false}}');
 SELECT pg_temp.node('set', 3, '{"fields": {"values": [{"name": "b", "type": "booleanValue", "booleanValue": "true"}]},
 	"include": "except", "excludeFields": "a.b,, c ", "options": {}}');
+-- Edit Fields 2 makes a number field's text a number when it is one
+SELECT pg_temp.node('set', 2, '{"keepOnlySet": true, "values": {"number": [{"name": "n", "value": "={{ $json.t }}"}]}, "options": {}}');
 -- refused: an unknown include, a list of fields from an expression, binary
 -- data is left out
 SELECT pg_temp.node('set', 3.3, '{"includeOtherFields": true, "include": "some", "options": {}}');
@@ -146,6 +148,8 @@ INSERT INTO pinned SELECT 'merge_multiplex', * FROM pg_temp.pinned(:'wf', 'n8n m
 INSERT INTO pinned SELECT 'merge_keepNonMatches', * FROM pg_temp.pinned(:'wf', 'n8n merge keep non-matches', '{Mock data A, Mock data B}', '{}');
 \set wf `cat test/n8n/set_v1.json`
 INSERT INTO pinned SELECT 'set_v1', * FROM pg_temp.pinned(:'wf', 'n8n set 1', '{Code}', '{}');
+\set wf `cat test/n8n/set_number.json`
+INSERT INTO pinned SELECT 'set_number', * FROM pg_temp.pinned(:'wf', 'n8n set numbers', '{}', '{}');
 \set wf `cat test/n8n/set_null_values.json`
 INSERT INTO pinned SELECT 'set_null_values', * FROM pg_temp.pinned(:'wf', 'n8n set nulls', '{}', '{}');
 \set wf `cat test/n8n/set_v3_types.json`

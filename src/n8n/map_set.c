@@ -9,7 +9,9 @@
  * v3.3 and later assignments.assignments[] of {name, type, value}.  v3
  * fields keep their values and get their types in "types": the set node
  * converts them when it runs, as n8n does (with ignore_conversion_errors
- * from the option); v1 and v2 take values as they are.  Which input
+ * from the option); v1 and v2 take values as they are, but v2 makes a
+ * number field's text a number when it is one (the type number, with
+ * ignore_conversion_errors).  Which input
  * fields stay: v1/v2 keepOnlySet, v3.0-3.2 include (default all), v3.3+
  * includeOtherFields (default false) and then include (all, none,
  * selected or except).  Dot notation, n8n's default, is set explicitly
@@ -98,20 +100,25 @@ import_fields(RrN8nContext *cx, json_t *rest, json_t *fields, json_t *types)
 		const char *type;
 		json_t	   *typed;
 
-		/* v1 and v2 take values as their parameters give them */
+		/*
+		 * v1 and v2 take values as their parameters give them, but v2
+		 * turns a number field's text into a number when it is one
+		 */
 		json_object_foreach(v1_values, type, typed)
 		{
 			for (i = 0; i < json_array_size(typed); i++)
 			{
 				json_t	   *entry = json_array_get(typed, i);
 				json_t	   *value = json_object_get(entry, "value");
+				const char *name = rr_n8n_string(json_object_get(entry, "name"), "");
 
-				json_object_set_new(fields,
-									rr_n8n_string(json_object_get(entry, "name"), ""),
+				json_object_set_new(fields, name,
 									value ? rr_n8n_value(cx, value) :
 									strcmp(type, "number") == 0 ? json_integer(0) :
 									strcmp(type, "boolean") == 0 ? json_false() :
 									json_string(""));
+				if (cx->version >= 2 && strcmp(type, "number") == 0)
+					json_object_set_new(types, name, json_string("number"));
 			}
 		}
 	}
@@ -173,6 +180,9 @@ rr_n8n_import_set(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 	json_decref(fields);
 	if (json_object_size(types) > 0)
 		json_object_set(out->params, "types", types);
+	/* v2 keeps a number field's text that is no number */
+	if (cx->version < 3 && json_object_size(types) > 0)
+		ignore = true;
 	json_decref(types);
 	json_object_set_new(out->params, "dot_notation", json_boolean(dot_notation));
 	if (ignore)
