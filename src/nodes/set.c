@@ -622,7 +622,7 @@ set_one(SetState *state, RrNodeRun *run, Jsonb *item, int index)
 		values = converted;
 	}
 
-	if (keep_only || state->include == SET_INCLUDE_NONE)
+	if (keep_only)
 		include = SET_INCLUDE_NONE;
 	if (state->dot_notation || include == SET_INCLUDE_SELECTED)
 		return set_paths(state, item, &edits, include, keys, values, nfields);
