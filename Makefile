@@ -112,6 +112,7 @@ OBJS = \
 	src/nodes/http_body.o \
 	src/nodes/if.o \
 	src/nodes/item_keys.o \
+	src/nodes/item_merge.o \
 	src/nodes/item_paths.o \
 	src/nodes/limit.o \
 	src/nodes/merge.o \
@@ -185,6 +186,7 @@ REGRESS = \
 	072_notify \
 	075_import_export \
 	076_n8n \
+	076_n8n_set_merge \
 	077_n8n_nodes \
 	077_webhooks \
 	080_subworkflows \

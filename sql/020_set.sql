@@ -86,4 +86,44 @@ SELECT regress.run_node('set', '{"fields": {"q": "{{ $json.a / $json.b }}", "n":
 SELECT regress.run_node('set', '{"fields": {"i2": "{{ $json.i * 2 }}"}}',
 							   (SELECT jsonb_agg(jsonb_build_object('i', i)) FROM generate_series(1, 5) i));
 
+-- dot_notation: names are lodash paths (set, unset), creating the way
+SELECT regress.run_node('set', '{"dot_notation": true, "fields": {"a.b": 1, "list[1].x": "y", "c": {"d": 1}, "c.e": 2}}',
+							   '[{"a": {"keep": true}}, {"a": 5}]');
+-- an existing literal key "a.b" is used as it is (lodash's isKey)
+SELECT regress.run_node('set', '{"dot_notation": true, "fields": {"a.b": 2}}', '[{"a.b": 1}]');
+SELECT regress.run_node('set', '{"dot_notation": true, "remove": ["a.b", "x[0]", "nope.deep"]}',
+							   '[{"a": {"b": 1, "c": 2}, "x": [1, 2], "a.b": 3}]');
+-- include: none, except (= remove), selected (a dotted one under its last part)
+SELECT regress.run_node('set', '{"include": "none", "fields": {"k": 1}}', '[{"id": 1}]');
+SELECT regress.run_node('set', '{"include": "except", "remove": ["b"]}', '[{"a": 1, "b": 2}]');
+SELECT regress.run_node('set', '{"include": "selected", "include_fields": ["id", "user.name", "missing"], "fields": {"k": 1}}',
+							   '[{"id": 1, "user": {"name": "Ann", "age": 3}, "x": 0}]');
+SELECT regress.run_node('set', '{"include": "selected", "dot_notation": true, "include_fields": ["id", "user.name", "missing"]}',
+							   '[{"id": 1, "user": {"name": "Ann", "age": 3}, "x": 0}]');
+SELECT regress.run_node('set', '{"include": "selected", "include_fields": "{{ $json.keep }}"}',
+							   '[{"keep": ["a"], "a": 1, "b": 2}]');
+
+-- types: values converted as n8n's validateFieldType converts
+SELECT regress.run_node('set', '{"types": {"n": "number", "b": "boolean", "s": "string", "o": "object", "a": "array", "z": "number"},
+                                 "fields": {"n": "{{ $json.n }}", "b": "{{ $json.b }}", "s": "{{ $json.s }}", "o": "{{ $json.o }}", "a": "{{ $json.a }}", "z": null}}',
+							   '[{"n": "12.5", "b": "TRUE", "s": {"x": [1]}, "o": "{\"k\": 1}", "a": "[1, 2]"},
+								 {"n": "", "b": 0, "s": 7, "o": {"k": 2}, "a": "[''q'']"},
+								 {"n": true, "b": "1", "s": null, "o": null, "a": [3]}]');
+-- constants are converted once
+SELECT regress.run_node('set', '{"types": {"n": "number"}, "fields": {"n": "42"}}', '[{}]');
+-- a value that cannot be converted: an error naming the field and item,
+-- or kept as it is with ignore_conversion_errors
+SELECT regress.run_node('set', '{"types": {"n": "number"}, "fields": {"n": "{{ $json.v }}"}}', '[{"v": "1"}, {"v": "abc"}]');
+SELECT regress.run_node('set', '{"types": {"b": "boolean"}, "fields": {"b": "{{ $json.v }}"}}', '[{"v": "yes"}]');
+SELECT regress.run_node('set', '{"types": {"o": "object"}, "fields": {"o": "{{ $json.v }}"}}', '[{"v": "[1]"}]');
+SELECT regress.run_node('set', '{"types": {"n": "number"}, "fields": {"n": "abc"}}', '[{}]');
+SELECT regress.run_node('set', '{"types": {"n": "number", "b": "boolean"}, "ignore_conversion_errors": true,
+                                 "fields": {"n": "{{ $json.v }}", "b": "{{ $json.v }}"}}', '[{"v": "abc"}]');
+
+-- bad options are refused when the workflow is saved
+SELECT regress.run_node('set', '{"include": "some"}', '[{}]');
+SELECT regress.run_node('set', '{"types": {"n": "integer"}}', '[{}]');
+SELECT regress.run_node('set', '{"dot_notation": "{{ true }}"}', '[{}]');
+SELECT regress.run_node('set', '{"include_fields": "a"}', '[{}]');
+
 SELECT reporunner.delete_workflow('test_set');

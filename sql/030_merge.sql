@@ -1,5 +1,6 @@
 --
--- The "merge" node: append, by_key (inner, left, outer), by_position,
+-- The "merge" node: append, by_key (inner, left, right, outer, anti),
+-- by_position,
 -- cross_join and choose_branch, over 2 to 10 inputs.
 --
 -- merge(params, inputs): the items of inputs[k] reach merge input k
@@ -69,7 +70,7 @@ SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "outer"}',
 SELECT pg_temp.merge('{"mode": "by_key", "key": "k"}',
 	'[[{"k": 1, "l": 1}, {"k": "1", "l": 2}, {"k": [1, {"a": 2}], "l": 3}, {"k": "ünï", "l": 4}, {"k": true, "l": 5}],
 	  [{"k": 1.0, "r": 1}, {"k": [1, {"a": 2.00}], "r": 3}, {"k": "ünï", "r": 4}, {"k": "uni", "r": 0}, {"k": true, "r": 5}]]');
--- a missing or null key matches nothing, not even another null
+-- a missing key matches nothing; null matches null (lodash's isEqual, as n8n)
 SELECT pg_temp.merge('{"mode": "by_key", "key": "k", "join": "outer"}',
 	'[[{"k": null, "l": 1}, {"l": 2}], [{"k": null, "r": 1}, {"r": 2}]]');
 -- one side empty
@@ -125,6 +126,89 @@ SELECT pg_temp.merge('{"mode": "choose_branch", "branch": "{{ $json.pick }}"}', 
 SELECT pg_temp.merge('{"mode": "choose_branch", "branch": "{{ $json.pick }}"}', '[[{"pick": -1}], [{"b": 1}]]');
 SELECT pg_temp.merge('{"mode": "choose_branch", "branch": "{{ $json.pick }}"}', '[[{"pick": 0.5}], [{"b": 1}]]');
 SELECT pg_temp.merge('{"mode": "choose_branch", "branch": "{{ $json.pick }}"}', '[[{"pick": 1e20}], [{"b": 1}]]');
+
+-- by_key as n8n's combine by fields: matched items first, then the
+-- unmatched ones of input 0, then those of input 1
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "outer"}',
+	'[[{"id": 9, "l": "x"}, {"id": 1, "l": "a"}], [{"id": 3, "r": "z"}, {"id": 1, "r": "b"}]]');
+-- right join (enrich input 2): input 2's items in their order, their
+-- fields winning by default, unmatched ones last
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "right"}',
+	'[[{"id": 1, "v": "left"}, {"id": 2, "v": "only left"}, {"id": 4, "v": "l4"}], [{"id": 4, "v": "r4"}, {"id": 1, "v": "right", "r": 1}, {"id": 3, "v": "only right"}]]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "right", "clash": "add_suffix"}',
+	'[[{"id": 1, "v": "left"}], [{"id": 1, "v": "right"}, {"id": 3}]]');
+-- anti join (keep non-matches): from both with "_source", or from one input
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "anti"}',
+	'[[{"id": 1}, {"id": 2}], [{"id": 1}, {"id": 3}]]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "anti", "output_from": "input1"}',
+	'[[{"id": 1}, {"id": 2}], [{"id": 1}, {"id": 3}]]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "anti", "output_from": "input2"}',
+	'[[{"id": 1}, {"id": 2}], [{"id": 1}, {"id": 3}]]');
+-- inner join, output data from one input: input 1 items once each, or the
+-- matched input 2 items in their own order
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "output_from": "input1"}',
+	'[[{"id": 1, "l": 1}, {"id": 2, "l": 2}], [{"id": 2, "r": "a"}, {"id": 1, "r": "b"}, {"id": 1, "r": "c"}]]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "output_from": "input2"}',
+	'[[{"id": 2, "l": 2}, {"id": 1, "l": 1}], [{"id": 3}, {"id": 1, "r": "b"}, {"id": 2, "r": "a"}]]');
+-- first match only
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "multiple_matches": "first"}',
+	'[[{"id": 1}], [{"id": 1, "r": 1}, {"id": 1, "r": 2}]]');
+-- several key fields ("a, b"), and fields of other names on the right
+SELECT pg_temp.merge('{"mode": "by_key", "key": "a, b", "right_key": "x,y"}',
+	'[[{"a": 1, "b": 1}, {"a": 1, "b": 2}, {"a": 1}], [{"x": 1, "y": 2, "r": "12"}, {"x": 1, "y": 1, "r": "11"}]]');
+-- dotted key paths with dot_notation, literal names without
+SELECT pg_temp.merge('{"mode": "by_key", "key": "u.id", "dot_notation": true}',
+	'[[{"u": {"id": 1}, "l": 1}], [{"u": {"id": 1, "n": "x"}}, {"u.id": 1}]]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "u.id"}',
+	'[[{"u": {"id": 1}, "l": 1}], [{"u": {"id": 1, "n": "x"}}, {"u.id": 1}]]');
+-- one input empty: n8n passes the other input's items on, or nothing
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "outer"}', '[[{"id": 1}], []]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "anti", "output_from": "input2"}', '[[{"id": 1}], []]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "right"}', '[[{"id": 1}], []]');
+-- several fields and their counts must agree
+SELECT pg_temp.merge('{"mode": "by_key", "key": "a, b", "right_key": "x"}', '[[{"a": 1}], [{"x": 1}]]');
+
+-- clash handling: deep merge (lodash merge: objects member by member,
+-- arrays element by element), shallow, suffixes, a preferred input,
+-- empty values not overriding
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "merge_mode": "deep"}',
+	'[[{"id": 1, "o": {"a": 1, "b": {"c": 1}}, "l": [1, 2, 3], "s": "x"}], [{"id": 1, "o": {"b": {"d": 2}}, "l": [9], "s": null}]]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id"}',
+	'[[{"id": 1, "o": {"a": 1}}], [{"id": 1, "o": {"b": 2}}]]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "clash": "add_suffix", "join": "outer"}',
+	'[[{"id": 1, "v": "l"}, {"id": 2}], [{"id": 1, "v": "r"}, {"id": 3}]]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "clash": "prefer_input1"}',
+	'[[{"id": 1, "v": "l"}], [{"id": 1, "v": "r", "w": 1}]]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "override_empty": true, "merge_mode": "deep"}',
+	'[[{"id": 1, "a": "keep", "b": "keep", "o": {"c": 1}}], [{"id": 1, "a": "", "b": null, "o": {"c": null}, "n": null}]]');
+
+-- by_position: n8n drops unpaired items unless include_unpaired (the
+-- default here is to include them)
+SELECT pg_temp.merge('{"mode": "by_position", "include_unpaired": false}',
+	'[[{"a": 1}, {"a": 2}], [{"b": 1}]]');
+SELECT pg_temp.merge('{"mode": "by_position", "include_unpaired": false}', '[[{"a": 1}], []]');
+SELECT pg_temp.merge('{"mode": "by_position", "clash": "add_suffix", "inputs": 3}',
+	'[[{"a": 1}], [{"a": 2}], [{"a": 3}, {"a": 4}]]');
+SELECT pg_temp.merge('{"mode": "by_position", "clash": "prefer_input1", "merge_mode": "deep"}',
+	'[[{"a": 1, "o": {"x": 1}}], [{"a": 2, "o": {"y": 2}}]]');
+
+-- cross_join with clash handling; prefer_input1 also makes input 1 vary
+-- fastest, as n8n swaps the inputs
+SELECT pg_temp.merge('{"mode": "cross_join", "clash": "prefer_input1"}',
+	'[[{"a": 1}, {"a": 2}], [{"a": 9, "b": 1}, {"a": 9, "b": 2}]]');
+SELECT pg_temp.merge('{"mode": "cross_join", "clash": "add_suffix"}',
+	'[[{"a": 1}], [{"a": 2}]]');
+
+-- choose_branch with one empty item
+SELECT pg_temp.merge('{"mode": "choose_branch", "empty_item": true}', '[[{"a": 1}], [{"b": 1}, {"b": 2}]]');
+
+-- bad options are refused when the workflow is saved
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "join": "cross"}', '[[], []]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "output_from": "input3"}', '[[], []]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "clash": "prefer_input11"}', '[[], []]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "merge_mode": "{{ \"deep\" }}"}', '[[], []]');
+SELECT pg_temp.merge('{"mode": "by_position", "include_unpaired": "yes"}', '[[], []]');
+SELECT pg_temp.merge('{"mode": "by_key", "key": "id", "multiple_matches": "last"}', '[[], []]');
 
 -- the validator's side: what cannot be saved
 SELECT pg_temp.merge('{"mode": "by_key"}', '[[], []]');

@@ -41,7 +41,19 @@ static const char *const switch_modes[] = {"first", "all", NULL};
 static const char *const merge_modes[] = {"append", "by_key", "by_position",
 "cross_join", "choose_branch", NULL};
 static const char *const merge_by_key[] = {"by_key", NULL};
-static const char *const merge_joins[] = {"inner", "left", "outer", NULL};
+static const char *const merge_joins[] = {"inner", "left", "right", "outer",
+"anti", NULL};
+static const char *const merge_from[] = {"both", "input1", "input2", NULL};
+static const char *const merge_matches[] = {"all", "first", NULL};
+static const char *const merge_clashes[] = {"prefer_last", "add_suffix",
+	"prefer_input1", "prefer_input2", "prefer_input3", "prefer_input4",
+	"prefer_input5", "prefer_input6", "prefer_input7", "prefer_input8",
+"prefer_input9", "prefer_input10", NULL};
+static const char *const merge_merge_modes[] = {"shallow", "deep", NULL};
+static const char *const set_includes[] = {"all", "none", "selected",
+"except", NULL};
+static const char *const set_types[] = {"string", "number", "boolean",
+"array", "object", NULL};
 static const char *const aggregate_ops[] = {"collect", "count",
 	"count_distinct", "sum", "min", "max", "avg", "first", "last", "concat",
 NULL};
@@ -70,11 +82,23 @@ static const RrFieldSpec no_params[] = {
 	{NULL}
 };
 
+static const RrFieldSpec set_type = {
+	.type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL, .choices = set_types
+};
+
 static const RrFieldSpec set_params[] = {
 	{.name = "fields", .type = RR_FIELD_OBJECT},
 	{.name = "rename", .type = RR_FIELD_OBJECT, .items = &any_string},
 	{.name = "remove", .type = RR_FIELD_ARRAY, .items = &any_string},
 	{.name = "keep_only", .type = RR_FIELD_BOOLEAN},
+	{.name = "include", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+	.choices = set_includes},
+	{.name = "include_fields", .type = RR_FIELD_ARRAY, .items = &any_string},
+	{.name = "dot_notation", .type = RR_FIELD_BOOLEAN, .flags = RR_FIELD_LITERAL},
+	{.name = "types", .type = RR_FIELD_OBJECT, .flags = RR_FIELD_LITERAL,
+	.items = &set_type},
+	{.name = "ignore_conversion_errors", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL},
 	{NULL}
 };
 
@@ -209,6 +233,19 @@ static const RrFieldSpec merge_params[] = {
 		.hint = "Key fields are fixed when the workflow is saved; the items' "
 	"values are compared at run time."},
 	{.name = "join", .type = RR_FIELD_STRING, .choices = merge_joins},
+	{.name = "output_from", .type = RR_FIELD_STRING, .choices = merge_from},
+	{.name = "multiple_matches", .type = RR_FIELD_STRING,
+	.choices = merge_matches},
+	{.name = "dot_notation", .type = RR_FIELD_BOOLEAN, .flags = RR_FIELD_LITERAL},
+	{.name = "clash", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+	.choices = merge_clashes},
+	{.name = "merge_mode", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+	.choices = merge_merge_modes},
+	{.name = "override_empty", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL},
+	{.name = "include_unpaired", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL},
+	{.name = "empty_item", .type = RR_FIELD_BOOLEAN, .flags = RR_FIELD_LITERAL},
 	{.name = "branch", .type = RR_FIELD_INTEGER, .has_min = true, .min = 0,
 	.below = "inputs"},
 	{NULL}

@@ -505,6 +505,41 @@ parse_value(JsValue v, RrCondType type, bool strict, RrNodeRun *run,
 	return true;
 }
 
+/*
+ * rr_value_convert
+ *		validateFieldType: parse_value's loose conversions, but a number
+ *		from any text Number() takes ("" is 0) and a boolean only from
+ *		what tryToParseBoolean takes.
+ */
+bool
+rr_value_convert(JsonbValue *value, const char *type, JsonbValue **out)
+{
+	JsValue		v = js_from_jsonb_value(value);
+	JsValue		result;
+	int			t = lookup_type(type);
+	bool		b;
+
+	*out = value;
+	if (js_is_nullish(v) || (t == RR_CT_number && v.kind == JS_NUMERIC))
+		return true;
+	if (t == RR_CT_boolean)
+	{
+		if (!parse_boolean(v, &b))
+			return false;
+		result = js_bool(b);
+	}
+	else if (t == RR_CT_number)
+	{
+		result = js_number(js_to_number(v));
+		if (isnan(result.u.num))
+			return false;
+	}
+	else if (!parse_value(v, t, false, NULL, &result))
+		return false;
+	*out = js_to_jsonb_value(result);
+	return true;
+}
+
 /* "a" or "an" before a word, as n8n's withIndefiniteArticle */
 static const char *
 article(const char *word)

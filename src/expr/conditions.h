@@ -33,4 +33,13 @@ extern RrConditions *rr_conditions_compile(JsonbValue *condition,
 extern bool rr_conditions_eval(const RrConditions *test, RrNodeRun *run,
 							   Jsonb *item, int item_index);
 
+/*
+ * value converted to type ("string", "number", "boolean", "array" or
+ * "object") as n8n's validateFieldType converts (not strict), which the
+ * set node's field types use: true with the result in *out (null stays
+ * null), false when it cannot be converted.
+ */
+extern bool rr_value_convert(JsonbValue *value, const char *type,
+							 JsonbValue **out);
+
 #endif							/* RR_CONDITIONS_H */

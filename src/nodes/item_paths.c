@@ -151,7 +151,7 @@ rr_value_binary(JsonbValue *built)
 
 	v->type = jbvBinary;
 	v->val.binary.data = &jb->root;
-	v->val.binary.len = VARSIZE(jb);
+	v->val.binary.len = VARSIZE(jb) - VARHDRSZ;
 	return v;
 }
 

@@ -1,27 +1,40 @@
 /*-------------------------------------------------------------------------
  *
  * merge.c
- *		The "merge" node: combines the items of its inputs.
+ *		The "merge" node: combines the items of its inputs, as n8n's Merge
+ *		node does.
  *
  * The executor runs a merge once, when every input that can still deliver
  * has delivered; inputs that got nothing are empty lists.  Modes:
  *
  *	append			all items of input 0, then of input 1, ...
- *	by_key			a join on field "key" of the left items and field
- *					"right_key" of the right ones; joined items are
- *					left || right (the right item wins on fields both
- *					have).  "join" keeps unmatched left items (left) or
- *					unmatched items of both sides (outer).  With more than
- *					two inputs, each further input is joined in turn to the
+ *	by_key			a join of input 0 and input 1 on the fields "key" (a
+ *					comma-separated list, n8n's "Fields to Match") of the
+ *					left items and "right_key" of the right ones, as
+ *					n8n's combine by fields: "join" inner (keep matches),
+ *					left (enrich input 1), right (enrich input 2), outer
+ *					(keep everything) or anti (keep non-matches), with
+ *					"output_from" both, input1 or input2.  Matched items
+ *					come first, in input 0 order (input 1 order for the
+ *					right join), then the unmatched ones of input 0, then
+ *					those of input 1.  With more than two
+ *					inputs each further input is joined in turn to the
  *					result, always on the key of the input 0 item.
- *	by_position		the n-th items of all inputs merged, up to the longest
- *					input; a shorter input adds nothing.
+ *	by_position		the n-th items of all inputs merged, up to the
+ *					longest input with "include_unpaired", else the
+ *					shortest.
  *	cross_join		every combination of one item of each input, merged;
  *					at most RR_MERGE_MAX_ITEMS items.
- *	choose_branch	the items of input "branch".
+ *	choose_branch	the items of input "branch", or one empty item.
+ *
+ * Items merge as "merge_mode" says (shallow: lodash assign, deep: lodash
+ * merge, item_merge.c), with "clash": prefer_last (later inputs win),
+ * prefer_inputN (input N wins) or add_suffix (every key gets _N, N the
+ * input's number from 1).
  *
  * Key values are compared as jsonb values, so 1 and 1.0 match as in jsonb
- * equality; a missing or null key matches nothing, as in SQL.
+ * equality, and null matches null as in lodash's isEqual; an item without
+ * a key field matches nothing.
  *
  *-------------------------------------------------------------------------
  */
@@ -29,6 +42,8 @@
 
 #include "lib/stringinfo.h"
 #include "nodes/item_keys.h"
+#include "nodes/item_merge.h"
+#include "nodes/item_paths.h"
 #include "nodes/node_util.h"
 #include "utils/fmgrprotos.h"
 #include "utils/numeric.h"
@@ -45,13 +60,23 @@ typedef enum MergeMode
 	MERGE_CHOOSE_BRANCH
 } MergeMode;
 
-/* Which unmatched items by_key keeps. */
+/* Which items by_key keeps. */
 typedef enum MergeJoin
 {
 	MERGE_JOIN_INNER,
 	MERGE_JOIN_LEFT,
-	MERGE_JOIN_OUTER
+	MERGE_JOIN_RIGHT,
+	MERGE_JOIN_OUTER,
+	MERGE_JOIN_ANTI
 } MergeJoin;
+
+/* Whose data by_key's inner and anti joins give. */
+typedef enum MergeFrom
+{
+	MERGE_FROM_BOTH,
+	MERGE_FROM_LEFT,
+	MERGE_FROM_RIGHT
+} MergeFrom;
 
 /* What prepare compiles. */
 typedef struct MergeState
@@ -59,11 +84,23 @@ typedef struct MergeState
 	const char *node_name;
 	MergeMode	mode;
 	MergeJoin	join;
-	JsonbValue	key;			/* strings; by_key only */
-	JsonbValue	right_key;
+	MergeFrom	from;
+	int			nkeys;			/* by_key only */
+	char	  **keys;
+	char	  **right_keys;
+	bool		dot_notation;
+	bool		first_match_only;
+	int			prefer;			/* input whose fields win (0-based); -1:
+								 * the last; -2: add suffixes */
+	RrMergeHow	how;
+	bool		include_unpaired;
+	bool		empty_item;
 	RrParam		branch;
 	int			fixed_branch;	/* when "branch" is constant, else -1 */
 } MergeState;
+
+#define PREFER_LAST		(-1)
+#define ADD_SUFFIX		(-2)
 
 /*
  * An item of a by_key result, with the key it joins on and the input items
@@ -72,10 +109,18 @@ typedef struct MergeState
 typedef struct JoinedItem
 {
 	Jsonb	   *item;
-	Jsonb	   *key;			/* NULL: missing or null, matches nothing */
+	Jsonb	   *key;			/* NULL: a key field is missing */
 	RrItemSource *sources;
 	int			nsources;
 } JoinedItem;
+
+/* A growing list of joined items. */
+typedef struct JoinedList
+{
+	JoinedItem *items;
+	int			n;
+	int			size;
+} JoinedList;
 
 /* sources with one more, (input, item), in new memory */
 static RrItemSource *
@@ -88,6 +133,20 @@ add_source(const RrItemSource *sources, int n, int input, int item)
 	more[n].input = input;
 	more[n].item = item;
 	return more;
+}
+
+/* Append an item to a list */
+static void
+joined_add(JoinedList *list, const JoinedItem *item)
+{
+	if (list->n == list->size)
+	{
+		list->size = Max(16, list->size * 2);
+		list->items = list->items == NULL ?
+			palloc(sizeof(JoinedItem) * list->size) :
+			repalloc_huge(list->items, sizeof(JoinedItem) * list->size);
+	}
+	list->items[list->n++] = *item;
 }
 
 /*
@@ -119,8 +178,38 @@ decode_branch(const MergeState *state, JsonbValue *value, int ninputs)
 }
 
 /*
+ * split_fields
+ *		The fields of a comma-separated list, trimmed, empty ones left out
+ *		(n8n's "Fields to Match"); returns their number.
+ */
+static int
+split_fields(const JsonbValue *value, char ***fields)
+{
+	char	   *text = pnstrdup(value->val.string.val, value->val.string.len);
+	char	   *part;
+	char	   *save = NULL;
+	int			n = 0;
+
+	*fields = palloc(sizeof(char *) * (value->val.string.len / 2 + 1));
+	for (part = strtok_r(text, ",", &save); part != NULL;
+		 part = strtok_r(NULL, ",", &save))
+	{
+		char	   *end = part + strlen(part);
+
+		while (*part == ' ' || *part == '\t' || *part == '\n')
+			part++;
+		while (end > part && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n'))
+			*--end = '\0';
+		if (*part != '\0')
+			(*fields)[n++] = part;
+	}
+	return n;
+}
+
+/*
  * merge_prepare
- *		Decode the mode, the join and the key fields; compile "branch".
+ *		Decode the mode, the join, the key fields and the options; compile
+ *		"branch".  The validator has checked the words and the types.
  */
 static void *
 merge_prepare(RrPlanNode *node)
@@ -128,12 +217,13 @@ merge_prepare(RrPlanNode *node)
 	MergeState *state = palloc0(sizeof(MergeState));
 	JsonbValue *mode = rr_node_param(node, "mode");
 	JsonbValue *join = rr_node_param(node, "join");
+	JsonbValue *from = rr_node_param(node, "output_from");
 	JsonbValue *key = rr_node_param(node, "key");
 	JsonbValue *right_key = rr_node_param(node, "right_key");
+	JsonbValue *clash = rr_node_param(node, "clash");
 
 	state->node_name = node->name;
 
-	/* the validator allows only these words, and no expressions */
 	if (rr_value_is_word(mode, "by_key"))
 		state->mode = MERGE_BY_KEY;
 	else if (rr_value_is_word(mode, "by_position"))
@@ -147,15 +237,55 @@ merge_prepare(RrPlanNode *node)
 
 	if (rr_value_is_word(join, "left"))
 		state->join = MERGE_JOIN_LEFT;
+	else if (rr_value_is_word(join, "right"))
+		state->join = MERGE_JOIN_RIGHT;
 	else if (rr_value_is_word(join, "outer"))
 		state->join = MERGE_JOIN_OUTER;
+	else if (rr_value_is_word(join, "anti"))
+		state->join = MERGE_JOIN_ANTI;
 	else
 		state->join = MERGE_JOIN_INNER;
 
-	/* "key" and "right_key" are literal strings; the validator says so */
+	if (rr_value_is_word(from, "input1"))
+		state->from = MERGE_FROM_LEFT;
+	else if (rr_value_is_word(from, "input2"))
+		state->from = MERGE_FROM_RIGHT;
+	else
+		state->from = MERGE_FROM_BOTH;
+
 	if (key != NULL)
-		state->key = *key;
-	state->right_key = right_key != NULL ? *right_key : state->key;
+	{
+		int			nright;
+
+		state->nkeys = split_fields(key, &state->keys);
+		state->right_keys = state->keys;
+		if (right_key != NULL)
+		{
+			nright = split_fields(right_key, &state->right_keys);
+			if (nright != state->nkeys)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("node \"%s\" params \"key\" and \"right_key\" name %d and %d fields",
+								node->name, state->nkeys, nright),
+						 errdetail("Each field of \"key\" is matched with the field of \"right_key\" at the same place.")));
+		}
+	}
+	state->dot_notation = rr_node_flag(node, "dot_notation", false);
+	state->first_match_only = rr_value_is_word(rr_node_param(node, "multiple_matches"),
+											   "first");
+
+	state->prefer = PREFER_LAST;
+	if (rr_value_is_word(clash, "add_suffix"))
+		state->prefer = ADD_SUFFIX;
+	else if (rr_value_is_word(clash, "prefer_last"))
+		state->prefer = PREFER_LAST;
+	else if (clash != NULL && clash->type == jbvString)
+		state->prefer = atoi(pnstrdup(clash->val.string.val + strlen("prefer_input"),
+									  clash->val.string.len - strlen("prefer_input"))) - 1;
+	state->how.deep = rr_value_is_word(rr_node_param(node, "merge_mode"), "deep");
+	state->how.override_empty = rr_node_flag(node, "override_empty", false);
+	state->include_unpaired = rr_node_flag(node, "include_unpaired", true);
+	state->empty_item = rr_node_flag(node, "empty_item", false);
 
 	rr_param_compile(node, "branch", &state->branch);
 	state->fixed_branch = -1;
@@ -169,72 +299,222 @@ merge_prepare(RrPlanNode *node)
 
 /*
  * merge_items
- *		One object of the fields of n items; on fields several have, the
- *		later item wins.
+ *		One object of n items (NULL ones left out), items[k] from input k,
+ *		as "clash" and "merge_mode" say.
  */
 static Jsonb *
-merge_items(Jsonb **items, int n)
+merge_items(const MergeState *state, Jsonb **items, int n)
 {
-	JsonbParseState *state = NULL;
-	JsonbValue	v;
+	JsonbValue *acc = NULL;
+	int			k;
+
+	for (k = 0; k < n; k++)
+	{
+		JsonbValue *v;
+
+		if (items[k] == NULL || (k == state->prefer && n > 1))
+			continue;
+		v = rr_item_value(items[k]);
+		if (state->prefer == ADD_SUFFIX)
+			v = rr_value_suffix_keys(v, psprintf("%d", k + 1));
+		acc = acc == NULL ? v : rr_value_merge(acc, v, &state->how);
+	}
+	if (state->prefer >= 0 && state->prefer < n && items[state->prefer] != NULL &&
+		n > 1)
+		acc = acc == NULL ? rr_item_value(items[state->prefer]) :
+			rr_value_merge(acc, rr_item_value(items[state->prefer]),
+						   &state->how);
+	if (acc == NULL)
+	{
+		JsonbParseState *ps = NULL;
+
+		pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
+		return JsonbValueToJsonb(pushJsonbValue(&ps, WJB_END_OBJECT, NULL));
+	}
+	return JsonbValueToJsonb(acc);
+}
+/*
+ * item_key
+ *		The values of an item's key fields as a jsonb array, or NULL when
+ *		one is missing (lodash's get gives undefined).
+ */
+static Jsonb *
+item_key(const MergeState *state, Jsonb *item, char **fields)
+{
+	JsonbValue *root = rr_item_value(item);
+	JsonbParseState *ps = NULL;
 	int			i;
 
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	for (i = 0; i < n; i++)
+	pushJsonbValue(&ps, WJB_BEGIN_ARRAY, NULL);
+	for (i = 0; i < state->nkeys; i++)
 	{
-		JsonbIterator *it = JsonbIteratorInit(&items[i]->root);
-		JsonbIteratorToken tok;
+		JsonbValue *v;
 
-		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		if (state->dot_notation)
 		{
-			if (tok == WJB_KEY || tok == WJB_VALUE)
-				pushJsonbValue(&state, tok, &v);
+			RrPath		path;
+
+			rr_path_parse(root, fields[i], strlen(fields[i]), &path);
+			v = rr_path_get(root, &path);
 		}
+		else
+			v = rr_value_member(root, fields[i], strlen(fields[i]));
+		if (v == NULL)
+			return NULL;
+		pushJsonbValue(&ps, WJB_ELEM, v);
 	}
-	/* pairs with one key keep the last value pushed */
-	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+	return JsonbValueToJsonb(pushJsonbValue(&ps, WJB_END_ARRAY, NULL));
 }
 
 /*
- * join_key
- *		An item's key field as jsonb, or NULL when it is missing or null.
+ * labelled
+ *		An unmatched item as by_key outputs it: with keys suffixed _N under
+ *		add_suffix, with "_source" when an anti join outputs both inputs.
  */
-static Jsonb *
-join_key(Jsonb *item, const JsonbValue *field)
+static JoinedItem
+labelled(const MergeState *state, JoinedItem item, int input)
 {
-	JsonbValue	value;
+	JsonbValue *v = NULL;
 
-	if (!rr_item_field(item, field->val.string.val, field->val.string.len,
-					   &value) ||
-		value.type == jbvNull)
-		return NULL;
-	return JsonbValueToJsonb(&value);
+	if (state->join == MERGE_JOIN_ANTI && state->from == MERGE_FROM_BOTH)
+	{
+		char	   *label = psprintf("input%d", input + 1);
+		JsonbValue	key = rr_value_string("_source", strlen("_source"));
+		JsonbValue	value = rr_value_string(label, strlen(label));
+		RrPath		path = {1, &key};
+
+		v = rr_path_set(rr_item_value(item.item), &path, &value);
+	}
+	else if (state->join != MERGE_JOIN_ANTI && state->prefer == ADD_SUFFIX)
+		v = rr_value_suffix_keys(rr_item_value(item.item),
+								 psprintf("%d", Min(input + 1, 2)));
+	if (v != NULL)
+		item.item = JsonbValueToJsonb(v);
+	return item;
+}
+
+/*
+ * join_empty
+ *		n8n's result when one side of a join has no items: nothing, or the
+ *		items of both sides as they are.
+ */
+static void
+join_empty(const MergeState *state, JoinedList *left, List *right, int input,
+		   JoinedList *result)
+{
+	ListCell   *lc;
+
+	if ((state->join == MERGE_JOIN_ANTI && state->from == MERGE_FROM_LEFT &&
+		 left->n == 0) ||
+		(state->join == MERGE_JOIN_ANTI && state->from == MERGE_FROM_RIGHT &&
+		 right == NIL) ||
+		state->join == MERGE_JOIN_INNER ||
+		(state->join == MERGE_JOIN_LEFT && left->n == 0) ||
+		(state->join == MERGE_JOIN_RIGHT && right == NIL))
+		return;
+	*result = *left;
+	foreach(lc, right)
+	{
+		JoinedItem	item = {lfirst(lc), NULL,
+		add_source(NULL, 0, input, foreach_current_index(lc)), 1};
+
+		joined_add(result, &item);
+	}
+}
+
+/*
+ * join_right
+ *		The right join (n8n's enrich input 2): each item of the input in
+ *		its order, merged with its matches among the result so far, then
+ *		the input's items that match none.
+ */
+static JoinedList
+join_right(RrNodeRun *run, const MergeState *state, JoinedList *left,
+		   int input)
+{
+	List	   *right = run->inputs[input];
+	RrKeyMap   *map = rr_keymap_create(left->n);
+	JoinedList	result = {NULL, 0, 0};
+	JoinedList	unmatched = {NULL, 0, 0};
+	ListCell   *lc;
+	int			i;
+
+	for (i = 0; i < left->n; i++)
+	{
+		bool		found;
+		void	  **slot;
+
+		rr_item_done(run);
+		if (left->items[i].key == NULL)
+			continue;
+		slot = rr_keymap_insert(map, left->items[i].key, &found);
+		*slot = lappend_int((List *) *slot, i);
+	}
+	foreach(lc, right)
+	{
+		int			j = foreach_current_index(lc);
+		Jsonb	   *key = item_key(state, lfirst(lc), state->right_keys);
+		void	  **slot = key ? rr_keymap_lookup(map, key) : NULL;
+		JoinedItem	item = {lfirst(lc), NULL, add_source(NULL, 0, input, j), 1};
+		ListCell   *m;
+
+		rr_item_done(run);
+		if (slot == NULL)
+		{
+			item = labelled(state, item, input);
+			joined_add(&unmatched, &item);
+			continue;
+		}
+		foreach(m, (List *) *slot)
+		{
+			JoinedItem *l = &left->items[lfirst_int(m)];
+			Jsonb	   *pair[2] = {l->item, lfirst(lc)};
+
+			item.item = merge_items(state, pair, 2);
+			item.key = l->key;
+			item.sources = add_source(l->sources, l->nsources, input, j);
+			item.nsources = l->nsources + 1;
+			joined_add(&result, &item);
+			if (state->first_match_only)
+				break;
+		}
+	}
+	for (i = 0; i < unmatched.n; i++)
+		joined_add(&result, &unmatched.items[i]);
+	return result;
 }
 
 /*
  * join_one
- *		Join the result so far (n items) with one more input; returns the
- *		new result and sets *n to its length.  run is the node's run, for
- *		rr_item_done; input is the number of the input joined.
+ *		Join the result so far with one more input, as n8n's combine by
+ *		fields joins input 1 and input 2.
  */
-static JoinedItem *
-join_one(RrNodeRun *run, const MergeState *state, JoinedItem *left, int *n,
+static JoinedList
+join_one(RrNodeRun *run, const MergeState *state, JoinedList *left,
 		 int input)
 {
 	List	   *right = run->inputs[input];
-	int			nleft = *n;
 	int			nright = list_length(right);
 	RrKeyMap   *map = rr_keymap_create(nright);
 	bool	   *matched = palloc0(sizeof(bool) * Max(1, nright));
-	int			size = Max(16, nleft + nright);
-	JoinedItem *result = palloc(sizeof(JoinedItem) * size);
-	int			count = 0;
+	JoinedList	result = {NULL, 0, 0};
+	JoinedList	unmatched = {NULL, 0, 0};
+	bool		pairs = state->join != MERGE_JOIN_ANTI &&
+		(state->from == MERGE_FROM_BOTH || state->join != MERGE_JOIN_INNER);
 	int			i;
+
+	if (left->n == 0 || nright == 0)
+	{
+		join_empty(state, left, right, input, &result);
+		return result;
+	}
+	if (state->join == MERGE_JOIN_RIGHT)
+		return join_right(run, state, left, input);
 
 	/* index the right items by key, in their order */
 	for (i = 0; i < nright; i++)
 	{
-		Jsonb	   *key = join_key(list_nth(right, i), &state->right_key);
+		Jsonb	   *key = item_key(state, list_nth(right, i), state->right_keys);
 		bool		found;
 		void	  **slot;
 
@@ -245,59 +525,71 @@ join_one(RrNodeRun *run, const MergeState *state, JoinedItem *left, int *n,
 		*slot = lappend_int((List *) *slot, i);
 	}
 
-	for (i = 0; i < nleft; i++)
+	/* the matches, in left order, and the unmatched left items */
+	for (i = 0; i < left->n; i++)
 	{
+		JoinedItem *l = &left->items[i];
 		void	  **slot = NULL;
 		ListCell   *lc;
 
 		rr_item_done(run);
-		if (left[i].key != NULL)
-			slot = rr_keymap_lookup(map, left[i].key);
+		if (l->key != NULL)
+			slot = rr_keymap_lookup(map, l->key);
 		if (slot == NULL)
 		{
-			if (state->join == MERGE_JOIN_INNER)
-				continue;
-			if (count == size)
-				result = repalloc_huge(result, sizeof(JoinedItem) * (size *= 2));
-			result[count++] = left[i];
+			joined_add(&unmatched, l);
 			continue;
 		}
 		foreach(lc, (List *) *slot)
 		{
-			Jsonb	   *pair[2];
+			int			j = lfirst_int(lc);
+			Jsonb	   *pair[2] = {l->item, list_nth(right, j)};
+			JoinedItem	item = *l;
 
 			rr_item_done(run);
-			pair[0] = left[i].item;
-			pair[1] = list_nth(right, lfirst_int(lc));
-			matched[lfirst_int(lc)] = true;
-			if (count == size)
-				result = repalloc_huge(result, sizeof(JoinedItem) * (size *= 2));
-			result[count].item = merge_items(pair, 2);
-			result[count].key = left[i].key;
-			result[count].sources = add_source(left[i].sources,
-											   left[i].nsources, input,
-											   lfirst_int(lc));
-			result[count].nsources = left[i].nsources + 1;
-			count++;
+			matched[j] = true;
+			if (pairs)
+			{
+				item.item = merge_items(state, pair, 2);
+				item.sources = add_source(l->sources, l->nsources, input, j);
+				item.nsources = l->nsources + 1;
+			}
+			if (pairs || (state->join == MERGE_JOIN_INNER &&
+						  state->from == MERGE_FROM_LEFT &&
+						  lc == list_head((List *) *slot)))
+				joined_add(&result, &item);
+			if (state->first_match_only)
+				break;
 		}
 	}
 
-	if (state->join == MERGE_JOIN_OUTER)
+	/* the unmatched items each join adds */
+	if ((state->join == MERGE_JOIN_ANTI && state->from != MERGE_FROM_RIGHT) ||
+		state->join == MERGE_JOIN_LEFT || state->join == MERGE_JOIN_OUTER)
 	{
-		for (i = 0; i < nright; i++)
+		for (i = 0; i < unmatched.n; i++)
 		{
-			if (matched[i])
-				continue;
-			if (count == size)
-				result = repalloc_huge(result, sizeof(JoinedItem) * (size *= 2));
-			result[count].item = list_nth(right, i);
-			result[count].key = NULL;
-			result[count].sources = add_source(NULL, 0, input, i);
-			result[count].nsources = 1;
-			count++;
+			JoinedItem	item = labelled(state, unmatched.items[i], 0);
+
+			joined_add(&result, &item);
 		}
 	}
-	*n = count;
+	for (i = 0; i < nright; i++)
+	{
+		JoinedItem	item = {list_nth(right, i), NULL,
+		add_source(NULL, 0, input, i), 1};
+
+		if (matched[i] ? (state->join == MERGE_JOIN_INNER &&
+						  state->from == MERGE_FROM_RIGHT) :
+			((state->join == MERGE_JOIN_ANTI &&
+			  state->from != MERGE_FROM_LEFT) ||
+			 state->join == MERGE_JOIN_OUTER))
+		{
+			if (!matched[i])
+				item = labelled(state, item, input);
+			joined_add(&result, &item);
+		}
+	}
 	return result;
 }
 
@@ -309,60 +601,71 @@ static void
 merge_by_key(RrNodeRun *run, const MergeState *state)
 {
 	List	   *first = run->inputs[0];
-	int			n = list_length(first);
-	JoinedItem *result = palloc(sizeof(JoinedItem) * Max(1, n));
+	JoinedList	result = {NULL, 0, 0};
+	ListCell   *lc;
 	int			i;
 
-	for (i = 0; i < n; i++)
+	foreach(lc, first)
 	{
-		result[i].item = list_nth(first, i);
-		result[i].key = join_key(result[i].item, &state->key);
-		result[i].sources = add_source(NULL, 0, 0, i);
-		result[i].nsources = 1;
+		JoinedItem	item;
+
+		item.item = lfirst(lc);
+		item.key = item_key(state, item.item, state->keys);
+		item.sources = add_source(NULL, 0, 0, foreach_current_index(lc));
+		item.nsources = 1;
+		joined_add(&result, &item);
 	}
 	for (i = 1; i < run->ninputs; i++)
-		result = join_one(run, state, result, &n, i);
-	for (i = 0; i < n; i++)
-		rr_emit_from(run, 0, result[i].item, result[i].nsources,
-					 result[i].sources);
+		result = join_one(run, state, &result, i);
+	for (i = 0; i < result.n; i++)
+		rr_emit_from(run, 0, result.items[i].item, result.items[i].nsources,
+					 result.items[i].sources);
 }
 
 /*
  * merge_by_position
- *		Merge the n-th items of all inputs.
+ *		Merge the n-th items of all inputs: up to the longest input with
+ *		include_unpaired (the shorter ones adding nothing), else up to the
+ *		shortest.
  */
 static void
-merge_by_position(RrNodeRun *run)
+merge_by_position(RrNodeRun *run, const MergeState *state)
 {
 	Jsonb	  **row = palloc(sizeof(Jsonb *) * run->ninputs);
 	RrItemSource *sources = palloc(sizeof(RrItemSource) * run->ninputs);
-	int			longest = 0;
+	int			count = state->include_unpaired ? 0 : PG_INT32_MAX;
 	int			i;
 	int			k;
 
 	for (k = 0; k < run->ninputs; k++)
-		longest = Max(longest, list_length(run->inputs[k]));
+		count = state->include_unpaired ?
+			Max(count, list_length(run->inputs[k])) :
+			Min(count, list_length(run->inputs[k]));
 
-	for (i = 0; i < longest; i++)
+	for (i = 0; i < count; i++)
 	{
 		int			n = 0;
 
 		for (k = 0; k < run->ninputs; k++)
 		{
+			row[k] = NULL;
 			if (i < list_length(run->inputs[k]))
 			{
 				sources[n].input = k;
 				sources[n].item = i;
-				row[n++] = list_nth(run->inputs[k], i);
+				row[k] = list_nth(run->inputs[k], i);
+				n++;
 			}
 		}
-		rr_emit_from(run, 0, n == 1 ? row[0] : merge_items(row, n), n, sources);
+		rr_emit_from(run, 0, merge_items(state, row, run->ninputs), n,
+					 sources);
 	}
 }
 
 /*
  * merge_cross_join
- *		Every combination of one item per input, input 0 varying slowest.
+ *		Every combination of one item per input, input 0 varying slowest
+ *		(fastest with prefer_input1).
  */
 static void
 merge_cross_join(RrNodeRun *run, const MergeState *state)
@@ -404,17 +707,72 @@ merge_cross_join(RrNodeRun *run, const MergeState *state)
 			sources[k].input = k;
 			sources[k].item = pos[k];
 		}
-		rr_emit_from(run, 0, merge_items(row, ninputs), ninputs, sources);
+		rr_emit_from(run, 0, merge_items(state, row, ninputs), ninputs, sources);
 
-		/* next combination: the last input varies fastest */
-		for (k = ninputs - 1; k >= 0; k--)
+		/*
+		 * next combination: the last input varies fastest, or the first
+		 * when it is preferred (n8n swaps the two inputs then)
+		 */
+		for (k = 0; k < ninputs; k++)
 		{
-			if (++pos[k] < list_length(run->inputs[k]))
+			int			at = state->prefer == 0 ? k : ninputs - 1 - k;
+
+			if (++pos[at] < list_length(run->inputs[at]))
 				break;
-			pos[k] = 0;
+			pos[at] = 0;
 		}
-		if (k < 0)
+		if (k == ninputs)
 			break;
+	}
+}
+
+/*
+ * merge_choose_branch
+ *		The items of input "branch", or one empty item paired with every
+ *		item of all inputs.
+ */
+static void
+merge_choose_branch(RrNodeRun *run, const MergeState *state)
+{
+	ListCell   *lc;
+	int			branch;
+	int			k;
+
+	if (state->empty_item)
+	{
+		RrItemSource *sources;
+		int			n = 0;
+		JsonbParseState *ps = NULL;
+
+		for (k = 0; k < run->ninputs; k++)
+			n += list_length(run->inputs[k]);
+		sources = palloc(sizeof(RrItemSource) * Max(1, n));
+		n = 0;
+		for (k = 0; k < run->ninputs; k++)
+		{
+			foreach(lc, run->inputs[k])
+			{
+				sources[n].input = k;
+				sources[n++].item = foreach_current_index(lc);
+			}
+		}
+		pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
+		rr_emit_from(run, 0,
+					 JsonbValueToJsonb(pushJsonbValue(&ps, WJB_END_OBJECT, NULL)),
+					 n, sources);
+		return;
+	}
+	branch = state->fixed_branch;
+	if (branch < 0)
+		branch = decode_branch(state,
+							   rr_param_eval(&state->branch, run,
+											 rr_first_item(run), 0),
+							   run->ninputs);
+	foreach(lc, run->inputs[branch])
+	{
+		RrItemSource source = {branch, foreach_current_index(lc)};
+
+		rr_emit_from(run, 0, (Jsonb *) lfirst(lc), 1, &source);
 	}
 }
 
@@ -427,7 +785,6 @@ merge_execute(RrNodeRun *run)
 {
 	const MergeState *state = run->node->state;
 	ListCell   *lc;
-	int			branch;
 	int			k;
 
 	switch (state->mode)
@@ -447,24 +804,13 @@ merge_execute(RrNodeRun *run)
 			merge_by_key(run, state);
 			break;
 		case MERGE_BY_POSITION:
-			merge_by_position(run);
+			merge_by_position(run, state);
 			break;
 		case MERGE_CROSS_JOIN:
 			merge_cross_join(run, state);
 			break;
 		case MERGE_CHOOSE_BRANCH:
-			branch = state->fixed_branch;
-			if (branch < 0)
-				branch = decode_branch(state,
-									   rr_param_eval(&state->branch, run,
-													 rr_first_item(run), 0),
-									   run->ninputs);
-			foreach(lc, run->inputs[branch])
-			{
-				RrItemSource source = {branch, foreach_current_index(lc)};
-
-				rr_emit_from(run, 0, (Jsonb *) lfirst(lc), 1, &source);
-			}
+			merge_choose_branch(run, state);
 			break;
 	}
 }

@@ -201,6 +201,19 @@ rr_value_is_word(const JsonbValue *value, const char *word)
 		memcmp(value->val.string.val, word, value->val.string.len) == 0;
 }
 
+/*
+ * rr_node_flag
+ *		A boolean param the validator allows only as a literal.
+ */
+bool
+rr_node_flag(RrPlanNode *node, const char *name, bool absent)
+{
+	JsonbValue *value = rr_node_param(node, name);
+
+	return value == NULL || value->type != jbvBool ? absent :
+		value->val.boolean;
+}
+
 void
 rr_param_type_error(const char *node, const char *param,
 					const char *expected, JsonbValue *value)

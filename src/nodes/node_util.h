@@ -100,4 +100,7 @@ extern bool rr_item_passes(const struct RrConditions *test, RrNodeRun *run,
 /* Whether a value (such as a choice param) is the string word. */
 extern bool rr_value_is_word(const JsonbValue *value, const char *word);
 
+/* A literal boolean param of node, or absent when it is not given */
+extern bool rr_node_flag(RrPlanNode *node, const char *name, bool absent);
+
 #endif							/* RR_NODE_UTIL_H */

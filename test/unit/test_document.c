@@ -1099,7 +1099,7 @@ test_param_rules(void)
 					  "{'name': 'M', 'type': 'merge', 'params': {'join': 'full'}}",
 					  RR_DOC_INVALID, "M", "params.join",
 					  "node \"M\" param \"join\" has invalid value \"full\"",
-					  "Valid values are \"inner\", \"left\", \"outer\".");
+					  "Valid values are \"inner\", \"left\", \"right\", \"outer\", \"anti\".");
 	expect_node_error("merge: branch must be below the default 2 inputs",
 					  "{'name': 'M', 'type': 'merge', 'params': {'mode': 'choose_branch', 'branch': 2}}",
 					  RR_DOC_INVALID, "M", "params.branch",
