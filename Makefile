@@ -97,6 +97,7 @@ OBJS = \
 	src/n8n/map_rename_keys.o \
 	src/n8n/map_set.o \
 	src/n8n/map_trigger.o \
+	src/n8n/map_webhook.o \
 	src/n8n/map_util.o \
 	src/n8n/mappers.o \
 	src/n8n/n8n_sql.o \
@@ -183,6 +184,7 @@ REGRESS = \
 	076_n8n \
 	077_n8n_nodes \
 	077_webhooks \
+	078_n8n_webhook \
 	080_subworkflows \
 	085_http \
 	086_credentials \
