@@ -33,6 +33,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
 . "$top/test/cluster.sh"
+. "$top/test/bench/common.sh"
 
 SCENARIOS=${SCENARIOS:-"webhook_set webhook_if webhook_set_chain"}
 CONCURRENCY=${CONCURRENCY:-"1 8 32"}
@@ -68,34 +69,16 @@ trap 'exit 130' INT TERM
 give_to_pg "$work"
 broken=0
 
-psql_n8n() {
-	as_pg psql -X -q -v ON_ERROR_STOP=1 -h "$work/sock" -p "$port" -d postgres "$@"
-}
-
 echo "== n8n and Reporunner side by side"
 echo "date:       $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "machine:    $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 echo "load avg:   $(cut -d' ' -f1-3 /proc/loadavg) (at start)"
 echo "settings:   scenarios '$SCENARIOS', concurrency '$CONCURRENCY', ${DURATION_S} s each, workers $WORKERS"
 
-port=$(free_port)
-webhook_port=$(free_tcp_port)
-start_cluster "$work" "$port" || exit 1
-stop_cluster "$work"
-cat >>"$work/data/postgresql.conf" <<CONF
-# side-by-side settings (test/bench/n8n/run.sh): durable commits, as make bench
-reporunner.webhook_listen = '127.0.0.1:$webhook_port'
-reporunner.workers_per_database = $WORKERS
-fsync = on
-synchronous_commit = on
-shared_buffers = 512MB
-max_wal_size = 8GB
-max_worker_processes = 16
-max_connections = 200
-CONF
-start_cluster "$work" "$port" || exit 1
+start_bench_cluster "reporunner.workers_per_database = $WORKERS
+max_connections = 200" || exit 1
 postmaster=$(head -n 1 "$work/data/postmaster.pid")
-psql_n8n -c "CREATE EXTENSION reporunner" >/dev/null || exit 1
+psql_bench -c "CREATE EXTENSION reporunner" >/dev/null || exit 1
 
 # --- n8n, on the same cluster (its own database "n8n")
 : >"$work/n8n.txt"
@@ -186,38 +169,10 @@ pgbench_run() {
 	fi
 }
 
-clear_executions() {
-	psql_n8n -c "SET client_min_messages = warning" -c "TRUNCATE reporunner.execution CASCADE" >/dev/null
-}
-
-# wait_drained: until the workers have run everything queued (bounded)
-wait_drained() {
-	waited=0
-	while left=$(psql_n8n -At -c "SELECT count(*) FROM reporunner.queue") && [ "$left" -gt 0 ]; do
-		if [ $waited -ge $((drain_limit * 2)) ]; then
-			echo "the workers did not run everything in $drain_limit s: $left left" >&2
-			return 1
-		fi
-		sleep 0.5
-		waited=$((waited + 1))
-	done
-	[ "$left" = 0 ]
-}
-
-# failures: executions that did not succeed, printed; 1 if any
-failures() {
-	bad=$(psql_n8n -At -c "SELECT count(*) FROM reporunner.execution WHERE status <> 'succeeded'") || return 1
-	[ "$bad" -eq 0 ] && return 0
-	echo "$bad executions did not succeed:" >&2
-	psql_n8n -c "SELECT status, error, count(*) FROM reporunner.execution
-		WHERE status <> 'succeeded' GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 5" >&2
-	return 1
-}
-
 # smoke SCENARIO NAME PATH: the workflow's answer through execute() and
 # through the listener, as bench.sh checks n8n's
 smoke() {
-	out=$(psql_n8n -At -c "SELECT reporunner.execute('$2', $(item "$3" | sed 's/:n/77/g'), '{\"save\": \"none\"}')->0") || return 1
+	out=$(psql_bench -At -c "SELECT reporunner.execute('$2', $(item "$3" | sed 's/:n/77/g'), '{\"save\": \"none\"}')->0") || return 1
 	hook=$(curl -s --max-time 10 -X POST -H 'Content-Type: application/json' \
 		-d '{"name":"user77","value":77,"id":77}' "http://127.0.0.1:$webhook_port/webhook/$3") || return 1
 	for answer in "$out" "$hook"; do
@@ -239,42 +194,42 @@ idle_r=$1 idle_a=$2
 for s in $SCENARIOS; do
 	name=$(wf_field "$s" name)
 	path=$(wf_field "$s" path)
-	psql_n8n -v wf="$(cat "$here/workflows/$s.json")" >/dev/null <<'SQL' || { broken=1; continue; }
+	psql_bench -v wf="$(cat "$here/workflows/$s.json")" >/dev/null <<'SQL' || { broken=1; continue; }
 SELECT reporunner.import_n8n(:'wf');
 SQL
 	smoke "$s" "$name" "$path" || { broken=1; continue; }
 	for c in $CONCURRENCY; do
 		# execute(), journal saved
-		clear_executions
+		bg_clear >/dev/null
 		start_sampler "$work/mem"
 		pgbench_run "execute-$s-$c" "$c" \
 			"SELECT reporunner.execute('$name', $(item "$path"), '{\"save\": \"all\"}');" || broken=1
 		stop_sampler
-		saved=$(psql_n8n -At -c "SELECT count(*) FROM reporunner.execution WHERE status = 'succeeded'")
+		saved=$(psql_bench -At -c "SELECT count(*) FROM reporunner.execution WHERE status = 'succeeded'")
 		echo "ours scenario=$s conc=$c save=on via=execute rps=$(printf %.1f "${tps:-0}") mean_ms=${mean_ms:-0} requests=${xacts:-0} execs_saved=$saved rss_max_mb=$((peak_r / 1024)) anon_max_mb=$((peak_a / 1024))" |
 			tee -a "$work/ours.txt"
 
 		# start(), until the workers have run everything
-		clear_executions
+		bg_clear >/dev/null
 		start_sampler "$work/mem"
 		pgbench_run "start-$s-$c" "$c" "SELECT reporunner.start('$name', $(item "$path"));" || broken=1
 		wait_drained || broken=1
 		stop_sampler
-		failures || broken=1
-		set -- $(psql_n8n -At -F' ' -c "SELECT count(*), coalesce(extract(epoch FROM max(finished_at) - min(created_at)), 0)
+		bg_failures || broken=1
+		set -- $(psql_bench -At -F' ' -c "SELECT count(*), coalesce(extract(epoch FROM max(finished_at) - min(created_at)), 0)
 			FROM reporunner.execution") 0 0
 		echo "ours scenario=$s conc=$c save=on via=start rps=$(awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", n / (s > 0 ? s : 1) }') started_per_s=$(printf %.1f "${tps:-0}") executions=$1 seconds=$2 rss_max_mb=$((peak_r / 1024)) anon_max_mb=$((peak_a / 1024))" |
 			tee -a "$work/ours.txt"
 
 		# the webhook listener, with bench.sh's wrk script
-		clear_executions
+		bg_clear >/dev/null
 		start_sampler "$work/mem"
 		timeout --kill-after=5 $((DURATION_S + 40)) wrk -t1 -c"$c" -d"${DURATION_S}s" --timeout 10s \
 			--latency -s "$here/wrk-post.lua" "http://127.0.0.1:$webhook_port/webhook/$path" \
 			>"$work/wrk-$s-$c.txt" 2>&1 || broken=1
 		wait_drained || broken=1
 		stop_sampler
-		failures || broken=1
+		bg_failures || broken=1
 		r=$(grep '^WRKRESULT' "$work/wrk-$s-$c.txt")
 		echo "ours scenario=$s conc=$c save=on via=webhook $(echo "$r" | awk '{
 			for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -292,7 +247,8 @@ echo
 echo "== ratios (ours / n8n save=on, same scenario and concurrency; targets: execute >= 100x, start >= 50x)"
 awk '
 	FNR == NR && $1 == "n8n" && $2 ~ /^scenario=/ && $4 == "save=on" {
-		split($2, s, "="); split($3, c, "="); split($5, r, "="); n8n[s[2] " " c[2]] = r[2]; next }
+		split($2, s, "="); split($3, c, "="); split($5, r, "="); n8n[s[2] " " c[2]] = r[2]
+		quiet[s[2] " " c[2]] = $NF; next }
 	FNR == NR && $1 == "n8n" && $2 == "memory" && $4 == "phase=load_peak" {
 		split($5, m, "="); split($6, t, "="); n8n_mem = m[2]; n8n_tree = t[2]; next }
 	FNR != NR && $1 == "ours" {
@@ -307,9 +263,10 @@ awk '
 	END {
 		for (i = 1; i <= n; i++) {
 			split(order[i], k, " ")
-			printf "ratio scenario=%s conc=%s n8n_rps=%s %s %s %s\n", k[1], k[2],
+			printf "ratio scenario=%s conc=%s n8n_rps=%s %s %s %s n8n_%s\n", k[1], k[2],
 				(order[i] in n8n) ? n8n[order[i]] : "n/a",
-				ratio(order[i], "execute", 100), ratio(order[i], "start", 50), ratio(order[i], "webhook", "")
+				ratio(order[i], "execute", 100), ratio(order[i], "start", 50), ratio(order[i], "webhook", ""),
+				(order[i] in quiet) ? quiet[order[i]] : "quiet=n/a"
 		}
 		if (n8n_mem != "")
 			printf "memory n8n load_peak rss_mb=%s tree_rss_mb=%s (n8n and its task runner)\n", n8n_mem, n8n_tree
