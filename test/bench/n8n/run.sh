@@ -57,6 +57,14 @@ if [ -n "$need" ] && [ "${BENCH_N8N_SKIP:-0}" != 1 ]; then
 		$SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null || exit 1
 fi
 
+# n8n 1.110 needs Node.js 20 or later (Debian 12's nodejs is 18)
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "${BENCH_N8N_SKIP:-0}" != 1 ] && [ "$node_major" -lt 20 ]; then
+	echo "bench-n8n: n8n 1.110 needs Node.js 20 or later, and node is $(node --version 2>/dev/null || echo missing):" \
+		"install Node.js 20 (NodeSource's Debian packages), or run BENCH_N8N_SKIP=1 make bench-n8n for our side only" >&2
+	exit 1
+fi
+
 work=$(mktemp -d /tmp/reporunner-bench-n8n.XXXXXX)
 sampler_pid=""
 cleanup() {
