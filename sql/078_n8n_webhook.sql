@@ -63,6 +63,7 @@ SELECT pg_temp.doc('{"path": "a", "responseMode": "lastNode", "responseData": "n
 		"noResponseBody": true, "responseData": "ok", "binaryData": true, "color": 1}}');
 SELECT pg_temp.doc('{"multipleMethods": true, "httpMethod": ["GET", "POST"], "path": "=/{{ 1 }}",
 	"options": {"responseCode": {"values": {"responseCode": 201}}}}', 2.1);
+SELECT pg_temp.doc('{"httpMethod": ["POST"], "path": "p"}', 2.1);
 SELECT pg_temp.doc('{"path": "", "responseMode": "streaming"}', 2.1);
 SELECT pg_temp.doc('{}');
 -- n8n's header or basic auth also names an n8n credential: refused twice

@@ -117,7 +117,8 @@ rr_n8n_import_webhook(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 	json_t	   *rest = json_copy(parameters);
 	json_t	   *path_value = rr_n8n_take(rest, "path");
 	const char *path = rr_n8n_string(path_value, "");
-	const char *method = rr_n8n_string(rr_n8n_take(rest, "httpMethod"), "GET");
+	json_t	   *method_value = rr_n8n_take(rest, "httpMethod");
+	const char *method = rr_n8n_string(method_value, "GET");
 	const char *auth = rr_n8n_string(rr_n8n_take(rest, "authentication"), "none");
 	json_t	   *webhook = json_pack("{s:s, s:s, s:{}}", "kind", "webhook",
 									"target", path, "options");
@@ -131,9 +132,10 @@ rr_n8n_import_webhook(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 	else if (strchr(path, ':') != NULL)
 		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
 					   "route parameters (\":name\") in the path are not supported: a path is fixed text");
-	if (rr_n8n_bool(rr_n8n_take(rest, "multipleMethods"), false))
+	if (rr_n8n_bool(rr_n8n_take(rest, "multipleMethods"), false) ||
+		(method_value != NULL && !json_is_string(method_value)))
 		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
-					   "several HTTP methods (one output each) are not supported");
+					   "a list of HTTP methods (an output for each) is not supported");
 	else if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
 		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
 					   "HTTP method %s is not supported: the webhook listener answers GET and POST",
