@@ -24,9 +24,9 @@
 #
 # Environment: as bench.sh (SCENARIOS, CONCURRENCY, DURATION_S, N8N_DIR,
 # SAVE_MODES, WARMUP_S, QUIET_MAX_PCT, QUIET_WAIT_S, ...), defaults
-# CONCURRENCY="1 8 32", DURATION_S=20, SAVE_MODES=on; WORKERS (default 2)
-# is reporunner.workers_per_database; BENCH_N8N_SKIP=1 measures our side
-# only.  Timings are informational: exit 0 whatever the numbers, non-zero
+# CONCURRENCY="1 8 32", DURATION_S=20, SAVE_MODES=on, QUIET_WAIT_S=60;
+# WORKERS (default 2) is reporunner.workers_per_database; BENCH_N8N_SKIP=1
+# measures our side only.  Timings are informational: exit 0 whatever the numbers, non-zero
 # when something broke.  Expects "make install" to have run.
 set -u
 
@@ -42,7 +42,8 @@ SAVE_MODES=${SAVE_MODES:-on}
 WORKERS=${WORKERS:-2}
 N8N_DIR=${N8N_DIR:-$HOME/.cache/reporunner-peers/n8n}
 drain_limit=300        # seconds the workers get to run what start() queued
-export SCENARIOS CONCURRENCY DURATION_S SAVE_MODES N8N_DIR
+QUIET_WAIT_S=${QUIET_WAIT_S:-60}   # bench.sh waits at most this long for an idle machine per run
+export SCENARIOS CONCURRENCY DURATION_S SAVE_MODES N8N_DIR QUIET_WAIT_S
 
 # --- tools: node and npm for n8n (Debian packages), wrk (test/setup.sh)
 need=""
