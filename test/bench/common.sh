@@ -1,5 +1,5 @@
 # common.sh - the benchmark cluster: starting it, its psql, waiting for
-# background executions; shared by make bench (test/bench/run.sh) and make
+# background executions, the end of a run; shared by make bench (test/bench/run.sh) and make
 # bench-n8n (test/bench/n8n/run.sh), sourced after test/cluster.sh.  Uses
 # the caller's $work and $drain_limit.
 
@@ -65,4 +65,24 @@ bg_failures() {
 	psql_bench -c "SELECT status, error, count(*) FROM reporunner.execution
 		WHERE status NOT IN ('succeeded', 'canceled') GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 5" >&2
 	return 1
+}
+
+# bench_finish NAME: a crash anywhere in the run counts as broken; the load
+# at the end; exit 1 when something broke ($broken), else 0.
+bench_finish() {
+	if ! as_pg pg_isready -q -h "$work/sock" -p "$port" ||
+		grep -Eq 'terminated by signal|PANIC' "$work/server.log"; then
+		echo "the server crashed during the run:"
+		grep -E 'terminated by signal|PANIC|FATAL' "$work/server.log" | tail -n 10
+		broken=1
+	fi
+
+	echo
+	echo "load avg:   $(cut -d' ' -f1-3 /proc/loadavg) (at end)"
+	if [ "$broken" -ne 0 ]; then
+		echo "$1: something broke (see above)"
+		exit 1
+	fi
+	echo "$1: done"
+	exit 0
 }

@@ -635,21 +635,7 @@ fi
 # finish: a crash anywhere in the run counts as broken; the load at the
 # end; exit 1 when something broke.
 finish() {
-	if ! as_pg pg_isready -q -h "$work/sock" -p "$port" ||
-		grep -Eq 'terminated by signal|PANIC' "$work/server.log"; then
-		echo "the server crashed during the run:"
-		grep -E 'terminated by signal|PANIC|FATAL' "$work/server.log" | tail -n 10
-		broken=1
-	fi
-
-	echo
-	echo "load avg:   $(cut -d' ' -f1-3 /proc/loadavg) (at end)"
-	if [ $broken -ne 0 ]; then
-		echo "bench: something broke (see above)"
-		exit 1
-	fi
-	echo "bench: done"
-	exit 0
+	bench_finish bench
 }
 
 # (j) HTTP requests through background executions, against wrk

@@ -282,15 +282,4 @@ awk '
 	}' "$work/n8n.txt" "$work/ours.txt"
 echo "memory ours load_peak rss_mb=$((${all_r:-0} / 1024)) (sum over the cluster processes, shared memory counted in each) anon_mb=$((${all_a:-0} / 1024)) (private memory)"
 
-if ! as_pg pg_isready -q -h "$work/sock" -p "$port" || grep -Eq 'terminated by signal|PANIC' "$work/server.log"; then
-	echo "the server crashed during the run:"
-	grep -E 'terminated by signal|PANIC|FATAL' "$work/server.log" | tail -n 10
-	broken=1
-fi
-echo
-echo "load avg:   $(cut -d' ' -f1-3 /proc/loadavg) (at end)"
-if [ $broken -ne 0 ]; then
-	echo "bench-n8n: something broke (see above)"
-	exit 1
-fi
-echo "bench-n8n: done"
+bench_finish bench-n8n
