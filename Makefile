@@ -5,6 +5,7 @@
 #   make demo       set up everything on this machine and show it working
 #   make test       set up everything and run every test suite
 #   make bench      measure throughput and memory against same-run baselines
+#   make bench-n8n  n8n 1.110 and Reporunner side by side on the same workflows
 #   make fuzz       fuzz the document validator for 10 minutes
 #   make fuzz-expr  run 100,000 random expressions through the evaluator
 #   make test-sqlsmith  random SQL as a tenant against a busy cluster, 10 minutes
@@ -99,6 +100,7 @@ OBJS = \
 	src/n8n/map_date_time.o \
 	src/n8n/map_set.o \
 	src/n8n/map_trigger.o \
+	src/n8n/map_webhook.o \
 	src/n8n/map_util.o \
 	src/n8n/mappers.o \
 	src/n8n/n8n_sql.o \
@@ -189,6 +191,7 @@ REGRESS = \
 	076_n8n_set_merge \
 	077_n8n_nodes \
 	077_webhooks \
+	078_n8n_webhook \
 	080_subworkflows \
 	085_http \
 	086_credentials \
@@ -240,7 +243,7 @@ PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 # below work; "make demo" and "make test" install them first.
 ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
-else ifneq ($(filter-out setup demo test bench unit test-citus,$(or $(MAKECMDGOALS),all)),)
+else ifneq ($(filter-out setup demo test bench bench-n8n unit test-citus,$(or $(MAKECMDGOALS),all)),)
 $(error pg_config ($(PG_CONFIG)) or its PGXS makefile was not found: install postgresql-server-dev-15, or run "make demo" or "make test", which install what is missing)
 endif
 
@@ -268,6 +271,14 @@ bench: setup
 	$(MAKE) all
 	$(MAKE) install
 	sh test/bench/run.sh
+
+# n8n's webhook throughput and ours (execute(), start(), the listener) on
+# the same three workflows, in one run (test/bench/n8n/README.md)
+.PHONY: bench-n8n
+bench-n8n: setup
+	$(MAKE) all
+	$(MAKE) install
+	sh test/bench/n8n/run.sh
 
 unit:
 	$(MAKE) -C test/unit

@@ -120,7 +120,7 @@ SELECT jsonb_pretty(reporunner.n8n_document('{"name": "w", "nodes": [
 SELECT regress.try($q$SELECT reporunner.import_n8n('{"name": "n8n bad", "nodes": [
 	{"name": "Start", "type": "n8n-nodes-base.manualTrigger", "typeVersion": 1, "parameters": {}},
 	{"name": "Code", "type": "n8n-nodes-base.code", "typeVersion": 2, "parameters": {"jsCode": "return items;"}},
-	{"name": "Hook", "type": "n8n-nodes-base.webhook", "typeVersion": 2, "parameters": {"path": "x"}},
+	{"name": "Hook", "type": "n8n-nodes-base.webhook", "typeVersion": 2, "parameters": {"path": "x", "responseMode": "responseNode"}},
 	{"name": "Date", "type": "n8n-nodes-base.dateTime", "typeVersion": 2, "parameters": {}},
 	{"name": "Loop", "type": "n8n-nodes-base.splitInBatches", "typeVersion": 3, "parameters": {}},
 	{"name": "Odd set", "type": "n8n-nodes-base.set", "typeVersion": 3.4,

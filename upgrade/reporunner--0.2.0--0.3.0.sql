@@ -1600,4 +1600,4 @@ CREATE FUNCTION reporunner.on_webhook(workflow text, path text,
 RETURNS bigint
 LANGUAGE c VOLATILE
 AS 'MODULE_PATHNAME', 'reporunner_on_webhook';
-COMMENT ON FUNCTION reporunner.on_webhook(text, text, jsonb) IS 'Starts the workflow for every accepted HTTP request to /webhook/<path> on the webhook listener (options respond, auth, credential, tolerance, timeout); returns the trigger''s id';
+COMMENT ON FUNCTION reporunner.on_webhook(text, text, jsonb) IS 'Starts the workflow for every accepted HTTP request to /webhook/<path> on the webhook listener (options respond, output, auth, credential, tolerance, timeout); returns the trigger''s id';

@@ -7,7 +7,8 @@
  * (mappers.c); this file writes what every node has (id, position, node
  * settings), n8n's connections (keyed by the source node's name, outputs
  * numbered as the mapper says), settings and pinData.  The workflow's
- * schedules make its trigger node a Schedule Trigger.  What has no n8n
+ * schedules make its trigger node a Schedule Trigger, its webhook trigger
+ * a Webhook node.  What has no n8n
  * counterpart is collected as problems, like the import's, so that
  * export_workflow() fails with one error listing them all rather than
  * write a workflow that runs differently.
@@ -114,7 +115,7 @@ export_settings(RrN8nContext *cx, json_t *node, json_t *n8n_node)
 
 /* One node as an n8n node; its n8n output names go to outputs[name] */
 static json_t *
-export_node(json_t *node, int index, json_t *schedules, json_t *outputs,
+export_node(json_t *node, int index, json_t *starts, json_t *outputs,
 			json_t *problems)
 {
 	RrN8nContext cx = {0};
@@ -136,7 +137,7 @@ export_node(json_t *node, int index, json_t *schedules, json_t *outputs,
 		return NULL;
 	}
 	if (strcmp(cx.type, "trigger") == 0)
-		params = own = json_pack("{s:O}", "schedules", schedules);
+		params = starts;
 	else if (params == NULL)
 		params = own = rr_n8n_new_object();
 	mapper->export(&cx, params, &out);
@@ -154,6 +155,10 @@ export_node(json_t *node, int index, json_t *schedules, json_t *outputs,
 	if (out.version == (double) (json_int_t) out.version)
 		json_object_set_new(n8n_node, "typeVersion",
 							json_integer((json_int_t) out.version));
+	/* n8n gives every Webhook node an id of its own */
+	if (out.n8n_type != NULL && strcmp(out.n8n_type, "webhook") == 0)
+		json_object_set_new(n8n_node, "webhookId",
+							node_id(rr_n8n_string(json_object_get(out.params, "path"), "")));
 	export_settings(&cx, node, n8n_node);
 	if (out.outputs == NULL)
 		out.outputs = rr_n8n_outputs("main", NULL);
@@ -251,6 +256,9 @@ rr_n8n_export(json_t *document, const char *name, json_t *problems)
 	json_t	   *nodes = json_array();
 	json_t	   *outputs = rr_n8n_new_object();
 	json_t	   *schedules = json_array();
+	json_t	   *webhooks = json_array();
+	json_t	   *starts = json_pack("{s:O, s:O}", "schedules", schedules,
+								   "webhooks", webhooks);
 	json_t	   *triggers = json_object_get(document, "triggers");
 	json_t	   *pin_data = json_object_get(document, "pin_data");
 	json_t	   *n8n_pin = rr_n8n_new_object();
@@ -271,6 +279,8 @@ rr_n8n_export(json_t *document, const char *name, json_t *problems)
 			rr_n8n_is_empty(input) &&
 			json_object_size(options) == (input != NULL ? 1 : 0))
 			json_array_append(schedules, json_object_get(t, "target"));
+		else if (strcmp(rr_n8n_string(json_object_get(t, "kind"), ""), "webhook") == 0)
+			json_array_append(webhooks, t);
 		else
 		{
 			RrN8nContext cx = {0};
@@ -287,7 +297,7 @@ rr_n8n_export(json_t *document, const char *name, json_t *problems)
 	for (i = 0; i < json_array_size(json_object_get(document, "nodes")); i++)
 	{
 		json_t	   *n8n_node = export_node(json_array_get(json_object_get(document, "nodes"), i),
-										   (int) i, schedules, outputs, problems);
+										   (int) i, starts, outputs, problems);
 
 		if (n8n_node != NULL)
 			json_array_append_new(nodes, n8n_node);
@@ -312,5 +322,7 @@ rr_n8n_export(json_t *document, const char *name, json_t *problems)
 						 "pinData", n8n_pin);
 	json_decref(outputs);
 	json_decref(schedules);
+	json_decref(webhooks);
+	json_decref(starts);
 	return workflow;
 }

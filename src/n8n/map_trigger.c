@@ -9,7 +9,9 @@
  * import_workflow() makes with on_schedule() (pg_cron's five fields; an
  * n8n rule is turned into that cron expression, or refused).  Export
  * writes a trigger node as Schedule Trigger when the workflow has
- * schedules (export.c hands them over), else as Manual Trigger.
+ * schedules (export.c hands them over), as a Webhook node when it has a
+ * webhook trigger (map_webhook.c), else as Manual Trigger.  The Webhook
+ * node's import is map_webhook.c's.
  *
  * Plain C on jansson; no PostgreSQL header.
  *
@@ -126,24 +128,29 @@ rr_n8n_import_schedule_trigger(RrN8nContext *cx, json_t *parameters,
 	rr_n8n_leftovers(cx, rest, "parameter");
 }
 
-void
-rr_n8n_import_webhook(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
-{
-	rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
-				   "inbound webhooks are not built yet; start the workflow with reporunner.start() or execute(), or a table trigger");
-}
-
 /*
- * A trigger node; params holds the workflow's schedules (cron texts) when
- * it has any, given by export.c.
+ * A trigger node; params holds the workflow's schedules (cron texts) and
+ * webhook triggers when it has any, given by export.c.
  */
 void
 rr_n8n_export_trigger(RrN8nContext *cx, json_t *params, RrN8nNode *out)
 {
 	json_t	   *schedules = json_object_get(params, "schedules");
-	json_t	   *interval = json_array();
+	json_t	   *webhooks = json_object_get(params, "webhooks");
+	json_t	   *interval;
 	size_t		i;
 
+	if (json_array_size(webhooks) > 0)
+	{
+		if (json_array_size(webhooks) > 1 || json_array_size(schedules) > 0)
+			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+						   "an n8n trigger node starts the workflow one way: the workflow has %d webhooks and %d schedules",
+						   (int) json_array_size(webhooks),
+						   (int) json_array_size(schedules));
+		rr_n8n_export_webhook(cx, json_array_get(webhooks, 0), out);
+		return;
+	}
+	interval = json_array();
 	out->version = 1;
 	if (json_array_size(schedules) == 0)
 	{

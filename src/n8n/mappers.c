@@ -75,7 +75,7 @@ const RrN8nMapper rr_n8n_mappers[] = {
 	REFUSED("functionItem", NO_CODE),
 	REFUSED("splitInBatches", NOT_YET " (loops come with it)"),
 	REFUSED("itemLists", NOT_YET),
-	REFUSED("respondToWebhook", "inbound webhooks are not built yet"),
+	REFUSED("respondToWebhook", "there is no Respond to Webhook node: let the Webhook node respond immediately or when the last node finishes"),
 	REFUSED("cron", "the old Cron node is not supported: replace it by a Schedule Trigger"),
 	REFUSED("interval", "the old Interval node is not supported: replace it by a Schedule Trigger"),
 };

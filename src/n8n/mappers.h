@@ -21,8 +21,11 @@
 RR_N8N_MAPPER(manual_trigger);
 RR_N8N_MAPPER(workflow_trigger);
 RR_N8N_MAPPER(schedule_trigger);
-RR_N8N_MAPPER(webhook);
 RR_N8N_EXPORTER(trigger);
+
+/* map_webhook.c; export_trigger hands it the workflow's webhook trigger */
+RR_N8N_MAPPER(webhook);
+RR_N8N_EXPORTER(webhook);
 
 /* map_flow.c */
 RR_N8N_MAPPER(if);

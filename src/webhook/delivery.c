@@ -43,7 +43,8 @@
 	"SELECT id FROM reporunner.trigger WHERE kind = 'webhook' AND target = $1"
 /* How execution $1 ended, if it did */
 #define SQL_EXECUTION_ENDED \
-	"SELECT status, output::text, error::text FROM reporunner.execution" \
+	"SELECT status, output::text, error::text, (output -> 0)::text" \
+	" FROM reporunner.execution" \
 	" WHERE id = $1 AND status IN ('succeeded', 'failed', 'canceled')"
 
 static SPIPlanPtr trigger_plan = NULL;
@@ -223,6 +224,7 @@ rr_webhook_deliver(const RrWebhookRequest *request, RrWebhookReply *reply)
 						   reply->execution_id);
 	if (options.when_finished)
 		reply->wait_ms = (int) Min(options.timeout_ms, INT_MAX);
+	reply->first_item = options.first_item;
 }
 
 bool
@@ -245,11 +247,20 @@ rr_webhook_finished(int64 execution_id, RrWebhookReply *reply)
 		char	   *status = SPI_getvalue(row, desc, 1);
 		char	   *output = SPI_getvalue(row, desc, 2);
 		char	   *error = SPI_getvalue(row, desc, 3);
+		char	   *first = SPI_getvalue(row, desc, 4);
 		MemoryContext spi = MemoryContextSwitchTo(caller);
 
 		/* copied out of SPI's memory, which rr_store_end releases */
 		ended = true;
-		if (strcmp(status, "succeeded") == 0)
+		if (strcmp(status, "succeeded") == 0 && reply->first_item &&
+			first == NULL)
+			reply_error(reply, 500, "the workflow's output has no item to return");
+		else if (strcmp(status, "succeeded") == 0 && reply->first_item)
+		{
+			reply->status = 200;
+			reply->body = pstrdup(first);
+		}
+		else if (strcmp(status, "succeeded") == 0)
 		{
 			reply->status = 200;
 			reply->body = pstrdup(output != NULL ? output : "[]");

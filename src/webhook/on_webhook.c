@@ -117,6 +117,16 @@ rr_webhook_options(Jsonb *options, RrWebhookOptions *parsed)
 									 "A webhook's auth is none, header, basic, stripe, github or slack.");
 			parsed->auth = (RrWebhookAuth) a;
 		}
+		else if (strcmp(name, "output") == 0)
+		{
+			char	   *output = jsonb_string(&value, name);
+
+			if (strcmp(output, "first") == 0)
+				parsed->first_item = true;
+			else if (strcmp(output, "all") != 0)
+				rr_invalid_parameter(psprintf("unknown webhook output \"%s\"", output),
+									 "A when_finished webhook answers with all output items or the first.");
+		}
 		else if (strcmp(name, "credential") == 0)
 			parsed->credential = jsonb_string(&value, name);
 		else if (strcmp(name, "tolerance") == 0)
@@ -125,8 +135,11 @@ rr_webhook_options(Jsonb *options, RrWebhookOptions *parsed)
 			parsed->timeout_ms = duration_option(&value, name);
 		else
 			rr_invalid_parameter(psprintf("unknown webhook option \"%s\"", name),
-								 "The options are respond, auth, credential, tolerance and timeout.");
+								 "The options are respond, output, auth, credential, tolerance and timeout.");
 	}
+	if (parsed->first_item && !parsed->when_finished)
+		rr_invalid_parameter("webhook option \"output\" needs respond when_finished",
+							 "A webhook that responds immediately answers with the execution's id.");
 	if (parsed->auth == RR_WEBHOOK_AUTH_NONE && parsed->credential != NULL)
 		rr_invalid_parameter("webhook option \"credential\" needs an auth",
 							 "A credential is used by auth header, basic, stripe, github or slack.");

@@ -49,6 +49,7 @@ typedef struct RrWebhookReply
 	char	   *body;
 	int64		execution_id;	/* queued, or 0 */
 	int			wait_ms;		/* when_finished: how long to wait for it */
+	bool		first_item;		/* when_finished: answer the first output item */
 } RrWebhookReply;
 
 /* How a registration authenticates requests (its options, checked) */
@@ -66,6 +67,7 @@ typedef enum RrWebhookAuth
 typedef struct RrWebhookOptions
 {
 	bool		when_finished;	/* respond when_finished, not immediately */
+	bool		first_item;		/* output "first": the first item, not all */
 	RrWebhookAuth auth;
 	char	   *credential;		/* its name, NULL with auth none */
 	int64		tolerance_ms;	/* stripe, slack */

@@ -53,6 +53,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/test/bench/http.sh"
 . "$top/test/bench/observe.sh"
 . "$top/test/bench/webhook.sh"
+. "$top/test/bench/common.sh"
 
 seconds=${BENCH_SECONDS:-10}
 memory_calls=${BENCH_MEMORY_CALLS:-1000000}
@@ -105,10 +106,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 give_to_pg "$work"
 broken=0
-
-psql_bench() {
-	as_pg psql -X -q -v ON_ERROR_STOP=1 -h "$work/sock" -p "$port" -d postgres "$@"
-}
 
 # run_scenario NAME CLIENTS SQL [SQL...]: run SQL with pgbench on CLIENTS
 # connections for $seconds and print its tps.  With several SQL scripts,
@@ -310,42 +307,6 @@ mark() {
 set_workers() {
 	psql_bench -c "ALTER SYSTEM SET reporunner.workers_per_database = $1" \
 		-c "SELECT pg_reload_conf()" >/dev/null
-}
-
-# bg_clear: forget the executions of earlier runs (this cluster is thrown
-# away), so that each measurement reads only its own.
-bg_clear() {
-	psql_bench -c "SET client_min_messages = warning" \
-		-c "TRUNCATE reporunner.execution CASCADE"
-}
-
-# wait_drained: wait until the queue is empty, that is until the workers
-# have run everything started so far; at most $drain_limit seconds.
-# Returns 1 on timeout or error.
-wait_drained() {
-	waited=0
-	while left=$(psql_bench -At -c "SELECT count(*) FROM reporunner.queue") &&
-		[ "$left" -gt 0 ]; do
-		if [ $waited -ge $((drain_limit * 2)) ]; then
-			echo "the workers did not run everything in $drain_limit s: $left executions left" >&2
-			return 1
-		fi
-		sleep 0.5
-		waited=$((waited + 1))
-	done
-	[ "$left" = 0 ]
-}
-
-# bg_failures: print the executions that failed and return 1, if any
-# (the bench cancels some on purpose).
-bg_failures() {
-	bad=$(psql_bench -At -c "SELECT count(*) FROM reporunner.execution
-		WHERE status NOT IN ('succeeded', 'canceled')") || return 1
-	[ "$bad" -eq 0 ] && return 0
-	echo "$bad executions did not succeed:" >&2
-	psql_bench -c "SELECT status, error, count(*) FROM reporunner.execution
-		WHERE status NOT IN ('succeeded', 'canceled') GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 5" >&2
-	return 1
 }
 
 # bg_queue: (d) the bare SKIP LOCKED queue with producers and consumers
@@ -626,22 +587,8 @@ echo "machine:    $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /pro
 echo "load avg:   $(cut -d' ' -f1-3 /proc/loadavg) (at start)"
 echo "pgbench:    $(pgbench --version), -n -M prepared -T $seconds, -c/-j in {$clients_list}"
 
-# The cluster: start_cluster's test settings, then durable-commit settings
-# appended (later lines win) and a restart.
-port=$(free_port)
-webhook_port=$(free_tcp_port)
-start_cluster "$work" "$port" || exit 1
-stop_cluster "$work"
-cat >>"$work/data/postgresql.conf" <<CONF
-# benchmark settings (test/bench/run.sh)
-reporunner.webhook_listen = '127.0.0.1:$webhook_port'
-fsync = on
-synchronous_commit = on
-shared_buffers = 1GB
-max_wal_size = 8GB
-max_worker_processes = 16
-CONF
-start_cluster "$work" "$port" || exit 1
+# The cluster, with durable commits (test/bench/common.sh)
+start_bench_cluster || exit 1
 
 psql_bench -v workflow="$workflow" <<'SQL' || exit 1
 \pset footer off
@@ -688,21 +635,7 @@ fi
 # finish: a crash anywhere in the run counts as broken; the load at the
 # end; exit 1 when something broke.
 finish() {
-	if ! as_pg pg_isready -q -h "$work/sock" -p "$port" ||
-		grep -Eq 'terminated by signal|PANIC' "$work/server.log"; then
-		echo "the server crashed during the run:"
-		grep -E 'terminated by signal|PANIC|FATAL' "$work/server.log" | tail -n 10
-		broken=1
-	fi
-
-	echo
-	echo "load avg:   $(cut -d' ' -f1-3 /proc/loadavg) (at end)"
-	if [ $broken -ne 0 ]; then
-		echo "bench: something broke (see above)"
-		exit 1
-	fi
-	echo "bench: done"
-	exit 0
+	bench_finish bench
 }
 
 # (j) HTTP requests through background executions, against wrk

@@ -229,6 +229,24 @@ $_->[0]->finish foreach @waiting;
 is_deeply([ map { decode_json(${ $_->[1] })->[0]{event} } @waiting ],
 	[ 'order.1', 'order.2', 'order.3' ], 'three waiting at once each get their own output');
 
+# output first: the first output item, an object, as n8n's Webhook node
+# answers by default; 500 when the output is empty
+$node->safe_psql(
+	'postgres', q{
+SELECT reporunner.on_webhook('hook', 'sync/first', '{"respond": "when_finished", "output": "first", "timeout": "60s"}');
+SELECT reporunner.save_workflow('empty_hook', '{"nodes": [
+	{"name": "Request", "type": "trigger"},
+	{"name": "None", "type": "filter", "params": {"condition": "{{ $json.body.keep == true }}"}}],
+	"connections": [{"from": "Request", "to": "None"}]}');
+SELECT reporunner.on_webhook('empty_hook', 'sync/none', '{"respond": "when_finished", "output": "first", "timeout": "60s"}');
+});
+$res = post('sync/first', '{"type": "order.first"}');
+is_deeply([ $res->{status}, decode_json($res->{content})->{event} ],
+	[ 200, 'order.first' ], 'output first answers with the first item, an object');
+$res = post('sync/none', '{"keep": false}');
+is($res->{status}, 500, 'and 500 when the output has no item');
+like($res->{content}, qr/no item to return/, 'saying so');
+
 # when_finished past its timeout: 504 with the execution, which goes on
 $node->safe_psql(
 	'postgres', q{

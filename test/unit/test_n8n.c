@@ -176,6 +176,15 @@ main(void)
 	fixture("dateTime_nullDate.json", 0);
 	fixture("dateTime.json", 0);
 	round_trip("most node types", mixed, "{\"workflows\": {\"sub\": \"sub\"}}", 0);
+	/* make bench-n8n's workflows: Webhook nodes, Edit Fields, If */
+	fixture("../bench/n8n/workflows/webhook_set.json", 0);
+	fixture("../bench/n8n/workflows/webhook_if.json", 0);
+	fixture("../bench/n8n/workflows/webhook_set_chain.json", 0);
+	round_trip("a Webhook node with what the listener cannot do",
+			   "{\"nodes\": [{\"name\": \"W\", \"type\": \"n8n-nodes-base.webhook\", \"typeVersion\": 2,"
+			   " \"parameters\": {\"path\": \"a/:id\", \"httpMethod\": \"PUT\", \"responseMode\": \"lastNode\","
+			   " \"responseData\": \"noData\", \"options\": {\"rawBody\": true, \"x\": 1}}}]}",
+			   "{}", 5);
 
 	expect_error("an unknown option", "{\"nodes\": []}", "{\"x\": 1}",
 				 RR_N8N_UNKNOWN_OPTION);
