@@ -561,6 +561,51 @@ static const RrFieldSpec connector_params[] = {
 	{NULL}
 };
 
+/* ai_agent: one tool, a workflow the model may call */
+static const RrFieldSpec ai_agent_tool_fields[] = {
+	{.name = "workflow", .type = RR_FIELD_STRING,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
+		.has_min = true, .min = 1,
+	.hint = "The tools are fixed when the workflow is saved."},
+	{.name = "name", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+	.has_min = true, .min = 1, .has_max = true, .max = 64},
+	{.name = "description", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL},
+	{NULL}
+};
+
+static const RrFieldSpec ai_agent_tool = {
+	.type = RR_FIELD_OBJECT, .fields = ai_agent_tool_fields
+};
+
+/*
+ * ai_agent: the model and how it is reached are fixed, the prompts may be
+ * computed per item; the tools are found when the plan is built
+ * (src/nodes/ai_agent.c)
+ */
+static const RrFieldSpec ai_agent_params[] = {
+	{.name = "model", .type = RR_FIELD_STRING,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
+		.has_min = true, .min = 1,
+	.hint = "The model is fixed when the workflow is saved."},
+	{.name = "system", .type = RR_FIELD_STRING},
+	{.name = "message", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED,
+	.has_min = true, .min = 1},
+	{.name = "tools", .type = RR_FIELD_ARRAY, .flags = RR_FIELD_STATIC,
+	.has_max = true, .max = 128, .items = &ai_agent_tool},
+	{.name = "max_iterations", .type = RR_FIELD_INTEGER,
+		.flags = RR_FIELD_STATIC, .has_min = true, .min = 1,
+	.has_max = true, .max = 100, .default_int = 10},
+	{.name = "max_tokens", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC,
+	.has_min = true, .min = 1},
+	HTTP_CREDENTIAL_PARAM,
+	{.name = "base_url", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+		.has_min = true, .min = 1,
+	.hint = "The base URL is fixed when the workflow is saved."},
+	HTTP_TRANSFER_PARAMS,
+	HTTP_PROXY_PARAM,
+	{NULL}
+};
+
 /* which http params need or exclude others */
 static const RrParamRule http_rules[] = {
 	{.param = "max_pages", .needs = {"next_url", "pagination", "next_link"}},
@@ -638,6 +683,9 @@ static const RrParamRule wait_rules[] = {
 
 #define RR_SCHEMA_compare_datasets \
 	.params = compare_datasets_params, .outputs = compare_outputs, .inputs = 2
+
+#define RR_SCHEMA_ai_agent \
+	.params = ai_agent_params, .outputs = main_output, .inputs = 1
 
 #define RR_SCHEMA_ENTRY(type) {.name = #type, RR_SCHEMA_##type},
 

@@ -1,0 +1,200 @@
+# The ai_agent node against the scripted chat completions of the mock
+# services (test/mock_services.py, POST /openai/v1/scripts):
+#   - a conversation with two tool calls, each a workflow whose sql node
+#     writes a ledger row, ends with the scripted answer: the requests the
+#     model received (the tools with their input schemas, each tool's
+#     result sent back under its call's id), the ledger, the token usage
+#     summed and per model call, the sub-workflows journaled as calls of
+#     the agent's execution; the same in a background run (start());
+#   - a model that never stops calling tools ends at max_iterations with
+#     an error (54000) after exactly that many model calls;
+#   - the canary test of 016_credentials.pl for the openai credential.
+use strict;
+use warnings FATAL => 'all';
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use HttpTestServer;
+use ReporunnerNode;
+use HTTP::Tiny;
+use JSON::PP;
+use Test::More;
+
+delete @ENV{qw(http_proxy HTTP_PROXY all_proxy ALL_PROXY)};
+my $base = "http://127.0.0.1:" . HttpTestServer::start('mock_services.py');
+my $http = HTTP::Tiny->new;
+
+# the chat completion requests the mock received since the last call, oldest
+# first, their bodies decoded
+sub model_requests
+{
+	my $response = $http->get("$base/log");
+	die "GET /log: $response->{status}" unless $response->{success};
+	$http->request('DELETE', "$base/log");
+	return [ map { { %$_, json => decode_json($_->{body}) } }
+		  grep { $_->{path} eq '/openai/v1/chat/completions' }
+		  @{ decode_json($response->{content}) } ];
+}
+
+# script(model => [replies]): the conversation the mock replays for model
+sub script
+{
+	my %scripts = @_;
+	my $response = $http->post("$base/openai/v1/scripts",
+		{ content => encode_json(\%scripts) });
+	die "POST /scripts: $response->{status}" unless $response->{success};
+}
+
+my $key_file = HttpTestServer::master_key();
+my $node = ReporunnerNode->create('agent',
+	'reporunner.http_allow' => "'127.0.0.1/32'",
+	'reporunner.key_file' => "'$key_file'",
+	'log_statement' => "'all'",
+	'log_min_messages' => 'debug1',
+	'log_min_error_statement' => 'error');
+$node->safe_psql(
+	'postgres', q{
+CREATE ROLE tenant_a LOGIN;
+GRANT reporunner_http TO tenant_a;
+CREATE TABLE ledger (id serial, tool text, what text);
+GRANT INSERT, SELECT ON ledger TO tenant_a;
+GRANT USAGE ON SEQUENCE ledger_id_seq TO tenant_a;
+});
+HttpTestServer::setup($node);
+
+my $canary = 'CANARY' . join('', map { ('a' .. 'z')[ int(rand(26)) ] } 1 .. 12);
+HttpTestServer::set_credential($node, 'tenant_a', 'openai', 'bearer',
+	qq({"token": "sk-$canary"}));
+
+# tool(name, description of its input): a workflow writing a ledger row
+sub tool
+{
+	my ($name, $description) = @_;
+	my $doc = qq({"settings": {"input_schema": {"type": "object",
+			"properties": {"what": {"type": "string", "description": "$description"}},
+			"required": ["what"]}},
+		"nodes": [{"name": "Start", "type": "trigger"},
+		{"name": "Write", "type": "sql", "params": {
+			"query": "INSERT INTO ledger (tool, what) VALUES (\$1, \$2) RETURNING id, what",
+			"args": ["$name", "{{ \$json.what }}"]}}],
+		"connections": [{"from": "Start", "to": "Write"}]});
+	$node->safe_psql('postgres',
+		"SET ROLE tenant_a; SELECT reporunner.save_workflow('$name', \$d\$$doc\$d\$)");
+}
+tool('record', 'What to record');
+tool('audit', 'What to audit');
+
+# agent(workflow, model, extra params): Start -> Agent
+sub agent
+{
+	my ($workflow, $model, $extra) = @_;
+	$extra = $extra ? ", $extra" : '';
+	my $doc = qq({"nodes": [{"name": "Start", "type": "trigger"},
+		{"name": "Agent", "type": "ai_agent", "params": {
+			"model": "$model", "credential": "openai", "base_url": "$base/openai/v1",
+			"system": "You keep the ledger.", "message": "{{ \$json.question }}",
+			"tools": [{"workflow": "record", "description": "Record a thing"},
+					  {"workflow": "audit", "name": "audit_it"}] $extra}}],
+		"connections": [{"from": "Start", "to": "Agent"}]});
+	$node->safe_psql('postgres',
+		"SET ROLE tenant_a; SELECT reporunner.save_workflow('$workflow', \$d\$$doc\$d\$)");
+}
+
+sub run
+{
+	my ($workflow, $items) = @_;
+	return $node->safe_psql('postgres',
+		"SET ROLE tenant_a; SELECT try_run('$workflow', \$i\$$items\$i\$)");
+}
+
+# ---------- a conversation with two tool calls ----------
+
+script(scripted => [
+	{ tool_calls => [ { name => 'record', arguments => { what => 'first' } } ] },
+	{ tool_calls => [ { name => 'audit_it', arguments => { what => 'second' } } ] },
+	{ content => 'Recorded first, audited second.' } ]);
+agent('keeper', 'scripted');
+
+my $result = run('keeper', '[{"question": "Keep the ledger"}]');
+like($result, qr/^\[/, 'the agent ran') or diag($result);
+my $out = decode_json($result)->[0];
+is($out->{answer}, 'Recorded first, audited second.', 'the scripted answer is the output');
+is($out->{model_calls}, 3, 'three model calls');
+# prompt tokens: 10 per message sent (2, 4, then 6 messages)
+is_deeply($out->{usage},
+	{ prompt_tokens => 120, completion_tokens => 15, total_tokens => 135 },
+	'the token usage of the three calls summed');
+is_deeply([ map { "$_->{kind} $_->{turn}" . ($_->{tool} ? " $_->{tool}" : '') } @{ $out->{steps} } ],
+	[ 'model 1', 'tool 1 record', 'model 2', 'tool 2 audit_it', 'model 3' ],
+	'each model call and tool call is a step');
+is($out->{steps}[0]{usage}{prompt_tokens}, 20, 'each model call with its own usage');
+is($node->safe_psql('postgres', 'SELECT string_agg(tool || \' \' || what, \', \' ORDER BY id) FROM ledger'),
+	'record first, audit second', 'each tool wrote its ledger row once');
+
+my $requests = model_requests();
+is(scalar(@$requests), 3, 'the model received three requests');
+is($requests->[0]{headers}{authorization}, "Bearer sk-$canary", 'with the API key');
+my $first = $requests->[0]{json};
+is($first->{model}, 'scripted', 'the model');
+is_deeply([ map { "$_->{role}: $_->{content}" } @{ $first->{messages} } ],
+	[ 'system: You keep the ledger.', 'user: Keep the ledger' ],
+	'the system prompt and the message of the item');
+is_deeply([ map { $_->{function}{name} } @{ $first->{tools} } ], [ 'record', 'audit_it' ],
+	'the tools, by their names');
+is($first->{tools}[0]{function}{description}, 'Record a thing', 'with their descriptions');
+is($first->{tools}[0]{function}{parameters}{properties}{what}{description}, 'What to record',
+	'and the input schema of their workflow as parameters');
+my $second = $requests->[1]{json}{messages};
+is(scalar(@$second), 4, 'the second request has the conversation so far');
+is($second->[2]{tool_calls}[0]{id}, 'call_0_0', 'the model\'s tool call');
+is($second->[3]{role} . ' ' . $second->[3]{tool_call_id}, 'tool call_0_0', 'then the tool\'s answer under its id');
+like($second->[3]{content}, qr/^\[\{"id": 1, "what": "first"\}\]$/, 'which is the items the workflow gave');
+is(scalar(@{ $requests->[2]{json}{messages} }), 6, 'the third request has both tool answers');
+is( $node->safe_psql('postgres', q{
+	SELECT string_agg(w.name || ' ' || c.mode || ' ' || c.status, ', ' ORDER BY c.id)
+	FROM reporunner.executions c JOIN reporunner.workflows w ON w.id = c.workflow_id
+	WHERE c.parent_id = (SELECT max(id) FROM reporunner.executions WHERE mode = 'call')}),
+	'record subworkflow succeeded, audit subworkflow succeeded',
+	'the tool calls are journaled as sub-workflows of the agent\'s execution');
+
+# the same in a background run
+my $id = $node->safe_psql('postgres',
+	"SET ROLE tenant_a; SELECT reporunner.start('keeper', '[{\"question\": \"Again\"}]')");
+ok( $node->poll_query_until('postgres',
+		"SELECT status IN ('succeeded', 'failed') FROM reporunner.executions WHERE id = $id"),
+	'the background run ended');
+is( $node->safe_psql('postgres',
+		"SELECT status || ' ' || (output -> 0 ->> 'answer') FROM reporunner.executions WHERE id = $id"),
+	'succeeded Recorded first, audited second.', 'a background run gives the answer too');
+is($node->safe_psql('postgres', 'SELECT count(*) FROM ledger'), 4, 'with its own two ledger rows');
+is(scalar(@{ model_requests() }), 3, 'after three model calls');
+
+# ---------- max_iterations ----------
+
+script(forever => [ { tool_calls => [ { name => 'record', arguments => { what => 'again' } } ] } ]);
+agent('endless', 'forever', '"max_iterations": 3');
+like(run('endless', '[{"question": "Go on"}]'),
+	qr/^54000: node "Agent": the model gave no answer in 3 calls/,
+	'a model that never answers stops at max_iterations');
+is(scalar(@{ model_requests() }), 3, 'after exactly max_iterations model calls');
+is($node->safe_psql('postgres', 'SELECT count(*) FROM ledger'), 4,
+	'the tools it called were rolled back with the failed execute()');
+
+# ---------- the canary ----------
+
+my $dump = PostgreSQL::Test::Utils::tempdir() . '/dump.sql';
+$node->command_ok(
+	[ 'pg_dump', '--data-only', '-f', $dump, '-d', $node->connstr('postgres') ],
+	'pg_dump --data-only');
+my %places = (
+	'the dump of every table' => PostgreSQL::Test::Utils::slurp_file($dump),
+	'the server log' => PostgreSQL::Test::Utils::slurp_file($node->logfile),
+	'the executions and steps' => $node->safe_psql(
+		'postgres',
+		'SELECT string_agg(concat_ws(\' \', e.error, e.output, s.output, s.error, s.attempts), E\'\n\') FROM reporunner.executions e LEFT JOIN reporunner.step s ON s.execution_id = e.id'
+	));
+foreach my $place (sort keys %places)
+{
+	unlike($places{$place}, qr/$canary/, "no canary in $place");
+}
+
+done_testing();
