@@ -367,8 +367,7 @@ call_model(AgentState *state, RrNodeRun *run, const char *messages)
 	if (list_length(outputs[0]) != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
-				 errmsg("node \"%s\": the model's response is not one JSON object",
-						run->node->name)));
+				 errmsg("the model's response is not one JSON object")));
 	return (Jsonb *) linitial(outputs[0]);
 }
 
@@ -512,8 +511,7 @@ run_tool_calls(AgentState *state, RrNodeRun *run, JsonbValue *calls,
 			name == NULL || name->type != jbvString)
 			ereport(ERROR,
 					(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
-					 errmsg("node \"%s\": the model called a tool without an id or a function name",
-							run->node->name)));
+					 errmsg("the model called a tool without an id or a function name")));
 		function_name = pnstrdup(name->val.string.val, name->val.string.len);
 		answer = call_tool(state, run, function_name,
 						   member(function, "arguments"));
@@ -551,7 +549,7 @@ converse(AgentState *state, RrNodeRun *run, Jsonb *item, int index)
 	if (message == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("node \"%s\" has no message", run->node->name)));
+				 errmsg("the message is empty")));
 	initStringInfo(&messages);
 	initStringInfo(&steps);
 	if (system != NULL)
@@ -582,8 +580,7 @@ converse(AgentState *state, RrNodeRun *run, Jsonb *item, int index)
 		if (reply == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
-					 errmsg("node \"%s\": the model's response has no message",
-							run->node->name)));
+					 errmsg("the model's response has no message")));
 		calls = member(reply, "tool_calls");
 		appendStringInfo(&steps, "%s{\"kind\":\"model\",\"turn\":%d,\"usage\":%s}",
 						 turn > 1 ? "," : "", turn, turn_usage);
@@ -611,8 +608,8 @@ converse(AgentState *state, RrNodeRun *run, Jsonb *item, int index)
 		if (turn >= state->max_iterations)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("node \"%s\": the model gave no answer in %d calls",
-							run->node->name, state->max_iterations),
+					 errmsg("the model gave no answer in %d calls",
+							state->max_iterations),
 					 errdetail("It still called tools after the last call max_iterations allows."),
 					 errhint("Raise max_iterations, or tell the model in the system prompt when to answer.")));
 		appendStringInfo(&messages, ",%s", rr_value_to_text(reply));

@@ -150,8 +150,8 @@ is($second->[3]{role} . ' ' . $second->[3]{tool_call_id}, 'tool call_0_0', 'then
 like($second->[3]{content}, qr/^\[\{"id": 1, "what": "first"\}\]$/, 'which is the items the workflow gave');
 is(scalar(@{ $requests->[2]{json}{messages} }), 6, 'the third request has both tool answers');
 is( $node->safe_psql('postgres', q{
-	SELECT string_agg(w.name || ' ' || c.mode || ' ' || c.status, ', ' ORDER BY c.id)
-	FROM reporunner.executions c JOIN reporunner.workflows w ON w.id = c.workflow_id
+	SELECT string_agg(c.workflow || ' ' || c.mode || ' ' || c.status, ', ' ORDER BY c.id)
+	FROM reporunner.executions c
 	WHERE c.parent_id = (SELECT max(id) FROM reporunner.executions WHERE mode = 'call')}),
 	'record subworkflow succeeded, audit subworkflow succeeded',
 	'the tool calls are journaled as sub-workflows of the agent\'s execution');
@@ -173,7 +173,7 @@ is(scalar(@{ model_requests() }), 3, 'after three model calls');
 script(forever => [ { tool_calls => [ { name => 'record', arguments => { what => 'again' } } ] } ]);
 agent('endless', 'forever', '"max_iterations": 3');
 like(run('endless', '[{"question": "Go on"}]'),
-	qr/^54000: node "Agent": the model gave no answer in 3 calls/,
+	qr/^54000: workflow "endless" failed at node "Agent": the model gave no answer in 3 calls$/,
 	'a model that never answers stops at max_iterations');
 is(scalar(@{ model_requests() }), 3, 'after exactly max_iterations model calls');
 is($node->safe_psql('postgres', 'SELECT count(*) FROM ledger'), 4,
