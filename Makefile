@@ -104,6 +104,7 @@ OBJS = \
 	src/nodes/compare_datasets.o \
 	src/nodes/connector.o \
 	src/nodes/ai_agent.o \
+	src/nodes/subworkflow_call.o \
 	src/nodes/execute_workflow.o \
 	src/nodes/filter.o \
 	src/nodes/function.o \

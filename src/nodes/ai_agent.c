@@ -34,6 +34,7 @@
 #include "postgres.h"
 
 #include "catalog/execute.h"
+#include "engine/journal.h"
 #include "catalog/store.h"
 #include "catalog/workflow_store.h"
 #include "catalog/pg_type.h"
@@ -42,6 +43,7 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/node_util.h"
+#include "nodes/subworkflow_call.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
@@ -307,6 +309,47 @@ ai_agent_prepare(RrPlanNode *node)
 
 /* ---------- Running ---------- */
 
+/* One conversation: the messages so far, the steps, the usage. */
+typedef struct Conversation
+{
+	AgentState *state;
+	RrNodeRun  *run;
+	int			item;			/* the input item's index */
+	bool		durable;		/* a background run: journaled turns */
+	StringInfoData messages;	/* JSON text: the messages, comma-separated */
+	StringInfoData steps;		/* JSON text: the steps, comma-separated */
+	AgentUsage	usage;
+	int			turn;			/* model calls so far */
+} Conversation;
+
+/*
+ * The model's replies of a conversation journaled so far by a background
+ * run: $1 execution, $2 node, $3 attempt, $4 item.
+ */
+#define SQL_TURNS \
+	"SELECT message, usage FROM reporunner.agent_turn WHERE execution_id = $1" \
+	" AND node = $2 AND attempt = $3 AND item = $4 ORDER BY turn"
+
+/* A jsonb value of JSON text. */
+static Jsonb *
+jsonb_of(const char *text)
+{
+	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+											  CStringGetDatum(text)));
+}
+
+/* A Jsonb as a JsonbValue (binary). */
+static JsonbValue *
+value_of(Jsonb *jsonb)
+{
+	JsonbValue *value = palloc(sizeof(JsonbValue));
+
+	value->type = jbvBinary;
+	value->val.binary.data = &jsonb->root;
+	value->val.binary.len = VARSIZE(jsonb) - VARHDRSZ;
+	return value;
+}
+
 /* A param's value for the item as text (strings as they are). */
 static char *
 param_text(const RrParam *param, RrNodeRun *run, Jsonb *item, int index)
@@ -316,59 +359,6 @@ param_text(const RrParam *param, RrNodeRun *run, Jsonb *item, int index)
 	if (value == NULL)
 		return NULL;
 	return rr_value_text(value);
-}
-
-/*
- * call_model
- *		One chat completion through the connector node: the response body.
- *		The run's counters and transaction come back as the connector left
- *		them.
- */
-static Jsonb *
-call_model(AgentState *state, RrNodeRun *run, const char *messages)
-{
-	RrPlanNode	node = *run->node;
-	RrNodeRun	call = *run;
-	StringInfoData request;
-	List	   *input;
-	List	   *outputs[1] = {NIL};
-	RrPairing	paired[1];
-
-	initStringInfo(&request);
-	appendStringInfo(&request, "{\"messages\":[%s]", messages);
-	if (state->tools_json != NULL)
-		appendStringInfo(&request, ",\"tools\":%s", state->tools_json);
-	appendStringInfoChar(&request, '}');
-	input = list_make1(DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-														  CStringGetDatum(request.data))));
-
-	memset(paired, 0, sizeof(paired));
-	node.state = state->connector;
-	call.node = &node;
-	call.ninputs = 1;
-	call.inputs = &input;
-	call.noutputs = 1;
-	call.outputs = outputs;
-	call.paired = paired;
-	call.expr_cache = NULL;
-	call.may_defer = false;
-	call.deferred = NULL;
-	PG_TRY();
-	{
-		rr_node_connector.execute(&call);
-	}
-	PG_FINALLY();
-	{
-		run->items_seen = call.items_seen;
-		run->in_subtransaction = call.in_subtransaction;
-		run->transaction_renewed = call.transaction_renewed;
-	}
-	PG_END_TRY();
-	if (list_length(outputs[0]) != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
-				 errmsg("the model's response is not one JSON object")));
-	return (Jsonb *) linitial(outputs[0]);
 }
 
 /* Member key of a JSON object value; NULL when absent or no object. */
@@ -394,23 +384,96 @@ count_member(JsonbValue *object, const char *key)
 											 NumericGetDatum(value->val.numeric)));
 }
 
-/* The usage of a response, added to the sums; its JSON text. */
+/* Usage as JSON text. */
 static char *
-add_usage(AgentUsage *sums, JsonbValue *response)
+usage_json(const AgentUsage *usage)
 {
-	JsonbValue *usage = member(response, "usage");
-	AgentUsage	one;
-
-	one.prompt = count_member(usage, "prompt_tokens");
-	one.completion = count_member(usage, "completion_tokens");
-	one.total = count_member(usage, "total_tokens");
-	sums->prompt += one.prompt;
-	sums->completion += one.completion;
-	sums->total += one.total;
 	return psprintf("{\"prompt_tokens\":" INT64_FORMAT
 					",\"completion_tokens\":" INT64_FORMAT
 					",\"total_tokens\":" INT64_FORMAT "}",
-					one.prompt, one.completion, one.total);
+					usage->prompt, usage->completion, usage->total);
+}
+
+/*
+ * run_connector
+ *		The connector node on the request item: the response bodies.  The
+ *		run's counters and transaction come back as the connector left them.
+ */
+static List *
+run_connector(AgentState *state, RrNodeRun *run, Jsonb *request)
+{
+	RrPlanNode	node = *run->node;
+	RrNodeRun	call = *run;
+	List	   *input = list_make1(request);
+	List	   *outputs[1] = {NIL};
+	RrPairing	paired[1];
+
+	memset(paired, 0, sizeof(paired));
+	node.state = state->connector;
+	call.node = &node;
+	call.ninputs = 1;
+	call.inputs = &input;
+	call.noutputs = 1;
+	call.outputs = outputs;
+	call.paired = paired;
+	call.expr_cache = NULL;
+	call.may_defer = false;
+	call.deferred = NULL;
+	PG_TRY();
+	{
+		rr_node_connector.execute(&call);
+	}
+	PG_FINALLY();
+	{
+		run->items_seen = call.items_seen;
+		run->in_subtransaction = call.in_subtransaction;
+		run->transaction_renewed = call.transaction_renewed;
+	}
+	PG_END_TRY();
+	return outputs[0];
+}
+
+/*
+ * call_model
+ *		One chat completion with the conversation so far: the model's
+ *		message, and its usage as JSON text in *usage.
+ */
+static Jsonb *
+call_model(Conversation *c, char **usage)
+{
+	StringInfoData request;
+	List	   *bodies;
+	JsonbValue *body;
+	JsonbValue *choices;
+	JsonbValue *choice = NULL;
+	JsonbValue *message;
+	AgentUsage	one;
+
+	initStringInfo(&request);
+	appendStringInfo(&request, "{\"messages\":[%s]", c->messages.data);
+	if (c->state->tools_json != NULL)
+		appendStringInfo(&request, ",\"tools\":%s", c->state->tools_json);
+	appendStringInfoChar(&request, '}');
+	bodies = run_connector(c->state, c->run, jsonb_of(request.data));
+	if (list_length(bodies) != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+				 errmsg("the model's response is not one JSON object")));
+
+	body = value_of((Jsonb *) linitial(bodies));
+	choices = member(body, "choices");
+	if (choices != NULL && rr_value_is_array(choices))
+		choice = getIthJsonbValueFromContainer(choices->val.binary.data, 0);
+	message = choice != NULL ? member(rr_value_normalize(choice), "message") : NULL;
+	if (message == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+				 errmsg("the model's response has no message")));
+	one.prompt = count_member(member(body, "usage"), "prompt_tokens");
+	one.completion = count_member(member(body, "usage"), "completion_tokens");
+	one.total = count_member(member(body, "usage"), "total_tokens");
+	*usage = usage_json(&one);
+	return JsonbValueToJsonb(message);
 }
 
 /* The tool the model calls by name; NULL when there is none. */
@@ -446,174 +509,312 @@ arguments_item(JsonbValue *arguments)
 									   GetDatabaseEncoding(), true);
 	if (pg_parse_json(lex, &nullSemAction) != JSON_SUCCESS)
 		return NULL;
-	item = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-											  CStringGetDatum(text)));
+	item = jsonb_of(text);
 	return JB_ROOT_IS_OBJECT(item) ? item : NULL;
 }
 
-/*
- * call_tool
- *		One function call of the model: the workflow called with the
- *		arguments as its one item; what goes back to the model (its result
- *		items as JSON text, or what was wrong with the call).
- */
-static char *
-call_tool(AgentState *state, RrNodeRun *run, const char *function,
-		  JsonbValue *arguments)
+/* One function call of a model's message. */
+typedef struct ToolCall
 {
-	AgentTool  *tool = find_tool(state, function);
-	Jsonb	   *item = arguments_item(arguments);
-	RrPlan	   *plan;
-	Jsonb	   *result;
+	char	   *id;				/* JSON text: the call's id */
+	char	   *function;
+	AgentTool  *tool;			/* NULL: no such tool */
+	Jsonb	   *arguments;		/* NULL: no JSON object */
+	char	   *answer;			/* what goes back to the model */
+} ToolCall;
 
-	if (tool == NULL)
-		return psprintf("error: there is no tool called %s", function);
-	if (item == NULL)
-		return pstrdup("error: the arguments are no JSON object");
-	plan = rr_runnable_plan(tool->workflow, InvalidOid, 0, RR_RUN_CALL);
-	result = rr_run_in_caller(plan, "subworkflow", list_make1(item),
-							  plan->save, GetUserId(), 0,
-							  run->execution->id);
-	return JsonbToCString(NULL, &result->root, VARSIZE(result));
-}
-
-/*
- * run_tool_calls
- *		Every function call of a model's message, in order: each answer
- *		appended to the conversation as a "tool" message, each call to the
- *		steps.
- */
-static void
-run_tool_calls(AgentState *state, RrNodeRun *run, JsonbValue *calls,
-			   int turn, StringInfo messages, StringInfo steps)
+/* The function calls of a model's message (a non-empty array). */
+static ToolCall *
+tool_calls(Conversation *c, JsonbValue *calls, int *ncalls)
 {
+	ToolCall   *result = palloc0(sizeof(ToolCall) *
+								 JsonContainerSize(calls->val.binary.data));
 	JsonbIterator *it = JsonbIteratorInit(calls->val.binary.data);
 	JsonbValue	elem;
 	JsonbIteratorToken token;
 
+	*ncalls = 0;
 	while ((token = JsonbIteratorNext(&it, &elem, true)) != WJB_DONE)
 	{
-		JsonbValue *call;
+		ToolCall   *call = &result[*ncalls];
 		JsonbValue *function;
 		JsonbValue *id;
 		JsonbValue *name;
-		char	   *function_name;
-		char	   *answer;
-		StringInfoData message;
 
 		if (token != WJB_ELEM)
 			continue;
-		call = rr_value_normalize(&elem);
-		function = member(call, "function");
-		id = member(call, "id");
+		function = member(rr_value_normalize(&elem), "function");
+		id = member(rr_value_normalize(&elem), "id");
 		name = member(function, "name");
 		if (id == NULL || id->type != jbvString ||
 			name == NULL || name->type != jbvString)
 			ereport(ERROR,
 					(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
 					 errmsg("the model called a tool without an id or a function name")));
-		function_name = pnstrdup(name->val.string.val, name->val.string.len);
-		answer = call_tool(state, run, function_name,
-						   member(function, "arguments"));
+		call->id = rr_value_to_text(id);
+		call->function = pnstrdup(name->val.string.val, name->val.string.len);
+		call->tool = find_tool(c->state, call->function);
+		call->arguments = arguments_item(member(function, "arguments"));
+		if (call->tool == NULL)
+			call->answer = psprintf("error: there is no tool called %s",
+									call->function);
+		else if (call->arguments == NULL)
+			call->answer = pstrdup("error: the arguments are no JSON object");
+		(*ncalls)++;
+		rr_item_done(c->run);
+	}
+	return result;
+}
 
-		initStringInfo(&message);
-		appendStringInfoChar(&message, '{');
-		append_member(&message, "role", "\"tool\"");
-		append_member(&message, "tool_call_id", rr_value_to_text(id));
-		append_member(&message, "content", json_string_of(answer));
-		appendStringInfoChar(&message, '}');
-		appendStringInfo(messages, ",%s", message.data);
-		appendStringInfo(steps, ",{\"kind\":\"tool\",\"turn\":%d,\"tool\":%s,\"call_id\":%s}",
-						 turn, json_string_of(function_name),
-						 rr_value_to_text(id));
-		rr_item_done(run);
+/* The idempotency key of call k of a turn, in a background run. */
+static char *
+tool_key(Conversation *c, int k)
+{
+	return psprintf("agent " INT64_FORMAT " %d %d %d %d %s",
+					c->run->execution->id, c->run->attempt, c->item,
+					c->turn, k, c->run->node->name);
+}
+
+/*
+ * run_tools_inline
+ *		Call each tool now, in this transaction: its result items are its
+ *		answer.
+ */
+static void
+run_tools_inline(Conversation *c, ToolCall *calls, int ncalls)
+{
+	int			k;
+
+	for (k = 0; k < ncalls; k++)
+	{
+		RrPlan	   *plan;
+		Jsonb	   *result;
+
+		if (calls[k].answer != NULL)
+			continue;
+		plan = rr_runnable_plan(calls[k].tool->workflow, InvalidOid, 0,
+								RR_RUN_CALL);
+		result = rr_run_in_caller(plan, "subworkflow",
+								  list_make1(calls[k].arguments), plan->save,
+								  GetUserId(), 0, c->run->execution->id);
+		calls[k].answer = JsonbToCString(NULL, &result->root, VARSIZE(result));
 	}
 }
 
 /*
+ * collect_tools
+ *		In a background run, the answers of the tools a turn called, each a
+ *		sub-workflow execution with its key (queued first when queue): false
+ *		while some have not ended.
+ */
+static bool
+collect_tools(Conversation *c, ToolCall *calls, int ncalls, bool queue)
+{
+	bool		ended = true;
+	int			k;
+
+	for (k = 0; k < ncalls; k++)
+	{
+		char	   *key = tool_key(c, k);
+		Jsonb	   *output;
+
+		if (calls[k].answer != NULL)
+			continue;
+		if (queue)
+		{
+			RrPlan	   *plan = rr_runnable_plan(calls[k].tool->workflow,
+												InvalidOid, 0, RR_RUN_QUEUE);
+
+			rr_subworkflow_check_level(c->run, calls[k].tool->workflow);
+			rr_subworkflow_queue(c->run, plan, list_make1(calls[k].arguments),
+								 key);
+		}
+		if (!rr_subworkflow_results(c->run, calls[k].tool->workflow, 1, &key,
+									&output))
+			ended = false;
+		else
+			calls[k].answer = output == NULL ? pstrdup("[]") :
+				JsonbToCString(NULL, &output->root, VARSIZE(output));
+	}
+	return ended;
+}
+
+/*
+ * take_reply
+ *		The model's reply to turn c->turn (just made, or journaled): its
+ *		usage and step added; for an answer, the node's output item; for
+ *		tool calls, NULL, the tools' answers added to the conversation, or
+ *		*paused when some have not ended.
+ */
+static Jsonb *
+take_reply(Conversation *c, Jsonb *message, Jsonb *usage, bool made,
+		   bool *paused)
+{
+	JsonbValue *reply = value_of(message);
+	JsonbValue *calls = member(reply, "tool_calls");
+	JsonbValue *content;
+	ToolCall   *tools;
+	int			ncalls;
+	int			k;
+	StringInfoData output;
+
+	c->usage.prompt += count_member(value_of(usage), "prompt_tokens");
+	c->usage.completion += count_member(value_of(usage), "completion_tokens");
+	c->usage.total += count_member(value_of(usage), "total_tokens");
+	appendStringInfo(&c->steps, "%s{\"kind\":\"model\",\"turn\":%d,\"usage\":%s}",
+					 c->turn > 1 ? "," : "", c->turn,
+					 JsonbToCString(NULL, &usage->root, VARSIZE(usage)));
+
+	if (calls == NULL || !rr_value_is_array(calls) ||
+		JsonContainerSize(calls->val.binary.data) == 0)
+	{
+		content = member(reply, "content");
+		initStringInfo(&output);
+		appendStringInfoChar(&output, '{');
+		append_member(&output, "answer",
+					  content != NULL ? rr_value_to_text(content) : "null");
+		append_member(&output, "usage", usage_json(&c->usage));
+		append_member(&output, "model_calls", psprintf("%d", c->turn));
+		append_member(&output, "steps", psprintf("[%s]", c->steps.data));
+		appendStringInfoChar(&output, '}');
+		return jsonb_of(output.data);
+	}
+	if (c->turn >= c->state->max_iterations)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the model gave no answer in %d calls",
+						c->state->max_iterations),
+				 errdetail("It still called tools after the last call max_iterations allows."),
+				 errhint("Raise max_iterations, or tell the model in the system prompt when to answer.")));
+
+	tools = tool_calls(c, calls, &ncalls);
+	if (!c->durable)
+		run_tools_inline(c, tools, ncalls);
+	else if (!collect_tools(c, tools, ncalls, made))
+	{
+		*paused = true;
+		return NULL;
+	}
+	appendStringInfo(&c->messages, ",%s", rr_value_to_text(reply));
+	for (k = 0; k < ncalls; k++)
+	{
+		appendStringInfo(&c->messages,
+						 ",{\"role\":\"tool\",\"tool_call_id\":%s,\"content\":%s}",
+						 tools[k].id, json_string_of(tools[k].answer));
+		appendStringInfo(&c->steps,
+						 ",{\"kind\":\"tool\",\"turn\":%d,\"tool\":%s,\"call_id\":%s}",
+						 c->turn, json_string_of(tools[k].function), tools[k].id);
+	}
+	return NULL;
+}
+
+/*
+ * replay
+ *		In a background run, the replies journaled for the conversation so
+ *		far, taken in order: the output item when the last was the answer;
+ *		NULL otherwise (*paused when tools it called still run).
+ */
+static Jsonb *
+replay(Conversation *c, bool *paused)
+{
+	Oid			argtypes[4] = {INT8OID, TEXTOID, INT4OID, INT4OID};
+	Datum		values[4];
+	Oid			save_userid;
+	int			save_sec_context;
+	MemoryContext caller = CurrentMemoryContext;
+	List	   *messages = NIL;
+	List	   *usages = NIL;
+	ListCell   *lm;
+	ListCell   *lu;
+	int			nestlevel;
+	uint64		row;
+
+	values[0] = Int64GetDatum(c->run->execution->id);
+	values[1] = CStringGetTextDatum(c->run->node->name);
+	values[2] = Int32GetDatum(c->run->attempt);
+	values[3] = Int32GetDatum(c->item);
+	nestlevel = rr_store_begin();
+	rr_store_become_owner(&save_userid, &save_sec_context);
+	rr_store_run(SQL_TURNS, 4, argtypes, values, SPI_OK_SELECT);
+	rr_store_restore_user(save_userid, save_sec_context);
+	for (row = 0; row < SPI_processed; row++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[row];
+		bool		isnull;
+		MemoryContext old = MemoryContextSwitchTo(caller);
+
+		messages = lappend(messages,
+						   DatumGetJsonbPCopy(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &isnull)));
+		usages = lappend(usages,
+						 DatumGetJsonbPCopy(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &isnull)));
+		MemoryContextSwitchTo(old);
+	}
+	rr_store_end(nestlevel);
+
+	forboth(lm, messages, lu, usages)
+	{
+		Jsonb	   *output;
+
+		c->turn++;
+		output = take_reply(c, lfirst(lm), lfirst(lu), false, paused);
+		if (output != NULL || *paused)
+			return output;
+	}
+	return NULL;
+}
+
+/*
  * converse
- *		The conversation of one item, until the model answers: the node's
- *		output item for it.
+ *		The conversation of one item: the node's output item for it, or
+ *		NULL when it paused (a background run's tools still run).
  */
 static Jsonb *
 converse(AgentState *state, RrNodeRun *run, Jsonb *item, int index)
 {
-	StringInfoData messages;
-	StringInfoData steps;
-	StringInfoData output;
-	AgentUsage	usage = {0, 0, 0};
+	Conversation c;
 	char	   *system = param_text(&state->system, run, item, index);
 	char	   *message = param_text(&state->message, run, item, index);
-	int			turn;
+	bool		paused = false;
+	Jsonb	   *output;
 
 	if (message == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the message is empty")));
-	initStringInfo(&messages);
-	initStringInfo(&steps);
+	memset(&c, 0, sizeof(c));
+	c.state = state;
+	c.run = run;
+	c.item = index;
+	c.durable = run->execution->suspend != NULL;
+	initStringInfo(&c.messages);
+	initStringInfo(&c.steps);
 	if (system != NULL)
-		appendStringInfo(&messages, "{\"role\":\"system\",\"content\":%s},",
+		appendStringInfo(&c.messages, "{\"role\":\"system\",\"content\":%s},",
 						 json_string_of(system));
-	appendStringInfo(&messages, "{\"role\":\"user\",\"content\":%s}",
+	appendStringInfo(&c.messages, "{\"role\":\"user\",\"content\":%s}",
 					 json_string_of(message));
 
-	for (turn = 1;; turn++)
+	if (c.durable)
 	{
-		Jsonb	   *body = call_model(state, run, messages.data);
-		JsonbValue	response;
-		JsonbValue *choices;
-		JsonbValue *choice = NULL;
-		JsonbValue *reply;
-		JsonbValue *calls;
-		char	   *turn_usage;
+		output = replay(&c, &paused);
+		if (output != NULL || paused)
+			return output;
+	}
+	for (;;)
+	{
+		char	   *usage;
+		Jsonb	   *reply;
 
-		response.type = jbvBinary;
-		response.val.binary.data = &body->root;
-		response.val.binary.len = VARSIZE(body) - VARHDRSZ;
-		turn_usage = add_usage(&usage, &response);
-		choices = member(&response, "choices");
-		if (choices != NULL && rr_value_is_array(choices))
-			choice = getIthJsonbValueFromContainer(choices->val.binary.data, 0);
-		reply = choice != NULL ? member(rr_value_normalize(choice),
-										"message") : NULL;
-		if (reply == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
-					 errmsg("the model's response has no message")));
-		calls = member(reply, "tool_calls");
-		appendStringInfo(&steps, "%s{\"kind\":\"model\",\"turn\":%d,\"usage\":%s}",
-						 turn > 1 ? "," : "", turn, turn_usage);
-		if (calls == NULL || !rr_value_is_array(calls) ||
-			JsonContainerSize(calls->val.binary.data) == 0)
-		{
-			JsonbValue *content = member(reply, "content");
-
-			initStringInfo(&output);
-			appendStringInfoChar(&output, '{');
-			append_member(&output, "answer",
-						  content != NULL ? rr_value_to_text(content) : "null");
-			append_member(&output, "usage",
-						  psprintf("{\"prompt_tokens\":" INT64_FORMAT
-								   ",\"completion_tokens\":" INT64_FORMAT
-								   ",\"total_tokens\":" INT64_FORMAT "}",
-								   usage.prompt, usage.completion,
-								   usage.total));
-			append_member(&output, "model_calls", psprintf("%d", turn));
-			append_member(&output, "steps", psprintf("[%s]", steps.data));
-			appendStringInfoChar(&output, '}');
-			return DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-													  CStringGetDatum(output.data)));
-		}
-		if (turn >= state->max_iterations)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("the model gave no answer in %d calls",
-							state->max_iterations),
-					 errdetail("It still called tools after the last call max_iterations allows."),
-					 errhint("Raise max_iterations, or tell the model in the system prompt when to answer.")));
-		appendStringInfo(&messages, ",%s", rr_value_to_text(reply));
-		run_tool_calls(state, run, calls, turn, &messages, &steps);
+		c.turn++;
+		reply = call_model(&c, &usage);
+		if (c.durable)
+			rr_journal_agent_turn(run->execution->id, run->node->name,
+								  run->attempt, c.item, c.turn,
+								  run->execution->plan->owner, reply,
+								  jsonb_of(usage));
+		output = take_reply(&c, reply, jsonb_of(usage), true, &paused);
+		if (output != NULL || paused)
+			return output;
 	}
 }
 
@@ -622,14 +823,20 @@ ai_agent_execute(RrNodeRun *run)
 {
 	AgentState *state = (AgentState *) run->node->state;
 	ListCell   *lc;
+	bool		paused = false;
 
 	foreach(lc, run->inputs[0])
 	{
 		int			index = foreach_current_index(lc);
+		Jsonb	   *output = converse(state, run, (Jsonb *) lfirst(lc), index);
 
-		rr_emit_paired(run, 0, converse(state, run, (Jsonb *) lfirst(lc),
-										index), index);
+		if (output == NULL)
+			paused = true;
+		else if (!paused)
+			rr_emit_paired(run, 0, output, index);
 	}
+	if (paused)
+		run->suspend_until = DT_NOEND;
 }
 
 const RrNodeHandler rr_node_ai_agent = {
