@@ -71,7 +71,10 @@ OpenAI, /openai/v1 (errors are a status and {"error": {"message", "type"}};
                           (the last one past the end), either {"content"}
                           (the answer) or {"tool_calls": [{"name",
                           "arguments"}]} (ids "call_N_K"); usage
-                          prompt_tokens 10 per message, completion_tokens 5
+                          prompt_tokens 10 per message, completion_tokens 5;
+                          a reply with "hold": true is held (2 minutes, or
+                          until the client is gone) the first time it is
+                          asked for, so that a test can kill the client
 
 acme, /acme (the made-up API of a tenant's own connector; "X-Acme-Key:
 acme-..." or 403 {"problem": ...}):
@@ -91,6 +94,7 @@ LOCK = threading.Lock()
 SEEN_KEYS = set()           # Idempotency-Keys of first attempts that failed
 STRIPE_REPLAYS = {}         # Idempotency-Key -> (status, body)
 CHAT_SCRIPTS = {}           # model -> the replies of a scripted conversation
+CHAT_HELD = set()           # (model, reply number) held once already
 COUNTERS = {"issue": 0, "comment": 0, "customer": 0, "intent": 0}
 CHANNELS = [{"id": "C%d" % i, "name": "channel-%d" % i} for i in range(1, 6)]
 CHARGES = [{"id": "ch_%d" % i, "object": "charge", "amount": 100 * i}
@@ -375,6 +379,12 @@ class Handler(BaseHTTPRequestHandler):
         turn = sum(1 for m in messages if m.get("role") == "assistant")
         script = CHAT_SCRIPTS[body["model"]]
         reply = script[min(turn, len(script) - 1)]
+        if reply.get("hold"):
+            with LOCK:
+                first = (body["model"], turn) not in CHAT_HELD
+                CHAT_HELD.add((body["model"], turn))
+            if first:
+                time.sleep(120)
         message = {"role": "assistant", "content": reply.get("content")}
         if "tool_calls" in reply:
             message["tool_calls"] = [

@@ -6,6 +6,10 @@
 #     result sent back under its call's id), the ledger, the token usage
 #     summed and per model call, the sub-workflows journaled as calls of
 #     the agent's execution; the same in a background run (start());
+#   - a SIGKILL of the worker while it waits for the second model call of
+#     a background run: after the restart, the run ends with the answer,
+#     the first model call and the first tool's SQL not repeated (the
+#     mock's record, the ledger), each reply journaled once;
 #   - a model that never stops calling tools ends at max_iterations with
 #     an error (54000) after exactly that many model calls;
 #   - the canary test of 016_credentials.pl for the openai credential.
@@ -50,7 +54,8 @@ my $node = ReporunnerNode->create('agent',
 	'reporunner.key_file' => "'$key_file'",
 	'log_statement' => "'all'",
 	'log_min_messages' => 'debug1',
-	'log_min_error_statement' => 'error');
+	'log_min_error_statement' => 'error',
+	'restart_after_crash' => 'on');
 $node->safe_psql(
 	'postgres', q{
 CREATE ROLE tenant_a LOGIN;
@@ -167,6 +172,40 @@ is( $node->safe_psql('postgres',
 	'succeeded Recorded first, audited second.', 'a background run gives the answer too');
 is($node->safe_psql('postgres', 'SELECT count(*) FROM ledger'), 4, 'with its own two ledger rows');
 is(scalar(@{ model_requests() }), 3, 'after three model calls');
+is( $node->safe_psql('postgres',
+		"SELECT string_agg(turn || ' ' || (usage ->> 'total_tokens'), ', ' ORDER BY turn) FROM reporunner.agent_turn WHERE execution_id = $id"),
+	'1 25, 2 45, 3 65', 'each model call journaled with its usage');
+
+# ---------- a SIGKILL between the first and the second model call ----------
+
+script(crashy => [
+	{ tool_calls => [ { name => 'record', arguments => { what => 'crash first' } } ] },
+	{ hold => JSON::PP::true, tool_calls => [ { name => 'audit_it', arguments => { what => 'crash second' } } ] },
+	{ content => 'Survived.' } ]);
+agent('crashy_keeper', 'crashy');
+$id = $node->safe_psql('postgres',
+	"SET ROLE tenant_a; SELECT reporunner.start('crashy_keeper', '[{\"question\": \"Crash\"}]')");
+ok(HttpTestServer::wait_held($base, '/openai/v1/chat/completions', 2),
+	'the worker waits for the second model call');
+is($node->safe_psql('postgres', "SELECT what FROM ledger WHERE what LIKE 'crash%'"),
+	'crash first', 'after the first tool wrote its row');
+ok(HttpTestServer::kill_workers($node), 'the server restarted after the SIGKILL');
+ok( $node->poll_query_until('postgres',
+		"SELECT status IN ('succeeded', 'failed') FROM reporunner.executions WHERE id = $id"),
+	'the run ended after the restart');
+is( $node->safe_psql('postgres',
+		"SELECT status || ' ' || (output -> 0 ->> 'answer') || ' ' || (output -> 0 ->> 'model_calls') FROM reporunner.executions WHERE id = $id"),
+	'succeeded Survived. 3', 'with the answer, after three model calls');
+is_deeply([ map { scalar(grep { $_->{role} eq 'assistant' } @{ $_->{json}{messages} }) } @{ model_requests() } ],
+	[ 0, 1, 1, 2 ], 'the first model call was not made again, the one cut off was');
+is($node->safe_psql('postgres', "SELECT string_agg(what, ', ' ORDER BY id) FROM ledger WHERE what LIKE 'crash%'"),
+	'crash first, crash second', 'each tool\'s SQL ran once');
+is( $node->safe_psql('postgres',
+		"SELECT string_agg(turn::text, ',' ORDER BY turn) FROM reporunner.agent_turn WHERE execution_id = $id"),
+	'1,2,3', 'each reply journaled once');
+is( $node->safe_psql('postgres',
+		"SELECT count(*) FROM reporunner.executions WHERE parent_id = $id AND status = 'succeeded'"),
+	2, 'two tool calls, each one sub-workflow execution');
 
 # ---------- max_iterations ----------
 
@@ -176,7 +215,7 @@ like(run('endless', '[{"question": "Go on"}]'),
 	qr/^54000: workflow "endless" failed at node "Agent": the model gave no answer in 3 calls$/,
 	'a model that never answers stops at max_iterations');
 is(scalar(@{ model_requests() }), 3, 'after exactly max_iterations model calls');
-is($node->safe_psql('postgres', 'SELECT count(*) FROM ledger'), 4,
+is($node->safe_psql('postgres', 'SELECT count(*) FROM ledger'), 6,
 	'the tools it called were rolled back with the failed execute()');
 
 # ---------- the canary ----------
