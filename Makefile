@@ -201,6 +201,7 @@ REGRESS = \
 	097_conditions \
 	097_test_workflow \
 	097_distribute \
+	099_ai_agent \
 	998_upgrade \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check
