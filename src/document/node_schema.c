@@ -476,6 +476,13 @@ static const RrFieldSpec execute_workflow_params[] = {
 		.has_min = true, .min = 1, .has_max = true, .max = 10000, \
 	.default_int = 100}
 
+/* the credential and base URL of a connector's service (connector, ai_agent) */
+#define CONNECTOR_SERVICE_PARAMS \
+	HTTP_CREDENTIAL_PARAM, \
+	{.name = "base_url", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL, \
+		.has_min = true, .min = 1, \
+	.hint = "The base URL is fixed when the workflow is saved."}
+
 /* http pagination by a parameter: the page's value is start + page * step */
 static const RrFieldSpec http_pagination_fields[] = {
 	{.name = "param", .type = RR_FIELD_STRING,
@@ -550,10 +557,7 @@ static const RrFieldSpec connector_params[] = {
 		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
 		.has_min = true, .min = 1, .has_max = true, .max = 128,
 	.hint = "The operation is named when the workflow is saved."},
-	HTTP_CREDENTIAL_PARAM,
-	{.name = "base_url", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
-		.has_min = true, .min = 1,
-	.hint = "The base URL is fixed when the workflow is saved."},
+	CONNECTOR_SERVICE_PARAMS,
 	HTTP_TRANSFER_PARAMS,
 	HTTP_MAX_PAGES_PARAM,
 	HTTP_BATCH_PARAMS,
@@ -597,10 +601,7 @@ static const RrFieldSpec ai_agent_params[] = {
 	.has_max = true, .max = 100, .default_int = 10},
 	{.name = "max_tokens", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC,
 	.has_min = true, .min = 1},
-	HTTP_CREDENTIAL_PARAM,
-	{.name = "base_url", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
-		.has_min = true, .min = 1,
-	.hint = "The base URL is fixed when the workflow is saved."},
+	CONNECTOR_SERVICE_PARAMS,
 	HTTP_TRANSFER_PARAMS,
 	HTTP_PROXY_PARAM,
 	{NULL}

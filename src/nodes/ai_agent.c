@@ -18,27 +18,35 @@
  * owner finds them, with their input schemas.
  *
  * For each input item, one conversation: the model is called with the
- * system prompt, the message and the tools; each function it calls is a
- * call of that workflow (a sub-workflow run in this transaction, as the
- * execute_workflow node's waiting calls inside execute(), journaled as
- * mode "subworkflow" with this execution as its parent) with the call's
- * arguments as its one item, whose result items go back to the model as
- * the tool's answer; until the model answers without calling tools, or
- * max_iterations model calls were made (an ERROR, 54000).  The node's
- * output is one item per input item: the answer, the summed token usage,
- * the number of model calls and the steps (each model call with its
- * usage, each tool call).
+ * system prompt, the message and the tools; each function it calls runs
+ * its workflow with the call's arguments as the one item, and the
+ * workflow's result items go back to the model as the call's answer;
+ * until the model answers without calling tools, or max_iterations model
+ * calls were made (an ERROR, 54000).  The node's output is one item per
+ * input item: the answer, the token usage summed, the number of model
+ * calls and the steps (each model call with its usage, each tool call).
+ *
+ * Inside one transaction (execute()) the tools are sub-workflow calls run
+ * there and then.  In a background run every step is journaled before the
+ * next: each reply of the model is a row of reporunner.agent_turn
+ * (rr_journal_agent_turn; keyed by execution, node, attempt, item and
+ * turn), each tool call a child execution with an idempotency key naming
+ * the same and the call (subworkflow_call.c), and the node pauses until
+ * they end, as execute_workflow does.  Every run of the node first
+ * rebuilds each conversation from its rows and its calls' results
+ * (replay), and calls the model only past them: a crash repeats only a
+ * model call whose reply was not committed, and no tool.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "catalog/execute.h"
-#include "engine/journal.h"
+#include "catalog/pg_type.h"
 #include "catalog/store.h"
 #include "catalog/workflow_store.h"
-#include "catalog/pg_type.h"
 #include "common/jsonapi.h"
+#include "engine/journal.h"
 #include "executor/spi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -47,7 +55,6 @@
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
-#include "utils/jsonfuncs.h"
 
 extern const RrNodeHandler rr_node_connector;
 

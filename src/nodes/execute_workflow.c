@@ -36,21 +36,15 @@
 #include "postgres.h"
 
 #include "catalog/execute.h"
-#include "catalog/pg_type.h"
-#include "catalog/store.h"
 #include "engine/executor.h"
-#include "engine/journal.h"
-#include "executor/spi.h"
 #include "miscadmin.h"
 #include "nodes/node_util.h"
 #include "nodes/subworkflow_call.h"
 #include "utils/acl.h"
-#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
-#include "worker/worker.h"
 
 typedef struct CallState
 {
