@@ -96,6 +96,14 @@ typedef struct AgentUsage
 
 /* ---------- Preparing ---------- */
 
+/* A jsonb value of JSON text. */
+static Jsonb *
+jsonb_of(const char *text)
+{
+	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+											  CStringGetDatum(text)));
+}
+
 /* Append "key": value_json to an object's members being written. */
 static void
 append_member(StringInfo buf, const char *key, const char *value_json)
@@ -290,8 +298,7 @@ connector_params(RrPlanNode *node, AgentState *state)
 	if (state->tools_json != NULL)
 		append_member(&buf, "tools", "\"{{ $json.tools }}\"");
 	appendStringInfoChar(&buf, '}');
-	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-											  CStringGetDatum(buf.data)));
+	return jsonb_of(buf.data);
 }
 
 static void *
@@ -336,14 +343,6 @@ typedef struct Conversation
 #define SQL_TURNS \
 	"SELECT message, usage FROM reporunner.agent_turn WHERE execution_id = $1" \
 	" AND node = $2 AND attempt = $3 AND item = $4 ORDER BY turn"
-
-/* A jsonb value of JSON text. */
-static Jsonb *
-jsonb_of(const char *text)
-{
-	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-											  CStringGetDatum(text)));
-}
 
 /* A Jsonb as a JsonbValue (binary). */
 static JsonbValue *
