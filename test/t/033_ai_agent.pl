@@ -10,6 +10,9 @@
 #     a background run: after the restart, the run ends with the answer,
 #     the first model call and the first tool's SQL not repeated (the
 #     mock's record, the ledger), each reply journaled once;
+#   - a call of a function that does not exist is answered with an error
+#     the model sees; a tool workflow that fails fails the node with its
+#     error, inside execute() and in a background run;
 #   - a model that never stops calling tools ends at max_iterations with
 #     an error (54000) after exactly that many model calls;
 #   - the canary test of 016_credentials.pl for the openai credential.
@@ -88,17 +91,18 @@ sub tool
 tool('record', 'What to record');
 tool('audit', 'What to audit');
 
-# agent(workflow, model, extra params): Start -> Agent
+# agent(workflow, model, extra params, tools): Start -> Agent
 sub agent
 {
-	my ($workflow, $model, $extra) = @_;
+	my ($workflow, $model, $extra, $tools) = @_;
 	$extra = $extra ? ", $extra" : '';
+	$tools //= '[{"workflow": "record", "description": "Record a thing"},
+				 {"workflow": "audit", "name": "audit_it"}]';
 	my $doc = qq({"nodes": [{"name": "Start", "type": "trigger"},
 		{"name": "Agent", "type": "ai_agent", "params": {
 			"model": "$model", "credential": "openai", "base_url": "$base/openai/v1",
 			"system": "You keep the ledger.", "message": "{{ \$json.question }}",
-			"tools": [{"workflow": "record", "description": "Record a thing"},
-					  {"workflow": "audit", "name": "audit_it"}] $extra}}],
+			"tools": $tools $extra}}],
 		"connections": [{"from": "Start", "to": "Agent"}]});
 	$node->safe_psql('postgres',
 		"SET ROLE tenant_a; SELECT reporunner.save_workflow('$workflow', \$d\$$doc\$d\$)");
@@ -206,6 +210,35 @@ is( $node->safe_psql('postgres',
 is( $node->safe_psql('postgres',
 		"SELECT count(*) FROM reporunner.executions WHERE parent_id = $id AND status = 'succeeded'"),
 	2, 'two tool calls, each one sub-workflow execution');
+
+# ---------- tools that do not exist, tools that fail ----------
+
+script(confused => [
+	{ tool_calls => [ { name => 'nope', arguments => {} } ] },
+	{ content => 'Sorry.' } ]);
+agent('confused_keeper', 'confused');
+like(run('confused_keeper', '[{"question": "?"}]'), qr/"answer": "Sorry\."/,
+	'a model calling a function that does not exist gets an answer');
+is(model_requests()->[1]{json}{messages}[3]{content}, 'error: there is no tool called nope',
+	'which says so');
+
+$node->safe_psql('postgres', q{SET ROLE tenant_a; SELECT reporunner.save_workflow('broken',
+	'{"nodes": [{"name": "Start", "type": "trigger"},
+				{"name": "Divide", "type": "sql", "params": {"query": "SELECT 1 / 0"}}],
+	  "connections": [{"from": "Start", "to": "Divide"}]}')});
+script(breaker => [ { tool_calls => [ { name => 'broken', arguments => {} } ] }, { content => 'Never.' } ]);
+agent('breaking_keeper', 'breaker', '', '[{"workflow": "broken"}]');
+like(run('breaking_keeper', '[{"question": "?"}]'), qr/^22012: .*division by zero/,
+	'a tool that fails fails the node with its error');
+$id = $node->safe_psql('postgres',
+	"SET ROLE tenant_a; SELECT reporunner.start('breaking_keeper', '[{\"question\": \"?\"}]')");
+ok( $node->poll_query_until('postgres',
+		"SELECT status IN ('succeeded', 'failed') FROM reporunner.executions WHERE id = $id"),
+	'the background run ended');
+like( $node->safe_psql('postgres',
+		"SELECT status || ' ' || (error ->> 'sqlstate') || ' ' || (error ->> 'message') FROM reporunner.executions WHERE id = $id"),
+	qr/^failed 22012 .*division by zero/, 'failed too, with the tool\'s error');
+is(scalar(@{ model_requests() }), 2, 'after one model call each');
 
 # ---------- max_iterations ----------
 
