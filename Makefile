@@ -107,6 +107,8 @@ OBJS = \
 	src/nodes/aggregate.o \
 	src/nodes/compare_datasets.o \
 	src/nodes/connector.o \
+	src/nodes/ai_agent.o \
+	src/nodes/subworkflow_call.o \
 	src/nodes/execute_workflow.o \
 	src/nodes/filter.o \
 	src/nodes/function.o \
@@ -208,6 +210,7 @@ REGRESS = \
 	097_conditions \
 	097_test_workflow \
 	097_distribute \
+	099_ai_agent \
 	998_upgrade \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check

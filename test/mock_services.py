@@ -64,6 +64,17 @@ OpenAI, /openai/v1 (errors are a status and {"error": {"message", "type"}};
                           content, with usage; model "missing" is 404
   POST /embeddings        JSON {model, input (a string or strings)}: 200
                           {"data": [{"index", "embedding": [length, 0.5]}]}
+  POST /scripts           (no key needed) JSON {model: [reply, ...]}: from
+                          then on, chat completions of that model replay the
+                          script (test/t/029_ai_agent.pl): the reply to a
+                          conversation with N assistant messages is reply N
+                          (the last one past the end), either {"content"}
+                          (the answer) or {"tool_calls": [{"name",
+                          "arguments"}]} (ids "call_N_K"); usage
+                          prompt_tokens 10 per message, completion_tokens 5;
+                          a reply with "hold": true is held (2 minutes, or
+                          until the client is gone) the first time it is
+                          asked for, so that a test can kill the client
 
 acme, /acme (the made-up API of a tenant's own connector; "X-Acme-Key:
 acme-..." or 403 {"problem": ...}):
@@ -82,6 +93,8 @@ LOG = []
 LOCK = threading.Lock()
 SEEN_KEYS = set()           # Idempotency-Keys of first attempts that failed
 STRIPE_REPLAYS = {}         # Idempotency-Key -> (status, body)
+CHAT_SCRIPTS = {}           # model -> the replies of a scripted conversation
+CHAT_HELD = set()           # (model, reply number) held once already
 COUNTERS = {"issue": 0, "comment": 0, "customer": 0, "intent": 0}
 CHANNELS = [{"id": "C%d" % i, "name": "channel-%d" % i} for i in range(1, 6)]
 CHARGES = [{"id": "ch_%d" % i, "object": "charge", "amount": 100 * i}
@@ -319,6 +332,8 @@ class Handler(BaseHTTPRequestHandler):
     # ---------- OpenAI ----------
 
     def openai(self, method, parts, query, headers, text):
+        if parts == ["v1", "scripts"] and method == "POST":
+            return self.openai_script(text)
         if not headers.get("authorization", "").startswith("Bearer sk-"):
             return self.send(401, {"error": {
                 "message": "Incorrect API key provided",
@@ -329,6 +344,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(404, {"error": {
                 "message": "The model `missing` does not exist",
                 "type": "invalid_request_error"}})
+        if parts == ["v1", "chat", "completions"] and method == "POST" \
+                and model in CHAT_SCRIPTS:
+            return self.openai_scripted(body)
         if parts == ["v1", "chat", "completions"] and method == "POST":
             last = body["messages"][-1]["content"]
             return self.send(200, {
@@ -350,6 +368,39 @@ class Handler(BaseHTTPRequestHandler):
                           "embedding": [float(len(t)), 0.5]}
                          for i, t in enumerate(inputs)]})
         return self.send(404, {"error": {"message": "Unknown request URL"}})
+
+    def openai_script(self, text):
+        with LOCK:
+            CHAT_SCRIPTS.update(json.loads(text))
+        return self.send(200, {"scripts": sorted(CHAT_SCRIPTS)})
+
+    def openai_scripted(self, body):
+        messages = body["messages"]
+        turn = sum(1 for m in messages if m.get("role") == "assistant")
+        script = CHAT_SCRIPTS[body["model"]]
+        reply = script[min(turn, len(script) - 1)]
+        if reply.get("hold"):
+            with LOCK:
+                first = (body["model"], turn) not in CHAT_HELD
+                CHAT_HELD.add((body["model"], turn))
+            if first:
+                time.sleep(120)
+        message = {"role": "assistant", "content": reply.get("content")}
+        if "tool_calls" in reply:
+            message["tool_calls"] = [
+                {"id": "call_%d_%d" % (turn, k), "type": "function",
+                 "function": {"name": call["name"],
+                              "arguments": json.dumps(call["arguments"])}}
+                for k, call in enumerate(reply["tool_calls"])]
+        return self.send(200, {
+            "id": "chatcmpl-%d" % len(LOG), "object": "chat.completion",
+            "model": body["model"],
+            "choices": [{"index": 0, "message": message,
+                         "finish_reason": "tool_calls" if "tool_calls" in reply
+                         else "stop"}],
+            "usage": {"prompt_tokens": 10 * len(messages),
+                      "completion_tokens": 5,
+                      "total_tokens": 10 * len(messages) + 5}})
 
     # ---------- acme, the made-up API of a tenant's own connector ----------
 

@@ -1601,3 +1601,113 @@ RETURNS bigint
 LANGUAGE c VOLATILE
 AS 'MODULE_PATHNAME', 'reporunner_on_webhook';
 COMMENT ON FUNCTION reporunner.on_webhook(text, text, jsonb) IS 'Starts the workflow for every accepted HTTP request to /webhook/<path> on the webhook listener (options respond, output, auth, credential, tolerance, timeout); returns the trigger''s id';
+
+-- The ai_agent node's journal (src/sql/91_ai_agent.sql), and distribute() with it
+CREATE TABLE reporunner.agent_turn (
+	execution_id	bigint NOT NULL REFERENCES reporunner.execution (id) ON DELETE CASCADE,
+	node			text NOT NULL,
+	attempt			integer NOT NULL,
+	item			integer NOT NULL,
+	turn			integer NOT NULL,
+	owner			oid NOT NULL,
+	message			jsonb NOT NULL,
+	usage			jsonb NOT NULL,
+	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	PRIMARY KEY (execution_id, node, attempt, item, turn)
+);
+COMMENT ON TABLE reporunner.agent_turn IS 'The model''s replies to the ai_agent nodes of background runs, one row per model call, so that a resumed run does not call the model again';
+COMMENT ON COLUMN reporunner.agent_turn.execution_id IS 'Execution the call belongs to';
+COMMENT ON COLUMN reporunner.agent_turn.node IS 'Name of the ai_agent node';
+COMMENT ON COLUMN reporunner.agent_turn.attempt IS 'The node''s attempt (a retried node starts its conversations again)';
+COMMENT ON COLUMN reporunner.agent_turn.item IS 'The input item whose conversation it is, from 0';
+COMMENT ON COLUMN reporunner.agent_turn.turn IS 'The model call of that conversation, from 1';
+COMMENT ON COLUMN reporunner.agent_turn.owner IS 'The execution''s owner';
+COMMENT ON COLUMN reporunner.agent_turn.message IS 'The model''s message: its answer, or the tools it calls';
+COMMENT ON COLUMN reporunner.agent_turn.usage IS 'The call''s token usage: prompt_tokens, completion_tokens, total_tokens';
+COMMENT ON COLUMN reporunner.agent_turn.created_at IS 'When the reply was journaled';
+SELECT pg_catalog.pg_extension_config_dump('reporunner.agent_turn', '');
+ALTER TABLE reporunner.agent_turn ENABLE ROW LEVEL SECURITY;
+ALTER TABLE reporunner.agent_turn FORCE ROW LEVEL SECURITY;
+CREATE POLICY agent_turn_tenant ON reporunner.agent_turn
+	USING (reporunner.has_owner_access(owner));
+COMMENT ON POLICY agent_turn_tenant ON reporunner.agent_turn IS 'Rows are visible to the owner, its members and reporunner_admin';
+GRANT SELECT ON reporunner.agent_turn TO PUBLIC;
+
+CREATE OR REPLACE FUNCTION reporunner.distribute()
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	t text;
+	failed text;
+	moved text[] := '{}';
+	i integer;
+	role text;
+BEGIN
+	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
+		RAISE EXCEPTION 'permission denied to distribute Reporunner''s tables'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'Only a superuser may distribute Reporunner''s tables.';
+	END IF;
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
+		RAISE EXCEPTION 'Citus is not installed in this database'
+			USING ERRCODE = 'feature_not_supported',
+				  DETAIL = 'distribute() turns Reporunner''s tables into Citus tables.',
+				  HINT = 'Add citus to shared_preload_libraries, run CREATE EXTENSION citus and add the worker nodes first (docs/scaling.md).';
+	END IF;
+	IF NOT pg_catalog.citus_is_coordinator() THEN
+		RAISE EXCEPTION 'distribute() runs on the Citus coordinator'
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'This node is a Citus worker node.';
+	END IF;
+	/* every node's own tables first: CREATE EXTENSION made them there */
+	PERFORM reporunner.prepare_distribution();
+	SELECT pg_catalog.string_agg(pg_catalog.format('%s:%s: %s', nodename, nodeport, result), '; ')
+	INTO failed
+	FROM pg_catalog.run_command_on_workers('SELECT reporunner.prepare_distribution()')
+	WHERE NOT success;
+	IF failed IS NOT NULL THEN
+		RAISE EXCEPTION 'could not prepare Reporunner''s tables on every worker node'
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = failed,
+				  HINT = 'Every worker node needs the same version of Reporunner (citus_add_node() creates the extension there).';
+	END IF;
+	/*
+	 * The tables keep their triggers (the active version's check, the audit
+	 * log's); Citus runs them on each shard, which it calls unsafe since
+	 * they could reach other shards: ours read and write the same owner's
+	 * rows only.
+	 */
+	PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
+	/* referenced tables before the tables that reference them */
+	FOREACH t IN ARRAY ARRAY['workflow', 'workflow_version', 'node', 'edge',
+							 'workflow_share', 'execution', 'step_journal', 'queue',
+							 'credential', 'trigger', 'dedup_key', 'audit', 'agent_turn']
+	LOOP
+		CONTINUE WHEN EXISTS (SELECT FROM pg_catalog.pg_dist_partition
+							  WHERE logicalrelid = pg_catalog.format('reporunner.%I', t)::pg_catalog.regclass);
+		PERFORM pg_catalog.create_distributed_table(pg_catalog.format('reporunner.%I', t), 'owner',
+			colocate_with => CASE t WHEN 'workflow' THEN 'default' ELSE 'reporunner.workflow' END);
+		moved := moved || t;
+	END LOOP;
+	/*
+	 * The active version's check reads reporunner.workflow_version from
+	 * the trigger, which on Citus runs on a shard, where Citus refuses
+	 * distributed queries: it goes off, and only the API's own check of
+	 * the version remains (docs/scaling.md).
+	 */
+	ALTER TABLE reporunner.workflow DISABLE TRIGGER workflow_active_version_check;
+	/*
+	 * The rows a single node had are copied into the shards; the copies
+	 * left in the coordinator's own tables are removed (referencing tables
+	 * first), past the audit log's trigger that refuses TRUNCATE.
+	 */
+	role := pg_catalog.current_setting('session_replication_role');
+	PERFORM pg_catalog.set_config('session_replication_role', 'replica', true);
+	FOR i IN REVERSE coalesce(pg_catalog.array_upper(moved, 1), 0)..1 LOOP
+		PERFORM pg_catalog.truncate_local_data_after_distributing_table(
+			pg_catalog.format('reporunner.%I', moved[i]));
+	END LOOP;
+	PERFORM pg_catalog.set_config('session_replication_role', role, true);
+END
+$$;

@@ -513,6 +513,13 @@ static const RrFieldSpec execute_workflow_params[] = {
 		.has_min = true, .min = 1, .has_max = true, .max = 10000, \
 	.default_int = 100}
 
+/* the credential and base URL of a connector's service (connector, ai_agent) */
+#define CONNECTOR_SERVICE_PARAMS \
+	HTTP_CREDENTIAL_PARAM, \
+	{.name = "base_url", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL, \
+		.has_min = true, .min = 1, \
+	.hint = "The base URL is fixed when the workflow is saved."}
+
 /* http pagination by a parameter: the page's value is start + page * step */
 static const RrFieldSpec http_pagination_fields[] = {
 	{.name = "param", .type = RR_FIELD_STRING,
@@ -587,13 +594,52 @@ static const RrFieldSpec connector_params[] = {
 		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
 		.has_min = true, .min = 1, .has_max = true, .max = 128,
 	.hint = "The operation is named when the workflow is saved."},
-	HTTP_CREDENTIAL_PARAM,
-	{.name = "base_url", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
-		.has_min = true, .min = 1,
-	.hint = "The base URL is fixed when the workflow is saved."},
+	CONNECTOR_SERVICE_PARAMS,
 	HTTP_TRANSFER_PARAMS,
 	HTTP_MAX_PAGES_PARAM,
 	HTTP_BATCH_PARAMS,
+	HTTP_PROXY_PARAM,
+	{NULL}
+};
+
+/* ai_agent: one tool, a workflow the model may call */
+static const RrFieldSpec ai_agent_tool_fields[] = {
+	{.name = "workflow", .type = RR_FIELD_STRING,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
+		.has_min = true, .min = 1,
+	.hint = "The tools are fixed when the workflow is saved."},
+	{.name = "name", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
+	.has_min = true, .min = 1, .has_max = true, .max = 64},
+	{.name = "description", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL},
+	{NULL}
+};
+
+static const RrFieldSpec ai_agent_tool = {
+	.type = RR_FIELD_OBJECT, .fields = ai_agent_tool_fields
+};
+
+/*
+ * ai_agent: the model and how it is reached are fixed, the prompts may be
+ * computed per item; the tools are found when the plan is built
+ * (src/nodes/ai_agent.c)
+ */
+static const RrFieldSpec ai_agent_params[] = {
+	{.name = "model", .type = RR_FIELD_STRING,
+		.flags = RR_FIELD_REQUIRED | RR_FIELD_LITERAL,
+		.has_min = true, .min = 1,
+	.hint = "The model is fixed when the workflow is saved."},
+	{.name = "system", .type = RR_FIELD_STRING},
+	{.name = "message", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED,
+	.has_min = true, .min = 1},
+	{.name = "tools", .type = RR_FIELD_ARRAY, .flags = RR_FIELD_STATIC,
+	.has_max = true, .max = 128, .items = &ai_agent_tool},
+	{.name = "max_iterations", .type = RR_FIELD_INTEGER,
+		.flags = RR_FIELD_STATIC, .has_min = true, .min = 1,
+	.has_max = true, .max = 100, .default_int = 10},
+	{.name = "max_tokens", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_STATIC,
+	.has_min = true, .min = 1},
+	CONNECTOR_SERVICE_PARAMS,
+	HTTP_TRANSFER_PARAMS,
 	HTTP_PROXY_PARAM,
 	{NULL}
 };
@@ -749,6 +795,9 @@ static const RrFieldSpec date_time_params[] = {
 
 #define RR_SCHEMA_date_time \
 	.params = date_time_params, .outputs = main_output, .inputs = 1
+
+#define RR_SCHEMA_ai_agent \
+	.params = ai_agent_params, .outputs = main_output, .inputs = 1
 
 #define RR_SCHEMA_ENTRY(type) {.name = #type, RR_SCHEMA_##type},
 

@@ -41,6 +41,7 @@
 	X(connector) \
 	X(rename_keys) \
 	X(compare_datasets) \
-	X(date_time)
+	X(date_time) \
+	X(ai_agent)
 
 #endif							/* RR_NODE_TYPES_H */

@@ -215,6 +215,8 @@ static const RrFieldSpec settings_fields[] = {
 	/* a zone name; src/catalog/definition.c checks it names a zone */
 	{.name = "timezone", .type = RR_FIELD_STRING,
 	.has_min = true, .min = 1, .has_max = true, .max = 255},
+	/* the JSON schema of the input an ai_agent tool call passes */
+	{.name = "input_schema", .type = RR_FIELD_OBJECT},
 	{NULL}
 };
 

@@ -1060,3 +1060,39 @@ rr_journal_forget_plans(void)
 		*plans[i] = NULL;
 	}
 }
+
+/*
+ * A model call of an ai_agent node (src/nodes/ai_agent.c): $1 execution,
+ * $2 node, $3 the node's attempt, $4 item, $5 turn, $6 owner, $7 the
+ * model's message, $8 its usage.  Not kept: one per model call.
+ */
+#define SQL_AGENT_TURN \
+	"INSERT INTO reporunner.agent_turn (execution_id, node, attempt, item," \
+	" turn, owner, message, usage) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+
+void
+rr_journal_agent_turn(int64 execution, const char *node, int attempt,
+					  int item, int turn, Oid owner, Jsonb *message,
+					  Jsonb *usage)
+{
+	Oid			argtypes[8] = {INT8OID, TEXTOID, INT4OID, INT4OID, INT4OID,
+	OIDOID, JSONBOID, JSONBOID};
+	Datum		values[8];
+	Oid			save_userid;
+	int			save_sec_context;
+	int			nestlevel;
+
+	values[0] = Int64GetDatum(execution);
+	values[1] = CStringGetTextDatum(node);
+	values[2] = Int32GetDatum(attempt);
+	values[3] = Int32GetDatum(item);
+	values[4] = Int32GetDatum(turn);
+	values[5] = ObjectIdGetDatum(owner);
+	values[6] = JsonbPGetDatum(message);
+	values[7] = JsonbPGetDatum(usage);
+	nestlevel = rr_store_begin();
+	rr_store_become_owner(&save_userid, &save_sec_context);
+	rr_store_run(SQL_AGENT_TURN, 8, argtypes, values, SPI_OK_INSERT);
+	rr_store_restore_user(save_userid, save_sec_context);
+	rr_store_end(nestlevel);
+}

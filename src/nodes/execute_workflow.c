@@ -36,20 +36,15 @@
 #include "postgres.h"
 
 #include "catalog/execute.h"
-#include "catalog/pg_type.h"
-#include "catalog/store.h"
 #include "engine/executor.h"
-#include "engine/journal.h"
-#include "executor/spi.h"
 #include "miscadmin.h"
 #include "nodes/node_util.h"
+#include "nodes/subworkflow_call.h"
 #include "utils/acl.h"
-#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
-#include "worker/worker.h"
 
 typedef struct CallState
 {
@@ -60,22 +55,6 @@ typedef struct CallState
 	bool		per_item;
 	RrParam		input;			/* absent: the item itself */
 } CallState;
-
-/* How deep the execution $1 is nested: 1 unless it is a sub-workflow */
-#define SQL_CALL_LEVEL \
-	"WITH RECURSIVE up AS (SELECT parent_id, mode FROM reporunner.execution" \
-	" WHERE id = $1 UNION ALL SELECT e.parent_id, e.mode" \
-	" FROM reporunner.execution e JOIN up ON e.id = up.parent_id" \
-	" WHERE up.mode = 'subworkflow') SELECT count(*) FROM up"
-
-/*
- * The calls of execution $1 with the keys $2, as far as they got, with
- * their numbers (the key's position in $2, from 0)
- */
-#define SQL_CALLS \
-	"SELECT pg_catalog.array_position($2, idempotency_key) - 1, id, status," \
-	" output, error FROM reporunner.execution WHERE parent_id = $1" \
-	" AND idempotency_key = ANY ($2)"
 
 static void *
 execute_workflow_prepare(RrPlanNode *node)
@@ -209,41 +188,6 @@ call_key(RrNodeRun *run, int call)
 }
 
 /*
- * Read the journal as the tables' owner: this execution's own rows, which
- * its owner may not see when the sub-workflow has another owner.  Not
- * kept: a generic plan made on a small journal would scan it whole.
- */
-static void
-run_as_owner(const char *sql, int nargs, Oid *argtypes, Datum *values)
-{
-	Oid			save_userid;
-	int			save_sec_context;
-
-	rr_store_become_owner(&save_userid, &save_sec_context);
-	rr_store_run(sql, nargs, argtypes, values, SPI_OK_SELECT);
-	rr_store_restore_user(save_userid, save_sec_context);
-}
-
-/* Refuse a background call that would nest too deep. */
-static void
-check_call_level(CallState *state, RrNodeRun *run)
-{
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
-	int			nestlevel;
-	bool		isnull;
-	int64		level;
-
-	values[0] = Int64GetDatum(run->execution->id);
-	nestlevel = rr_store_begin();
-	run_as_owner(SQL_CALL_LEVEL, 1, argtypes, values);
-	level = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-										SPI_tuptable->tupdesc, 1, &isnull));
-	rr_store_end(nestlevel);
-	rr_check_call_depth(state->workflow, (int) level + 1);
-}
-
-/*
  * Queue every call for the workers: waited for (with a key) or not; in a
  * background run, as children of this execution.
  */
@@ -252,62 +196,9 @@ queue_calls(RrNodeRun *run, RrPlan *plan, List *calls, bool waited)
 {
 	ListCell   *lc;
 
-	rr_worker_wake_at_commit();
 	foreach(lc, calls)
-		(void) rr_journal_enqueue(&(RrEnqueue) {
-			.workflow_id = plan->workflow_id,
-				.version = plan->version,
-				.owner = plan->owner,
-				.input = rr_items_to_jsonb(lfirst(lc)),
-				.idempotency_key = waited ?
-				call_key(run, foreach_current_index(lc)) : NULL,
-				.caller = GetUserId(),
-				.ready_at = GetCurrentTimestamp(),
-				.mode = "subworkflow",
-				.parent_id = run->execution->id
-		});
-}
-
-/*
- * Raise the failure of a call that failed or was canceled: its own
- * message, which names its workflow and node, as a failure inside
- * execute() would read.
- */
-static pg_attribute_noreturn() void
-call_failed(CallState *state, int64 id, const char *status, Jsonb *error)
-{
-	JsonbValue *message;
-	JsonbValue *sqlstate;
-	int			code = ERRCODE_EXTERNAL_ROUTINE_EXCEPTION;
-
-	if (strcmp(status, "canceled") == 0 || error == NULL)
-		ereport(ERROR,
-				(errcode(code),
-				 errmsg("sub-workflow \"%s\" was %s", state->workflow, status),
-				 errdetail("Its execution is " INT64_FORMAT ".", id)));
-
-	message = getKeyJsonValueFromContainer(&error->root, "message", 7, NULL);
-	sqlstate = getKeyJsonValueFromContainer(&error->root, "sqlstate", 8, NULL);
-
-	/*
-	 * Its SQLSTATE, but for a cancel or timeout (class 57), which would
-	 * read as an interrupt of this execution rather than a failure.
-	 */
-	if (sqlstate != NULL && sqlstate->type == jbvString &&
-		sqlstate->val.string.len == 5 &&
-		strncmp(sqlstate->val.string.val, "57", 2) != 0)
-	{
-		const char *c = sqlstate->val.string.val;
-
-		code = MAKE_SQLSTATE(c[0], c[1], c[2], c[3], c[4]);
-	}
-	ereport(ERROR,
-			(errcode(code),
-			 errmsg("%.*s",
-					message != NULL && message->type == jbvString ? message->val.string.len : 0,
-					message != NULL && message->type == jbvString ? message->val.string.val : ""),
-			 errdetail("Sub-workflow \"%s\" failed in execution " INT64_FORMAT ".",
-					   state->workflow, id)));
+		rr_subworkflow_queue(run, plan, lfirst(lc),
+							 waited ? call_key(run, foreach_current_index(lc)) : NULL);
 }
 
 /*
@@ -317,64 +208,14 @@ call_failed(CallState *state, int64 id, const char *status, Jsonb *error)
 static bool
 collect_calls(CallState *state, RrNodeRun *run, int ncalls)
 {
-	Oid			argtypes[2] = {INT8OID, TEXTARRAYOID};
-	Datum		values[2];
-	Datum	   *keys = palloc(sizeof(Datum) * ncalls);
+	char	  **keys = palloc(sizeof(char *) * ncalls);
 	Jsonb	  **outputs = palloc0(sizeof(Jsonb *) * ncalls);
-	MemoryContext caller = CurrentMemoryContext;
-	int			nestlevel;
-	uint64		row;
 	int			call;
 
 	for (call = 0; call < ncalls; call++)
-		keys[call] = CStringGetTextDatum(call_key(run, call));
-	values[0] = Int64GetDatum(run->execution->id);
-	values[1] = PointerGetDatum(construct_array(keys, ncalls, TEXTOID, -1,
-												false, TYPALIGN_INT));
-	nestlevel = rr_store_begin();
-	run_as_owner(SQL_CALLS, 2, argtypes, values);
-	if (SPI_processed != (uint64) ncalls)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%d of the %d calls of sub-workflow \"%s\" are missing",
-						ncalls - (int) SPI_processed, ncalls, state->workflow),
-				 errdetail("Their executions were deleted before they were collected.")));
-	for (row = 0; row < SPI_processed; row++)
-	{
-		HeapTuple	tuple = SPI_tuptable->vals[row];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		char	   *status = SPI_getvalue(tuple, desc, 3);
-		bool		isnull;
-		Datum		value;
-
-		if (strcmp(status, "queued") == 0 || strcmp(status, "running") == 0 ||
-			strcmp(status, "waiting") == 0)
-		{
-			rr_store_end(nestlevel);
-			return false;
-		}
-		if (strcmp(status, "succeeded") != 0)
-		{
-			int64		id = DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull));
-			Jsonb	   *error;
-
-			value = SPI_getbinval(tuple, desc, 5, &isnull);
-			error = isnull ? NULL : DatumGetJsonbPCopy(value);
-			status = pstrdup(status);
-			call_failed(state, id, status, error);
-		}
-		call = DatumGetInt32(SPI_getbinval(tuple, desc, 1, &isnull));
-		value = SPI_getbinval(tuple, desc, 4, &isnull);
-		if (!isnull)
-		{
-			MemoryContext old = MemoryContextSwitchTo(caller);
-
-			outputs[call] = DatumGetJsonbPCopy(value);
-			MemoryContextSwitchTo(old);
-		}
-	}
-	rr_store_end(nestlevel);
-
+		keys[call] = call_key(run, call);
+	if (!rr_subworkflow_results(run, state->workflow, ncalls, keys, outputs))
+		return false;
 	for (call = 0; call < ncalls; call++)
 	{
 		if (outputs[call] != NULL)
@@ -414,7 +255,7 @@ execute_workflow_execute(RrNodeRun *run)
 	plan = rr_runnable_plan(state->workflow, state->owner, state->version,
 							RR_RUN_QUEUE);
 	if (background)
-		check_call_level(state, run);
+		rr_subworkflow_check_level(run, state->workflow);
 	queue_calls(run, plan, calls, state->wait);
 	if (state->wait)
 	{

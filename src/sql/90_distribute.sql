@@ -133,7 +133,7 @@ BEGIN
 	/* referenced tables before the tables that reference them */
 	FOREACH t IN ARRAY ARRAY['workflow', 'workflow_version', 'node', 'edge',
 							 'workflow_share', 'execution', 'step_journal', 'queue',
-							 'credential', 'trigger', 'dedup_key', 'audit']
+							 'credential', 'trigger', 'dedup_key', 'audit', 'agent_turn']
 	LOOP
 		CONTINUE WHEN EXISTS (SELECT FROM pg_catalog.pg_dist_partition
 							  WHERE logicalrelid = pg_catalog.format('reporunner.%I', t)::pg_catalog.regclass);

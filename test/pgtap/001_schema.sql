@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(487);
+SELECT plan(493);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -360,6 +360,18 @@ SELECT table_privs_are('reporunner', 'connector', 'public', ARRAY['SELECT'],
 	'PUBLIC may only read connector');
 SELECT has_function('reporunner', 'save_connector', ARRAY['text', 'jsonb'],
 	'save_connector(text, jsonb) exists');
+-- the ai_agent node's journal: tenants read their own rows, the engine writes
+SELECT has_table('reporunner', 'agent_turn', 'table reporunner.agent_turn exists');
+SELECT col_is_pk('reporunner', 'agent_turn', ARRAY['execution_id', 'node', 'attempt', 'item', 'turn'],
+	'agent_turn PK is (execution_id, node, attempt, item, turn)');
+SELECT fk_ok('reporunner', 'agent_turn', 'execution_id', 'reporunner', 'execution', 'id',
+	'agent_turn.execution_id references execution');
+SELECT policies_are('reporunner', 'agent_turn', ARRAY['agent_turn_tenant']::name[],
+	'agent_turn has exactly one policy, agent_turn_tenant');
+SELECT ok((SELECT relforcerowsecurity FROM pg_class WHERE oid = 'reporunner.agent_turn'::regclass),
+	'agent_turn forces row-level security');
+SELECT table_privs_are('reporunner', 'agent_turn', 'public', ARRAY['SELECT'],
+	'PUBLIC may only read agent_turn');
 SELECT results_eq(
 	$$SELECT p.polname::text COLLATE "default", p.polpermissive, p.polcmd::text
 	  FROM pg_policy p

@@ -659,7 +659,8 @@ test_node_rules(void)
 					  "\"filter\", \"merge\", \"split_out\", \"aggregate\", "
 					  "\"limit\", \"sort\", \"remove_duplicates\", \"noop\", "
 					  "\"stop_and_error\", \"sql\", \"function\", \"notify\", \"wait\", "
-					  "\"execute_workflow\", \"http\", \"connector\", \"rename_keys\", \"compare_datasets\", \"date_time\".");
+					  "\"execute_workflow\", \"http\", \"connector\", \"rename_keys\", \"compare_datasets\", \"date_time\", "
+					  "\"ai_agent\".");
 	expect_node_error("types that come later are unknown for now",
 					  "{'name': 'Call', 'type': 'graphql'}",
 					  RR_DOC_UNKNOWN_TYPE, "Call", "type",
@@ -1544,7 +1545,7 @@ test_settings_rules(void)
 						"workflow document has unknown setting \"retries\"",
 						"Known settings are \"timeout\", \"concurrency\", "
 						"\"error_workflow\", \"save\", \"vars\", "
-						"\"timezone\".");
+						"\"timezone\", \"input_schema\".");
 	expect_error_detail("a bad timeout is a duration error",
 						SETTINGS("{'timeout': '5 parsecs'}"),
 						RR_DOC_DURATION, "", "settings.timeout",

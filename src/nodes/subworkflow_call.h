@@ -1,0 +1,41 @@
+/*-------------------------------------------------------------------------
+ *
+ * subworkflow_call.h
+ *		Sub-workflow calls of a background run, shared by the nodes that
+ *		make them (execute_workflow, ai_agent).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RR_SUBWORKFLOW_CALL_H
+#define RR_SUBWORKFLOW_CALL_H
+
+#include "postgres.h"
+
+#include "catalog/plan.h"
+#include "engine/node_handler.h"
+#include "utils/jsonb.h"
+
+/*
+ * ERROR when a background call of workflow from this run would nest
+ * deeper than reporunner.max_call_depth.
+ */
+extern void rr_subworkflow_check_level(RrNodeRun *run, const char *workflow);
+
+/*
+ * Queue a call of plan with items for the workers, as a child of this
+ * execution, with the idempotency key key (NULL: none; a key already
+ * queued queues nothing).
+ */
+extern void rr_subworkflow_queue(RrNodeRun *run, RrPlan *plan, List *items,
+								 const char *key);
+
+/*
+ * The results of the calls of workflow with the ncalls keys, once all of
+ * them ended: true and outputs[i] the result of keys[i] (NULL for none),
+ * or false when some still run.  The first that failed raises its error;
+ * one missing (deleted) raises 22000.
+ */
+extern bool rr_subworkflow_results(RrNodeRun *run, const char *workflow,
+								   int ncalls, char **keys, Jsonb **outputs);
+
+#endif							/* RR_SUBWORKFLOW_CALL_H */
