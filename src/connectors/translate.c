@@ -38,6 +38,7 @@ typedef struct Translation
 	const char *connector;
 	const char *operation;
 	json_t	   *params;			/* the node's params */
+	json_t	   *declared;		/* the operation's params */
 } Translation;
 
 /* The http node params copied from the connector node as they are. */
@@ -178,16 +179,17 @@ check_credential(Translation *t, json_t *definition, Oid owner)
 
 /* ---------- Writing the operation as http params ---------- */
 
-/* Fixed text percent-encoded for a path segment. */
+/* Fixed text percent-encoded for a path segment, or segments (slashes). */
 static void
-append_encoded(StringInfo buf, const char *text)
+append_encoded(StringInfo buf, const char *text, bool slashes)
 {
 	const char *c;
 
 	for (c = text; *c != '\0'; c++)
 	{
 		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-			(*c >= '0' && *c <= '9') || strchr("-._~", *c) != NULL)
+			(*c >= '0' && *c <= '9') || strchr("-._~", *c) != NULL ||
+			(slashes && *c == '/'))
 			appendStringInfoChar(buf, *c);
 		else
 			appendStringInfo(buf, "%%%02X", (unsigned char) *c);
@@ -220,18 +222,22 @@ fill_text(Translation *t, const char *text, size_t len, bool path)
 		{
 			json_t	   *value = json_object_get(t->params, name);
 			char	   *filled = value == NULL ? "" : param_text_json(value);
+			bool		slashes = json_is_true(json_object_get(json_object_get(t->declared,
+																				   name),
+															   "slashes"));
 
 			if (!path)
 				appendStringInfoString(&buf, filled);
 			else if (strstr(filled, "{{") == NULL)
-				append_encoded(&buf, filled);
+				append_encoded(&buf, filled, slashes);
 			else if (rr_expression_is_lone(filled, strlen(filled)))
 			{
 				/* "{{ x }}" or "={{ x }}": {{ encodeURIComponent( x ) }} */
 				const char *lone = filled[0] == '=' ? filled + 1 : filled;
 
-				appendStringInfo(&buf, "{{ encodeURIComponent(%.*s) }}",
-								 (int) strlen(lone) - 4, lone + 2);
+				appendStringInfo(&buf, "{{ encodeURIComponent(%.*s)%s }}",
+								 (int) strlen(lone) - 4, lone + 2,
+								 slashes ? ".replaceAll('%2F', '/')" : "");
 			}
 			else
 				appendStringInfoString(&buf, filled);
@@ -336,6 +342,41 @@ set_pagination(json_t *http, json_t *pagination)
 }
 
 /*
+ * with_host_param
+ *		The base URL with the connector's host_param: its value the first
+ *		label of the host ("https://<bucket>.s3.amazonaws.com", virtual-
+ *		hosted), or with the node's path_style the first segment of the
+ *		path ("https://s3.amazonaws.com/<bucket>"), encoded as a path param.
+ */
+static char *
+with_host_param(Translation *t, json_t *definition, const char *url)
+{
+	json_t	   *host_param = json_object_get(definition, "host_param");
+	bool		path_style = json_is_true(json_object_get(t->params,
+														  "path_style"));
+	char	   *reference;
+	char	   *value;
+	const char *host;
+
+	if (host_param == NULL)
+	{
+		if (json_object_get(t->params, "path_style") != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("node \"%s\" param \"path_style\" does not apply to connector \"%s\"",
+							t->node, t->connector),
+					 errdetail("Only a connector with a \"host_param\" has two ways of addressing.")));
+		return (char *) url;
+	}
+	reference = psprintf("{{ $param.%s }}", json_string_value(host_param));
+	value = fill_text(t, reference, strlen(reference), true);
+	if (path_style)
+		return psprintf("%s/%s", url, value);
+	host = strstr(url, "://") + 3;
+	return psprintf("%.*s%s.%s", (int) (host - url), url, value, host);
+}
+
+/*
  * http_params
  *		The operation as the params of an http node (a new object).
  */
@@ -358,12 +399,16 @@ http_params(Translation *t, json_t *definition, json_t *operation)
 	len = strlen(url);
 	while (len > 0 && url[len - 1] == '/')
 		url[--len] = '\0';
+	url = with_host_param(t, definition, url);
 	json_object_set_new(http, "url",
 						json_string(psprintf("%s%s", url,
 											 fill_text(t, json_string_value(path),
 													   json_string_length(path),
 													   true))));
 	json_object_set(http, "method", json_object_get(operation, "method"));
+	if (json_object_get(operation, "response") != NULL)
+		json_object_set(http, "response",
+						json_object_get(operation, "response"));
 	set_filled(t, http, "query", json_object_get(operation, "query"));
 	set_filled(t, http, "body", json_object_get(operation, "body"));
 	if (json_object_get(operation, "body_type") != NULL)
@@ -431,6 +476,7 @@ translate(Translation *t, json_t *definition, Oid owner,
 				 errdetail("Its operations are %s.",
 						   known_list(json_object_get(definition,
 													  "operations")))));
+	t->declared = json_object_get(operation, "params");
 	check_node_params(t, operation);
 	check_credential(t, definition, owner);
 
@@ -462,7 +508,7 @@ rr_connector_translate(const char *node, const char *connector,
 					   const char *operation, Jsonb *definition,
 					   Jsonb *params, Oid owner, RrConnectorOperation *result)
 {
-	Translation t = {node, connector, operation, NULL};
+	Translation t = {node, connector, operation, NULL, NULL};
 	MemoryContext context;
 	MemoryContextCallback *callback;
 	json_t	  **roots;

@@ -56,7 +56,8 @@ static const char *const http_methods[] = {"GET", "POST", "PUT", "PATCH",
 static const char *const http_body_types[] = {"json", "form", "raw",
 "multipart", NULL};
 static const char *const http_page_places[] = {"query", "body", NULL};
-static const char *const http_responses[] = {"json", "text", "binary", NULL};
+static const char *const http_responses[] = {"json", "text", "binary", "xml",
+"file", NULL};
 
 
 /* ---------- Item specs shared by several params ---------- */
@@ -554,6 +555,7 @@ static const RrFieldSpec connector_params[] = {
 	{.name = "base_url", .type = RR_FIELD_STRING, .flags = RR_FIELD_LITERAL,
 		.has_min = true, .min = 1,
 	.hint = "The base URL is fixed when the workflow is saved."},
+	{.name = "path_style", .type = RR_FIELD_BOOLEAN, .flags = RR_FIELD_STATIC},
 	HTTP_TRANSFER_PARAMS,
 	HTTP_MAX_PAGES_PARAM,
 	HTTP_BATCH_PARAMS,

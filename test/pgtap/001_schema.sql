@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(487);
+SELECT plan(488);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -360,6 +360,8 @@ SELECT table_privs_are('reporunner', 'connector', 'public', ARRAY['SELECT'],
 	'PUBLIC may only read connector');
 SELECT has_function('reporunner', 'save_connector', ARRAY['text', 'jsonb'],
 	'save_connector(text, jsonb) exists');
+SELECT has_function('reporunner', 'drop_connector', ARRAY['text'],
+	'drop_connector(text) exists');
 SELECT results_eq(
 	$$SELECT p.polname::text COLLATE "default", p.polpermissive, p.polcmd::text
 	  FROM pg_policy p
