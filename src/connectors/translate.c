@@ -313,6 +313,18 @@ set_filled(Translation *t, json_t *http, const char *key, json_t *value)
 		json_object_set_new(http, key, filled);
 }
 
+/* The members of object value, filled, set in object (headers). */
+static void
+update_filled(Translation *t, json_t *object, json_t *value)
+{
+	json_t	   *filled = value == NULL ? NULL : fill(t, value);
+
+	if (filled == NULL)
+		return;
+	json_object_update(object, filled);
+	json_decref(filled);
+}
+
 /*
  * set_pagination
  *		The operation's pagination as the http node's.
@@ -414,8 +426,8 @@ http_params(Translation *t, json_t *definition, json_t *operation)
 	if (json_object_get(operation, "body_type") != NULL)
 		json_object_set(http, "body_type",
 						json_object_get(operation, "body_type"));
-	json_object_update(headers, json_object_get(definition, "headers"));
-	json_object_update(headers, json_object_get(operation, "headers"));
+	update_filled(t, headers, json_object_get(definition, "headers"));
+	update_filled(t, headers, json_object_get(operation, "headers"));
 	json_object_set_new(http, "headers", headers);
 	set_pagination(http, json_object_get(operation, "pagination"));
 	if (error_message == NULL)

@@ -267,10 +267,10 @@ compare_pairs(const ListCell *a, const ListCell *b)
 
 /*
  * sorted_query
- *		The URL with its query's pairs sorted by name, then value, as AWS's
- *		canonical request has them: libcurl 7.88 signs the query as it is,
- *		and sending it in that order makes its signature AWS's.  The pairs
- *		are encoded already (rr_http_url).
+ *		The URL with its query's pairs sorted by name, then value, and its
+ *		percent-escapes in upper case, as AWS's canonical request has them:
+ *		libcurl 7.88 signs the query as it is, and sending it so makes its
+ *		signature AWS's.  The pairs are encoded already (rr_http_url).
  */
 static char *
 sorted_query(const char *url)
@@ -281,6 +281,7 @@ sorted_query(const char *url)
 	char	   *copy;
 	char	   *pair;
 	char	   *save;
+	char	   *c;
 	ListCell   *lc;
 
 	if (query == NULL)
@@ -295,6 +296,15 @@ sorted_query(const char *url)
 	foreach(lc, pairs)
 		appendStringInfo(&buf, "%c%s", foreach_current_index(lc) == 0 ? '?' : '&',
 						 (char *) lfirst(lc));
+	/* libcurl's URL API gives "%3d"; AWS's canonical query has "%3D" */
+	for (c = buf.data + (query - url); *c != '\0'; c++)
+	{
+		if (*c == '%' && c[1] != '\0' && c[2] != '\0')
+		{
+			c[1] = pg_toupper((unsigned char) c[1]);
+			c[2] = pg_toupper((unsigned char) c[2]);
+		}
+	}
 	return buf.data;
 }
 

@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(488);
+SELECT plan(489);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -362,6 +362,8 @@ SELECT has_function('reporunner', 'save_connector', ARRAY['text', 'jsonb'],
 	'save_connector(text, jsonb) exists');
 SELECT has_function('reporunner', 'drop_connector', ARRAY['text'],
 	'drop_connector(text) exists');
+SELECT has_function('reporunner', 'xml_to_json', ARRAY['text'],
+	'xml_to_json(text) exists');
 SELECT results_eq(
 	$$SELECT p.polname::text COLLATE "default", p.polpermissive, p.polcmd::text
 	  FROM pg_policy p
