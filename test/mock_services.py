@@ -68,7 +68,8 @@ OpenAI, /openai/v1 (errors are a status and {"error": {"message", "type"}};
 S3, /s3 (S3Service below; errors are a status and XML <Error><Code>
 <Message>): every request must carry an AWS Signature Version 4 that
 checks out under a key the test registered (POST /s3-keys?access_key=A&
-secret_key=S, not recorded), else 403 SignatureDoesNotMatch.  Path-style
+secret_key=S, not recorded), else 403 SignatureDoesNotMatch, and an
+x-amz-content-sha256 header (the payload hash signed), else 400.  Path-style
 (/s3/BUCKET/KEY) or virtual-hosted (Host: BUCKET.localhost:port, then
 /s3/KEY) addressing:
   PUT KEY                 stores the body and its Content-Type: 200, an ETag
@@ -449,6 +450,10 @@ class S3Service:
             return self.error(403, "SignatureDoesNotMatch",
                               "The request signature we calculated does not "
                               "match the signature you provided (%s)." % facts)
+        if "x-amz-content-sha256" not in self.headers:
+            return self.error(400, "InvalidRequest",
+                              "Missing required header for this request: "
+                              "x-amz-content-sha256")
         if facts["service"] != "s3":
             return self.error(400, "AuthorizationHeaderMalformed",
                               "The service in the credential must be s3.")

@@ -232,6 +232,7 @@ VALUES
   "base_url": "https://s3.amazonaws.com",
   "host_param": "bucket",
   "credential": {"types": ["aws_sigv4"]},
+  "headers": {"x-amz-content-sha256": "UNSIGNED-PAYLOAD"},
   "error_message": "{{ $json.Error ? $json.Error.Message : null }}",
   "retry_on": [429, 500, 502, 503, 504],
   "operations": {

@@ -320,6 +320,9 @@ is($log->[0]{method} . ' ' . $log->[0]{path}, 'PUT /s3/photos/reports/2024/may%2
 	'path-style: the bucket first in the path, the key\'s slashes kept');
 like($log->[0]{headers}{authorization}, $sigv4, 'a SigV4 Authorization, which the mock checked');
 ok($log->[0]{headers}{'x-amz-date'}, 'and its X-Amz-Date');
+is($log->[0]{headers}{'x-amz-content-sha256'}, 'UNSIGNED-PAYLOAD',
+	'x-amz-content-sha256, which S3 requires');
+like($log->[0]{headers}{authorization}, qr/SignedHeaders=[^,]*x-amz-content-sha256/, 'signed');
 is($log->[0]{headers}{'content-type'}, 'text/csv', 'the content type given');
 is($log->[0]{body}, "a,b\n1,2\n", 'the body as it is');
 
