@@ -107,31 +107,41 @@ skip_past(XmlReader *r, const char *terminator, const char *what)
 }
 
 /*
+ * skip_ignored
+ *		A comment or a processing instruction (the XML declaration among
+ *		them), when one starts here: *skipped says whether one did.
+ */
+static bool
+skip_ignored(XmlReader *r, bool *skipped)
+{
+	*skipped = true;
+	if (at(r, "<?"))
+		return skip_past(r, "?>", "a processing instruction");
+	if (at(r, "<!--"))
+		return skip_past(r, "-->", "a comment");
+	*skipped = false;
+	return true;
+}
+
+/*
  * skip_misc
- *		Blanks, comments and processing instructions (the XML declaration
- *		among them); a document type declaration fails.
+ *		Blanks, comments and processing instructions; a document type
+ *		declaration fails.
  */
 static bool
 skip_misc(XmlReader *r)
 {
-	for (;;)
+	bool		skipped = true;
+
+	while (skipped)
 	{
 		skip_space(r);
-		if (at(r, "<?"))
-		{
-			if (!skip_past(r, "?>", "a processing instruction"))
-				return false;
-		}
-		else if (at(r, "<!--"))
-		{
-			if (!skip_past(r, "-->", "a comment"))
-				return false;
-		}
-		else if (at(r, "<!"))
-			return fail(r, "a document type declaration is not accepted");
-		else
-			return true;
+		if (!skip_ignored(r, &skipped))
+			return false;
 	}
+	if (at(r, "<!"))
+		return fail(r, "a document type declaration is not accepted");
+	return true;
 }
 
 static bool
@@ -302,6 +312,8 @@ static bool read_element(XmlReader *r, int depth, XmlElement **result);
 static bool
 read_content(XmlReader *r, XmlElement *element, int depth)
 {
+	bool		skipped;
+
 	while (r->p < r->end)
 	{
 		if (at(r, "</"))
@@ -330,16 +342,10 @@ read_content(XmlReader *r, XmlElement *element, int depth)
 				return false;
 			appendBinaryStringInfo(&element->text, from, r->p - 3 - from);
 		}
-		else if (at(r, "<!--"))
-		{
-			if (!skip_past(r, "-->", "a comment"))
-				return false;
-		}
-		else if (at(r, "<?"))
-		{
-			if (!skip_past(r, "?>", "a processing instruction"))
-				return false;
-		}
+		else if (!skip_ignored(r, &skipped))
+			return false;
+		else if (skipped)
+			continue;
 		else if (at(r, "<!"))
 			return fail(r, "a declaration is not accepted inside an element");
 		else if (*r->p == '<')

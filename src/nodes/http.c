@@ -567,20 +567,40 @@ build_request(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
 /* ---------- Reading the response ---------- */
 
 /*
- * is_json_type
- *		Whether a Content-Type is JSON: application/json or any type
- *		ending in +json (application/problem+json), parameters aside.
+ * is_media_type
+ *		Whether a Content-Type, parameters aside, is one of types (a NULL
+ *		ends them) or ends in suffix.
  */
 static bool
-is_json_type(const char *content_type)
+is_media_type(const char *content_type, const char *const *types,
+			  const char *suffix)
 {
 	size_t		len;
+	size_t		suffix_len = strlen(suffix);
 
 	if (content_type == NULL)
 		return false;
 	len = strcspn(content_type, "; \t");
-	return (len == 16 && pg_strncasecmp(content_type, "application/json", 16) == 0) ||
-		(len > 5 && pg_strncasecmp(content_type + len - 5, "+json", 5) == 0);
+	for (; *types != NULL; types++)
+	{
+		if (len == strlen(*types) && pg_strncasecmp(content_type, *types, len) == 0)
+			return true;
+	}
+	return len > suffix_len &&
+		pg_strncasecmp(content_type + len - suffix_len, suffix, suffix_len) == 0;
+}
+
+/*
+ * is_json_type
+ *		Whether a Content-Type is JSON: application/json or any type
+ *		ending in +json (application/problem+json).
+ */
+static bool
+is_json_type(const char *content_type)
+{
+	static const char *const types[] = {"application/json", NULL};
+
+	return is_media_type(content_type, types, "+json");
 }
 
 /*
@@ -639,19 +659,14 @@ json_body(const RrHttpResponse *response)
 /*
  * is_xml_type
  *		Whether a Content-Type is XML: application/xml, text/xml or any
- *		type ending in +xml, parameters aside.
+ *		type ending in +xml (application/atom+xml).
  */
 static bool
 is_xml_type(const char *content_type)
 {
-	size_t		len;
+	static const char *const types[] = {"application/xml", "text/xml", NULL};
 
-	if (content_type == NULL)
-		return false;
-	len = strcspn(content_type, "; \t");
-	return (len == 15 && pg_strncasecmp(content_type, "application/xml", 15) == 0) ||
-		(len == 8 && pg_strncasecmp(content_type, "text/xml", 8) == 0) ||
-		(len > 4 && pg_strncasecmp(content_type + len - 4, "+xml", 4) == 0);
+	return is_media_type(content_type, types, "+xml");
 }
 
 /* The body in base64. */
