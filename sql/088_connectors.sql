@@ -109,6 +109,7 @@ FROM (VALUES
 	('{"connector": "slack", "operation": "chat.postMessage", "channel": "C1"}'),
 	('{"connector": "acme", "operation": "widgets.get", "id": 1, "path_style": true}'),
 	('{"connector": "aws_s3", "operation": "objects.get", "credential": "s3", "bucket": "b", "key": "k", "path_style": "yes"}'),
+	('{"connector": "aws_s3", "operation": "objects.get", "credential": "s3", "bucket": "b", "key": "k", "base_url": "s3.local"}'),
 	('{"connector": "nope", "operation": "x"}')
 ) AS t(p);
 SELECT count(*) FROM reporunner.workflows WHERE name = 'bad';

@@ -384,7 +384,13 @@ with_host_param(Translation *t, json_t *definition, const char *url)
 	value = fill_text(t, reference, strlen(reference), true);
 	if (path_style)
 		return psprintf("%s/%s", url, value);
-	host = strstr(url, "://") + 3;
+	host = strstr(url, "://");
+	if (host == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("node \"%s\" param \"base_url\" is not an http:// or https:// URL",
+						t->node)));
+	host += 3;
 	return psprintf("%.*s%s.%s", (int) (host - url), url, value, host);
 }
 
