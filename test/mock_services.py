@@ -72,7 +72,9 @@ secret_key=S, not recorded), else 403 SignatureDoesNotMatch, and an
 x-amz-content-sha256 header (the payload hash signed), else 400.  Path-style
 (/s3/BUCKET/KEY) or virtual-hosted (Host: BUCKET.localhost:port, then
 /s3/KEY) addressing:
-  PUT KEY                 stores the body and its Content-Type: 200, an ETag
+  PUT KEY                 stores the body (any bytes; the log shows them
+                          decoded as UTF-8 with replacements) and its
+                          Content-Type: 200, an ETag
                           (the body's MD5, quoted) and no body
   GET KEY                 the object with its Content-Type and ETag; 404
                           NoSuchKey
@@ -147,7 +149,7 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8", "replace")
         query = {k: v[0] for k, v in
                  parse_qs(url.query, keep_blank_values=True).items()}
         headers = {k.lower(): v for k, v in self.headers.items()}

@@ -1634,12 +1634,13 @@ VALUES
       "params": {
         "bucket": {"required": true, "description": "The bucket"},
         "key": {"required": true, "slashes": true, "description": "The object''s key, such as reports/2024/may.csv"},
-        "body": {"required": true, "description": "The object''s content, as text"},
-        "content_type": {"description": "Its Content-Type (default text/plain)"}
+        "body": {"required": true, "description": "The object''s content: text, or base64 with encoding base64"},
+        "encoding": {"description": "text (default) or base64, as objects.get gives it"},
+        "content_type": {"description": "Its Content-Type (default application/octet-stream)"}
       },
       "headers": {"Content-Type": "{{ $param.content_type }}"},
-      "body": "{{ $param.body }}",
-      "body_type": "raw",
+      "body": {"body": "{{ $param.body }}", "encoding": "{{ $param.encoding }}"},
+      "body_type": "file",
       "response": "file"
     },
     "objects.get": {

@@ -55,7 +55,7 @@ static const char *const param_fields[] = {"required", "description",
 "slashes", NULL};
 static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE",
 "HEAD", NULL};
-static const char *const body_types[] = {"json", "form", "raw", NULL};
+static const char *const body_types[] = {"json", "form", "raw", "file", NULL};
 static const char *const responses[] = {"json", "text", "binary", "xml",
 "file", NULL};
 static const char *const page_types[] = {"link", "cursor", "page", "next_url",

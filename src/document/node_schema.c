@@ -54,7 +54,7 @@ static const char *const call_modes[] = {"wait", "fire_and_forget", NULL};
 static const char *const http_methods[] = {"GET", "POST", "PUT", "PATCH",
 "DELETE", "HEAD", NULL};
 static const char *const http_body_types[] = {"json", "form", "raw",
-"multipart", NULL};
+"multipart", "file", NULL};
 static const char *const http_page_places[] = {"query", "body", NULL};
 static const char *const http_responses[] = {"json", "text", "binary", "xml",
 "file", NULL};

@@ -99,7 +99,8 @@ typedef enum BodyType
 	BODY_JSON,
 	BODY_FORM,
 	BODY_RAW,
-	BODY_MULTIPART
+	BODY_MULTIPART,
+	BODY_FILE					/* rr_http_file_body */
 } BodyType;
 
 typedef enum ResponseType
@@ -483,6 +484,10 @@ set_body(HttpState *state, RrNodeRun *run, Jsonb *item, int index, int page,
 			request->body = rr_value_text(body);
 			request->body_len = strlen(request->body);
 			return "text/plain";
+		case BODY_FILE:
+			request->body = rr_http_file_body(run->node->name, body,
+											  &request->body_len);
+			return "application/octet-stream";
 		default:
 			request->body = rr_value_to_text(body);
 			request->body_len = strlen(request->body);
@@ -1582,7 +1587,8 @@ http_prepare(RrPlanNode *node)
 	rr_param_compile(node, "body", &state->body);
 	state->body_type = strcmp(body_type, "form") == 0 ? BODY_FORM :
 		strcmp(body_type, "raw") == 0 ? BODY_RAW :
-		strcmp(body_type, "multipart") == 0 ? BODY_MULTIPART : BODY_JSON;
+		strcmp(body_type, "multipart") == 0 ? BODY_MULTIPART :
+		strcmp(body_type, "file") == 0 ? BODY_FILE : BODY_JSON;
 	state->response = strcmp(response, "json") == 0 ? RESPONSE_JSON :
 		strcmp(response, "text") == 0 ? RESPONSE_TEXT :
 		strcmp(response, "binary") == 0 ? RESPONSE_BINARY :

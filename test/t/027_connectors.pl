@@ -339,6 +339,34 @@ is_deeply([ @{ $out->[1] }{qw(body encoding content_type)} ], [ 'iVBORw0KGgoA/w=
 like(run('tenant_a', 's3_get', '[{"key": "missing.txt"}]'),
 	qr{^38000: .* GET http://127\.0\.0\.1:\d+/s3/photos/missing\.txt returned HTTP status 404: The specified key does not exist\.$},
 	'an S3 error is the node\'s error, with the Message of S3\'s XML');
+# a copy: objects.get's output is what objects.put takes, binary included
+$node->safe_psql('postgres', qq{SET ROLE tenant_a; SELECT reporunner.save_workflow('s3_copy', '{
+	"nodes": [{"name": "Start", "type": "trigger"},
+		{"name": "Get", "type": "connector", "params": {"connector": "aws_s3", "operation": "objects.get",
+			"credential": "s3", "base_url": "$base/s3", "path_style": true, "bucket": "photos",
+			"key": "pixel.png"}},
+		{"name": "Put", "type": "connector", "params": {"connector": "aws_s3", "operation": "objects.put",
+			"credential": "s3", "base_url": "$base/s3", "path_style": true, "bucket": "photos",
+			"key": "{{ ''copy of '' + \$json.etag.length + ''.png'' }}", "body": "{{ \$json.body }}",
+			"encoding": "{{ \$json.encoding }}", "content_type": "{{ \$json.content_type }}"}}],
+	"connections": [{"from": "Start", "to": "Get"}, {"from": "Get", "to": "Put"}]}')});
+received();
+run_json('tenant_a', 's3_copy');
+$log = received();
+is_deeply([ map { "$_->{method} $_->{path} " . ($_->{headers}{'content-type'} // '-') . ' ' . length($_->{body}) } @$log ],
+	[ 'GET /s3/photos/pixel.png - 0', 'PUT /s3/photos/copy%20of%2034.png image/png 10' ],
+	'objects.put of a base64 body sends its bytes, signed (10 bytes, shown decoded with replacements)');
+is(run_json('tenant_a', 's3_get', '[{"key": "copy of 34.png"}]')->[0]{body}, 'iVBORw0KGgoA/w==',
+	'and objects.get gives them back');
+is(save('tenant_a', 's3_put_hex',
+	qq({"connector": "aws_s3", "operation": "objects.put", "credential": "s3",
+	    "base_url": "$base/s3", "path_style": true, "bucket": "photos",
+	    "key": "x", "body": "00ff", "encoding": "hex"})), '', 'a put with an unknown encoding');
+received();
+like(run('tenant_a', 's3_put_hex'),
+	qr/failed at node "Call": node "Call" param "body\.encoding" is neither "text" nor "base64"$/,
+	'fails before anything is sent');
+is(scalar(@{ received() }), 0, 'nothing was sent');
 is(save('tenant_a', 's3_wrong',
 	qq({"connector": "aws_s3", "operation": "objects.get", "credential": "s3_wrong",
 	    "base_url": "$base/s3", "path_style": true, "bucket": "photos", "key": "pixel.png"})),
