@@ -4,7 +4,8 @@
  *		The "http" node: one HTTP request per item, its response as items.
  *
  * Params: method, url, query, headers, body and body_type (what is sent;
- * a form body's nested objects and arrays as Stripe reads them);
+ * a form body's nested objects and arrays as Stripe reads them, a file
+ * body's text or base64 as bytes);
  * response (auto, json, text, binary, xml as src/http/xml.c reads it, or
  * file: the body with its content type and ETag) and full_response (how
  * the response becomes items); timeout,
