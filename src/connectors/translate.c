@@ -12,7 +12,9 @@
  * the param's own value, of any type, when it is the whole string (a
  * member whose lone param is absent is left out); its text inside a
  * longer one.  In the path, fixed text is percent-encoded, and a lone
- * expression computed with encodeURIComponent().
+ * expression computed with encodeURIComponent() (a "slashes" param's "/"
+ * kept).  The connector's host_param goes first in the base URL's host,
+ * or with the node's path_style first in its path.
  * Pagination becomes the http node's next_link, pagination (cursor or
  * page) or next_url.  Other expressions stay, for the http node to
  * compute per item or per response.
