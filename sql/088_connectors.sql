@@ -174,3 +174,6 @@ SELECT regress.try(format('SELECT reporunner.xml_to_json(%L)', d)) FROM (VALUES
 SELECT length(reporunner.xml_to_json(repeat('<a>', 64) || 'deep' || repeat('</a>', 64))::text);
 DROP ROLE regress_conn_a;
 DROP ROLE regress_conn_b;
+-- many siblings of one name: one array, in document order
+SELECT jsonb_array_length(x->'a'->'b'), x->'a'->'b'->>0, x->'a'->'b'->>19999
+FROM reporunner.xml_to_json('<a>' || (SELECT string_agg(format('<b>%s</b>', i), '') FROM generate_series(1, 20000) i) || '<c/></a>') x;

@@ -39,6 +39,7 @@ typedef struct XmlElement
 	List	   *attributes;		/* names and values, alternating */
 	List	   *children;		/* XmlElement * */
 	StringInfoData text;		/* its text, references decoded */
+	int			position;		/* among its siblings (push_children) */
 } XmlElement;
 
 typedef struct XmlReader
@@ -410,46 +411,53 @@ string_value(const char *text, size_t len)
 static void push_element(JsonbParseState **parse, XmlElement *element,
 						 JsonbIteratorToken token);
 
+/* Children in the order of their names, then of the document. */
+static int
+compare_children(const void *a, const void *b)
+{
+	const XmlElement *x = *(XmlElement *const *) a;
+	const XmlElement *y = *(XmlElement *const *) b;
+	int			order = strcmp(x->name, y->name);
+
+	if (order != 0)
+		return order;
+	return x->position < y->position ? -1 : 1;
+}
+
 /*
  * push_children
  *		The children as members by name: of a name that comes once, the
- *		element; of one that comes more, the array of them in order.
+ *		element; of one that comes more, the array of them in order.  By
+ *		sorting, so that many siblings cost n log n, not n squared.
  */
 static void
 push_children(JsonbParseState **parse, List *children)
 {
 	int			n = list_length(children);
-	bool	   *done = palloc0(sizeof(bool) * Max(n, 1));
+	XmlElement **sorted = palloc(sizeof(XmlElement *) * Max(n, 1));
 	int			i;
 	int			j;
 
 	for (i = 0; i < n; i++)
 	{
-		XmlElement *first = (XmlElement *) list_nth(children, i);
-		int			count = 0;
-
-		if (done[i])
-			continue;
-		for (j = i; j < n; j++)
-			count += strcmp(((XmlElement *) list_nth(children, j))->name,
-							first->name) == 0;
+		sorted[i] = (XmlElement *) list_nth(children, i);
+		sorted[i]->position = i;
+	}
+	qsort(sorted, n, sizeof(XmlElement *), compare_children);
+	for (i = 0; i < n; i = j)
+	{
+		for (j = i + 1; j < n && strcmp(sorted[j]->name, sorted[i]->name) == 0;)
+			j++;
 		pushJsonbValue(parse, WJB_KEY,
-					   string_value(first->name, strlen(first->name)));
-		if (count == 1)
+					   string_value(sorted[i]->name, strlen(sorted[i]->name)));
+		if (j == i + 1)
 		{
-			push_element(parse, first, WJB_VALUE);
+			push_element(parse, sorted[i], WJB_VALUE);
 			continue;
 		}
 		pushJsonbValue(parse, WJB_BEGIN_ARRAY, NULL);
-		for (j = i; j < n; j++)
-		{
-			XmlElement *other = (XmlElement *) list_nth(children, j);
-
-			if (strcmp(other->name, first->name) != 0)
-				continue;
-			done[j] = true;
-			push_element(parse, other, WJB_ELEM);
-		}
+		for (; i < j; i++)
+			push_element(parse, sorted[i], WJB_ELEM);
 		pushJsonbValue(parse, WJB_END_ARRAY, NULL);
 	}
 }
