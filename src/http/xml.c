@@ -38,7 +38,8 @@ typedef struct XmlElement
 	char	   *name;
 	List	   *attributes;		/* names and values, alternating */
 	List	   *children;		/* XmlElement * */
-	StringInfoData text;		/* its text, references decoded */
+	StringInfoData text;		/* its text, references decoded; data NULL
+								 * while it has none (element_text) */
 	int			position;		/* among its siblings (push_children) */
 } XmlElement;
 
@@ -306,6 +307,23 @@ read_attributes(XmlReader *r, XmlElement *element)
 static bool read_element(XmlReader *r, int depth, XmlElement **result);
 
 /*
+ * element_text
+ *		The element's text, started small when it has none yet: a document
+ *		of many short elements must not cost a StringInfo's 1kB each.
+ */
+static StringInfo
+element_text(XmlElement *element)
+{
+	if (element->text.data == NULL)
+	{
+		element->text.maxlen = 16;
+		element->text.data = palloc(element->text.maxlen);
+		resetStringInfo(&element->text);
+	}
+	return &element->text;
+}
+
+/*
  * read_content
  *		What is between an element's start and end tags, the end tag
  *		included.
@@ -341,7 +359,8 @@ read_content(XmlReader *r, XmlElement *element, int depth)
 			r->p = from;
 			if (!skip_past(r, "]]>", "a CDATA section"))
 				return false;
-			appendBinaryStringInfo(&element->text, from, r->p - 3 - from);
+			appendBinaryStringInfo(element_text(element), from,
+								   r->p - 3 - from);
 		}
 		else if (!skip_ignored(r, &skipped))
 			return false;
@@ -359,11 +378,11 @@ read_content(XmlReader *r, XmlElement *element, int depth)
 		}
 		else if (*r->p == '&')
 		{
-			if (!read_reference(r, &element->text))
+			if (!read_reference(r, element_text(element)))
 				return false;
 		}
 		else
-			appendStringInfoChar(&element->text, *r->p++);
+			appendStringInfoChar(element_text(element), *r->p++);
 	}
 	return fail(r, psprintf("the element \"%s\" is not closed",
 							element->name));
@@ -379,7 +398,6 @@ read_element(XmlReader *r, int depth, XmlElement **result)
 		return fail(r, psprintf("elements are nested more than %d deep",
 								RR_XML_MAX_DEPTH));
 	element = palloc0(sizeof(XmlElement));
-	initStringInfo(&element->text);
 	r->p++;
 	if ((element->name = read_name(r)) == NULL ||
 		!read_attributes(r, element))
@@ -471,7 +489,7 @@ static void
 push_element(JsonbParseState **parse, XmlElement *element,
 			 JsonbIteratorToken token)
 {
-	const char *text = element->text.data;
+	const char *text = element->text.data != NULL ? element->text.data : "";
 	size_t		len = element->text.len;
 	ListCell   *lc;
 
