@@ -86,6 +86,7 @@ OBJS = \
 	src/http/proxy.o \
 	src/http/request.o \
 	src/http/stats.o \
+	src/http/xml.o \
 	src/n8n/bridge.o \
 	src/n8n/export.o \
 	src/n8n/import.o \

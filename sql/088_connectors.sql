@@ -3,8 +3,9 @@
 -- save_connector() accepts), the checks of a definition naming the
 -- operation and field, versions, tenancy (a tenant's connector invisible
 -- to another, no writes but save_connector()), the connector node's checks
--- at save_workflow(), and a tenant's connector run up to the SSRF guard,
--- which refuses its request before anything is sent.
+-- at save_workflow(), a tenant's connector run up to the SSRF guard,
+-- which refuses its request before anything is sent, drop_connector(), and
+-- xml_to_json(), the reading of XML responses.
 -- test/t/027_connectors.pl runs every shipped operation against
 -- test/mock_services.py.
 --
@@ -68,7 +69,11 @@ SELECT pg_temp.refused(d) FROM (VALUES
 	('{"base_url": "https://x", "operations": {"get": {"method": "GET", "path": "/x", "retry_on": []}}}'),
 	('{"base_url": "https://x", "credential": {"types": []}, "operations": {"get": {"method": "GET", "path": "/x"}}}'),
 	('{"base_url": "https://x", "credential": {"types": ["token"]}, "operations": {"get": {"method": "GET", "path": "/x"}}}'),
-	('{"base_url": "https://x", "error_message": "{{ }}", "operations": {"get": {"method": "GET", "path": "/x"}}}')
+	('{"base_url": "https://x", "error_message": "{{ }}", "operations": {"get": {"method": "GET", "path": "/x"}}}'),
+	('{"base_url": "https://x", "operations": {"get": {"method": "GET", "path": "/x", "response": "html"}}}'),
+	('{"base_url": "https://x", "operations": {"get": {"method": "GET", "path": "/x", "params": {"k": {"slashes": "yes"}}}}}'),
+	('{"base_url": "https://x", "host_param": "bucket-name", "operations": {"get": {"method": "GET", "path": "/x"}}}'),
+	('{"base_url": "https://x", "host_param": "bucket", "operations": {"get": {"method": "GET", "path": "/x", "params": {"key": {}}}}}')
 ) AS t(d);
 SELECT regress.try($$SELECT reporunner.save_connector('', '{}')$$);
 SELECT regress.try($$SELECT reporunner.save_connector(NULL, '{}')$$);
@@ -102,6 +107,9 @@ FROM (VALUES
 	('{"connector": "acme", "operation": "{{ $json.op }}", "id": 1}'),
 	('{"connector": "acme"}'),
 	('{"connector": "slack", "operation": "chat.postMessage", "channel": "C1"}'),
+	('{"connector": "acme", "operation": "widgets.get", "id": 1, "path_style": true}'),
+	('{"connector": "aws_s3", "operation": "objects.get", "credential": "s3", "bucket": "b", "key": "k", "path_style": "yes"}'),
+	('{"connector": "aws_s3", "operation": "objects.get", "credential": "s3", "bucket": "b", "key": "k", "base_url": "s3.local"}'),
 	('{"connector": "nope", "operation": "x"}')
 ) AS t(p);
 SELECT count(*) FROM reporunner.workflows WHERE name = 'bad';
@@ -112,9 +120,60 @@ SELECT regress.try($$SELECT reporunner.save_workflow('acme_b', regress.node_doc(
 	'{"connector": "acme", "operation": "widgets.get", "id": 1}'))$$);
 RESET ROLE;
 
+-- drop_connector(): not while an active workflow version uses it
 SET ROLE regress_conn_a;
+SELECT reporunner.save_connector('acme', definition || '{"description": "v2"}')
+FROM reporunner.connectors WHERE name = 'acme';
+SELECT regress.try($$SELECT reporunner.drop_connector('acme')$$);
+SELECT count(*) FROM reporunner.connector WHERE name = 'acme';
+-- a tenant cannot drop another's, nor a shipped one, nor one that is not there
+SET ROLE regress_conn_b;
+SELECT regress.try($$SELECT reporunner.drop_connector('acme')$$);
+SELECT reporunner.drop_connector('aws_s3');
+SELECT regress.try($$SELECT reporunner.drop_connector('aws_s3')$$);
+SELECT regress.try($$SELECT reporunner.drop_connector('nope')$$);
+SELECT regress.try($$SELECT reporunner.drop_connector(NULL)$$);
+-- its own copy of a shipped one: every version dropped, the shipped one stays
+SELECT reporunner.drop_connector('slack');
+SELECT name, owner IS NULL, version FROM reporunner.connectors WHERE name = 'slack';
+SET ROLE regress_conn_a;
+-- a version of the workflow without it, inactive: the connector may go
+SELECT reporunner.save_workflow('acme', regress.node_doc('noop', '{}'), false);
+SELECT regress.try($$SELECT reporunner.drop_connector('acme')$$);
+SELECT reporunner.activate_version('acme', 2);
+SELECT reporunner.drop_connector('acme');
+SELECT count(*) FROM reporunner.connector WHERE name = 'acme';
+SELECT action, object_kind, object_name, owner::regrole, from_version, to_version
+FROM reporunner.audit WHERE action = 'drop_connector' ORDER BY id;
 SELECT reporunner.delete_workflow('acme');
 RESET ROLE;
 DELETE FROM reporunner.connector WHERE owner IS NOT NULL;
+
+-- xml_to_json(): XML as the http node's response format "xml" reads it
+SELECT jsonb_pretty(reporunner.xml_to_json($$<?xml version="1.0" encoding="UTF-8"?>
+<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Name>b</Name><IsTruncated>true</IsTruncated>
+  <Contents><Key>a &amp; b</Key><Size>3</Size></Contents>
+  <!-- a comment -->
+  <Contents><Key>c&#233;&#x4E2D;&lt;&gt;&quot;&apos;</Key></Contents>
+  <Empty/><Blank>  </Blank>
+  <Mixed a='1' b="&amp;">text <![CDATA[<not a tag>]]> <i>x</i> more</Mixed>
+</ListBucketResult>
+$$));
+SELECT reporunner.xml_to_json('<only/>'), reporunner.xml_to_json('<a b="1"/>'),
+	reporunner.xml_to_json('<a><b>1</b><b/><c/></a>');
+-- anything else is refused, saying where; no DTD, so no entities to expand
+SELECT regress.try(format('SELECT reporunner.xml_to_json(%L)', d)) FROM (VALUES
+	(''), ('just text'), ('<a>'), ('<a><b></a>'), ('<a></a><b/>'), ('<a></a>x'),
+	('<!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>'),
+	(E'<a>\n<b>&x;</b></a>'), ('<a>&#0;</a>'), ('<a>&#xD800;</a>'), ('<a>&#12a;</a>'),
+	('<a x="1" x="2"/>'), ('<a x=1/>'), ('<a x="1"y="2"/>'), ('<a x="<"/>'),
+	('<1a/>'), ('<a><!-- never closed</a>'), ('<a><![CDATA[x</a>'), ('<a><!ELEMENT a ANY></a>'),
+	(repeat('<a>', 65) || repeat('</a>', 65))
+) AS t(d);
+SELECT length(reporunner.xml_to_json(repeat('<a>', 64) || 'deep' || repeat('</a>', 64))::text);
 DROP ROLE regress_conn_a;
 DROP ROLE regress_conn_b;
+-- many siblings of one name: one array, in document order
+SELECT jsonb_array_length(x->'a'->'b'), x->'a'->'b'->>0, x->'a'->'b'->>19999
+FROM reporunner.xml_to_json('<a>' || (SELECT string_agg(format('<b>%s</b>', i), '') FROM generate_series(1, 20000) i) || '<c/></a>') x;

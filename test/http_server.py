@@ -73,7 +73,10 @@ AWS Signature Version 4:
   /aws/check            200 {"verified": true, "access_key", "region",
                         "service", "signed_headers"} when the request's
                         Authorization header is a valid AWS4-HMAC-SHA256
-                        signature of it under a registered key, else 403
+                        signature of it under a registered key (its payload
+                        hash the x-amz-content-sha256 header when given, as
+                        S3 has it: the body's SHA-256 or UNSIGNED-PAYLOAD),
+                        else 403
                         {"verified": false, "reason": ...}
 As a forward proxy: a request whose target is an absolute http:// URL
 (as clients send through an http proxy) is recorded with "proxied": true
@@ -123,11 +126,16 @@ def aws_verify(method, url, headers, body):
         "%s=%s" % (quote(unquote(k), safe="-_.~"), quote(unquote(v), safe="-_.~"))
         for k, v in (p.split("=", 1) if "=" in p else (p, "")
                      for p in url.query.split("&") if p)))
+    # S3's: the payload hash is x-amz-content-sha256 when the request has it
+    payload = hashlib.sha256(body).hexdigest()
+    claimed = headers.get("x-amz-content-sha256", payload)
+    if claimed not in (payload, "UNSIGNED-PAYLOAD"):
+        return False, "x-amz-content-sha256 is not the body's hash"
     canonical = "\n".join([
         method, url.path or "/", canonical_query,
         "".join("%s:%s\n" % (h, " ".join(headers.get(h, "").split()))
                 for h in signed),
-        ";".join(signed), hashlib.sha256(body).hexdigest()])
+        ";".join(signed), claimed])
     to_sign = "\n".join([
         "AWS4-HMAC-SHA256", headers.get("x-amz-date", ""),
         "/".join([date, region, service, terminal]),

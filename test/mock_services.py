@@ -76,18 +76,44 @@ OpenAI, /openai/v1 (errors are a status and {"error": {"message", "type"}};
                           until the client is gone) the first time it is
                           asked for, so that a test can kill the client
 
+S3, /s3 (S3Service below; errors are a status and XML <Error><Code>
+<Message>): every request must carry an AWS Signature Version 4 that
+checks out under a key the test registered (POST /s3-keys?access_key=A&
+secret_key=S, not recorded), else 403 SignatureDoesNotMatch, and an
+x-amz-content-sha256 header (the payload hash signed), else 400.  Path-style
+(/s3/BUCKET/KEY) or virtual-hosted (Host: BUCKET.localhost:port, then
+/s3/KEY) addressing:
+  PUT KEY                 stores the body (any bytes; the log shows them
+                          decoded as UTF-8 with replacements) and its
+                          Content-Type: 200, an ETag
+                          (the body's MD5, quoted) and no body
+  GET KEY                 the object with its Content-Type and ETag; 404
+                          NoSuchKey
+  GET ?list-type=2        ListObjectsV2 XML of the bucket's keys (bucket
+                          "listing" holds five), "prefix", "max-keys" a page
+                          (default 1000), "continuation-token" the opaque
+                          token of the page before (NextContinuationToken
+                          while IsTruncated); 400 InvalidArgument without
+                          list-type=2
+  bucket "photos" holds the binary "pixel.png"; bucket "broken" answers
+  every list with XML that is not well-formed; an unknown bucket is 404
+  NoSuchBucket
+
 acme, /acme (the made-up API of a tenant's own connector; "X-Acme-Key:
 acme-..." or 403 {"problem": ...}):
   GET /widgets/N          200 {"widget": {"id": N, "colour": the query's
                           colour}}; 404 {"problem": ...} for widget 0
 """
+import base64
+import hashlib
 import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
+from xml.sax.saxutils import escape
 
-from http_server import serve
+from http_server import AWS_KEYS, aws_verify, serve
 
 LOG = []
 LOCK = threading.Lock()
@@ -135,11 +161,15 @@ class Handler(BaseHTTPRequestHandler):
     def handle_any(self):
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
-        text = (self.rfile.read(length) if length else b"").decode("utf-8")
+        raw = self.rfile.read(length) if length else b""
+        text = raw.decode("utf-8", "replace")
         query = {k: v[0] for k, v in
                  parse_qs(url.query, keep_blank_values=True).items()}
         headers = {k.lower(): v for k, v in self.headers.items()}
         parts = [p for p in url.path.split("/") if p]
+        if parts == ["s3-keys"]:
+            AWS_KEYS[query["access_key"]] = query["secret_key"]
+            return self.send(200, {})
         if parts == ["log"]:
             with LOCK:
                 if self.command == "DELETE":
@@ -161,6 +191,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.acme(*request)
         if service == "openai":
             return self.openai(*request)
+        if service == "s3":
+            return S3Service(self, url, headers, raw).answer()
         return self.send(404, {"message": "no such service"})
 
     # ---------- Slack ----------
@@ -415,6 +447,121 @@ class Handler(BaseHTTPRequestHandler):
         return self.send(404, {"problem": "no such thing"})
 
     do_GET = do_POST = do_DELETE = do_PATCH = do_PUT = handle_any
+
+
+class S3Service:
+    """Just enough of S3 for the aws_s3 connector: SigV4 checked, objects put
+    and got, ListObjectsV2 with continuation tokens, errors as S3's XML."""
+
+    # bucket -> key -> (body bytes, content type, etag)
+    BUCKETS = {"listing": {"k%d.txt" % i: (b"x" * i, "text/plain",
+                                          '"%s"' % hashlib.md5(b"x" * i).hexdigest())
+                           for i in range(1, 6)},
+               "photos": {"pixel.png": (b"\x89PNG\r\n\x1a\n\x00\xff", "image/png",
+                                        '"0f1e2d3c4b5a69788796a5b4c3d2e1f0"')},
+               "broken": {}}
+    NS = "http://s3.amazonaws.com/doc/2006-03-01/"
+
+    def __init__(self, handler, url, headers, raw):
+        self.handler, self.url, self.headers, self.raw = handler, url, headers, raw
+        self.query = {k: v[0] for k, v in
+                      parse_qs(url.query, keep_blank_values=True).items()}
+
+    def send_xml(self, status, xml, extra=()):
+        data = ('<?xml version="1.0" encoding="UTF-8"?>\n' + xml).encode()
+        self.send_bytes(status, data, "application/xml", extra)
+
+    def send_bytes(self, status, data, content_type, extra=()):
+        h = self.handler
+        h.send_response(status)
+        if content_type:
+            h.send_header("Content-Type", content_type)
+        h.send_header("Content-Length", str(len(data)))
+        for name, value in extra:
+            h.send_header(name, value)
+        h.end_headers()
+        h.wfile.write(data)
+
+    def error(self, status, code, message):
+        return self.send_xml(status, "<Error><Code>%s</Code><Message>%s</Message>"
+                             "<RequestId>4442587FB7D0A2F9</RequestId></Error>"
+                             % (code, escape(message)))
+
+    def address(self):
+        """(bucket, key): from Host (virtual-hosted) or the path."""
+        host = self.headers.get("host", "").split(":")[0]
+        path = self.url.path[len("/s3"):]
+        if host.endswith(".localhost"):
+            return host[:-len(".localhost")], unquote(path.lstrip("/"))
+        bucket, _, key = path.lstrip("/").partition("/")
+        return bucket, unquote(key)
+
+    def answer(self):
+        method = self.handler.command
+        ok, facts = aws_verify(method, self.url, self.headers, self.raw)
+        if not ok:
+            return self.error(403, "SignatureDoesNotMatch",
+                              "The request signature we calculated does not "
+                              "match the signature you provided (%s)." % facts)
+        if "x-amz-content-sha256" not in self.headers:
+            return self.error(400, "InvalidRequest",
+                              "Missing required header for this request: "
+                              "x-amz-content-sha256")
+        if facts["service"] != "s3":
+            return self.error(400, "AuthorizationHeaderMalformed",
+                              "The service in the credential must be s3.")
+        bucket, key = self.address()
+        if bucket not in self.BUCKETS:
+            return self.error(404, "NoSuchBucket",
+                              "The specified bucket does not exist")
+        objects = self.BUCKETS[bucket]
+        if method == "PUT" and key:
+            etag = '"%s"' % hashlib.md5(self.raw).hexdigest()
+            objects[key] = (self.raw, self.headers.get("content-type"), etag)
+            return self.send_bytes(200, b"", None, [("ETag", etag)])
+        if method == "GET" and key:
+            if key not in objects:
+                return self.error(404, "NoSuchKey",
+                                  "The specified key does not exist.")
+            body, content_type, etag = objects[key]
+            return self.send_bytes(200, body, content_type, [("ETag", etag)])
+        if method == "GET":
+            return self.list(bucket, objects)
+        return self.error(405, "MethodNotAllowed",
+                          "The specified method is not allowed.")
+
+    def list(self, bucket, objects):
+        if self.query.get("list-type") != "2":
+            return self.error(400, "InvalidArgument", "list-type must be 2")
+        if bucket == "broken":
+            return self.send_xml(200, "<ListBucketResult><Name>broken</Name>"
+                                 "<Contents></ListBucketResult>")
+        keys = sorted(k for k in objects
+                      if k.startswith(self.query.get("prefix", "")))
+        token = self.query.get("continuation-token")
+        start = int(base64.b64decode(token).decode()[4:]) if token else 0
+        size = int(self.query.get("max-keys", 1000))
+        page = keys[start:start + size]
+        more = start + size < len(keys)
+        xml = ['<ListBucketResult xmlns="%s"><Name>%s</Name><Prefix>%s</Prefix>'
+               '<KeyCount>%d</KeyCount><MaxKeys>%d</MaxKeys>'
+               '<IsTruncated>%s</IsTruncated>'
+               % (self.NS, bucket, escape(self.query.get("prefix", "")),
+                  len(page), size, "true" if more else "false")]
+        if token:
+            xml.append("<ContinuationToken>%s</ContinuationToken>" % token)
+        if more:
+            xml.append("<NextContinuationToken>%s</NextContinuationToken>" %
+                       base64.b64encode(b"next%d" % (start + size)).decode())
+        for key in page:
+            body, _, etag = objects[key]
+            xml.append("<Contents><Key>%s</Key>"
+                       "<LastModified>2024-05-01T12:00:00.000Z</LastModified>"
+                       "<ETag>%s</ETag><Size>%d</Size>"
+                       "<StorageClass>STANDARD</StorageClass></Contents>"
+                       % (escape(key), escape(etag, {'"': "&quot;"}), len(body)))
+        xml.append("</ListBucketResult>")
+        return self.send_xml(200, "".join(xml))
 
 
 if __name__ == "__main__":

@@ -1711,3 +1711,83 @@ BEGIN
 	PERFORM pg_catalog.set_config('session_replication_role', role, true);
 END
 $$;
+
+-- drop_connector() and the aws_s3 connector (src/sql/18_audit.sql, 88_connectors.sql, 89_shipped_connectors.sql)
+ALTER TABLE reporunner.audit DROP CONSTRAINT audit_action_check;
+ALTER TABLE reporunner.audit ADD CONSTRAINT audit_action_check CHECK (action IN (
+		'save', 'import', 'activate', 'deactivate', 'rename', 'delete',
+		'share', 'unshare', 'register_trigger', 'drop_trigger',
+		'set_credential', 'drop_credential', 'rotate_key', 'reassign',
+		'prune_audit', 'save_connector', 'drop_connector'));
+COMMENT ON COLUMN reporunner.audit.action IS 'save, import, activate, deactivate, rename, delete, share, unshare, register_trigger, drop_trigger, set_credential, drop_credential, rotate_key, reassign, prune_audit, save_connector or drop_connector';
+CREATE FUNCTION reporunner.drop_connector(name text)
+RETURNS integer
+LANGUAGE C
+AS 'MODULE_PATHNAME', 'reporunner_drop_connector';
+COMMENT ON FUNCTION reporunner.drop_connector(text) IS 'Deletes every version of the caller''s own connector and returns how many; refuses a shipped connector, and one the active version of a workflow of the caller''s uses';
+
+INSERT INTO reporunner.connector (owner, name, version, definition, created_by)
+VALUES
+	(NULL, 'aws_s3', 1, '{
+  "description": "Amazon S3 and S3-compatible object stores: put, get and list objects. An aws_sigv4 credential (service s3, the bucket''s region); a node''s base_url and path_style for other stores.",
+  "base_url": "https://s3.amazonaws.com",
+  "host_param": "bucket",
+  "credential": {"types": ["aws_sigv4"]},
+  "headers": {"x-amz-content-sha256": "UNSIGNED-PAYLOAD"},
+  "error_message": "{{ $json.Error ? $json.Error.Message : null }}",
+  "retry_on": [429, 500, 502, 503, 504],
+  "operations": {
+    "objects.put": {
+      "description": "Store an object (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html); out: its etag.",
+      "method": "PUT",
+      "path": "/{{ $param.key }}",
+      "params": {
+        "bucket": {"required": true, "description": "The bucket"},
+        "key": {"required": true, "slashes": true, "description": "The object''s key, such as reports/2024/may.csv"},
+        "body": {"required": true, "description": "The object''s content: text, or base64 with encoding base64"},
+        "encoding": {"description": "text (default) or base64, as objects.get gives it"},
+        "content_type": {"description": "Its Content-Type (default application/octet-stream)"}
+      },
+      "headers": {"Content-Type": "{{ $param.content_type }}"},
+      "body": {"body": "{{ $param.body }}", "encoding": "{{ $param.encoding }}"},
+      "body_type": "file",
+      "response": "file"
+    },
+    "objects.get": {
+      "description": "Fetch an object (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html): its body (text, or base64), content type and etag.",
+      "method": "GET",
+      "path": "/{{ $param.key }}",
+      "params": {
+        "bucket": {"required": true, "description": "The bucket"},
+        "key": {"required": true, "slashes": true, "description": "The object''s key"}
+      },
+      "response": "file"
+    },
+    "objects.list": {
+      "description": "List a bucket''s objects, every page by continuation token (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html); one item per object.",
+      "method": "GET",
+      "path": "/",
+      "params": {
+        "bucket": {"required": true, "description": "The bucket"},
+        "prefix": {"description": "Only keys that start with this"},
+        "delimiter": {"description": "Group keys up to this character (such as /) into CommonPrefixes, which are not items"},
+        "start_after": {"description": "Only keys after this one"},
+        "max_keys": {"description": "Keys per page (at most 1000)"}
+      },
+      "query": {"list-type": "2", "prefix": "{{ $param.prefix }}",
+                "delimiter": "{{ $param.delimiter }}", "start-after": "{{ $param.start_after }}",
+                "max-keys": "{{ $param.max_keys }}"},
+      "response": "xml",
+      "pagination": {"type": "cursor", "param": "continuation-token",
+                     "cursor": "{{ $json.ListBucketResult.IsTruncated === ''true'' ? $json.ListBucketResult.NextContinuationToken : null }}"},
+      "items": "ListBucketResult.Contents"
+    }
+  }
+}', pg_catalog.to_regrole(CURRENT_USER)::oid);
+
+-- xml_to_json() (src/sql/70_http.sql)
+CREATE FUNCTION reporunner.xml_to_json(document text)
+RETURNS jsonb
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'reporunner_xml_to_json';
+COMMENT ON FUNCTION reporunner.xml_to_json(text) IS 'An XML document as the JSON the http node''s response format xml makes of it (no DTD, no entities beyond the predefined ones, nesting at most 64 deep)';

@@ -9,7 +9,13 @@
  * version, or nothing when the definition equals the latest one.  Rows are
  * written as the tables' owner (tenants have SELECT only); shipped
  * connectors are rows without an owner, from the install script.  A new
- * version writes an audit row (save_connector, connector).  Nodes
+ * version writes an audit row (save_connector, connector).
+ * drop_connector() deletes every version of the caller's own connector
+ * (audit row drop_connector), never a shipped one, and not while an active
+ * workflow version of the caller's uses it: plans are built from the
+ * latest definition in every process that runs the workflow, so the
+ * workflow would fail, or silently take a shipped connector of that name,
+ * at its next plan.  Nodes
  * load the latest version of the workflow owner's connector of that name,
  * else the shipped one, as the tables' owner, never by what the current
  * role may see.
@@ -27,6 +33,7 @@
 #include "utils/builtins.h"
 
 PG_FUNCTION_INFO_V1(reporunner_save_connector);
+PG_FUNCTION_INFO_V1(reporunner_drop_connector);
 
 /* $1 owner, $2 name, $3 definition: the latest version, and whether equal */
 #define SQL_LATEST \
@@ -40,6 +47,18 @@ PG_FUNCTION_INFO_V1(reporunner_save_connector);
 	"SELECT definition FROM reporunner.connector" \
 	" WHERE (owner = $1 OR owner IS NULL) AND name = $2" \
 	" ORDER BY owner IS NULL, version DESC LIMIT 1"
+/* $1 owner, $2 name (SQL_SHIPPED: $2 only): the owner's workflows whose active version uses it */
+#define SQL_USERS \
+	"SELECT DISTINCT w.name FROM reporunner.workflow w" \
+	" JOIN reporunner.node n ON n.workflow_id = w.id" \
+	" AND n.version = w.active_version" \
+	" WHERE w.owner = $1 AND n.type = 'connector'" \
+	" AND n.params->>'connector' = $2 ORDER BY w.name"
+#define SQL_DELETE \
+	"DELETE FROM reporunner.connector WHERE owner = $1 AND name = $2" \
+	" RETURNING id, version"
+#define SQL_SHIPPED \
+	"SELECT 1 FROM reporunner.connector WHERE owner IS NULL AND name = $2"
 #define SQL_CREDENTIAL_TYPE \
 	"SELECT type FROM reporunner.credential WHERE owner = $1 AND name = $2"
 
@@ -47,6 +66,12 @@ static SPIPlanPtr latest_plan = NULL;
 static SPIPlanPtr insert_plan = NULL;
 static SPIPlanPtr load_plan = NULL;
 static SPIPlanPtr type_plan = NULL;
+static SPIPlanPtr users_plan = NULL;
+static SPIPlanPtr delete_plan = NULL;
+static SPIPlanPtr shipped_plan = NULL;
+
+/* Most workflows the error of drop_connector() names. */
+#define MAX_USERS_NAMED		10
 
 /*
  * The params of the connector node itself; an operation may not declare a
@@ -54,7 +79,8 @@ static SPIPlanPtr type_plan = NULL;
  */
 static const char *const node_params[] = {"connector", "operation",
 	"credential", "base_url", "timeout", "connect_timeout", "max_redirects",
-"verify_tls", "max_pages", "batch_size", "batch_interval", "proxy", NULL};
+	"verify_tls", "max_pages", "batch_size", "batch_interval", "proxy",
+"path_style", NULL};
 
 bool
 rr_connector_is_node_param(const char *name)
@@ -167,6 +193,128 @@ lookup(SPIPlanPtr *plan, const char *sql, Oid owner, const char *name)
 	}
 	rr_store_end(nestlevel);
 	return result;
+}
+
+/*
+ * users_of
+ *		The names of owner's workflows whose active version has a connector
+ *		node of connector name, quoted and separated by commas (at most
+ *		MAX_USERS_NAMED, then "..."), or NULL when there is none.  Runs
+ *		inside the caller's rr_store_begin().
+ */
+static char *
+users_of(Datum *values, Oid *argtypes, MemoryContext caller)
+{
+	StringInfoData buf;
+	MemoryContext old;
+	uint64		i;
+
+	rr_store_run_kept_as_owner(&users_plan, SQL_USERS, 2, argtypes, values,
+							   NULL, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		return NULL;
+	old = MemoryContextSwitchTo(caller);
+	initStringInfo(&buf);
+	for (i = 0; i < SPI_processed && i < MAX_USERS_NAMED; i++)
+		appendStringInfo(&buf, "%s\"%s\"", i > 0 ? ", " : "",
+						 SPI_getvalue(SPI_tuptable->vals[i],
+									  SPI_tuptable->tupdesc, 1));
+	if (SPI_processed > MAX_USERS_NAMED)
+		appendStringInfoString(&buf, ", ...");
+	MemoryContextSwitchTo(old);
+	return buf.data;
+}
+
+/*
+ * drop_connector(name text) returns integer: every version of the
+ * caller's own connector deleted, how many; 42704 when it has none (42501
+ * when the name is only a shipped connector's), 2BP01 while an active
+ * workflow version of the caller's uses it.
+ */
+Datum
+reporunner_drop_connector(PG_FUNCTION_ARGS)
+{
+	Oid			owner = GetUserId();
+	Oid			argtypes[2] = {OIDOID, TEXTOID};
+	Datum		values[2];
+	MemoryContext caller = CurrentMemoryContext;
+	char	   *name;
+	char	   *users;
+	uint64		deleted = 0;
+	bool		shipped = false;
+	int			nestlevel;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the name of a connector may not be null")));
+	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	values[0] = ObjectIdGetDatum(owner);
+	values[1] = CStringGetTextDatum(name);
+	nestlevel = rr_store_begin();
+	users = users_of(values, argtypes, caller);
+	if (users == NULL)
+	{
+		rr_store_run_kept_as_owner(&delete_plan, SQL_DELETE, 2, argtypes,
+								   values, NULL, SPI_OK_DELETE_RETURNING);
+		deleted = SPI_processed;
+	}
+	if (users == NULL && deleted > 0)
+	{
+		RrAuditEntry entry = {0};
+		bool		isnull;
+		uint64		i;
+
+		entry.action = "drop_connector";
+		entry.object_kind = "connector";
+		entry.object_name = name;
+		entry.owner = owner;
+		/* the latest version's id and number */
+		for (i = 0; i < deleted; i++)
+		{
+			int32		version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i],
+															  SPI_tuptable->tupdesc,
+															  2, &isnull));
+
+			if (version > entry.from_version)
+			{
+				entry.from_version = version;
+				entry.object_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
+															  SPI_tuptable->tupdesc,
+															  1, &isnull));
+			}
+		}
+		rr_audit(&entry);
+	}
+	else if (users == NULL)
+	{
+		rr_store_run_kept_as_owner(&shipped_plan, SQL_SHIPPED, 2, argtypes,
+								   values, NULL, SPI_OK_SELECT);
+		shipped = SPI_processed > 0;
+	}
+	rr_store_end(nestlevel);
+
+	if (users != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("cannot drop connector \"%s\" because active workflows use it",
+						name),
+				 errdetail("The active versions of the workflows %s have connector nodes of it.",
+						   users),
+				 errhint("Deactivate those workflows, or save and activate versions without it, first.")));
+	if (shipped)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("connector \"%s\" is shipped with Reporunner and cannot be dropped",
+						name),
+				 errhint("A connector of your own of that name would hide it: save_connector() saves one.")));
+	if (deleted == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("connector \"%s\" does not exist", name),
+				 errdetail("Role \"%s\" has no connector of that name.",
+						   GetUserNameFromId(owner, false))));
+	PG_RETURN_INT32((int32) deleted);
 }
 
 Jsonb *

@@ -4,11 +4,12 @@
  *		What a valid connector definition is: the whole definition checked
  *		with jansson before anything is saved.
  *
- * A definition is an object: base_url, credential {types, required},
- * headers, error {when, message}, error_message, retry_on, and operations,
- * each an object: method, path, params {name: {required, description}},
- * query, headers, body, body_type, pagination {type: link | cursor | page |
- * next_url, ...}, items, error, error_message, retry_on.  Every "{{ }}" in it must
+ * A definition is an object: base_url, host_param (a param every
+ * operation declares), credential {types, required}, headers, error
+ * {when, message}, error_message, retry_on, and operations, each an
+ * object: method, path, params {name: {required, description, slashes}},
+ * query, headers, body, body_type, response, pagination {type: link |
+ * cursor | page | next_url, ...}, items, error, error_message, retry_on.  Every "{{ }}" in it must
  * compile, except "{{ $param.<name> }}", which must name one of the
  * operation's params (docs/connectors.md).
  *
@@ -43,17 +44,20 @@ typedef struct Checker
 } Checker;
 
 static const char *const top_fields[] = {"description", "base_url",
-	"credential", "headers", "error", "error_message", "retry_on",
-"operations", NULL};
+	"host_param", "credential", "headers", "error", "error_message",
+"retry_on", "operations", NULL};
 static const char *const operation_fields[] = {"description", "method",
-	"path", "params", "query", "headers", "body", "body_type", "pagination",
-"items", "error", "error_message", "retry_on", NULL};
+	"path", "params", "query", "headers", "body", "body_type", "response",
+"pagination", "items", "error", "error_message", "retry_on", NULL};
 static const char *const credential_fields[] = {"types", "required", NULL};
 static const char *const error_fields[] = {"when", "message", NULL};
-static const char *const param_fields[] = {"required", "description", NULL};
+static const char *const param_fields[] = {"required", "description",
+"slashes", NULL};
 static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE",
 "HEAD", NULL};
-static const char *const body_types[] = {"json", "form", NULL};
+static const char *const body_types[] = {"json", "form", "raw", "file", NULL};
+static const char *const responses[] = {"json", "text", "binary", "xml",
+"file", NULL};
 static const char *const page_types[] = {"link", "cursor", "page", "next_url",
 NULL};
 static const char *const page_places[] = {"query", "body", NULL};
@@ -459,6 +463,7 @@ check_params(Checker *c, json_t *params)
 	{
 		char	   *field = child("params", key);
 		json_t	   *required;
+		json_t	   *slashes;
 
 		if (!is_name(key, false) || rr_connector_is_node_param(key))
 			return fail(c, field,
@@ -471,6 +476,10 @@ check_params(Checker *c, json_t *params)
 		if (required != NULL && !json_is_boolean(required))
 			return fail(c, child(field, "required"), NULL,
 						"must be true or false");
+		slashes = json_object_get(param, "slashes");
+		if (slashes != NULL && !json_is_boolean(slashes))
+			return fail(c, child(field, "slashes"), NULL,
+						"must be true or false");
 	}
 	return true;
 }
@@ -480,7 +489,7 @@ check_params(Checker *c, json_t *params)
  *		One operation, its templates against its params.
  */
 static bool
-check_operation(Checker *c, json_t *operation)
+check_operation(Checker *c, json_t *operation, const char *host_param)
 {
 	json_t	   *params = json_object_get(operation, "params");
 	json_t	   *path = json_object_get(operation, "path");
@@ -492,8 +501,14 @@ check_operation(Checker *c, json_t *operation)
 		!check_string(c, NULL, operation, "method", true, methods) ||
 		!check_string(c, NULL, operation, "path", true, NULL) ||
 		!check_string(c, NULL, operation, "body_type", false, body_types) ||
+		!check_string(c, NULL, operation, "response", false, responses) ||
 		!check_params(c, params))
 		return false;
+	if (host_param != NULL && json_object_get(params, host_param) == NULL)
+		return fail(c, "params",
+					"The connector's \"host_param\" names a param every operation declares.",
+					"does not declare \"%s\", the connector's host_param",
+					host_param);
 	if (json_string_value(path)[0] != '/')
 		return fail(c, "path", "It is appended to the base URL.",
 					"must start with \"/\"");
@@ -569,6 +584,11 @@ check_definition(Checker *c, json_t *root)
 		strncmp(json_string_value(base_url), "https://", 8) != 0)
 		return fail(c, "base_url", NULL,
 					"must be an http:// or https:// URL");
+	if (!check_string(c, NULL, root, "host_param", false, NULL))
+		return false;
+	if (json_object_get(root, "host_param") != NULL &&
+		!is_name(json_string_value(json_object_get(root, "host_param")), false))
+		return fail(c, "host_param", NULL, "must be a param name");
 	if (!check_text(c, "base_url", json_string_value(base_url),
 					json_string_length(base_url), NULL) ||
 		!check_credential(c, json_object_get(root, "credential")) ||
@@ -592,7 +612,9 @@ check_definition(Checker *c, json_t *root)
 						"Operation names are letters, digits, \"_\", \".\" and \"-\", starting with a letter or \"_\".",
 						"is not a valid operation name");
 		c->operation = name;
-		if (!check_operation(c, operation))
+		if (!check_operation(c, operation,
+							 json_string_value(json_object_get(root,
+															   "host_param"))))
 			return false;
 		c->operation = NULL;
 	}

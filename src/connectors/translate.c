@@ -12,7 +12,9 @@
  * the param's own value, of any type, when it is the whole string (a
  * member whose lone param is absent is left out); its text inside a
  * longer one.  In the path, fixed text is percent-encoded, and a lone
- * expression computed with encodeURIComponent().
+ * expression computed with encodeURIComponent() (a "slashes" param's "/"
+ * kept).  The connector's host_param goes first in the base URL's host,
+ * or with the node's path_style first in its path.
  * Pagination becomes the http node's next_link, pagination (cursor or
  * page) or next_url.  Other expressions stay, for the http node to
  * compute per item or per response.
@@ -38,6 +40,7 @@ typedef struct Translation
 	const char *connector;
 	const char *operation;
 	json_t	   *params;			/* the node's params */
+	json_t	   *declared;		/* the operation's params */
 } Translation;
 
 /* The http node params copied from the connector node as they are. */
@@ -178,16 +181,17 @@ check_credential(Translation *t, json_t *definition, Oid owner)
 
 /* ---------- Writing the operation as http params ---------- */
 
-/* Fixed text percent-encoded for a path segment. */
+/* Fixed text percent-encoded for a path segment, or segments (slashes). */
 static void
-append_encoded(StringInfo buf, const char *text)
+append_encoded(StringInfo buf, const char *text, bool slashes)
 {
 	const char *c;
 
 	for (c = text; *c != '\0'; c++)
 	{
 		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-			(*c >= '0' && *c <= '9') || strchr("-._~", *c) != NULL)
+			(*c >= '0' && *c <= '9') || strchr("-._~", *c) != NULL ||
+			(slashes && *c == '/'))
 			appendStringInfoChar(buf, *c);
 		else
 			appendStringInfo(buf, "%%%02X", (unsigned char) *c);
@@ -220,18 +224,22 @@ fill_text(Translation *t, const char *text, size_t len, bool path)
 		{
 			json_t	   *value = json_object_get(t->params, name);
 			char	   *filled = value == NULL ? "" : param_text_json(value);
+			bool		slashes = json_is_true(json_object_get(json_object_get(t->declared,
+																				   name),
+															   "slashes"));
 
 			if (!path)
 				appendStringInfoString(&buf, filled);
 			else if (strstr(filled, "{{") == NULL)
-				append_encoded(&buf, filled);
+				append_encoded(&buf, filled, slashes);
 			else if (rr_expression_is_lone(filled, strlen(filled)))
 			{
 				/* "{{ x }}" or "={{ x }}": {{ encodeURIComponent( x ) }} */
 				const char *lone = filled[0] == '=' ? filled + 1 : filled;
 
-				appendStringInfo(&buf, "{{ encodeURIComponent(%.*s) }}",
-								 (int) strlen(lone) - 4, lone + 2);
+				appendStringInfo(&buf, "{{ encodeURIComponent(%.*s)%s }}",
+								 (int) strlen(lone) - 4, lone + 2,
+								 slashes ? ".replaceAll('%2F', '/')" : "");
 			}
 			else
 				appendStringInfoString(&buf, filled);
@@ -307,6 +315,18 @@ set_filled(Translation *t, json_t *http, const char *key, json_t *value)
 		json_object_set_new(http, key, filled);
 }
 
+/* The members of object value, filled, set in object (headers). */
+static void
+update_filled(Translation *t, json_t *object, json_t *value)
+{
+	json_t	   *filled = value == NULL ? NULL : fill(t, value);
+
+	if (filled == NULL)
+		return;
+	json_object_update(object, filled);
+	json_decref(filled);
+}
+
 /*
  * set_pagination
  *		The operation's pagination as the http node's.
@@ -336,6 +356,47 @@ set_pagination(json_t *http, json_t *pagination)
 }
 
 /*
+ * with_host_param
+ *		The base URL with the connector's host_param: its value the first
+ *		label of the host ("https://<bucket>.s3.amazonaws.com", virtual-
+ *		hosted), or with the node's path_style the first segment of the
+ *		path ("https://s3.amazonaws.com/<bucket>"), encoded as a path param.
+ */
+static char *
+with_host_param(Translation *t, json_t *definition, const char *url)
+{
+	json_t	   *host_param = json_object_get(definition, "host_param");
+	bool		path_style = json_is_true(json_object_get(t->params,
+														  "path_style"));
+	char	   *reference;
+	char	   *value;
+	const char *host;
+
+	if (host_param == NULL)
+	{
+		if (json_object_get(t->params, "path_style") != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("node \"%s\" param \"path_style\" does not apply to connector \"%s\"",
+							t->node, t->connector),
+					 errdetail("Only a connector with a \"host_param\" has two ways of addressing.")));
+		return (char *) url;
+	}
+	reference = psprintf("{{ $param.%s }}", json_string_value(host_param));
+	value = fill_text(t, reference, strlen(reference), true);
+	if (path_style)
+		return psprintf("%s/%s", url, value);
+	host = strstr(url, "://");
+	if (host == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("node \"%s\" param \"base_url\" is not an http:// or https:// URL",
+						t->node)));
+	host += 3;
+	return psprintf("%.*s%s.%s", (int) (host - url), url, value, host);
+}
+
+/*
  * http_params
  *		The operation as the params of an http node (a new object).
  */
@@ -358,19 +419,23 @@ http_params(Translation *t, json_t *definition, json_t *operation)
 	len = strlen(url);
 	while (len > 0 && url[len - 1] == '/')
 		url[--len] = '\0';
+	url = with_host_param(t, definition, url);
 	json_object_set_new(http, "url",
 						json_string(psprintf("%s%s", url,
 											 fill_text(t, json_string_value(path),
 													   json_string_length(path),
 													   true))));
 	json_object_set(http, "method", json_object_get(operation, "method"));
+	if (json_object_get(operation, "response") != NULL)
+		json_object_set(http, "response",
+						json_object_get(operation, "response"));
 	set_filled(t, http, "query", json_object_get(operation, "query"));
 	set_filled(t, http, "body", json_object_get(operation, "body"));
 	if (json_object_get(operation, "body_type") != NULL)
 		json_object_set(http, "body_type",
 						json_object_get(operation, "body_type"));
-	json_object_update(headers, json_object_get(definition, "headers"));
-	json_object_update(headers, json_object_get(operation, "headers"));
+	update_filled(t, headers, json_object_get(definition, "headers"));
+	update_filled(t, headers, json_object_get(operation, "headers"));
 	json_object_set_new(http, "headers", headers);
 	set_pagination(http, json_object_get(operation, "pagination"));
 	if (error_message == NULL)
@@ -431,6 +496,7 @@ translate(Translation *t, json_t *definition, Oid owner,
 				 errdetail("Its operations are %s.",
 						   known_list(json_object_get(definition,
 													  "operations")))));
+	t->declared = json_object_get(operation, "params");
 	check_node_params(t, operation);
 	check_credential(t, definition, owner);
 
@@ -462,7 +528,7 @@ rr_connector_translate(const char *node, const char *connector,
 					   const char *operation, Jsonb *definition,
 					   Jsonb *params, Oid owner, RrConnectorOperation *result)
 {
-	Translation t = {node, connector, operation, NULL};
+	Translation t = {node, connector, operation, NULL, NULL};
 	MemoryContext context;
 	MemoryContextCallback *callback;
 	json_t	  **roots;

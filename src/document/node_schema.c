@@ -66,9 +66,10 @@ static const char *const call_modes[] = {"wait", "fire_and_forget", NULL};
 static const char *const http_methods[] = {"GET", "POST", "PUT", "PATCH",
 "DELETE", "HEAD", NULL};
 static const char *const http_body_types[] = {"json", "form", "raw",
-"multipart", NULL};
+"multipart", "file", NULL};
 static const char *const http_page_places[] = {"query", "body", NULL};
-static const char *const http_responses[] = {"json", "text", "binary", NULL};
+static const char *const http_responses[] = {"json", "text", "binary", "xml",
+"file", NULL};
 
 
 /* ---------- Item specs shared by several params ---------- */
@@ -595,6 +596,7 @@ static const RrFieldSpec connector_params[] = {
 		.has_min = true, .min = 1, .has_max = true, .max = 128,
 	.hint = "The operation is named when the workflow is saved."},
 	CONNECTOR_SERVICE_PARAMS,
+	{.name = "path_style", .type = RR_FIELD_BOOLEAN, .flags = RR_FIELD_STATIC},
 	HTTP_TRANSFER_PARAMS,
 	HTTP_MAX_PAGES_PARAM,
 	HTTP_BATCH_PARAMS,

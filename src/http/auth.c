@@ -22,7 +22,8 @@
  *	aws_sigv4			curl's CURLOPT_AWS_SIGV4 "aws:amz:region:service",
  *						the keys as user and password, and
  *						X-Amz-Security-Token: <session_token> when given;
- *						without the request's empty "Expect:" header
+ *						without the request's empty "Expect:" header, and
+ *						with the query sorted as AWS signs it
  *
  *-------------------------------------------------------------------------
  */
@@ -30,6 +31,7 @@
 
 #include "http/auth.h"
 #include "http/oauth2.h"
+#include "lib/stringinfo.h"
 
 typedef enum AuthKind
 {
@@ -246,6 +248,66 @@ add_header(RrHttpRequest *request, const char *name, const char *value)
 							   psprintf("%s: %s", name, value));
 }
 
+/* Order of two "name=value" query pairs by name, then value. */
+static int
+compare_pairs(const ListCell *a, const ListCell *b)
+{
+	const char *x = lfirst(a);
+	const char *y = lfirst(b);
+	size_t		xlen = strcspn(x, "=");
+	size_t		ylen = strcspn(y, "=");
+	int			order = strncmp(x, y, Min(xlen, ylen));
+
+	if (order != 0)
+		return order;
+	if (xlen != ylen)
+		return xlen < ylen ? -1 : 1;
+	return strcmp(x + xlen, y + ylen);
+}
+
+/*
+ * sorted_query
+ *		The URL with its query's pairs sorted by name, then value, and its
+ *		percent-escapes in upper case, as AWS's canonical request has them:
+ *		libcurl 7.88 signs the query as it is, and sending it so makes its
+ *		signature AWS's.  The pairs are encoded already (rr_http_url).
+ */
+static char *
+sorted_query(const char *url)
+{
+	const char *query = strchr(url, '?');
+	List	   *pairs = NIL;
+	StringInfoData buf;
+	char	   *copy;
+	char	   *pair;
+	char	   *save;
+	char	   *c;
+	ListCell   *lc;
+
+	if (query == NULL)
+		return (char *) url;
+	copy = pstrdup(query + 1);
+	for (pair = strtok_r(copy, "&", &save); pair != NULL;
+		 pair = strtok_r(NULL, "&", &save))
+		pairs = lappend(pairs, pair);
+	list_sort(pairs, compare_pairs);
+	initStringInfo(&buf);
+	appendBinaryStringInfo(&buf, url, query - url);
+	foreach(lc, pairs)
+		appendStringInfo(&buf, "%c%s", foreach_current_index(lc) == 0 ? '?' : '&',
+						 (char *) lfirst(lc));
+	/* libcurl's URL API gives "%3d"; AWS's canonical query has "%3D" */
+	for (c = buf.data + (query - url); *c != '\0'; c++)
+	{
+		if (*c == '%' && c[1] != '\0' && c[2] != '\0')
+		{
+			c[1] = pg_toupper((unsigned char) c[1]);
+			c[2] = pg_toupper((unsigned char) c[2]);
+		}
+	}
+	return buf.data;
+}
+
 /*
  * bearer
  *		The Authorization header of an oauth2 credential's token, in place
@@ -301,6 +363,7 @@ rr_http_auth_apply(const RrCredential *credential, RrHttpRequest *request)
 			request->url = field(type, secret, "url");
 			break;
 		case AUTH_AWS_SIGV4:
+			request->url = sorted_query(request->url);
 			request->aws_sigv4 = psprintf("aws:amz:%s:%s",
 										  field(type, secret, "region"),
 										  field(type, secret, "service"));

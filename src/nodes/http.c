@@ -3,8 +3,12 @@
  * http.c
  *		The "http" node: one HTTP request per item, its response as items.
  *
- * Params: method, url, query, headers, body and body_type (what is sent);
- * response and full_response (how the response becomes items); timeout,
+ * Params: method, url, query, headers, body and body_type (what is sent;
+ * a form body's nested objects and arrays as Stripe reads them, a file
+ * body's text or base64 as bytes);
+ * response (auto, json, text, binary, xml as src/http/xml.c reads it, or
+ * file: the body with its content type and ETag) and full_response (how
+ * the response becomes items); timeout,
  * connect_timeout, max_redirects, verify_tls, proxy; next_url or
  * pagination, and max_pages (pagination); items_per_request (grouping);
  * batch_size and batch_interval (pacing); credential (the name of one of the owner's credentials, put
@@ -65,6 +69,7 @@
 #include "expr/template.h"
 #include "http/auth.h"
 #include "http/request.h"
+#include "http/xml.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/http_body.h"
@@ -95,7 +100,8 @@ typedef enum BodyType
 	BODY_JSON,
 	BODY_FORM,
 	BODY_RAW,
-	BODY_MULTIPART
+	BODY_MULTIPART,
+	BODY_FILE					/* rr_http_file_body */
 } BodyType;
 
 typedef enum ResponseType
@@ -103,7 +109,9 @@ typedef enum ResponseType
 	RESPONSE_AUTO,				/* json when the Content-Type says JSON */
 	RESPONSE_JSON,
 	RESPONSE_TEXT,
-	RESPONSE_BINARY
+	RESPONSE_BINARY,
+	RESPONSE_XML,				/* rr_xml_to_json */
+	RESPONSE_FILE				/* {body, encoding, content_type, etag, size} */
 } ResponseType;
 
 typedef struct HttpState
@@ -252,35 +260,95 @@ idempotency_key(RrNodeRun *run, int index, int page)
 	return hex;
 }
 
+/* Text percent-encoded for a form body. */
+static void
+append_form_text(StringInfo buf, const char *text)
+{
+	const char *c;
+
+	for (c = text; *c != '\0'; c++)
+	{
+		if (is_ascii_alnum(*c) || strchr("-._~", *c) != NULL)
+			appendStringInfoChar(buf, *c);
+		else
+			appendStringInfo(buf, "%%%02X", (unsigned char) *c);
+	}
+}
+
+/*
+ * append_form_field
+ *		One field of a form body (its name encoded already), nested as
+ *		Stripe reads them: an object's members as name[key], an array's
+ *		scalars as name[] and its objects and arrays as name[index]; an
+ *		empty object or array is name with an empty value, a null is left
+ *		out.
+ */
+static void
+append_form_field(StringInfo buf, const char *name, JsonbValue *value)
+{
+	JsonbIterator *it;
+	JsonbValue	member;
+	JsonbIteratorToken token;
+	char	   *key;
+	int			index = 0;
+
+	if (value->type == jbvNull)
+		return;
+	if (value->type != jbvBinary ||
+		JsonContainerSize(value->val.binary.data) == 0)
+	{
+		appendStringInfo(buf, "%s%s=", buf->len > 0 ? "&" : "", name);
+		if (value->type != jbvBinary)
+			append_form_text(buf, rr_value_text(value));
+		return;
+	}
+	it = JsonbIteratorInit(value->val.binary.data);
+	if (JsonContainerIsObject(value->val.binary.data))
+	{
+		while (rr_http_next_member(&it, &key, &member))
+		{
+			StringInfoData nested;
+
+			initStringInfo(&nested);
+			appendStringInfo(&nested, "%s[", name);
+			append_form_text(&nested, key);
+			appendStringInfoChar(&nested, ']');
+			append_form_field(buf, nested.data, &member);
+		}
+		return;
+	}
+	while ((token = JsonbIteratorNext(&it, &member, true)) != WJB_DONE)
+	{
+		if (token != WJB_ELEM)
+			continue;
+		append_form_field(buf, member.type == jbvBinary ?
+						  psprintf("%s[%d]", name, index) :
+						  psprintf("%s[]", name), &member);
+		index++;
+	}
+}
+
 /*
  * form_body
- *		An object as application/x-www-form-urlencoded text.
+ *		An object as application/x-www-form-urlencoded text, nested members
+ *		as Stripe reads them (append_form_field).
  */
 static char *
-form_body(RrNodeRun *run, JsonbValue *object)
+form_body(JsonbValue *object)
 {
 	StringInfoData buf;
-	List	   *pairs = object_pairs(run, object, "body");
-	ListCell   *lc;
+	JsonbIterator *it = JsonbIteratorInit(object->val.binary.data);
+	JsonbValue	value;
+	char	   *name;
 
 	initStringInfo(&buf);
-	foreach(lc, pairs)
+	while (rr_http_next_member(&it, &name, &value))
 	{
-		bool		is_name = foreach_current_index(lc) % 2 == 0;
-		const char *text = (const char *) lfirst(lc);
-		const char *c;
+		StringInfoData encoded;
 
-		if (is_name && buf.len > 0)
-			appendStringInfoChar(&buf, '&');
-		for (c = text; *c != '\0'; c++)
-		{
-			if (is_ascii_alnum(*c) || strchr("-._~", *c) != NULL)
-				appendStringInfoChar(&buf, *c);
-			else
-				appendStringInfo(&buf, "%%%02X", (unsigned char) *c);
-		}
-		if (is_name)
-			appendStringInfoChar(&buf, '=');
+		initStringInfo(&encoded);
+		append_form_text(&encoded, name);
+		append_form_field(&buf, encoded.data, &value);
 	}
 	return buf.data;
 }
@@ -410,13 +478,17 @@ set_body(HttpState *state, RrNodeRun *run, Jsonb *item, int index, int page,
 			if (!rr_value_is_object(body))
 				rr_param_type_error(run->node->name, "body", "an object",
 									body);
-			request->body = form_body(run, body);
+			request->body = form_body(body);
 			request->body_len = strlen(request->body);
 			return "application/x-www-form-urlencoded";
 		case BODY_RAW:
 			request->body = rr_value_text(body);
 			request->body_len = strlen(request->body);
 			return "text/plain";
+		case BODY_FILE:
+			request->body = rr_http_file_body(run->node->name, body,
+											  &request->body_len);
+			return "application/octet-stream";
 		default:
 			request->body = rr_value_to_text(body);
 			request->body_len = strlen(request->body);
@@ -501,20 +573,40 @@ build_request(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
 /* ---------- Reading the response ---------- */
 
 /*
- * is_json_type
- *		Whether a Content-Type is JSON: application/json or any type
- *		ending in +json (application/problem+json), parameters aside.
+ * is_media_type
+ *		Whether a Content-Type, parameters aside, is one of types (a NULL
+ *		ends them) or ends in suffix.
  */
 static bool
-is_json_type(const char *content_type)
+is_media_type(const char *content_type, const char *const *types,
+			  const char *suffix)
 {
 	size_t		len;
+	size_t		suffix_len = strlen(suffix);
 
 	if (content_type == NULL)
 		return false;
 	len = strcspn(content_type, "; \t");
-	return (len == 16 && pg_strncasecmp(content_type, "application/json", 16) == 0) ||
-		(len > 5 && pg_strncasecmp(content_type + len - 5, "+json", 5) == 0);
+	for (; *types != NULL; types++)
+	{
+		if (len == strlen(*types) && pg_strncasecmp(content_type, *types, len) == 0)
+			return true;
+	}
+	return len > suffix_len &&
+		pg_strncasecmp(content_type + len - suffix_len, suffix, suffix_len) == 0;
+}
+
+/*
+ * is_json_type
+ *		Whether a Content-Type is JSON: application/json or any type
+ *		ending in +json (application/problem+json).
+ */
+static bool
+is_json_type(const char *content_type)
+{
+	static const char *const types[] = {"application/json", NULL};
+
+	return is_media_type(content_type, types, "+json");
 }
 
 /*
@@ -571,6 +663,101 @@ json_body(const RrHttpResponse *response)
 }
 
 /*
+ * is_xml_type
+ *		Whether a Content-Type is XML: application/xml, text/xml or any
+ *		type ending in +xml (application/atom+xml).
+ */
+static bool
+is_xml_type(const char *content_type)
+{
+	static const char *const types[] = {"application/xml", "text/xml", NULL};
+
+	return is_media_type(content_type, types, "+xml");
+}
+
+/* The body in base64. */
+static JsonbValue *
+base64_value(const RrHttpResponse *response)
+{
+	int			len = pg_b64_enc_len((int) response->body_len);
+	char	   *encoded = palloc(len + 1);
+
+	len = pg_b64_encode(response->body, (int) response->body_len,
+						encoded, len);
+	if (len < 0)
+		elog(ERROR, "could not encode a response in base64");
+	return string_value(encoded, len);
+}
+
+/* The last value of a response's header name, as a JSON value (or null). */
+static JsonbValue *
+header_value(const RrHttpResponse *response, const char *name)
+{
+	JsonbValue *value = NULL;
+	ListCell   *lc;
+
+	foreach(lc, response->headers)
+	{
+		RrHttpHeader *header = (RrHttpHeader *) lfirst(lc);
+
+		if (pg_strcasecmp(header->name, name) == 0)
+			value = string_value(header->value, strlen(header->value));
+	}
+	if (value == NULL)
+	{
+		value = palloc(sizeof(JsonbValue));
+		value->type = jbvNull;
+	}
+	return value;
+}
+
+/*
+ * file_value
+ *		{"body": text, or base64 when it is not text, "encoding": "text" or
+ *		"base64", "content_type", "etag" (null when the response has none),
+ *		"size": bytes}.
+ */
+static JsonbValue *
+file_value(const RrHttpResponse *response)
+{
+	JsonbParseState *parse = NULL;
+	bool		text = is_text(response);
+	JsonbValue	size;
+
+	size.type = jbvNumeric;
+	size.val.numeric = int64_to_numeric((int64) response->body_len);
+	pushJsonbValue(&parse, WJB_BEGIN_OBJECT, NULL);
+	pushJsonbValue(&parse, WJB_KEY, string_value(pstrdup("body"), 4));
+	pushJsonbValue(&parse, WJB_VALUE, text ?
+				   string_value(response->body, response->body_len) :
+				   base64_value(response));
+	pushJsonbValue(&parse, WJB_KEY, string_value(pstrdup("encoding"), 8));
+	pushJsonbValue(&parse, WJB_VALUE, text ? string_value(pstrdup("text"), 4) :
+				   string_value(pstrdup("base64"), 6));
+	pushJsonbValue(&parse, WJB_KEY, string_value(pstrdup("content_type"), 12));
+	pushJsonbValue(&parse, WJB_VALUE, header_value(response, "Content-Type"));
+	pushJsonbValue(&parse, WJB_KEY, string_value(pstrdup("etag"), 4));
+	pushJsonbValue(&parse, WJB_VALUE, header_value(response, "ETag"));
+	pushJsonbValue(&parse, WJB_KEY, string_value(pstrdup("size"), 4));
+	pushJsonbValue(&parse, WJB_VALUE, &size);
+	return rr_value_normalize(pushJsonbValue(&parse, WJB_END_OBJECT, NULL));
+}
+
+/*
+ * xml_body
+ *		A text response's XML body as JSON (rr_xml_to_json), or NULL with
+ *		*error saying why it is not XML.
+ */
+static JsonbValue *
+xml_body(const RrHttpResponse *response, char **error)
+{
+	JsonbValue *value = rr_xml_to_json(response->body, response->body_len,
+									   error);
+
+	return value == NULL ? NULL : rr_value_normalize(value);
+}
+
+/*
  * body_value
  *		The response body as a JSON value, as param "response" says.
  */
@@ -580,21 +767,15 @@ body_value(HttpState *state, const RrHttpRequest *request,
 {
 	ResponseType type = state->response;
 	JsonbValue *value;
+	char	   *error;
 
 	if (type == RESPONSE_AUTO)
 		type = is_json_type(response->content_type) ? RESPONSE_JSON :
 			RESPONSE_TEXT;
 	if (type == RESPONSE_BINARY)
-	{
-		int			len = pg_b64_enc_len((int) response->body_len);
-		char	   *encoded = palloc(len + 1);
-
-		len = pg_b64_encode(response->body, (int) response->body_len,
-							encoded, len);
-		if (len < 0)
-			elog(ERROR, "could not encode a response in base64");
-		return string_value(encoded, len);
-	}
+		return base64_value(response);
+	if (type == RESPONSE_FILE)
+		return file_value(response);
 	if (!is_text(response))
 		ereport(ERROR,
 				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
@@ -604,6 +785,18 @@ body_value(HttpState *state, const RrHttpRequest *request,
 				 errhint("Set the node's param \"response\" to \"binary\" to get it in base64.")));
 	if (type == RESPONSE_TEXT)
 		return string_value(response->body, response->body_len);
+	if (type == RESPONSE_XML)
+	{
+		value = xml_body(response, &error);
+		if (value == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_XML_DOCUMENT),
+					 errmsg("the response to %s %s is not well-formed XML",
+							request->method, request->shown_url),
+					 errdetail("%s", error),
+					 errhint("Set the node's param \"response\" to \"text\" to get it as text.")));
+		return value;
+	}
 	value = json_body(response);
 	if (value == NULL)
 		ereport(ERROR,
@@ -650,8 +843,9 @@ full_response_item(const RrHttpResponse *response, JsonbValue *body)
 
 /*
  * service_message
- *		What param error_message computes on an error response's JSON body
- *		(the service's own message), or NULL when there is none.
+ *		What param error_message computes on an error response's JSON body,
+ *		or XML body when its Content-Type says XML (the service's own
+ *		message), or NULL when there is none.
  */
 static char *
 service_message(HttpState *state, RrNodeRun *run, int index,
@@ -659,10 +853,14 @@ service_message(HttpState *state, RrNodeRun *run, int index,
 {
 	JsonbValue *body;
 	JsonbValue *message;
+	char	   *error;
 
 	if (state->error_message == NULL || !is_text(response))
 		return NULL;
-	body = json_body(response);
+	body = is_xml_type(response->content_type) ||
+		(state->response == RESPONSE_XML &&
+		 !is_json_type(response->content_type)) ?
+		xml_body(response, &error) : json_body(response);
 	if (body == NULL || !rr_value_is_object(body))
 		return NULL;
 	message = rr_value_eval(state->error_message, run,
@@ -1390,10 +1588,13 @@ http_prepare(RrPlanNode *node)
 	rr_param_compile(node, "body", &state->body);
 	state->body_type = strcmp(body_type, "form") == 0 ? BODY_FORM :
 		strcmp(body_type, "raw") == 0 ? BODY_RAW :
-		strcmp(body_type, "multipart") == 0 ? BODY_MULTIPART : BODY_JSON;
+		strcmp(body_type, "multipart") == 0 ? BODY_MULTIPART :
+		strcmp(body_type, "file") == 0 ? BODY_FILE : BODY_JSON;
 	state->response = strcmp(response, "json") == 0 ? RESPONSE_JSON :
 		strcmp(response, "text") == 0 ? RESPONSE_TEXT :
-		strcmp(response, "binary") == 0 ? RESPONSE_BINARY : RESPONSE_AUTO;
+		strcmp(response, "binary") == 0 ? RESPONSE_BINARY :
+		strcmp(response, "xml") == 0 ? RESPONSE_XML :
+		strcmp(response, "file") == 0 ? RESPONSE_FILE : RESPONSE_AUTO;
 	state->full_response = bool_param(node, "full_response", false);
 	state->verify_tls = bool_param(node, "verify_tls", true);
 	state->timeout_ms = duration_param(node, "timeout", DEFAULT_TIMEOUT_MS);

@@ -2,9 +2,10 @@
  *
  * http_body.c
  *		Request bodies of the http node built from JSON values: the parts
- *		of a multipart/form-data body, an object with one member set (the
- *		page parameter of pagination in the body), and the walk over an
- *		object's members that query, headers and bodies share.
+ *		of a multipart/form-data body, a file body (text or base64), an
+ *		object with one member set (the page parameter of pagination in the
+ *		body), and the walk over an object's members that query, headers
+ *		and bodies share.
  *
  * The parts are checked and decoded here, before anything is sent, so an
  * error names the node and the member; src/http/multipart.c turns them
@@ -56,11 +57,11 @@ checked_text(const char *node, const char *what, const char *text)
 
 /*
  * file_member
- *		Member key of a file part's object as text; NULL when absent or
- *		null, an error when not a string.
+ *		Member key of a file's object (the param field) as text; NULL when
+ *		absent or null, an error when not a string.
  */
 static char *
-file_member(const char *node, const char *name, JsonbValue *file,
+file_member(const char *node, const char *field, JsonbValue *file,
 			const char *key)
 {
 	JsonbValue *value = getKeyJsonValueFromContainer(file->val.binary.data,
@@ -69,9 +70,60 @@ file_member(const char *node, const char *name, JsonbValue *file,
 	if (value == NULL || value->type == jbvNull)
 		return NULL;
 	if (value->type != jbvString)
-		rr_param_type_error(node, psprintf("body.%s.%s", name, key),
+		rr_param_type_error(node, psprintf("%s.%s", field, key),
 							"a string", rr_value_normalize(value));
 	return pnstrdup(value->val.string.val, value->val.string.len);
+}
+
+/*
+ * check_members
+ *		A file's object (the param field) has no member but those allowed
+ *		(NULL ends them); form says what it is, for the detail.
+ */
+static void
+check_members(const char *node, const char *field, JsonbValue *file,
+			  const char *const *allowed, const char *form)
+{
+	JsonbIterator *it = JsonbIteratorInit(file->val.binary.data);
+	JsonbValue	value;
+	char	   *member;
+
+	while (rr_http_next_member(&it, &member, &value))
+	{
+		const char *const *known;
+
+		for (known = allowed; *known != NULL; known++)
+		{
+			if (strcmp(*known, member) == 0)
+				break;
+		}
+		if (*known == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("node \"%s\" param \"%s\" has an unknown member \"%s\"",
+							node, field, member),
+					 errdetail("%s", form)));
+	}
+}
+
+/*
+ * decoded
+ *		base64 text decoded (the param field); *len its bytes.
+ */
+static char *
+decoded(const char *node, const char *field, const char *data, size_t *len)
+{
+	char	   *bytes = palloc(pg_b64_dec_len(strlen(data)) + 1);
+	int			n = pg_b64_decode(data, strlen(data), bytes,
+								  pg_b64_dec_len(strlen(data)));
+
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("node \"%s\" param \"%s\" is not valid base64",
+						node, field)));
+	*len = n;
+	return bytes;
 }
 
 /*
@@ -83,40 +135,25 @@ static void
 file_part(const char *node, const char *name, JsonbValue *file,
 		  RrHttpPart *part)
 {
-	JsonbIterator *it = JsonbIteratorInit(file->val.binary.data);
-	JsonbValue	value;
-	char	   *member;
+	static const char *const members[] = {"data", "filename", "content_type",
+	NULL};
+	const char *form = "A file part is {\"data\": base64, \"filename\": name, \"content_type\": type}.";
+	char	   *field = psprintf("body.%s", name);
 	char	   *data;
-	int			len;
+	size_t		len;
 
-	while (rr_http_next_member(&it, &member, &value))
-	{
-		if (strcmp(member, "data") != 0 && strcmp(member, "filename") != 0 &&
-			strcmp(member, "content_type") != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("node \"%s\" param \"body.%s\" has an unknown member \"%s\"",
-							node, name, member),
-					 errdetail("A file part is {\"data\": base64, \"filename\": name, \"content_type\": type}.")));
-	}
-	data = file_member(node, name, file, "data");
+	check_members(node, field, file, members, form);
+	data = file_member(node, field, file, "data");
 	if (data == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("node \"%s\" param \"body.%s\" has no \"data\"",
-						node, name),
-				 errdetail("A file part is {\"data\": base64, \"filename\": name, \"content_type\": type}.")));
-	part->data = palloc(pg_b64_dec_len(strlen(data)) + 1);
-	len = pg_b64_decode(data, strlen(data), (char *) part->data,
-						pg_b64_dec_len(strlen(data)));
-	if (len < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("node \"%s\" param \"body.%s.data\" is not valid base64",
-						node, name)));
+				 errmsg("node \"%s\" param \"%s\" has no \"data\"",
+						node, field),
+				 errdetail("%s", form)));
+	part->data = decoded(node, psprintf("%s.data", field), data, &len);
 	part->len = len;
-	part->filename = file_member(node, name, file, "filename");
-	part->content_type = file_member(node, name, file, "content_type");
+	part->filename = file_member(node, field, file, "filename");
+	part->content_type = file_member(node, field, file, "content_type");
 	if (part->filename != NULL)
 		checked_text(node, "file name", part->filename);
 	if (part->content_type != NULL)
@@ -188,4 +225,35 @@ rr_http_with_member(JsonbValue *object, const char *name, JsonbValue *value)
 	pushJsonbValue(&parse, WJB_KEY, &key);
 	pushJsonbValue(&parse, WJB_VALUE, value);
 	return rr_value_normalize(pushJsonbValue(&parse, WJB_END_OBJECT, NULL));
+}
+
+char *
+rr_http_file_body(const char *node, JsonbValue *file, size_t *len)
+{
+	static const char *const members[] = {"body", "encoding", NULL};
+	const char *form = "A file body is {\"body\": text, \"encoding\": \"text\" or \"base64\"}.";
+	char	   *data;
+	char	   *encoding;
+
+	if (!rr_value_is_object(file))
+		rr_param_type_error(node, "body", "an object {\"body\", \"encoding\"}",
+							file);
+	check_members(node, "body", file, members, form);
+	data = file_member(node, "body", file, "body");
+	encoding = file_member(node, "body", file, "encoding");
+	if (data == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("node \"%s\" param \"body\" has no \"body\"", node),
+				 errdetail("%s", form)));
+	if (encoding != NULL && strcmp(encoding, "base64") == 0)
+		return decoded(node, "body.body", data, len);
+	if (encoding != NULL && strcmp(encoding, "text") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("node \"%s\" param \"body.encoding\" is neither \"text\" nor \"base64\"",
+						node),
+				 errdetail("%s", form)));
+	*len = strlen(data);
+	return data;
 }

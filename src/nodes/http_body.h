@@ -30,6 +30,14 @@ extern bool rr_http_next_member(JsonbIterator **it, char **name,
 extern List *rr_http_multipart_parts(const char *node, JsonbValue *object);
 
 /*
+ * The bytes of a file body {"body": text, "encoding": "text" (default) or
+ * "base64"}, as the response format "file" gives them; *len their length.
+ * Anything else fails (42804, 22023), naming node.
+ */
+extern char *rr_http_file_body(const char *node, JsonbValue *file,
+							   size_t *len);
+
+/*
  * object (an object, or NULL for an empty one) with member name set to
  * value, replacing any member of that name.
  */

@@ -23,7 +23,7 @@ CREATE TABLE reporunner.audit (
 		'save', 'import', 'activate', 'deactivate', 'rename', 'delete',
 		'share', 'unshare', 'register_trigger', 'drop_trigger',
 		'set_credential', 'drop_credential', 'rotate_key', 'reassign',
-		'prune_audit', 'save_connector')),
+		'prune_audit', 'save_connector', 'drop_connector')),
 	CONSTRAINT audit_object_kind_check CHECK (object_kind IN (
 		'workflow', 'trigger', 'credential', 'master_key', 'role', 'audit',
 		'connector'))
@@ -35,7 +35,7 @@ COMMENT ON COLUMN reporunner.audit.at IS 'When the statement that made the chang
 COMMENT ON COLUMN reporunner.audit.session_role IS 'The session user (the role that logged in) when the change was made';
 COMMENT ON COLUMN reporunner.audit.acting_role IS 'The current role (after SET ROLE) that made the change';
 COMMENT ON COLUMN reporunner.audit.owner IS 'Role the row belongs to: the owner of the workflow or credential changed (the role acted for)';
-COMMENT ON COLUMN reporunner.audit.action IS 'save, import, activate, deactivate, rename, delete, share, unshare, register_trigger, drop_trigger, set_credential, drop_credential, rotate_key, reassign, prune_audit or save_connector';
+COMMENT ON COLUMN reporunner.audit.action IS 'save, import, activate, deactivate, rename, delete, share, unshare, register_trigger, drop_trigger, set_credential, drop_credential, rotate_key, reassign, prune_audit, save_connector or drop_connector';
 COMMENT ON COLUMN reporunner.audit.object_kind IS 'workflow, trigger, credential, master_key, role, audit or connector';
 COMMENT ON COLUMN reporunner.audit.object_id IS 'Id of the workflow, trigger, credential or connector version';
 COMMENT ON COLUMN reporunner.audit.object_name IS 'Name of the workflow (also for a trigger), credential, connector or role; the id of a master key';

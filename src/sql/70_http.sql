@@ -12,3 +12,9 @@ BEGIN
 END
 $$;
 COMMENT ON ROLE reporunner_http IS 'Workflows owned by its members may run http nodes';
+
+CREATE FUNCTION reporunner.xml_to_json(document text)
+RETURNS jsonb
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'reporunner_xml_to_json';
+COMMENT ON FUNCTION reporunner.xml_to_json(text) IS 'An XML document as the JSON the http node''s response format xml makes of it (no DTD, no entities beyond the predefined ones, nesting at most 64 deep)';

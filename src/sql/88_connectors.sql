@@ -53,6 +53,12 @@ LANGUAGE C
 AS 'MODULE_PATHNAME', 'reporunner_save_connector';
 COMMENT ON FUNCTION reporunner.save_connector(text, jsonb) IS 'Validates a connector definition and saves it as the caller''s next version of that connector (none if identical to the latest); returns the version number';
 
+CREATE FUNCTION reporunner.drop_connector(name text)
+RETURNS integer
+LANGUAGE C
+AS 'MODULE_PATHNAME', 'reporunner_drop_connector';
+COMMENT ON FUNCTION reporunner.drop_connector(text) IS 'Deletes every version of the caller''s own connector and returns how many; refuses a shipped connector, and one the active version of a workflow of the caller''s uses';
+
 CREATE VIEW reporunner.connectors WITH (security_invoker = true) AS
 SELECT DISTINCT ON (c.owner, c.name)
 	   c.name, c.owner::regrole AS owner, c.version,

@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(493);
+SELECT plan(495);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -372,6 +372,10 @@ SELECT ok((SELECT relforcerowsecurity FROM pg_class WHERE oid = 'reporunner.agen
 	'agent_turn forces row-level security');
 SELECT table_privs_are('reporunner', 'agent_turn', 'public', ARRAY['SELECT'],
 	'PUBLIC may only read agent_turn');
+SELECT has_function('reporunner', 'drop_connector', ARRAY['text'],
+	'drop_connector(text) exists');
+SELECT has_function('reporunner', 'xml_to_json', ARRAY['text'],
+	'xml_to_json(text) exists');
 SELECT results_eq(
 	$$SELECT p.polname::text COLLATE "default", p.polpermissive, p.polcmd::text
 	  FROM pg_policy p

@@ -6,8 +6,10 @@
 # retryable errors with the same Idempotency-Key; a tenant's own connector
 # (the made-up "acme" API) saved, used, and invisible to another tenant;
 # save_workflow() refusing an unknown operation, a missing or unknown
-# param and a credential of the wrong type; and the canary test of
-# 016_credentials.pl for the connectors' credentials.
+# param and a credential of the wrong type; aws_s3 against an S3 stand-in
+# that checks SigV4 signatures (path-style and virtual-hosted, XML
+# listings over pages, S3's XML errors); Stripe's nested form fields; and
+# the canary test of 016_credentials.pl for the connectors' credentials.
 use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
@@ -293,6 +295,131 @@ is_deeply([ map { $_->{embedding} } @{ run_json('tenant_a', 'openai_embed') } ],
 	[ [ 1, 0.5 ], [ 3, 0.5 ] ], 'embeddings.create: one item per input');
 received();
 
+# ---------- aws_s3 ----------
+
+# the secret key signs, and is never sent: the mock checks signatures with it
+$http->post("$base/s3-keys?access_key=AKIDTEST&secret_key=s3-$canary");
+set_credential('tenant_a', 's3', 'aws_sigv4',
+	qq({"access_key": "AKIDTEST", "secret_key": "s3-$canary", "region": "us-east-1", "service": "s3"}));
+set_credential('tenant_a', 's3_wrong', 'aws_sigv4',
+	qq({"access_key": "AKIDTEST", "secret_key": "not-the-key", "region": "us-east-1", "service": "s3"}));
+my ($port) = $base =~ /:(\d+)$/;
+my $sigv4 = qr{^AWS4-HMAC-SHA256 Credential=AKIDTEST/\d{8}/us-east-1/s3/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$};
+
+is(save('tenant_a', 's3_put',
+	qq({"connector": "aws_s3", "operation": "objects.put", "credential": "s3",
+	    "base_url": "$base/s3", "path_style": true, "bucket": "photos",
+	    "key": "{{ \$json.key }}", "body": "{{ \$json.text }}", "content_type": "text/csv"})),
+	'', 'aws_s3 objects.put saved');
+received();
+$out = run_json('tenant_a', 's3_put', '[{"key": "reports/2024/may day.csv", "text": "a,b\n1,2\n"}]');
+is_deeply([ map { [ $_->{etag}, $_->{size} ] } @$out ], [ [ '"e5ebd4c02cefbe7955977c67ada242b7"', 0 ] ],
+	'objects.put: the ETag S3 gave');
+$log = received();
+is($log->[0]{method} . ' ' . $log->[0]{path}, 'PUT /s3/photos/reports/2024/may%20day.csv',
+	'path-style: the bucket first in the path, the key\'s slashes kept');
+like($log->[0]{headers}{authorization}, $sigv4, 'a SigV4 Authorization, which the mock checked');
+ok($log->[0]{headers}{'x-amz-date'}, 'and its X-Amz-Date');
+is($log->[0]{headers}{'x-amz-content-sha256'}, 'UNSIGNED-PAYLOAD',
+	'x-amz-content-sha256, which S3 requires');
+like($log->[0]{headers}{authorization}, qr/SignedHeaders=[^,]*x-amz-content-sha256/, 'signed');
+is($log->[0]{headers}{'content-type'}, 'text/csv', 'the content type given');
+is($log->[0]{body}, "a,b\n1,2\n", 'the body as it is');
+
+is(save('tenant_a', 's3_get',
+	qq({"connector": "aws_s3", "operation": "objects.get", "credential": "s3",
+	    "base_url": "$base/s3", "path_style": true, "bucket": "photos", "key": "{{ \$json.key }}"})),
+	'', 'aws_s3 objects.get saved');
+$out = run_json('tenant_a', 's3_get', '[{"key": "reports/2024/may day.csv"}, {"key": "pixel.png"}]');
+is_deeply($out->[0], { body => "a,b\n1,2\n", encoding => 'text', content_type => 'text/csv',
+		etag => '"e5ebd4c02cefbe7955977c67ada242b7"', size => 8 },
+	'objects.get: a text body, its content type and ETag');
+is_deeply([ @{ $out->[1] }{qw(body encoding content_type)} ], [ 'iVBORw0KGgoA/w==', 'base64', 'image/png' ],
+	'a binary one in base64');
+like(run('tenant_a', 's3_get', '[{"key": "missing.txt"}]'),
+	qr{^38000: .* GET http://127\.0\.0\.1:\d+/s3/photos/missing\.txt returned HTTP status 404: The specified key does not exist\.$},
+	'an S3 error is the node\'s error, with the Message of S3\'s XML');
+# a copy: objects.get's output is what objects.put takes, binary included
+$node->safe_psql('postgres', qq{SET ROLE tenant_a; SELECT reporunner.save_workflow('s3_copy', '{
+	"nodes": [{"name": "Start", "type": "trigger"},
+		{"name": "Get", "type": "connector", "params": {"connector": "aws_s3", "operation": "objects.get",
+			"credential": "s3", "base_url": "$base/s3", "path_style": true, "bucket": "photos",
+			"key": "pixel.png"}},
+		{"name": "Put", "type": "connector", "params": {"connector": "aws_s3", "operation": "objects.put",
+			"credential": "s3", "base_url": "$base/s3", "path_style": true, "bucket": "photos",
+			"key": "{{ ''copy of '' + \$json.etag.length + ''.png'' }}", "body": "{{ \$json.body }}",
+			"encoding": "{{ \$json.encoding }}", "content_type": "{{ \$json.content_type }}"}}],
+	"connections": [{"from": "Start", "to": "Get"}, {"from": "Get", "to": "Put"}]}')});
+received();
+run_json('tenant_a', 's3_copy');
+$log = received();
+is_deeply([ map { "$_->{method} $_->{path} " . ($_->{headers}{'content-type'} // '-') . ' ' . length($_->{body}) } @$log ],
+	[ 'GET /s3/photos/pixel.png - 0', 'PUT /s3/photos/copy%20of%2034.png image/png 10' ],
+	'objects.put of a base64 body sends its bytes, signed (10 bytes, shown decoded with replacements)');
+is(run_json('tenant_a', 's3_get', '[{"key": "copy of 34.png"}]')->[0]{body}, 'iVBORw0KGgoA/w==',
+	'and objects.get gives them back');
+is(save('tenant_a', 's3_put_hex',
+	qq({"connector": "aws_s3", "operation": "objects.put", "credential": "s3",
+	    "base_url": "$base/s3", "path_style": true, "bucket": "photos",
+	    "key": "x", "body": "00ff", "encoding": "hex"})), '', 'a put with an unknown encoding');
+received();
+like(run('tenant_a', 's3_put_hex'),
+	qr/failed at node "Call": node "Call" param "body\.encoding" is neither "text" nor "base64"$/,
+	'fails before anything is sent');
+is(scalar(@{ received() }), 0, 'nothing was sent');
+is(save('tenant_a', 's3_wrong',
+	qq({"connector": "aws_s3", "operation": "objects.get", "credential": "s3_wrong",
+	    "base_url": "$base/s3", "path_style": true, "bucket": "photos", "key": "pixel.png"})),
+	'', 'a node with the wrong secret key');
+like(run('tenant_a', 's3_wrong'),
+	qr{^38000: .* returned HTTP status 403: The request signature we calculated does not match the signature you provided \(signature mismatch\)\.$},
+	'is refused by the signature check');
+
+is(save('tenant_a', 's3_virtual',
+	qq({"connector": "aws_s3", "operation": "objects.get", "credential": "s3",
+	    "base_url": "http://localhost:$port/s3", "bucket": "photos", "key": "pixel.png"})),
+	'', 'virtual-hosted addressing: the bucket in the host name');
+received();
+is(run_json('tenant_a', 's3_virtual')->[0]{encoding}, 'base64', 'runs');
+$log = received();
+is($log->[0]{headers}{host} . ' ' . $log->[0]{path}, "photos.localhost:$port /s3/pixel.png",
+	'the request went to the bucket\'s host, the key alone in the path');
+
+is(save('tenant_a', 's3_list',
+	qq({"connector": "aws_s3", "operation": "objects.list", "credential": "s3",
+	    "base_url": "$base/s3", "path_style": true, "bucket": "{{ \$json.bucket }}",
+	    "prefix": "k", "max_keys": 2})), '', 'aws_s3 objects.list saved');
+$out = run_json('tenant_a', 's3_list', '[{"bucket": "listing"}]');
+is_deeply([ map { "$_->{Key} $_->{Size}" } @$out ], [ map { "k$_.txt $_" } 1 .. 5 ],
+	'objects.list: every object of every page, as items read from the XML');
+$log = received();
+is_deeply([ map { $_->{query}{'continuation-token'} // '-' } @$log ], [ '-', 'bmV4dDI=', 'bmV4dDQ=' ],
+	'three pages, each with the NextContinuationToken of the one before');
+is_deeply([ map { "$_->{path} $_->{query}{'list-type'} $_->{query}{prefix} $_->{query}{'max-keys'}" } @$log ],
+	[ ('/s3/listing/ 2 k 2') x 3 ], 'ListObjectsV2 with the query on every page (signed sorted)');
+like(run('tenant_a', 's3_list', '[{"bucket": "nope"}]'),
+	qr/returned HTTP status 404: The specified bucket does not exist$/, 'NoSuchBucket');
+like(run('tenant_a', 's3_list', '[{"bucket": "broken"}]'),
+	qr{failed at node "Call": the response to GET http://127\.0\.0\.1:\d+/s3/broken/ is not well-formed XML$},
+	'a list that is not well-formed XML fails the node');
+received();
+
+# ---------- Stripe's nested form fields, through the http node ----------
+
+$node->safe_psql('postgres', qq{SET ROLE tenant_a; SELECT reporunner.save_workflow('stripe_nested', '{
+	"nodes": [{"name": "Start", "type": "trigger"},
+		{"name": "Pay", "type": "http", "params": {"method": "POST", "url": "$base/stripe/v1/payment_intents",
+			"credential": "stripe", "body_type": "form",
+			"body": {"amount": 300, "currency": "eur", "metadata": {"order_id": "{{ \$json.order }}", "note": "a&b"},
+				"expand": ["customer", "latest_charge"], "empty": {}, "skip": null,
+				"line_items": [{"price": "p_1", "quantity": 2}]}}}],
+	"connections": [{"from": "Start", "to": "Pay"}]}')});
+received();
+run_json('tenant_a', 'stripe_nested', '[{"order": 42}]');
+is(received()->[0]{body},
+	'empty=&amount=300&expand[]=customer&expand[]=latest_charge&currency=eur&metadata[note]=a%26b&metadata[order_id]=42&line_items[0][price]=p_1&line_items[0][quantity]=2',
+	'a form body\'s objects and arrays nested as Stripe reads them');
+
 # ---------- the http node's params the connectors use, directly ----------
 
 $node->safe_psql('postgres', qq{SET ROLE tenant_a; SELECT reporunner.save_workflow('http_pages', '{
@@ -394,7 +521,7 @@ is( $node->safe_psql('postgres',
 	'0', 'tenant B does not see it');
 is( $node->safe_psql('postgres',
 		"SET ROLE tenant_b; SELECT string_agg(name, ',' ORDER BY name) FROM reporunner.connectors"),
-	'github,openai,slack,slack_webhook,stripe', 'but sees the shipped ones');
+	'aws_s3,github,openai,slack,slack_webhook,stripe', 'but sees the shipped ones');
 like(save('tenant_b', 'steal', qq({"connector": "acme", "operation": "widgets.get", "id": 1})),
 	qr/ERROR:  connector "acme" does not exist/, 'nor can it use it');
 
@@ -439,7 +566,9 @@ my $results = join("\n",
 		[ 'stripe_intent', '[{"amount": 402}]' ],
 		[ 'acme_get', '[{"id": 0}]' ],
 		[ 'stripe_charges', '[{}]' ],
-		[ 'slack_dead_hook', '[{}]' ]));
+		[ 'slack_dead_hook', '[{}]' ],
+		[ 's3_get', '[{"key": "missing.txt"}]' ],
+		[ 's3_list', '[{"bucket": "listing"}]' ]));
 my $log_text = PostgreSQL::Test::Utils::slurp_file($node->logfile);
 like($log_text, qr/LOG:  statement: SELECT reporunner\.start/,
 	'the server log has every statement (log_statement = all)');
@@ -458,6 +587,8 @@ foreach my $place (sort keys %places)
 {
 	unlike($places{$place}, qr/$canary/, "no canary in $place");
 }
-like(encode_json(received()), qr/xoxb-$canary/, 'the services did receive it');
+my $wire = encode_json(received());
+like($wire, qr/xoxb-$canary/, 'the services did receive it');
+unlike($wire, qr/s3-$canary/, 'but never the AWS secret key, which only signs');
 
 done_testing();
