@@ -1,5 +1,5 @@
 --
--- on_error per item: if, filter and switch keep the results of the items
+-- on_error per item: if, filter, switch and set keep the results of the items
 -- that did not fail (n8n's continueOnFail), src/engine/item_errors.c
 --
 \set rule '{"left": "{{ $json.a }}", "right": 5, "operator": {"type": "number", "operation": "gt"}}'
@@ -58,6 +58,19 @@ SELECT reporunner.save_workflow('item_paired', '{"nodes": [{"name": "T", "type":
 	{"name": "S", "type": "set", "params": {"fields": {"from": "{{ $(\"T\").item.json.a }}"}}}],
 	"connections": [{"from": "T", "to": "N"}, {"from": "N", "output": "false", "to": "S"}]}');
 SELECT reporunner.execute('item_paired', :'items');
+
+-- set (n8n's Edit Fields): a failing item becomes {"error": ...}, the
+-- others are set; with on_error stop the node fails
+SELECT count(reporunner.save_workflow('item_set_' || m,
+	format('{"nodes": [{"name": "T", "type": "trigger"},
+	                   {"name": "N", "type": "set", "on_error": "%s",
+	                    "params": {"types": {"n": "number"}, "fields": {"n": "{{ $json.v }}"}}}],
+	        "connections": [{"from": "T", "to": "N"}]}', m)::jsonb))
+FROM unnest('{continue,error_output,stop}'::text[]) m;
+SELECT m, reporunner.execute('item_set_' || m, '[{"v": "1"}, {"v": "abc"}, {"v": 3}]', '{"save": "all"}') IS NOT NULL AS ran,
+       item_outputs('item_set_' || m) AS step
+FROM unnest('{continue,error_output}'::text[]) m;
+SELECT reporunner.execute('item_set_stop', '[{"v": "1"}, {"v": "abc"}]');
 
 DROP FUNCTION item_outputs(text);
 SELECT reporunner.delete_workflow(name) FROM reporunner.workflows WHERE name LIKE 'item\_%' ORDER BY name;

@@ -24,6 +24,7 @@
  */
 #include "postgres.h"
 
+#include "engine/item_errors.h"
 #include "expr/conditions.h"
 #include "nodes/item_keys.h"
 #include "nodes/item_merge.h"
@@ -639,22 +640,47 @@ set_one(SetState *state, RrNodeRun *run, Jsonb *item, int index)
 	return JsonbValueToJsonb(result);
 }
 
+/* One item's output, built by rr_item_attempt (src/engine/item_errors.c) */
+typedef struct SetItem
+{
+	SetState   *state;
+	RrNodeRun  *run;
+	Jsonb	   *item;
+	int			index;
+	Jsonb	   *result;
+} SetItem;
+
+static void
+set_item(void *arg)
+{
+	SetItem    *work = (SetItem *) arg;
+
+	work->result = set_one(work->state, work->run, work->item, work->index);
+}
+
 /*
  * set_execute
- *		Emit one changed item per input item.
+ *		Emit one changed item per input item.  With on_error continue or
+ *		error_output, an item that fails becomes n8n's error item,
+ *		{"error": ...}, and the others are set as usual.
  */
 static void
 set_execute(RrNodeRun *run)
 {
-	SetState   *state = (SetState *) run->node->state;
+	SetItem		work = {(SetState *) run->node->state, run, NULL, 0, NULL};
 	ListCell   *lc;
-	int			index = 0;
 
 	foreach(lc, run->inputs[0])
 	{
-		rr_emit_paired(run, 0, set_one(state, run, (Jsonb *) lfirst(lc), index),
-					   index);
-		index++;
+		Jsonb	   *error;
+
+		work.item = (Jsonb *) lfirst(lc);
+		error = rr_item_attempt(run, set_item, &work);
+		if (error != NULL)
+			rr_emit_item_error(run, error, work.index);
+		else
+			rr_emit_paired(run, 0, work.result, work.index);
+		work.index++;
 	}
 }
 
