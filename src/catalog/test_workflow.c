@@ -93,9 +93,7 @@ push_jsonb(JsonbParseState **state, JsonbIteratorToken token, Jsonb *value)
 {
 	JsonbValue	v;
 
-	v.type = jbvBinary;
-	v.val.binary.data = &value->root;
-	v.val.binary.len = VARSIZE(value) - VARHDRSZ;
+	rr_jsonb_value(value, &v);
 	pushJsonbValue(state, token, &v);
 }
 
@@ -469,9 +467,7 @@ run_case(RrPlan *plan, const TestCase *tc, Jsonb **pins,
 			Jsonb	   *failure = rr_error_jsonb(NULL, error);
 			JsonbValue	value;
 
-			value.type = jbvBinary;
-			value.val.binary.data = &failure->root;
-			value.val.binary.len = VARSIZE(failure) - VARHDRSZ;
+			rr_jsonb_value(failure, &value);
 			got = rr_jsonb_wrap("error", &value);
 		}
 		values[0] = CStringGetTextDatum(tc->name);

@@ -28,6 +28,7 @@
 #include "expr/js_value.h"
 #include "expr/regex.h"
 #include "miscadmin.h"
+#include "reporunner.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/fmgrprotos.h"
@@ -842,9 +843,7 @@ js_to_jsonb_value(JsValue v)
 				Jsonb	   *jsonb;
 
 				jsonb = JsonbValueToJsonb(push_value(&state, WJB_VALUE, v));
-				res->type = jbvBinary;
-				res->val.binary.data = &jsonb->root;
-				res->val.binary.len = VARSIZE(jsonb) - VARHDRSZ;
+				rr_jsonb_value(jsonb, res);
 				break;
 			}
 		case JS_UNDEFINED:

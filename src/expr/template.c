@@ -25,6 +25,7 @@
 #include "expr/expression.h"
 #include "expr/template.h"
 #include "lib/stringinfo.h"
+#include "reporunner.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
@@ -352,9 +353,7 @@ pushable(JsonbValue *value)
 		return value;
 	jsonb = JsonbValueToJsonb(value);
 	binary = palloc(sizeof(JsonbValue));
-	binary->type = jbvBinary;
-	binary->val.binary.data = &jsonb->root;
-	binary->val.binary.len = VARSIZE(jsonb) - VARHDRSZ;
+	rr_jsonb_value(jsonb, binary);
 	return binary;
 }
 

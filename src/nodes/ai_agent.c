@@ -52,6 +52,7 @@
 #include "miscadmin.h"
 #include "nodes/node_util.h"
 #include "nodes/subworkflow_call.h"
+#include "reporunner.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
@@ -350,9 +351,7 @@ value_of(Jsonb *jsonb)
 {
 	JsonbValue *value = palloc(sizeof(JsonbValue));
 
-	value->type = jbvBinary;
-	value->val.binary.data = &jsonb->root;
-	value->val.binary.len = VARSIZE(jsonb) - VARHDRSZ;
+	rr_jsonb_value(jsonb, value);
 	return value;
 }
 

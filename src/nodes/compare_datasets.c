@@ -35,6 +35,7 @@
 #include "nodes/item_keys.h"
 #include "nodes/item_paths.h"
 #include "nodes/node_util.h"
+#include "reporunner.h"
 #include "utils/formatting.h"
 #include "common/hashfn.h"
 #include "utils/memutils.h"
@@ -303,9 +304,7 @@ container_is_text(JsonbValue *container, const JsonbValue *string)
 												CStringGetDatum(text)));
 	if (JB_ROOT_IS_SCALAR(parsed))
 		return false;
-	v.type = jbvBinary;
-	v.val.binary.data = &parsed->root;
-	v.val.binary.len = VARSIZE(parsed);
+	rr_jsonb_value(parsed, &v);
 	return same_value(&v, container);
 }
 
@@ -763,9 +762,7 @@ input_items(RrNodeRun *run, int input, int *n)
 		{
 			JsonbValue *v = palloc(sizeof(JsonbValue));
 
-			v->type = jbvBinary;
-			v->val.binary.data = &item->root;
-			v->val.binary.len = VARSIZE(item);
+			rr_jsonb_value(item, v);
 			result[*n].index = i;
 			result[*n].value = v;
 			(*n)++;

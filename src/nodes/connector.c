@@ -37,6 +37,7 @@
 #include "connectors/connector.h"
 #include "expr/template.h"
 #include "nodes/node_util.h"
+#include "reporunner.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
@@ -69,9 +70,7 @@ compiled(RrPlanNode *node, const char *text, const char *field)
 	jsonb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
 											   CStringGetDatum(text)));
 	value = palloc(sizeof(JsonbValue));
-	value->type = jbvBinary;
-	value->val.binary.data = &jsonb->root;
-	value->val.binary.len = VARSIZE(jsonb) - VARHDRSZ;
+	rr_jsonb_value(jsonb, value);
 	return rr_value_compile(rr_value_normalize(value), node->name, field);
 }
 
@@ -153,9 +152,7 @@ picked_items(ConnectorState *state, List *items, Jsonb *body)
 	JsonbValue *value = &whole;
 	ListCell   *lc;
 
-	whole.type = jbvBinary;
-	whole.val.binary.data = &body->root;
-	whole.val.binary.len = VARSIZE(body) - VARHDRSZ;
+	rr_jsonb_value(body, &whole);
 	foreach(lc, state->items_path)
 	{
 		const char *key = (const char *) lfirst(lc);

@@ -43,6 +43,7 @@
 #include "expr/eval.h"
 #include "nodes/item_paths.h"
 #include "nodes/node_util.h"
+#include "reporunner.h"
 #include "utils/float.h"
 #include "utils/fmgrprotos.h"
 
@@ -599,9 +600,7 @@ date_time_execute(RrNodeRun *run)
 
 		if (state->include_input)
 		{
-			original.type = jbvBinary;
-			original.val.binary.data = &item->root;
-			original.val.binary.len = VARSIZE(item);
+			rr_jsonb_value(item, &original);
 			result = &original;
 		}
 		else

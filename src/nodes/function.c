@@ -213,9 +213,7 @@ function_emit_value(RrNodeRun *run, Jsonb *value, int source)
 
 	if (JB_ROOT_IS_SCALAR(value))
 	{
-		wrapped.type = jbvBinary;
-		wrapped.val.binary.data = &value->root;
-		wrapped.val.binary.len = VARSIZE(value) - VARHDRSZ;
+		rr_jsonb_value(value, &wrapped);
 		function_emit(run, function_result_item(rr_value_normalize(&wrapped)),
 					  source);
 		return;
@@ -307,9 +305,7 @@ function_all_items(List *items)
 		JsonbValue	elem;
 
 		CHECK_FOR_INTERRUPTS();
-		elem.type = jbvBinary;
-		elem.val.binary.data = &item->root;
-		elem.val.binary.len = VARSIZE(item) - VARHDRSZ;
+		rr_jsonb_value(item, &elem);
 		pushJsonbValue(&parse, WJB_ELEM, &elem);
 	}
 	array = pushJsonbValue(&parse, WJB_END_ARRAY, NULL);

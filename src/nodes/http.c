@@ -443,9 +443,7 @@ group_body(HttpState *state, RrNodeRun *run, int index)
 
 		if (value == NULL)
 		{
-			whole.type = jbvBinary;
-			whole.val.binary.data = &item->root;
-			whole.val.binary.len = VARSIZE(item) - VARHDRSZ;
+			rr_jsonb_value(item, &whole);
 			value = &whole;
 		}
 		pushJsonbValue(&parse, WJB_ELEM, value);
@@ -656,9 +654,7 @@ json_body(const RrHttpResponse *response)
 		return NULL;
 	parsed = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
 												CStringGetDatum(response->body)));
-	value->type = jbvBinary;
-	value->val.binary.data = &parsed->root;
-	value->val.binary.len = VARSIZE(parsed) - VARHDRSZ;
+	rr_jsonb_value(parsed, value);
 	return rr_value_normalize(value);
 }
 

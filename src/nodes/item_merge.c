@@ -19,6 +19,7 @@
 #include "nodes/item_merge.h"
 #include "nodes/item_paths.h"
 #include "nodes/node_util.h"
+#include "reporunner.h"
 
 static void push_merged(JsonbParseState **ps, JsonbIteratorToken tok,
 						JsonbValue *target, JsonbValue *source,
@@ -190,8 +191,6 @@ rr_item_value(Jsonb *item)
 {
 	JsonbValue *v = palloc(sizeof(JsonbValue));
 
-	v->type = jbvBinary;
-	v->val.binary.data = &item->root;
-	v->val.binary.len = VARSIZE(item) - VARHDRSZ;
+	rr_jsonb_value(item, v);
 	return v;
 }

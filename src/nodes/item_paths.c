@@ -18,6 +18,7 @@
 
 #include "nodes/item_paths.h"
 #include "nodes/node_util.h"
+#include "reporunner.h"
 
 /*
  * rr_value_string
@@ -149,9 +150,7 @@ rr_value_binary(JsonbValue *built)
 	Jsonb	   *jb = JsonbValueToJsonb(built);
 	JsonbValue *v = palloc(sizeof(JsonbValue));
 
-	v->type = jbvBinary;
-	v->val.binary.data = &jb->root;
-	v->val.binary.len = VARSIZE(jb) - VARHDRSZ;
+	rr_jsonb_value(jb, v);
 	return v;
 }
 

@@ -12,6 +12,7 @@
 #include "expr/conditions.h"
 #include "lib/stringinfo.h"
 #include "nodes/node_util.h"
+#include "reporunner.h"
 #include "utils/fmgrprotos.h"
 #include "utils/json.h"
 
@@ -113,9 +114,7 @@ rr_value_normalize(JsonbValue *value)
 		Jsonb	   *jb = JsonbValueToJsonb(value);
 		JsonbValue *binary = palloc(sizeof(JsonbValue));
 
-		binary->type = jbvBinary;
-		binary->val.binary.data = &jb->root;
-		binary->val.binary.len = VARSIZE(jb) - VARHDRSZ;
+		rr_jsonb_value(jb, binary);
 		return binary;
 	}
 	return value;

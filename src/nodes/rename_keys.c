@@ -31,6 +31,7 @@
 #include "miscadmin.h"
 #include "nodes/item_paths.h"
 #include "nodes/node_util.h"
+#include "reporunner.h"
 #include "utils/fmgrprotos.h"
 
 /* One regular expression of "regex", compiled. */
@@ -342,9 +343,7 @@ rename_keys_execute(RrNodeRun *run)
 		JsonbValue *keys;
 		int			i;
 
-		original.type = jbvBinary;
-		original.val.binary.data = &item->root;
-		original.val.binary.len = VARSIZE(item);
+		rr_jsonb_value(item, &original);
 		result = &original;
 
 		keys = rr_param_eval(&state->keys, run, item, index);
