@@ -122,6 +122,7 @@ OBJS = \
 	src/nodes/set.o \
 	src/nodes/sort.o \
 	src/nodes/spi_node.o \
+	src/nodes/split_in_batches.o \
 	src/nodes/split_out.o \
 	src/nodes/sql.o \
 	src/nodes/stop_and_error.o \
@@ -195,6 +196,7 @@ REGRESS = \
 	094_audit \
 	095_expr_cases 095_expr_limits 095_expr_fuzz \
 	097_paired_items \
+	098_loops \
 	096_metrics \
 	097_conditions \
 	097_test_workflow \

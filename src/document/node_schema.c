@@ -34,6 +34,7 @@ static const char *const main_output[] = {"main", NULL};
 static const char *const if_outputs[] = {"true", "false", NULL};
 static const char *const switch_outputs[] = {"fallback", NULL};
 static const char *const no_outputs[] = {NULL};
+static const char *const split_in_batches_outputs[] = {"done", "loop", NULL};
 static const char *const compare_outputs[] = {"in_a_only", "same",
 "different", "in_b_only", NULL};
 
@@ -347,6 +348,12 @@ static const RrFieldSpec limit_params[] = {
 	{NULL}
 };
 
+static const RrFieldSpec split_in_batches_params[] = {
+	{.name = "batch_size", .type = RR_FIELD_INTEGER, .has_min = true, .min = 1},
+	{.name = "reset", .type = RR_FIELD_BOOLEAN},
+	{NULL}
+};
+
 static const RrFieldSpec sort_key_fields[] = {
 	{.name = "field", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED},
 	{.name = "order", .type = RR_FIELD_STRING, .choices = sort_orders},
@@ -592,7 +599,7 @@ static const RrParamRule wait_rules[] = {
 	.params = set_params, .outputs = main_output, .inputs = 1
 #define RR_SCHEMA_if \
 	.params = condition_params, .outputs = if_outputs, .inputs = 1, \
-	.one_of = condition_one_of
+	.one_of = condition_one_of, .loops = true
 #define RR_SCHEMA_switch \
 	.params = switch_params, .outputs = switch_outputs, \
 	.item_outputs = "rules", .item_output_name = "output", .inputs = 1
@@ -638,6 +645,10 @@ static const RrParamRule wait_rules[] = {
 
 #define RR_SCHEMA_compare_datasets \
 	.params = compare_datasets_params, .outputs = compare_outputs, .inputs = 2
+
+#define RR_SCHEMA_split_in_batches \
+	.params = split_in_batches_params, .outputs = split_in_batches_outputs, \
+	.inputs = 1, .loops = true
 
 #define RR_SCHEMA_ENTRY(type) {.name = #type, RR_SCHEMA_##type},
 

@@ -256,6 +256,8 @@ rr_journal_steps_json(List *steps)
 		escape_json(&buf, step->node->name);
 		append_key(&buf, "status");
 		escape_json(&buf, rr_step_status_name(step->status));
+		if (step->run_index > 0)
+			appendStringInfo(&buf, ", \"run_index\": %d", step->run_index);
 		if (step->attempt > 1)
 			appendStringInfo(&buf, ", \"attempt\": %d", step->attempt);
 		/* a step that failed the execution has no outputs */
