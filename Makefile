@@ -96,6 +96,7 @@ OBJS = \
 	src/n8n/map_misc.o \
 	src/n8n/map_rename_keys.o \
 	src/n8n/map_set.o \
+	src/n8n/map_split_in_batches.o \
 	src/n8n/map_trigger.o \
 	src/n8n/map_util.o \
 	src/n8n/mappers.o \

@@ -233,3 +233,47 @@ SELECT count(*) AS refused_saved FROM reporunner.workflows WHERE name = 'cycle';
 
 -- explain() lists a loop's nodes once, the loop's first
 SELECT reporunner.explain('loop');
+
+-- n8n's Loop Over Items (splitInBatches v3) imports with its two outputs
+-- and reset, runs, and exports back to the same graph
+SELECT reporunner.import_n8n('{"name": "n8n loop", "nodes": [
+	{"name": "When clicking", "type": "n8n-nodes-base.manualTrigger", "typeVersion": 1, "position": [0, 0], "parameters": {}},
+	{"name": "Loop Over Items", "type": "n8n-nodes-base.splitInBatches", "typeVersion": 3, "position": [200, 0],
+	 "parameters": {"batchSize": 2, "options": {"reset": false}}},
+	{"name": "Mark", "type": "n8n-nodes-base.set", "typeVersion": 3.4, "position": [400, 100],
+	 "parameters": {"assignments": {"assignments": [{"id": "1", "name": "batch", "value": "={{ $runIndex }}", "type": "number"}]},
+		"includeOtherFields": true, "options": {}}},
+	{"name": "After", "type": "n8n-nodes-base.noOp", "typeVersion": 1, "position": [400, -100], "parameters": {}}],
+	"connections": {
+		"When clicking": {"main": [[{"node": "Loop Over Items", "type": "main", "index": 0}]]},
+		"Loop Over Items": {"main": [[{"node": "After", "type": "main", "index": 0}],
+									 [{"node": "Mark", "type": "main", "index": 0}]]},
+		"Mark": {"main": [[{"node": "Loop Over Items", "type": "main", "index": 0}]]}},
+	"settings": {"executionOrder": "v1"}}') AS version;
+SELECT n->>'name' AS node, n->>'type' AS type, n->'params' AS params
+FROM jsonb_array_elements(reporunner.export_workflow('n8n loop')->'nodes') AS n
+WHERE n->>'type' = 'split_in_batches';
+SELECT c->>'from' AS "from", c->>'output' AS output, c->>'to' AS "to"
+FROM jsonb_array_elements(reporunner.export_workflow('n8n loop')->'connections') AS c
+ORDER BY 1, 2;
+SELECT reporunner.execute('n8n loop', '[{"n": 1}, {"n": 2}, {"n": 3}]') AS n8n_loop;
+SELECT n->'parameters' AS parameters, n->'typeVersion' AS version
+FROM jsonb_array_elements(reporunner.export_workflow('n8n loop', format => 'n8n')->'nodes') AS n
+WHERE n->>'name' = 'Loop Over Items';
+SELECT reporunner.export_workflow('n8n loop', format => 'n8n')->'connections'->'Loop Over Items' AS exported;
+SELECT reporunner.import_n8n(reporunner.export_workflow('n8n loop', format => 'n8n'), 'n8n loop again');
+SELECT reporunner.export_workflow('n8n loop') = reporunner.export_workflow('n8n loop again') AS same_document;
+-- reset as an expression; versions 1 and 2 are refused with the reason
+SELECT reporunner.import_n8n('{"name": "n8n reset", "nodes": [
+	{"name": "Start", "type": "n8n-nodes-base.manualTrigger", "typeVersion": 1, "parameters": {}},
+	{"name": "Inner", "type": "n8n-nodes-base.splitInBatches", "typeVersion": 3,
+	 "parameters": {"options": {"reset": "={{ $prevNode.name === ''Start'' }}"}}}],
+	"connections": {"Start": {"main": [[{"node": "Inner", "type": "main", "index": 0}]]}}}') AS version;
+SELECT n->'params' AS params
+FROM jsonb_array_elements(reporunner.export_workflow('n8n reset')->'nodes') AS n
+WHERE n->>'name' = 'Inner';
+SELECT regress.try($q$SELECT reporunner.import_n8n('{"name": "n8n old loop", "nodes": [
+	{"name": "Start", "type": "n8n-nodes-base.manualTrigger", "typeVersion": 1, "parameters": {}},
+	{"name": "Old", "type": "n8n-nodes-base.splitInBatches", "typeVersion": 1, "parameters": {"batchSize": 5}},
+	{"name": "Sized", "type": "n8n-nodes-base.splitInBatches", "typeVersion": 3, "parameters": {"batchSize": "={{ 5 }}"}}],
+	"connections": {}}')$q$) AS refused;
