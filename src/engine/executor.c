@@ -3,15 +3,29 @@
  * executor.c
  *		Run a plan: node order, items between nodes, failures and timeouts.
  *
- * Order.  Nodes run depth first, n8n's "v1" order: when a node finishes,
- * the nodes it made ready are run before anything that was ready earlier,
- * the first output's branch first and, within an output, the connections
- * in the order of their targets' positions in the document.  A node is
- * ready once every connection into it has delivered (or can no longer
- * deliver because its source will not run); it then runs if any input
- * received items, and otherwise will never run, which in turn resolves the
- * connections out of it.  Trigger nodes receive the execution's input.
- * Every node runs at most once, since the graph has no cycles.
+ * Order.  Nodes run depth first, n8n's "v1" order, from a stack: when a
+ * node has run, what it delivered goes on top, the first output's first
+ * and, within an output, the connections in the order of their targets'
+ * positions in the document.  An output that emitted nothing delivers
+ * nothing.  A node with one input runs once per delivery (RrDelivery: the
+ * items of one run's output along one connection), each run its own
+ * run_index, as n8n's does.  A node with several inputs (merge) collects
+ * its deliveries and runs once, when every connection into it has
+ * resolved, if any input received items.  A connection resolves when its
+ * source will run no more: every connection into the source resolved and
+ * none of its deliveries is left on the stack; a node that thereby will
+ * never run resolves the connections out of it in turn.  Trigger nodes
+ * receive the execution's input.
+ *
+ * Loops.  A cycle must pass through a split_in_batches or an if node
+ * (src/document/validate.c).  The nodes of a loop (a strongly connected
+ * component, RrPlanNode.component, src/catalog/plan.c) resolve together:
+ * once no connection from outside can deliver into the loop and none of
+ * its deliveries is left, all of its nodes are done.  A node with several
+ * inputs may not be on a loop (plan.c refuses it).  settings.max_node_runs
+ * bounds the node runs of one execution, so a loop that never ends fails
+ * with 54000.  A node type that keeps something from run to run (its
+ * context, RrNodeState.context) gets it back at each run.
  *
  * Failures.  A node raises an ERROR to fail.  With on_error = stop (the
  * default) the error ends the execution: it is raised again with the
