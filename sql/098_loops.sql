@@ -115,6 +115,31 @@ FROM reporunner.step
 WHERE execution_id = (SELECT max(id) FROM reporunner.execution)
 GROUP BY node ORDER BY node;
 
+-- in a background run: the body's sql steps are journaled one by one, each
+-- with its run_index, and the loop's steps with them
+CREATE TABLE loop_ledger (batch integer PRIMARY KEY);
+SELECT regress.save_workflow('loop_bg', '{
+	"nodes": [
+		{"name": "Start", "type": "trigger"},
+		{"name": "Loop", "type": "split_in_batches", "params": {"batch_size": 4}},
+		{"name": "Write", "type": "sql", "params": {
+			"query": "INSERT INTO public.loop_ledger VALUES ($1) RETURNING batch",
+			"args": ["{{ $json.n }}"], "mode": "once"}},
+		{"name": "Done", "type": "noop"}],
+	"connections": [
+		{"from": "Start", "to": "Loop"},
+		{"from": "Loop", "output": "loop", "to": "Write"},
+		{"from": "Write", "to": "Loop"},
+		{"from": "Loop", "output": "done", "to": "Done"}]}') AS version;
+SELECT reporunner.start('loop_bg',
+	(SELECT jsonb_agg(jsonb_build_object('n', i)) FROM generate_series(1, 10) AS i)) AS id \gset
+SELECT regress.drain() AS drained;
+SELECT status, output FROM reporunner.execution WHERE id = :id;
+SELECT array_agg(batch ORDER BY batch) AS ledger FROM loop_ledger;
+SELECT node, array_agg(run_index ORDER BY run_index) AS runs
+FROM reporunner.step_journal WHERE execution_id = :id
+GROUP BY node ORDER BY node;
+
 -- per delivery: two branches feed one node, which runs once for each,
 -- each run its own run_index, depth first (the first branch's run first)
 SELECT regress.save_workflow('deliveries', '{
