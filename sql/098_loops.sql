@@ -139,6 +139,7 @@ SELECT array_agg(batch ORDER BY batch) AS ledger FROM loop_ledger;
 SELECT node, array_agg(run_index ORDER BY run_index) AS runs
 FROM reporunner.step_journal WHERE execution_id = :id
 GROUP BY node ORDER BY node;
+DROP TABLE loop_ledger;
 
 -- per delivery: two branches feed one node, which runs once for each,
 -- each run its own run_index, depth first (the first branch's run first)
