@@ -257,8 +257,10 @@ SELECT regress.try($$SELECT reporunner.save_workflow('cycle', '{
 		{"from": "M", "to": "Loop"}]}')::text$$) AS merge_on_loop;
 SELECT count(*) AS refused_saved FROM reporunner.workflows WHERE name = 'cycle';
 
--- explain() lists a loop's nodes once, the loop's first
+-- explain() lists a loop's nodes once each, from where the loop is entered
 SELECT reporunner.explain('loop');
+SELECT reporunner.explain('count');
+SELECT reporunner.explain('deliveries');
 
 -- n8n's Loop Over Items (splitInBatches v3) imports with its two outputs
 -- and reset, runs, and exports back to the same graph

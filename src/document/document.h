@@ -132,12 +132,6 @@ extern int	rr_node_inputs(const char *type, const char *params_json,
 extern bool rr_node_is_trigger(const char *type);
 
 /*
- * Whether cycles may pass through a node of the type: every cycle of a
- * workflow must pass through one (split_in_batches, if).
- */
-extern bool rr_node_is_loop_head(const char *type);
-
-/*
  * Parse a duration such as "500ms", "30s", "5min", "2 hours" or
  * "1h 30m" into milliseconds.  Returns false for malformed, negative or
  * overflowing input.

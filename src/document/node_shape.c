@@ -66,11 +66,3 @@ rr_node_is_trigger(const char *type_name)
 
 	return type != NULL && type->is_trigger;
 }
-
-bool
-rr_node_is_loop_head(const char *type_name)
-{
-	const RrNodeType *type = rr_node_type_lookup(type_name);
-
-	return type != NULL && type->loops;
-}

@@ -65,7 +65,6 @@
 
 #include "access/xact.h"
 #include "catalog/pg_authid.h"
-#include "document/document.h"
 #include "engine/activity.h"
 #include "engine/executor.h"
 #include "engine/node_guard.h"
@@ -725,23 +724,10 @@ first_ready(const RrPlan *plan, RrNodeState *states, List *input_items)
 }
 
 /*
- * Whether a connection leads back into a loop: to a node through which
- * cycles may pass, on the same loop.  Leaving these out, the graph has no
- * cycle (src/document/validate.c).
- */
-static bool
-is_back_edge(const RrPlan *plan, const RrPlanNode *from, const RrPlanEdge *edge)
-{
-	const RrPlanNode *to = &plan->nodes[edge->to];
-
-	return to->on_loop && to->component == from->component &&
-		rr_node_is_loop_head(to->type_name);
-}
-
-/*
  * rr_plan_order's step: the node is taken up (or, nobody connecting to
- * it, done at once); push the nodes whose connections in, other than
- * those leading back into a loop, thereby all resolved.
+ * it, done at once); push the nodes that thereby became ready: those whose
+ * connections in from outside their loop all resolved, and, along a
+ * connection within a loop, its target once nothing outside holds it.
  */
 static List *
 take_up(const RrPlan *plan, const RrPlanNode *node, int *pending, List *stack)
@@ -754,10 +740,11 @@ take_up(const RrPlan *plan, const RrPlanNode *node, int *pending, List *stack)
 	for (output = 0; output < node->noutputs; output++)
 		for (e = 0; e < node->nedges[output]; e++)
 		{
-			const RrPlanEdge *edge = &node->edges[output][e];
+			int			to = node->edges[output][e].to;
 
-			if (!is_back_edge(plan, node, edge) && --pending[edge->to] == 0)
-				ready = lappend_int(ready, edge->to);
+			if (plan->nodes[to].component == node->component ?
+				pending[to] == 0 : --pending[to] == 0)
+				ready = lappend_int(ready, to);
 		}
 	for (i = list_length(ready) - 1; i >= 0; i--)
 		stack = lcons_int(list_nth_int(ready, i), stack);
@@ -782,7 +769,8 @@ rr_plan_order(const RrPlan *plan, int *order)
 
 		for (output = 0; output < node->noutputs; output++)
 			for (e = 0; e < node->nedges[output]; e++)
-				if (!is_back_edge(plan, node, &node->edges[output][e]))
+				if (plan->nodes[node->edges[output][e].to].component !=
+					node->component)
 					pending[node->edges[output][e].to]++;
 	}
 	for (i = 0; i < plan->nnodes; i++)
