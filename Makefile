@@ -100,6 +100,7 @@ OBJS = \
 	src/n8n/map_rename_keys.o \
 	src/n8n/map_date_time.o \
 	src/n8n/map_set.o \
+	src/n8n/map_split_in_batches.o \
 	src/n8n/map_trigger.o \
 	src/n8n/map_webhook.o \
 	src/n8n/map_util.o \
@@ -131,6 +132,7 @@ OBJS = \
 	src/nodes/set.o \
 	src/nodes/sort.o \
 	src/nodes/spi_node.o \
+	src/nodes/split_in_batches.o \
 	src/nodes/split_out.o \
 	src/nodes/sql.o \
 	src/nodes/stop_and_error.o \
@@ -207,6 +209,7 @@ REGRESS = \
 	094_audit \
 	095_expr_cases 095_expr_limits 095_expr_fuzz \
 	097_paired_items \
+	098_loops \
 	096_metrics \
 	097_conditions \
 	097_test_workflow \

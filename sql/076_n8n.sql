@@ -122,7 +122,7 @@ SELECT regress.try($q$SELECT reporunner.import_n8n('{"name": "n8n bad", "nodes":
 	{"name": "Code", "type": "n8n-nodes-base.code", "typeVersion": 2, "parameters": {"jsCode": "return items;"}},
 	{"name": "Hook", "type": "n8n-nodes-base.webhook", "typeVersion": 2, "parameters": {"path": "x", "responseMode": "responseNode"}},
 	{"name": "Date", "type": "n8n-nodes-base.dateTime", "typeVersion": 2, "parameters": {}},
-	{"name": "Loop", "type": "n8n-nodes-base.splitInBatches", "typeVersion": 3, "parameters": {}},
+	{"name": "Loop", "type": "n8n-nodes-base.splitInBatches", "typeVersion": 2, "parameters": {}},
 	{"name": "Odd set", "type": "n8n-nodes-base.set", "typeVersion": 3.4,
 	 "parameters": {"assignments": {"assignments": [{"name": "a.b", "value": 1, "type": "number"}]}, "duplicateItem": true, "frobnicate": 1}},
 	{"name": "Mail", "type": "n8n-nodes-base.gmail", "typeVersion": 2, "parameters": {}},

@@ -190,7 +190,9 @@ inputs_text(const RrPlan *plan, const RrPlanNode *target, const bool *runnable)
 									 node->edges[output][e].input);
 			}
 	}
-	if (sources > 1)
+	if (sources > 1 && target->ninputs == 1)
+		appendStringInfoString(&buf, "; runs once per delivery of items");
+	else if (sources > 1)
 		appendStringInfoString(&buf, "; runs once all have finished, if any delivered items");
 	else
 		appendStringInfoString(&buf, "; runs if it delivered items");

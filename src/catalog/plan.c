@@ -137,7 +137,7 @@ parse_on_error(const char *text)
 }
 
 /* Settings of the version: timeout, save, vars, concurrency, error
- * workflow and time zone. */
+ * workflow, time zone and the most node runs. */
 static void
 load_settings(RrPlan *plan, Jsonb *settings)
 {
@@ -146,6 +146,7 @@ load_settings(RrPlan *plan, Jsonb *settings)
 
 	plan->save = RR_SAVE_ALL;
 	plan->vars = NULL;
+	plan->max_node_runs = RR_DEFAULT_MAX_NODE_RUNS;
 	if (settings == NULL || !JB_ROOT_IS_OBJECT(settings))
 		return;
 
@@ -169,6 +170,11 @@ load_settings(RrPlan *plan, Jsonb *settings)
 	if (value != NULL && value->type == jbvNumeric)
 		plan->concurrency = DatumGetInt32(DirectFunctionCall1(numeric_int4,
 															  NumericGetDatum(value->val.numeric)));
+	value = getKeyJsonValueFromContainer(&settings->root, "max_node_runs", 13,
+										 NULL);
+	if (value != NULL && value->type == jbvNumeric)
+		plan->max_node_runs = DatumGetInt32(DirectFunctionCall1(numeric_int4,
+																NumericGetDatum(value->val.numeric)));
 	value = getKeyJsonValueFromContainer(&settings->root, "error_workflow", 14,
 										 NULL);
 	if (value != NULL && value->type == jbvString)
@@ -309,6 +315,126 @@ load_edges(RrPlan *plan)
 	}
 }
 
+/*
+ * Tarjan's strongly connected components, without recursion: the nodes
+ * on a cycle together share a component, numbered by the first of them
+ * in the document.  A node with several inputs may not be on a loop: it
+ * waits for all its connections in, which a loop resolves only when it
+ * has ended.
+ */
+static void
+find_loops(RrPlan *plan)
+{
+	int			n = plan->nnodes;
+	int		   *order = palloc(sizeof(int) * Max(n, 1));
+	int		   *low = palloc(sizeof(int) * Max(n, 1));
+	int		   *next_edge = palloc0(sizeof(int) * Max(n, 1));
+	int		   *next_output = palloc0(sizeof(int) * Max(n, 1));
+	bool	   *on_stack = palloc0(sizeof(bool) * Max(n, 1));
+	int		   *stack = palloc(sizeof(int) * Max(n, 1));
+	int		   *path = palloc(sizeof(int) * Max(n, 1));
+	int			depth = 0;
+	int			top = 0;
+	int			counter = 0;
+	int			root;
+	int			i;
+
+	for (i = 0; i < n; i++)
+		order[i] = -1;
+	for (root = 0; root < n; root++)
+	{
+		if (order[root] >= 0)
+			continue;
+		path[depth++] = root;
+		order[root] = low[root] = counter++;
+		stack[top++] = root;
+		on_stack[root] = true;
+		while (depth > 0)
+		{
+			int			v = path[depth - 1];
+			RrPlanNode *node = &plan->nodes[v];
+			int			w = -1;
+
+			while (next_output[v] < node->noutputs)
+			{
+				if (next_edge[v] < node->nedges[next_output[v]])
+				{
+					w = node->edges[next_output[v]][next_edge[v]++].to;
+					break;
+				}
+				next_output[v]++;
+				next_edge[v] = 0;
+			}
+			if (w >= 0)
+			{
+				if (order[w] < 0)
+				{
+					path[depth++] = w;
+					order[w] = low[w] = counter++;
+					stack[top++] = w;
+					on_stack[w] = true;
+				}
+				else if (on_stack[w])
+					low[v] = Min(low[v], order[w]);
+				continue;
+			}
+			depth--;
+			if (depth > 0)
+				low[path[depth - 1]] = Min(low[path[depth - 1]], low[v]);
+			if (low[v] == order[v])
+			{
+				int			first = n;
+				int			j;
+				bool		loop;
+
+				for (j = top - 1; j >= 0; j--)
+				{
+					first = Min(first, stack[j]);
+					if (stack[j] == v)
+						break;
+				}
+				loop = top - 1 > j;
+				for (; top > j; top--)
+				{
+					RrPlanNode *member = &plan->nodes[stack[top - 1]];
+
+					on_stack[member->index] = false;
+					member->component = first;
+					member->on_loop = loop;
+				}
+			}
+		}
+	}
+
+	for (i = 0; i < n; i++)
+	{
+		RrPlanNode *node = &plan->nodes[i];
+		int			output;
+		int			e;
+
+		/* a node with a connection to itself is on a loop too */
+		for (output = 0; output < node->noutputs; output++)
+			for (e = 0; e < node->nedges[output]; e++)
+				if (node->edges[output][e].to == i)
+					node->on_loop = true;
+		if (node->on_loop && node->ninputs > 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					 errmsg("node \"%s\" of workflow \"%s\" has %d inputs and is on a loop",
+							node->name, plan->workflow_name, node->ninputs),
+					 errdetail("A node with several inputs waits for all of them, which a loop it is on would never give."),
+					 errhint("Merge the items before the loop, or after it (on the \"done\" output of split_in_batches).")));
+		for (output = 0; output < node->noutputs; output++)
+			for (e = 0; e < node->nedges[output]; e++)
+			{
+				RrPlanNode *to = &plan->nodes[node->edges[output][e].to];
+
+				if (to->component != node->component)
+					plan->nodes[to->component].nexternal++;
+			}
+	}
+}
+
 /* Read the version's rows (as the tables' owner) into a new plan. */
 static void
 load_plan(RrPlan *plan, const char *name)
@@ -366,6 +492,7 @@ load_plan(RrPlan *plan, const char *name)
 		MemoryContext old = MemoryContextSwitchTo(plan->context);
 
 		load_edges(plan);
+		find_loops(plan);
 		MemoryContextSwitchTo(old);
 	}
 

@@ -63,6 +63,17 @@ typedef struct RrPlanNode
 								 * position order */
 	int		   *incoming;		/* per input: number of connections in */
 	int			nincoming;		/* connections in, over all inputs */
+
+	/*
+	 * Loops: the nodes that lie on a cycle together (a strongly connected
+	 * component of the graph) share component, the index of the first of
+	 * them; a node on no cycle is its own (component == index, on_loop
+	 * false).  nexternal, at the component's first node: the connections
+	 * into the component from outside it.
+	 */
+	int			component;
+	bool		on_loop;
+	int			nexternal;
 	void	   *state;			/* from handler->prepare */
 } RrPlanNode;
 
@@ -92,11 +103,15 @@ typedef struct RrPlan
 	int			concurrency;	/* settings.concurrency, 0 = no limit */
 	char	   *error_workflow; /* settings.error_workflow, or NULL */
 	char	   *timezone;		/* settings.timezone, or NULL (UTC) */
+	int			max_node_runs;	/* settings.max_node_runs */
 	bool		has_side_effects;	/* some node runs SQL or sends anything */
 	TransactionId created_xid;	/* transaction that saved the version, while
 								 * it may still roll back; else invalid */
 	MemoryContext context;		/* holds everything above */
 } RrPlan;
+
+/* settings.max_node_runs when the document does not say */
+#define RR_DEFAULT_MAX_NODE_RUNS	100000
 
 /*
  * The plan of (workflow_id, version), built and cached on first use, or

@@ -34,6 +34,7 @@ static const char *const main_output[] = {"main", NULL};
 static const char *const if_outputs[] = {"true", "false", NULL};
 static const char *const switch_outputs[] = {"fallback", NULL};
 static const char *const no_outputs[] = {NULL};
+static const char *const split_in_batches_outputs[] = {"done", "loop", NULL};
 static const char *const compare_outputs[] = {"in_a_only", "same",
 "different", "in_b_only", NULL};
 
@@ -382,6 +383,12 @@ static const RrFieldSpec limit_params[] = {
 	{.name = "max", .type = RR_FIELD_INTEGER, .flags = RR_FIELD_REQUIRED,
 	.has_min = true, .min = 0},
 	{.name = "from", .type = RR_FIELD_STRING, .choices = limit_ends},
+	{NULL}
+};
+
+static const RrFieldSpec split_in_batches_params[] = {
+	{.name = "batch_size", .type = RR_FIELD_INTEGER, .has_min = true, .min = 1},
+	{.name = "reset", .type = RR_FIELD_BOOLEAN},
 	{NULL}
 };
 
@@ -748,7 +755,7 @@ static const RrFieldSpec date_time_params[] = {
 	.params = set_params, .outputs = main_output, .inputs = 1
 #define RR_SCHEMA_if \
 	.params = condition_params, .outputs = if_outputs, .inputs = 1, \
-	.one_of = condition_one_of
+	.one_of = condition_one_of, .loops = true
 #define RR_SCHEMA_switch \
 	.params = switch_params, .outputs = switch_outputs, \
 	.item_outputs = "rules", .item_output_name = "output", .inputs = 1
@@ -800,6 +807,10 @@ static const RrFieldSpec date_time_params[] = {
 
 #define RR_SCHEMA_ai_agent \
 	.params = ai_agent_params, .outputs = main_output, .inputs = 1
+
+#define RR_SCHEMA_split_in_batches \
+	.params = split_in_batches_params, .outputs = split_in_batches_outputs, \
+	.inputs = 1, .loops = true
 
 #define RR_SCHEMA_ENTRY(type) {.name = #type, RR_SCHEMA_##type},
 

@@ -129,6 +129,8 @@ typedef struct RrNodeType
 								 * NULL */
 	bool		open_params;	/* params not in "params" are allowed (any
 								 * JSON), the handler checks them */
+	bool		loops;			/* cycles may pass through it (its loop
+								 * output stops at some point) */
 } RrNodeType;
 
 /* Longest output name of a switch-like node, in bytes. */

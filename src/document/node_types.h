@@ -42,6 +42,7 @@
 	X(rename_keys) \
 	X(compare_datasets) \
 	X(date_time) \
-	X(ai_agent)
+	X(ai_agent) \
+	X(split_in_batches)
 
 #endif							/* RR_NODE_TYPES_H */

@@ -217,6 +217,9 @@ static const RrFieldSpec settings_fields[] = {
 	.has_min = true, .min = 1, .has_max = true, .max = 255},
 	/* the JSON schema of the input an ai_agent tool call passes */
 	{.name = "input_schema", .type = RR_FIELD_OBJECT},
+	/* node runs one execution may make; loops stop at it */
+	{.name = "max_node_runs", .type = RR_FIELD_INTEGER,
+	.has_min = true, .min = 1, .has_max = true, .max = 2147483647},
 	{NULL}
 };
 
@@ -2166,9 +2169,12 @@ node_on_cycle(size_t node_count, const size_t *waiting,
 
 /*
  * check_cycles
- *		Rule 8: the graph must be acyclic.  Kahn's algorithm: repeatedly
- *		finish nodes all of whose predecessors are finished; any node left
- *		over is on or after a cycle.
+ *		Rule 8: every cycle must pass through a node whose type loops
+ *		(split_in_batches, if: RrNodeType.loops).  The connections into
+ *		such nodes are left out, which breaks exactly those cycles, and
+ *		what is left must be acyclic.  Kahn's algorithm: repeatedly finish
+ *		nodes all of whose predecessors are finished; any node left over is
+ *		on or after a cycle.
  */
 static bool
 check_cycles(Validator *v)
@@ -2183,12 +2189,17 @@ check_cycles(Validator *v)
 	size_t	   *waiting;
 	size_t	   *queue;
 	size_t	   *scratch;
+	size_t	   *from;
+	size_t	   *to;
+	size_t		kept;
 	size_t		head = 0;
 	size_t		tail = 0;
 	size_t		i;
+	size_t		j;
+	size_t		k;
 	bool		ok = true;
 
-	block = calloc(5 * n + 2 + 2 * m, sizeof(size_t));
+	block = calloc(5 * n + 2 + 4 * m, sizeof(size_t));
 	if (block == NULL)
 		return fail_out_of_memory(v);
 	out_start = block;
@@ -2199,10 +2210,23 @@ check_cycles(Validator *v)
 	out_list = scratch + n;
 	in_list = out_list + m;
 
-	build_adjacency(n, m, v->edge_from, v->edge_to, out_start, out_list,
-					scratch);
-	build_adjacency(n, m, v->edge_to, v->edge_from, in_start, in_list,
-					scratch);
+	/* the connections into nodes that loop go last, and are not counted */
+	kept = 0;
+	for (i = 0; i < m; i++)
+		if (!v->node_info[v->edge_to[i]].type->loops)
+			kept++;
+	from = scratch + n + 2 * m;
+	to = from + m;
+	for (i = 0, j = 0, k = kept; i < m; i++)
+	{
+		size_t		at = v->node_info[v->edge_to[i]].type->loops ? k++ : j++;
+
+		from[at] = v->edge_from[i];
+		to[at] = v->edge_to[i];
+	}
+	m = kept;
+	build_adjacency(n, m, from, to, out_start, out_list, scratch);
+	build_adjacency(n, m, to, from, in_start, in_list, scratch);
 
 	for (i = 0; i < n; i++)
 	{
@@ -2229,8 +2253,9 @@ check_cycles(Validator *v)
 		fail(v->err, RR_DOC_CYCLE, v->node_info[culprit].name, "",
 			 "workflow graph has a cycle through node \"%s\"",
 			 v->node_info[culprit].name);
-		set_detail(v->err, "Connections must not lead from a node back to "
-				   "itself, directly or through other nodes.");
+		set_detail(v->err, "Connections may lead from a node back to "
+				   "itself, directly or through other nodes, only through a "
+				   "node of type \"split_in_batches\" or \"if\".");
 		ok = false;
 	}
 	free(block);

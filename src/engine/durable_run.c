@@ -70,8 +70,8 @@
 /* The journaled steps of an execution's earlier attempts */
 #define SQL_LOAD_STEPS \
 	"SELECT node, status, output, error, started_at, finished_at, attempt," \
-	" retry_at, paired" \
-	" FROM reporunner.step_journal WHERE execution_id = $1 AND run_index = 0"
+	" retry_at, paired, run_index" \
+	" FROM reporunner.step_journal WHERE execution_id = $1"
 #define SQL_STATUS \
 	"SELECT status FROM reporunner.execution WHERE id = $1"
 
@@ -82,6 +82,7 @@ static SPIPlanPtr status_plan = NULL;
 typedef struct JournaledStep
 {
 	char	   *node;
+	int			run_index;		/* which run of the node */
 	bool		retrying;		/* failed; runs again as attempt + 1 */
 	bool		waiting;		/* paused; runs again when woken */
 	TimestampTz wake_at;		/* when a paused step wakes; DT_NOEND: never */
@@ -123,6 +124,25 @@ parse_step_status(const char *text)
 }
 
 /*
+ * The run of the node the executor is at (its next run, or the one that
+ * failed): steps are journaled by (node, run_index).
+ */
+static int
+run_index_of(DurableRun *run, const RrPlanNode *node)
+{
+	return run->execution.states != NULL ?
+		run->execution.states[node->index].runs : 0;
+}
+
+/* Whether a journaled step is of that run of the node. */
+static bool
+is_run_of(DurableRun *run, JournaledStep *journaled, const RrPlanNode *node)
+{
+	return journaled->run_index == run_index_of(run, node) &&
+		strcmp(journaled->node, node->name) == 0;
+}
+
+/*
  * The attempt a run of the node is: 1, one more than its last retry, or
  * the attempt that paused, which goes on.
  */
@@ -135,7 +155,7 @@ next_attempt(DurableRun *run, const RrPlanNode *node)
 	{
 		JournaledStep *journaled = lfirst(lc);
 
-		if (strcmp(journaled->node, node->name) != 0)
+		if (!is_run_of(run, journaled, node))
 			continue;
 		if (journaled->retrying)
 			return journaled->attempt + 1;
@@ -249,13 +269,16 @@ adopt_journaled_step(RrExecution *execution, const RrPlanNode *node)
 {
 	DurableRun *run = (DurableRun *) execution;
 	Batch	   *batch = run->batch;
+	int			run_index = run_index_of(run, node);
 	ListCell   *lc;
 
+	/* a node that keeps a context runs again, to rebuild it */
 	foreach(lc, run->done)
 	{
 		RrStep	   *step = lfirst(lc);
 
-		if (step->node == node)
+		if (step->node == node && step->run_index == run_index &&
+			!node->handler->keeps_context)
 			return step;
 	}
 	foreach(lc, run->journaled)
@@ -263,8 +286,8 @@ adopt_journaled_step(RrExecution *execution, const RrPlanNode *node)
 		JournaledStep *journaled = lfirst(lc);
 		RrStep	   *step;
 
-		if (strcmp(journaled->node, node->name) != 0 || journaled->retrying ||
-			journaled->waiting)
+		if (!is_run_of(run, journaled, node) || journaled->retrying ||
+			journaled->waiting || node->handler->keeps_context)
 			continue;
 		step = palloc0(sizeof(RrStep));
 		step->node = node;
@@ -317,7 +340,7 @@ journaled_wake(RrExecution *execution, const RrPlanNode *node)
 	{
 		JournaledStep *journaled = lfirst(lc);
 
-		if (journaled->waiting && strcmp(journaled->node, node->name) == 0)
+		if (journaled->waiting && is_run_of(run, journaled, node))
 			return journaled->wake_at;
 	}
 	return 0;
@@ -349,9 +372,30 @@ static void
 journal_step(RrExecution *execution, RrStep *step)
 {
 	DurableRun *run = (DurableRun *) execution;
+	MemoryContext old;
+	ListCell   *lc;
 
-	MemoryContext old = MemoryContextSwitchTo(execution->context);
+	/* a node run again to rebuild its context: its step is kept already */
+	if (step->node->handler->keeps_context)
+	{
+		foreach(lc, run->done)
+		{
+			RrStep	   *done = lfirst(lc);
 
+			if (done->node == step->node && done->run_index == step->run_index)
+				return;
+		}
+		foreach(lc, run->journaled)
+		{
+			JournaledStep *journaled = lfirst(lc);
+
+			if (journaled->run_index == step->run_index &&
+				strcmp(journaled->node, step->node->name) == 0 &&
+				!journaled->retrying && !journaled->waiting)
+				return;
+		}
+	}
+	old = MemoryContextSwitchTo(execution->context);
 	run->unsaved = lappend(run->unsaved, step);
 	run->done = lappend(run->done, step);
 	MemoryContextSwitchTo(old);
@@ -465,6 +509,7 @@ load_execution(DurableRun *run, ClaimedExecution *member, List **input_items)
 			Datum		value;
 
 			step->node = SPI_getvalue(tuple, desc, 1);
+			step->run_index = DatumGetInt32(SPI_getbinval(tuple, desc, 10, &isnull));
 			step->retrying = strcmp(status, "retrying") == 0;
 			step->waiting = strcmp(status, "waiting") == 0;
 			value = SPI_getbinval(tuple, desc, 8, &isnull);
@@ -586,7 +631,8 @@ record_outcome(DurableRun *run, ErrorData *edata)
 			 rr_retry_delay(node, next_attempt(run, node), &delay_ms))
 	{
 		save_steps(run);
-		rr_journal_retry_later(execution->id, node->name, run_owner(run),
+		rr_journal_retry_later(execution->id, node->name,
+							   run_index_of(run, node), run_owner(run),
 							   next_attempt(run, node), error, delay_ms,
 							   execution->started_at);
 	}
@@ -597,6 +643,7 @@ record_outcome(DurableRun *run, ErrorData *edata)
 			RrStep	   *step = palloc0(sizeof(RrStep));
 
 			step->node = node;
+			step->run_index = run_index_of(run, node);
 			step->status = RR_STEP_FAILED;
 			step->attempt = next_attempt(run, node);
 			step->error = error;

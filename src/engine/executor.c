@@ -3,15 +3,29 @@
  * executor.c
  *		Run a plan: node order, items between nodes, failures and timeouts.
  *
- * Order.  Nodes run depth first, n8n's "v1" order: when a node finishes,
- * the nodes it made ready are run before anything that was ready earlier,
- * the first output's branch first and, within an output, the connections
- * in the order of their targets' positions in the document.  A node is
- * ready once every connection into it has delivered (or can no longer
- * deliver because its source will not run); it then runs if any input
- * received items, and otherwise will never run, which in turn resolves the
- * connections out of it.  Trigger nodes receive the execution's input.
- * Every node runs at most once, since the graph has no cycles.
+ * Order.  Nodes run depth first, n8n's "v1" order, from a stack: when a
+ * node has run, what it delivered goes on top, the first output's first
+ * and, within an output, the connections in the order of their targets'
+ * positions in the document.  An output that emitted nothing delivers
+ * nothing.  A node with one input runs once per delivery (RrDelivery: the
+ * items of one run's output along one connection), each run its own
+ * run_index, as n8n's does.  A node with several inputs (merge) collects
+ * its deliveries and runs once, when every connection into it has
+ * resolved, if any input received items.  A connection resolves when its
+ * source will run no more: every connection into the source resolved and
+ * none of its deliveries is left on the stack; a node that thereby will
+ * never run resolves the connections out of it in turn.  Trigger nodes
+ * receive the execution's input.
+ *
+ * Loops.  A cycle must pass through a split_in_batches or an if node
+ * (src/document/validate.c).  The nodes of a loop (a strongly connected
+ * component, RrPlanNode.component, src/catalog/plan.c) resolve together:
+ * once no connection from outside can deliver into the loop and none of
+ * its deliveries is left, all of its nodes are done.  A node with several
+ * inputs may not be on a loop (plan.c refuses it).  settings.max_node_runs
+ * bounds the node runs of one execution, so a loop that never ends fails
+ * with 54000.  A node type that keeps something from run to run (its
+ * context, RrNodeState.context) gets it back at each run.
  *
  * Failures.  A node raises an ERROR to fail.  With on_error = stop (the
  * default) the error ends the execution: it is raised again with the
@@ -416,6 +430,8 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 	run.ninputs = node->ninputs;
 	run.inputs = state->inputs;
 	run.noutputs = own_outputs;
+	run.run_index = state->runs;
+	run.context = &state->context;
 	/* one allocation for both: this runs for every node */
 	run.paired = palloc0((sizeof(RrPairing) + sizeof(List *)) *
 						 Max(node->noutputs, 1));
@@ -430,6 +446,8 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 	}
 
 	step->node = node;
+	step->run_index = state->runs;
+	step->delivered = state->delivered;
 	step->status = RR_STEP_SUCCEEDED;
 	step->attempt = execution->next_attempt != NULL ?
 		execution->next_attempt(execution, node) : 1;
@@ -532,126 +550,249 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 	step->paired = rr_pairing_finish(&run, node->noutputs);
 	step->finished_at = GetCurrentTimestamp();
 	state->step = step;
+	state->runs++;
 	execution->steps = lappend(execution->steps, step);
 }
 
+/* A delivery of items, or with items NIL and check set, a look at a node */
+static RrDelivery *
+new_delivery(int to, int input, RrStep *from, int output, List *items)
+{
+	RrDelivery *delivery = palloc0(sizeof(RrDelivery));
+
+	delivery->to = to;
+	delivery->input = input;
+	delivery->from = from;
+	delivery->output = output;
+	delivery->items = items;
+	delivery->check = from == NULL && items == NIL;
+	return delivery;
+}
+
+/* Whether a node's loop (or the node) will run no more: nothing can come */
+static bool
+is_idle(RrNodeState *states, const RrPlanNode *node)
+{
+	RrNodeState *first = &states[node->component];
+
+	return first->pending == 0 && first->queued == 0;
+}
+
 /*
- * The connections out of a node are resolved (it ran, or never will):
- * count them down at their targets, and push the targets that thereby
- * became ready (every connection into them resolved) onto the stack so
- * that the first of them runs next: the first output's branch first and,
- * within an output, the connections in their targets' document order.
- * Whether items travelled plays no part, so the order is the plan's own.
+ * The loop of node (or the node alone) will run no more: its nodes are
+ * done, and the connections out of it resolve.  A node whose connections
+ * in thereby all resolved, and which has nothing on the stack, gets a look
+ * (a check entry, appended to ready): it may run (several inputs) or be
+ * done in turn.
  */
 static List *
-push_ready(const RrPlanNode *node, RrNodeState *states, List *stack)
+resolve(const RrPlan *plan, RrNodeState *states, const RrPlanNode *node,
+		List *ready)
 {
-	List	   *ready = NIL;
-	int			output;
 	int			i;
 
-	for (output = 0; output < node->noutputs; output++)
+	for (i = node->component; i < plan->nnodes; i++)
 	{
-		for (i = 0; i < node->nedges[output]; i++)
-		{
-			const RrPlanEdge *edge = &node->edges[output][i];
+		const RrPlanNode *member = &plan->nodes[i];
+		int			output;
+		int			e;
 
-			if (--states[edge->to].pending == 0)
-				ready = lappend_int(ready, edge->to);
+		if (member->component != node->component)
+			continue;
+		states[i].done = true;
+		for (output = 0; output < member->noutputs; output++)
+		{
+			for (e = 0; e < member->nedges[output]; e++)
+			{
+				const RrPlanNode *to = &plan->nodes[member->edges[output][e].to];
+				RrNodeState *first = &states[to->component];
+
+				if (to->component == node->component)
+					continue;
+				if (--first->pending == 0 && first->queued == 0)
+					ready = lappend(ready, new_delivery(to->index, 0, NULL, 0, NIL));
+			}
 		}
+		if (!node->on_loop)
+			break;
 	}
-	/* push in reverse, so that the first ready node is on top */
+	return ready;
+}
+
+/* Put ready on top of the stack, its first entry first. */
+static List *
+push_ready(List *ready, List *stack)
+{
+	int			i;
+
 	for (i = list_length(ready) - 1; i >= 0; i--)
-		stack = lcons_int(list_nth_int(ready, i), stack);
+		stack = lcons(list_nth(ready, i), stack);
+	list_free(ready);
 	return stack;
 }
 
 /*
- * A node is done: it ran (ran = true) or never will.  Deliver its output
- * items along its connections, and push the nodes that thereby became
- * ready onto the stack.
+ * A node ran: deliver what each output emitted along its connections, the
+ * first output's first, and within an output in their targets' document
+ * order.  A node with one input runs once per delivery (an entry on the
+ * stack, n8n's v1 order); one with several collects its deliveries and
+ * runs once its connections in all resolved.  An empty output delivers
+ * nothing.  Then, when the node (or its loop) will run no more, the
+ * connections out of it resolve.  The entries go on top of the stack.
  */
 static List *
-finish_node(RrExecution *execution, const RrPlanNode *node, bool ran,
-			List *stack)
+deliver(RrExecution *execution, const RrPlanNode *node, List *stack)
 {
-	RrNodeState *state = &execution->states[node->index];
+	RrNodeState *states = execution->states;
+	RrStep	   *step = states[node->index].step;
+	List	   *ready = NIL;
 	int			output;
-	int			i;
+	int			e;
 
-	state->done = true;
-	for (output = 0; ran && output < node->noutputs; output++)
+	for (output = 0; output < node->noutputs; output++)
 	{
-		if (state->step->outputs[output] == NIL)
+		if (step->outputs[output] == NIL)
 			continue;
-		for (i = 0; i < node->nedges[output]; i++)
+		for (e = 0; e < node->nedges[output]; e++)
 		{
-			const RrPlanEdge *edge = &node->edges[output][i];
-			RrNodeState *target = &execution->states[edge->to];
+			const RrPlanEdge *edge = &node->edges[output][e];
+			const RrPlanNode *to = &execution->plan->nodes[edge->to];
+			RrNodeState *target = &states[edge->to];
+			RrDelivery *delivery = new_delivery(edge->to, edge->input, step,
+												output,
+												list_copy(step->outputs[output]));
 
-			target->inputs[edge->input] =
-				list_concat(target->inputs[edge->input],
-							state->step->outputs[output]);
+			if (to->ninputs > 1)
+			{
+				RrDelivery **tail = &target->delivered;
+
+				while (*tail != NULL)
+					tail = &(*tail)->next;
+				*tail = delivery;
+				target->inputs[edge->input] =
+					list_concat(target->inputs[edge->input], delivery->items);
+				continue;
+			}
+			states[to->component].queued++;
+			ready = lappend(ready, delivery);
 		}
 	}
-	return push_ready(node, execution->states, stack);
+	if (is_idle(states, node))
+		ready = resolve(execution->plan, states, node, ready);
+	return push_ready(ready, stack);
 }
 
 /*
  * The stack an execution starts from.  Nodes nobody connects to, other
  * than triggers, never run: they are done at once, which resolves the
  * connections out of them.  The triggers go on top, the first in the
- * document first.
+ * document first, each with the execution's input.
  */
 static List *
-first_ready(const RrPlan *plan, RrNodeState *states)
+first_ready(const RrPlan *plan, RrNodeState *states, List *input_items)
 {
+	List	   *ready = NIL;
 	List	   *stack = NIL;
 	int			i;
 
 	for (i = 0; i < plan->nnodes; i++)
-		states[i].pending = plan->nodes[i].nincoming;
+		states[plan->nodes[i].component].pending = plan->nodes[plan->nodes[i].component].nexternal;
 	for (i = 0; i < plan->nnodes; i++)
 	{
 		const RrPlanNode *node = &plan->nodes[i];
 
-		if (!node->is_trigger && node->nincoming == 0)
+		if (node->is_trigger)
 		{
-			states[i].done = true;
-			stack = push_ready(node, states, stack);
+			RrDelivery *delivery = new_delivery(i, 0, NULL, 0, input_items);
+
+			delivery->check = false;
+			states[i].queued++;
+			ready = lappend(ready, delivery);
 		}
+		else if (node->nincoming == 0)
+			stack = push_ready(resolve(plan, states, node, NIL), stack);
 	}
-	for (i = plan->nnodes - 1; i >= 0; i--)
-	{
-		if (plan->nodes[i].is_trigger)
-			stack = lcons_int(i, stack);
-	}
+	return push_ready(ready, stack);
+}
+
+/*
+ * rr_plan_order's step: the node is taken up (or, nobody connecting to
+ * it, done at once); push the nodes that thereby became ready: those whose
+ * connections in from outside their loop all resolved, and, along a
+ * connection within a loop, its target once nothing outside holds it.
+ */
+static List *
+take_up(const RrPlan *plan, const RrPlanNode *node, int *pending, List *stack)
+{
+	List	   *ready = NIL;
+	int			output;
+	int			e;
+	int			i;
+
+	for (output = 0; output < node->noutputs; output++)
+		for (e = 0; e < node->nedges[output]; e++)
+		{
+			int			to = node->edges[output][e].to;
+
+			if (plan->nodes[to].component == node->component ?
+				pending[to] == 0 : --pending[to] == 0)
+				ready = lappend_int(ready, to);
+		}
+	for (i = list_length(ready) - 1; i >= 0; i--)
+		stack = lcons_int(list_nth_int(ready, i), stack);
+	list_free(ready);
 	return stack;
 }
 
 int
 rr_plan_order(const RrPlan *plan, int *order)
 {
-	RrNodeState *states = palloc0(sizeof(RrNodeState) * Max(plan->nnodes, 1));
-	List	   *stack = first_ready(plan, states);
+	int		   *pending = palloc0(sizeof(int) * Max(plan->nnodes, 1));
+	bool	   *done = palloc0(sizeof(bool) * Max(plan->nnodes, 1));
+	List	   *stack = NIL;
 	int			n = 0;
+	int			i;
 
+	for (i = 0; i < plan->nnodes; i++)
+	{
+		const RrPlanNode *node = &plan->nodes[i];
+		int			output;
+		int			e;
+
+		for (output = 0; output < node->noutputs; output++)
+			for (e = 0; e < node->nedges[output]; e++)
+				if (plan->nodes[node->edges[output][e].to].component !=
+					node->component)
+					pending[node->edges[output][e].to]++;
+	}
+	for (i = 0; i < plan->nnodes; i++)
+	{
+		if (!plan->nodes[i].is_trigger && plan->nodes[i].nincoming == 0)
+		{
+			done[i] = true;
+			stack = take_up(plan, &plan->nodes[i], pending, stack);
+		}
+	}
+	for (i = plan->nnodes - 1; i >= 0; i--)
+		if (plan->nodes[i].is_trigger)
+			stack = lcons_int(i, stack);
 	while (stack != NIL)
 	{
 		int			index = linitial_int(stack);
 
 		stack = list_delete_first(stack);
-		if (states[index].done)
+		if (done[index])
 			continue;
-		states[index].done = true;
+		done[index] = true;
 		order[n++] = index;
-		stack = push_ready(&plan->nodes[index], states, stack);
+		stack = take_up(plan, &plan->nodes[index], pending, stack);
 	}
-	pfree(states);
+	pfree(pending);
+	pfree(done);
 	return n;
 }
 
-/* Whether a ready node got any item on any input. */
+/* Whether a node with several inputs got any item on any input. */
 static bool
 has_input(RrExecution *execution, const RrPlanNode *node)
 {
@@ -846,7 +987,11 @@ run_node_durably(RrExecution *execution, const RrPlanNode *node)
 
 	if (adopted != NULL)
 	{
-		execution->states[node->index].step = adopted;
+		RrNodeState *state = &execution->states[node->index];
+
+		adopted->run_index = state->runs++;
+		adopted->delivered = state->delivered;
+		state->step = adopted;
 		execution->steps = lappend(execution->steps, adopted);
 		if (adopted->status == RR_STEP_FAILED)
 			execution->any_failed = true;
@@ -888,43 +1033,63 @@ run_plan(RrExecution *execution, List *input_items)
 														  plan->timeout_ms);
 
 	execution->states = palloc0(sizeof(RrNodeState) * Max(plan->nnodes, 1));
+	execution->nruns = 0;
 	for (i = 0; i < plan->nnodes; i++)
 	{
 		execution->states[i].inputs =
 			palloc0(sizeof(List *) * Max(plan->nodes[i].ninputs, 1));
-		/* triggers get the input */
-		if (plan->nodes[i].is_trigger)
-			execution->states[i].inputs[0] = input_items;
 	}
 
 	/* inside one transaction, one switch to the owner serves all nodes */
 	if (!durable)
 		enter_owner(plan, &scope);
 
-	stack = first_ready(plan, execution->states);
+	stack = first_ready(plan, execution->states, input_items);
 	while (stack != NIL)
 	{
-		int			index = linitial_int(stack);
-		const RrPlanNode *node = &plan->nodes[index];
+		RrDelivery *entry = linitial(stack);
+		const RrPlanNode *node = &plan->nodes[entry->to];
+		RrNodeState *state = &execution->states[entry->to];
 
 		stack = list_delete_first(stack);
-		if (execution->states[index].done)
-			continue;
-		if (node->is_trigger || has_input(execution, node))
+		if (entry->check)
 		{
-			execution->running = node;
-			rr_activity_node(node->name);
-			if (durable)
-				run_node_durably(execution, node);
-			else
-				run_node(execution, node);
-			execution->running = NULL;
-			if (execution->suspended || execution->stopped)
-				break;
-			stack = finish_node(execution, node, true, stack);
+			/* its connections in all resolved */
+			if (state->done)
+				continue;
+			if (node->ninputs < 2 || !has_input(execution, node))
+			{
+				if (is_idle(execution->states, node))
+					stack = push_ready(resolve(plan, execution->states, node,
+											   NIL), stack);
+				continue;
+			}
 		}
 		else
-			stack = finish_node(execution, node, false, stack);
+		{
+			/* a node with one input: a run per delivery */
+			execution->states[node->component].queued--;
+			state->inputs[0] = entry->items;
+			state->delivered = entry;
+		}
+		if (++execution->nruns > plan->max_node_runs)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("workflow \"%s\" ran its nodes more than %d times",
+							plan->workflow_name, plan->max_node_runs),
+					 errdetail("The limit was reached at node \"%s\", run_index %d.",
+							   node->name, state->runs),
+					 errhint("A loop that never ends? settings.max_node_runs sets the limit.")));
+		execution->running = node;
+		rr_activity_node(node->name);
+		if (durable)
+			run_node_durably(execution, node);
+		else
+			run_node(execution, node);
+		execution->running = NULL;
+		if (execution->suspended || execution->stopped)
+			break;
+		stack = deliver(execution, node, stack);
 	}
 
 	if (!durable)

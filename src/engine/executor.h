@@ -28,10 +28,33 @@ typedef enum RrStepStatus
 	RR_STEP_SKIPPED				/* disabled: items passed through */
 } RrStepStatus;
 
+struct RrStep;
+
+/*
+ * Items one run of a node's output delivered along one connection, or,
+ * with check set, an entry of the executor's stack that only looks at a
+ * node whose connections in all resolved.  A node with one input runs
+ * once per delivery; a node with several collects its deliveries (next)
+ * and runs once.
+ */
+typedef struct RrDelivery
+{
+	int			to;				/* index of the receiving node */
+	int			input;			/* its input */
+	struct RrStep *from;		/* the run that delivered; NULL: the
+								 * execution's input (a trigger) */
+	int			output;			/* from's output */
+	List	   *items;
+	bool		check;			/* no delivery: see whether to is done */
+	struct RrDelivery *next;	/* the run's next delivery */
+} RrDelivery;
+
 /* One node run, for the journal. */
 typedef struct RrStep
 {
 	const RrPlanNode *node;
+	int			run_index;		/* 0 for the node's first run, then 1, ... */
+	RrDelivery *delivered;		/* what the run received, in order */
 	RrStepStatus status;
 	int			attempt;		/* 1, or more after retries */
 	TimestampTz wake_at;		/* a paused node: when to go on, else 0 */
@@ -43,13 +66,21 @@ typedef struct RrStep
 	TimestampTz finished_at;
 } RrStep;
 
-/* Per-node bookkeeping while an execution runs. */
+/*
+ * Per-node bookkeeping while an execution runs.  pending and queued are
+ * kept for a loop (RrPlanNode.component) at its first node only.
+ */
 typedef struct RrNodeState
 {
-	bool		done;			/* ran, or will never run */
-	int			pending;		/* connections in that have not delivered */
-	List	  **inputs;			/* per input: items delivered so far */
-	RrStep	   *step;			/* when it ran */
+	bool		done;			/* will never run (again) */
+	int			pending;		/* connections in from outside its loop
+								 * that have not resolved */
+	int			queued;			/* deliveries on the stack, not yet run */
+	int			runs;			/* runs so far: the next run_index */
+	List	  **inputs;			/* per input: the items of the run at hand */
+	RrDelivery *delivered;		/* their deliveries, in order */
+	void	   *context;		/* the node type's, across its runs */
+	RrStep	   *step;			/* its latest run */
 } RrNodeState;
 
 struct RrExecution;
@@ -101,6 +132,7 @@ typedef struct RrExecution
 	TimestampTz deadline;		/* 0 = no execution timeout */
 	RrNodeState *states;		/* per plan node */
 	List	   *steps;			/* RrStep *, in the order nodes ran */
+	int			nruns;			/* node runs so far (settings.max_node_runs) */
 	bool		any_failed;		/* some step failed (and on_error went on) */
 	const RrPlanNode *running;	/* the node running now, if any */
 	MemoryContext context;		/* everything of this execution */

@@ -69,13 +69,13 @@ static SPIPlanPtr insert_journal_plan = NULL;
 
 /*
  * Steps as one array per column (node, attempt, status, output, error,
- * started_at, finished_at, paired), for an INSERT ... SELECT over
- * STEP_ROWS.
+ * started_at, finished_at, paired, run_index), for an INSERT ... SELECT
+ * over STEP_ROWS.
  */
-#define STEP_ARRAYS 8
+#define STEP_ARRAYS 9
 
 /* The rows of those arrays, from the parameters named, as s(columns) */
-#define STEP_ROWS(node, attempt, status, output, error, started, finished, paired) \
+#define STEP_ROWS(node, attempt, status, output, error, started, finished, paired, run_index) \
 	"ROWS FROM (pg_catalog.unnest(" node "::pg_catalog.text[])," \
 	" pg_catalog.unnest(" attempt "::pg_catalog.int4[])," \
 	" pg_catalog.unnest(" status "::pg_catalog.text[])," \
@@ -83,12 +83,14 @@ static SPIPlanPtr insert_journal_plan = NULL;
 	" pg_catalog.unnest(" error "::pg_catalog.jsonb[])," \
 	" pg_catalog.unnest(" started "::pg_catalog.timestamptz[])," \
 	" pg_catalog.unnest(" finished "::pg_catalog.timestamptz[])," \
-	" pg_catalog.unnest(" paired "::pg_catalog.jsonb[]))" \
-	" AS s(node, attempt, status, output, error, started_at, finished_at, paired)"
+	" pg_catalog.unnest(" paired "::pg_catalog.jsonb[])," \
+	" pg_catalog.unnest(" run_index "::pg_catalog.int4[]))" \
+	" AS s(node, attempt, status, output, error, started_at, finished_at," \
+	" paired, run_index)"
 
 static const Oid step_array_types[STEP_ARRAYS] = {
 	TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, JSONBARRAYOID, JSONBARRAYOID,
-	TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, JSONBARRAYOID
+	TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, JSONBARRAYOID, INT4ARRAYOID
 };
 
 static const char *const step_status_names[] = {
@@ -144,6 +146,7 @@ step_arrays(List *steps, Datum *values)
 	Datum	   *finishes = palloc(sizeof(Datum) * Max(n, 1));
 	Datum	   *paired = palloc(sizeof(Datum) * Max(n, 1));
 	bool	   *paired_nulls = palloc(sizeof(bool) * Max(n, 1));
+	Datum	   *run_indexes = palloc(sizeof(Datum) * Max(n, 1));
 	ListCell   *lc;
 	int			i = 0;
 
@@ -165,6 +168,7 @@ step_arrays(List *steps, Datum *values)
 		paired_nulls[i] = step->outputs == NULL || step->paired == NULL;
 		paired[i] = paired_nulls[i] ? (Datum) 0 :
 			JsonbPGetDatum(rr_pairing_jsonb(step->node, step->paired));
+		run_indexes[i] = Int32GetDatum(step->run_index);
 		i++;
 	}
 	values[0] = make_array(names, NULL, n, TEXTOID);
@@ -175,6 +179,7 @@ step_arrays(List *steps, Datum *values)
 	values[5] = make_array(starts, NULL, n, TIMESTAMPTZOID);
 	values[6] = make_array(finishes, NULL, n, TIMESTAMPTZOID);
 	values[7] = make_array(paired, paired_nulls, n, JSONBOID);
+	values[8] = make_array(run_indexes, NULL, n, INT4OID);
 }
 
 /* ---------- Steps in the execution's row (execution.steps) ---------- */
@@ -256,6 +261,8 @@ rr_journal_steps_json(List *steps)
 		escape_json(&buf, step->node->name);
 		append_key(&buf, "status");
 		escape_json(&buf, rr_step_status_name(step->status));
+		if (step->run_index > 0)
+			appendStringInfo(&buf, ", \"run_index\": %d", step->run_index);
 		if (step->attempt > 1)
 			appendStringInfo(&buf, ", \"attempt\": %d", step->attempt);
 		/* a step that failed the execution has no outputs */
@@ -722,9 +729,9 @@ rr_journal_write_failed_call(Jsonb *record)
 #define SQL_SAVE_STEPS \
 	"INSERT INTO reporunner.step_journal AS t (execution_id, node, run_index," \
 	" owner, attempt, status, output, error, started_at, finished_at, paired)" \
-	" SELECT $1, s.node, 0, $2, s.attempt, s.status, s.output, s.error," \
-	" s.started_at, s.finished_at, s.paired" \
-	" FROM " STEP_ROWS("$3", "$4", "$5", "$6", "$7", "$8", "$9", "$10") \
+	" SELECT $1, s.node, s.run_index, $2, s.attempt, s.status, s.output," \
+	" s.error, s.started_at, s.finished_at, s.paired" \
+	" FROM " STEP_ROWS("$3", "$4", "$5", "$6", "$7", "$8", "$9", "$10", "$11") \
 	" ON CONFLICT ON CONSTRAINT step_journal_pkey DO UPDATE SET" \
 	" attempt = EXCLUDED.attempt, status = EXCLUDED.status," \
 	" output = EXCLUDED.output, error = EXCLUDED.error, paired = EXCLUDED.paired," \
@@ -765,7 +772,7 @@ rr_journal_write_failed_call(Jsonb *record)
 #define SQL_SUSPEND \
 	"WITH s AS (INSERT INTO reporunner.step_journal AS s (execution_id, node," \
 	" run_index, owner, attempt, status, output, started_at, retry_at)" \
-	" VALUES ($1, $2, 0, $3, $8, 'waiting', $4, $5, $6)" \
+	" VALUES ($1, $2, $9, $3, $8, 'waiting', $4, $5, $6)" \
 	" ON CONFLICT ON CONSTRAINT step_journal_pkey DO UPDATE SET" \
 	" attempt = EXCLUDED.attempt, status = 'waiting'," \
 	" output = EXCLUDED.output, paired = NULL, retry_at = EXCLUDED.retry_at)," \
@@ -784,7 +791,7 @@ rr_journal_write_failed_call(Jsonb *record)
 	"WITH s AS (INSERT INTO reporunner.step_journal AS s (execution_id, node," \
 	" run_index, owner, attempt, status, error, started_at, finished_at," \
 	" retry_at, attempts)" \
-	" VALUES ($1, $2, 0, $3, $4, 'retrying', $5, $6, now(), $7," \
+	" VALUES ($1, $2, $9, $3, $4, 'retrying', $5, $6, now(), $7," \
 	" pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('attempt', $4," \
 	" 'error', $5, 'failed_at', pg_catalog.now(), 'retry_at', $7)))" \
 	" ON CONFLICT ON CONSTRAINT step_journal_pkey DO UPDATE SET" \
@@ -923,10 +930,10 @@ void
 rr_journal_suspend(int64 execution, Oid owner, const RrStep *step,
 				   TimestampTz started_at)
 {
-	Oid			argtypes[8] = {INT8OID, TEXTOID, OIDOID, JSONBOID,
-	TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID};
-	Datum		values[8];
-	char		nulls[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	Oid			argtypes[9] = {INT8OID, TEXTOID, OIDOID, JSONBOID,
+	TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID, INT4OID};
+	Datum		values[9];
+	char		nulls[9] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
 	int			nestlevel;
 
 	values[0] = Int64GetDatum(execution);
@@ -939,21 +946,22 @@ rr_journal_suspend(int64 execution, Oid owner, const RrStep *step,
 		nulls[5] = 'n';
 	values[6] = TimestampTzGetDatum(started_at);
 	values[7] = Int32GetDatum(step->attempt);
+	values[8] = Int32GetDatum(step->run_index);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&suspend_plan, SQL_SUSPEND, 8, argtypes, values, nulls,
+	rr_store_run_kept(&suspend_plan, SQL_SUSPEND, 9, argtypes, values, nulls,
 					  SPI_OK_UPDATE);
 	rr_store_end(nestlevel);
 }
 
 void
-rr_journal_retry_later(int64 execution, const char *node, Oid owner,
-					   int attempt, Jsonb *error, int64 delay_ms,
+rr_journal_retry_later(int64 execution, const char *node, int run_index,
+					   Oid owner, int attempt, Jsonb *error, int64 delay_ms,
 					   TimestampTz started_at)
 {
-	Oid			argtypes[8] = {INT8OID, TEXTOID, OIDOID, INT4OID, JSONBOID,
-	TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
-	Datum		values[8];
-	char		nulls[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	Oid			argtypes[9] = {INT8OID, TEXTOID, OIDOID, INT4OID, JSONBOID,
+	TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID};
+	Datum		values[9];
+	char		nulls[9] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
 	TimestampTz now = GetCurrentTimestamp();
 	int			nestlevel;
 
@@ -966,8 +974,9 @@ rr_journal_retry_later(int64 execution, const char *node, Oid owner,
 	values[6] = TimestampTzGetDatum(TimestampTzPlusMilliseconds(now, delay_ms));
 	values[7] = TimestampTzGetDatum(started_at);
 	nulls[7] = started_at ? ' ' : 'n';
+	values[8] = Int32GetDatum(run_index);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&retry_later_plan, SQL_RETRY_LATER, 8, argtypes, values,
+	rr_store_run_kept(&retry_later_plan, SQL_RETRY_LATER, 9, argtypes, values,
 					  nulls, SPI_OK_UPDATE);
 	rr_store_end(nestlevel);
 }

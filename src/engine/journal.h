@@ -143,10 +143,11 @@ extern bool rr_journal_finish(int64 execution, Oid owner, List *steps,
 extern void rr_journal_suspend(int64 execution, Oid owner, const RrStep *step,
 							   TimestampTz started_at);
 
-/* A failed attempt of node, which runs again in delay_ms. */
+/* A failed attempt of node's run run_index, which runs again in delay_ms. */
 extern void rr_journal_retry_later(int64 execution, const char *node,
-								   Oid owner, int attempt, Jsonb *error,
-								   int64 delay_ms, TimestampTz started_at);
+								   int run_index, Oid owner, int attempt,
+								   Jsonb *error, int64 delay_ms,
+								   TimestampTz started_at);
 
 /* An interrupted execution goes back into the queue, to resume. */
 extern void rr_journal_requeue(int64 execution, TimestampTz started_at);

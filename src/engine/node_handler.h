@@ -98,6 +98,14 @@ typedef struct RrNodeRun
 	int			attempt;
 
 	/*
+	 * The node's runs in this execution: run_index is 0 for the first, and
+	 * *context what the node type keeps from one run to the next (NULL
+	 * before the first), allocated in the execution's memory context.
+	 */
+	int			run_index;
+	void	  **context;
+
+	/*
 	 * Deferring (src/engine/README.md): a node that may_defer may hand its
 	 * work over with rr_node_defer() instead of doing it; the execution
 	 * then stops at the node, the engine does the work of many executions
@@ -117,6 +125,14 @@ typedef struct RrNodeRun
 typedef struct RrNodeHandler
 {
 	bool		side_effects;	/* writes data or sends anything out */
+
+	/*
+	 * Its runs depend on its earlier runs in the execution (run->context):
+	 * a durable run resuming after a crash runs the node again rather than
+	 * adopting its journaled steps, to rebuild the context.  Only for pure
+	 * nodes, whose runs give the same outputs again.
+	 */
+	bool		keeps_context;
 
 	/*
 	 * Optional.  Called once per plan; returns the node's private state

@@ -13,11 +13,11 @@
  * outputs' pairings, or none when every output is positional, which is
  * also what a step journaled before pairing existed reads as.
  *
- * Where input items came from.  An input collects the items delivered by
- * every connection into it, one output's items after the other, in the
- * order the nodes ran (executor.c, finish_node).  The walk finds the
- * output an input item came from by going through the steps in that
- * order: nothing is recorded while the execution runs.
+ * Where input items came from.  A node run keeps its deliveries
+ * (RrStep.delivered, executor.c): one for a node with one input, which
+ * runs once per delivery, several in order for a node with several.  The
+ * walk finds the run and output an input item came from by counting
+ * through them: nothing is recorded per item while the execution runs.
  *
  * The walk (rr_paired_item), as n8n's WorkflowDataProxy getPairedItem:
  * from the current input item to the output item of the node that
@@ -383,42 +383,27 @@ rr_pairing_from_jsonb(RrExecution *execution, const RrPlanNode *node,
 /* ---------- Where input items came from ---------- */
 
 /*
- * The step whose output delivered item *index of input input of node to
- * (its output in *output, *index its index there), or NULL; as
- * finish_node delivers: steps in the order they ran, then outputs, then
- * connections.
+ * The step whose output delivered item *index of input input of a node
+ * run, from the run's deliveries (delivered) in order (its output in
+ * *output, *index its index there), or NULL.
  */
 static RrStep *
-delivered_by(RrExecution *execution, int to, int input, int *index,
-			 int *output)
+delivered_by(const RrDelivery *delivered, int input, int *index, int *output)
 {
-	ListCell   *lc;
+	const RrDelivery *delivery;
 
-	foreach(lc, execution->steps)
+	for (delivery = delivered; delivery != NULL; delivery = delivery->next)
 	{
-		RrStep	   *step = lfirst(lc);
-		const RrPlanNode *node = step->node;
-		int			o;
+		int			count = list_length(delivery->items);
 
-		if (step->outputs == NULL)
+		if (delivery->input != input || count == 0)
 			continue;
-		for (o = 0; o < node->noutputs; o++)
+		if (*index < count)
 		{
-			int			count = list_length(step->outputs[o]);
-			int			e;
-
-			for (e = 0; e < node->nedges[o] && count > 0; e++)
-			{
-				if (node->edges[o][e].to != to || node->edges[o][e].input != input)
-					continue;
-				if (*index < count)
-				{
-					*output = o;
-					return step;
-				}
-				*index -= count;
-			}
+			*output = delivery->output;
+			return delivery->from;
 		}
+		*index -= count;
 	}
 	return NULL;
 }
@@ -444,11 +429,12 @@ typedef struct Walk
 } Walk;
 
 /*
- * From item index of input input of node node back to the item of the
- * referenced node it descends from.
+ * From item index of input input of a run of node node (which received
+ * delivered) back to the item of the referenced node it descends from.
  */
 static WalkResult
-walk_back(Walk *walk, int node, int input, int index, Jsonb **found)
+walk_back(Walk *walk, int node, const RrDelivery *delivered, int input,
+		  int index, Jsonb **found)
 {
 	RrExecution *execution = walk->execution;
 	RrPlan	   *plan = execution->plan;
@@ -469,7 +455,7 @@ walk_back(Walk *walk, int node, int input, int index, Jsonb **found)
 			walk->cause = plan->nodes[node].name;
 			return WALK_NO_PATH;
 		}
-		step = delivered_by(execution, node, input, &index, &output);
+		step = delivered_by(delivered, input, &index, &output);
 		if (step == NULL)
 		{
 			walk->cause = plan->nodes[node].name;
@@ -499,6 +485,7 @@ walk_back(Walk *walk, int node, int input, int index, Jsonb **found)
 			const int32 *list = &pairing->lists[RR_PAIRED_LIST_AT(code)];
 
 			node = from;
+			delivered = step->delivered;
 			input = list[1];
 			index = list[2];
 			continue;
@@ -515,7 +502,7 @@ walk_back(Walk *walk, int node, int input, int index, Jsonb **found)
 				Walk		each = *walk;
 				Jsonb	   *item = NULL;
 
-				if (walk_back(&each, from, list[1 + 2 * j],
+				if (walk_back(&each, from, step->delivered, list[1 + 2 * j],
 							  list[2 + 2 * j], &item) != WALK_FOUND ||
 					item == NULL)
 					continue;
@@ -532,6 +519,7 @@ walk_back(Walk *walk, int node, int input, int index, Jsonb **found)
 			return WALK_FOUND;
 		}
 		node = from;
+		delivered = step->delivered;
 		input = 0;
 		index = code;
 	}
@@ -585,7 +573,9 @@ rr_paired_item(RrExecution *execution, const RrPlanNode *current, int index,
 	walk.cause = current->name;
 	walk.cause_item = index;
 	walk.found_index = -1;
-	result = walk_back(&walk, current->index, 0, index, &found);
+	result = walk_back(&walk, current->index,
+					   execution->states[current->index].delivered, 0, index,
+					   &found);
 	switch (result)
 	{
 		case WALK_FOUND:

@@ -297,41 +297,26 @@ execution_object(RrNodeRun *run)
 	return cache->execution;
 }
 
-/* $prevNode: the node that delivered the first item of input 0 */
+/* $prevNode: the node run that delivered the first item of input 0 */
 static JsValue
 prev_node_object(RrNodeRun *run)
 {
 	static const char *keys[] = {"name", "outputIndex", "runIndex"};
-	RrExecution *execution = run->execution;
-	RrPlan	   *plan = execution->plan;
-	int			i;
+	const RrDelivery *delivery;
 
 	if (run->node == NULL)
 		return js_undefined();	/* a table trigger's condition */
-	for (i = 0; i < plan->nnodes; i++)
+	for (delivery = run->execution->states[run->node->index].delivered;
+		 delivery != NULL; delivery = delivery->next)
 	{
-		RrPlanNode *source = &plan->nodes[i];
-		int			output;
+		JsValue		vals[3];
 
-		if (execution->states[i].step == NULL)
+		if (delivery->input != 0 || delivery->from == NULL)
 			continue;
-		for (output = 0; output < source->noutputs; output++)
-		{
-			int			e;
-
-			for (e = 0; e < source->nedges[output]; e++)
-			{
-				RrPlanEdge *edge = &source->edges[output][e];
-				JsValue		vals[3];
-
-				if (edge->to != run->node->index || edge->input != 0)
-					continue;
-				vals[0] = js_cstring(source->name);
-				vals[1] = js_number(output);
-				vals[2] = js_number(0);
-				return make_object(3, keys, vals);
-			}
-		}
+		vals[0] = js_cstring(delivery->from->node->name);
+		vals[1] = js_number(delivery->output);
+		vals[2] = js_number(delivery->from->run_index);
+		return make_object(3, keys, vals);
 	}
 	return js_undefined();
 }
@@ -420,7 +405,7 @@ eval_ident(RrExprEnv *env, const RrAst *node)
 		case RR_VAR_ITEM_INDEX:
 			return js_number(env->item_index);
 		case RR_VAR_RUN_INDEX:
-			return js_number(0);
+			return js_number(run->run_index);
 		case RR_VAR_WORKFLOW:
 			return workflow_object(run);
 		case RR_VAR_EXECUTION:
@@ -517,7 +502,14 @@ host_member(RrExprEnv *env, const RrHost *host, JsValue key)
 				return node != NULL ? js_from_jsonb(node->params) : js_undefined();
 			}
 			if (KEY_IS("runIndex"))
-				return js_number(0);
+			{
+				RrPlanNode *node = rr_plan_find_node(env->run->execution->plan,
+													 (char *) host->name);
+				RrStep	   *step = node != NULL ?
+					env->run->execution->states[node->index].step : NULL;
+
+				return js_number(step != NULL ? step->run_index : 0);
+			}
 			break;
 		case RR_HOST_ARROW:
 		case RR_HOST_FUNCTION:

@@ -78,6 +78,10 @@ RR_N8N_EXPORTER(date_time);
 RR_N8N_MAPPER(compare_datasets);
 RR_N8N_EXPORTER(compare_datasets);
 
+/* map_split_in_batches.c */
+RR_N8N_MAPPER(split_in_batches);
+RR_N8N_EXPORTER(split_in_batches);
+
 /* map_http.c */
 RR_N8N_MAPPER(http);
 RR_N8N_EXPORTER(http);

@@ -660,7 +660,7 @@ test_node_rules(void)
 					  "\"limit\", \"sort\", \"remove_duplicates\", \"noop\", "
 					  "\"stop_and_error\", \"sql\", \"function\", \"notify\", \"wait\", "
 					  "\"execute_workflow\", \"http\", \"connector\", \"rename_keys\", \"compare_datasets\", \"date_time\", "
-					  "\"ai_agent\".");
+					  "\"ai_agent\", \"split_in_batches\".");
 	expect_node_error("types that come later are unknown for now",
 					  "{'name': 'Call', 'type': 'graphql'}",
 					  RR_DOC_UNKNOWN_TYPE, "Call", "type",
@@ -1545,7 +1545,7 @@ test_settings_rules(void)
 						"workflow document has unknown setting \"retries\"",
 						"Known settings are \"timeout\", \"concurrency\", "
 						"\"error_workflow\", \"save\", \"vars\", "
-						"\"timezone\", \"input_schema\".");
+						"\"timezone\", \"input_schema\", \"max_node_runs\".");
 	expect_error_detail("a bad timeout is a duration error",
 						SETTINGS("{'timeout': '5 parsecs'}"),
 						RR_DOC_DURATION, "", "settings.timeout",
@@ -1774,8 +1774,27 @@ test_graph_rules(void)
 						"'connections': [{'from': 'Start', 'to': 'A'}, {'from': 'A', 'to': 'A'}]}",
 						RR_DOC_CYCLE, "A", "",
 						"workflow graph has a cycle through node \"A\"",
-						"Connections must not lead from a node back to itself, "
-						"directly or through other nodes.");
+						"Connections may lead from a node back to itself, "
+						"directly or through other nodes, only through a node "
+						"of type \"split_in_batches\" or \"if\".");
+	expect_valid("a loop through split_in_batches",
+				 "{'nodes': [{'name': 'Start', 'type': 'trigger'}, "
+				 "{'name': 'Loop', 'type': 'split_in_batches', 'params': {'batch_size': 10}}, "
+				 "{'name': 'A', 'type': 'noop'}], 'connections': [{'from': 'Start', 'to': 'Loop'}, "
+				 "{'from': 'Loop', 'output': 'loop', 'to': 'A'}, {'from': 'A', 'to': 'Loop'}]}");
+	expect_valid("a loop through an if",
+				 "{'nodes': [{'name': 'Start', 'type': 'trigger'}, "
+				 "{'name': 'Again', 'type': 'if', 'params': {'condition': '{{ $json.n < 3 }}'}}, "
+				 "{'name': 'A', 'type': 'noop'}], 'connections': [{'from': 'Start', 'to': 'Again'}, "
+				 "{'from': 'Again', 'output': 'true', 'to': 'A'}, {'from': 'A', 'to': 'Again'}]}");
+	expect_error("a cycle beside a loop node is still refused",
+				 "{'nodes': [{'name': 'Start', 'type': 'trigger'}, "
+				 "{'name': 'Loop', 'type': 'split_in_batches'}, {'name': 'A', 'type': 'noop'}, "
+				 "{'name': 'B', 'type': 'noop'}], 'connections': [{'from': 'Start', 'to': 'Loop'}, "
+				 "{'from': 'Loop', 'output': 'loop', 'to': 'A'}, {'from': 'A', 'to': 'B'}, "
+				 "{'from': 'B', 'to': 'A'}]}",
+				 RR_DOC_CYCLE, "A", "",
+				 "workflow graph has a cycle through node \"A\"");
 	expect_error("a cycle of two nodes",
 				 "{'nodes': [{'name': 'Start', 'type': 'trigger'}, {'name': 'A', 'type': 'noop'}, "
 				 "{'name': 'B', 'type': 'noop'}], 'connections': [{'from': 'Start', 'to': 'A'}, "
@@ -1789,14 +1808,12 @@ test_graph_rules(void)
 				 "{'from': 'X', 'to': 'Y'}, {'from': 'Y', 'to': 'X'}]}",
 				 RR_DOC_CYCLE, "X", "",
 				 "workflow graph has a cycle through node \"X\"");
-	expect_error("a cycle through an if's false branch",
+	expect_valid("a cycle through an if's false branch is a loop",
 				 "{'nodes': [{'name': 'Start', 'type': 'trigger'}, "
 				 "{'name': 'Loop?', 'type': 'if', 'params': {'condition': '{{ $json.more }}'}}, "
 				 "{'name': 'Fetch', 'type': 'noop'}], "
 				 "'connections': [{'from': 'Start', 'to': 'Fetch'}, {'from': 'Fetch', 'to': 'Loop?'}, "
-				 "{'from': 'Loop?', 'output': 'false', 'to': 'Fetch'}]}",
-				 RR_DOC_CYCLE, "Loop?", "",
-				 "workflow graph has a cycle through node \"Loop?\"");
+				 "{'from': 'Loop?', 'output': 'false', 'to': 'Fetch'}]}");
 	expect_valid("a diamond is no cycle",
 				 "{'nodes': [{'name': 'Start', 'type': 'trigger'}, "
 				 "{'name': 'If', 'type': 'if', 'params': {'condition': '{{ $json.a }}'}}, "
