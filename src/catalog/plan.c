@@ -66,6 +66,13 @@
 	" WHERE e.workflow_id = $1 AND e.version = $2" \
 	" ORDER BY n.position, e.input"
 
+/* The canvas positions of the nodes of a version ("position": [x, y]) */
+#define SQL_LOAD_CANVAS \
+	"SELECT n->>'name', (n->'position'->>0)::float8, (n->'position'->>1)::float8" \
+	" FROM reporunner.workflow_version v," \
+	"  jsonb_array_elements(v.definition->'nodes') n" \
+	" WHERE v.workflow_id = $1 AND v.version = $2 AND n ? 'position'"
+
 typedef struct PlanKey
 {
 	int64		workflow_id;
@@ -310,9 +317,94 @@ load_edges(RrPlan *plan)
 		RrPlanEdge *edge = &from->edges[outputs[row]][from->nedges[outputs[row]]++];
 		bool		isnull;
 
+		edge->output = outputs[row];
 		edge->to = rr_plan_find_node(plan, get_text(tuple, 3))->index;
 		edge->input = DatumGetInt32(get_datum(tuple, 4, &isnull));
 	}
+}
+
+/* A connection out and where its target is drawn, for sorting */
+typedef struct CanvasEdge
+{
+	RrPlanEdge *edge;
+	int			rank;			/* its place in document order */
+	double		x;
+	double		y;
+} CanvasEdge;
+
+static int
+canvas_cmp(const void *a, const void *b)
+{
+	const CanvasEdge *ea = (const CanvasEdge *) a;
+	const CanvasEdge *eb = (const CanvasEdge *) b;
+
+	if (ea->y != eb->y)
+		return ea->y < eb->y ? -1 : 1;
+	if (ea->x != eb->x)
+		return ea->x < eb->x ? -1 : 1;
+	return ea->rank - eb->rank;
+}
+
+/*
+ * Order every node's connections out (RrPlanNode.out), with the rows of
+ * SQL_LOAD_CANVAS: by the targets' canvas positions when every node has
+ * one, else output by output in the targets' document order.
+ */
+static void
+order_connections(RrPlan *plan)
+{
+	double	   *x = palloc(sizeof(double) * Max(plan->nnodes, 1));
+	double	   *y = palloc(sizeof(double) * Max(plan->nnodes, 1));
+	bool		canvas = plan->nnodes > 0 && SPI_processed == (uint64) plan->nnodes;
+	uint64		row;
+	int			i;
+
+	for (row = 0; canvas && row < SPI_processed; row++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[row];
+		RrPlanNode *node = rr_plan_find_node(plan, get_text(tuple, 1));
+		bool		xnull;
+		bool		ynull;
+
+		if (node == NULL)
+			elog(ERROR, "canvas position of workflow \"%s\" names a missing node",
+				 plan->workflow_name);
+		x[node->index] = DatumGetFloat8(get_datum(tuple, 2, &xnull));
+		y[node->index] = DatumGetFloat8(get_datum(tuple, 3, &ynull));
+		canvas = !xnull && !ynull;
+	}
+	for (i = 0; i < plan->nnodes; i++)
+	{
+		RrPlanNode *node = &plan->nodes[i];
+		CanvasEdge *sorted;
+		int			output;
+		int			e;
+
+		node->nout = 0;
+		for (output = 0; output < node->noutputs; output++)
+			node->nout += node->nedges[output];
+		node->out = palloc(sizeof(RrPlanEdge *) * Max(node->nout, 1));
+		sorted = palloc(sizeof(CanvasEdge) * Max(node->nout, 1));
+		node->nout = 0;
+		for (output = 0; output < node->noutputs; output++)
+			for (e = 0; e < node->nedges[output]; e++)
+			{
+				RrPlanEdge *edge = &node->edges[output][e];
+
+				sorted[node->nout].edge = edge;
+				sorted[node->nout].rank = node->nout;
+				sorted[node->nout].x = canvas ? x[edge->to] : 0;
+				sorted[node->nout].y = canvas ? y[edge->to] : 0;
+				node->nout++;
+			}
+		if (canvas)
+			qsort(sorted, node->nout, sizeof(CanvasEdge), canvas_cmp);
+		for (e = 0; e < node->nout; e++)
+			node->out[e] = sorted[e].edge;
+		pfree(sorted);
+	}
+	pfree(x);
+	pfree(y);
 }
 
 /*
@@ -493,6 +585,14 @@ load_plan(RrPlan *plan, const char *name)
 
 		load_edges(plan);
 		find_loops(plan);
+		MemoryContextSwitchTo(old);
+	}
+
+	rr_store_run(SQL_LOAD_CANVAS, 2, argtypes, values, SPI_OK_SELECT);
+	{
+		MemoryContext old = MemoryContextSwitchTo(plan->context);
+
+		order_connections(plan);
 		MemoryContextSwitchTo(old);
 	}
 

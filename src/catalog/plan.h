@@ -35,6 +35,7 @@ typedef enum RrSaveMode
 /* A connection leaving a node's output. */
 typedef struct RrPlanEdge
 {
+	int			output;			/* output of the source node */
 	int			to;				/* index of the target node */
 	int			input;			/* input of the target node */
 } RrPlanEdge;
@@ -61,6 +62,14 @@ typedef struct RrPlanNode
 	int		   *nedges;			/* per output: number of connections */
 	RrPlanEdge **edges;			/* per output: connections, in target
 								 * position order */
+	/*
+	 * Every connection out, in the order the targets are taken up after
+	 * the node ran (n8n's v1 order): by the targets' canvas positions, top
+	 * first then left, when every node of the document has a position;
+	 * else output by output, each output's in the targets' document order.
+	 */
+	int			nout;
+	RrPlanEdge **out;
 	int		   *incoming;		/* per input: number of connections in */
 	int			nincoming;		/* connections in, over all inputs */
 

@@ -594,24 +594,20 @@ resolve(const RrPlan *plan, RrNodeState *states, const RrPlanNode *node,
 	for (i = node->component; i < plan->nnodes; i++)
 	{
 		const RrPlanNode *member = &plan->nodes[i];
-		int			output;
 		int			e;
 
 		if (member->component != node->component)
 			continue;
 		states[i].done = true;
-		for (output = 0; output < member->noutputs; output++)
+		for (e = 0; e < member->nout; e++)
 		{
-			for (e = 0; e < member->nedges[output]; e++)
-			{
-				const RrPlanNode *to = &plan->nodes[member->edges[output][e].to];
-				RrNodeState *first = &states[to->component];
+			const RrPlanNode *to = &plan->nodes[member->out[e]->to];
+			RrNodeState *first = &states[to->component];
 
-				if (to->component == node->component)
-					continue;
-				if (--first->pending == 0 && first->queued == 0)
-					ready = lappend(ready, new_delivery(to->index, 0, NULL, 0, NIL));
-			}
+			if (to->component == node->component)
+				continue;
+			if (--first->pending == 0 && first->queued == 0)
+				ready = lappend(ready, new_delivery(to->index, 0, NULL, 0, NIL));
 		}
 		if (!node->on_loop)
 			break;
@@ -632,9 +628,10 @@ push_ready(List *ready, List *stack)
 }
 
 /*
- * A node ran: deliver what each output emitted along its connections, the
- * first output's first, and within an output in their targets' document
- * order.  A node with one input runs once per delivery (an entry on the
+ * A node ran: deliver what each output emitted along its connections, in
+ * the plan's order of them (RrPlanNode.out: top-left target first when the
+ * document has canvas positions, as n8n's v1 order, else the first
+ * output's first and within an output in their targets' document order).  A node with one input runs once per delivery (an entry on the
  * stack, n8n's v1 order); one with several collects its deliveries and
  * runs once its connections in all resolved.  An empty output delivers
  * nothing.  Then, when the node (or its loop) will run no more, the
@@ -646,36 +643,32 @@ deliver(RrExecution *execution, const RrPlanNode *node, List *stack)
 	RrNodeState *states = execution->states;
 	RrStep	   *step = states[node->index].step;
 	List	   *ready = NIL;
-	int			output;
 	int			e;
 
-	for (output = 0; output < node->noutputs; output++)
+	for (e = 0; e < node->nout; e++)
 	{
-		if (step->outputs[output] == NIL)
+		const RrPlanEdge *edge = node->out[e];
+		const RrPlanNode *to = &execution->plan->nodes[edge->to];
+		RrNodeState *target = &states[edge->to];
+		RrDelivery *delivery;
+
+		if (step->outputs[edge->output] == NIL)
 			continue;
-		for (e = 0; e < node->nedges[output]; e++)
+		delivery = new_delivery(edge->to, edge->input, step, edge->output,
+								list_copy(step->outputs[edge->output]));
+		if (to->ninputs > 1)
 		{
-			const RrPlanEdge *edge = &node->edges[output][e];
-			const RrPlanNode *to = &execution->plan->nodes[edge->to];
-			RrNodeState *target = &states[edge->to];
-			RrDelivery *delivery = new_delivery(edge->to, edge->input, step,
-												output,
-												list_copy(step->outputs[output]));
+			RrDelivery **tail = &target->delivered;
 
-			if (to->ninputs > 1)
-			{
-				RrDelivery **tail = &target->delivered;
-
-				while (*tail != NULL)
-					tail = &(*tail)->next;
-				*tail = delivery;
-				target->inputs[edge->input] =
-					list_concat(target->inputs[edge->input], delivery->items);
-				continue;
-			}
-			states[to->component].queued++;
-			ready = lappend(ready, delivery);
+			while (*tail != NULL)
+				tail = &(*tail)->next;
+			*tail = delivery;
+			target->inputs[edge->input] =
+				list_concat(target->inputs[edge->input], delivery->items);
+			continue;
 		}
+		states[to->component].queued++;
+		ready = lappend(ready, delivery);
 	}
 	if (is_idle(states, node))
 		ready = resolve(execution->plan, states, node, ready);
@@ -725,19 +718,17 @@ static List *
 take_up(const RrPlan *plan, const RrPlanNode *node, int *pending, List *stack)
 {
 	List	   *ready = NIL;
-	int			output;
 	int			e;
 	int			i;
 
-	for (output = 0; output < node->noutputs; output++)
-		for (e = 0; e < node->nedges[output]; e++)
-		{
-			int			to = node->edges[output][e].to;
+	for (e = 0; e < node->nout; e++)
+	{
+		int			to = node->out[e]->to;
 
-			if (plan->nodes[to].component == node->component ?
-				pending[to] == 0 : --pending[to] == 0)
-				ready = lappend_int(ready, to);
-		}
+		if (plan->nodes[to].component == node->component ?
+			pending[to] == 0 : --pending[to] == 0)
+			ready = lappend_int(ready, to);
+	}
 	for (i = list_length(ready) - 1; i >= 0; i--)
 		stack = lcons_int(list_nth_int(ready, i), stack);
 	list_free(ready);

@@ -1,0 +1,51 @@
+--
+-- The order in which the nodes a node feeds are taken up (n8n's v1 order):
+-- by their canvas positions, top first then left, when every node of the
+-- document has a position; otherwise output by output, in document order.
+--
+CREATE TABLE run_log (seq serial PRIMARY KEY, node text);
+
+-- doc(positions): Start feeds Low (drawn lower) and High (drawn higher);
+-- Low comes first in the document. Each node records that it ran.
+CREATE FUNCTION pg_temp.doc(positions boolean) RETURNS jsonb LANGUAGE sql AS $$
+	SELECT jsonb_build_object('nodes', jsonb_agg(n - CASE WHEN positions THEN '' ELSE 'position' END),
+		'connections', '[{"from": "Start", "to": "Low"}, {"from": "Start", "to": "High"},
+		                 {"from": "Low", "to": "Low end"}, {"from": "High", "to": "High end"}]'::jsonb)
+	FROM jsonb_array_elements('[
+		{"name": "Start", "type": "trigger", "position": [0, 0]},
+		{"name": "Low", "type": "sql", "position": [200, 300], "params": {"query": "insert into run_log (node) values (''Low'')"}},
+		{"name": "High", "type": "sql", "position": [200, 100], "params": {"query": "insert into run_log (node) values (''High'')"}},
+		{"name": "Low end", "type": "sql", "position": [400, 300], "params": {"query": "insert into run_log (node) values (''Low end'')"}},
+		{"name": "High end", "type": "sql", "position": [400, 100], "params": {"query": "insert into run_log (node) values (''High end'')"}}]') n
+$$;
+
+-- with positions: the higher branch first, depth first
+SELECT reporunner.save_workflow('ordered', pg_temp.doc(true));
+SELECT reporunner.execute('ordered', '[{}]') IS NOT NULL AS ran;
+SELECT string_agg(node, ', ' ORDER BY seq) AS run_order FROM run_log;
+TRUNCATE run_log;
+-- without positions: document order
+SELECT reporunner.save_workflow('unordered', pg_temp.doc(false));
+SELECT reporunner.execute('unordered', '[{}]') IS NOT NULL AS ran;
+SELECT string_agg(node, ', ' ORDER BY seq) AS run_order FROM run_log;
+TRUNCATE run_log;
+-- explain() lists the nodes in the same order
+SELECT reporunner.explain('ordered');
+
+-- across outputs: an if whose "false" target is drawn above its "true"
+-- target runs the false branch first, and among targets at the same
+-- height the left one first
+SELECT reporunner.save_workflow('if_ordered', '{"nodes": [
+	{"name": "Start", "type": "trigger", "position": [0, 0]},
+	{"name": "Big?", "type": "if", "position": [100, 0], "params": {"condition": "{{ $json.n > 1 }}"}},
+	{"name": "Yes", "type": "sql", "position": [300, 200], "params": {"query": "insert into run_log (node) values (''Yes'')"}},
+	{"name": "No right", "type": "sql", "position": [300, -100], "params": {"query": "insert into run_log (node) values (''No right'')"}},
+	{"name": "No left", "type": "sql", "position": [250, -100], "params": {"query": "insert into run_log (node) values (''No left'')"}}],
+	"connections": [{"from": "Start", "to": "Big?"}, {"from": "Big?", "output": "true", "to": "Yes"},
+	                {"from": "Big?", "output": "false", "to": "No right"},
+	                {"from": "Big?", "output": "false", "to": "No left"}]}');
+SELECT reporunner.execute('if_ordered', '[{"n": 1}, {"n": 2}]') IS NOT NULL AS ran;
+SELECT string_agg(node, ', ' ORDER BY seq) AS run_order FROM run_log;
+
+SELECT reporunner.delete_workflow(w) FROM unnest('{ordered,unordered,if_ordered}'::text[]) w;
+DROP TABLE run_log;
