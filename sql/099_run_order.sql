@@ -49,3 +49,30 @@ SELECT string_agg(node, ', ' ORDER BY seq) AS run_order FROM run_log;
 
 SELECT reporunner.delete_workflow(w) FROM unnest('{ordered,unordered,if_ordered}'::text[]) w;
 DROP TABLE run_log;
+
+-- a merge in choose_branch mode runs only when both inputs got items, as
+-- n8n's Merge 3 (requiredInputs); the other modes run on what came
+CREATE FUNCTION pg_temp.merge_doc(mode text) RETURNS jsonb LANGUAGE sql AS $$
+	SELECT format('{"nodes": [{"name": "Start", "type": "trigger"},
+		{"name": "Big?", "type": "if", "params": {"condition": "{{ $json.n > 5 }}"}},
+		{"name": "M", "type": "merge", "params": {"mode": "%s"}},
+		{"name": "After", "type": "set", "params": {"fields": {"after": true}}}],
+		"connections": [{"from": "Start", "to": "Big?"},
+		                {"from": "Big?", "output": "true", "to": "M", "input": 0},
+		                {"from": "Big?", "output": "false", "to": "M", "input": 1},
+		                {"from": "M", "to": "After"}]}', mode)::jsonb
+$$;
+SELECT reporunner.save_workflow('choose', pg_temp.merge_doc('choose_branch'));
+SELECT reporunner.save_workflow('append', pg_temp.merge_doc('append'));
+-- both inputs got items: both modes run
+SELECT reporunner.execute('choose', '[{"n": 9}, {"n": 1}]') AS choose_both,
+       reporunner.execute('append', '[{"n": 9}, {"n": 1}]') AS append_both;
+-- only "true" got items: choose_branch does not run, append does
+SELECT reporunner.execute('choose', '[{"n": 9}]') AS choose_one,
+       reporunner.execute('append', '[{"n": 9}]') AS append_one;
+SELECT node FROM reporunner.step
+WHERE execution_id = (SELECT max(id) FROM reporunner.execution WHERE workflow_id =
+	(SELECT id FROM reporunner.workflows WHERE name = 'choose'))
+ORDER BY node;
+SELECT e AS explained FROM reporunner.explain('choose') e WHERE e LIKE '%"M" (merge)%';
+SELECT reporunner.delete_workflow(w) FROM unnest('{choose,append}'::text[]) w;

@@ -192,6 +192,9 @@ inputs_text(const RrPlan *plan, const RrPlanNode *target, const bool *runnable)
 	}
 	if (sources > 1 && target->ninputs == 1)
 		appendStringInfoString(&buf, "; runs once per delivery of items");
+	else if (sources > 1 && target->handler->needs_all_inputs != NULL &&
+			 target->handler->needs_all_inputs(target))
+		appendStringInfoString(&buf, "; runs once all have finished, if every input got items");
 	else if (sources > 1)
 		appendStringInfoString(&buf, "; runs once all have finished, if any delivered items");
 	else

@@ -783,17 +783,22 @@ rr_plan_order(const RrPlan *plan, int *order)
 	return n;
 }
 
-/* Whether a node with several inputs got any item on any input. */
+/*
+ * Whether a node with several inputs has what it needs to run: items on
+ * any input, or on every input for a type that needs them all.
+ */
 static bool
 has_input(RrExecution *execution, const RrPlanNode *node)
 {
 	RrNodeState *state = &execution->states[node->index];
+	bool		all = node->handler->needs_all_inputs != NULL &&
+		node->handler->needs_all_inputs(node);
 	int			i;
 
 	for (i = 0; i < node->ninputs; i++)
-		if (state->inputs[i] != NIL)
-			return true;
-	return false;
+		if ((state->inputs[i] != NIL) != all)
+			return !all;
+	return all;
 }
 
 /* The items of the nodes that ran and have no connections out. */

@@ -135,6 +135,14 @@ typedef struct RrNodeHandler
 	bool		keeps_context;
 
 	/*
+	 * Optional, for types with several inputs: whether the node runs only
+	 * when every input got items (n8n's requiredInputs: Merge's choose
+	 * branch).  Without it, any input with items will do, the others
+	 * being empty.
+	 */
+	bool		(*needs_all_inputs) (const struct RrPlanNode *node);
+
+	/*
 	 * Optional.  Called once per plan; returns the node's private state
 	 * (compiled params), stored in node->state.  Raise an ERROR for params
 	 * the document validator cannot judge (for example a function that

@@ -815,8 +815,17 @@ merge_execute(RrNodeRun *run)
 	}
 }
 
+/* choose_branch runs only when both inputs got items, as n8n's Merge v3 */
+static bool
+merge_needs_all_inputs(const RrPlanNode *node)
+{
+	return rr_value_is_word(rr_node_param((RrPlanNode *) node, "mode"),
+							"choose_branch");
+}
+
 const RrNodeHandler rr_node_merge = {
 	.side_effects = false,
 	.prepare = merge_prepare,
 	.execute = merge_execute,
+	.needs_all_inputs = merge_needs_all_inputs,
 };
