@@ -244,11 +244,15 @@ INSERT INTO pinned SELECT 'sort', * FROM pg_temp.pinned(:'wf', 'n8n sort',
 	'[{"id": 3, "char": "c"}, {"id": 4, "char": "d"}, {"id": 5, "char": "e"}, {"id": 1, "char": "a"}, {"id": 2, "char": "b"}]',
 	'{Item Lists2}');
 \set wf `cat test/n8n/splitOut.json`
--- "Item Lists2" includes selected other fields: not supported yet
 INSERT INTO pinned SELECT 'splitOut', * FROM pg_temp.pinned(:'wf', 'n8n splitOut',
 	'[{"data": [{"id": 3, "char": "c"}, {"id": 4, "char": "d"}, {"id": 5, "char": "e"}, {"id": 1, "char": "a"}, {"id": 2, "char": "b"}],
 	   "data2": [{"text": "foo"}], "data3": [{"text": "bar"}]}]',
-	'{Item Lists2}');
+	'{}');
+\set wf `cat test/n8n/splitOutObject.json`
+INSERT INTO pinned SELECT 'splitOutObject', * FROM pg_temp.pinned(:'wf', 'n8n splitOutObject',
+	'[{"data": {"entry1": {"id": 1, "info": "some info 1"}, "entry2": {"id": 2, "info": "some info 2"}, "entry3": {"id": 3, "info": "some info 3"}},
+	   "data2": ["a", "b", "c"], "data3": {"a": 1, "b": 2, "c": 3}, "data4": null, "tag": "bar"}]',
+	'{}');
 \set wf `cat test/n8n/aggregate.json`
 -- the other three aggregate all item data: not supported yet
 INSERT INTO pinned SELECT 'aggregate', * FROM pg_temp.pinned(:'wf', 'n8n aggregate',

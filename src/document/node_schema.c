@@ -215,9 +215,26 @@ static const RrFieldSpec merge_params[] = {
 };
 
 static const RrFieldSpec split_out_params[] = {
-	{.name = "field", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED},
+	{.name = "field", .type = RR_FIELD_STRING},
+	{.name = "fields", .type = RR_FIELD_ARRAY, .has_min = true, .min = 1,
+	.items = &any_string},
 	{.name = "keep_fields", .type = RR_FIELD_BOOLEAN},
+	{.name = "include_fields", .type = RR_FIELD_ARRAY, .has_min = true,
+	.min = 1, .items = &any_string},
 	{.name = "destination", .type = RR_FIELD_STRING},
+	{.name = "destinations", .type = RR_FIELD_ARRAY, .items = &any_string},
+	{.name = "dot_notation", .type = RR_FIELD_BOOLEAN,
+		.flags = RR_FIELD_LITERAL,
+	.hint = "How names are read is fixed when the workflow is saved."},
+	{NULL}
+};
+
+static const char *const split_out_one_of[] = {"field", "fields", NULL};
+
+static const RrParamRule split_out_rules[] = {
+	{.param = "include_fields", .excludes = "keep_fields"},
+	{.param = "destination", .excludes = "fields"},
+	{.param = "destinations", .needs = {"fields"}},
 	{NULL}
 };
 
@@ -602,7 +619,8 @@ static const RrParamRule wait_rules[] = {
 #define RR_SCHEMA_merge \
 	.params = merge_params, .outputs = main_output, .inputs_param = "inputs"
 #define RR_SCHEMA_split_out \
-	.params = split_out_params, .outputs = main_output, .inputs = 1
+	.params = split_out_params, .outputs = main_output, .inputs = 1, \
+	.one_of = split_out_one_of, .rules = split_out_rules
 #define RR_SCHEMA_aggregate \
 	.params = aggregate_params, .outputs = main_output, .inputs = 1
 #define RR_SCHEMA_limit \

@@ -79,6 +79,28 @@ options_of(json_t *rest)
 	return json_is_object(options) ? json_copy(options) : rr_n8n_new_object();
 }
 
+/*
+ * dot_notation
+ *		Our "dot_notation" for n8n's option disableDotNotation (taken from
+ *		the options): names are paths unless it is set.
+ */
+static void
+dot_notation(json_t *params, json_t *options)
+{
+	if (!rr_n8n_bool(rr_n8n_take(options, "disableDotNotation"), false))
+		json_object_set_new(params, "dot_notation", json_true());
+}
+
+/* "name" or the list of names, for one field or several */
+static void
+set_names(json_t *params, const char *one, const char *several, json_t *names)
+{
+	if (json_array_size(names) == 1)
+		json_object_set(params, one, json_array_get(names, 0));
+	else
+		json_object_set(params, several, names);
+}
+
 void
 rr_n8n_import_split_out(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 {
@@ -86,29 +108,51 @@ rr_n8n_import_split_out(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 	json_t	   *options = options_of(rest);
 	json_t	   *fields = rr_n8n_field_list(cx, rr_n8n_take(rest, "fieldToSplitOut"));
 	const char *include = rr_n8n_string(rr_n8n_take(rest, "include"), "noOtherFields");
-	json_t	   *destination = rr_n8n_take(options, "destinationFieldName");
+	json_t	   *destinations = rr_n8n_field_list(cx, rr_n8n_take(options,
+																 "destinationFieldName"));
+	json_t	   *to_include = rr_n8n_take(rest, "fieldsToInclude");
+	size_t		i;
 
 	out->rr_type = "split_out";
 	out->params = rr_n8n_new_object();
-	if (json_array_size(fields) != 1)
-		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
-					   "splitting %zu fields at once is not supported yet (one field)",
-					   json_array_size(fields));
-	else
+	/* n8n reads "$json.a" as "a" */
+	for (i = 0; i < json_array_size(fields); i++)
 	{
-		literal_field(cx, json_string_value(json_array_get(fields, 0)), options);
-		json_object_set(out->params, "field", json_array_get(fields, 0));
+		const char *name = json_string_value(json_array_get(fields, i));
+
+		if (name != NULL && strncmp(name, "$json.", 6) == 0)
+			json_array_set_new(fields, i, json_string(name + 6));
+	}
+	if (json_array_size(fields) == 0)
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED, "no field to split out");
+	else
+		set_names(out->params, "field", "fields", fields);
+	if (json_array_size(destinations) > 0)
+	{
+		if (json_array_size(destinations) != json_array_size(fields))
+			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+						   "%zu destination fields for %zu fields to split out (n8n fails on every item)",
+						   json_array_size(destinations), json_array_size(fields));
+		else
+			set_names(out->params, "destination", "destinations", destinations);
 	}
 	json_decref(fields);
+	json_decref(destinations);
 	if (strcmp(include, "allOtherFields") == 0)
 		json_object_set_new(out->params, "keep_fields", json_true());
+	else if (strcmp(include, "selectedOtherFields") == 0)
+	{
+		json_t	   *list = rr_n8n_field_list(cx, to_include);
+
+		if (json_array_size(list) == 0)
+			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+						   "no fields to include (n8n fails: \"No fields specified\")");
+		json_object_set_new(out->params, "include_fields", list);
+	}
 	else if (strcmp(include, "noOtherFields") != 0)
 		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
-					   "including \"%s\" is not supported yet", include);
-	(void) rr_n8n_take(rest, "fieldsToInclude");
-	if (json_is_string(destination) && json_string_length(destination) > 0)
-		json_object_set_new(out->params, "destination", rr_n8n_value(cx, destination));
-	(void) rr_n8n_take(options, "disableDotNotation");
+					   "including \"%s\" is not supported", include);
+	dot_notation(out->params, options);
 	(void) rr_n8n_take(options, "includeBinary");
 	rr_n8n_leftovers(cx, options, "option");
 	rr_n8n_leftovers(cx, rest, "parameter");
@@ -318,22 +362,41 @@ rr_n8n_import_remove_duplicates(RrN8nContext *cx, json_t *parameters,
 	rr_n8n_leftovers(cx, rest, "parameter");
 }
 
+/* "disableDotNotation" for our "dot_notation" */
+static json_t *
+export_options(json_t *params)
+{
+	return json_pack("{s:b}", "disableDotNotation",
+					 !rr_n8n_bool(json_object_get(params, "dot_notation"), false));
+}
+
 void
 rr_n8n_export_split_out(RrN8nContext *cx, json_t *params, RrN8nNode *out)
 {
+	json_t	   *fields = json_object_get(params, "fields");
 	json_t	   *destination = json_object_get(params, "destination");
+	json_t	   *destinations = json_object_get(params, "destinations");
+	json_t	   *include = json_object_get(params, "include_fields");
+	json_t	   *options = export_options(params);
 
 	out->n8n_type = "splitOut";
 	out->version = 1;
-	out->params = json_pack("{s:O, s:s, s:{s:b}}",
-							"fieldToSplitOut", json_object_get(params, "field"),
+	out->params = json_pack("{s:o, s:s}",
+							"fieldToSplitOut",
+							fields != NULL ? rr_n8n_join(fields) :
+							json_incref(json_object_get(params, "field")),
 							"include",
+							include != NULL ? "selectedOtherFields" :
 							rr_n8n_bool(json_object_get(params, "keep_fields"), false) ?
-							"allOtherFields" : "noOtherFields",
-							"options", "disableDotNotation", true);
+							"allOtherFields" : "noOtherFields");
+	if (include != NULL)
+		json_object_set_new(out->params, "fieldsToInclude", rr_n8n_join(include));
 	if (destination != NULL)
-		json_object_set(json_object_get(out->params, "options"),
-						"destinationFieldName", destination);
+		json_object_set(options, "destinationFieldName", destination);
+	else if (json_array_size(destinations) > 0)
+		json_object_set_new(options, "destinationFieldName",
+							rr_n8n_join(destinations));
+	json_object_set_new(out->params, "options", options);
 }
 
 /* aggregate as Aggregate (lists of fields) or Summarize */

@@ -856,14 +856,14 @@ test_param_rules(void)
 						"node \"Start\" has unknown param \"cron\"",
 						"It takes no params.");
 	expect_node_error("a required param must be present",
-					  "{'name': 'Split', 'type': 'split_out', 'params': {}}",
-					  RR_DOC_INVALID, "Split", "params.field",
-					  "node \"Split\" is missing required param \"field\"",
+					  "{'name': 'Top', 'type': 'limit', 'params': {}}",
+					  RR_DOC_INVALID, "Top", "params.max",
+					  "node \"Top\" is missing required param \"max\"",
 					  "");
 	expect_node_error("a required param must be present without params",
-					  "{'name': 'Split', 'type': 'split_out'}",
-					  RR_DOC_INVALID, "Split", "params.field",
-					  "node \"Split\" is missing required param \"field\"",
+					  "{'name': 'Top', 'type': 'limit'}",
+					  RR_DOC_INVALID, "Top", "params.max",
+					  "node \"Top\" is missing required param \"max\"",
 					  NULL);
 	expect_node_error("a param of the wrong type",
 					  "{'name': 'Flag', 'type': 'sql', 'params': {'query': 5}}",
@@ -1118,10 +1118,11 @@ test_param_rules(void)
 					  "{'name': 'M', 'type': 'merge', 'params': {'branch': '{{ $json.b }}', 'inputs': 3}}");
 
 	/* split_out */
-	expect_node_error("split_out: field is required",
+	expect_node_error("split_out: field or fields is required",
 					  "{'name': 'Sp', 'type': 'split_out', 'params': {'keep_fields': true}}",
-					  RR_DOC_INVALID, "Sp", "params.field",
-					  "node \"Sp\" is missing required param \"field\"", NULL);
+					  RR_DOC_INVALID, "Sp", "params",
+					  "node \"Sp\" must have exactly one of the params \"field\", \"fields\"",
+					  "It has 0 of them.");
 	expect_node_error("split_out: keep_fields must be a boolean",
 					  "{'name': 'Sp', 'type': 'split_out', 'params': {'field': 'a', 'keep_fields': 0}}",
 					  RR_DOC_PARAM_TYPE, "Sp", "params.keep_fields",

@@ -166,7 +166,8 @@ main(void)
 
 	fixture("limit.json", 0);
 	fixture("sort.json", 1);
-	fixture("splitOut.json", 1);
+	fixture("splitOut.json", 0);
+	fixture("splitOutObject.json", 0);
 	fixture("aggregate.json", 3);
 	fixture("removeDuplicates.json", 3);
 	fixture("summarize.json", 2);
