@@ -375,10 +375,16 @@ static const RrFieldSpec sort_key = {
 };
 
 static const RrFieldSpec sort_params[] = {
-	{.name = "by", .type = RR_FIELD_ARRAY, .flags = RR_FIELD_REQUIRED,
-	.has_min = true, .min = 1, .items = &sort_key},
+	{.name = "by", .type = RR_FIELD_ARRAY, .has_min = true, .min = 1,
+	.items = &sort_key},
+	{.name = "random", .type = RR_FIELD_BOOLEAN, .flags = RR_FIELD_LITERAL},
+	{.name = "dot_notation", .type = RR_FIELD_BOOLEAN,
+		.flags = RR_FIELD_LITERAL,
+	.hint = "How names are read is fixed when the workflow is saved."},
 	{NULL}
 };
+
+static const char *const sort_one_of[] = {"by", "random", NULL};
 
 static const RrFieldSpec remove_duplicates_params[] = {
 	{.name = "fields", .type = RR_FIELD_ARRAY, .items = &any_string},
@@ -626,7 +632,8 @@ static const RrParamRule wait_rules[] = {
 #define RR_SCHEMA_limit \
 	.params = limit_params, .outputs = main_output, .inputs = 1
 #define RR_SCHEMA_sort \
-	.params = sort_params, .outputs = main_output, .inputs = 1
+	.params = sort_params, .outputs = main_output, .inputs = 1, \
+	.one_of = sort_one_of
 #define RR_SCHEMA_remove_duplicates \
 	.params = remove_duplicates_params, .outputs = main_output, .inputs = 1
 #define RR_SCHEMA_noop \

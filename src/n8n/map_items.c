@@ -290,25 +290,36 @@ rr_n8n_import_sort(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 	size_t		i;
 
 	out->rr_type = "sort";
-	if (strcmp(type, "simple") != 0)
+	out->params = rr_n8n_new_object();
+	(void) rr_n8n_take(rest, "code");
+	if (strcmp(type, "random") == 0)
+		json_object_set_new(out->params, "random", json_true());
+	else if (strcmp(type, "simple") != 0)
 		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
 					   "sorting of type \"%s\" is not supported%s", type,
 					   strcmp(type, "code") == 0 ?
 					   " (JavaScript is not run; sort by fields, or with a sql node)" : "");
-	(void) rr_n8n_take(rest, "code");
+	else if (json_array_size(list) == 0)
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+					   "no field to sort by (n8n fails: \"No sorting specified\")");
 	for (i = 0; i < json_array_size(list); i++)
 	{
 		json_t	   *entry = json_array_get(list, i);
 		const char *field = rr_n8n_string(json_object_get(entry, "fieldName"), "");
 		const char *order = rr_n8n_string(json_object_get(entry, "order"), "ascending");
 
-		literal_field(cx, field, options);
 		json_array_append_new(by, json_pack("{s:s, s:s}", "field", field, "order",
 											strcmp(order, "descending") == 0 ?
 											"desc" : "asc"));
 	}
-	out->params = json_pack("{s:o}", "by", by);
-	(void) rr_n8n_take(options, "disableDotNotation");
+	if (strcmp(type, "simple") == 0)
+	{
+		json_object_set(out->params, "by", by);
+		dot_notation(out->params, options);
+	}
+	else
+		(void) rr_n8n_take(options, "disableDotNotation");
+	json_decref(by);
 	rr_n8n_leftovers(cx, options, "option");
 	rr_n8n_leftovers(cx, rest, "parameter");
 }
@@ -504,8 +515,14 @@ rr_n8n_export_sort(RrN8nContext *cx, json_t *params, RrN8nNode *out)
 	}
 	out->n8n_type = "sort";
 	out->version = 1;
-	out->params = json_pack("{s:{s:o}, s:{s:b}}", "sortFieldsUi", "sortField", list,
-							"options", "disableDotNotation", true);
+	if (rr_n8n_bool(json_object_get(params, "random"), false))
+	{
+		json_decref(list);
+		out->params = json_pack("{s:s}", "type", "random");
+		return;
+	}
+	out->params = json_pack("{s:{s:o}, s:o}", "sortFieldsUi", "sortField", list,
+							"options", export_options(params));
 }
 
 void

@@ -1180,10 +1180,11 @@ test_param_rules(void)
 					  "{'name': 'L', 'type': 'limit', 'params': {'max': 0, 'from': 'start'}}");
 
 	/* sort */
-	expect_node_error("sort: by is required",
+	expect_node_error("sort: by or random is required",
 					  "{'name': 'So', 'type': 'sort'}",
-					  RR_DOC_INVALID, "So", "params.by",
-					  "node \"So\" is missing required param \"by\"", NULL);
+					  RR_DOC_INVALID, "So", "params",
+					  "node \"So\" must have exactly one of the params \"by\", \"random\"",
+					  "It has 0 of them.");
 	expect_node_error("sort: by must not be empty",
 					  "{'name': 'So', 'type': 'sort', 'params': {'by': []}}",
 					  RR_DOC_INVALID, "So", "params.by",
