@@ -124,6 +124,7 @@ OBJS = \
 	src/nodes/spi_node.o \
 	src/nodes/split_out.o \
 	src/nodes/sql.o \
+	src/nodes/summarize.o \
 	src/nodes/stop_and_error.o \
 	src/nodes/switch.o \
 	src/nodes/trigger.o \

@@ -266,8 +266,6 @@ INSERT INTO pinned SELECT 'removeDuplicates', * FROM pg_temp.pinned(:'wf', 'n8n 
 	  {"id": 1, "name": "John Doe", "age": 98}, {"id": 3, "name": "Bob Johnson", "age": 34}]',
 	'{Remove Duplicates (Except Fields), Except Fields, Remove Duplicates (Remove), Remove}');
 \set wf `cat test/n8n/summarize.json`
--- "Summarize2" gives all groups in a single item, "Dot notation" reads a
--- nested field: not supported yet
 INSERT INTO pinned SELECT 'summarize', * FROM pg_temp.pinned(:'wf', 'n8n summarize',
 	'[{"category": "red", "text": "foo", "char": "a", "value": 1, "params.interval": "1 day", "params": {"interval": "1 day"}},
 	  {"category": "blue", "text": "spam", "char": "b", "value": 2, "params": {"interval": "1 hour"}},
@@ -276,7 +274,15 @@ INSERT INTO pinned SELECT 'summarize', * FROM pg_temp.pinned(:'wf', 'n8n summari
 	  {"category": "red", "text": "bar", "char": "a", "value": 5, "params": {"interval": "1 minute"}},
 	  {"category": "blue", "text": "foo", "char": "a", "value": 6},
 	  {"category": "blue", "text": "foo", "char": "a", "value": 7, "params": {"interval": "1 second"}}]',
-	'{Summarize2, Dot notation}');
+	'{}');
+\set wf `cat test/n8n/summarizeDatatypes.json`
+INSERT INTO pinned SELECT 'summarizeDatatypes', * FROM pg_temp.pinned(:'wf', 'n8n summarizeDatatypes',
+	'[{"uid": "u0", "email": "Alfredo83@gmail.com", "Group": 0}, {"uid": "u1", "email": "Zachary43@yahoo.com", "Group": 0},
+	  {"uid": "u2", "email": "Cory_Wilderman@yahoo.com", "Group": 1}, {"uid": "u3", "email": "Mindy_Murazik86@gmail.com", "Group": 2},
+	  {"uid": "u4", "email": "Darin_Vandervort@yahoo.com", "Group": 2}, {"uid": "u5", "email": "Claude.Grady6@gmail.com", "Group": null},
+	  {"uid": "u6", "email": "Ismael_Volkman@hotmail.com", "Group": null}, {"uid": "u7", "email": "Paulette.Hudson@hotmail.com", "Group": null},
+	  {"uid": "u8", "email": "Guillermo.Kub33@gmail.com", "Group": 0}, {"uid": "u9", "email": "Cindy.White@hotmail.com", "Group": 2}]',
+	'{}');
 SELECT * FROM pinned ORDER BY workflow, node;
 SELECT count(*) FILTER (WHERE matches) AS matching, count(*) AS pinned FROM pinned;
 -- the differences (docs/n8n.md says why)

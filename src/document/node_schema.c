@@ -46,6 +46,8 @@ static const char *const aggregate_ops[] = {"collect", "count",
 	"count_distinct", "sum", "min", "max", "avg", "first", "last", "concat",
 NULL};
 static const char *const aggregate_count[] = {"count", NULL};
+static const char *const summarize_ops[] = {"append", "average",
+	"concatenate", "count", "count_unique", "max", "min", "sum", NULL};
 static const char *const limit_ends[] = {"start", "end", NULL};
 static const char *const sort_orders[] = {"asc", "desc", NULL};
 static const char *const dedup_scopes[] = {"input", "workflow", NULL};
@@ -257,6 +259,41 @@ static const RrFieldSpec aggregate_params[] = {
 	{.name = "aggregations", .type = RR_FIELD_ARRAY,
 		.flags = RR_FIELD_REQUIRED, .has_min = true, .min = 1,
 	.items = &aggregation},
+	{NULL}
+};
+
+static const RrFieldSpec summarization_fields[] = {
+	{.name = "op", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED,
+	.choices = summarize_ops},
+	{.name = "field", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED},
+	{.name = "include_empty", .type = RR_FIELD_BOOLEAN},
+	{.name = "separator", .type = RR_FIELD_STRING},
+	{NULL}
+};
+
+static const RrFieldSpec summarization = {
+	.type = RR_FIELD_OBJECT, .fields = summarization_fields
+};
+
+#define SUMMARIZE_HINT \
+	"How the node groups and writes its output is fixed when the workflow " \
+	"is saved."
+
+static const RrFieldSpec summarize_params[] = {
+	{.name = "split_by", .type = RR_FIELD_ARRAY, .items = &any_string},
+	{.name = "aggregations", .type = RR_FIELD_ARRAY,
+		.flags = RR_FIELD_REQUIRED, .has_min = true, .min = 1,
+	.items = &summarization},
+	{.name = "single_item", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL, .hint = SUMMARIZE_HINT},
+	{.name = "skip_empty_groups", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL, .hint = SUMMARIZE_HINT},
+	{.name = "typed_groups", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL, .hint = SUMMARIZE_HINT},
+	{.name = "ignore_missing", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL, .hint = SUMMARIZE_HINT},
+	{.name = "dot_notation", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL, .hint = SUMMARIZE_HINT},
 	{NULL}
 };
 
@@ -660,6 +697,9 @@ static const RrParamRule wait_rules[] = {
 
 #define RR_SCHEMA_rename_keys \
 	.params = rename_keys_params, .outputs = main_output, .inputs = 1
+
+#define RR_SCHEMA_summarize \
+	.params = summarize_params, .outputs = main_output, .inputs = 1
 
 #define RR_SCHEMA_compare_datasets \
 	.params = compare_datasets_params, .outputs = compare_outputs, .inputs = 2

@@ -40,6 +40,7 @@
 	X(http) \
 	X(connector) \
 	X(rename_keys) \
-	X(compare_datasets)
+	X(compare_datasets) \
+	X(summarize)
 
 #endif							/* RR_NODE_TYPES_H */

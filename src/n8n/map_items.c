@@ -91,6 +91,14 @@ dot_notation(json_t *params, json_t *options)
 		json_object_set_new(params, "dot_notation", json_true());
 }
 
+/* "disableDotNotation" for our "dot_notation" */
+static json_t *
+export_options(json_t *params)
+{
+	return json_pack("{s:b}", "disableDotNotation",
+					 !rr_n8n_bool(json_object_get(params, "dot_notation"), false));
+}
+
 /* "name" or the list of names, for one field or several */
 static void
 set_names(json_t *params, const char *one, const char *several, json_t *names)
@@ -207,61 +215,144 @@ rr_n8n_import_aggregate(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 	rr_n8n_leftovers(cx, rest, "parameter");
 }
 
+/* Summarize's aggregations: n8n's name and ours */
+static const char *const summarize_names[][2] = {
+	{"append", "append"}, {"average", "average"},
+	{"concatenate", "concatenate"}, {"count", "count"},
+	{"countUnique", "count_unique"}, {"max", "max"}, {"min", "min"},
+	{"sum", "sum"}
+};
+
+/* Summarize's name for ours, or the other way round; NULL for none */
+static const char *
+summarize_name(const char *name, bool to_n8n)
+{
+	size_t		i;
+
+	for (i = 0; i < sizeof(summarize_names) / sizeof(summarize_names[0]); i++)
+		if (strcmp(summarize_names[i][to_n8n ? 1 : 0], name) == 0)
+			return summarize_names[i][to_n8n ? 0 : 1];
+	return NULL;
+}
+
+/*
+ * Summarize as summarize: version 1.1 gives the first field to split by
+ * its type back and only hints at a field no item has.
+ */
 void
 rr_n8n_import_summarize(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 {
 	json_t	   *rest = json_copy(parameters);
 	json_t	   *options = options_of(rest);
 	json_t	   *list = json_object_get(rr_n8n_take(rest, "fieldsToSummarize"), "values");
-	json_t	   *group_by = rr_n8n_field_list(cx, rr_n8n_take(rest, "fieldsToSplitBy"));
+	json_t	   *split_by = rr_n8n_field_list(cx, rr_n8n_take(rest, "fieldsToSplitBy"));
 	json_t	   *aggregations = json_array();
+	bool		ignore_missing = rr_n8n_bool(rr_n8n_take(options, "continueIfFieldNotFound"),
+											 false);
 	size_t		i;
 
-	out->rr_type = "aggregate";
+	out->rr_type = "summarize";
 	for (i = 0; i < json_array_size(list); i++)
 	{
 		json_t	   *entry = json_array_get(list, i);
-		const char *op = rr_n8n_string(json_object_get(entry, "aggregation"), "count");
-		const char *field = rr_n8n_string(json_object_get(entry, "field"), "");
-		const SummarizeOp *s;
-		char		as[300];
+		const char *op = summarize_name(rr_n8n_string(json_object_get(entry, "aggregation"),
+													  "count"), false);
+		json_t	   *field = json_object_get(entry, "field");
+		json_t	   *a;
 
-		for (s = summarize_ops; s->n8n != NULL; s++)
-			if (strcmp(s->n8n, op) == 0)
-				break;
-		if (s->n8n == NULL)
+		if (op == NULL)
 		{
 			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
-						   "the aggregation \"%s\" is not supported", op);
+						   "the aggregation \"%s\" is not supported",
+						   rr_n8n_string(json_object_get(entry, "aggregation"), ""));
 			continue;
 		}
-		if (strcmp(op, "concatenate") == 0 &&
-			strcmp(rr_n8n_string(json_object_get(entry, "separateBy"), ","),
-				   ", ") != 0)
-			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
-						   "concatenating with another separator than \", \" is not supported yet");
+		a = json_pack("{s:s, s:o}", "op", op, "field",
+					  field != NULL ? rr_n8n_value(cx, field) : json_string(""));
 		if (rr_n8n_bool(json_object_get(entry, "includeEmpty"), false))
-			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
-						   "including empty values is not supported yet");
-		literal_field(cx, field, options);
-		output_name(as, sizeof(as), s->prefix, field);
-		json_array_append_new(aggregations,
-							  json_pack("{s:s, s:s, s:s}", "op", s->rr,
-										"field", field, "as", as));
+			json_object_set_new(a, "include_empty", json_true());
+		if (strcmp(op, "concatenate") == 0)
+		{
+			const char *by = rr_n8n_string(json_object_get(entry, "separateBy"), ",");
+
+			json_object_set_new(a, "separator",
+								strcmp(by, "other") == 0 ?
+								rr_n8n_value(cx, json_object_get(entry, "customSeparator") ?
+											 json_object_get(entry, "customSeparator") :
+											 json_string("")) :
+								json_string(by));
+		}
+		json_array_append_new(aggregations, a);
 	}
-	for (i = 0; i < json_array_size(group_by); i++)
-		literal_field(cx, json_string_value(json_array_get(group_by, i)), options);
-	out->params = json_pack("{s:o}", "aggregations", aggregations);
-	if (json_array_size(group_by) > 0)
-		json_object_set(out->params, "group_by", group_by);
-	json_decref(group_by);
-	(void) rr_n8n_take(options, "disableDotNotation");
-	if (strcmp(rr_n8n_string(rr_n8n_take(options, "outputFormat"), "separateItems"),
-			   "separateItems") != 0)
+	if (json_array_size(aggregations) == 0)
 		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
-					   "the output format \"single item\" is not supported yet");
+					   "no field to summarize (n8n fails on it)");
+	out->params = json_pack("{s:o}", "aggregations", aggregations);
+	if (json_array_size(split_by) > 0)
+		json_object_set(out->params, "split_by", split_by);
+	json_decref(split_by);
+	if (cx->version > 1)
+	{
+		json_object_set_new(out->params, "typed_groups", json_true());
+		ignore_missing = true;
+	}
+	if (ignore_missing)
+		json_object_set_new(out->params, "ignore_missing", json_true());
+	if (strcmp(rr_n8n_string(rr_n8n_take(options, "outputFormat"), "separateItems"),
+			   "singleItem") == 0)
+		json_object_set_new(out->params, "single_item", json_true());
+	if (rr_n8n_bool(rr_n8n_take(options, "skipEmptySplitFields"), false))
+		json_object_set_new(out->params, "skip_empty_groups", json_true());
+	dot_notation(out->params, options);
 	rr_n8n_leftovers(cx, options, "option");
 	rr_n8n_leftovers(cx, rest, "parameter");
+}
+
+/* summarize as Summarize 1 or 1.1 */
+void
+rr_n8n_export_summarize(RrN8nContext *cx, json_t *params, RrN8nNode *out)
+{
+	json_t	   *aggregations = json_object_get(params, "aggregations");
+	json_t	   *split_by = json_object_get(params, "split_by");
+	json_t	   *options = export_options(params);
+	json_t	   *list = json_array();
+	bool		typed = rr_n8n_bool(json_object_get(params, "typed_groups"), false);
+	bool		ignore = rr_n8n_bool(json_object_get(params, "ignore_missing"), false);
+	size_t		i;
+
+	for (i = 0; i < json_array_size(aggregations); i++)
+	{
+		json_t	   *a = json_array_get(aggregations, i);
+		const char *op = summarize_name(rr_n8n_string(json_object_get(a, "op"), ""), true);
+		json_t	   *entry = json_pack("{s:s, s:O}", "aggregation", op ? op : "count",
+									  "field", json_object_get(a, "field"));
+		json_t	   *separator = json_object_get(a, "separator");
+
+		if (rr_n8n_bool(json_object_get(a, "include_empty"), false))
+			json_object_set_new(entry, "includeEmpty", json_true());
+		if (op != NULL && strcmp(op, "concatenate") == 0)
+		{
+			json_object_set_new(entry, "separateBy", json_string("other"));
+			json_object_set_new(entry, "customSeparator",
+								separator ? json_incref(separator) : json_string(","));
+		}
+		json_array_append_new(list, entry);
+	}
+	if (typed && !ignore)
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+					   "typed_groups without ignore_missing has no Summarize version");
+	out->n8n_type = "summarize";
+	out->version = typed ? 1.1 : 1;
+	if (!typed && ignore)
+		json_object_set_new(options, "continueIfFieldNotFound", json_true());
+	if (rr_n8n_bool(json_object_get(params, "single_item"), false))
+		json_object_set_new(options, "outputFormat", json_string("singleItem"));
+	if (rr_n8n_bool(json_object_get(params, "skip_empty_groups"), false))
+		json_object_set_new(options, "skipEmptySplitFields", json_true());
+	out->params = json_pack("{s:{s:o}, s:o}", "fieldsToSummarize", "values", list,
+							"options", options);
+	if (json_array_size(split_by) > 0)
+		json_object_set_new(out->params, "fieldsToSplitBy", rr_n8n_join(split_by));
 }
 
 void
@@ -371,14 +462,6 @@ rr_n8n_import_remove_duplicates(RrN8nContext *cx, json_t *parameters,
 					   "removing the other fields is not supported yet");
 	rr_n8n_leftovers(cx, options, "option");
 	rr_n8n_leftovers(cx, rest, "parameter");
-}
-
-/* "disableDotNotation" for our "dot_notation" */
-static json_t *
-export_options(json_t *params)
-{
-	return json_pack("{s:b}", "disableDotNotation",
-					 !rr_n8n_bool(json_object_get(params, "dot_notation"), false));
 }
 
 void

@@ -47,6 +47,7 @@ RR_N8N_MAPPER(sort);
 RR_N8N_MAPPER(remove_duplicates);
 RR_N8N_EXPORTER(split_out);
 RR_N8N_EXPORTER(aggregate);
+RR_N8N_EXPORTER(summarize);
 RR_N8N_EXPORTER(limit);
 RR_N8N_EXPORTER(sort);
 RR_N8N_EXPORTER(remove_duplicates);

@@ -4,9 +4,10 @@
  *		Paths into items as n8n's nodes use them (lodash's get, set and
  *		unset), and small builders of jsonb values.
  *
- * Used by rename_keys, compare_datasets, split_out, sort and summarize.  Values are JsonbValues as
- * rr_value_normalize() gives them: containers are jbvBinary.  Nothing is
- * changed in place: set and unset return new values.
+ * Used by rename_keys, compare_datasets, split_out, sort and summarize.
+ * Values are JsonbValues as rr_value_normalize() gives them: containers
+ * are jbvBinary.  Nothing is changed in place: set and unset return new
+ * values.
  *
  *-------------------------------------------------------------------------
  */

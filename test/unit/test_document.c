@@ -659,7 +659,7 @@ test_node_rules(void)
 					  "\"filter\", \"merge\", \"split_out\", \"aggregate\", "
 					  "\"limit\", \"sort\", \"remove_duplicates\", \"noop\", "
 					  "\"stop_and_error\", \"sql\", \"function\", \"notify\", \"wait\", "
-					  "\"execute_workflow\", \"http\", \"connector\", \"rename_keys\", \"compare_datasets\".");
+					  "\"execute_workflow\", \"http\", \"connector\", \"rename_keys\", \"compare_datasets\", \"summarize\".");
 	expect_node_error("types that come later are unknown for now",
 					  "{'name': 'Call', 'type': 'graphql'}",
 					  RR_DOC_UNKNOWN_TYPE, "Call", "type",

@@ -170,7 +170,8 @@ main(void)
 	fixture("splitOutObject.json", 0);
 	fixture("aggregate.json", 3);
 	fixture("removeDuplicates.json", 3);
-	fixture("summarize.json", 2);
+	fixture("summarize.json", 0);
+	fixture("summarizeDatatypes.json", 0);
 	round_trip("most node types", mixed, "{\"workflows\": {\"sub\": \"sub\"}}", 0);
 
 	expect_error("an unknown option", "{\"nodes\": []}", "{\"x\": 1}",
