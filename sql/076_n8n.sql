@@ -259,12 +259,10 @@ INSERT INTO pinned SELECT 'aggregate', * FROM pg_temp.pinned(:'wf', 'n8n aggrega
 	'[{"id": 1, "char": "a"}, {"id": 2, "char": "b"}, {"id": 3, "char": "c"}, {"id": 4, "char": "d"}, {"id": 5, "char": "e"}]',
 	'{aggregate all fields into list, aggregate selected fields into list, aggregate all fields except selected into list}');
 \set wf `cat test/n8n/removeDuplicates.json`
--- comparing all fields except some is not supported yet (nor removing the
--- other fields): those nodes and the nodes after them stand in
 INSERT INTO pinned SELECT 'removeDuplicates', * FROM pg_temp.pinned(:'wf', 'n8n removeDuplicates',
 	'[{"id": 1, "name": "John Doe", "age": 18}, {"id": 1, "name": "John Doe", "age": 18},
 	  {"id": 1, "name": "John Doe", "age": 98}, {"id": 3, "name": "Bob Johnson", "age": 34}]',
-	'{Remove Duplicates (Except Fields), Except Fields, Remove Duplicates (Remove), Remove}');
+	'{}');
 \set wf `cat test/n8n/summarize.json`
 INSERT INTO pinned SELECT 'summarize', * FROM pg_temp.pinned(:'wf', 'n8n summarize',
 	'[{"category": "red", "text": "foo", "char": "a", "value": 1, "params.interval": "1 day", "params": {"interval": "1 day"}},

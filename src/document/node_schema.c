@@ -425,7 +425,21 @@ static const char *const sort_one_of[] = {"by", "random", NULL};
 
 static const RrFieldSpec remove_duplicates_params[] = {
 	{.name = "fields", .type = RR_FIELD_ARRAY, .items = &any_string},
+	{.name = "except_fields", .type = RR_FIELD_ARRAY, .has_min = true,
+	.min = 1, .items = &any_string},
 	{.name = "scope", .type = RR_FIELD_STRING, .choices = dedup_scopes},
+	{.name = "remove_other_fields", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL},
+	{.name = "strict_fields", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL},
+	{.name = "dot_notation", .type = RR_FIELD_BOOLEAN,
+		.flags = RR_FIELD_LITERAL,
+	.hint = "How names are read is fixed when the workflow is saved."},
+	{NULL}
+};
+
+static const RrParamRule remove_duplicates_rules[] = {
+	{.param = "except_fields", .excludes = "fields"},
 	{NULL}
 };
 
@@ -672,7 +686,8 @@ static const RrParamRule wait_rules[] = {
 	.params = sort_params, .outputs = main_output, .inputs = 1, \
 	.one_of = sort_one_of
 #define RR_SCHEMA_remove_duplicates \
-	.params = remove_duplicates_params, .outputs = main_output, .inputs = 1
+	.params = remove_duplicates_params, .outputs = main_output, .inputs = 1, \
+	.rules = remove_duplicates_rules
 #define RR_SCHEMA_noop \
 	.params = no_params, .outputs = main_output, .inputs = 1
 #define RR_SCHEMA_stop_and_error \

@@ -415,6 +415,23 @@ rr_n8n_import_sort(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 	rr_n8n_leftovers(cx, rest, "parameter");
 }
 
+/* A list of fields as Remove Duplicates gives it: v1.0's objects or "a, b" */
+static json_t *
+dedup_fields(RrN8nContext *cx, json_t *fields)
+{
+	json_t	   *list;
+	size_t		i;
+
+	if (!json_is_object(fields))
+		return rr_n8n_field_list(cx, fields);
+	list = json_array();
+	for (i = 0; i < json_array_size(json_object_get(fields, "fields")); i++)
+		json_array_append(list,
+						  json_object_get(json_array_get(json_object_get(fields, "fields"), i),
+										  "fieldName"));
+	return list;
+}
+
 void
 rr_n8n_import_remove_duplicates(RrN8nContext *cx, json_t *parameters,
 								RrN8nNode *out)
@@ -425,41 +442,32 @@ rr_n8n_import_remove_duplicates(RrN8nContext *cx, json_t *parameters,
 										  "removeDuplicateInputItems");
 	const char *compare = rr_n8n_string(rr_n8n_take(rest, "compare"), "allFields");
 	json_t	   *fields = rr_n8n_take(rest, "fieldsToCompare");
+	json_t	   *except = rr_n8n_take(rest, "fieldsToExclude");
 
 	out->rr_type = "remove_duplicates";
-	out->params = rr_n8n_new_object();
+	/* n8n checks the compared fields before it compares */
+	out->params = json_pack("{s:b}", "strict_fields", true);
 	if (strcmp(operation, "removeDuplicateInputItems") != 0)
 		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
 					   "the operation \"%s\" is not supported yet", operation);
-	if (strcmp(compare, "selectedFields") == 0)
+	if (strcmp(compare, "selectedFields") == 0 ||
+		strcmp(compare, "allFieldsExcept") == 0)
 	{
-		json_t	   *list;
-		size_t		i;
+		bool		selected = compare[0] == 's';
+		json_t	   *list = dedup_fields(cx, selected ? fields : except);
 
-		/* v1.0: {"fields": [{"fieldName": ...}]}; later "a, b" */
-		if (json_is_object(fields))
-		{
-			json_t	   *entries = json_object_get(fields, "fields");
-
-			list = json_array();
-			for (i = 0; i < json_array_size(entries); i++)
-				json_array_append(list, json_object_get(json_array_get(entries, i),
-														"fieldName"));
-		}
-		else
-			list = rr_n8n_field_list(cx, fields);
-		for (i = 0; i < json_array_size(list); i++)
-			literal_field(cx, rr_n8n_string(json_array_get(list, i), ""), options);
-		json_object_set_new(out->params, "fields", list);
+		if (json_array_size(list) == 0)
+			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+						   "no fields %s (n8n fails: \"No fields specified\")",
+						   selected ? "to compare" : "to exclude");
+		json_object_set_new(out->params, selected ? "fields" : "except_fields", list);
 	}
 	else if (strcmp(compare, "allFields") != 0)
 		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
-					   "comparing \"%s\" is not supported yet", compare);
-	(void) rr_n8n_take(rest, "fieldsToExclude");
-	(void) rr_n8n_take(options, "disableDotNotation");
+					   "comparing \"%s\" is not supported", compare);
 	if (rr_n8n_bool(rr_n8n_take(options, "removeOtherFields"), false))
-		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
-					   "removing the other fields is not supported yet");
+		json_object_set_new(out->params, "remove_other_fields", json_true());
+	dot_notation(out->params, options);
 	rr_n8n_leftovers(cx, options, "option");
 	rr_n8n_leftovers(cx, rest, "parameter");
 }
@@ -613,17 +621,26 @@ rr_n8n_export_remove_duplicates(RrN8nContext *cx, json_t *params,
 								RrN8nNode *out)
 {
 	json_t	   *fields = json_object_get(params, "fields");
+	json_t	   *except = json_object_get(params, "except_fields");
+	json_t	   *options = export_options(params);
 
 	out->n8n_type = "removeDuplicates";
 	out->version = 2;
-	out->params = json_pack("{s:s, s:{s:b}}", "operation", "removeDuplicateInputItems",
-							"options", "disableDotNotation", true);
+	if (rr_n8n_bool(json_object_get(params, "remove_other_fields"), false))
+		json_object_set_new(options, "removeOtherFields", json_true());
+	out->params = json_pack("{s:s, s:o}", "operation", "removeDuplicateInputItems",
+							"options", options);
 	if (strcmp(rr_n8n_string(json_object_get(params, "scope"), "input"), "input") != 0)
 		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
 					   "removing items seen by earlier executions has other parameters in n8n");
-	if (fields != NULL)
+	if (json_array_size(fields) > 0)
 	{
 		json_object_set_new(out->params, "compare", json_string("selectedFields"));
 		json_object_set_new(out->params, "fieldsToCompare", rr_n8n_join(fields));
+	}
+	else if (except != NULL)
+	{
+		json_object_set_new(out->params, "compare", json_string("allFieldsExcept"));
+		json_object_set_new(out->params, "fieldsToExclude", rr_n8n_join(except));
 	}
 }

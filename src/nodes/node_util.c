@@ -53,6 +53,20 @@ rr_param_eval(const RrParam *param, RrNodeRun *run, Jsonb *item,
 }
 
 /*
+ * rr_param_flag
+ *		A literal boolean param: true only when it is the constant true.
+ */
+bool
+rr_param_flag(RrPlanNode *node, const char *name)
+{
+	RrParam		param;
+
+	rr_param_compile(node, name, &param);
+	return param.constant != NULL && param.constant->type == jbvBool &&
+		param.constant->val.boolean;
+}
+
+/*
  * rr_first_item
  *		The item that params evaluated once per run are computed for: the
  *		first item of input 0, or {} when the node got no items.

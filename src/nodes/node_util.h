@@ -38,6 +38,12 @@ extern void rr_param_compile(RrPlanNode *node, const char *name,
 extern JsonbValue *rr_param_eval(const RrParam *param, RrNodeRun *run,
 								 Jsonb *item, int item_index);
 
+/*
+ * Whether boolean param "name" of node is true; for params the validator
+ * keeps literal (no {{ }}), read once in prepare.
+ */
+extern bool rr_param_flag(RrPlanNode *node, const char *name);
+
 /* The first item of input 0, or an empty object when there is none. */
 extern Jsonb *rr_first_item(RrNodeRun *run);
 

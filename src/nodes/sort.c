@@ -163,16 +163,11 @@ static void *
 sort_prepare(RrPlanNode *node)
 {
 	SortState  *state = palloc0(sizeof(SortState));
-	RrParam		flag;
 
 	state->node_name = node->name;
 	rr_param_compile(node, "by", &state->by);
-	rr_param_compile(node, "dot_notation", &flag);
-	state->dot_notation = flag.constant != NULL && flag.constant->type == jbvBool &&
-		flag.constant->val.boolean;
-	rr_param_compile(node, "random", &flag);
-	state->random = flag.constant != NULL && flag.constant->type == jbvBool &&
-		flag.constant->val.boolean;
+	state->dot_notation = rr_param_flag(node, "dot_notation");
+	state->random = rr_param_flag(node, "random");
 	if (state->by.constant != NULL)
 		state->nkeys = sort_decode_by(state, state->by.constant,
 									  &state->keys);

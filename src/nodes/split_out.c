@@ -100,7 +100,6 @@ static void *
 split_out_prepare(RrPlanNode *node)
 {
 	SplitOutState *state = palloc0(sizeof(SplitOutState));
-	RrParam		dot;
 
 	state->node_name = node->name;
 	rr_param_compile(node, "field", &state->field);
@@ -109,9 +108,7 @@ split_out_prepare(RrPlanNode *node)
 	rr_param_compile(node, "include_fields", &state->include_fields);
 	rr_param_compile(node, "destination", &state->destination);
 	rr_param_compile(node, "destinations", &state->destinations);
-	rr_param_compile(node, "dot_notation", &dot);
-	state->dot_notation = dot.constant != NULL &&
-		dot.constant->type == jbvBool && dot.constant->val.boolean;
+	state->dot_notation = rr_param_flag(node, "dot_notation");
 	if (state->fields.constant != NULL && state->destinations.constant != NULL)
 	{
 		int			nfields;

@@ -106,17 +106,6 @@ typedef struct SumRun
 	JsonbValue **values;		/* the items as values */
 } SumRun;
 
-/* A constant boolean param. */
-static bool
-flag(RrPlanNode *node, const char *name)
-{
-	RrParam		param;
-
-	rr_param_compile(node, name, &param);
-	return param.constant != NULL && param.constant->type == jbvBool &&
-		param.constant->val.boolean;
-}
-
 /*
  * n8n_name
  *		A name as n8n's Summarize writes it out: without [ ] and ", with
@@ -239,11 +228,11 @@ summarize_prepare(RrPlanNode *node)
 	state->node_name = node->name;
 	rr_param_compile(node, "split_by", &state->split_by);
 	rr_param_compile(node, "aggregations", &state->aggregations);
-	state->dot_notation = flag(node, "dot_notation");
-	state->single_item = flag(node, "single_item");
-	state->skip_empty = flag(node, "skip_empty_groups");
-	state->typed_groups = flag(node, "typed_groups");
-	state->ignore_missing = flag(node, "ignore_missing");
+	state->dot_notation = rr_param_flag(node, "dot_notation");
+	state->single_item = rr_param_flag(node, "single_item");
+	state->skip_empty = rr_param_flag(node, "skip_empty_groups");
+	state->typed_groups = rr_param_flag(node, "typed_groups");
+	state->ignore_missing = rr_param_flag(node, "ignore_missing");
 	if (state->split_by.constant != NULL)
 		state->split = rr_decode_string_array(state->split_by.constant,
 											  node->name, "split_by",
