@@ -91,6 +91,7 @@ OBJS = \
 	src/n8n/map_conditions.o \
 	src/n8n/map_flow.o \
 	src/n8n/map_http.o \
+	src/n8n/map_item_lists.o \
 	src/n8n/map_items.o \
 	src/n8n/map_merge.o \
 	src/n8n/map_misc.o \

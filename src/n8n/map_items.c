@@ -109,6 +109,26 @@ set_names(json_t *params, const char *one, const char *several, json_t *names)
 		json_object_set(params, several, names);
 }
 
+/*
+ * A list of fields as the item nodes give it: "a, b", or (Remove
+ * Duplicates 1.0, Item Lists 1 and 2) {"fields": [{"fieldName": ...}]}
+ */
+static json_t *
+field_names(RrN8nContext *cx, json_t *fields)
+{
+	json_t	   *list;
+	size_t		i;
+
+	if (!json_is_object(fields))
+		return rr_n8n_field_list(cx, fields);
+	list = json_array();
+	for (i = 0; i < json_array_size(json_object_get(fields, "fields")); i++)
+		json_array_append(list,
+						  json_object_get(json_array_get(json_object_get(fields, "fields"), i),
+										  "fieldName"));
+	return list;
+}
+
 void
 rr_n8n_import_split_out(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 {
@@ -150,7 +170,7 @@ rr_n8n_import_split_out(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 		json_object_set_new(out->params, "keep_fields", json_true());
 	else if (strcmp(include, "selectedOtherFields") == 0)
 	{
-		json_t	   *list = rr_n8n_field_list(cx, to_include);
+		json_t	   *list = field_names(cx, to_include);
 
 		if (json_array_size(list) == 0)
 			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
@@ -236,21 +256,22 @@ summarize_name(const char *name, bool to_n8n)
 }
 
 /*
- * Summarize as summarize: version 1.1 gives the first field to split by
- * its type back and only hints at a field no item has.
+ * Summarize's parameters as summarize; typed: the first field to split by
+ * gets its type back; ignore_missing: a field no item has is no error.
  */
 void
-rr_n8n_import_summarize(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
+rr_n8n_import_summarize_as(RrN8nContext *cx, json_t *parameters,
+						   RrN8nNode *out, bool typed, bool ignore_missing)
 {
 	json_t	   *rest = json_copy(parameters);
 	json_t	   *options = options_of(rest);
 	json_t	   *list = json_object_get(rr_n8n_take(rest, "fieldsToSummarize"), "values");
 	json_t	   *split_by = rr_n8n_field_list(cx, rr_n8n_take(rest, "fieldsToSplitBy"));
 	json_t	   *aggregations = json_array();
-	bool		ignore_missing = rr_n8n_bool(rr_n8n_take(options, "continueIfFieldNotFound"),
-											 false);
 	size_t		i;
 
+	if (rr_n8n_bool(rr_n8n_take(options, "continueIfFieldNotFound"), false))
+		ignore_missing = true;
 	out->rr_type = "summarize";
 	for (i = 0; i < json_array_size(list); i++)
 	{
@@ -291,11 +312,8 @@ rr_n8n_import_summarize(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 	if (json_array_size(split_by) > 0)
 		json_object_set(out->params, "split_by", split_by);
 	json_decref(split_by);
-	if (cx->version > 1)
-	{
+	if (typed)
 		json_object_set_new(out->params, "typed_groups", json_true());
-		ignore_missing = true;
-	}
 	if (ignore_missing)
 		json_object_set_new(out->params, "ignore_missing", json_true());
 	if (strcmp(rr_n8n_string(rr_n8n_take(options, "outputFormat"), "separateItems"),
@@ -306,6 +324,17 @@ rr_n8n_import_summarize(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 	dot_notation(out->params, options);
 	rr_n8n_leftovers(cx, options, "option");
 	rr_n8n_leftovers(cx, rest, "parameter");
+}
+
+/*
+ * Summarize as summarize: version 1.1 gives the first field to split by
+ * its type back and only hints at a field no item has.
+ */
+void
+rr_n8n_import_summarize(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
+{
+	rr_n8n_import_summarize_as(cx, parameters, out, cx->version > 1,
+							   cx->version > 1);
 }
 
 /* summarize as Summarize 1 or 1.1 */
@@ -415,23 +444,6 @@ rr_n8n_import_sort(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 	rr_n8n_leftovers(cx, rest, "parameter");
 }
 
-/* A list of fields as Remove Duplicates gives it: v1.0's objects or "a, b" */
-static json_t *
-dedup_fields(RrN8nContext *cx, json_t *fields)
-{
-	json_t	   *list;
-	size_t		i;
-
-	if (!json_is_object(fields))
-		return rr_n8n_field_list(cx, fields);
-	list = json_array();
-	for (i = 0; i < json_array_size(json_object_get(fields, "fields")); i++)
-		json_array_append(list,
-						  json_object_get(json_array_get(json_object_get(fields, "fields"), i),
-										  "fieldName"));
-	return list;
-}
-
 void
 rr_n8n_import_remove_duplicates(RrN8nContext *cx, json_t *parameters,
 								RrN8nNode *out)
@@ -454,7 +466,7 @@ rr_n8n_import_remove_duplicates(RrN8nContext *cx, json_t *parameters,
 		strcmp(compare, "allFieldsExcept") == 0)
 	{
 		bool		selected = compare[0] == 's';
-		json_t	   *list = dedup_fields(cx, selected ? fields : except);
+		json_t	   *list = field_names(cx, selected ? fields : except);
 
 		if (json_array_size(list) == 0)
 			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,

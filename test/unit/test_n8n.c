@@ -172,6 +172,8 @@ main(void)
 	fixture("removeDuplicates.json", 0);
 	fixture("summarize.json", 0);
 	fixture("summarizeDatatypes.json", 0);
+	fixture("itemListsSort.json", 1);
+	fixture("itemListsSummarize.json", 0);
 	round_trip("most node types", mixed, "{\"workflows\": {\"sub\": \"sub\"}}", 0);
 
 	expect_error("an unknown option", "{\"nodes\": []}", "{\"x\": 1}",
