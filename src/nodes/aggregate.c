@@ -122,37 +122,17 @@ spec_string(const char *node, int index, JsonbValue *object, const char *key)
 static int
 decode_aggregations(const char *node, JsonbValue *value, AggSpec **specs)
 {
-	JsonbIterator *it;
-	JsonbIteratorToken tok;
-	JsonbValue	v;
-	int			n = 0;
+	int			count;
+	JsonbValue *list = rr_param_object_list(node, "aggregations", value, &count);
+	int			n;
 
-	if (!rr_value_is_array(value))
-		rr_param_type_error(node, "aggregations", "an array of objects", value);
-	if (JsonContainerSize(value->val.binary.data) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("node \"%s\" param \"aggregations\" must not be empty",
-						node),
-				 errdetail("Its expression gave an empty array.")));
-
-	*specs = palloc(sizeof(AggSpec) * JsonContainerSize(value->val.binary.data));
-	it = JsonbIteratorInit(value->val.binary.data);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	*specs = palloc(sizeof(AggSpec) * count);
+	for (n = 0; n < count; n++)
 	{
 		AggSpec    *spec = &(*specs)[n];
+		JsonbValue	v = list[n];
 		char	   *op;
 		int			i;
-
-		if (tok != WJB_ELEM)
-			continue;
-		if (!rr_value_is_object(&v))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("node \"%s\" param \"aggregations[%d]\" must be an object",
-							node, n),
-					 errdetail("Its expression gave %s.",
-							   rr_value_type_phrase(&v))));
 
 		op = spec_string(node, n, &v, "op");
 		if (op == NULL)
@@ -186,9 +166,8 @@ decode_aggregations(const char *node, JsonbValue *value, AggSpec **specs)
 		if (spec->as == NULL)
 			spec->as = spec->field == NULL ? pstrdup(op) :
 				psprintf("%s_%s", op, spec->field);
-		n++;
 	}
-	return n;
+	return count;
 }
 
 /*

@@ -73,6 +73,14 @@ extern pg_attribute_noreturn() void rr_param_type_error(const char *node,
 														const char *expected,
 														JsonbValue *value);
 
+/*
+ * The elements of a param that must be a non-empty array of objects (such
+ * as "aggregations"), normalized; *count gets their number.  Raises the
+ * error naming node and param (and the element) for any other value.
+ */
+extern JsonbValue *rr_param_object_list(const char *node, const char *param,
+										JsonbValue *value, int *count);
+
 /* A value as JSON text, for messages: strings quoted and escaped. */
 extern char *rr_value_to_text(JsonbValue *value);
 

@@ -88,41 +88,19 @@ typedef struct SortContext
 static int
 sort_decode_by(SortState *state, JsonbValue *by, SortKey **keys)
 {
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken tok;
-	int			n = 0;
+	int			count;
+	JsonbValue *list = rr_param_object_list(state->node_name, "by", by, &count);
+	int			n;
 
-	if (!rr_value_is_array(by))
-		rr_param_type_error(state->node_name, "by", "an array of objects", by);
-	if (JsonContainerSize(by->val.binary.data) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("node \"%s\" param \"by\" must not be empty",
-						state->node_name),
-				 errdetail("Its expression gave an empty array.")));
-
-	*keys = palloc(sizeof(SortKey) * JsonContainerSize(by->val.binary.data));
-	it = JsonbIteratorInit(by->val.binary.data);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	*keys = palloc(sizeof(SortKey) * count);
+	for (n = 0; n < count; n++)
 	{
-		JsonbValue *key;
+		JsonbValue *key = &list[n];
 		JsonbValue	field;
 		JsonbValue	order;
 		JsonbValue *found;
-		SortKey    *k;
+		SortKey    *k = &(*keys)[n];
 
-		if (tok != WJB_ELEM)
-			continue;
-		k = &(*keys)[n];
-		key = rr_value_normalize(&v);
-		if (!rr_value_is_object(key))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("node \"%s\" param \"by[%d]\" must be an object",
-							state->node_name, n),
-					 errdetail("Its expression gave %s.",
-							   rr_value_type_phrase(key))));
 		found = getKeyJsonValueFromContainer(key->val.binary.data, "field", 5,
 											 &field);
 		if (found == NULL || found->type != jbvString)
@@ -150,9 +128,8 @@ sort_decode_by(SortState *state, JsonbValue *by, SortKey **keys)
 								state->node_name, n, rr_value_to_text(&order)),
 						 errdetail("Valid values are \"asc\", \"desc\".")));
 		}
-		n++;
 	}
-	return n;
+	return count;
 }
 
 /*

@@ -158,35 +158,18 @@ member(const char *node, int index, JsonbValue *object, const char *key,
 static int
 decode_aggregations(const char *node, JsonbValue *value, SumSpec **specs)
 {
-	JsonbIterator *it;
-	JsonbIteratorToken tok;
-	JsonbValue	v;
-	int			n = 0;
+	int			count;
+	JsonbValue *list = rr_param_object_list(node, "aggregations", value, &count);
+	int			n;
 
-	if (!rr_value_is_array(value))
-		rr_param_type_error(node, "aggregations", "an array of objects", value);
-	if (JsonContainerSize(value->val.binary.data) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("node \"%s\" param \"aggregations\" must not be empty",
-						node),
-				 errdetail("Its expression gave an empty array.")));
-	*specs = palloc0(sizeof(SumSpec) * JsonContainerSize(value->val.binary.data));
-	it = JsonbIteratorInit(value->val.binary.data);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	*specs = palloc0(sizeof(SumSpec) * count);
+	for (n = 0; n < count; n++)
 	{
 		SumSpec    *spec = &(*specs)[n];
+		JsonbValue	v = list[n];
 		JsonbValue *m;
 		int			i;
 
-		if (tok != WJB_ELEM)
-			continue;
-		if (!rr_value_is_object(&v))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("node \"%s\" param \"aggregations[%d]\" must be an object",
-							node, n),
-					 errdetail("Its expression gave %s.", rr_value_type_phrase(&v))));
 		m = member(node, n, &v, "op", jbvString, "a string");
 		for (i = 0; m != NULL && i < lengthof(sum_op_names); i++)
 			if (rr_value_is_word(m, sum_op_names[i]))
@@ -211,9 +194,8 @@ decode_aggregations(const char *node, JsonbValue *value, SumSpec **specs)
 		spec->separator = m != NULL ?
 			pnstrdup(m->val.string.val, m->val.string.len) : ",";
 		spec->as = n8n_name(sum_op_prefixes[spec->op], spec->field);
-		n++;
 	}
-	return n;
+	return count;
 }
 
 /*
