@@ -135,6 +135,25 @@ SELECT pg_temp.run('{"group_by": ["g"], "aggregations": [{"op": "count"}, {"op":
 FROM (SELECT jsonb_agg(jsonb_build_object('g', (i * 7) % 13, 'v', (i * 31) % 101 / 4.0) ORDER BY i) AS items
 	  FROM generate_series(1, 2000) i) s;
 
+-- n8n's Aggregate: skip_nulls leaves out nulls (also inside arrays),
+-- merge_lists appends an array's elements; dot_notation reads paths
+SELECT pg_temp.run('{"aggregations": [{"op": "collect", "field": "v", "as": "kept"},
+	{"op": "collect", "field": "v", "as": "skipped", "skip_nulls": true},
+	{"op": "collect", "field": "v", "as": "merged", "merge_lists": true},
+	{"op": "collect", "field": "v", "as": "both", "skip_nulls": true, "merge_lists": true}]}',
+	'[{"v": 1}, {"v": null}, {}, {"v": [2, null, [3]]}, {"v": "x"}]');
+SELECT pg_temp.run('{"dot_notation": true, "aggregations": [{"op": "collect", "field": "o.k", "as": "k"}]}',
+	'[{"o": {"k": 1}}, {"o.k": 2}, {"o": {}}]');
+-- items: all item data in one list, or only some fields, or all but some
+-- (items left with no field are left out)
+SELECT pg_temp.run('{"aggregations": [{"op": "items", "as": "data"}]}', '[{"a": 1, "b": 2}, {"b": 3}]');
+SELECT pg_temp.run('{"aggregations": [{"op": "items", "as": "data", "include_fields": ["a"]}]}', '[{"a": 1, "b": 2}, {"b": 3}]');
+SELECT pg_temp.run('{"aggregations": [{"op": "items", "as": "data", "exclude_fields": ["a"]}]}', '[{"a": 1, "b": 2}, {"a": 3}]');
+SELECT pg_temp.run('{"group_by": ["g"], "aggregations": [{"op": "items"}]}', '[{"g": 1, "n": 1}, {"g": 2}, {"g": 1, "n": 3}]');
+SELECT pg_temp.run('{"aggregations": [{"op": "collect", "field": "v", "skip_nulls": "yes"}]}', '[]');
+SELECT pg_temp.run('{"aggregations": "{{ [{op: ''collect'', field: ''v'', merge_lists: 1}] }}"}', '[{"v": 1}]');
+SELECT pg_temp.run('{"aggregations": "{{ [{op: ''items'', include_fields: ''a''}] }}"}', '[{"v": 1}]');
+
 -- The "summarize" node: n8n's Summarize.  sum(params, items) runs it.
 CREATE FUNCTION pg_temp.sum(params jsonb, items jsonb) RETURNS text
 LANGUAGE sql AS $$

@@ -269,10 +269,9 @@ INSERT INTO pinned SELECT 'splitOutObject', * FROM pg_temp.pinned(:'wf', 'n8n sp
 	   "data2": ["a", "b", "c"], "data3": {"a": 1, "b": 2, "c": 3}, "data4": null, "tag": "bar"}]',
 	'{}');
 \set wf `cat test/n8n/aggregate.json`
--- the other three aggregate all item data: not supported yet
 INSERT INTO pinned SELECT 'aggregate', * FROM pg_temp.pinned(:'wf', 'n8n aggregate',
 	'[{"id": 1, "char": "a"}, {"id": 2, "char": "b"}, {"id": 3, "char": "c"}, {"id": 4, "char": "d"}, {"id": 5, "char": "e"}]',
-	'{aggregate all fields into list, aggregate selected fields into list, aggregate all fields except selected into list}');
+	'{}');
 \set wf `cat test/n8n/removeDuplicates.json`
 INSERT INTO pinned SELECT 'removeDuplicates', * FROM pg_temp.pinned(:'wf', 'n8n removeDuplicates',
 	'[{"id": 1, "name": "John Doe", "age": 18}, {"id": 1, "name": "John Doe", "age": 18},

@@ -44,8 +44,8 @@ static const char *const merge_by_key[] = {"by_key", NULL};
 static const char *const merge_joins[] = {"inner", "left", "outer", NULL};
 static const char *const aggregate_ops[] = {"collect", "count",
 	"count_distinct", "sum", "min", "max", "avg", "first", "last", "concat",
-NULL};
-static const char *const aggregate_count[] = {"count", NULL};
+"items", NULL};
+static const char *const aggregate_no_field[] = {"count", "items", NULL};
 static const char *const summarize_ops[] = {"append", "average",
 	"concatenate", "count", "count_unique", "max", "min", "sum", NULL};
 static const char *const limit_ends[] = {"start", "end", NULL};
@@ -244,9 +244,13 @@ static const RrFieldSpec aggregation_fields[] = {
 	{.name = "op", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED,
 	.choices = aggregate_ops},
 	{.name = "field", .type = RR_FIELD_STRING,
-		.required_if = {.field = "op", .values = aggregate_count,
+		.required_if = {.field = "op", .values = aggregate_no_field,
 	.negate = true}},
 	{.name = "as", .type = RR_FIELD_STRING},
+	{.name = "skip_nulls", .type = RR_FIELD_BOOLEAN},
+	{.name = "merge_lists", .type = RR_FIELD_BOOLEAN},
+	{.name = "include_fields", .type = RR_FIELD_ARRAY, .items = &any_string},
+	{.name = "exclude_fields", .type = RR_FIELD_ARRAY, .items = &any_string},
 	{NULL}
 };
 
@@ -259,6 +263,9 @@ static const RrFieldSpec aggregate_params[] = {
 	{.name = "aggregations", .type = RR_FIELD_ARRAY,
 		.flags = RR_FIELD_REQUIRED, .has_min = true, .min = 1,
 	.items = &aggregation},
+	{.name = "dot_notation", .type = RR_FIELD_BOOLEAN,
+		.flags = RR_FIELD_LITERAL,
+	.hint = "How names are read is fixed when the workflow is saved."},
 	{NULL}
 };
 

@@ -43,20 +43,6 @@ static const SummarizeOp summarize_ops[] = {
 };
 
 /*
- * Refuse a field name with "." when the node reads names as paths (its
- * option disableDotNotation is not set).
- */
-static void
-literal_field(RrN8nContext *cx, const char *name, json_t *rest_options)
-{
-	if (!rr_n8n_bool(json_object_get(rest_options, "disableDotNotation"), false) &&
-		strchr(name, '.') != NULL)
-		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
-					   "field \"%s\": nested fields (dot notation) are not supported yet",
-					   name);
-}
-
-/*
  * Summarize's name for an aggregation's output field: "sum_total", the
  * field's dots as underscores ("appended_params_interval").
  */
@@ -186,7 +172,11 @@ rr_n8n_import_split_out(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 	rr_n8n_leftovers(cx, rest, "parameter");
 }
 
-/* Aggregate: individual fields into lists */
+/*
+ * Aggregate: individual fields into lists (nulls and missing values left
+ * out unless keepMissing, lists merged with mergeLists), or all item data
+ * into one list.
+ */
 void
 rr_n8n_import_aggregate(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 {
@@ -197,40 +187,74 @@ rr_n8n_import_aggregate(RrN8nContext *cx, json_t *parameters, RrN8nNode *out)
 	json_t	   *list = json_object_get(rr_n8n_take(rest, "fieldsToAggregate"),
 								   "fieldToAggregate");
 	json_t	   *aggregations = json_array();
+	bool		dot = !rr_n8n_bool(json_object_get(options, "disableDotNotation"), false);
+	bool		skip_nulls = !rr_n8n_bool(rr_n8n_take(options, "keepMissing"), false);
+	bool		merge_lists = rr_n8n_bool(rr_n8n_take(options, "mergeLists"), false);
+	json_t	   *names = json_array();
 	size_t		i;
 
 	out->rr_type = "aggregate";
-	if (strcmp(what, "aggregateIndividualFields") != 0)
+	if (strcmp(what, "aggregateAllItemData") == 0)
 	{
-		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
-					   "aggregating all item data is not supported yet");
-		/* its own parameters, refused with it */
-		(void) rr_n8n_take(rest, "destinationFieldName");
-		(void) rr_n8n_take(rest, "include");
-		(void) rr_n8n_take(rest, "fieldsToInclude");
-		(void) rr_n8n_take(rest, "fieldsToExclude");
+		const char *include = rr_n8n_string(rr_n8n_take(rest, "include"), "allFields");
+		json_t	   *destination = rr_n8n_take(rest, "destinationFieldName");
+		json_t	   *a = json_pack("{s:s}", "op", "items");
+		json_t	   *included = field_names(cx, rr_n8n_take(rest, "fieldsToInclude"));
+		json_t	   *excluded = field_names(cx, rr_n8n_take(rest, "fieldsToExclude"));
+
+		json_object_set_new(a, "as", destination != NULL ?
+							rr_n8n_value(cx, destination) : json_string("data"));
+
+		if (strcmp(include, "specifiedFields") == 0 && json_array_size(included) > 0)
+			json_object_set(a, "include_fields", included);
+		else if (strcmp(include, "allFieldsExcept") == 0 && json_array_size(excluded) > 0)
+			json_object_set(a, "exclude_fields", excluded);
+		json_decref(included);
+		json_decref(excluded);
+		json_array_append_new(aggregations, a);
+		list = NULL;
 	}
+	else if (json_array_size(list) == 0)
+		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+					   "no field to aggregate (n8n fails: \"No fields specified\")");
 	for (i = 0; i < json_array_size(list); i++)
 	{
 		json_t	   *entry = json_array_get(list, i);
 		const char *field = rr_n8n_string(json_object_get(entry, "fieldToAggregate"), "");
 		const char *as = field;
+		const char *output = rr_n8n_string(json_object_get(entry, "outputFieldName"), "");
+		json_t	   *a;
+		size_t		j;
 
-		literal_field(cx, field, options);
-		if (rr_n8n_bool(json_object_get(entry, "renameField"), false))
-			as = rr_n8n_string(json_object_get(entry, "outputFieldName"), field);
-		json_array_append_new(aggregations,
-							  json_pack("{s:s, s:s, s:s}", "op", "collect",
-										"field", field, "as", as));
+		if (field[0] == '\0')
+			continue;			/* n8n skips it */
+		/* n8n names the list by the output name, or the path's last key */
+		if (output[0] != '\0')
+			as = output;
+		else if (dot && strrchr(field, '.') != NULL)
+			as = strrchr(field, '.') + 1;
+		if (dot && strchr(as, '.') != NULL)
+			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+						   "output field \"%s\": a nested output field is not supported", as);
+		for (j = 0; j < json_array_size(names); j++)
+			if (strcmp(json_string_value(json_array_get(names, j)), as) == 0)
+				rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+							   "the output field \"%s\" is used more than once (n8n fails)", as);
+		json_array_append_new(names, json_string(as));
+		a = json_pack("{s:s, s:s, s:s}", "op", "collect", "field", field, "as", as);
+		if (skip_nulls)
+			json_object_set_new(a, "skip_nulls", json_true());
+		if (merge_lists)
+			json_object_set_new(a, "merge_lists", json_true());
+		json_array_append_new(aggregations, a);
 	}
+	json_decref(names);
 	out->params = json_pack("{s:o}", "aggregations", aggregations);
-	(void) rr_n8n_take(options, "disableDotNotation");
+	if (strcmp(what, "aggregateAllItemData") != 0)
+		dot_notation(out->params, options);
+	else
+		(void) rr_n8n_take(options, "disableDotNotation");
 	(void) rr_n8n_take(options, "includeBinaries");
-	if (rr_n8n_bool(rr_n8n_take(options, "mergeLists"), false))
-		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED, "merging lists is not supported yet");
-	if (rr_n8n_bool(rr_n8n_take(options, "keepMissing"), false))
-		rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
-					   "keeping missing and null values is not supported yet");
 	rr_n8n_leftovers(cx, options, "option");
 	rr_n8n_leftovers(cx, rest, "parameter");
 }
@@ -521,13 +545,41 @@ rr_n8n_export_aggregate(RrN8nContext *cx, json_t *params, RrN8nNode *out)
 	json_t	   *group_by = json_object_get(params, "group_by");
 	json_t	   *list = json_array();
 	bool		lists_only = json_array_size(group_by) == 0;
+	json_t	   *first = json_array_get(aggregations, 0);
+	bool		skip_nulls = rr_n8n_bool(json_object_get(first, "skip_nulls"), false);
+	bool		merge_lists = rr_n8n_bool(json_object_get(first, "merge_lists"), false);
 	size_t		i;
 
 	for (i = 0; i < json_array_size(aggregations); i++)
-		if (strcmp(rr_n8n_string(json_object_get(json_array_get(aggregations, i), "op"), ""),
-				   "collect") != 0)
+	{
+		json_t	   *a = json_array_get(aggregations, i);
+
+		if (strcmp(rr_n8n_string(json_object_get(a, "op"), ""), "collect") != 0)
 			lists_only = false;
+		else if (rr_n8n_bool(json_object_get(a, "skip_nulls"), false) != skip_nulls ||
+				 rr_n8n_bool(json_object_get(a, "merge_lists"), false) != merge_lists)
+			rr_n8n_problem(cx, RR_N8N_UNSUPPORTED,
+						   "aggregation %zu: n8n's Aggregate has one skip_nulls and merge_lists for all fields", i);
+	}
 	out->version = 1;
+	if (json_array_size(aggregations) == 1 && json_array_size(group_by) == 0 &&
+		strcmp(rr_n8n_string(json_object_get(first, "op"), ""), "items") == 0)
+	{
+		json_t	   *include = json_object_get(first, "include_fields");
+		json_t	   *exclude = json_object_get(first, "exclude_fields");
+
+		out->n8n_type = "aggregate";
+		out->params = json_pack("{s:s, s:O, s:s, s:{}}", "aggregate", "aggregateAllItemData",
+								"destinationFieldName", json_object_get(first, "as"),
+								"include", include ? "specifiedFields" :
+								exclude ? "allFieldsExcept" : "allFields", "options");
+		if (include != NULL)
+			json_object_set_new(out->params, "fieldsToInclude", rr_n8n_join(include));
+		if (exclude != NULL)
+			json_object_set_new(out->params, "fieldsToExclude", rr_n8n_join(exclude));
+		json_decref(list);
+		return;
+	}
 	for (i = 0; i < json_array_size(aggregations); i++)
 	{
 		json_t	   *a = json_array_get(aggregations, i);
@@ -574,10 +626,15 @@ rr_n8n_export_aggregate(RrN8nContext *cx, json_t *params, RrN8nNode *out)
 	}
 	if (lists_only)
 	{
+		json_t	   *options = export_options(params);
+
+		if (!skip_nulls)
+			json_object_set_new(options, "keepMissing", json_true());
+		if (merge_lists)
+			json_object_set_new(options, "mergeLists", json_true());
 		out->n8n_type = "aggregate";
-		out->params = json_pack("{s:{s:o}, s:{s:b}}", "fieldsToAggregate",
-								"fieldToAggregate", list,
-								"options", "disableDotNotation", true);
+		out->params = json_pack("{s:{s:o}, s:o}", "fieldsToAggregate",
+								"fieldToAggregate", list, "options", options);
 		return;
 	}
 	out->n8n_type = "summarize";

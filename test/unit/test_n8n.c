@@ -168,7 +168,7 @@ main(void)
 	fixture("sort.json", 1);
 	fixture("splitOut.json", 0);
 	fixture("splitOutObject.json", 0);
-	fixture("aggregate.json", 3);
+	fixture("aggregate.json", 0);
 	fixture("removeDuplicates.json", 0);
 	fixture("summarize.json", 0);
 	fixture("summarizeDatatypes.json", 0);
