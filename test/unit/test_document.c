@@ -1152,12 +1152,12 @@ test_param_rules(void)
 					  "node \"A\" param \"aggregations[1].op\" has invalid value \"median\"",
 					  "Valid values are \"collect\", \"count\", \"count_distinct\", "
 					  "\"sum\", \"min\", \"max\", \"avg\", \"first\", \"last\", "
-					  "\"concat\".");
+					  "\"concat\", \"items\".");
 	expect_node_error("aggregate: ops other than count need a field",
 					  "{'name': 'A', 'type': 'aggregate', 'params': {'aggregations': [{'op': 'sum'}]}}",
 					  RR_DOC_INVALID, "A", "params.aggregations[0].field",
 					  "node \"A\" is missing required param \"aggregations[0].field\"",
-					  "It is required unless \"op\" is \"count\".");
+					  "It is required unless \"op\" is one of \"count\", \"items\".");
 	expect_node_error("aggregate: group_by items must be strings",
 					  "{'name': 'A', 'type': 'aggregate', 'params': {'group_by': [1], 'aggregations': [{'op': 'count'}]}}",
 					  RR_DOC_PARAM_TYPE, "A", "params.group_by[0]",
