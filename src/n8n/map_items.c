@@ -2,16 +2,17 @@
  *
  * map_items.c
  *		n8n's item list nodes (Split Out, Aggregate, Summarize, Limit, Sort,
- *		Remove Duplicates) as split_out, aggregate, limit, sort and
- *		remove_duplicates, and back.
+ *		Remove Duplicates) as split_out, aggregate, summarize, limit, sort
+ *		and remove_duplicates, and back.
  *
- * Aggregate's individual fields and Summarize's aggregations become
- * aggregate's aggregations, named as n8n names their output fields (the
- * field's name, or "sum_price", "unique_count_id", ...); aggregate exports
- * as Aggregate when it only collects fields into lists without grouping,
- * else as Summarize.  Field names are taken literally: n8n reads a name
- * with "." as a path unless the node disables dot notation, so such a
- * name is refused.
+ * Each node's parameters map onto the params that give our node n8n's
+ * behaviour: dot notation (on in n8n unless disabled) → "dot_notation",
+ * Aggregate's nulls → "skip_nulls", Remove Duplicates' checks →
+ * "strict_fields", Summarize 1.1 → "typed_groups".  Aggregate's individual
+ * fields and all item data become aggregate's "collect" and "items";
+ * aggregate exports as Aggregate when it only collects fields into lists
+ * (or items) without grouping, else as Summarize.  What n8n fails on at
+ * every run (no field to split, sort or aggregate) is refused.
  *
  * Plain C on jansson; no PostgreSQL header.
  *
