@@ -310,6 +310,7 @@ run_keys(RrNodeRun *run, const DedupState *state, DedupKeys *keys)
 	{
 		Jsonb	   *item = (Jsonb *) lfirst(lc);
 
+		rr_item_done(run);
 		if (state->dot_notation)
 		{
 			StringInfoData prefix;
@@ -407,7 +408,8 @@ type_of(JsonbValue *v)
  *		always of one type.
  */
 static void
-check_fields(const DedupState *state, List *input, const DedupKeys *keys)
+check_fields(RrNodeRun *run, const DedupState *state, List *input,
+			 const DedupKeys *keys)
 {
 	int			k;
 
@@ -428,6 +430,7 @@ check_fields(const DedupState *state, List *input, const DedupKeys *keys)
 			JsonbValue *v = rr_item_get(rr_item_value((Jsonb *) lfirst(lc)),
 										name, strlen(name), keys->paths);
 
+			rr_item_done(run);
 			if (v != NULL && v->type == jbvNull)
 				continue;
 			if (v == NULL)
@@ -474,7 +477,7 @@ remove_duplicates_execute(RrNodeRun *run)
 
 	run_keys(run, state, &keys);
 	if (state->strict_fields && keys.names != NULL)
-		check_fields(state, input, &keys);
+		check_fields(run, state, input, &keys);
 	foreach(lc, input)
 	{
 		Jsonb	   *item = (Jsonb *) lfirst(lc);

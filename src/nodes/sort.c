@@ -345,7 +345,7 @@ stable_compare(const void *pa, const void *pb, void *arg)
  *		n8n's error for a key no item has.
  */
 static void
-check_found(const SortState *state, SortContext *cxt, int n)
+check_found(RrNodeRun *run, const SortState *state, SortContext *cxt, int n)
 {
 	int			k;
 
@@ -354,8 +354,11 @@ check_found(const SortState *state, SortContext *cxt, int n)
 		int			i;
 
 		for (i = 0; i < n; i++)
+		{
+			rr_item_done(run);
 			if (cxt->values[i * cxt->nkeys + k].kind != SORT_MISSING)
 				break;
+		}
 		if (i == n)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -433,7 +436,7 @@ sort_execute(RrNodeRun *run)
 			i++;
 			rr_item_done(run);
 		}
-		check_found(state, &cxt, n);
+		check_found(run, state, &cxt, n);
 		if (n < V8_MIN_RUN)
 		{
 			if (n > 1)

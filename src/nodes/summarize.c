@@ -98,6 +98,7 @@ typedef struct SumGroup
 /* What a run works on. */
 typedef struct SumRun
 {
+	RrNodeRun  *run;
 	const SummarizeState *state;
 	char	  **split;
 	int			nsplit;
@@ -370,7 +371,8 @@ aggregate(const SumRun *r, const SumSpec *spec, List *items)
 	JsValue		best = js_undefined();
 	double		sum = 0;
 	int			count = 0;
-	List	   *unique = NIL;
+	RrKeyMap   *seen = NULL;
+	bool		seen_undefined = false;
 
 	if (spec->op == SUM_APPEND)
 		pushJsonbValue(&ps, WJB_BEGIN_ARRAY, NULL);
@@ -379,6 +381,7 @@ aggregate(const SumRun *r, const SumSpec *spec, List *items)
 	{
 		JsValue		v = field_value(r, lfirst_int(lc), spec->field);
 
+		rr_item_done(r->run);
 		switch (spec->op)
 		{
 			case SUM_SUM:
@@ -424,26 +427,23 @@ aggregate(const SumRun *r, const SumSpec *spec, List *items)
 			case SUM_COUNT_UNIQUE:
 				if (!spec->include_empty && is_empty(v))
 					continue;
+				/* a Set: objects and arrays are all different */
+				if (v.kind == JS_UNDEFINED)
 				{
-					/* a Set: objects are all different, others by value */
-					ListCell   *u;
-					bool		seen = false;
+					count += seen_undefined ? 0 : 1;
+					seen_undefined = true;
+				}
+				else if (is_object(v) && v.kind != JS_NULL)
+					count++;
+				else
+				{
+					bool		found;
 
-					if (!is_object(v) || v.kind == JS_NULL)
-					{
-						foreach(u, unique)
-							if (js_strict_equals(*(JsValue *) lfirst(u), v) ||
-								(v.kind == JS_UNDEFINED &&
-								 ((JsValue *) lfirst(u))->kind == JS_UNDEFINED))
-								seen = true;
-					}
-					if (!seen)
-					{
-						JsValue    *copy = palloc(sizeof(JsValue));
-
-						*copy = v;
-						unique = lappend(unique, copy);
-					}
+					if (seen == NULL)
+						seen = rr_keymap_create(16);
+					(void) rr_keymap_insert(seen, JsonbValueToJsonb(js_to_jsonb_value(v)),
+											&found);
+					count += found ? 0 : 1;
 				}
 				break;
 		}
@@ -465,9 +465,8 @@ aggregate(const SumRun *r, const SumSpec *spec, List *items)
 		case SUM_CONCATENATE:
 			return js_to_jsonb_value(js_string(text.data, text.len));
 		case SUM_COUNT:
-			return js_to_jsonb_value(js_number(count));
 		case SUM_COUNT_UNIQUE:
-			return js_to_jsonb_value(js_number(list_length(unique)));
+			return js_to_jsonb_value(js_number(count));
 	}
 	return NULL;
 }
@@ -592,8 +591,11 @@ check_fields(const SumRun *r, int nitems)
 		if (r->specs[i].field[0] == '\0')
 			continue;
 		for (j = 0; j < nitems; j++)
+		{
+			rr_item_done(r->run);
 			if (field_value(r, j, r->specs[i].field).kind != JS_UNDEFINED)
 				break;
+		}
 		if (j == nitems)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -617,6 +619,7 @@ summarize_execute(RrNodeRun *run)
 	ListCell   *lc;
 	int			index = 0;
 
+	r.run = run;
 	r.state = state;
 	r.split = state->split;
 	r.nsplit = state->nsplit;
