@@ -307,6 +307,16 @@ INSERT INTO pinned SELECT 'itemListsSummarize', * FROM pg_temp.pinned(:'wf', 'n8
 	  {"category": "red", "text": "bar", "char": "a", "value": 5}, {"category": "blue", "text": "foo", "char": "a", "value": 6},
 	  {"category": "blue", "text": "foo", "char": "a", "value": 7}]',
 	'{}');
+\set wf `cat test/n8n/itemListsRemoveDuplicates.json`
+INSERT INTO pinned SELECT 'itemListsRemoveDuplicates', * FROM pg_temp.pinned(:'wf', 'n8n itemListsRemoveDuplicates',
+	'[{"entry": 1, "data": "a", "char": "a"}, {"entry": 1, "data": "b", "char": "a"}, {"entry": 1, "data": "a", "char": "a"},
+	  {"entry": 4, "data": "d", "char": "a"}, {"entry": 5, "data": "e", "char": "a"}]',
+	'{}');
+\set wf `cat test/n8n/itemListsSplitOut.json`
+INSERT INTO pinned SELECT 'itemListsSplitOut', * FROM pg_temp.pinned(:'wf', 'n8n itemListsSplitOut',
+	'[{"data": [{"id": 3, "char": "c"}, {"id": 4, "char": "d"}, {"id": 5, "char": "e"}, {"id": 1, "char": "a"}, {"id": 2, "char": "b"}],
+	   "data2": [{"text": "foo"}], "data3": [{"text": "bar"}]}]',
+	'{}');
 SELECT * FROM pinned ORDER BY workflow, node;
 SELECT count(*) FILTER (WHERE matches) AS matching, count(*) AS pinned FROM pinned;
 -- the differences (docs/n8n.md says why)

@@ -174,6 +174,8 @@ main(void)
 	fixture("summarizeDatatypes.json", 0);
 	fixture("itemListsSort.json", 1);
 	fixture("itemListsSummarize.json", 0);
+	fixture("itemListsRemoveDuplicates.json", 0);
+	fixture("itemListsSplitOut.json", 0);
 	round_trip("most node types", mixed, "{\"workflows\": {\"sub\": \"sub\"}}", 0);
 
 	expect_error("an unknown option", "{\"nodes\": []}", "{\"x\": 1}",
