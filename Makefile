@@ -94,6 +94,7 @@ OBJS = \
 	src/n8n/map_conditions.o \
 	src/n8n/map_flow.o \
 	src/n8n/map_http.o \
+	src/n8n/map_item_lists.o \
 	src/n8n/map_items.o \
 	src/n8n/map_merge.o \
 	src/n8n/map_misc.o \
@@ -135,6 +136,7 @@ OBJS = \
 	src/nodes/split_in_batches.o \
 	src/nodes/split_out.o \
 	src/nodes/sql.o \
+	src/nodes/summarize.o \
 	src/nodes/stop_and_error.o \
 	src/nodes/switch.o \
 	src/nodes/trigger.o \

@@ -1,6 +1,7 @@
 --
--- The "sort" node: stable, by several keys, with a fixed order across JSON
--- types, missing/null last in ascending order.
+-- The "sort" node, as n8n's Sort: by several keys, strings lower-cased,
+-- values compared as lodash's isEqual and lt do (JavaScript's rules), V8's
+-- sort below 64 items; a key no item has is an error; random order.
 --
 -- regress.run_node('sort', params, items) (009_test_helpers) runs
 -- Start -> Sort with those params on the items and returns the result,
@@ -12,21 +13,23 @@
 -- numbers compare numerically (10 after 9.5), ascending by default
 SELECT regress.run_node('sort', '{"by": [{"field": "n"}]}', '[{"n": 10}, {"n": 9.5}, {"n": -1}, {"n": 2}, {"n": 1e2}]');
 SELECT regress.run_node('sort', '{"by": [{"field": "n", "order": "desc"}]}', '[{"n": 10}, {"n": 9.5}, {"n": -1}, {"n": 2}]');
--- strings compare byte by byte: upper case, lower case, then non-ASCII
+-- strings compare lower-cased ("banana" and "Banana" are equal and keep
+-- their order), by UTF-16 code units
 SELECT regress.run_node('sort', '{"by": [{"field": "s"}]}',
 								'[{"s": "banana"}, {"s": "Banana"}, {"s": "äpple"}, {"s": "apple"}, {"s": "app"}, {"s": ""}, {"s": "日本"}]');
 -- booleans: false before true
 SELECT regress.run_node('sort', '{"by": [{"field": "b"}]}', '[{"b": true}, {"b": false}, {"b": true}]');
--- mixed types: boolean < number < string < array < object, then null and
--- missing (in input order: they are equal)
+-- mixed types: as numbers unless both are strings (null and false are 0,
+-- [1] is 1); what is NaN (a missing field, "x", an object) is "greater"
+-- both ways round, so V8's insertion sort decides, as it does in n8n
 SELECT regress.run_node('sort', '{"by": [{"field": "v"}]}',
 								'[{"v": {"a": 1}, "i": 1}, {"i": 2}, {"v": "x", "i": 3}, {"v": null, "i": 4},
 								  {"v": [1], "i": 5}, {"v": 3, "i": 6}, {"v": false, "i": 7}]');
--- descending reverses all of it: null and missing first
+-- descending: the same comparator, the other way
 SELECT regress.run_node('sort', '{"by": [{"field": "v", "order": "desc"}]}',
 								'[{"v": {"a": 1}, "i": 1}, {"i": 2}, {"v": "x", "i": 3}, {"v": null, "i": 4},
 								  {"v": [1], "i": 5}, {"v": 3, "i": 6}, {"v": false, "i": 7}]');
--- arrays and objects follow jsonb ordering
+-- arrays as numbers ([2] is 2, [1, 2] NaN), objects NaN
 SELECT regress.run_node('sort', '{"by": [{"field": "v"}]}', '[{"v": [2]}, {"v": [1, 2]}, {"v": [1]}, {"v": {"b": 1}}, {"v": {"a": 2}}]');
 -- stable: equal keys keep their input order
 SELECT regress.run_node('sort', '{"by": [{"field": "k"}]}',
@@ -39,6 +42,29 @@ SELECT regress.run_node('sort', '{"by": [{"field": "total", "order": "desc"}, {"
 -- keys are literal field names; unicode names
 SELECT regress.run_node('sort', '{"by": [{"field": "a.b"}, {"field": "ñ", "order": "desc"}]}',
 								'[{"a.b": 1, "ñ": 1}, {"a.b": 1, "ñ": 2}, {"a.b": 0, "a": {"b": 9}}]');
+-- with dot_notation, paths (a key with the dots as it is wins, as lodash's
+-- get reads it)
+SELECT regress.run_node('sort', '{"by": [{"field": "a.b"}], "dot_notation": true}',
+								'[{"a": {"b": 3}}, {"a": {"b": 1}}, {"a.b": 2}]');
+SELECT regress.run_node('sort', '{"by": [{"field": "l[1]", "order": "desc"}], "dot_notation": true}',
+								'[{"l": [0, 1]}, {"l": [0, 5]}, {"l": [9]}]');
+-- numbers in text against numbers: compared as numbers; text against text
+-- as text ("10" < "9")
+SELECT regress.run_node('sort', '{"by": [{"field": "v"}]}', '[{"v": "10"}, {"v": 9}, {"v": " 2 "}, {"v": true}]');
+SELECT regress.run_node('sort', '{"by": [{"field": "v"}]}', '[{"v": "10"}, {"v": "9"}, {"v": "0x1F"}]');
+-- a field no item has: n8n's error
+SELECT regress.run_node('sort', '{"by": [{"field": "n"}, {"field": "nope"}]}', '[{"n": 1}, {"n": 2}]');
+SELECT regress.run_node('sort', '{"by": [{"field": "a.b"}]}', '[{"a": {"b": 1}}]');
+SELECT regress.run_node('sort', '{"by": [{"field": "n"}]}', '[{"n": null}, {"m": 1}]');
+-- random: the same items in some order
+SELECT (SELECT jsonb_agg(x ORDER BY (x->>'i')::int) FROM jsonb_array_elements(
+			regress.run_node('sort', '{"random": true}', items)::jsonb) x) = items AS same_items
+FROM (SELECT jsonb_agg(jsonb_build_object('i', i) ORDER BY i) AS items FROM generate_series(1, 50) i) t;
+-- bad params
+SELECT regress.run_node('sort', '{}', '[]');
+SELECT regress.run_node('sort', '{"random": true, "by": [{"field": "n"}]}', '[]');
+SELECT regress.run_node('sort', '{"random": "{{ true }}"}', '[]');
+SELECT regress.run_node('sort', '{"by": [{"field": "n"}], "dot_notation": 1}', '[]');
 -- no items, one item
 SELECT regress.run_node('sort', '{"by": [{"field": "n"}]}', '[]');
 SELECT regress.run_node('sort', '{"by": [{"field": "n"}]}', '[{"n": 1}]');

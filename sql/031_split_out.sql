@@ -35,8 +35,8 @@ SELECT pg_temp.run('{"field": "lines", "keep_fields": true, "destination": "line
 	'[{"id": 1, "lines": [1, 2]}]');
 SELECT pg_temp.run('{"field": "lines", "keep_fields": false}', '[{"id": 1, "lines": [1, 2]}]');
 
--- missing or null fields and empty arrays give nothing; a value that is not
--- an array splits into itself (an object becomes the item)
+-- missing fields and empty arrays give nothing; null gives one item, as in
+-- n8n; an object splits into its values; any other value into itself
 SELECT pg_temp.run('{"field": "v"}', '[{"id": 1}, {"id": 2, "v": null}, {"id": 3, "v": []}, {"id": 4, "v": [4]}]');
 SELECT pg_temp.run('{"field": "v"}', '[{"id": 1, "v": "scalar"}, {"id": 2, "v": {"o": 1}}, {"id": 3, "v": 0}]');
 SELECT pg_temp.run('{"field": "v", "keep_fields": true}', '[{"id": 1, "v": "scalar"}, {"id": 2, "v": {"o": 1}}]');
@@ -63,6 +63,36 @@ SELECT pg_temp.run('{"field": "{{ $json.which }}"}', '[{"which": "v", "v": [1]},
 SELECT pg_temp.run('{"field": "{{ $json.which }}"}', '[{"v": [1]}]');
 SELECT pg_temp.run('{"field": "v", "keep_fields": "{{ $json.keep }}"}', '[{"v": [1], "keep": "yes"}]');
 SELECT pg_temp.run('{"field": "v", "destination": "{{ $json.dest }}"}', '[{"v": [1], "dest": ["x"]}]');
+
+-- several fields: the k-th item holds the k-th element of each, under the
+-- field's name (objects too); the longest decides how many items
+SELECT pg_temp.run('{"fields": ["a", "b"]}', '[{"a": [1, 2, 3], "b": [{"x": 1}], "c": 0}]');
+SELECT pg_temp.run('{"fields": ["a", "b"], "destinations": ["x", "y"], "keep_fields": true}',
+	'[{"a": [1, 2], "b": {"p": "q"}, "c": 0}, {"c": 1}]');
+-- dot_notation: names are paths; a literal key with dots wins, as lodash's
+-- get reads it; keep_fields removes the path
+SELECT pg_temp.run('{"field": "o.list", "dot_notation": true, "keep_fields": true}',
+	'[{"o": {"list": [1, 2], "k": 3}, "z": 4}]');
+SELECT pg_temp.run('{"field": "o.list", "dot_notation": true}', '[{"o.list": ["lit"], "o": {"list": [1]}}]');
+SELECT pg_temp.run('{"field": "o.list"}', '[{"o.list": ["lit"], "o": {"list": [1]}}]');
+SELECT pg_temp.run('{"field": "rows[1]", "dot_notation": true}', '[{"rows": [[0], [5, 6]]}]');
+-- include_fields: the selected other fields (paths read with dot_notation,
+-- stored under the name as written); a missing one is left out
+SELECT pg_temp.run('{"field": "v", "include_fields": ["id", "nope"]}', '[{"id": 1, "v": [{"a": 1}, 2], "w": 0}]');
+SELECT pg_temp.run('{"field": "v", "include_fields": ["m.n"], "dot_notation": true}', '[{"m": {"n": 5}, "v": [1]}]');
+-- the fields to split and destinations may be computed per item
+SELECT pg_temp.run('{"fields": "{{ $json.which }}", "destinations": "{{ [''out''] }}"}',
+	'[{"which": ["a"], "a": [1]}, {"which": ["b"], "b": [2]}]');
+-- bad inputs
+SELECT pg_temp.run('{"fields": "{{ [''a'', ''b''] }}", "destinations": "{{ [''x''] }}"}', '[{"a": [1]}]');
+SELECT pg_temp.run('{"fields": ["a", "b"], "destinations": ["x"]}', '[]');
+SELECT pg_temp.run('{"field": "a", "fields": ["b"]}', '[]');
+SELECT pg_temp.run('{"fields": []}', '[]');
+SELECT pg_temp.run('{"field": "a", "keep_fields": true, "include_fields": ["b"]}', '[]');
+SELECT pg_temp.run('{"field": "a", "include_fields": []}', '[]');
+SELECT pg_temp.run('{"field": "a", "destinations": ["b"]}', '[]');
+SELECT pg_temp.run('{"fields": ["a"], "destination": "b"}', '[]');
+SELECT pg_temp.run('{"field": "a", "dot_notation": "{{ true }}"}', '[]');
 
 -- the validator's side
 SELECT pg_temp.run('{}', '[]');

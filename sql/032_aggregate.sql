@@ -135,6 +135,83 @@ SELECT pg_temp.run('{"group_by": ["g"], "aggregations": [{"op": "count"}, {"op":
 FROM (SELECT jsonb_agg(jsonb_build_object('g', (i * 7) % 13, 'v', (i * 31) % 101 / 4.0) ORDER BY i) AS items
 	  FROM generate_series(1, 2000) i) s;
 
+-- n8n's Aggregate: skip_nulls leaves out nulls (also inside arrays),
+-- merge_lists appends an array's elements; dot_notation reads paths
+SELECT pg_temp.run('{"aggregations": [{"op": "collect", "field": "v", "as": "kept"},
+	{"op": "collect", "field": "v", "as": "skipped", "skip_nulls": true},
+	{"op": "collect", "field": "v", "as": "merged", "merge_lists": true},
+	{"op": "collect", "field": "v", "as": "both", "skip_nulls": true, "merge_lists": true}]}',
+	'[{"v": 1}, {"v": null}, {}, {"v": [2, null, [3]]}, {"v": "x"}]');
+SELECT pg_temp.run('{"dot_notation": true, "aggregations": [{"op": "collect", "field": "o.k", "as": "k"}]}',
+	'[{"o": {"k": 1}}, {"o.k": 2}, {"o": {}}]');
+-- items: all item data in one list, or only some fields, or all but some
+-- (items left with no field are left out)
+SELECT pg_temp.run('{"aggregations": [{"op": "items", "as": "data"}]}', '[{"a": 1, "b": 2}, {"b": 3}]');
+SELECT pg_temp.run('{"aggregations": [{"op": "items", "as": "data", "include_fields": ["a"]}]}', '[{"a": 1, "b": 2}, {"b": 3}]');
+SELECT pg_temp.run('{"aggregations": [{"op": "items", "as": "data", "exclude_fields": ["a"]}]}', '[{"a": 1, "b": 2}, {"a": 3}]');
+SELECT pg_temp.run('{"group_by": ["g"], "aggregations": [{"op": "items"}]}', '[{"g": 1, "n": 1}, {"g": 2}, {"g": 1, "n": 3}]');
+SELECT pg_temp.run('{"aggregations": [{"op": "collect", "field": "v", "skip_nulls": "yes"}]}', '[]');
+SELECT pg_temp.run('{"aggregations": "{{ [{op: ''collect'', field: ''v'', merge_lists: 1}] }}"}', '[{"v": 1}]');
+SELECT pg_temp.run('{"aggregations": "{{ [{op: ''items'', include_fields: ''a''}] }}"}', '[{"v": 1}]');
+
+-- The "summarize" node: n8n's Summarize.  sum(params, items) runs it.
+CREATE FUNCTION pg_temp.sum(params jsonb, items jsonb) RETURNS text
+LANGUAGE sql AS $$
+	SELECT regress.run_node('summarize', params, items, name => 'Sum')
+$$;
+-- every aggregation, named as n8n names them; sums and averages are
+-- JavaScript doubles over the numbers only; min and max compare with
+-- JavaScript's < over the values that are not empty; count, count_unique,
+-- append and concatenate leave out missing, null and ""
+SELECT pg_temp.sum('{"aggregations": [{"op": "sum", "field": "v"}, {"op": "average", "field": "v"},
+	{"op": "min", "field": "v"}, {"op": "max", "field": "v"}, {"op": "count", "field": "v"},
+	{"op": "count_unique", "field": "v"}, {"op": "append", "field": "v"}, {"op": "concatenate", "field": "v"}]}',
+	'[{"v": 1}, {"v": "7"}, {"v": null}, {"v": ""}, {"v": 0.1}, {"v": 0.2}, {}, {"v": 1}, {"v": {"k": [1]}}]');
+-- include_empty keeps them (null, and missing as null in lists); any separator;
+-- objects as JSON, missing as "undefined"
+SELECT pg_temp.sum('{"aggregations": [{"op": "count", "field": "v", "include_empty": true},
+	{"op": "count_unique", "field": "v", "include_empty": true}, {"op": "append", "field": "v", "include_empty": true},
+	{"op": "concatenate", "field": "v", "include_empty": true, "separator": " | "}]}',
+	'[{"v": null}, {}, {"v": ""}, {"v": [1, "a"]}, {"v": true}]');
+-- no numbers: sum 0, average null, min and max null
+SELECT pg_temp.sum('{"aggregations": [{"op": "sum", "field": "v"}, {"op": "average", "field": "v"},
+	{"op": "min", "field": "v"}]}', '[{"v": "x"}, {"w": 1}]');
+-- groups: keyed by text (1 and "1" are one group, written "1"), array
+-- indexes first in ascending order, then the others as they came; nested
+-- by the first field; null is the group "null", missing "undefined"
+SELECT pg_temp.sum('{"split_by": ["g"], "aggregations": [{"op": "count", "field": "n"}]}',
+	'[{"g": "b", "n": 1}, {"g": 10, "n": 1}, {"g": "1", "n": 1}, {"g": 1, "n": 1}, {"g": null, "n": 1}, {"n": 1}, {"g": 2, "n": 1}, {"g": {"x": 1}, "n": 1}]');
+SELECT pg_temp.sum('{"split_by": ["a", "b"], "aggregations": [{"op": "append", "field": "n"}]}',
+	'[{"a": "red", "b": "foo", "n": 1}, {"a": "blue", "b": "x", "n": 2}, {"a": "red", "b": "bar", "n": 3}, {"a": "blue", "b": "foo", "n": 4}]');
+-- typed_groups (n8n 1.1): the first field's values back as numbers and null
+SELECT pg_temp.sum('{"split_by": ["g"], "typed_groups": true, "aggregations": [{"op": "count", "field": "n"}]}',
+	'[{"g": 2, "n": 1}, {"g": null, "n": 1}, {"g": "x", "n": 1}, {"g": "", "n": 1}]');
+-- skip_empty_groups: items whose group is missing, "" or false are left out
+SELECT pg_temp.sum('{"split_by": ["g"], "skip_empty_groups": true, "aggregations": [{"op": "count", "field": "n"}]}',
+	'[{"g": "", "n": 1}, {"g": false, "n": 1}, {"n": 1}, {"g": 0, "n": 1}, {"g": null, "n": 1}]');
+-- single_item: one item of objects keyed by the groups
+SELECT pg_temp.sum('{"split_by": ["a", "b"], "single_item": true, "aggregations": [{"op": "sum", "field": "n"}]}',
+	'[{"a": "x", "b": 1, "n": 1}, {"a": "x", "b": 2, "n": 2}, {"a": "y", "b": 1, "n": 3}]');
+-- dot_notation: fields are paths; output names with "_" for "." and " "
+SELECT pg_temp.sum('{"dot_notation": true, "split_by": ["p.k"], "aggregations": [{"op": "max", "field": "p.v"}, {"op": "count", "field": "a b"}]}',
+	'[{"p": {"k": "x", "v": 3}, "a b": 1}, {"p": {"k": "x", "v": 5}}]');
+-- a field no item has: n8n's error, or with ignore_missing a count of 0
+SELECT pg_temp.sum('{"aggregations": [{"op": "count", "field": "nope"}]}', '[{"v": 1}]');
+SELECT pg_temp.sum('{"aggregations": [{"op": "count", "field": "nope"}], "ignore_missing": true}', '[{"v": 1}]');
+-- computed params, and bad ones
+SELECT pg_temp.sum('{"split_by": "{{ [$json.by] }}", "aggregations": [{"op": "count", "field": "{{ $json.by }}"}]}',
+	'[{"by": "g", "g": 1}, {"g": 1}]');
+SELECT pg_temp.sum('{"aggregations": "{{ [{op: ''median'', field: ''v''}] }}"}', '[{"v": 1}]');
+SELECT pg_temp.sum('{"aggregations": "{{ [{op: ''sum''}] }}"}', '[{"v": 1}]');
+SELECT pg_temp.sum('{"aggregations": "{{ [{op: ''sum'', field: ''v'', include_empty: 1}] }}"}', '[{"v": 1}]');
+SELECT pg_temp.sum('{"aggregations": "{{ [] }}"}', '[{"v": 1}]');
+SELECT pg_temp.sum('{"aggregations": [{"op": "median", "field": "v"}]}', '[]');
+SELECT pg_temp.sum('{"aggregations": [{"op": "sum"}]}', '[]');
+SELECT pg_temp.sum('{"aggregations": []}', '[]');
+SELECT pg_temp.sum('{"aggregations": [{"op": "sum", "field": "v"}], "single_item": "{{ true }}"}', '[]');
+SELECT pg_temp.sum('{"aggregations": [{"op": "sum", "field": "v"}], "group_by": ["g"]}', '[]');
+SELECT reporunner.delete_workflow('test_summarize');
+
 \pset format aligned
 \pset tuples_only off
 SELECT reporunner.delete_workflow('test_aggregate');

@@ -43,6 +43,34 @@ SELECT pg_temp.run('{"fields": ["{{ $json.key }}"]}', '[{"key": "k", "k": 1}, {"
 -- computed values of the wrong shape
 SELECT pg_temp.run('{"fields": "{{ $json.keys }}"}', '[{"keys": "k"}]');
 SELECT pg_temp.run('{"fields": "{{ $json.keys }}"}', '[{"keys": ["k", {"f": 1}]}]');
+-- except_fields: every top-level key of any item but those
+SELECT pg_temp.run('{"except_fields": ["id"]}',
+	'[{"id": 1, "a": 1}, {"id": 2, "a": 1}, {"id": 3, "a": 2}, {"id": 4, "a": 1, "b": 0}]');
+-- dot_notation: fields are paths; all fields are the leaf paths of every
+-- item ("o.k", "l.0"), except_fields then those of the first item
+SELECT pg_temp.run('{"fields": ["o.k"], "dot_notation": true}',
+	'[{"o": {"k": 1, "x": 1}}, {"o": {"k": 1, "x": 2}}, {"o": {"k": 2}}]');
+SELECT pg_temp.run('{"dot_notation": true}',
+	'[{"o": {"k": 1}, "l": [1]}, {"o": {"k": 1}, "l": [1]}, {"o": {"k": 1}, "l": [2]}]');
+SELECT pg_temp.run('{"except_fields": ["o.x"], "dot_notation": true}',
+	'[{"o": {"k": 1, "x": 1}}, {"o": {"k": 1, "x": 2}}, {"o": {"k": 2, "x": 1}}]');
+-- remove_other_fields: only the compared fields (paths as nested objects)
+SELECT pg_temp.run('{"fields": ["a"], "remove_other_fields": true}', '[{"a": 1, "b": 1}, {"a": 1, "b": 2}, {"a": 2, "b": 3}]');
+SELECT pg_temp.run('{"except_fields": ["b"], "remove_other_fields": true}', '[{"a": 1, "b": 1, "c": 0}, {"a": 1, "b": 2, "c": 0}]');
+SELECT pg_temp.run('{"fields": ["o.k"], "dot_notation": true, "remove_other_fields": true}',
+	'[{"o": {"k": 1, "x": 1}, "y": 0}, {"o": {"k": 1}}]');
+-- strict_fields: n8n's checks (null is allowed)
+SELECT pg_temp.run('{"fields": ["a"], "strict_fields": true}', '[{"a": 1}, {"a": null}, {"a": 1}]');
+SELECT pg_temp.run('{"fields": ["a"], "strict_fields": true}', '[{"a": 1}, {"b": 1}]');
+SELECT pg_temp.run('{"fields": ["a.b"], "strict_fields": true}', '[{"a": {"b": 1}}]');
+SELECT pg_temp.run('{"fields": ["a"], "strict_fields": true}', '[{"a": 1}, {"a": null}, {"a": "1"}]');
+SELECT pg_temp.run('{"strict_fields": true}', '[{"a": 1}, {"a": 1, "b": 2}]');
+SELECT pg_temp.run('{"fields": [""], "strict_fields": true}', '[{"a": 1}]');
+-- bad params
+SELECT pg_temp.run('{"fields": ["a"], "except_fields": ["b"]}', '[]');
+SELECT pg_temp.run('{"except_fields": []}', '[]');
+SELECT pg_temp.run('{"remove_other_fields": "{{ true }}"}', '[]');
+SELECT pg_temp.run('{"except_fields": "{{ $json.x }}"}', '[{"x": 5}]');
 -- scope "input" writes nothing down
 SELECT count(*) AS keys_recorded FROM reporunner.dedup_key;
 -- the validator's side

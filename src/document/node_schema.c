@@ -57,8 +57,10 @@ static const char *const set_types[] = {"string", "number", "boolean",
 "array", "object", NULL};
 static const char *const aggregate_ops[] = {"collect", "count",
 	"count_distinct", "sum", "min", "max", "avg", "first", "last", "concat",
-NULL};
-static const char *const aggregate_count[] = {"count", NULL};
+"items", NULL};
+static const char *const aggregate_no_field[] = {"count", "items", NULL};
+static const char *const summarize_ops[] = {"append", "average",
+	"concatenate", "count", "count_unique", "max", "min", "sum", NULL};
 static const char *const limit_ends[] = {"start", "end", NULL};
 static const char *const sort_orders[] = {"asc", "desc", NULL};
 static const char *const dedup_scopes[] = {"input", "workflow", NULL};
@@ -254,9 +256,26 @@ static const RrFieldSpec merge_params[] = {
 };
 
 static const RrFieldSpec split_out_params[] = {
-	{.name = "field", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED},
+	{.name = "field", .type = RR_FIELD_STRING},
+	{.name = "fields", .type = RR_FIELD_ARRAY, .has_min = true, .min = 1,
+	.items = &any_string},
 	{.name = "keep_fields", .type = RR_FIELD_BOOLEAN},
+	{.name = "include_fields", .type = RR_FIELD_ARRAY, .has_min = true,
+	.min = 1, .items = &any_string},
 	{.name = "destination", .type = RR_FIELD_STRING},
+	{.name = "destinations", .type = RR_FIELD_ARRAY, .items = &any_string},
+	{.name = "dot_notation", .type = RR_FIELD_BOOLEAN,
+		.flags = RR_FIELD_LITERAL,
+	.hint = "How names are read is fixed when the workflow is saved."},
+	{NULL}
+};
+
+static const char *const split_out_one_of[] = {"field", "fields", NULL};
+
+static const RrParamRule split_out_rules[] = {
+	{.param = "include_fields", .excludes = "keep_fields"},
+	{.param = "destination", .excludes = "fields"},
+	{.param = "destinations", .needs = {"fields"}},
 	{NULL}
 };
 
@@ -264,9 +283,13 @@ static const RrFieldSpec aggregation_fields[] = {
 	{.name = "op", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED,
 	.choices = aggregate_ops},
 	{.name = "field", .type = RR_FIELD_STRING,
-		.required_if = {.field = "op", .values = aggregate_count,
+		.required_if = {.field = "op", .values = aggregate_no_field,
 	.negate = true}},
 	{.name = "as", .type = RR_FIELD_STRING},
+	{.name = "skip_nulls", .type = RR_FIELD_BOOLEAN},
+	{.name = "merge_lists", .type = RR_FIELD_BOOLEAN},
+	{.name = "include_fields", .type = RR_FIELD_ARRAY, .items = &any_string},
+	{.name = "exclude_fields", .type = RR_FIELD_ARRAY, .items = &any_string},
 	{NULL}
 };
 
@@ -279,6 +302,44 @@ static const RrFieldSpec aggregate_params[] = {
 	{.name = "aggregations", .type = RR_FIELD_ARRAY,
 		.flags = RR_FIELD_REQUIRED, .has_min = true, .min = 1,
 	.items = &aggregation},
+	{.name = "dot_notation", .type = RR_FIELD_BOOLEAN,
+		.flags = RR_FIELD_LITERAL,
+	.hint = "How names are read is fixed when the workflow is saved."},
+	{NULL}
+};
+
+static const RrFieldSpec summarization_fields[] = {
+	{.name = "op", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED,
+	.choices = summarize_ops},
+	{.name = "field", .type = RR_FIELD_STRING, .flags = RR_FIELD_REQUIRED},
+	{.name = "include_empty", .type = RR_FIELD_BOOLEAN},
+	{.name = "separator", .type = RR_FIELD_STRING},
+	{NULL}
+};
+
+static const RrFieldSpec summarization = {
+	.type = RR_FIELD_OBJECT, .fields = summarization_fields
+};
+
+#define SUMMARIZE_HINT \
+	"How the node groups and writes its output is fixed when the workflow " \
+	"is saved."
+
+static const RrFieldSpec summarize_params[] = {
+	{.name = "split_by", .type = RR_FIELD_ARRAY, .items = &any_string},
+	{.name = "aggregations", .type = RR_FIELD_ARRAY,
+		.flags = RR_FIELD_REQUIRED, .has_min = true, .min = 1,
+	.items = &summarization},
+	{.name = "single_item", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL, .hint = SUMMARIZE_HINT},
+	{.name = "skip_empty_groups", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL, .hint = SUMMARIZE_HINT},
+	{.name = "typed_groups", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL, .hint = SUMMARIZE_HINT},
+	{.name = "ignore_missing", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL, .hint = SUMMARIZE_HINT},
+	{.name = "dot_notation", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL, .hint = SUMMARIZE_HINT},
 	{NULL}
 };
 
@@ -403,14 +464,34 @@ static const RrFieldSpec sort_key = {
 };
 
 static const RrFieldSpec sort_params[] = {
-	{.name = "by", .type = RR_FIELD_ARRAY, .flags = RR_FIELD_REQUIRED,
-	.has_min = true, .min = 1, .items = &sort_key},
+	{.name = "by", .type = RR_FIELD_ARRAY, .has_min = true, .min = 1,
+	.items = &sort_key},
+	{.name = "random", .type = RR_FIELD_BOOLEAN, .flags = RR_FIELD_LITERAL},
+	{.name = "dot_notation", .type = RR_FIELD_BOOLEAN,
+		.flags = RR_FIELD_LITERAL,
+	.hint = "How names are read is fixed when the workflow is saved."},
 	{NULL}
 };
 
+static const char *const sort_one_of[] = {"by", "random", NULL};
+
 static const RrFieldSpec remove_duplicates_params[] = {
 	{.name = "fields", .type = RR_FIELD_ARRAY, .items = &any_string},
+	{.name = "except_fields", .type = RR_FIELD_ARRAY, .has_min = true,
+	.min = 1, .items = &any_string},
 	{.name = "scope", .type = RR_FIELD_STRING, .choices = dedup_scopes},
+	{.name = "remove_other_fields", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL},
+	{.name = "strict_fields", .type = RR_FIELD_BOOLEAN,
+	.flags = RR_FIELD_LITERAL},
+	{.name = "dot_notation", .type = RR_FIELD_BOOLEAN,
+		.flags = RR_FIELD_LITERAL,
+	.hint = "How names are read is fixed when the workflow is saved."},
+	{NULL}
+};
+
+static const RrParamRule remove_duplicates_rules[] = {
+	{.param = "except_fields", .excludes = "fields"},
 	{NULL}
 };
 
@@ -765,15 +846,18 @@ static const RrFieldSpec date_time_params[] = {
 #define RR_SCHEMA_merge \
 	.params = merge_params, .outputs = main_output, .inputs_param = "inputs"
 #define RR_SCHEMA_split_out \
-	.params = split_out_params, .outputs = main_output, .inputs = 1
+	.params = split_out_params, .outputs = main_output, .inputs = 1, \
+	.one_of = split_out_one_of, .rules = split_out_rules
 #define RR_SCHEMA_aggregate \
 	.params = aggregate_params, .outputs = main_output, .inputs = 1
 #define RR_SCHEMA_limit \
 	.params = limit_params, .outputs = main_output, .inputs = 1
 #define RR_SCHEMA_sort \
-	.params = sort_params, .outputs = main_output, .inputs = 1
+	.params = sort_params, .outputs = main_output, .inputs = 1, \
+	.one_of = sort_one_of
 #define RR_SCHEMA_remove_duplicates \
-	.params = remove_duplicates_params, .outputs = main_output, .inputs = 1
+	.params = remove_duplicates_params, .outputs = main_output, .inputs = 1, \
+	.rules = remove_duplicates_rules
 #define RR_SCHEMA_noop \
 	.params = no_params, .outputs = main_output, .inputs = 1
 #define RR_SCHEMA_stop_and_error \
@@ -798,6 +882,9 @@ static const RrFieldSpec date_time_params[] = {
 
 #define RR_SCHEMA_rename_keys \
 	.params = rename_keys_params, .outputs = main_output, .inputs = 1
+
+#define RR_SCHEMA_summarize \
+	.params = summarize_params, .outputs = main_output, .inputs = 1
 
 #define RR_SCHEMA_compare_datasets \
 	.params = compare_datasets_params, .outputs = compare_outputs, .inputs = 2

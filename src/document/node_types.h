@@ -43,6 +43,7 @@
 	X(compare_datasets) \
 	X(date_time) \
 	X(ai_agent) \
-	X(split_in_batches)
+	X(split_in_batches) \
+	X(summarize)
 
 #endif							/* RR_NODE_TYPES_H */

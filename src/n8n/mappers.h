@@ -50,9 +50,17 @@ RR_N8N_MAPPER(sort);
 RR_N8N_MAPPER(remove_duplicates);
 RR_N8N_EXPORTER(split_out);
 RR_N8N_EXPORTER(aggregate);
+RR_N8N_EXPORTER(summarize);
 RR_N8N_EXPORTER(limit);
 RR_N8N_EXPORTER(sort);
 RR_N8N_EXPORTER(remove_duplicates);
+/* for map_item_lists.c: Summarize's parameters with its version's rules */
+extern void rr_n8n_import_summarize_as(RrN8nContext *cx, json_t *parameters,
+									   RrN8nNode *out, bool typed,
+									   bool ignore_missing);
+
+/* map_item_lists.c */
+RR_N8N_MAPPER(item_lists);
 
 /* map_misc.c */
 RR_N8N_MAPPER(noop);

@@ -20,6 +20,7 @@
 
 #include "lib/stringinfo.h"
 #include "nodes/item_keys.h"
+#include "nodes/item_paths.h"
 #include "nodes/node_util.h"
 #include "utils/fmgrprotos.h"
 #include "utils/numeric.h"
@@ -35,13 +36,14 @@ typedef enum AggOp
 	AGG_AVG,
 	AGG_FIRST,
 	AGG_LAST,
-	AGG_CONCAT
+	AGG_CONCAT,
+	AGG_ITEMS
 } AggOp;
 
 /* In AggOp order. */
 static const char *const agg_op_names[] = {
 	"collect", "count", "count_distinct", "sum", "min", "max", "avg",
-	"first", "last", "concat"
+	"first", "last", "concat", "items"
 };
 
 /* What "concat" puts between two values. */
@@ -53,6 +55,12 @@ typedef struct AggSpec
 	AggOp		op;
 	char	   *field;			/* NULL for a count of items */
 	char	   *as;				/* the result field */
+	bool		skip_nulls;		/* collect: n8n's Aggregate */
+	bool		merge_lists;	/* collect: arrays' elements */
+	char	  **include;		/* items: the fields kept, or NULL */
+	int			ninclude;
+	char	  **exclude;		/* items: the fields dropped, or NULL */
+	int			nexclude;
 } AggSpec;
 
 /* What prepare compiles. */
@@ -66,6 +74,7 @@ typedef struct AggregateState
 	int			ngroup_fields;
 	AggSpec    *specs;
 	int			nspecs;
+	bool		dot_notation;	/* fields are paths */
 } AggregateState;
 
 /* The running value of one aggregation over one group. */
@@ -115,6 +124,26 @@ spec_string(const char *node, int index, JsonbValue *object, const char *key)
 }
 
 /*
+ * spec_flag
+ *		A boolean member of an aggregation object (absent or null: false).
+ */
+static bool
+spec_flag(const char *node, int index, JsonbValue *object, const char *key)
+{
+	JsonbValue *value = rr_value_member(object, key, strlen(key));
+
+	if (value == NULL || value->type == jbvNull)
+		return false;
+	if (value->type != jbvBool)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("node \"%s\" param \"aggregations[%d].%s\" must be a boolean",
+						node, index, key),
+				 errdetail("Its expression gave %s.", rr_value_type_phrase(value))));
+	return value->val.boolean;
+}
+
+/*
  * decode_aggregations
  *		Decode a value of "aggregations"; returns their number.  Checks what
  *		an expression may have got wrong.
@@ -122,37 +151,17 @@ spec_string(const char *node, int index, JsonbValue *object, const char *key)
 static int
 decode_aggregations(const char *node, JsonbValue *value, AggSpec **specs)
 {
-	JsonbIterator *it;
-	JsonbIteratorToken tok;
-	JsonbValue	v;
-	int			n = 0;
+	int			count;
+	JsonbValue *list = rr_param_object_list(node, "aggregations", value, &count);
+	int			n;
 
-	if (!rr_value_is_array(value))
-		rr_param_type_error(node, "aggregations", "an array of objects", value);
-	if (JsonContainerSize(value->val.binary.data) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("node \"%s\" param \"aggregations\" must not be empty",
-						node),
-				 errdetail("Its expression gave an empty array.")));
-
-	*specs = palloc(sizeof(AggSpec) * JsonContainerSize(value->val.binary.data));
-	it = JsonbIteratorInit(value->val.binary.data);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	*specs = palloc(sizeof(AggSpec) * count);
+	for (n = 0; n < count; n++)
 	{
 		AggSpec    *spec = &(*specs)[n];
+		JsonbValue	v = list[n];
 		char	   *op;
 		int			i;
-
-		if (tok != WJB_ELEM)
-			continue;
-		if (!rr_value_is_object(&v))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("node \"%s\" param \"aggregations[%d]\" must be an object",
-							node, n),
-					 errdetail("Its expression gave %s.",
-							   rr_value_type_phrase(&v))));
 
 		op = spec_string(node, n, &v, "op");
 		if (op == NULL)
@@ -171,11 +180,11 @@ decode_aggregations(const char *node, JsonbValue *value, AggSpec **specs)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("node \"%s\" param \"aggregations[%d].op\" has invalid value \"%s\"",
 							node, n, op),
-					 errdetail("Valid values are \"collect\", \"count\", \"count_distinct\", \"sum\", \"min\", \"max\", \"avg\", \"first\", \"last\", \"concat\".")));
+					 errdetail("Valid values are \"collect\", \"count\", \"count_distinct\", \"sum\", \"min\", \"max\", \"avg\", \"first\", \"last\", \"concat\", \"items\".")));
 		spec->op = (AggOp) i;
 
 		spec->field = spec_string(node, n, &v, "field");
-		if (spec->field == NULL && spec->op != AGG_COUNT)
+		if (spec->field == NULL && spec->op != AGG_COUNT && spec->op != AGG_ITEMS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("node \"%s\" is missing required param \"aggregations[%d].field\"",
@@ -186,9 +195,18 @@ decode_aggregations(const char *node, JsonbValue *value, AggSpec **specs)
 		if (spec->as == NULL)
 			spec->as = spec->field == NULL ? pstrdup(op) :
 				psprintf("%s_%s", op, spec->field);
-		n++;
+		spec->skip_nulls = spec_flag(node, n, &v, "skip_nulls");
+		spec->merge_lists = spec_flag(node, n, &v, "merge_lists");
+		spec->include = rr_decode_string_array(rr_value_member(&v, "include_fields", 14),
+											   node,
+											   psprintf("aggregations[%d].include_fields", n),
+											   &spec->ninclude);
+		spec->exclude = rr_decode_string_array(rr_value_member(&v, "exclude_fields", 14),
+											   node,
+											   psprintf("aggregations[%d].exclude_fields", n),
+											   &spec->nexclude);
 	}
-	return n;
+	return count;
 }
 
 /*
@@ -201,6 +219,7 @@ aggregate_prepare(RrPlanNode *node)
 	AggregateState *state = palloc0(sizeof(AggregateState));
 
 	state->node_name = node->name;
+	state->dot_notation = rr_param_flag(node, "dot_notation");
 	rr_param_compile(node, "group_by", &state->group_by);
 	rr_param_compile(node, "aggregations", &state->aggregations);
 	if (state->group_by.constant != NULL)
@@ -229,33 +248,147 @@ new_group(Jsonb *key, int nspecs)
 }
 
 /*
+ * collect_value
+ *		Add a value to a list; with skip_nulls without nulls (in arrays
+ *		too), with merge_lists an array's elements one by one.
+ */
+static void
+collect_value(const AggSpec *spec, AggAcc *acc, JsonbValue *value)
+{
+	JsonbValue *v = rr_value_normalize(value);
+	JsonbParseState *ps = NULL;
+	JsonbIterator *it;
+	JsonbIteratorToken tok;
+	JsonbValue	e;
+	JsonbValue *copy;
+
+	if (spec->skip_nulls && v->type == jbvNull)
+		return;
+	if (!rr_value_is_array(v) || (!spec->skip_nulls && !spec->merge_lists))
+	{
+		copy = palloc(sizeof(JsonbValue));
+		*copy = *v;
+		acc->values = lappend(acc->values, copy);
+		return;
+	}
+	if (!spec->merge_lists)
+		pushJsonbValue(&ps, WJB_BEGIN_ARRAY, NULL);
+	it = JsonbIteratorInit(v->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &e, true)) != WJB_DONE)
+	{
+		if (tok != WJB_ELEM || (spec->skip_nulls && e.type == jbvNull))
+			continue;
+		if (spec->merge_lists)
+		{
+			copy = palloc(sizeof(JsonbValue));
+			*copy = *rr_value_normalize(&e);
+			acc->values = lappend(acc->values, copy);
+		}
+		else
+			pushJsonbValue(&ps, WJB_ELEM, &e);
+	}
+	if (!spec->merge_lists)
+		acc->values = lappend(acc->values,
+							  rr_value_binary(pushJsonbValue(&ps, WJB_END_ARRAY, NULL)));
+}
+
+/* Whether name (len bytes) is one of names */
+static bool
+listed(char **names, int n, const char *name, int len)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(names[i]) == len && memcmp(names[i], name, len) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * collect_item
+ *		Add an item to the list of "items": as it is, or with only its
+ *		include_fields and without its exclude_fields (top-level keys), left
+ *		out when nothing is left.
+ */
+static void
+collect_item(const AggSpec *spec, AggAcc *acc, Jsonb *item)
+{
+	JsonbParseState *ps = NULL;
+	JsonbIterator *it;
+	JsonbIteratorToken tok;
+	JsonbValue	k;
+	JsonbValue	v;
+	int			kept = 0;
+
+	if (spec->ninclude == 0 && spec->nexclude == 0)
+	{
+		acc->values = lappend(acc->values, rr_item_value(item));
+		return;
+	}
+	pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
+	it = JsonbIteratorInit(&item->root);
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	{
+		if (tok != WJB_KEY)
+			continue;
+		(void) JsonbIteratorNext(&it, &v, true);
+		if (listed(spec->exclude, spec->nexclude, k.val.string.val, k.val.string.len) ||
+			(spec->ninclude > 0 &&
+			 !listed(spec->include, spec->ninclude, k.val.string.val, k.val.string.len)))
+			continue;
+		pushJsonbValue(&ps, WJB_KEY, &k);
+		pushJsonbValue(&ps, WJB_VALUE, &v);
+		kept++;
+	}
+	v = *rr_value_binary(pushJsonbValue(&ps, WJB_END_OBJECT, NULL));
+	if (kept > 0)
+	{
+		JsonbValue *copy = palloc(sizeof(JsonbValue));
+
+		*copy = v;
+		acc->values = lappend(acc->values, copy);
+	}
+}
+
+/*
  * accumulate
  *		Add one item to one aggregation of its group.
  */
 static void
 accumulate(const char *node, const AggSpec *spec, AggAcc *acc, Jsonb *item,
-		   int item_index)
+		   int item_index, bool dot_notation)
 {
 	JsonbValue	value;
 
+	if (spec->op == AGG_ITEMS)
+	{
+		collect_item(spec, acc, item);
+		return;
+	}
 	if (spec->field == NULL)
 	{
 		acc->count++;			/* count of items */
 		return;
 	}
-	if (!rr_item_field(item, spec->field, strlen(spec->field), &value))
+	if (dot_notation)
+	{
+		JsonbValue *v = rr_item_get(rr_item_value(item), spec->field,
+									strlen(spec->field), true);
+
+		if (v == NULL)
+			return;
+		value = *v;
+	}
+	else if (!rr_item_field(item, spec->field, strlen(spec->field), &value))
 		return;					/* missing fields never count */
 
 	switch (spec->op)
 	{
+		case AGG_ITEMS:
+			break;
 		case AGG_COLLECT:
-			{
-				JsonbValue *copy = palloc(sizeof(JsonbValue));
-
-				*copy = value;
-				acc->values = lappend(acc->values, copy);
-				break;
-			}
+			collect_value(spec, acc, &value);
+			break;
 		case AGG_FIRST:
 			if (!acc->has_value)
 			{
@@ -350,6 +483,7 @@ push_result(JsonbParseState **state, const AggSpec *spec, AggAcc *acc)
 	switch (spec->op)
 	{
 		case AGG_COLLECT:
+		case AGG_ITEMS:
 			pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
 			foreach(lc, acc->values)
 				pushJsonbValue(state, WJB_ELEM, (JsonbValue *) lfirst(lc));
@@ -494,7 +628,8 @@ aggregate_execute(RrNodeRun *run)
 			group = (AggGroup *) *slot;
 		}
 		for (i = 0; i < nspecs; i++)
-			accumulate(node, &specs[i], &group->accs[i], item, index);
+			accumulate(node, &specs[i], &group->accs[i], item, index,
+					   state->dot_notation);
 		if (group->nsources == group->sources_cap)
 		{
 			group->sources_cap = Max(8, group->sources_cap * 2);

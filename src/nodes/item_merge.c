@@ -182,15 +182,3 @@ rr_value_suffix_keys(JsonbValue *object, const char *suffix)
 	return rr_value_binary(pushJsonbValue(&ps, WJB_END_OBJECT, NULL));
 }
 
-/*
- * rr_item_value
- *		An item as a value.
- */
-JsonbValue *
-rr_item_value(Jsonb *item)
-{
-	JsonbValue *v = palloc(sizeof(JsonbValue));
-
-	rr_jsonb_value(item, v);
-	return v;
-}

@@ -36,7 +36,4 @@ extern JsonbValue *rr_value_merge(JsonbValue *target, JsonbValue *source,
 extern JsonbValue *rr_value_suffix_keys(JsonbValue *object,
 										const char *suffix);
 
-/* An item as a value (its container, not copied) */
-extern JsonbValue *rr_item_value(Jsonb *item);
-
 #endif							/* RR_ITEM_MERGE_H */

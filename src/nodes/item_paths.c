@@ -295,3 +295,51 @@ rr_path_unset(JsonbValue *root, const RrPath *path)
 		return root;
 	return unset_path(root, path, 0);
 }
+
+/*
+ * rr_item_value
+ *		An item as a binary object value.
+ */
+JsonbValue *
+rr_item_value(Jsonb *item)
+{
+	JsonbValue *v = palloc(sizeof(JsonbValue));
+
+	rr_jsonb_value(item, v);
+	return v;
+}
+
+/*
+ * rr_item_get
+ *		A field of an item: a path, or a top-level key.
+ */
+JsonbValue *
+rr_item_get(JsonbValue *item, const char *name, int len, bool dot_notation)
+{
+	RrPath		path;
+
+	if (!dot_notation)
+		return rr_value_member(item, name, len);
+	rr_path_parse(item, name, len, &path);
+	return rr_path_get(item, &path);
+}
+
+/*
+ * rr_item_unset
+ *		An item without a field: a path, or a top-level key.
+ */
+JsonbValue *
+rr_item_unset(JsonbValue *item, const char *name, int len, bool dot_notation)
+{
+	RrPath		path;
+
+	if (dot_notation)
+		rr_path_parse(item, name, len, &path);
+	else
+	{
+		path.n = 1;
+		path.keys = palloc(sizeof(JsonbValue));
+		path.keys[0] = rr_value_string(name, len);
+	}
+	return rr_path_unset(item, &path);
+}

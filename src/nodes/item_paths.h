@@ -4,9 +4,10 @@
  *		Paths into items as n8n's nodes use them (lodash's get, set and
  *		unset), and small builders of jsonb values.
  *
- * Used by rename_keys and compare_datasets.  Values are JsonbValues as
- * rr_value_normalize() gives them: containers are jbvBinary.  Nothing is
- * changed in place: set and unset return new values.
+ * Used by rename_keys, compare_datasets, split_out, sort and summarize.
+ * Values are JsonbValues as rr_value_normalize() gives them: containers
+ * are jbvBinary.  Nothing is changed in place: set and unset return new
+ * values.
  *
  *-------------------------------------------------------------------------
  */
@@ -45,6 +46,24 @@ extern JsonbValue *rr_path_set(JsonbValue *root, const RrPath *path,
 
 /* root without what is at path (an array element becomes null) */
 extern JsonbValue *rr_path_unset(JsonbValue *root, const RrPath *path);
+
+/* An item as a value (a binary object) */
+extern JsonbValue *rr_item_value(Jsonb *item);
+
+/*
+ * The value of an item's field name (len bytes): a path of it as
+ * rr_path_parse reads it with dot_notation, else its top-level key.
+ * NULL when it has none.
+ */
+extern JsonbValue *rr_item_get(JsonbValue *item, const char *name, int len,
+							   bool dot_notation);
+
+/*
+ * An item without its field name: the path unset (rr_path_unset) with
+ * dot_notation, else the top-level key deleted.
+ */
+extern JsonbValue *rr_item_unset(JsonbValue *item, const char *name, int len,
+								 bool dot_notation);
 
 /* Member key of an object value, normalized, or NULL */
 extern JsonbValue *rr_value_member(JsonbValue *object, const char *key,

@@ -56,6 +56,62 @@ rr_param_eval(const RrParam *param, RrNodeRun *run, Jsonb *item,
 }
 
 /*
+ * rr_param_flag
+ *		A literal boolean param: true only when it is the constant true.
+ */
+bool
+rr_param_flag(RrPlanNode *node, const char *name)
+{
+	RrParam		param;
+
+	rr_param_compile(node, name, &param);
+	return param.constant != NULL && param.constant->type == jbvBool &&
+		param.constant->val.boolean;
+}
+
+/*
+ * rr_param_object_list
+ *		A non-empty array of objects, element by element.
+ */
+JsonbValue *
+rr_param_object_list(const char *node, const char *param, JsonbValue *value,
+					 int *count)
+{
+	JsonbIterator *it;
+	JsonbIteratorToken tok;
+	JsonbValue	v;
+	JsonbValue *list;
+	int			n = 0;
+
+	if (!rr_value_is_array(value))
+		rr_param_type_error(node, param, "an array of objects", value);
+	if (JsonContainerSize(value->val.binary.data) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("node \"%s\" param \"%s\" must not be empty",
+						node, param),
+				 errdetail("Its expression gave an empty array.")));
+	list = palloc(sizeof(JsonbValue) * JsonContainerSize(value->val.binary.data));
+	it = JsonbIteratorInit(value->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok != WJB_ELEM)
+			continue;
+		list[n] = *rr_value_normalize(&v);
+		if (!rr_value_is_object(&list[n]))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("node \"%s\" param \"%s[%d]\" must be an object",
+							node, param, n),
+					 errdetail("Its expression gave %s.",
+							   rr_value_type_phrase(&list[n]))));
+		n++;
+	}
+	*count = n;
+	return list;
+}
+
+/*
  * rr_first_item
  *		The item that params evaluated once per run are computed for: the
  *		first item of input 0, or {} when the node got no items.

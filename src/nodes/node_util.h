@@ -38,6 +38,12 @@ extern void rr_param_compile(RrPlanNode *node, const char *name,
 extern JsonbValue *rr_param_eval(const RrParam *param, RrNodeRun *run,
 								 Jsonb *item, int item_index);
 
+/*
+ * Whether boolean param "name" of node is true; for params the validator
+ * keeps literal (no {{ }}), read once in prepare.
+ */
+extern bool rr_param_flag(RrPlanNode *node, const char *name);
+
 /* The first item of input 0, or an empty object when there is none. */
 extern Jsonb *rr_first_item(RrNodeRun *run);
 
@@ -66,6 +72,14 @@ extern pg_attribute_noreturn() void rr_param_type_error(const char *node,
 														const char *param,
 														const char *expected,
 														JsonbValue *value);
+
+/*
+ * The elements of a param that must be a non-empty array of objects (such
+ * as "aggregations"), normalized; *count gets their number.  Raises the
+ * error naming node and param (and the element) for any other value.
+ */
+extern JsonbValue *rr_param_object_list(const char *node, const char *param,
+										JsonbValue *value, int *count);
 
 /* A value as JSON text, for messages: strings quoted and escaped. */
 extern char *rr_value_to_text(JsonbValue *value);

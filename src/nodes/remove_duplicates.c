@@ -4,10 +4,15 @@
  *		The "remove_duplicates" node: drops items equal to an earlier one.
  *
  * Two items are duplicates when they agree on the "fields" (top-level
- * keys; a field both lack counts as agreeing), or are equal as a whole
- * when "fields" is absent or empty.  Values are compared as jsonb values,
- * so 1 and 1.0 are equal.  The first item of each key is kept, in input
- * order.
+ * keys, or with "dot_notation" paths; a field both lack counts as
+ * agreeing), on every field but "except_fields" (n8n's fields: the
+ * top-level keys of all items, or with "dot_notation" the leaf paths of
+ * the first item, as lodash's flattenKeys gives them), or are equal as a
+ * whole.  Values are compared as jsonb values, so 1 and 1.0 are equal.
+ * The first item of each key is kept, in input order; with
+ * "remove_other_fields", only its compared fields.  With "strict_fields",
+ * n8n's checks come first: every item has every compared field (null
+ * allowed), always of one JavaScript type.
  *
  * With scope "workflow", a key is also dropped when an earlier execution
  * of the same workflow saw it at this node: the keys are kept in
@@ -31,6 +36,7 @@
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "nodes/item_keys.h"
+#include "nodes/item_paths.h"
 #include "nodes/node_util.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -48,11 +54,23 @@ typedef struct DedupState
 {
 	const char *node_name;
 	RrParam		fields;
+	RrParam		except_fields;
 	/* decoded constant; valid when "fields" is constant */
 	char	  **fixed_fields;
 	int			nfixed_fields;
 	bool		workflow_scope;
+	bool		dot_notation;
+	bool		strict_fields;
+	bool		remove_other_fields;
 } DedupState;
+
+/* The fields a run compares (names NULL: whole items). */
+typedef struct DedupKeys
+{
+	char	  **names;
+	int			n;
+	bool		paths;			/* names are paths */
+} DedupKeys;
 
 /*
  * remove_duplicates_prepare
@@ -66,6 +84,10 @@ remove_duplicates_prepare(RrPlanNode *node)
 
 	state->node_name = node->name;
 	rr_param_compile(node, "fields", &state->fields);
+	rr_param_compile(node, "except_fields", &state->except_fields);
+	state->dot_notation = rr_param_flag(node, "dot_notation");
+	state->strict_fields = rr_param_flag(node, "strict_fields");
+	state->remove_other_fields = rr_param_flag(node, "remove_other_fields");
 	if (state->fields.constant != NULL)
 		state->fixed_fields = rr_decode_string_array(state->fields.constant,
 													 node->name, "fields",
@@ -195,6 +217,246 @@ emit_new_keys(RrNodeRun *run, const DedupState *state, Jsonb **items,
 }
 
 /*
+ * add_name
+ *		Append a name to a list of names unless it is there.
+ */
+static List *
+add_name(List *names, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, names)
+		if (strcmp((char *) lfirst(lc), name) == 0)
+			return names;
+	return lappend(names, pstrdup(name));
+}
+
+/*
+ * flatten_keys
+ *		lodash's flattenKeys as n8n uses it: the paths ("a.b", "l.0") of the
+ *		leaves under a value, added to names; empty containers give none.
+ */
+static List *
+flatten_keys(List *names, JsonbValue *value, StringInfo prefix)
+{
+	JsonbIterator *it;
+	JsonbIteratorToken tok;
+	JsonbValue	v;
+	int			index = 0;
+	int			len = prefix->len;
+
+	if (!rr_value_is_object(value) && !rr_value_is_array(value))
+		return add_name(names, prefix->data);
+	it = JsonbIteratorInit(value->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		prefix->len = len;
+		prefix->data[len] = '\0';
+		if (len > 0)
+			appendStringInfoChar(prefix, '.');
+		if (tok == WJB_KEY)
+		{
+			appendBinaryStringInfo(prefix, v.val.string.val, v.val.string.len);
+			(void) JsonbIteratorNext(&it, &v, true);
+		}
+		else if (tok == WJB_ELEM)
+			appendStringInfo(prefix, "%d", index++);
+		else
+			continue;
+		names = flatten_keys(names, rr_value_normalize(&v), prefix);
+	}
+	prefix->len = len;
+	prefix->data[len] = '\0';
+	return names;
+}
+
+/*
+ * run_keys
+ *		The fields this run compares.
+ */
+static void
+run_keys(RrNodeRun *run, const DedupState *state, DedupKeys *keys)
+{
+	List	   *input = run->inputs[0];
+	List	   *names = NIL;
+	ListCell   *lc;
+	char	  **except = NULL;
+	int			nexcept = 0;
+	int			i;
+
+	keys->paths = state->dot_notation;
+	keys->names = state->fixed_fields;
+	keys->n = state->nfixed_fields;
+	if (state->fields.value != NULL && state->fields.constant == NULL)
+		keys->names = rr_decode_string_array(rr_param_eval(&state->fields, run,
+														   rr_first_item(run), 0),
+											 state->node_name, "fields",
+											 &keys->n);
+	if (keys->n > 0)
+		return;
+	if (state->except_fields.value != NULL)
+		except = rr_decode_string_array(rr_param_eval(&state->except_fields, run,
+													  rr_first_item(run), 0),
+										state->node_name, "except_fields",
+										&nexcept);
+	if (except == NULL && !state->dot_notation && !state->strict_fields &&
+		!state->remove_other_fields)
+	{
+		keys->names = NULL;		/* whole items */
+		return;
+	}
+	/* n8n: all items' top-level keys, or the first item's leaf paths */
+	foreach(lc, input)
+	{
+		Jsonb	   *item = (Jsonb *) lfirst(lc);
+
+		rr_item_done(run);
+		if (state->dot_notation)
+		{
+			StringInfoData prefix;
+
+			initStringInfo(&prefix);
+			names = flatten_keys(names, rr_item_value(item), &prefix);
+			if (except != NULL)
+				break;
+		}
+		else
+		{
+			JsonbIterator *it = JsonbIteratorInit(&item->root);
+			JsonbIteratorToken tok;
+			JsonbValue	v;
+
+			while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+				if (tok == WJB_KEY)
+					names = add_name(names, pnstrdup(v.val.string.val,
+													 v.val.string.len));
+		}
+	}
+	keys->names = palloc(sizeof(char *) * Max(1, list_length(names)));
+	keys->n = 0;
+	foreach(lc, names)
+	{
+		for (i = 0; i < nexcept; i++)
+			if (strcmp(except[i], (char *) lfirst(lc)) == 0)
+				break;
+		if (i == nexcept)
+			keys->names[keys->n++] = (char *) lfirst(lc);
+	}
+}
+
+/*
+ * pick
+ *		The compared fields of an item (those it has): lodash's pick, paths
+ *		building nested objects; as a key, paths stay flat names.
+ */
+static Jsonb *
+pick(Jsonb *item, const DedupKeys *keys, bool nested)
+{
+	JsonbValue *root;
+	JsonbValue *result;
+	JsonbParseState *ps = NULL;
+	int			i;
+
+	if (!keys->paths)
+		return rr_item_pick(item, keys->names, keys->n);
+	root = rr_item_value(item);
+	pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
+	result = rr_value_binary(pushJsonbValue(&ps, WJB_END_OBJECT, NULL));
+	for (i = 0; i < keys->n; i++)
+	{
+		int			len = strlen(keys->names[i]);
+		JsonbValue *value = rr_item_get(root, keys->names[i], len, true);
+		RrPath		path;
+
+		if (value == NULL)
+			continue;
+		if (nested)
+			rr_path_parse(result, keys->names[i], len, &path);
+		else
+		{
+			path.n = 1;
+			path.keys = palloc(sizeof(JsonbValue));
+			path.keys[0] = rr_value_string(keys->names[i], len);
+		}
+		result = rr_path_set(result, &path, value);
+	}
+	return JsonbValueToJsonb(result);
+}
+
+/* The JavaScript typeof of a value (NULL: undefined) */
+static const char *
+type_of(JsonbValue *v)
+{
+	if (v == NULL)
+		return "undefined";
+	switch (v->type)
+	{
+		case jbvBool:
+			return "boolean";
+		case jbvNumeric:
+			return "number";
+		case jbvString:
+			return "string";
+		default:
+			return "object";
+	}
+}
+
+/*
+ * check_fields
+ *		n8n's checks of the compared fields: in every item (null allowed),
+ *		always of one type.
+ */
+static void
+check_fields(RrNodeRun *run, const DedupState *state, List *input,
+			 const DedupKeys *keys)
+{
+	int			k;
+
+	for (k = 0; k < keys->n; k++)
+	{
+		const char *name = keys->names[k];
+		const char *type = NULL;
+		int			type_item = 0;
+		ListCell   *lc;
+
+		if (name[0] == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("node \"%s\": name of field to compare is blank",
+							state->node_name)));
+		foreach(lc, input)
+		{
+			JsonbValue *v = rr_item_get(rr_item_value((Jsonb *) lfirst(lc)),
+										name, strlen(name), keys->paths);
+
+			rr_item_done(run);
+			if (v != NULL && v->type == jbvNull)
+				continue;
+			if (v == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("node \"%s\": '%s' field is missing from some input items",
+								state->node_name, name),
+						 errdetail("Item %d has no such field%s.",
+								   foreach_current_index(lc),
+								   !keys->paths && strchr(name, '.') != NULL ?
+								   "; for a nested field, set \"dot_notation\"" : "")));
+			if (type != NULL && strcmp(type, type_of(v)) != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("node \"%s\": '%s' isn't always the same type",
+								state->node_name, name),
+						 errdetail("The type of this field varies between items, in item [%d] it's a %s and in item [%d] it's a %s.",
+								   type_item, type, foreach_current_index(lc),
+								   type_of(v))));
+			type = type_of(v);
+			type_item = foreach_current_index(lc);
+		}
+	}
+}
+
+/*
  * remove_duplicates_execute
  *		Keep the first item of each key; with scope "workflow", only if no
  *		earlier execution saw the key.
@@ -203,40 +465,38 @@ static void
 remove_duplicates_execute(RrNodeRun *run)
 {
 	const DedupState *state = run->node->state;
-	char	  **fields = state->fixed_fields;
-	int			nfields = state->nfixed_fields;
+	DedupKeys	keys;
 	List	   *input = run->inputs[0];
 	RrKeyMap   *seen = rr_keymap_create(list_length(input));
 	Jsonb	  **items = palloc(sizeof(Jsonb *) * Max(1, list_length(input)));
-	Jsonb	  **keys = palloc(sizeof(Jsonb *) * Max(1, list_length(input)));
+	Jsonb	  **item_keys = palloc(sizeof(Jsonb *) * Max(1, list_length(input)));
 	int		   *positions = palloc(sizeof(int) * Max(1, list_length(input)));
 	int			n = 0;
 	int			i;
 	ListCell   *lc;
 
-	if (state->fields.value != NULL && state->fields.constant == NULL)
-		fields = rr_decode_string_array(rr_param_eval(&state->fields, run,
-													  rr_first_item(run), 0),
-										state->node_name, "fields", &nfields);
-
+	run_keys(run, state, &keys);
+	if (state->strict_fields && keys.names != NULL)
+		check_fields(run, state, input, &keys);
 	foreach(lc, input)
 	{
 		Jsonb	   *item = (Jsonb *) lfirst(lc);
-		Jsonb	   *key = nfields > 0 ? rr_item_pick(item, fields, nfields) : item;
+		Jsonb	   *key = keys.names != NULL ? pick(item, &keys, false) : item;
 		bool		found;
 
 		rr_item_done(run);
 		(void) rr_keymap_insert(seen, key, &found);
 		if (found)
 			continue;
-		items[n] = item;
-		keys[n] = key;
+		items[n] = state->remove_other_fields && keys.names != NULL ?
+			pick(item, &keys, true) : item;
+		item_keys[n] = key;
 		positions[n] = foreach_current_index(lc);
 		n++;
 	}
 
 	if (state->workflow_scope && n > 0)
-		emit_new_keys(run, state, items, positions, keys, n);
+		emit_new_keys(run, state, items, positions, item_keys, n);
 	else
 	{
 		for (i = 0; i < n; i++)

@@ -660,7 +660,7 @@ test_node_rules(void)
 					  "\"limit\", \"sort\", \"remove_duplicates\", \"noop\", "
 					  "\"stop_and_error\", \"sql\", \"function\", \"notify\", \"wait\", "
 					  "\"execute_workflow\", \"http\", \"connector\", \"rename_keys\", \"compare_datasets\", \"date_time\", "
-					  "\"ai_agent\", \"split_in_batches\".");
+					  "\"ai_agent\", \"split_in_batches\", \"summarize\".");
 	expect_node_error("types that come later are unknown for now",
 					  "{'name': 'Call', 'type': 'graphql'}",
 					  RR_DOC_UNKNOWN_TYPE, "Call", "type",
@@ -857,14 +857,14 @@ test_param_rules(void)
 						"node \"Start\" has unknown param \"cron\"",
 						"It takes no params.");
 	expect_node_error("a required param must be present",
-					  "{'name': 'Split', 'type': 'split_out', 'params': {}}",
-					  RR_DOC_INVALID, "Split", "params.field",
-					  "node \"Split\" is missing required param \"field\"",
+					  "{'name': 'Top', 'type': 'limit', 'params': {}}",
+					  RR_DOC_INVALID, "Top", "params.max",
+					  "node \"Top\" is missing required param \"max\"",
 					  "");
 	expect_node_error("a required param must be present without params",
-					  "{'name': 'Split', 'type': 'split_out'}",
-					  RR_DOC_INVALID, "Split", "params.field",
-					  "node \"Split\" is missing required param \"field\"",
+					  "{'name': 'Top', 'type': 'limit'}",
+					  RR_DOC_INVALID, "Top", "params.max",
+					  "node \"Top\" is missing required param \"max\"",
 					  NULL);
 	expect_node_error("a param of the wrong type",
 					  "{'name': 'Flag', 'type': 'sql', 'params': {'query': 5}}",
@@ -1119,10 +1119,11 @@ test_param_rules(void)
 					  "{'name': 'M', 'type': 'merge', 'params': {'branch': '{{ $json.b }}', 'inputs': 3}}");
 
 	/* split_out */
-	expect_node_error("split_out: field is required",
+	expect_node_error("split_out: field or fields is required",
 					  "{'name': 'Sp', 'type': 'split_out', 'params': {'keep_fields': true}}",
-					  RR_DOC_INVALID, "Sp", "params.field",
-					  "node \"Sp\" is missing required param \"field\"", NULL);
+					  RR_DOC_INVALID, "Sp", "params",
+					  "node \"Sp\" must have exactly one of the params \"field\", \"fields\"",
+					  "It has 0 of them.");
 	expect_node_error("split_out: keep_fields must be a boolean",
 					  "{'name': 'Sp', 'type': 'split_out', 'params': {'field': 'a', 'keep_fields': 0}}",
 					  RR_DOC_PARAM_TYPE, "Sp", "params.keep_fields",
@@ -1152,12 +1153,12 @@ test_param_rules(void)
 					  "node \"A\" param \"aggregations[1].op\" has invalid value \"median\"",
 					  "Valid values are \"collect\", \"count\", \"count_distinct\", "
 					  "\"sum\", \"min\", \"max\", \"avg\", \"first\", \"last\", "
-					  "\"concat\".");
+					  "\"concat\", \"items\".");
 	expect_node_error("aggregate: ops other than count need a field",
 					  "{'name': 'A', 'type': 'aggregate', 'params': {'aggregations': [{'op': 'sum'}]}}",
 					  RR_DOC_INVALID, "A", "params.aggregations[0].field",
 					  "node \"A\" is missing required param \"aggregations[0].field\"",
-					  "It is required unless \"op\" is \"count\".");
+					  "It is required unless \"op\" is one of \"count\", \"items\".");
 	expect_node_error("aggregate: group_by items must be strings",
 					  "{'name': 'A', 'type': 'aggregate', 'params': {'group_by': [1], 'aggregations': [{'op': 'count'}]}}",
 					  RR_DOC_PARAM_TYPE, "A", "params.group_by[0]",
@@ -1180,10 +1181,11 @@ test_param_rules(void)
 					  "{'name': 'L', 'type': 'limit', 'params': {'max': 0, 'from': 'start'}}");
 
 	/* sort */
-	expect_node_error("sort: by is required",
+	expect_node_error("sort: by or random is required",
 					  "{'name': 'So', 'type': 'sort'}",
-					  RR_DOC_INVALID, "So", "params.by",
-					  "node \"So\" is missing required param \"by\"", NULL);
+					  RR_DOC_INVALID, "So", "params",
+					  "node \"So\" must have exactly one of the params \"by\", \"random\"",
+					  "It has 0 of them.");
 	expect_node_error("sort: by must not be empty",
 					  "{'name': 'So', 'type': 'sort', 'params': {'by': []}}",
 					  RR_DOC_INVALID, "So", "params.by",

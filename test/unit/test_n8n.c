@@ -166,10 +166,16 @@ main(void)
 
 	fixture("limit.json", 0);
 	fixture("sort.json", 1);
-	fixture("splitOut.json", 1);
-	fixture("aggregate.json", 3);
-	fixture("removeDuplicates.json", 3);
-	fixture("summarize.json", 2);
+	fixture("splitOut.json", 0);
+	fixture("splitOutObject.json", 0);
+	fixture("aggregate.json", 0);
+	fixture("removeDuplicates.json", 0);
+	fixture("summarize.json", 0);
+	fixture("summarizeDatatypes.json", 0);
+	fixture("itemListsSort.json", 1);
+	fixture("itemListsSummarize.json", 0);
+	fixture("itemListsRemoveDuplicates.json", 0);
+	fixture("itemListsSplitOut.json", 0);
 	fixture("dateTime_includeInputFields.json", 0);
 	fixture("dateTime_timestamp.json", 0);
 	fixture("dateTime_extractTimezone.json", 0);
