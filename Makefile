@@ -151,6 +151,7 @@ OBJS = \
 	src/webhook/listener.o \
 	src/webhook/on_webhook.o \
 	src/webhook/verify.o \
+	src/webhook/wake.o \
 	src/worker/launcher.o \
 	src/worker/slots.o \
 	src/worker/wake.o \

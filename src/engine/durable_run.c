@@ -66,6 +66,7 @@
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
+#include "webhook/webhook.h"
 
 /* The journaled steps of an execution's earlier attempts */
 #define SQL_LOAD_STEPS \
@@ -435,19 +436,23 @@ resume_transaction(RrExecution *execution)
 /*
  * Finish the execution with its unsaved steps: status, output or error,
  * queue row, notification; and, for a sub-workflow, wake the execution
- * that waits for it if it was the last one.
+ * that waits for it if it was the last one; for one a webhook started,
+ * the webhook listener, which may wait to answer with its output.
  */
 static void
 finish_execution(DurableRun *run, const char *status, Jsonb *output,
 				 Jsonb *error)
 {
 	bool		steps_journaled = run->started || run->journaled != NIL;
+	bool		finished;
 
-	if (rr_journal_finish(run->execution.id, run_owner(run), run->unsaved,
-						  steps_journaled, status, output, error,
-						  run->execution.started_at) &&
-		strcmp(run->execution.mode, "subworkflow") == 0)
+	finished = rr_journal_finish(run->execution.id, run_owner(run),
+								 run->unsaved, steps_journaled, status, output,
+								 error, run->execution.started_at);
+	if (finished && strcmp(run->execution.mode, "subworkflow") == 0)
 		(void) rr_journal_wake_parent(run->execution.id);
+	else if (finished && strcmp(run->execution.mode, "webhook") == 0)
+		rr_webhook_wake_at_commit();
 	run->unsaved = NIL;
 }
 

@@ -117,6 +117,7 @@ rr_webhook_init(void)
 							   NULL, NULL, NULL);
 	if (webhook_listen[0] == '\0')
 		return;
+	rr_webhook_wake_init();
 	memset(&worker, 0, sizeof(worker));
 	worker.bgw_flags = BGWORKER_SHMEM_ACCESS |
 		BGWORKER_BACKEND_DATABASE_CONNECTION;
@@ -451,6 +452,7 @@ rr_webhook_main(Datum main_arg)
 {
 	sigjmp_buf	local_sigjmp_buf;
 	static TimestampTz polled_at = 0;
+	static bool woken = false;	/* the latch was set while waiting */
 	int			epoll_fd;
 
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
@@ -461,6 +463,7 @@ rr_webhook_main(Datum main_arg)
 
 	start_daemon();
 	before_shmem_exit(stop_daemon, (Datum) 0);
+	rr_webhook_wake_publish();
 	epoll_fd = MHD_get_daemon_info(daemon_handle, MHD_DAEMON_INFO_EPOLL_FD)->epoll_fd;
 	ereport(LOG,
 			(errmsg("reporunner webhook listener listening on %s for database \"%s\"",
@@ -483,8 +486,11 @@ rr_webhook_main(Datum main_arg)
 		}
 		resumed = false;
 		(void) MHD_run(daemon_handle);
-		if (waiting != NIL && rr_due_now(&polled_at, RR_WEBHOOK_POLL_MS))
+		/* woken by a worker that finished one (wake.c), or time to look */
+		if (waiting != NIL &&
+			(woken || rr_due_now(&polled_at, RR_WEBHOOK_POLL_MS)))
 			answer_waiting();
+		woken = false;
 		if (resumed)
 			continue;
 		rc = WaitLatchOrSocket(MyLatch,
@@ -492,6 +498,9 @@ rr_webhook_main(Datum main_arg)
 							   WL_SOCKET_READABLE,
 							   epoll_fd, wait_ms(), PG_WAIT_EXTENSION);
 		if (rc & WL_LATCH_SET)
+		{
 			ResetLatch(MyLatch);
+			woken = true;
+		}
 	}
 }

@@ -116,6 +116,16 @@ extern bool rr_webhook_finished(int64 execution_id, RrWebhookReply *reply);
 /* The settings, and the listener registered when preloaded (_PG_init) */
 extern void rr_webhook_init(void);
 
+/*
+ * Waking the listener when an execution it may wait for ends (wake.c):
+ * the shared memory (while preloading, when the listener is on), the
+ * listener publishing itself, and a transaction that finished an
+ * execution a webhook started, at its commit.
+ */
+extern void rr_webhook_wake_init(void);
+extern void rr_webhook_wake_publish(void);
+extern void rr_webhook_wake_at_commit(void);
+
 /* reporunner.webhook_max_body */
 extern PGDLLIMPORT int rr_webhook_max_body;
 
