@@ -305,3 +305,27 @@ SELECT regress.try($q$SELECT reporunner.import_n8n('{"name": "n8n old loop", "no
 	{"name": "Old", "type": "n8n-nodes-base.splitInBatches", "typeVersion": 1, "parameters": {"batchSize": 5}},
 	{"name": "Sized", "type": "n8n-nodes-base.splitInBatches", "typeVersion": 3, "parameters": {"batchSize": "={{ 5 }}"}}],
 	"connections": {}}')$q$) AS refused;
+
+-- a sub-workflow called inside a loop of a background run: each run of the
+-- calling node makes calls of its own (their idempotency keys name the
+-- run), so every batch gets its own results, not the first batch's
+SELECT regress.save_workflow('double', '{"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "Twice", "type": "set", "params": {"fields": {"twice": "{{ $json.n * 2 }}"}}}],
+	"connections": [{"from": "Start", "to": "Twice"}]}') AS version;
+SELECT regress.save_workflow('loop_calls', '{
+	"nodes": [
+		{"name": "Start", "type": "trigger"},
+		{"name": "Loop", "type": "split_in_batches", "params": {"batch_size": 2}},
+		{"name": "Call", "type": "execute_workflow", "params": {"workflow": "double"}},
+		{"name": "Done", "type": "noop"}],
+	"connections": [
+		{"from": "Start", "to": "Loop"},
+		{"from": "Loop", "output": "loop", "to": "Call"},
+		{"from": "Call", "to": "Loop"},
+		{"from": "Loop", "output": "done", "to": "Done"}]}') AS version;
+SELECT reporunner.start('loop_calls',
+	(SELECT jsonb_agg(jsonb_build_object('n', i)) FROM generate_series(1, 6) AS i)) AS id \gset
+SELECT regress.drain() AS drained;
+SELECT status, output FROM reporunner.execution WHERE id = :id;
+SELECT count(*) AS calls, count(DISTINCT idempotency_key) AS keys
+FROM reporunner.execution WHERE parent_id = :id;

@@ -1076,17 +1076,18 @@ rr_journal_forget_plans(void)
  * model's message, $8 its usage.  Not kept: one per model call.
  */
 #define SQL_AGENT_TURN \
-	"INSERT INTO reporunner.agent_turn (execution_id, node, attempt, item," \
-	" turn, owner, message, usage) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+	"INSERT INTO reporunner.agent_turn (execution_id, node, run_index," \
+	" attempt, item, turn, owner, message, usage)" \
+	" VALUES ($1, $2, $9, $3, $4, $5, $6, $7, $8)"
 
 void
-rr_journal_agent_turn(int64 execution, const char *node, int attempt,
-					  int item, int turn, Oid owner, Jsonb *message,
-					  Jsonb *usage)
+rr_journal_agent_turn(int64 execution, const char *node, int run_index,
+					  int attempt, int item, int turn, Oid owner,
+					  Jsonb *message, Jsonb *usage)
 {
-	Oid			argtypes[8] = {INT8OID, TEXTOID, INT4OID, INT4OID, INT4OID,
-	OIDOID, JSONBOID, JSONBOID};
-	Datum		values[8];
+	Oid			argtypes[9] = {INT8OID, TEXTOID, INT4OID, INT4OID, INT4OID,
+	OIDOID, JSONBOID, JSONBOID, INT4OID};
+	Datum		values[9];
 	Oid			save_userid;
 	int			save_sec_context;
 	int			nestlevel;
@@ -1099,9 +1100,10 @@ rr_journal_agent_turn(int64 execution, const char *node, int attempt,
 	values[5] = ObjectIdGetDatum(owner);
 	values[6] = JsonbPGetDatum(message);
 	values[7] = JsonbPGetDatum(usage);
+	values[8] = Int32GetDatum(run_index);
 	nestlevel = rr_store_begin();
 	rr_store_become_owner(&save_userid, &save_sec_context);
-	rr_store_run(SQL_AGENT_TURN, 8, argtypes, values, SPI_OK_INSERT);
+	rr_store_run(SQL_AGENT_TURN, 9, argtypes, values, SPI_OK_INSERT);
 	rr_store_restore_user(save_userid, save_sec_context);
 	rr_store_end(nestlevel);
 }

@@ -178,11 +178,13 @@ extern void rr_journal_forget_plans(void);
 
 /*
  * Journal a model call of an ai_agent node in a background run: the
- * model's message and usage for turn of the conversation of input item
- * (reporunner.agent_turn), in the current transaction.
+ * model's message and usage for turn of the conversation of input item in
+ * the node's run run_index (reporunner.agent_turn), in the current
+ * transaction.
  */
 extern void rr_journal_agent_turn(int64 execution, const char *node,
-								  int attempt, int item, int turn, Oid owner,
-								  Jsonb *message, Jsonb *usage);
+								  int run_index, int attempt, int item,
+								  int turn, Oid owner, Jsonb *message,
+								  Jsonb *usage);
 
 #endif							/* RR_JOURNAL_H */

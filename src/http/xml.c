@@ -225,8 +225,14 @@ read_reference(XmlReader *r, StringInfo out)
 	{
 		unsigned char buf[8];
 
+		/*
+		 * Its length from the code point, not pg_utf_mblen(): libpq, which
+		 * the module links, exports that name too (test/link_check.sh)
+		 */
 		unicode_to_utf8(code, buf);
-		appendBinaryStringInfo(out, (char *) buf, pg_utf_mblen(buf));
+		appendBinaryStringInfo(out, (char *) buf,
+							   code < 0x80 ? 1 : code < 0x800 ? 2 :
+							   code < 0x10000 ? 3 : 4);
 	}
 	else if (code < 0x80)
 		appendStringInfoChar(out, (char) code);

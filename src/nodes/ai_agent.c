@@ -29,8 +29,8 @@
  * Inside one transaction (execute()) the tools are sub-workflow calls run
  * there and then.  In a background run every step is journaled before the
  * next: each reply of the model is a row of reporunner.agent_turn
- * (rr_journal_agent_turn; keyed by execution, node, attempt, item and
- * turn), each tool call a child execution with an idempotency key naming
+ * (rr_journal_agent_turn; keyed by execution, node, the node's run,
+ * attempt, item and turn), each tool call a child execution with an idempotency key naming
  * the same and the call (subworkflow_call.c), and the node pauses until
  * they end, as execute_workflow does.  Every run of the node first
  * rebuilds each conversation from its rows and its calls' results
@@ -339,11 +339,12 @@ typedef struct Conversation
 
 /*
  * The model's replies of a conversation journaled so far by a background
- * run: $1 execution, $2 node, $3 attempt, $4 item.
+ * run: $1 execution, $2 node, $3 attempt, $4 item, $5 the node's run.
  */
 #define SQL_TURNS \
 	"SELECT message, usage FROM reporunner.agent_turn WHERE execution_id = $1" \
-	" AND node = $2 AND attempt = $3 AND item = $4 ORDER BY turn"
+	" AND node = $2 AND run_index = $5 AND attempt = $3 AND item = $4" \
+	" ORDER BY turn"
 
 /* A Jsonb as a JsonbValue (binary). */
 static JsonbValue *
@@ -571,13 +572,18 @@ tool_calls(Conversation *c, JsonbValue *calls, int *ncalls)
 	return result;
 }
 
-/* The idempotency key of call k of a turn, in a background run. */
+/*
+ * The idempotency key of call k of a turn, in a background run; the
+ * node's later runs in the execution (a loop) have their own
+ */
 static char *
 tool_key(Conversation *c, int k)
 {
-	return psprintf("agent " INT64_FORMAT " %d %d %d %d %s",
-					c->run->execution->id, c->run->attempt, c->item,
-					c->turn, k, c->run->node->name);
+	char	   *key = psprintf("agent " INT64_FORMAT " %d %d %d %d %s",
+							   c->run->execution->id, c->run->attempt,
+							   c->item, c->turn, k, c->run->node->name);
+
+	return rr_subworkflow_run_key(key, c->run);
 }
 
 /*
@@ -722,8 +728,8 @@ take_reply(Conversation *c, Jsonb *message, Jsonb *usage, bool made,
 static Jsonb *
 replay(Conversation *c, bool *paused)
 {
-	Oid			argtypes[4] = {INT8OID, TEXTOID, INT4OID, INT4OID};
-	Datum		values[4];
+	Oid			argtypes[5] = {INT8OID, TEXTOID, INT4OID, INT4OID, INT4OID};
+	Datum		values[5];
 	Oid			save_userid;
 	int			save_sec_context;
 	MemoryContext caller = CurrentMemoryContext;
@@ -738,9 +744,10 @@ replay(Conversation *c, bool *paused)
 	values[1] = CStringGetTextDatum(c->run->node->name);
 	values[2] = Int32GetDatum(c->run->attempt);
 	values[3] = Int32GetDatum(c->item);
+	values[4] = Int32GetDatum(c->run->run_index);
 	nestlevel = rr_store_begin();
 	rr_store_become_owner(&save_userid, &save_sec_context);
-	rr_store_run(SQL_TURNS, 4, argtypes, values, SPI_OK_SELECT);
+	rr_store_run(SQL_TURNS, 5, argtypes, values, SPI_OK_SELECT);
 	rr_store_restore_user(save_userid, save_sec_context);
 	for (row = 0; row < SPI_processed; row++)
 	{
@@ -814,7 +821,7 @@ converse(AgentState *state, RrNodeRun *run, Jsonb *item, int index)
 		reply = call_model(&c, &usage);
 		if (c.durable)
 			rr_journal_agent_turn(run->execution->id, run->node->name,
-								  run->attempt, c.item, c.turn,
+								  run->run_index, run->attempt, c.item, c.turn,
 								  run->execution->plan->owner, reply,
 								  jsonb_of(usage));
 		output = take_reply(&c, reply, jsonb_of(usage), true, &paused);

@@ -183,8 +183,10 @@ call_inline(CallState *state, RrNodeRun *run, RrPlan *plan, List *calls)
 static char *
 call_key(RrNodeRun *run, int call)
 {
-	return psprintf("subworkflow " INT64_FORMAT " %d %d %s",
-					run->execution->id, run->attempt, call, run->node->name);
+	return rr_subworkflow_run_key(psprintf("subworkflow " INT64_FORMAT " %d %d %s",
+										   run->execution->id, run->attempt,
+										   call, run->node->name),
+								  run);
 }
 
 /*

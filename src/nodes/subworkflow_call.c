@@ -197,3 +197,11 @@ rr_subworkflow_results(RrNodeRun *run, const char *workflow, int ncalls,
 	rr_store_end(nestlevel);
 	return true;
 }
+
+char *
+rr_subworkflow_run_key(char *key, RrNodeRun *run)
+{
+	if (run->run_index == 0)
+		return key;
+	return psprintf("%s run %d", key, run->run_index);
+}

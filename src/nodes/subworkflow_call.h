@@ -38,4 +38,13 @@ extern void rr_subworkflow_queue(RrNodeRun *run, RrPlan *plan, List *items,
 extern bool rr_subworkflow_results(RrNodeRun *run, const char *workflow,
 								   int ncalls, char **keys, Jsonb **outputs);
 
+/*
+ * A call's idempotency key for the node run: key itself for the node's
+ * first run in the execution, key with the run's number for the later
+ * ones (a loop), so that each run's calls are its own.  The first run's
+ * keys are those of releases without loops, which executions queued
+ * before an upgrade still name.
+ */
+extern char *rr_subworkflow_run_key(char *key, RrNodeRun *run);
+
 #endif							/* RR_SUBWORKFLOW_CALL_H */

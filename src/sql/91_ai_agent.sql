@@ -9,6 +9,7 @@
 CREATE TABLE reporunner.agent_turn (
 	execution_id	bigint NOT NULL REFERENCES reporunner.execution (id) ON DELETE CASCADE,
 	node			text NOT NULL,
+	run_index		integer NOT NULL DEFAULT 0,
 	attempt			integer NOT NULL,
 	item			integer NOT NULL,
 	turn			integer NOT NULL,
@@ -16,11 +17,12 @@ CREATE TABLE reporunner.agent_turn (
 	message			jsonb NOT NULL,
 	usage			jsonb NOT NULL,
 	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
-	PRIMARY KEY (execution_id, node, attempt, item, turn)
+	PRIMARY KEY (execution_id, node, run_index, attempt, item, turn)
 );
 COMMENT ON TABLE reporunner.agent_turn IS 'The model''s replies to the ai_agent nodes of background runs, one row per model call, so that a resumed run does not call the model again';
 COMMENT ON COLUMN reporunner.agent_turn.execution_id IS 'Execution the call belongs to';
 COMMENT ON COLUMN reporunner.agent_turn.node IS 'Name of the ai_agent node';
+COMMENT ON COLUMN reporunner.agent_turn.run_index IS 'Zero-based run of that node within the execution (a loop runs it several times)';
 COMMENT ON COLUMN reporunner.agent_turn.attempt IS 'The node''s attempt (a retried node starts its conversations again)';
 COMMENT ON COLUMN reporunner.agent_turn.item IS 'The input item whose conversation it is, from 0';
 COMMENT ON COLUMN reporunner.agent_turn.turn IS 'The model call of that conversation, from 1';

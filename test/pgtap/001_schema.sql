@@ -362,8 +362,8 @@ SELECT has_function('reporunner', 'save_connector', ARRAY['text', 'jsonb'],
 	'save_connector(text, jsonb) exists');
 -- the ai_agent node's journal: tenants read their own rows, the engine writes
 SELECT has_table('reporunner', 'agent_turn', 'table reporunner.agent_turn exists');
-SELECT col_is_pk('reporunner', 'agent_turn', ARRAY['execution_id', 'node', 'attempt', 'item', 'turn'],
-	'agent_turn PK is (execution_id, node, attempt, item, turn)');
+SELECT col_is_pk('reporunner', 'agent_turn', ARRAY['execution_id', 'node', 'run_index', 'attempt', 'item', 'turn'],
+	'agent_turn PK is (execution_id, node, run_index, attempt, item, turn)');
 SELECT fk_ok('reporunner', 'agent_turn', 'execution_id', 'reporunner', 'execution', 'id',
 	'agent_turn.execution_id references execution');
 SELECT policies_are('reporunner', 'agent_turn', ARRAY['agent_turn_tenant']::name[],
