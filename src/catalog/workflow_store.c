@@ -38,6 +38,7 @@
 #include "catalog/store.h"
 #include "catalog/workflow_store.h"
 #include "catalog/pg_type.h"
+#include "engine/journal.h"
 #include "executor/spi.h"
 #include "n8n/n8n_sql.h"
 #include "fmgr.h"
@@ -600,6 +601,7 @@ reporunner_delete_workflow(PG_FUNCTION_ARGS)
 
 	nestlevel = rr_store_begin();
 	rr_workflow_get(name, RR_WORKFLOW_LOCK, InvalidOid, &ref);
+	rr_journal_forget_queued(ref.id, ref.owner);
 	values[0] = Int64GetDatum(ref.id);
 	rr_store_run(SQL_DELETE_WORKFLOW, 1, argtypes, values, SPI_OK_DELETE);
 	if (SPI_processed != 1)

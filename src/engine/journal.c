@@ -1107,3 +1107,32 @@ rr_journal_agent_turn(int64 execution, const char *node, int run_index,
 	rr_store_restore_user(save_userid, save_sec_context);
 	rr_store_end(nestlevel);
 }
+
+/*
+ * The queue rows of workflow $1's executions (owner $2), deleted before the
+ * workflow: its deletion then locks queue rows before execution rows, as a
+ * worker does (RR_SQL_AFTER_QUEUE_ROW).  Left to the cascade from the
+ * workflow, it would lock an execution row first and its queue row after,
+ * and could deadlock with a worker running that execution.
+ */
+#define SQL_FORGET_QUEUED \
+	"DELETE FROM reporunner.queue q USING reporunner.execution e" \
+	" WHERE q.execution_id = e.id AND e.workflow_id = $1" \
+	" AND e.owner = $2 AND q.owner = $2"
+
+static SPIPlanPtr forget_queued_plan = NULL;
+
+void
+rr_journal_forget_queued(int64 workflow_id, Oid owner)
+{
+	Oid			argtypes[2] = {INT8OID, OIDOID};
+	Datum		values[2];
+	int			nestlevel;
+
+	values[0] = Int64GetDatum(workflow_id);
+	values[1] = ObjectIdGetDatum(owner);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept_as_owner(&forget_queued_plan, SQL_FORGET_QUEUED, 2,
+							   argtypes, values, NULL, SPI_OK_DELETE);
+	rr_store_end(nestlevel);
+}

@@ -187,4 +187,10 @@ extern void rr_journal_agent_turn(int64 execution, const char *node,
 								  int turn, Oid owner, Jsonb *message,
 								  Jsonb *usage);
 
+/*
+ * Before workflow_id (of owner) is deleted: the queue rows of its
+ * executions, so that the deletion locks them in the workers' order.
+ */
+extern void rr_journal_forget_queued(int64 workflow_id, Oid owner);
+
 #endif							/* RR_JOURNAL_H */
