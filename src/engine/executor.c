@@ -70,6 +70,7 @@
 #include "engine/item_errors.h"
 #include "engine/node_guard.h"
 #include "engine/node_search_path.h"
+#include "engine/order_v0.h"
 #include "engine/pairing.h"
 #include "engine/retry_policy.h"
 #include "mb/pg_wchar.h"
@@ -1007,6 +1008,64 @@ run_node_durably(RrExecution *execution, const RrPlanNode *node)
 	MemoryContextSwitchTo(execution->context);
 }
 
+/*
+ * Run one node, counted against settings.max_node_runs; false when the
+ * execution stops there (a pause, a deferred node).
+ */
+static bool
+run_counted(RrExecution *execution, const RrPlanNode *node)
+{
+	const RrPlan *plan = execution->plan;
+
+	if (++execution->nruns > plan->max_node_runs)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("workflow \"%s\" ran its nodes more than %d times",
+						plan->workflow_name, plan->max_node_runs),
+				 errdetail("The limit was reached at node \"%s\", run_index %d.",
+						   node->name, execution->states[node->index].runs),
+				 errhint("A loop that never ends? settings.max_node_runs sets the limit.")));
+	execution->running = node;
+	rr_activity_node(node->name);
+	if (execution->adopt_step != NULL)
+		run_node_durably(execution, node);
+	else
+		run_node(execution, node);
+	execution->running = NULL;
+	return !execution->suspended && !execution->stopped;
+}
+
+/*
+ * The runs of n8n's legacy v0 order (settings.execution_order, see
+ * order_v0.c): each run's items are those of its delivery, or for a node
+ * with several inputs those of its chain of deliveries, input by input.
+ */
+static void
+run_v0(RrExecution *execution, List *input_items)
+{
+	RrOrderV0	order;
+	RrDelivery *entry;
+
+	rr_v0_start(&order, execution->plan, input_items);
+	while ((entry = rr_v0_next(execution, &order)) != NULL)
+	{
+		const RrPlanNode *node = &execution->plan->nodes[entry->to];
+		RrNodeState *state = &execution->states[entry->to];
+		RrDelivery *delivery;
+		int			i;
+
+		for (i = 0; i < Max(node->ninputs, 1); i++)
+			state->inputs[i] = NIL;
+		for (delivery = entry; delivery != NULL; delivery = delivery->next)
+			state->inputs[delivery->input] =
+				list_concat(state->inputs[delivery->input], delivery->items);
+		state->delivered = entry;
+		if (!run_counted(execution, node))
+			break;
+		rr_v0_deliver(execution, &order, node);
+	}
+}
+
 /* rr_execution_run, inside the nesting bound */
 static List *
 run_plan(RrExecution *execution, List *input_items)
@@ -1040,7 +1099,10 @@ run_plan(RrExecution *execution, List *input_items)
 	if (!durable)
 		enter_owner(plan, &scope);
 
-	stack = first_ready(plan, execution->states, input_items);
+	if (plan->legacy_order)
+		run_v0(execution, input_items);
+	else
+		stack = first_ready(plan, execution->states, input_items);
 	while (stack != NIL)
 	{
 		RrDelivery *entry = linitial(stack);
@@ -1068,22 +1130,7 @@ run_plan(RrExecution *execution, List *input_items)
 			state->inputs[0] = entry->items;
 			state->delivered = entry;
 		}
-		if (++execution->nruns > plan->max_node_runs)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("workflow \"%s\" ran its nodes more than %d times",
-							plan->workflow_name, plan->max_node_runs),
-					 errdetail("The limit was reached at node \"%s\", run_index %d.",
-							   node->name, state->runs),
-					 errhint("A loop that never ends? settings.max_node_runs sets the limit.")));
-		execution->running = node;
-		rr_activity_node(node->name);
-		if (durable)
-			run_node_durably(execution, node);
-		else
-			run_node(execution, node);
-		execution->running = NULL;
-		if (execution->suspended || execution->stopped)
+		if (!run_counted(execution, node))
 			break;
 		stack = deliver(execution, node, stack);
 	}
