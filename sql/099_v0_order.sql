@@ -36,6 +36,8 @@ SELECT reporunner.save_workflow('order_v0', pg_temp.doc('v0'));
 SELECT reporunner.execute('order_v0', '[{}]') IS NOT NULL AS ran;
 SELECT string_agg(node, ', ' ORDER BY seq) AS v0_order FROM run_log;
 TRUNCATE run_log;
+-- explain() lists the nodes in the v0 order and says how the merge runs
+SELECT reporunner.explain('order_v0');
 -- the journal numbers the runs the same way in both orders
 SELECT s.node, s.run_index FROM reporunner.step s
 WHERE s.execution_id = (SELECT max(id) FROM reporunner.execution)

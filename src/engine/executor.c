@@ -556,8 +556,8 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 }
 
 /* A delivery of items, or with items NIL and check set, a look at a node */
-static RrDelivery *
-new_delivery(int to, int input, RrStep *from, int output, List *items)
+RrDelivery *
+rr_delivery_new(int to, int input, RrStep *from, int output, List *items)
 {
 	RrDelivery *delivery = palloc0(sizeof(RrDelivery));
 
@@ -608,7 +608,7 @@ resolve(const RrPlan *plan, RrNodeState *states, const RrPlanNode *node,
 			if (to->component == node->component)
 				continue;
 			if (--first->pending == 0 && first->queued == 0)
-				ready = lappend(ready, new_delivery(to->index, 0, NULL, 0, NIL));
+				ready = lappend(ready, rr_delivery_new(to->index, 0, NULL, 0, NIL));
 		}
 		if (!node->on_loop)
 			break;
@@ -655,7 +655,7 @@ deliver(RrExecution *execution, const RrPlanNode *node, List *stack)
 
 		if (step->outputs[edge->output] == NIL)
 			continue;
-		delivery = new_delivery(edge->to, edge->input, step, edge->output,
+		delivery = rr_delivery_new(edge->to, edge->input, step, edge->output,
 								list_copy(step->outputs[edge->output]));
 		if (to->ninputs > 1)
 		{
@@ -697,7 +697,7 @@ first_ready(const RrPlan *plan, RrNodeState *states, List *input_items)
 
 		if (node->is_trigger)
 		{
-			RrDelivery *delivery = new_delivery(i, 0, NULL, 0, input_items);
+			RrDelivery *delivery = rr_delivery_new(i, 0, NULL, 0, input_items);
 
 			delivery->check = false;
 			states[i].queued++;
@@ -713,7 +713,8 @@ first_ready(const RrPlan *plan, RrNodeState *states, List *input_items)
  * rr_plan_order's step: the node is taken up (or, nobody connecting to
  * it, done at once); push the nodes that thereby became ready: those whose
  * connections in from outside their loop all resolved, and, along a
- * connection within a loop, its target once nothing outside holds it.
+ * connection within a loop, its target once nothing outside holds it.  In
+ * the v0 order they go to the end (a queue).
  */
 static List *
 take_up(const RrPlan *plan, const RrPlanNode *node, int *pending, List *stack)
@@ -729,6 +730,12 @@ take_up(const RrPlan *plan, const RrPlanNode *node, int *pending, List *stack)
 		if (plan->nodes[to].component == node->component ?
 			pending[to] == 0 : --pending[to] == 0)
 			ready = lappend_int(ready, to);
+	}
+	if (plan->legacy_order)
+	{
+		stack = list_concat(stack, ready);
+		list_free(ready);
+		return stack;
 	}
 	for (i = list_length(ready) - 1; i >= 0; i--)
 		stack = lcons_int(list_nth_int(ready, i), stack);

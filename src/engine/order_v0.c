@@ -37,19 +37,6 @@ typedef struct V0Waiting
 	RrDelivery **slots;			/* per input: its delivery, or NULL */
 } V0Waiting;
 
-static RrDelivery *
-new_delivery(int to, int input, RrStep *from, int output, List *items)
-{
-	RrDelivery *delivery = palloc0(sizeof(RrDelivery));
-
-	delivery->to = to;
-	delivery->input = input;
-	delivery->from = from;
-	delivery->output = output;
-	delivery->items = items;
-	return delivery;
-}
-
 void
 rr_v0_start(RrOrderV0 *order, const RrPlan *plan, List *input_items)
 {
@@ -60,7 +47,7 @@ rr_v0_start(RrOrderV0 *order, const RrPlan *plan, List *input_items)
 	for (i = 0; i < plan->nnodes; i++)
 		if (plan->nodes[i].is_trigger)
 			order->queue = lappend(order->queue,
-								   new_delivery(i, 0, NULL, 0, input_items));
+								   rr_delivery_new(i, 0, NULL, 0, input_items));
 }
 
 /* Whether a connection leads from node from to node to. */
@@ -108,6 +95,33 @@ reaches(const RrPlan *plan, int from, int to)
 }
 
 /*
+ * The source of every connection into a node, input by input, each
+ * input's in the plan's order of nodes (n8n's connectionsByDestination).
+ */
+static List *
+sources_into(const RrPlan *plan, int node)
+{
+	List	   *sources = NIL;
+	int			input;
+
+	for (input = 0; input < plan->nodes[node].ninputs; input++)
+	{
+		int			i;
+
+		for (i = 0; i < plan->nnodes; i++)
+		{
+			int			e;
+
+			for (e = 0; e < plan->nodes[i].nout; e++)
+				if (plan->nodes[i].out[e]->to == node &&
+					plan->nodes[i].out[e]->input == input)
+					sources = lappend_int(sources, i);
+		}
+	}
+	return sources;
+}
+
+/*
  * The ancestors of a node in the order of n8n's getParentNodes: for each
  * connection in, its source, preceded by the source's own ancestors.
  */
@@ -115,41 +129,33 @@ static List *
 parent_nodes(const RrPlan *plan, int node, List *checked)
 {
 	List	   *result = NIL;
-	int			input;
+	List	   *sources;
+	ListCell   *lc;
 
 	if (list_member_int(checked, node))
 		return NIL;
 	checked = lappend_int(list_copy(checked), node);
-	for (input = 0; input < plan->nodes[node].ninputs; input++)
+	sources = sources_into(plan, node);
+	foreach(lc, sources)
 	{
-		int			i;
+		int			source = lfirst_int(lc);
+		List	   *above;
+		int			j;
 
-		for (i = 0; i < plan->nnodes; i++)
+		if (list_member_int(checked, source))
+			continue;
+		result = lcons_int(source, result);
+		above = parent_nodes(plan, source, checked);
+		for (j = list_length(above) - 1; j >= 0; j--)
 		{
-			const RrPlanNode *source = &plan->nodes[i];
-			int			e;
+			int			parent = list_nth_int(above, j);
 
-			for (e = 0; e < source->nout; e++)
-			{
-				List	   *above;
-				int			j;
-
-				if (source->out[e]->to != node || source->out[e]->input != input ||
-					list_member_int(checked, i))
-					continue;
-				result = lcons_int(i, result);
-				above = parent_nodes(plan, i, checked);
-				for (j = list_length(above) - 1; j >= 0; j--)
-				{
-					int			parent = list_nth_int(above, j);
-
-					result = list_delete_int(result, parent);
-					result = lcons_int(parent, result);
-				}
-				list_free(above);
-			}
+			result = list_delete_int(result, parent);
+			result = lcons_int(parent, result);
 		}
+		list_free(above);
 	}
+	list_free(sources);
 	list_free(checked);
 	return result;
 }
@@ -190,6 +196,40 @@ is_queued(RrOrderV0 *order, int node)
 }
 
 /*
+ * What forcing source, which feeds a node that waits for parent's
+ * delivery, runs: source, or the first of its ancestors that has not run;
+ * -1 when nothing need run (it, or an ancestor, is queued or follows
+ * parent).
+ */
+static int
+forced_node(RrExecution *execution, RrOrderV0 *order,
+			const RrPlanNode *parent, int source)
+{
+	List	   *ancestors = parent_nodes(execution->plan, source, NIL);
+	int			to_add = source;
+	int			j;
+
+	if (is_queued(order, source))
+		return -1;
+	/* then its ancestors in reverse */
+	for (j = list_length(ancestors) - 1; j >= 0; j--)
+	{
+		int			candidate = list_nth_int(ancestors, j);
+
+		if (connects(parent, candidate) || is_queued(order, candidate))
+		{
+			to_add = -1;
+			break;
+		}
+		if (execution->states[candidate].runs > 0)
+			break;
+		to_add = candidate;
+	}
+	list_free(ancestors);
+	return to_add;
+}
+
+/*
  * A node with several inputs started waiting for a delivery from parent
  * on output: force the sources of its other inputs that have not run.
  */
@@ -200,66 +240,32 @@ force_sources(RrExecution *execution, RrOrderV0 *order,
 	const RrPlan *plan = execution->plan;
 	RrNodeState *states = execution->states;
 	int			run_index = states[parent->index].step->run_index;
-	int			input;
+	List	   *sources = sources_into(plan, target->index);
+	ListCell   *lc;
 
-	for (input = 0; input < target->ninputs; input++)
+	foreach(lc, sources)
 	{
-		int			i;
+		int			source = lfirst_int(lc);
+		int			to_add;
 
-		for (i = 0; i < plan->nnodes; i++)
-		{
-			const RrPlanNode *source = &plan->nodes[i];
-			int			e;
+		if (source == parent->index || states[source].runs > 0 ||
+			(connects(parent, source) &&
+			 !incoming_empty(execution, source, run_index)))
+			continue;
+		to_add = forced_node(execution, order, parent, source);
 
-			for (e = 0; e < source->nout; e++)
-			{
-				List	   *candidates;
-				ListCell   *lc;
-				int			to_add = i;
-
-				if (source->out[e]->to != target->index ||
-					source->out[e]->input != input || source == parent)
-					continue;
-				if (connects(parent, i) &&
-					!incoming_empty(execution, i, run_index))
-					continue;
-				if (is_queued(order, i) || states[i].runs > 0)
-					continue;
-
-				/* it, then its ancestors in reverse */
-				candidates = list_make1_int(i);
-				foreach(lc, parent_nodes(plan, i, NIL))
-					candidates = list_insert_nth_int(candidates, 1,
-													 lfirst_int(lc));
-				foreach(lc, candidates)
-				{
-					int			candidate = lfirst_int(lc);
-
-					if ((candidate != i && connects(parent, candidate)) ||
-						is_queued(order, candidate))
-					{
-						to_add = -1;
-						break;
-					}
-					if (states[candidate].runs > 0)
-						break;
-					to_add = candidate;
-				}
-				list_free(candidates);
-
-				/* a node parent leads to that got nothing stays unrun */
-				if (to_add < 0 ||
-					(reaches(plan, parent->index, to_add) &&
-					 states[parent->index].step->outputs[output] == NIL))
-					continue;
-				if (plan->nodes[to_add].nincoming == 0 ||
-					incoming_empty(execution, to_add, run_index))
-					order->queue = lappend(order->queue,
-										   new_delivery(to_add, 0, NULL, 0,
-														list_make1(rr_jsonb_empty_object())));
-			}
-		}
+		/* a node parent leads to that got nothing stays unrun */
+		if (to_add < 0 ||
+			(reaches(plan, parent->index, to_add) &&
+			 states[parent->index].step->outputs[output] == NIL))
+			continue;
+		if (plan->nodes[to_add].nincoming == 0 ||
+			incoming_empty(execution, to_add, run_index))
+			order->queue = lappend(order->queue,
+								   rr_delivery_new(to_add, 0, NULL, 0,
+												   list_make1(rr_jsonb_empty_object())));
 	}
+	list_free(sources);
 }
 
 /* A waiting run's deliveries as a chain, in input order. */
@@ -341,7 +347,7 @@ rr_v0_deliver(RrExecution *execution, RrOrderV0 *order,
 		/* an empty output delivers only to an input other than the first */
 		if (step->outputs[edge->output] == NIL && edge->input == 0)
 			continue;
-		delivery = new_delivery(edge->to, edge->input, step, edge->output,
+		delivery = rr_delivery_new(edge->to, edge->input, step, edge->output,
 								list_copy(step->outputs[edge->output]));
 		if (execution->plan->nodes[edge->to].ninputs > 1)
 			wait_for_inputs(execution, order, delivery, node);
