@@ -91,6 +91,22 @@ SELECT reporunner.save_workflow('direct_v0', '{"nodes": [
 	"settings": {"execution_order": "v0"}}');
 SELECT reporunner.execute('direct_v0', '[{"n": 9}]') AS merged;
 
+-- a loop over items runs in v0 too: a batch at a time, then done
+SELECT reporunner.save_workflow('loop_v0', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Loop", "type": "split_in_batches", "params": {"batch_size": 4}},
+	{"name": "Tag", "type": "set", "params": {"fields": {"run": "{{ $runIndex }}"}}},
+	{"name": "Done", "type": "noop"}],
+	"connections": [{"from": "Start", "to": "Loop"},
+	                {"from": "Loop", "output": "loop", "to": "Tag"},
+	                {"from": "Tag", "to": "Loop"},
+	                {"from": "Loop", "output": "done", "to": "Done"}],
+	"settings": {"execution_order": "v0"}}');
+SELECT jsonb_path_query_array(reporunner.execute('loop_v0',
+	(SELECT jsonb_agg(jsonb_build_object('n', i)) FROM generate_series(1, 10) AS i)), '$[*].run') AS done_runs;
+SELECT node, array_agg(run_index ORDER BY run_index) AS runs FROM reporunner.step
+WHERE execution_id = (SELECT max(id) FROM reporunner.execution) GROUP BY node ORDER BY node;
+
 -- bad values are refused at save (22023)
 SELECT regress.try($$SELECT reporunner.save_workflow('bad', '{"nodes": [{"name": "Start", "type": "trigger"}],
 	"settings": {"execution_order": "v2"}}')$$) AS bad_value;
@@ -132,5 +148,5 @@ SELECT status FROM reporunner.execution WHERE id = :id;
 SELECT string_agg(node, ', ' ORDER BY seq) AS v0_order FROM run_log;
 SELECT node, run_index FROM reporunner.step_journal WHERE execution_id = :id ORDER BY node;
 
-SELECT reporunner.delete_workflow(w) FROM unnest('{order_v1,order_v0,forced_v1,forced_v0,direct_v0,imported_none,imported_v0,imported_v1,imported_again}'::text[]) w;
+SELECT reporunner.delete_workflow(w) FROM unnest('{order_v1,order_v0,forced_v1,forced_v0,direct_v0,loop_v0,imported_none,imported_v0,imported_v1,imported_again}'::text[]) w;
 DROP TABLE run_log;

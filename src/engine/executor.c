@@ -15,7 +15,8 @@
  * source will run no more: every connection into the source resolved and
  * none of its deliveries is left on the stack; a node that thereby will
  * never run resolves the connections out of it in turn.  Trigger nodes
- * receive the execution's input.
+ * receive the execution's input.  settings.execution_order "v0" runs
+ * n8n's legacy order instead (breadth first, from a queue; order_v0.c).
  *
  * Loops.  A cycle must pass through a split_in_batches or an if node
  * (src/document/validate.c).  The nodes of a loop (a strongly connected
