@@ -46,12 +46,13 @@ ORDER BY s.node;
 -- forcing: an if sends every item to "true" (merge input 0); its "false"
 -- branch (Other, merge input 1) got nothing.  v1 never runs Other; the
 -- merge runs on its first input alone.  v0 runs Other with one empty item
--- so the merge gets both inputs, as n8n's legacy order does.
+-- so the merge gets both inputs, as n8n's legacy order does: its
+-- $prevNode is the if, and its item pairs with the if's first item.
 CREATE FUNCTION pg_temp.forced(execution_order text) RETURNS jsonb LANGUAGE sql AS $$
 	SELECT jsonb_build_object('nodes', '[
 		{"name": "Start", "type": "trigger"},
 		{"name": "Big?", "type": "if", "params": {"condition": "{{ $json.n > 5 }}"}},
-		{"name": "Other", "type": "sql", "params": {"query": "insert into run_log (node) values (''Other'') returning ''other'' AS branch"}},
+		{"name": "Other", "type": "sql", "params": {"query": "insert into run_log (node) values (''Other'') returning $1::text AS prev, $2::int AS paired", "args": ["{{ $prevNode.name }}", "{{ $(''Start'').item.json.n }}"]}},
 		{"name": "M", "type": "merge", "params": {"mode": "append"}},
 		{"name": "End", "type": "sql", "params": {"query": "insert into run_log (node) values (''End'')", "mode": "once"}}]'::jsonb,
 		'connections', '[{"from": "Start", "to": "Big?"},

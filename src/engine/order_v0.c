@@ -261,9 +261,19 @@ force_sources(RrExecution *execution, RrOrderV0 *order,
 			continue;
 		if (plan->nodes[to_add].nincoming == 0 ||
 			incoming_empty(execution, to_add, run_index))
+		{
+			/*
+			 * n8n names parent as the item's source ($prevNode), and pairs
+			 * it with parent's first item on output
+			 */
+			RrStep	   *from = states[parent->index].step;
+
 			order->queue = lappend(order->queue,
-								   rr_delivery_new(to_add, 0, NULL, 0,
+								   rr_delivery_new(to_add, 0,
+												   from->outputs[output] != NIL ? from : NULL,
+												   output,
 												   list_make1(rr_jsonb_empty_object())));
+		}
 	}
 	list_free(sources);
 }
