@@ -472,7 +472,21 @@ order_connections_v0(RrPlan *plan)
 				from->out[fill[from->index][output]++] = &from->edges[output][e];
 	}
 	for (i = 0; i < plan->nnodes; i++)
+	{
+		const RrPlanNode *node = &plan->nodes[i];
+		int			end = 0;
+		int			output;
+
+		/* every connection placed: each output's run ends where it should */
+		for (output = 0; output < node->noutputs; output++)
+		{
+			end += node->nedges[output];
+			if (fill[i][output] != end)
+				elog(ERROR, "connections of workflow \"%s\" do not match its document",
+					 plan->workflow_name);
+		}
 		pfree(fill[i]);
+	}
 	pfree(fill);
 }
 
