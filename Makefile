@@ -46,6 +46,7 @@ OBJS = \
 	src/engine/failed_call.o \
 	src/engine/item_errors.o \
 	src/engine/journal.o \
+	src/engine/order_v0.o \
 	src/engine/node_guard.o \
 	src/engine/node_search_path.o \
 	src/engine/packed_rows.o \
@@ -213,6 +214,7 @@ REGRESS = \
 	095_expr_cases 095_expr_limits 095_expr_fuzz \
 	097_paired_items \
 	098_loops \
+	099_run_order 099_v0_order \
 	096_metrics \
 	097_conditions \
 	097_test_workflow \

@@ -100,6 +100,8 @@ explain_settings(Explain *explain, const RrPlan *plan)
 	if (plan->error_workflow != NULL)
 		add_line(explain, psprintf("error workflow: \"%s\" starts when an execution fails",
 								   plan->error_workflow));
+	if (plan->legacy_order)
+		add_line(explain, pstrdup("execution order: n8n's legacy v0, breadth first; a node with several inputs forces the branch of an input that has not run"));
 	if (plan->save != RR_SAVE_ALL)
 		add_line(explain, psprintf("journal: execute() saves %s",
 								   plan->save == RR_SAVE_NONE ? "nothing" :
@@ -192,6 +194,8 @@ inputs_text(const RrPlan *plan, const RrPlanNode *target, const bool *runnable)
 	}
 	if (sources > 1 && target->ninputs == 1)
 		appendStringInfoString(&buf, "; runs once per delivery of items");
+	else if (target->ninputs > 1 && plan->legacy_order)
+		appendStringInfoString(&buf, "; runs once every input got a delivery, or last with what came");
 	else if (sources > 1 && target->handler->needs_all_inputs != NULL &&
 			 target->handler->needs_all_inputs(target))
 		appendStringInfoString(&buf, "; runs once all have finished, if every input got items");

@@ -73,6 +73,18 @@
 	"  jsonb_array_elements(v.definition->'nodes') n" \
 	" WHERE v.workflow_id = $1 AND v.version = $2 AND n ? 'position'"
 
+/*
+ * The connections of a version in document order, for n8n's v0 order
+ * (its connections are taken up in the order they were drawn)
+ */
+#define SQL_LOAD_CONNECTIONS \
+	"SELECT c->>'from', coalesce(c->>'output', 'main'), c->>'to'," \
+	" coalesce((c->>'input')::int, 0)" \
+	" FROM reporunner.workflow_version v," \
+	"  jsonb_array_elements(v.definition->'connections') WITH ORDINALITY AS d(c, n)" \
+	" WHERE v.workflow_id = $1 AND v.version = $2 AND jsonb_typeof(v.definition->'connections') = 'array'" \
+	" ORDER BY d.n"
+
 typedef struct PlanKey
 {
 	int64		workflow_id;
@@ -154,6 +166,7 @@ load_settings(RrPlan *plan, Jsonb *settings)
 	plan->save = RR_SAVE_ALL;
 	plan->vars = NULL;
 	plan->max_node_runs = RR_DEFAULT_MAX_NODE_RUNS;
+	plan->legacy_order = false;
 	if (settings == NULL || !JB_ROOT_IS_OBJECT(settings))
 		return;
 
@@ -182,6 +195,11 @@ load_settings(RrPlan *plan, Jsonb *settings)
 	if (value != NULL && value->type == jbvNumeric)
 		plan->max_node_runs = DatumGetInt32(DirectFunctionCall1(numeric_int4,
 																NumericGetDatum(value->val.numeric)));
+	value = getKeyJsonValueFromContainer(&settings->root, "execution_order",
+										 15, NULL);
+	if (value != NULL && value->type == jbvString)
+		plan->legacy_order = strncmp(value->val.string.val, "v0",
+									 value->val.string.len) == 0;
 	value = getKeyJsonValueFromContainer(&settings->root, "error_workflow", 14,
 										 NULL);
 	if (value != NULL && value->type == jbvString)
@@ -408,6 +426,71 @@ order_connections(RrPlan *plan)
 }
 
 /*
+ * n8n's v0 order of every node's connections out (RrPlanNode.out), with
+ * the rows of SQL_LOAD_CONNECTIONS: output by output, each output's in
+ * the order the document lists them.
+ */
+static void
+order_connections_v0(RrPlan *plan)
+{
+	int		  **fill = palloc(sizeof(int *) * Max(plan->nnodes, 1));
+	uint64		row;
+	int			i;
+
+	for (i = 0; i < plan->nnodes; i++)
+	{
+		RrPlanNode *node = &plan->nodes[i];
+		int			output;
+
+		/* where each output's connections start in out */
+		fill[i] = palloc(sizeof(int) * Max(node->noutputs, 1));
+		node->nout = 0;
+		for (output = 0; output < node->noutputs; output++)
+		{
+			fill[i][output] = node->nout;
+			node->nout += node->nedges[output];
+		}
+		node->out = palloc(sizeof(RrPlanEdge *) * Max(node->nout, 1));
+	}
+	for (row = 0; row < SPI_processed; row++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[row];
+		RrPlanNode *from = rr_plan_find_node(plan, get_text(tuple, 1));
+		RrPlanNode *to = rr_plan_find_node(plan, get_text(tuple, 3));
+		int			output = from == NULL ? -1 :
+			rr_plan_output_index(from, get_text(tuple, 2));
+		bool		isnull;
+		int			input = DatumGetInt32(get_datum(tuple, 4, &isnull));
+		int			e;
+
+		if (to == NULL || output < 0)
+			elog(ERROR, "connection of workflow \"%s\" refers to a missing node",
+				 plan->workflow_name);
+		for (e = 0; e < from->nedges[output]; e++)
+			if (from->edges[output][e].to == to->index &&
+				from->edges[output][e].input == input)
+				from->out[fill[from->index][output]++] = &from->edges[output][e];
+	}
+	for (i = 0; i < plan->nnodes; i++)
+	{
+		const RrPlanNode *node = &plan->nodes[i];
+		int			end = 0;
+		int			output;
+
+		/* every connection placed: each output's run ends where it should */
+		for (output = 0; output < node->noutputs; output++)
+		{
+			end += node->nedges[output];
+			if (fill[i][output] != end)
+				elog(ERROR, "connections of workflow \"%s\" do not match its document",
+					 plan->workflow_name);
+		}
+		pfree(fill[i]);
+	}
+	pfree(fill);
+}
+
+/*
  * Tarjan's strongly connected components, without recursion: the nodes
  * on a cycle together share a component, numbered by the first of them
  * in the document.  A node with several inputs may not be on a loop: it
@@ -588,11 +671,15 @@ load_plan(RrPlan *plan, const char *name)
 		MemoryContextSwitchTo(old);
 	}
 
-	rr_store_run(SQL_LOAD_CANVAS, 2, argtypes, values, SPI_OK_SELECT);
+	rr_store_run(plan->legacy_order ? SQL_LOAD_CONNECTIONS : SQL_LOAD_CANVAS,
+				 2, argtypes, values, SPI_OK_SELECT);
 	{
 		MemoryContext old = MemoryContextSwitchTo(plan->context);
 
-		order_connections(plan);
+		if (plan->legacy_order)
+			order_connections_v0(plan);
+		else
+			order_connections(plan);
 		MemoryContextSwitchTo(old);
 	}
 

@@ -64,9 +64,11 @@ typedef struct RrPlanNode
 								 * position order */
 	/*
 	 * Every connection out, in the order the targets are taken up after
-	 * the node ran (n8n's v1 order): by the targets' canvas positions, top
+	 * the node ran.  n8n's v1 order: by the targets' canvas positions, top
 	 * first then left, when every node of the document has a position;
 	 * else output by output, each output's in the targets' document order.
+	 * The v0 order (RrPlan.legacy_order): output by output, each output's
+	 * in the document's order of connections.
 	 */
 	int			nout;
 	RrPlanEdge **out;
@@ -113,6 +115,8 @@ typedef struct RrPlan
 	char	   *error_workflow; /* settings.error_workflow, or NULL */
 	char	   *timezone;		/* settings.timezone, or NULL (UTC) */
 	int			max_node_runs;	/* settings.max_node_runs */
+	bool		legacy_order;	/* settings.execution_order "v0": n8n's
+								 * legacy order (src/engine/executor.c) */
 	bool		has_side_effects;	/* some node runs SQL or sends anything */
 	TransactionId created_xid;	/* transaction that saved the version, while
 								 * it may still roll back; else invalid */

@@ -138,6 +138,7 @@ static bool check_value(Validator *v, const FieldContext *ctx,
 static const char *const on_error_values[] = {"stop", "continue",
 "error_output", NULL};
 static const char *const save_values[] = {"all", "errors", "none", NULL};
+static const char *const execution_order_values[] = {"v1", "v0", NULL};
 
 static bool is_printable_name(const char *text, size_t len);
 
@@ -220,6 +221,9 @@ static const RrFieldSpec settings_fields[] = {
 	/* node runs one execution may make; loops stop at it */
 	{.name = "max_node_runs", .type = RR_FIELD_INTEGER,
 	.has_min = true, .min = 1, .has_max = true, .max = 2147483647},
+	/* n8n's execution order: v1 (depth first) or the legacy v0 */
+	{.name = "execution_order", .type = RR_FIELD_STRING,
+	.choices = execution_order_values},
 	{NULL}
 };
 

@@ -15,7 +15,8 @@
  * source will run no more: every connection into the source resolved and
  * none of its deliveries is left on the stack; a node that thereby will
  * never run resolves the connections out of it in turn.  Trigger nodes
- * receive the execution's input.
+ * receive the execution's input.  settings.execution_order "v0" runs
+ * n8n's legacy order instead (breadth first, from a queue; order_v0.c).
  *
  * Loops.  A cycle must pass through a split_in_batches or an if node
  * (src/document/validate.c).  The nodes of a loop (a strongly connected
@@ -70,6 +71,7 @@
 #include "engine/item_errors.h"
 #include "engine/node_guard.h"
 #include "engine/node_search_path.h"
+#include "engine/order_v0.h"
 #include "engine/pairing.h"
 #include "engine/retry_policy.h"
 #include "mb/pg_wchar.h"
@@ -555,8 +557,8 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 }
 
 /* A delivery of items, or with items NIL and check set, a look at a node */
-static RrDelivery *
-new_delivery(int to, int input, RrStep *from, int output, List *items)
+RrDelivery *
+rr_delivery_new(int to, int input, RrStep *from, int output, List *items)
 {
 	RrDelivery *delivery = palloc0(sizeof(RrDelivery));
 
@@ -607,7 +609,7 @@ resolve(const RrPlan *plan, RrNodeState *states, const RrPlanNode *node,
 			if (to->component == node->component)
 				continue;
 			if (--first->pending == 0 && first->queued == 0)
-				ready = lappend(ready, new_delivery(to->index, 0, NULL, 0, NIL));
+				ready = lappend(ready, rr_delivery_new(to->index, 0, NULL, 0, NIL));
 		}
 		if (!node->on_loop)
 			break;
@@ -654,7 +656,7 @@ deliver(RrExecution *execution, const RrPlanNode *node, List *stack)
 
 		if (step->outputs[edge->output] == NIL)
 			continue;
-		delivery = new_delivery(edge->to, edge->input, step, edge->output,
+		delivery = rr_delivery_new(edge->to, edge->input, step, edge->output,
 								list_copy(step->outputs[edge->output]));
 		if (to->ninputs > 1)
 		{
@@ -696,7 +698,7 @@ first_ready(const RrPlan *plan, RrNodeState *states, List *input_items)
 
 		if (node->is_trigger)
 		{
-			RrDelivery *delivery = new_delivery(i, 0, NULL, 0, input_items);
+			RrDelivery *delivery = rr_delivery_new(i, 0, NULL, 0, input_items);
 
 			delivery->check = false;
 			states[i].queued++;
@@ -712,7 +714,8 @@ first_ready(const RrPlan *plan, RrNodeState *states, List *input_items)
  * rr_plan_order's step: the node is taken up (or, nobody connecting to
  * it, done at once); push the nodes that thereby became ready: those whose
  * connections in from outside their loop all resolved, and, along a
- * connection within a loop, its target once nothing outside holds it.
+ * connection within a loop, its target once nothing outside holds it.  In
+ * the v0 order they go to the end (a queue).
  */
 static List *
 take_up(const RrPlan *plan, const RrPlanNode *node, int *pending, List *stack)
@@ -728,6 +731,12 @@ take_up(const RrPlan *plan, const RrPlanNode *node, int *pending, List *stack)
 		if (plan->nodes[to].component == node->component ?
 			pending[to] == 0 : --pending[to] == 0)
 			ready = lappend_int(ready, to);
+	}
+	if (plan->legacy_order)
+	{
+		stack = list_concat(stack, ready);
+		list_free(ready);
+		return stack;
 	}
 	for (i = list_length(ready) - 1; i >= 0; i--)
 		stack = lcons_int(list_nth_int(ready, i), stack);
@@ -1007,6 +1016,64 @@ run_node_durably(RrExecution *execution, const RrPlanNode *node)
 	MemoryContextSwitchTo(execution->context);
 }
 
+/*
+ * Run one node, counted against settings.max_node_runs; false when the
+ * execution stops there (a pause, a deferred node).
+ */
+static bool
+run_counted(RrExecution *execution, const RrPlanNode *node)
+{
+	const RrPlan *plan = execution->plan;
+
+	if (++execution->nruns > plan->max_node_runs)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("workflow \"%s\" ran its nodes more than %d times",
+						plan->workflow_name, plan->max_node_runs),
+				 errdetail("The limit was reached at node \"%s\", run_index %d.",
+						   node->name, execution->states[node->index].runs),
+				 errhint("A loop that never ends? settings.max_node_runs sets the limit.")));
+	execution->running = node;
+	rr_activity_node(node->name);
+	if (execution->adopt_step != NULL)
+		run_node_durably(execution, node);
+	else
+		run_node(execution, node);
+	execution->running = NULL;
+	return !execution->suspended && !execution->stopped;
+}
+
+/*
+ * The runs of n8n's legacy v0 order (settings.execution_order, see
+ * order_v0.c): each run's items are those of its delivery, or for a node
+ * with several inputs those of its chain of deliveries, input by input.
+ */
+static void
+run_v0(RrExecution *execution, List *input_items)
+{
+	RrOrderV0	order;
+	RrDelivery *entry;
+
+	rr_v0_start(&order, execution->plan, input_items);
+	while ((entry = rr_v0_next(execution, &order)) != NULL)
+	{
+		const RrPlanNode *node = &execution->plan->nodes[entry->to];
+		RrNodeState *state = &execution->states[entry->to];
+		RrDelivery *delivery;
+		int			i;
+
+		for (i = 0; i < Max(node->ninputs, 1); i++)
+			state->inputs[i] = NIL;
+		for (delivery = entry; delivery != NULL; delivery = delivery->next)
+			state->inputs[delivery->input] =
+				list_concat(state->inputs[delivery->input], delivery->items);
+		state->delivered = entry;
+		if (!run_counted(execution, node))
+			break;
+		rr_v0_deliver(execution, &order, node);
+	}
+}
+
 /* rr_execution_run, inside the nesting bound */
 static List *
 run_plan(RrExecution *execution, List *input_items)
@@ -1040,7 +1107,10 @@ run_plan(RrExecution *execution, List *input_items)
 	if (!durable)
 		enter_owner(plan, &scope);
 
-	stack = first_ready(plan, execution->states, input_items);
+	if (plan->legacy_order)
+		run_v0(execution, input_items);
+	else
+		stack = first_ready(plan, execution->states, input_items);
 	while (stack != NIL)
 	{
 		RrDelivery *entry = linitial(stack);
@@ -1068,22 +1138,7 @@ run_plan(RrExecution *execution, List *input_items)
 			state->inputs[0] = entry->items;
 			state->delivered = entry;
 		}
-		if (++execution->nruns > plan->max_node_runs)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("workflow \"%s\" ran its nodes more than %d times",
-							plan->workflow_name, plan->max_node_runs),
-					 errdetail("The limit was reached at node \"%s\", run_index %d.",
-							   node->name, state->runs),
-					 errhint("A loop that never ends? settings.max_node_runs sets the limit.")));
-		execution->running = node;
-		rr_activity_node(node->name);
-		if (durable)
-			run_node_durably(execution, node);
-		else
-			run_node(execution, node);
-		execution->running = NULL;
-		if (execution->suspended || execution->stopped)
+		if (!run_counted(execution, node))
 			break;
 		stack = deliver(execution, node, stack);
 	}

@@ -49,6 +49,13 @@ typedef struct RrDelivery
 	struct RrDelivery *next;	/* the run's next delivery */
 } RrDelivery;
 
+/*
+ * A delivery of items (check false, unless from and items are both NULL:
+ * then a look at node to, whether it is done; executor.c).
+ */
+extern RrDelivery *rr_delivery_new(int to, int input, struct RrStep *from,
+								   int output, List *items);
+
 /* One node run, for the journal. */
 typedef struct RrStep
 {

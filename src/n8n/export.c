@@ -218,7 +218,9 @@ static json_t *
 export_workflow_settings(json_t *settings, json_t *problems)
 {
 	RrN8nContext cx = {0};
-	json_t	   *n8n = json_pack("{s:s}", "executionOrder", "v1");
+	json_t	   *n8n = json_pack("{s:s}", "executionOrder",
+									rr_n8n_string(json_object_get(settings, "execution_order"),
+												  "v1"));
 	const char *save = rr_n8n_string(json_object_get(settings, "save"), "all");
 	long long	timeout = duration_ms(json_object_get(settings, "timeout"));
 

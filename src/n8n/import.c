@@ -314,8 +314,16 @@ import_workflow_settings(json_t *settings, json_t *problems)
 	if (!rr_n8n_is_empty(rr_n8n_take(rest, "errorWorkflow")))
 		rr_n8n_problem(&cx, RR_N8N_UNSUPPORTED,
 					   "settings.errorWorkflow names an n8n workflow id: set settings.error_workflow to a Reporunner workflow's name instead");
+	/* n8n runs a workflow without executionOrder in its legacy v0 order */
+	value = rr_n8n_take(rest, "executionOrder");
+	if (value == NULL || json_is_null(value) ||
+		(json_is_string(value) && strcmp(json_string_value(value), "v0") == 0))
+		json_object_set_new(out, "execution_order", json_string("v0"));
+	else if (!json_is_string(value) ||
+			 strcmp(json_string_value(value), "v1") != 0)
+		rr_n8n_problem(&cx, RR_N8N_UNSUPPORTED,
+					   "settings.executionOrder is neither \"v0\" nor \"v1\"");
 	/* how n8n runs and stores executions, not what they do */
-	(void) rr_n8n_take(rest, "executionOrder");
 	(void) rr_n8n_take(rest, "saveManualExecutions");
 	(void) rr_n8n_take(rest, "saveExecutionProgress");
 	(void) rr_n8n_take(rest, "callerPolicy");

@@ -1547,7 +1547,8 @@ test_settings_rules(void)
 						"workflow document has unknown setting \"retries\"",
 						"Known settings are \"timeout\", \"concurrency\", "
 						"\"error_workflow\", \"save\", \"vars\", "
-						"\"timezone\", \"input_schema\", \"max_node_runs\".");
+						"\"timezone\", \"input_schema\", \"max_node_runs\", "
+						"\"execution_order\".");
 	expect_error_detail("a bad timeout is a duration error",
 						SETTINGS("{'timeout': '5 parsecs'}"),
 						RR_DOC_DURATION, "", "settings.timeout",
