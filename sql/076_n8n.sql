@@ -223,62 +223,39 @@ SELECT reporunner.export_workflow('n8n native', format => 'n8n');
 SELECT reporunner.export_workflow('n8n native', format => 'xml');
 
 -- n8n's node test workflows (test/n8n/), run on their input: how many
--- pinned node outputs match.  Nodes that cannot be imported yet stand in
--- as No Operation nodes, and their pins are not compared.
-CREATE FUNCTION pg_temp.pinned(wf jsonb, name text, input jsonb, stand_ins text[])
-RETURNS TABLE (node text, items int, matches boolean) LANGUAGE plpgsql AS $$
-DECLARE
-	nodes jsonb;
-	execution bigint;
-BEGIN
-	SELECT jsonb_agg(CASE WHEN n->>'name' = ANY (stand_ins)
-						  THEN n || '{"type": "n8n-nodes-base.noOp", "typeVersion": 1, "parameters": {}}'
-						  ELSE n END ORDER BY ord)
-	INTO nodes FROM jsonb_array_elements(wf->'nodes') WITH ORDINALITY e(n, ord);
-	PERFORM reporunner.import_n8n(jsonb_set(wf, '{nodes}', nodes), name, '{"pin_data": false}');
-	PERFORM reporunner.execute(name, input);
-	SELECT max(e.id) INTO execution FROM reporunner.execution e;
-	RETURN QUERY
-	SELECT p.key, jsonb_array_length(p.value),
-		   COALESCE((SELECT s.output->'main' FROM reporunner.step s
-					 WHERE s.execution_id = execution AND s.node = p.key)
-					= (SELECT jsonb_agg(i->'json' ORDER BY o) FROM jsonb_array_elements(p.value) WITH ORDINALITY x(i, o)),
-					false)
-	FROM jsonb_each(wf->'pinData') p
-	WHERE p.key <> ALL (stand_ins)
-	ORDER BY p.key;
-END
-$$;
+-- pinned node outputs match (regress.n8n_pinned, sql/009_test_helpers).
+-- Nodes that cannot be imported yet stand in as No Operation nodes, and
+-- their pins are not compared.
 \set wf `cat test/n8n/limit.json`
 CREATE TEMP TABLE pinned AS
-SELECT 'limit' AS workflow, * FROM pg_temp.pinned(:'wf', 'n8n limit',
+SELECT 'limit' AS workflow, * FROM regress.n8n_pinned(:'wf', 'n8n limit',
 	'[{"entry": 1}, {"entry": 2}, {"entry": 3}, {"entry": 4}, {"entry": 5}]', '{}');
 \set wf `cat test/n8n/sort.json`
 -- "Item Lists2" sorts with JavaScript code: not imported
-INSERT INTO pinned SELECT 'sort', * FROM pg_temp.pinned(:'wf', 'n8n sort',
+INSERT INTO pinned SELECT 'sort', * FROM regress.n8n_pinned(:'wf', 'n8n sort',
 	'[{"id": 3, "char": "c"}, {"id": 4, "char": "d"}, {"id": 5, "char": "e"}, {"id": 1, "char": "a"}, {"id": 2, "char": "b"}]',
 	'{Item Lists2}');
 \set wf `cat test/n8n/splitOut.json`
-INSERT INTO pinned SELECT 'splitOut', * FROM pg_temp.pinned(:'wf', 'n8n splitOut',
+INSERT INTO pinned SELECT 'splitOut', * FROM regress.n8n_pinned(:'wf', 'n8n splitOut',
 	'[{"data": [{"id": 3, "char": "c"}, {"id": 4, "char": "d"}, {"id": 5, "char": "e"}, {"id": 1, "char": "a"}, {"id": 2, "char": "b"}],
 	   "data2": [{"text": "foo"}], "data3": [{"text": "bar"}]}]',
 	'{}');
 \set wf `cat test/n8n/splitOutObject.json`
-INSERT INTO pinned SELECT 'splitOutObject', * FROM pg_temp.pinned(:'wf', 'n8n splitOutObject',
+INSERT INTO pinned SELECT 'splitOutObject', * FROM regress.n8n_pinned(:'wf', 'n8n splitOutObject',
 	'[{"data": {"entry1": {"id": 1, "info": "some info 1"}, "entry2": {"id": 2, "info": "some info 2"}, "entry3": {"id": 3, "info": "some info 3"}},
 	   "data2": ["a", "b", "c"], "data3": {"a": 1, "b": 2, "c": 3}, "data4": null, "tag": "bar"}]',
 	'{}');
 \set wf `cat test/n8n/aggregate.json`
-INSERT INTO pinned SELECT 'aggregate', * FROM pg_temp.pinned(:'wf', 'n8n aggregate',
+INSERT INTO pinned SELECT 'aggregate', * FROM regress.n8n_pinned(:'wf', 'n8n aggregate',
 	'[{"id": 1, "char": "a"}, {"id": 2, "char": "b"}, {"id": 3, "char": "c"}, {"id": 4, "char": "d"}, {"id": 5, "char": "e"}]',
 	'{}');
 \set wf `cat test/n8n/removeDuplicates.json`
-INSERT INTO pinned SELECT 'removeDuplicates', * FROM pg_temp.pinned(:'wf', 'n8n removeDuplicates',
+INSERT INTO pinned SELECT 'removeDuplicates', * FROM regress.n8n_pinned(:'wf', 'n8n removeDuplicates',
 	'[{"id": 1, "name": "John Doe", "age": 18}, {"id": 1, "name": "John Doe", "age": 18},
 	  {"id": 1, "name": "John Doe", "age": 98}, {"id": 3, "name": "Bob Johnson", "age": 34}]',
 	'{}');
 \set wf `cat test/n8n/summarize.json`
-INSERT INTO pinned SELECT 'summarize', * FROM pg_temp.pinned(:'wf', 'n8n summarize',
+INSERT INTO pinned SELECT 'summarize', * FROM regress.n8n_pinned(:'wf', 'n8n summarize',
 	'[{"category": "red", "text": "foo", "char": "a", "value": 1, "params.interval": "1 day", "params": {"interval": "1 day"}},
 	  {"category": "blue", "text": "spam", "char": "b", "value": 2, "params": {"interval": "1 hour"}},
 	  {"category": "green", "text": "bar", "char": "c", "value": 3},
@@ -288,7 +265,7 @@ INSERT INTO pinned SELECT 'summarize', * FROM pg_temp.pinned(:'wf', 'n8n summari
 	  {"category": "blue", "text": "foo", "char": "a", "value": 7, "params": {"interval": "1 second"}}]',
 	'{}');
 \set wf `cat test/n8n/summarizeDatatypes.json`
-INSERT INTO pinned SELECT 'summarizeDatatypes', * FROM pg_temp.pinned(:'wf', 'n8n summarizeDatatypes',
+INSERT INTO pinned SELECT 'summarizeDatatypes', * FROM regress.n8n_pinned(:'wf', 'n8n summarizeDatatypes',
 	'[{"uid": "u0", "email": "Alfredo83@gmail.com", "Group": 0}, {"uid": "u1", "email": "Zachary43@yahoo.com", "Group": 0},
 	  {"uid": "u2", "email": "Cory_Wilderman@yahoo.com", "Group": 1}, {"uid": "u3", "email": "Mindy_Murazik86@gmail.com", "Group": 2},
 	  {"uid": "u4", "email": "Darin_Vandervort@yahoo.com", "Group": 2}, {"uid": "u5", "email": "Claude.Grady6@gmail.com", "Group": null},
@@ -297,23 +274,23 @@ INSERT INTO pinned SELECT 'summarizeDatatypes', * FROM pg_temp.pinned(:'wf', 'n8
 	'{}');
 \set wf `cat test/n8n/itemListsSort.json`
 -- "Item Lists2" sorts with JavaScript code: not imported
-INSERT INTO pinned SELECT 'itemListsSort', * FROM pg_temp.pinned(:'wf', 'n8n itemListsSort',
+INSERT INTO pinned SELECT 'itemListsSort', * FROM regress.n8n_pinned(:'wf', 'n8n itemListsSort',
 	'[{"id": 3, "char": "c"}, {"id": 4, "char": "d"}, {"id": 5, "char": "e"}, {"id": 1, "char": "a"}, {"id": 2, "char": "b"}]',
 	'{Item Lists2}');
 \set wf `cat test/n8n/itemListsSummarize.json`
-INSERT INTO pinned SELECT 'itemListsSummarize', * FROM pg_temp.pinned(:'wf', 'n8n itemListsSummarize',
+INSERT INTO pinned SELECT 'itemListsSummarize', * FROM regress.n8n_pinned(:'wf', 'n8n itemListsSummarize',
 	'[{"category": "red", "text": "foo", "char": "a", "value": 1}, {"category": "blue", "text": "spam", "char": "b", "value": 2},
 	  {"category": "green", "text": "bar", "char": "c", "value": 3}, {"category": "red", "text": "foo", "char": "a", "value": 4},
 	  {"category": "red", "text": "bar", "char": "a", "value": 5}, {"category": "blue", "text": "foo", "char": "a", "value": 6},
 	  {"category": "blue", "text": "foo", "char": "a", "value": 7}]',
 	'{}');
 \set wf `cat test/n8n/itemListsRemoveDuplicates.json`
-INSERT INTO pinned SELECT 'itemListsRemoveDuplicates', * FROM pg_temp.pinned(:'wf', 'n8n itemListsRemoveDuplicates',
+INSERT INTO pinned SELECT 'itemListsRemoveDuplicates', * FROM regress.n8n_pinned(:'wf', 'n8n itemListsRemoveDuplicates',
 	'[{"entry": 1, "data": "a", "char": "a"}, {"entry": 1, "data": "b", "char": "a"}, {"entry": 1, "data": "a", "char": "a"},
 	  {"entry": 4, "data": "d", "char": "a"}, {"entry": 5, "data": "e", "char": "a"}]',
 	'{}');
 \set wf `cat test/n8n/itemListsSplitOut.json`
-INSERT INTO pinned SELECT 'itemListsSplitOut', * FROM pg_temp.pinned(:'wf', 'n8n itemListsSplitOut',
+INSERT INTO pinned SELECT 'itemListsSplitOut', * FROM regress.n8n_pinned(:'wf', 'n8n itemListsSplitOut',
 	'[{"data": [{"id": 3, "char": "c"}, {"id": 4, "char": "d"}, {"id": 5, "char": "e"}, {"id": 1, "char": "a"}, {"id": 2, "char": "b"}],
 	   "data2": [{"text": "foo"}], "data3": [{"text": "bar"}]}]',
 	'{}');
