@@ -76,3 +76,24 @@ WHERE execution_id = (SELECT max(id) FROM reporunner.execution WHERE workflow_id
 ORDER BY node;
 SELECT e AS explained FROM reporunner.explain('choose') e WHERE e LIKE '%"M" (merge)%';
 SELECT reporunner.delete_workflow(w) FROM unnest('{choose,append}'::text[]) w;
+
+-- a merge one of whose inputs gets nothing waits until nothing else is
+-- left to run, as n8n's v1 order: "None" (a filter that keeps nothing)
+-- feeds the merge's second input, and is taken up before D; the merge
+-- then runs after D, not as soon as "None" has run
+CREATE TABLE run_log (seq serial PRIMARY KEY, node text);
+SELECT reporunner.save_workflow('late_merge', '{"nodes": [
+	{"name": "Start", "type": "trigger", "position": [0, 0]},
+	{"name": "A", "type": "sql", "position": [200, 100], "params": {"query": "insert into run_log (node) values (''A'')"}},
+	{"name": "None", "type": "filter", "position": [200, 200], "params": {"condition": "{{ false }}"}},
+	{"name": "D", "type": "sql", "position": [200, 300], "params": {"query": "insert into run_log (node) values (''D'')"}},
+	{"name": "M", "type": "merge", "position": [400, 100]},
+	{"name": "After merge", "type": "sql", "position": [500, 100], "params": {"query": "insert into run_log (node) values (''After merge'')"}}],
+	"connections": [{"from": "Start", "to": "A"}, {"from": "Start", "to": "None"}, {"from": "Start", "to": "D"},
+		{"from": "A", "to": "M", "input": 0},
+		{"from": "None", "to": "M", "input": 1},
+		{"from": "M", "to": "After merge"}]}');
+SELECT reporunner.execute('late_merge', '[{"n": 1}]') IS NOT NULL AS ran;
+SELECT string_agg(node, ', ' ORDER BY seq) AS run_order FROM run_log;
+SELECT reporunner.delete_workflow('late_merge');
+DROP TABLE run_log;

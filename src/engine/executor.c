@@ -635,7 +635,8 @@ push_ready(List *ready, List *stack)
  * document has canvas positions, as n8n's v1 order, else the first
  * output's first and within an output in their targets' document order).  A node with one input runs once per delivery (an entry on the
  * stack, n8n's v1 order); one with several collects its deliveries and
- * runs once its connections in all resolved.  An empty output delivers
+ * runs once its connections in all resolved (or, when an input got
+ * nothing, once nothing else is left to run, as n8n).  An empty output delivers
  * nothing.  Then, when the node (or its loop) will run no more, the
  * connections out of it resolve.  The entries go on top of the stack.
  */
@@ -808,6 +809,19 @@ has_input(RrExecution *execution, const RrPlanNode *node)
 		if ((state->inputs[i] != NIL) != all)
 			return !all;
 	return all;
+}
+
+/* Whether every input of a node with several inputs got items */
+static bool
+every_input_has_items(RrExecution *execution, const RrPlanNode *node)
+{
+	RrNodeState *state = &execution->states[node->index];
+	int			i;
+
+	for (i = 0; i < node->ninputs; i++)
+		if (state->inputs[i] == NIL)
+			return false;
+	return true;
 }
 
 /* The items of the nodes that ran and have no connections out. */
@@ -1082,6 +1096,7 @@ run_plan(RrExecution *execution, List *input_items)
 	MemoryContext oldcontext = MemoryContextSwitchTo(execution->context);
 	bool		durable = execution->adopt_step != NULL;
 	List	   *stack = NIL;
+	List	   *waiting = NIL;	/* nodes with an input that got nothing */
 	List	   *result;
 	OwnerScope	scope;
 	int			i;
@@ -1111,12 +1126,22 @@ run_plan(RrExecution *execution, List *input_items)
 		run_v0(execution, input_items);
 	else
 		stack = first_ready(plan, execution->states, input_items);
-	while (stack != NIL)
+	while (stack != NIL || waiting != NIL)
 	{
-		RrDelivery *entry = linitial(stack);
-		const RrPlanNode *node = &plan->nodes[entry->to];
-		RrNodeState *state = &execution->states[entry->to];
+		RrDelivery *entry;
+		const RrPlanNode *node;
+		RrNodeState *state;
+		bool		waited = stack == NIL;
 
+		/* nothing else left: the first node that waited runs now */
+		if (waited)
+		{
+			stack = list_make1(linitial(waiting));
+			waiting = list_delete_first(waiting);
+		}
+		entry = linitial(stack);
+		node = &plan->nodes[entry->to];
+		state = &execution->states[entry->to];
 		stack = list_delete_first(stack);
 		if (entry->check)
 		{
@@ -1128,6 +1153,16 @@ run_plan(RrExecution *execution, List *input_items)
 				if (is_idle(execution->states, node))
 					stack = push_ready(resolve(plan, execution->states, node,
 											   NIL), stack);
+				continue;
+			}
+
+			/*
+			 * An input got nothing: as n8n, the node runs once nothing else
+			 * is left to run, with [] for that input.
+			 */
+			if (!waited && !every_input_has_items(execution, node))
+			{
+				waiting = lappend(waiting, entry);
 				continue;
 			}
 		}
