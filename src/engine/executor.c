@@ -631,14 +631,15 @@ push_ready(List *ready, List *stack)
 
 /*
  * A node ran: deliver what each output emitted along its connections, in
- * the plan's order of them (RrPlanNode.out: top-left target first when the
- * document has canvas positions, as n8n's v1 order, else the first
- * output's first and within an output in their targets' document order).  A node with one input runs once per delivery (an entry on the
- * stack, n8n's v1 order); one with several collects its deliveries and
- * runs once its connections in all resolved (or, when an input got
- * nothing, once nothing else is left to run, as n8n).  An empty output delivers
- * nothing.  Then, when the node (or its loop) will run no more, the
- * connections out of it resolve.  The entries go on top of the stack.
+ * the plan's order of them (RrPlanNode.out: the top-left target first when
+ * the document has canvas positions, as n8n's v1 order, else the first
+ * output's first and within an output in their targets' document order).
+ * A node with one input runs once per delivery (an entry on the stack,
+ * n8n's v1 order); one with several collects its deliveries and runs once
+ * its connections in all resolved (or, when an input got nothing, once
+ * nothing else is left to run, as n8n).  An empty output delivers nothing.
+ * Then, when the node (or its loop) will run no more, the connections out
+ * of it resolve.  The entries go on top of the stack.
  */
 static List *
 deliver(RrExecution *execution, const RrPlanNode *node, List *stack)
