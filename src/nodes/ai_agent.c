@@ -50,6 +50,7 @@
 #include "executor/spi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "nodes/item_paths.h"
 #include "nodes/node_util.h"
 #include "nodes/subworkflow_call.h"
 #include "reporunner.h"
@@ -346,16 +347,6 @@ typedef struct Conversation
 	" AND node = $2 AND run_index = $5 AND attempt = $3 AND item = $4" \
 	" ORDER BY turn"
 
-/* A Jsonb as a JsonbValue (binary). */
-static JsonbValue *
-value_of(Jsonb *jsonb)
-{
-	JsonbValue *value = palloc(sizeof(JsonbValue));
-
-	rr_jsonb_value(jsonb, value);
-	return value;
-}
-
 /* A param's value for the item as text (strings as they are). */
 static char *
 param_text(const RrParam *param, RrNodeRun *run, Jsonb *item, int index)
@@ -466,7 +457,7 @@ call_model(Conversation *c, char **usage)
 				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
 				 errmsg("the model's response is not one JSON object")));
 
-	body = value_of((Jsonb *) linitial(bodies));
+	body = rr_item_value((Jsonb *) linitial(bodies));
 	choices = member(body, "choices");
 	if (choices != NULL && rr_value_is_array(choices))
 		choice = getIthJsonbValueFromContainer(choices->val.binary.data, 0);
@@ -661,7 +652,7 @@ static Jsonb *
 take_reply(Conversation *c, Jsonb *message, Jsonb *usage, bool made,
 		   bool *paused)
 {
-	JsonbValue *reply = value_of(message);
+	JsonbValue *reply = rr_item_value(message);
 	JsonbValue *calls = member(reply, "tool_calls");
 	JsonbValue *content;
 	ToolCall   *tools;
@@ -669,9 +660,9 @@ take_reply(Conversation *c, Jsonb *message, Jsonb *usage, bool made,
 	int			k;
 	StringInfoData output;
 
-	c->usage.prompt += count_member(value_of(usage), "prompt_tokens");
-	c->usage.completion += count_member(value_of(usage), "completion_tokens");
-	c->usage.total += count_member(value_of(usage), "total_tokens");
+	c->usage.prompt += count_member(rr_item_value(usage), "prompt_tokens");
+	c->usage.completion += count_member(rr_item_value(usage), "completion_tokens");
+	c->usage.total += count_member(rr_item_value(usage), "total_tokens");
 	appendStringInfo(&c->steps, "%s{\"kind\":\"model\",\"turn\":%d,\"usage\":%s}",
 					 c->turn > 1 ? "," : "", c->turn,
 					 JsonbToCString(NULL, &usage->root, VARSIZE(usage)));

@@ -36,6 +36,7 @@
 #include "catalog/plan.h"
 #include "connectors/connector.h"
 #include "expr/template.h"
+#include "nodes/item_paths.h"
 #include "nodes/node_util.h"
 #include "reporunner.h"
 #include "utils/builtins.h"
@@ -62,16 +63,14 @@ typedef struct ConnectorState
 static RrValue *
 compiled(RrPlanNode *node, const char *text, const char *field)
 {
-	JsonbValue *value;
 	Jsonb	   *jsonb;
 
 	if (text == NULL)
 		return NULL;
 	jsonb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
 											   CStringGetDatum(text)));
-	value = palloc(sizeof(JsonbValue));
-	rr_jsonb_value(jsonb, value);
-	return rr_value_compile(rr_value_normalize(value), node->name, field);
+	return rr_value_compile(rr_value_normalize(rr_item_value(jsonb)),
+							node->name, field);
 }
 
 static char *
