@@ -285,6 +285,37 @@ rr_plan_output_index(const RrPlanNode *node, const char *name)
 	return -1;
 }
 
+bool
+rr_plan_reaches(const RrPlan *plan, int from, int to)
+{
+	bool	   *seen = palloc0(sizeof(bool) * Max(plan->nnodes, 1));
+	List	   *frontier = list_make1_int(from);
+	bool		found = false;
+
+	while (frontier != NIL && !found)
+	{
+		const RrPlanNode *node = &plan->nodes[linitial_int(frontier)];
+		int			e;
+
+		frontier = list_delete_first(frontier);
+		for (e = 0; e < node->nout; e++)
+		{
+			int			next = node->out[e]->to;
+
+			if (next == to)
+				found = true;
+			else if (!seen[next])
+			{
+				seen[next] = true;
+				frontier = lappend_int(frontier, next);
+			}
+		}
+	}
+	pfree(seen);
+	list_free(frontier);
+	return found;
+}
+
 /*
  * Add the connections (the rows of SQL_LOAD_EDGES), each output's in the
  * order of their target's position.

@@ -146,6 +146,12 @@ extern RrPlanNode *rr_plan_find_node(RrPlan *plan, const char *name);
 extern int	rr_plan_output_index(const RrPlanNode *node, const char *name);
 
 /*
+ * Whether node to can be reached from node from along one connection or
+ * more (a node reaches itself only through a loop).
+ */
+extern bool rr_plan_reaches(const RrPlan *plan, int from, int to);
+
+/*
  * Helpers for handlers' prepare functions: the value of a param, or NULL
  * when the node has no such param.
  */

@@ -62,38 +62,6 @@ connects(const RrPlanNode *from, int to)
 	return false;
 }
 
-/* Whether node to can be reached from node from (n8n's getParentNodes). */
-static bool
-reaches(const RrPlan *plan, int from, int to)
-{
-	bool	   *seen = palloc0(sizeof(bool) * plan->nnodes);
-	List	   *todo = list_make1_int(from);
-	bool		found = false;
-
-	while (todo != NIL && !found)
-	{
-		const RrPlanNode *node = &plan->nodes[linitial_int(todo)];
-		int			e;
-
-		todo = list_delete_first(todo);
-		for (e = 0; e < node->nout; e++)
-		{
-			int			next = node->out[e]->to;
-
-			if (next == to)
-				found = true;
-			else if (!seen[next])
-			{
-				seen[next] = true;
-				todo = lappend_int(todo, next);
-			}
-		}
-	}
-	pfree(seen);
-	list_free(todo);
-	return found;
-}
-
 /*
  * The source of every connection into a node, input by input, each
  * input's in the plan's order of nodes (n8n's connectionsByDestination).
@@ -256,7 +224,7 @@ force_sources(RrExecution *execution, RrOrderV0 *order,
 
 		/* a node parent leads to that got nothing stays unrun */
 		if (to_add < 0 ||
-			(reaches(plan, parent->index, to_add) &&
+			(rr_plan_reaches(plan, parent->index, to_add) &&
 			 states[parent->index].step->outputs[output] == NIL))
 			continue;
 		if (plan->nodes[to_add].nincoming == 0 ||
@@ -389,7 +357,7 @@ drain(RrExecution *execution, RrOrderV0 *order)
 		{
 			int			node = ((V0Waiting *) lfirst(other))->node;
 
-			if (node != waiting->node && reaches(plan, node, waiting->node))
+			if (node != waiting->node && rr_plan_reaches(plan, node, waiting->node))
 			{
 				blocked = true;
 				break;

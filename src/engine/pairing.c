@@ -525,40 +525,17 @@ walk_back(Walk *walk, int node, const RrDelivery *delivered, int input,
 	}
 }
 
-/* Whether the node to is reached from the node from along connections */
-static bool
-leads_to(const RrPlan *plan, int from, int to, bool *seen)
-{
-	const RrPlanNode *node = &plan->nodes[from];
-	int			output;
-
-	if (from == to)
-		return true;
-	if (seen[from])
-		return false;
-	seen[from] = true;
-	for (output = 0; output < node->noutputs; output++)
-	{
-		int			e;
-
-		for (e = 0; e < node->nedges[output]; e++)
-			if (leads_to(plan, node->edges[output][e].to, to, seen))
-				return true;
-	}
-	return false;
-}
-
 Jsonb *
 rr_paired_item(RrExecution *execution, const RrPlanNode *current, int index,
 			   const RrPlanNode *target, int *found_index)
 {
 	RrPlan	   *plan = execution->plan;
-	bool	   *seen = palloc0(sizeof(bool) * plan->nnodes);
 	Walk		walk;
 	Jsonb	   *found = NULL;
 	WalkResult	result;
 
-	if (target == current || !leads_to(plan, target->index, current->index, seen))
+	if (target == current ||
+		!rr_plan_reaches(plan, target->index, current->index))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("No path back to referenced node"),
@@ -566,7 +543,6 @@ rr_paired_item(RrExecution *execution, const RrPlanNode *current, int index,
 						   target->name, current->name),
 				 errhint("Use $('%s').first(), .last() or .all() instead.",
 						 target->name)));
-	pfree(seen);
 
 	walk.execution = execution;
 	walk.target = target->index;
