@@ -37,7 +37,6 @@
 #include "nodes/node_util.h"
 #include "reporunner.h"
 #include "utils/formatting.h"
-#include "common/hashfn.h"
 #include "utils/memutils.h"
 #include "utils/fmgrprotos.h"
 
@@ -808,34 +807,6 @@ matches_item(const CompareState *state, JsonbValue **lookup, JsonbValue *b)
 	return true;
 }
 
-/*
- * B's items by the hash of the values of their fields: each A item tests
- * only the B items whose values hash alike, in B's order, rather than
- * every B item.  Fuzzy matching ("1" matches 1, null matches 0) has no
- * such hash: its index is one bucket of every B item, all with hash 0.
- */
-typedef struct MatchIndex
-{
-	int			nbuckets;		/* a power of two */
-	int		   *first;			/* per bucket: the first B item, or -1 */
-	int		   *last;			/* per bucket: the last B item, or -1 */
-	int		   *next;			/* per B item: the next in its bucket */
-	uint32	   *hash;			/* per B item */
-} MatchIndex;
-
-/* The hash of the values looked for (jsonb_hash: equal values alike) */
-static uint32
-values_hash(const CompareState *state, JsonbValue **values)
-{
-	uint32		h = 0;
-	int			f;
-
-	for (f = 0; f < state->nfields; f++)
-		h = hash_combine(h, DatumGetUInt32(DirectFunctionCall1(jsonb_hash,
-															   JsonbPGetDatum(JsonbValueToJsonb(values[f])))));
-	return h;
-}
-
 /* Fill values with item's fields of names; false when one is missing */
 static bool
 item_values(const CompareState *state, JsonbValue *item, char **names,
@@ -849,53 +820,69 @@ item_values(const CompareState *state, JsonbValue *item, char **names,
 	return true;
 }
 
-static void
-index_build(RrNodeRun *run, const CompareState *state, CompareItem *b,
-			int nb, MatchIndex *index)
+/* The values looked for as one key: the array of them */
+static Jsonb *
+values_key(const CompareState *state, JsonbValue **values)
 {
+	JsonbParseState *ps = NULL;
+	int			f;
+
+	pushJsonbValue(&ps, WJB_BEGIN_ARRAY, NULL);
+	for (f = 0; f < state->nfields; f++)
+		pushJsonbValue(&ps, WJB_ELEM, rr_value_normalize(values[f]));
+	return JsonbValueToJsonb(pushJsonbValue(&ps, WJB_END_ARRAY, NULL));
+}
+
+/*
+ * The B items each A item is tested against, in B's order: with exact
+ * matching, B's items by the values of their fields (an RrKeyMap of
+ * Lists of positions, jsonb equality being isEqual's here), so that an A
+ * item tests only those with its values rather than every B item; a B
+ * item missing a field matches nothing.  Fuzzy matching ("1" matches 1,
+ * null matches 0) has no such key: every B item is a candidate (*all).
+ */
+static RrKeyMap *
+index_build(RrNodeRun *run, const CompareState *state, CompareItem *b,
+			int nb, List **all)
+{
+	RrKeyMap   *map = rr_keymap_create(nb);
 	JsonbValue **values = palloc(sizeof(JsonbValue *) * state->nfields);
 	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext,
 												  "compare_datasets index",
 												  ALLOCSET_SMALL_SIZES);
 	int			j;
 
-	/* fuzzy: one bucket, every item with hash 0 */
-	index->nbuckets = state->fuzzy ? 1 : 16;
-	while (!state->fuzzy && index->nbuckets < 2 * nb &&
-		   index->nbuckets < (1 << 30))
-		index->nbuckets *= 2;
-	index->first = palloc(sizeof(int) * index->nbuckets);
-	index->last = palloc(sizeof(int) * index->nbuckets);
-	memset(index->first, -1, sizeof(int) * index->nbuckets);
-	memset(index->last, -1, sizeof(int) * index->nbuckets);
-	index->next = palloc(sizeof(int) * Max(1, nb));
-	index->hash = palloc(sizeof(uint32) * Max(1, nb));
+	*all = NIL;
 	for (j = 0; j < nb; j++)
 	{
-		MemoryContext old = MemoryContextSwitchTo(scratch);
-		int			bucket;
-
+		MemoryContext old;
+		Jsonb	   *key = NULL;
 		bool		complete;
 
 		rr_item_done(run);
-		complete = item_values(state, b[j].value, state->fields_b, values);
-		index->hash[j] = complete && !state->fuzzy ?
-			values_hash(state, values) : 0;
-		MemoryContextSwitchTo(old);
-		MemoryContextReset(scratch);
-		index->next[j] = -1;
-		/* exact matching never matches a missing field */
-		if (!complete && !state->fuzzy)
+		if (state->fuzzy)
+		{
+			*all = lappend_int(*all, j);
 			continue;
-		bucket = index->hash[j] & (index->nbuckets - 1);
-		if (index->last[bucket] < 0)
-			index->first[bucket] = j;
-		else
-			index->next[index->last[bucket]] = j;
-		index->last[bucket] = j;
+		}
+		/* the fields are read in scratch, the key (kept) made outside it */
+		old = MemoryContextSwitchTo(scratch);
+		complete = item_values(state, b[j].value, state->fields_b, values);
+		MemoryContextSwitchTo(old);
+		if (complete)
+			key = values_key(state, values);
+		MemoryContextReset(scratch);
+		if (key != NULL)
+		{
+			bool		found;
+			void	  **slot = rr_keymap_insert(map, key, &found);
+
+			*slot = lappend_int((List *) *slot, j);
+		}
 	}
 	MemoryContextDelete(scratch);
 	pfree(values);
+	return map;
 }
 
 /*
@@ -946,16 +933,16 @@ compare_datasets_execute(RrNodeRun *run)
 	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext,
 												  "compare_datasets match",
 												  ALLOCSET_SMALL_SIZES);
-	MatchIndex	index;
+	List	   *all;
+	RrKeyMap   *index = index_build(run, state, b, nb, &all);
 	int			i;
 
-	index_build(run, state, b, nb, &index);
 	for (i = 0; i < na; i++)
 	{
 		CompareItem *same = NULL;
 		bool		any = false;
-		uint32		h = 0;
-		int			j;
+		List	   *candidates = all;
+		ListCell   *lc;
 
 		if (!item_values(state, a[i].value, state->fields_a, lookup))
 		{
@@ -963,15 +950,17 @@ compare_datasets_execute(RrNodeRun *run)
 			continue;
 		}
 		if (!state->fuzzy)
-			h = values_hash(state, lookup);
-		for (j = index.first[h & (index.nbuckets - 1)]; j >= 0;
-			 j = index.next[j])
 		{
+			void	  **slot = rr_keymap_lookup(index, values_key(state, lookup));
+
+			candidates = slot != NULL ? (List *) *slot : NIL;
+		}
+		foreach(lc, candidates)
+		{
+			int			j = lfirst_int(lc);
 			MemoryContext old;
 			bool		match;
 
-			if (index.hash[j] != h)
-				continue;
 			/* what the tests read is dropped at once */
 			rr_item_done(run);
 			old = MemoryContextSwitchTo(scratch);
