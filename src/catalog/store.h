@@ -18,6 +18,13 @@
  * operator they use.  Returns the nest level to hand to rr_store_end.
  */
 extern int	rr_store_begin(void);
+
+/*
+ * Whether the database is distributed by Citus: then every statement run
+ * through here runs as the tables' owner, and must name the owner it acts
+ * for (store.c).
+ */
+extern bool rr_store_on_citus(void);
 extern void rr_store_end(int nestlevel);
 
 /* Run a parameterised statement; ERROR unless SPI answers "expected". */
