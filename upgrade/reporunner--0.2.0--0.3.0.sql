@@ -1465,6 +1465,7 @@ BEGIN
 				JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n) AS fcols
 		FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
 		WHERE c.relnamespace = 'reporunner'::pg_catalog.regnamespace AND k.contype IN ('p', 'u', 'f')
+		  AND c.relname <> 'connector'
 		  AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a WHERE a.attrelid = k.conrelid
 						  AND a.attnum = ANY (k.conkey) AND a.attname = 'owner')
 		ORDER BY k.contype <> 'f', 1, 2
@@ -1550,7 +1551,7 @@ BEGIN
 	/* referenced tables before the tables that reference them */
 	FOREACH t IN ARRAY ARRAY['workflow', 'workflow_version', 'node', 'edge',
 							 'workflow_share', 'execution', 'step_journal', 'queue',
-							 'credential', 'trigger', 'dedup_key', 'audit']
+							 'credential', 'trigger', 'dedup_key', 'audit', 'agent_turn']
 	LOOP
 		CONTINUE WHEN EXISTS (SELECT FROM pg_catalog.pg_dist_partition
 							  WHERE logicalrelid = pg_catalog.format('reporunner.%I', t)::pg_catalog.regclass);
@@ -1558,6 +1559,11 @@ BEGIN
 			colocate_with => CASE t WHEN 'workflow' THEN 'default' ELSE 'reporunner.workflow' END);
 		moved := moved || t;
 	END LOOP;
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_dist_partition
+				   WHERE logicalrelid = 'reporunner.connector'::pg_catalog.regclass) THEN
+		PERFORM pg_catalog.create_reference_table('reporunner.connector');
+		moved := moved || 'connector'::text;
+	END IF;
 	/*
 	 * The active version's check reads reporunner.workflow_version from
 	 * the trigger, which on Citus runs on a shard, where Citus refuses

@@ -16,6 +16,11 @@
  * (sharing across tenants is not available on Citus).  Adding "owner"
  * changes no uniqueness: every table's rows take their owner from the
  * workflow they belong to.
+ *
+ * The one exception is reporunner.connector: the connectors shipped with
+ * the extension have no owner, and every node needs them.  It becomes a
+ * reference table, a copy on every node, which keeps its keys; saving a
+ * connector, which is rare, writes to every node.
  */
 
 CREATE FUNCTION reporunner.prepare_distribution()
@@ -48,6 +53,7 @@ BEGIN
 				JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n) AS fcols
 		FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
 		WHERE c.relnamespace = 'reporunner'::pg_catalog.regnamespace AND k.contype IN ('p', 'u', 'f')
+		  AND c.relname <> 'connector'
 		  AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a WHERE a.attrelid = k.conrelid
 						  AND a.attnum = ANY (k.conkey) AND a.attname = 'owner')
 		ORDER BY k.contype <> 'f', 1, 2
@@ -141,6 +147,11 @@ BEGIN
 			colocate_with => CASE t WHEN 'workflow' THEN 'default' ELSE 'reporunner.workflow' END);
 		moved := moved || t;
 	END LOOP;
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_dist_partition
+				   WHERE logicalrelid = 'reporunner.connector'::pg_catalog.regclass) THEN
+		PERFORM pg_catalog.create_reference_table('reporunner.connector');
+		moved := moved || 'connector'::text;
+	END IF;
 	/*
 	 * The active version's check reads reporunner.workflow_version from
 	 * the trigger, which on Citus runs on a shard, where Citus refuses
