@@ -85,9 +85,24 @@ BEGIN
 	END IF;
 	DROP POLICY IF EXISTS workflow_shared ON reporunner.workflow;
 	DROP POLICY IF EXISTS step_journal_visible_to_creator ON reporunner.step_journal;
+	/*
+	 * Ids are made on every node (a worker node's background workers
+	 * queue sub-workflows and retries): each node's sequences hand out a
+	 * range of their own, as Citus does for the sequences of its tables,
+	 * the coordinator's (group 0) from 1, group g's from g * 2^48.
+	 */
+	FOR r IN
+		SELECT pg_catalog.format('reporunner.%I', s.sequencename) AS seq,
+			   (g.groupid::bigint << 48) AS first
+		FROM pg_catalog.pg_sequences s, pg_catalog.pg_dist_local_group g
+		WHERE s.schemaname = 'reporunner' AND g.groupid > 0
+		  AND coalesce(s.last_value, 0) < (g.groupid::bigint << 48)
+	LOOP
+		PERFORM pg_catalog.setval(r.seq, r.first, false);
+	END LOOP;
 END
 $$;
-COMMENT ON FUNCTION reporunner.prepare_distribution() IS 'Makes this node''s Reporunner tables ready for Citus: "owner" in every key and foreign key, no policy with a subquery; distribute() runs it on every node';
+COMMENT ON FUNCTION reporunner.prepare_distribution() IS 'Makes this node''s Reporunner tables ready for Citus: "owner" in every key and foreign key, no policy with a subquery, a range of ids of its own; distribute() runs it on every node';
 REVOKE EXECUTE ON FUNCTION reporunner.prepare_distribution() FROM PUBLIC;
 
 CREATE FUNCTION reporunner.distribute()
