@@ -10,6 +10,7 @@
 #   make fuzz-expr  run 100,000 random expressions through the evaluator
 #   make test-sqlsmith  random SQL as a tenant against a busy cluster, 10 minutes
 #   make test-citus     build Citus and run the scale-out tests on 3 nodes
+#   make bench-citus    durable executions/s on those 3 nodes against one server
 
 EXTENSION = reporunner
 EXTVERSION = 0.3.0
@@ -255,7 +256,7 @@ PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 # below work; "make demo" and "make test" install them first.
 ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
-else ifneq ($(filter-out setup demo test bench bench-n8n unit test-citus,$(or $(MAKECMDGOALS),all)),)
+else ifneq ($(filter-out setup demo test bench bench-n8n unit test-citus bench-citus,$(or $(MAKECMDGOALS),all)),)
 $(error pg_config ($(PG_CONFIG)) or its PGXS makefile was not found: install postgresql-server-dev-15, or run "make demo" or "make test", which install what is missing)
 endif
 
@@ -306,6 +307,12 @@ test-sqlsmith: setup
 test-citus: setup
 	$(MAKE) install
 	sh test/citus/run.sh
+
+# durable executions/s on those 3 nodes against one server, in one run
+.PHONY: bench-citus
+bench-citus: setup
+	$(MAKE) install
+	sh test/citus/run.sh bench
 
 # libFuzzer on the document validator for 10 minutes (make test runs 20 s)
 fuzz: setup

@@ -1,5 +1,6 @@
 #!/bin/sh
-# run.sh - Reporunner's Citus test suite (make test-citus).
+# run.sh - Reporunner's Citus test suite (make test-citus), or with
+# "bench" its benchmark (make bench-citus, test/citus/bench.pl).
 #
 # Builds and installs Citus (test/citus/build.sh) and Reporunner into the
 # server of the pg_config first in PATH, then runs the TAP tests in
@@ -22,8 +23,13 @@ mkdir "$work/tree"
 give_to_pg "$work"
 
 pgxs_dir=$(dirname "$(pg_config --pgxs)")/..
+if [ "${1:-}" = bench ]; then
+	(cd "$work/tree" && as_pg env TESTDIR="$work/tree" PG_REGRESS="$pgxs_dir/test/regress/pg_regress" \
+		prove -v -I "$pgxs_dir/test/perl" -I test/perl test/citus/bench.pl) 2>&1
+	exit $?
+fi
 (cd "$work/tree" && as_pg env TESTDIR="$work/tree" PG_REGRESS="$pgxs_dir/test/regress/pg_regress" \
-	prove -v -I "$pgxs_dir/test/perl" -I test/perl test/citus/*.pl) >"$work/tap.log" 2>&1
+	prove -v -I "$pgxs_dir/test/perl" -I test/perl test/citus/[0-9]*.pl) >"$work/tap.log" 2>&1
 status=$?
 cat "$work/tap.log"
 if [ $status -ne 0 ]; then

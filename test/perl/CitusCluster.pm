@@ -49,4 +49,74 @@ sub create
 	return @nodes;
 }
 
+# The workload of the scale-out test and benchmark (test/citus): tenants
+# (login roles), each with its workflow "book" of two sql steps writing
+# one row each into public.ledger, with the port of the server that ran
+# the step.  On Citus (distributed true) the ledger is distributed by
+# owner, co-located with Reporunner's tables, so the steps run where the
+# tenant's rows are.  Call after distribute() on Citus.
+sub create_ledger_workflows
+{
+	my ($class, $node, $distributed, @tenants) = @_;
+	my $ledger = q{
+CREATE TABLE public.ledger (owner oid NOT NULL, execution bigint NOT NULL,
+	step text NOT NULL, port int NOT NULL);
+};
+	$ledger .= q{SELECT create_distributed_table('public.ledger', 'owner',
+	colocate_with => 'reporunner.workflow');
+} if $distributed;
+	$ledger .= q{
+ALTER TABLE public.ledger ENABLE ROW LEVEL SECURITY;
+CREATE POLICY ledger_tenant ON public.ledger USING (reporunner.has_owner_access(owner));
+GRANT SELECT, INSERT ON public.ledger TO PUBLIC;
+};
+	$node->safe_psql('postgres', $ledger);
+	my $step = sub {
+		my ($name) = @_;
+		return qq({"name": "$name", "type": "sql", "params": {"mode": "once",
+"query": "INSERT INTO public.ledger VALUES (current_user::regrole::oid, \$1, '$name', current_setting('port')::int)",
+"args": ["{{ \$execution.id }}"]}});
+	};
+	my $doc = '{"nodes": [{"name": "Start", "type": "trigger"}, '
+	  . $step->('Book') . ', ' . $step->('Confirm') . '],'
+	  . ' "connections": [{"from": "Start", "to": "Book"}, {"from": "Book", "to": "Confirm"}],'
+	  . ' "settings": {"save": "all"}}';
+	foreach my $t (@tenants)
+	{
+		$node->safe_psql('postgres', "CREATE ROLE $t LOGIN");
+		$node->safe_psql('postgres',
+			"SELECT reporunner.save_workflow('book', \$\$$doc\$\$)",
+			extra_params => [ '-U', $t ]);
+	}
+	return;
+}
+
+# As tenant, start n executions of its workflow "book", in one transaction
+sub start_books
+{
+	my ($class, $node, $tenant, $n) = @_;
+	return $node->safe_psql('postgres',
+		"SELECT count(reporunner.start('book', '[{}]')) FROM generate_series(1, $n)",
+		extra_params => [ '-U', $tenant ]);
+}
+
+# Wait until no execution is queued or running (up to timeout seconds);
+# returns "succeeded failed other" counts over all executions
+sub wait_books
+{
+	my ($class, $node, $timeout) = @_;
+	my $counts = q{SELECT count(*) FILTER (WHERE status = 'succeeded') || ' '
+	|| count(*) FILTER (WHERE status = 'failed') || ' '
+	|| count(*) FILTER (WHERE status NOT IN ('succeeded', 'failed'))
+	FROM reporunner.execution};
+	my $result;
+	foreach (1 .. $timeout * 5)
+	{
+		$result = $node->safe_psql('postgres', $counts);
+		last if $result =~ / 0$/;
+		select(undef, undef, undef, 0.2);
+	}
+	return $result;
+}
+
 1;
