@@ -1465,7 +1465,7 @@ BEGIN
 				JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n) AS fcols
 		FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
 		WHERE c.relnamespace = 'reporunner'::pg_catalog.regnamespace AND k.contype IN ('p', 'u', 'f')
-		  AND c.relname <> 'connector'
+		  AND c.relname !~ '^connector(_[0-9]+)?$'	-- the reference table and its shard
 		  AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a WHERE a.attrelid = k.conrelid
 						  AND a.attnum = ANY (k.conkey) AND a.attname = 'owner')
 		ORDER BY k.contype <> 'f', 1, 2

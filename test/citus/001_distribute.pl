@@ -17,7 +17,7 @@ use Test::More;
 my ($coord, @workers) = CitusCluster->create('dist');
 my @tenants = ('t1', 't2', 't3');
 my @tables = qw(workflow workflow_version node edge workflow_share execution
-  step_journal queue credential trigger dedup_key audit);
+  step_journal queue credential trigger dedup_key audit agent_turn);
 
 # psql as given, returning (exit code, stdout, stderr) with SQLSTATEs shown
 sub run_sql
@@ -68,20 +68,30 @@ is($coord->safe_psql('postgres', $rows_sql), '3 30 30', 'the single node has its
 is($rc, 0, 'distribute() succeeds') or diag($err);
 my $dist_sql = q{SELECT string_agg(logicalrelid::regclass::text || ' ' || partmethod::text
 	|| ' ' || column_to_column_name(logicalrelid, partkey), ', ' ORDER BY logicalrelid::text COLLATE "C")
-	FROM pg_dist_partition};
+	FROM pg_dist_partition WHERE partmethod = 'h'};
 my $dist = $coord->safe_psql('postgres', $dist_sql);
 is( $dist,
 	join(', ', map { "reporunner.$_ h owner" } sort @tables),
 	'every table is hash-distributed by owner');
 is( $coord->safe_psql('postgres',
-		'SELECT count(DISTINCT colocationid) FROM pg_dist_partition'),
+		"SELECT count(DISTINCT colocationid) FROM pg_dist_partition WHERE partmethod = 'h'"),
 	'1', 'all of them co-located');
+is( $coord->safe_psql('postgres',
+		"SELECT partmethod FROM pg_dist_partition WHERE logicalrelid = 'reporunner.connector'::regclass"),
+	'n', 'the connectors are a reference table, on every node');
+is( $workers[1]->safe_psql('postgres',
+		"SELECT count(*) > 0 FROM reporunner.connector WHERE owner IS NULL AND name = 'slack'"),
+	't', 'the shipped connectors are readable on a worker node');
+is( join(',', map { $_->safe_psql('postgres',
+		"SELECT nextval('reporunner.execution_id_seq') >> 48") } ($coord, @workers)),
+	'0,1,2', 'each node hands out execution ids of its own range');
 is($coord->safe_psql('postgres', $rows_sql), '3 30 30', 'every row moved into the shards');
 is( $coord->safe_psql('postgres',
 		q{SELECT sum(pg_relation_size(logicalrelid)) FROM pg_dist_partition}),
 	'0', 'and none stayed behind in the coordinator\'s own tables');
 my $keys_sql = q{SELECT count(*) FROM pg_constraint k
 	WHERE k.connamespace = 'reporunner'::regnamespace AND k.contype IN ('p', 'u', 'f')
+	AND (SELECT relname FROM pg_class WHERE oid = k.conrelid) !~ '^connector(_[0-9]+)?$'
 	AND NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = k.conrelid
 					AND a.attnum = ANY (k.conkey) AND a.attname = 'owner')};
 is($_->safe_psql('postgres', $keys_sql), '0',
