@@ -28,8 +28,8 @@ SELECT s.execution_id,
 	   e.status AS execution_status,
 	   pg_catalog.pg_get_userbyid(s.owner) AS owner
 FROM reporunner.step s
-	 JOIN reporunner.execution e ON e.id = s.execution_id
-	 JOIN reporunner.workflow w ON w.id = e.workflow_id;
+	 JOIN reporunner.execution e ON e.id = s.execution_id AND e.owner = s.owner
+	 JOIN reporunner.workflow w ON w.id = e.workflow_id AND w.owner = e.owner;
 COMMENT ON VIEW reporunner.steps IS 'Steps visible to the current role, with their workflow''s name, the version and status of their execution, and how long each took';
 GRANT SELECT ON reporunner.steps TO PUBLIC;
 
@@ -81,19 +81,21 @@ BEGIN ATOMIC
 				   pg_catalog.percentile_disc(0.95) WITHIN GROUP (ORDER BY e.finished_at - e.started_at) AS p95,
 				   pg_catalog.max(e.finished_at - e.started_at) AS max
 			FROM reporunner.execution e
-			WHERE e.workflow_id = w.id AND e.created_at >= pg_catalog.now() - since) s
+			WHERE e.workflow_id = w.id AND e.owner = w.owner
+			  AND e.created_at >= pg_catalog.now() - since) s
 		 LEFT JOIN LATERAL (
 			SELECT pg_catalog.jsonb_object_agg(n.node, n.failures) AS failures
 			FROM (SELECT e.error ->> 'node' AS node, pg_catalog.count(*) AS failures
 				  FROM reporunner.execution e
-				  WHERE e.workflow_id = w.id AND e.created_at >= pg_catalog.now() - since
+				  WHERE e.workflow_id = w.id AND e.owner = w.owner
+					AND e.created_at >= pg_catalog.now() - since
 					AND e.status = 'failed' AND e.error ? 'node'
 				  GROUP BY 1) n) f ON true
 		 LEFT JOIN LATERAL (
 			SELECT pg_catalog.sum(pg_catalog.jsonb_array_length(j.attempts)) AS retries
 			FROM reporunner.step_journal j
-				 JOIN reporunner.execution e ON e.id = j.execution_id
-			WHERE j.attempts IS NOT NULL AND e.workflow_id = w.id
+				 JOIN reporunner.execution e ON e.id = j.execution_id AND e.owner = j.owner
+			WHERE j.attempts IS NOT NULL AND e.workflow_id = w.id AND e.owner = w.owner
 			  AND e.created_at >= pg_catalog.now() - since) r ON true;
 END;
 COMMENT ON FUNCTION reporunner.workflow_stats(interval) IS 'Per workflow visible to the current role, its executions created in the last "since": how many by status, median, 95th percentile and longest duration of the finished ones, failures by node, node retries';
@@ -129,6 +131,6 @@ SELECT a.pid,
 	   a.execution_started,
 	   pg_catalog.pg_get_userbyid(a.owner) AS owner
 FROM reporunner.activity_entries() a
-	 JOIN reporunner.workflow w ON w.id = a.workflow_id;
+	 JOIN reporunner.workflow w ON w.id = a.workflow_id AND w.owner = a.owner;
 COMMENT ON VIEW reporunner.activity IS 'What each background worker and session runs now: workflow, version, execution (NULL inside execute()), node and since when; only executions of owners the current role may act for';
 GRANT SELECT ON reporunner.activity TO PUBLIC;

@@ -31,6 +31,7 @@ DECLARE
 	r record;
 	fkeys text[] := '{}';
 	stmt text;
+	node_group integer;
 BEGIN
 	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
 		RAISE EXCEPTION 'permission denied to prepare Reporunner''s tables for Citus'
@@ -85,6 +86,25 @@ BEGIN
 	END IF;
 	DROP POLICY IF EXISTS workflow_shared ON reporunner.workflow;
 	DROP POLICY IF EXISTS step_journal_visible_to_creator ON reporunner.step_journal;
+	/*
+	 * Ids made on a worker node (by a trigger that runs on a shard there,
+	 * such as the audit log's, and by the background workers) must not
+	 * collide with those the coordinator makes: each node's sequences of
+	 * the extension hand out ids from its Citus group id << 48 on, as
+	 * Citus does for the sequences of the tables it creates.  The
+	 * coordinator (group 0) keeps its own.
+	 */
+	SELECT groupid INTO node_group FROM pg_catalog.pg_dist_local_group;
+	IF node_group > 0 THEN
+		FOR r IN
+			SELECT pg_catalog.format('%I.%I', s.schemaname, s.sequencename) AS seq
+			FROM pg_catalog.pg_sequences s
+			WHERE s.schemaname = 'reporunner'
+			  AND COALESCE(s.last_value, 0) < node_group::bigint << 48
+		LOOP
+			PERFORM pg_catalog.setval(r.seq::pg_catalog.regclass, node_group::bigint << 48, false);
+		END LOOP;
+	END IF;
 END
 $$;
 COMMENT ON FUNCTION reporunner.prepare_distribution() IS 'Makes this node''s Reporunner tables ready for Citus: "owner" in every key and foreign key, no policy with a subquery; distribute() runs it on every node';
