@@ -1817,6 +1817,7 @@ FROM reporunner.workflow w
 			   pg_catalog.count(*) AS versions
 		FROM reporunner.workflow_version wv
 		WHERE wv.workflow_id = w.id AND wv.owner = w.owner) v ON true;
+
 CREATE OR REPLACE VIEW reporunner.workflow_versions WITH (security_invoker = true) AS
 SELECT w.name,
 	   pg_catalog.pg_get_userbyid(wv.owner) AS owner,
@@ -1834,6 +1835,7 @@ FROM reporunner.workflow_version wv
 		FROM reporunner.node nd
 		WHERE nd.workflow_id = wv.workflow_id AND nd.version = wv.version
 		  AND nd.owner = wv.owner) n ON true;
+
 CREATE OR REPLACE VIEW reporunner.executions WITH (security_invoker = true) AS
 SELECT e.id,
 	   w.name AS workflow,
@@ -1853,6 +1855,7 @@ SELECT e.id,
 	   e.wake_at
 FROM reporunner.execution e
 	 JOIN reporunner.workflow w ON w.id = e.workflow_id AND w.owner = e.owner;
+
 CREATE OR REPLACE VIEW reporunner.steps WITH (security_invoker = true) AS
 SELECT s.execution_id,
 	   w.name AS workflow,
@@ -1872,15 +1875,19 @@ SELECT s.execution_id,
 FROM reporunner.step s
 	 JOIN reporunner.execution e ON e.id = s.execution_id AND e.owner = s.owner
 	 JOIN reporunner.workflow w ON w.id = e.workflow_id AND w.owner = e.owner;
+
 CREATE OR REPLACE FUNCTION reporunner.workflow_stats(since interval)
 RETURNS TABLE (workflow text, owner name, executions bigint, queued bigint,
 			   running bigint, waiting bigint, succeeded bigint, failed bigint,
 			   canceled bigint, p50_duration interval, p95_duration interval,
 			   max_duration interval, failures_by_node jsonb, retries bigint,
 			   window_start timestamptz)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET jit = off
-BEGIN ATOMIC
+AS $$
+#variable_conflict use_column
+BEGIN
+	RETURN QUERY
 	SELECT w.name,
 		   pg_catalog.pg_get_userbyid(w.owner),
 		   s.executions,
@@ -1925,7 +1932,9 @@ BEGIN ATOMIC
 				 JOIN reporunner.execution e ON e.id = j.execution_id AND e.owner = j.owner
 			WHERE j.attempts IS NOT NULL AND e.workflow_id = w.id AND e.owner = w.owner
 			  AND e.created_at >= pg_catalog.now() - since) r ON true;
-END;
+END
+$$;
+
 CREATE OR REPLACE VIEW reporunner.activity WITH (security_invoker = true) AS
 SELECT a.pid,
 	   a.process,
@@ -1939,6 +1948,7 @@ SELECT a.pid,
 	   pg_catalog.pg_get_userbyid(a.owner) AS owner
 FROM reporunner.activity_entries() a
 	 JOIN reporunner.workflow w ON w.id = a.workflow_id AND w.owner = a.owner;
+
 CREATE OR REPLACE FUNCTION reporunner.metric_samples(since interval DEFAULT '1 hour')
 RETURNS TABLE (metric text, workflow text, owner text, status text,
 			   trigger_id bigint, trigger_kind text, le double precision,
@@ -2057,7 +2067,9 @@ BEGIN ATOMIC
 				  WHERE n.workflow_id = w.id AND n.owner = w.owner AND n.type = 'http');
 END;
 
--- Ids per node on Citus (src/sql/90_distribute.sql)
+
+-- Ids per node on Citus, and distribute() as src/sql/90_distribute.sql has it
+-- (the one above, for agent_turn, came after the reference table of connectors)
 CREATE OR REPLACE FUNCTION reporunner.prepare_distribution()
 RETURNS void
 LANGUAGE plpgsql
@@ -2142,3 +2154,88 @@ BEGIN
 	END IF;
 END
 $$;
+
+CREATE OR REPLACE FUNCTION reporunner.distribute()
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	t text;
+	failed text;
+	moved text[] := '{}';
+	i integer;
+	role text;
+BEGIN
+	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
+		RAISE EXCEPTION 'permission denied to distribute Reporunner''s tables'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'Only a superuser may distribute Reporunner''s tables.';
+	END IF;
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
+		RAISE EXCEPTION 'Citus is not installed in this database'
+			USING ERRCODE = 'feature_not_supported',
+				  DETAIL = 'distribute() turns Reporunner''s tables into Citus tables.',
+				  HINT = 'Add citus to shared_preload_libraries, run CREATE EXTENSION citus and add the worker nodes first (docs/scaling.md).';
+	END IF;
+	IF NOT pg_catalog.citus_is_coordinator() THEN
+		RAISE EXCEPTION 'distribute() runs on the Citus coordinator'
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'This node is a Citus worker node.';
+	END IF;
+	/* every node's own tables first: CREATE EXTENSION made them there */
+	PERFORM reporunner.prepare_distribution();
+	SELECT pg_catalog.string_agg(pg_catalog.format('%s:%s: %s', nodename, nodeport, result), '; ')
+	INTO failed
+	FROM pg_catalog.run_command_on_workers('SELECT reporunner.prepare_distribution()')
+	WHERE NOT success;
+	IF failed IS NOT NULL THEN
+		RAISE EXCEPTION 'could not prepare Reporunner''s tables on every worker node'
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = failed,
+				  HINT = 'Every worker node needs the same version of Reporunner (citus_add_node() creates the extension there).';
+	END IF;
+	/*
+	 * The tables keep their triggers (the active version's check, the audit
+	 * log's); Citus runs them on each shard, which it calls unsafe since
+	 * they could reach other shards: ours read and write the same owner's
+	 * rows only.
+	 */
+	PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
+	/* referenced tables before the tables that reference them */
+	FOREACH t IN ARRAY ARRAY['workflow', 'workflow_version', 'node', 'edge',
+							 'workflow_share', 'execution', 'step_journal', 'queue',
+							 'credential', 'trigger', 'dedup_key', 'audit', 'agent_turn']
+	LOOP
+		CONTINUE WHEN EXISTS (SELECT FROM pg_catalog.pg_dist_partition
+							  WHERE logicalrelid = pg_catalog.format('reporunner.%I', t)::pg_catalog.regclass);
+		PERFORM pg_catalog.create_distributed_table(pg_catalog.format('reporunner.%I', t), 'owner',
+			colocate_with => CASE t WHEN 'workflow' THEN 'default' ELSE 'reporunner.workflow' END);
+		moved := moved || t;
+	END LOOP;
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_dist_partition
+				   WHERE logicalrelid = 'reporunner.connector'::pg_catalog.regclass) THEN
+		PERFORM pg_catalog.create_reference_table('reporunner.connector');
+		moved := moved || 'connector'::text;
+	END IF;
+	/*
+	 * The active version's check reads reporunner.workflow_version from
+	 * the trigger, which on Citus runs on a shard, where Citus refuses
+	 * distributed queries: it goes off, and only the API's own check of
+	 * the version remains (docs/scaling.md).
+	 */
+	ALTER TABLE reporunner.workflow DISABLE TRIGGER workflow_active_version_check;
+	/*
+	 * The rows a single node had are copied into the shards; the copies
+	 * left in the coordinator's own tables are removed (referencing tables
+	 * first), past the audit log's trigger that refuses TRUNCATE.
+	 */
+	role := pg_catalog.current_setting('session_replication_role');
+	PERFORM pg_catalog.set_config('session_replication_role', 'replica', true);
+	FOR i IN REVERSE coalesce(pg_catalog.array_upper(moved, 1), 0)..1 LOOP
+		PERFORM pg_catalog.truncate_local_data_after_distributing_table(
+			pg_catalog.format('reporunner.%I', moved[i]));
+	END LOOP;
+	PERFORM pg_catalog.set_config('session_replication_role', role, true);
+END
+$$;
+

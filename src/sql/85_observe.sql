@@ -38,8 +38,11 @@ GRANT SELECT ON reporunner.steps TO PUBLIC;
  * workflow's executions are read through execution_workflow_idx
  * (workflow_id, created_at), its retried steps through
  * step_journal_retried_idx, so the time is that of the executions in the
- * window, whatever the journal holds.  SQL, run as the caller, under
- * row-level security.  Without JIT: while the workflow table has never been
+ * window, whatever the journal holds.  Run as the caller, under
+ * row-level security.  PL/pgSQL, not SQL: Citus cannot plan a SQL
+ * function's statement on distributed tables with its parameters
+ * ("could not create distributed plan"), and a function with SET is never
+ * inlined anyway.  Without JIT: while the workflow table has never been
  * analyzed (autovacuum waits for 50 rows) the planner guesses hundreds of
  * workflows, the estimate passes jit_above_cost, and compiling took 560 ms
  * of a 630 ms call on 20,000 executions.
@@ -50,9 +53,12 @@ RETURNS TABLE (workflow text, owner name, executions bigint, queued bigint,
 			   canceled bigint, p50_duration interval, p95_duration interval,
 			   max_duration interval, failures_by_node jsonb, retries bigint,
 			   window_start timestamptz)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET jit = off
-BEGIN ATOMIC
+AS $$
+#variable_conflict use_column
+BEGIN
+	RETURN QUERY
 	SELECT w.name,
 		   pg_catalog.pg_get_userbyid(w.owner),
 		   s.executions,
@@ -97,7 +103,8 @@ BEGIN ATOMIC
 				 JOIN reporunner.execution e ON e.id = j.execution_id AND e.owner = j.owner
 			WHERE j.attempts IS NOT NULL AND e.workflow_id = w.id AND e.owner = w.owner
 			  AND e.created_at >= pg_catalog.now() - since) r ON true;
-END;
+END
+$$;
 COMMENT ON FUNCTION reporunner.workflow_stats(interval) IS 'Per workflow visible to the current role, its executions created in the last "since": how many by status, median, 95th percentile and longest duration of the finished ones, failures by node, node retries';
 
 CREATE VIEW reporunner.workflow_stats WITH (security_invoker = true) AS
