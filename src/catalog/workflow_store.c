@@ -102,8 +102,8 @@ PG_FUNCTION_INFO_V1(reporunner_unshare_workflow);
 	"INSERT INTO reporunner.workflow (owner, name) VALUES ($1, $2)" \
 	" ON CONFLICT (owner, name) DO NOTHING RETURNING id"
 #define SQL_LATEST_VERSION \
-	"SELECT version, definition = $2 FROM reporunner.workflow_version" \
-	" WHERE workflow_id = $1 AND owner = $3 ORDER BY version DESC LIMIT 1"
+	"SELECT version, definition = $3 FROM reporunner.workflow_version" \
+	" WHERE workflow_id = $1 AND owner = $2 ORDER BY version DESC LIMIT 1"
 #define SQL_GET_DEFINITION \
 	"SELECT definition FROM reporunner.workflow_version" \
 	" WHERE workflow_id = $1 AND owner = $2 AND version = $3"
@@ -543,7 +543,7 @@ rr_workflow_save(const char *name, Jsonb *definition, bool activate,
 				 const char *action, int64 *workflow_id)
 {
 	RrWorkflowRef ref;
-	Oid			argtypes[3] = {INT8OID, JSONBOID, OIDOID};
+	Oid			argtypes[3] = {INT8OID, OIDOID, JSONBOID};
 	Datum		values[3];
 	int32		version;
 	bool		identical;
@@ -560,8 +560,8 @@ rr_workflow_save(const char *name, Jsonb *definition, bool activate,
 	find_or_create_workflow(name, &ref);
 
 	values[0] = Int64GetDatum(ref.id);
-	values[1] = JsonbPGetDatum(definition);
-	values[2] = ObjectIdGetDatum(ref.owner);
+	values[1] = ObjectIdGetDatum(ref.owner);
+	values[2] = JsonbPGetDatum(definition);
 	rr_store_run(SQL_LATEST_VERSION, 3, argtypes, values, SPI_OK_SELECT);
 	version = rr_store_next_version(&identical);
 
