@@ -1814,3 +1814,271 @@ RETURNS jsonb
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
 AS 'MODULE_PATHNAME', 'reporunner_xml_to_json';
 COMMENT ON FUNCTION reporunner.xml_to_json(text) IS 'An XML document as the JSON the http node''s response format xml makes of it (no DTD, no entities beyond the predefined ones, nesting at most 64 deep)';
+
+-- Joins on owner too, for Citus (docs/scaling.md): src/sql/30_views.sql,
+-- 50_background.sql, 85_observe.sql, 86_metrics.sql
+CREATE OR REPLACE VIEW reporunner.workflows WITH (security_invoker = true) AS
+SELECT w.name,
+	   pg_catalog.pg_get_userbyid(w.owner) AS owner,
+	   w.active_version,
+	   v.latest_version,
+	   v.versions,
+	   w.created_at,
+	   w.updated_at,
+	   w.id
+FROM reporunner.workflow w
+	 LEFT JOIN LATERAL (
+		SELECT pg_catalog.max(wv.version) AS latest_version,
+			   pg_catalog.count(*) AS versions
+		FROM reporunner.workflow_version wv
+		WHERE wv.workflow_id = w.id AND wv.owner = w.owner) v ON true;
+
+CREATE OR REPLACE VIEW reporunner.workflow_versions WITH (security_invoker = true) AS
+SELECT w.name,
+	   pg_catalog.pg_get_userbyid(wv.owner) AS owner,
+	   wv.version,
+	   wv.version = w.active_version AS active,
+	   n.nodes,
+	   pg_catalog.pg_get_userbyid(wv.created_by) AS created_by,
+	   wv.created_at,
+	   wv.definition,
+	   w.id AS workflow_id
+FROM reporunner.workflow_version wv
+	 JOIN reporunner.workflow w ON w.id = wv.workflow_id AND w.owner = wv.owner
+	 LEFT JOIN LATERAL (
+		SELECT pg_catalog.count(*) AS nodes
+		FROM reporunner.node nd
+		WHERE nd.workflow_id = wv.workflow_id AND nd.version = wv.version
+		  AND nd.owner = wv.owner) n ON true;
+
+CREATE OR REPLACE VIEW reporunner.executions WITH (security_invoker = true) AS
+SELECT e.id,
+	   w.name AS workflow,
+	   e.version,
+	   e.status,
+	   e.mode,
+	   e.input,
+	   e.output,
+	   e.error,
+	   e.attempt,
+	   e.parent_id,
+	   pg_catalog.pg_get_userbyid(e.owner) AS owner,
+	   pg_catalog.pg_get_userbyid(e.created_by) AS created_by,
+	   e.created_at,
+	   e.started_at,
+	   e.finished_at,
+	   e.wake_at
+FROM reporunner.execution e
+	 JOIN reporunner.workflow w ON w.id = e.workflow_id AND w.owner = e.owner;
+
+CREATE OR REPLACE VIEW reporunner.steps WITH (security_invoker = true) AS
+SELECT s.execution_id,
+	   w.name AS workflow,
+	   e.version,
+	   s.node,
+	   s.run_index,
+	   s.attempt,
+	   s.status,
+	   s.finished_at - s.started_at AS duration,
+	   s.started_at,
+	   s.finished_at,
+	   s.retry_at,
+	   s.error,
+	   s.output,
+	   e.status AS execution_status,
+	   pg_catalog.pg_get_userbyid(s.owner) AS owner
+FROM reporunner.step s
+	 JOIN reporunner.execution e ON e.id = s.execution_id AND e.owner = s.owner
+	 JOIN reporunner.workflow w ON w.id = e.workflow_id AND w.owner = e.owner;
+
+CREATE OR REPLACE FUNCTION reporunner.workflow_stats(since interval)
+RETURNS TABLE (workflow text, owner name, executions bigint, queued bigint,
+			   running bigint, waiting bigint, succeeded bigint, failed bigint,
+			   canceled bigint, p50_duration interval, p95_duration interval,
+			   max_duration interval, failures_by_node jsonb, retries bigint,
+			   window_start timestamptz)
+LANGUAGE plpgsql STABLE
+SET jit = off
+AS $$
+#variable_conflict use_column
+BEGIN
+	RETURN QUERY
+	SELECT w.name,
+		   pg_catalog.pg_get_userbyid(w.owner),
+		   s.executions,
+		   s.queued,
+		   s.running,
+		   s.waiting,
+		   s.succeeded,
+		   s.failed,
+		   s.canceled,
+		   s.p50,
+		   s.p95,
+		   s.max,
+		   COALESCE(f.failures, '{}'::jsonb),
+		   COALESCE(r.retries, 0),
+		   pg_catalog.now() - since
+	FROM reporunner.workflow w
+		 CROSS JOIN LATERAL (
+			SELECT pg_catalog.count(*) AS executions,
+				   pg_catalog.count(*) FILTER (WHERE e.status = 'queued') AS queued,
+				   pg_catalog.count(*) FILTER (WHERE e.status = 'running') AS running,
+				   pg_catalog.count(*) FILTER (WHERE e.status = 'waiting') AS waiting,
+				   pg_catalog.count(*) FILTER (WHERE e.status = 'succeeded') AS succeeded,
+				   pg_catalog.count(*) FILTER (WHERE e.status = 'failed') AS failed,
+				   pg_catalog.count(*) FILTER (WHERE e.status = 'canceled') AS canceled,
+				   pg_catalog.percentile_disc(0.5) WITHIN GROUP (ORDER BY e.finished_at - e.started_at) AS p50,
+				   pg_catalog.percentile_disc(0.95) WITHIN GROUP (ORDER BY e.finished_at - e.started_at) AS p95,
+				   pg_catalog.max(e.finished_at - e.started_at) AS max
+			FROM reporunner.execution e
+			WHERE e.workflow_id = w.id AND e.owner = w.owner
+			  AND e.created_at >= pg_catalog.now() - since) s
+		 LEFT JOIN LATERAL (
+			SELECT pg_catalog.jsonb_object_agg(n.node, n.failures) AS failures
+			FROM (SELECT e.error ->> 'node' AS node, pg_catalog.count(*) AS failures
+				  FROM reporunner.execution e
+				  WHERE e.workflow_id = w.id AND e.owner = w.owner
+					AND e.created_at >= pg_catalog.now() - since
+					AND e.status = 'failed' AND e.error ? 'node'
+				  GROUP BY 1) n) f ON true
+		 LEFT JOIN LATERAL (
+			SELECT pg_catalog.sum(pg_catalog.jsonb_array_length(j.attempts)) AS retries
+			FROM reporunner.step_journal j
+				 JOIN reporunner.execution e ON e.id = j.execution_id AND e.owner = j.owner
+			WHERE j.attempts IS NOT NULL AND e.workflow_id = w.id AND e.owner = w.owner
+			  AND e.created_at >= pg_catalog.now() - since) r ON true;
+END
+$$;
+
+CREATE OR REPLACE VIEW reporunner.activity WITH (security_invoker = true) AS
+SELECT a.pid,
+	   a.process,
+	   w.name AS workflow,
+	   a.version,
+	   a.execution_id,
+	   a.mode,
+	   a.node,
+	   a.node_started,
+	   a.execution_started,
+	   pg_catalog.pg_get_userbyid(a.owner) AS owner
+FROM reporunner.activity_entries() a
+	 JOIN reporunner.workflow w ON w.id = a.workflow_id AND w.owner = a.owner;
+
+CREATE OR REPLACE FUNCTION reporunner.metric_samples(since interval DEFAULT '1 hour')
+RETURNS TABLE (metric text, workflow text, owner text, status text,
+			   trigger_id bigint, trigger_kind text, le double precision,
+			   value double precision)
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT 'reporunner_executions_created', s.workflow, s.owner::text, c.status,
+		   NULL::bigint, NULL::text, NULL::double precision, c.n::double precision
+	FROM reporunner.workflow_stats(since) s
+		 CROSS JOIN LATERAL (VALUES ('queued', s.queued), ('running', s.running),
+									('waiting', s.waiting), ('succeeded', s.succeeded),
+									('failed', s.failed), ('canceled', s.canceled)) c(status, n)
+	UNION ALL
+	SELECT 'reporunner_workflow_retries', s.workflow, s.owner::text, NULL, NULL, NULL, NULL,
+		   s.retries::double precision
+	FROM reporunner.workflow_stats(since) s
+	UNION ALL
+	SELECT 'reporunner_execution_duration_seconds' || h.part, w.name,
+		   pg_catalog.pg_get_userbyid(w.owner)::text, NULL, NULL, NULL, h.le, h.n::double precision
+	FROM reporunner.workflow w
+		 CROSS JOIN LATERAL (
+			SELECT pg_catalog.count(x.d) AS n,
+				   COALESCE(pg_catalog.sum(x.d), 0) AS sum,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 0.005) AS le_0_005,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 0.01) AS le_0_01,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 0.025) AS le_0_025,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 0.05) AS le_0_05,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 0.1) AS le_0_1,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 0.25) AS le_0_25,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 0.5) AS le_0_5,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 1) AS le_1,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 2.5) AS le_2_5,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 5) AS le_5,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 10) AS le_10,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 30) AS le_30,
+				   pg_catalog.count(*) FILTER (WHERE x.d <= 60) AS le_60
+			FROM (SELECT pg_catalog.date_part('epoch', e.finished_at - e.started_at) AS d
+				  FROM reporunner.execution e
+				  WHERE e.workflow_id = w.id AND e.owner = w.owner
+					AND e.created_at >= pg_catalog.now() - since
+					AND e.finished_at IS NOT NULL
+				  OFFSET 0) x) d
+		 CROSS JOIN LATERAL (VALUES
+			('_bucket', 0.005::double precision, d.le_0_005),
+			('_bucket', 0.01, d.le_0_01),
+			('_bucket', 0.025, d.le_0_025),
+			('_bucket', 0.05, d.le_0_05),
+			('_bucket', 0.1, d.le_0_1),
+			('_bucket', 0.25, d.le_0_25),
+			('_bucket', 0.5, d.le_0_5),
+			('_bucket', 1, d.le_1),
+			('_bucket', 2.5, d.le_2_5),
+			('_bucket', 5, d.le_5),
+			('_bucket', 10, d.le_10),
+			('_bucket', 30, d.le_30),
+			('_bucket', 60, d.le_60),
+			('_bucket', 'Infinity', d.n),
+			('_sum', NULL, d.sum),
+			('_count', NULL, d.n)) h(part, le, n)
+	UNION ALL
+	SELECT 'reporunner_workflow_running', w.name, pg_catalog.pg_get_userbyid(w.owner)::text,
+		   NULL, NULL, NULL, NULL, COALESCE(r.n, 0)::double precision
+	FROM reporunner.workflow w
+		 LEFT JOIN (SELECT e.workflow_id, e.owner, pg_catalog.count(*) AS n
+					FROM reporunner.queue q
+						 JOIN reporunner.execution e
+						   ON e.id = q.execution_id AND e.owner = q.owner
+					WHERE q.ready_at = 'infinity' AND e.status = 'running'
+					GROUP BY e.workflow_id, e.owner) r
+		   ON r.workflow_id = w.id AND r.owner = w.owner
+	UNION ALL
+	SELECT 'reporunner_workflow_waiting', w.name, pg_catalog.pg_get_userbyid(w.owner)::text,
+		   NULL, NULL, NULL, NULL, COALESCE(p.n, 0)::double precision
+	FROM reporunner.workflow w
+		 LEFT JOIN (SELECT e.workflow_id, e.owner, pg_catalog.count(*) AS n
+					FROM reporunner.execution e
+					WHERE e.status = 'waiting'
+					GROUP BY e.workflow_id, e.owner) p
+		   ON p.workflow_id = w.id AND p.owner = w.owner
+	UNION ALL
+	SELECT 'reporunner_queue_depth', NULL, NULL, NULL, NULL, NULL, NULL,
+		   pg_catalog.count(*)::double precision
+	FROM reporunner.queue q WHERE q.ready_at < 'infinity'
+	UNION ALL
+	SELECT 'reporunner_queue_oldest_age_seconds', NULL, NULL, NULL, NULL, NULL, NULL,
+		   COALESCE(EXTRACT(epoch FROM pg_catalog.now() - pg_catalog.min(q.ready_at)), 0)::double precision
+	FROM reporunner.queue q WHERE q.ready_at <= pg_catalog.now()
+	UNION ALL
+	SELECT 'reporunner_workers_running', NULL, NULL, NULL, NULL, NULL, NULL,
+		   COALESCE(pg_catalog.sum(r.workers), 0)::double precision
+	FROM reporunner.workers() r
+	WHERE r.database = (SELECT d.oid FROM pg_catalog.pg_database d
+						WHERE d.datname = pg_catalog.current_database())
+	UNION ALL
+	SELECT 'reporunner_trigger_firings', w.name, pg_catalog.pg_get_userbyid(w.owner)::text,
+		   NULL, t.id, t.kind, NULL,
+		   (SELECT pg_catalog.count(*) FROM reporunner.execution e
+			WHERE e.trigger_id = t.id AND e.owner = t.owner
+			  AND e.created_at >= pg_catalog.now() - since)::double precision
+	FROM reporunner.trigger t
+		 JOIN reporunner.workflow w ON w.id = t.workflow_id AND w.owner = t.owner
+	UNION ALL
+	SELECT 'reporunner_http_node_retries', w.name, pg_catalog.pg_get_userbyid(w.owner)::text,
+		   NULL, NULL, NULL, NULL,
+		   COALESCE((SELECT pg_catalog.sum(pg_catalog.jsonb_array_length(j.attempts))
+					 FROM reporunner.execution e
+						  JOIN reporunner.step_journal j
+							ON j.execution_id = e.id AND j.owner = e.owner
+						  JOIN reporunner.node n ON n.workflow_id = e.workflow_id
+							   AND n.version = e.version AND n.name = j.node
+							   AND n.owner = e.owner
+					 WHERE e.workflow_id = w.id AND e.owner = w.owner AND e.created_at >= pg_catalog.now() - since
+					   AND j.attempts IS NOT NULL AND n.type = 'http'), 0)::double precision
+	FROM reporunner.workflow w
+	WHERE EXISTS (SELECT FROM reporunner.node n
+				  WHERE n.workflow_id = w.id AND n.owner = w.owner AND n.type = 'http');
+END;
+

@@ -321,16 +321,46 @@ reporunner_start(PG_FUNCTION_ARGS)
 	}));
 }
 
-/* cancel() and resume(): the execution as the caller sees it */
+/*
+ * cancel() and resume(): the execution as the caller sees it.  Only its id
+ * is known: on Citus a read of every shard (its owner is not known yet).
+ */
 #define SQL_VISIBLE_EXECUTION \
-	"SELECT status FROM reporunner.execution WHERE id = $1"
+	"SELECT owner, created_by FROM reporunner.execution WHERE id = $1"
 
 static SPIPlanPtr visible_execution_plan = NULL;
 
 /*
- * Raise "does not exist" unless the caller may see the execution (row-level
- * security decides).
+ * Raise "does not exist" unless the caller may see the execution, whose
+ * owner and creator are the columns owner_col and owner_col + 1 of the
+ * current SPI row: row-level security decides on one server; on Citus,
+ * where the statements run as the tables' owner, the same rules of the
+ * policies of reporunner.execution are checked here.
  */
+static void
+check_execution_visible(int64 id, int owner_col)
+{
+	bool		visible = SPI_processed == 1;
+
+	if (visible && rr_store_on_citus())
+	{
+		HeapTuple	row = SPI_tuptable->vals[0];
+		bool		isnull;
+		Oid			owner = DatumGetObjectId(SPI_getbinval(row, SPI_tuptable->tupdesc,
+														   owner_col, &isnull));
+		Datum		created_by = SPI_getbinval(row, SPI_tuptable->tupdesc,
+											   owner_col + 1, &isnull);
+
+		visible = rr_has_owner_access(GetUserId(), owner) ||
+			(!isnull && has_privs_of_role(GetUserId(),
+										  DatumGetObjectId(created_by)));
+	}
+	if (!visible)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("execution " INT64_FORMAT " does not exist", id)));
+}
+
 static void
 require_visible_execution(int64 id)
 {
@@ -342,10 +372,7 @@ require_visible_execution(int64 id)
 	nestlevel = rr_store_begin();
 	rr_store_run_kept(&visible_execution_plan, SQL_VISIBLE_EXECUTION, 1,
 					  argtypes, values, NULL, SPI_OK_SELECT);
-	if (SPI_processed != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("execution " INT64_FORMAT " does not exist", id)));
+	check_execution_visible(id, 1);
 	rr_store_end(nestlevel);
 }
 
@@ -458,13 +485,17 @@ reporunner_prune_executions(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(total);
 }
 
-/* retry(): the failed execution, as the caller sees it */
+/*
+ * retry(): the failed execution, as the caller sees it (by id only, as
+ * SQL_VISIBLE_EXECUTION; the joins pair the owners, for Citus)
+ */
 #define SQL_RETRY_SOURCE \
 	"SELECT e.status, (SELECT started_at FROM reporunner.step" \
-	" WHERE execution_id = $1 AND node = $2 AND run_index = 0)," \
-	" e.owner, e.workflow_id, w.name" \
+	" WHERE execution_id = $1 AND owner = e.owner AND node = $2" \
+	" AND run_index = 0)," \
+	" e.owner, e.created_by, e.workflow_id, w.name" \
 	" FROM reporunner.execution e JOIN reporunner.workflow w" \
-	" ON w.id = e.workflow_id WHERE e.id = $1"
+	" ON w.id = e.workflow_id AND w.owner = e.owner WHERE e.id = $1"
 static SPIPlanPtr retry_source_plan = NULL;
 
 /*
@@ -504,10 +535,7 @@ reporunner_retry(PG_FUNCTION_ARGS)
 	nestlevel = rr_store_begin();
 	rr_store_run_kept(&retry_source_plan, SQL_RETRY_SOURCE, 2, source_types,
 					  source_values, source_nulls, SPI_OK_SELECT);
-	if (SPI_processed != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("execution " INT64_FORMAT " does not exist", id)));
+	check_execution_visible(id, 3);
 	status = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	if (strcmp(status, "failed") != 0 && strcmp(status, "canceled") != 0)
 		ereport(ERROR,
@@ -529,8 +557,8 @@ reporunner_retry(PG_FUNCTION_ARGS)
 	owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
 										   SPI_tuptable->tupdesc, 3, &isnull));
 	workflow_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-											  SPI_tuptable->tupdesc, 4, &isnull));
-	workflow = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5);
+											  SPI_tuptable->tupdesc, 5, &isnull));
+	workflow = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 6);
 	rr_check_run_as(GetUserId(), owner, workflow_id, workflow, true,
 					RR_RUN_QUEUE);
 	rr_store_end(nestlevel);

@@ -39,7 +39,10 @@
 
 PG_FUNCTION_INFO_V1(reporunner_explain);
 
-/* The workflow's triggers, each described in one line, oldest first */
+/*
+ * The triggers of workflow $1 (of owner $2), each described in one line,
+ * oldest first
+ */
 #define SQL_TRIGGERS \
 	"SELECT 'started by: trigger ' || t.id || ', ' || CASE t.kind" \
 	" WHEN 'table' THEN 'on table ' || t.target || ': '" \
@@ -54,7 +57,8 @@ PG_FUNCTION_INFO_V1(reporunner_explain);
 	" WHEN 'schedule' THEN 'on schedule \"' || t.target || '\" (pg_cron)'" \
 	"  || coalesce(', input ' || (t.options->'input')::text, '')" \
 	" ELSE 'on NOTIFY channel \"' || t.target || '\", the payload as input'" \
-	" END FROM reporunner.trigger t WHERE t.workflow_id = $1 ORDER BY t.id"
+	" END FROM reporunner.trigger t WHERE t.workflow_id = $1 AND t.owner = $2" \
+	" ORDER BY t.id"
 
 static SPIPlanPtr triggers_plan = NULL;
 
@@ -110,17 +114,18 @@ explain_settings(Explain *explain, const RrPlan *plan)
 
 /* What starts the workflow: the SQL API, and its triggers */
 static void
-explain_triggers(Explain *explain, int64 workflow_id)
+explain_triggers(Explain *explain, const RrWorkflowRef *ref)
 {
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
+	Oid			argtypes[2] = {INT8OID, OIDOID};
+	Datum		values[2];
 	uint64		row;
 	int			nestlevel;
 
 	add_line(explain, pstrdup("started by: reporunner.execute() (in the caller's transaction) and reporunner.start() (a background run)"));
-	values[0] = Int64GetDatum(workflow_id);
+	values[0] = Int64GetDatum(ref->id);
+	values[1] = ObjectIdGetDatum(ref->owner);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&triggers_plan, SQL_TRIGGERS, 1, argtypes, values, NULL,
+	rr_store_run_kept(&triggers_plan, SQL_TRIGGERS, 2, argtypes, values, NULL,
 					  SPI_OK_SELECT);
 	for (row = 0; row < SPI_processed; row++)
 		add_line(explain, MemoryContextStrdup(explain->cxt,
@@ -389,7 +394,7 @@ explain_plan(Explain *explain, const RrPlan *plan, const RrWorkflowRef *ref)
 							   plan->nnodes, plan->nnodes == 1 ? "" : "s",
 							   edges, edges == 1 ? "" : "s"));
 	explain_settings(explain, plan);
-	explain_triggers(explain, plan->workflow_id);
+	explain_triggers(explain, ref);
 
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "order:");

@@ -44,26 +44,28 @@
 #define RR_PLAN_CACHE_SIZE	256
 
 /*
- * Joins pair the owners too: on Citus (docs/scaling.md) tables join only
- * on their distribution column, owner.
+ * $1 workflow id, $2 version, $3 owner.  Every table is restricted by its
+ * owner and joins pair the owners too: on Citus (docs/scaling.md) that
+ * routes each statement to the owner's shard, and tables join only on
+ * their distribution column.
  */
 #define SQL_LOAD_VERSION \
-	"SELECT v.owner, w.name, v.definition->'settings', v.xmin" \
+	"SELECT w.name, v.definition->'settings', v.xmin" \
 	" FROM reporunner.workflow_version v" \
 	" JOIN reporunner.workflow w ON w.id = v.workflow_id AND w.owner = v.owner" \
-	" WHERE v.workflow_id = $1 AND v.version = $2"
+	" WHERE v.workflow_id = $1 AND v.version = $2 AND v.owner = $3"
 #define SQL_LOAD_NODES \
 	"SELECT name, type, params, retry, on_error," \
 	" (extract(epoch FROM timeout) * 1000)::bigint," \
 	" execute_once, always_output_data, disabled" \
 	" FROM reporunner.node WHERE workflow_id = $1 AND version = $2" \
-	" ORDER BY position"
+	" AND owner = $3 ORDER BY position"
 #define SQL_LOAD_EDGES \
 	"SELECT e.from_node, e.output, e.to_node, e.input" \
 	" FROM reporunner.edge e" \
 	" JOIN reporunner.node n ON n.workflow_id = e.workflow_id" \
 	"  AND n.version = e.version AND n.name = e.to_node AND n.owner = e.owner" \
-	" WHERE e.workflow_id = $1 AND e.version = $2" \
+	" WHERE e.workflow_id = $1 AND e.version = $2 AND e.owner = $3" \
 	" ORDER BY n.position, e.input"
 
 /* The canvas positions of the nodes of a version ("position": [x, y]) */
@@ -71,7 +73,8 @@
 	"SELECT n->>'name', (n->'position'->>0)::float8, (n->'position'->>1)::float8" \
 	" FROM reporunner.workflow_version v," \
 	"  jsonb_array_elements(v.definition->'nodes') n" \
-	" WHERE v.workflow_id = $1 AND v.version = $2 AND n ? 'position'"
+	" WHERE v.workflow_id = $1 AND v.version = $2 AND v.owner = $3" \
+	" AND n ? 'position'"
 
 /*
  * The connections of a version in document order, for n8n's v0 order
@@ -82,7 +85,8 @@
 	" coalesce((c->>'input')::int, 0)" \
 	" FROM reporunner.workflow_version v," \
 	"  jsonb_array_elements(v.definition->'connections') WITH ORDINALITY AS d(c, n)" \
-	" WHERE v.workflow_id = $1 AND v.version = $2 AND jsonb_typeof(v.definition->'connections') = 'array'" \
+	" WHERE v.workflow_id = $1 AND v.version = $2 AND v.owner = $3" \
+	" AND jsonb_typeof(v.definition->'connections') = 'array'" \
 	" ORDER BY d.n"
 
 typedef struct PlanKey
@@ -641,12 +645,15 @@ find_loops(RrPlan *plan)
 	}
 }
 
-/* Read the version's rows (as the tables' owner) into a new plan. */
+/*
+ * Read the version's rows (as the tables' owner) into a new plan, whose
+ * owner is set: a version of another owner's workflow is not found.
+ */
 static void
 load_plan(RrPlan *plan, const char *name)
 {
-	Oid			argtypes[2] = {INT8OID, INT4OID};
-	Datum		values[2];
+	Oid			argtypes[3] = {INT8OID, INT4OID, OIDOID};
+	Datum		values[3];
 	bool		isnull;
 	uint64		row;
 	int			nestlevel;
@@ -655,11 +662,12 @@ load_plan(RrPlan *plan, const char *name)
 
 	values[0] = Int64GetDatum(plan->workflow_id);
 	values[1] = Int32GetDatum(plan->version);
+	values[2] = ObjectIdGetDatum(plan->owner);
 
 	nestlevel = rr_store_begin();
 	rr_store_become_owner(&save_userid, &save_sec_context);
 
-	rr_store_run(SQL_LOAD_VERSION, 2, argtypes, values, SPI_OK_SELECT);
+	rr_store_run(SQL_LOAD_VERSION, 3, argtypes, values, SPI_OK_SELECT);
 	if (SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -670,16 +678,15 @@ load_plan(RrPlan *plan, const char *name)
 
 		TransactionId xmin;
 
-		plan->owner = DatumGetObjectId(get_datum(tuple, 1, &isnull));
-		plan->workflow_name = get_text(tuple, 2);
-		load_settings(plan, get_jsonb(tuple, 3));
-		xmin = DatumGetTransactionId(get_datum(tuple, 4, &isnull));
+		plan->workflow_name = get_text(tuple, 1);
+		load_settings(plan, get_jsonb(tuple, 2));
+		xmin = DatumGetTransactionId(get_datum(tuple, 3, &isnull));
 		if (TransactionIdIsNormal(xmin) && !TransactionIdDidCommit(xmin))
 			plan->created_xid = xmin;
 		MemoryContextSwitchTo(old);
 	}
 
-	rr_store_run(SQL_LOAD_NODES, 2, argtypes, values, SPI_OK_SELECT);
+	rr_store_run(SQL_LOAD_NODES, 3, argtypes, values, SPI_OK_SELECT);
 	{
 		MemoryContext old = MemoryContextSwitchTo(plan->context);
 
@@ -693,7 +700,7 @@ load_plan(RrPlan *plan, const char *name)
 		MemoryContextSwitchTo(old);
 	}
 
-	rr_store_run(SQL_LOAD_EDGES, 2, argtypes, values, SPI_OK_SELECT);
+	rr_store_run(SQL_LOAD_EDGES, 3, argtypes, values, SPI_OK_SELECT);
 	{
 		MemoryContext old = MemoryContextSwitchTo(plan->context);
 
@@ -703,7 +710,7 @@ load_plan(RrPlan *plan, const char *name)
 	}
 
 	rr_store_run(plan->legacy_order ? SQL_LOAD_CONNECTIONS : SQL_LOAD_CANVAS,
-				 2, argtypes, values, SPI_OK_SELECT);
+				 3, argtypes, values, SPI_OK_SELECT);
 	{
 		MemoryContext old = MemoryContextSwitchTo(plan->context);
 
@@ -844,6 +851,7 @@ rr_plan_get(int64 workflow_id, int32 version, Oid owner, const char *name)
 		plan->context = context;
 		plan->workflow_id = workflow_id;
 		plan->version = version;
+		plan->owner = owner;
 		load_plan(plan, name);
 		prepare_nodes(plan);
 		MemoryContextSetIdentifier(context, plan->workflow_name);

@@ -47,12 +47,16 @@ PG_FUNCTION_INFO_V1(reporunner_render);
 	"SELECT from_node, output, to_node, input" \
 	" FROM (" RR_SQL_DOCUMENT_EDGES("$1") ") AS d ORDER BY ord"
 
-/* The version execution $1 of workflow $2 ran, if the caller sees it */
+/*
+ * The version execution $1 of workflow $2 (of owner $3) ran, if the caller
+ * sees it
+ */
 #define SQL_EXECUTION_VERSION \
-	"SELECT version FROM reporunner.execution WHERE id = $1 AND workflow_id = $2"
+	"SELECT version FROM reporunner.execution" \
+	" WHERE id = $1 AND workflow_id = $2 AND owner = $3"
 
 /*
- * Per node of execution $1: the status and error of its last run, how
+ * Per node of execution $1 (of owner $2): the status and error of its last run, how
  * many runs, its items per output ("3 items", "true: 2 items, false: 1
  * item") and the time its runs took.
  */
@@ -63,7 +67,7 @@ PG_FUNCTION_INFO_V1(reporunner_render);
 	"   ORDER BY o.first)" \
 	"  FROM (SELECT e.key, sum(jsonb_array_length(e.value)) AS n, min(e.ord) AS first" \
 	"   FROM reporunner.step s, jsonb_each(s.output) WITH ORDINALITY AS e(key, value, ord)" \
-	"   WHERE s.execution_id = $1 AND s.node = g.node" \
+	"   WHERE s.execution_id = $1 AND s.owner = $2 AND s.node = g.node" \
 	"   AND jsonb_typeof(e.value) = 'array' GROUP BY e.key) AS o)," \
 	" CASE WHEN g.ms < 1000 THEN round(g.ms) || ' ms'" \
 	"  ELSE round(g.ms / 1000, 1) || ' s' END," \
@@ -73,7 +77,8 @@ PG_FUNCTION_INFO_V1(reporunner_render);
 	"  count(*)::integer AS runs," \
 	"  extract(epoch FROM sum(s.finished_at - s.started_at)) * 1000 AS ms," \
 	"  (array_agg(s.error->>'message' ORDER BY s.run_index DESC, s.attempt DESC))[1] AS error" \
-	"  FROM reporunner.step s WHERE s.execution_id = $1 GROUP BY s.node) AS g"
+	"  FROM reporunner.step s WHERE s.execution_id = $1 AND s.owner = $2" \
+	"  GROUP BY s.node) AS g"
 
 /* Longest error message drawn, and the width of its lines, in bytes */
 #define ERROR_LABEL_BYTES 160
@@ -353,12 +358,13 @@ load_edges(Loader *loader, Datum definition)
 static int32
 execution_version(const char *name, const RrWorkflowRef *ref, int64 id)
 {
-	Oid			argtypes[2] = {INT8OID, INT8OID};
-	Datum		values[2];
+	Oid			argtypes[3] = {INT8OID, INT8OID, OIDOID};
+	Datum		values[3];
 
 	values[0] = Int64GetDatum(id);
 	values[1] = Int64GetDatum(ref->id);
-	rr_store_run_kept(&execution_plan, SQL_EXECUTION_VERSION, 2, argtypes,
+	values[2] = ObjectIdGetDatum(ref->owner);
+	rr_store_run_kept(&execution_plan, SQL_EXECUTION_VERSION, 3, argtypes,
 					  values, NULL, SPI_OK_SELECT);
 	if (SPI_processed != 1)
 		ereport(ERROR,
@@ -416,18 +422,19 @@ error_label(const char *workflow, const char *node, const char *message)
 	return psprintf("error: %.*s%s", cut, message, cut < len ? "..." : "");
 }
 
-/* Colour and label every node by its steps in execution id */
+/* Colour and label every node by its steps in execution id of owner */
 static void
-mark_steps(Loader *loader, int64 id)
+mark_steps(Loader *loader, int64 id, Oid owner)
 {
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
+	Oid			argtypes[2] = {INT8OID, OIDOID};
+	Datum		values[2];
 	uint64		row;
 	ListCell   *lc;
 	MemoryContext old;
 
 	values[0] = Int64GetDatum(id);
-	rr_store_run_kept(&steps_plan, SQL_STEP_STATES, 1, argtypes, values,
+	values[1] = ObjectIdGetDatum(owner);
+	rr_store_run_kept(&steps_plan, SQL_STEP_STATES, 2, argtypes, values,
 					  NULL, SPI_OK_SELECT);
 
 	/* the labels are drawn after SPI is done */
@@ -609,7 +616,7 @@ reporunner_render(PG_FUNCTION_ARGS)
 	load_edges(&loader, definition);
 	mark_edges(&loader, edge_changes);
 	if (opts.execution != 0)
-		mark_steps(&loader, opts.execution);
+		mark_steps(&loader, opts.execution, ref.owner);
 	rr_store_end(nestlevel);
 
 	PG_RETURN_TEXT_P(cstring_to_text(rr_graph_text(&loader.graph, format)));

@@ -41,10 +41,11 @@
 
 PG_FUNCTION_INFO_V1(reporunner_is_more_privileged);
 
-/* A share of $1 with a role whose privileges $2 has */
+/* A share of $1 (owned by $3) with a role whose privileges $2 has */
 #define SQL_SHARED_WITH \
 	"SELECT FROM reporunner.workflow_share" \
-	" WHERE workflow_id = $1 AND pg_catalog.pg_has_role($2, grantee, 'USAGE')"
+	" WHERE workflow_id = $1 AND owner = $3" \
+	" AND pg_catalog.pg_has_role($2, grantee, 'USAGE')"
 
 static SPIPlanPtr shared_with_plan = NULL;
 
@@ -85,19 +86,30 @@ rr_role_outranks(Oid role, Oid than)
 	return outranks;
 }
 
-/* Whether the owner shared the workflow with a role caller acts for. */
-static bool
-is_shared_with(int64 workflow_id, Oid caller)
+bool
+rr_has_owner_access(Oid role, Oid owner)
 {
-	Oid			argtypes[2] = {INT8OID, OIDOID};
-	Datum		values[2];
+	Oid			admin = get_role_oid("reporunner_admin", true);
+
+	if (has_privs_of_role(role, owner))
+		return true;
+	return OidIsValid(admin) && has_privs_of_role(role, admin) &&
+		!rr_role_outranks(owner, role);
+}
+
+bool
+rr_is_shared_with(int64 workflow_id, Oid owner, Oid caller)
+{
+	Oid			argtypes[3] = {INT8OID, OIDOID, OIDOID};
+	Datum		values[3];
 	int			nestlevel;
 	bool		shared;
 
 	values[0] = Int64GetDatum(workflow_id);
 	values[1] = ObjectIdGetDatum(caller);
+	values[2] = ObjectIdGetDatum(owner);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&shared_with_plan, SQL_SHARED_WITH, 2,
+	rr_store_run_kept_as_owner(&shared_with_plan, SQL_SHARED_WITH, 3,
 							   argtypes, values, NULL, SPI_OK_SELECT);
 	shared = SPI_processed > 0;
 	rr_store_end(nestlevel);
@@ -117,7 +129,7 @@ rr_check_run_as(Oid caller, Oid owner, int64 workflow_id, const char *name,
 
 	if (path == RR_RUN_WORKER)
 		detail = "The role that queued the execution may no longer act as the workflow's owner.";
-	else if (superuser_arg(owner) || !is_shared_with(workflow_id, caller))
+	else if (superuser_arg(owner) || !rr_is_shared_with(workflow_id, owner, caller))
 		detail = "Workflows run as their owner: only the owner, its members and superusers may run them, and roles the owner shared them with.";
 	else if (path == RR_RUN_QUEUE)
 		detail = "A role a workflow is shared with may run it with execute(), not queue it.";

@@ -33,4 +33,18 @@ extern void rr_check_run_as(Oid caller, Oid owner, int64 workflow_id,
  */
 extern bool rr_role_outranks(Oid role, Oid than);
 
+/*
+ * reporunner.has_owner_access(owner) for role instead of the current
+ * user: on Citus, where Reporunner's statements run as the tables' owner
+ * and row-level security filters nothing, the code checks with it what
+ * the policies decide on one server.
+ */
+extern bool rr_has_owner_access(Oid role, Oid owner);
+
+/*
+ * Whether the owner of workflow workflow_id shared it with a role whose
+ * privileges caller has.
+ */
+extern bool rr_is_shared_with(int64 workflow_id, Oid owner, Oid caller);
+
 #endif							/* RR_RUN_AS_H */

@@ -63,7 +63,7 @@ typedef struct TestCase
 /* The version's pin_data, read as the tables' owner (run rights checked) */
 #define SQL_PIN_DATA \
 	"SELECT definition -> 'pin_data' FROM reporunner.workflow_version" \
-	" WHERE workflow_id = $1 AND version = $2"
+	" WHERE workflow_id = $1 AND version = $2 AND owner = $3"
 static SPIPlanPtr pin_data_plan = NULL;
 
 /* A case runs now (rr_test_workflow_running) */
@@ -229,8 +229,8 @@ static Jsonb *
 version_pin_data(const RrPlan *plan)
 {
 	MemoryContext caller = CurrentMemoryContext;
-	Oid			argtypes[2] = {INT8OID, INT4OID};
-	Datum		values[2];
+	Oid			argtypes[3] = {INT8OID, INT4OID, OIDOID};
+	Datum		values[3];
 	Jsonb	   *result = NULL;
 	bool		isnull = true;
 	Datum		value = (Datum) 0;
@@ -238,8 +238,9 @@ version_pin_data(const RrPlan *plan)
 
 	values[0] = Int64GetDatum(plan->workflow_id);
 	values[1] = Int32GetDatum(plan->version);
+	values[2] = ObjectIdGetDatum(plan->owner);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&pin_data_plan, SQL_PIN_DATA, 2, argtypes,
+	rr_store_run_kept_as_owner(&pin_data_plan, SQL_PIN_DATA, 3, argtypes,
 							   values, NULL, SPI_OK_SELECT);
 	if (SPI_processed == 1)
 		value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,

@@ -35,6 +35,7 @@
 #include "catalog/definition.h"
 #include "catalog/namespace.h"
 #include "catalog/plan.h"
+#include "catalog/run_as.h"
 #include "catalog/store.h"
 #include "catalog/workflow_store.h"
 #include "catalog/pg_type.h"
@@ -61,7 +62,10 @@ PG_FUNCTION_INFO_V1(reporunner_share_workflow);
 PG_FUNCTION_INFO_V1(reporunner_unshare_workflow);
 
 /*
- * Named statements.  $1 is always a workflow id once one is known.
+ * Named statements.  $1 is always a workflow id once one is known, and
+ * $2 its owner unless said otherwise: every statement names the owner of
+ * the rows it reads or writes, which on Citus (docs/scaling.md) routes it
+ * to that owner's shard.
  */
 
 /*
@@ -77,36 +81,54 @@ PG_FUNCTION_INFO_V1(reporunner_unshare_workflow);
 	" THEN reporunner.has_owner_access(owner)" \
 	" ELSE owner = $4 AND (NOT $3 OR reporunner.has_owner_access(owner)) END" \
 	" ORDER BY owner = $2 DESC, owner LIMIT 2"
+
+/*
+ * The same on Citus, where it runs as the tables' owner: every workflow
+ * called $1 (of owner $4 when not 0); find_visible_workflow keeps those
+ * the caller may see, as row-level security and has_owner_access decide
+ * on one server.  $3 is not used.
+ */
+#define SQL_FIND_WORKFLOW_ANY_OWNER \
+	"SELECT id, owner, active_version FROM reporunner.workflow" \
+	" WHERE name = $1 AND ($4 = 0 OR owner = $4)" \
+	" ORDER BY owner = $2 DESC, owner"
+/* The caller's own workflow on Citus (find_own_workflow): $1 owner, $2 name */
+#define SQL_FIND_OWN_WORKFLOW \
+	"SELECT id, active_version FROM reporunner.workflow" \
+	" WHERE owner = $1 AND name = $2"
 #define SQL_LOCK_WORKFLOW \
 	"SELECT id FROM reporunner.workflow WHERE id = $1 AND owner = $2 FOR UPDATE"
 #define SQL_CREATE_WORKFLOW \
 	"INSERT INTO reporunner.workflow (owner, name) VALUES ($1, $2)" \
 	" ON CONFLICT (owner, name) DO NOTHING RETURNING id"
 #define SQL_LATEST_VERSION \
-	"SELECT version, definition = $2 FROM reporunner.workflow_version" \
-	" WHERE workflow_id = $1 ORDER BY version DESC LIMIT 1"
+	"SELECT version, definition = $3 FROM reporunner.workflow_version" \
+	" WHERE workflow_id = $1 AND owner = $2 ORDER BY version DESC LIMIT 1"
 #define SQL_GET_DEFINITION \
 	"SELECT definition FROM reporunner.workflow_version" \
-	" WHERE workflow_id = $1 AND version = $2"
+	" WHERE workflow_id = $1 AND owner = $2 AND version = $3"
 #define SQL_SET_ACTIVE \
-	"UPDATE reporunner.workflow SET active_version = $2, updated_at = now()" \
-	" WHERE id = $1"
+	"UPDATE reporunner.workflow SET active_version = $3, updated_at = now()" \
+	" WHERE id = $1 AND owner = $2"
 #define SQL_TOUCH \
-	"UPDATE reporunner.workflow SET updated_at = now() WHERE id = $1"
+	"UPDATE reporunner.workflow SET updated_at = now()" \
+	" WHERE id = $1 AND owner = $2"
 #define SQL_DELETE_WORKFLOW \
-	"DELETE FROM reporunner.workflow WHERE id = $1"
-/* The document $2 with the triggers of workflow $1, if it has any */
+	"DELETE FROM reporunner.workflow WHERE id = $1 AND owner = $2"
+/* The document $3 with the triggers of workflow $1, if it has any */
 #define SQL_WITH_TRIGGERS \
-	"SELECT $2 || jsonb_build_object('triggers', jsonb_agg(jsonb_build_object(" \
+	"SELECT $3 || jsonb_build_object('triggers', jsonb_agg(jsonb_build_object(" \
 	" 'kind', kind, 'target', target, 'options', options) ORDER BY id))" \
-	" FROM reporunner.trigger WHERE workflow_id = $1 HAVING count(*) > 0"
+	" FROM reporunner.trigger WHERE workflow_id = $1 AND owner = $2" \
+	" HAVING count(*) > 0"
 
 /* Shares are written as the table owner: $1 id, $2 grantee, $3 owner */
 #define SQL_SHARE \
 	"INSERT INTO reporunner.workflow_share (workflow_id, grantee, owner)" \
 	" VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
 #define SQL_UNSHARE \
-	"DELETE FROM reporunner.workflow_share WHERE workflow_id = $1 AND grantee = $2"
+	"DELETE FROM reporunner.workflow_share" \
+	" WHERE workflow_id = $1 AND grantee = $2 AND owner = $3"
 
 static SPIPlanPtr share_plan = NULL;
 static SPIPlanPtr unshare_plan = NULL;
@@ -142,6 +164,35 @@ get_int64(int row, int col, bool *isnull)
 
 /* SQL_FIND_WORKFLOW, prepared once: execute() looks up names on every call */
 static SPIPlanPtr find_workflow_plan = NULL;
+static SPIPlanPtr find_own_plan = NULL;
+static SPIPlanPtr find_any_owner_plan = NULL;
+
+/*
+ * find_own_workflow on Citus: the coordinator's own reporunner.workflow is
+ * empty there (its rows are in the shards), so the index cannot be read.
+ */
+static bool
+find_own_workflow_distributed(const char *name, RrWorkflowRef *ref)
+{
+	Oid			argtypes[2] = {OIDOID, TEXTOID};
+	Datum		values[2];
+	bool		isnull;
+
+	values[0] = ObjectIdGetDatum(GetUserId());
+	values[1] = CStringGetTextDatum(name);
+	rr_store_run_kept(&find_own_plan, SQL_FIND_OWN_WORKFLOW, 2, argtypes,
+					  values, NULL, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		return false;
+	ref->id = get_int64(0, 1, &isnull);
+	ref->owner = GetUserId();
+	ref->active_version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+													  SPI_tuptable->tupdesc, 2,
+													  &isnull));
+	if (isnull)
+		ref->active_version = 0;
+	return true;
+}
 
 /*
  * The caller's own workflow called name, if it has one, straight from the
@@ -166,6 +217,8 @@ find_own_workflow(const char *name, RrWorkflowRef *ref)
 	HeapTuple	tuple;
 	bool		found = false;
 
+	if (rr_store_on_citus())
+		return find_own_workflow_distributed(name, ref);
 	if (!OidIsValid(relid) || !OidIsValid(indexid))
 		elog(ERROR, "reporunner.workflow or its index workflow_owner_name_key does not exist");
 	rel = table_open(relid, AccessShareLock);
@@ -214,45 +267,85 @@ rr_workflow_name_arg(FunctionCallInfo fcinfo, int argno)
 	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
 }
 
-/* Any workflow called name the caller may see, by SQL_FIND_WORKFLOW */
+/*
+ * Whether the caller may see the workflow on Citus, where its statements
+ * run as the tables' owner: what has_owner_access and row-level security
+ * decide on one server.  A workflow shared with the caller is found when
+ * its owner is named, to run it.
+ */
+static bool
+visible_when_distributed(int64 id, Oid owner, RrWorkflowAccess access,
+						 Oid owner_only)
+{
+	if (rr_has_owner_access(GetUserId(), owner))
+		return true;
+	return OidIsValid(owner_only) && access == RR_WORKFLOW_RUN &&
+		rr_is_shared_with(id, owner, GetUserId());
+}
+
+/*
+ * Any workflow called name the caller may see, by SQL_FIND_WORKFLOW (on
+ * Citus SQL_FIND_WORKFLOW_ANY_OWNER, the rows the caller may not see
+ * skipped here)
+ */
 static bool
 find_visible_workflow(const char *name, RrWorkflowAccess access,
 					  Oid owner_only, RrWorkflowRef *ref)
 {
 	Oid			argtypes[4] = {TEXTOID, OIDOID, BOOLOID, OIDOID};
 	Datum		values[4];
-	bool		isnull;
-	Oid			owner;
+	bool		distributed = rr_store_on_citus();
+	SPITupleTable *rows;
+	uint64		nrows;
+	uint64		row;
+	RrWorkflowRef found[2];
+	int			nfound = 0;
 
 	values[0] = CStringGetTextDatum(name);
 	values[1] = ObjectIdGetDatum(GetUserId());
 	values[2] = BoolGetDatum(access != RR_WORKFLOW_RUN);
 	values[3] = ObjectIdGetDatum(owner_only);
-	rr_store_run_kept(&find_workflow_plan, SQL_FIND_WORKFLOW, 4, argtypes,
-					  values, NULL, SPI_OK_SELECT);
-	if (SPI_processed == 0)
+	if (distributed)
+		rr_store_run_kept(&find_any_owner_plan, SQL_FIND_WORKFLOW_ANY_OWNER,
+						  4, argtypes, values, NULL, SPI_OK_SELECT);
+	else
+		rr_store_run_kept(&find_workflow_plan, SQL_FIND_WORKFLOW, 4, argtypes,
+						  values, NULL, SPI_OK_SELECT);
+	rows = SPI_tuptable;
+	nrows = SPI_processed;
+	for (row = 0; row < nrows && nfound < 2; row++)
+	{
+		RrWorkflowRef *candidate = &found[nfound];
+		bool		isnull;
+
+		candidate->id = DatumGetInt64(SPI_getbinval(rows->vals[row],
+													rows->tupdesc, 1, &isnull));
+		candidate->owner = DatumGetObjectId(SPI_getbinval(rows->vals[row],
+														  rows->tupdesc, 2,
+														  &isnull));
+		candidate->active_version = DatumGetInt32(SPI_getbinval(rows->vals[row],
+																rows->tupdesc,
+																3, &isnull));
+		if (isnull)
+			candidate->active_version = 0;
+		if (!distributed ||
+			visible_when_distributed(candidate->id, candidate->owner, access,
+									 owner_only))
+			nfound++;
+	}
+	if (nfound == 0)
 		return false;
 
-	owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
-										   SPI_tuptable->tupdesc, 2, &isnull));
-	if (SPI_processed > 1 && owner != GetUserId())
+	if (nfound > 1 && found[0].owner != GetUserId())
 		ereport(ERROR,
 				(errcode(ERRCODE_AMBIGUOUS_PARAMETER),
 				 errmsg("workflow name \"%s\" is ambiguous", name),
 				 errdetail("Roles \"%s\" and \"%s\" both own a workflow of that name.",
-						   GetUserNameFromId(owner, false),
-						   GetUserNameFromId(DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[1],
-																			SPI_tuptable->tupdesc, 2, &isnull)),
-											 false)),
+						   GetUserNameFromId(found[0].owner, false),
+						   GetUserNameFromId(found[1].owner, false)),
 				 errhint("Use SET ROLE to act as the owner of the workflow you mean.")));
 
-	ref->id = get_int64(0, 1, &isnull);
-	ref->owner = owner;
-	ref->active_version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
-													  SPI_tuptable->tupdesc, 3,
-													  &isnull));
-	if (isnull)
-		ref->active_version = 0;
+	*ref = found[0];
 	return true;
 }
 
@@ -317,14 +410,15 @@ rr_workflow_version_arg(FunctionCallInfo fcinfo, int argno, const char *name,
 Datum
 rr_workflow_definition(const char *name, const RrWorkflowRef *ref, int32 version)
 {
-	Oid			argtypes[2] = {INT8OID, INT4OID};
-	Datum		values[2];
+	Oid			argtypes[3] = {INT8OID, OIDOID, INT4OID};
+	Datum		values[3];
 	bool		isnull;
 	Datum		definition;
 
 	values[0] = Int64GetDatum(ref->id);
-	values[1] = Int32GetDatum(version);
-	rr_store_run(SQL_GET_DEFINITION, 2, argtypes, values, SPI_OK_SELECT);
+	values[1] = ObjectIdGetDatum(ref->owner);
+	values[2] = Int32GetDatum(version);
+	rr_store_run(SQL_GET_DEFINITION, 3, argtypes, values, SPI_OK_SELECT);
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -368,15 +462,16 @@ insert_version(const RrWorkflowRef *ref, int32 version, Jsonb *definition)
 static void
 touch_workflow(const RrWorkflowRef *ref, int32 version)
 {
-	Oid			argtypes[2] = {INT8OID, INT4OID};
-	Datum		values[2];
+	Oid			argtypes[3] = {INT8OID, OIDOID, INT4OID};
+	Datum		values[3];
 
 	values[0] = Int64GetDatum(ref->id);
-	values[1] = Int32GetDatum(version);
+	values[1] = ObjectIdGetDatum(ref->owner);
+	values[2] = Int32GetDatum(version);
 	if (version > 0)
-		rr_store_run(SQL_SET_ACTIVE, 2, argtypes, values, SPI_OK_UPDATE);
+		rr_store_run(SQL_SET_ACTIVE, 3, argtypes, values, SPI_OK_UPDATE);
 	else
-		rr_store_run(SQL_TOUCH, 1, argtypes, values, SPI_OK_UPDATE);
+		rr_store_run(SQL_TOUCH, 2, argtypes, values, SPI_OK_UPDATE);
 	if (SPI_processed != 1)
 		elog(ERROR, "workflow " INT64_FORMAT " was not updated", ref->id);
 }
@@ -448,8 +543,8 @@ rr_workflow_save(const char *name, Jsonb *definition, bool activate,
 				 const char *action, int64 *workflow_id)
 {
 	RrWorkflowRef ref;
-	Oid			argtypes[2] = {INT8OID, JSONBOID};
-	Datum		values[2];
+	Oid			argtypes[3] = {INT8OID, OIDOID, JSONBOID};
+	Datum		values[3];
 	int32		version;
 	bool		identical;
 	int			nestlevel;
@@ -465,8 +560,9 @@ rr_workflow_save(const char *name, Jsonb *definition, bool activate,
 	find_or_create_workflow(name, &ref);
 
 	values[0] = Int64GetDatum(ref.id);
-	values[1] = JsonbPGetDatum(definition);
-	rr_store_run(SQL_LATEST_VERSION, 2, argtypes, values, SPI_OK_SELECT);
+	values[1] = ObjectIdGetDatum(ref.owner);
+	values[2] = JsonbPGetDatum(definition);
+	rr_store_run(SQL_LATEST_VERSION, 3, argtypes, values, SPI_OK_SELECT);
 	version = rr_store_next_version(&identical);
 
 	/*
@@ -528,13 +624,14 @@ reporunner_save_workflow(PG_FUNCTION_ARGS)
 static Datum
 with_triggers(const RrWorkflowRef *ref, Datum definition)
 {
-	Oid			argtypes[2] = {INT8OID, JSONBOID};
-	Datum		values[2];
+	Oid			argtypes[3] = {INT8OID, OIDOID, JSONBOID};
+	Datum		values[3];
 	bool		isnull;
 
 	values[0] = Int64GetDatum(ref->id);
-	values[1] = definition;
-	rr_store_run(SQL_WITH_TRIGGERS, 2, argtypes, values, SPI_OK_SELECT);
+	values[1] = ObjectIdGetDatum(ref->owner);
+	values[2] = definition;
+	rr_store_run(SQL_WITH_TRIGGERS, 3, argtypes, values, SPI_OK_SELECT);
 	if (SPI_processed == 0)
 		return definition;
 	return SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0],
@@ -595,15 +692,16 @@ reporunner_delete_workflow(PG_FUNCTION_ARGS)
 {
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	RrWorkflowRef ref;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
+	Oid			argtypes[2] = {INT8OID, OIDOID};
+	Datum		values[2];
 	int			nestlevel;
 
 	nestlevel = rr_store_begin();
 	rr_workflow_get(name, RR_WORKFLOW_LOCK, InvalidOid, &ref);
 	rr_journal_forget_queued(ref.id, ref.owner);
 	values[0] = Int64GetDatum(ref.id);
-	rr_store_run(SQL_DELETE_WORKFLOW, 1, argtypes, values, SPI_OK_DELETE);
+	values[1] = ObjectIdGetDatum(ref.owner);
+	rr_store_run(SQL_DELETE_WORKFLOW, 2, argtypes, values, SPI_OK_DELETE);
 	if (SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -638,8 +736,8 @@ change_share(FunctionCallInfo fcinfo, SPIPlanPtr *plan, const char *sql,
 	values[0] = Int64GetDatum(ref.id);
 	values[1] = ObjectIdGetDatum(grantee);
 	values[2] = ObjectIdGetDatum(ref.owner);
-	rr_store_run_kept_as_owner(plan, sql, expected == SPI_OK_INSERT ? 3 : 2,
-							   argtypes, values, NULL, expected);
+	rr_store_run_kept_as_owner(plan, sql, 3, argtypes, values, NULL,
+							   expected);
 	if (SPI_processed > 0)
 	{
 		RrAuditEntry entry = {0};

@@ -1,6 +1,8 @@
 /*
  * Views for people.  They are security_invoker, so row-level security is
- * applied as the querying role, not as the view's owner.
+ * applied as the querying role, not as the view's owner.  Joins pair the
+ * owners too: on Citus (docs/scaling.md) tables join only on their
+ * distribution column, owner.
  */
 
 CREATE VIEW reporunner.workflows WITH (security_invoker = true) AS
@@ -17,7 +19,7 @@ FROM reporunner.workflow w
 		SELECT pg_catalog.max(wv.version) AS latest_version,
 			   pg_catalog.count(*) AS versions
 		FROM reporunner.workflow_version wv
-		WHERE wv.workflow_id = w.id) v ON true;
+		WHERE wv.workflow_id = w.id AND wv.owner = w.owner) v ON true;
 COMMENT ON VIEW reporunner.workflows IS 'Workflows visible to the current role, with their active and latest versions';
 
 CREATE VIEW reporunner.workflow_versions WITH (security_invoker = true) AS
@@ -31,11 +33,12 @@ SELECT w.name,
 	   wv.definition,
 	   w.id AS workflow_id
 FROM reporunner.workflow_version wv
-	 JOIN reporunner.workflow w ON w.id = wv.workflow_id
+	 JOIN reporunner.workflow w ON w.id = wv.workflow_id AND w.owner = wv.owner
 	 LEFT JOIN LATERAL (
 		SELECT pg_catalog.count(*) AS nodes
 		FROM reporunner.node nd
-		WHERE nd.workflow_id = wv.workflow_id AND nd.version = wv.version) n ON true;
+		WHERE nd.workflow_id = wv.workflow_id AND nd.version = wv.version
+		  AND nd.owner = wv.owner) n ON true;
 COMMENT ON VIEW reporunner.workflow_versions IS 'Every saved version of the workflows visible to the current role';
 
 /*

@@ -28,8 +28,8 @@ SELECT s.execution_id,
 	   e.status AS execution_status,
 	   pg_catalog.pg_get_userbyid(s.owner) AS owner
 FROM reporunner.step s
-	 JOIN reporunner.execution e ON e.id = s.execution_id
-	 JOIN reporunner.workflow w ON w.id = e.workflow_id;
+	 JOIN reporunner.execution e ON e.id = s.execution_id AND e.owner = s.owner
+	 JOIN reporunner.workflow w ON w.id = e.workflow_id AND w.owner = e.owner;
 COMMENT ON VIEW reporunner.steps IS 'Steps visible to the current role, with their workflow''s name, the version and status of their execution, and how long each took';
 GRANT SELECT ON reporunner.steps TO PUBLIC;
 
@@ -38,8 +38,11 @@ GRANT SELECT ON reporunner.steps TO PUBLIC;
  * workflow's executions are read through execution_workflow_idx
  * (workflow_id, created_at), its retried steps through
  * step_journal_retried_idx, so the time is that of the executions in the
- * window, whatever the journal holds.  SQL, run as the caller, under
- * row-level security.  Without JIT: while the workflow table has never been
+ * window, whatever the journal holds.  Run as the caller, under
+ * row-level security.  PL/pgSQL, not SQL: Citus cannot plan a SQL
+ * function's statement on distributed tables with its parameters
+ * ("could not create distributed plan"), and a function with SET is never
+ * inlined anyway.  Without JIT: while the workflow table has never been
  * analyzed (autovacuum waits for 50 rows) the planner guesses hundreds of
  * workflows, the estimate passes jit_above_cost, and compiling took 560 ms
  * of a 630 ms call on 20,000 executions.
@@ -50,9 +53,12 @@ RETURNS TABLE (workflow text, owner name, executions bigint, queued bigint,
 			   canceled bigint, p50_duration interval, p95_duration interval,
 			   max_duration interval, failures_by_node jsonb, retries bigint,
 			   window_start timestamptz)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET jit = off
-BEGIN ATOMIC
+AS $$
+#variable_conflict use_column
+BEGIN
+	RETURN QUERY
 	SELECT w.name,
 		   pg_catalog.pg_get_userbyid(w.owner),
 		   s.executions,
@@ -81,21 +87,24 @@ BEGIN ATOMIC
 				   pg_catalog.percentile_disc(0.95) WITHIN GROUP (ORDER BY e.finished_at - e.started_at) AS p95,
 				   pg_catalog.max(e.finished_at - e.started_at) AS max
 			FROM reporunner.execution e
-			WHERE e.workflow_id = w.id AND e.created_at >= pg_catalog.now() - since) s
+			WHERE e.workflow_id = w.id AND e.owner = w.owner
+			  AND e.created_at >= pg_catalog.now() - since) s
 		 LEFT JOIN LATERAL (
 			SELECT pg_catalog.jsonb_object_agg(n.node, n.failures) AS failures
 			FROM (SELECT e.error ->> 'node' AS node, pg_catalog.count(*) AS failures
 				  FROM reporunner.execution e
-				  WHERE e.workflow_id = w.id AND e.created_at >= pg_catalog.now() - since
+				  WHERE e.workflow_id = w.id AND e.owner = w.owner
+					AND e.created_at >= pg_catalog.now() - since
 					AND e.status = 'failed' AND e.error ? 'node'
 				  GROUP BY 1) n) f ON true
 		 LEFT JOIN LATERAL (
 			SELECT pg_catalog.sum(pg_catalog.jsonb_array_length(j.attempts)) AS retries
 			FROM reporunner.step_journal j
-				 JOIN reporunner.execution e ON e.id = j.execution_id
-			WHERE j.attempts IS NOT NULL AND e.workflow_id = w.id
+				 JOIN reporunner.execution e ON e.id = j.execution_id AND e.owner = j.owner
+			WHERE j.attempts IS NOT NULL AND e.workflow_id = w.id AND e.owner = w.owner
 			  AND e.created_at >= pg_catalog.now() - since) r ON true;
-END;
+END
+$$;
 COMMENT ON FUNCTION reporunner.workflow_stats(interval) IS 'Per workflow visible to the current role, its executions created in the last "since": how many by status, median, 95th percentile and longest duration of the finished ones, failures by node, node retries';
 
 CREATE VIEW reporunner.workflow_stats WITH (security_invoker = true) AS
@@ -129,6 +138,6 @@ SELECT a.pid,
 	   a.execution_started,
 	   pg_catalog.pg_get_userbyid(a.owner) AS owner
 FROM reporunner.activity_entries() a
-	 JOIN reporunner.workflow w ON w.id = a.workflow_id;
+	 JOIN reporunner.workflow w ON w.id = a.workflow_id AND w.owner = a.owner;
 COMMENT ON VIEW reporunner.activity IS 'What each background worker and session runs now: workflow, version, execution (NULL inside execute()), node and since when; only executions of owners the current role may act for';
 GRANT SELECT ON reporunner.activity TO PUBLIC;

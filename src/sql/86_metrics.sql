@@ -58,7 +58,8 @@ BEGIN ATOMIC
 				   pg_catalog.count(*) FILTER (WHERE x.d <= 60) AS le_60
 			FROM (SELECT pg_catalog.date_part('epoch', e.finished_at - e.started_at) AS d
 				  FROM reporunner.execution e
-				  WHERE e.workflow_id = w.id AND e.created_at >= pg_catalog.now() - since
+				  WHERE e.workflow_id = w.id AND e.owner = w.owner
+					AND e.created_at >= pg_catalog.now() - since
 					AND e.finished_at IS NOT NULL
 				  OFFSET 0) x) d
 		 CROSS JOIN LATERAL (VALUES
@@ -82,19 +83,22 @@ BEGIN ATOMIC
 	SELECT 'reporunner_workflow_running', w.name, pg_catalog.pg_get_userbyid(w.owner)::text,
 		   NULL, NULL, NULL, NULL, COALESCE(r.n, 0)::double precision
 	FROM reporunner.workflow w
-		 LEFT JOIN (SELECT e.workflow_id, pg_catalog.count(*) AS n
+		 LEFT JOIN (SELECT e.workflow_id, e.owner, pg_catalog.count(*) AS n
 					FROM reporunner.queue q
-						 JOIN reporunner.execution e ON e.id = q.execution_id
+						 JOIN reporunner.execution e
+						   ON e.id = q.execution_id AND e.owner = q.owner
 					WHERE q.ready_at = 'infinity' AND e.status = 'running'
-					GROUP BY e.workflow_id) r ON r.workflow_id = w.id
+					GROUP BY e.workflow_id, e.owner) r
+		   ON r.workflow_id = w.id AND r.owner = w.owner
 	UNION ALL
 	SELECT 'reporunner_workflow_waiting', w.name, pg_catalog.pg_get_userbyid(w.owner)::text,
 		   NULL, NULL, NULL, NULL, COALESCE(p.n, 0)::double precision
 	FROM reporunner.workflow w
-		 LEFT JOIN (SELECT e.workflow_id, pg_catalog.count(*) AS n
+		 LEFT JOIN (SELECT e.workflow_id, e.owner, pg_catalog.count(*) AS n
 					FROM reporunner.execution e
 					WHERE e.status = 'waiting'
-					GROUP BY e.workflow_id) p ON p.workflow_id = w.id
+					GROUP BY e.workflow_id, e.owner) p
+		   ON p.workflow_id = w.id AND p.owner = w.owner
 	UNION ALL
 	SELECT 'reporunner_queue_depth', NULL, NULL, NULL, NULL, NULL, NULL,
 		   pg_catalog.count(*)::double precision
@@ -113,21 +117,25 @@ BEGIN ATOMIC
 	SELECT 'reporunner_trigger_firings', w.name, pg_catalog.pg_get_userbyid(w.owner)::text,
 		   NULL, t.id, t.kind, NULL,
 		   (SELECT pg_catalog.count(*) FROM reporunner.execution e
-			WHERE e.trigger_id = t.id AND e.created_at >= pg_catalog.now() - since)::double precision
+			WHERE e.trigger_id = t.id AND e.owner = t.owner
+			  AND e.created_at >= pg_catalog.now() - since)::double precision
 	FROM reporunner.trigger t
-		 JOIN reporunner.workflow w ON w.id = t.workflow_id
+		 JOIN reporunner.workflow w ON w.id = t.workflow_id AND w.owner = t.owner
 	UNION ALL
 	SELECT 'reporunner_http_node_retries', w.name, pg_catalog.pg_get_userbyid(w.owner)::text,
 		   NULL, NULL, NULL, NULL,
 		   COALESCE((SELECT pg_catalog.sum(pg_catalog.jsonb_array_length(j.attempts))
 					 FROM reporunner.execution e
-						  JOIN reporunner.step_journal j ON j.execution_id = e.id
+						  JOIN reporunner.step_journal j
+							ON j.execution_id = e.id AND j.owner = e.owner
 						  JOIN reporunner.node n ON n.workflow_id = e.workflow_id
 							   AND n.version = e.version AND n.name = j.node
-					 WHERE e.workflow_id = w.id AND e.created_at >= pg_catalog.now() - since
+							   AND n.owner = e.owner
+					 WHERE e.workflow_id = w.id AND e.owner = w.owner AND e.created_at >= pg_catalog.now() - since
 					   AND j.attempts IS NOT NULL AND n.type = 'http'), 0)::double precision
 	FROM reporunner.workflow w
-	WHERE EXISTS (SELECT FROM reporunner.node n WHERE n.workflow_id = w.id AND n.type = 'http');
+	WHERE EXISTS (SELECT FROM reporunner.node n
+				  WHERE n.workflow_id = w.id AND n.owner = w.owner AND n.type = 'http');
 END;
 COMMENT ON FUNCTION reporunner.metric_samples(interval) IS 'Every sample of metrics(), one row per metric name and label set, of the workflows visible to the current role; the executions counted are those created in the last "since"';
 
