@@ -2082,3 +2082,26 @@ BEGIN ATOMIC
 				  WHERE n.workflow_id = w.id AND n.owner = w.owner AND n.type = 'http');
 END;
 
+/*
+ * Citus: the triggers view joins on owner too (a registration's workflow
+ * and executions are its owner's), as Citus needs for a join of
+ * distributed tables.
+ */
+CREATE OR REPLACE VIEW reporunner.triggers WITH (security_invoker = true) AS
+SELECT t.id,
+	   t.kind,
+	   w.name AS workflow,
+	   pg_catalog.pg_get_userbyid(t.owner) AS owner,
+	   t.target,
+	   t.options,
+	   pg_catalog.pg_get_userbyid(t.created_by) AS created_by,
+	   t.created_at,
+	   f.executions,
+	   f.last_fired
+FROM reporunner.trigger t
+	 JOIN reporunner.workflow w ON w.id = t.workflow_id AND w.owner = t.owner
+	 LEFT JOIN LATERAL (
+		SELECT pg_catalog.count(*) AS executions,
+			   pg_catalog.max(e.created_at) AS last_fired
+		FROM reporunner.execution e
+		WHERE e.trigger_id = t.id AND e.owner = t.owner) f ON true;

@@ -50,7 +50,7 @@ PG_FUNCTION_INFO_V1(reporunner_drop_connector);
 /* $1 owner, $2 name (SQL_SHIPPED: $2 only): the owner's workflows whose active version uses it */
 #define SQL_USERS \
 	"SELECT DISTINCT w.name FROM reporunner.workflow w" \
-	" JOIN reporunner.node n ON n.workflow_id = w.id" \
+	" JOIN reporunner.node n ON n.workflow_id = w.id AND n.owner = w.owner" \
 	" AND n.version = w.active_version" \
 	" WHERE w.owner = $1 AND n.type = 'connector'" \
 	" AND n.params->>'connector' = $2 ORDER BY w.name"

@@ -44,32 +44,54 @@ PG_FUNCTION_INFO_V1(reporunner_rotate_key);
 	" VALUES ($1, $2, $3, $4, $5)" \
 	" ON CONFLICT ON CONSTRAINT credential_owner_name_key DO UPDATE" \
 	" SET type = excluded.type, secret = excluded.secret," \
-	" key_id = excluded.key_id, updated_at = pg_catalog.now() RETURNING id"
+	" key_id = excluded.key_id, updated_at = $6 RETURNING id"
 #define SQL_DELETE \
 	"DELETE FROM reporunner.credential WHERE owner = $1 AND name = $2" \
 	" RETURNING id, type"
 #define SQL_LOAD \
 	"SELECT id, type, key_id, secret, updated_at FROM reporunner.credential" \
 	" WHERE owner = $1 AND name = $2"
-/* the next rows not sealed under key $1 */
+/* the owners of rows not sealed under key $1 (on Citus, a read of every shard) */
+#define SQL_STALE_OWNERS \
+	"SELECT DISTINCT owner FROM reporunner.credential WHERE key_id <> $1" \
+	" ORDER BY owner"
+/* owner $2's next rows not sealed under key $1 (one shard on Citus) */
 #define SQL_STALE \
 	"SELECT id, owner, name, key_id, secret FROM reporunner.credential" \
-	" WHERE key_id <> $1 ORDER BY id LIMIT " CppAsString2(ROTATE_BATCH) \
-	" FOR UPDATE"
+	" WHERE owner = $2 AND key_id <> $1 ORDER BY id" \
+	" LIMIT " CppAsString2(ROTATE_BATCH) " FOR UPDATE"
 #define SQL_OWNED \
 	"SELECT id, owner, name, key_id, secret FROM reporunner.credential" \
 	" WHERE owner = $1 ORDER BY id FOR UPDATE"
+/*
+ * Row $1 of owner $2 sealed anew ($3 under key $4, $5 the time).  Citus
+ * refuses ON CONFLICT ... DO UPDATE and column references next to a
+ * function that is not immutable: the time is a parameter
+ * (GetCurrentTransactionStartTimestamp(), which is now()).
+ */
 #define SQL_RESEAL \
-	"UPDATE reporunner.credential SET owner = $2, secret = $3, key_id = $4," \
-	" rotated_at = CASE WHEN key_id = $4 THEN rotated_at ELSE pg_catalog.now() END" \
-	" WHERE id = $1"
+	"UPDATE reporunner.credential SET secret = $3, key_id = $4," \
+	" rotated_at = CASE WHEN key_id = $4 THEN rotated_at ELSE $5 END" \
+	" WHERE id = $1 AND owner = $2"
+/*
+ * Row $1 of owner $6 moved to owner $2, sealed anew: deleted and inserted
+ * again, since Citus refuses to change a row's distribution column.
+ */
+#define SQL_MOVE \
+	"WITH d AS (DELETE FROM reporunner.credential WHERE id = $1 AND owner = $6" \
+	" RETURNING *) INSERT INTO reporunner.credential (id, owner, name, type," \
+	" secret, key_id, created_at, updated_at, rotated_at)" \
+	" SELECT id, $2, name, type, $3, $4, created_at, updated_at," \
+	" CASE WHEN key_id = $4 THEN rotated_at ELSE $5 END FROM d"
 
 static SPIPlanPtr upsert_plan = NULL;
 static SPIPlanPtr delete_plan = NULL;
 static SPIPlanPtr load_plan = NULL;
+static SPIPlanPtr stale_owners_plan = NULL;
 static SPIPlanPtr stale_plan = NULL;
 static SPIPlanPtr owned_plan = NULL;
 static SPIPlanPtr reseal_plan = NULL;
+static SPIPlanPtr move_plan = NULL;
 
 /* A row of SQL_STALE or SQL_OWNED, copied out of SPI. */
 typedef struct SealedRow
@@ -207,8 +229,9 @@ reporunner_set_credential(PG_FUNCTION_ARGS)
 	size_t		len;
 	RrKey		key;
 	bytea	   *sealed;
-	Oid			argtypes[5] = {OIDOID, TEXTOID, TEXTOID, BYTEAOID, TEXTOID};
-	Datum		values[5];
+	Oid			argtypes[6] = {OIDOID, TEXTOID, TEXTOID, BYTEAOID, TEXTOID,
+	TIMESTAMPTZOID};
+	Datum		values[6];
 	int			nestlevel;
 
 	if (PG_ARGISNULL(2))
@@ -230,8 +253,9 @@ reporunner_set_credential(PG_FUNCTION_ARGS)
 	values[1] = CStringGetTextDatum(name);
 	values[2] = CStringGetTextDatum(type);
 	values[3] = PointerGetDatum(sealed);
+	values[5] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&upsert_plan, SQL_UPSERT, 5, argtypes, values,
+	rr_store_run_kept_as_owner(&upsert_plan, SQL_UPSERT, 6, argtypes, values,
 							   NULL, SPI_OK_INSERT_RETURNING);
 	audit_credential("set_credential", name, type);
 	rr_store_end(nestlevel);
@@ -357,30 +381,74 @@ sealed_rows(MemoryContext cxt)
 
 /*
  * reseal
- *		Open a row's secret and seal it again under key, for owner.
+ *		Open a row's secret and seal it again under key, for owner (the
+ *		row's own, or the one it moves to).
  */
 static void
 reseal(const SealedRow *row, Oid owner, const RrKey *key)
 {
-	Oid			argtypes[4] = {INT8OID, OIDOID, BYTEAOID, TEXTOID};
-	Datum		values[4];
+	Oid			argtypes[6] = {INT8OID, OIDOID, BYTEAOID, TEXTOID,
+	TIMESTAMPTZOID, OIDOID};
+	Datum		values[6];
 	size_t		len;
 	char	   *plain = open_secret(row->owner, row->name, row->key_id,
 									row->sealed, key, &len);
+	bool		moves = owner != row->owner;
 
 	values[0] = Int64GetDatum(row->id);
 	values[1] = ObjectIdGetDatum(owner);
 	values[2] = PointerGetDatum(seal_secret(owner, row->name, plain, len, key));
 	values[3] = CStringGetTextDatum(key->id);
+	values[4] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	values[5] = ObjectIdGetDatum(row->owner);
 	explicit_bzero(plain, len);
-	rr_store_run_kept_as_owner(&reseal_plan, SQL_RESEAL, 4, argtypes, values,
-							   NULL, SPI_OK_UPDATE);
+	if (moves)
+		rr_store_run_kept_as_owner(&move_plan, SQL_MOVE, 6, argtypes, values,
+								   NULL, SPI_OK_INSERT);
+	else
+		rr_store_run_kept_as_owner(&reseal_plan, SQL_RESEAL, 5, argtypes,
+								   values, NULL, SPI_OK_UPDATE);
+}
+
+/*
+ * stale_owners
+ *		The owners of rows not sealed under key, in the caller's memory.
+ */
+static List *
+stale_owners(const RrKey *key)
+{
+	MemoryContext callercxt = CurrentMemoryContext;
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1];
+	List	   *owners = NIL;
+	uint64		i;
+	int			nestlevel;
+
+	values[0] = CStringGetTextDatum(key->id);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept_as_owner(&stale_owners_plan, SQL_STALE_OWNERS, 1,
+							   argtypes, values, NULL, SPI_OK_SELECT);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		MemoryContext spicxt = MemoryContextSwitchTo(callercxt);
+		bool		isnull;
+
+		owners = lappend_oid(owners,
+							 DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+															SPI_tuptable->tupdesc,
+															1, &isnull)));
+		MemoryContextSwitchTo(spicxt);
+	}
+	rr_store_end(nestlevel);
+	return owners;
 }
 
 /*
  * rotate
- *		Re-seal every row not sealed under key, ROTATE_BATCH at a time (each
- *		batch read and re-sealed in a memory context of its own); how many.
+ *		Re-seal every row not sealed under key, owner by owner (each owner's
+ *		rows on one shard on Citus, where FOR UPDATE needs one), ROTATE_BATCH
+ *		at a time (each batch read and re-sealed in a memory context of its
+ *		own); how many.
  */
 static int64
 rotate(const RrKey *key)
@@ -388,34 +456,41 @@ rotate(const RrKey *key)
 	MemoryContext batchcxt = AllocSetContextCreate(CurrentMemoryContext,
 												   "rotate_key batch",
 												   ALLOCSET_DEFAULT_SIZES);
+	List	   *owners = stale_owners(key);
+	ListCell   *ownercell;
 	int64		count = 0;
-	int			batch;
 
-	do
+	foreach(ownercell, owners)
 	{
-		Oid			argtypes[1] = {TEXTOID};
-		Datum		values[1];
-		List	   *rows;
-		ListCell   *lc;
-		int			nestlevel;
+		int			batch;
 
-		CHECK_FOR_INTERRUPTS();
-		MemoryContextReset(batchcxt);
-		values[0] = CStringGetTextDatum(key->id);
-		nestlevel = rr_store_begin();
-		rr_store_run_kept_as_owner(&stale_plan, SQL_STALE, 1, argtypes,
-								   values, NULL, SPI_OK_SELECT);
-		rows = sealed_rows(batchcxt);
-		foreach(lc, rows)
+		do
 		{
-			SealedRow  *row = lfirst(lc);
+			Oid			argtypes[2] = {TEXTOID, OIDOID};
+			Datum		values[2];
+			List	   *rows;
+			ListCell   *lc;
+			int			nestlevel;
 
-			reseal(row, row->owner, key);
-		}
-		rr_store_end(nestlevel);
-		batch = list_length(rows);
-		count += batch;
-	} while (batch == ROTATE_BATCH);
+			CHECK_FOR_INTERRUPTS();
+			MemoryContextReset(batchcxt);
+			values[0] = CStringGetTextDatum(key->id);
+			values[1] = ObjectIdGetDatum(lfirst_oid(ownercell));
+			nestlevel = rr_store_begin();
+			rr_store_run_kept_as_owner(&stale_plan, SQL_STALE, 2, argtypes,
+									   values, NULL, SPI_OK_SELECT);
+			rows = sealed_rows(batchcxt);
+			foreach(lc, rows)
+			{
+				SealedRow  *row = lfirst(lc);
+
+				reseal(row, row->owner, key);
+			}
+			rr_store_end(nestlevel);
+			batch = list_length(rows);
+			count += batch;
+		} while (batch == ROTATE_BATCH);
+	}
 	MemoryContextDelete(batchcxt);
 	return count;
 }

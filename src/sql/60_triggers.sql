@@ -81,12 +81,12 @@ SELECT t.id,
 	   f.executions,
 	   f.last_fired
 FROM reporunner.trigger t
-	 JOIN reporunner.workflow w ON w.id = t.workflow_id
+	 JOIN reporunner.workflow w ON w.id = t.workflow_id AND w.owner = t.owner
 	 LEFT JOIN LATERAL (
 		SELECT pg_catalog.count(*) AS executions,
 			   pg_catalog.max(e.created_at) AS last_fired
 		FROM reporunner.execution e
-		WHERE e.trigger_id = t.id) f ON true;
+		WHERE e.trigger_id = t.id AND e.owner = t.owner) f ON true;
 COMMENT ON VIEW reporunner.triggers IS 'Table triggers, schedules and NOTIFY triggers visible to the current role, with how many executions each started (of those the role may see) and when it last fired';
 GRANT SELECT ON reporunner.triggers TO PUBLIC;
 

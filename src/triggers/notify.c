@@ -52,9 +52,13 @@ PG_FUNCTION_INFO_V1(reporunner_on_notify);
 /* Least time between two complaints about registrations that start nothing */
 #define RR_NOTIFY_COMPLAIN_MS	60000
 
-/* Every NOTIFY trigger, oldest first */
+/*
+ * Every NOTIFY trigger, oldest first, with its owner, which keys the reads
+ * of a firing (on Citus, this one reads every shard: once a batch)
+ */
 #define SQL_NOTIFY_TRIGGERS \
-	"SELECT id, target FROM reporunner.trigger WHERE kind = 'notify' ORDER BY id"
+	"SELECT id, target, owner FROM reporunner.trigger WHERE kind = 'notify'" \
+	" ORDER BY id"
 
 static SPIPlanPtr notify_triggers_plan = NULL;
 
@@ -66,6 +70,7 @@ static TimestampTz complained_at = 0;
 typedef struct NotifyTarget
 {
 	int64		id;
+	Oid			owner;
 	char	   *channel;
 	bool		checked;		/* registration read and checked */
 	ErrorData  *refused;		/* why it may not be queued, or NULL */
@@ -144,6 +149,8 @@ notify_targets(void)
 		/* copied out of SPI's memory, which rr_store_end releases */
 		target->id = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1,
 												 &isnull));
+		target->owner = DatumGetObjectId(SPI_getbinval(tuple, SPI_tuptable->tupdesc,
+													   3, &isnull));
 		target->channel = pstrdup(channel);
 		targets = lappend(targets, target);
 		MemoryContextSwitchTo(spi);
@@ -225,7 +232,7 @@ check_target(void *arg)
 {
 	NotifyTarget *target = arg;
 
-	if (!rr_registration_read(target->id, "notify", &target->registration))
+	if (!rr_registration_read(target->id, target->owner, "notify", &target->registration))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("trigger " INT64_FORMAT " no longer exists", target->id)));

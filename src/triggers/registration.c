@@ -12,6 +12,12 @@
  * the PostgreSQL triggers of a table trigger, the pg_cron job of a
  * schedule, the LISTEN of a NOTIFY trigger (its listener is woken).
  *
+ * On Citus (src/triggers/README.md) every statement names the owner, and
+ * forget_trigger() fires on the shard, on a worker node, where none of
+ * what a registration made is: there it does nothing, and the statements
+ * here that delete registrations forget them themselves, on the
+ * coordinator (rr_registration_deleted()).
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -22,13 +28,17 @@
 #include "catalog/plan.h"
 #include "catalog/run_as.h"
 #include "catalog/store.h"
+#include "catalog/namespace.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_func.h"
 #include "triggers/triggers.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "worker/worker.h"
@@ -39,19 +49,25 @@ PG_FUNCTION_INFO_V1(reporunner_forget_trigger);
 #define SQL_REGISTER \
 	"INSERT INTO reporunner.trigger (workflow_id, owner, kind, target," \
 	" options, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
-#define SQL_REGISTRATION \
+/* registration $1 of kind $2, of owner $3 (SQL_REGISTRATION_ANY: unknown) */
+#define SQL_REGISTRATION_ANY \
 	"SELECT t.workflow_id, t.owner, t.created_by, w.name, w.active_version," \
 	" t.options FROM reporunner.trigger t JOIN reporunner.workflow w" \
-	" ON w.id = t.workflow_id WHERE t.id = $1 AND t.kind = $2"
+	" ON w.id = t.workflow_id AND w.owner = t.owner" \
+	" WHERE t.id = $1 AND t.kind = $2"
+#define SQL_REGISTRATION SQL_REGISTRATION_ANY " AND t.owner = $3"
+/* the owner of registration $1, if the caller sees it (one server: RLS) */
 #define SQL_VISIBLE_TRIGGER \
-	"SELECT 1 FROM reporunner.trigger WHERE id = $1"
+	"SELECT owner FROM reporunner.trigger WHERE id = $1"
 #define SQL_UNREGISTER \
-	"WITH t AS (DELETE FROM reporunner.trigger WHERE id = $1" \
+	"WITH t AS (DELETE FROM reporunner.trigger WHERE id = $1 AND owner = $2" \
 	" RETURNING " RR_SQL_DELETED_REGISTRATION ")" \
-	" SELECT t.*, w.name FROM t JOIN reporunner.workflow w ON w.id = t.workflow_id"
+	" SELECT t.*, w.name FROM t JOIN reporunner.workflow w" \
+	" ON w.id = t.workflow_id AND w.owner = t.owner"
 
 static SPIPlanPtr register_plan = NULL;
 static SPIPlanPtr registration_plan = NULL;
+static SPIPlanPtr registration_any_plan = NULL;
 static SPIPlanPtr visible_trigger_plan = NULL;
 static SPIPlanPtr unregister_plan = NULL;
 
@@ -97,8 +113,23 @@ audit_registration(const char *action, int64 id, Oid owner,
 	rr_audit(&entry);
 }
 
+/*
+ * forget
+ *		Remove what registration id of kind made.
+ */
+static void
+forget(int64 id, const char *kind)
+{
+	if (strcmp(kind, "table") == 0)
+		rr_table_trigger_drop(id);
+	else if (strcmp(kind, "schedule") == 0)
+		rr_schedule_drop(id);
+	else if (strcmp(kind, "notify") == 0)
+		rr_notify_drop(id);
+}
+
 void
-rr_registration_audit_deleted(void)
+rr_registration_deleted(void)
 {
 	SPITupleTable *rows = SPI_tuptable;
 	uint64		nrows = SPI_processed;
@@ -117,6 +148,10 @@ rr_registration_audit_deleted(void)
 						   SPI_getvalue(tuple, desc, 3),
 						   SPI_getvalue(tuple, desc, 4),
 						   DatumGetJsonbP(SPI_getbinval(tuple, desc, 5, &isnull)));
+		/* on one server, forget_trigger() did it */
+		if (rr_store_on_citus())
+			forget(DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull)),
+				   SPI_getvalue(tuple, desc, 3));
 	}
 }
 
@@ -148,11 +183,12 @@ rr_registration_insert(const RrWorkflowRef *ref, const char *workflow,
 }
 
 bool
-rr_registration_read(int64 id, const char *kind, RrRegistration *registration)
+rr_registration_read(int64 id, Oid owner, const char *kind,
+					 RrRegistration *registration)
 {
 	MemoryContext caller = CurrentMemoryContext;
-	Oid			argtypes[2] = {INT8OID, TEXTOID};
-	Datum		values[2];
+	Oid			argtypes[3] = {INT8OID, TEXTOID, OIDOID};
+	Datum		values[3];
 	HeapTuple	row;
 	TupleDesc	desc;
 	Datum		options;
@@ -161,9 +197,15 @@ rr_registration_read(int64 id, const char *kind, RrRegistration *registration)
 
 	values[0] = Int64GetDatum(id);
 	values[1] = CStringGetTextDatum(kind);
+	values[2] = ObjectIdGetDatum(owner);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&registration_plan, SQL_REGISTRATION, 2,
-							   argtypes, values, NULL, SPI_OK_SELECT);
+	if (OidIsValid(owner))
+		rr_store_run_kept_as_owner(&registration_plan, SQL_REGISTRATION, 3,
+								   argtypes, values, NULL, SPI_OK_SELECT);
+	else
+		rr_store_run_kept_as_owner(&registration_any_plan,
+								   SQL_REGISTRATION_ANY, 2, argtypes, values,
+								   NULL, SPI_OK_SELECT);
 	if (SPI_processed != 1)
 	{
 		rr_store_end(nestlevel);
@@ -231,23 +273,54 @@ rr_registration_option(const RrRegistration *registration, const char *key)
 }
 
 void
-rr_registration_delete(int64 id)
+rr_registration_delete(int64 id, Oid owner)
 {
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
+	Oid			argtypes[2] = {INT8OID, OIDOID};
+	Datum		values[2];
 	int			nestlevel;
 
 	values[0] = Int64GetDatum(id);
+	values[1] = ObjectIdGetDatum(owner);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&unregister_plan, SQL_UNREGISTER, 1, argtypes,
+	rr_store_run_kept_as_owner(&unregister_plan, SQL_UNREGISTER, 2, argtypes,
 							   values, NULL, SPI_OK_SELECT);
-	rr_registration_audit_deleted();
+	rr_registration_deleted();
 	rr_store_end(nestlevel);
 }
 
+void
+rr_registration_run_as_caller(const char *sql, int nargs, Oid *argtypes,
+							  Datum *values, int expected)
+{
+	int			ret = SPI_execute_with_args(sql, nargs, argtypes, values, NULL,
+											false, 0);
+
+	if (ret != expected)
+		elog(ERROR, "SPI_execute_with_args failed: %s",
+			 SPI_result_code_string(ret));
+}
+
 /*
- * drop_trigger(id): delete a registration the caller may see (row-level
- * security decides); what it made goes with it (forget_trigger()).
+ * caller_manages
+ *		Whether the current role may manage owner's rows, as row-level
+ *		security decides it (reporunner.has_owner_access()).
+ */
+static bool
+caller_manages(Oid owner)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Oid			fn = LookupFuncName(list_make2(makeString("reporunner"),
+											   makeString("has_owner_access")),
+									1, argtypes, false);
+
+	return DatumGetBool(OidFunctionCall1(fn, ObjectIdGetDatum(owner)));
+}
+
+/*
+ * drop_trigger(id): delete a registration the caller may see; what it
+ * made goes with it (forget_trigger()).  On one server row-level security
+ * decides; on Citus, where the statement runs as the tables' owner (a
+ * read of every shard: off the hot path), the same rule is checked here.
  */
 Datum
 reporunner_drop_trigger(PG_FUNCTION_ARGS)
@@ -255,18 +328,27 @@ reporunner_drop_trigger(PG_FUNCTION_ARGS)
 	Oid			argtypes[1] = {INT8OID};
 	Datum		values[1];
 	int			nestlevel;
+	Oid			owner = InvalidOid;
 
 	values[0] = PG_GETARG_DATUM(0);
 	nestlevel = rr_store_begin();
 	rr_store_run_kept(&visible_trigger_plan, SQL_VISIBLE_TRIGGER, 1, argtypes,
 					  values, NULL, SPI_OK_SELECT);
-	if (SPI_processed != 1)
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+
+		owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
+											   SPI_tuptable->tupdesc, 1,
+											   &isnull));
+	}
+	rr_store_end(nestlevel);
+	if (!OidIsValid(owner) || !caller_manages(owner))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("trigger " INT64_FORMAT " does not exist",
 						PG_GETARG_INT64(0))));
-	rr_store_end(nestlevel);
-	rr_registration_delete(PG_GETARG_INT64(0));
+	rr_registration_delete(PG_GETARG_INT64(0), owner);
 	PG_RETURN_VOID();
 }
 
@@ -288,17 +370,16 @@ reporunner_forget_trigger(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("reporunner.forget_trigger() must be fired by DELETE on reporunner.trigger, for each row")));
+	/* fired on a Citus shard: the deleter forgets (rr_registration_deleted) */
+	if (RelationGetRelid(trigdata->tg_relation) !=
+		get_relname_relid("trigger", get_namespace_oid("reporunner", false)))
+		return PointerGetDatum(NULL);
 	desc = RelationGetDescr(trigdata->tg_relation);
 	id = DatumGetInt64(heap_getattr(trigdata->tg_trigtuple,
 									SPI_fnumber(desc, "id"), desc, &isnull));
 	kind = TextDatumGetCString(heap_getattr(trigdata->tg_trigtuple,
 											SPI_fnumber(desc, "kind"), desc,
 											&isnull));
-	if (strcmp(kind, "table") == 0)
-		rr_table_trigger_drop(id);
-	else if (strcmp(kind, "schedule") == 0)
-		rr_schedule_drop(id);
-	else if (strcmp(kind, "notify") == 0)
-		rr_notify_drop(id);
+	forget(id, kind);
 	return PointerGetDatum(NULL);
 }

@@ -112,7 +112,8 @@ reporunner_on_schedule(PG_FUNCTION_ARGS)
 	values[1] = CStringGetTextDatum(schedule);
 	values[2] = CStringGetTextDatum(psprintf("SELECT reporunner.fire_schedule(" INT64_FORMAT ")", id));
 	nestlevel = rr_store_begin();
-	rr_store_run(SQL_SCHEDULE, 3, argtypes, values, SPI_OK_SELECT);
+	rr_registration_run_as_caller(SQL_SCHEDULE, 3, argtypes, values,
+								  SPI_OK_SELECT);
 	rr_store_end(nestlevel);
 	PG_RETURN_INT64(id);
 }
@@ -131,7 +132,8 @@ reporunner_fire_schedule(PG_FUNCTION_ARGS)
 	char		tick_text[MAXDATELEN + 1];
 	const int	utc = 0;
 
-	if (!rr_registration_read(id, "schedule", &schedule))
+	/* pg_cron's command names the id only: on Citus, a read of every shard */
+	if (!rr_registration_read(id, InvalidOid, "schedule", &schedule))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("schedule " INT64_FORMAT " does not exist", id)));

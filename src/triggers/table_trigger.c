@@ -98,23 +98,26 @@ static const struct
 	" AND (tg.tgname = 'reporunner_' || $1" \
 	" OR tg.tgname LIKE 'reporunner\\_' || $1 || '\\_%')"
 /*
- * The registrations whose triggers the current DDL command dropped.  The
- * dropped objects are read first, in a CTE of their own: on Citus
- * (docs/scaling.md) reporunner.trigger is a distributed table, and a
- * DELETE joined to pg_event_trigger_dropped_objects() would be sent to the
- * worker nodes, where that function cannot run.
+ * The ids of the registrations whose triggers the current DDL command
+ * dropped, or NULL: read first, on its own, so that a DDL command that
+ * dropped none (almost every one) reads no reporunner table (on Citus, a
+ * statement on every node; and Citus refuses CREATE EXTENSION after a
+ * parallel statement on a distributed table in its transaction).
  */
-#define SQL_FORGET_DROPPED \
-	"WITH d AS MATERIALIZED (SELECT pg_catalog.substring(" \
+#define SQL_DROPPED_IDS \
+	"SELECT pg_catalog.array_agg(DISTINCT id) FROM (SELECT" \
+	" pg_catalog.substring(" \
 	" d.address_names[pg_catalog.array_upper(d.address_names, 1)]," \
 	" '^reporunner_([0-9]+)(?:_[a-z]+)?$')::pg_catalog.int8 AS id" \
 	" FROM pg_catalog.pg_event_trigger_dropped_objects() d" \
-	" WHERE d.object_type = 'trigger')," \
-	" t AS (DELETE FROM reporunner.trigger t" \
-	" WHERE t.kind = 'table' AND t.id IN (SELECT id FROM d)" \
+	" WHERE d.object_type = 'trigger') d WHERE id IS NOT NULL"
+/* The table registrations among ids $1, deleted (owner unknown: every shard) */
+#define SQL_FORGET_DROPPED \
+	"WITH t AS (DELETE FROM reporunner.trigger t" \
+	" WHERE t.kind = 'table' AND t.id = ANY ($1)" \
 	" RETURNING " RR_SQL_DELETED_REGISTRATION ")" \
-	" SELECT t.*, w.name FROM t JOIN reporunner.workflow w ON w.id = t.workflow_id" \
-	" ORDER BY t.id"
+	" SELECT t.*, w.name FROM t JOIN reporunner.workflow w" \
+	" ON w.id = t.workflow_id AND w.owner = t.owner ORDER BY t.id"
 
 static SPIPlanPtr table_triggers_plan = NULL;
 static SPIPlanPtr forget_dropped_plan = NULL;
@@ -185,6 +188,30 @@ parse_events(ArrayType *array, bool row_level)
 	return chosen;
 }
 
+/*
+ * Whether relid is a Citus distributed or reference table, whose triggers
+ * fire on the shards, on the worker nodes (SPI connected, on Citus)
+ */
+#define SQL_CITUS_SHARDED \
+	"SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid = $1" \
+	" AND (partmethod <> 'n' OR repmodel = 't')"
+
+static bool
+citus_sharded(Oid relid)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1];
+	bool		sharded;
+	int			nestlevel;
+
+	values[0] = ObjectIdGetDatum(relid);
+	nestlevel = rr_store_begin();
+	rr_store_run(SQL_CITUS_SHARDED, 1, argtypes, values, SPI_OK_SELECT);
+	sharded = SPI_processed > 0;
+	rr_store_end(nestlevel);
+	return sharded;
+}
+
 /* The table, which must be a table the caller may put a trigger on */
 static char *
 checked_table(Oid relid)
@@ -200,6 +227,21 @@ checked_table(Oid relid)
 	acl = pg_class_aclcheck(relid, GetUserId(), ACL_TRIGGER);
 	if (acl != ACLCHECK_OK)
 		aclcheck_error(acl, OBJECT_TABLE, get_rel_name(relid));
+
+	/*
+	 * The trigger would fire on a worker node, inside Citus's query on a
+	 * shard, where reading the registration and queueing are distributed
+	 * queries, which Citus refuses (XX000), and with
+	 * citus.allow_nested_distributed_execution the enqueue's INSERT ...
+	 * RETURNING returns no row (src/triggers/README.md).
+	 */
+	if (rr_store_on_citus() && citus_sharded(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("table triggers cannot go on distributed table \"%s\"",
+						get_rel_name(relid)),
+				 errdetail("Its triggers fire on the Citus worker nodes, inside a query on a shard, where Citus refuses the distributed queries that start a workflow."),
+				 errhint("Put the trigger on a local table of the coordinator, or have a trigger of your own send a NOTIFY and start the workflow with reporunner.on_notify().")));
 	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 									  get_rel_name(relid));
 }
@@ -234,7 +276,13 @@ registration_options(bool *events, const char *level, const char *mode,
 	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 }
 
-/* CREATE TRIGGER, as the caller, for registration id */
+/*
+ * CREATE TRIGGER for registration id, once the caller's TRIGGER privilege
+ * was checked (checked_table()): as the caller on one server; on Citus as
+ * the tables' owner, like every statement, since the registration's insert
+ * touched the co-located placements of a distributed table as that user
+ * (Citus refuses another user there in the transaction, 25001).
+ */
 static void
 create_trigger(int64 id, const char *table, bool *events, bool row_level,
 			   int only_event, bool before)
@@ -571,7 +619,8 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 				 errmsg("trigger \"%s\" is not one reporunner.on_table() made",
 						trigger->tgname)));
 	id = pg_strtoint64(trigger->tgargs[0]);
-	if (!rr_registration_read(id, "table", &registration))
+	/* the trigger names the id only: on Citus, a read of every shard */
+	if (!rr_registration_read(id, InvalidOid, "table", &registration))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("table trigger " INT64_FORMAT " is not registered", id),
@@ -695,6 +744,18 @@ rr_table_trigger_drop(int64 id)
 	rr_store_end(nestlevel);
 }
 
+/* Whether this is the Citus coordinator (SPI connected, on Citus) */
+static bool
+on_coordinator(void)
+{
+	bool		isnull;
+
+	rr_store_run("SELECT pg_catalog.citus_is_coordinator()", 0, NULL, NULL,
+				 SPI_OK_SELECT);
+	return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+									  SPI_tuptable->tupdesc, 1, &isnull));
+}
+
 /*
  * sql_drop event trigger: when a table trigger's PostgreSQL trigger goes
  * (DROP TRIGGER, or DROP TABLE), its registration goes, so none survives
@@ -704,15 +765,34 @@ Datum
 reporunner_forget_dropped_triggers(PG_FUNCTION_ARGS)
 {
 	int			nestlevel;
+	Oid			argtypes[1] = {INT8ARRAYOID};
+	Datum		values[1];
+	bool		isnull;
 
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("reporunner.forget_dropped_triggers() must be fired as an event trigger")));
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&forget_dropped_plan, SQL_FORGET_DROPPED, 0,
-							   NULL, NULL, NULL, SPI_OK_SELECT);
-	rr_registration_audit_deleted();
+
+	/*
+	 * On a Citus worker node, the DDL command came from the coordinator
+	 * (registrations are made there), whose own event trigger deletes them;
+	 * a worker node may not run a distributed statement from here.
+	 */
+	if (!rr_store_on_citus() || on_coordinator())
+	{
+		rr_store_run(SQL_DROPPED_IDS, 0, NULL, NULL, SPI_OK_SELECT);
+		values[0] = SPI_getbinval(SPI_tuptable->vals[0],
+								  SPI_tuptable->tupdesc, 1, &isnull);
+		if (!isnull)
+		{
+			rr_store_run_kept_as_owner(&forget_dropped_plan,
+									   SQL_FORGET_DROPPED, 1, argtypes,
+									   values, NULL, SPI_OK_SELECT);
+			rr_registration_deleted();
+		}
+	}
 	rr_store_end(nestlevel);
 	PG_RETURN_VOID();
 }

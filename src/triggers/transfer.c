@@ -33,6 +33,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "triggers/triggers.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -85,17 +86,21 @@ static const TransferKind transfer_kinds[] = {
 	{"webhook", "reporunner.on_webhook", {"path", TRANSFER_TEXT}, {{NULL}}, "options"},
 };
 
+/*
+ * The statements name the owner ($2, $4, $6: the caller, whose workflow
+ * import_workflow() saves), so that each reads one shard on Citus.
+ */
 /* The workflow's registrations, $1 its id */
 #define SQL_REGISTRATIONS \
 	"SELECT COALESCE(pg_catalog.array_agg(id), '{}') FROM reporunner.trigger" \
-	" WHERE workflow_id = $1"
+	" WHERE workflow_id = $1 AND owner = $2"
 /* A registration among $2 but not $3 that is the same as registration $1 */
 #define SQL_SAME_REGISTRATION \
 	"SELECT o.id FROM reporunner.trigger n JOIN reporunner.trigger o" \
-	" ON o.workflow_id = n.workflow_id AND o.kind = n.kind" \
-	" AND o.target = n.target AND o.options = n.options" \
-	" WHERE n.id = $1 AND o.id = ANY ($2) AND o.id <> ALL ($3)" \
-	" ORDER BY o.id LIMIT 1"
+	" ON o.workflow_id = n.workflow_id AND o.owner = n.owner" \
+	" AND o.kind = n.kind AND o.target = n.target AND o.options = n.options" \
+	" WHERE n.id = $1 AND n.owner = $4 AND o.id = ANY ($2)" \
+	" AND o.id <> ALL ($3) ORDER BY o.id LIMIT 1"
 
 /*
  * A registration among $4 but not $5 of kind $1 and target $2 with options
@@ -106,6 +111,7 @@ static const TransferKind transfer_kinds[] = {
 #define SQL_SAME_AS_DOCUMENT \
 	"SELECT id FROM reporunner.trigger WHERE kind = $1 AND target = $2" \
 	" AND options = COALESCE($3, '{}') AND id = ANY ($4) AND id <> ALL ($5)" \
+	" AND owner = $6" \
 	" ORDER BY id LIMIT 1"
 
 static SPIPlanPtr same_as_document_plan = NULL;
@@ -333,7 +339,8 @@ make_trigger(const char *name, JsonbContainer *trigger,
 	appendStringInfoChar(&sql, ')');
 
 	nestlevel = rr_store_begin();
-	rr_store_run(sql.data, nargs, argtypes, values, SPI_OK_SELECT);
+	rr_registration_run_as_caller(sql.data, nargs, argtypes, values,
+								  SPI_OK_SELECT);
 	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 									 SPI_tuptable->tupdesc, 1, &isnull));
 	rr_store_end(nestlevel);
@@ -357,15 +364,16 @@ id_array(int64 *ids, int n)
 static Datum
 workflow_registrations(int64 workflow_id)
 {
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
+	Oid			argtypes[2] = {INT8OID, OIDOID};
+	Datum		values[2];
 	Datum		ids;
 	bool		isnull;
 	int			nestlevel;
 
 	values[0] = Int64GetDatum(workflow_id);
+	values[1] = ObjectIdGetDatum(GetUserId());
 	nestlevel = rr_store_begin();
-	rr_store_run(SQL_REGISTRATIONS, 1, argtypes, values, SPI_OK_SELECT);
+	rr_store_run(SQL_REGISTRATIONS, 2, argtypes, values, SPI_OK_SELECT);
 	ids = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0],
 										  SPI_tuptable->tupdesc, 1, &isnull),
 							false, -1);
@@ -380,8 +388,8 @@ workflow_registrations(int64 workflow_id)
 static int64
 earlier_same(int64 id, Datum before, int64 *matched, int n)
 {
-	Oid			argtypes[3] = {INT8OID, INT8ARRAYOID, INT8ARRAYOID};
-	Datum		values[3];
+	Oid			argtypes[4] = {INT8OID, INT8ARRAYOID, INT8ARRAYOID, OIDOID};
+	Datum		values[4];
 	int64		same = 0;
 	bool		isnull;
 	int			nestlevel;
@@ -389,8 +397,9 @@ earlier_same(int64 id, Datum before, int64 *matched, int n)
 	values[0] = Int64GetDatum(id);
 	values[1] = before;
 	values[2] = id_array(matched, n);
+	values[3] = ObjectIdGetDatum(GetUserId());
 	nestlevel = rr_store_begin();
-	rr_store_run(SQL_SAME_REGISTRATION, 3, argtypes, values, SPI_OK_SELECT);
+	rr_store_run(SQL_SAME_REGISTRATION, 4, argtypes, values, SPI_OK_SELECT);
 	if (SPI_processed == 1)
 		same = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 										   SPI_tuptable->tupdesc, 1, &isnull));
@@ -406,10 +415,10 @@ static int64
 document_same(JsonbContainer *trigger, const TransferContext *context,
 			  Datum before, int64 *matched, int n)
 {
-	Oid			argtypes[5] = {TEXTOID, TEXTOID, JSONBOID, INT8ARRAYOID,
-	INT8ARRAYOID};
-	Datum		values[5];
-	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
+	Oid			argtypes[6] = {TEXTOID, TEXTOID, JSONBOID, INT8ARRAYOID,
+	INT8ARRAYOID, OIDOID};
+	Datum		values[6];
+	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
 	JsonbValue *options = object_field(trigger, "options");
 	int64		same = 0;
 	bool		isnull;
@@ -423,8 +432,9 @@ document_same(JsonbContainer *trigger, const TransferContext *context,
 		nulls[2] = 'n';
 	values[3] = before;
 	values[4] = id_array(matched, n);
+	values[5] = ObjectIdGetDatum(GetUserId());
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&same_as_document_plan, SQL_SAME_AS_DOCUMENT, 5,
+	rr_store_run_kept(&same_as_document_plan, SQL_SAME_AS_DOCUMENT, 6,
 					  argtypes, values, nulls, SPI_OK_SELECT);
 	if (SPI_processed == 1)
 		same = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],

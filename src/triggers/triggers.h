@@ -46,9 +46,11 @@ extern int64 rr_registration_insert(const RrWorkflowRef *ref,
 
 /*
  * Read registration id of kind, with its workflow, as the tables' owner;
- * false when there is none.
+ * false when there is none.  owner is the registration's when the caller
+ * knows it (on Citus, a read of its shard), InvalidOid when not (on Citus,
+ * a read of every shard).
  */
-extern bool rr_registration_read(int64 id, const char *kind,
+extern bool rr_registration_read(int64 id, Oid owner, const char *kind,
 								 RrRegistration *registration);
 
 /*
@@ -65,24 +67,36 @@ extern Jsonb *rr_registration_option_jsonb(const RrRegistration *registration,
 										   const char *key);
 
 /*
- * Delete registration id, as the tables' owner, once the caller's right to
- * has been checked, and audit it; what it made goes with it
- * (forget_trigger()).
+ * Delete registration id of owner, as the tables' owner, once the caller's
+ * right to has been checked, and audit it; what it made goes with it
+ * (forget_trigger(), or rr_registration_deleted() on Citus).
  */
-extern void rr_registration_delete(int64 id);
+extern void rr_registration_delete(int64 id, Oid owner);
 
 /*
  * A statement that deletes registrations returns, for the audit, this
  * list of their columns, then their workflow's name:
  * WITH t AS (DELETE ... RETURNING RR_SQL_DELETED_REGISTRATION)
- * SELECT t.*, w.name FROM t JOIN reporunner.workflow w ON w.id = t.workflow_id.
- * rr_registration_audit_deleted() audits the rows it returned (the last
- * SPI result).  A registration deleted with its workflow is not audited
- * apart: the workflow's deletion is.
+ * SELECT t.*, w.name FROM t JOIN reporunner.workflow w
+ *	 ON w.id = t.workflow_id AND w.owner = t.owner.
+ * rr_registration_deleted() audits the rows it returned (the last SPI
+ * result) and, on Citus, where forget_trigger() fires on the shards,
+ * removes what they made.  A registration deleted with its workflow is
+ * not audited apart: the workflow's deletion is.
  */
 #define RR_SQL_DELETED_REGISTRATION \
 	"id, owner, kind, target, options, workflow_id"
-extern void rr_registration_audit_deleted(void);
+extern void rr_registration_deleted(void);
+
+/*
+ * Run sql as the caller, SPI connected (rr_store_begin): a statement on no
+ * table of Reporunner's whose privileges are the caller's to have
+ * (cron.schedule(), a kind's function in import_workflow()).  On
+ * Citus, rr_store_run() runs every statement as the tables' owner.
+ */
+extern void rr_registration_run_as_caller(const char *sql, int nargs,
+										  Oid *argtypes, Datum *values,
+										  int expected);
 
 /* Kind-specific cleanup when a registration is deleted */
 extern void rr_table_trigger_drop(int64 id);

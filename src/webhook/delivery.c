@@ -38,14 +38,20 @@
 #include "webhook/webhook.h"
 #include "worker/worker.h"
 
-/* The webhook trigger of path $1 */
+/*
+ * The webhook trigger of path $1, and its owner.  A path is unique across
+ * owners, so the owner is not known before: on Citus, a read of every
+ * shard, once a request (src/webhook/README.md); every later statement of
+ * the request names the owner.
+ */
 #define SQL_WEBHOOK_TRIGGER \
-	"SELECT id FROM reporunner.trigger WHERE kind = 'webhook' AND target = $1"
-/* How execution $1 ended, if it did */
+	"SELECT id, owner FROM reporunner.trigger" \
+	" WHERE kind = 'webhook' AND target = $1"
+/* How execution $1 of owner $2 ended, if it did */
 #define SQL_EXECUTION_ENDED \
 	"SELECT status, output::text, error::text, (output -> 0)::text" \
-	" FROM reporunner.execution" \
-	" WHERE id = $1 AND status IN ('succeeded', 'failed', 'canceled')"
+	" FROM reporunner.execution WHERE id = $1 AND owner = $2" \
+	" AND status IN ('succeeded', 'failed', 'canceled')"
 
 static SPIPlanPtr trigger_plan = NULL;
 static SPIPlanPtr ended_plan = NULL;
@@ -63,9 +69,9 @@ reply_error(RrWebhookReply *reply, int status, const char *message)
 	reply->body = buf.data;
 }
 
-/* The id of the webhook trigger of path, 0 when there is none */
+/* The id of the webhook trigger of path, 0 when there is none; its owner */
 static int64
-trigger_of(const char *path)
+trigger_of(const char *path, Oid *owner)
 {
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		values[1];
@@ -78,8 +84,13 @@ trigger_of(const char *path)
 	rr_store_run_kept_as_owner(&trigger_plan, SQL_WEBHOOK_TRIGGER, 1,
 							   argtypes, values, NULL, SPI_OK_SELECT);
 	if (SPI_processed > 0)
+	{
 		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 										 SPI_tuptable->tupdesc, 1, &isnull));
+		*owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
+												SPI_tuptable->tupdesc, 2,
+												&isnull));
+	}
 	rr_store_end(nestlevel);
 	return id;
 }
@@ -185,10 +196,11 @@ rr_webhook_deliver(const RrWebhookRequest *request, RrWebhookReply *reply)
 	RrWebhookOptions options;
 	RrCredential *credential = NULL;
 	Jsonb	   *input;
-	int64		id = trigger_of(request->path);
+	Oid			owner = InvalidOid;
+	int64		id = trigger_of(request->path, &owner);
 
 	memset(reply, 0, sizeof(*reply));
-	if (id == 0 || !rr_registration_read(id, "webhook", &registration))
+	if (id == 0 || !rr_registration_read(id, owner, "webhook", &registration))
 	{
 		reply_error(reply, 404, "no webhook has this path");
 		return;
@@ -218,6 +230,7 @@ rr_webhook_deliver(const RrWebhookRequest *request, RrWebhookReply *reply)
 			.mode = "webhook",
 			.trigger_id = id
 	});
+	reply->owner = registration.owner;
 	rr_worker_wake_at_commit();
 	reply->status = 202;
 	reply->body = psprintf("{\"execution_id\": " INT64_FORMAT "}",
@@ -231,14 +244,15 @@ bool
 rr_webhook_finished(int64 execution_id, RrWebhookReply *reply)
 {
 	MemoryContext caller = CurrentMemoryContext;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
+	Oid			argtypes[2] = {INT8OID, OIDOID};
+	Datum		values[2];
 	bool		ended = false;
 	int			nestlevel;
 
 	values[0] = Int64GetDatum(execution_id);
+	values[1] = ObjectIdGetDatum(reply->owner);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&ended_plan, SQL_EXECUTION_ENDED, 1, argtypes,
+	rr_store_run_kept_as_owner(&ended_plan, SQL_EXECUTION_ENDED, 2, argtypes,
 							   values, NULL, SPI_OK_SELECT);
 	if (SPI_processed > 0)
 	{

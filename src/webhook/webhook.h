@@ -48,6 +48,7 @@ typedef struct RrWebhookReply
 	int			status;
 	char	   *body;
 	int64		execution_id;	/* queued, or 0 */
+	Oid			owner;			/* its owner, which keys the look at it */
 	int			wait_ms;		/* when_finished: how long to wait for it */
 	bool		first_item;		/* when_finished: answer the first output item */
 } RrWebhookReply;
@@ -108,7 +109,7 @@ extern void rr_webhook_deliver(const RrWebhookRequest *request,
 							   RrWebhookReply *reply);
 
 /*
- * when_finished: the reply for execution id once it has ended, in the
+ * when_finished: the reply for execution id (of reply->owner) once it has ended, in the
  * current transaction; false while it has not.
  */
 extern bool rr_webhook_finished(int64 execution_id, RrWebhookReply *reply);
