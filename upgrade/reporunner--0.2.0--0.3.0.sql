@@ -1799,3 +1799,25 @@ RETURNS jsonb
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
 AS 'MODULE_PATHNAME', 'reporunner_xml_to_json';
 COMMENT ON FUNCTION reporunner.xml_to_json(text) IS 'An XML document as the JSON the http node''s response format xml makes of it (no DTD, no entities beyond the predefined ones, nesting at most 64 deep)';
+
+-- The executions view joins workflows on owner too, which routes it to one
+-- shard group on Citus (src/sql/50_background.sql)
+CREATE OR REPLACE VIEW reporunner.executions WITH (security_invoker = true) AS
+SELECT e.id,
+	   w.name AS workflow,
+	   e.version,
+	   e.status,
+	   e.mode,
+	   e.input,
+	   e.output,
+	   e.error,
+	   e.attempt,
+	   e.parent_id,
+	   pg_catalog.pg_get_userbyid(e.owner) AS owner,
+	   pg_catalog.pg_get_userbyid(e.created_by) AS created_by,
+	   e.created_at,
+	   e.started_at,
+	   e.finished_at,
+	   e.wake_at
+FROM reporunner.execution e
+	 JOIN reporunner.workflow w ON w.id = e.workflow_id AND w.owner = e.owner;

@@ -386,7 +386,8 @@ reporunner_cancel(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 
 	require_visible_execution(id);
-	canceled = rr_journal_cancel(id, &workers, &woke_parent);
+	canceled = rr_journal_cancel(id, rr_journal_execution_owner(id), &workers,
+								 &woke_parent);
 	foreach(lc, workers)
 		interrupt_worker(lfirst_int(lc));
 	if (woke_parent)
@@ -414,7 +415,8 @@ reporunner_resume(PG_FUNCTION_ARGS)
 
 	rr_worker_wake_at_commit();
 	require_visible_execution(id);
-	PG_RETURN_BOOL(rr_journal_resume(id, payload));
+	PG_RETURN_BOOL(rr_journal_resume(id, rr_journal_execution_owner(id),
+									 payload));
 }
 
 float8
@@ -535,5 +537,5 @@ reporunner_retry(PG_FUNCTION_ARGS)
 					RR_RUN_QUEUE);
 	rr_store_end(nestlevel);
 
-	PG_RETURN_INT64(rr_journal_retry(id, GetUserId(), cut));
+	PG_RETURN_INT64(rr_journal_retry(id, owner, GetUserId(), cut));
 }

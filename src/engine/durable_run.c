@@ -68,13 +68,13 @@
 #include "utils/timestamp.h"
 #include "webhook/webhook.h"
 
-/* The journaled steps of an execution's earlier attempts */
+/* The journaled steps of an execution's earlier attempts ($1, owner $2) */
 #define SQL_LOAD_STEPS \
 	"SELECT node, status, output, error, started_at, finished_at, attempt," \
 	" retry_at, paired, run_index" \
-	" FROM reporunner.step_journal WHERE execution_id = $1"
+	" FROM reporunner.step_journal WHERE execution_id = $1 AND owner = $2"
 #define SQL_STATUS \
-	"SELECT status FROM reporunner.execution WHERE id = $1"
+	"SELECT status FROM reporunner.execution WHERE id = $1 AND owner = $2"
 
 static SPIPlanPtr load_steps_plan = NULL;
 static SPIPlanPtr status_plan = NULL;
@@ -112,6 +112,8 @@ typedef struct DurableRun
 	bool		effects_pending;	/* a node with side effects ran since the
 									 * last commit */
 	char	   *workflow;		/* its name, for messages and notifications */
+	Oid			owner;			/* its workflow's owner, named in every
+								 * statement on its rows */
 } DurableRun;
 
 static RrStepStatus
@@ -173,11 +175,11 @@ attempt_hook(RrExecution *execution, const RrPlanNode *node)
 	return next_attempt((DurableRun *) execution, node);
 }
 
-/* The owner of the run's workflow; none before its plan is loaded. */
+/* The owner of the run's workflow, as claimed (before its plan loads) */
 static Oid
 run_owner(DurableRun *run)
 {
-	return run->execution.plan ? run->execution.plan->owner : InvalidOid;
+	return run->owner;
 }
 
 /* Write the steps run since the last save, in one statement. */
@@ -199,7 +201,8 @@ commit_run(DurableRun *run)
 {
 	save_steps(run);
 	if (!run->started)
-		rr_journal_start_running(run->execution.id, run->execution.started_at);
+		rr_journal_start_running(run->execution.id, run_owner(run),
+								 run->execution.started_at);
 	rr_batch_commit(run->batch, run->execution.context);
 	run->started = true;
 	run->effects_pending = false;
@@ -209,13 +212,14 @@ commit_run(DurableRun *run)
 static void
 check_canceled_quietly(DurableRun *run)
 {
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
+	Oid			argtypes[2] = {INT8OID, OIDOID};
+	Datum		values[2];
 	int			nestlevel;
 
 	values[0] = Int64GetDatum(run->execution.id);
+	values[1] = ObjectIdGetDatum(run_owner(run));
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&status_plan, SQL_STATUS, 1, argtypes, values, NULL,
+	rr_store_run_kept(&status_plan, SQL_STATUS, 2, argtypes, values, NULL,
 					  SPI_OK_SELECT);
 	run->canceled = SPI_processed == 1 &&
 		strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1),
@@ -450,7 +454,7 @@ finish_execution(DurableRun *run, const char *status, Jsonb *output,
 								 run->unsaved, steps_journaled, status, output,
 								 error, run->execution.started_at);
 	if (finished && strcmp(run->execution.mode, "subworkflow") == 0)
-		(void) rr_journal_wake_parent(run->execution.id);
+		(void) rr_journal_wake_parent(run->execution.id, run_owner(run));
 	else if (finished && strcmp(run->execution.mode, "webhook") == 0)
 		rr_webhook_wake_at_commit();
 	run->unsaved = NIL;
@@ -479,7 +483,7 @@ load_execution(DurableRun *run, ClaimedExecution *member, List **input_items)
 		/* a statement's rows, kept as they were: its items from now on */
 		*input_items = rr_rows_unpack(member->input_rows);
 		execution->input = rr_items_to_jsonb(*input_items);
-		rr_journal_unpacked_input(member->id, execution->input);
+		rr_journal_unpacked_input(member->id, member->owner, execution->input);
 	}
 	else
 	{
@@ -494,14 +498,15 @@ load_execution(DurableRun *run, ClaimedExecution *member, List **input_items)
 	 */
 	if (member->started_at != 0 || strcmp(member->mode, "retry") == 0)
 	{
-		Oid			argtypes[1] = {INT8OID};
-		Datum		values[1];
+		Oid			argtypes[2] = {INT8OID, OIDOID};
+		Datum		values[2];
 		uint64		row;
 		int			nestlevel;
 
 		values[0] = Int64GetDatum(member->id);
+		values[1] = ObjectIdGetDatum(member->owner);
 		nestlevel = rr_store_begin();
-		rr_store_run_kept(&load_steps_plan, SQL_LOAD_STEPS, 1, argtypes,
+		rr_store_run_kept(&load_steps_plan, SQL_LOAD_STEPS, 2, argtypes,
 						  values, NULL, SPI_OK_SELECT);
 		old = MemoryContextSwitchTo(execution->context);
 		for (row = 0; row < SPI_processed; row++)
@@ -630,7 +635,7 @@ record_outcome(DurableRun *run, ErrorData *edata)
 	else if (interrupted)
 	{
 		save_steps(run);
-		rr_journal_requeue(execution->id, execution->started_at);
+		rr_journal_requeue(execution->id, run_owner(run), execution->started_at);
 	}
 	else if (node != NULL &&
 			 rr_retry_delay(node, next_attempt(run, node), &delay_ms))
@@ -758,7 +763,8 @@ park(DurableRun *run)
 
 	save_steps(run);
 	if (!run->started)
-		rr_journal_start_running(run->execution.id, run->execution.started_at);
+		rr_journal_start_running(run->execution.id, run_owner(run),
+								 run->execution.started_at);
 	run->started = true;
 	run->effects_pending = false;
 	member->parked = &run->execution;
@@ -850,6 +856,7 @@ new_run(Batch *batch, ClaimedExecution *member)
 	execution->mode = member->mode;
 	run->batch = batch;
 	run->workflow = member->workflow;
+	run->owner = member->owner;
 	return run;
 }
 
@@ -996,7 +1003,8 @@ rr_durable_drop_member(ClaimedExecution *member, bool interrupted)
 	{
 		check_canceled_quietly(run);
 		if (!run->canceled)
-			rr_journal_requeue(run->execution.id, run->execution.started_at);
+			rr_journal_requeue(run->execution.id, run_owner(run),
+							   run->execution.started_at);
 	}
 	forget_run(run->execution.context);
 }

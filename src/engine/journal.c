@@ -31,6 +31,14 @@
  * row locks the queue row first (RR_SQL_AFTER_QUEUE_ROW), as a worker's
  * claim does.
  *
+ * Every statement names the owner of the rows it reads and writes
+ * ("owner = $n" on each table, joins on id and owner, the owner in every
+ * row inserted): on Citus, where the tables are distributed by owner, that
+ * routes it to the owner's shard (src/catalog/store.c runs it there as the
+ * tables' owner, so row-level security filters nothing and the owner named
+ * is the only restriction).  The few that cannot name one say so: they
+ * read every shard on Citus, and lock nothing there.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -369,57 +377,75 @@ rr_notify_execution(int64 id)
 	" input_rows)" \
 	" VALUES ($1, $2, $3, 'queued', $9, coalesce($4, '[]'), $5, $6," \
 	" NULLIF($10, 0), NULLIF($11, 0), $12)" \
-	" ON CONFLICT DO NOTHING RETURNING id, owner)" \
+	" ON CONFLICT DO NOTHING RETURNING id)" \
 	" INSERT INTO reporunner.queue (execution_id, owner, priority, ready_at)" \
-	" SELECT id, owner, $7, $8 FROM e RETURNING execution_id"
+	" SELECT id, $3, $7, $8 FROM e RETURNING execution_id"
 #define SQL_BY_KEY \
 	"SELECT id FROM reporunner.execution" \
-	" WHERE workflow_id = $1 AND idempotency_key = $2"
+	" WHERE workflow_id = $1 AND idempotency_key = $2 AND owner = $3"
 
-/* cancel(): the execution $1, and the worker that runs it, if any */
+/* cancel(): the execution $1 (owner $2), and the worker that runs it, if any */
 #define SQL_CANCEL \
 	"WITH q AS (DELETE FROM reporunner.queue WHERE execution_id = $1" \
-	" RETURNING lease_owner)" \
+	" AND owner = $2 RETURNING lease_owner)" \
 	" UPDATE reporunner.execution e SET status = 'canceled', finished_at = now()" \
-	" WHERE e.id = $1 AND e.status IN ('queued', 'running', 'waiting')" \
+	" WHERE e.id = $1 AND e.owner = $2" \
+	" AND e.status IN ('queued', 'running', 'waiting')" \
 	RR_SQL_AFTER_QUEUE_ROW("q") \
 	" RETURNING (SELECT lease_owner FROM q)"
 
-/* The sub-workflows execution $1 runs and that have not ended */
+/*
+ * The sub-workflows execution $1 runs and that have not ended, with their
+ * owners.  A sub-workflow may be another owner's (a shared workflow), so
+ * this names none: on Citus it reads every shard, as cancel() may.
+ */
 #define SQL_RUNNING_CALLS \
-	"SELECT id FROM reporunner.execution WHERE parent_id = $1" \
+	"SELECT id, owner FROM reporunner.execution WHERE parent_id = $1" \
 	" AND mode = 'subworkflow' AND status IN ('queued', 'running', 'waiting')"
 
 /*
- * A sub-workflow the calling execution waits for ended ($1): lock the
- * caller, if it waits, so that of two last children ending at once the
- * second sees the first ended (each statement of a transaction in READ
- * COMMITTED sees what committed before it began) ...
+ * A sub-workflow the calling execution waits for ended ($1, owner $2): its
+ * caller and the caller's owner.  The caller is the role that queued the
+ * sub-workflow (created_by): its node code runs as its workflow's owner.
+ * Sub-workflows started without waiting (no key) wake nobody.
  */
-#define SQL_LOCK_WAITING_PARENT \
-	"SELECT p.id FROM reporunner.execution c JOIN reporunner.execution p" \
-	" ON p.id = c.parent_id WHERE c.id = $1 AND c.mode = 'subworkflow'" \
-	" AND c.idempotency_key IS NOT NULL AND p.status = 'waiting'" \
-	" FOR NO KEY UPDATE OF p"
+#define SQL_PARENT_OF \
+	"SELECT parent_id, created_by FROM reporunner.execution" \
+	" WHERE id = $1 AND owner = $2 AND mode = 'subworkflow'" \
+	" AND idempotency_key IS NOT NULL AND parent_id IS NOT NULL"
 
 /*
- * ... and queue the caller ($1) again once none of the sub-workflows it
- * waits for (those with a key; fire-and-forget ones have none) is left.
+ * Lock the caller ($1, owner $2), if it waits, so that of two last children
+ * ending at once the second sees the first ended (each statement of a
+ * transaction in READ COMMITTED sees what committed before it began) ...
  */
+#define SQL_LOCK_WAITING_PARENT \
+	"SELECT FROM reporunner.execution WHERE id = $1 AND owner = $2" \
+	" AND status = 'waiting' FOR NO KEY UPDATE"
+
+/*
+ * ... see whether any of the sub-workflows it waits for (those with a key;
+ * fire-and-forget ones have none) is left: $1 the caller, $2 the owner of
+ * the one that ended.  The caller waits at one node, for calls of one
+ * workflow, so all of those have the same owner ...
+ */
+#define SQL_CALLS_LEFT \
+	"SELECT FROM reporunner.execution WHERE parent_id = $1 AND owner = $2" \
+	" AND mode = 'subworkflow' AND idempotency_key IS NOT NULL" \
+	" AND status IN ('queued', 'running', 'waiting') LIMIT 1"
+
+/* ... and, when none is, queue the caller ($1, owner $2) again */
 #define SQL_WAKE_PARENT \
 	"WITH e AS (UPDATE reporunner.execution SET status = 'queued', wake_at = NULL" \
-	" WHERE id = $1 AND status = 'waiting' AND NOT EXISTS (SELECT" \
-	" FROM reporunner.execution c WHERE c.parent_id = $1" \
-	" AND c.mode = 'subworkflow' AND c.idempotency_key IS NOT NULL" \
-	" AND c.status IN ('queued', 'running', 'waiting')) RETURNING id, owner)" \
+	" WHERE id = $1 AND owner = $2 AND status = 'waiting' RETURNING id)" \
 	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
-	" SELECT id, owner, now() FROM e ON CONFLICT DO NOTHING" \
+	" SELECT id, $2, now() FROM e ON CONFLICT DO NOTHING" \
 	" RETURNING execution_id"
 
 /*
  * resume(): $1 execution, $2 the paused node's new output items (NULL:
- * keep its input).  The paused step becomes done, and the execution goes
- * back into the queue.
+ * keep its input), $3 its owner.  The paused step becomes done, and the
+ * execution goes back into the queue.
  */
 #define SQL_RESUME \
 	"WITH s AS (UPDATE reporunner.step_journal SET status = 'succeeded'," \
@@ -427,44 +453,58 @@ rr_notify_execution(int64 id)
 	" output = CASE WHEN $2::jsonb IS NULL THEN output" \
 	" ELSE pg_catalog.jsonb_build_object('main', $2::jsonb) END," \
 	" paired = CASE WHEN $2::jsonb IS NULL THEN paired END" \
-	" WHERE execution_id = $1 AND status = 'waiting' RETURNING execution_id)," \
+	" WHERE execution_id = $1 AND owner = $3 AND status = 'waiting'" \
+	" RETURNING execution_id)," \
 	" e AS (UPDATE reporunner.execution SET status = 'queued', wake_at = NULL" \
-	" WHERE id = $1 AND status = 'waiting' AND EXISTS (SELECT FROM s)" \
-	" RETURNING id, owner)" \
+	" WHERE id = $1 AND owner = $3 AND status = 'waiting'" \
+	" AND EXISTS (SELECT FROM s) RETURNING id)" \
 	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
-	" SELECT id, owner, now() FROM e ON CONFLICT DO NOTHING RETURNING execution_id"
+	" SELECT id, $3, now() FROM e ON CONFLICT DO NOTHING RETURNING execution_id"
 
 /*
- * retry(): a new execution of the failed one ($1) by $2; its steps are
- * those of the failed one that succeeded, before from_node's run when
- * given ($3 its start), so the workers adopt them and run only the rest.
+ * retry(): a new execution of the failed one ($1, owner $4) by $2; its
+ * steps are those of the failed one that succeeded, before from_node's run
+ * when given ($3 its start), so the workers adopt them and run only the
+ * rest.
  */
 #define SQL_RETRY \
-	"WITH old AS (SELECT * FROM reporunner.execution WHERE id = $1)," \
+	"WITH old AS (SELECT * FROM reporunner.execution WHERE id = $1" \
+	" AND owner = $4)," \
 	" e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
 	" status, mode, input, input_rows, parent_id, attempt, created_by)" \
-	" SELECT workflow_id, version, owner, 'queued', 'retry', input, input_rows," \
-	" id, attempt + 1, $2 FROM old RETURNING id, owner)," \
+	" SELECT workflow_id, version, $4, 'queued', 'retry', input, input_rows," \
+	" id, attempt + 1, $2 FROM old RETURNING id)," \
 	" s AS (INSERT INTO reporunner.step_journal (execution_id, node, run_index," \
 	" owner, attempt, status, output, error, started_at, finished_at, paired)" \
-	" SELECT e.id, st.node, st.run_index, st.owner, st.attempt, st.status," \
+	" SELECT e.id, st.node, st.run_index, $4, st.attempt, st.status," \
 	" st.output, st.error, st.started_at, st.finished_at, st.paired" \
-	" FROM e, reporunner.step st WHERE st.execution_id = $1" \
+	" FROM e, reporunner.step st WHERE st.execution_id = $1 AND st.owner = $4" \
 	" AND st.status IN ('succeeded', 'skipped')" \
 	" AND ($3::timestamptz IS NULL OR st.started_at < $3))" \
 	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
-	" SELECT id, owner, now() FROM e RETURNING execution_id"
+	" SELECT id, $4, now() FROM e RETURNING execution_id"
 
-/* A statement's rows unpacked: $2 the items of execution $1 */
+/* A statement's rows unpacked: $2 the items of execution $1 (owner $3) */
 #define SQL_UNPACKED_INPUT \
-	"UPDATE reporunner.execution SET input = $2, input_rows = NULL WHERE id = $1"
+	"UPDATE reporunner.execution SET input = $2, input_rows = NULL" \
+	" WHERE id = $1 AND owner = $3"
+
+/*
+ * The owner of execution $1, for the API calls given only its id: every
+ * shard on Citus, once per call.
+ */
+#define SQL_OWNER_OF \
+	"SELECT owner FROM reporunner.execution WHERE id = $1"
 
 static SPIPlanPtr enqueue_plan = NULL;
 static SPIPlanPtr unpacked_input_plan = NULL;
 static SPIPlanPtr by_key_plan = NULL;
 static SPIPlanPtr cancel_plan = NULL;
 static SPIPlanPtr running_calls_plan = NULL;
+static SPIPlanPtr parent_of_plan = NULL;
 static SPIPlanPtr lock_parent_plan = NULL;
+static SPIPlanPtr calls_left_plan = NULL;
+static SPIPlanPtr owner_of_plan = NULL;
 static SPIPlanPtr wake_parent_plan = NULL;
 static SPIPlanPtr resume_plan = NULL;
 static SPIPlanPtr retry_plan = NULL;
@@ -506,12 +546,13 @@ rr_journal_enqueue(const RrEnqueue *queued)
 	if (SPI_processed != 1)
 	{
 		/* the key was used before: that execution */
-		Oid			keytypes[2] = {INT8OID, TEXTOID};
-		Datum		keyvalues[2];
+		Oid			keytypes[3] = {INT8OID, TEXTOID, OIDOID};
+		Datum		keyvalues[3];
 
 		keyvalues[0] = values[0];
 		keyvalues[1] = values[4];
-		rr_store_run_kept_as_owner(&by_key_plan, SQL_BY_KEY, 2, keytypes, keyvalues,
+		keyvalues[2] = values[2];
+		rr_store_run_kept_as_owner(&by_key_plan, SQL_BY_KEY, 3, keytypes, keyvalues,
 						   NULL, SPI_OK_SELECT);
 		if (SPI_processed != 1)
 			elog(ERROR, "execution with idempotency key \"%s\" not found",
@@ -523,18 +564,41 @@ rr_journal_enqueue(const RrEnqueue *queued)
 	return id;
 }
 
-/*
- * Cancel execution and, when that did, the sub-workflows it runs, theirs in
- * turn; the processes running them are added to *worker_pids.  Each is
- * canceled by a statement of its own, locking its queue row before its
- * execution row, as every statement on both does.
- */
-static bool
-cancel_tree(int64 execution, List **worker_pids, MemoryContext caller)
+Oid
+rr_journal_execution_owner(int64 execution)
 {
 	Oid			argtypes[1] = {INT8OID};
 	Datum		values[1];
+	int			nestlevel;
+	bool		isnull;
+	Oid			owner = InvalidOid;
+
+	values[0] = Int64GetDatum(execution);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept_as_owner(&owner_of_plan, SQL_OWNER_OF, 1, argtypes,
+							   values, NULL, SPI_OK_SELECT);
+	if (SPI_processed == 1)
+		owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
+											   SPI_tuptable->tupdesc, 1,
+											   &isnull));
+	rr_store_end(nestlevel);
+	return owner;
+}
+
+/*
+ * Cancel execution (of owner) and, when that did, the sub-workflows it
+ * runs, theirs in turn; the processes running them are added to
+ * *worker_pids.  Each is canceled by a statement of its own, locking its
+ * queue row before its execution row, as every statement on both does.
+ */
+static bool
+cancel_tree(int64 execution, Oid owner, List **worker_pids,
+			MemoryContext caller)
+{
+	Oid			argtypes[2] = {INT8OID, OIDOID};
+	Datum		values[2];
 	int64	   *calls;
+	Oid		   *call_owners;
 	uint64		ncalls;
 	uint64		i;
 	int			nestlevel;
@@ -542,8 +606,9 @@ cancel_tree(int64 execution, List **worker_pids, MemoryContext caller)
 	Datum		pid;
 
 	values[0] = Int64GetDatum(execution);
+	values[1] = ObjectIdGetDatum(owner);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&cancel_plan, SQL_CANCEL, 1, argtypes, values,
+	rr_store_run_kept_as_owner(&cancel_plan, SQL_CANCEL, 2, argtypes, values,
 							   NULL, SPI_OK_UPDATE_RETURNING);
 	if (SPI_processed != 1)
 	{
@@ -562,102 +627,128 @@ cancel_tree(int64 execution, List **worker_pids, MemoryContext caller)
 							   argtypes, values, NULL, SPI_OK_SELECT);
 	ncalls = SPI_processed;
 	calls = MemoryContextAlloc(caller, sizeof(int64) * Max(ncalls, 1));
+	call_owners = MemoryContextAlloc(caller, sizeof(Oid) * Max(ncalls, 1));
 	for (i = 0; i < ncalls; i++)
+	{
 		calls[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
 											   SPI_tuptable->tupdesc, 1,
 											   &isnull));
+		call_owners[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+														SPI_tuptable->tupdesc,
+														2, &isnull));
+	}
 	rr_store_end(nestlevel);
 
 	rr_notify_execution(execution);
 	for (i = 0; i < ncalls; i++)
 	{
 		check_stack_depth();
-		(void) cancel_tree(calls[i], worker_pids, caller);
+		(void) cancel_tree(calls[i], call_owners[i], worker_pids, caller);
 	}
 	return true;
 }
 
 void
-rr_journal_unpacked_input(int64 execution, Jsonb *input)
+rr_journal_unpacked_input(int64 execution, Oid owner, Jsonb *input)
 {
-	Oid			argtypes[2] = {INT8OID, JSONBOID};
-	Datum		values[2];
+	Oid			argtypes[3] = {INT8OID, JSONBOID, OIDOID};
+	Datum		values[3];
 	int			nestlevel;
 
 	values[0] = Int64GetDatum(execution);
 	values[1] = JsonbPGetDatum(input);
+	values[2] = ObjectIdGetDatum(owner);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&unpacked_input_plan, SQL_UNPACKED_INPUT, 2, argtypes,
+	rr_store_run_kept(&unpacked_input_plan, SQL_UNPACKED_INPUT, 3, argtypes,
 					  values, NULL, SPI_OK_UPDATE);
 	rr_store_end(nestlevel);
 }
 
 bool
-rr_journal_cancel(int64 execution, List **worker_pids, bool *woke_parent)
+rr_journal_cancel(int64 execution, Oid owner, List **worker_pids,
+				  bool *woke_parent)
 {
 	bool		canceled;
 
 	*worker_pids = NIL;
-	canceled = cancel_tree(execution, worker_pids, CurrentMemoryContext);
+	canceled = cancel_tree(execution, owner, worker_pids, CurrentMemoryContext);
 
 	/* a sub-workflow canceled on its own fails the node that waits for it */
-	*woke_parent = canceled && rr_journal_wake_parent(execution);
+	*woke_parent = canceled && rr_journal_wake_parent(execution, owner);
 	return canceled;
 }
 
 bool
-rr_journal_wake_parent(int64 child)
+rr_journal_wake_parent(int64 child, Oid owner)
 {
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
+	Oid			argtypes[2] = {INT8OID, OIDOID};
+	Datum		values[2];
+	Datum		parent[2];
 	int			nestlevel;
+	bool		isnull;
 	bool		woke = false;
 
 	values[0] = Int64GetDatum(child);
+	values[1] = ObjectIdGetDatum(owner);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&lock_parent_plan, SQL_LOCK_WAITING_PARENT, 1,
-							   argtypes, values, NULL, SPI_OK_SELECT);
+	rr_store_run_kept_as_owner(&parent_of_plan, SQL_PARENT_OF, 2, argtypes,
+							   values, NULL, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+	{
+		rr_store_end(nestlevel);
+		return false;
+	}
+	parent[0] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
+							  &isnull);
+	parent[1] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2,
+							  &isnull);
+	rr_store_run_kept_as_owner(&lock_parent_plan, SQL_LOCK_WAITING_PARENT, 2,
+							   argtypes, parent, NULL, SPI_OK_SELECT);
 	if (SPI_processed == 1)
 	{
-		bool		isnull;
-
-		values[0] = SPI_getbinval(SPI_tuptable->vals[0],
-								  SPI_tuptable->tupdesc, 1, &isnull);
-		rr_store_run_kept_as_owner(&wake_parent_plan, SQL_WAKE_PARENT, 1,
-								   argtypes, values, NULL,
-								   SPI_OK_INSERT_RETURNING);
-		woke = SPI_processed == 1;
+		values[0] = parent[0];
+		rr_store_run_kept_as_owner(&calls_left_plan, SQL_CALLS_LEFT, 2,
+								   argtypes, values, NULL, SPI_OK_SELECT);
+		if (SPI_processed == 0)
+		{
+			rr_store_run_kept_as_owner(&wake_parent_plan, SQL_WAKE_PARENT, 2,
+									   argtypes, parent, NULL,
+									   SPI_OK_INSERT_RETURNING);
+			woke = SPI_processed == 1;
+		}
 	}
 	rr_store_end(nestlevel);
 	return woke;
 }
 
 bool
-rr_journal_resume(int64 execution, Jsonb *payload)
+rr_journal_resume(int64 execution, Oid owner, Jsonb *payload)
 {
-	Oid			argtypes[2] = {INT8OID, JSONBOID};
-	Datum		values[2];
-	char		nulls[2] = {' ', ' '};
+	Oid			argtypes[3] = {INT8OID, JSONBOID, OIDOID};
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
 	int			nestlevel;
 	bool		resumed;
 
 	values[0] = Int64GetDatum(execution);
 	values[1] = payload ? JsonbPGetDatum(payload) : (Datum) 0;
 	nulls[1] = payload ? ' ' : 'n';
+	values[2] = ObjectIdGetDatum(owner);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&resume_plan, SQL_RESUME, 2, argtypes, values, nulls,
-					   SPI_OK_INSERT_RETURNING);
+	rr_store_run_kept_as_owner(&resume_plan, SQL_RESUME, 3, argtypes, values, nulls,
+							   SPI_OK_INSERT_RETURNING);
 	resumed = SPI_processed == 1;
 	rr_store_end(nestlevel);
 	return resumed;
 }
 
 int64
-rr_journal_retry(int64 execution, Oid caller, TimestampTz from_node_start)
+rr_journal_retry(int64 execution, Oid owner, Oid caller,
+				 TimestampTz from_node_start)
 {
-	Oid			argtypes[3] = {INT8OID, OIDOID, TIMESTAMPTZOID};
-	Datum		values[3];
-	char		nulls[3] = {' ', ' ', ' '};
+	Oid			argtypes[4] = {INT8OID, OIDOID, TIMESTAMPTZOID, OIDOID};
+	Datum		values[4];
+	char		nulls[4] = {' ', ' ', ' ', ' '};
 	int			nestlevel;
 	bool		isnull;
 	int64		retried;
@@ -666,9 +757,10 @@ rr_journal_retry(int64 execution, Oid caller, TimestampTz from_node_start)
 	values[1] = ObjectIdGetDatum(caller);
 	values[2] = TimestampTzGetDatum(from_node_start);
 	nulls[2] = from_node_start != 0 ? ' ' : 'n';
+	values[3] = ObjectIdGetDatum(owner);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&retry_plan, SQL_RETRY, 3, argtypes, values, nulls,
-					   SPI_OK_INSERT_RETURNING);
+	rr_store_run_kept_as_owner(&retry_plan, SQL_RETRY, 4, argtypes, values, nulls,
+							   SPI_OK_INSERT_RETURNING);
 	retried = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 										  SPI_tuptable->tupdesc, 1, &isnull));
 	rr_store_end(nestlevel);
@@ -740,29 +832,29 @@ rr_journal_write_failed_call(Jsonb *record)
 #define SAVE_STEPS_ARGS			(2 + STEP_ARRAYS)
 
 /*
- * The first commit of a run: the execution is running ($3: when it
- * started), leased by this process ($2, for cancel()), and out of the
- * claims' way (ready_at infinity) until it waits, ends or is requeued.
+ * The first commit of a run: the execution ($1, owner $4) is running ($3:
+ * when it started), leased by this process ($2, for cancel()), and out of
+ * the claims' way (ready_at infinity) until it waits, ends or is requeued.
  */
 #define SQL_START_RUNNING \
 	"WITH q AS (UPDATE reporunner.queue SET lease_owner = $2," \
 	" ready_at = 'infinity'" \
-	" WHERE execution_id = $1 RETURNING execution_id)" \
+	" WHERE execution_id = $1 AND owner = $4 RETURNING execution_id)" \
 	" UPDATE reporunner.execution SET status = 'running'," \
-	" started_at = coalesce(started_at, $3) WHERE id = $1" \
+	" started_at = coalesce(started_at, $3) WHERE id = $1 AND owner = $4" \
 	RR_SQL_AFTER_QUEUE_ROW("q")
 
 /*
  * The end of a run: $1 execution, $2 status, $3 output, $4 error, $5
- * started, $6 finished, $7 its steps (NULL: they are journaled rows), out
- * of the queue.  A canceled execution stays canceled.
+ * started, $6 finished, $7 its steps (NULL: they are journaled rows), $8
+ * its owner, out of the queue.  A canceled execution stays canceled.
  */
 #define SQL_FINISH \
 	"WITH done AS (DELETE FROM reporunner.queue WHERE execution_id = $1" \
-	" RETURNING execution_id)" \
+	" AND owner = $8 RETURNING execution_id)" \
 	" UPDATE reporunner.execution SET status = $2, output = $3, error = $4," \
 	" started_at = coalesce(started_at, $5), finished_at = $6, steps = $7" \
-	" WHERE id = $1 AND status <> 'canceled'" RR_SQL_AFTER_QUEUE_ROW("done")
+	" WHERE id = $1 AND owner = $8 AND status <> 'canceled'" RR_SQL_AFTER_QUEUE_ROW("done")
 
 /*
  * A node pauses the execution: $1 execution, $2 node, $3 owner, $4 its
@@ -777,10 +869,10 @@ rr_journal_write_failed_call(Jsonb *record)
 	" attempt = EXCLUDED.attempt, status = 'waiting'," \
 	" output = EXCLUDED.output, paired = NULL, retry_at = EXCLUDED.retry_at)," \
 	" q AS (DELETE FROM reporunner.queue WHERE execution_id = $1" \
-	" RETURNING execution_id)" \
+	" AND owner = $3 RETURNING execution_id)" \
 	" UPDATE reporunner.execution SET status = 'waiting', wake_at = $6," \
 	" started_at = coalesce(started_at, $7)" \
-	" WHERE id = $1 AND status <> 'canceled'" RR_SQL_AFTER_QUEUE_ROW("q")
+	" WHERE id = $1 AND owner = $3 AND status <> 'canceled'" RR_SQL_AFTER_QUEUE_ROW("q")
 
 /*
  * A failed attempt that will be retried: $1 execution, $2 node, $3 owner,
@@ -800,17 +892,21 @@ rr_journal_write_failed_call(Jsonb *record)
 	" retry_at = EXCLUDED.retry_at," \
 	" attempts = coalesce(s.attempts, '[]') || EXCLUDED.attempts)," \
 	" q AS (UPDATE reporunner.queue SET ready_at = $7, lease_owner = NULL" \
-	" WHERE execution_id = $1 RETURNING execution_id)" \
+	" WHERE execution_id = $1 AND owner = $3 RETURNING execution_id)" \
 	" UPDATE reporunner.execution SET status = 'queued', wake_at = $7," \
-	" started_at = coalesce(started_at, $8) WHERE id = $1" \
+	" started_at = coalesce(started_at, $8) WHERE id = $1 AND owner = $3" \
 	RR_SQL_AFTER_QUEUE_ROW("q")
 
-/* An interrupted execution ($1, started $2) goes back into the queue */
+/*
+ * An interrupted execution ($1, started $2, owner $3) goes back into the
+ * queue
+ */
 #define SQL_REQUEUE \
 	"WITH q AS (UPDATE reporunner.queue SET lease_owner = NULL," \
-	" ready_at = now() WHERE execution_id = $1 RETURNING execution_id)" \
+	" ready_at = now() WHERE execution_id = $1 AND owner = $3" \
+	" RETURNING execution_id)" \
 	" UPDATE reporunner.execution SET started_at = coalesce(started_at, $2)" \
-	" WHERE id = $1" RR_SQL_AFTER_QUEUE_ROW("q")
+	" WHERE id = $1 AND owner = $3" RR_SQL_AFTER_QUEUE_ROW("q")
 
 /*
  * The error workflow of a failed execution, if its owner has one by that
@@ -821,17 +917,30 @@ rr_journal_write_failed_call(Jsonb *record)
 	" WHERE owner = $1 AND name = $2 AND active_version IS NOT NULL)," \
 	" e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
 	" status, mode, input, parent_id, created_by)" \
-	" SELECT id, active_version, owner, 'queued', 'error', $3, $4, owner" \
-	" FROM w RETURNING id, owner)" \
+	" SELECT id, active_version, $1, 'queued', 'error', $3, $4, $1" \
+	" FROM w RETURNING id)" \
 	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
-	" SELECT id, owner, now() FROM e"
+	" SELECT id, $1, now() FROM e"
 
-/* waiting executions whose time has come go back into the queue */
+/*
+ * Owner $1's waiting executions whose time has come go back into the
+ * queue.
+ */
 #define SQL_WAKE_DUE \
 	"WITH due AS (UPDATE reporunner.execution SET status = 'queued'" \
-	" WHERE status = 'waiting' AND wake_at <= now() RETURNING id, owner)" \
+	" WHERE owner = $1 AND status = 'waiting' AND wake_at <= now()" \
+	" RETURNING id)" \
 	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
-	" SELECT id, owner, now() FROM due ON CONFLICT DO NOTHING"
+	" SELECT id, $1, now() FROM due ON CONFLICT DO NOTHING"
+
+/*
+ * The owners with waiting executions whose time has come: every shard on
+ * Citus, and no lock (rr_journal_wake_due wakes each owner's in a
+ * statement of its own, on its shard).
+ */
+#define SQL_DUE_OWNERS \
+	"SELECT DISTINCT owner FROM reporunner.execution" \
+	" WHERE status = 'waiting' AND wake_at <= now()"
 
 /* retention: a batch of executions finished more than $1 seconds ago */
 #define SQL_PRUNE \
@@ -847,6 +956,7 @@ static SPIPlanPtr retry_later_plan = NULL;
 static SPIPlanPtr requeue_plan = NULL;
 static SPIPlanPtr error_workflow_plan = NULL;
 static SPIPlanPtr wake_due_plan = NULL;
+static SPIPlanPtr due_owners_plan = NULL;
 static SPIPlanPtr prune_plan = NULL;
 
 void
@@ -869,17 +979,18 @@ rr_journal_save_steps(int64 execution, Oid owner, List *steps)
 }
 
 void
-rr_journal_start_running(int64 execution, TimestampTz started_at)
+rr_journal_start_running(int64 execution, Oid owner, TimestampTz started_at)
 {
-	Oid			argtypes[3] = {INT8OID, INT4OID, TIMESTAMPTZOID};
-	Datum		values[3];
+	Oid			argtypes[4] = {INT8OID, INT4OID, TIMESTAMPTZOID, OIDOID};
+	Datum		values[4];
 	int			nestlevel;
 
 	values[0] = Int64GetDatum(execution);
 	values[1] = Int32GetDatum(MyProcPid);
 	values[2] = TimestampTzGetDatum(started_at);
+	values[3] = ObjectIdGetDatum(owner);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&start_running_plan, SQL_START_RUNNING, 3, argtypes,
+	rr_store_run_kept(&start_running_plan, SQL_START_RUNNING, 4, argtypes,
 					  values, NULL, SPI_OK_UPDATE);
 	rr_store_end(nestlevel);
 }
@@ -889,10 +1000,10 @@ rr_journal_finish(int64 execution, Oid owner, List *steps,
 				  bool steps_journaled, const char *status, Jsonb *output,
 				  Jsonb *error, TimestampTz started_at)
 {
-	Oid			argtypes[7] = {INT8OID, TEXTOID, JSONBOID, JSONBOID,
-	TIMESTAMPTZOID, TIMESTAMPTZOID, JSONOID};
-	Datum		values[7];
-	char		nulls[7];
+	Oid			argtypes[8] = {INT8OID, TEXTOID, JSONBOID, JSONBOID,
+	TIMESTAMPTZOID, TIMESTAMPTZOID, JSONOID, OIDOID};
+	Datum		values[8];
+	char		nulls[8];
 	int			nestlevel;
 	bool		finished;
 
@@ -913,9 +1024,10 @@ rr_journal_finish(int64 execution, Oid owner, List *steps,
 	values[6] = steps_journaled ? (Datum) 0 :
 		compressed_steps(rr_journal_steps_json(steps));
 	nulls[6] = steps_journaled ? 'n' : ' ';
+	values[7] = ObjectIdGetDatum(owner);
 
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&finish_plan, SQL_FINISH, 7, argtypes, values, nulls,
+	rr_store_run_kept(&finish_plan, SQL_FINISH, 8, argtypes, values, nulls,
 					  SPI_OK_UPDATE);
 	finished = SPI_processed == 1;
 	rr_store_end(nestlevel);
@@ -982,18 +1094,19 @@ rr_journal_retry_later(int64 execution, const char *node, int run_index,
 }
 
 void
-rr_journal_requeue(int64 execution, TimestampTz started_at)
+rr_journal_requeue(int64 execution, Oid owner, TimestampTz started_at)
 {
-	Oid			argtypes[2] = {INT8OID, TIMESTAMPTZOID};
-	Datum		values[2];
-	char		nulls[2] = {' ', ' '};
+	Oid			argtypes[3] = {INT8OID, TIMESTAMPTZOID, OIDOID};
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
 	int			nestlevel;
 
 	values[0] = Int64GetDatum(execution);
 	values[1] = TimestampTzGetDatum(started_at);
 	nulls[1] = started_at ? ' ' : 'n';
+	values[2] = ObjectIdGetDatum(owner);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&requeue_plan, SQL_REQUEUE, 2, argtypes, values, nulls,
+	rr_store_run_kept(&requeue_plan, SQL_REQUEUE, 3, argtypes, values, nulls,
 					  SPI_OK_UPDATE);
 	rr_store_end(nestlevel);
 }
@@ -1020,13 +1133,39 @@ rr_journal_start_error_workflow(Oid owner, const char *workflow,
 }
 
 void
-rr_journal_wake_due(void)
+rr_journal_wake_due_owner(Oid owner)
 {
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1];
 	int			nestlevel;
 
+	values[0] = ObjectIdGetDatum(owner);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&wake_due_plan, SQL_WAKE_DUE, 0, NULL, NULL, NULL,
+	rr_store_run_kept(&wake_due_plan, SQL_WAKE_DUE, 1, argtypes, values, NULL,
 					  SPI_OK_INSERT);
+	rr_store_end(nestlevel);
+}
+
+void
+rr_journal_wake_due(void)
+{
+	Oid		   *owners;
+	uint64		nowners;
+	uint64		i;
+	int			nestlevel;
+	bool		isnull;
+
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&due_owners_plan, SQL_DUE_OWNERS, 0, NULL, NULL, NULL,
+					  SPI_OK_SELECT);
+	nowners = SPI_processed;
+	owners = palloc(sizeof(Oid) * Max(nowners, 1));
+	for (i = 0; i < nowners; i++)
+		owners[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+												   SPI_tuptable->tupdesc, 1,
+												   &isnull));
+	for (i = 0; i < nowners; i++)
+		rr_journal_wake_due_owner(owners[i]);
 	rr_store_end(nestlevel);
 }
 
@@ -1054,10 +1193,11 @@ rr_journal_forget_plans(void)
 	SPIPlanPtr *const plans[] = {
 		&insert_journal_plan, &save_steps_plan, &start_running_plan,
 		&finish_plan, &suspend_plan, &retry_later_plan, &requeue_plan,
-		&error_workflow_plan, &wake_due_plan, &prune_plan, &enqueue_plan,
-		&by_key_plan, &unpacked_input_plan, &cancel_plan, &running_calls_plan, &lock_parent_plan,
-		&wake_parent_plan,
-		&resume_plan, &retry_plan
+		&error_workflow_plan, &wake_due_plan, &due_owners_plan, &prune_plan,
+		&enqueue_plan, &by_key_plan, &unpacked_input_plan, &cancel_plan,
+		&running_calls_plan, &parent_of_plan, &lock_parent_plan,
+		&calls_left_plan, &wake_parent_plan, &owner_of_plan, &resume_plan,
+		&retry_plan
 	};
 	int			i;
 

@@ -45,8 +45,15 @@ extern void rr_notify_execution(int64 id);
 
 /*
  * The SQL API's writes (src/catalog/execute.c), each once the caller's
- * right to make it is checked, made as the tables' owner.
+ * right to make it is checked, made as the tables' owner.  Each names the
+ * owner of the execution it writes (on Citus, the shard it goes to).
  */
+
+/*
+ * The owner of an execution, InvalidOid when there is none, for callers
+ * given only its id (on Citus a read of every shard: not on a hot path).
+ */
+extern Oid	rr_journal_execution_owner(int64 execution);
 
 /* An execution to queue (rr_journal_enqueue) */
 typedef struct RrEnqueue
@@ -78,32 +85,37 @@ extern int64 rr_journal_enqueue(const RrEnqueue *queued);
  * A worker turned a statement's packed rows into the execution's input
  * items: keep those instead.
  */
-extern void rr_journal_unpacked_input(int64 execution, Jsonb *input);
+extern void rr_journal_unpacked_input(int64 execution, Oid owner,
+									  Jsonb *input);
 
 /*
- * cancel(): true when the execution was queued, running or waiting and is
+ * cancel() of execution (of owner): true when it was queued, running or waiting and is
  * canceled now, with the sub-workflows it runs (each notified at commit);
  * *worker_pids are the processes running them.  *woke_parent: the
  * execution was a sub-workflow whose caller now runs again to fail.
  */
-extern bool rr_journal_cancel(int64 execution, List **worker_pids,
-							  bool *woke_parent);
+extern bool rr_journal_cancel(int64 execution, Oid owner,
+							  List **worker_pids, bool *woke_parent);
 
 /*
- * A sub-workflow (child) ended: when it was the last one its caller waits
- * for, queue the caller again.  True when it did.
+ * A sub-workflow (child, of owner) ended: when it was the last one its
+ * caller waits for, queue the caller again.  True when it did.  The caller
+ * may have another owner: the role that queued the child.
  */
-extern bool rr_journal_wake_parent(int64 child);
-
-/* resume(): true when the execution was waiting and is queued again. */
-extern bool rr_journal_resume(int64 execution, Jsonb *payload);
+extern bool rr_journal_wake_parent(int64 child, Oid owner);
 
 /*
- * retry(): a new execution of a failed one for caller, with the steps that
+ * resume() of execution (of owner): true when it was waiting and is queued
+ * again.
+ */
+extern bool rr_journal_resume(int64 execution, Oid owner, Jsonb *payload);
+
+/*
+ * retry(): a new execution of a failed one (of owner) for caller, with the steps that
  * succeeded (those started before from_node_start unless that is 0);
  * returns its id.
  */
-extern int64 rr_journal_retry(int64 execution, Oid caller,
+extern int64 rr_journal_retry(int64 execution, Oid owner, Oid caller,
 							  TimestampTz from_node_start);
 
 /*
@@ -124,7 +136,8 @@ extern void rr_journal_save_steps(int64 execution, Oid owner, List *steps);
  * The first commit of a run: the execution is running, leased by this
  * process, and out of the claims' way until it waits, ends or is requeued.
  */
-extern void rr_journal_start_running(int64 execution, TimestampTz started_at);
+extern void rr_journal_start_running(int64 execution, Oid owner,
+									 TimestampTz started_at);
 
 /*
  * The end of a run, with its unsaved steps (as rows of step_journal when
@@ -150,7 +163,8 @@ extern void rr_journal_retry_later(int64 execution, const char *node,
 								   TimestampTz started_at);
 
 /* An interrupted execution goes back into the queue, to resume. */
-extern void rr_journal_requeue(int64 execution, TimestampTz started_at);
+extern void rr_journal_requeue(int64 execution, Oid owner,
+							   TimestampTz started_at);
 
 /*
  * Queue owner's workflow called workflow, if it has an active version,
@@ -161,7 +175,12 @@ extern bool rr_journal_start_error_workflow(Oid owner, const char *workflow,
 
 /* The queue's housekeeping (src/engine/queue.c). */
 
-/* Waiting executions whose time has come go back into the queue. */
+/*
+ * Waiting executions whose time has come go back into the queue: those of
+ * one owner (on Citus, on that owner's shard), or of every owner, each
+ * owner's in a statement of its own.
+ */
+extern void rr_journal_wake_due_owner(Oid owner);
 extern void rr_journal_wake_due(void);
 
 /*

@@ -63,16 +63,18 @@ extern const RrNodeHandler rr_node_connector;
 /* Longest function name a model takes (OpenAI's rule). */
 #define AGENT_FUNCTION_NAME_LEN	64
 
-/* The input schema of the tool workflow $1's version $2, or NULL. */
+/* The input schema of the tool workflow $1's version $2 (owner $3), or NULL. */
 #define SQL_INPUT_SCHEMA \
 	"SELECT definition -> 'settings' -> 'input_schema'" \
-	" FROM reporunner.workflow_version WHERE workflow_id = $1 AND version = $2"
+	" FROM reporunner.workflow_version WHERE workflow_id = $1 AND version = $2" \
+	" AND owner = $3"
 
 /* A workflow the model may call. */
 typedef struct AgentTool
 {
 	char	   *workflow;		/* its name */
 	char	   *function;		/* the name the model calls it by */
+	Oid			owner;			/* its owner, as found when prepared */
 } AgentTool;
 
 typedef struct AgentState
@@ -143,15 +145,16 @@ string_field(JsonbValue *object, const char *key)
 /*
  * tool_schema
  *		The input schema of the active version of the tool workflow, as JSON
- *		text; an object with no properties when it declares none.  ERROR
- *		when the owner cannot run the workflow or it has no active version.
+ *		text; an object with no properties when it declares none; *owner
+ *		the workflow's owner.  ERROR when the owner cannot run the workflow
+ *		or it has no active version.
  */
 static char *
-tool_schema(const char *node, const char *workflow)
+tool_schema(const char *node, const char *workflow, Oid *owner)
 {
 	RrWorkflowRef ref;
-	Oid			argtypes[2] = {INT8OID, INT4OID};
-	Datum		values[2];
+	Oid			argtypes[3] = {INT8OID, INT4OID, OIDOID};
+	Datum		values[3];
 	Oid			save_userid;
 	int			save_sec_context;
 	char	   *schema = NULL;
@@ -172,8 +175,10 @@ tool_schema(const char *node, const char *workflow)
 				 errhint("Activate one with reporunner.activate_version().")));
 	values[0] = Int64GetDatum(ref.id);
 	values[1] = Int32GetDatum(ref.active_version);
+	values[2] = ObjectIdGetDatum(ref.owner);
+	*owner = ref.owner;
 	rr_store_become_owner(&save_userid, &save_sec_context);
-	rr_store_run(SQL_INPUT_SCHEMA, 2, argtypes, values, SPI_OK_SELECT);
+	rr_store_run(SQL_INPUT_SCHEMA, 3, argtypes, values, SPI_OK_SELECT);
 	rr_store_restore_user(save_userid, save_sec_context);
 	if (SPI_processed == 1)
 		schema = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
@@ -260,7 +265,7 @@ prepare_tools(RrPlanNode *node, AgentState *state)
 			append_member(&function, "description",
 						  json_string_of(description));
 		append_member(&function, "parameters",
-					  tool_schema(node->name, tool->workflow));
+					  tool_schema(node->name, tool->workflow, &tool->owner));
 		appendStringInfoChar(&function, '}');
 		appendStringInfo(&json, "%s{\"type\":\"function\",\"function\":%s}",
 						 state->ntools > 0 ? "," : "", function.data);
@@ -340,12 +345,13 @@ typedef struct Conversation
 
 /*
  * The model's replies of a conversation journaled so far by a background
- * run: $1 execution, $2 node, $3 attempt, $4 item, $5 the node's run.
+ * run: $1 execution, $2 node, $3 attempt, $4 item, $5 the node's run, $6
+ * the execution's owner.
  */
 #define SQL_TURNS \
 	"SELECT message, usage FROM reporunner.agent_turn WHERE execution_id = $1" \
 	" AND node = $2 AND run_index = $5 AND attempt = $3 AND item = $4" \
-	" ORDER BY turn"
+	" AND owner = $6 ORDER BY turn"
 
 /* A param's value for the item as text (strings as they are). */
 static char *
@@ -631,8 +637,8 @@ collect_tools(Conversation *c, ToolCall *calls, int ncalls, bool queue)
 			rr_subworkflow_queue(c->run, plan, list_make1(calls[k].arguments),
 								 key);
 		}
-		if (!rr_subworkflow_results(c->run, calls[k].tool->workflow, 1, &key,
-									&output))
+		if (!rr_subworkflow_results(c->run, calls[k].tool->workflow,
+									calls[k].tool->owner, 1, &key, &output))
 			ended = false;
 		else
 			calls[k].answer = output == NULL ? pstrdup("[]") :
@@ -719,8 +725,9 @@ take_reply(Conversation *c, Jsonb *message, Jsonb *usage, bool made,
 static Jsonb *
 replay(Conversation *c, bool *paused)
 {
-	Oid			argtypes[5] = {INT8OID, TEXTOID, INT4OID, INT4OID, INT4OID};
-	Datum		values[5];
+	Oid			argtypes[6] = {INT8OID, TEXTOID, INT4OID, INT4OID, INT4OID,
+	OIDOID};
+	Datum		values[6];
 	Oid			save_userid;
 	int			save_sec_context;
 	MemoryContext caller = CurrentMemoryContext;
@@ -736,9 +743,10 @@ replay(Conversation *c, bool *paused)
 	values[2] = Int32GetDatum(c->run->attempt);
 	values[3] = Int32GetDatum(c->item);
 	values[4] = Int32GetDatum(c->run->run_index);
+	values[5] = ObjectIdGetDatum(c->run->execution->plan->owner);
 	nestlevel = rr_store_begin();
 	rr_store_become_owner(&save_userid, &save_sec_context);
-	rr_store_run(SQL_TURNS, 5, argtypes, values, SPI_OK_SELECT);
+	rr_store_run(SQL_TURNS, 6, argtypes, values, SPI_OK_SELECT);
 	rr_store_restore_user(save_userid, save_sec_context);
 	for (row = 0; row < SPI_processed; row++)
 	{

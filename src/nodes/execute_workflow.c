@@ -204,11 +204,12 @@ queue_calls(RrNodeRun *run, RrPlan *plan, List *calls, bool waited)
 }
 
 /*
- * Collect the results of the queued calls, once all of them ended: true
- * when they have (the results emitted), false when some still run.
+ * Collect the results of the queued calls (of the called workflow's owner,
+ * InvalidOid when not known), once all of them ended: true when they have
+ * (the results emitted), false when some still run.
  */
 static bool
-collect_calls(CallState *state, RrNodeRun *run, int ncalls)
+collect_calls(CallState *state, RrNodeRun *run, Oid owner, int ncalls)
 {
 	char	  **keys = palloc(sizeof(char *) * ncalls);
 	Jsonb	  **outputs = palloc0(sizeof(Jsonb *) * ncalls);
@@ -216,7 +217,8 @@ collect_calls(CallState *state, RrNodeRun *run, int ncalls)
 
 	for (call = 0; call < ncalls; call++)
 		keys[call] = call_key(run, call);
-	if (!rr_subworkflow_results(run, state->workflow, ncalls, keys, outputs))
+	if (!rr_subworkflow_results(run, state->workflow, owner, ncalls, keys,
+								 outputs))
 		return false;
 	for (call = 0; call < ncalls; call++)
 	{
@@ -240,7 +242,8 @@ execute_workflow_execute(RrNodeRun *run)
 	{
 		int			ncalls = state->per_item ? list_length(run->inputs[0]) : 1;
 
-		if (!collect_calls(state, run, ncalls))
+		/* the called workflow's owner is known when it was named */
+		if (!collect_calls(state, run, state->owner, ncalls))
 			run->suspend_until = DT_NOEND;
 		return;
 	}
@@ -262,7 +265,7 @@ execute_workflow_execute(RrNodeRun *run)
 	if (state->wait)
 	{
 		/* calls made before (their keys reused) may have ended already */
-		if (!collect_calls(state, run, list_length(calls)))
+		if (!collect_calls(state, run, plan->owner, list_length(calls)))
 			run->suspend_until = DT_NOEND;
 		return;
 	}

@@ -23,21 +23,28 @@
 #include "utils/timestamp.h"
 #include "worker/worker.h"
 
-/* How deep the execution $1 is nested: 1 unless it is a sub-workflow */
-#define SQL_CALL_LEVEL \
-	"WITH RECURSIVE up AS (SELECT parent_id, mode FROM reporunner.execution" \
-	" WHERE id = $1 UNION ALL SELECT e.parent_id, e.mode" \
-	" FROM reporunner.execution e JOIN up ON e.id = up.parent_id" \
-	" WHERE up.mode = 'subworkflow') SELECT count(*) FROM up"
+/*
+ * An execution ($1, owner $2) on the way up its calls: whether it is a
+ * sub-workflow, the execution that called it and that one's owner (the
+ * role that queued it: a calling run's node code runs as its workflow's
+ * owner).  One statement per level, each on one owner's rows (on Citus,
+ * one shard): a caller may have another owner, so one recursive statement
+ * could not name the owner of every level.
+ */
+#define SQL_CALLER \
+	"SELECT mode = 'subworkflow', parent_id, created_by" \
+	" FROM reporunner.execution WHERE id = $1 AND owner = $2"
 
 /*
  * The calls of execution $1 with the keys $2, as far as they got, with
- * their numbers (the key's position in $2, from 0)
+ * their numbers (the key's position in $2, from 0); of owner $3 (when
+ * known: SQL_CALLS_OF_ANY_OWNER reads every shard on Citus)
  */
-#define SQL_CALLS \
+#define SQL_CALLS_OF_ANY_OWNER \
 	"SELECT pg_catalog.array_position($2, idempotency_key) - 1, id, status," \
 	" output, error FROM reporunner.execution WHERE parent_id = $1" \
 	" AND idempotency_key = ANY ($2)"
+#define SQL_CALLS SQL_CALLS_OF_ANY_OWNER " AND owner = $3"
 
 /*
  * Read the journal as the tables' owner: this execution's own rows, which
@@ -58,19 +65,36 @@ run_as_owner(const char *sql, int nargs, Oid *argtypes, Datum *values)
 void
 rr_subworkflow_check_level(RrNodeRun *run, const char *workflow)
 {
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
+	Oid			argtypes[2] = {INT8OID, OIDOID};
+	Datum		values[2];
 	int			nestlevel;
-	bool		isnull;
-	int64		level;
+	int			level = 0;
 
+	/* this execution, then each caller that exists, up the sub-workflows */
 	values[0] = Int64GetDatum(run->execution->id);
+	values[1] = ObjectIdGetDatum(run->execution->plan->owner);
 	nestlevel = rr_store_begin();
-	run_as_owner(SQL_CALL_LEVEL, 1, argtypes, values);
-	level = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-										SPI_tuptable->tupdesc, 1, &isnull));
+	for (;;)
+	{
+		HeapTuple	row;
+		bool		called;
+		bool		isnull;
+
+		CHECK_FOR_INTERRUPTS();
+		run_as_owner(SQL_CALLER, 2, argtypes, values);
+		if (SPI_processed != 1)
+			break;
+		level++;
+		row = SPI_tuptable->vals[0];
+		called = DatumGetBool(SPI_getbinval(row, SPI_tuptable->tupdesc, 1,
+											&isnull));
+		values[0] = SPI_getbinval(row, SPI_tuptable->tupdesc, 2, &isnull);
+		if (!called || isnull)
+			break;
+		values[1] = SPI_getbinval(row, SPI_tuptable->tupdesc, 3, &isnull);
+	}
 	rr_store_end(nestlevel);
-	rr_check_call_depth(workflow, (int) level + 1);
+	rr_check_call_depth(workflow, level + 1);
 }
 
 void
@@ -135,11 +159,11 @@ call_failed(const char *workflow, int64 id, const char *status, Jsonb *error)
 
 
 bool
-rr_subworkflow_results(RrNodeRun *run, const char *workflow, int ncalls,
-					   char **keys, Jsonb **outputs)
+rr_subworkflow_results(RrNodeRun *run, const char *workflow, Oid owner,
+					   int ncalls, char **keys, Jsonb **outputs)
 {
-	Oid			argtypes[2] = {INT8OID, TEXTARRAYOID};
-	Datum		values[2];
+	Oid			argtypes[3] = {INT8OID, TEXTARRAYOID, OIDOID};
+	Datum		values[3];
 	Datum	   *key_datums = palloc(sizeof(Datum) * ncalls);
 	MemoryContext caller = CurrentMemoryContext;
 	int			nestlevel;
@@ -151,8 +175,12 @@ rr_subworkflow_results(RrNodeRun *run, const char *workflow, int ncalls,
 	values[0] = Int64GetDatum(run->execution->id);
 	values[1] = PointerGetDatum(construct_array(key_datums, ncalls, TEXTOID,
 												-1, false, TYPALIGN_INT));
+	values[2] = ObjectIdGetDatum(owner);
 	nestlevel = rr_store_begin();
-	run_as_owner(SQL_CALLS, 2, argtypes, values);
+	if (OidIsValid(owner))
+		run_as_owner(SQL_CALLS, 3, argtypes, values);
+	else
+		run_as_owner(SQL_CALLS_OF_ANY_OWNER, 2, argtypes, values);
 	if (SPI_processed != (uint64) ncalls)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),

@@ -30,13 +30,15 @@ extern void rr_subworkflow_queue(RrNodeRun *run, RrPlan *plan, List *items,
 								 const char *key);
 
 /*
- * The results of the calls of workflow with the ncalls keys, once all of
- * them ended: true and outputs[i] the result of keys[i] (NULL for none),
- * or false when some still run.  The first that failed raises its error;
- * one missing (deleted) raises 22000.
+ * The results of the calls of workflow (of owner; InvalidOid when not
+ * known, which reads every shard on Citus) with the ncalls keys, once all
+ * of them ended: true and outputs[i] the result of keys[i] (NULL for
+ * none), or false when some still run.  The first that failed raises its
+ * error; one missing (deleted) raises 22000.
  */
 extern bool rr_subworkflow_results(RrNodeRun *run, const char *workflow,
-								   int ncalls, char **keys, Jsonb **outputs);
+								   Oid owner, int ncalls, char **keys,
+								   Jsonb **outputs);
 
 /*
  * A call's idempotency key for the node run: key itself for the node's

@@ -22,7 +22,7 @@ SELECT e.id,
 	   e.finished_at,
 	   e.wake_at
 FROM reporunner.execution e
-	 JOIN reporunner.workflow w ON w.id = e.workflow_id;
+	 JOIN reporunner.workflow w ON w.id = e.workflow_id AND w.owner = e.owner;
 COMMENT ON VIEW reporunner.executions IS 'Executions visible to the current role, with their workflow''s name';
 GRANT SELECT ON reporunner.executions TO PUBLIC;
 
