@@ -16,6 +16,11 @@
  * more work.  Every row of reporunner.execution and reporunner.step is
  * written by src/engine/journal.c.
  *
+ * On Citus, a worker claims only the executions of its own node, owner by
+ * owner (SQL_CLAIM_OWNER; the node's owners from src/engine/local_queue.c),
+ * and looks again every RR_CITUS_POLL_MS, since executions queued on
+ * another node wake nobody here.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"

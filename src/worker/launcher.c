@@ -18,7 +18,9 @@
  * visits every database that accepts connections (templates aside): it
  * marks them wanted, a few at a time.  The worker started there resumes
  * what was interrupted, or exits at once when the database does not have
- * the extension.
+ * the extension.  On a server with Citus it visits them all again every
+ * RR_LAUNCHER_CITUS_VISIT_MS: a worker node gets the extension, and work,
+ * from another node.
  *
  * It also starts the NOTIFY listener of a database whose slot asks for one
  * (listen_wanted) when none runs there and none it started is on its way;
