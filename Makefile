@@ -52,6 +52,7 @@ OBJS = \
 	src/engine/node_search_path.o \
 	src/engine/packed_rows.o \
 	src/engine/pairing.o \
+	src/engine/local_queue.o \
 	src/engine/queue.o \
 	src/engine/rounds.o \
 	src/engine/retry_policy.o \

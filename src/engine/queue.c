@@ -16,6 +16,11 @@
  * more work.  Every row of reporunner.execution and reporunner.step is
  * written by src/engine/journal.c.
  *
+ * On Citus, a worker claims only the executions of its own node, owner by
+ * owner (SQL_CLAIM_OWNER; the node's owners from src/engine/local_queue.c),
+ * and looks again every RR_CITUS_POLL_MS, since executions queued on
+ * another node wake nobody here.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -29,6 +34,7 @@
 #include "engine/batch.h"
 #include "engine/executor.h"
 #include "engine/journal.h"
+#include "engine/local_queue.h"
 #include "engine/retry_policy.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -129,6 +135,25 @@
 	" FOR UPDATE OF q SKIP LOCKED) x" \
 	" LIMIT $2"
 /*
+ * On Citus, the claim of one owner's executions ($1) on this node, in the
+ * same order and columns: up to $3, fewer when it runs nearly $2 already
+ * (leased rows).  Every table is restricted to the owner, and joined on
+ * it, so that Citus runs the statement on the owner's shards alone, by
+ * local execution: FOR UPDATE SKIP LOCKED is only allowed there.
+ */
+#define SQL_CLAIM_OWNER \
+	"SELECT q.execution_id, e.workflow_id, e.version, w.name," \
+	" e.status, e.input, e.started_at, e.mode, e.created_by, e.owner," \
+	" e.input_rows" \
+	" FROM reporunner.queue q" \
+	" JOIN reporunner.execution e ON e.id = q.execution_id AND e.owner = q.owner" \
+	" JOIN reporunner.workflow w ON w.id = e.workflow_id AND w.owner = e.owner" \
+	" WHERE q.owner = $1 AND q.ready_at <= now()" \
+	" ORDER BY q.priority DESC, q.ready_at" \
+	" LIMIT greatest(0, least($3, $2 - (SELECT count(*) FROM reporunner.queue" \
+	" WHERE owner = $1 AND lease_owner IS NOT NULL)))" \
+	" FOR UPDATE OF q SKIP LOCKED"
+/*
  * When a worker with nothing to claim looks again: at the next delayed
  * execution or wait, or soon (RR_CLAIM_RETRY_MS) when it skipped ready
  * executions that others had locked.  Those are not always another
@@ -150,17 +175,22 @@
  */
 #define SQL_HOLD_BACK \
 	"UPDATE reporunner.queue SET ready_at = $2, lease_owner = NULL" \
-	" WHERE execution_id = $1"
-/* leases, to find those of workers that died */
+	" WHERE execution_id = $1 AND owner = $3"
+/*
+ * Leases, to find those of workers that died; on Citus, this node's only
+ * (rr_local_queue_leases), in the same columns: a lease of another node
+ * is held by a session lock of that node's.
+ */
 #define SQL_LEASES \
-	"SELECT execution_id, lease_owner FROM reporunner.queue" \
+	"SELECT execution_id, lease_owner, owner FROM reporunner.queue" \
 	" WHERE lease_owner IS NOT NULL"
 #define SQL_FREE_LEASE \
 	"UPDATE reporunner.queue SET lease_owner = NULL, ready_at = now()" \
-	" WHERE execution_id = $1 AND lease_owner = $2"
+	" WHERE execution_id = $1 AND lease_owner = $2 AND owner = $3"
 
 static SPIPlanPtr candidates_plan = NULL;
 static SPIPlanPtr claim_plan = NULL;
+static SPIPlanPtr claim_owner_plan = NULL;
 static SPIPlanPtr next_wake_plan = NULL;
 static SPIPlanPtr leases_plan = NULL;
 static SPIPlanPtr free_lease_plan = NULL;
@@ -175,7 +205,7 @@ static SPIPlanPtr hold_back_plan = NULL;
  */
 #define RR_REPLAN_MS			60000
 static SPIPlanPtr *const kept_plans[] = {
-	&candidates_plan, &claim_plan, &next_wake_plan, &leases_plan,
+	&candidates_plan, &claim_plan, &claim_owner_plan, &next_wake_plan, &leases_plan,
 	&free_lease_plan, &hold_back_plan
 };
 
@@ -272,15 +302,16 @@ rr_queue_init(void)
 void
 rr_batch_hold_back(ClaimedExecution *member)
 {
-	Oid			argtypes[2] = {INT8OID, TIMESTAMPTZOID};
-	Datum		values[2];
+	Oid			argtypes[3] = {INT8OID, TIMESTAMPTZOID, OIDOID};
+	Datum		values[3];
 	int			nestlevel;
 
 	values[0] = Int64GetDatum(member->id);
 	values[1] = TimestampTzGetDatum(TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
 																RR_HOLD_BACK_MS));
+	values[2] = ObjectIdGetDatum(member->owner);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&hold_back_plan, SQL_HOLD_BACK, 2, argtypes, values,
+	rr_store_run_kept(&hold_back_plan, SQL_HOLD_BACK, 3, argtypes, values,
 					  NULL, SPI_OK_UPDATE);
 	rr_store_end(nestlevel);
 }
@@ -348,53 +379,34 @@ claim_candidates(int *ncandidates)
 }
 
 /*
- * Claim a batch of runnable executions: lock up to RR_CLAIM_BATCH ready
- * queue rows, and keep those whose execution no other worker holds, with
- * a session lock on each that lasts until we release it or the process
- * ends.  Nothing of the executions' workflows is loaded here: a plan that
- * is slow to build or cannot be built concerns its own execution only
- * (src/engine/durable_run.c).  Returns the number claimed, with the claiming
- * transaction still open (run_batch goes on in it); when nothing is
- * runnable, commits and sets *next_wake to when to look again (SQL_NEXT_WAKE).
+ * Add the executions the last claim statement locked (SQL_CLAIM's
+ * columns) to the batch's members, which have room for them: those whose
+ * session lock no other worker holds.
  */
-static int
-claim_batch(Batch *batch, TimestampTz *next_wake)
+static void
+add_claimed(Batch *batch)
 {
 	uint64		row;
-	uint64		nlocked;
-	int			nestlevel;
-	Oid			claim_types[2] = {INT8ARRAYOID, INT4OID};
-	Datum		claim_values[2];
-	int			ncandidates;
 
-	MemoryContextReset(batch->context);
-	batch->nmembers = 0;
-	batch->current = -1;
-	rr_batch_begin_transaction();
-	batch->began = GetCurrentTimestamp();
-	nestlevel = rr_store_begin();
-	rr_journal_wake_due();
-	claim_values[0] = claim_candidates(&ncandidates);
-	claim_values[1] = Int32GetDatum(batch->parked_any ? RR_CLAIM_BATCH_PARKING :
-									RR_CLAIM_BATCH);
-	batch->parked_any = false;
-	rr_store_run_kept(&claim_plan, SQL_CLAIM, 2, claim_types, claim_values,
-					  NULL, SPI_OK_SELECT);
-
-	nlocked = SPI_processed;
-	batch->members = MemoryContextAllocZero(batch->context,
-											sizeof(ClaimedExecution) * Max(nlocked, 1));
-	for (row = 0; row < nlocked; row++)
+	for (row = 0; row < SPI_processed; row++)
 	{
 		HeapTuple	tuple = SPI_tuptable->vals[row];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
-		ClaimedExecution *member = &batch->members[row];
-		MemoryContext old = MemoryContextSwitchTo(batch->context);
+		ClaimedExecution *member = &batch->members[batch->nmembers];
+		MemoryContext old;
+		LOCKTAG		tag;
 		char	   *status;
 		bool		isnull;
 		Datum		value;
 
 		member->id = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
+		execution_locktag(&tag, member->id);
+		if (LockAcquire(&tag, ExclusiveLock, true, true) == LOCKACQUIRE_NOT_AVAIL)
+			continue;
+		member->locked = true;
+		batch->nmembers++;
+
+		old = MemoryContextSwitchTo(batch->context);
 		member->workflow_id = DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull));
 		member->version = DatumGetInt32(SPI_getbinval(tuple, desc, 3, &isnull));
 		member->workflow = SPI_getvalue(tuple, desc, 4);
@@ -412,37 +424,176 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 		member->slot = -1;
 		MemoryContextSwitchTo(old);
 	}
+}
 
-	for (row = 0; row < nlocked; row++)
+/*
+ * The single-node claim: the candidates (SQL_CLAIM_CANDIDATES), up to
+ * limit of them locked (SQL_CLAIM).  Returns how many candidates there
+ * were.
+ */
+static int
+claim_from_candidates(Batch *batch, int limit)
+{
+	Oid			argtypes[2] = {INT8ARRAYOID, INT4OID};
+	Datum		values[2];
+	int			ncandidates;
+
+	rr_journal_wake_due();
+	values[0] = claim_candidates(&ncandidates);
+	values[1] = Int32GetDatum(limit);
+	rr_store_run_kept(&claim_plan, SQL_CLAIM, 2, argtypes, values, NULL,
+					  SPI_OK_SELECT);
+	add_claimed(batch);
+	return ncandidates;
+}
+
+/*
+ * On Citus, the waiting executions due on this node go back into the
+ * queue, owner by owner (the owners found at the last refresh).
+ */
+static void
+wake_local_due(void)
+{
+	int			nowners;
+	const Oid  *owners = rr_local_queue_due_owners(&nowners);
+	int			i;
+
+	for (i = 0; i < nowners; i++)
+		rr_journal_wake_due_owner(owners[i]);
+}
+
+/*
+ * The claim on Citus (src/engine/local_queue.c): this node's owners with
+ * ready executions in turn, from the one after the last claim's first,
+ * one statement per owner (SQL_CLAIM_OWNER).  Each owner gets its share
+ * of the batch first, then those that filled their share get the rest,
+ * until limit executions are claimed.
+ */
+static void
+claim_from_local_owners(Batch *batch, int limit)
+{
+	Oid			argtypes[3] = {OIDOID, INT4OID, INT4OID};
+	Datum		values[3];
+	int			nowners;
+	const Oid  *owners = rr_local_queue_owners(&nowners);
+	bool	   *filled;
+	int			share;
+	int			start;
+	int			pass;
+	int			i;
+
+	if (nowners == 0)
+		return;
+	for (start = 0; start < nowners && owners[start] <= claim_cursor; start++)
+		;
+	if (start == nowners)
+		start = 0;
+	claim_cursor = owners[start];
+	filled = palloc0(sizeof(bool) * nowners);
+	share = Max(1, limit / nowners);
+	values[1] = Int32GetDatum(owner_cap());
+	for (pass = 0; pass < 2; pass++)
 	{
-		ClaimedExecution *member = &batch->members[row];
-		LOCKTAG		tag;
+		for (i = 0; i < nowners && batch->nmembers < limit; i++)
+		{
+			int			k = (start + i) % nowners;
+			int			want = limit - batch->nmembers;
 
-		execution_locktag(&tag, member->id);
-		if (LockAcquire(&tag, ExclusiveLock, true, true) == LOCKACQUIRE_NOT_AVAIL)
-			continue;
-		member->locked = true;
-		batch->members[batch->nmembers++] = *member;
+			if (pass == 0)
+				want = Min(want, share);
+			else if (!filled[k])
+				continue;
+			values[0] = ObjectIdGetDatum(owners[k]);
+			values[2] = Int32GetDatum(want);
+			rr_store_run_kept(&claim_owner_plan, SQL_CLAIM_OWNER, 3, argtypes,
+							  values, NULL, SPI_OK_SELECT);
+			filled[k] = SPI_processed == (uint64) want;
+			add_claimed(batch);
+		}
+	}
+	pfree(filled);
+}
+
+/* The earlier of two times to look again (0: none) */
+static TimestampTz
+earliest_wake(TimestampTz a, TimestampTz b)
+{
+	return (a == 0 || (b != 0 && b < a)) ? b : a;
+}
+
+/*
+ * On Citus, a worker is not woken for executions that start() queued on
+ * another node (the coordinator): it looks again every RR_CITUS_POLL_MS,
+ * also before the queue is distributed, so that the node's workers are
+ * there when it is.
+ */
+#define RR_CITUS_POLL_MS		1000
+
+/*
+ * Claim a batch of runnable executions: lock up to RR_CLAIM_BATCH ready
+ * queue rows, and keep those whose execution no other worker holds, with
+ * a session lock on each that lasts until we release it or the process
+ * ends.  Nothing of the executions' workflows is loaded here: a plan that
+ * is slow to build or cannot be built concerns its own execution only
+ * (src/engine/durable_run.c).  Returns the number claimed, with the claiming
+ * transaction still open (run_batch goes on in it); when nothing is
+ * runnable, commits and sets *next_wake to when to look again (SQL_NEXT_WAKE).
+ */
+static int
+claim_batch(Batch *batch, TimestampTz *next_wake)
+{
+	int			nestlevel;
+	int			limit;
+	int			ncandidates = 0;
+	bool		distributed;
+
+	MemoryContextReset(batch->context);
+	batch->nmembers = 0;
+	batch->current = -1;
+	limit = batch->parked_any ? RR_CLAIM_BATCH_PARKING : RR_CLAIM_BATCH;
+	batch->parked_any = false;
+	batch->members = MemoryContextAllocZero(batch->context,
+											sizeof(ClaimedExecution) * limit);
+	rr_batch_begin_transaction();
+	batch->began = GetCurrentTimestamp();
+	nestlevel = rr_store_begin();
+	(void) rr_local_queue_refresh(false);
+	distributed = rr_local_queue_distributed();
+	if (!distributed)
+		ncandidates = claim_from_candidates(batch, limit);
+	else
+	{
+		wake_local_due();
+		claim_from_local_owners(batch, limit);
+		if (batch->nmembers == 0 && rr_local_queue_refresh(true))
+		{
+			wake_local_due();
+			claim_from_local_owners(batch, limit);
+		}
 	}
 
 	if (batch->nmembers == 0)
 	{
+		TimestampTz now = GetCurrentTimestamp();
 		bool		isnull;
 		Datum		wake;
 
-		rr_store_run_kept(&next_wake_plan, SQL_NEXT_WAKE, 0, NULL, NULL,
-						  NULL, SPI_OK_SELECT);
-		wake = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
-							 &isnull);
-		*next_wake = isnull ? 0 : DatumGetTimestampTz(wake);
-		if (ncandidates > 0)
+		if (distributed)
+			*next_wake = rr_local_queue_next_wake();
+		else
 		{
-			TimestampTz retry = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-															RR_CLAIM_RETRY_MS);
-
-			if (*next_wake == 0 || retry < *next_wake)
-				*next_wake = retry;
+			rr_store_run_kept(&next_wake_plan, SQL_NEXT_WAKE, 0, NULL, NULL,
+							  NULL, SPI_OK_SELECT);
+			wake = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+								 1, &isnull);
+			*next_wake = isnull ? 0 : DatumGetTimestampTz(wake);
 		}
+		if (ncandidates > 0)
+			*next_wake = earliest_wake(*next_wake,
+										  TimestampTzPlusMilliseconds(now, RR_CLAIM_RETRY_MS));
+		if (rr_store_on_citus())
+			*next_wake = earliest_wake(*next_wake,
+										  TimestampTzPlusMilliseconds(now, RR_CITUS_POLL_MS));
 	}
 	rr_store_end(nestlevel);
 
@@ -545,6 +696,9 @@ prune_now_and_then(void)
 
 	if (rr_retention <= 0 || !rr_due_now(&last_prune, 60 * 1000))
 		return;
+	/* its DELETE is not by owner: Citus would run it on every node */
+	if (rr_local_queue_distributed())
+		return;
 	rr_batch_begin_transaction();
 	(void) rr_prune_executions(rr_retention, 1000);
 	rr_batch_commit_transaction();
@@ -564,7 +718,8 @@ free_dead_leases(void)
 {
 	static TimestampTz last_check = 0;
 	int64	   *ids;
-	int32	   *owners;
+	int32	   *pids;			/* lease_owner: the worker's process id */
+	Oid		   *owners;		/* the execution's owner */
 	uint64		nleases;
 	uint64		i;
 	int			nestlevel;
@@ -574,24 +729,33 @@ free_dead_leases(void)
 
 	rr_batch_begin_transaction();
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&leases_plan, SQL_LEASES, 0, NULL, NULL, NULL,
-					  SPI_OK_SELECT);
-	nleases = SPI_processed;
+	(void) rr_local_queue_refresh(false);
+	if (rr_local_queue_distributed())
+		nleases = rr_local_queue_leases();
+	else
+	{
+		rr_store_run_kept(&leases_plan, SQL_LEASES, 0, NULL, NULL, NULL,
+						  SPI_OK_SELECT);
+		nleases = SPI_processed;
+	}
 	ids = palloc(sizeof(int64) * Max(nleases, 1));
-	owners = palloc(sizeof(int32) * Max(nleases, 1));
+	pids = palloc(sizeof(int32) * Max(nleases, 1));
+	owners = palloc(sizeof(Oid) * Max(nleases, 1));
 	for (i = 0; i < nleases; i++)
 	{
 		bool		isnull;
 
 		ids[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
 											 SPI_tuptable->tupdesc, 1, &isnull));
-		owners[i] = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i],
+		pids[i] = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i],
 												SPI_tuptable->tupdesc, 2, &isnull));
+		owners[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+													SPI_tuptable->tupdesc, 3, &isnull));
 	}
 	for (i = 0; i < nleases; i++)
 	{
-		Oid			argtypes[2] = {INT8OID, INT4OID};
-		Datum		values[2];
+		Oid			argtypes[3] = {INT8OID, INT4OID, OIDOID};
+		Datum		values[3];
 		LOCKTAG		tag;
 
 		execution_locktag(&tag, ids[i]);
@@ -605,8 +769,9 @@ free_dead_leases(void)
 		 * the one to free.
 		 */
 		values[0] = Int64GetDatum(ids[i]);
-		values[1] = Int32GetDatum(owners[i]);
-		rr_store_run_kept(&free_lease_plan, SQL_FREE_LEASE, 2, argtypes,
+		values[1] = Int32GetDatum(pids[i]);
+		values[2] = ObjectIdGetDatum(owners[i]);
+		rr_store_run_kept(&free_lease_plan, SQL_FREE_LEASE, 3, argtypes,
 						  values, NULL, SPI_OK_UPDATE);
 	}
 	rr_store_end(nestlevel);

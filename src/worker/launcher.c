@@ -18,7 +18,9 @@
  * visits every database that accepts connections (templates aside): it
  * marks them wanted, a few at a time.  The worker started there resumes
  * what was interrupted, or exits at once when the database does not have
- * the extension.
+ * the extension.  On a server with Citus it visits them all again every
+ * RR_LAUNCHER_CITUS_VISIT_MS: a worker node gets the extension, and work,
+ * from another node.
  *
  * It also starts the NOTIFY listener of a database whose slot asks for one
  * (listen_wanted) when none runs there and none it started is on its way;
@@ -43,6 +45,7 @@
 #include "storage/ipc.h"
 #include "storage/latch.h"
 #include "tcop/tcopprot.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
@@ -61,6 +64,15 @@
  */
 #define RR_LAUNCHER_VISITS			4
 #define RR_LAUNCHER_VISIT_MS		2000
+
+/*
+ * On a server with Citus, how often every database is visited again: a
+ * worker node's extension is created by the coordinator (citus_add_node)
+ * after the server started, and executions are queued there by other
+ * nodes, which wake nobody on this one (src/engine/queue.c polls once
+ * workers run)
+ */
+#define RR_LAUNCHER_CITUS_VISIT_MS	10000
 
 /* Least time between two complaints about the same shortage */
 #define RR_LAUNCHER_COMPLAIN_MS		60000
@@ -230,6 +242,18 @@ rr_launcher_reap(void)
 	}
 }
 
+/* Put every database among those to visit. */
+static void
+rr_launcher_visit_all(void)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+	List	   *dbs = rr_launcher_databases(true);
+
+	unvisited = list_concat_unique_oid(unvisited, dbs);
+	list_free(dbs);
+	MemoryContextSwitchTo(oldcxt);
+}
+
 /*
  * Mark the databases not visited yet wanted, a few at a time (so that
  * visits do not take every background worker slot after a restart) and as
@@ -262,14 +286,9 @@ rr_launcher_visit_databases(void)
 	}
 	LWLockRelease(rr_worker_shared->lock);
 
-	oldcxt = MemoryContextSwitchTo(TopMemoryContext);
 	if (overflowed)
-	{
-		List	   *dbs = rr_launcher_databases(true);
-
-		unvisited = list_concat_unique_oid(unvisited, dbs);
-		list_free(dbs);
-	}
+		rr_launcher_visit_all();
+	oldcxt = MemoryContextSwitchTo(TopMemoryContext);
 
 	nvisiting = list_length(visiting);
 	now = GetCurrentTimestamp();
@@ -518,6 +537,21 @@ rr_launcher_start_listeners(void)
 }
 
 /*
+ * On a server with Citus (preloaded: its settings exist), put every
+ * database back among those to visit, once every
+ * RR_LAUNCHER_CITUS_VISIT_MS.
+ */
+static void
+rr_launcher_revisit_on_citus(void)
+{
+	static TimestampTz last_visit = 0;
+
+	if (GetConfigOption("citus.shard_count", true, false) != NULL &&
+		rr_due_now(&last_visit, RR_LAUNCHER_CITUS_VISIT_MS))
+		rr_launcher_visit_all();
+}
+
+/*
  * Main function of the launcher.
  */
 void
@@ -567,6 +601,7 @@ rr_launcher_main(Datum main_arg)
 		long		sleep_ms;
 
 		rr_launcher_reap();
+		rr_launcher_revisit_on_citus();
 		rr_launcher_visit_databases();
 		sleep_ms = rr_launcher_start_workers();
 		if (rr_launcher_start_listeners() || unvisited != NIL)

@@ -12,7 +12,9 @@
  * at its slot every RR_WORKER_POLL_MS anyway; it exits after
  * RR_WORKER_IDLE_MS without work:
  * no worker stays connected to an idle database, so DROP DATABASE (which
- * waits a few seconds for other sessions to leave) goes through.
+ * waits a few seconds for other sessions to leave) goes through.  On
+ * Citus the queue's timer is never further than a second ahead
+ * (src/engine/queue.c), so one worker stays and polls.
  *
  * When its batch leaves more work, a worker asks the launcher for a helper
  * (up to reporunner.workers_per_database).  When the launcher could not
