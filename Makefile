@@ -24,6 +24,7 @@ OBJS = \
 	src/catalog/execute.o \
 	src/catalog/explain.o \
 	src/catalog/graph_text.o \
+	src/catalog/owner_role.o \
 	src/catalog/plan.o \
 	src/catalog/render.o \
 	src/catalog/role_rows.o \

@@ -1435,6 +1435,28 @@ VALUES
 }', pg_catalog.to_regrole(CURRENT_USER)::oid);
 
 -- Scale out on Citus (src/sql/90_distribute.sql)
+CREATE TABLE reporunner.owner_role (
+	owner			oid PRIMARY KEY,
+	name			name NOT NULL
+);
+COMMENT ON TABLE reporunner.owner_role IS 'On Citus: the name of each owner, as the tables hold it (a role''s OID on the coordinator), so that the worker nodes, where the same role has another OID, act as it; a reference table, empty on a single server';
+COMMENT ON COLUMN reporunner.owner_role.owner IS 'The owner: the role''s OID on the coordinator';
+COMMENT ON COLUMN reporunner.owner_role.name IS 'The role''s name, the same on every node';
+ALTER TABLE reporunner.owner_role ENABLE ROW LEVEL SECURITY;
+ALTER TABLE reporunner.owner_role FORCE ROW LEVEL SECURITY;
+CREATE POLICY owner_role_readable ON reporunner.owner_role FOR SELECT USING (true);
+COMMENT ON POLICY owner_role_readable ON reporunner.owner_role IS 'Every role may read the names of owners, as pg_roles shows them';
+GRANT SELECT ON reporunner.owner_role TO PUBLIC;
+
+CREATE FUNCTION reporunner.current_owner()
+RETURNS oid
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+SELECT coalesce((SELECT o.owner FROM reporunner.owner_role o WHERE o.name = CURRENT_USER),
+				CURRENT_USER::pg_catalog.regrole::pg_catalog.oid)
+$$;
+COMMENT ON FUNCTION reporunner.current_owner() IS 'The current role as an owner in Reporunner''s tables: its OID, except on a Citus worker node, where it is the role''s OID on the coordinator (reporunner.owner_role); for the owner column of tenants'' own tables';
+
 CREATE FUNCTION reporunner.prepare_distribution()
 RETURNS void
 LANGUAGE plpgsql
@@ -1465,7 +1487,7 @@ BEGIN
 				JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n) AS fcols
 		FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
 		WHERE c.relnamespace = 'reporunner'::pg_catalog.regnamespace AND k.contype IN ('p', 'u', 'f')
-		  AND c.relname !~ '^connector(_[0-9]+)?$'	-- the reference table and its shard
+		  AND c.relname !~ '^(connector|owner_role)(_[0-9]+)?$'	-- reference tables, shards
 		  AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a WHERE a.attrelid = k.conrelid
 						  AND a.attnum = ANY (k.conkey) AND a.attname = 'owner')
 		ORDER BY k.contype <> 'f', 1, 2
@@ -1503,6 +1525,30 @@ BEGIN
 	 * range of their own, as Citus does for the sequences of its tables,
 	 * the coordinator's (group 0) from 1, group g's from g * 2^48.
 	 */
+	/*
+	 * A role has another OID on each node; the tables hold the
+	 * coordinator's, and owner_role their names.  Row-level security on a
+	 * worker node, which runs the tenants' queries on its shards, checks
+	 * the role of that name (the nested read of a reference table is a
+	 * local one).
+	 */
+	IF EXISTS (SELECT FROM pg_catalog.pg_dist_local_group WHERE groupid > 0) THEN
+		/* this node's own definition: Citus would refuse DDL here */
+		PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'off', true);
+		CREATE OR REPLACE FUNCTION reporunner.has_owner_access(owner oid)
+		RETURNS boolean
+		LANGUAGE sql STABLE PARALLEL SAFE
+		SET citus.allow_nested_distributed_execution = on
+		AS $f$
+		SELECT pg_catalog.pg_has_role(CURRENT_USER, r.role, 'USAGE')
+			   OR (pg_catalog.pg_has_role(CURRENT_USER, 'reporunner_admin', 'USAGE')
+				   AND NOT reporunner.is_more_privileged(r.role))
+		FROM (SELECT CASE WHEN $1 < 16384 THEN $1
+				ELSE (SELECT pg_catalog.to_regrole(pg_catalog.quote_ident(m.name))::pg_catalog.oid
+					  FROM reporunner.owner_role m WHERE m.owner = $1)
+				END AS role) r
+		$f$;
+	END IF;
 	FOR r IN
 		SELECT pg_catalog.format('reporunner.%I', s.sequencename) AS seq,
 			   (g.groupid::bigint << 48) AS first
@@ -1578,6 +1624,16 @@ BEGIN
 				   WHERE logicalrelid = 'reporunner.connector'::pg_catalog.regclass) THEN
 		PERFORM pg_catalog.create_reference_table('reporunner.connector');
 		moved := moved || 'connector'::text;
+	END IF;
+	/* every role's name, for the worker nodes (again: renamed roles) */
+	INSERT INTO reporunner.owner_role (owner, name)
+		SELECT oid, rolname FROM pg_catalog.pg_authid WHERE oid >= 16384
+	ON CONFLICT (owner) DO UPDATE SET name = excluded.name
+		WHERE owner_role.name IS DISTINCT FROM excluded.name;
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_dist_partition
+				   WHERE logicalrelid = 'reporunner.owner_role'::pg_catalog.regclass) THEN
+		PERFORM pg_catalog.create_reference_table('reporunner.owner_role');
+		moved := moved || 'owner_role'::text;
 	END IF;
 	/*
 	 * The active version's check reads reporunner.workflow_version from

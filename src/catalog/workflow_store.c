@@ -34,6 +34,7 @@
 #include "catalog/audit.h"
 #include "catalog/definition.h"
 #include "catalog/namespace.h"
+#include "catalog/owner_role.h"
 #include "catalog/plan.h"
 #include "catalog/run_as.h"
 #include "catalog/store.h"
@@ -508,6 +509,8 @@ find_or_create_workflow(const char *name, RrWorkflowRef *ref)
 		ref->id = get_int64(0, 1, &isnull);
 		ref->owner = GetUserId();
 		ref->active_version = 0;
+		/* a new owner's name, for the worker nodes of Citus */
+		rr_owner_role_register(ref->owner);
 		return;
 	}
 	/* another transaction created it first; its row is committed now */

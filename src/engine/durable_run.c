@@ -48,6 +48,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "catalog/owner_role.h"
 #include "catalog/plan.h"
 #include "catalog/run_as.h"
 #include "catalog/store.h"
@@ -475,7 +476,8 @@ load_execution(DurableRun *run, ClaimedExecution *member, List **input_items)
 		execution->started_at = member->started_at;
 	execution->plan = rr_plan_get(member->workflow_id, member->version,
 								  member->owner, member->workflow);
-	rr_check_run_as(member->created_by, execution->plan->owner,
+	rr_check_run_as(rr_owner_role(member->created_by),
+					rr_owner_role(execution->plan->owner),
 					member->workflow_id, member->workflow, true,
 					RR_RUN_WORKER);
 	if (member->input_rows != NULL)

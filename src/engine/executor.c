@@ -65,6 +65,7 @@
 #include <limits.h>
 
 #include "access/xact.h"
+#include "catalog/owner_role.h"
 #include "catalog/pg_authid.h"
 #include "engine/activity.h"
 #include "engine/executor.h"
@@ -864,8 +865,9 @@ check_owner(RrPlan *plan, bool durable)
 	bool		can_login;
 	char	   *name;
 	Oid			team;
+	Oid			role = rr_owner_role(plan->owner);
 
-	tuple = SearchSysCache1(AUTHOID, ObjectIdGetDatum(plan->owner));
+	tuple = SearchSysCache1(AUTHOID, ObjectIdGetDatum(role));
 	if (!HeapTupleIsValid(tuple))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -881,7 +883,7 @@ check_owner(RrPlan *plan, bool durable)
 	team = get_role_oid("reporunner_team", true);
 	if (OidIsValid(team) &&
 		SearchSysCacheExists2(AUTHMEMROLEMEM, ObjectIdGetDatum(team),
-							  ObjectIdGetDatum(plan->owner)))
+							  ObjectIdGetDatum(role)))
 		return;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
@@ -905,7 +907,7 @@ enter_owner(RrPlan *plan, OwnerScope *scope)
 {
 	rr_node_guard_enter();
 	GetUserIdAndSecContext(&scope->save_userid, &scope->save_sec_context);
-	SetUserIdAndSecContext(plan->owner,
+	SetUserIdAndSecContext(rr_owner_role(plan->owner),
 						   scope->save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
 						   SECURITY_RESTRICTED_OPERATION);
 	/* only nodes that run SQL look names up; pure nodes need no path */
@@ -1104,7 +1106,8 @@ run_plan(RrExecution *execution, List *input_items)
 
 	check_owner(plan, durable);
 	if (plan->has_side_effects)
-		rr_check_node_search_path(plan->owner, plan->workflow_name);
+		rr_check_node_search_path(rr_owner_role(plan->owner),
+								  plan->workflow_name);
 	if (execution->started_at == 0)
 		execution->started_at = GetCurrentTimestamp();
 	if (plan->timeout_ms > 0)

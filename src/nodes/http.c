@@ -59,6 +59,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/owner_role.h"
 #include "catalog/plan.h"
 #include "common/base64.h"
 #include "common/cryptohash.h"
@@ -922,7 +923,7 @@ check_status(HttpState *state, RrNodeRun *run, int index,
 static void
 check_owner(RrNodeRun *run)
 {
-	Oid			owner = run->execution->plan->owner;
+	Oid			owner = rr_owner_role(run->execution->plan->owner);
 	Oid			role = get_role_oid(HTTP_ROLE, true);
 
 	if (!OidIsValid(role) || !has_privs_of_role(owner, role))

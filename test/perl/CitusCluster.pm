@@ -74,7 +74,7 @@ GRANT SELECT, INSERT ON public.ledger TO PUBLIC;
 	my $step = sub {
 		my ($name) = @_;
 		return qq({"name": "$name", "type": "sql", "params": {"mode": "once",
-"query": "INSERT INTO public.ledger VALUES (current_user::regrole::oid, \$1, '$name', current_setting('port')::int)",
+"query": "INSERT INTO public.ledger VALUES (reporunner.current_owner(), \$1, '$name', current_setting('port')::int)",
 "args": ["{{ \$execution.id }}"]}});
 	};
 	my $doc = '{"nodes": [{"name": "Start", "type": "trigger"}, '
