@@ -40,8 +40,7 @@ CREATE FUNCTION reporunner.current_owner()
 RETURNS oid
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-SELECT coalesce((SELECT o.owner FROM reporunner.owner_role o WHERE o.name = CURRENT_USER),
-				CURRENT_USER::pg_catalog.regrole::pg_catalog.oid)
+SELECT CURRENT_USER::pg_catalog.regrole::pg_catalog.oid
 $$;
 COMMENT ON FUNCTION reporunner.current_owner() IS 'The current role as an owner in Reporunner''s tables: its OID, except on a Citus worker node, where it is the role''s OID on the coordinator (reporunner.owner_role); for the owner column of tenants'' own tables';
 
@@ -117,8 +116,8 @@ BEGIN
 	 * A role has another OID on each node; the tables hold the
 	 * coordinator's, and owner_role their names.  Row-level security on a
 	 * worker node, which runs the tenants' queries on its shards, checks
-	 * the role of that name (the nested read of a reference table is a
-	 * local one).
+	 * the role of that name, and current_owner() gives the coordinator's
+	 * OID (the nested read of a reference table is a local one).
 	 */
 	IF EXISTS (SELECT FROM pg_catalog.pg_dist_local_group WHERE groupid > 0) THEN
 		/* this node's own definition: Citus would refuse DDL here */
@@ -135,6 +134,14 @@ BEGIN
 				ELSE (SELECT pg_catalog.to_regrole(pg_catalog.quote_ident(m.name))::pg_catalog.oid
 					  FROM reporunner.owner_role m WHERE m.owner = $1)
 				END AS role) r
+		$f$;
+		CREATE OR REPLACE FUNCTION reporunner.current_owner()
+		RETURNS oid
+		LANGUAGE sql STABLE PARALLEL SAFE
+		SET citus.allow_nested_distributed_execution = on
+		AS $f$
+		SELECT coalesce((SELECT o.owner FROM reporunner.owner_role o WHERE o.name = CURRENT_USER),
+						CURRENT_USER::pg_catalog.regrole::pg_catalog.oid)
 		$f$;
 	END IF;
 	FOR r IN
