@@ -1486,7 +1486,14 @@ BEGIN
 				JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n) AS fcols
 		FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
 		WHERE c.relnamespace = 'reporunner'::pg_catalog.regnamespace AND k.contype IN ('p', 'u', 'f')
-		  AND c.relname !~ '^(connector|owner_role)(_[0-9]+)?$'	-- reference tables, shards
+		  AND c.relname NOT IN ('connector', 'owner_role')	-- reference tables
+		  -- the extension's own tables, not the shards Citus put next to
+		  -- them on a worker node (a second call meets the connector's)
+		  AND EXISTS (SELECT FROM pg_catalog.pg_depend d
+					  WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+						AND d.objid = c.oid AND d.deptype = 'e'
+						AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e
+										  WHERE e.extname = 'reporunner'))
 		  AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a WHERE a.attrelid = k.conrelid
 						  AND a.attnum = ANY (k.conkey) AND a.attname = 'owner')
 		ORDER BY k.contype <> 'f', 1, 2
