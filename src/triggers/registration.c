@@ -37,6 +37,7 @@
 #include "parser/parse_func.h"
 #include "triggers/triggers.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -182,9 +183,13 @@ rr_registration_insert(const RrWorkflowRef *ref, const char *workflow,
 	return id;
 }
 
-bool
-rr_registration_read(int64 id, Oid owner, const char *kind,
-					 RrRegistration *registration)
+/*
+ * read_registration
+ *		rr_registration_read() with the owner, or without it (InvalidOid).
+ */
+static bool
+read_registration(int64 id, Oid owner, const char *kind,
+				  RrRegistration *registration)
 {
 	MemoryContext caller = CurrentMemoryContext;
 	Oid			argtypes[3] = {INT8OID, TEXTOID, OIDOID};
@@ -226,6 +231,65 @@ rr_registration_read(int64 id, Oid owner, const char *kind,
 	rr_store_end(nestlevel);
 	/* detoasted only now: a copy made while SPI is open goes with it */
 	registration->options = DatumGetJsonbP(options);
+	return true;
+}
+
+/*
+ * On Citus, the owners of the registrations this backend read, by id: a
+ * table trigger's firing and pg_cron's fire_schedule() know the id only,
+ * and a read by id alone goes to every shard, at every row a row trigger
+ * fires for.  A registration's owner changes only when
+ * reassign_workflows() gives it away, and its id is never used again; an
+ * entry that no longer holds finds nothing, and the read by id alone runs.
+ */
+typedef struct OwnerEntry
+{
+	int64		id;				/* the key */
+	Oid			owner;
+} OwnerEntry;
+
+static HTAB *owners = NULL;
+
+static Oid
+cached_owner(int64 id)
+{
+	OwnerEntry *entry;
+
+	if (owners == NULL)
+		return InvalidOid;
+	entry = hash_search(owners, &id, HASH_FIND, NULL);
+	return entry != NULL ? entry->owner : InvalidOid;
+}
+
+static void
+remember_owner(int64 id, Oid owner)
+{
+	if (owners == NULL)
+	{
+		HASHCTL		ctl = {0};
+
+		ctl.keysize = sizeof(int64);
+		ctl.entrysize = sizeof(OwnerEntry);
+		owners = hash_create("reporunner registration owners", 64, &ctl,
+							 HASH_ELEM | HASH_BLOBS);
+	}
+	((OwnerEntry *) hash_search(owners, &id, HASH_ENTER, NULL))->owner = owner;
+}
+
+bool
+rr_registration_read(int64 id, Oid owner, const char *kind,
+					 RrRegistration *registration)
+{
+	Oid			known;
+
+	if (OidIsValid(owner) || !rr_store_on_citus())
+		return read_registration(id, owner, kind, registration);
+	known = cached_owner(id);
+	if (OidIsValid(known) && read_registration(id, known, kind, registration))
+		return true;
+	if (!read_registration(id, InvalidOid, kind, registration))
+		return false;
+	remember_owner(id, registration->owner);
 	return true;
 }
 
