@@ -267,6 +267,12 @@ rr_local_queue_distributed(void)
 	return local.distributed;
 }
 
+bool
+rr_local_queue_held_here(void)
+{
+	return local.sql_owners != NULL;
+}
+
 const Oid *
 rr_local_queue_owners(int *nowners)
 {
