@@ -205,8 +205,8 @@ static SPIPlanPtr hold_back_plan = NULL;
  */
 #define RR_REPLAN_MS			60000
 static SPIPlanPtr *const kept_plans[] = {
-	&candidates_plan, &claim_plan, &claim_owner_plan, &next_wake_plan, &leases_plan,
-	&free_lease_plan, &hold_back_plan
+	&candidates_plan, &claim_plan, &claim_owner_plan, &next_wake_plan,
+	&leases_plan, &free_lease_plan, &hold_back_plan
 };
 
 /* How often a worker looks for leases of workers that died, at most */
