@@ -81,23 +81,43 @@ typedef struct LocalQueue
 
 static LocalQueue local;
 
-/*
- * Append to buf one SELECT per shard (a list of names as text) joined by
- * UNION ALL, each "head FROM <shard> tail".
- */
-static void
-append_per_shard(StringInfo buf, List *shards, const char *head,
-				 const char *tail)
+/* Part of a statement over the node's shards: for each shard, a SELECT */
+typedef struct ShardSelect
 {
-	ListCell   *lc;
+	List	   *shards;			/* names, quoted */
+	const char *select;			/* "SELECT <select> FROM ONLY <shard> <where>" */
+	const char *where;
+} ShardSelect;
 
-	foreach(lc, shards)
+/*
+ * A statement: prefix, the SELECTs of each part joined by UNION ALL, then
+ * suffix.
+ */
+static char *
+over_shards(const char *prefix, const ShardSelect *parts, int nparts,
+			const char *suffix)
+{
+	StringInfoData buf;
+	bool		first = true;
+	int			i;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, prefix);
+	for (i = 0; i < nparts; i++)
 	{
-		if (foreach_current_index(lc) > 0)
-			appendStringInfoString(buf, " UNION ALL ");
-		appendStringInfo(buf, "SELECT %s FROM ONLY %s %s", head,
-						 (char *) lfirst(lc), tail);
+		ListCell   *lc;
+
+		foreach(lc, parts[i].shards)
+		{
+			if (!first)
+				appendStringInfoString(&buf, " UNION ALL ");
+			first = false;
+			appendStringInfo(&buf, "SELECT %s FROM ONLY %s %s", parts[i].select,
+							 (char *) lfirst(lc), parts[i].where);
+		}
 	}
+	appendStringInfoString(&buf, suffix);
+	return buf.data;
 }
 
 /*
@@ -107,36 +127,29 @@ append_per_shard(StringInfo buf, List *shards, const char *head,
 static void
 build_statements(List *queue_shards, List *execution_shards)
 {
-	StringInfoData buf;
+	ShardSelect owners[2] = {
+		{queue_shards, "1 AS kind, owner", "WHERE ready_at <= pg_catalog.now()"},
+		{execution_shards, "2, owner",
+		"WHERE status = 'waiting' AND wake_at <= pg_catalog.now()"}
+	};
+	ShardSelect wakes[2] = {
+		{queue_shards, "pg_catalog.min(ready_at) AS at",
+		"WHERE ready_at > pg_catalog.now() AND ready_at < 'infinity'"},
+		{execution_shards, "pg_catalog.min(wake_at)", "WHERE status = 'waiting'"}
+	};
+	ShardSelect leases[1] = {
+		{queue_shards, "execution_id, lease_owner, owner",
+		"WHERE lease_owner IS NOT NULL"}
+	};
 
 	local.sql_owners = local.sql_next_wake = local.sql_leases = NULL;
 	if (queue_shards == NIL)
 		return;
-
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, "SELECT DISTINCT kind, owner FROM (");
-	append_per_shard(&buf, queue_shards, "1 AS kind, owner",
-					 "WHERE ready_at <= pg_catalog.now()");
-	appendStringInfoString(&buf, " UNION ALL ");
-	append_per_shard(&buf, execution_shards, "2, owner",
-					 "WHERE status = 'waiting' AND wake_at <= pg_catalog.now()");
-	appendStringInfoString(&buf, ") o ORDER BY 1, 2");
-	local.sql_owners = buf.data;
-
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, "SELECT pg_catalog.min(at) FROM (");
-	append_per_shard(&buf, queue_shards, "pg_catalog.min(ready_at) AS at",
-					 "WHERE ready_at > pg_catalog.now() AND ready_at < 'infinity'");
-	appendStringInfoString(&buf, " UNION ALL ");
-	append_per_shard(&buf, execution_shards, "pg_catalog.min(wake_at)",
-					 "WHERE status = 'waiting'");
-	appendStringInfoString(&buf, ") m");
-	local.sql_next_wake = buf.data;
-
-	initStringInfo(&buf);
-	append_per_shard(&buf, queue_shards, "execution_id, lease_owner, owner",
-					 "WHERE lease_owner IS NOT NULL");
-	local.sql_leases = buf.data;
+	local.sql_owners = over_shards("SELECT DISTINCT kind, owner FROM (",
+								   owners, lengthof(owners), ") o ORDER BY 1, 2");
+	local.sql_next_wake = over_shards("SELECT pg_catalog.min(at) FROM (",
+									  wakes, lengthof(wakes), ") m");
+	local.sql_leases = over_shards("", leases, lengthof(leases), "");
 }
 
 /*
@@ -265,6 +278,12 @@ bool
 rr_local_queue_distributed(void)
 {
 	return local.distributed;
+}
+
+bool
+rr_local_queue_held_here(void)
+{
+	return local.sql_owners != NULL;
 }
 
 const Oid *

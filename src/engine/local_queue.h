@@ -29,6 +29,9 @@ extern bool rr_local_queue_refresh(bool now);
  */
 extern bool rr_local_queue_distributed(void);
 
+/* Whether this node holds shards of the queue, as of the last refresh. */
+extern bool rr_local_queue_held_here(void);
+
 /*
  * The owners with queue rows ready to run on this node, ascending, as
  * of the last refresh; *nowners their number.

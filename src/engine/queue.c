@@ -205,8 +205,8 @@ static SPIPlanPtr hold_back_plan = NULL;
  */
 #define RR_REPLAN_MS			60000
 static SPIPlanPtr *const kept_plans[] = {
-	&candidates_plan, &claim_plan, &claim_owner_plan, &next_wake_plan, &leases_plan,
-	&free_lease_plan, &hold_back_plan
+	&candidates_plan, &claim_plan, &claim_owner_plan, &next_wake_plan,
+	&leases_plan, &free_lease_plan, &hold_back_plan
 };
 
 /* How often a worker looks for leases of workers that died, at most */
@@ -525,7 +525,8 @@ earliest_wake(TimestampTz a, TimestampTz b)
  * On Citus, a worker is not woken for executions that start() queued on
  * another node (the coordinator): it looks again every RR_CITUS_POLL_MS,
  * also before the queue is distributed, so that the node's workers are
- * there when it is.
+ * there when it is; not on a node that holds no shard of it (the
+ * coordinator, usually), whose workers leave when idle.
  */
 #define RR_CITUS_POLL_MS		1000
 
@@ -590,10 +591,10 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 		}
 		if (ncandidates > 0)
 			*next_wake = earliest_wake(*next_wake,
-										  TimestampTzPlusMilliseconds(now, RR_CLAIM_RETRY_MS));
-		if (rr_store_on_citus())
+									   TimestampTzPlusMilliseconds(now, RR_CLAIM_RETRY_MS));
+		if (rr_store_on_citus() && (!distributed || rr_local_queue_held_here()))
 			*next_wake = earliest_wake(*next_wake,
-										  TimestampTzPlusMilliseconds(now, RR_CITUS_POLL_MS));
+									   TimestampTzPlusMilliseconds(now, RR_CITUS_POLL_MS));
 	}
 	rr_store_end(nestlevel);
 
