@@ -5,8 +5,8 @@
 # row-level security isolates tenants through the coordinator and through
 # direct connections to the worker nodes; distribute() is idempotent,
 # superusers only and refuses to run on a worker node; DDL keeps working.
-# What does not work yet on Citus (the API's statements that are not
-# keyed by owner) is marked TODO, as docs/scaling.md says.
+# The API works through the coordinator, as the tables' owner and as a
+# tenant.
 use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
@@ -170,11 +170,8 @@ SELECT (SELECT count(*) || '/' || count(DISTINCT owner) FROM reporunner.executio
 		'a tenant cannot write rows of another through node ' . $node->name);
 }
 
-# The API through the coordinator: its statements are not all keyed by
-# owner yet (docs/scaling.md, "What does not work yet").
-TODO:
+# The API through the coordinator, as the tables' owner and as a tenant
 {
-	local $TODO = 'the API runs statements Citus cannot route (docs/scaling.md)';
 	# as the tables' owner, on the coordinator: no change of user within a
 	# transaction
 	my $hello = q({"nodes": [{"name": "Start", "type": "trigger"}, {"name": "Pass", "type": "noop"}], "connections": [{"from": "Start", "to": "Pass"}]});
@@ -185,15 +182,15 @@ TODO:
 	($rc, $out, $err) = run_sql($coord, "SELECT reporunner.start('hello', '[{}]')");
 	like($out, qr/^\d+$/, 'start() as the tables\' owner queues an execution') or diag($err);
 	my $superuser = $coord->safe_psql('postgres', "SELECT 'postgres'::regrole::oid");
-	my $queue_shard = $coord->safe_psql('postgres',
-		"SELECT get_shard_id_for_distribution_column('reporunner.queue', $superuser)");
-	my $queue_port = $coord->safe_psql('postgres',
-		"SELECT nodeport FROM pg_dist_shard_placement WHERE shardid = $queue_shard");
+	my $exec_shard = $coord->safe_psql('postgres',
+		"SELECT get_shard_id_for_distribution_column('reporunner.execution', $superuser)");
+	my $exec_port = $coord->safe_psql('postgres',
+		"SELECT nodeport FROM pg_dist_shard_placement WHERE shardid = $exec_shard");
 	my $queued = '';
-	$queued = $port_of{$queue_port}->safe_psql('postgres',
-		"SELECT count(*) FROM reporunner.queue_$queue_shard WHERE execution_id = $out")
+	$queued = $port_of{$exec_port}->safe_psql('postgres',
+		"SELECT count(*) FROM reporunner.execution_$exec_shard WHERE id = $out")
 	  if $out =~ /^\d+$/;
-	is($queued, '1', 'its queue row is in the owner\'s shard, on the owner\'s node');
+	is($queued, '1', 'its execution row is in the owner\'s shard, on the owner\'s node');
 
 	my $doc = q({"nodes": [{"name": "Start", "type": "trigger"}]});
 	($rc, $out, $err) = run_sql($coord,
