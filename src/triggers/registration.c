@@ -33,8 +33,6 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
-#include "nodes/makefuncs.h"
-#include "parser/parse_func.h"
 #include "triggers/triggers.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -365,22 +363,6 @@ rr_registration_run_as_caller(const char *sql, int nargs, Oid *argtypes,
 }
 
 /*
- * caller_manages
- *		Whether the current role may manage owner's rows, as row-level
- *		security decides it (reporunner.has_owner_access()).
- */
-static bool
-caller_manages(Oid owner)
-{
-	Oid			argtypes[1] = {OIDOID};
-	Oid			fn = LookupFuncName(list_make2(makeString("reporunner"),
-											   makeString("has_owner_access")),
-									1, argtypes, false);
-
-	return DatumGetBool(OidFunctionCall1(fn, ObjectIdGetDatum(owner)));
-}
-
-/*
  * drop_trigger(id): delete a registration the caller may see; what it
  * made goes with it (forget_trigger()).  On one server row-level security
  * decides; on Citus, where the statement runs as the tables' owner (a
@@ -407,7 +389,7 @@ reporunner_drop_trigger(PG_FUNCTION_ARGS)
 											   &isnull));
 	}
 	rr_store_end(nestlevel);
-	if (!OidIsValid(owner) || !caller_manages(owner))
+	if (!OidIsValid(owner) || !rr_has_owner_access(GetUserId(), owner))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("trigger " INT64_FORMAT " does not exist",
