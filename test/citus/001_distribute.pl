@@ -193,8 +193,11 @@ SELECT (SELECT count(*) || '/' || count(DISTINCT owner) FROM reporunner.executio
 	is($queued, '1', 'its execution row is in the owner\'s shard, on the owner\'s node');
 
 	my $doc = q({"nodes": [{"name": "Start", "type": "trigger"}]});
+	# started and waited for in two transactions: a worker sees the
+	# execution once start() commits
 	($rc, $out, $err) = run_sql($coord,
-		"SELECT status FROM reporunner.wait_for(reporunner.start('hello', '[{}]'), '20s')");
+		"SELECT reporunner.start('hello', '[{}]') AS id \\gset\n"
+		  . "SELECT status FROM reporunner.wait_for(:id, '20s')");
 	is($out, 'succeeded', 'a worker runs the owner\'s execution on its node') or diag($err);
 	($rc, $out, $err) = run_sql($coord,
 		"SET ROLE t1; SELECT reporunner.save_workflow('hello', '$doc')");
@@ -203,8 +206,8 @@ SELECT (SELECT count(*) || '/' || count(DISTINCT owner) FROM reporunner.executio
 		"SET ROLE t1; SELECT reporunner.execute('hello', '[{}]')");
 	is($rc, 0, 'execute() as a tenant through the coordinator') or diag($err);
 	($rc, $out, $err) = run_sql($coord,
-		"SET ROLE t1; SELECT status FROM reporunner.wait_for(reporunner.start('hello', '[{}]'), '20s')"
-	);
+		"SET ROLE t1;\nSELECT reporunner.start('hello', '[{}]') AS id \\gset\n"
+		  . "SELECT status FROM reporunner.wait_for(:id, '20s')");
 	is($out, 'succeeded', 'start() runs on the node that holds the rows') or diag($err);
 }
 
