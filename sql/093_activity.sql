@@ -51,8 +51,11 @@ SELECT process, workflow, version, mode, node, owner,
 	   node_started <= now() + interval '1 minute' AS node_started_ok
 FROM reporunner.activity WHERE execution_id = :locked;
 
--- pg_stat_activity says the same
+-- pg_stat_activity says the same, once the worker waits for the lock
 RESET ROLE;
+SELECT regress.until(format('SELECT EXISTS (SELECT FROM pg_stat_activity WHERE wait_event_type = %L'
+							' AND pid = (SELECT pid FROM reporunner.activity WHERE execution_id = %s))',
+							'Lock', :locked)) AS waiting_for_the_lock;
 SELECT backend_type, application_name,
 	   query = format('reporunner: workflow "activity_locked" execution %s node "Wait for the lock"', :locked) AS query_says_it,
 	   wait_event_type
