@@ -29,10 +29,17 @@ ALTER TABLE reporunner.step RENAME TO step_journal;
 ALTER INDEX reporunner.step_pkey RENAME TO step_journal_pkey;
 ALTER TABLE reporunner.step_journal
 	RENAME CONSTRAINT step_execution_id_fkey TO step_journal_execution_id_fkey;
+-- a step's status and attempt become domains (src/sql/10_tables.sql): the
+-- table's CHECK constraints are dropped, the domains' checked once after
+CREATE DOMAIN reporunner.attempt_number AS integer;
+COMMENT ON DOMAIN reporunner.attempt_number IS 'Attempt of an execution or a step: 1, then one more per retry';
+CREATE DOMAIN reporunner.step_status AS text;
+COMMENT ON DOMAIN reporunner.step_status IS 'Status of a step: running, succeeded, failed, skipped, waiting, retrying or canceled';
+ALTER TABLE reporunner.step_journal DROP CONSTRAINT step_status_check,
+	DROP CONSTRAINT step_attempt_check;
 ALTER TABLE reporunner.step_journal
-	RENAME CONSTRAINT step_status_check TO step_journal_status_check;
-ALTER TABLE reporunner.step_journal
-	RENAME CONSTRAINT step_attempt_check TO step_journal_attempt_check;
+	ALTER COLUMN status TYPE reporunner.step_status,
+	ALTER COLUMN attempt TYPE reporunner.attempt_number;
 ALTER POLICY step_tenant ON reporunner.step_journal RENAME TO step_journal_tenant;
 ALTER POLICY step_visible_to_creator ON reporunner.step_journal
 	RENAME TO step_journal_visible_to_creator;
@@ -79,12 +86,16 @@ GRANT SELECT ON reporunner.step TO PUBLIC;
 DROP FUNCTION reporunner.wait_for(bigint, interval);
 DROP VIEW reporunner.executions;
 ALTER TABLE reporunner.execution DROP CONSTRAINT execution_status_check,
-	DROP CONSTRAINT execution_mode_check;
+	DROP CONSTRAINT execution_mode_check, DROP CONSTRAINT execution_attempt_check;
 CREATE DOMAIN reporunner.execution_status AS text;
 CREATE DOMAIN reporunner.execution_mode AS text;
 ALTER TABLE reporunner.execution
 	ALTER COLUMN status TYPE reporunner.execution_status,
-	ALTER COLUMN mode TYPE reporunner.execution_mode;
+	ALTER COLUMN mode TYPE reporunner.execution_mode,
+	ALTER COLUMN attempt TYPE reporunner.attempt_number;
+ALTER DOMAIN reporunner.attempt_number ADD CONSTRAINT attempt_number_check CHECK (VALUE > 0);
+ALTER DOMAIN reporunner.step_status ADD CONSTRAINT step_status_check
+	CHECK (VALUE IN ('running', 'succeeded', 'failed', 'skipped', 'waiting', 'retrying', 'canceled'));
 ALTER DOMAIN reporunner.execution_status ADD CONSTRAINT execution_status_check
 	CHECK (VALUE IN ('queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled'));
 COMMENT ON DOMAIN reporunner.execution_status IS 'Status of an execution: queued, running, waiting, succeeded, failed or canceled';

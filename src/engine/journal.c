@@ -370,16 +370,25 @@ rr_notify_execution(int64 id)
  * unique index gains "owner" on Citus (src/sql/90_distribute.sql), and the
  * id, the only other unique key, comes from a sequence.  The journal's
  * conflicts below name its primary key for the same reason.
+ *
+ * Without a key no conflict is possible, and the plain INSERT is used: ON
+ * CONFLICT inserts speculatively (a probe of every unique index first, one
+ * more WAL record after), a cost start() and every row of a table trigger
+ * would pay for nothing.
  */
-#define SQL_ENQUEUE \
+#define SQL_ENQUEUE_VALUES \
 	"WITH e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
 	" status, mode, input, idempotency_key, created_by, trigger_id, parent_id," \
 	" input_rows)" \
 	" VALUES ($1, $2, $3, 'queued', $9, coalesce($4, '[]'), $5, $6," \
-	" NULLIF($10, 0), NULLIF($11, 0), $12)" \
-	" ON CONFLICT DO NOTHING RETURNING id)" \
+	" NULLIF($10, 0), NULLIF($11, 0), $12)"
+#define SQL_ENQUEUE_QUEUE_ROW \
+	" RETURNING id)" \
 	" INSERT INTO reporunner.queue (execution_id, owner, priority, ready_at)" \
 	" SELECT id, $3, $7, $8 FROM e RETURNING execution_id"
+#define SQL_ENQUEUE SQL_ENQUEUE_VALUES SQL_ENQUEUE_QUEUE_ROW
+#define SQL_ENQUEUE_ONCE \
+	SQL_ENQUEUE_VALUES " ON CONFLICT DO NOTHING" SQL_ENQUEUE_QUEUE_ROW
 #define SQL_BY_KEY \
 	"SELECT id FROM reporunner.execution" \
 	" WHERE workflow_id = $1 AND idempotency_key = $2 AND owner = $3"
@@ -497,6 +506,7 @@ rr_notify_execution(int64 id)
 	"SELECT owner FROM reporunner.execution WHERE id = $1"
 
 static SPIPlanPtr enqueue_plan = NULL;
+static SPIPlanPtr enqueue_once_plan = NULL;
 static SPIPlanPtr unpacked_input_plan = NULL;
 static SPIPlanPtr by_key_plan = NULL;
 static SPIPlanPtr cancel_plan = NULL;
@@ -541,8 +551,13 @@ rr_journal_enqueue(const RrEnqueue *queued)
 	nulls[11] = queued->input_rows ? ' ' : 'n';
 
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&enqueue_plan, SQL_ENQUEUE, 12, argtypes, values, nulls,
-					   SPI_OK_INSERT_RETURNING);
+	if (queued->idempotency_key == NULL)
+		rr_store_run_kept_as_owner(&enqueue_plan, SQL_ENQUEUE, 12, argtypes,
+								   values, nulls, SPI_OK_INSERT_RETURNING);
+	else
+		rr_store_run_kept_as_owner(&enqueue_once_plan, SQL_ENQUEUE_ONCE, 12,
+								   argtypes, values, nulls,
+								   SPI_OK_INSERT_RETURNING);
 	if (SPI_processed != 1)
 	{
 		/* the key was used before: that execution */
@@ -1194,8 +1209,8 @@ rr_journal_forget_plans(void)
 		&insert_journal_plan, &save_steps_plan, &start_running_plan,
 		&finish_plan, &suspend_plan, &retry_later_plan, &requeue_plan,
 		&error_workflow_plan, &wake_due_plan, &due_owners_plan, &prune_plan,
-		&enqueue_plan, &by_key_plan, &unpacked_input_plan, &cancel_plan,
-		&running_calls_plan, &parent_of_plan, &lock_parent_plan,
+		&enqueue_plan, &enqueue_once_plan, &by_key_plan, &unpacked_input_plan,
+		&cancel_plan, &running_calls_plan, &parent_of_plan, &lock_parent_plan,
 		&calls_left_plan, &wake_parent_plan, &owner_of_plan, &resume_plan,
 		&retry_plan
 	};

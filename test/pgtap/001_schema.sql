@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(495);
+SELECT plan(501);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -130,6 +130,9 @@ FROM (VALUES
 	('execution', 'id', 'bigint'),
 	('execution', 'status', 'reporunner.execution_status'),
 	('execution', 'mode', 'reporunner.execution_mode'),
+	('execution', 'attempt', 'reporunner.attempt_number'),
+	('step_journal', 'attempt', 'reporunner.attempt_number'),
+	('step_journal', 'status', 'reporunner.step_status'),
 	('execution', 'input', 'jsonb'),
 	('execution', 'parent_id', 'bigint'),
 	('execution', 'created_by', 'oid'),
@@ -307,6 +310,19 @@ SELECT throws_ok($$INSERT INTO reporunner.execution (workflow_id, version, owner
 	VALUES (0, 1, 10, 'cron', 10)$$, '23514',
 	'value for domain reporunner.execution_mode violates check constraint "execution_mode_check"',
 	'an execution mode outside the list is refused');
+-- so are a step's status and every attempt number
+SELECT throws_ok($$INSERT INTO reporunner.execution (workflow_id, version, owner, mode, created_by, attempt)
+	VALUES (0, 1, 10, 'call', 10, 0)$$, '23514',
+	'value for domain reporunner.attempt_number violates check constraint "attempt_number_check"',
+	'an execution attempt below 1 is refused');
+SELECT throws_ok($$INSERT INTO reporunner.step_journal (execution_id, node, owner, status)
+	VALUES (0, 'a', 10, 'done')$$, '23514',
+	'value for domain reporunner.step_status violates check constraint "step_status_check"',
+	'a step status outside the list is refused');
+SELECT throws_ok($$INSERT INTO reporunner.step_journal (execution_id, node, owner, status, attempt)
+	VALUES (0, 'a', 10, 'running', -1)$$, '23514',
+	'value for domain reporunner.attempt_number violates check constraint "attempt_number_check"',
+	'a step attempt below 1 is refused');
 SELECT is((SELECT pg_get_indexdef(to_regclass('reporunner.queue_ready_idx'))),
 	'CREATE INDEX queue_ready_idx ON reporunner.queue USING btree (priority DESC, ready_at)',
 	'queue_ready_idx sorts by priority descending, then ready_at');
