@@ -43,6 +43,7 @@
 #include "engine/journal.h"
 #include "executor/spi.h"
 #include "n8n/n8n_sql.h"
+#include "triggers/triggers.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -702,6 +703,7 @@ reporunner_delete_workflow(PG_FUNCTION_ARGS)
 	nestlevel = rr_store_begin();
 	rr_workflow_get(name, RR_WORKFLOW_LOCK, InvalidOid, &ref);
 	rr_journal_forget_queued(ref.id, ref.owner);
+	rr_registrations_forget_workflow(ref.id, ref.owner);
 	values[0] = Int64GetDatum(ref.id);
 	values[1] = ObjectIdGetDatum(ref.owner);
 	rr_store_run(SQL_DELETE_WORKFLOW, 2, argtypes, values, SPI_OK_DELETE);

@@ -58,6 +58,10 @@ PG_FUNCTION_INFO_V1(reporunner_forget_trigger);
 /* the owner of registration $1, if the caller sees it (one server: RLS) */
 #define SQL_VISIBLE_TRIGGER \
 	"SELECT owner FROM reporunner.trigger WHERE id = $1"
+/* the registrations of workflow $1 (owner $2) */
+#define SQL_WORKFLOW_REGISTRATIONS \
+	"SELECT id, kind FROM reporunner.trigger" \
+	" WHERE workflow_id = $1 AND owner = $2"
 #define SQL_UNREGISTER \
 	"WITH t AS (DELETE FROM reporunner.trigger WHERE id = $1 AND owner = $2" \
 	" RETURNING " RR_SQL_DELETED_REGISTRATION ")" \
@@ -69,6 +73,7 @@ static SPIPlanPtr registration_plan = NULL;
 static SPIPlanPtr registration_any_plan = NULL;
 static SPIPlanPtr visible_trigger_plan = NULL;
 static SPIPlanPtr unregister_plan = NULL;
+static SPIPlanPtr workflow_registrations_plan = NULL;
 
 void
 rr_registration_workflow(const char *name, bool queues, RrWorkflowRef *ref)
@@ -152,6 +157,44 @@ rr_registration_deleted(void)
 			forget(DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull)),
 				   SPI_getvalue(tuple, desc, 3));
 	}
+}
+
+void
+rr_registrations_forget_workflow(int64 workflow_id, Oid owner)
+{
+	Oid			argtypes[2] = {INT8OID, OIDOID};
+	Datum		values[2];
+	int			nestlevel;
+	int64	   *ids;
+	char	  **kinds;
+	uint64		n;
+	uint64		row;
+
+	if (!rr_store_on_citus())
+		return;
+	values[0] = Int64GetDatum(workflow_id);
+	values[1] = ObjectIdGetDatum(owner);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept_as_owner(&workflow_registrations_plan,
+							   SQL_WORKFLOW_REGISTRATIONS, 2, argtypes, values,
+							   NULL, SPI_OK_SELECT);
+	/* kept apart: forgetting one runs statements of its own */
+	n = SPI_processed;
+	ids = palloc(sizeof(int64) * Max(n, 1));
+	kinds = palloc(sizeof(char *) * Max(n, 1));
+	for (row = 0; row < n; row++)
+	{
+		bool		isnull;
+
+		ids[row] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[row],
+											   SPI_tuptable->tupdesc, 1,
+											   &isnull));
+		kinds[row] = SPI_getvalue(SPI_tuptable->vals[row],
+								  SPI_tuptable->tupdesc, 2);
+	}
+	for (row = 0; row < n; row++)
+		forget(ids[row], kinds[row]);
+	rr_store_end(nestlevel);
 }
 
 int64

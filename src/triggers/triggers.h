@@ -89,6 +89,15 @@ extern void rr_registration_delete(int64 id, Oid owner);
 extern void rr_registration_deleted(void);
 
 /*
+ * On Citus, remove what the registrations of workflow workflow_id (of
+ * owner) made, before delete_workflow() deletes them with the workflow
+ * through the foreign keys: forget_trigger() then fires on the shards,
+ * where none of it is.  On one server it does nothing: forget_trigger()
+ * does it.
+ */
+extern void rr_registrations_forget_workflow(int64 workflow_id, Oid owner);
+
+/*
  * Run sql as the caller, SPI connected (rr_store_begin): a statement on no
  * table of Reporunner's whose privileges are the caller's to have
  * (cron.schedule(), a kind's function in import_workflow()).  On
