@@ -150,6 +150,20 @@ BEGIN
 		SELECT coalesce((SELECT o.owner FROM reporunner.owner_role o WHERE o.name = CURRENT_USER),
 						CURRENT_USER::pg_catalog.regrole::pg_catalog.oid)
 		$f$;
+		/*
+		 * The views' owner names: their expressions run on the shards,
+		 * here, where the owner's OID is another role's or nobody's.
+		 */
+		CREATE OR REPLACE FUNCTION reporunner.owner_name(owner oid)
+		RETURNS name
+		LANGUAGE sql STABLE STRICT PARALLEL SAFE
+		SET citus.allow_nested_distributed_execution = on
+		AS $f$
+		SELECT CASE WHEN $1 < 16384 THEN pg_catalog.pg_get_userbyid($1)
+			   ELSE coalesce((SELECT m.name FROM reporunner.owner_role m WHERE m.owner = $1),
+							 ('unknown (OID=' || $1 || ')')::pg_catalog.name)
+			   END
+		$f$;
 	END IF;
 	FOR r IN
 		SELECT pg_catalog.format('reporunner.%I', s.sequencename) AS seq,
