@@ -1,0 +1,98 @@
+# Operating Reporunner on Citus: metrics() and metric_samples() through
+# the coordinator; retention, each node's workers pruning the executions
+# of their own node; ALTER EXTENSION UPDATE at the current version; and a
+# tenant's shard group moved to the other worker node, whose workers then
+# run the tenant's executions.
+use strict;
+use warnings FATAL => 'all';
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use CitusCluster;
+use Test::More;
+
+my ($coord, @workers) = CitusCluster->create('ops');
+my @tenants = ('t1', 't2');
+my %node_of_port = map { $_->port => $_ } ($coord, @workers);
+
+$coord->safe_psql('postgres', 'SELECT reporunner.distribute()');
+CitusCluster->create_ledger_workflows($coord, 1, @tenants);
+my %oid = map { $_ => $coord->safe_psql('postgres', "SELECT '$_'::regrole::oid") } @tenants;
+
+# psql as given on the coordinator, returning (exit code, stdout, stderr)
+# with SQLSTATEs shown
+sub run_sql
+{
+	my ($sql) = @_;
+	my ($out, $err) = ('', '');
+	my $rc = $coord->psql('postgres', "\\set VERBOSITY verbose\n$sql",
+		stdout => \$out, stderr => \$err);
+	return ($rc, $out, $err);
+}
+
+sub as
+{
+	my ($role, $sql) = @_;
+	return $coord->safe_psql('postgres', "SET ROLE $role;\n$sql");
+}
+
+# the port of the node that holds a tenant's shard group
+sub home_port
+{
+	my ($t) = @_;
+	return $coord->safe_psql('postgres', qq{
+SELECT p.nodeport FROM pg_dist_shard_placement p
+WHERE p.shardid = get_shard_id_for_distribution_column('reporunner.execution', $oid{$t})});
+}
+
+foreach my $t (@tenants)
+{
+	is(CitusCluster->start_books($coord, $t, 4), 4, "tenant $t starts 4 executions");
+}
+is(CitusCluster->wait_books($coord, 120), '8 0 0', 'they all succeed');
+
+# metrics() and metric_samples() through the coordinator, as each tenant
+foreach my $t (@tenants)
+{
+	is( as($t, q{SELECT value FROM reporunner.metric_samples('1 hour')
+WHERE metric = 'reporunner_executions_created' AND status = 'succeeded'}),
+		'4', "metric_samples() with a literal window, as $t: its own executions");
+	is( as($t, q{SELECT string_agg(DISTINCT owner, ',') FROM reporunner.metric_samples()
+WHERE workflow IS NOT NULL}),
+		$t, "metric_samples(): only $t\'s own workflows, named by their owner");
+	is( as($t, q{DO $$DECLARE w interval := '2 hours'; n double precision;
+BEGIN
+	SELECT value INTO n FROM reporunner.metric_samples(w)
+	WHERE metric = 'reporunner_execution_duration_seconds_count';
+	RAISE NOTICE 'count %', n;
+	IF n IS DISTINCT FROM 4 THEN RAISE EXCEPTION 'count %', n; END IF;
+END$$;
+SELECT 'ok'}),
+		'ok', "metric_samples() with a window in a variable, as $t");
+	my $metrics = as($t, 'SELECT reporunner.metrics()');
+	like($metrics,
+		qr/^reporunner_executions_created\{workflow="book",owner="$t",status="succeeded"\} 4$/m,
+		"metrics() as $t: its executions by status");
+	like($metrics, qr/^reporunner_execution_duration_seconds_count\{workflow="book",owner="$t"\} 4$/m,
+		"metrics() as $t: the histogram");
+	like($metrics, qr/^reporunner_queue_depth 0$/m, "metrics() as $t: the queue");
+	unlike($metrics, qr/owner="(?!$t")/, "metrics() as $t: no other owner");
+}
+foreach my $node (@workers)
+{
+	is( $node->safe_psql('postgres', q{SET ROLE t1;
+SELECT value FROM reporunner.metric_samples('1 hour')
+WHERE metric = 'reporunner_executions_created' AND status = 'succeeded'}),
+		'4', 'metric_samples() through ' . $node->name . ' directly');
+}
+like($coord->safe_psql('postgres', q{SELECT reporunner.metrics('1 day')}),
+	qr/^reporunner_executions_created\{workflow="book",owner="t2",status="succeeded"\} 4$/m,
+	'metrics() as the superuser: every owner');
+
+# ALTER EXTENSION UPDATE at the current version does nothing, and breaks nothing
+my ($rc, $out, $err) = run_sql('ALTER EXTENSION reporunner UPDATE');
+is($rc, 0, 'ALTER EXTENSION reporunner UPDATE on a distributed database');
+like($err, qr/already installed/, '... is a no-op at the current version');
+is(CitusCluster->start_books($coord, 't1', 1), 1, 'start() after it');
+is(CitusCluster->wait_books($coord, 60), '9 0 0', 'and the execution runs');
+
+done_testing();
