@@ -132,4 +132,29 @@ like($err, qr/already installed/, '... is a no-op at the current version');
 is(CitusCluster->start_books($coord, 't1', 1), 1, 'start() after it');
 is(CitusCluster->wait_books($coord, 60), '5 0 0', 'and the execution runs');
 
+# t1's shard group moves to the other worker node, as Citus's rebalancer
+# would move it: the workers there find its executions in their node's
+# metadata, and run the new ones where the rows now are
+my $from = home_port('t1');
+my ($to) = grep { $_->port != $from } @workers;
+my $before = $coord->safe_psql('postgres',
+	"SELECT max(id) FROM reporunner.execution WHERE owner = $oid{t1}");
+my $shard = $coord->safe_psql('postgres',
+	"SELECT get_shard_id_for_distribution_column('reporunner.workflow', $oid{t1})");
+$coord->safe_psql('postgres',
+	"SELECT citus_move_shard_placement($shard, '127.0.0.1', $from, '127.0.0.1', "
+	  . $to->port . ", shard_transfer_mode => 'block_writes')");
+is(home_port('t1'), $to->port, 't1\'s shard group moved to ' . $to->name);
+is(CitusCluster->start_books($coord, 't1', 3), 3, 't1 starts 3 executions after the move');
+is(CitusCluster->wait_books($coord, 60), '8 0 0', 'they succeed');
+is( $coord->safe_psql('postgres', qq{SELECT string_agg(DISTINCT port::text, ',')
+FROM public.ledger WHERE owner = $oid{t1} AND execution > $before}),
+	$to->port, 'their steps ran on the node the rows moved to');
+is( $to->safe_psql('postgres', q{SET ROLE t1;
+SELECT count(*) || ' ' || string_agg(DISTINCT owner, ',') FROM reporunner.executions}),
+	'6 t1', 'the tenant sees its executions, old and new, through that node directly');
+is( $coord->safe_psql('postgres', q{SET ROLE t2;
+SELECT count(*) || ' ' || string_agg(DISTINCT owner, ',') FROM reporunner.executions}),
+	'2 t2', 'the other tenant still sees its own only');
+
 done_testing();
