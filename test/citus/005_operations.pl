@@ -157,4 +157,22 @@ is( $coord->safe_psql('postgres', q{SET ROLE t2;
 SELECT count(*) || ' ' || string_agg(DISTINCT owner, ',') FROM reporunner.executions}),
 	'2 t2', 'the other tenant still sees its own only');
 
+# reassign_workflows() cannot change the owners, the distribution column:
+# it says so, and the way its hint gives works
+($rc, $out, $err) = run_sql(q{SELECT reporunner.reassign_workflows('t1', 't2')});
+like($err, qr/0A000: reassign_workflows\(\) is not available on Citus/,
+	'reassign_workflows() on Citus: 0A000');
+like($err, qr/HINT:  Save the workflows again as the new owner/, '... with a hint');
+my $doc = as('t1', q{SELECT reporunner.export_workflow('book')});
+is(as('t2', qq{SELECT reporunner.import_workflow('book_of_t1', \$doc\$$doc\$doc\$)}),
+	'1', 'the hint\'s way: import_workflow() of the exported document as the new owner');
+as('t1', q{SELECT reporunner.delete_workflow('book')});
+is( $coord->safe_psql('postgres',
+		q{SELECT string_agg(owner || ':' || name, ',' ORDER BY name) FROM reporunner.workflows}),
+	't2:book,t2:book_of_t1', '... and delete_workflow() as the old one');
+my $moved = as('t2', q{SELECT reporunner.start('book_of_t1', '[{}]')});
+ok( $coord->poll_query_until('postgres',
+		"SELECT status = 'succeeded' FROM reporunner.execution WHERE id = $moved AND owner = $oid{t2}"),
+	'the new owner runs it');
+
 done_testing();
