@@ -12,7 +12,6 @@ use Test::More;
 
 my ($coord, @workers) = CitusCluster->create('ops');
 my @tenants = ('t1', 't2');
-my %node_of_port = map { $_->port => $_ } ($coord, @workers);
 
 $coord->safe_psql('postgres', 'SELECT reporunner.distribute()');
 CitusCluster->create_ledger_workflows($coord, 1, @tenants);
@@ -63,7 +62,6 @@ WHERE workflow IS NOT NULL}),
 BEGIN
 	SELECT value INTO n FROM reporunner.metric_samples(w)
 	WHERE metric = 'reporunner_execution_duration_seconds_count';
-	RAISE NOTICE 'count %', n;
 	IF n IS DISTINCT FROM 4 THEN RAISE EXCEPTION 'count %', n; END IF;
 END$$;
 SELECT 'ok'}),
