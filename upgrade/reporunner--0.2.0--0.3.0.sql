@@ -6,6 +6,21 @@
 \echo Use "ALTER EXTENSION reporunner UPDATE TO '0.3.0'" to load this file. \quit
 
 /*
+ * Owners' names for the views (src/sql/00_header.sql).  On a single
+ * server and on the Citus coordinator the owner is a role's OID there:
+ * pg_get_userbyid() itself, under another name (internal, so that the
+ * planner does not replace it by pg_get_userbyid(), and Citus sends this
+ * name to the shards); on a Citus worker node, where the views' expressions run on
+ * the shards and a role has another OID, prepare_distribution() replaces
+ * it by one that reads reporunner.owner_role (docs/scaling.md).
+ */
+CREATE FUNCTION reporunner.owner_name(owner oid)
+RETURNS name
+LANGUAGE internal STABLE STRICT PARALLEL SAFE
+AS 'pg_get_userbyid';
+COMMENT ON FUNCTION reporunner.owner_name(oid) IS 'The name of the role that owns rows of Reporunner''s tables (as pg_get_userbyid(); on a Citus worker node, from reporunner.owner_role)';
+
+/*
  * The journal keeps the steps written together with an execution's end in
  * the execution's row (execution.steps), and the steps a worker commits one
  * by one in step_journal, the table that was reporunner.step.  The view
@@ -384,7 +399,7 @@ REVOKE EXECUTE ON FUNCTION reporunner.rotate_key() FROM PUBLIC;
 COMMENT ON FUNCTION reporunner.rotate_key() IS 'Superusers: re-seals every credential not sealed under the key of reporunner.key_file (opening it with the key of reporunner.old_key_file); returns how many';
 
 CREATE VIEW reporunner.credentials WITH (security_invoker = true) AS
-SELECT c.name, c.type, c.owner::regrole AS owner, c.key_id, c.created_at,
+SELECT c.name, c.type, reporunner.owner_name(c.owner) AS owner, c.key_id, c.created_at,
 	   c.updated_at, c.rotated_at
 FROM reporunner.credential c;
 COMMENT ON VIEW reporunner.credentials IS 'The credentials the current role may see, without their secrets';
@@ -1018,13 +1033,13 @@ LANGUAGE sql VOLATILE
 BEGIN ATOMIC
 	SELECT CASE WHEN h.outcome IN ('error', 'refused') THEN 'reporunner_http_request_failures_total'
 				ELSE 'reporunner_http_requests_total' END,
-		   pg_catalog.pg_get_userbyid(h.owner)::text, h.method,
+		   reporunner.owner_name(h.owner)::text, h.method,
 		   CASE WHEN h.outcome NOT IN ('error', 'refused') THEN h.outcome END,
 		   CASE WHEN h.outcome IN ('error', 'refused') THEN h.outcome END,
 		   h.requests::double precision
 	FROM reporunner.http_stats() h
 	UNION ALL
-	SELECT 'reporunner_http_received_bytes_total', pg_catalog.pg_get_userbyid(h.owner)::text,
+	SELECT 'reporunner_http_received_bytes_total', reporunner.owner_name(h.owner)::text,
 		   NULL, NULL, NULL, pg_catalog.sum(h.received_bytes)::double precision
 	FROM reporunner.http_stats() h
 	GROUP BY h.owner;
@@ -1212,7 +1227,7 @@ COMMENT ON FUNCTION reporunner.save_connector(text, jsonb) IS 'Validates a conne
 
 CREATE VIEW reporunner.connectors WITH (security_invoker = true) AS
 SELECT DISTINCT ON (c.owner, c.name)
-	   c.name, c.owner::regrole AS owner, c.version,
+	   c.name, reporunner.owner_name(c.owner) AS owner, c.version,
 	   pg_catalog.jsonb_path_query_array(c.definition, 'strict $.operations.keyvalue().key') AS operations,
 	   c.definition, c.created_at
 FROM reporunner.connector c
@@ -1475,6 +1490,7 @@ DECLARE
 	r record;
 	fkeys text[] := '{}';
 	stmt text;
+	ddl text;
 BEGIN
 	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
 		RAISE EXCEPTION 'permission denied to prepare Reporunner''s tables for Citus'
@@ -1573,6 +1589,48 @@ BEGIN
 		SELECT coalesce((SELECT o.owner FROM reporunner.owner_role o WHERE o.name = CURRENT_USER),
 						CURRENT_USER::pg_catalog.regrole::pg_catalog.oid)
 		$f$;
+		/*
+		 * The views' owner names: their expressions run on the shards,
+		 * here, where the owner's OID is another role's or nobody's.
+		 */
+		CREATE OR REPLACE FUNCTION reporunner.owner_name(owner oid)
+		RETURNS name
+		LANGUAGE sql STABLE STRICT PARALLEL SAFE
+		SET citus.allow_nested_distributed_execution = on
+		AS $f$
+		SELECT CASE WHEN $1 < 16384 THEN pg_catalog.pg_get_userbyid($1)
+			   ELSE coalesce((SELECT m.name FROM reporunner.owner_role m WHERE m.owner = $1),
+							 ('unknown (OID=' || $1 || ')')::pg_catalog.name)
+			   END
+		$f$;
+	END IF;
+	/*
+	 * metric_samples() is a SQL function so that a single server inlines
+	 * it into the query that calls it, planned for the window given.
+	 * Citus sees the distributed tables of an inlined function only after
+	 * it has planned the query, and refuses it: here it becomes PL/pgSQL
+	 * running the same statement (taken from the SQL function, so that
+	 * there is one copy of it), whose statements Citus plans with the
+	 * window's value.  Once only: then it is no longer SQL.
+	 */
+	SELECT pg_catalog.format('CREATE OR REPLACE FUNCTION reporunner.metric_samples(%s) RETURNS %s LANGUAGE plpgsql STABLE AS %L',
+							 pg_catalog.pg_get_function_arguments(p.oid),
+							 pg_catalog.pg_get_function_result(p.oid),
+							 E'#variable_conflict use_column\nBEGIN\n\tRETURN QUERY\n'
+							 || pg_catalog.rtrim(pg_catalog.substring(pg_catalog.pg_get_function_sqlbody(p.oid),
+																	  '^\s*BEGIN ATOMIC(.*)END\s*$'),
+												 E' \n\t;')
+							 || E';\nEND')
+	INTO stmt
+	FROM pg_catalog.pg_proc p
+	WHERE p.oid = 'reporunner.metric_samples(interval)'::pg_catalog.regprocedure
+	  AND p.prolang = (SELECT l.oid FROM pg_catalog.pg_language l WHERE l.lanname = 'sql');
+	IF stmt IS NOT NULL THEN
+		/* each node's own: the coordinator would send it to the worker nodes */
+		ddl := pg_catalog.current_setting('citus.enable_ddl_propagation');
+		PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'off', true);
+		EXECUTE stmt;
+		PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', ddl, true);
 	END IF;
 	FOR r IN
 		SELECT pg_catalog.format('reporunner.%I', s.sequencename) AS seq,
@@ -1821,7 +1879,7 @@ COMMENT ON FUNCTION reporunner.xml_to_json(text) IS 'An XML document as the JSON
 -- 50_background.sql, 85_observe.sql, 86_metrics.sql
 CREATE OR REPLACE VIEW reporunner.workflows WITH (security_invoker = true) AS
 SELECT w.name,
-	   pg_catalog.pg_get_userbyid(w.owner) AS owner,
+	   reporunner.owner_name(w.owner) AS owner,
 	   w.active_version,
 	   v.latest_version,
 	   v.versions,
@@ -1837,11 +1895,11 @@ FROM reporunner.workflow w
 
 CREATE OR REPLACE VIEW reporunner.workflow_versions WITH (security_invoker = true) AS
 SELECT w.name,
-	   pg_catalog.pg_get_userbyid(wv.owner) AS owner,
+	   reporunner.owner_name(wv.owner) AS owner,
 	   wv.version,
 	   wv.version = w.active_version AS active,
 	   n.nodes,
-	   pg_catalog.pg_get_userbyid(wv.created_by) AS created_by,
+	   reporunner.owner_name(wv.created_by) AS created_by,
 	   wv.created_at,
 	   wv.definition,
 	   w.id AS workflow_id
@@ -1864,8 +1922,8 @@ SELECT e.id,
 	   e.error,
 	   e.attempt,
 	   e.parent_id,
-	   pg_catalog.pg_get_userbyid(e.owner) AS owner,
-	   pg_catalog.pg_get_userbyid(e.created_by) AS created_by,
+	   reporunner.owner_name(e.owner) AS owner,
+	   reporunner.owner_name(e.created_by) AS created_by,
 	   e.created_at,
 	   e.started_at,
 	   e.finished_at,
@@ -1888,7 +1946,7 @@ SELECT s.execution_id,
 	   s.error,
 	   s.output,
 	   e.status AS execution_status,
-	   pg_catalog.pg_get_userbyid(s.owner) AS owner
+	   reporunner.owner_name(s.owner) AS owner
 FROM reporunner.step s
 	 JOIN reporunner.execution e ON e.id = s.execution_id AND e.owner = s.owner
 	 JOIN reporunner.workflow w ON w.id = e.workflow_id AND w.owner = e.owner;
@@ -1906,7 +1964,7 @@ AS $$
 BEGIN
 	RETURN QUERY
 	SELECT w.name,
-		   pg_catalog.pg_get_userbyid(w.owner),
+		   reporunner.owner_name(w.owner),
 		   s.executions,
 		   s.queued,
 		   s.running,
@@ -1962,7 +2020,7 @@ SELECT a.pid,
 	   a.node,
 	   a.node_started,
 	   a.execution_started,
-	   pg_catalog.pg_get_userbyid(a.owner) AS owner
+	   reporunner.owner_name(a.owner) AS owner
 FROM reporunner.activity_entries() a
 	 JOIN reporunner.workflow w ON w.id = a.workflow_id AND w.owner = a.owner;
 
@@ -1984,7 +2042,7 @@ BEGIN ATOMIC
 	FROM reporunner.workflow_stats(since) s
 	UNION ALL
 	SELECT 'reporunner_execution_duration_seconds' || h.part, w.name,
-		   pg_catalog.pg_get_userbyid(w.owner)::text, NULL, NULL, NULL, h.le, h.n::double precision
+		   reporunner.owner_name(w.owner)::text, NULL, NULL, NULL, h.le, h.n::double precision
 	FROM reporunner.workflow w
 		 CROSS JOIN LATERAL (
 			SELECT pg_catalog.count(x.d) AS n,
@@ -2026,7 +2084,7 @@ BEGIN ATOMIC
 			('_sum', NULL, d.sum),
 			('_count', NULL, d.n)) h(part, le, n)
 	UNION ALL
-	SELECT 'reporunner_workflow_running', w.name, pg_catalog.pg_get_userbyid(w.owner)::text,
+	SELECT 'reporunner_workflow_running', w.name, reporunner.owner_name(w.owner)::text,
 		   NULL, NULL, NULL, NULL, COALESCE(r.n, 0)::double precision
 	FROM reporunner.workflow w
 		 LEFT JOIN (SELECT e.workflow_id, e.owner, pg_catalog.count(*) AS n
@@ -2037,7 +2095,7 @@ BEGIN ATOMIC
 					GROUP BY e.workflow_id, e.owner) r
 		   ON r.workflow_id = w.id AND r.owner = w.owner
 	UNION ALL
-	SELECT 'reporunner_workflow_waiting', w.name, pg_catalog.pg_get_userbyid(w.owner)::text,
+	SELECT 'reporunner_workflow_waiting', w.name, reporunner.owner_name(w.owner)::text,
 		   NULL, NULL, NULL, NULL, COALESCE(p.n, 0)::double precision
 	FROM reporunner.workflow w
 		 LEFT JOIN (SELECT e.workflow_id, e.owner, pg_catalog.count(*) AS n
@@ -2060,7 +2118,7 @@ BEGIN ATOMIC
 	WHERE r.database = (SELECT d.oid FROM pg_catalog.pg_database d
 						WHERE d.datname = pg_catalog.current_database())
 	UNION ALL
-	SELECT 'reporunner_trigger_firings', w.name, pg_catalog.pg_get_userbyid(w.owner)::text,
+	SELECT 'reporunner_trigger_firings', w.name, reporunner.owner_name(w.owner)::text,
 		   NULL, t.id, t.kind, NULL,
 		   (SELECT pg_catalog.count(*) FROM reporunner.execution e
 			WHERE e.trigger_id = t.id AND e.owner = t.owner
@@ -2068,7 +2126,7 @@ BEGIN ATOMIC
 	FROM reporunner.trigger t
 		 JOIN reporunner.workflow w ON w.id = t.workflow_id AND w.owner = t.owner
 	UNION ALL
-	SELECT 'reporunner_http_node_retries', w.name, pg_catalog.pg_get_userbyid(w.owner)::text,
+	SELECT 'reporunner_http_node_retries', w.name, reporunner.owner_name(w.owner)::text,
 		   NULL, NULL, NULL, NULL,
 		   COALESCE((SELECT pg_catalog.sum(pg_catalog.jsonb_array_length(j.attempts))
 					 FROM reporunner.execution e
@@ -2093,10 +2151,10 @@ CREATE OR REPLACE VIEW reporunner.triggers WITH (security_invoker = true) AS
 SELECT t.id,
 	   t.kind,
 	   w.name AS workflow,
-	   pg_catalog.pg_get_userbyid(t.owner) AS owner,
+	   reporunner.owner_name(t.owner) AS owner,
 	   t.target,
 	   t.options,
-	   pg_catalog.pg_get_userbyid(t.created_by) AS created_by,
+	   reporunner.owner_name(t.created_by) AS created_by,
 	   t.created_at,
 	   f.executions,
 	   f.last_fired

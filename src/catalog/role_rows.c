@@ -63,8 +63,35 @@ PG_FUNCTION_INFO_V1(reporunner_reassign_workflows);
 	" d AS (UPDATE reporunner.dedup_key SET owner = $2 WHERE owner = $1)" \
 	" SELECT count(*) FROM w"
 
+/* On Citus: whether Reporunner's tables are distributed (docs/scaling.md) */
+#define SQL_DISTRIBUTED \
+	"SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_partition" \
+	" WHERE logicalrelid = 'reporunner.workflow'::pg_catalog.regclass)"
+
 static SPIPlanPtr owned_plan = NULL;
 static SPIPlanPtr reassign_plan = NULL;
+
+/*
+ * Whether the tables are distributed by Citus: then a row's owner, their
+ * distribution column, cannot change (its rows would have to move to
+ * another shard, maybe another node).
+ */
+static bool
+tables_distributed(void)
+{
+	bool		distributed;
+	bool		isnull;
+	int			nestlevel;
+
+	if (!rr_store_on_citus())
+		return false;
+	nestlevel = rr_store_begin();
+	rr_store_run(SQL_DISTRIBUTED, 0, NULL, NULL, SPI_OK_SELECT);
+	distributed = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+											 SPI_tuptable->tupdesc, 1, &isnull));
+	rr_store_end(nestlevel);
+	return distributed;
+}
 
 void
 rr_role_rows_check_utility(Node *utility)
@@ -159,6 +186,12 @@ reporunner_reassign_workflows(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to reassign workflows"),
 				 errdetail("Only roles with the privileges of both roles may give one role's workflows to the other.")));
+	if (tables_distributed())
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("reassign_workflows() is not available on Citus"),
+				 errdetail("Reporunner's tables are distributed by owner: Citus cannot change a row's owner, and each owner's rows live in a shard of their own."),
+				 errhint("Save the workflows again as the new owner (export_workflow(), then import_workflow() as it), then delete the old owner's with delete_workflow().")));
 	values[0] = ObjectIdGetDatum(from);
 	values[1] = ObjectIdGetDatum(to);
 	nestlevel = rr_store_begin();

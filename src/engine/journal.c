@@ -963,6 +963,16 @@ rr_journal_write_failed_call(Jsonb *record)
 	" FROM reporunner.execution WHERE finished_at < now() - $1 * interval '1 second'" \
 	" AND status IN ('succeeded', 'failed', 'canceled') LIMIT $2)"
 
+/*
+ * the same, of one owner ($3): on Citus a statement on that owner's shard,
+ * run by local execution on the node that holds it
+ */
+#define SQL_PRUNE_OWNER \
+	"DELETE FROM reporunner.execution WHERE owner = $3 AND id IN (SELECT id" \
+	" FROM reporunner.execution WHERE owner = $3" \
+	" AND finished_at < now() - $1 * interval '1 second'" \
+	" AND status IN ('succeeded', 'failed', 'canceled') LIMIT $2)"
+
 static SPIPlanPtr save_steps_plan = NULL;
 static SPIPlanPtr start_running_plan = NULL;
 static SPIPlanPtr finish_plan = NULL;
@@ -973,6 +983,7 @@ static SPIPlanPtr error_workflow_plan = NULL;
 static SPIPlanPtr wake_due_plan = NULL;
 static SPIPlanPtr due_owners_plan = NULL;
 static SPIPlanPtr prune_plan = NULL;
+static SPIPlanPtr prune_owner_plan = NULL;
 
 void
 rr_journal_save_steps(int64 execution, Oid owner, List *steps)
@@ -1202,6 +1213,25 @@ rr_prune_executions(int64 older_than_seconds, int limit)
 	return pruned;
 }
 
+int64
+rr_prune_executions_owner(Oid owner, int64 older_than_seconds, int limit)
+{
+	Oid			argtypes[3] = {INT8OID, INT4OID, OIDOID};
+	Datum		values[3];
+	int			nestlevel;
+	int64		pruned;
+
+	values[0] = Int64GetDatum(older_than_seconds);
+	values[1] = Int32GetDatum(limit);
+	values[2] = ObjectIdGetDatum(owner);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept_as_owner(&prune_owner_plan, SQL_PRUNE_OWNER, 3, argtypes,
+							   values, NULL, SPI_OK_DELETE);
+	pruned = (int64) SPI_processed;
+	rr_store_end(nestlevel);
+	return pruned;
+}
+
 void
 rr_journal_forget_plans(void)
 {
@@ -1209,6 +1239,7 @@ rr_journal_forget_plans(void)
 		&insert_journal_plan, &save_steps_plan, &start_running_plan,
 		&finish_plan, &suspend_plan, &retry_later_plan, &requeue_plan,
 		&error_workflow_plan, &wake_due_plan, &due_owners_plan, &prune_plan,
+		&prune_owner_plan,
 		&enqueue_plan, &enqueue_once_plan, &by_key_plan, &unpacked_input_plan,
 		&cancel_plan, &running_calls_plan, &parent_of_plan, &lock_parent_plan,
 		&calls_left_plan, &wake_parent_plan, &owner_of_plan, &resume_plan,

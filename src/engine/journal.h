@@ -190,6 +190,14 @@ extern void rr_journal_wake_due(void);
 extern int64 rr_prune_executions(int64 older_than_seconds, int limit);
 
 /*
+ * The same for one owner's executions: on Citus, a statement on that
+ * owner's shard (the workers of each node prune the owners whose
+ * executions the node holds, src/engine/queue.c).
+ */
+extern int64 rr_prune_executions_owner(Oid owner, int64 older_than_seconds,
+									   int limit);
+
+/*
  * Drop the kept plans of these statements, to be planned afresh (workers
  * do so now and then: see src/engine/queue.c).
  */

@@ -71,6 +71,7 @@ typedef struct LocalQueue
 	char	   *sql_owners;		/* (kind, owner): 1 ready, 2 waiting due */
 	char	   *sql_next_wake;
 	char	   *sql_leases;
+	char	   *sql_prunable;	/* owners with executions to prune ($1 s) */
 	Oid		   *owners;
 	int			nowners;
 	Oid		   *due_owners;
@@ -141,8 +142,14 @@ build_statements(List *queue_shards, List *execution_shards)
 		{queue_shards, "execution_id, lease_owner, owner",
 		"WHERE lease_owner IS NOT NULL"}
 	};
+	ShardSelect prunable[1] = {
+		{execution_shards, "owner",
+			"WHERE finished_at < pg_catalog.now() - $1 * interval '1 second'"
+		" AND status IN ('succeeded', 'failed', 'canceled')"}
+	};
 
 	local.sql_owners = local.sql_next_wake = local.sql_leases = NULL;
+	local.sql_prunable = NULL;
 	if (queue_shards == NIL)
 		return;
 	local.sql_owners = over_shards("SELECT DISTINCT kind, owner FROM (",
@@ -150,6 +157,9 @@ build_statements(List *queue_shards, List *execution_shards)
 	local.sql_next_wake = over_shards("SELECT pg_catalog.min(at) FROM (",
 									  wakes, lengthof(wakes), ") m");
 	local.sql_leases = over_shards("", leases, lengthof(leases), "");
+	local.sql_prunable = over_shards("SELECT DISTINCT owner FROM (",
+									 prunable, lengthof(prunable),
+									 ") p ORDER BY 1");
 }
 
 /*
@@ -312,5 +322,18 @@ rr_local_queue_leases(void)
 	if (local.sql_leases == NULL)
 		return 0;
 	rr_store_run(local.sql_leases, 0, NULL, NULL, SPI_OK_SELECT);
+	return SPI_processed;
+}
+
+uint64
+rr_local_queue_prunable_owners(int64 older_than_seconds)
+{
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+
+	if (local.sql_prunable == NULL)
+		return 0;
+	values[0] = Int64GetDatum(older_than_seconds);
+	rr_store_run(local.sql_prunable, 1, argtypes, values, SPI_OK_SELECT);
 	return SPI_processed;
 }

@@ -55,4 +55,12 @@ extern TimestampTz rr_local_queue_next_wake(void);
  */
 extern uint64 rr_local_queue_leases(void);
 
+/*
+ * Read the owners with executions in this node's shards that finished
+ * more than older_than_seconds ago (retention): leaves (owner) rows in
+ * SPI_tuptable, ascending, and returns their number (0, reading nothing,
+ * when the node has no shard).  In an open SPI connection.
+ */
+extern uint64 rr_local_queue_prunable_owners(int64 older_than_seconds);
+
 #endif							/* RR_LOCAL_QUEUE_H */

@@ -688,7 +688,10 @@ run_batch(Batch *batch)
 /*
  * Retention: when idle, at most once a minute, delete a batch of
  * executions (their steps go with them) finished longer ago than
- * reporunner.retention.
+ * reporunner.retention.  On Citus a DELETE that names no owner would run
+ * on every node: each node's workers prune the owners whose executions
+ * the node holds (src/engine/local_queue.c), a batch of each, by
+ * statements that name the owner and so stay on the node's own shards.
  */
 static void
 prune_now_and_then(void)
@@ -697,11 +700,28 @@ prune_now_and_then(void)
 
 	if (rr_retention <= 0 || !rr_due_now(&last_prune, 60 * 1000))
 		return;
-	/* its DELETE is not by owner: Citus would run it on every node */
-	if (rr_local_queue_distributed())
-		return;
 	rr_batch_begin_transaction();
-	(void) rr_prune_executions(rr_retention, 1000);
+	if (rr_local_queue_distributed())
+	{
+		int			nestlevel = rr_store_begin();
+		uint64		nowners = rr_local_queue_prunable_owners(rr_retention);
+		Oid		   *owners = palloc(sizeof(Oid) * Max(nowners, 1));
+		uint64		i;
+
+		for (i = 0; i < nowners; i++)
+		{
+			bool		isnull;
+
+			owners[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+													   SPI_tuptable->tupdesc,
+													   1, &isnull));
+		}
+		for (i = 0; i < nowners; i++)
+			(void) rr_prune_executions_owner(owners[i], rr_retention, 1000);
+		rr_store_end(nestlevel);
+	}
+	else
+		(void) rr_prune_executions(rr_retention, 1000);
 	rr_batch_commit_transaction();
 }
 

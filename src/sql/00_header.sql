@@ -59,3 +59,18 @@ RETURN pg_catalog.pg_has_role(CURRENT_USER, owner, 'USAGE')
 	OR (pg_catalog.pg_has_role(CURRENT_USER, 'reporunner_admin', 'USAGE')
 		AND NOT reporunner.is_more_privileged(owner));
 COMMENT ON FUNCTION reporunner.has_owner_access(oid) IS 'True when the current role may see and manage rows owned by the given role';
+
+/*
+ * The name of an owner, for the views.  On a single server and on the
+ * Citus coordinator the owner is a role's OID there: pg_get_userbyid()
+ * itself, under another name (internal, so that the planner does not
+ * replace it by pg_get_userbyid(), and Citus sends this name to the
+ * shards); on a Citus worker node, where the views' expressions run on
+ * the shards and a role has another OID, prepare_distribution() replaces
+ * it by one that reads reporunner.owner_role (docs/scaling.md).
+ */
+CREATE FUNCTION reporunner.owner_name(owner oid)
+RETURNS name
+LANGUAGE internal STABLE STRICT PARALLEL SAFE
+AS 'pg_get_userbyid';
+COMMENT ON FUNCTION reporunner.owner_name(oid) IS 'The name of the role that owns rows of Reporunner''s tables (as pg_get_userbyid(); on a Citus worker node, from reporunner.owner_role)';

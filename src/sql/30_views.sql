@@ -7,7 +7,7 @@
 
 CREATE VIEW reporunner.workflows WITH (security_invoker = true) AS
 SELECT w.name,
-	   pg_catalog.pg_get_userbyid(w.owner) AS owner,
+	   reporunner.owner_name(w.owner) AS owner,
 	   w.active_version,
 	   v.latest_version,
 	   v.versions,
@@ -24,11 +24,11 @@ COMMENT ON VIEW reporunner.workflows IS 'Workflows visible to the current role, 
 
 CREATE VIEW reporunner.workflow_versions WITH (security_invoker = true) AS
 SELECT w.name,
-	   pg_catalog.pg_get_userbyid(wv.owner) AS owner,
+	   reporunner.owner_name(wv.owner) AS owner,
 	   wv.version,
 	   wv.version = w.active_version AS active,
 	   n.nodes,
-	   pg_catalog.pg_get_userbyid(wv.created_by) AS created_by,
+	   reporunner.owner_name(wv.created_by) AS created_by,
 	   wv.created_at,
 	   wv.definition,
 	   w.id AS workflow_id

@@ -73,10 +73,10 @@ CREATE VIEW reporunner.triggers WITH (security_invoker = true) AS
 SELECT t.id,
 	   t.kind,
 	   w.name AS workflow,
-	   pg_catalog.pg_get_userbyid(t.owner) AS owner,
+	   reporunner.owner_name(t.owner) AS owner,
 	   t.target,
 	   t.options,
-	   pg_catalog.pg_get_userbyid(t.created_by) AS created_by,
+	   reporunner.owner_name(t.created_by) AS created_by,
 	   t.created_at,
 	   f.executions,
 	   f.last_fired

@@ -24,7 +24,7 @@ REVOKE EXECUTE ON FUNCTION reporunner.rotate_key() FROM PUBLIC;
 COMMENT ON FUNCTION reporunner.rotate_key() IS 'Superusers: re-seals every credential not sealed under the key of reporunner.key_file (opening it with the key of reporunner.old_key_file); returns how many';
 
 CREATE VIEW reporunner.credentials WITH (security_invoker = true) AS
-SELECT c.name, c.type, c.owner::regrole AS owner, c.key_id, c.created_at,
+SELECT c.name, c.type, reporunner.owner_name(c.owner) AS owner, c.key_id, c.created_at,
 	   c.updated_at, c.rotated_at
 FROM reporunner.credential c;
 COMMENT ON VIEW reporunner.credentials IS 'The credentials the current role may see, without their secrets';

@@ -26,7 +26,7 @@ SELECT s.execution_id,
 	   s.error,
 	   s.output,
 	   e.status AS execution_status,
-	   pg_catalog.pg_get_userbyid(s.owner) AS owner
+	   reporunner.owner_name(s.owner) AS owner
 FROM reporunner.step s
 	 JOIN reporunner.execution e ON e.id = s.execution_id AND e.owner = s.owner
 	 JOIN reporunner.workflow w ON w.id = e.workflow_id AND w.owner = e.owner;
@@ -60,7 +60,7 @@ AS $$
 BEGIN
 	RETURN QUERY
 	SELECT w.name,
-		   pg_catalog.pg_get_userbyid(w.owner),
+		   reporunner.owner_name(w.owner),
 		   s.executions,
 		   s.queued,
 		   s.running,
@@ -136,7 +136,7 @@ SELECT a.pid,
 	   a.node,
 	   a.node_started,
 	   a.execution_started,
-	   pg_catalog.pg_get_userbyid(a.owner) AS owner
+	   reporunner.owner_name(a.owner) AS owner
 FROM reporunner.activity_entries() a
 	 JOIN reporunner.workflow w ON w.id = a.workflow_id AND w.owner = a.owner;
 COMMENT ON VIEW reporunner.activity IS 'What each background worker and session runs now: workflow, version, execution (NULL inside execute()), node and since when; only executions of owners the current role may act for';

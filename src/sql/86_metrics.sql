@@ -38,7 +38,7 @@ BEGIN ATOMIC
 	FROM reporunner.workflow_stats(since) s
 	UNION ALL
 	SELECT 'reporunner_execution_duration_seconds' || h.part, w.name,
-		   pg_catalog.pg_get_userbyid(w.owner)::text, NULL, NULL, NULL, h.le, h.n::double precision
+		   reporunner.owner_name(w.owner)::text, NULL, NULL, NULL, h.le, h.n::double precision
 	FROM reporunner.workflow w
 		 CROSS JOIN LATERAL (
 			SELECT pg_catalog.count(x.d) AS n,
@@ -80,7 +80,7 @@ BEGIN ATOMIC
 			('_sum', NULL, d.sum),
 			('_count', NULL, d.n)) h(part, le, n)
 	UNION ALL
-	SELECT 'reporunner_workflow_running', w.name, pg_catalog.pg_get_userbyid(w.owner)::text,
+	SELECT 'reporunner_workflow_running', w.name, reporunner.owner_name(w.owner)::text,
 		   NULL, NULL, NULL, NULL, COALESCE(r.n, 0)::double precision
 	FROM reporunner.workflow w
 		 LEFT JOIN (SELECT e.workflow_id, e.owner, pg_catalog.count(*) AS n
@@ -91,7 +91,7 @@ BEGIN ATOMIC
 					GROUP BY e.workflow_id, e.owner) r
 		   ON r.workflow_id = w.id AND r.owner = w.owner
 	UNION ALL
-	SELECT 'reporunner_workflow_waiting', w.name, pg_catalog.pg_get_userbyid(w.owner)::text,
+	SELECT 'reporunner_workflow_waiting', w.name, reporunner.owner_name(w.owner)::text,
 		   NULL, NULL, NULL, NULL, COALESCE(p.n, 0)::double precision
 	FROM reporunner.workflow w
 		 LEFT JOIN (SELECT e.workflow_id, e.owner, pg_catalog.count(*) AS n
@@ -114,7 +114,7 @@ BEGIN ATOMIC
 	WHERE r.database = (SELECT d.oid FROM pg_catalog.pg_database d
 						WHERE d.datname = pg_catalog.current_database())
 	UNION ALL
-	SELECT 'reporunner_trigger_firings', w.name, pg_catalog.pg_get_userbyid(w.owner)::text,
+	SELECT 'reporunner_trigger_firings', w.name, reporunner.owner_name(w.owner)::text,
 		   NULL, t.id, t.kind, NULL,
 		   (SELECT pg_catalog.count(*) FROM reporunner.execution e
 			WHERE e.trigger_id = t.id AND e.owner = t.owner
@@ -122,7 +122,7 @@ BEGIN ATOMIC
 	FROM reporunner.trigger t
 		 JOIN reporunner.workflow w ON w.id = t.workflow_id AND w.owner = t.owner
 	UNION ALL
-	SELECT 'reporunner_http_node_retries', w.name, pg_catalog.pg_get_userbyid(w.owner)::text,
+	SELECT 'reporunner_http_node_retries', w.name, reporunner.owner_name(w.owner)::text,
 		   NULL, NULL, NULL, NULL,
 		   COALESCE((SELECT pg_catalog.sum(pg_catalog.jsonb_array_length(j.attempts))
 					 FROM reporunner.execution e
@@ -159,13 +159,13 @@ LANGUAGE sql VOLATILE
 BEGIN ATOMIC
 	SELECT CASE WHEN h.outcome IN ('error', 'refused') THEN 'reporunner_http_request_failures_total'
 				ELSE 'reporunner_http_requests_total' END,
-		   pg_catalog.pg_get_userbyid(h.owner)::text, h.method,
+		   reporunner.owner_name(h.owner)::text, h.method,
 		   CASE WHEN h.outcome NOT IN ('error', 'refused') THEN h.outcome END,
 		   CASE WHEN h.outcome IN ('error', 'refused') THEN h.outcome END,
 		   h.requests::double precision
 	FROM reporunner.http_stats() h
 	UNION ALL
-	SELECT 'reporunner_http_received_bytes_total', pg_catalog.pg_get_userbyid(h.owner)::text,
+	SELECT 'reporunner_http_received_bytes_total', reporunner.owner_name(h.owner)::text,
 		   NULL, NULL, NULL, pg_catalog.sum(h.received_bytes)::double precision
 	FROM reporunner.http_stats() h
 	GROUP BY h.owner;

@@ -61,7 +61,7 @@ COMMENT ON FUNCTION reporunner.drop_connector(text) IS 'Deletes every version of
 
 CREATE VIEW reporunner.connectors WITH (security_invoker = true) AS
 SELECT DISTINCT ON (c.owner, c.name)
-	   c.name, c.owner::regrole AS owner, c.version,
+	   c.name, reporunner.owner_name(c.owner) AS owner, c.version,
 	   pg_catalog.jsonb_path_query_array(c.definition, 'strict $.operations.keyvalue().key') AS operations,
 	   c.definition, c.created_at
 FROM reporunner.connector c

@@ -52,6 +52,7 @@ DECLARE
 	r record;
 	fkeys text[] := '{}';
 	stmt text;
+	ddl text;
 BEGIN
 	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
 		RAISE EXCEPTION 'permission denied to prepare Reporunner''s tables for Citus'
@@ -150,6 +151,48 @@ BEGIN
 		SELECT coalesce((SELECT o.owner FROM reporunner.owner_role o WHERE o.name = CURRENT_USER),
 						CURRENT_USER::pg_catalog.regrole::pg_catalog.oid)
 		$f$;
+		/*
+		 * The views' owner names: their expressions run on the shards,
+		 * here, where the owner's OID is another role's or nobody's.
+		 */
+		CREATE OR REPLACE FUNCTION reporunner.owner_name(owner oid)
+		RETURNS name
+		LANGUAGE sql STABLE STRICT PARALLEL SAFE
+		SET citus.allow_nested_distributed_execution = on
+		AS $f$
+		SELECT CASE WHEN $1 < 16384 THEN pg_catalog.pg_get_userbyid($1)
+			   ELSE coalesce((SELECT m.name FROM reporunner.owner_role m WHERE m.owner = $1),
+							 ('unknown (OID=' || $1 || ')')::pg_catalog.name)
+			   END
+		$f$;
+	END IF;
+	/*
+	 * metric_samples() is a SQL function so that a single server inlines
+	 * it into the query that calls it, planned for the window given.
+	 * Citus sees the distributed tables of an inlined function only after
+	 * it has planned the query, and refuses it: here it becomes PL/pgSQL
+	 * running the same statement (taken from the SQL function, so that
+	 * there is one copy of it), whose statements Citus plans with the
+	 * window's value.  Once only: then it is no longer SQL.
+	 */
+	SELECT pg_catalog.format('CREATE OR REPLACE FUNCTION reporunner.metric_samples(%s) RETURNS %s LANGUAGE plpgsql STABLE AS %L',
+							 pg_catalog.pg_get_function_arguments(p.oid),
+							 pg_catalog.pg_get_function_result(p.oid),
+							 E'#variable_conflict use_column\nBEGIN\n\tRETURN QUERY\n'
+							 || pg_catalog.rtrim(pg_catalog.substring(pg_catalog.pg_get_function_sqlbody(p.oid),
+																	  '^\s*BEGIN ATOMIC(.*)END\s*$'),
+												 E' \n\t;')
+							 || E';\nEND')
+	INTO stmt
+	FROM pg_catalog.pg_proc p
+	WHERE p.oid = 'reporunner.metric_samples(interval)'::pg_catalog.regprocedure
+	  AND p.prolang = (SELECT l.oid FROM pg_catalog.pg_language l WHERE l.lanname = 'sql');
+	IF stmt IS NOT NULL THEN
+		/* each node's own: the coordinator would send it to the worker nodes */
+		ddl := pg_catalog.current_setting('citus.enable_ddl_propagation');
+		PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'off', true);
+		EXECUTE stmt;
+		PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', ddl, true);
 	END IF;
 	FOR r IN
 		SELECT pg_catalog.format('reporunner.%I', s.sequencename) AS seq,

@@ -32,6 +32,15 @@ sub as
 	return $coord->safe_psql('postgres', "SET ROLE $role;\n$sql");
 }
 
+# Citus creates a role on every node under the same name, each node
+# giving it its next OID: a role made on a worker node alone first makes
+# the tenants' OIDs differ between the nodes, as in a real cluster
+foreach my $i (0 .. $#workers)
+{
+	$workers[$i]->safe_psql('postgres', "SET citus.enable_ddl_propagation = off; CREATE ROLE local_$_")
+	  foreach (0 .. $i);
+}
+
 # the tenants' workflows, saved on the single node, then distributed
 foreach my $t ('t1', 't2')
 {
@@ -61,15 +70,12 @@ as('t2', q{SELECT reporunner.set_credential('tok', 'header', '{"name": "X-Token"
 is( $coord->safe_psql('postgres',
 		"SELECT count(*) FROM reporunner.credential WHERE owner = $oid{t1}"),
 	'1', 'set_credential() twice: one row');
-{
-	# Citus propagates roles by name: a role's OID differs between nodes
-	# unless by chance.  Row-level security translates owners on the worker
-	# nodes (reporunner.owner_role), but the views' owner names come from
-	# pg_get_userbyid(owner), evaluated on the shard's node
-	local $TODO = 'the views name owners with pg_get_userbyid() on the worker nodes (docs/scaling.md)';
-	is(as('t1', 'SELECT name, owner FROM reporunner.credentials'), 'tok|t1',
-		'the tenant sees its own credential only');
-}
+# Citus propagates roles by name: a role's OID differs between nodes
+# unless by chance.  The views name owners with reporunner.owner_name(),
+# evaluated on the shard's node: on a worker node it reads
+# reporunner.owner_role
+is(as('t1', 'SELECT name, owner FROM reporunner.credentials'), 'tok|t1',
+	'the tenant sees its own credential only, with its owner\'s name');
 my ($rc, $out, $err) = run_sql(q{SET ROLE t1; SELECT reporunner.drop_credential('none')});
 like($err, qr/42704: credential "none" does not exist/, 'drop_credential() of none: 42704');
 $coord->append_conf('postgresql.conf',
@@ -129,6 +135,39 @@ like($err, qr/42704: trigger $schedule does not exist/,
 as('t1', "SELECT reporunner.drop_trigger($schedule)");
 is($coord->safe_psql('postgres', 'SELECT count(*) FROM cron.job'), '0',
 	'drop_trigger() of a schedule unschedules its job (on the coordinator)');
+
+# the views name the owners on every node, through the coordinator and
+# through each worker node directly (which plans the query itself and
+# sends it to the shards, on either worker node)
+foreach my $node (@workers)
+{
+	isnt($node->safe_psql('postgres', q{SELECT 't1'::regrole::oid}), $oid{t1},
+		't1 has another OID on ' . $node->name);
+}
+foreach my $node ($coord, @workers)
+{
+	my $where = $node->name;
+	is( $node->safe_psql('postgres',
+			q{SELECT string_agg(name || ':' || owner, ',' ORDER BY name) FROM reporunner.workflows}),
+		'flow_t1:t1,flow_t2:t2', "workflows: the owners' names, through $where");
+	is( $node->safe_psql('postgres', q{SET ROLE t1;
+SELECT string_agg(DISTINCT owner || ':' || created_by, ',') FROM reporunner.executions}),
+		't1:t1', "executions: owner and created_by, as the tenant, through $where");
+	is( $node->safe_psql('postgres', q{SET ROLE t1;
+SELECT string_agg(DISTINCT owner || ':' || created_by, ',') FROM reporunner.triggers}),
+		't1:t1', "triggers: owner and created_by, as the tenant, through $where");
+	is( $node->safe_psql('postgres', q{SET ROLE t2;
+SELECT string_agg(name || ':' || owner, ',') FROM reporunner.credentials}),
+		'tok:t2', "credentials: the other tenant's own, through $where");
+	is( $node->safe_psql('postgres',
+			q{SELECT string_agg(DISTINCT owner || ':' || name, ',') FROM reporunner.workflow_versions}),
+		't1:flow_t1,t2:flow_t2', "workflow_versions: the owners' names, through $where");
+	is( $node->safe_psql('postgres',
+			qq{SELECT reporunner.owner_name($oid{t2}) || ',' || reporunner.owner_name(10)
+			   || ',' || reporunner.owner_name(4000000000)}),
+		't2,' . $node->safe_psql('postgres', 'SELECT pg_get_userbyid(10)') . ',unknown (OID=4000000000)',
+		"owner_name() of an owner, a bootstrap role and nobody on $where");
+}
 
 # DROP TABLE: the registration goes with the table's triggers
 $coord->safe_psql('postgres', 'DROP TABLE public.orders');
