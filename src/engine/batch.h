@@ -56,6 +56,9 @@ typedef struct Batch
 									 * it, which stop rather than commit */
 	bool		parked_any;		/* a member parked: the next claim takes
 								 * more (queue.c) */
+	bool		committed_midway;	/* a member needed a commit before the
+									 * batch's end: the next claim takes
+									 * fewer (queue.c) */
 	TimestampTz began;			/* when the open transaction began */
 } Batch;
 

@@ -60,18 +60,30 @@
 #define RR_CLAIM_BATCH			8
 
 /*
+ * Queue rows claimed at once after a full batch that ran to its end in the
+ * transaction that claimed it (its executions' nodes were all pure, and
+ * quick): one claim and one commit then serve four times as many of them.
+ * A batch whose members need commits of their own goes back to
+ * RR_CLAIM_BATCH: the members after such a one go back to the queue.
+ */
+#define RR_CLAIM_BATCH_PURE		32
+
+/*
  * Queue rows claimed at once after a batch whose executions parked at
  * http nodes (src/engine/rounds.c): their requests go out together, so
- * larger batches share the two commits among more executions.  Below
- * RR_CLAIM_CANDIDATES, so that workers claiming at once find enough
- * candidates that the others have not locked; and few enough that each
+ * larger batches share the two commits among more executions.  Few
+ * enough that each
  * member's subtransaction keeps its id in the process's cache (64).
  */
 #define RR_CLAIM_BATCH_PARKING	32
 
 
-/* Candidates a claim considers, from the head of the queue */
-#define RR_CLAIM_CANDIDATES		64
+/*
+ * Candidates a claim considers from the head of the queue, per execution it
+ * takes: 64 for a batch of RR_CLAIM_BATCH, so that workers claiming at the
+ * same time each find enough that the others have not locked.
+ */
+#define RR_CLAIM_CANDIDATES_PER_MEMBER	8
 
 /*
  * When a claim whose every candidate was locked by someone else looks
@@ -89,9 +101,9 @@
  * (highest priority, then oldest) of each owner's ready executions,
  * visiting the owners upward from $1, then the queue's own head in that
  * order, to fill the batch; k says which (below 1000: a head, in the
- * order of the owners).  There are more candidates than a batch takes:
- * workers claiming at the same time skip each other's.  An owner running $2 executions already (its
- * leased rows) gets none.  Every part reads an index in its order with a
+ * order of the owners).  There are more candidates than a batch takes
+ * ($3): workers claiming at the same time skip each other's.  An owner
+ * running $2 executions already (its leased rows) gets none.  Every part reads an index in its order with a
  * LIMIT (queue_owner_idx, queue_ready_idx, queue_leased_idx): the plan is
  * made once, often on a near-empty queue, and must still do so when the
  * queue is long.
@@ -114,7 +126,7 @@
 	" rest AS (SELECT execution_id, owner, 1000 + row_number() OVER () AS k" \
 	" FROM (SELECT execution_id, owner FROM reporunner.queue" \
 	" WHERE ready_at <= now() AND owner NOT IN (SELECT owner FROM busy)" \
-	" ORDER BY priority DESC, ready_at LIMIT " CppAsString2(RR_CLAIM_CANDIDATES) ") q)" \
+	" ORDER BY priority DESC, ready_at LIMIT $3) q)" \
 	" SELECT execution_id, min(owner), min(k) FROM (TABLE heads UNION ALL TABLE rest) c" \
 	" GROUP BY execution_id ORDER BY 3"
 /*
@@ -342,10 +354,10 @@ release_member(ClaimedExecution *member)
  * of the owners.
  */
 static Datum
-claim_candidates(int *ncandidates)
+claim_candidates(int limit, int *ncandidates)
 {
-	Oid			argtypes[2] = {OIDOID, INT4OID};
-	Datum		values[2];
+	Oid			argtypes[3] = {OIDOID, INT4OID, INT4OID};
+	Datum		values[3];
 	Datum	   *ids;
 	int			heads = 0;
 	Oid			last_head = InvalidOid;
@@ -353,7 +365,8 @@ claim_candidates(int *ncandidates)
 
 	values[0] = ObjectIdGetDatum(claim_cursor);
 	values[1] = Int32GetDatum(owner_cap());
-	rr_store_run_kept(&candidates_plan, SQL_CLAIM_CANDIDATES, 2, argtypes,
+	values[2] = Int32GetDatum(limit * RR_CLAIM_CANDIDATES_PER_MEMBER);
+	rr_store_run_kept(&candidates_plan, SQL_CLAIM_CANDIDATES, 3, argtypes,
 					  values, NULL, SPI_OK_SELECT);
 	ids = palloc(sizeof(Datum) * Max(SPI_processed, 1));
 	for (row = 0; row < SPI_processed; row++)
@@ -439,7 +452,7 @@ claim_from_candidates(Batch *batch, int limit)
 	int			ncandidates;
 
 	rr_journal_wake_due();
-	values[0] = claim_candidates(&ncandidates);
+	values[0] = claim_candidates(limit, &ncandidates);
 	values[1] = Int32GetDatum(limit);
 	rr_store_run_kept(&claim_plan, SQL_CLAIM, 2, argtypes, values, NULL,
 					  SPI_OK_SELECT);
@@ -548,11 +561,17 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 	int			ncandidates = 0;
 	bool		distributed;
 
+	if (batch->parked_any)
+		limit = RR_CLAIM_BATCH_PARKING;
+	else if (batch->nmembers >= RR_CLAIM_BATCH && !batch->committed_midway)
+		limit = RR_CLAIM_BATCH_PURE;
+	else
+		limit = RR_CLAIM_BATCH;
+	batch->parked_any = false;
+	batch->committed_midway = false;
 	MemoryContextReset(batch->context);
 	batch->nmembers = 0;
 	batch->current = -1;
-	limit = batch->parked_any ? RR_CLAIM_BATCH_PARKING : RR_CLAIM_BATCH;
-	batch->parked_any = false;
 	batch->members = MemoryContextAllocZero(batch->context,
 											sizeof(ClaimedExecution) * limit);
 	rr_batch_begin_transaction();
@@ -622,6 +641,7 @@ rr_batch_commit(Batch *batch, MemoryContext context)
 	/* the caller's context may have been the transaction's */
 	MemoryContextSwitchTo(context);
 	batch->uncommitted = false;
+	batch->committed_midway = true;
 	batch->began = GetCurrentTimestamp();
 	for (i = 0; i < batch->nmembers; i++)
 	{
