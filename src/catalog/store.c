@@ -42,14 +42,22 @@
 bool
 rr_store_on_citus(void)
 {
+	/* whether Citus is loaded: -1 not looked up yet */
+	static int	citus_loaded = -1;
 	static bool on_citus = false;
 
 	/*
-	 * Citus is loaded when its settings exist (it must be preloaded); then
-	 * whether its extension is in this database is looked up, until it is.
-	 * A database does not stop being distributed while a backend lives.
+	 * Citus is loaded when its settings exist.  It must be preloaded, so
+	 * the answer holds for the life of the backend either way, and a single
+	 * server looks it up once.  Then whether its extension is in this
+	 * database is looked up, until it is: a database does not stop being
+	 * distributed while a backend lives.
 	 */
-	if (!on_citus && GetConfigOption("citus.shard_count", true, false) != NULL)
+	if (on_citus)
+		return true;
+	if (citus_loaded < 0)
+		citus_loaded = GetConfigOption("citus.shard_count", true, false) != NULL;
+	if (citus_loaded)
 		on_citus = OidIsValid(get_extension_oid("citus", true));
 	return on_citus;
 }
