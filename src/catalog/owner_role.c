@@ -67,9 +67,8 @@ forget_owner_roles(Datum arg, int cacheid, uint32 hashvalue)
 	owner_roles = NULL;
 }
 
-/* Whether this node is a Citus worker node (looked up once) */
-static bool
-on_worker_node(void)
+bool
+rr_owner_on_worker_node(void)
 {
 	if (!rr_store_on_citus())
 		return false;
@@ -101,7 +100,7 @@ rr_owner_role(Oid owner)
 	bool		found;
 
 	/* the built-in roles have the same OID everywhere */
-	if (owner < FirstNormalObjectId || !on_worker_node())
+	if (owner < FirstNormalObjectId || !rr_owner_on_worker_node())
 		return owner;
 	if (owner_roles == NULL)
 	{
@@ -152,7 +151,7 @@ rr_owner_role_register(Oid owner)
 	int			nestlevel;
 	bool		known;
 
-	if (owner < FirstNormalObjectId || !rr_store_on_citus() || on_worker_node())
+	if (owner < FirstNormalObjectId || !rr_store_on_citus() || rr_owner_on_worker_node())
 		return;
 	values[0] = ObjectIdGetDatum(owner);
 	nestlevel = rr_store_begin();

@@ -24,4 +24,10 @@ extern Oid	rr_owner_role(Oid owner);
  */
 extern void rr_owner_role_register(Oid owner);
 
+/*
+ * Whether this node is a Citus worker node (looked up once per backend);
+ * false on one server and on the coordinator.
+ */
+extern bool rr_owner_on_worker_node(void);
+
 #endif							/* RR_OWNER_ROLE_H */

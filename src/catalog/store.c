@@ -190,6 +190,29 @@ rr_store_run_kept(SPIPlanPtr *plan, const char *sql, int nargs,
 		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(ret));
 }
 
+Datum
+rr_store_call_as_owner(SPIPlanPtr *plan, const char *sql, int nargs,
+					   Oid *argtypes, Datum *values, const char *nulls,
+					   bool *isnull)
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	int			ret;
+	Datum		result;
+
+	prepare_kept(plan, sql, nargs, argtypes);
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(rr_store_owner(),
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	ret = SPI_execute_plan(*plan, values, nulls, false, 0);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	if (ret != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(ret));
+	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
+						   isnull);
+	return *isnull ? (Datum) 0 : SPI_datumTransfer(result, false, -1);
+}
+
 void
 rr_store_read_latest_as_owner(SPIPlanPtr *plan, const char *sql, int nargs,
 							  Oid *argtypes, Datum *values)
