@@ -142,6 +142,24 @@ COMMIT;});
 	like($err, qr/ERROR:  25001: /,
 		"tenant $t: its own write and execute() in one transaction fail with 25001 (a limit)");
 	is(counts($t), '4 0 6', "tenant $t: and leave nothing");
+	($rc, $out, $err) = run_as($t, q{BEGIN;
+SELECT reporunner.execute('pay', '[{}]');
+SELECT reporunner.start('book', '[{}]') > 0;
+SELECT reporunner.execute('book', '[{}]');
+ROLLBACK;});
+	is($rc, 0, "tenant $t: execute(), start() and execute() in one transaction") or diag($err);
+	($rc, $out, $err) = run_as($t, q{BEGIN;
+SELECT count(*) >= 0 FROM public.ledger;
+SELECT reporunner.execute('pay', '[{}]');
+ROLLBACK;});
+	is($rc, 0, "tenant $t: a read of its own tables before execute() in one transaction")
+	  or diag($err);
+	($rc, $out, $err) = run_as($t, q{BEGIN;
+SELECT reporunner.execute('pay', '[{}]');
+SELECT count(*) FROM public.ledger;
+ROLLBACK;});
+	like($err, qr/ERROR:  25001: /,
+		"tenant $t: but not after it (25001, a limit)");
 
 	# a failing workflow: its SQLSTATE and message reach the caller, the
 	# failure is journaled apart, its sql step's row is rolled back
@@ -213,6 +231,31 @@ SELECT * FROM reporunner.execute_on_node($oid{t1}, $wf, 1, 'pay', '[{}]', NULL, 
 	like($err, qr/ERROR:  42501: permission denied for function execute_on_node/,
 		'nor on the node that holds the rows');
 	is(counts('t1'), '8 2 8', 't1\'s rows: those of the grantee\'s two runs only');
+}
+
+# a sub-workflow called inline by execute(): found and run on the node too
+{
+	my $outer = q({"nodes": [{"name": "Start", "type": "trigger"}, {"name": "Call", "type": "execute_workflow", "params": {"workflow": "pay"}}], "connections": [{"from": "Start", "to": "Call"}], "settings": {"save": "all"}});
+	my ($rc, $out, $err) = run_as('t2', "SELECT reporunner.save_workflow('outer', \$\$$outer\$\$)");
+	is($rc, 0, 't2 saves a workflow that calls "pay"') or diag($err);
+	($rc, $out, $err) = run_as('t2', q{SELECT reporunner.execute('outer', '[{}]')});
+	is($out, qq([{"port": $home{t2}, "step": "Pay"}]),
+		'execute() of a workflow calling a sub-workflow, on the owner\'s node') or diag($err);
+}
+
+# a sql step of execute() on a distributed table that is not co-located
+# with Reporunner's: Citus refuses it in the delegated call
+{
+	$coord->safe_psql('postgres', q{
+CREATE TABLE public.notes (owner oid NOT NULL, note text);
+SELECT create_distributed_table('public.notes', 'owner', colocate_with => 'none');
+GRANT SELECT, INSERT ON public.notes TO PUBLIC;});
+	my $note = q({"nodes": [{"name": "Start", "type": "trigger"}, {"name": "Note", "type": "sql", "params": {"query": "INSERT INTO public.notes VALUES (reporunner.current_owner(), 'x')"}}], "connections": [{"from": "Start", "to": "Note"}], "settings": {"save": "none"}});
+	my ($rc, $out, $err) = run_as('t1', "SELECT reporunner.save_workflow('note', \$\$$note\$\$)");
+	is($rc, 0, 't1 saves a workflow writing into a table not co-located') or diag($err);
+	($rc, $out, $err) = run_as('t1', q{SELECT reporunner.execute('note', '[{}]')});
+	like($err, qr/ERROR:  0A000: workflow "note" failed at node "Note": queries must filter by the distribution argument in the same colocation group/,
+		'execute() refuses a sql step on a table not co-located (0A000, a limit)');
 }
 
 done_testing();
