@@ -216,7 +216,8 @@ runnable_workflow(const char *name, Oid owner, int32 version, RrRunPath path,
 					 errhint("Name a version, or activate one with reporunner.activate_version().")));
 		version = ref->active_version;
 	}
-	rr_check_run_as(GetUserId(), ref->owner, ref->id, name,
+	/* the owner's role on this node (a run on a Citus worker node) */
+	rr_check_run_as(GetUserId(), rr_owner_role(ref->owner), ref->id, name,
 					version == ref->active_version, path);
 	return version;
 }

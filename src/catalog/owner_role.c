@@ -54,7 +54,12 @@ static HTAB *owner_roles = NULL;
 	" SELECT oid, rolname FROM pg_catalog.pg_authid WHERE oid = $1" \
 	" ON CONFLICT (owner) DO UPDATE SET name = excluded.name"
 
+#define SQL_ROLE_OWNER \
+	"SELECT owner FROM reporunner.owner_role" \
+	" WHERE name = pg_catalog.pg_get_userbyid($1)"
+
 static SPIPlanPtr owner_role_plan = NULL;
+static SPIPlanPtr role_owner_plan = NULL;
 static SPIPlanPtr owner_known_plan = NULL;
 static SPIPlanPtr owner_record_plan = NULL;
 
@@ -141,6 +146,33 @@ rr_owner_role(Oid owner)
 		entry->role = role;
 	}
 	return entry->role;
+}
+
+Oid
+rr_role_owner(Oid role)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1];
+	Oid			owner = InvalidOid;
+	int			nestlevel;
+
+	if (role < FirstNormalObjectId || !rr_owner_on_worker_node())
+		return role;
+	values[0] = ObjectIdGetDatum(role);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&role_owner_plan, SQL_ROLE_OWNER, 1, argtypes, values,
+					  NULL, SPI_OK_SELECT);
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+		Datum		value = SPI_getbinval(SPI_tuptable->vals[0],
+										  SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+			owner = DatumGetObjectId(value);
+	}
+	rr_store_end(nestlevel);
+	return owner;
 }
 
 void

@@ -241,6 +241,11 @@ SELECT * FROM reporunner.execute_on_node($oid{t1}, $wf, 1, 'pay', '[{}]', NULL, 
 	($rc, $out, $err) = run_as('t2', q{SELECT reporunner.execute('outer', '[{}]')});
 	is($out, qq([{"port": $home{t2}, "step": "Pay"}]),
 		'execute() of a workflow calling a sub-workflow, on the owner\'s node') or diag($err);
+	is( $coord->safe_psql('postgres', qq{
+SELECT string_agg(mode || ':' || status || ':' || (created_by = $oid{t2}), ',' ORDER BY id)
+FROM reporunner.execution WHERE owner = $oid{t2} AND mode = 'subworkflow'}),
+		'subworkflow:succeeded:true',
+		'the sub-workflow\'s execution is journaled there, created by the caller\'s coordinator OID');
 }
 
 # a sql step of execute() on a distributed table that is not co-located
