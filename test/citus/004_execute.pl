@@ -246,6 +246,11 @@ SELECT string_agg(mode || ':' || status || ':' || (created_by = $oid{t2}), ',' O
 FROM reporunner.execution WHERE owner = $oid{t2} AND mode = 'subworkflow'}),
 		'subworkflow:succeeded:true',
 		'the sub-workflow\'s execution is journaled there, created by the caller\'s coordinator OID');
+	# the same in a background run on that node
+	($rc, $out, $err) = run_as('t2', "SELECT reporunner.start('outer', '[{}]') AS id \\gset\n"
+		  . "SELECT status || ' ' || output FROM reporunner.wait_for(:id, '60s')");
+	is($out, qq(succeeded [{"port": $home{t2}, "step": "Pay"}]),
+		'start() of the same workflow: its sub-workflow runs on the owner\'s node') or diag($err);
 }
 
 # a sql step of execute() on a distributed table that is not co-located
