@@ -161,12 +161,23 @@ ROLLBACK;});
 	like($err, qr/ERROR:  25001: /,
 		"tenant $t: but not after it (25001, a limit)");
 
+	# the save option reaches the node: "errors" journals nothing of a run
+	# that succeeds; with "none" an execution has no id (the ledger's
+	# execution column refuses the step) and nothing of the failure is kept
+	($rc, $out, $err) = run_as($t, q{SELECT reporunner.execute('pay', '[{}]', '{"save": "errors"}')});
+	is($out, qq([{"port": $home{$t}, "step": "Pay"}]), "tenant $t: execute() with save errors")
+	  or diag($err);
+	($rc, $out, $err) = run_as($t, q{SELECT reporunner.execute('fail', '[{}]', '{"save": "none"}')});
+	like($err, qr/ERROR:  23502: workflow "fail" failed at node "Pay": null value in column "execution"/,
+		"tenant $t: a failing workflow with save none raises its error");
+	is(counts($t), '4 0 7', "tenant $t: one more ledger row, no execution journaled");
+
 	# a failing workflow: its SQLSTATE and message reach the caller, the
 	# failure is journaled apart, its sql step's row is rolled back
 	($rc, $out, $err) = run_as($t, q{SELECT reporunner.execute('fail', '[{}]')});
 	like($err, qr/ERROR:  22012: workflow "fail" failed at node "Boom": division by zero\n/,
 		"tenant $t: a failing workflow raises its SQLSTATE and message");
-	is(counts($t), '5 1 6', "tenant $t: the failed run is journaled, its ledger row is not kept");
+	is(counts($t), '5 1 7', "tenant $t: the failed run is journaled, its ledger row is not kept");
 	is( $coord->safe_psql('postgres', qq{
 SELECT e.error->>'node' || ' ' || e.created_by || ' '
 	|| (SELECT string_agg(s.node || ':' || s.status, ',' ORDER BY s.started_at, s.node)
@@ -179,7 +190,7 @@ SELECT reporunner.execute('fail', '[{}]');
 ROLLBACK;});
 	like($err, qr/ERROR:  22012: workflow "fail" failed at node "Boom": division by zero\n/,
 		"tenant $t: the same in a transaction block");
-	is(counts($t), '6 2 6', "tenant $t: the failed run is journaled although the caller rolls back");
+	is(counts($t), '6 2 7', "tenant $t: the failed run is journaled although the caller rolls back");
 }
 
 # isolation: t2 may not run t1's workflows, nor act as t1 through the
@@ -230,7 +241,7 @@ SELECT * FROM reporunner.execute_on_node($oid{t1}, $wf, 1, 'pay', '[{}]', NULL, 
 		stderr => \$err, extra_params => [ '-U', 't2' ]);
 	like($err, qr/ERROR:  42501: permission denied for function execute_on_node/,
 		'nor on the node that holds the rows');
-	is(counts('t1'), '8 2 8', 't1\'s rows: those of the grantee\'s two runs only');
+	is(counts('t1'), '8 2 9', 't1\'s rows: those of the grantee\'s two runs only');
 }
 
 # a sub-workflow called inline by execute(): found and run on the node too
