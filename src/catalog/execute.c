@@ -10,6 +10,14 @@
  * journal rows, when saved, are written in the caller's transaction like
  * everything the workflow's SQL does: a rollback removes them all.
  *
+ * On the Citus coordinator, execute() checks the caller's right there and
+ * hands the run to the node that holds the owner's rows: it calls
+ * reporunner.execute_on_node(), a function Citus delegates by its owner
+ * argument, in the caller's distributed transaction.  There the sql steps
+ * and the journal run by Citus's local execution, as in a background
+ * worker; from the coordinator they would go over two connections to one
+ * node, as two users, which Citus refuses (docs/scaling.md).
+ *
  * start() writes a queued execution and its queue row in the caller's
  * transaction and wakes a worker when that transaction commits, so a
  * rolled-back start() leaves nothing and wakes nobody (src/worker,
@@ -22,6 +30,7 @@
 #include <signal.h>
 
 #include "catalog/execute.h"
+#include "catalog/owner_role.h"
 #include "catalog/plan.h"
 #include "catalog/run_as.h"
 #include "catalog/store.h"
@@ -45,6 +54,7 @@
 #include "worker/worker.h"
 
 PG_FUNCTION_INFO_V1(reporunner_execute);
+PG_FUNCTION_INFO_V1(reporunner_execute_on_node);
 PG_FUNCTION_INFO_V1(reporunner_start);
 PG_FUNCTION_INFO_V1(reporunner_cancel);
 PG_FUNCTION_INFO_V1(reporunner_resume);
@@ -184,29 +194,40 @@ call_arguments(FunctionCallInfo fcinfo, bool for_start, ExecuteOptions *opts)
 }
 
 /*
- * The lookup runs as the caller, under the pinned search_path of
- * src/catalog/store.c.
+ * The workflow the current role may run under name (*ref), and the version
+ * to run (the active one when version is 0), checked by path.  The lookup
+ * runs as the caller, under the pinned search_path of src/catalog/store.c.
  */
-RrPlan *
-rr_runnable_plan(const char *name, Oid owner, int32 version, RrRunPath path)
+static int32
+runnable_workflow(const char *name, Oid owner, int32 version, RrRunPath path,
+				  RrWorkflowRef *ref)
 {
-	RrWorkflowRef ref;
 	int			nestlevel;
 
 	nestlevel = rr_store_begin();
-	rr_workflow_get(name, RR_WORKFLOW_RUN, owner, &ref);
+	rr_workflow_get(name, RR_WORKFLOW_RUN, owner, ref);
 	rr_store_end(nestlevel);
 	if (version == 0)
 	{
-		if (ref.active_version == 0)
+		if (ref->active_version == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
 					 errmsg("workflow \"%s\" has no active version", name),
 					 errhint("Name a version, or activate one with reporunner.activate_version().")));
-		version = ref.active_version;
+		version = ref->active_version;
 	}
-	rr_check_run_as(GetUserId(), ref.owner, ref.id, name,
-					version == ref.active_version, path);
+	/* the owner's role on this node (a run on a Citus worker node) */
+	rr_check_run_as(GetUserId(), rr_owner_role(ref->owner), ref->id, name,
+					version == ref->active_version, path);
+	return version;
+}
+
+RrPlan *
+rr_runnable_plan(const char *name, Oid owner, int32 version, RrRunPath path)
+{
+	RrWorkflowRef ref;
+
+	version = runnable_workflow(name, owner, version, path, &ref);
 	return rr_plan_get(ref.id, version, ref.owner, name);
 }
 
@@ -264,6 +285,60 @@ rr_run_in_caller(RrPlan *plan, const char *mode, List *items,
 	return result;
 }
 
+/*
+ * execute() on the Citus coordinator: the run, on the node that holds the
+ * owner's rows.  The owner is a constant of the statement (a custom plan),
+ * which Citus needs to delegate the call of a function distributed by it.
+ * On a node that holds the shards itself the call runs here.
+ */
+#define SQL_EXECUTE_ON_NODE \
+	"SELECT * FROM reporunner.execute_on_node($1, $2, $3, $4, $5, $6, $7)"
+
+static SPIPlanPtr execute_on_node_plan = NULL;
+
+static const char *const save_names[] = {
+	[RR_SAVE_ALL] = "all",
+	[RR_SAVE_ERRORS] = "errors",
+	[RR_SAVE_NONE] = "none",
+};
+
+static Jsonb *
+execute_on_owner_node(const char *name, const ExecuteOptions *opts,
+					  Jsonb *input)
+{
+	RrWorkflowRef ref;
+	int32		version;
+	Oid			argtypes[7] = {OIDOID, INT8OID, INT4OID, TEXTOID, JSONBOID,
+	TEXTOID, OIDOID};
+	Datum		values[7];
+	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	int			nestlevel;
+	bool		isnull;
+	Datum		result;
+
+	/* who may run what is decided here, where roles are what they say */
+	version = runnable_workflow(name, opts->owner, opts->version,
+								RR_RUN_CALL, &ref);
+	values[0] = ObjectIdGetDatum(ref.owner);
+	values[1] = Int64GetDatum(ref.id);
+	values[2] = Int32GetDatum(version);
+	values[3] = CStringGetTextDatum(name);
+	values[4] = input ? JsonbPGetDatum(input) : (Datum) 0;
+	nulls[4] = input ? ' ' : 'n';
+	values[5] = opts->save_given ?
+		CStringGetTextDatum(save_names[opts->save]) : (Datum) 0;
+	nulls[5] = opts->save_given ? ' ' : 'n';
+	values[6] = ObjectIdGetDatum(GetUserId());
+
+	nestlevel = rr_store_begin();
+	result = rr_store_call_as_owner(&execute_on_node_plan, SQL_EXECUTE_ON_NODE,
+									7, argtypes, values, nulls, &isnull);
+	rr_store_end(nestlevel);
+	if (isnull)
+		elog(ERROR, "reporunner.execute_on_node() returned null");
+	return DatumGetJsonbP(result);
+}
+
 Datum
 reporunner_execute(PG_FUNCTION_ARGS)
 {
@@ -273,12 +348,67 @@ reporunner_execute(PG_FUNCTION_ARGS)
 	RrPlan	   *plan;
 
 	name = call_arguments(fcinfo, false, &opts);
+	if (rr_store_on_citus() && !rr_owner_on_worker_node())
+		PG_RETURN_JSONB_P(execute_on_owner_node(name, &opts,
+												PG_ARGISNULL(1) ? NULL :
+												PG_GETARG_JSONB_P(1)));
 	plan = rr_runnable_plan(name, opts.owner, opts.version, RR_RUN_CALL);
 	input = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
 	PG_RETURN_JSONB_P(rr_run_in_caller(plan, "call",
 									   input ? rr_items_from_jsonb(input) : NIL,
 									   opts.save_given ? opts.save : plan->save,
 									   GetUserId(), 0, 0));
+}
+
+/*
+ * reporunner.execute_on_node(owner, workflow_id, version, name, input, save,
+ * caller): execute()'s run of a workflow on the node that holds its
+ * owner's rows, where Citus delegates the call (execute_on_owner_node).
+ * caller, the role that called execute() (its OID on the coordinator), is
+ * the execution's creator; its right to run the workflow was checked on
+ * the coordinator, so only the tables' owner (and superusers) may call
+ * this: a tenant that could would run anyone's workflows as anyone.
+ */
+Datum
+reporunner_execute_on_node(PG_FUNCTION_ARGS)
+{
+	RrPlan	   *plan;
+	Jsonb	   *input;
+	RrSaveMode	save;
+	int			argno;
+
+	if (!superuser() && GetUserId() != rr_store_owner())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for function execute_on_node"),
+				 errdetail("Only execute() calls it, as the owner of Reporunner's tables.")));
+	for (argno = 0; argno < 7; argno++)
+		if (PG_ARGISNULL(argno) && argno != 4 && argno != 5)
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("execute_on_node() argument %d must not be null",
+							argno + 1)));
+
+	plan = rr_plan_get(PG_GETARG_INT64(1), PG_GETARG_INT32(2),
+					   PG_GETARG_OID(0), text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	input = PG_ARGISNULL(4) ? NULL : PG_GETARG_JSONB_P(4);
+	save = plan->save;
+	if (!PG_ARGISNULL(5))
+	{
+		char	   *given = text_to_cstring(PG_GETARG_TEXT_PP(5));
+		int			i;
+
+		for (i = 0; i < lengthof(save_names); i++)
+			if (strcmp(given, save_names[i]) == 0)
+				break;
+		if (i == lengthof(save_names))
+			rr_invalid_parameter("execute option \"save\" must be \"all\", \"errors\" or \"none\"",
+								 "It says what is written to reporunner.execution and reporunner.step.");
+		save = (RrSaveMode) i;
+	}
+	PG_RETURN_JSONB_P(rr_run_in_caller(plan, "call",
+									   input ? rr_items_from_jsonb(input) : NIL,
+									   save, PG_GETARG_OID(6), 0, 0));
 }
 
 Datum

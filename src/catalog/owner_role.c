@@ -54,7 +54,12 @@ static HTAB *owner_roles = NULL;
 	" SELECT oid, rolname FROM pg_catalog.pg_authid WHERE oid = $1" \
 	" ON CONFLICT (owner) DO UPDATE SET name = excluded.name"
 
+#define SQL_ROLE_OWNER \
+	"SELECT owner FROM reporunner.owner_role" \
+	" WHERE name = pg_catalog.pg_get_userbyid($1)"
+
 static SPIPlanPtr owner_role_plan = NULL;
+static SPIPlanPtr role_owner_plan = NULL;
 static SPIPlanPtr owner_known_plan = NULL;
 static SPIPlanPtr owner_record_plan = NULL;
 
@@ -67,9 +72,8 @@ forget_owner_roles(Datum arg, int cacheid, uint32 hashvalue)
 	owner_roles = NULL;
 }
 
-/* Whether this node is a Citus worker node (looked up once) */
-static bool
-on_worker_node(void)
+bool
+rr_owner_on_worker_node(void)
 {
 	if (!rr_store_on_citus())
 		return false;
@@ -101,7 +105,7 @@ rr_owner_role(Oid owner)
 	bool		found;
 
 	/* the built-in roles have the same OID everywhere */
-	if (owner < FirstNormalObjectId || !on_worker_node())
+	if (owner < FirstNormalObjectId || !rr_owner_on_worker_node())
 		return owner;
 	if (owner_roles == NULL)
 	{
@@ -144,6 +148,33 @@ rr_owner_role(Oid owner)
 	return entry->role;
 }
 
+Oid
+rr_role_owner(Oid role)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1];
+	Oid			owner = InvalidOid;
+	int			nestlevel;
+
+	if (role < FirstNormalObjectId || !rr_owner_on_worker_node())
+		return role;
+	values[0] = ObjectIdGetDatum(role);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&role_owner_plan, SQL_ROLE_OWNER, 1, argtypes, values,
+					  NULL, SPI_OK_SELECT);
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+		Datum		value = SPI_getbinval(SPI_tuptable->vals[0],
+										  SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+			owner = DatumGetObjectId(value);
+	}
+	rr_store_end(nestlevel);
+	return owner;
+}
+
 void
 rr_owner_role_register(Oid owner)
 {
@@ -152,7 +183,7 @@ rr_owner_role_register(Oid owner)
 	int			nestlevel;
 	bool		known;
 
-	if (owner < FirstNormalObjectId || !rr_store_on_citus() || on_worker_node())
+	if (owner < FirstNormalObjectId || !rr_store_on_citus() || rr_owner_on_worker_node())
 		return;
 	values[0] = ObjectIdGetDatum(owner);
 	nestlevel = rr_store_begin();

@@ -42,14 +42,22 @@
 bool
 rr_store_on_citus(void)
 {
+	/* whether Citus is loaded: -1 not looked up yet */
+	static int	citus_loaded = -1;
 	static bool on_citus = false;
 
 	/*
-	 * Citus is loaded when its settings exist (it must be preloaded); then
-	 * whether its extension is in this database is looked up, until it is.
-	 * A database does not stop being distributed while a backend lives.
+	 * Citus is loaded when its settings exist.  It must be preloaded, so
+	 * the answer holds for the life of the backend either way, and a single
+	 * server looks it up once.  Then whether its extension is in this
+	 * database is looked up, until it is: a database does not stop being
+	 * distributed while a backend lives.
 	 */
-	if (!on_citus && GetConfigOption("citus.shard_count", true, false) != NULL)
+	if (on_citus)
+		return true;
+	if (citus_loaded < 0)
+		citus_loaded = GetConfigOption("citus.shard_count", true, false) != NULL;
+	if (citus_loaded)
 		on_citus = OidIsValid(get_extension_oid("citus", true));
 	return on_citus;
 }
@@ -180,6 +188,29 @@ rr_store_run_kept(SPIPlanPtr *plan, const char *sql, int nargs,
 		rr_store_restore_user(save_userid, save_sec_context);
 	if (ret != expected)
 		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(ret));
+}
+
+Datum
+rr_store_call_as_owner(SPIPlanPtr *plan, const char *sql, int nargs,
+					   Oid *argtypes, Datum *values, const char *nulls,
+					   bool *isnull)
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	int			ret;
+	Datum		result;
+
+	prepare_kept(plan, sql, nargs, argtypes);
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(rr_store_owner(),
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	ret = SPI_execute_plan(*plan, values, nulls, false, 0);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	if (ret != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(ret));
+	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
+						   isnull);
+	return *isnull ? (Datum) 0 : SPI_datumTransfer(result, false, -1);
 }
 
 void

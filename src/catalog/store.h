@@ -74,6 +74,17 @@ extern void rr_store_run_kept_as_owner(SPIPlanPtr *plan, const char *sql,
 									   int expected);
 
 /*
+ * A call of one of Reporunner's own functions (a kept plan of one row and
+ * one column) as the tables' owner, outside a security-restricted
+ * operation: the function runs a workflow, whose nodes act as the
+ * workflow's owner as they do under execute().  Returns the value, copied
+ * to the memory of the caller of SPI (*isnull when null).
+ */
+extern Datum rr_store_call_as_owner(SPIPlanPtr *plan, const char *sql,
+									int nargs, Oid *argtypes, Datum *values,
+									const char *nulls, bool *isnull);
+
+/*
  * A read (a kept plan) as the tables' owner that sees every committed row,
  * even under REPEATABLE READ or SERIALIZABLE, whose own snapshot may be
  * older: for a check made under a lock, which must see what the lock's

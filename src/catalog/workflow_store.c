@@ -179,15 +179,17 @@ find_own_workflow_distributed(const char *name, RrWorkflowRef *ref)
 	Oid			argtypes[2] = {OIDOID, TEXTOID};
 	Datum		values[2];
 	bool		isnull;
+	Oid			owner = rr_role_owner(GetUserId());
 
-	values[0] = ObjectIdGetDatum(GetUserId());
+	/* on a worker node (a run there), the caller as the tables hold it */
+	values[0] = ObjectIdGetDatum(owner);
 	values[1] = CStringGetTextDatum(name);
 	rr_store_run_kept(&find_own_plan, SQL_FIND_OWN_WORKFLOW, 2, argtypes,
 					  values, NULL, SPI_OK_SELECT);
 	if (SPI_processed == 0)
 		return false;
 	ref->id = get_int64(0, 1, &isnull);
-	ref->owner = GetUserId();
+	ref->owner = owner;
 	ref->active_version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
 													  SPI_tuptable->tupdesc, 2,
 													  &isnull));

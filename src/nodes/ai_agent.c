@@ -42,6 +42,7 @@
 #include "postgres.h"
 
 #include "catalog/execute.h"
+#include "catalog/owner_role.h"
 #include "catalog/pg_type.h"
 #include "catalog/store.h"
 #include "catalog/workflow_store.h"
@@ -604,7 +605,8 @@ run_tools_inline(Conversation *c, ToolCall *calls, int ncalls)
 								RR_RUN_CALL);
 		result = rr_run_in_caller(plan, "subworkflow",
 								  list_make1(calls[k].arguments), plan->save,
-								  GetUserId(), 0, c->run->execution->id);
+								  rr_role_owner(GetUserId()), 0,
+								  c->run->execution->id);
 		calls[k].answer = JsonbToCString(NULL, &result->root, VARSIZE(result));
 	}
 }

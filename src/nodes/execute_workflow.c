@@ -36,6 +36,7 @@
 #include "postgres.h"
 
 #include "catalog/execute.h"
+#include "catalog/owner_role.h"
 #include "engine/executor.h"
 #include "miscadmin.h"
 #include "nodes/node_util.h"
@@ -172,7 +173,8 @@ call_inline(CallState *state, RrNodeRun *run, RrPlan *plan, List *calls)
 	foreach(lc, calls)
 	{
 		Jsonb	   *result = rr_run_in_caller(plan, "subworkflow", lfirst(lc),
-											  plan->save, GetUserId(), 0,
+											  plan->save,
+											  rr_role_owner(GetUserId()), 0,
 											  run->execution->id);
 
 		emit_call_items(state, run, result, foreach_current_index(lc));

@@ -11,6 +11,7 @@
 #include "postgres.h"
 
 #include "catalog/execute.h"
+#include "catalog/owner_role.h"
 #include "catalog/pg_type.h"
 #include "catalog/store.h"
 #include "engine/executor.h"
@@ -108,7 +109,7 @@ rr_subworkflow_queue(RrNodeRun *run, RrPlan *plan, List *items,
 			.owner = plan->owner,
 			.input = rr_items_to_jsonb(items),
 			.idempotency_key = (char *) key,
-			.caller = GetUserId(),
+			.caller = rr_role_owner(GetUserId()),
 			.ready_at = GetCurrentTimestamp(),
 			.mode = "subworkflow",
 			.parent_id = run->execution->id

@@ -44,6 +44,14 @@ SELECT CURRENT_USER::pg_catalog.regrole::pg_catalog.oid
 $$;
 COMMENT ON FUNCTION reporunner.current_owner() IS 'The current role as an owner in Reporunner''s tables: its OID, except on a Citus worker node, where it is the role''s OID on the coordinator (reporunner.owner_role); for the owner column of tenants'' own tables';
 
+CREATE FUNCTION reporunner.execute_on_node(owner oid, workflow_id bigint, version integer,
+										   name text, input jsonb, save text, caller oid)
+RETURNS jsonb
+LANGUAGE c VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_execute_on_node';
+COMMENT ON FUNCTION reporunner.execute_on_node(oid, bigint, integer, text, jsonb, text, oid) IS 'Internal: execute()''s run of a workflow, on Citus on the node that holds the owner''s rows (distributed by owner, so Citus delegates the call there); called by execute() as the tables'' owner only';
+REVOKE EXECUTE ON FUNCTION reporunner.execute_on_node(oid, bigint, integer, text, jsonb, text, oid) FROM PUBLIC;
+
 CREATE FUNCTION reporunner.prepare_distribution()
 RETURNS void
 LANGUAGE plpgsql
@@ -287,6 +295,19 @@ BEGIN
 	 * the version remains (docs/scaling.md).
 	 */
 	ALTER TABLE reporunner.workflow DISABLE TRIGGER workflow_active_version_check;
+	/*
+	 * execute() on the coordinator hands its run to the node that holds
+	 * the owner's rows: Citus delegates execute_on_node() there by its
+	 * owner, in the caller's transaction (docs/scaling.md).
+	 */
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_dist_object
+				   WHERE classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+					 AND objid = 'reporunner.execute_on_node(oid, bigint, integer, text, jsonb, text, oid)'::pg_catalog.regprocedure
+					 AND distribution_argument_index IS NOT NULL) THEN
+		PERFORM pg_catalog.create_distributed_function(
+			'reporunner.execute_on_node(oid, bigint, integer, text, jsonb, text, oid)', 'owner',
+			colocate_with => 'reporunner.workflow', force_delegation => true);
+	END IF;
 	/*
 	 * The rows a single node had are copied into the shards; the copies
 	 * left in the coordinator's own tables are removed (referencing tables
