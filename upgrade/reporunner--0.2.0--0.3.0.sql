@@ -1490,6 +1490,15 @@ AS 'MODULE_PATHNAME', 'reporunner_execute_on_node';
 COMMENT ON FUNCTION reporunner.execute_on_node(oid, bigint, integer, text, jsonb, text, oid) IS 'Internal: execute()''s run of a workflow, on Citus on the node that holds the owner''s rows (distributed by owner, so Citus delegates the call there); called by execute() as the tables'' owner only';
 REVOKE EXECUTE ON FUNCTION reporunner.execute_on_node(oid, bigint, integer, text, jsonb, text, oid) FROM PUBLIC;
 
+CREATE FUNCTION reporunner.start_on_node(owner oid, workflow_id bigint, version integer,
+										 name text, input jsonb, idempotency_key text,
+										 caller oid, priority integer, ready_at timestamptz)
+RETURNS bigint
+LANGUAGE c VOLATILE
+AS 'MODULE_PATHNAME', 'reporunner_start_on_node';
+COMMENT ON FUNCTION reporunner.start_on_node(oid, bigint, integer, text, jsonb, text, oid, integer, timestamptz) IS 'Internal: start()''s queued execution, on Citus written on the node that holds the owner''s rows (distributed by owner, so Citus delegates the call there) and its workers woken there; called by start() as the tables'' owner only';
+REVOKE EXECUTE ON FUNCTION reporunner.start_on_node(oid, bigint, integer, text, jsonb, text, oid, integer, timestamptz) FROM PUBLIC;
+
 CREATE FUNCTION reporunner.prepare_distribution()
 RETURNS void
 LANGUAGE plpgsql
@@ -1664,6 +1673,7 @@ DECLARE
 	moved text[] := '{}';
 	i integer;
 	role text;
+	fn text;
 BEGIN
 	IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
 		RAISE EXCEPTION 'permission denied to distribute Reporunner''s tables'
@@ -1734,18 +1744,23 @@ BEGIN
 	 */
 	ALTER TABLE reporunner.workflow DISABLE TRIGGER workflow_active_version_check;
 	/*
-	 * execute() on the coordinator hands its run to the node that holds
-	 * the owner's rows: Citus delegates execute_on_node() there by its
+	 * execute() and start() on the coordinator hand their run and their
+	 * queued execution to the node that holds the owner's rows: Citus
+	 * delegates execute_on_node() and start_on_node() there by their
 	 * owner, in the caller's transaction (docs/scaling.md).
 	 */
-	IF NOT EXISTS (SELECT FROM pg_catalog.pg_dist_object
-				   WHERE classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
-					 AND objid = 'reporunner.execute_on_node(oid, bigint, integer, text, jsonb, text, oid)'::pg_catalog.regprocedure
-					 AND distribution_argument_index IS NOT NULL) THEN
-		PERFORM pg_catalog.create_distributed_function(
-			'reporunner.execute_on_node(oid, bigint, integer, text, jsonb, text, oid)', 'owner',
-			colocate_with => 'reporunner.workflow', force_delegation => true);
-	END IF;
+	FOREACH fn IN ARRAY ARRAY[
+		'reporunner.execute_on_node(oid, bigint, integer, text, jsonb, text, oid)',
+		'reporunner.start_on_node(oid, bigint, integer, text, jsonb, text, oid, integer, timestamptz)']
+	LOOP
+		IF NOT EXISTS (SELECT FROM pg_catalog.pg_dist_object
+					   WHERE classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+						 AND objid = fn::pg_catalog.regprocedure
+						 AND distribution_argument_index IS NOT NULL) THEN
+			PERFORM pg_catalog.create_distributed_function(fn::pg_catalog.regprocedure, 'owner',
+				colocate_with => 'reporunner.workflow', force_delegation => true);
+		END IF;
+	END LOOP;
 	/*
 	 * The rows a single node had are copied into the shards; the copies
 	 * left in the coordinator's own tables are removed (referencing tables

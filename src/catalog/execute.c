@@ -56,6 +56,7 @@
 PG_FUNCTION_INFO_V1(reporunner_execute);
 PG_FUNCTION_INFO_V1(reporunner_execute_on_node);
 PG_FUNCTION_INFO_V1(reporunner_start);
+PG_FUNCTION_INFO_V1(reporunner_start_on_node);
 PG_FUNCTION_INFO_V1(reporunner_cancel);
 PG_FUNCTION_INFO_V1(reporunner_resume);
 PG_FUNCTION_INFO_V1(reporunner_prune_executions);
@@ -369,25 +370,41 @@ reporunner_execute(PG_FUNCTION_ARGS)
  * the coordinator, so only the tables' owner (and superusers) may call
  * this: a tenant that could would run anyone's workflows as anyone.
  */
+/*
+ * The checks of execute_on_node() and start_on_node(), called as function
+ * by caller (execute() or start()): the current role is the tables' owner
+ * or a superuser, and only the arguments in nullable (a bit per argument)
+ * are null.
+ */
+static void
+check_node_call(FunctionCallInfo fcinfo, const char *function,
+				const char *caller, uint32 nullable)
+{
+	int			argno;
+
+	if (!superuser() && GetUserId() != rr_store_owner())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for function %s", function),
+				 errdetail("Only %s calls it, as the owner of Reporunner's tables.",
+						   caller)));
+	for (argno = 0; argno < PG_NARGS(); argno++)
+		if (PG_ARGISNULL(argno) && (nullable & (1 << argno)) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s() argument %d must not be null",
+							function, argno + 1)));
+}
+
 Datum
 reporunner_execute_on_node(PG_FUNCTION_ARGS)
 {
 	RrPlan	   *plan;
 	Jsonb	   *input;
 	RrSaveMode	save;
-	int			argno;
 
-	if (!superuser() && GetUserId() != rr_store_owner())
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied for function execute_on_node"),
-				 errdetail("Only execute() calls it, as the owner of Reporunner's tables.")));
-	for (argno = 0; argno < 7; argno++)
-		if (PG_ARGISNULL(argno) && argno != 4 && argno != 5)
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("execute_on_node() argument %d must not be null",
-							argno + 1)));
+	check_node_call(fcinfo, "execute_on_node", "execute()",
+					(1 << 4) | (1 << 5));
 
 	plan = rr_plan_get(PG_GETARG_INT64(1), PG_GETARG_INT32(2),
 					   PG_GETARG_OID(0), text_to_cstring(PG_GETARG_TEXT_PP(3)));
@@ -411,6 +428,56 @@ reporunner_execute_on_node(PG_FUNCTION_ARGS)
 									   save, PG_GETARG_OID(6), 0, 0));
 }
 
+/*
+ * start() on the Citus coordinator: the queued execution, written on the
+ * node that holds the owner's rows, in one call that Citus delegates there
+ * (as execute_on_owner_node), so that the node's workers are woken when it
+ * commits; from the coordinator, the statements would each go to that
+ * node, and nothing would wake its workers.
+ */
+#define SQL_START_ON_NODE \
+	"SELECT * FROM reporunner.start_on_node($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+
+static SPIPlanPtr start_on_node_plan = NULL;
+
+static int64
+start_on_owner_node(const char *name, const ExecuteOptions *opts,
+					Jsonb *input, TimestampTz ready_at)
+{
+	RrWorkflowRef ref;
+	int32		version;
+	Oid			argtypes[9] = {OIDOID, INT8OID, INT4OID, TEXTOID, JSONBOID,
+	TEXTOID, OIDOID, INT4OID, TIMESTAMPTZOID};
+	Datum		values[9];
+	char		nulls[9] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	int			nestlevel;
+	bool		isnull;
+	Datum		result;
+
+	/* who may run what is decided here, where roles are what they say */
+	version = runnable_workflow(name, opts->owner, opts->version,
+								RR_RUN_QUEUE, &ref);
+	values[0] = ObjectIdGetDatum(ref.owner);
+	values[1] = Int64GetDatum(ref.id);
+	values[2] = Int32GetDatum(version);
+	values[3] = CStringGetTextDatum(name);
+	values[4] = JsonbPGetDatum(input);
+	values[5] = opts->idempotency_key ?
+		CStringGetTextDatum(opts->idempotency_key) : (Datum) 0;
+	nulls[5] = opts->idempotency_key ? ' ' : 'n';
+	values[6] = ObjectIdGetDatum(GetUserId());
+	values[7] = Int32GetDatum(opts->priority);
+	values[8] = TimestampTzGetDatum(ready_at);
+
+	nestlevel = rr_store_begin();
+	result = rr_store_call_as_owner(&start_on_node_plan, SQL_START_ON_NODE,
+									9, argtypes, values, nulls, &isnull);
+	rr_store_end(nestlevel);
+	if (isnull)
+		elog(ERROR, "reporunner.start_on_node() returned null");
+	return DatumGetInt64(result);
+}
+
 Datum
 reporunner_start(PG_FUNCTION_ARGS)
 {
@@ -425,7 +492,6 @@ reporunner_start(PG_FUNCTION_ARGS)
 	/* before any write: refuse at once when no worker can run it */
 	rr_worker_wake_at_commit();
 
-	plan = rr_runnable_plan(name, opts.owner, opts.version, RR_RUN_QUEUE);
 	input = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
 	input = input == NULL ? rr_items_to_jsonb(NIL) :
 		rr_items_to_jsonb(rr_items_from_jsonb(input));
@@ -438,6 +504,9 @@ reporunner_start(PG_FUNCTION_ARGS)
 		TimestampTzPlusMilliseconds(GetCurrentTransactionStartTimestamp(),
 									opts.delay_ms);
 
+	if (rr_store_on_citus() && !rr_owner_on_worker_node())
+		PG_RETURN_INT64(start_on_owner_node(name, &opts, input, ready_at));
+	plan = rr_runnable_plan(name, opts.owner, opts.version, RR_RUN_QUEUE);
 	PG_RETURN_INT64(rr_journal_enqueue(&(RrEnqueue) {
 		.workflow_id = plan->workflow_id,
 			.version = plan->version,
@@ -447,6 +516,37 @@ reporunner_start(PG_FUNCTION_ARGS)
 			.caller = GetUserId(),
 			.priority = opts.priority,
 			.ready_at = ready_at,
+			.mode = "start"
+	}));
+}
+
+/*
+ * reporunner.start_on_node(owner, workflow_id, version, name, input,
+ * idempotency_key, caller, priority, ready_at): start()'s queued execution
+ * on the node that holds its owner's rows, where Citus delegates the call
+ * (start_on_owner_node), and the wake-up of that node's workers when it
+ * commits.  As execute_on_node(): the caller's right was checked on the
+ * coordinator, so only the tables' owner (and superusers) may call this.
+ */
+Datum
+reporunner_start_on_node(PG_FUNCTION_ARGS)
+{
+	RrPlan	   *plan;
+
+	check_node_call(fcinfo, "start_on_node", "start()", 1 << 5);
+	rr_worker_wake_at_commit();
+	plan = rr_plan_get(PG_GETARG_INT64(1), PG_GETARG_INT32(2),
+					   PG_GETARG_OID(0), text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	PG_RETURN_INT64(rr_journal_enqueue(&(RrEnqueue) {
+		.workflow_id = plan->workflow_id,
+			.version = plan->version,
+			.owner = plan->owner,
+			.input = PG_GETARG_JSONB_P(4),
+			.idempotency_key = PG_ARGISNULL(5) ? NULL :
+			text_to_cstring(PG_GETARG_TEXT_PP(5)),
+			.caller = PG_GETARG_OID(6),
+			.priority = PG_GETARG_INT32(7),
+			.ready_at = PG_GETARG_TIMESTAMPTZ(8),
 			.mode = "start"
 	}));
 }

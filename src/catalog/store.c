@@ -199,6 +199,7 @@ rr_store_call_as_owner(SPIPlanPtr *plan, const char *sql, int nargs,
 	int			save_sec_context;
 	int			ret;
 	Datum		result;
+	Form_pg_attribute attr;
 
 	prepare_kept(plan, sql, nargs, argtypes);
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
@@ -210,7 +211,10 @@ rr_store_call_as_owner(SPIPlanPtr *plan, const char *sql, int nargs,
 		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(ret));
 	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
 						   isnull);
-	return *isnull ? (Datum) 0 : SPI_datumTransfer(result, false, -1);
+	if (*isnull)
+		return (Datum) 0;
+	attr = TupleDescAttr(SPI_tuptable->tupdesc, 0);
+	return SPI_datumTransfer(result, attr->attbyval, attr->attlen);
 }
 
 void
