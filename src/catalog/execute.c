@@ -303,41 +303,60 @@ static const char *const save_names[] = {
 	[RR_SAVE_NONE] = "none",
 };
 
-static Jsonb *
-execute_on_owner_node(const char *name, const ExecuteOptions *opts,
-					  Jsonb *input)
+/*
+ * Call the node function of sql (function; a kept plan in *plan) for the
+ * workflow the caller may run under name, by path: who may run what is
+ * decided here, where roles are what they say.  Its first four arguments
+ * are the workflow's owner, id, version and name, set here; the caller
+ * sets the others.
+ */
+static Datum
+call_on_owner_node(const char *name, const ExecuteOptions *opts,
+				   RrRunPath path, SPIPlanPtr *plan, const char *sql,
+				   const char *function, int nargs, Oid *argtypes,
+				   Datum *values, char *nulls)
 {
 	RrWorkflowRef ref;
-	int32		version;
-	Oid			argtypes[7] = {OIDOID, INT8OID, INT4OID, TEXTOID, JSONBOID,
-	TEXTOID, OIDOID};
-	Datum		values[7];
-	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
 	int			nestlevel;
 	bool		isnull;
 	Datum		result;
 
-	/* who may run what is decided here, where roles are what they say */
-	version = runnable_workflow(name, opts->owner, opts->version,
-								RR_RUN_CALL, &ref);
+	values[2] = Int32GetDatum(runnable_workflow(name, opts->owner,
+												opts->version, path, &ref));
 	values[0] = ObjectIdGetDatum(ref.owner);
 	values[1] = Int64GetDatum(ref.id);
-	values[2] = Int32GetDatum(version);
 	values[3] = CStringGetTextDatum(name);
+	memset(nulls, ' ', 4);
+	nestlevel = rr_store_begin();
+	result = rr_store_call_as_owner(plan, sql, nargs, argtypes, values, nulls,
+									&isnull);
+	rr_store_end(nestlevel);
+	if (isnull)
+		elog(ERROR, "reporunner.%s() returned null", function);
+	return result;
+}
+
+static Jsonb *
+execute_on_owner_node(const char *name, const ExecuteOptions *opts,
+					  Jsonb *input)
+{
+	Oid			argtypes[7] = {OIDOID, INT8OID, INT4OID, TEXTOID, JSONBOID,
+	TEXTOID, OIDOID};
+	Datum		values[7];
+	char		nulls[7];
+
 	values[4] = input ? JsonbPGetDatum(input) : (Datum) 0;
 	nulls[4] = input ? ' ' : 'n';
 	values[5] = opts->save_given ?
 		CStringGetTextDatum(save_names[opts->save]) : (Datum) 0;
 	nulls[5] = opts->save_given ? ' ' : 'n';
 	values[6] = ObjectIdGetDatum(GetUserId());
-
-	nestlevel = rr_store_begin();
-	result = rr_store_call_as_owner(&execute_on_node_plan, SQL_EXECUTE_ON_NODE,
-									7, argtypes, values, nulls, &isnull);
-	rr_store_end(nestlevel);
-	if (isnull)
-		elog(ERROR, "reporunner.execute_on_node() returned null");
-	return DatumGetJsonbP(result);
+	nulls[6] = ' ';
+	return DatumGetJsonbP(call_on_owner_node(name, opts, RR_RUN_CALL,
+											 &execute_on_node_plan,
+											 SQL_EXECUTE_ON_NODE,
+											 "execute_on_node", 7, argtypes,
+											 values, nulls));
 }
 
 Datum
@@ -444,23 +463,11 @@ static int64
 start_on_owner_node(const char *name, const ExecuteOptions *opts,
 					Jsonb *input, TimestampTz ready_at)
 {
-	RrWorkflowRef ref;
-	int32		version;
 	Oid			argtypes[9] = {OIDOID, INT8OID, INT4OID, TEXTOID, JSONBOID,
 	TEXTOID, OIDOID, INT4OID, TIMESTAMPTZOID};
 	Datum		values[9];
 	char		nulls[9] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
-	int			nestlevel;
-	bool		isnull;
-	Datum		result;
 
-	/* who may run what is decided here, where roles are what they say */
-	version = runnable_workflow(name, opts->owner, opts->version,
-								RR_RUN_QUEUE, &ref);
-	values[0] = ObjectIdGetDatum(ref.owner);
-	values[1] = Int64GetDatum(ref.id);
-	values[2] = Int32GetDatum(version);
-	values[3] = CStringGetTextDatum(name);
 	values[4] = JsonbPGetDatum(input);
 	values[5] = opts->idempotency_key ?
 		CStringGetTextDatum(opts->idempotency_key) : (Datum) 0;
@@ -468,14 +475,10 @@ start_on_owner_node(const char *name, const ExecuteOptions *opts,
 	values[6] = ObjectIdGetDatum(GetUserId());
 	values[7] = Int32GetDatum(opts->priority);
 	values[8] = TimestampTzGetDatum(ready_at);
-
-	nestlevel = rr_store_begin();
-	result = rr_store_call_as_owner(&start_on_node_plan, SQL_START_ON_NODE,
-									9, argtypes, values, nulls, &isnull);
-	rr_store_end(nestlevel);
-	if (isnull)
-		elog(ERROR, "reporunner.start_on_node() returned null");
-	return DatumGetInt64(result);
+	return DatumGetInt64(call_on_owner_node(name, opts, RR_RUN_QUEUE,
+											&start_on_node_plan,
+											SQL_START_ON_NODE, "start_on_node",
+											9, argtypes, values, nulls));
 }
 
 Datum

@@ -1195,26 +1195,9 @@ rr_journal_wake_due(void)
 	rr_store_end(nestlevel);
 }
 
-int64
-rr_prune_executions(int64 older_than_seconds, int limit)
-{
-	Oid			argtypes[2] = {INT8OID, INT4OID};
-	Datum		values[2];
-	int			nestlevel;
-	int64		pruned;
-
-	values[0] = Int64GetDatum(older_than_seconds);
-	values[1] = Int32GetDatum(limit);
-	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&prune_plan, SQL_PRUNE, 2, argtypes, values, NULL,
-					   SPI_OK_DELETE);
-	pruned = (int64) SPI_processed;
-	rr_store_end(nestlevel);
-	return pruned;
-}
-
-int64
-rr_prune_executions_owner(Oid owner, int64 older_than_seconds, int limit)
+/* One batch of prune_executions(): of owner only, unless InvalidOid */
+static int64
+prune_batch(Oid owner, int64 older_than_seconds, int limit)
 {
 	Oid			argtypes[3] = {INT8OID, INT4OID, OIDOID};
 	Datum		values[3];
@@ -1225,11 +1208,28 @@ rr_prune_executions_owner(Oid owner, int64 older_than_seconds, int limit)
 	values[1] = Int32GetDatum(limit);
 	values[2] = ObjectIdGetDatum(owner);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&prune_owner_plan, SQL_PRUNE_OWNER, 3, argtypes,
-							   values, NULL, SPI_OK_DELETE);
+	if (OidIsValid(owner))
+		rr_store_run_kept_as_owner(&prune_owner_plan, SQL_PRUNE_OWNER, 3,
+								   argtypes, values, NULL, SPI_OK_DELETE);
+	else
+		rr_store_run_kept_as_owner(&prune_plan, SQL_PRUNE, 2, argtypes,
+								   values, NULL, SPI_OK_DELETE);
 	pruned = (int64) SPI_processed;
 	rr_store_end(nestlevel);
 	return pruned;
+}
+
+int64
+rr_prune_executions(int64 older_than_seconds, int limit)
+{
+	return prune_batch(InvalidOid, older_than_seconds, limit);
+}
+
+int64
+rr_prune_executions_owner(Oid owner, int64 older_than_seconds, int limit)
+{
+	Assert(OidIsValid(owner));
+	return prune_batch(owner, older_than_seconds, limit);
 }
 
 void

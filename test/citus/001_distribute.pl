@@ -23,10 +23,7 @@ my @tables = qw(workflow workflow_version node edge workflow_share execution
 sub run_sql
 {
 	my ($node, $sql) = @_;
-	my ($out, $err) = ('', '');
-	my $rc = $node->psql('postgres', "\\set VERBOSITY verbose\n$sql",
-		stdout => \$out, stderr => \$err);
-	return ($rc, $out, $err);
+	return CitusCluster->psql_verbose($node, $sql);
 }
 
 $coord->safe_psql('postgres', "CREATE ROLE $_ LOGIN") foreach @tenants;

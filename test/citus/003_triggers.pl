@@ -20,10 +20,7 @@ my ($coord, @workers) =
 sub run_sql
 {
 	my ($sql) = @_;
-	my ($out, $err) = ('', '');
-	my $rc = $coord->psql('postgres', "\\set VERBOSITY verbose\n$sql",
-		stdout => \$out, stderr => \$err);
-	return ($rc, $out, $err);
+	return CitusCluster->psql_verbose($coord, $sql);
 }
 
 sub as

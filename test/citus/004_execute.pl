@@ -24,10 +24,7 @@ my %node_of_port = map { $_->port => $_ } ($coord, @workers);
 sub run_as
 {
 	my ($role, $sql) = @_;
-	my ($out, $err) = ('', '');
-	my $rc = $coord->psql('postgres', "\\set VERBOSITY verbose\n$sql",
-		stdout => \$out, stderr => \$err, extra_params => [ '-U', $role ]);
-	return ($rc, $out, $err);
+	return CitusCluster->psql_verbose($coord, $sql, $role);
 }
 
 $coord->safe_psql('postgres', 'SELECT reporunner.distribute()');

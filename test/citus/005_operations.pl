@@ -22,10 +22,7 @@ my %oid = map { $_ => $coord->safe_psql('postgres', "SELECT '$_'::regrole::oid")
 sub run_sql
 {
 	my ($sql) = @_;
-	my ($out, $err) = ('', '');
-	my $rc = $coord->psql('postgres', "\\set VERBOSITY verbose\n$sql",
-		stdout => \$out, stderr => \$err);
-	return ($rc, $out, $err);
+	return CitusCluster->psql_verbose($coord, $sql);
 }
 
 sub as

@@ -20,10 +20,7 @@ my %node_of_port = map { $_->port => $_ } ($coord, @workers);
 sub run_as
 {
 	my ($node, $role, $sql) = @_;
-	my ($out, $err) = ('', '');
-	my $rc = $node->psql('postgres', "\\set VERBOSITY verbose\n$sql",
-		stdout => \$out, stderr => \$err, extra_params => [ '-U', $role ]);
-	return ($rc, $out, $err);
+	return CitusCluster->psql_verbose($node, $sql, $role);
 }
 
 $coord->safe_psql('postgres', 'SELECT reporunner.distribute()');

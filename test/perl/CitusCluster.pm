@@ -49,6 +49,18 @@ sub create
 	return @nodes;
 }
 
+# psql on node as role (the bootstrap superuser when undef), returning
+# (exit code, stdout, stderr), with SQLSTATEs shown in the errors
+sub psql_verbose
+{
+	my ($class, $node, $sql, $role) = @_;
+	my ($out, $err) = ('', '');
+	my $rc = $node->psql('postgres', "\\set VERBOSITY verbose\n$sql",
+		stdout => \$out, stderr => \$err,
+		extra_params => defined $role ? [ '-U', $role ] : []);
+	return ($rc, $out, $err);
+}
+
 # The workload of the scale-out test and benchmark (test/citus): tenants
 # (login roles), each with its workflow "book" of two sql steps writing
 # one row each into public.ledger, with the port of the server that ran
