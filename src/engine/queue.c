@@ -72,18 +72,19 @@
  * Queue rows claimed at once after a batch whose executions parked at
  * http nodes (src/engine/rounds.c): their requests go out together, so
  * larger batches share the two commits among more executions.  Few
- * enough that each
- * member's subtransaction keeps its id in the process's cache (64).
+ * enough that each member's subtransaction keeps its id in the process's
+ * cache (64).
  */
 #define RR_CLAIM_BATCH_PARKING	32
 
 
 /*
- * Candidates a claim considers from the head of the queue, per execution it
- * takes: 64 for a batch of RR_CLAIM_BATCH, so that workers claiming at the
- * same time each find enough that the others have not locked.
+ * Candidates a claim considers from the head of the queue: eight per
+ * execution it takes, so that workers claiming at the same time each find
+ * enough that the others have not locked.
  */
-#define RR_CLAIM_CANDIDATES_PER_MEMBER	8
+#define RR_CLAIM_CANDIDATES		64
+#define RR_CLAIM_CANDIDATES_PURE	256
 
 /*
  * When a claim whose every candidate was locked by someone else looks
@@ -102,13 +103,15 @@
  * visiting the owners upward from $1, then the queue's own head in that
  * order, to fill the batch; k says which (below 1000: a head, in the
  * order of the owners).  There are more candidates than a batch takes
- * ($3): workers claiming at the same time skip each other's.  An owner
- * running $2 executions already (its leased rows) gets none.  Every part reads an index in its order with a
- * LIMIT (queue_owner_idx, queue_ready_idx, queue_leased_idx): the plan is
- * made once, often on a near-empty queue, and must still do so when the
- * queue is long.
+ * (candidates): workers claiming at the same time skip each other's.  An
+ * owner running $2 executions already (its leased rows) gets none.  Every
+ * part reads an index in its order with a LIMIT (queue_owner_idx,
+ * queue_ready_idx, queue_leased_idx): the plan is made once, often on a
+ * near-empty queue, and must still do so when the queue is long; so the
+ * limits are constants (a parameter's would be taken for a tenth of the
+ * table, and could make a sort of all of it the cheaper plan).
  */
-#define SQL_CLAIM_CANDIDATES \
+#define SQL_CLAIM_CANDIDATES(candidates) \
 	"WITH RECURSIVE owners (owner, n) AS (" \
 	" SELECT min(owner), 1 FROM reporunner.queue WHERE owner > $1" \
 	" UNION ALL SELECT (SELECT min(q.owner) FROM reporunner.queue q" \
@@ -126,7 +129,7 @@
 	" rest AS (SELECT execution_id, owner, 1000 + row_number() OVER () AS k" \
 	" FROM (SELECT execution_id, owner FROM reporunner.queue" \
 	" WHERE ready_at <= now() AND owner NOT IN (SELECT owner FROM busy)" \
-	" ORDER BY priority DESC, ready_at LIMIT $3) q)" \
+	" ORDER BY priority DESC, ready_at LIMIT " CppAsString2(candidates) ") q)" \
 	" SELECT execution_id, min(owner), min(k) FROM (TABLE heads UNION ALL TABLE rest) c" \
 	" GROUP BY execution_id ORDER BY 3"
 /*
@@ -201,6 +204,7 @@
 	" WHERE execution_id = $1 AND lease_owner = $2 AND owner = $3"
 
 static SPIPlanPtr candidates_plan = NULL;
+static SPIPlanPtr candidates_pure_plan = NULL;
 static SPIPlanPtr claim_plan = NULL;
 static SPIPlanPtr claim_owner_plan = NULL;
 static SPIPlanPtr next_wake_plan = NULL;
@@ -217,8 +221,8 @@ static SPIPlanPtr hold_back_plan = NULL;
  */
 #define RR_REPLAN_MS			60000
 static SPIPlanPtr *const kept_plans[] = {
-	&candidates_plan, &claim_plan, &claim_owner_plan, &next_wake_plan,
-	&leases_plan, &free_lease_plan, &hold_back_plan
+	&candidates_plan, &candidates_pure_plan, &claim_plan, &claim_owner_plan,
+	&next_wake_plan, &leases_plan, &free_lease_plan, &hold_back_plan
 };
 
 /* How often a worker looks for leases of workers that died, at most */
@@ -356,8 +360,8 @@ release_member(ClaimedExecution *member)
 static Datum
 claim_candidates(int limit, int *ncandidates)
 {
-	Oid			argtypes[3] = {OIDOID, INT4OID, INT4OID};
-	Datum		values[3];
+	Oid			argtypes[2] = {OIDOID, INT4OID};
+	Datum		values[2];
 	Datum	   *ids;
 	int			heads = 0;
 	Oid			last_head = InvalidOid;
@@ -365,9 +369,14 @@ claim_candidates(int limit, int *ncandidates)
 
 	values[0] = ObjectIdGetDatum(claim_cursor);
 	values[1] = Int32GetDatum(owner_cap());
-	values[2] = Int32GetDatum(limit * RR_CLAIM_CANDIDATES_PER_MEMBER);
-	rr_store_run_kept(&candidates_plan, SQL_CLAIM_CANDIDATES, 3, argtypes,
-					  values, NULL, SPI_OK_SELECT);
+	if (limit > RR_CLAIM_BATCH)
+		rr_store_run_kept(&candidates_pure_plan,
+						  SQL_CLAIM_CANDIDATES(RR_CLAIM_CANDIDATES_PURE), 2,
+						  argtypes, values, NULL, SPI_OK_SELECT);
+	else
+		rr_store_run_kept(&candidates_plan,
+						  SQL_CLAIM_CANDIDATES(RR_CLAIM_CANDIDATES), 2,
+						  argtypes, values, NULL, SPI_OK_SELECT);
 	ids = palloc(sizeof(Datum) * Max(SPI_processed, 1));
 	for (row = 0; row < SPI_processed; row++)
 	{
