@@ -48,9 +48,9 @@ SQL
 # observe_time LABEL SQL [PLANNED]: run SQL $observe_runs times as
 # bench_observer and print the fastest and the median time, and the scans
 # on the journal's tables in the plan of the query that the SQL expression
-# PLANNED gives (default: SQL itself).  metrics() is PL/pgSQL and
-# workflow_stats(interval) is not inlined (SET jit = off), and EXPLAIN shows
-# neither's plans: PLANNED gives the SQL they run instead.
+# PLANNED gives (default: SQL itself).  metrics() and
+# workflow_stats(interval) are PL/pgSQL, and EXPLAIN shows neither's plans:
+# PLANNED gives the SQL they run instead (workflow_stats' RETURN QUERY).
 observe_time() {
 	planned=${3:-"'$(printf '%s' "$2" | sed "s/'/''/g")'"}
 	psql_bench -At -v label="$1" -v query="$2" -v planned="$planned" \
@@ -105,8 +105,9 @@ bench_observe() {
 			"'SELECT * FROM reporunner.metric_samples(''$window'')'" || return 1
 		observe_time "workflow_stats('$window')" \
 			"SELECT * FROM reporunner.workflow_stats('$window')" \
-			"regexp_replace(regexp_replace(pg_get_function_sqlbody('reporunner.workflow_stats(interval)'::regprocedure),
-				'^BEGIN ATOMIC|;\\s*END\\s*$', '', 'g'), 'workflow_stats\\.since', '''$window''::interval', 'g')" ||
+			"regexp_replace(regexp_replace((SELECT prosrc FROM pg_catalog.pg_proc
+				WHERE oid = 'reporunner.workflow_stats(interval)'::regprocedure),
+				'^.*RETURN QUERY|;\\s*END;?\\s*$', '', 'g'), '\\msince\\M', '''$window''::interval', 'g')" ||
 			return 1
 	done
 	psql_bench -c "DELETE FROM reporunner.execution e USING reporunner.workflow w
