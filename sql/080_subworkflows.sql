@@ -87,7 +87,10 @@ SELECT reporunner.start('sub_caller', '[{"x": 1}, {"x": 2}, {"x": 3}]') AS bg \g
 SELECT status, output FROM reporunner.wait_for(:bg, '60s');
 SELECT mode, status, output, idempotency_key ~ '^subworkflow [0-9]+ 1 [0-2] Call$' AS keyed
 FROM reporunner.execution WHERE parent_id = :bg ORDER BY id;
-SELECT node, status, attempt FROM reporunner.step WHERE execution_id = :bg ORDER BY started_at;
+SELECT s.node, s.status, s.attempt FROM reporunner.step s
+JOIN reporunner.execution e ON e.id = s.execution_id
+JOIN reporunner.node n ON n.workflow_id = e.workflow_id AND n.version = e.version AND n.name = s.node
+WHERE s.execution_id = :bg ORDER BY n.position;
 
 -- a failed call fails the node; its retry calls again, as a new execution
 SELECT reporunner.save_workflow('sub_retry', '{"nodes": [
