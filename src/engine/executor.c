@@ -456,6 +456,13 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 		execution->next_attempt(execution, node) : 1;
 	run.attempt = step->attempt;
 	step->started_at = GetCurrentTimestamp();
+	/*
+	 * After the step before it, also within a microsecond: started_at
+	 * orders an execution's steps as they ran.
+	 */
+	if (execution->steps != NIL &&
+		step->started_at <= ((RrStep *) llast(execution->steps))->started_at)
+		step->started_at = ((RrStep *) llast(execution->steps))->started_at + 1;
 	if (execution->waiting_until != NULL)
 		run.waiting_until = execution->waiting_until(execution, node);
 	run.may_defer = execution->defer_next;
