@@ -304,27 +304,25 @@ static const char *const save_names[] = {
 };
 
 /*
- * Call the node function of sql (function; a kept plan in *plan) for the
- * workflow the caller may run under name, by path: who may run what is
- * decided here, where roles are what they say.  Its first four arguments
- * are the workflow's owner, id, version and name, set here; the caller
- * sets the others.
+ * Call the node function of sql (function; a kept plan in *plan) for
+ * version of the workflow ref, which the caller may run under name
+ * (runnable_workflow(): who may run what is decided on the coordinator,
+ * where roles are what they say).  Its first four arguments are the
+ * workflow's owner, id, version and name, set here; the caller sets the
+ * others.
  */
 static Datum
-call_on_owner_node(const char *name, const ExecuteOptions *opts,
-				   RrRunPath path, SPIPlanPtr *plan, const char *sql,
-				   const char *function, int nargs, Oid *argtypes,
-				   Datum *values, char *nulls)
+call_on_owner_node(const RrWorkflowRef *ref, int32 version, const char *name,
+				   SPIPlanPtr *plan, const char *sql, const char *function,
+				   int nargs, Oid *argtypes, Datum *values, char *nulls)
 {
-	RrWorkflowRef ref;
 	int			nestlevel;
 	bool		isnull;
 	Datum		result;
 
-	values[2] = Int32GetDatum(runnable_workflow(name, opts->owner,
-												opts->version, path, &ref));
-	values[0] = ObjectIdGetDatum(ref.owner);
-	values[1] = Int64GetDatum(ref.id);
+	values[0] = ObjectIdGetDatum(ref->owner);
+	values[1] = Int64GetDatum(ref->id);
+	values[2] = Int32GetDatum(version);
 	values[3] = CStringGetTextDatum(name);
 	memset(nulls, ' ', 4);
 	nestlevel = rr_store_begin();
@@ -340,11 +338,15 @@ static Jsonb *
 execute_on_owner_node(const char *name, const ExecuteOptions *opts,
 					  Jsonb *input)
 {
+	RrWorkflowRef ref;
+	int32		version;
 	Oid			argtypes[7] = {OIDOID, INT8OID, INT4OID, TEXTOID, JSONBOID,
 	TEXTOID, OIDOID};
 	Datum		values[7];
 	char		nulls[7];
 
+	version = runnable_workflow(name, opts->owner, opts->version, RR_RUN_CALL,
+								&ref);
 	values[4] = input ? JsonbPGetDatum(input) : (Datum) 0;
 	nulls[4] = input ? ' ' : 'n';
 	values[5] = opts->save_given ?
@@ -352,7 +354,7 @@ execute_on_owner_node(const char *name, const ExecuteOptions *opts,
 	nulls[5] = opts->save_given ? ' ' : 'n';
 	values[6] = ObjectIdGetDatum(GetUserId());
 	nulls[6] = ' ';
-	return DatumGetJsonbP(call_on_owner_node(name, opts, RR_RUN_CALL,
+	return DatumGetJsonbP(call_on_owner_node(&ref, version, name,
 											 &execute_on_node_plan,
 											 SQL_EXECUTE_ON_NODE,
 											 "execute_on_node", 7, argtypes,
@@ -381,15 +383,6 @@ reporunner_execute(PG_FUNCTION_ARGS)
 }
 
 /*
- * reporunner.execute_on_node(owner, workflow_id, version, name, input, save,
- * caller): execute()'s run of a workflow on the node that holds its
- * owner's rows, where Citus delegates the call (execute_on_owner_node).
- * caller, the role that called execute() (its OID on the coordinator), is
- * the execution's creator; its right to run the workflow was checked on
- * the coordinator, so only the tables' owner (and superusers) may call
- * this: a tenant that could would run anyone's workflows as anyone.
- */
-/*
  * The checks of execute_on_node() and start_on_node(), called as function
  * by caller (execute() or start()): the current role is the tables' owner
  * or a superuser, and only the arguments in nullable (a bit per argument)
@@ -415,6 +408,15 @@ check_node_call(FunctionCallInfo fcinfo, const char *function,
 							function, argno + 1)));
 }
 
+/*
+ * reporunner.execute_on_node(owner, workflow_id, version, name, input, save,
+ * caller): execute()'s run of a workflow on the node that holds its
+ * owner's rows, where Citus delegates the call (execute_on_owner_node).
+ * caller, the role that called execute() (its OID on the coordinator), is
+ * the execution's creator; its right to run the workflow was checked on
+ * the coordinator, so only the tables' owner (and superusers) may call
+ * this: a tenant that could would run anyone's workflows as anyone.
+ */
 Datum
 reporunner_execute_on_node(PG_FUNCTION_ARGS)
 {
@@ -460,8 +462,9 @@ reporunner_execute_on_node(PG_FUNCTION_ARGS)
 static SPIPlanPtr start_on_node_plan = NULL;
 
 static int64
-start_on_owner_node(const char *name, const ExecuteOptions *opts,
-					Jsonb *input, TimestampTz ready_at)
+start_on_owner_node(const RrWorkflowRef *ref, int32 version, const char *name,
+					const ExecuteOptions *opts, Jsonb *input,
+					TimestampTz ready_at)
 {
 	Oid			argtypes[9] = {OIDOID, INT8OID, INT4OID, TEXTOID, JSONBOID,
 	TEXTOID, OIDOID, INT4OID, TIMESTAMPTZOID};
@@ -475,7 +478,7 @@ start_on_owner_node(const char *name, const ExecuteOptions *opts,
 	values[6] = ObjectIdGetDatum(GetUserId());
 	values[7] = Int32GetDatum(opts->priority);
 	values[8] = TimestampTzGetDatum(ready_at);
-	return DatumGetInt64(call_on_owner_node(name, opts, RR_RUN_QUEUE,
+	return DatumGetInt64(call_on_owner_node(ref, version, name,
 											&start_on_node_plan,
 											SQL_START_ON_NODE, "start_on_node",
 											9, argtypes, values, nulls));
@@ -487,7 +490,10 @@ reporunner_start(PG_FUNCTION_ARGS)
 	char	   *name;
 	Jsonb	   *input;
 	ExecuteOptions opts;
-	RrPlan	   *plan;
+	RrPlan	   *plan = NULL;
+	RrWorkflowRef ref;
+	int32		version = 0;
+	bool		on_coordinator = rr_store_on_citus() && !rr_owner_on_worker_node();
 	TimestampTz ready_at;
 
 	name = call_arguments(fcinfo, true, &opts);
@@ -495,6 +501,12 @@ reporunner_start(PG_FUNCTION_ARGS)
 	/* before any write: refuse at once when no worker can run it */
 	rr_worker_wake_at_commit();
 
+	/* the workflow first: on the Citus coordinator, found and checked here */
+	if (on_coordinator)
+		version = runnable_workflow(name, opts.owner, opts.version,
+									RR_RUN_QUEUE, &ref);
+	else
+		plan = rr_runnable_plan(name, opts.owner, opts.version, RR_RUN_QUEUE);
 	input = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
 	input = input == NULL ? rr_items_to_jsonb(NIL) :
 		rr_items_to_jsonb(rr_items_from_jsonb(input));
@@ -507,9 +519,9 @@ reporunner_start(PG_FUNCTION_ARGS)
 		TimestampTzPlusMilliseconds(GetCurrentTransactionStartTimestamp(),
 									opts.delay_ms);
 
-	if (rr_store_on_citus() && !rr_owner_on_worker_node())
-		PG_RETURN_INT64(start_on_owner_node(name, &opts, input, ready_at));
-	plan = rr_runnable_plan(name, opts.owner, opts.version, RR_RUN_QUEUE);
+	if (on_coordinator)
+		PG_RETURN_INT64(start_on_owner_node(&ref, version, name, &opts, input,
+											ready_at));
 	PG_RETURN_INT64(rr_journal_enqueue(&(RrEnqueue) {
 		.workflow_id = plan->workflow_id,
 			.version = plan->version,
