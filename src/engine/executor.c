@@ -460,9 +460,13 @@ run_node(RrExecution *execution, const RrPlanNode *node)
 	 * After the step before it, also within a microsecond: started_at
 	 * orders an execution's steps as they ran.
 	 */
-	if (execution->steps != NIL &&
-		step->started_at <= ((RrStep *) llast(execution->steps))->started_at)
-		step->started_at = ((RrStep *) llast(execution->steps))->started_at + 1;
+	if (execution->steps != NIL)
+	{
+		RrStep	   *previous = llast(execution->steps);
+
+		if (step->started_at <= previous->started_at)
+			step->started_at = previous->started_at + 1;
+	}
 	if (execution->waiting_until != NULL)
 		run.waiting_until = execution->waiting_until(execution, node);
 	run.may_defer = execution->defer_next;

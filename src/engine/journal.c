@@ -960,8 +960,7 @@ rr_journal_write_failed_call(Jsonb *record)
 /* retention: a batch of executions finished more than $1 seconds ago */
 #define SQL_PRUNE \
 	"DELETE FROM reporunner.execution WHERE id IN (SELECT id" \
-	" FROM reporunner.execution WHERE finished_at < now() - $1 * interval '1 second'" \
-	" AND status IN ('succeeded', 'failed', 'canceled') LIMIT $2)"
+	" FROM reporunner.execution WHERE " RR_SQL_PRUNABLE " LIMIT $2)"
 
 /*
  * the same, of one owner ($3): on Citus a statement on that owner's shard,
@@ -970,8 +969,7 @@ rr_journal_write_failed_call(Jsonb *record)
 #define SQL_PRUNE_OWNER \
 	"DELETE FROM reporunner.execution WHERE owner = $3 AND id IN (SELECT id" \
 	" FROM reporunner.execution WHERE owner = $3" \
-	" AND finished_at < now() - $1 * interval '1 second'" \
-	" AND status IN ('succeeded', 'failed', 'canceled') LIMIT $2)"
+	" AND " RR_SQL_PRUNABLE " LIMIT $2)"
 
 static SPIPlanPtr save_steps_plan = NULL;
 static SPIPlanPtr start_running_plan = NULL;

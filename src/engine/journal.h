@@ -184,6 +184,15 @@ extern void rr_journal_wake_due_owner(Oid owner);
 extern void rr_journal_wake_due(void);
 
 /*
+ * The executions retention deletes: ended more than $1 seconds ago.  One
+ * condition for the statements that find them and the ones that delete
+ * them (here, and src/engine/local_queue.c on Citus).
+ */
+#define RR_SQL_PRUNABLE \
+	"finished_at < pg_catalog.now() - $1 * interval '1 second'" \
+	" AND status IN ('succeeded', 'failed', 'canceled')"
+
+/*
  * Delete up to limit executions (with their steps) that finished more
  * than older_than_seconds ago; returns how many.
  */

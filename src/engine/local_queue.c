@@ -26,6 +26,7 @@
 
 #include "catalog/pg_type.h"
 #include "catalog/store.h"
+#include "engine/journal.h"
 #include "engine/local_queue.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
@@ -143,9 +144,7 @@ build_statements(List *queue_shards, List *execution_shards)
 		"WHERE lease_owner IS NOT NULL"}
 	};
 	ShardSelect prunable[1] = {
-		{execution_shards, "owner",
-			"WHERE finished_at < pg_catalog.now() - $1 * interval '1 second'"
-		" AND status IN ('succeeded', 'failed', 'canceled')"}
+		{execution_shards, "owner", "WHERE " RR_SQL_PRUNABLE}
 	};
 
 	local.sql_owners = local.sql_next_wake = local.sql_leases = NULL;
