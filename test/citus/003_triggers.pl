@@ -26,7 +26,7 @@ sub run_sql
 sub as
 {
 	my ($role, $sql) = @_;
-	return $coord->safe_psql('postgres', "SET ROLE $role;\n$sql");
+	return CitusCluster->safe_psql_as($coord, $role, $sql);
 }
 
 # Citus creates a role on every node under the same name, each node

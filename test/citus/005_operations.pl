@@ -28,7 +28,7 @@ sub run_sql
 sub as
 {
 	my ($role, $sql) = @_;
-	return $coord->safe_psql('postgres', "SET ROLE $role;\n$sql");
+	return CitusCluster->safe_psql_as($coord, $role, $sql);
 }
 
 # the port of the node that holds a tenant's shard group

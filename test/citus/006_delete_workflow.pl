@@ -14,7 +14,7 @@ my ($coord, @workers) = CitusCluster->create('delwf');
 sub as
 {
 	my ($role, $sql) = @_;
-	return $coord->safe_psql('postgres', "SET ROLE $role;\n$sql");
+	return CitusCluster->safe_psql_as($coord, $role, $sql);
 }
 
 $coord->safe_psql('postgres', 'CREATE ROLE t1 LOGIN');

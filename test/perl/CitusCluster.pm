@@ -61,6 +61,14 @@ sub psql_verbose
 	return ($rc, $out, $err);
 }
 
+# safe_psql on node as role, through SET ROLE (the session stays the
+# bootstrap superuser's)
+sub safe_psql_as
+{
+	my ($class, $node, $role, $sql) = @_;
+	return $node->safe_psql('postgres', "SET ROLE $role;\n$sql");
+}
+
 # The workload of the scale-out test and benchmark (test/citus): tenants
 # (login roles), each with its workflow "book" of two sql steps writing
 # one row each into public.ledger, with the port of the server that ran
