@@ -47,6 +47,7 @@
 #include "access/toast_internals.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "catalog/row_insert.h"
 #include "catalog/store.h"
 #include "commands/async.h"
 #include "commands/sequence.h"
@@ -61,19 +62,13 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 
-/*
- * A finished execution with its steps: $1..$12 the execution, $13 its
- * steps (execution.steps), $14 the trigger that started it, $15 the
- * execution that called it (0: none).
- */
-#define SQL_INSERT_JOURNAL \
-	"INSERT INTO reporunner.execution (id, workflow_id, version, owner," \
-	" status, mode, input, output, error, created_by, created_at, started_at," \
-	" finished_at, steps, trigger_id, parent_id)" \
-	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13," \
-	" NULLIF($14, 0), NULLIF($15, 0))"
-
-static SPIPlanPtr insert_journal_plan = NULL;
+/* A finished execution with its steps (execution.steps) */
+static const char *const journal_columns[] = {
+	"id", "workflow_id", "version", "owner", "status", "mode", "input",
+	"output", "error", "created_by", "created_at", "started_at",
+	"finished_at", "steps", "trigger_id", "parent_id", "attempt"
+};
+static RrRowTarget journal_target = RR_ROW_TARGET("execution", journal_columns);
 
 /*
  * Steps as one array per column (node, attempt, status, output, error,
@@ -317,14 +312,10 @@ void
 rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
 				 Jsonb *error, Oid created_by)
 {
-	Oid			argtypes[15] = {INT8OID, INT8OID, INT4OID, OIDOID, TEXTOID,
-		TEXTOID, JSONBOID, JSONBOID, JSONBOID, OIDOID, TIMESTAMPTZOID,
-	TIMESTAMPTZOID, JSONOID, INT8OID, INT8OID};
-	Datum		values[15];
-	char		nulls[15];
-	int			nestlevel;
+	Datum		values[lengthof(journal_columns)];
+	bool		isnull[lengthof(journal_columns)];
 
-	memset(nulls, ' ', sizeof(nulls));
+	memset(isnull, false, sizeof(isnull));
 	values[0] = Int64GetDatum(execution->id);
 	values[1] = Int64GetDatum(execution->plan->workflow_id);
 	values[2] = Int32GetDatum(execution->plan->version);
@@ -332,21 +323,22 @@ rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
 	values[4] = CStringGetTextDatum(status);
 	values[5] = CStringGetTextDatum(execution->mode);
 	values[6] = JsonbPGetDatum(execution->input);
-	values[7] = output ? JsonbPGetDatum(output) : (Datum) 0;
-	nulls[7] = output ? ' ' : 'n';
-	values[8] = error ? JsonbPGetDatum(error) : (Datum) 0;
-	nulls[8] = error ? ' ' : 'n';
+	values[7] = PointerGetDatum(output);
+	isnull[7] = output == NULL;
+	values[8] = PointerGetDatum(error);
+	isnull[8] = error == NULL;
 	values[9] = ObjectIdGetDatum(created_by);
 	values[10] = TimestampTzGetDatum(execution->started_at);
-	values[11] = TimestampTzGetDatum(GetCurrentTimestamp());
-	values[12] = compressed_steps(rr_journal_steps_json(execution->steps));
-	values[13] = Int64GetDatum(execution->trigger_id);
-	values[14] = Int64GetDatum(execution->parent_id);
+	values[11] = values[10];
+	values[12] = TimestampTzGetDatum(GetCurrentTimestamp());
+	values[13] = compressed_steps(rr_journal_steps_json(execution->steps));
+	values[14] = Int64GetDatum(execution->trigger_id);
+	isnull[14] = execution->trigger_id == 0;
+	values[15] = Int64GetDatum(execution->parent_id);
+	isnull[15] = execution->parent_id == 0;
+	values[16] = Int32GetDatum(1);
 
-	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&insert_journal_plan, SQL_INSERT_JOURNAL, 15,
-							   argtypes, values, nulls, SPI_OK_INSERT);
-	rr_store_end(nestlevel);
+	rr_row_insert(&journal_target, values, isnull);
 }
 
 void
@@ -1234,7 +1226,7 @@ void
 rr_journal_forget_plans(void)
 {
 	SPIPlanPtr *const plans[] = {
-		&insert_journal_plan, &save_steps_plan, &start_running_plan,
+		&save_steps_plan, &start_running_plan,
 		&finish_plan, &suspend_plan, &retry_later_plan, &requeue_plan,
 		&error_workflow_plan, &wake_due_plan, &due_owners_plan, &prune_plan,
 		&prune_owner_plan,
