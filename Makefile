@@ -228,8 +228,8 @@ REGRESS = \
 	999_uninstall
 REGRESS_OPTS = --temp-config=test/regress.conf --temp-instance=./tmp_check
 
-JSON_CFLAGS := $(shell pkg-config --cflags libcurl jansson libcrypto)
-JSON_LIBS := $(shell pkg-config --libs libcurl jansson libcrypto)
+JSON_CFLAGS := $(shell pkg-config --cflags libcurl jansson libcrypto liblz4)
+JSON_LIBS := $(shell pkg-config --libs libcurl jansson libcrypto liblz4)
 
 # The library checks that the installed SQL objects are of its version.
 # libpq: the NOTIFY listener's loopback connection (src/triggers/listener.c)

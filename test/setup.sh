@@ -7,7 +7,7 @@
 set -eu
 
 PACKAGES="postgresql-15 postgresql-server-dev-15 postgresql-15-cron
-postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl libcurl4-openssl-dev libjansson-dev libssl-dev
+postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl libcurl4-openssl-dev libjansson-dev libssl-dev liblz4-dev
 libmicrohttpd-dev libpq-dev libipc-run-perl nginx wrk curl openssl python3 pkg-config make gcc clang graphviz
 prometheus prometheus-postgres-exporter"
 

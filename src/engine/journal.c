@@ -45,6 +45,7 @@
 
 #include "access/toast_compression.h"
 #include "access/toast_internals.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "catalog/row_insert.h"
@@ -61,6 +62,11 @@
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#ifdef USE_LZ4
+#include <lz4.h>
+#endif
 
 /* A finished execution with its steps (execution.steps) */
 static const char *const journal_columns[] = {
@@ -187,12 +193,6 @@ step_arrays(List *steps, Datum *values)
 
 /* ---------- Steps in the execution's row (execution.steps) ---------- */
 
-#ifdef USE_LZ4
-#define STEPS_COMPRESSION	TOAST_LZ4_COMPRESSION
-#else
-#define STEPS_COMPRESSION	TOAST_PGLZ_COMPRESSION
-#endif
-
 static void
 append_key(StringInfo buf, const char *key)
 {
@@ -298,15 +298,54 @@ rr_journal_steps_json(List *steps)
  * because nearly every execution's row is smaller than that.  JSON text
  * compresses better than jsonb: 300 bytes against 500 for the four steps
  * of the benchmark's workflow, from 961 and 1,205.
+ *
+ * The value is what toast_compress_datum() makes (PostgreSQL decompresses
+ * it), but with lz4 it is compressed here: LZ4_compress_default() clears a
+ * 16 kB table for every value, which cost more than compressing a
+ * kilobyte, and a stream kept for the backend's life is reset without it.
  */
+#ifdef USE_LZ4
+static Datum
+compressed_steps(text *steps)
+{
+	static LZ4_stream_t *stream = NULL;
+	int32		size = VARSIZE_ANY_EXHDR(steps);
+	int32		bound = LZ4_compressBound(size);
+	struct varlena *compressed;
+	int			length;
+
+	if (stream == NULL)
+		stream = LZ4_initStream(MemoryContextAlloc(TopMemoryContext,
+												   sizeof(LZ4_stream_t)),
+								sizeof(LZ4_stream_t));
+	LZ4_resetStream_fast(stream);
+	compressed = palloc(bound + VARHDRSZ_COMPRESSED);
+	length = LZ4_compress_fast_continue(stream, VARDATA_ANY(steps),
+										(char *) compressed + VARHDRSZ_COMPRESSED,
+										size, bound, 1);
+	if (length <= 0)
+		elog(ERROR, "lz4 compression failed");
+	/* as toast_compress_datum: stored as it is unless that saves bytes */
+	if (length + VARHDRSZ_COMPRESSED >= size - 2)
+	{
+		pfree(compressed);
+		return PointerGetDatum(steps);
+	}
+	SET_VARSIZE_COMPRESSED(compressed, length + VARHDRSZ_COMPRESSED);
+	TOAST_COMPRESS_SET_SIZE_AND_COMPRESS_METHOD(compressed, size,
+												TOAST_LZ4_COMPRESSION_ID);
+	return PointerGetDatum(compressed);
+}
+#else
 static Datum
 compressed_steps(text *steps)
 {
 	Datum		compressed = toast_compress_datum(PointerGetDatum(steps),
-												  STEPS_COMPRESSION);
+												  TOAST_PGLZ_COMPRESSION);
 
 	return DatumGetPointer(compressed) != NULL ? compressed : PointerGetDatum(steps);
 }
+#endif
 
 void
 rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
@@ -363,24 +402,34 @@ rr_notify_execution(int64 id)
  * id, the only other unique key, comes from a sequence.  The journal's
  * conflicts below name its primary key for the same reason.
  *
- * Without a key no conflict is possible, and the plain INSERT is used: ON
- * CONFLICT inserts speculatively (a probe of every unique index first, one
- * more WAL record after), a cost start() and every row of a table trigger
- * would pay for nothing.
+ * Without a key no conflict is possible, and the two rows go in without a
+ * statement (src/catalog/row_insert.c): ON CONFLICT inserts speculatively
+ * (a probe of every unique index first, one more WAL record after), and
+ * any INSERT starts an executor, costs start() and every row of a table
+ * trigger would pay for nothing.
  */
-#define SQL_ENQUEUE_VALUES \
+#define SQL_ENQUEUE_ONCE \
 	"WITH e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
 	" status, mode, input, idempotency_key, created_by, trigger_id, parent_id," \
 	" input_rows)" \
 	" VALUES ($1, $2, $3, 'queued', $9, coalesce($4, '[]'), $5, $6," \
-	" NULLIF($10, 0), NULLIF($11, 0), $12)"
-#define SQL_ENQUEUE_QUEUE_ROW \
-	" RETURNING id)" \
+	" NULLIF($10, 0), NULLIF($11, 0), $12)" \
+	" ON CONFLICT DO NOTHING RETURNING id)" \
 	" INSERT INTO reporunner.queue (execution_id, owner, priority, ready_at)" \
 	" SELECT id, $3, $7, $8 FROM e RETURNING execution_id"
-#define SQL_ENQUEUE SQL_ENQUEUE_VALUES SQL_ENQUEUE_QUEUE_ROW
-#define SQL_ENQUEUE_ONCE \
-	SQL_ENQUEUE_VALUES " ON CONFLICT DO NOTHING" SQL_ENQUEUE_QUEUE_ROW
+
+/* The rows of start() without an idempotency key */
+static const char *const queued_columns[] = {
+	"id", "workflow_id", "version", "owner", "status", "mode", "input",
+	"created_by", "created_at", "trigger_id", "parent_id", "input_rows",
+	"attempt"
+};
+static const char *const queue_columns[] = {
+	"execution_id", "owner", "priority", "ready_at"
+};
+static RrRowTarget queued_target = RR_ROW_TARGET("execution", queued_columns);
+static RrRowTarget queue_target = RR_ROW_TARGET("queue", queue_columns);
+
 #define SQL_BY_KEY \
 	"SELECT id FROM reporunner.execution" \
 	" WHERE workflow_id = $1 AND idempotency_key = $2 AND owner = $3"
@@ -497,7 +546,6 @@ rr_notify_execution(int64 id)
 #define SQL_OWNER_OF \
 	"SELECT owner FROM reporunner.execution WHERE id = $1"
 
-static SPIPlanPtr enqueue_plan = NULL;
 static SPIPlanPtr enqueue_once_plan = NULL;
 static SPIPlanPtr unpacked_input_plan = NULL;
 static SPIPlanPtr by_key_plan = NULL;
@@ -510,6 +558,44 @@ static SPIPlanPtr owner_of_plan = NULL;
 static SPIPlanPtr wake_parent_plan = NULL;
 static SPIPlanPtr resume_plan = NULL;
 static SPIPlanPtr retry_plan = NULL;
+
+/* start() without an idempotency key: its two rows, no statement */
+static int64
+enqueue_directly(const RrEnqueue *queued)
+{
+	Datum		values[lengthof(queued_columns)];
+	bool		isnull[lengthof(queued_columns)];
+	Datum		queue_values[lengthof(queue_columns)];
+	bool		queue_isnull[lengthof(queue_columns)] = {false};
+	int64		id = rr_journal_new_id();
+
+	memset(isnull, false, sizeof(isnull));
+	values[0] = Int64GetDatum(id);
+	values[1] = Int64GetDatum(queued->workflow_id);
+	values[2] = Int32GetDatum(queued->version);
+	values[3] = ObjectIdGetDatum(queued->owner);
+	values[4] = CStringGetTextDatum("queued");
+	values[5] = CStringGetTextDatum(queued->mode);
+	values[6] = queued->input != NULL ? JsonbPGetDatum(queued->input) :
+		DirectFunctionCall1(jsonb_in, CStringGetDatum("[]"));
+	values[7] = ObjectIdGetDatum(queued->caller);
+	values[8] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	values[9] = Int64GetDatum(queued->trigger_id);
+	isnull[9] = queued->trigger_id == 0;
+	values[10] = Int64GetDatum(queued->parent_id);
+	isnull[10] = queued->parent_id == 0;
+	values[11] = PointerGetDatum(queued->input_rows);
+	isnull[11] = queued->input_rows == NULL;
+	values[12] = Int32GetDatum(1);
+	rr_row_insert(&queued_target, values, isnull);
+
+	queue_values[0] = Int64GetDatum(id);
+	queue_values[1] = ObjectIdGetDatum(queued->owner);
+	queue_values[2] = Int32GetDatum(queued->priority);
+	queue_values[3] = TimestampTzGetDatum(queued->ready_at);
+	rr_row_insert(&queue_target, queue_values, queue_isnull);
+	return id;
+}
 
 int64
 rr_journal_enqueue(const RrEnqueue *queued)
@@ -524,15 +610,16 @@ rr_journal_enqueue(const RrEnqueue *queued)
 	int64		id;
 
 	Assert((queued->input == NULL) != (queued->input_rows == NULL));
+	if (queued->idempotency_key == NULL)
+		return enqueue_directly(queued);
+
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = Int64GetDatum(queued->workflow_id);
 	values[1] = Int32GetDatum(queued->version);
 	values[2] = ObjectIdGetDatum(queued->owner);
 	values[3] = PointerGetDatum(queued->input);
 	nulls[3] = queued->input ? ' ' : 'n';
-	values[4] = queued->idempotency_key ?
-		CStringGetTextDatum(queued->idempotency_key) : (Datum) 0;
-	nulls[4] = queued->idempotency_key ? ' ' : 'n';
+	values[4] = CStringGetTextDatum(queued->idempotency_key);
 	values[5] = ObjectIdGetDatum(queued->caller);
 	values[6] = Int32GetDatum(queued->priority);
 	values[7] = TimestampTzGetDatum(queued->ready_at);
@@ -543,13 +630,9 @@ rr_journal_enqueue(const RrEnqueue *queued)
 	nulls[11] = queued->input_rows ? ' ' : 'n';
 
 	nestlevel = rr_store_begin();
-	if (queued->idempotency_key == NULL)
-		rr_store_run_kept_as_owner(&enqueue_plan, SQL_ENQUEUE, 12, argtypes,
-								   values, nulls, SPI_OK_INSERT_RETURNING);
-	else
-		rr_store_run_kept_as_owner(&enqueue_once_plan, SQL_ENQUEUE_ONCE, 12,
-								   argtypes, values, nulls,
-								   SPI_OK_INSERT_RETURNING);
+	rr_store_run_kept_as_owner(&enqueue_once_plan, SQL_ENQUEUE_ONCE, 12,
+							   argtypes, values, nulls,
+							   SPI_OK_INSERT_RETURNING);
 	if (SPI_processed != 1)
 	{
 		/* the key was used before: that execution */
@@ -1230,7 +1313,7 @@ rr_journal_forget_plans(void)
 		&finish_plan, &suspend_plan, &retry_later_plan, &requeue_plan,
 		&error_workflow_plan, &wake_due_plan, &due_owners_plan, &prune_plan,
 		&prune_owner_plan,
-		&enqueue_plan, &enqueue_once_plan, &by_key_plan, &unpacked_input_plan,
+		&enqueue_once_plan, &by_key_plan, &unpacked_input_plan,
 		&cancel_plan, &running_calls_plan, &parent_of_plan, &lock_parent_plan,
 		&calls_left_plan, &wake_parent_plan, &owner_of_plan, &resume_plan,
 		&retry_plan
