@@ -32,6 +32,7 @@ OBJS = \
 	src/catalog/run_as.o \
 	src/catalog/store.o \
 	src/catalog/test_workflow.o \
+	src/catalog/version_hold.o \
 	src/catalog/workflow_store.o \
 	src/connectors/connector_store.o \
 	src/connectors/definition.o \

@@ -2201,3 +2201,20 @@ FROM reporunner.trigger t
 			   pg_catalog.max(e.created_at) AS last_fired
 		FROM reporunner.execution e
 		WHERE e.trigger_id = t.id AND e.owner = t.owner) f ON true;
+
+/*
+ * Executions name their version without a foreign key, whose row lock on
+ * the version at every insert was a write (src/catalog/version_hold.c):
+ * the engine holds a lock of the workflow while it writes one, and deleting
+ * a workflow deletes its executions here, after those writers.  On Citus,
+ * distribute() puts the foreign key back.
+ */
+ALTER TABLE reporunner.execution DROP CONSTRAINT execution_version_fkey;
+CREATE FUNCTION reporunner.delete_workflow_executions()
+RETURNS trigger
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'reporunner_delete_workflow_executions';
+COMMENT ON FUNCTION reporunner.delete_workflow_executions() IS 'Trigger function: deletes the executions of a deleted workflow, once the executions being written have been';
+CREATE TRIGGER workflow_executions_delete AFTER DELETE ON reporunner.workflow
+	FOR EACH ROW EXECUTE FUNCTION reporunner.delete_workflow_executions();
+COMMENT ON TRIGGER workflow_executions_delete ON reporunner.workflow IS 'Deletes the executions of a deleted workflow (what a foreign key to its version would cascade to)';

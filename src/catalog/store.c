@@ -23,6 +23,7 @@
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/xact.h"
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
@@ -231,6 +232,32 @@ rr_store_read_latest_as_owner(SPIPlanPtr *plan, const char *sql, int nargs,
 							   InvalidSnapshot, true, false, 0);
 	rr_store_restore_user(save_userid, save_sec_context);
 	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_snapshot failed: %s",
+			 SPI_result_code_string(ret));
+}
+
+void
+rr_store_cascade_as_owner(SPIPlanPtr *plan, const char *sql, int nargs,
+						  Oid *argtypes, Datum *values, int expected)
+{
+	Snapshot	test_snapshot = InvalidSnapshot;
+	Snapshot	crosscheck_snapshot = InvalidSnapshot;
+	Oid			save_userid;
+	int			save_sec_context;
+	int			ret;
+
+	prepare_kept(plan, sql, nargs, argtypes);
+	if (IsolationUsesXactSnapshot())
+	{
+		CommandCounterIncrement();
+		test_snapshot = GetLatestSnapshot();
+		crosscheck_snapshot = GetTransactionSnapshot();
+	}
+	rr_store_become_owner(&save_userid, &save_sec_context);
+	ret = SPI_execute_snapshot(*plan, values, NULL, test_snapshot,
+							   crosscheck_snapshot, false, false, 0);
+	rr_store_restore_user(save_userid, save_sec_context);
+	if (ret != expected)
 		elog(ERROR, "SPI_execute_snapshot failed: %s",
 			 SPI_result_code_string(ret));
 }

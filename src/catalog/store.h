@@ -95,6 +95,18 @@ extern void rr_store_read_latest_as_owner(SPIPlanPtr *plan, const char *sql,
 										  Datum *values);
 
 /*
+ * A write (a kept plan) as the tables' owner with the snapshots of a
+ * foreign key's cascade: under READ COMMITTED a new one, taken after the
+ * caller's lock; under REPEATABLE READ and SERIALIZABLE the latest, with
+ * the transaction's as the cross-check, so that a row committed since the
+ * transaction's snapshot fails the statement (40001) rather than being
+ * missed.
+ */
+extern void rr_store_cascade_as_owner(SPIPlanPtr *plan, const char *sql,
+									  int nargs, Oid *argtypes,
+									  Datum *values, int expected);
+
+/*
  * After a query for the latest saved version of a document that gives
  * (version integer, identical boolean): the version a save writes (1 when
  * none is saved), and *identical when the latest already holds the same

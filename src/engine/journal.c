@@ -50,6 +50,7 @@
 #include "catalog/pg_type.h"
 #include "catalog/row_insert.h"
 #include "catalog/store.h"
+#include "catalog/version_hold.h"
 #include "commands/async.h"
 #include "commands/sequence.h"
 #include "engine/journal.h"
@@ -377,6 +378,8 @@ rr_journal_write(RrExecution *execution, const char *status, Jsonb *output,
 	isnull[15] = execution->parent_id == 0;
 	values[16] = Int32GetDatum(1);
 
+	rr_version_hold(execution->plan->workflow_id, execution->plan->version,
+					true);
 	rr_row_insert(&journal_target, values, isnull);
 }
 
@@ -610,6 +613,7 @@ rr_journal_enqueue(const RrEnqueue *queued)
 	int64		id;
 
 	Assert((queued->input == NULL) != (queued->input_rows == NULL));
+	rr_version_hold(queued->workflow_id, queued->version, true);
 	if (queued->idempotency_key == NULL)
 		return enqueue_directly(queued);
 
@@ -832,6 +836,38 @@ rr_journal_resume(int64 execution, Oid owner, Jsonb *payload)
 	return resumed;
 }
 
+/* The version execution $1 (owner $2) runs */
+#define SQL_VERSION_OF \
+	"SELECT workflow_id, version FROM reporunner.execution" \
+	" WHERE id = $1 AND owner = $2"
+
+static SPIPlanPtr version_of_plan = NULL;
+
+/*
+ * rr_version_hold() for the version an execution runs, before a new
+ * execution of it is written (SPI connected).
+ */
+static void
+hold_version_of(int64 execution, Oid owner)
+{
+	Oid			argtypes[2] = {INT8OID, OIDOID};
+	Datum		values[2];
+	bool		isnull;
+
+	values[0] = Int64GetDatum(execution);
+	values[1] = ObjectIdGetDatum(owner);
+	rr_store_run_kept_as_owner(&version_of_plan, SQL_VERSION_OF, 2, argtypes,
+							   values, NULL, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+		elog(ERROR, "execution " INT64_FORMAT " not found", execution);
+	rr_version_hold(DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+												SPI_tuptable->tupdesc, 1,
+												&isnull)),
+					DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+												SPI_tuptable->tupdesc, 2,
+												&isnull)), true);
+}
+
 int64
 rr_journal_retry(int64 execution, Oid owner, Oid caller,
 				 TimestampTz from_node_start)
@@ -849,6 +885,7 @@ rr_journal_retry(int64 execution, Oid owner, Oid caller,
 	nulls[2] = from_node_start != 0 ? ' ' : 'n';
 	values[3] = ObjectIdGetDatum(owner);
 	nestlevel = rr_store_begin();
+	hold_version_of(execution, owner);
 	rr_store_run_kept_as_owner(&retry_plan, SQL_RETRY, 4, argtypes, values, nulls,
 							   SPI_OK_INSERT_RETURNING);
 	retried = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
@@ -879,6 +916,20 @@ rr_journal_retry(int64 execution, Oid owner, Oid caller,
 
 static SPIPlanPtr failed_call_plan = NULL;
 
+/* A number of the failed call's record: its execution's field */
+static int64
+record_number(Jsonb *record, const char *field)
+{
+	Datum		execution = DirectFunctionCall2(jsonb_object_field,
+												JsonbPGetDatum(record),
+												CStringGetTextDatum("execution"));
+	Datum		value = DirectFunctionCall2(jsonb_object_field_text, execution,
+											CStringGetTextDatum(field));
+
+	return DatumGetInt64(DirectFunctionCall1(int8in,
+											 CStringGetDatum(TextDatumGetCString(value))));
+}
+
 void
 rr_journal_write_failed_call(Jsonb *record)
 {
@@ -896,6 +947,8 @@ rr_journal_write_failed_call(Jsonb *record)
 	append_jsonb(&text, steps);
 	values[0] = JsonbPGetDatum(record);
 	values[1] = compressed_steps(cstring_to_text_with_len(text.data, text.len));
+	rr_version_hold(record_number(record, "workflow_id"),
+					(int32) record_number(record, "version"), false);
 	nestlevel = rr_store_begin();
 	rr_store_run_kept_as_owner(&failed_call_plan, SQL_FAILED_CALL, 2,
 							   argtypes, values, nulls, SPI_OK_INSERT);
@@ -1000,15 +1053,16 @@ rr_journal_write_failed_call(Jsonb *record)
 
 /*
  * The error workflow of a failed execution, if its owner has one by that
- * name: $1 owner, $2 name, $3 input, $4 the failed execution.
+ * name: $1 owner, $2 name; then its execution: $1 owner, $2 the workflow,
+ * $3 its active version, $4 input, $5 the failed execution.
  */
+#define SQL_ERROR_WORKFLOW \
+	"SELECT id, active_version FROM reporunner.workflow" \
+	" WHERE owner = $1 AND name = $2 AND active_version IS NOT NULL"
 #define SQL_START_ERROR_WORKFLOW \
-	"WITH w AS (SELECT id, active_version, owner FROM reporunner.workflow" \
-	" WHERE owner = $1 AND name = $2 AND active_version IS NOT NULL)," \
-	" e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
-	" status, mode, input, parent_id, created_by)" \
-	" SELECT id, active_version, $1, 'queued', 'error', $3, $4, $1" \
-	" FROM w RETURNING id)" \
+	"WITH e AS (INSERT INTO reporunner.execution (workflow_id, version," \
+	" owner, status, mode, input, parent_id, created_by)" \
+	" VALUES ($2, $3, $1, 'queued', 'error', $4, $5, $1) RETURNING id)" \
 	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
 	" SELECT id, $1, now() FROM e"
 
@@ -1052,6 +1106,7 @@ static SPIPlanPtr finish_plan = NULL;
 static SPIPlanPtr suspend_plan = NULL;
 static SPIPlanPtr retry_later_plan = NULL;
 static SPIPlanPtr requeue_plan = NULL;
+static SPIPlanPtr find_error_workflow_plan = NULL;
 static SPIPlanPtr error_workflow_plan = NULL;
 static SPIPlanPtr wake_due_plan = NULL;
 static SPIPlanPtr due_owners_plan = NULL;
@@ -1214,21 +1269,34 @@ bool
 rr_journal_start_error_workflow(Oid owner, const char *workflow,
 								Jsonb *input, int64 failed)
 {
-	Oid			argtypes[4] = {OIDOID, TEXTOID, JSONBOID, INT8OID};
-	Datum		values[4];
+	Oid			find_types[2] = {OIDOID, TEXTOID};
+	Oid			argtypes[5] = {OIDOID, INT8OID, INT4OID, JSONBOID, INT8OID};
+	Datum		values[5];
 	int			nestlevel;
-	bool		started;
+	bool		isnull;
+	bool		found;
 
 	values[0] = ObjectIdGetDatum(owner);
 	values[1] = CStringGetTextDatum(workflow);
-	values[2] = JsonbPGetDatum(input);
-	values[3] = Int64GetDatum(failed);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&error_workflow_plan, SQL_START_ERROR_WORKFLOW, 4,
-					  argtypes, values, NULL, SPI_OK_INSERT);
-	started = SPI_processed == 1;
+	rr_store_run_kept(&find_error_workflow_plan, SQL_ERROR_WORKFLOW, 2,
+					  find_types, values, NULL, SPI_OK_SELECT);
+	found = SPI_processed == 1;
+	if (found)
+	{
+		values[1] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+								  1, &isnull);
+		values[2] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+								  2, &isnull);
+		values[3] = JsonbPGetDatum(input);
+		values[4] = Int64GetDatum(failed);
+		rr_version_hold(DatumGetInt64(values[1]), DatumGetInt32(values[2]),
+						true);
+		rr_store_run_kept(&error_workflow_plan, SQL_START_ERROR_WORKFLOW, 5,
+						  argtypes, values, NULL, SPI_OK_INSERT);
+	}
 	rr_store_end(nestlevel);
-	return started;
+	return found;
 }
 
 void
@@ -1311,9 +1379,9 @@ rr_journal_forget_plans(void)
 	SPIPlanPtr *const plans[] = {
 		&save_steps_plan, &start_running_plan,
 		&finish_plan, &suspend_plan, &retry_later_plan, &requeue_plan,
-		&error_workflow_plan, &wake_due_plan, &due_owners_plan, &prune_plan,
+		&find_error_workflow_plan, &error_workflow_plan, &wake_due_plan, &due_owners_plan, &prune_plan,
 		&prune_owner_plan,
-		&enqueue_once_plan, &by_key_plan, &unpacked_input_plan,
+		&enqueue_once_plan, &by_key_plan, &version_of_plan, &unpacked_input_plan,
 		&cancel_plan, &running_calls_plan, &parent_of_plan, &lock_parent_plan,
 		&calls_left_plan, &wake_parent_plan, &owner_of_plan, &resume_plan,
 		&retry_plan

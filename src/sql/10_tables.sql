@@ -206,9 +206,7 @@ CREATE TABLE reporunner.execution (
 	wake_at			timestamptz,
 	steps			json,
 	trigger_id		bigint,
-	input_rows		bytea COMPRESSION lz4,
-	CONSTRAINT execution_version_fkey FOREIGN KEY (workflow_id, version)
-		REFERENCES reporunner.workflow_version (workflow_id, version) ON DELETE CASCADE
+	input_rows		bytea COMPRESSION lz4
 );
 CREATE INDEX execution_workflow_idx ON reporunner.execution (workflow_id, created_at);
 CREATE INDEX execution_parent_idx ON reporunner.execution (parent_id) WHERE parent_id IS NOT NULL;
@@ -245,6 +243,22 @@ COMMENT ON INDEX reporunner.execution_wake_idx IS 'Finds waiting executions that
 COMMENT ON INDEX reporunner.execution_idempotency_key IS 'One execution per idempotency key and workflow';
 COMMENT ON INDEX reporunner.execution_trigger_idx IS 'Finds the executions a trigger started, by age (the triggers view)';
 COMMENT ON INDEX reporunner.execution_finished_idx IS 'Finds finished executions for retention pruning (BRIN: executions finish in roughly the order they are inserted)';
+
+/*
+ * Executions name their version without a foreign key, whose row lock on
+ * the version at every insert was a write (src/catalog/version_hold.c):
+ * the engine holds a lock of the workflow while it writes one, and deleting
+ * a workflow deletes its executions here, after those writers.  On Citus,
+ * distribute() puts the foreign key back.
+ */
+CREATE FUNCTION reporunner.delete_workflow_executions()
+RETURNS trigger
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'reporunner_delete_workflow_executions';
+COMMENT ON FUNCTION reporunner.delete_workflow_executions() IS 'Trigger function: deletes the executions of a deleted workflow, once the executions being written have been';
+CREATE TRIGGER workflow_executions_delete AFTER DELETE ON reporunner.workflow
+	FOR EACH ROW EXECUTE FUNCTION reporunner.delete_workflow_executions();
+COMMENT ON TRIGGER workflow_executions_delete ON reporunner.workflow IS 'Deletes the executions of a deleted workflow (what a foreign key to its version would cascade to)';
 
 CREATE TABLE reporunner.step_journal (
 	execution_id	bigint NOT NULL REFERENCES reporunner.execution (id) ON DELETE CASCADE,

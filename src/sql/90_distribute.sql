@@ -118,6 +118,22 @@ BEGIN
 	FOREACH stmt IN ARRAY fkeys LOOP
 		EXECUTE stmt;
 	END LOOP;
+	/*
+	 * Executions name their version with a foreign key on Citus: the lock
+	 * the engine holds while it writes one is one node's
+	 * (src/catalog/version_hold.c), and the trigger that replaces the
+	 * cascade would run on a shard, where Citus refuses distributed
+	 * statements.
+	 */
+	DROP TRIGGER IF EXISTS workflow_executions_delete ON reporunner.workflow;
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_constraint
+				   WHERE conrelid = 'reporunner.execution'::pg_catalog.regclass
+					 AND conname = 'execution_version_fkey') THEN
+		ALTER TABLE reporunner.execution ADD CONSTRAINT execution_version_fkey
+			FOREIGN KEY (workflow_id, version, owner)
+			REFERENCES reporunner.workflow_version (workflow_id, version, owner)
+			ON DELETE CASCADE;
+	END IF;
 	/* the one unique index that is not a constraint */
 	IF NOT EXISTS (SELECT FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a
 				   ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
