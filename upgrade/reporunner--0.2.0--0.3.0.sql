@@ -2218,3 +2218,30 @@ COMMENT ON FUNCTION reporunner.delete_workflow_executions() IS 'Trigger function
 CREATE TRIGGER workflow_executions_delete AFTER DELETE ON reporunner.workflow
 	FOR EACH ROW EXECUTE FUNCTION reporunner.delete_workflow_executions();
 COMMENT ON TRIGGER workflow_executions_delete ON reporunner.workflow IS 'Deletes the executions of a deleted workflow (what a foreign key to its version would cascade to)';
+
+/*
+ * A queue row names its execution without a foreign key, whose check
+ * locked the execution row at every start() (src/engine/journal.c writes
+ * a queue row only while it inserts or updates its execution row, in the
+ * same transaction, so a deletion of the execution waits for it): deleting
+ * executions deletes their queue rows here, as the role that deletes them
+ * (the engine, as the tables' owner), with operators named in full since
+ * its search_path applies.  On Citus, distribute() puts the foreign key
+ * back.
+ */
+ALTER TABLE reporunner.queue DROP CONSTRAINT queue_execution_id_fkey;
+CREATE FUNCTION reporunner.delete_queue_rows()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+	DELETE FROM reporunner.queue
+	WHERE execution_id OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT id FROM deleted_executions));
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION reporunner.delete_queue_rows() IS 'Trigger function: deletes the queue rows of deleted executions';
+CREATE TRIGGER execution_queue_delete AFTER DELETE ON reporunner.execution
+	REFERENCING OLD TABLE AS deleted_executions
+	FOR EACH STATEMENT EXECUTE FUNCTION reporunner.delete_queue_rows();
+COMMENT ON TRIGGER execution_queue_delete ON reporunner.execution IS 'Deletes the queue rows of deleted executions (what a foreign key to the execution would cascade to)';

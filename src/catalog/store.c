@@ -254,8 +254,9 @@ rr_store_cascade_as_owner(SPIPlanPtr *plan, const char *sql, int nargs,
 		crosscheck_snapshot = GetTransactionSnapshot();
 	}
 	rr_store_become_owner(&save_userid, &save_sec_context);
+	/* its own after-triggers fire now, as the owner (a foreign key's later) */
 	ret = SPI_execute_snapshot(*plan, values, NULL, test_snapshot,
-							   crosscheck_snapshot, false, false, 0);
+							   crosscheck_snapshot, false, true, 0);
 	rr_store_restore_user(save_userid, save_sec_context);
 	if (ret != expected)
 		elog(ERROR, "SPI_execute_snapshot failed: %s",

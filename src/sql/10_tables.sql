@@ -295,7 +295,7 @@ COMMENT ON COLUMN reporunner.step_journal.attempts IS 'Failed attempts, oldest f
 COMMENT ON COLUMN reporunner.step_journal.paired IS 'Where output items came from, per output name: per item the input item (a number), several ({"input", "item"} for inputs after the first), or null; outputs left out (or NULL) pair item i with input item i';
 
 CREATE TABLE reporunner.queue (
-	execution_id	bigint PRIMARY KEY REFERENCES reporunner.execution (id) ON DELETE CASCADE,
+	execution_id	bigint PRIMARY KEY,
 	owner			oid NOT NULL,
 	priority		integer NOT NULL DEFAULT 0,
 	ready_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
@@ -313,6 +313,32 @@ COMMENT ON COLUMN reporunner.queue.lease_owner IS 'Process id of the worker runn
 COMMENT ON INDEX reporunner.queue_ready_idx IS 'Claim order: priority, then age';
 COMMENT ON INDEX reporunner.queue_owner_idx IS 'Claims serve owners in turn: each owner''s next execution, by priority then age';
 COMMENT ON INDEX reporunner.queue_leased_idx IS 'Executions each owner runs now, for reporunner.max_workers_per_owner';
+
+/*
+ * A queue row names its execution without a foreign key, whose check
+ * locked the execution row at every start() (src/engine/journal.c writes
+ * a queue row only while it inserts or updates its execution row, in the
+ * same transaction, so a deletion of the execution waits for it): deleting
+ * executions deletes their queue rows here, as the role that deletes them
+ * (the engine, as the tables' owner), with operators named in full since
+ * its search_path applies.  On Citus, distribute() puts the foreign key
+ * back.
+ */
+CREATE FUNCTION reporunner.delete_queue_rows()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+	DELETE FROM reporunner.queue
+	WHERE execution_id OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT id FROM deleted_executions));
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION reporunner.delete_queue_rows() IS 'Trigger function: deletes the queue rows of deleted executions';
+CREATE TRIGGER execution_queue_delete AFTER DELETE ON reporunner.execution
+	REFERENCING OLD TABLE AS deleted_executions
+	FOR EACH STATEMENT EXECUTE FUNCTION reporunner.delete_queue_rows();
+COMMENT ON TRIGGER execution_queue_delete ON reporunner.execution IS 'Deletes the queue rows of deleted executions (what a foreign key to the execution would cascade to)';
 
 CREATE TABLE reporunner.credential (
 	id				bigserial PRIMARY KEY,

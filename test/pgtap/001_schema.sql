@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(502);
+SELECT plan(503);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -256,9 +256,11 @@ SELECT col_isnt_fk('reporunner', 'execution', 'parent_id',
 SELECT fk_ok('reporunner', 'step_journal', ARRAY['execution_id'],
 			 'reporunner', 'execution', ARRAY['id'],
 	'step_journal references execution');
-SELECT fk_ok('reporunner', 'queue', ARRAY['execution_id'],
-			 'reporunner', 'execution', ARRAY['id'],
-	'queue references execution');
+SELECT col_isnt_fk('reporunner', 'queue', 'execution_id',
+	'queue execution_id is no foreign key (its row is written with its execution''s, which a deletion waits for)');
+SELECT trigger_is('reporunner', 'execution', 'execution_queue_delete',
+				  'reporunner', 'delete_queue_rows',
+	'deleting executions deletes their queue rows, by a trigger');
 
 -- what happens to children when a workflow or execution goes away
 SELECT results_eq(
@@ -273,7 +275,6 @@ SELECT results_eq(
 		('reporunner.edge', 'edge_from_node_fkey', 'c', 'a'),
 		('reporunner.edge', 'edge_to_node_fkey', 'c', 'a'),
 		('reporunner.node', 'node_version_fkey', 'c', 'a'),
-		('reporunner.queue', 'queue_execution_id_fkey', 'c', 'a'),
 		('reporunner.step_journal', 'step_journal_execution_id_fkey', 'c', 'a'),
 		('reporunner.trigger', 'trigger_workflow_fkey', 'c', 'a'),
 		('reporunner.workflow_version', 'workflow_version_workflow_fkey', 'c', 'a')$$,

@@ -1,4 +1,5 @@
-# Deleting a workflow while executions of it are being written.
+# Deleting a workflow while executions of it are being written, and
+# deleting executions that are queued.
 #
 # Executions name their version without a foreign key: a writer holds a
 # lock of the workflow, and deleting the workflow takes it exclusively
@@ -150,6 +151,21 @@ $node->safe_psql('postgres', q{
 SET ROLE tenant;
 DELETE FROM reporunner.workflow WHERE name = 'own';});
 is(executions_of($id), '0', 'but deleting its workflow deletes them');
+
+# 5. Queue rows name their execution without a foreign key either: deleting
+# a queued execution deletes its queue row.
+$node->safe_psql('postgres', q{SELECT reporunner.save_workflow('queued', '}
+	  . $doc . q{')});
+my $queued = $node->safe_psql('postgres', q{
+SELECT reporunner.start('queued', '[{"n": 8}]', '{"delay": "1 hour"}')});
+is($node->safe_psql('postgres',
+		"SELECT count(*) FROM reporunner.queue WHERE execution_id = $queued"),
+	'1', 'a delayed execution waits in the queue');
+$node->safe_psql('postgres',
+	"DELETE FROM reporunner.execution WHERE id = $queued");
+is($node->safe_psql('postgres',
+		"SELECT count(*) FROM reporunner.queue WHERE execution_id = $queued"),
+	'0', 'deleting the execution deletes its queue row');
 
 $writer->quit;
 $deleter->quit;
