@@ -52,6 +52,7 @@
 #include "miscadmin.h"
 #include "storage/lock.h"
 #include "utils/fmgroids.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
@@ -77,26 +78,59 @@ lock_workflow(int64 workflow_id, LOCKMODE mode, bool wait)
 	return LockAcquire(&tag, mode, false, !wait) != LOCKACQUIRE_NOT_AVAIL;
 }
 
+/*
+ * Where versions are looked up: reporunner.workflow_version, its primary
+ * key, and the key's columns; looked up once, and again after the table
+ * changes (relcache invalidation).
+ */
+static Oid	version_relid = InvalidOid;
+static Oid	version_key = InvalidOid;
+static AttrNumber workflow_id_attno;
+static AttrNumber version_attno;
+
+static void
+forget_version_table(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == version_relid)
+		version_relid = InvalidOid;
+}
+
 /* Whether version of workflow_id exists, seen with the latest snapshot */
 static bool
 version_exists(int64 workflow_id, int32 version)
 {
-	Oid			relid = get_relname_relid("workflow_version",
-										  get_namespace_oid("reporunner", false));
+	static bool callback_registered = false;
+	Oid			relid = version_relid;
 	Relation	rel;
 	ScanKeyData keys[2];
 	SysScanDesc scan;
 	bool		found;
 
 	if (!OidIsValid(relid))
+		relid = get_relname_relid("workflow_version",
+								  get_namespace_oid("reporunner", false));
+	if (!OidIsValid(relid))
 		elog(ERROR, "table reporunner.workflow_version does not exist");
 	rel = table_open(relid, AccessShareLock);
-	ScanKeyInit(&keys[0], get_attnum(relid, "workflow_id"),
-				BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(workflow_id));
-	ScanKeyInit(&keys[1], get_attnum(relid, "version"),
-				BTEqualStrategyNumber, F_INT4EQ, Int32GetDatum(version));
-	scan = systable_beginscan(rel, RelationGetPrimaryKeyIndex(rel), true,
-							  GetLatestSnapshot(), 2, keys);
+	/* not looked up yet, or forgotten while the lock was taken */
+	if (version_relid != relid)
+	{
+		if (!callback_registered)
+		{
+			CacheRegisterRelcacheCallback(forget_version_table, (Datum) 0);
+			callback_registered = true;
+		}
+		version_key = RelationGetPrimaryKeyIndex(rel);
+		workflow_id_attno = get_attnum(relid, "workflow_id");
+		version_attno = get_attnum(relid, "version");
+		version_relid = relid;
+	}
+	ScanKeyInit(&keys[0], workflow_id_attno, BTEqualStrategyNumber, F_INT8EQ,
+				Int64GetDatum(workflow_id));
+	ScanKeyInit(&keys[1], version_attno, BTEqualStrategyNumber, F_INT4EQ,
+				Int32GetDatum(version));
+	scan = systable_beginscan(rel, version_key, true, GetLatestSnapshot(), 2,
+							  keys);
 	found = HeapTupleIsValid(systable_getnext(scan));
 	systable_endscan(scan);
 	table_close(rel, NoLock);

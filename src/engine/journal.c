@@ -194,13 +194,12 @@ step_arrays(List *steps, Datum *values)
 
 /* ---------- Steps in the execution's row (execution.steps) ---------- */
 
-static void
-append_key(StringInfo buf, const char *key)
-{
-	appendStringInfoString(buf, ", ");
-	escape_json(buf, key);
-	appendStringInfoString(buf, ": ");
-}
+/*
+ * ", "key": " for one of the journal's own keys: plain ASCII names, which
+ * JSON needs no escape for (escape_json() looks at every byte).
+ */
+#define append_key(buf, key) \
+	appendStringInfoString((buf), ", \"" key "\": ")
 
 static void
 append_jsonb(StringInfo buf, Jsonb *value)
@@ -208,16 +207,20 @@ append_jsonb(StringInfo buf, Jsonb *value)
 	(void) JsonbToCString(buf, &value->root, VARSIZE(value));
 }
 
-/* A time as ISO 8601 in UTC, whatever the session's DateStyle and zone */
+/*
+ * A time as a JSON string, ISO 8601 in UTC whatever the session's DateStyle
+ * and zone (digits and -:T.+, which JSON needs no escape for)
+ */
 static void
-append_time(StringInfo buf, const char *key, TimestampTz time)
+append_time(StringInfo buf, TimestampTz time)
 {
 	char		text[MAXDATELEN + 1];
 	const int	utc = 0;
 
-	append_key(buf, key);
-	escape_json(buf, JsonEncodeDateTime(text, TimestampTzGetDatum(time),
-										TIMESTAMPTZOID, &utc));
+	appendStringInfoChar(buf, '"');
+	appendStringInfoString(buf, JsonEncodeDateTime(text, TimestampTzGetDatum(time),
+												   TIMESTAMPTZOID, &utc));
+	appendStringInfoChar(buf, '"');
 }
 
 /* {"output name": [items], ...}, as rr_step_outputs_jsonb() has them */
@@ -264,7 +267,9 @@ rr_journal_steps_json(List *steps)
 		appendStringInfoString(&buf, "{\"node\": ");
 		escape_json(&buf, step->node->name);
 		append_key(&buf, "status");
-		escape_json(&buf, rr_step_status_name(step->status));
+		appendStringInfoChar(&buf, '"');
+		appendStringInfoString(&buf, rr_step_status_name(step->status));
+		appendStringInfoChar(&buf, '"');
 		if (step->run_index > 0)
 			appendStringInfo(&buf, ", \"run_index\": %d", step->run_index);
 		if (step->attempt > 1)
@@ -285,8 +290,10 @@ rr_journal_steps_json(List *steps)
 			append_key(&buf, "error");
 			append_jsonb(&buf, step->error);
 		}
-		append_time(&buf, "started_at", step->started_at);
-		append_time(&buf, "finished_at", step->finished_at);
+		append_key(&buf, "started_at");
+		append_time(&buf, step->started_at);
+		append_key(&buf, "finished_at");
+		append_time(&buf, step->finished_at);
 		appendStringInfoChar(&buf, '}');
 	}
 	appendStringInfoChar(&buf, ']');
