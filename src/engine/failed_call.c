@@ -45,6 +45,8 @@
 typedef struct FailedCallSegment
 {
 	Oid			database;
+	int64		workflow_id;	/* the version the execution ran */
+	int32		version;
 	bool		recorded;		/* set by the worker when it committed */
 	Size		length;			/* of the text that follows */
 } FailedCallSegment;
@@ -137,9 +139,9 @@ failed_call_record(RrExecution *execution, ErrorData *edata, Oid caller)
 	return buf.data;
 }
 
-/* Hand the record to a worker and wait until it committed it. */
+/* Hand the record of execution to a worker and wait until it committed it. */
 static void
-record_apart(const char *record)
+record_apart(const RrExecution *execution, const char *record)
 {
 	Size		length = strlen(record);
 	dsm_segment *segment;
@@ -152,6 +154,8 @@ record_apart(const char *record)
 	segment = dsm_create(sizeof(FailedCallSegment) + length + 1, 0);
 	shared = dsm_segment_address(segment);
 	shared->database = MyDatabaseId;
+	shared->workflow_id = execution->plan->workflow_id;
+	shared->version = execution->plan->version;
 	shared->recorded = false;
 	shared->length = length;
 	memcpy((char *) (shared + 1), record, length + 1);
@@ -185,7 +189,7 @@ rr_journal_failed_call(RrExecution *execution, ErrorData *edata, Oid caller)
 
 	PG_TRY();
 	{
-		record_apart(failed_call_record(execution, edata, caller));
+		record_apart(execution, failed_call_record(execution, edata, caller));
 	}
 	PG_CATCH();
 	{
@@ -224,7 +228,8 @@ rr_failed_call_main(Datum main_arg)
 	PushActiveSnapshot(GetTransactionSnapshot());
 	pgstat_report_activity(STATE_RUNNING, "reporunner: journaling a failed execution");
 	rr_journal_write_failed_call(DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-																	CStringGetDatum((char *) (shared + 1)))));
+																	CStringGetDatum((char *) (shared + 1)))),
+								 shared->workflow_id, shared->version);
 	PopActiveSnapshot();
 	CommitTransactionCommand();
 	pgstat_report_activity(STATE_IDLE, NULL);

@@ -923,22 +923,8 @@ rr_journal_retry(int64 execution, Oid owner, Oid caller,
 
 static SPIPlanPtr failed_call_plan = NULL;
 
-/* A number of the failed call's record: its execution's field */
-static int64
-record_number(Jsonb *record, const char *field)
-{
-	Datum		execution = DirectFunctionCall2(jsonb_object_field,
-												JsonbPGetDatum(record),
-												CStringGetTextDatum("execution"));
-	Datum		value = DirectFunctionCall2(jsonb_object_field_text, execution,
-											CStringGetTextDatum(field));
-
-	return DatumGetInt64(DirectFunctionCall1(int8in,
-											 CStringGetDatum(TextDatumGetCString(value))));
-}
-
 void
-rr_journal_write_failed_call(Jsonb *record)
+rr_journal_write_failed_call(Jsonb *record, int64 workflow_id, int32 version)
 {
 	Oid			argtypes[2] = {JSONBOID, JSONOID};
 	Datum		values[2];
@@ -954,8 +940,7 @@ rr_journal_write_failed_call(Jsonb *record)
 	append_jsonb(&text, steps);
 	values[0] = JsonbPGetDatum(record);
 	values[1] = compressed_steps(cstring_to_text_with_len(text.data, text.len));
-	rr_version_hold(record_number(record, "workflow_id"),
-					(int32) record_number(record, "version"), false);
+	rr_version_hold(workflow_id, version, false);
 	nestlevel = rr_store_begin();
 	rr_store_run_kept_as_owner(&failed_call_plan, SQL_FAILED_CALL, 2,
 							   argtypes, values, nulls, SPI_OK_INSERT);

@@ -119,10 +119,12 @@ extern int64 rr_journal_retry(int64 execution, Oid owner, Oid caller,
 							  TimestampTz from_node_start);
 
 /*
- * The record of a failed execute() (src/engine/failed_call.c), in the
- * transaction of the worker that writes it apart from the caller's.
+ * The record of a failed execute() of version of workflow_id
+ * (src/engine/failed_call.c), in the transaction of the worker that writes
+ * it apart from the caller's.
  */
-extern void rr_journal_write_failed_call(Jsonb *record);
+extern void rr_journal_write_failed_call(Jsonb *record, int64 workflow_id,
+										 int32 version);
 
 /*
  * The writes of a durable run in a worker (src/engine/durable_run.c), in
