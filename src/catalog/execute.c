@@ -740,7 +740,7 @@ reporunner_prune_executions(PG_FUNCTION_ARGS)
 	"SELECT e.status, (SELECT started_at FROM reporunner.step" \
 	" WHERE execution_id = $1 AND owner = e.owner AND node = $2" \
 	" AND run_index = 0)," \
-	" e.owner, e.created_by, e.workflow_id, w.name" \
+	" e.owner, e.created_by, e.workflow_id, w.name, e.version" \
 	" FROM reporunner.execution e JOIN reporunner.workflow w" \
 	" ON w.id = e.workflow_id AND w.owner = e.owner WHERE e.id = $1"
 static SPIPlanPtr retry_source_plan = NULL;
@@ -765,6 +765,7 @@ reporunner_retry(PG_FUNCTION_ARGS)
 	TimestampTz cut = 0;
 	Oid			owner;
 	int64		workflow_id;
+	int32		version;
 	char	   *workflow;
 
 	if (PG_ARGISNULL(0))
@@ -806,9 +807,12 @@ reporunner_retry(PG_FUNCTION_ARGS)
 	workflow_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 											  SPI_tuptable->tupdesc, 5, &isnull));
 	workflow = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 6);
+	version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+										  SPI_tuptable->tupdesc, 7, &isnull));
 	rr_check_run_as(GetUserId(), owner, workflow_id, workflow, true,
 					RR_RUN_QUEUE);
 	rr_store_end(nestlevel);
 
-	PG_RETURN_INT64(rr_journal_retry(id, owner, GetUserId(), cut));
+	PG_RETURN_INT64(rr_journal_retry(id, owner, workflow_id, version,
+									 GetUserId(), cut));
 }

@@ -843,41 +843,9 @@ rr_journal_resume(int64 execution, Oid owner, Jsonb *payload)
 	return resumed;
 }
 
-/* The version execution $1 (owner $2) runs */
-#define SQL_VERSION_OF \
-	"SELECT workflow_id, version FROM reporunner.execution" \
-	" WHERE id = $1 AND owner = $2"
-
-static SPIPlanPtr version_of_plan = NULL;
-
-/*
- * rr_version_hold() for the version an execution runs, before a new
- * execution of it is written (SPI connected).
- */
-static void
-hold_version_of(int64 execution, Oid owner)
-{
-	Oid			argtypes[2] = {INT8OID, OIDOID};
-	Datum		values[2];
-	bool		isnull;
-
-	values[0] = Int64GetDatum(execution);
-	values[1] = ObjectIdGetDatum(owner);
-	rr_store_run_kept_as_owner(&version_of_plan, SQL_VERSION_OF, 2, argtypes,
-							   values, NULL, SPI_OK_SELECT);
-	if (SPI_processed != 1)
-		elog(ERROR, "execution " INT64_FORMAT " not found", execution);
-	rr_version_hold(DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-												SPI_tuptable->tupdesc, 1,
-												&isnull)),
-					DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
-												SPI_tuptable->tupdesc, 2,
-												&isnull)), true);
-}
-
 int64
-rr_journal_retry(int64 execution, Oid owner, Oid caller,
-				 TimestampTz from_node_start)
+rr_journal_retry(int64 execution, Oid owner, int64 workflow_id, int32 version,
+				 Oid caller, TimestampTz from_node_start)
 {
 	Oid			argtypes[4] = {INT8OID, OIDOID, TIMESTAMPTZOID, OIDOID};
 	Datum		values[4];
@@ -891,8 +859,8 @@ rr_journal_retry(int64 execution, Oid owner, Oid caller,
 	values[2] = TimestampTzGetDatum(from_node_start);
 	nulls[2] = from_node_start != 0 ? ' ' : 'n';
 	values[3] = ObjectIdGetDatum(owner);
+	rr_version_hold(workflow_id, version, true);
 	nestlevel = rr_store_begin();
-	hold_version_of(execution, owner);
 	rr_store_run_kept_as_owner(&retry_plan, SQL_RETRY, 4, argtypes, values, nulls,
 							   SPI_OK_INSERT_RETURNING);
 	retried = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
@@ -1371,9 +1339,9 @@ rr_journal_forget_plans(void)
 	SPIPlanPtr *const plans[] = {
 		&save_steps_plan, &start_running_plan,
 		&finish_plan, &suspend_plan, &retry_later_plan, &requeue_plan,
-		&find_error_workflow_plan, &error_workflow_plan, &wake_due_plan, &due_owners_plan, &prune_plan,
-		&prune_owner_plan,
-		&enqueue_once_plan, &by_key_plan, &version_of_plan, &unpacked_input_plan,
+		&find_error_workflow_plan, &error_workflow_plan, &wake_due_plan,
+		&due_owners_plan, &prune_plan, &prune_owner_plan,
+		&enqueue_once_plan, &by_key_plan, &unpacked_input_plan,
 		&cancel_plan, &running_calls_plan, &parent_of_plan, &lock_parent_plan,
 		&calls_left_plan, &wake_parent_plan, &owner_of_plan, &resume_plan,
 		&retry_plan

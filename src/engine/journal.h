@@ -111,11 +111,12 @@ extern bool rr_journal_wake_parent(int64 child, Oid owner);
 extern bool rr_journal_resume(int64 execution, Oid owner, Jsonb *payload);
 
 /*
- * retry(): a new execution of a failed one (of owner) for caller, with the steps that
- * succeeded (those started before from_node_start unless that is 0);
- * returns its id.
+ * retry(): a new execution of a failed one (of owner, running version of
+ * workflow_id) for caller, with the steps that succeeded (those started
+ * before from_node_start unless that is 0); returns its id.
  */
-extern int64 rr_journal_retry(int64 execution, Oid owner, Oid caller,
+extern int64 rr_journal_retry(int64 execution, Oid owner, int64 workflow_id,
+							  int32 version, Oid caller,
 							  TimestampTz from_node_start);
 
 /*
