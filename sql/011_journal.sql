@@ -123,3 +123,22 @@ SELECT 1 / 0;
 ROLLBACK;
 SELECT count(*) AS executions FROM reporunner.execution;
 SELECT reporunner.delete_workflow(w) FROM unnest(ARRAY['journal_fail', 'journal_ok']) AS w;
+-- a column the engine does not fill and that has a default: the rows go in
+-- through an INSERT statement, which computes it (src/catalog/row_insert.c)
+SELECT reporunner.save_workflow('journal_cols', '{"nodes": [{"name": "Start", "type": "trigger"}]}');
+BEGIN;
+ALTER TABLE reporunner.execution ADD COLUMN added text DEFAULT 'by the default';
+SELECT reporunner.execute('journal_cols', '[{"n": 1}]');
+SELECT reporunner.start('journal_cols', '[{"n": 2}]') IS NOT NULL AS started;
+SELECT e.mode, e.status, e.input, e.added FROM reporunner.execution e
+	JOIN reporunner.workflow w ON w.id = e.workflow_id AND w.name = 'journal_cols' ORDER BY e.id;
+ROLLBACK;
+-- a dropped column, as in an upgraded table: the rows go in directly
+BEGIN;
+ALTER TABLE reporunner.execution ADD COLUMN gone text;
+ALTER TABLE reporunner.execution DROP COLUMN gone;
+SELECT reporunner.execute('journal_cols', '[{"n": 3}]');
+SELECT e.mode, e.status, e.input, e.attempt FROM reporunner.execution e
+	JOIN reporunner.workflow w ON w.id = e.workflow_id AND w.name = 'journal_cols' ORDER BY e.id;
+ROLLBACK;
+SELECT reporunner.delete_workflow('journal_cols');

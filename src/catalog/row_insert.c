@@ -78,9 +78,30 @@ row_triggers_only(Relation rel)
 		  triggers->trig_insert_new_table);
 }
 
+/* The INSERT statement for target's columns, parameters in their order */
+static char *
+insert_statement(RrRowTarget *target)
+{
+	StringInfoData sql;
+	int			i;
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "INSERT INTO reporunner.%s (",
+					 quote_identifier(target->table));
+	for (i = 0; i < target->ncolumns; i++)
+		appendStringInfo(&sql, "%s%s", i > 0 ? ", " : "",
+						 quote_identifier(target->columns[i]));
+	appendStringInfoString(&sql, ") VALUES (");
+	for (i = 0; i < target->ncolumns; i++)
+		appendStringInfo(&sql, "%s$%d", i > 0 ? ", " : "", i + 1);
+	appendStringInfoChar(&sql, ')');
+	return sql.data;
+}
+
 /*
  * Look target up in rel, locked: where each column is, its domain, the
- * statement's parameter types, and whether the row can go in directly.
+ * statement's parameter types, whether the row can go in directly, and the
+ * statement when it cannot.
  */
 static void
 look_up(RrRowTarget *target, Relation rel)
@@ -154,27 +175,14 @@ look_up(RrRowTarget *target, Relation rel)
 	target->direct = all_found && others_plain &&
 		rel->rd_rel->relkind == RELKIND_RELATION &&
 		row_triggers_only(rel) && !rr_store_on_citus();
+	target->sql = NULL;
+	if (!target->direct)
+	{
+		old = MemoryContextSwitchTo(target->context);
+		target->sql = insert_statement(target);
+		MemoryContextSwitchTo(old);
+	}
 	target->relid = RelationGetRelid(rel);
-}
-
-/* The INSERT statement for target's columns, parameters in their order */
-static char *
-insert_statement(RrRowTarget *target)
-{
-	StringInfoData sql;
-	int			i;
-
-	initStringInfo(&sql);
-	appendStringInfo(&sql, "INSERT INTO reporunner.%s (",
-					 quote_identifier(target->table));
-	for (i = 0; i < target->ncolumns; i++)
-		appendStringInfo(&sql, "%s%s", i > 0 ? ", " : "",
-						 quote_identifier(target->columns[i]));
-	appendStringInfoString(&sql, ") VALUES (");
-	for (i = 0; i < target->ncolumns; i++)
-		appendStringInfo(&sql, "%s$%d", i > 0 ? ", " : "", i + 1);
-	appendStringInfoChar(&sql, ')');
-	return sql.data;
 }
 
 /* The row through an INSERT statement (a kept plan), as the tables' owner */
@@ -188,7 +196,7 @@ insert_by_statement(RrRowTarget *target, Datum *values, bool *isnull)
 	for (i = 0; i < target->ncolumns; i++)
 		nulls[i] = isnull[i] ? 'n' : ' ';
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&target->plan, insert_statement(target),
+	rr_store_run_kept_as_owner(&target->plan, target->sql,
 							   target->ncolumns, target->argtypes, values,
 							   nulls, SPI_OK_INSERT);
 	rr_store_end(nestlevel);

@@ -31,7 +31,8 @@ typedef struct RrRowTarget
 	Oid		   *domains;		/* per column: its domain, or InvalidOid */
 	void	  **domain_checks;	/* per column: domain_check()'s cache */
 	Oid		   *argtypes;		/* per column: the statement's parameter */
-	SPIPlanPtr	plan;			/* the statement, when not direct */
+	char	   *sql;			/* the statement, when not direct */
+	SPIPlanPtr	plan;			/* its kept plan */
 	MemoryContext context;		/* holds the above */
 	struct RrRowTarget *next;	/* targets looked up, for forgetting */
 } RrRowTarget;
