@@ -14,6 +14,18 @@
  * parsed, planned or projected.  The domains of the columns are checked
  * here with domain_check(), as the INSERT's coercion would.
  *
+ * The index entries are made here too, from the table's indexes as they
+ * were looked up (RrRowIndex), rather than by ExecOpenIndices() and
+ * ExecInsertIndexTuples(), which build every index's IndexInfo and compile
+ * its predicate again at every row and lock and unlock every index.  A
+ * partial index whose predicate the row does not satisfy (most of ours:
+ * the idempotency key, the parent, the trigger, waiting executions) is not
+ * opened at all: the table's lock in RowExclusiveLock already stops its
+ * creation, rebuild and removal (each locks the table in a mode that
+ * conflicts, or waits for its lockers).  A table with an index this does
+ * not cover (on expressions, an exclusion constraint, a deferrable unique
+ * constraint) goes through the executor's functions.
+ *
  * That holds only while the table is what the engine was written for, so
  * it is looked up on first use and again after any change to it (relcache
  * invalidation), and the row goes through an INSERT statement instead,
@@ -36,8 +48,10 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/table.h"
 #include "access/xact.h"
+#include "catalog/index.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "catalog/row_insert.h"
@@ -52,8 +66,31 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
+/* One index of a directly inserted table, as looked up */
+typedef struct RrRowIndex
+{
+	Oid			indexoid;
+	IndexInfo  *info;			/* BuildIndexInfo()'s, in the target's context */
+	ExprState  *predicate;		/* a partial index's, compiled; else NULL */
+	IndexUniqueCheck check;
+} RrRowIndex;
+
 /* The targets looked up so far, so that a change of a table forgets them */
 static RrRowTarget *looked_up = NULL;
+
+/* Whether target's lookup depends on relation relid: its table or an index */
+static bool
+depends_on(RrRowTarget *target, Oid relid)
+{
+	int			i;
+
+	if (relid == InvalidOid || target->relid == relid)
+		return true;
+	for (i = 0; i < target->nindexes && target->indexes != NULL; i++)
+		if (target->indexes[i].indexoid == relid)
+			return true;
+	return false;
+}
 
 static void
 forget_targets(Datum arg, Oid relid)
@@ -61,8 +98,44 @@ forget_targets(Datum arg, Oid relid)
 	RrRowTarget *target;
 
 	for (target = looked_up; target != NULL; target = target->next)
-		if (relid == InvalidOid || target->relid == relid)
+		if (OidIsValid(target->relid) && depends_on(target, relid))
 			target->relid = InvalidOid;
+}
+
+/*
+ * Look up rel's indexes for inserting into them here (in the target's
+ * context, the current one): target->indexes stays NULL when one of them
+ * needs the executor's functions.
+ */
+static void
+look_up_indexes(RrRowTarget *target, Relation rel)
+{
+	List	   *oids = RelationGetIndexList(rel);
+	RrRowIndex *indexes = palloc0(Max(list_length(oids), 1) * sizeof(RrRowIndex));
+	ListCell   *lc;
+	int			n = 0;
+
+	foreach(lc, oids)
+	{
+		Relation	index = index_open(lfirst_oid(lc), RowExclusiveLock);
+		Form_pg_index form = index->rd_index;
+		IndexInfo  *info = BuildIndexInfo(index);
+		bool		covered = info->ii_Expressions == NIL &&
+			info->ii_ExclusionOps == NULL &&
+			(!form->indisunique || form->indimmediate);
+
+		index_close(index, NoLock);
+		if (!covered)
+			return;
+		indexes[n].indexoid = lfirst_oid(lc);
+		indexes[n].info = info;
+		indexes[n].predicate = info->ii_Predicate != NIL ?
+			ExecInitQual(info->ii_Predicate, NULL) : NULL;
+		indexes[n].check = form->indisunique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO;
+		n++;
+	}
+	target->indexes = indexes;
+	target->nindexes = n;
 }
 
 /* Whether the INSERT triggers of rel are all row triggers without NEW TABLE */
@@ -139,6 +212,8 @@ look_up(RrRowTarget *target, Relation rel)
 	target->domains = palloc0(target->ncolumns * sizeof(Oid));
 	target->domain_checks = palloc0(target->ncolumns * sizeof(void *));
 	target->argtypes = palloc0(target->ncolumns * sizeof(Oid));
+	target->indexes = NULL;
+	target->nindexes = 0;
 	MemoryContextSwitchTo(old);
 
 	for (i = 0; i < target->ncolumns; i++)
@@ -176,12 +251,12 @@ look_up(RrRowTarget *target, Relation rel)
 		rel->rd_rel->relkind == RELKIND_RELATION &&
 		row_triggers_only(rel) && !rr_store_on_citus();
 	target->sql = NULL;
-	if (!target->direct)
-	{
-		old = MemoryContextSwitchTo(target->context);
+	old = MemoryContextSwitchTo(target->context);
+	if (target->direct)
+		look_up_indexes(target, rel);
+	else
 		target->sql = insert_statement(target);
-		MemoryContextSwitchTo(old);
-	}
+	MemoryContextSwitchTo(old);
 	target->relid = RelationGetRelid(rel);
 }
 
@@ -201,6 +276,44 @@ insert_by_statement(RrRowTarget *target, Datum *values, bool *isnull)
 							   nulls, SPI_OK_INSERT);
 	rr_store_end(nestlevel);
 	pfree(nulls);
+}
+
+/*
+ * The index entries of the row just put in slot (its heap tuple's TID set),
+ * as ExecInsertIndexTuples() makes them, in the indexes looked up.
+ */
+static void
+insert_index_entries(RrRowTarget *target, Relation rel, EState *estate,
+					 TupleTableSlot *slot)
+{
+	ExprContext *econtext = GetPerTupleExprContext(estate);
+	Datum		values[INDEX_MAX_KEYS];
+	bool		isnull[INDEX_MAX_KEYS];
+	int			i;
+
+	econtext->ecxt_scantuple = slot;
+	for (i = 0; i < target->nindexes; i++)
+	{
+		RrRowIndex *entry = &target->indexes[i];
+		Relation	index;
+
+		if (entry->predicate != NULL && !ExecQual(entry->predicate, econtext))
+			continue;
+		index = index_open(entry->indexoid, RowExclusiveLock);
+		/* still being built concurrently: not ready for entries yet */
+		if (index->rd_index->indisready)
+		{
+			FormIndexDatum(entry->info, slot, estate, values, isnull);
+			/* an access method's state for this row only (BRIN keeps one) */
+			entry->info->ii_AmCache = NULL;
+			entry->info->ii_Context = estate->es_query_cxt;
+			index_insert(index, values, isnull, &slot->tts_tid, rel,
+						 entry->check, false, entry->info);
+			entry->info->ii_AmCache = NULL;
+		}
+		index_close(index, NoLock);
+	}
+	ResetExprContext(econtext);
 }
 
 /* The row straight into rel's heap and indexes, as the apply worker does */
@@ -225,7 +338,8 @@ insert_directly(RrRowTarget *target, Relation rel, Datum *values,
 	/* where the after-trigger code finds it, rather than opening it again */
 	estate->es_opened_result_relations = list_make1(result);
 	estate->es_output_cid = GetCurrentCommandId(true);
-	ExecOpenIndices(result, false);
+	if (target->indexes == NULL)
+		ExecOpenIndices(result, false);
 
 	slot = ExecInitExtraTupleSlot(estate, RelationGetDescr(rel),
 								  &TTSOpsVirtual);
@@ -247,6 +361,8 @@ insert_directly(RrRowTarget *target, Relation rel, Datum *values,
 	rr_store_become_owner(&save_userid, &save_sec_context);
 	AfterTriggerBeginQuery();
 	ExecSimpleRelationInsert(result, estate, slot);
+	if (target->indexes != NULL)
+		insert_index_entries(target, rel, estate, slot);
 	AfterTriggerEndQuery(estate);
 	rr_store_restore_user(save_userid, save_sec_context);
 

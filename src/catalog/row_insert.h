@@ -31,6 +31,8 @@ typedef struct RrRowTarget
 	Oid		   *domains;		/* per column: its domain, or InvalidOid */
 	void	  **domain_checks;	/* per column: domain_check()'s cache */
 	Oid		   *argtypes;		/* per column: the statement's parameter */
+	int			nindexes;		/* when direct: the table's indexes */
+	struct RrRowIndex *indexes; /* or NULL: through ExecOpenIndices() */
 	char	   *sql;			/* the statement, when not direct */
 	SPIPlanPtr	plan;			/* its kept plan */
 	MemoryContext context;		/* holds the above */
