@@ -203,11 +203,15 @@ static int32
 runnable_workflow(const char *name, Oid owner, int32 version, RrRunPath path,
 				  RrWorkflowRef *ref)
 {
-	int			nestlevel;
+	/* most runs are of the caller's own workflow: found without SPI */
+	if (!((owner == InvalidOid || owner == GetUserId()) &&
+		  rr_workflow_find_own(name, ref)))
+	{
+		int			nestlevel = rr_store_begin();
 
-	nestlevel = rr_store_begin();
-	rr_workflow_get(name, RR_WORKFLOW_RUN, owner, ref);
-	rr_store_end(nestlevel);
+		rr_workflow_get(name, RR_WORKFLOW_RUN, owner, ref);
+		rr_store_end(nestlevel);
+	}
 	if (version == 0)
 	{
 		if (ref->active_version == 0)

@@ -43,19 +43,16 @@
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
-#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "catalog/store.h"
+#include "catalog/table_lookup.h"
 #include "catalog/version_hold.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "storage/lock.h"
 #include "utils/fmgroids.h"
-#include "utils/inval.h"
-#include "utils/lsyscache.h"
 #include "utils/rel.h"
-#include "utils/relcache.h"
 #include "utils/snapmgr.h"
 
 /* The fourth field of the lock's tag: 'r' 'r', apart from SQL's 1 and 2 */
@@ -78,59 +75,26 @@ lock_workflow(int64 workflow_id, LOCKMODE mode, bool wait)
 	return LockAcquire(&tag, mode, false, !wait) != LOCKACQUIRE_NOT_AVAIL;
 }
 
-/*
- * Where versions are looked up: reporunner.workflow_version, its primary
- * key, and the key's columns; looked up once, and again after the table
- * changes (relcache invalidation).
- */
-static Oid	version_relid = InvalidOid;
-static Oid	version_key = InvalidOid;
-static AttrNumber workflow_id_attno;
-static AttrNumber version_attno;
-
-static void
-forget_version_table(Datum arg, Oid relid)
-{
-	if (relid == InvalidOid || relid == version_relid)
-		version_relid = InvalidOid;
-}
+/* Versions, looked up by the primary key (workflow_id, version) */
+static const char *const version_columns[] = {"workflow_id", "version"};
+static RrTableLookup version_table =
+RR_TABLE_LOOKUP("workflow_version", NULL, version_columns);
 
 /* Whether version of workflow_id exists, seen with the latest snapshot */
 static bool
 version_exists(int64 workflow_id, int32 version)
 {
-	static bool callback_registered = false;
-	Oid			relid = version_relid;
-	Relation	rel;
+	Relation	rel = rr_table_lookup_open(&version_table, AccessShareLock);
 	ScanKeyData keys[2];
 	SysScanDesc scan;
 	bool		found;
 
-	if (!OidIsValid(relid))
-		relid = get_relname_relid("workflow_version",
-								  get_namespace_oid("reporunner", false));
-	if (!OidIsValid(relid))
-		elog(ERROR, "table reporunner.workflow_version does not exist");
-	rel = table_open(relid, AccessShareLock);
-	/* not looked up yet, or forgotten while the lock was taken */
-	if (version_relid != relid)
-	{
-		if (!callback_registered)
-		{
-			CacheRegisterRelcacheCallback(forget_version_table, (Datum) 0);
-			callback_registered = true;
-		}
-		version_key = RelationGetPrimaryKeyIndex(rel);
-		workflow_id_attno = get_attnum(relid, "workflow_id");
-		version_attno = get_attnum(relid, "version");
-		version_relid = relid;
-	}
-	ScanKeyInit(&keys[0], workflow_id_attno, BTEqualStrategyNumber, F_INT8EQ,
-				Int64GetDatum(workflow_id));
-	ScanKeyInit(&keys[1], version_attno, BTEqualStrategyNumber, F_INT4EQ,
-				Int32GetDatum(version));
-	scan = systable_beginscan(rel, version_key, true, GetLatestSnapshot(), 2,
-							  keys);
+	ScanKeyInit(&keys[0], version_table.attnums[0], BTEqualStrategyNumber,
+				F_INT8EQ, Int64GetDatum(workflow_id));
+	ScanKeyInit(&keys[1], version_table.attnums[1], BTEqualStrategyNumber,
+				F_INT4EQ, Int32GetDatum(version));
+	scan = systable_beginscan(rel, version_table.indexid, true,
+							  GetLatestSnapshot(), 2, keys);
 	found = HeapTupleIsValid(systable_getnext(scan));
 	systable_endscan(scan);
 	table_close(rel, NoLock);

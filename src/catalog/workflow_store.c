@@ -33,11 +33,11 @@
 #include "access/xact.h"
 #include "catalog/audit.h"
 #include "catalog/definition.h"
-#include "catalog/namespace.h"
 #include "catalog/owner_role.h"
 #include "catalog/plan.h"
 #include "catalog/run_as.h"
 #include "catalog/store.h"
+#include "catalog/table_lookup.h"
 #include "catalog/workflow_store.h"
 #include "catalog/pg_type.h"
 #include "engine/journal.h"
@@ -50,7 +50,6 @@
 #include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/fmgroids.h"
-#include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
@@ -206,16 +205,17 @@ find_own_workflow_distributed(const char *name, RrWorkflowRef *ref)
  * and a plan made once (often on a nearly empty table, so a sequential
  * scan), it was a sixth of a saved execute().
  */
+static const char *const workflow_columns[] = {"owner", "name", "id",
+"active_version"};
+static RrTableLookup workflow_by_name =
+RR_TABLE_LOOKUP("workflow", "workflow_owner_name_key", workflow_columns);
+
 static bool
 find_own_workflow(const char *name, RrWorkflowRef *ref)
 {
-	Oid			namespace = get_namespace_oid("reporunner", false);
-	Oid			relid = get_relname_relid("workflow", namespace);
-	Oid			indexid = get_relname_relid("workflow_owner_name_key", namespace);
 	Relation	rel;
 	TupleDesc	desc;
-	AttrNumber	owner_attno;
-	AttrNumber	name_attno;
+	AttrNumber *attnums = workflow_by_name.attnums;
 	ScanKeyData keys[2];
 	SysScanDesc scan;
 	HeapTuple	tuple;
@@ -223,34 +223,29 @@ find_own_workflow(const char *name, RrWorkflowRef *ref)
 
 	if (rr_store_on_citus())
 		return find_own_workflow_distributed(name, ref);
-	if (!OidIsValid(relid) || !OidIsValid(indexid))
-		elog(ERROR, "reporunner.workflow or its index workflow_owner_name_key does not exist");
-	rel = table_open(relid, AccessShareLock);
+	rel = rr_table_lookup_open(&workflow_by_name, AccessShareLock);
 	desc = RelationGetDescr(rel);
-	owner_attno = get_attnum(relid, "owner");
-	name_attno = get_attnum(relid, "name");
-	ScanKeyInit(&keys[0], owner_attno, BTEqualStrategyNumber, F_OIDEQ,
+	ScanKeyInit(&keys[0], attnums[0], BTEqualStrategyNumber, F_OIDEQ,
 				ObjectIdGetDatum(GetUserId()));
-	ScanKeyEntryInitialize(&keys[1], 0, name_attno, BTEqualStrategyNumber,
+	ScanKeyEntryInitialize(&keys[1], 0, attnums[1], BTEqualStrategyNumber,
 						   InvalidOid,
-						   TupleDescAttr(desc, name_attno - 1)->attcollation,
+						   TupleDescAttr(desc, attnums[1] - 1)->attcollation,
 						   F_TEXTEQ, CStringGetTextDatum(name));
 	/* the snapshot a statement run through SPI here would have */
 	CommandCounterIncrement();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	UpdateActiveSnapshotCommandId();
-	scan = systable_beginscan(rel, indexid, true, GetActiveSnapshot(), 2, keys);
+	scan = systable_beginscan(rel, workflow_by_name.indexid, true,
+							  GetActiveSnapshot(), 2, keys);
 	tuple = systable_getnext(scan);
 	if (HeapTupleIsValid(tuple))
 	{
 		bool		isnull;
 		Datum		version;
 
-		ref->id = DatumGetInt64(heap_getattr(tuple, get_attnum(relid, "id"),
-											 desc, &isnull));
+		ref->id = DatumGetInt64(heap_getattr(tuple, attnums[2], desc, &isnull));
 		ref->owner = GetUserId();
-		version = heap_getattr(tuple, get_attnum(relid, "active_version"),
-							   desc, &isnull);
+		version = heap_getattr(tuple, attnums[3], desc, &isnull);
 		ref->active_version = isnull ? 0 : DatumGetInt32(version);
 		found = true;
 	}
@@ -258,6 +253,12 @@ find_own_workflow(const char *name, RrWorkflowRef *ref)
 	PopActiveSnapshot();
 	table_close(rel, AccessShareLock);
 	return found;
+}
+
+bool
+rr_workflow_find_own(const char *name, RrWorkflowRef *ref)
+{
+	return !rr_store_on_citus() && find_own_workflow(name, ref);
 }
 
 /* A SQL function's workflow name argument, never null (22004) */

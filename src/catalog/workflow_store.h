@@ -48,6 +48,14 @@ extern char *rr_workflow_name_arg(FunctionCallInfo fcinfo, int argno);
  */
 extern bool rr_workflow_find(const char *name, RrWorkflowAccess access,
 							 Oid owner_only, RrWorkflowRef *ref);
+
+/*
+ * The caller's own workflow called name, found by reading the table's
+ * index directly, without SPI (so outside rr_store_begin/rr_store_end):
+ * false when the caller owns none, and always on Citus, where only SQL
+ * can tell; rr_workflow_get() then decides.
+ */
+extern bool rr_workflow_find_own(const char *name, RrWorkflowRef *ref);
 extern void rr_workflow_get(const char *name, RrWorkflowAccess access,
 							Oid owner_only, RrWorkflowRef *ref);
 
