@@ -51,6 +51,7 @@ OBJS = \
 	src/engine/failed_call.o \
 	src/engine/item_errors.o \
 	src/engine/journal.o \
+	src/engine/jsonb_text.o \
 	src/engine/order_v0.o \
 	src/engine/node_guard.o \
 	src/engine/node_search_path.o \

@@ -37,7 +37,30 @@ SELECT count(*) AS steps,
 				AND s.finished_at <= e.finished_at) AS timed
 FROM reporunner.step s JOIN reporunner.execution e ON e.id = s.execution_id;
 RESET DateStyle;
+-- each time is written as to_json() writes it in UTC
+SET TimeZone = 'UTC';
+SELECT count(*) AS times, bool_and(t = to_json(t::timestamptz) #>> '{}') AS as_to_json
+FROM reporunner.execution e, json_array_elements(e.steps) AS s,
+	 LATERAL (VALUES (s->>'started_at'), (s->>'finished_at')) AS v(t);
+RESET TimeZone;
 DELETE FROM reporunner.execution WHERE input = '[{"n": 5}]';
+-- items are written into the steps as jsonb's own output writes them:
+-- escapes, control characters, numbers, nesting, empty containers, and
+-- containers of more than 32 members (where jsonb stores offsets)
+SELECT reporunner.save_workflow('journal_text', '{"nodes": [{"name": "Start", "type": "trigger"}]}') IS NOT NULL AS saved;
+SELECT reporunner.execute('journal_text', jsonb_build_array(
+	jsonb_build_object('s', E'quote " backslash \\ slash / tab \t nl \n cr \r bs \b ff \f bell \x07 esc \x1b',
+					   'u', 'héllo ☃ 𝄞', 'empty', '', 'nums', '[0, -0, 1.50, -12.345e-3, 1e100, 12345678901234567890]'::jsonb,
+					   'bools', '[true, false, null]'::jsonb, 'nested', '{"a": {"b": [[], {}, [{}], {"c": [1, [2, [3]]]}]}}'::jsonb,
+					   'long', (SELECT jsonb_agg(i) FROM generate_series(1, 70) AS i),
+					   'wide', (SELECT jsonb_object_agg('k' || i, CASE WHEN i % 3 = 0 THEN to_jsonb(i) WHEN i % 3 = 1 THEN to_jsonb('v' || i) ELSE jsonb_build_array(i) END)
+								FROM generate_series(1, 70) AS i)),
+	'{}'::jsonb)) IS NOT NULL AS ran;
+SELECT (steps->0->'output')::text = (steps->0->'output')::jsonb::text AS same_text,
+	   (steps->0->'output'->'main')::jsonb = input AS same_items
+FROM reporunner.execution e JOIN reporunner.workflow w ON w.id = e.workflow_id
+WHERE w.name = 'journal_text';
+SELECT reporunner.delete_workflow('journal_text');
 
 -- save none writes nothing
 SELECT reporunner.execute('journal', '[{"n": 3}]', '{"save": "none"}');

@@ -27,6 +27,7 @@
 #include "access/xact.h"
 #include "engine/failed_call.h"
 #include "engine/journal.h"
+#include "engine/jsonb_text.h"
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
@@ -70,7 +71,7 @@ append_jsonb(StringInfo buf, const char *key, Jsonb *value)
 	if (value == NULL)
 		appendStringInfoString(buf, "null");
 	else
-		(void) JsonbToCString(buf, &value->root, VARSIZE(value));
+		rr_jsonb_append_text(buf, value);
 }
 
 /* The record of the failed run, as JSON text. */

@@ -54,6 +54,7 @@
 #include "commands/async.h"
 #include "commands/sequence.h"
 #include "engine/journal.h"
+#include "engine/jsonb_text.h"
 #include "engine/pairing.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -201,25 +202,69 @@ step_arrays(List *steps, Datum *values)
 #define append_key(buf, key) \
 	appendStringInfoString((buf), ", \"" key "\": ")
 
-static void
-append_jsonb(StringInfo buf, Jsonb *value)
-{
-	(void) JsonbToCString(buf, &value->root, VARSIZE(value));
-}
-
 /*
  * A time as a JSON string, ISO 8601 in UTC whatever the session's DateStyle
- * and zone (digits and -:T.+, which JSON needs no escape for)
+ * and zone (digits and -:T.+, which JSON needs no escape for), as
+ * JsonEncodeDateTime() writes it: the steps of one execution nearly always
+ * fall in one second, whose text is kept and followed by the microseconds
+ * (trailing zeros dropped, none when zero) and the zone.
  */
 static void
 append_time(StringInfo buf, TimestampTz time)
 {
+	static TimestampTz second = DT_NOBEGIN;
+	static char second_text[MAXDATELEN + 1];
+	static int	second_len = 0;
 	char		text[MAXDATELEN + 1];
 	const int	utc = 0;
+	TimestampTz whole = DT_NOEND;
+	int			usec;
 
+	if (!TIMESTAMP_NOT_FINITE(time))
+	{
+		whole = time - time % USECS_PER_SEC;
+		if (time < whole)
+			whole -= USECS_PER_SEC;
+	}
+	if (whole != second && whole != DT_NOEND)
+	{
+		int			len;
+
+		JsonEncodeDateTime(text, TimestampTzGetDatum(whole), TIMESTAMPTZOID,
+						   &utc);
+		len = strlen(text);
+		/* a year BC ends in " BC": written whole every time */
+		if (len > 6 && strcmp(text + len - 6, "+00:00") == 0)
+		{
+			second_len = len - 6;
+			memcpy(second_text, text, second_len);
+			second = whole;
+		}
+		else
+			second = DT_NOBEGIN;
+	}
 	appendStringInfoChar(buf, '"');
-	appendStringInfoString(buf, JsonEncodeDateTime(text, TimestampTzGetDatum(time),
-												   TIMESTAMPTZOID, &utc));
+	if (whole != second)
+		appendStringInfoString(buf, JsonEncodeDateTime(text, TimestampTzGetDatum(time),
+													   TIMESTAMPTZOID, &utc));
+	else
+	{
+		appendBinaryStringInfo(buf, second_text, second_len);
+		usec = (int) (time - whole);
+		if (usec != 0)
+		{
+			int			len = 7;
+			int			i;
+
+			text[0] = '.';
+			for (i = 6; i > 0; i--, usec /= 10)
+				text[i] = '0' + usec % 10;
+			while (text[len - 1] == '0')
+				len--;
+			appendBinaryStringInfo(buf, text, len);
+		}
+		appendStringInfoString(buf, "+00:00");
+	}
 	appendStringInfoChar(buf, '"');
 }
 
@@ -243,7 +288,7 @@ append_outputs(StringInfo buf, const RrStep *step)
 		{
 			if (lc != list_head(step->outputs[output]))
 				appendStringInfoString(buf, ", ");
-			append_jsonb(buf, lfirst(lc));
+			rr_jsonb_append_text(buf, lfirst(lc));
 		}
 		appendStringInfoChar(buf, ']');
 	}
@@ -288,7 +333,7 @@ rr_journal_steps_json(List *steps)
 		if (step->error)
 		{
 			append_key(&buf, "error");
-			append_jsonb(&buf, step->error);
+			rr_jsonb_append_text(&buf, step->error);
 		}
 		append_key(&buf, "started_at");
 		append_time(&buf, step->started_at);
@@ -905,7 +950,7 @@ rr_journal_write_failed_call(Jsonb *record, int64 workflow_id, int32 version)
 											   JsonbPGetDatum(record),
 											   CStringGetTextDatum("steps")));
 	initStringInfo(&text);
-	append_jsonb(&text, steps);
+	rr_jsonb_append_text(&text, steps);
 	values[0] = JsonbPGetDatum(record);
 	values[1] = compressed_steps(cstring_to_text_with_len(text.data, text.len));
 	rr_version_hold(workflow_id, version, false);
