@@ -34,6 +34,7 @@ OBJS = \
 	src/catalog/store.o \
 	src/catalog/test_workflow.o \
 	src/catalog/version_hold.o \
+	src/catalog/workflow_cache.o \
 	src/catalog/workflow_store.o \
 	src/connectors/connector_store.o \
 	src/connectors/definition.o \

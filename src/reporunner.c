@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include "catalog/role_rows.h"
+#include "catalog/workflow_cache.h"
 #include "crypto/key.h"
 #include "engine/activity.h"
 #include "engine/executor.h"
@@ -135,6 +136,7 @@ _PG_init(void)
 	rr_queue_init();
 	rr_listener_init();
 	rr_webhook_init();
+	rr_workflow_cache_init();
 	prev_process_utility = ProcessUtility_hook;
 	ProcessUtility_hook = rr_process_utility;
 

@@ -1569,6 +1569,12 @@ BEGIN
 				 AND tgname = 'workflow_executions_delete') THEN
 		DROP TRIGGER workflow_executions_delete ON reporunner.workflow;
 	END IF;
+	/* (lookups are not kept on Citus: the table is read through SQL) */
+	IF EXISTS (SELECT FROM pg_catalog.pg_trigger
+			   WHERE tgrelid = 'reporunner.workflow'::pg_catalog.regclass
+				 AND tgname = 'workflow_changed') THEN
+		DROP TRIGGER workflow_changed ON reporunner.workflow;
+	END IF;
 	IF NOT EXISTS (SELECT FROM pg_catalog.pg_constraint
 				   WHERE conrelid = 'reporunner.execution'::pg_catalog.regclass
 					 AND conname = 'execution_version_fkey') THEN
@@ -2255,6 +2261,22 @@ COMMENT ON FUNCTION reporunner.delete_workflow_executions() IS 'Trigger function
 CREATE TRIGGER workflow_executions_delete AFTER DELETE ON reporunner.workflow
 	FOR EACH ROW EXECUTE FUNCTION reporunner.delete_workflow_executions();
 COMMENT ON TRIGGER workflow_executions_delete ON reporunner.workflow IS 'Deletes the executions of a deleted workflow (what a foreign key to its version would cascade to)';
+
+/*
+ * Sessions keep the workflows they found by name until a change to this
+ * table commits (src/catalog/workflow_cache.c): this statement trigger
+ * marks the changing transaction, which announces the change when it
+ * commits.  ALWAYS: also for changes applied by logical replication.
+ */
+CREATE FUNCTION reporunner.workflow_changed()
+RETURNS trigger
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'reporunner_workflow_changed';
+COMMENT ON FUNCTION reporunner.workflow_changed() IS 'Trigger function: marks the transaction as one that changed workflows, so that sessions forget the workflows they keep by name when it commits';
+CREATE TRIGGER workflow_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON reporunner.workflow
+	FOR EACH STATEMENT EXECUTE FUNCTION reporunner.workflow_changed();
+ALTER TABLE reporunner.workflow ENABLE ALWAYS TRIGGER workflow_changed;
+COMMENT ON TRIGGER workflow_changed ON reporunner.workflow IS 'Announces committed changes of workflows to the sessions that keep them by name';
 
 /*
  * A queue row names its execution without a foreign key, whose check

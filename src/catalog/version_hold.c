@@ -47,6 +47,7 @@
 #include "catalog/store.h"
 #include "catalog/table_lookup.h"
 #include "catalog/version_hold.h"
+#include "catalog/workflow_cache.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -110,6 +111,9 @@ rr_version_hold(int64 workflow_id, int32 version, bool wait)
 		ereport(ERROR,
 				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
 				 errmsg("workflow " INT64_FORMAT " is being deleted", workflow_id)));
+	/* found in this transaction, and no workflow changed since */
+	if (rr_workflow_unchanged_since_lookup(workflow_id))
+		return;
 	if (!version_exists(workflow_id, version))
 		ereport(ERROR,
 				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),

@@ -38,6 +38,7 @@
 #include "catalog/run_as.h"
 #include "catalog/store.h"
 #include "catalog/table_lookup.h"
+#include "catalog/workflow_cache.h"
 #include "catalog/workflow_store.h"
 #include "catalog/pg_type.h"
 #include "engine/journal.h"
@@ -258,7 +259,18 @@ find_own_workflow(const char *name, RrWorkflowRef *ref)
 bool
 rr_workflow_find_own(const char *name, RrWorkflowRef *ref)
 {
-	return !rr_store_on_citus() && find_own_workflow(name, ref);
+	uint64		generation;
+
+	if (rr_store_on_citus())
+		return false;
+	if (rr_workflow_cache_get(name, ref))
+		return true;
+	/* read before the lookup's snapshot is taken */
+	generation = rr_workflow_generation();
+	if (!find_own_workflow(name, ref))
+		return false;
+	rr_workflow_cache_put(workflow_by_name.relid, name, ref, generation);
+	return true;
 }
 
 /* A SQL function's workflow name argument, never null (22004) */

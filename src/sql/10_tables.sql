@@ -260,6 +260,22 @@ CREATE TRIGGER workflow_executions_delete AFTER DELETE ON reporunner.workflow
 	FOR EACH ROW EXECUTE FUNCTION reporunner.delete_workflow_executions();
 COMMENT ON TRIGGER workflow_executions_delete ON reporunner.workflow IS 'Deletes the executions of a deleted workflow (what a foreign key to its version would cascade to)';
 
+/*
+ * Sessions keep the workflows they found by name until a change to this
+ * table commits (src/catalog/workflow_cache.c): this statement trigger
+ * marks the changing transaction, which announces the change when it
+ * commits.  ALWAYS: also for changes applied by logical replication.
+ */
+CREATE FUNCTION reporunner.workflow_changed()
+RETURNS trigger
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'reporunner_workflow_changed';
+COMMENT ON FUNCTION reporunner.workflow_changed() IS 'Trigger function: marks the transaction as one that changed workflows, so that sessions forget the workflows they keep by name when it commits';
+CREATE TRIGGER workflow_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON reporunner.workflow
+	FOR EACH STATEMENT EXECUTE FUNCTION reporunner.workflow_changed();
+ALTER TABLE reporunner.workflow ENABLE ALWAYS TRIGGER workflow_changed;
+COMMENT ON TRIGGER workflow_changed ON reporunner.workflow IS 'Announces committed changes of workflows to the sessions that keep them by name';
+
 CREATE TABLE reporunner.step_journal (
 	execution_id	bigint NOT NULL REFERENCES reporunner.execution (id) ON DELETE CASCADE,
 	node			text NOT NULL,

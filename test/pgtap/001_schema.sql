@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(503);
+SELECT plan(504);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -251,6 +251,9 @@ SELECT col_isnt_fk('reporunner', 'execution', 'version',
 SELECT trigger_is('reporunner', 'workflow', 'workflow_executions_delete',
 				  'reporunner', 'delete_workflow_executions',
 	'deleting a workflow deletes its executions, by a trigger');
+SELECT trigger_is('reporunner', 'workflow', 'workflow_changed',
+				  'reporunner', 'workflow_changed',
+	'every change of workflows is announced to the sessions that keep them by name');
 SELECT col_isnt_fk('reporunner', 'execution', 'parent_id',
 	'execution parent_id is no foreign key (a sub-workflow run in execute() is written before its caller)');
 SELECT fk_ok('reporunner', 'step_journal', ARRAY['execution_id'],

@@ -1,0 +1,46 @@
+/*-------------------------------------------------------------------------
+ *
+ * workflow_cache.h
+ *		The caller's own workflows by name, kept between transactions while
+ *		no workflow has changed.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RR_WORKFLOW_CACHE_H
+#define RR_WORKFLOW_CACHE_H
+
+#include "postgres.h"
+
+#include "catalog/workflow_store.h"
+
+/* Shared memory for the generation; from _PG_init() */
+extern void rr_workflow_cache_init(void);
+
+/*
+ * The generation of reporunner.workflow, to read before the snapshot of a
+ * lookup whose result may be kept; 0 when none may be (no shared memory,
+ * REPEATABLE READ or SERIALIZABLE, or workflows changed by this
+ * transaction).
+ */
+extern uint64 rr_workflow_generation(void);
+
+/* The caller's own workflow called name, if kept and still current */
+extern bool rr_workflow_cache_get(const char *name, RrWorkflowRef *ref);
+
+/*
+ * Keep what a lookup of the caller's own workflow called name found in
+ * table (reporunner.workflow's OID), with the generation read before its
+ * snapshot (0: only remember the lookup).
+ */
+extern void rr_workflow_cache_put(Oid table, const char *name,
+								  const RrWorkflowRef *ref, uint64 generation);
+
+/*
+ * Whether no workflow can have been deleted since this transaction found
+ * workflow_id through the cache: true only when its last lookup found that
+ * workflow and the generation has not moved since.  For rr_version_hold(),
+ * after it has taken the workflow's lock.
+ */
+extern bool rr_workflow_unchanged_since_lookup(int64 workflow_id);
+
+#endif							/* RR_WORKFLOW_CACHE_H */
