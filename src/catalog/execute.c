@@ -236,8 +236,16 @@ rr_runnable_plan(const char *name, Oid owner, int32 version, RrRunPath path)
 	return rr_plan_get(ref.id, version, ref.owner, name);
 }
 
+/* The input argument when it is the items' own array (not one object) */
+static Jsonb *
+input_array(Jsonb *input)
+{
+	return input != NULL && JB_ROOT_IS_ARRAY(input) && !JB_ROOT_IS_SCALAR(input) ?
+		input : NULL;
+}
+
 Jsonb *
-rr_run_in_caller(RrPlan *plan, const char *mode, List *items,
+rr_run_in_caller(RrPlan *plan, const char *mode, List *items, Jsonb *input,
 				 RrSaveMode save, Oid caller, int64 trigger_id,
 				 int64 parent_id)
 {
@@ -260,7 +268,7 @@ rr_run_in_caller(RrPlan *plan, const char *mode, List *items,
 	/* journaled: it has an id; never inside test_workflow() */
 	if (save != RR_SAVE_NONE && !rr_test_workflow_running())
 		execution->id = rr_journal_new_id();
-	execution->input = rr_items_to_jsonb(items);
+	execution->input = input != NULL ? input : rr_items_to_jsonb(items);
 	PG_TRY();
 	{
 		result = rr_items_to_jsonb(rr_execution_run(execution, items));
@@ -382,6 +390,7 @@ reporunner_execute(PG_FUNCTION_ARGS)
 	input = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
 	PG_RETURN_JSONB_P(rr_run_in_caller(plan, "call",
 									   input ? rr_items_from_jsonb(input) : NIL,
+									   input_array(input),
 									   opts.save_given ? opts.save : plan->save,
 									   GetUserId(), 0, 0));
 }
@@ -450,7 +459,8 @@ reporunner_execute_on_node(PG_FUNCTION_ARGS)
 	}
 	PG_RETURN_JSONB_P(rr_run_in_caller(plan, "call",
 									   input ? rr_items_from_jsonb(input) : NIL,
-									   save, PG_GETARG_OID(6), 0, 0));
+									   input_array(input), save,
+									   PG_GETARG_OID(6), 0, 0));
 }
 
 /*

@@ -19,7 +19,8 @@
 #include "utils/timestamp.h"
 
 /*
- * Run plan now on items (Jsonb * objects), in the caller's transaction,
+ * Run plan now on items (Jsonb * objects; input, when not NULL, the same
+ * items as the jsonb array they came from), in the caller's transaction,
  * as execution mode ("call", "table", "subworkflow"; trigger_id the
  * trigger that started it and parent_id the execution that called it, each
  * 0 if none), journaled as save says in the caller's transaction; a
@@ -27,8 +28,8 @@
  * the result items as a jsonb array, in the caller's memory context.
  */
 extern Jsonb *rr_run_in_caller(RrPlan *plan, const char *mode, List *items,
-							   RrSaveMode save, Oid caller, int64 trigger_id,
-							   int64 parent_id);
+							   Jsonb *input, RrSaveMode save, Oid caller,
+							   int64 trigger_id, int64 parent_id);
 
 /*
  * The plan of the workflow the current role may run under name (owned by

@@ -268,9 +268,54 @@ append_time(StringInfo buf, TimestampTz time)
 	appendStringInfoChar(buf, '"');
 }
 
+/*
+ * The items written so far into one steps document, where their text is:
+ * nodes such as if, filter and merge pass on the very items they received,
+ * whose text is then copied rather than written again.
+ */
+#define RR_WRITTEN_ITEMS 64
+
+typedef struct WrittenItems
+{
+	int			count;
+	struct
+	{
+		const Jsonb *item;
+		int			offset;
+		int			length;
+	}			at[RR_WRITTEN_ITEMS];
+} WrittenItems;
+
+static void
+append_item(StringInfo buf, const Jsonb *item, WrittenItems *written)
+{
+	int			i;
+
+	for (i = 0; i < written->count; i++)
+		if (written->at[i].item == item)
+		{
+			/* enlarged first: the copy is from the buffer itself */
+			enlargeStringInfo(buf, written->at[i].length);
+			memcpy(buf->data + buf->len, buf->data + written->at[i].offset,
+				   written->at[i].length);
+			buf->len += written->at[i].length;
+			buf->data[buf->len] = '\0';
+			return;
+		}
+	i = buf->len;
+	rr_jsonb_append_text(buf, item);
+	if (written->count < RR_WRITTEN_ITEMS)
+	{
+		written->at[written->count].item = item;
+		written->at[written->count].offset = i;
+		written->at[written->count].length = buf->len - i;
+		written->count++;
+	}
+}
+
 /* {"output name": [items], ...}, as rr_step_outputs_jsonb() has them */
 static void
-append_outputs(StringInfo buf, const RrStep *step)
+append_outputs(StringInfo buf, const RrStep *step, WrittenItems *written)
 {
 	const RrPlanNode *node = step->node;
 	int			output;
@@ -288,7 +333,7 @@ append_outputs(StringInfo buf, const RrStep *step)
 		{
 			if (lc != list_head(step->outputs[output]))
 				appendStringInfoString(buf, ", ");
-			rr_jsonb_append_text(buf, lfirst(lc));
+			append_item(buf, lfirst(lc), written);
 		}
 		appendStringInfoChar(buf, ']');
 	}
@@ -299,8 +344,10 @@ text *
 rr_journal_steps_json(List *steps)
 {
 	StringInfoData buf;
+	WrittenItems written;
 	ListCell   *lc;
 
+	written.count = 0;
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, '[');
 	foreach(lc, steps)
@@ -323,7 +370,7 @@ rr_journal_steps_json(List *steps)
 		if (step->outputs)
 		{
 			append_key(&buf, "output");
-			append_outputs(&buf, step);
+			append_outputs(&buf, step, &written);
 			if (step->paired)
 			{
 				append_key(&buf, "paired");

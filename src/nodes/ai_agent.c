@@ -604,7 +604,8 @@ run_tools_inline(Conversation *c, ToolCall *calls, int ncalls)
 		plan = rr_runnable_plan(calls[k].tool->workflow, InvalidOid, 0,
 								RR_RUN_CALL);
 		result = rr_run_in_caller(plan, "subworkflow",
-								  list_make1(calls[k].arguments), plan->save,
+								  list_make1(calls[k].arguments), NULL,
+								  plan->save,
 								  rr_role_owner(GetUserId()), 0,
 								  c->run->execution->id);
 		calls[k].answer = JsonbToCString(NULL, &result->root, VARSIZE(result));

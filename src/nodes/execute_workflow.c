@@ -172,7 +172,7 @@ call_inline(CallState *state, RrNodeRun *run, RrPlan *plan, List *calls)
 
 	foreach(lc, calls)
 	{
-		Jsonb	   *result = rr_run_in_caller(plan, "subworkflow", lfirst(lc),
+		Jsonb	   *result = rr_run_in_caller(plan, "subworkflow", lfirst(lc), NULL,
 											  plan->save,
 											  rr_role_owner(GetUserId()), 0,
 											  run->execution->id);

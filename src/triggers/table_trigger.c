@@ -683,7 +683,7 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 
 	if (sync)
 	{
-		result = rr_run_in_caller(plan, "table", items, plan->save,
+		result = rr_run_in_caller(plan, "table", items, NULL, plan->save,
 								  registration.created_by, id, 0);
 		if (TRIGGER_FIRED_BEFORE(fired))
 			return PointerGetDatum(before_row_result(trigdata, row, result));
