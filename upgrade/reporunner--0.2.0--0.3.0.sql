@@ -1569,11 +1569,16 @@ BEGIN
 				 AND tgname = 'workflow_executions_delete') THEN
 		DROP TRIGGER workflow_executions_delete ON reporunner.workflow;
 	END IF;
-	/* (lookups are not kept on Citus: the table is read through SQL) */
+	/* (nothing is kept on Citus: the tables are read through SQL) */
 	IF EXISTS (SELECT FROM pg_catalog.pg_trigger
 			   WHERE tgrelid = 'reporunner.workflow'::pg_catalog.regclass
 				 AND tgname = 'workflow_changed') THEN
 		DROP TRIGGER workflow_changed ON reporunner.workflow;
+	END IF;
+	IF EXISTS (SELECT FROM pg_catalog.pg_trigger
+			   WHERE tgrelid = 'reporunner.trigger'::pg_catalog.regclass
+				 AND tgname = 'trigger_changed') THEN
+		DROP TRIGGER trigger_changed ON reporunner.trigger;
 	END IF;
 	IF NOT EXISTS (SELECT FROM pg_catalog.pg_constraint
 				   WHERE conrelid = 'reporunner.execution'::pg_catalog.regclass
@@ -2263,20 +2268,25 @@ CREATE TRIGGER workflow_executions_delete AFTER DELETE ON reporunner.workflow
 COMMENT ON TRIGGER workflow_executions_delete ON reporunner.workflow IS 'Deletes the executions of a deleted workflow (what a foreign key to its version would cascade to)';
 
 /*
- * Sessions keep the workflows they found by name until a change to this
- * table commits (src/catalog/workflow_cache.c): this statement trigger
- * marks the changing transaction, which announces the change when it
- * commits.  ALWAYS: also for changes applied by logical replication.
+ * Sessions keep the workflows they found by name, and the trigger
+ * registrations they read, until a change to either table commits
+ * (src/catalog/workflow_cache.c): these statement triggers mark the
+ * changing transaction, which announces the change when it commits.
+ * ALWAYS: also for changes applied by logical replication.
  */
-CREATE FUNCTION reporunner.workflow_changed()
+CREATE FUNCTION reporunner.catalog_changed()
 RETURNS trigger
 LANGUAGE c
-AS 'MODULE_PATHNAME', 'reporunner_workflow_changed';
-COMMENT ON FUNCTION reporunner.workflow_changed() IS 'Trigger function: marks the transaction as one that changed workflows, so that sessions forget the workflows they keep by name when it commits';
+AS 'MODULE_PATHNAME', 'reporunner_catalog_changed';
+COMMENT ON FUNCTION reporunner.catalog_changed() IS 'Trigger function: marks the transaction as one that changed workflows or trigger registrations, so that sessions forget what they keep of them when it commits';
 CREATE TRIGGER workflow_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON reporunner.workflow
-	FOR EACH STATEMENT EXECUTE FUNCTION reporunner.workflow_changed();
+	FOR EACH STATEMENT EXECUTE FUNCTION reporunner.catalog_changed();
 ALTER TABLE reporunner.workflow ENABLE ALWAYS TRIGGER workflow_changed;
-COMMENT ON TRIGGER workflow_changed ON reporunner.workflow IS 'Announces committed changes of workflows to the sessions that keep them by name';
+COMMENT ON TRIGGER workflow_changed ON reporunner.workflow IS 'Announces committed changes of workflows to the sessions that keep them';
+CREATE TRIGGER trigger_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON reporunner.trigger
+	FOR EACH STATEMENT EXECUTE FUNCTION reporunner.catalog_changed();
+ALTER TABLE reporunner.trigger ENABLE ALWAYS TRIGGER trigger_changed;
+COMMENT ON TRIGGER trigger_changed ON reporunner.trigger IS 'Announces committed changes of trigger registrations to the sessions that keep them';
 
 /*
  * A queue row names its execution without a foreign key, whose check

@@ -10,9 +10,11 @@
  * backend, keyed by the caller and the name, with the generation of the
  * table it was found in.
  *
- * The generation is a counter in shared memory.  The statement trigger
- * workflow_changed (every INSERT, UPDATE, DELETE and TRUNCATE of the
- * table, enabled ALWAYS, so also for replication) marks its transaction,
+ * The generation is a counter in shared memory.  The statement triggers
+ * workflow_changed and trigger_changed (every INSERT, UPDATE, DELETE and
+ * TRUNCATE of reporunner.workflow and reporunner.trigger, enabled ALWAYS,
+ * so also for replication; function catalog_changed()) mark their
+ * transaction,
  * and the transaction adds one to the counter when it commits
  * (XACT_EVENT_COMMIT: after its changes became visible, before it released
  * its locks and before its client hears of the commit).  A lookup reads
@@ -28,6 +30,9 @@
  * without shared memory (the library not preloaded).  A transaction that
  * changed workflows cannot be prepared for two-phase commit: the backend
  * that commits it later would not move the counter.
+ *
+ * The trigger registrations a table trigger reads at every row it fires
+ * for are kept the same way, with the same counter (registration.c).
  *
  * The same counter spares rr_version_hold() its check that the version an
  * execution runs still exists (src/catalog/version_hold.c): a workflow is
@@ -81,7 +86,7 @@ static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 static HTAB *kept = NULL;
 static Oid	kept_from = InvalidOid;	/* the table they were found in */
 
-/* This transaction changed reporunner.workflow (its trigger fired) */
+/* This transaction changed workflows or registrations (a trigger fired) */
 static bool changed_here = false;
 
 /* The last lookup: its transaction, workflow and generation */
@@ -89,7 +94,7 @@ static LocalTransactionId last_lookup_xact = InvalidLocalTransactionId;
 static int64 last_lookup_id = 0;
 static uint64 last_lookup_generation = 0;
 
-PG_FUNCTION_INFO_V1(reporunner_workflow_changed);
+PG_FUNCTION_INFO_V1(reporunner_catalog_changed);
 
 static void
 generation_shmem_request(void)
@@ -136,8 +141,8 @@ workflow_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PRE_PREPARE:
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("cannot PREPARE a transaction that has changed reporunner.workflow"),
-					 errdetail("Sessions keep the workflows they found until a change is committed, which only the session that made it can announce.")));
+					 errmsg("cannot PREPARE a transaction that has changed workflows or trigger registrations"),
+					 errdetail("Sessions keep the workflows and registrations they read until a change is committed, which only the session that made it can announce.")));
 			break;
 		case XACT_EVENT_COMMIT:
 		case XACT_EVENT_PARALLEL_COMMIT:
@@ -167,7 +172,7 @@ forget_kept(Datum arg, Oid relid)
 }
 
 Datum
-reporunner_workflow_changed(PG_FUNCTION_ARGS)
+reporunner_catalog_changed(PG_FUNCTION_ARGS)
 {
 	static bool callback_registered = false;
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
@@ -176,7 +181,7 @@ reporunner_workflow_changed(PG_FUNCTION_ARGS)
 		!TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("reporunner.workflow_changed() must be fired after a statement on reporunner.workflow")));
+				 errmsg("reporunner.catalog_changed() must be fired after a statement on reporunner.workflow or reporunner.trigger")));
 	if (!callback_registered)
 	{
 		RegisterXactCallback(workflow_xact_callback, NULL);
@@ -202,8 +207,8 @@ make_key(WorkflowKey *key, const char *name)
 	strlcpy(key->name, name, sizeof(key->name));
 }
 
-static void
-remember_lookup(int64 id, uint64 found_at)
+void
+rr_workflow_found(int64 id, uint64 found_at)
 {
 	last_lookup_xact = MyProc->lxid;
 	last_lookup_id = id;
@@ -224,7 +229,7 @@ rr_workflow_cache_get(const char *name, RrWorkflowRef *ref)
 	if (entry == NULL || entry->generation != current)
 		return false;
 	*ref = entry->ref;
-	remember_lookup(ref->id, current);
+	rr_workflow_found(ref->id, current);
 	return true;
 }
 
@@ -235,7 +240,7 @@ rr_workflow_cache_put(Oid table, const char *name, const RrWorkflowRef *ref,
 	WorkflowKey key;
 	WorkflowEntry *entry;
 
-	remember_lookup(ref->id, found_at);
+	rr_workflow_found(ref->id, found_at);
 	if (found_at == 0 || strlen(name) >= RR_WORKFLOW_NAME_SIZE)
 		return;
 	if (kept != NULL && (hash_get_num_entries(kept) >= RR_WORKFLOW_CACHE_SIZE ||

@@ -17,10 +17,10 @@
 extern void rr_workflow_cache_init(void);
 
 /*
- * The generation of reporunner.workflow, to read before the snapshot of a
- * lookup whose result may be kept; 0 when none may be (no shared memory,
- * REPEATABLE READ or SERIALIZABLE, or workflows changed by this
- * transaction).
+ * The generation of reporunner.workflow and reporunner.trigger, to read
+ * before the snapshot of a read whose result may be kept; 0 when none may
+ * be (no shared memory, REPEATABLE READ or SERIALIZABLE, or workflows or
+ * registrations changed by this transaction).
  */
 extern uint64 rr_workflow_generation(void);
 
@@ -34,6 +34,13 @@ extern bool rr_workflow_cache_get(const char *name, RrWorkflowRef *ref);
  */
 extern void rr_workflow_cache_put(Oid table, const char *name,
 								  const RrWorkflowRef *ref, uint64 generation);
+
+/*
+ * Record that this transaction found workflow id (by a read whose snapshot
+ * was taken after generation was read), for
+ * rr_workflow_unchanged_since_lookup().
+ */
+extern void rr_workflow_found(int64 id, uint64 generation);
 
 /*
  * Whether no workflow can have been deleted since this transaction found

@@ -261,20 +261,21 @@ CREATE TRIGGER workflow_executions_delete AFTER DELETE ON reporunner.workflow
 COMMENT ON TRIGGER workflow_executions_delete ON reporunner.workflow IS 'Deletes the executions of a deleted workflow (what a foreign key to its version would cascade to)';
 
 /*
- * Sessions keep the workflows they found by name until a change to this
- * table commits (src/catalog/workflow_cache.c): this statement trigger
- * marks the changing transaction, which announces the change when it
- * commits.  ALWAYS: also for changes applied by logical replication.
+ * Sessions keep the workflows they found by name, and the trigger
+ * registrations they read, until a change to either table commits
+ * (src/catalog/workflow_cache.c): these statement triggers mark the
+ * changing transaction, which announces the change when it commits.
+ * ALWAYS: also for changes applied by logical replication.
  */
-CREATE FUNCTION reporunner.workflow_changed()
+CREATE FUNCTION reporunner.catalog_changed()
 RETURNS trigger
 LANGUAGE c
-AS 'MODULE_PATHNAME', 'reporunner_workflow_changed';
-COMMENT ON FUNCTION reporunner.workflow_changed() IS 'Trigger function: marks the transaction as one that changed workflows, so that sessions forget the workflows they keep by name when it commits';
+AS 'MODULE_PATHNAME', 'reporunner_catalog_changed';
+COMMENT ON FUNCTION reporunner.catalog_changed() IS 'Trigger function: marks the transaction as one that changed workflows or trigger registrations, so that sessions forget what they keep of them when it commits';
 CREATE TRIGGER workflow_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON reporunner.workflow
-	FOR EACH STATEMENT EXECUTE FUNCTION reporunner.workflow_changed();
+	FOR EACH STATEMENT EXECUTE FUNCTION reporunner.catalog_changed();
 ALTER TABLE reporunner.workflow ENABLE ALWAYS TRIGGER workflow_changed;
-COMMENT ON TRIGGER workflow_changed ON reporunner.workflow IS 'Announces committed changes of workflows to the sessions that keep them by name';
+COMMENT ON TRIGGER workflow_changed ON reporunner.workflow IS 'Announces committed changes of workflows to the sessions that keep them';
 
 CREATE TABLE reporunner.step_journal (
 	execution_id	bigint NOT NULL REFERENCES reporunner.execution (id) ON DELETE CASCADE,

@@ -56,6 +56,12 @@ COMMENT ON FUNCTION reporunner.forget_trigger() IS 'Removes the PostgreSQL trigg
 CREATE TRIGGER trigger_forget AFTER DELETE ON reporunner.trigger
 	FOR EACH ROW EXECUTE FUNCTION reporunner.forget_trigger();
 
+/* Sessions keep the registrations they read until a change commits */
+CREATE TRIGGER trigger_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON reporunner.trigger
+	FOR EACH STATEMENT EXECUTE FUNCTION reporunner.catalog_changed();
+ALTER TABLE reporunner.trigger ENABLE ALWAYS TRIGGER trigger_changed;
+COMMENT ON TRIGGER trigger_changed ON reporunner.trigger IS 'Announces committed changes of trigger registrations to the sessions that keep them';
+
 /*
  * And when one of those triggers goes (DROP TRIGGER, or DROP TABLE), its
  * registration goes: no registration survives as a dangling row.

@@ -131,11 +131,16 @@ BEGIN
 				 AND tgname = 'workflow_executions_delete') THEN
 		DROP TRIGGER workflow_executions_delete ON reporunner.workflow;
 	END IF;
-	/* (lookups are not kept on Citus: the table is read through SQL) */
+	/* (nothing is kept on Citus: the tables are read through SQL) */
 	IF EXISTS (SELECT FROM pg_catalog.pg_trigger
 			   WHERE tgrelid = 'reporunner.workflow'::pg_catalog.regclass
 				 AND tgname = 'workflow_changed') THEN
 		DROP TRIGGER workflow_changed ON reporunner.workflow;
+	END IF;
+	IF EXISTS (SELECT FROM pg_catalog.pg_trigger
+			   WHERE tgrelid = 'reporunner.trigger'::pg_catalog.regclass
+				 AND tgname = 'trigger_changed') THEN
+		DROP TRIGGER trigger_changed ON reporunner.trigger;
 	END IF;
 	IF NOT EXISTS (SELECT FROM pg_catalog.pg_constraint
 				   WHERE conrelid = 'reporunner.execution'::pg_catalog.regclass

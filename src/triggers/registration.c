@@ -29,6 +29,7 @@
 #include "catalog/run_as.h"
 #include "catalog/store.h"
 #include "catalog/namespace.h"
+#include "catalog/workflow_cache.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -317,12 +318,106 @@ remember_owner(int64 id, Oid owner)
 	((OwnerEntry *) hash_search(owners, &id, HASH_ENTER, NULL))->owner = owner;
 }
 
+/*
+ * On one server, the registrations read by id alone (a table trigger's
+ * firing, at every row; a schedule's; a channel's), kept between
+ * transactions as src/catalog/workflow_cache.c keeps workflows: while the
+ * generation of reporunner.trigger and reporunner.workflow, read before
+ * the read's snapshot, has not moved.  When it moves, all of them go.
+ */
+#define RR_KEPT_REGISTRATIONS 1024
+
+typedef struct KeptRegistration
+{
+	int64		id;				/* the key */
+	char		kind[NAMEDATALEN];
+	RrRegistration registration;	/* its strings in kept_context */
+} KeptRegistration;
+
+static MemoryContext kept_context = NULL;
+static HTAB *kept_registrations = NULL;
+static uint64 kept_generation = 0;
+
+/* The kept registrations of generation, emptied when it moved */
+static HTAB *
+registrations_of(uint64 generation)
+{
+	if (kept_registrations != NULL &&
+		(kept_generation != generation ||
+		 hash_get_num_entries(kept_registrations) >= RR_KEPT_REGISTRATIONS))
+	{
+		MemoryContextReset(kept_context);
+		kept_registrations = NULL;
+	}
+	if (kept_registrations == NULL)
+	{
+		HASHCTL		ctl;
+
+		if (kept_context == NULL)
+			kept_context = AllocSetContextCreate(CacheMemoryContext,
+												 "Reporunner registrations",
+												 ALLOCSET_SMALL_SIZES);
+		ctl.keysize = sizeof(int64);
+		ctl.entrysize = sizeof(KeptRegistration);
+		ctl.hcxt = kept_context;
+		kept_registrations = hash_create("Reporunner registrations by id", 64,
+										 &ctl,
+										 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		kept_generation = generation;
+	}
+	return kept_registrations;
+}
+
+/* registration with its strings copied into context */
+static void
+copy_registration(RrRegistration *to, const RrRegistration *from,
+				  MemoryContext context)
+{
+	*to = *from;
+	to->workflow = MemoryContextStrdup(context, from->workflow);
+	to->options = MemoryContextAlloc(context, VARSIZE(from->options));
+	memcpy(to->options, from->options, VARSIZE(from->options));
+}
+
+/* read_registration() by id alone, through the kept registrations */
+static bool
+read_kept_registration(int64 id, const char *kind,
+					   RrRegistration *registration)
+{
+	uint64		generation = rr_workflow_generation();
+	KeptRegistration *entry;
+
+	if (generation == 0 || strlen(kind) >= NAMEDATALEN)
+		return read_registration(id, InvalidOid, kind, registration);
+	entry = hash_search(registrations_of(generation), &id, HASH_FIND, NULL);
+	if (entry == NULL)
+	{
+		/* read with a snapshot taken after the generation was */
+		if (!read_registration(id, InvalidOid, kind, registration))
+			return false;
+		entry = hash_search(registrations_of(generation), &id, HASH_ENTER,
+							NULL);
+		strlcpy(entry->kind, kind, sizeof(entry->kind));
+		copy_registration(&entry->registration, registration, kept_context);
+	}
+	else if (strcmp(entry->kind, kind) != 0)
+		return false;
+	else
+		copy_registration(registration, &entry->registration,
+						  CurrentMemoryContext);
+	/* its workflow existed then: rr_version_hold() need not look again */
+	rr_workflow_found(registration->workflow_id, generation);
+	return true;
+}
+
 bool
 rr_registration_read(int64 id, Oid owner, const char *kind,
 					 RrRegistration *registration)
 {
 	Oid			known;
 
+	if (!OidIsValid(owner) && !rr_store_on_citus())
+		return read_kept_registration(id, kind, registration);
 	if (OidIsValid(owner) || !rr_store_on_citus())
 		return read_registration(id, owner, kind, registration);
 	known = cached_owner(id);

@@ -7,7 +7,7 @@
 -- installed; changes nothing (the transaction is rolled back).
 --
 BEGIN;
-SELECT plan(504);
+SELECT plan(505);
 
 ------------------------------------------------------------------------
 -- Schema, tables, views
@@ -252,8 +252,11 @@ SELECT trigger_is('reporunner', 'workflow', 'workflow_executions_delete',
 				  'reporunner', 'delete_workflow_executions',
 	'deleting a workflow deletes its executions, by a trigger');
 SELECT trigger_is('reporunner', 'workflow', 'workflow_changed',
-				  'reporunner', 'workflow_changed',
-	'every change of workflows is announced to the sessions that keep them by name');
+				  'reporunner', 'catalog_changed',
+	'every change of workflows is announced to the sessions that keep them');
+SELECT trigger_is('reporunner', 'trigger', 'trigger_changed',
+				  'reporunner', 'catalog_changed',
+	'every change of trigger registrations is announced to the sessions that keep them');
 SELECT col_isnt_fk('reporunner', 'execution', 'parent_id',
 	'execution parent_id is no foreign key (a sub-workflow run in execute() is written before its caller)');
 SELECT fk_ok('reporunner', 'step_journal', ARRAY['execution_id'],

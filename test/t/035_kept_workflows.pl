@@ -113,7 +113,36 @@ is($node->safe_psql('postgres',
 		"SELECT count(*) FROM reporunner.execution WHERE workflow_id = $id"),
 	'0', 'and left no execution of the deleted workflow');
 
-# 4. A transaction that changed workflows cannot be prepared: the session
+# 4. A table trigger's registration is kept too: the rows a session inserts
+# later start the version another session activated meanwhile, and none
+# once another session dropped the trigger.
+save('on_rows', 'one');
+save('on_rows', 'two');
+$node->safe_psql('postgres', q{
+CREATE TABLE rows_in (n int);
+SELECT reporunner.on_table('on_rows', 'rows_in', '{insert}', 'row');});
+my $trigger = $node->safe_psql('postgres',
+	q{SELECT t.id FROM reporunner.trigger t JOIN reporunner.workflow w ON w.id = t.workflow_id WHERE w.name = 'on_rows'});
+
+# versions started by the trigger, in order
+sub started_versions
+{
+	return $node->safe_psql('postgres',
+		"SELECT string_agg(version::text, ',' ORDER BY id) FROM reporunner.execution WHERE trigger_id = $trigger"
+	);
+}
+$runner->query_safe('INSERT INTO rows_in VALUES (1)');
+$runner->query_safe('INSERT INTO rows_in VALUES (2)');
+is(started_versions(), '2,2', 'rows inserted start the active version');
+$node->safe_psql('postgres', q{SELECT reporunner.activate_version('on_rows', 1)});
+$runner->query_safe('INSERT INTO rows_in VALUES (3)');
+is(started_versions(), '2,2,1',
+	'a version another session activated is what the next row starts');
+$node->safe_psql('postgres', qq{SELECT reporunner.drop_trigger($trigger)});
+$runner->query_safe('INSERT INTO rows_in VALUES (4)');
+is(started_versions(), '2,2,1', 'a trigger another session dropped starts nothing');
+
+# 5. A transaction that changed workflows cannot be prepared: the session
 # that commits it would not announce the change.
 my ($ret, $stdout, $stderr) = $node->psql('postgres', q{
 BEGIN;
@@ -121,7 +150,7 @@ SELECT reporunner.save_workflow('prepared', '{"nodes": [{"name": "Start", "type"
 PREPARE TRANSACTION 'changed';});
 like(
 	$stderr,
-	qr/ERROR:  cannot PREPARE a transaction that has changed reporunner.workflow/,
+	qr/ERROR:  cannot PREPARE a transaction that has changed workflows or trigger registrations/,
 	'PREPARE TRANSACTION after a change of workflows is refused');
 is( $node->safe_psql(
 		'postgres',
