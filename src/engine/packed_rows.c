@@ -212,7 +212,6 @@ rr_rows_unpack(bytea *packed)
 	Oid		   *ioparams;
 	Datum	   *values;
 	bool	   *nulls;
-	FmgrInfo	to_jsonb;
 	MemoryContext row_context;
 	MemoryContext caller = CurrentMemoryContext;
 	List	   *items = NIL;
@@ -253,13 +252,6 @@ rr_rows_unpack(bytea *packed)
 	}
 	desc = BlessTupleDesc(desc);
 
-	/* to_jsonb(record) finds the type of its argument in its call */
-	fmgr_info(F_TO_JSONB, &to_jsonb);
-	to_jsonb.fn_expr = (Node *) makeFuncExpr(F_TO_JSONB, JSONBOID,
-											 list_make1(makeNullConst(RECORDOID, -1, InvalidOid)),
-											 InvalidOid, InvalidOid,
-											 COERCE_EXPLICIT_CALL);
-
 	values = palloc(sizeof(Datum) * Max(natts, 1));
 	nulls = palloc(sizeof(bool) * Max(natts, 1));
 	row_context = AllocSetContextCreate(caller, "reporunner packed row",
@@ -291,9 +283,8 @@ rr_rows_unpack(bytea *packed)
 			values[i] = ReceiveFunctionCall(&recv[i], &field, ioparams[i],
 											TupleDescAttr(desc, i)->atttypmod);
 		}
-		item = DatumGetJsonbP(FunctionCall1(&to_jsonb,
-											HeapTupleGetDatum(heap_form_tuple(desc, values,
-																			  nulls))));
+		item = rr_row_to_jsonb(HeapTupleGetDatum(heap_form_tuple(desc, values,
+																 nulls)));
 		MemoryContextSwitchTo(caller);
 		items = lappend(items, DatumGetJsonbPCopy(JsonbPGetDatum(item)));
 		MemoryContextReset(row_context);
@@ -306,4 +297,24 @@ rr_rows_unpack(bytea *packed)
 	if (buf.cursor != buf.len)
 		not_packed_rows("It goes on after its last row.");
 	return items;
+}
+
+Jsonb *
+rr_row_to_jsonb(Datum row)
+{
+	static FmgrInfo to_jsonb;
+
+	/* to_jsonb(record) finds the type of its argument in its call */
+	if (to_jsonb.fn_oid == InvalidOid)
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		fmgr_info(F_TO_JSONB, &to_jsonb);
+		to_jsonb.fn_expr = (Node *) makeFuncExpr(F_TO_JSONB, JSONBOID,
+												 list_make1(makeNullConst(RECORDOID, -1, InvalidOid)),
+												 InvalidOid, InvalidOid,
+												 COERCE_EXPLICIT_CALL);
+		MemoryContextSwitchTo(old);
+	}
+	return DatumGetJsonbP(FunctionCall1(&to_jsonb, row));
 }

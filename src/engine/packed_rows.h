@@ -13,6 +13,7 @@
 #include "access/tupdesc.h"
 #include "executor/spi.h"
 #include "nodes/pg_list.h"
+#include "utils/jsonb.h"
 
 /*
  * Whether rows of this descriptor (its columns that are not dropped) can
@@ -29,5 +30,8 @@ extern bytea *rr_rows_pack(SPITupleTable *rows, uint64 nrows);
 
 /* Packed rows as items (Jsonb *), each as to_jsonb() of its row gives it. */
 extern List *rr_rows_unpack(bytea *packed);
+
+/* A row (a record datum, its type blessed) as to_jsonb(record) gives it */
+extern Jsonb *rr_row_to_jsonb(Datum row);
 
 #endif							/* RR_PACKED_ROWS_H */

@@ -384,41 +384,64 @@ reporunner_on_table(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(id);
 }
 
-/* "_trigger": {"event": ..., "table": ... (left open, for "old") */
+/* A string value or key for pushJsonbValue() */
 static void
-append_trigger_key(StringInfo buf, const char *event, const char *table)
+push_string(JsonbParseState **state, JsonbIteratorToken token,
+			const char *string)
 {
-	appendStringInfo(buf, "\"_trigger\": {\"event\": \"%s\", \"table\": ", event);
-	escape_json(buf, table);
+	JsonbValue	value;
+
+	value.type = jbvString;
+	value.val.string.val = (char *) string;
+	value.val.string.len = strlen(string);
+	pushJsonbValue(state, token, &value);
 }
 
-/* A row as an item: its columns, and "_trigger" (event, table, old) */
+/*
+ * {"_trigger": {"event": ..., "table": ...}}, with "old" in it when old_row
+ * is not NULL (an update's row before it)
+ */
+static Jsonb *
+trigger_key(const char *event, const char *table, Jsonb *old_row)
+{
+	JsonbParseState *state = NULL;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	push_string(&state, WJB_KEY, "_trigger");
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	push_string(&state, WJB_KEY, "event");
+	push_string(&state, WJB_VALUE, event);
+	push_string(&state, WJB_KEY, "table");
+	push_string(&state, WJB_VALUE, table);
+	if (old_row != NULL)
+	{
+		JsonbValue	value;
+
+		push_string(&state, WJB_KEY, "old");
+		value.type = jbvBinary;
+		value.val.binary.data = &old_row->root;
+		value.val.binary.len = VARSIZE(old_row) - VARHDRSZ;
+		pushJsonbValue(&state, WJB_VALUE, &value);
+	}
+	pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+}
+
+/*
+ * A row as an item: its columns as to_jsonb() gives them, and "_trigger"
+ * (which wins over a column of that name)
+ */
 static Jsonb *
 row_item(HeapTuple tuple, TupleDesc desc, const char *event,
 		 const char *table, HeapTuple old_tuple)
 {
-	StringInfoData buf;
-	Datum		row = heap_copy_tuple_as_datum(tuple, desc);
-	text	   *json = DatumGetTextPP(DirectFunctionCall1(row_to_json, row));
-	char	   *columns = text_to_cstring(json);
+	Jsonb	   *row = rr_row_to_jsonb(heap_copy_tuple_as_datum(tuple, desc));
+	Jsonb	   *old_row = old_tuple == NULL ? NULL :
+		rr_row_to_jsonb(heap_copy_tuple_as_datum(old_tuple, desc));
 
-	initStringInfo(&buf);
-	/* the row's object, without its closing brace, then _trigger */
-	appendBinaryStringInfo(&buf, columns, strlen(columns) - 1);
-	if (strlen(columns) > 2)
-		appendStringInfoString(&buf, ", ");
-	append_trigger_key(&buf, event, table);
-	if (old_tuple != NULL)
-	{
-		Datum		old_row = heap_copy_tuple_as_datum(old_tuple, desc);
-
-		appendStringInfoString(&buf, ", \"old\": ");
-		appendStringInfoString(&buf,
-							   text_to_cstring(DatumGetTextPP(DirectFunctionCall1(row_to_json,
-																				  old_row))));
-	}
-	appendStringInfoString(&buf, "}}");
-	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+	return DatumGetJsonbP(DirectFunctionCall2(jsonb_concat, JsonbPGetDatum(row),
+											  JsonbPGetDatum(trigger_key(event, table,
+																		 old_row))));
 }
 
 /*
@@ -450,15 +473,7 @@ statement_rows(TriggerData *trigdata, const char *event, const char *table)
 	int			nestlevel;
 
 	if (strcmp(event, "truncate") == 0)
-	{
-		StringInfoData buf;
-
-		initStringInfo(&buf);
-		appendStringInfoString(&buf, "[{");
-		append_trigger_key(&buf, event, table);
-		appendStringInfoString(&buf, "}}]");
-		return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
-	}
+		return rr_items_to_jsonb(list_make1(trigger_key(event, table, NULL)));
 	nestlevel = query_transition_rows(trigdata,
 									  "SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r)), '[]')"
 									  " FROM reporunner_rows r");
