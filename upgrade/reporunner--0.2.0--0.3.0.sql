@@ -1561,25 +1561,23 @@ BEGIN
 	 * the engine holds while it writes one is one node's
 	 * (src/catalog/version_hold.c), and the trigger that replaces the
 	 * cascade would run on a shard, where Citus refuses distributed
-	 * statements.  (A second call meets distributed tables, where Citus
-	 * refuses even DROP TRIGGER IF EXISTS: hence the look first.)
+	 * statements.  The same for queue rows, whose trigger has a transition
+	 * table, which Citus does not support on distributed tables.  And
+	 * sessions keep nothing on Citus (the tables are read through SQL), so
+	 * the triggers that announce changes go too.  (A second call meets
+	 * distributed tables, where Citus refuses even DROP TRIGGER IF EXISTS:
+	 * hence the look first.)
 	 */
-	IF EXISTS (SELECT FROM pg_catalog.pg_trigger
-			   WHERE tgrelid = 'reporunner.workflow'::pg_catalog.regclass
-				 AND tgname = 'workflow_executions_delete') THEN
-		DROP TRIGGER workflow_executions_delete ON reporunner.workflow;
-	END IF;
-	/* (nothing is kept on Citus: the tables are read through SQL) */
-	IF EXISTS (SELECT FROM pg_catalog.pg_trigger
-			   WHERE tgrelid = 'reporunner.workflow'::pg_catalog.regclass
-				 AND tgname = 'workflow_changed') THEN
-		DROP TRIGGER workflow_changed ON reporunner.workflow;
-	END IF;
-	IF EXISTS (SELECT FROM pg_catalog.pg_trigger
-			   WHERE tgrelid = 'reporunner.trigger'::pg_catalog.regclass
-				 AND tgname = 'trigger_changed') THEN
-		DROP TRIGGER trigger_changed ON reporunner.trigger;
-	END IF;
+	FOR r IN SELECT t.tgname, t.tgrelid::pg_catalog.regclass AS rel
+			 FROM pg_catalog.pg_trigger t
+			 WHERE (t.tgrelid, t.tgname) IN
+				   (('reporunner.workflow'::pg_catalog.regclass, 'workflow_executions_delete'),
+					('reporunner.workflow'::pg_catalog.regclass, 'workflow_changed'),
+					('reporunner.trigger'::pg_catalog.regclass, 'trigger_changed'),
+					('reporunner.execution'::pg_catalog.regclass, 'execution_queue_delete'))
+	LOOP
+		EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', r.tgname, r.rel);
+	END LOOP;
 	IF NOT EXISTS (SELECT FROM pg_catalog.pg_constraint
 				   WHERE conrelid = 'reporunner.execution'::pg_catalog.regclass
 					 AND conname = 'execution_version_fkey') THEN
@@ -1587,15 +1585,6 @@ BEGIN
 			FOREIGN KEY (workflow_id, version, owner)
 			REFERENCES reporunner.workflow_version (workflow_id, version, owner)
 			ON DELETE CASCADE;
-	END IF;
-	/*
-	 * The same for queue rows, whose trigger has a transition table,
-	 * which Citus does not support on distributed tables.
-	 */
-	IF EXISTS (SELECT FROM pg_catalog.pg_trigger
-			   WHERE tgrelid = 'reporunner.execution'::pg_catalog.regclass
-				 AND tgname = 'execution_queue_delete') THEN
-		DROP TRIGGER execution_queue_delete ON reporunner.execution;
 	END IF;
 	IF NOT EXISTS (SELECT FROM pg_catalog.pg_constraint
 				   WHERE conrelid = 'reporunner.queue'::pg_catalog.regclass
