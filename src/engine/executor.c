@@ -1349,16 +1349,19 @@ rr_items_to_jsonb(List *items)
 
 	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
 	foreach(lc, items)
-	{
-		Jsonb	   *item = lfirst(lc);
-		JsonbValue	value;
-
-		value.type = jbvBinary;
-		value.val.binary.data = &item->root;
-		value.val.binary.len = VARSIZE(item) - VARHDRSZ;
-		pushJsonbValue(&state, WJB_ELEM, &value);
-	}
+		rr_push_jsonb(&state, WJB_ELEM, lfirst(lc));
 	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_ARRAY, NULL));
+}
+
+void
+rr_push_jsonb(JsonbParseState **state, JsonbIteratorToken token, Jsonb *value)
+{
+	JsonbValue	binary;
+
+	binary.type = jbvBinary;
+	binary.val.binary.data = &value->root;
+	binary.val.binary.len = VARSIZE(value) - VARHDRSZ;
+	pushJsonbValue(state, token, &binary);
 }
 
 Jsonb *
@@ -1380,15 +1383,7 @@ rr_step_outputs_jsonb(const RrStep *step)
 		pushJsonbValue(&state, WJB_KEY, &key);
 		pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
 		foreach(lc, step->outputs[output])
-		{
-			Jsonb	   *item = lfirst(lc);
-			JsonbValue	value;
-
-			value.type = jbvBinary;
-			value.val.binary.data = &item->root;
-			value.val.binary.len = VARSIZE(item) - VARHDRSZ;
-			pushJsonbValue(&state, WJB_ELEM, &value);
-		}
+			rr_push_jsonb(&state, WJB_ELEM, lfirst(lc));
 		pushJsonbValue(&state, WJB_END_ARRAY, NULL);
 	}
 	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));

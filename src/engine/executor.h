@@ -218,6 +218,10 @@ extern List *rr_items_from_jsonb(Jsonb *input);
 /* Items (Jsonb objects) as one jsonb array. */
 extern Jsonb *rr_items_to_jsonb(List *items);
 
+/* Push a whole jsonb value (an item) as token WJB_ELEM or WJB_VALUE */
+extern void rr_push_jsonb(JsonbParseState **state, JsonbIteratorToken token,
+						  Jsonb *value);
+
 /*
  * A failure as journaled: {"node", "message", "sqlstate", "detail",
  * "hint"} (node NULL: the execution failed outside any node), each text

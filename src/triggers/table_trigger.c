@@ -415,13 +415,8 @@ trigger_key(const char *event, const char *table, Jsonb *old_row)
 	push_string(&state, WJB_VALUE, table);
 	if (old_row != NULL)
 	{
-		JsonbValue	value;
-
 		push_string(&state, WJB_KEY, "old");
-		value.type = jbvBinary;
-		value.val.binary.data = &old_row->root;
-		value.val.binary.len = VARSIZE(old_row) - VARHDRSZ;
-		pushJsonbValue(&state, WJB_VALUE, &value);
+		rr_push_jsonb(&state, WJB_VALUE, old_row);
 	}
 	pushJsonbValue(&state, WJB_END_OBJECT, NULL);
 	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
