@@ -52,10 +52,10 @@
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/index.h"
-#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "catalog/row_insert.h"
 #include "catalog/store.h"
+#include "catalog/table_lookup.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
 #include "lib/stringinfo.h"
@@ -379,13 +379,7 @@ rr_row_insert(RrRowTarget *target, Datum *values, bool *isnull)
 	Relation	rel;
 
 	if (!OidIsValid(relid))
-		relid = get_relname_relid(target->table,
-								  get_namespace_oid("reporunner", false));
-	if (!OidIsValid(relid))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("table reporunner.%s does not exist", target->table),
-				 errhint("Run ALTER EXTENSION reporunner UPDATE.")));
+		relid = rr_table_relid(target->table);
 	rel = table_open(relid, RowExclusiveLock);
 	/* not looked up yet, or forgotten while the lock was taken */
 	if (target->relid != relid)

@@ -69,6 +69,20 @@ look_up(RrTableLookup *lookup, Relation rel)
 	lookup->relid = relid;
 }
 
+Oid
+rr_table_relid(const char *table)
+{
+	Oid			relid = get_relname_relid(table,
+										  get_namespace_oid("reporunner", false));
+
+	if (!OidIsValid(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("table reporunner.%s does not exist", table),
+				 errhint("Run ALTER EXTENSION reporunner UPDATE.")));
+	return relid;
+}
+
 Relation
 rr_table_lookup_open(RrTableLookup *lookup, LOCKMODE mode)
 {
@@ -82,13 +96,7 @@ rr_table_lookup_open(RrTableLookup *lookup, LOCKMODE mode)
 		callback_registered = true;
 	}
 	if (!OidIsValid(relid))
-		relid = get_relname_relid(lookup->table,
-								  get_namespace_oid("reporunner", false));
-	if (!OidIsValid(relid))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("table reporunner.%s does not exist", lookup->table),
-				 errhint("Run ALTER EXTENSION reporunner UPDATE.")));
+		relid = rr_table_relid(lookup->table);
 	rel = table_open(relid, mode);
 	/* not looked up yet, or forgotten while the lock was taken */
 	if (lookup->relid != relid)

@@ -38,6 +38,9 @@ typedef struct RrTableLookup
 	{.table = (table_name), .index = (index_name), \
 	 .ncolumns = lengthof(column_names), .columns = (column_names)}
 
+/* The OID of table reporunner.<table> (ERROR when it is missing) */
+extern Oid	rr_table_relid(const char *table);
+
 /*
  * Open the table in mode, its index and columns looked up (ERROR when one
  * is missing: the extension's SQL objects are of another version).

@@ -61,8 +61,8 @@
 /* Workflow names are at most 128 bytes (the table's CHECK constraint) */
 #define RR_WORKFLOW_NAME_SIZE 129
 
-/* More kept lookups than this and they are all dropped */
-#define RR_WORKFLOW_CACHE_SIZE 1024
+/* More entries kept of one kind than this and they are all dropped */
+#define RR_KEPT_ENTRIES 1024
 
 typedef struct WorkflowKey
 {
@@ -74,7 +74,6 @@ typedef struct WorkflowEntry
 {
 	WorkflowKey key;
 	RrWorkflowRef ref;
-	uint64		generation;
 } WorkflowEntry;
 
 /* In shared memory: starts at 1, so that 0 means "not kept" */
@@ -83,8 +82,12 @@ static pg_atomic_uint64 *generation = NULL;
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 
-static HTAB *kept = NULL;
-static Oid	kept_from = InvalidOid;	/* the table they were found in */
+/* Every kind kept so far, and the table workflows were last found in */
+static RrKept *kinds_kept = NULL;
+static Oid	kept_from = InvalidOid;
+
+static RrKept workflows_kept =
+RR_KEPT("Reporunner workflows by name", WorkflowKey, WorkflowEntry);
 
 /* This transaction changed workflows or registrations (a trigger fired) */
 static bool changed_here = false;
@@ -160,15 +163,59 @@ workflow_xact_callback(XactEvent event, void *arg)
 	}
 }
 
-/* A change to the table's definition (a disabled trigger) drops them all */
+static void
+empty_kept(RrKept *kept)
+{
+	MemoryContextReset(kept->context);
+	kept->table = NULL;
+}
+
+/*
+ * A change to the workflow table's definition (a disabled trigger, the
+ * extension dropped) drops everything kept
+ */
 static void
 forget_kept(Datum arg, Oid relid)
 {
-	if (kept != NULL && (relid == InvalidOid || relid == kept_from))
+	RrKept	   *kept;
+
+	if (relid != InvalidOid && relid != kept_from)
+		return;
+	for (kept = kinds_kept; kept != NULL; kept = kept->next)
+		empty_kept(kept);
+}
+
+HTAB *
+rr_kept_table(RrKept *kept, uint64 generation)
+{
+	Assert(generation != 0);
+	if (kept->table != NULL &&
+		(kept->generation != generation ||
+		 hash_get_num_entries(kept->table) >= RR_KEPT_ENTRIES))
+		empty_kept(kept);
+	if (kept->table == NULL)
 	{
-		hash_destroy(kept);
-		kept = NULL;
+		HASHCTL		ctl;
+
+		if (kept->context == NULL)
+		{
+			if (kinds_kept == NULL)
+				CacheRegisterRelcacheCallback(forget_kept, (Datum) 0);
+			kept->context = AllocSetContextCreate(CacheMemoryContext,
+												  "Reporunner kept",
+												  ALLOCSET_SMALL_SIZES);
+			MemoryContextSetIdentifier(kept->context, kept->name);
+			kept->next = kinds_kept;
+			kinds_kept = kept;
+		}
+		ctl.keysize = kept->keysize;
+		ctl.entrysize = kept->entrysize;
+		ctl.hcxt = kept->context;
+		kept->table = hash_create(kept->name, 64, &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		kept->generation = generation;
 	}
+	return kept->table;
 }
 
 Datum
@@ -222,11 +269,12 @@ rr_workflow_cache_get(const char *name, RrWorkflowRef *ref)
 	WorkflowKey key;
 	WorkflowEntry *entry;
 
-	if (current == 0 || kept == NULL || strlen(name) >= RR_WORKFLOW_NAME_SIZE)
+	if (current == 0 || strlen(name) >= RR_WORKFLOW_NAME_SIZE)
 		return false;
 	make_key(&key, name);
-	entry = hash_search(kept, &key, HASH_FIND, NULL);
-	if (entry == NULL || entry->generation != current)
+	entry = hash_search(rr_kept_table(&workflows_kept, current), &key,
+						HASH_FIND, NULL);
+	if (entry == NULL)
 		return false;
 	*ref = entry->ref;
 	rr_workflow_found(ref->id, current);
@@ -243,30 +291,16 @@ rr_workflow_cache_put(Oid table, const char *name, const RrWorkflowRef *ref,
 	rr_workflow_found(ref->id, found_at);
 	if (found_at == 0 || strlen(name) >= RR_WORKFLOW_NAME_SIZE)
 		return;
-	if (kept != NULL && (hash_get_num_entries(kept) >= RR_WORKFLOW_CACHE_SIZE ||
-						 table != kept_from))
-		forget_kept((Datum) 0, InvalidOid);
-	if (kept == NULL)
+	/* the extension made again: nothing kept is of this table */
+	if (table != kept_from)
 	{
-		static bool callback_registered = false;
-		HASHCTL		ctl;
-
-		if (!callback_registered)
-		{
-			CacheRegisterRelcacheCallback(forget_kept, (Datum) 0);
-			callback_registered = true;
-		}
-		ctl.keysize = sizeof(WorkflowKey);
-		ctl.entrysize = sizeof(WorkflowEntry);
-		ctl.hcxt = CacheMemoryContext;
-		kept = hash_create("Reporunner workflows by name", 64, &ctl,
-						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		forget_kept((Datum) 0, InvalidOid);
 		kept_from = table;
 	}
 	make_key(&key, name);
-	entry = hash_search(kept, &key, HASH_ENTER, NULL);
+	entry = hash_search(rr_kept_table(&workflows_kept, found_at), &key,
+						HASH_ENTER, NULL);
 	entry->ref = *ref;
-	entry->generation = found_at;
 }
 
 bool

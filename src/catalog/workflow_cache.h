@@ -13,8 +13,40 @@
 
 #include "catalog/workflow_store.h"
 
+#include "utils/hsearch.h"
+
 /* Shared memory for the generation; from _PG_init() */
 extern void rr_workflow_cache_init(void);
+
+/*
+ * What a session keeps of one kind between transactions (workflows by
+ * name here, registrations by id in src/triggers/registration.c): a hash
+ * table of the entries read at one generation, in a memory context of its
+ * own that also holds what the entries point to.  Declare one static per
+ * kind with RR_KEPT; the rest is filled by rr_kept_table().
+ */
+typedef struct RrKept
+{
+	const char *name;
+	Size		keysize;
+	Size		entrysize;
+
+	MemoryContext context;
+	HTAB	   *table;			/* NULL until filled, and once emptied */
+	uint64		generation;		/* of what table holds */
+	struct RrKept *next;		/* every kind kept, for forgetting */
+} RrKept;
+
+#define RR_KEPT(kept_name, key_type, entry_type) \
+	{.name = (kept_name), .keysize = sizeof(key_type), \
+	 .entrysize = sizeof(entry_type)}
+
+/*
+ * kept's table for entries read at generation (an rr_workflow_generation()
+ * that is not 0): emptied first, with its context, when the generation has
+ * moved since it was filled or when it holds too many entries.
+ */
+extern HTAB *rr_kept_table(RrKept *kept, uint64 generation);
 
 /*
  * The generation of reporunner.workflow and reporunner.trigger, to read

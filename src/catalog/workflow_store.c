@@ -198,6 +198,12 @@ find_own_workflow_distributed(const char *name, RrWorkflowRef *ref)
 	return true;
 }
 
+/* Workflows by (owner, name), for find_own_workflow() */
+static const char *const workflow_columns[] = {"owner", "name", "id",
+"active_version"};
+static RrTableLookup workflow_by_name =
+RR_TABLE_LOOKUP("workflow", "workflow_owner_name_key", workflow_columns);
+
 /*
  * The caller's own workflow called name, if it has one, straight from the
  * unique index on (owner, name), with the snapshot SPI would take.  Most
@@ -206,11 +212,6 @@ find_own_workflow_distributed(const char *name, RrWorkflowRef *ref)
  * and a plan made once (often on a nearly empty table, so a sequential
  * scan), it was a sixth of a saved execute().
  */
-static const char *const workflow_columns[] = {"owner", "name", "id",
-"active_version"};
-static RrTableLookup workflow_by_name =
-RR_TABLE_LOOKUP("workflow", "workflow_owner_name_key", workflow_columns);
-
 static bool
 find_own_workflow(const char *name, RrWorkflowRef *ref)
 {

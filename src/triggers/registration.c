@@ -325,48 +325,15 @@ remember_owner(int64 id, Oid owner)
  * generation of reporunner.trigger and reporunner.workflow, read before
  * the read's snapshot, has not moved.  When it moves, all of them go.
  */
-#define RR_KEPT_REGISTRATIONS 1024
-
 typedef struct KeptRegistration
 {
 	int64		id;				/* the key */
 	char		kind[NAMEDATALEN];
-	RrRegistration registration;	/* its strings in kept_context */
+	RrRegistration registration;	/* its strings in the kept context */
 } KeptRegistration;
 
-static MemoryContext kept_context = NULL;
-static HTAB *kept_registrations = NULL;
-static uint64 kept_generation = 0;
-
-/* The kept registrations of generation, emptied when it moved */
-static HTAB *
-registrations_of(uint64 generation)
-{
-	if (kept_registrations != NULL &&
-		(kept_generation != generation ||
-		 hash_get_num_entries(kept_registrations) >= RR_KEPT_REGISTRATIONS))
-	{
-		MemoryContextReset(kept_context);
-		kept_registrations = NULL;
-	}
-	if (kept_registrations == NULL)
-	{
-		HASHCTL		ctl;
-
-		if (kept_context == NULL)
-			kept_context = AllocSetContextCreate(CacheMemoryContext,
-												 "Reporunner registrations",
-												 ALLOCSET_SMALL_SIZES);
-		ctl.keysize = sizeof(int64);
-		ctl.entrysize = sizeof(KeptRegistration);
-		ctl.hcxt = kept_context;
-		kept_registrations = hash_create("Reporunner registrations by id", 64,
-										 &ctl,
-										 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		kept_generation = generation;
-	}
-	return kept_registrations;
-}
+static RrKept registrations_kept =
+RR_KEPT("Reporunner registrations by id", int64, KeptRegistration);
 
 /* registration with its strings copied into context */
 static void
@@ -389,16 +356,18 @@ read_kept_registration(int64 id, const char *kind,
 
 	if (generation == 0 || strlen(kind) >= NAMEDATALEN)
 		return read_registration(id, InvalidOid, kind, registration);
-	entry = hash_search(registrations_of(generation), &id, HASH_FIND, NULL);
+	entry = hash_search(rr_kept_table(&registrations_kept, generation), &id,
+						HASH_FIND, NULL);
 	if (entry == NULL)
 	{
 		/* read with a snapshot taken after the generation was */
 		if (!read_registration(id, InvalidOid, kind, registration))
 			return false;
-		entry = hash_search(registrations_of(generation), &id, HASH_ENTER,
-							NULL);
+		entry = hash_search(rr_kept_table(&registrations_kept, generation),
+							&id, HASH_ENTER, NULL);
 		strlcpy(entry->kind, kind, sizeof(entry->kind));
-		copy_registration(&entry->registration, registration, kept_context);
+		copy_registration(&entry->registration, registration,
+						  registrations_kept.context);
 	}
 	else if (strcmp(entry->kind, kind) != 0)
 		return false;
