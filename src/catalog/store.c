@@ -191,6 +191,35 @@ rr_store_run_kept(SPIPlanPtr *plan, const char *sql, int nargs,
 		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(ret));
 }
 
+/*
+ * The planner settings go into a nest level of their own around the
+ * execution: a kept plan is made again inside SPI_execute_plan whenever
+ * its tables change (an ANALYZE, say), and must be made the same way then.
+ * Why: a claim's plan made while the queue was short, or after an ANALYZE
+ * that saw most rows leased or delayed, estimates few ready rows, and
+ * prefers reading the whole queue and sorting it to an index scan that
+ * stops after a few hundred rows; with a backlog of 60,000 executions that
+ * plan took 15 ms a claim and 94 % of the workers' CPU.  A sort the
+ * statement cannot do without keeps the price of a disabled one (10^10):
+ * without jit off, every execution of such a plan would be compiled.
+ */
+void
+rr_store_run_kept_indexed(SPIPlanPtr *plan, const char *sql, int nargs,
+						  Oid *argtypes, Datum *values, const char *nulls,
+						  int expected)
+{
+	int			nestlevel = NewGUCNestLevel();
+
+	(void) set_config_option("enable_seqscan", "off", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("enable_sort", "off", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("jit", "off", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	rr_store_run_kept(plan, sql, nargs, argtypes, values, nulls, expected);
+	AtEOXact_GUC(true, nestlevel);
+}
+
 Datum
 rr_store_call_as_owner(SPIPlanPtr *plan, const char *sql, int nargs,
 					   Oid *argtypes, Datum *values, const char *nulls,

@@ -43,6 +43,16 @@ extern void rr_store_run_kept(SPIPlanPtr *plan, const char *sql, int nargs,
 							  int expected);
 
 /*
+ * rr_store_run_kept for a statement that must read its tables in an
+ * index's order however stale their statistics are (a worker's claim on a
+ * queue of any length): planned, and replanned, with sequential scans and
+ * explicit sorts priced out.
+ */
+extern void rr_store_run_kept_indexed(SPIPlanPtr *plan, const char *sql,
+									  int nargs, Oid *argtypes, Datum *values,
+									  const char *nulls, int expected);
+
+/*
  * Lock order of the journal: a statement that changes both an execution's
  * queue row and its execution row must lock the queue row first, as a
  * worker's claim does, or the two can deadlock.  A data-modifying CTE on

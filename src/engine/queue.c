@@ -109,7 +109,10 @@
  * queue_ready_idx, queue_leased_idx): the plan is made once, often on a
  * near-empty queue, and must still do so when the queue is long; so the
  * limits are constants (a parameter's would be taken for a tenth of the
- * table, and could make a sort of all of it the cheaper plan).
+ * table, and could make a sort of all of it the cheaper plan), and the
+ * statement is planned with sequential scans and sorts priced out
+ * (rr_store_run_kept_indexed): stale statistics made it read and sort the
+ * whole queue at every claim all the same.
  */
 #define SQL_CLAIM_CANDIDATES(candidates) \
 	"WITH RECURSIVE owners (owner, n) AS (" \
@@ -370,13 +373,13 @@ claim_candidates(int limit, int *ncandidates)
 	values[0] = ObjectIdGetDatum(claim_cursor);
 	values[1] = Int32GetDatum(owner_cap());
 	if (limit > RR_CLAIM_BATCH)
-		rr_store_run_kept(&candidates_pure_plan,
-						  SQL_CLAIM_CANDIDATES(RR_CLAIM_CANDIDATES_PURE), 2,
-						  argtypes, values, NULL, SPI_OK_SELECT);
+		rr_store_run_kept_indexed(&candidates_pure_plan,
+								  SQL_CLAIM_CANDIDATES(RR_CLAIM_CANDIDATES_PURE),
+								  2, argtypes, values, NULL, SPI_OK_SELECT);
 	else
-		rr_store_run_kept(&candidates_plan,
-						  SQL_CLAIM_CANDIDATES(RR_CLAIM_CANDIDATES), 2,
-						  argtypes, values, NULL, SPI_OK_SELECT);
+		rr_store_run_kept_indexed(&candidates_plan,
+								  SQL_CLAIM_CANDIDATES(RR_CLAIM_CANDIDATES),
+								  2, argtypes, values, NULL, SPI_OK_SELECT);
 	ids = palloc(sizeof(Datum) * Max(SPI_processed, 1));
 	for (row = 0; row < SPI_processed; row++)
 	{
@@ -527,8 +530,8 @@ claim_from_local_owners(Batch *batch, int limit)
 				continue;
 			values[0] = ObjectIdGetDatum(owners[k]);
 			values[2] = Int32GetDatum(want);
-			rr_store_run_kept(&claim_owner_plan, SQL_CLAIM_OWNER, 3, argtypes,
-							  values, NULL, SPI_OK_SELECT);
+			rr_store_run_kept_indexed(&claim_owner_plan, SQL_CLAIM_OWNER, 3,
+									  argtypes, values, NULL, SPI_OK_SELECT);
 			filled[k] = SPI_processed == (uint64) want;
 			add_claimed(batch);
 		}
