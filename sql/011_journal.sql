@@ -138,6 +138,31 @@ FROM reporunner.step s ORDER BY s.started_at;
 DELETE FROM reporunner.execution;
 SELECT reporunner.execute('journal_fail', '[{"n": 1}]', '{"save": "none"}');
 SELECT count(*) AS executions FROM reporunner.execution;
+-- a failing version saved by the calling transaction itself is not
+-- recorded apart: no other session sees it yet.  The call fails as it
+-- is, without a warning, and leaves no execution, also when the caller
+-- catches the error and commits.
+BEGIN;
+SELECT reporunner.save_workflow('journal_fail_here', reporunner.export_workflow('journal_fail'));
+SELECT reporunner.execute('journal_fail_here', '[{"n": 1}]');
+ROLLBACK;
+DO $$
+BEGIN
+	PERFORM reporunner.save_workflow('journal_fail_here', reporunner.export_workflow('journal_fail'));
+	BEGIN
+		PERFORM reporunner.execute('journal_fail_here', '[{"n": 1}]');
+	EXCEPTION WHEN division_by_zero THEN
+		RAISE NOTICE 'caught: %', SQLERRM;
+	END;
+END
+$$;
+SELECT count(*) AS executions FROM reporunner.execution;
+-- once committed, the same version's failure is recorded apart again
+BEGIN;
+SELECT reporunner.execute('journal_fail_here', '[{"n": 1}]');
+ROLLBACK;
+SELECT status, error -> 'recorded_apart' AS recorded_apart FROM reporunner.execution;
+SELECT reporunner.delete_workflow('journal_fail_here');
 -- a failure of the caller's own statement after the run is no failed run
 SELECT reporunner.save_workflow('journal_ok', '{"nodes": [{"name": "Start", "type": "trigger"}]}');
 BEGIN;

@@ -277,8 +277,13 @@ rr_run_in_caller(RrPlan *plan, const char *mode, List *items, Jsonb *input,
 	{
 		ErrorData  *edata;
 
-		/* a failed run is journaled apart, then fails the call as it was */
-		if (execution->id == 0)
+		/*
+		 * A failed run is journaled apart, then fails the call as it was;
+		 * not when its version exists in this transaction only: a record
+		 * committed apart could not name it, and whatever execute() wrote
+		 * here is rolled back with the error.
+		 */
+		if (execution->id == 0 || rr_plan_saved_here(execution->plan))
 			PG_RE_THROW();
 		MemoryContextSwitchTo(context);
 		edata = CopyErrorData();

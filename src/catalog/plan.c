@@ -797,6 +797,13 @@ plan_is_current(RrPlan *plan)
 	return false;
 }
 
+bool
+rr_plan_saved_here(const RrPlan *plan)
+{
+	return TransactionIdIsValid(plan->created_xid) &&
+		TransactionIdIsCurrentTransactionId(plan->created_xid);
+}
+
 RrPlan *
 rr_plan_get(int64 workflow_id, int32 version, Oid owner, const char *name)
 {

@@ -139,6 +139,13 @@ extern RrPlan *rr_plan_get(int64 workflow_id, int32 version, Oid owner,
 /* Whether rr_plan_get would find the plan built already. */
 extern bool rr_plan_is_cached(int64 workflow_id, int32 version);
 
+/*
+ * Whether the plan's version was saved by the current transaction, which
+ * has not committed it: no other session can see that version yet.  Reads
+ * no table (it may be asked while an error is being handled).
+ */
+extern bool rr_plan_saved_here(const RrPlan *plan);
+
 /* Find a node of a plan by name; NULL if there is none. */
 extern RrPlanNode *rr_plan_find_node(RrPlan *plan, const char *name);
 
