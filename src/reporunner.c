@@ -87,10 +87,10 @@ _PG_init(void)
 
 	DefineCustomIntVariable("reporunner.workers_per_database",
 							"Most background workers running executions in one database.",
-							NULL,
+							"0 pauses background execution: executions stay queued, and running workers leave after their batch.",
 							&rr_workers_per_database,
 							2,
-							1,
+							0,
 							64,
 							PGC_SIGHUP,
 							0,

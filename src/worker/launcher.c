@@ -425,7 +425,8 @@ rr_launcher_start_workers(void)
 		RrDatabaseSlot *slot = &rr_worker_shared->slots[i];
 		bool		due;
 
-		if (slot->dboid == InvalidOid)
+		/* paused (workers_per_database 0): neither work nor timers start one */
+		if (slot->dboid == InvalidOid || rr_workers_per_database == 0)
 			continue;
 
 		due = slot->next_wake != 0 && slot->next_wake <= now;

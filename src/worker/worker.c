@@ -16,6 +16,12 @@
  * Citus the queue's timer is never further than a second ahead
  * (src/engine/queue.c), so one worker stays and polls.
  *
+ * With reporunner.workers_per_database 0 execution is paused: the launcher
+ * starts no worker, and a worker leaves after its batch (within about
+ * RR_WORKER_BATCH_MS), or at once when it waits for work.  Whatever is
+ * queued, due or wanted meanwhile stays so, for the workers that start
+ * once the setting is raised again.
+ *
  * When its batch leaves more work, a worker asks the launcher for a helper
  * (up to reporunner.workers_per_database).  When the launcher could not
  * start a worker for a database that has none, for want of background
@@ -210,6 +216,29 @@ rr_worker_ask_for_help(void)
 }
 
 /*
+ * Whether background execution is paused (reporunner.workers_per_database
+ * 0): then the worker leaves.  With more_work, the database is marked as
+ * having work, which the launcher gives a worker once execution resumes.
+ */
+static bool
+rr_worker_paused(bool more_work)
+{
+	RrDatabaseSlot *slot;
+
+	if (rr_workers_per_database > 0)
+		return false;
+	if (more_work)
+	{
+		LWLockAcquire(rr_worker_shared->lock, LW_EXCLUSIVE);
+		slot = rr_slot_find(MyDatabaseId);
+		if (slot != NULL)
+			slot->wanted = true;
+		LWLockRelease(rr_worker_shared->lock);
+	}
+	return true;
+}
+
+/*
  * Whether to leave while there is more work, so that the background worker
  * slot goes to a database that has no worker: only when this database has
  * another worker, and only one worker each time the launcher asks.
@@ -281,6 +310,9 @@ rr_worker_main(Datum main_arg)
 			TimestampTz now = GetCurrentTimestamp();
 			long		wait_ms = RR_WORKER_POLL_MS;
 
+			/* a wake-up not taken stays for the workers after the pause */
+			if (rr_worker_paused(false))
+				break;
 			run = rr_worker_take_wake(now, &next_wake);
 			if (!run)
 			{
@@ -324,7 +356,7 @@ rr_worker_main(Datum main_arg)
 		rr_slots_set_next_wake(MyDatabaseId, next_wake);
 		if (run)
 		{
-			if (rr_worker_should_yield())
+			if (rr_worker_paused(true) || rr_worker_should_yield())
 				break;
 			rr_worker_ask_for_help();
 		}
