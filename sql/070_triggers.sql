@@ -229,6 +229,23 @@ SELECT e.status, e.input_rows IS NULL AS rows_made_items,
 	   e.output = e.input AS passed_on
 FROM reporunner.execution e WHERE trigger_id = :typed_trigger;
 SELECT input -> 0 AS first_item FROM reporunner.execution WHERE trigger_id = :typed_trigger;
+-- columns written without their send functions (fixed-width and text
+-- types), and text from a client whose encoding is not the database's:
+-- the items are what to_jsonb() gives in the database
+CREATE TABLE typed_fast (id int PRIMARY KEY, s smallint, b bigint, r real, d double precision,
+	day date, ts timestamp, v varchar(5), c char(4), o oid, t text);
+SELECT reporunner.on_table('pass', 'typed_fast', '{insert}', 'statement') AS fast_trigger \gset
+SET client_encoding = 'LATIN1';
+INSERT INTO typed_fast VALUES
+	(1, -32768, 9223372036854775807, 1.5, -2.25e-300, '2026-12-05', '2026-12-05 10:00:00.123456',
+	 'ab', 'x', 4294967295, convert_from('\x636166c3a9', 'UTF8')),
+	(2, 7, -1, 'NaN', '-Infinity', 'infinity', '-infinity', '', '', 0, '');
+RESET client_encoding;
+SELECT regress.drain();
+SELECT e.status, e.input = (SELECT jsonb_agg(to_jsonb(f) ORDER BY id) FROM typed_fast f) AS input_as_to_jsonb,
+	   e.input -> 0 ->> 't' = convert_from('\x636166c3a9', 'UTF8') AS text_kept
+FROM reporunner.execution e WHERE trigger_id = :fast_trigger;
+DROP TABLE typed_fast;
 DELETE FROM reporunner.execution;
 -- deleted rows too; and a canceled execution, retried, still has its rows
 BEGIN;

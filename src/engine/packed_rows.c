@@ -20,7 +20,14 @@
  *	int32 rows; per row and column: int32 length (-1: NULL) and the bytes.
  * A column's type is looked up by its oid and must still have the name it
  * had: a dump restored elsewhere renumbers user types, and the bytes of
- * one type are never read as another's.
+ * one type are never read as another's.  Text travels in the database's
+ * encoding: the send and receive functions of text types convert to and
+ * from the session's client_encoding, which the packing statement's
+ * session and the unpacking worker need not share, so both pin it to the
+ * database's for the duration (the rows of a LATIN1 client failed in the
+ * worker with "invalid byte sequence" before).  Columns of the commonest
+ * fixed-width types and of text are written without their send function,
+ * as the bytes it would write.
  *
  * Only columns of base types and enums (and arrays of them; a domain as
  * its base type) are packed: their send and receive functions are the
@@ -42,6 +49,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "utils/builtins.h"
@@ -114,15 +122,117 @@ rr_rows_packable(TupleDesc desc)
 	return true;
 }
 
+/*
+ * Open a GUC nest level in which text is sent and received in the
+ * database's encoding, whatever the session's client_encoding; returns the
+ * level, for AtEOXact_GUC(false, level).
+ */
+static int
+pin_database_encoding(void)
+{
+	int			level = NewGUCNestLevel();
+
+	(void) set_config_option("client_encoding", GetDatabaseEncodingName(),
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+							 true, 0, false);
+	return level;
+}
+
+/*
+ * How a column's values are written: by its send function, or directly as
+ * the bytes that function would write (network byte order for fixed-width
+ * types; the text itself, in the database's encoding, for text types).
+ */
+typedef enum PackedWrite
+{
+	WRITE_SEND,
+	WRITE_INT2,
+	WRITE_INT4,
+	WRITE_INT8,
+	WRITE_TEXT
+} PackedWrite;
+
+static PackedWrite
+packed_write(Oid type)
+{
+	switch (type)
+	{
+		case BOOLOID:
+			return WRITE_SEND;	/* one byte: the function is cheap */
+		case INT2OID:
+			return WRITE_INT2;
+		case INT4OID:
+		case OIDOID:
+		case DATEOID:
+		case FLOAT4OID:
+			return WRITE_INT4;
+		case INT8OID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+		case FLOAT8OID:
+			return WRITE_INT8;
+		case TEXTOID:
+		case VARCHAROID:
+		case BPCHAROID:
+			return WRITE_TEXT;
+		default:
+			return WRITE_SEND;
+	}
+}
+
+/* Write one non-null value, as its type's send function would. */
+static void
+pack_value(StringInfo buf, PackedWrite how, FmgrInfo *send, Datum value)
+{
+	switch (how)
+	{
+		case WRITE_INT2:
+			pq_sendint32(buf, 2);
+			pq_sendint16(buf, (uint16) DatumGetInt16(value));
+			break;
+		case WRITE_INT4:
+			/* float4 and date are four bytes as well, sent as their bits */
+			pq_sendint32(buf, 4);
+			pq_sendint32(buf, (uint32) DatumGetInt32(value));
+			break;
+		case WRITE_INT8:
+			pq_sendint32(buf, 8);
+			pq_sendint64(buf, (uint64) DatumGetInt64(value));
+			break;
+		case WRITE_TEXT:
+			{
+				text	   *t = DatumGetTextPP(value);
+				int			len = VARSIZE_ANY_EXHDR(t);
+
+				pq_sendint32(buf, len);
+				pq_sendbytes(buf, VARDATA_ANY(t), len);
+				if ((Pointer) t != DatumGetPointer(value))
+					pfree(t);
+			}
+			break;
+		case WRITE_SEND:
+			{
+				bytea	   *bytes = SendFunctionCall(send, value);
+
+				pq_sendint32(buf, VARSIZE(bytes) - VARHDRSZ);
+				pq_sendbytes(buf, VARDATA(bytes), VARSIZE(bytes) - VARHDRSZ);
+				pfree(bytes);
+			}
+			break;
+	}
+}
+
 bytea *
 rr_rows_pack(SPITupleTable *rows, uint64 nrows)
 {
 	TupleDesc	desc = rows->tupdesc;
 	FmgrInfo   *send = palloc(sizeof(FmgrInfo) * Max(desc->natts, 1));
+	PackedWrite *how = palloc(sizeof(PackedWrite) * Max(desc->natts, 1));
 	Datum	   *values = palloc(sizeof(Datum) * Max(desc->natts, 1));
 	bool	   *nulls = palloc(sizeof(bool) * Max(desc->natts, 1));
 	StringInfoData buf;
 	uint64		row;
+	int			guc_level;
 	int			i;
 
 	if (nrows > PG_INT32_MAX)
@@ -150,28 +260,24 @@ rr_rows_pack(SPITupleTable *rows, uint64 nrows)
 		pq_sendint32(&buf, type == att->atttypid ? att->atttypmod : -1);
 		getTypeBinaryOutputInfo(type, &sendfn, &varlena);
 		fmgr_info(sendfn, &send[i]);
+		how[i] = packed_write(type);
 	}
 	pq_sendint32(&buf, (int32) nrows);
+	guc_level = pin_database_encoding();
 	for (row = 0; row < nrows; row++)
 	{
 		heap_deform_tuple(rows->vals[row], desc, values, nulls);
 		for (i = 0; i < desc->natts; i++)
 		{
-			bytea	   *bytes;
-
 			if (nulls[i])
-			{
 				pq_sendint32(&buf, -1);
-				continue;
-			}
-			bytes = SendFunctionCall(&send[i], values[i]);
-			pq_sendint32(&buf, VARSIZE(bytes) - VARHDRSZ);
-			pq_sendbytes(&buf, VARDATA(bytes), VARSIZE(bytes) - VARHDRSZ);
-			pfree(bytes);
+			else
+				pack_value(&buf, how[i], &send[i], values[i]);
 		}
 		if (row % 1024 == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
+	AtEOXact_GUC(false, guc_level);
 	return pq_endtypsend(&buf);
 }
 
@@ -256,7 +362,7 @@ rr_rows_unpack(bytea *packed)
 	nulls = palloc(sizeof(bool) * Max(natts, 1));
 	row_context = AllocSetContextCreate(caller, "reporunner packed row",
 										ALLOCSET_DEFAULT_SIZES);
-	guc_level = NewGUCNestLevel();
+	guc_level = pin_database_encoding();
 	(void) set_config_option("TimeZone", timezone, PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 	nrows = pq_getmsgint(&buf, 4);

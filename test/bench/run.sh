@@ -43,7 +43,8 @@
 # requests of each shape of (j); BENCH_EXPR_EVALUATIONS (default 1000000)
 # the evaluations of (k); BENCH_OBSERVE_EXECUTIONS (default 1000000) the
 # journal of (l); BENCH_ONLY=http runs only (j), BENCH_ONLY=expr only (k),
-# BENCH_ONLY=observe only (l), BENCH_ONLY=webhook only (m), BENCH_ONLY=execute only (a) to (c) and the
+# BENCH_ONLY=observe only (l), BENCH_ONLY=webhook only (m), BENCH_ONLY=triggers only (i),
+# BENCH_ONLY=execute only (a) to (c) and the
 # memory test.  Expects
 # "make install" to have run (make bench does it).
 set -u
@@ -455,8 +456,11 @@ context_bytes() {
 # the workers, each against the same inserts into a table without a
 # trigger, measured just before it: single-row inserts through a row-level
 # async trigger ($bg_clients clients), and 10,000-row inserts through a
-# statement-level one (2 clients).  What the workers have not run of one
-# measurement is canceled before the next.
+# statement-level one (2 clients).  Each trigger is measured twice: with
+# the workers running the queued executions on the same cores meanwhile,
+# and with background execution paused (workers_per_database 0), which is
+# what the trigger itself costs the inserting statements.  What the
+# workers have not run of one measurement is canceled before the next.
 bg_triggers() {
 	set_workers 2
 	bg_clear || return 1
@@ -469,26 +473,52 @@ bg_triggers() {
 		>/dev/null || return 1
 	one="(price, qty, customer) VALUES (12.5, 10, 'acme');"
 	many="(price, qty, customer) SELECT 12.5, 10, 'acme' FROM generate_series(1, 10000);"
+	cancel_queued="SELECT count(reporunner.cancel(execution_id)) FROM reporunner.queue"
 	run_scenario trig_bare1 "$bg_clients" "INSERT INTO trig_bare $one" >/dev/null || return 1
 	run_scenario trig_row1 "$bg_clients" "INSERT INTO trig_row $one" >/dev/null || return 1
-	psql_bench -c "SELECT count(reporunner.cancel(execution_id)) FROM reporunner.queue" >/dev/null || return 1
+	psql_bench -c "$cancel_queued" >/dev/null || return 1
 	run_scenario trig_bare10k 2 "INSERT INTO trig_bare $many" >/dev/null || return 1
 	run_scenario trig_stmt10k 2 "INSERT INTO trig_stmt $many" >/dev/null || return 1
-	psql_bench -c "SELECT count(reporunner.cancel(execution_id)) FROM reporunner.queue" >/dev/null || return 1
-	printf '  %-44s %12s %12s\n' "" "statements/s" "rows/s"
+	psql_bench -c "$cancel_queued" >/dev/null || return 1
+	set_workers 0
+	wait_no_workers || return 1
+	run_scenario trig_row1_paused "$bg_clients" "INSERT INTO trig_row $one" >/dev/null || return 1
+	run_scenario trig_stmt10k_paused 2 "INSERT INTO trig_stmt $many" >/dev/null || return 1
+	psql_bench -c "$cancel_queued" >/dev/null || return 1
+	set_workers 2
+	printf '  %-62s %12s %12s\n' "" "statements/s" "rows/s"
 	for row in "trig_bare1 $bg_clients 1 bare table, single-row INSERT" \
 		"trig_row1 $bg_clients 1 row-level async trigger, single-row INSERT" \
+		"trig_row1_paused $bg_clients 1 the same, background execution paused" \
 		"trig_bare10k 2 10000 bare table, 10,000-row INSERT" \
-		"trig_stmt10k 2 10000 statement-level trigger, 10,000-row INSERT"; do
+		"trig_stmt10k 2 10000 statement-level trigger, 10,000-row INSERT" \
+		"trig_stmt10k_paused 2 10000 the same, background execution paused"; do
 		set -- $row
 		name=$1 clients=$2 rows=$3
 		shift 3
 		tps=$(tps_of "$name" "$clients")
-		printf '  %-44s %12.0f %12.0f\n' "$* ($clients clients)" "$tps" "$(awk -v t="$tps" -v r="$rows" 'BEGIN { print t * r }')"
+		printf '  %-62s %12.0f %12.0f\n' "$* ($clients clients)" "$tps" "$(awk -v t="$tps" -v r="$rows" 'BEGIN { print t * r }')"
 	done
 	ratio trig_row1 trig_bare1 0.5 "$bg_clients" "row-level async / bare rows"
+	ratio trig_row1_paused trig_bare1 0.5 "$bg_clients" "paused: the trigger only"
 	ratio trig_stmt10k trig_bare10k 0.9 2 "statement-level / bare rows"
+	ratio trig_stmt10k_paused trig_bare10k 0.9 2 "paused: the trigger only"
 	bg_failures
+}
+
+# wait_no_workers: wait (at most 30 s) until no reporunner worker runs,
+# once background execution is paused
+wait_no_workers() {
+	waited=0
+	while [ "$(psql_bench -At -c "SELECT count(*) FROM pg_stat_activity
+		WHERE backend_type = 'reporunner worker'")" != 0 ]; do
+		if [ $waited -ge 60 ]; then
+			echo "the workers did not leave within 30 s of the pause" >&2
+			return 1
+		fi
+		sleep 0.5
+		waited=$((waited + 1))
+	done
 }
 
 # bg_worker_memory: (h) one worker (workers_per_database 1) runs webhook_if
@@ -729,6 +759,11 @@ if [ "${BENCH_ONLY:-}" = expr ]; then
 fi
 if [ "${BENCH_ONLY:-}" = observe ]; then
 	bench_observe || broken=1
+	finish
+fi
+if [ "${BENCH_ONLY:-}" = triggers ]; then
+	echo "(i) table triggers that queue webhook_if, against the same inserts without a trigger"
+	bg_triggers || broken=1
 	finish
 fi
 if [ "${BENCH_ONLY:-}" = webhook ]; then
