@@ -45,7 +45,7 @@
 #include "catalog/pg_type.h"
 #include "engine/executor.h"
 #include "engine/packed_rows.h"
-#include "executor/spi.h"
+#include "executor/executor.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
@@ -223,34 +223,42 @@ pack_value(StringInfo buf, PackedWrite how, FmgrInfo *send, Datum value)
 }
 
 bytea *
-rr_rows_pack(SPITupleTable *rows, uint64 nrows)
+rr_rows_pack(Tuplestorestate *rows, TupleDesc desc)
 {
-	TupleDesc	desc = rows->tupdesc;
+	int64		nrows = tuplestore_tuple_count(rows);
 	FmgrInfo   *send = palloc(sizeof(FmgrInfo) * Max(desc->natts, 1));
 	PackedWrite *how = palloc(sizeof(PackedWrite) * Max(desc->natts, 1));
-	Datum	   *values = palloc(sizeof(Datum) * Max(desc->natts, 1));
-	bool	   *nulls = palloc(sizeof(bool) * Max(desc->natts, 1));
+	TupleTableSlot *slot;
 	StringInfoData buf;
-	uint64		row;
 	int			guc_level;
+	int			ncolumns = 0;
+	int			row = 0;
 	int			i;
 
+	if (nrows == 0)
+		return NULL;
 	if (nrows > PG_INT32_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("a statement changed more than %d rows for one execution",
 						PG_INT32_MAX)));
+	for (i = 0; i < desc->natts; i++)
+		if (!TupleDescAttr(desc, i)->attisdropped)
+			ncolumns++;
 	pq_begintypsend(&buf);
 	pq_sendint32(&buf, RR_PACKED_ROWS_MAGIC);
 	send_name(&buf, pg_get_timezone_name(session_timezone));
-	pq_sendint16(&buf, desc->natts);
+	pq_sendint16(&buf, ncolumns);
 	for (i = 0; i < desc->natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);
-		Oid			type = packed_type(att->atttypid);
+		Oid			type;
 		Oid			sendfn;
 		bool		varlena;
 
+		if (att->attisdropped)
+			continue;
+		type = packed_type(att->atttypid);
 		if (!OidIsValid(type))
 			elog(ERROR, "column \"%s\" of type %s cannot be packed",
 				 NameStr(att->attname), format_type_be(att->atttypid));
@@ -263,21 +271,32 @@ rr_rows_pack(SPITupleTable *rows, uint64 nrows)
 		how[i] = packed_write(type);
 	}
 	pq_sendint32(&buf, (int32) nrows);
+
+	/* other triggers of the statement read the same transition table */
+	tuplestore_select_read_pointer(rows,
+								   tuplestore_alloc_read_pointer(rows, EXEC_FLAG_REWIND));
+	tuplestore_rescan(rows);
+	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 	guc_level = pin_database_encoding();
-	for (row = 0; row < nrows; row++)
+	while (tuplestore_gettupleslot(rows, true, false, slot))
 	{
-		heap_deform_tuple(rows->vals[row], desc, values, nulls);
+		slot_getallattrs(slot);
 		for (i = 0; i < desc->natts; i++)
 		{
-			if (nulls[i])
+			if (TupleDescAttr(desc, i)->attisdropped)
+				continue;
+			if (slot->tts_isnull[i])
 				pq_sendint32(&buf, -1);
 			else
-				pack_value(&buf, how[i], &send[i], values[i]);
+				pack_value(&buf, how[i], &send[i], slot->tts_values[i]);
 		}
-		if (row % 1024 == 0)
+		if (++row % 1024 == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 	AtEOXact_GUC(false, guc_level);
+	ExecDropSingleTupleTableSlot(slot);
+	if (row != nrows)
+		elog(ERROR, "a transition table gave %d rows of " INT64_FORMAT, row, nrows);
 	return pq_endtypsend(&buf);
 }
 

@@ -11,9 +11,9 @@
 #include "postgres.h"
 
 #include "access/tupdesc.h"
-#include "executor/spi.h"
 #include "nodes/pg_list.h"
 #include "utils/jsonb.h"
+#include "utils/tuplestore.h"
 
 /*
  * Whether rows of this descriptor (its columns that are not dropped) can
@@ -23,10 +23,11 @@
 extern bool rr_rows_packable(TupleDesc desc);
 
 /*
- * The first nrows rows of an SPI result, whose columns rr_rows_packable()
- * accepts, packed into one bytea.
+ * The rows of a statement's transition table, of descriptor desc (which
+ * rr_rows_packable() accepts), packed into one bytea; NULL when it holds
+ * none.  Read through a read pointer of its own.
  */
-extern bytea *rr_rows_pack(SPITupleTable *rows, uint64 nrows);
+extern bytea *rr_rows_pack(Tuplestorestate *rows, TupleDesc desc);
 
 /* Packed rows as items (Jsonb *), each as to_jsonb() of its row gives it. */
 extern List *rr_rows_unpack(bytea *packed);

@@ -479,29 +479,6 @@ statement_rows(TriggerData *trigdata, const char *event, const char *table)
 	return DatumGetJsonbP(rows);
 }
 
-/*
- * The changed rows of a statement, packed as they are for a worker to turn
- * into items (src/engine/packed_rows.c); NULL when there are none.
- */
-static bytea *
-packed_statement_rows(TriggerData *trigdata)
-{
-	MemoryContext caller = CurrentMemoryContext;
-	bytea	   *packed = NULL;
-	int			nestlevel;
-
-	nestlevel = query_transition_rows(trigdata, "SELECT * FROM reporunner_rows");
-	if (SPI_processed > 0)
-	{
-		MemoryContext old = MemoryContextSwitchTo(caller);
-
-		packed = rr_rows_pack(SPI_tuptable, SPI_processed);
-		MemoryContextSwitchTo(old);
-	}
-	rr_store_end(nestlevel);
-	return packed;
-}
-
 /* The items registration id's condition holds for */
 static List *
 matching_items(int64 id, const char *condition, RrPlan *plan, List *items)
@@ -669,7 +646,9 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 			 rr_rows_packable(RelationGetDescr(trigdata->tg_relation)))
 	{
 		/* queued as they are: a worker makes them items */
-		packed = packed_statement_rows(trigdata);
+		packed = rr_rows_pack(TRIGGER_FIRED_BY_DELETE(fired) ?
+							  trigdata->tg_oldtable : trigdata->tg_newtable,
+							  RelationGetDescr(trigdata->tg_relation));
 		if (packed == NULL)
 			return PointerGetDatum(NULL);
 		items = NIL;
