@@ -35,6 +35,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -292,13 +293,37 @@ rr_store_cascade_as_owner(SPIPlanPtr *plan, const char *sql, int nargs,
 			 SPI_result_code_string(ret));
 }
 
+/*
+ * The owner of the tables, looked up on every write as the owner, is kept
+ * until a change of reporunner.workflow_version's pg_class row (ALTER
+ * TABLE OWNER, ALTER EXTENSION ... OWNER through REASSIGN OWNED, DROP
+ * EXTENSION) sends its relcache invalidation.
+ */
+static Oid	tables_owner = InvalidOid;
+static Oid	tables_owner_relid = InvalidOid;
+
+static void
+forget_tables_owner(Datum arg, Oid relid)
+{
+	if (!OidIsValid(relid) || relid == tables_owner_relid)
+		tables_owner = InvalidOid;
+}
+
 Oid
 rr_store_owner(void)
 {
+	static bool callback_registered = false;
 	Oid			relid;
 	HeapTuple	tuple;
 	Oid			owner;
 
+	if (OidIsValid(tables_owner))
+		return tables_owner;
+	if (!callback_registered)
+	{
+		CacheRegisterRelcacheCallback(forget_tables_owner, (Datum) 0);
+		callback_registered = true;
+	}
 	relid = get_relname_relid("workflow_version",
 							  get_namespace_oid("reporunner", false));
 	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
@@ -306,6 +331,8 @@ rr_store_owner(void)
 		elog(ERROR, "cache lookup failed for relation %u", relid);
 	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
 	ReleaseSysCache(tuple);
+	tables_owner_relid = relid;
+	tables_owner = owner;
 	return owner;
 }
 

@@ -398,45 +398,66 @@ push_string(JsonbParseState **state, JsonbIteratorToken token,
 }
 
 /*
- * {"_trigger": {"event": ..., "table": ...}}, with "old" in it when old_row
- * is not NULL (an update's row before it)
+ * Push the key "_trigger" and its object (event, table, and old when
+ * old_row is not NULL: an update's row before it) into an object being
+ * built
  */
+static void
+push_trigger_key(JsonbParseState **state, const char *event,
+				 const char *table, Jsonb *old_row)
+{
+	push_string(state, WJB_KEY, "_trigger");
+	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+	push_string(state, WJB_KEY, "event");
+	push_string(state, WJB_VALUE, event);
+	push_string(state, WJB_KEY, "table");
+	push_string(state, WJB_VALUE, table);
+	if (old_row != NULL)
+	{
+		push_string(state, WJB_KEY, "old");
+		rr_push_jsonb(state, WJB_VALUE, old_row);
+	}
+	pushJsonbValue(state, WJB_END_OBJECT, NULL);
+}
+
+/* The item of a truncate: {"_trigger": {"event": ..., "table": ...}} */
 static Jsonb *
-trigger_key(const char *event, const char *table, Jsonb *old_row)
+truncate_item(const char *table)
 {
 	JsonbParseState *state = NULL;
 
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	push_string(&state, WJB_KEY, "_trigger");
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	push_string(&state, WJB_KEY, "event");
-	push_string(&state, WJB_VALUE, event);
-	push_string(&state, WJB_KEY, "table");
-	push_string(&state, WJB_VALUE, table);
-	if (old_row != NULL)
-	{
-		push_string(&state, WJB_KEY, "old");
-		rr_push_jsonb(&state, WJB_VALUE, old_row);
-	}
-	pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	push_trigger_key(&state, "truncate", table, NULL);
 	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 }
 
 /*
- * A row as an item: its columns as to_jsonb() gives them, and "_trigger"
- * (which wins over a column of that name)
+ * A row as the input of its execution, built in one pass: an array of one
+ * item, the row's columns as to_jsonb() gives them and "_trigger" (which
+ * wins over a column of that name, the last of equal keys being kept).
  */
 static Jsonb *
-row_item(HeapTuple tuple, TupleDesc desc, const char *event,
-		 const char *table, HeapTuple old_tuple)
+row_input(HeapTuple tuple, TupleDesc desc, const char *event,
+		  const char *table, HeapTuple old_tuple)
 {
 	Jsonb	   *row = rr_row_to_jsonb(heap_copy_tuple_as_datum(tuple, desc));
 	Jsonb	   *old_row = old_tuple == NULL ? NULL :
 		rr_row_to_jsonb(heap_copy_tuple_as_datum(old_tuple, desc));
+	JsonbParseState *state = NULL;
+	JsonbIterator *it = JsonbIteratorInit(&row->root);
+	JsonbIteratorToken token;
+	JsonbValue	v;
 
-	return DatumGetJsonbP(DirectFunctionCall2(jsonb_concat, JsonbPGetDatum(row),
-											  JsonbPGetDatum(trigger_key(event, table,
-																		 old_row))));
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (token == WJB_KEY || token == WJB_VALUE)
+			pushJsonbValue(&state, token, &v);
+	}
+	push_trigger_key(&state, event, table, old_row);
+	pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_ARRAY, NULL));
 }
 
 /*
@@ -468,7 +489,7 @@ statement_rows(TriggerData *trigdata, const char *event, const char *table)
 	int			nestlevel;
 
 	if (strcmp(event, "truncate") == 0)
-		return rr_items_to_jsonb(list_make1(trigger_key(event, table, NULL)));
+		return rr_items_to_jsonb(list_make1(truncate_item(table)));
 	nestlevel = query_transition_rows(trigdata,
 									  "SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r)), '[]')"
 									  " FROM reporunner_rows r");
@@ -636,11 +657,11 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 	{
 		row = TRIGGER_FIRED_BY_UPDATE(fired) ?
 			trigdata->tg_newtuple : trigdata->tg_trigtuple;
-		items = list_make1(row_item(row, RelationGetDescr(trigdata->tg_relation),
-									event, table,
-									TRIGGER_FIRED_BY_UPDATE(fired) ?
-									trigdata->tg_trigtuple : NULL));
-		input = NULL;
+		input = row_input(row, RelationGetDescr(trigdata->tg_relation),
+						  event, table,
+						  TRIGGER_FIRED_BY_UPDATE(fired) ?
+						  trigdata->tg_trigtuple : NULL);
+		items = condition != NULL || sync ? rr_items_from_jsonb(input) : NIL;
 	}
 	else if (!sync && condition == NULL && strcmp(event, "truncate") != 0 &&
 			 rr_rows_packable(RelationGetDescr(trigdata->tg_relation)))
