@@ -415,30 +415,36 @@ rr_registration_plan(const RrRegistration *registration, RrRunPath path)
 					   registration->owner, registration->workflow);
 }
 
-Jsonb *
-rr_registration_option_jsonb(const RrRegistration *registration,
-							 const char *key)
+/* The value of option key, or NULL when the options do not have it */
+static JsonbValue *
+find_option(const RrRegistration *registration, const char *key)
 {
 	JsonbValue	k;
-	JsonbValue *v;
 
 	k.type = jbvString;
 	k.val.string.val = (char *) key;
 	k.val.string.len = strlen(key);
-	v = findJsonbValueFromContainer(&registration->options->root, JB_FOBJECT, &k);
+	return findJsonbValueFromContainer(&registration->options->root,
+									   JB_FOBJECT, &k);
+}
+
+Jsonb *
+rr_registration_option_jsonb(const RrRegistration *registration,
+							 const char *key)
+{
+	JsonbValue *v = find_option(registration, key);
+
 	return v == NULL || v->type == jbvNull ? NULL : JsonbValueToJsonb(v);
 }
 
 char *
 rr_registration_option(const RrRegistration *registration, const char *key)
 {
-	Jsonb	   *value = rr_registration_option_jsonb(registration, key);
-	JsonbValue	scalar;
+	JsonbValue *v = find_option(registration, key);
 
-	if (value == NULL || !JsonbExtractScalar(&value->root, &scalar) ||
-		scalar.type != jbvString)
+	if (v == NULL || v->type != jbvString)
 		return NULL;
-	return pnstrdup(scalar.val.string.val, scalar.val.string.len);
+	return pnstrdup(v->val.string.val, v->val.string.len);
 }
 
 void
