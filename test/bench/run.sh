@@ -506,17 +506,16 @@ bg_triggers() {
 	bg_failures
 }
 
-# wait_no_workers: wait (at most 30 s) until no reporunner worker runs,
-# once background execution is paused
+# wait_no_workers: wait (at most 30 s) until no reporunner worker runs:
+# the workers of earlier runs leave when idle, or when paused
 wait_no_workers() {
 	waited=0
-	while [ "$(psql_bench -At -c "SELECT count(*) FROM pg_stat_activity
-		WHERE backend_type = 'reporunner worker'")" != 0 ]; do
-		if [ $waited -ge 60 ]; then
-			echo "the workers did not leave within 30 s of the pause" >&2
+	while [ -n "$(worker_pids)" ]; do
+		if [ $waited -ge 300 ]; then
+			echo "the workers of the earlier runs did not leave within 30 s" >&2
 			return 1
 		fi
-		sleep 0.5
+		sleep 0.1
 		waited=$((waited + 1))
 	done
 }
@@ -531,15 +530,7 @@ wait_no_workers() {
 bg_worker_memory() {
 	set_workers 1
 	bg_clear || return 1
-	waited=0
-	while [ -n "$(worker_pids)" ]; do     # the earlier workers leave when idle
-		if [ $waited -ge 100 ]; then
-			echo "the workers of the earlier runs did not leave" >&2
-			return 1
-		fi
-		sleep 0.1
-		waited=$((waited + 1))
-	done
+	wait_no_workers || return 1
 	need=$((worker_steps / 4))
 	fed=$((worker_warmup + need + need / 2 + feed_chunk))
 	psql_bench -c "SELECT count(reporunner.start('webhook_if', '$input'))

@@ -53,16 +53,24 @@ is( $node->safe_psql(
 	'while paused, queued and delayed executions stay queued');
 is($node->safe_psql('postgres', $no_workers), 't', 'and no worker started');
 
+# resume N, WHAT: raise the setting again; then N executions have
+# succeeded, each noted once in the ledger
+sub resume
+{
+	my ($n, $what) = @_;
+	set_workers(2);
+	ok( $node->poll_query_until(
+			'postgres',
+			"SELECT count(*) = $n FROM reporunner.execution WHERE status = 'succeeded'"),
+		"resumed: $what");
+	is( $node->safe_psql(
+			'postgres',
+			q{SELECT count(*) || '|' || count(DISTINCT execution_id) FROM ledger}),
+		"$n|$n", "$what: each execution once");
+}
+
 # 2. Resumed: everything that waited runs, once.
-set_workers(2);
-ok( $node->poll_query_until(
-		'postgres',
-		q{SELECT count(*) = 11 FROM reporunner.execution WHERE status = 'succeeded'}),
-	'resumed: every execution that waited ran');
-is( $node->safe_psql(
-		'postgres',
-		q{SELECT count(*) || '|' || count(DISTINCT execution_id) FROM ledger}),
-	'11|11', 'each once');
+resume(11, 'every execution that waited runs');
 
 # 3. Pausing while the workers drain a backlog: they leave after their
 # batch, the rest stays queued, and nothing is lost or run twice.
@@ -81,14 +89,6 @@ my ($queued, $running) = split /\|/, $node->safe_psql(
 	  FROM reporunner.execution});
 cmp_ok($queued, '>', 0, "the rest of the backlog stays queued ($queued)");
 is($running, '0', 'no execution is left running');
-set_workers(2);
-ok( $node->poll_query_until(
-		'postgres',
-		q{SELECT count(*) = 3011 FROM reporunner.execution WHERE status = 'succeeded'}),
-	'resumed: the backlog finishes');
-is( $node->safe_psql(
-		'postgres',
-		q{SELECT count(*) || '|' || count(DISTINCT execution_id) FROM ledger}),
-	'3011|3011', 'every execution of the backlog ran once');
+resume(3011, 'the backlog finishes');
 
 done_testing();
