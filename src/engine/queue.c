@@ -104,9 +104,20 @@
  * order, to fill the batch; k says which (below 1000: a head, in the
  * order of the owners).  There are more candidates than a batch takes
  * (candidates): workers claiming at the same time skip each other's.  An
- * owner running $2 executions already (its leased rows) gets none.  Every
- * part reads an index in its order with a LIMIT (queue_owner_idx,
- * queue_ready_idx, queue_leased_idx): the plan is made once, often on a
+ * owner running $2 executions already (its leased rows) gets none.
+ *
+ * Ready rows are read one priority at a time, the priorities walked down
+ * the index (priorities, owner_priorities): within one priority an
+ * index's ready_at bounds the scan, which then stops at now().  Read in
+ * (priority, ready_at) order across priorities, as before, it went on
+ * through every delayed and leased row whenever fewer rows were ready than
+ * it wanted, which is every claim of a trickle: 20,000 index entries read
+ * per execution with 20,000 delayed ones queued.  The owners are walked
+ * with ORDER BY ... LIMIT 1, not min(): on statistics that see a short
+ * queue the planner computed min(owner) by reading every entry of
+ * queue_owner_idx, at every claim.  Every part reads an
+ * index in its order with a LIMIT (queue_owner_idx, queue_ready_idx,
+ * queue_leased_idx): the plan is made once, often on a
  * near-empty queue, and must still do so when the queue is long; so the
  * limits are constants (a parameter's would be taken for a tenth of the
  * table, and could make a sort of all of it the cheaper plan), and the
@@ -116,23 +127,41 @@
  */
 #define SQL_CLAIM_CANDIDATES(candidates) \
 	"WITH RECURSIVE owners (owner, n) AS (" \
-	" SELECT min(owner), 1 FROM reporunner.queue WHERE owner > $1" \
-	" UNION ALL SELECT (SELECT min(q.owner) FROM reporunner.queue q" \
-	" WHERE q.owner > o.owner), o.n + 1 FROM owners o" \
+	" (SELECT owner, 1 FROM reporunner.queue WHERE owner > $1" \
+	" ORDER BY owner LIMIT 1)" \
+	" UNION ALL SELECT (SELECT q.owner FROM reporunner.queue q" \
+	" WHERE q.owner > o.owner ORDER BY q.owner LIMIT 1), o.n + 1 FROM owners o" \
 	" WHERE o.owner IS NOT NULL AND o.n < " CppAsString2(RR_CLAIM_OWNER_WALK) ")," \
 	" busy AS (SELECT owner FROM (SELECT owner FROM reporunner.queue" \
 	" WHERE lease_owner IS NOT NULL ORDER BY owner LIMIT 10000) l" \
 	" GROUP BY owner HAVING count(*) >= $2)," \
+	" priorities (priority) AS (" \
+	" (SELECT priority FROM reporunner.queue ORDER BY priority DESC LIMIT 1)" \
+	" UNION ALL SELECT (SELECT q.priority FROM reporunner.queue q" \
+	" WHERE q.priority < p.priority ORDER BY q.priority DESC LIMIT 1)" \
+	" FROM priorities p WHERE p.priority IS NOT NULL)," \
 	" heads AS (SELECT h.execution_id, o.owner, o.n AS k FROM owners o," \
-	" LATERAL (SELECT q.execution_id FROM reporunner.queue q" \
-	" WHERE q.owner = o.owner AND q.ready_at <= now()" \
-	" ORDER BY q.priority DESC, q.ready_at LIMIT 1) h" \
+	" LATERAL (WITH RECURSIVE owner_priorities (priority) AS (" \
+	" (SELECT q.priority FROM reporunner.queue q WHERE q.owner = o.owner" \
+	" ORDER BY q.priority DESC LIMIT 1)" \
+	" UNION ALL SELECT (SELECT q.priority FROM reporunner.queue q" \
+	" WHERE q.owner = o.owner AND q.priority < op.priority" \
+	" ORDER BY q.priority DESC LIMIT 1)" \
+	" FROM owner_priorities op WHERE op.priority IS NOT NULL)" \
+	" SELECT f.execution_id FROM owner_priorities op," \
+	" LATERAL (SELECT q.execution_id, q.ready_at FROM reporunner.queue q" \
+	" WHERE q.owner = o.owner AND q.priority = op.priority" \
+	" AND q.ready_at <= now() ORDER BY q.ready_at LIMIT 1) f" \
+	" ORDER BY op.priority DESC, f.ready_at LIMIT 1) h" \
 	" WHERE o.owner NOT IN (SELECT owner FROM busy)" \
 	" LIMIT " CppAsString2(RR_CLAIM_BATCH) ")," \
 	" rest AS (SELECT execution_id, owner, 1000 + row_number() OVER () AS k" \
-	" FROM (SELECT execution_id, owner FROM reporunner.queue" \
-	" WHERE ready_at <= now() AND owner NOT IN (SELECT owner FROM busy)" \
-	" ORDER BY priority DESC, ready_at LIMIT " CppAsString2(candidates) ") q)" \
+	" FROM (SELECT r.execution_id, r.owner FROM priorities p," \
+	" LATERAL (SELECT q.execution_id, q.owner, q.ready_at FROM reporunner.queue q" \
+	" WHERE q.priority = p.priority AND q.ready_at <= now()" \
+	" AND q.owner NOT IN (SELECT owner FROM busy)" \
+	" ORDER BY q.ready_at LIMIT " CppAsString2(candidates) ") r" \
+	" ORDER BY p.priority DESC, r.ready_at LIMIT " CppAsString2(candidates) ") q)" \
 	" SELECT execution_id, min(owner), min(k) FROM (TABLE heads UNION ALL TABLE rest) c" \
 	" GROUP BY execution_id ORDER BY 3"
 /*
@@ -178,10 +207,21 @@
  * worker's, who runs them or gives them back with a wake-up: cancel()
  * locks the queue rows it deletes, in a transaction that may roll back,
  * and while it lasts its rows can be every candidate at the queue's head.
+ * The next delayed execution is found per priority (the priorities walked
+ * down queue_ready_idx, then the first future ready_at of each): a plain
+ * min(ready_at) read every delayed row, at every claim that found
+ * nothing, 24 ms with 200,000 of them.
  */
 #define SQL_NEXT_WAKE \
-	"SELECT least((SELECT min(ready_at) FROM reporunner.queue" \
-	" WHERE ready_at > now() AND ready_at < 'infinity')," \
+	"WITH RECURSIVE priorities (priority) AS (" \
+	" (SELECT priority FROM reporunner.queue ORDER BY priority DESC LIMIT 1)" \
+	" UNION ALL SELECT (SELECT q.priority FROM reporunner.queue q" \
+	" WHERE q.priority < p.priority ORDER BY q.priority DESC LIMIT 1)" \
+	" FROM priorities p WHERE p.priority IS NOT NULL)" \
+	" SELECT least((SELECT min(d.ready_at) FROM priorities p," \
+	" LATERAL (SELECT q.ready_at FROM reporunner.queue q" \
+	" WHERE q.priority = p.priority AND q.ready_at > now()" \
+	" AND q.ready_at < 'infinity' ORDER BY q.ready_at LIMIT 1) d)," \
 	" (SELECT min(wake_at) FROM reporunner.execution WHERE status = 'waiting'))"
 /*
  * An execution whose workflow has all its settings.concurrency slots
@@ -614,8 +654,8 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 			*next_wake = rr_local_queue_next_wake();
 		else
 		{
-			rr_store_run_kept(&next_wake_plan, SQL_NEXT_WAKE, 0, NULL, NULL,
-							  NULL, SPI_OK_SELECT);
+			rr_store_run_kept_indexed(&next_wake_plan, SQL_NEXT_WAKE, 0, NULL,
+									  NULL, NULL, SPI_OK_SELECT);
 			wake = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
 								 1, &isnull);
 			*next_wake = isnull ? 0 : DatumGetTimestampTz(wake);

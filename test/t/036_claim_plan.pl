@@ -83,4 +83,40 @@ is( $node->safe_psql(
 cmp_ok($scans, '<', 50,
 	"the claims read the queue through its indexes ($scans sequential scans)");
 
+# queue_reads: rows read from reporunner.queue so far (by sequential scans,
+# and entries read from its indexes), once the workers have exited
+sub queue_reads
+{
+	seq_scans();
+	return $node->safe_psql(
+		'postgres', q{
+		SELECT t.seq_tup_read + (SELECT sum(i.idx_tup_read) FROM pg_stat_user_indexes i
+		                         WHERE i.relid = t.relid)
+		FROM pg_stat_user_tables t WHERE t.relid = 'reporunner.queue'::regclass});
+}
+
+# A worker that finds nothing to claim looks for the next delayed
+# execution (SQL_NEXT_WAKE) by index: with 20,000 executions due in 2100
+# queued, a trickle of executions run one at a time reads a few rows of
+# the queue each, not every delayed one (a plain min(ready_at) did, at
+# every claim that found nothing).
+# (with the queue's statistics up to date: with the stale ones above, the
+# planner reads a queue row by execution through queue_owner_idx)
+$node->safe_psql('postgres',
+	"SELECT count(reporunner.start('pure', '[{\"n\": 0}]', '{\"run_at\": \"2100-01-01\"}'))
+	 FROM generate_series(1, $backlog)");
+$node->safe_psql('postgres', 'ANALYZE reporunner.queue');
+my $reads_before = queue_reads();
+for my $n (1 .. 20)
+{
+	my $id = $node->safe_psql('postgres',
+		"SELECT reporunner.start('pure', '[{\"n\": $n}]')");
+	$node->poll_query_until('postgres',
+		"SELECT status = 'succeeded' FROM reporunner.execution WHERE id = $id")
+	  or die "execution $id did not run";
+}
+my $reads = queue_reads() - $reads_before;
+cmp_ok($reads, '<', $backlog,
+	"20 executions among $backlog delayed ones read $reads rows of the queue");
+
 done_testing();
