@@ -157,8 +157,6 @@ packed_write(Oid type)
 {
 	switch (type)
 	{
-		case BOOLOID:
-			return WRITE_SEND;	/* one byte: the function is cheap */
 		case INT2OID:
 			return WRITE_INT2;
 		case INT4OID:
@@ -266,9 +264,12 @@ rr_rows_pack(Tuplestorestate *rows, TupleDesc desc)
 		send_name(&buf, qualified_type_name(type));
 		pq_sendint32(&buf, type);
 		pq_sendint32(&buf, type == att->atttypid ? att->atttypmod : -1);
-		getTypeBinaryOutputInfo(type, &sendfn, &varlena);
-		fmgr_info(sendfn, &send[i]);
 		how[i] = packed_write(type);
+		if (how[i] == WRITE_SEND)
+		{
+			getTypeBinaryOutputInfo(type, &sendfn, &varlena);
+			fmgr_info(sendfn, &send[i]);
+		}
 	}
 	pq_sendint32(&buf, (int32) nrows);
 

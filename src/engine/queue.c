@@ -96,6 +96,20 @@
 #define RR_CLAIM_OWNER_WALK		32
 
 /*
+ * A recursive CTE, name (priority): the distinct priorities of the queue's
+ * rows that meet condition ("", or more conditions on q starting with
+ * AND), highest first, each found by one probe down an index, then a null.
+ */
+#define SQL_PRIORITIES(name, condition) \
+	name " (priority) AS (" \
+	" (SELECT q.priority FROM reporunner.queue q WHERE true" condition \
+	" ORDER BY q.priority DESC LIMIT 1)" \
+	" UNION ALL SELECT (SELECT q.priority FROM reporunner.queue q" \
+	" WHERE q.priority < p.priority" condition \
+	" ORDER BY q.priority DESC LIMIT 1)" \
+	" FROM " name " p WHERE p.priority IS NOT NULL)"
+
+/*
  * The candidates of a claim: runnable executions (ready_at passed; those
  * a worker runs have ready_at infinity), owners served in turn, so that
  * no tenant's backlog or priorities hold up another's.  First the head
@@ -135,19 +149,10 @@
 	" busy AS (SELECT owner FROM (SELECT owner FROM reporunner.queue" \
 	" WHERE lease_owner IS NOT NULL ORDER BY owner LIMIT 10000) l" \
 	" GROUP BY owner HAVING count(*) >= $2)," \
-	" priorities (priority) AS (" \
-	" (SELECT priority FROM reporunner.queue ORDER BY priority DESC LIMIT 1)" \
-	" UNION ALL SELECT (SELECT q.priority FROM reporunner.queue q" \
-	" WHERE q.priority < p.priority ORDER BY q.priority DESC LIMIT 1)" \
-	" FROM priorities p WHERE p.priority IS NOT NULL)," \
+	" " SQL_PRIORITIES("priorities", "") "," \
 	" heads AS (SELECT h.execution_id, o.owner, o.n AS k FROM owners o," \
-	" LATERAL (WITH RECURSIVE owner_priorities (priority) AS (" \
-	" (SELECT q.priority FROM reporunner.queue q WHERE q.owner = o.owner" \
-	" ORDER BY q.priority DESC LIMIT 1)" \
-	" UNION ALL SELECT (SELECT q.priority FROM reporunner.queue q" \
-	" WHERE q.owner = o.owner AND q.priority < op.priority" \
-	" ORDER BY q.priority DESC LIMIT 1)" \
-	" FROM owner_priorities op WHERE op.priority IS NOT NULL)" \
+	" LATERAL (WITH RECURSIVE" \
+	" " SQL_PRIORITIES("owner_priorities", " AND q.owner = o.owner") \
 	" SELECT f.execution_id FROM owner_priorities op," \
 	" LATERAL (SELECT q.execution_id, q.ready_at FROM reporunner.queue q" \
 	" WHERE q.owner = o.owner AND q.priority = op.priority" \
@@ -213,11 +218,7 @@
  * nothing, 24 ms with 200,000 of them.
  */
 #define SQL_NEXT_WAKE \
-	"WITH RECURSIVE priorities (priority) AS (" \
-	" (SELECT priority FROM reporunner.queue ORDER BY priority DESC LIMIT 1)" \
-	" UNION ALL SELECT (SELECT q.priority FROM reporunner.queue q" \
-	" WHERE q.priority < p.priority ORDER BY q.priority DESC LIMIT 1)" \
-	" FROM priorities p WHERE p.priority IS NOT NULL)" \
+	"WITH RECURSIVE " SQL_PRIORITIES("priorities", "") \
 	" SELECT least((SELECT min(d.ready_at) FROM priorities p," \
 	" LATERAL (SELECT q.ready_at FROM reporunner.queue q" \
 	" WHERE q.priority = p.priority AND q.ready_at > now()" \
