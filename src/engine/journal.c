@@ -48,7 +48,7 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
-#include "catalog/row_insert.h"
+#include "catalog/row_write.h"
 #include "catalog/store.h"
 #include "catalog/version_hold.h"
 #include "commands/async.h"
@@ -1201,6 +1201,60 @@ rr_journal_start_running(int64 execution, Oid owner, TimestampTz started_at)
 	rr_store_end(nestlevel);
 }
 
+/*
+ * The end of a run without statements (rr_row_direct()): the queue row
+ * deleted, the execution row updated, as SQL_FINISH does.
+ */
+static const char *const owner_column[] = {"owner"};
+static RrRowTarget finished_queue_target = RR_ROW_TARGET("queue", owner_column);
+
+/* the execution's columns finish_row() reads and writes, in this order */
+static const char *const finish_columns[] = {
+	"owner", "status", "output", "error", "started_at", "finished_at", "steps"
+};
+static RrRowTarget finish_target = RR_ROW_TARGET("execution", finish_columns);
+
+/* What finish_row() writes, values as in finish_columns, and the owner */
+typedef struct FinishedRun
+{
+	Oid			owner;
+	Datum		values[lengthof(finish_columns)];
+	bool		isnull[lengthof(finish_columns)];
+} FinishedRun;
+
+/* An RrRowChange: whether the row is the owner's (arg) */
+static bool
+row_of_owner(Datum *values, bool *isnull, void *arg)
+{
+	return !isnull[0] && DatumGetObjectId(values[0]) == *(Oid *) arg;
+}
+
+/*
+ * An RrRowChange: the owner's execution row, not canceled, takes the end
+ * of its run (arg, a FinishedRun), keeping when it first started.
+ */
+static bool
+finish_row(Datum *values, bool *isnull, void *arg)
+{
+	FinishedRun *run = arg;
+	text	   *status = DatumGetTextPP(values[1]);
+	int			i;
+
+	if (!row_of_owner(values, isnull, &run->owner) ||
+		(VARSIZE_ANY_EXHDR(status) == strlen("canceled") &&
+		 memcmp(VARDATA_ANY(status), "canceled", strlen("canceled")) == 0))
+		return false;
+	for (i = 1; i < lengthof(finish_columns); i++)
+	{
+		/* started_at = coalesce(started_at, $5) */
+		if (i == 4 && !isnull[i])
+			continue;
+		values[i] = run->values[i];
+		isnull[i] = run->isnull[i];
+	}
+	return true;
+}
+
 bool
 rr_journal_finish(int64 execution, Oid owner, List *steps,
 				  bool steps_journaled, const char *status, Jsonb *output,
@@ -1210,13 +1264,16 @@ rr_journal_finish(int64 execution, Oid owner, List *steps,
 	TIMESTAMPTZOID, TIMESTAMPTZOID, JSONOID, OIDOID};
 	Datum		values[8];
 	char		nulls[8];
+	FinishedRun run;
 	int			nestlevel;
+	int			i;
 	bool		finished;
 
 	/* once an execution has journaled rows, all its steps are rows */
 	if (steps_journaled)
 		rr_journal_save_steps(execution, owner, steps);
 
+	/* $1 .. $8 of SQL_FINISH, and the same values for finish_row() */
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = Int64GetDatum(execution);
 	values[1] = CStringGetTextDatum(status);
@@ -1232,11 +1289,28 @@ rr_journal_finish(int64 execution, Oid owner, List *steps,
 	nulls[6] = steps_journaled ? 'n' : ' ';
 	values[7] = ObjectIdGetDatum(owner);
 
-	nestlevel = rr_store_begin();
-	rr_store_run_kept(&finish_plan, SQL_FINISH, 8, argtypes, values, nulls,
-					  SPI_OK_UPDATE);
-	finished = SPI_processed == 1;
-	rr_store_end(nestlevel);
+	if (rr_row_direct(&finished_queue_target, CMD_DELETE) &&
+		rr_row_direct(&finish_target, CMD_UPDATE))
+	{
+		run.owner = owner;
+		for (i = 1; i < lengthof(finish_columns); i++)
+		{
+			run.values[i] = values[i];
+			run.isnull[i] = nulls[i] == 'n';
+		}
+		/* the queue row first, as a worker's claim locks them */
+		(void) rr_row_delete(&finished_queue_target, execution, row_of_owner,
+							 &owner);
+		finished = rr_row_update(&finish_target, execution, finish_row, &run);
+	}
+	else
+	{
+		nestlevel = rr_store_begin();
+		rr_store_run_kept(&finish_plan, SQL_FINISH, 8, argtypes, values,
+						  nulls, SPI_OK_UPDATE);
+		finished = SPI_processed == 1;
+		rr_store_end(nestlevel);
+	}
 
 	/* canceled meanwhile: cancel() has notified */
 	if (finished)
