@@ -1165,6 +1165,75 @@ static SPIPlanPtr due_owners_plan = NULL;
 static SPIPlanPtr prune_plan = NULL;
 static SPIPlanPtr prune_owner_plan = NULL;
 
+/*
+ * The rows a worker's run writes without statements (rr_row_direct()), as
+ * SQL_START_RUNNING and SQL_FINISH do: each target's first column is the
+ * row's owner, the others those the statement sets.
+ */
+static const char *const owner_column[] = {"owner"};
+static RrRowTarget finished_queue_target = RR_ROW_TARGET("queue", owner_column);
+static const char *const lease_columns[] = {"owner", "lease_owner", "ready_at"};
+static RrRowTarget lease_target = RR_ROW_TARGET("queue", lease_columns);
+static const char *const running_columns[] = {"owner", "status", "started_at"};
+static RrRowTarget running_target = RR_ROW_TARGET("execution", running_columns);
+static const char *const finish_columns[] = {
+	"owner", "status", "output", "error", "started_at", "finished_at", "steps"
+};
+static RrRowTarget finish_target = RR_ROW_TARGET("execution", finish_columns);
+
+/*
+ * What owned_row_change() writes: values[i] and isnull[i] for column i of
+ * its target (i >= 1, ncolumns in all), into the row of owner alone; the
+ * column keep (if > 0) only when the row has none (coalesce); nothing into
+ * a canceled execution when unless_canceled (column 1 is the status).
+ */
+typedef struct OwnedRowChange
+{
+	Oid			owner;
+	int			ncolumns;
+	int			keep;
+	bool		unless_canceled;
+	Datum		values[lengthof(finish_columns)];
+	bool		isnull[lengthof(finish_columns)];
+} OwnedRowChange;
+
+/* An RrRowChange: whether the row is the owner's (arg, an Oid) */
+static bool
+row_of_owner(Datum *values, bool *isnull, void *arg)
+{
+	return !isnull[0] && DatumGetObjectId(values[0]) == *(Oid *) arg;
+}
+
+/* Whether a status is 'canceled' */
+static bool
+is_canceled(Datum status)
+{
+	text	   *value = DatumGetTextPP(status);
+
+	return VARSIZE_ANY_EXHDR(value) == strlen("canceled") &&
+		memcmp(VARDATA_ANY(value), "canceled", strlen("canceled")) == 0;
+}
+
+/* An RrRowChange that makes the change arg (an OwnedRowChange) */
+static bool
+owned_row_change(Datum *values, bool *isnull, void *arg)
+{
+	OwnedRowChange *change = arg;
+	int			i;
+
+	if (!row_of_owner(values, isnull, &change->owner) ||
+		(change->unless_canceled && is_canceled(values[1])))
+		return false;
+	for (i = 1; i < change->ncolumns; i++)
+	{
+		if (i == change->keep && !isnull[i])
+			continue;
+		values[i] = change->values[i];
+		isnull[i] = change->isnull[i];
+	}
+	return true;
+}
+
 void
 rr_journal_save_steps(int64 execution, Oid owner, List *steps)
 {
@@ -1191,6 +1260,27 @@ rr_journal_start_running(int64 execution, Oid owner, TimestampTz started_at)
 	Datum		values[4];
 	int			nestlevel;
 
+	if (rr_row_direct(&lease_target, CMD_UPDATE) &&
+		rr_row_direct(&running_target, CMD_UPDATE))
+	{
+		OwnedRowChange lease = {.owner = owner,
+		.ncolumns = lengthof(lease_columns)};
+		OwnedRowChange running = {.owner = owner,
+			.ncolumns = lengthof(running_columns),
+		.keep = 2};				/* started_at = coalesce(started_at, $3) */
+		TimestampTz out_of_the_way;
+
+		TIMESTAMP_NOEND(out_of_the_way);
+		lease.values[1] = Int32GetDatum(MyProcPid);
+		lease.values[2] = TimestampTzGetDatum(out_of_the_way);
+		running.values[1] = CStringGetTextDatum("running");
+		running.values[2] = TimestampTzGetDatum(started_at);
+		/* the queue row first, as a worker's claim locks them */
+		(void) rr_row_update(&lease_target, execution, owned_row_change, &lease);
+		(void) rr_row_update(&running_target, execution, owned_row_change,
+							 &running);
+		return;
+	}
 	values[0] = Int64GetDatum(execution);
 	values[1] = Int32GetDatum(MyProcPid);
 	values[2] = TimestampTzGetDatum(started_at);
@@ -1199,60 +1289,6 @@ rr_journal_start_running(int64 execution, Oid owner, TimestampTz started_at)
 	rr_store_run_kept(&start_running_plan, SQL_START_RUNNING, 4, argtypes,
 					  values, NULL, SPI_OK_UPDATE);
 	rr_store_end(nestlevel);
-}
-
-/*
- * The end of a run without statements (rr_row_direct()): the queue row
- * deleted, the execution row updated, as SQL_FINISH does.
- */
-static const char *const owner_column[] = {"owner"};
-static RrRowTarget finished_queue_target = RR_ROW_TARGET("queue", owner_column);
-
-/* the execution's columns finish_row() reads and writes, in this order */
-static const char *const finish_columns[] = {
-	"owner", "status", "output", "error", "started_at", "finished_at", "steps"
-};
-static RrRowTarget finish_target = RR_ROW_TARGET("execution", finish_columns);
-
-/* What finish_row() writes, values as in finish_columns, and the owner */
-typedef struct FinishedRun
-{
-	Oid			owner;
-	Datum		values[lengthof(finish_columns)];
-	bool		isnull[lengthof(finish_columns)];
-} FinishedRun;
-
-/* An RrRowChange: whether the row is the owner's (arg) */
-static bool
-row_of_owner(Datum *values, bool *isnull, void *arg)
-{
-	return !isnull[0] && DatumGetObjectId(values[0]) == *(Oid *) arg;
-}
-
-/*
- * An RrRowChange: the owner's execution row, not canceled, takes the end
- * of its run (arg, a FinishedRun), keeping when it first started.
- */
-static bool
-finish_row(Datum *values, bool *isnull, void *arg)
-{
-	FinishedRun *run = arg;
-	text	   *status = DatumGetTextPP(values[1]);
-	int			i;
-
-	if (!row_of_owner(values, isnull, &run->owner) ||
-		(VARSIZE_ANY_EXHDR(status) == strlen("canceled") &&
-		 memcmp(VARDATA_ANY(status), "canceled", strlen("canceled")) == 0))
-		return false;
-	for (i = 1; i < lengthof(finish_columns); i++)
-	{
-		/* started_at = coalesce(started_at, $5) */
-		if (i == 4 && !isnull[i])
-			continue;
-		values[i] = run->values[i];
-		isnull[i] = run->isnull[i];
-	}
-	return true;
 }
 
 bool
@@ -1264,7 +1300,10 @@ rr_journal_finish(int64 execution, Oid owner, List *steps,
 	TIMESTAMPTZOID, TIMESTAMPTZOID, JSONOID, OIDOID};
 	Datum		values[8];
 	char		nulls[8];
-	FinishedRun run;
+	OwnedRowChange end = {.owner = owner,
+		.ncolumns = lengthof(finish_columns),
+		.keep = 4,				/* started_at = coalesce(started_at, $5) */
+	.unless_canceled = true};
 	int			nestlevel;
 	int			i;
 	bool		finished;
@@ -1273,7 +1312,7 @@ rr_journal_finish(int64 execution, Oid owner, List *steps,
 	if (steps_journaled)
 		rr_journal_save_steps(execution, owner, steps);
 
-	/* $1 .. $8 of SQL_FINISH, and the same values for finish_row() */
+	/* $1 .. $8 of SQL_FINISH, and $2 .. $7 as the end's columns 1 .. 6 */
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = Int64GetDatum(execution);
 	values[1] = CStringGetTextDatum(status);
@@ -1292,16 +1331,16 @@ rr_journal_finish(int64 execution, Oid owner, List *steps,
 	if (rr_row_direct(&finished_queue_target, CMD_DELETE) &&
 		rr_row_direct(&finish_target, CMD_UPDATE))
 	{
-		run.owner = owner;
 		for (i = 1; i < lengthof(finish_columns); i++)
 		{
-			run.values[i] = values[i];
-			run.isnull[i] = nulls[i] == 'n';
+			end.values[i] = values[i];
+			end.isnull[i] = nulls[i] == 'n';
 		}
 		/* the queue row first, as a worker's claim locks them */
 		(void) rr_row_delete(&finished_queue_target, execution, row_of_owner,
 							 &owner);
-		finished = rr_row_update(&finish_target, execution, finish_row, &run);
+		finished = rr_row_update(&finish_target, execution, owned_row_change,
+								 &end);
 	}
 	else
 	{
