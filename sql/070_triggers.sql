@@ -246,6 +246,23 @@ SELECT e.status, e.input = (SELECT jsonb_agg(to_jsonb(f) ORDER BY id) FROM typed
 	   e.input -> 0 ->> 't' = convert_from('\x636166c3a9', 'UTF8') AS text_kept
 FROM reporunner.execution e WHERE trigger_id = :fast_trigger;
 DROP TABLE typed_fast;
+-- numerics are written without their send function as well, from their
+-- stored forms (short, long, special): digits and display scale kept
+CREATE TABLE typed_numeric (id int PRIMARY KEY, n numeric, m numeric(10, 3));
+SELECT reporunner.on_table('pass', 'typed_numeric', '{insert}', 'statement') AS numeric_trigger \gset
+INSERT INTO typed_numeric
+SELECT i, v, CASE WHEN i < 4 THEN v END FROM unnest(ARRAY['12.50', '-0.0005', '0', '0.00', '-0.0001',
+	'1e300', '-1e-300', round(1.5, 100), 'Infinity', '-Infinity', 'NaN',
+	'123456789012345678901234567890.1234567890123', '99999999', '-7', '-32768.5', NULL]::numeric[])
+	WITH ORDINALITY AS u(v, i);
+SELECT regress.drain();
+SELECT e.status, e.input = (SELECT jsonb_agg(to_jsonb(t) ORDER BY id) FROM typed_numeric t) AS input_as_to_jsonb,
+	   (SELECT string_agg(coalesce(x ->> 'n', '-') || '/' || coalesce(x ->> 'm', '-'), ','
+	                      ORDER BY (x ->> 'id')::int) FROM jsonb_array_elements(e.input) x) =
+	   (SELECT string_agg(coalesce(n::text, '-') || '/' || coalesce(m::text, '-'), ',' ORDER BY id)
+	    FROM typed_numeric) AS same_text
+FROM reporunner.execution e WHERE trigger_id = :numeric_trigger;
+DROP TABLE typed_numeric;
 DELETE FROM reporunner.execution;
 -- deleted rows too; and a canceled execution, retried, still has its rows
 BEGIN;
