@@ -57,6 +57,7 @@ OBJS = \
 	src/engine/node_guard.o \
 	src/engine/node_search_path.o \
 	src/engine/packed_rows.o \
+	src/engine/row_jsonb.o \
 	src/engine/pairing.o \
 	src/engine/local_queue.o \
 	src/engine/queue.o \

@@ -263,6 +263,36 @@ SELECT e.status, e.input = (SELECT jsonb_agg(to_jsonb(t) ORDER BY id) FROM typed
 	    FROM typed_numeric) AS same_text
 FROM reporunner.execution e WHERE trigger_id = :numeric_trigger;
 DROP TABLE typed_numeric;
+-- a row-level trigger's item is to_jsonb() of the row and "_trigger", an
+-- update's old row to_jsonb() of the row before it, whatever the types of
+-- the columns (those written directly and those through to_jsonb())
+CREATE TABLE typed_row (id int PRIMARY KEY, b boolean, s smallint, i int, g bigint, n numeric,
+	t text, v varchar(5), c char(4), day date, ts timestamp, tz timestamptz, j jsonb, js json,
+	f float8, r real, u uuid, a int[], e mood, p positive, x bytea, nothing text);
+ALTER TABLE typed_row DROP COLUMN nothing;
+SELECT reporunner.on_table('pass', 'typed_row', '{insert,update}') AS row_typed_trigger \gset
+INSERT INTO typed_row VALUES
+	(1, true, -32768, 7, 9223372036854775807, 12.50, convert_from('\x636166c3a9', 'UTF8'), 'ab', 'x',
+	 '2026-12-05', '2026-12-05 10:00:00.5', '2026-12-05 10:00:00+01', '{"k": [1, "x"], "": null}',
+	 '{"a": 1, "a": 2}', 1.5e300, 'NaN', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{1,NULL}',
+	 'happy', 3, '\x00ff'),
+	(2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	 NULL, NULL, NULL, NULL, NULL),
+	(3, false, 0, -1, 0, 'NaN', '', '', '', 'infinity', '-infinity', 'infinity', '"s"', 'null',
+	 '-Infinity', 'Infinity', '00000000-0000-0000-0000-000000000000', '{}', 'sad', 1, '');
+CREATE TEMP TABLE as_inserted AS SELECT id, to_jsonb(tr)::text AS j FROM typed_row tr;
+UPDATE typed_row SET n = -0.00010, tz = '2026-06-01 12:00:00+00' WHERE id = 3;
+SELECT regress.drain();
+SELECT w.id, e.input -> 0 -> '_trigger' ->> 'event' AS event,
+	   ((e.input -> 0) - '_trigger')::text = CASE e.input -> 0 -> '_trigger' ->> 'event'
+	       WHEN 'insert' THEN w.j
+	       ELSE (SELECT to_jsonb(tr)::text FROM typed_row tr WHERE tr.id = w.id) END AS row_as_to_jsonb,
+	   (e.input -> 0 -> '_trigger' -> 'old')::text = w.j AS old_as_inserted,
+	   e.input -> 0 ->> 'n' AS n
+FROM reporunner.execution e JOIN as_inserted w ON w.id = (e.input -> 0 ->> 'id')::int
+WHERE e.trigger_id = :row_typed_trigger ORDER BY e.id;
+DROP TABLE as_inserted;
+DROP TABLE typed_row;
 DELETE FROM reporunner.execution;
 -- deleted rows too; and a canceled execution, retried, still has its rows
 BEGIN;

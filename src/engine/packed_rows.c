@@ -40,20 +40,17 @@
  */
 #include "postgres.h"
 
-#include "access/htup_details.h"
 #include "access/tupdesc.h"
 #include "catalog/pg_type.h"
 #include "engine/executor.h"
 #include "engine/packed_rows.h"
+#include "engine/row_jsonb.h"
 #include "executor/executor.h"
 #include "fmgr.h"
-#include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
-#include "nodes/makefuncs.h"
 #include "utils/builtins.h"
-#include "utils/fmgroids.h"
 #include "utils/jsonb.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
@@ -433,6 +430,7 @@ rr_rows_unpack(bytea *packed)
 {
 	StringInfoData buf;
 	TupleDesc	desc;
+	RrRowJsonb *columns;
 	FmgrInfo   *recv;
 	Oid		   *ioparams;
 	Datum	   *values;
@@ -475,7 +473,7 @@ rr_rows_unpack(bytea *packed)
 		getTypeBinaryInputInfo(type, &recvfn, &ioparams[i]);
 		fmgr_info(recvfn, &recv[i]);
 	}
-	desc = BlessTupleDesc(desc);
+	columns = rr_row_jsonb_begin(desc);
 
 	values = palloc(sizeof(Datum) * Max(natts, 1));
 	nulls = palloc(sizeof(bool) * Max(natts, 1));
@@ -508,8 +506,7 @@ rr_rows_unpack(bytea *packed)
 			values[i] = ReceiveFunctionCall(&recv[i], &field, ioparams[i],
 											TupleDescAttr(desc, i)->atttypmod);
 		}
-		item = rr_row_to_jsonb(HeapTupleGetDatum(heap_form_tuple(desc, values,
-																 nulls)));
+		item = rr_row_jsonb(columns, values, nulls);
 		MemoryContextSwitchTo(caller);
 		items = lappend(items, DatumGetJsonbPCopy(JsonbPGetDatum(item)));
 		MemoryContextReset(row_context);
@@ -522,24 +519,4 @@ rr_rows_unpack(bytea *packed)
 	if (buf.cursor != buf.len)
 		not_packed_rows("It goes on after its last row.");
 	return items;
-}
-
-Jsonb *
-rr_row_to_jsonb(Datum row)
-{
-	static FmgrInfo to_jsonb;
-
-	/* to_jsonb(record) finds the type of its argument in its call */
-	if (to_jsonb.fn_oid == InvalidOid)
-	{
-		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
-
-		fmgr_info(F_TO_JSONB, &to_jsonb);
-		to_jsonb.fn_expr = (Node *) makeFuncExpr(F_TO_JSONB, JSONBOID,
-												 list_make1(makeNullConst(RECORDOID, -1, InvalidOid)),
-												 InvalidOid, InvalidOid,
-												 COERCE_EXPLICIT_CALL);
-		MemoryContextSwitchTo(old);
-	}
-	return DatumGetJsonbP(FunctionCall1(&to_jsonb, row));
 }

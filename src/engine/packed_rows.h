@@ -32,7 +32,4 @@ extern bytea *rr_rows_pack(Tuplestorestate *rows, TupleDesc desc);
 /* Packed rows as items (Jsonb *), each as to_jsonb() of its row gives it. */
 extern List *rr_rows_unpack(bytea *packed);
 
-/* A row (a record datum, its type blessed) as to_jsonb(record) gives it */
-extern Jsonb *rr_row_to_jsonb(Datum row);
-
 #endif							/* RR_PACKED_ROWS_H */

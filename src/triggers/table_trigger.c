@@ -55,6 +55,7 @@
 #include "engine/executor.h"
 #include "engine/journal.h"
 #include "engine/packed_rows.h"
+#include "engine/row_jsonb.h"
 #include "executor/spi.h"
 #include "expr/template.h"
 #include "fmgr.h"
@@ -440,21 +441,21 @@ static Jsonb *
 row_input(HeapTuple tuple, TupleDesc desc, const char *event,
 		  const char *table, HeapTuple old_tuple)
 {
-	Jsonb	   *row = rr_row_to_jsonb(heap_copy_tuple_as_datum(tuple, desc));
-	Jsonb	   *old_row = old_tuple == NULL ? NULL :
-		rr_row_to_jsonb(heap_copy_tuple_as_datum(old_tuple, desc));
+	RrRowJsonb *columns = rr_row_jsonb_begin(desc);
+	Datum	   *values = palloc(sizeof(Datum) * Max(desc->natts, 1));
+	bool	   *isnull = palloc(sizeof(bool) * Max(desc->natts, 1));
+	Jsonb	   *old_row = NULL;
 	JsonbParseState *state = NULL;
-	JsonbIterator *it = JsonbIteratorInit(&row->root);
-	JsonbIteratorToken token;
-	JsonbValue	v;
 
+	if (old_tuple != NULL)
+	{
+		heap_deform_tuple(old_tuple, desc, values, isnull);
+		old_row = rr_row_jsonb(columns, values, isnull);
+	}
+	heap_deform_tuple(tuple, desc, values, isnull);
 	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		if (token == WJB_KEY || token == WJB_VALUE)
-			pushJsonbValue(&state, token, &v);
-	}
+	rr_row_jsonb_push(columns, &state, values, isnull);
 	push_trigger_key(&state, event, table, old_row);
 	pushJsonbValue(&state, WJB_END_OBJECT, NULL);
 	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_ARRAY, NULL));
