@@ -455,13 +455,27 @@ end_write(RowWrite *write)
 	CommandCounterIncrement();
 }
 
-/* Check the value of target's column i against the column's domain */
+/*
+ * Put target's values (values[i] and isnull[i] for columns[i], checked
+ * against their domains) into a virtual slot being filled, and store it.
+ */
 static void
-check_domain(RrRowTarget *target, int i, Datum value, bool isnull)
+set_columns(RrRowTarget *target, TupleTableSlot *slot, Datum *values,
+			bool *isnull)
 {
-	if (OidIsValid(target->domains[i]))
-		domain_check(value, isnull, target->domains[i],
-					 &target->domain_checks[i], target->context);
+	int			i;
+
+	for (i = 0; i < target->ncolumns; i++)
+	{
+		int			at = target->attnums[i] - 1;
+
+		if (OidIsValid(target->domains[i]))
+			domain_check(values[i], isnull[i], target->domains[i],
+						 &target->domain_checks[i], target->context);
+		slot->tts_values[at] = values[i];
+		slot->tts_isnull[at] = isnull[i];
+	}
+	ExecStoreVirtualTuple(slot);
 }
 
 /* The row straight into rel's heap and indexes, as the apply worker does */
@@ -471,7 +485,6 @@ insert_directly(RrRowTarget *target, Relation rel, Datum *values,
 {
 	RowWrite	write;
 	TupleTableSlot *slot;
-	int			i;
 
 	begin_write(&write, target, rel, CMD_INSERT);
 	slot = ExecInitExtraTupleSlot(write.estate, RelationGetDescr(rel),
@@ -479,15 +492,7 @@ insert_directly(RrRowTarget *target, Relation rel, Datum *values,
 	ExecClearTuple(slot);
 	memset(slot->tts_isnull, true,
 		   RelationGetDescr(rel)->natts * sizeof(bool));
-	for (i = 0; i < target->ncolumns; i++)
-	{
-		int			at = target->attnums[i] - 1;
-
-		check_domain(target, i, values[i], isnull[i]);
-		slot->tts_values[at] = values[i];
-		slot->tts_isnull[at] = isnull[i];
-	}
-	ExecStoreVirtualTuple(slot);
+	set_columns(target, slot, values, isnull);
 
 	/* without ExecOpenIndices(), it makes no index entries */
 	ExecSimpleRelationInsert(write.result, write.estate, slot);
@@ -620,15 +625,7 @@ change_row(RrRowTarget *target, CmdType operation, int64 key,
 			   desc->natts * sizeof(Datum));
 		memcpy(new_row->tts_isnull, row->tts_isnull,
 			   desc->natts * sizeof(bool));
-		for (i = 0; i < target->ncolumns; i++)
-		{
-			int			at = target->attnums[i] - 1;
-
-			check_domain(target, i, values[i], isnull[i]);
-			new_row->tts_values[at] = values[i];
-			new_row->tts_isnull[at] = isnull[i];
-		}
-		ExecStoreVirtualTuple(new_row);
+		set_columns(target, new_row, values, isnull);
 
 		CheckCmdReplicaIdentity(rel, CMD_UPDATE);
 		if (desc->constr != NULL)

@@ -57,18 +57,26 @@ sub run
 		"$n executions of $workflow ended");
 }
 
-# 1. The direct path: one AFTER UPDATE OF status event per change (a pure
-#    run ends at once; one with a sql node is marked running at its first
-#    commit, through a statement), none for a column it does not write.
+# status_changes PATH: after 300 pure and 20 failing executions, the
+# after-update trigger saw each change of status once (a pure run ends at
+# once; one with a sql node is marked running at its first commit)
+sub status_changes
+{
+	my ($path) = @_;
+	is( $node->safe_psql(
+			'postgres', q{
+			SELECT count(*) || '|' || count(DISTINCT execution_id) || '|' ||
+			       string_agg(DISTINCT old_status || '>' || new_status, ',')
+			FROM ends WHERE via = 'after'}),
+		'340|320|queued>running,queued>succeeded,running>failed',
+		"$path: an after-update trigger saw each change of status once");
+}
+
+# 1. The direct path: one AFTER UPDATE OF status event per change, none
+#    for a column it does not write.
 run(300, 'pure');
 run(20, 'fails');
-is( $node->safe_psql(
-		'postgres', q{
-		SELECT count(*) || '|' || count(DISTINCT execution_id) || '|' ||
-		       string_agg(DISTINCT old_status || '>' || new_status, ',')
-		FROM ends WHERE via = 'after'}),
-	'340|320|queued>running,queued>succeeded,running>failed',
-	'direct: an after-update trigger saw each change of status once');
+status_changes('direct');
 is($node->safe_psql('postgres', q{SELECT count(*) FROM ends WHERE via = 'wake_at'}),
 	'0', 'direct: a trigger on a column the end does not write did not fire');
 
@@ -105,13 +113,7 @@ $node->safe_psql(
 my $last = $node->safe_psql('postgres', q{SELECT max(id) FROM reporunner.execution});
 run(300, 'pure');
 run(20, 'fails');
-is( $node->safe_psql(
-		'postgres', q{
-		SELECT count(*) || '|' || count(DISTINCT execution_id) || '|' ||
-		       string_agg(DISTINCT old_status || '>' || new_status, ',')
-		FROM ends WHERE via = 'after'}),
-	'340|320|queued>running,queued>succeeded,running>failed',
-	'statements: an after-update trigger saw each change of status once');
+status_changes('statements');
 is($node->safe_psql('postgres', sprintf($row_shape, 'pure', $last)),
 	$direct_pure, 'statements: the same succeeded rows as the direct path');
 is($node->safe_psql('postgres', sprintf($row_shape, 'fails', $last)),
