@@ -1104,6 +1104,18 @@ rr_journal_write_failed_call(Jsonb *record, int64 workflow_id, int32 version)
 	" WHERE id = $1 AND owner = $3" RR_SQL_AFTER_QUEUE_ROW("q")
 
 /*
+ * An execution whose workflow has all its settings.concurrency slots
+ * taken steps out of the way of the claims for a while ($2: until when),
+ * so that it does not hold up the executions behind it.  It gives up its
+ * lease, if it had one already (durable_run.c leases an execution before
+ * building its plan): a lease kept while nobody runs the execution would
+ * count against its owner's share of the workers.
+ */
+#define SQL_HOLD_BACK \
+	"UPDATE reporunner.queue SET ready_at = $2, lease_owner = NULL" \
+	" WHERE execution_id = $1 AND owner = $3"
+
+/*
  * The error workflow of a failed execution, if its owner has one by that
  * name: $1 owner, $2 name; then its execution: $1 owner, $2 the workflow,
  * $3 its active version, $4 input, $5 the failed execution.
@@ -1158,6 +1170,7 @@ static SPIPlanPtr finish_plan = NULL;
 static SPIPlanPtr suspend_plan = NULL;
 static SPIPlanPtr retry_later_plan = NULL;
 static SPIPlanPtr requeue_plan = NULL;
+static SPIPlanPtr hold_back_plan = NULL;
 static SPIPlanPtr find_error_workflow_plan = NULL;
 static SPIPlanPtr error_workflow_plan = NULL;
 static SPIPlanPtr wake_due_plan = NULL;
@@ -1167,8 +1180,9 @@ static SPIPlanPtr prune_owner_plan = NULL;
 
 /*
  * The rows a worker's run writes without statements (rr_row_direct()), as
- * SQL_START_RUNNING and SQL_FINISH do: each target's first column is the
- * row's owner, the others those the statement sets.
+ * SQL_START_RUNNING, SQL_FINISH, SQL_REQUEUE and SQL_HOLD_BACK do: each
+ * target's first column is the row's owner, the others those the
+ * statement sets.
  */
 static const char *const owner_column[] = {"owner"};
 static RrRowTarget finished_queue_target = RR_ROW_TARGET("queue", owner_column);
@@ -1176,6 +1190,8 @@ static const char *const lease_columns[] = {"owner", "lease_owner", "ready_at"};
 static RrRowTarget lease_target = RR_ROW_TARGET("queue", lease_columns);
 static const char *const running_columns[] = {"owner", "status", "started_at"};
 static RrRowTarget running_target = RR_ROW_TARGET("execution", running_columns);
+static const char *const started_columns[] = {"owner", "started_at"};
+static RrRowTarget started_target = RR_ROW_TARGET("execution", started_columns);
 static const char *const finish_columns[] = {
 	"owner", "status", "output", "error", "started_at", "finished_at", "steps"
 };
@@ -1420,6 +1436,26 @@ rr_journal_requeue(int64 execution, Oid owner, TimestampTz started_at)
 	char		nulls[3] = {' ', ' ', ' '};
 	int			nestlevel;
 
+	if (rr_row_direct(&lease_target, CMD_UPDATE) &&
+		rr_row_direct(&started_target, CMD_UPDATE))
+	{
+		OwnedRowChange lease = {.owner = owner,
+			.ncolumns = lengthof(lease_columns),
+		.isnull = {false, true, false}};	/* lease_owner = NULL */
+		OwnedRowChange started = {.owner = owner,
+			.ncolumns = lengthof(started_columns),
+		.keep = 1};				/* started_at = coalesce(started_at, $2) */
+
+		/* ready_at = now() */
+		lease.values[2] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+		started.values[1] = TimestampTzGetDatum(started_at);
+		started.isnull[1] = started_at == 0;
+		/* the queue row first, as a worker's claim locks them */
+		(void) rr_row_update(&lease_target, execution, owned_row_change, &lease);
+		(void) rr_row_update(&started_target, execution, owned_row_change,
+							 &started);
+		return;
+	}
 	values[0] = Int64GetDatum(execution);
 	values[1] = TimestampTzGetDatum(started_at);
 	nulls[1] = started_at ? ' ' : 'n';
@@ -1427,6 +1463,32 @@ rr_journal_requeue(int64 execution, Oid owner, TimestampTz started_at)
 	nestlevel = rr_store_begin();
 	rr_store_run_kept(&requeue_plan, SQL_REQUEUE, 3, argtypes, values, nulls,
 					  SPI_OK_UPDATE);
+	rr_store_end(nestlevel);
+}
+
+void
+rr_journal_hold_back(int64 execution, Oid owner, TimestampTz until)
+{
+	Oid			argtypes[3] = {INT8OID, TIMESTAMPTZOID, OIDOID};
+	Datum		values[3];
+	int			nestlevel;
+
+	if (rr_row_direct(&lease_target, CMD_UPDATE))
+	{
+		OwnedRowChange lease = {.owner = owner,
+			.ncolumns = lengthof(lease_columns),
+		.isnull = {false, true, false}};	/* lease_owner = NULL */
+
+		lease.values[2] = TimestampTzGetDatum(until);
+		(void) rr_row_update(&lease_target, execution, owned_row_change, &lease);
+		return;
+	}
+	values[0] = Int64GetDatum(execution);
+	values[1] = TimestampTzGetDatum(until);
+	values[2] = ObjectIdGetDatum(owner);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&hold_back_plan, SQL_HOLD_BACK, 3, argtypes, values,
+					  NULL, SPI_OK_UPDATE);
 	rr_store_end(nestlevel);
 }
 
@@ -1544,6 +1606,7 @@ rr_journal_forget_plans(void)
 	SPIPlanPtr *const plans[] = {
 		&save_steps_plan, &start_running_plan,
 		&finish_plan, &suspend_plan, &retry_later_plan, &requeue_plan,
+		&hold_back_plan,
 		&find_error_workflow_plan, &error_workflow_plan, &wake_due_plan,
 		&due_owners_plan, &prune_plan, &prune_owner_plan,
 		&enqueue_once_plan, &by_key_plan, &unpacked_input_plan,

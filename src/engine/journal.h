@@ -170,6 +170,13 @@ extern void rr_journal_requeue(int64 execution, Oid owner,
 							   TimestampTz started_at);
 
 /*
+ * An execution whose workflow runs as many as its settings.concurrency
+ * allows steps out of the claims' way until then, giving up its lease.
+ */
+extern void rr_journal_hold_back(int64 execution, Oid owner,
+								 TimestampTz until);
+
+/*
  * Queue owner's workflow called workflow, if it has an active version,
  * with input, as the error workflow of execution failed; false if none.
  */

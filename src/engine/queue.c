@@ -225,17 +225,6 @@
 	" AND q.ready_at < 'infinity' ORDER BY q.ready_at LIMIT 1) d)," \
 	" (SELECT min(wake_at) FROM reporunner.execution WHERE status = 'waiting'))"
 /*
- * An execution whose workflow has all its settings.concurrency slots
- * taken steps out of the way of the claims for a while ($2: until when),
- * so that it does not hold up the executions behind it.  It gives up its
- * lease, if it had one already (durable_run.c leases an execution before
- * building its plan): a lease kept while nobody runs the execution would
- * count against its owner's share of the workers.
- */
-#define SQL_HOLD_BACK \
-	"UPDATE reporunner.queue SET ready_at = $2, lease_owner = NULL" \
-	" WHERE execution_id = $1 AND owner = $3"
-/*
  * Leases, to find those of workers that died; on Citus, this node's only
  * (rr_local_queue_leases), in the same columns: a lease of another node
  * is held by a session lock of that node's.
@@ -254,7 +243,6 @@ static SPIPlanPtr claim_owner_plan = NULL;
 static SPIPlanPtr next_wake_plan = NULL;
 static SPIPlanPtr leases_plan = NULL;
 static SPIPlanPtr free_lease_plan = NULL;
-static SPIPlanPtr hold_back_plan = NULL;
 
 /*
  * A worker prepares its statements once and keeps their plans.  A plan
@@ -266,7 +254,7 @@ static SPIPlanPtr hold_back_plan = NULL;
 #define RR_REPLAN_MS			60000
 static SPIPlanPtr *const kept_plans[] = {
 	&candidates_plan, &candidates_pure_plan, &claim_plan, &claim_owner_plan,
-	&next_wake_plan, &leases_plan, &free_lease_plan, &hold_back_plan
+	&next_wake_plan, &leases_plan, &free_lease_plan
 };
 
 /* How often a worker looks for leases of workers that died, at most */
@@ -356,24 +344,15 @@ rr_queue_init(void)
 
 /*
  * The member's workflow runs as many executions as its settings allow:
- * move it aside (SQL_HOLD_BACK) for RR_HOLD_BACK_MS; it keeps its
+ * move it aside (rr_journal_hold_back) for RR_HOLD_BACK_MS; it keeps its
  * priority, and its age among the others held back.
  */
 void
 rr_batch_hold_back(ClaimedExecution *member)
 {
-	Oid			argtypes[3] = {INT8OID, TIMESTAMPTZOID, OIDOID};
-	Datum		values[3];
-	int			nestlevel;
-
-	values[0] = Int64GetDatum(member->id);
-	values[1] = TimestampTzGetDatum(TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-																RR_HOLD_BACK_MS));
-	values[2] = ObjectIdGetDatum(member->owner);
-	nestlevel = rr_store_begin();
-	rr_store_run_kept(&hold_back_plan, SQL_HOLD_BACK, 3, argtypes, values,
-					  NULL, SPI_OK_UPDATE);
-	rr_store_end(nestlevel);
+	rr_journal_hold_back(member->id, member->owner,
+						 TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+													 RR_HOLD_BACK_MS));
 }
 
 /* Give back a member's session lock and concurrency slot. */
