@@ -1428,6 +1428,21 @@ rr_journal_retry_later(int64 execution, const char *node, int run_index,
 	rr_store_end(nestlevel);
 }
 
+/*
+ * The execution's queue row, directly (lease_target): its lease given up,
+ * ready at ready_at, as SQL_REQUEUE and SQL_HOLD_BACK set it.
+ */
+static void
+give_up_lease(int64 execution, Oid owner, TimestampTz ready_at)
+{
+	OwnedRowChange lease = {.owner = owner,
+		.ncolumns = lengthof(lease_columns),
+	.isnull = {false, true, false}};	/* lease_owner = NULL */
+
+	lease.values[2] = TimestampTzGetDatum(ready_at);
+	(void) rr_row_update(&lease_target, execution, owned_row_change, &lease);
+}
+
 void
 rr_journal_requeue(int64 execution, Oid owner, TimestampTz started_at)
 {
@@ -1439,19 +1454,14 @@ rr_journal_requeue(int64 execution, Oid owner, TimestampTz started_at)
 	if (rr_row_direct(&lease_target, CMD_UPDATE) &&
 		rr_row_direct(&started_target, CMD_UPDATE))
 	{
-		OwnedRowChange lease = {.owner = owner,
-			.ncolumns = lengthof(lease_columns),
-		.isnull = {false, true, false}};	/* lease_owner = NULL */
 		OwnedRowChange started = {.owner = owner,
 			.ncolumns = lengthof(started_columns),
 		.keep = 1};				/* started_at = coalesce(started_at, $2) */
 
-		/* ready_at = now() */
-		lease.values[2] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 		started.values[1] = TimestampTzGetDatum(started_at);
 		started.isnull[1] = started_at == 0;
-		/* the queue row first, as a worker's claim locks them */
-		(void) rr_row_update(&lease_target, execution, owned_row_change, &lease);
+		/* the queue row first (ready_at = now()), as a claim locks them */
+		give_up_lease(execution, owner, GetCurrentTransactionStartTimestamp());
 		(void) rr_row_update(&started_target, execution, owned_row_change,
 							 &started);
 		return;
@@ -1475,12 +1485,7 @@ rr_journal_hold_back(int64 execution, Oid owner, TimestampTz until)
 
 	if (rr_row_direct(&lease_target, CMD_UPDATE))
 	{
-		OwnedRowChange lease = {.owner = owner,
-			.ncolumns = lengthof(lease_columns),
-		.isnull = {false, true, false}};	/* lease_owner = NULL */
-
-		lease.values[2] = TimestampTzGetDatum(until);
-		(void) rr_row_update(&lease_target, execution, owned_row_change, &lease);
+		give_up_lease(execution, owner, until);
 		return;
 	}
 	values[0] = Int64GetDatum(execution);
