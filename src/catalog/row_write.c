@@ -530,12 +530,19 @@ rr_row_insert(RrRowTarget *target, Datum *values, bool *isnull)
 		insert_by_statement(target, values, isnull);
 }
 
+/* Whether target, looked up, takes an update or a delete (operation) here */
+static bool
+direct_change(RrRowTarget *target, CmdType operation)
+{
+	return operation == CMD_UPDATE ? target->direct_update :
+		target->direct_delete;
+}
+
 bool
 rr_row_direct(RrRowTarget *target, CmdType operation)
 {
 	Relation	rel = open_target(target);
-	bool		direct = operation == CMD_UPDATE ? target->direct_update :
-		target->direct_delete;
+	bool		direct = direct_change(target, operation);
 
 	table_close(rel, NoLock);
 	return direct;
@@ -598,8 +605,7 @@ change_row(RrRowTarget *target, CmdType operation, int64 key,
 	bool		written = false;
 	int			i;
 
-	if (!(operation == CMD_UPDATE ? target->direct_update :
-		  target->direct_delete))
+	if (!direct_change(target, operation))
 		elog(ERROR, "table \"%s\" cannot be written here",
 			 RelationGetRelationName(rel));
 	begin_write(&write, target, rel, operation);
