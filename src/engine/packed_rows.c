@@ -45,6 +45,7 @@
 #include "engine/executor.h"
 #include "engine/packed_rows.h"
 #include "engine/row_jsonb.h"
+#include "expr/numeric_form.h"
 #include "executor/executor.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
@@ -179,86 +180,32 @@ packed_write(Oid type)
 }
 
 /*
- * numeric's stored form, as src/backend/utils/adt/numeric.c defines it
- * (kept readable by later releases for pg_upgrade): a header word; in the
- * long form, then, the weight; then the base-10000 digits.  The short form
- * keeps sign, display scale and weight in its header word, the special
- * values (NaN, +/-Infinity) only their kind.
- */
-#define RR_NUMERIC_SIGN_MASK	0xC000
-#define RR_NUMERIC_POS			0x0000
-#define RR_NUMERIC_NEG			0x4000
-#define RR_NUMERIC_SHORT_OR_SPECIAL 0x8000
-#define RR_NUMERIC_SPECIAL		0xC000
-#define RR_NUMERIC_SPECIAL_MASK 0xF000
-#define RR_NUMERIC_DSCALE_MASK	0x3FFF
-#define RR_NUMERIC_SHORT_SIGN_MASK 0x2000
-#define RR_NUMERIC_SHORT_DSCALE_MASK 0x1F80
-#define RR_NUMERIC_SHORT_DSCALE_SHIFT 7
-#define RR_NUMERIC_SHORT_WEIGHT_SIGN_MASK 0x0040
-#define RR_NUMERIC_SHORT_WEIGHT_MASK 0x003F
-
-/*
  * Write a numeric as numeric_send() does (digit count, weight, sign,
- * display scale, digits, each an int16), from its stored form: that
- * function copies a value stored with a short header and allocates twice,
- * a third of a statement-level trigger's cost with one numeric column.
- * 070_triggers checks the bytes, through the items a worker unpacks, on
- * short, long and special values.
+ * display scale, digits, each an int16), from its stored form
+ * (src/expr/numeric_form.h): that function copies a value stored with a
+ * short header and allocates twice, a third of a statement-level
+ * trigger's cost with one numeric column.  070_triggers checks the bytes,
+ * through the items a worker unpacks, on short, long and special values.
  */
 static void
 pack_numeric(StringInfo buf, Datum value)
 {
 	struct varlena *stored = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(value));
-	const char *data = VARDATA_ANY(stored);
-	int			length = VARSIZE_ANY_EXHDR(stored);
-	uint16		header;
-	int			weight;
-	int			sign;
-	int			dscale;
-	int			offset;
-	int			ndigits;
+	RrNumericForm form;
 	int			i;
 
-	memcpy(&header, data, sizeof(uint16));
-	if ((header & RR_NUMERIC_SHORT_OR_SPECIAL) != 0)
-	{
-		offset = sizeof(uint16);
-		if ((header & RR_NUMERIC_SIGN_MASK) == RR_NUMERIC_SPECIAL)
-			sign = header & RR_NUMERIC_SPECIAL_MASK;
-		else
-			sign = (header & RR_NUMERIC_SHORT_SIGN_MASK) ? RR_NUMERIC_NEG :
-				RR_NUMERIC_POS;
-		dscale = (header & RR_NUMERIC_SHORT_DSCALE_MASK) >>
-			RR_NUMERIC_SHORT_DSCALE_SHIFT;
-		weight = ((header & RR_NUMERIC_SHORT_WEIGHT_SIGN_MASK) ?
-				  ~RR_NUMERIC_SHORT_WEIGHT_MASK : 0) |
-			(header & RR_NUMERIC_SHORT_WEIGHT_MASK);
-	}
-	else
-	{
-		int16		long_weight;
-
-		memcpy(&long_weight, data + sizeof(uint16), sizeof(int16));
-		offset = sizeof(uint16) + sizeof(int16);
-		sign = header & RR_NUMERIC_SIGN_MASK;
-		dscale = header & RR_NUMERIC_DSCALE_MASK;
-		weight = long_weight;
-	}
-	ndigits = (length - offset) / sizeof(int16);
-	enlargeStringInfo(buf, sizeof(int32) + (4 + ndigits) * sizeof(int16));
-	pq_writeint32(buf, (4 + ndigits) * sizeof(int16));
-	pq_writeint16(buf, (uint16) ndigits);
-	pq_writeint16(buf, (uint16) weight);
-	pq_writeint16(buf, (uint16) sign);
-	pq_writeint16(buf, (uint16) dscale);
-	for (i = 0; i < ndigits; i++)
-	{
-		int16		digit;
-
-		memcpy(&digit, data + offset + i * sizeof(int16), sizeof(int16));
-		pq_writeint16(buf, (uint16) digit);
-	}
+	if (!rr_numeric_form(VARDATA_ANY(stored), VARSIZE_ANY_EXHDR(stored),
+						 &form))
+		elog(ERROR, "numeric value of %d bytes is too short",
+			 (int) VARSIZE_ANY_EXHDR(stored));
+	enlargeStringInfo(buf, sizeof(int32) + (4 + form.ndigits) * sizeof(int16));
+	pq_writeint32(buf, (4 + form.ndigits) * sizeof(int16));
+	pq_writeint16(buf, (uint16) form.ndigits);
+	pq_writeint16(buf, (uint16) form.weight);
+	pq_writeint16(buf, (uint16) form.sign);
+	pq_writeint16(buf, (uint16) form.dscale);
+	for (i = 0; i < form.ndigits; i++)
+		pq_writeint16(buf, (uint16) rr_numeric_digit(&form, i));
 	if ((Pointer) stored != DatumGetPointer(value))
 		pfree(stored);
 }

@@ -26,6 +26,7 @@
 #include "expr/ast.h"
 #include "expr/datetime.h"
 #include "expr/js_value.h"
+#include "expr/numeric_form.h"
 #include "expr/regex.h"
 #include "miscadmin.h"
 #include "reporunner.h"
@@ -39,18 +40,6 @@
 
 /* The largest array index plus one (ECMA-262: 2^32 - 1) */
 #define JS_MAX_INDEX	4294967295.0
-
-/*
- * The header of a numeric's data, as numeric.c stores it on disk (a stable
- * format): short numerics, nearly every number an item holds, are decoded
- * here without printing them; the rest go through numeric_out.
- */
-#define NUMERIC_SIGN_MASK				0xC000
-#define NUMERIC_SHORT					0x8000
-#define NUMERIC_SHORT_SIGN_MASK			0x2000
-#define NUMERIC_SHORT_WEIGHT_SIGN_MASK	0x0040
-#define NUMERIC_SHORT_WEIGHT_MASK		0x003F
-#define NUMERIC_NBASE					10000
 
 static const char function_text[] = "function () { [native code] }";
 
@@ -275,37 +264,21 @@ trim_js_space(const unsigned char **start, const unsigned char **end)
 static bool
 numeric_to_double_fast(Numeric num, double *result, bool *short_digits)
 {
-	const char *data = VARDATA_ANY(num);
-	int			nbytes = VARSIZE_ANY_EXHDR(num);
-	uint16		header;
-	int			weight;
-	int			ndigits;
+	RrNumericForm form;
 	int			exp10;
 	uint64		m = 0;
 	double		d;
 
-	if (nbytes < (int) sizeof(uint16))
+	/* short numerics, nearly every number an item holds */
+	if (!rr_numeric_form(VARDATA_ANY(num), VARSIZE_ANY_EXHDR(num), &form) ||
+		!form.short_form || form.ndigits > 4)
 		return false;
-	memcpy(&header, data, sizeof(uint16));
-	if ((header & NUMERIC_SIGN_MASK) != NUMERIC_SHORT)
-		return false;
-	ndigits = (nbytes - sizeof(uint16)) / sizeof(int16);
-	if (ndigits > 4)
-		return false;
-	weight = ((header & NUMERIC_SHORT_WEIGHT_SIGN_MASK) ?
-			  ~NUMERIC_SHORT_WEIGHT_MASK : 0) |
-		(header & NUMERIC_SHORT_WEIGHT_MASK);
-	for (int i = 0; i < ndigits; i++)
-	{
-		int16		digit;
-
-		memcpy(&digit, data + sizeof(uint16) + i * sizeof(int16), sizeof(int16));
-		m = m * NUMERIC_NBASE + digit;
-	}
+	for (int i = 0; i < form.ndigits; i++)
+		m = m * RR_NUMERIC_NBASE + rr_numeric_digit(&form, i);
 	if (m > (uint64) JS_2_53)
 		return false;
-	exp10 = 4 * (weight - ndigits + 1);
-	if (ndigits == 0)
+	exp10 = 4 * (form.weight - form.ndigits + 1);
+	if (form.ndigits == 0)
 		d = 0;
 	else if (exp10 >= 0 && exp10 <= 22)
 		d = (double) m * exact_pow10[exp10];
@@ -313,7 +286,7 @@ numeric_to_double_fast(Numeric num, double *result, bool *short_digits)
 		d = (double) m / exact_pow10[-exp10];
 	else
 		return false;
-	*result = (header & NUMERIC_SHORT_SIGN_MASK) ? -d : d;
+	*result = form.sign == RR_NUMERIC_NEG ? -d : d;
 	*short_digits = m < UINT64CONST(1000000000000000);
 	return true;
 }
