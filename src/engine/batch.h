@@ -35,6 +35,8 @@ typedef struct ClaimedExecution
 	Oid			created_by;		/* the role that queued it */
 	Oid			owner;			/* the owner of its workflow */
 	int			slot;			/* settings.concurrency slot, or -1 */
+	int			owner_slot;		/* its owner's worker slot, taken before it
+								 * is first marked running, or -1 */
 	bool		locked;			/* this process holds its session lock */
 	RrExecution *parked;		/* its run, stopped to go on in this process
 								 * (src/engine/rounds.c); kept claimed
@@ -102,6 +104,13 @@ extern void rr_batch_release_done(Batch *batch);
  */
 extern bool rr_batch_take_slot(ClaimedExecution *member, RrPlan *plan);
 extern void rr_batch_hold_back(ClaimedExecution *member);
+
+/*
+ * Take a worker slot of the member's owner (reporunner.max_workers_per_owner)
+ * before it is first marked running: false when other workers hold them
+ * all; then rr_batch_hold_back moves the member aside.
+ */
+extern bool rr_batch_take_owner_slot(ClaimedExecution *member);
 
 /*
  * Run the batch's current member to its end, failure or pause, in the open

@@ -109,6 +109,8 @@ typedef struct DurableRun
 	List	   *input_items;	/* its input, for running the plan again */
 	TimestampTz began;			/* when this process took it up (again) */
 	bool		started;		/* its running state is committed */
+	bool		stepped_aside;	/* its owner's executions held every worker
+								 * they may: it went back to the queue */
 	bool		canceled;		/* cancel() stopped it between two nodes */
 	bool		effects_pending;	/* a node with side effects ran since the
 									 * last commit */
@@ -192,14 +194,38 @@ save_steps(DurableRun *run)
 }
 
 /*
- * Commit what the run has done so far, with its unsaved steps.  The first
- * commit of a run also records it running, by this process.  Once that is
- * committed, no other member of the batch needs this transaction: the
- * ones that ran are done, the rest go back to the queue for any worker.
+ * Before the run is first marked running (leased, counting against its
+ * owner's reporunner.max_workers_per_owner): take a worker slot of its
+ * owner.  When other workers hold them all, the run steps aside instead
+ * (rr_batch_hold_back, in the open transaction), with nothing of it
+ * written, and false is returned: its pure steps run again when it is
+ * claimed again.
  */
-static void
+static bool
+may_start(DurableRun *run)
+{
+	ClaimedExecution *member = &run->batch->members[run->batch->current];
+
+	if (run->started || rr_batch_take_owner_slot(member))
+		return true;
+	rr_batch_hold_back(member);
+	run->stepped_aside = true;
+	return false;
+}
+
+/*
+ * Commit what the run has done so far, with its unsaved steps.  The first
+ * commit of a run also records it running, by this process, unless it
+ * must step aside (may_start: then false, and nothing is committed).
+ * Once that is committed, no other member of the batch needs this
+ * transaction: the ones that ran are done, the rest go back to the queue
+ * for any worker.
+ */
+static bool
 commit_run(DurableRun *run)
 {
+	if (!may_start(run))
+		return false;
 	save_steps(run);
 	if (!run->started)
 		rr_journal_start_running(run->execution.id, run_owner(run),
@@ -207,6 +233,7 @@ commit_run(DurableRun *run)
 	rr_batch_commit(run->batch, run->execution.context);
 	run->started = true;
 	run->effects_pending = false;
+	return true;
 }
 
 /* Whether cancel() has canceled the execution; sets run->canceled. */
@@ -323,13 +350,15 @@ adopt_journaled_step(RrExecution *execution, const RrPlanNode *node)
 										 GetCurrentTimestamp(),
 										 RR_PURE_STRETCH_MS)))
 	{
-		/* in a subtransaction nothing commits: go on after the next commit */
-		if (batch->in_subtransactions)
+		/*
+		 * In a subtransaction nothing commits: go on after the next commit.
+		 * A run that steps aside stops here.
+		 */
+		if (batch->in_subtransactions || !commit_run(run))
 		{
 			execution->stopped = true;
 			return NULL;
 		}
-		commit_run(run);
 	}
 	report_activity(run, node);
 	return NULL;
@@ -757,12 +786,15 @@ record_failure(DurableRun *run, ErrorData *edata, bool in_transaction)
  * open transaction, with the execution running by this process, so that
  * the next commit makes it durable; the batch keeps it claimed across
  * commits (rr_batch_commit), and src/engine/rounds.c carries it on.
+ * A run that stepped aside (may_start) is not parked.
  */
 static void
 park(DurableRun *run)
 {
 	ClaimedExecution *member = &run->batch->members[run->batch->current];
 
+	if (run->stepped_aside || !may_start(run))
+		return;
 	save_steps(run);
 	if (!run->started)
 		rr_journal_start_running(run->execution.id, run_owner(run),
@@ -908,18 +940,21 @@ rr_durable_run_member(Batch *batch)
 			{
 				execution->started_at = member->started_at != 0 ?
 					member->started_at : GetCurrentTimestamp();
-				commit_run(run);
+				(void) commit_run(run);
 			}
-			load_execution(run, member, &run->input_items);
-			if (rr_batch_take_slot(member, execution->plan))
-				run_plan_durably(run);
-			else
-				rr_batch_hold_back(member);
+			if (!run->stepped_aside)
+			{
+				load_execution(run, member, &run->input_items);
+				if (rr_batch_take_slot(member, execution->plan))
+					run_plan_durably(run);
+				else
+					rr_batch_hold_back(member);
+			}
 		}
 		batch->uncommitted = true;
 		/* the last node had side effects: they commit with the end */
 		if (run->effects_pending)
-			commit_run(run);
+			(void) commit_run(run);
 	}
 	PG_CATCH();
 	{

@@ -55,6 +55,7 @@
 /* field4 of our advisory lock tags; SQL's advisory locks use 1 and 2 */
 #define RR_LOCKTAG_EXECUTION	3
 #define RR_LOCKTAG_WORKFLOW_SLOT 4
+#define RR_LOCKTAG_OWNER_SLOT	5
 
 /* Queue rows claimed at once, and run in one transaction when pure */
 #define RR_CLAIM_BATCH			8
@@ -274,6 +275,13 @@ slot_locktag(LOCKTAG *tag, int64 workflow_id, int slot)
 						 (uint32) slot, RR_LOCKTAG_WORKFLOW_SLOT);
 }
 
+static void
+owner_slot_locktag(LOCKTAG *tag, Oid owner, int slot)
+{
+	SET_LOCKTAG_ADVISORY(*tag, MyDatabaseId, (uint32) owner,
+						 (uint32) slot, RR_LOCKTAG_OWNER_SLOT);
+}
+
 /*
  * Take a settings.concurrency slot of the member's workflow: one of its
  * "concurrency" session locks.  False when all are taken.
@@ -339,6 +347,39 @@ rr_queue_init(void)
 							NULL);
 }
 
+/*
+ * Take a worker slot of the member's owner, before the member is first
+ * marked running: one of owner_cap() session locks, which every member of
+ * that owner this process runs shares (a second one finds it held
+ * already), so that at most owner_cap() workers run the owner's leased
+ * executions.  Claims pass over an owner with that many leased rows, but
+ * two workers claiming at once both see the rows as they were before
+ * either committed a lease; this lock is what holds the limit.  False when
+ * other workers hold every slot: the member then steps aside.  A limit of
+ * at least max_worker_processes could never be reached.
+ */
+bool
+rr_batch_take_owner_slot(ClaimedExecution *member)
+{
+	int			cap = owner_cap();
+	int			i;
+
+	if (member->owner_slot >= 0 || cap >= max_worker_processes)
+		return true;
+	for (i = 0; i < cap; i++)
+	{
+		LOCKTAG		tag;
+
+		owner_slot_locktag(&tag, member->owner, i);
+		if (LockAcquire(&tag, ExclusiveLock, true, true) != LOCKACQUIRE_NOT_AVAIL)
+		{
+			member->owner_slot = i;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* How long an execution held back by settings.concurrency steps aside */
 #define RR_HOLD_BACK_MS			250
 
@@ -355,7 +396,7 @@ rr_batch_hold_back(ClaimedExecution *member)
 													 RR_HOLD_BACK_MS));
 }
 
-/* Give back a member's session lock and concurrency slot. */
+/* Give back a member's session lock, concurrency slot and owner's slot. */
 static void
 release_member(ClaimedExecution *member)
 {
@@ -367,6 +408,12 @@ release_member(ClaimedExecution *member)
 	{
 		slot_locktag(&tag, member->workflow_id, member->slot);
 		LockRelease(&tag, ExclusiveLock, true);
+	}
+	if (member->owner_slot >= 0)
+	{
+		owner_slot_locktag(&tag, member->owner, member->owner_slot);
+		LockRelease(&tag, ExclusiveLock, true);
+		member->owner_slot = -1;
 	}
 	execution_locktag(&tag, member->id);
 	LockRelease(&tag, ExclusiveLock, true);
@@ -467,6 +514,7 @@ add_claimed(Batch *batch)
 		value = SPI_getbinval(tuple, desc, 11, &isnull);
 		member->input_rows = isnull ? NULL : DatumGetByteaPCopy(value);
 		member->slot = -1;
+		member->owner_slot = -1;
 		MemoryContextSwitchTo(old);
 	}
 }

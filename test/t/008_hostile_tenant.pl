@@ -259,14 +259,49 @@ $node->poll_query_until('postgres',
 	q{SELECT count(*) = 1 FROM reporunner.executions WHERE workflow = 'long' AND status = 'running'})
   or die 'the long executions did not start';
 run_pure();
-is($node->safe_psql('postgres', q{
-SELECT string_agg(status, ' ' ORDER BY status) FROM reporunner.executions WHERE workflow = 'long'}),
-	'queued queued running',
-	"F10: tenant_a's execution ran on a free worker while tenant_b ran one long execution of three");
+my $long_statuses = $node->safe_psql('postgres', q{
+SELECT string_agg(status, ' ' ORDER BY status) FROM reporunner.executions WHERE workflow = 'long'});
+is($long_statuses, 'queued queued running',
+	"F10: tenant_a's execution ran on a free worker while tenant_b ran one long execution of three")
+  or diag($node->safe_psql('postgres', q{
+SELECT string_agg(format('%s %s %s %s', e.workflow, e.status, s.started_at, s.finished_at), E'\n' ORDER BY s.started_at)
+FROM reporunner.executions e LEFT JOIN reporunner.step s ON s.execution_id = e.id AND s.node <> 'Start'
+WHERE e.workflow IN ('long', 'pure')}));
 $node->poll_query_until('postgres',
 	q{SELECT count(*) = 3 FROM reporunner.executions WHERE workflow = 'long' AND status = 'succeeded'})
   or die 'the long executions did not all succeed';
-pass('F10: and tenant_b\'s long executions all ran, one after the other');
+
+# whether two runs of workflow $name's node Q overlapped in time
+sub overlapping_runs
+{
+	my ($name) = @_;
+	return $node->safe_psql('postgres', qq{
+SELECT count(*) FROM reporunner.step a JOIN reporunner.step b
+  ON a.execution_id < b.execution_id AND a.started_at < b.finished_at AND b.started_at < a.finished_at
+WHERE a.node = 'Q' AND b.node = 'Q'
+  AND a.execution_id IN (SELECT id FROM reporunner.executions WHERE workflow = '$name')
+  AND b.execution_id IN (SELECT id FROM reporunner.executions WHERE workflow = '$name')});
+}
+is(overlapping_runs('long'), '0', "F10: and tenant_b's long executions all ran, one after the other");
+
+# Two workers that claim at the same moment both read the queue as it was
+# before either committed a lease: a claim sees tenant_b under its limit
+# while a worker already runs tenant_b's execution.  Taking the lease away
+# from the queue row of a running execution shows every claim that moment.
+$node->safe_psql('postgres', q{
+SET ROLE tenant_b; SELECT reporunner.save_workflow('side', sql_doc('select pg_sleep(2)'))});
+my $first = start_b('side', 'running');
+$node->safe_psql('postgres', qq{UPDATE reporunner.queue SET lease_owner = NULL WHERE execution_id = $first});
+my $second = start_b('side');
+run_pure();
+is($node->safe_psql('postgres', qq{
+SELECT status FROM reporunner.execution WHERE id IN ($first, $second) ORDER BY id}),
+	"running\nqueued",
+	'F10: a worker that claimed past the limit steps its execution aside before running it');
+$node->poll_query_until('postgres',
+	qq{SELECT count(*) = 2 FROM reporunner.execution WHERE id IN ($first, $second) AND status = 'succeeded'})
+  or die 'the stepped-aside execution did not run';
+is(overlapping_runs('side'), '0', 'F10: and runs once the other has ended, never at the same time');
 workers_alive('F10');
 
 $node->stop;
