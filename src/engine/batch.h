@@ -103,6 +103,9 @@ extern void rr_batch_release_done(Batch *batch);
  * when all are taken; then rr_batch_hold_back moves the member aside.
  */
 extern bool rr_batch_take_slot(ClaimedExecution *member, RrPlan *plan);
+
+/* Give back the member's settings.concurrency slot: its run has ended. */
+extern void rr_batch_free_slot(ClaimedExecution *member);
 extern void rr_batch_hold_back(ClaimedExecution *member);
 
 /*

@@ -972,7 +972,10 @@ rr_durable_run_member(Batch *batch)
 	PG_END_TRY();
 
 	if (member->parked == NULL)
+	{
+		rr_batch_free_slot(member);
 		forget_run(context);
+	}
 	return aborted;
 }
 
@@ -1018,7 +1021,10 @@ rr_durable_resume_member(Batch *batch)
 	PG_END_TRY();
 
 	if (member->parked == NULL)
+	{
+		rr_batch_free_slot(member);
 		forget_run(context);
+	}
 }
 
 /*

@@ -284,7 +284,10 @@ owner_slot_locktag(LOCKTAG *tag, Oid owner, int slot)
 
 /*
  * Take a settings.concurrency slot of the member's workflow: one of its
- * "concurrency" session locks.  False when all are taken.
+ * "concurrency" session locks.  False when all are taken, by other
+ * processes or by members of this batch still running (parked at an http
+ * node: a member gives its slot back as soon as its run ends,
+ * rr_batch_free_slot).
  */
 bool
 rr_batch_take_slot(ClaimedExecution *member, RrPlan *plan)
@@ -297,15 +300,31 @@ rr_batch_take_slot(ClaimedExecution *member, RrPlan *plan)
 	for (i = 0; i < plan->concurrency; i++)
 	{
 		LOCKTAG		tag;
+		LockAcquireResult taken;
 
 		slot_locktag(&tag, member->workflow_id, i);
-		if (LockAcquire(&tag, ExclusiveLock, true, true) != LOCKACQUIRE_NOT_AVAIL)
+		taken = LockAcquire(&tag, ExclusiveLock, true, true);
+		if (taken == LOCKACQUIRE_OK)
 		{
 			member->slot = i;
 			return true;
 		}
+		if (taken == LOCKACQUIRE_ALREADY_HELD)
+			LockRelease(&tag, ExclusiveLock, true);
 	}
 	return false;
+}
+
+void
+rr_batch_free_slot(ClaimedExecution *member)
+{
+	LOCKTAG		tag;
+
+	if (member->slot < 0)
+		return;
+	slot_locktag(&tag, member->workflow_id, member->slot);
+	LockRelease(&tag, ExclusiveLock, true);
+	member->slot = -1;
 }
 
 /* reporunner.max_workers_per_owner: see owner_cap */
@@ -404,11 +423,7 @@ release_member(ClaimedExecution *member)
 
 	if (!member->locked)
 		return;
-	if (member->slot >= 0)
-	{
-		slot_locktag(&tag, member->workflow_id, member->slot);
-		LockRelease(&tag, ExclusiveLock, true);
-	}
+	rr_batch_free_slot(member);
 	if (member->owner_slot >= 0)
 	{
 		owner_slot_locktag(&tag, member->owner, member->owner_slot);

@@ -395,6 +395,22 @@ $start = time;
 run('slow_items', '[{"s": 0.5}, {"s": 0.5}, {"s": 0.5}, {"s": 0.5}]',
 	'SET reporunner.http_max_concurrency = 2;');
 cmp_ok(time - $start, '>=', 1, 'reporunner.http_max_concurrency = 2: two at a time');
+
+# settings.concurrency in workers: executions parked at an http node hold
+# their slot until they end, also against members of their own batch
+$node->safe_psql('postgres', qq{SELECT reporunner.save_workflow('one_at_a_time', \$d\${
+  "nodes": [{"name": "Start", "type": "trigger"},
+    {"name": "Call", "type": "http", "params": {"url": "$base/delay/0.5"}}],
+  "connections": [{"from": "Start", "to": "Call"}], "settings": {"concurrency": 1}}\$d\$)});
+$node->safe_psql('postgres',
+	q{SELECT reporunner.start('one_at_a_time', '[{}]') FROM generate_series(1, 4)});
+$node->poll_query_until('postgres', q{
+SELECT count(*) = 4 FROM reporunner.executions WHERE workflow = 'one_at_a_time' AND status = 'succeeded'})
+  or die 'the executions of one_at_a_time did not all succeed';
+cmp_ok($node->safe_psql('postgres', q{
+SELECT extract(epoch FROM max(finished_at) - min(finished_at))
+FROM reporunner.executions WHERE workflow = 'one_at_a_time'}),
+	'>=', 1.5, 'settings.concurrency = 1: four background executions of 0.5 s requests end one after the other');
 like(run('get', qq([{"url": "$base/delay/0.2"}, {"url": "$base/status/404"}, {"url": "$base/status/500"}])),
 	qr/^38000: .*GET \Q$base\E\/status\/404 returned HTTP status 404$/,
 	'of several failures, the first item\'s is the node\'s');
