@@ -778,6 +778,9 @@ rr_journal_execution_owner(int64 execution)
 	return owner;
 }
 
+static bool cancel_directly(int64 execution, Oid owner, bool *canceled,
+							int32 *lease_pid);
+
 /*
  * Cancel execution (of owner) and, when that did, the sub-workflows it
  * runs, theirs in turn; the processes running them are added to
@@ -796,24 +799,36 @@ cancel_tree(int64 execution, Oid owner, List **worker_pids,
 	uint64		i;
 	int			nestlevel;
 	bool		isnull;
-	Datum		pid;
+	bool		canceled;
+	int32		pid = 0;
 
 	values[0] = Int64GetDatum(execution);
 	values[1] = ObjectIdGetDatum(owner);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&cancel_plan, SQL_CANCEL, 2, argtypes, values,
-							   NULL, SPI_OK_UPDATE_RETURNING);
-	if (SPI_processed != 1)
+	if (!cancel_directly(execution, owner, &canceled, &pid))
+	{
+		rr_store_run_kept_as_owner(&cancel_plan, SQL_CANCEL, 2, argtypes,
+								   values, NULL, SPI_OK_UPDATE_RETURNING);
+		canceled = SPI_processed == 1;
+		if (canceled)
+		{
+			Datum		lease_owner = SPI_getbinval(SPI_tuptable->vals[0],
+													SPI_tuptable->tupdesc, 1,
+													&isnull);
+
+			pid = isnull ? 0 : DatumGetInt32(lease_owner);
+		}
+	}
+	if (!canceled)
 	{
 		rr_store_end(nestlevel);
 		return false;
 	}
-	pid = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	if (!isnull && DatumGetInt32(pid) != 0)
+	if (pid != 0)
 	{
 		MemoryContext old = MemoryContextSwitchTo(caller);
 
-		*worker_pids = lappend_int(*worker_pids, DatumGetInt32(pid));
+		*worker_pids = lappend_int(*worker_pids, pid);
 		MemoryContextSwitchTo(old);
 	}
 	rr_store_run_kept_as_owner(&running_calls_plan, SQL_RUNNING_CALLS, 1,
@@ -1056,26 +1071,30 @@ rr_journal_write_failed_call(Jsonb *record, int64 workflow_id, int32 version)
  * kept input as outputs, $5 started, $6 wake time (NULL: until resume()),
  * $7 when the execution started, $8 the node's attempt.
  */
-#define SQL_SUSPEND \
-	"WITH s AS (INSERT INTO reporunner.step_journal AS s (execution_id, node," \
+#define SUSPENDED_STEP \
+	"INSERT INTO reporunner.step_journal AS s (execution_id, node," \
 	" run_index, owner, attempt, status, output, started_at, retry_at)" \
 	" VALUES ($1, $2, $9, $3, $8, 'waiting', $4, $5, $6)" \
 	" ON CONFLICT ON CONSTRAINT step_journal_pkey DO UPDATE SET" \
 	" attempt = EXCLUDED.attempt, status = 'waiting'," \
-	" output = EXCLUDED.output, paired = NULL, retry_at = EXCLUDED.retry_at)," \
+	" output = EXCLUDED.output, paired = NULL, retry_at = EXCLUDED.retry_at"
+#define SQL_SUSPEND \
+	"WITH s AS (" SUSPENDED_STEP ")," \
 	" q AS (DELETE FROM reporunner.queue WHERE execution_id = $1" \
 	" AND owner = $3 RETURNING execution_id)" \
 	" UPDATE reporunner.execution SET status = 'waiting', wake_at = $6," \
 	" started_at = coalesce(started_at, $7)" \
 	" WHERE id = $1 AND owner = $3 AND status <> 'canceled'" RR_SQL_AFTER_QUEUE_ROW("q")
+/* The paused step alone, with SQL_SUSPEND's parameters */
+#define SQL_SUSPENDED_STEP SUSPENDED_STEP
 
 /*
  * A failed attempt that will be retried: $1 execution, $2 node, $3 owner,
  * $4 attempt, $5 error, $6 started, $7 retry at, $8 when the execution
  * started.  The attempt is added to the step's history.
  */
-#define SQL_RETRY_LATER \
-	"WITH s AS (INSERT INTO reporunner.step_journal AS s (execution_id, node," \
+#define RETRYING_STEP \
+	"INSERT INTO reporunner.step_journal AS s (execution_id, node," \
 	" run_index, owner, attempt, status, error, started_at, finished_at," \
 	" retry_at, attempts)" \
 	" VALUES ($1, $2, $9, $3, $4, 'retrying', $5, $6, now(), $7," \
@@ -1085,12 +1104,16 @@ rr_journal_write_failed_call(Jsonb *record, int64 workflow_id, int32 version)
 	" attempt = EXCLUDED.attempt, status = 'retrying', error = EXCLUDED.error," \
 	" started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at," \
 	" retry_at = EXCLUDED.retry_at," \
-	" attempts = coalesce(s.attempts, '[]') || EXCLUDED.attempts)," \
+	" attempts = coalesce(s.attempts, '[]') || EXCLUDED.attempts"
+#define SQL_RETRY_LATER \
+	"WITH s AS (" RETRYING_STEP ")," \
 	" q AS (UPDATE reporunner.queue SET ready_at = $7, lease_owner = NULL" \
 	" WHERE execution_id = $1 AND owner = $3 RETURNING execution_id)" \
 	" UPDATE reporunner.execution SET status = 'queued', wake_at = $7," \
 	" started_at = coalesce(started_at, $8) WHERE id = $1 AND owner = $3" \
-	RR_SQL_AFTER_QUEUE_ROW("q")
+	" AND status <> 'canceled'" RR_SQL_AFTER_QUEUE_ROW("q")
+/* The failed attempt's step alone, with SQL_RETRY_LATER's parameters */
+#define SQL_RETRYING_STEP RETRYING_STEP
 
 /*
  * An interrupted execution ($1, started $2, owner $3) goes back into the
@@ -1168,7 +1191,9 @@ static SPIPlanPtr save_steps_plan = NULL;
 static SPIPlanPtr start_running_plan = NULL;
 static SPIPlanPtr finish_plan = NULL;
 static SPIPlanPtr suspend_plan = NULL;
+static SPIPlanPtr suspended_step_plan = NULL;
 static SPIPlanPtr retry_later_plan = NULL;
+static SPIPlanPtr retrying_step_plan = NULL;
 static SPIPlanPtr requeue_plan = NULL;
 static SPIPlanPtr hold_back_plan = NULL;
 static SPIPlanPtr find_error_workflow_plan = NULL;
@@ -1196,6 +1221,12 @@ static const char *const finish_columns[] = {
 	"owner", "status", "output", "error", "started_at", "finished_at", "steps"
 };
 static RrRowTarget finish_target = RR_ROW_TARGET("execution", finish_columns);
+static const char *const canceled_columns[] = {"owner", "status", "finished_at"};
+static RrRowTarget canceled_target = RR_ROW_TARGET("execution", canceled_columns);
+static const char *const paused_columns[] = {
+	"owner", "status", "wake_at", "started_at"
+};
+static RrRowTarget paused_target = RR_ROW_TARGET("execution", paused_columns);
 
 /*
  * What owned_row_change() writes: values[i] and isnull[i] for column i of
@@ -1247,6 +1278,71 @@ owned_row_change(Datum *values, bool *isnull, void *arg)
 		values[i] = change->values[i];
 		isnull[i] = change->isnull[i];
 	}
+	return true;
+}
+
+/* cancel()'s queue row: whose it must be, and the worker that leased it */
+typedef struct CanceledQueueRow
+{
+	Oid			owner;
+	int32		lease_owner;	/* 0: none */
+} CanceledQueueRow;
+
+/* An RrRowChange (lease_target): the owner's row, noting its lease */
+static bool
+note_lease(Datum *values, bool *isnull, void *arg)
+{
+	CanceledQueueRow *row = arg;
+
+	if (!row_of_owner(values, isnull, &row->owner))
+		return false;
+	row->lease_owner = isnull[1] ? 0 : DatumGetInt32(values[1]);
+	return true;
+}
+
+/*
+ * An RrRowChange (canceled_target): the owner's (arg) execution, when it
+ * has not ended, becomes canceled now
+ */
+static bool
+cancel_change(Datum *values, bool *isnull, void *arg)
+{
+	char	   *status;
+
+	if (!row_of_owner(values, isnull, arg))
+		return false;
+	status = TextDatumGetCString(values[1]);
+	if (strcmp(status, "queued") != 0 && strcmp(status, "running") != 0 &&
+		strcmp(status, "waiting") != 0)
+		return false;
+	values[1] = CStringGetTextDatum("canceled");
+	values[2] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	isnull[2] = false;
+	return true;
+}
+
+/*
+ * cancel() of execution (of owner) as SQL_CANCEL makes it, without the
+ * statement, by primary key: planned on statistics of a short queue, the
+ * statement read every queue row of the owner.  False, with nothing done,
+ * where the tables take no such change, or in a transaction that reads
+ * one snapshot (where an UPDATE of a row changed since it began fails;
+ * the statement keeps that).  Else *canceled and the lease's *lease_pid.
+ */
+static bool
+cancel_directly(int64 execution, Oid owner, bool *canceled, int32 *lease_pid)
+{
+	CanceledQueueRow queue_row = {.owner = owner};
+
+	if (IsolationUsesXactSnapshot() ||
+		!rr_row_direct(&lease_target, CMD_DELETE) ||
+		!rr_row_direct(&canceled_target, CMD_UPDATE))
+		return false;
+	/* the queue row first, as a worker's claim locks them */
+	(void) rr_row_delete(&lease_target, execution, note_lease, &queue_row);
+	*canceled = rr_row_update(&canceled_target, execution, cancel_change,
+							  &owner);
+	*lease_pid = *canceled ? queue_row.lease_owner : 0;
 	return true;
 }
 
@@ -1373,6 +1469,45 @@ rr_journal_finish(int64 execution, Oid owner, List *steps,
 	return finished;
 }
 
+/*
+ * The execution's queue row, directly (lease_target): its lease given up,
+ * ready at ready_at, as SQL_REQUEUE, SQL_HOLD_BACK and SQL_RETRY_LATER
+ * set it.
+ */
+static void
+give_up_lease(int64 execution, Oid owner, TimestampTz ready_at)
+{
+	OwnedRowChange lease = {.owner = owner,
+		.ncolumns = lengthof(lease_columns),
+	.isnull = {false, true, false}};	/* lease_owner = NULL */
+
+	lease.values[2] = TimestampTzGetDatum(ready_at);
+	(void) rr_row_update(&lease_target, execution, owned_row_change, &lease);
+}
+
+/*
+ * The execution row of a run that pauses (status "waiting") or waits for
+ * a retry ("queued") until wake_at, directly (paused_target), after its
+ * queue row, as SQL_SUSPEND and SQL_RETRY_LATER set it: not when cancel()
+ * has canceled it meanwhile.
+ */
+static void
+pause_execution(const char *status, Datum wake_at, bool wake_never,
+				int64 execution, Oid owner, TimestampTz started_at)
+{
+	OwnedRowChange paused = {.owner = owner,
+		.ncolumns = lengthof(paused_columns),
+		.keep = 3,				/* started_at = coalesce(started_at, $n) */
+	.unless_canceled = true};
+
+	paused.values[1] = CStringGetTextDatum(status);
+	paused.values[2] = wake_at;
+	paused.isnull[2] = wake_never;
+	paused.values[3] = TimestampTzGetDatum(started_at);
+	paused.isnull[3] = started_at == 0;
+	(void) rr_row_update(&paused_target, execution, owned_row_change, &paused);
+}
+
 void
 rr_journal_suspend(int64 execution, Oid owner, const RrStep *step,
 				   TimestampTz started_at)
@@ -1395,8 +1530,19 @@ rr_journal_suspend(int64 execution, Oid owner, const RrStep *step,
 	values[7] = Int32GetDatum(step->attempt);
 	values[8] = Int32GetDatum(step->run_index);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&suspend_plan, SQL_SUSPEND, 9, argtypes, values, nulls,
-					  SPI_OK_UPDATE);
+	if (rr_row_direct(&finished_queue_target, CMD_DELETE) &&
+		rr_row_direct(&paused_target, CMD_UPDATE))
+	{
+		rr_store_run_kept(&suspended_step_plan, SQL_SUSPENDED_STEP, 9,
+						  argtypes, values, nulls, SPI_OK_INSERT);
+		(void) rr_row_delete(&finished_queue_target, execution, row_of_owner,
+							 &owner);
+		pause_execution("waiting", values[5], nulls[5] == 'n', execution,
+						owner, started_at);
+	}
+	else
+		rr_store_run_kept(&suspend_plan, SQL_SUSPEND, 9, argtypes, values,
+						  nulls, SPI_OK_UPDATE);
 	rr_store_end(nestlevel);
 }
 
@@ -1423,24 +1569,19 @@ rr_journal_retry_later(int64 execution, const char *node, int run_index,
 	nulls[7] = started_at ? ' ' : 'n';
 	values[8] = Int32GetDatum(run_index);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&retry_later_plan, SQL_RETRY_LATER, 9, argtypes, values,
-					  nulls, SPI_OK_UPDATE);
+	if (rr_row_direct(&lease_target, CMD_UPDATE) &&
+		rr_row_direct(&paused_target, CMD_UPDATE))
+	{
+		rr_store_run_kept(&retrying_step_plan, SQL_RETRYING_STEP, 9, argtypes,
+						  values, nulls, SPI_OK_INSERT);
+		give_up_lease(execution, owner, DatumGetTimestampTz(values[6]));
+		pause_execution("queued", values[6], false, execution, owner,
+						started_at);
+	}
+	else
+		rr_store_run_kept(&retry_later_plan, SQL_RETRY_LATER, 9, argtypes,
+						  values, nulls, SPI_OK_UPDATE);
 	rr_store_end(nestlevel);
-}
-
-/*
- * The execution's queue row, directly (lease_target): its lease given up,
- * ready at ready_at, as SQL_REQUEUE and SQL_HOLD_BACK set it.
- */
-static void
-give_up_lease(int64 execution, Oid owner, TimestampTz ready_at)
-{
-	OwnedRowChange lease = {.owner = owner,
-		.ncolumns = lengthof(lease_columns),
-	.isnull = {false, true, false}};	/* lease_owner = NULL */
-
-	lease.values[2] = TimestampTzGetDatum(ready_at);
-	(void) rr_row_update(&lease_target, execution, owned_row_change, &lease);
 }
 
 void
@@ -1610,7 +1751,8 @@ rr_journal_forget_plans(void)
 {
 	SPIPlanPtr *const plans[] = {
 		&save_steps_plan, &start_running_plan,
-		&finish_plan, &suspend_plan, &retry_later_plan, &requeue_plan,
+		&finish_plan, &suspend_plan, &suspended_step_plan, &retry_later_plan,
+		&retrying_step_plan, &requeue_plan,
 		&hold_back_plan,
 		&find_error_workflow_plan, &error_workflow_plan, &wake_due_plan,
 		&due_owners_plan, &prune_plan, &prune_owner_plan,

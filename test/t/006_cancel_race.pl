@@ -118,5 +118,41 @@ is($node->safe_psql('postgres',
 		q{SELECT count(*) FROM reporunner.execution WHERE status NOT IN ('succeeded', 'canceled')}),
 	'0', 'and they succeeded');
 
+# A node that fails after cancel() committed, with an error of its own
+# rather than the cancel (here a handler turns the cancel into another
+# error), has tries left: its retry must not queue the canceled execution
+# again.  It did: the execution became "queued" with no queue row, a run
+# nobody would ever take up.
+$node->safe_psql('postgres', q{
+CREATE FUNCTION stubborn() RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM pg_sleep(30);
+	RETURN 1;
+EXCEPTION WHEN query_canceled THEN
+	RAISE EXCEPTION 'interrupted while cleaning up';
+END
+$$;
+SELECT reporunner.save_workflow('stubborn', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Q", "type": "sql", "params": {"query": "select stubborn()"},
+	 "retry": {"tries": 3, "delay": "10ms"}}],
+	"connections": [{"from": "Start", "to": "Q"}]}');
+});
+my $stubborn = $node->safe_psql('postgres', q{SELECT reporunner.start('stubborn', '[{}]')});
+$node->poll_query_until('postgres', qq{
+SELECT count(*) = 1 FROM pg_stat_activity WHERE query LIKE '%execution $stubborn node "Q"'})
+  or die 'the stubborn node did not start';
+sleep(1);    # into its pg_sleep()
+is($node->safe_psql('postgres', "SELECT reporunner.cancel($stubborn)"), 't',
+	'cancel() of an execution whose node turns the cancel into another error');
+$node->poll_query_until('postgres', qq{
+SELECT count(*) = 0 FROM pg_stat_activity WHERE query LIKE '%execution $stubborn node "Q"'})
+  or die 'the stubborn node did not stop';
+sleep(1);    # past the retry delay
+is($node->safe_psql('postgres', qq{
+SELECT e.status || ' ' || (SELECT count(*) FROM reporunner.queue WHERE execution_id = e.id)
+FROM reporunner.execution e WHERE e.id = $stubborn}),
+	'canceled 0', 'the failed attempt with tries left leaves it canceled');
+
 $node->stop;
 done_testing();

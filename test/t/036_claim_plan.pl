@@ -120,4 +120,61 @@ my $reads = queue_reads() - $reads_before;
 cmp_ok($reads, '<', $backlog,
 	"20 executions among $backlog delayed ones read $reads rows of the queue");
 
+# The same for the other changes of one execution among the backlog, each
+# a statement naming the execution and its owner before (planned on
+# queue_owner_idx with these statistics, each read all 20,000 queue rows
+# of the owner): cancel() (420,021 rows read for 20 cancels), a retry
+# after a failed attempt (200,127 for 10) and a pause at a wait node
+# (100,082 for 5).  They now change the rows by primary key.
+my $to_cancel = $node->safe_psql('postgres', q{
+SELECT string_agg(id::text, ',') FROM (SELECT id FROM reporunner.execution
+WHERE status = 'queued' ORDER BY id DESC LIMIT 20) e});
+my $queued_before = $node->safe_psql('postgres', q{SELECT count(*) FROM reporunner.queue});
+$reads_before = queue_reads();
+$node->safe_psql('postgres', qq{
+SELECT count(reporunner.cancel(id)) FROM unnest('{$to_cancel}'::bigint[]) AS id});
+$reads = queue_reads() - $reads_before;
+cmp_ok($reads, '<', $backlog, "20 cancels among the backlog read $reads rows of the queue");
+is($node->safe_psql('postgres', qq{
+SELECT (SELECT count(*) FROM reporunner.execution WHERE id IN ($to_cancel) AND status = 'canceled')
+  || ' ' || ($queued_before - (SELECT count(*) FROM reporunner.queue))}),
+	'20 20', 'the 20 executions are canceled, and out of the queue, no other one');
+
+$node->safe_psql('postgres', q{
+SELECT reporunner.save_workflow('flaky', '{"nodes": [
+  {"name": "Start", "type": "trigger"},
+  {"name": "Q", "type": "sql", "params": {"query": "select 1/0"}, "retry": {"tries": 3, "delay": "10ms"}}],
+  "connections": [{"from": "Start", "to": "Q"}]}');
+SELECT reporunner.save_workflow('pause', '{"nodes": [
+  {"name": "Start", "type": "trigger"},
+  {"name": "W", "type": "wait", "params": {"for": "1s"}}],
+  "connections": [{"from": "Start", "to": "W"}]}');
+});
+
+# run workflow $name $count times, one after the other, until $status
+sub run_one_by_one
+{
+	my ($name, $count, $status) = @_;
+	for my $n (1 .. $count)
+	{
+		my $id = $node->safe_psql('postgres', "SELECT reporunner.start('$name', '[{}]')");
+		$node->poll_query_until('postgres',
+			"SELECT status = '$status' FROM reporunner.execution WHERE id = $id")
+		  or die "execution $id of $name did not become $status";
+	}
+}
+$reads_before = queue_reads();
+run_one_by_one('flaky', 5, 'failed');
+$reads = queue_reads() - $reads_before;
+cmp_ok($reads, '<', $backlog, "5 executions retried twice each read $reads rows of the queue");
+is($node->safe_psql('postgres', q{
+SELECT string_agg(DISTINCT s.attempt::text || ' ' || jsonb_array_length(s.attempts), ',')
+FROM reporunner.step s JOIN reporunner.executions e ON e.id = s.execution_id
+WHERE e.workflow = 'flaky' AND s.node = 'Q'}),
+	'3 2', 'each failed at its third attempt, with two retries journaled');
+$reads_before = queue_reads();
+run_one_by_one('pause', 5, 'succeeded');
+$reads = queue_reads() - $reads_before;
+cmp_ok($reads, '<', $backlog, "5 executions paused at a wait node read $reads rows of the queue");
+
 done_testing();
