@@ -1127,6 +1127,14 @@ rr_journal_write_failed_call(Jsonb *record, int64 workflow_id, int32 version)
 	" WHERE id = $1 AND owner = $3" RR_SQL_AFTER_QUEUE_ROW("q")
 
 /*
+ * The lease of a worker that died ($2, on execution $1 of owner $3) is
+ * given up.
+ */
+#define SQL_FREE_LEASE \
+	"UPDATE reporunner.queue SET lease_owner = NULL, ready_at = now()" \
+	" WHERE execution_id = $1 AND lease_owner = $2 AND owner = $3"
+
+/*
  * An execution whose workflow has all its settings.concurrency slots
  * taken steps out of the way of the claims for a while ($2: until when),
  * so that it does not hold up the executions behind it.  It gives up its
@@ -1194,6 +1202,7 @@ static SPIPlanPtr suspend_plan = NULL;
 static SPIPlanPtr suspended_step_plan = NULL;
 static SPIPlanPtr retry_later_plan = NULL;
 static SPIPlanPtr retrying_step_plan = NULL;
+static SPIPlanPtr free_lease_plan = NULL;
 static SPIPlanPtr requeue_plan = NULL;
 static SPIPlanPtr hold_back_plan = NULL;
 static SPIPlanPtr find_error_workflow_plan = NULL;
@@ -1617,6 +1626,50 @@ rr_journal_requeue(int64 execution, Oid owner, TimestampTz started_at)
 	rr_store_end(nestlevel);
 }
 
+/* A worker's lease on a queue row, for dead_lease() */
+typedef struct LeaseOfOwner
+{
+	Oid			owner;
+	int32		pid;
+} LeaseOfOwner;
+
+/* An RrRowChange (lease_target): the lease is arg's, and is given up now */
+static bool
+dead_lease(Datum *values, bool *isnull, void *arg)
+{
+	LeaseOfOwner *lease = arg;
+
+	if (!row_of_owner(values, isnull, &lease->owner) || isnull[1] ||
+		DatumGetInt32(values[1]) != lease->pid)
+		return false;
+	isnull[1] = true;
+	values[2] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	return true;
+}
+
+void
+rr_journal_free_lease(int64 execution, Oid owner, int32 pid)
+{
+	Oid			argtypes[3] = {INT8OID, INT4OID, OIDOID};
+	Datum		values[3];
+	int			nestlevel;
+
+	if (rr_row_direct(&lease_target, CMD_UPDATE))
+	{
+		LeaseOfOwner lease = {.owner = owner,.pid = pid};
+
+		(void) rr_row_update(&lease_target, execution, dead_lease, &lease);
+		return;
+	}
+	values[0] = Int64GetDatum(execution);
+	values[1] = Int32GetDatum(pid);
+	values[2] = ObjectIdGetDatum(owner);
+	nestlevel = rr_store_begin();
+	rr_store_run_kept(&free_lease_plan, SQL_FREE_LEASE, 3, argtypes, values,
+					  NULL, SPI_OK_UPDATE);
+	rr_store_end(nestlevel);
+}
+
 void
 rr_journal_hold_back(int64 execution, Oid owner, TimestampTz until)
 {
@@ -1752,7 +1805,7 @@ rr_journal_forget_plans(void)
 	SPIPlanPtr *const plans[] = {
 		&save_steps_plan, &start_running_plan,
 		&finish_plan, &suspend_plan, &suspended_step_plan, &retry_later_plan,
-		&retrying_step_plan, &requeue_plan,
+		&retrying_step_plan, &free_lease_plan, &requeue_plan,
 		&hold_back_plan,
 		&find_error_workflow_plan, &error_workflow_plan, &wake_due_plan,
 		&due_owners_plan, &prune_plan, &prune_owner_plan,

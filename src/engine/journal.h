@@ -177,6 +177,12 @@ extern void rr_journal_hold_back(int64 execution, Oid owner,
 								 TimestampTz until);
 
 /*
+ * The lease of a worker (process id pid) that died is given up: the
+ * execution is ready again, to resume from its last committed step.
+ */
+extern void rr_journal_free_lease(int64 execution, Oid owner, int32 pid);
+
+/*
  * Queue owner's workflow called workflow, if it has an active version,
  * with input, as the error workflow of execution failed; false if none.
  */

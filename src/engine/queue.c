@@ -233,9 +233,6 @@
 #define SQL_LEASES \
 	"SELECT execution_id, lease_owner, owner FROM reporunner.queue" \
 	" WHERE lease_owner IS NOT NULL"
-#define SQL_FREE_LEASE \
-	"UPDATE reporunner.queue SET lease_owner = NULL, ready_at = now()" \
-	" WHERE execution_id = $1 AND lease_owner = $2 AND owner = $3"
 
 static SPIPlanPtr candidates_plan = NULL;
 static SPIPlanPtr candidates_pure_plan = NULL;
@@ -243,7 +240,6 @@ static SPIPlanPtr claim_plan = NULL;
 static SPIPlanPtr claim_owner_plan = NULL;
 static SPIPlanPtr next_wake_plan = NULL;
 static SPIPlanPtr leases_plan = NULL;
-static SPIPlanPtr free_lease_plan = NULL;
 
 /*
  * A worker prepares its statements once and keeps their plans.  A plan
@@ -255,7 +251,7 @@ static SPIPlanPtr free_lease_plan = NULL;
 #define RR_REPLAN_MS			60000
 static SPIPlanPtr *const kept_plans[] = {
 	&candidates_plan, &candidates_pure_plan, &claim_plan, &claim_owner_plan,
-	&next_wake_plan, &leases_plan, &free_lease_plan
+	&next_wake_plan, &leases_plan
 };
 
 /* How often a worker looks for leases of workers that died, at most */
@@ -890,8 +886,6 @@ free_dead_leases(void)
 	}
 	for (i = 0; i < nleases; i++)
 	{
-		Oid			argtypes[3] = {INT8OID, INT4OID, OIDOID};
-		Datum		values[3];
 		LOCKTAG		tag;
 
 		execution_locktag(&tag, ids[i]);
@@ -904,11 +898,7 @@ free_dead_leases(void)
 		 * again only after its first commit, so the old lease is still
 		 * the one to free.
 		 */
-		values[0] = Int64GetDatum(ids[i]);
-		values[1] = Int32GetDatum(pids[i]);
-		values[2] = ObjectIdGetDatum(owners[i]);
-		rr_store_run_kept(&free_lease_plan, SQL_FREE_LEASE, 3, argtypes,
-						  values, NULL, SPI_OK_UPDATE);
+		rr_journal_free_lease(ids[i], owners[i], pids[i]);
 	}
 	rr_store_end(nestlevel);
 	rr_batch_commit_transaction();
