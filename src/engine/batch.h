@@ -103,17 +103,18 @@ extern void rr_batch_release_done(Batch *batch);
  * when all are taken; then rr_batch_hold_back moves the member aside.
  */
 extern bool rr_batch_take_slot(ClaimedExecution *member, RrPlan *plan);
+extern void rr_batch_hold_back(ClaimedExecution *member);
 
 /* Give back the member's settings.concurrency slot: its run has ended. */
 extern void rr_batch_free_slot(ClaimedExecution *member);
-extern void rr_batch_hold_back(ClaimedExecution *member);
 
 /*
  * Take a worker slot of the member's owner (reporunner.max_workers_per_owner)
  * before it is first marked running: false when other workers hold them
- * all; then rr_batch_hold_back moves the member aside.
+ * all; then rr_batch_step_aside leaves the member to them.
  */
 extern bool rr_batch_take_owner_slot(ClaimedExecution *member);
+extern void rr_batch_step_aside(ClaimedExecution *member);
 
 /*
  * Run the batch's current member to its end, failure or pause, in the open
