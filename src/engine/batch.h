@@ -111,10 +111,9 @@ extern void rr_batch_free_slot(ClaimedExecution *member);
 /*
  * Take a worker slot of the member's owner (reporunner.max_workers_per_owner)
  * before it is first marked running: false when other workers hold them
- * all; then rr_batch_step_aside leaves the member to them.
+ * all; then rr_batch_hold_back moves the member aside.
  */
 extern bool rr_batch_take_owner_slot(ClaimedExecution *member);
-extern void rr_batch_step_aside(ClaimedExecution *member);
 
 /*
  * Run the batch's current member to its end, failure or pause, in the open

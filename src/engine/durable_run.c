@@ -110,7 +110,7 @@ typedef struct DurableRun
 	TimestampTz began;			/* when this process took it up (again) */
 	bool		started;		/* its running state is committed */
 	bool		stepped_aside;	/* its owner's executions held every worker
-								 * they may: it was left to those */
+								 * they may: it went back to the queue */
 	bool		canceled;		/* cancel() stopped it between two nodes */
 	bool		effects_pending;	/* a node with side effects ran since the
 									 * last commit */
@@ -197,8 +197,9 @@ save_steps(DurableRun *run)
  * Before the run is first marked running (leased, counting against its
  * owner's reporunner.max_workers_per_owner): take a worker slot of its
  * owner.  When other workers hold them all, the run steps aside instead
- * (rr_batch_step_aside), with nothing of it written, and false is
- * returned: a worker that holds a slot runs it, its pure steps again.
+ * (rr_batch_hold_back, in the open transaction), with nothing of it
+ * written, and false is returned: its pure steps run again when it is
+ * claimed again.
  */
 static bool
 may_start(DurableRun *run)
@@ -207,7 +208,7 @@ may_start(DurableRun *run)
 
 	if (run->started || rr_batch_take_owner_slot(member))
 		return true;
-	rr_batch_step_aside(member);
+	rr_batch_hold_back(member);
 	run->stepped_aside = true;
 	return false;
 }

@@ -1647,48 +1647,46 @@ dead_lease(Datum *values, bool *isnull, void *arg)
 	return true;
 }
 
-void
-rr_journal_free_lease(int64 execution, Oid owner, int32 pid)
+/*
+ * Run a kept UPDATE of a queue row by a statement (SQL_FREE_LEASE,
+ * SQL_HOLD_BACK): $1 the execution, $2 value (of type type), $3 the owner.
+ */
+static void
+update_queue_row(SPIPlanPtr *plan, const char *sql, int64 execution,
+				 Oid type, Datum value, Oid owner)
 {
-	Oid			argtypes[3] = {INT8OID, INT4OID, OIDOID};
+	Oid			argtypes[3] = {INT8OID, type, OIDOID};
 	Datum		values[3];
 	int			nestlevel;
 
-	if (rr_row_direct(&lease_target, CMD_UPDATE))
-	{
-		LeaseOfOwner lease = {.owner = owner,.pid = pid};
-
-		(void) rr_row_update(&lease_target, execution, dead_lease, &lease);
-		return;
-	}
 	values[0] = Int64GetDatum(execution);
-	values[1] = Int32GetDatum(pid);
+	values[1] = value;
 	values[2] = ObjectIdGetDatum(owner);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept(&free_lease_plan, SQL_FREE_LEASE, 3, argtypes, values,
-					  NULL, SPI_OK_UPDATE);
+	rr_store_run_kept(plan, sql, 3, argtypes, values, NULL, SPI_OK_UPDATE);
 	rr_store_end(nestlevel);
+}
+
+void
+rr_journal_free_lease(int64 execution, Oid owner, int32 pid)
+{
+	LeaseOfOwner lease = {.owner = owner,.pid = pid};
+
+	if (rr_row_direct(&lease_target, CMD_UPDATE))
+		(void) rr_row_update(&lease_target, execution, dead_lease, &lease);
+	else
+		update_queue_row(&free_lease_plan, SQL_FREE_LEASE, execution, INT4OID,
+						 Int32GetDatum(pid), owner);
 }
 
 void
 rr_journal_hold_back(int64 execution, Oid owner, TimestampTz until)
 {
-	Oid			argtypes[3] = {INT8OID, TIMESTAMPTZOID, OIDOID};
-	Datum		values[3];
-	int			nestlevel;
-
 	if (rr_row_direct(&lease_target, CMD_UPDATE))
-	{
 		give_up_lease(execution, owner, until);
-		return;
-	}
-	values[0] = Int64GetDatum(execution);
-	values[1] = TimestampTzGetDatum(until);
-	values[2] = ObjectIdGetDatum(owner);
-	nestlevel = rr_store_begin();
-	rr_store_run_kept(&hold_back_plan, SQL_HOLD_BACK, 3, argtypes, values,
-					  NULL, SPI_OK_UPDATE);
-	rr_store_end(nestlevel);
+	else
+		update_queue_row(&hold_back_plan, SQL_HOLD_BACK, execution,
+						 TIMESTAMPTZOID, TimestampTzGetDatum(until), owner);
 }
 
 bool

@@ -119,8 +119,7 @@
  * order, to fill the batch; k says which (below 1000: a head, in the
  * order of the owners).  There are more candidates than a batch takes
  * (candidates): workers claiming at the same time skip each other's.  An
- * owner running $2 executions already (its leased rows) gets none, nor do
- * the owners this worker passes over for now ($3, rr_batch_step_aside).
+ * owner running $2 executions already (its leased rows) gets none.
  *
  * Ready rows are read one priority at a time, the priorities walked down
  * the index (priorities, owner_priorities): within one priority an
@@ -150,8 +149,7 @@
 	" WHERE o.owner IS NOT NULL AND o.n < " CppAsString2(RR_CLAIM_OWNER_WALK) ")," \
 	" busy AS (SELECT owner FROM (SELECT owner FROM reporunner.queue" \
 	" WHERE lease_owner IS NOT NULL ORDER BY owner LIMIT 10000) l" \
-	" GROUP BY owner HAVING count(*) >= $2" \
-	" UNION ALL SELECT pg_catalog.unnest($3::pg_catalog.oid[]))," \
+	" GROUP BY owner HAVING count(*) >= $2)," \
 	" " SQL_PRIORITIES("priorities", "") "," \
 	" heads AS (SELECT h.execution_id, o.owner, o.n AS k FROM owners o," \
 	" LATERAL (WITH RECURSIVE" \
@@ -397,10 +395,7 @@ rr_batch_take_owner_slot(ClaimedExecution *member)
 	return false;
 }
 
-/*
- * How long an execution held back by settings.concurrency steps aside, and
- * how long a worker passes over an owner whose worker slots others hold
- */
+/* How long an execution held back by settings.concurrency steps aside */
 #define RR_HOLD_BACK_MS			250
 
 /*
@@ -414,72 +409,6 @@ rr_batch_hold_back(ClaimedExecution *member)
 	rr_journal_hold_back(member->id, member->owner,
 						 TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
 													 RR_HOLD_BACK_MS));
-}
-
-/*
- * The owners whose executions this worker left to the workers that hold
- * their worker slots (rr_batch_step_aside), and until when its claims pass
- * over them: a claim sees an owner at its limit only by its committed
- * leases, which are missing between the end of one of its executions and
- * the lease of the next.
- */
-#define RR_PASSED_OVER_MAX		8
-static Oid	passed_over[RR_PASSED_OVER_MAX];
-static TimestampTz passed_over_until[RR_PASSED_OVER_MAX];
-
-/*
- * Leave the member, which could not take a worker slot of its owner, to
- * the workers that hold them: it is not run here, and nothing of it is
- * written (its queue row stays ready, locked until this transaction ends);
- * this worker's claims pass over its owner for RR_HOLD_BACK_MS.
- */
-void
-rr_batch_step_aside(ClaimedExecution *member)
-{
-	TimestampTz now = GetCurrentTimestamp();
-	int			oldest = 0;
-	int			i;
-
-	for (i = 0; i < RR_PASSED_OVER_MAX; i++)
-	{
-		if (passed_over[i] == member->owner || passed_over_until[i] <= now)
-		{
-			oldest = i;
-			break;
-		}
-		if (passed_over_until[i] < passed_over_until[oldest])
-			oldest = i;
-	}
-	passed_over[oldest] = member->owner;
-	passed_over_until[oldest] = TimestampTzPlusMilliseconds(now, RR_HOLD_BACK_MS);
-}
-
-/* Whether the claims pass over owner now (rr_batch_step_aside) */
-static bool
-is_passed_over(Oid owner, TimestampTz now)
-{
-	int			i;
-
-	for (i = 0; i < RR_PASSED_OVER_MAX; i++)
-		if (passed_over[i] == owner && passed_over_until[i] > now)
-			return true;
-	return false;
-}
-
-/* The owners the claims pass over now, as an oid[] in the current context */
-static Datum
-passed_over_owners(void)
-{
-	TimestampTz now = GetCurrentTimestamp();
-	Datum		owners[RR_PASSED_OVER_MAX];
-	int			n = 0;
-	int			i;
-
-	for (i = 0; i < RR_PASSED_OVER_MAX; i++)
-		if (passed_over_until[i] > now)
-			owners[n++] = ObjectIdGetDatum(passed_over[i]);
-	return PointerGetDatum(construct_array(owners, n, OIDOID, sizeof(Oid),
-										   true, TYPALIGN_INT));
 }
 
 /* Give back a member's session lock, concurrency slot and owner's slot. */
@@ -512,8 +441,8 @@ release_member(ClaimedExecution *member)
 static Datum
 claim_candidates(int limit, int *ncandidates)
 {
-	Oid			argtypes[3] = {OIDOID, INT4OID, OIDARRAYOID};
-	Datum		values[3];
+	Oid			argtypes[2] = {OIDOID, INT4OID};
+	Datum		values[2];
 	Datum	   *ids;
 	int			heads = 0;
 	Oid			last_head = InvalidOid;
@@ -521,15 +450,14 @@ claim_candidates(int limit, int *ncandidates)
 
 	values[0] = ObjectIdGetDatum(claim_cursor);
 	values[1] = Int32GetDatum(owner_cap());
-	values[2] = passed_over_owners();
 	if (limit > RR_CLAIM_BATCH)
 		rr_store_run_kept_indexed(&candidates_pure_plan,
 								  SQL_CLAIM_CANDIDATES(RR_CLAIM_CANDIDATES_PURE),
-								  3, argtypes, values, NULL, SPI_OK_SELECT);
+								  2, argtypes, values, NULL, SPI_OK_SELECT);
 	else
 		rr_store_run_kept_indexed(&candidates_plan,
 								  SQL_CLAIM_CANDIDATES(RR_CLAIM_CANDIDATES),
-								  3, argtypes, values, NULL, SPI_OK_SELECT);
+								  2, argtypes, values, NULL, SPI_OK_SELECT);
 	ids = palloc(sizeof(Datum) * Max(SPI_processed, 1));
 	for (row = 0; row < SPI_processed; row++)
 	{
@@ -678,8 +606,6 @@ claim_from_local_owners(Batch *batch, int limit)
 			if (pass == 0)
 				want = Min(want, share);
 			else if (!filled[k])
-				continue;
-			if (is_passed_over(owners[k], GetCurrentTimestamp()))
 				continue;
 			values[0] = ObjectIdGetDatum(owners[k]);
 			values[2] = Int32GetDatum(want);
