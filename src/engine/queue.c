@@ -88,6 +88,17 @@
 #define RR_CLAIM_CANDIDATES_PURE	256
 
 /*
+ * Ready rows of one priority the second part of a claim reads at most, to
+ * find its candidates among (twice as many): the rows of owners at their
+ * reporunner.max_workers_per_owner are passed over in them, and were read
+ * to the end of the queue before (every ready execution of a busy owner,
+ * at every claim of a free worker).  The first part still finds every
+ * other owner's head.
+ */
+#define RR_CLAIM_WINDOW			128
+#define RR_CLAIM_WINDOW_PURE	512
+
+/*
  * When a claim whose every candidate was locked by someone else looks
  * again, in milliseconds
  */
@@ -119,7 +130,9 @@
  * order, to fill the batch; k says which (below 1000: a head, in the
  * order of the owners).  There are more candidates than a batch takes
  * (candidates): workers claiming at the same time skip each other's.  An
- * owner running $2 executions already (its leased rows) gets none.
+ * owner running $2 executions already (its leased rows) gets none; the
+ * queue's head is read in a window (window rows per priority), not to the
+ * end in search of rows of owners that are not.
  *
  * Ready rows are read one priority at a time, the priorities walked down
  * the index (priorities, owner_priorities): within one priority an
@@ -140,7 +153,7 @@
  * (rr_store_run_kept_indexed): stale statistics made it read and sort the
  * whole queue at every claim all the same.
  */
-#define SQL_CLAIM_CANDIDATES(candidates) \
+#define SQL_CLAIM_CANDIDATES(candidates, window) \
 	"WITH RECURSIVE owners (owner, n) AS (" \
 	" (SELECT owner, 1 FROM reporunner.queue WHERE owner > $1" \
 	" ORDER BY owner LIMIT 1)" \
@@ -163,10 +176,12 @@
 	" LIMIT " CppAsString2(RR_CLAIM_BATCH) ")," \
 	" rest AS (SELECT execution_id, owner, 1000 + row_number() OVER () AS k" \
 	" FROM (SELECT r.execution_id, r.owner FROM priorities p," \
-	" LATERAL (SELECT q.execution_id, q.owner, q.ready_at FROM reporunner.queue q" \
+	" LATERAL (SELECT w.execution_id, w.owner, w.ready_at FROM" \
+	" (SELECT q.execution_id, q.owner, q.ready_at FROM reporunner.queue q" \
 	" WHERE q.priority = p.priority AND q.ready_at <= now()" \
-	" AND q.owner NOT IN (SELECT owner FROM busy)" \
-	" ORDER BY q.ready_at LIMIT " CppAsString2(candidates) ") r" \
+	" ORDER BY q.ready_at LIMIT " CppAsString2(window) ") w" \
+	" WHERE w.owner NOT IN (SELECT owner FROM busy)" \
+	" ORDER BY w.ready_at LIMIT " CppAsString2(candidates) ") r" \
 	" ORDER BY p.priority DESC, r.ready_at LIMIT " CppAsString2(candidates) ") q)" \
 	" SELECT execution_id, min(owner), min(k) FROM (TABLE heads UNION ALL TABLE rest) c" \
 	" GROUP BY execution_id ORDER BY 3"
@@ -452,11 +467,13 @@ claim_candidates(int limit, int *ncandidates)
 	values[1] = Int32GetDatum(owner_cap());
 	if (limit > RR_CLAIM_BATCH)
 		rr_store_run_kept_indexed(&candidates_pure_plan,
-								  SQL_CLAIM_CANDIDATES(RR_CLAIM_CANDIDATES_PURE),
+								  SQL_CLAIM_CANDIDATES(RR_CLAIM_CANDIDATES_PURE,
+													   RR_CLAIM_WINDOW_PURE),
 								  2, argtypes, values, NULL, SPI_OK_SELECT);
 	else
 		rr_store_run_kept_indexed(&candidates_plan,
-								  SQL_CLAIM_CANDIDATES(RR_CLAIM_CANDIDATES),
+								  SQL_CLAIM_CANDIDATES(RR_CLAIM_CANDIDATES,
+													   RR_CLAIM_WINDOW),
 								  2, argtypes, values, NULL, SPI_OK_SELECT);
 	ids = palloc(sizeof(Datum) * Max(SPI_processed, 1));
 	for (row = 0; row < SPI_processed; row++)

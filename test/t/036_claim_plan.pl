@@ -47,13 +47,15 @@ is( $node->safe_psql(
 	'1',
 	'the queue\'s statistics see one row');
 
-# seq_scans: sequential scans of reporunner.queue so far, once the workers
-# that ran have exited (they leave after a second without work, and report
-# their statistics when they do)
+# seq_scans(STAYING): sequential scans of reporunner.queue so far, once
+# the workers that ran have exited (they leave after a second without work,
+# and report their statistics when they do), but STAYING (default none)
 sub seq_scans
 {
+	my ($staying) = @_;
+	$staying //= 0;
 	$node->poll_query_until('postgres',
-		q{SELECT count(*) = 0 FROM pg_stat_activity
+		qq{SELECT count(*) = $staying FROM pg_stat_activity
 		  WHERE backend_type = 'reporunner worker'})
 	  or die 'the workers did not exit';
 	return $node->safe_psql('postgres',
@@ -83,11 +85,12 @@ is( $node->safe_psql(
 cmp_ok($scans, '<', 50,
 	"the claims read the queue through its indexes ($scans sequential scans)");
 
-# queue_reads: rows read from reporunner.queue so far (by sequential scans,
-# and entries read from its indexes), once the workers have exited
+# queue_reads(STAYING): rows read from reporunner.queue so far (by
+# sequential scans, and entries read from its indexes), once the workers
+# have exited, but STAYING
 sub queue_reads
 {
-	seq_scans();
+	seq_scans(@_);
 	return $node->safe_psql(
 		'postgres', q{
 		SELECT t.seq_tup_read + (SELECT sum(i.idx_tup_read) FROM pg_stat_user_indexes i
@@ -176,5 +179,39 @@ $reads_before = queue_reads();
 run_one_by_one('pause', 5, 'succeeded');
 $reads = queue_reads() - $reads_before;
 cmp_ok($reads, '<', $backlog, "5 executions paused at a wait node read $reads rows of the queue");
+
+# An owner at its reporunner.max_workers_per_owner (1 here: 2 workers)
+# with a ready backlog: the other worker's claims pass over its rows.
+# They read them to the end of the queue, looking for other owners'
+# (20,000 rows per claim, 400,000 for this trickle); they now read a
+# window of the queue's head, and find other owners' heads as before.
+$node->safe_psql('postgres', q{
+CREATE ROLE hog LOGIN;
+SET ROLE hog;
+SELECT reporunner.save_workflow('long', '{"nodes": [{"name": "Start", "type": "trigger"},
+  {"name": "Q", "type": "sql", "params": {"query": "select pg_sleep(60)"}}],
+  "connections": [{"from": "Start", "to": "Q"}]}');
+SELECT reporunner.save_workflow('quick', '{"nodes": [{"name": "Start", "type": "trigger"},
+  {"name": "Q", "type": "sql", "params": {"query": "select 1"}}],
+  "connections": [{"from": "Start", "to": "Q"}]}');
+});
+my $long = $node->safe_psql('postgres', q{SET ROLE hog; SELECT reporunner.start('long', '[{}]')});
+$node->poll_query_until('postgres',
+	"SELECT status = 'running' FROM reporunner.execution WHERE id = $long")
+  or die 'the long execution did not start';
+$node->safe_psql('postgres', qq{SET ROLE hog;
+SELECT count(reporunner.start('quick', '[{}]')) FROM generate_series(1, $backlog)});
+$reads_before = queue_reads(1);
+run_one_by_one('pure', 20, 'succeeded');
+$reads = queue_reads(1) - $reads_before;
+cmp_ok($reads, '<', $backlog,
+	"20 executions beside a busy owner's $backlog ready ones read $reads rows of the queue");
+is($node->safe_psql('postgres', qq{
+SELECT count(*) FILTER (WHERE status = 'running') || ' ' || count(*) FILTER (WHERE status = 'queued')
+FROM reporunner.executions WHERE workflow IN ('long', 'quick')}),
+	"1 $backlog", 'and the busy owner ran no more than its one execution meanwhile');
+$node->safe_psql('postgres', q{
+SELECT count(reporunner.cancel(id)) FROM reporunner.execution
+WHERE status IN ('queued', 'running') AND owner = 'hog'::regrole});
 
 done_testing();
