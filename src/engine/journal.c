@@ -1260,14 +1260,14 @@ row_of_owner(Datum *values, bool *isnull, void *arg)
 	return !isnull[0] && DatumGetObjectId(values[0]) == *(Oid *) arg;
 }
 
-/* Whether a status is 'canceled' */
+/* Whether a status (a text Datum) is name */
 static bool
-is_canceled(Datum status)
+status_is(Datum status, const char *name)
 {
 	text	   *value = DatumGetTextPP(status);
 
-	return VARSIZE_ANY_EXHDR(value) == strlen("canceled") &&
-		memcmp(VARDATA_ANY(value), "canceled", strlen("canceled")) == 0;
+	return VARSIZE_ANY_EXHDR(value) == strlen(name) &&
+		memcmp(VARDATA_ANY(value), name, strlen(name)) == 0;
 }
 
 /* An RrRowChange that makes the change arg (an OwnedRowChange) */
@@ -1278,7 +1278,7 @@ owned_row_change(Datum *values, bool *isnull, void *arg)
 	int			i;
 
 	if (!row_of_owner(values, isnull, &change->owner) ||
-		(change->unless_canceled && is_canceled(values[1])))
+		(change->unless_canceled && status_is(values[1], "canceled")))
 		return false;
 	for (i = 1; i < change->ncolumns; i++)
 	{
@@ -1316,13 +1316,9 @@ note_lease(Datum *values, bool *isnull, void *arg)
 static bool
 cancel_change(Datum *values, bool *isnull, void *arg)
 {
-	char	   *status;
-
-	if (!row_of_owner(values, isnull, arg))
-		return false;
-	status = TextDatumGetCString(values[1]);
-	if (strcmp(status, "queued") != 0 && strcmp(status, "running") != 0 &&
-		strcmp(status, "waiting") != 0)
+	if (!row_of_owner(values, isnull, arg) ||
+		!(status_is(values[1], "queued") || status_is(values[1], "running") ||
+		  status_is(values[1], "waiting")))
 		return false;
 	values[1] = CStringGetTextDatum("canceled");
 	values[2] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
