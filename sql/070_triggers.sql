@@ -318,6 +318,66 @@ SELECT regress.drain();
 SELECT status, error ->> 'message' AS error, error ->> 'detail' AS detail, error ->> 'sqlstate' AS sqlstate
 FROM reporunner.execution WHERE trigger_id = :typed_trigger ORDER BY id;
 DELETE FROM reporunner.execution;
+-- kept rows are read only by a server of the kind that wrote them (forged
+-- here: another byte order), and rows with values of a type that is not
+-- built in (the enum) only in the cluster that wrote them (forged: another
+-- system identifier); rows of built-in types are read in any cluster
+CREATE TABLE plain (id int PRIMARY KEY, name text);
+SELECT reporunner.on_table('pass', 'plain', '{insert}', 'statement') AS plain_trigger \gset
+BEGIN;
+UPDATE typed SET name = 'forged platform';
+UPDATE typed SET name = 'forged cluster';
+UPDATE reporunner.execution e SET input_rows = overlay(e.input_rows placing
+	CASE WHEN substr(e.input_rows, 9, 4) = '\x01000000' THEN '\x00000001'::bytea ELSE '\x01000000' END
+	FROM 9 FOR 4)
+WHERE id = (SELECT min(id) FROM reporunner.execution WHERE trigger_id = :typed_trigger);
+UPDATE reporunner.execution e SET input_rows = overlay(e.input_rows placing '\x0000000000000000' FROM 13 FOR 8)
+WHERE id = (SELECT max(id) FROM reporunner.execution WHERE trigger_id = :typed_trigger);
+INSERT INTO plain VALUES (1, 'built in');
+UPDATE reporunner.execution e SET input_rows = overlay(e.input_rows placing '\x0000000000000000' FROM 13 FOR 8)
+WHERE trigger_id = :plain_trigger;
+COMMIT;
+SELECT regress.drain();
+SELECT status, error ->> 'message' AS error, error ->> 'detail' AS detail, error ->> 'sqlstate' AS sqlstate
+FROM reporunner.execution WHERE trigger_id = :typed_trigger ORDER BY id;
+SELECT status, output FROM reporunner.execution WHERE trigger_id = :plain_trigger;
+DROP TABLE plain;
+DELETE FROM reporunner.execution;
+-- rows are kept whole: a value stored out of line (in the TOAST table,
+-- from which a deleted row's values are vacuumed away) is kept itself,
+-- not a pointer to it; a row stored before a column was added keeps that
+-- column's default; a dropped column's old values are stepped over
+CREATE TABLE wide (id int PRIMARY KEY, gone bigint, big text, note text);
+ALTER TABLE wide ALTER COLUMN big SET STORAGE EXTERNAL;
+SELECT reporunner.on_table('pass', 'wide', '{insert,delete}', 'statement') AS wide_trigger \gset
+CREATE TEMP TABLE big_source AS
+	SELECT i AS id, string_agg(md5(i::text || '/' || j::text), '' ORDER BY j) AS big
+	FROM generate_series(1, 3) i, generate_series(1, 4000) j GROUP BY i;
+ALTER TABLE big_source ALTER COLUMN big SET STORAGE EXTERNAL;
+BEGIN;
+INSERT INTO wide SELECT id, id * 10, big, 'first' FROM big_source;
+SELECT octet_length(input_rows) > 3 * 128000 AS values_kept_not_pointers
+FROM reporunner.execution WHERE trigger_id = :wide_trigger;
+COMMIT;
+SELECT regress.drain();
+SELECT status, (SELECT array_agg(md5(x ->> 'big') ORDER BY (x ->> 'id')::int) FROM jsonb_array_elements(output) x) =
+	   (SELECT array_agg(md5(big) ORDER BY id) FROM big_source) AS big_values_whole
+FROM reporunner.execution WHERE trigger_id = :wide_trigger;
+DELETE FROM reporunner.execution;
+ALTER TABLE wide DROP COLUMN gone;
+ALTER TABLE wide ADD COLUMN added int DEFAULT 42;
+CREATE TEMP TABLE as_stored AS SELECT id, to_jsonb(w) AS j FROM wide w;
+BEGIN;
+DELETE FROM wide;
+SELECT octet_length(input_rows) > 3 * 128000 AS values_kept_not_pointers
+FROM reporunner.execution WHERE trigger_id = :wide_trigger;
+COMMIT;
+SELECT regress.drain();
+SELECT status, output = (SELECT jsonb_agg(j ORDER BY id) FROM as_stored) AS rows_as_stored,
+	   output -> 0 -> 'added' AS added, output -> 0 ? 'gone' AS has_gone
+FROM reporunner.execution WHERE trigger_id = :wide_trigger;
+DROP TABLE wide, big_source, as_stored;
+DELETE FROM reporunner.execution;
 -- a composite column is converted in the statement instead
 CREATE TYPE pair AS (a int, b text);
 CREATE TABLE composite_rows (id int PRIMARY KEY, p pair);

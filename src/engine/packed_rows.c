@@ -6,60 +6,89 @@
  *
  * An async statement-level table trigger must hold the rows of its
  * statement (they may change once it commits), but converting each one to
- * JSON costs about as much as inserting it.  So the trigger packs them
- * in their binary send/receive form (the form COPY BINARY uses: stable
- * across platforms and releases), in one bytea stored with the queued
- * execution (execution.input_rows), and the worker that runs the
- * execution unpacks them into items, as to_jsonb() of each row would give
- * them in the statement: with its TimeZone, which the rows carry (other
- * output settings, such as IntervalStyle, are the worker's).
+ * JSON costs about as much as inserting it.  So the trigger keeps them as
+ * the transition table holds them, minimal tuples, copied byte for byte
+ * into one bytea stored with the queued execution
+ * (execution.input_rows); the worker that runs the execution reads each
+ * tuple with a descriptor made from the columns written alongside, and
+ * makes it the item to_jsonb() of the row would give in the statement:
+ * with its TimeZone, which the rows carry (other output settings, such as
+ * IntervalStyle, are the worker's).
  *
- * Format, in network byte order (libpq/pqformat.h):
- *	int32 RR_PACKED_ROWS_MAGIC, the statement's TimeZone, int16 columns;
- *	per column: name, type name (schema-qualified), type oid, typmod;
- *	int32 rows; per row and column: int32 length (-1: NULL) and the bytes.
- * A column's type is looked up by its oid and must still have the name it
- * had: a dump restored elsewhere renumbers user types, and the bytes of
- * one type are never read as another's.  Text travels in the database's
- * encoding: the send and receive functions of text types convert to and
- * from the session's client_encoding, which the packing statement's
- * session and the unpacking worker need not share, so both pin it to the
- * database's for the duration (the rows of a LATIN1 client failed in the
- * worker with "invalid byte sequence" before).  Columns of the commonest
- * fixed-width types, of text and of numeric are written without their send
- * function, as the bytes it would write.
+ * Format: a header in network byte order (libpq/pqformat.h):
+ *	int32 RR_PACKED_ROWS_MAGIC;
+ *	the kind of server that wrote the tuples: int16 MAXIMUM_ALIGNOF,
+ *	int16 SIZEOF_DATUM, int32 1 in the server's own byte order;
+ *	int64 the cluster's system identifier;
+ *	the statement's TimeZone;
+ *	int16 attributes (dropped ones too); per attribute its int16 attlen,
+ *	int8 attalign, int8 attbyval, int8 dropped, and for a column that is
+ *	not dropped: name, type name (schema-qualified), type oid, typmod;
+ *	int32 rows;
+ * then the rows, each a minimal tuple of every attribute (its t_len
+ * bytes, t_len first), in the server's byte order and alignment.
  *
+ * Tuples are a server's own format, so they are read only by a server of
+ * the same kind (alignment, Datum width, byte order: a dump restored on
+ * another platform fails the execution).  A column's type is looked up by
+ * its oid and must still have the name, length, alignment and passing it
+ * had: a restore renumbers user types, and the bytes of one type are never
+ * read as another's.  Values of a type that is not built in (an enum's
+ * label oids, an extension's type) are read only in the cluster that wrote
+ * them, named by its system identifier: a restored enum could give its
+ * oids to other labels.  Built-in types keep their stored forms across
+ * releases, as pg_upgrade requires.  A tuple is kept only when it holds
+ * every one of its values itself: one with an attribute added after it
+ * was stored (whose value is the column's default, in the table's
+ * descriptor) or with a value stored out of line in a TOAST table (which
+ * a deleted row's VACUUM removes) is formed again from its values, fetched.
+ * Text is in the database's encoding, whatever the client's.
+ *
+ * Only the engine writes input_rows (tenants only read the execution
+ * table), so a tuple's own lengths are trusted once its header checks out.
  * Only columns of base types and enums (and arrays of them; a domain as
- * its base type) are packed: their send and receive functions are the
- * server's or a superuser's C code.  A composite, range or domain type
- * could run functions a tenant wrote (a domain's CHECK) in the worker
- * that unpacks them; rows with such columns are not packed, and the
- * trigger converts them to JSON in the statement instead.
+ * its base type) are packed: making the item of such a value runs only
+ * the server's or a superuser's C code.  A composite or range value could
+ * run functions a tenant wrote (a domain's CHECK) in the worker that
+ * reads it; rows with such columns are not packed, and the trigger
+ * converts them to JSON in the statement instead.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "access/detoast.h"
+#include "access/htup_details.h"
+#include "access/transam.h"
 #include "access/tupdesc.h"
+#include "access/xlog.h"
 #include "catalog/pg_type.h"
-#include "engine/executor.h"
 #include "engine/packed_rows.h"
 #include "engine/row_jsonb.h"
-#include "expr/numeric_form.h"
 #include "executor/executor.h"
-#include "fmgr.h"
 #include "libpq/pqformat.h"
-#include "mb/pg_wchar.h"
 #include "miscadmin.h"
-#include "utils/builtins.h"
-#include "utils/jsonb.h"
-#include "utils/guc.h"
-#include "utils/lsyscache.h"
 #include "pgtime.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/syscache.h"
 
-/* "RRp1": the first four bytes of every packed value */
-#define RR_PACKED_ROWS_MAGIC	0x52527031
+/* "RRp2": the first four bytes of every packed value */
+#define RR_PACKED_ROWS_MAGIC	0x52527032
+
+/* 1 as an int32 in this server's byte order, read as network order */
+static uint32
+native_one(void)
+{
+	uint32		one = 1;
+	uint32		read;
+
+	memcpy(&read, &one, sizeof(read));
+	return pg_ntoh32(read);
+}
 
 /*
  * Names go as counted bytes, never through pq_sendstring(), which
@@ -121,158 +150,39 @@ rr_rows_packable(TupleDesc desc)
 }
 
 /*
- * Open a GUC nest level in which text is sent and received in the
- * database's encoding, whatever the session's client_encoding; returns the
- * level, for AtEOXact_GUC(false, level).
+ * The tuple in slot (a row of desc) formed again so that it holds every
+ * attribute and every value itself: missing attributes take their
+ * defaults from desc, values stored out of line are fetched, dropped
+ * attributes are left null.  In the current memory context.
  */
-static int
-pin_database_encoding(void)
+static MinimalTuple
+self_contained(TupleTableSlot *slot, TupleDesc desc)
 {
-	int			level = NewGUCNestLevel();
-
-	(void) set_config_option("client_encoding", GetDatabaseEncodingName(),
-							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
-							 true, 0, false);
-	return level;
-}
-
-/*
- * How a column's values are written: by its send function, or directly as
- * the bytes that function would write (network byte order for fixed-width
- * types; the text itself, in the database's encoding, for text types).
- */
-typedef enum PackedWrite
-{
-	WRITE_SEND,
-	WRITE_INT2,
-	WRITE_INT4,
-	WRITE_INT8,
-	WRITE_TEXT,
-	WRITE_NUMERIC
-} PackedWrite;
-
-static PackedWrite
-packed_write(Oid type)
-{
-	switch (type)
-	{
-		case INT2OID:
-			return WRITE_INT2;
-		case INT4OID:
-		case OIDOID:
-		case DATEOID:
-		case FLOAT4OID:
-			return WRITE_INT4;
-		case INT8OID:
-		case TIMESTAMPOID:
-		case TIMESTAMPTZOID:
-		case FLOAT8OID:
-			return WRITE_INT8;
-		case TEXTOID:
-		case VARCHAROID:
-		case BPCHAROID:
-			return WRITE_TEXT;
-		case NUMERICOID:
-			return WRITE_NUMERIC;
-		default:
-			return WRITE_SEND;
-	}
-}
-
-/*
- * Write a numeric as numeric_send() does (digit count, weight, sign,
- * display scale, digits, each an int16), from its stored form
- * (src/expr/numeric_form.h): that function copies a value stored with a
- * short header and allocates twice, a third of a statement-level
- * trigger's cost with one numeric column.  070_triggers checks the bytes,
- * through the items a worker unpacks, on short, long and special values.
- */
-static void
-pack_numeric(StringInfo buf, Datum value)
-{
-	struct varlena *stored = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(value));
-	RrNumericForm form;
+	Datum	   *values = palloc(sizeof(Datum) * desc->natts);
+	bool	   *isnull = palloc(sizeof(bool) * desc->natts);
 	int			i;
 
-	if (!rr_numeric_form(VARDATA_ANY(stored), VARSIZE_ANY_EXHDR(stored),
-						 &form))
-		elog(ERROR, "numeric value of %d bytes is too short",
-			 (int) VARSIZE_ANY_EXHDR(stored));
-	enlargeStringInfo(buf, sizeof(int32) + (4 + form.ndigits) * sizeof(int16));
-	pq_writeint32(buf, (4 + form.ndigits) * sizeof(int16));
-	pq_writeint16(buf, (uint16) form.ndigits);
-	pq_writeint16(buf, (uint16) form.weight);
-	pq_writeint16(buf, (uint16) form.sign);
-	pq_writeint16(buf, (uint16) form.dscale);
-	for (i = 0; i < form.ndigits; i++)
-		pq_writeint16(buf, (uint16) rr_numeric_digit(&form, i));
-	if ((Pointer) stored != DatumGetPointer(value))
-		pfree(stored);
-}
-
-/*
- * Write one non-null value, as its type's send function would: its length,
- * then its bytes, with room made once for both.
- */
-static void
-pack_value(StringInfo buf, PackedWrite how, FmgrInfo *send, Datum value)
-{
-	switch (how)
+	slot_getallattrs(slot);
+	for (i = 0; i < desc->natts; i++)
 	{
-		case WRITE_INT2:
-			enlargeStringInfo(buf, sizeof(int32) + sizeof(int16));
-			pq_writeint32(buf, sizeof(int16));
-			pq_writeint16(buf, (uint16) DatumGetInt16(value));
-			break;
-		case WRITE_INT4:
-			/* float4 and date are four bytes as well, sent as their bits */
-			enlargeStringInfo(buf, sizeof(int32) + sizeof(int32));
-			pq_writeint32(buf, sizeof(int32));
-			pq_writeint32(buf, (uint32) DatumGetInt32(value));
-			break;
-		case WRITE_INT8:
-			enlargeStringInfo(buf, sizeof(int32) + sizeof(int64));
-			pq_writeint32(buf, sizeof(int64));
-			pq_writeint64(buf, (uint64) DatumGetInt64(value));
-			break;
-		case WRITE_TEXT:
-			{
-				text	   *t = DatumGetTextPP(value);
-				int			len = VARSIZE_ANY_EXHDR(t);
+		Form_pg_attribute att = TupleDescAttr(desc, i);
 
-				enlargeStringInfo(buf, sizeof(int32) + len);
-				pq_writeint32(buf, len);
-				memcpy(buf->data + buf->len, VARDATA_ANY(t), len);
-				buf->len += len;
-				if ((Pointer) t != DatumGetPointer(value))
-					pfree(t);
-			}
-			break;
-		case WRITE_NUMERIC:
-			pack_numeric(buf, value);
-			break;
-		case WRITE_SEND:
-			{
-				bytea	   *bytes = SendFunctionCall(send, value);
-
-				pq_sendint32(buf, VARSIZE(bytes) - VARHDRSZ);
-				pq_sendbytes(buf, VARDATA(bytes), VARSIZE(bytes) - VARHDRSZ);
-				pfree(bytes);
-			}
-			break;
+		values[i] = slot->tts_values[i];
+		isnull[i] = slot->tts_isnull[i] || att->attisdropped;
+		if (!isnull[i] && att->attlen == -1 &&
+			VARATT_IS_EXTERNAL(DatumGetPointer(values[i])))
+			values[i] = PointerGetDatum(detoast_external_attr((struct varlena *) DatumGetPointer(values[i])));
 	}
+	return heap_form_minimal_tuple(desc, values, isnull);
 }
 
 bytea *
 rr_rows_pack(Tuplestorestate *rows, TupleDesc desc)
 {
 	int64		nrows = tuplestore_tuple_count(rows);
-	FmgrInfo   *send = palloc(sizeof(FmgrInfo) * Max(desc->natts, 1));
-	PackedWrite *how = palloc(sizeof(PackedWrite) * Max(desc->natts, 1));
 	TupleTableSlot *slot;
+	MemoryContext formed;
 	StringInfoData buf;
-	int			guc_level;
-	int			ncolumns = 0;
 	int			row = 0;
 	int			i;
 
@@ -283,20 +193,23 @@ rr_rows_pack(Tuplestorestate *rows, TupleDesc desc)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("a statement changed more than %d rows for one execution",
 						PG_INT32_MAX)));
-	for (i = 0; i < desc->natts; i++)
-		if (!TupleDescAttr(desc, i)->attisdropped)
-			ncolumns++;
 	pq_begintypsend(&buf);
 	pq_sendint32(&buf, RR_PACKED_ROWS_MAGIC);
+	pq_sendint16(&buf, MAXIMUM_ALIGNOF);
+	pq_sendint16(&buf, SIZEOF_DATUM);
+	pq_sendint32(&buf, native_one());
+	pq_sendint64(&buf, GetSystemIdentifier());
 	send_name(&buf, pg_get_timezone_name(session_timezone));
-	pq_sendint16(&buf, ncolumns);
+	pq_sendint16(&buf, desc->natts);
 	for (i = 0; i < desc->natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 		Oid			type;
-		Oid			sendfn;
-		bool		varlena;
 
+		pq_sendint16(&buf, att->attlen);
+		pq_sendbyte(&buf, att->attalign);
+		pq_sendbyte(&buf, att->attbyval);
+		pq_sendbyte(&buf, att->attisdropped);
 		if (att->attisdropped)
 			continue;
 		type = packed_type(att->atttypid);
@@ -307,12 +220,6 @@ rr_rows_pack(Tuplestorestate *rows, TupleDesc desc)
 		send_name(&buf, qualified_type_name(type));
 		pq_sendint32(&buf, type);
 		pq_sendint32(&buf, type == att->atttypid ? att->atttypmod : -1);
-		how[i] = packed_write(type);
-		if (how[i] == WRITE_SEND)
-		{
-			getTypeBinaryOutputInfo(type, &sendfn, &varlena);
-			fmgr_info(sendfn, &send[i]);
-		}
 	}
 	pq_sendint32(&buf, (int32) nrows);
 
@@ -321,30 +228,35 @@ rr_rows_pack(Tuplestorestate *rows, TupleDesc desc)
 								   tuplestore_alloc_read_pointer(rows, EXEC_FLAG_REWIND));
 	tuplestore_rescan(rows);
 	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
-	guc_level = pin_database_encoding();
+	formed = AllocSetContextCreate(CurrentMemoryContext, "reporunner packed row",
+								   ALLOCSET_SMALL_SIZES);
 	while (tuplestore_gettupleslot(rows, true, false, slot))
 	{
-		slot_getallattrs(slot);
-		for (i = 0; i < desc->natts; i++)
+		bool		should_free;
+		MinimalTuple tuple = ExecFetchSlotMinimalTuple(slot, &should_free);
+
+		Assert(!should_free);
+		if ((tuple->t_infomask2 & HEAP_NATTS_MASK) != desc->natts ||
+			(tuple->t_infomask & HEAP_HASEXTERNAL) != 0)
 		{
-			if (TupleDescAttr(desc, i)->attisdropped)
-				continue;
-			if (slot->tts_isnull[i])
-				pq_sendint32(&buf, -1);
-			else
-				pack_value(&buf, how[i], &send[i], slot->tts_values[i]);
+			MemoryContext caller = MemoryContextSwitchTo(formed);
+
+			tuple = self_contained(slot, desc);
+			MemoryContextSwitchTo(caller);
 		}
+		appendBinaryStringInfo(&buf, (char *) tuple, tuple->t_len);
+		MemoryContextReset(formed);
 		if (++row % 1024 == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	AtEOXact_GUC(false, guc_level);
+	MemoryContextDelete(formed);
 	ExecDropSingleTupleTableSlot(slot);
 	if (row != nrows)
 		elog(ERROR, "a transition table gave %d rows of " INT64_FORMAT, row, nrows);
 	return pq_endtypsend(&buf);
 }
 
-/* Refuse a packed value that is not one */
+/* Refuse a packed value that is not one, or not one this server can read */
 static pg_attribute_noreturn() void
 not_packed_rows(const char *detail)
 {
@@ -372,88 +284,123 @@ get_name(StringInfo buf)
 	return pnstrdup(get_bytes(buf, len), len);
 }
 
-List *
-rr_rows_unpack(bytea *packed)
+/*
+ * Read the attributes of the header into a new descriptor, checking that
+ * each column's type is still the one it was written with; *local_types
+ * is set when one of them is not built in.
+ */
+static TupleDesc
+get_descriptor(StringInfo buf, bool *local_types)
 {
-	StringInfoData buf;
-	TupleDesc	desc;
-	RrRowJsonb *columns;
-	FmgrInfo   *recv;
-	Oid		   *ioparams;
-	Datum	   *values;
-	bool	   *nulls;
-	MemoryContext row_context;
-	MemoryContext caller = CurrentMemoryContext;
-	List	   *items = NIL;
-	char	   *timezone;
-	int			guc_level;
-	int			natts;
-	int32		nrows;
-	int32		row;
+	int			natts = pq_getmsgint(buf, 2);
+	TupleDesc	desc = CreateTemplateTupleDesc(natts);
 	int			i;
 
-	buf.data = VARDATA_ANY(packed);
-	buf.len = VARSIZE_ANY_EXHDR(packed);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
-	if (buf.len < 6 || pq_getmsgint(&buf, 4) != RR_PACKED_ROWS_MAGIC)
-		not_packed_rows("It is not in the format of this release.");
-
-	timezone = get_name(&buf);
-	natts = pq_getmsgint(&buf, 2);
-	desc = CreateTemplateTupleDesc(natts);
-	recv = palloc(sizeof(FmgrInfo) * Max(natts, 1));
-	ioparams = palloc(sizeof(Oid) * Max(natts, 1));
+	*local_types = false;
 	for (i = 0; i < natts; i++)
 	{
-		const char *name = get_name(&buf);
-		const char *type_name = get_name(&buf);
-		Oid			type = pq_getmsgint(&buf, 4);
-		int32		typmod = pq_getmsgint(&buf, 4);
-		Oid			recvfn;
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		int16		len = pq_getmsgint(buf, 2);
+		char		align = pq_getmsgbyte(buf);
+		bool		byval = pq_getmsgbyte(buf) != 0;
+		const char *name;
+		const char *type_name;
+		Oid			type;
+		int32		typmod;
 
+		if (pq_getmsgbyte(buf) != 0)
+		{
+			/* a dropped column: its place in the tuple, nothing to read */
+			TupleDescInitEntry(desc, i + 1, NULL, INT4OID, -1, 0);
+			att->atttypid = InvalidOid;
+			att->attisdropped = true;
+			att->attlen = len;
+			att->attalign = align;
+			att->attbyval = byval;
+			continue;
+		}
+		name = get_name(buf);
+		type_name = get_name(buf);
+		type = pq_getmsgint(buf, 4);
+		typmod = pq_getmsgint(buf, 4);
 		if (!SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(type)) ||
 			strcmp(qualified_type_name(type), type_name) != 0)
 			not_packed_rows(psprintf("Column \"%s\" was of type %s, which this database does not have under its number.",
 									 name, type_name));
 		TupleDescInitEntry(desc, i + 1, name, type, typmod, 0);
-		getTypeBinaryInputInfo(type, &recvfn, &ioparams[i]);
-		fmgr_info(recvfn, &recv[i]);
+		if (att->attlen != len || att->attalign != align || att->attbyval != byval)
+			not_packed_rows(psprintf("Column \"%s\" was of type %s, which this database stores in another form.",
+									 name, type_name));
+		if (type >= FirstGenbkiObjectId)
+			*local_types = true;
 	}
-	columns = rr_row_jsonb_begin(desc);
+	return desc;
+}
 
-	values = palloc(sizeof(Datum) * Max(natts, 1));
-	nulls = palloc(sizeof(bool) * Max(natts, 1));
+List *
+rr_rows_unpack(bytea *packed)
+{
+	StringInfoData buf;
+	TupleDesc	desc;
+	TupleTableSlot *slot;
+	RrRowJsonb *columns;
+	MemoryContext row_context;
+	MemoryContext caller = CurrentMemoryContext;
+	List	   *items = NIL;
+	uint64		system_identifier;
+	char	   *timezone;
+	bool		local_types;
+	int			guc_level;
+	int32		nrows;
+	int32		row;
+
+	buf.data = VARDATA_ANY(packed);
+	buf.len = VARSIZE_ANY_EXHDR(packed);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+	if (buf.len < 22 || pq_getmsgint(&buf, 4) != RR_PACKED_ROWS_MAGIC)
+		not_packed_rows("It is not in the format of this release.");
+	if (pq_getmsgint(&buf, 2) != MAXIMUM_ALIGNOF ||
+		pq_getmsgint(&buf, 2) != SIZEOF_DATUM ||
+		pq_getmsgint(&buf, 4) != native_one())
+		not_packed_rows("It was written by a server of another platform (alignment, word size or byte order).");
+	system_identifier = pq_getmsgint64(&buf);
+	timezone = get_name(&buf);
+	desc = get_descriptor(&buf, &local_types);
+	if (local_types && system_identifier != GetSystemIdentifier())
+		not_packed_rows("It holds values of types that are not built in and was written by another cluster (before a dump and restore, or pg_upgrade), where they may have meant other values.");
+	columns = rr_row_jsonb_begin(desc);
+	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+
 	row_context = AllocSetContextCreate(caller, "reporunner packed row",
 										ALLOCSET_DEFAULT_SIZES);
-	guc_level = pin_database_encoding();
+	guc_level = NewGUCNestLevel();
 	(void) set_config_option("TimeZone", timezone, PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 	nrows = pq_getmsgint(&buf, 4);
 	for (row = 0; row < nrows; row++)
 	{
 		MemoryContext old = MemoryContextSwitchTo(row_context);
+		MinimalTuple tuple;
+		uint32		len;
 		Jsonb	   *item;
 
-		for (i = 0; i < natts; i++)
-		{
-			int32		len = pq_getmsgint(&buf, 4);
-			StringInfoData field;
-
-			nulls[i] = len < 0;
-			if (nulls[i])
-			{
-				values[i] = ReceiveFunctionCall(&recv[i], NULL, ioparams[i],
-												TupleDescAttr(desc, i)->atttypmod);
-				continue;
-			}
-			/* receive functions get their bytes with a terminating zero */
-			initStringInfo(&field);
-			appendBinaryStringInfo(&field, get_bytes(&buf, len), len);
-			values[i] = ReceiveFunctionCall(&recv[i], &field, ioparams[i],
-											TupleDescAttr(desc, i)->atttypmod);
-		}
-		item = rr_row_jsonb(columns, values, nulls);
+		/* copied out, to be aligned as the server reads tuples */
+		if (buf.len - buf.cursor < (int) sizeof(len))
+			not_packed_rows("It ends too early.");
+		memcpy(&len, buf.data + buf.cursor, sizeof(len));
+		if (len < SizeofMinimalTupleHeader || len > PG_INT32_MAX)
+			not_packed_rows("A row's length is out of range.");
+		tuple = palloc(len);
+		memcpy(tuple, get_bytes(&buf, (int32) len), len);
+		if ((tuple->t_infomask2 & HEAP_NATTS_MASK) != desc->natts ||
+			tuple->t_hoff < MINIMAL_TUPLE_OFFSET + SizeofMinimalTupleHeader ||
+			tuple->t_hoff - MINIMAL_TUPLE_OFFSET > len)
+			not_packed_rows("A row does not have the columns written before it.");
+		ExecStoreMinimalTuple(tuple, slot, false);
+		slot_getallattrs(slot);
+		item = rr_row_jsonb(columns, slot->tts_values, slot->tts_isnull);
+		ExecClearTuple(slot);
 		MemoryContextSwitchTo(caller);
 		items = lappend(items, DatumGetJsonbPCopy(JsonbPGetDatum(item)));
 		MemoryContextReset(row_context);
@@ -463,6 +410,7 @@ rr_rows_unpack(bytea *packed)
 	}
 	AtEOXact_GUC(false, guc_level);
 	MemoryContextDelete(row_context);
+	ExecDropSingleTupleTableSlot(slot);
 	if (buf.cursor != buf.len)
 		not_packed_rows("It goes on after its last row.");
 	return items;

@@ -8,8 +8,7 @@
  * then, the weight; then the base-10000 digits.  The short form keeps sign,
  * display scale and weight in its header word; the special values (NaN,
  * +/-Infinity) only their kind.  Read here for js_value.c (JavaScript
- * numbers from short numerics) and src/engine/packed_rows.c (numerics
- * written as numeric_send() writes them).
+ * numbers from short numerics).
  *
  *-------------------------------------------------------------------------
  */
