@@ -229,6 +229,17 @@ SELECT e.status, e.input_rows IS NULL AS rows_made_items,
 	   e.output = e.input AS passed_on
 FROM reporunner.execution e WHERE trigger_id = :typed_trigger;
 SELECT input -> 0 AS first_item FROM reporunner.execution WHERE trigger_id = :typed_trigger;
+-- made items in the statement (to test a condition on them, or run in
+-- sync mode), the rows are the same items, whatever their columns' types
+SELECT reporunner.on_table('pass', 'typed', '{update}', 'statement', 'async',
+	'{{ $json.id > 0 }}') AS typed_condition_trigger \gset
+UPDATE typed SET ok = ok;
+SELECT regress.drain();
+SELECT e.status,
+	   (SELECT array_agg(x::text ORDER BY x::text) FROM jsonb_array_elements(e.input) x) =
+	   (SELECT array_agg(to_jsonb(t)::text ORDER BY to_jsonb(t)::text) FROM typed t) AS input_as_to_jsonb
+FROM reporunner.execution e WHERE trigger_id = :typed_condition_trigger;
+SELECT reporunner.drop_trigger(:typed_condition_trigger);
 -- columns written without their send functions (fixed-width and text
 -- types), and text from a client whose encoding is not the database's:
 -- the items are what to_jsonb() gives in the database

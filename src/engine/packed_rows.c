@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * packed_rows.c
- *		A statement's changed rows kept as they are, until a worker turns
- *		them into items.
+ *		A statement's changed rows, read from its transition table: kept
+ *		as they are until a worker turns them into items, or made items
+ *		in the statement.
  *
  * An async statement-level table trigger must hold the rows of its
  * statement (they may change once it commits), but converting each one to
@@ -50,8 +51,9 @@
  * its base type) are packed: making the item of such a value runs only
  * the server's or a superuser's C code.  A composite or range value could
  * run functions a tenant wrote (a domain's CHECK) in the worker that
- * reads it; rows with such columns are not packed, and the trigger
- * converts them to JSON in the statement instead.
+ * reads it; rows with such columns are not packed, and the trigger makes
+ * them items in the statement instead (rr_rows_items()), as it does the
+ * rows it filters by a condition or runs the workflow on itself.
  *
  *-------------------------------------------------------------------------
  */
@@ -150,6 +152,60 @@ rr_rows_packable(TupleDesc desc)
 }
 
 /*
+ * Read a transition table from its first row, through a read pointer of
+ * one's own: other triggers of the statement read the same tuplestore.
+ */
+static void
+read_from_start(Tuplestorestate *rows)
+{
+	tuplestore_select_read_pointer(rows,
+								   tuplestore_alloc_read_pointer(rows, EXEC_FLAG_REWIND));
+	tuplestore_rescan(rows);
+}
+
+/*
+ * items with the item of the row in slot appended, made in row_context
+ * (reset after, the slot cleared) and copied into the current context
+ */
+static List *
+append_item(List *items, RrRowJsonb *columns, TupleTableSlot *slot,
+			MemoryContext row_context)
+{
+	MemoryContext caller = MemoryContextSwitchTo(row_context);
+	Jsonb	   *item;
+
+	slot_getallattrs(slot);
+	item = rr_row_jsonb(columns, slot->tts_values, slot->tts_isnull);
+	MemoryContextSwitchTo(caller);
+	items = lappend(items, DatumGetJsonbPCopy(JsonbPGetDatum(item)));
+	ExecClearTuple(slot);
+	MemoryContextReset(row_context);
+	return items;
+}
+
+List *
+rr_rows_items(Tuplestorestate *rows, TupleDesc desc)
+{
+	RrRowJsonb *columns = rr_row_jsonb_begin(desc);
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	MemoryContext row_context = AllocSetContextCreate(CurrentMemoryContext,
+													  "reporunner transition row",
+													  ALLOCSET_DEFAULT_SIZES);
+	List	   *items = NIL;
+
+	read_from_start(rows);
+	while (tuplestore_gettupleslot(rows, true, false, slot))
+	{
+		items = append_item(items, columns, slot, row_context);
+		if (list_length(items) % 1024 == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	MemoryContextDelete(row_context);
+	ExecDropSingleTupleTableSlot(slot);
+	return items;
+}
+
+/*
  * The tuple in slot (a row of desc) formed again so that it holds every
  * attribute and every value itself: missing attributes take their
  * defaults from desc, values stored out of line are fetched, dropped
@@ -223,10 +279,7 @@ rr_rows_pack(Tuplestorestate *rows, TupleDesc desc)
 	}
 	pq_sendint32(&buf, (int32) nrows);
 
-	/* other triggers of the statement read the same transition table */
-	tuplestore_select_read_pointer(rows,
-								   tuplestore_alloc_read_pointer(rows, EXEC_FLAG_REWIND));
-	tuplestore_rescan(rows);
+	read_from_start(rows);
 	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 	formed = AllocSetContextCreate(CurrentMemoryContext, "reporunner packed row",
 								   ALLOCSET_SMALL_SIZES);
@@ -345,7 +398,6 @@ rr_rows_unpack(bytea *packed)
 	TupleTableSlot *slot;
 	RrRowJsonb *columns;
 	MemoryContext row_context;
-	MemoryContext caller = CurrentMemoryContext;
 	List	   *items = NIL;
 	uint64		system_identifier;
 	char	   *timezone;
@@ -372,7 +424,7 @@ rr_rows_unpack(bytea *packed)
 	columns = rr_row_jsonb_begin(desc);
 	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 
-	row_context = AllocSetContextCreate(caller, "reporunner packed row",
+	row_context = AllocSetContextCreate(CurrentMemoryContext, "reporunner packed row",
 										ALLOCSET_DEFAULT_SIZES);
 	guc_level = NewGUCNestLevel();
 	(void) set_config_option("TimeZone", timezone, PGC_USERSET, PGC_S_SESSION,
@@ -380,10 +432,8 @@ rr_rows_unpack(bytea *packed)
 	nrows = pq_getmsgint(&buf, 4);
 	for (row = 0; row < nrows; row++)
 	{
-		MemoryContext old = MemoryContextSwitchTo(row_context);
 		MinimalTuple tuple;
 		uint32		len;
-		Jsonb	   *item;
 
 		/* copied out, to be aligned as the server reads tuples */
 		if (buf.len - buf.cursor < (int) sizeof(len))
@@ -391,20 +441,14 @@ rr_rows_unpack(bytea *packed)
 		memcpy(&len, buf.data + buf.cursor, sizeof(len));
 		if (len < SizeofMinimalTupleHeader || len > PG_INT32_MAX)
 			not_packed_rows("A row's length is out of range.");
-		tuple = palloc(len);
+		tuple = MemoryContextAlloc(row_context, len);
 		memcpy(tuple, get_bytes(&buf, (int32) len), len);
 		if ((tuple->t_infomask2 & HEAP_NATTS_MASK) != desc->natts ||
 			tuple->t_hoff < MINIMAL_TUPLE_OFFSET + SizeofMinimalTupleHeader ||
 			tuple->t_hoff - MINIMAL_TUPLE_OFFSET > len)
 			not_packed_rows("A row does not have the columns written before it.");
 		ExecStoreMinimalTuple(tuple, slot, false);
-		slot_getallattrs(slot);
-		item = rr_row_jsonb(columns, slot->tts_values, slot->tts_isnull);
-		ExecClearTuple(slot);
-		MemoryContextSwitchTo(caller);
-		items = lappend(items, DatumGetJsonbPCopy(JsonbPGetDatum(item)));
-		MemoryContextReset(row_context);
-		MemoryContextSwitchTo(old);
+		items = append_item(items, columns, slot, row_context);
 		if (row % 1024 == 0)
 			CHECK_FOR_INTERRUPTS();
 	}

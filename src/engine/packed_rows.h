@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * packed_rows.h
- *		A statement's changed rows kept as they are (src/engine/packed_rows.c).
+ *		A statement's changed rows, kept as they are or made items
+ *		(src/engine/packed_rows.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -31,5 +32,12 @@ extern bytea *rr_rows_pack(Tuplestorestate *rows, TupleDesc desc);
 
 /* Packed rows as items (Jsonb *), each as to_jsonb() of its row gives it. */
 extern List *rr_rows_unpack(bytea *packed);
+
+/*
+ * The rows of a statement's transition table, of descriptor desc, as
+ * items (Jsonb *), each as to_jsonb() of its row gives it; whatever the
+ * types of the columns.  Read through a read pointer of its own.
+ */
+extern List *rr_rows_items(Tuplestorestate *rows, TupleDesc desc);
 
 #endif							/* RR_PACKED_ROWS_H */

@@ -461,46 +461,6 @@ row_input(HeapTuple tuple, TupleDesc desc, const char *event,
 	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_ARRAY, NULL));
 }
 
-/*
- * Run query, which reads the statement's transition table as
- * reporunner_rows, inside rr_store_begin(); returns the nest level for
- * rr_store_end().
- */
-static int
-query_transition_rows(TriggerData *trigdata, const char *query)
-{
-	int			nestlevel = rr_store_begin();
-
-	if (SPI_register_trigger_data(trigdata) != SPI_OK_TD_REGISTER)
-		elog(ERROR, "SPI_register_trigger_data failed");
-	if (SPI_execute(query, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "reading the transition table failed");
-	return nestlevel;
-}
-
-/*
- * The changed rows of a statement, from its transition table, as one jsonb
- * array built by one query; a truncate gives one item, {"_trigger": ...}.
- */
-static Jsonb *
-statement_rows(TriggerData *trigdata, const char *event, const char *table)
-{
-	Datum		rows;
-	bool		isnull;
-	int			nestlevel;
-
-	if (strcmp(event, "truncate") == 0)
-		return rr_items_to_jsonb(list_make1(truncate_item(table)));
-	nestlevel = query_transition_rows(trigdata,
-									  "SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r)), '[]')"
-									  " FROM reporunner_rows r");
-	rows = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0],
-										   SPI_tuptable->tupdesc, 1, &isnull),
-							 false, -1);
-	rr_store_end(nestlevel);
-	return DatumGetJsonbP(rows);
-}
-
 /* The items registration id's condition holds for */
 static List *
 matching_items(int64 id, const char *condition, RrPlan *plan, List *items)
@@ -678,11 +638,15 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		/* a statement's rows go to the journal as read, unless filtered */
-		input = statement_rows(trigdata, event, table);
-		if (JB_ROOT_COUNT(input) == 0)
+		/* a statement's rows made items here; a truncate's one item */
+		items = strcmp(event, "truncate") == 0 ?
+			list_make1(truncate_item(table)) :
+			rr_rows_items(TRIGGER_FIRED_BY_DELETE(fired) ?
+						  trigdata->tg_oldtable : trigdata->tg_newtable,
+						  RelationGetDescr(trigdata->tg_relation));
+		if (items == NIL)
 			return PointerGetDatum(NULL);
-		items = condition != NULL || sync ? rr_items_from_jsonb(input) : NIL;
+		input = NULL;
 	}
 	if (condition != NULL)
 	{
