@@ -51,12 +51,17 @@ SELECT reporunner.save_workflow('journal_text', '{"nodes": [{"name": "Start", "t
 SELECT reporunner.execute('journal_text', jsonb_build_array(
 	jsonb_build_object('s', E'quote " backslash \\ slash / tab \t nl \n cr \r bs \b ff \f bell \x07 esc \x1b',
 					   'u', 'héllo ☃ 𝄞', 'empty', '', 'nums', '[0, -0, 1.50, -12.345e-3, 1e100, 12345678901234567890]'::jsonb,
+					   'more_nums', '[0.0, 0.000, -0.0005, 0.00000005, 1e-20, 10000, 9999.9999, 100000000.0000,
+									 -1.000000001, 123456789.123456789, 1000.1, 0.1000, 5e3, 12.5, 125, -7, 1e-100, 12345]'::jsonb,
+					   'random_nums', (SELECT jsonb_agg(round(((random() - 0.5) * 10 ^ (i % 40 - 12))::numeric, i % 23))
+									   FROM generate_series(1, 400) AS i),
 					   'bools', '[true, false, null]'::jsonb, 'nested', '{"a": {"b": [[], {}, [{}], {"c": [1, [2, [3]]]}]}}'::jsonb,
 					   'long', (SELECT jsonb_agg(i) FROM generate_series(1, 70) AS i),
 					   'wide', (SELECT jsonb_object_agg('k' || i, CASE WHEN i % 3 = 0 THEN to_jsonb(i) WHEN i % 3 = 1 THEN to_jsonb('v' || i) ELSE jsonb_build_array(i) END)
 								FROM generate_series(1, 70) AS i)),
 	'{}'::jsonb)) IS NOT NULL AS ran;
 SELECT (steps->0->'output')::text = (steps->0->'output')::jsonb::text AS same_text,
+	   (steps->0->'output'->'main')::text = input::text AS input_text,
 	   (steps->0->'output'->'main')::jsonb = input AS same_items
 FROM reporunner.execution e JOIN reporunner.workflow w ON w.id = e.workflow_id
 WHERE w.name = 'journal_text';

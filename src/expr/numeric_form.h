@@ -8,7 +8,8 @@
  * then, the weight; then the base-10000 digits.  The short form keeps sign,
  * display scale and weight in its header word; the special values (NaN,
  * +/-Infinity) only their kind.  Read here for js_value.c (JavaScript
- * numbers from short numerics).
+ * numbers from short numerics) and src/engine/jsonb_text.c (numbers
+ * printed as numeric_out() prints them).
  *
  *-------------------------------------------------------------------------
  */
