@@ -356,8 +356,9 @@ DROP TABLE plain;
 DELETE FROM reporunner.execution;
 -- rows are kept whole: a value stored out of line (in the TOAST table,
 -- from which a deleted row's values are vacuumed away) is kept itself,
--- not a pointer to it; a row stored before a column was added keeps that
--- column's default; a dropped column's old values are stepped over
+-- not a pointer to it; a value compressed in the row is read back; a row
+-- stored before a column was added keeps that column's default; a dropped
+-- column's old values are stepped over
 CREATE TABLE wide (id int PRIMARY KEY, gone bigint, big text, note text);
 ALTER TABLE wide ALTER COLUMN big SET STORAGE EXTERNAL;
 SELECT reporunner.on_table('pass', 'wide', '{insert,delete}', 'statement') AS wide_trigger \gset
@@ -366,7 +367,7 @@ CREATE TEMP TABLE big_source AS
 	FROM generate_series(1, 3) i, generate_series(1, 4000) j GROUP BY i;
 ALTER TABLE big_source ALTER COLUMN big SET STORAGE EXTERNAL;
 BEGIN;
-INSERT INTO wide SELECT id, id * 10, big, 'first' FROM big_source;
+INSERT INTO wide SELECT id, id * 10, big, repeat('compressed in line ', 200) FROM big_source;
 SELECT octet_length(input_rows) > 3 * 128000 AS values_kept_not_pointers
 FROM reporunner.execution WHERE trigger_id = :wide_trigger;
 COMMIT;
@@ -378,6 +379,7 @@ DELETE FROM reporunner.execution;
 ALTER TABLE wide DROP COLUMN gone;
 ALTER TABLE wide ADD COLUMN added int DEFAULT 42;
 CREATE TEMP TABLE as_stored AS SELECT id, to_jsonb(w) AS j FROM wide w;
+SELECT bool_and(pg_column_compression(note) IS NOT NULL) AS notes_compressed_in_line FROM wide;
 BEGIN;
 DELETE FROM wide;
 SELECT octet_length(input_rows) > 3 * 128000 AS values_kept_not_pointers
