@@ -313,14 +313,16 @@ COMMIT;
 SELECT reporunner.retry(id) AS retried FROM reporunner.execution WHERE trigger_id = :typed_trigger \gset
 SELECT status, input FROM reporunner.wait_for(:retried, '30s');
 DELETE FROM reporunner.execution;
--- kept rows whose column type is not the one they were written with (as
--- after a restore elsewhere renumbered types), or that are not kept rows
--- at all, are never read; forged here, before any worker can see them
+-- kept rows whose column type is not one this database has under its
+-- number (as after a restore elsewhere renumbered types), or that are not
+-- kept rows at all, are never read; forged here, before any worker can
+-- see them
 BEGIN;
 UPDATE typed SET name = 'changed';
 UPDATE typed SET name = 'changed again';
 UPDATE reporunner.execution e SET input_rows = decode(replace(encode(e.input_rows, 'hex'),
-	encode('public.mood', 'hex'), encode('public.xood', 'hex')), 'hex')
+	encode('public.mood', 'hex') || lpad(to_hex('mood'::regtype::oid::bigint), 8, '0'),
+	encode('public.mood', 'hex') || 'fffffff0'), 'hex')
 WHERE id = (SELECT min(id) FROM reporunner.execution WHERE trigger_id = :typed_trigger);
 UPDATE reporunner.execution e SET input_rows = '\x00'
 WHERE id = (SELECT max(id) FROM reporunner.execution WHERE trigger_id = :typed_trigger);
@@ -328,6 +330,15 @@ COMMIT;
 SELECT regress.drain();
 SELECT status, error ->> 'message' AS error, error ->> 'detail' AS detail, error ->> 'sqlstate' AS sqlstate
 FROM reporunner.execution WHERE trigger_id = :typed_trigger ORDER BY id;
+-- a type renamed while its rows wait is the same type
+BEGIN;
+UPDATE typed SET name = 'renamed type';
+ALTER TYPE mood RENAME TO mood_renamed;
+COMMIT;
+SELECT regress.drain();
+SELECT status, output -> 0 ->> 'feeling' AS feeling
+FROM reporunner.execution WHERE trigger_id = :typed_trigger ORDER BY id DESC LIMIT 1;
+ALTER TYPE mood_renamed RENAME TO mood;
 DELETE FROM reporunner.execution;
 -- kept rows are read only by a server of the kind that wrote them (forged
 -- here: another byte order), and rows with values of a type that is not
@@ -353,6 +364,67 @@ SELECT status, error ->> 'message' AS error, error ->> 'detail' AS detail, error
 FROM reporunner.execution WHERE trigger_id = :typed_trigger ORDER BY id;
 SELECT status, output FROM reporunner.execution WHERE trigger_id = :plain_trigger;
 DROP TABLE plain;
+DELETE FROM reporunner.execution;
+-- a type with a cast to json (the owner of an enum may create one) is not
+-- packed: to_jsonb() calls the cast, which a worker must not run; its rows
+-- are made items in the statement, as to_jsonb() makes them there
+CREATE TYPE level AS ENUM ('low', 'high');
+CREATE FUNCTION level_json(level) RETURNS json LANGUAGE sql
+	AS $$ SELECT json_build_object('level', $1::text) $$;
+CREATE CAST (level AS json) WITH FUNCTION level_json(level);
+CREATE TABLE leveled (id int PRIMARY KEY, l level, ls level[]);
+SELECT reporunner.on_table('pass', 'leveled', '{insert}', 'statement') AS leveled_trigger \gset
+BEGIN;
+INSERT INTO leveled VALUES (1, 'high', '{low,high}');
+SELECT input_rows IS NULL AS made_items_in_statement,
+	   input = (SELECT jsonb_agg(to_jsonb(t)) FROM leveled t) AS input_as_to_jsonb,
+	   input -> 0 -> 'l' AS l
+FROM reporunner.execution WHERE trigger_id = :leveled_trigger;
+COMMIT;
+-- rows kept before such a cast was made are refused, not read through it
+DROP CAST (level AS json);
+BEGIN;
+INSERT INTO leveled VALUES (2, 'low', '{}');
+SELECT input_rows IS NOT NULL AS rows_kept FROM reporunner.execution
+WHERE trigger_id = :leveled_trigger AND input = '[]';
+CREATE CAST (level AS json) WITH FUNCTION level_json(level);
+COMMIT;
+SELECT regress.drain();
+SELECT status, error ->> 'detail' AS detail FROM reporunner.execution
+WHERE trigger_id = :leveled_trigger ORDER BY id;
+DROP TABLE leveled;
+DROP CAST (level AS json);
+DROP FUNCTION level_json(level);
+DROP TYPE level;
+DELETE FROM reporunner.execution;
+-- the items are what to_jsonb() gives with the statement's output
+-- settings: TimeZone (a fixed offset with seconds as well), IntervalStyle,
+-- bytea_output, extra_float_digits, search_path (for reg* types)
+CREATE SCHEMA hidden;
+CREATE TABLE hidden.thing (id int);
+CREATE TABLE styled (id int PRIMARY KEY, at timestamptz, iv interval, ba bytea, f float8,
+					 rc regclass);
+SELECT reporunner.on_table('pass', 'styled', '{insert}', 'statement') AS styled_trigger \gset
+SET TIME ZONE 5.0041667;
+SET IntervalStyle = 'sql_standard';
+SET bytea_output = 'escape';
+SET extra_float_digits = -3;
+SET search_path = hidden, public;
+INSERT INTO styled VALUES (1, '2026-12-05 10:00:00+00', '1 day 2 hours', 'ab\000'::bytea,
+						   1.234567890123456, 'hidden.thing');
+CREATE TEMP TABLE styled_expected AS SELECT jsonb_agg(to_jsonb(s)) AS j FROM styled s;
+RESET TIME ZONE;
+RESET IntervalStyle;
+RESET bytea_output;
+RESET extra_float_digits;
+RESET search_path;
+SELECT regress.drain();
+SELECT e.status, e.input = (SELECT j FROM styled_expected) AS input_as_to_jsonb_then,
+	   e.input -> 0 ->> 'at' AS at, e.input -> 0 ->> 'iv' AS iv, e.input -> 0 ->> 'ba' AS ba,
+	   e.input -> 0 ->> 'f' AS f, e.input -> 0 ->> 'rc' AS rc
+FROM reporunner.execution e WHERE trigger_id = :styled_trigger;
+DROP TABLE styled, styled_expected, hidden.thing;
+DROP SCHEMA hidden;
 DELETE FROM reporunner.execution;
 -- rows are kept whole: a value stored out of line (in the TOAST table,
 -- from which a deleted row's values are vacuumed away) is kept itself,

@@ -12,16 +12,17 @@
  * into one bytea stored with the queued execution
  * (execution.input_rows); the worker that runs the execution reads each
  * tuple with a descriptor made from the columns written alongside, and
- * makes it the item to_jsonb() of the row would give in the statement:
- * with its TimeZone, which the rows carry (other output settings, such as
- * IntervalStyle, are the worker's).
+ * makes it the item to_jsonb() of the row would give in the statement,
+ * with the statement's output settings, which the rows carry.
  *
  * Format: a header in network byte order (libpq/pqformat.h):
  *	int32 RR_PACKED_ROWS_MAGIC;
  *	the kind of server that wrote the tuples: int16 MAXIMUM_ALIGNOF,
  *	int16 SIZEOF_DATUM, int32 1 in the server's own byte order;
  *	int64 the cluster's system identifier;
- *	the statement's TimeZone;
+ *	int16 settings; per setting its name and value, as the statement had
+ *	them: the output settings to_jsonb() depends on (TimeZone, and those
+ *	in output_settings[]);
  *	int16 attributes (dropped ones too); per attribute its int16 attlen,
  *	int8 attalign, int8 attbyval, int8 dropped, and for a column that is
  *	not dropped: name, type name (schema-qualified), type oid, typmod;
@@ -32,13 +33,13 @@
  * Tuples are a server's own format, so they are read only by a server of
  * the same kind (alignment, Datum width, byte order: a dump restored on
  * another platform fails the execution).  A column's type is looked up by
- * its oid and must still have the name, length, alignment and passing it
- * had: a restore renumbers user types, and the bytes of one type are never
- * read as another's.  Values of a type that is not built in (an enum's
- * label oids, an extension's type) are read only in the cluster that wrote
- * them, named by its system identifier: a restored enum could give its
- * oids to other labels.  Built-in types keep their stored forms across
- * releases, as pg_upgrade requires.  A tuple is kept only when it holds
+ * its oid and must still have the length, alignment and passing it had
+ * (its name is written for messages: a type renamed meanwhile is the same
+ * type).  Values of a type that is not built in (an enum's label oids, an
+ * extension's type) are read only in the cluster that wrote them, named
+ * by its system identifier: a restore renumbers such types, and a
+ * restored enum could give its oids to other labels.  Built-in types keep
+ * their oids and stored forms across releases, as pg_upgrade requires.  A tuple is kept only when it holds
  * every one of its values itself: one with an attribute added after it
  * was stored (whose value is the column's default, in the table's
  * descriptor) or with a value stored out of line in a TOAST table (which
@@ -47,13 +48,19 @@
  *
  * Only the engine writes input_rows (tenants only read the execution
  * table), so a tuple's own lengths are trusted once its header checks out.
- * Only columns of base types and enums (and arrays of them; a domain as
- * its base type) are packed: making the item of such a value runs only
- * the server's or a superuser's C code.  A composite or range value could
- * run functions a tenant wrote (a domain's CHECK) in the worker that
- * reads it; rows with such columns are not packed, and the trigger makes
- * them items in the statement instead (rr_rows_items()), as it does the
- * rows it filters by a condition or runs the workflow on itself.
+ * The worker makes items as a superuser-like process, so it must not run
+ * code a tenant wrote.  Only columns of base types and enums (and arrays
+ * of them; a domain as its base type) are packed, and only when their
+ * type has no cast to json: to_jsonb() calls such a cast for a type that
+ * is not built in, and the owner of an enum may create one.  Making the
+ * item of such a value runs only the server's or a superuser's C code (the
+ * type's output function).  A composite or range value could run
+ * functions a tenant wrote (a domain's CHECK), as could a cast to json
+ * created after the rows were kept: rows with such columns are not
+ * packed, and the trigger makes them items in the statement instead
+ * (rr_rows_items()), as it does the rows it filters by a condition or
+ * runs the workflow on itself; the worker refuses kept rows whose types
+ * have a cast to json by then.
  *
  *-------------------------------------------------------------------------
  */
@@ -69,6 +76,7 @@
 #include "engine/row_jsonb.h"
 #include "executor/executor.h"
 #include "libpq/pqformat.h"
+#include "parser/parse_coerce.h"
 #include "miscadmin.h"
 #include "pgtime.h"
 #include "utils/builtins.h"
@@ -136,6 +144,24 @@ packed_type(Oid type)
 	}
 }
 
+/*
+ * Whether to_jsonb() of a value of type (a packed column's type) would
+ * call a cast to json, as it does for a type that is not built in (or an
+ * array of one) when the type has such a cast
+ */
+static bool
+has_json_cast(Oid type)
+{
+	Oid			element = get_element_type(type);
+	Oid			cast;
+
+	if (OidIsValid(element))
+		type = element;
+	return type >= FirstNormalObjectId &&
+		find_coercion_pathway(JSONOID, type, COERCION_EXPLICIT, &cast) == COERCION_PATH_FUNC &&
+		OidIsValid(cast);
+}
+
 bool
 rr_rows_packable(TupleDesc desc)
 {
@@ -144,11 +170,57 @@ rr_rows_packable(TupleDesc desc)
 	for (i = 0; i < desc->natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);
+		Oid			type;
 
-		if (!att->attisdropped && !OidIsValid(packed_type(att->atttypid)))
+		if (att->attisdropped)
+			continue;
+		type = packed_type(att->atttypid);
+		if (!OidIsValid(type) || has_json_cast(type))
 			return false;
 	}
 	return true;
+}
+
+/* The settings besides TimeZone that to_jsonb() of a row's values reads */
+static const char *const output_settings[] = {
+	"IntervalStyle",			/* interval */
+	"bytea_output",				/* bytea */
+	"extra_float_digits",		/* real, double precision */
+	"lc_monetary",				/* money */
+	"search_path"				/* regclass and the other reg* types */
+};
+
+/*
+ * The session's TimeZone as a value that sets it again: a fixed offset as
+ * hours, which SET takes whatever the seconds (the zone's name, such as
+ * "<+05:00:15>-05:00:15", is refused when it has seconds), a quarter of a
+ * second away from zero so that the server's truncation to whole seconds
+ * gives the same offset; any other zone by its name
+ */
+static char *
+timezone_setting(void)
+{
+	long		east;
+
+	if (pg_get_timezone_offset(session_timezone, &east))
+		return psprintf("%.17g", (east + (east < 0 ? -0.25 : 0.25)) / 3600.0);
+	return pstrdup(pg_get_timezone_name(session_timezone));
+}
+
+/* Write the output settings of this session: count, then name and value */
+static void
+send_settings(StringInfo buf)
+{
+	int			i;
+
+	pq_sendint16(buf, 1 + lengthof(output_settings));
+	send_name(buf, "TimeZone");
+	send_name(buf, timezone_setting());
+	for (i = 0; i < lengthof(output_settings); i++)
+	{
+		send_name(buf, output_settings[i]);
+		send_name(buf, GetConfigOption(output_settings[i], false, false));
+	}
 }
 
 /*
@@ -255,7 +327,7 @@ rr_rows_pack(Tuplestorestate *rows, TupleDesc desc)
 	pq_sendint16(&buf, SIZEOF_DATUM);
 	pq_sendint32(&buf, native_one());
 	pq_sendint64(&buf, GetSystemIdentifier());
-	send_name(&buf, pg_get_timezone_name(session_timezone));
+	send_settings(&buf);
 	pq_sendint16(&buf, desc->natts);
 	for (i = 0; i < desc->natts; i++)
 	{
@@ -338,6 +410,32 @@ get_name(StringInfo buf)
 }
 
 /*
+ * Read the settings of the header and set them, in the current GUC nest
+ * level
+ */
+static void
+set_settings(StringInfo buf)
+{
+	int			n = pq_getmsgint(buf, 2);
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		char	   *name = get_name(buf);
+		char	   *value = get_name(buf);
+		bool		known = strcmp(name, "TimeZone") == 0;
+		int			j;
+
+		for (j = 0; j < lengthof(output_settings) && !known; j++)
+			known = strcmp(name, output_settings[j]) == 0;
+		if (!known)
+			not_packed_rows(psprintf("It sets \"%s\", which is not an output setting.", name));
+		(void) set_config_option(name, value, PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+	}
+}
+
+/*
  * Read the attributes of the header into a new descriptor, checking that
  * each column's type is still the one it was written with; *local_types
  * is set when one of them is not built in.
@@ -376,13 +474,15 @@ get_descriptor(StringInfo buf, bool *local_types)
 		type_name = get_name(buf);
 		type = pq_getmsgint(buf, 4);
 		typmod = pq_getmsgint(buf, 4);
-		if (!SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(type)) ||
-			strcmp(qualified_type_name(type), type_name) != 0)
+		if (!SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(type)))
 			not_packed_rows(psprintf("Column \"%s\" was of type %s, which this database does not have under its number.",
 									 name, type_name));
 		TupleDescInitEntry(desc, i + 1, name, type, typmod, 0);
 		if (att->attlen != len || att->attalign != align || att->attbyval != byval)
 			not_packed_rows(psprintf("Column \"%s\" was of type %s, which this database stores in another form.",
+									 name, type_name));
+		if (has_json_cast(type))
+			not_packed_rows(psprintf("Column \"%s\" is of type %s, which has had a cast to json since its rows were kept; a worker does not run it.",
 									 name, type_name));
 		if (type >= FirstGenbkiObjectId)
 			*local_types = true;
@@ -400,7 +500,6 @@ rr_rows_unpack(bytea *packed)
 	MemoryContext row_context;
 	List	   *items = NIL;
 	uint64		system_identifier;
-	char	   *timezone;
 	bool		local_types;
 	int			guc_level;
 	int32		nrows;
@@ -417,7 +516,8 @@ rr_rows_unpack(bytea *packed)
 		pq_getmsgint(&buf, 4) != native_one())
 		not_packed_rows("It was written by a server of another platform (alignment, word size or byte order).");
 	system_identifier = pq_getmsgint64(&buf);
-	timezone = get_name(&buf);
+	guc_level = NewGUCNestLevel();
+	set_settings(&buf);
 	desc = get_descriptor(&buf, &local_types);
 	if (local_types && system_identifier != GetSystemIdentifier())
 		not_packed_rows("It holds values of types that are not built in and was written by another cluster (before a dump and restore, or pg_upgrade), where they may have meant other values.");
@@ -426,9 +526,6 @@ rr_rows_unpack(bytea *packed)
 
 	row_context = AllocSetContextCreate(CurrentMemoryContext, "reporunner packed row",
 										ALLOCSET_DEFAULT_SIZES);
-	guc_level = NewGUCNestLevel();
-	(void) set_config_option("TimeZone", timezone, PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
 	nrows = pq_getmsgint(&buf, 4);
 	for (row = 0; row < nrows; row++)
 	{
