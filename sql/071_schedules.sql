@@ -14,6 +14,10 @@ SELECT count(*) AS registrations FROM reporunner.trigger;
 CREATE EXTENSION pg_cron;
 -- bad input: nothing registered, no job
 SELECT reporunner.on_schedule('nightly', 'every night');
+-- six fields (seconds first): pg_cron 1.4 would read the first five
+SELECT reporunner.on_schedule('nightly', '*/5 * * * * *');
+SELECT reporunner.on_schedule('nightly', '0 3 * *');
+SELECT reporunner.on_schedule('nightly', '61 * * * *');
 SELECT reporunner.on_schedule('nightly', '0 3 * * *', '"text"');
 SELECT reporunner.on_schedule('nightly', '0 3 * * *', '[1, 2]');
 SELECT reporunner.on_schedule('nightly', NULL);

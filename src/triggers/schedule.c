@@ -34,6 +34,7 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "parser/scansup.h"
 #include "triggers/triggers.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -72,6 +73,40 @@ job_name(int64 id)
 }
 
 /*
+ * Refuse a cron expression of more or fewer than five fields, which
+ * pg_cron 1.4 takes without complaint: it read six fields (seconds first,
+ * as some cron tools write them) as the first five, so "every five
+ * seconds" ran every five minutes.  Its other
+ * forms ("@daily", and in later releases "30 seconds") go to pg_cron, which
+ * checks them.
+ */
+static void
+check_cron_fields(const char *schedule)
+{
+	const char *p = schedule;
+	int			fields = 0;
+
+	while (scanner_isspace(*p))
+		p++;
+	if (*p == '@' || strstr(p, "second") != NULL)
+		return;
+	while (*p != '\0')
+	{
+		fields++;
+		while (*p != '\0' && !scanner_isspace(*p))
+			p++;
+		while (scanner_isspace(*p))
+			p++;
+	}
+	if (fields != 5)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid schedule: %s", schedule),
+				 errdetail("A cron expression has five fields (minute, hour, day of month, month, day of week); this one has %d.",
+						   fields)));
+}
+
+/*
  * on_schedule(workflow, schedule, input): start the workflow on a cron
  * schedule; returns the registration's id.
  */
@@ -97,6 +132,7 @@ reporunner_on_schedule(PG_FUNCTION_ARGS)
 	input = PG_ARGISNULL(2) ? rr_items_to_jsonb(NIL) :
 		rr_items_to_jsonb(rr_items_from_jsonb(PG_GETARG_JSONB_P(2)));
 	require_pg_cron();
+	check_cron_fields(schedule);
 	rr_registration_workflow(name, true, &ref);
 
 	initStringInfo(&options);
