@@ -481,6 +481,15 @@ DROP DOMAIN positive;
 SELECT reporunner.delete_workflow('pass');
 DELETE FROM reporunner.execution;
 
+-- table_trigger() fires only under a name on_table() gives its triggers
+-- (only the tables' owner may use it: EXECUTE is revoked from PUBLIC)
+CREATE TABLE stray (id int);
+CREATE TRIGGER stray_trigger AFTER INSERT ON stray FOR EACH ROW
+	EXECUTE FUNCTION reporunner.table_trigger('1');
+INSERT INTO stray VALUES (1);
+DROP TABLE stray;
+SELECT has_function_privilege('public', 'reporunner.table_trigger()', 'EXECUTE') AS public_may_use_it;
+
 -- a condition's $now is when the statement began, not the epoch
 CREATE TABLE stamped (id int PRIMARY KEY);
 SELECT reporunner.save_workflow('stamp', '{"nodes": [{"name": "Start", "type": "trigger"}]}');

@@ -2303,3 +2303,19 @@ CREATE TRIGGER execution_queue_delete AFTER DELETE ON reporunner.execution
 	REFERENCING OLD TABLE AS deleted_executions
 	FOR EACH STATEMENT EXECUTE FUNCTION reporunner.delete_queue_rows();
 COMMENT ON TRIGGER execution_queue_delete ON reporunner.execution IS 'Deletes the queue rows of deleted executions (what a foreign key to the execution would cascade to)';
+
+/*
+ * The trigger functions are the extension's own: a tenant that could put
+ * them on a table of its own fired them with rows it made up (another
+ * tenant's table trigger, executions deleted, audit rows).  Triggers fire
+ * without EXECUTE; on_table() makes its triggers as the tables' owner.
+ */
+REVOKE EXECUTE ON FUNCTION reporunner.check_active_version() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION reporunner.delete_workflow_executions() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION reporunner.catalog_changed() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION reporunner.delete_queue_rows() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION reporunner.audit_append_only() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION reporunner.audit_workflow() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION reporunner.table_trigger() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION reporunner.forget_trigger() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION reporunner.forget_dropped_triggers() FROM PUBLIC;

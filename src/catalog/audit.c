@@ -18,6 +18,7 @@
 #include "postgres.h"
 
 #include "catalog/audit.h"
+#include "catalog/table_lookup.h"
 #include "catalog/execute.h"
 #include "catalog/pg_type.h"
 #include "catalog/store.h"
@@ -142,7 +143,8 @@ reporunner_audit_workflow(PG_FUNCTION_ARGS)
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(trigdata->tg_event) ||
 		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+		TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ||
+		!rr_table_is_ours(RelationGetRelid(trigdata->tg_relation)))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("reporunner.audit_workflow() must be fired after UPDATE or DELETE on reporunner.workflow, for each row")));

@@ -83,6 +83,12 @@ rr_table_relid(const char *table)
 	return relid;
 }
 
+bool
+rr_table_is_ours(Oid relid)
+{
+	return get_rel_namespace(relid) == get_namespace_oid("reporunner", false);
+}
+
 Relation
 rr_table_lookup_open(RrTableLookup *lookup, LOCKMODE mode)
 {

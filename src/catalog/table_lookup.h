@@ -42,6 +42,14 @@ typedef struct RrTableLookup
 extern Oid	rr_table_relid(const char *table);
 
 /*
+ * Whether relation relid is in schema reporunner, where only the
+ * extension makes tables (one of its own, or a Citus shard of one): the
+ * extension's trigger functions act as the tables' owner on the rows they
+ * are given, so they check that they were not put on a tenant's table
+ */
+extern bool rr_table_is_ours(Oid relid);
+
+/*
  * Open the table in mode, its index and columns looked up (ERROR when one
  * is missing: the extension's SQL objects are of another version).
  */

@@ -143,7 +143,8 @@ reporunner_delete_workflow_executions(PG_FUNCTION_ARGS)
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(trigdata->tg_event) ||
 		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		!TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+		!TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ||
+		!rr_table_is_ours(RelationGetRelid(trigdata->tg_relation)))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("reporunner.delete_workflow_executions() must be fired after DELETE on reporunner.workflow, for each row")));

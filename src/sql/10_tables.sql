@@ -77,6 +77,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION reporunner.check_active_version() IS 'Trigger function: the active version set by an UPDATE of reporunner.workflow is one of the workflow''s versions';
+REVOKE EXECUTE ON FUNCTION reporunner.check_active_version() FROM PUBLIC;
 CREATE TRIGGER workflow_active_version_check
 	BEFORE UPDATE OF active_version ON reporunner.workflow
 	FOR EACH ROW EXECUTE FUNCTION reporunner.check_active_version();
@@ -256,6 +257,7 @@ RETURNS trigger
 LANGUAGE c
 AS 'MODULE_PATHNAME', 'reporunner_delete_workflow_executions';
 COMMENT ON FUNCTION reporunner.delete_workflow_executions() IS 'Trigger function: deletes the executions of a deleted workflow, once the executions being written have been';
+REVOKE EXECUTE ON FUNCTION reporunner.delete_workflow_executions() FROM PUBLIC;
 CREATE TRIGGER workflow_executions_delete AFTER DELETE ON reporunner.workflow
 	FOR EACH ROW EXECUTE FUNCTION reporunner.delete_workflow_executions();
 COMMENT ON TRIGGER workflow_executions_delete ON reporunner.workflow IS 'Deletes the executions of a deleted workflow (what a foreign key to its version would cascade to)';
@@ -272,6 +274,7 @@ RETURNS trigger
 LANGUAGE c
 AS 'MODULE_PATHNAME', 'reporunner_catalog_changed';
 COMMENT ON FUNCTION reporunner.catalog_changed() IS 'Trigger function: marks the transaction as one that changed workflows or trigger registrations, so that sessions forget what they keep of them when it commits';
+REVOKE EXECUTE ON FUNCTION reporunner.catalog_changed() FROM PUBLIC;
 CREATE TRIGGER workflow_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON reporunner.workflow
 	FOR EACH STATEMENT EXECUTE FUNCTION reporunner.catalog_changed();
 ALTER TABLE reporunner.workflow ENABLE ALWAYS TRIGGER workflow_changed;
@@ -352,6 +355,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION reporunner.delete_queue_rows() IS 'Trigger function: deletes the queue rows of deleted executions';
+REVOKE EXECUTE ON FUNCTION reporunner.delete_queue_rows() FROM PUBLIC;
 CREATE TRIGGER execution_queue_delete AFTER DELETE ON reporunner.execution
 	REFERENCING OLD TABLE AS deleted_executions
 	FOR EACH STATEMENT EXECUTE FUNCTION reporunner.delete_queue_rows();

@@ -61,6 +61,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION reporunner.audit_append_only() IS 'Trigger function: refuses UPDATE and TRUNCATE of reporunner.audit';
+REVOKE EXECUTE ON FUNCTION reporunner.audit_append_only() FROM PUBLIC;
 CREATE TRIGGER audit_append_only BEFORE UPDATE OR TRUNCATE ON reporunner.audit
 	FOR EACH STATEMENT EXECUTE FUNCTION reporunner.audit_append_only();
 COMMENT ON TRIGGER audit_append_only ON reporunner.audit IS 'Audit rows are never updated, nor truncated';
@@ -74,6 +75,7 @@ RETURNS trigger
 LANGUAGE c
 AS 'MODULE_PATHNAME', 'reporunner_audit_workflow';
 COMMENT ON FUNCTION reporunner.audit_workflow() IS 'Trigger function: audits a change of a workflow''s active version or name, and its deletion';
+REVOKE EXECUTE ON FUNCTION reporunner.audit_workflow() FROM PUBLIC;
 CREATE TRIGGER workflow_audit AFTER UPDATE OF name, active_version OR DELETE
 	ON reporunner.workflow
 	FOR EACH ROW EXECUTE FUNCTION reporunner.audit_workflow();

@@ -20,6 +20,7 @@ RETURNS trigger
 LANGUAGE c
 AS 'MODULE_PATHNAME', 'reporunner_table_trigger';
 COMMENT ON FUNCTION reporunner.table_trigger() IS 'The trigger function of the triggers on_table() makes; its argument is the registration''s id';
+REVOKE EXECUTE ON FUNCTION reporunner.table_trigger() FROM PUBLIC;
 
 CREATE FUNCTION reporunner.on_schedule(workflow text, schedule text,
 									   input jsonb DEFAULT '[]')
@@ -53,6 +54,7 @@ RETURNS trigger
 LANGUAGE c
 AS 'MODULE_PATHNAME', 'reporunner_forget_trigger';
 COMMENT ON FUNCTION reporunner.forget_trigger() IS 'Removes the PostgreSQL triggers or the pg_cron job of a registration that is deleted';
+REVOKE EXECUTE ON FUNCTION reporunner.forget_trigger() FROM PUBLIC;
 CREATE TRIGGER trigger_forget AFTER DELETE ON reporunner.trigger
 	FOR EACH ROW EXECUTE FUNCTION reporunner.forget_trigger();
 
@@ -71,6 +73,7 @@ RETURNS event_trigger
 LANGUAGE c
 AS 'MODULE_PATHNAME', 'reporunner_forget_dropped_triggers';
 COMMENT ON FUNCTION reporunner.forget_dropped_triggers() IS 'Deletes the registration of a table trigger whose PostgreSQL trigger was dropped';
+REVOKE EXECUTE ON FUNCTION reporunner.forget_dropped_triggers() FROM PUBLIC;
 CREATE EVENT TRIGGER reporunner_forget_dropped_triggers ON sql_drop
 	EXECUTE FUNCTION reporunner.forget_dropped_triggers();
 COMMENT ON EVENT TRIGGER reporunner_forget_dropped_triggers IS 'Deletes the registrations of table triggers that are dropped, with their table or alone';

@@ -112,10 +112,26 @@ static const struct
 	" '^reporunner_([0-9]+)(?:_[a-z]+)?$')::pg_catalog.int8 AS id" \
 	" FROM pg_catalog.pg_event_trigger_dropped_objects() d" \
 	" WHERE d.object_type = 'trigger') d WHERE id IS NOT NULL"
-/* The table registrations among ids $1, deleted (owner unknown: every shard) */
+/*
+ * The table registrations among ids $1 that lost a trigger of their own,
+ * deleted (owner unknown: every shard).  A dropped trigger only names the
+ * registration: any role may name a trigger of its own table
+ * reporunner_<id>, and dropping it must not take another tenant's
+ * registration.  The registration's own triggers call
+ * reporunner.table_trigger(), which only the tables' owner may put on a
+ * table; one of them that is gone (DROP TRIGGER, DROP TABLE) is what
+ * forgets it.
+ */
 #define SQL_FORGET_DROPPED \
 	"WITH t AS (DELETE FROM reporunner.trigger t" \
 	" WHERE t.kind = 'table' AND t.id = ANY ($1)" \
+	" AND EXISTS (SELECT FROM pg_catalog.unnest(CASE WHEN t.options ->> 'level' = 'row'" \
+	" THEN ARRAY['reporunner_' || t.id]" \
+	" ELSE ARRAY(SELECT 'reporunner_' || t.id || '_' || e" \
+	" FROM pg_catalog.jsonb_array_elements_text(t.options -> 'events') e) END) n(name)" \
+	" WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_trigger tg" \
+	" WHERE tg.tgname = n.name" \
+	" AND tg.tgfoid = 'reporunner.table_trigger()'::pg_catalog.regprocedure))" \
 	" RETURNING " RR_SQL_DELETED_REGISTRATION ")" \
 	" SELECT t.*, w.name FROM t JOIN reporunner.workflow w" \
 	" ON w.id = t.workflow_id AND w.owner = t.owner ORDER BY t.id"
@@ -279,10 +295,13 @@ registration_options(bool *events, const char *level, const char *mode,
 
 /*
  * CREATE TRIGGER for registration id, once the caller's TRIGGER privilege
- * was checked (checked_table()): as the caller on one server; on Citus as
- * the tables' owner, like every statement, since the registration's insert
- * touched the co-located placements of a distributed table as that user
- * (Citus refuses another user there in the transaction, 25001).
+ * was checked (checked_table()), as the tables' owner: only it may use
+ * reporunner.table_trigger(), whose EXECUTE is revoked from PUBLIC, since
+ * a tenant that could put it on a table of its own fired another tenant's
+ * registration with rows it made up.  (On Citus every statement runs as
+ * that user: the registration's insert touched the co-located placements
+ * of a distributed table as it, and Citus refuses another user there in
+ * the transaction, 25001.)
  */
 static void
 create_trigger(int64 id, const char *table, bool *events, bool row_level,
@@ -331,6 +350,8 @@ reporunner_on_table(PG_FUNCTION_ARGS)
 	char	   *table;
 	RrWorkflowRef ref;
 	int64		id;
+	Oid			save_userid;
+	int			save_sec_context;
 	int			nestlevel;
 	int			e;
 
@@ -375,12 +396,14 @@ reporunner_on_table(PG_FUNCTION_ARGS)
 								registration_options(events, level, mode, condition,
 													 before));
 	nestlevel = rr_store_begin();
+	rr_store_become_owner(&save_userid, &save_sec_context);
 	if (row_level)
 		create_trigger(id, table, events, true, -1, before);
 	else
 		for (e = 0; e < N_TABLE_EVENTS; e++)
 			if (events[e])
 				create_trigger(id, table, events, false, e, false);
+	rr_store_restore_user(save_userid, save_sec_context);
 	rr_store_end(nestlevel);
 	PG_RETURN_INT64(id);
 }
@@ -552,6 +575,27 @@ before_row_result(TriggerData *trigdata, HeapTuple row, Jsonb *result)
 }
 
 /*
+ * Whether name is one create_trigger() gives a trigger of registration id:
+ * reporunner_<id>, or reporunner_<id>_<event>
+ */
+static bool
+own_trigger_name(const char *name, int64 id)
+{
+	char	   *prefix = psprintf("reporunner_" INT64_FORMAT, id);
+	size_t		len = strlen(prefix);
+	int			e;
+
+	if (strncmp(name, prefix, len) != 0)
+		return false;
+	if (name[len] == '\0')
+		return true;
+	for (e = 0; e < N_TABLE_EVENTS; e++)
+		if (name[len] == '_' && strcmp(name + len + 1, table_events[e].name) == 0)
+			return true;
+	return false;
+}
+
+/*
  * The trigger function of every table trigger: its argument is the
  * registration's id.
  */
@@ -588,6 +632,11 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 				 errmsg("trigger \"%s\" is not one reporunner.on_table() made",
 						trigger->tgname)));
 	id = pg_strtoint64(trigger->tgargs[0]);
+	if (!own_trigger_name(trigger->tgname, id))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" is not one reporunner.on_table() made",
+						trigger->tgname)));
 	/* the trigger names the id only: on Citus, a read of every shard */
 	if (!rr_registration_read(id, InvalidOid, "table", &registration))
 		ereport(ERROR,

@@ -11,7 +11,7 @@
 -- everything back.
 --
 BEGIN;
-SELECT plan(61);
+SELECT plan(70);
 
 CREATE ROLE h_a LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
 CREATE ROLE h_b LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
@@ -314,6 +314,54 @@ SELECT is_empty($$SELECT * FROM reporunner.workers()
 	WHERE database <> (SELECT oid FROM pg_database WHERE datname = current_database())
 	   OR next_wake IS NOT NULL$$,
 	'F20: a tenant sees neither other databases nor when others'' executions are due');
+RESET ROLE;
+
+------------------------------------------------------------------------
+-- F21 (found by a review in stop 32): the extension's trigger functions
+-- are its own.  A tenant put table_trigger() with another tenant's
+-- registration id on a table of its own and had that tenant's workflow
+-- fill its rows; put delete_workflow_executions() there and deleted
+-- another tenant's executions; and dropped a trigger of its own named
+-- after another tenant's registration, which deleted it.
+------------------------------------------------------------------------
+CREATE TABLE h_a.orders (id int, note text);
+ALTER TABLE h_a.orders OWNER TO h_a;
+CREATE TABLE h_b.t (id int, note text);
+ALTER TABLE h_b.t OWNER TO h_b;
+CREATE FUNCTION h_b.nop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+ALTER FUNCTION h_b.nop() OWNER TO h_b;
+SET LOCAL ROLE h_a;
+SELECT reporunner.save_workflow('enrich', pg_temp.sql_doc('select s as note from h_a.secrets')) AS enrich_version \gset
+SELECT reporunner.on_table('enrich', 'h_a.orders', '{insert}', 'row', 'sync', NULL, 'before') AS h_a_trigger \gset
+INSERT INTO h_a.orders VALUES (1, NULL);
+SELECT is((SELECT note FROM h_a.orders WHERE id = 1), 'h_a-secret',
+	'h_a''s before trigger fills its rows from its secrets');
+RESET ROLE;
+SET LOCAL ROLE h_b;
+SELECT throws_ok(format($$CREATE TRIGGER steal BEFORE INSERT ON h_b.t FOR EACH ROW
+	EXECUTE FUNCTION reporunner.table_trigger(%L)$$, :'h_a_trigger'),
+	'42501', 'permission denied for function reporunner.table_trigger',
+	'F21: a tenant cannot put table_trigger() on a table of its own');
+SELECT throws_ok($$CREATE TRIGGER del AFTER DELETE ON h_b.t FOR EACH ROW
+	EXECUTE FUNCTION reporunner.delete_workflow_executions()$$,
+	'42501', 'permission denied for function reporunner.delete_workflow_executions',
+	'F21: nor delete_workflow_executions()');
+SELECT throws_ok($$CREATE TRIGGER aud AFTER DELETE ON h_b.t FOR EACH ROW
+	EXECUTE FUNCTION reporunner.audit_workflow()$$,
+	'42501', 'permission denied for function reporunner.audit_workflow',
+	'F21: nor audit_workflow()');
+SELECT lives_ok(format($$CREATE TRIGGER %I AFTER INSERT ON h_b.t FOR EACH ROW EXECUTE FUNCTION h_b.nop()$$,
+	'reporunner_' || :'h_a_trigger'), 'h_b names a trigger of its own after h_a''s registration');
+SELECT lives_ok(format($$DROP TRIGGER %I ON h_b.t$$, 'reporunner_' || :'h_a_trigger'), 'and drops it');
+RESET ROLE;
+SELECT is((SELECT count(*) FROM reporunner.trigger WHERE id = :h_a_trigger), 1::bigint,
+	'F21: h_a''s registration is still there');
+SELECT is((SELECT count(*) FROM pg_catalog.pg_trigger WHERE tgrelid = 'h_a.orders'::regclass
+	AND tgname = 'reporunner_' || :'h_a_trigger'), 1::bigint, 'F21: and its trigger');
+SET LOCAL ROLE h_a;
+INSERT INTO h_a.orders VALUES (2, NULL);
+SELECT is((SELECT note FROM h_a.orders WHERE id = 2), 'h_a-secret',
+	'F21: which still fires for h_a');
 RESET ROLE;
 
 SELECT * FROM finish();
