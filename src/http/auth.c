@@ -145,6 +145,37 @@ field_list(const AuthType *type)
 	return buf.data;
 }
 
+/*
+ * Check a URL field of a credential (oauth2's token_url) as a node's URL
+ * is checked, by rr_http_url(), but with a message that names the type
+ * and the field: rr_http_url()'s quotes the URL, and a credential's values
+ * stay out of messages (the SQLSTATE is kept: 22023, or 42501 for a
+ * scheme other than http and https).
+ */
+static void
+check_url_field(const AuthType *type, const char *name, const char *value)
+{
+	MemoryContext caller = CurrentMemoryContext;
+
+	PG_TRY();
+	{
+		(void) rr_http_url(value, NIL);
+	}
+	PG_CATCH();
+	{
+		int			code;
+
+		MemoryContextSwitchTo(caller);
+		code = geterrcode();
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(code),
+				 errmsg("field \"%s\" of a credential of type \"%s\" is not an http or https URL",
+						name, type->name)));
+	}
+	PG_END_TRY();
+}
+
 void
 rr_http_auth_check(const char *type_name, Jsonb *secret)
 {
@@ -227,7 +258,7 @@ rr_http_auth_check(const char *type_name, Jsonb *secret)
 					 errmsg("field \"%s\" of a credential of type \"aws_sigv4\" holds a colon",
 							name)));
 		if (type->kind == AUTH_OAUTH2 && strcmp(name, "token_url") == 0)
-			(void) rr_http_url(value, NIL);
+			check_url_field(type, name, value);
 		/* the URL is the secret: checked without a message quoting it */
 		if (type->kind == AUTH_URL &&
 			((pg_strncasecmp(value, "http://", 7) != 0 &&
