@@ -37,7 +37,8 @@ Endpoints (any method unless said otherwise):
   /delay/S              200 after S seconds (fractions allowed)
   /redirect/N           302 to /redirect/N-1, and /redirect/1 to /json: N
                         redirects
-  /redirect-to?url=U    302 to U
+  /redirect-to?url=U[&code=C]
+                        C (302 unless given) to U
   /redirect-loop        302 to itself
   /large/N              200, N bytes of text, with Content-Length
   /chunked/N            200, N chunks of 1,024 bytes, chunked
@@ -287,7 +288,7 @@ class Handler(BaseHTTPRequestHandler):
             target = "/json" if left <= 1 else "/redirect/%d" % (left - 1)
             return self.send(302, "", "text/plain", [("Location", target)])
         if route == "redirect-to":
-            return self.send(302, "", "text/plain",
+            return self.send(int(query.get("code", "302")), "", "text/plain",
                              [("Location", query.get("url", "/json"))])
         if route == "redirect-loop":
             return self.send(302, "", "text/plain",

@@ -184,7 +184,8 @@ fetch(const RrCredential *credential, const RrHttpRequest *like,
 	request.body_len = strlen(body);
 	request.timeout_ms = like->timeout_ms;
 	request.connect_timeout_ms = like->connect_timeout_ms;
-	request.max_redirects = like->max_redirects;
+	/* a redirect would carry the client secret (307, 308) anywhere */
+	request.max_redirects = 0;
 	request.verify_tls = like->verify_tls;
 
 	PG_TRY();

@@ -181,6 +181,17 @@ url_part(const char *url, bool origin, char *buf, size_t buflen)
 	curl_url_cleanup(parsed);
 }
 
+bool
+rr_http_same_origin(const char *a, const char *b)
+{
+	char		origin_a[320];
+	char		origin_b[320];
+
+	url_part(a, true, origin_a, sizeof(origin_a));
+	url_part(b, true, origin_b, sizeof(origin_b));
+	return origin_a[0] != '\0' && strcmp(origin_a, origin_b) == 0;
+}
+
 /*
  * effective_url_part
  *		url_part of the URL curl is fetching now (the target of the

@@ -93,6 +93,12 @@ typedef struct RrHttpResponse
 extern char *rr_http_url(const char *url, List *query);
 
 /*
+ * Whether URLs a and b (as rr_http_url() gives them) have the same origin:
+ * scheme, host and port; false when either cannot be parsed.
+ */
+extern bool rr_http_same_origin(const char *a, const char *b);
+
+/*
  * The wait a response's Retry-After header asks for, in milliseconds (a
  * number of seconds or an HTTP date, at most RR_RETRY_DELAY_MAX_MS); -1
  * when it has none.

@@ -496,6 +496,35 @@ set_body(HttpState *state, RrNodeRun *run, Jsonb *item, int index, int page,
 }
 
 /*
+ * check_page_origin
+ *		A page a response named (next_url, next_link) gets the node's
+ *		credential only on the origin of the node's own URL: the response's
+ *		server could name any URL, and the credential would go there, as it
+ *		would with a redirect to another origin (request.c).  A "url"
+ *		credential replaces every page's URL with its own.
+ */
+static void
+check_page_origin(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
+				  const RrCredential *credential, const RrHttpRequest *request)
+{
+	JsonbValue *url;
+
+	if (strcmp(credential->type, "url") == 0)
+		return;
+	url = rr_param_eval(&state->url, run, item, index);
+	if (url == NULL || url->type != jbvString)
+		rr_param_type_error(run->node->name, "url", "a string", url);
+	if (!rr_http_same_origin(rr_http_url(pnstrdup(url->val.string.val,
+												  url->val.string.len), NIL),
+							 request->url))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("node \"%s\" does not send its credential to the next page \"%s\"",
+						run->node->name, request->shown_url),
+				 errdetail("The response named a page of another origin (scheme, host and port) than the node's URL; a credential goes only to that origin.")));
+}
+
+/*
  * build_request
  *		The request for one item (its page page), with the node's credential
  *		(loaded once per node run) if it has one.  Its URL is url and query,
@@ -521,6 +550,8 @@ build_request(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
 	{
 		request->shown_url = next_url;
 		request->url = rr_http_url(next_url, NIL);
+		if (credential != NULL)
+			check_page_origin(state, run, item, index, credential, request);
 	}
 	else
 	{

@@ -214,7 +214,16 @@ rr_webhook_verify(const RrWebhookOptions *options,
 				  const RrWebhookRequest *request)
 {
 	const char *timestamp;
+	const char *type = rr_webhook_credential_type(options->auth);
 
+	/*
+	 * The credential is loaded by name at every request, and may have
+	 * become one of another type since on_webhook() checked it: a field
+	 * it lacks would be checked as an empty key, which anyone can sign with
+	 */
+	if (type != NULL &&
+		(credential == NULL || strcmp(credential->type, type) != 0))
+		return false;
 	switch (options->auth)
 	{
 		case RR_WEBHOOK_AUTH_NONE:

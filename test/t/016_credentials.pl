@@ -165,6 +165,28 @@ is( join(' ', map { "$_->{path}:$_->{query}{api_key}" } grep { $_->{path} =~ m{^
 	'/pages/3/1:k&y=1 /pages/3/2:k&y=1 /pages/3/3:k&y=1',
 	'query: every page\'s request carries the pair');
 
+# a page a response names on another origin than the node's URL does not
+# get the credential: the node fails before sending it there
+save_http('tenant_a', 'bear_pages_away',
+	qq({"url": "{{ \$json.url }}", "next_url": "{{ \$json.path == '/echo' ? 'http://localhost:$port/echo?page=2' : null }}", "credential": "bear"}));
+$http->delete("$base/log");
+like(run_with_localhost('bear_pages_away', "$base/echo"),
+	qr/^42501: .*does not send its credential to the next page "http:\/\/localhost:\d+\/echo\?page=2"/,
+	'pagination: a next page on another origin fails the node (42501)');
+is(scalar(grep { ($_->{query}{page} // '') eq '2' } @{ server_get('/log') }), 0,
+	'and nothing was sent there');
+
+# the token request follows no redirect: a 307 or 308 would carry the client
+# secret to wherever it points
+set_credential('tenant_a', 'oauth_away', 'oauth2_client_credentials',
+	qq({"token_url": "$base/redirect-to?code=307&url=http://localhost:$port/oauth/token", "client_id": "app-2", "client_secret": "cs-away"}));
+save_http('tenant_a', 'oauth_away_call', qq({"url": "$base/echo", "credential": "oauth_away"}));
+$http->delete("$base/log");
+unlike(run_with_localhost('oauth_away_call', "$base/echo"), qr/^\[/,
+	'oauth2: a token_url that redirects fails the node');
+is(scalar(grep { $_->{path} eq '/oauth/token' } @{ server_get('/log') }), 0,
+	'and the client secret was posted nowhere else');
+
 # a failing request names the URL as written, without the query credential
 save_http('tenant_a', 'param_404',
 	qq({"url": "$base/status/404?x=1", "credential": "param"}));

@@ -129,6 +129,16 @@ $res = post('github', $push,
 	'X-Hub-Signature-256' => 'sha256=' . hmac_sha256_hex("$push ", 'gh_test'));
 is($res->{status}, 401, 'a GitHub signature of another body is refused');
 is(executions('github'), 1, 'the GitHub delivery started exactly one execution');
+# a credential of another type since on_webhook() checked it is no key: a
+# field it lacks was checked as an empty key, which anyone can sign with
+HttpTestServer::set_credential($node, 'postgres', 'github_secret', 'basic',
+	'{"user": "u", "password": "p"}');
+$res = post('github', $push,
+	'X-Hub-Signature-256' => 'sha256=' . hmac_sha256_hex($push, ''));
+is($res->{status}, 401, 'a signature with an empty key is refused once the credential is no bearer one');
+HttpTestServer::set_credential($node, 'postgres', 'github_secret', 'bearer',
+	'{"token": "gh_test"}');
+is(executions('github'), 1, 'and started no execution');
 
 # header
 is(post('header', '{}', 'X-Token' => 's3cret')->{status}, 202, 'the right header is accepted');
