@@ -22,6 +22,7 @@ SELECT reporunner.on_table('on_order', 'orders', '{insert}', 'row', 'async', '{{
 SELECT reporunner.on_table('on_order', 'orders', NULL);
 SELECT reporunner.on_table('nope', 'orders');
 SELECT reporunner.on_table('on_order', 'nope');
+SELECT reporunner.on_table('on_order', 0::oid::regclass);
 CREATE VIEW orders_view AS SELECT * FROM orders;
 SELECT reporunner.on_table('on_order', 'orders_view');
 SELECT count(*) AS registrations FROM reporunner.trigger;

@@ -173,12 +173,33 @@ input_items(RrNodeRun *run)
 }
 
 /*
+ * Run run_index of node (its latest attempt), or NULL when the node has
+ * not run that often in this execution
+ */
+static RrStep *
+step_of_run(RrExecution *execution, const RrPlanNode *node, int run_index)
+{
+	RrStep	   *found = NULL;
+	ListCell   *lc;
+
+	foreach(lc, execution->steps)
+	{
+		RrStep	   *step = lfirst(lc);
+
+		if (step->node == node && step->run_index == run_index)
+			found = step;
+	}
+	return found;
+}
+
+/*
  * The items of node name's output: the one given, or (output -1) the
- * output connected to the running node, else its first.  ERROR when there
- * is no such node or it has not run, with n8n's messages.
+ * output connected to the running node, else its first; of the node's
+ * run run_index, or (-1) its latest run.  ERROR when there is no such node
+ * or it has not run (that often), with n8n's messages.
  */
 static List *
-node_output_items(RrExprEnv *env, const char *name, int output)
+node_output_items(RrExprEnv *env, const char *name, int output, int run_index)
 {
 	RrExecution *execution = env->run->execution;
 	RrPlanNode *node = rr_plan_find_node(execution->plan, (char *) name);
@@ -201,6 +222,12 @@ node_output_items(RrExprEnv *env, const char *name, int output)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("Node '%s' hasn't been executed", name),
 				 errdetail("An expression can read a node's items only after the node ran in the same execution.")));
+	if (run_index >= 0 && (step = step_of_run(execution, node, run_index)) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("Run %d of node '%s' doesn't exist", run_index, name),
+				 errdetail("Runs count from 0; the node has run %d time(s) in this execution so far.",
+						   execution->states[node->index].step->run_index + 1)));
 	if (output >= 0)
 		return output < node->noutputs ? step->outputs[output] : NIL;
 	for (output = 0; output < node->noutputs; output++)
@@ -218,7 +245,7 @@ node_output_items(RrExprEnv *env, const char *name, int output)
 static List *
 node_items(RrExprEnv *env, const char *name)
 {
-	return node_output_items(env, name, -1);
+	return node_output_items(env, name, -1, -1);
 }
 
 /*
@@ -536,34 +563,35 @@ input_all(RrExprEnv *env)
 }
 
 /*
- * $items('N', output, run): node N's items of output (0 unless given), as
- * $('N').all() gives them; $items() the input items.  A node runs once in
- * an execution, so run may only be 0 or -1 (the last run).
+ * $items('N', output, run): node N's items of output (0 unless given) in
+ * its run run (from 0; -1 or not given: its latest run, as $('N').all()
+ * gives them: a node with one input runs once per delivery); $items() the
+ * input items.
  */
 static JsValue
 items_call(RrExprEnv *env, int nargs, const JsValue *args)
 {
 	JsValue		name;
 	double		output = 0;
+	double		run = -1;
+	char	   *node;
 
 	if (nargs == 0)
 		return input_all(env);
 	name = js_to_string(args[0]);
+	node = pnstrdup(name.u.str.ptr, name.u.str.len);
 	if (nargs > 1 && args[1].kind != JS_UNDEFINED)
 		output = js_to_number(args[1]);
-	if (nargs > 2 && args[2].kind != JS_UNDEFINED &&
-		js_to_number(args[2]) != 0 && js_to_number(args[2]) != -1)
+	if (nargs > 2 && args[2].kind != JS_UNDEFINED)
+		run = js_to_number(args[2]);
+	if (run != -1 && !(run >= 0 && run < PG_INT32_MAX && run == floor(run)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("Run %g of node '%.*s' doesn't exist",
-						js_to_number(args[2]),
-						name.u.str.len, name.u.str.ptr),
-				 errdetail("A node runs once in an execution: its run index is 0.")));
+				 errmsg("Run %g of node '%s' doesn't exist", run, node),
+				 errdetail("Runs count from 0; -1 is the latest run.")));
 	if (!(output >= 0 && output < PG_INT16_MAX))
 		return js_undefined();
-	return items_array(node_output_items(env,
-										 pnstrdup(name.u.str.ptr, name.u.str.len),
-										 (int) output));
+	return items_array(node_output_items(env, node, (int) output, (int) run));
 }
 
 /* A call of a host object's accessor: $input.all(), $('N').first() ... */
