@@ -167,6 +167,16 @@ SELECT regress.run_node('execute_workflow', '{"workflow": "alice_double", "owner
 SELECT reporunner.start('bob_calls', '[{"x": 1}]') AS bg \gset
 SELECT status, error ->> 'sqlstate' AS sqlstate, error ->> 'message' AS error FROM reporunner.wait_for(:bg, '60s');
 SELECT count(*) AS calls FROM reporunner.execution WHERE parent_id = :bg;
+-- nor through execute() in a node's SQL of a queued execution
+SELECT reporunner.save_workflow('bob_sql_calls', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Call", "type": "sql", "params": {"query":
+		"select reporunner.execute($$alice_double$$, $$[{\"x\": 1}]$$, $${\"owner\": \"rr_sub_alice\"}$$) as r"}}],
+	"connections": [{"from": "Start", "to": "Call"}]}') AS version;
+SELECT reporunner.execute('bob_sql_calls', '[{}]') AS in_bobs_session;
+SELECT reporunner.start('bob_sql_calls', '[{}]') AS bg \gset
+SELECT status, error ->> 'sqlstate' AS sqlstate, error ->> 'detail' AS detail FROM reporunner.wait_for(:bg, '60s');
+SELECT reporunner.delete_workflow('bob_sql_calls');
 SELECT reporunner.delete_workflow('bob_calls');
 RESET ROLE;
 SET ROLE rr_sub_alice;

@@ -132,7 +132,7 @@ rr_check_run_as(Oid caller, Oid owner, int64 workflow_id, const char *name,
 	else if (superuser_arg(owner) || !rr_is_shared_with(workflow_id, owner, caller))
 		detail = "Workflows run as their owner: only the owner, its members and superusers may run them, and roles the owner shared them with.";
 	else if (path == RR_RUN_QUEUE)
-		detail = "A role a workflow is shared with may run it with execute(), not queue it.";
+		detail = "A role a workflow is shared with may run it with execute() in its own session, not queue it or run it in the background.";
 	else if (!version_active)
 		detail = "A role a workflow is shared with may run its active version only.";
 	else
