@@ -113,30 +113,28 @@ static const struct
 	" FROM pg_catalog.pg_event_trigger_dropped_objects() d" \
 	" WHERE d.object_type = 'trigger') d WHERE id IS NOT NULL"
 /*
- * The table registrations among ids $1 that lost a trigger of their own,
- * deleted (owner unknown: every shard).  A dropped trigger only names the
- * registration: any role may name a trigger of its own table
- * reporunner_<id>, and dropping it must not take another tenant's
- * registration.  The registration's own triggers call
- * reporunner.table_trigger(), which only the tables' owner may put on a
- * table; one of them that is gone (DROP TRIGGER, DROP TABLE) is what
- * forgets it.
+ * The options of the table registrations among ids $1 (owner unknown:
+ * every shard), to tell which triggers are their own
  */
+#define SQL_DROPPED_OPTIONS \
+	"SELECT t.id, t.options FROM reporunner.trigger t" \
+	" WHERE t.kind = 'table' AND t.id = ANY ($1)"
+/* How many of the trigger names $1 are triggers calling table_trigger() */
+#define SQL_OWN_TRIGGERS_LEFT \
+	"SELECT pg_catalog.count(*) FROM pg_catalog.pg_trigger tg" \
+	" WHERE tg.tgname = ANY ($1)" \
+	" AND tg.tgfoid = 'reporunner.table_trigger()'::pg_catalog.regprocedure"
+/* The table registrations among ids $1, deleted (owner unknown: every shard) */
 #define SQL_FORGET_DROPPED \
 	"WITH t AS (DELETE FROM reporunner.trigger t" \
 	" WHERE t.kind = 'table' AND t.id = ANY ($1)" \
-	" AND EXISTS (SELECT FROM pg_catalog.unnest(CASE WHEN t.options ->> 'level' = 'row'" \
-	" THEN ARRAY['reporunner_' || t.id]" \
-	" ELSE ARRAY(SELECT 'reporunner_' || t.id || '_' || e" \
-	" FROM pg_catalog.jsonb_array_elements_text(t.options -> 'events') e) END) n(name)" \
-	" WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_trigger tg" \
-	" WHERE tg.tgname = n.name" \
-	" AND tg.tgfoid = 'reporunner.table_trigger()'::pg_catalog.regprocedure))" \
 	" RETURNING " RR_SQL_DELETED_REGISTRATION ")" \
 	" SELECT t.*, w.name FROM t JOIN reporunner.workflow w" \
 	" ON w.id = t.workflow_id AND w.owner = t.owner ORDER BY t.id"
 
 static SPIPlanPtr table_triggers_plan = NULL;
+static SPIPlanPtr dropped_options_plan = NULL;
+static SPIPlanPtr own_triggers_left_plan = NULL;
 static SPIPlanPtr forget_dropped_plan = NULL;
 
 /* The condition of the registration fired last, compiled once */
@@ -785,6 +783,97 @@ on_coordinator(void)
 }
 
 /*
+ * The names of the PostgreSQL triggers of a table registration with
+ * options (create_trigger()'s): reporunner_<id> at row level, else
+ * reporunner_<id>_<event> per event; a text[] Datum
+ */
+static Datum
+own_trigger_names(int64 id, Jsonb *options)
+{
+	JsonbValue	level;
+	JsonbValue	events;
+	List	   *names = NIL;
+	Datum	   *elems;
+	ListCell   *lc;
+	int			i = 0;
+
+	if (getKeyJsonValueFromContainer(&options->root, "level", strlen("level"), &level) != NULL &&
+		level.type == jbvString && level.val.string.len == 3 &&
+		strncmp(level.val.string.val, "row", 3) == 0)
+		names = lappend(names, psprintf("reporunner_" INT64_FORMAT, id));
+	else if (getKeyJsonValueFromContainer(&options->root, "events", strlen("events"), &events) != NULL &&
+			 events.type == jbvBinary)
+	{
+		JsonbIterator *it = JsonbIteratorInit(events.val.binary.data);
+		JsonbValue	event;
+		JsonbIteratorToken token;
+
+		while ((token = JsonbIteratorNext(&it, &event, true)) != WJB_DONE)
+			if (token == WJB_ELEM && event.type == jbvString)
+				names = lappend(names, psprintf("reporunner_" INT64_FORMAT "_%.*s", id,
+												event.val.string.len,
+												event.val.string.val));
+	}
+	elems = palloc(sizeof(Datum) * Max(list_length(names), 1));
+	foreach(lc, names)
+		elems[i++] = CStringGetTextDatum(lfirst(lc));
+	return PointerGetDatum(construct_array(elems, i, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * Of the table registrations among ids (the int8[] Datum that the names
+ * of the dropped triggers give), those that lost one of their own
+ * triggers: those calling table_trigger() under the names on_table()
+ * gave them, which only the tables' owner may make.  A dropped trigger only
+ * names the registration: any role may give a trigger of its own table
+ * the name reporunner_<id> and drop it, and that must not take another
+ * tenant's registration.  Checked against the catalog apart from the
+ * registrations' rows, which Citus distributes and would not join with
+ * it.  SPI connected; *isnull when none.
+ */
+static Datum
+registrations_that_lost_a_trigger(Datum ids, bool *isnull)
+{
+	Oid			argtypes[1] = {INT8ARRAYOID};
+	Oid			name_types[1] = {TEXTARRAYOID};
+	Datum		values[1];
+	SPITupleTable *registrations;
+	uint64		nregistrations;
+	uint64		row;
+	Datum	   *lost;
+	int			nlost = 0;
+
+	values[0] = ids;
+	rr_store_run_kept_as_owner(&dropped_options_plan, SQL_DROPPED_OPTIONS, 1,
+							   argtypes, values, NULL, SPI_OK_SELECT);
+	registrations = SPI_tuptable;
+	nregistrations = SPI_processed;
+	lost = palloc(sizeof(Datum) * Max(nregistrations, 1));
+	for (row = 0; row < nregistrations; row++)
+	{
+		HeapTuple	tuple = registrations->vals[row];
+		TupleDesc	desc = registrations->tupdesc;
+		bool		null;
+		int64		id = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &null));
+		Jsonb	   *options = DatumGetJsonbP(SPI_getbinval(tuple, desc, 2, &null));
+		Datum		names = own_trigger_names(id, options);
+
+		values[0] = names;
+		rr_store_run_kept(&own_triggers_left_plan, SQL_OWN_TRIGGERS_LEFT, 1,
+						  name_types, values, NULL, SPI_OK_SELECT);
+		if (DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+										1, &null)) <
+			ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(names)),
+						   ARR_DIMS(DatumGetArrayTypeP(names))))
+			lost[nlost++] = Int64GetDatum(id);
+	}
+	*isnull = nlost == 0;
+	return *isnull ? (Datum) 0 :
+		PointerGetDatum(construct_array(lost, nlost, INT8OID, sizeof(int64),
+										FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/*
  * sql_drop event trigger: when a table trigger's PostgreSQL trigger goes
  * (DROP TRIGGER, or DROP TABLE), its registration goes, so none survives
  * as a dangling row.
@@ -813,6 +902,8 @@ reporunner_forget_dropped_triggers(PG_FUNCTION_ARGS)
 		rr_store_run(SQL_DROPPED_IDS, 0, NULL, NULL, SPI_OK_SELECT);
 		values[0] = SPI_getbinval(SPI_tuptable->vals[0],
 								  SPI_tuptable->tupdesc, 1, &isnull);
+		if (!isnull)
+			values[0] = registrations_that_lost_a_trigger(values[0], &isnull);
 		if (!isnull)
 		{
 			rr_store_run_kept_as_owner(&forget_dropped_plan,
