@@ -66,7 +66,7 @@ OpenAI, /openai/v1 (errors are a status and {"error": {"message", "type"}};
                           {"data": [{"index", "embedding": [length, 0.5]}]}
   POST /scripts           (no key needed) JSON {model: [reply, ...]}: from
                           then on, chat completions of that model replay the
-                          script (test/t/029_ai_agent.pl): the reply to a
+                          script (test/t/033_ai_agent.pl): the reply to a
                           conversation with N assistant messages is reply N
                           (the last one past the end), either {"content"}
                           (the answer) or {"tool_calls": [{"name",
