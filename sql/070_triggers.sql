@@ -366,6 +366,21 @@ FROM reporunner.execution WHERE trigger_id = :typed_trigger ORDER BY id;
 SELECT status, output FROM reporunner.execution WHERE trigger_id = :plain_trigger;
 DROP TABLE plain;
 DELETE FROM reporunner.execution;
+-- a deleted row's value of a column dropped since is not kept (nor the
+-- row's place in the table)
+CREATE TABLE dropping (id int PRIMARY KEY, secret text, note text);
+SELECT reporunner.on_table('pass', 'dropping', '{delete}', 'statement') AS dropping_trigger \gset
+INSERT INTO dropping VALUES (1, 'dropped-secret-value', 'kept');
+ALTER TABLE dropping DROP COLUMN secret;
+BEGIN;
+DELETE FROM dropping;
+SELECT position('dropped-secret-value'::bytea IN input_rows) = 0 AS dropped_value_not_kept
+FROM reporunner.execution WHERE trigger_id = :dropping_trigger;
+COMMIT;
+SELECT regress.drain();
+SELECT status, output FROM reporunner.execution WHERE trigger_id = :dropping_trigger;
+DROP TABLE dropping;
+DELETE FROM reporunner.execution;
 -- a type with a cast to json (the owner of an enum may create one) is not
 -- packed: to_jsonb() calls the cast, which a worker must not run; its rows
 -- are made items in the statement, as to_jsonb() makes them there

@@ -18,6 +18,7 @@ SELECT reporunner.on_schedule('nightly', 'every night');
 SELECT reporunner.on_schedule('nightly', '*/5 * * * * *');
 SELECT reporunner.on_schedule('nightly', '0 3 * *');
 SELECT reporunner.on_schedule('nightly', '61 * * * *');
+SELECT reporunner.on_schedule('nightly', '*/5 * * * * 30 seconds');
 SELECT reporunner.on_schedule('nightly', '0 3 * * *', '"text"');
 SELECT reporunner.on_schedule('nightly', '0 3 * * *', '[1, 2]');
 SELECT reporunner.on_schedule('nightly', NULL);

@@ -176,6 +176,15 @@ SELECT reporunner.save_workflow('bob_sql_calls', '{"nodes": [
 SELECT reporunner.execute('bob_sql_calls', '[{}]') AS in_bobs_session;
 SELECT reporunner.start('bob_sql_calls', '[{}]') AS bg \gset
 SELECT status, error ->> 'sqlstate' AS sqlstate, error ->> 'detail' AS detail FROM reporunner.wait_for(:bg, '60s');
+-- nor through a workflow of its own that execute() runs there and that
+-- calls the shared one (an execute_workflow node)
+SELECT reporunner.save_workflow('bob_sql_calls', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Call", "type": "sql", "params": {"query":
+		"select reporunner.execute($$bob_calls$$, $$[{\"x\": 1}]$$) as r"}}],
+	"connections": [{"from": "Start", "to": "Call"}]}') AS version;
+SELECT reporunner.start('bob_sql_calls', '[{}]') AS bg \gset
+SELECT status, error ->> 'sqlstate' AS sqlstate, error ->> 'detail' AS detail FROM reporunner.wait_for(:bg, '60s');
 SELECT reporunner.delete_workflow('bob_sql_calls');
 SELECT reporunner.delete_workflow('bob_calls');
 RESET ROLE;

@@ -391,13 +391,7 @@ reporunner_execute(PG_FUNCTION_ARGS)
 		PG_RETURN_JSONB_P(execute_on_owner_node(name, &opts,
 												PG_ARGISNULL(1) ? NULL :
 												PG_GETARG_JSONB_P(1)));
-	/*
-	 * In a background worker (a node's SQL of a queued execution) the call
-	 * is a background run, which a role the workflow is only shared with
-	 * may not make, as it may not queue it
-	 */
-	plan = rr_runnable_plan(name, opts.owner, opts.version,
-							IsBackgroundWorker ? RR_RUN_QUEUE : RR_RUN_CALL);
+	plan = rr_runnable_plan(name, opts.owner, opts.version, RR_RUN_CALL);
 	input = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
 	PG_RETURN_JSONB_P(rr_run_in_caller(plan, "call",
 									   input ? rr_items_from_jsonb(input) : NIL,

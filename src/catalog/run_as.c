@@ -116,6 +116,15 @@ rr_is_shared_with(int64 workflow_id, Oid owner, Oid caller)
 	return shared;
 }
 
+/* Whether this process is a worker (rr_run_as_worker_process()) */
+static bool worker_process = false;
+
+void
+rr_run_as_worker_process(void)
+{
+	worker_process = true;
+}
+
 void
 rr_check_run_as(Oid caller, Oid owner, int64 workflow_id, const char *name,
 				bool version_active, RrRunPath path)
@@ -126,6 +135,8 @@ rr_check_run_as(Oid caller, Oid owner, int64 workflow_id, const char *name,
 	if (caller == owner || superuser_arg(caller) ||
 		is_member_of_role(caller, owner))
 		return;
+	if (path == RR_RUN_CALL && worker_process)
+		path = RR_RUN_QUEUE;
 
 	if (path == RR_RUN_WORKER)
 		detail = "The role that queued the execution may no longer act as the workflow's owner.";

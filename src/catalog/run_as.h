@@ -28,6 +28,14 @@ extern void rr_check_run_as(Oid caller, Oid owner, int64 workflow_id,
 							RrRunPath path);
 
 /*
+ * Mark this process as one that runs queued executions (a worker): every
+ * run it makes is a background run, even one that execute() in a node's
+ * SQL, an execute_workflow node or an ai_agent tool asks for, and a role a
+ * workflow is only shared with may not make one (as it may not queue it).
+ */
+extern void rr_run_as_worker_process(void);
+
+/*
  * Whether role has a role attribute (SUPERUSER, CREATEROLE, CREATEDB,
  * REPLICATION, BYPASSRLS) that than lacks.
  */

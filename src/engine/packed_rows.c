@@ -43,7 +43,9 @@
  * every one of its values itself: one with an attribute added after it
  * was stored (whose value is the column's default, in the table's
  * descriptor) or with a value stored out of line in a TOAST table (which
- * a deleted row's VACUUM removes) is formed again from its values, fetched.
+ * a deleted row's VACUUM removes) is formed again from its values, fetched,
+ * as is one holding a value of a dropped column (which no one may read any
+ * more); a tuple's padding, where a stored row keeps its place, is zeroed.
  * Text is in the database's encoding, whatever the client's.
  *
  * Only the engine writes input_rows (tenants only read the execution
@@ -278,6 +280,24 @@ rr_rows_items(Tuplestorestate *rows, TupleDesc desc)
 }
 
 /*
+ * Whether the row in slot holds a value of a dropped column: an old row
+ * (deleted, or the old side of an update) stored before the column was
+ * dropped still has its bytes, which must not be kept where the
+ * workflow's owner can read them
+ */
+static bool
+holds_dropped_values(TupleTableSlot *slot, TupleDesc desc)
+{
+	int			i;
+
+	slot_getallattrs(slot);
+	for (i = 0; i < desc->natts; i++)
+		if (TupleDescAttr(desc, i)->attisdropped && !slot->tts_isnull[i])
+			return true;
+	return false;
+}
+
+/*
  * The tuple in slot (a row of desc) formed again so that it holds every
  * attribute and every value itself: missing attributes take their
  * defaults from desc, values stored out of line are fetched, dropped
@@ -308,9 +328,11 @@ bytea *
 rr_rows_pack(Tuplestorestate *rows, TupleDesc desc)
 {
 	int64		nrows = tuplestore_tuple_count(rows);
+	static const char zeros[MINIMAL_TUPLE_PADDING] = {0};
 	TupleTableSlot *slot;
 	MemoryContext formed;
 	StringInfoData buf;
+	bool		has_dropped = false;
 	int			row = 0;
 	int			i;
 
@@ -338,6 +360,7 @@ rr_rows_pack(Tuplestorestate *rows, TupleDesc desc)
 		pq_sendbyte(&buf, att->attalign);
 		pq_sendbyte(&buf, att->attbyval);
 		pq_sendbyte(&buf, att->attisdropped);
+		has_dropped |= att->attisdropped;
 		if (att->attisdropped)
 			continue;
 		type = packed_type(att->atttypid);
@@ -362,14 +385,19 @@ rr_rows_pack(Tuplestorestate *rows, TupleDesc desc)
 
 		Assert(!should_free);
 		if ((tuple->t_infomask2 & HEAP_NATTS_MASK) != desc->natts ||
-			(tuple->t_infomask & HEAP_HASEXTERNAL) != 0)
+			(tuple->t_infomask & HEAP_HASEXTERNAL) != 0 ||
+			(has_dropped && holds_dropped_values(slot, desc)))
 		{
 			MemoryContext caller = MemoryContextSwitchTo(formed);
 
 			tuple = self_contained(slot, desc);
 			MemoryContextSwitchTo(caller);
 		}
-		appendBinaryStringInfo(&buf, (char *) tuple, tuple->t_len);
+		/* its padding is the stored row's place (its ctid): not kept */
+		appendBinaryStringInfo(&buf, (char *) &tuple->t_len, sizeof(tuple->t_len));
+		appendBinaryStringInfo(&buf, zeros, sizeof(tuple->mt_padding));
+		appendBinaryStringInfo(&buf, (char *) tuple + offsetof(MinimalTupleData, t_infomask2),
+							   tuple->t_len - offsetof(MinimalTupleData, t_infomask2));
 		MemoryContextReset(formed);
 		if (++row % 1024 == 0)
 			CHECK_FOR_INTERRUPTS();

@@ -72,6 +72,28 @@ job_name(int64 id)
 	return psprintf("reporunner_" INT64_FORMAT, id);
 }
 
+/* Whether schedule is pg_cron's "N seconds" form (digits, "second" or "seconds") */
+static bool
+is_interval_in_seconds(const char *schedule)
+{
+	const char *p = schedule;
+
+	if (!isdigit((unsigned char) *p))
+		return false;
+	while (isdigit((unsigned char) *p))
+		p++;
+	while (scanner_isspace(*p))
+		p++;
+	if (strncmp(p, "second", 6) != 0)
+		return false;
+	p += 6;
+	if (*p == 's')
+		p++;
+	while (scanner_isspace(*p))
+		p++;
+	return *p == '\0';
+}
+
 /*
  * Refuse a cron expression of more or fewer than five fields, which
  * pg_cron 1.4 takes without complaint: it read six fields (seconds first,
@@ -88,7 +110,7 @@ check_cron_fields(const char *schedule)
 
 	while (scanner_isspace(*p))
 		p++;
-	if (*p == '@' || strstr(p, "second") != NULL)
+	if (*p == '@' || is_interval_in_seconds(p))
 		return;
 	while (*p != '\0')
 	{

@@ -62,6 +62,7 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "reporunner.h"
+#include "storage/lmgr.h"
 #include "triggers/triggers.h"
 #include "utils/acl.h"
 #include "utils/array.h"
@@ -238,6 +239,8 @@ checked_table(Oid relid)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("relation with OID %u does not exist", relid)));
+	/* as CREATE TRIGGER locks it, so that what is checked is what gets it */
+	LockRelationOid(relid, ShareRowExclusiveLock);
 	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),

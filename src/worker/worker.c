@@ -47,6 +47,7 @@
 
 #include "access/xact.h"
 #include "catalog/pg_extension.h"
+#include "catalog/run_as.h"
 #include "commands/extension.h"
 #include "miscadmin.h"
 #include "pgstat.h"
@@ -286,6 +287,7 @@ rr_worker_main(Datum main_arg)
 					PGC_S_SESSION);
 
 	before_shmem_exit(rr_worker_on_exit, (Datum) 0);
+	rr_run_as_worker_process();
 
 	work_context = AllocSetContextCreate(TopMemoryContext,
 										 "reporunner worker",
