@@ -280,19 +280,20 @@ rr_rows_items(Tuplestorestate *rows, TupleDesc desc)
 }
 
 /*
- * Whether the row in slot holds a value of a dropped column: an old row
- * (deleted, or the old side of an update) stored before the column was
- * dropped still has its bytes, which must not be kept where the
- * workflow's owner can read them
+ * Whether tuple (of desc's attributes, all of them) holds a value of a
+ * dropped column: an old row (deleted, or the old side of an update)
+ * stored before the column was dropped still has its bytes, which must
+ * not be kept where the workflow's owner can read them.  Read from the
+ * null bitmap, without deforming the tuple.
  */
 static bool
-holds_dropped_values(TupleTableSlot *slot, TupleDesc desc)
+holds_dropped_values(MinimalTuple tuple, TupleDesc desc)
 {
 	int			i;
 
-	slot_getallattrs(slot);
 	for (i = 0; i < desc->natts; i++)
-		if (TupleDescAttr(desc, i)->attisdropped && !slot->tts_isnull[i])
+		if (TupleDescAttr(desc, i)->attisdropped &&
+			((tuple->t_infomask & HEAP_HASNULL) == 0 || !att_isnull(i, tuple->t_bits)))
 			return true;
 	return false;
 }
@@ -386,7 +387,7 @@ rr_rows_pack(Tuplestorestate *rows, TupleDesc desc)
 		Assert(!should_free);
 		if ((tuple->t_infomask2 & HEAP_NATTS_MASK) != desc->natts ||
 			(tuple->t_infomask & HEAP_HASEXTERNAL) != 0 ||
-			(has_dropped && holds_dropped_values(slot, desc)))
+			(has_dropped && holds_dropped_values(tuple, desc)))
 		{
 			MemoryContext caller = MemoryContextSwitchTo(formed);
 
