@@ -299,6 +299,17 @@ registration_options(bool *events, const char *level, const char *mode,
 }
 
 /*
+ * The name of a PostgreSQL trigger of registration id: reporunner_<id> at
+ * row level (event NULL), reporunner_<id>_<event> at statement level
+ */
+static char *
+trigger_name(int64 id, const char *event)
+{
+	return event == NULL ? psprintf("reporunner_" INT64_FORMAT, id) :
+		psprintf("reporunner_" INT64_FORMAT "_%s", id, event);
+}
+
+/*
  * CREATE TRIGGER for registration id, once the caller's TRIGGER privilege
  * was checked (checked_table()), as the tables' owner: only it may use
  * reporunner.table_trigger(), whose EXECUTE is revoked from PUBLIC, since
@@ -317,12 +328,9 @@ create_trigger(int64 id, const char *table, bool *events, bool row_level,
 	bool		first = true;
 
 	initStringInfo(&sql);
-	if (row_level)
-		appendStringInfo(&sql, "CREATE TRIGGER reporunner_" INT64_FORMAT " %s",
-						 id, before ? "BEFORE" : "AFTER");
-	else
-		appendStringInfo(&sql, "CREATE TRIGGER reporunner_" INT64_FORMAT "_%s AFTER",
-						 id, table_events[only_event].name);
+	appendStringInfo(&sql, "CREATE TRIGGER %s %s",
+					 trigger_name(id, row_level ? NULL : table_events[only_event].name),
+					 before ? "BEFORE" : "AFTER");
 	for (e = 0; e < N_TABLE_EVENTS; e++)
 	{
 		if (!events[e] || (!row_level && e != only_event))
@@ -586,16 +594,12 @@ before_row_result(TriggerData *trigdata, HeapTuple row, Jsonb *result)
 static bool
 own_trigger_name(const char *name, int64 id)
 {
-	char	   *prefix = psprintf("reporunner_" INT64_FORMAT, id);
-	size_t		len = strlen(prefix);
 	int			e;
 
-	if (strncmp(name, prefix, len) != 0)
-		return false;
-	if (name[len] == '\0')
+	if (strcmp(name, trigger_name(id, NULL)) == 0)
 		return true;
 	for (e = 0; e < N_TABLE_EVENTS; e++)
-		if (name[len] == '_' && strcmp(name + len + 1, table_events[e].name) == 0)
+		if (strcmp(name, trigger_name(id, table_events[e].name)) == 0)
 			return true;
 	return false;
 }
@@ -787,40 +791,34 @@ on_coordinator(void)
 
 /*
  * The names of the PostgreSQL triggers of a table registration with
- * options (create_trigger()'s): reporunner_<id> at row level, else
- * reporunner_<id>_<event> per event; a text[] Datum
+ * options (create_trigger()'s), as a text[] Datum of *count names
  */
 static Datum
-own_trigger_names(int64 id, Jsonb *options)
+own_trigger_names(int64 id, Jsonb *options, int *count)
 {
-	JsonbValue	level;
-	JsonbValue	events;
-	List	   *names = NIL;
-	Datum	   *elems;
-	ListCell   *lc;
-	int			i = 0;
+	RrRegistration registration = {.id = id,.options = options};
+	char	   *level = rr_registration_option(&registration, "level");
+	Jsonb	   *events = rr_registration_option_jsonb(&registration, "events");
+	Datum	   *names = palloc(sizeof(Datum) * (N_TABLE_EVENTS + 1));
 
-	if (getKeyJsonValueFromContainer(&options->root, "level", strlen("level"), &level) != NULL &&
-		level.type == jbvString && level.val.string.len == 3 &&
-		strncmp(level.val.string.val, "row", 3) == 0)
-		names = lappend(names, psprintf("reporunner_" INT64_FORMAT, id));
-	else if (getKeyJsonValueFromContainer(&options->root, "events", strlen("events"), &events) != NULL &&
-			 events.type == jbvBinary)
+	*count = 0;
+	if (level != NULL && strcmp(level, "row") == 0)
+		names[(*count)++] = CStringGetTextDatum(trigger_name(id, NULL));
+	else if (events != NULL)
 	{
-		JsonbIterator *it = JsonbIteratorInit(events.val.binary.data);
+		JsonbIterator *it = JsonbIteratorInit(&events->root);
 		JsonbValue	event;
 		JsonbIteratorToken token;
 
 		while ((token = JsonbIteratorNext(&it, &event, true)) != WJB_DONE)
-			if (token == WJB_ELEM && event.type == jbvString)
-				names = lappend(names, psprintf("reporunner_" INT64_FORMAT "_%.*s", id,
-												event.val.string.len,
-												event.val.string.val));
+			if (token == WJB_ELEM && event.type == jbvString &&
+				*count < N_TABLE_EVENTS + 1)
+				names[(*count)++] =
+					CStringGetTextDatum(trigger_name(id, pnstrdup(event.val.string.val,
+																  event.val.string.len)));
 	}
-	elems = palloc(sizeof(Datum) * Max(list_length(names), 1));
-	foreach(lc, names)
-		elems[i++] = CStringGetTextDatum(lfirst(lc));
-	return PointerGetDatum(construct_array(elems, i, TEXTOID, -1, false, TYPALIGN_INT));
+	return PointerGetDatum(construct_array(names, *count, TEXTOID, -1, false,
+										   TYPALIGN_INT));
 }
 
 /*
@@ -859,15 +857,13 @@ registrations_that_lost_a_trigger(Datum ids, bool *isnull)
 		bool		null;
 		int64		id = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &null));
 		Jsonb	   *options = DatumGetJsonbP(SPI_getbinval(tuple, desc, 2, &null));
-		Datum		names = own_trigger_names(id, options);
+		int			nnames;
 
-		values[0] = names;
+		values[0] = own_trigger_names(id, options, &nnames);
 		rr_store_run_kept(&own_triggers_left_plan, SQL_OWN_TRIGGERS_LEFT, 1,
 						  name_types, values, NULL, SPI_OK_SELECT);
 		if (DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
-										1, &null)) <
-			ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(names)),
-						   ARR_DIMS(DatumGetArrayTypeP(names))))
+										1, &null)) < nnames)
 			lost[nlost++] = Int64GetDatum(id);
 	}
 	*isnull = nlost == 0;
