@@ -116,6 +116,41 @@ FROM reporunner.wait_for(:bg, '60s');
 SELECT count(*) AS loop_executions FROM reporunner.execution e JOIN reporunner.workflows w ON w.id = e.workflow_id
 WHERE w.name = 'sub_loop' AND e.mode IN ('start', 'subworkflow');
 
+-- so do executions that node code queues: a workflow that start()s itself
+-- (each one the parent of the next) stops at the tenth, whose start() fails
+SELECT reporunner.save_workflow('start_loop', regress.node_doc('sql',
+	'{"query": "SELECT reporunner.start(''start_loop'', ''[{}]'') AS next", "mode": "once"}', 'Again'));
+SELECT reporunner.start('start_loop', '[{}]') AS bg \gset
+SELECT regress.until($$SELECT count(*) = 10 FROM reporunner.execution e
+	JOIN reporunner.workflows w ON w.id = e.workflow_id
+	WHERE w.name = 'start_loop' AND e.status IN ('succeeded', 'failed')$$) AS chain_ended;
+SELECT e.status, e.error ->> 'sqlstate' AS sqlstate,
+	e.error ->> 'message' LIKE '%workflow "start_loop" would nest executions deeper than 10 levels' AS too_deep,
+	count(*), count(e.parent_id) AS with_parent
+FROM reporunner.execution e JOIN reporunner.workflows w ON w.id = e.workflow_id
+WHERE w.name = 'start_loop' GROUP BY 1, 2, 3 ORDER BY 1;
+WITH RECURSIVE up AS (
+	SELECT id, parent_id, 1 AS level FROM reporunner.execution WHERE id = :bg
+	UNION ALL
+	SELECT e.id, e.parent_id, up.level + 1 FROM reporunner.execution e JOIN up ON e.parent_id = up.id)
+SELECT max(level) AS chain_length FROM up;
+-- and a workflow whose sql node inserts into the table that fires it
+CREATE TABLE loop_rows (n int);
+GRANT INSERT ON loop_rows TO PUBLIC;
+SELECT reporunner.save_workflow('table_loop', regress.node_doc('sql',
+	'{"query": "INSERT INTO public.loop_rows VALUES (1)", "mode": "once"}', 'Again'));
+SELECT reporunner.on_table('table_loop', 'loop_rows') > 0 AS registered;
+INSERT INTO loop_rows VALUES (0);
+SELECT regress.until($$SELECT count(*) = 10 FROM reporunner.execution e
+	JOIN reporunner.workflows w ON w.id = e.workflow_id
+	WHERE w.name = 'table_loop' AND e.status IN ('succeeded', 'failed')$$) AS chain_ended;
+SELECT e.mode, e.status, e.error ->> 'sqlstate' AS sqlstate, count(*)
+FROM reporunner.execution e JOIN reporunner.workflows w ON w.id = e.workflow_id
+WHERE w.name = 'table_loop' GROUP BY 1, 2, 3 ORDER BY 2;
+SELECT count(*) AS rows_inserted FROM loop_rows;
+SELECT reporunner.delete_workflow('table_loop');
+DROP TABLE loop_rows;
+
 -- cancel() of the caller cancels the calls it waits for
 SELECT reporunner.save_workflow('sub_nap', '{"nodes": [
 	{"name": "Start", "type": "trigger"},

@@ -275,7 +275,7 @@ COMMENT ON FUNCTION reporunner.on_notify(text, text) IS 'Starts the workflow for
  * before the execution that called it, and either may be pruned first.
  */
 ALTER TABLE reporunner.execution DROP CONSTRAINT execution_parent_id_fkey;
-COMMENT ON COLUMN reporunner.execution.parent_id IS 'Execution that started this one (sub-workflows, error workflows, retries); not a foreign key, since a sub-workflow run inside execute() is written before its caller and either may be pruned first';
+COMMENT ON COLUMN reporunner.execution.parent_id IS 'Execution that started this one (sub-workflows, executions queued by its node code, error workflows, retries); not a foreign key, since a sub-workflow run inside execute() is written before its caller and either may be pruned first';
 
 /*
  * pg_dump and restore (issue 11).  Ids come from sequences pg_dump dumps

@@ -543,6 +543,7 @@ reporunner_start(PG_FUNCTION_ARGS)
 											ready_at));
 	PG_RETURN_INT64(rr_journal_enqueue(&(RrEnqueue) {
 		.workflow_id = plan->workflow_id,
+			.workflow_name = plan->workflow_name,
 			.version = plan->version,
 			.owner = plan->owner,
 			.input = input,
@@ -573,6 +574,7 @@ reporunner_start_on_node(PG_FUNCTION_ARGS)
 					   PG_GETARG_OID(0), text_to_cstring(PG_GETARG_TEXT_PP(3)));
 	PG_RETURN_INT64(rr_journal_enqueue(&(RrEnqueue) {
 		.workflow_id = plan->workflow_id,
+			.workflow_name = plan->workflow_name,
 			.version = plan->version,
 			.owner = plan->owner,
 			.input = PG_GETARG_JSONB_P(4),

@@ -45,6 +45,10 @@
  * function node).  reporunner.max_call_depth bounds how deep executions
  * nest in one process, so a workflow that calls itself fails with a clear
  * error after a few levels instead of exhausting the stack and memory.
+ * Executions queued by node code (start(), an async table trigger fired by
+ * a node's statement) count as one level deeper than the code that queued
+ * them, along the callers of the durable run in progress (their parent_id),
+ * so that a workflow that queues itself stops as one that calls itself.
  * An error crossing the levels is re-thrown as it is, with only its
  * message prefixed: its context is never copied, so it stays as long as
  * the nesting is deep, not longer.
@@ -70,6 +74,7 @@
 #include "engine/activity.h"
 #include "engine/executor.h"
 #include "engine/item_errors.h"
+#include "engine/journal.h"
 #include "engine/node_guard.h"
 #include "engine/node_search_path.h"
 #include "engine/order_v0.h"
@@ -100,6 +105,9 @@ static int	rr_max_execution_memory = 1024 * 1024;
 
 /* Executions running in this process, one inside the other. */
 static int	call_depth = 0;
+
+/* The outermost of them, when it is a durable run (it has its row) */
+static const RrExecution *background_run = NULL;
 
 /* The timer that enforces node and execution timeouts. */
 static bool timer_registered = false;
@@ -1214,6 +1222,24 @@ rr_check_call_depth(const char *workflow, int level)
 				 errhint("Look for a workflow that calls itself, directly or through others. reporunner.max_call_depth sets the limit.")));
 }
 
+int64
+rr_check_queued_call_depth(const char *workflow)
+{
+	int			level = call_depth + 1;
+
+	if (call_depth == 0)
+		return 0;
+	if (background_run == NULL)
+	{
+		rr_check_call_depth(workflow, level);
+		return 0;
+	}
+	level += rr_journal_call_level(background_run->id,
+								   background_run->plan->owner) - 1;
+	rr_check_call_depth(workflow, level);
+	return background_run->id;
+}
+
 List *
 rr_execution_run(RrExecution *execution, List *input_items)
 {
@@ -1223,6 +1249,8 @@ rr_execution_run(RrExecution *execution, List *input_items)
 	RrActivity	outer;
 
 	rr_check_call_depth(execution->plan->workflow_name, call_depth + 1);
+	if (call_depth == 0 && execution->adopt_step != NULL)
+		background_run = execution;
 	call_depth++;
 	rr_activity_begin(execution, &outer);
 	PG_TRY();
@@ -1233,6 +1261,8 @@ rr_execution_run(RrExecution *execution, List *input_items)
 	{
 		/* after an error, the owner scopes left open are gone too */
 		call_depth = saved_depth;
+		if (call_depth == 0)
+			background_run = NULL;
 		rr_node_guard_reset(saved_guard);
 		rr_activity_end(&outer);
 	}
@@ -1276,7 +1306,7 @@ rr_executor_init(void)
 							&rr_max_call_depth,
 							10,
 							1,
-							100,
+							RR_CALL_DEPTH_MAX,
 							PGC_SUSET,
 							0,
 							NULL,

@@ -206,6 +206,20 @@ extern int	rr_plan_order(const RrPlan *plan, int *order);
  */
 extern void rr_check_call_depth(const char *workflow, int level);
 
+/* The highest reporunner.max_call_depth may be */
+#define RR_CALL_DEPTH_MAX 100
+
+/*
+ * A workflow is queued (start(), an async table trigger, ...) by the code
+ * of an execution running in this process: raise the nesting error when
+ * the queued execution would be too deep, counting the executions that
+ * run here and the callers of the outermost one, which a durable run
+ * has (src/engine/journal.c, rr_journal_call_level).  Returns the id of
+ * that durable run, the queued execution's parent, or 0 for none.
+ * Outside of any execution it checks nothing and returns 0.
+ */
+extern int64 rr_check_queued_call_depth(const char *workflow);
+
 /* Define the executor's settings (reporunner.max_call_depth); _PG_init. */
 extern void rr_executor_init(void);
 

@@ -700,8 +700,10 @@ enqueue_directly(const RrEnqueue *queued)
 }
 
 int64
-rr_journal_enqueue(const RrEnqueue *queued)
+rr_journal_enqueue(const RrEnqueue *queued_by_caller)
 {
+	RrEnqueue	queued_copy = *queued_by_caller;
+	const RrEnqueue *queued = &queued_copy;
 	Oid			argtypes[12] = {INT8OID, INT4OID, OIDOID, JSONBOID, TEXTOID,
 		OIDOID, INT4OID, TIMESTAMPTZOID, TEXTOID, INT8OID, INT8OID,
 	BYTEAOID};
@@ -712,6 +714,9 @@ rr_journal_enqueue(const RrEnqueue *queued)
 	int64		id;
 
 	Assert((queued->input == NULL) != (queued->input_rows == NULL));
+	if (queued->parent_id == 0)
+		queued_copy.parent_id =
+			rr_check_queued_call_depth(queued->workflow_name);
 	rr_version_hold(queued->workflow_id, queued->version, true);
 	if (queued->idempotency_key == NULL)
 		return enqueue_directly(queued);
@@ -776,6 +781,72 @@ rr_journal_execution_owner(int64 execution)
 											   &isnull));
 	rr_store_end(nestlevel);
 	return owner;
+}
+
+/*
+ * An execution ($1, owner $2) on the way up its callers: whether it was
+ * called (it has a parent, and is not a retry, which starts over), the
+ * execution that called it and that one's owner (the role that queued it:
+ * a calling run's node code runs as its workflow's owner).  One statement
+ * per level, each on one owner's rows (on Citus, one shard): a caller may
+ * have another owner, so one recursive statement could not name the owner
+ * of every level.  Not kept: made on an empty journal, a generic plan
+ * could read it whole.
+ */
+#define SQL_CALLER \
+	"SELECT mode <> 'retry' AND parent_id IS NOT NULL, parent_id, created_by" \
+	" FROM reporunner.execution WHERE id = $1 AND owner = $2"
+
+/* The last level counted, for the next call from the same run */
+static int64 last_level_execution = 0;
+static int	last_level;
+
+int
+rr_journal_call_level(int64 execution, Oid owner)
+{
+	Oid			argtypes[2] = {INT8OID, OIDOID};
+	Datum		values[2];
+	Oid			save_userid;
+	int			save_sec_context;
+	int			nestlevel;
+	int			level = 0;
+
+	if (execution == last_level_execution)
+		return last_level;
+
+	values[0] = Int64GetDatum(execution);
+	values[1] = ObjectIdGetDatum(owner);
+	nestlevel = rr_store_begin();
+	rr_store_become_owner(&save_userid, &save_sec_context);
+	while (level <= RR_CALL_DEPTH_MAX)
+	{
+		HeapTuple	row;
+		bool		called;
+		bool		isnull;
+
+		CHECK_FOR_INTERRUPTS();
+		rr_store_run(SQL_CALLER, 2, argtypes, values, SPI_OK_SELECT);
+		if (SPI_processed != 1)
+			break;
+		level++;
+		row = SPI_tuptable->vals[0];
+		called = DatumGetBool(SPI_getbinval(row, SPI_tuptable->tupdesc, 1,
+											&isnull));
+		if (!called)
+			break;
+		values[0] = SPI_getbinval(row, SPI_tuptable->tupdesc, 2, &isnull);
+		values[1] = SPI_getbinval(row, SPI_tuptable->tupdesc, 3, &isnull);
+	}
+	rr_store_restore_user(save_userid, save_sec_context);
+	rr_store_end(nestlevel);
+
+	/* an execution that exists has its callers for good */
+	if (level > 0)
+	{
+		last_level_execution = execution;
+		last_level = level;
+	}
+	return Max(level, 1);
 }
 
 static bool cancel_directly(int64 execution, Oid owner, bool *canceled,

@@ -55,10 +55,19 @@ extern void rr_notify_execution(int64 id);
  */
 extern Oid	rr_journal_execution_owner(int64 execution);
 
+/*
+ * How deep execution (of owner) is, counted along its callers: 1 for one
+ * that nothing called, one more for each execution up its parent_id that
+ * exists (a retry starts over).  Counts no further than RR_CALL_DEPTH_MAX
+ * + 1, beyond any reporunner.max_call_depth.
+ */
+extern int	rr_journal_call_level(int64 execution, Oid owner);
+
 /* An execution to queue (rr_journal_enqueue) */
 typedef struct RrEnqueue
 {
 	int64		workflow_id;
+	const char *workflow_name;	/* for the nesting error */
 	int32		version;
 	Oid			owner;			/* the workflow's owner */
 	Jsonb	   *input;			/* its items, as a jsonb array */
@@ -71,7 +80,9 @@ typedef struct RrEnqueue
 	const char *mode;			/* "start", "table", "schedule", "notify",
 								 * "subworkflow" */
 	int64		trigger_id;		/* the trigger that started it, or 0 */
-	int64		parent_id;		/* the execution that called it, or 0 */
+	int64		parent_id;		/* the execution that called it, or 0: the
+								 * durable run whose node code queues it,
+								 * if any (rr_check_queued_call_depth) */
 } RrEnqueue;
 
 /*

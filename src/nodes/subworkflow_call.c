@@ -25,18 +25,6 @@
 #include "worker/worker.h"
 
 /*
- * An execution ($1, owner $2) on the way up its calls: whether it is a
- * sub-workflow, the execution that called it and that one's owner (the
- * role that queued it: a calling run's node code runs as its workflow's
- * owner).  One statement per level, each on one owner's rows (on Citus,
- * one shard): a caller may have another owner, so one recursive statement
- * could not name the owner of every level.
- */
-#define SQL_CALLER \
-	"SELECT mode = 'subworkflow', parent_id, created_by" \
-	" FROM reporunner.execution WHERE id = $1 AND owner = $2"
-
-/*
  * The calls of execution $1 with the keys $2, as far as they got, with
  * their numbers (the key's position in $2, from 0); of owner $3 (when
  * known: SQL_CALLS_OF_ANY_OWNER reads every shard on Citus)
@@ -66,36 +54,9 @@ run_as_owner(const char *sql, int nargs, Oid *argtypes, Datum *values)
 void
 rr_subworkflow_check_level(RrNodeRun *run, const char *workflow)
 {
-	Oid			argtypes[2] = {INT8OID, OIDOID};
-	Datum		values[2];
-	int			nestlevel;
-	int			level = 0;
-
-	/* this execution, then each caller that exists, up the sub-workflows */
-	values[0] = Int64GetDatum(run->execution->id);
-	values[1] = ObjectIdGetDatum(run->execution->plan->owner);
-	nestlevel = rr_store_begin();
-	for (;;)
-	{
-		HeapTuple	row;
-		bool		called;
-		bool		isnull;
-
-		CHECK_FOR_INTERRUPTS();
-		run_as_owner(SQL_CALLER, 2, argtypes, values);
-		if (SPI_processed != 1)
-			break;
-		level++;
-		row = SPI_tuptable->vals[0];
-		called = DatumGetBool(SPI_getbinval(row, SPI_tuptable->tupdesc, 1,
-											&isnull));
-		values[0] = SPI_getbinval(row, SPI_tuptable->tupdesc, 2, &isnull);
-		if (!called || isnull)
-			break;
-		values[1] = SPI_getbinval(row, SPI_tuptable->tupdesc, 3, &isnull);
-	}
-	rr_store_end(nestlevel);
-	rr_check_call_depth(workflow, level + 1);
+	rr_check_call_depth(workflow,
+						rr_journal_call_level(run->execution->id,
+											  run->execution->plan->owner) + 1);
 }
 
 void
@@ -105,6 +66,7 @@ rr_subworkflow_queue(RrNodeRun *run, RrPlan *plan, List *items,
 	rr_worker_wake_at_commit();
 	(void) rr_journal_enqueue(&(RrEnqueue) {
 		.workflow_id = plan->workflow_id,
+			.workflow_name = plan->workflow_name,
 			.version = plan->version,
 			.owner = plan->owner,
 			.input = rr_items_to_jsonb(items),

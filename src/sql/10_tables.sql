@@ -227,7 +227,7 @@ COMMENT ON COLUMN reporunner.execution.mode IS 'How it started: call, start, tab
 COMMENT ON COLUMN reporunner.execution.input IS 'Input items (a jsonb array of objects)';
 COMMENT ON COLUMN reporunner.execution.output IS 'Items of the final node(s) when it succeeded';
 COMMENT ON COLUMN reporunner.execution.error IS 'Failure: node, message, SQLSTATE and detail';
-COMMENT ON COLUMN reporunner.execution.parent_id IS 'Execution that started this one (sub-workflows, error workflows, retries); not a foreign key, since a sub-workflow run inside execute() is written before its caller and either may be pruned first';
+COMMENT ON COLUMN reporunner.execution.parent_id IS 'Execution that started this one (sub-workflows, executions queued by its node code, error workflows, retries); not a foreign key, since a sub-workflow run inside execute() is written before its caller and either may be pruned first';
 COMMENT ON COLUMN reporunner.execution.idempotency_key IS 'Caller-chosen key; a second start with the same key returns the same execution';
 COMMENT ON COLUMN reporunner.execution.attempt IS 'Execution-level attempt number';
 COMMENT ON COLUMN reporunner.execution.created_by IS 'Role that started the execution';

@@ -369,6 +369,7 @@ rr_notify_fire(const RrNotification *notifications, int n)
 				input = notification_input(&notifications[i]);
 			(void) rr_journal_enqueue(&(RrEnqueue) {
 				.workflow_id = target->registration.workflow_id,
+					.workflow_name = target->registration.workflow,
 					.version = target->registration.version,
 					.owner = target->registration.owner,
 					.input = input,

@@ -214,6 +214,7 @@ reporunner_fire_schedule(PG_FUNCTION_ARGS)
 	rr_worker_wake_at_commit();
 	PG_RETURN_INT64(rr_journal_enqueue(&(RrEnqueue) {
 		.workflow_id = schedule.workflow_id,
+			.workflow_name = schedule.workflow,
 			.version = schedule.version,
 			.owner = schedule.owner,
 			.input = input,

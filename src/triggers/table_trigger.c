@@ -726,6 +726,7 @@ reporunner_table_trigger(PG_FUNCTION_ARGS)
 		rr_worker_wake_at_commit();
 		(void) rr_journal_enqueue(&(RrEnqueue) {
 			.workflow_id = registration.workflow_id,
+				.workflow_name = registration.workflow,
 				.version = registration.version,
 				.owner = registration.owner,
 				.input = packed != NULL ? NULL :

@@ -222,6 +222,7 @@ rr_webhook_deliver(const RrWebhookRequest *request, RrWebhookReply *reply)
 	(void) rr_registration_plan(&registration, RR_RUN_QUEUE);
 	reply->execution_id = rr_journal_enqueue(&(RrEnqueue) {
 		.workflow_id = registration.workflow_id,
+			.workflow_name = registration.workflow,
 			.version = registration.version,
 			.owner = registration.owner,
 			.input = input,
