@@ -59,5 +59,14 @@ SELECT count(*) AS jobs FROM cron.job;
 SELECT reporunner.delete_workflow('nightly');
 SELECT count(*) AS jobs FROM cron.job;
 SELECT count(*) AS registrations FROM reporunner.trigger;
+-- a job of the same name made by hand is not the schedule's: it stays
+SELECT reporunner.save_workflow('nightly', '{"nodes": [{"name": "Start", "type": "trigger"}]}') IS NOT NULL AS saved;
+SELECT reporunner.on_schedule('nightly', '0 0 1 1 *') AS sched \gset
+SELECT cron.unschedule('reporunner_' || :sched);
+SELECT cron.schedule('reporunner_' || :sched, '0 0 1 1 *', 'SELECT 1') > 0 AS hand_made;
+SELECT reporunner.drop_trigger(:sched);
+SELECT jobname = 'reporunner_' || :sched AS same_name, command FROM cron.job;
+SELECT cron.unschedule('reporunner_' || :sched);
+SELECT reporunner.delete_workflow('nightly');
 DELETE FROM reporunner.execution;
 DROP EXTENSION pg_cron;

@@ -51,9 +51,14 @@ PG_FUNCTION_INFO_V1(reporunner_fire_schedule);
 /* The job of registration $1, made as the caller */
 #define SQL_SCHEDULE \
 	"SELECT cron.schedule($1, $2, $3)"
-/* The job of a registration that goes, if pg_cron still has it */
+/*
+ * The job of a registration that goes, if pg_cron still has it: by its
+ * name and its command ($2), in this database, so that a job someone made
+ * by hand with the same name stays
+ */
 #define SQL_UNSCHEDULE \
-	"SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = $1"
+	"SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = $1" \
+	" AND command = $2 AND database = pg_catalog.current_database()"
 
 /* ERROR unless pg_cron is installed in this database */
 static void
@@ -70,6 +75,12 @@ static char *
 job_name(int64 id)
 {
 	return psprintf("reporunner_" INT64_FORMAT, id);
+}
+
+static char *
+job_command(int64 id)
+{
+	return psprintf("SELECT reporunner.fire_schedule(" INT64_FORMAT ")", id);
 }
 
 /* Whether schedule is pg_cron's "N seconds" form (digits, "second" or "seconds") */
@@ -168,7 +179,7 @@ reporunner_on_schedule(PG_FUNCTION_ARGS)
 	/* the job, as the caller: pg_cron runs it as its maker */
 	values[0] = CStringGetTextDatum(job_name(id));
 	values[1] = CStringGetTextDatum(schedule);
-	values[2] = CStringGetTextDatum(psprintf("SELECT reporunner.fire_schedule(" INT64_FORMAT ")", id));
+	values[2] = CStringGetTextDatum(job_command(id));
 	nestlevel = rr_store_begin();
 	rr_registration_run_as_caller(SQL_SCHEDULE, 3, argtypes, values,
 								  SPI_OK_SELECT);
@@ -230,8 +241,8 @@ reporunner_fire_schedule(PG_FUNCTION_ARGS)
 void
 rr_schedule_drop(int64 id)
 {
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1];
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Datum		values[2];
 	Oid			save_userid;
 	int			save_sec_context;
 	int			nestlevel;
@@ -239,9 +250,10 @@ rr_schedule_drop(int64 id)
 	if (!OidIsValid(get_extension_oid("pg_cron", true)))
 		return;
 	values[0] = CStringGetTextDatum(job_name(id));
+	values[1] = CStringGetTextDatum(job_command(id));
 	nestlevel = rr_store_begin();
 	rr_store_become_owner(&save_userid, &save_sec_context);
-	rr_store_run(SQL_UNSCHEDULE, 1, argtypes, values, SPI_OK_SELECT);
+	rr_store_run(SQL_UNSCHEDULE, 2, argtypes, values, SPI_OK_SELECT);
 	rr_store_restore_user(save_userid, save_sec_context);
 	rr_store_end(nestlevel);
 }
