@@ -174,6 +174,35 @@ collect_field(void *cls, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
+/* Counting the request headers of one name */
+typedef struct HeaderCount
+{
+	const char *name;
+	int			n;
+} HeaderCount;
+
+static enum MHD_Result
+count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+			 const char *value)
+{
+	HeaderCount *count = cls;
+
+	if (pg_strcasecmp(key, count->name) == 0)
+		count->n++;
+	return MHD_YES;
+}
+
+/* How many headers called name the request has */
+static int
+header_count(struct MHD_Connection *connection, const char *name)
+{
+	HeaderCount count = {name, 0};
+
+	(void) MHD_get_connection_values(connection, MHD_HEADER_KIND,
+									 count_header, &count);
+	return count.n;
+}
+
 /* Deliver the exchange's request in a transaction of its own; the reply in it */
 static void
 deliver(Exchange *exchange, const char *method, const char *path)
@@ -254,6 +283,15 @@ handle(void *cls, struct MHD_Connection *connection, const char *url,
 			return answer(connection, 405, "{\"error\": \"a webhook takes GET or POST\"}");
 		if (strncmp(url, WEBHOOK_PREFIX, strlen(WEBHOOK_PREFIX)) != 0)
 			return answer(connection, 404, "{\"error\": \"no webhook has this path\"}");
+
+		/*
+		 * A body whose length a request gives twice, or as a length and as
+		 * chunks, is one that a proxy in front may have read otherwise
+		 * (request smuggling): refused, as RFC 9112 section 6.3 allows.
+		 */
+		if (header_count(connection, MHD_HTTP_HEADER_CONTENT_LENGTH) +
+			(header_count(connection, MHD_HTTP_HEADER_TRANSFER_ENCODING) > 0) > 1)
+			return answer(connection, 400, "{\"error\": \"a request gives the length of its body once\"}");
 		length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
 											 MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (length != NULL && strtoull(length, NULL, 10) > (unsigned long long) rr_webhook_max_body)

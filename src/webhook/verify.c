@@ -126,6 +126,9 @@ timely(const char *text, int64 tolerance_ms)
 	if (errno != 0 || *end != '\0')
 		return false;
 	now_s = (int64) timestamptz_to_time_t(GetCurrentTimestamp());
+	/* a time this far off is not timely, and the product below would overflow */
+	if (seconds < now_s - PG_INT64_MAX / 4000 || seconds > now_s + PG_INT64_MAX / 4000)
+		return false;
 	return Abs(now_s - (int64) seconds) * 1000 <= tolerance_ms;
 }
 

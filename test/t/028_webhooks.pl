@@ -115,6 +115,10 @@ my $old = $t - 3600;
 $res = post('stripe/events', $event,
 	'Stripe-Signature' => "t=$old,v1=" . hmac_sha256_hex("$old.$event", 'whsec_test'));
 is($res->{status}, 401, 'a replayed Stripe timestamp outside the tolerance is refused');
+my $far = '9223372036854775807';
+$res = post('stripe/events', $event,
+	'Stripe-Signature' => "t=$far,v1=" . hmac_sha256_hex("$far.$event", 'whsec_test'));
+is($res->{status}, 401, 'a signed Stripe timestamp at the end of time is refused, not overflowed');
 $res = post('stripe/events', $event);
 is($res->{status}, 401, 'an unsigned Stripe delivery is refused');
 is(executions('stripe'), 1, 'the Stripe delivery started exactly one execution');
@@ -215,6 +219,31 @@ print $slow "POST /webhook/open HTTP/1.1\r\nHost: localhost\r\n"
 $slow->flush;
 is(post('open', '{"b": 1}')->{status}, 202, 'a request is answered while a slow client sends');
 close($slow);
+
+# a body's length given twice, or as a length and as chunks, is refused
+# before anything is read (a proxy in front may have read another body)
+my $open_before = executions('open');
+sub raw_status
+{
+	my ($head, $body) = @_;
+	my $socket = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port)
+	  or die "connect: $!";
+	print $socket "POST /webhook/open HTTP/1.1\r\nHost: localhost\r\n"
+	  . "Content-Type: application/json\r\nConnection: close\r\n$head\r\n$body";
+	$socket->flush;
+	my $line = <$socket> // '';
+	close($socket);
+	return $line =~ m{^HTTP/1\.[01] (\d{3})} ? $1 : "no answer: $line";
+}
+is(raw_status("Content-Length: 8\r\nContent-Length: 8\r\n", '{"a": 1}'), '400',
+	'two Content-Length headers are 400');
+is(raw_status("Content-Length: 3\r\nContent-Length: 8\r\n", '{"a": 1}'), '400',
+	'two different ones too');
+is(raw_status("Content-Length: 13\r\nTransfer-Encoding: chunked\r\n",
+		"8\r\n{\"a\": 1}\r\n0\r\n\r\n"), '400',
+	'a length and chunks together are 400');
+is(raw_status("Content-Length: 8\r\n", '{"a": 1}'), '202', 'one length is accepted');
+is(executions('open'), $open_before + 1, 'only that one started an execution');
 is(post('open', "\"\xff\"", 'Content-Type' => 'text/plain')->{status}, 400,
 	'a body that is not UTF-8 is 400');
 is($http->request('GET', "$base/open?a=%FF")->{status}, 400,
