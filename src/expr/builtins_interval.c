@@ -4,9 +4,11 @@
  *		Luxon's Interval, the span [start, end) between two DateTimes:
  *		Interval.fromDateTimes, after, before, fromISO and DateTime#until;
  *		its getters (start, end, isValid, invalidReason), its text (toISO,
- *		toString) and the methods that measure and compare it (length,
- *		count, toDuration, contains, isBefore, isAfter, overlaps, engulfs,
- *		abutsStart, abutsEnd, isEmpty, equals).
+ *		toString, toISODate, toISOTime) and the methods that measure,
+ *		compare and combine it (length, count, toDuration, hasSame,
+ *		contains, isBefore, isAfter, overlaps, engulfs, abutsStart,
+ *		abutsEnd, isEmpty, equals, set, intersection, union).  Luxon's
+ *		other methods of an Interval are not supported yet (0A000).
  *
  *-------------------------------------------------------------------------
  */
@@ -403,6 +405,145 @@ iv_is_empty(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	return js_bool(iv->invalid == NULL && iv->start->ms == iv->end->ms);
 }
 
+/* hasSame(unit): empty, or its first and last instants in the same unit */
+static JsValue
+iv_has_same(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	const JsInterval *iv = self.u.iv;
+	int			unit = unit_arg(env, rr_arg(nargs, args, 0));
+	JsValue		last;
+	JsValue		adjusted;
+
+	if (unit < 0)
+		return js_undefined();
+	if (iv->invalid)
+		return js_bool(false);
+	if (iv->start->ms == iv->end->ms)
+		return js_bool(true);
+	/* Luxon: this.e.minus(1).hasSame(this.s, unit) */
+	last = rr_datetime(iv->end->ms - 1, iv->end->zone);
+	adjusted = rr_datetime_set_zone(last.u.dt, iv->start->zone, true);
+	return js_bool(rr_datetime_start_of(adjusted.u.dt, unit).u.dt->ms <= iv->start->ms &&
+				   iv->start->ms <= rr_datetime_end_of(adjusted.u.dt, unit).u.dt->ms);
+}
+
+/* set({start, end}): the same with either end replaced */
+static JsValue
+iv_set(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	const JsInterval *iv = self.u.iv;
+	JsValue		values = rr_arg(nargs, args, 0);
+	const JsDateTime *ends[2] = {iv->start, iv->end};
+	const char *names[2] = {"start", "end"};
+	int			i;
+
+	if (iv->invalid || js_is_nullish(values))
+		return self;
+	for (i = 0; i < 2; i++)
+	{
+		bool		type_error = false;
+		JsValue		v = js_get_named(values, names[i], strlen(names[i]),
+									 &type_error);
+
+		/* Luxon takes start || this.s: a falsy value keeps the end */
+		if (!js_to_boolean(v))
+			continue;
+		if ((ends[i] = datetime_arg(env, v)) == NULL)
+			return js_undefined();
+	}
+	return rr_interval_value(ends[0], ends[1]);
+}
+
+/* intersection(other): the span both cover, null when none; union(other) */
+static JsValue
+combine(RrExprEnv *env, JsValue self, int nargs, const JsValue *args,
+		bool intersection)
+{
+	const JsInterval *iv = self.u.iv;
+	JsValue		other = rr_arg(nargs, args, 0);
+	const JsInterval *o;
+	const JsDateTime *start;
+	const JsDateTime *end;
+
+	if (iv->invalid)
+		return self;
+	if (other.kind != JS_INTERVAL)
+	{
+		rr_expr_throw(env);		/* TypeError: reading other.s */
+		return js_undefined();
+	}
+	o = other.u.iv;
+	if (o->invalid)
+		return intersection ? js_null() :
+			rr_interval_value(NULL, NULL);
+	if (intersection)
+	{
+		start = iv->start->ms > o->start->ms ? iv->start : o->start;
+		end = iv->end->ms < o->end->ms ? iv->end : o->end;
+		if (start->ms >= end->ms)
+			return js_null();
+	}
+	else
+	{
+		start = iv->start->ms < o->start->ms ? iv->start : o->start;
+		end = iv->end->ms > o->end->ms ? iv->end : o->end;
+	}
+	return rr_interval_value(start, end);
+}
+
+static JsValue
+iv_intersection(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return combine(env, self, nargs, args, true);
+}
+
+static JsValue
+iv_union(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return combine(env, self, nargs, args, false);
+}
+
+/* Methods of Luxon's Interval that names other types' methods too */
+static JsValue
+iv_not_supported(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	rr_builtin_not_supported("this method of intervals (difference, toFormat, toLocaleString)");
+	return js_undefined();
+}
+
+/* toISODate(), toISOTime(): each end's date or time, "/" between */
+static JsValue
+iv_iso_part(JsValue self, bool date)
+{
+	const JsInterval *iv = self.u.iv;
+	StringInfoData out;
+
+	initStringInfo(&out);
+	if (iv->invalid)
+		appendStringInfoString(&out, "Invalid Interval");
+	else
+	{
+		rr_datetime_append_iso(&out, iv->start, date, !date, !date,
+							   false, false, false);
+		appendStringInfoChar(&out, '/');
+		rr_datetime_append_iso(&out, iv->end, date, !date, !date,
+							   false, false, false);
+	}
+	return rr_string_from(&out);
+}
+
+static JsValue
+iv_to_iso_date(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return iv_iso_part(self, true);
+}
+
+static JsValue
+iv_to_iso_time(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return iv_iso_part(self, false);
+}
+
 /* toISO(), toJSON(), toString() */
 static JsValue
 iv_text(JsValue self, bool json)
@@ -431,17 +572,26 @@ const RrMethodImpl rr_interval_methods[] = {
 	{"abutsStart", false, iv_abuts_start},
 	{"contains", false, iv_contains},
 	{"count", false, iv_count},
+	{"difference", false, iv_not_supported},
 	{"engulfs", false, iv_engulfs},
 	{"equals", false, iv_equals},
+	{"hasSame", false, iv_has_same},
+	{"intersection", false, iv_intersection},
 	{"isAfter", false, iv_is_after},
 	{"isBefore", false, iv_is_before},
 	{"isEmpty", false, iv_is_empty},
 	{"length", false, iv_length},
 	{"overlaps", false, iv_overlaps},
+	{"set", false, iv_set},
 	{"toDuration", false, iv_to_duration},
+	{"toFormat", false, iv_not_supported},
 	{"toISO", false, iv_to_iso},
+	{"toISODate", false, iv_to_iso_date},
+	{"toISOTime", false, iv_to_iso_time},
 	{"toJSON", false, iv_to_iso},
+	{"toLocaleString", false, iv_not_supported},
 	{"toString", false, iv_to_string},
+	{"union", false, iv_union},
 	{NULL}
 };
 

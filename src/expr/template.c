@@ -275,9 +275,10 @@ rr_value_is_constant(const RrValue *value)
 /*
  * Run one expression for an item.  Returns false when a JavaScript
  * TypeError ended it (the result is then undefined, as in n8n).  An error
- * n8n reports (a data exception, class 22) becomes one naming the
- * expression, node, field and item, with the original SQLSTATE and
- * detail; any other (a cancel, out of memory) goes on as it is.
+ * n8n reports (a data exception, class 22), or what is not supported yet
+ * (0A000), becomes one naming the expression, node, field and item, with
+ * the original SQLSTATE and detail; any other (a cancel, out of memory)
+ * goes on as it is.
  */
 static bool
 eval_part(const RrValue *value, const RrTemplatePart *part, RrNodeRun *run,
@@ -296,7 +297,8 @@ eval_part(const RrValue *value, const RrTemplatePart *part, RrNodeRun *run,
 
 		MemoryContextSwitchTo(oldcontext);
 		edata = CopyErrorData();
-		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_DATA_EXCEPTION)
+		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_DATA_EXCEPTION &&
+			edata->sqlerrcode != ERRCODE_FEATURE_NOT_SUPPORTED)
 			PG_RE_THROW();
 		FlushErrorState();
 		ereport(ERROR,
