@@ -197,7 +197,14 @@ RESET reporunner.old_key_file;
 SET ROLE regress_cred_a;
 SELECT pg_temp.run(w) FROM unnest(ARRAY['cred_api', 'cred_aws']) AS w;
 RESET ROLE;
+-- nothing left to re-seal: 0, and a notice (its detail names the key)
+\set VERBOSITY terse
 SELECT reporunner.rotate_key();
+\set VERBOSITY default
+-- a rotation from the key it should end with is refused
+SET reporunner.old_key_file = 'regress_b.key';
+SELECT regexp_replace(regress.try('SELECT reporunner.rotate_key()'), '\m[0-9a-f]{16}\M', 'KEY', 'g');
+RESET reporunner.old_key_file;
 -- the old key alone no longer opens them
 SET reporunner.key_file = 'regress_a.key';
 SET ROLE regress_cred_a;

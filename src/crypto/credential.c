@@ -499,6 +499,30 @@ rotate(const RrKey *key)
  * rotate_key() returns bigint: every credential not sealed under the
  * current key re-sealed under it; how many.
  */
+/*
+ * ERROR when reporunner.old_key_file holds the current key: a rotation
+ * then starts from the key it should end with, which is what a session
+ * sees when key_file and old_key_file were set to the same file, or when
+ * only old_key_file's new value has arrived.
+ */
+static void
+check_old_key_differs(const char *current_id)
+{
+	RrKey		old;
+	bool		same;
+
+	if (!rr_key_old(&old))
+		return;
+	same = strcmp(old.id, current_id) == 0;
+	rr_key_forget(&old);
+	if (same)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("reporunner.old_key_file holds the current key %s", current_id),
+				 errdetail("rotate_key() re-seals credentials under reporunner.key_file; the old key file must hold the key they are sealed under now."),
+				 errhint("Set reporunner.key_file to the new key's file and reporunner.old_key_file to the old one's, and check with SHOW that this session sees both before rotating.")));
+}
+
 Datum
 reporunner_rotate_key(PG_FUNCTION_ARGS)
 {
@@ -515,6 +539,7 @@ reporunner_rotate_key(PG_FUNCTION_ARGS)
 				 errdetail("Only superusers may re-seal credentials.")));
 	rr_key_current(&key);
 	strlcpy(key_id, key.id, sizeof(key_id));
+	check_old_key_differs(key_id);
 	PG_TRY();
 	{
 		count = rotate(&key);
@@ -533,6 +558,11 @@ reporunner_rotate_key(PG_FUNCTION_ARGS)
 	entry.owner = GetUserId();
 	entry.details = &details;
 	rr_audit(&entry);
+	if (count == 0)
+		ereport(NOTICE,
+				(errmsg("every credential is sealed under the current key already"),
+				 errdetail("The current key is %s, from reporunner.key_file.", key_id),
+				 errhint("If that is the old key, this session has not seen the new reporunner.key_file yet: check it with SHOW and run rotate_key() again.")));
 	PG_RETURN_INT64(count);
 }
 
