@@ -152,6 +152,13 @@ SELECT regress.save_workflow('cred_oauth', regress.node_doc('http',
 SELECT reporunner.set_credential('oauth', 'oauth2_client_credentials',
 	'{"token_url": "http://10.9.9.9/token", "client_id": "c", "client_secret": "s"}');
 SELECT regress.execute('cred_oauth');
+-- a url credential's URL is the secret: the refusal names neither its
+-- host nor its address, only the node's URL
+SELECT reporunner.set_credential('hook', 'url', '{"url": "http://10.7.7.7/services/T0/B0/secret"}');
+SELECT regress.save_workflow('cred_hook', regress.node_doc('http',
+	'{"url": "https://hooks.example.com/", "credential": "hook", "method": "POST"}'), true) > 0;
+SELECT regress.execute('cred_hook');
+SELECT reporunner.drop_credential('hook');
 SET ROLE regress_cred_b;
 SELECT regress.save_workflow('cred_b', regress.node_doc('http',
 	'{"url": "http://10.1.2.3/", "credential": "key"}'), true) > 0;

@@ -392,6 +392,7 @@ rr_http_auth_apply(const RrCredential *credential, RrHttpRequest *request)
 		case AUTH_URL:
 			/* as it is: libcurl's refusal of a bad one quotes no URL */
 			request->url = field(type, secret, "url");
+			request->secret_url = true;
 			break;
 		case AUTH_AWS_SIGV4:
 			request->url = sorted_query(request->url);

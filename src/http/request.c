@@ -409,9 +409,18 @@ static void
 raise_failure(const RrHttpRequest *request, Transfer *transfer,
 			  CURLcode result)
 {
-	const char *reason = transfer->error[0] != '\0' ? transfer->error :
-		curl_easy_strerror(result);
+	/* libcurl's own text names the host ("Could not resolve host: ...") */
+	const char *reason = transfer->error[0] != '\0' && !request->secret_url ?
+		transfer->error : curl_easy_strerror(result);
 
+	if (transfer->refused_range != NULL && request->secret_url)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("the SSRF guard refused to connect to the host of the node's credential URL"),
+				 errdetail("The address is in a blocked range: %s.  The request was %s %s.",
+						   transfer->refused_range, request->method,
+						   request->shown_url),
+				 errhint("A superuser can allow the network or the host name in reporunner.http_allow.")));
 	if (transfer->refused_range != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

@@ -63,6 +63,8 @@ typedef struct RrHttpRequest
 	const char *proxy;			/* "scheme://host:port", or NULL: none */
 	bool		secret_headers; /* a credential is in headers: no redirect
 								 * may leave the URL's origin */
+	bool		secret_url;		/* url is a credential's: failures name
+								 * neither its host nor its address */
 	Oid			owner;			/* whose workflow sends it, for the counters
 								 * of src/http/stats.c; InvalidOid: none */
 } RrHttpRequest;

@@ -128,6 +128,18 @@ is_deeply($echo->[3][0]{query}, { x => '1', api_key => 'k&y=1' },
 	'query: the pair appended to the query, encoded');
 is($echo->[3][0]{headers}{authorization}, undef, 'and no Authorization');
 
+# a url credential's URL is the secret: when it cannot be reached, the
+# failure names the node's URL and libcurl's generic reason, not its host
+set_credential('tenant_a', 'hook', 'url',
+	'{"url": "http://127.0.0.1:1/services/secret-path"}');
+save_http('tenant_a', 'hook_call',
+	'{"url": "https://hooks.example.com/x", "method": "POST", "credential": "hook"}');
+my $hook_failure = run('tenant_a', 'hook_call');
+like($hook_failure, qr/^08000: .*POST https:\/\/hooks\.example\.com\/x failed/,
+	'url: an unreachable credential URL fails the node, naming the node\'s URL');
+unlike($hook_failure, qr/127\.0\.0\.1|port 1\b|secret-path/,
+	'url: and neither the credential\'s host, port nor path');
+
 # redirects: a credential in a header never goes to another origin
 my ($port) = $base =~ /:(\d+)$/;
 foreach my $c ('key', 'bear')
