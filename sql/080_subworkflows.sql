@@ -150,6 +150,83 @@ WHERE w.name = 'table_loop' GROUP BY 1, 2, 3 ORDER BY 2;
 SELECT count(*) AS rows_inserted FROM loop_rows;
 SELECT reporunner.delete_workflow('table_loop');
 DROP TABLE loop_rows;
+-- the level is the execution's own (execution.call_level), whoever queues
+-- it: retry() in a node, start() in another tenant's SECURITY DEFINER
+-- function, a table trigger another role made
+CREATE TABLE retry_of (id bigint);
+GRANT SELECT ON retry_of TO PUBLIC;
+SELECT reporunner.save_workflow('retry_loop', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Again", "type": "sql", "params": {"query": "SELECT (SELECT reporunner.retry(id, ''Again'') FROM public.retry_of) AS r", "mode": "once"}},
+	{"name": "Boom", "type": "stop_and_error", "params": {"message": "boom"}}],
+	"connections": [{"from": "Start", "to": "Again"}, {"from": "Again", "to": "Boom"}]}');
+SELECT reporunner.start('retry_loop', '[{}]') AS first \gset
+SELECT status FROM reporunner.wait_for(:first, '60s');
+INSERT INTO retry_of VALUES (:first);
+SELECT reporunner.retry(:first, 'Again') > :first AS retried;
+SELECT regress.until(format($$SELECT count(*) = 10 FROM reporunner.execution
+	WHERE parent_id = %s AND status = 'failed'$$, :first)) AS chain_ended;
+SELECT error ->> 'node' AS node, error ->> 'sqlstate' AS sqlstate, count(*)
+FROM reporunner.execution WHERE parent_id = :first GROUP BY 1, 2 ORDER BY 1;
+DROP TABLE retry_of;
+SELECT reporunner.delete_workflow('retry_loop');
+CREATE ROLE rr_loop_alice LOGIN;
+CREATE ROLE rr_loop_bob LOGIN;
+CREATE FUNCTION public.loop_start_ping() RETURNS bigint LANGUAGE sql SECURITY DEFINER
+	SET search_path = pg_catalog AS $$ SELECT reporunner.start('ping', '[{}]') $$;
+CREATE FUNCTION public.loop_start_pong() RETURNS bigint LANGUAGE sql SECURITY DEFINER
+	SET search_path = pg_catalog AS $$ SELECT reporunner.start('pong', '[{}]') $$;
+ALTER FUNCTION public.loop_start_ping() OWNER TO rr_loop_alice;
+ALTER FUNCTION public.loop_start_pong() OWNER TO rr_loop_bob;
+SET ROLE rr_loop_alice;
+SELECT reporunner.save_workflow('ping', regress.node_doc('sql',
+	'{"query": "SELECT public.loop_start_pong() AS next", "mode": "once"}', 'Kick'));
+RESET ROLE;
+SET ROLE rr_loop_bob;
+SELECT reporunner.save_workflow('pong', regress.node_doc('sql',
+	'{"query": "SELECT public.loop_start_ping() AS next", "mode": "once"}', 'Kick'));
+SELECT reporunner.start('pong', '[{}]') > 0 AS started;
+RESET ROLE;
+SELECT regress.until($$SELECT count(*) = 10 FROM reporunner.execution
+	WHERE owner IN ('rr_loop_alice'::regrole, 'rr_loop_bob'::regrole)
+	AND status IN ('succeeded', 'failed')$$) AS chain_ended;
+SELECT owner::regrole, status, error ->> 'sqlstate' AS sqlstate, count(*),
+	min(call_level) AS from_level, max(call_level) AS to_level
+FROM reporunner.execution WHERE owner IN ('rr_loop_alice'::regrole, 'rr_loop_bob'::regrole)
+GROUP BY 1, 2, 3 ORDER BY 1, 2;
+DELETE FROM reporunner.execution;
+DROP FUNCTION public.loop_start_ping(), public.loop_start_pong();
+SET ROLE rr_loop_alice;
+SELECT reporunner.delete_workflow('ping');
+RESET ROLE;
+SET ROLE rr_loop_bob;
+SELECT reporunner.delete_workflow('pong');
+RESET ROLE;
+DROP ROLE rr_loop_alice;
+DROP ROLE rr_loop_bob;
+CREATE ROLE rr_loop_team LOGIN;
+CREATE ROLE rr_loop_member LOGIN IN ROLE rr_loop_team;
+CREATE TABLE team_rows (n int);
+ALTER TABLE team_rows OWNER TO rr_loop_team;
+SET ROLE rr_loop_team;
+SELECT reporunner.save_workflow('team_loop', regress.node_doc('sql',
+	'{"query": "INSERT INTO public.team_rows VALUES (1)", "mode": "once"}', 'Again'));
+RESET ROLE;
+SET ROLE rr_loop_member;
+SELECT reporunner.on_table('team_loop', 'team_rows') > 0 AS registered;
+INSERT INTO team_rows VALUES (0);
+RESET ROLE;
+SELECT regress.until($$SELECT count(*) = 10 FROM reporunner.execution
+	WHERE owner = 'rr_loop_team'::regrole AND status IN ('succeeded', 'failed')$$) AS chain_ended;
+SELECT created_by::regrole, status, error ->> 'sqlstate' AS sqlstate, count(*)
+FROM reporunner.execution WHERE owner = 'rr_loop_team'::regrole GROUP BY 1, 2, 3 ORDER BY 2;
+SELECT count(*) AS rows_inserted FROM team_rows;
+SET ROLE rr_loop_team;
+SELECT reporunner.delete_workflow('team_loop');
+RESET ROLE;
+DROP TABLE team_rows;
+DROP ROLE rr_loop_member;
+DROP ROLE rr_loop_team;
 
 -- cancel() of the caller cancels the calls it waits for
 SELECT reporunner.save_workflow('sub_nap', '{"nodes": [

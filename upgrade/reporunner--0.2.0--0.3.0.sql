@@ -2319,3 +2319,11 @@ REVOKE EXECUTE ON FUNCTION reporunner.audit_workflow() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION reporunner.table_trigger() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION reporunner.forget_trigger() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION reporunner.forget_dropped_triggers() FROM PUBLIC;
+
+/*
+ * An execution that a running workflow's node code queues (start(),
+ * retry(), a table trigger, ...) is one level deeper than that workflow,
+ * which reporunner.max_call_depth bounds: the workers read the level here.
+ */
+ALTER TABLE reporunner.execution ADD COLUMN call_level smallint;
+COMMENT ON COLUMN reporunner.execution.call_level IS 'How deep the execution is in a chain of executions that started one another (a queued sub-workflow; start(), retry(), fire_schedule() or a table trigger in a running workflow''s node; an error workflow): NULL when no running execution started it, else the level of the one that did plus one; reporunner.max_call_depth bounds it';

@@ -835,5 +835,5 @@ reporunner_retry(PG_FUNCTION_ARGS)
 	rr_store_end(nestlevel);
 
 	PG_RETURN_INT64(rr_journal_retry(id, owner, workflow_id, version,
-									 GetUserId(), cut));
+									 workflow, GetUserId(), cut));
 }

@@ -34,6 +34,7 @@ typedef struct ClaimedExecution
 	char	   *mode;
 	Oid			created_by;		/* the role that queued it */
 	Oid			owner;			/* the owner of its workflow */
+	int			call_level;		/* execution.call_level, 1 when NULL */
 	int			slot;			/* settings.concurrency slot, or -1 */
 	int			owner_slot;		/* its owner's worker slot, taken before it
 								 * is first marked running, or -1 */

@@ -605,7 +605,7 @@ start_error_workflow(RrExecution *execution, const char *workflow,
 	if (!rr_journal_start_error_workflow(plan->owner, plan->error_workflow,
 										 DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
 																			CStringGetDatum(input.data))),
-										 execution->id))
+										 execution->id, execution->call_level))
 		ereport(LOG,
 				(errmsg("error workflow \"%s\" of workflow \"%s\" does not exist or has no active version",
 						plan->error_workflow, workflow)));
@@ -888,6 +888,7 @@ new_run(Batch *batch, ClaimedExecution *member)
 	execution->resume_transaction = resume_transaction;
 	execution->id = member->id;
 	execution->mode = member->mode;
+	execution->call_level = member->call_level;
 	run->batch = batch;
 	run->workflow = member->workflow;
 	run->owner = member->owner;

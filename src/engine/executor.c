@@ -45,10 +45,11 @@
  * function node).  reporunner.max_call_depth bounds how deep executions
  * nest in one process, so a workflow that calls itself fails with a clear
  * error after a few levels instead of exhausting the stack and memory.
- * Executions queued by node code (start(), an async table trigger fired by
- * a node's statement) count as one level deeper than the code that queued
- * them, along the callers of the durable run in progress (their parent_id),
- * so that a workflow that queues itself stops as one that calls itself.
+ * Executions queued by node code (start(), retry(), an async table trigger
+ * fired by a node's statement) are one level deeper than the code that
+ * queued them, which execution.call_level keeps for the workers: a durable
+ * run's level is where nesting in its process starts, so that a workflow
+ * that queues itself stops as one that calls itself.
  * An error crossing the levels is re-thrown as it is, with only its
  * message prefixed: its context is never copied, so it stays as long as
  * the nesting is deep, not longer.
@@ -74,7 +75,6 @@
 #include "engine/activity.h"
 #include "engine/executor.h"
 #include "engine/item_errors.h"
-#include "engine/journal.h"
 #include "engine/node_guard.h"
 #include "engine/node_search_path.h"
 #include "engine/order_v0.h"
@@ -1222,22 +1222,24 @@ rr_check_call_depth(const char *workflow, int level)
 				 errhint("Look for a workflow that calls itself, directly or through others. reporunner.max_call_depth sets the limit.")));
 }
 
-int64
-rr_check_queued_call_depth(const char *workflow)
+/*
+ * The level of the innermost execution running in this process: those
+ * nested here on top of the durable run's level, if one runs
+ */
+static int
+running_level(void)
 {
-	int			level = call_depth + 1;
+	return call_depth +
+		(background_run != NULL ? background_run->call_level - 1 : 0);
+}
 
-	if (call_depth == 0)
-		return 0;
-	if (background_run == NULL)
-	{
-		rr_check_call_depth(workflow, level);
-		return 0;
-	}
-	level += rr_journal_call_level(background_run->id,
-								   background_run->plan->owner) - 1;
-	rr_check_call_depth(workflow, level);
-	return background_run->id;
+int64
+rr_check_queued_call_depth(const char *workflow, int *level)
+{
+	*level = running_level() + 1;
+	if (call_depth > 0)
+		rr_check_call_depth(workflow, *level);
+	return background_run != NULL ? background_run->id : 0;
 }
 
 List *
@@ -1248,7 +1250,10 @@ rr_execution_run(RrExecution *execution, List *input_items)
 	List	   *volatile result = NIL;
 	RrActivity	outer;
 
-	rr_check_call_depth(execution->plan->workflow_name, call_depth + 1);
+	/* a durable run is as deep as it was queued; others nest here */
+	rr_check_call_depth(execution->plan->workflow_name,
+						call_depth == 0 ? Max(execution->call_level, 1) :
+						running_level() + 1);
 	if (call_depth == 0 && execution->adopt_step != NULL)
 		background_run = execution;
 	call_depth++;
@@ -1306,7 +1311,7 @@ rr_executor_init(void)
 							&rr_max_call_depth,
 							10,
 							1,
-							RR_CALL_DEPTH_MAX,
+							100,
 							PGC_SUSET,
 							0,
 							NULL,

@@ -134,6 +134,8 @@ typedef struct RrExecution
 	const char *mode;			/* "call", ... */
 	int64		trigger_id;		/* the trigger that started it, or 0 */
 	int64		parent_id;		/* the execution that called it, or 0 */
+	int			call_level;		/* a durable run's execution.call_level (1
+								 * when NULL); 0 inside one transaction */
 	Jsonb	   *input;			/* the input items as a jsonb array */
 	TimestampTz started_at;
 	TimestampTz deadline;		/* 0 = no execution timeout */
@@ -206,19 +208,16 @@ extern int	rr_plan_order(const RrPlan *plan, int *order);
  */
 extern void rr_check_call_depth(const char *workflow, int level);
 
-/* The highest reporunner.max_call_depth may be */
-#define RR_CALL_DEPTH_MAX 100
-
 /*
- * A workflow is queued (start(), an async table trigger, ...) by the code
- * of an execution running in this process: raise the nesting error when
- * the queued execution would be too deep, counting the executions that
- * run here and the callers of the outermost one, which a durable run
- * has (src/engine/journal.c, rr_journal_call_level).  Returns the id of
- * that durable run, the queued execution's parent, or 0 for none.
- * Outside of any execution it checks nothing and returns 0.
+ * An execution of workflow is queued (start(), retry(), an async table
+ * trigger, ...), maybe by the code of executions running in this process:
+ * sets *level to its level, one more than theirs (the durable run's
+ * call_level plus the executions nested in it here), or 1 outside of any,
+ * and raises the nesting error when that is deeper than
+ * reporunner.max_call_depth.  Returns the id of the durable run, the
+ * queued execution's parent, or 0 for none.
  */
-extern int64 rr_check_queued_call_depth(const char *workflow);
+extern int64 rr_check_queued_call_depth(const char *workflow, int *level);
 
 /* Define the executor's settings (reporunner.max_call_depth); _PG_init. */
 extern void rr_executor_init(void);

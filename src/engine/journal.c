@@ -513,9 +513,9 @@ rr_notify_execution(int64 id)
 #define SQL_ENQUEUE_ONCE \
 	"WITH e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
 	" status, mode, input, idempotency_key, created_by, trigger_id, parent_id," \
-	" input_rows)" \
+	" input_rows, call_level)" \
 	" VALUES ($1, $2, $3, 'queued', $9, coalesce($4, '[]'), $5, $6," \
-	" NULLIF($10, 0), NULLIF($11, 0), $12)" \
+	" NULLIF($10, 0), NULLIF($11, 0), $12, NULLIF($13, 1))" \
 	" ON CONFLICT DO NOTHING RETURNING id)" \
 	" INSERT INTO reporunner.queue (execution_id, owner, priority, ready_at)" \
 	" SELECT id, $3, $7, $8 FROM e RETURNING execution_id"
@@ -524,7 +524,7 @@ rr_notify_execution(int64 id)
 static const char *const queued_columns[] = {
 	"id", "workflow_id", "version", "owner", "status", "mode", "input",
 	"created_by", "created_at", "trigger_id", "parent_id", "input_rows",
-	"attempt"
+	"attempt", "call_level"
 };
 static const char *const queue_columns[] = {
 	"execution_id", "owner", "priority", "ready_at"
@@ -614,7 +614,8 @@ static RrRowTarget queue_target = RR_ROW_TARGET("queue", queue_columns);
 	" SELECT id, $3, now() FROM e ON CONFLICT DO NOTHING RETURNING execution_id"
 
 /*
- * retry(): a new execution of the failed one ($1, owner $4) by $2; its
+ * retry(): a new execution of the failed one ($1, owner $4) by $2, at
+ * level $5 (src/engine/executor.c, rr_check_queued_call_depth); its
  * steps are those of the failed one that succeeded, before from_node's run
  * when given ($3 its start), so the workers adopt them and run only the
  * rest.
@@ -623,9 +624,10 @@ static RrRowTarget queue_target = RR_ROW_TARGET("queue", queue_columns);
 	"WITH old AS (SELECT * FROM reporunner.execution WHERE id = $1" \
 	" AND owner = $4)," \
 	" e AS (INSERT INTO reporunner.execution (workflow_id, version, owner," \
-	" status, mode, input, input_rows, parent_id, attempt, created_by)" \
+	" status, mode, input, input_rows, parent_id, attempt, created_by," \
+	" call_level)" \
 	" SELECT workflow_id, version, $4, 'queued', 'retry', input, input_rows," \
-	" id, attempt + 1, $2 FROM old RETURNING id)," \
+	" id, attempt + 1, $2, NULLIF($5, 1) FROM old RETURNING id)," \
 	" s AS (INSERT INTO reporunner.step_journal (execution_id, node, run_index," \
 	" owner, attempt, status, output, error, started_at, finished_at, paired)" \
 	" SELECT e.id, st.node, st.run_index, $4, st.attempt, st.status," \
@@ -689,6 +691,8 @@ enqueue_directly(const RrEnqueue *queued)
 	values[11] = PointerGetDatum(queued->input_rows);
 	isnull[11] = queued->input_rows == NULL;
 	values[12] = Int32GetDatum(1);
+	values[13] = Int16GetDatum(queued->call_level);
+	isnull[13] = queued->call_level <= 1;
 	rr_row_insert(&queued_target, values, isnull);
 
 	queue_values[0] = Int64GetDatum(id);
@@ -704,19 +708,24 @@ rr_journal_enqueue(const RrEnqueue *queued_by_caller)
 {
 	RrEnqueue	queued_copy = *queued_by_caller;
 	const RrEnqueue *queued = &queued_copy;
-	Oid			argtypes[12] = {INT8OID, INT4OID, OIDOID, JSONBOID, TEXTOID,
+	Oid			argtypes[13] = {INT8OID, INT4OID, OIDOID, JSONBOID, TEXTOID,
 		OIDOID, INT4OID, TIMESTAMPTZOID, TEXTOID, INT8OID, INT8OID,
-	BYTEAOID};
-	Datum		values[12];
-	char		nulls[12];
+	BYTEAOID, INT2OID};
+	Datum		values[13];
+	char		nulls[13];
 	int			nestlevel;
 	bool		isnull;
 	int64		id;
 
 	Assert((queued->input == NULL) != (queued->input_rows == NULL));
-	if (queued->parent_id == 0)
-		queued_copy.parent_id =
-			rr_check_queued_call_depth(queued->workflow_name);
+	if (queued->call_level == 0)
+	{
+		int64		queuer = rr_check_queued_call_depth(queued->workflow_name,
+														&queued_copy.call_level);
+
+		if (queued->parent_id == 0)
+			queued_copy.parent_id = queuer;
+	}
 	rr_version_hold(queued->workflow_id, queued->version, true);
 	if (queued->idempotency_key == NULL)
 		return enqueue_directly(queued);
@@ -736,9 +745,10 @@ rr_journal_enqueue(const RrEnqueue *queued_by_caller)
 	values[10] = Int64GetDatum(queued->parent_id);
 	values[11] = PointerGetDatum(queued->input_rows);
 	nulls[11] = queued->input_rows ? ' ' : 'n';
+	values[12] = Int16GetDatum(queued->call_level);
 
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&enqueue_once_plan, SQL_ENQUEUE_ONCE, 12,
+	rr_store_run_kept_as_owner(&enqueue_once_plan, SQL_ENQUEUE_ONCE, 13,
 							   argtypes, values, nulls,
 							   SPI_OK_INSERT_RETURNING);
 	if (SPI_processed != 1)
@@ -781,72 +791,6 @@ rr_journal_execution_owner(int64 execution)
 											   &isnull));
 	rr_store_end(nestlevel);
 	return owner;
-}
-
-/*
- * An execution ($1, owner $2) on the way up its callers: whether it was
- * called (it has a parent, and is not a retry, which starts over), the
- * execution that called it and that one's owner (the role that queued it:
- * a calling run's node code runs as its workflow's owner).  One statement
- * per level, each on one owner's rows (on Citus, one shard): a caller may
- * have another owner, so one recursive statement could not name the owner
- * of every level.  Not kept: made on an empty journal, a generic plan
- * could read it whole.
- */
-#define SQL_CALLER \
-	"SELECT mode <> 'retry' AND parent_id IS NOT NULL, parent_id, created_by" \
-	" FROM reporunner.execution WHERE id = $1 AND owner = $2"
-
-/* The last level counted, for the next call from the same run */
-static int64 last_level_execution = 0;
-static int	last_level;
-
-int
-rr_journal_call_level(int64 execution, Oid owner)
-{
-	Oid			argtypes[2] = {INT8OID, OIDOID};
-	Datum		values[2];
-	Oid			save_userid;
-	int			save_sec_context;
-	int			nestlevel;
-	int			level = 0;
-
-	if (execution == last_level_execution)
-		return last_level;
-
-	values[0] = Int64GetDatum(execution);
-	values[1] = ObjectIdGetDatum(owner);
-	nestlevel = rr_store_begin();
-	rr_store_become_owner(&save_userid, &save_sec_context);
-	while (level <= RR_CALL_DEPTH_MAX)
-	{
-		HeapTuple	row;
-		bool		called;
-		bool		isnull;
-
-		CHECK_FOR_INTERRUPTS();
-		rr_store_run(SQL_CALLER, 2, argtypes, values, SPI_OK_SELECT);
-		if (SPI_processed != 1)
-			break;
-		level++;
-		row = SPI_tuptable->vals[0];
-		called = DatumGetBool(SPI_getbinval(row, SPI_tuptable->tupdesc, 1,
-											&isnull));
-		if (!called)
-			break;
-		values[0] = SPI_getbinval(row, SPI_tuptable->tupdesc, 2, &isnull);
-		values[1] = SPI_getbinval(row, SPI_tuptable->tupdesc, 3, &isnull);
-	}
-	rr_store_restore_user(save_userid, save_sec_context);
-	rr_store_end(nestlevel);
-
-	/* an execution that exists has its callers for good */
-	if (level > 0)
-	{
-		last_level_execution = execution;
-		last_level = level;
-	}
-	return Max(level, 1);
 }
 
 static bool cancel_directly(int64 execution, Oid owner, bool *canceled,
@@ -1023,11 +967,12 @@ rr_journal_resume(int64 execution, Oid owner, Jsonb *payload)
 
 int64
 rr_journal_retry(int64 execution, Oid owner, int64 workflow_id, int32 version,
-				 Oid caller, TimestampTz from_node_start)
+				 const char *workflow, Oid caller, TimestampTz from_node_start)
 {
-	Oid			argtypes[4] = {INT8OID, OIDOID, TIMESTAMPTZOID, OIDOID};
-	Datum		values[4];
-	char		nulls[4] = {' ', ' ', ' ', ' '};
+	Oid			argtypes[5] = {INT8OID, OIDOID, TIMESTAMPTZOID, OIDOID, INT2OID};
+	Datum		values[5];
+	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
+	int			level;
 	int			nestlevel;
 	bool		isnull;
 	int64		retried;
@@ -1037,9 +982,12 @@ rr_journal_retry(int64 execution, Oid owner, int64 workflow_id, int32 version,
 	values[2] = TimestampTzGetDatum(from_node_start);
 	nulls[2] = from_node_start != 0 ? ' ' : 'n';
 	values[3] = ObjectIdGetDatum(owner);
+	/* its parent is the failed execution, whatever queues it */
+	(void) rr_check_queued_call_depth(workflow, &level);
+	values[4] = Int16GetDatum(level);
 	rr_version_hold(workflow_id, version, true);
 	nestlevel = rr_store_begin();
-	rr_store_run_kept_as_owner(&retry_plan, SQL_RETRY, 4, argtypes, values, nulls,
+	rr_store_run_kept_as_owner(&retry_plan, SQL_RETRY, 5, argtypes, values, nulls,
 							   SPI_OK_INSERT_RETURNING);
 	retried = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 										  SPI_tuptable->tupdesc, 1, &isnull));
@@ -1227,8 +1175,8 @@ rr_journal_write_failed_call(Jsonb *record, int64 workflow_id, int32 version)
 	" WHERE owner = $1 AND name = $2 AND active_version IS NOT NULL"
 #define SQL_START_ERROR_WORKFLOW \
 	"WITH e AS (INSERT INTO reporunner.execution (workflow_id, version," \
-	" owner, status, mode, input, parent_id, created_by)" \
-	" VALUES ($2, $3, $1, 'queued', 'error', $4, $5, $1) RETURNING id)" \
+	" owner, status, mode, input, parent_id, created_by, call_level)" \
+	" VALUES ($2, $3, $1, 'queued', 'error', $4, $5, $1, $6) RETURNING id)" \
 	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
 	" SELECT id, $1, now() FROM e"
 
@@ -1758,11 +1706,12 @@ rr_journal_hold_back(int64 execution, Oid owner, TimestampTz until)
 
 bool
 rr_journal_start_error_workflow(Oid owner, const char *workflow,
-								Jsonb *input, int64 failed)
+								Jsonb *input, int64 failed, int failed_level)
 {
 	Oid			find_types[2] = {OIDOID, TEXTOID};
-	Oid			argtypes[5] = {OIDOID, INT8OID, INT4OID, JSONBOID, INT8OID};
-	Datum		values[5];
+	Oid			argtypes[6] = {OIDOID, INT8OID, INT4OID, JSONBOID, INT8OID,
+	INT2OID};
+	Datum		values[6];
 	int			nestlevel;
 	bool		isnull;
 	bool		found;
@@ -1781,9 +1730,10 @@ rr_journal_start_error_workflow(Oid owner, const char *workflow,
 								  2, &isnull);
 		values[3] = JsonbPGetDatum(input);
 		values[4] = Int64GetDatum(failed);
+		values[5] = Int16GetDatum(failed_level + 1);
 		rr_version_hold(DatumGetInt64(values[1]), DatumGetInt32(values[2]),
 						true);
-		rr_store_run_kept(&error_workflow_plan, SQL_START_ERROR_WORKFLOW, 5,
+		rr_store_run_kept(&error_workflow_plan, SQL_START_ERROR_WORKFLOW, 6,
 						  argtypes, values, NULL, SPI_OK_INSERT);
 	}
 	rr_store_end(nestlevel);

@@ -55,14 +55,6 @@ extern void rr_notify_execution(int64 id);
  */
 extern Oid	rr_journal_execution_owner(int64 execution);
 
-/*
- * How deep execution (of owner) is, counted along its callers: 1 for one
- * that nothing called, one more for each execution up its parent_id that
- * exists (a retry starts over).  Counts no further than RR_CALL_DEPTH_MAX
- * + 1, beyond any reporunner.max_call_depth.
- */
-extern int	rr_journal_call_level(int64 execution, Oid owner);
-
 /* An execution to queue (rr_journal_enqueue) */
 typedef struct RrEnqueue
 {
@@ -83,6 +75,9 @@ typedef struct RrEnqueue
 	int64		parent_id;		/* the execution that called it, or 0: the
 								 * durable run whose node code queues it,
 								 * if any (rr_check_queued_call_depth) */
+	int			call_level;		/* with parent_id, its level plus one; 0:
+								 * one more than what runs in this process
+								 * (rr_check_queued_call_depth) */
 } RrEnqueue;
 
 /*
@@ -123,11 +118,12 @@ extern bool rr_journal_resume(int64 execution, Oid owner, Jsonb *payload);
 
 /*
  * retry(): a new execution of a failed one (of owner, running version of
- * workflow_id) for caller, with the steps that succeeded (those started
- * before from_node_start unless that is 0); returns its id.
+ * workflow_id, called workflow) for caller, with the steps that succeeded
+ * (those started before from_node_start unless that is 0), as deep as
+ * what queues it makes it (rr_check_queued_call_depth); returns its id.
  */
 extern int64 rr_journal_retry(int64 execution, Oid owner, int64 workflow_id,
-							  int32 version, Oid caller,
+							  int32 version, const char *workflow, Oid caller,
 							  TimestampTz from_node_start);
 
 /*
@@ -195,10 +191,12 @@ extern void rr_journal_free_lease(int64 execution, Oid owner, int32 pid);
 
 /*
  * Queue owner's workflow called workflow, if it has an active version,
- * with input, as the error workflow of execution failed; false if none.
+ * with input, as the error workflow of execution failed (at call level
+ * failed_level, the error workflow's one deeper); false if none.
  */
 extern bool rr_journal_start_error_workflow(Oid owner, const char *workflow,
-											Jsonb *input, int64 failed);
+											Jsonb *input, int64 failed,
+											int failed_level);
 
 /* The queue's housekeeping (src/engine/queue.c). */
 

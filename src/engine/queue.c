@@ -195,7 +195,7 @@
 	"SELECT x.* FROM unnest($1::pg_catalog.int8[]) AS c(id)," \
 	" LATERAL (SELECT q.execution_id, e.workflow_id, e.version, w.name," \
 	" e.status, e.input, e.started_at, e.mode, e.created_by, e.owner," \
-	" e.input_rows" \
+	" e.input_rows, e.call_level" \
 	" FROM reporunner.queue q" \
 	" JOIN reporunner.execution e ON e.id = q.execution_id" \
 	" JOIN reporunner.workflow w ON w.id = e.workflow_id" \
@@ -212,7 +212,7 @@
 #define SQL_CLAIM_OWNER \
 	"SELECT q.execution_id, e.workflow_id, e.version, w.name," \
 	" e.status, e.input, e.started_at, e.mode, e.created_by, e.owner," \
-	" e.input_rows" \
+	" e.input_rows, e.call_level" \
 	" FROM reporunner.queue q" \
 	" JOIN reporunner.execution e ON e.id = q.execution_id AND e.owner = q.owner" \
 	" JOIN reporunner.workflow w ON w.id = e.workflow_id AND w.owner = e.owner" \
@@ -541,6 +541,8 @@ add_claimed(Batch *batch)
 		member->owner = DatumGetObjectId(SPI_getbinval(tuple, desc, 10, &isnull));
 		value = SPI_getbinval(tuple, desc, 11, &isnull);
 		member->input_rows = isnull ? NULL : DatumGetByteaPCopy(value);
+		value = SPI_getbinval(tuple, desc, 12, &isnull);
+		member->call_level = isnull ? 1 : DatumGetInt16(value);
 		member->slot = -1;
 		member->owner_slot = -1;
 		MemoryContextSwitchTo(old);

@@ -54,9 +54,7 @@ run_as_owner(const char *sql, int nargs, Oid *argtypes, Datum *values)
 void
 rr_subworkflow_check_level(RrNodeRun *run, const char *workflow)
 {
-	rr_check_call_depth(workflow,
-						rr_journal_call_level(run->execution->id,
-											  run->execution->plan->owner) + 1);
+	rr_check_call_depth(workflow, run->execution->call_level + 1);
 }
 
 void
@@ -74,7 +72,8 @@ rr_subworkflow_queue(RrNodeRun *run, RrPlan *plan, List *items,
 			.caller = rr_role_owner(GetUserId()),
 			.ready_at = GetCurrentTimestamp(),
 			.mode = "subworkflow",
-			.parent_id = run->execution->id
+			.parent_id = run->execution->id,
+			.call_level = run->execution->call_level + 1
 	});
 }
 

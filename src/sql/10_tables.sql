@@ -207,7 +207,8 @@ CREATE TABLE reporunner.execution (
 	wake_at			timestamptz,
 	steps			json,
 	trigger_id		bigint,
-	input_rows		bytea COMPRESSION lz4
+	input_rows		bytea COMPRESSION lz4,
+	call_level		smallint
 );
 CREATE INDEX execution_workflow_idx ON reporunner.execution (workflow_id, created_at);
 CREATE INDEX execution_parent_idx ON reporunner.execution (parent_id) WHERE parent_id IS NOT NULL;
@@ -237,6 +238,7 @@ COMMENT ON COLUMN reporunner.execution.finished_at IS 'When it reached a final s
 COMMENT ON COLUMN reporunner.execution.wake_at IS 'When a waiting execution becomes runnable again';
 COMMENT ON COLUMN reporunner.execution.trigger_id IS 'Trigger (table trigger, schedule or NOTIFY trigger) that started the execution, if one did';
 COMMENT ON COLUMN reporunner.execution.input_rows IS 'The rows of a statement that fired an async statement-level table trigger, kept as they are (binary) until a worker makes them the input items';
+COMMENT ON COLUMN reporunner.execution.call_level IS 'How deep the execution is in a chain of executions that started one another (a queued sub-workflow; start(), retry(), fire_schedule() or a table trigger in a running workflow''s node; an error workflow): NULL when no running execution started it, else the level of the one that did plus one; reporunner.max_call_depth bounds it';
 COMMENT ON COLUMN reporunner.execution.steps IS 'Steps written together with the end of the execution, as a compressed json array (read them through the reporunner.step view)';
 COMMENT ON INDEX reporunner.execution_workflow_idx IS 'Lists the executions of a workflow by age';
 COMMENT ON INDEX reporunner.execution_parent_idx IS 'Finds the children of an execution';
