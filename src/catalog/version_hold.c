@@ -102,24 +102,32 @@ version_exists(int64 workflow_id, int32 version)
 	return found;
 }
 
-void
-rr_version_hold(int64 workflow_id, int32 version, bool wait)
+bool
+rr_version_hold_try(int64 workflow_id, int32 version, bool wait)
 {
 	if (rr_store_on_citus())
-		return;
+		return true;
 	if (!lock_workflow(workflow_id, ShareLock, wait))
-		ereport(ERROR,
-				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
-				 errmsg("workflow " INT64_FORMAT " is being deleted", workflow_id)));
+		return false;
 	/* found in this transaction, and no workflow changed since */
 	if (rr_workflow_unchanged_since_lookup(workflow_id))
-		return;
+		return true;
 	if (!version_exists(workflow_id, version))
 		ereport(ERROR,
 				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 				 errmsg("version %d of workflow " INT64_FORMAT " was deleted",
 						version, workflow_id),
 				 errdetail("The workflow was deleted while an execution of it was being written.")));
+	return true;
+}
+
+void
+rr_version_hold(int64 workflow_id, int32 version, bool wait)
+{
+	if (!rr_version_hold_try(workflow_id, version, wait))
+		ereport(ERROR,
+				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+				 errmsg("workflow " INT64_FORMAT " is being deleted", workflow_id)));
 }
 
 /*

@@ -22,4 +22,11 @@
  */
 extern void rr_version_hold(int64 workflow_id, int32 version, bool wait);
 
+/*
+ * The same, returning false instead of the 55P03 ERROR: for the processes
+ * that serve every tenant (the webhook and NOTIFY listeners), which must
+ * not wait on one tenant's transaction that deletes its workflow.
+ */
+extern bool rr_version_hold_try(int64 workflow_id, int32 version, bool wait);
+
 #endif							/* RR_VERSION_HOLD_H */

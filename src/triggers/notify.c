@@ -27,6 +27,7 @@
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "catalog/store.h"
+#include "catalog/version_hold.h"
 #include "engine/executor.h"
 #include "engine/journal.h"
 #include "executor/spi.h"
@@ -237,6 +238,13 @@ check_target(void *arg)
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("trigger " INT64_FORMAT " no longer exists", target->id)));
 	(void) rr_registration_plan(&target->registration, RR_RUN_QUEUE);
+	/* held to the batch's commit; a deleter's open transaction holds no one up */
+	if (!rr_version_hold_try(target->registration.workflow_id,
+							 target->registration.version, false))
+		ereport(ERROR,
+				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+				 errmsg("workflow \"%s\" is being deleted", target->registration.workflow),
+				 errdetail("A transaction that deletes it has not ended; the listener does not wait for it.")));
 }
 
 /* Whether notifications may start target's workflow, checked once a batch */

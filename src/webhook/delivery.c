@@ -25,6 +25,7 @@
 
 #include "catalog/pg_type.h"
 #include "catalog/store.h"
+#include "catalog/version_hold.h"
 #include "common/jsonapi.h"
 #include "engine/journal.h"
 #include "executor/spi.h"
@@ -220,6 +221,13 @@ rr_webhook_deliver(const RrWebhookRequest *request, RrWebhookReply *reply)
 		return;
 	}
 	(void) rr_registration_plan(&registration, RR_RUN_QUEUE);
+	/* a tenant's open transaction deleting its workflow holds no one up */
+	if (!rr_version_hold_try(registration.workflow_id, registration.version,
+							 false))
+	{
+		reply_error(reply, 503, "the webhook's workflow is being deleted or changed; try again later");
+		return;
+	}
 	reply->execution_id = rr_journal_enqueue(&(RrEnqueue) {
 		.workflow_id = registration.workflow_id,
 			.workflow_name = registration.workflow,

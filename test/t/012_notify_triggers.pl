@@ -133,6 +133,35 @@ is(scalar(() = $log =~ /reporunner listener of database "postgres" lost its conn
 is(scalar(() = $log =~ /reporunner listener of database "postgres" listens again/g),
 	1, 'and once that it listens again');
 
+# a transaction that deletes a workflow, left open, holds up no other
+# trigger's notifications: the listener does not wait for it, and drops
+# (and logs) those of the workflow being deleted
+$node->safe_psql(
+	'postgres', q{
+SELECT reporunner.save_workflow('doomed', '{"nodes": [{"name": "Event", "type": "trigger"}]}');
+SELECT reporunner.on_notify('doomed', 'doomed');
+});
+ok( $node->poll_query_until(
+		'postgres', q{
+SELECT count(*) = 1 FROM pg_stat_activity WHERE backend_type = 'reporunner listener'
+AND query LIKE 'reporunner: listening on 2 channels %'}),
+	'the listener listens on the doomed workflow\'s channel');
+$log_offset = -s $node->logfile;
+my $deleter = $node->background_psql('postgres');
+$deleter->query_safe(q{BEGIN; DELETE FROM reporunner.workflow WHERE name = 'doomed'});
+$node->safe_psql('postgres', q{SELECT pg_notify('doomed', 'while deleting')});
+ok($node->poll_query_until('postgres', q{SELECT probe('say "hi"', 'while a deletion is open')}),
+	'another trigger\'s notification starts its execution while a deletion is open');
+$deleter->query_safe('ROLLBACK');
+$deleter->quit;
+is( $node->safe_psql('postgres',
+		q{SELECT count(*) FROM reporunner.execution e JOIN reporunner.workflow w ON w.id = e.workflow_id WHERE w.name = 'doomed'}),
+	'0', 'the one of the workflow being deleted started nothing');
+like(slurp_file($node->logfile, $log_offset),
+	qr/notifications on channel "doomed" start nothing for trigger \d+: workflow "doomed" is being deleted/,
+	'and the log says why');
+$node->safe_psql('postgres', q{SELECT reporunner.delete_workflow('doomed')});
+
 # a cancel has nothing to stop while the listener waits
 $node->safe_psql('postgres', "SELECT pg_cancel_backend($pid)");
 ok($node->poll_query_until('postgres', q{SELECT probe('say "hi"', 'after a cancel')}),

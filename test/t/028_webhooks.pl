@@ -302,6 +302,28 @@ ok( $node->poll_query_until(
 		'postgres', "SELECT status = 'waiting' FROM reporunner.execution WHERE id = $id"),
 	'and the execution goes on');
 
+# a transaction that deletes a workflow, left open, holds up no other
+# webhook: the listener does not wait for it, and answers 503 for that
+# workflow's own webhook until it ends
+$node->safe_psql(
+	'postgres', q{
+SELECT reporunner.save_workflow('doomed', '{"nodes": [{"name": "Request", "type": "trigger"}]}');
+SELECT reporunner.on_webhook('doomed', 'doomed');
+});
+my $deleter = $node->background_psql('postgres');
+$deleter->query_safe(q{BEGIN; DELETE FROM reporunner.workflow WHERE name = 'doomed'});
+my $quick = HTTP::Tiny->new(timeout => 10);
+$res = $quick->request('POST', "$base/open",
+	{ content => '{}', headers => { 'Content-Type' => 'application/json' } });
+is($res->{status}, 202, 'another webhook is answered while a deletion is open');
+$res = $quick->request('POST', "$base/doomed",
+	{ content => '{}', headers => { 'Content-Type' => 'application/json' } });
+is($res->{status}, 503, 'the workflow being deleted gets 503');
+like($res->{content}, qr/being deleted or changed; try again later/, 'saying why');
+$deleter->query_safe('ROLLBACK');
+$deleter->quit;
+is(post('doomed', '{}')->{status}, 202, 'once the deletion rolled back, it is accepted');
+
 # a restart keeps it working
 $node->restart;
 ok(wait_listener(), 'the listener is back after a restart');
