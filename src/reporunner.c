@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include "catalog/role_rows.h"
+#include "catalog/table_lookup.h"
 #include "catalog/workflow_cache.h"
 #include "crypto/key.h"
 #include "engine/activity.h"
@@ -43,8 +44,9 @@ static ProcessUtility_hook_type prev_process_utility = NULL;
 
 /*
  * The checks the parts of Reporunner make of utility statements (what
- * node code may not run, roles that still own rows, a database's NOTIFY
- * listener that DROP DATABASE would wait for), then the statement.
+ * node code may not run, roles that still own rows, locks of the shared
+ * tables, a database's NOTIFY listener that DROP DATABASE would wait for),
+ * then the statement.
  */
 static void
 rr_process_utility(PlannedStmt *pstmt, const char *queryString,
@@ -54,6 +56,7 @@ rr_process_utility(PlannedStmt *pstmt, const char *queryString,
 {
 	rr_node_guard_check_utility(pstmt->utilityStmt);
 	rr_role_rows_check_utility(pstmt->utilityStmt);
+	rr_table_check_utility(pstmt->utilityStmt);
 	rr_worker_check_utility(pstmt->utilityStmt);
 	if (prev_process_utility != NULL)
 		prev_process_utility(pstmt, queryString, readOnlyTree, context,

@@ -11,7 +11,7 @@
 -- everything back.
 --
 BEGIN;
-SELECT plan(70);
+SELECT plan(73);
 
 CREATE ROLE h_a LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
 CREATE ROLE h_b LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
@@ -362,6 +362,23 @@ SET LOCAL ROLE h_a;
 INSERT INTO h_a.orders VALUES (2, NULL);
 SELECT is((SELECT note FROM h_a.orders WHERE id = 2), 'h_a-secret',
 	'F21: which still fires for h_a');
+RESET ROLE;
+
+------------------------------------------------------------------------
+-- F22 (found by a review in stop 33): the DELETE privilege a tenant has on
+-- reporunner.workflow (for its own rows) let it LOCK the whole table in
+-- ACCESS EXCLUSIVE mode, holding every tenant's execute(), start() and
+-- workers off until its transaction ended.
+------------------------------------------------------------------------
+SET LOCAL ROLE h_b;
+SELECT throws_ok($$LOCK TABLE reporunner.workflow IN ACCESS EXCLUSIVE MODE$$,
+	'42501', 'permission denied to lock table reporunner.workflow in AccessExclusiveLock mode',
+	'F22: a tenant cannot lock the shared workflow table');
+SELECT throws_ok($$LOCK TABLE reporunner.workflow IN SHARE MODE$$,
+	'42501', 'permission denied to lock table reporunner.workflow in ShareLock mode',
+	'F22: nor hold off the others'' writes');
+SELECT lives_ok($$LOCK TABLE reporunner.workflow IN ROW EXCLUSIVE MODE$$,
+	'F22: a mode its own writes take anyway is allowed');
 RESET ROLE;
 
 SELECT * FROM finish();
