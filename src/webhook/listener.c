@@ -14,9 +14,13 @@
  * MHD_get_timeout() allows, and calls MHD_run(), which calls the handlers
  * below in this same thread.  So the database work of a request (a
  * transaction, delivery.c) happens in the process's own backend, one
- * request at a time, and no slow client holds anything up: MHD reads
- * and writes without blocking, and closes connections idle for
- * RR_WEBHOOK_IDLE_S.
+ * request at a time.  MHD reads and writes without blocking and closes
+ * connections idle for RR_WEBHOOK_IDLE_S; a client that keeps sending a
+ * byte now and then is not idle, so each request must also arrive whole
+ * within reporunner.webhook_request_timeout (its socket is shut down
+ * otherwise), and one address may hold at most
+ * reporunner.webhook_max_connections_per_address connections: slow
+ * clients cannot take every connection.
  *
  * A request's body is read into memory up to reporunner.webhook_max_body
  * (413 beyond it, at once when Content-Length says so).  A when_finished
@@ -68,12 +72,16 @@ PGDLLEXPORT void rr_webhook_main(Datum main_arg);
 static char *webhook_listen = NULL;
 static char *webhook_database = NULL;
 int			rr_webhook_max_body = 1024 * 1024;
+static int	webhook_request_timeout_s = 30;
+static int	webhook_max_connections_per_address = 32;
 
 /* A request being received or answered */
 typedef struct Exchange
 {
 	MemoryContext context;		/* everything of the request */
 	struct MHD_Connection *connection;
+	TimestampTz received_by;	/* when it must have arrived whole */
+	bool		started;		/* its headers arrived: handle() saw it */
 	StringInfoData body;
 	bool		too_large;
 	bool		answered;		/* reply holds the answer */
@@ -84,6 +92,7 @@ typedef struct Exchange
 
 static struct MHD_Daemon *daemon_handle = NULL;
 static List *waiting = NIL;		/* Exchanges suspended until their execution ends */
+static List *receiving = NIL;	/* Exchanges whose request is still arriving */
 static bool resumed = false;	/* a connection was resumed: run MHD again */
 
 void
@@ -97,6 +106,11 @@ rr_webhook_init(void)
 							&rr_webhook_max_body, 1024 * 1024, 0,
 							MaxAllocSize / 4, PGC_SIGHUP, GUC_UNIT_BYTE,
 							NULL, NULL, NULL);
+	DefineCustomIntVariable("reporunner.webhook_request_timeout",
+							"Longest time a client may take to send one webhook request.",
+							"Its headers and body must arrive within it, or the connection is closed.",
+							&webhook_request_timeout_s, 30, 1, 3600,
+							PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
 
 	/*
 	 * The listener is a static background worker, so its settings can only
@@ -110,6 +124,12 @@ rr_webhook_init(void)
 							   "Empty (the default) starts no listener.",
 							   &webhook_listen, "", PGC_POSTMASTER, GUC_SUPERUSER_ONLY,
 							   NULL, NULL, NULL);
+	DefineCustomIntVariable("reporunner.webhook_max_connections_per_address",
+							"Most connections one client address may hold to the webhook listener.",
+							"0 sets no limit, as behind a proxy, whose address all requests come from.",
+							&webhook_max_connections_per_address, 32, 0,
+							RR_WEBHOOK_CONNECTIONS, PGC_POSTMASTER, 0,
+							NULL, NULL, NULL);
 	DefineCustomStringVariable("reporunner.webhook_database",
 							   "Database whose webhook triggers the webhook listener serves.",
 							   NULL,
@@ -274,11 +294,11 @@ handle(void *cls, struct MHD_Connection *connection, const char *url,
 	Exchange   *exchange = *con_cls;
 	MemoryContext oldcontext;
 
-	if (exchange == NULL)
+	if (!exchange->started)
 	{
 		const char *length;
-		MemoryContext context;
 
+		exchange->started = true;
 		if (strcmp(method, "POST") != 0 && strcmp(method, "GET") != 0)
 			return answer(connection, 405, "{\"error\": \"a webhook takes GET or POST\"}");
 		if (strncmp(url, WEBHOOK_PREFIX, strlen(WEBHOOK_PREFIX)) != 0)
@@ -296,15 +316,6 @@ handle(void *cls, struct MHD_Connection *connection, const char *url,
 											 MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (length != NULL && strtoull(length, NULL, 10) > (unsigned long long) rr_webhook_max_body)
 			return answer(connection, 413, "{\"error\": \"the request's body is too large\"}");
-		context = AllocSetContextCreate(TopMemoryContext, "reporunner webhook request",
-										ALLOCSET_DEFAULT_SIZES);
-		exchange = MemoryContextAllocZero(context, sizeof(Exchange));
-		exchange->context = context;
-		exchange->connection = connection;
-		oldcontext = MemoryContextSwitchTo(context);
-		initStringInfo(&exchange->body);
-		MemoryContextSwitchTo(oldcontext);
-		*con_cls = exchange;
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0)
@@ -318,6 +329,7 @@ handle(void *cls, struct MHD_Connection *connection, const char *url,
 	}
 	if (exchange->too_large)
 		return answer(connection, 413, "{\"error\": \"the request's body is too large\"}");
+	receiving = list_delete_ptr(receiving, exchange);
 	if (!exchange->answered)
 	{
 		deliver(exchange, method, url + strlen(WEBHOOK_PREFIX));
@@ -336,6 +348,57 @@ handle(void *cls, struct MHD_Connection *connection, const char *url,
 	return answer(connection, exchange->reply.status, exchange->reply.body);
 }
 
+/*
+ * MHD has a request line: the request's Exchange (its *con_cls from then
+ * on), which must arrive whole within reporunner.webhook_request_timeout
+ */
+static void *
+begin_request(void *cls, const char *uri, struct MHD_Connection *connection)
+{
+	MemoryContext context;
+	MemoryContext oldcontext;
+	Exchange   *exchange;
+
+	context = AllocSetContextCreate(TopMemoryContext, "reporunner webhook request",
+									ALLOCSET_SMALL_SIZES);
+	exchange = MemoryContextAllocZero(context, sizeof(Exchange));
+	exchange->context = context;
+	exchange->connection = connection;
+	exchange->received_by = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+														webhook_request_timeout_s * (int64) 1000);
+	oldcontext = MemoryContextSwitchTo(context);
+	initStringInfo(&exchange->body);
+	MemoryContextSwitchTo(TopMemoryContext);
+	receiving = lappend(receiving, exchange);
+	MemoryContextSwitchTo(oldcontext);
+	return exchange;
+}
+
+/*
+ * Shut down the sockets of requests that did not arrive in time: MHD then
+ * reads their end and closes them, as it closes idle ones
+ */
+static void
+cut_late_requests(void)
+{
+	TimestampTz now = GetCurrentTimestamp();
+	ListCell   *lc;
+
+	foreach(lc, receiving)
+	{
+		Exchange   *exchange = lfirst(lc);
+		const union MHD_ConnectionInfo *info;
+
+		if (now < exchange->received_by)
+			continue;
+		receiving = foreach_delete_current(receiving, lc);
+		info = MHD_get_connection_info(exchange->connection,
+									   MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (info != NULL)
+			(void) shutdown(info->connect_fd, SHUT_RDWR);
+	}
+}
+
 /* MHD is done with a request: forget it */
 static void
 completed(void *cls, struct MHD_Connection *connection, void **con_cls,
@@ -346,6 +409,7 @@ completed(void *cls, struct MHD_Connection *connection, void **con_cls,
 	if (exchange == NULL)
 		return;
 	waiting = list_delete_ptr(waiting, exchange);
+	receiving = list_delete_ptr(receiving, exchange);
 	MemoryContextDelete(exchange->context);
 	*con_cls = NULL;
 }
@@ -446,6 +510,9 @@ start_daemon(void)
 									 MHD_OPTION_SOCK_ADDR, address->ai_addr,
 									 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) RR_WEBHOOK_IDLE_S,
 									 MHD_OPTION_CONNECTION_LIMIT, (unsigned int) RR_WEBHOOK_CONNECTIONS,
+									 MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+									 (unsigned int) webhook_max_connections_per_address,
+									 MHD_OPTION_URI_LOG_CALLBACK, begin_request, NULL,
 									 MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 									 MHD_OPTION_END);
 	freeaddrinfo(address);
@@ -524,6 +591,8 @@ rr_webhook_main(Datum main_arg)
 		}
 		resumed = false;
 		(void) MHD_run(daemon_handle);
+		if (receiving != NIL)
+			cut_late_requests();
 		/* woken by a worker that finished one (wake.c), or time to look */
 		if (waiting != NIL &&
 			(woken || rr_due_now(&polled_at, RR_WEBHOOK_POLL_MS)))

@@ -17,6 +17,7 @@ use HTTP::Tiny;
 use JSON::PP;
 use MIME::Base64;
 use Digest::SHA qw(hmac_sha256_hex);
+use IO::Select;
 use IO::Socket::INET;
 use IPC::Run;
 use Test::More;
@@ -28,7 +29,9 @@ my $node = ReporunnerNode->create(
 	'reporunner.key_file' => "'$key_file'",
 	'reporunner.webhook_listen' => "'127.0.0.1:$port'",
 	'reporunner.webhook_database' => "'postgres'",
-	'reporunner.webhook_max_body' => "'1MB'");
+	'reporunner.webhook_max_body' => "'1MB'",
+	'reporunner.webhook_request_timeout' => "'2s'",
+	'reporunner.webhook_max_connections_per_address' => '8');
 my $base = "http://127.0.0.1:$port/webhook";
 my $http = HTTP::Tiny->new(timeout => 30);
 
@@ -219,6 +222,54 @@ print $slow "POST /webhook/open HTTP/1.1\r\nHost: localhost\r\n"
 $slow->flush;
 is(post('open', '{"b": 1}')->{status}, 202, 'a request is answered while a slow client sends');
 close($slow);
+
+# a client that keeps sending a header line now and then is not idle, but
+# its request must arrive whole within webhook_request_timeout (2 s here)
+my $trickle = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port)
+  or die "connect: $!";
+print $trickle "POST /webhook/open HTTP/1.1\r\nHost: localhost\r\n";
+$trickle->flush;
+my $trickle_select = IO::Select->new($trickle);
+my $cut = 0;
+for my $line (1 .. 40)
+{
+	last unless print $trickle "X-Line-$line: 1\r\n";
+	$trickle->flush;
+	# the listener shut the socket: it reads as ended
+	if ($trickle_select->can_read(0.25))
+	{
+		my $got = sysread($trickle, my $buf, 1024);
+		if (!$got)
+		{
+			$cut = $line;
+			last;
+		}
+	}
+}
+close($trickle);
+ok($cut > 0, 'a request whose headers trickle in for longer is cut off');
+
+# one address holds at most webhook_max_connections_per_address (8 here)
+my @held = map {
+	IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port) or die "connect: $!"
+} 1 .. 12;
+my $answered = 0;
+foreach my $socket (@held)
+{
+	print $socket "GET /webhook/open HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+	$socket->flush;
+}
+foreach my $socket (@held)
+{
+	my $line = IO::Select->new($socket)->can_read(10) ? <$socket> : undef;
+	$answered++ if defined $line && $line =~ m{^HTTP/1\.1 202};
+}
+close($_) foreach @held;
+cmp_ok($answered, '<=', 8, 'one address gets no more connections than its limit');
+cmp_ok($answered, '>=', 1, 'and up to it, answered');
+is(HTTP::Tiny->new(timeout => 10)->request('POST', "$base/open",
+		{ content => '{}', headers => { 'Content-Type' => 'application/json' } })->{status},
+	202, 'once they are closed, a new connection is served');
 
 # a body's length given twice, or as a length and as chunks, is refused
 # before anything is read (a proxy in front may have read another body)
