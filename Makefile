@@ -29,6 +29,7 @@ OBJS = \
 	src/catalog/render.o \
 	src/catalog/role_rows.o \
 	src/catalog/row_write.o \
+	src/catalog/table_guard.o \
 	src/catalog/table_lookup.o \
 	src/catalog/run_as.o \
 	src/catalog/store.o \

@@ -134,6 +134,23 @@ WITH RECURSIVE up AS (
 	UNION ALL
 	SELECT e.id, e.parent_id, up.level + 1 FROM reporunner.execution e JOIN up ON e.parent_id = up.id)
 SELECT max(level) AS chain_length FROM up;
+-- the error workflow of the one that went too deep still runs, at the
+-- deepest level (it starts no error workflow of its own)
+SELECT reporunner.save_workflow('deep_alerts', '{"nodes": [{"name": "Failed", "type": "trigger"}]}');
+SELECT reporunner.save_workflow('deep_loop', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Again", "type": "sql", "params": {"query": "SELECT reporunner.start(''deep_loop'', ''[{}]'') AS next", "mode": "once"}}],
+	"connections": [{"from": "Start", "to": "Again"}],
+	"settings": {"error_workflow": "deep_alerts"}}');
+SELECT reporunner.start('deep_loop', '[{}]') > 0 AS started;
+SELECT regress.until($$SELECT count(*) = 1 FROM reporunner.execution e
+	JOIN reporunner.workflows w ON w.id = e.workflow_id
+	WHERE w.name = 'deep_alerts' AND e.status IN ('succeeded', 'failed')$$) AS alert_ended;
+SELECT e.mode, e.status, e.call_level, e.input -> 0 -> 'error' ->> 'sqlstate' AS failure
+FROM reporunner.execution e JOIN reporunner.workflows w ON w.id = e.workflow_id
+WHERE w.name = 'deep_alerts';
+SELECT reporunner.delete_workflow('deep_loop');
+SELECT reporunner.delete_workflow('deep_alerts');
 -- and a workflow whose sql node inserts into the table that fires it
 CREATE TABLE loop_rows (n int);
 GRANT INSERT ON loop_rows TO PUBLIC;
@@ -170,6 +187,23 @@ SELECT error ->> 'node' AS node, error ->> 'sqlstate' AS sqlstate, count(*)
 FROM reporunner.execution WHERE parent_id = :first GROUP BY 1, 2 ORDER BY 1;
 DROP TABLE retry_of;
 SELECT reporunner.delete_workflow('retry_loop');
+-- a call queued by a workflow that execute() runs inside a queued one
+-- counts both: outer (level 1) runs inner in its transaction (level 2),
+-- which queues outer again at level 3, ..., until level 11 is refused
+SELECT reporunner.save_workflow('inner_ff', regress.node_doc('execute_workflow',
+	'{"workflow": "outer_loop", "mode": "fire_and_forget"}', 'Call'));
+SELECT reporunner.save_workflow('outer_loop', regress.node_doc('sql',
+	'{"query": "SELECT reporunner.execute(''inner_ff'', ''[{}]'') AS r", "mode": "once"}', 'Run'));
+SELECT reporunner.start('outer_loop', '[{}]') AS bg \gset
+SELECT regress.until($$SELECT count(*) = 5 FROM reporunner.execution e
+	JOIN reporunner.workflows w ON w.id = e.workflow_id
+	WHERE w.name = 'outer_loop' AND e.status IN ('succeeded', 'failed')$$) AS chain_ended;
+SELECT e.mode, e.status, e.error ->> 'sqlstate' AS sqlstate, count(*),
+	coalesce(min(e.call_level), 1) AS from_level, coalesce(max(e.call_level), 1) AS to_level
+FROM reporunner.execution e JOIN reporunner.workflows w ON w.id = e.workflow_id
+WHERE w.name = 'outer_loop' GROUP BY 1, 2, 3 ORDER BY 1, 2;
+SELECT reporunner.delete_workflow('outer_loop');
+SELECT reporunner.delete_workflow('inner_ff');
 CREATE ROLE rr_loop_alice LOGIN;
 CREATE ROLE rr_loop_bob LOGIN;
 CREATE FUNCTION public.loop_start_ping() RETURNS bigint LANGUAGE sql SECURITY DEFINER

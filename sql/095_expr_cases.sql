@@ -178,6 +178,8 @@ INSERT INTO pg_temp.cases (slice, expr, item, expected, source) VALUES
 	(6, '={{ Interval.fromISO("2024-03-01/2024-03-02").set({end: DateTime.fromISO("2024-03-05")}).length("days") }}', '{}', '4', 'Luxon Interval#set({end})'),
 	(6, '={{ Interval.fromISO("2024-03-01/2024-03-02").set({start: DateTime.fromISO("2024-03-03")}).invalidReason }}', '{}', '"end before start"', 'Luxon Interval#set: fromDateTimes validates again'),
 	(6, '={{ Interval.fromISO("2024-03-01/2024-03-02").set({}).toISODate() }}', '{}', '"2024-03-01/2024-03-02"', 'Luxon Interval#set: start || this.s'),
+	(6, '={{ Interval.fromISO("2024-03-01/2024-03-02").set(null) }}', '{}', 'null', 'derived: Luxon Interval#set destructures its argument: null is a TypeError'),
+	(6, '={{ Interval.fromISO("2024-03-02/2024-03-01").hasSame("fortnight") }}', '{}', 'false', 'Luxon Interval#hasSame: an invalid interval is false before the unit is read'),
 	(6, '={{ Interval.fromISO("2024-03-01/2024-03-05").intersection(Interval.fromISO("2024-03-03/2024-03-10")).toISODate() }}', '{}', '"2024-03-03/2024-03-05"', 'Luxon Interval#intersection; toISODate'),
 	(6, '={{ Interval.fromISO("2024-03-01/2024-03-02").intersection(Interval.fromISO("2024-03-02/2024-03-10")) }}', '{}', 'null', 'Luxon Interval#intersection: null when they only abut'),
 	(6, '={{ Interval.fromISO("2024-03-01/2024-03-05").union(Interval.fromISO("2024-03-08/2024-03-10")).toISODate() }}', '{}', '"2024-03-01/2024-03-10"', 'Luxon Interval#union: the span of both, a gap included'),

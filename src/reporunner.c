@@ -12,7 +12,7 @@
 #include "postgres.h"
 
 #include "catalog/role_rows.h"
-#include "catalog/table_lookup.h"
+#include "catalog/table_guard.h"
 #include "catalog/workflow_cache.h"
 #include "crypto/key.h"
 #include "engine/activity.h"

@@ -19,11 +19,6 @@
 #include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/table_lookup.h"
-#include "miscadmin.h"
-#include "nodes/parsenodes.h"
-#include "storage/lock.h"
-#include "utils/acl.h"
-#include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -92,39 +87,6 @@ bool
 rr_table_is_ours(Oid relid)
 {
 	return get_rel_namespace(relid) == get_namespace_oid("reporunner", false);
-}
-
-void
-rr_table_check_utility(Node *utility)
-{
-	LockStmt   *stmt;
-	Oid			schema;
-	ListCell   *lc;
-
-	if (!IsA(utility, LockStmt))
-		return;
-	stmt = (LockStmt *) utility;
-	/* ROW EXCLUSIVE is what writes take anyway; stronger ones hold others off */
-	if (stmt->mode <= RowExclusiveLock || superuser())
-		return;
-	schema = get_namespace_oid("reporunner", true);
-	if (!OidIsValid(schema))
-		return;
-	foreach(lc, stmt->relations)
-	{
-		RangeVar   *relation = lfirst(lc);
-		Oid			relid = RangeVarGetRelid(relation, NoLock, true);
-
-		if (OidIsValid(relid) && get_rel_namespace(relid) == schema &&
-			!pg_class_ownercheck(relid, GetUserId()))
-			ereport(ERROR,
-					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-					 errmsg("permission denied to lock table %s in %s mode",
-							quote_qualified_identifier("reporunner",
-													   relation->relname),
-							GetLockmodeName(DEFAULT_LOCKMETHOD, stmt->mode)),
-					 errdetail("Every role shares Reporunner's tables; only their owner may hold off the others' reads or writes.")));
-	}
 }
 
 Relation

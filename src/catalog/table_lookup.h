@@ -50,15 +50,6 @@ extern Oid	rr_table_relid(const char *table);
 extern bool rr_table_is_ours(Oid relid);
 
 /*
- * ERROR for LOCK TABLE of a relation in schema reporunner, in a mode that
- * holds off others' writes or reads, by a role that does not own it:
- * every tenant shares these tables, and the DELETE a tenant may make of
- * its own rows would let it lock all others out (the ProcessUtility hook,
- * src/reporunner.c).
- */
-extern void rr_table_check_utility(Node *utility);
-
-/*
  * Open the table in mode, its index and columns looked up (ERROR when one
  * is missing: the extension's SQL objects are of another version).
  */

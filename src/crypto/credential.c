@@ -539,9 +539,9 @@ reporunner_rotate_key(PG_FUNCTION_ARGS)
 				 errdetail("Only superusers may re-seal credentials.")));
 	rr_key_current(&key);
 	strlcpy(key_id, key.id, sizeof(key_id));
-	check_old_key_differs(key_id);
 	PG_TRY();
 	{
+		check_old_key_differs(key_id);
 		count = rotate(&key);
 	}
 	PG_FINALLY();

@@ -1233,6 +1233,12 @@ running_level(void)
 		(background_run != NULL ? background_run->call_level - 1 : 0);
 }
 
+int
+rr_error_workflow_level(int failed_level)
+{
+	return Min(failed_level + 1, rr_max_call_depth);
+}
+
 int64
 rr_check_queued_call_depth(const char *workflow, int *level)
 {

@@ -219,6 +219,14 @@ extern void rr_check_call_depth(const char *workflow, int level);
  */
 extern int64 rr_check_queued_call_depth(const char *workflow, int *level);
 
+/*
+ * The level of the error workflow of an execution that failed at
+ * failed_level: one deeper, but no deeper than reporunner.max_call_depth,
+ * so that the failure of a workflow that went too deep is still reported
+ * (an error workflow starts no error workflow of its own).
+ */
+extern int	rr_error_workflow_level(int failed_level);
+
 /* Define the executor's settings (reporunner.max_call_depth); _PG_init. */
 extern void rr_executor_init(void);
 

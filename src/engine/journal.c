@@ -663,9 +663,12 @@ static SPIPlanPtr wake_parent_plan = NULL;
 static SPIPlanPtr resume_plan = NULL;
 static SPIPlanPtr retry_plan = NULL;
 
-/* start() without an idempotency key: its two rows, no statement */
+/*
+ * start() without an idempotency key: its two rows, no statement; parent_id
+ * and call_level as rr_journal_enqueue() found them
+ */
 static int64
-enqueue_directly(const RrEnqueue *queued)
+enqueue_directly(const RrEnqueue *queued, int64 parent_id, int call_level)
 {
 	Datum		values[lengthof(queued_columns)];
 	bool		isnull[lengthof(queued_columns)];
@@ -686,13 +689,13 @@ enqueue_directly(const RrEnqueue *queued)
 	values[8] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 	values[9] = Int64GetDatum(queued->trigger_id);
 	isnull[9] = queued->trigger_id == 0;
-	values[10] = Int64GetDatum(queued->parent_id);
-	isnull[10] = queued->parent_id == 0;
+	values[10] = Int64GetDatum(parent_id);
+	isnull[10] = parent_id == 0;
 	values[11] = PointerGetDatum(queued->input_rows);
 	isnull[11] = queued->input_rows == NULL;
 	values[12] = Int32GetDatum(1);
-	values[13] = Int16GetDatum(queued->call_level);
-	isnull[13] = queued->call_level <= 1;
+	values[13] = Int16GetDatum(call_level);
+	isnull[13] = call_level <= 1;
 	rr_row_insert(&queued_target, values, isnull);
 
 	queue_values[0] = Int64GetDatum(id);
@@ -704,10 +707,8 @@ enqueue_directly(const RrEnqueue *queued)
 }
 
 int64
-rr_journal_enqueue(const RrEnqueue *queued_by_caller)
+rr_journal_enqueue(const RrEnqueue *queued)
 {
-	RrEnqueue	queued_copy = *queued_by_caller;
-	const RrEnqueue *queued = &queued_copy;
 	Oid			argtypes[13] = {INT8OID, INT4OID, OIDOID, JSONBOID, TEXTOID,
 		OIDOID, INT4OID, TIMESTAMPTZOID, TEXTOID, INT8OID, INT8OID,
 	BYTEAOID, INT2OID};
@@ -716,19 +717,16 @@ rr_journal_enqueue(const RrEnqueue *queued_by_caller)
 	int			nestlevel;
 	bool		isnull;
 	int64		id;
+	int64		parent_id;
+	int			call_level;
 
 	Assert((queued->input == NULL) != (queued->input_rows == NULL));
-	if (queued->call_level == 0)
-	{
-		int64		queuer = rr_check_queued_call_depth(queued->workflow_name,
-														&queued_copy.call_level);
-
-		if (queued->parent_id == 0)
-			queued_copy.parent_id = queuer;
-	}
+	parent_id = rr_check_queued_call_depth(queued->workflow_name, &call_level);
+	if (queued->parent_id != 0)
+		parent_id = queued->parent_id;
 	rr_version_hold(queued->workflow_id, queued->version, true);
 	if (queued->idempotency_key == NULL)
-		return enqueue_directly(queued);
+		return enqueue_directly(queued, parent_id, call_level);
 
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = Int64GetDatum(queued->workflow_id);
@@ -742,10 +740,10 @@ rr_journal_enqueue(const RrEnqueue *queued_by_caller)
 	values[7] = TimestampTzGetDatum(queued->ready_at);
 	values[8] = CStringGetTextDatum(queued->mode);
 	values[9] = Int64GetDatum(queued->trigger_id);
-	values[10] = Int64GetDatum(queued->parent_id);
+	values[10] = Int64GetDatum(parent_id);
 	values[11] = PointerGetDatum(queued->input_rows);
 	nulls[11] = queued->input_rows ? ' ' : 'n';
-	values[12] = Int16GetDatum(queued->call_level);
+	values[12] = Int16GetDatum(call_level);
 
 	nestlevel = rr_store_begin();
 	rr_store_run_kept_as_owner(&enqueue_once_plan, SQL_ENQUEUE_ONCE, 13,
@@ -1730,7 +1728,7 @@ rr_journal_start_error_workflow(Oid owner, const char *workflow,
 								  2, &isnull);
 		values[3] = JsonbPGetDatum(input);
 		values[4] = Int64GetDatum(failed);
-		values[5] = Int16GetDatum(failed_level + 1);
+		values[5] = Int16GetDatum(rr_error_workflow_level(failed_level));
 		rr_version_hold(DatumGetInt64(values[1]), DatumGetInt32(values[2]),
 						true);
 		rr_store_run_kept(&error_workflow_plan, SQL_START_ERROR_WORKFLOW, 6,

@@ -74,9 +74,8 @@ typedef struct RrEnqueue
 	int64		trigger_id;		/* the trigger that started it, or 0 */
 	int64		parent_id;		/* the execution that called it, or 0: the
 								 * durable run whose node code queues it,
-								 * if any (rr_check_queued_call_depth) */
-	int			call_level;		/* with parent_id, its level plus one; 0:
-								 * one more than what runs in this process
+								 * if any; its level is one more than what
+								 * runs in this process
 								 * (rr_check_queued_call_depth) */
 } RrEnqueue;
 
@@ -192,7 +191,8 @@ extern void rr_journal_free_lease(int64 execution, Oid owner, int32 pid);
 /*
  * Queue owner's workflow called workflow, if it has an active version,
  * with input, as the error workflow of execution failed (at call level
- * failed_level, the error workflow's one deeper); false if none.
+ * failed_level: rr_error_workflow_level() gives the error workflow's);
+ * false if none.
  */
 extern bool rr_journal_start_error_workflow(Oid owner, const char *workflow,
 											Jsonb *input, int64 failed,

@@ -410,14 +410,15 @@ static JsValue
 iv_has_same(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 {
 	const JsInterval *iv = self.u.iv;
-	int			unit = unit_arg(env, rr_arg(nargs, args, 0));
+	int			unit;
 	JsValue		last;
 	JsValue		adjusted;
 
-	if (unit < 0)
-		return js_undefined();
+	/* Luxon: this.isValid ? ... : false, before the unit is read */
 	if (iv->invalid)
 		return js_bool(false);
+	if ((unit = unit_arg(env, rr_arg(nargs, args, 0))) < 0)
+		return js_undefined();
 	if (iv->start->ms == iv->end->ms)
 		return js_bool(true);
 	/* Luxon: this.e.minus(1).hasSame(this.s, unit) */
@@ -437,7 +438,13 @@ iv_set(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 	const char *names[2] = {"start", "end"};
 	int			i;
 
-	if (iv->invalid || js_is_nullish(values))
+	/* Luxon destructures {start, end} = {}: null is a TypeError */
+	if (values.kind == JS_NULL)
+	{
+		rr_expr_throw(env);
+		return js_undefined();
+	}
+	if (iv->invalid || values.kind == JS_UNDEFINED)
 		return self;
 	for (i = 0; i < 2; i++)
 	{

@@ -54,7 +54,9 @@ run_as_owner(const char *sql, int nargs, Oid *argtypes, Datum *values)
 void
 rr_subworkflow_check_level(RrNodeRun *run, const char *workflow)
 {
-	rr_check_call_depth(workflow, run->execution->call_level + 1);
+	int			level;
+
+	(void) rr_check_queued_call_depth(workflow, &level);
 }
 
 void
@@ -72,8 +74,7 @@ rr_subworkflow_queue(RrNodeRun *run, RrPlan *plan, List *items,
 			.caller = rr_role_owner(GetUserId()),
 			.ready_at = GetCurrentTimestamp(),
 			.mode = "subworkflow",
-			.parent_id = run->execution->id,
-			.call_level = run->execution->call_level + 1
+			.parent_id = run->execution->id
 	});
 }
 

@@ -11,7 +11,7 @@
 -- everything back.
 --
 BEGIN;
-SELECT plan(73);
+SELECT plan(74);
 
 CREATE ROLE h_a LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
 CREATE ROLE h_b LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS;
@@ -372,11 +372,16 @@ RESET ROLE;
 ------------------------------------------------------------------------
 SET LOCAL ROLE h_b;
 SELECT throws_ok($$LOCK TABLE reporunner.workflow IN ACCESS EXCLUSIVE MODE$$,
-	'42501', 'permission denied to lock table reporunner.workflow in AccessExclusiveLock mode',
+	'42501', 'permission denied to lock table reporunner.workflow in ACCESS EXCLUSIVE mode',
 	'F22: a tenant cannot lock the shared workflow table');
 SELECT throws_ok($$LOCK TABLE reporunner.workflow IN SHARE MODE$$,
-	'42501', 'permission denied to lock table reporunner.workflow in ShareLock mode',
+	'42501', 'permission denied to lock table reporunner.workflow in SHARE mode',
 	'F22: nor hold off the others'' writes');
+CREATE TEMP VIEW h_b_locks AS SELECT 1 FROM (SELECT 1) s
+	WHERE EXISTS (SELECT FROM reporunner.dedup_key);
+SELECT throws_ok($$LOCK TABLE h_b_locks IN ACCESS EXCLUSIVE MODE$$,
+	'42501', 'permission denied to lock table reporunner.dedup_key in ACCESS EXCLUSIVE mode',
+	'F22: nor through a view of its own, which locks what it reads');
 SELECT lives_ok($$LOCK TABLE reporunner.workflow IN ROW EXCLUSIVE MODE$$,
 	'F22: a mode its own writes take anyway is allowed');
 RESET ROLE;
