@@ -16,9 +16,10 @@
  * transaction, delivery.c) happens in the process's own backend, one
  * request at a time.  MHD reads and writes without blocking and closes
  * connections idle for RR_WEBHOOK_IDLE_S; a client that keeps sending a
- * byte now and then is not idle, so each request must also arrive whole
- * within reporunner.webhook_request_timeout (its socket is shut down
- * otherwise), and one address may hold at most
+ * byte now and then is not idle, so each request must also arrive whole,
+ * request line included, within reporunner.webhook_request_timeout of the
+ * connection's accept or of its previous request's end (its socket is shut
+ * down otherwise), and one address may hold at most
  * reporunner.webhook_max_connections_per_address connections: slow
  * clients cannot take every connection.
  *
@@ -80,8 +81,6 @@ typedef struct Exchange
 {
 	MemoryContext context;		/* everything of the request */
 	struct MHD_Connection *connection;
-	TimestampTz received_by;	/* when it must have arrived whole */
-	bool		started;		/* its headers arrived: handle() saw it */
 	StringInfoData body;
 	bool		too_large;
 	bool		answered;		/* reply holds the answer */
@@ -92,8 +91,36 @@ typedef struct Exchange
 
 static struct MHD_Daemon *daemon_handle = NULL;
 static List *waiting = NIL;		/* Exchanges suspended until their execution ends */
-static List *receiving = NIL;	/* Exchanges whose request is still arriving */
 static bool resumed = false;	/* a connection was resumed: run MHD again */
+
+/*
+ * A connection, from its accept to its close (MHD's socket context): a
+ * request must arrive whole, request line included, by received_by,
+ * counted from the accept or from the end of the connection's last request
+ */
+typedef struct Peer
+{
+	struct MHD_Connection *connection;
+	TimestampTz received_by;	/* 0 while its request is handled */
+} Peer;
+
+static List *peers = NIL;		/* every open connection's Peer */
+
+/* A request of the connection may take until then to arrive */
+static TimestampTz
+request_deadline(void)
+{
+	return TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+									   webhook_request_timeout_s * (int64) 1000);
+}
+
+/* The connection's Peer (connection_changed() made it) */
+static Peer *
+peer_of(struct MHD_Connection *connection)
+{
+	return MHD_get_connection_info(connection,
+								   MHD_CONNECTION_INFO_SOCKET_CONTEXT)->socket_context;
+}
 
 void
 rr_webhook_init(void)
@@ -294,11 +321,11 @@ handle(void *cls, struct MHD_Connection *connection, const char *url,
 	Exchange   *exchange = *con_cls;
 	MemoryContext oldcontext;
 
-	if (!exchange->started)
+	if (exchange == NULL)
 	{
 		const char *length;
+		MemoryContext context;
 
-		exchange->started = true;
 		if (strcmp(method, "POST") != 0 && strcmp(method, "GET") != 0)
 			return answer(connection, 405, "{\"error\": \"a webhook takes GET or POST\"}");
 		if (strncmp(url, WEBHOOK_PREFIX, strlen(WEBHOOK_PREFIX)) != 0)
@@ -316,6 +343,15 @@ handle(void *cls, struct MHD_Connection *connection, const char *url,
 											 MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (length != NULL && strtoull(length, NULL, 10) > (unsigned long long) rr_webhook_max_body)
 			return answer(connection, 413, "{\"error\": \"the request's body is too large\"}");
+		context = AllocSetContextCreate(TopMemoryContext, "reporunner webhook request",
+										ALLOCSET_DEFAULT_SIZES);
+		exchange = MemoryContextAllocZero(context, sizeof(Exchange));
+		exchange->context = context;
+		exchange->connection = connection;
+		oldcontext = MemoryContextSwitchTo(context);
+		initStringInfo(&exchange->body);
+		MemoryContextSwitchTo(oldcontext);
+		*con_cls = exchange;
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0)
@@ -329,7 +365,7 @@ handle(void *cls, struct MHD_Connection *connection, const char *url,
 	}
 	if (exchange->too_large)
 		return answer(connection, 413, "{\"error\": \"the request's body is too large\"}");
-	receiving = list_delete_ptr(receiving, exchange);
+	peer_of(connection)->received_by = 0;
 	if (!exchange->answered)
 	{
 		deliver(exchange, method, url + strlen(WEBHOOK_PREFIX));
@@ -348,35 +384,35 @@ handle(void *cls, struct MHD_Connection *connection, const char *url,
 	return answer(connection, exchange->reply.status, exchange->reply.body);
 }
 
-/*
- * MHD has a request line: the request's Exchange (its *con_cls from then
- * on), which must arrive whole within reporunner.webhook_request_timeout
- */
-static void *
-begin_request(void *cls, const char *uri, struct MHD_Connection *connection)
+/* MHD accepted or closed a connection: its Peer */
+static void
+connection_changed(void *cls, struct MHD_Connection *connection,
+				   void **socket_context,
+				   enum MHD_ConnectionNotificationCode code)
 {
-	MemoryContext context;
-	MemoryContext oldcontext;
-	Exchange   *exchange;
+	MemoryContext oldcontext = MemoryContextSwitchTo(TopMemoryContext);
+	Peer	   *peer = *socket_context;
 
-	context = AllocSetContextCreate(TopMemoryContext, "reporunner webhook request",
-									ALLOCSET_SMALL_SIZES);
-	exchange = MemoryContextAllocZero(context, sizeof(Exchange));
-	exchange->context = context;
-	exchange->connection = connection;
-	exchange->received_by = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-														webhook_request_timeout_s * (int64) 1000);
-	oldcontext = MemoryContextSwitchTo(context);
-	initStringInfo(&exchange->body);
-	MemoryContextSwitchTo(TopMemoryContext);
-	receiving = lappend(receiving, exchange);
+	if (code == MHD_CONNECTION_NOTIFY_STARTED)
+	{
+		peer = palloc(sizeof(Peer));
+		peer->connection = connection;
+		peer->received_by = request_deadline();
+		peers = lappend(peers, peer);
+		*socket_context = peer;
+	}
+	else if (peer != NULL)
+	{
+		peers = list_delete_ptr(peers, peer);
+		pfree(peer);
+		*socket_context = NULL;
+	}
 	MemoryContextSwitchTo(oldcontext);
-	return exchange;
 }
 
 /*
- * Shut down the sockets of requests that did not arrive in time: MHD then
- * reads their end and closes them, as it closes idle ones
+ * Shut down the sockets of connections whose request did not arrive in
+ * time: MHD then reads their end and closes them, as it closes idle ones
  */
 static void
 cut_late_requests(void)
@@ -384,15 +420,15 @@ cut_late_requests(void)
 	TimestampTz now = GetCurrentTimestamp();
 	ListCell   *lc;
 
-	foreach(lc, receiving)
+	foreach(lc, peers)
 	{
-		Exchange   *exchange = lfirst(lc);
+		Peer	   *peer = lfirst(lc);
 		const union MHD_ConnectionInfo *info;
 
-		if (now < exchange->received_by)
+		if (peer->received_by == 0 || now < peer->received_by)
 			continue;
-		receiving = foreach_delete_current(receiving, lc);
-		info = MHD_get_connection_info(exchange->connection,
+		peer->received_by = 0;
+		info = MHD_get_connection_info(peer->connection,
 									   MHD_CONNECTION_INFO_CONNECTION_FD);
 		if (info != NULL)
 			(void) shutdown(info->connect_fd, SHUT_RDWR);
@@ -406,10 +442,11 @@ completed(void *cls, struct MHD_Connection *connection, void **con_cls,
 {
 	Exchange   *exchange = *con_cls;
 
+	/* the connection's next request, if it keeps it open */
+	peer_of(connection)->received_by = request_deadline();
 	if (exchange == NULL)
 		return;
 	waiting = list_delete_ptr(waiting, exchange);
-	receiving = list_delete_ptr(receiving, exchange);
 	MemoryContextDelete(exchange->context);
 	*con_cls = NULL;
 }
@@ -512,7 +549,7 @@ start_daemon(void)
 									 MHD_OPTION_CONNECTION_LIMIT, (unsigned int) RR_WEBHOOK_CONNECTIONS,
 									 MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 									 (unsigned int) webhook_max_connections_per_address,
-									 MHD_OPTION_URI_LOG_CALLBACK, begin_request, NULL,
+									 MHD_OPTION_NOTIFY_CONNECTION, connection_changed, NULL,
 									 MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 									 MHD_OPTION_END);
 	freeaddrinfo(address);
@@ -591,7 +628,7 @@ rr_webhook_main(Datum main_arg)
 		}
 		resumed = false;
 		(void) MHD_run(daemon_handle);
-		if (receiving != NIL)
+		if (peers != NIL)
 			cut_late_requests();
 		/* woken by a worker that finished one (wake.c), or time to look */
 		if (waiting != NIL &&

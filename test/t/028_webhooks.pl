@@ -223,31 +223,36 @@ $slow->flush;
 is(post('open', '{"b": 1}')->{status}, 202, 'a request is answered while a slow client sends');
 close($slow);
 
-# a client that keeps sending a header line now and then is not idle, but
-# its request must arrive whole within webhook_request_timeout (2 s here)
-my $trickle = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port)
-  or die "connect: $!";
-print $trickle "POST /webhook/open HTTP/1.1\r\nHost: localhost\r\n";
-$trickle->flush;
-my $trickle_select = IO::Select->new($trickle);
-my $cut = 0;
-for my $line (1 .. 40)
+# a client that keeps sending a byte now and then is not idle, but its
+# request must arrive whole within webhook_request_timeout (2 s here):
+# trickle(start, piece) sends start, then piece every 0.25 s for up to
+# 10 s; true when the listener cut the connection meanwhile
+sub trickle
 {
-	last unless print $trickle "X-Line-$line: 1\r\n";
-	$trickle->flush;
-	# the listener shut the socket: it reads as ended
-	if ($trickle_select->can_read(0.25))
+	my ($start, $piece) = @_;
+	my $socket = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port)
+	  or die "connect: $!";
+	my $select = IO::Select->new($socket);
+	my $cut = 0;
+	local $SIG{PIPE} = 'IGNORE';
+	print $socket $start;
+	for my $n (1 .. 40)
 	{
-		my $got = sysread($trickle, my $buf, 1024);
-		if (!$got)
+		last unless print $socket $piece;
+		$socket->flush;
+		# the listener shut the socket: it reads as ended
+		if ($select->can_read(0.25) && !sysread($socket, my $buf, 1024))
 		{
-			$cut = $line;
+			$cut = 1;
 			last;
 		}
 	}
+	close($socket);
+	return $cut;
 }
-close($trickle);
-ok($cut > 0, 'a request whose headers trickle in for longer is cut off');
+ok(trickle("POST /webhook/open HTTP/1.1\r\nHost: localhost\r\n", "X-Line: 1\r\n"),
+	'a request whose headers trickle in for longer is cut off');
+ok(trickle("POST /webhook/", "a"), 'so is one whose request line trickles in');
 
 # one address holds at most webhook_max_connections_per_address (8 here)
 my @held = map {
