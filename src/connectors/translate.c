@@ -11,10 +11,10 @@
  * definition's path, query, headers and body becomes the node's param:
  * the param's own value, of any type, when it is the whole string (a
  * member whose lone param is absent is left out); its text inside a
- * longer one.  In the path, fixed text is percent-encoded, and a lone
+ * longer one.  In the path, fixed text is percent-encoded, and each
  * expression computed with encodeURIComponent() (a "slashes" param's "/"
  * kept).  The connector's host_param goes first in the base URL's host,
- * or with the node's path_style first in its path.
+ * encoded so, or with the node's path_style first in its path.
  * Pagination becomes the http node's next_link, pagination (cursor or
  * page) or next_url.  Other expressions stay, for the http node to
  * compute per item or per response.
@@ -199,6 +199,36 @@ append_encoded(StringInfo buf, const char *text, bool slashes)
 }
 
 /*
+ * append_encoded_template
+ *		A param's text for a path or a host: its fixed text percent-encoded,
+ *		each of its expressions computed with encodeURIComponent() (a
+ *		"slashes" param's "/" kept), so that no item's value can add a path
+ *		segment, a query or another host.  A leading "=" (n8n's mark of an
+ *		expression) goes.
+ */
+static void
+append_encoded_template(StringInfo buf, const char *text, bool slashes)
+{
+	size_t		len;
+	size_t		from = 0;
+	size_t		open;
+	size_t		close;
+
+	if (text[0] == '=' && strstr(text, "{{") != NULL)
+		text++;
+	len = strlen(text);
+	while (rr_expression_next(text, len, from, &open, &close) == RR_EXPR_FOUND)
+	{
+		append_encoded(buf, pnstrdup(text + from, open - from), slashes);
+		appendStringInfo(buf, "{{ encodeURIComponent(%.*s)%s }}",
+						 (int) (close - open - 2), text + open + 2,
+						 slashes ? ".replaceAll('%2F', '/')" : "");
+		from = close + 2;
+	}
+	append_encoded(buf, text + from, slashes);
+}
+
+/*
  * fill_text
  *		A definition string with its {{ $param.x }} replaced by the params'
  *		text (nothing for an absent one); other expressions stay.
@@ -228,19 +258,8 @@ fill_text(Translation *t, const char *text, size_t len, bool path)
 																				   name),
 															   "slashes"));
 
-			if (!path)
-				appendStringInfoString(&buf, filled);
-			else if (strstr(filled, "{{") == NULL)
-				append_encoded(&buf, filled, slashes);
-			else if (rr_expression_is_lone(filled, strlen(filled)))
-			{
-				/* "{{ x }}" or "={{ x }}": {{ encodeURIComponent( x ) }} */
-				const char *lone = filled[0] == '=' ? filled + 1 : filled;
-
-				appendStringInfo(&buf, "{{ encodeURIComponent(%.*s)%s }}",
-								 (int) strlen(lone) - 4, lone + 2,
-								 slashes ? ".replaceAll('%2F', '/')" : "");
-			}
+			if (path)
+				append_encoded_template(&buf, filled, slashes);
 			else
 				appendStringInfoString(&buf, filled);
 		}

@@ -384,6 +384,17 @@ is(run_json('tenant_a', 's3_virtual')->[0]{encoding}, 'base64', 'runs');
 $log = received();
 is($log->[0]{headers}{host} . ' ' . $log->[0]{path}, "photos.localhost:$port /s3/pixel.png",
 	'the request went to the bucket\'s host, the key alone in the path');
+# a bucket of several expressions: each is encoded, so an item's value
+# cannot name another host (which would get the signed request)
+is(save('tenant_a', 's3_parts',
+	qq({"connector": "aws_s3", "operation": "objects.get", "credential": "s3",
+	    "base_url": "http://localhost:$port/s3", "bucket": "{{ \$json.a }}{{ \$json.b }}", "key": "pixel.png"})),
+	'', 'a bucket of two expressions');
+is(run_json('tenant_a', 's3_parts', '[{"a": "pho", "b": "tos"}]')->[0]{encoding}, 'base64', 'runs');
+is(received()->[0]{headers}{host}, "photos.localhost:$port", 'with the host the two make');
+unlike(run('tenant_a', 's3_parts', qq([{"a": "x\@127.0.0.1:$port/s3/steal#", "b": ""}])), qr/^\[/,
+	'a value that would name another host fails the node');
+is(scalar(@{ received() }), 0, 'and sends nothing');
 
 is(save('tenant_a', 's3_list',
 	qq({"connector": "aws_s3", "operation": "objects.list", "credential": "s3",
