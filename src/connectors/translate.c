@@ -202,9 +202,10 @@ append_encoded(StringInfo buf, const char *text, bool slashes)
  * append_encoded_template
  *		A param's text for a path or a host: its fixed text percent-encoded,
  *		each of its expressions computed with encodeURIComponent() (a
- *		"slashes" param's "/" kept), so that no item's value can add a path
- *		segment, a query or another host.  A leading "=" (n8n's mark of an
- *		expression) goes.
+ *		"slashes" param's "/" kept) and its "." and ".." segments written
+ *		%2E, which libcurl would otherwise resolve, so that no item's value
+ *		can reach another path, add a query or name another host.  A leading
+ *		"=" (n8n's mark of an expression) goes.
  */
 static void
 append_encoded_template(StringInfo buf, const char *text, bool slashes)
@@ -220,7 +221,9 @@ append_encoded_template(StringInfo buf, const char *text, bool slashes)
 	while (rr_expression_next(text, len, from, &open, &close) == RR_EXPR_FOUND)
 	{
 		append_encoded(buf, pnstrdup(text + from, open - from), slashes);
-		appendStringInfo(buf, "{{ encodeURIComponent(%.*s)%s }}",
+		appendStringInfo(buf, "{{ encodeURIComponent(%.*s)%s.split('/')"
+						 ".map(segment => segment === '.' || segment === '..' ?"
+						 " segment.replaceAll('.', '%%2E') : segment).join('/') }}",
 						 (int) (close - open - 2), text + open + 2,
 						 slashes ? ".replaceAll('%2F', '/')" : "");
 		from = close + 2;

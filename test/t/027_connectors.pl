@@ -395,6 +395,10 @@ is(received()->[0]{headers}{host}, "photos.localhost:$port", 'with the host the 
 unlike(run('tenant_a', 's3_parts', qq([{"a": "x\@127.0.0.1:$port/s3/steal#", "b": ""}])), qr/^\[/,
 	'a value that would name another host fails the node');
 is(scalar(@{ received() }), 0, 'and sends nothing');
+# a key's computed "." and ".." segments are not resolved into another bucket
+run('tenant_a', 's3_get', '[{"key": "../listing/k1.txt"}]');
+is(received()->[0]{path}, '/s3/photos/%2E%2E/listing/k1.txt',
+	'a key\'s ".." segment stays in the bucket, written %2E%2E');
 
 is(save('tenant_a', 's3_list',
 	qq({"connector": "aws_s3", "operation": "objects.list", "credential": "s3",
