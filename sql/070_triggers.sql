@@ -364,6 +364,28 @@ SELECT regress.drain();
 SELECT status, error ->> 'message' AS error, error ->> 'detail' AS detail, error ->> 'sqlstate' AS sqlstate
 FROM reporunner.execution WHERE trigger_id = :typed_trigger ORDER BY id;
 SELECT status, output FROM reporunner.execution WHERE trigger_id = :plain_trigger;
+DELETE FROM reporunner.execution;
+-- kept rows whose lc_monetary is a locale this server does not have (forged
+-- here): only money values need it, so only rows that hold money fail
+CREATE TABLE priced (id int PRIMARY KEY, price money);
+SELECT reporunner.on_table('pass', 'priced', '{insert}', 'statement') AS priced_trigger \gset
+BEGIN;
+SET LOCAL lc_monetary = 'C';
+INSERT INTO plain VALUES (2, 'no money');
+INSERT INTO priced VALUES (1, 12.5);
+UPDATE reporunner.execution e SET input_rows = decode(replace(encode(e.input_rows, 'hex'),
+	encode('lc_monetary', 'hex') || '00000001' || encode('C', 'hex'),
+	encode('lc_monetary', 'hex') || '00000001' || encode('Z', 'hex')), 'hex')
+WHERE trigger_id IN (:plain_trigger, :priced_trigger);
+SELECT count(*) AS forged FROM reporunner.execution
+WHERE trigger_id IN (:plain_trigger, :priced_trigger)
+	AND position(convert_to('lc_monetary', 'UTF8') || '\x000000015a'::bytea IN input_rows) > 0;
+COMMIT;
+SELECT regress.drain();
+SELECT trigger_id = :priced_trigger AS money, status, output -> 0 ->> 'name' AS name,
+	error ->> 'sqlstate' AS sqlstate, error ->> 'message' AS error
+FROM reporunner.execution WHERE trigger_id IN (:plain_trigger, :priced_trigger) ORDER BY id;
+DROP TABLE priced;
 DROP TABLE plain;
 DELETE FROM reporunner.execution;
 -- a deleted row's value of a column dropped since is not kept (nor the

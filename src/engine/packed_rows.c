@@ -440,11 +440,14 @@ get_name(StringInfo buf)
 
 /*
  * Read the settings of the header and set them, in the current GUC nest
- * level
+ * level.  Returns the value of lc_monetary when this server has no such
+ * locale (NULL when it was set): only money values need it, which
+ * money_locale_needed() tells once the columns are read.
  */
-static void
+static char *
 set_settings(StringInfo buf)
 {
+	char	   *missing_locale = NULL;
 	int			n = pq_getmsgint(buf, 2);
 	int			i;
 
@@ -459,9 +462,43 @@ set_settings(StringInfo buf)
 			known = strcmp(name, output_settings[j]) == 0;
 		if (!known)
 			not_packed_rows(psprintf("It sets \"%s\", which is not an output setting.", name));
+		if (strcmp(name, "lc_monetary") == 0)
+		{
+			if (set_config_option(name, value, PGC_USERSET, PGC_S_SESSION,
+								  GUC_ACTION_SAVE, true, DEBUG1, false) <= 0)
+				missing_locale = value;
+			continue;
+		}
 		(void) set_config_option(name, value, PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
 	}
+	return missing_locale;
+}
+
+/*
+ * ERROR when the rows hold money values, or may (values of types that are
+ * not built in, such as a domain over money), and their lc_monetary is a
+ * locale this server does not have
+ */
+static void
+check_money_locale(TupleDesc desc, bool local_types, const char *missing_locale)
+{
+	int			i;
+
+	if (missing_locale == NULL)
+		return;
+	for (i = 0; i < desc->natts && !local_types; i++)
+	{
+		Oid			type = TupleDescAttr(desc, i)->atttypid;
+
+		local_types = type == CASHOID || type == get_array_type(CASHOID);
+	}
+	if (local_types)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the rows a table trigger kept for this execution were written with lc_monetary \"%s\", which this server does not have",
+						missing_locale),
+				 errdetail("Money values, or values of types that are not built in, which may hold money, would be written in another format than the statement's.")));
 }
 
 /*
@@ -530,6 +567,7 @@ rr_rows_unpack(bytea *packed)
 	List	   *items = NIL;
 	uint64		system_identifier;
 	bool		local_types;
+	char	   *missing_locale;
 	int			guc_level;
 	int32		nrows;
 	int32		row;
@@ -546,8 +584,9 @@ rr_rows_unpack(bytea *packed)
 		not_packed_rows("It was written by a server of another platform (alignment, word size or byte order).");
 	system_identifier = pq_getmsgint64(&buf);
 	guc_level = NewGUCNestLevel();
-	set_settings(&buf);
+	missing_locale = set_settings(&buf);
 	desc = get_descriptor(&buf, &local_types);
+	check_money_locale(desc, local_types, missing_locale);
 	if (local_types && system_identifier != GetSystemIdentifier())
 		not_packed_rows("It holds values of types that are not built in and was written by another cluster (before a dump and restore, or pg_upgrade), where they may have meant other values.");
 	columns = rr_row_jsonb_begin(desc);
