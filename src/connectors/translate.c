@@ -221,7 +221,8 @@ append_encoded_template(StringInfo buf, const char *text, bool slashes)
 	while (rr_expression_next(text, len, from, &open, &close) == RR_EXPR_FOUND)
 	{
 		append_encoded(buf, pnstrdup(text + from, open - from), slashes);
-		appendStringInfo(buf, "{{ encodeURIComponent(%.*s)%s.split('/')"
+		/* a newline ends a "//" comment the expression may end with */
+		appendStringInfo(buf, "{{ encodeURIComponent(%.*s\n)%s.split('/')"
 						 ".map(segment => segment === '.' || segment === '..' ?"
 						 " segment.replaceAll('.', '%%2E') : segment).join('/') }}",
 						 (int) (close - open - 2), text + open + 2,

@@ -395,6 +395,14 @@ is(received()->[0]{headers}{host}, "photos.localhost:$port", 'with the host the 
 unlike(run('tenant_a', 's3_parts', qq([{"a": "x\@127.0.0.1:$port/s3/steal#", "b": ""}])), qr/^\[/,
 	'a value that would name another host fails the node');
 is(scalar(@{ received() }), 0, 'and sends nothing');
+# an expression that ends in a comment is wrapped whole
+is(save('tenant_a', 's3_commented',
+	qq({"connector": "aws_s3", "operation": "objects.get", "credential": "s3",
+	    "base_url": "$base/s3", "path_style": true, "bucket": "photos",
+	    "key": "{{ \$json.key // the key to read }}"})),
+	'', 'a key whose expression ends in a comment is saved');
+is(run_json('tenant_a', 's3_commented', '[{"key": "pixel.png"}]')->[0]{encoding}, 'base64', 'and runs');
+received();
 # a key's computed "." and ".." segments are not resolved into another bucket
 run('tenant_a', 's3_get', '[{"key": "../listing/k1.txt"}]');
 is(received()->[0]{path}, '/s3/photos/%2E%2E/listing/k1.txt',
