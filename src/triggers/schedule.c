@@ -201,8 +201,13 @@ reporunner_fire_schedule(PG_FUNCTION_ARGS)
 	char		tick_text[MAXDATELEN + 1];
 	const int	utc = 0;
 
-	/* pg_cron's command names the id only: on Citus, a read of every shard */
-	if (!rr_registration_read(id, InvalidOid, "schedule", &schedule))
+	/*
+	 * pg_cron's command names the id only: on Citus, a read of every shard.
+	 * A schedule the caller may not see (row-level security's rule) does
+	 * not exist for it, so that its id tells nothing.
+	 */
+	if (!rr_registration_read(id, InvalidOid, "schedule", &schedule) ||
+		!rr_has_owner_access(GetUserId(), schedule.owner))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("schedule " INT64_FORMAT " does not exist", id)));
