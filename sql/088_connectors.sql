@@ -120,6 +120,20 @@ SELECT regress.try($$SELECT reporunner.save_workflow('acme_b', regress.node_doc(
 	'{"connector": "acme", "operation": "widgets.get", "id": 1}'))$$);
 RESET ROLE;
 
+-- a role that owns a connector cannot be dropped; reassign_workflows()
+-- gives it to another role with the workflows that use it
+CREATE ROLE regress_conn_c;
+SELECT regress.try($$DROP ROLE regress_conn_a$$);
+SELECT reporunner.reassign_workflows('regress_conn_a', 'regress_conn_c');
+SELECT owner::regrole, count(*) FROM reporunner.connector WHERE name = 'acme' GROUP BY 1;
+SET ROLE regress_conn_c;
+SELECT reporunner.save_workflow('acme_c', regress.node_doc('connector',
+	'{"connector": "acme", "operation": "widgets.get", "id": 1}')) AS saved_with_it;
+SELECT reporunner.delete_workflow('acme_c');
+RESET ROLE;
+SELECT reporunner.reassign_workflows('regress_conn_c', 'regress_conn_a');
+DROP ROLE regress_conn_c;
+
 -- drop_connector(): not while an active workflow version uses it
 SET ROLE regress_conn_a;
 SELECT reporunner.save_connector('acme', definition || '{"description": "v2"}')

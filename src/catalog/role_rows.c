@@ -9,14 +9,15 @@
  * created with the same OID).  So, as PostgreSQL does for the objects a
  * role owns:
  *
- *	- DROP ROLE of a role that owns workflows or credentials in the current
- *	  database fails (SQLSTATE 2BP01), saying how many and what to do.
+ *	- DROP ROLE of a role that owns workflows, credentials or connectors in
+ *	  the current database fails (SQLSTATE 2BP01), saying how many and what
+ *	  to do.
  *	  Other databases cannot be read from here: drop the rows there first.
  *	- reporunner.reassign_workflows(from, to), like REASSIGN OWNED, hands
  *	  every row of one role to another in one statement: workflows with
  *	  their versions, graphs, shares, executions, steps, queue entries,
- *	  triggers, dedup keys and credentials (sealed anew for their new
- *	  owner, src/crypto/credential.c).  The caller needs the privileges of
+ *	  triggers, dedup keys, connectors, ai_agent turns and credentials
+ *	  (sealed anew for their new owner, src/crypto/credential.c).  The caller needs the privileges of
  *	  both roles (a superuser has them).
  *
  *-------------------------------------------------------------------------
@@ -40,10 +41,11 @@
 
 PG_FUNCTION_INFO_V1(reporunner_reassign_workflows);
 
-/* What role $1 owns: workflows and credentials */
+/* What role $1 owns: workflows, credentials and connectors */
 #define SQL_OWNED \
 	"SELECT (SELECT count(*) FROM reporunner.workflow WHERE owner = $1)," \
-	" (SELECT count(*) FROM reporunner.credential WHERE owner = $1)"
+	" (SELECT count(*) FROM reporunner.credential WHERE owner = $1)," \
+	" (SELECT count(DISTINCT name) FROM reporunner.connector WHERE owner = $1)"
 
 /*
  * Every row of $1 to $2, in one statement: the foreign keys on
@@ -60,7 +62,9 @@ PG_FUNCTION_INFO_V1(reporunner_reassign_workflows);
 	" st AS (UPDATE reporunner.step_journal SET owner = $2 WHERE owner = $1)," \
 	" q AS (UPDATE reporunner.queue SET owner = $2 WHERE owner = $1)," \
 	" t AS (UPDATE reporunner.trigger SET owner = $2 WHERE owner = $1)," \
-	" d AS (UPDATE reporunner.dedup_key SET owner = $2 WHERE owner = $1)" \
+	" d AS (UPDATE reporunner.dedup_key SET owner = $2 WHERE owner = $1)," \
+	" c AS (UPDATE reporunner.connector SET owner = $2 WHERE owner = $1)," \
+	" a AS (UPDATE reporunner.agent_turn SET owner = $2 WHERE owner = $1)" \
 	" SELECT count(*) FROM w"
 
 /* On Citus: whether Reporunner's tables are distributed (docs/scaling.md) */
@@ -111,6 +115,7 @@ rr_role_rows_check_utility(Node *utility)
 		Datum		values[1];
 		int64		workflows;
 		int64		credentials;
+		int64		connectors;
 		bool		isnull;
 		int			nestlevel;
 
@@ -126,14 +131,17 @@ rr_role_rows_check_utility(Node *utility)
 		credentials = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 												  SPI_tuptable->tupdesc, 2,
 												  &isnull));
+		connectors = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+												 SPI_tuptable->tupdesc, 3,
+												 &isnull));
 		rr_store_end(nestlevel);
-		if (workflows > 0 || credentials > 0)
+		if (workflows > 0 || credentials > 0 || connectors > 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-					 errmsg("role \"%s\" cannot be dropped because it owns Reporunner workflows or credentials",
+					 errmsg("role \"%s\" cannot be dropped because it owns Reporunner workflows, credentials or connectors",
 							get_rolespec_name(spec)),
-					 errdetail("It owns " INT64_FORMAT " workflows and " INT64_FORMAT " credentials in database \"%s\".",
-							   workflows, credentials,
+					 errdetail("It owns " INT64_FORMAT " workflows, " INT64_FORMAT " credentials and " INT64_FORMAT " connectors in database \"%s\".",
+							   workflows, credentials, connectors,
 							   get_database_name(MyDatabaseId)),
 					 errhint("Give them to another role with reporunner.reassign_workflows(), or delete them, first; do the same in every other database where the role owns some.")));
 	}

@@ -384,7 +384,7 @@ SET LOCAL ROLE tenant_g;
 SELECT is(reporunner.save_workflow('gamma', :'doc1'), 1, 'G saves gamma');
 RESET ROLE;
 SELECT throws_ok($$DROP ROLE tenant_g$$, '2BP01',
-	'role "tenant_g" cannot be dropped because it owns Reporunner workflows or credentials',
+	'role "tenant_g" cannot be dropped because it owns Reporunner workflows, credentials or connectors',
 	'DROP ROLE refuses a role that owns a workflow');
 SET LOCAL ROLE tenant_a;
 SELECT throws_ok($$SELECT reporunner.reassign_workflows('tenant_g', 'tenant_a')$$, '42501',
