@@ -17,8 +17,8 @@
  *	  every row of one role to another in one statement: workflows with
  *	  their versions, graphs, shares, executions, steps, queue entries,
  *	  triggers, dedup keys, connectors, ai_agent turns and credentials
- *	  (sealed anew for their new owner, src/crypto/credential.c).  The caller needs the privileges of
- *	  both roles (a superuser has them).
+ *	  (sealed anew for their new owner, src/crypto/credential.c).  The
+ *	  caller needs the privileges of both roles (a superuser has them).
  *
  *-------------------------------------------------------------------------
  */

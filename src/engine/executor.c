@@ -1243,8 +1243,7 @@ int64
 rr_check_queued_call_depth(const char *workflow, int *level)
 {
 	*level = running_level() + 1;
-	if (call_depth > 0)
-		rr_check_call_depth(workflow, *level);
+	rr_check_call_depth(workflow, *level);
 	return background_run != NULL ? background_run->id : 0;
 }
 

@@ -442,7 +442,7 @@ get_name(StringInfo buf)
  * Read the settings of the header and set them, in the current GUC nest
  * level.  Returns the value of lc_monetary when this server has no such
  * locale (NULL when it was set): only money values need it, which
- * money_locale_needed() tells once the columns are read.
+ * check_money_locale() looks for once the columns are read.
  */
 static char *
 set_settings(StringInfo buf)
@@ -483,17 +483,18 @@ set_settings(StringInfo buf)
 static void
 check_money_locale(TupleDesc desc, bool local_types, const char *missing_locale)
 {
+	bool		may_hold_money = local_types;
 	int			i;
 
 	if (missing_locale == NULL)
 		return;
-	for (i = 0; i < desc->natts && !local_types; i++)
+	for (i = 0; i < desc->natts && !may_hold_money; i++)
 	{
 		Oid			type = TupleDescAttr(desc, i)->atttypid;
 
-		local_types = type == CASHOID || type == get_array_type(CASHOID);
+		may_hold_money = type == CASHOID || type == get_array_type(CASHOID);
 	}
-	if (local_types)
+	if (may_hold_money)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the rows a table trigger kept for this execution were written with lc_monetary \"%s\", which this server does not have",

@@ -636,7 +636,6 @@ collect_tools(Conversation *c, ToolCall *calls, int ncalls, bool queue)
 			RrPlan	   *plan = rr_runnable_plan(calls[k].tool->workflow,
 												InvalidOid, 0, RR_RUN_QUEUE);
 
-			rr_subworkflow_check_level(c->run, calls[k].tool->workflow);
 			rr_subworkflow_queue(c->run, plan, list_make1(calls[k].arguments),
 								 key);
 		}

@@ -29,7 +29,8 @@
  * last of them ends, src/engine/journal.c queues this execution again, and
  * this node, run again, collects their results, or fails with the first
  * failure, so that its retry and on_error apply.  Background calls nest
- * at most reporunner.max_call_depth levels, counted along parent_id.
+ * at most reporunner.max_call_depth levels: src/engine/journal.c checks
+ * each call's level (execution.call_level) as it queues it.
  *
  *-------------------------------------------------------------------------
  */
@@ -261,8 +262,6 @@ execute_workflow_execute(RrNodeRun *run)
 
 	plan = rr_runnable_plan(state->workflow, state->owner, state->version,
 							RR_RUN_QUEUE);
-	if (background)
-		rr_subworkflow_check_level(run, state->workflow);
 	queue_calls(run, plan, calls, state->wait);
 	if (state->wait)
 	{

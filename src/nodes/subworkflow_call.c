@@ -52,14 +52,6 @@ run_as_owner(const char *sql, int nargs, Oid *argtypes, Datum *values)
 }
 
 void
-rr_subworkflow_check_level(RrNodeRun *run, const char *workflow)
-{
-	int			level;
-
-	(void) rr_check_queued_call_depth(workflow, &level);
-}
-
-void
 rr_subworkflow_queue(RrNodeRun *run, RrPlan *plan, List *items,
 					 const char *key)
 {

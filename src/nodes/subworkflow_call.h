@@ -16,15 +16,10 @@
 #include "utils/jsonb.h"
 
 /*
- * ERROR when a background call of workflow from this run would nest
- * deeper than reporunner.max_call_depth.
- */
-extern void rr_subworkflow_check_level(RrNodeRun *run, const char *workflow);
-
-/*
  * Queue a call of plan with items for the workers, as a child of this
  * execution, with the idempotency key key (NULL: none; a key already
- * queued queues nothing).
+ * queued queues nothing); ERROR (54001) when it would nest deeper than
+ * reporunner.max_call_depth.
  */
 extern void rr_subworkflow_queue(RrNodeRun *run, RrPlan *plan, List *items,
 								 const char *key);

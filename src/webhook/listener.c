@@ -135,7 +135,7 @@ rr_webhook_init(void)
 							NULL, NULL, NULL);
 	DefineCustomIntVariable("reporunner.webhook_request_timeout",
 							"Longest time a client may take to send one webhook request.",
-							"Its headers and body must arrive within it, or the connection is closed.",
+							"Its request line, headers and body must arrive within it, counted from the connection's opening or its previous request's end, or the connection is closed.",
 							&webhook_request_timeout_s, 30, 1, 3600,
 							PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
 
