@@ -551,12 +551,13 @@ rr_row_direct(RrRowTarget *target, CmdType operation)
 /*
  * Find the row of rel whose primary key is key with the active snapshot,
  * lock it in mode and read its latest version into slot, waiting for a
- * writer that has it; false if there is none, or it was deleted
- * meanwhile.
+ * writer that has it (wait LockWaitBlock) or not (LockWaitSkip); false if
+ * there is none, it was deleted meanwhile, or it is locked and not waited
+ * for.
  */
 static bool
 lock_row(RrRowTarget *target, Relation rel, int64 key, LockTupleMode mode,
-		 TupleTableSlot *slot)
+		 LockWaitPolicy wait, TupleTableSlot *slot)
 {
 	Relation	index = index_open(target->primary_key, RowExclusiveLock);
 	ScanKeyData scankey;
@@ -577,9 +578,9 @@ lock_row(RrRowTarget *target, Relation rel, int64 key, LockTupleMode mode,
 
 		locked = table_tuple_lock(rel, &slot->tts_tid, GetActiveSnapshot(),
 								  slot, GetCurrentCommandId(false), mode,
-								  LockWaitBlock,
-								  TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &failure);
-		if (locked == TM_Deleted)
+								  wait, TUPLE_LOCK_FLAG_FIND_LAST_VERSION,
+								  &failure);
+		if (locked == TM_Deleted || locked == TM_WouldBlock)
 			found = false;
 		else if (locked != TM_Ok)
 			elog(ERROR, "could not lock row of table \"%s\": status %d",
@@ -594,7 +595,7 @@ lock_row(RrRowTarget *target, Relation rel, int64 key, LockTupleMode mode,
  */
 static bool
 change_row(RrRowTarget *target, CmdType operation, int64 key,
-		   RrRowChange change, void *arg)
+		   LockWaitPolicy wait, RrRowChange change, void *arg)
 {
 	Relation	rel = open_target(target);
 	TupleDesc	desc = RelationGetDescr(rel);
@@ -613,7 +614,7 @@ change_row(RrRowTarget *target, CmdType operation, int64 key,
 	row = ExecInitExtraTupleSlot(write.estate, desc,
 								 table_slot_callbacks(rel));
 	if (lock_row(target, rel, key, operation == CMD_UPDATE ?
-				 LockTupleNoKeyExclusive : LockTupleExclusive, row))
+				 LockTupleNoKeyExclusive : LockTupleExclusive, wait, row))
 	{
 		for (i = 0; i < target->ncolumns; i++)
 			values[i] = slot_getattr(row, target->attnums[i], &isnull[i]);
@@ -662,11 +663,18 @@ change_row(RrRowTarget *target, CmdType operation, int64 key,
 bool
 rr_row_update(RrRowTarget *target, int64 key, RrRowChange change, void *arg)
 {
-	return change_row(target, CMD_UPDATE, key, change, arg);
+	return change_row(target, CMD_UPDATE, key, LockWaitBlock, change, arg);
+}
+
+bool
+rr_row_update_unless_locked(RrRowTarget *target, int64 key,
+							RrRowChange change, void *arg)
+{
+	return change_row(target, CMD_UPDATE, key, LockWaitSkip, change, arg);
 }
 
 bool
 rr_row_delete(RrRowTarget *target, int64 key, RrRowChange check, void *arg)
 {
-	return change_row(target, CMD_DELETE, key, check, arg);
+	return change_row(target, CMD_DELETE, key, LockWaitBlock, check, arg);
 }

@@ -88,4 +88,13 @@ extern bool rr_row_update(RrRowTarget *target, int64 key, RrRowChange change,
 extern bool rr_row_delete(RrRowTarget *target, int64 key, RrRowChange check,
 						  void *arg);
 
+/*
+ * rr_row_update(), except that a row another transaction has locked is
+ * neither waited for nor written (false, as for no row).  The row it
+ * finds unlocked stays locked to the end of the transaction, written or
+ * not.
+ */
+extern bool rr_row_update_unless_locked(RrRowTarget *target, int64 key,
+										RrRowChange change, void *arg);
+
 #endif							/* RR_ROW_WRITE_H */

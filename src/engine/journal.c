@@ -1145,11 +1145,14 @@ rr_journal_write_failed_call(Jsonb *record, int64 workflow_id, int32 version)
 
 /*
  * The lease of a worker that died ($2, on execution $1 of owner $3) is
- * given up.
+ * given up, unless another transaction has the queue row locked.
  */
 #define SQL_FREE_LEASE \
 	"UPDATE reporunner.queue SET lease_owner = NULL, ready_at = now()" \
-	" WHERE execution_id = $1 AND lease_owner = $2 AND owner = $3"
+	" WHERE execution_id = (SELECT execution_id FROM reporunner.queue" \
+	" WHERE execution_id = $1 AND owner = $3 FOR NO KEY UPDATE SKIP LOCKED)" \
+	" AND lease_owner = $2 AND owner = $3"
+
 
 /*
  * An execution whose workflow has all its settings.concurrency slots
@@ -1201,7 +1204,8 @@ rr_journal_write_failed_call(Jsonb *record, int64 workflow_id, int32 version)
 /* retention: a batch of executions finished more than $1 seconds ago */
 #define SQL_PRUNE \
 	"DELETE FROM reporunner.execution WHERE id IN (SELECT id" \
-	" FROM reporunner.execution WHERE " RR_SQL_PRUNABLE " LIMIT $2)"
+	" FROM reporunner.execution WHERE " RR_SQL_PRUNABLE " LIMIT $2" \
+	" FOR UPDATE SKIP LOCKED)"
 
 /*
  * the same, of one owner ($3): on Citus a statement on that owner's shard,
@@ -1662,34 +1666,38 @@ dead_lease(Datum *values, bool *isnull, void *arg)
 
 /*
  * Run a kept UPDATE of a queue row by a statement (SQL_FREE_LEASE,
- * SQL_HOLD_BACK): $1 the execution, $2 value (of type type), $3 the owner.
+ * SQL_HOLD_BACK): $1 the execution, $2 value (of type type), $3 the
+ * owner.  Returns the number of rows updated.
  */
-static void
+static uint64
 update_queue_row(SPIPlanPtr *plan, const char *sql, int64 execution,
 				 Oid type, Datum value, Oid owner)
 {
 	Oid			argtypes[3] = {INT8OID, type, OIDOID};
 	Datum		values[3];
 	int			nestlevel;
+	uint64		updated;
 
 	values[0] = Int64GetDatum(execution);
 	values[1] = value;
 	values[2] = ObjectIdGetDatum(owner);
 	nestlevel = rr_store_begin();
 	rr_store_run_kept(plan, sql, 3, argtypes, values, NULL, SPI_OK_UPDATE);
+	updated = SPI_processed;
 	rr_store_end(nestlevel);
+	return updated;
 }
 
-void
+bool
 rr_journal_free_lease(int64 execution, Oid owner, int32 pid)
 {
 	LeaseOfOwner lease = {.owner = owner,.pid = pid};
 
 	if (rr_row_direct(&lease_target, CMD_UPDATE))
-		(void) rr_row_update(&lease_target, execution, dead_lease, &lease);
-	else
-		update_queue_row(&free_lease_plan, SQL_FREE_LEASE, execution, INT4OID,
-						 Int32GetDatum(pid), owner);
+		return rr_row_update_unless_locked(&lease_target, execution,
+										   dead_lease, &lease);
+	return update_queue_row(&free_lease_plan, SQL_FREE_LEASE, execution,
+							INT4OID, Int32GetDatum(pid), owner) == 1;
 }
 
 void
@@ -1698,8 +1706,9 @@ rr_journal_hold_back(int64 execution, Oid owner, TimestampTz until)
 	if (rr_row_direct(&lease_target, CMD_UPDATE))
 		give_up_lease(execution, owner, until);
 	else
-		update_queue_row(&hold_back_plan, SQL_HOLD_BACK, execution,
-						 TIMESTAMPTZOID, TimestampTzGetDatum(until), owner);
+		(void) update_queue_row(&hold_back_plan, SQL_HOLD_BACK, execution,
+								TIMESTAMPTZOID, TimestampTzGetDatum(until),
+								owner);
 }
 
 bool

@@ -184,9 +184,14 @@ extern void rr_journal_hold_back(int64 execution, Oid owner,
 
 /*
  * The lease of a worker (process id pid) that died is given up: the
- * execution is ready again, to resume from its last committed step.
+ * execution is ready again, to resume from its last committed step.  Not
+ * while another transaction has its queue row locked (one that deletes
+ * the execution, say): the lease is left for a later call.  Returns
+ * whether it was given up (not when the row is locked, gone, or leased
+ * by another process by now).
  */
-extern void rr_journal_free_lease(int64 execution, Oid owner, int32 pid);
+extern bool rr_journal_free_lease(int64 execution, Oid owner, int32 pid);
+
 
 /*
  * Queue owner's workflow called workflow, if it has an active version,
