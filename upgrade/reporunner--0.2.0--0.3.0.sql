@@ -1483,21 +1483,23 @@ $$;
 COMMENT ON FUNCTION reporunner.current_owner() IS 'The current role as an owner in Reporunner''s tables: its OID, except on a Citus worker node, where it is the role''s OID on the coordinator (reporunner.owner_role); for the owner column of tenants'' own tables';
 
 CREATE FUNCTION reporunner.execute_on_node(owner oid, workflow_id bigint, version integer,
-										   name text, input jsonb, save text, caller oid)
+										   name text, input jsonb, save text, caller oid,
+										   call_level integer)
 RETURNS jsonb
 LANGUAGE c VOLATILE
 AS 'MODULE_PATHNAME', 'reporunner_execute_on_node';
-COMMENT ON FUNCTION reporunner.execute_on_node(oid, bigint, integer, text, jsonb, text, oid) IS 'Internal: execute()''s run of a workflow, on Citus on the node that holds the owner''s rows (distributed by owner, so Citus delegates the call there); called by execute() as the tables'' owner only';
-REVOKE EXECUTE ON FUNCTION reporunner.execute_on_node(oid, bigint, integer, text, jsonb, text, oid) FROM PUBLIC;
+COMMENT ON FUNCTION reporunner.execute_on_node(oid, bigint, integer, text, jsonb, text, oid, integer) IS 'Internal: execute()''s run of a workflow, on Citus on the node that holds the owner''s rows (distributed by owner, so Citus delegates the call there), as deep as the executions running where execute() was called (call_level) make it; called by execute() as the tables'' owner only';
+REVOKE EXECUTE ON FUNCTION reporunner.execute_on_node(oid, bigint, integer, text, jsonb, text, oid, integer) FROM PUBLIC;
 
 CREATE FUNCTION reporunner.start_on_node(owner oid, workflow_id bigint, version integer,
 										 name text, input jsonb, idempotency_key text,
-										 caller oid, priority integer, ready_at timestamptz)
+										 caller oid, priority integer, ready_at timestamptz,
+										 call_level integer)
 RETURNS bigint
 LANGUAGE c VOLATILE
 AS 'MODULE_PATHNAME', 'reporunner_start_on_node';
-COMMENT ON FUNCTION reporunner.start_on_node(oid, bigint, integer, text, jsonb, text, oid, integer, timestamptz) IS 'Internal: start()''s queued execution, on Citus written on the node that holds the owner''s rows (distributed by owner, so Citus delegates the call there) and its workers woken there; called by start() as the tables'' owner only';
-REVOKE EXECUTE ON FUNCTION reporunner.start_on_node(oid, bigint, integer, text, jsonb, text, oid, integer, timestamptz) FROM PUBLIC;
+COMMENT ON FUNCTION reporunner.start_on_node(oid, bigint, integer, text, jsonb, text, oid, integer, timestamptz, integer) IS 'Internal: start()''s queued execution, on Citus written on the node that holds the owner''s rows (distributed by owner, so Citus delegates the call there), at the level the executions running where start() was called (call_level) make it, and its workers woken there; called by start() as the tables'' owner only';
+REVOKE EXECUTE ON FUNCTION reporunner.start_on_node(oid, bigint, integer, text, jsonb, text, oid, integer, timestamptz, integer) FROM PUBLIC;
 
 CREATE FUNCTION reporunner.prepare_distribution()
 RETURNS void
@@ -1787,8 +1789,8 @@ BEGIN
 	 * owner, in the caller's transaction (docs/scaling.md).
 	 */
 	FOREACH fn IN ARRAY ARRAY[
-		'reporunner.execute_on_node(oid, bigint, integer, text, jsonb, text, oid)',
-		'reporunner.start_on_node(oid, bigint, integer, text, jsonb, text, oid, integer, timestamptz)']
+		'reporunner.execute_on_node(oid, bigint, integer, text, jsonb, text, oid, integer)',
+		'reporunner.start_on_node(oid, bigint, integer, text, jsonb, text, oid, integer, timestamptz, integer)']
 	LOOP
 		IF NOT EXISTS (SELECT FROM pg_catalog.pg_dist_object
 					   WHERE classid = 'pg_catalog.pg_proc'::pg_catalog.regclass

@@ -310,7 +310,7 @@ rr_run_in_caller(RrPlan *plan, const char *mode, List *items, Jsonb *input,
  * On a node that holds the shards itself the call runs here.
  */
 #define SQL_EXECUTE_ON_NODE \
-	"SELECT * FROM reporunner.execute_on_node($1, $2, $3, $4, $5, $6, $7)"
+	"SELECT * FROM reporunner.execute_on_node($1, $2, $3, $4, $5, $6, $7, $8)"
 
 static SPIPlanPtr execute_on_node_plan = NULL;
 
@@ -357,10 +357,10 @@ execute_on_owner_node(const char *name, const ExecuteOptions *opts,
 {
 	RrWorkflowRef ref;
 	int32		version;
-	Oid			argtypes[7] = {OIDOID, INT8OID, INT4OID, TEXTOID, JSONBOID,
-	TEXTOID, OIDOID};
-	Datum		values[7];
-	char		nulls[7];
+	Oid			argtypes[8] = {OIDOID, INT8OID, INT4OID, TEXTOID, JSONBOID,
+	TEXTOID, OIDOID, INT4OID};
+	Datum		values[8];
+	char		nulls[8];
 
 	version = runnable_workflow(name, opts->owner, opts->version, RR_RUN_CALL,
 								&ref);
@@ -371,10 +371,12 @@ execute_on_owner_node(const char *name, const ExecuteOptions *opts,
 	nulls[5] = opts->save_given ? ' ' : 'n';
 	values[6] = ObjectIdGetDatum(GetUserId());
 	nulls[6] = ' ';
+	values[7] = Int32GetDatum(rr_running_level());
+	nulls[7] = ' ';
 	return DatumGetJsonbP(call_on_owner_node(&ref, version, name,
 											 &execute_on_node_plan,
 											 SQL_EXECUTE_ON_NODE,
-											 "execute_on_node", 7, argtypes,
+											 "execute_on_node", 8, argtypes,
 											 values, nulls));
 }
 
@@ -428,8 +430,10 @@ check_node_call(FunctionCallInfo fcinfo, const char *function,
 
 /*
  * reporunner.execute_on_node(owner, workflow_id, version, name, input, save,
- * caller): execute()'s run of a workflow on the node that holds its
- * owner's rows, where Citus delegates the call (execute_on_owner_node).
+ * caller, call_level): execute()'s run of a workflow on the node that
+ * holds its owner's rows, where Citus delegates the call
+ * (execute_on_owner_node), as deep as the executions running where
+ * execute() was called (call_level) make it.
  * caller, the role that called execute() (its OID on the coordinator), is
  * the execution's creator; its right to run the workflow was checked on
  * the coordinator, so only the tables' owner (and superusers) may call
@@ -441,6 +445,8 @@ reporunner_execute_on_node(PG_FUNCTION_ARGS)
 	RrPlan	   *plan;
 	Jsonb	   *input;
 	RrSaveMode	save;
+	int			saved_level;
+	Jsonb	   *volatile result = NULL;
 
 	check_node_call(fcinfo, "execute_on_node", "execute()",
 					(1 << 4) | (1 << 5));
@@ -462,10 +468,20 @@ reporunner_execute_on_node(PG_FUNCTION_ARGS)
 								 "It says what is written to reporunner.execution and reporunner.step.");
 		save = (RrSaveMode) i;
 	}
-	PG_RETURN_JSONB_P(rr_run_in_caller(plan, "call",
-									   input ? rr_items_from_jsonb(input) : NIL,
-									   input_array(input), save,
-									   PG_GETARG_OID(6), 0, 0));
+	saved_level = rr_enter_call_level(PG_GETARG_INT32(7));
+	PG_TRY();
+	{
+		result = rr_run_in_caller(plan, "call",
+								  input ? rr_items_from_jsonb(input) : NIL,
+								  input_array(input), save, PG_GETARG_OID(6),
+								  0, 0);
+	}
+	PG_FINALLY();
+	{
+		rr_leave_call_level(saved_level);
+	}
+	PG_END_TRY();
+	PG_RETURN_JSONB_P(result);
 }
 
 /*
@@ -476,7 +492,7 @@ reporunner_execute_on_node(PG_FUNCTION_ARGS)
  * node, and nothing would wake its workers.
  */
 #define SQL_START_ON_NODE \
-	"SELECT * FROM reporunner.start_on_node($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+	"SELECT * FROM reporunner.start_on_node($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
 
 static SPIPlanPtr start_on_node_plan = NULL;
 
@@ -485,10 +501,10 @@ start_on_owner_node(const RrWorkflowRef *ref, int32 version, const char *name,
 					const ExecuteOptions *opts, Jsonb *input,
 					TimestampTz ready_at)
 {
-	Oid			argtypes[9] = {OIDOID, INT8OID, INT4OID, TEXTOID, JSONBOID,
-	TEXTOID, OIDOID, INT4OID, TIMESTAMPTZOID};
-	Datum		values[9];
-	char		nulls[9] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	Oid			argtypes[10] = {OIDOID, INT8OID, INT4OID, TEXTOID, JSONBOID,
+	TEXTOID, OIDOID, INT4OID, TIMESTAMPTZOID, INT4OID};
+	Datum		values[10];
+	char		nulls[10] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
 
 	values[4] = JsonbPGetDatum(input);
 	values[5] = opts->idempotency_key ?
@@ -497,10 +513,11 @@ start_on_owner_node(const RrWorkflowRef *ref, int32 version, const char *name,
 	values[6] = ObjectIdGetDatum(GetUserId());
 	values[7] = Int32GetDatum(opts->priority);
 	values[8] = TimestampTzGetDatum(ready_at);
+	values[9] = Int32GetDatum(rr_running_level());
 	return DatumGetInt64(call_on_owner_node(ref, version, name,
 											&start_on_node_plan,
 											SQL_START_ON_NODE, "start_on_node",
-											9, argtypes, values, nulls));
+											10, argtypes, values, nulls));
 }
 
 Datum
@@ -557,34 +574,47 @@ reporunner_start(PG_FUNCTION_ARGS)
 
 /*
  * reporunner.start_on_node(owner, workflow_id, version, name, input,
- * idempotency_key, caller, priority, ready_at): start()'s queued execution
- * on the node that holds its owner's rows, where Citus delegates the call
- * (start_on_owner_node), and the wake-up of that node's workers when it
- * commits.  As execute_on_node(): the caller's right was checked on the
+ * idempotency_key, caller, priority, ready_at, call_level): start()'s
+ * queued execution on the node that holds its owner's rows, where Citus
+ * delegates the call (start_on_owner_node), at the level the executions
+ * running where start() was called (call_level) make it, and the wake-up
+ * of that node's workers when it commits.  As execute_on_node(): the caller's right was checked on the
  * coordinator, so only the tables' owner (and superusers) may call this.
  */
 Datum
 reporunner_start_on_node(PG_FUNCTION_ARGS)
 {
 	RrPlan	   *plan;
+	int			saved_level;
+	volatile int64 id = 0;
 
 	check_node_call(fcinfo, "start_on_node", "start()", 1 << 5);
 	rr_worker_wake_at_commit();
 	plan = rr_plan_get(PG_GETARG_INT64(1), PG_GETARG_INT32(2),
 					   PG_GETARG_OID(0), text_to_cstring(PG_GETARG_TEXT_PP(3)));
-	PG_RETURN_INT64(rr_journal_enqueue(&(RrEnqueue) {
-		.workflow_id = plan->workflow_id,
-			.workflow_name = plan->workflow_name,
-			.version = plan->version,
-			.owner = plan->owner,
-			.input = PG_GETARG_JSONB_P(4),
-			.idempotency_key = PG_ARGISNULL(5) ? NULL :
-			text_to_cstring(PG_GETARG_TEXT_PP(5)),
-			.caller = PG_GETARG_OID(6),
-			.priority = PG_GETARG_INT32(7),
-			.ready_at = PG_GETARG_TIMESTAMPTZ(8),
-			.mode = "start"
-	}));
+	saved_level = rr_enter_call_level(PG_GETARG_INT32(9));
+	PG_TRY();
+	{
+		id = rr_journal_enqueue(&(RrEnqueue) {
+			.workflow_id = plan->workflow_id,
+				.workflow_name = plan->workflow_name,
+				.version = plan->version,
+				.owner = plan->owner,
+				.input = PG_GETARG_JSONB_P(4),
+				.idempotency_key = PG_ARGISNULL(5) ? NULL :
+				text_to_cstring(PG_GETARG_TEXT_PP(5)),
+				.caller = PG_GETARG_OID(6),
+				.priority = PG_GETARG_INT32(7),
+				.ready_at = PG_GETARG_TIMESTAMPTZ(8),
+				.mode = "start"
+		});
+	}
+	PG_FINALLY();
+	{
+		rr_leave_call_level(saved_level);
+	}
+	PG_END_TRY();
+	PG_RETURN_INT64(id);
 }
 
 /*

@@ -109,6 +109,14 @@ static int	call_depth = 0;
 /* The outermost of them, when it is a durable run (it has its row) */
 static const RrExecution *background_run = NULL;
 
+/*
+ * The level of the execution, running in another process, that this
+ * process's call was made for (rr_enter_call_level: execute() and start()
+ * handed by a Citus coordinator to the node that holds the owner's rows),
+ * or 0
+ */
+static int	caller_level = 0;
+
 /* The timer that enforces node and execution timeouts. */
 static bool timer_registered = false;
 static TimeoutId timer_id;
@@ -1234,15 +1242,26 @@ rr_check_call_depth(const char *workflow, int level)
 				 errhint("Look for a workflow that calls itself, directly or through others. reporunner.max_call_depth sets the limit.")));
 }
 
-/*
- * The level of the innermost execution running in this process: those
- * nested here on top of the durable run's level, if one runs
- */
-static int
-running_level(void)
+int
+rr_running_level(void)
 {
-	return call_depth +
+	return caller_level + call_depth +
 		(background_run != NULL ? background_run->call_level - 1 : 0);
+}
+
+int
+rr_enter_call_level(int level)
+{
+	int			saved = caller_level;
+
+	caller_level = Max(level, 0);
+	return saved;
+}
+
+void
+rr_leave_call_level(int saved)
+{
+	caller_level = saved;
 }
 
 int
@@ -1254,7 +1273,7 @@ rr_error_workflow_level(int failed_level)
 int64
 rr_check_queued_call_depth(const char *workflow, int *level)
 {
-	*level = running_level() + 1;
+	*level = rr_running_level() + 1;
 	rr_check_call_depth(workflow, *level);
 	return background_run != NULL ? background_run->id : 0;
 }
@@ -1269,8 +1288,8 @@ rr_execution_run(RrExecution *execution, List *input_items)
 
 	/* a durable run is as deep as it was queued; others nest here */
 	rr_check_call_depth(execution->plan->workflow_name,
-						call_depth == 0 ? Max(execution->call_level, 1) :
-						running_level() + 1);
+						call_depth == 0 && execution->call_level > 0 ?
+						execution->call_level : rr_running_level() + 1);
 	if (call_depth == 0 && execution->adopt_step != NULL)
 		background_run = execution;
 	call_depth++;

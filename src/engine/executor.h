@@ -209,6 +209,23 @@ extern int	rr_plan_order(const RrPlan *plan, int *order);
 extern void rr_check_call_depth(const char *workflow, int level);
 
 /*
+ * The level of the innermost execution running in this process (0 when
+ * none runs): those nested here, on top of the durable run's level if one
+ * runs, on top of the level a call for another process was made at.
+ */
+extern int	rr_running_level(void);
+
+/*
+ * A call made by another process for an execution running at level (0:
+ * none) runs here, on a Citus node for the coordinator (execute_on_node(),
+ * start_on_node()): the executions it runs or queues count from that
+ * level.  Returns what rr_leave_call_level() restores, at the end of the
+ * call or on error.
+ */
+extern int	rr_enter_call_level(int level);
+extern void rr_leave_call_level(int saved);
+
+/*
  * An execution of workflow is queued (start(), retry(), an async table
  * trigger, ...), maybe by the code of executions running in this process:
  * sets *level to its level, one more than theirs (the durable run's

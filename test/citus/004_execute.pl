@@ -223,22 +223,27 @@ SELECT count(*) FROM reporunner.execution WHERE owner = $oid{t1} AND created_by 
 	my $wf = $coord->safe_psql('postgres',
 		"SELECT id FROM reporunner.workflow WHERE owner = $oid{t1} AND name = 'pay'");
 	($rc, $out, $err) = run_as('t2', qq{
-SELECT * FROM reporunner.execute_on_node($oid{t1}, $wf, 1, 'pay', '[{}]', NULL, $oid{t1})});
+SELECT * FROM reporunner.execute_on_node($oid{t1}, $wf, 1, 'pay', '[{}]', NULL, $oid{t1}, 0)});
 	like($err, qr/ERROR:  42501: permission denied for function execute_on_node/,
 		'a tenant cannot call execute_on_node() to act as another');
 	($rc, $out, $err) = run_as('t2', qq{
-SELECT * FROM reporunner.execute_on_node($oid{t2}, $wf, 1, 'pay', '[{}]', NULL, $oid{t2})});
+SELECT * FROM reporunner.execute_on_node($oid{t2}, $wf, 1, 'pay', '[{}]', NULL, $oid{t2}, 0)});
 	like($err, qr/ERROR:  42501: permission denied for function execute_on_node/,
 		'nor as itself');
 	my $home = $node_of_port{ $home{t1} };
 	my $t1_there = $home->safe_psql('postgres', "SELECT 't1'::regrole::oid");
 	$out = '';
 	$home->psql('postgres', qq{\\set VERBOSITY verbose
-SELECT * FROM reporunner.execute_on_node($oid{t1}, $wf, 1, 'pay', '[{}]', NULL, $oid{t1})},
+SELECT * FROM reporunner.execute_on_node($oid{t1}, $wf, 1, 'pay', '[{}]', NULL, $oid{t1}, 0)},
 		stderr => \$err, extra_params => [ '-U', 't2' ]);
 	like($err, qr/ERROR:  42501: permission denied for function execute_on_node/,
 		'nor on the node that holds the rows');
 	is(counts('t1'), '8 2 9', 't1\'s rows: those of the grantee\'s two runs only');
+	($rc, $out, $err) = CitusCluster->psql_verbose($coord, qq{
+SELECT * FROM reporunner.execute_on_node($oid{t1}, $wf, 1, 'pay', '[{}]', NULL, $oid{t1}, 10)});
+	like($err, qr/ERROR:  54001: workflow "pay" would nest executions deeper than 10 levels/,
+		'the level execute() was called at counts on the owner\'s node (54001 past max_call_depth)');
+	is(counts('t1'), '9 3 9', 'journaled as failed there, as any execute() that fails');
 }
 
 # a sub-workflow called inline by execute(): found and run on the node too

@@ -79,10 +79,26 @@ isnt($rc, 0, 'a tenant cannot start another\'s workflow');
 foreach my $node ($coord, $home)
 {
 	($rc, $out, $err) = run_as($node, 't2',
-		"SELECT reporunner.start_on_node($oid{t1}, 1, 1, 'book', '[{}]', NULL, $oid{t2}, 0, now())");
+		"SELECT reporunner.start_on_node($oid{t1}, 1, 1, 'book', '[{}]', NULL, $oid{t2}, 0, now(), 0)");
 	like($err, qr/42501/,
 		'a tenant calling start_on_node() gets 42501 (' . $node->name . ')');
 }
 is($count->('t1'), $before + 21, 'and nothing was queued');
+
+# the level start() was called at counts on the owner's node too, so that
+# reporunner.max_call_depth stops a loop of starts that crosses nodes
+my $book = $coord->safe_psql('postgres',
+	"SELECT id FROM reporunner.workflow WHERE owner = $oid{t1} AND name = 'book'");
+($rc, $out, $err) = CitusCluster->psql_verbose($coord,
+	"SELECT reporunner.start_on_node($oid{t1}, $book, 1, 'book', '[{}]', NULL, $oid{t1}, 0, now(), 9)");
+is($rc, 0, 'start_on_node() called from an execution at level 9') or diag($err);
+is( $coord->safe_psql('postgres',
+		"SELECT call_level FROM reporunner.execution WHERE id = $out"),
+	'10', 'queues one at level 10 on the owner\'s node');
+($rc, $out, $err) = CitusCluster->psql_verbose($coord,
+	"SELECT reporunner.start_on_node($oid{t1}, $book, 1, 'book', '[{}]', NULL, $oid{t1}, 0, now(), 10)");
+like($err, qr/ERROR:  54001: workflow "book" would nest executions deeper than 10 levels/,
+	'and none from level 10 (54001)');
+is(CitusCluster->wait_books($coord, 60), ($before + 22) . ' 0 0', 'the one queued succeeds');
 
 done_testing();
