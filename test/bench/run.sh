@@ -6,9 +6,11 @@
 #   (a) SELECT 1                                   - the round-trip baseline
 #   (b) a one-row INSERT per durable commit        - the commit baseline
 #   (c) reporunner.execute() of webhook_if (Trigger -> Set -> If -> Set),
-#       with {"save": "none"} and with {"save": "all"}
+#       with {"save": "none"} and with {"save": "all"}, and the floor of
+#       any saved execute(): {"save": "none"} plus one durable row of its
+#       output in (b)'s table, returned as execute() returns it
 # at 2 and 8 clients, and prints tps and the ratios (c)/(a) and (c)/(b)
-# against their targets.  Then it runs execute() many times in one backend
+# against their targets, and the floor's ratio to (b).  Then it runs execute() many times in one backend
 # and prints that backend's memory before and after.  Then background
 # execution, on the same cluster:
 #   (d) a bare SKIP LOCKED queue (enqueue, claim + ack)  - the queue baseline
@@ -181,12 +183,21 @@ label() {
 	insert) echo "(b) INSERT, durable commit" ;;
 	exec_none) echo "(c) execute webhook_if, save none" ;;
 	exec_all) echo "(c) execute webhook_if, save all" ;;
+	exec_floor) echo "(c) floor: save none + one row" ;;
 	esac
 }
 
 # execute_sql MODE: the pgbench script that runs webhook_if once.
 execute_sql() {
 	printf '%s\n' "SELECT reporunner.execute('webhook_if', '$input'::jsonb, '{\"save\": \"$1\"}');"
+}
+
+# floor_sql: execute() of webhook_if with no journal, its output written
+# as one row of bench_insert in the same transaction and returned: what a
+# saved execute() costs at the very least (one durable row, one index
+# entry), whatever its journal stores.
+floor_sql() {
+	printf '%s\n' "INSERT INTO bench_insert (payload) SELECT reporunner.execute('webhook_if', '$input'::jsonb, '{\"save\": \"none\"}') RETURNING payload;"
 }
 
 # ratio NUMERATOR DENOMINATOR TARGET CLIENTS TEXT: print one ratio line.
@@ -806,11 +817,14 @@ for c in $clients_list; do
 	for mode in $exec_modes; do
 		run_scenario "exec_$mode" "$c" "$(execute_sql "$mode")" >/dev/null || broken=1
 	done
+	if in_list none $exec_modes; then
+		run_scenario exec_floor "$c" "$(floor_sql)" >/dev/null || broken=1
+	fi
 done
 
 echo
 printf '%-36s %7s %10s\n' scenario clients tps
-for name in select1 insert exec_none exec_all; do
+for name in select1 insert exec_none exec_all exec_floor; do
 	for c in $clients_list; do
 		tps=$(tps_of "$name" "$c")
 		if [ -n "$tps" ]; then
@@ -833,9 +847,18 @@ for c in $clients_list; do
 	ratio exec_none select1 0.25 "$c" "save none / SELECT 1"
 	ratio exec_all insert 0.8 "$c" "save all / INSERT commit rate"
 done
+echo "the floor of any saved execute() (save none + one durable row), not a target:"
+for c in $clients_list; do
+	num=$(tps_of exec_floor "$c")
+	den=$(tps_of insert "$c")
+	[ -n "$num" ] && [ -n "$den" ] &&
+		awk -v n="$num" -v d="$den" -v c="$c" 'BEGIN {
+			printf "  %-30s %2s clients: %6.3f\n", "floor / INSERT commit rate", c, n / d
+		}'
+done
 echo
 echo "WAL written per transaction (bytes, same run, each run after a checkpoint):"
-for name in insert exec_none exec_all; do
+for name in insert exec_none exec_all exec_floor; do
 	for c in $clients_list; do
 		wal=$(awk -v n="$name" -v c="$c" '$1 == n && $2 == c { print $3 }' "$work/wal" 2>/dev/null)
 		[ -n "$wal" ] && printf '  %-34s %7s %10s\n' "$(label "$name")" "$c" "$wal"
