@@ -62,9 +62,6 @@ typedef struct Batch
 	bool		committed_midway;	/* a member needed a commit before the
 									 * batch's end: the next claim takes
 									 * fewer (queue.c) */
-	bool		left_locked;	/* a member was left, its rows locked by
-								 * another transaction: look at its lease
-								 * again soon (queue.c) */
 	TimestampTz began;			/* when the open transaction began */
 } Batch;
 

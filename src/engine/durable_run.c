@@ -735,15 +735,6 @@ end_recording(bool in_transaction, bool commit, ResourceOwner owner)
  * fails with an error that says so, holding only the SQLSTATE and both
  * messages (cut short), without its unsaved steps.  Only when even that
  * cannot be written does the error escape.
- *
- * Except when recording waited too long for a lock (the worker's
- * reporunner.worker_lock_timeout): another transaction then holds the
- * execution's rows, most likely deleting or canceling it, and may hold
- * them for as long as its client likes.  Nothing is written and the
- * worker goes on; the execution keeps its lease, which is given up once
- * that transaction has ended and this process no longer runs it
- * (queue.c's free_dead_leases), so it resumes from its last committed
- * step, unless it was deleted or canceled.
  */
 static void
 record_failure(DurableRun *run, ErrorData *edata, bool in_transaction)
@@ -769,34 +760,22 @@ record_failure(DurableRun *run, ErrorData *edata, bool in_transaction)
 		FlushErrorState();
 		end_recording(in_transaction, false, owner);
 		MemoryContextSwitchTo(context);
+		ereport(LOG,
+				(errmsg("could not record the failure of execution " INT64_FORMAT,
+						run->execution.id),
+				 errdetail("%s", recording->message ? recording->message : "")));
+		memset(&fallback, 0, sizeof(fallback));
+		fallback.sqlerrcode = edata->sqlerrcode;
+		fallback.message = edata->message;
+		fallback.detail = psprintf("Recording this failure failed: %s",
+								   recording->message ? recording->message : "");
 		run->unsaved = NIL;
-		if (recording->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE)
-		{
-			run->batch->left_locked = true;
-			ereport(LOG,
-					(errmsg("execution " INT64_FORMAT " is locked by another transaction, and left to run again once that has ended",
-							run->execution.id),
-					 errdetail("The execution had stopped with: %s",
-							   edata->message ? edata->message : "")));
-		}
-		else
-		{
-			ereport(LOG,
-					(errmsg("could not record the failure of execution " INT64_FORMAT,
-							run->execution.id),
-					 errdetail("%s", recording->message ? recording->message : "")));
-			memset(&fallback, 0, sizeof(fallback));
-			fallback.sqlerrcode = edata->sqlerrcode;
-			fallback.message = edata->message;
-			fallback.detail = psprintf("Recording this failure failed: %s",
-									   recording->message ? recording->message : "");
-			if (!in_transaction)
-				rr_batch_begin_transaction();
-			finish_execution(run, "failed", NULL,
-							 rr_error_jsonb(run->execution.running, &fallback));
-			if (!in_transaction)
-				rr_batch_commit_transaction();
-		}
+		if (!in_transaction)
+			rr_batch_begin_transaction();
+		finish_execution(run, "failed", NULL,
+						 rr_error_jsonb(run->execution.running, &fallback));
+		if (!in_transaction)
+			rr_batch_commit_transaction();
 	}
 	PG_END_TRY();
 }

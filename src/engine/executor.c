@@ -940,21 +940,9 @@ enter_owner(RrPlan *plan, OwnerScope *scope)
 	/* only nodes that run SQL look names up; pure nodes need no path */
 	scope->nestlevel = NewGUCNestLevel();
 	if (plan->has_side_effects)
-	{
 		(void) set_config_option("search_path", rr_node_search_path(),
 								 PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
-
-		/*
-		 * A worker bounds its own lock waits (queue.c's bound_lock_waits),
-		 * not node code's, which waits as the server is configured to.
-		 */
-		if (IsBackgroundWorker)
-			(void) set_config_option("lock_timeout",
-									 GetConfigOptionResetString("lock_timeout"),
-									 PGC_SUSET, PGC_S_SESSION,
-									 GUC_ACTION_SAVE, true, 0, false);
-	}
 }
 
 static void

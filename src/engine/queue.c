@@ -274,8 +274,8 @@ static SPIPlanPtr *const kept_plans[] = {
 
 /*
  * A lease nobody runs could not be given up yet, another transaction
- * holding its queue row, or this worker left such an execution: look
- * again after RR_LEASE_CHECK_MS, also when nothing else is due.
+ * holding its queue row (a tenant deleting or canceling the execution):
+ * look again after RR_LEASE_CHECK_MS, also when nothing else is due.
  */
 static bool leases_left = false;
 
@@ -348,9 +348,6 @@ rr_batch_free_slot(ClaimedExecution *member)
 /* reporunner.max_workers_per_owner: see owner_cap */
 static int	rr_max_workers_per_owner = -1;
 
-/* reporunner.worker_lock_timeout: see bound_lock_waits */
-static int	rr_worker_lock_timeout = 1000;
-
 /* Where this worker's next claim starts its walk over the owners */
 static Oid	claim_cursor = InvalidOid;
 
@@ -385,44 +382,6 @@ rr_queue_init(void)
 							NULL,
 							NULL,
 							NULL);
-
-	DefineCustomIntVariable("reporunner.worker_lock_timeout",
-							"Longest a background worker waits for a lock another session holds, outside node code.",
-							"A transaction that deletes or cancels a running execution holds its rows; the worker running it then leaves it, to run again once that transaction has ended.  0 waits forever.",
-							&rr_worker_lock_timeout,
-							1000,
-							0,
-							INT_MAX,
-							PGC_SIGHUP,
-							GUC_UNIT_MS,
-							NULL,
-							NULL,
-							NULL);
-}
-
-/*
- * A worker waits at most reporunner.worker_lock_timeout for a lock
- * another session holds, in whatever it does outside node code (which
- * waits as the server is configured to: src/engine/executor.c).  Its
- * claims skip locked rows; what it may still wait for are an execution's
- * rows that a tenant's transaction is deleting or canceling, which its
- * client may keep open as long as it likes, with the rest of the worker's
- * batch, and the other owners' executions behind it, waiting too.  A
- * failure recorded then leaves the execution for later (durable_run.c's
- * record_failure), and the worker goes on.  Set as the session's
- * lock_timeout, with no transaction open.
- */
-static void
-bound_lock_waits(void)
-{
-	static int	applied = -1;
-	char		value[32];
-
-	if (applied == rr_worker_lock_timeout)
-		return;
-	snprintf(value, sizeof(value), "%d", rr_worker_lock_timeout);
-	SetConfigOption("lock_timeout", value, PGC_SUSET, PGC_S_SESSION);
-	applied = rr_worker_lock_timeout;
 }
 
 /*
@@ -727,8 +686,6 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 		limit = RR_CLAIM_BATCH;
 	batch->parked_any = false;
 	batch->committed_midway = false;
-	leases_left |= batch->left_locked;
-	batch->left_locked = false;
 	MemoryContextReset(batch->context);
 	batch->nmembers = 0;
 	batch->current = -1;
@@ -918,10 +875,8 @@ prune_now_and_then(void)
  * A worker leases an execution (queue.lease_owner, and ready_at infinity)
  * at its first commit, so that claims skip it; the lease ends with the execution's queue row, or
  * when the execution goes back into the queue.  A worker that dies keeps
- * its lease but loses its session lock on the execution, as does one that
- * left an execution another transaction had locked (record_failure in
- * durable_run.c): an execution whose lock is free is run by nobody, and
- * its lease is given back.  At a
+ * its lease but loses its session lock on the execution: an execution
+ * whose lock is free is run by nobody, and its lease is given back.  At a
  * worker's start (after a crash, all leases are such), then every
  * RR_LEASE_CHECK_MS.
  */
@@ -1020,7 +975,6 @@ rr_queue_work(int max_ms, TimestampTz *next_wake)
 											  "reporunner claimed batch",
 											  ALLOCSET_DEFAULT_SIZES);
 	*next_wake = 0;
-	bound_lock_waits();
 	for (;;)
 	{
 		CHECK_FOR_INTERRUPTS();

@@ -1,10 +1,9 @@
-# A tenant's transaction that holds the rows of an execution a worker runs
-# (deleting its workflow, canceling it) does not hold the worker: the
-# worker waits for those rows at most reporunner.worker_lock_timeout,
-# leaves the execution, and runs the other tenants' executions meanwhile.
-# The execution it left goes on from its last committed step once that
-# transaction rolls back, or is gone once it commits; node code still
-# waits for locks as the server is configured to.
+# A tenant's transaction that holds the rows of an execution (a DELETE of
+# its workflow, left open): the worker running it waits for that
+# transaction, and the execution goes on once it rolls back, or is gone
+# once it commits.  The lease of a worker that died meanwhile is given up
+# only once the rows are free: the lease sweep of the next worker passes
+# over them rather than waiting, so the other tenants' executions run.
 #
 # Every wait here is bounded (wait_until, poll_query_until).
 use strict;
@@ -17,8 +16,7 @@ use Time::HiRes qw(usleep);
 
 # One worker, so that a worker held by one tenant would hold up the other.
 my $node = ReporunnerNode->create('locked_executions',
-	'reporunner.workers_per_database' => 1,
-	'reporunner.worker_lock_timeout' => "'500ms'");
+	'reporunner.workers_per_database' => 1);
 
 $node->safe_psql(
 	'postgres', q{
@@ -26,20 +24,6 @@ $node->safe_psql(
 	CREATE ROLE bob LOGIN;
 	CREATE TABLE public.effects (execution_id bigint);
 	GRANT INSERT, SELECT ON public.effects TO alice;
-	SET ROLE alice;
-	SELECT reporunner.save_workflow('slow', '{"nodes": [
-	  {"name": "Start", "type": "trigger"},
-	  {"name": "Note", "type": "sql", "params": {
-	    "query": "INSERT INTO public.effects SELECT $1 FROM pg_sleep(1.5)",
-	    "args": ["{{ $execution.id }}"], "mode": "once"}},
-	  {"name": "Then", "type": "sql", "params": {"query": "SELECT 1"}}],
-	  "connections": [{"from": "Start", "to": "Note"}, {"from": "Note", "to": "Then"}]}');
-	SELECT reporunner.save_workflow('waiter', '{"nodes": [
-	  {"name": "Start", "type": "trigger"},
-	  {"name": "Wait", "type": "sql", "params": {
-	    "query": "SELECT pg_advisory_xact_lock(4242)", "mode": "once"}}],
-	  "connections": [{"from": "Start", "to": "Wait"}]}');
-	RESET ROLE;
 	SET ROLE bob;
 	SELECT reporunner.save_workflow('quick', '{"nodes": [
 	  {"name": "Start", "type": "trigger"},
@@ -54,8 +38,17 @@ sub as
 	return $node->safe_psql('postgres', "SET ROLE $role; $sql");
 }
 
-# wait_until SQL: poll for at most 30 s (the worker's lock waits are
-# 0.5 s); returns whether SQL returned t
+# alice's workflow "slow": a sql step that takes 1.5 s, then another
+my $slow_doc = q{{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Note", "type": "sql", "params": {
+	  "query": "INSERT INTO public.effects SELECT $1 FROM pg_sleep(1.5)",
+	  "args": ["{{ $execution.id }}"], "mode": "once"}},
+	{"name": "Then", "type": "sql", "params": {"query": "SELECT 1"}}],
+	"connections": [{"from": "Start", "to": "Note"}, {"from": "Note", "to": "Then"}]}};
+as('alice', "SELECT reporunner.save_workflow('slow', '$slow_doc')");
+
+# wait_until SQL: poll for at most 30 s; returns whether SQL returned t
 sub wait_until
 {
 	my ($sql) = @_;
@@ -76,7 +69,6 @@ sub running_note
 		  AND query LIKE '%execution $id node "Note"%'});
 }
 
-my $log_offset = -s $node->logfile;
 my $holder = $node->background_psql('postgres', on_error_stop => 0);
 
 # 1. A DELETE of the workflow, left open, while the worker runs it.
@@ -85,42 +77,30 @@ ok(running_note($slow), 'the worker runs the slow execution');
 $holder->query_safe('SET ROLE alice');
 $holder->query_safe('BEGIN');
 $holder->query_safe(q{DELETE FROM reporunner.workflow WHERE name = 'slow'});
-my $quick = as('bob',
-	q{SELECT max(reporunner.start('quick', '[{}]')) FROM generate_series(1, 3)});
-ok( wait_until(
-		q{SELECT count(*) = 3 FROM reporunner.execution e
-		  JOIN reporunner.workflow w ON w.id = e.workflow_id
-		  WHERE w.name = 'quick' AND e.status = 'succeeded'}),
-	'another tenant\'s executions run while the DELETE is still open');
-ok( $node->wait_for_log(
-		qr/LOG:  execution $slow is locked by another transaction, and left to run again once that has ended/,
-		$log_offset),
-	'the worker left the execution whose rows the DELETE holds, and says so');
 is($node->safe_psql('postgres', "SELECT status FROM reporunner.execution WHERE id = $slow"),
-	'running', 'which still shows as running to others');
+	'running', 'the execution still shows as running while the DELETE is open');
 
 $holder->query_safe('ROLLBACK');
 ok( wait_until(
 		"SELECT status = 'succeeded' FROM reporunner.execution WHERE id = $slow"),
-	'once the DELETE rolls back, the execution is taken up again and succeeds');
+	'once the DELETE rolls back, the execution goes on and succeeds');
 is( $node->safe_psql(
 		'postgres', "SELECT count(*) FROM public.effects WHERE execution_id = $slow"),
 	'1',
-	'its sql step took effect once: the run the DELETE interrupted was rolled back');
+	'its sql step took effect once');
 is($node->safe_psql('postgres', 'SELECT count(*) FROM reporunner.queue'),
 	'0', 'and nothing is left in the queue');
 
 # 2. The same DELETE, committed.
-$log_offset = -s $node->logfile;
 $slow = as('alice', q{SELECT reporunner.start('slow', '[{}]')});
 my $id = $node->safe_psql('postgres',
 	"SELECT workflow_id FROM reporunner.execution WHERE id = $slow");
 ok(running_note($slow), 'the worker runs another slow execution');
 $holder->query_safe('BEGIN');
 $holder->query_safe(q{DELETE FROM reporunner.workflow WHERE name = 'slow'});
-ok( $node->wait_for_log(qr/LOG:  execution $slow is locked by another transaction/,
-		$log_offset),
-	'the worker leaves it');
+ok( wait_until(q{SELECT count(*) = 1 FROM pg_stat_activity
+		WHERE backend_type = 'reporunner worker' AND wait_event_type = 'Lock'}),
+	'the worker waits for the DELETE');
 $holder->query_safe('COMMIT');
 is( $node->safe_psql(
 		'postgres',
@@ -131,27 +111,41 @@ is( $node->safe_psql(
 	'a committed DELETE leaves neither execution, nor queue row, nor effect');
 as('bob', q{SELECT reporunner.start('quick', '[{}]')});
 ok( wait_until(
-		q{SELECT count(*) = 4 FROM reporunner.execution e
+		q{SELECT count(*) = 1 FROM reporunner.execution e
 		  JOIN reporunner.workflow w ON w.id = e.workflow_id
 		  WHERE w.name = 'quick' AND e.status = 'succeeded'}),
 	'and the worker goes on');
 
-# 3. Node code waits for a lock as long as it is configured to, however
-# short the worker's own waits.
-$holder->query_safe('RESET ROLE');
-$holder->query_safe('SELECT pg_advisory_lock(4242)');
-my $waiter = as('alice', q{SELECT reporunner.start('waiter', '[{}]')});
+# 3. The worker running it dies while the DELETE is open: the next
+# worker's lease sweep passes over the locked rows instead of waiting, so
+# another tenant's executions run; the lease is given up once the DELETE
+# has rolled back, and the execution goes on.
+as('alice', "SELECT reporunner.save_workflow('slow', '$slow_doc')");
+$slow = as('alice', q{SELECT reporunner.start('slow', '[{}]')});
+ok(running_note($slow), 'the worker runs a third slow execution');
+$holder->query_safe('BEGIN');
+$holder->query_safe(q{DELETE FROM reporunner.workflow WHERE name = 'slow'});
+ok( wait_until(q{SELECT count(*) = 1 FROM pg_stat_activity
+		WHERE backend_type = 'reporunner worker' AND wait_event_type = 'Lock'}),
+	'the worker waits for the DELETE');
+$node->safe_psql('postgres', q{SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+	WHERE backend_type = 'reporunner worker'});
+as('bob', q{SELECT max(reporunner.start('quick', '[{}]')) FROM generate_series(1, 3)});
 ok( wait_until(
-		q{SELECT count(*) = 1 FROM pg_stat_activity
-		  WHERE backend_type = 'reporunner worker' AND wait_event_type = 'Lock'}),
-	'a sql step waits for a lock another session holds');
-sleep(2);
-is($node->safe_psql('postgres', "SELECT status FROM reporunner.execution WHERE id = $waiter"),
-	'running', 'longer than reporunner.worker_lock_timeout, still running');
-$holder->query_safe('SELECT pg_advisory_unlock(4242)');
+		q{SELECT count(*) = 4 FROM reporunner.execution e
+		  JOIN reporunner.workflow w ON w.id = e.workflow_id
+		  WHERE w.name = 'quick' AND e.status = 'succeeded'}),
+	'a new worker runs another tenant\'s executions while the DELETE is open');
+is( $node->safe_psql('postgres', "SELECT lease_owner IS NOT NULL FROM reporunner.queue
+		WHERE execution_id = $slow"),
+	't', 'the dead worker\'s lease on the held execution is left for later');
+$holder->query_safe('ROLLBACK');
 ok( wait_until(
-		"SELECT status = 'succeeded' FROM reporunner.execution WHERE id = $waiter"),
-	'and succeeds once it gets the lock');
+		"SELECT status = 'succeeded' FROM reporunner.execution WHERE id = $slow"),
+	'once the DELETE rolls back, the lease is given up and the execution succeeds');
+is( $node->safe_psql(
+		'postgres', "SELECT count(*) FROM public.effects WHERE execution_id = $slow"),
+	'1', 'its sql step took effect once');
 
 $holder->quit;
 $node->stop;
