@@ -1183,11 +1183,15 @@ rr_journal_write_failed_call(Jsonb *record, int64 workflow_id, int32 version)
 
 /*
  * Owner $1's waiting executions whose time has come go back into the
- * queue.
+ * queue; not one whose row another transaction holds (a tenant's
+ * cancel() or DELETE left open), which every claim would wait for:
+ * queue.c looks again a second later.
  */
 #define SQL_WAKE_DUE \
 	"WITH due AS (UPDATE reporunner.execution SET status = 'queued'" \
-	" WHERE owner = $1 AND status = 'waiting' AND wake_at <= now()" \
+	" WHERE owner = $1 AND status = 'waiting' AND id IN (SELECT id" \
+	" FROM reporunner.execution WHERE owner = $1 AND status = 'waiting'" \
+	" AND wake_at <= now() FOR NO KEY UPDATE SKIP LOCKED)" \
 	" RETURNING id)" \
 	" INSERT INTO reporunner.queue (execution_id, owner, ready_at)" \
 	" SELECT id, $1, now() FROM due ON CONFLICT DO NOTHING"

@@ -731,6 +731,14 @@ claim_batch(Batch *batch, TimestampTz *next_wake)
 		if (leases_left)
 			*next_wake = earliest_wake(*next_wake,
 									   TimestampTzPlusMilliseconds(now, RR_LEASE_CHECK_MS));
+
+		/*
+		 * A wake-up already due is of an execution whose row another
+		 * transaction held when it was to be woken (rr_journal_wake_due):
+		 * a second later, not in a loop.
+		 */
+		if (*next_wake != 0 && *next_wake <= now)
+			*next_wake = TimestampTzPlusMilliseconds(now, RR_LEASE_CHECK_MS);
 		if (rr_store_on_citus() && (!distributed || rr_local_queue_held_here()))
 			*next_wake = earliest_wake(*next_wake,
 									   TimestampTzPlusMilliseconds(now, RR_CITUS_POLL_MS));

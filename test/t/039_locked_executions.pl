@@ -147,6 +147,31 @@ is( $node->safe_psql(
 		'postgres', "SELECT count(*) FROM public.effects WHERE execution_id = $slow"),
 	'1', 'its sql step took effect once');
 
+# 4. A cancel() left open on a waiting execution whose time has come:
+# the claims pass over it instead of waiting, and wake it a second later
+# once the cancel has rolled back.
+as('alice', q{SELECT reporunner.save_workflow('napper', '{"nodes": [
+	{"name": "Start", "type": "trigger"},
+	{"name": "Nap", "type": "wait", "params": {"for": "1s"}}],
+	"connections": [{"from": "Start", "to": "Nap"}]}')});
+my $napper = as('alice', q{SELECT reporunner.start('napper', '[{}]')});
+ok(wait_until("SELECT status = 'waiting' FROM reporunner.execution WHERE id = $napper"),
+	'an execution waits');
+$holder->query_safe('SET ROLE alice');
+$holder->query_safe('BEGIN');
+$holder->query_safe("SELECT reporunner.cancel($napper)");
+sleep(2);
+as('bob', q{SELECT reporunner.start('quick', '[{}]')});
+ok( wait_until(
+		q{SELECT count(*) = 5 FROM reporunner.execution e
+		  JOIN reporunner.workflow w ON w.id = e.workflow_id
+		  WHERE w.name = 'quick' AND e.status = 'succeeded'}),
+	'another tenant\'s execution runs while a cancel() of a due one is open');
+$holder->query_safe('ROLLBACK');
+ok( wait_until(
+		"SELECT status = 'succeeded' FROM reporunner.execution WHERE id = $napper"),
+	'once the cancel() rolls back, the due execution is woken and succeeds');
+
 $holder->quit;
 $node->stop;
 done_testing();
