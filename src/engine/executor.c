@@ -1242,7 +1242,12 @@ rr_enter_call_level(int level)
 {
 	int			saved = caller_level;
 
-	caller_level = Max(level, 0);
+	/*
+	 * Only what this process does not count already: Citus runs the call
+	 * in the caller's own process when the owner's rows are on its node,
+	 * with the caller's executions still running here.
+	 */
+	caller_level = Max(level - (rr_running_level() - caller_level), 0);
 	return saved;
 }
 

@@ -27,6 +27,26 @@ sub run_as
 	return CitusCluster->psql_verbose($coord, $sql, $role);
 }
 
+# Before distribute() the coordinator holds the shards, and Citus runs the
+# execute_on_node() that execute() calls in place: executions nested in
+# it count one level each, as on one server.
+$coord->safe_psql('postgres', q{
+SELECT reporunner.save_workflow('ping', $${"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "Q", "type": "sql", "params": {"query": "select reporunner.execute('pong', '[{}]')"}}],
+	"connections": [{"from": "Start", "to": "Q"}]}$$);
+SELECT reporunner.save_workflow('pong', $${"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "Q", "type": "sql", "params": {"query": "select reporunner.execute('ping', '[{}]')"}}],
+	"connections": [{"from": "Start", "to": "Q"}]}$$);});
+{
+	my ($rc, $out, $err) = CitusCluster->psql_verbose($coord,
+		q{SET reporunner.max_call_depth = 4; SELECT reporunner.execute('ping', '[{}]')});
+	like($err,
+		qr/ERROR:  54001: .*would nest executions deeper than 4 levels\nDETAIL:  .*this call would be level 5\./,
+		'on the coordinator before distribute(), nested execute() calls stop at level 5 of 4');
+}
+$coord->safe_psql('postgres', q{
+SELECT reporunner.delete_workflow('ping'); SELECT reporunner.delete_workflow('pong');});
+
 $coord->safe_psql('postgres', 'SELECT reporunner.distribute()');
 # the ledger, the roles, and each tenant's workflow "book" (two sql steps)
 CitusCluster->create_ledger_workflows($coord, 1, @tenants);
