@@ -45,6 +45,15 @@ Endpoints (any method unless said otherwise):
   /gzip/N               200, N bytes of text sent gzip-compressed
                         ("Content-Encoding: gzip", a few hundred bytes)
   /big-header/N         200, {} with a header "X-Big" of N bytes
+  /bom-json             200, application/json {"a": 1} after a UTF-8 byte
+                        order mark
+  /reason-colon         200 with reason phrase "Note: all good", {}
+  /garbage              not HTTP: a line of text, then the connection closes
+  /linkpages/N/K?style=S
+                        200, {"page": K}, with a Link header to
+                        /linkpages/N/K+1 unless K is N, written as S says:
+                        plain (rel="next"), multi (rel="next last"), upper
+                        (REL="Next"), space (; rel = "next")
   /hold/NAME            200 {"held": NAME} once gate NAME is open (see
                         /release), at the latest after 120 s
   /release/NAME         opens gate NAME: requests waiting in /hold/NAME
@@ -297,6 +306,32 @@ class Handler(BaseHTTPRequestHandler):
             body = gzip.compress(b"c" * int(parts[1]))
             return self.send(200, body, "text/plain",
                              [("Content-Encoding", "gzip")])
+        if route == "bom-json":
+            return self.send(200, b"\xef\xbb\xbf" + b'{"a": 1}')
+        if route == "reason-colon":
+            body = b"{}"
+            self.send_response(200, "Note: all good")
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return None
+        if route == "garbage":
+            self.wfile.write(b"NOT HTTP AT ALL\r\n")
+            self.close_connection = True
+            return None
+        if route == "linkpages":
+            last, page = int(parts[1]), int(parts[2])
+            headers = []
+            if page < last:
+                target = "<http://%s:%d/linkpages/%d/%d?style=%s>" % (
+                    self.server.server_address[0], self.server.server_address[1],
+                    last, page + 1, query.get("style", "plain"))
+                rel = {"plain": '; rel="next"', "multi": '; rel="next last"',
+                       "upper": '; REL="Next"',
+                       "space": ' ; rel = "next"'}[query.get("style", "plain")]
+                headers.append(("Link", target + rel))
+            return self.send(200, {"page": page}, headers=headers)
         if route == "big-header":
             return self.send(200, {}, headers=[("X-Big", "h" * int(parts[1]))])
         if route in ("hold", "release"):

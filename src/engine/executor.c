@@ -106,6 +106,14 @@ static int	rr_max_execution_memory = 1024 * 1024;
 /* Executions running in this process, one inside the other. */
 static int	call_depth = 0;
 
+/*
+ * An execution-level limit (max_call_depth, settings.max_node_runs,
+ * max_node_items, max_execution_memory) was passed since the outermost
+ * execution began: the error that says so fails every level, which
+ * on_error never absorbs (rr_error_is_absorbable).
+ */
+static bool limit_passed = false;
+
 /* The outermost of them, when it is a durable run (it has its row) */
 static const RrExecution *background_run = NULL;
 
@@ -355,11 +363,13 @@ run_handler_or_fail(RrExecution *execution, RrNodeRun *run)
 
 /*
  * Whether on_error may absorb an error of a node run: any failure of the
- * node itself, its own timeout included, but not a cancel from outside
- * (statement_timeout, pg_cancel_backend(), a worker's cancel()) or the
- * execution's timeout, which must end the execution as they end any
- * statement; nor nesting too deep or passing a limit (the memory stays
- * used), which no level should paper over.
+ * node itself, its own timeout and limits included (an http response
+ * over reporunner.http_max_response_size, a JSON document nested too
+ * deep), but not a cancel from outside (statement_timeout,
+ * pg_cancel_backend(), a worker's cancel()) or the execution's timeout,
+ * which must end the execution as they end any statement; nor nesting too
+ * deep or passing an execution's limit (the memory stays used), which no
+ * level should paper over.
  */
 static bool
 is_absorbable(TimerKind kind, ErrorData *edata)
@@ -1070,6 +1080,8 @@ run_counted(RrExecution *execution, const RrPlanNode *node)
 	const RrPlan *plan = execution->plan;
 
 	if (++execution->nruns > plan->max_node_runs)
+	{
+		limit_passed = true;
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("workflow \"%s\" ran its nodes more than %d times",
@@ -1077,6 +1089,7 @@ run_counted(RrExecution *execution, const RrPlanNode *node)
 				 errdetail("The limit was reached at node \"%s\", run_index %d.",
 						   node->name, execution->states[node->index].runs),
 				 errhint("A loop that never ends? settings.max_node_runs sets the limit.")));
+	}
 	execution->running = node;
 	rr_activity_node(node->name);
 	if (execution->adopt_step != NULL)
@@ -1221,6 +1234,8 @@ void
 rr_check_call_depth(const char *workflow, int level)
 {
 	if (level > rr_max_call_depth)
+	{
+		limit_passed = true;
 		ereport(ERROR,
 				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
 				 errmsg("workflow \"%s\" would nest executions deeper than %d levels",
@@ -1228,6 +1243,7 @@ rr_check_call_depth(const char *workflow, int level)
 				 errdetail("A node of a running workflow called a workflow again; this call would be level %d.",
 						   level),
 				 errhint("Look for a workflow that calls itself, directly or through others. reporunner.max_call_depth sets the limit.")));
+	}
 }
 
 int
@@ -1279,6 +1295,8 @@ rr_execution_run(RrExecution *execution, List *input_items)
 	List	   *volatile result = NIL;
 	RrActivity	outer;
 
+	if (call_depth == 0)
+		limit_passed = false;
 	/* a durable run is as deep as it was queued; others nest here */
 	rr_check_call_depth(execution->plan->workflow_name,
 						call_depth == 0 && execution->call_level > 0 ?
@@ -1315,20 +1333,32 @@ rr_check_limits(RrNodeRun *run)
 	for (i = 0; i < run->noutputs; i++)
 		items += list_length(run->outputs[i]);
 	if (items > rr_max_node_items)
+	{
+		limit_passed = true;
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("node \"%s\" of workflow \"%s\" emitted more than %d items",
 						run->node->name, execution->plan->workflow_name,
 						rr_max_node_items),
 				 errhint("reporunner.max_node_items sets the limit.")));
+	}
 	if (MemoryContextMemAllocated(execution->context, true) >
 		(Size) rr_max_execution_memory * 1024)
+	{
+		limit_passed = true;
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("workflow \"%s\" used more than %d kB of memory at node \"%s\"",
 						execution->plan->workflow_name,
 						rr_max_execution_memory, run->node->name),
 				 errhint("reporunner.max_execution_memory sets the limit.")));
+	}
+}
+
+bool
+rr_execution_limit_passed(void)
+{
+	return limit_passed;
 }
 
 void

@@ -209,6 +209,14 @@ extern int	rr_plan_order(const RrPlan *plan, int *order);
 extern void rr_check_call_depth(const char *workflow, int level);
 
 /*
+ * Whether the execution running in this process (with those nested in
+ * it) passed one of its limits: reporunner.max_call_depth,
+ * settings.max_node_runs, reporunner.max_node_items or
+ * reporunner.max_execution_memory.
+ */
+extern bool rr_execution_limit_passed(void);
+
+/*
  * The level of the innermost execution running in this process (0 when
  * none runs): those nested here, on top of the durable run's level if one
  * runs, on top of the level a call for another process was made at.

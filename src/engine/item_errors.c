@@ -33,9 +33,7 @@
 bool
 rr_error_is_absorbable(int sqlerrcode)
 {
-	return sqlerrcode != ERRCODE_QUERY_CANCELED &&
-		sqlerrcode != ERRCODE_STATEMENT_TOO_COMPLEX &&
-		sqlerrcode != ERRCODE_PROGRAM_LIMIT_EXCEEDED;
+	return sqlerrcode != ERRCODE_QUERY_CANCELED && !rr_execution_limit_passed();
 }
 
 Jsonb *

@@ -33,8 +33,10 @@ extern void rr_emit_item_error(RrNodeRun *run, Jsonb *error, int source_item);
 
 /*
  * Whether on_error may absorb an error of this SQLSTATE at all: not a
- * cancel or a timeout (57014), nesting too deep (54001) or a limit
- * (54000).
+ * cancel or a timeout (57014), nor the error of an execution that passed
+ * one of its limits (rr_execution_limit_passed: 54001 nesting too deep,
+ * 54000 too many node runs, items or too much memory).  A node's own
+ * limits (an http response too large, 54000) are its failures.
  */
 extern bool rr_error_is_absorbable(int sqlerrcode);
 

@@ -164,6 +164,7 @@ fetch(const RrCredential *credential, const RrHttpRequest *like,
 	RrHttpRequest request;
 	RrHttpResponse response;
 	JsonbValue	url;
+	char	   *given;
 	char	   *body;
 	bool		ok;
 
@@ -174,8 +175,9 @@ fetch(const RrCredential *credential, const RrHttpRequest *like,
 	memset(&request, 0, sizeof(request));
 	request.method = "POST";
 	request.owner = like->owner;
-	request.shown_url = pnstrdup(url.val.string.val, url.val.string.len);
-	request.url = rr_http_url(request.shown_url, NIL);
+	given = pnstrdup(url.val.string.val, url.val.string.len);
+	request.shown_url = rr_http_shown_url(given);
+	request.url = rr_http_url(given, NIL);
 	request.headers = list_make3(pstrdup("Content-Type: application/x-www-form-urlencoded"),
 								 pstrdup("Accept: application/json"),
 								 pstrdup("Expect:"));

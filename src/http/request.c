@@ -35,6 +35,7 @@
 #include "http/proxy.h"
 #include "http/request.h"
 #include "http/stats.h"
+#include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
@@ -324,8 +325,10 @@ setup_transfer(Transfer *transfer, const RrHttpRequest *request, CURLM *multi)
 	SET_OPTION(easy, CURLOPT_MAXREDIRS, (long) request->max_redirects);
 	SET_OPTION(easy, CURLOPT_SSL_VERIFYPEER, request->verify_tls ? 1L : 0L);
 	SET_OPTION(easy, CURLOPT_SSL_VERIFYHOST, request->verify_tls ? 2L : 0L);
-	SET_OPTION(easy, CURLOPT_MAXFILESIZE_LARGE,
-			   (curl_off_t) transfer->max_size);
+	/* a HEAD response's Content-Length announces a body that never comes */
+	if (strcmp(request->method, "HEAD") != 0)
+		SET_OPTION(easy, CURLOPT_MAXFILESIZE_LARGE,
+				   (curl_off_t) transfer->max_size);
 	SET_OPTION(easy, CURLOPT_WRITEFUNCTION, write_body);
 	SET_OPTION(easy, CURLOPT_WRITEDATA, transfer);
 	SET_OPTION(easy, CURLOPT_HEADERFUNCTION, write_header);
@@ -349,14 +352,21 @@ setup_transfer(Transfer *transfer, const RrHttpRequest *request, CURLM *multi)
 
 	/*
 	 * POST as curl does it by itself, so that a redirect with 301, 302 or
-	 * 303 goes on with GET, as browsers do; other methods by name.
+	 * 303 goes on with GET, as browsers do; other methods by name, and
+	 * with their body after any redirect: libcurl would drop the body on
+	 * a 301, 302 or 303 and still send the method, so that a PUT would
+	 * arrive empty.  (n8n goes on with GET after a 303; here a PUT,
+	 * PATCH or DELETE stays what it is.)
 	 */
 	if (strcmp(request->method, "HEAD") == 0)
 		SET_OPTION(easy, CURLOPT_NOBODY, 1L);
 	else if (strcmp(request->method, "POST") != 0 &&
 			 (strcmp(request->method, "GET") != 0 || request->body != NULL ||
 			  request->parts != NIL))
+	{
 		SET_OPTION(easy, CURLOPT_CUSTOMREQUEST, request->method);
+		SET_OPTION(easy, CURLOPT_POSTREDIR, (long) CURL_REDIR_POST_ALL);
+	}
 	if (request->body != NULL || strcmp(request->method, "POST") == 0)
 	{
 		SET_OPTION(easy, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -437,6 +447,14 @@ raise_failure(const RrHttpRequest *request, Transfer *transfer,
 						request->method, request->shown_url, transfer->left_for),
 				 errdetail("The credential is sent in a header, which would go on to the redirect's target; redirects must stay on the URL's scheme, host and port."),
 				 errhint("Call the redirect's target in a node of its own, or set the node's param \"max_redirects\" to 0 to get the redirect as the result.")));
+	/* what is not HTTP at all: libcurl takes it for HTTP/0.9 */
+	if (result == CURLE_UNSUPPORTED_PROTOCOL &&
+		strstr(transfer->error, "HTTP/0.9") != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_EXCEPTION),
+				 errmsg("%s %s got no valid HTTP response",
+						request->method, request->shown_url),
+				 errdetail("%s", reason)));
 	if (result == CURLE_UNSUPPORTED_PROTOCOL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -477,7 +495,8 @@ raise_failure(const RrHttpRequest *request, Transfer *transfer,
 /*
  * parse_headers
  *		The header lines of the response as RrHttpHeaders.  Lines that are
- *		not "name: value" in the database's encoding are left out.
+ *		not "name: value" in the database's encoding, and status lines
+ *		("HTTP/1.1 200 Note: ok"), are left out.
  */
 static List *
 parse_headers(const RecvBuffer *lines)
@@ -492,7 +511,9 @@ parse_headers(const RecvBuffer *lines)
 		const char *line_end = eol != NULL ? eol : end;
 		const char *colon = memchr(line, ':', line_end - line);
 
+		/* the status lines (of redirects and 1xx too) are not headers */
 		if (colon != NULL && colon > line && *line != ' ' && *line != '\t' &&
+			!(line_end - line >= 5 && strncmp(line, "HTTP/", 5) == 0) &&
 			pg_verify_mbstr(GetDatabaseEncoding(), line, line_end - line, true))
 		{
 			RrHttpHeader *header = palloc(sizeof(RrHttpHeader));
@@ -517,6 +538,71 @@ parse_headers(const RecvBuffer *lines)
 	return headers;
 }
 
+/*
+ * encoded_url
+ *		url without the spaces and control characters before and after it,
+ *		and with those inside it percent-encoded, as a browser's URL parser
+ *		(WHATWG) and n8n take "https://host/search?q=John Smith"; libcurl
+ *		refuses them.
+ */
+static char *
+encoded_url(const char *url)
+{
+	const unsigned char *start = (const unsigned char *) url;
+	const unsigned char *end = start + strlen(url);
+	StringInfoData buf;
+
+	while (start < end && *start <= 0x20)
+		start++;
+	while (end > start && end[-1] <= 0x20)
+		end--;
+	initStringInfo(&buf);
+	for (; start < end; start++)
+	{
+		if (*start <= 0x20 || *start == 0x7F)
+			appendStringInfo(&buf, "%%%02X", *start);
+		else
+			appendStringInfoChar(&buf, (char) *start);
+	}
+	return buf.data;
+}
+
+char *
+rr_http_shown_url(const char *url)
+{
+	const char *authority = strstr(url, "://");
+	const char *at = NULL;
+	const char *c;
+	char	   *shown;
+	int			len;
+
+	/* the user part's password, if any, is not shown */
+	if (authority != NULL)
+	{
+		authority += 3;
+		for (c = authority; *c != '\0' && strchr("/?#", *c) == NULL; c++)
+			if (*c == '@')
+				at = c;
+	}
+	if (at != NULL)
+	{
+		const char *colon = memchr(authority, ':', at - authority);
+
+		shown = colon == NULL ? pstrdup(url) :
+			psprintf("%.*s:***%s", (int) (colon - url), url, at);
+	}
+	else
+		shown = pstrdup(url);
+	/* and a URL of a megabyte is not copied into every message */
+	len = strlen(shown);
+	if (len > RR_HTTP_SHOWN_URL_LENGTH)
+	{
+		len = pg_mbcliplen(shown, len, RR_HTTP_SHOWN_URL_LENGTH);
+		shown = psprintf("%.*s...", len, shown);
+	}
+	return shown;
+}
+
 char *
 rr_http_url(const char *url, List *query)
 {
@@ -530,7 +616,7 @@ rr_http_url(const char *url, List *query)
 
 	if (parsed == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	code = curl_url_set(parsed, CURLUPART_URL, url, 0);
+	code = curl_url_set(parsed, CURLUPART_URL, encoded_url(url), 0);
 	if (code == CURLUE_OK)
 		code = curl_url_get(parsed, CURLUPART_SCHEME, &scheme, 0);
 	if (code == CURLUE_OK)
@@ -563,13 +649,14 @@ rr_http_url(const char *url, List *query)
 	if (code != CURLUE_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("\"%s\" is not a valid URL", url),
+				 errmsg("\"%s\" is not a valid URL", rr_http_shown_url(url)),
 				 errdetail("%s.", curl_url_strerror(code)),
 				 errhint("Give an absolute URL such as \"https://example.com/path\".")));
 	if (!web)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("\"%s\" is not an http or https URL", url),
+				 errmsg("\"%s\" is not an http or https URL",
+						rr_http_shown_url(url)),
 				 errdetail("http nodes speak only http and https.")));
 	result = pstrdup(full);
 	curl_free(full);

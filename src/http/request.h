@@ -89,10 +89,19 @@ typedef struct RrHttpResponse
 
 /*
  * The URL to request: url (which must be an absolute http or https URL,
- * else 22023 or 42501) with the query pairs (a List of "name", "value"
- * strings, one after the other) appended, both percent-encoded.
+ * else 22023 or 42501; spaces and control characters around it are
+ * dropped, those inside it percent-encoded) with the query pairs (a List
+ * of "name", "value" strings, one after the other) appended, both
+ * percent-encoded.
  */
 extern char *rr_http_url(const char *url, List *query);
+
+/*
+ * url as errors and messages show it: with the password of its user part,
+ * if it has one, as "***", and cut to RR_HTTP_SHOWN_URL_LENGTH bytes.
+ */
+#define RR_HTTP_SHOWN_URL_LENGTH 256
+extern char *rr_http_shown_url(const char *url);
 
 /*
  * Whether URLs a and b (as rr_http_url() gives them) have the same origin:

@@ -230,6 +230,9 @@ header_line(RrNodeRun *run, const char *name, const char *value)
 				 errmsg("node \"%s\" param \"headers\" has an invalid header \"%s\"",
 						run->node->name, name),
 				 errdetail("Header names are letters, digits and !#$%%&'*+-.^_`|~; values hold no line breaks.")));
+	/* "Name:" would make libcurl leave the header out; "Name;" sends it empty */
+	if (*value == '\0')
+		return psprintf("%s;", name);
 	return psprintf("%s: %s", name, value);
 }
 
@@ -548,7 +551,7 @@ build_request(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
 	request->owner = run->execution->plan->owner;
 	if (next_url != NULL)
 	{
-		request->shown_url = next_url;
+		request->shown_url = rr_http_shown_url(next_url);
 		request->url = rr_http_url(next_url, NIL);
 		if (credential != NULL)
 			check_page_origin(state, run, item, index, credential, request);
@@ -558,15 +561,16 @@ build_request(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
 		JsonbValue *url = rr_param_eval(&state->url, run, item, index);
 		JsonbValue *query = param_object(&state->query, run, item, index,
 										 "query");
+		char	   *given;
 
 		if (url == NULL || url->type != jbvString)
 			rr_param_type_error(run->node->name, "url", "a string", url);
-		request->shown_url = pnstrdup(url->val.string.val,
-									  url->val.string.len);
+		given = pnstrdup(url->val.string.val, url->val.string.len);
+		request->shown_url = rr_http_shown_url(given);
 		pairs = object_pairs(run, query, "query");
 		if (state->page_param != NULL && !state->page_in_body)
 			pairs = with_page_query(state, pairs, page);
-		request->url = rr_http_url(request->shown_url, pairs);
+		request->url = rr_http_url(given, pairs);
 	}
 	request->timeout_ms = state->timeout_ms;
 	request->connect_timeout_ms = state->connect_timeout_ms;
@@ -674,18 +678,26 @@ json_body(const RrHttpResponse *response)
 	JsonbValue *value = palloc(sizeof(JsonbValue));
 	JsonLexContext *lex;
 
-	if (response->body_len == 0)
+	const char *body = response->body;
+	size_t		body_len = response->body_len;
+
+	/* a UTF-8 byte order mark before the JSON is skipped, as n8n does */
+	if (body_len >= 3 && memcmp(body, "\xEF\xBB\xBF", 3) == 0)
+	{
+		body += 3;
+		body_len -= 3;
+	}
+	if (body_len == 0)
 	{
 		value->type = jbvNull;
 		return value;
 	}
-	lex = makeJsonLexContextCstringLen(response->body,
-									   (int) response->body_len,
+	lex = makeJsonLexContextCstringLen(unconstify(char *, body), (int) body_len,
 									   GetDatabaseEncoding(), false);
 	if (pg_parse_json(lex, &nullSemAction) != JSON_SUCCESS)
 		return NULL;
 	parsed = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-												CStringGetDatum(response->body)));
+												CStringGetDatum(body)));
 	rr_jsonb_value(parsed, value);
 	return rr_value_normalize(value);
 }
@@ -1062,6 +1074,70 @@ next_param_page(HttpState *state, RrNodeRun *run, int index, int page,
  *		The URL of a response's Link header (any of them) whose rel is
  *		"next": <url>; rel="next", ...; NULL when there is none.
  */
+/*
+ * link_rel_is_next
+ *		Whether the parameters of one link of a Link header, from params
+ *		to end (";rel=next", "; rel = \"next last\"", ";REL=Next"), give
+ *		it relation type "next" (RFC 8288: names and types are matched
+ *		without regard to case; rel may list several types).
+ */
+static bool
+link_rel_is_next(const char *params, const char *end)
+{
+	const char *p = params;
+
+	while (p < end)
+	{
+		const char *value;
+		const char *value_end;
+
+		while (p < end && (*p == ';' || *p == ',' || *p == ' ' || *p == '\t'))
+			p++;
+		if (end - p < 3 || pg_strncasecmp(p, "rel", 3) != 0)
+		{
+			p = memchr(p, ';', end - p);
+			if (p == NULL)
+				return false;
+			continue;
+		}
+		p += 3;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p >= end || *p != '=')
+			continue;
+		p++;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p < end && *p == '"')
+		{
+			value = ++p;
+			value_end = memchr(p, '"', end - p);
+			if (value_end == NULL)
+				value_end = end;
+		}
+		else
+		{
+			value = p;
+			for (value_end = p; value_end < end && *value_end != ';' &&
+				 *value_end != ',' && *value_end != ' '; value_end++)
+				;
+		}
+		/* one of the space-separated types is "next" */
+		for (p = value; p < value_end;)
+		{
+			const char *type_end = p;
+
+			while (type_end < value_end && *type_end != ' ')
+				type_end++;
+			if (type_end - p == 4 && pg_strncasecmp(p, "next", 4) == 0)
+				return true;
+			p = type_end + 1;
+		}
+		return false;
+	}
+	return false;
+}
+
 static char *
 link_next(const RrHttpResponse *response)
 {
@@ -1078,15 +1154,12 @@ link_next(const RrHttpResponse *response)
 		{
 			const char *end = strchr(p, '>');
 			const char *next_link;
-			const char *rel;
 
 			if (end == NULL)
 				break;
 			next_link = strchr(end, '<');
-			rel = strstr(end, "rel=");
-			if (rel != NULL && (next_link == NULL || rel < next_link) &&
-				(strncmp(rel, "rel=\"next\"", 10) == 0 ||
-				 strncmp(rel, "rel=next", 8) == 0))
+			if (link_rel_is_next(end + 1, next_link != NULL ? next_link :
+								 end + strlen(end)))
 				return pnstrdup(p + 1, end - p - 1);
 			p = end;
 		}
