@@ -36,6 +36,48 @@ option(JsValue opts, const char *name)
 	return js_get_named(opts, name, strlen(name), &type_error);
 }
 
+/* Whether a locales argument names American English ("en-US", "en", ["en-US"]) */
+static bool
+is_english(JsValue locales)
+{
+	if (locales.kind == JS_UNDEFINED || locales.kind == JS_NULL)
+		return true;
+	if (rr_is_array(locales))
+	{
+		JsArray    *list = rr_array_view(locales);
+
+		if (list->len != 1)
+			return list->len == 0;
+		locales = list->elems[0];
+	}
+	return locales.kind == JS_STRING &&
+		((LEN(locales) == 5 && strncmp(STR(locales), "en-US", 5) == 0) ||
+		 (LEN(locales) == 2 && strncmp(STR(locales), "en", 2) == 0));
+}
+
+/*
+ * Refuse (0A000) what would be silently wrong: JavaScript's
+ * Date#toLocale*String in another locale than en-US, or with options
+ * (time zone, month names, hour cycle), and Luxon's formats with an
+ * options object naming another locale.
+ */
+static void
+check_english(const char *method, JsValue locales, JsValue options)
+{
+	if (!is_english(locales))
+		rr_builtin_not_supported(psprintf("%s in other locales than en-US", method));
+	if (options.kind != JS_UNDEFINED)
+		rr_builtin_not_supported(psprintf("%s with options", method));
+}
+
+/* Luxon's opts of toFormat() and toLocaleString(): a locale of en-US only */
+static void
+check_english_option(const char *method, JsValue opts)
+{
+	if (!is_english(option(opts, "locale")))
+		rr_builtin_not_supported(psprintf("%s in other locales than en-US", method));
+}
+
 static const RrZone *
 local_zone(RrExprEnv *env)
 {
@@ -512,6 +554,7 @@ date_format(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 		rr_expr_throw(env);		/* Formatter.parseFormat(undefined) */
 		return js_undefined();
 	}
+	check_english_option("toFormat()", rr_arg(nargs, args, 1));
 	initStringInfo(&out);
 	rr_datetime_format(&out, as_datetime(env, self), STR(fmt), LEN(fmt), false);
 	return string_value(&out);
@@ -1048,12 +1091,15 @@ date_to_locale_string(RrExprEnv *env, JsValue self, int nargs,
 
 	if (self.kind == JS_DATE)
 	{
+		check_english("Date#toLocaleString()", fmt, rr_arg(nargs, args, 1));
 		if (isnan(self.u.dt->ms))
 			return js_cstring("Invalid Date");
-		return tech_format(self.u.dt, "M/d/yyyy, h:mm:ss\xE2\x80\xAF" "a", false);
+		/* Intl's format() writes a plain space before AM/PM, as Node's */
+		return tech_format(self.u.dt, "M/d/yyyy, h:mm:ss a", false);
 	}
 	if (!need_datetime(env, self))
 		return js_undefined();
+	check_english_option("toLocaleString()", rr_arg(nargs, args, 1));
 	if (fmt.kind == JS_UNDEFINED)
 		token = "D";
 	else if (fmt.kind == JS_STRING)
@@ -1185,6 +1231,8 @@ static JsValue
 jsdate_to_locale_date_string(RrExprEnv *env, JsValue self, int nargs,
 							 const JsValue *args)
 {
+	check_english("toLocaleDateString()", rr_arg(nargs, args, 0),
+				  rr_arg(nargs, args, 1));
 	return jsdate_locale_part(env, self, "M/d/yyyy");
 }
 
@@ -1192,7 +1240,9 @@ static JsValue
 jsdate_to_locale_time_string(RrExprEnv *env, JsValue self, int nargs,
 							 const JsValue *args)
 {
-	return jsdate_locale_part(env, self, "h:mm:ss\xE2\x80\xAF" "a");
+	check_english("toLocaleTimeString()", rr_arg(nargs, args, 0),
+				  rr_arg(nargs, args, 1));
+	return jsdate_locale_part(env, self, "h:mm:ss a");
 }
 
 /* getFullYear ... getMilliseconds, local (the workflow's zone) or UTC */
@@ -1320,6 +1370,151 @@ static JsValue
 dur_to_iso(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 {
 	return date_to_json(env, self, nargs, args);
+}
+
+/* The unit a letter of Duration#toFormat's format stands for, or -1 */
+static int
+format_unit(char c)
+{
+	switch (c)
+	{
+		case 'S':
+			return RR_UNIT_MILLISECONDS;
+		case 's':
+			return RR_UNIT_SECONDS;
+		case 'm':
+			return RR_UNIT_MINUTES;
+		case 'h':
+			return RR_UNIT_HOURS;
+		case 'd':
+			return RR_UNIT_DAYS;
+		case 'w':
+			return RR_UNIT_WEEKS;
+		case 'M':
+			return RR_UNIT_MONTHS;
+		case 'y':
+			return RR_UNIT_YEARS;
+	}
+	return -1;
+}
+
+/* n, floored, with at least width digits ("05", "-05") */
+static void
+append_floored(StringInfo out, double n, int width)
+{
+	char		digits[400];
+	int			len;
+
+	n = floor(n);
+	if (n < 0)
+		appendStringInfoChar(out, '-');
+	len = snprintf(digits, sizeof(digits), "%.0f", fabs(n));
+	for (; len < width; width--)
+		appendStringInfoChar(out, '0');
+	appendStringInfoString(out, digits);
+}
+
+/*
+ * Duration#toFormat(format): as Luxon's, the Duration shifted to the units
+ * the format names (y M w d h m s S, each run of one letter padded to its
+ * length: "hh:mm" of 2 h 5 min is "02:05", "mm:ss" of 3,725 s "62:05"),
+ * each floored; 'quoted' text and every other character as they are.
+ */
+static JsValue
+dur_to_format(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	JsValue		fmt = rr_arg(nargs, args, 0);
+	const JsDuration *shifted;
+	uint16		units = 0;
+	StringInfoData out;
+	const char *f;
+	const char *end;
+
+	if (fmt.kind != JS_STRING)
+	{
+		rr_expr_throw(env);
+		return js_undefined();
+	}
+	if (self.u.dur->invalid)
+		return js_cstring("Invalid Duration");
+	f = STR(fmt);
+	end = f + LEN(fmt);
+	for (const char *c = f; c < end; c++)
+	{
+		if (*c == '\'')
+		{
+			const char *close = memchr(c + 1, '\'', end - c - 1);
+
+			c = close != NULL ? close : end - 1;
+		}
+		else if (format_unit(*c) >= 0)
+			units |= 1 << format_unit(*c);
+	}
+	shifted = units != 0 ? rr_duration_shift_to(self.u.dur, units) : self.u.dur;
+	initStringInfo(&out);
+	while (f < end)
+	{
+		const char *run = f;
+
+		if (*f == '\'')
+		{
+			const char *close = memchr(f + 1, '\'', end - f - 1);
+
+			if (close == NULL)
+				close = end;
+			appendBinaryStringInfo(&out, f + 1, close - f - 1);
+			f = close < end ? close + 1 : end;
+			continue;
+		}
+		while (f < end && *f == *run)
+			f++;
+		if (format_unit(*run) >= 0)
+			append_floored(&out, shifted->v[format_unit(*run)], (int) (f - run));
+		else
+			appendBinaryStringInfo(&out, run, f - run);
+	}
+	return rr_string_from(&out);
+}
+
+/*
+ * Duration#toISOTime(opts): a Duration of 0 to 24 hours as the time of day
+ * it would be ("01:30:00.000"), null otherwise; suppressMilliseconds,
+ * suppressSeconds, includePrefix and format "basic" as for a DateTime.
+ */
+static JsValue
+dur_to_iso_time(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	JsValue		opts = rr_arg(nargs, args, 0);
+	JsValue		format = option(opts, "format");
+	double		ms = rr_duration_to_millis(self.u.dur);
+	bool		basic;
+	int64		total;
+	int			hour;
+	int			minute;
+	int			second;
+	int			milli;
+	StringInfoData out;
+
+	if (self.u.dur->invalid || isnan(ms) || ms < 0 || ms >= 86400000.0)
+		return js_null();
+	total = (int64) floor(ms);
+	hour = (int) (total / 3600000);
+	minute = (int) (total / 60000 % 60);
+	second = (int) (total / 1000 % 60);
+	milli = (int) (total % 1000);
+	basic = format.kind == JS_STRING && LEN(format) == 5 &&
+		strncmp(STR(format), "basic", 5) == 0;
+	initStringInfo(&out);
+	if (js_to_boolean(option(opts, "includePrefix")))
+		appendStringInfoChar(&out, 'T');
+	appendStringInfo(&out, basic ? "%02d%02d" : "%02d:%02d", hour, minute);
+	if (!(js_to_boolean(option(opts, "suppressSeconds")) && second == 0 && milli == 0))
+	{
+		appendStringInfo(&out, basic ? "%02d" : ":%02d", second);
+		if (!(js_to_boolean(option(opts, "suppressMilliseconds")) && milli == 0))
+			appendStringInfo(&out, ".%03d", milli);
+	}
+	return rr_string_from(&out);
 }
 
 static JsValue
@@ -1917,7 +2112,9 @@ const RrMethodImpl rr_duration_methods[] = {
 	{"normalize", false, dur_normalize},
 	{"plus", false, date_plus},
 	{"shiftTo", false, dur_shift_to},
+	{"toFormat", false, dur_to_format},
 	{"toISO", false, dur_to_iso},
+	{"toISOTime", false, dur_to_iso_time},
 	{"toJSON", false, date_to_json},
 	{"toMillis", false, dur_to_millis},
 	{"toObject", false, dt_to_object},

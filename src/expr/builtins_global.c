@@ -7,8 +7,13 @@
  *		$min, numberList, zip ..., W src/extensions/extended-functions.ts),
  *		and the constants of the namespaces (Math.PI ...).
  *
- * As in n8n (W src/expression.ts), isNaN and isFinite are Number.isNaN and
- * Number.isFinite: isNaN("abc") is false.
+ * isNaN and isFinite are JavaScript's global functions, which convert their
+ * argument to a number first (isNaN("abc") is true): n8n's expression.ts
+ * gives its sandbox Number.isNaN and Number.isFinite under those names,
+ * but its parser leaves both names to JavaScript's globals (they are on
+ * @n8n/tournament's list of identifiers it does not rewrite), and that is
+ * what n8n's expressions get.  Number.isNaN and Number.isFinite do not
+ * convert.
  *
  *-------------------------------------------------------------------------
  */
@@ -75,6 +80,19 @@ static JsValue
 fn_is_finite(RrExprEnv *env, int nargs, const JsValue *args)
 {
 	return js_bool(rr_is_number(ARG(0)) && isfinite(js_to_number(ARG(0))));
+}
+
+/* the global isNaN(x) and isFinite(x): of ToNumber(x) */
+static JsValue
+fn_global_is_nan(RrExprEnv *env, int nargs, const JsValue *args)
+{
+	return js_bool(isnan(js_to_number(ARG(0))));
+}
+
+static JsValue
+fn_global_is_finite(RrExprEnv *env, int nargs, const JsValue *args)
+{
+	return js_bool(isfinite(js_to_number(ARG(0))));
 }
 
 static JsValue
@@ -722,8 +740,8 @@ const RrFunctionImpl rr_functions[] = {
 	{NULL, "decodeURIComponent", 0, 1, fn_decode_uri_component},
 	{NULL, "encodeURI", 0, 1, fn_encode_uri},
 	{NULL, "encodeURIComponent", 0, 1, fn_encode_uri_component},
-	{NULL, "isFinite", 0, 1, fn_is_finite},
-	{NULL, "isNaN", 0, 1, fn_is_nan},
+	{NULL, "isFinite", 0, 1, fn_global_is_finite},
+	{NULL, "isNaN", 0, 1, fn_global_is_nan},
 	{NULL, "parseFloat", 0, 1, fn_parse_float},
 	{NULL, "parseInt", 0, 2, fn_parse_int},
 	/* n8n's */

@@ -55,9 +55,12 @@ auto_word(int unit, double c)
 	return buf;
 }
 
-/* n with en-US grouping and at most 3 fraction digits, as Intl does */
+/*
+ * n with at most 3 fraction digits, as Intl does, with en-US grouping
+ * ("5,000") or without (Luxon's number formats turn it off: "5000")
+ */
 static void
-append_en_number(StringInfo out, double n)
+append_en_number(StringInfo out, double n, bool grouping)
 {
 	char		digits[400];
 	int			len;
@@ -75,17 +78,21 @@ append_en_number(StringInfo out, double n)
 		int_len++;
 	for (i = 0; i < len; i++)
 	{
-		if (i > 0 && i < int_len && (int_len - i) % 3 == 0)
+		if (grouping && i > 0 && i < int_len && (int_len - i) % 3 == 0)
 			appendStringInfoChar(out, ',');
 		appendStringInfoChar(out, digits[i]);
 	}
 }
 
-/* "2 hours": Intl.NumberFormat with style unit, unitDisplay long */
+/*
+ * "2 hours": Intl.NumberFormat with style unit, unitDisplay long (as
+ * Intl.RelativeTimeFormat writes it, grouping), or as Luxon's toHuman()
+ * asks for it, without grouping
+ */
 static void
-append_en_unit(StringInfo out, double n, int unit)
+append_en_unit(StringInfo out, double n, int unit, bool grouping)
 {
-	append_en_number(out, n);
+	append_en_number(out, n, grouping);
 	appendStringInfo(out, " %s%s", singular[unit], fabs(n) == 1 ? "" : "s");
 }
 
@@ -102,7 +109,7 @@ relative_text(int unit, double c, bool numeric_auto)
 	initStringInfo(&out);
 	if (!signbit(c))
 		appendStringInfoString(&out, "in ");
-	append_en_unit(&out, n, unit);
+	append_en_unit(&out, n, unit, true);
 	if (signbit(c))
 		appendStringInfoString(&out, " ago");
 	return rr_string_from(&out);
@@ -384,7 +391,7 @@ dur_to_human(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 			else
 				appendStringInfoString(&out, style == 'l' ? ", and " : ", & ");
 		}
-		append_en_unit(&out, d->v[u], u);
+		append_en_unit(&out, d->v[u], u, false);
 		count++;
 	}
 	return rr_string_from(&out);

@@ -1355,6 +1355,74 @@ str_replace_special_chars(RrExprEnv *env, JsValue self, int nargs,
 	return rr_string_from(&out);
 }
 
+/*
+ * String#normalize(form): Unicode's normalization form "NFC" (the
+ * default), "NFD", "NFKC" or "NFKD"; another form is JavaScript's
+ * RangeError.
+ */
+static JsValue
+str_normalize(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	static const char *const names[] = {"NFC", "NFD", "NFKC", "NFKD"};
+	static const UnicodeNormalizationForm forms[] = {
+		UNICODE_NFC, UNICODE_NFD, UNICODE_NFKC, UNICODE_NFKD
+	};
+	JsValue		form = rr_arg(nargs, args, 0);
+	pg_wchar   *chars;
+	pg_wchar   *normalized;
+	StringInfoData out;
+	int			f = 0;
+	int			n = 0;
+
+	if (form.kind != JS_UNDEFINED)
+	{
+		if (form.kind != JS_STRING)
+			f = lengthof(names);
+		else
+			for (f = 0; f < lengthof(names); f++)
+				if (LEN(form) == strlen(names[f]) &&
+					strncmp(STR(form), names[f], LEN(form)) == 0)
+					break;
+		if (f == lengthof(names))
+		{
+			rr_expr_throw(env);
+			return js_undefined();
+		}
+	}
+	rr_expr_step(env);
+	chars = palloc((LEN(self) + 1) * sizeof(pg_wchar));
+	initStringInfo(&out);
+	/* piece by piece between U+0000s, which end unicode_normalize()'s input */
+	for (int i = 0; i <= LEN(self); i += i < LEN(self) ? rr_char_len(STR(self) + i) : 1)
+	{
+		pg_wchar	c = i < LEN(self) ? rr_char_code(STR(self) + i) : 0;
+
+		if (c != 0)
+		{
+			chars[n++] = c;
+			continue;
+		}
+		chars[n] = 0;
+		normalized = unicode_normalize(forms[f], chars);
+		if (normalized == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		for (int k = 0; normalized[k] != 0; k++)
+		{
+			unsigned char buf[4];
+
+			unicode_to_utf8(normalized[k], buf);
+			appendBinaryStringInfo(&out, (char *) buf, pg_utf_mblen(buf));
+		}
+		pfree(normalized);
+		if (i < LEN(self))
+			appendStringInfoChar(&out, '\0');
+		n = 0;
+	}
+	pfree(chars);
+	return rr_string_from(&out);
+}
+
 const RrMethodImpl rr_string_methods[] = {
 	/* JavaScript's */
 	{"at", false, str_at},
@@ -1366,6 +1434,7 @@ const RrMethodImpl rr_string_methods[] = {
 	{"includes", false, str_includes},
 	{"indexOf", false, str_index_of},
 	{"lastIndexOf", false, str_last_index_of},
+	{"normalize", false, str_normalize},
 	{"padEnd", false, str_pad_end},
 	{"padStart", false, str_pad_start},
 	{"repeat", false, str_repeat},

@@ -338,15 +338,22 @@ zone_abbrev(const RrZone *zone, double ms)
 	return tm != NULL ? tm->tm_zone : NULL;
 }
 
-/* The English name of the zone at ms: Luxon's ZZZZ (long false) or ZZZZZ */
+/*
+ * The English name of the zone at ms: Luxon's ZZZZ (long false) or ZZZZZ
+ * (luxon), or the one in parentheses of JavaScript's Date#toString.  A
+ * fixed offset is named by its name in Luxon, long or not ("UTC",
+ * "UTC+5"), and at length by Date#toString ("Coordinated Universal
+ * Time").
+ */
 static void
-append_zone_name(StringInfo out, const RrZone *zone, double ms, bool longname)
+append_zone_name(StringInfo out, const RrZone *zone, double ms, bool longname,
+				 bool luxon)
 {
 	const char *abbrev = zone_abbrev(zone, ms);
 	int			offset = rr_zone_offset(zone, ms);
 	int			i;
 
-	if (zone->tz == NULL && !longname)
+	if (zone->tz == NULL && (luxon || !longname))
 	{
 		appendStringInfoString(out, zone->name);
 		return;
@@ -1200,7 +1207,7 @@ rr_datetime_get(JsValue v, const char *name, int len)
 		if (IS("offsetNameShort") || IS("offsetNameLong"))
 		{
 			initStringInfo(&buf);
-			append_zone_name(&buf, dt->zone, dt->ms, IS("offsetNameLong"));
+			append_zone_name(&buf, dt->zone, dt->ms, IS("offsetNameLong"), true);
 			return js_string(buf.data, buf.len);
 		}
 	}
@@ -1347,7 +1354,7 @@ rr_date_append_string(StringInfo out, const JsDateTime *dt, bool date,
 		appendStringInfo(out, "%02d:%02d:%02d GMT", c.hour, c.minute, c.second);
 		rr_append_offset(out, o, 't', false, NULL);
 		appendStringInfoString(out, " (");
-		append_zone_name(out, dt->zone, dt->ms, true);
+		append_zone_name(out, dt->zone, dt->ms, true, false);
 		appendStringInfoChar(out, ')');
 	}
 }
@@ -1570,7 +1577,7 @@ format_token(StringInfo out, const JsDateTime *dt, const RrCivil *c,
 			else if (n == 3)
 				rr_append_offset(out, offset, 't', allow_z, dt->zone);
 			else if (n == 4 || n == 5)
-				append_zone_name(out, dt->zone, dt->ms, n == 5);
+				append_zone_name(out, dt->zone, dt->ms, n == 5, true);
 			else
 				return false;
 			return true;

@@ -516,6 +516,48 @@ append_js_decimal(StringInfo out, bool neg, const char *digits, int k, int n)
 	}
 }
 
+/*
+ * The shortest decimal digits of d that read back as d (Number::toString's
+ * digits), into buf (DOUBLE_SHORTEST_DECIMAL_LEN bytes) as "7e+22".
+ * PostgreSQL's shortest output gives 16 or 17 digits for some doubles
+ * that fewer digits name (7e22 as 7.0000000000000004e+22, 6.12602652166159e16
+ * as 6.1260265216615904e+16): then 15 and 16 digits, correctly rounded,
+ * are tried first.  Any representation of at most 15 digits that reads
+ * back is what 15 correctly rounded digits show once their trailing zeros
+ * go, since it lies within half a unit in the last place of d.
+ */
+static void
+shortest_digits(double d, char *buf)
+{
+	int			digits;
+
+	double_to_shortest_decimal_buf(d, buf);
+	digits = 0;
+	for (const char *c = buf; *c != '\0' && *c != 'e'; c++)
+		digits += (*c >= '0' && *c <= '9');
+	for (int precision = 15; precision < Min(digits, 17); precision++)
+	{
+		char		shorter[DOUBLE_SHORTEST_DECIMAL_LEN + 8];
+
+		char	   *e;
+		char	   *end;
+
+		snprintf(shorter, sizeof(shorter), "%.*e", precision - 1, d);
+		if (strtod(shorter, NULL) != d)
+			continue;
+		/* "7.00000000000000e+22" as "7e+22" */
+		e = strchr(shorter, 'e');
+		for (end = e; end[-1] == '0'; end--)
+			;
+		if (end[-1] == '.')
+			end--;
+		memmove(end, e, strlen(e) + 1);
+		if (strlen(shorter) < DOUBLE_SHORTEST_DECIMAL_LEN)
+			strcpy(buf, shorter);
+		return;
+	}
+}
+
 void
 js_append_number(StringInfo out, double d)
 {
@@ -538,7 +580,7 @@ js_append_number(StringInfo out, double d)
 	}
 	else
 	{
-		double_to_shortest_decimal_buf(d, buf);
+		shortest_digits(d, buf);
 		neg = decimal_digits(buf, digits, &k, &n);
 		append_js_decimal(out, neg, digits, k, n);
 	}
@@ -586,7 +628,7 @@ double_to_numeric(double d)
 	Assert(isfinite(d));
 	if (fabs(d) < JS_2_53 && d == trunc(d))
 		return int64_to_numeric((int64) d);
-	double_to_shortest_decimal_buf(d, buf);
+	shortest_digits(d, buf);
 	return DatumGetNumeric(DirectFunctionCall3(numeric_in,
 											   CStringGetDatum(buf),
 											   ObjectIdGetDatum(InvalidOid),
