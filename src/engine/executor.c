@@ -1342,6 +1342,12 @@ rr_check_limits(RrNodeRun *run)
 						rr_max_node_items),
 				 errhint("reporunner.max_node_items sets the limit.")));
 	}
+	rr_check_execution_memory(execution, run->node);
+}
+
+void
+rr_check_execution_memory(const RrExecution *execution, const RrPlanNode *node)
+{
 	if (MemoryContextMemAllocated(execution->context, true) >
 		(Size) rr_max_execution_memory * 1024)
 	{
@@ -1350,7 +1356,7 @@ rr_check_limits(RrNodeRun *run)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("workflow \"%s\" used more than %d kB of memory at node \"%s\"",
 						execution->plan->workflow_name,
-						rr_max_execution_memory, run->node->name),
+						rr_max_execution_memory, node->name),
 				 errhint("reporunner.max_execution_memory sets the limit.")));
 	}
 }

@@ -217,6 +217,15 @@ extern void rr_check_call_depth(const char *workflow, int level);
 extern bool rr_execution_limit_passed(void);
 
 /*
+ * Raise the error of reporunner.max_execution_memory (54000, which
+ * on_error does not absorb) when execution holds more than that, at node:
+ * after every node run, and while a node gathers much (the responses of
+ * an http node's requests).
+ */
+extern void rr_check_execution_memory(const RrExecution *execution,
+									  const RrPlanNode *node);
+
+/*
  * The level of the innermost execution running in this process (0 when
  * none runs): those nested here, on top of the durable run's level if one
  * runs, on top of the level a call for another process was made at.

@@ -759,7 +759,8 @@ start_transfer(Transfer *transfer, const RrHttpRequest *requests, int i,
 static void
 run_transfers(CURLM *multi, const RrHttpRequest *requests,
 			  RrHttpResponse *responses, ErrorData **failures,
-			  Transfer *transfers, int nslots, int n)
+			  Transfer *transfers, int nslots, int n,
+			  RrHttpTakenHook taken, void *arg)
 {
 	int			started = 0;
 	int			in_flight = 0;
@@ -808,6 +809,8 @@ run_transfers(CURLM *multi, const RrHttpRequest *requests,
 			cleanup_transfer(transfer, multi);
 			in_flight--;
 			ended++;
+			if (taken != NULL)
+				taken(arg);
 		}
 		/* start the next ones before waiting, when some ended */
 		if (ended == n || (started < n && in_flight < nslots))
@@ -856,7 +859,7 @@ multi_handle(void)
  */
 static void
 perform(const RrHttpRequest *requests, RrHttpResponse *responses,
-		ErrorData **failures, int n)
+		ErrorData **failures, int n, RrHttpTakenHook taken, void *arg)
 {
 	volatile int nslots = Max(Min(n, http_max_concurrency), 1);
 	Transfer   *transfers = palloc0(sizeof(Transfer) * nslots);
@@ -865,7 +868,7 @@ perform(const RrHttpRequest *requests, RrHttpResponse *responses,
 	PG_TRY();
 	{
 		run_transfers(multi, requests, responses, failures, transfers,
-					  nslots, n);
+					  nslots, n, taken, arg);
 	}
 	PG_FINALLY();
 	{
@@ -880,9 +883,9 @@ perform(const RrHttpRequest *requests, RrHttpResponse *responses,
 
 void
 rr_http_perform_all(const RrHttpRequest *requests, RrHttpResponse *responses,
-					int n)
+					int n, RrHttpTakenHook taken, void *arg)
 {
-	perform(requests, responses, NULL, n);
+	perform(requests, responses, NULL, n, taken, arg);
 }
 
 void
@@ -890,13 +893,13 @@ rr_http_perform_each(const RrHttpRequest *requests, RrHttpResponse *responses,
 					 ErrorData **failures, int n)
 {
 	memset(failures, 0, sizeof(ErrorData *) * n);
-	perform(requests, responses, failures, n);
+	perform(requests, responses, failures, n, NULL, NULL);
 }
 
 void
 rr_http_perform(const RrHttpRequest *request, RrHttpResponse *response)
 {
-	rr_http_perform_all(request, response, 1);
+	rr_http_perform_all(request, response, 1, NULL, NULL);
 }
 
 void

@@ -117,14 +117,24 @@ extern bool rr_http_same_origin(const char *a, const char *b);
 extern int64 rr_http_retry_after(const RrHttpResponse *response);
 
 /*
+ * Called with its arg each time a response has been taken into memory:
+ * the ERROR it raises ends the round (the http node checks its execution's
+ * reporunner.max_execution_memory, so that the responses of thousands of
+ * items cannot exhaust the server's memory before the node ends).
+ */
+typedef void (*RrHttpTakenHook) (void *arg);
+
+/*
  * Send the n requests and wait for their responses (responses[i] for
  * requests[i]), at most reporunner.http_max_concurrency in flight and
  * reporunner.http_max_per_host connections to one host at a time.  The
  * first request that gets no response raises its ERROR at once; the
- * others are then abandoned.
+ * others are then abandoned.  taken, if not NULL, is called with arg after
+ * each response.
  */
 extern void rr_http_perform_all(const RrHttpRequest *requests,
-								RrHttpResponse *responses, int n);
+								RrHttpResponse *responses, int n,
+								RrHttpTakenHook taken, void *arg);
 
 /*
  * The same, but a request that gets no response leaves its ERROR in

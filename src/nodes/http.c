@@ -1211,6 +1211,15 @@ pause_between_batches(int64 ms)
 	}
 }
 
+/* RrHttpTakenHook: the execution's memory, with the responses so far */
+static void
+check_memory(void *arg)
+{
+	RrNodeRun  *run = (RrNodeRun *) arg;
+
+	rr_check_execution_memory(run->execution, run->node);
+}
+
 /*
  * send_round
  *		Send the requests and wait for their responses: at once, or with
@@ -1234,7 +1243,7 @@ send_round(HttpState *state, RrNodeRun *run, RrHttpRequest *requests,
 			if (*batched)
 				pause_between_batches(state->batch_interval_ms);
 			rr_http_perform_all(requests + from, responses + from,
-								Min(size, n - from));
+								Min(size, n - from), check_memory, run);
 			*batched = state->batch_size > 0;
 		}
 	}

@@ -2,9 +2,10 @@
 # redirected keeps its body, URLs with spaces, a password in a URL kept out
 # of errors, HEAD of a large file, a reply that is not HTTP, a reason
 # phrase with a colon, an empty header, a byte order mark before JSON, Link
-# headers written in any case and with several types, and a response over
+# headers written in any case and with several types, a response over
 # reporunner.http_max_response_size that on_error absorbs like any failure
-# of the node.  Against the local test server (test/http_server.py).
+# of the node, and responses counted against max_execution_memory as they
+# come.  Against the local test server (test/http_server.py).
 use strict;
 use warnings FATAL => 'all';
 use PostgreSQL::Test::Cluster;
@@ -108,6 +109,21 @@ like(run('too_large', '[{}]', q{SET reporunner.http_max_response_size = '1kB';})
 	qr/"error": .*larger than 1024 bytes/, 'on_error absorbs a response over the size limit (54000)');
 # (the execution's own limits, max_node_items and max_execution_memory,
 # still end it: sql/060_limits.sql)
+
+# 11. the responses count against reporunner.max_execution_memory as they
+# come: 60 responses of 1 MB, two at a time, stop at about 20 of them
+# with the limit at 20 MB (they were all taken first, 6 GB for 400 of 8 MB
+# in the review's case)
+save_http('forget_log', qq({"url": "$base/log", "method": "DELETE"}));
+run('forget_log');
+save_http('heavy', qq({"url": "$base/large/1000000?i={{ \$json.i }}"}), '"on_error": "continue"');
+like(
+	run('heavy', sql(q{SELECT jsonb_agg(jsonb_build_object('i', g)) FROM generate_series(1, 60) g}),
+		q{SET reporunner.max_execution_memory = '20MB'; SET reporunner.http_max_concurrency = 2;}),
+	qr/^54000: .*used more than 20480 kB of memory at node "Call"/,
+	'responses over max_execution_memory end the node as they come, whatever on_error says');
+my $sent = scalar(HttpTestServer::requests($base, '/large/1000000'));
+ok($sent < 40, "and stop the requests early ($sent of 60 sent)");
 
 $node->stop;
 done_testing();
