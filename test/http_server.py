@@ -28,7 +28,8 @@ Endpoints (any method unless said otherwise):
                         status instead, with ?date=1 the header as the
                         HTTP date S seconds ahead
   /pages/N/K            200, {"page": K, "next": the absolute URL of
-                        /pages/N/K+1, or null when K is N}
+                        /pages/N/K+1, or null when K is N}; with ?rel=1
+                        the path only, "/pages/N/K+1?rel=1"
   /paged/N              items {"id": 1} to {"id": N}, ?per=P (default 2)
                         a page: page K (from 1) when "page" is in the query
                         or the JSON or form body, else from "offset"
@@ -53,7 +54,8 @@ Endpoints (any method unless said otherwise):
                         200, {"page": K}, with a Link header to
                         /linkpages/N/K+1 unless K is N, written as S says:
                         plain (rel="next"), multi (rel="next last"), upper
-                        (REL="Next"), space (; rel = "next")
+                        (REL="Next"), space (; rel = "next"), relative
+                        (<K+1?style=relative>, relative to the page's URL)
   /hold/NAME            200 {"held": NAME} once gate NAME is open (see
                         /release), at the latest after 120 s
   /release/NAME         opens gate NAME: requests waiting in /hold/NAME
@@ -286,6 +288,8 @@ class Handler(BaseHTTPRequestHandler):
                 following = "http://%s:%d/pages/%d/%d" % (
                     self.server.server_address[0], self.server.server_address[1],
                     last, page + 1)
+                if query.get("rel"):
+                    following = "/pages/%d/%d?rel=1" % (last, page + 1)
             return self.send(200, {"page": page, "next": following})
         if route == "paged":
             return self.paged(int(parts[1]), query, text)
@@ -324,12 +328,15 @@ class Handler(BaseHTTPRequestHandler):
             last, page = int(parts[1]), int(parts[2])
             headers = []
             if page < last:
+                style = query.get("style", "plain")
                 target = "<http://%s:%d/linkpages/%d/%d?style=%s>" % (
                     self.server.server_address[0], self.server.server_address[1],
-                    last, page + 1, query.get("style", "plain"))
+                    last, page + 1, style)
+                if style == "relative":
+                    target = "<%d?style=relative>" % (page + 1)
                 rel = {"plain": '; rel="next"', "multi": '; rel="next last"',
-                       "upper": '; REL="Next"',
-                       "space": ' ; rel = "next"'}[query.get("style", "plain")]
+                       "upper": '; REL="Next"', "space": ' ; rel = "next"',
+                       "relative": '; rel="next"'}[style]
                 headers.append(("Link", target + rel))
             return self.send(200, {"page": page}, headers=headers)
         if route == "big-header":

@@ -604,6 +604,28 @@ rr_http_shown_url(const char *url)
 }
 
 char *
+rr_http_resolve(const char *base, const char *reference)
+{
+	CURLU	   *parsed = curl_url();
+	char	   *full = NULL;
+	char	   *result;
+
+	if (parsed == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	if (curl_url_set(parsed, CURLUPART_URL, base, 0) != CURLUE_OK ||
+		curl_url_set(parsed, CURLUPART_URL, encoded_url(reference), 0) != CURLUE_OK ||
+		curl_url_get(parsed, CURLUPART_URL, &full, 0) != CURLUE_OK)
+	{
+		curl_url_cleanup(parsed);
+		return pstrdup(reference);
+	}
+	curl_url_cleanup(parsed);
+	result = pstrdup(full);
+	curl_free(full);
+	return result;
+}
+
+char *
 rr_http_url(const char *url, List *query)
 {
 	CURLU	   *parsed = curl_url();

@@ -97,6 +97,14 @@ typedef struct RrHttpResponse
 extern char *rr_http_url(const char *url, List *query);
 
 /*
+ * reference (a URL, absolute or relative: "/items?page=2", "?page=2") read
+ * against base, an absolute URL, as RFC 3986 says: the next page a Link
+ * header or a response names.  reference as it is when either cannot be
+ * parsed (rr_http_url then says why).
+ */
+extern char *rr_http_resolve(const char *base, const char *reference);
+
+/*
  * url as errors and messages show it: with the password of its user part,
  * if it has one, as "***", and cut to RR_HTTP_SHOWN_URL_LENGTH bytes.
  */

@@ -1008,7 +1008,9 @@ next_page(HttpState *state, RrNodeRun *run, int index, int page,
 		rr_param_type_error(run->node->name, "next_url", "a string", next);
 	build_request(state, run, (Jsonb *) list_nth(run->inputs[0], index), index,
 				  page + 1, credential,
-				  pnstrdup(next->val.string.val, next->val.string.len),
+				  rr_http_resolve(request->url,
+								  pnstrdup(next->val.string.val,
+										   next->val.string.len)),
 				  request);
 	return true;
 }
@@ -1182,8 +1184,10 @@ next_link_page(HttpState *state, RrNodeRun *run, int index, int page,
 
 	if (page + 1 >= state->max_pages || (next = link_next(response)) == NULL)
 		return false;
+	/* a relative link is read against the page's URL (RFC 8288) */
 	build_request(state, run, (Jsonb *) list_nth(run->inputs[0], index), index,
-				  page + 1, credential, next, request);
+				  page + 1, credential, rr_http_resolve(request->url, next),
+				  request);
 	return true;
 }
 

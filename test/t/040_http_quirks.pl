@@ -95,12 +95,17 @@ save_http('bom', qq({"url": "$base/bom-json"}));
 is(first('bom', '{a}'), '1', 'JSON after a byte order mark is parsed');
 
 # 9. Link rel="next" in any case, among several types, with spaces
-foreach my $style ('plain', 'multi', 'upper', 'space')
+foreach my $style ('plain', 'multi', 'upper', 'space', 'relative')
 {
 	save_http('linked', qq({"url": "$base/linkpages/3/1?style=$style", "next_link": true}));
 	is(sql(q{SELECT string_agg(r ->> 'page', ',') FROM jsonb_array_elements(
 		reporunner.execute('linked', '[{}]')) r}), '1,2,3', "Link pages followed ($style)");
 }
+
+# a relative next_url is read against the page's URL too
+save_http('next_relative', qq({"url": "$base/pages/3/1?rel=1", "next_url": "{{ \$json.next }}"}));
+is(sql(q{SELECT string_agg(r ->> 'page', ',') FROM jsonb_array_elements(
+	reporunner.execute('next_relative', '[{}]')) r}), '1,2,3', 'a relative next_url is followed');
 
 # 10. a response over reporunner.http_max_response_size is the node's
 # failure: on_error continue turns it into an error item
