@@ -114,9 +114,14 @@ typedef struct RrAst
 	int			nparts;
 	const char **parts;
 	int		   *partlens;
-	/* ARROW */
+	/* ARROW: nparams names; with destructured parameters ([k, v], {a, b:
+	 * c}), param_arg says which argument each comes from, and param_key
+	 * (a member) or param_element (an index, else -1) what of it */
 	int			nparams;
 	const char **params;
+	int		   *param_arg;
+	const char **param_key;
+	int		   *param_element;
 	/* set by compile.c: what an IDENT, MEMBER or CALL resolves to */
 	int			ref;
 	/* set by compile.c: a REGEX, or a NEW RegExp of literals, compiled

@@ -23,6 +23,7 @@
 #include <math.h>
 #include <wctype.h>
 
+#include "catalog/namespace.h"
 #include "catalog/pg_collation_d.h"
 #include "common/base64.h"
 #include "common/cryptohash.h"
@@ -33,7 +34,10 @@
 #include "expr/builtins_int.h"
 #include "expr/sha3.h"
 #include "miscadmin.h"
+#include "nodes/pg_list.h"
+#include "nodes/value.h"
 #include "utils/formatting.h"
+#include "utils/varlena.h"
 
 /* ---------- UTF-8 and UTF-16 ---------- */
 
@@ -1356,6 +1360,41 @@ str_replace_special_chars(RrExprEnv *env, JsValue self, int nargs,
 }
 
 /*
+ * String#localeCompare(that): -1, 0 or 1 as ICU's root collation orders
+ * the two ("a" before "B", "a" before "A"), which is en-US's and what
+ * JavaScript's Intl.Collator gives by default; through PostgreSQL's
+ * collation "und-x-icu".  Another locale, or options, are refused
+ * (0A000), as is a server without ICU.
+ */
+static JsValue
+str_locale_compare(RrExprEnv *env, JsValue self, int nargs,
+				   const JsValue *args)
+{
+	static Oid	collation = InvalidOid;
+	JsValue		that = js_to_string(rr_arg(nargs, args, 0));
+	JsValue		locales = rr_arg(nargs, args, 1);
+	int			order;
+
+	if (locales.kind != JS_UNDEFINED &&
+		!(locales.kind == JS_STRING &&
+		  ((LEN(locales) == 2 && strncmp(STR(locales), "en", 2) == 0) ||
+		   (LEN(locales) == 5 && strncmp(STR(locales), "en-US", 5) == 0))))
+		rr_builtin_not_supported("localeCompare() in other locales than en-US");
+	if (rr_arg(nargs, args, 2).kind != JS_UNDEFINED)
+		rr_builtin_not_supported("localeCompare() with options");
+	if (!OidIsValid(collation))
+	{
+		collation = get_collation_oid(list_make2(makeString("pg_catalog"),
+												 makeString("und-x-icu")),
+									  true);
+		if (!OidIsValid(collation))
+			rr_builtin_not_supported("localeCompare() on a server without ICU");
+	}
+	order = varstr_cmp(STR(self), LEN(self), STR(that), LEN(that), collation);
+	return js_number(order < 0 ? -1 : order > 0 ? 1 : 0);
+}
+
+/*
  * String#normalize(form): Unicode's normalization form "NFC" (the
  * default), "NFD", "NFKC" or "NFKD"; another form is JavaScript's
  * RangeError.
@@ -1434,6 +1473,7 @@ const RrMethodImpl rr_string_methods[] = {
 	{"includes", false, str_includes},
 	{"indexOf", false, str_index_of},
 	{"lastIndexOf", false, str_last_index_of},
+	{"localeCompare", false, str_locale_compare},
 	{"normalize", false, str_normalize},
 	{"padEnd", false, str_pad_end},
 	{"padStart", false, str_pad_start},

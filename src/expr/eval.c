@@ -644,8 +644,9 @@ host_call(RrExprEnv *env, const RrAst *call, JsValue self, int nargs,
 
 /*
  * The values of kids[from..] of node, spread ones (...x) expanded, pushed
- * to out; false when evaluation unwound.  Spreading what is not an array
- * is a TypeError.
+ * to out; false when evaluation unwound.  A string spreads into its
+ * characters (code points, as JavaScript's string iterator); spreading
+ * what is neither an array nor a string is a TypeError.
  */
 static bool
 eval_list(RrExprEnv *env, const RrAst *node, int from, RrArrayBuilder *out)
@@ -669,6 +670,14 @@ eval_list(RrExprEnv *env, const RrAst *node, int from, RrArrayBuilder *out)
 
 			for (j = 0; j < elems->len; j++)
 				rr_array_push(out, elems->elems[j]);
+		}
+		else if (v.kind == JS_STRING)
+		{
+			int			j;
+
+			for (j = 0; j < v.u.str.len; j += rr_char_len(v.u.str.ptr + j))
+				rr_array_push(out, js_string(v.u.str.ptr + j,
+											 rr_char_len(v.u.str.ptr + j)));
 		}
 		else
 		{
@@ -1071,7 +1080,25 @@ rr_expr_call(RrExprEnv *env, JsValue fn, int nargs, const JsValue *args)
 		return rr_function_call(env, host->function, nargs, args);
 	arrow = host->arrow;
 	for (i = 0; i < arrow->nparams; i++)
-		env->slots[arrow->ref + i] = i < nargs ? args[i] : js_undefined();
+	{
+		int			arg = arrow->param_arg[i];
+		JsValue		v = arg < nargs ? args[arg] : js_undefined();
+		bool		type_error = false;
+
+		/* destructured: ([k, v]) => ..., ({a, b}) => ... */
+		if (arrow->param_key[i] != NULL)
+			v = js_get_named(v, arrow->param_key[i],
+							 strlen(arrow->param_key[i]), &type_error);
+		else if (arrow->param_element[i] >= 0)
+			v = js_get_member(v, js_number(arrow->param_element[i]),
+							  &type_error);
+		if (type_error)
+		{
+			rr_expr_throw(env);	/* TypeError: cannot destructure */
+			return js_undefined();
+		}
+		env->slots[arrow->ref + i] = v;
+	}
 	return eval_node(env, arrow->kids[0]);
 }
 

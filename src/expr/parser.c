@@ -1165,9 +1165,50 @@ next_is(Parser *p, Punct punct)
 	return result;
 }
 
+/* At a plain identifier (no keyword) */
+static bool
+at_name(Parser *p)
+{
+	return p->tok.kind == TOK_IDENT && p->tok.kw == KW_NONE;
+}
+
 /*
- * At "(": whether an arrow function's parameters follow, "( [a {, b} [,]] )
- * =>".  Reads ahead at most to the first token that is none of these.
+ * Past one parameter of an arrow function, if one is at the current token:
+ * a name, [a, , b] or {a, b: c}.  Only for looking ahead.
+ */
+static bool
+skip_param(Parser *p)
+{
+	bool		object = is_punct(p, P_LBRACE);
+
+	if (at_name(p))
+		return advance(p);
+	if (!object && !is_punct(p, P_LBRACKET))
+		return false;
+	if (!advance(p))
+		return false;
+	while (!is_punct(p, object ? P_RBRACE : P_RBRACKET))
+	{
+		if (at_name(p) || (object && p->tok.kind == TOK_IDENT))
+		{
+			if (!advance(p))
+				return false;
+			if (object && is_punct(p, P_COLON) && (!advance(p) || !at_name(p) ||
+												 !advance(p)))
+				return false;
+		}
+		else if (object || !is_punct(p, P_COMMA))
+			return false;
+		if (is_punct(p, P_COMMA) && !advance(p))
+			return false;
+	}
+	return advance(p);
+}
+
+/*
+ * At "(": whether an arrow function's parameters follow, "( [p {, p}
+ * [,]] ) =>", p a name or a destructuring pattern.  Reads ahead at most to
+ * the first token that is none of these.
  */
 static bool
 at_arrow_params(Parser *p)
@@ -1178,9 +1219,9 @@ at_arrow_params(Parser *p)
 	save_lexer(p, &s);
 	if (advance(p))
 	{
-		while (p->tok.kind == TOK_IDENT && p->tok.kw == KW_NONE)
+		while (skip_param(p))
 		{
-			if (!advance(p) || !is_punct(p, P_COMMA) || !advance(p))
+			if (!is_punct(p, P_COMMA) || !advance(p))
 				break;
 		}
 		result = is_punct(p, P_RPAREN) && advance(p) && is_punct(p, P_ARROW);
@@ -2013,9 +2054,13 @@ check_params(Parser *p, RrAst *arrow, const int *positions)
 	return true;
 }
 
-/* An arrow parameter: the current token, an identifier */
+/*
+ * An arrow parameter: the current token, an identifier, bound to argument
+ * arg, or to its member key or element (-1: none) when destructured
+ */
 static bool
-add_param(Parser *p, RrAst *arrow, int **positions, int *cap)
+add_param(Parser *p, RrAst *arrow, int **positions, int *cap, int arg,
+		  const char *key, int element)
 {
 	char	   *name = token_name(p);
 
@@ -2026,17 +2071,102 @@ add_param(Parser *p, RrAst *arrow, int **positions, int *cap)
 		*cap = *cap ? *cap * 2 : 2;
 		arrow->params = arrow->params ? repalloc(arrow->params, *cap * sizeof(char *)) :
 			palloc(*cap * sizeof(char *));
+		arrow->param_arg = arrow->param_arg ?
+			repalloc(arrow->param_arg, *cap * sizeof(int)) :
+			palloc(*cap * sizeof(int));
+		arrow->param_key = arrow->param_key ?
+			repalloc(arrow->param_key, *cap * sizeof(char *)) :
+			palloc(*cap * sizeof(char *));
+		arrow->param_element = arrow->param_element ?
+			repalloc(arrow->param_element, *cap * sizeof(int)) :
+			palloc(*cap * sizeof(int));
 		*positions = *positions ? repalloc(*positions, *cap * sizeof(int)) :
 			palloc(*cap * sizeof(int));
 	}
 	(*positions)[arrow->nparams] = p->tok.start;
+	arrow->param_arg[arrow->nparams] = arg;
+	arrow->param_key[arrow->nparams] = key;
+	arrow->param_element[arrow->nparams] = element;
 	arrow->params[arrow->nparams++] = name;
 	return advance(p);
 }
 
 /*
+ * A destructured arrow parameter, at "[" or "{", bound to argument arg:
+ * [a, , b] (elements 0 and 2) or {a, b: c} (members a and b, named a and
+ * c).  Defaults, rest elements and nested patterns are refused.
+ */
+static bool
+add_pattern(Parser *p, RrAst *arrow, int **positions, int *cap, int arg)
+{
+	bool		object = is_punct(p, P_LBRACE);
+	int			element = 0;
+
+	if (!advance(p))
+		return false;
+	while (!is_punct(p, object ? P_RBRACE : P_RBRACKET))
+	{
+		if (!object && is_punct(p, P_COMMA))
+		{
+			element++;
+			if (!advance(p))
+				return false;
+			continue;
+		}
+		if (object && p->tok.kind == TOK_IDENT)
+		{
+			char	   *key = token_name(p);
+			LexState	s;
+
+			save_lexer(p, &s);
+			if (!advance(p))
+				return false;
+			if (is_punct(p, P_COLON))
+			{
+				if (!advance(p))
+					return false;
+			}
+			else
+				restore_lexer(p, &s);
+			if (!at_name(p))
+			{
+				fail(p, p->tok.start,
+					 "only names can be destructured in an arrow function's parameters");
+				return false;
+			}
+			if (!add_param(p, arrow, positions, cap, arg, key, -1))
+				return false;
+		}
+		else if (!object && at_name(p))
+		{
+			if (!add_param(p, arrow, positions, cap, arg, NULL, element++))
+				return false;
+		}
+		else
+		{
+			fail(p, p->tok.start,
+				 "only names can be destructured in an arrow function's parameters");
+			return false;
+		}
+		if (is_punct(p, P_COMMA))
+		{
+			if (!advance(p))
+				return false;
+		}
+		else if (!is_punct(p, object ? P_RBRACE : P_RBRACKET))
+		{
+			fail(p, p->tok.start,
+				 "only names can be destructured in an arrow function's parameters");
+			return false;
+		}
+	}
+	return advance(p);
+}
+
+/*
  * An arrow function, at its parameters (the caller looked ahead): x => e,
- * (a, b) => e, () => e, and the block body { return e; }.
+ * (a, b) => e, () => e, ([k, v]) => e, ({a, b: c}) => e, and the block
+ * body { return e; }.
  */
 static RrAst *
 parse_arrow(Parser *p)
@@ -2049,18 +2179,24 @@ parse_arrow(Parser *p)
 
 	if (p->tok.kind == TOK_IDENT)
 	{
-		if (!add_param(p, node, &positions, &cap))
+		if (!add_param(p, node, &positions, &cap, 0, NULL, -1))
 			return NULL;
 	}
 	else
 	{
+		int			arg = 0;
+
 		if (!advance(p))
 			return NULL;
 		while (!is_punct(p, P_RPAREN))
 		{
-			if (!add_param(p, node, &positions, &cap) ||
-				(is_punct(p, P_COMMA) && !advance(p)))
+			bool		added = is_punct(p, P_LBRACKET) || is_punct(p, P_LBRACE) ?
+				add_pattern(p, node, &positions, &cap, arg) :
+				add_param(p, node, &positions, &cap, arg, NULL, -1);
+
+			if (!added || (is_punct(p, P_COMMA) && !advance(p)))
 				return NULL;
+			arg++;
 		}
 		if (!check_params(p, node, positions) || !advance(p))
 			return NULL;
