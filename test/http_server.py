@@ -46,6 +46,10 @@ Endpoints (any method unless said otherwise):
   /gzip/N               200, N bytes of text sent gzip-compressed
                         ("Content-Encoding: gzip", a few hundred bytes)
   /big-header/N         200, {} with a header "X-Big" of N bytes
+  /countdown/KEY/N[/...]
+                        200 {"hit": K} with a relative Link rel="next"
+                        (<?page=K+1>) for the first N requests with KEY,
+                        then 500
   /bom-json             200, application/json {"a": 1} after a UTF-8 byte
                         order mark
   /reason-colon         200 with reason phrase "Note: all good", {}
@@ -310,6 +314,14 @@ class Handler(BaseHTTPRequestHandler):
             body = gzip.compress(b"c" * int(parts[1]))
             return self.send(200, body, "text/plain",
                              [("Content-Encoding", "gzip")])
+        if route == "countdown":
+            with LOG_LOCK:
+                FLAKY[parts[1]] = FLAKY.get(parts[1], 0) + 1
+                hits = FLAKY[parts[1]]
+            if hits <= int(parts[2]):
+                return self.send(200, {"hit": hits},
+                                 headers=[("Link", '<?page=%d>; rel="next"' % (hits + 1))])
+            return self.send(500, {"hit": hits})
         if route == "bom-json":
             return self.send(200, b"\xef\xbb\xbf" + b'{"a": 1}')
         if route == "reason-colon":

@@ -33,7 +33,11 @@
 bool
 rr_error_is_absorbable(int sqlerrcode)
 {
-	return sqlerrcode != ERRCODE_QUERY_CANCELED && !rr_execution_limit_passed();
+	/* a limit's own error: the flag stays up while a caught one unwinds */
+	return sqlerrcode != ERRCODE_QUERY_CANCELED &&
+		!((sqlerrcode == ERRCODE_PROGRAM_LIMIT_EXCEEDED ||
+		   sqlerrcode == ERRCODE_STATEMENT_TOO_COMPLEX) &&
+		  rr_execution_limit_passed());
 }
 
 Jsonb *

@@ -778,9 +778,44 @@ fname(RrExprEnv *env, JsValue self, int nargs, const JsValue *args) \
 }
 
 TECH_FORMAT_METHOD(dt_to_iso_week_date, "kkkk-'W'WW-c", false)
-TECH_FORMAT_METHOD(dt_to_sql, "yyyy-MM-dd HH:mm:ss.SSS ZZ", true)
 TECH_FORMAT_METHOD(dt_to_sql_date, "yyyy-MM-dd", false)
-TECH_FORMAT_METHOD(dt_to_sql_time, "HH:mm:ss.SSS ZZ", true)
+
+/*
+ * toSQL(opts) and toSQLTime(opts), as Luxon's: the offset after a space
+ * (includeOffset, includeOffsetSpace, both true by default), or the
+ * zone's name instead (includeZone)
+ */
+static JsValue
+sql_format(RrExprEnv *env, JsValue self, JsValue opts, bool date)
+{
+	JsValue		include_offset = option(opts, "includeOffset");
+	JsValue		include_space = option(opts, "includeOffsetSpace");
+	bool		zone = js_to_boolean(option(opts, "includeZone"));
+	bool		offset = include_offset.kind == JS_UNDEFINED ||
+		js_to_boolean(include_offset);
+	char		fmt[40];
+
+	if (!need_datetime(env, self))
+		return js_undefined();
+	snprintf(fmt, sizeof(fmt), "%sHH:mm:ss.SSS%s%s",
+			 date ? "yyyy-MM-dd " : "",
+			 (zone || offset) && (include_space.kind == JS_UNDEFINED ||
+								  js_to_boolean(include_space)) ? " " : "",
+			 zone ? "z" : offset ? "ZZ" : "");
+	return tech_format(self.u.dt, fmt, true);
+}
+
+static JsValue
+dt_to_sql(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return sql_format(env, self, rr_arg(nargs, args, 0), true);
+}
+
+static JsValue
+dt_to_sql_time(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
+{
+	return sql_format(env, self, rr_arg(nargs, args, 0), false);
+}
 TECH_FORMAT_METHOD(dt_to_rfc2822, "EEE, dd LLL yyyy HH:mm:ss ZZZ", false)
 
 static JsValue
@@ -1911,6 +1946,43 @@ fn_dt_is_date_time(RrExprEnv *env, int nargs, const JsValue *args)
 	return js_bool(rr_arg(nargs, args, 0).kind == JS_DATETIME);
 }
 
+/*
+ * DateTime.max(...dts) and DateTime.min(...dts): the latest or earliest of
+ * them (the first of equals), undefined for none; anything that is no
+ * DateTime is Luxon's InvalidArgumentError
+ */
+static JsValue
+dt_extreme(RrExprEnv *env, int nargs, const JsValue *args, bool latest)
+{
+	int			best = -1;
+
+	for (int i = 0; i < nargs; i++)
+	{
+		if (args[i].kind != JS_DATETIME)
+		{
+			rr_expr_throw(env);
+			return js_undefined();
+		}
+		if (best < 0 ||
+			(latest ? args[i].u.dt->ms > args[best].u.dt->ms :
+			 args[i].u.dt->ms < args[best].u.dt->ms))
+			best = i;
+	}
+	return best < 0 ? js_undefined() : args[best];
+}
+
+static JsValue
+fn_dt_max(RrExprEnv *env, int nargs, const JsValue *args)
+{
+	return dt_extreme(env, nargs, args, true);
+}
+
+static JsValue
+fn_dt_min(RrExprEnv *env, int nargs, const JsValue *args)
+{
+	return dt_extreme(env, nargs, args, false);
+}
+
 static JsValue
 fn_dur_from_object(RrExprEnv *env, int nargs, const JsValue *args)
 {
@@ -2135,6 +2207,8 @@ const RrFunctionImpl rr_date_functions[] = {
 	{"DateTime", "fromSeconds", 0, 2, fn_dt_from_seconds},
 	{"DateTime", "isDateTime", 0, 1, fn_dt_is_date_time},
 	{"DateTime", "local", 0, 8, fn_dt_local},
+	{"DateTime", "max", 0, -1, fn_dt_max},
+	{"DateTime", "min", 0, -1, fn_dt_min},
 	{"DateTime", "now", 0, 0, fn_dt_now},
 	{"DateTime", "utc", 0, 8, fn_dt_utc},
 	{"Duration", "fromISO", 0, 2, fn_dur_from_iso},

@@ -25,6 +25,7 @@
 #include "common/jsonapi.h"
 #include "common/pg_prng.h"
 #include "expr/builtins_int.h"
+#include "port/pg_bitutils.h"
 #include "utils/fmgrprotos.h"
 
 #define ARG(i)	rr_arg(nargs, args, i)
@@ -385,6 +386,31 @@ MATH_UNARY(tan, tan(x))
 MATH_UNARY(asin, asin(x))
 MATH_UNARY(acos, acos(x))
 MATH_UNARY(atan, atan(x))
+MATH_UNARY(sinh, sinh(x))
+MATH_UNARY(cosh, cosh(x))
+MATH_UNARY(tanh, tanh(x))
+MATH_UNARY(asinh, asinh(x))
+MATH_UNARY(acosh, acosh(x))
+MATH_UNARY(atanh, atanh(x))
+MATH_UNARY(expm1, expm1(x))
+MATH_UNARY(log1p, log1p(x))
+MATH_UNARY(fround, (double) (float) x)
+
+/* Math.clz32: the leading zero bits of ToUint32(x) */
+static JsValue
+fn_math_clz32(RrExprEnv *env, int nargs, const JsValue *args)
+{
+	double		x = num_arg(nargs, args, 0);
+	uint32		u;
+
+	if (!isfinite(x))
+		return js_number(32);
+	x = fmod(trunc(x), 4294967296.0);
+	if (x < 0)
+		x += 4294967296.0;
+	u = (uint32) x;
+	return js_number(u == 0 ? 32 : pg_leftmost_one_pos32(u) ^ 31);
+}
 
 /* ---------- JSON ---------- */
 
@@ -760,17 +786,25 @@ const RrFunctionImpl rr_functions[] = {
 	/* Math */
 	{"Math", "abs", 0, 1, fn_math_abs},
 	{"Math", "acos", 0, 1, fn_math_acos},
+	{"Math", "acosh", 0, 1, fn_math_acosh},
 	{"Math", "asin", 0, 1, fn_math_asin},
+	{"Math", "asinh", 0, 1, fn_math_asinh},
 	{"Math", "atan", 0, 1, fn_math_atan},
 	{"Math", "atan2", 0, 2, fn_math_atan2},
+	{"Math", "atanh", 0, 1, fn_math_atanh},
 	{"Math", "cbrt", 0, 1, fn_math_cbrt},
 	{"Math", "ceil", 0, 1, fn_math_ceil},
+	{"Math", "clz32", 0, 1, fn_math_clz32},
 	{"Math", "cos", 0, 1, fn_math_cos},
+	{"Math", "cosh", 0, 1, fn_math_cosh},
 	{"Math", "exp", 0, 1, fn_math_exp},
+	{"Math", "expm1", 0, 1, fn_math_expm1},
 	{"Math", "floor", 0, 1, fn_math_floor},
+	{"Math", "fround", 0, 1, fn_math_fround},
 	{"Math", "hypot", 0, -1, fn_math_hypot},
 	{"Math", "log", 0, 1, fn_math_log},
 	{"Math", "log10", 0, 1, fn_math_log10},
+	{"Math", "log1p", 0, 1, fn_math_log1p},
 	{"Math", "log2", 0, 1, fn_math_log2},
 	{"Math", "max", 0, -1, fn_max},
 	{"Math", "min", 0, -1, fn_min},
@@ -779,8 +813,10 @@ const RrFunctionImpl rr_functions[] = {
 	{"Math", "round", 0, 1, fn_math_round},
 	{"Math", "sign", 0, 1, fn_math_sign},
 	{"Math", "sin", 0, 1, fn_math_sin},
+	{"Math", "sinh", 0, 1, fn_math_sinh},
 	{"Math", "sqrt", 0, 1, fn_math_sqrt},
 	{"Math", "tan", 0, 1, fn_math_tan},
+	{"Math", "tanh", 0, 1, fn_math_tanh},
 	{"Math", "trunc", 0, 1, fn_math_trunc},
 	/* JSON */
 	{"JSON", "parse", 0, 2, fn_json_parse},

@@ -1395,9 +1395,32 @@ str_locale_compare(RrExprEnv *env, JsValue self, int nargs,
 }
 
 /*
+ * Whether a string may be cut before c for normalizing the pieces apart:
+ * c is a starter that never composes with what precedes it (ASCII, Latin
+ * letters, kana, CJK ideographs, Hangul syllables).
+ */
+static bool
+normalize_boundary(pg_wchar c)
+{
+	return c < 0x80 || (c >= 0xC0 && c <= 0x24F) ||
+		(c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FA) ||
+		(c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7A3);
+}
+
+/* Longest piece between boundaries normalize() takes, in characters */
+#define RR_NORMALIZE_PIECE 4096
+
+/*
  * String#normalize(form): Unicode's normalization form "NFC" (the
  * default), "NFD", "NFKC" or "NFKD"; another form is JavaScript's
- * RangeError.
+ * RangeError.  PostgreSQL's unicode_normalize() sorts combining marks in
+ * time quadratic in their number and cannot be interrupted, so the string
+ * goes to it in pieces, cut before U+0000 (which would end its input)
+ * and, once a piece holds a quarter of RR_NORMALIZE_PIECE characters,
+ * before the next character that starts afresh (normalize_boundary): a
+ * piece that reaches RR_NORMALIZE_PIECE with no such character (a wall of
+ * combining marks) fails with 54000, as does a result over the size
+ * strings may have.
  */
 static JsValue
 str_normalize(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
@@ -1407,8 +1430,7 @@ str_normalize(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 		UNICODE_NFC, UNICODE_NFD, UNICODE_NFKC, UNICODE_NFKD
 	};
 	JsValue		form = rr_arg(nargs, args, 0);
-	pg_wchar   *chars;
-	pg_wchar   *normalized;
+	pg_wchar	chars[RR_NORMALIZE_PIECE + 1];
 	StringInfoData out;
 	int			f = 0;
 	int			n = 0;
@@ -1428,20 +1450,25 @@ str_normalize(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 			return js_undefined();
 		}
 	}
-	rr_expr_step(env);
-	chars = palloc((LEN(self) + 1) * sizeof(pg_wchar));
 	initStringInfo(&out);
-	/* piece by piece between U+0000s, which end unicode_normalize()'s input */
 	for (int i = 0; i <= LEN(self); i += i < LEN(self) ? rr_char_len(STR(self) + i) : 1)
 	{
 		pg_wchar	c = i < LEN(self) ? rr_char_code(STR(self) + i) : 0;
+		pg_wchar   *normalized;
 
-		if (c != 0)
+		if (c != 0 && (n < RR_NORMALIZE_PIECE / 4 || !normalize_boundary(c)))
 		{
+			if (n == RR_NORMALIZE_PIECE)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("normalize() takes at most %d characters in a row that are neither ASCII, Latin, kana, CJK nor Hangul",
+								RR_NORMALIZE_PIECE)));
 			chars[n++] = c;
 			continue;
 		}
+		/* the piece so far, then c starts the next (U+0000 stands alone) */
 		chars[n] = 0;
+		rr_expr_step(env);
 		normalized = unicode_normalize(forms[f], chars);
 		if (normalized == NULL)
 			ereport(ERROR,
@@ -1449,16 +1476,20 @@ str_normalize(RrExprEnv *env, JsValue self, int nargs, const JsValue *args)
 		for (int k = 0; normalized[k] != 0; k++)
 		{
 			unsigned char buf[4];
+			pg_wchar	u = normalized[k];
 
-			unicode_to_utf8(normalized[k], buf);
-			appendBinaryStringInfo(&out, (char *) buf, pg_utf_mblen(buf));
+			unicode_to_utf8(u, buf);
+			appendBinaryStringInfo(&out, (char *) buf,
+								   u < 0x80 ? 1 : u < 0x800 ? 2 : u < 0x10000 ? 3 : 4);
 		}
 		pfree(normalized);
-		if (i < LEN(self))
-			appendStringInfoChar(&out, '\0');
+		rr_check_bytes(out.len, "normalize()");
 		n = 0;
+		if (c == 0 && i < LEN(self))
+			appendStringInfoChar(&out, '\0');
+		else if (c != 0)
+			chars[n++] = c;
 	}
-	pfree(chars);
 	return rr_string_from(&out);
 }
 

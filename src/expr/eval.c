@@ -643,6 +643,30 @@ host_call(RrExprEnv *env, const RrAst *call, JsValue self, int nargs,
 }
 
 /*
+ * Element index of v as array destructuring takes it: of an array, or
+ * the index-th character (code point) of a string; anything else is not
+ * iterable (*type_error).
+ */
+static JsValue
+element_of(JsValue v, int index, bool *type_error)
+{
+	if (rr_is_array(v))
+		return js_get_member(v, js_number(index), type_error);
+	if (v.kind == JS_STRING)
+	{
+		int			at = 0;
+
+		for (; at < v.u.str.len && index > 0; index--)
+			at += rr_char_len(v.u.str.ptr + at);
+		return at < v.u.str.len ?
+			js_string(v.u.str.ptr + at, rr_char_len(v.u.str.ptr + at)) :
+			js_undefined();
+	}
+	*type_error = true;
+	return js_undefined();
+}
+
+/*
  * The values of kids[from..] of node, spread ones (...x) expanded, pushed
  * to out; false when evaluation unwound.  A string spreads into its
  * characters (code points, as JavaScript's string iterator); spreading
@@ -1090,8 +1114,7 @@ rr_expr_call(RrExprEnv *env, JsValue fn, int nargs, const JsValue *args)
 			v = js_get_named(v, arrow->param_key[i],
 							 strlen(arrow->param_key[i]), &type_error);
 		else if (arrow->param_element[i] >= 0)
-			v = js_get_member(v, js_number(arrow->param_element[i]),
-							  &type_error);
+			v = element_of(v, arrow->param_element[i], &type_error);
 		if (type_error)
 		{
 			rr_expr_throw(env);	/* TypeError: cannot destructure */

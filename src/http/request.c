@@ -570,29 +570,30 @@ encoded_url(const char *url)
 char *
 rr_http_shown_url(const char *url)
 {
-	const char *authority = strstr(url, "://");
-	const char *at = NULL;
-	const char *c;
+	CURLU	   *parsed = curl_url();
+	char	   *password = NULL;
+	char	   *masked = NULL;
 	char	   *shown;
 	int			len;
 
-	/* the user part's password, if any, is not shown */
-	if (authority != NULL)
+	if (parsed == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	if (curl_url_set(parsed, CURLUPART_URL, encoded_url(url), 0) != CURLUE_OK)
 	{
-		authority += 3;
-		for (c = authority; *c != '\0' && strchr("/?#", *c) == NULL; c++)
-			if (*c == '@')
-				at = c;
-	}
-	if (at != NULL)
-	{
-		const char *colon = memchr(authority, ':', at - authority);
+		/* no URL libcurl reads: whatever a user part may be is not shown */
+		const char *at = strrchr(url, '@');
 
-		shown = colon == NULL ? pstrdup(url) :
-			psprintf("%.*s:***%s", (int) (colon - url), url, at);
+		shown = at != NULL ? psprintf("...%s", at) : pstrdup(url);
 	}
+	else if (curl_url_get(parsed, CURLUPART_PASSWORD, &password, 0) == CURLUE_OK &&
+			 curl_url_set(parsed, CURLUPART_PASSWORD, "***", 0) == CURLUE_OK &&
+			 curl_url_get(parsed, CURLUPART_URL, &masked, 0) == CURLUE_OK)
+		shown = pstrdup(masked);
 	else
 		shown = pstrdup(url);
+	curl_free(password);
+	curl_free(masked);
+	curl_url_cleanup(parsed);
 	/* and a URL of a megabyte is not copied into every message */
 	len = strlen(shown);
 	if (len > RR_HTTP_SHOWN_URL_LENGTH)
@@ -612,6 +613,12 @@ rr_http_resolve(const char *base, const char *reference)
 
 	if (parsed == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	/* the same document (libcurl 7.88 would drop the query and the file) */
+	if (reference[0] == '\0' || reference[0] == '#')
+	{
+		curl_url_cleanup(parsed);
+		return psprintf("%.*s%s", (int) strcspn(base, "#"), base, reference);
+	}
 	if (curl_url_set(parsed, CURLUPART_URL, base, 0) != CURLUE_OK ||
 		curl_url_set(parsed, CURLUPART_URL, encoded_url(reference), 0) != CURLUE_OK ||
 		curl_url_get(parsed, CURLUPART_URL, &full, 0) != CURLUE_OK)

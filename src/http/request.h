@@ -65,6 +65,9 @@ typedef struct RrHttpRequest
 								 * may leave the URL's origin */
 	bool		secret_url;		/* url is a credential's: failures name
 								 * neither its host nor its address */
+	const char *base_url;		/* url as the node gave it, before a
+								 * credential: what a relative next page is
+								 * read against (src/nodes/http.c) */
 	Oid			owner;			/* whose workflow sends it, for the counters
 								 * of src/http/stats.c; InvalidOid: none */
 } RrHttpRequest;
@@ -106,7 +109,8 @@ extern char *rr_http_resolve(const char *base, const char *reference);
 
 /*
  * url as errors and messages show it: with the password of its user part,
- * if it has one, as "***", and cut to RR_HTTP_SHOWN_URL_LENGTH bytes.
+ * if it has one, as "***" (of what is no URL, nothing up to its last "@"),
+ * and cut to RR_HTTP_SHOWN_URL_LENGTH bytes.
  */
 #define RR_HTTP_SHOWN_URL_LENGTH 256
 extern char *rr_http_shown_url(const char *url);

@@ -572,6 +572,7 @@ build_request(HttpState *state, RrNodeRun *run, Jsonb *item, int index,
 			pairs = with_page_query(state, pairs, page);
 		request->url = rr_http_url(given, pairs);
 	}
+	request->base_url = request->url;
 	request->timeout_ms = state->timeout_ms;
 	request->connect_timeout_ms = state->connect_timeout_ms;
 	request->max_redirects = state->max_redirects;
@@ -1008,7 +1009,7 @@ next_page(HttpState *state, RrNodeRun *run, int index, int page,
 		rr_param_type_error(run->node->name, "next_url", "a string", next);
 	build_request(state, run, (Jsonb *) list_nth(run->inputs[0], index), index,
 				  page + 1, credential,
-				  rr_http_resolve(request->url,
+				  rr_http_resolve(request->base_url,
 								  pnstrdup(next->val.string.val,
 										   next->val.string.len)),
 				  request);
@@ -1184,9 +1185,10 @@ next_link_page(HttpState *state, RrNodeRun *run, int index, int page,
 
 	if (page + 1 >= state->max_pages || (next = link_next(response)) == NULL)
 		return false;
-	/* a relative link is read against the page's URL (RFC 8288) */
+	/* a relative link is read against the page's URL (RFC 8288), as the
+	 * node gave it: never the URL a credential made */
 	build_request(state, run, (Jsonb *) list_nth(run->inputs[0], index), index,
-				  page + 1, credential, rr_http_resolve(request->url, next),
+				  page + 1, credential, rr_http_resolve(request->base_url, next),
 				  request);
 	return true;
 }

@@ -17,8 +17,10 @@ use Test::More;
 my $port = HttpTestServer::start();
 my $base = "http://127.0.0.1:$port";
 
+my $key_file = HttpTestServer::master_key();
 my $node = ReporunnerNode->create('http_quirks',
-	'reporunner.http_allow' => "'127.0.0.1/32'");
+	'reporunner.http_allow' => "'127.0.0.1/32'",
+	'reporunner.key_file' => "'$key_file'");
 HttpTestServer::setup($node);
 
 sub save_http { HttpTestServer::save_http($node, @_); }
@@ -67,6 +69,21 @@ is( sql(q{SELECT count(*) FROM reporunner.execution WHERE error::text LIKE '%S3c
 	'0', 'nor does the journal');
 save_http('secret_bad', q({"url": "http://someone:S3cretPw@exa mple.com:99999/"}));
 unlike(run('secret_bad'), qr/S3cretPw/, 'nor an invalid URL\'s error');
+foreach my $bad ("someone:S3cretPw\@127.0.0.1:$port/x", "http://someone:S3c/retPw\@127.0.0.1:$port/x",
+	"//someone:S3cretPw\@127.0.0.1:$port/x")
+{
+	save_http('secret_worse', qq({"url": "$bad"}));
+	unlike(run('secret_worse'), qr/S3cretPw|retPw/, "nor the error of \"$bad\"");
+}
+# a relative next page is read against the node's URL, never against a
+# url credential's: the page's failure names no secret
+HttpTestServer::set_credential($node, 'postgres', 'hook', 'url',
+	qq({"url": "$base/countdown/hook/1/TOPSECRET"}));
+save_http('hooked', qq({"url": "$base/public", "next_link": true, "credential": "hook"}));
+my $hooked = run('hooked');
+like($hooked, qr{^38000: .*GET \Q$base\E/public\?page=2 returned HTTP status 500},
+	'a relative next page of a url credential\'s response is named by the node\'s URL');
+unlike($hooked, qr/TOPSECRET/, 'not by the credential\'s');
 
 # 4. HEAD of a file larger than http_max_response_size gives its headers
 save_http('head', qq({"method": "HEAD", "url": "$base/large/2000000", "full_response": true}));
