@@ -83,6 +83,22 @@ SELECT reporunner.save_workflow('branch', $${"nodes": [{"name": "Start", "type":
 	{"name": "Q", "type": "sql", "params": {"query": "select reporunner.execute('leaf', '[{}]', '{\"save\": \"none\"}') as r"}}],
 	"connections": [{"from": "Start", "to": "Q"}]}$$);
 SELECT reporunner.execute('branch', '[{}]', '{"save": "none"}');
+-- a nesting error that node code catches (PL/pgSQL) ends that call only:
+-- a later node's ordinary failure is still absorbed by its on_error
+CREATE FUNCTION probe(workflow text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM reporunner.execute(workflow, '[{}]');
+	RETURN 'ok';
+EXCEPTION WHEN others THEN
+	RETURN 'caught ' || SQLSTATE;
+END $$;
+SELECT reporunner.save_workflow('outer', $${"nodes": [{"name": "Start", "type": "trigger"},
+	{"name": "Probe", "type": "sql", "params": {"query": "select probe('ping') as p"}},
+	{"name": "Fail", "type": "sql", "params": {"query": "select 1 / 0"}, "on_error": "continue"}],
+	"connections": [{"from": "Start", "to": "Probe"}, {"from": "Probe", "to": "Fail"}]}$$);
+SELECT r -> 0 ->> 'p' AS probe, r -> 0 -> 'error' ->> 'sqlstate' AS absorbed
+FROM reporunner.execute('outer', '[{}]', '{"save": "none"}') AS r;
 RESET reporunner.max_call_depth;
-SELECT reporunner.delete_workflow(w) FROM unnest(ARRAY['ping', 'pong', 'by_function', 'leaf', 'branch']) AS w;
+SELECT reporunner.delete_workflow(w) FROM unnest(ARRAY['ping', 'pong', 'by_function', 'leaf', 'branch', 'outer']) AS w;
 DROP FUNCTION call_itself(jsonb);
+DROP FUNCTION probe(text);
