@@ -71,6 +71,25 @@ sub running_note
 
 my $holder = $node->background_psql('postgres', on_error_stop => 0);
 
+# roll the holder's DELETE back: execution ID then succeeds (what says
+# how), its sql step having taken effect once
+sub rolled_back
+{
+	my ($id, $what) = @_;
+	$holder->query_safe('ROLLBACK');
+	ok(wait_until("SELECT status = 'succeeded' FROM reporunner.execution WHERE id = $id"),
+		"once the DELETE rolls back, $what");
+	is($node->safe_psql('postgres', "SELECT count(*) FROM public.effects WHERE execution_id = $id"),
+		'1', 'its sql step took effect once');
+}
+
+# the worker waits for a lock
+sub worker_waits
+{
+	return wait_until(q{SELECT count(*) = 1 FROM pg_stat_activity
+		WHERE backend_type = 'reporunner worker' AND wait_event_type = 'Lock'});
+}
+
 # 1. A DELETE of the workflow, left open, while the worker runs it.
 my $slow = as('alice', q{SELECT reporunner.start('slow', '[{}]')});
 ok(running_note($slow), 'the worker runs the slow execution');
@@ -80,14 +99,7 @@ $holder->query_safe(q{DELETE FROM reporunner.workflow WHERE name = 'slow'});
 is($node->safe_psql('postgres', "SELECT status FROM reporunner.execution WHERE id = $slow"),
 	'running', 'the execution still shows as running while the DELETE is open');
 
-$holder->query_safe('ROLLBACK');
-ok( wait_until(
-		"SELECT status = 'succeeded' FROM reporunner.execution WHERE id = $slow"),
-	'once the DELETE rolls back, the execution goes on and succeeds');
-is( $node->safe_psql(
-		'postgres', "SELECT count(*) FROM public.effects WHERE execution_id = $slow"),
-	'1',
-	'its sql step took effect once');
+rolled_back($slow, 'the execution goes on and succeeds');
 is($node->safe_psql('postgres', 'SELECT count(*) FROM reporunner.queue'),
 	'0', 'and nothing is left in the queue');
 
@@ -98,9 +110,7 @@ my $id = $node->safe_psql('postgres',
 ok(running_note($slow), 'the worker runs another slow execution');
 $holder->query_safe('BEGIN');
 $holder->query_safe(q{DELETE FROM reporunner.workflow WHERE name = 'slow'});
-ok( wait_until(q{SELECT count(*) = 1 FROM pg_stat_activity
-		WHERE backend_type = 'reporunner worker' AND wait_event_type = 'Lock'}),
-	'the worker waits for the DELETE');
+ok(worker_waits(), 'the worker waits for the DELETE');
 $holder->query_safe('COMMIT');
 is( $node->safe_psql(
 		'postgres',
@@ -125,9 +135,7 @@ $slow = as('alice', q{SELECT reporunner.start('slow', '[{}]')});
 ok(running_note($slow), 'the worker runs a third slow execution');
 $holder->query_safe('BEGIN');
 $holder->query_safe(q{DELETE FROM reporunner.workflow WHERE name = 'slow'});
-ok( wait_until(q{SELECT count(*) = 1 FROM pg_stat_activity
-		WHERE backend_type = 'reporunner worker' AND wait_event_type = 'Lock'}),
-	'the worker waits for the DELETE');
+ok(worker_waits(), 'the worker waits for the DELETE');
 $node->safe_psql('postgres', q{SELECT pg_terminate_backend(pid) FROM pg_stat_activity
 	WHERE backend_type = 'reporunner worker'});
 as('bob', q{SELECT max(reporunner.start('quick', '[{}]')) FROM generate_series(1, 3)});
@@ -139,13 +147,7 @@ ok( wait_until(
 is( $node->safe_psql('postgres', "SELECT lease_owner IS NOT NULL FROM reporunner.queue
 		WHERE execution_id = $slow"),
 	't', 'the dead worker\'s lease on the held execution is left for later');
-$holder->query_safe('ROLLBACK');
-ok( wait_until(
-		"SELECT status = 'succeeded' FROM reporunner.execution WHERE id = $slow"),
-	'once the DELETE rolls back, the lease is given up and the execution succeeds');
-is( $node->safe_psql(
-		'postgres', "SELECT count(*) FROM public.effects WHERE execution_id = $slow"),
-	'1', 'its sql step took effect once');
+rolled_back($slow, 'the lease is given up and the execution succeeds');
 
 # 4. A cancel() left open on a waiting execution whose time has come:
 # the claims pass over it instead of waiting, and wake it a second later
