@@ -578,8 +578,9 @@ reporunner_start(PG_FUNCTION_ARGS)
  * queued execution on the node that holds its owner's rows, where Citus
  * delegates the call (start_on_owner_node), at the level the executions
  * running where start() was called (call_level) make it, and the wake-up
- * of that node's workers when it commits.  As execute_on_node(): the caller's right was checked on the
- * coordinator, so only the tables' owner (and superusers) may call this.
+ * of that node's workers when it commits.  As execute_on_node(): the
+ * caller's right was checked on the coordinator, so only the tables'
+ * owner (and superusers) may call this.
  */
 Datum
 reporunner_start_on_node(PG_FUNCTION_ARGS)

@@ -1153,7 +1153,6 @@ rr_journal_write_failed_call(Jsonb *record, int64 workflow_id, int32 version)
 	" WHERE execution_id = $1 AND owner = $3 FOR NO KEY UPDATE SKIP LOCKED)" \
 	" AND lease_owner = $2 AND owner = $3"
 
-
 /*
  * An execution whose workflow has all its settings.concurrency slots
  * taken steps out of the way of the claims for a while ($2: until when),
