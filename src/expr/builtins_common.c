@@ -21,6 +21,14 @@
 /* Objects with more keys than this get a hash index in their builder */
 #define OBJECT_INDEX_MIN	16
 
+bool
+rr_is_english_tag(JsValue locale)
+{
+	return locale.kind == JS_STRING &&
+		((LEN(locale) == 2 && strncmp(STR(locale), "en", 2) == 0) ||
+		 (LEN(locale) == 5 && strncmp(STR(locale), "en-US", 5) == 0));
+}
+
 void
 rr_builtin_not_supported(const char *what)
 {

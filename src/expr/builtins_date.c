@@ -50,9 +50,7 @@ is_english(JsValue locales)
 			return list->len == 0;
 		locales = list->elems[0];
 	}
-	return locales.kind == JS_STRING &&
-		((LEN(locales) == 5 && strncmp(STR(locales), "en-US", 5) == 0) ||
-		 (LEN(locales) == 2 && strncmp(STR(locales), "en", 2) == 0));
+	return rr_is_english_tag(locales);
 }
 
 /*

@@ -118,6 +118,12 @@ extern JsValue rr_number_to_date_time(RrExprEnv *env, JsValue self, int nargs,
 extern void rr_builtin_not_supported(const char *what) pg_attribute_noreturn();
 
 /*
+ * Whether locale is the language tag "en" or "en-US", the only locale
+ * Intl's wordings and formats are built for here
+ */
+extern bool rr_is_english_tag(JsValue locale);
+
+/*
  * JSON.stringify's replacer (a function, or an array of keys; anything
  * else changes nothing) and JSON.parse's reviver (builtins_json.c): the
  * value they make of v.  After a call, rr_expr_thrown() says whether a

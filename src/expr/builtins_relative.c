@@ -191,7 +191,7 @@ check_english_long(JsValue opts, const char *style, const char *method)
 	bool		type_error = false;
 	JsValue		v = js_get_named(opts, "locale", 6, &type_error);
 
-	if (v.kind != JS_UNDEFINED && !is_string(v, "en") && !is_string(v, "en-US"))
+	if (v.kind != JS_UNDEFINED && !rr_is_english_tag(v))
 		rr_builtin_not_supported(psprintf("%s in a locale other than en-US", method));
 	v = js_get_named(opts, style, strlen(style), &type_error);
 	if (v.kind != JS_UNDEFINED && !is_string(v, "long"))

@@ -1375,10 +1375,7 @@ str_locale_compare(RrExprEnv *env, JsValue self, int nargs,
 	JsValue		locales = rr_arg(nargs, args, 1);
 	int			order;
 
-	if (locales.kind != JS_UNDEFINED &&
-		!(locales.kind == JS_STRING &&
-		  ((LEN(locales) == 2 && strncmp(STR(locales), "en", 2) == 0) ||
-		   (LEN(locales) == 5 && strncmp(STR(locales), "en-US", 5) == 0))))
+	if (locales.kind != JS_UNDEFINED && !rr_is_english_tag(locales))
 		rr_builtin_not_supported("localeCompare() in other locales than en-US");
 	if (rr_arg(nargs, args, 2).kind != JS_UNDEFINED)
 		rr_builtin_not_supported("localeCompare() with options");
