@@ -570,30 +570,34 @@ encoded_url(const char *url)
 char *
 rr_http_shown_url(const char *url)
 {
-	CURLU	   *parsed = curl_url();
-	char	   *password = NULL;
-	char	   *masked = NULL;
 	char	   *shown;
 	int			len;
 
-	if (parsed == NULL)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	if (curl_url_set(parsed, CURLUPART_URL, encoded_url(url), 0) != CURLUE_OK)
-	{
-		/* no URL libcurl reads: whatever a user part may be is not shown */
-		const char *at = strrchr(url, '@');
-
-		shown = at != NULL ? psprintf("...%s", at) : pstrdup(url);
-	}
-	else if (curl_url_get(parsed, CURLUPART_PASSWORD, &password, 0) == CURLUE_OK &&
-			 curl_url_set(parsed, CURLUPART_PASSWORD, "***", 0) == CURLUE_OK &&
-			 curl_url_get(parsed, CURLUPART_URL, &masked, 0) == CURLUE_OK)
-		shown = pstrdup(masked);
-	else
+	/* without an "@" there is no user part: no parse for every request */
+	if (strchr(url, '@') == NULL)
 		shown = pstrdup(url);
-	curl_free(password);
-	curl_free(masked);
-	curl_url_cleanup(parsed);
+	else
+	{
+		CURLU	   *parsed = curl_url();
+		char	   *password = NULL;
+		char	   *masked = NULL;
+
+		if (parsed == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		/* no URL libcurl reads: whatever a user part may be is not shown */
+		if (curl_url_set(parsed, CURLUPART_URL, encoded_url(url), 0) != CURLUE_OK)
+			shown = psprintf("...%s", strrchr(url, '@'));
+		else if (curl_url_get(parsed, CURLUPART_PASSWORD, &password, 0) == CURLUE_OK &&
+				 curl_url_set(parsed, CURLUPART_PASSWORD, "***", 0) == CURLUE_OK &&
+				 curl_url_get(parsed, CURLUPART_URL, &masked, 0) == CURLUE_OK)
+			shown = pstrdup(masked);
+		else
+			shown = pstrdup(url);
+		curl_free(password);
+		curl_free(masked);
+		curl_url_cleanup(parsed);
+	}
 	/* and a URL of a megabyte is not copied into every message */
 	len = strlen(shown);
 	if (len > RR_HTTP_SHOWN_URL_LENGTH)
