@@ -83,6 +83,15 @@ sub rolled_back
 		'1', 'its sql step took effect once');
 }
 
+# bob's executions of "quick" that succeeded number n (within 30 s)
+sub quick_succeeded
+{
+	my ($n) = @_;
+	return wait_until(qq{SELECT count(*) = $n FROM reporunner.execution e
+		JOIN reporunner.workflow w ON w.id = e.workflow_id
+		WHERE w.name = 'quick' AND e.status = 'succeeded'});
+}
+
 # the worker waits for a lock
 sub worker_waits
 {
@@ -120,10 +129,7 @@ is( $node->safe_psql(
 	'0|0|0',
 	'a committed DELETE leaves neither execution, nor queue row, nor effect');
 as('bob', q{SELECT reporunner.start('quick', '[{}]')});
-ok( wait_until(
-		q{SELECT count(*) = 1 FROM reporunner.execution e
-		  JOIN reporunner.workflow w ON w.id = e.workflow_id
-		  WHERE w.name = 'quick' AND e.status = 'succeeded'}),
+ok(quick_succeeded(1),
 	'and the worker goes on');
 
 # 3. The worker running it dies while the DELETE is open: the next
@@ -139,10 +145,7 @@ ok(worker_waits(), 'the worker waits for the DELETE');
 $node->safe_psql('postgres', q{SELECT pg_terminate_backend(pid) FROM pg_stat_activity
 	WHERE backend_type = 'reporunner worker'});
 as('bob', q{SELECT max(reporunner.start('quick', '[{}]')) FROM generate_series(1, 3)});
-ok( wait_until(
-		q{SELECT count(*) = 4 FROM reporunner.execution e
-		  JOIN reporunner.workflow w ON w.id = e.workflow_id
-		  WHERE w.name = 'quick' AND e.status = 'succeeded'}),
+ok(quick_succeeded(4),
 	'a new worker runs another tenant\'s executions while the DELETE is open');
 is( $node->safe_psql('postgres', "SELECT lease_owner IS NOT NULL FROM reporunner.queue
 		WHERE execution_id = $slow"),
@@ -164,10 +167,7 @@ $holder->query_safe('BEGIN');
 $holder->query_safe("SELECT reporunner.cancel($napper)");
 sleep(2);
 as('bob', q{SELECT reporunner.start('quick', '[{}]')});
-ok( wait_until(
-		q{SELECT count(*) = 5 FROM reporunner.execution e
-		  JOIN reporunner.workflow w ON w.id = e.workflow_id
-		  WHERE w.name = 'quick' AND e.status = 'succeeded'}),
+ok(quick_succeeded(5),
 	'another tenant\'s execution runs while a cancel() of a due one is open');
 $holder->query_safe('ROLLBACK');
 ok( wait_until(
