@@ -72,8 +72,7 @@ check_english(const char *method, JsValue locales, JsValue options)
 static void
 check_english_option(const char *method, JsValue opts)
 {
-	if (!is_english(option(opts, "locale")))
-		rr_builtin_not_supported(psprintf("%s in other locales than en-US", method));
+	check_english(method, option(opts, "locale"), js_undefined());
 }
 
 static const RrZone *

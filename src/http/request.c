@@ -611,18 +611,16 @@ rr_http_shown_url(const char *url)
 char *
 rr_http_resolve(const char *base, const char *reference)
 {
-	CURLU	   *parsed = curl_url();
+	CURLU	   *parsed;
 	char	   *full = NULL;
 	char	   *result;
 
-	if (parsed == NULL)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	/* the same document (libcurl 7.88 would drop the query and the file) */
 	if (reference[0] == '\0' || reference[0] == '#')
-	{
-		curl_url_cleanup(parsed);
 		return psprintf("%.*s%s", (int) strcspn(base, "#"), base, reference);
-	}
+	parsed = curl_url();
+	if (parsed == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	if (curl_url_set(parsed, CURLUPART_URL, base, 0) != CURLUE_OK ||
 		curl_url_set(parsed, CURLUPART_URL, encoded_url(reference), 0) != CURLUE_OK ||
 		curl_url_get(parsed, CURLUPART_URL, &full, 0) != CURLUE_OK)

@@ -678,7 +678,6 @@ json_body(const RrHttpResponse *response)
 	Jsonb	   *parsed;
 	JsonbValue *value = palloc(sizeof(JsonbValue));
 	JsonLexContext *lex;
-
 	const char *body = response->body;
 	size_t		body_len = response->body_len;
 
@@ -1073,11 +1072,6 @@ next_param_page(HttpState *state, RrNodeRun *run, int index, int page,
 }
 
 /*
- * link_next
- *		The URL of a response's Link header (any of them) whose rel is
- *		"next": <url>; rel="next", ...; NULL when there is none.
- */
-/*
  * link_rel_is_next
  *		Whether the parameters of one link of a Link header, from params
  *		to end (";rel=next", "; rel = \"next last\"", ";REL=Next"), give
@@ -1141,6 +1135,11 @@ link_rel_is_next(const char *params, const char *end)
 	return false;
 }
 
+/*
+ * link_next
+ *		The URL of a response's Link header (any of them) whose rel is
+ *		"next": <url>; rel="next", ...; NULL when there is none.
+ */
 static char *
 link_next(const RrHttpResponse *response)
 {
